@@ -1,0 +1,77 @@
+package qms
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// SystemAgencyCode is the agency created at first start; its admins run
+// the whole deployment and see every agency.
+const SystemAgencyCode = "SYS"
+
+// Agency is a tenant (đơn vị): a provincial department, a district
+// People's Committee, a commune. It is also the Casbin domain.
+type Agency struct {
+	ID         int64     `json:"id"`
+	Code       string    `json:"code"`
+	Name       string    `json:"name"`
+	ParentCode string    `json:"parent_code,omitempty"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
+}
+
+var agencyCodeRE = regexp.MustCompile(`^[A-Z0-9][A-Z0-9_.-]{0,31}$`)
+
+// Normalize trims the fields and upper-cases the codes, so that "  sttt"
+// and "STTT" are the same agency.
+func (a *Agency) Normalize() {
+	a.Code = strings.ToUpper(strings.TrimSpace(a.Code))
+	a.Name = strings.TrimSpace(a.Name)
+	a.ParentCode = strings.ToUpper(strings.TrimSpace(a.ParentCode))
+}
+
+// Validate reports the first field that is wrong.
+func (a *Agency) Validate() error {
+	switch {
+	case a.Code == "":
+		return FieldError("code", "Mã đơn vị không được để trống.")
+	case !agencyCodeRE.MatchString(a.Code):
+		return FieldError("code", "Mã đơn vị %q chỉ gồm chữ in hoa, chữ số, dấu chấm, gạch ngang, gạch dưới (tối đa 32 ký tự).", a.Code)
+	case a.Name == "":
+		return FieldError("name", "Tên đơn vị không được để trống.")
+	case len([]rune(a.Name)) > 255:
+		return FieldError("name", "Tên đơn vị dài quá 255 ký tự.")
+	case a.ParentCode == a.Code:
+		return FieldError("parent", "Đơn vị không thể là cấp trên của chính nó.")
+	}
+	return nil
+}
+
+// AgencyFilter selects agencies. Pointer fields mean "not set".
+type AgencyFilter struct {
+	Code   *string
+	Within *string // only this agency and the agencies under it
+	Limit  int
+}
+
+// AgencyUpdate holds the fields an update may change.
+type AgencyUpdate struct {
+	Name       *string
+	ParentCode *string
+}
+
+// AgencyService manages agencies. Every mutation writes an audit entry.
+type AgencyService interface {
+	// CreateAgency returns EINVALID, or ECONFLICT when the code is taken,
+	// or ENOTFOUND when the parent does not exist.
+	CreateAgency(ctx context.Context, a *Agency) error
+	// FindAgencyByCode returns ENOTFOUND when there is none.
+	FindAgencyByCode(ctx context.Context, code string) (*Agency, error)
+	FindAgencies(ctx context.Context, f AgencyFilter) ([]*Agency, error)
+	// UpdateAgency returns EINVALID (a cycle in the hierarchy included) or ENOTFOUND.
+	UpdateAgency(ctx context.Context, code string, upd AgencyUpdate) (*Agency, error)
+	// IsWithin reports whether code is ancestor or one of its descendants.
+	IsWithin(ctx context.Context, code, ancestor string) (bool, error)
+}

@@ -1,0 +1,102 @@
+package qms_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"isodt/qms"
+)
+
+func chain(n int) []*qms.AuditEntry {
+	prev := qms.GenesisHash
+	var out []*qms.AuditEntry
+	for i := 1; i <= n; i++ {
+		e := &qms.AuditEntry{ID: int64(i), At: time.Date(2026, 1, 1, 0, 0, i, 0, time.UTC), Actor: "admin",
+			AgencyCode: "SYS", Action: "agency.create", ObjectType: "agency", ObjectID: "A", PrevHash: prev}
+		e.Hash = e.ComputeHash()
+		prev = e.Hash
+		out = append(out, e)
+	}
+	return out
+}
+
+func TestChainVerifier(t *testing.T) {
+	tests := []struct {
+		name    string
+		tamper  func([]*qms.AuditEntry) ([]*qms.AuditEntry, int64, string)
+		brokeAt int64 // 0 = intact
+	}{
+		{"intact", func(es []*qms.AuditEntry) ([]*qms.AuditEntry, int64, string) { return es, 5, es[4].Hash }, 0},
+		{"altered", func(es []*qms.AuditEntry) ([]*qms.AuditEntry, int64, string) {
+			es[2].Actor = "mallory"
+			return es, 5, es[4].Hash
+		}, 3},
+		{"middle removed", func(es []*qms.AuditEntry) ([]*qms.AuditEntry, int64, string) {
+			return append(es[:1:1], es[2:]...), 5, es[4].Hash
+		}, 2},
+		{"last removed", func(es []*qms.AuditEntry) ([]*qms.AuditEntry, int64, string) { return es[:4], 5, es[4].Hash }, 5},
+		{"rehashed without prev", func(es []*qms.AuditEntry) ([]*qms.AuditEntry, int64, string) {
+			es[1].Action = "x"
+			es[1].Hash = es[1].ComputeHash()
+			return es, 5, es[4].Hash
+		}, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			es, headID, headHash := tt.tamper(chain(5))
+			v := qms.NewChainVerifier()
+			var err error
+			for _, e := range es {
+				if err = v.Next(e); err != nil {
+					break
+				}
+			}
+			if err == nil {
+				_, err = v.Finish(headID, headHash)
+			}
+			var br *qms.ChainBreak
+			if tt.brokeAt == 0 {
+				if err != nil {
+					t.Fatalf("want intact, got %v", err)
+				}
+				return
+			}
+			if !errors.As(err, &br) || br.EntryID != tt.brokeAt {
+				t.Fatalf("want break at %d, got %v", tt.brokeAt, err)
+			}
+		})
+	}
+}
+
+func TestValidate(t *testing.T) {
+	tests := []struct {
+		name  string
+		err   error
+		field string
+	}{
+		{"agency ok", (&qms.Agency{Code: "STTTT", Name: "Sở"}).Validate(), ""},
+		{"agency no code", (&qms.Agency{Name: "Sở"}).Validate(), "code"},
+		{"agency bad code", (&qms.Agency{Code: "a b", Name: "Sở"}).Validate(), "code"},
+		{"agency no name", (&qms.Agency{Code: "X"}).Validate(), "name"},
+		{"agency own parent", (&qms.Agency{Code: "X", Name: "x", ParentCode: "X"}).Validate(), "parent"},
+		{"user ok", (&qms.User{Username: "nguyen.van.a"}).Validate(), ""},
+		{"user upper", (&qms.User{Username: "Bad Name"}).Validate(), "username"},
+		{"user email", (&qms.User{Username: "abc", Email: "x"}).Validate(), "email"},
+		{"password short", qms.ValidatePassword("short"), "password"},
+		{"password ok", qms.ValidatePassword("đủ dài rồi"), ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := qms.ErrorField(tt.err); got != tt.field || (tt.field == "") != (tt.err == nil) {
+				t.Fatalf("field = %q (err %v), want %q", got, tt.err, tt.field)
+			}
+			if tt.err != nil && qms.ErrorCode(tt.err) != qms.EINVALID {
+				t.Fatalf("code = %s", qms.ErrorCode(tt.err))
+			}
+		})
+	}
+	if _, err := qms.ParseRole("boss"); qms.ErrorCode(err) != qms.EINVALID {
+		t.Fatalf("ParseRole(boss) = %v", err)
+	}
+}

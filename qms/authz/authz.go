@@ -1,0 +1,94 @@
+// Package authz makes every permission decision of the QMS with Casbin:
+// RBAC with domains, where the domain is an agency. Policy rows live in
+// the database; role assignments are the users' memberships.
+//
+//	az, _ := authz.New(ctx, policies.Model, store)
+//	ok, _ := az.Allowed("nguyen.van.a", "STTTT", "dossier", "record")
+package authz
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/casbin/casbin/v2"
+	"github.com/casbin/casbin/v2/model"
+	"github.com/casbin/casbin/v2/persist"
+)
+
+// Source is where the rules are kept (the sqlite store implements it).
+type Source interface {
+	// PolicyRules returns rows of (role, agency or *, object, action).
+	PolicyRules(ctx context.Context) ([][]string, error)
+	// GroupingRules returns rows of (username, role, agency).
+	GroupingRules(ctx context.Context) ([][]string, error)
+}
+
+// Authorizer wraps one synced enforcer shared by all requests.
+type Authorizer struct {
+	enf *casbin.SyncedEnforcer
+}
+
+// New builds the enforcer from the model text and loads the rules.
+func New(ctx context.Context, modelText string, src Source) (*Authorizer, error) {
+	m, err := model.NewModelFromString(modelText)
+	if err != nil {
+		return nil, fmt.Errorf("casbin model: %w", err)
+	}
+	enf, err := casbin.NewSyncedEnforcer(m, &adapter{ctx: ctx, src: src})
+	if err != nil {
+		return nil, fmt.Errorf("casbin enforcer: %w", err)
+	}
+	enf.EnableAutoSave(false)
+	return &Authorizer{enf: enf}, nil
+}
+
+// Allowed reports whether user may do act on obj in agency.
+func (a *Authorizer) Allowed(user, agency, obj, act string) (bool, error) {
+	return a.enf.Enforce(user, agency, obj, act)
+}
+
+// Reload rereads every rule; call it after any change to the policy or to
+// a membership. Requests keep being answered from the old rules until the
+// new ones are in.
+func (a *Authorizer) Reload() error { return a.enf.LoadPolicy() }
+
+// RolesIn lists the roles user holds in agency.
+func (a *Authorizer) RolesIn(user, agency string) []string {
+	return a.enf.GetRolesForUserInDomain(user, agency)
+}
+
+// adapter reads rules from a Source. Writes go through the store (which
+// audits them) followed by Reload, never through Casbin's auto-save.
+type adapter struct {
+	ctx context.Context
+	src Source
+}
+
+func (ad *adapter) LoadPolicy(m model.Model) error {
+	ps, err := ad.src.PolicyRules(ad.ctx)
+	if err != nil {
+		return fmt.Errorf("load policy rules: %w", err)
+	}
+	gs, err := ad.src.GroupingRules(ad.ctx)
+	if err != nil {
+		return fmt.Errorf("load memberships: %w", err)
+	}
+	for _, r := range ps {
+		if err := persist.LoadPolicyArray(append([]string{"p"}, r...), m); err != nil {
+			return err
+		}
+	}
+	for _, r := range gs {
+		if err := persist.LoadPolicyArray(append([]string{"g"}, r...), m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+var errReadOnly = fmt.Errorf("authz: rules are changed through the store, then Reload")
+
+func (ad *adapter) SavePolicy(model.Model) error                              { return errReadOnly }
+func (ad *adapter) AddPolicy(string, string, []string) error                  { return errReadOnly }
+func (ad *adapter) RemovePolicy(string, string, []string) error               { return errReadOnly }
+func (ad *adapter) RemoveFilteredPolicy(string, string, int, ...string) error { return errReadOnly }

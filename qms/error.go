@@ -1,0 +1,76 @@
+package qms
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes. Only the HTTP and CLI layers turn them into a status or an
+// exit code; the message is safe to show to the user as it is.
+const (
+	EINVALID      = "invalid"
+	ENOTFOUND     = "not_found"
+	ECONFLICT     = "conflict"
+	EUNAUTHORIZED = "unauthorized"
+	EFORBIDDEN    = "forbidden"
+	ETOOMANY      = "too_many_requests"
+	EINTERNAL     = "internal"
+)
+
+// Error is a domain error: a code for programs and a Vietnamese message
+// for people. Field names the input that is wrong, when there is one.
+type Error struct {
+	Code    string
+	Field   string
+	Message string
+}
+
+func (e *Error) Error() string {
+	if e.Field != "" {
+		return fmt.Sprintf("qms %s: %s: %s", e.Code, e.Field, e.Message)
+	}
+	return fmt.Sprintf("qms %s: %s", e.Code, e.Message)
+}
+
+// Errorf builds a domain error with a formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// FieldError builds an EINVALID error about one input field.
+func FieldError(field, format string, args ...any) *Error {
+	return &Error{Code: EINVALID, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of a domain error anywhere in err's chain,
+// EINTERNAL for any other error and "" for nil.
+func ErrorCode(err error) string {
+	var e *Error
+	if err == nil {
+		return ""
+	} else if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns the user-safe message of err. Internal errors never
+// show their text: it may hold SQL or paths.
+func ErrorMessage(err error) string {
+	var e *Error
+	if err == nil {
+		return ""
+	} else if errors.As(err, &e) {
+		return e.Message
+	}
+	return "Lỗi hệ thống. Vui lòng thử lại hoặc liên hệ quản trị viên."
+}
+
+// ErrorField returns the field a domain error is about, or "".
+func ErrorField(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Field
+	}
+	return ""
+}

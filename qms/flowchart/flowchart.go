@@ -1,0 +1,96 @@
+package flowchart
+
+// Kind says what a step does in the flow. The values are stored in the
+// database and sent over the API: never rename them.
+type Kind string
+
+// The kinds of step.
+const (
+	KindStart    Kind = "start"    // the dossier enters the procedure
+	KindTask     Kind = "task"     // work done by one role or unit
+	KindDecision Kind = "decision" // a choice; each outgoing flow is labelled with its condition
+	KindParallel Kind = "parallel" // a fork into consultations run side by side, or the join where they meet
+	KindEnd      Kind = "end"      // the result is returned
+)
+
+// Valid reports whether k is one of the known kinds.
+func (k Kind) Valid() bool {
+	switch k {
+	case KindStart, KindTask, KindDecision, KindParallel, KindEnd:
+		return true
+	}
+	return false
+}
+
+// Flowchart is the content of an internal procedure's section 5: the steps
+// and the flows between them. Order matters: it is the order the author
+// wrote, and every drawing and check follows it so that the same flowchart
+// always gives the same result.
+type Flowchart struct {
+	Steps []Step `json:"steps"`
+	Edges []Edge `json:"edges"`
+}
+
+// Step is one row of the procedure's steps table.
+type Step struct {
+	ID          string   `json:"id"`
+	Name        string   `json:"name"`
+	Kind        Kind     `json:"kind"`
+	Responsible string   `json:"responsible,omitempty"` // role or unit, e.g. "Chuyên viên phòng HCTP"
+	Hours       float64  `json:"hours"`                 // time budget in working hours
+	Forms       []string `json:"forms,omitempty"`       // form codes used, e.g. "BM-QT02-01"
+	Records     []string `json:"records,omitempty"`     // records produced
+}
+
+// Edge is a flow from one step to the next. Label is the condition on a
+// flow out of a decision ("Hồ sơ đạt", "Cần bổ sung").
+type Edge struct {
+	From  string `json:"from"`
+	To    string `json:"to"`
+	Label string `json:"label,omitempty"`
+}
+
+// Start returns the first start step, and false when there is none.
+func Start(fc Flowchart) (Step, bool) {
+	for _, s := range fc.Steps {
+		if s.Kind == KindStart {
+			return s, true
+		}
+	}
+	return Step{}, false
+}
+
+// FindStep returns the first step with the given id.
+func FindStep(fc Flowchart, id string) (Step, bool) {
+	for _, s := range fc.Steps {
+		if s.ID == id {
+			return s, true
+		}
+	}
+	return Step{}, false
+}
+
+// Successors returns the flows leaving stepID, in the flowchart's order.
+// Moving a dossier on from a step means choosing one of them (a decision)
+// or all of them (a parallel fork).
+func Successors(fc Flowchart, stepID string) []Edge {
+	var out []Edge
+	for _, e := range fc.Edges {
+		if e.From == stepID {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// Predecessors returns the flows entering stepID, in the flowchart's order.
+// A parallel join waits for all of them.
+func Predecessors(fc Flowchart, stepID string) []Edge {
+	var in []Edge
+	for _, e := range fc.Edges {
+		if e.To == stepID {
+			in = append(in, e)
+		}
+	}
+	return in
+}

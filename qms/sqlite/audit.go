@@ -1,0 +1,170 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"isodt/qms"
+)
+
+// audit appends the entry for a mutation made in tx. It reads the chain
+// head inside the same IMMEDIATE transaction, so two writers can never
+// chain onto the same previous entry.
+func (tx *Tx) audit(ctx context.Context, agency, action, objectType, objectID string, before, after any, reason string) error {
+	e := &qms.AuditEntry{
+		At: tx.now, Actor: tx.actor.Username, AgencyCode: agency, Action: action,
+		ObjectType: objectType, ObjectID: objectID,
+		Before: qms.AuditJSON(before), After: qms.AuditJSON(after), Reason: reason,
+	}
+	if e.AgencyCode == "" {
+		e.AgencyCode = tx.actor.AgencyCode
+	}
+	err := tx.QueryRowContext(ctx, `SELECT last_id, last_hash FROM audit_head WHERE singleton = 1`).Scan(&e.ID, &e.PrevHash)
+	if err == sql.ErrNoRows {
+		e.ID, e.PrevHash = 0, qms.GenesisHash
+	} else if err != nil {
+		return fmt.Errorf("read audit head: %w", err)
+	}
+	e.ID++
+	e.Hash = e.ComputeHash()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (id, at, actor, agency_code, action, object_type, object_id, before_json, after_json, reason, prev_hash, hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.ID, formatTime(e.At), e.Actor, e.AgencyCode, e.Action, e.ObjectType, e.ObjectID,
+		rawOrNull(e.Before), rawOrNull(e.After), e.Reason, e.PrevHash, e.Hash); err != nil {
+		return fmt.Errorf("append audit entry: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_head (singleton, last_id, last_hash) VALUES (1, ?, ?)
+		ON CONFLICT (singleton) DO UPDATE SET last_id = excluded.last_id, last_hash = excluded.last_hash`, e.ID, e.Hash); err != nil {
+		return fmt.Errorf("move audit head: %w", err)
+	}
+	return nil
+}
+
+func rawOrNull(b json.RawMessage) any {
+	if b == nil {
+		return nil
+	}
+	return string(b)
+}
+
+const auditColumns = `id, at, actor, agency_code, action, object_type, object_id, before_json, after_json, reason, prev_hash, hash`
+
+func scanAudit(rows *sql.Rows) (*qms.AuditEntry, error) {
+	var e qms.AuditEntry
+	var at string
+	var before, after sql.NullString
+	if err := rows.Scan(&e.ID, &at, &e.Actor, &e.AgencyCode, &e.Action, &e.ObjectType, &e.ObjectID, &before, &after, &e.Reason, &e.PrevHash, &e.Hash); err != nil {
+		return nil, err
+	}
+	e.At = parseTime(at)
+	if before.Valid {
+		e.Before = json.RawMessage(before.String)
+	}
+	if after.Valid {
+		e.After = json.RawMessage(after.String)
+	}
+	return &e, nil
+}
+
+// FindAuditEntries returns the entries matching f, newest first, and the
+// total count for paging.
+func (db *DB) FindAuditEntries(ctx context.Context, f qms.AuditFilter) ([]*qms.AuditEntry, int, error) {
+	where, args := []string{"1 = 1"}, []any{}
+	if v := f.Within; v != nil {
+		where = append(where, `agency_code IN (`+subtreeSQL+`)`)
+		args = append(args, *v)
+	}
+	if v := f.Actor; v != nil {
+		where, args = append(where, "actor = ?"), append(args, *v)
+	}
+	if v := f.Action; v != nil {
+		where, args = append(where, "action LIKE ? ESCAPE '\\'"), append(args, likePrefix(*v))
+	}
+	if v := f.ObjectType; v != nil {
+		where, args = append(where, "object_type = ?"), append(args, *v)
+	}
+	if v := f.ObjectID; v != nil {
+		where, args = append(where, "object_id = ?"), append(args, *v)
+	}
+	if v := f.From; v != nil {
+		where, args = append(where, "at >= ?"), append(args, formatTime(*v))
+	}
+	if v := f.To; v != nil {
+		where, args = append(where, "at < ?"), append(args, formatTime(*v))
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 50
+	}
+	var out []*qms.AuditEntry
+	total := 0
+	err := db.view(ctx, func(q *sql.Conn) error {
+		cond := strings.Join(where, " AND ")
+		if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_log WHERE `+cond, args...).Scan(&total); err != nil {
+			return err
+		}
+		rows, err := q.QueryContext(ctx, `SELECT `+auditColumns+` FROM audit_log WHERE `+cond+` ORDER BY id DESC LIMIT ? OFFSET ?`,
+			append(args, limit, max(0, f.Offset))...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			e, err := scanAudit(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, e)
+		}
+		return rows.Err()
+	})
+	return out, total, err
+}
+
+// VerifyAuditChain streams the whole trail in id order through the
+// domain's chain verifier, on one read snapshot.
+func (db *DB) VerifyAuditChain(ctx context.Context) (int64, error) {
+	var n int64
+	err := db.view(ctx, func(q *sql.Conn) error {
+		tx, err := q.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback()
+		var headID int64
+		var headHash string
+		if err := tx.QueryRowContext(ctx, `SELECT last_id, last_hash FROM audit_head WHERE singleton = 1`).Scan(&headID, &headHash); err != nil && err != sql.ErrNoRows {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT `+auditColumns+` FROM audit_log ORDER BY id`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		v := qms.NewChainVerifier()
+		for rows.Next() {
+			e, err := scanAudit(rows)
+			if err != nil {
+				return err
+			}
+			if err := v.Next(e); err != nil {
+				return err
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		n, err = v.Finish(headID, headHash)
+		return err
+	})
+	return n, err
+}
+
+// likePrefix escapes LIKE wildcards in a prefix.
+func likePrefix(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return r.Replace(s) + "%"
+}

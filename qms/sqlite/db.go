@@ -1,0 +1,251 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mattn/go-sqlite3"
+
+	"isodt/qms"
+)
+
+//go:embed migration/*.sql
+var migrationFS embed.FS
+
+// Options tune the store; the zero value is the production default.
+type Options struct {
+	// Now is the clock; tests inject a fixed one.
+	Now func() time.Time
+	// Readers is the size of the read pool (default: 2 × CPUs, at least 4).
+	Readers int
+	// PasswordCost is the bcrypt cost (default bcrypt.DefaultCost); tests lower it.
+	PasswordCost int
+}
+
+// DB is the store. All writes go through one connection, so SQLite never
+// sees two writers; reads use a pool of read-only connections.
+type DB struct {
+	path  string
+	write *sql.DB
+	read  *sql.DB
+	now   func() time.Time
+	cost  int
+}
+
+// Open opens (creating if missing) the database at path and applies the
+// pending migrations.
+func Open(ctx context.Context, path string, opts Options) (*DB, error) {
+	if path == "" {
+		return nil, qms.Errorf(qms.EINVALID, "Chưa chỉ định đường dẫn cơ sở dữ liệu.")
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("create database folder: %w", err)
+		}
+	}
+	db := &DB{path: path, now: opts.Now, cost: opts.PasswordCost}
+	if db.now == nil {
+		db.now = time.Now
+	}
+	var err error
+	// _txlock=immediate makes BeginTx take the write lock at once: a
+	// deferred transaction upgrading its lock later could deadlock with
+	// another writer and fail with SQLITE_BUSY regardless of the timeout.
+	// synchronous=FULL: an acknowledged commit survives a power cut.
+	if db.write, err = sql.Open("sqlite3", dsn(path, "_txlock=immediate&_synchronous=FULL")); err != nil {
+		return nil, err
+	}
+	db.write.SetMaxOpenConns(1)
+	db.write.SetConnMaxLifetime(0)
+	if err := db.migrate(ctx); err != nil {
+		db.write.Close()
+		return nil, err
+	}
+	if db.read, err = sql.Open("sqlite3", dsn(path, "mode=ro&_query_only=1")); err != nil {
+		db.write.Close()
+		return nil, err
+	}
+	n := opts.Readers
+	if n <= 0 {
+		n = max(4, 2*runtime.NumCPU())
+	}
+	db.read.SetMaxOpenConns(n)
+	db.read.SetMaxIdleConns(n)
+	return db, nil
+}
+
+func dsn(path, extra string) string {
+	u := url.URL{Scheme: "file", Opaque: url.PathEscape(path)}
+	return u.String() + "?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&" + extra
+}
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	return errors.Join(db.read.Close(), db.write.Close())
+}
+
+// Path is the database file.
+func (db *DB) Path() string { return db.path }
+
+// Ping checks that the database answers a query.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	return db.read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// migrate applies every embedded migration not yet recorded, each in its
+// own transaction, in file-name order.
+func (db *DB) migrate(ctx context.Context) error {
+	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("create migrations table: %w", err)
+	}
+	names, err := fs.Glob(migrationFS, "migration/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if err := db.migrateFile(ctx, name); err != nil {
+			return fmt.Errorf("migration %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func (db *DB) migrateFile(ctx context.Context, name string) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM migrations WHERE name = ?`, name).Scan(&n); err != nil || n > 0 {
+		return err
+	}
+	body, err := fs.ReadFile(migrationFS, name)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO migrations (name, applied_at) VALUES (?, ?)`, name, formatTime(db.now())); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// Migrations lists the applied migrations (for `qms migrate`).
+func (db *DB) Migrations(ctx context.Context) ([]string, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT name FROM migrations ORDER BY name`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// Tx is a write transaction. Every mutation made through it records its
+// audit entry with tx.audit before the commit.
+type Tx struct {
+	*sql.Tx
+	db    *DB
+	now   time.Time
+	actor qms.Actor
+}
+
+// update runs fn in a write transaction (BEGIN IMMEDIATE on the single
+// writer connection) and commits when it returns nil. A mutation needs an
+// actor in ctx: the audit trail must say who.
+func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) error {
+	actor, ok := qms.ActorFrom(ctx)
+	if !ok {
+		return fmt.Errorf("write without an actor in context")
+	}
+	sqlTx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	tx := &Tx{Tx: sqlTx, db: db, now: db.now().UTC(), actor: actor}
+	if err := fn(tx); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// view runs fn on the read pool.
+func (db *DB) view(ctx context.Context, fn func(q *sql.Conn) error) error {
+	conn, err := db.read.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return fn(conn)
+}
+
+// querier is what both a transaction and a read connection offer, so that
+// find helpers serve reads and the reads inside a write.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+func parseTime(s string) time.Time {
+	t, _ := time.Parse(time.RFC3339Nano, s)
+	return t
+}
+
+func nullTime(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return formatTime(*t)
+}
+
+func scanNullTime(s sql.NullString) *time.Time {
+	if !s.Valid {
+		return nil
+	}
+	t := parseTime(s.String)
+	return &t
+}
+
+// isUnique reports a UNIQUE or PRIMARY KEY violation, by SQLite's
+// extended error code, never by the message text.
+func isUnique(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && (se.ExtendedCode == sqlite3.ErrConstraintUnique || se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey)
+}
+
+// placeholders returns "?, ?, ?" for n arguments.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

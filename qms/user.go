@@ -1,0 +1,136 @@
+package qms
+
+import (
+	"context"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Role is what a user may do in one agency.
+type Role string
+
+const (
+	RoleAdmin          Role = "admin"
+	RoleQualityOfficer Role = "quality_officer" // thư ký ISO, cán bộ ISO
+	RoleLeader         Role = "leader"          // lãnh đạo
+	RoleStaff          Role = "staff"           // chuyên viên
+	RoleAuditor        Role = "auditor"         // đánh giá viên nội bộ
+)
+
+// Roles lists every role in the order the UI shows them.
+var Roles = []Role{RoleAdmin, RoleQualityOfficer, RoleLeader, RoleStaff, RoleAuditor}
+
+// ParseRole returns EINVALID with the list of roles for an unknown name.
+func ParseRole(s string) (Role, error) {
+	r := Role(strings.TrimSpace(s))
+	if slices.Contains(Roles, r) {
+		return r, nil
+	}
+	return "", FieldError("role", "Vai trò %q không tồn tại. Chọn một trong: admin, quality_officer, leader, staff, auditor.", s)
+}
+
+// User is a person who signs in. Users are never deleted: they are
+// disabled, so that the audit trail keeps naming them.
+type User struct {
+	ID          int64        `json:"id"`
+	Username    string       `json:"username"`
+	FullName    string       `json:"full_name"`
+	Email       string       `json:"email,omitempty"`
+	Disabled    bool         `json:"disabled"`
+	CreatedAt   time.Time    `json:"created_at"`
+	UpdatedAt   time.Time    `json:"updated_at"`
+	Memberships []Membership `json:"memberships"`
+}
+
+// Membership gives a user a role in an agency.
+type Membership struct {
+	AgencyCode string `json:"agency"`
+	Role       Role   `json:"role"`
+}
+
+// HasRole reports whether the user holds role r in agency code.
+func (u *User) HasRole(code string, r Role) bool {
+	return slices.Contains(u.Memberships, Membership{AgencyCode: code, Role: r})
+}
+
+// Agencies returns the agencies the user belongs to, first seen first.
+func (u *User) Agencies() []string {
+	var out []string
+	for _, m := range u.Memberships {
+		if !slices.Contains(out, m.AgencyCode) {
+			out = append(out, m.AgencyCode)
+		}
+	}
+	return out
+}
+
+var usernameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{1,63}$`)
+
+// Normalize trims fields and lower-cases the username.
+func (u *User) Normalize() {
+	u.Username = strings.ToLower(strings.TrimSpace(u.Username))
+	u.FullName = strings.TrimSpace(u.FullName)
+	u.Email = strings.TrimSpace(u.Email)
+}
+
+// Validate reports the first field that is wrong.
+func (u *User) Validate() error {
+	switch {
+	case u.Username == "":
+		return FieldError("username", "Tên đăng nhập không được để trống.")
+	case !usernameRE.MatchString(u.Username):
+		return FieldError("username", "Tên đăng nhập %q chỉ gồm chữ thường không dấu, chữ số, dấu chấm, gạch ngang, gạch dưới (2–64 ký tự).", u.Username)
+	case utf8.RuneCountInString(u.FullName) > 255:
+		return FieldError("full_name", "Họ tên dài quá 255 ký tự.")
+	case u.Email != "" && !strings.Contains(u.Email, "@"):
+		return FieldError("email", "Địa chỉ thư điện tử %q không hợp lệ.", u.Email)
+	}
+	return nil
+}
+
+// MinPasswordLength is the shortest password accepted.
+const MinPasswordLength = 8
+
+// ValidatePassword checks a new password.
+func ValidatePassword(p string) error {
+	switch {
+	case utf8.RuneCountInString(p) < MinPasswordLength:
+		return FieldError("password", "Mật khẩu phải có ít nhất %d ký tự.", MinPasswordLength)
+	case len(p) > 72: // bcrypt reads no further
+		return FieldError("password", "Mật khẩu dài quá 72 byte.")
+	}
+	return nil
+}
+
+// UserFilter selects users. Pointer fields mean "not set".
+type UserFilter struct {
+	ID       *int64
+	Username *string
+	Within   *string // members of this agency or of an agency under it
+	Limit    int
+}
+
+// UserUpdate holds what an update may change.
+type UserUpdate struct {
+	FullName *string
+	Email    *string
+	Disabled *bool
+}
+
+// UserService manages users, passwords and memberships.
+type UserService interface {
+	// CreateUser stores the user with its memberships and password.
+	// Returns EINVALID, ECONFLICT (username taken) or ENOTFOUND (agency).
+	CreateUser(ctx context.Context, u *User, password string) error
+	// FindUserByID returns ENOTFOUND when there is none.
+	FindUserByID(ctx context.Context, id int64) (*User, error)
+	FindUserByUsername(ctx context.Context, username string) (*User, error)
+	FindUsers(ctx context.Context, f UserFilter) ([]*User, error)
+	UpdateUser(ctx context.Context, id int64, upd UserUpdate) (*User, error)
+	// SetMembership adds (or with remove, removes) a role in an agency.
+	SetMembership(ctx context.Context, userID int64, m Membership, remove bool) (*User, error)
+	SetPassword(ctx context.Context, userID int64, password string) error
+}
