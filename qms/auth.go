@@ -32,6 +32,12 @@ type APIToken struct {
 	RevokedAt *time.Time `json:"revoked_at,omitempty"`
 }
 
+// Session limits: an absolute lifetime and an idle timeout.
+const (
+	SessionLifetime = 12 * time.Hour
+	SessionIdle     = 2 * time.Hour
+)
+
 // Login throttling: after MaxLoginFailures failures in a row an account is
 // locked for LoginLockDuration; the lock is logged and audited.
 const (

@@ -42,9 +42,13 @@ func New(ctx context.Context, modelText string, src Source) (*Authorizer, error)
 	return &Authorizer{enf: enf}, nil
 }
 
+// userSubject namespaces users apart from roles: Casbin links a name to
+// itself, so a user called "admin" would otherwise hold role admin everywhere.
+func userSubject(username string) string { return "user:" + username }
+
 // Allowed reports whether user may do act on obj in agency.
 func (a *Authorizer) Allowed(user, agency, obj, act string) (bool, error) {
-	return a.enf.Enforce(user, agency, obj, act)
+	return a.enf.Enforce(userSubject(user), agency, obj, act)
 }
 
 // Reload rereads every rule; call it after any change to the policy or to
@@ -54,7 +58,7 @@ func (a *Authorizer) Reload() error { return a.enf.LoadPolicy() }
 
 // RolesIn lists the roles user holds in agency.
 func (a *Authorizer) RolesIn(user, agency string) []string {
-	return a.enf.GetRolesForUserInDomain(user, agency)
+	return a.enf.GetRolesForUserInDomain(userSubject(user), agency)
 }
 
 // adapter reads rules from a Source. Writes go through the store (which
@@ -79,7 +83,10 @@ func (ad *adapter) LoadPolicy(m model.Model) error {
 		}
 	}
 	for _, r := range gs {
-		if err := persist.LoadPolicyArray(append([]string{"g"}, r...), m); err != nil {
+		if len(r) != 3 {
+			return fmt.Errorf("grouping rule %v: want (user, role, agency)", r)
+		}
+		if err := persist.LoadPolicyArray([]string{"g", userSubject(r[0]), r[1], r[2]}, m); err != nil {
 			return err
 		}
 	}

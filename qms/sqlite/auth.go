@@ -16,14 +16,9 @@ import (
 	"isodt/qms"
 )
 
-// Session limits: an absolute lifetime and an idle timeout.
-const (
-	SessionLifetime = 12 * time.Hour
-	SessionIdle     = 2 * time.Hour
-	// touchEvery spares a write per request: last_seen_at moves at most
-	// once a minute.
-	touchEvery = time.Minute
-)
+// touchEvery spares a write per request: last_seen_at moves at most once
+// a minute.
+const touchEvery = time.Minute
 
 // dummyHash is compared against when the user does not exist, so that an
 // unknown username takes as long as a wrong password.
@@ -109,7 +104,7 @@ func (db *DB) CreateSession(ctx context.Context, userID int64, agencyCode string
 	var s *qms.Session
 	err := db.update(ctx, func(tx *Tx) error {
 		s = &qms.Session{ID: id, UserID: userID, AgencyCode: agencyCode, CSRFToken: csrf,
-			CreatedAt: tx.now, ExpiresAt: tx.now.Add(SessionLifetime), LastSeenAt: tx.now}
+			CreatedAt: tx.now, ExpiresAt: tx.now.Add(qms.SessionLifetime), LastSeenAt: tx.now}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (id, user_id, agency_code, csrf_token, created_at, expires_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			s.ID, s.UserID, s.AgencyCode, s.CSRFToken, formatTime(s.CreatedAt), formatTime(s.ExpiresAt), formatTime(s.LastSeenAt)); err != nil {
 			return fmt.Errorf("insert session: %w", err)
@@ -132,7 +127,7 @@ func (db *DB) FindSession(ctx context.Context, token string) (*qms.Session, erro
 		return nil, err
 	}
 	s.CreatedAt, s.ExpiresAt, s.LastSeenAt = parseTime(created), parseTime(expires), parseTime(seen)
-	if s.Expired(db.now(), SessionIdle) {
+	if s.Expired(db.now(), qms.SessionIdle) {
 		return nil, qms.Errorf(qms.EUNAUTHORIZED, "Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.")
 	}
 	return &s, nil

@@ -184,7 +184,7 @@ func TestSessions(t *testing.T) {
 	if _, err := db.FindSession(ctx, token); err != nil {
 		t.Fatal(err)
 	}
-	clk.Add(sqlite.SessionIdle + time.Minute)
+	clk.Add(qms.SessionIdle + time.Minute)
 	if _, err := db.FindSession(ctx, token); qms.ErrorCode(err) != qms.EUNAUTHORIZED {
 		t.Fatalf("idle session still valid: %v", err)
 	}

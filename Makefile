@@ -1,0 +1,45 @@
+# ISO điện tử — build, run, test, bench. Every target builds with the
+# sqlite_fts5 tag so search behaves the same in tests and in the binary.
+GO       ?= go
+TAGS     := sqlite_fts5
+BIN      := bin/qms
+ADDR     ?= 127.0.0.1:8080
+DB       ?= data/qms.db
+CHROMIUM := $(shell command -v chromium || command -v chromium-browser || command -v google-chrome)
+# Short fuzz runs in make test; longer ones: make fuzz FUZZTIME=5m
+FUZZTIME ?= 10s
+
+.PHONY: all build run test vet fmt-check bench fuzz clean
+
+all: build
+
+build:
+	CGO_ENABLED=1 $(GO) build -tags $(TAGS) -o $(BIN) ./cmd/qms
+
+## run: build and start the server on an embedded SQLite database (created if missing)
+run: build
+	./$(BIN) serve --addr $(ADDR) --db $(DB)
+
+## test: formatting, vet and every test (browser tests need Debian's chromium)
+test: fmt-check vet
+ifeq ($(CHROMIUM),)
+	@echo "SKIP: browser tests (chromium not found; 'apt-get install chromium chromium-driver' to run them)"
+endif
+	CGO_ENABLED=1 $(GO) test -tags $(TAGS) -count=1 ./...
+
+vet:
+	$(GO) vet -tags $(TAGS) ./...
+
+fmt-check:
+	@out=$$(gofmt -l cmd qms policies forms static 2>/dev/null); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+## bench: Go benchmarks (speed and memory goals are checked here, never in unit tests)
+bench:
+	CGO_ENABLED=1 $(GO) test -tags $(TAGS) -run '^$$' -bench . -benchmem ./...
+
+fuzz:
+	$(GO) test -tags $(TAGS) -run '^$$' -fuzz FuzzDue -fuzztime $(FUZZTIME) ./qms/calendar/
+	$(GO) test -tags $(TAGS) -run '^$$' -fuzz FuzzImport -fuzztime $(FUZZTIME) ./qms/bpmn/
+
+clean:
+	rm -rf bin

@@ -1,0 +1,174 @@
+// Command qms is the ISO điện tử server and its administration tool: one
+// binary whose subcommands serve the web app, migrate the database, add
+// agencies and users, issue API tokens, verify the audit trail and back up.
+//
+// Exit codes: 0 success, 1 failure (including a broken audit chain),
+// 2 bad usage or bad input (nothing was written).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"isodt/qms"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+const usage = `Cách dùng: qms <lệnh> [tùy chọn]
+
+Lệnh:
+  serve [--addr A] [--db PATH]                       chạy máy chủ web (mặc định 127.0.0.1:8080, data/qms.db)
+  migrate [--db PATH]                                áp dụng các bản nâng cấp cơ sở dữ liệu
+  agency add --code C --name N [--parent P]          thêm đơn vị
+  user add --username U --agency C --role R          thêm người dùng (mật khẩu đọc từ stdin)
+  token create --username U                          cấp mã truy cập API
+  audit verify                                       kiểm tra chuỗi băm của nhật ký
+  backup FILE                                        sao lưu trực tuyến cơ sở dữ liệu ra FILE
+
+Biến môi trường: QMS_ADDR, QMS_DB.
+`
+
+// Exit codes.
+const (
+	exitOK      = 0
+	exitFailure = 1
+	exitUsage   = 2
+)
+
+// usageError is bad usage: exit 2 with the message and a hint.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
+
+// env bundles what a subcommand reads and writes, so tests run commands
+// in process with their own streams.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
+	err := dispatch(ctx, e, args)
+	var ue *usageError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "qms: %s\nXem \"qms help\".\n", ue.msg)
+		return exitUsage
+	}
+	var de *qms.Error
+	if errors.As(err, &de) {
+		fmt.Fprintf(stderr, "qms: %s\n", de.Message)
+	} else {
+		fmt.Fprintf(stderr, "qms: %v\n", err)
+	}
+	switch qms.ErrorCode(err) {
+	case qms.EINVALID, qms.ENOTFOUND, qms.ECONFLICT:
+		return exitUsage
+	}
+	return exitFailure
+}
+
+func dispatch(ctx context.Context, e *env, args []string) error {
+	if len(args) == 0 {
+		fmt.Fprint(e.stderr, usage)
+		return usagef("thiếu lệnh")
+	}
+	cmd, rest := args[0], args[1:]
+	sub := func() (string, []string) {
+		if len(rest) == 0 {
+			return "", nil
+		}
+		return rest[0], rest[1:]
+	}
+	switch cmd {
+	case "help", "-h", "--help":
+		fmt.Fprint(e.stdout, usage)
+		return nil
+	case "serve":
+		return cmdServe(ctx, e, rest)
+	case "migrate":
+		return cmdMigrate(ctx, e, rest)
+	case "agency":
+		if s, r := sub(); s == "add" {
+			return cmdAgencyAdd(ctx, e, r)
+		}
+		return usagef("dùng: qms agency add --code C --name N [--parent P]")
+	case "user":
+		if s, r := sub(); s == "add" {
+			return cmdUserAdd(ctx, e, r)
+		}
+		return usagef("dùng: qms user add --username U --agency C --role R")
+	case "token":
+		if s, r := sub(); s == "create" {
+			return cmdTokenCreate(ctx, e, r)
+		}
+		return usagef("dùng: qms token create --username U")
+	case "audit":
+		if s, r := sub(); s == "verify" {
+			return cmdAuditVerify(ctx, e, r)
+		}
+		return usagef("dùng: qms audit verify")
+	case "backup":
+		return cmdBackup(ctx, e, rest)
+	}
+	return usagef("lệnh không tồn tại: %q", cmd)
+}
+
+// newFlags makes a flag set that reports errors instead of exiting and
+// always knows --db.
+func newFlags(e *env, name string) (*flag.FlagSet, *string) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	db := fs.String("db", envOr("QMS_DB", "data/qms.db"), "đường dẫn tệp cơ sở dữ liệu SQLite")
+	return fs, db
+}
+
+// parse parses flags; a flag error or a wrong number of positional
+// arguments is a usage error. Flags may come after the positional ones
+// (qms backup FILE --db PATH), as users type them.
+func parse(fs *flag.FlagSet, args []string, positional int) error {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return err
+			}
+			return usagef("%v", err)
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos, args = append(pos, fs.Arg(0)), fs.Args()[1:]
+	}
+	if len(pos) != positional {
+		return usagef("%s: cần %d tham số vị trí, nhận %d: %v", fs.Name(), positional, len(pos), pos)
+	}
+	// Make fs.Arg(i) return the positional arguments.
+	return fs.Parse(append([]string{"--"}, pos...))
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}

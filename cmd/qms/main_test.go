@@ -1,0 +1,192 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"io"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// cli runs qms in process against one database file.
+type cli struct {
+	t  *testing.T
+	db string
+}
+
+func newCLI(t *testing.T) *cli {
+	return &cli{t: t, db: filepath.Join(t.TempDir(), "qms.db")}
+}
+
+func (c *cli) run(stdin string, args ...string) (code int, stdout, stderr string) {
+	c.t.Helper()
+	var out, errb bytes.Buffer
+	args = append(args[:len(args):len(args)], "--db", c.db)
+	code = run(context.Background(), args, strings.NewReader(stdin), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestCLI(t *testing.T) {
+	c := newCLI(t)
+	tests := []struct {
+		name    string
+		stdin   string
+		args    []string
+		code    int
+		out     string // substring of stdout
+		errText string // substring of stderr
+	}{
+		{"migrate", "", []string{"migrate"}, 0, "ok 1 migrations", ""},
+		{"agency add", "", []string{"agency", "add", "--code", "sttt", "--name", "Sở Thông tin và Truyền thông"}, 0, "ok agency STTT", ""},
+		{"agency child", "", []string{"agency", "add", "--code", "P1", "--name", "Phòng 1", "--parent", "STTT"}, 0, "ok agency P1", ""},
+		{"agency duplicate", "", []string{"agency", "add", "--code", "STTT", "--name", "x"}, 2, "", "đã tồn tại"},
+		{"agency unknown parent", "", []string{"agency", "add", "--code", "X1", "--name", "x", "--parent", "NOPE"}, 2, "", "không tồn tại"},
+		{"agency missing name", "", []string{"agency", "add", "--code", "X2"}, 2, "", "--name"},
+		{"agency bad flag", "", []string{"agency", "add", "--cod", "X2"}, 2, "", "flag provided but not defined"},
+		{"user add", "mat-khau-123\n", []string{"user", "add", "--username", "lan", "--agency", "STTT", "--role", "staff"}, 0, "ok user lan", ""},
+		{"user unknown role", "mat-khau-123\n", []string{"user", "add", "--username", "minh", "--agency", "STTT", "--role", "boss"}, 2, "", "Vai trò \"boss\" không tồn tại"},
+		{"user unknown agency", "mat-khau-123\n", []string{"user", "add", "--username", "minh", "--agency", "NOPE", "--role", "staff"}, 2, "", "Đơn vị \"NOPE\" không tồn tại"},
+		{"user no password", "", []string{"user", "add", "--username", "minh", "--agency", "STTT", "--role", "staff"}, 2, "", "Chưa nhập mật khẩu"},
+		{"user short password", "ngan\n", []string{"user", "add", "--username", "minh", "--agency", "STTT", "--role", "staff"}, 2, "", "ít nhất 8"},
+		{"user duplicate", "mat-khau-123\n", []string{"user", "add", "--username", "LAN", "--agency", "STTT", "--role", "leader"}, 2, "", "đã được dùng"},
+		{"token create", "", []string{"token", "create", "--username", "lan"}, 0, "qms_", ""},
+		{"token unknown user", "", []string{"token", "create", "--username", "ghost"}, 2, "", "Không tìm thấy người dùng"},
+		{"unknown command", "", []string{"frobnicate"}, 2, "", "lệnh không tồn tại"},
+		{"audit verify", "", []string{"audit", "verify"}, 0, "ok ", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errText := c.run(tt.stdin, tt.args...)
+			if code != tt.code || !strings.Contains(out, tt.out) || !strings.Contains(errText, tt.errText) {
+				t.Fatalf("exit %d (want %d)\nstdout: %s\nstderr: %s", code, tt.code, out, errText)
+			}
+			if strings.Contains(errText, "goroutine ") || strings.Contains(errText, "panic") {
+				t.Fatalf("stack trace on stderr: %s", errText)
+			}
+		})
+	}
+	// A refused user add wrote nothing.
+	raw, err := sql.Open("sqlite3", c.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var n int
+	raw.QueryRow(`SELECT COUNT(*) FROM users WHERE username = 'minh'`).Scan(&n)
+	if n != 0 {
+		t.Fatal("a refused user add left a user")
+	}
+}
+
+func TestFirstStartPrintsAdminPasswordOnce(t *testing.T) {
+	c := newCLI(t)
+	_, out, _ := c.run("", "migrate")
+	if !regexp.MustCompile(`Mật khẩu:\s+\S{12,}`).MatchString(out) {
+		t.Fatalf("first start did not print the admin password:\n%s", out)
+	}
+	_, out, _ = c.run("", "migrate")
+	if strings.Contains(out, "Mật khẩu") {
+		t.Fatal("password printed again on the second start")
+	}
+}
+
+func TestAuditVerifyDetectsTampering(t *testing.T) {
+	for _, tamper := range []string{
+		`UPDATE audit_log SET after_json = '{"code":"HACKED"}' WHERE id = 3`,
+		`DELETE FROM audit_log WHERE id = 3`,
+	} {
+		c := newCLI(t)
+		for _, code := range []string{"A1", "A2", "A3"} {
+			if exit, _, e := c.run("", "agency", "add", "--code", code, "--name", code); exit != 0 {
+				t.Fatal(e)
+			}
+		}
+		code, out, _ := c.run("", "audit", "verify")
+		if code != 0 || !regexp.MustCompile(`^ok \d+ entries\n$`).MatchString(out) {
+			t.Fatalf("intact: exit %d %q", code, out)
+		}
+		raw, _ := sql.Open("sqlite3", c.db)
+		if _, err := raw.Exec(tamper); err != nil {
+			t.Fatal(err)
+		}
+		raw.Close()
+		code, out, _ = c.run("", "audit", "verify")
+		if code != 1 || !strings.Contains(out, "broken at entry 3") {
+			t.Fatalf("after %q: exit %d %q", tamper, code, out)
+		}
+	}
+}
+
+func TestBackupCommand(t *testing.T) {
+	c := newCLI(t)
+	c.run("", "agency", "add", "--code", "A1", "--name", "A1")
+	dest := filepath.Join(t.TempDir(), "backup.db")
+	code, out, e := c.run("", "backup", dest)
+	if code != 0 || !strings.Contains(out, "ok backup written") {
+		t.Fatalf("backup: %d %s %s", code, out, e)
+	}
+	copyCLI := &cli{t: t, db: dest}
+	if code, out, _ := copyCLI.run("", "audit", "verify"); code != 0 {
+		t.Fatalf("verify backup: %d %s", code, out)
+	}
+	if code, _, e := c.run("", "backup", dest); code != 2 || !strings.Contains(e, "đã tồn tại") {
+		t.Fatalf("backup over an existing file: %d %s", code, e)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe to read while serve writes to it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// TestServeShutsDownGracefully starts `qms serve` on a free port, waits
+// until it answers and cancels it as SIGTERM would.
+func TestServeShutsDownGracefully(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := &syncBuffer{}
+	db := filepath.Join(t.TempDir(), "d", "qms.db")
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", db}, strings.NewReader(""), out, io.Discard)
+	}()
+	re := regexp.MustCompile(`http://(127\.0\.0\.1:\d+)`)
+	var addr string
+	for i := 0; i < 100 && addr == ""; i++ {
+		time.Sleep(50 * time.Millisecond)
+		if m := re.FindStringSubmatch(out.String()); m != nil {
+			addr = m[1]
+		}
+	}
+	if addr == "" {
+		t.Fatalf("server did not start:\n%s", out.String())
+	}
+	resp, err := http.Get("http://" + addr + "/readyz")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("readyz: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("serve exited %d", code)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+}

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"time"
+
+	"isodt/policies"
+	"isodt/qms/authz"
+	"isodt/qms/web"
+)
+
+// cmdServe wires the store, the authorizer and the web server, serves
+// until the context is cancelled (SIGINT/SIGTERM) and then drains the
+// requests in flight before closing the database.
+func cmdServe(ctx context.Context, e *env, args []string) error {
+	fs, dbPath := newFlags(e, "serve")
+	addr := fs.String("addr", envOr("QMS_ADDR", "127.0.0.1:8080"), "địa chỉ lắng nghe")
+	secure := fs.Bool("secure-cookies", false, "đặt cờ Secure cho cookie (khi chạy sau HTTPS)")
+	if err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	db, err := openStore(ctx, e, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	az, err := authz.New(ctx, policies.Model, db)
+	if err != nil {
+		return err
+	}
+	srv := web.New(web.Config{SecureCookies: *secure, Logger: log}, web.Deps{
+		Agencies: db, Users: db, Auth: db, Audit: db, Authz: az, Ready: db.Ping,
+	})
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return usagef("không lắng nghe được tại %s: %v", *addr, err)
+	}
+	fmt.Fprintf(e.stdout, "qms: đang phục vụ tại http://%s (cơ sở dữ liệu %s)\n", ln.Addr(), *dbPath)
+	log.Info("server started", "addr", ln.Addr().String(), "db", *dbPath)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}

@@ -1,0 +1,40 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"isodt/policies"
+	"isodt/qms"
+	"isodt/qms/sqlite"
+)
+
+// openStore opens the database (migrating it) and makes sure agency SYS,
+// user admin and the default policy exist. When it creates the admin, the
+// random password is printed here, once.
+func openStore(ctx context.Context, e *env, path string) (*sqlite.DB, error) {
+	db, err := sqlite.Open(ctx, path, sqlite.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	rules, err := policies.Default()
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	pw, err := db.Bootstrap(ctx, rules)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("first start: %w", err)
+	}
+	if pw != "" {
+		fmt.Fprintf(e.stdout, "\n  Lần chạy đầu: đã tạo đơn vị %s và tài khoản quản trị.\n  Tên đăng nhập: admin\n  Mật khẩu:      %s\n  (Mật khẩu chỉ hiển thị một lần. Hãy đổi mật khẩu sau khi đăng nhập.)\n\n", qms.SystemAgencyCode, pw)
+	}
+	return db, nil
+}
+
+// cliContext is the context of a CLI command: the actor is the system,
+// named after the command, in every audit entry it writes.
+func cliContext(ctx context.Context, name string) context.Context {
+	return qms.WithActor(ctx, qms.SystemActor(name))
+}

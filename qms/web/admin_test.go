@@ -1,0 +1,166 @@
+package web_test
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+)
+
+func TestAgencyForm(t *testing.T) {
+	a := newApp(t)
+	s := a.login("a-admin")
+	tests := []struct {
+		name string
+		form url.Values
+		want int
+		msg  string
+	}{
+		{"empty code", url.Values{"code": {""}, "name": {"Phòng"}, "parent": {"A"}}, 400, "Mã đơn vị không được để trống"},
+		{"bad code", url.Values{"code": {"p 1"}, "name": {"Phòng"}, "parent": {"A"}}, 400, "chỉ gồm chữ in hoa"},
+		{"no parent for non-system admin", url.Values{"code": {"P1"}, "name": {"Phòng"}}, 400, "Chọn đơn vị cấp trên"},
+		{"duplicate", url.Values{"code": {"b"}, "name": {"Phòng"}, "parent": {"A"}}, 409, "đã tồn tại"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := a.auditCount("agency.create")
+			resp := a.do("POST", "/admin/agencies", &s, tt.form)
+			body := bodyOf(t, resp)
+			if resp.StatusCode != tt.want || !strings.Contains(body, tt.msg) {
+				t.Fatalf("status %d, want %d with %q", resp.StatusCode, tt.want, tt.msg)
+			}
+			if !strings.Contains(body, `value="`+tt.form.Get("name")+`"`) {
+				t.Fatal("form lost what the user typed")
+			}
+			if a.auditCount("agency.create") != before {
+				t.Fatal("a refused form wrote an agency")
+			}
+		})
+	}
+	resp := a.do("POST", "/admin/agencies", &s, url.Values{"code": {"pvhtt"}, "name": {"Phòng <b>Văn hóa</b>"}, "parent": {"A"}})
+	if resp.StatusCode != 303 || resp.Header.Get("Location") != "/admin/agencies/PVHTT?msg=created" {
+		t.Fatalf("create: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	body := bodyOf(t, a.do("GET", "/admin/agencies/PVHTT?msg=created", &s, nil))
+	if strings.Contains(body, "<b>Văn hóa</b>") || !strings.Contains(body, "&lt;b&gt;Văn hóa") {
+		t.Fatal("agency name not escaped")
+	}
+	if !strings.Contains(body, "Đã tạo thành công") {
+		t.Fatal("no confirmation shown")
+	}
+	es, _, _ := a.db.FindAuditEntries(t.Context(), auditFilterAction("agency.create"))
+	if len(es) == 0 || es[0].Actor != "a-admin" || es[0].ObjectID != "PVHTT" || es[0].AgencyCode != "PVHTT" {
+		t.Fatalf("audit entry = %+v", es[0])
+	}
+}
+
+func TestUserAdministration(t *testing.T) {
+	a := newApp(t)
+	s := a.login("a-admin")
+	resp := a.do("POST", "/admin/users", &s, url.Values{"username": {"Tran.Thi.B"}, "full_name": {"Trần Thị B"},
+		"password": {"mat-khau-456"}, "agency": {"A"}, "role": {"staff"}})
+	if resp.StatusCode != 303 {
+		t.Fatalf("create user: %d %s", resp.StatusCode, bodyOf(t, resp))
+	}
+	loc := resp.Header.Get("Location")
+	userPath := strings.TrimSuffix(loc, "?msg=created")
+	// The new user can use the API as staff, but not read users.
+	var tok struct{ Token string }
+	decode(t, a.api("POST", "/api/v1/auth/token", "", `{"username":"tran.thi.b","password":"mat-khau-456"}`), &tok)
+	if code := a.api("GET", "/api/v1/users", tok.Token, "").StatusCode; code != 403 {
+		t.Fatalf("staff reads users: %d", code)
+	}
+	// Granting admin takes effect at once (the policy is reloaded).
+	resp = a.do("POST", userPath+"/memberships", &s, url.Values{"agency": {"A"}, "role": {"admin"}})
+	if resp.StatusCode != 303 {
+		t.Fatalf("grant: %d", resp.StatusCode)
+	}
+	if code := a.api("GET", "/api/v1/users", tok.Token, "").StatusCode; code != 200 {
+		t.Fatalf("after grant: %d", code)
+	}
+	// Unknown role: clear message, nothing written.
+	before := a.auditCount("user.grant")
+	resp = a.do("POST", userPath+"/memberships", &s, url.Values{"agency": {"A"}, "role": {"boss"}})
+	if body := bodyOf(t, resp); resp.StatusCode != 400 || !strings.Contains(body, "Vai trò") || a.auditCount("user.grant") != before {
+		t.Fatalf("unknown role: %d", resp.StatusCode)
+	}
+	// Short password refused with the field named.
+	resp = a.do("POST", userPath+"/password", &s, url.Values{"password": {"ngan"}})
+	if body := bodyOf(t, resp); resp.StatusCode != 400 || !strings.Contains(body, "ít nhất 8") {
+		t.Fatalf("short password: %d", resp.StatusCode)
+	}
+	// Disabling ends access.
+	if code := a.do("POST", userPath, &s, url.Values{"disabled": {"1"}}).StatusCode; code != 303 {
+		t.Fatalf("disable: %d", code)
+	}
+	if code := a.api("GET", "/api/v1/me", tok.Token, "").StatusCode; code != 401 {
+		t.Fatalf("disabled user's token still works: %d", code)
+	}
+	// An admin cannot lock themselves out.
+	me := a.users["a-admin"]
+	resp = a.do("POST", "/admin/users/"+itoa(me.ID), &s, url.Values{"disabled": {"1"}})
+	if resp.StatusCode != 400 {
+		t.Fatalf("self-disable: %d", resp.StatusCode)
+	}
+	for _, action := range []string{"user.create", "user.grant", "user.update"} {
+		if a.auditCount(action) == 0 {
+			t.Errorf("%s not audited", action)
+		}
+	}
+}
+
+func TestAuditLogPage(t *testing.T) {
+	a := newApp(t)
+	s := a.login("a-auditor")
+	body := bodyOf(t, a.do("GET", "/audit?action=user.", &s, nil))
+	if !strings.Contains(body, "user.create") || strings.Contains(body, "agency.create") {
+		t.Fatal("action filter not applied")
+	}
+	if strings.Contains(body, "b-staff") {
+		t.Fatal("auditor of A sees entries of B")
+	}
+	resp := a.do("GET", "/audit?from=31-12-2026", &s, nil)
+	if body := bodyOf(t, resp); resp.StatusCode != 400 || !strings.Contains(body, "dd/mm/yyyy") {
+		t.Fatalf("bad date: %d", resp.StatusCode)
+	}
+	resp = a.do("GET", "/audit?from=01/01/2000&to=01/01/2001", &s, nil)
+	if body := bodyOf(t, resp); !strings.Contains(body, `id="audit-total">0<`) {
+		t.Fatal("date range not applied")
+	}
+	var out struct{ Total int }
+	decode(t, a.api("GET", "/api/v1/audit?actor=system:test", a.token("a-auditor"), ""), &out)
+	if out.Total == 0 {
+		t.Fatal("api audit filter found nothing")
+	}
+}
+
+func TestHealthAndMetrics(t *testing.T) {
+	a := newApp(t)
+	if code := a.do("GET", "/readyz", nil, nil).StatusCode; code != 200 {
+		t.Fatalf("readyz: %d", code)
+	}
+	body := bodyOf(t, a.do("GET", "/metrics", nil, nil))
+	if !strings.Contains(body, `qms_http_requests_total{method="GET",route="/readyz",status="200"} 1`) {
+		t.Fatalf("metrics missing the request counter:\n%.500s", body)
+	}
+	a.db.Close()
+	if code := a.do("GET", "/readyz", nil, nil).StatusCode; code != 503 {
+		t.Fatalf("readyz with the database closed: %d", code)
+	}
+	if code := a.do("GET", "/healthz", nil, nil).StatusCode; code != 200 {
+		t.Fatalf("healthz: %d", code)
+	}
+}
+
+func TestLanguageSwitch(t *testing.T) {
+	a := newApp(t)
+	resp := a.do("GET", "/lang/en", nil, nil)
+	var lang string
+	for _, c := range resp.Cookies() {
+		if c.Name == "qms_lang" {
+			lang = c.Value
+		}
+	}
+	if lang != "en" {
+		t.Fatalf("lang cookie = %q", lang)
+	}
+}

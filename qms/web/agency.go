@@ -1,0 +1,145 @@
+package web
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"isodt/qms"
+)
+
+// findVisibleAgency loads an agency the caller may see; one outside the
+// caller's scope is reported as not found, so codes cannot be probed.
+func (s *Server) findVisibleAgency(c *fiber.Ctx, code string) (*qms.Agency, error) {
+	a, err := s.Agencies.FindAgencyByCode(c.UserContext(), code)
+	if err != nil {
+		return nil, err
+	}
+	if ok, err := s.visible(c, a.Code); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, qms.Errorf(qms.ENOTFOUND, "Không tìm thấy đơn vị %q.", code)
+	}
+	return a, nil
+}
+
+// createAgency checks that the new agency sits inside the caller's scope.
+func (s *Server) createAgency(c *fiber.Ctx, a *qms.Agency) error {
+	a.Normalize()
+	if sc := scope(callerOf(c)); sc != nil {
+		if a.ParentCode == "" {
+			return qms.FieldError("parent", "Chọn đơn vị cấp trên trong phạm vi bạn quản lý.")
+		}
+		if _, err := s.findVisibleAgency(c, a.ParentCode); err != nil {
+			return qms.FieldError("parent", "Đơn vị cấp trên %q không thuộc phạm vi bạn quản lý.", a.ParentCode)
+		}
+	}
+	return s.Agencies.CreateAgency(s.ctx(c), a)
+}
+
+func (s *Server) agencyList(c *fiber.Ctx) error {
+	as, err := s.Agencies.FindAgencies(c.UserContext(), qms.AgencyFilter{Within: scope(callerOf(c))})
+	if err != nil {
+		return err
+	}
+	return c.Render("agencies", s.view(c, fiber.Map{"Agencies": as, "CanWrite": s.can(c, "agency", "write")}), "layout")
+}
+
+func (s *Server) agencyForm(c *fiber.Ctx, a *qms.Agency, formErr error) error {
+	parents, err := s.Agencies.FindAgencies(c.UserContext(), qms.AgencyFilter{Within: scope(callerOf(c))})
+	if err != nil {
+		return err
+	}
+	return s.render(c, "agency_form", fiber.Map{"Form": a, "Parents": parents}, formErr)
+}
+
+func (s *Server) agencyNew(c *fiber.Ctx) error {
+	return s.agencyForm(c, &qms.Agency{ParentCode: callerOf(c).agency}, nil)
+}
+
+func (s *Server) agencyCreate(c *fiber.Ctx) error {
+	a := &qms.Agency{Code: c.FormValue("code"), Name: c.FormValue("name"), ParentCode: c.FormValue("parent")}
+	if err := s.createAgency(c, a); err != nil {
+		return s.agencyForm(c, a, err)
+	}
+	return c.Redirect("/admin/agencies/"+a.Code+"?msg=created", fiber.StatusSeeOther)
+}
+
+func (s *Server) agencyShow(c *fiber.Ctx) error {
+	a, err := s.findVisibleAgency(c, c.Params("code"))
+	if err != nil {
+		return err
+	}
+	return s.agencyPage(c, a, nil)
+}
+
+func (s *Server) agencyPage(c *fiber.Ctx, a *qms.Agency, formErr error) error {
+	ctx := c.UserContext()
+	code := a.Code
+	members, err := s.Users.FindUsers(ctx, qms.UserFilter{Within: &code})
+	if err != nil {
+		return err
+	}
+	parents, err := s.Agencies.FindAgencies(ctx, qms.AgencyFilter{Within: scope(callerOf(c))})
+	if err != nil {
+		return err
+	}
+	return s.render(c, "agency", fiber.Map{"A": a, "Members": members, "Parents": parents, "CanWrite": s.can(c, "agency", "write")}, formErr)
+}
+
+func (s *Server) agencyUpdate(c *fiber.Ctx) error {
+	a, err := s.findVisibleAgency(c, c.Params("code"))
+	if err != nil {
+		return err
+	}
+	name, parent := c.FormValue("name"), c.FormValue("parent")
+	if parent != "" && parent != a.ParentCode {
+		if _, err := s.findVisibleAgency(c, parent); err != nil {
+			return s.agencyPage(c, a, qms.FieldError("parent", "Đơn vị cấp trên %q không thuộc phạm vi bạn quản lý.", parent))
+		}
+	}
+	if _, err := s.Agencies.UpdateAgency(s.ctx(c), a.Code, qms.AgencyUpdate{Name: &name, ParentCode: &parent}); err != nil {
+		return s.agencyPage(c, a, err)
+	}
+	return c.Redirect("/admin/agencies/"+a.Code+"?msg=saved", fiber.StatusSeeOther)
+}
+
+func (s *Server) apiAgencyList(c *fiber.Ctx) error {
+	as, err := s.Agencies.FindAgencies(c.UserContext(), qms.AgencyFilter{Within: scope(callerOf(c))})
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"agencies": orEmpty(as)})
+}
+
+func (s *Server) apiAgencyShow(c *fiber.Ctx) error {
+	a, err := s.findVisibleAgency(c, c.Params("code"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(a)
+}
+
+type agencyRequest struct {
+	Code   string `json:"code"`
+	Name   string `json:"name"`
+	Parent string `json:"parent"`
+}
+
+func (s *Server) apiAgencyCreate(c *fiber.Ctx) error {
+	var req agencyRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	a := &qms.Agency{Code: req.Code, Name: req.Name, ParentCode: req.Parent}
+	if err := s.createAgency(c, a); err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(a)
+}
+
+// orEmpty makes a nil list marshal as [] rather than null.
+func orEmpty[T any](xs []T) []T {
+	if xs == nil {
+		return []T{}
+	}
+	return xs
+}

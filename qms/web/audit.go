@@ -1,0 +1,82 @@
+package web
+
+import (
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"isodt/qms"
+)
+
+const auditPageSize = 50
+
+// auditFilter reads the filter of the audit log from the query string;
+// dates are dd/mm/yyyy in Asia/Ho_Chi_Minh, "to" inclusive.
+func auditFilter(c *fiber.Ctx) (qms.AuditFilter, error) {
+	f := qms.AuditFilter{Within: scope(callerOf(c)), Limit: auditPageSize}
+	for key, dst := range map[string]**string{"actor": &f.Actor, "action": &f.Action, "object_type": &f.ObjectType, "object_id": &f.ObjectID} {
+		if v := strings.TrimSpace(c.Query(key)); v != "" {
+			*dst = &v
+		}
+	}
+	for key, dst := range map[string]**time.Time{"from": &f.From, "to": &f.To} {
+		v := strings.TrimSpace(c.Query(key))
+		if v == "" {
+			continue
+		}
+		t, err := time.ParseInLocation("02/01/2006", v, ictZone)
+		if err != nil {
+			return f, qms.FieldError(key, "Ngày %q không đúng định dạng dd/mm/yyyy.", v)
+		}
+		if key == "to" {
+			t = t.AddDate(0, 0, 1)
+		}
+		*dst = &t
+	}
+	if p := c.QueryInt("page", 1); p > 1 {
+		f.Offset = (p - 1) * auditPageSize
+	}
+	return f, nil
+}
+
+func (s *Server) auditLog(c *fiber.Ctx) error {
+	f, ferr := auditFilter(c)
+	data := fiber.Map{"Q": fiber.Map{"actor": c.Query("actor"), "action": c.Query("action"), "object_type": c.Query("object_type"),
+		"object_id": c.Query("object_id"), "from": c.Query("from"), "to": c.Query("to")}}
+	if ferr == nil {
+		es, total, err := s.Audit.FindAuditEntries(c.UserContext(), f)
+		if err != nil {
+			return err
+		}
+		page := f.Offset/auditPageSize + 1
+		data["Entries"], data["Total"], data["Page"] = es, total, page
+		data["HasNext"] = f.Offset+len(es) < total
+		data["QueryString"] = queryWithout(c, "page")
+	}
+	return s.render(c, "audit", data, ferr)
+}
+
+func (s *Server) apiAudit(c *fiber.Ctx) error {
+	f, err := auditFilter(c)
+	if err != nil {
+		return err
+	}
+	es, total, err := s.Audit.FindAuditEntries(c.UserContext(), f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"entries": orEmpty(es), "total": total})
+}
+
+// queryWithout returns the query string minus one key, for paging links.
+func queryWithout(c *fiber.Ctx, key string) string {
+	args := c.Request().URI().QueryArgs()
+	var parts []string
+	args.VisitAll(func(k, v []byte) {
+		if string(k) != key && len(v) > 0 {
+			parts = append(parts, string(k)+"="+urlEscape(string(v)))
+		}
+	})
+	return strings.Join(parts, "&")
+}

@@ -1,0 +1,137 @@
+package web
+
+import (
+	"encoding/json"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"isodt/qms"
+)
+
+func (s *Server) loginPage(c *fiber.Ctx) error {
+	if callerOf(c) != nil {
+		return c.Redirect(safeNext(c.Query("next")), fiber.StatusSeeOther)
+	}
+	data := fiber.Map{"Next": safeNext(c.Query("next"))}
+	if c.Query("expired") != "" {
+		data["Error"] = dictionaries[langOf(c)]["login.expired"]
+	}
+	return c.Render("login", s.view(c, data), "layout")
+}
+
+// login checks the password (with throttling), starts a session for the
+// user's first agency and goes where the user was heading.
+func (s *Server) login(c *fiber.Ctx) error {
+	username, next := strings.TrimSpace(c.FormValue("username")), safeNext(c.FormValue("next"))
+	ctx := c.UserContext()
+	u, err := s.Auth.Authenticate(ctx, username, c.FormValue("password"))
+	if err == nil && len(u.Agencies()) == 0 {
+		err = qms.Errorf(qms.EFORBIDDEN, "Tài khoản chưa được gán vai trò ở đơn vị nào. Liên hệ quản trị viên.")
+	}
+	if err != nil {
+		if qms.ErrorCode(err) == qms.EINTERNAL {
+			return err
+		}
+		s.log.Warn("login refused", "username", username, "ip", c.IP(), "reason", qms.ErrorCode(err))
+		c.Status(statusOf[qms.ErrorCode(err)])
+		return c.Render("login", s.view(c, fiber.Map{"Error": qms.ErrorMessage(err), "Username": username, "Next": next}), "layout")
+	}
+	agency := u.Agencies()[0]
+	token, _, err := s.Auth.CreateSession(qms.WithActor(ctx, qms.Actor{UserID: u.ID, Username: u.Username, AgencyCode: agency}), u.ID, agency)
+	if err != nil {
+		return err
+	}
+	s.setCookie(c, sessionCookie, token, qms.SessionLifetime)
+	s.clearCookie(c, csrfCookie)
+	return c.Redirect(next, fiber.StatusSeeOther)
+}
+
+func (s *Server) logout(c *fiber.Ctx) error {
+	if err := s.Auth.DeleteSession(s.ctx(c), callerOf(c).token); err != nil {
+		return err
+	}
+	s.clearCookie(c, sessionCookie)
+	return c.Redirect("/login?msg=logged_out", fiber.StatusSeeOther)
+}
+
+// switchAgency lets a user with roles in several agencies choose which
+// one they act for; permissions follow the choice.
+func (s *Server) switchAgency(c *fiber.Ctx) error {
+	cl := callerOf(c)
+	code := strings.ToUpper(strings.TrimSpace(c.FormValue("agency")))
+	if err := s.Auth.SwitchSessionAgency(s.ctx(c), cl.session, code); err != nil {
+		return err
+	}
+	return c.Redirect("/?msg=switched", fiber.StatusSeeOther)
+}
+
+type tokenRequest struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+// apiToken exchanges a username and password for an API token.
+func (s *Server) apiToken(c *fiber.Ctx) error {
+	var req tokenRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	u, err := s.Auth.Authenticate(ctx, req.Username, req.Password)
+	if err != nil {
+		return err
+	}
+	agency := qms.SystemAgencyCode
+	if as := u.Agencies(); len(as) > 0 {
+		agency = as[0]
+	}
+	secret, _, err := s.Auth.CreateAPIToken(qms.WithActor(ctx, qms.Actor{UserID: u.ID, Username: u.Username, AgencyCode: agency}), u.ID, "api")
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"token": secret})
+}
+
+func (s *Server) apiMe(c *fiber.Ctx) error {
+	cl := callerOf(c)
+	var roles []qms.Role
+	for _, m := range cl.user.Memberships {
+		if m.AgencyCode == cl.agency {
+			roles = append(roles, m.Role)
+		}
+	}
+	return c.JSON(fiber.Map{"id": cl.user.ID, "username": cl.user.Username, "full_name": cl.user.FullName,
+		"agency": cl.agency, "roles": roles, "memberships": cl.user.Memberships})
+}
+
+// decodeJSON reads a JSON body strictly: unknown fields and trailing data
+// are errors, so a typo in a field name is not silently ignored.
+func decodeJSON(c *fiber.Ctx, v any) error {
+	if !strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEApplicationJSON) {
+		return qms.Errorf(qms.EINVALID, "Nội dung phải là JSON (Content-Type: application/json).")
+	}
+	dec := json.NewDecoder(strings.NewReader(string(c.Body())))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return qms.Errorf(qms.EINVALID, "Dữ liệu JSON không hợp lệ: %s.", jsonProblem(err))
+	}
+	if dec.More() {
+		return qms.Errorf(qms.EINVALID, "Dữ liệu JSON không hợp lệ: có dữ liệu thừa sau đối tượng JSON.")
+	}
+	return nil
+}
+
+func jsonProblem(err error) string {
+	var te *json.UnmarshalTypeError
+	var se *json.SyntaxError
+	switch {
+	case asErr(err, &te):
+		return "trường \"" + te.Field + "\" sai kiểu (cần " + te.Type.String() + ")"
+	case asErr(err, &se):
+		return "lỗi cú pháp tại byte " + itoa(se.Offset)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return "trường không được hỗ trợ " + strings.TrimPrefix(err.Error(), "json: unknown field ")
+	}
+	return "không đọc được nội dung"
+}

@@ -1,0 +1,247 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"isodt/qms"
+)
+
+// anonForm fetches the login page to get the anonymous CSRF cookie.
+func anonCSRF(t *testing.T, a *app) string {
+	resp := a.do("GET", "/login", nil, nil)
+	for _, c := range resp.Cookies() {
+		if c.Name == "qms_csrf" {
+			return c.Value
+		}
+	}
+	t.Fatal("login page set no csrf cookie")
+	return ""
+}
+
+func postLogin(a *app, csrf, username, password string) *http.Response {
+	form := url.Values{"username": {username}, "password": {password}, "_csrf": {csrf}, "next": {"/audit"}}
+	req, _ := http.NewRequest("POST", "/login", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(&http.Cookie{Name: "qms_csrf", Value: csrf})
+	return a.send(req)
+}
+
+func TestLogin(t *testing.T) {
+	a := newApp(t)
+	csrf := anonCSRF(t, a)
+	tests := []struct {
+		name, user, pass string
+		want             int
+		msg              string
+	}{
+		{"wrong password", "a-staff", "sai-mat-khau", 401, "không đúng"},
+		{"unknown user", "khong-co", "mat-khau-123", 401, "không đúng"},
+		{"empty", "", "", 400, "Nhập tên đăng nhập"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := a.auditCount("auth.login")
+			resp := postLogin(a, csrf, tt.user, tt.pass)
+			body := bodyOf(t, resp)
+			if resp.StatusCode != tt.want || !strings.Contains(body, tt.msg) {
+				t.Fatalf("status %d, body has %q: %v", resp.StatusCode, tt.msg, strings.Contains(body, tt.msg))
+			}
+			for _, c := range resp.Cookies() {
+				if c.Name == "qms_session" && c.Value != "" {
+					t.Fatal("failed login set a session cookie")
+				}
+			}
+			if a.auditCount("auth.login") != before {
+				t.Fatal("failed login wrote a session")
+			}
+		})
+	}
+	t.Run("success", func(t *testing.T) {
+		resp := postLogin(a, csrf, "A-Auditor", "mat-khau-123")
+		if resp.StatusCode != 303 || resp.Header.Get("Location") != "/audit" {
+			t.Fatalf("status %d location %q", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		var sess *http.Cookie
+		for _, c := range resp.Cookies() {
+			if c.Name == "qms_session" {
+				sess = c
+			}
+		}
+		if sess == nil || !sess.HttpOnly || sess.SameSite != http.SameSiteLaxMode {
+			t.Fatalf("session cookie flags wrong: %+v", sess)
+		}
+	})
+	t.Run("missing csrf", func(t *testing.T) {
+		resp := postLogin(a, "", "a-staff", "mat-khau-123")
+		if resp.StatusCode != 403 {
+			t.Fatalf("status %d", resp.StatusCode)
+		}
+	})
+	t.Run("open redirect refused", func(t *testing.T) {
+		form := url.Values{"username": {"a-staff"}, "password": {"mat-khau-123"}, "_csrf": {csrf}, "next": {"//evil.example/x"}}
+		req, _ := http.NewRequest("POST", "/login", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.AddCookie(&http.Cookie{Name: "qms_csrf", Value: csrf})
+		if loc := a.send(req).Header.Get("Location"); loc != "/" {
+			t.Fatalf("redirected to %q", loc)
+		}
+	})
+}
+
+func TestLoginThrottling(t *testing.T) {
+	a := newApp(t)
+	csrf := anonCSRF(t, a)
+	for i := 1; i < qms.MaxLoginFailures; i++ {
+		if code := postLogin(a, csrf, "a-leader", "sai").StatusCode; code != 401 {
+			t.Fatalf("failure %d: %d", i, code)
+		}
+	}
+	if code := postLogin(a, csrf, "a-leader", "sai").StatusCode; code != 429 {
+		t.Fatalf("lock: %d", code)
+	}
+	resp := postLogin(a, csrf, "a-leader", "mat-khau-123")
+	if body := bodyOf(t, resp); resp.StatusCode != 429 || !strings.Contains(body, "tạm khóa") {
+		t.Fatalf("locked account: %d", resp.StatusCode)
+	}
+	resp = a.api("POST", "/api/v1/auth/token", "", `{"username":"a-leader","password":"mat-khau-123"}`)
+	if resp.StatusCode != 429 {
+		t.Fatalf("api while locked: %d", resp.StatusCode)
+	}
+	a.clock.Add(qms.LoginLockDuration + time.Second)
+	if code := postLogin(a, csrf, "a-leader", "mat-khau-123").StatusCode; code != 303 {
+		t.Fatalf("after the lock: %d", code)
+	}
+}
+
+func TestCSRF(t *testing.T) {
+	a := newApp(t)
+	s := a.login("a-admin")
+	tests := []struct {
+		name  string
+		token string
+		want  int
+	}{
+		{"missing", "", 403},
+		{"wrong", "not-the-token", 403},
+		{"other session's", a.login("a-staff").csrf, 403},
+		{"right", s.csrf, 303},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := a.auditCount("agency.create")
+			resp := a.do("POST", "/admin/agencies", &s, url.Values{"_csrf": {tt.token}, "code": {"N" + strings.ToUpper(tt.name[:2])}, "name": {"Mới"}, "parent": {"A"}})
+			if resp.StatusCode != tt.want {
+				t.Fatalf("status %d, want %d", resp.StatusCode, tt.want)
+			}
+			if wrote := a.auditCount("agency.create") - before; (tt.want == 303) != (wrote == 1) {
+				t.Fatalf("wrote %d agencies", wrote)
+			}
+		})
+	}
+}
+
+func TestExpiredSession(t *testing.T) {
+	a := newApp(t)
+	s := a.login("a-staff")
+	a.clock.Add(qms.SessionIdle + time.Minute)
+	resp := a.do("GET", "/", &s, nil)
+	if resp.StatusCode != 303 || !strings.Contains(resp.Header.Get("Location"), "expired=1") {
+		t.Fatalf("expired GET: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	resp = a.do("GET", "/login?expired=1", nil, nil)
+	if body := bodyOf(t, resp); !strings.Contains(body, "hết hạn") {
+		t.Fatal("login page does not say the session expired")
+	}
+	resp = a.do("POST", "/logout", &s, url.Values{})
+	if resp.StatusCode != 401 && resp.StatusCode != 403 {
+		t.Fatalf("expired POST: %d", resp.StatusCode)
+	}
+}
+
+func TestLogout(t *testing.T) {
+	a := newApp(t)
+	s := a.login("a-staff")
+	resp := a.do("POST", "/logout", &s, url.Values{})
+	if resp.StatusCode != 303 || a.auditCount("auth.logout") != 1 {
+		t.Fatalf("logout: %d, audited %d", resp.StatusCode, a.auditCount("auth.logout"))
+	}
+	if code := a.do("GET", "/", &s, nil).StatusCode; code != 303 {
+		t.Fatalf("session still valid after logout: %d", code)
+	}
+}
+
+func TestAPIBadInput(t *testing.T) {
+	a := newApp(t)
+	tok := a.token("a-admin")
+	tests := []struct {
+		name, method, path, token, body string
+		want                            int
+		msg                             string
+	}{
+		{"malformed json", "POST", "/api/v1/auth/token", "", `{"username":`, 400, "JSON không hợp lệ"},
+		{"unknown field", "POST", "/api/v1/auth/token", "", `{"user":"a","password":"b"}`, 400, "không được hỗ trợ"},
+		{"wrong type", "POST", "/api/v1/agencies", tok, `{"code":1,"name":"x"}`, 400, "sai kiểu"},
+		{"trailing data", "POST", "/api/v1/agencies", tok, `{"code":"Z","name":"x"} {}`, 400, "dữ liệu thừa"},
+		{"wrong password", "POST", "/api/v1/auth/token", "", `{"username":"a-staff","password":"sai"}`, 401, "không đúng"},
+		{"bad token", "GET", "/api/v1/me", "qms_invalid", "", 401, "không hợp lệ"},
+		{"unknown role", "POST", "/api/v1/users", tok, `{"username":"x1","password":"mat-khau-123","agency":"A","role":"boss"}`, 400, "Vai trò"},
+		{"invalid agency code", "POST", "/api/v1/agencies", tok, `{"code":"a b","name":"x","parent":"A"}`, 400, "Mã đơn vị"},
+		{"duplicate agency", "POST", "/api/v1/agencies", tok, `{"code":"b","name":"x","parent":"A"}`, 409, "đã tồn tại"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := a.api(tt.method, tt.path, tt.token, tt.body)
+			var e struct {
+				Error struct{ Code, Message string }
+			}
+			decode(t, resp, &e)
+			if resp.StatusCode != tt.want || !strings.Contains(e.Error.Message, tt.msg) {
+				t.Fatalf("status %d message %q, want %d with %q", resp.StatusCode, e.Error.Message, tt.want, tt.msg)
+			}
+		})
+	}
+	t.Run("no content type", func(t *testing.T) {
+		req := newReq("POST", "/api/v1/agencies", tok)
+		if code := a.send(req).StatusCode; code != 400 {
+			t.Fatalf("status %d", code)
+		}
+	})
+	t.Run("token round trip", func(t *testing.T) {
+		var out struct{ Token string }
+		decode(t, a.api("POST", "/api/v1/auth/token", "", `{"username":"b-leader","password":"mat-khau-123"}`), &out)
+		var me struct {
+			Username, Agency string
+			Roles            []string
+		}
+		decode(t, a.api("GET", "/api/v1/me", out.Token, ""), &me)
+		if me.Username != "b-leader" || me.Agency != "B" || len(me.Roles) != 1 || me.Roles[0] != "leader" {
+			t.Fatalf("me = %+v", me)
+		}
+	})
+}
+
+func TestSecurityHeaders(t *testing.T) {
+	a := newApp(t)
+	resp := a.do("GET", "/login", nil, nil)
+	for h, want := range map[string]string{
+		"Content-Security-Policy": "script-src 'self'",
+		"X-Frame-Options":         "DENY",
+		"X-Content-Type-Options":  "nosniff",
+		"Referrer-Policy":         "same-origin",
+	} {
+		if got := resp.Header.Get(h); !strings.Contains(got, want) {
+			t.Errorf("%s = %q, want %q", h, got, want)
+		}
+	}
+	if strings.Contains(resp.Header.Get("Content-Security-Policy"), "unsafe-inline") {
+		t.Error("CSP allows inline code")
+	}
+	body := bodyOf(t, resp)
+	if strings.Contains(body, "<script>") || strings.Contains(body, " style=") || strings.Contains(body, " onclick=") {
+		t.Error("page has inline script or style")
+	}
+}

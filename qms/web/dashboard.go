@@ -1,0 +1,43 @@
+package web
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"isodt/qms"
+)
+
+// dashboard greets the user and lists the next actions their roles allow.
+func (s *Server) dashboard(c *fiber.Ctx) error {
+	cl := callerOf(c)
+	ctx := c.UserContext()
+	data := fiber.Map{}
+	var roles []qms.Role
+	for _, m := range cl.user.Memberships {
+		if m.AgencyCode == cl.agency {
+			roles = append(roles, m.Role)
+		}
+	}
+	data["Roles"] = roles
+	if s.can(c, "agency", "read") {
+		as, err := s.Agencies.FindAgencies(ctx, qms.AgencyFilter{Within: scope(cl)})
+		if err != nil {
+			return err
+		}
+		data["AgencyCount"] = len(as)
+	}
+	if s.can(c, "user", "read") {
+		us, err := s.Users.FindUsers(ctx, qms.UserFilter{Within: scope(cl)})
+		if err != nil {
+			return err
+		}
+		data["UserCount"] = len(us)
+	}
+	if s.can(c, "audit", "read") {
+		es, total, err := s.Audit.FindAuditEntries(ctx, qms.AuditFilter{Within: scope(cl), Limit: 5})
+		if err != nil {
+			return err
+		}
+		data["Recent"], data["AuditCount"] = es, total
+	}
+	return c.Render("dashboard", s.view(c, data), "layout")
+}

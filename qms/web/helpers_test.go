@@ -1,0 +1,196 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"isodt/policies"
+	"isodt/qms"
+	"isodt/qms/authz"
+	"isodt/qms/sqlite"
+	"isodt/qms/web"
+)
+
+// testClock is the injected clock of the store.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *testClock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// app is a real server on a real database in a temp dir, with two
+// agencies A and B and one user per role in each: "a-admin", "b-staff"…
+type app struct {
+	t     *testing.T
+	db    *sqlite.DB
+	srv   *web.Server
+	clock *testClock
+	users map[string]*qms.User
+}
+
+func newApp(t *testing.T) *app {
+	t.Helper()
+	clk := &testClock{t: time.Now().UTC()}
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "qms.db"), sqlite.Options{Now: clk.Now, PasswordCost: bcrypt.MinCost})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	rules, _ := policies.Default()
+	if _, err := db.Bootstrap(ctx, rules); err != nil {
+		t.Fatal(err)
+	}
+	a := &app{t: t, db: db, clock: clk, users: map[string]*qms.User{}}
+	sys := qms.WithActor(ctx, qms.SystemActor("test"))
+	for _, code := range []string{"A", "B"} {
+		if err := db.CreateAgency(sys, &qms.Agency{Code: code, Name: "Sở " + code}); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range qms.Roles {
+			u := &qms.User{Username: strings.ToLower(code) + "-" + strings.ReplaceAll(string(r), "_", "-"), FullName: "Người " + code,
+				Memberships: []qms.Membership{{AgencyCode: code, Role: r}}}
+			if err := db.CreateUser(sys, u, "mat-khau-123"); err != nil {
+				t.Fatal(err)
+			}
+			a.users[u.Username] = u
+		}
+	}
+	a.users["admin"], _ = db.FindUserByUsername(ctx, "admin")
+	az, err := authz.New(ctx, policies.Model, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.srv = web.New(web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))},
+		web.Deps{Agencies: db, Users: db, Auth: db, Audit: db, Authz: az, Ready: db.Ping})
+	return a
+}
+
+// session is a signed-in browser: its cookie and CSRF token.
+type session struct{ cookie, csrf string }
+
+// login starts a session for username straight through the store.
+func (a *app) login(username string) session {
+	a.t.Helper()
+	u := a.users[username]
+	ctx := qms.WithActor(context.Background(), qms.Actor{UserID: u.ID, Username: u.Username, AgencyCode: u.Agencies()[0]})
+	tok, s, err := a.db.CreateSession(ctx, u.ID, u.Agencies()[0])
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return session{cookie: tok, csrf: s.CSRFToken}
+}
+
+// token issues an API token for username.
+func (a *app) token(username string) string {
+	a.t.Helper()
+	u := a.users[username]
+	secret, _, err := a.db.CreateAPIToken(qms.WithActor(context.Background(), qms.SystemActor("test")), u.ID, "test")
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return secret
+}
+
+// do sends a request through Fiber. form values are posted urlencoded;
+// the session's CSRF token is added unless form already has _csrf.
+func (a *app) do(method, target string, s *session, form url.Values) *http.Response {
+	a.t.Helper()
+	var body io.Reader
+	if form != nil {
+		if s != nil && !form.Has("_csrf") {
+			form.Set("_csrf", s.csrf)
+		}
+		body = strings.NewReader(form.Encode())
+	}
+	req := httptest.NewRequest(method, target, body)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	if s != nil {
+		req.AddCookie(&http.Cookie{Name: "qms_session", Value: s.cookie})
+	}
+	return a.send(req)
+}
+
+// api sends a JSON request with a Bearer token ("" for none).
+func (a *app) api(method, target, token, jsonBody string) *http.Response {
+	a.t.Helper()
+	var body io.Reader
+	if jsonBody != "" {
+		body = strings.NewReader(jsonBody)
+	}
+	req := httptest.NewRequest(method, target, body)
+	if jsonBody != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	return a.send(req)
+}
+
+func (a *app) send(req *http.Request) *http.Response {
+	a.t.Helper()
+	resp, err := a.srv.App().Test(req, -1)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return resp
+}
+
+func bodyOf(t *testing.T, resp *http.Response) string {
+	t.Helper()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return string(b)
+}
+
+func decode(t *testing.T, resp *http.Response, v any) {
+	t.Helper()
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+}
+
+// auditCount counts the entries of one action.
+func (a *app) auditCount(action string) int {
+	_, n, err := a.db.FindAuditEntries(context.Background(), qms.AuditFilter{Action: &action})
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return n
+}
+
+func newReq(method, target, token string) *http.Request {
+	req := httptest.NewRequest(method, target, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	return req
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func auditFilterAction(action string) qms.AuditFilter { return qms.AuditFilter{Action: &action} }

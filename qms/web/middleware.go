@@ -1,0 +1,253 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"isodt/qms"
+)
+
+const (
+	sessionCookie = "qms_session"
+	csrfCookie    = "qms_csrf" // anonymous forms (login) only
+	langCookie    = "qms_lang"
+)
+
+// caller is who is making the request, set by authenticate.
+type caller struct {
+	user    *qms.User
+	session *qms.Session // nil for API tokens
+	agency  string       // the agency the user acts for now
+	token   string       // session cookie value
+}
+
+func callerOf(c *fiber.Ctx) *caller {
+	if v, ok := c.Locals("caller").(*caller); ok {
+		return v
+	}
+	return nil
+}
+
+// ctx returns the request context carrying the actor for the audit trail.
+func (s *Server) ctx(c *fiber.Ctx) context.Context {
+	ctx := c.UserContext()
+	if cl := callerOf(c); cl != nil {
+		ctx = qms.WithActor(ctx, qms.Actor{UserID: cl.user.ID, Username: cl.user.Username, AgencyCode: cl.agency})
+	}
+	return ctx
+}
+
+// scope is what the caller may see: nil (everything) for the system
+// agency, otherwise its own agency and the agencies under it.
+func scope(cl *caller) *string {
+	if cl.agency == qms.SystemAgencyCode {
+		return nil
+	}
+	a := cl.agency
+	return &a
+}
+
+// visible reports whether agency lies in the caller's scope.
+func (s *Server) visible(c *fiber.Ctx, agency string) (bool, error) {
+	sc := scope(callerOf(c))
+	if sc == nil {
+		return true, nil
+	}
+	return s.Agencies.IsWithin(c.UserContext(), agency, *sc)
+}
+
+func isAPI(c *fiber.Ctx) bool { return strings.HasPrefix(c.Path(), "/api/") }
+
+// observe logs every request with its id and feeds the metrics.
+func (s *Server) observe(c *fiber.Ctx) error {
+	start := time.Now()
+	err := c.Next()
+	if err != nil {
+		if herr := s.app.ErrorHandler(c, err); herr != nil {
+			c.Status(fiber.StatusInternalServerError)
+		}
+	}
+	status := c.Response().StatusCode()
+	route := c.Route().Path
+	s.metrics.observe(c.Method(), route, status, time.Since(start))
+	attrs := []any{"request_id", c.Locals("requestid"), "method", c.Method(), "path", c.Path(), "status", status, "duration_ms", time.Since(start).Milliseconds()}
+	if cl := callerOf(c); cl != nil {
+		attrs = append(attrs, "user", cl.user.Username, "agency", cl.agency)
+	}
+	if status >= 500 {
+		s.log.Error("request", append(attrs, "err", err)...)
+	} else {
+		s.log.Info("request", attrs...)
+	}
+	return nil
+}
+
+// securityHeaders: no inline script or style anywhere, no framing.
+func (s *Server) securityHeaders(c *fiber.Ctx) error {
+	c.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+	c.Set("X-Frame-Options", "DENY")
+	c.Set("X-Content-Type-Options", "nosniff")
+	c.Set("Referrer-Policy", "same-origin")
+	return c.Next()
+}
+
+// authenticate finds the caller from the session cookie or, on the API,
+// from a Bearer token. No caller is not an error here: authorize decides.
+func (s *Server) authenticate(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	if isAPI(c) {
+		h := c.Get(fiber.HeaderAuthorization)
+		if h == "" {
+			return c.Next()
+		}
+		secret, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok {
+			return qms.Errorf(qms.EUNAUTHORIZED, "Tiêu đề Authorization phải có dạng \"Bearer <mã truy cập>\".")
+		}
+		u, err := s.Auth.FindUserByAPIToken(ctx, strings.TrimSpace(secret))
+		if err != nil {
+			return err
+		}
+		agency, err := apiAgency(u, c.Get("X-Agency"))
+		if err != nil {
+			return err
+		}
+		c.Locals("caller", &caller{user: u, agency: agency})
+		return c.Next()
+	}
+	token := c.Cookies(sessionCookie)
+	if token == "" {
+		return c.Next()
+	}
+	sess, err := s.Auth.FindSession(ctx, token)
+	if err != nil {
+		if qms.ErrorCode(err) == qms.EINTERNAL {
+			return err
+		}
+		s.clearCookie(c, sessionCookie)
+		c.Locals("session_error", qms.ErrorMessage(err))
+		return c.Next()
+	}
+	u, err := s.Users.FindUserByID(ctx, sess.UserID)
+	if err != nil {
+		return err
+	}
+	if err := s.Auth.TouchSession(ctx, sess); err != nil {
+		s.log.Warn("touch session", "err", err)
+	}
+	c.Locals("caller", &caller{user: u, session: sess, agency: sess.AgencyCode, token: token})
+	return c.Next()
+}
+
+// apiAgency picks the agency an API caller acts for: the X-Agency header
+// when given (one of the user's agencies), else the first membership.
+func apiAgency(u *qms.User, want string) (string, error) {
+	agencies := u.Agencies()
+	if want = strings.ToUpper(strings.TrimSpace(want)); want == "" {
+		if len(agencies) == 0 {
+			return "", qms.Errorf(qms.EFORBIDDEN, "Tài khoản chưa được gán vai trò ở đơn vị nào.")
+		}
+		return agencies[0], nil
+	}
+	for _, a := range agencies {
+		if a == want {
+			return a, nil
+		}
+	}
+	return "", qms.Errorf(qms.EFORBIDDEN, "Bạn không thuộc đơn vị %q.", want)
+}
+
+// checkCSRF refuses a state-changing browser request whose token does not
+// match the session's (or, before login, the csrf cookie's). The API is
+// exempt: it authenticates with a Bearer header a browser never sends on
+// its own.
+func (s *Server) checkCSRF(c *fiber.Ctx) error {
+	switch c.Method() {
+	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
+		return c.Next()
+	}
+	if isAPI(c) {
+		return c.Next()
+	}
+	want := c.Cookies(csrfCookie)
+	if cl := callerOf(c); cl != nil && cl.session != nil {
+		want = cl.session.CSRFToken
+	}
+	got := c.FormValue("_csrf")
+	if got == "" {
+		got = c.Get("X-CSRF-Token")
+	}
+	if want == "" || subtle.ConstantTimeCompare([]byte(want), []byte(got)) != 1 {
+		s.log.Warn("csrf token refused", "path", c.Path(), "request_id", c.Locals("requestid"))
+		return qms.Errorf(qms.EFORBIDDEN, "Biểu mẫu đã hết hạn hoặc thiếu mã bảo vệ (CSRF). Vui lòng tải lại trang và thử lại.")
+	}
+	return c.Next()
+}
+
+// authorize is the one permission check: Casbin decides whether the caller
+// may do action on object in the agency it acts for.
+func (s *Server) authorize(object, action string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		cl := callerOf(c)
+		if cl == nil {
+			if isAPI(c) {
+				return qms.Errorf(qms.EUNAUTHORIZED, "Cần đăng nhập: gửi tiêu đề Authorization: Bearer <mã truy cập>.")
+			}
+			if c.Method() != fiber.MethodGet {
+				return qms.Errorf(qms.EUNAUTHORIZED, "Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.")
+			}
+			q := url.Values{"next": {c.OriginalURL()}}
+			if _, expired := c.Locals("session_error").(string); expired {
+				q.Set("expired", "1")
+			}
+			return c.Redirect("/login?"+q.Encode(), fiber.StatusSeeOther)
+		}
+		ok, err := s.Authz.Allowed(cl.user.Username, cl.agency, object, action)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return qms.Errorf(qms.EFORBIDDEN, "Bạn không có quyền thực hiện thao tác này tại đơn vị %s.", cl.agency)
+		}
+		return c.Next()
+	}
+}
+
+// can is the same question for the UI (which links and buttons to show).
+func (s *Server) can(c *fiber.Ctx, object, action string) bool {
+	cl := callerOf(c)
+	if cl == nil {
+		return false
+	}
+	ok, _ := s.Authz.Allowed(cl.user.Username, cl.agency, object, action)
+	return ok
+}
+
+func (s *Server) setCookie(c *fiber.Ctx, name, value string, maxAge time.Duration) {
+	c.Cookie(&fiber.Cookie{Name: name, Value: value, Path: "/", HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode,
+		Secure: s.cfg.SecureCookies, MaxAge: int(maxAge.Seconds())})
+}
+
+func (s *Server) clearCookie(c *fiber.Ctx, name string) {
+	c.Cookie(&fiber.Cookie{Name: name, Value: "", Path: "/", HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode,
+		Secure: s.cfg.SecureCookies, MaxAge: -1, Expires: time.Unix(1, 0)})
+}
+
+// anonCSRF returns the csrf cookie of an anonymous visitor, setting one.
+func (s *Server) anonCSRF(c *fiber.Ctx) string {
+	if v := c.Cookies(csrfCookie); v != "" {
+		return v
+	}
+	b := make([]byte, 24)
+	rand.Read(b)
+	v := base64.RawURLEncoding.EncodeToString(b)
+	s.setCookie(c, csrfCookie, v, 24*time.Hour)
+	return v
+}

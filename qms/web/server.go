@@ -1,0 +1,179 @@
+// Package web is the HTTP face of the QMS: a Fiber app with server-rendered
+// Vietnamese pages, the JSON API under /api/v1, sessions, CSRF, security
+// headers, metrics, and one authorization middleware that asks qms/authz
+// about every route before its handler runs.
+//
+//	srv := web.New(web.Config{}, web.Deps{Agencies: db, Users: db, Auth: db, Audit: db, Authz: az, Ready: db.Ping})
+//	go srv.Serve(listener)
+//	defer srv.Shutdown(ctx)
+package web
+
+import (
+	"context"
+	"embed"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+	"github.com/gofiber/template/html/v2"
+
+	"isodt/qms"
+	"isodt/static"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// Authorizer is the permission check the server needs (qms/authz).
+type Authorizer interface {
+	Allowed(user, agency, obj, act string) (bool, error)
+	Reload() error
+}
+
+// Config holds the settings read once in cmd/qms.
+type Config struct {
+	// SecureCookies sets the Secure flag: on behind HTTPS.
+	SecureCookies bool
+	Logger        *slog.Logger
+	// BodyLimit caps request bodies (default 32 MiB).
+	BodyLimit int
+}
+
+// Deps are the services the handlers use.
+type Deps struct {
+	Agencies qms.AgencyService
+	Users    qms.UserService
+	Auth     qms.AuthService
+	Audit    qms.AuditService
+	Authz    Authorizer
+	Ready    func(context.Context) error
+}
+
+// Server is the Fiber app and what its handlers need.
+type Server struct {
+	Deps
+	cfg     Config
+	log     *slog.Logger
+	app     *fiber.App
+	rules   map[string]Rule // "GET /path" → rule
+	public  map[string]bool // "GET /path" → no rule, on purpose
+	metrics *metrics
+}
+
+// Rule names the (object, action) a route needs.
+type Rule struct{ Object, Action string }
+
+// New builds the app and registers every route.
+func New(cfg Config, deps Deps) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.BodyLimit == 0 {
+		cfg.BodyLimit = 32 << 20
+	}
+	sub, _ := fs.Sub(templateFS, "templates")
+	engine := html.NewFileSystem(http.FS(sub), ".html")
+	engine.AddFuncMap(templateFuncs)
+	s := &Server{Deps: deps, cfg: cfg, log: cfg.Logger, rules: map[string]Rule{}, public: map[string]bool{}, metrics: newMetrics()}
+	s.app = fiber.New(fiber.Config{
+		Views:                 engine,
+		ErrorHandler:          s.handleError,
+		DisableStartupMessage: true,
+		// Immutable: strings from Params/Query/FormValue stay valid after
+		// the handler returns (they reach the store and the audit trail).
+		Immutable:    true,
+		BodyLimit:    cfg.BodyLimit,
+		ReadTimeout:  30 * time.Second,
+		WriteTimeout: 60 * time.Second,
+		IdleTimeout:  120 * time.Second,
+	})
+	s.app.Use(requestid.New(), s.observe, recover.New(), s.securityHeaders, s.authenticate, s.checkCSRF)
+	s.routes()
+	return s
+}
+
+// App exposes the Fiber app (tests call App().Test).
+func (s *Server) App() *fiber.App { return s.app }
+
+// Serve answers on ln until Shutdown.
+func (s *Server) Serve(ln net.Listener) error { return s.app.Listener(ln) }
+
+// Shutdown stops accepting connections and waits for requests in flight.
+func (s *Server) Shutdown(ctx context.Context) error { return s.app.ShutdownWithContext(ctx) }
+
+// Rules returns the authorization rule of every guarded route.
+func (s *Server) Rules() map[string]Rule { return s.rules }
+
+// IsPublic reports whether a route is on the explicit public list.
+func (s *Server) IsPublic(method, path string) bool { return s.public[method+" "+path] }
+
+// route registers a handler behind the authorization middleware.
+func (s *Server) route(method, path, object, action string, h fiber.Handler) {
+	s.rules[method+" "+path] = Rule{object, action}
+	s.app.Add(method, path, s.authorize(object, action), h)
+}
+
+// publicRoute registers a handler anyone may call.
+func (s *Server) publicRoute(method, path string, h fiber.Handler) {
+	s.public[method+" "+path] = true
+	s.app.Add(method, path, h)
+}
+
+func (s *Server) routes() {
+	s.public["USE /static"] = true
+	s.app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static.FS), MaxAge: 3600}))
+	s.publicRoute(fiber.MethodGet, "/healthz", s.healthz)
+	s.publicRoute(fiber.MethodGet, "/readyz", s.readyz)
+	s.publicRoute(fiber.MethodGet, "/metrics", s.metrics.handler())
+	s.publicRoute(fiber.MethodGet, "/login", s.loginPage)
+	s.publicRoute(fiber.MethodPost, "/login", s.login)
+	s.publicRoute(fiber.MethodGet, "/lang/:code", s.setLang)
+	s.publicRoute(fiber.MethodPost, "/api/v1/auth/token", s.apiToken)
+
+	s.route(fiber.MethodGet, "/", "dashboard", "read", s.dashboard)
+	s.route(fiber.MethodPost, "/logout", "self", "write", s.logout)
+	s.route(fiber.MethodPost, "/session/agency", "self", "write", s.switchAgency)
+
+	s.route(fiber.MethodGet, "/admin/agencies", "agency", "read", s.agencyList)
+	s.route(fiber.MethodGet, "/admin/agencies/new", "agency", "write", s.agencyNew)
+	s.route(fiber.MethodPost, "/admin/agencies", "agency", "write", s.agencyCreate)
+	s.route(fiber.MethodGet, "/admin/agencies/:code", "agency", "read", s.agencyShow)
+	s.route(fiber.MethodPost, "/admin/agencies/:code", "agency", "write", s.agencyUpdate)
+
+	s.route(fiber.MethodGet, "/admin/users", "user", "read", s.userList)
+	s.route(fiber.MethodGet, "/admin/users/new", "user", "write", s.userNew)
+	s.route(fiber.MethodPost, "/admin/users", "user", "write", s.userCreate)
+	s.route(fiber.MethodGet, "/admin/users/:id", "user", "read", s.userShow)
+	s.route(fiber.MethodPost, "/admin/users/:id", "user", "write", s.userUpdate)
+	s.route(fiber.MethodPost, "/admin/users/:id/memberships", "user", "write", s.userMembership)
+	s.route(fiber.MethodPost, "/admin/users/:id/password", "user", "write", s.userPassword)
+
+	s.route(fiber.MethodGet, "/audit", "audit", "read", s.auditLog)
+
+	s.route(fiber.MethodGet, "/api/v1/me", "self", "read", s.apiMe)
+	s.route(fiber.MethodGet, "/api/v1/agencies", "agency", "read", s.apiAgencyList)
+	s.route(fiber.MethodPost, "/api/v1/agencies", "agency", "write", s.apiAgencyCreate)
+	s.route(fiber.MethodGet, "/api/v1/agencies/:code", "agency", "read", s.apiAgencyShow)
+	s.route(fiber.MethodGet, "/api/v1/users", "user", "read", s.apiUserList)
+	s.route(fiber.MethodPost, "/api/v1/users", "user", "write", s.apiUserCreate)
+	s.route(fiber.MethodGet, "/api/v1/users/:id", "user", "read", s.apiUserShow)
+	s.route(fiber.MethodGet, "/api/v1/audit", "audit", "read", s.apiAudit)
+}
+
+func (s *Server) healthz(c *fiber.Ctx) error { return c.JSON(fiber.Map{"status": "ok"}) }
+
+func (s *Server) readyz(c *fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
+	defer cancel()
+	if err := s.Ready(ctx); err != nil {
+		s.log.Error("readiness check failed", "err", err)
+		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "database": "unreachable"})
+	}
+	return c.JSON(fiber.Map{"status": "ok", "database": "ok"})
+}

@@ -1,0 +1,210 @@
+package web
+
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"isodt/qms"
+)
+
+// findVisibleUser loads a user with a role somewhere in the caller's
+// scope; any other user is not found.
+func (s *Server) findVisibleUser(c *fiber.Ctx, rawID string) (*qms.User, error) {
+	notFound := qms.Errorf(qms.ENOTFOUND, "Không tìm thấy người dùng.")
+	id, ok := atoi64(rawID)
+	if !ok {
+		return nil, notFound
+	}
+	u, err := s.Users.FindUserByID(c.UserContext(), id)
+	if err != nil {
+		return nil, err
+	}
+	if scope(callerOf(c)) == nil {
+		return u, nil
+	}
+	for _, code := range u.Agencies() {
+		if ok, err := s.visible(c, code); err != nil {
+			return nil, err
+		} else if ok {
+			return u, nil
+		}
+	}
+	return nil, notFound
+}
+
+// createUser checks that every membership is inside the caller's scope,
+// creates the user and reloads the policy with the new roles.
+func (s *Server) createUser(c *fiber.Ctx, u *qms.User, password string) error {
+	if len(u.Memberships) == 0 {
+		return qms.FieldError("agency", "Chọn đơn vị và vai trò cho người dùng.")
+	}
+	for i, m := range u.Memberships {
+		a, err := s.findVisibleAgency(c, m.AgencyCode)
+		if err != nil {
+			return qms.FieldError("agency", "Đơn vị %q không thuộc phạm vi bạn quản lý.", m.AgencyCode)
+		}
+		u.Memberships[i].AgencyCode = a.Code
+	}
+	if err := s.Users.CreateUser(s.ctx(c), u, password); err != nil {
+		return err
+	}
+	return s.Authz.Reload()
+}
+
+func (s *Server) userList(c *fiber.Ctx) error {
+	us, err := s.Users.FindUsers(c.UserContext(), qms.UserFilter{Within: scope(callerOf(c))})
+	if err != nil {
+		return err
+	}
+	return c.Render("users", s.view(c, fiber.Map{"Users": us, "CanWrite": s.can(c, "user", "write")}), "layout")
+}
+
+func (s *Server) userForm(c *fiber.Ctx, u *qms.User, formErr error) error {
+	agencies, err := s.Agencies.FindAgencies(c.UserContext(), qms.AgencyFilter{Within: scope(callerOf(c))})
+	if err != nil {
+		return err
+	}
+	m := qms.Membership{AgencyCode: callerOf(c).agency, Role: qms.RoleStaff}
+	if len(u.Memberships) > 0 {
+		m = u.Memberships[0]
+	}
+	return s.render(c, "user_form", fiber.Map{"Form": u, "M": m, "Agencies": agencies, "Roles": qms.Roles}, formErr)
+}
+
+func (s *Server) userNew(c *fiber.Ctx) error { return s.userForm(c, &qms.User{}, nil) }
+
+func (s *Server) userCreate(c *fiber.Ctx) error {
+	u := &qms.User{Username: c.FormValue("username"), FullName: c.FormValue("full_name"), Email: c.FormValue("email")}
+	role, err := qms.ParseRole(c.FormValue("role"))
+	u.Memberships = []qms.Membership{{AgencyCode: c.FormValue("agency"), Role: role}}
+	if err == nil {
+		err = s.createUser(c, u, c.FormValue("password"))
+	}
+	if err != nil {
+		return s.userForm(c, u, err)
+	}
+	return c.Redirect("/admin/users/"+itoa(u.ID)+"?msg=created", fiber.StatusSeeOther)
+}
+
+func (s *Server) userShow(c *fiber.Ctx) error {
+	u, err := s.findVisibleUser(c, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return s.userPage(c, u, nil)
+}
+
+func (s *Server) userPage(c *fiber.Ctx, u *qms.User, formErr error) error {
+	agencies, err := s.Agencies.FindAgencies(c.UserContext(), qms.AgencyFilter{Within: scope(callerOf(c))})
+	if err != nil {
+		return err
+	}
+	return s.render(c, "user", fiber.Map{"U": u, "Agencies": agencies, "Roles": qms.Roles, "CanWrite": s.can(c, "user", "write")}, formErr)
+}
+
+// userUpdate edits the profile or disables/enables the account.
+func (s *Server) userUpdate(c *fiber.Ctx) error {
+	u, err := s.findVisibleUser(c, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	upd := qms.UserUpdate{}
+	if v := c.FormValue("disabled"); v != "" {
+		disabled := v == "1"
+		if disabled && u.ID == callerOf(c).user.ID {
+			return s.userPage(c, u, qms.Errorf(qms.EINVALID, "Bạn không thể tự khóa tài khoản của mình."))
+		}
+		upd.Disabled = &disabled
+	} else {
+		name, email := c.FormValue("full_name"), c.FormValue("email")
+		upd.FullName, upd.Email = &name, &email
+	}
+	if _, err := s.Users.UpdateUser(s.ctx(c), u.ID, upd); err != nil {
+		return s.userPage(c, u, err)
+	}
+	if err := s.Authz.Reload(); err != nil {
+		return err
+	}
+	return c.Redirect("/admin/users/"+itoa(u.ID)+"?msg=saved", fiber.StatusSeeOther)
+}
+
+// userMembership grants or revokes a role in an agency of the caller's scope.
+func (s *Server) userMembership(c *fiber.Ctx) error {
+	u, err := s.findVisibleUser(c, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	role, err := qms.ParseRole(c.FormValue("role"))
+	if err != nil {
+		return s.userPage(c, u, err)
+	}
+	a, err := s.findVisibleAgency(c, strings.TrimSpace(c.FormValue("agency")))
+	if err != nil {
+		return s.userPage(c, u, qms.FieldError("agency", "Đơn vị %q không thuộc phạm vi bạn quản lý.", c.FormValue("agency")))
+	}
+	remove := c.FormValue("remove") == "1"
+	if remove && u.ID == callerOf(c).user.ID && role == qms.RoleAdmin {
+		return s.userPage(c, u, qms.Errorf(qms.EINVALID, "Bạn không thể tự thu hồi vai trò quản trị của mình."))
+	}
+	if _, err := s.Users.SetMembership(s.ctx(c), u.ID, qms.Membership{AgencyCode: a.Code, Role: role}, remove); err != nil {
+		return s.userPage(c, u, err)
+	}
+	if err := s.Authz.Reload(); err != nil {
+		return err
+	}
+	return c.Redirect("/admin/users/"+itoa(u.ID)+"?msg=saved", fiber.StatusSeeOther)
+}
+
+func (s *Server) userPassword(c *fiber.Ctx) error {
+	u, err := s.findVisibleUser(c, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	if err := s.Users.SetPassword(s.ctx(c), u.ID, c.FormValue("password")); err != nil {
+		return s.userPage(c, u, err)
+	}
+	return c.Redirect("/admin/users/"+itoa(u.ID)+"?msg=saved", fiber.StatusSeeOther)
+}
+
+func (s *Server) apiUserList(c *fiber.Ctx) error {
+	us, err := s.Users.FindUsers(c.UserContext(), qms.UserFilter{Within: scope(callerOf(c))})
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"users": orEmpty(us)})
+}
+
+func (s *Server) apiUserShow(c *fiber.Ctx) error {
+	u, err := s.findVisibleUser(c, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(u)
+}
+
+type userRequest struct {
+	Username string `json:"username"`
+	FullName string `json:"full_name"`
+	Email    string `json:"email"`
+	Password string `json:"password"`
+	Agency   string `json:"agency"`
+	Role     string `json:"role"`
+}
+
+func (s *Server) apiUserCreate(c *fiber.Ctx) error {
+	var req userRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	role, err := qms.ParseRole(req.Role)
+	if err != nil {
+		return err
+	}
+	u := &qms.User{Username: req.Username, FullName: req.FullName, Email: req.Email,
+		Memberships: []qms.Membership{{AgencyCode: req.Agency, Role: role}}}
+	if err := s.createUser(c, u, req.Password); err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(u)
+}
