@@ -1,0 +1,70 @@
+package qms
+
+import (
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// TTHC statuses.
+const (
+	TTHCActive    = "active"
+	TTHCAbolished = "abolished"
+)
+
+// TTHC is an administrative procedure (thủ tục hành chính) in an agency's
+// catalogue, as published by a decision of the provincial chairman.
+type TTHC struct {
+	ID            int64     `json:"id"`
+	AgencyCode    string    `json:"agency"`
+	Code          string    `json:"code"`            // national code, e.g. 1.001234
+	Name          string    `json:"name"`            // tên thủ tục
+	Field         string    `json:"field"`           // lĩnh vực
+	TimeLimitDays int       `json:"time_limit_days"` // legal limit in working days; 0 = same day
+	Fee           string    `json:"fee"`             // phí, lệ phí as published ("4.000.000", "Không")
+	LegalBasis    string    `json:"legal_basis"`     // căn cứ pháp lý
+	ServiceLevel  string    `json:"service_level"`   // mức độ dịch vụ công trực tuyến
+	PublishedBy   string    `json:"published_by"`    // quyết định công bố
+	PublishedOn   time.Time `json:"published_on"`    // ngày công bố (zero when unknown)
+	Status        string    `json:"status"`          // active or abolished
+	UpdatedAt     time.Time `json:"updated_at"`
+}
+
+var tthcCodeRE = regexp.MustCompile(`^[0-9]{1,2}\.[0-9]{6}$`)
+
+// MaxTimeLimitDays bounds a legal time limit: no procedure takes ten years.
+const MaxTimeLimitDays = 3650
+
+// Normalize trims every text field and lower-cases the status.
+func (p *TTHC) Normalize() {
+	for _, f := range []*string{&p.Code, &p.Name, &p.Field, &p.Fee, &p.LegalBasis, &p.ServiceLevel, &p.PublishedBy} {
+		*f = strings.TrimSpace(*f)
+	}
+	p.Status = strings.ToLower(strings.TrimSpace(p.Status))
+	if p.Status == "" {
+		p.Status = TTHCActive
+	}
+}
+
+// Validate reports the first field that is wrong; the field names are the
+// import column names so that import errors point at the column.
+func (p *TTHC) Validate() error {
+	switch {
+	case p.Code == "":
+		return FieldError("code", "thiếu mã thủ tục")
+	case !tthcCodeRE.MatchString(p.Code):
+		return FieldError("code", "mã thủ tục %q không đúng dạng mã quốc gia (ví dụ 1.001234)", p.Code)
+	case p.Name == "":
+		return FieldError("name", "thiếu tên thủ tục")
+	case utf8.RuneCountInString(p.Name) > 1000:
+		return FieldError("name", "tên thủ tục dài quá 1000 ký tự")
+	case p.Field == "":
+		return FieldError("field", "thiếu lĩnh vực")
+	case p.TimeLimitDays < 0 || p.TimeLimitDays > MaxTimeLimitDays:
+		return FieldError("time_limit_days", "thời hạn giải quyết phải từ 0 đến %d ngày làm việc", MaxTimeLimitDays)
+	case p.Status != TTHCActive && p.Status != TTHCAbolished:
+		return FieldError("status", "trạng thái %q không hợp lệ (active hoặc abolished)", p.Status)
+	}
+	return nil
+}
