@@ -35,68 +35,6 @@ func normDeg(x float64) float64 {
 	return x
 }
 
-// lunarTerm is one periodic term of the true-new-moon correction: coef ×
-// E^ePow × sin(m·M + mp·M′ + f·F + om·Ω), where M is the Sun's mean anomaly,
-// M′ the Moon's, F the Moon's argument of latitude and Ω the longitude of
-// its ascending node. E corrects for the shrinking eccentricity of the
-// Earth's orbit and only multiplies terms that contain M.
-type lunarTerm struct {
-	coef         float64
-	ePow         int
-	m, mp, f, om float64
-}
-
-// newMoonTerms are the corrections for the new-moon phase (Meeus table in
-// ch. 49), largest first.
-var newMoonTerms = [...]lunarTerm{
-	{-0.40720, 0, 0, 1, 0, 0},
-	{+0.17241, 1, 1, 0, 0, 0},
-	{+0.01608, 0, 0, 2, 0, 0},
-	{+0.01039, 0, 0, 0, 2, 0},
-	{+0.00739, 1, -1, 1, 0, 0},
-	{-0.00514, 1, 1, 1, 0, 0},
-	{+0.00208, 2, 2, 0, 0, 0},
-	{-0.00111, 0, 0, 1, -2, 0},
-	{-0.00057, 0, 0, 1, 2, 0},
-	{+0.00056, 1, 1, 2, 0, 0},
-	{-0.00042, 0, 0, 3, 0, 0},
-	{+0.00042, 1, 1, 0, 2, 0},
-	{+0.00038, 1, 1, 0, -2, 0},
-	{-0.00024, 1, -1, 2, 0, 0},
-	{-0.00017, 0, 0, 0, 0, 1},
-	{-0.00007, 0, 2, 1, 0, 0},
-	{+0.00004, 0, 0, 2, -2, 0},
-	{+0.00004, 0, 3, 0, 0, 0},
-	{+0.00003, 0, 1, 1, -2, 0},
-	{+0.00003, 0, 0, 2, 2, 0},
-	{-0.00003, 0, 1, 1, 2, 0},
-	{+0.00003, 0, -1, 1, 2, 0},
-	{-0.00002, 0, -1, 1, -2, 0},
-	{-0.00002, 0, 1, 3, 0, 0},
-	{+0.00002, 0, 0, 4, 0, 0},
-}
-
-// planetaryTerm is one of the small additional corrections (mostly planetary
-// perturbations of the Moon), amplitude × sin(a0 + rate·k [+ t2·T²]).
-type planetaryTerm struct{ amp, a0, rate, t2 float64 }
-
-var planetaryTerms = [...]planetaryTerm{
-	{0.000325, 299.77, 0.107408, -0.009173},
-	{0.000165, 251.88, 0.016321, 0},
-	{0.000164, 251.83, 26.651886, 0},
-	{0.000126, 349.42, 36.412478, 0},
-	{0.000110, 84.66, 18.206239, 0},
-	{0.000062, 141.74, 53.303771, 0},
-	{0.000060, 207.14, 2.453732, 0},
-	{0.000056, 154.84, 7.306860, 0},
-	{0.000047, 34.52, 27.261239, 0},
-	{0.000042, 207.19, 0.121824, 0},
-	{0.000040, 291.34, 1.844379, 0},
-	{0.000037, 161.72, 24.198154, 0},
-	{0.000035, 239.56, 25.513099, 0},
-	{0.000023, 331.55, 3.592518, 0},
-}
-
 // newMoonTT returns the instant (Julian Ephemeris Day, TT) of new moon
 // number k, counted from the new moon of 6 January 2000 (k = 0); negative k
 // go back in time.
@@ -105,7 +43,8 @@ func newMoonTT(k int) float64 {
 	t := kf / 1236.85 // Julian centuries from J2000, near enough for the series
 	t2, t3, t4 := t*t, t*t*t, t*t*t*t
 
-	// Mean phase, then the arguments that perturb it.
+	// Mean phase; then the mean anomalies of Sun (m) and Moon (mp), the
+	// Moon's argument of latitude (f) and its ascending node (om).
 	jde := newMoonEpoch + meanSynodicMonth*kf + 0.00015437*t2 - 0.000000150*t3 + 0.00000000073*t4
 	e := 1 - 0.002516*t - 0.0000074*t2
 	m := 2.5534 + 29.10535670*kf - 0.0000014*t2 - 0.00000011*t3
@@ -113,16 +52,50 @@ func newMoonTT(k int) float64 {
 	f := 160.7108 + 390.67050284*kf - 0.0016118*t2 - 0.00000227*t3 + 0.000000011*t4
 	om := 124.7746 - 1.56375588*kf + 0.0020672*t2 + 0.00000215*t3
 
-	for _, term := range newMoonTerms {
-		v := term.coef * sinDeg(term.m*m+term.mp*mp+term.f*f+term.om*om)
-		for i := 0; i < term.ePow; i++ {
-			v *= e
-		}
-		jde += v
-	}
-	for _, p := range planetaryTerms {
-		jde += p.amp * sinDeg(p.a0+p.rate*kf+p.t2*t2)
-	}
+	// Periodic terms of the true new moon (Meeus, ch. 49). E weakens the
+	// terms in M, the Sun's anomaly, as the Earth's orbit grows rounder.
+	jde += -0.40720*sinDeg(mp) +
+		0.17241*e*sinDeg(m) +
+		0.01608*sinDeg(2*mp) +
+		0.01039*sinDeg(2*f) +
+		0.00739*e*sinDeg(mp-m) -
+		0.00514*e*sinDeg(mp+m) +
+		0.00208*e*e*sinDeg(2*m) -
+		0.00111*sinDeg(mp-2*f) -
+		0.00057*sinDeg(mp+2*f) +
+		0.00056*e*sinDeg(2*mp+m) -
+		0.00042*sinDeg(3*mp) +
+		0.00042*e*sinDeg(m+2*f) +
+		0.00038*e*sinDeg(m-2*f) -
+		0.00024*e*sinDeg(2*mp-m) -
+		0.00017*sinDeg(om) -
+		0.00007*sinDeg(mp+2*m) +
+		0.00004*sinDeg(2*mp-2*f) +
+		0.00004*sinDeg(3*m) +
+		0.00003*sinDeg(mp+m-2*f) +
+		0.00003*sinDeg(2*mp+2*f) -
+		0.00003*sinDeg(mp+m+2*f) +
+		0.00003*sinDeg(mp-m+2*f) -
+		0.00002*sinDeg(mp-m-2*f) -
+		0.00002*sinDeg(3*mp+m) +
+		0.00002*sinDeg(4*mp)
+
+	// Small additional corrections, mostly planetary perturbations of the
+	// Moon; together they stay under a minute of time.
+	jde += 0.000325*sinDeg(299.77+0.107408*kf-0.009173*t2) +
+		0.000165*sinDeg(251.88+0.016321*kf) +
+		0.000164*sinDeg(251.83+26.651886*kf) +
+		0.000126*sinDeg(349.42+36.412478*kf) +
+		0.000110*sinDeg(84.66+18.206239*kf) +
+		0.000062*sinDeg(141.74+53.303771*kf) +
+		0.000060*sinDeg(207.14+2.453732*kf) +
+		0.000056*sinDeg(154.84+7.306860*kf) +
+		0.000047*sinDeg(34.52+27.261239*kf) +
+		0.000042*sinDeg(207.19+0.121824*kf) +
+		0.000040*sinDeg(291.34+1.844379*kf) +
+		0.000037*sinDeg(161.72+24.198154*kf) +
+		0.000035*sinDeg(239.56+25.513099*kf) +
+		0.000023*sinDeg(331.55+3.592518*kf)
 	return jde
 }
 
