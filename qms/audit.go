@@ -125,5 +125,7 @@ func AuditJSON(v any) json.RawMessage {
 	return b
 }
 
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
 // ActionPrefix reports whether action belongs to a family such as "user.".
 func ActionPrefix(action, prefix string) bool { return strings.HasPrefix(action, prefix) }

@@ -221,6 +221,19 @@ func parseTime(s string) time.Time {
 	return t
 }
 
+// Dates (no time of day) are stored as YYYY-MM-DD; the zero date as NULL.
+func formatDate(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.Format("2006-01-02")
+}
+
+func parseDate(s string) time.Time {
+	t, _ := time.Parse("2006-01-02", s)
+	return t
+}
+
 func nullTime(t *time.Time) any {
 	if t == nil {
 		return nil

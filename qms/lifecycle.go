@@ -1,0 +1,135 @@
+package qms
+
+import (
+	"strings"
+	"time"
+)
+
+// DocStatus is where a version of a controlled document (an internal
+// procedure or a form) stands. ISO 9001:2015 7.5: documents are reviewed
+// and approved before use, and obsolete versions are withdrawn from use
+// but kept.
+type DocStatus string
+
+const (
+	StatusDraft      DocStatus = "draft"      // dự thảo: the only editable state
+	StatusSubmitted  DocStatus = "submitted"  // trình duyệt
+	StatusEffective  DocStatus = "effective"  // có hiệu lực
+	StatusSuperseded DocStatus = "superseded" // hết hiệu lực: replaced by a newer version
+	StatusWithdrawn  DocStatus = "withdrawn"  // thu hồi
+)
+
+// Lifecycle actions.
+const (
+	ActionSubmit    = "submit"
+	ActionApprove   = "approve"
+	ActionReject    = "reject"
+	ActionWithdraw  = "withdraw"
+	ActionSupersede = "supersede"
+)
+
+// Approval is the sign-off record of a version: who drafted, submitted,
+// approved or rejected it and when. It is shared by every controlled
+// document so that the rules below apply to all of them alike.
+type Approval struct {
+	Status      DocStatus  `json:"status"`
+	AuthorID    int64      `json:"author_id"`
+	Author      string     `json:"author"`
+	SubmittedAt *time.Time `json:"submitted_at,omitempty"`
+	ApproverID  int64      `json:"approver_id,omitempty"`
+	Approver    string     `json:"approver,omitempty"`
+	ApprovedAt  *time.Time `json:"approved_at,omitempty"`
+	EffectiveOn *time.Time `json:"effective_on,omitempty"` // civil date, midnight UTC
+	Reason      string     `json:"reason,omitempty"`       // of the last rejection or withdrawal
+}
+
+// Editable reports whether the content may still change: only drafts.
+func (a *Approval) Editable() bool { return a.Status == StatusDraft }
+
+// InForce reports whether the version is the one to use.
+func (a *Approval) InForce() bool { return a.Status == StatusEffective }
+
+// Transition applies a lifecycle action by actor at now. It enforces the
+// rules every controlled document shares:
+//   - draft → submitted (submit); submitted → effective (approve) or back
+//     to draft (reject, with a reason);
+//   - the author of a version can never approve it (segregation of duties);
+//   - effective → superseded happens only when the next version takes effect;
+//   - any state but superseded and withdrawn → withdrawn, with a reason.
+//
+// Who may act at all (a leader approves) is the policy's question, asked
+// before this.
+func (a *Approval) Transition(action string, actor Actor, now time.Time, reason string) error {
+	reason = strings.TrimSpace(reason)
+	bad := func() error {
+		return Errorf(EINVALID, "Không thể %s một phiên bản đang ở trạng thái %q.", actionName[action], statusName[a.Status])
+	}
+	switch action {
+	case ActionSubmit:
+		if a.Status != StatusDraft {
+			return bad()
+		}
+		a.Status, a.SubmittedAt, a.Reason = StatusSubmitted, &now, ""
+	case ActionApprove:
+		if a.Status != StatusSubmitted {
+			return bad()
+		}
+		if actor.UserID == a.AuthorID || (actor.UserID == 0 && actor.Username == a.Author) {
+			return Errorf(EFORBIDDEN, "Người soạn thảo không được tự phê duyệt phiên bản của mình.")
+		}
+		day := CivilDate(now)
+		a.Status, a.ApproverID, a.Approver, a.ApprovedAt, a.EffectiveOn = StatusEffective, actor.UserID, actor.Username, &now, &day
+	case ActionReject:
+		if a.Status != StatusSubmitted {
+			return bad()
+		}
+		if reason == "" {
+			return FieldError("reason", "Nhập lý do trả lại để người soạn thảo sửa.")
+		}
+		a.Status, a.Reason, a.SubmittedAt = StatusDraft, reason, nil
+	case ActionWithdraw:
+		if a.Status == StatusSuperseded || a.Status == StatusWithdrawn {
+			return bad()
+		}
+		if reason == "" {
+			return FieldError("reason", "Nhập lý do thu hồi.")
+		}
+		a.Status, a.Reason = StatusWithdrawn, reason
+	case ActionSupersede:
+		if a.Status != StatusEffective {
+			return bad()
+		}
+		a.Status = StatusSuperseded
+	default:
+		return Errorf(EINVALID, "Thao tác %q không tồn tại.", action)
+	}
+	return nil
+}
+
+var actionName = map[string]string{
+	ActionSubmit: "trình duyệt", ActionApprove: "phê duyệt", ActionReject: "trả lại",
+	ActionWithdraw: "thu hồi", ActionSupersede: "thay thế",
+}
+
+var statusName = map[DocStatus]string{
+	StatusDraft: "dự thảo", StatusSubmitted: "chờ duyệt", StatusEffective: "có hiệu lực",
+	StatusSuperseded: "hết hiệu lực", StatusWithdrawn: "đã thu hồi",
+}
+
+// StatusLabel is the Vietnamese name of a status, for pages and prints.
+func StatusLabel(s DocStatus) string { return statusName[s] }
+
+// Zone is Asia/Ho_Chi_Minh: times are stored in UTC and counted here.
+var Zone = func() *time.Location {
+	if loc, err := time.LoadLocation("Asia/Ho_Chi_Minh"); err == nil {
+		return loc
+	}
+	return time.FixedZone("ICT", 7*3600)
+}()
+
+// CivilDate is the date of t in Asia/Ho_Chi_Minh, as midnight UTC: the
+// form every date-only field is stored in.
+func CivilDate(t time.Time) time.Time {
+	y, m, d := t.In(Zone).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}

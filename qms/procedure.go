@@ -1,0 +1,198 @@
+package qms
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"isodt/qms/flowchart"
+)
+
+// DefaultReviewMonths is how often a document is reviewed unless set.
+const DefaultReviewMonths = 12
+
+// Procedure is an internal procedure (quy trình nội bộ): a controlled
+// document with a code such as QT-01, covering one or more TTHC, whose
+// content lives in numbered versions (lần ban hành 01, 02 …).
+type Procedure struct {
+	ID           int64     `json:"id"`
+	AgencyCode   string    `json:"agency"`
+	Code         string    `json:"code"`
+	Title        string    `json:"title"`
+	OwnerUnit    string    `json:"owner_unit"` // đơn vị chủ trì
+	TTHCCodes    []string  `json:"tthc_codes"`
+	ReviewMonths int       `json:"review_interval_months"`
+	NextReviewOn time.Time `json:"next_review_on"` // civil date
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
+}
+
+var docCodeRE = regexp.MustCompile(`^[\p{L}0-9][\p{L}0-9 ._/-]{0,39}$`)
+
+// Normalize trims fields, upper-cases the code and sorts out the TTHC list.
+func (p *Procedure) Normalize() {
+	p.Code = strings.ToUpper(strings.TrimSpace(p.Code))
+	p.Title = strings.TrimSpace(p.Title)
+	p.OwnerUnit = strings.TrimSpace(p.OwnerUnit)
+	p.TTHCCodes = cleanList(p.TTHCCodes)
+	if p.ReviewMonths == 0 {
+		p.ReviewMonths = DefaultReviewMonths
+	}
+}
+
+// Validate reports the first field that is wrong.
+func (p *Procedure) Validate() error {
+	switch {
+	case p.Code == "":
+		return FieldError("code", "Mã quy trình không được để trống (ví dụ QT-01).")
+	case !docCodeRE.MatchString(p.Code):
+		return FieldError("code", "Mã quy trình %q không hợp lệ: chỉ gồm chữ, số, dấu cách, chấm, gạch ngang, gạch chéo (tối đa 40 ký tự).", p.Code)
+	case p.Title == "":
+		return FieldError("title", "Tên quy trình không được để trống.")
+	case utf8.RuneCountInString(p.Title) > 500:
+		return FieldError("title", "Tên quy trình dài quá 500 ký tự.")
+	case p.ReviewMonths < 1 || p.ReviewMonths > 60:
+		return FieldError("review_interval_months", "Chu kỳ xem xét phải từ 1 đến 60 tháng.")
+	}
+	for _, c := range p.TTHCCodes {
+		if !tthcCodeRE.MatchString(c) {
+			return FieldError("tthc_codes", "Mã thủ tục %q không đúng dạng mã quốc gia (ví dụ 1.001234).", c)
+		}
+	}
+	return nil
+}
+
+// RecordToKeep is a row of section 7, Hồ sơ cần lưu.
+type RecordToKeep struct {
+	Name      string `json:"name"`
+	KeptAt    string `json:"kept_at"`   // nơi lưu
+	Retention string `json:"retention"` // thời gian lưu, e.g. "05 năm", "Lâu dài"
+}
+
+// ProcedureVersion is one issue (lần ban hành) of an internal procedure
+// with the sections of the standard layout.
+type ProcedureVersion struct {
+	ID            int64               `json:"id"`
+	ProcedureID   int64               `json:"procedure_id"`
+	Number        int                 `json:"number"` // 1 → "01"
+	Purpose       string              `json:"purpose"`     // 1. Mục đích
+	Scope         string              `json:"scope"`       // 2. Phạm vi
+	References    string              `json:"references"`  // 3. Tài liệu viện dẫn
+	Definitions   string              `json:"definitions"` // 4. Định nghĩa, viết tắt
+	Flowchart     flowchart.Flowchart `json:"flowchart"`   // 5. Nội dung quy trình
+	Forms         []string            `json:"forms"`       // 6. Biểu mẫu (form codes)
+	Records       []RecordToKeep      `json:"records"`     // 7. Hồ sơ cần lưu
+	ChangeSummary string              `json:"change_summary"`
+	Reviewer      string              `json:"reviewer"` // người xem xét (sign-off block)
+	Approval
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// IssueNumber is the number as printed: 01, 02 …
+func (v *ProcedureVersion) IssueNumber() string {
+	if v.Number < 10 {
+		return "0" + itoa(int64(v.Number))
+	}
+	return itoa(int64(v.Number))
+}
+
+// Normalize trims the text sections and the form list.
+func (v *ProcedureVersion) Normalize() {
+	for _, f := range []*string{&v.Purpose, &v.Scope, &v.References, &v.Definitions, &v.ChangeSummary, &v.Reviewer} {
+		*f = strings.TrimSpace(*f)
+	}
+	v.Forms = cleanList(v.Forms)
+	if v.Flowchart.Steps == nil {
+		v.Flowchart.Steps = []flowchart.Step{}
+	}
+	if v.Flowchart.Edges == nil {
+		v.Flowchart.Edges = []flowchart.Edge{}
+	}
+	if v.Records == nil {
+		v.Records = []RecordToKeep{}
+	}
+}
+
+// Validate checks what a draft may hold; the flowchart's own rules are
+// checked on submission (a draft may be half drawn).
+func (v *ProcedureVersion) Validate() error {
+	for _, s := range []struct{ field, text string }{{"purpose", v.Purpose}, {"scope", v.Scope}, {"references", v.References}, {"definitions", v.Definitions}, {"change_summary", v.ChangeSummary}} {
+		if utf8.RuneCountInString(s.text) > 20000 {
+			return FieldError(s.field, "Nội dung dài quá 20.000 ký tự.")
+		}
+	}
+	if n := len(v.Flowchart.Steps); n > 500 {
+		return FieldError("flowchart", "Lưu đồ có %d bước, tối đa 500.", n)
+	}
+	for i, r := range v.Records {
+		if strings.TrimSpace(r.Name) == "" {
+			return FieldError("records", "Hồ sơ cần lưu dòng %d chưa có tên.", i+1)
+		}
+	}
+	return nil
+}
+
+// LimitHours is a TTHC's legal time limit in flowchart hours: working
+// days × 8, as the flowchart rule counts them.
+func LimitHours(t *TTHC) float64 { return float64(t.TimeLimitDays) * 8 }
+
+// ProcedureFilter selects procedures. Pointer fields mean "not set".
+type ProcedureFilter struct {
+	ID         *int64
+	AgencyCode *string
+	Code       *string
+	TTHCCode   *string
+	Limit      int
+}
+
+// ProcedureService keeps the catalogue and the internal procedures.
+type ProcedureService interface {
+	// ImportTTHC upserts a whole catalogue by national code in one
+	// transaction (all or nothing) and returns (created, updated).
+	ImportTTHC(ctx context.Context, agency string, items []TTHC) (int, int, error)
+	FindTTHC(ctx context.Context, agency, code string) (*TTHC, error)
+	FindTTHCs(ctx context.Context, agency string) ([]*TTHC, error)
+
+	CreateProcedure(ctx context.Context, p *Procedure) error
+	UpdateProcedure(ctx context.Context, p *Procedure) error
+	FindProcedure(ctx context.Context, agency string, id int64) (*Procedure, error)
+	FindProcedures(ctx context.Context, f ProcedureFilter) ([]*Procedure, error)
+
+	// CreateVersion starts a draft, copying the latest version's content.
+	CreateVersion(ctx context.Context, procedureID int64) (*ProcedureVersion, error)
+	// UpdateVersion saves a draft; anything else is EINVALID.
+	UpdateVersion(ctx context.Context, v *ProcedureVersion) error
+	FindVersion(ctx context.Context, procedureID int64, number int) (*ProcedureVersion, error)
+	FindVersions(ctx context.Context, procedureID int64) ([]*ProcedureVersion, error)
+	// TransitionVersion applies a lifecycle action; approving supersedes
+	// the version in force and moves the next review date.
+	TransitionVersion(ctx context.Context, procedureID int64, number int, action, reason string) (*ProcedureVersion, error)
+
+	// Search finds TTHC and procedures whatever the diacritics.
+	Search(ctx context.Context, agency, query string, limit int) ([]SearchHit, error)
+}
+
+// SearchHit is one search result.
+type SearchHit struct {
+	Kind  string `json:"kind"` // "tthc" or "procedure"
+	Ref   string `json:"ref"`  // TTHC code or procedure id
+	Title string `json:"title"`
+}
+
+func cleanList(xs []string) []string {
+	out := []string{}
+	seen := map[string]bool{}
+	for _, x := range xs {
+		for _, part := range strings.FieldsFunc(x, func(r rune) bool { return r == ',' || r == ';' || r == '\n' }) {
+			part = strings.TrimSpace(part)
+			if part != "" && !seen[part] {
+				seen[part] = true
+				out = append(out, part)
+			}
+		}
+	}
+	return out
+}

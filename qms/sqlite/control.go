@@ -1,0 +1,61 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+
+	"isodt/qms"
+)
+
+// ControlStatuses derives the ISO-control status of every active TTHC of
+// an agency from the catalogue, the procedures and their versions, read
+// in one snapshot.
+func (db *DB) ControlStatuses(ctx context.Context, agency string) ([]qms.Control, error) {
+	var out []qms.Control
+	err := db.view(ctx, func(q *sql.Conn) error {
+		tx, err := q.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback()
+		tthcs, err := findTTHCs(ctx, tx, agency, nil)
+		if err != nil {
+			return err
+		}
+		procs, err := findProcedures(ctx, tx, qms.ProcedureFilter{AgencyCode: &agency})
+		if err != nil {
+			return err
+		}
+		byTTHC := map[string][]qms.Coverage{}
+		for _, p := range procs {
+			vs, err := findVersions(ctx, tx, p.ID, nil)
+			if err != nil {
+				return err
+			}
+			cov := qms.Coverage{Procedure: p}
+			for _, v := range vs {
+				if v.InForce() {
+					cov.InForce = v
+				}
+				cov.HasVersions = cov.HasVersions || v.Status == qms.StatusDraft || v.Status == qms.StatusSubmitted
+			}
+			for _, code := range p.TTHCCodes {
+				byTTHC[code] = append(byTTHC[code], cov)
+			}
+		}
+		out = []qms.Control{}
+		for _, t := range tthcs {
+			if t.Status != qms.TTHCActive {
+				continue
+			}
+			out = append(out, qms.ControlOf(t, byTTHC[t.Code], db.formInForce))
+		}
+		return nil
+	})
+	return out, err
+}
+
+// formInForce reports whether a form code has an effective version.
+// Controlled forms arrive with their own issue; until then no form is in
+// force, so a procedure that names forms is not yet under control.
+func (db *DB) formInForce(code string) bool { return false }

@@ -1,0 +1,215 @@
+package sqlite_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"isodt/qms"
+	"isodt/qms/flowchart"
+)
+
+func sampleTTHC() []qms.TTHC {
+	pub, _ := time.Parse("2006-01-02", "2024-03-15")
+	return []qms.TTHC{
+		{Code: "1.000001", Name: "Cấp giấy phép kinh doanh dịch vụ karaoke", Field: "Văn hóa", TimeLimitDays: 5, Fee: "4.000.000", PublishedOn: pub},
+		{Code: "1.000004", Name: "Công nhận điểm du lịch", Field: "Du lịch", TimeLimitDays: 30, PublishedOn: pub},
+		{Code: "1.000009", Name: "Đăng ký tổ chức lễ hội", Field: "Văn hóa", TimeLimitDays: 15},
+	}
+}
+
+func validChart(hours float64) flowchart.Flowchart {
+	return flowchart.Flowchart{
+		Steps: []flowchart.Step{
+			{ID: "s", Name: "Tiếp nhận", Kind: flowchart.KindStart},
+			{ID: "a", Name: "Thẩm định", Kind: flowchart.KindTask, Hours: hours, Responsible: "Chuyên viên"},
+			{ID: "b", Name: "Ký duyệt", Kind: flowchart.KindTask, Hours: 4, Responsible: "Lãnh đạo"},
+			{ID: "e", Name: "Trả kết quả", Kind: flowchart.KindEnd},
+		},
+		Edges: []flowchart.Edge{{From: "s", To: "a"}, {From: "a", To: "b"}, {From: "b", To: "e"}},
+	}
+}
+
+func TestImportTTHCAllOrNothingAndIdempotent(t *testing.T) {
+	db, _, ctx := openDB(t)
+	if err := db.CreateAgency(ctx, &qms.Agency{Code: "SVHTT", Name: "Sở VHTT"}); err != nil {
+		t.Fatal(err)
+	}
+	items := sampleTTHC()
+	if c, u, err := db.ImportTTHC(ctx, "SVHTT", items); err != nil || c != 3 || u != 0 {
+		t.Fatalf("first import: %d created %d updated %v", c, u, err)
+	}
+	if c, u, err := db.ImportTTHC(ctx, "SVHTT", sampleTTHC()); err != nil || c != 0 || u != 0 {
+		t.Fatalf("same file again: %d created %d updated %v", c, u, err)
+	}
+	changed := sampleTTHC()
+	changed[0].TimeLimitDays = 3
+	if c, u, err := db.ImportTTHC(ctx, "SVHTT", changed); err != nil || c != 0 || u != 1 {
+		t.Fatalf("one changed row: %d created %d updated %v", c, u, err)
+	}
+	bad := append(sampleTTHC(), qms.TTHC{Code: "1.000010", Name: "Mới", Field: "Văn hóa"}, qms.TTHC{Code: "", Name: "x", Field: "y"})
+	if _, _, err := db.ImportTTHC(ctx, "SVHTT", bad); qms.ErrorCode(err) != qms.EINVALID {
+		t.Fatalf("bad row accepted: %v", err)
+	}
+	if _, err := db.FindTTHC(ctx, "SVHTT", "1.000010"); qms.ErrorCode(err) != qms.ENOTFOUND {
+		t.Fatal("a failed import wrote a row")
+	}
+	got, _ := db.FindTTHC(ctx, "SVHTT", "1.000001")
+	if got.TimeLimitDays != 3 || got.Fee != "4.000.000" || got.PublishedOn.Format("02/01/2006") != "15/03/2024" {
+		t.Fatalf("stored %+v", got)
+	}
+}
+
+func TestSearchIgnoresDiacritics(t *testing.T) {
+	db, _, ctx := openDB(t)
+	db.CreateAgency(ctx, &qms.Agency{Code: "SVHTT", Name: "Sở VHTT"})
+	db.CreateAgency(ctx, &qms.Agency{Code: "OTHER", Name: "Khác"})
+	if _, _, err := db.ImportTTHC(ctx, "SVHTT", sampleTTHC()); err != nil {
+		t.Fatal(err)
+	}
+	p := &qms.Procedure{AgencyCode: "SVHTT", Code: "QT-01", Title: "Quy trình cấp giấy phép karaoke", TTHCCodes: []string{"1.000001"}}
+	if err := db.CreateProcedure(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		query, agency string
+		want          int
+	}{
+		{"cap giay phep", "SVHTT", 2},
+		{"Cấp Giấy Phép", "SVHTT", 2},
+		{"dang ky le hoi", "SVHTT", 1},
+		{"du lich", "SVHTT", 1},
+		{"cap giay phep", "OTHER", 0},
+		{`"; DROP TABLE tthc; --`, "SVHTT", 0},
+	}
+	for _, tt := range tests {
+		hits, err := db.Search(ctx, tt.agency, tt.query, 10)
+		if err != nil || len(hits) != tt.want {
+			t.Errorf("Search(%q, %s) = %d hits %v, want %d", tt.query, tt.agency, len(hits), err, tt.want)
+		}
+	}
+}
+
+func TestProcedureLifecycle(t *testing.T) {
+	db, clk, sys := openDB(t)
+	db.CreateAgency(sys, &qms.Agency{Code: "SVHTT", Name: "Sở VHTT"})
+	db.ImportTTHC(sys, "SVHTT", sampleTTHC())
+	officer := &qms.User{Username: "thu.ky", Memberships: []qms.Membership{{AgencyCode: "SVHTT", Role: qms.RoleQualityOfficer}}}
+	leader := &qms.User{Username: "giam.doc", Memberships: []qms.Membership{{AgencyCode: "SVHTT", Role: qms.RoleLeader}}}
+	for _, u := range []*qms.User{officer, leader} {
+		if err := db.CreateUser(sys, u, "mat-khau-123"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	as := func(u *qms.User) context.Context {
+		return qms.WithActor(context.Background(), qms.Actor{UserID: u.ID, Username: u.Username, AgencyCode: "SVHTT"})
+	}
+	p := &qms.Procedure{AgencyCode: "SVHTT", Code: "qt-01", Title: "Cấp giấy phép karaoke", TTHCCodes: []string{"1.000001"}}
+	if err := db.CreateProcedure(as(officer), p); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CreateProcedure(as(officer), &qms.Procedure{AgencyCode: "SVHTT", Code: "QT-02", Title: "x", TTHCCodes: []string{"1.999999"}}); qms.ErrorCode(err) != qms.EINVALID {
+		t.Fatalf("unknown TTHC linked: %v", err)
+	}
+	status := func() qms.Control {
+		cs, err := db.ControlStatuses(sys, "SVHTT")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cs {
+			if c.Code == "1.000001" {
+				return c
+			}
+		}
+		t.Fatal("TTHC missing from statuses")
+		return qms.Control{}
+	}
+	if c := status(); c.Reason != qms.ReasonNoProcedure {
+		// A procedure with no version yet covers nothing.
+		t.Fatalf("before any version: %+v", c)
+	}
+	v1, err := db.CreateVersion(as(officer), p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v1.Purpose, v1.Flowchart = "Quy định trình tự cấp giấy phép", validChart(48) // 52 h > 5 days × 8
+	if err := db.UpdateVersion(as(officer), v1); err != nil {
+		t.Fatal(err)
+	}
+	if c := status(); c.Reason != qms.ReasonDraftOnly {
+		t.Fatalf("draft: %+v", c)
+	}
+	if _, err := db.TransitionVersion(as(officer), p.ID, 1, qms.ActionSubmit, ""); qms.ErrorCode(err) != qms.EINVALID {
+		t.Fatalf("over-limit flowchart submitted: %v", err)
+	}
+	v1.Flowchart = validChart(16)
+	if err := db.UpdateVersion(as(officer), v1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.TransitionVersion(as(officer), p.ID, 1, qms.ActionSubmit, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.UpdateVersion(as(officer), v1); qms.ErrorCode(err) != qms.EINVALID {
+		t.Fatalf("submitted version edited: %v", err)
+	}
+	if _, err := db.TransitionVersion(as(officer), p.ID, 1, qms.ActionApprove, ""); qms.ErrorCode(err) != qms.EFORBIDDEN {
+		t.Fatalf("self-approval: %v", err)
+	}
+	if _, err := db.TransitionVersion(as(leader), p.ID, 1, qms.ActionReject, "Bổ sung bước thẩm định"); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := db.FindVersion(sys, p.ID, 1)
+	if got.Status != qms.StatusDraft || got.Reason != "Bổ sung bước thẩm định" {
+		t.Fatalf("after reject: %s %q", got.Status, got.Reason)
+	}
+	db.TransitionVersion(as(officer), p.ID, 1, qms.ActionSubmit, "")
+	if got, err = db.TransitionVersion(as(leader), p.ID, 1, qms.ActionApprove, ""); err != nil || got.Status != qms.StatusEffective {
+		t.Fatalf("approve: %v", err)
+	}
+	if c := status(); c.Status != qms.Controlled {
+		t.Fatalf("effective: %+v", c)
+	}
+	proc, _ := db.FindProcedure(sys, "SVHTT", p.ID)
+	if want := got.EffectiveOn.AddDate(1, 0, 0); !proc.NextReviewOn.Equal(want) {
+		t.Fatalf("next review %v, want %v", proc.NextReviewOn, want)
+	}
+	// Issue 02 supersedes 01 when it takes effect.
+	clk.Add(24 * time.Hour)
+	v2, err := db.CreateVersion(as(officer), p.ID)
+	if err != nil || v2.Number != 2 || v2.Purpose != v1.Purpose {
+		t.Fatalf("v2 = %+v, %v", v2, err)
+	}
+	if _, err := db.CreateVersion(as(officer), p.ID); qms.ErrorCode(err) != qms.ECONFLICT {
+		t.Fatalf("second open draft: %v", err)
+	}
+	db.TransitionVersion(as(officer), p.ID, 2, qms.ActionSubmit, "")
+	if _, err := db.TransitionVersion(as(leader), p.ID, 2, qms.ActionApprove, ""); err != nil {
+		t.Fatal(err)
+	}
+	old, _ := db.FindVersion(sys, p.ID, 1)
+	if old.Status != qms.StatusSuperseded {
+		t.Fatalf("v1 is %s after v2 took effect", old.Status)
+	}
+	for _, action := range []string{"procedure.version_submit", "procedure.version_approve", "procedure.version_reject", "procedure.version_supersede"} {
+		a := action
+		if es, _, _ := db.FindAuditEntries(sys, qms.AuditFilter{Action: &a}); len(es) == 0 {
+			t.Errorf("%s not audited", action)
+		}
+	}
+	// Withdrawal takes the TTHC out of control, with a reason.
+	if _, err := db.TransitionVersion(as(leader), p.ID, 2, qms.ActionWithdraw, ""); qms.ErrorCode(err) != qms.EINVALID {
+		t.Fatalf("withdraw without reason: %v", err)
+	}
+	if _, err := db.TransitionVersion(as(leader), p.ID, 2, qms.ActionWithdraw, "Thủ tục bị bãi bỏ"); err != nil {
+		t.Fatal(err)
+	}
+	if c := status(); c.Status != qms.NotControlled {
+		t.Fatalf("after withdrawal: %+v", c)
+	}
+	if _, err := db.VerifyAuditChain(sys); err != nil {
+		var br *qms.ChainBreak
+		errors.As(err, &br)
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,204 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"isodt/qms"
+	"isodt/qms/flowchart"
+)
+
+// CreateVersion starts the next draft of a procedure, copying the content
+// of the latest version so that a revision starts from what is in force.
+// Only one draft or submitted version may be open at a time.
+func (db *DB) CreateVersion(ctx context.Context, procedureID int64) (*qms.ProcedureVersion, error) {
+	var v *qms.ProcedureVersion
+	err := db.update(ctx, func(tx *Tx) error {
+		all, err := findVersions(ctx, tx, procedureID, nil)
+		if err != nil {
+			return err
+		}
+		v = &qms.ProcedureVersion{ProcedureID: procedureID, Number: 1}
+		if n := len(all); n > 0 {
+			last := all[n-1]
+			for _, o := range all {
+				if o.Status == qms.StatusDraft || o.Status == qms.StatusSubmitted {
+					return qms.Errorf(qms.ECONFLICT, "Lần ban hành %s đang %s: hoàn tất hoặc thu hồi nó trước khi soạn lần mới.", o.IssueNumber(), qms.StatusLabel(o.Status))
+				}
+			}
+			*v = *last
+			v.Number, v.ChangeSummary = last.Number+1, ""
+		}
+		v.Approval = qms.Approval{Status: qms.StatusDraft, AuthorID: tx.actor.UserID, Author: tx.actor.Username}
+		v.CreatedAt, v.UpdatedAt = tx.now, tx.now
+		v.Normalize()
+		content, err := contentOf(v)
+		if err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `INSERT INTO procedure_versions (procedure_id, number, status, content_json, author_id, author, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, procedureID, v.Number, v.Status, content, v.AuthorID, v.Author, formatTime(v.CreatedAt), formatTime(v.UpdatedAt)).Scan(&v.ID); err != nil {
+			return fmt.Errorf("insert version: %w", err)
+		}
+		return tx.audit(ctx, "", "procedure.version_create", "procedure_version", versionRef(v), nil, v, "")
+	})
+	return v, err
+}
+
+// UpdateVersion saves the content of a draft; other states are read-only.
+func (db *DB) UpdateVersion(ctx context.Context, v *qms.ProcedureVersion) error {
+	v.Normalize()
+	if err := v.Validate(); err != nil {
+		return err
+	}
+	return db.update(ctx, func(tx *Tx) error {
+		before, err := findVersion(ctx, tx, v.ProcedureID, v.Number)
+		if err != nil {
+			return err
+		}
+		if !before.Editable() {
+			return qms.Errorf(qms.EINVALID, "Chỉ sửa được phiên bản dự thảo; lần ban hành %s đang ở trạng thái %q.", before.IssueNumber(), qms.StatusLabel(before.Status))
+		}
+		v.ID, v.Approval, v.CreatedAt, v.UpdatedAt = before.ID, before.Approval, before.CreatedAt, tx.now
+		content, err := contentOf(v)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE procedure_versions SET content_json = ?, updated_at = ? WHERE id = ?`, content, formatTime(v.UpdatedAt), v.ID); err != nil {
+			return err
+		}
+		return tx.audit(ctx, "", "procedure.version_update", "procedure_version", versionRef(v), before, v, "")
+	})
+}
+
+// FindVersion returns ENOTFOUND when there is no such issue.
+func (db *DB) FindVersion(ctx context.Context, procedureID int64, number int) (*qms.ProcedureVersion, error) {
+	var v *qms.ProcedureVersion
+	err := db.view(ctx, func(q *sql.Conn) (err error) {
+		v, err = findVersion(ctx, q, procedureID, number)
+		return err
+	})
+	return v, err
+}
+
+// FindVersions returns every version of a procedure, oldest first.
+func (db *DB) FindVersions(ctx context.Context, procedureID int64) ([]*qms.ProcedureVersion, error) {
+	var out []*qms.ProcedureVersion
+	err := db.view(ctx, func(q *sql.Conn) (err error) {
+		out, err = findVersions(ctx, q, procedureID, nil)
+		return err
+	})
+	return out, err
+}
+
+func findVersion(ctx context.Context, q querier, procedureID int64, number int) (*qms.ProcedureVersion, error) {
+	vs, err := findVersions(ctx, q, procedureID, &number)
+	if err != nil {
+		return nil, err
+	} else if len(vs) == 0 {
+		return nil, qms.Errorf(qms.ENOTFOUND, "Không tìm thấy lần ban hành %02d.", number)
+	}
+	return vs[0], nil
+}
+
+// TransitionVersion applies a lifecycle action. Submitting requires a
+// valid flowchart within the shortest legal time limit of the covered TTHC.
+// Approving supersedes the version in force and moves the next review date,
+// all in the same transaction with an audit entry for each change.
+func (db *DB) TransitionVersion(ctx context.Context, procedureID int64, number int, action, reason string) (*qms.ProcedureVersion, error) {
+	var v *qms.ProcedureVersion
+	err := db.update(ctx, func(tx *Tx) error {
+		var err error
+		if v, err = findVersion(ctx, tx, procedureID, number); err != nil {
+			return err
+		}
+		before := *v
+		if action == qms.ActionSubmit {
+			if err := checkFlowchart(ctx, tx, procedureID, v); err != nil {
+				return err
+			}
+		}
+		if err := v.Transition(action, tx.actor, tx.now, reason); err != nil {
+			return err
+		}
+		if err := saveApproval(ctx, tx, v); err != nil {
+			return err
+		}
+		if err := tx.audit(ctx, "", "procedure.version_"+action, "procedure_version", versionRef(v), before.Approval, v.Approval, reason); err != nil {
+			return err
+		}
+		if action == qms.ActionApprove {
+			return afterApproval(ctx, tx, v)
+		}
+		return nil
+	})
+	return v, err
+}
+
+func checkFlowchart(ctx context.Context, tx *Tx, procedureID int64, v *qms.ProcedureVersion) error {
+	var limitDays sql.NullInt64
+	if err := tx.QueryRowContext(ctx, `SELECT MIN(t.time_limit_days) FROM procedure_tthc pt JOIN procedures p ON p.id = pt.procedure_id
+		JOIN tthc t ON t.agency_code = p.agency_code AND t.code = pt.tthc_code WHERE pt.procedure_id = ?`, procedureID).Scan(&limitDays); err != nil {
+		return err
+	}
+	opts := flowchart.ValidateOptions{LimitHours: float64(limitDays.Int64) * 8}
+	if problems := flowchart.Validate(v.Flowchart, opts); len(problems) > 0 {
+		return &qms.Error{Code: qms.EINVALID, Field: "flowchart", Message: problems.Error()}
+	}
+	return nil
+}
+
+// afterApproval supersedes the previous version in force and schedules
+// the next periodic review.
+func afterApproval(ctx context.Context, tx *Tx, v *qms.ProcedureVersion) error {
+	all, err := findVersions(ctx, tx, v.ProcedureID, nil)
+	if err != nil {
+		return err
+	}
+	for _, o := range all {
+		if o.ID == v.ID || o.Status != qms.StatusEffective {
+			continue
+		}
+		prev := o.Approval
+		if err := o.Transition(qms.ActionSupersede, tx.actor, tx.now, ""); err != nil {
+			return err
+		}
+		if err := saveApproval(ctx, tx, o); err != nil {
+			return err
+		}
+		if err := tx.audit(ctx, "", "procedure.version_supersede", "procedure_version", versionRef(o), prev, o.Approval, "thay thế bởi lần ban hành "+v.IssueNumber()); err != nil {
+			return err
+		}
+	}
+	var months int
+	var agency string
+	if err := tx.QueryRowContext(ctx, `SELECT review_months, agency_code FROM procedures WHERE id = ?`, v.ProcedureID).Scan(&months, &agency); err != nil {
+		return err
+	}
+	next := v.EffectiveOn.AddDate(0, months, 0)
+	if _, err := tx.ExecContext(ctx, `UPDATE procedures SET next_review_on = ?, updated_at = ? WHERE id = ?`, formatDate(next), formatTime(tx.now), v.ProcedureID); err != nil {
+		return err
+	}
+	return tx.audit(ctx, agency, "procedure.review_scheduled", "procedure", itoa(v.ProcedureID), nil, map[string]string{"next_review_on": next.Format("2006-01-02")}, "")
+}
+
+func saveApproval(ctx context.Context, tx *Tx, v *qms.ProcedureVersion) error {
+	v.UpdatedAt = tx.now
+	var effective any
+	if v.EffectiveOn != nil {
+		effective = formatDate(*v.EffectiveOn)
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE procedure_versions SET status = ?, submitted_at = ?, approver_id = ?, approver = ?, approved_at = ?, effective_on = ?, reason = ?, updated_at = ? WHERE id = ?`,
+		v.Status, nullTime(v.SubmittedAt), nullInt(v.ApproverID), v.Approver, nullTime(v.ApprovedAt), effective, v.Reason, formatTime(v.UpdatedAt), v.ID)
+	return err
+}
+
+func versionRef(v *qms.ProcedureVersion) string { return itoa(v.ProcedureID) + "/" + v.IssueNumber() }
+
+func nullInt(n int64) any {
+	if n == 0 {
+		return nil
+	}
+	return n
+}
