@@ -76,7 +76,7 @@ type RecordToKeep struct {
 type ProcedureVersion struct {
 	ID            int64               `json:"id"`
 	ProcedureID   int64               `json:"procedure_id"`
-	Number        int                 `json:"number"` // 1 → "01"
+	Number        int                 `json:"number"`      // 1 → "01"
 	Purpose       string              `json:"purpose"`     // 1. Mục đích
 	Scope         string              `json:"scope"`       // 2. Phạm vi
 	References    string              `json:"references"`  // 3. Tài liệu viện dẫn
@@ -170,6 +170,9 @@ type ProcedureService interface {
 	// TransitionVersion applies a lifecycle action; approving supersedes
 	// the version in force and moves the next review date.
 	TransitionVersion(ctx context.Context, procedureID int64, number int, action, reason string) (*ProcedureVersion, error)
+
+	// ControlStatuses derives the ISO-control status of every active TTHC.
+	ControlStatuses(ctx context.Context, agency string) ([]Control, error)
 
 	// Search finds TTHC and procedures whatever the diacritics.
 	Search(ctx context.Context, agency, query string, limit int) ([]SearchHit, error)

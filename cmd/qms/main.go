@@ -36,6 +36,8 @@ Lệnh:
   token create --username U                          cấp mã truy cập API
   audit verify                                       kiểm tra chuỗi băm của nhật ký
   backup FILE                                        sao lưu trực tuyến cơ sở dữ liệu ra FILE
+  import procedures --agency C FILE                  nhập danh mục thủ tục hành chính (CSV, XLSX)
+  procedures status --agency C [--json]              tình trạng kiểm soát ISO của từng thủ tục
 
 Biến môi trường: QMS_ADDR, QMS_DB.
 `
@@ -129,6 +131,16 @@ func dispatch(ctx context.Context, e *env, args []string) error {
 		return usagef("dùng: qms audit verify")
 	case "backup":
 		return cmdBackup(ctx, e, rest)
+	case "import":
+		if s, r := sub(); s == "procedures" {
+			return cmdImportProcedures(ctx, e, r)
+		}
+		return usagef("dùng: qms import procedures --agency C FILE")
+	case "procedures":
+		if s, r := sub(); s == "status" {
+			return cmdProceduresStatus(ctx, e, r)
+		}
+		return usagef("dùng: qms procedures status --agency C [--json]")
 	}
 	return usagef("lệnh không tồn tại: %q", cmd)
 }

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -42,7 +44,7 @@ func TestCLI(t *testing.T) {
 		out     string // substring of stdout
 		errText string // substring of stderr
 	}{
-		{"migrate", "", []string{"migrate"}, 0, "ok 1 migrations", ""},
+		{"migrate", "", []string{"migrate"}, 0, "migrations applied: migration/0001_foundation.sql", ""},
 		{"agency add", "", []string{"agency", "add", "--code", "sttt", "--name", "Sở Thông tin và Truyền thông"}, 0, "ok agency STTT", ""},
 		{"agency child", "", []string{"agency", "add", "--code", "P1", "--name", "Phòng 1", "--parent", "STTT"}, 0, "ok agency P1", ""},
 		{"agency duplicate", "", []string{"agency", "add", "--code", "STTT", "--name", "x"}, 2, "", "đã tồn tại"},
@@ -188,5 +190,41 @@ func TestServeShutsDownGracefully(t *testing.T) {
 		}
 	case <-time.After(20 * time.Second):
 		t.Fatal("serve did not stop")
+	}
+}
+
+func TestImportAndStatusCommands(t *testing.T) {
+	c := newCLI(t)
+	c.run("", "agency", "add", "--code", "SVHTT", "--name", "Sở Văn hóa")
+	sample := "../../qms/importer/testdata/tthc-sample.csv"
+	code, out, errText := c.run("", "import", "procedures", "--agency", "SVHTT", sample)
+	if code != 0 || !strings.Contains(out, "ok 8 rows: 8 created") || !strings.Contains(errText, "100%") {
+		t.Fatalf("import: %d %s %s", code, out, errText)
+	}
+	if code, out, _ = c.run("", "import", "procedures", "--agency", "SVHTT", sample); code != 0 || !strings.Contains(out, "0 created, 0 updated, 8 unchanged") {
+		t.Fatalf("re-import: %d %s", code, out)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.csv")
+	os.WriteFile(bad, []byte("code,name,field,time_limit_days\n1.000100,Mới,Văn hóa,5\n1.000101,Sai,Văn hóa,năm\n,Không mã,Văn hóa,3\n"), 0o644)
+	code, _, errText = c.run("", "import", "procedures", "--agency", "SVHTT", bad)
+	if code != 2 || !strings.Contains(errText, "row 3: time_limit_days:") || !strings.Contains(errText, "row 4: code:") {
+		t.Fatalf("bad import: %d %s", code, errText)
+	}
+	code, out, _ = c.run("", "procedures", "status", "--agency", "SVHTT", "--json")
+	var rows []map[string]string
+	if err := json.Unmarshal([]byte(out), &rows); err != nil || code != 0 {
+		t.Fatalf("status json: %d %v\n%s", code, err, out)
+	}
+	// The sample has 8 rows, one abolished: only active TTHC are listed.
+	if len(rows) != 7 || rows[0]["status"] != "not_controlled" || rows[0]["reason"] != "no_procedure" || rows[0]["code"] == "" || rows[0]["name"] == "" {
+		t.Fatalf("status rows: %v", rows)
+	}
+	for _, r := range rows {
+		if r["code"] == "1.000100" {
+			t.Fatal("the rejected file's good row was imported")
+		}
+	}
+	if code, _, errText := c.run("", "procedures", "status", "--agency", "NOPE", "--json"); code != 2 || !strings.Contains(errText, "Không tìm thấy đơn vị") {
+		t.Fatalf("unknown agency: %d %s", code, errText)
 	}
 }

@@ -176,8 +176,8 @@ func stepHours(s Step) float64 {
 // CriticalPath returns the longest time, in working hours, a dossier can
 // take from a start step to an end step, and the step ids along that path.
 //
-// The path is taken on the flowchart without its back edges (see the
-// package's graph.go): a rework loop through a decision is counted once,
+// The path is taken on the flowchart without its back edges (see
+// BackEdges): a rework loop through a decision is counted once,
 // and for a parallel fork the longest branch counts, which is how long
 // consultations run side by side take. When no end step is reachable, the
 // longest path to any reachable step is returned.
@@ -236,9 +236,13 @@ func LongestPathHours(fc Flowchart) float64 {
 	return h
 }
 
-// BackEdges returns the flows that close a rework loop, in flowchart order,
-// as found by the deterministic search described in graph.go. Drawings
-// route them on the side.
+// BackEdges returns the flows that close a rework loop, in flowchart order.
+// They are found by a depth-first search from each start step (in step
+// order), then from any step not yet reached, following outgoing flows in
+// flowchart order: a flow to a step still on the search path is a back
+// edge. The answer depends only on the order of steps and flows. Without
+// its back edges the flowchart is acyclic; longest paths and layers are
+// computed on that, and drawings route back edges on the side.
 func BackEdges(fc Flowchart) []Edge {
 	g := newGraph(fc)
 	var back []Edge

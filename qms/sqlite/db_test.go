@@ -296,3 +296,22 @@ func TestBackup(t *testing.T) {
 		t.Fatalf("backup chain %d vs %d: %v", n2, n1, err)
 	}
 }
+
+func TestSeedPolicyUpgradeKeepsRemovals(t *testing.T) {
+	db, _, ctx := openDB(t)
+	removed := []string{"staff", "*", "tthc", "read"}
+	if err := db.RemovePolicyRule(ctx, removed); err != nil {
+		t.Fatal(err)
+	}
+	newer := [][]string{removed, {"staff", "*", "dossier", "record"}}
+	n, err := db.SeedPolicy(ctx, newer)
+	if err != nil || n != 1 {
+		t.Fatalf("seeded %d rows, %v; want only the new one", n, err)
+	}
+	rules, _ := db.PolicyRules(ctx)
+	for _, r := range rules {
+		if r[0] == "staff" && r[2] == "tthc" && r[3] == "read" {
+			t.Fatal("a removed default row came back")
+		}
+	}
+}

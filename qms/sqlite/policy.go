@@ -47,30 +47,45 @@ func (db *DB) GroupingRules(ctx context.Context) ([][]string, error) {
 	return out, rows.Err()
 }
 
-// SeedPolicy loads the default policy rows when the table is empty, so an
-// admin's later edits are never overwritten by a restart.
-func (db *DB) SeedPolicy(ctx context.Context, rules [][]string) (bool, error) {
-	seeded := false
+// SeedPolicy adds the default rows the database lacks: all of them on a
+// fresh database, and on an upgrade the rows a newer release added. Rows
+// an admin removed stay removed.
+func (db *DB) SeedPolicy(ctx context.Context, rules [][]string) (int, error) {
+	added := 0
 	err := db.update(ctx, func(tx *Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM policy_rules`).Scan(&n); err != nil || n > 0 {
-			return err
-		}
+		var fresh [][]string
 		for _, r := range rules {
-			if err := insertPolicyRule(ctx, tx, r); err != nil {
+			if len(r) != 4 {
+				return qms.Errorf(qms.EINVALID, "Quy tắc phân quyền phải có 4 cột: vai trò, đơn vị, đối tượng, hành động.")
+			}
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM policy_rules WHERE ptype = 'p' AND v0 = ? AND v1 = ? AND v2 = ? AND v3 = ?)
+				+ (SELECT COUNT(*) FROM policy_removed WHERE ptype = 'p' AND v0 = ? AND v1 = ? AND v2 = ? AND v3 = ?)`,
+				r[0], r[1], r[2], r[3], r[0], r[1], r[2], r[3]).Scan(&n); err != nil {
 				return err
 			}
+			if n == 0 {
+				if err := insertPolicyRule(ctx, tx, r); err != nil {
+					return err
+				}
+				fresh = append(fresh, r)
+			}
 		}
-		seeded = true
-		return tx.audit(ctx, qms.SystemAgencyCode, "policy.seed", "policy", "default", nil, rules, "")
+		if added = len(fresh); added == 0 {
+			return nil
+		}
+		return tx.audit(ctx, qms.SystemAgencyCode, "policy.seed", "policy", "default", nil, fresh, "")
 	})
-	return seeded, err
+	return added, err
 }
 
 // AddPolicyRule adds a rule (role, agency or *, object, action).
 func (db *DB) AddPolicyRule(ctx context.Context, r []string) error {
 	return db.update(ctx, func(tx *Tx) error {
 		if err := insertPolicyRule(ctx, tx, r); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM policy_removed WHERE ptype = 'p' AND v0 = ? AND v1 = ? AND v2 = ? AND v3 = ?`, r[0], r[1], r[2], r[3]); err != nil {
 			return err
 		}
 		return tx.audit(ctx, qms.SystemAgencyCode, "policy.add", "policy", fmt.Sprint(r), nil, r, "")
@@ -88,6 +103,9 @@ func (db *DB) RemovePolicyRule(ctx context.Context, r []string) error {
 			return err
 		} else if n, _ := res.RowsAffected(); n == 0 {
 			return qms.Errorf(qms.ENOTFOUND, "Không có quy tắc phân quyền này.")
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO policy_removed (ptype, v0, v1, v2, v3) VALUES ('p', ?, ?, ?, ?) ON CONFLICT DO NOTHING`, r[0], r[1], r[2], r[3]); err != nil {
+			return err
 		}
 		return tx.audit(ctx, qms.SystemAgencyCode, "policy.remove", "policy", fmt.Sprint(r), r, nil, "")
 	})

@@ -5,11 +5,14 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"isodt/qms"
 )
 
 // chromiumPath finds Debian's chromium; browser tests skip without it
@@ -106,5 +109,102 @@ func TestBrowserLoginDashboardLogout(t *testing.T) {
 	}
 	if a.auditCount("auth.login") != 1 || a.auditCount("auth.logout") != 1 {
 		t.Errorf("login/logout audited %d/%d times", a.auditCount("auth.login"), a.auditCount("auth.logout"))
+	}
+}
+
+// browserLogin logs in through the login form and waits for the dashboard.
+func browserLogin(ctx context.Context, base, username string) error {
+	id := func(s string) chromedp.ID { return chromedp.ID(s) }
+	return chromedp.Do(ctx,
+		chromedp.Navigate(base+"/login"),
+		chromedp.WaitVisible(id("username")),
+		chromedp.SendKeys(id("username"), username),
+		chromedp.SendKeys(id("password"), "mat-khau-123"),
+		chromedp.Click(id("login-submit")),
+		chromedp.WaitVisible(id("dashboard-title")),
+	)
+}
+
+// TestBrowserProcedureApproval: a quality officer creates a procedure with
+// a 4-step flowchart in the steps table and submits it; a leader approves.
+func TestBrowserProcedureApproval(t *testing.T) {
+	a := newApp(t)
+	sys := qms.WithActor(context.Background(), qms.SystemActor("test"))
+	if _, _, err := a.db.ImportTTHC(sys, "A", []qms.TTHC{{Code: "1.000001", Name: "Cấp giấy phép karaoke", Field: "Văn hóa", TimeLimitDays: 5}}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, base := browser(t, a)
+	id := func(s string) chromedp.ID { return chromedp.ID(s) }
+	if err := browserLogin(ctx, base, "a-quality-officer"); err != nil {
+		t.Fatal(err)
+	}
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(base+"/procedures/new"),
+		chromedp.WaitVisible(id("code")),
+		chromedp.SendKeys(id("code"), "QT-01"),
+		chromedp.SendKeys(id("title"), "Quy trình cấp giấy phép karaoke"),
+		chromedp.SendKeys(id("tthc_codes"), "1.000001"),
+		chromedp.Click(id("create-procedure")),
+		chromedp.WaitVisible(id("new-version")),
+		chromedp.Click(id("new-version")),
+		chromedp.WaitVisible(id("version-form")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct{ id, name, kind, hours string }{
+		{"s", "Tiếp nhận hồ sơ", "start", "0"},
+		{"td", "Thẩm định hồ sơ", "task", "16"},
+		{"ky", "Lãnh đạo ký", "task", "8"},
+		{"e", "Trả kết quả", "end", "0"},
+	}
+	var actions []chromedp.Action[chromedp.Void]
+	for i, s := range steps {
+		n := strconv.Itoa(i)
+		actions = append(actions,
+			chromedp.SendKeys(id("step-id-"+n), s.id),
+			chromedp.SendKeys(id("step-name-"+n), s.name),
+			chromedp.SetValue(id("step-kind-"+n), s.kind),
+			chromedp.SendKeys(id("step-hours-"+n), s.hours),
+		)
+		if i > 0 {
+			m := strconv.Itoa(i - 1)
+			actions = append(actions, chromedp.SendKeys(id("edge-from-"+m), steps[i-1].id), chromedp.SendKeys(id("edge-to-"+m), s.id))
+		}
+	}
+	actions = append(actions, chromedp.Click(id("save-version")), chromedp.WaitVisible(id("flowchart-ok")),
+		chromedp.Click(id("submit-version")), chromedp.WaitVisible(chromedp.CSS("#version-status.st-submitted")))
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		t.Fatal(err)
+	}
+	status, err := chromedp.Run(ctx, chromedp.Text(id("version-status")))
+	if err != nil || status != "chờ duyệt" {
+		t.Fatalf("after submit: %q %v", status, err)
+	}
+	url, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(id("logout")), chromedp.WaitVisible(id("username"))); err != nil {
+		t.Fatal(err)
+	}
+	if err := browserLogin(ctx, base, "a-leader"); err != nil {
+		t.Fatal(err)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.Navigate(url),
+		chromedp.WaitVisible(id("approve-version")),
+		chromedp.Click(id("approve-version")),
+		chromedp.WaitVisible(chromedp.CSS("#version-status.st-effective")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if status, err = chromedp.Run(ctx, chromedp.Text(id("version-status"))); err != nil || status != "có hiệu lực" {
+		t.Fatalf("after approval: %q %v", status, err)
+	}
+	cs, _ := a.db.ControlStatuses(sys, "A")
+	if len(cs) != 1 || cs[0].Status != qms.Controlled {
+		t.Fatalf("TTHC not controlled after approval: %+v", cs)
 	}
 }

@@ -81,7 +81,7 @@ func newApp(t *testing.T) *app {
 		t.Fatal(err)
 	}
 	a.srv = web.New(web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))},
-		web.Deps{Agencies: db, Users: db, Auth: db, Audit: db, Authz: az, Ready: db.Ping})
+		web.Deps{Agencies: db, Users: db, Auth: db, Audit: db, Procedures: db, Authz: az, Ready: db.Ping})
 	return a
 }
 
@@ -165,6 +165,11 @@ func bodyOf(t *testing.T, resp *http.Response) string {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
+	// A template error is rendered into the page by the layout engine
+	// rather than failing the request: catch it in every test that reads a page.
+	if strings.Contains(string(b), "template: ") && strings.Contains(string(b), "executing") {
+		t.Fatalf("template error in page:\n%s", b)
+	}
 	return string(b)
 }
 

@@ -47,12 +47,13 @@ type Config struct {
 
 // Deps are the services the handlers use.
 type Deps struct {
-	Agencies qms.AgencyService
-	Users    qms.UserService
-	Auth     qms.AuthService
-	Audit    qms.AuditService
-	Authz    Authorizer
-	Ready    func(context.Context) error
+	Agencies   qms.AgencyService
+	Users      qms.UserService
+	Auth       qms.AuthService
+	Audit      qms.AuditService
+	Procedures qms.ProcedureService
+	Authz      Authorizer
+	Ready      func(context.Context) error
 }
 
 // Server is the Fiber app and what its handlers need.
@@ -156,6 +157,26 @@ func (s *Server) routes() {
 
 	s.route(fiber.MethodGet, "/audit", "audit", "read", s.auditLog)
 
+	s.route(fiber.MethodGet, "/tthc", "tthc", "read", s.tthcList)
+	s.route(fiber.MethodGet, "/tthc/import", "tthc", "write", s.tthcImportPage)
+	s.route(fiber.MethodPost, "/tthc/import", "tthc", "write", s.tthcImport)
+	s.route(fiber.MethodGet, "/search", "procedure", "read", s.search)
+	s.route(fiber.MethodGet, "/procedures", "procedure", "read", s.procedureList)
+	s.route(fiber.MethodGet, "/procedures/new", "procedure", "write", s.procedureNew)
+	s.route(fiber.MethodPost, "/procedures", "procedure", "write", s.procedureCreate)
+	s.route(fiber.MethodGet, "/procedures/:id", "procedure", "read", s.procedureShow)
+	s.route(fiber.MethodPost, "/procedures/:id", "procedure", "write", s.procedureUpdate)
+	s.route(fiber.MethodPost, "/procedures/:id/versions", "procedure", "write", s.versionCreate)
+	s.route(fiber.MethodGet, "/procedures/:id/versions/:n", "procedure", "read", s.versionShow)
+	s.route(fiber.MethodPost, "/procedures/:id/versions/:n", "procedure", "write", s.versionSave)
+	s.route(fiber.MethodPost, "/procedures/:id/versions/:n/bpmn", "procedure", "write", s.versionImportBPMN)
+	s.route(fiber.MethodPost, "/procedures/:id/versions/:n/submit", "procedure", "submit", s.versionAction(qms.ActionSubmit))
+	s.route(fiber.MethodPost, "/procedures/:id/versions/:n/approve", "procedure", "approve", s.versionAction(qms.ActionApprove))
+	s.route(fiber.MethodPost, "/procedures/:id/versions/:n/reject", "procedure", "approve", s.versionAction(qms.ActionReject))
+	s.route(fiber.MethodPost, "/procedures/:id/versions/:n/withdraw", "procedure", "approve", s.versionAction(qms.ActionWithdraw))
+	s.route(fiber.MethodGet, "/procedures/:id/versions/:n/print", "procedure", "read", s.versionPrint)
+	s.route(fiber.MethodGet, "/procedures/:id/versions/:n/flowchart.:ext", "procedure", "read", s.versionFlowchart)
+
 	s.route(fiber.MethodGet, "/api/v1/me", "self", "read", s.apiMe)
 	s.route(fiber.MethodGet, "/api/v1/agencies", "agency", "read", s.apiAgencyList)
 	s.route(fiber.MethodPost, "/api/v1/agencies", "agency", "write", s.apiAgencyCreate)
@@ -164,6 +185,25 @@ func (s *Server) routes() {
 	s.route(fiber.MethodPost, "/api/v1/users", "user", "write", s.apiUserCreate)
 	s.route(fiber.MethodGet, "/api/v1/users/:id", "user", "read", s.apiUserShow)
 	s.route(fiber.MethodGet, "/api/v1/audit", "audit", "read", s.apiAudit)
+
+	s.route(fiber.MethodGet, "/api/v1/tthc", "tthc", "read", s.apiTTHCList)
+	s.route(fiber.MethodGet, "/api/v1/tthc/status", "tthc", "read", s.apiTTHCStatus)
+	s.route(fiber.MethodPost, "/api/v1/tthc/import", "tthc", "write", s.apiTTHCImport)
+	s.route(fiber.MethodGet, "/api/v1/search", "procedure", "read", s.apiSearch)
+	s.route(fiber.MethodGet, "/api/v1/procedures", "procedure", "read", s.apiProcedureList)
+	s.route(fiber.MethodPost, "/api/v1/procedures", "procedure", "write", s.apiProcedureCreate)
+	s.route(fiber.MethodGet, "/api/v1/procedures/:id", "procedure", "read", s.apiProcedureShow)
+	s.route(fiber.MethodPut, "/api/v1/procedures/:id", "procedure", "write", s.apiProcedureUpdate)
+	s.route(fiber.MethodPost, "/api/v1/procedures/:id/versions", "procedure", "write", s.apiVersionCreate)
+	s.route(fiber.MethodGet, "/api/v1/procedures/:id/versions/:n", "procedure", "read", s.apiVersionShow)
+	s.route(fiber.MethodPut, "/api/v1/procedures/:id/versions/:n", "procedure", "write", s.apiVersionSave)
+	s.route(fiber.MethodPost, "/api/v1/procedures/:id/versions/:n/bpmn", "procedure", "write", s.apiVersionImportBPMN)
+	s.route(fiber.MethodPost, "/api/v1/procedures/:id/versions/:n/submit", "procedure", "submit", s.apiVersionAction(qms.ActionSubmit))
+	s.route(fiber.MethodPost, "/api/v1/procedures/:id/versions/:n/approve", "procedure", "approve", s.apiVersionAction(qms.ActionApprove))
+	s.route(fiber.MethodPost, "/api/v1/procedures/:id/versions/:n/reject", "procedure", "approve", s.apiVersionAction(qms.ActionReject))
+	s.route(fiber.MethodPost, "/api/v1/procedures/:id/versions/:n/withdraw", "procedure", "approve", s.apiVersionAction(qms.ActionWithdraw))
+	s.route(fiber.MethodGet, "/api/v1/procedures/:id/versions/:n/flowchart.:ext", "procedure", "read", s.versionFlowchart)
+	s.publicRoute(fiber.MethodGet, "/api/openapi.json", s.openAPI)
 }
 
 func (s *Server) healthz(c *fiber.Ctx) error { return c.JSON(fiber.Map{"status": "ok"}) }

@@ -66,6 +66,8 @@ func (s *Server) view(c *fiber.Ctx, data fiber.Map) fiber.Map {
 			"user":      s.can(c, "user", "read"),
 			"audit":     s.can(c, "audit", "read"),
 			"dashboard": s.can(c, "dashboard", "read"),
+			"tthc":      s.can(c, "tthc", "read"),
+			"procedure": s.can(c, "procedure", "read"),
 		}
 	} else {
 		data["CSRF"] = s.anonCSRF(c)

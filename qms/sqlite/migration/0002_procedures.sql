@@ -64,3 +64,14 @@ CREATE VIRTUAL TABLE search_index USING fts5 (
 	text, title UNINDEXED, kind UNINDEXED, ref UNINDEXED, agency_code UNINDEXED,
 	tokenize = 'unicode61 remove_diacritics 2'
 );
+
+-- Default policy rows an admin removed: a restart must not bring them back,
+-- while default rows added by a newer release are still seeded.
+CREATE TABLE policy_removed (
+	ptype TEXT NOT NULL,
+	v0    TEXT NOT NULL,
+	v1    TEXT NOT NULL,
+	v2    TEXT NOT NULL,
+	v3    TEXT NOT NULL,
+	PRIMARY KEY (ptype, v0, v1, v2, v3)
+);

@@ -1,0 +1,107 @@
+package bpmn
+
+import (
+	"fmt"
+
+	"isodt/qms/flowchart"
+)
+
+// Namespaces. Import matches elements on these URIs, never on prefixes:
+// tools write bpmn:, bpmn2:, semantic: or no prefix at all.
+const (
+	NSModel = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+	NSDI    = "http://www.omg.org/spec/BPMN/20100524/DI"
+	NSDC    = "http://www.omg.org/spec/DD/20100524/DC"
+	NSDDI   = "http://www.omg.org/spec/DD/20100524/DI"
+	NSXSI   = "http://www.w3.org/2001/XMLSchema-instance"
+	// NSQMS is our own namespace, for what BPMN has no place for.
+	NSQMS = "urn:isodt:qms"
+)
+
+// Limits on what Import accepts. A procedure has tens of steps; these
+// leave ample room and keep a hostile or broken file from exhausting the
+// server.
+const (
+	MaxImportBytes    = 10 << 20 // 10 MiB
+	MaxImportNodes    = 5000     // flow nodes (steps) in the imported process
+	MaxImportElements = 200000   // XML elements outside the diagram part
+	maxDepth          = 200      // nesting of XML elements
+)
+
+// ErrorCode classifies an Error.
+type ErrorCode string
+
+// The error codes of Import and Export.
+const (
+	ENotXML      ErrorCode = "not_xml"     // not well-formed XML, or empty
+	ENotBPMN     ErrorCode = "not_bpmn"    // XML, but not a BPMN 2.0 definitions
+	ENoProcess   ErrorCode = "no_process"  // BPMN without a usable process
+	ETooLarge    ErrorCode = "too_large"   // beyond the Max* limits
+	EParticipant ErrorCode = "participant" // several pools and none chosen, or an unknown one
+	EInvalid     ErrorCode = "invalid"     // Export: a flowchart or process id that cannot be written
+	ERead        ErrorCode = "read"        // the reader failed
+	EEncoding    ErrorCode = "encoding"    // an XML encoding other than UTF-8 and Latin-1
+	ETooDeep     ErrorCode = "too_deep"    // XML nested too deeply
+)
+
+// Error is what Import and Export return. Message is Vietnamese, names
+// what is wrong and is safe to show to the user; the web layer can turn
+// it into a field error on the uploaded file.
+type Error struct {
+	Code    ErrorCode
+	Message string
+	Err     error // the underlying error, if any (an XML syntax error, a read error)
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// Unwrap gives access to the underlying error.
+func (e *Error) Unwrap() error { return e.Err }
+
+func errorf(code ErrorCode, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// stepKind maps the BPMN flow nodes we import to step kinds. Every
+// activity becomes one task: a sub-process is one step of our procedure,
+// whatever happens inside it. (A switch rather than a map: no package
+// state.)
+func stepKind(local string) (flowchart.Kind, bool) {
+	switch local {
+	case "startEvent":
+		return flowchart.KindStart, true
+	case "endEvent":
+		return flowchart.KindEnd, true
+	case "task", "userTask", "manualTask", "serviceTask", "businessRuleTask", "scriptTask",
+		"sendTask", "receiveTask", "callActivity", "subProcess", "adHocSubProcess", "transaction",
+		"intermediateCatchEvent", "intermediateThrowEvent":
+		return flowchart.KindTask, true
+	case "exclusiveGateway", "inclusiveGateway", "eventBasedGateway", "complexGateway":
+		return flowchart.KindDecision, true
+	case "parallelGateway":
+		return flowchart.KindParallel, true
+	}
+	return "", false
+}
+
+// isActivity reports whether a BPMN element is work done (as opposed to an
+// event or gateway); pools are chosen by whether they hold any.
+func isActivity(local string) bool {
+	k, ok := stepKind(local)
+	return ok && k == flowchart.KindTask && local != "intermediateCatchEvent" && local != "intermediateThrowEvent"
+}
+
+// elementFor is the BPMN element Export writes for a step kind.
+func elementFor(k flowchart.Kind) string {
+	switch k {
+	case flowchart.KindStart:
+		return "startEvent"
+	case flowchart.KindEnd:
+		return "endEvent"
+	case flowchart.KindDecision:
+		return "exclusiveGateway"
+	case flowchart.KindParallel:
+		return "parallelGateway"
+	}
+	return "userTask"
+}

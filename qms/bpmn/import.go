@@ -1,0 +1,271 @@
+package bpmn
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"isodt/qms/flowchart"
+)
+
+// ImportOptions chooses what to import from a file.
+type ImportOptions struct {
+	// ParticipantID picks the pool to import when a collaboration has
+	// several (a process id is accepted too). Empty means: the only pool
+	// whose process has tasks.
+	ParticipantID string
+}
+
+// Participant is a pool of a collaboration, so that the user can choose
+// one when a file has several.
+type Participant struct {
+	ID         string `json:"id"`
+	Name       string `json:"name"`
+	ProcessRef string `json:"process_ref"`
+	Tasks      int    `json:"tasks"` // activities in its process; 0 for a pool without one
+}
+
+// Result is an imported flowchart with what the user should review.
+type Result struct {
+	Flowchart    flowchart.Flowchart `json:"flowchart"`
+	ProcessID    string              `json:"process_id"`
+	Name         string              `json:"name"`
+	Participants []Participant       `json:"participants"`
+	Warnings     []string            `json:"warnings"` // Vietnamese, one line per kind of thing dropped or changed
+}
+
+// Import reads a BPMN 2.0 file and returns the flowchart of one of its
+// processes. Elements are matched by namespace URI, so any prefix works.
+// What a flowchart cannot hold (data objects, annotations, boundary and
+// event sub-processes, conditions, other tools' extensions) is left out
+// and listed in Result.Warnings; it never makes Import fail.
+//
+// Mapping: every activity, sub-processes included (as one step, without
+// descending), becomes a task; start and end events become start and end;
+// exclusive gateways (and inclusive, event-based and complex ones, with a
+// warning) become decisions; parallel gateways become parallel steps.
+// Intermediate events are kept as task steps with a warning rather than
+// bridged over: a "wait for the applicant's documents" event is a step an
+// officer needs to see. Lanes give each step its Responsible. Unnamed
+// elements take their id as name, except start and end events, which
+// take "Bắt đầu" and "Kết thúc".
+//
+// It fails with a *Error when the file is not XML, not BPMN, has no
+// process, is too large, or has several pools with tasks and none chosen.
+// The flowchart is not validated: run flowchart.Validate on it.
+func Import(r io.Reader, opts ImportOptions) (Result, error) {
+	root, err := parseTree(r)
+	if err != nil {
+		return Result{}, err
+	}
+	if !root.is(NSModel, "definitions") {
+		ns := root.space
+		if ns == "" {
+			ns = "không có"
+		}
+		return Result{}, errorf(ENotBPMN, "Tệp không phải BPMN 2.0: phần tử gốc là <%s> (không gian tên %s), cần <definitions> thuộc không gian tên %s.", root.local, ns, NSModel)
+	}
+	doc := readDocument(root)
+	if len(doc.processes) == 0 {
+		return Result{}, errorf(ENoProcess, "Tệp BPMN không có quy trình (process) nào để nhập.")
+	}
+	proc, part, err := doc.choose(opts.ParticipantID)
+	if err != nil {
+		return Result{}, err
+	}
+	participants := doc.parts
+
+	n := newNotes()
+	fc, err := convertProcess(proc, n)
+	if err != nil {
+		return Result{}, err
+	}
+	res := Result{
+		Flowchart:    fc,
+		ProcessID:    proc.attr("id"),
+		Name:         normalize(proc.attr("name")),
+		Participants: participants,
+	}
+	if part != nil {
+		if res.Name == "" {
+			res.Name = part.Name
+		}
+		var others []string
+		for _, p := range participants {
+			if p.ID != part.ID {
+				others = append(others, p.ID)
+			}
+		}
+		if len(others) > 0 {
+			n.add("Tệp có nhiều bên tham gia (pool), chỉ nhập “"+part.ID+"”, bỏ qua", strings.Join(others, ", "))
+		}
+		for _, c := range doc.collabs {
+			for _, k := range c.children {
+				if !k.is(NSModel, "participant") {
+					n.add(fmt.Sprintf(warnUnmodelledFmt, k.local), k.attr("id"))
+				}
+			}
+		}
+	}
+	res.Warnings = n.list()
+	return res, nil
+}
+
+// document indexes the processes and pools of a definitions element.
+// Maps are looked up, never ranged over, so results keep document order.
+type document struct {
+	processes []*elem
+	tasks     []int          // per process: its activities
+	byID      map[string]int // process id → position of the first such process
+	parts     []Participant
+	partOf    map[string]int // process id → first pool referring to it
+	collabs   []*elem
+}
+
+func readDocument(root *elem) *document {
+	doc := &document{byID: map[string]int{}, partOf: map[string]int{}}
+	for _, c := range root.children {
+		switch {
+		case c.is(NSModel, "process"):
+			if _, dup := doc.byID[c.attr("id")]; !dup {
+				doc.byID[c.attr("id")] = len(doc.processes)
+			}
+			doc.processes = append(doc.processes, c)
+			doc.tasks = append(doc.tasks, countActivities(c))
+		case c.is(NSModel, "collaboration"):
+			doc.collabs = append(doc.collabs, c)
+		}
+	}
+	for _, c := range doc.collabs {
+		for _, p := range c.children {
+			if !p.is(NSModel, "participant") {
+				continue
+			}
+			part := Participant{ID: p.attr("id"), Name: normalize(p.attr("name")), ProcessRef: localRef(p.attr("processRef"))}
+			if i, ok := doc.process(part.ProcessRef); ok {
+				part.Tasks = doc.tasks[i]
+				if _, seen := doc.partOf[part.ProcessRef]; !seen {
+					doc.partOf[part.ProcessRef] = len(doc.parts)
+				}
+			}
+			doc.parts = append(doc.parts, part)
+		}
+	}
+	return doc
+}
+
+// process finds a process by id.
+func (doc *document) process(id string) (int, bool) {
+	if id == "" {
+		return 0, false
+	}
+	i, ok := doc.byID[id]
+	return i, ok
+}
+
+// pool returns the first pool whose process is the given one, or nil.
+func (doc *document) pool(processID string) *Participant {
+	if i, ok := doc.partOf[processID]; ok {
+		return &doc.parts[i]
+	}
+	return nil
+}
+
+// localRef drops a namespace prefix from a reference ("ns:Process_1"):
+// ids cannot contain colons, so the part after the last one is the id.
+func localRef(ref string) string {
+	ref = strings.TrimSpace(ref)
+	if i := strings.LastIndexByte(ref, ':'); i >= 0 {
+		return ref[i+1:]
+	}
+	return ref
+}
+
+func countActivities(proc *elem) int {
+	n := 0
+	for _, c := range proc.children {
+		if c.space == NSModel && isActivity(c.local) && c.attr("triggeredByEvent") != triggeredByEventOn {
+			n++
+		}
+	}
+	return n
+}
+
+// choose picks the process to import: the one asked for (by pool or
+// process id), else the only process, else the only one with activities
+// (among those in a pool, when there are pools).
+func (doc *document) choose(want string) (*elem, *Participant, error) {
+	if want != "" {
+		for i, p := range doc.parts {
+			if p.ID != want {
+				continue
+			}
+			k, ok := doc.process(p.ProcessRef)
+			if !ok {
+				return nil, nil, errorf(EParticipant, "Bên tham gia %q không có quy trình (process) để nhập. Chọn một trong: %s.", want, doc.candidates(nil))
+			}
+			return doc.processes[k], &doc.parts[i], nil
+		}
+		if k, ok := doc.process(want); ok {
+			return doc.processes[k], doc.pool(want), nil
+		}
+		return nil, nil, errorf(EParticipant, "Không có bên tham gia (pool) hay quy trình nào mã %q trong tệp. Chọn một trong: %s.", want, doc.candidates(nil))
+	}
+	if len(doc.processes) == 1 {
+		p := doc.processes[0]
+		return p, doc.pool(p.attr("id")), nil
+	}
+	var withTasks []int
+	for k, p := range doc.processes {
+		if doc.tasks[k] > 0 && (len(doc.parts) == 0 || doc.pool(p.attr("id")) != nil) {
+			withTasks = append(withTasks, k)
+		}
+	}
+	switch len(withTasks) {
+	case 0:
+		return nil, nil, errorf(ENoProcess, "Không quy trình nào trong tệp BPMN có bước công việc để nhập.")
+	case 1:
+		p := doc.processes[withTasks[0]]
+		return p, doc.pool(p.attr("id")), nil
+	}
+	return nil, nil, errorf(EParticipant, "Tệp BPMN có nhiều bên tham gia (pool) có bước công việc; hãy chọn một trong: %s.", doc.candidates(withTasks))
+}
+
+// candidates names what the user can choose: pools with a process (with
+// their name and task count) when there are pools, else process ids.
+// only, when not nil, limits the list to those processes.
+func (doc *document) candidates(only []int) string {
+	var set []bool
+	if only != nil {
+		set = make([]bool, len(doc.processes))
+		for _, k := range only {
+			set[k] = true
+		}
+	}
+	allowed := func(k int) bool { return set == nil || set[k] }
+	var items []string
+	for _, p := range doc.parts {
+		k, ok := doc.process(p.ProcessRef)
+		if !ok || !allowed(k) {
+			continue // a pool without a process cannot be imported
+		}
+		item := p.ID
+		if p.Name != "" {
+			item += " “" + p.Name + "”"
+		}
+		items = append(items, fmt.Sprintf("%s (%d bước công việc)", item, p.Tasks))
+	}
+	if len(items) == 0 {
+		for k, p := range doc.processes {
+			if !allowed(k) {
+				continue
+			}
+			item := p.attr("id")
+			if name := normalize(p.attr("name")); name != "" {
+				item += " “" + name + "”"
+			}
+			items = append(items, item)
+		}
+	}
+	return strings.Join(items, ", ")
+}

@@ -1,0 +1,127 @@
+package flowchart_test
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+
+	"isodt/qms/flowchart"
+)
+
+// sample is a typical internal procedure: reception, review with a rework
+// loop back from the decision, two consultations side by side, approval.
+// Its longest path is 4+16+2+12+4 = 38 hours.
+func sample() flowchart.Flowchart {
+	return flowchart.Flowchart{
+		Steps: []flowchart.Step{
+			{ID: "B1", Name: "Tiếp nhận hồ sơ", Kind: flowchart.KindStart, Responsible: "Bộ phận một cửa", Hours: 4, Forms: []string{"BM-QT02-01"}, Records: []string{"Giấy tiếp nhận hồ sơ và hẹn trả kết quả"}},
+			{ID: "B2", Name: "Thẩm định hồ sơ", Kind: flowchart.KindTask, Responsible: "Chuyên viên", Hours: 16, Forms: []string{"BM-QT02-02"}},
+			{ID: "B3", Name: "Hồ sơ đạt yêu cầu?", Kind: flowchart.KindDecision, Responsible: "Trưởng phòng", Hours: 2},
+			{ID: "B4", Name: "Lấy ý kiến song song", Kind: flowchart.KindParallel},
+			{ID: "B5", Name: "Xin ý kiến Sở Tài chính", Kind: flowchart.KindTask, Responsible: "Chuyên viên", Hours: 8},
+			{ID: "B6", Name: "Xin ý kiến Sở Xây dựng", Kind: flowchart.KindTask, Responsible: "Chuyên viên", Hours: 12},
+			{ID: "B7", Name: "Tổng hợp ý kiến", Kind: flowchart.KindParallel},
+			{ID: "B8", Name: "Phê duyệt", Kind: flowchart.KindTask, Responsible: "Lãnh đạo Sở", Hours: 4, Records: []string{"Quyết định phê duyệt"}},
+			{ID: "B9", Name: "Trả kết quả", Kind: flowchart.KindEnd, Responsible: "Bộ phận một cửa"},
+		},
+		Edges: []flowchart.Edge{
+			{From: "B1", To: "B2"},
+			{From: "B2", To: "B3"},
+			{From: "B3", To: "B4", Label: "Đạt"},
+			{From: "B3", To: "B2", Label: "Không đạt, bổ sung"},
+			{From: "B4", To: "B5"},
+			{From: "B4", To: "B6"},
+			{From: "B5", To: "B7"},
+			{From: "B6", To: "B7"},
+			{From: "B7", To: "B8"},
+			{From: "B8", To: "B9"},
+		},
+	}
+}
+
+func TestStartSuccessors(t *testing.T) {
+	fc := sample()
+	start, ok := flowchart.Start(fc)
+	if !ok || start.ID != "B1" {
+		t.Fatalf("Start = %v, %v; want B1", start.ID, ok)
+	}
+	if _, ok := flowchart.Start(flowchart.Flowchart{}); ok {
+		t.Error("Start of an empty flowchart reported a step")
+	}
+	got := flowchart.Successors(fc, "B3")
+	want := []flowchart.Edge{{From: "B3", To: "B4", Label: "Đạt"}, {From: "B3", To: "B2", Label: "Không đạt, bổ sung"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Successors(B3) = %v, want %v", got, want)
+	}
+	if got := flowchart.Predecessors(fc, "B7"); len(got) != 2 {
+		t.Errorf("Predecessors(B7) = %v, want two flows", got)
+	}
+	if s, ok := flowchart.FindStep(fc, "B8"); !ok || s.Name != "Phê duyệt" {
+		t.Errorf("FindStep(B8) = %v, %v", s, ok)
+	}
+}
+
+func TestJSONShape(t *testing.T) {
+	fc := flowchart.Flowchart{
+		Steps: []flowchart.Step{{ID: "B1", Name: "Tiếp nhận", Kind: flowchart.KindStart, Hours: 1.5, Forms: []string{"BM-01"}}},
+		Edges: []flowchart.Edge{{From: "B1", To: "B2", Label: "Đạt"}},
+	}
+	data, err := json.Marshal(fc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"steps":[{"id":"B1","name":"Tiếp nhận","kind":"start","hours":1.5,"forms":["BM-01"]}],"edges":[{"from":"B1","to":"B2","label":"Đạt"}]}`
+	if string(data) != want {
+		t.Errorf("JSON =\n%s\nwant\n%s", data, want)
+	}
+	var back flowchart.Flowchart
+	if err := json.Unmarshal(data, &back); err != nil || !reflect.DeepEqual(back, fc) {
+		t.Errorf("JSON round trip = %+v, %v", back, err)
+	}
+}
+
+func TestCriticalPath(t *testing.T) {
+	tests := []struct {
+		name  string
+		edit  func(*flowchart.Flowchart)
+		hours float64
+		path  []string
+	}{
+		{"rework loop counted once, longest branch of the fork", nil, 38,
+			[]string{"B1", "B2", "B3", "B4", "B6", "B7", "B8", "B9"}},
+		{"other branch longer", func(fc *flowchart.Flowchart) { fc.Steps[4].Hours = 20 }, 46,
+			[]string{"B1", "B2", "B3", "B4", "B5", "B7", "B8", "B9"}},
+		{"loop from the end of the chart back to the start task", func(fc *flowchart.Flowchart) {
+			fc.Steps[7].Kind = flowchart.KindDecision
+			fc.Edges = append(fc.Edges, flowchart.Edge{From: "B8", To: "B2", Label: "Làm lại"})
+		}, 38, []string{"B1", "B2", "B3", "B4", "B6", "B7", "B8", "B9"}},
+		{"negative hours count as zero", func(fc *flowchart.Flowchart) { fc.Steps[1].Hours = -100 }, 22,
+			[]string{"B1", "B2", "B3", "B4", "B6", "B7", "B8", "B9"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fc := sample()
+			if tt.edit != nil {
+				tt.edit(&fc)
+			}
+			hours, path := flowchart.CriticalPath(fc)
+			if hours != tt.hours || !reflect.DeepEqual(path, tt.path) {
+				t.Errorf("CriticalPath = %v %v, want %v %v", hours, path, tt.hours, tt.path)
+			}
+			if got := flowchart.LongestPathHours(fc); got != tt.hours {
+				t.Errorf("LongestPathHours = %v, want %v", got, tt.hours)
+			}
+		})
+	}
+	if h, p := flowchart.CriticalPath(flowchart.Flowchart{}); h != 0 || p != nil {
+		t.Errorf("CriticalPath(empty) = %v %v", h, p)
+	}
+}
+
+func TestBackEdges(t *testing.T) {
+	got := flowchart.BackEdges(sample())
+	want := []flowchart.Edge{{From: "B3", To: "B2", Label: "Không đạt, bổ sung"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("BackEdges = %v, want %v", got, want)
+	}
+}

@@ -1,0 +1,414 @@
+package flowchart
+
+import (
+	"math"
+	"slices"
+)
+
+// Sizes of the drawing, in SVG user units (pixels at 100 %). Text widths
+// are estimates (see textWidth): the server has no font metrics, and the
+// same estimate everywhere keeps drawings byte-identical.
+const (
+	margin       = 24.0
+	colGap       = 36.0 // between two shapes in a row
+	rowGap       = 64.0 // between two rows; edge labels live here
+	padX, padY   = 10.0, 8.0
+	nameCharW    = 7.2 // average width of a character at FontSize
+	nameLineH    = 17.0
+	smallCharW   = 6.2 // at SmallFontSize
+	smallLineH   = 14.0
+	taskW        = 180.0
+	terminalW    = 160.0
+	decisionW    = 200.0
+	parallelSize = 44.0
+	sideTextGap  = 6.0
+	sideTextW    = 120.0 // text beside a parallel bar
+	dummyW       = 16.0  // slot of a long flow passing through a row
+	maxDummies   = 20000 // beyond this, long flows are drawn straight
+	backLaneGap  = 18.0  // between the vertical runs of rework loops
+	poolHeader   = 30.0  // BPMN pool title band, when grouped by lane
+	laneHeader   = 30.0  // BPMN lane title band, when grouped by lane
+	lanePad      = 20.0
+	laneMinW     = 160.0
+
+	// FontSize and SmallFontSize are the sizes the SVG uses for a step's
+	// name and for its details (responsible, hours).
+	FontSize      = 13.0
+	SmallFontSize = 11.0
+)
+
+// LayoutOptions chooses between the two arrangements.
+type LayoutOptions struct {
+	// GroupByResponsible puts the steps of each Responsible in its own
+	// vertical band (a swimlane), as BPMN lanes need. Without it steps are
+	// arranged only by the flow.
+	GroupByResponsible bool
+}
+
+// Point is a position in the drawing.
+type Point struct{ X, Y float64 }
+
+// Rect is a box in the drawing; X, Y is its top-left corner.
+type Rect struct{ X, Y, W, H float64 }
+
+// Center returns the middle of r.
+func (r Rect) Center() Point { return Point{r.X + r.W/2, r.Y + r.H/2} }
+
+// NodeLayout is where a step is drawn. Rect is the shape itself; for a
+// parallel step the text is drawn beside it, to the right.
+type NodeLayout struct {
+	StepID     string
+	Kind       Kind
+	Layer      int // longest distance from a start, in flows, ignoring rework loops
+	Order      int // position within the layer, left to right
+	Lane       int // index into Layout.Lanes; -1 when not grouped
+	Rect       Rect
+	NameLines  []string // the name, wrapped
+	SmallLines []string // the responsible role, wrapped, then the hours
+}
+
+// EdgeLayout is how a flow is drawn: an orthogonal polyline from the
+// source's shape to the target's shape. Back flows (rework loops) leave
+// the source on its right, run up a channel right of the drawing and enter
+// the target on its right.
+type EdgeLayout struct {
+	Index    int // position in Flowchart.Edges
+	From, To string
+	Label    string
+	Back     bool
+	Points   []Point
+	LabelPos Point // baseline start of the label, drawn left-aligned
+}
+
+// LaneLayout is a swimlane band (only with GroupByResponsible).
+type LaneLayout struct {
+	Name string // the Responsible value; "" for steps without one
+	Rect Rect
+}
+
+// Layout is the arrangement shared by the SVG drawing and the BPMN
+// exporter, so that both show the same picture.
+type Layout struct {
+	Width, Height float64
+	Nodes         []NodeLayout // one per step, in Flowchart.Steps order
+	Edges         []EdgeLayout // one per flow between existing steps, in Flowchart.Edges order
+	Lanes         []LaneLayout
+}
+
+// Node returns the layout of the first step with the given id.
+func (l Layout) Node(id string) (NodeLayout, bool) {
+	for _, n := range l.Nodes {
+		if n.StepID == id {
+			return n, true
+		}
+	}
+	return NodeLayout{}, false
+}
+
+// slot is a box to place in a row: a step, or a dummy that reserves room
+// for a long flow passing through the row (as in Sugiyama's method), so
+// that it never runs through a shape.
+type slot struct {
+	step        int // position in Steps; -1 for a dummy
+	edge        int // for a dummy: the flow it carries
+	layer, lane int
+	left, right float64 // extent left and right of the shape's centre
+	w, h        float64 // shape size
+	footH       float64 // height including text beside the shape
+	x, y        float64 // centre of the shape
+	order       int
+	key         float64 // barycentre of the predecessors
+}
+
+// ComputeLayout arranges the flowchart top to bottom. Each step's layer is
+// its longest distance from a start on the graph without rework loops;
+// within a layer steps are ordered by the mean position of their
+// predecessors, ties kept in step order. Invalid flowcharts are laid out
+// too (flows to unknown steps are left out), so that an editor can show
+// what is being drawn.
+func ComputeLayout(fc Flowchart, opts LayoutOptions) Layout {
+	g := newGraph(fc)
+	lanes := laneNames(fc, opts)
+	slots := make([]*slot, len(fc.Steps))
+	for i, s := range fc.Steps {
+		slots[i] = stepSlot(s)
+		slots[i].step = i
+		if lanes != nil {
+			slots[i].lane = slices.Index(lanes, s.Responsible)
+		}
+	}
+	for _, v := range g.topoOrder() {
+		for _, e := range g.out[v] {
+			if !g.back[e] {
+				slots[g.to[e]].layer = max(slots[g.to[e]].layer, slots[v].layer+1)
+			}
+		}
+	}
+	chains := addDummies(g, &slots)
+	layers := orderLayers(g, slots, chains)
+
+	top, left := margin, margin
+	if lanes != nil {
+		top, left = poolHeader+laneHeader+lanePad, 0
+	}
+	rows := placeRows(slots, layers, top)
+	bands := placeBands(slots, layers, lanes, left)
+
+	l := Layout{Nodes: make([]NodeLayout, len(fc.Steps))}
+	right := bands[len(bands)-1].X + bands[len(bands)-1].W
+	for i, s := range fc.Steps {
+		sl := slots[i]
+		l.Nodes[i] = NodeLayout{
+			StepID: s.ID, Kind: s.Kind, Layer: sl.layer, Order: sl.order, Lane: -1,
+			Rect: Rect{sl.x - sl.w/2, sl.y - sl.h/2, sl.w, sl.h},
+		}
+		l.Nodes[i].NameLines, l.Nodes[i].SmallLines = stepText(s)
+		if lanes != nil {
+			l.Nodes[i].Lane = sl.lane
+		}
+	}
+	bottom := rows[len(rows)-1].top + rows[len(rows)-1].h
+	l.Edges, right = routeEdges(g, slots, chains, rows, right)
+	if slices.ContainsFunc(l.Edges, func(e EdgeLayout) bool { return e.Back }) {
+		bottom += margin // room for loops leaving the last row
+	}
+	l.Width, l.Height = math.Ceil(right+margin), math.Ceil(bottom+margin)
+	for k, name := range lanes {
+		b := bands[k]
+		if k == len(lanes)-1 {
+			b.W = l.Width - b.X // the last lane also holds the loop channels
+		}
+		l.Lanes = append(l.Lanes, LaneLayout{Name: name, Rect: Rect{b.X, poolHeader, b.W, l.Height - poolHeader}})
+	}
+	return l
+}
+
+// laneNames lists the Responsible values in order of first use, with ""
+// last, or nil when not grouping.
+func laneNames(fc Flowchart, opts LayoutOptions) []string {
+	if !opts.GroupByResponsible {
+		return nil
+	}
+	var names []string
+	unassigned := false
+	for _, s := range fc.Steps {
+		switch {
+		case s.Responsible == "":
+			unassigned = true
+		case !slices.Contains(names, s.Responsible):
+			names = append(names, s.Responsible)
+		}
+	}
+	if names == nil {
+		return nil
+	}
+	if unassigned {
+		names = append(names, "")
+	}
+	return names
+}
+
+// stepText wraps a step's name and details to the width of its shape.
+func stepText(s Step) (name, small []string) {
+	w := textWidthFor(s.Kind)
+	name = wrapText(s.Name, int(w/nameCharW))
+	small = wrapText(s.Responsible, int(w/smallCharW))
+	if s.Hours > 0 {
+		small = append(small, formatHours(s.Hours)+" giờ")
+	}
+	return name, small
+}
+
+func textWidthFor(k Kind) float64 {
+	switch k {
+	case KindStart, KindEnd:
+		return terminalW - 2*padX - 16 // the rounded ends take room
+	case KindDecision:
+		return decisionW * 0.55
+	case KindParallel:
+		return sideTextW
+	}
+	return taskW - 2*padX
+}
+
+// stepSlot sizes a step's shape so that its text fits.
+func stepSlot(s Step) *slot {
+	name, small := stepText(s)
+	textH := float64(len(name))*nameLineH + float64(len(small))*smallLineH
+	sl := &slot{}
+	switch s.Kind {
+	case KindStart, KindEnd:
+		sl.w, sl.h = terminalW, max(40, textH+2*padY)
+	case KindDecision:
+		// A text block w×h fits in a diamond W×H when w/W + h/H ≤ 1;
+		// the text takes 55 % of the width, so it needs 45 % of the height.
+		sl.w, sl.h = decisionW, max(72, math.Ceil(textH/0.45))
+	case KindParallel:
+		sl.w, sl.h = parallelSize, parallelSize
+	default:
+		sl.w, sl.h = taskW, max(56, textH+2*padY)
+	}
+	sl.left, sl.right, sl.footH = sl.w/2, sl.w/2, sl.h
+	if s.Kind == KindParallel && textH > 0 {
+		// The text goes beside the diamond, but the room is reserved on
+		// both sides so that the diamond stays on the axis of the steps
+		// above and below it and the flows stay straight.
+		sl.right += sideTextGap + sideTextW
+		sl.left = sl.right
+		sl.footH = max(sl.h, textH)
+	}
+	return sl
+}
+
+// addDummies gives every forward flow that skips layers one dummy slot per
+// skipped layer and returns, per flow, the chain of slots it passes
+// through (nil for flows between adjacent layers or without room).
+func addDummies(g *graph, slots *[]*slot) [][]int {
+	chains := make([][]int, len(g.fc.Edges))
+	budget := maxDummies
+	for e := range g.fc.Edges {
+		if !g.forward(e) {
+			continue
+		}
+		src, dst := (*slots)[g.from[e]], (*slots)[g.to[e]]
+		span := dst.layer - src.layer - 1
+		if span <= 0 || span > budget {
+			continue
+		}
+		budget -= span
+		for l := src.layer + 1; l < dst.layer; l++ {
+			chains[e] = append(chains[e], len(*slots))
+			*slots = append(*slots, &slot{
+				step: -1, edge: e, layer: l, lane: src.lane,
+				left: dummyW / 2, right: dummyW / 2, w: dummyW,
+			})
+		}
+	}
+	return chains
+}
+
+// orderLayers groups the slots by layer and orders each layer left to
+// right: by lane, then by the barycentre of the predecessors' positions,
+// then by creation order. One top-down sweep is enough for the small
+// charts of a procedure and keeps the result easy to predict.
+func orderLayers(g *graph, slots []*slot, chains [][]int) [][]int {
+	preds := make([][]int, len(slots))
+	for e := range g.fc.Edges {
+		if !g.forward(e) {
+			continue
+		}
+		path := append(append([]int{g.from[e]}, chains[e]...), g.to[e])
+		for k := 1; k < len(path); k++ {
+			preds[path[k]] = append(preds[path[k]], path[k-1])
+		}
+	}
+	var layers [][]int
+	for i, s := range slots {
+		for len(layers) <= s.layer {
+			layers = append(layers, nil)
+		}
+		layers[s.layer] = append(layers[s.layer], i)
+	}
+	for _, layer := range layers {
+		for _, i := range layer {
+			s := slots[i]
+			if len(preds[i]) == 0 {
+				s.key = float64(i) / float64(len(slots))
+				continue
+			}
+			sum := 0.0
+			for _, p := range preds[i] {
+				// Positions as a fraction of the row, so that rows of
+				// different lengths compare.
+				sum += (float64(slots[p].order) + 0.5) / float64(len(layers[slots[p].layer]))
+			}
+			s.key = sum / float64(len(preds[i]))
+		}
+		slices.SortStableFunc(layer, func(a, b int) int {
+			sa, sb := slots[a], slots[b]
+			switch {
+			case sa.lane != sb.lane:
+				return sa.lane - sb.lane
+			case sa.key < sb.key:
+				return -1
+			case sa.key > sb.key:
+				return 1
+			}
+			return a - b
+		})
+		for k, i := range layer {
+			slots[i].order = k
+		}
+	}
+	return layers
+}
+
+type row struct{ top, h float64 }
+
+// placeRows gives each layer a row as tall as its tallest slot and centres
+// the slots in it vertically.
+func placeRows(slots []*slot, layers [][]int, top float64) []row {
+	rows := make([]row, max(1, len(layers)))
+	y := top
+	for l, layer := range layers {
+		h := 0.0
+		for _, i := range layer {
+			h = max(h, slots[i].footH)
+		}
+		rows[l] = row{top: y, h: h}
+		for _, i := range layer {
+			slots[i].y = y + h/2
+		}
+		y += h + rowGap
+	}
+	if len(layers) == 0 {
+		rows[0] = row{top: top}
+	}
+	return rows
+}
+
+// placeBands gives each lane a vertical band as wide as its widest row and
+// centres each row's slots in their band. Without lanes there is one band.
+func placeBands(slots []*slot, layers [][]int, lanes []string, left float64) []Rect {
+	n, pad := max(1, len(lanes)), 0.0
+	if lanes != nil {
+		pad = lanePad
+	}
+	widths := make([]float64, n)
+	packed := func(layer []int, lane int) float64 {
+		w, count := 0.0, 0
+		for _, i := range layer {
+			if slots[i].lane == lane {
+				w += slots[i].left + slots[i].right
+				count++
+			}
+		}
+		return w + colGap*float64(max(0, count-1))
+	}
+	for k := range widths {
+		if lanes != nil {
+			widths[k] = laneMinW
+		}
+		for _, layer := range layers {
+			widths[k] = max(widths[k], packed(layer, k)+2*pad)
+		}
+	}
+	bands := make([]Rect, n)
+	x := left
+	for k := range bands {
+		bands[k] = Rect{X: x, W: widths[k]}
+		x += widths[k]
+	}
+	for _, layer := range layers {
+		for k, b := range bands {
+			cursor := b.X + (b.W-packed(layer, k))/2
+			for _, i := range layer {
+				if s := slots[i]; s.lane == k {
+					s.x = cursor + s.left
+					cursor += s.left + s.right + colGap
+				}
+			}
+		}
+	}
+	return bands
+}

@@ -1,0 +1,169 @@
+package importer
+
+import (
+	"cmp"
+	"io"
+	"slices"
+	"strings"
+	"time"
+)
+
+// DossierRecord is one dossier (hồ sơ) of the one-stop shop's history, as
+// imported from an older system. Times are in Asia/Ho_Chi_Minh.
+type DossierRecord struct {
+	Row         int // spreadsheet row it came from, for messages after the import
+	Code        string
+	TTHCCode    string
+	ReceivedAt  time.Time
+	DueAt       time.Time
+	CompletedAt *time.Time // set exactly when Status is completed, refused or withdrawn
+	Status      string
+}
+
+// dossierStatuses maps each accepted status to whether it ends the dossier
+// (and so needs completed_at).
+func dossierStatuses() map[string]bool {
+	return map[string]bool{
+		"received": false, "in_progress": false, "paused": false,
+		"completed": true, "refused": true, "withdrawn": true,
+	}
+}
+
+func dossierColumns() []column {
+	return []column{
+		{key: "code", required: true, aliases: []string{"mã hồ sơ", "số hồ sơ"}},
+		{key: "tthc_code", required: true, aliases: []string{"mã thủ tục"}},
+		{key: "received_at", required: true, aliases: []string{"ngày tiếp nhận", "thời điểm tiếp nhận"}},
+		{key: "due_at", required: true, aliases: []string{"hạn trả kết quả", "ngày hẹn trả"}},
+		{key: "completed_at", aliases: []string{"ngày hoàn thành", "thời điểm hoàn thành"}},
+		{key: "status", required: true, aliases: []string{"trạng thái"}},
+	}
+}
+
+// ParseDossierHistory reads dossier history from CSV or XLSX with the
+// columns code, tthc_code, received_at, due_at, completed_at (optional
+// column) and status. Like ParseTTHC it returns every record or nil and
+// an error: *Errors listing every problem, or a *qms.Error for the file.
+//
+// Times are RFC 3339 with an offset, or 2006-01-02T15:04,
+// 2006-01-02 15:04:05, 02/01/2006 15:04 or a bare date (midnight) read in
+// Asia/Ho_Chi_Minh.
+func ParseDossierHistory(r io.Reader, name string, opts Options) ([]DossierRecord, error) {
+	t, err := readTable(r, name, opts)
+	if err != nil {
+		return nil, err
+	}
+	l, err := t.columns(dossierColumns())
+	if err != nil {
+		return nil, err
+	}
+	c := dossierChecker{t: t, l: l, opts: opts, loc: vietnam(), statuses: dossierStatuses(), seen: map[string]int{}}
+	out := make([]DossierRecord, 0, len(t.rows))
+	tick := opts.progress(len(t.rows))
+	for i, r := range t.rows {
+		if d, ok := c.check(r); ok {
+			out = append(out, d)
+		}
+		tick(i + 1)
+	}
+	if err := c.ps.err(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+type dossierChecker struct {
+	t        *table
+	l        layout
+	opts     Options
+	loc      *time.Location
+	statuses map[string]bool
+	seen     map[string]int // code → first row
+	ps       problems
+}
+
+// check converts one row, adding its problems; ok is false if it had any.
+func (c *dossierChecker) check(r row) (DossierRecord, bool) {
+	if msg := c.t.shapeProblem(r); msg != "" {
+		c.ps.add(r.num, wholeRow, "%s", msg)
+		return DossierRecord{}, false
+	}
+	before := len(c.ps)
+	get := func(key string) string { return c.l.get(r, key) }
+	d := DossierRecord{Row: r.num, Code: get("code"), TTHCCode: get("tthc_code"), Status: strings.ToLower(get("status"))}
+
+	switch first, dup := c.seen[d.Code]; {
+	case d.Code == "":
+		c.ps.add(r.num, "code", "thiếu mã hồ sơ")
+	case dup:
+		c.ps.add(r.num, "code", "mã hồ sơ %s trùng với dòng %d", d.Code, first)
+	default:
+		c.seen[d.Code] = r.num
+	}
+
+	switch {
+	case d.TTHCCode == "":
+		c.ps.add(r.num, "tthc_code", "thiếu mã thủ tục")
+	case !isTTHCCode(d.TTHCCode):
+		c.ps.add(r.num, "tthc_code", "mã thủ tục %q không đúng dạng mã quốc gia (ví dụ 1.001234)", d.TTHCCode)
+	case c.opts.KnownTTHC != nil && !c.opts.KnownTTHC(d.TTHCCode):
+		c.ps.add(r.num, "tthc_code", "thủ tục %s không có trong danh mục", d.TTHCCode)
+	}
+
+	received, okReceived := c.time(r, "received_at", "thời điểm tiếp nhận", true)
+	due, okDue := c.time(r, "due_at", "hạn trả kết quả", true)
+	completed, okCompleted := c.time(r, "completed_at", "thời điểm hoàn thành", false)
+	d.ReceivedAt, d.DueAt = received, due
+	if okReceived && okDue && due.Before(received) {
+		c.ps.add(r.num, "due_at", "hạn trả kết quả trước thời điểm tiếp nhận")
+	}
+	if okCompleted {
+		d.CompletedAt = &completed
+		if okReceived && completed.Before(received) {
+			c.ps.add(r.num, "completed_at", "thời điểm hoàn thành trước thời điểm tiếp nhận")
+		}
+	}
+
+	ends, known := c.statuses[d.Status]
+	switch {
+	case d.Status == "":
+		c.ps.add(r.num, "status", "thiếu trạng thái")
+	case !known:
+		c.ps.add(r.num, "status", "trạng thái %q không hợp lệ (received, in_progress, paused, completed, refused hoặc withdrawn)", get("status"))
+	case ends && get("completed_at") == "":
+		c.ps.add(r.num, "completed_at", "hồ sơ ở trạng thái %s phải có thời điểm hoàn thành", d.Status)
+	case !ends && get("completed_at") != "":
+		c.ps.add(r.num, "completed_at", "hồ sơ ở trạng thái %s chưa kết thúc nên không được có thời điểm hoàn thành", d.Status)
+	}
+
+	slices.SortStableFunc(c.ps[before:], func(a, b Problem) int {
+		return cmp.Compare(columnOrder(c.l, a.Column), columnOrder(c.l, b.Column))
+	})
+	return d, len(c.ps) == before
+}
+
+// time reads one time column; ok is false when it is empty or wrong (and
+// then a problem has been added, unless an empty cell is allowed).
+func (c *dossierChecker) time(r row, key, label string, required bool) (time.Time, bool) {
+	s := c.l.get(r, key)
+	if s == "" {
+		if required {
+			c.ps.add(r.num, key, "thiếu %s", label)
+		}
+		return time.Time{}, false
+	}
+	tm, ok := parseTime(s, c.loc)
+	if !ok {
+		c.ps.add(r.num, key, "%s %q không hợp lệ (ví dụ 2024-03-15 08:30, 15/03/2024 08:30 hoặc 2024-03-15T08:30:00+07:00)", label, s)
+	}
+	return tm, ok
+}
+
+// columnOrder is a column's position in the file, for listing a row's
+// problems left to right; -1 for a column the file does not have.
+func columnOrder(l layout, key string) int {
+	if i, ok := l[key]; ok {
+		return i
+	}
+	return -1
+}

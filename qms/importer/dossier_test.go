@@ -1,0 +1,117 @@
+package importer_test
+
+import (
+	"bytes"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"isodt/qms/importer"
+)
+
+const dossierHeader = "code,tthc_code,received_at,due_at,completed_at,status\n"
+
+func TestParseDossierHistory(t *testing.T) {
+	ict := time.FixedZone("+07", 7*60*60)
+	at := func(y int, m time.Month, d, h, min int) time.Time { return time.Date(y, m, d, h, min, 0, 0, ict) }
+	ptr := func(t time.Time) *time.Time { return &t }
+	csv := dossierHeader +
+		"HS-001,1.000001,2024-03-15T08:30:00+07:00,2024-03-22T17:00:00+07:00,2024-03-20T10:00:00+07:00,completed\n" +
+		"HS-002,1.000002,2024-03-15T08:30,2024-03-22 17:00:00,,in_progress\n" +
+		"HS-003,1.000001,15/03/2024 08:30,22/03/2024 17:00,21/03/2024 09:15,Refused\n" +
+		"HS-004,12.000001,2024-03-15,2024-03-15,,received\n" +
+		"HS-005,1.000001,2024-03-15T01:30:00Z,2024-03-16,2024-03-15,withdrawn\n" +
+		"HS-006,1.000001,2024-03-15 08:30,2024-03-22 08:30,,paused\n"
+	want := []importer.DossierRecord{
+		{Row: 2, Code: "HS-001", TTHCCode: "1.000001", ReceivedAt: at(2024, 3, 15, 8, 30), DueAt: at(2024, 3, 22, 17, 0), CompletedAt: ptr(at(2024, 3, 20, 10, 0)), Status: "completed"},
+		{Row: 3, Code: "HS-002", TTHCCode: "1.000002", ReceivedAt: at(2024, 3, 15, 8, 30), DueAt: at(2024, 3, 22, 17, 0), Status: "in_progress"},
+		{Row: 4, Code: "HS-003", TTHCCode: "1.000001", ReceivedAt: at(2024, 3, 15, 8, 30), DueAt: at(2024, 3, 22, 17, 0), CompletedAt: ptr(at(2024, 3, 21, 9, 15)), Status: "refused"},
+		{Row: 5, Code: "HS-004", TTHCCode: "12.000001", ReceivedAt: at(2024, 3, 15, 0, 0), DueAt: at(2024, 3, 15, 0, 0), Status: "received"},
+		{Row: 6, Code: "HS-005", TTHCCode: "1.000001", ReceivedAt: at(2024, 3, 15, 8, 30), DueAt: at(2024, 3, 16, 0, 0), CompletedAt: ptr(at(2024, 3, 15, 8, 30)), Status: "withdrawn"},
+		{Row: 7, Code: "HS-006", TTHCCode: "1.000001", ReceivedAt: at(2024, 3, 15, 8, 30), DueAt: at(2024, 3, 22, 8, 30), Status: "paused"},
+	}
+	// completed_at 2024-03-15 (midnight) is before 08:30 that day: fix it.
+	csv = strings.Replace(csv, ",2024-03-15,withdrawn", ",2024-03-15 08:30,withdrawn", 1)
+
+	xlsx := buildXLSX(t, 1, [][]any{
+		{"Mã hồ sơ", "Mã thủ tục", "Ngày tiếp nhận", "Hạn trả kết quả", "Ngày hoàn thành", "Trạng thái"},
+		{"HS-001", "1.000001", xlsxCell{v: time.Date(2024, 3, 15, 8, 30, 0, 0, time.UTC), numFmt: 22}, "2024-03-22T17:00:00+07:00", xlsxCell{v: time.Date(2024, 3, 20, 10, 0, 0, 0, time.UTC), custom: "dd/mm/yyyy hh:mm"}, "completed"},
+		{"HS-002", "1.000002", "2024-03-15T08:30", "2024-03-22 17:00:00", nil, "in_progress"},
+		{"HS-003", "1.000001", "15/03/2024 08:30", "22/03/2024 17:00", "21/03/2024 09:15", "Refused"},
+		{"HS-004", "12.000001", xlsxCell{v: time.Date(2024, 3, 15, 0, 0, 0, 0, time.UTC), numFmt: 14}, "2024-03-15", nil, "received"},
+		{"HS-005", "1.000001", "2024-03-15T01:30:00Z", "2024-03-16", "2024-03-15 08:30", "withdrawn"},
+		{"HS-006", "1.000001", "2024-03-15 08:30", "2024-03-22 08:30", nil, "paused"},
+	})
+	for _, tt := range []struct {
+		name string
+		data []byte
+	}{{"h.csv", []byte(csv)}, {"h.xlsx", xlsx}} {
+		got, err := importer.ParseDossierHistory(bytes.NewReader(tt.data), tt.name, importer.Options{
+			KnownTTHC: func(code string) bool { return code != "9.999999" },
+		})
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if len(got) != len(want) {
+			t.Fatalf("%s: %d records, want %d", tt.name, len(got), len(want))
+		}
+		for i, g := range got {
+			w := want[i]
+			if g.Row != w.Row || g.Code != w.Code || g.TTHCCode != w.TTHCCode || g.Status != w.Status ||
+				!g.ReceivedAt.Equal(w.ReceivedAt) || !g.DueAt.Equal(w.DueAt) ||
+				(g.CompletedAt == nil) != (w.CompletedAt == nil) || (g.CompletedAt != nil && !g.CompletedAt.Equal(*w.CompletedAt)) {
+				t.Errorf("%s: record %d = %+v, want %+v", tt.name, i, g, w)
+			}
+			if _, off := g.ReceivedAt.Zone(); off != 7*60*60 {
+				t.Errorf("%s: record %d received_at offset %d, want +07:00", tt.name, i, off)
+			}
+		}
+	}
+}
+
+func TestParseDossierHistoryErrors(t *testing.T) {
+	csv := dossierHeader +
+		"HS-001,1.000001,2024-03-15 08:00,2024-03-22 17:00,,received\n" + // 2 good
+		",1.000001,2024-03-15 08:00,2024-03-22 17:00,,received\n" + // 3
+		"HS-001,1.000001,2024-03-15 08:00,2024-03-22 17:00,,received\n" + // 4
+		"HS-005,1.1,2024-03-15 08:00,2024-03-22 17:00,,received\n" + // 5
+		"HS-006,9.999999,2024-03-15 08:00,2024-03-22 17:00,,received\n" + // 6
+		"HS-007,1.000001,2024-03-15 08:00,2024-03-14 17:00,,received\n" + // 7
+		"HS-008,1.000001,2024-03-15 08:00,2024-03-22 17:00,,completed\n" + // 8
+		"HS-009,1.000001,2024-03-15 08:00,2024-03-22 17:00,2024-03-20 10:00,in_progress\n" + // 9
+		"HS-010,1.000001,2024-03-15 08:00,2024-03-22 17:00,2024-03-14 10:00,refused\n" + // 10
+		"HS-011,1.000001,2024-03-15 08:00,2024-03-22 17:00,,done\n" + // 11
+		"HS-012,1.000001,03/15/2024 08:00,,,received\n" + // 12
+		"HS-013,1.000001\n" // 13
+	_, err := importer.ParseDossierHistory(strings.NewReader(csv), "h.csv", importer.Options{
+		KnownTTHC: func(code string) bool { return code != "9.999999" },
+	})
+	const formats = "(ví dụ 2024-03-15 08:30, 15/03/2024 08:30 hoặc 2024-03-15T08:30:00+07:00)"
+	want := []string{
+		"row 3: code: thiếu mã hồ sơ",
+		"row 4: code: mã hồ sơ HS-001 trùng với dòng 2",
+		`row 5: tthc_code: mã thủ tục "1.1" không đúng dạng mã quốc gia (ví dụ 1.001234)`,
+		"row 6: tthc_code: thủ tục 9.999999 không có trong danh mục",
+		"row 7: due_at: hạn trả kết quả trước thời điểm tiếp nhận",
+		"row 8: completed_at: hồ sơ ở trạng thái completed phải có thời điểm hoàn thành",
+		"row 9: completed_at: hồ sơ ở trạng thái in_progress chưa kết thúc nên không được có thời điểm hoàn thành",
+		"row 10: completed_at: thời điểm hoàn thành trước thời điểm tiếp nhận",
+		`row 11: status: trạng thái "done" không hợp lệ (received, in_progress, paused, completed, refused hoặc withdrawn)`,
+		`row 12: received_at: thời điểm tiếp nhận "03/15/2024 08:00" không hợp lệ ` + formats,
+		"row 12: due_at: thiếu hạn trả kết quả",
+		"row 13: *: dòng có 2 ô nhưng dòng tiêu đề có 6 cột",
+	}
+	if got := problems(t, err); !slices.Equal(got, want) {
+		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+
+	_, err = importer.ParseDossierHistory(strings.NewReader("code,tthc_code,received_at\nHS-1,1.000001,2024-03-15\n"), "h.csv", importer.Options{})
+	want = []string{
+		"row 1: due_at: thiếu cột bắt buộc (tên khác: hạn trả kết quả, ngày hẹn trả)",
+		"row 1: status: thiếu cột bắt buộc (tên khác: trạng thái)",
+	}
+	if got := problems(t, err); !slices.Equal(got, want) {
+		t.Errorf("header problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

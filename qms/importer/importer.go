@@ -1,0 +1,171 @@
+package importer
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+	_ "time/tzdata" // Asia/Ho_Chi_Minh must resolve on hosts without zoneinfo (Windows, scratch images)
+
+	"isodt/qms"
+)
+
+// Default limits. A province's whole TTHC catalogue is about 2,000 rows and
+// a year of one-stop history for a district under 100,000, so the defaults
+// leave room while keeping a stray upload from exhausting memory: the whole
+// file is held in memory while it is parsed.
+const (
+	DefaultMaxRows  = 100_000
+	DefaultMaxBytes = 50 << 20 // 50 MiB
+)
+
+// Options tune an import. The zero value is usable.
+type Options struct {
+	// AgencyCode is copied into every imported TTHC.
+	AgencyCode string
+
+	// Sheet names the XLSX worksheet to read (case-insensitive); empty means
+	// the first sheet. Ignored for CSV.
+	Sheet string
+
+	// KnownFields, when non-nil, is the catalogue of fields (lĩnh vực): a TTHC
+	// whose field is not in it is rejected. Matching ignores case and Unicode
+	// normalization, and the imported TTHC takes the catalogue's spelling.
+	KnownFields []string
+
+	// KnownTTHC, when set, reports whether a TTHC code is in the agency's
+	// catalogue; dossier rows that refer to other codes are rejected.
+	KnownTTHC func(code string) bool
+
+	// MaxRows bounds the number of data rows (blank rows not counted);
+	// 0 means DefaultMaxRows.
+	MaxRows int
+
+	// MaxBytes bounds the size of the file; 0 means DefaultMaxBytes.
+	MaxBytes int64
+
+	// Progress, when set, is called as rows are checked: about every 1% of
+	// the rows (at most every 500) and once at the end with done == total.
+	// total is the exact number of data rows; the file is read first.
+	Progress func(done, total int)
+}
+
+func (o Options) maxRows() int {
+	if o.MaxRows > 0 {
+		return o.MaxRows
+	}
+	return DefaultMaxRows
+}
+
+func (o Options) maxBytes() int64 {
+	if o.MaxBytes > 0 {
+		return o.MaxBytes
+	}
+	return DefaultMaxBytes
+}
+
+// progress returns a function to call after each checked row. It keeps the
+// callback to about a hundred calls so that a progress bar does not slow
+// the import down.
+func (o Options) progress(total int) func(done int) {
+	if o.Progress == nil {
+		return func(int) {}
+	}
+	step := min(500, max(1, total/100))
+	o.Progress(0, total)
+	return func(done int) {
+		if done%step == 0 || done == total {
+			o.Progress(done, total)
+		}
+	}
+}
+
+// readAll reads the whole input, refusing more than limit bytes. Both
+// formats need it in memory: XLSX is a ZIP whose directory is at the end, and
+// CSV is sniffed for its delimiter and counted for progress.
+func readAll(r io.Reader, limit int64) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("read import file: %w", err)
+	}
+	if int64(len(data)) > limit {
+		return nil, qms.Errorf(qms.EINVALID, "Tệp lớn hơn giới hạn %s. Hãy chia thành nhiều tệp nhỏ hơn.", formatBytes(limit))
+	}
+	return data, nil
+}
+
+func formatBytes(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d byte", n)
+}
+
+type format int
+
+const (
+	formatUnsupported format = iota
+	formatCSV
+	formatXLSX
+)
+
+const (
+	zipMagic = "PK\x03\x04"
+	oleMagic = "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1" // legacy .xls and .doc, password-protected .xlsx
+	pdfMagic = "%PDF-"
+)
+
+// detectFormat trusts a .csv or .xlsx extension, rejects the extensions of
+// other office formats by name so the message is immediate, and otherwise
+// looks at the content (uploads from some browsers and the CLI's stdin
+// carry no useful name).
+func detectFormat(name string, data []byte) format {
+	ext := ""
+	if i := strings.LastIndexByte(name, '.'); i >= 0 && !strings.ContainsAny(name[i:], `/\`) {
+		ext = strings.ToLower(name[i:])
+	}
+	switch ext {
+	case ".xlsx":
+		return formatXLSX
+	case ".csv":
+		if looksBinary(data) {
+			return formatUnsupported
+		}
+		return formatCSV
+	case ".xls", ".xlsm", ".xlsb", ".ods", ".pdf", ".doc", ".docx", ".odt", ".zip", ".rar":
+		return formatUnsupported
+	}
+	switch {
+	case bytes.HasPrefix(data, []byte(zipMagic)):
+		return formatXLSX
+	case looksBinary(data):
+		return formatUnsupported
+	}
+	return formatCSV
+}
+
+// looksBinary reports whether data is certainly not CSV text: a ZIP or OLE
+// container, a PDF, UTF-16 text (Excel's "Unicode Text") or a NUL byte in the
+// first few kilobytes. Invalid UTF-8 is not enough: it is reported by row,
+// which names the rows to fix in a mostly good file.
+func looksBinary(data []byte) bool {
+	for _, magic := range []string{zipMagic, oleMagic, pdfMagic, "\xFF\xFE", "\xFE\xFF"} {
+		if bytes.HasPrefix(data, []byte(magic)) {
+			return true
+		}
+	}
+	return bytes.IndexByte(data[:min(len(data), 8192)], 0) >= 0
+}
+
+// vietnam returns the zone in which dates without an offset are read. The
+// fixed +07:00 fallback is exact: Vietnam has had no DST since 1975.
+func vietnam() *time.Location {
+	if loc, err := time.LoadLocation("Asia/Ho_Chi_Minh"); err == nil {
+		return loc
+	}
+	return time.FixedZone("ICT", 7*60*60)
+}

@@ -1,0 +1,173 @@
+package web
+
+import (
+	"reflect"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"isodt/qms"
+	"isodt/qms/flowchart"
+)
+
+// apiDocs describes each API route for the OpenAPI file: a summary and
+// the Go types of the request and response bodies, from which the schemas
+// are derived, so the document cannot drift from the code's field names.
+var apiDocs = map[string]struct {
+	Summary       string
+	Request, Resp any
+}{
+	"POST /api/v1/auth/token":                                  {"Đổi tên đăng nhập và mật khẩu lấy mã truy cập API", tokenRequest{}, map[string]string{}},
+	"GET /api/v1/me":                                           {"Người dùng hiện tại, đơn vị đang làm việc và vai trò", nil, map[string]any{}},
+	"GET /api/v1/agencies":                                     {"Danh sách đơn vị trong phạm vi", nil, []qms.Agency{}},
+	"POST /api/v1/agencies":                                    {"Thêm đơn vị", agencyRequest{}, qms.Agency{}},
+	"GET /api/v1/agencies/{code}":                              {"Một đơn vị", nil, qms.Agency{}},
+	"GET /api/v1/users":                                        {"Danh sách người dùng trong phạm vi", nil, []qms.User{}},
+	"POST /api/v1/users":                                       {"Thêm người dùng với một vai trò", userRequest{}, qms.User{}},
+	"GET /api/v1/users/{id}":                                   {"Một người dùng", nil, qms.User{}},
+	"GET /api/v1/audit":                                        {"Nhật ký hệ thống (lọc: actor, action, object_type, object_id, from, to dd/mm/yyyy, page)", nil, []qms.AuditEntry{}},
+	"GET /api/v1/tthc":                                         {"Danh mục thủ tục hành chính của đơn vị", nil, []qms.TTHC{}},
+	"GET /api/v1/tthc/status":                                  {"Tình trạng kiểm soát ISO của từng thủ tục (lọc: status, field, q)", nil, []qms.Control{}},
+	"POST /api/v1/tthc/import":                                 {"Nhập danh mục CSV/XLSX (multipart 'file' hoặc thân yêu cầu với ?name=): tất cả hoặc không", nil, map[string]int{}},
+	"GET /api/v1/search":                                       {"Tìm thủ tục và quy trình, không phân biệt dấu (q)", nil, []qms.SearchHit{}},
+	"GET /api/v1/procedures":                                   {"Danh sách quy trình nội bộ (lọc: tthc)", nil, []qms.Procedure{}},
+	"POST /api/v1/procedures":                                  {"Tạo quy trình nội bộ", procedureRequest{}, qms.Procedure{}},
+	"GET /api/v1/procedures/{id}":                              {"Quy trình và các lần ban hành", nil, qms.Procedure{}},
+	"PUT /api/v1/procedures/{id}":                              {"Sửa thông tin quy trình", procedureRequest{}, qms.Procedure{}},
+	"POST /api/v1/procedures/{id}/versions":                    {"Soạn lần ban hành mới (dự thảo)", nil, qms.ProcedureVersion{}},
+	"GET /api/v1/procedures/{id}/versions/{n}":                 {"Một lần ban hành, kèm kết quả kiểm tra lưu đồ", nil, qms.ProcedureVersion{}},
+	"PUT /api/v1/procedures/{id}/versions/{n}":                 {"Lưu dự thảo (các mục và lưu đồ)", versionRequest{}, qms.ProcedureVersion{}},
+	"POST /api/v1/procedures/{id}/versions/{n}/bpmn":           {"Nhập lưu đồ từ tệp BPMN 2.0 (thân yêu cầu; ?participant=)", nil, map[string]any{}},
+	"POST /api/v1/procedures/{id}/versions/{n}/submit":         {"Trình duyệt", actionRequest{}, qms.ProcedureVersion{}},
+	"POST /api/v1/procedures/{id}/versions/{n}/approve":        {"Phê duyệt (người soạn không tự duyệt)", actionRequest{}, qms.ProcedureVersion{}},
+	"POST /api/v1/procedures/{id}/versions/{n}/reject":         {"Trả lại dự thảo, kèm lý do", actionRequest{}, qms.ProcedureVersion{}},
+	"POST /api/v1/procedures/{id}/versions/{n}/withdraw":       {"Thu hồi, kèm lý do", actionRequest{}, qms.ProcedureVersion{}},
+	"GET /api/v1/procedures/{id}/versions/{n}/flowchart.{ext}": {"Lưu đồ dạng svg, bpmn hoặc mmd", nil, nil},
+}
+
+var fiberParam = regexp.MustCompile(`:([a-z]+)`)
+
+// openAPI serves an OpenAPI 3 document of every /api/v1 route.
+func (s *Server) openAPI(c *fiber.Ctx) error {
+	paths := map[string]map[string]any{}
+	keys := make([]string, 0, len(s.rules))
+	for k := range s.rules {
+		keys = append(keys, k)
+	}
+	keys = append(keys, "POST /api/v1/auth/token")
+	sort.Strings(keys)
+	for _, k := range keys {
+		method, path, _ := strings.Cut(k, " ")
+		if !strings.HasPrefix(path, "/api/v1/") {
+			continue
+		}
+		oaPath := fiberParam.ReplaceAllString(path, "{$1}")
+		doc := apiDocs[method+" "+oaPath]
+		op := map[string]any{
+			"summary": doc.Summary,
+			"responses": map[string]any{
+				"200":     map[string]any{"description": "OK", "content": jsonContent(doc.Resp)},
+				"default": map[string]any{"description": "Lỗi", "content": jsonContent(apiError{})},
+			},
+		}
+		if rule, ok := s.rules[k]; ok {
+			op["security"] = []any{map[string]any{"bearer": []string{}}}
+			op["x-permission"] = rule.Object + ":" + rule.Action
+		}
+		var params []any
+		for _, m := range fiberParam.FindAllStringSubmatch(path, -1) {
+			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]string{"type": "string"}})
+		}
+		if params != nil {
+			op["parameters"] = params
+		}
+		if doc.Request != nil {
+			op["requestBody"] = map[string]any{"content": jsonContent(doc.Request)}
+		}
+		if paths[oaPath] == nil {
+			paths[oaPath] = map[string]any{}
+		}
+		paths[oaPath][strings.ToLower(method)] = op
+	}
+	return c.JSON(map[string]any{
+		"openapi": "3.0.3",
+		"info":    map[string]any{"title": "ISO điện tử API", "version": "1"},
+		"paths":   paths,
+		"components": map[string]any{"securitySchemes": map[string]any{
+			"bearer": map[string]any{"type": "http", "scheme": "bearer", "description": "POST /api/v1/auth/token hoặc qms token create"},
+		}},
+	})
+}
+
+func jsonContent(v any) map[string]any {
+	if v == nil {
+		return map[string]any{"application/octet-stream": map[string]any{}}
+	}
+	return map[string]any{"application/json": map[string]any{"schema": schemaOf(reflect.TypeOf(v), 0)}}
+}
+
+var timeType = reflect.TypeOf(time.Time{})
+
+// schemaOf derives a JSON schema from a Go type and its json tags.
+func schemaOf(t reflect.Type, depth int) map[string]any {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch {
+	case t == timeType:
+		return map[string]any{"type": "string", "format": "date-time"}
+	case t == reflect.TypeOf(flowchart.Kind("")):
+		return map[string]any{"type": "string", "enum": []string{"start", "task", "decision", "parallel", "end"}}
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return map[string]any{"type": "string"}
+	case reflect.Bool:
+		return map[string]any{"type": "boolean"}
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		return map[string]any{"type": "integer"}
+	case reflect.Float64, reflect.Float32:
+		return map[string]any{"type": "number"}
+	case reflect.Slice:
+		if t.Elem().Kind() == reflect.Uint8 {
+			return map[string]any{"type": "object"} // json.RawMessage
+		}
+		return map[string]any{"type": "array", "items": schemaOf(t.Elem(), depth+1)}
+	case reflect.Map:
+		return map[string]any{"type": "object", "additionalProperties": schemaOf(t.Elem(), depth+1)}
+	case reflect.Interface:
+		return map[string]any{}
+	case reflect.Struct:
+		if depth > 6 {
+			return map[string]any{"type": "object"}
+		}
+		props := map[string]any{}
+		addFields(t, props, depth)
+		return map[string]any{"type": "object", "properties": props}
+	}
+	return map[string]any{}
+}
+
+func addFields(t reflect.Type, props map[string]any, depth int) {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			continue
+		}
+		if f.Anonymous && name == "" {
+			addFields(f.Type, props, depth)
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		props[name] = schemaOf(f.Type, depth+1)
+	}
+}

@@ -1,0 +1,166 @@
+package web
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"isodt/qms"
+)
+
+// findProcedure loads a procedure of the caller's agency; any other
+// agency's procedure is not found.
+func (s *Server) findProcedure(c *fiber.Ctx) (*qms.Procedure, error) {
+	id, ok := atoi64(c.Params("id"))
+	if !ok {
+		return nil, qms.Errorf(qms.ENOTFOUND, "Không tìm thấy quy trình.")
+	}
+	return s.Procedures.FindProcedure(c.UserContext(), callerOf(c).agency, id)
+}
+
+// procedureFromForm reads the metadata fields shared by create and edit.
+func procedureFromForm(c *fiber.Ctx, p *qms.Procedure) error {
+	p.Title, p.OwnerUnit = c.FormValue("title"), c.FormValue("owner_unit")
+	p.TTHCCodes = []string{c.FormValue("tthc_codes")}
+	if v := strings.TrimSpace(c.FormValue("review_interval_months")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return qms.FieldError("review_interval_months", "Chu kỳ xem xét %q phải là số tháng.", v)
+		}
+		p.ReviewMonths = n
+	}
+	return nil
+}
+
+func (s *Server) procedureList(c *fiber.Ctx) error {
+	agency := callerOf(c).agency
+	ps, err := s.Procedures.FindProcedures(c.UserContext(), qms.ProcedureFilter{AgencyCode: &agency})
+	if err != nil {
+		return err
+	}
+	return c.Render("procedures", s.view(c, fiber.Map{"Procedures": ps, "CanWrite": s.can(c, "procedure", "write")}), "layout")
+}
+
+func (s *Server) procedureForm(c *fiber.Ctx, p *qms.Procedure, formErr error) error {
+	tthcs, err := s.Procedures.FindTTHCs(c.UserContext(), callerOf(c).agency)
+	if err != nil {
+		return err
+	}
+	return s.render(c, "procedure_form", fiber.Map{"Form": p, "TTHCs": tthcs, "Codes": strings.Join(p.TTHCCodes, ", ")}, formErr)
+}
+
+func (s *Server) procedureNew(c *fiber.Ctx) error {
+	return s.procedureForm(c, &qms.Procedure{ReviewMonths: qms.DefaultReviewMonths}, nil)
+}
+
+func (s *Server) procedureCreate(c *fiber.Ctx) error {
+	p := &qms.Procedure{AgencyCode: callerOf(c).agency, Code: c.FormValue("code")}
+	err := procedureFromForm(c, p)
+	if err == nil {
+		err = s.Procedures.CreateProcedure(s.ctx(c), p)
+	}
+	if err != nil {
+		return s.procedureForm(c, p, err)
+	}
+	return c.Redirect("/procedures/"+itoa(p.ID)+"?msg=created", fiber.StatusSeeOther)
+}
+
+func (s *Server) procedureShow(c *fiber.Ctx) error {
+	p, err := s.findProcedure(c)
+	if err != nil {
+		return err
+	}
+	return s.procedurePage(c, p, nil)
+}
+
+func (s *Server) procedurePage(c *fiber.Ctx, p *qms.Procedure, formErr error) error {
+	vs, err := s.Procedures.FindVersions(c.UserContext(), p.ID)
+	if err != nil {
+		return err
+	}
+	tthcs, err := s.Procedures.FindTTHCs(c.UserContext(), p.AgencyCode)
+	if err != nil {
+		return err
+	}
+	return s.render(c, "procedure", fiber.Map{"P": p, "Versions": vs, "TTHCs": tthcs, "Codes": strings.Join(p.TTHCCodes, ", "),
+		"CanWrite": s.can(c, "procedure", "write")}, formErr)
+}
+
+func (s *Server) procedureUpdate(c *fiber.Ctx) error {
+	p, err := s.findProcedure(c)
+	if err != nil {
+		return err
+	}
+	edited := *p
+	err = procedureFromForm(c, &edited)
+	if err == nil {
+		err = s.Procedures.UpdateProcedure(s.ctx(c), &edited)
+	}
+	if err != nil {
+		return s.procedurePage(c, p, err)
+	}
+	return c.Redirect("/procedures/"+itoa(p.ID)+"?msg=saved", fiber.StatusSeeOther)
+}
+
+func (s *Server) apiProcedureList(c *fiber.Ctx) error {
+	agency := callerOf(c).agency
+	f := qms.ProcedureFilter{AgencyCode: &agency}
+	if v := c.Query("tthc"); v != "" {
+		f.TTHCCode = &v
+	}
+	ps, err := s.Procedures.FindProcedures(c.UserContext(), f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"procedures": orEmpty(ps)})
+}
+
+func (s *Server) apiProcedureShow(c *fiber.Ctx) error {
+	p, err := s.findProcedure(c)
+	if err != nil {
+		return err
+	}
+	vs, err := s.Procedures.FindVersions(c.UserContext(), p.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"procedure": p, "versions": orEmpty(vs)})
+}
+
+// procedureRequest is the JSON body of create and update.
+type procedureRequest struct {
+	Code         string   `json:"code"`
+	Title        string   `json:"title"`
+	OwnerUnit    string   `json:"owner_unit"`
+	TTHCCodes    []string `json:"tthc_codes"`
+	ReviewMonths int      `json:"review_interval_months"`
+}
+
+func (s *Server) apiProcedureCreate(c *fiber.Ctx) error {
+	var req procedureRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	p := &qms.Procedure{AgencyCode: callerOf(c).agency, Code: req.Code, Title: req.Title, OwnerUnit: req.OwnerUnit, TTHCCodes: req.TTHCCodes, ReviewMonths: req.ReviewMonths}
+	if err := s.Procedures.CreateProcedure(s.ctx(c), p); err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(p)
+}
+
+func (s *Server) apiProcedureUpdate(c *fiber.Ctx) error {
+	p, err := s.findProcedure(c)
+	if err != nil {
+		return err
+	}
+	var req procedureRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	p.Title, p.OwnerUnit, p.TTHCCodes, p.ReviewMonths = req.Title, req.OwnerUnit, req.TTHCCodes, req.ReviewMonths
+	if err := s.Procedures.UpdateProcedure(s.ctx(c), p); err != nil {
+		return err
+	}
+	return c.JSON(p)
+}

@@ -1,0 +1,332 @@
+package web
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"isodt/qms"
+	"isodt/qms/bpmn"
+	"isodt/qms/flowchart"
+)
+
+// findVersion loads a procedure of the caller's agency and one of its
+// versions by number.
+func (s *Server) findVersion(c *fiber.Ctx) (*qms.Procedure, *qms.ProcedureVersion, error) {
+	p, err := s.findProcedure(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	n, err := strconv.Atoi(c.Params("n"))
+	if err != nil {
+		return nil, nil, qms.Errorf(qms.ENOTFOUND, "Không tìm thấy lần ban hành %q.", c.Params("n"))
+	}
+	v, err := s.Procedures.FindVersion(c.UserContext(), p.ID, n)
+	return p, v, err
+}
+
+func versionPath(p *qms.Procedure, v *qms.ProcedureVersion) string {
+	return fmt.Sprintf("/procedures/%d/versions/%d", p.ID, v.Number)
+}
+
+// limitHours is the flowchart budget: the shortest legal time limit among
+// the TTHC the procedure covers (0 when it covers none).
+func (s *Server) limitHours(c *fiber.Ctx, p *qms.Procedure) (float64, []*qms.TTHC, error) {
+	var limit float64
+	var linked []*qms.TTHC
+	for _, code := range p.TTHCCodes {
+		t, err := s.Procedures.FindTTHC(c.UserContext(), p.AgencyCode, code)
+		if err != nil {
+			return 0, nil, err
+		}
+		linked = append(linked, t)
+		if h := qms.LimitHours(t); limit == 0 || h < limit {
+			limit = h
+		}
+	}
+	return limit, linked, nil
+}
+
+func (s *Server) versionShow(c *fiber.Ctx) error {
+	p, v, err := s.findVersion(c)
+	if err != nil {
+		return err
+	}
+	return s.versionPage(c, p, v, nil, nil)
+}
+
+// versionPage shows a version: its sections, flowchart and steps, the
+// live validation of the flowchart, and the actions the caller may take.
+func (s *Server) versionPage(c *fiber.Ctx, p *qms.Procedure, v *qms.ProcedureVersion, warnings []string, formErr error) error {
+	limit, linked, err := s.limitHours(c, p)
+	if err != nil {
+		return err
+	}
+	vs, err := s.Procedures.FindVersions(c.UserContext(), p.ID)
+	if err != nil {
+		return err
+	}
+	me := callerOf(c).user
+	draft, submitted := v.Status == qms.StatusDraft, v.Status == qms.StatusSubmitted
+	data := fiber.Map{
+		"P": p, "V": v, "Versions": vs, "Linked": linked, "LimitHours": limit,
+		"Problems":    flowchart.Validate(v.Flowchart, flowchart.ValidateOptions{LimitHours: limit}),
+		"LongestPath": flowchart.LongestPathHours(v.Flowchart),
+		"Path":        versionPath(p, v),
+		"StatusLabel": qms.StatusLabel(v.Status),
+		"Warnings":    warnings,
+		"Rows":        editorRows(v),
+		"CanEdit":     draft && s.can(c, "procedure", "write"),
+		"CanSubmit":   draft && s.can(c, "procedure", "submit"),
+		"CanApprove":  submitted && s.can(c, "procedure", "approve") && v.AuthorID != me.ID,
+		"IsAuthor":    v.AuthorID == me.ID,
+		"CanWithdraw": (draft || submitted || v.Status == qms.StatusEffective) && s.can(c, "procedure", "approve"),
+	}
+	return s.render(c, "version", data, formErr)
+}
+
+func (s *Server) versionCreate(c *fiber.Ctx) error {
+	p, err := s.findProcedure(c)
+	if err != nil {
+		return err
+	}
+	v, err := s.Procedures.CreateVersion(s.ctx(c), p.ID)
+	if err != nil {
+		return s.procedurePage(c, p, err)
+	}
+	return c.Redirect(versionPath(p, v)+"?msg=created", fiber.StatusSeeOther)
+}
+
+// versionSave stores the draft's sections and the flowchart typed into
+// the steps table.
+func (s *Server) versionSave(c *fiber.Ctx) error {
+	p, v, err := s.findVersion(c)
+	if err != nil {
+		return err
+	}
+	edited := *v
+	err = versionFromForm(c, &edited)
+	if err == nil {
+		err = s.Procedures.UpdateVersion(s.ctx(c), &edited)
+	}
+	if err != nil {
+		return s.versionPage(c, p, &edited, nil, err)
+	}
+	return c.Redirect(versionPath(p, v)+"?msg=saved", fiber.StatusSeeOther)
+}
+
+// importBPMN replaces a draft's flowchart with one drawn in a BPMN modeler.
+func (s *Server) importBPMN(c *fiber.Ctx, p *qms.Procedure, v *qms.ProcedureVersion, r io.Reader) (*qms.ProcedureVersion, []string, error) {
+	res, err := bpmn.Import(r, bpmn.ImportOptions{ParticipantID: c.FormValue("participant", c.Query("participant"))})
+	var be *bpmn.Error
+	if errors.As(err, &be) {
+		return nil, nil, &qms.Error{Code: qms.EINVALID, Field: "file", Message: be.Message}
+	} else if err != nil {
+		return nil, nil, err
+	}
+	edited := *v
+	edited.Flowchart = res.Flowchart
+	if err := s.Procedures.UpdateVersion(s.ctx(c), &edited); err != nil {
+		return nil, nil, err
+	}
+	return &edited, res.Warnings, nil
+}
+
+func (s *Server) versionImportBPMN(c *fiber.Ctx) error {
+	p, v, err := s.findVersion(c)
+	if err != nil {
+		return err
+	}
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return s.versionPage(c, p, v, nil, qms.FieldError("file", "Chọn tệp BPMN (.bpmn hoặc .xml) để nhập."))
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	edited, warnings, err := s.importBPMN(c, p, v, f)
+	if err != nil {
+		return s.versionPage(c, p, v, nil, err)
+	}
+	return s.versionPage(c, p, edited, warnings, nil)
+}
+
+func (s *Server) versionAction(action string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		p, v, err := s.findVersion(c)
+		if err != nil {
+			return err
+		}
+		if _, err := s.Procedures.TransitionVersion(s.ctx(c), p.ID, v.Number, action, c.FormValue("reason")); err != nil {
+			return s.versionPage(c, p, v, nil, err)
+		}
+		return c.Redirect(versionPath(p, v)+"?msg="+action, fiber.StatusSeeOther)
+	}
+}
+
+var safeFileName = regexp.MustCompile(`[^A-Za-z0-9_.-]+`)
+
+// versionFlowchart serves the flowchart as SVG, BPMN 2.0 or Mermaid text.
+func (s *Server) versionFlowchart(c *fiber.Ctx) error {
+	p, v, err := s.findVersion(c)
+	if err != nil {
+		return err
+	}
+	name := safeFileName.ReplaceAllString(fmt.Sprintf("%s-lan-%s", p.Code, v.IssueNumber()), "_")
+	switch c.Params("ext") {
+	case "svg":
+		c.Set(fiber.HeaderContentType, "image/svg+xml; charset=utf-8")
+		return c.Send(flowchart.SVG(v.Flowchart))
+	case "bpmn":
+		b, err := bpmn.Export(v.Flowchart, "Process_"+safeFileName.ReplaceAllString(p.Code, "_"), p.Title)
+		var be *bpmn.Error
+		if errors.As(err, &be) {
+			return qms.Errorf(qms.EINVALID, "%s", be.Message)
+		} else if err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderContentType, "application/xml; charset=utf-8")
+		c.Attachment(name + ".bpmn")
+		return c.SendStream(bytes.NewReader(b), len(b))
+	case "mmd":
+		c.Set(fiber.HeaderContentType, "text/plain; charset=utf-8")
+		return c.SendString(flowchart.Mermaid(v.Flowchart))
+	}
+	return qms.Errorf(qms.ENOTFOUND, "Định dạng %q không có: dùng .svg, .bpmn hoặc .mmd.", c.Params("ext"))
+}
+
+func (s *Server) versionPrint(c *fiber.Ctx) error {
+	p, v, err := s.findVersion(c)
+	if err != nil {
+		return err
+	}
+	agency, err := s.Agencies.FindAgencyByCode(c.UserContext(), p.AgencyCode)
+	if err != nil {
+		return err
+	}
+	vs, err := s.Procedures.FindVersions(c.UserContext(), p.ID)
+	if err != nil {
+		return err
+	}
+	var history []*qms.ProcedureVersion
+	for _, o := range vs {
+		if o.Number <= v.Number && o.EffectiveOn != nil {
+			history = append(history, o)
+		}
+	}
+	steps := stepsInOrder(v.Flowchart)
+	return c.Render("procedure_print", s.view(c, fiber.Map{"P": p, "V": v, "Org": agency, "History": history, "Steps": steps,
+		"SVG": versionPath(p, v) + "/flowchart.svg", "StatusLabel": qms.StatusLabel(v.Status)}), "print_layout")
+}
+
+// stepsInOrder lists the task and decision steps for the steps table,
+// numbered in the author's order.
+func stepsInOrder(fc flowchart.Flowchart) []flowchart.Step {
+	var out []flowchart.Step
+	for _, st := range fc.Steps {
+		if st.Kind != flowchart.KindParallel {
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
+func (s *Server) apiVersionCreate(c *fiber.Ctx) error {
+	p, err := s.findProcedure(c)
+	if err != nil {
+		return err
+	}
+	v, err := s.Procedures.CreateVersion(s.ctx(c), p.ID)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(v)
+}
+
+func (s *Server) apiVersionShow(c *fiber.Ctx) error {
+	p, v, err := s.findVersion(c)
+	if err != nil {
+		return err
+	}
+	limit, _, err := s.limitHours(c, p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"version": v, "problems": orEmpty(flowchart.Validate(v.Flowchart, flowchart.ValidateOptions{LimitHours: limit})),
+		"longest_path_hours": flowchart.LongestPathHours(v.Flowchart)})
+}
+
+// versionRequest is the JSON body that saves a draft.
+type versionRequest struct {
+	Purpose       string              `json:"purpose"`
+	Scope         string              `json:"scope"`
+	References    string              `json:"references"`
+	Definitions   string              `json:"definitions"`
+	Flowchart     flowchart.Flowchart `json:"flowchart"`
+	Forms         []string            `json:"forms"`
+	Records       []qms.RecordToKeep  `json:"records"`
+	ChangeSummary string              `json:"change_summary"`
+	Reviewer      string              `json:"reviewer"`
+}
+
+func (s *Server) apiVersionSave(c *fiber.Ctx) error {
+	_, v, err := s.findVersion(c)
+	if err != nil {
+		return err
+	}
+	var req versionRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	v.Purpose, v.Scope, v.References, v.Definitions = req.Purpose, req.Scope, req.References, req.Definitions
+	v.Flowchart, v.Forms, v.Records, v.ChangeSummary, v.Reviewer = req.Flowchart, req.Forms, req.Records, req.ChangeSummary, req.Reviewer
+	if err := s.Procedures.UpdateVersion(s.ctx(c), v); err != nil {
+		return err
+	}
+	return c.JSON(v)
+}
+
+// apiVersionImportBPMN takes the BPMN file as the raw request body; the
+// pool is chosen with ?participant=ID.
+func (s *Server) apiVersionImportBPMN(c *fiber.Ctx) error {
+	p, v, err := s.findVersion(c)
+	if err != nil {
+		return err
+	}
+	edited, warnings, err := s.importBPMN(c, p, v, bytes.NewReader(c.Body()))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"version": edited, "warnings": orEmpty(warnings)})
+}
+
+type actionRequest struct {
+	Reason string `json:"reason"`
+}
+
+func (s *Server) apiVersionAction(action string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		p, v, err := s.findVersion(c)
+		if err != nil {
+			return err
+		}
+		var req actionRequest
+		if len(c.Body()) > 0 {
+			if err := decodeJSON(c, &req); err != nil {
+				return err
+			}
+		}
+		v, err = s.Procedures.TransitionVersion(s.ctx(c), p.ID, v.Number, action, req.Reason)
+		if err != nil {
+			return err
+		}
+		return c.JSON(v)
+	}
+}
