@@ -167,6 +167,9 @@ type ProcedureService interface {
 	UpdateVersion(ctx context.Context, v *ProcedureVersion) error
 	FindVersion(ctx context.Context, procedureID int64, number int) (*ProcedureVersion, error)
 	FindVersions(ctx context.Context, procedureID int64) ([]*ProcedureVersion, error)
+	// FindVersionsByStatus lists an agency's versions in one state (the
+	// leader's queue of submitted versions, the officer's drafts).
+	FindVersionsByStatus(ctx context.Context, agency string, status DocStatus) ([]*ProcedureVersion, error)
 	// TransitionVersion applies a lifecycle action; approving supersedes
 	// the version in force and moves the next review date.
 	TransitionVersion(ctx context.Context, procedureID int64, number int, action, reason string) (*ProcedureVersion, error)

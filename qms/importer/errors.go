@@ -18,7 +18,7 @@ const wholeRow = "*"
 // Problem is one thing wrong in an imported file.
 type Problem struct {
 	Row     int    // spreadsheet row number: the header is usually row 1
-	Column  string // canonical column name (code, name, …), or "*" for the whole row
+	Column  string // canonical column name (code, time_limit_days, …); in the header, an unknown header as written or the letter of an unnamed column; "*" for the whole row
 	Message string // Vietnamese, safe to show to the user
 }
 

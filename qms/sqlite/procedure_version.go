@@ -92,6 +92,25 @@ func (db *DB) FindVersions(ctx context.Context, procedureID int64) ([]*qms.Proce
 	return out, err
 }
 
+// FindVersionsByStatus lists an agency's versions in one state.
+func (db *DB) FindVersionsByStatus(ctx context.Context, agency string, status qms.DocStatus) ([]*qms.ProcedureVersion, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+versionColumns+` FROM procedure_versions WHERE status = ?
+		AND procedure_id IN (SELECT id FROM procedures WHERE agency_code = ?) ORDER BY updated_at`, status, agency)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*qms.ProcedureVersion
+	for rows.Next() {
+		v, err := scanVersion(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
 func findVersion(ctx context.Context, q querier, procedureID int64, number int) (*qms.ProcedureVersion, error) {
 	vs, err := findVersions(ctx, q, procedureID, &number)
 	if err != nil {

@@ -32,6 +32,33 @@ func (s *Server) dashboard(c *fiber.Ctx) error {
 		}
 		data["UserCount"] = len(us)
 	}
+	if s.can(c, "tthc", "read") {
+		cs, err := s.Procedures.ControlStatuses(ctx, cl.agency)
+		if err != nil {
+			return err
+		}
+		uncontrolled := 0
+		for _, ct := range cs {
+			if ct.Status != qms.Controlled {
+				uncontrolled++
+			}
+		}
+		data["TTHCCount"], data["Uncontrolled"] = len(cs), uncontrolled
+	}
+	if s.can(c, "procedure", "approve") {
+		vs, err := s.Procedures.FindVersionsByStatus(ctx, cl.agency, qms.StatusSubmitted)
+		if err != nil {
+			return err
+		}
+		data["ToApprove"] = vs
+	}
+	if s.can(c, "procedure", "write") {
+		vs, err := s.Procedures.FindVersionsByStatus(ctx, cl.agency, qms.StatusDraft)
+		if err != nil {
+			return err
+		}
+		data["Drafts"] = vs
+	}
 	if s.can(c, "audit", "read") {
 		es, total, err := s.Audit.FindAuditEntries(ctx, qms.AuditFilter{Within: scope(cl), Limit: 5})
 		if err != nil {
