@@ -51,6 +51,9 @@ type Error struct {
 	Code    ErrorCode
 	Message string
 	Err     error // the underlying error, if any (an XML syntax error, a read error)
+	// Participants lists the pools of the file when the error is about
+	// choosing one, so a UI can offer them in a picker.
+	Participants []Participant
 }
 
 func (e *Error) Error() string { return e.Message }

@@ -195,6 +195,14 @@ func countActivities(proc *elem) int {
 // process id), else the only process, else the only one with activities
 // (among those in a pool, when there are pools).
 func (doc *document) choose(want string) (*elem, *Participant, error) {
+	p, part, err := doc.chooseProcess(want)
+	if e, ok := err.(*Error); ok && e.Code == EParticipant {
+		e.Participants = doc.parts
+	}
+	return p, part, err
+}
+
+func (doc *document) chooseProcess(want string) (*elem, *Participant, error) {
 	if want != "" {
 		for i, p := range doc.parts {
 			if p.ID != want {

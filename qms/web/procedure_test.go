@@ -284,3 +284,29 @@ func TestOpenAPICoversEveryAPIRoute(t *testing.T) {
 		}
 	}
 }
+
+func TestBPMNPoolPicker(t *testing.T) {
+	a := newApp(t)
+	s := a.login("a-quality-officer")
+	path := a.createProcedure(&s)
+	file, err := os.ReadFile("../bpmn/testdata/two-pools.bpmn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := bpmn.Import(bytes.NewReader(file), bpmn.ImportOptions{})
+	var be *bpmn.Error
+	if err == nil || !asBPMN(err, &be) || len(be.Participants) < 2 {
+		t.Fatalf("two-pools.bpmn imports without a choice (%v)", res.ProcessID)
+	}
+	resp := a.upload(path+"/bpmn", &s, "two-pools.bpmn", file)
+	body := bodyOf(t, resp)
+	if resp.StatusCode != 400 || !strings.Contains(body, `id="participant"`) || !strings.Contains(body, be.Participants[0].ID) {
+		t.Fatalf("no pool picker: %d", resp.StatusCode)
+	}
+}
+
+func asBPMN(err error, target **bpmn.Error) bool {
+	e, ok := err.(*bpmn.Error)
+	*target = e
+	return ok
+}

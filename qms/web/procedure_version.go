@@ -80,6 +80,7 @@ func (s *Server) versionPage(c *fiber.Ctx, p *qms.Procedure, v *qms.ProcedureVer
 		"Path":        versionPath(p, v),
 		"StatusLabel": qms.StatusLabel(v.Status),
 		"Warnings":    warnings,
+		"Pools":       c.Locals("pools"),
 		"Rows":        editorRows(v),
 		"CanEdit":     draft && s.can(c, "procedure", "write"),
 		"CanSubmit":   draft && s.can(c, "procedure", "submit"),
@@ -121,20 +122,27 @@ func (s *Server) versionSave(c *fiber.Ctx) error {
 }
 
 // importBPMN replaces a draft's flowchart with one drawn in a BPMN modeler.
-func (s *Server) importBPMN(c *fiber.Ctx, p *qms.Procedure, v *qms.ProcedureVersion, r io.Reader) (*qms.ProcedureVersion, []string, error) {
+// When the file has several pools and none was chosen, the error comes
+// with the pools in place of the warnings, for the picker.
+func (s *Server) importBPMN(c *fiber.Ctx, v *qms.ProcedureVersion, r io.Reader) (*qms.ProcedureVersion, []string, error) {
+	edited, warnings, _, err := s.importBPMNFile(c, v, r)
+	return edited, warnings, err
+}
+
+func (s *Server) importBPMNFile(c *fiber.Ctx, v *qms.ProcedureVersion, r io.Reader) (*qms.ProcedureVersion, []string, []bpmn.Participant, error) {
 	res, err := bpmn.Import(r, bpmn.ImportOptions{ParticipantID: c.FormValue("participant", c.Query("participant"))})
 	var be *bpmn.Error
 	if errors.As(err, &be) {
-		return nil, nil, &qms.Error{Code: qms.EINVALID, Field: "file", Message: be.Message}
+		return nil, nil, be.Participants, &qms.Error{Code: qms.EINVALID, Field: "file", Message: be.Message}
 	} else if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	edited := *v
 	edited.Flowchart = res.Flowchart
 	if err := s.Procedures.UpdateVersion(s.ctx(c), &edited); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return &edited, res.Warnings, nil
+	return &edited, res.Warnings, nil, nil
 }
 
 func (s *Server) versionImportBPMN(c *fiber.Ctx) error {
@@ -151,8 +159,9 @@ func (s *Server) versionImportBPMN(c *fiber.Ctx) error {
 		return err
 	}
 	defer f.Close()
-	edited, warnings, err := s.importBPMN(c, p, v, f)
+	edited, warnings, pools, err := s.importBPMNFile(c, v, f)
 	if err != nil {
+		c.Locals("pools", pools)
 		return s.versionPage(c, p, v, nil, err)
 	}
 	return s.versionPage(c, p, edited, warnings, nil)
@@ -296,11 +305,11 @@ func (s *Server) apiVersionSave(c *fiber.Ctx) error {
 // apiVersionImportBPMN takes the BPMN file as the raw request body; the
 // pool is chosen with ?participant=ID.
 func (s *Server) apiVersionImportBPMN(c *fiber.Ctx) error {
-	p, v, err := s.findVersion(c)
+	_, v, err := s.findVersion(c)
 	if err != nil {
 		return err
 	}
-	edited, warnings, err := s.importBPMN(c, p, v, bytes.NewReader(c.Body()))
+	edited, warnings, err := s.importBPMN(c, v, bytes.NewReader(c.Body()))
 	if err != nil {
 		return err
 	}
