@@ -1,0 +1,267 @@
+package qms
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Channel is how a dossier came in.
+type Channel string
+
+const (
+	ChannelCounter Channel = "counter" // tại bộ phận một cửa
+	ChannelOnline  Channel = "online"  // dịch vụ công trực tuyến
+	ChannelPost    Channel = "post"    // bưu chính công ích
+)
+
+// DossierStatus is where a dossier (hồ sơ) stands.
+type DossierStatus string
+
+const (
+	DossierReceived   DossierStatus = "received"
+	DossierInProgress DossierStatus = "in_progress"
+	DossierPaused     DossierStatus = "paused" // waiting for the applicant's supplement
+	DossierCompleted  DossierStatus = "completed"
+	DossierRefused    DossierStatus = "refused"
+	DossierWithdrawn  DossierStatus = "withdrawn"
+)
+
+// Finished reports whether the dossier is closed.
+func (s DossierStatus) Finished() bool {
+	return s == DossierCompleted || s == DossierRefused || s == DossierWithdrawn
+}
+
+// Timeliness classes of a finished dossier.
+const (
+	Early  = "early"   // trước hạn
+	OnTime = "on_time" // đúng hạn
+	Late   = "late"    // quá hạn
+)
+
+// Classify compares the return date with the appointed date, by calendar
+// date in Asia/Ho_Chi_Minh: a result returned on the appointed day is on
+// time whatever the hour.
+func Classify(returnedAt, dueAt time.Time) string {
+	r, d := CivilDate(returnedAt), CivilDate(dueAt)
+	switch {
+	case r.Before(d):
+		return Early
+	case r.Equal(d):
+		return OnTime
+	}
+	return Late
+}
+
+// Clock modes after a pause for supplementary documents (configurable per
+// agency, default resume).
+const (
+	ClockResume  = "resume"  // the clock goes on where it stopped
+	ClockRestart = "restart" // the full time limit starts again
+)
+
+// Applicant is the person or organisation that filed the dossier.
+type Applicant struct {
+	Name     string `json:"name"`
+	IDNumber string `json:"id_number"` // CCCD or tax number
+	Phone    string `json:"phone"`
+	Address  string `json:"address"`
+}
+
+// Masked hides personal data for readers outside the agency: the public
+// status page and other agencies see initials and the last digits only.
+func (a Applicant) Masked() Applicant {
+	return Applicant{Name: maskName(a.Name), IDNumber: maskTail(a.IDNumber, 3), Phone: maskTail(a.Phone, 3)}
+}
+
+func maskName(s string) string {
+	var out []string
+	for _, w := range strings.Fields(s) {
+		r, _ := utf8.DecodeRuneInString(w)
+		out = append(out, string(r)+".")
+	}
+	return strings.Join(out, " ")
+}
+
+func maskTail(s string, keep int) string {
+	r := []rune(strings.TrimSpace(s))
+	if len(r) <= keep {
+		return strings.Repeat("*", len(r))
+	}
+	return strings.Repeat("*", len(r)-keep) + string(r[len(r)-keep:])
+}
+
+// Dossier is one application moving through the steps of the procedure
+// version in force when it was received.
+type Dossier struct {
+	ID             int64         `json:"id"`
+	Code           string        `json:"code"` // agency-year-sequence
+	AgencyCode     string        `json:"agency"`
+	TTHCCode       string        `json:"tthc_code"`
+	ProcedureID    int64         `json:"procedure_id"`
+	VersionNumber  int           `json:"version"` // pinned at receipt
+	Applicant      Applicant     `json:"applicant"`
+	Channel        Channel       `json:"channel"`
+	ReceivedAt     time.Time     `json:"received_at"`
+	DueAt          time.Time     `json:"due_at"`
+	Status         DossierStatus `json:"status"`
+	Result         string        `json:"result,omitempty"` // early, on_time, late once finished
+	ReturnedAt     *time.Time    `json:"returned_at,omitempty"`
+	NewAppointment *time.Time    `json:"new_appointment,omitempty"` // from the apology slip
+	Flow           FlowState     `json:"flow"`
+	Note           string        `json:"note,omitempty"`
+	UpdatedAt      time.Time     `json:"updated_at"`
+}
+
+// Overdue reports whether an open dossier is past its due time at now.
+func (d *Dossier) Overdue(now time.Time) bool {
+	return !d.Status.Finished() && now.After(d.DueAt)
+}
+
+var dossierCodeRE = regexp.MustCompile(`^[A-Z0-9][A-Z0-9._-]{0,63}$`)
+
+// ValidDossierCode reports whether a code is usable (imports bring the
+// source system's codes).
+func ValidDossierCode(code string) bool { return dossierCodeRE.MatchString(code) }
+
+// Validate checks a new dossier's input.
+func (d *Dossier) Validate() error {
+	switch {
+	case strings.TrimSpace(d.TTHCCode) == "":
+		return FieldError("tthc_code", "Chọn thủ tục hành chính của hồ sơ.")
+	case strings.TrimSpace(d.Applicant.Name) == "":
+		return FieldError("applicant.name", "Nhập tên người nộp hồ sơ.")
+	case utf8.RuneCountInString(d.Applicant.Name) > 255 || utf8.RuneCountInString(d.Applicant.Address) > 500:
+		return FieldError("applicant", "Thông tin người nộp quá dài.")
+	case d.Channel != ChannelCounter && d.Channel != ChannelOnline && d.Channel != ChannelPost:
+		return FieldError("channel", "Kênh tiếp nhận %q không hợp lệ (counter, online, post).", d.Channel)
+	}
+	return nil
+}
+
+// StepRecord is one completed step of a dossier: who did it, when, which
+// exit was taken, and the filled form and evidence files.
+type StepRecord struct {
+	ID          int64          `json:"id"`
+	DossierID   int64          `json:"dossier_id"`
+	StepID      string         `json:"step_id"`
+	StepName    string         `json:"step_name"`
+	Responsible string         `json:"responsible"`
+	OpenedAt    time.Time      `json:"opened_at"`
+	DueAt       time.Time      `json:"due_at"`
+	CompletedAt time.Time      `json:"completed_at"`
+	Actor       string         `json:"actor"`
+	Exit        string         `json:"exit,omitempty"`
+	FormCode    string         `json:"form_code,omitempty"`
+	FormVersion int            `json:"form_version,omitempty"`
+	Entry       map[string]any `json:"entry,omitempty"`
+	Files       []FileRef      `json:"files,omitempty"`
+	Note        string         `json:"note,omitempty"`
+	Result      string         `json:"result"` // early, on_time, late against the step's own budget
+}
+
+// FileRef names a stored file by its content hash.
+type FileRef struct {
+	SHA256      string `json:"sha256"`
+	Name        string `json:"name"`
+	ContentType string `json:"content_type"`
+	Size        int64  `json:"size"`
+}
+
+// Pause is a stop of the agency's clock while the applicant supplements.
+type Pause struct {
+	StartedAt time.Time  `json:"started_at"`
+	EndedAt   *time.Time `json:"ended_at,omitempty"`
+	Reason    string     `json:"reason"`
+}
+
+// WorkingClock is what the dossier rules need of the working-day calendar
+// (qms/calendar implements it): deadlines counted in working time.
+type WorkingClock interface {
+	Due(received time.Time, days int) (time.Time, error)
+	AddWorkingHours(start time.Time, d time.Duration) (time.Time, error)
+	WorkingDuration(from, to time.Time) time.Duration
+}
+
+// DossierFilter selects dossiers. Pointer fields mean "not set".
+type DossierFilter struct {
+	AgencyCode *string
+	Code       *string
+	Status     *DossierStatus
+	TTHCCode   *string
+	Overdue    *bool
+	Offset     int
+	Limit      int
+}
+
+// Task is an open step waiting for someone of a role.
+type Task struct {
+	DossierCode string    `json:"dossier_code"`
+	TTHCName    string    `json:"tthc_name"`
+	StepID      string    `json:"step_id"`
+	StepName    string    `json:"step_name"`
+	Responsible string    `json:"responsible"`
+	OpenedAt    time.Time `json:"opened_at"`
+	DueAt       time.Time `json:"due_at"`
+	DossierDue  time.Time `json:"dossier_due"`
+	Kind        string    `json:"kind"`
+	Exits       []string  `json:"exits,omitempty"`
+}
+
+// CompleteStep is the input of completing an open step.
+type CompleteStep struct {
+	StepID string
+	Exit   string         // the label of the chosen exit, for a decision
+	Entry  map[string]any // the filled form, already validated against its schema
+	Files  []FileRef
+	Note   string
+}
+
+// OnTimeReport are the figures of a period (domain brief, "On-time statistics").
+type OnTimeReport struct {
+	Received    int     `json:"received"`
+	CarriedOver int     `json:"carried_over"`
+	Completed   int     `json:"completed"`
+	Early       int     `json:"early"`
+	OnTime      int     `json:"on_time"`
+	Late        int     `json:"late"`
+	InProgress  int     `json:"in_progress"`
+	Overdue     int     `json:"overdue"`
+	TimelyRate  float64 `json:"timely_rate"`
+	LateRate    float64 `json:"late_rate"`
+}
+
+// Rates fills the derived figures: timely = (early + on time) / completed
+// and late = (late finished + overdue open) / (received + carried over),
+// in percent rounded to 2 decimals; 0 when there is nothing to divide.
+func (r *OnTimeReport) Rates() {
+	r.TimelyRate = percent(r.Early+r.OnTime, r.Completed)
+	r.LateRate = percent(r.Late+r.Overdue, r.Received+r.CarriedOver)
+}
+
+func percent(n, d int) float64 {
+	if d == 0 {
+		return 0
+	}
+	// Round half away from zero on the integer of hundredths, avoiding
+	// float error on values such as 95.955.
+	x := int64(n) * 1000000 / int64(d) // percent × 10^4
+	return float64((x+50)/100) / 100
+}
+
+// DossierService receives dossiers and moves them through their steps.
+type DossierService interface {
+	ReceiveDossier(ctx context.Context, d *Dossier) error
+	FindDossier(ctx context.Context, agency, code string) (*Dossier, error)
+	FindDossiers(ctx context.Context, f DossierFilter) ([]*Dossier, int, error)
+	StepRecords(ctx context.Context, dossierID int64) ([]*StepRecord, error)
+	Pauses(ctx context.Context, dossierID int64) ([]Pause, error)
+	CompleteStep(ctx context.Context, agency, code string, in CompleteStep) (*Dossier, error)
+	PauseDossier(ctx context.Context, agency, code, reason string) (*Dossier, error)
+	ResumeDossier(ctx context.Context, agency, code string) (*Dossier, error)
+	Apologize(ctx context.Context, agency, code string, newAppointment time.Time, reason string) (*Dossier, error)
+	Tasks(ctx context.Context, agency string, roles []Role) ([]Task, error)
+	OnTime(ctx context.Context, agency string, from, to time.Time, groupBy string) (map[string]*OnTimeReport, error)
+}

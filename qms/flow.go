@@ -1,0 +1,181 @@
+package qms
+
+import (
+	"sort"
+	"strings"
+	"time"
+
+	"isodt/qms/flowchart"
+)
+
+// FlowState is where a dossier stands on its flowchart: the steps open
+// now (several while parallel branches run) and, for each parallel join,
+// how many branches have arrived.
+type FlowState struct {
+	Open     []OpenStep     `json:"open"`
+	Arrivals map[string]int `json:"arrivals,omitempty"`
+}
+
+// OpenStep is a step waiting to be done, since when.
+type OpenStep struct {
+	StepID   string    `json:"step_id"`
+	OpenedAt time.Time `json:"opened_at"`
+}
+
+// IsOpen reports whether step id is waiting.
+func (f *FlowState) IsOpen(id string) bool {
+	for _, o := range f.Open {
+		if o.StepID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// StartFlow opens the steps after the start step: receiving the dossier is
+// the start step's work.
+func StartFlow(fc flowchart.Flowchart, at time.Time) (FlowState, error) {
+	start, ok := flowchart.Start(fc)
+	if !ok {
+		return FlowState{}, Errorf(EINVALID, "Lưu đồ của quy trình không có bước bắt đầu.")
+	}
+	st := FlowState{Open: []OpenStep{}, Arrivals: map[string]int{}}
+	for _, e := range flowchart.Successors(fc, start.ID) {
+		if err := st.enter(fc, e.To, at, forwardIn(fc)); err != nil {
+			return st, err
+		}
+	}
+	return st, nil
+}
+
+// Advance completes an open step and opens what follows: the only exit of
+// a task, the exit chosen by label at a decision, every branch at a
+// parallel fork; a parallel join opens once all its branches arrived. It
+// returns the new state and whether the flow reached an end step.
+func Advance(fc flowchart.Flowchart, st FlowState, stepID, exit string, at time.Time) (FlowState, error) {
+	if !st.IsOpen(stepID) {
+		return st, Errorf(EINVALID, "Bước %q không phải là bước đang chờ xử lý của hồ sơ.", stepID)
+	}
+	step, _ := flowchart.FindStep(fc, stepID)
+	next := flowchart.Successors(fc, stepID)
+	if step.Kind == flowchart.KindDecision {
+		var chosen []flowchart.Edge
+		var labels []string
+		for _, e := range next {
+			labels = append(labels, e.Label)
+			if strings.EqualFold(strings.TrimSpace(e.Label), strings.TrimSpace(exit)) {
+				chosen = append(chosen, e)
+			}
+		}
+		if len(chosen) != 1 {
+			return st, FieldError("exit", "Bước %q là bước quyết định: chọn một trong các hướng: %s.", step.Name, strings.Join(labels, "; "))
+		}
+		next = chosen
+	}
+	out := FlowState{Arrivals: map[string]int{}}
+	for k, v := range st.Arrivals {
+		out.Arrivals[k] = v
+	}
+	for _, o := range st.Open {
+		if o.StepID != stepID {
+			out.Open = append(out.Open, o)
+		}
+	}
+	in := forwardIn(fc)
+	for _, e := range next {
+		if err := out.enter(fc, e.To, at, in); err != nil {
+			return st, err
+		}
+	}
+	if out.Open == nil {
+		out.Open = []OpenStep{}
+	}
+	return out, nil
+}
+
+// enter arrives at a step: parallel steps are passed through at once (a
+// fork opens each branch; a join waits for all forward branches), any
+// other step opens.
+func (st *FlowState) enter(fc flowchart.Flowchart, id string, at time.Time, in map[string]int) error {
+	step, ok := flowchart.FindStep(fc, id)
+	if !ok {
+		return Errorf(EINVALID, "Lưu đồ trỏ tới bước %q không tồn tại.", id)
+	}
+	if step.Kind != flowchart.KindParallel {
+		if !st.IsOpen(id) {
+			st.Open = append(st.Open, OpenStep{StepID: id, OpenedAt: at})
+		}
+		return nil
+	}
+	if in[id] > 1 {
+		st.Arrivals[id]++
+		if st.Arrivals[id] < in[id] {
+			return nil
+		}
+		delete(st.Arrivals, id)
+	}
+	for _, e := range flowchart.Successors(fc, id) {
+		if err := st.enter(fc, e.To, at, in); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// forwardIn counts each step's incoming flows that are not loop-backs: the
+// number of branches a join waits for.
+func forwardIn(fc flowchart.Flowchart) map[string]int {
+	back := map[flowchart.Edge]bool{}
+	for _, e := range flowchart.BackEdges(fc) {
+		back[e] = true
+	}
+	in := map[string]int{}
+	for _, e := range fc.Edges {
+		if !back[e] {
+			in[e.To]++
+		}
+	}
+	return in
+}
+
+// Exits lists the labels a decision step offers.
+func Exits(fc flowchart.Flowchart, stepID string) []string {
+	var out []string
+	if s, ok := flowchart.FindStep(fc, stepID); ok && s.Kind == flowchart.KindDecision {
+		for _, e := range flowchart.Successors(fc, stepID) {
+			out = append(out, e.Label)
+		}
+	}
+	return out
+}
+
+// RoleForStep maps a step's "responsible" text to the role whose task list
+// shows it. Procedures name units and titles in words ("Lãnh đạo Sở",
+// "Chuyên viên phòng Văn hóa"), so the match is on the role code or on
+// the words that name a role; everything else is the staff's.
+func RoleForStep(responsible string) Role {
+	r := strings.ToLower(strings.TrimSpace(responsible))
+	if role, err := ParseRole(r); err == nil {
+		return role
+	}
+	for _, w := range []string{"lãnh đạo", "giám đốc", "chủ tịch", "trưởng phòng", "phó trưởng"} {
+		if strings.Contains(r, w) {
+			return RoleLeader
+		}
+	}
+	if strings.Contains(r, "iso") {
+		return RoleQualityOfficer
+	}
+	return RoleStaff
+}
+
+// SortTasks puts overdue tasks first, then by due time.
+func SortTasks(ts []Task, now time.Time) {
+	sort.SliceStable(ts, func(i, j int) bool {
+		oi, oj := now.After(ts[i].DueAt), now.After(ts[j].DueAt)
+		if oi != oj {
+			return oi
+		}
+		return ts[i].DueAt.Before(ts[j].DueAt)
+	})
+}
