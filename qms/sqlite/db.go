@@ -42,6 +42,7 @@ type DB struct {
 	read  *sql.DB
 	now   func() time.Time
 	cost  int
+	cals  calendars
 }
 
 // Open opens (creating if missing) the database at path and applies the

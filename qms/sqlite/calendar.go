@@ -1,0 +1,212 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"sync"
+
+	"isodt/qms"
+	"isodt/qms/calendar"
+)
+
+// calendars caches one working-day calendar per agency: building one
+// computes lunar dates, and every dossier receipt and step asks for it.
+// An edit of the overrides or of an agency's hours drops the cache.
+type calendars struct {
+	mu   sync.Mutex
+	byAg map[string]*calendar.Calendar
+}
+
+// Calendar returns the agency's working-day calendar: the statutory
+// holidays, the overrides kept in the database and the agency's hours.
+func (db *DB) Calendar(ctx context.Context, agency string) (*calendar.Calendar, error) {
+	db.cals.mu.Lock()
+	defer db.cals.mu.Unlock()
+	if c, ok := db.cals.byAg[agency]; ok {
+		return c, nil
+	}
+	o, err := db.overrides(ctx)
+	if err != nil {
+		return nil, err
+	}
+	hoursText := ""
+	if err := db.read.QueryRowContext(ctx, `SELECT working_hours FROM agency_settings WHERE agency_code = ?`, agency).Scan(&hoursText); err != nil && err != sql.ErrNoRows {
+		return nil, err
+	}
+	hours := calendar.DefaultWorkingHours()
+	if hoursText != "" {
+		if hours, err = calendar.ParseWorkingHours(hoursText); err != nil {
+			return nil, fmt.Errorf("working hours of %s: %w", agency, err)
+		}
+	}
+	c, err := calendar.New(o, hours)
+	if err != nil {
+		return nil, err
+	}
+	if db.cals.byAg == nil {
+		db.cals.byAg = map[string]*calendar.Calendar{}
+	}
+	db.cals.byAg[agency] = c
+	return c, nil
+}
+
+func (db *DB) overrides(ctx context.Context) (calendar.Overrides, error) {
+	o := calendar.Overrides{TetDays: map[int][]calendar.Date{}}
+	rows, err := db.read.QueryContext(ctx, `SELECT date, kind, name FROM calendar_overrides ORDER BY date`)
+	if err != nil {
+		return o, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var ds, kind, name string
+		if err := rows.Scan(&ds, &kind, &name); err != nil {
+			return o, err
+		}
+		d, err := calendar.ParseDate(ds)
+		if err != nil {
+			return o, err
+		}
+		switch kind {
+		case "off":
+			o.DaysOff = append(o.DaysOff, calendar.DayOff{Date: d, Name: name})
+		case "work":
+			o.WorkingDays = append(o.WorkingDays, calendar.WorkingDay{Date: d, Reason: name})
+		case "tet":
+			o.TetDays[d.Year] = append(o.TetDays[d.Year], d)
+		}
+	}
+	return o, rows.Err()
+}
+
+// CalendarOverride is one row an admin keeps: an extra day off, a worked
+// day, or one of the Tết days the Government fixed for a year.
+type CalendarOverride struct {
+	Date string `json:"date"` // YYYY-MM-DD
+	Kind string `json:"kind"` // off, work, tet
+	Name string `json:"name"`
+}
+
+// SetCalendarOverride adds (or with remove, deletes) an override; the
+// result must still be a valid calendar.
+func (db *DB) SetCalendarOverride(ctx context.Context, o CalendarOverride, remove bool) error {
+	o.Kind, o.Name = strings.TrimSpace(o.Kind), strings.TrimSpace(o.Name)
+	d, err := calendar.ParseDate(o.Date)
+	if err != nil {
+		return qms.FieldError("date", "Ngày %q không hợp lệ (dd/mm/yyyy).", o.Date)
+	}
+	if o.Kind != "off" && o.Kind != "work" && o.Kind != "tet" {
+		return qms.FieldError("kind", "Loại %q không hợp lệ: off (nghỉ), work (làm bù) hoặc tet (ngày nghỉ Tết).", o.Kind)
+	}
+	if !remove && o.Name == "" {
+		return qms.FieldError("name", "Nhập tên hoặc lý do của ngày %s.", d)
+	}
+	o.Date = d.String()
+	err = db.update(ctx, func(tx *Tx) error {
+		if remove {
+			res, err := tx.ExecContext(ctx, `DELETE FROM calendar_overrides WHERE date = ? AND kind = ?`, o.Date, o.Kind)
+			if err != nil {
+				return err
+			} else if n, _ := res.RowsAffected(); n == 0 {
+				return qms.Errorf(qms.ENOTFOUND, "Không có điều chỉnh lịch ngày %s.", o.Date)
+			}
+			return tx.audit(ctx, qms.SystemAgencyCode, "calendar.remove", "calendar_override", o.Date+"/"+o.Kind, o, nil, "")
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO calendar_overrides (date, kind, name) VALUES (?, ?, ?) ON CONFLICT (date, kind) DO UPDATE SET name = excluded.name`, o.Date, o.Kind, o.Name); err != nil {
+			return err
+		}
+		var check calendar.Overrides
+		if check, err = overridesIn(ctx, tx); err != nil {
+			return err
+		}
+		if err := check.Validate(); err != nil {
+			return err
+		}
+		return tx.audit(ctx, qms.SystemAgencyCode, "calendar.set", "calendar_override", o.Date+"/"+o.Kind, nil, o, "")
+	})
+	if err == nil {
+		db.dropCalendars()
+	}
+	return err
+}
+
+// overridesIn reads the overrides inside a write, to validate a change.
+func overridesIn(ctx context.Context, tx *Tx) (calendar.Overrides, error) {
+	o := calendar.Overrides{}
+	rows, err := tx.QueryContext(ctx, `SELECT date, kind, name FROM calendar_overrides WHERE kind != 'tet'`)
+	if err != nil {
+		return o, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var ds, kind, name string
+		if err := rows.Scan(&ds, &kind, &name); err != nil {
+			return o, err
+		}
+		d, _ := calendar.ParseDate(ds)
+		if kind == "off" {
+			o.DaysOff = append(o.DaysOff, calendar.DayOff{Date: d, Name: name})
+		} else {
+			o.WorkingDays = append(o.WorkingDays, calendar.WorkingDay{Date: d, Reason: name})
+		}
+	}
+	return o, rows.Err()
+}
+
+// CalendarOverrides lists the overrides by date.
+func (db *DB) CalendarOverrides(ctx context.Context) ([]CalendarOverride, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT date, kind, name FROM calendar_overrides ORDER BY date, kind`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []CalendarOverride{}
+	for rows.Next() {
+		var o CalendarOverride
+		if err := rows.Scan(&o.Date, &o.Kind, &o.Name); err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// SetAgencySettings changes an agency's clock mode and working hours.
+func (db *DB) SetAgencySettings(ctx context.Context, agency, clockMode, hours string) error {
+	if clockMode != qms.ClockResume && clockMode != qms.ClockRestart {
+		return qms.FieldError("clock_mode", "Cách tính lại thời hạn sau khi tạm dừng phải là resume (tiếp tục) hoặc restart (tính lại từ đầu).")
+	}
+	if _, err := calendar.ParseWorkingHours(hours); err != nil {
+		return err
+	}
+	err := db.update(ctx, func(tx *Tx) error {
+		if _, err := findAgencyByCode(ctx, tx, agency); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO agency_settings (agency_code, clock_mode, working_hours) VALUES (?, ?, ?)
+			ON CONFLICT (agency_code) DO UPDATE SET clock_mode = excluded.clock_mode, working_hours = excluded.working_hours`, agency, clockMode, hours); err != nil {
+			return err
+		}
+		return tx.audit(ctx, agency, "agency.settings", "agency", agency, nil, map[string]string{"clock_mode": clockMode, "working_hours": hours}, "")
+	})
+	if err == nil {
+		db.dropCalendars()
+	}
+	return err
+}
+
+func (db *DB) clockMode(ctx context.Context, q querier, agency string) (string, error) {
+	mode := qms.ClockResume
+	err := q.QueryRowContext(ctx, `SELECT clock_mode FROM agency_settings WHERE agency_code = ?`, agency).Scan(&mode)
+	if err == sql.ErrNoRows {
+		err = nil
+	}
+	return mode, err
+}
+
+func (db *DB) dropCalendars() {
+	db.cals.mu.Lock()
+	db.cals.byAg = nil
+	db.cals.mu.Unlock()
+}

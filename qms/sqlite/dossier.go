@@ -1,0 +1,246 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"isodt/qms"
+	"isodt/qms/flowchart"
+)
+
+const dossierColumns = `id, code, agency_code, tthc_code, COALESCE(procedure_id, 0), version_number, applicant_json, channel, received_at, due_at, status, result, returned_at, new_appointment, flow_json, note, updated_at`
+
+func scanDossier(row interface{ Scan(...any) error }) (*qms.Dossier, error) {
+	var d qms.Dossier
+	var applicant, received, due, flow, updated string
+	var returned, appointment sql.NullString
+	if err := row.Scan(&d.ID, &d.Code, &d.AgencyCode, &d.TTHCCode, &d.ProcedureID, &d.VersionNumber, &applicant, &d.Channel,
+		&received, &due, &d.Status, &d.Result, &returned, &appointment, &flow, &d.Note, &updated); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(applicant), &d.Applicant); err != nil {
+		return nil, fmt.Errorf("dossier %s applicant: %w", d.Code, err)
+	}
+	if err := json.Unmarshal([]byte(flow), &d.Flow); err != nil {
+		return nil, fmt.Errorf("dossier %s flow: %w", d.Code, err)
+	}
+	d.ReceivedAt, d.DueAt, d.UpdatedAt = parseTime(received), parseTime(due), parseTime(updated)
+	d.ReturnedAt, d.NewAppointment = scanNullTime(returned), scanNullTime(appointment)
+	return &d, nil
+}
+
+// inForceVersion finds the procedure version in force that covers a TTHC.
+func inForceVersion(ctx context.Context, q querier, agency, tthc string) (*qms.ProcedureVersion, error) {
+	var pid int64
+	var number int
+	err := q.QueryRowContext(ctx, `SELECT v.procedure_id, v.number FROM procedure_tthc pt JOIN procedures p ON p.id = pt.procedure_id
+		JOIN procedure_versions v ON v.procedure_id = p.id
+		WHERE p.agency_code = ? AND pt.tthc_code = ? AND v.status = 'effective' ORDER BY v.effective_on DESC, v.id DESC LIMIT 1`, agency, tthc).Scan(&pid, &number)
+	if err == sql.ErrNoRows {
+		return nil, qms.Errorf(qms.ECONFLICT, "Thủ tục %s chưa có quy trình nội bộ có hiệu lực: chưa thể tiếp nhận hồ sơ theo quy trình ISO.", tthc)
+	} else if err != nil {
+		return nil, err
+	}
+	return findVersion(ctx, q, pid, number)
+}
+
+// ReceiveDossier records a new dossier: it pins the procedure version in
+// force now, computes the due time on the agency's working-day calendar,
+// records the receipt as the start step and opens the next steps.
+func (db *DB) ReceiveDossier(ctx context.Context, d *qms.Dossier) error {
+	d.Code = strings.ToUpper(strings.TrimSpace(d.Code))
+	if err := d.Validate(); err != nil {
+		return err
+	}
+	if d.Code != "" && !qms.ValidDossierCode(d.Code) {
+		return qms.FieldError("code", "Mã hồ sơ %q không hợp lệ.", d.Code)
+	}
+	cal, err := db.Calendar(ctx, d.AgencyCode)
+	if err != nil {
+		return err
+	}
+	return db.update(ctx, func(tx *Tx) error {
+		tthcs, err := findTTHCs(ctx, tx, d.AgencyCode, &d.TTHCCode)
+		if err != nil {
+			return err
+		} else if len(tthcs) == 0 || tthcs[0].Status != qms.TTHCActive {
+			return qms.FieldError("tthc_code", "Thủ tục %q không có trong danh mục đang áp dụng của đơn vị.", d.TTHCCode)
+		}
+		v, err := inForceVersion(ctx, tx, d.AgencyCode, d.TTHCCode)
+		if err != nil {
+			return err
+		}
+		if d.ReceivedAt.IsZero() {
+			d.ReceivedAt = tx.now
+		}
+		d.ReceivedAt = d.ReceivedAt.UTC()
+		if d.DueAt, err = cal.Due(d.ReceivedAt, tthcs[0].TimeLimitDays); err != nil {
+			return err
+		}
+		d.ProcedureID, d.VersionNumber, d.Status, d.UpdatedAt = v.ProcedureID, v.Number, qms.DossierReceived, tx.now
+		if d.Flow, err = qms.StartFlow(v.Flowchart, d.ReceivedAt); err != nil {
+			return err
+		}
+		if d.Code == "" {
+			if d.Code, err = nextDossierCode(ctx, tx, d.AgencyCode, d.ReceivedAt); err != nil {
+				return err
+			}
+		}
+		if err := insertDossier(ctx, tx, d); err != nil {
+			return err
+		}
+		start, _ := flowchart.Start(v.Flowchart)
+		rec := &qms.StepRecord{DossierID: d.ID, StepID: start.ID, StepName: start.Name, Responsible: start.Responsible,
+			OpenedAt: d.ReceivedAt, DueAt: d.ReceivedAt, CompletedAt: d.ReceivedAt, Actor: tx.actor.Username, Result: qms.OnTime}
+		if err := insertStepRecord(ctx, tx, rec); err != nil {
+			return err
+		}
+		if err := syncOpenSteps(ctx, tx, d, v.Flowchart, cal); err != nil {
+			return err
+		}
+		return tx.audit(ctx, d.AgencyCode, "dossier.receive", "dossier", d.Code, nil, d, "")
+	})
+}
+
+// nextDossierCode is AGENCY-YEAR-NNNNNN, the year of receipt in Hà Nội.
+func nextDossierCode(ctx context.Context, tx *Tx, agency string, at time.Time) (string, error) {
+	year := at.In(qms.Zone).Year()
+	var n int
+	err := tx.QueryRowContext(ctx, `INSERT INTO dossier_seq (agency_code, year, last) VALUES (?, ?, 1)
+		ON CONFLICT (agency_code, year) DO UPDATE SET last = last + 1 RETURNING last`, agency, year).Scan(&n)
+	return fmt.Sprintf("%s-%d-%06d", agency, year, n), err
+}
+
+func insertDossier(ctx context.Context, tx *Tx, d *qms.Dossier) error {
+	applicant, _ := json.Marshal(d.Applicant)
+	flow, _ := json.Marshal(d.Flow)
+	var pid any
+	if d.ProcedureID != 0 {
+		pid = d.ProcedureID
+	}
+	err := tx.QueryRowContext(ctx, `INSERT INTO dossiers (code, agency_code, tthc_code, procedure_id, version_number, applicant_json, channel, received_at, due_at, status, result, returned_at, new_appointment, flow_json, note, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		d.Code, d.AgencyCode, d.TTHCCode, pid, d.VersionNumber, string(applicant), d.Channel, formatTime(d.ReceivedAt), formatTime(d.DueAt),
+		d.Status, d.Result, nullTime(d.ReturnedAt), nullTime(d.NewAppointment), string(flow), d.Note, formatTime(d.UpdatedAt)).Scan(&d.ID)
+	if isUnique(err) {
+		return &qms.Error{Code: qms.ECONFLICT, Field: "code", Message: fmt.Sprintf("Mã hồ sơ %q đã tồn tại.", d.Code)}
+	}
+	return err
+}
+
+// saveDossier writes the mutable state of a dossier.
+func saveDossier(ctx context.Context, tx *Tx, d *qms.Dossier) error {
+	flow, _ := json.Marshal(d.Flow)
+	d.UpdatedAt = tx.now
+	_, err := tx.ExecContext(ctx, `UPDATE dossiers SET due_at = ?, status = ?, result = ?, returned_at = ?, new_appointment = ?, flow_json = ?, note = ?, updated_at = ? WHERE id = ?`,
+		formatTime(d.DueAt), d.Status, d.Result, nullTime(d.ReturnedAt), nullTime(d.NewAppointment), string(flow), d.Note, formatTime(d.UpdatedAt), d.ID)
+	return err
+}
+
+// syncOpenSteps mirrors the flow's open steps into dossier_open_steps,
+// with each step's own due time from its budget in working hours.
+func syncOpenSteps(ctx context.Context, tx *Tx, d *qms.Dossier, fc flowchart.Flowchart, cal qms.WorkingClock) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM dossier_open_steps WHERE dossier_id = ?`, d.ID); err != nil {
+		return err
+	}
+	if d.Status.Finished() {
+		return nil
+	}
+	for _, o := range d.Flow.Open {
+		st, _ := flowchart.FindStep(fc, o.StepID)
+		due, err := cal.AddWorkingHours(o.OpenedAt, time.Duration(st.Hours*float64(time.Hour)))
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO dossier_open_steps (dossier_id, step_id, agency_code, role, opened_at, due_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			d.ID, o.StepID, d.AgencyCode, qms.RoleForStep(st.Responsible), formatTime(o.OpenedAt), formatTime(due)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func insertStepRecord(ctx context.Context, tx *Tx, r *qms.StepRecord) error {
+	var entry, files any
+	if r.Entry != nil {
+		b, _ := json.Marshal(r.Entry)
+		entry = string(b)
+	}
+	if r.Files != nil {
+		b, _ := json.Marshal(r.Files)
+		files = string(b)
+	}
+	return tx.QueryRowContext(ctx, `INSERT INTO dossier_steps (dossier_id, step_id, step_name, responsible, opened_at, due_at, completed_at, actor, exit, form_code, form_version, entry_json, files_json, note, result)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		r.DossierID, r.StepID, r.StepName, r.Responsible, formatTime(r.OpenedAt), formatTime(r.DueAt), formatTime(r.CompletedAt), r.Actor, r.Exit,
+		r.FormCode, r.FormVersion, entry, files, r.Note, r.Result).Scan(&r.ID)
+}
+
+// FindDossier returns ENOTFOUND unless the agency has the dossier.
+func (db *DB) FindDossier(ctx context.Context, agency, code string) (*qms.Dossier, error) {
+	return findDossier(ctx, db.read, agency, code)
+}
+
+func findDossier(ctx context.Context, q querier, agency, code string) (*qms.Dossier, error) {
+	d, err := scanDossier(q.QueryRowContext(ctx, `SELECT `+dossierColumns+` FROM dossiers WHERE code = ? AND agency_code = ?`, strings.ToUpper(strings.TrimSpace(code)), agency))
+	if err == sql.ErrNoRows {
+		return nil, qms.Errorf(qms.ENOTFOUND, "Không tìm thấy hồ sơ %q.", code)
+	}
+	return d, err
+}
+
+// FindDossierByCode looks a dossier up in any agency (the public status page).
+func (db *DB) FindDossierByCode(ctx context.Context, code string) (*qms.Dossier, error) {
+	d, err := scanDossier(db.read.QueryRowContext(ctx, `SELECT `+dossierColumns+` FROM dossiers WHERE code = ?`, strings.ToUpper(strings.TrimSpace(code))))
+	if err == sql.ErrNoRows {
+		return nil, qms.Errorf(qms.ENOTFOUND, "Không tìm thấy hồ sơ %q.", code)
+	}
+	return d, err
+}
+
+// FindDossiers returns a page of dossiers, newest first, and the total.
+func (db *DB) FindDossiers(ctx context.Context, f qms.DossierFilter) ([]*qms.Dossier, int, error) {
+	where, args := []string{"1 = 1"}, []any{}
+	if v := f.AgencyCode; v != nil {
+		where, args = append(where, "agency_code = ?"), append(args, *v)
+	}
+	if v := f.Code; v != nil {
+		where, args = append(where, "code = ?"), append(args, strings.ToUpper(*v))
+	}
+	if v := f.Status; v != nil {
+		where, args = append(where, "status = ?"), append(args, *v)
+	}
+	if v := f.TTHCCode; v != nil {
+		where, args = append(where, "tthc_code = ?"), append(args, *v)
+	}
+	if v := f.Overdue; v != nil && *v {
+		where, args = append(where, "status IN ('received', 'in_progress', 'paused') AND due_at < ?"), append(args, formatTime(db.now()))
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 50
+	}
+	cond := strings.Join(where, " AND ")
+	var total int
+	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM dossiers WHERE `+cond, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT `+dossierColumns+` FROM dossiers WHERE `+cond+` ORDER BY received_at DESC, id DESC LIMIT ? OFFSET ?`, append(args, limit, max(0, f.Offset))...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []*qms.Dossier
+	for rows.Next() {
+		d, err := scanDossier(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, d)
+	}
+	return out, total, rows.Err()
+}

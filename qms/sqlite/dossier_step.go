@@ -1,0 +1,324 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"isodt/qms"
+	"isodt/qms/flowchart"
+)
+
+// loadOpenDossier reads a dossier and its pinned flowchart inside a write,
+// refusing finished dossiers.
+func loadOpenDossier(ctx context.Context, tx *Tx, agency, code string) (*qms.Dossier, *qms.ProcedureVersion, error) {
+	d, err := findDossier(ctx, tx, agency, code)
+	if err != nil {
+		return nil, nil, err
+	}
+	if d.Status.Finished() {
+		return nil, nil, qms.Errorf(qms.EINVALID, "Hồ sơ %s đã kết thúc (%s): không thể thay đổi.", d.Code, d.Status)
+	}
+	v, err := findVersion(ctx, tx, d.ProcedureID, d.VersionNumber)
+	if err != nil {
+		return nil, nil, err
+	}
+	return d, v, nil
+}
+
+// CompleteStep records an open step as done by the actor, with its form
+// entry and files, and moves the dossier on. Completing the end step
+// returns the result: the dossier is classified early, on time or late,
+// and a late one needs an apology slip first.
+func (db *DB) CompleteStep(ctx context.Context, agency, code string, in qms.CompleteStep) (*qms.Dossier, error) {
+	cal, err := db.Calendar(ctx, agency)
+	if err != nil {
+		return nil, err
+	}
+	var d *qms.Dossier
+	err = db.update(ctx, func(tx *Tx) error {
+		var v *qms.ProcedureVersion
+		if d, v, err = loadOpenDossier(ctx, tx, agency, code); err != nil {
+			return err
+		}
+		if d.Status == qms.DossierPaused {
+			return qms.Errorf(qms.EINVALID, "Hồ sơ %s đang tạm dừng chờ bổ sung: tiếp tục xử lý trước.", d.Code)
+		}
+		before := *d
+		step, ok := flowchart.FindStep(v.Flowchart, in.StepID)
+		if !ok || !d.Flow.IsOpen(in.StepID) {
+			return qms.FieldError("step_id", "Bước %q không phải là bước đang chờ xử lý của hồ sơ %s.", in.StepID, d.Code)
+		}
+		if len(step.Forms) > 0 && len(in.Entry) == 0 {
+			return qms.FieldError("entry", "Bước %q cần lập biểu mẫu %s trước khi hoàn thành.", step.Name, step.Forms[0])
+		}
+		var opened time.Time
+		for _, o := range d.Flow.Open {
+			if o.StepID == in.StepID {
+				opened = o.OpenedAt
+			}
+		}
+		now := tx.now
+		if step.Kind == flowchart.KindEnd {
+			d.Result = qms.Classify(now, d.DueAt)
+			if d.Result == qms.Late && d.NewAppointment == nil {
+				return qms.Errorf(qms.EINVALID, "Hồ sơ %s đã quá hạn: lập phiếu xin lỗi và hẹn lại ngày trả kết quả trước khi trả kết quả.", d.Code)
+			}
+			d.Status, d.ReturnedAt = qms.DossierCompleted, &now
+		}
+		next, err := qms.Advance(v.Flowchart, d.Flow, in.StepID, in.Exit, now)
+		if err != nil {
+			return err
+		}
+		d.Flow = next
+		if d.Status == qms.DossierReceived {
+			d.Status = qms.DossierInProgress
+		}
+		stepDue, err := cal.AddWorkingHours(opened, time.Duration(step.Hours*float64(time.Hour)))
+		if err != nil {
+			return err
+		}
+		rec := &qms.StepRecord{DossierID: d.ID, StepID: step.ID, StepName: step.Name, Responsible: step.Responsible, OpenedAt: opened, DueAt: stepDue,
+			CompletedAt: now, Actor: tx.actor.Username, Exit: in.Exit, Entry: in.Entry, Files: in.Files, Note: strings.TrimSpace(in.Note),
+			Result: qms.Classify(now, stepDue)}
+		if len(step.Forms) > 0 {
+			rec.FormCode = step.Forms[0]
+		}
+		if err := insertStepRecord(ctx, tx, rec); err != nil {
+			return err
+		}
+		if err := saveDossier(ctx, tx, d); err != nil {
+			return err
+		}
+		if err := syncOpenSteps(ctx, tx, d, v.Flowchart, cal); err != nil {
+			return err
+		}
+		action := "dossier.step"
+		if d.Status == qms.DossierCompleted {
+			action = "dossier.complete"
+		}
+		return tx.audit(ctx, agency, action, "dossier", d.Code, before.Flow, map[string]any{"step": rec, "flow": d.Flow, "status": d.Status, "result": d.Result}, "")
+	})
+	return d, err
+}
+
+// PauseDossier stops the agency's clock while the applicant supplements.
+func (db *DB) PauseDossier(ctx context.Context, agency, code, reason string) (*qms.Dossier, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return nil, qms.FieldError("reason", "Nhập nội dung yêu cầu bổ sung hồ sơ.")
+	}
+	var d *qms.Dossier
+	err := db.update(ctx, func(tx *Tx) (err error) {
+		if d, _, err = loadOpenDossier(ctx, tx, agency, code); err != nil {
+			return err
+		}
+		if d.Status == qms.DossierPaused {
+			return qms.Errorf(qms.EINVALID, "Hồ sơ %s đang tạm dừng.", d.Code)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO dossier_pauses (dossier_id, started_at, reason) VALUES (?, ?, ?)`, d.ID, formatTime(tx.now), reason); err != nil {
+			return err
+		}
+		before := d.Status
+		d.Status = qms.DossierPaused
+		if err := saveDossier(ctx, tx, d); err != nil {
+			return err
+		}
+		return tx.audit(ctx, agency, "dossier.pause", "dossier", d.Code, map[string]any{"status": before}, map[string]any{"status": d.Status}, reason)
+	})
+	return d, err
+}
+
+// ResumeDossier restarts the clock after a pause: by default the due time
+// moves by the working time spent paused; in "restart" mode the full
+// legal time limit counts again from now. Open steps move the same way.
+func (db *DB) ResumeDossier(ctx context.Context, agency, code string) (*qms.Dossier, error) {
+	cal, err := db.Calendar(ctx, agency)
+	if err != nil {
+		return nil, err
+	}
+	var d *qms.Dossier
+	err = db.update(ctx, func(tx *Tx) error {
+		var v *qms.ProcedureVersion
+		if d, v, err = loadOpenDossier(ctx, tx, agency, code); err != nil {
+			return err
+		}
+		if d.Status != qms.DossierPaused {
+			return qms.Errorf(qms.EINVALID, "Hồ sơ %s không ở trạng thái tạm dừng.", d.Code)
+		}
+		var pauseID int64
+		var started string
+		if err := tx.QueryRowContext(ctx, `SELECT id, started_at FROM dossier_pauses WHERE dossier_id = ? AND ended_at IS NULL`, d.ID).Scan(&pauseID, &started); err != nil {
+			return err
+		}
+		now := tx.now
+		paused := cal.WorkingDuration(parseTime(started), now)
+		mode, err := db.clockMode(ctx, tx, agency)
+		if err != nil {
+			return err
+		}
+		beforeDue := d.DueAt
+		if mode == qms.ClockRestart {
+			var days int
+			if err := tx.QueryRowContext(ctx, `SELECT time_limit_days FROM tthc WHERE agency_code = ? AND code = ?`, agency, d.TTHCCode).Scan(&days); err != nil {
+				return err
+			}
+			d.DueAt, err = cal.Due(now, days)
+		} else {
+			d.DueAt, err = cal.AddWorkingHours(d.DueAt, paused)
+		}
+		if err != nil {
+			return err
+		}
+		for i := range d.Flow.Open {
+			d.Flow.Open[i].OpenedAt = d.Flow.Open[i].OpenedAt.Add(now.Sub(parseTime(started)))
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE dossier_pauses SET ended_at = ? WHERE id = ?`, formatTime(now), pauseID); err != nil {
+			return err
+		}
+		d.Status = qms.DossierInProgress
+		if err := saveDossier(ctx, tx, d); err != nil {
+			return err
+		}
+		if err := syncOpenSteps(ctx, tx, d, v.Flowchart, cal); err != nil {
+			return err
+		}
+		return tx.audit(ctx, agency, "dossier.resume", "dossier", d.Code, map[string]any{"due_at": beforeDue}, map[string]any{"due_at": d.DueAt, "clock_mode": mode, "paused_working": paused.String()}, "")
+	})
+	return d, err
+}
+
+// Apologize records the apology slip (phiếu xin lỗi và hẹn lại ngày trả
+// kết quả) with the new appointment, required before a late return.
+func (db *DB) Apologize(ctx context.Context, agency, code string, newAppointment time.Time, reason string) (*qms.Dossier, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return nil, qms.FieldError("reason", "Nhập lý do chậm trả kết quả.")
+	}
+	var d *qms.Dossier
+	err := db.update(ctx, func(tx *Tx) (err error) {
+		if d, _, err = loadOpenDossier(ctx, tx, agency, code); err != nil {
+			return err
+		}
+		if !newAppointment.After(d.DueAt) || !newAppointment.After(tx.now) {
+			return qms.FieldError("new_appointment", "Ngày hẹn mới phải sau ngày hẹn cũ (%s) và sau thời điểm hiện tại.", d.DueAt.In(qms.Zone).Format("02/01/2006 15:04"))
+		}
+		before := d.NewAppointment
+		t := newAppointment.UTC()
+		d.NewAppointment = &t
+		if err := saveDossier(ctx, tx, d); err != nil {
+			return err
+		}
+		return tx.audit(ctx, agency, "dossier.apology", "dossier", d.Code, map[string]any{"new_appointment": before}, map[string]any{"new_appointment": t}, reason)
+	})
+	return d, err
+}
+
+// StepRecords returns the step log of a dossier in order.
+func (db *DB) StepRecords(ctx context.Context, dossierID int64) ([]*qms.StepRecord, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, dossier_id, step_id, step_name, responsible, opened_at, due_at, completed_at, actor, exit, form_code, form_version,
+		entry_json, files_json, note, result FROM dossier_steps WHERE dossier_id = ? ORDER BY id`, dossierID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*qms.StepRecord
+	for rows.Next() {
+		var r qms.StepRecord
+		var opened, due, done string
+		var entry, files sql.NullString
+		if err := rows.Scan(&r.ID, &r.DossierID, &r.StepID, &r.StepName, &r.Responsible, &opened, &due, &done, &r.Actor, &r.Exit, &r.FormCode, &r.FormVersion, &entry, &files, &r.Note, &r.Result); err != nil {
+			return nil, err
+		}
+		r.OpenedAt, r.DueAt, r.CompletedAt = parseTime(opened), parseTime(due), parseTime(done)
+		if entry.Valid {
+			json.Unmarshal([]byte(entry.String), &r.Entry)
+		}
+		if files.Valid {
+			json.Unmarshal([]byte(files.String), &r.Files)
+		}
+		out = append(out, &r)
+	}
+	return out, rows.Err()
+}
+
+// Pauses returns the pauses of a dossier in order.
+func (db *DB) Pauses(ctx context.Context, dossierID int64) ([]qms.Pause, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT started_at, ended_at, reason FROM dossier_pauses WHERE dossier_id = ? ORDER BY id`, dossierID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []qms.Pause{}
+	for rows.Next() {
+		var p qms.Pause
+		var started string
+		var ended sql.NullString
+		if err := rows.Scan(&started, &ended, &p.Reason); err != nil {
+			return nil, err
+		}
+		p.StartedAt, p.EndedAt = parseTime(started), scanNullTime(ended)
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// Tasks lists the open steps of an agency for the given roles, overdue
+// first then by due time (at most 500).
+func (db *DB) Tasks(ctx context.Context, agency string, roles []qms.Role) ([]qms.Task, error) {
+	if len(roles) == 0 {
+		return []qms.Task{}, nil
+	}
+	args := []any{agency}
+	for _, r := range roles {
+		args = append(args, string(r))
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT d.code, COALESCE(t.name, d.tthc_code), o.step_id, o.opened_at, o.due_at, d.due_at, d.procedure_id, d.version_number
+		FROM dossier_open_steps o JOIN dossiers d ON d.id = o.dossier_id
+		LEFT JOIN tthc t ON t.agency_code = d.agency_code AND t.code = d.tthc_code
+		WHERE o.agency_code = ? AND o.role IN (`+placeholders(len(roles))+`) AND d.status != 'paused'
+		ORDER BY o.due_at LIMIT 500`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []qms.Task{}
+	versions := map[[2]int64]*qms.ProcedureVersion{}
+	type pending struct {
+		task   qms.Task
+		pid    int64
+		number int
+	}
+	var ps []pending
+	for rows.Next() {
+		var p pending
+		var opened, due, ddue string
+		if err := rows.Scan(&p.task.DossierCode, &p.task.TTHCName, &p.task.StepID, &opened, &due, &ddue, &p.pid, &p.number); err != nil {
+			return nil, err
+		}
+		p.task.OpenedAt, p.task.DueAt, p.task.DossierDue = parseTime(opened), parseTime(due), parseTime(ddue)
+		ps = append(ps, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	for _, p := range ps {
+		key := [2]int64{p.pid, int64(p.number)}
+		v, ok := versions[key]
+		if !ok {
+			if v, err = db.FindVersion(ctx, p.pid, p.number); err != nil {
+				return nil, err
+			}
+			versions[key] = v
+		}
+		st, _ := flowchart.FindStep(v.Flowchart, p.task.StepID)
+		p.task.StepName, p.task.Responsible, p.task.Kind = st.Name, st.Responsible, string(st.Kind)
+		p.task.Exits = qms.Exits(v.Flowchart, st.ID)
+		out = append(out, p.task)
+	}
+	qms.SortTasks(out, db.now())
+	return out, nil
+}

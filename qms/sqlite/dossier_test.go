@@ -1,0 +1,191 @@
+package sqlite_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"isodt/qms"
+	"isodt/qms/flowchart"
+	"isodt/qms/sqlite"
+)
+
+// decisionChart: receive → check → decision (đạt → sign → end; không đạt
+// → refuse-notice → end).
+func decisionChart() flowchart.Flowchart {
+	return flowchart.Flowchart{
+		Steps: []flowchart.Step{
+			{ID: "s", Name: "Tiếp nhận", Kind: flowchart.KindStart, Responsible: "Bộ phận một cửa"},
+			{ID: "check", Name: "Thẩm định", Kind: flowchart.KindTask, Hours: 8, Responsible: "Chuyên viên"},
+			{ID: "ok", Name: "Hồ sơ đạt?", Kind: flowchart.KindDecision, Hours: 1, Responsible: "Chuyên viên"},
+			{ID: "sign", Name: "Ký giấy phép", Kind: flowchart.KindTask, Hours: 8, Responsible: "Lãnh đạo Sở"},
+			{ID: "notice", Name: "Thông báo không đạt", Kind: flowchart.KindTask, Hours: 4, Responsible: "Chuyên viên"},
+			{ID: "e", Name: "Trả kết quả", Kind: flowchart.KindEnd, Responsible: "Bộ phận một cửa"},
+		},
+		Edges: []flowchart.Edge{{From: "s", To: "check"}, {From: "check", To: "ok"}, {From: "ok", To: "sign", Label: "Đạt"},
+			{From: "ok", To: "notice", Label: "Không đạt"}, {From: "sign", To: "e"}, {From: "notice", To: "e"}},
+	}
+}
+
+// effectiveProcedure sets up agency SVHTT with TTHC 1.000001 (5 days) and
+// an effective procedure with the decision chart; it returns a staff and
+// a leader context.
+func effectiveProcedure(t *testing.T, db *sqlite.DB, sys context.Context) (staff, leader context.Context) {
+	t.Helper()
+	db.CreateAgency(sys, &qms.Agency{Code: "SVHTT", Name: "Sở VHTT"})
+	if _, _, err := db.ImportTTHC(sys, "SVHTT", sampleTTHC()); err != nil {
+		t.Fatal(err)
+	}
+	users := map[string]*qms.User{}
+	for _, u := range []struct {
+		name string
+		role qms.Role
+	}{{"thu.ky", qms.RoleQualityOfficer}, {"giam.doc", qms.RoleLeader}, {"chuyen.vien", qms.RoleStaff}} {
+		usr := &qms.User{Username: u.name, Memberships: []qms.Membership{{AgencyCode: "SVHTT", Role: u.role}}}
+		if err := db.CreateUser(sys, usr, "mat-khau-123"); err != nil {
+			t.Fatal(err)
+		}
+		users[u.name] = usr
+	}
+	as := func(name string) context.Context {
+		return qms.WithActor(context.Background(), qms.Actor{UserID: users[name].ID, Username: name, AgencyCode: "SVHTT"})
+	}
+	p := &qms.Procedure{AgencyCode: "SVHTT", Code: "QT-01", Title: "Cấp phép karaoke", TTHCCodes: []string{"1.000001"}}
+	if err := db.CreateProcedure(as("thu.ky"), p); err != nil {
+		t.Fatal(err)
+	}
+	v, _ := db.CreateVersion(as("thu.ky"), p.ID)
+	v.Flowchart = decisionChart()
+	if err := db.UpdateVersion(as("thu.ky"), v); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.TransitionVersion(as("thu.ky"), p.ID, 1, qms.ActionSubmit, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.TransitionVersion(as("giam.doc"), p.ID, 1, qms.ActionApprove, ""); err != nil {
+		t.Fatal(err)
+	}
+	return as("chuyen.vien"), as("giam.doc")
+}
+
+func hanoi(y int, m time.Month, d, h, min int) time.Time {
+	return time.Date(y, m, d, h, min, 0, 0, qms.Zone)
+}
+
+// TestDossierLife: received before Tết, paused for a supplement, a
+// decision branch, a late return refused without an apology.
+func TestDossierLife(t *testing.T) {
+	db, clk, sys := openDB(t)
+	staff, leader := effectiveProcedure(t, db, sys)
+	if err := db.ReceiveDossier(staff, &qms.Dossier{AgencyCode: "SVHTT", TTHCCode: "1.000004", Applicant: qms.Applicant{Name: "A"}, Channel: qms.ChannelCounter}); qms.ErrorCode(err) != qms.ECONFLICT {
+		t.Fatalf("TTHC without procedure received: %v", err)
+	}
+	// Friday 13/02/2026 10:00: 5 working days skip Tết (16–20/02) → 27/02/2026 10:00.
+	received := hanoi(2026, 2, 13, 10, 0)
+	d := &qms.Dossier{AgencyCode: "SVHTT", TTHCCode: "1.000001", Applicant: qms.Applicant{Name: "Nguyễn Văn An", IDNumber: "001099012345"}, Channel: qms.ChannelCounter, ReceivedAt: received}
+	if err := db.ReceiveDossier(staff, d); err != nil {
+		t.Fatal(err)
+	}
+	if want := hanoi(2026, 2, 27, 10, 0); !d.DueAt.Equal(want) {
+		t.Fatalf("due %v, want %v", d.DueAt.In(qms.Zone), want)
+	}
+	if d.Code != "SVHTT-2026-000001" || d.Status != qms.DossierReceived || len(d.Flow.Open) != 1 {
+		t.Fatalf("received: %+v", d)
+	}
+	tasks, _ := db.Tasks(staff, "SVHTT", []qms.Role{qms.RoleStaff})
+	if len(tasks) != 1 || tasks[0].StepID != "check" {
+		t.Fatalf("staff tasks: %+v", tasks)
+	}
+	clk.t = hanoi(2026, 2, 23, 9, 0).UTC()
+	if _, err := db.CompleteStep(staff, "SVHTT", d.Code, qms.CompleteStep{StepID: "sign"}); qms.ErrorCode(err) != qms.EINVALID {
+		t.Fatalf("completing a closed step: %v", err)
+	}
+	if _, err := db.CompleteStep(staff, "SVHTT", d.Code, qms.CompleteStep{StepID: "check", Note: "Đủ thành phần"}); err != nil {
+		t.Fatal(err)
+	}
+	// Pause Monday 23/02 10:00 → resume Wednesday 25/02 10:00: 2 working days move the due time.
+	clk.t = hanoi(2026, 2, 23, 10, 0).UTC()
+	if _, err := db.PauseDossier(staff, "SVHTT", d.Code, "Bổ sung bản sao giấy chứng nhận PCCC"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CompleteStep(staff, "SVHTT", d.Code, qms.CompleteStep{StepID: "ok", Exit: "Đạt"}); qms.ErrorCode(err) != qms.EINVALID {
+		t.Fatalf("step completed while paused: %v", err)
+	}
+	clk.t = hanoi(2026, 2, 25, 10, 0).UTC()
+	if d, _ = db.ResumeDossier(staff, "SVHTT", d.Code); !d.DueAt.Equal(hanoi(2026, 3, 3, 10, 0)) {
+		t.Fatalf("due after resume %v, want 03/03 10:00", d.DueAt.In(qms.Zone))
+	}
+	if _, err := db.CompleteStep(staff, "SVHTT", d.Code, qms.CompleteStep{StepID: "ok", Exit: "Sai"}); qms.ErrorCode(err) != qms.EINVALID {
+		t.Fatalf("unknown exit: %v", err)
+	}
+	if d, _ = db.CompleteStep(staff, "SVHTT", d.Code, qms.CompleteStep{StepID: "ok", Exit: "Đạt"}); d.Flow.Open[0].StepID != "sign" {
+		t.Fatalf("decision went to %v", d.Flow.Open)
+	}
+	if tasks, _ = db.Tasks(leader, "SVHTT", []qms.Role{qms.RoleLeader}); len(tasks) != 1 || tasks[0].StepName != "Ký giấy phép" {
+		t.Fatalf("leader tasks: %+v", tasks)
+	}
+	db.CompleteStep(leader, "SVHTT", d.Code, qms.CompleteStep{StepID: "sign"})
+	// Returned on 05/03, a day after the due date: refused until the apology slip.
+	clk.t = hanoi(2026, 3, 5, 9, 0).UTC()
+	if _, err := db.CompleteStep(staff, "SVHTT", d.Code, qms.CompleteStep{StepID: "e"}); qms.ErrorCode(err) != qms.EINVALID {
+		t.Fatalf("late return without apology: %v", err)
+	}
+	if _, err := db.Apologize(staff, "SVHTT", d.Code, hanoi(2026, 3, 6, 16, 0), "Chờ ý kiến cơ quan PCCC"); err != nil {
+		t.Fatal(err)
+	}
+	if d, _ = db.CompleteStep(staff, "SVHTT", d.Code, qms.CompleteStep{StepID: "e"}); d.Status != qms.DossierCompleted || d.Result != qms.Late {
+		t.Fatalf("completed: %s %s", d.Status, d.Result)
+	}
+	steps, _ := db.StepRecords(sys, d.ID)
+	pauses, _ := db.Pauses(sys, d.ID)
+	if len(steps) != 5 || steps[2].Exit != "Đạt" || len(pauses) != 1 || pauses[0].EndedAt == nil {
+		t.Fatalf("%d steps, %d pauses", len(steps), len(pauses))
+	}
+	if _, err := db.PauseDossier(staff, "SVHTT", d.Code, "x"); qms.ErrorCode(err) != qms.EINVALID {
+		t.Fatalf("finished dossier paused: %v", err)
+	}
+}
+
+// TestOnTimeReportSeedFigures: the department's figures from the domain
+// brief — 2,002 completed, 1,856 early, 65 on time, 81 late → 95.95.
+func TestOnTimeReportSeedFigures(t *testing.T) {
+	db, clk, sys := openDB(t)
+	db.CreateAgency(sys, &qms.Agency{Code: "SVHTT", Name: "Sở VHTT"})
+	clk.t = hanoi(2026, 7, 1, 8, 0).UTC()
+	var rows []sqlite.DossierImport
+	add := func(n int, received, due time.Time, done *time.Time, status qms.DossierStatus) {
+		for i := 0; i < n; i++ {
+			rows = append(rows, sqlite.DossierImport{Code: fmt.Sprintf("H-%05d", len(rows)), TTHCCode: "1.000001", ReceivedAt: received, DueAt: due, CompletedAt: done, Status: status})
+		}
+	}
+	day := func(m time.Month, d int) *time.Time { t := hanoi(2026, m, d, 15, 0); return &t }
+	add(1856, hanoi(2026, 4, 6, 9, 0), hanoi(2026, 4, 13, 9, 0), day(4, 10), qms.DossierCompleted)
+	add(65, hanoi(2026, 4, 6, 9, 0), hanoi(2026, 4, 13, 9, 0), day(4, 13), qms.DossierCompleted)
+	add(81, hanoi(2026, 5, 4, 9, 0), hanoi(2026, 5, 8, 9, 0), day(5, 12), qms.DossierCompleted)
+	add(10, hanoi(2026, 3, 20, 9, 0), hanoi(2026, 5, 20, 9, 0), nil, qms.DossierInProgress) // carried over, open
+	add(7, hanoi(2026, 6, 1, 9, 0), hanoi(2026, 6, 10, 9, 0), nil, qms.DossierInProgress)  // overdue at the end
+	add(3, hanoi(2026, 6, 25, 9, 0), hanoi(2026, 7, 10, 9, 0), nil, qms.DossierInProgress) // within time
+	if n, err := db.ImportDossiers(sys, "SVHTT", rows); err != nil || n != len(rows) {
+		t.Fatalf("import: %d %v", n, err)
+	}
+	reps, err := db.OnTime(sys, "SVHTT", hanoi(2026, 4, 1, 0, 0), hanoi(2026, 7, 1, 0, 0), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := reps[""]
+	want := qms.OnTimeReport{Received: 2002 + 10, CarriedOver: 10, Completed: 2002, Early: 1856, OnTime: 65, Late: 81, InProgress: 3, Overdue: 17, TimelyRate: 95.95}
+	want.Received = 2002 + 7 + 3
+	want.LateRate = r.LateRate
+	if *r != want {
+		t.Fatalf("report %+v\nwant   %+v", *r, want)
+	}
+	// A bad row rejects the whole import.
+	bad := []sqlite.DossierImport{{Code: "NEW-1", TTHCCode: "1.000001", ReceivedAt: time.Now(), DueAt: time.Now(), Status: qms.DossierReceived}, rows[0]}
+	if _, err := db.ImportDossiers(sys, "SVHTT", bad); qms.ErrorCode(err) != qms.ECONFLICT {
+		t.Fatalf("duplicate code: %v", err)
+	}
+	if _, err := db.FindDossier(sys, "SVHTT", "NEW-1"); qms.ErrorCode(err) != qms.ENOTFOUND {
+		t.Fatal("a failed import left a row")
+	}
+}
