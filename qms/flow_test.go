@@ -55,7 +55,7 @@ func TestFlow(t *testing.T) {
 		{"sign", "", []string{"check"}, qms.EINVALID}, // not open
 		{"check", "", []string{"ok"}, ""},
 		{"ok", "Không rõ", []string{"ok"}, qms.EINVALID}, // unknown exit
-		{"ok", "bổ sung", []string{"check"}, ""},        // rework loop, label case-insensitive
+		{"ok", "bổ sung", []string{"check"}, ""},         // rework loop, label case-insensitive
 		{"check", "", []string{"ok"}, ""},
 		{"ok", "Đạt", []string{"a", "b"}, ""}, // fork opens both
 		{"b", "", []string{"a"}, ""},          // join waits for a

@@ -38,6 +38,10 @@ Lệnh:
   backup FILE                                        sao lưu trực tuyến cơ sở dữ liệu ra FILE
   import procedures --agency C FILE                  nhập danh mục thủ tục hành chính (CSV, XLSX)
   procedures status --agency C [--json]              tình trạng kiểm soát ISO của từng thủ tục
+  import dossiers --agency C FILE.csv                nhập lịch sử hồ sơ từ hệ thống một cửa
+  calendar holidays --year Y [--json]                các ngày nghỉ lễ, Tết trong năm
+  calendar due --start T --days N [--agency C]       hạn giải quyết (RFC 3339, +07:00)
+  report ontime --agency C --from D --to D [--json]  số liệu giải quyết hồ sơ đúng hạn
 
 Biến môi trường: QMS_ADDR, QMS_DB.
 `
@@ -132,10 +136,26 @@ func dispatch(ctx context.Context, e *env, args []string) error {
 	case "backup":
 		return cmdBackup(ctx, e, rest)
 	case "import":
-		if s, r := sub(); s == "procedures" {
+		switch s, r := sub(); s {
+		case "procedures":
 			return cmdImportProcedures(ctx, e, r)
+		case "dossiers":
+			return cmdImportDossiers(ctx, e, r)
 		}
-		return usagef("dùng: qms import procedures --agency C FILE")
+		return usagef("dùng: qms import procedures|dossiers --agency C FILE")
+	case "calendar":
+		switch s, r := sub(); s {
+		case "holidays":
+			return cmdCalendarHolidays(ctx, e, r)
+		case "due":
+			return cmdCalendarDue(ctx, e, r)
+		}
+		return usagef("dùng: qms calendar holidays --year Y | qms calendar due --start T --days N")
+	case "report":
+		if s, r := sub(); s == "ontime" {
+			return cmdReportOnTime(ctx, e, r)
+		}
+		return usagef("dùng: qms report ontime --agency C --from D --to D [--json]")
 	case "procedures":
 		if s, r := sub(); s == "status" {
 			return cmdProceduresStatus(ctx, e, r)

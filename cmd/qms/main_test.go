@@ -88,11 +88,11 @@ func TestCLI(t *testing.T) {
 
 func TestFirstStartPrintsAdminPasswordOnce(t *testing.T) {
 	c := newCLI(t)
-	_, out, _ := c.run("", "migrate")
+	_, _, out := c.run("", "migrate")
 	if !regexp.MustCompile(`Mật khẩu:\s+\S{12,}`).MatchString(out) {
 		t.Fatalf("first start did not print the admin password:\n%s", out)
 	}
-	_, out, _ = c.run("", "migrate")
+	_, _, out = c.run("", "migrate")
 	if strings.Contains(out, "Mật khẩu") {
 		t.Fatal("password printed again on the second start")
 	}
@@ -226,5 +226,53 @@ func TestImportAndStatusCommands(t *testing.T) {
 	}
 	if code, _, errText := c.run("", "procedures", "status", "--agency", "NOPE", "--json"); code != 2 || !strings.Contains(errText, "Không tìm thấy đơn vị") {
 		t.Fatalf("unknown agency: %d %s", code, errText)
+	}
+}
+
+func TestCalendarAndReportCommands(t *testing.T) {
+	c := newCLI(t)
+	code, out, _ := c.run("", "calendar", "due", "--start", "2026-02-13T10:00", "--days", "1")
+	if code != 0 || strings.TrimSpace(out) != "2026-02-23T10:00:00+07:00" {
+		t.Fatalf("due across Tết: %d %q", code, out)
+	}
+	code, out, _ = c.run("", "calendar", "holidays", "--year", "2026", "--json")
+	var hs []struct{ Date, Name string }
+	if err := json.Unmarshal([]byte(out), &hs); err != nil || code != 0 {
+		t.Fatalf("holidays: %v %s", err, out)
+	}
+	want := map[string]bool{"2026-02-17": false, "2026-04-26": false}
+	for _, h := range hs {
+		if _, ok := want[h.Date]; ok {
+			want[h.Date] = true
+		}
+	}
+	if !want["2026-02-17"] || !want["2026-04-26"] {
+		t.Fatalf("Tết 17/02 or Hùng Kings 26/04 missing: %v", hs)
+	}
+	if code, _, e := c.run("", "calendar", "due", "--start", "hôm qua", "--days", "1"); code != 2 || !strings.Contains(e, "không hợp lệ") {
+		t.Fatalf("bad start: %d %s", code, e)
+	}
+	c.run("", "agency", "add", "--code", "SVHTT", "--name", "Sở VHTT")
+	hist := filepath.Join(t.TempDir(), "hist.csv")
+	os.WriteFile(hist, []byte("code,tthc_code,received_at,due_at,completed_at,status\n"+
+		"H1,1.000001,2026-04-01T08:00,2026-04-08T08:00,2026-04-07T10:00,completed\n"+
+		"H2,1.000001,2026-04-01T08:00,2026-04-08T08:00,2026-04-08T16:00,completed\n"+
+		"H3,1.000001,2026-04-01T08:00,2026-04-08T08:00,2026-04-10T09:00,completed\n"+
+		"H4,1.000001,2026-04-20T08:00,2026-04-27T08:00,,in_progress\n"), 0o644)
+	if code, out, e := c.run("", "import", "dossiers", "--agency", "SVHTT", hist); code != 0 || !strings.Contains(out, "ok 4 dossiers") {
+		t.Fatalf("import dossiers: %d %s %s", code, out, e)
+	}
+	code, out, _ = c.run("", "report", "ontime", "--agency", "SVHTT", "--from", "2026-04-01", "--to", "2026-06-30", "--json")
+	var r map[string]float64
+	if err := json.Unmarshal([]byte(out), &r); err != nil || code != 0 {
+		t.Fatalf("report: %v %s", err, out)
+	}
+	for k, v := range map[string]float64{"received": 4, "completed": 3, "early": 1, "on_time": 1, "late": 1, "overdue": 1, "timely_rate": 66.67} {
+		if r[k] != v {
+			t.Errorf("%s = %v, want %v (%s)", k, r[k], v, out)
+		}
+	}
+	if code, _, e := c.run("", "import", "dossiers", "--agency", "SVHTT", hist); code != 2 || !strings.Contains(e, "đã tồn tại") {
+		t.Fatalf("re-import duplicate codes: %d %s", code, e)
 	}
 }

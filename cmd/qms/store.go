@@ -28,7 +28,9 @@ func openStore(ctx context.Context, e *env, path string) (*sqlite.DB, error) {
 		return nil, fmt.Errorf("first start: %w", err)
 	}
 	if pw != "" {
-		fmt.Fprintf(e.stdout, "\n  Lần chạy đầu: đã tạo đơn vị %s và tài khoản quản trị.\n  Tên đăng nhập: admin\n  Mật khẩu:      %s\n  (Mật khẩu chỉ hiển thị một lần. Hãy đổi mật khẩu sau khi đăng nhập.)\n\n", qms.SystemAgencyCode, pw)
+		// stderr: the terminal shows it, while stdout stays clean for the
+		// JSON and values that scripts read.
+		fmt.Fprintf(e.stderr, "\n  Lần chạy đầu: đã tạo đơn vị %s và tài khoản quản trị.\n  Tên đăng nhập: admin\n  Mật khẩu:      %s\n  (Mật khẩu chỉ hiển thị một lần. Hãy đổi mật khẩu sau khi đăng nhập.)\n\n", qms.SystemAgencyCode, pw)
 	}
 	return db, nil
 }

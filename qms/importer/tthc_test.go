@@ -87,6 +87,16 @@ func TestParseTTHCXLSX(t *testing.T) {
 		t.Errorf("problems = %q, want %q", got, want)
 	}
 
+	// Numbers are imported as displayed.
+	shown := buildXLSX(t, 1, [][]any{
+		{"code", "name", "field", "time_limit_days", "fee"},
+		{"1.000001", "A", "F", 5, xlsxCell{v: 4000000, numFmt: 3}},
+	})
+	got, err := importer.ParseTTHC(bytes.NewReader(shown), "tthc.xlsx", importer.Options{Sheet: "sheet1"})
+	if err != nil || len(got) != 1 || got[0].Fee != "4,000,000" || got[0].TimeLimitDays != 5 {
+		t.Errorf("formatted number: got %+v, %v", got, err)
+	}
+
 	_, err = importer.ParseTTHC(bytes.NewReader(data), "tthc.xlsx", importer.Options{Sheet: "Khác"})
 	if qms.ErrorCode(err) != qms.EINVALID || !strings.Contains(qms.ErrorMessage(err), "Khác") {
 		t.Errorf("missing sheet: err = %v", err)

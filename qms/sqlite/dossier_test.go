@@ -164,8 +164,8 @@ func TestOnTimeReportSeedFigures(t *testing.T) {
 	add(65, hanoi(2026, 4, 6, 9, 0), hanoi(2026, 4, 13, 9, 0), day(4, 13), qms.DossierCompleted)
 	add(81, hanoi(2026, 5, 4, 9, 0), hanoi(2026, 5, 8, 9, 0), day(5, 12), qms.DossierCompleted)
 	add(10, hanoi(2026, 3, 20, 9, 0), hanoi(2026, 5, 20, 9, 0), nil, qms.DossierInProgress) // carried over, open
-	add(7, hanoi(2026, 6, 1, 9, 0), hanoi(2026, 6, 10, 9, 0), nil, qms.DossierInProgress)  // overdue at the end
-	add(3, hanoi(2026, 6, 25, 9, 0), hanoi(2026, 7, 10, 9, 0), nil, qms.DossierInProgress) // within time
+	add(7, hanoi(2026, 6, 1, 9, 0), hanoi(2026, 6, 10, 9, 0), nil, qms.DossierInProgress)   // overdue at the end
+	add(3, hanoi(2026, 6, 25, 9, 0), hanoi(2026, 7, 10, 9, 0), nil, qms.DossierInProgress)  // within time
 	if n, err := db.ImportDossiers(sys, "SVHTT", rows); err != nil || n != len(rows) {
 		t.Fatalf("import: %d %v", n, err)
 	}
