@@ -265,3 +265,12 @@ type DossierService interface {
 	Tasks(ctx context.Context, agency string, roles []Role) ([]Task, error)
 	OnTime(ctx context.Context, agency string, from, to time.Time, groupBy string) (map[string]*OnTimeReport, error)
 }
+
+// CalendarOverride is one row an admin keeps on the working-day calendar:
+// an extra day off, a worked day, or one of the Tết days the Government
+// fixed for a year.
+type CalendarOverride struct {
+	Date string `json:"date"` // YYYY-MM-DD
+	Kind string `json:"kind"` // off, work, tet
+	Name string `json:"name"`
+}

@@ -43,7 +43,9 @@ func (r FileRef) check() string {
 		// control characters that could break a header.
 		return "Tên tệp không hợp lệ."
 	}
-	if _, _, err := mime.ParseMediaType(r.ContentType); err != nil || len(r.ContentType) > 255 {
+	mt, _, err := mime.ParseMediaType(r.ContentType)
+	typ, sub, _ := strings.Cut(mt, "/")
+	if err != nil || typ == "" || sub == "" || len(r.ContentType) > 255 {
 		return "Kiểu nội dung của tệp không hợp lệ."
 	}
 	if r.Size < 0 {

@@ -3,6 +3,8 @@ package formschema
 import (
 	"encoding/json"
 	"math"
+
+	"isodt/qms"
 )
 
 // ValidateJSONEntry reads an entry sent to the API (decoded from JSON into
@@ -118,4 +120,19 @@ func jsonNumber(x any) (float64, bool) {
 		return 0, false
 	}
 	return f, !math.IsNaN(f) && !math.IsInf(f, 0)
+}
+
+// DecodeEntry reads an entry stored as JSON (json.Marshal of an Entry) and
+// re-checks it against the schema, giving back the typed values (a file
+// comes back as a FileRef, not a map). Errors are *qms.Error (EINVALID).
+func (s Schema) DecodeEntry(b []byte) (Entry, error) {
+	var v map[string]any
+	if err := json.Unmarshal(b, &v); err != nil {
+		return nil, qms.Errorf(qms.EINVALID, "dữ liệu biểu mẫu: %s", jsonProblem(err))
+	}
+	entry, errs := s.ValidateJSONEntry(v)
+	if err := s.EntryErr(errs); err != nil {
+		return nil, err
+	}
+	return entry, nil
 }

@@ -80,17 +80,9 @@ func (db *DB) overrides(ctx context.Context) (calendar.Overrides, error) {
 	return o, rows.Err()
 }
 
-// CalendarOverride is one row an admin keeps: an extra day off, a worked
-// day, or one of the Tết days the Government fixed for a year.
-type CalendarOverride struct {
-	Date string `json:"date"` // YYYY-MM-DD
-	Kind string `json:"kind"` // off, work, tet
-	Name string `json:"name"`
-}
-
 // SetCalendarOverride adds (or with remove, deletes) an override; the
 // result must still be a valid calendar.
-func (db *DB) SetCalendarOverride(ctx context.Context, o CalendarOverride, remove bool) error {
+func (db *DB) SetCalendarOverride(ctx context.Context, o qms.CalendarOverride, remove bool) error {
 	o.Kind, o.Name = strings.TrimSpace(o.Kind), strings.TrimSpace(o.Name)
 	d, err := calendar.ParseDate(o.Date)
 	if err != nil {
@@ -155,15 +147,15 @@ func overridesIn(ctx context.Context, tx *Tx) (calendar.Overrides, error) {
 }
 
 // CalendarOverrides lists the overrides by date.
-func (db *DB) CalendarOverrides(ctx context.Context) ([]CalendarOverride, error) {
+func (db *DB) CalendarOverrides(ctx context.Context) ([]qms.CalendarOverride, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT date, kind, name FROM calendar_overrides ORDER BY date, kind`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := []CalendarOverride{}
+	out := []qms.CalendarOverride{}
 	for rows.Next() {
-		var o CalendarOverride
+		var o qms.CalendarOverride
 		if err := rows.Scan(&o.Date, &o.Kind, &o.Name); err != nil {
 			return nil, err
 		}

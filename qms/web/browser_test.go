@@ -208,3 +208,37 @@ func TestBrowserProcedureApproval(t *testing.T) {
 		t.Fatalf("TTHC not controlled after approval: %+v", cs)
 	}
 }
+
+// TestBrowserStaffCompletesStep: a staff member receives a dossier at the
+// counter, finds it in the task list and completes the first step.
+func TestBrowserStaffCompletesStep(t *testing.T) {
+	a := newApp(t)
+	a.effectiveProcedure()
+	ctx, base := browser(t, a)
+	id := func(s string) chromedp.ID { return chromedp.ID(s) }
+	if err := browserLogin(ctx, base, "a-staff"); err != nil {
+		t.Fatal(err)
+	}
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(base+"/dossiers/new"),
+		chromedp.WaitVisible(id("applicant_name")),
+		chromedp.SendKeys(id("applicant_name"), "Nguyễn Thị Hoa"),
+		chromedp.Click(id("receive-dossier")),
+		chromedp.WaitVisible(id("complete-check")),
+		chromedp.SendKeys(id("note-check"), "Hồ sơ đủ thành phần theo quy định"),
+		chromedp.Click(id("complete-check")),
+		chromedp.WaitVisible(id("complete-ok")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	status, err := chromedp.Run(ctx, chromedp.Text(id("dossier-status")))
+	if err != nil || status != "Đang giải quyết" {
+		t.Fatalf("status %q %v", status, err)
+	}
+	ds, _, _ := a.db.FindDossiers(context.Background(), qms.DossierFilter{})
+	steps, _ := a.db.StepRecords(context.Background(), ds[0].ID)
+	if len(steps) != 2 || steps[1].Actor != "a-staff" || steps[1].Note != "Hồ sơ đủ thành phần theo quy định" {
+		t.Fatalf("step log: %+v", steps)
+	}
+}

@@ -81,7 +81,7 @@ func newApp(t *testing.T) *app {
 		t.Fatal(err)
 	}
 	a.srv = web.New(web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))},
-		web.Deps{Agencies: db, Users: db, Auth: db, Audit: db, Procedures: db, Authz: az, Ready: db.Ping})
+		web.Deps{Agencies: db, Users: db, Auth: db, Audit: db, Procedures: db, Dossiers: db, Public: db, Calendar: db, Authz: az, Ready: db.Ping})
 	return a
 }
 

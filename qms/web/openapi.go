@@ -46,6 +46,16 @@ var apiDocs = map[string]struct {
 	"POST /api/v1/procedures/{id}/versions/{n}/reject":         {"Trả lại dự thảo, kèm lý do", actionRequest{}, qms.ProcedureVersion{}},
 	"POST /api/v1/procedures/{id}/versions/{n}/withdraw":       {"Thu hồi, kèm lý do", actionRequest{}, qms.ProcedureVersion{}},
 	"GET /api/v1/procedures/{id}/versions/{n}/flowchart.{ext}": {"Lưu đồ dạng svg, bpmn hoặc mmd", nil, nil},
+	"GET /api/v1/tasks":                                        {"Các bước hồ sơ đang chờ vai trò của người gọi, quá hạn trước", nil, []qms.Task{}},
+	"GET /api/v1/dossiers":                                     {"Danh sách hồ sơ (lọc: status, code, tthc, overdue=1, page)", nil, []qms.Dossier{}},
+	"POST /api/v1/dossiers":                                    {"Tiếp nhận hồ sơ: ghim quy trình đang hiệu lực, tính hạn theo ngày làm việc", receiveRequest{}, dossierJSON{}},
+	"GET /api/v1/dossiers/{code}":                              {"Một hồ sơ, kèm nhật ký các bước và các lần tạm dừng", nil, dossierJSON{}},
+	"POST /api/v1/dossiers/{code}/steps":                       {"Hoàn thành một bước đang chờ (exit: hướng đã chọn ở bước quyết định)", stepRequest{}, dossierJSON{}},
+	"POST /api/v1/dossiers/{code}/pause":                       {"Tạm dừng chờ bổ sung hồ sơ (dừng đồng hồ)", reasonRequest{}, dossierJSON{}},
+	"POST /api/v1/dossiers/{code}/resume":                      {"Tiếp tục giải quyết sau khi nhận bổ sung", nil, dossierJSON{}},
+	"POST /api/v1/dossiers/{code}/complete":                    {"Trả kết quả (hoàn thành bước kết thúc); hồ sơ trễ cần phiếu xin lỗi trước", reasonRequest{}, dossierJSON{}},
+	"POST /api/v1/dossiers/{code}/apology":                     {"Phiếu xin lỗi và hẹn lại ngày trả kết quả", reasonRequest{}, dossierJSON{}},
+	"GET /api/v1/reports/ontime":                               {"Số liệu giải quyết đúng hạn (from, to dd/mm/yyyy; group_by field|tthc)", nil, map[string]any{}},
 }
 
 var fiberParam = regexp.MustCompile(`:([a-z]+)`)
@@ -152,6 +162,9 @@ func schemaOf(t reflect.Type, depth int) map[string]any {
 }
 
 func addFields(t reflect.Type, props map[string]any, depth int) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
 		if !f.IsExported() {

@@ -231,7 +231,7 @@ func (s *Server) versionPrint(c *fiber.Ctx) error {
 		}
 	}
 	steps := stepsInOrder(v.Flowchart)
-	return c.Render("procedure_print", s.view(c, fiber.Map{"P": p, "V": v, "Org": agency, "History": history, "Steps": steps,
+	return c.Render("procedure_print", s.view(c, fiber.Map{"Title": p.Code + " – lần ban hành " + v.IssueNumber(), "P": p, "V": v, "Org": agency, "History": history, "Steps": steps,
 		"SVG": versionPath(p, v) + "/flowchart.svg", "StatusLabel": qms.StatusLabel(v.Status)}), "print_layout")
 }
 

@@ -52,6 +52,9 @@ type Deps struct {
 	Auth       qms.AuthService
 	Audit      qms.AuditService
 	Procedures qms.ProcedureService
+	Dossiers   qms.DossierService
+	Public     PublicLookup
+	Calendar   CalendarAdmin
 	Authz      Authorizer
 	Ready      func(context.Context) error
 }
@@ -185,6 +188,33 @@ func (s *Server) routes() {
 	s.route(fiber.MethodPost, "/api/v1/users", "user", "write", s.apiUserCreate)
 	s.route(fiber.MethodGet, "/api/v1/users/:id", "user", "read", s.apiUserShow)
 	s.route(fiber.MethodGet, "/api/v1/audit", "audit", "read", s.apiAudit)
+
+	s.route(fiber.MethodGet, "/tasks", "dossier", "read", s.taskList)
+	s.route(fiber.MethodGet, "/dossiers", "dossier", "read", s.dossierList)
+	s.route(fiber.MethodGet, "/dossiers/new", "dossier", "record", s.dossierNew)
+	s.route(fiber.MethodPost, "/dossiers", "dossier", "record", s.dossierReceive)
+	s.route(fiber.MethodGet, "/dossiers/:code", "dossier", "read", s.dossierShow)
+	s.route(fiber.MethodPost, "/dossiers/:code/steps", "dossier", "record", s.dossierStep)
+	s.route(fiber.MethodPost, "/dossiers/:code/pause", "dossier", "record", s.dossierPause)
+	s.route(fiber.MethodPost, "/dossiers/:code/resume", "dossier", "record", s.dossierResume)
+	s.route(fiber.MethodPost, "/dossiers/:code/apology", "dossier", "record", s.dossierApology)
+	s.route(fiber.MethodGet, "/dossiers/:code/control-slip", "dossier", "read", s.dossierControlSlip)
+	s.route(fiber.MethodGet, "/reports/ontime", "report", "read", s.reportOnTime)
+	s.route(fiber.MethodGet, "/reports/ontime.xlsx", "report", "read", s.reportOnTimeXLSX)
+	s.route(fiber.MethodGet, "/admin/calendar", "calendar", "read", s.calendarPage)
+	s.route(fiber.MethodPost, "/admin/calendar", "calendar", "write", s.calendarSave)
+	s.publicRoute(fiber.MethodGet, "/public/:agency", s.publicAgency)
+
+	s.route(fiber.MethodGet, "/api/v1/tasks", "dossier", "read", s.apiTasks)
+	s.route(fiber.MethodGet, "/api/v1/dossiers", "dossier", "read", s.apiDossierList)
+	s.route(fiber.MethodPost, "/api/v1/dossiers", "dossier", "record", s.apiDossierReceive)
+	s.route(fiber.MethodGet, "/api/v1/dossiers/:code", "dossier", "read", s.apiDossierShow)
+	s.route(fiber.MethodPost, "/api/v1/dossiers/:code/steps", "dossier", "record", s.apiDossierStep)
+	s.route(fiber.MethodPost, "/api/v1/dossiers/:code/pause", "dossier", "record", s.apiDossierPause)
+	s.route(fiber.MethodPost, "/api/v1/dossiers/:code/resume", "dossier", "record", s.apiDossierResume)
+	s.route(fiber.MethodPost, "/api/v1/dossiers/:code/complete", "dossier", "record", s.apiDossierComplete)
+	s.route(fiber.MethodPost, "/api/v1/dossiers/:code/apology", "dossier", "record", s.apiDossierApology)
+	s.route(fiber.MethodGet, "/api/v1/reports/ontime", "report", "read", s.apiReportOnTime)
 
 	s.route(fiber.MethodGet, "/api/v1/tthc", "tthc", "read", s.apiTTHCList)
 	s.route(fiber.MethodGet, "/api/v1/tthc/status", "tthc", "read", s.apiTTHCStatus)

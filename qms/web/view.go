@@ -39,6 +39,22 @@ var templateFuncs = template.FuncMap{
 		}
 		return toString(r)
 	},
+	// dmy turns a stored civil date (2006-01-02) into dd/mm/yyyy.
+	"dmy": func(s string) string {
+		if t, err := time.Parse("2006-01-02", s); err == nil {
+			return t.Format("02/01/2006")
+		}
+		return s
+	},
+	"overdue": func(due time.Time) bool { return time.Now().After(due) },
+	// dict builds a map for ranges over fixed options in templates.
+	"dict": func(kv ...string) map[string]string {
+		m := map[string]string{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return m
+	},
 	"add": func(a, b int) int { return a + b },
 	"sub": func(a, b int) int { return a - b },
 }
@@ -68,6 +84,9 @@ func (s *Server) view(c *fiber.Ctx, data fiber.Map) fiber.Map {
 			"dashboard": s.can(c, "dashboard", "read"),
 			"tthc":      s.can(c, "tthc", "read"),
 			"procedure": s.can(c, "procedure", "read"),
+			"dossier":   s.can(c, "dossier", "read"),
+			"report":    s.can(c, "report", "read"),
+			"calendar":  s.can(c, "calendar", "read"),
 		}
 	} else {
 		data["CSRF"] = s.anonCSRF(c)

@@ -1,0 +1,48 @@
+package formschema
+
+// DisplayRow is one printed line of a filled form: the field's label and
+// its value as a person reads it.
+type DisplayRow struct {
+	Label string `json:"label"`
+	Value string `json:"value"`
+}
+
+// Display returns one row per field in schema order, empty fields
+// included (a printed form shows every line), with values written the
+// Vietnamese way: dates dd/mm/yyyy, numbers "1.234,5", checkboxes "Có" or
+// "Không", files by name. The values are plain text: the template that
+// prints them escapes them.
+func (s Schema) Display(entry Entry) []DisplayRow {
+	rows := make([]DisplayRow, len(s.Fields))
+	for i, f := range s.Fields {
+		rows[i] = DisplayRow{Label: f.Label, Value: displayValue(f, entry[f.Name])}
+	}
+	return rows
+}
+
+func displayValue(f Field, v any) string {
+	switch f.Type {
+	case TypeNumber:
+		if n, ok := v.(float64); ok {
+			return formatNumber(n)
+		}
+	case TypeDate:
+		if d, ok := v.(string); ok {
+			return formatDate(d)
+		}
+	case TypeCheckbox:
+		if on, _ := v.(bool); on {
+			return "Có"
+		}
+		return "Không"
+	case TypeFile:
+		if r, ok := v.(FileRef); ok {
+			return r.Name
+		}
+	default:
+		if s, ok := v.(string); ok {
+			return s
+		}
+	}
+	return ""
+}

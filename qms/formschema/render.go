@@ -1,0 +1,194 @@
+package formschema
+
+import (
+	"html/template"
+	"strconv"
+	"strings"
+)
+
+// Render writes the inputs of the form, one <div class="field"> per field
+// in schema order, to be placed inside the page's own <form> (which holds
+// the CSRF token and, when HasFiles, enctype="multipart/form-data").
+//
+// Each input has name = field name and id = "f-"+name; its label, help
+// (<p class="field-help">) and error (<p class="field-error">) are tied to
+// it with for and aria-describedby, and a failing input carries
+// aria-invalid="true" for styling. There is no inline style or script, so
+// the page's strict CSP holds, and the output depends only on the
+// arguments, so pages can be compared in tests.
+//
+// entry supplies the values shown: an Entry from ValidateEntry or from
+// storage, or Posted(raw) to show a rejected form as the user typed it.
+// Numbers are written the Vietnamese way ("1.234,5"), which ValidateEntry
+// reads back to the same value, in a text input: <input type=number>
+// would post "1.5" for what a Vietnamese user means as 1,5 or 1.500.
+func (s Schema) Render(entry Entry, errs FieldErrors) template.HTML {
+	var b strings.Builder
+	for _, f := range s.Fields {
+		renderField(&b, f, entry[f.Name], errs[f.Name])
+	}
+	return template.HTML(b.String())
+}
+
+// HasFiles reports whether the form has a file field, so that the page
+// knows to post it as multipart/form-data.
+func (s Schema) HasFiles() bool {
+	for _, f := range s.Fields {
+		if f.Type == TypeFile {
+			return true
+		}
+	}
+	return false
+}
+
+// Posted returns the single-valued keys of a posted form as strings, to
+// pass to Render when ValidateEntry found errors: the user then sees what
+// they typed, wrong values included, rather than blanks. It is not an
+// entry to store.
+func Posted(raw map[string][]string) Entry {
+	e := make(Entry, len(raw))
+	for k, v := range raw {
+		if len(v) == 1 {
+			e[k] = v[0]
+		}
+	}
+	return e
+}
+
+func renderField(b *strings.Builder, f Field, value any, errMsg string) {
+	id := "f-" + f.Name
+	var describedBy []string
+	if f.Help != "" {
+		describedBy = append(describedBy, id+"-help")
+	}
+	if errMsg != "" {
+		describedBy = append(describedBy, id+"-error")
+	}
+	// common are the attributes every input shares, after type.
+	common := attr("id", id) + attr("name", f.Name)
+	tail := ""
+	if errMsg != "" {
+		tail += ` aria-invalid="true"`
+	}
+	if len(describedBy) > 0 {
+		tail += attr("aria-describedby", strings.Join(describedBy, " "))
+	}
+	required := ""
+	if f.Required {
+		required = " required"
+	}
+
+	b.WriteString(`<div class="field">` + "\n")
+	if f.Type != TypeCheckbox {
+		writeLabel(b, f, id)
+	}
+	switch f.Type {
+	case TypeText:
+		max := attr("maxlength", strconv.Itoa(f.TextLimit()))
+		if f.Multiline {
+			// The newline after the start tag is dropped by HTML parsers;
+			// writing one keeps a value that starts with a newline intact.
+			b.WriteString(`<textarea` + common + ` rows="4"` + max + required + tail + ">\n" + esc(textValue(value)) + "</textarea>\n")
+		} else {
+			b.WriteString(`<input type="text"` + common + attr("value", textValue(value)) + max + required + tail + ">\n")
+		}
+	case TypeNumber:
+		mode := "decimal"
+		if f.Integer {
+			mode = "numeric"
+		}
+		b.WriteString(`<input type="text"` + common + attr("inputmode", mode) + attr("value", numberValue(value)) + required + tail + ">\n")
+	case TypeDate:
+		b.WriteString(`<input type="date"` + common + attr("value", dateValue(value)) + required + tail + ">\n")
+	case TypeSelect:
+		current := strings.TrimSpace(textValue(value))
+		b.WriteString(`<select` + common + required + tail + ">\n")
+		b.WriteString(`<option value="">— Chọn —</option>` + "\n")
+		for _, o := range f.Options {
+			sel := ""
+			if o == current {
+				sel = " selected"
+			}
+			b.WriteString(`<option` + attr("value", o) + sel + ">" + esc(o) + "</option>\n")
+		}
+		b.WriteString("</select>\n")
+	case TypeCheckbox:
+		checked := ""
+		if checkboxValue(value) {
+			checked = " checked"
+		}
+		b.WriteString(`<input type="checkbox"` + common + ` value="on"` + checked + required + tail + ">\n")
+		writeLabel(b, f, id)
+	case TypeFile:
+		ref, has := value.(FileRef)
+		if has {
+			b.WriteString(`<p class="field-file">Tệp hiện có: ` + esc(ref.Name) + "</p>\n")
+			// A stored file stays unless replaced: requiring a new one
+			// would force the user to upload it again on every edit.
+			required = ""
+		}
+		b.WriteString(`<input type="file"` + common + required + tail + ">\n")
+	}
+	if f.Help != "" {
+		b.WriteString(`<p class="field-help"` + attr("id", id+"-help") + ">" + esc(f.Help) + "</p>\n")
+	}
+	if errMsg != "" {
+		b.WriteString(`<p class="field-error"` + attr("id", id+"-error") + ">" + esc(errMsg) + "</p>\n")
+	}
+	b.WriteString("</div>\n")
+}
+
+func writeLabel(b *strings.Builder, f Field, id string) {
+	b.WriteString(`<label` + attr("for", id) + ">" + esc(f.Label))
+	if f.Required {
+		b.WriteString(` <span class="required" title="Bắt buộc">*</span>`)
+	}
+	b.WriteString("</label>\n")
+}
+
+// attr writes ` name="value"` with value escaped for a quoted attribute.
+func attr(name, value string) string {
+	return " " + name + `="` + esc(value) + `"`
+}
+
+func esc(s string) string { return template.HTMLEscapeString(s) }
+
+// The value helpers accept the typed values of an Entry and the raw
+// strings of Posted alike.
+
+func textValue(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+func numberValue(v any) string {
+	switch v := v.(type) {
+	case float64:
+		return formatNumber(v)
+	case string:
+		return v
+	}
+	return ""
+}
+
+// dateValue gives the yyyy-mm-dd an <input type=date> needs; a typed
+// dd/mm/yyyy is converted, and anything else shows as empty because the
+// browser would discard it anyway.
+func dateValue(v any) string {
+	s, _ := v.(string)
+	if d, ok := parseDate(s); ok {
+		return d
+	}
+	return ""
+}
+
+func checkboxValue(v any) bool {
+	switch v := v.(type) {
+	case bool:
+		return v
+	case string:
+		on, _ := parseCheckbox(v)
+		return on
+	}
+	return false
+}

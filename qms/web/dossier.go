@@ -1,0 +1,233 @@
+package web
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"isodt/qms"
+	"isodt/qms/calendar"
+	"isodt/qms/flowchart"
+)
+
+// PublicLookup is what the public page reads without a login.
+type PublicLookup interface {
+	FindDossierByCode(ctx context.Context, code string) (*qms.Dossier, error)
+}
+
+// CalendarAdmin keeps the working-day calendar (qms/sqlite implements it).
+type CalendarAdmin interface {
+	Calendar(ctx context.Context, agency string) (*calendar.Calendar, error)
+	CalendarOverrides(ctx context.Context) ([]qms.CalendarOverride, error)
+	SetCalendarOverride(ctx context.Context, o qms.CalendarOverride, remove bool) error
+}
+
+// rolesIn lists the caller's roles in the agency they act for.
+func rolesIn(cl *caller) []qms.Role {
+	var out []qms.Role
+	for _, m := range cl.user.Memberships {
+		if m.AgencyCode == cl.agency {
+			out = append(out, m.Role)
+		}
+	}
+	return out
+}
+
+func (s *Server) taskList(c *fiber.Ctx) error {
+	cl := callerOf(c)
+	tasks, err := s.Dossiers.Tasks(c.UserContext(), cl.agency, rolesIn(cl))
+	if err != nil {
+		return err
+	}
+	return c.Render("tasks", s.view(c, fiber.Map{"Tasks": tasks, "Now": time.Now(), "CanRecord": s.can(c, "dossier", "record")}), "layout")
+}
+
+// dossierFilter reads the list filter from the query string.
+func dossierFilter(c *fiber.Ctx) qms.DossierFilter {
+	agency := callerOf(c).agency
+	f := qms.DossierFilter{AgencyCode: &agency, Limit: 50}
+	if v := qms.DossierStatus(c.Query("status")); v != "" {
+		f.Status = &v
+	}
+	if v := strings.TrimSpace(c.Query("code")); v != "" {
+		f.Code = &v
+	}
+	if v := strings.TrimSpace(c.Query("tthc")); v != "" {
+		f.TTHCCode = &v
+	}
+	if c.Query("overdue") == "1" {
+		yes := true
+		f.Overdue = &yes
+	}
+	if p := c.QueryInt("page", 1); p > 1 {
+		f.Offset = (p - 1) * f.Limit
+	}
+	return f
+}
+
+func (s *Server) dossierList(c *fiber.Ctx) error {
+	f := dossierFilter(c)
+	ds, total, err := s.Dossiers.FindDossiers(c.UserContext(), f)
+	if err != nil {
+		return err
+	}
+	page := f.Offset/f.Limit + 1
+	return c.Render("dossiers", s.view(c, fiber.Map{"Dossiers": ds, "Total": total, "Page": page, "HasNext": f.Offset+len(ds) < total,
+		"QueryString": queryWithout(c, "page"), "Now": time.Now(), "CanRecord": s.can(c, "dossier", "record"),
+		"Q": fiber.Map{"status": c.Query("status"), "code": c.Query("code"), "overdue": c.Query("overdue")}}), "layout")
+}
+
+// receivable lists the TTHC under ISO control: only they have a flow.
+func (s *Server) receivable(c *fiber.Ctx) ([]qms.Control, error) {
+	cs, err := s.Procedures.ControlStatuses(c.UserContext(), callerOf(c).agency)
+	if err != nil {
+		return nil, err
+	}
+	var out []qms.Control
+	for _, ct := range cs {
+		if ct.Status == qms.Controlled {
+			out = append(out, ct)
+		}
+	}
+	return out, nil
+}
+
+func (s *Server) dossierForm(c *fiber.Ctx, d *qms.Dossier, formErr error) error {
+	tthcs, err := s.receivable(c)
+	if err != nil {
+		return err
+	}
+	return s.render(c, "dossier_form", fiber.Map{"Form": d, "TTHCs": tthcs}, formErr)
+}
+
+func (s *Server) dossierNew(c *fiber.Ctx) error {
+	return s.dossierForm(c, &qms.Dossier{Channel: qms.ChannelCounter, TTHCCode: c.Query("tthc")}, nil)
+}
+
+func (s *Server) dossierReceive(c *fiber.Ctx) error {
+	d := &qms.Dossier{AgencyCode: callerOf(c).agency, TTHCCode: c.FormValue("tthc_code"), Channel: qms.Channel(c.FormValue("channel")),
+		Applicant: qms.Applicant{Name: c.FormValue("applicant_name"), IDNumber: c.FormValue("applicant_id"), Phone: c.FormValue("applicant_phone"), Address: c.FormValue("applicant_address")},
+		Note:      c.FormValue("note")}
+	if err := s.Dossiers.ReceiveDossier(s.ctx(c), d); err != nil {
+		return s.dossierForm(c, d, err)
+	}
+	return c.Redirect("/dossiers/"+d.Code+"?msg=received", fiber.StatusSeeOther)
+}
+
+func (s *Server) findDossier(c *fiber.Ctx) (*qms.Dossier, error) {
+	return s.Dossiers.FindDossier(c.UserContext(), callerOf(c).agency, c.Params("code"))
+}
+
+// openStepView is an open step with what its completion form needs.
+type openStepView struct {
+	flowchart.Step
+	OpenedAt time.Time
+	Exits    []string
+}
+
+func (s *Server) dossierShow(c *fiber.Ctx) error {
+	d, err := s.findDossier(c)
+	if err != nil {
+		return err
+	}
+	return s.dossierPage(c, d, nil)
+}
+
+func (s *Server) dossierPage(c *fiber.Ctx, d *qms.Dossier, formErr error) error {
+	ctx := c.UserContext()
+	steps, err := s.Dossiers.StepRecords(ctx, d.ID)
+	if err != nil {
+		return err
+	}
+	pauses, err := s.Dossiers.Pauses(ctx, d.ID)
+	if err != nil {
+		return err
+	}
+	var open []openStepView
+	if d.ProcedureID != 0 {
+		v, err := s.Procedures.FindVersion(ctx, d.ProcedureID, d.VersionNumber)
+		if err != nil {
+			return err
+		}
+		for _, o := range d.Flow.Open {
+			st, _ := flowchart.FindStep(v.Flowchart, o.StepID)
+			open = append(open, openStepView{Step: st, OpenedAt: o.OpenedAt, Exits: qms.Exits(v.Flowchart, st.ID)})
+		}
+	}
+	now := time.Now()
+	return s.render(c, "dossier", fiber.Map{"D": d, "Steps": steps, "Pauses": pauses, "Open": open, "Overdue": d.Overdue(now),
+		"CanRecord": s.can(c, "dossier", "record") && !d.Status.Finished()}, formErr)
+}
+
+// dossierAction runs one change on a dossier and shows the result: back to
+// the dossier page, with the error next to the form when it failed.
+func (s *Server) dossierAction(c *fiber.Ctx, msg string, act func(agency, code string) (*qms.Dossier, error)) error {
+	d, err := s.findDossier(c)
+	if err != nil {
+		return err
+	}
+	if _, err := act(d.AgencyCode, d.Code); err != nil {
+		return s.dossierPage(c, d, err)
+	}
+	return c.Redirect("/dossiers/"+d.Code+"?msg="+msg, fiber.StatusSeeOther)
+}
+
+func (s *Server) dossierStep(c *fiber.Ctx) error {
+	return s.dossierAction(c, "step_done", func(agency, code string) (*qms.Dossier, error) {
+		return s.Dossiers.CompleteStep(s.ctx(c), agency, code, qms.CompleteStep{StepID: c.FormValue("step_id"), Exit: c.FormValue("exit"), Note: c.FormValue("note")})
+	})
+}
+
+func (s *Server) dossierPause(c *fiber.Ctx) error {
+	return s.dossierAction(c, "paused", func(agency, code string) (*qms.Dossier, error) {
+		return s.Dossiers.PauseDossier(s.ctx(c), agency, code, c.FormValue("reason"))
+	})
+}
+
+func (s *Server) dossierResume(c *fiber.Ctx) error {
+	return s.dossierAction(c, "resumed", func(agency, code string) (*qms.Dossier, error) {
+		return s.Dossiers.ResumeDossier(s.ctx(c), agency, code)
+	})
+}
+
+func (s *Server) dossierApology(c *fiber.Ctx) error {
+	return s.dossierAction(c, "apology", func(agency, code string) (*qms.Dossier, error) {
+		at, err := parseUserTime(c.FormValue("new_appointment"))
+		if err != nil {
+			return nil, err
+		}
+		return s.Dossiers.Apologize(s.ctx(c), agency, code, at, c.FormValue("reason"))
+	})
+}
+
+// parseUserTime reads a date-time typed in the UI (dd/mm/yyyy hh:mm, or a
+// datetime-local value) in Hà Nội time.
+func parseUserTime(v string) (time.Time, error) {
+	v = strings.TrimSpace(v)
+	for _, layout := range []string{"2006-01-02T15:04", "02/01/2006 15:04", "02/01/2006", "2006-01-02T15:04:05Z07:00"} {
+		if t, err := time.ParseInLocation(layout, v, ictZone); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, qms.FieldError("new_appointment", "Ngày hẹn %q không hợp lệ: nhập dạng dd/mm/yyyy hh:mm.", v)
+}
+
+// dossierControlSlip prints the process control slip (phiếu kiểm soát quá
+// trình giải quyết hồ sơ), one row per hand-off, from the step log.
+func (s *Server) dossierControlSlip(c *fiber.Ctx) error {
+	d, err := s.findDossier(c)
+	if err != nil {
+		return err
+	}
+	steps, err := s.Dossiers.StepRecords(c.UserContext(), d.ID)
+	if err != nil {
+		return err
+	}
+	agency, err := s.Agencies.FindAgencyByCode(c.UserContext(), d.AgencyCode)
+	if err != nil {
+		return err
+	}
+	return c.Render("control_slip", s.view(c, fiber.Map{"Title": "Phiếu kiểm soát quá trình – " + d.Code, "D": d, "Steps": steps, "Org": agency}), "print_layout")
+}

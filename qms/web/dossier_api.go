@@ -1,0 +1,178 @@
+package web
+
+import (
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"isodt/qms"
+)
+
+// dossierJSON is a dossier with its step log and pauses.
+type dossierJSON struct {
+	*qms.Dossier
+	Steps  []*qms.StepRecord `json:"steps"`
+	Pauses []qms.Pause       `json:"pauses"`
+}
+
+func (s *Server) dossierOut(c *fiber.Ctx, d *qms.Dossier) error {
+	steps, err := s.Dossiers.StepRecords(c.UserContext(), d.ID)
+	if err != nil {
+		return err
+	}
+	pauses, err := s.Dossiers.Pauses(c.UserContext(), d.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(dossierJSON{Dossier: d, Steps: orEmpty(steps), Pauses: pauses})
+}
+
+func (s *Server) apiTasks(c *fiber.Ctx) error {
+	cl := callerOf(c)
+	tasks, err := s.Dossiers.Tasks(c.UserContext(), cl.agency, rolesIn(cl))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"tasks": tasks})
+}
+
+func (s *Server) apiDossierList(c *fiber.Ctx) error {
+	ds, total, err := s.Dossiers.FindDossiers(c.UserContext(), dossierFilter(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"dossiers": orEmpty(ds), "total": total})
+}
+
+func (s *Server) apiDossierShow(c *fiber.Ctx) error {
+	d, err := s.findDossier(c)
+	if err != nil {
+		return err
+	}
+	return s.dossierOut(c, d)
+}
+
+// receiveRequest is the one-stop system's receipt of a dossier.
+type receiveRequest struct {
+	Code       string        `json:"code"` // optional: the one-stop system's code; generated when empty
+	TTHCCode   string        `json:"tthc_code"`
+	Applicant  qms.Applicant `json:"applicant"`
+	Channel    qms.Channel   `json:"channel"`
+	ReceivedAt *time.Time    `json:"received_at"` // optional, RFC 3339; now when empty
+	Note       string        `json:"note"`
+}
+
+func (s *Server) apiDossierReceive(c *fiber.Ctx) error {
+	var req receiveRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	d := &qms.Dossier{Code: req.Code, AgencyCode: callerOf(c).agency, TTHCCode: req.TTHCCode, Applicant: req.Applicant, Channel: req.Channel, Note: req.Note}
+	if req.ReceivedAt != nil {
+		if req.ReceivedAt.After(time.Now().Add(5 * time.Minute)) {
+			return qms.FieldError("received_at", "Thời điểm tiếp nhận không được ở tương lai.")
+		}
+		d.ReceivedAt = *req.ReceivedAt
+	}
+	if d.Channel == "" {
+		d.Channel = qms.ChannelOnline
+	}
+	if err := s.Dossiers.ReceiveDossier(s.ctx(c), d); err != nil {
+		return err
+	}
+	c.Status(fiber.StatusCreated)
+	return s.dossierOut(c, d)
+}
+
+type stepRequest struct {
+	StepID string         `json:"step_id"`
+	Exit   string         `json:"exit"`
+	Entry  map[string]any `json:"entry"`
+	Note   string         `json:"note"`
+}
+
+// apiStep applies a change and answers with the dossier.
+func (s *Server) apiStep(c *fiber.Ctx, act func(d *qms.Dossier) (*qms.Dossier, error)) error {
+	d, err := s.findDossier(c)
+	if err != nil {
+		return err
+	}
+	if d, err = act(d); err != nil {
+		return err
+	}
+	return s.dossierOut(c, d)
+}
+
+func (s *Server) apiDossierStep(c *fiber.Ctx) error {
+	var req stepRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	return s.apiStep(c, func(d *qms.Dossier) (*qms.Dossier, error) {
+		return s.Dossiers.CompleteStep(s.ctx(c), d.AgencyCode, d.Code, qms.CompleteStep{StepID: req.StepID, Exit: req.Exit, Entry: req.Entry, Note: req.Note})
+	})
+}
+
+type reasonRequest struct {
+	Reason         string     `json:"reason"`
+	NewAppointment *time.Time `json:"new_appointment,omitempty"`
+}
+
+func (s *Server) optionalReason(c *fiber.Ctx) (reasonRequest, error) {
+	var req reasonRequest
+	if len(c.Body()) == 0 {
+		return req, nil
+	}
+	return req, decodeJSON(c, &req)
+}
+
+func (s *Server) apiDossierPause(c *fiber.Ctx) error {
+	req, err := s.optionalReason(c)
+	if err != nil {
+		return err
+	}
+	return s.apiStep(c, func(d *qms.Dossier) (*qms.Dossier, error) {
+		return s.Dossiers.PauseDossier(s.ctx(c), d.AgencyCode, d.Code, req.Reason)
+	})
+}
+
+func (s *Server) apiDossierResume(c *fiber.Ctx) error {
+	return s.apiStep(c, func(d *qms.Dossier) (*qms.Dossier, error) {
+		return s.Dossiers.ResumeDossier(s.ctx(c), d.AgencyCode, d.Code)
+	})
+}
+
+// apiDossierComplete returns the result: it completes the open end step.
+func (s *Server) apiDossierComplete(c *fiber.Ctx) error {
+	req, err := s.optionalReason(c)
+	if err != nil {
+		return err
+	}
+	return s.apiStep(c, func(d *qms.Dossier) (*qms.Dossier, error) {
+		v, err := s.Procedures.FindVersion(c.UserContext(), d.ProcedureID, d.VersionNumber)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range d.Flow.Open {
+			for _, st := range v.Flowchart.Steps {
+				if st.ID == o.StepID && st.Kind == "end" {
+					return s.Dossiers.CompleteStep(s.ctx(c), d.AgencyCode, d.Code, qms.CompleteStep{StepID: st.ID, Note: req.Reason})
+				}
+			}
+		}
+		return nil, qms.Errorf(qms.EINVALID, "Hồ sơ %s chưa đến bước trả kết quả: hoàn thành các bước đang chờ trước.", d.Code)
+	})
+}
+
+func (s *Server) apiDossierApology(c *fiber.Ctx) error {
+	req, err := s.optionalReason(c)
+	if err != nil {
+		return err
+	}
+	if req.NewAppointment == nil {
+		return qms.FieldError("new_appointment", "Cần ngày hẹn trả kết quả mới (new_appointment, RFC 3339).")
+	}
+	return s.apiStep(c, func(d *qms.Dossier) (*qms.Dossier, error) {
+		return s.Dossiers.Apologize(s.ctx(c), d.AgencyCode, d.Code, *req.NewAppointment, req.Reason)
+	})
+}

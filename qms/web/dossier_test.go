@@ -1,0 +1,193 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"isodt/qms"
+	"isodt/qms/flowchart"
+)
+
+// effectiveProcedure gives agency A TTHC 1.000001 (5 days) under an
+// effective procedure: receive → check → decision (Đạt → sign; Không đạt
+// → notice) → return.
+func (a *app) effectiveProcedure() {
+	a.t.Helper()
+	as := func(name string) context.Context {
+		u := a.users[name]
+		return qms.WithActor(context.Background(), qms.Actor{UserID: u.ID, Username: u.Username, AgencyCode: "A"})
+	}
+	if _, _, err := a.db.ImportTTHC(as("a-quality-officer"), "A", []qms.TTHC{{Code: "1.000001", Name: "Cấp giấy phép karaoke", Field: "Văn hóa", TimeLimitDays: 5}}); err != nil {
+		a.t.Fatal(err)
+	}
+	p := &qms.Procedure{AgencyCode: "A", Code: "QT-01", Title: "Cấp phép", TTHCCodes: []string{"1.000001"}}
+	if err := a.db.CreateProcedure(as("a-quality-officer"), p); err != nil {
+		a.t.Fatal(err)
+	}
+	v, _ := a.db.CreateVersion(as("a-quality-officer"), p.ID)
+	v.Flowchart = flowchart.Flowchart{
+		Steps: []flowchart.Step{
+			{ID: "s", Name: "Tiếp nhận", Kind: flowchart.KindStart, Responsible: "Một cửa"},
+			{ID: "check", Name: "Thẩm định", Kind: flowchart.KindTask, Hours: 8, Responsible: "Chuyên viên"},
+			{ID: "ok", Name: "Hồ sơ đạt?", Kind: flowchart.KindDecision, Hours: 1, Responsible: "Chuyên viên"},
+			{ID: "sign", Name: "Ký giấy phép", Kind: flowchart.KindTask, Hours: 8, Responsible: "Lãnh đạo Sở"},
+			{ID: "notice", Name: "Thông báo không đạt", Kind: flowchart.KindTask, Hours: 4, Responsible: "Chuyên viên"},
+			{ID: "e", Name: "Trả kết quả", Kind: flowchart.KindEnd, Responsible: "Một cửa"},
+		},
+		Edges: []flowchart.Edge{{From: "s", To: "check"}, {From: "check", To: "ok"}, {From: "ok", To: "sign", Label: "Đạt"},
+			{From: "ok", To: "notice", Label: "Không đạt"}, {From: "sign", To: "e"}, {From: "notice", To: "e"}},
+	}
+	if err := a.db.UpdateVersion(as("a-quality-officer"), v); err != nil {
+		a.t.Fatal(err)
+	}
+	a.db.TransitionVersion(as("a-quality-officer"), p.ID, 1, qms.ActionSubmit, "")
+	if _, err := a.db.TransitionVersion(as("a-leader"), p.ID, 1, qms.ActionApprove, ""); err != nil {
+		a.t.Fatal(err)
+	}
+}
+
+func TestDossierOverHTTP(t *testing.T) {
+	a := newApp(t)
+	a.effectiveProcedure()
+	staff, leader := a.login("a-staff"), a.login("a-leader")
+	resp := a.do("POST", "/dossiers", &staff, url.Values{"tthc_code": {"1.000001"}, "applicant_name": {""}, "channel": {"counter"}})
+	if body := bodyOf(t, resp); resp.StatusCode != 400 || !strings.Contains(body, "Nhập tên người nộp") {
+		t.Fatalf("missing applicant: %d", resp.StatusCode)
+	}
+	resp = a.do("POST", "/dossiers", &staff, url.Values{"tthc_code": {"1.000001"}, "applicant_name": {"Nguyễn Văn An"}, "applicant_id": {"001099012345"},
+		"applicant_phone": {"0912345678"}, "channel": {"counter"}})
+	loc := resp.Header.Get("Location")
+	if resp.StatusCode != 303 || !strings.HasPrefix(loc, "/dossiers/A-") {
+		t.Fatalf("receive: %d %s", resp.StatusCode, loc)
+	}
+	code := strings.TrimSuffix(strings.TrimPrefix(loc, "/dossiers/"), "?msg=received")
+	if body := bodyOf(t, a.do("GET", "/tasks", &staff, nil)); !strings.Contains(body, code) || !strings.Contains(body, "Thẩm định") {
+		t.Fatal("task list lacks the new dossier")
+	}
+	if body := bodyOf(t, a.do("GET", "/tasks", &leader, nil)); strings.Contains(body, code) {
+		t.Fatal("the leader sees a staff step")
+	}
+	path := "/dossiers/" + code
+	steps := []struct {
+		who  *session
+		form url.Values
+		want int
+	}{
+		{&staff, url.Values{"step_id": {"check"}, "note": {"Đủ thành phần"}}, 303},
+		{&staff, url.Values{"step_id": {"ok"}, "exit": {"Chưa chắc"}}, 400},
+		{&staff, url.Values{"step_id": {"ok"}, "exit": {"Đạt"}}, 303},
+		{&leader, url.Values{"step_id": {"sign"}}, 303},
+		{&staff, url.Values{"step_id": {"e"}}, 303},
+	}
+	for i, s := range steps {
+		if resp := a.do("POST", path+"/steps", s.who, s.form); resp.StatusCode != s.want {
+			t.Fatalf("step %d (%s): %d, want %d: %s", i, s.form.Get("step_id"), resp.StatusCode, s.want, bodyOf(t, resp))
+		}
+	}
+	body := bodyOf(t, a.do("GET", path, &staff, nil))
+	if !strings.Contains(body, `id="dossier-result">Trước hạn`) && !strings.Contains(body, `id="dossier-result">Đúng hạn`) {
+		t.Fatal("completed dossier not classified early or on time")
+	}
+	slip := bodyOf(t, a.do("GET", path+"/control-slip", &staff, nil))
+	for _, want := range []string{"PHIẾU KIỂM SOÁT QUÁ TRÌNH", "Thẩm định", "Ký giấy phép", "a-leader", "Đạt"} {
+		if !strings.Contains(slip, want) {
+			t.Errorf("control slip lacks %q", want)
+		}
+	}
+	// The public page shows the status but no personal data.
+	pub := bodyOf(t, a.do("GET", "/public/A?code="+code, nil, nil))
+	if !strings.Contains(pub, `id="lookup-result"`) || strings.Contains(pub, "Nguyễn Văn An") || strings.Contains(pub, "0912345678") {
+		t.Fatal("public lookup wrong or shows personal data")
+	}
+	if pub := bodyOf(t, a.do("GET", "/public/B?code="+code, nil, nil)); !strings.Contains(pub, "Không tìm thấy hồ sơ") {
+		t.Fatal("public page of B finds A's dossier")
+	}
+	// Other agency: not found.
+	b := a.login("b-staff")
+	if code := a.do("GET", path, &b, nil).StatusCode; code != 404 {
+		t.Fatalf("B reads A's dossier: %d", code)
+	}
+	if code := a.do("POST", path+"/pause", &b, url.Values{"reason": {"x"}}).StatusCode; code != 404 {
+		t.Fatalf("B pauses A's dossier: %d", code)
+	}
+	// Report page, XLSX and API agree.
+	rep := bodyOf(t, a.do("GET", "/reports/ontime", &leader, nil))
+	if !strings.Contains(rep, `id="timely-rate">100.00%`) {
+		t.Fatal("report page rate")
+	}
+	x := a.do("GET", "/reports/ontime.xlsx?group_by=tthc", &leader, nil)
+	f, err := excelize.OpenReader(x.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := f.GetCellValue("Báo cáo", "D5"); v != "1" {
+		t.Fatalf("xlsx completed total = %q", v)
+	}
+	if code := a.do("GET", "/reports/ontime?from=31-02-2026", &leader, nil).StatusCode; code != 400 {
+		t.Fatalf("bad report date: %d", code)
+	}
+}
+
+func TestDossierAPI(t *testing.T) {
+	a := newApp(t)
+	a.effectiveProcedure()
+	tok := a.token("a-staff")
+	var d struct {
+		Code   string
+		DueAt  time.Time `json:"due_at"`
+		Status string
+		Steps  []struct{ StepID string `json:"step_id"` }
+	}
+	resp := a.api("POST", "/api/v1/dossiers", tok, `{"tthc_code":"1.000001","applicant":{"name":"Trần Thị B"},"channel":"online"}`)
+	decode(t, resp, &d)
+	if resp.StatusCode != 201 || d.Status != "received" || len(d.Steps) != 1 || d.DueAt.IsZero() {
+		t.Fatalf("receive: %d %+v", resp.StatusCode, d)
+	}
+	tests := []struct {
+		method, path, body string
+		want               int
+	}{
+		{"POST", "/steps", `{"step_id":"check"}`, 200},
+		{"POST", "/pause", `{"reason":"Bổ sung giấy tờ"}`, 200},
+		{"POST", "/steps", `{"step_id":"ok","exit":"Đạt"}`, 400}, // paused
+		{"POST", "/resume", ``, 200},
+		{"POST", "/complete", ``, 400}, // not at the end yet
+		{"POST", "/steps", `{"step_id":"ok","exit":"Không đạt"}`, 200},
+		{"POST", "/steps", `{"step_id":"notice"}`, 200},
+		{"POST", "/apology", `{"reason":"x"}`, 400}, // no new date
+		{"POST", "/complete", ``, 200},
+		{"POST", "/steps", `{"step_id":"e"}`, 400}, // finished
+	}
+	for _, tt := range tests {
+		if resp := a.api(tt.method, "/api/v1/dossiers/"+d.Code+tt.path, tok, tt.body); resp.StatusCode != tt.want {
+			t.Fatalf("%s %s: %d, want %d: %s", tt.method, tt.path, resp.StatusCode, tt.want, bodyOf(t, resp))
+		}
+	}
+	var list struct {
+		Dossiers []qms.Dossier
+		Total    int
+	}
+	decode(t, a.api("GET", "/api/v1/dossiers?status=completed", tok, ""), &list)
+	if list.Total != 1 || list.Dossiers[0].Result == "" {
+		t.Fatalf("completed list: %+v", list)
+	}
+	var rep struct{ Total qms.OnTimeReport }
+	decode(t, a.api("GET", "/api/v1/reports/ontime", a.token("a-leader"), ""), &rep)
+	if rep.Total.Completed != 1 || rep.Total.Received != 1 {
+		t.Fatalf("report: %+v", rep.Total)
+	}
+	if resp := a.api("POST", "/api/v1/dossiers", tok, `{"tthc_code":"9.999999","applicant":{"name":"X"}}`); resp.StatusCode != 400 {
+		t.Fatalf("unknown TTHC: %d", resp.StatusCode)
+	}
+	var buf bytes.Buffer
+	buf.WriteString(`{"tthc_code":"1.000001","applicant":{"name":"X"},"received_at":"2099-01-01T00:00:00Z"}`)
+	if resp := a.api("POST", "/api/v1/dossiers", tok, buf.String()); resp.StatusCode != 400 {
+		t.Fatalf("future receipt: %d", resp.StatusCode)
+	}
+}

@@ -1,0 +1,154 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/xuri/excelize/v2"
+
+	"isodt/qms"
+)
+
+// period reads from/to (dd/mm/yyyy or yyyy-mm-dd, "to" inclusive) and
+// defaults to the current quarter in Hà Nội. It returns the half-open
+// range [from, to+1 day).
+func period(c *fiber.Ctx, now time.Time) (from, to time.Time, err error) {
+	n := now.In(ictZone)
+	q := (int(n.Month()) - 1) / 3
+	from = time.Date(n.Year(), time.Month(q*3+1), 1, 0, 0, 0, 0, ictZone)
+	to = from.AddDate(0, 3, 0)
+	for key, dst := range map[string]*time.Time{"from": &from, "to": &to} {
+		v := strings.TrimSpace(c.Query(key))
+		if v == "" {
+			continue
+		}
+		var t time.Time
+		for _, layout := range []string{"02/01/2006", "2006-01-02"} {
+			if t, err = time.ParseInLocation(layout, v, ictZone); err == nil {
+				break
+			}
+		}
+		if err != nil {
+			return from, to, qms.FieldError(key, "Ngày %q không hợp lệ: nhập dạng dd/mm/yyyy.", v)
+		}
+		if key == "to" {
+			t = t.AddDate(0, 0, 1)
+		}
+		*dst = t
+	}
+	if !to.After(from) {
+		return from, to, qms.FieldError("to", "Ngày kết thúc phải sau ngày bắt đầu.")
+	}
+	return from, to, nil
+}
+
+// reportRow is one line of the report table.
+type reportRow struct {
+	Key string
+	*qms.OnTimeReport
+}
+
+func (s *Server) onTimeRows(c *fiber.Ctx) ([]reportRow, *qms.OnTimeReport, time.Time, time.Time, error) {
+	from, to, err := period(c, time.Now())
+	if err != nil {
+		return nil, nil, from, to, err
+	}
+	agency := callerOf(c).agency
+	group := c.Query("group_by")
+	reps, err := s.Dossiers.OnTime(c.UserContext(), agency, from, to, group)
+	if err != nil {
+		return nil, nil, from, to, err
+	}
+	total, err := s.Dossiers.OnTime(c.UserContext(), agency, from, to, "")
+	if err != nil {
+		return nil, nil, from, to, err
+	}
+	var rows []reportRow
+	if group != "" {
+		for k, r := range reps {
+			rows = append(rows, reportRow{k, r})
+		}
+		sort.Slice(rows, func(i, j int) bool { return rows[i].Key < rows[j].Key })
+	}
+	return rows, total[""], from, to, nil
+}
+
+func (s *Server) reportOnTime(c *fiber.Ctx) error {
+	rows, total, from, to, err := s.onTimeRows(c)
+	data := fiber.Map{"Q": fiber.Map{"from": c.Query("from"), "to": c.Query("to"), "group_by": c.Query("group_by")}}
+	if err == nil {
+		data["Rows"], data["Total"], data["From"], data["To"] = rows, total, from, to.AddDate(0, 0, -1)
+		data["Chart"] = barChart(total)
+		data["XLSX"] = "/reports/ontime.xlsx?" + string(c.Request().URI().QueryString())
+	}
+	return s.render(c, "report", data, err)
+}
+
+func (s *Server) apiReportOnTime(c *fiber.Ctx) error {
+	rows, total, from, to, err := s.onTimeRows(c)
+	if err != nil {
+		return err
+	}
+	groups := map[string]*qms.OnTimeReport{}
+	for _, r := range rows {
+		groups[r.Key] = r.OnTimeReport
+	}
+	return c.JSON(fiber.Map{"agency": callerOf(c).agency, "from": from.Format("2006-01-02"), "to": to.AddDate(0, 0, -1).Format("2006-01-02"), "total": total, "groups": groups})
+}
+
+// reportOnTimeXLSX exports the same figures as a spreadsheet.
+func (s *Server) reportOnTimeXLSX(c *fiber.Ctx) error {
+	rows, total, from, to, err := s.onTimeRows(c)
+	if err != nil {
+		return err
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	sheet := "Báo cáo"
+	f.SetSheetName("Sheet1", sheet)
+	f.SetCellValue(sheet, "A1", fmt.Sprintf("Kết quả giải quyết hồ sơ – đơn vị %s, từ %s đến %s", callerOf(c).agency, from.Format("02/01/2006"), to.AddDate(0, 0, -1).Format("02/01/2006")))
+	header := []any{"Nhóm", "Tiếp nhận", "Kỳ trước chuyển sang", "Đã giải quyết", "Trước hạn", "Đúng hạn", "Quá hạn", "Đang giải quyết", "Quá hạn chưa giải quyết", "Tỷ lệ đúng hạn (%)"}
+	f.SetSheetRow(sheet, "A3", &header)
+	line := func(cell, key string, r *qms.OnTimeReport) {
+		vals := []any{key, r.Received, r.CarriedOver, r.Completed, r.Early, r.OnTime, r.Late, r.InProgress, r.Overdue, r.TimelyRate}
+		f.SetSheetRow(sheet, cell, &vals)
+	}
+	for i, r := range rows {
+		line(fmt.Sprintf("A%d", 4+i), r.Key, r.OnTimeReport)
+	}
+	line(fmt.Sprintf("A%d", 4+len(rows)), "Tổng cộng", total)
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	c.Attachment(fmt.Sprintf("bao-cao-dung-han-%s-%s.xlsx", callerOf(c).agency, from.Format("20060102")))
+	return c.Send(buf.Bytes())
+}
+
+// chartBar is one bar of the report chart, in SVG units.
+type chartBar struct {
+	Label, Class string
+	Value        int
+	X, Y, H      int
+}
+
+// barChart draws early/on time/late/overdue as bars; the template puts
+// them in an inline SVG with presentation attributes only (no style).
+func barChart(r *qms.OnTimeReport) []chartBar {
+	vals := []chartBar{{Label: "Trước hạn", Class: "early", Value: r.Early}, {Label: "Đúng hạn", Class: "ontime", Value: r.OnTime},
+		{Label: "Quá hạn", Class: "late", Value: r.Late}, {Label: "Đang quá hạn", Class: "overdue", Value: r.Overdue}}
+	peak := 1
+	for _, v := range vals {
+		peak = max(peak, v.Value)
+	}
+	for i := range vals {
+		vals[i].H = vals[i].Value * 160 / peak
+		vals[i].X, vals[i].Y = 20+i*110, 180-vals[i].H
+	}
+	return vals
+}
