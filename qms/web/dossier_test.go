@@ -142,7 +142,9 @@ func TestDossierAPI(t *testing.T) {
 		Code   string
 		DueAt  time.Time `json:"due_at"`
 		Status string
-		Steps  []struct{ StepID string `json:"step_id"` }
+		Steps  []struct {
+			StepID string `json:"step_id"`
+		}
 	}
 	resp := a.api("POST", "/api/v1/dossiers", tok, `{"tthc_code":"1.000001","applicant":{"name":"Trần Thị B"},"channel":"online"}`)
 	decode(t, resp, &d)
