@@ -303,7 +303,7 @@ func TestSeedPolicyUpgradeKeepsRemovals(t *testing.T) {
 	if err := db.RemovePolicyRule(ctx, removed); err != nil {
 		t.Fatal(err)
 	}
-	newer := [][]string{removed, {"staff", "*", "dossier", "record"}}
+	newer := [][]string{removed, {"staff", "*", "new_object", "read"}}
 	n, err := db.SeedPolicy(ctx, newer)
 	if err != nil || n != 1 {
 		t.Fatalf("seeded %d rows, %v; want only the new one", n, err)
