@@ -215,8 +215,11 @@ type CompleteStep struct {
 	StepID string
 	Exit   string         // the label of the chosen exit, for a decision
 	Entry  map[string]any // the filled form, already validated against its schema
-	Files  []FileRef
-	Note   string
+	// FormVersion is the version of the step's form the entry was made
+	// on: it must be the version in force at the moment of recording.
+	FormVersion int
+	Files       []FileRef
+	Note        string
 }
 
 // OnTimeReport are the figures of a period (domain brief, "On-time statistics").

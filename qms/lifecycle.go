@@ -43,6 +43,15 @@ type Approval struct {
 	Reason      string     `json:"reason,omitempty"`       // of the last rejection or withdrawal
 }
 
+// AuthoredBy reports whether actor wrote the version: the same user, or
+// for system actors (no user id) the same name.
+func (a *Approval) AuthoredBy(actor Actor) bool {
+	if actor.UserID != 0 || a.AuthorID != 0 {
+		return actor.UserID == a.AuthorID
+	}
+	return actor.Username == a.Author
+}
+
 // Editable reports whether the content may still change: only drafts.
 func (a *Approval) Editable() bool { return a.Status == StatusDraft }
 
@@ -74,7 +83,7 @@ func (a *Approval) Transition(action string, actor Actor, now time.Time, reason 
 		if a.Status != StatusSubmitted {
 			return bad()
 		}
-		if actor.UserID == a.AuthorID || (actor.UserID == 0 && actor.Username == a.Author) {
+		if a.AuthoredBy(actor) {
 			return Errorf(EFORBIDDEN, "Người soạn thảo không được tự phê duyệt phiên bản của mình.")
 		}
 		day := CivilDate(now)

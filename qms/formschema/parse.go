@@ -21,7 +21,7 @@ const maxDepth = 16
 // with a Vietnamese message naming the field at fault.
 func Parse(b []byte) (Schema, error) {
 	if len(b) > maxSchemaBytes {
-		return Schema{}, schemaErr("sơ đồ biểu mẫu quá lớn (%d byte, nhiều nhất %d)", len(b), maxSchemaBytes)
+		return Schema{}, schemaErr("cấu trúc biểu mẫu quá lớn (%d byte, nhiều nhất %d)", len(b), maxSchemaBytes)
 	}
 	if err := checkKeys(b); err != nil {
 		return Schema{}, err
@@ -30,7 +30,7 @@ func Parse(b []byte) (Schema, error) {
 		Fields []json.RawMessage `json:"fields"`
 	}
 	if err := decodeStrict(b, &top); err != nil {
-		return Schema{}, schemaErr("sơ đồ biểu mẫu: %s", err)
+		return Schema{}, schemaErr("cấu trúc biểu mẫu: %s", err)
 	}
 	if len(top.Fields) > MaxFields {
 		return Schema{}, schemaErr("biểu mẫu có %d trường, nhiều nhất %d", len(top.Fields), MaxFields)
@@ -82,9 +82,9 @@ func jsonProblem(err error) error {
 		return fmt.Errorf("JSON sai cú pháp ở byte %d", syn.Offset)
 	case errors.As(err, &typ):
 		if typ.Field != "" {
-			return fmt.Errorf("khóa %q có giá trị %s, không đúng kiểu %s", typ.Field, typ.Value, typ.Type)
+			return fmt.Errorf("khóa %q phải là %s", typ.Field, kindName(typ.Type))
 		}
-		return fmt.Errorf("giá trị %s không đúng kiểu (cần %s)", typ.Value, typ.Type)
+		return fmt.Errorf("giá trị phải là %s", kindName(typ.Type))
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return errors.New("JSON bị cắt cụt hoặc rỗng")
 	}
@@ -92,6 +92,28 @@ func jsonProblem(err error) error {
 		return fmt.Errorf("khóa không được phép %s", k)
 	}
 	return errors.New("JSON không hợp lệ")
+}
+
+// kindName says in Vietnamese what JSON value a Go type expects, for
+// messages that must not show Go type names.
+func kindName(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Struct, reflect.Map:
+		return "một đối tượng {…}"
+	case reflect.Slice, reflect.Array:
+		return "một danh sách […]"
+	case reflect.String:
+		return "một chuỗi"
+	case reflect.Bool:
+		return "true hoặc false"
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		return "một số nguyên"
+	case reflect.Float64, reflect.Float32:
+		return "một số"
+	case reflect.Pointer:
+		return kindName(t.Elem())
+	}
+	return "giá trị khác"
 }
 
 // checkKeys walks the tokens of b and rejects repeated object keys at any
@@ -116,7 +138,7 @@ func checkKeys(b []byte) error {
 			return nil
 		}
 		if err != nil {
-			return schemaErr("sơ đồ biểu mẫu: %s", jsonProblem(err))
+			return schemaErr("cấu trúc biểu mẫu: %s", jsonProblem(err))
 		}
 		var top *frame
 		if len(stack) > 0 {
@@ -132,14 +154,14 @@ func checkKeys(b []byte) error {
 				if top.field >= 0 {
 					return schemaErr("trường thứ %d: khóa %q bị lặp lại", top.field+1, key)
 				}
-				return schemaErr("sơ đồ biểu mẫu: khóa %q bị lặp lại", key)
+				return schemaErr("cấu trúc biểu mẫu: khóa %q bị lặp lại", key)
 			}
 			top.keys[key] = true
 			switch {
 			case top.field >= 0 && !fieldKeys[key]:
 				return schemaErr("trường thứ %d: khóa không được phép %q", top.field+1, key)
 			case len(stack) == 1 && key != "fields":
-				return schemaErr("sơ đồ biểu mẫu: khóa không được phép %q (chỉ có \"fields\")", key)
+				return schemaErr("cấu trúc biểu mẫu: khóa không được phép %q (chỉ có \"fields\")", key)
 			}
 			top.wantKey = false
 			continue
@@ -161,7 +183,7 @@ func checkKeys(b []byte) error {
 			continue
 		}
 		if len(stack) >= maxDepth {
-			return schemaErr("sơ đồ biểu mẫu lồng quá sâu")
+			return schemaErr("cấu trúc biểu mẫu lồng quá sâu")
 		}
 		// The array under the top-level "fields" key holds the fields.
 		isFields := d == '[' && len(stack) == 1 && stack[0].keys["fields"] && stack[0].object

@@ -43,19 +43,26 @@ func (db *DB) ControlStatuses(ctx context.Context, agency string) ([]qms.Control
 				byTTHC[code] = append(byTTHC[code], cov)
 			}
 		}
+		// A form is in force when the agency (or SYS, for the standard
+		// forms) has an effective version of it; asked once per code.
+		inForce := map[string]bool{}
+		formInForce := func(code string) bool {
+			ok, seen := inForce[code]
+			if !seen {
+				_, _, err := effectiveForm(ctx, tx, agency, code)
+				ok = err == nil
+				inForce[code] = ok
+			}
+			return ok
+		}
 		out = []qms.Control{}
 		for _, t := range tthcs {
 			if t.Status != qms.TTHCActive {
 				continue
 			}
-			out = append(out, qms.ControlOf(t, byTTHC[t.Code], db.formInForce))
+			out = append(out, qms.ControlOf(t, byTTHC[t.Code], formInForce))
 		}
 		return nil
 	})
 	return out, err
 }
-
-// formInForce reports whether a form code has an effective version.
-// Controlled forms arrive with their own issue; until then no form is in
-// force, so a procedure that names forms is not yet under control.
-func (db *DB) formInForce(code string) bool { return false }

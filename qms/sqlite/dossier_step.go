@@ -51,8 +51,20 @@ func (db *DB) CompleteStep(ctx context.Context, agency, code string, in qms.Comp
 		if !ok || !d.Flow.IsOpen(in.StepID) {
 			return qms.FieldError("step_id", "Bước %q không phải là bước đang chờ xử lý của hồ sơ %s.", in.StepID, d.Code)
 		}
-		if len(step.Forms) > 0 && len(in.Entry) == 0 {
-			return qms.FieldError("entry", "Bước %q cần lập biểu mẫu %s trước khi hoàn thành.", step.Name, step.Forms[0])
+		formVersion := 0
+		if len(step.Forms) > 0 {
+			if len(in.Entry) == 0 {
+				return qms.FieldError("entry", "Bước %q cần lập biểu mẫu %s trước khi hoàn thành.", step.Name, step.Forms[0])
+			}
+			// A record is made only on the version in force right now.
+			_, fv, err := effectiveForm(ctx, tx, agency, step.Forms[0])
+			if err != nil {
+				return err
+			}
+			if in.FormVersion != fv.Number {
+				return qms.FieldError("form_version", "Biểu mẫu %s đang có hiệu lực là phiên bản %d, không phải phiên bản %d: tải lại biểu mẫu và nhập lại.", step.Forms[0], fv.Number, in.FormVersion)
+			}
+			formVersion = fv.Number
 		}
 		var opened time.Time
 		for _, o := range d.Flow.Open {
@@ -84,7 +96,7 @@ func (db *DB) CompleteStep(ctx context.Context, agency, code string, in qms.Comp
 			CompletedAt: now, Actor: tx.actor.Username, Exit: in.Exit, Entry: in.Entry, Files: in.Files, Note: strings.TrimSpace(in.Note),
 			Result: qms.Classify(now, stepDue)}
 		if len(step.Forms) > 0 {
-			rec.FormCode = step.Forms[0]
+			rec.FormCode, rec.FormVersion = step.Forms[0], formVersion
 		}
 		if err := insertStepRecord(ctx, tx, rec); err != nil {
 			return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"isodt/qms"
 	"isodt/qms/flowchart"
@@ -204,12 +205,18 @@ func afterApproval(ctx context.Context, tx *Tx, v *qms.ProcedureVersion) error {
 
 func saveApproval(ctx context.Context, tx *Tx, v *qms.ProcedureVersion) error {
 	v.UpdatedAt = tx.now
+	return saveApprovalIn(ctx, tx, "procedure_versions", v.ID, &v.Approval, v.UpdatedAt)
+}
+
+// saveApprovalIn writes the lifecycle columns shared by every versioned
+// document table.
+func saveApprovalIn(ctx context.Context, tx *Tx, table string, id int64, a *qms.Approval, at time.Time) error {
 	var effective any
-	if v.EffectiveOn != nil {
-		effective = formatDate(*v.EffectiveOn)
+	if a.EffectiveOn != nil {
+		effective = formatDate(*a.EffectiveOn)
 	}
-	_, err := tx.ExecContext(ctx, `UPDATE procedure_versions SET status = ?, submitted_at = ?, approver_id = ?, approver = ?, approved_at = ?, effective_on = ?, reason = ?, updated_at = ? WHERE id = ?`,
-		v.Status, nullTime(v.SubmittedAt), nullInt(v.ApproverID), v.Approver, nullTime(v.ApprovedAt), effective, v.Reason, formatTime(v.UpdatedAt), v.ID)
+	_, err := tx.ExecContext(ctx, `UPDATE `+table+` SET status = ?, submitted_at = ?, approver_id = ?, approver = ?, approved_at = ?, effective_on = ?, reason = ?, updated_at = ? WHERE id = ?`,
+		a.Status, nullTime(a.SubmittedAt), nullInt(a.ApproverID), a.Approver, nullTime(a.ApprovedAt), effective, a.Reason, formatTime(at), id)
 	return err
 }
 

@@ -1,0 +1,103 @@
+package qms
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Form kinds.
+const (
+	FormOneStop = "one_stop" // biểu mẫu một cửa (Thông tư 01/2018/TT-VPCP)
+	FormISO     = "iso"      // biểu mẫu của hệ thống quản lý chất lượng
+	FormLocal   = "local"    // biểu mẫu riêng của quy trình
+)
+
+// Form is a controlled form (biểu mẫu) such as "BM-QT02-01" or "Mẫu số
+// 01": its content lives in versions that follow the same lifecycle as
+// procedures.
+type Form struct {
+	ID          int64     `json:"id"`
+	AgencyCode  string    `json:"agency"`
+	Code        string    `json:"code"`
+	Title       string    `json:"title"`
+	Kind        string    `json:"kind"`
+	ProcedureID int64     `json:"procedure_id,omitempty"` // owning procedure, if any
+	LegalBasis  string    `json:"legal_basis,omitempty"`
+	Purpose     string    `json:"purpose,omitempty"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+// Normalize trims the fields.
+func (f *Form) Normalize() {
+	f.Code, f.Title = strings.TrimSpace(f.Code), strings.TrimSpace(f.Title)
+	f.LegalBasis, f.Purpose = strings.TrimSpace(f.LegalBasis), strings.TrimSpace(f.Purpose)
+	if f.Kind == "" {
+		f.Kind = FormLocal
+	}
+}
+
+// Validate reports the first field that is wrong.
+func (f *Form) Validate() error {
+	switch {
+	case f.Code == "":
+		return FieldError("code", "Mã biểu mẫu không được để trống (ví dụ BM-QT02-01).")
+	case !docCodeRE.MatchString(f.Code):
+		return FieldError("code", "Mã biểu mẫu %q không hợp lệ: chỉ gồm chữ, số, dấu cách, chấm, gạch ngang, gạch chéo (tối đa 40 ký tự).", f.Code)
+	case f.Title == "":
+		return FieldError("title", "Tên biểu mẫu không được để trống.")
+	case utf8.RuneCountInString(f.Title) > 500:
+		return FieldError("title", "Tên biểu mẫu dài quá 500 ký tự.")
+	case f.Kind != FormOneStop && f.Kind != FormISO && f.Kind != FormLocal:
+		return FieldError("kind", "Loại biểu mẫu %q không hợp lệ.", f.Kind)
+	}
+	return nil
+}
+
+// FormVersion is one issue of a form: a template file (DOCX, XLSX, PDF or
+// ODT) kept by its SHA-256, and the field schema (JSON, read by
+// qms/formschema) from which the app renders the entry form.
+type FormVersion struct {
+	ID            int64           `json:"id"`
+	FormID        int64           `json:"form_id"`
+	Number        int             `json:"number"`
+	Schema        json.RawMessage `json:"schema"`
+	Template      *FileRef        `json:"template,omitempty"`
+	ChangeSummary string          `json:"change_summary"`
+	Approval
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// MaxTemplateSize caps an uploaded form template.
+const MaxTemplateSize = 20 << 20
+
+// TemplateTypes are the template formats accepted, by extension.
+var TemplateTypes = map[string]string{
+	".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+	".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	".pdf":  "application/pdf",
+	".odt":  "application/vnd.oasis.opendocument.text",
+}
+
+// FormService keeps controlled forms, their versions and files.
+type FormService interface {
+	CreateForm(ctx context.Context, f *Form, schema json.RawMessage) error
+	FindForm(ctx context.Context, agency string, id int64) (*Form, error)
+	FindForms(ctx context.Context, agency string) ([]*Form, error)
+	// AdoptForm copies a standard form of agency SYS into agency as a
+	// draft the agency then approves.
+	AdoptForm(ctx context.Context, agency string, sysFormID int64) (*Form, error)
+	CreateFormVersion(ctx context.Context, formID int64) (*FormVersion, error)
+	UpdateFormVersion(ctx context.Context, v *FormVersion) error
+	FindFormVersion(ctx context.Context, formID int64, number int) (*FormVersion, error)
+	FindFormVersions(ctx context.Context, formID int64) ([]*FormVersion, error)
+	TransitionFormVersion(ctx context.Context, formID int64, number int, action, reason string) (*FormVersion, error)
+	// EffectiveForm returns the form with the code in force for agency (its
+	// own, else the standard one of SYS) and the version in force now.
+	EffectiveForm(ctx context.Context, agency, code string) (*Form, *FormVersion, error)
+	PutFile(ctx context.Context, name, contentType string, data []byte) (FileRef, error)
+	GetFile(ctx context.Context, sha256 string) ([]byte, FileRef, error)
+}
