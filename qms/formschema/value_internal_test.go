@@ -23,8 +23,8 @@ func FuzzNumberRoundTrip(f *testing.F) {
 	})
 }
 
-// FuzzParseNumber checks that whatever parseNumber accepts is finite.
-func FuzzParseNumber(f *testing.F) {
+// FuzzNumberParse checks that whatever parseNumber accepts is finite.
+func FuzzNumberParse(f *testing.F) {
 	for _, s := range []string{"1.234,5", "1234.5", "1,234.5", "-0", "1.500", ",5", "1..2"} {
 		f.Add(s)
 	}

@@ -210,10 +210,11 @@ func TestBrowserProcedureApproval(t *testing.T) {
 }
 
 // TestBrowserStaffCompletesStep: a staff member receives a dossier at the
-// counter, finds it in the task list and completes the first step.
+// counter and completes the first step, filling in its controlled form.
 func TestBrowserStaffCompletesStep(t *testing.T) {
 	a := newApp(t)
 	a.effectiveProcedure()
+	a.formOnCheck()
 	ctx, base := browser(t, a)
 	id := func(s string) chromedp.ID { return chromedp.ID(s) }
 	if err := browserLogin(ctx, base, "a-staff"); err != nil {
@@ -225,6 +226,8 @@ func TestBrowserStaffCompletesStep(t *testing.T) {
 		chromedp.SendKeys(id("applicant_name"), "Nguyễn Thị Hoa"),
 		chromedp.Click(id("receive-dossier")),
 		chromedp.WaitVisible(id("complete-check")),
+		chromedp.SetValue(id("f-ket_luan"), "Đạt"),
+		chromedp.SendKeys(id("f-so_trang"), "12"),
 		chromedp.SendKeys(id("note-check"), "Hồ sơ đủ thành phần theo quy định"),
 		chromedp.Click(id("complete-check")),
 		chromedp.WaitVisible(id("complete-ok")),
@@ -238,7 +241,8 @@ func TestBrowserStaffCompletesStep(t *testing.T) {
 	}
 	ds, _, _ := a.db.FindDossiers(context.Background(), qms.DossierFilter{})
 	steps, _ := a.db.StepRecords(context.Background(), ds[0].ID)
-	if len(steps) != 2 || steps[1].Actor != "a-staff" || steps[1].Note != "Hồ sơ đủ thành phần theo quy định" {
+	if len(steps) != 2 || steps[1].Actor != "a-staff" || steps[1].Note != "Hồ sơ đủ thành phần theo quy định" ||
+		steps[1].FormCode != "BM-QT01-01" || steps[1].Entry["ket_luan"] != "Đạt" || steps[1].Entry["so_trang"] != 12.0 {
 		t.Fatalf("step log: %+v", steps)
 	}
 }

@@ -2,6 +2,9 @@ package web
 
 import (
 	"context"
+	"html/template"
+	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -10,6 +13,7 @@ import (
 	"isodt/qms"
 	"isodt/qms/calendar"
 	"isodt/qms/flowchart"
+	"isodt/qms/formschema"
 )
 
 // PublicLookup is what the public page reads without a login.
@@ -123,8 +127,26 @@ func (s *Server) findDossier(c *fiber.Ctx) (*qms.Dossier, error) {
 // openStepView is an open step with what its completion form needs.
 type openStepView struct {
 	flowchart.Step
-	OpenedAt time.Time
-	Exits    []string
+	OpenedAt    time.Time
+	Exits       []string
+	FormCode    string
+	FormTitle   string
+	FormVersion int
+	FormHTML    template.HTML
+	Multipart   bool
+}
+
+// stepForm finds the form a step records on, its version in force and
+// its schema; ok is false for a step without a form.
+func (s *Server) stepForm(c *fiber.Ctx, st flowchart.Step) (f *qms.Form, v *qms.FormVersion, sc formschema.Schema, ok bool, err error) {
+	if len(st.Forms) == 0 {
+		return nil, nil, sc, false, nil
+	}
+	if f, v, err = s.Forms.EffectiveForm(c.UserContext(), callerOf(c).agency, st.Forms[0]); err != nil {
+		return nil, nil, sc, true, err
+	}
+	sc, err = formschema.Parse(v.Schema)
+	return f, v, sc, true, err
 }
 
 func (s *Server) dossierShow(c *fiber.Ctx) error {
@@ -153,7 +175,20 @@ func (s *Server) dossierPage(c *fiber.Ctx, d *qms.Dossier, formErr error) error 
 		}
 		for _, o := range d.Flow.Open {
 			st, _ := flowchart.FindStep(v.Flowchart, o.StepID)
-			open = append(open, openStepView{Step: st, OpenedAt: o.OpenedAt, Exits: qms.Exits(v.Flowchart, st.ID)})
+			ov := openStepView{Step: st, OpenedAt: o.OpenedAt, Exits: qms.Exits(v.Flowchart, st.ID)}
+			f, fv, sc, has, err := s.stepForm(c, st)
+			if has && err == nil {
+				var entry formschema.Entry
+				var errs formschema.FieldErrors
+				if st.ID == c.FormValue("step_id") {
+					entry, _ = c.Locals("entry").(formschema.Entry)
+					errs, _ = c.Locals("entry_errors").(formschema.FieldErrors)
+				}
+				ov.FormCode, ov.FormTitle, ov.FormVersion, ov.FormHTML, ov.Multipart = f.Code, f.Title, fv.Number, sc.Render(entry, errs), sc.HasFiles()
+			} else if has {
+				ov.FormCode, ov.FormTitle = st.Forms[0], qms.ErrorMessage(err)
+			}
+			open = append(open, ov)
 		}
 	}
 	now := time.Now()
@@ -174,10 +209,67 @@ func (s *Server) dossierAction(c *fiber.Ctx, msg string, act func(agency, code s
 	return c.Redirect("/dossiers/"+d.Code+"?msg="+msg, fiber.StatusSeeOther)
 }
 
+// dossierStep completes a step; when the step records on a form, the
+// entry is validated against the schema of the form version in force and
+// its files are stored by hash first.
 func (s *Server) dossierStep(c *fiber.Ctx) error {
 	return s.dossierAction(c, "step_done", func(agency, code string) (*qms.Dossier, error) {
-		return s.Dossiers.CompleteStep(s.ctx(c), agency, code, qms.CompleteStep{StepID: c.FormValue("step_id"), Exit: c.FormValue("exit"), Note: c.FormValue("note")})
+		in := qms.CompleteStep{StepID: c.FormValue("step_id"), Exit: c.FormValue("exit"), Note: c.FormValue("note")}
+		if err := s.readEntry(c, agency, code, &in); err != nil {
+			return nil, err
+		}
+		return s.Dossiers.CompleteStep(s.ctx(c), agency, code, in)
 	})
+}
+
+// readEntry fills in.Entry from the posted form fields of the step's form.
+func (s *Server) readEntry(c *fiber.Ctx, agency, code string, in *qms.CompleteStep) error {
+	d, err := s.Dossiers.FindDossier(c.UserContext(), agency, code)
+	if err != nil || d.ProcedureID == 0 {
+		return err
+	}
+	v, err := s.Procedures.FindVersion(c.UserContext(), d.ProcedureID, d.VersionNumber)
+	if err != nil {
+		return err
+	}
+	st, _ := flowchart.FindStep(v.Flowchart, in.StepID)
+	_, fv, sc, has, err := s.stepForm(c, st)
+	if !has || err != nil {
+		return err
+	}
+	raw := map[string][]string{}
+	files := map[string]formschema.FileRef{}
+	if mf, err := c.MultipartForm(); err == nil {
+		for k, vs := range mf.Value {
+			raw[k] = vs
+		}
+		for k, fhs := range mf.File {
+			if len(fhs) == 0 || fhs[0].Size == 0 {
+				continue
+			}
+			fh := fhs[0]
+			ref, err := s.storeUpload(c, fh.Filename, fh.Size, func() (io.ReadCloser, error) { return fh.Open() }, nil)
+			if err != nil {
+				return err
+			}
+			files[k] = formschema.FileRef{SHA256: ref.SHA256, Name: ref.Name, ContentType: ref.ContentType, Size: ref.Size}
+			in.Files = append(in.Files, ref)
+		}
+	} else {
+		c.Request().PostArgs().VisitAll(func(k, v []byte) { raw[string(k)] = append(raw[string(k)], string(v)) })
+	}
+	entry, errs := sc.ValidateEntry(raw, files)
+	if err := sc.EntryErr(errs); err != nil {
+		c.Locals("entry", entry)
+		c.Locals("entry_errors", errs)
+		return err
+	}
+	formVersion, _ := strconv.Atoi(c.FormValue("form_version"))
+	in.Entry, in.FormVersion = entry, formVersion
+	if formVersion == 0 {
+		in.FormVersion = fv.Number
+	}
+	return nil
 }
 
 func (s *Server) dossierPause(c *fiber.Ctx) error {

@@ -1,10 +1,12 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -81,7 +83,7 @@ func newApp(t *testing.T) *app {
 		t.Fatal(err)
 	}
 	a.srv = web.New(web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))},
-		web.Deps{Agencies: db, Users: db, Auth: db, Audit: db, Procedures: db, Dossiers: db, Public: db, Calendar: db, Authz: az, Ready: db.Ping})
+		web.Deps{Agencies: db, Users: db, Auth: db, Audit: db, Procedures: db, Dossiers: db, Forms: db, Public: db, Calendar: db, Authz: az, Ready: db.Ping})
 	return a
 }
 
@@ -199,3 +201,17 @@ func newReq(method, target, token string) *http.Request {
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func auditFilterAction(action string) qms.AuditFilter { return qms.AuditFilter{Action: &action} }
+
+// newMultipart writes a multipart body with fields and one file; it
+// returns the content type.
+func newMultipart(body *bytes.Buffer, csrf string, fields map[string]string, fileField, name string, data []byte) string {
+	w := multipart.NewWriter(body)
+	w.WriteField("_csrf", csrf)
+	for k, v := range fields {
+		w.WriteField(k, v)
+	}
+	fw, _ := w.CreateFormFile(fileField, name)
+	fw.Write(data)
+	w.Close()
+	return w.FormDataContentType()
+}

@@ -53,6 +53,7 @@ type Deps struct {
 	Audit      qms.AuditService
 	Procedures qms.ProcedureService
 	Dossiers   qms.DossierService
+	Forms      qms.FormService
 	Public     PublicLookup
 	Calendar   CalendarAdmin
 	Authz      Authorizer
@@ -188,6 +189,23 @@ func (s *Server) routes() {
 	s.route(fiber.MethodPost, "/api/v1/users", "user", "write", s.apiUserCreate)
 	s.route(fiber.MethodGet, "/api/v1/users/:id", "user", "read", s.apiUserShow)
 	s.route(fiber.MethodGet, "/api/v1/audit", "audit", "read", s.apiAudit)
+
+	s.route(fiber.MethodGet, "/forms", "form", "read", s.formList)
+	s.route(fiber.MethodGet, "/forms/new", "form", "write", s.formNew)
+	s.route(fiber.MethodPost, "/forms", "form", "write", s.formCreate)
+	s.route(fiber.MethodGet, "/forms/:id", "form", "read", s.formShow)
+	s.route(fiber.MethodPost, "/forms/:id/adopt", "form", "write", s.formAdopt)
+	s.route(fiber.MethodPost, "/forms/:id/versions", "form", "write", s.formVersionCreate)
+	s.route(fiber.MethodGet, "/forms/:id/versions/:n", "form", "read", s.formVersionShow)
+	s.route(fiber.MethodPost, "/forms/:id/versions/:n", "form", "write", s.formVersionSave)
+	s.route(fiber.MethodGet, "/forms/:id/versions/:n/template", "form", "read", s.formTemplate)
+	s.route(fiber.MethodPost, "/forms/:id/versions/:n/submit", "form", "submit", s.formVersionAction(qms.ActionSubmit))
+	s.route(fiber.MethodPost, "/forms/:id/versions/:n/approve", "form", "approve", s.formVersionAction(qms.ActionApprove))
+	s.route(fiber.MethodPost, "/forms/:id/versions/:n/reject", "form", "approve", s.formVersionAction(qms.ActionReject))
+	s.route(fiber.MethodPost, "/forms/:id/versions/:n/withdraw", "form", "approve", s.formVersionAction(qms.ActionWithdraw))
+	s.route(fiber.MethodGet, "/api/v1/forms", "form", "read", s.apiFormList)
+	s.route(fiber.MethodGet, "/api/v1/forms/:id", "form", "read", s.apiFormShow)
+	s.route(fiber.MethodGet, "/api/v1/forms/:id/versions/:n/template", "form", "read", s.formTemplate)
 
 	s.route(fiber.MethodGet, "/tasks", "dossier", "read", s.taskList)
 	s.route(fiber.MethodGet, "/dossiers", "dossier", "read", s.dossierList)

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/url"
+	"sort"
 	"strconv"
 )
 
@@ -17,3 +18,8 @@ func atoi64(s string) (int64, bool) {
 }
 
 func urlEscape(s string) string { return url.QueryEscape(s) }
+
+func sortStrings(xs []string) []string {
+	sort.Strings(xs)
+	return xs
+}

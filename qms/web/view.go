@@ -85,6 +85,7 @@ func (s *Server) view(c *fiber.Ctx, data fiber.Map) fiber.Map {
 			"tthc":      s.can(c, "tthc", "read"),
 			"procedure": s.can(c, "procedure", "read"),
 			"dossier":   s.can(c, "dossier", "read"),
+			"form":      s.can(c, "form", "read"),
 			"report":    s.can(c, "report", "read"),
 			"calendar":  s.can(c, "calendar", "read"),
 		}

@@ -1,0 +1,254 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"isodt/qms"
+	"isodt/qms/formschema"
+)
+
+// findForm loads a form of the caller's agency or a standard one.
+func (s *Server) findForm(c *fiber.Ctx) (*qms.Form, error) {
+	id, ok := atoi64(c.Params("id"))
+	if !ok {
+		return nil, qms.Errorf(qms.ENOTFOUND, "Không tìm thấy biểu mẫu.")
+	}
+	return s.Forms.FindForm(c.UserContext(), callerOf(c).agency, id)
+}
+
+// ownForm refuses changes to another agency's (the standard) forms.
+func (s *Server) ownForm(c *fiber.Ctx) (*qms.Form, error) {
+	f, err := s.findForm(c)
+	if err == nil && f.AgencyCode != callerOf(c).agency {
+		return nil, qms.Errorf(qms.EFORBIDDEN, "Biểu mẫu chuẩn chỉ được áp dụng (sao về đơn vị), không sửa trực tiếp.")
+	}
+	return f, err
+}
+
+func (s *Server) findFormVersion(c *fiber.Ctx, f *qms.Form) (*qms.FormVersion, error) {
+	n, err := strconv.Atoi(c.Params("n"))
+	if err != nil {
+		return nil, qms.Errorf(qms.ENOTFOUND, "Không tìm thấy phiên bản %q.", c.Params("n"))
+	}
+	return s.Forms.FindFormVersion(c.UserContext(), f.ID, n)
+}
+
+func formPath(f *qms.Form) string { return fmt.Sprintf("/forms/%d", f.ID) }
+
+func (s *Server) formList(c *fiber.Ctx) error {
+	fs, err := s.Forms.FindForms(c.UserContext(), callerOf(c).agency)
+	if err != nil {
+		return err
+	}
+	return c.Render("forms", s.view(c, fiber.Map{"Forms": fs, "CanWrite": s.can(c, "form", "write")}), "layout")
+}
+
+const exampleSchema = `{"fields": [
+  {"name": "ket_luan", "label": "Kết luận", "type": "select", "required": true, "options": ["Đạt", "Không đạt"]},
+  {"name": "ghi_chu", "label": "Ghi chú", "type": "text", "multiline": true}
+]}`
+
+func (s *Server) formNew(c *fiber.Ctx) error {
+	return s.render(c, "form_new", fiber.Map{"Form": &qms.Form{}, "Schema": exampleSchema}, nil)
+}
+
+func (s *Server) formCreate(c *fiber.Ctx) error {
+	f := &qms.Form{AgencyCode: callerOf(c).agency, Code: c.FormValue("code"), Title: c.FormValue("title"), Kind: qms.FormLocal, Purpose: c.FormValue("purpose")}
+	schema := c.FormValue("schema")
+	if err := s.Forms.CreateForm(s.ctx(c), f, json.RawMessage(schema)); err != nil {
+		return s.render(c, "form_new", fiber.Map{"Form": f, "Schema": schema}, err)
+	}
+	return c.Redirect(formPath(f)+"/versions/1?msg=created", fiber.StatusSeeOther)
+}
+
+func (s *Server) formShow(c *fiber.Ctx) error {
+	f, err := s.findForm(c)
+	if err != nil {
+		return err
+	}
+	vs, err := s.Forms.FindFormVersions(c.UserContext(), f.ID)
+	if err != nil {
+		return err
+	}
+	mine := f.AgencyCode == callerOf(c).agency
+	return c.Render("form", s.view(c, fiber.Map{"F": f, "Versions": vs, "Mine": mine, "CanWrite": s.can(c, "form", "write")}), "layout")
+}
+
+func (s *Server) formAdopt(c *fiber.Ctx) error {
+	f, err := s.findForm(c)
+	if err != nil {
+		return err
+	}
+	adopted, err := s.Forms.AdoptForm(s.ctx(c), callerOf(c).agency, f.ID)
+	if err != nil {
+		return err
+	}
+	return c.Redirect(formPath(adopted)+"/versions/1?msg=created", fiber.StatusSeeOther)
+}
+
+func (s *Server) formVersionCreate(c *fiber.Ctx) error {
+	f, err := s.ownForm(c)
+	if err != nil {
+		return err
+	}
+	v, err := s.Forms.CreateFormVersion(s.ctx(c), f.ID)
+	if err != nil {
+		return err
+	}
+	return c.Redirect(fmt.Sprintf("%s/versions/%d?msg=created", formPath(f), v.Number), fiber.StatusSeeOther)
+}
+
+func (s *Server) formVersionShow(c *fiber.Ctx) error {
+	f, err := s.findForm(c)
+	if err != nil {
+		return err
+	}
+	v, err := s.findFormVersion(c, f)
+	if err != nil {
+		return err
+	}
+	return s.formVersionPage(c, f, v, string(v.Schema), nil)
+}
+
+// formVersionPage shows a version: the entry form as staff will see it,
+// the schema (editable while a draft), the template and the actions.
+func (s *Server) formVersionPage(c *fiber.Ctx, f *qms.Form, v *qms.FormVersion, schemaText string, formErr error) error {
+	var preview any
+	if sc, err := formschema.Parse(v.Schema); err == nil {
+		preview = sc.Render(nil, nil)
+	}
+	mine := f.AgencyCode == callerOf(c).agency
+	draft, submitted := v.Status == qms.StatusDraft, v.Status == qms.StatusSubmitted
+	return s.render(c, "form_version", fiber.Map{"F": f, "V": v, "Preview": preview, "SchemaText": schemaText, "Path": fmt.Sprintf("%s/versions/%d", formPath(f), v.Number),
+		"StatusLabel": qms.StatusLabel(v.Status),
+		"CanEdit":     mine && draft && s.can(c, "form", "write"),
+		"CanSubmit":   mine && draft && s.can(c, "form", "submit"),
+		"CanApprove":  mine && submitted && s.can(c, "form", "approve") && !v.AuthoredBy(qms.Actor{UserID: callerOf(c).user.ID}),
+		"CanWithdraw": mine && (draft || submitted || v.Status == qms.StatusEffective) && s.can(c, "form", "approve")}, formErr)
+}
+
+// formVersionSave stores a draft's schema and, when one is uploaded, its
+// template file (DOCX, XLSX, PDF or ODT).
+func (s *Server) formVersionSave(c *fiber.Ctx) error {
+	f, err := s.ownForm(c)
+	if err != nil {
+		return err
+	}
+	v, err := s.findFormVersion(c, f)
+	if err != nil {
+		return err
+	}
+	edited := *v
+	schema := c.FormValue("schema")
+	edited.Schema, edited.ChangeSummary = json.RawMessage(schema), c.FormValue("change_summary")
+	if fh, ferr := c.FormFile("template"); ferr == nil {
+		ref, err := s.storeUpload(c, fh.Filename, fh.Size, func() (io.ReadCloser, error) { return fh.Open() }, qms.TemplateTypes)
+		if err != nil {
+			return s.formVersionPage(c, f, v, schema, err)
+		}
+		edited.Template = &ref
+	}
+	if err := s.Forms.UpdateFormVersion(s.ctx(c), &edited); err != nil {
+		return s.formVersionPage(c, f, v, schema, err)
+	}
+	return c.Redirect(fmt.Sprintf("%s/versions/%d?msg=saved", formPath(f), v.Number), fiber.StatusSeeOther)
+}
+
+// storeUpload checks an uploaded file's type and size and stores it by hash.
+func (s *Server) storeUpload(c *fiber.Ctx, name string, size int64, open func() (io.ReadCloser, error), types map[string]string) (qms.FileRef, error) {
+	ext := strings.ToLower(filepath.Ext(name))
+	ct, ok := types[ext]
+	if types != nil && !ok {
+		var exts []string
+		for e := range types {
+			exts = append(exts, e)
+		}
+		return qms.FileRef{}, qms.FieldError("template", "Tệp %q không đúng định dạng: chỉ nhận %s.", name, strings.Join(sortStrings(exts), ", "))
+	}
+	if size > qms.MaxTemplateSize {
+		return qms.FileRef{}, fiber.NewError(fiber.StatusRequestEntityTooLarge, "too large")
+	}
+	r, err := open()
+	if err != nil {
+		return qms.FileRef{}, err
+	}
+	defer r.Close()
+	data, err := io.ReadAll(io.LimitReader(r, qms.MaxTemplateSize+1))
+	if err != nil {
+		return qms.FileRef{}, err
+	}
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	return s.Forms.PutFile(s.ctx(c), filepath.Base(name), ct, data)
+}
+
+// formTemplate returns the exact stored bytes with their content type.
+// Superseded versions stay downloadable; the header says so.
+func (s *Server) formTemplate(c *fiber.Ctx) error {
+	f, err := s.findForm(c)
+	if err != nil {
+		return err
+	}
+	v, err := s.findFormVersion(c, f)
+	if err != nil {
+		return err
+	}
+	if v.Template == nil {
+		return qms.Errorf(qms.ENOTFOUND, "Phiên bản %d chưa có tệp mẫu.", v.Number)
+	}
+	data, ref, err := s.Forms.GetFile(c.UserContext(), v.Template.SHA256)
+	if err != nil {
+		return err
+	}
+	if !v.InForce() {
+		c.Set("X-Form-Status", string(v.Status))
+	}
+	c.Set(fiber.HeaderContentType, ref.ContentType)
+	c.Attachment(safeFileName.ReplaceAllString(v.Template.Name, "_"))
+	return c.Send(data)
+}
+
+func (s *Server) formVersionAction(action string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		f, err := s.ownForm(c)
+		if err != nil {
+			return err
+		}
+		v, err := s.findFormVersion(c, f)
+		if err != nil {
+			return err
+		}
+		if _, err := s.Forms.TransitionFormVersion(s.ctx(c), f.ID, v.Number, action, c.FormValue("reason")); err != nil {
+			return s.formVersionPage(c, f, v, string(v.Schema), err)
+		}
+		return c.Redirect(fmt.Sprintf("%s/versions/%d?msg=%s", formPath(f), v.Number, action), fiber.StatusSeeOther)
+	}
+}
+
+func (s *Server) apiFormList(c *fiber.Ctx) error {
+	fs, err := s.Forms.FindForms(c.UserContext(), callerOf(c).agency)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"forms": orEmpty(fs)})
+}
+
+func (s *Server) apiFormShow(c *fiber.Ctx) error {
+	f, err := s.findForm(c)
+	if err != nil {
+		return err
+	}
+	vs, err := s.Forms.FindFormVersions(c.UserContext(), f.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"form": f, "versions": orEmpty(vs)})
+}
