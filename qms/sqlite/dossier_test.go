@@ -31,7 +31,7 @@ func decisionChart() flowchart.Flowchart {
 // effectiveProcedure sets up agency SVHTT with TTHC 1.000001 (5 days) and
 // an effective procedure with the decision chart; it returns a staff and
 // a leader context.
-func effectiveProcedure(t *testing.T, db *sqlite.DB, sys context.Context) (staff, leader context.Context) {
+func effectiveProcedure(t testing.TB, db *sqlite.DB, sys context.Context) (staff, leader context.Context) {
 	t.Helper()
 	db.CreateAgency(sys, &qms.Agency{Code: "SVHTT", Name: "Sở VHTT"})
 	if _, _, err := db.ImportTTHC(sys, "SVHTT", sampleTTHC()); err != nil {
