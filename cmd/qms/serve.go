@@ -34,7 +34,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	srv := web.New(web.Config{SecureCookies: *secure, Logger: log}, web.Deps{
-		Agencies: db, Users: db, Auth: db, Audit: db, Procedures: db, Dossiers: db, Forms: db, Public: db, Calendar: db, Authz: az, Ready: db.Ping,
+		Agencies: db, Users: db, Auth: db, Audit: db, Procedures: db, Dossiers: db, Forms: db, Public: db, Calendar: db, Settings: db, Authz: az, Ready: db.Ping,
 	})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

@@ -188,6 +188,17 @@ func (db *DB) SetAgencySettings(ctx context.Context, agency, clockMode, hours st
 	return err
 }
 
+// AgencySettings returns an agency's clock mode and working hours
+// (the defaults when none were saved).
+func (db *DB) AgencySettings(ctx context.Context, agency string) (string, string, error) {
+	mode, hours := qms.ClockResume, calendar.DefaultWorkingHours().String()
+	err := db.read.QueryRowContext(ctx, `SELECT clock_mode, working_hours FROM agency_settings WHERE agency_code = ?`, agency).Scan(&mode, &hours)
+	if err == sql.ErrNoRows {
+		err = nil
+	}
+	return mode, hours, err
+}
+
 func (db *DB) clockMode(ctx context.Context, q querier, agency string) (string, error) {
 	mode := qms.ClockResume
 	err := q.QueryRowContext(ctx, `SELECT clock_mode FROM agency_settings WHERE agency_code = ?`, agency).Scan(&mode)

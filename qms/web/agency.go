@@ -1,6 +1,9 @@
 package web
 
 import (
+	"context"
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 
 	"isodt/qms"
@@ -82,7 +85,12 @@ func (s *Server) agencyPage(c *fiber.Ctx, a *qms.Agency, formErr error) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, "agency", fiber.Map{"A": a, "Members": members, "Parents": parents, "CanWrite": s.can(c, "agency", "write")}, formErr)
+	mode, hours, err := s.Settings.AgencySettings(ctx, a.Code)
+	if err != nil {
+		return err
+	}
+	return s.render(c, "agency", fiber.Map{"A": a, "Members": members, "Parents": parents, "CanWrite": s.can(c, "agency", "write"),
+		"ClockMode": mode, "Hours": hours}, formErr)
 }
 
 func (s *Server) agencyUpdate(c *fiber.Ctx) error {
@@ -142,4 +150,23 @@ func orEmpty[T any](xs []T) []T {
 		return []T{}
 	}
 	return xs
+}
+
+// AgencySettings keeps an agency's working hours and clock mode.
+type AgencySettings interface {
+	AgencySettings(ctx context.Context, agency string) (clockMode, hours string, err error)
+	SetAgencySettings(ctx context.Context, agency, clockMode, hours string) error
+}
+
+// agencySettings saves how an agency counts time: its working hours and
+// whether the clock resumes or restarts after a pause for supplements.
+func (s *Server) agencySettings(c *fiber.Ctx) error {
+	a, err := s.findVisibleAgency(c, c.Params("code"))
+	if err != nil {
+		return err
+	}
+	if err := s.Settings.SetAgencySettings(s.ctx(c), a.Code, c.FormValue("clock_mode"), strings.TrimSpace(c.FormValue("working_hours"))); err != nil {
+		return s.agencyPage(c, a, err)
+	}
+	return c.Redirect("/admin/agencies/"+a.Code+"?msg=saved", fiber.StatusSeeOther)
 }

@@ -215,11 +215,37 @@ func (s *Server) dossierAction(c *fiber.Ctx, msg string, act func(agency, code s
 func (s *Server) dossierStep(c *fiber.Ctx) error {
 	return s.dossierAction(c, "step_done", func(agency, code string) (*qms.Dossier, error) {
 		in := qms.CompleteStep{StepID: c.FormValue("step_id"), Exit: c.FormValue("exit"), Note: c.FormValue("note")}
+		if err := s.readEvidence(c, &in); err != nil {
+			return nil, err
+		}
 		if err := s.readEntry(c, agency, code, &in); err != nil {
 			return nil, err
 		}
 		return s.Dossiers.CompleteStep(s.ctx(c), agency, code, in)
 	})
+}
+
+// evidenceField is the step form's file input for evidence (minh chứng)
+// that is not part of a controlled form.
+const evidenceField = "evidence"
+
+// readEvidence stores the evidence files of a step by their hash.
+func (s *Server) readEvidence(c *fiber.Ctx, in *qms.CompleteStep) error {
+	mf, err := c.MultipartForm()
+	if err != nil {
+		return nil
+	}
+	for _, fh := range mf.File[evidenceField] {
+		if fh.Size == 0 {
+			continue
+		}
+		ref, err := s.storeUpload(c, fh.Filename, fh.Size, func() (io.ReadCloser, error) { return fh.Open() }, nil)
+		if err != nil {
+			return err
+		}
+		in.Files = append(in.Files, ref)
+	}
+	return nil
 }
 
 // readEntry fills in.Entry from the posted form fields of the step's form.
@@ -244,7 +270,7 @@ func (s *Server) readEntry(c *fiber.Ctx, agency, code string, in *qms.CompleteSt
 			raw[k] = vs
 		}
 		for k, fhs := range mf.File {
-			if len(fhs) == 0 || fhs[0].Size == 0 {
+			if k == evidenceField || len(fhs) == 0 || fhs[0].Size == 0 {
 				continue
 			}
 			fh := fhs[0]
@@ -322,4 +348,33 @@ func (s *Server) dossierControlSlip(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Render("control_slip", s.view(c, fiber.Map{"Title": "Phiếu kiểm soát quá trình – " + d.Code, "D": d, "Steps": steps, "Org": agency}), "print_layout")
+}
+
+// dossierFile serves an evidence file of one of the dossier's steps: only
+// hashes recorded on this dossier are served, so a hash alone (or a path
+// trick) reaches nothing else.
+func (s *Server) dossierFile(c *fiber.Ctx) error {
+	d, err := s.findDossier(c)
+	if err != nil {
+		return err
+	}
+	steps, err := s.Dossiers.StepRecords(c.UserContext(), d.ID)
+	if err != nil {
+		return err
+	}
+	want := c.Params("sha")
+	for _, st := range steps {
+		for _, f := range st.Files {
+			if f.SHA256 == want {
+				data, ref, err := s.Forms.GetFile(c.UserContext(), f.SHA256)
+				if err != nil {
+					return err
+				}
+				c.Set(fiber.HeaderContentType, ref.ContentType)
+				c.Attachment(safeFileName.ReplaceAllString(f.Name, "_"))
+				return c.Send(data)
+			}
+		}
+	}
+	return qms.Errorf(qms.ENOTFOUND, "Không tìm thấy tệp trong hồ sơ %s.", d.Code)
 }

@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"io"
 	"net/url"
 	"strings"
 	"testing"
@@ -191,5 +192,70 @@ func TestDossierAPI(t *testing.T) {
 	buf.WriteString(`{"tthc_code":"1.000001","applicant":{"name":"X"},"received_at":"2099-01-01T00:00:00Z"}`)
 	if resp := a.api("POST", "/api/v1/dossiers", tok, buf.String()); resp.StatusCode != 400 {
 		t.Fatalf("future receipt: %d", resp.StatusCode)
+	}
+}
+
+func TestAgencyClockSettings(t *testing.T) {
+	a := newApp(t)
+	a.effectiveProcedure()
+	admin := a.login("a-admin")
+	resp := a.do("POST", "/admin/agencies/A/settings", &admin, url.Values{"clock_mode": {"restart"}, "working_hours": {"25:00-26:00"}})
+	if resp.StatusCode != 400 {
+		t.Fatalf("bad hours: %d", resp.StatusCode)
+	}
+	if code := a.do("POST", "/admin/agencies/A/settings", &admin, url.Values{"clock_mode": {"restart"}, "working_hours": {"07:00-11:00,13:00-17:00"}}).StatusCode; code != 303 {
+		t.Fatalf("save settings: %d", code)
+	}
+	if body := bodyOf(t, a.do("GET", "/admin/agencies/A", &admin, nil)); !strings.Contains(body, `value="07:00-11:00,13:00-17:00"`) {
+		t.Fatal("settings not shown")
+	}
+	if code := a.do("POST", "/admin/agencies/B/settings", &admin, url.Values{"clock_mode": {"resume"}, "working_hours": {"07:00-11:00"}}).StatusCode; code != 404 {
+		t.Fatalf("A's admin sets B: %d", code)
+	}
+	// Restart mode: after a pause the full time limit counts again.
+	tok := a.token("a-staff")
+	var d struct {
+		Code  string
+		DueAt time.Time `json:"due_at"`
+	}
+	decode(t, a.api("POST", "/api/v1/dossiers", tok, `{"tthc_code":"1.000001","applicant":{"name":"X"}}`), &d)
+	a.api("POST", "/api/v1/dossiers/"+d.Code+"/pause", tok, `{"reason":"Bổ sung"}`)
+	a.clock.Add(48 * time.Hour)
+	var after struct {
+		DueAt time.Time `json:"due_at"`
+	}
+	decode(t, a.api("POST", "/api/v1/dossiers/"+d.Code+"/resume", tok, ""), &after)
+	if !after.DueAt.After(d.DueAt) {
+		t.Fatalf("due %v did not move after a restart (was %v)", after.DueAt, d.DueAt)
+	}
+}
+
+func TestStepEvidenceFiles(t *testing.T) {
+	a := newApp(t)
+	a.effectiveProcedure()
+	staff := a.login("a-staff")
+	resp := a.do("POST", "/dossiers", &staff, url.Values{"tthc_code": {"1.000001"}, "applicant_name": {"An"}, "channel": {"counter"}})
+	path := strings.TrimSuffix(resp.Header.Get("Location"), "?msg=received")
+	var body bytes.Buffer
+	ct := newMultipart(&body, staff.csrf, map[string]string{"step_id": "check", "note": "Có biên bản"}, "evidence", "bien-ban.pdf", []byte("%PDF-1.4 biên bản"))
+	req := newSessionRequest("POST", path+"/steps", &staff, &body)
+	req.Header.Set("Content-Type", ct)
+	if code := a.send(req).StatusCode; code != 303 {
+		t.Fatalf("step with evidence: %d", code)
+	}
+	page := bodyOf(t, a.do("GET", path, &staff, nil))
+	i := strings.Index(page, path+"/files/")
+	if i < 0 {
+		t.Fatal("evidence link missing")
+	}
+	link := page[i : i+len(path)+7+64]
+	got := a.do("GET", link, &staff, nil)
+	if data, _ := io.ReadAll(got.Body); string(data) != "%PDF-1.4 biên bản" {
+		t.Fatalf("evidence bytes: %q", data)
+	}
+	for _, bad := range []string{path + "/files/" + strings.Repeat("0", 64), path + "/files/..%2F..%2Fetc%2Fpasswd"} {
+		if code := a.do("GET", bad, &staff, nil).StatusCode; code != 404 {
+			t.Errorf("GET %s: %d", bad, code)
+		}
 	}
 }

@@ -83,7 +83,7 @@ func newApp(t *testing.T) *app {
 		t.Fatal(err)
 	}
 	a.srv = web.New(web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))},
-		web.Deps{Agencies: db, Users: db, Auth: db, Audit: db, Procedures: db, Dossiers: db, Forms: db, Public: db, Calendar: db, Authz: az, Ready: db.Ping})
+		web.Deps{Agencies: db, Users: db, Auth: db, Audit: db, Procedures: db, Dossiers: db, Forms: db, Public: db, Calendar: db, Settings: db, Authz: az, Ready: db.Ping})
 	return a
 }
 
@@ -214,4 +214,10 @@ func newMultipart(body *bytes.Buffer, csrf string, fields map[string]string, fil
 	fw.Write(data)
 	w.Close()
 	return w.FormDataContentType()
+}
+
+func newSessionRequest(method, target string, s *session, body io.Reader) *http.Request {
+	req := httptest.NewRequest(method, target, body)
+	req.AddCookie(&http.Cookie{Name: "qms_session", Value: s.cookie})
+	return req
 }

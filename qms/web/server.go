@@ -56,6 +56,7 @@ type Deps struct {
 	Forms      qms.FormService
 	Public     PublicLookup
 	Calendar   CalendarAdmin
+	Settings   AgencySettings
 	Authz      Authorizer
 	Ready      func(context.Context) error
 }
@@ -150,6 +151,7 @@ func (s *Server) routes() {
 	s.route(fiber.MethodPost, "/admin/agencies", "agency", "write", s.agencyCreate)
 	s.route(fiber.MethodGet, "/admin/agencies/:code", "agency", "read", s.agencyShow)
 	s.route(fiber.MethodPost, "/admin/agencies/:code", "agency", "write", s.agencyUpdate)
+	s.route(fiber.MethodPost, "/admin/agencies/:code/settings", "agency", "write", s.agencySettings)
 
 	s.route(fiber.MethodGet, "/admin/users", "user", "read", s.userList)
 	s.route(fiber.MethodGet, "/admin/users/new", "user", "write", s.userNew)
@@ -217,6 +219,7 @@ func (s *Server) routes() {
 	s.route(fiber.MethodPost, "/dossiers/:code/resume", "dossier", "record", s.dossierResume)
 	s.route(fiber.MethodPost, "/dossiers/:code/apology", "dossier", "record", s.dossierApology)
 	s.route(fiber.MethodGet, "/dossiers/:code/control-slip", "dossier", "read", s.dossierControlSlip)
+	s.route(fiber.MethodGet, "/dossiers/:code/files/:sha", "dossier", "read", s.dossierFile)
 	s.route(fiber.MethodGet, "/reports/ontime", "report", "read", s.reportOnTime)
 	s.route(fiber.MethodGet, "/reports/ontime.xlsx", "report", "read", s.reportOnTimeXLSX)
 	s.route(fiber.MethodGet, "/admin/calendar", "calendar", "read", s.calendarPage)
