@@ -1,0 +1,173 @@
+package qms
+
+import (
+	"context"
+	"sort"
+	"time"
+)
+
+// Severities of a compliance rule.
+const (
+	SeverityLow      = "low"
+	SeverityMedium   = "medium"
+	SeverityHigh     = "high"
+	SeverityCritical = "critical"
+)
+
+// Rule is a compliance check: what drifts from the QMS, under which
+// clause of TCVN ISO 9001:2015.
+type Rule struct {
+	Code     string `json:"code"`
+	Title    string `json:"title"`
+	Severity string `json:"severity"`
+	Clause   string `json:"clause"`
+}
+
+// The rule codes are public: findings, reports and scripts name them.
+const (
+	RuleTTHCNotControlled  = "TTHC_NOT_CONTROLLED"
+	RuleFormNotEffective   = "FORM_NOT_EFFECTIVE"
+	RuleFlowchartOverLimit = "FLOWCHART_OVER_LIMIT"
+	RuleReviewOverdue      = "REVIEW_OVERDUE"
+	RuleDossierOverdue     = "DOSSIER_OVERDUE"
+	RuleStepOverdue        = "STEP_OVERDUE"
+	RuleLateWithoutApology = "LATE_WITHOUT_APOLOGY"
+	RuleStepMissingRecord  = "STEP_MISSING_RECORD"
+	RuleRecordWrongVersion = "RECORD_ON_WRONG_FORM_VERSION"
+	RuleAuditChainBroken   = "AUDIT_CHAIN_BROKEN"
+	RuleCAPAOverdue        = "CAPA_OVERDUE"
+)
+
+// Rules lists every rule, in the order reports show them.
+var Rules = []Rule{
+	{RuleTTHCNotControlled, "Thủ tục hành chính chưa được kiểm soát theo ISO", SeverityHigh, "4.4, 8.1"},
+	{RuleFormNotEffective, "Quy trình có hiệu lực dùng biểu mẫu chưa có hiệu lực", SeverityHigh, "7.5.2, 7.5.3"},
+	{RuleFlowchartOverLimit, "Tổng thời gian các bước vượt thời hạn giải quyết", SeverityHigh, "8.1"},
+	{RuleReviewOverdue, "Tài liệu quá hạn xem xét định kỳ", SeverityMedium, "7.5.2"},
+	{RuleDossierOverdue, "Hồ sơ quá hạn giải quyết", SeverityHigh, "8.5.1, 9.1.1"},
+	{RuleStepOverdue, "Bước xử lý hồ sơ quá thời gian quy định", SeverityMedium, "8.5.1"},
+	{RuleLateWithoutApology, "Hồ sơ trễ hạn chưa có phiếu xin lỗi và hẹn lại", SeverityHigh, "8.2.1, 8.7"},
+	{RuleStepMissingRecord, "Bước đã hoàn thành thiếu hồ sơ theo biểu mẫu", SeverityMedium, "7.5.3, 8.5.1"},
+	{RuleRecordWrongVersion, "Hồ sơ lập trên phiên bản biểu mẫu không còn hiệu lực", SeverityMedium, "7.5.3.2"},
+	{RuleAuditChainBroken, "Nhật ký hệ thống bị sửa hoặc xóa", SeverityCritical, "7.5.3"},
+	{RuleCAPAOverdue, "Hành động khắc phục quá hạn", SeverityMedium, "10.2"},
+}
+
+// RuleByCode returns the rule and whether it exists.
+func RuleByCode(code string) (Rule, bool) {
+	for _, r := range Rules {
+		if r.Code == code {
+			return r, true
+		}
+	}
+	return Rule{}, false
+}
+
+// Candidate is what a check run finds now: the condition of a rule holds
+// for one object.
+type Candidate struct {
+	Rule       string
+	AgencyCode string
+	ObjectType string
+	ObjectID   string
+	Message    string
+}
+
+// Key identifies the condition across runs.
+func (c Candidate) Key() string {
+	return c.Rule + "|" + c.AgencyCode + "|" + c.ObjectType + "|" + c.ObjectID
+}
+
+// Finding is a condition that held at some run: open until a run no
+// longer finds it, then closed with the time it cleared. It is never
+// deleted.
+type Finding struct {
+	ID         int64      `json:"id"`
+	Rule       string     `json:"rule"`
+	Severity   string     `json:"severity"`
+	AgencyCode string     `json:"agency"`
+	ObjectType string     `json:"object_type"`
+	ObjectID   string     `json:"object_id"`
+	Message    string     `json:"message"`
+	OpenedAt   time.Time  `json:"opened_at"`
+	ClosedAt   *time.Time `json:"closed_at,omitempty"`
+}
+
+// Key identifies the condition across runs.
+func (f *Finding) Key() string {
+	return f.Rule + "|" + f.AgencyCode + "|" + f.ObjectType + "|" + f.ObjectID
+}
+
+// Reconcile compares the open findings in scope with what a run found:
+// new conditions open findings, conditions still there are kept (no
+// duplicates), and open findings no longer found close.
+func Reconcile(open []*Finding, found []Candidate) (toOpen []Candidate, stillOpen, toClose []*Finding) {
+	seen := map[string]bool{}
+	byKey := map[string]*Finding{}
+	for _, f := range open {
+		byKey[f.Key()] = f
+	}
+	for _, c := range found {
+		k := c.Key()
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		if f, ok := byKey[k]; ok {
+			stillOpen = append(stillOpen, f)
+		} else {
+			toOpen = append(toOpen, c)
+		}
+	}
+	for _, f := range open {
+		if !seen[f.Key()] {
+			toClose = append(toClose, f)
+		}
+	}
+	sort.Slice(toOpen, func(i, j int) bool { return toOpen[i].Key() < toOpen[j].Key() })
+	return toOpen, stillOpen, toClose
+}
+
+// CheckScope limits a run: one agency, one rule, or everything.
+type CheckScope struct {
+	AgencyCode string
+	Rule       string
+}
+
+// CheckResult counts what a run did.
+type CheckResult struct {
+	Opened int `json:"opened"`
+	Closed int `json:"closed"`
+	Open   int `json:"open"`
+}
+
+// FindingFilter selects findings. Pointer fields mean "not set".
+type FindingFilter struct {
+	AgencyCode *string
+	Rule       *string
+	Severity   *string
+	Open       *bool
+	Limit      int
+}
+
+// ComplianceService runs the checks and keeps the findings.
+type ComplianceService interface {
+	RunChecks(ctx context.Context, scope CheckScope) (CheckResult, error)
+	FindFindings(ctx context.Context, f FindingFilter) ([]*Finding, error)
+}
+
+// Notification is an in-app message to one user (new findings, reminders).
+type Notification struct {
+	ID        int64      `json:"id"`
+	Agency    string     `json:"agency"`
+	Title     string     `json:"title"`
+	Link      string     `json:"link"`
+	CreatedAt time.Time  `json:"created_at"`
+	ReadAt    *time.Time `json:"read_at,omitempty"`
+}
+
+// NotificationService lists and marks a user's notifications.
+type NotificationService interface {
+	Notifications(ctx context.Context, userID int64, limit int) ([]Notification, int, error) // and the unread count
+	MarkNotificationsRead(ctx context.Context, userID int64) error
+}

@@ -1,0 +1,458 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"isodt/qms"
+	"isodt/qms/flowchart"
+)
+
+// ruleCheck finds the current candidates of one rule for some agencies.
+type ruleCheck func(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error)
+
+// checks maps each rule to its query. Rules without a check here (CAPA
+// until corrective actions are kept) find nothing.
+var checks = map[string]ruleCheck{
+	qms.RuleTTHCNotControlled:  checkNotControlled,
+	qms.RuleFormNotEffective:   checkFormsInForce,
+	qms.RuleFlowchartOverLimit: checkOverLimit,
+	qms.RuleReviewOverdue:      checkReviewOverdue,
+	qms.RuleDossierOverdue:     checkDossierOverdue,
+	qms.RuleStepOverdue:        checkStepOverdue,
+	qms.RuleLateWithoutApology: checkLateWithoutApology,
+	qms.RuleStepMissingRecord:  checkMissingRecord,
+	qms.RuleRecordWrongVersion: checkWrongFormVersion,
+	qms.RuleAuditChainBroken:   checkAuditChain,
+}
+
+// RunChecks finds what holds now and reconciles it with the open
+// findings in scope, in one transaction: new conditions open findings,
+// cleared ones close with the time they cleared, and the run is audited.
+// Quality officers of agencies with new findings are notified.
+func (db *DB) RunChecks(ctx context.Context, scope qms.CheckScope) (qms.CheckResult, error) {
+	var res qms.CheckResult
+	rules := qms.Rules
+	if scope.Rule != "" {
+		r, ok := qms.RuleByCode(scope.Rule)
+		if !ok {
+			return res, qms.FieldError("rule", "Quy tắc %q không tồn tại.", scope.Rule)
+		}
+		rules = []qms.Rule{r}
+	}
+	agencies, err := db.agencyCodes(ctx, scope.AgencyCode)
+	if err != nil {
+		return res, err
+	}
+	now := db.now().UTC()
+	var found []qms.Candidate
+	for _, r := range rules {
+		check, ok := checks[r.Code]
+		if !ok {
+			continue
+		}
+		cs, err := check(ctx, db, db.read, agencies, now)
+		if err != nil {
+			return res, fmt.Errorf("rule %s: %w", r.Code, err)
+		}
+		found = append(found, cs...)
+	}
+	err = db.update(ctx, func(tx *Tx) error {
+		open, err := findFindings(ctx, tx, scopeFilter(scope, true))
+		if err != nil {
+			return err
+		}
+		toOpen, still, toClose := qms.Reconcile(open, found)
+		newByAgency := map[string]int{}
+		for _, c := range toOpen {
+			r, _ := qms.RuleByCode(c.Rule)
+			if _, err := tx.ExecContext(ctx, `INSERT INTO findings (rule, severity, agency_code, object_type, object_id, message, opened_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+				c.Rule, r.Severity, c.AgencyCode, c.ObjectType, c.ObjectID, c.Message, formatTime(tx.now)); err != nil {
+				return fmt.Errorf("open finding: %w", err)
+			}
+			newByAgency[c.AgencyCode]++
+		}
+		for _, f := range toClose {
+			if _, err := tx.ExecContext(ctx, `UPDATE findings SET closed_at = ? WHERE id = ?`, formatTime(tx.now), f.ID); err != nil {
+				return err
+			}
+		}
+		res = qms.CheckResult{Opened: len(toOpen), Closed: len(toClose), Open: len(still) + len(toOpen)}
+		for agency, n := range newByAgency {
+			if err := notifyRole(ctx, tx, agency, qms.RoleQualityOfficer, fmt.Sprintf("%d phát hiện mới khi kiểm tra tuân thủ", n), "/compliance?agency="+agency); err != nil {
+				return err
+			}
+		}
+		return tx.audit(ctx, qms.SystemAgencyCode, "compliance.run", "compliance", scope.AgencyCode+"/"+scope.Rule, nil, res, "")
+	})
+	return res, err
+}
+
+func scopeFilter(scope qms.CheckScope, open bool) qms.FindingFilter {
+	f := qms.FindingFilter{Open: &open}
+	if scope.AgencyCode != "" {
+		f.AgencyCode = &scope.AgencyCode
+	}
+	if scope.Rule != "" {
+		f.Rule = &scope.Rule
+	}
+	return f
+}
+
+// FindFindings returns findings, open first, newest first.
+func (db *DB) FindFindings(ctx context.Context, f qms.FindingFilter) ([]*qms.Finding, error) {
+	return findFindings(ctx, db.read, f)
+}
+
+func findFindings(ctx context.Context, q querier, f qms.FindingFilter) ([]*qms.Finding, error) {
+	where, args := []string{"1 = 1"}, []any{}
+	if v := f.AgencyCode; v != nil {
+		where, args = append(where, "agency_code = ?"), append(args, *v)
+	}
+	if v := f.Rule; v != nil {
+		where, args = append(where, "rule = ?"), append(args, *v)
+	}
+	if v := f.Severity; v != nil {
+		where, args = append(where, "severity = ?"), append(args, *v)
+	}
+	if v := f.Open; v != nil {
+		if *v {
+			where = append(where, "closed_at IS NULL")
+		} else {
+			where = append(where, "closed_at IS NOT NULL")
+		}
+	}
+	query := `SELECT id, rule, severity, agency_code, object_type, object_id, message, opened_at, closed_at FROM findings WHERE ` + strings.Join(where, " AND ") +
+		` ORDER BY closed_at IS NOT NULL, id DESC`
+	if f.Limit > 0 {
+		query, args = query+` LIMIT ?`, append(args, f.Limit)
+	}
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*qms.Finding
+	for rows.Next() {
+		var x qms.Finding
+		var opened string
+		var closed sql.NullString
+		if err := rows.Scan(&x.ID, &x.Rule, &x.Severity, &x.AgencyCode, &x.ObjectType, &x.ObjectID, &x.Message, &opened, &closed); err != nil {
+			return nil, err
+		}
+		x.OpenedAt, x.ClosedAt = parseTime(opened), scanNullTime(closed)
+		out = append(out, &x)
+	}
+	return out, rows.Err()
+}
+
+// agencyCodes lists the agencies a run covers.
+func (db *DB) agencyCodes(ctx context.Context, one string) ([]string, error) {
+	if one != "" {
+		a, err := db.FindAgencyByCode(ctx, one)
+		if err != nil {
+			return nil, err
+		}
+		return []string{a.Code}, nil
+	}
+	as, err := db.FindAgencies(ctx, qms.AgencyFilter{})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, 0, len(as))
+	for _, a := range as {
+		out = append(out, a.Code)
+	}
+	return out, nil
+}
+
+func inAgencies(agencies []string) (string, []any) {
+	args := make([]any, len(agencies))
+	for i, a := range agencies {
+		args[i] = a
+	}
+	return "(" + placeholders(len(agencies)) + ")", args
+}
+
+func checkNotControlled(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
+	var out []qms.Candidate
+	for _, a := range agencies {
+		cs, err := db.ControlStatuses(ctx, a)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cs {
+			if c.Status == qms.NotControlled && (c.Reason == qms.ReasonNoProcedure || c.Reason == qms.ReasonDraftOnly || c.Reason == qms.ReasonOlderThanDecision) {
+				out = append(out, qms.Candidate{Rule: qms.RuleTTHCNotControlled, AgencyCode: a, ObjectType: "tthc", ObjectID: c.Code,
+					Message: fmt.Sprintf("Thủ tục %s – %s: %s.", c.Code, c.Name, qms.ReasonText[c.Reason])})
+			}
+		}
+	}
+	return out, nil
+}
+
+// inForceVersions walks the procedure versions in force of the agencies.
+func inForceVersions(ctx context.Context, q querier, agencies []string, fn func(agency string, p *qms.Procedure, v *qms.ProcedureVersion) error) error {
+	for _, a := range agencies {
+		ps, err := findProcedures(ctx, q, qms.ProcedureFilter{AgencyCode: &a})
+		if err != nil {
+			return err
+		}
+		for _, p := range ps {
+			vs, err := findVersions(ctx, q, p.ID, nil)
+			if err != nil {
+				return err
+			}
+			for _, v := range vs {
+				if v.InForce() {
+					if err := fn(a, p, v); err != nil {
+						return err
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func checkFormsInForce(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
+	var out []qms.Candidate
+	err := inForceVersions(ctx, q, agencies, func(a string, p *qms.Procedure, v *qms.ProcedureVersion) error {
+		codes := append([]string{}, v.Forms...)
+		for _, st := range v.Flowchart.Steps {
+			codes = append(codes, st.Forms...)
+		}
+		seen := map[string]bool{}
+		for _, code := range codes {
+			if seen[code] {
+				continue
+			}
+			seen[code] = true
+			if _, _, err := effectiveForm(ctx, q, a, code); err != nil {
+				out = append(out, qms.Candidate{Rule: qms.RuleFormNotEffective, AgencyCode: a, ObjectType: "procedure", ObjectID: fmt.Sprintf("%d/%s", p.ID, code),
+					Message: fmt.Sprintf("Quy trình %s (lần %s) dùng biểu mẫu %s chưa có phiên bản hiệu lực.", p.Code, v.IssueNumber(), code)})
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+func checkOverLimit(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
+	var out []qms.Candidate
+	err := inForceVersions(ctx, q, agencies, func(a string, p *qms.Procedure, v *qms.ProcedureVersion) error {
+		for _, code := range p.TTHCCodes {
+			ts, err := findTTHCs(ctx, q, a, &code)
+			if err != nil || len(ts) == 0 {
+				continue
+			}
+			limit, longest := qms.LimitHours(ts[0]), flowchart.LongestPathHours(v.Flowchart)
+			if longest > limit {
+				out = append(out, qms.Candidate{Rule: qms.RuleFlowchartOverLimit, AgencyCode: a, ObjectType: "procedure", ObjectID: fmt.Sprintf("%d/%s", p.ID, code),
+					Message: fmt.Sprintf("Quy trình %s: các bước cần %.1f giờ, vượt thời hạn %d ngày (%.0f giờ) của thủ tục %s.", p.Code, longest, ts[0].TimeLimitDays, limit, code)})
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+func checkReviewOverdue(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
+	in, args := inAgencies(agencies)
+	rows, err := q.QueryContext(ctx, `SELECT id, agency_code, code, next_review_on FROM procedures WHERE agency_code IN `+in+` AND next_review_on IS NOT NULL AND next_review_on < ?`,
+		append(args, qms.CivilDate(now).Format("2006-01-02"))...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []qms.Candidate
+	for rows.Next() {
+		var id int64
+		var a, code, due string
+		if err := rows.Scan(&id, &a, &code, &due); err != nil {
+			return nil, err
+		}
+		out = append(out, qms.Candidate{Rule: qms.RuleReviewOverdue, AgencyCode: a, ObjectType: "procedure", ObjectID: itoa(id),
+			Message: fmt.Sprintf("Quy trình %s đến hạn xem xét định kỳ từ %s.", code, parseDate(due).Format("02/01/2006"))})
+	}
+	return out, rows.Err()
+}
+
+// dossierCandidates turns rows of (agency, code, due) into candidates.
+func dossierCandidates(ctx context.Context, q querier, rule, message, query string, args ...any) ([]qms.Candidate, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []qms.Candidate
+	for rows.Next() {
+		var a, code, due string
+		if err := rows.Scan(&a, &code, &due); err != nil {
+			return nil, err
+		}
+		out = append(out, qms.Candidate{Rule: rule, AgencyCode: a, ObjectType: "dossier", ObjectID: code,
+			Message: fmt.Sprintf(message, code, parseTime(due).In(qms.Zone).Format("02/01/2006 15:04"))})
+	}
+	return out, rows.Err()
+}
+
+func checkDossierOverdue(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
+	in, args := inAgencies(agencies)
+	return dossierCandidates(ctx, q, qms.RuleDossierOverdue, "Hồ sơ %s quá hạn trả kết quả (hẹn %s).",
+		`SELECT agency_code, code, due_at FROM dossiers WHERE agency_code IN `+in+` AND status IN ('received', 'in_progress') AND due_at < ?`, append(args, formatTime(now))...)
+}
+
+func checkStepOverdue(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
+	in, args := inAgencies(agencies)
+	rows, err := q.QueryContext(ctx, `SELECT o.agency_code, d.code, o.step_id, o.due_at FROM dossier_open_steps o JOIN dossiers d ON d.id = o.dossier_id
+		WHERE o.agency_code IN `+in+` AND d.status != 'paused' AND o.due_at < ?`, append(args, formatTime(now))...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []qms.Candidate
+	for rows.Next() {
+		var a, code, step, due string
+		if err := rows.Scan(&a, &code, &step, &due); err != nil {
+			return nil, err
+		}
+		out = append(out, qms.Candidate{Rule: qms.RuleStepOverdue, AgencyCode: a, ObjectType: "dossier_step", ObjectID: code + "/" + step,
+			Message: fmt.Sprintf("Hồ sơ %s: bước %s quá thời gian quy định (hạn %s).", code, step, parseTime(due).In(qms.Zone).Format("02/01/2006 15:04"))})
+	}
+	return out, rows.Err()
+}
+
+func checkLateWithoutApology(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
+	in, args := inAgencies(agencies)
+	return dossierCandidates(ctx, q, qms.RuleLateWithoutApology, "Hồ sơ %s trễ hạn (hẹn %s) nhưng chưa có phiếu xin lỗi và hẹn lại.",
+		`SELECT agency_code, code, due_at FROM dossiers WHERE agency_code IN `+in+` AND new_appointment IS NULL AND
+			(result = 'late' OR (status IN ('received', 'in_progress', 'paused') AND due_at < ?))`, append(args, formatTime(now))...)
+}
+
+// checkMissingRecord finds completed steps whose flowchart names a form
+// but that carry no entry: per version in use, the steps requiring one.
+func checkMissingRecord(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
+	in, args := inAgencies(agencies)
+	rows, err := q.QueryContext(ctx, `SELECT DISTINCT procedure_id, version_number FROM dossiers WHERE agency_code IN `+in+` AND procedure_id IS NOT NULL`, args...)
+	if err != nil {
+		return nil, err
+	}
+	type pv struct {
+		pid int64
+		n   int
+	}
+	var used []pv
+	for rows.Next() {
+		var x pv
+		if err := rows.Scan(&x.pid, &x.n); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		used = append(used, x)
+	}
+	rows.Close()
+	var out []qms.Candidate
+	for _, u := range used {
+		v, err := findVersion(ctx, q, u.pid, u.n)
+		if err != nil {
+			return nil, err
+		}
+		var steps []any
+		for _, st := range v.Flowchart.Steps {
+			if len(st.Forms) > 0 {
+				steps = append(steps, st.ID)
+			}
+		}
+		if len(steps) == 0 {
+			continue
+		}
+		srows, err := q.QueryContext(ctx, `SELECT d.agency_code, d.code, s.step_id, s.step_name FROM dossier_steps s JOIN dossiers d ON d.id = s.dossier_id
+			WHERE d.procedure_id = ? AND d.version_number = ? AND s.step_id IN (`+placeholders(len(steps))+`) AND (s.entry_json IS NULL OR s.form_code = '')`,
+			append([]any{u.pid, u.n}, steps...)...)
+		if err != nil {
+			return nil, err
+		}
+		for srows.Next() {
+			var a, code, step, name string
+			if err := srows.Scan(&a, &code, &step, &name); err != nil {
+				srows.Close()
+				return nil, err
+			}
+			out = append(out, qms.Candidate{Rule: qms.RuleStepMissingRecord, AgencyCode: a, ObjectType: "dossier_step", ObjectID: code + "/" + step,
+				Message: fmt.Sprintf("Hồ sơ %s: bước “%s” đã hoàn thành nhưng thiếu phiếu theo biểu mẫu.", code, name)})
+		}
+		srows.Close()
+	}
+	return out, nil
+}
+
+// checkWrongFormVersion finds records whose form version was not the one
+// in force when the step was completed: the version in force at a time is
+// the latest approved at or before it.
+func checkWrongFormVersion(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
+	in, args := inAgencies(agencies)
+	rows, err := q.QueryContext(ctx, `SELECT d.agency_code, d.code, s.step_id, s.form_code, s.form_version, s.completed_at FROM dossier_steps s JOIN dossiers d ON d.id = s.dossier_id
+		WHERE s.form_code != '' AND d.agency_code IN `+in, args...)
+	if err != nil {
+		return nil, err
+	}
+	type rec struct {
+		agency, code, step, form, done string
+		version                        int
+	}
+	var recs []rec
+	for rows.Next() {
+		var r rec
+		if err := rows.Scan(&r.agency, &r.code, &r.step, &r.form, &r.version, &r.done); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		recs = append(recs, r)
+	}
+	rows.Close()
+	var out []qms.Candidate
+	for _, r := range recs {
+		want, err := versionInForceAt(ctx, q, r.agency, r.form, r.done)
+		if err != nil {
+			return nil, err
+		}
+		if want != r.version {
+			out = append(out, qms.Candidate{Rule: qms.RuleRecordWrongVersion, AgencyCode: r.agency, ObjectType: "dossier_step", ObjectID: r.code + "/" + r.step,
+				Message: fmt.Sprintf("Hồ sơ %s: phiếu %s lập trên phiên bản %d, phiên bản có hiệu lực lúc đó là %d.", r.code, r.form, r.version, want)})
+		}
+	}
+	return out, nil
+}
+
+func versionInForceAt(ctx context.Context, q querier, agency, code, at string) (int, error) {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT v.number FROM form_versions v JOIN forms f ON f.id = v.form_id
+		WHERE f.code = ? AND f.agency_code IN (?, ?) AND v.status IN ('effective', 'superseded') AND v.approved_at <= ?
+		ORDER BY f.agency_code = ? DESC, v.approved_at DESC LIMIT 1`, code, agency, qms.SystemAgencyCode, at, agency).Scan(&n)
+	if err == sql.ErrNoRows {
+		return 0, nil
+	}
+	return n, err
+}
+
+func checkAuditChain(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
+	_, err := db.VerifyAuditChain(ctx)
+	var br *qms.ChainBreak
+	if errors.As(err, &br) {
+		return []qms.Candidate{{Rule: qms.RuleAuditChainBroken, AgencyCode: qms.SystemAgencyCode, ObjectType: "audit_log", ObjectID: itoa(br.EntryID), Message: br.Error()}}, nil
+	}
+	return nil, err
+}
+
+// notifyRole sends an in-app notification to every user holding role in agency.
+func notifyRole(ctx context.Context, tx *Tx, agency string, role qms.Role, title, link string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO notifications (user_id, agency_code, title, link, created_at)
+		SELECT m.user_id, m.agency_code, ?, ?, ? FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.agency_code = ? AND m.role = ? AND u.disabled = 0`,
+		title, link, formatTime(tx.now), agency, role)
+	return err
+}
