@@ -171,3 +171,23 @@ type NotificationService interface {
 	Notifications(ctx context.Context, userID int64, limit int) ([]Notification, int, error) // and the unread count
 	MarkNotificationsRead(ctx context.Context, userID int64) error
 }
+
+// JobRun records one run of a scheduled job.
+type JobRun struct {
+	ID        int64          `json:"id"`
+	Job       string         `json:"job"`
+	Trigger   string         `json:"trigger"` // schedule or manual
+	StartedAt time.Time      `json:"started_at"`
+	EndedAt   *time.Time     `json:"ended_at,omitempty"`
+	Outcome   string         `json:"outcome"` // running, ok, failed, skipped
+	Counts    map[string]int `json:"counts"`
+	Error     string         `json:"error,omitempty"`
+}
+
+// Job run outcomes.
+const (
+	RunRunning = "running"
+	RunOK      = "ok"
+	RunFailed  = "failed"
+	RunSkipped = "skipped"
+)

@@ -42,6 +42,8 @@ Lệnh:
   calendar holidays --year Y [--json]                các ngày nghỉ lễ, Tết trong năm
   calendar due --start T --days N [--agency C]       hạn giải quyết (RFC 3339, +07:00)
   report ontime --agency C --from D --to D [--json]  số liệu giải quyết hồ sơ đúng hạn
+  check run [--agency C] [--rule R] [--json]         chạy kiểm tra tuân thủ, in các phát hiện đang mở
+  jobs list [--job NAME=SPEC]                        các tác vụ định kỳ, lịch và lần chạy tới
 
 Biến môi trường: QMS_ADDR, QMS_DB.
 `
@@ -151,6 +153,16 @@ func dispatch(ctx context.Context, e *env, args []string) error {
 			return cmdCalendarDue(ctx, e, r)
 		}
 		return usagef("dùng: qms calendar holidays --year Y | qms calendar due --start T --days N")
+	case "jobs":
+		if s, r := sub(); s == "list" {
+			return cmdJobsList(ctx, e, r)
+		}
+		return usagef("dùng: qms jobs list")
+	case "check":
+		if s, r := sub(); s == "run" {
+			return cmdCheckRun(ctx, e, r)
+		}
+		return usagef("dùng: qms check run [--agency C] [--rule R] [--json]")
 	case "report":
 		if s, r := sub(); s == "ontime" {
 			return cmdReportOnTime(ctx, e, r)

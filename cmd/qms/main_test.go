@@ -276,3 +276,37 @@ func TestCalendarAndReportCommands(t *testing.T) {
 		t.Fatalf("re-import duplicate codes: %d %s", code, e)
 	}
 }
+
+func TestCheckRunAndJobsList(t *testing.T) {
+	c := newCLI(t)
+	c.run("", "agency", "add", "--code", "SVHTT", "--name", "Sở VHTT")
+	c.run("", "import", "procedures", "--agency", "SVHTT", "../../qms/importer/testdata/tthc-sample.csv")
+	code, out, e := c.run("", "check", "run", "--agency", "SVHTT", "--json")
+	var findings []map[string]any
+	if err := json.Unmarshal([]byte(out), &findings); err != nil || code != 0 {
+		t.Fatalf("check run: %d %v %s %s", code, err, out, e)
+	}
+	if len(findings) != 7 {
+		t.Fatalf("%d findings, want 7 uncontrolled TTHC", len(findings))
+	}
+	for _, k := range []string{"rule", "severity", "agency", "object_type", "object_id", "message", "opened_at"} {
+		if _, ok := findings[0][k]; !ok {
+			t.Fatalf("finding lacks %q: %v", k, findings[0])
+		}
+	}
+	if code, out, _ = c.run("", "check", "run", "--rule", "DOSSIER_OVERDUE", "--json"); code != 0 || strings.TrimSpace(out) != "[]" {
+		t.Fatalf("no overdue dossiers: %d %s", code, out)
+	}
+	if code, _, e = c.run("", "check", "run", "--rule", "NOPE"); code != 2 || !strings.Contains(e, "không tồn tại") {
+		t.Fatalf("unknown rule: %d %s", code, e)
+	}
+	code, out, _ = c.run("", "jobs", "list", "--job", "compliance=0 5 * * *")
+	for _, want := range []string{"compliance", "0 5 * * *", "deadlines", "@hourly", "backup", "audit-verify", "+07:00"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("jobs list lacks %q:\n%s", want, out)
+		}
+	}
+	if code, _, e = c.run("", "jobs", "list", "--job", "compliance=61 * * * *"); code != 2 || !strings.Contains(e, "không hợp lệ") {
+		t.Fatalf("bad spec: %d %s", code, e)
+	}
+}

@@ -20,6 +20,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	fs, dbPath := newFlags(e, "serve")
 	addr := fs.String("addr", envOr("QMS_ADDR", "127.0.0.1:8080"), "địa chỉ lắng nghe")
 	secure := fs.Bool("secure-cookies", false, "đặt cờ Secure cho cookie (khi chạy sau HTTPS)")
+	jf := addJobFlags(fs)
 	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
@@ -33,8 +34,14 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	sched, err := jf.scheduler(db, log)
+	if err != nil {
+		return err
+	}
+	sched.Start()
+	defer sched.Stop()
 	srv := web.New(web.Config{SecureCookies: *secure, Logger: log}, web.Deps{
-		Agencies: db, Users: db, Auth: db, Audit: db, Procedures: db, Dossiers: db, Forms: db, Public: db, Calendar: db, Settings: db, Authz: az, Ready: db.Ping,
+		Agencies: db, Users: db, Auth: db, Audit: db, Procedures: db, Dossiers: db, Forms: db, Public: db, Calendar: db, Settings: db, Compliance: db, Notifications: db, Jobs: sched, JobRuns: db, Authz: az, Ready: db.Ping,
 	})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

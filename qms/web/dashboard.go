@@ -10,7 +10,7 @@ import (
 func (s *Server) dashboard(c *fiber.Ctx) error {
 	cl := callerOf(c)
 	ctx := c.UserContext()
-	data := fiber.Map{}
+	data := fiber.Map{"ToApprove": []*qms.ProcedureVersion{}, "Drafts": []*qms.ProcedureVersion{}}
 	var roles []qms.Role
 	for _, m := range cl.user.Memberships {
 		if m.AgencyCode == cl.agency {

@@ -22,6 +22,7 @@ import (
 	"isodt/policies"
 	"isodt/qms"
 	"isodt/qms/authz"
+	"isodt/qms/jobs"
 	"isodt/qms/sqlite"
 	"isodt/qms/web"
 )
@@ -82,8 +83,13 @@ func newApp(t *testing.T) *app {
 	if err != nil {
 		t.Fatal(err)
 	}
+	sched := jobs.New(jobs.Config{Recorder: db, Logger: slog.New(slog.DiscardHandler)})
+	sched.Add(jobs.Job{Name: "compliance", Title: "Quét tuân thủ", Spec: "0 6 * * *", Run: func(ctx context.Context) (map[string]int, error) {
+		res, err := db.RunChecks(qms.WithActor(ctx, qms.SystemActor("job")), qms.CheckScope{})
+		return map[string]int{"opened": res.Opened}, err
+	}})
 	a.srv = web.New(web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))},
-		web.Deps{Agencies: db, Users: db, Auth: db, Audit: db, Procedures: db, Dossiers: db, Forms: db, Public: db, Calendar: db, Settings: db, Authz: az, Ready: db.Ping})
+		web.Deps{Agencies: db, Users: db, Auth: db, Audit: db, Procedures: db, Dossiers: db, Forms: db, Public: db, Calendar: db, Settings: db, Compliance: db, Notifications: db, Jobs: sched, JobRuns: db, Authz: az, Ready: db.Ping})
 	return a
 }
 

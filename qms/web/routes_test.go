@@ -179,3 +179,17 @@ func TestOtherAgencyIsInvisible(t *testing.T) {
 		t.Fatalf("user of B changed: %+v", after)
 	}
 }
+
+// TestDashboardForEveryRole renders the dashboard for each role: a page
+// must not break for a role that lacks one of its sections.
+func TestDashboardForEveryRole(t *testing.T) {
+	a := newApp(t)
+	for _, u := range []string{"admin", "a-admin", "a-quality-officer", "a-leader", "a-staff", "a-auditor"} {
+		s := a.login(u)
+		if resp := a.do("GET", "/", &s, nil); resp.StatusCode != 200 {
+			t.Errorf("dashboard for %s: %d", u, resp.StatusCode)
+		} else {
+			bodyOf(t, resp)
+		}
+	}
+}

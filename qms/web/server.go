@@ -57,8 +57,13 @@ type Deps struct {
 	Public     PublicLookup
 	Calendar   CalendarAdmin
 	Settings   AgencySettings
-	Authz      Authorizer
-	Ready      func(context.Context) error
+
+	Compliance    qms.ComplianceService
+	Notifications qms.NotificationService
+	Jobs          JobScheduler
+	JobRuns       JobHistory
+	Authz         Authorizer
+	Ready         func(context.Context) error
 }
 
 // Server is the Fiber app and what its handlers need.
@@ -222,6 +227,16 @@ func (s *Server) routes() {
 	s.route(fiber.MethodGet, "/dossiers/:code/files/:sha", "dossier", "read", s.dossierFile)
 	s.route(fiber.MethodGet, "/reports/ontime", "report", "read", s.reportOnTime)
 	s.route(fiber.MethodGet, "/reports/ontime.xlsx", "report", "read", s.reportOnTimeXLSX)
+	s.route(fiber.MethodGet, "/compliance", "compliance", "read", s.compliancePage)
+	s.route(fiber.MethodPost, "/compliance/run", "compliance", "check", s.complianceRun)
+	s.route(fiber.MethodGet, "/admin/jobs", "job", "read", s.jobsPage)
+	s.route(fiber.MethodPost, "/admin/jobs/:name/run", "job", "run", s.jobRun)
+	s.route(fiber.MethodGet, "/notifications", "self", "read", s.notificationsPage)
+	s.route(fiber.MethodPost, "/notifications/read", "self", "write", s.notificationsRead)
+	s.route(fiber.MethodGet, "/api/v1/findings", "compliance", "read", s.apiFindings)
+	s.route(fiber.MethodPost, "/api/v1/checks/run", "compliance", "check", s.apiCheckRun)
+	s.route(fiber.MethodGet, "/api/v1/jobs", "job", "read", s.apiJobs)
+	s.route(fiber.MethodPost, "/api/v1/jobs/:name/run", "job", "run", s.apiJobRun)
 	s.route(fiber.MethodGet, "/admin/calendar", "calendar", "read", s.calendarPage)
 	s.route(fiber.MethodPost, "/admin/calendar", "calendar", "write", s.calendarSave)
 	s.publicRoute(fiber.MethodGet, "/public/:agency", s.publicAgency)

@@ -77,17 +77,24 @@ func (s *Server) view(c *fiber.Ctx, data fiber.Map) fiber.Map {
 		if cl.session != nil {
 			data["CSRF"] = cl.session.CSRFToken
 		}
+		if s.Notifications != nil {
+			if _, unread, err := s.Notifications.Notifications(c.UserContext(), cl.user.ID, 1); err == nil {
+				data["Unread"] = unread
+			}
+		}
 		data["Can"] = map[string]bool{
-			"agency":    s.can(c, "agency", "read"),
-			"user":      s.can(c, "user", "read"),
-			"audit":     s.can(c, "audit", "read"),
-			"dashboard": s.can(c, "dashboard", "read"),
-			"tthc":      s.can(c, "tthc", "read"),
-			"procedure": s.can(c, "procedure", "read"),
-			"dossier":   s.can(c, "dossier", "read"),
-			"form":      s.can(c, "form", "read"),
-			"report":    s.can(c, "report", "read"),
-			"calendar":  s.can(c, "calendar", "read"),
+			"agency":     s.can(c, "agency", "read"),
+			"user":       s.can(c, "user", "read"),
+			"audit":      s.can(c, "audit", "read"),
+			"dashboard":  s.can(c, "dashboard", "read"),
+			"tthc":       s.can(c, "tthc", "read"),
+			"procedure":  s.can(c, "procedure", "read"),
+			"dossier":    s.can(c, "dossier", "read"),
+			"form":       s.can(c, "form", "read"),
+			"compliance": s.can(c, "compliance", "read"),
+			"job":        s.can(c, "job", "read"),
+			"report":     s.can(c, "report", "read"),
+			"calendar":   s.can(c, "calendar", "read"),
 		}
 	} else {
 		data["CSRF"] = s.anonCSRF(c)

@@ -17,6 +17,7 @@ CREATE INDEX findings_agency ON findings (agency_code, closed_at);
 CREATE TABLE job_runs (
 	id          INTEGER PRIMARY KEY,
 	job         TEXT NOT NULL,
+	trigger     TEXT NOT NULL DEFAULT 'schedule', -- schedule or manual
 	started_at  TEXT NOT NULL,
 	ended_at    TEXT,
 	outcome     TEXT NOT NULL DEFAULT 'running', -- running, ok, failed, skipped

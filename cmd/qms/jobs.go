@@ -1,0 +1,199 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"isodt/qms"
+	"isodt/qms/jobs"
+	"isodt/qms/sqlite"
+)
+
+// defaultSpecs are the job schedules unless configured otherwise with
+// --job NAME=SPEC or QMS_JOB_<NAME>=SPEC (e.g. QMS_JOB_COMPLIANCE="0 5 * * *").
+var defaultSpecs = map[string]string{
+	"compliance":   "0 6 * * *",  // quét tuân thủ hằng ngày 06:00
+	"deadlines":    "@hourly",    // theo dõi hạn hồ sơ hằng giờ
+	"reminders":    "0 7 * * *",  // nhắc xem xét tài liệu, khắc phục
+	"backup":       "30 1 * * *", // sao lưu hằng đêm
+	"audit-verify": "0 2 * * *",  // kiểm tra chuỗi nhật ký hằng đêm
+}
+
+// jobFlags are the scheduling settings shared by serve and jobs list.
+type jobFlags struct {
+	specs     map[string]string
+	backupDir string
+	keep      int
+}
+
+func addJobFlags(fs *flag.FlagSet) *jobFlags {
+	jf := &jobFlags{specs: map[string]string{}}
+	for name, spec := range defaultSpecs {
+		jf.specs[name] = envOr("QMS_JOB_"+strings.ToUpper(strings.ReplaceAll(name, "-", "_")), spec)
+	}
+	fs.Func("job", "lịch chạy tác vụ dạng TÊN=LỊCH, ví dụ compliance=\"0 5 * * *\" (lặp lại được)", func(v string) error {
+		name, spec, ok := strings.Cut(v, "=")
+		if _, known := defaultSpecs[name]; !ok || !known {
+			return fmt.Errorf("cần TÊN=LỊCH với TÊN là một trong: compliance, deadlines, reminders, backup, audit-verify")
+		}
+		jf.specs[name] = strings.TrimSpace(spec)
+		return nil
+	})
+	fs.StringVar(&jf.backupDir, "backup-dir", envOr("QMS_BACKUP_DIR", "data/backups"), "thư mục chứa bản sao lưu tự động")
+	fs.IntVar(&jf.keep, "backup-keep", 14, "số bản sao lưu tự động được giữ lại")
+	return jf
+}
+
+// scheduler registers every job on the store.
+func (jf *jobFlags) scheduler(db *sqlite.DB, log *slog.Logger) (*jobs.Scheduler, error) {
+	s := jobs.New(jobs.Config{Recorder: db, Logger: log})
+	sys := func(ctx context.Context, name string) context.Context { return qms.WithActor(ctx, qms.SystemActor("job:"+name)) }
+	checkRules := func(name string, rules ...string) func(context.Context) (map[string]int, error) {
+		return func(ctx context.Context) (map[string]int, error) {
+			total := map[string]int{}
+			if len(rules) == 0 {
+				rules = []string{""}
+			}
+			for _, r := range rules {
+				res, err := db.RunChecks(sys(ctx, name), qms.CheckScope{Rule: r})
+				if err != nil {
+					return total, err
+				}
+				total["opened"] += res.Opened
+				total["closed"] += res.Closed
+				total["open"] += res.Open
+			}
+			return total, nil
+		}
+	}
+	all := []jobs.Job{
+		{Name: "compliance", Title: "Quét tuân thủ toàn bộ", Run: checkRules("compliance")},
+		{Name: "deadlines", Title: "Theo dõi hạn giải quyết hồ sơ", Run: checkRules("deadlines", qms.RuleDossierOverdue, qms.RuleStepOverdue, qms.RuleLateWithoutApology)},
+		{Name: "reminders", Title: "Nhắc xem xét tài liệu và hành động khắc phục", Run: checkRules("reminders", qms.RuleReviewOverdue, qms.RuleCAPAOverdue)},
+		{Name: "backup", Title: "Sao lưu cơ sở dữ liệu", Run: func(ctx context.Context) (map[string]int, error) { return jf.backup(ctx, db) }},
+		{Name: "audit-verify", Title: "Kiểm tra chuỗi băm nhật ký", Run: checkRules("audit-verify", qms.RuleAuditChainBroken)},
+	}
+	for _, j := range all {
+		j.Spec = jf.specs[j.Name]
+		if err := s.Add(j); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// backup writes a dated copy and keeps the newest jf.keep of them.
+func (jf *jobFlags) backup(ctx context.Context, db *sqlite.DB) (map[string]int, error) {
+	if err := os.MkdirAll(jf.backupDir, 0o750); err != nil {
+		return nil, err
+	}
+	name := filepath.Join(jf.backupDir, "qms-"+time.Now().In(qms.Zone).Format("20060102-150405")+".db")
+	if err := db.Backup(ctx, name); err != nil {
+		return nil, err
+	}
+	old, _ := filepath.Glob(filepath.Join(jf.backupDir, "qms-*.db"))
+	sort.Strings(old)
+	removed := 0
+	for len(old) > max(jf.keep, 1) {
+		if err := os.Remove(old[0]); err != nil {
+			return nil, err
+		}
+		old, removed = old[1:], removed+1
+	}
+	return map[string]int{"kept": len(old), "removed": removed}, nil
+}
+
+// cmdJobsList prints each job with its spec and next run.
+func cmdJobsList(ctx context.Context, e *env, args []string) error {
+	fs, dbPath := newFlags(e, "jobs list")
+	jf := addJobFlags(fs)
+	asJSON := fs.Bool("json", false, "in kết quả dạng JSON")
+	if err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	db, err := openStore(ctx, e, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	s, err := jf.scheduler(db, slog.New(slog.DiscardHandler))
+	if err != nil {
+		return err
+	}
+	list := s.List()
+	if *asJSON {
+		return json.NewEncoder(e.stdout).Encode(list)
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "TÁC VỤ\tLỊCH\tLẦN CHẠY TỚI\tMÔ TẢ")
+	for _, j := range list {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", j.Name, j.Spec, j.Next.In(qms.Zone).Format(time.RFC3339), j.Title)
+	}
+	return tw.Flush()
+}
+
+// cmdCheckRun runs the compliance checks and prints the open findings;
+// it exits 0 whether or not findings exist.
+func cmdCheckRun(ctx context.Context, e *env, args []string) error {
+	fs, dbPath := newFlags(e, "check run")
+	agency := fs.String("agency", "", "chỉ một đơn vị")
+	rule := fs.String("rule", "", "chỉ một quy tắc, ví dụ TTHC_NOT_CONTROLLED")
+	asJSON := fs.Bool("json", false, "in kết quả dạng JSON")
+	if err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	db, err := openStore(ctx, e, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	scope := qms.CheckScope{AgencyCode: strings.ToUpper(strings.TrimSpace(*agency)), Rule: strings.TrimSpace(*rule)}
+	if _, err := db.RunChecks(cliContext(ctx, "check-run"), scope); err != nil {
+		return err
+	}
+	open := true
+	f := qms.FindingFilter{Open: &open}
+	if scope.AgencyCode != "" {
+		f.AgencyCode = &scope.AgencyCode
+	}
+	if scope.Rule != "" {
+		f.Rule = &scope.Rule
+	}
+	fs2, err := db.FindFindings(ctx, f)
+	if err != nil {
+		return err
+	}
+	type row struct {
+		Rule       string    `json:"rule"`
+		Severity   string    `json:"severity"`
+		Agency     string    `json:"agency"`
+		ObjectType string    `json:"object_type"`
+		ObjectID   string    `json:"object_id"`
+		Message    string    `json:"message"`
+		OpenedAt   time.Time `json:"opened_at"`
+	}
+	out := make([]row, 0, len(fs2))
+	for _, x := range fs2 {
+		out = append(out, row{x.Rule, x.Severity, x.AgencyCode, x.ObjectType, x.ObjectID, x.Message, x.OpenedAt})
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	for _, r := range out {
+		fmt.Fprintf(e.stdout, "%-28s %-8s %-8s %s\n", r.Rule, r.Severity, r.Agency, r.Message)
+	}
+	fmt.Fprintf(e.stdout, "%d phát hiện đang mở\n", len(out))
+	return nil
+}
+

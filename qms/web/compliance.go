@@ -1,0 +1,179 @@
+package web
+
+import (
+	"context"
+	"sort"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"isodt/qms"
+	"isodt/qms/jobs"
+)
+
+// JobScheduler is the running scheduler (qms/jobs).
+type JobScheduler interface {
+	List() []jobs.Info
+	RunNow(ctx context.Context, name string) (qms.JobRun, error)
+}
+
+// JobHistory reads recorded job runs.
+type JobHistory interface {
+	JobRuns(ctx context.Context, job string, limit int) ([]qms.JobRun, error)
+}
+
+// findingScope: the system agency sees every agency's findings, others
+// their own.
+func findingScope(c *fiber.Ctx) qms.FindingFilter {
+	f := qms.FindingFilter{Limit: 1000}
+	if cl := callerOf(c); cl.agency != qms.SystemAgencyCode {
+		a := cl.agency
+		f.AgencyCode = &a
+	} else if v := strings.ToUpper(c.Query("agency")); v != "" {
+		f.AgencyCode = &v
+	}
+	if v := c.Query("rule"); v != "" {
+		f.Rule = &v
+	}
+	if v := c.Query("severity"); v != "" {
+		f.Severity = &v
+	}
+	open := c.Query("open", "1") != "0"
+	f.Open = &open
+	return f
+}
+
+// ruleSummary counts open findings of a rule.
+type ruleSummary struct {
+	qms.Rule
+	Count int
+}
+
+func (s *Server) compliancePage(c *fiber.Ctx) error {
+	return s.complianceView(c, nil)
+}
+
+func (s *Server) complianceView(c *fiber.Ctx, result *qms.CheckResult) error {
+	f := findingScope(c)
+	fs, err := s.Compliance.FindFindings(c.UserContext(), f)
+	if err != nil {
+		return err
+	}
+	counts := map[string]int{}
+	agencies := map[string]int{}
+	for _, x := range fs {
+		counts[x.Rule]++
+		agencies[x.AgencyCode]++
+	}
+	var summary []ruleSummary
+	for _, r := range qms.Rules {
+		summary = append(summary, ruleSummary{r, counts[r.Code]})
+	}
+	var agencyList []string
+	for a := range agencies {
+		agencyList = append(agencyList, a)
+	}
+	sort.Strings(agencyList)
+	return c.Render("compliance", s.view(c, fiber.Map{"Findings": fs, "Summary": summary, "Agencies": agencyList, "AgencyCounts": agencies,
+		"Result": result, "CanRun": s.can(c, "compliance", "check"),
+		"Q": fiber.Map{"rule": c.Query("rule"), "severity": c.Query("severity"), "open": c.Query("open", "1")}}), "layout")
+}
+
+// complianceRun runs the checks of the caller's agency (all agencies for
+// the system agency) now, as the daily job would.
+func (s *Server) complianceRun(c *fiber.Ctx) error {
+	scope := qms.CheckScope{Rule: c.FormValue("rule")}
+	if cl := callerOf(c); cl.agency != qms.SystemAgencyCode {
+		scope.AgencyCode = cl.agency
+	}
+	res, err := s.Compliance.RunChecks(s.ctx(c), scope)
+	if err != nil {
+		return err
+	}
+	return s.complianceView(c, &res)
+}
+
+type checkRequest struct {
+	Rule string `json:"rule"`
+}
+
+func (s *Server) apiFindings(c *fiber.Ctx) error {
+	fs, err := s.Compliance.FindFindings(c.UserContext(), findingScope(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"findings": orEmpty(fs)})
+}
+
+func (s *Server) apiCheckRun(c *fiber.Ctx) error {
+	var req checkRequest
+	if len(c.Body()) > 0 {
+		if err := decodeJSON(c, &req); err != nil {
+			return err
+		}
+	}
+	scope := qms.CheckScope{Rule: req.Rule}
+	if cl := callerOf(c); cl.agency != qms.SystemAgencyCode {
+		scope.AgencyCode = cl.agency
+	}
+	res, err := s.Compliance.RunChecks(s.ctx(c), scope)
+	if err != nil {
+		return err
+	}
+	return c.JSON(res)
+}
+
+func (s *Server) jobsPage(c *fiber.Ctx) error {
+	runs, err := s.JobRuns.JobRuns(c.UserContext(), "", 50)
+	if err != nil {
+		return err
+	}
+	return c.Render("jobs", s.view(c, fiber.Map{"Jobs": s.Jobs.List(), "Runs": runs, "CanRun": s.can(c, "job", "run")}), "layout")
+}
+
+// jobRun runs a job at once. Jobs cover the whole deployment, so only the
+// system agency's admins and auditors may start them.
+func (s *Server) jobRun(c *fiber.Ctx) error {
+	if _, err := s.runJob(c); err != nil {
+		return err
+	}
+	return c.Redirect("/admin/jobs?msg=job_done", fiber.StatusSeeOther)
+}
+
+func (s *Server) runJob(c *fiber.Ctx) (qms.JobRun, error) {
+	if callerOf(c).agency != qms.SystemAgencyCode {
+		return qms.JobRun{}, qms.Errorf(qms.EFORBIDDEN, "Chỉ quản trị và đánh giá viên của đơn vị SYS được chạy tác vụ của toàn hệ thống.")
+	}
+	return s.Jobs.RunNow(s.ctx(c), c.Params("name"))
+}
+
+func (s *Server) apiJobs(c *fiber.Ctx) error {
+	runs, err := s.JobRuns.JobRuns(c.UserContext(), "", 50)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"jobs": s.Jobs.List(), "runs": runs})
+}
+
+func (s *Server) apiJobRun(c *fiber.Ctx) error {
+	r, err := s.runJob(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(r)
+}
+
+func (s *Server) notificationsPage(c *fiber.Ctx) error {
+	ns, unread, err := s.Notifications.Notifications(c.UserContext(), callerOf(c).user.ID, 100)
+	if err != nil {
+		return err
+	}
+	return c.Render("notifications", s.view(c, fiber.Map{"Notes": ns, "Unread": unread}), "layout")
+}
+
+func (s *Server) notificationsRead(c *fiber.Ctx) error {
+	if err := s.Notifications.MarkNotificationsRead(s.ctx(c), callerOf(c).user.ID); err != nil {
+		return err
+	}
+	return c.Redirect("/notifications", fiber.StatusSeeOther)
+}
