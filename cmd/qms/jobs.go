@@ -56,7 +56,9 @@ func addJobFlags(fs *flag.FlagSet) *jobFlags {
 // scheduler registers every job on the store.
 func (jf *jobFlags) scheduler(db *sqlite.DB, log *slog.Logger) (*jobs.Scheduler, error) {
 	s := jobs.New(jobs.Config{Recorder: db, Logger: log})
-	sys := func(ctx context.Context, name string) context.Context { return qms.WithActor(ctx, qms.SystemActor("job:"+name)) }
+	sys := func(ctx context.Context, name string) context.Context {
+		return qms.WithActor(ctx, qms.SystemActor("job:"+name))
+	}
 	checkRules := func(name string, rules ...string) func(context.Context) (map[string]int, error) {
 		return func(ctx context.Context) (map[string]int, error) {
 			total := map[string]int{}
@@ -196,4 +198,3 @@ func cmdCheckRun(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "%d phát hiện đang mở\n", len(out))
 	return nil
 }
-
