@@ -143,6 +143,7 @@ type CheckResult struct {
 
 // FindingFilter selects findings. Pointer fields mean "not set".
 type FindingFilter struct {
+	ID         *int64
 	AgencyCode *string
 	Rule       *string
 	Severity   *string

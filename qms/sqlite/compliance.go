@@ -15,8 +15,7 @@ import (
 // ruleCheck finds the current candidates of one rule for some agencies.
 type ruleCheck func(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error)
 
-// checks maps each rule to its query. Rules without a check here (CAPA
-// until corrective actions are kept) find nothing.
+// checks maps each rule to its query.
 var checks = map[string]ruleCheck{
 	qms.RuleTTHCNotControlled:  checkNotControlled,
 	qms.RuleFormNotEffective:   checkFormsInForce,
@@ -28,6 +27,7 @@ var checks = map[string]ruleCheck{
 	qms.RuleStepMissingRecord:  checkMissingRecord,
 	qms.RuleRecordWrongVersion: checkWrongFormVersion,
 	qms.RuleAuditChainBroken:   checkAuditChain,
+	qms.RuleCAPAOverdue:        checkCAPAOverdue,
 }
 
 // RunChecks finds what holds now and reconciles it with the open
@@ -110,6 +110,9 @@ func (db *DB) FindFindings(ctx context.Context, f qms.FindingFilter) ([]*qms.Fin
 
 func findFindings(ctx context.Context, q querier, f qms.FindingFilter) ([]*qms.Finding, error) {
 	where, args := []string{"1 = 1"}, []any{}
+	if v := f.ID; v != nil {
+		where, args = append(where, "id = ?"), append(args, *v)
+	}
 	if v := f.AgencyCode; v != nil {
 		where, args = append(where, "agency_code = ?"), append(args, *v)
 	}

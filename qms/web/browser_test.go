@@ -246,3 +246,43 @@ func TestBrowserStaffCompletesStep(t *testing.T) {
 		t.Fatalf("step log: %+v", steps)
 	}
 }
+
+// TestBrowserAuditorFindingToCorrectiveAction: an auditor runs the checks,
+// turns a finding into a nonconformity, plans a corrective action and
+// starts it.
+func TestBrowserAuditorFindingToCorrectiveAction(t *testing.T) {
+	a := newApp(t)
+	sys := qms.WithActor(context.Background(), qms.SystemActor("test"))
+	a.db.ImportTTHC(sys, "A", []qms.TTHC{{Code: "1.000001", Name: "Cấp giấy phép karaoke", Field: "Văn hóa", TimeLimitDays: 5}})
+	ctx, base := browser(t, a)
+	id := func(s string) chromedp.ID { return chromedp.ID(s) }
+	if err := browserLogin(ctx, base, "a-auditor"); err != nil {
+		t.Fatal(err)
+	}
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(base+"/compliance"),
+		chromedp.WaitVisible(id("run-checks")),
+		chromedp.Click(id("run-checks")),
+		chromedp.WaitVisible(id("check-result")),
+		chromedp.Click(chromedp.CSS("a.nc-link")),
+		chromedp.WaitVisible(id("nc-description")),
+		chromedp.SendKeys(id("nc-root-cause"), "Chưa phân công xây dựng quy trình cho thủ tục"),
+		chromedp.Click(id("create-nc")),
+		chromedp.WaitVisible(id("add-action")),
+		chromedp.SendKeys(id("action-description"), "Soạn quy trình QT-01 cho thủ tục 1.000001"),
+		chromedp.SetValue(id("action-owner"), "a-quality-officer"),
+		chromedp.SendKeys(id("action-due"), "31/12/2099"),
+		chromedp.Click(id("add-action")),
+		chromedp.WaitVisible(id("start-nc")),
+		chromedp.Click(id("start-nc")),
+		chromedp.WaitNotPresent(id("start-nc")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ns, _ := a.db.FindNCs(context.Background(), "A")
+	if len(ns) != 1 || ns[0].Source != qms.NCFromFinding || ns[0].Status != qms.NCInProgress || len(ns[0].Actions) != 1 ||
+		ns[0].Actions[0].Owner != "a-quality-officer" || !strings.Contains(ns[0].Description, "TTHC_NOT_CONTROLLED") {
+		t.Fatalf("nonconformity: %+v", ns)
+	}
+}

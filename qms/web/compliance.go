@@ -75,7 +75,7 @@ func (s *Server) complianceView(c *fiber.Ctx, result *qms.CheckResult) error {
 	}
 	sort.Strings(agencyList)
 	return c.Render("compliance", s.view(c, fiber.Map{"Findings": fs, "Summary": summary, "Agencies": agencyList, "AgencyCounts": agencies,
-		"Result": result, "CanRun": s.can(c, "compliance", "check"),
+		"Result": result, "CanRun": s.can(c, "compliance", "check"), "CanNC": s.can(c, "nc", "write"),
 		"Q": fiber.Map{"rule": c.Query("rule"), "severity": c.Query("severity"), "open": c.Query("open", "1")}}), "layout")
 }
 

@@ -59,6 +59,7 @@ type Deps struct {
 	Settings   AgencySettings
 
 	Compliance    qms.ComplianceService
+	NCs           qms.NCService
 	Notifications qms.NotificationService
 	Jobs          JobScheduler
 	JobRuns       JobHistory
@@ -229,6 +230,20 @@ func (s *Server) routes() {
 	s.route(fiber.MethodGet, "/reports/ontime.xlsx", "report", "read", s.reportOnTimeXLSX)
 	s.route(fiber.MethodGet, "/compliance", "compliance", "read", s.compliancePage)
 	s.route(fiber.MethodPost, "/compliance/run", "compliance", "check", s.complianceRun)
+	s.route(fiber.MethodGet, "/nonconformities", "nc", "read", s.ncList)
+	s.route(fiber.MethodGet, "/nonconformities/new", "nc", "write", s.ncNew)
+	s.route(fiber.MethodPost, "/nonconformities", "nc", "write", s.ncCreate)
+	s.route(fiber.MethodGet, "/nonconformities/:id", "nc", "read", s.ncShow)
+	s.route(fiber.MethodPost, "/nonconformities/:id", "nc", "write", s.ncUpdate)
+	s.route(fiber.MethodPost, "/nonconformities/:id/actions", "nc", "write", s.ncAddAction)
+	s.route(fiber.MethodPost, "/nonconformities/:id/actions/:aid/done", "nc", "write", s.ncActionDone)
+	s.route(fiber.MethodPost, "/nonconformities/:id/status", "nc", "write", s.ncChange)
+	s.route(fiber.MethodGet, "/api/v1/nonconformities", "nc", "read", s.apiNCList)
+	s.route(fiber.MethodPost, "/api/v1/nonconformities", "nc", "write", s.apiNCCreate)
+	s.route(fiber.MethodGet, "/api/v1/nonconformities/:id", "nc", "read", s.apiNCShow)
+	s.route(fiber.MethodPost, "/api/v1/nonconformities/:id/actions", "nc", "write", s.apiNCAddAction)
+	s.route(fiber.MethodPost, "/api/v1/nonconformities/:id/actions/:aid/done", "nc", "write", s.apiNCActionDone)
+	s.route(fiber.MethodPost, "/api/v1/nonconformities/:id/status", "nc", "write", s.apiNCChange)
 	s.route(fiber.MethodGet, "/admin/jobs", "job", "read", s.jobsPage)
 	s.route(fiber.MethodPost, "/admin/jobs/:name/run", "job", "run", s.jobRun)
 	s.route(fiber.MethodGet, "/notifications", "self", "read", s.notificationsPage)

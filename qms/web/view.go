@@ -93,6 +93,7 @@ func (s *Server) view(c *fiber.Ctx, data fiber.Map) fiber.Map {
 			"form":       s.can(c, "form", "read"),
 			"compliance": s.can(c, "compliance", "read"),
 			"job":        s.can(c, "job", "read"),
+			"nc":         s.can(c, "nc", "read"),
 			"report":     s.can(c, "report", "read"),
 			"calendar":   s.can(c, "calendar", "read"),
 		}

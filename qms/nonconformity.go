@@ -1,0 +1,162 @@
+package qms
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Where a nonconformity (sự không phù hợp) was found.
+const (
+	NCFromAudit     = "audit"
+	NCFromFinding   = "finding"
+	NCFromDossier   = "late_dossier"
+	NCFromComplaint = "complaint"
+	NCFromOther     = "other"
+)
+
+// Nonconformity statuses. The order only goes forward: open → in
+// progress (with a plan) → closed (every action done and judged effective).
+const (
+	NCOpen       = "open"
+	NCInProgress = "in_progress"
+	NCClosed     = "closed"
+)
+
+// Effectiveness verdicts of the verification (ISO 9001 10.2.1 d).
+const (
+	VerdictEffective    = "effective"
+	VerdictNotEffective = "not_effective"
+)
+
+// Nonconformity records what went wrong, the correction, the root cause,
+// the corrective actions and the verification of their effectiveness.
+type Nonconformity struct {
+	ID          int64              `json:"id"`
+	AgencyCode  string             `json:"agency"`
+	Code        string             `json:"code"` // NC-2026-001
+	Source      string             `json:"source"`
+	SourceRef   string             `json:"source_ref,omitempty"`
+	Description string             `json:"description"`
+	Correction  string             `json:"correction"` // khắc phục tức thời
+	RootCause   string             `json:"root_cause"` // nguyên nhân gốc
+	Status      string             `json:"status"`
+	Verdict     string             `json:"verdict,omitempty"`
+	VerifiedBy  string             `json:"verified_by,omitempty"`
+	VerifiedAt  *time.Time         `json:"verified_at,omitempty"`
+	ClosedAt    *time.Time         `json:"closed_at,omitempty"`
+	CreatedBy   string             `json:"created_by"`
+	CreatedAt   time.Time          `json:"created_at"`
+	Actions     []CorrectiveAction `json:"actions"`
+}
+
+// CorrectiveAction is one task of the action plan.
+type CorrectiveAction struct {
+	ID          int64      `json:"id"`
+	Description string     `json:"description"`
+	Owner       string     `json:"owner"`  // username
+	DueOn       time.Time  `json:"due_on"` // civil date
+	DoneAt      *time.Time `json:"done_at,omitempty"`
+	Result      string     `json:"result,omitempty"`
+}
+
+// Validate checks what a new or edited nonconformity holds.
+func (n *Nonconformity) Validate() error {
+	n.Description, n.Correction, n.RootCause = strings.TrimSpace(n.Description), strings.TrimSpace(n.Correction), strings.TrimSpace(n.RootCause)
+	switch {
+	case n.Description == "":
+		return FieldError("description", "Mô tả sự không phù hợp.")
+	case utf8.RuneCountInString(n.Description)+utf8.RuneCountInString(n.Correction)+utf8.RuneCountInString(n.RootCause) > 20000:
+		return FieldError("description", "Nội dung quá dài.")
+	}
+	switch n.Source {
+	case NCFromAudit, NCFromFinding, NCFromDossier, NCFromComplaint, NCFromOther:
+	default:
+		return FieldError("source", "Nguồn %q không hợp lệ (audit, finding, late_dossier, complaint, other).", n.Source)
+	}
+	return nil
+}
+
+// Validate checks a corrective action.
+func (a *CorrectiveAction) Validate() error {
+	a.Description, a.Owner = strings.TrimSpace(a.Description), strings.TrimSpace(a.Owner)
+	switch {
+	case a.Description == "":
+		return FieldError("description", "Mô tả hành động khắc phục.")
+	case a.Owner == "":
+		return FieldError("owner", "Chọn người chịu trách nhiệm.")
+	case a.DueOn.IsZero():
+		return FieldError("due_on", "Nhập hạn hoàn thành (dd/mm/yyyy).")
+	}
+	return nil
+}
+
+// OpenActions counts the actions not done.
+func (n *Nonconformity) OpenActions() int {
+	k := 0
+	for _, a := range n.Actions {
+		if a.DoneAt == nil {
+			k++
+		}
+	}
+	return k
+}
+
+// Start moves an open nonconformity in progress: only with a root cause
+// and a plan of at least one action.
+func (n *Nonconformity) Start() error {
+	switch {
+	case n.Status != NCOpen:
+		return Errorf(EINVALID, "Chỉ bắt đầu khắc phục được sự không phù hợp đang mở.")
+	case n.RootCause == "":
+		return FieldError("root_cause", "Phân tích nguyên nhân gốc trước khi bắt đầu khắc phục.")
+	case len(n.Actions) == 0:
+		return FieldError("actions", "Lập kế hoạch: thêm ít nhất một hành động khắc phục (người phụ trách, hạn) trước khi bắt đầu.")
+	}
+	n.Status = NCInProgress
+	return nil
+}
+
+// Verify records the effectiveness verdict, once every action is done.
+func (n *Nonconformity) Verify(verdict, by string, at time.Time) error {
+	switch {
+	case n.Status != NCInProgress:
+		return Errorf(EINVALID, "Chỉ đánh giá hiệu lực khi đang khắc phục.")
+	case n.OpenActions() > 0:
+		return Errorf(EINVALID, "Còn %d hành động khắc phục chưa hoàn thành.", n.OpenActions())
+	case verdict != VerdictEffective && verdict != VerdictNotEffective:
+		return FieldError("verdict", "Kết luận hiệu lực phải là effective (có hiệu lực) hoặc not_effective (chưa hiệu lực).")
+	}
+	n.Verdict, n.VerifiedBy, n.VerifiedAt = verdict, by, &at
+	return nil
+}
+
+// Close ends a nonconformity: every action done and the verification
+// found the actions effective. It never goes back.
+func (n *Nonconformity) Close(at time.Time) error {
+	switch {
+	case n.Status != NCInProgress:
+		return Errorf(EINVALID, "Chỉ đóng được sự không phù hợp đang khắc phục.")
+	case n.OpenActions() > 0:
+		return Errorf(EINVALID, "Còn %d hành động khắc phục chưa hoàn thành: chưa thể đóng.", n.OpenActions())
+	case n.Verdict != VerdictEffective:
+		return Errorf(EINVALID, "Chưa có kết luận “hành động khắc phục có hiệu lực”: đánh giá hiệu lực trước khi đóng; nếu chưa hiệu lực, bổ sung hành động.")
+	}
+	n.Status, n.ClosedAt = NCClosed, &at
+	return nil
+}
+
+// NCService keeps nonconformities and their action plans.
+type NCService interface {
+	CreateNC(ctx context.Context, n *Nonconformity) error
+	FindNC(ctx context.Context, agency string, id int64) (*Nonconformity, error)
+	FindNCs(ctx context.Context, agency string) ([]*Nonconformity, error)
+	// UpdateNC edits the analysis (description, correction, root cause)
+	// of a nonconformity not closed.
+	UpdateNC(ctx context.Context, agency string, id int64, description, correction, rootCause string) (*Nonconformity, error)
+	AddAction(ctx context.Context, agency string, id int64, a CorrectiveAction) (*Nonconformity, error)
+	CompleteAction(ctx context.Context, agency string, id, actionID int64, result string) (*Nonconformity, error)
+	// ChangeNC applies start, verify (with verdict) or close.
+	ChangeNC(ctx context.Context, agency string, id int64, action, verdict string) (*Nonconformity, error)
+}

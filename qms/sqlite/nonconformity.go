@@ -1,0 +1,221 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"isodt/qms"
+)
+
+// CreateNC records a nonconformity with its next code (NC-YEAR-NNN).
+func (db *DB) CreateNC(ctx context.Context, n *qms.Nonconformity) error {
+	if err := n.Validate(); err != nil {
+		return err
+	}
+	return db.update(ctx, func(tx *Tx) error {
+		if _, err := findAgencyByCode(ctx, tx, n.AgencyCode); err != nil {
+			return err
+		}
+		year := tx.now.In(qms.Zone).Year()
+		var k int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM nonconformities WHERE code LIKE ?`, fmt.Sprintf("NC-%s-%d-%%", n.AgencyCode, year)).Scan(&k); err != nil {
+			return err
+		}
+		n.Code = fmt.Sprintf("NC-%s-%d-%03d", n.AgencyCode, year, k+1)
+		n.Status, n.CreatedBy, n.CreatedAt, n.Actions = qms.NCOpen, tx.actor.Username, tx.now, []qms.CorrectiveAction{}
+		if err := tx.QueryRowContext(ctx, `INSERT INTO nonconformities (agency_code, code, source, source_ref, description, correction, root_cause, status, created_by, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, n.AgencyCode, n.Code, n.Source, n.SourceRef, n.Description, n.Correction, n.RootCause, n.Status,
+			n.CreatedBy, formatTime(n.CreatedAt)).Scan(&n.ID); err != nil {
+			return err
+		}
+		return tx.audit(ctx, n.AgencyCode, "nc.create", "nonconformity", n.Code, nil, n, "")
+	})
+}
+
+const ncColumns = `id, agency_code, code, source, source_ref, description, correction, root_cause, status, verdict, verified_by, verified_at, closed_at, created_by, created_at`
+
+func findNCs(ctx context.Context, q querier, where string, args ...any) ([]*qms.Nonconformity, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+ncColumns+` FROM nonconformities WHERE `+where+` ORDER BY id DESC`, args...)
+	if err != nil {
+		return nil, err
+	}
+	var out []*qms.Nonconformity
+	for rows.Next() {
+		var n qms.Nonconformity
+		var verified, closed sql.NullString
+		var created string
+		if err := rows.Scan(&n.ID, &n.AgencyCode, &n.Code, &n.Source, &n.SourceRef, &n.Description, &n.Correction, &n.RootCause, &n.Status, &n.Verdict,
+			&n.VerifiedBy, &verified, &closed, &n.CreatedBy, &created); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		n.VerifiedAt, n.ClosedAt, n.CreatedAt = scanNullTime(verified), scanNullTime(closed), parseTime(created)
+		out = append(out, &n)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, n := range out {
+		if n.Actions, err = findActions(ctx, q, n.ID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func findActions(ctx context.Context, q querier, ncID int64) ([]qms.CorrectiveAction, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, description, owner, due_on, done_at, result FROM corrective_actions WHERE nc_id = ? ORDER BY id`, ncID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []qms.CorrectiveAction{}
+	for rows.Next() {
+		var a qms.CorrectiveAction
+		var due string
+		var done sql.NullString
+		if err := rows.Scan(&a.ID, &a.Description, &a.Owner, &due, &done, &a.Result); err != nil {
+			return nil, err
+		}
+		a.DueOn, a.DoneAt = parseDate(due), scanNullTime(done)
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// FindNC returns ENOTFOUND unless the agency has the nonconformity.
+func (db *DB) FindNC(ctx context.Context, agency string, id int64) (*qms.Nonconformity, error) {
+	return findNC(ctx, db.read, agency, id)
+}
+
+func findNC(ctx context.Context, q querier, agency string, id int64) (*qms.Nonconformity, error) {
+	ns, err := findNCs(ctx, q, `id = ? AND agency_code = ?`, id, agency)
+	if err != nil {
+		return nil, err
+	} else if len(ns) == 0 {
+		return nil, qms.Errorf(qms.ENOTFOUND, "Không tìm thấy sự không phù hợp.")
+	}
+	return ns[0], nil
+}
+
+// FindNCs lists an agency's nonconformities, newest first.
+func (db *DB) FindNCs(ctx context.Context, agency string) ([]*qms.Nonconformity, error) {
+	return findNCs(ctx, db.read, `agency_code = ?`, agency)
+}
+
+// changeNC loads, changes and saves a nonconformity in one transaction,
+// refusing any change once it is closed.
+func (db *DB) changeNC(ctx context.Context, agency string, id int64, action string, fn func(tx *Tx, n *qms.Nonconformity) error) (*qms.Nonconformity, error) {
+	var n *qms.Nonconformity
+	err := db.update(ctx, func(tx *Tx) error {
+		var err error
+		if n, err = findNC(ctx, tx, agency, id); err != nil {
+			return err
+		}
+		if n.Status == qms.NCClosed {
+			return qms.Errorf(qms.EINVALID, "Sự không phù hợp %s đã đóng: không thể thay đổi.", n.Code)
+		}
+		before := *n
+		before.Actions = append([]qms.CorrectiveAction(nil), n.Actions...)
+		if err := fn(tx, n); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE nonconformities SET description = ?, correction = ?, root_cause = ?, status = ?, verdict = ?, verified_by = ?, verified_at = ?, closed_at = ? WHERE id = ?`,
+			n.Description, n.Correction, n.RootCause, n.Status, n.Verdict, n.VerifiedBy, nullTime(n.VerifiedAt), nullTime(n.ClosedAt), n.ID); err != nil {
+			return err
+		}
+		return tx.audit(ctx, agency, "nc."+action, "nonconformity", n.Code, before, n, "")
+	})
+	return n, err
+}
+
+// UpdateNC edits the analysis of a nonconformity not closed.
+func (db *DB) UpdateNC(ctx context.Context, agency string, id int64, description, correction, rootCause string) (*qms.Nonconformity, error) {
+	return db.changeNC(ctx, agency, id, "update", func(tx *Tx, n *qms.Nonconformity) error {
+		n.Description, n.Correction, n.RootCause = description, correction, rootCause
+		return n.Validate()
+	})
+}
+
+// AddAction adds a corrective action to the plan.
+func (db *DB) AddAction(ctx context.Context, agency string, id int64, a qms.CorrectiveAction) (*qms.Nonconformity, error) {
+	return db.changeNC(ctx, agency, id, "action_add", func(tx *Tx, n *qms.Nonconformity) error {
+		if err := a.Validate(); err != nil {
+			return err
+		}
+		var k int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users u JOIN memberships m ON m.user_id = u.id WHERE u.username = ? AND m.agency_code = ?`, a.Owner, agency).Scan(&k); err != nil {
+			return err
+		} else if k == 0 {
+			return qms.FieldError("owner", "Người phụ trách %q không thuộc đơn vị %s.", a.Owner, agency)
+		}
+		if err := tx.QueryRowContext(ctx, `INSERT INTO corrective_actions (nc_id, description, owner, due_on) VALUES (?, ?, ?, ?) RETURNING id`,
+			n.ID, a.Description, a.Owner, formatDate(a.DueOn)).Scan(&a.ID); err != nil {
+			return err
+		}
+		n.Actions = append(n.Actions, a)
+		return nil
+	})
+}
+
+// CompleteAction marks an action done with its result.
+func (db *DB) CompleteAction(ctx context.Context, agency string, id, actionID int64, result string) (*qms.Nonconformity, error) {
+	return db.changeNC(ctx, agency, id, "action_done", func(tx *Tx, n *qms.Nonconformity) error {
+		result = strings.TrimSpace(result)
+		if result == "" {
+			return qms.FieldError("result", "Ghi kết quả thực hiện hành động.")
+		}
+		for i := range n.Actions {
+			if n.Actions[i].ID == actionID {
+				if n.Actions[i].DoneAt != nil {
+					return qms.Errorf(qms.EINVALID, "Hành động đã hoàn thành.")
+				}
+				now := tx.now
+				n.Actions[i].DoneAt, n.Actions[i].Result = &now, result
+				_, err := tx.ExecContext(ctx, `UPDATE corrective_actions SET done_at = ?, result = ? WHERE id = ?`, formatTime(now), result, actionID)
+				return err
+			}
+		}
+		return qms.Errorf(qms.ENOTFOUND, "Không tìm thấy hành động khắc phục.")
+	})
+}
+
+// ChangeNC applies start, verify or close under the domain's gates.
+func (db *DB) ChangeNC(ctx context.Context, agency string, id int64, action, verdict string) (*qms.Nonconformity, error) {
+	return db.changeNC(ctx, agency, id, action, func(tx *Tx, n *qms.Nonconformity) error {
+		switch action {
+		case "start":
+			return n.Start()
+		case "verify":
+			return n.Verify(verdict, tx.actor.Username, tx.now)
+		case "close":
+			return n.Close(tx.now)
+		}
+		return qms.Errorf(qms.EINVALID, "Thao tác %q không tồn tại.", action)
+	})
+}
+
+func checkCAPAOverdue(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
+	in, args := inAgencies(agencies)
+	rows, err := q.QueryContext(ctx, `SELECT n.agency_code, n.code, a.id, a.description, a.owner, a.due_on FROM corrective_actions a JOIN nonconformities n ON n.id = a.nc_id
+		WHERE a.done_at IS NULL AND n.status != 'closed' AND a.due_on < ? AND n.agency_code IN `+in, append([]any{qms.CivilDate(now).Format("2006-01-02")}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []qms.Candidate
+	for rows.Next() {
+		var a, code, desc, owner, due string
+		var id int64
+		if err := rows.Scan(&a, &code, &id, &desc, &owner, &due); err != nil {
+			return nil, err
+		}
+		out = append(out, qms.Candidate{Rule: qms.RuleCAPAOverdue, AgencyCode: a, ObjectType: "corrective_action", ObjectID: itoa(id),
+			Message: fmt.Sprintf("%s: hành động “%s” của %s quá hạn %s.", code, desc, owner, parseDate(due).Format("02/01/2006"))})
+	}
+	return out, rows.Err()
+}

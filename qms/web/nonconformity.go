@@ -1,0 +1,215 @@
+package web
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"isodt/qms"
+)
+
+func (s *Server) findNC(c *fiber.Ctx) (*qms.Nonconformity, error) {
+	id, ok := atoi64(c.Params("id"))
+	if !ok {
+		return nil, qms.Errorf(qms.ENOTFOUND, "Không tìm thấy sự không phù hợp.")
+	}
+	return s.NCs.FindNC(c.UserContext(), callerOf(c).agency, id)
+}
+
+func ncPath(n *qms.Nonconformity) string { return "/nonconformities/" + itoa(n.ID) }
+
+func (s *Server) ncList(c *fiber.Ctx) error {
+	ns, err := s.NCs.FindNCs(c.UserContext(), callerOf(c).agency)
+	if err != nil {
+		return err
+	}
+	return c.Render("ncs", s.view(c, fiber.Map{"NCs": ns, "CanWrite": s.can(c, "nc", "write")}), "layout")
+}
+
+// ncNew opens the form, prefilled from a compliance finding when one is
+// named (?finding=ID) so the auditor goes straight from finding to NC.
+func (s *Server) ncNew(c *fiber.Ctx) error {
+	n := &qms.Nonconformity{Source: qms.NCFromOther}
+	if id, ok := atoi64(c.Query("finding")); ok {
+		agency := callerOf(c).agency
+		fs, err := s.Compliance.FindFindings(c.UserContext(), qms.FindingFilter{ID: &id, AgencyCode: &agency})
+		if err != nil {
+			return err
+		} else if len(fs) == 0 {
+			return qms.Errorf(qms.ENOTFOUND, "Không tìm thấy phát hiện.")
+		}
+		n.Source, n.SourceRef, n.Description = qms.NCFromFinding, itoa(id), fs[0].Rule+": "+fs[0].Message
+	}
+	return s.render(c, "nc_new", fiber.Map{"N": n}, nil)
+}
+
+func (s *Server) ncCreate(c *fiber.Ctx) error {
+	n := &qms.Nonconformity{AgencyCode: callerOf(c).agency, Source: c.FormValue("source"), SourceRef: c.FormValue("source_ref"),
+		Description: c.FormValue("description"), Correction: c.FormValue("correction"), RootCause: c.FormValue("root_cause")}
+	if err := s.NCs.CreateNC(s.ctx(c), n); err != nil {
+		return s.render(c, "nc_new", fiber.Map{"N": n}, err)
+	}
+	return c.Redirect(ncPath(n)+"?msg=created", fiber.StatusSeeOther)
+}
+
+func (s *Server) ncShow(c *fiber.Ctx) error {
+	n, err := s.findNC(c)
+	if err != nil {
+		return err
+	}
+	return s.ncPage(c, n, nil)
+}
+
+func (s *Server) ncPage(c *fiber.Ctx, n *qms.Nonconformity, formErr error) error {
+	users, err := s.Users.FindUsers(c.UserContext(), qms.UserFilter{Within: ptrTo(callerOf(c).agency)})
+	if err != nil {
+		return err
+	}
+	return s.render(c, "nc", fiber.Map{"N": n, "Users": users, "CanWrite": s.can(c, "nc", "write") && n.Status != qms.NCClosed, "Today": time.Now()}, formErr)
+}
+
+func ptrTo[T any](v T) *T { return &v }
+
+// ncStep applies one change and shows the nonconformity again.
+func (s *Server) ncStep(c *fiber.Ctx, act func(n *qms.Nonconformity) (*qms.Nonconformity, error)) error {
+	n, err := s.findNC(c)
+	if err != nil {
+		return err
+	}
+	if _, err := act(n); err != nil {
+		return s.ncPage(c, n, err)
+	}
+	return c.Redirect(ncPath(n)+"?msg=saved", fiber.StatusSeeOther)
+}
+
+func (s *Server) ncUpdate(c *fiber.Ctx) error {
+	return s.ncStep(c, func(n *qms.Nonconformity) (*qms.Nonconformity, error) {
+		return s.NCs.UpdateNC(s.ctx(c), n.AgencyCode, n.ID, c.FormValue("description"), c.FormValue("correction"), c.FormValue("root_cause"))
+	})
+}
+
+// parseDay reads a date typed dd/mm/yyyy (or yyyy-mm-dd from a date input).
+func parseDay(v string) (time.Time, bool) {
+	v = strings.TrimSpace(v)
+	for _, layout := range []string{"02/01/2006", "2006-01-02"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+func (s *Server) ncAddAction(c *fiber.Ctx) error {
+	return s.ncStep(c, func(n *qms.Nonconformity) (*qms.Nonconformity, error) {
+		due, ok := parseDay(c.FormValue("due_on"))
+		if !ok && c.FormValue("due_on") != "" {
+			return nil, qms.FieldError("due_on", "Hạn %q không hợp lệ: nhập dd/mm/yyyy.", c.FormValue("due_on"))
+		}
+		return s.NCs.AddAction(s.ctx(c), n.AgencyCode, n.ID, qms.CorrectiveAction{Description: c.FormValue("description"), Owner: c.FormValue("owner"), DueOn: due})
+	})
+}
+
+func (s *Server) ncActionDone(c *fiber.Ctx) error {
+	return s.ncStep(c, func(n *qms.Nonconformity) (*qms.Nonconformity, error) {
+		aid, _ := strconv.ParseInt(c.Params("aid"), 10, 64)
+		return s.NCs.CompleteAction(s.ctx(c), n.AgencyCode, n.ID, aid, c.FormValue("result"))
+	})
+}
+
+func (s *Server) ncChange(c *fiber.Ctx) error {
+	return s.ncStep(c, func(n *qms.Nonconformity) (*qms.Nonconformity, error) {
+		return s.NCs.ChangeNC(s.ctx(c), n.AgencyCode, n.ID, c.FormValue("action"), c.FormValue("verdict"))
+	})
+}
+
+type ncRequest struct {
+	Source      string `json:"source"`
+	SourceRef   string `json:"source_ref"`
+	Description string `json:"description"`
+	Correction  string `json:"correction"`
+	RootCause   string `json:"root_cause"`
+}
+
+type actionInput struct {
+	Description string `json:"description"`
+	Owner       string `json:"owner"`
+	DueOn       string `json:"due_on"` // 2026-05-31
+}
+
+type ncChangeRequest struct {
+	Action  string `json:"action"`
+	Verdict string `json:"verdict"`
+}
+
+func (s *Server) apiNCList(c *fiber.Ctx) error {
+	ns, err := s.NCs.FindNCs(c.UserContext(), callerOf(c).agency)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"nonconformities": orEmpty(ns)})
+}
+
+func (s *Server) apiNCShow(c *fiber.Ctx) error {
+	n, err := s.findNC(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(n)
+}
+
+func (s *Server) apiNCCreate(c *fiber.Ctx) error {
+	var req ncRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	n := &qms.Nonconformity{AgencyCode: callerOf(c).agency, Source: req.Source, SourceRef: req.SourceRef, Description: req.Description, Correction: req.Correction, RootCause: req.RootCause}
+	if err := s.NCs.CreateNC(s.ctx(c), n); err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(n)
+}
+
+// apiNC applies one change and answers with the nonconformity.
+func (s *Server) apiNC(c *fiber.Ctx, body any, act func(n *qms.Nonconformity) (*qms.Nonconformity, error)) error {
+	n, err := s.findNC(c)
+	if err != nil {
+		return err
+	}
+	if body != nil {
+		if err := decodeJSON(c, body); err != nil {
+			return err
+		}
+	}
+	if n, err = act(n); err != nil {
+		return err
+	}
+	return c.JSON(n)
+}
+
+func (s *Server) apiNCAddAction(c *fiber.Ctx) error {
+	var req actionInput
+	return s.apiNC(c, &req, func(n *qms.Nonconformity) (*qms.Nonconformity, error) {
+		due, ok := parseDay(req.DueOn)
+		if !ok && req.DueOn != "" {
+			return nil, qms.FieldError("due_on", "Hạn %q không hợp lệ: dùng 2026-05-31.", req.DueOn)
+		}
+		return s.NCs.AddAction(s.ctx(c), n.AgencyCode, n.ID, qms.CorrectiveAction{Description: req.Description, Owner: req.Owner, DueOn: due})
+	})
+}
+
+func (s *Server) apiNCActionDone(c *fiber.Ctx) error {
+	var req reasonRequest
+	return s.apiNC(c, &req, func(n *qms.Nonconformity) (*qms.Nonconformity, error) {
+		aid, _ := strconv.ParseInt(c.Params("aid"), 10, 64)
+		return s.NCs.CompleteAction(s.ctx(c), n.AgencyCode, n.ID, aid, req.Reason)
+	})
+}
+
+func (s *Server) apiNCChange(c *fiber.Ctx) error {
+	var req ncChangeRequest
+	return s.apiNC(c, &req, func(n *qms.Nonconformity) (*qms.Nonconformity, error) {
+		return s.NCs.ChangeNC(s.ctx(c), n.AgencyCode, n.ID, req.Action, req.Verdict)
+	})
+}
