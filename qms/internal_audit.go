@@ -1,0 +1,181 @@
+package qms
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Clause is an ISO 9001:2015 requirement with the question an auditor
+// asks about it.
+type Clause struct {
+	Code     string `json:"code"`
+	Title    string `json:"title"`
+	Question string `json:"question"`
+}
+
+// ClauseLibrary holds clauses 4–10 of TCVN ISO 9001:2015 as the internal
+// audit checklist starts from them.
+var ClauseLibrary = []Clause{
+	{"4.1", "Hiểu tổ chức và bối cảnh", "Đơn vị đã xác định các vấn đề nội bộ, bên ngoài ảnh hưởng đến HTQLCL chưa?"},
+	{"4.2", "Nhu cầu và mong đợi của các bên quan tâm", "Yêu cầu của tổ chức, công dân đối với thủ tục đã được xác định và theo dõi chưa?"},
+	{"4.3", "Phạm vi của HTQLCL", "Phạm vi áp dụng (các thủ tục hành chính) có được công bố và cập nhật không?"},
+	{"4.4", "HTQLCL và các quá trình", "Mọi thủ tục hành chính đang áp dụng đều có quy trình nội bộ hiệu lực chưa?"},
+	{"5.1", "Sự lãnh đạo và cam kết", "Lãnh đạo có chủ trì, phê duyệt và xem xét HTQLCL theo kế hoạch không?"},
+	{"5.2", "Chính sách chất lượng", "Chính sách chất lượng được ban hành, phổ biến và hiểu rõ chưa?"},
+	{"5.3", "Vai trò, trách nhiệm và quyền hạn", "Trách nhiệm từng bước xử lý hồ sơ được phân công rõ ràng chưa?"},
+	{"6.1", "Hành động giải quyết rủi ro và cơ hội", "Rủi ro trễ hạn, sai sót hồ sơ đã được nhận diện và có biện pháp chưa?"},
+	{"6.2", "Mục tiêu chất lượng", "Mục tiêu chất lượng có đo được và được theo dõi định kỳ không?"},
+	{"6.3", "Hoạch định thay đổi", "Các thay đổi quy trình được hoạch định, phê duyệt trước khi áp dụng không?"},
+	{"7.1", "Nguồn lực", "Nhân lực, cơ sở vật chất cho việc giải quyết hồ sơ có đủ không?"},
+	{"7.2", "Năng lực", "Cán bộ xử lý hồ sơ có được đào tạo về quy trình và nghiệp vụ không?"},
+	{"7.3", "Nhận thức", "Cán bộ có biết chính sách, mục tiêu và quy trình liên quan đến mình không?"},
+	{"7.4", "Trao đổi thông tin", "Thông tin giữa các bộ phận khi chuyển hồ sơ có kịp thời, đầy đủ không?"},
+	{"7.5", "Thông tin dạng văn bản", "Tài liệu được kiểm soát phiên bản, phê duyệt; hồ sơ được lưu đủ theo quy định không?"},
+	{"8.1", "Hoạch định và kiểm soát việc thực hiện", "Thời gian các bước trong quy trình có nằm trong thời hạn giải quyết không?"},
+	{"8.2", "Yêu cầu đối với dịch vụ", "Thành phần hồ sơ, phí, thời hạn có được công khai đúng quy định không?"},
+	{"8.4", "Kiểm soát quá trình do bên ngoài cung cấp", "Các bước liên thông với cơ quan khác có được theo dõi thời gian không?"},
+	{"8.5", "Cung cấp dịch vụ", "Hồ sơ được xử lý đúng quy trình, đúng biểu mẫu, có phiếu kiểm soát quá trình không?"},
+	{"8.6", "Thông qua dịch vụ", "Kết quả được kiểm tra, ký duyệt trước khi trả cho công dân không?"},
+	{"8.7", "Kiểm soát đầu ra không phù hợp", "Hồ sơ trễ hạn có phiếu xin lỗi và hẹn lại; hồ sơ sai sót được xử lý không?"},
+	{"9.1", "Theo dõi, đo lường, phân tích và đánh giá", "Tỷ lệ giải quyết đúng hạn, phản ánh của công dân được theo dõi và phân tích không?"},
+	{"9.2", "Đánh giá nội bộ", "Chương trình đánh giá nội bộ được thực hiện đúng kế hoạch không?"},
+	{"9.3", "Xem xét của lãnh đạo", "Lãnh đạo có họp xem xét với đầy đủ đầu vào và ra quyết định không?"},
+	{"10.2", "Sự không phù hợp và hành động khắc phục", "Sự không phù hợp được phân tích nguyên nhân, khắc phục và kiểm tra hiệu lực không?"},
+	{"10.3", "Cải tiến thường xuyên", "Đơn vị có cải tiến quy trình dựa trên kết quả đo lường không?"},
+}
+
+// ClauseByCode returns the clause and whether it exists.
+func ClauseByCode(code string) (Clause, bool) {
+	for _, c := range ClauseLibrary {
+		if c.Code == code {
+			return c, true
+		}
+	}
+	return Clause{}, false
+}
+
+// Checklist answers (ISO 19011 practice): conform, observation, minor or
+// major nonconformity.
+const (
+	AnswerConform     = "conform"
+	AnswerObservation = "observation"
+	AnswerMinorNC     = "minor_nc"
+	AnswerMajorNC     = "major_nc"
+)
+
+// Audit plan statuses.
+const (
+	PlanPlanned  = "planned"
+	PlanReported = "reported"
+)
+
+// AuditProgramme is an agency's internal audit programme for a year.
+type AuditProgramme struct {
+	ID         int64     `json:"id"`
+	AgencyCode string    `json:"agency"`
+	Year       int       `json:"year"`
+	Title      string    `json:"title"`
+	Notes      string    `json:"notes"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+// AuditPlan is one audit of the programme: what is audited, against which
+// clauses, by whom and when.
+type AuditPlan struct {
+	ID           int64           `json:"id"`
+	ProgrammeID  int64           `json:"programme_id"`
+	AgencyCode   string          `json:"agency"`
+	Title        string          `json:"title"`
+	Units        []string        `json:"units"`         // audited agencies (đơn vị được đánh giá)
+	ProcedureIDs []int64         `json:"procedure_ids"` // audited procedures
+	Clauses      []string        `json:"clauses"`
+	Auditors     []string        `json:"auditors"` // usernames
+	StartOn      time.Time       `json:"start_on"`
+	EndOn        time.Time       `json:"end_on"`
+	Status       string          `json:"status"`
+	Summary      string          `json:"summary"`
+	Conclusion   string          `json:"conclusion"`
+	ReportedAt   *time.Time      `json:"reported_at,omitempty"`
+	Items        []ChecklistItem `json:"items"`
+}
+
+// ChecklistItem is a question of the checklist and its answer.
+type ChecklistItem struct {
+	ID          int64    `json:"id"`
+	Clause      string   `json:"clause"`
+	Question    string   `json:"question"`
+	Source      string   `json:"source"` // clause, or the procedure step it came from
+	Suggestions []string `json:"suggestions"`
+	Result      string   `json:"result"`
+	Evidence    string   `json:"evidence"`
+	Note        string   `json:"note"`
+}
+
+// Validate checks a plan's fields.
+func (p *AuditPlan) Validate() error {
+	p.Title = strings.TrimSpace(p.Title)
+	switch {
+	case p.Title == "":
+		return FieldError("title", "Nhập tên cuộc đánh giá.")
+	case utf8.RuneCountInString(p.Title) > 300:
+		return FieldError("title", "Tên cuộc đánh giá quá dài.")
+	case len(p.Units) == 0 && len(p.ProcedureIDs) == 0:
+		return FieldError("units", "Chọn đơn vị hoặc quy trình được đánh giá.")
+	case len(p.Auditors) == 0:
+		return FieldError("auditors", "Chọn ít nhất một đánh giá viên.")
+	case p.StartOn.IsZero() || p.EndOn.IsZero() || p.EndOn.Before(p.StartOn):
+		return FieldError("start_on", "Nhập ngày bắt đầu và kết thúc (kết thúc không trước bắt đầu).")
+	}
+	for _, c := range p.Clauses {
+		if _, ok := ClauseByCode(c); !ok {
+			return FieldError("clauses", "Điều khoản %q không có trong TCVN ISO 9001:2015 (4–10).", c)
+		}
+	}
+	return nil
+}
+
+// CheckIndependence refuses an auditor who belongs to an audited unit:
+// nobody audits their own work (ISO 9001 9.2.2 c). memberOf gives the
+// agencies a user belongs to.
+func (p *AuditPlan) CheckIndependence(memberOf func(username string) []string) error {
+	for _, a := range p.Auditors {
+		for _, own := range memberOf(a) {
+			for _, u := range p.Units {
+				if own == u {
+					return FieldError("auditors", "Đánh giá viên %s thuộc đơn vị %s được đánh giá: không được tự đánh giá đơn vị của mình.", a, u)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// Tally counts the answers of the checklist.
+func (p *AuditPlan) Tally() map[string]int {
+	t := map[string]int{}
+	for _, it := range p.Items {
+		if it.Result == "" {
+			t["unanswered"]++
+		} else {
+			t[it.Result]++
+		}
+	}
+	return t
+}
+
+// InternalAuditService keeps the programme, plans, checklists and reports.
+type InternalAuditService interface {
+	CreateProgramme(ctx context.Context, p *AuditProgramme) error
+	FindProgrammes(ctx context.Context, agency string) ([]*AuditProgramme, error)
+	CreatePlan(ctx context.Context, p *AuditPlan) error
+	FindPlan(ctx context.Context, agency string, id int64) (*AuditPlan, error)
+	FindPlans(ctx context.Context, agency string) ([]*AuditPlan, error)
+	// BuildChecklist fills the checklist from the clauses and the audited
+	// procedures' steps, with evidence suggestions from the system.
+	BuildChecklist(ctx context.Context, agency string, planID int64) (*AuditPlan, error)
+	AnswerItem(ctx context.Context, agency string, planID, itemID int64, result, evidence, note string) (*AuditPlan, error)
+	// ReportPlan closes the audit with its report: every item answered.
+	ReportPlan(ctx context.Context, agency string, planID int64, summary, conclusion string) (*AuditPlan, error)
+}
