@@ -60,6 +60,8 @@ type Deps struct {
 
 	Compliance    qms.ComplianceService
 	NCs           qms.NCService
+	Audits        qms.InternalAuditService
+	Reviews       qms.ReviewService
 	Notifications qms.NotificationService
 	Jobs          JobScheduler
 	JobRuns       JobHistory
@@ -244,6 +246,24 @@ func (s *Server) routes() {
 	s.route(fiber.MethodPost, "/api/v1/nonconformities/:id/actions", "nc", "write", s.apiNCAddAction)
 	s.route(fiber.MethodPost, "/api/v1/nonconformities/:id/actions/:aid/done", "nc", "write", s.apiNCActionDone)
 	s.route(fiber.MethodPost, "/api/v1/nonconformities/:id/status", "nc", "write", s.apiNCChange)
+	s.route(fiber.MethodGet, "/audits", "internal_audit", "read", s.auditsPage)
+	s.route(fiber.MethodPost, "/audits/programmes", "internal_audit", "write", s.programmeCreate)
+	s.route(fiber.MethodPost, "/audits/plans", "internal_audit", "write", s.planCreate)
+	s.route(fiber.MethodGet, "/audits/plans/:id", "internal_audit", "read", s.planShow)
+	s.route(fiber.MethodPost, "/audits/plans/:id/checklist", "internal_audit", "write", s.planChecklist)
+	s.route(fiber.MethodPost, "/audits/plans/:id/items/:item", "internal_audit", "write", s.planAnswer)
+	s.route(fiber.MethodPost, "/audits/plans/:id/report", "internal_audit", "write", s.planReport)
+	s.route(fiber.MethodGet, "/audits/plans/:id/print", "internal_audit", "read", s.planPrint)
+	s.route(fiber.MethodGet, "/reviews", "review", "read", s.reviewsPage)
+	s.route(fiber.MethodPost, "/reviews", "review", "write", s.reviewCreate)
+	s.route(fiber.MethodGet, "/reviews/:id", "review", "read", s.reviewShow)
+	s.route(fiber.MethodPost, "/reviews/:id/minutes", "review", "write", s.reviewMinutes)
+	s.route(fiber.MethodPost, "/reviews/:id/decisions", "review", "write", s.reviewDecision)
+	s.route(fiber.MethodPost, "/reviews/:id/decisions/:d/done", "review", "write", s.reviewDecisionDone)
+	s.route(fiber.MethodGet, "/api/v1/audits/plans", "internal_audit", "read", s.apiPlans)
+	s.route(fiber.MethodGet, "/api/v1/audits/plans/:id", "internal_audit", "read", s.apiPlan)
+	s.route(fiber.MethodGet, "/api/v1/reviews", "review", "read", s.apiReviews)
+	s.route(fiber.MethodGet, "/api/v1/reviews/:id", "review", "read", s.apiReview)
 	s.route(fiber.MethodGet, "/admin/jobs", "job", "read", s.jobsPage)
 	s.route(fiber.MethodPost, "/admin/jobs/:name/run", "job", "run", s.jobRun)
 	s.route(fiber.MethodGet, "/notifications", "self", "read", s.notificationsPage)

@@ -1,0 +1,238 @@
+package web
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"isodt/qms"
+)
+
+func (s *Server) auditsPage(c *fiber.Ctx) error { return s.auditsView(c, nil) }
+
+func (s *Server) auditsView(c *fiber.Ctx, formErr error) error {
+	agency := callerOf(c).agency
+	ctx := c.UserContext()
+	progs, err := s.Audits.FindProgrammes(ctx, agency)
+	if err != nil {
+		return err
+	}
+	plans, err := s.Audits.FindPlans(ctx, agency)
+	if err != nil {
+		return err
+	}
+	procs, err := s.Procedures.FindProcedures(ctx, qms.ProcedureFilter{AgencyCode: &agency})
+	if err != nil {
+		return err
+	}
+	agencies, err := s.Agencies.FindAgencies(ctx, qms.AgencyFilter{Within: &agency})
+	if err != nil {
+		return err
+	}
+	return s.render(c, "audits", fiber.Map{"Programmes": progs, "Plans": plans, "Procedures": procs, "Units": agencies,
+		"Clauses": qms.ClauseLibrary, "CanWrite": s.can(c, "internal_audit", "write")}, formErr)
+}
+
+func (s *Server) programmeCreate(c *fiber.Ctx) error {
+	year, _ := strconv.Atoi(c.FormValue("year"))
+	p := &qms.AuditProgramme{AgencyCode: callerOf(c).agency, Year: year, Title: c.FormValue("title"), Notes: c.FormValue("notes")}
+	if err := s.Audits.CreateProgramme(s.ctx(c), p); err != nil {
+		return s.auditsView(c, err)
+	}
+	return c.Redirect("/audits?msg=created", fiber.StatusSeeOther)
+}
+
+func (s *Server) planCreate(c *fiber.Ctx) error {
+	pid, _ := strconv.ParseInt(c.FormValue("programme_id"), 10, 64)
+	start, _ := parseDay(c.FormValue("start_on"))
+	end, _ := parseDay(c.FormValue("end_on"))
+	p := &qms.AuditPlan{ProgrammeID: pid, AgencyCode: callerOf(c).agency, Title: c.FormValue("title"), StartOn: start, EndOn: end,
+		Units: postValues(c, "units"), Clauses: postValues(c, "clauses"), Auditors: splitList(c.FormValue("auditors"))}
+	for _, v := range postValues(c, "procedures") {
+		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
+			p.ProcedureIDs = append(p.ProcedureIDs, id)
+		}
+	}
+	if err := s.Audits.CreatePlan(s.ctx(c), p); err != nil {
+		return s.auditsView(c, err)
+	}
+	return c.Redirect("/audits/plans/"+itoa(p.ID)+"?msg=created", fiber.StatusSeeOther)
+}
+
+func (s *Server) findPlan(c *fiber.Ctx) (*qms.AuditPlan, error) {
+	id, ok := atoi64(c.Params("id"))
+	if !ok {
+		return nil, qms.Errorf(qms.ENOTFOUND, "Không tìm thấy kế hoạch đánh giá.")
+	}
+	return s.Audits.FindPlan(c.UserContext(), callerOf(c).agency, id)
+}
+
+func (s *Server) planShow(c *fiber.Ctx) error {
+	p, err := s.findPlan(c)
+	if err != nil {
+		return err
+	}
+	return s.planPage(c, p, nil)
+}
+
+func (s *Server) planPage(c *fiber.Ctx, p *qms.AuditPlan, formErr error) error {
+	return s.render(c, "audit_plan", fiber.Map{"P": p, "Tally": p.Tally(), "CanWrite": s.can(c, "internal_audit", "write") && p.Status == qms.PlanPlanned,
+		"CanNC": s.can(c, "nc", "write")}, formErr)
+}
+
+// planStep applies one change to a plan and shows it again.
+func (s *Server) planStep(c *fiber.Ctx, act func(p *qms.AuditPlan) (*qms.AuditPlan, error)) error {
+	p, err := s.findPlan(c)
+	if err != nil {
+		return err
+	}
+	if _, err := act(p); err != nil {
+		return s.planPage(c, p, err)
+	}
+	return c.Redirect("/audits/plans/"+itoa(p.ID)+"?msg=saved", fiber.StatusSeeOther)
+}
+
+func (s *Server) planChecklist(c *fiber.Ctx) error {
+	return s.planStep(c, func(p *qms.AuditPlan) (*qms.AuditPlan, error) {
+		return s.Audits.BuildChecklist(s.ctx(c), p.AgencyCode, p.ID)
+	})
+}
+
+func (s *Server) planAnswer(c *fiber.Ctx) error {
+	return s.planStep(c, func(p *qms.AuditPlan) (*qms.AuditPlan, error) {
+		item, _ := strconv.ParseInt(c.Params("item"), 10, 64)
+		return s.Audits.AnswerItem(s.ctx(c), p.AgencyCode, p.ID, item, c.FormValue("result"), c.FormValue("evidence"), c.FormValue("note"))
+	})
+}
+
+func (s *Server) planReport(c *fiber.Ctx) error {
+	return s.planStep(c, func(p *qms.AuditPlan) (*qms.AuditPlan, error) {
+		return s.Audits.ReportPlan(s.ctx(c), p.AgencyCode, p.ID, c.FormValue("summary"), c.FormValue("conclusion"))
+	})
+}
+
+// planPrint is the audit report as it prints (báo cáo đánh giá nội bộ).
+func (s *Server) planPrint(c *fiber.Ctx) error {
+	p, err := s.findPlan(c)
+	if err != nil {
+		return err
+	}
+	org, err := s.Agencies.FindAgencyByCode(c.UserContext(), p.AgencyCode)
+	if err != nil {
+		return err
+	}
+	return c.Render("audit_report", s.view(c, fiber.Map{"Title": "Báo cáo đánh giá nội bộ – " + p.Title, "P": p, "Org": org, "Tally": p.Tally()}), "print_layout")
+}
+
+func (s *Server) apiPlans(c *fiber.Ctx) error {
+	ps, err := s.Audits.FindPlans(c.UserContext(), callerOf(c).agency)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"plans": orEmpty(ps)})
+}
+
+func (s *Server) apiPlan(c *fiber.Ctx) error {
+	p, err := s.findPlan(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(p)
+}
+
+func (s *Server) reviewsPage(c *fiber.Ctx) error { return s.reviewsView(c, nil) }
+
+func (s *Server) reviewsView(c *fiber.Ctx, formErr error) error {
+	rs, err := s.Reviews.FindReviews(c.UserContext(), callerOf(c).agency)
+	if err != nil {
+		return err
+	}
+	return s.render(c, "reviews", fiber.Map{"Reviews": rs, "CanWrite": s.can(c, "review", "write")}, formErr)
+}
+
+func (s *Server) reviewCreate(c *fiber.Ctx) error {
+	held, ok := parseDay(c.FormValue("held_on"))
+	if !ok && c.FormValue("held_on") != "" {
+		return s.reviewsView(c, qms.FieldError("held_on", "Ngày %q không hợp lệ: nhập dd/mm/yyyy.", c.FormValue("held_on")))
+	}
+	r := &qms.ManagementReview{AgencyCode: callerOf(c).agency, Title: c.FormValue("title"), HeldOn: held}
+	if err := s.Reviews.CreateReview(s.ctx(c), r); err != nil {
+		return s.reviewsView(c, err)
+	}
+	return c.Redirect("/reviews/"+itoa(r.ID)+"?msg=created", fiber.StatusSeeOther)
+}
+
+func (s *Server) findReview(c *fiber.Ctx) (*qms.ManagementReview, error) {
+	id, ok := atoi64(c.Params("id"))
+	if !ok {
+		return nil, qms.Errorf(qms.ENOTFOUND, "Không tìm thấy cuộc họp xem xét.")
+	}
+	return s.Reviews.FindReview(c.UserContext(), callerOf(c).agency, id)
+}
+
+func (s *Server) reviewShow(c *fiber.Ctx) error {
+	r, err := s.findReview(c)
+	if err != nil {
+		return err
+	}
+	return s.reviewPage(c, r, nil)
+}
+
+func (s *Server) reviewPage(c *fiber.Ctx, r *qms.ManagementReview, formErr error) error {
+	users, err := s.Users.FindUsers(c.UserContext(), qms.UserFilter{Within: ptrTo(callerOf(c).agency)})
+	if err != nil {
+		return err
+	}
+	return s.render(c, "review", fiber.Map{"R": r, "Users": users, "CanWrite": s.can(c, "review", "write")}, formErr)
+}
+
+func (s *Server) reviewStep(c *fiber.Ctx, act func(r *qms.ManagementReview) (*qms.ManagementReview, error)) error {
+	r, err := s.findReview(c)
+	if err != nil {
+		return err
+	}
+	if _, err := act(r); err != nil {
+		return s.reviewPage(c, r, err)
+	}
+	return c.Redirect("/reviews/"+itoa(r.ID)+"?msg=saved", fiber.StatusSeeOther)
+}
+
+func (s *Server) reviewMinutes(c *fiber.Ctx) error {
+	return s.reviewStep(c, func(r *qms.ManagementReview) (*qms.ManagementReview, error) {
+		return s.Reviews.SaveMinutes(s.ctx(c), r.AgencyCode, r.ID, c.FormValue("minutes"))
+	})
+}
+
+func (s *Server) reviewDecision(c *fiber.Ctx) error {
+	return s.reviewStep(c, func(r *qms.ManagementReview) (*qms.ManagementReview, error) {
+		due, ok := parseDay(c.FormValue("due_on"))
+		if !ok && strings.TrimSpace(c.FormValue("due_on")) != "" {
+			return nil, qms.FieldError("due_on", "Hạn %q không hợp lệ: nhập dd/mm/yyyy.", c.FormValue("due_on"))
+		}
+		return s.Reviews.AddDecision(s.ctx(c), r.AgencyCode, r.ID, qms.ReviewDecision{Text: c.FormValue("text"), Owner: c.FormValue("owner"), DueOn: due})
+	})
+}
+
+func (s *Server) reviewDecisionDone(c *fiber.Ctx) error {
+	return s.reviewStep(c, func(r *qms.ManagementReview) (*qms.ManagementReview, error) {
+		d, _ := strconv.ParseInt(c.Params("d"), 10, 64)
+		return s.Reviews.CompleteDecision(s.ctx(c), r.AgencyCode, r.ID, d)
+	})
+}
+
+func (s *Server) apiReviews(c *fiber.Ctx) error {
+	rs, err := s.Reviews.FindReviews(c.UserContext(), callerOf(c).agency)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"reviews": orEmpty(rs)})
+}
+
+func (s *Server) apiReview(c *fiber.Ctx) error {
+	r, err := s.findReview(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(r)
+}
