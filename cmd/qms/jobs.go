@@ -15,6 +15,7 @@ import (
 
 	"isodt/qms"
 	"isodt/qms/jobs"
+	"isodt/qms/mail"
 	"isodt/qms/sqlite"
 )
 
@@ -33,6 +34,7 @@ type jobFlags struct {
 	specs     map[string]string
 	backupDir string
 	keep      int
+	smtp      mail.Config
 }
 
 func addJobFlags(fs *flag.FlagSet) *jobFlags {
@@ -50,12 +52,18 @@ func addJobFlags(fs *flag.FlagSet) *jobFlags {
 	})
 	fs.StringVar(&jf.backupDir, "backup-dir", envOr("QMS_BACKUP_DIR", "data/backups"), "thư mục chứa bản sao lưu tự động")
 	fs.IntVar(&jf.keep, "backup-keep", 14, "số bản sao lưu tự động được giữ lại")
+	fs.StringVar(&jf.smtp.Addr, "smtp-addr", os.Getenv("QMS_SMTP_ADDR"), "máy chủ SMTP host:port để gửi thông báo qua thư điện tử (bỏ trống: không gửi)")
+	fs.StringVar(&jf.smtp.From, "smtp-from", envOr("QMS_SMTP_FROM", "iso-dien-tu@localhost"), "địa chỉ người gửi")
+	fs.StringVar(&jf.smtp.Username, "smtp-user", os.Getenv("QMS_SMTP_USER"), "tài khoản SMTP (mật khẩu qua QMS_SMTP_PASSWORD)")
+	fs.StringVar(&jf.smtp.BaseURL, "base-url", envOr("QMS_BASE_URL", "http://127.0.0.1:8080"), "địa chỉ của ứng dụng, dùng trong liên kết gửi qua thư")
+	jf.smtp.Password = os.Getenv("QMS_SMTP_PASSWORD")
 	return jf
 }
 
 // scheduler registers every job on the store.
 func (jf *jobFlags) scheduler(db *sqlite.DB, log *slog.Logger) (*jobs.Scheduler, error) {
 	s := jobs.New(jobs.Config{Recorder: db, Logger: log})
+	mailer := mail.New(jf.smtp)
 	sys := func(ctx context.Context, name string) context.Context {
 		return qms.WithActor(ctx, qms.SystemActor("job:"+name))
 	}
@@ -74,7 +82,11 @@ func (jf *jobFlags) scheduler(db *sqlite.DB, log *slog.Logger) (*jobs.Scheduler,
 				total["closed"] += res.Closed
 				total["open"] += res.Open
 			}
-			return total, nil
+			// E-mails go after the run committed, so none announces a
+			// finding that was rolled back.
+			sent, err := deliverEmails(ctx, db, mailer)
+			total["emailed"] = sent
+			return total, err
 		}
 	}
 	all := []jobs.Job{
@@ -197,4 +209,27 @@ func cmdCheckRun(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "%d phát hiện đang mở\n", len(out))
 	return nil
+}
+
+// deliverEmails sends the notifications not yet e-mailed; without an SMTP
+// server it does nothing.
+func deliverEmails(ctx context.Context, db *sqlite.DB, m *mail.Sender) (int, error) {
+	if m == nil {
+		return 0, nil
+	}
+	pending, err := db.PendingEmails(ctx, 500)
+	if err != nil {
+		return 0, err
+	}
+	sent := 0
+	for _, p := range pending {
+		if err := m.Send(p.To, "[ISO điện tử] "+p.Title, p.Title+"\n\n"+m.Link(p.Link)+"\n"); err != nil {
+			return sent, fmt.Errorf("send to %s: %w", p.To, err)
+		}
+		if err := db.MarkEmailed(ctx, p.ID); err != nil {
+			return sent, err
+		}
+		sent++
+	}
+	return sent, nil
 }

@@ -5,7 +5,9 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"flag"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -14,6 +16,10 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"isodt/qms"
+	"isodt/qms/mail/mailtest"
+	"isodt/qms/sqlite"
 )
 
 // cli runs qms in process against one database file.
@@ -308,5 +314,45 @@ func TestCheckRunAndJobsList(t *testing.T) {
 	}
 	if code, _, e = c.run("", "jobs", "list", "--job", "compliance=61 * * * *"); code != 2 || !strings.Contains(e, "không hợp lệ") {
 		t.Fatalf("bad spec: %d %s", code, e)
+	}
+}
+
+func TestComplianceJobEmailsQualityOfficers(t *testing.T) {
+	srv, err := mailtest.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	c := newCLI(t)
+	c.run("", "agency", "add", "--code", "SVHTT", "--name", "Sở VHTT")
+	c.run("mat-khau-123\n", "user", "add", "--username", "thu.ky", "--agency", "SVHTT", "--role", "quality_officer")
+	c.run("", "import", "procedures", "--agency", "SVHTT", "../../qms/importer/testdata/tthc-sample.csv")
+	db, err := sqlite.Open(context.Background(), c.db, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	sys := qms.WithActor(context.Background(), qms.SystemActor("test"))
+	u, _ := db.FindUserByUsername(sys, "thu.ky")
+	email := "thu.ky@so.gov.vn"
+	db.UpdateUser(sys, u.ID, qms.UserUpdate{Email: &email})
+	fs := flag.NewFlagSet("t", flag.ContinueOnError)
+	jf := addJobFlags(fs)
+	fs.Parse([]string{"--smtp-addr", srv.Addr, "--base-url", "https://iso.example"})
+	sched, err := jf.scheduler(db, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := sched.RunNow(context.Background(), "compliance")
+	if err != nil || run.Outcome != qms.RunOK || run.Counts["emailed"] != 1 {
+		t.Fatalf("compliance job: %+v %v", run, err)
+	}
+	msgs := srv.Messages()
+	if len(msgs) != 1 || !strings.Contains(msgs[0], "To: thu.ky@so.gov.vn") || !strings.Contains(msgs[0], "https://iso.example/compliance") {
+		t.Fatalf("mail: %q", msgs)
+	}
+	// Sent once: the next run has nothing new to send.
+	if run, _ = sched.RunNow(context.Background(), "compliance"); run.Counts["emailed"] != 0 {
+		t.Fatalf("second run e-mailed again: %+v", run)
 	}
 }

@@ -46,3 +46,39 @@ func (db *DB) MarkNotificationsRead(ctx context.Context, userID int64) error {
 		return tx.audit(ctx, "", "notification.read", "user", itoa(userID), nil, map[string]int64{"marked": n}, "")
 	})
 }
+
+// PendingEmail is a notification to send to a user's e-mail address.
+type PendingEmail struct {
+	ID    int64
+	To    string
+	Title string
+	Link  string
+}
+
+// PendingEmails lists notifications not yet e-mailed to users who have an
+// address.
+func (db *DB) PendingEmails(ctx context.Context, limit int) ([]PendingEmail, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT n.id, u.email, n.title, n.link FROM notifications n JOIN users u ON u.id = n.user_id
+		WHERE n.emailed_at IS NULL AND u.email != '' AND u.disabled = 0 ORDER BY n.id LIMIT ?`, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []PendingEmail
+	for rows.Next() {
+		var p PendingEmail
+		if err := rows.Scan(&p.ID, &p.To, &p.Title, &p.Link); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// MarkEmailed records that a notification was e-mailed. It is delivery
+// bookkeeping, like a job run: the notification itself was audited when
+// the run that made it was.
+func (db *DB) MarkEmailed(ctx context.Context, id int64) error {
+	_, err := db.write.ExecContext(ctx, `UPDATE notifications SET emailed_at = ? WHERE id = ?`, formatTime(db.now()), id)
+	return err
+}
