@@ -3,10 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -123,44 +120,20 @@ func parseDay(s string) (time.Time, error) {
 
 // cmdImportDossiers loads one-stop history from CSV: every row or none.
 func cmdImportDossiers(ctx context.Context, e *env, args []string) error {
-	fs, dbPath := newFlags(e, "import dossiers")
-	agency := fs.String("agency", "", "mã đơn vị (bắt buộc)")
-	if err := parse(fs, args, 1); err != nil {
-		return err
-	}
-	if *agency == "" {
-		return usagef("import dossiers: cần --agency")
-	}
-	path := fs.Arg(0)
-	f, err := os.Open(path)
-	if err != nil {
-		return qms.Errorf(qms.ENOTFOUND, "Không mở được tệp %q.", path)
-	}
-	defer f.Close()
-	db, err := openStore(ctx, e, *dbPath)
+	in, err := openImport(ctx, e, "import dossiers", args)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	a, err := db.FindAgencyByCode(ctx, *agency)
-	if err != nil {
-		return err
-	}
-	recs, err := importer.ParseDossierHistory(f, filepath.Base(path), importer.Options{AgencyCode: a.Code, Progress: progressBar(e.stderr, "Kiểm tra")})
-	var perr *importer.Errors
-	if errors.As(err, &perr) {
-		for _, p := range perr.Problems {
-			fmt.Fprintln(e.stderr, p.String())
-		}
-		return err
-	} else if err != nil {
+	defer in.Close()
+	recs, err := importer.ParseDossierHistory(in.file, in.name, importer.Options{AgencyCode: in.agency, Progress: progressBar(e.stderr, "Kiểm tra")})
+	if err := importProblems(e, err); err != nil {
 		return err
 	}
 	rows := make([]sqlite.DossierImport, 0, len(recs))
 	for _, r := range recs {
 		rows = append(rows, sqlite.DossierImport{Code: r.Code, TTHCCode: r.TTHCCode, ReceivedAt: r.ReceivedAt, DueAt: r.DueAt, CompletedAt: r.CompletedAt, Status: qms.DossierStatus(r.Status)})
 	}
-	n, err := db.ImportDossiers(cliContext(ctx, "import-dossiers"), a.Code, rows)
+	n, err := in.db.ImportDossiers(cliContext(ctx, "import-dossiers"), in.agency, rows)
 	if err != nil {
 		return err
 	}

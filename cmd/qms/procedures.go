@@ -13,51 +13,81 @@ import (
 
 	"isodt/qms"
 	"isodt/qms/importer"
+	"isodt/qms/sqlite"
 )
 
 // cmdImportProcedures imports a TTHC catalogue (CSV or XLSX) for an agency:
 // every row or none, with every bad row listed as "row N: column: message".
 func cmdImportProcedures(ctx context.Context, e *env, args []string) error {
-	fs, dbPath := newFlags(e, "import procedures")
-	agency := fs.String("agency", "", "mã đơn vị (bắt buộc)")
-	if err := parse(fs, args, 1); err != nil {
-		return err
-	}
-	if *agency == "" {
-		return usagef("import procedures: cần --agency")
-	}
-	path := fs.Arg(0)
-	f, err := os.Open(path)
-	if err != nil {
-		return qms.Errorf(qms.ENOTFOUND, "Không mở được tệp %q.", path)
-	}
-	defer f.Close()
-	db, err := openStore(ctx, e, *dbPath)
+	in, err := openImport(ctx, e, "import procedures", args)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	a, err := db.FindAgencyByCode(ctx, *agency)
-	if err != nil {
+	defer in.Close()
+	items, err := importer.ParseTTHC(in.file, in.name, importer.Options{AgencyCode: in.agency, Progress: progressBar(e.stderr, "Kiểm tra")})
+	if err := importProblems(e, err); err != nil {
 		return err
 	}
-	bar := progressBar(e.stderr, "Kiểm tra")
-	items, err := importer.ParseTTHC(f, filepath.Base(path), importer.Options{AgencyCode: a.Code, Progress: bar})
-	var perr *importer.Errors
-	if errors.As(err, &perr) {
-		for _, p := range perr.Problems {
-			fmt.Fprintln(e.stderr, p.String())
-		}
-		return err
-	} else if err != nil {
-		return err
-	}
-	created, updated, err := db.ImportTTHC(cliContext(ctx, "import-procedures"), a.Code, items)
+	created, updated, err := in.db.ImportTTHC(cliContext(ctx, "import-procedures"), in.agency, items)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "ok %d rows: %d created, %d updated, %d unchanged\n", len(items), created, updated, len(items)-created-updated)
 	return nil
+}
+
+// importInput is what every import command opens: the file, the store
+// and the agency the rows go to.
+type importInput struct {
+	file   *os.File
+	name   string
+	db     *sqlite.DB
+	agency string
+}
+
+func (in *importInput) Close() {
+	in.file.Close()
+	in.db.Close()
+}
+
+// openImport reads "--agency C FILE" and opens both ends of an import.
+func openImport(ctx context.Context, e *env, name string, args []string) (*importInput, error) {
+	fs, dbPath := newFlags(e, name)
+	agency := fs.String("agency", "", "mã đơn vị (bắt buộc)")
+	if err := parse(fs, args, 1); err != nil {
+		return nil, err
+	}
+	if *agency == "" {
+		return nil, usagef("%s: cần --agency", name)
+	}
+	path := fs.Arg(0)
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, qms.Errorf(qms.ENOTFOUND, "Không mở được tệp %q.", path)
+	}
+	db, err := openStore(ctx, e, *dbPath)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	a, err := db.FindAgencyByCode(ctx, *agency)
+	if err != nil {
+		f.Close()
+		db.Close()
+		return nil, err
+	}
+	return &importInput{file: f, name: filepath.Base(path), db: db, agency: a.Code}, nil
+}
+
+// importProblems prints every bad row as "row N: column: message".
+func importProblems(e *env, err error) error {
+	var perr *importer.Errors
+	if errors.As(err, &perr) {
+		for _, p := range perr.Problems {
+			fmt.Fprintln(e.stderr, p.String())
+		}
+	}
+	return err
 }
 
 // progressBar draws "Kiểm tra [#####.....] 50% (1500/3000)" on one line.

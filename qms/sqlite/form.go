@@ -210,22 +210,11 @@ func (db *DB) TransitionFormVersion(ctx context.Context, formID int64, number in
 		if err != nil {
 			return err
 		}
+		others := make([]versioned, 0, len(all))
 		for _, o := range all {
-			if o.ID == v.ID || o.Status != qms.StatusEffective {
-				continue
-			}
-			prev := o.Approval
-			if err := o.Transition(qms.ActionSupersede, tx.actor, tx.now, ""); err != nil {
-				return err
-			}
-			if err := saveApprovalIn(ctx, tx, "form_versions", o.ID, &o.Approval, tx.now); err != nil {
-				return err
-			}
-			if err := tx.audit(ctx, "", "form.version_supersede", "form_version", fmt.Sprintf("%d/%d", formID, o.Number), prev, o.Approval, "thay thế bởi phiên bản "+itoa(int64(number))); err != nil {
-				return err
-			}
+			others = append(others, versioned{o.ID, fmt.Sprintf("%d/%d", formID, o.Number), &o.Approval})
 		}
-		return nil
+		return supersede(ctx, tx, "form", v.ID, others, "thay thế bởi phiên bản "+itoa(int64(number)))
 	})
 	return v, err
 }

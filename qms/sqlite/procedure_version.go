@@ -176,20 +176,12 @@ func afterApproval(ctx context.Context, tx *Tx, v *qms.ProcedureVersion) error {
 	if err != nil {
 		return err
 	}
+	others := make([]versioned, 0, len(all))
 	for _, o := range all {
-		if o.ID == v.ID || o.Status != qms.StatusEffective {
-			continue
-		}
-		prev := o.Approval
-		if err := o.Transition(qms.ActionSupersede, tx.actor, tx.now, ""); err != nil {
-			return err
-		}
-		if err := saveApproval(ctx, tx, o); err != nil {
-			return err
-		}
-		if err := tx.audit(ctx, "", "procedure.version_supersede", "procedure_version", versionRef(o), prev, o.Approval, "thay thế bởi lần ban hành "+v.IssueNumber()); err != nil {
-			return err
-		}
+		others = append(others, versioned{o.ID, versionRef(o), &o.Approval})
+	}
+	if err := supersede(ctx, tx, "procedure", v.ID, others, "thay thế bởi lần ban hành "+v.IssueNumber()); err != nil {
+		return err
 	}
 	var months int
 	var agency string
@@ -201,6 +193,35 @@ func afterApproval(ctx context.Context, tx *Tx, v *qms.ProcedureVersion) error {
 		return err
 	}
 	return tx.audit(ctx, agency, "procedure.review_scheduled", "procedure", itoa(v.ProcedureID), nil, map[string]string{"next_review_on": next.Format("2006-01-02")}, "")
+}
+
+// versioned is a version of any controlled document, as the shared
+// lifecycle helpers see it.
+type versioned struct {
+	id       int64
+	ref      string
+	approval *qms.Approval
+}
+
+// supersede moves every effective version but keepID to superseded, each
+// audited: a new version taking effect withdraws the old one from use.
+func supersede(ctx context.Context, tx *Tx, kind string, keepID int64, versions []versioned, reason string) error {
+	for _, o := range versions {
+		if o.id == keepID || o.approval.Status != qms.StatusEffective {
+			continue
+		}
+		prev := *o.approval
+		if err := o.approval.Transition(qms.ActionSupersede, tx.actor, tx.now, ""); err != nil {
+			return err
+		}
+		if err := saveApprovalIn(ctx, tx, kind+"_versions", o.id, o.approval, tx.now); err != nil {
+			return err
+		}
+		if err := tx.audit(ctx, "", kind+".version_supersede", kind+"_version", o.ref, prev, *o.approval, reason); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func saveApproval(ctx context.Context, tx *Tx, v *qms.ProcedureVersion) error {
