@@ -5,6 +5,8 @@ TAGS     := sqlite_fts5
 BIN      := bin/qms
 ADDR     ?= 127.0.0.1:8080
 DB       ?= data/qms.db
+# make run RUNFLAGS=--demo loads the small demo data set into a new database
+RUNFLAGS ?=
 CHROMIUM := $(shell command -v chromium || command -v chromium-browser || command -v google-chrome)
 # Short fuzz runs in make test; longer ones: make fuzz FUZZTIME=5m
 FUZZTIME ?= 10s
@@ -18,7 +20,7 @@ build:
 
 ## run: build and start the server on an embedded SQLite database (created if missing)
 run: build
-	./$(BIN) serve --addr $(ADDR) --db $(DB)
+	./$(BIN) serve --addr $(ADDR) --db $(DB) $(RUNFLAGS)
 
 ## test: formatting, vet and every test (browser tests need Debian's chromium)
 test: fmt-check vet

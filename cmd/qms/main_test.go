@@ -356,3 +356,21 @@ func TestComplianceJobEmailsQualityOfficers(t *testing.T) {
 		t.Fatalf("second run e-mailed again: %+v", run)
 	}
 }
+
+func TestDemoCommand(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates 2,000 dossiers")
+	}
+	c := newCLI(t)
+	code, out, e := c.run("", "demo", "--scale", "small")
+	if code != 0 || !strings.Contains(out, "ok demo small") {
+		t.Fatalf("demo: %d %s %s", code, out, e)
+	}
+	if code, _, e = c.run("", "demo", "--scale", "small"); code != 2 || !strings.Contains(e, "đã có dữ liệu") {
+		t.Fatalf("demo twice: %d %s", code, e)
+	}
+	code, out, _ = c.run("", "audit", "verify")
+	if code != 0 {
+		t.Fatalf("audit verify after demo: %d %s", code, out)
+	}
+}

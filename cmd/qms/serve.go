@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"isodt/policies"
+	"isodt/qms"
 	"isodt/qms/authz"
 	"isodt/qms/web"
 )
@@ -21,10 +22,16 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	addr := fs.String("addr", envOr("QMS_ADDR", "127.0.0.1:8080"), "địa chỉ lắng nghe")
 	secure := fs.Bool("secure-cookies", false, "đặt cờ Secure cho cookie (khi chạy sau HTTPS)")
 	jf := addJobFlags(fs)
+	withDemo := fs.Bool("demo", false, "nạp dữ liệu mẫu (cỡ small) khi cơ sở dữ liệu còn trống")
 	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
 	log := slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	if *withDemo {
+		if err := loadDemo(ctx, e, *dbPath, "small"); err != nil && qms.ErrorCode(err) != qms.ECONFLICT {
+			return err
+		}
+	}
 	db, err := openStore(ctx, e, *dbPath)
 	if err != nil {
 		return err
