@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -289,34 +288,20 @@ type server struct {
 func startServer(t *testing.T, bin, dbPath string) *server {
 	t.Helper()
 	s := &server{t: t, stderr: &syncBuffer{}}
+	stdout := &syncBuffer{}
 	s.cmd = exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--db", dbPath)
-	s.cmd.Stderr = s.stderr
-	stdout, err := s.cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
+	s.cmd.Stdout, s.cmd.Stderr = stdout, s.stderr
 	if err := s.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(s.kill)
-	addr := make(chan string, 1)
-	go func() {
-		re := regexp.MustCompile(`http://(127\.0\.0\.1:\d+)`)
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if m := re.FindStringSubmatch(sc.Text()); m != nil {
-				select {
-				case addr <- m[1]:
-				default:
-				}
-			}
+	re := regexp.MustCompile(`http://(127\.0\.0\.1:\d+)`)
+	for deadline := time.Now().Add(10 * time.Second); s.base == ""; time.Sleep(5 * time.Millisecond) {
+		if m := re.FindStringSubmatch(stdout.String()); m != nil {
+			s.base = "http://" + m[1]
+		} else if time.Now().After(deadline) {
+			t.Fatalf("qms serve printed no address:\n%s%s", stdout.String(), s.stderr.String())
 		}
-	}()
-	select {
-	case a := <-addr:
-		s.base = "http://" + a
-	case <-time.After(10 * time.Second):
-		t.Fatalf("qms serve printed no address:\n%s", s.stderr.String())
 	}
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
 		resp, err := http.Get(s.base + "/readyz")

@@ -44,8 +44,7 @@ func (db *DB) Authenticate(ctx context.Context, username, password string) (*qms
 		return nil, err
 	}
 	if lockedUntil.Valid && now.Before(parseTime(lockedUntil.String)) {
-		return nil, qms.Errorf(qms.ETOOMANY, "Tài khoản tạm khóa do đăng nhập sai nhiều lần. Thử lại sau %d phút.",
-			int(parseTime(lockedUntil.String).Sub(now).Minutes())+1)
+		return nil, errLocked(parseTime(lockedUntil.String), now)
 	}
 	var id int64
 	var hash string
@@ -60,10 +59,24 @@ func (db *DB) Authenticate(ctx context.Context, username, password string) (*qms
 	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil || disabled {
 		return nil, db.loginFailed(ctx, username)
 	}
-	if _, err := db.write.ExecContext(ctx, `DELETE FROM login_throttle WHERE username = ?`, username); err != nil {
+	// Success clears the count, unless guesses racing this one locked the
+	// account meanwhile: the lock wins, checked in the writer's order.
+	var until sql.NullString
+	err = db.write.QueryRowContext(ctx, `SELECT locked_until FROM login_throttle WHERE username = ?`, username).Scan(&until)
+	if err != nil && err != sql.ErrNoRows {
+		return nil, err
+	}
+	if until.Valid && now.Before(parseTime(until.String)) {
+		return nil, errLocked(parseTime(until.String), now)
+	}
+	if _, err := db.write.ExecContext(ctx, `DELETE FROM login_throttle WHERE username = ? AND (locked_until IS NULL OR locked_until <= ?)`, username, formatTime(now)); err != nil {
 		return nil, err
 	}
 	return db.FindUserByID(ctx, id)
+}
+
+func errLocked(until, now time.Time) error {
+	return qms.Errorf(qms.ETOOMANY, "Tài khoản tạm khóa do đăng nhập sai nhiều lần. Thử lại sau %d phút.", int(until.Sub(now).Minutes())+1)
 }
 
 // loginFailed counts a failure and locks the username at the limit. It
@@ -71,28 +84,49 @@ func (db *DB) Authenticate(ctx context.Context, username, password string) (*qms
 func (db *DB) loginFailed(ctx context.Context, username string) error {
 	locked := false
 	ctx = qms.WithActor(ctx, qms.Actor{Username: username, AgencyCode: qms.SystemAgencyCode})
+	var lockedUntil time.Time
 	err := db.update(ctx, func(tx *Tx) error {
+		// Read and count in the same IMMEDIATE transaction: parallel
+		// guesses are serialised here, and a lock in force is never reset.
 		var failures int
-		err := tx.QueryRowContext(ctx, `INSERT INTO login_throttle (username, failures, updated_at) VALUES (?, 1, ?)
-			ON CONFLICT (username) DO UPDATE SET failures = CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failures + 1 END,
-				locked_until = NULL, updated_at = excluded.updated_at
-			RETURNING failures`, username, formatTime(tx.now)).Scan(&failures)
-		if err != nil || failures < qms.MaxLoginFailures {
+		var until sql.NullString
+		err := tx.QueryRowContext(ctx, `SELECT failures, locked_until FROM login_throttle WHERE username = ?`, username).Scan(&failures, &until)
+		switch {
+		case err == sql.ErrNoRows:
+			failures = 0
+		case err != nil:
+			return err
+		case until.Valid && tx.now.Before(parseTime(until.String)):
+			lockedUntil = parseTime(until.String)
+			return nil
+		case until.Valid:
+			failures = 0 // the lock has expired: start counting again
+		}
+		failures++
+		var lock any
+		if failures >= qms.MaxLoginFailures {
+			lockedUntil = tx.now.Add(qms.LoginLockDuration)
+			lock, locked = formatTime(lockedUntil), true
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO login_throttle (username, failures, locked_until, updated_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (username) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until, updated_at = excluded.updated_at`,
+			username, failures, lock, formatTime(tx.now)); err != nil {
 			return err
 		}
-		locked = true
-		until := tx.now.Add(qms.LoginLockDuration)
-		if _, err := tx.ExecContext(ctx, `UPDATE login_throttle SET locked_until = ? WHERE username = ?`, formatTime(until), username); err != nil {
-			return err
+		if !locked {
+			return nil
 		}
 		return tx.audit(ctx, qms.SystemAgencyCode, "auth.lock", "login", username, nil,
-			map[string]any{"failures": failures, "locked_until": until}, "đăng nhập sai nhiều lần")
+			map[string]any{"failures": failures, "locked_until": lockedUntil}, "đăng nhập sai nhiều lần")
 	})
 	if err != nil {
 		return err
 	}
 	if locked {
 		return qms.Errorf(qms.ETOOMANY, "Tài khoản tạm khóa %d phút do đăng nhập sai %d lần liên tiếp.", int(qms.LoginLockDuration.Minutes()), qms.MaxLoginFailures)
+	}
+	if !lockedUntil.IsZero() {
+		return errLocked(lockedUntil, db.now())
 	}
 	return errBadCredentials
 }

@@ -107,17 +107,42 @@ func (db *DB) Ping(ctx context.Context) error {
 }
 
 // migrate applies every embedded migration not yet recorded, each in its
-// own transaction, in file-name order.
+// own transaction, in file-name order. What is applied is read first, so
+// opening an up-to-date database takes no write lock: a CLI command next
+// to a busy server does not queue behind its writers.
 func (db *DB) migrate(ctx context.Context) error {
-	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
-		return fmt.Errorf("create migrations table: %w", err)
+	var exists int
+	if err := db.write.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'migrations'`).Scan(&exists); err != nil {
+		return fmt.Errorf("read schema: %w", err)
 	}
+	if exists == 0 {
+		if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+			return fmt.Errorf("create migrations table: %w", err)
+		}
+	}
+	applied := map[string]bool{}
+	rows, err := db.write.QueryContext(ctx, `SELECT name FROM migrations`)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return err
+		}
+		applied[n] = true
+	}
+	rows.Close()
 	names, err := fs.Glob(migrationFS, "migration/*.sql")
 	if err != nil {
 		return err
 	}
 	sort.Strings(names)
 	for _, name := range names {
+		if applied[name] {
+			continue
+		}
 		if err := db.migrateFile(ctx, name); err != nil {
 			return fmt.Errorf("migration %s: %w", name, err)
 		}
@@ -133,7 +158,7 @@ func (db *DB) migrateFile(ctx context.Context, name string) error {
 	defer tx.Rollback()
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM migrations WHERE name = ?`, name).Scan(&n); err != nil || n > 0 {
-		return err
+		return err // another process applied it meanwhile
 	}
 	body, err := fs.ReadFile(migrationFS, name)
 	if err != nil {

@@ -51,6 +51,27 @@ func (db *DB) GroupingRules(ctx context.Context) ([][]string, error) {
 // fresh database, and on an upgrade the rows a newer release added. Rows
 // an admin removed stay removed.
 func (db *DB) SeedPolicy(ctx context.Context, rules [][]string) (int, error) {
+	// Most starts have nothing to add: find that out with reads, so the
+	// start takes no write lock.
+	missing := 0
+	for _, r := range rules {
+		if len(r) != 4 {
+			missing++
+			continue
+		}
+		var n int
+		if err := db.read.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM policy_rules WHERE ptype = 'p' AND v0 = ? AND v1 = ? AND v2 = ? AND v3 = ?)
+			+ (SELECT COUNT(*) FROM policy_removed WHERE ptype = 'p' AND v0 = ? AND v1 = ? AND v2 = ? AND v3 = ?)`,
+			r[0], r[1], r[2], r[3], r[0], r[1], r[2], r[3]).Scan(&n); err != nil {
+			return 0, err
+		}
+		if n == 0 {
+			missing++
+		}
+	}
+	if missing == 0 {
+		return 0, nil
+	}
 	added := 0
 	err := db.update(ctx, func(tx *Tx) error {
 		var fresh [][]string

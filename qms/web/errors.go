@@ -42,6 +42,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		s.log.Error("internal error", "request_id", c.Locals("requestid"), "path", c.Path(), "err", err)
 	}
 	c.Status(status)
+	setSecurityHeaders(c)
 	if isAPI(c) || c.Accepts(fiber.MIMETextHTML, fiber.MIMEApplicationJSON) == fiber.MIMEApplicationJSON {
 		var body apiError
 		body.Error.Code, body.Error.Message, body.Error.Field = code, msg, field

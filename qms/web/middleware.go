@@ -91,11 +91,17 @@ func (s *Server) observe(c *fiber.Ctx) error {
 
 // securityHeaders: no inline script or style anywhere, no framing.
 func (s *Server) securityHeaders(c *fiber.Ctx) error {
+	setSecurityHeaders(c)
+	return c.Next()
+}
+
+// setSecurityHeaders is also called by the error handler: errors raised
+// before the middleware chain (a body over the limit) must carry them too.
+func setSecurityHeaders(c *fiber.Ctx) {
 	c.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 	c.Set("X-Frame-Options", "DENY")
 	c.Set("X-Content-Type-Options", "nosniff")
 	c.Set("Referrer-Policy", "same-origin")
-	return c.Next()
 }
 
 // authenticate finds the caller from the session cookie or, on the API,
