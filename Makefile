@@ -8,8 +8,9 @@ DB       ?= data/qms.db
 # make run RUNFLAGS=--demo loads the small demo data set into a new database
 RUNFLAGS ?=
 CHROMIUM := $(shell command -v chromium || command -v chromium-browser || command -v google-chrome)
-# Short fuzz runs in make test; longer ones: make fuzz FUZZTIME=5m
+# Short fuzz runs in make test (FUZZSHORT each); longer ones: make fuzz FUZZTIME=5m
 FUZZTIME ?= 10s
+FUZZSHORT ?= 3s
 
 .PHONY: all build run test vet fmt-check bench fuzz clean
 
@@ -28,6 +29,7 @@ ifeq ($(CHROMIUM),)
 	@echo "SKIP: browser tests (chromium not found; 'apt-get install chromium chromium-driver' to run them)"
 endif
 	CGO_ENABLED=1 $(GO) test -tags $(TAGS) -count=1 ./...
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZSHORT)
 
 vet:
 	$(GO) vet -tags $(TAGS) ./...
@@ -39,9 +41,13 @@ fmt-check:
 bench:
 	CGO_ENABLED=1 $(GO) test -tags $(TAGS) -run '^$$' -bench . -benchmem ./...
 
+## fuzz: every fuzz target for FUZZTIME (seed corpora are committed under testdata/fuzz)
 fuzz:
-	$(GO) test -tags $(TAGS) -run '^$$' -fuzz FuzzDue -fuzztime $(FUZZTIME) ./qms/calendar/
-	$(GO) test -tags $(TAGS) -run '^$$' -fuzz FuzzImport -fuzztime $(FUZZTIME) ./qms/bpmn/
+	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzDue$$' -fuzztime $(FUZZTIME) ./qms/calendar/
+	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzImport$$' -fuzztime $(FUZZTIME) ./qms/bpmn/
+	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzParseTTHC$$' -fuzztime $(FUZZTIME) ./qms/importer/
+	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzParseDossierHistory$$' -fuzztime $(FUZZTIME) ./qms/importer/
+	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzValidateEntry$$' -fuzztime $(FUZZTIME) ./qms/formschema/
 
 clean:
 	rm -rf bin

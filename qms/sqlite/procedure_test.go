@@ -144,6 +144,12 @@ func TestProcedureLifecycle(t *testing.T) {
 		t.Fatalf("over-limit flowchart submitted: %v", err)
 	}
 	v1.Flowchart = validChart(16)
+	v1.Flowchart.Steps[1].Forms = []string{"BM-KHONG-CO"}
+	db.UpdateVersion(as(officer), v1)
+	if _, err := db.TransitionVersion(as(officer), p.ID, 1, qms.ActionSubmit, ""); qms.ErrorCode(err) != qms.EINVALID {
+		t.Fatalf("flowchart naming an unknown form submitted: %v", err)
+	}
+	v1.Flowchart.Steps[1].Forms = nil
 	if err := db.UpdateVersion(as(officer), v1); err != nil {
 		t.Fatal(err)
 	}

@@ -162,7 +162,18 @@ func checkFlowchart(ctx context.Context, tx *Tx, procedureID int64, v *qms.Proce
 		JOIN tthc t ON t.agency_code = p.agency_code AND t.code = pt.tthc_code WHERE pt.procedure_id = ?`, procedureID).Scan(&limitDays); err != nil {
 		return err
 	}
-	opts := flowchart.ValidateOptions{LimitHours: float64(limitDays.Int64) * 8}
+	var agency string
+	if err := tx.QueryRowContext(ctx, `SELECT agency_code FROM procedures WHERE id = ?`, procedureID).Scan(&agency); err != nil {
+		return err
+	}
+	// A referenced form must exist (the agency's own or a standard one);
+	// whether it is in force is the ISO-control check's question.
+	formExists := func(code string) bool {
+		var n int
+		tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM forms WHERE code = ? AND agency_code IN (?, ?)`, code, agency, qms.SystemAgencyCode).Scan(&n)
+		return n > 0
+	}
+	opts := flowchart.ValidateOptions{LimitHours: float64(limitDays.Int64) * 8, FormExists: formExists}
 	if problems := flowchart.Validate(v.Flowchart, opts); len(problems) > 0 {
 		return &qms.Error{Code: qms.EINVALID, Field: "flowchart", Message: problems.Error()}
 	}
