@@ -78,6 +78,12 @@ func (db *DB) reviewPack(ctx context.Context, agency string, year int) (qms.Revi
 	for _, f := range fs {
 		p.OpenFindings[f.Rule]++
 	}
+	if p.Objectives, err = db.objectiveLines(ctx, agency, year); err != nil {
+		return p, err
+	}
+	if p.FeedbackCount, err = db.feedbackCounts(ctx, agency, year); err != nil {
+		return p, err
+	}
 	cs, err := db.ControlStatuses(ctx, agency)
 	if err != nil {
 		return p, err

@@ -273,7 +273,9 @@ func TestBrowserAuditorFindingToCorrectiveAction(t *testing.T) {
 		chromedp.SetValue(id("action-owner"), "a-quality-officer"),
 		chromedp.SendKeys(id("action-due"), "31/12/2099"),
 		chromedp.Click(id("add-action")),
-		chromedp.WaitVisible(id("start-nc")),
+		// The action's "done" form exists only once the action is saved:
+		// waiting on the start button would find the page before the post.
+		chromedp.WaitVisible(chromedp.CSS(`td form.inline input[name="result"]`)),
 		chromedp.Click(id("start-nc")),
 		chromedp.WaitNotPresent(id("start-nc")),
 	)

@@ -66,5 +66,8 @@ func (s *Server) dashboard(c *fiber.Ctx) error {
 		}
 		data["Recent"], data["AuditCount"] = es, total
 	}
+	if err := s.dashboardObjectives(c, data); err != nil {
+		return err
+	}
 	return c.Render("dashboard", s.view(c, data), "layout")
 }

@@ -133,6 +133,9 @@ var dictionaries = map[string]map[string]string{
 		"flash.paused":         "Đã tạm dừng hồ sơ chờ bổ sung.",
 		"flash.resumed":        "Đã tiếp tục giải quyết hồ sơ.",
 		"flash.apology":        "Đã lập phiếu xin lỗi và hẹn lại ngày trả kết quả.",
+		"nav.objectives":       "Mục tiêu chất lượng", "nav.feedback": "Phản ánh, kiến nghị", "dash.objectives": "Mục tiêu chất lượng kỳ này",
+		"objective.met": "Đạt", "objective.not_met": "Không đạt", "objective.no_data": "Chưa có số liệu",
+		"feedback.received": "Mới tiếp nhận", "feedback.assigned": "Đang xử lý", "feedback.answered": "Đã trả lời", "feedback.published": "Đã công khai",
 	},
 	"en": {
 		"app.name":             "e-ISO",
@@ -263,5 +266,8 @@ var dictionaries = map[string]map[string]string{
 		"flash.paused":         "Dossier paused for a supplement.",
 		"flash.resumed":        "Dossier resumed.",
 		"flash.apology":        "Apology slip recorded with a new appointment.",
+		"nav.objectives":       "Quality objectives", "nav.feedback": "Citizen feedback", "dash.objectives": "Quality objectives this period",
+		"objective.met": "Met", "objective.not_met": "Not met", "objective.no_data": "No data",
+		"feedback.received": "Received", "feedback.assigned": "Assigned", "feedback.answered": "Answered", "feedback.published": "Published",
 	},
 }

@@ -35,6 +35,9 @@ func (s *Server) publicAgency(c *fiber.Ctx) error {
 				ReturnedAt: d.ReturnedAt, NewAppointment: d.NewAppointment, Result: d.Result}
 		}
 	}
+	if err := s.publicFeedback(c, a.Code, data); err != nil {
+		return err
+	}
 	return c.Render("public", s.view(c, data), "layout")
 }
 

@@ -60,6 +60,8 @@ type Deps struct {
 
 	Compliance    qms.ComplianceService
 	NCs           qms.NCService
+	Objectives    qms.ObjectiveService
+	Feedback      qms.FeedbackService
 	Audits        qms.InternalAuditService
 	Reviews       qms.ReviewService
 	Notifications qms.NotificationService
@@ -275,6 +277,25 @@ func (s *Server) routes() {
 	s.route(fiber.MethodGet, "/admin/calendar", "calendar", "read", s.calendarPage)
 	s.route(fiber.MethodPost, "/admin/calendar", "calendar", "write", s.calendarSave)
 	s.publicRoute(fiber.MethodGet, "/public/:agency", s.publicAgency)
+	s.publicRoute(fiber.MethodGet, "/public/:agency/feedback", s.feedbackIntake)
+	s.publicRoute(fiber.MethodPost, "/public/:agency/feedback", s.feedbackSubmit)
+	s.publicRoute(fiber.MethodGet, "/public/:agency/feedback/:code", s.feedbackTrack)
+	s.route(fiber.MethodGet, "/objectives", "objective", "read", s.objectiveList)
+	s.route(fiber.MethodPost, "/objectives", "objective", "write", s.objectiveCreate)
+	s.route(fiber.MethodPost, "/objectives/:id", "objective", "write", s.objectiveUpdate)
+	s.route(fiber.MethodPost, "/objectives/:id/withdraw", "objective", "write", s.objectiveWithdraw)
+	s.route(fiber.MethodGet, "/api/v1/objectives", "objective", "read", s.apiObjectiveList)
+	s.route(fiber.MethodPost, "/api/v1/objectives", "objective", "write", s.apiObjectiveCreate)
+	s.route(fiber.MethodGet, "/api/v1/objectives/status", "objective", "read", s.apiObjectiveStatus)
+	s.route(fiber.MethodGet, "/feedback", "feedback", "read", s.feedbackList)
+	s.route(fiber.MethodGet, "/feedback/:id", "feedback", "read", s.feedbackShow)
+	s.route(fiber.MethodPost, "/feedback/:id/assign", "feedback", "assign", s.feedbackAssign)
+	s.route(fiber.MethodPost, "/feedback/:id/answer", "feedback", "answer", s.feedbackAnswer)
+	s.route(fiber.MethodPost, "/feedback/:id/publish", "feedback", "publish", s.feedbackPublish)
+	s.route(fiber.MethodGet, "/api/v1/feedback", "feedback", "read", s.apiFeedbackList)
+	s.route(fiber.MethodPost, "/api/v1/feedback/:id/assign", "feedback", "assign", s.apiFeedbackAssign)
+	s.route(fiber.MethodPost, "/api/v1/feedback/:id/answer", "feedback", "answer", s.apiFeedbackAnswer)
+	s.route(fiber.MethodPost, "/api/v1/feedback/:id/publish", "feedback", "publish", s.apiFeedbackPublish)
 
 	s.route(fiber.MethodGet, "/api/v1/tasks", "dossier", "read", s.apiTasks)
 	s.route(fiber.MethodGet, "/api/v1/dossiers", "dossier", "read", s.apiDossierList)

@@ -94,6 +94,8 @@ func (s *Server) view(c *fiber.Ctx, data fiber.Map) fiber.Map {
 			"compliance": s.can(c, "compliance", "read"),
 			"job":        s.can(c, "job", "read"),
 			"nc":         s.can(c, "nc", "read"),
+			"objective":  s.can(c, "objective", "read"),
+			"feedback":   s.can(c, "feedback", "read"),
 			"audits":     s.can(c, "internal_audit", "read"),
 			"reviews":    s.can(c, "review", "read"),
 			"report":     s.can(c, "report", "read"),

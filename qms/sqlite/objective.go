@@ -1,0 +1,183 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"isodt/qms"
+)
+
+// CreateObjective records a quality objective of an agency.
+func (db *DB) CreateObjective(ctx context.Context, o *qms.Objective) error {
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	return db.update(ctx, func(tx *Tx) error {
+		if _, err := findAgencyByCode(ctx, tx, o.AgencyCode); err != nil {
+			return err
+		}
+		o.Withdrawn, o.CreatedBy, o.CreatedAt = false, tx.actor.Username, tx.now
+		if err := tx.QueryRowContext(ctx, `INSERT INTO objectives (agency_code, year, title, measure, target, period, created_by, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, o.AgencyCode, o.Year, o.Title, o.Measure, o.Target, o.Period, o.CreatedBy, formatTime(o.CreatedAt)).Scan(&o.ID); err != nil {
+			return fmt.Errorf("create objective: %w", err)
+		}
+		return tx.audit(ctx, o.AgencyCode, "objective.create", "objective", itoa(o.ID), nil, o, "")
+	})
+}
+
+const objectiveColumns = `id, agency_code, year, title, measure, target, period, withdrawn, withdrawn_reason, withdrawn_by, withdrawn_at, created_by, created_at`
+
+func findObjectives(ctx context.Context, q querier, where string, args ...any) ([]*qms.Objective, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+objectiveColumns+` FROM objectives WHERE `+where+` ORDER BY year DESC, id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*qms.Objective
+	for rows.Next() {
+		var o qms.Objective
+		var withdrawnAt sql.NullString
+		var created string
+		if err := rows.Scan(&o.ID, &o.AgencyCode, &o.Year, &o.Title, &o.Measure, &o.Target, &o.Period, &o.Withdrawn, &o.WithdrawnReason,
+			&o.WithdrawnBy, &withdrawnAt, &o.CreatedBy, &created); err != nil {
+			return nil, err
+		}
+		o.WithdrawnAt, o.CreatedAt = scanNullTime(withdrawnAt), parseTime(created)
+		out = append(out, &o)
+	}
+	return out, rows.Err()
+}
+
+func findObjective(ctx context.Context, q querier, agency string, id int64) (*qms.Objective, error) {
+	objs, err := findObjectives(ctx, q, `id = ? AND agency_code = ?`, id, agency)
+	if err != nil {
+		return nil, err
+	} else if len(objs) == 0 {
+		return nil, qms.Errorf(qms.ENOTFOUND, "Không tìm thấy mục tiêu chất lượng.")
+	}
+	return objs[0], nil
+}
+
+// FindObjective returns ENOTFOUND unless the agency has the objective.
+func (db *DB) FindObjective(ctx context.Context, agency string, id int64) (*qms.Objective, error) {
+	return findObjective(ctx, db.read, agency, id)
+}
+
+// FindObjectives lists an agency's objectives, the latest year first.
+func (db *DB) FindObjectives(ctx context.Context, f qms.ObjectiveFilter) ([]*qms.Objective, error) {
+	where, args := `agency_code = ?`, []any{f.AgencyCode}
+	if f.Year != nil {
+		where, args = where+` AND year = ?`, append(args, *f.Year)
+	}
+	if !f.IncludeWithdrawn {
+		where += ` AND withdrawn = 0`
+	}
+	return findObjectives(ctx, db.read, where, args...)
+}
+
+// changeObjective loads, changes and saves an objective in one
+// transaction with its audit entry; a withdrawn objective is frozen.
+func (db *DB) changeObjective(ctx context.Context, agency string, id int64, action, reason string, fn func(tx *Tx, o *qms.Objective) error) (*qms.Objective, error) {
+	var o *qms.Objective
+	err := db.update(ctx, func(tx *Tx) error {
+		var err error
+		if o, err = findObjective(ctx, tx, agency, id); err != nil {
+			return err
+		}
+		if o.Withdrawn {
+			return qms.Errorf(qms.EINVALID, "Mục tiêu đã được rút: không thể thay đổi.")
+		}
+		before := *o
+		if err := fn(tx, o); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE objectives SET title = ?, target = ?, withdrawn = ?, withdrawn_reason = ?, withdrawn_by = ?, withdrawn_at = ? WHERE id = ?`,
+			o.Title, o.Target, o.Withdrawn, o.WithdrawnReason, o.WithdrawnBy, nullTime(o.WithdrawnAt), o.ID); err != nil {
+			return fmt.Errorf("%s objective %d: %w", action, id, err)
+		}
+		return tx.audit(ctx, agency, "objective."+action, "objective", itoa(o.ID), before, o, reason)
+	})
+	return o, err
+}
+
+// UpdateObjective changes the wording or the target.
+func (db *DB) UpdateObjective(ctx context.Context, agency string, id int64, upd qms.ObjectiveUpdate) (*qms.Objective, error) {
+	return db.changeObjective(ctx, agency, id, "update", "", func(tx *Tx, o *qms.Objective) error {
+		if upd.Title != nil {
+			o.Title = *upd.Title
+		}
+		if upd.Target != nil {
+			o.Target = *upd.Target
+		}
+		return o.Validate()
+	})
+}
+
+// WithdrawObjective takes an objective out of use, keeping it on record.
+func (db *DB) WithdrawObjective(ctx context.Context, agency string, id int64, reason string) (*qms.Objective, error) {
+	return db.changeObjective(ctx, agency, id, "withdraw", reason, func(tx *Tx, o *qms.Objective) error {
+		return o.Withdraw(reason, tx.actor.Username, tx.now)
+	})
+}
+
+// Statuses measures each objective in force for the year over each of its
+// periods begun by now. A running period is measured up to now, so that a
+// dossier due later in the quarter does not yet count as overdue.
+func (db *DB) Statuses(ctx context.Context, agency string, year int) ([]*qms.ObjectiveStatus, error) {
+	objs, err := db.FindObjectives(ctx, qms.ObjectiveFilter{AgencyCode: agency, Year: &year})
+	if err != nil {
+		return nil, err
+	}
+	now := db.now()
+	// Quarterly and yearly objectives share spans: one report per span.
+	reports := map[[2]time.Time]*qms.OnTimeReport{}
+	out := make([]*qms.ObjectiveStatus, 0, len(objs))
+	for _, o := range objs {
+		st := &qms.ObjectiveStatus{Objective: o, Periods: []qms.PeriodResult{}}
+		for _, sp := range o.Spans(now) {
+			to := sp.To
+			if now.Before(to) {
+				to = now
+			}
+			key := [2]time.Time{sp.From, to}
+			r, ok := reports[key]
+			if !ok {
+				rs, err := db.OnTime(ctx, agency, sp.From, to, "")
+				if err != nil {
+					return nil, fmt.Errorf("measure objective %d: %w", o.ID, err)
+				}
+				r, reports[key] = rs[""], rs[""]
+			}
+			m := measurement(o.Measure, r)
+			st.Periods = append(st.Periods, qms.PeriodResult{Span: sp, Measurement: m, Result: o.Judge(m)})
+		}
+		out = append(out, st)
+	}
+	return out, nil
+}
+
+// objectiveLines are the objectives' status lines for the management
+// review pack (ReviewPack.Objectives).
+func (db *DB) objectiveLines(ctx context.Context, agency string, year int) ([]string, error) {
+	sts, err := db.Statuses(ctx, agency, year)
+	if err != nil {
+		return nil, err
+	}
+	lines := make([]string, 0, len(sts))
+	for _, st := range sts {
+		lines = append(lines, st.Summary())
+	}
+	return lines, nil
+}
+
+// measurement reads one measure off a period's on-time figures.
+func measurement(measure string, r *qms.OnTimeReport) qms.Measurement {
+	switch measure {
+	case qms.MeasureLateRate:
+		return qms.Measurement{Value: r.LateRate, Samples: r.Received + r.CarriedOver}
+	default: // qms.MeasureTimelyRate; Validate admits no other
+		return qms.Measurement{Value: r.TimelyRate, Samples: r.Completed}
+	}
+}
