@@ -68,12 +68,18 @@ func (s *Server) formCreate(c *fiber.Ctx) error {
 	return c.Redirect(formPath(f)+"/versions/1?msg=created", fiber.StatusSeeOther)
 }
 
-func (s *Server) formShow(c *fiber.Ctx) error {
+// formWithVersions loads a visible form and all its versions.
+func (s *Server) formWithVersions(c *fiber.Ctx) (*qms.Form, []*qms.FormVersion, error) {
 	f, err := s.findForm(c)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	vs, err := s.Forms.FindFormVersions(c.UserContext(), f.ID)
+	return f, vs, err
+}
+
+func (s *Server) formShow(c *fiber.Ctx) error {
+	f, vs, err := s.formWithVersions(c)
 	if err != nil {
 		return err
 	}
@@ -242,11 +248,7 @@ func (s *Server) apiFormList(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiFormShow(c *fiber.Ctx) error {
-	f, err := s.findForm(c)
-	if err != nil {
-		return err
-	}
-	vs, err := s.Forms.FindFormVersions(c.UserContext(), f.ID)
+	f, vs, err := s.formWithVersions(c)
 	if err != nil {
 		return err
 	}
