@@ -43,6 +43,8 @@ type DB struct {
 	now   func() time.Time
 	cost  int
 	cals  calendars
+	// commit runs every write transaction (see commit.go).
+	commit *committer
 }
 
 // Open opens (creating if missing) the database at path and applies the
@@ -84,6 +86,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	}
 	db.read.SetMaxOpenConns(n)
 	db.read.SetMaxIdleConns(n)
+	db.startCommitter()
 	return db, nil
 }
 
@@ -94,6 +97,7 @@ func dsn(path, extra string) string {
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	db.stopCommitter()
 	return errors.Join(db.read.Close(), db.write.Close())
 }
 
@@ -198,29 +202,6 @@ type Tx struct {
 	db    *DB
 	now   time.Time
 	actor qms.Actor
-}
-
-// update runs fn in a write transaction (BEGIN IMMEDIATE on the single
-// writer connection) and commits when it returns nil. A mutation needs an
-// actor in ctx: the audit trail must say who.
-func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) error {
-	actor, ok := qms.ActorFrom(ctx)
-	if !ok {
-		return fmt.Errorf("write without an actor in context")
-	}
-	sqlTx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	tx := &Tx{Tx: sqlTx, db: db, now: db.now().UTC(), actor: actor}
-	if err := fn(tx); err != nil {
-		sqlTx.Rollback()
-		return err
-	}
-	if err := sqlTx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	return nil
 }
 
 // view runs fn on the read pool.

@@ -1,0 +1,206 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+
+	"isodt/qms"
+)
+
+// Group commit. A durable commit costs one fsync, and this kind of disk
+// does a few thousand a second: one transaction per request would cap the
+// whole server there. So every write goes to one committer goroutine.
+// While it waits on an fsync, new writes queue up; it then runs all of
+// them in one IMMEDIATE transaction, each inside its own SAVEPOINT (a
+// failing write undoes only its own changes), commits once, and only then
+// answers each caller. Nobody is acknowledged before the commit that holds
+// their write is durable, and a failed commit fails every write in it.
+
+// maxBatch bounds a group: enough to amortise the fsync, small enough that
+// the first write in it is not kept waiting behind hundreds of others.
+const maxBatch = 256
+
+// errClosed answers writes that arrive after Close.
+var errClosed = errors.New("database closed")
+
+type writeJob struct {
+	ctx  context.Context
+	fn   func(tx *Tx) error
+	done chan error
+}
+
+// committer owns the writer connection for transactions.
+type committer struct {
+	jobs    chan *writeJob // unbuffered: a job is either taken or refused at Close
+	quit    chan struct{}
+	stopped chan struct{}
+	once    sync.Once
+	groups  atomic.Int64 // transactions committed
+	writes  atomic.Int64 // writes acknowledged in them
+}
+
+// WriteStats counts group commits: Writes/Groups is the average group size.
+type WriteStats struct {
+	Groups, Writes int64
+}
+
+// WriteStats reports the committer's counters since Open.
+func (db *DB) WriteStats() WriteStats {
+	return WriteStats{Groups: db.commit.groups.Load(), Writes: db.commit.writes.Load()}
+}
+
+func (db *DB) startCommitter() {
+	db.commit = &committer{jobs: make(chan *writeJob), quit: make(chan struct{}), stopped: make(chan struct{})}
+	go db.commitLoop()
+}
+
+// stopCommitter lets the group in progress finish, then refuses new writes.
+func (db *DB) stopCommitter() {
+	c := db.commit
+	c.once.Do(func() { close(c.quit) })
+	<-c.stopped
+}
+
+func (db *DB) commitLoop() {
+	c := db.commit
+	defer close(c.stopped)
+	for {
+		var first *writeJob
+		select {
+		case first = <-c.jobs:
+		case <-c.quit:
+			return
+		}
+		batch := []*writeJob{first}
+		// Everyone who queued while the last group was syncing joins this
+		// one; nobody waits for a group to fill.
+	fill:
+		for len(batch) < maxBatch {
+			select {
+			case j := <-c.jobs:
+				batch = append(batch, j)
+			default:
+				break fill
+			}
+		}
+		db.runGroup(batch)
+	}
+}
+
+// runGroup runs a group of writes in one transaction and answers each.
+func (db *DB) runGroup(batch []*writeJob) {
+	results := make([]error, len(batch))
+	fail := func(err error) {
+		for i, j := range batch {
+			if results[i] == nil {
+				results[i] = err
+			}
+			j.done <- results[i]
+		}
+	}
+	// The transaction belongs to no single request: a cancelled request
+	// must not roll back its neighbours' writes.
+	sqlTx, err := db.write.BeginTx(context.Background(), nil)
+	if err != nil {
+		fail(fmt.Errorf("begin: %w", err))
+		return
+	}
+	for i, j := range batch {
+		if err := j.ctx.Err(); err != nil {
+			results[i] = err
+			continue
+		}
+		results[i] = db.runInSavepoint(sqlTx, j)
+		if errors.Is(results[i], errGroupBroken) {
+			sqlTx.Rollback()
+			fail(fmt.Errorf("write group aborted: %w", results[i]))
+			return
+		}
+	}
+	if err := sqlTx.Commit(); err != nil {
+		fail(fmt.Errorf("commit: %w", err))
+		return
+	}
+	db.commit.groups.Add(1)
+	db.commit.writes.Add(int64(len(batch)))
+	for i, j := range batch {
+		j.done <- results[i]
+	}
+}
+
+// errGroupBroken marks a savepoint that could not be rolled back or
+// released: the transaction is no longer trustworthy as a whole.
+var errGroupBroken = errors.New("savepoint failed")
+
+func (db *DB) runInSavepoint(sqlTx *sql.Tx, j *writeJob) (err error) {
+	bg := context.Background()
+	if _, err := sqlTx.ExecContext(bg, `SAVEPOINT w`); err != nil {
+		return fmt.Errorf("%w: %v", errGroupBroken, err)
+	}
+	actor, _ := qms.ActorFrom(j.ctx)
+	tx := &Tx{Tx: sqlTx, db: db, now: db.now().UTC(), actor: actor}
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				err = qms.Errorf(qms.EINTERNAL, "Lỗi hệ thống khi ghi dữ liệu.")
+				slog.Error("panic in a write", "panic", r, "stack", string(debug.Stack()))
+			}
+		}()
+		err = j.fn(tx)
+	}()
+	if err != nil {
+		if _, rbErr := sqlTx.ExecContext(bg, `ROLLBACK TO w`); rbErr != nil {
+			return fmt.Errorf("%w: rollback to: %v (after %v)", errGroupBroken, rbErr, err)
+		}
+	}
+	if _, relErr := sqlTx.ExecContext(bg, `RELEASE w`); relErr != nil {
+		return fmt.Errorf("%w: release: %v", errGroupBroken, relErr)
+	}
+	return err
+}
+
+// update runs fn in a write transaction and returns once the transaction
+// holding its writes is durable. A mutation needs an actor in ctx: the
+// audit trail must say who. fn may run in the same transaction as other
+// callers' writes, after theirs; it must not call update itself.
+func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) error {
+	if _, ok := qms.ActorFrom(ctx); !ok {
+		return fmt.Errorf("write without an actor in context")
+	}
+	j := &writeJob{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case db.commit.jobs <- j:
+	case <-db.commit.quit:
+		return errClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	// Once taken, the write is answered even if the caller gave up: its
+	// outcome is decided by the commit, not by the caller's patience.
+	return <-j.done
+}
+
+// Statements inside a group never see a cancellable context: SQLite
+// answers an interrupt inside a write by rolling back the whole
+// transaction, other requests' writes with it.
+
+// ExecContext runs a statement in the transaction.
+func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return tx.Tx.ExecContext(context.WithoutCancel(ctx), query, args...)
+}
+
+// QueryContext runs a query in the transaction.
+func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return tx.Tx.QueryContext(context.WithoutCancel(ctx), query, args...)
+}
+
+// QueryRowContext runs a one-row query in the transaction.
+func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return tx.Tx.QueryRowContext(context.WithoutCancel(ctx), query, args...)
+}
