@@ -208,6 +208,8 @@ type Task struct {
 	DossierDue  time.Time `json:"dossier_due"`
 	Kind        string    `json:"kind"`
 	Exits       []string  `json:"exits,omitempty"`
+	// Form is the code of the controlled form the step records on, if any.
+	Form string `json:"form,omitempty"`
 }
 
 // CompleteStep is the input of completing an open step.

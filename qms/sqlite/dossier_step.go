@@ -329,6 +329,9 @@ func (db *DB) Tasks(ctx context.Context, agency string, roles []qms.Role) ([]qms
 		st, _ := flowchart.FindStep(v.Flowchart, p.task.StepID)
 		p.task.StepName, p.task.Responsible, p.task.Kind = st.Name, st.Responsible, string(st.Kind)
 		p.task.Exits = qms.Exits(v.Flowchart, st.ID)
+		if len(st.Forms) > 0 {
+			p.task.Form = st.Forms[0]
+		}
 		out = append(out, p.task)
 	}
 	qms.SortTasks(out, db.now())

@@ -149,6 +149,20 @@ func (s *Server) stepForm(c *fiber.Ctx, st flowchart.Step) (f *qms.Form, v *qms.
 	return f, v, sc, true, err
 }
 
+// dossierStepForm is stepForm for a step of the version a dossier pinned.
+func (s *Server) dossierStepForm(c *fiber.Ctx, d *qms.Dossier, stepID string) (v *qms.FormVersion, sc formschema.Schema, ok bool, err error) {
+	if d.ProcedureID == 0 {
+		return nil, sc, false, nil
+	}
+	pv, err := s.Procedures.FindVersion(c.UserContext(), d.ProcedureID, d.VersionNumber)
+	if err != nil {
+		return nil, sc, false, err
+	}
+	st, _ := flowchart.FindStep(pv.Flowchart, stepID)
+	_, v, sc, ok, err = s.stepForm(c, st)
+	return v, sc, ok, err
+}
+
 func (s *Server) dossierShow(c *fiber.Ctx) error {
 	d, err := s.findDossier(c)
 	if err != nil {
@@ -251,15 +265,10 @@ func (s *Server) readEvidence(c *fiber.Ctx, in *qms.CompleteStep) error {
 // readEntry fills in.Entry from the posted form fields of the step's form.
 func (s *Server) readEntry(c *fiber.Ctx, agency, code string, in *qms.CompleteStep) error {
 	d, err := s.Dossiers.FindDossier(c.UserContext(), agency, code)
-	if err != nil || d.ProcedureID == 0 {
-		return err
-	}
-	v, err := s.Procedures.FindVersion(c.UserContext(), d.ProcedureID, d.VersionNumber)
 	if err != nil {
 		return err
 	}
-	st, _ := flowchart.FindStep(v.Flowchart, in.StepID)
-	_, fv, sc, has, err := s.stepForm(c, st)
+	fv, sc, has, err := s.dossierStepForm(c, d, in.StepID)
 	if !has || err != nil {
 		return err
 	}

@@ -89,6 +89,10 @@ type stepRequest struct {
 	Exit   string         `json:"exit"`
 	Entry  map[string]any `json:"entry"`
 	Note   string         `json:"note"`
+	// FormVersion is the version of the step's form the entry was made
+	// on; omitted, the version in force now. An entry made on an older
+	// version is refused, as in the web form.
+	FormVersion int `json:"form_version,omitempty"`
 }
 
 // apiStep applies a change and answers with the dossier.
@@ -109,7 +113,24 @@ func (s *Server) apiDossierStep(c *fiber.Ctx) error {
 		return err
 	}
 	return s.apiStep(c, func(d *qms.Dossier) (*qms.Dossier, error) {
-		return s.Dossiers.CompleteStep(s.ctx(c), d.AgencyCode, d.Code, qms.CompleteStep{StepID: req.StepID, Exit: req.Exit, Entry: req.Entry, Note: req.Note})
+		in := qms.CompleteStep{StepID: req.StepID, Exit: req.Exit, Entry: req.Entry, Note: req.Note, FormVersion: req.FormVersion}
+		// A step recorded on a controlled form gets its entry checked
+		// against that form's schema, field by field, as the web form is.
+		fv, sc, has, err := s.dossierStepForm(c, d, req.StepID)
+		if err != nil {
+			return nil, err
+		}
+		if has && req.Entry != nil {
+			entry, errs := sc.ValidateJSONEntry(req.Entry)
+			if err := sc.EntryErr(errs); err != nil {
+				return nil, err
+			}
+			in.Entry = entry
+			if in.FormVersion == 0 {
+				in.FormVersion = fv.Number
+			}
+		}
+		return s.Dossiers.CompleteStep(s.ctx(c), d.AgencyCode, d.Code, in)
 	})
 }
 

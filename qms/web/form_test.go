@@ -138,3 +138,42 @@ func TestStepWithFormEntry(t *testing.T) {
 		t.Fatalf("record: %+v", last)
 	}
 }
+
+// The API checks a step's entry against the form's schema, field by
+// field, and records it on the version in force when form_version is
+// omitted; a stale version is refused.
+func TestAPIStepWithFormEntry(t *testing.T) {
+	a := newApp(t)
+	a.effectiveProcedure()
+	a.formOnCheck()
+	token := a.token("a-staff")
+	var d qms.Dossier
+	decode(t, a.api("POST", "/api/v1/dossiers", token, `{"tthc_code":"1.000001","channel":"online","applicant":{"name":"An"}}`), &d)
+	var tasks struct{ Tasks []qms.Task }
+	decode(t, a.api("GET", "/api/v1/tasks", token, ""), &tasks)
+	if len(tasks.Tasks) != 1 || tasks.Tasks[0].Form != "BM-QT01-01" {
+		t.Fatalf("task does not name its form: %+v", tasks.Tasks)
+	}
+	step := "/api/v1/dossiers/" + d.Code + "/steps"
+	for _, tc := range []struct {
+		body, want string
+		code       int
+	}{
+		{`{"step_id":"check"}`, "biểu mẫu", 400},
+		{`{"step_id":"check","entry":{"ket_luan":"Có lẽ"}}`, "ket_luan", 400},
+		{`{"step_id":"check","entry":{"ket_luan":"Đạt","so_trangg":3}}`, "so_trangg", 400},
+		{`{"step_id":"check","form_version":7,"entry":{"ket_luan":"Đạt"}}`, "phiên bản", 400},
+		{`{"step_id":"check","entry":{"ket_luan":"Đạt","so_trang":"12"}}`, "", 200},
+	} {
+		resp := a.api("POST", step, token, tc.body)
+		if body := bodyOf(t, resp); resp.StatusCode != tc.code || !strings.Contains(body, tc.want) {
+			t.Errorf("%s: %d %s", tc.body, resp.StatusCode, body)
+		}
+	}
+	var got struct{ Steps []qms.StepRecord }
+	decode(t, a.api("GET", "/api/v1/dossiers/"+d.Code, token, ""), &got)
+	last := got.Steps[len(got.Steps)-1]
+	if last.FormVersion != 1 || last.Entry["so_trang"] != 12.0 {
+		t.Fatalf("record: %+v", last)
+	}
+}
