@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"isodt/qms/flowchart"
 )
 
 // Channel is how a dossier came in.
@@ -268,6 +270,10 @@ type DossierService interface {
 	ResumeDossier(ctx context.Context, agency, code string) (*Dossier, error)
 	Apologize(ctx context.Context, agency, code string, newAppointment time.Time, reason string) (*Dossier, error)
 	Tasks(ctx context.Context, agency string, roles []Role) ([]Task, error)
+	TasksPage(ctx context.Context, agency string, roles []Role, offset, limit int) ([]Task, error)
+	// PinnedFlowchart is the flowchart of the procedure version a dossier
+	// pinned at receipt. It is shared between callers: do not modify it.
+	PinnedFlowchart(ctx context.Context, procedureID int64, number int) (flowchart.Flowchart, error)
 	OnTime(ctx context.Context, agency string, from, to time.Time, groupBy string) (map[string]*OnTimeReport, error)
 }
 

@@ -13,7 +13,6 @@ import (
 	"regexp"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -169,8 +168,7 @@ func finishAfterCrashes(t *testing.T, bin, dbPath, token string, acks *ackLog) {
 	client.CloseIdleConnections()
 	http.DefaultClient.CloseIdleConnections()
 	stopAt := time.Now()
-	srv.cmd.Process.Signal(syscall.SIGTERM)
-	if err := srv.cmd.Wait(); err != nil {
+	if err := srv.stop(time.Minute); err != nil {
 		t.Errorf("qms serve after SIGTERM: %v\n%s", err, srv.stderr.String())
 	}
 	if d := time.Since(stopAt); d > 5*time.Second {
@@ -275,55 +273,22 @@ func (l *ackLog) counts() ackCounts {
 	return c
 }
 
-// server is a `qms serve` child process.
+// server is a `qms serve` child process whose log the test reads.
 type server struct {
-	t      *testing.T
-	cmd    *exec.Cmd
-	base   string
+	*child
 	stderr *syncBuffer
 }
 
-// startServer starts `qms serve` on a port the kernel picks (read back
-// from its first stdout line, so no free-port race) and waits for /readyz.
 func startServer(t *testing.T, bin, dbPath string) *server {
 	t.Helper()
-	s := &server{t: t, stderr: &syncBuffer{}}
-	stdout := &syncBuffer{}
-	s.cmd = exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--db", dbPath)
-	s.cmd.Stdout, s.cmd.Stderr = stdout, s.stderr
-	if err := s.cmd.Start(); err != nil {
-		t.Fatal(err)
+	s := &server{stderr: &syncBuffer{}}
+	c, err := spawnServer(context.Background(), bin, dbPath, s.stderr)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, s.stderr.String())
 	}
-	t.Cleanup(s.kill)
-	re := regexp.MustCompile(`http://(127\.0\.0\.1:\d+)`)
-	for deadline := time.Now().Add(10 * time.Second); s.base == ""; time.Sleep(5 * time.Millisecond) {
-		if m := re.FindStringSubmatch(stdout.String()); m != nil {
-			s.base = "http://" + m[1]
-		} else if time.Now().After(deadline) {
-			t.Fatalf("qms serve printed no address:\n%s%s", stdout.String(), s.stderr.String())
-		}
-	}
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-		resp, err := http.Get(s.base + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				return s
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("qms serve not ready: %v\n%s", err, s.stderr.String())
-		}
-	}
-}
-
-// kill sends SIGKILL: no drain, no close of the database.
-func (s *server) kill() {
-	if s.cmd.ProcessState != nil {
-		return
-	}
-	s.cmd.Process.Kill()
-	s.cmd.Wait()
+	s.child = c
+	t.Cleanup(c.kill)
+	return s
 }
 
 // load is n API clients writing until the server goes away.

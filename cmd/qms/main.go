@@ -44,7 +44,8 @@ Lệnh:
   report ontime --agency C --from D --to D [--json]  số liệu giải quyết hồ sơ đúng hạn
   check run [--agency C] [--rule R] [--json]         chạy kiểm tra tuân thủ, in các phát hiện đang mở
   jobs list [--job NAME=SPEC]                        các tác vụ định kỳ, lịch và lần chạy tới
-  demo --scale small                                 nạp dữ liệu mẫu vào cơ sở dữ liệu mới
+  demo --scale small|province                        nạp dữ liệu mẫu vào cơ sở dữ liệu mới
+  loadtest [--data PATH] [--out FILE] [--clients N]  đo tải máy chủ trên bản sao bộ dữ liệu (make bench)
 
 Biến môi trường: QMS_ADDR, QMS_DB.
 `
@@ -156,6 +157,8 @@ func dispatch(ctx context.Context, e *env, args []string) error {
 		return usagef("dùng: qms calendar holidays --year Y | qms calendar due --start T --days N")
 	case "demo":
 		return cmdDemo(ctx, e, rest)
+	case "loadtest":
+		return cmdLoadtest(ctx, e, rest)
 	case "jobs":
 		if s, r := sub(); s == "list" {
 			return cmdJobsList(ctx, e, r)

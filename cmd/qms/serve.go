@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
+	_ "net/http/pprof"
 	"time"
 
 	"isodt/policies"
@@ -23,8 +25,14 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	secure := fs.Bool("secure-cookies", false, "đặt cờ Secure cho cookie (khi chạy sau HTTPS)")
 	jf := addJobFlags(fs)
 	withDemo := fs.Bool("demo", false, "nạp dữ liệu mẫu (cỡ small) khi cơ sở dữ liệu còn trống")
+	pprofAddr := fs.String("pprof", "", "địa chỉ loopback cho net/http/pprof (đo hiệu năng; mặc định tắt)")
 	if err := parse(fs, args, 0); err != nil {
 		return err
+	}
+	if *pprofAddr != "" {
+		if err := servePprof(*pprofAddr); err != nil {
+			return err
+		}
 	}
 	log := slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	if *withDemo {
@@ -70,5 +78,20 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	log.Info("stopped")
+	return nil
+}
+
+// servePprof exposes the Go profiler on a loopback address only: profiles
+// show request data, so they are never served next to the app.
+func servePprof(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+		return usagef("--pprof chỉ nhận địa chỉ loopback (127.0.0.1:PORT), không phải %q", addr)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return usagef("không lắng nghe được tại %s: %v", addr, err)
+	}
+	go http.Serve(ln, nil) // net/http/pprof registers on the default mux
 	return nil
 }

@@ -9,6 +9,7 @@ package authz
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/casbin/casbin/v2"
 	"github.com/casbin/casbin/v2/model"
@@ -23,10 +24,22 @@ type Source interface {
 	GroupingRules(ctx context.Context) ([][]string, error)
 }
 
-// Authorizer wraps one synced enforcer shared by all requests.
+// Authorizer wraps one synced enforcer shared by all requests, with a
+// memo of its answers: a page asks a dozen questions (one per menu entry
+// and button) and Casbin's matcher evaluation was a quarter of a page
+// read's cost. The memo is dropped whenever the rules are reloaded.
 type Authorizer struct {
 	enf *casbin.SyncedEnforcer
+
+	mu   sync.RWMutex
+	gen  uint64 // bumped by Reload: answers computed before it are not kept
+	memo map[request]bool
 }
+
+type request struct{ sub, dom, obj, act string }
+
+// maxMemo bounds the memo; past it the memo starts over.
+const maxMemo = 100_000
 
 // New builds the enforcer from the model text and loads the rules.
 func New(ctx context.Context, modelText string, src Source) (*Authorizer, error) {
@@ -39,7 +52,7 @@ func New(ctx context.Context, modelText string, src Source) (*Authorizer, error)
 		return nil, fmt.Errorf("casbin enforcer: %w", err)
 	}
 	enf.EnableAutoSave(false)
-	return &Authorizer{enf: enf}, nil
+	return &Authorizer{enf: enf, memo: map[request]bool{}}, nil
 }
 
 // userSubject namespaces users apart from roles: Casbin links a name to
@@ -48,13 +61,42 @@ func userSubject(username string) string { return "user:" + username }
 
 // Allowed reports whether user may do act on obj in agency.
 func (a *Authorizer) Allowed(user, agency, obj, act string) (bool, error) {
-	return a.enf.Enforce(userSubject(user), agency, obj, act)
+	r := request{userSubject(user), agency, obj, act}
+	a.mu.RLock()
+	ok, known := a.memo[r]
+	gen := a.gen
+	a.mu.RUnlock()
+	if known {
+		return ok, nil
+	}
+	ok, err := a.enf.Enforce(r.sub, r.dom, r.obj, r.act)
+	if err != nil {
+		return false, err
+	}
+	a.mu.Lock()
+	// An answer computed on the old rules while a Reload ran is dropped
+	// here, since Reload bumps gen only after the new rules are in.
+	if a.gen == gen {
+		if len(a.memo) >= maxMemo {
+			a.memo = map[request]bool{}
+		}
+		a.memo[r] = ok
+	}
+	a.mu.Unlock()
+	return ok, nil
 }
 
 // Reload rereads every rule; call it after any change to the policy or to
 // a membership. Requests keep being answered from the old rules until the
 // new ones are in.
-func (a *Authorizer) Reload() error { return a.enf.LoadPolicy() }
+func (a *Authorizer) Reload() error {
+	err := a.enf.LoadPolicy()
+	a.mu.Lock()
+	a.gen++
+	a.memo = map[request]bool{}
+	a.mu.Unlock()
+	return err
+}
 
 // RolesIn lists the roles user holds in agency.
 func (a *Authorizer) RolesIn(user, agency string) []string {

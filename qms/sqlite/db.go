@@ -43,6 +43,8 @@ type DB struct {
 	now   func() time.Time
 	cost  int
 	cals  calendars
+	// charts caches approved flowcharts (see flowchart_cache.go).
+	charts flowcharts
 	// commit runs every write transaction (see commit.go).
 	commit *committer
 }

@@ -13,19 +13,16 @@ import (
 
 // loadOpenDossier reads a dossier and its pinned flowchart inside a write,
 // refusing finished dossiers.
-func loadOpenDossier(ctx context.Context, tx *Tx, agency, code string) (*qms.Dossier, *qms.ProcedureVersion, error) {
+func loadOpenDossier(ctx context.Context, tx *Tx, agency, code string) (*qms.Dossier, flowchart.Flowchart, error) {
 	d, err := findDossier(ctx, tx, agency, code)
 	if err != nil {
-		return nil, nil, err
+		return nil, flowchart.Flowchart{}, err
 	}
 	if d.Status.Finished() {
-		return nil, nil, qms.Errorf(qms.EINVALID, "Hồ sơ %s đã kết thúc (%s): không thể thay đổi.", d.Code, d.Status)
+		return nil, flowchart.Flowchart{}, qms.Errorf(qms.EINVALID, "Hồ sơ %s đã kết thúc (%s): không thể thay đổi.", d.Code, d.Status)
 	}
-	v, err := findVersion(ctx, tx, d.ProcedureID, d.VersionNumber)
-	if err != nil {
-		return nil, nil, err
-	}
-	return d, v, nil
+	fc, err := tx.db.pinnedFlowchart(ctx, tx, d.ProcedureID, d.VersionNumber)
+	return d, fc, err
 }
 
 // CompleteStep records an open step as done by the actor, with its form
@@ -39,15 +36,15 @@ func (db *DB) CompleteStep(ctx context.Context, agency, code string, in qms.Comp
 	}
 	var d *qms.Dossier
 	err = db.update(ctx, func(tx *Tx) error {
-		var v *qms.ProcedureVersion
-		if d, v, err = loadOpenDossier(ctx, tx, agency, code); err != nil {
+		var fc flowchart.Flowchart
+		if d, fc, err = loadOpenDossier(ctx, tx, agency, code); err != nil {
 			return err
 		}
 		if d.Status == qms.DossierPaused {
 			return qms.Errorf(qms.EINVALID, "Hồ sơ %s đang tạm dừng chờ bổ sung: tiếp tục xử lý trước.", d.Code)
 		}
 		before := *d
-		step, ok := flowchart.FindStep(v.Flowchart, in.StepID)
+		step, ok := flowchart.FindStep(fc, in.StepID)
 		if !ok || !d.Flow.IsOpen(in.StepID) {
 			return qms.FieldError("step_id", "Bước %q không phải là bước đang chờ xử lý của hồ sơ %s.", in.StepID, d.Code)
 		}
@@ -80,7 +77,7 @@ func (db *DB) CompleteStep(ctx context.Context, agency, code string, in qms.Comp
 			}
 			d.Status, d.ReturnedAt = qms.DossierCompleted, &now
 		}
-		next, err := qms.Advance(v.Flowchart, d.Flow, in.StepID, in.Exit, now)
+		next, err := qms.Advance(fc, d.Flow, in.StepID, in.Exit, now)
 		if err != nil {
 			return err
 		}
@@ -104,7 +101,7 @@ func (db *DB) CompleteStep(ctx context.Context, agency, code string, in qms.Comp
 		if err := saveDossier(ctx, tx, d); err != nil {
 			return err
 		}
-		if err := syncOpenSteps(ctx, tx, d, v.Flowchart, cal); err != nil {
+		if err := syncOpenSteps(ctx, tx, d, fc, cal); err != nil {
 			return err
 		}
 		action := "dossier.step"
@@ -153,8 +150,8 @@ func (db *DB) ResumeDossier(ctx context.Context, agency, code string) (*qms.Doss
 	}
 	var d *qms.Dossier
 	err = db.update(ctx, func(tx *Tx) error {
-		var v *qms.ProcedureVersion
-		if d, v, err = loadOpenDossier(ctx, tx, agency, code); err != nil {
+		var fc flowchart.Flowchart
+		if d, fc, err = loadOpenDossier(ctx, tx, agency, code); err != nil {
 			return err
 		}
 		if d.Status != qms.DossierPaused {
@@ -194,7 +191,7 @@ func (db *DB) ResumeDossier(ctx context.Context, agency, code string) (*qms.Doss
 		if err := saveDossier(ctx, tx, d); err != nil {
 			return err
 		}
-		if err := syncOpenSteps(ctx, tx, d, v.Flowchart, cal); err != nil {
+		if err := syncOpenSteps(ctx, tx, d, fc, cal); err != nil {
 			return err
 		}
 		return tx.audit(ctx, agency, "dossier.resume", "dossier", d.Code, map[string]any{"due_at": beforeDue}, map[string]any{"due_at": d.DueAt, "clock_mode": mode, "paused_working": paused.String()}, "")
@@ -280,6 +277,12 @@ func (db *DB) Pauses(ctx context.Context, dossierID int64) ([]qms.Pause, error) 
 // Tasks lists the open steps of an agency for the given roles, overdue
 // first then by due time (at most 500).
 func (db *DB) Tasks(ctx context.Context, agency string, roles []qms.Role) ([]qms.Task, error) {
+	return db.TasksPage(ctx, agency, roles, 0, 500)
+}
+
+// TasksPage is one page of Tasks: ordering by due time alone already puts
+// the overdue steps first, so a page is a range of the index.
+func (db *DB) TasksPage(ctx context.Context, agency string, roles []qms.Role, offset, limit int) ([]qms.Task, error) {
 	if len(roles) == 0 {
 		return []qms.Task{}, nil
 	}
@@ -291,13 +294,12 @@ func (db *DB) Tasks(ctx context.Context, agency string, roles []qms.Role) ([]qms
 		FROM dossier_open_steps o JOIN dossiers d ON d.id = o.dossier_id
 		LEFT JOIN tthc t ON t.agency_code = d.agency_code AND t.code = d.tthc_code
 		WHERE o.agency_code = ? AND o.role IN (`+placeholders(len(roles))+`) AND d.status != 'paused'
-		ORDER BY o.due_at LIMIT 500`, args...)
+		ORDER BY o.due_at LIMIT ? OFFSET ?`, append(args, limit, offset)...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	out := []qms.Task{}
-	versions := map[[2]int64]*qms.ProcedureVersion{}
 	type pending struct {
 		task   qms.Task
 		pid    int64
@@ -318,17 +320,13 @@ func (db *DB) Tasks(ctx context.Context, agency string, roles []qms.Role) ([]qms
 	}
 	rows.Close()
 	for _, p := range ps {
-		key := [2]int64{p.pid, int64(p.number)}
-		v, ok := versions[key]
-		if !ok {
-			if v, err = db.FindVersion(ctx, p.pid, p.number); err != nil {
-				return nil, err
-			}
-			versions[key] = v
+		fc, err := db.PinnedFlowchart(ctx, p.pid, p.number)
+		if err != nil {
+			return nil, err
 		}
-		st, _ := flowchart.FindStep(v.Flowchart, p.task.StepID)
+		st, _ := flowchart.FindStep(fc, p.task.StepID)
 		p.task.StepName, p.task.Responsible, p.task.Kind = st.Name, st.Responsible, string(st.Kind)
-		p.task.Exits = qms.Exits(v.Flowchart, st.ID)
+		p.task.Exits = qms.Exits(fc, st.ID)
 		if len(st.Forms) > 0 {
 			p.task.Form = st.Forms[0]
 		}

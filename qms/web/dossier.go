@@ -41,12 +41,20 @@ func rolesIn(cl *caller) []qms.Role {
 
 func (s *Server) taskList(c *fiber.Ctx) error {
 	cl := callerOf(c)
-	tasks, err := s.Dossiers.Tasks(c.UserContext(), cl.agency, rolesIn(cl))
+	// A page shows what one can act on, most urgent first, so overdue
+	// work is always on page 1; the rest is a click away.
+	page := max(1, c.QueryInt("page", 1))
+	tasks, err := s.Dossiers.TasksPage(c.UserContext(), cl.agency, rolesIn(cl), (page-1)*tasksPerPage, tasksPerPage+1)
 	if err != nil {
 		return err
 	}
-	return c.Render("tasks", s.view(c, fiber.Map{"Tasks": tasks, "Now": time.Now(), "CanRecord": s.can(c, "dossier", "record")}), "layout")
+	more := len(tasks) > tasksPerPage
+	tasks = tasks[:min(len(tasks), tasksPerPage)]
+	return c.Render("tasks", s.view(c, fiber.Map{"Tasks": tasks, "From": (page-1)*tasksPerPage + 1, "To": (page-1)*tasksPerPage + len(tasks), "Page": page, "HasNext": more,
+		"Now": time.Now(), "CanRecord": s.can(c, "dossier", "record")}), "layout")
 }
+
+const tasksPerPage = 50
 
 // dossierFilter reads the list filter from the query string.
 func dossierFilter(c *fiber.Ctx) qms.DossierFilter {
@@ -154,11 +162,11 @@ func (s *Server) dossierStepForm(c *fiber.Ctx, d *qms.Dossier, stepID string) (v
 	if d.ProcedureID == 0 {
 		return nil, sc, false, nil
 	}
-	pv, err := s.Procedures.FindVersion(c.UserContext(), d.ProcedureID, d.VersionNumber)
+	fc, err := s.Dossiers.PinnedFlowchart(c.UserContext(), d.ProcedureID, d.VersionNumber)
 	if err != nil {
 		return nil, sc, false, err
 	}
-	st, _ := flowchart.FindStep(pv.Flowchart, stepID)
+	st, _ := flowchart.FindStep(fc, stepID)
 	_, v, sc, ok, err = s.stepForm(c, st)
 	return v, sc, ok, err
 }
@@ -183,13 +191,13 @@ func (s *Server) dossierPage(c *fiber.Ctx, d *qms.Dossier, formErr error) error 
 	}
 	var open []openStepView
 	if d.ProcedureID != 0 {
-		v, err := s.Procedures.FindVersion(ctx, d.ProcedureID, d.VersionNumber)
+		fc, err := s.Dossiers.PinnedFlowchart(ctx, d.ProcedureID, d.VersionNumber)
 		if err != nil {
 			return err
 		}
 		for _, o := range d.Flow.Open {
-			st, _ := flowchart.FindStep(v.Flowchart, o.StepID)
-			ov := openStepView{Step: st, OpenedAt: o.OpenedAt, Exits: qms.Exits(v.Flowchart, st.ID)}
+			st, _ := flowchart.FindStep(fc, o.StepID)
+			ov := openStepView{Step: st, OpenedAt: o.OpenedAt, Exits: qms.Exits(fc, st.ID)}
 			f, fv, sc, has, err := s.stepForm(c, st)
 			if has && err == nil {
 				var entry formschema.Entry

@@ -170,12 +170,12 @@ func (s *Server) apiDossierComplete(c *fiber.Ctx) error {
 		return err
 	}
 	return s.apiStep(c, func(d *qms.Dossier) (*qms.Dossier, error) {
-		v, err := s.Procedures.FindVersion(c.UserContext(), d.ProcedureID, d.VersionNumber)
+		fc, err := s.Dossiers.PinnedFlowchart(c.UserContext(), d.ProcedureID, d.VersionNumber)
 		if err != nil {
 			return nil, err
 		}
 		for _, o := range d.Flow.Open {
-			for _, st := range v.Flowchart.Steps {
+			for _, st := range fc.Steps {
 				if st.ID == o.StepID && st.Kind == "end" {
 					return s.Dossiers.CompleteStep(s.ctx(c), d.AgencyCode, d.Code, qms.CompleteStep{StepID: st.ID, Note: req.Reason})
 				}

@@ -259,3 +259,29 @@ func TestStepEvidenceFiles(t *testing.T) {
 		}
 	}
 }
+
+// The task list pages by 50, most urgent first: the dossier received
+// first (due first) opens page 1, the 51st is on page 2.
+func TestTaskListPages(t *testing.T) {
+	a := newApp(t)
+	a.effectiveProcedure()
+	token := a.token("a-staff")
+	var codes []string
+	for i := 0; i < 51; i++ {
+		var d qms.Dossier
+		decode(t, a.api("POST", "/api/v1/dossiers", token, `{"tthc_code":"1.000001","channel":"online","applicant":{"name":"An"}}`), &d)
+		codes = append(codes, d.Code)
+	}
+	staff := a.login("a-staff")
+	first := bodyOf(t, a.do("GET", "/tasks", &staff, nil))
+	if n := strings.Count(first, `<a href="/dossiers/A-`); n != 50 || !strings.Contains(first, "/tasks?page=2") || !strings.Contains(first, "Việc 1–50") {
+		t.Fatalf("page 1: %d rows, pager missing", n)
+	}
+	second := bodyOf(t, a.do("GET", "/tasks?page=2", &staff, nil))
+	if n := strings.Count(second, `<a href="/dossiers/A-`); n != 1 || strings.Contains(second, "/tasks?page=3") || !strings.Contains(second, "/tasks?page=1") {
+		t.Fatalf("page 2: %d rows", n)
+	}
+	if !strings.Contains(first, codes[0]) {
+		t.Fatalf("the earliest due dossier %s is not on page 1", codes[0])
+	}
+}

@@ -98,7 +98,7 @@ func New(cfg Config, deps Deps) *Server {
 	engine.AddFuncMap(templateFuncs)
 	s := &Server{Deps: deps, cfg: cfg, log: cfg.Logger, rules: map[string]Rule{}, public: map[string]bool{}, metrics: newMetrics()}
 	s.app = fiber.New(fiber.Config{
-		Views:                 engine,
+		Views:                 views{engine},
 		ErrorHandler:          s.handleError,
 		DisableStartupMessage: true,
 		// Immutable: strings from Params/Query/FormValue stay valid after
