@@ -11,6 +11,8 @@ CHROMIUM := $(shell command -v chromium || command -v chromium-browser || comman
 # Short fuzz runs in make test (FUZZSHORT each); longer ones: make fuzz FUZZTIME=5m
 FUZZTIME ?= 10s
 FUZZSHORT ?= 3s
+# The load test's data set: `qms demo --scale province`, generated once
+BENCHDB  ?= bench/province.db
 
 .PHONY: all build run test vet fmt-check bench fuzz clean
 
@@ -37,9 +39,14 @@ vet:
 fmt-check:
 	@out=$$(gofmt -l cmd qms policies forms static 2>/dev/null); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
-## bench: Go benchmarks (speed and memory goals are checked here, never in unit tests)
-bench:
+## bench: Go benchmarks, then a bounded load test of a real server on 127.0.0.1
+## over the province data set (generated into BENCHDB on first use, ~5 min);
+## writes bench/results.json and prints the table. Speed and memory goals are
+## checked here, never in unit tests.
+bench: build
 	CGO_ENABLED=1 $(GO) test -tags $(TAGS) -run '^$$' -bench . -benchmem ./...
+	@test -f $(BENCHDB) || ./$(BIN) demo --scale province --db $(BENCHDB)
+	./$(BIN) loadtest --data $(BENCHDB) --out bench/results.json
 
 ## fuzz: every fuzz target for FUZZTIME (seed corpora are committed under testdata/fuzz)
 fuzz:
