@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"isodt/policies"
@@ -14,7 +15,7 @@ import (
 // cmdDemo generates a demo data set through the domain layer.
 func cmdDemo(ctx context.Context, e *env, args []string) error {
 	fs, dbPath := newFlags(e, "demo")
-	scale := fs.String("scale", "small", "cỡ dữ liệu: small (1 đơn vị, 50 thủ tục, 2.000 hồ sơ)")
+	scale := fs.String("scale", "small", "cỡ dữ liệu: small (1 đơn vị, 50 thủ tục, 2.000 hồ sơ) hoặc province (20 đơn vị, 3.000 thủ tục, 2.000 người dùng, 1.000.000 hồ sơ)")
 	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
@@ -29,9 +30,9 @@ func loadDemo(ctx context.Context, e *env, path, scale string) error {
 	case "small":
 		sc = demo.Small
 	case "province":
-		return qms.Errorf(qms.EINVALID, "Cỡ dữ liệu province chưa được hỗ trợ: cần ghi theo lô (group commit) để tạo 1.000.000 hồ sơ trong 10 phút.")
+		sc = demo.Province
 	default:
-		return usagef("demo: --scale phải là small")
+		return usagef("demo: --scale phải là small hoặc province")
 	}
 	clk := demo.NewClock(time.Now())
 	db, err := sqlite.Open(ctx, path, sqlite.Options{Now: clk.Now})
@@ -56,10 +57,19 @@ func loadDemo(ctx context.Context, e *env, path, scale string) error {
 		return qms.Errorf(qms.ECONFLICT, "Cơ sở dữ liệu %s đã có dữ liệu: dữ liệu mẫu chỉ nạp vào cơ sở dữ liệu mới.", path)
 	}
 	started := time.Now()
-	if err := demo.Generate(ctx, db, clk, sc, progressBar(e.stderr, "Tạo dữ liệu mẫu")); err != nil {
+	sum, err := demo.Generate(ctx, db, clk, sc, progressBar(e.stderr, "Tạo dữ liệu mẫu"))
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "ok demo %s loaded in %s; users svhtt.<role>1 (admin, quality_officer, leader, staff, auditor), password %q\n",
-		sc.Name, time.Since(started).Round(time.Second), demo.Password)
+	t := sum.Total
+	fmt.Fprintf(e.stdout, "ok demo %s loaded in %s: %d agencies, %d users, %d TTHC, %d procedures, %d dossiers (%d open, %d overdue; %d early, %d on time, %d late), %d step records\n",
+		sc.Name, time.Since(started).Round(time.Second), len(sum.Agencies), sum.Users, sum.TTHC, sum.Procedures,
+		t.Dossiers, t.Open, t.Overdue, t.Early, t.OnTime, t.Late, t.Steps)
+	first := strings.ToLower(sum.Agencies[0])
+	fmt.Fprintf(e.stdout, "users %s.<role>1 (admin, quality_officer, leader, staff, auditor), password %q", first, demo.Password)
+	if len(sum.Agencies) > 1 {
+		fmt.Fprintf(e.stdout, "; the same for every agency (%s.staff1 … %s.staff1)", first, strings.ToLower(sum.Agencies[len(sum.Agencies)-1]))
+	}
+	fmt.Fprintln(e.stdout)
 	return nil
 }

@@ -112,22 +112,39 @@ func nextDossierCode(ctx context.Context, tx *Tx, agency string, at time.Time) (
 	var n int
 	err := tx.QueryRowContext(ctx, `INSERT INTO dossier_seq (agency_code, year, last) VALUES (?, ?, 1)
 		ON CONFLICT (agency_code, year) DO UPDATE SET last = last + 1 RETURNING last`, agency, year).Scan(&n)
-	return fmt.Sprintf("%s-%d-%06d", agency, year, n), err
+	return qms.DossierCode(agency, year, n), err
 }
 
+// The insert statements of a dossier, a step record and an open step,
+// with their arguments built apart so that the bulk load (demo_load.go)
+// runs the very same statements prepared once per batch.
+const (
+	insertDossierSQL = `INSERT INTO dossiers (code, agency_code, tthc_code, procedure_id, version_number, applicant_json, channel, received_at, due_at, status, result, returned_at, new_appointment, flow_json, note, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+	insertStepRecordSQL = `INSERT INTO dossier_steps (dossier_id, step_id, step_name, responsible, opened_at, due_at, completed_at, actor, exit, form_code, form_version, entry_json, files_json, note, result)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+	insertOpenStepSQL = `INSERT INTO dossier_open_steps (dossier_id, step_id, agency_code, role, opened_at, due_at) VALUES (?, ?, ?, ?, ?, ?)`
+)
+
 func insertDossier(ctx context.Context, tx *Tx, d *qms.Dossier) error {
+	return dossierConflict(tx.QueryRowContext(ctx, insertDossierSQL, dossierArgs(d)...).Scan(&d.ID), d.Code)
+}
+
+func dossierArgs(d *qms.Dossier) []any {
 	applicant, _ := json.Marshal(d.Applicant)
 	flow, _ := json.Marshal(d.Flow)
 	var pid any
 	if d.ProcedureID != 0 {
 		pid = d.ProcedureID
 	}
-	err := tx.QueryRowContext(ctx, `INSERT INTO dossiers (code, agency_code, tthc_code, procedure_id, version_number, applicant_json, channel, received_at, due_at, status, result, returned_at, new_appointment, flow_json, note, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		d.Code, d.AgencyCode, d.TTHCCode, pid, d.VersionNumber, string(applicant), d.Channel, formatTime(d.ReceivedAt), formatTime(d.DueAt),
-		d.Status, d.Result, nullTime(d.ReturnedAt), nullTime(d.NewAppointment), string(flow), d.Note, formatTime(d.UpdatedAt)).Scan(&d.ID)
+	return []any{d.Code, d.AgencyCode, d.TTHCCode, pid, d.VersionNumber, string(applicant), d.Channel, formatTime(d.ReceivedAt), formatTime(d.DueAt),
+		d.Status, d.Result, nullTime(d.ReturnedAt), nullTime(d.NewAppointment), string(flow), d.Note, formatTime(d.UpdatedAt)}
+}
+
+// dossierConflict turns a duplicate code into ECONFLICT.
+func dossierConflict(err error, code string) error {
 	if isUnique(err) {
-		return &qms.Error{Code: qms.ECONFLICT, Field: "code", Message: fmt.Sprintf("Mã hồ sơ %q đã tồn tại.", d.Code)}
+		return &qms.Error{Code: qms.ECONFLICT, Field: "code", Message: fmt.Sprintf("Mã hồ sơ %q đã tồn tại.", code)}
 	}
 	return err
 }
@@ -147,24 +164,42 @@ func syncOpenSteps(ctx context.Context, tx *Tx, d *qms.Dossier, fc flowchart.Flo
 	if _, err := tx.ExecContext(ctx, `DELETE FROM dossier_open_steps WHERE dossier_id = ?`, d.ID); err != nil {
 		return err
 	}
-	if d.Status.Finished() {
-		return nil
+	rows, err := openStepRows(d, fc, cal)
+	if err != nil {
+		return err
 	}
-	for _, o := range d.Flow.Open {
-		st, _ := flowchart.FindStep(fc, o.StepID)
-		due, err := cal.AddWorkingHours(o.OpenedAt, time.Duration(st.Hours*float64(time.Hour)))
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO dossier_open_steps (dossier_id, step_id, agency_code, role, opened_at, due_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			d.ID, o.StepID, d.AgencyCode, qms.RoleForStep(st.Responsible), formatTime(o.OpenedAt), formatTime(due)); err != nil {
+	for _, args := range rows {
+		if _, err := tx.ExecContext(ctx, insertOpenStepSQL, args...); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
+// openStepRows are the dossier_open_steps rows of a dossier (none once it
+// is finished): each open step with the role it waits for and its due
+// time from its budget in working hours.
+func openStepRows(d *qms.Dossier, fc flowchart.Flowchart, cal qms.WorkingClock) ([][]any, error) {
+	if d.Status.Finished() {
+		return nil, nil
+	}
+	rows := make([][]any, 0, len(d.Flow.Open))
+	for _, o := range d.Flow.Open {
+		st, _ := flowchart.FindStep(fc, o.StepID)
+		due, err := cal.AddWorkingHours(o.OpenedAt, time.Duration(st.Hours*float64(time.Hour)))
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, []any{d.ID, o.StepID, d.AgencyCode, qms.RoleForStep(st.Responsible), formatTime(o.OpenedAt), formatTime(due)})
+	}
+	return rows, nil
+}
+
 func insertStepRecord(ctx context.Context, tx *Tx, r *qms.StepRecord) error {
+	return tx.QueryRowContext(ctx, insertStepRecordSQL, stepRecordArgs(r)...).Scan(&r.ID)
+}
+
+func stepRecordArgs(r *qms.StepRecord) []any {
 	var entry, files any
 	if r.Entry != nil {
 		b, _ := json.Marshal(r.Entry)
@@ -174,10 +209,8 @@ func insertStepRecord(ctx context.Context, tx *Tx, r *qms.StepRecord) error {
 		b, _ := json.Marshal(r.Files)
 		files = string(b)
 	}
-	return tx.QueryRowContext(ctx, `INSERT INTO dossier_steps (dossier_id, step_id, step_name, responsible, opened_at, due_at, completed_at, actor, exit, form_code, form_version, entry_json, files_json, note, result)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		r.DossierID, r.StepID, r.StepName, r.Responsible, formatTime(r.OpenedAt), formatTime(r.DueAt), formatTime(r.CompletedAt), r.Actor, r.Exit,
-		r.FormCode, r.FormVersion, entry, files, r.Note, r.Result).Scan(&r.ID)
+	return []any{r.DossierID, r.StepID, r.StepName, r.Responsible, formatTime(r.OpenedAt), formatTime(r.DueAt), formatTime(r.CompletedAt), r.Actor, r.Exit,
+		r.FormCode, r.FormVersion, entry, files, r.Note, r.Result}
 }
 
 // FindDossier returns ENOTFOUND unless the agency has the dossier.
