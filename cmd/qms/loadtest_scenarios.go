@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"isodt/qms"
+	"isodt/qms/flowchart"
 	"isodt/qms/formschema"
 	"isodt/qms/loadtest"
 )
@@ -217,7 +218,11 @@ func (h *harness) openSteps(ctx context.Context, agency, token string) ([]stepIt
 	}
 	var items []stepItem
 	var codes []string
+	now := time.Now()
 	for _, t := range list.Tasks {
+		if t.Kind == string(flowchart.KindEnd) && t.DossierDue.Before(now) {
+			continue // returning a late dossier needs the apology slip first: refused by design
+		}
 		req := map[string]any{"step_id": t.StepID, "note": "Đo tải"}
 		if len(t.Exits) > 0 {
 			req["exit"] = t.Exits[0]

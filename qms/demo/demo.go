@@ -161,7 +161,12 @@ func Generate(ctx context.Context, s Store, clk *Clock, sc Scale, progress func(
 	if sc.Batch > 0 {
 		w = startWriter(g.sys, s, sc.Agencies*sc.Dossiers, progress)
 	}
+	// The agencies set up their forms and procedures a week before the
+	// first dossier: a record is made on the version in force at its
+	// time, and the compliance scan checks exactly that.
+	setupAt := g.start.AddDate(0, -sc.Months, -7)
 	for a := range sc.Agencies {
+		clk.Set(setupAt)
 		ag, err := g.setup(departments[a], a)
 		if err == nil {
 			err = g.dossiers(ag, w)

@@ -123,6 +123,36 @@ func TestGenerateProvinceShape(t *testing.T) {
 			checkAgency(t, db, code, sc, sum.ByAgency[code])
 		})
 	}
+	checkCompliance(t, db, sum)
+}
+
+// checkCompliance: the compliance scan finds in the data set only what a
+// real agency's backlog gives (overdue dossiers and steps), never a
+// broken rule of the records themselves: each record is on the form
+// version in force at its time, procedures are in their review period.
+func checkCompliance(t *testing.T, db *sqlite.DB, sum *demo.Summary) {
+	ctx := qms.WithActor(context.Background(), qms.SystemActor("test"))
+	if _, err := db.RunChecks(ctx, qms.CheckScope{}); err != nil {
+		t.Fatal(err)
+	}
+	open := true
+	fs, err := db.FindFindings(ctx, qms.FindingFilter{Open: &open})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byRule := map[string]int{}
+	for _, f := range fs {
+		byRule[f.Rule]++
+	}
+	for _, rule := range []string{qms.RuleRecordWrongVersion, qms.RuleStepMissingRecord, qms.RuleReviewOverdue, qms.RuleFormNotEffective,
+		qms.RuleFlowchartOverLimit, qms.RuleAuditChainBroken} {
+		if byRule[rule] != 0 {
+			t.Errorf("%d findings of %s in a consistent data set", byRule[rule], rule)
+		}
+	}
+	if byRule[qms.RuleDossierOverdue] != sum.Total.Overdue || byRule[qms.RuleTTHCNotControlled] != sum.TTHC-sum.Procedures {
+		t.Errorf("findings %v; generated %d overdue dossiers, %d TTHC without a procedure", byRule, sum.Total.Overdue, sum.TTHC-sum.Procedures)
+	}
 }
 
 // checkAgency: every dossier has its step log from the receipt to where

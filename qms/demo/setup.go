@@ -173,7 +173,10 @@ func (g *generator) adoptForm(a *agency) error {
 // k-th TTHC.
 func (g *generator) procedure(a *agency, k int, t qms.TTHC) (procedure, error) {
 	officer, leader := a.as(g.sys, qms.RoleQualityOfficer), a.as(g.sys, qms.RoleLeader)
-	p := &qms.Procedure{AgencyCode: a.code, Code: fmt.Sprintf("QT-%02d", k+1), Title: "Quy trình " + lowerFirst(t.Name), OwnerUnit: "Phòng " + t.Field, TTHCCodes: []string{t.Code}}
+	p := &qms.Procedure{AgencyCode: a.code, Code: fmt.Sprintf("QT-%02d", k+1), Title: "Quy trình " + lowerFirst(t.Name), OwnerUnit: "Phòng " + t.Field, TTHCCodes: []string{t.Code},
+		// Issued when the history begins (up to 18 months back): a
+		// two-year review keeps them in their review period today.
+		ReviewMonths: 24}
 	if err := g.s.CreateProcedure(officer, p); err != nil {
 		return procedure{}, err
 	}

@@ -198,19 +198,34 @@ func checkNotControlled(ctx context.Context, db *DB, q querier, agencies []strin
 	return out, nil
 }
 
-// inForceVersions walks the procedure versions in force of the agencies.
+// inForceVersions walks the procedure versions in force of the agencies:
+// two queries an agency, not one a procedure (a province has thousands).
 func inForceVersions(ctx context.Context, q querier, agencies []string, fn func(agency string, p *qms.Procedure, v *qms.ProcedureVersion) error) error {
 	for _, a := range agencies {
 		ps, err := findProcedures(ctx, q, qms.ProcedureFilter{AgencyCode: &a})
 		if err != nil {
 			return err
 		}
-		for _, p := range ps {
-			vs, err := findVersions(ctx, q, p.ID, nil)
+		rows, err := q.QueryContext(ctx, `SELECT `+versionColumns+` FROM procedure_versions
+			WHERE status = 'effective' AND procedure_id IN (SELECT id FROM procedures WHERE agency_code = ?) ORDER BY procedure_id, number`, a)
+		if err != nil {
+			return err
+		}
+		byProcedure := map[int64][]*qms.ProcedureVersion{}
+		for rows.Next() {
+			v, err := scanVersion(rows)
 			if err != nil {
+				rows.Close()
 				return err
 			}
-			for _, v := range vs {
+			byProcedure[v.ProcedureID] = append(byProcedure[v.ProcedureID], v)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, p := range ps {
+			for _, v := range byProcedure[p.ID] {
 				if v.InForce() {
 					if err := fn(a, p, v); err != nil {
 						return err
@@ -224,6 +239,7 @@ func inForceVersions(ctx context.Context, q querier, agencies []string, fn func(
 
 func checkFormsInForce(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
 	var out []qms.Candidate
+	inForce := map[[2]string]bool{} // agency, form code → has a version in force
 	err := inForceVersions(ctx, q, agencies, func(a string, p *qms.Procedure, v *qms.ProcedureVersion) error {
 		codes := append([]string{}, v.Forms...)
 		for _, st := range v.Flowchart.Steps {
@@ -235,7 +251,13 @@ func checkFormsInForce(ctx context.Context, db *DB, q querier, agencies []string
 				continue
 			}
 			seen[code] = true
-			if _, _, err := effectiveForm(ctx, q, a, code); err != nil {
+			ok, known := inForce[[2]string{a, code}]
+			if !known {
+				_, _, err := effectiveForm(ctx, q, a, code)
+				ok = err == nil
+				inForce[[2]string{a, code}] = ok
+			}
+			if !ok {
 				out = append(out, qms.Candidate{Rule: qms.RuleFormNotEffective, AgencyCode: a, ObjectType: "procedure", ObjectID: fmt.Sprintf("%d/%s", p.ID, code),
 					Message: fmt.Sprintf("Quy trình %s (lần %s) dùng biểu mẫu %s chưa có phiên bản hiệu lực.", p.Code, v.IssueNumber(), code)})
 			}
@@ -333,114 +355,12 @@ func checkStepOverdue(ctx context.Context, db *DB, q querier, agencies []string,
 func checkLateWithoutApology(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
 	in, args := inAgencies(agencies)
 	return dossierCandidates(ctx, q, qms.RuleLateWithoutApology, "Hồ sơ %s trễ hạn (hẹn %s) nhưng chưa có phiếu xin lỗi và hẹn lại.",
-		`SELECT agency_code, code, due_at FROM dossiers WHERE agency_code IN `+in+` AND new_appointment IS NULL AND
-			(result = 'late' OR (status IN ('received', 'in_progress', 'paused') AND due_at < ?))`, append(args, formatTime(now))...)
-}
-
-// checkMissingRecord finds completed steps whose flowchart names a form
-// but that carry no entry: per version in use, the steps requiring one.
-func checkMissingRecord(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
-	in, args := inAgencies(agencies)
-	rows, err := q.QueryContext(ctx, `SELECT DISTINCT procedure_id, version_number FROM dossiers WHERE agency_code IN `+in+` AND procedure_id IS NOT NULL`, args...)
-	if err != nil {
-		return nil, err
-	}
-	type pv struct {
-		pid int64
-		n   int
-	}
-	var used []pv
-	for rows.Next() {
-		var x pv
-		if err := rows.Scan(&x.pid, &x.n); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		used = append(used, x)
-	}
-	rows.Close()
-	var out []qms.Candidate
-	for _, u := range used {
-		v, err := findVersion(ctx, q, u.pid, u.n)
-		if err != nil {
-			return nil, err
-		}
-		var steps []any
-		for _, st := range v.Flowchart.Steps {
-			if len(st.Forms) > 0 {
-				steps = append(steps, st.ID)
-			}
-		}
-		if len(steps) == 0 {
-			continue
-		}
-		srows, err := q.QueryContext(ctx, `SELECT d.agency_code, d.code, s.step_id, s.step_name FROM dossier_steps s JOIN dossiers d ON d.id = s.dossier_id
-			WHERE d.procedure_id = ? AND d.version_number = ? AND s.step_id IN (`+placeholders(len(steps))+`) AND (s.entry_json IS NULL OR s.form_code = '')`,
-			append([]any{u.pid, u.n}, steps...)...)
-		if err != nil {
-			return nil, err
-		}
-		for srows.Next() {
-			var a, code, step, name string
-			if err := srows.Scan(&a, &code, &step, &name); err != nil {
-				srows.Close()
-				return nil, err
-			}
-			out = append(out, qms.Candidate{Rule: qms.RuleStepMissingRecord, AgencyCode: a, ObjectType: "dossier_step", ObjectID: code + "/" + step,
-				Message: fmt.Sprintf("Hồ sơ %s: bước “%s” đã hoàn thành nhưng thiếu phiếu theo biểu mẫu.", code, name)})
-		}
-		srows.Close()
-	}
-	return out, nil
-}
-
-// checkWrongFormVersion finds records whose form version was not the one
-// in force when the step was completed: the version in force at a time is
-// the latest approved at or before it.
-func checkWrongFormVersion(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
-	in, args := inAgencies(agencies)
-	rows, err := q.QueryContext(ctx, `SELECT d.agency_code, d.code, s.step_id, s.form_code, s.form_version, s.completed_at FROM dossier_steps s JOIN dossiers d ON d.id = s.dossier_id
-		WHERE s.form_code != '' AND d.agency_code IN `+in, args...)
-	if err != nil {
-		return nil, err
-	}
-	type rec struct {
-		agency, code, step, form, done string
-		version                        int
-	}
-	var recs []rec
-	for rows.Next() {
-		var r rec
-		if err := rows.Scan(&r.agency, &r.code, &r.step, &r.form, &r.version, &r.done); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		recs = append(recs, r)
-	}
-	rows.Close()
-	var out []qms.Candidate
-	for _, r := range recs {
-		want, err := versionInForceAt(ctx, q, r.agency, r.form, r.done)
-		if err != nil {
-			return nil, err
-		}
-		if want != r.version {
-			out = append(out, qms.Candidate{Rule: qms.RuleRecordWrongVersion, AgencyCode: r.agency, ObjectType: "dossier_step", ObjectID: r.code + "/" + r.step,
-				Message: fmt.Sprintf("Hồ sơ %s: phiếu %s lập trên phiên bản %d, phiên bản có hiệu lực lúc đó là %d.", r.code, r.form, r.version, want)})
-		}
-	}
-	return out, nil
-}
-
-func versionInForceAt(ctx context.Context, q querier, agency, code, at string) (int, error) {
-	var n int
-	err := q.QueryRowContext(ctx, `SELECT v.number FROM form_versions v JOIN forms f ON f.id = v.form_id
-		WHERE f.code = ? AND f.agency_code IN (?, ?) AND v.status IN ('effective', 'superseded') AND v.approved_at <= ?
-		ORDER BY f.agency_code = ? DESC, v.approved_at DESC LIMIT 1`, code, agency, qms.SystemAgencyCode, at, agency).Scan(&n)
-	if err == sql.ErrNoRows {
-		return 0, nil
-	}
-	return n, err
+		// Two halves, each on its own index (dossiers_late, dossiers_status):
+		// with OR, SQLite reads every dossier of the province.
+		`SELECT agency_code, code, due_at FROM dossiers WHERE agency_code IN `+in+` AND new_appointment IS NULL AND result = 'late'
+		UNION ALL
+		SELECT agency_code, code, due_at FROM dossiers WHERE agency_code IN `+in+` AND new_appointment IS NULL AND result != 'late'
+			AND status IN ('received', 'in_progress', 'paused') AND due_at < ?`, append(append(args, args...), formatTime(now))...)
 }
 
 func checkAuditChain(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error) {

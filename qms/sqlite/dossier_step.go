@@ -95,7 +95,7 @@ func (db *DB) CompleteStep(ctx context.Context, agency, code string, in qms.Comp
 		if len(step.Forms) > 0 {
 			rec.FormCode, rec.FormVersion = step.Forms[0], formVersion
 		}
-		if err := insertStepRecord(ctx, tx, rec); err != nil {
+		if err := insertStepRecord(ctx, tx, d.AgencyCode, rec); err != nil {
 			return err
 		}
 		if err := saveDossier(ctx, tx, d); err != nil {
