@@ -89,6 +89,19 @@ func TestSearchIgnoresDiacritics(t *testing.T) {
 			t.Errorf("Search(%q, %s) = %d hits %v, want %d", tt.query, tt.agency, len(hits), err, tt.want)
 		}
 	}
+	// A renamed TTHC is found by its new name only, once, even after the
+	// same code was imported again into another agency.
+	renamed := sampleTTHC()
+	renamed[0].Name = "Thủ tục đổi tên hoàn toàn"
+	db.ImportTTHC(ctx, "OTHER", renamed)
+	if _, u, err := db.ImportTTHC(ctx, "SVHTT", renamed); err != nil || u != 1 {
+		t.Fatalf("rename: %d updated %v", u, err)
+	}
+	for query, want := range map[string]int{"doi ten hoan toan": 1, "cap giay phep": 1} {
+		if hits, err := db.Search(ctx, "SVHTT", query, 10); err != nil || len(hits) != want {
+			t.Errorf("after the rename, Search(%q) = %v %v, want %d hits", query, hits, err, want)
+		}
+	}
 }
 
 func TestProcedureLifecycle(t *testing.T) {

@@ -143,10 +143,17 @@ func findTTHCs(ctx context.Context, q querier, agency string, code *string) ([]*
 
 // indexSearch replaces the search entry of one object.
 func indexSearch(ctx context.Context, tx *Tx, kind, ref, agency, text, title string) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM search_index WHERE kind = ? AND ref = ? AND agency_code = ?`, kind, ref, agency); err != nil {
+	// search_docs gives the document its rowid in the FTS table, so the
+	// old text goes by rowid (see migration 0012).
+	var id int64
+	if err := tx.QueryRowContext(ctx, `INSERT INTO search_docs (kind, ref, agency_code) VALUES (?, ?, ?)
+		ON CONFLICT (kind, agency_code, ref) DO UPDATE SET kind = excluded.kind RETURNING id`, kind, ref, agency).Scan(&id); err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO search_index (text, title, kind, ref, agency_code) VALUES (?, ?, ?, ?, ?)`, qms.Fold(text), title, kind, ref, agency)
+	if _, err := tx.ExecContext(ctx, `DELETE FROM search_index WHERE rowid = ?`, id); err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO search_index (rowid, text, title, kind, ref, agency_code) VALUES (?, ?, ?, ?, ?, ?)`, id, qms.Fold(text), title, kind, ref, agency)
 	return err
 }
 
