@@ -34,6 +34,8 @@ func cmdLoadtest(ctx context.Context, e *env, args []string) error {
 	out := fs.String("out", "bench/results.json", "tệp kết quả JSON")
 	clients := fs.Int("clients", 64, "số máy khách đồng thời")
 	short := fs.Bool("short", false, "chạy ngắn (kiểm tra bộ đo, không dùng để báo cáo số liệu)")
+	only := fs.String("only", "", "chỉ chạy các kịch bản có tên chứa chuỗi này (kịch bản trần luôn chạy)")
+	pprof := fs.String("pprof", "", "máy chủ con mở net/http/pprof tại địa chỉ này (127.0.0.1:PORT) để lấy hồ sơ hiệu năng khi đo")
 	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
@@ -63,7 +65,11 @@ func cmdLoadtest(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer logf.Close()
-	srv, err := spawnServer(ctx, self, db, logf)
+	var extra []string
+	if *pprof != "" {
+		extra = []string{"--pprof", *pprof}
+	}
+	srv, err := spawnServer(ctx, self, db, logf, extra...)
 	if err != nil {
 		return err
 	}
@@ -79,6 +85,9 @@ func cmdLoadtest(ctx context.Context, e *env, args []string) error {
 	}
 	var results []loadtest.Result
 	for _, s := range h.scenarios(scale) {
+		if *only != "" && s.Name != scenarioCeiling && !strings.Contains(s.Name, *only) {
+			continue
+		}
 		fmt.Fprintf(e.stderr, "  %s…\n", s.Name)
 		r := loadtest.Run(ctx, s, loadtest.ProcessRSS(srv.cmd.Process.Pid))
 		results = append(results, r)
@@ -227,8 +236,8 @@ var servingAt = regexp.MustCompile(`http://(127\.0\.0\.1:\d+)`)
 // spawnServer starts `bin serve` on a port the kernel picks (read back
 // from its stdout, so no free-port race) and waits for /readyz. The
 // child's output goes to log.
-func spawnServer(ctx context.Context, bin, dbPath string, log io.Writer) (*child, error) {
-	c := &child{cmd: exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--db", dbPath), done: make(chan struct{})}
+func spawnServer(ctx context.Context, bin, dbPath string, log io.Writer, flags ...string) (*child, error) {
+	c := &child{cmd: exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--db", dbPath}, flags...)...), done: make(chan struct{})}
 	c.cmd.Stderr = log
 	stdout, err := c.cmd.StdoutPipe()
 	if err != nil {

@@ -22,6 +22,9 @@ func (tx *Tx) audit(ctx context.Context, agency, action, objectType, objectID st
 	if e.AgencyCode == "" {
 		e.AgencyCode = tx.actor.AgencyCode
 	}
+	if k, ok := kindOfAction(action); ok && tx.touched != nil {
+		tx.touched[k] = true
+	}
 	err := tx.QueryRowContext(ctx, `SELECT last_id, last_hash FROM audit_head WHERE singleton = 1`).Scan(&e.ID, &e.PrevHash)
 	if err == sql.ErrNoRows {
 		e.ID, e.PrevHash = 0, qms.GenesisHash

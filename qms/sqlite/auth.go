@@ -240,25 +240,33 @@ func (db *DB) CreateAPIToken(ctx context.Context, userID int64, name string) (st
 // FindUserByAPIToken returns EUNAUTHORIZED for an unknown, revoked or
 // expired token or a disabled user.
 func (db *DB) FindUserByAPIToken(ctx context.Context, secret string) (*qms.User, error) {
-	var userID int64
-	var expires, revoked sql.NullString
-	err := db.read.QueryRowContext(ctx, `SELECT user_id, expires_at, revoked_at FROM api_tokens WHERE token_hash = ?`, hashSecret(secret)).Scan(&userID, &expires, &revoked)
+	hash := hashSecret(secret)
+	t, err := db.tokens.get(hash, func() (t tokenRow, err error) {
+		err = db.read.QueryRowContext(ctx, `SELECT user_id, expires_at, revoked_at FROM api_tokens WHERE token_hash = ?`, hash).Scan(&t.userID, &t.expires, &t.revoked)
+		return t, err
+	})
 	invalid := qms.Errorf(qms.EUNAUTHORIZED, "Mã truy cập API không hợp lệ hoặc đã hết hạn.")
 	if err == sql.ErrNoRows {
 		return nil, invalid
 	} else if err != nil {
 		return nil, err
 	}
-	if revoked.Valid || (expires.Valid && !db.now().Before(parseTime(expires.String))) {
+	if t.revoked.Valid || (t.expires.Valid && !db.now().Before(parseTime(t.expires.String))) {
 		return nil, invalid
 	}
-	u, err := db.FindUserByID(ctx, userID)
+	u, err := db.FindUserByID(ctx, t.userID)
 	if err != nil {
 		return nil, err
 	} else if u.Disabled {
 		return nil, invalid
 	}
 	return u, nil
+}
+
+// tokenRow is what FindUserByAPIToken reads of a token (cached).
+type tokenRow struct {
+	userID           int64
+	expires, revoked sql.NullString
 }
 
 // newSecret returns a random token and the hash the store keeps of it.

@@ -111,12 +111,13 @@ func (db *DB) runGroup(batch []*writeJob) {
 		fail(fmt.Errorf("begin: %w", err))
 		return
 	}
+	var changed touched
 	for i, j := range batch {
 		if err := j.ctx.Err(); err != nil {
 			results[i] = err
 			continue
 		}
-		results[i] = db.runInSavepoint(sqlTx, j)
+		results[i] = db.runInSavepoint(sqlTx, j, &changed)
 		if errors.Is(results[i], errGroupBroken) {
 			sqlTx.Rollback()
 			fail(fmt.Errorf("write group aborted: %w", results[i]))
@@ -127,6 +128,7 @@ func (db *DB) runGroup(batch []*writeJob) {
 		fail(fmt.Errorf("commit: %w", err))
 		return
 	}
+	db.gens.advance(&changed)
 	db.commit.groups.Add(1)
 	db.commit.writes.Add(int64(len(batch)))
 	for i, j := range batch {
@@ -138,13 +140,13 @@ func (db *DB) runGroup(batch []*writeJob) {
 // released: the transaction is no longer trustworthy as a whole.
 var errGroupBroken = errors.New("savepoint failed")
 
-func (db *DB) runInSavepoint(sqlTx *sql.Tx, j *writeJob) (err error) {
+func (db *DB) runInSavepoint(sqlTx *sql.Tx, j *writeJob, changed *touched) (err error) {
 	bg := context.Background()
 	if _, err := sqlTx.ExecContext(bg, `SAVEPOINT w`); err != nil {
 		return fmt.Errorf("%w: %v", errGroupBroken, err)
 	}
 	actor, _ := qms.ActorFrom(j.ctx)
-	tx := &Tx{Tx: sqlTx, db: db, now: db.now().UTC(), actor: actor}
+	tx := &Tx{Tx: sqlTx, db: db, now: db.now().UTC(), actor: actor, touched: changed}
 	func() {
 		defer func() {
 			if r := recover(); r != nil {

@@ -158,6 +158,42 @@ func saveDossier(ctx context.Context, tx *Tx, d *qms.Dossier) error {
 	return err
 }
 
+// readState is what a step completion decided on: the dossier as read.
+type readState struct {
+	flow        qms.FlowState
+	flowJSON    string
+	status      qms.DossierStatus
+	dueAt       string
+	appointment any
+	updatedAt   string
+}
+
+func dossierState(d *qms.Dossier) readState {
+	flow, _ := json.Marshal(d.Flow)
+	return readState{flow: d.Flow, flowJSON: string(flow), status: d.Status, dueAt: formatTime(d.DueAt),
+		appointment: nullTime(d.NewAppointment), updatedAt: formatTime(d.UpdatedAt)}
+}
+
+// saveDossierIf is saveDossier on condition the dossier is still as read;
+// errDossierChanged otherwise.
+func saveDossierIf(ctx context.Context, tx *Tx, d *qms.Dossier, read readState) error {
+	flow, _ := json.Marshal(d.Flow)
+	d.UpdatedAt = tx.now
+	res, err := tx.ExecContext(ctx, `UPDATE dossiers SET due_at = ?, status = ?, result = ?, returned_at = ?, new_appointment = ?, flow_json = ?, note = ?, updated_at = ?
+		WHERE id = ? AND updated_at = ? AND status = ? AND due_at = ? AND new_appointment IS ? AND flow_json = ?`,
+		formatTime(d.DueAt), d.Status, d.Result, nullTime(d.ReturnedAt), nullTime(d.NewAppointment), string(flow), d.Note, formatTime(d.UpdatedAt),
+		d.ID, read.updatedAt, read.status, read.dueAt, read.appointment, read.flowJSON)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return errDossierChanged
+	}
+	return nil
+}
+
 // syncOpenSteps mirrors the flow's open steps into dossier_open_steps,
 // with each step's own due time from its budget in working hours.
 func syncOpenSteps(ctx context.Context, tx *Tx, d *qms.Dossier, fc flowchart.Flowchart, cal qms.WorkingClock) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"strings"
 	"time"
 
@@ -29,76 +30,69 @@ func loadOpenDossier(ctx context.Context, tx *Tx, agency, code string) (*qms.Dos
 // entry and files, and moves the dossier on. Completing the end step
 // returns the result: the dossier is classified early, on time or late,
 // and a late one needs an apology slip first.
+//
+// The dossier is read and the step worked out (qms.DossierHistory, the
+// same rules the bulk load replays) on the caller's goroutine; the single
+// writer only checks that the dossier is still as read and writes. Every
+// write of the province waits for that writer, so what it does per step
+// bounds the step completions a second. A dossier changed in between
+// (two people on the same dossier) is read again and the step redone.
 func (db *DB) CompleteStep(ctx context.Context, agency, code string, in qms.CompleteStep) (*qms.Dossier, error) {
 	cal, err := db.Calendar(ctx, agency)
 	if err != nil {
 		return nil, err
 	}
-	var d *qms.Dossier
+	actor, _ := qms.ActorFrom(ctx)
+	for attempt := 1; ; attempt++ {
+		d, err := db.completeStepOnce(ctx, cal, actor, agency, code, in)
+		if err != errDossierChanged {
+			return d, err
+		}
+		if attempt == 3 {
+			return nil, qms.Errorf(qms.ECONFLICT, "Hồ sơ %s đang được người khác cập nhật: tải lại trang và thử lại.", code)
+		}
+	}
+}
+
+// errDossierChanged: the dossier changed between the read and the write.
+var errDossierChanged = errors.New("dossier changed since read")
+
+func (db *DB) completeStepOnce(ctx context.Context, cal qms.WorkingClock, actor qms.Actor, agency, code string, in qms.CompleteStep) (*qms.Dossier, error) {
+	d, err := findDossier(ctx, db.read, agency, code)
+	if err != nil {
+		return nil, err
+	}
+	fc, err := db.pinnedFlowchart(ctx, db.read, d.ProcedureID, d.VersionNumber)
+	if err != nil {
+		return nil, err
+	}
+	read := dossierState(d)
+	h := &qms.DossierHistory{Dossier: *d}
+	// The store's clock orders its own writes; a history's check that its
+	// actions come in time order is for replays, and a dossier received
+	// with an earlier date (an import) would trip it.
+	h.Dossier.UpdatedAt = time.Time{}
+	if err := h.Complete(fc, cal, in, db.now(), actor.Username); err != nil {
+		return nil, err
+	}
+	rec := &h.Steps[0]
+	rec.DossierID = d.ID
+	d = &h.Dossier
 	err = db.update(ctx, func(tx *Tx) error {
-		var fc flowchart.Flowchart
-		if d, fc, err = loadOpenDossier(ctx, tx, agency, code); err != nil {
-			return err
-		}
-		if d.Status == qms.DossierPaused {
-			return qms.Errorf(qms.EINVALID, "Hồ sơ %s đang tạm dừng chờ bổ sung: tiếp tục xử lý trước.", d.Code)
-		}
-		before := *d
-		step, ok := flowchart.FindStep(fc, in.StepID)
-		if !ok || !d.Flow.IsOpen(in.StepID) {
-			return qms.FieldError("step_id", "Bước %q không phải là bước đang chờ xử lý của hồ sơ %s.", in.StepID, d.Code)
-		}
-		formVersion := 0
-		if len(step.Forms) > 0 {
-			if len(in.Entry) == 0 {
-				return qms.FieldError("entry", "Bước %q cần lập biểu mẫu %s trước khi hoàn thành.", step.Name, step.Forms[0])
-			}
+		if rec.FormCode != "" {
 			// A record is made only on the version in force right now.
-			_, fv, err := effectiveForm(ctx, tx, agency, step.Forms[0])
+			_, fv, err := db.formInForce(ctx, tx, agency, rec.FormCode)
 			if err != nil {
 				return err
 			}
-			if in.FormVersion != fv.Number {
-				return qms.FieldError("form_version", "Biểu mẫu %s đang có hiệu lực là phiên bản %d, không phải phiên bản %d: tải lại biểu mẫu và nhập lại.", step.Forms[0], fv.Number, in.FormVersion)
-			}
-			formVersion = fv.Number
-		}
-		var opened time.Time
-		for _, o := range d.Flow.Open {
-			if o.StepID == in.StepID {
-				opened = o.OpenedAt
+			if rec.FormVersion != fv.Number {
+				return qms.FieldError("form_version", "Biểu mẫu %s đang có hiệu lực là phiên bản %d, không phải phiên bản %d: tải lại biểu mẫu và nhập lại.", rec.FormCode, fv.Number, rec.FormVersion)
 			}
 		}
-		now := tx.now
-		if step.Kind == flowchart.KindEnd {
-			d.Result = qms.Classify(now, d.DueAt)
-			if d.Result == qms.Late && d.NewAppointment == nil {
-				return qms.Errorf(qms.EINVALID, "Hồ sơ %s đã quá hạn: lập phiếu xin lỗi và hẹn lại ngày trả kết quả trước khi trả kết quả.", d.Code)
-			}
-			d.Status, d.ReturnedAt = qms.DossierCompleted, &now
-		}
-		next, err := qms.Advance(fc, d.Flow, in.StepID, in.Exit, now)
-		if err != nil {
+		if err := saveDossierIf(ctx, tx, d, read); err != nil {
 			return err
-		}
-		d.Flow = next
-		if d.Status == qms.DossierReceived {
-			d.Status = qms.DossierInProgress
-		}
-		stepDue, err := cal.AddWorkingHours(opened, time.Duration(step.Hours*float64(time.Hour)))
-		if err != nil {
-			return err
-		}
-		rec := &qms.StepRecord{DossierID: d.ID, StepID: step.ID, StepName: step.Name, Responsible: step.Responsible, OpenedAt: opened, DueAt: stepDue,
-			CompletedAt: now, Actor: tx.actor.Username, Exit: in.Exit, Entry: in.Entry, Files: in.Files, Note: strings.TrimSpace(in.Note),
-			Result: qms.Classify(now, stepDue)}
-		if len(step.Forms) > 0 {
-			rec.FormCode, rec.FormVersion = step.Forms[0], formVersion
 		}
 		if err := insertStepRecord(ctx, tx, d.AgencyCode, rec); err != nil {
-			return err
-		}
-		if err := saveDossier(ctx, tx, d); err != nil {
 			return err
 		}
 		if err := syncOpenSteps(ctx, tx, d, fc, cal); err != nil {
@@ -108,9 +102,12 @@ func (db *DB) CompleteStep(ctx context.Context, agency, code string, in qms.Comp
 		if d.Status == qms.DossierCompleted {
 			action = "dossier.complete"
 		}
-		return tx.audit(ctx, agency, action, "dossier", d.Code, before.Flow, map[string]any{"step": rec, "flow": d.Flow, "status": d.Status, "result": d.Result}, "")
+		return tx.audit(ctx, agency, action, "dossier", d.Code, read.flow, map[string]any{"step": rec, "flow": d.Flow, "status": d.Status, "result": d.Result}, "")
 	})
-	return d, err
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
 }
 
 // PauseDossier stops the agency's clock while the applicant supplements.

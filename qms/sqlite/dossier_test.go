@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -187,5 +188,43 @@ func TestOnTimeReportSeedFigures(t *testing.T) {
 	}
 	if _, err := db.FindDossier(sys, "SVHTT", "NEW-1"); qms.ErrorCode(err) != qms.ENOTFOUND {
 		t.Fatal("a failed import left a row")
+	}
+}
+
+// TestConcurrentCompletionsOfOneStep: many people completing the same
+// open step at once (the step is worked out before the write) leave one
+// record; the others are told the step is no longer open.
+func TestConcurrentCompletionsOfOneStep(t *testing.T) {
+	db, _, sys := openDB(t)
+	staff, _ := effectiveProcedure(t, db, sys)
+	d := &qms.Dossier{AgencyCode: "SVHTT", TTHCCode: "1.000001", Applicant: qms.Applicant{Name: "Trần Thị Bình"}, Channel: qms.ChannelOnline}
+	if err := db.ReceiveDossier(staff, d); err != nil {
+		t.Fatal(err)
+	}
+	const n = 16
+	errs := make(chan error, n)
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := db.CompleteStep(staff, "SVHTT", d.Code, qms.CompleteStep{StepID: "check"})
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	ok := 0
+	for err := range errs {
+		switch {
+		case err == nil:
+			ok++
+		case qms.ErrorField(err) != "step_id" && qms.ErrorCode(err) != qms.ECONFLICT:
+			t.Errorf("a losing completion: %v", err)
+		}
+	}
+	recs, _ := db.StepRecords(sys, d.ID)
+	if ok != 1 || len(recs) != 2 {
+		t.Fatalf("%d completions succeeded, %d records; want 1 and 2 (receipt, check)", ok, len(recs))
 	}
 }
