@@ -296,38 +296,40 @@ func (db *DB) TasksPage(ctx context.Context, agency string, roles []qms.Role, of
 		return nil, err
 	}
 	defer rows.Close()
-	out := []qms.Task{}
-	type pending struct {
-		task   qms.Task
+	// Sized for a page of the web list (51 rows): growing the slice row by
+	// row copied the tasks over and over (a Task is some 250 bytes).
+	out := make([]qms.Task, 0, min(max(limit, 0), 64))
+	type pinned struct {
 		pid    int64
 		number int
 	}
-	var ps []pending
+	versions := make([]pinned, 0, cap(out))
 	for rows.Next() {
-		var p pending
+		var t qms.Task
+		var v pinned
 		var opened, due, ddue string
-		if err := rows.Scan(&p.task.DossierCode, &p.task.TTHCName, &p.task.StepID, &opened, &due, &ddue, &p.pid, &p.number); err != nil {
+		if err := rows.Scan(&t.DossierCode, &t.TTHCName, &t.StepID, &opened, &due, &ddue, &v.pid, &v.number); err != nil {
 			return nil, err
 		}
-		p.task.OpenedAt, p.task.DueAt, p.task.DossierDue = parseTime(opened), parseTime(due), parseTime(ddue)
-		ps = append(ps, p)
+		t.OpenedAt, t.DueAt, t.DossierDue = parseTime(opened), parseTime(due), parseTime(ddue)
+		out, versions = append(out, t), append(versions, v)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	rows.Close()
-	for _, p := range ps {
-		fc, err := db.PinnedFlowchart(ctx, p.pid, p.number)
+	for i := range out {
+		t := &out[i]
+		fc, err := db.PinnedFlowchart(ctx, versions[i].pid, versions[i].number)
 		if err != nil {
 			return nil, err
 		}
-		st, _ := flowchart.FindStep(fc, p.task.StepID)
-		p.task.StepName, p.task.Responsible, p.task.Kind = st.Name, st.Responsible, string(st.Kind)
-		p.task.Exits = qms.Exits(fc, st.ID)
+		st, _ := flowchart.FindStep(fc, t.StepID)
+		t.StepName, t.Responsible, t.Kind = st.Name, st.Responsible, string(st.Kind)
+		t.Exits = qms.Exits(fc, st.ID)
 		if len(st.Forms) > 0 {
-			p.task.Form = st.Forms[0]
+			t.Form = st.Forms[0]
 		}
-		out = append(out, p.task)
 	}
 	qms.SortTasks(out, db.now())
 	return out, nil

@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -226,5 +227,143 @@ func TestConcurrentCompletionsOfOneStep(t *testing.T) {
 	recs, _ := db.StepRecords(sys, d.ID)
 	if ok != 1 || len(recs) != 2 {
 		t.Fatalf("%d completions succeeded, %d records; want 1 and 2 (receipt, check)", ok, len(recs))
+	}
+}
+
+// TestFindDossiers pages an agency's dossiers newest first (ties by id,
+// newest first) under each filter, with the exact total and, for the
+// list page, the total capped at CountLimit+1.
+func TestFindDossiers(t *testing.T) {
+	db, _, sys := openDB(t)
+	effectiveProcedure(t, db, sys)
+	if err := db.CreateAgency(sys, &qms.Agency{Code: "SGDDT", Name: "Sở GDĐT"}); err != nil {
+		t.Fatal(err)
+	}
+	// SVHTT-00 … SVHTT-11 received an hour apart, SVHTT-12 at the same
+	// time as SVHTT-11; even ones completed, odd ones in progress; every
+	// third on TTHC 1.000004.
+	base := time.Date(2026, 1, 5, 1, 0, 0, 0, time.UTC)
+	var rows []sqlite.DossierImport
+	for i := 0; i <= 12; i++ {
+		r := sqlite.DossierImport{Code: fmt.Sprintf("SVHTT-%02d", i), TTHCCode: "1.000001", ReceivedAt: base.Add(time.Duration(min(i, 11)) * time.Hour),
+			DueAt: base.Add(240 * time.Hour), Status: qms.DossierInProgress}
+		if i%2 == 0 {
+			done := r.ReceivedAt.Add(24 * time.Hour)
+			r.Status, r.CompletedAt = qms.DossierCompleted, &done
+		}
+		if i%3 == 0 {
+			r.TTHCCode = "1.000004"
+		}
+		rows = append(rows, r)
+	}
+	if _, err := db.ImportDossiers(sys, "SVHTT", rows); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ImportDossiers(sys, "SGDDT", []sqlite.DossierImport{{Code: "SGDDT-01", TTHCCode: "1.000001", ReceivedAt: base.Add(99 * time.Hour),
+		DueAt: base.Add(240 * time.Hour), Status: qms.DossierInProgress}}); err != nil {
+		t.Fatal(err)
+	}
+	svhtt, tthc := "SVHTT", "1.000004"
+	completed, inProgress := qms.DossierCompleted, qms.DossierInProgress
+	codes := func(nums ...int) []string {
+		var out []string
+		for _, n := range nums {
+			out = append(out, fmt.Sprintf("SVHTT-%02d", n))
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name  string
+		f     qms.DossierFilter
+		want  []string
+		total int
+	}{
+		{"first page", qms.DossierFilter{AgencyCode: &svhtt, Limit: 5}, codes(12, 11, 10, 9, 8), 13},
+		{"second page", qms.DossierFilter{AgencyCode: &svhtt, Limit: 5, Offset: 5}, codes(7, 6, 5, 4, 3), 13},
+		{"short last page", qms.DossierFilter{AgencyCode: &svhtt, Limit: 5, Offset: 10}, codes(2, 1, 0), 13},
+		{"past the end", qms.DossierFilter{AgencyCode: &svhtt, Limit: 5, Offset: 20}, nil, 13},
+		{"status", qms.DossierFilter{AgencyCode: &svhtt, Status: &completed, Limit: 3}, codes(12, 10, 8), 7},
+		{"status, second page", qms.DossierFilter{AgencyCode: &svhtt, Status: &inProgress, Limit: 3, Offset: 3}, codes(5, 3, 1), 6},
+		{"TTHC", qms.DossierFilter{AgencyCode: &svhtt, TTHCCode: &tthc, Limit: 3}, codes(12, 9, 6), 5},
+		{"status and TTHC", qms.DossierFilter{AgencyCode: &svhtt, Status: &inProgress, TTHCCode: &tthc, Limit: 3}, codes(9, 3), 2},
+		{"capped", qms.DossierFilter{AgencyCode: &svhtt, Status: &completed, Limit: 3, CountLimit: 4}, codes(12, 10, 8), 5},
+		{"at the cap", qms.DossierFilter{AgencyCode: &svhtt, Status: &completed, Limit: 3, CountLimit: 7}, codes(12, 10, 8), 7},
+		{"one past the cap", qms.DossierFilter{AgencyCode: &svhtt, Status: &completed, Limit: 3, CountLimit: 6}, codes(12, 10, 8), 7},
+		{"under the cap", qms.DossierFilter{AgencyCode: &svhtt, Status: &completed, Limit: 3, CountLimit: 100}, codes(12, 10, 8), 7},
+		{"capped, short last page", qms.DossierFilter{AgencyCode: &svhtt, Status: &completed, Limit: 5, Offset: 5, CountLimit: 4}, codes(2, 0), 5},
+		{"capped, past the end", qms.DossierFilter{AgencyCode: &svhtt, Limit: 5, Offset: 20, CountLimit: 4}, nil, 5},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ds, total, err := db.FindDossiers(sys, tc.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, d := range ds {
+				got = append(got, d.Code)
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tc.want) || total != tc.total {
+				t.Fatalf("got %v, total %d; want %v, total %d", got, total, tc.want, tc.total)
+			}
+		})
+	}
+}
+
+// A brief list has what a row shows, without decoding the applicant's
+// and the flow's JSON.
+func TestFindDossiersBrief(t *testing.T) {
+	db, _, sys := openDB(t)
+	staff, _ := effectiveProcedure(t, db, sys)
+	d := &qms.Dossier{AgencyCode: "SVHTT", TTHCCode: "1.000001", Channel: qms.ChannelCounter,
+		Applicant: qms.Applicant{Name: "Nguyễn Văn An", IDNumber: "001099012345"}}
+	if err := db.ReceiveDossier(staff, d); err != nil {
+		t.Fatal(err)
+	}
+	agency := "SVHTT"
+	full, _, err := db.FindDossiers(sys, qms.DossierFilter{AgencyCode: &agency})
+	if err != nil || len(full) != 1 || full[0].Applicant.IDNumber == "" || len(full[0].Flow.Open) == 0 {
+		t.Fatalf("full: %+v %v", full, err)
+	}
+	brief, _, err := db.FindDossiers(sys, qms.DossierFilter{AgencyCode: &agency, Brief: true})
+	if err != nil || len(brief) != 1 {
+		t.Fatalf("brief: %+v %v", brief, err)
+	}
+	b, f := brief[0], full[0]
+	if b.Applicant != (qms.Applicant{Name: "Nguyễn Văn An"}) || b.Flow.Open != nil || b.Code != f.Code || b.Status != f.Status ||
+		!b.ReceivedAt.Equal(f.ReceivedAt) || !b.DueAt.Equal(f.DueAt) || b.ProcedureID != f.ProcedureID || b.VersionNumber != f.VersionNumber {
+		t.Fatalf("brief %+v\nfull  %+v", b, f)
+	}
+}
+
+// The list's queries seek the filtered dossiers through an index in the
+// list's order: neither a sort of every match (a temp b-tree) nor a walk
+// through the agency's other dossiers, row by row, to find the matches.
+func TestDossierListPlans(t *testing.T) {
+	db, _, _ := openDB(t)
+	raw := rawDB(t, db)
+	for _, tc := range []struct{ name, where, seek string }{
+		{"agency", "agency_code = 'A'", "(agency_code=?)"},
+		{"status", "agency_code = 'A' AND status = 'completed'", "(agency_code=? AND status=?)"},
+		{"TTHC", "agency_code = 'A' AND tthc_code = '1.000001'", "(agency_code=? AND tthc_code=?)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rows, err := raw.Query(`EXPLAIN QUERY PLAN SELECT id, code, applicant_json FROM dossiers WHERE ` + tc.where + ` ORDER BY received_at DESC, id DESC LIMIT 50 OFFSET 100`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			var plan []string
+			for rows.Next() {
+				var id, parent, unused int
+				var detail string
+				if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+					t.Fatal(err)
+				}
+				plan = append(plan, detail)
+			}
+			if p := fmt.Sprint(plan); strings.Contains(p, "TEMP B-TREE") || !strings.Contains(p, "USING INDEX") || !strings.HasSuffix(p, tc.seek+"]") {
+				t.Fatalf("plan %s", p)
+			}
+		})
 	}
 }

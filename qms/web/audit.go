@@ -75,7 +75,7 @@ func queryWithout(c *fiber.Ctx, key string) string {
 	var parts []string
 	args.VisitAll(func(k, v []byte) {
 		if string(k) != key && len(v) > 0 {
-			parts = append(parts, string(k)+"="+urlEscape(string(v)))
+			parts = append(parts, urlEscape(string(k))+"="+urlEscape(string(v)))
 		}
 	})
 	return strings.Join(parts, "&")

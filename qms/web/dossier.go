@@ -50,8 +50,37 @@ func (s *Server) taskList(c *fiber.Ctx) error {
 	}
 	more := len(tasks) > tasksPerPage
 	tasks = tasks[:min(len(tasks), tasksPerPage)]
-	return c.Render("tasks", s.view(c, fiber.Map{"Tasks": tasks, "From": (page-1)*tasksPerPage + 1, "To": (page-1)*tasksPerPage + len(tasks), "Page": page, "HasNext": more,
-		"Now": time.Now(), "CanRecord": s.can(c, "dossier", "record")}), "layout")
+	return c.Render("tasks", s.view(c, fiber.Map{"Tasks": tasks, "Rows": taskRows(tasks, time.Now()), "From": (page-1)*tasksPerPage + 1, "To": (page-1)*tasksPerPage + len(tasks),
+		"Page": page, "HasNext": more, "CanRecord": s.can(c, "dossier", "record")}), "layout")
+}
+
+// taskRows writes the rows of the task list (see fragment): a step past its
+// due time is marked late.
+func taskRows(ts []qms.Task, now time.Time) template.HTML {
+	var r fragment
+	r.b.Grow(400 * len(ts)) // a row is some 300 bytes
+	for _, t := range ts {
+		late := now.After(t.DueAt)
+		if late {
+			r.raw(`<tr class="late-row"><td>`)
+		} else {
+			r.raw("<tr><td>")
+		}
+		r.link(t.DossierCode)
+		r.raw("</td>")
+		r.cell(t.TTHCName)
+		r.cell(t.StepName)
+		r.cell(t.Responsible)
+		r.raw("\n<td>")
+		r.text(formatDateTime(t.DueAt))
+		if late {
+			r.raw(` <span class="tag warn">quá hạn</span>`)
+		}
+		r.raw("</td>")
+		r.cell(formatDateTime(t.DossierDue))
+		r.raw("</tr>\n")
+	}
+	return r.html()
 }
 
 const tasksPerPage = 50
@@ -79,16 +108,83 @@ func dossierFilter(c *fiber.Ctx) qms.DossierFilter {
 	return f
 }
 
+// dossierCountLimit caps the count of the dossier list page: past it the
+// page says "hơn 1.000 hồ sơ". An exact count of a province agency's
+// 50,000 dossiers cost more than the page itself, and nobody pages that
+// far: one narrows the filter instead.
+const dossierCountLimit = 1000
+
 func (s *Server) dossierList(c *fiber.Ctx) error {
 	f := dossierFilter(c)
+	perPage := f.Limit
+	// One row more than a page tells whether there is a next page, which
+	// the capped total cannot once past the cap.
+	f.Limit, f.CountLimit, f.Brief = perPage+1, dossierCountLimit, true
 	ds, total, err := s.Dossiers.FindDossiers(c.UserContext(), f)
 	if err != nil {
 		return err
 	}
-	page := f.Offset/f.Limit + 1
-	return c.Render("dossiers", s.view(c, fiber.Map{"Dossiers": ds, "Total": total, "Page": page, "HasNext": f.Offset+len(ds) < total,
-		"QueryString": queryWithout(c, "page"), "Now": time.Now(), "CanRecord": s.can(c, "dossier", "record"),
-		"Q": fiber.Map{"status": c.Query("status"), "code": c.Query("code"), "overdue": c.Query("overdue")}}), "layout")
+	more := len(ds) > perPage
+	ds = ds[:min(len(ds), perPage)]
+	return c.Render("dossiers", s.view(c, fiber.Map{"Dossiers": ds, "Rows": dossierRows(ds, time.Now(), dictionaries[langOf(c)]),
+		"Total": total, "CountLimit": dossierCountLimit, "Page": f.Offset/perPage + 1, "From": f.Offset + 1, "To": f.Offset + len(ds), "HasNext": more,
+		// A template.URL: as a plain string, html/template would escape
+		// its "=" and "&" in the query part of the pager's links.
+		"QueryString": template.URL(queryWithout(c, "page")), "CanRecord": s.can(c, "dossier", "record"),
+		"StatusOptions": statusOptions(c.Query("status")), "Q": fiber.Map{"code": c.Query("code"), "overdue": c.Query("overdue")}}), "layout")
+}
+
+// dossierStatuses are the choices of the list's status filter.
+var dossierStatuses = []struct{ value, label string }{
+	{"completed", "Đã trả kết quả"}, {"in_progress", "Đang giải quyết"}, {"paused", "Tạm dừng"},
+	{"received", "Mới tiếp nhận"}, {"refused", "Từ chối"}, {"withdrawn", "Rút hồ sơ"},
+}
+
+// statusOptions writes the status filter's options (see fragment), the
+// chosen one selected.
+func statusOptions(chosen string) template.HTML {
+	var r fragment
+	for _, s := range dossierStatuses {
+		r.raw(`<option value="`)
+		r.text(s.value)
+		if s.value == chosen {
+			r.raw(`" selected>`)
+		} else {
+			r.raw(`">`)
+		}
+		r.text(s.label)
+		r.raw("</option>")
+	}
+	return r.html()
+}
+
+// dossierRows writes the rows of the dossier list (see fragment) with the
+// status and result in the page's language.
+func dossierRows(ds []*qms.Dossier, now time.Time, l map[string]string) template.HTML {
+	var r fragment
+	r.b.Grow(400 * len(ds)) // a row is some 300 bytes
+	for _, d := range ds {
+		r.raw("<tr><td>")
+		r.link(d.Code)
+		r.raw("</td>")
+		r.cell(d.TTHCCode)
+		r.cell(d.Applicant.Name)
+		r.cell(formatDateTime(d.ReceivedAt))
+		r.raw("\n<td>")
+		r.text(formatDateTime(d.DueAt))
+		if d.Overdue(now) {
+			r.raw(` <span class="tag warn">quá hạn</span>`)
+		}
+		r.raw("</td>")
+		r.cell(l["dossier."+string(d.Status)])
+		if d.Result != "" {
+			r.cell(l["result."+d.Result])
+		} else {
+			r.raw("<td></td>")
+		}
+		r.raw("</tr>\n")
+	}
+	return r.html()
 }
 
 // receivable lists the TTHC under ISO control: only they have a flow.

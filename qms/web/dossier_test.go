@@ -3,7 +3,10 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -13,6 +16,7 @@ import (
 
 	"isodt/qms"
 	"isodt/qms/flowchart"
+	"isodt/qms/sqlite"
 )
 
 // effectiveProcedure gives agency A TTHC 1.000001 (5 days) under an
@@ -283,5 +287,162 @@ func TestTaskListPages(t *testing.T) {
 	}
 	if !strings.Contains(first, codes[0]) {
 		t.Fatalf("the earliest due dossier %s is not on page 1", codes[0])
+	}
+}
+
+// The dossier list counts no further than its cap: past 1,000 it says
+// "hơn 1.000", and the pager still finds the next page and keeps the
+// filter. The API's total stays exact.
+func TestDossierListPage(t *testing.T) {
+	a := newApp(t)
+	a.effectiveProcedure()
+	sys := qms.WithActor(context.Background(), qms.SystemActor("test"))
+	base := time.Date(2025, 1, 6, 1, 0, 0, 0, time.UTC)
+	var rows []sqlite.DossierImport
+	for i := 0; i < 1060; i++ {
+		received := base.Add(time.Duration(i) * time.Minute)
+		done := received.Add(time.Hour)
+		rows = append(rows, sqlite.DossierImport{Code: fmt.Sprintf("A-HIST-%04d", i), TTHCCode: "1.000001", ReceivedAt: received, DueAt: received.Add(48 * time.Hour),
+			CompletedAt: &done, Status: qms.DossierCompleted})
+	}
+	if _, err := a.db.ImportDossiers(sys, "A", rows); err != nil {
+		t.Fatal(err)
+	}
+	staff := a.login("a-staff")
+	// Three just received, newer than the imported ones; the applicant's
+	// name is shown escaped.
+	for _, name := range []string{"Trần Thị Bình", "Lê Văn Cường", `<script>alert("x")</script>`} {
+		if resp := a.do("POST", "/dossiers", &staff, url.Values{"tthc_code": {"1.000001"}, "applicant_name": {name}, "channel": {"counter"}}); resp.StatusCode != 303 {
+			t.Fatalf("receive %s: %d", name, resp.StatusCode)
+		}
+	}
+	for _, tc := range []struct {
+		name, path string
+		rows       int
+		want       []string // in the page
+		not        []string // not in the page
+	}{
+		{"all, first page", "/dossiers", 50,
+			[]string{`<strong id="dossier-total">hơn 1.000</strong> hồ sơ, đang xem 1–50.`, `href="/dossiers?&amp;page=2"`, "<td>&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;</td>", "<td>Mới tiếp nhận</td><td></td></tr>",
+				"<td>Đã trả kết quả</td><td>Trước hạn</td></tr>"},
+			[]string{"<script>alert", "Trang trước"}},
+		{"a short list counts exactly", "/dossiers?status=received", 3,
+			[]string{`<strong id="dossier-total">3</strong> hồ sơ, đang xem 1–3.`, "Trần Thị Bình"},
+			[]string{"Trang sau", "Trang trước", "A-HIST-"}},
+		{"past the cap", "/dossiers?status=completed&page=21", 50,
+			[]string{`<strong id="dossier-total">hơn 1.000</strong> hồ sơ, đang xem 1.001–1.050.`, "A-HIST-0059", "A-HIST-0010",
+				`<option value="completed" selected>Đã trả kết quả</option><option value="in_progress">Đang giải quyết</option>`,
+				`href="/dossiers?status=completed&amp;page=20"`, `href="/dossiers?status=completed&amp;page=22"`},
+			[]string{"A-HIST-0060", "A-HIST-0009"}},
+		{"last page", "/dossiers?status=completed&page=22", 10,
+			[]string{"đang xem 1.051–1.060.", "A-HIST-0000", `href="/dossiers?status=completed&amp;page=21"`},
+			[]string{"Trang sau"}},
+		{"beyond the last page", "/dossiers?status=completed&page=30", 0,
+			[]string{"Không có hồ sơ nào khớp bộ lọc.", `<strong id="dossier-total">hơn 1.000</strong> hồ sơ.`},
+			[]string{"Trang sau", "đang xem"}},
+		{"nothing matches", "/dossiers?status=refused", 0,
+			[]string{`<strong id="dossier-total">0</strong> hồ sơ.`},
+			[]string{"Trang sau", "Trang trước"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp := a.do("GET", tc.path, &staff, nil)
+			body := bodyOf(t, resp)
+			if resp.StatusCode != 200 {
+				t.Fatalf("%d", resp.StatusCode)
+			}
+			if n := strings.Count(body, `<tr><td><a href="/dossiers/A-`); n != tc.rows {
+				t.Errorf("%d rows, want %d", n, tc.rows)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("page lacks %q", w)
+				}
+			}
+			for _, w := range tc.not {
+				if strings.Contains(body, w) {
+					t.Errorf("page has %q", w)
+				}
+			}
+		})
+	}
+	var list struct {
+		Dossiers []qms.Dossier `json:"dossiers"`
+		Total    int           `json:"total"`
+	}
+	token := a.token("a-staff")
+	decode(t, a.api("GET", "/api/v1/dossiers?status=completed", token, ""), &list)
+	if list.Total != 1060 || len(list.Dossiers) != 50 {
+		t.Fatalf("API: total %d, %d dossiers; want 1060, 50", list.Total, len(list.Dossiers))
+	}
+	// and its dossiers are whole, flow included.
+	decode(t, a.api("GET", "/api/v1/dossiers?status=received", token, ""), &list)
+	if list.Total != 3 || len(list.Dossiers) != 3 || len(list.Dossiers[0].Flow.Open) == 0 {
+		t.Fatalf("API: total %d, %+v", list.Total, list.Dossiers)
+	}
+}
+
+// Tasks past their due time (by the wall clock) are marked late.
+func TestTaskListRows(t *testing.T) {
+	a := newApp(t)
+	a.effectiveProcedure()
+	staff := a.login("a-staff")
+	// Received a month ago: its step is long overdue by the wall clock.
+	a.clock.Add(-30 * 24 * time.Hour)
+	if resp := a.do("POST", "/dossiers", &staff, url.Values{"tthc_code": {"1.000001"}, "applicant_name": {"An"}, "channel": {"counter"}}); resp.StatusCode != 303 {
+		t.Fatalf("receive: %d", resp.StatusCode)
+	}
+	a.clock.Add(30 * 24 * time.Hour)
+	if resp := a.do("POST", "/dossiers", &staff, url.Values{"tthc_code": {"1.000001"}, "applicant_name": {"Bình"}, "channel": {"counter"}}); resp.StatusCode != 303 {
+		t.Fatalf("receive: %d", resp.StatusCode)
+	}
+	body := bodyOf(t, a.do("GET", "/tasks", &staff, nil))
+	late := strings.Count(body, `<tr class="late-row"><td><a href="/dossiers/A-`)
+	onTime := strings.Count(body, `<tr><td><a href="/dossiers/A-`)
+	if late != 1 || onTime != 1 || strings.Count(body, `<span class="tag warn">quá hạn</span>`) != 1 {
+		t.Fatalf("%d late rows, %d on time; want 1 and 1", late, onTime)
+	}
+	if !strings.Contains(body, "<td>Cấp giấy phép karaoke</td><td>Thẩm định</td><td>Chuyên viên</td>") || !strings.Contains(body, "Việc 1–2.") {
+		t.Fatal("task row lacks its TTHC, step or responsible")
+	}
+}
+
+// The main menu, rendered once per language and set of permissions, shows
+// each caller the links of their own roles in their own language.
+func TestMainMenu(t *testing.T) {
+	a := newApp(t)
+	admin, staff := a.login("admin"), a.login("a-staff")
+	get := func(s session, path, lang string) string {
+		req := httptest.NewRequest("GET", path, nil)
+		req.AddCookie(&http.Cookie{Name: "qms_session", Value: s.cookie})
+		if lang != "" {
+			req.AddCookie(&http.Cookie{Name: "qms_lang", Value: lang})
+		}
+		return bodyOf(t, a.send(req))
+	}
+	for _, tc := range []struct {
+		name       string
+		who        session
+		path, lang string
+		want, not  []string
+	}{
+		{"admin, home", admin, "/", "", []string{`<a href="/admin/users">Người dùng</a>`, `<a href="/" class="active">Tổng quan</a>`}, nil},
+		{"staff, home", staff, "/", "", []string{`<a href="/tasks">Việc cần xử lý</a>`, `<a href="/" class="active">`}, []string{`href="/admin/users"`}},
+		{"staff, tasks", staff, "/tasks", "", []string{`<a href="/tasks">Việc cần xử lý</a>`, `<a href="/" >Tổng quan</a>`}, []string{`href="/admin/users"`, `class="active"`}},
+		{"staff, in English", staff, "/tasks", "en", []string{`<a href="/tasks">My tasks</a>`}, []string{"Việc cần xử lý</a>", `href="/admin/users"`}},
+		{"admin, in English", admin, "/tasks", "en", []string{`<a href="/admin/users">Users</a>`}, []string{`class="active"`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			body := get(tc.who, tc.path, tc.lang)
+			for _, w := range tc.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("page lacks %q", w)
+				}
+			}
+			for _, w := range tc.not {
+				if strings.Contains(body, w) {
+					t.Errorf("page has %q", w)
+				}
+			}
+		})
 	}
 }
