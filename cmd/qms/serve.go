@@ -8,6 +8,8 @@ import (
 	"net"
 	"net/http"
 	_ "net/http/pprof"
+	"os"
+	"runtime/debug"
 	"time"
 
 	"isodt/policies"
@@ -29,6 +31,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
+	tuneGC()
 	if *pprofAddr != "" {
 		if err := servePprof(*pprofAddr); err != nil {
 			return err
@@ -94,4 +97,18 @@ func servePprof(addr string) error {
 	}
 	go http.Serve(ln, nil) // net/http/pprof registers on the default mux
 	return nil
+}
+
+// tuneGC: a server's live heap is small (some tens of MB) and churns fast
+// under load; with the default GOGC=100 the collector ran some twenty
+// times a second, 6–9% of the CPU of a page. Unless the operator set them,
+// collect at five times the live heap, under a soft memory limit that
+// brings collection back long before the process nears 300 MB.
+func tuneGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(192 << 20)
+	}
 }
