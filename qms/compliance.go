@@ -170,6 +170,9 @@ type Notification struct {
 // NotificationService lists and marks a user's notifications.
 type NotificationService interface {
 	Notifications(ctx context.Context, userID int64, limit int) ([]Notification, int, error) // and the unread count
+	// UnreadNotifications is the unread count alone, for the badge every
+	// page shows.
+	UnreadNotifications(ctx context.Context, userID int64) (int, error)
 	MarkNotificationsRead(ctx context.Context, userID int64) error
 }
 

@@ -12,8 +12,8 @@ func (db *DB) Notifications(ctx context.Context, userID int64, limit int) ([]qms
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}
-	var unread int
-	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL`, userID).Scan(&unread); err != nil {
+	unread, err := db.UnreadNotifications(ctx, userID)
+	if err != nil {
 		return nil, 0, err
 	}
 	rows, err := db.read.QueryContext(ctx, `SELECT id, agency_code, title, link, created_at, read_at FROM notifications WHERE user_id = ? ORDER BY id DESC LIMIT ?`, userID, limit)
@@ -33,6 +33,13 @@ func (db *DB) Notifications(ctx context.Context, userID int64, limit int) ([]qms
 		out = append(out, n)
 	}
 	return out, unread, rows.Err()
+}
+
+// UnreadNotifications counts a user's unread notifications.
+func (db *DB) UnreadNotifications(ctx context.Context, userID int64) (int, error) {
+	var unread int
+	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL`, userID).Scan(&unread)
+	return unread, err
 }
 
 // MarkNotificationsRead marks every unread notification of a user read.

@@ -189,7 +189,7 @@ func (s *Server) view(c *fiber.Ctx, data fiber.Map) fiber.Map {
 			data["CSRF"] = cl.session.CSRFToken
 		}
 		if s.Notifications != nil {
-			if _, unread, err := s.Notifications.Notifications(c.UserContext(), cl.user.ID, 1); err == nil {
+			if unread, err := s.Notifications.UnreadNotifications(c.UserContext(), cl.user.ID); err == nil {
 				data["Unread"] = unread
 			}
 		}
