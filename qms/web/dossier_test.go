@@ -353,16 +353,7 @@ func TestDossierListPage(t *testing.T) {
 			if n := strings.Count(body, `<tr><td><a href="/dossiers/A-`); n != tc.rows {
 				t.Errorf("%d rows, want %d", n, tc.rows)
 			}
-			for _, w := range tc.want {
-				if !strings.Contains(body, w) {
-					t.Errorf("page lacks %q", w)
-				}
-			}
-			for _, w := range tc.not {
-				if strings.Contains(body, w) {
-					t.Errorf("page has %q", w)
-				}
-			}
+			checkPage(t, body, tc.want, tc.not)
 		})
 	}
 	var list struct {
@@ -433,16 +424,22 @@ func TestMainMenu(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			body := get(tc.who, tc.path, tc.lang)
-			for _, w := range tc.want {
-				if !strings.Contains(body, w) {
-					t.Errorf("page lacks %q", w)
-				}
-			}
-			for _, w := range tc.not {
-				if strings.Contains(body, w) {
-					t.Errorf("page has %q", w)
-				}
-			}
+			checkPage(t, body, tc.want, tc.not)
 		})
+	}
+}
+
+// checkPage reports each of want the page lacks and each of not it has.
+func checkPage(t *testing.T, body string, want, not []string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(body, w) {
+			t.Errorf("page lacks %q", w)
+		}
+	}
+	for _, w := range not {
+		if strings.Contains(body, w) {
+			t.Errorf("page has %q", w)
+		}
 	}
 }
