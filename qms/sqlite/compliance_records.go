@@ -239,43 +239,12 @@ func checkWrongFormVersion(ctx context.Context, db *DB, q querier, agencies []st
 			if err != nil {
 				return nil, err
 			}
-			byTime, badNumbers := faultRanges(line)
-			const sel = `SELECT d.code, s.step_id, s.form_version, s.completed_at FROM dossier_steps s JOIN dossiers d ON d.id = s.dossier_id
-				WHERE s.form_code != '' AND s.agency_code = ? AND s.form_code = ? AND `
-			var seeks []seek
-			for _, r := range byTime {
-				cond, args := "s.form_version = ?", []any{r.n}
-				if r.from != "" {
-					cond, args = cond+" AND s.completed_at >= ?", append(args, r.from)
-				}
-				if r.to != "" {
-					cond, args = cond+" AND s.completed_at < ?", append(args, r.to)
-				}
-				seeks = append(seeks, seek{cond, args})
-			}
-			for _, r := range badNumbers {
-				seeks = append(seeks, seek{"s.form_version > ? AND s.form_version < ?", []any{r[0], r[1]}})
-			}
-			for _, sk := range seeks {
-				rows, err := q.QueryContext(ctx, sel+sk.cond, append([]any{a, code}, sk.args...)...)
+			for _, sk := range faultSeeks(line) {
+				cs, err := wrongVersionRecords(ctx, q, a, code, line, sk)
 				if err != nil {
 					return nil, err
 				}
-				for rows.Next() {
-					var dossier, step, done string
-					var version int
-					if err := rows.Scan(&dossier, &step, &version, &done); err != nil {
-						rows.Close()
-						return nil, err
-					}
-					want := versionAt(line, done)
-					out = append(out, qms.Candidate{Rule: qms.RuleRecordWrongVersion, AgencyCode: a, ObjectType: "dossier_step", ObjectID: dossier + "/" + step,
-						Message: fmt.Sprintf("Hồ sơ %s: phiếu %s lập trên phiên bản %d, phiên bản có hiệu lực lúc đó là %d.", dossier, code, version, want)})
-				}
-				rows.Close()
-				if err := rows.Err(); err != nil {
-					return nil, err
-				}
+				out = append(out, cs...)
 			}
 		}
 	}
@@ -288,25 +257,55 @@ type seek struct {
 	args []any
 }
 
-// recordFormCodes lists the form codes an agency's records are on: a
-// skip scan that visits dossier_steps_form once per code, not per record.
-func recordFormCodes(ctx context.Context, q querier, agency string) ([]string, error) {
-	rows, err := q.QueryContext(ctx, `WITH RECURSIVE c (code) AS (
-			SELECT MIN(form_code) FROM dossier_steps WHERE form_code != '' AND agency_code = ?
-			UNION ALL
-			SELECT (SELECT MIN(form_code) FROM dossier_steps WHERE form_code != '' AND agency_code = ? AND form_code > c.code) FROM c WHERE c.code IS NOT NULL
-		) SELECT code FROM c WHERE code IS NOT NULL`, agency, agency)
+// faultSeeks are the fault ranges of a timeline as conditions on
+// dossier_steps_form.
+func faultSeeks(line []inForce) []seek {
+	byTime, badNumbers := faultRanges(line)
+	var seeks []seek
+	for _, r := range byTime {
+		cond, args := "s.form_version = ?", []any{r.n}
+		if r.from != "" {
+			cond, args = cond+" AND s.completed_at >= ?", append(args, r.from)
+		}
+		if r.to != "" {
+			cond, args = cond+" AND s.completed_at < ?", append(args, r.to)
+		}
+		seeks = append(seeks, seek{cond, args})
+	}
+	for _, r := range badNumbers {
+		seeks = append(seeks, seek{"s.form_version > ? AND s.form_version < ?", []any{r[0], r[1]}})
+	}
+	return seeks
+}
+
+// wrongVersionRecords reads the records of one fault range of an agency's
+// form: each is a finding.
+func wrongVersionRecords(ctx context.Context, q querier, agency, code string, line []inForce, sk seek) ([]qms.Candidate, error) {
+	rows, err := q.QueryContext(ctx, `SELECT d.code, s.step_id, s.form_version, s.completed_at FROM dossier_steps s JOIN dossiers d ON d.id = s.dossier_id
+		WHERE s.form_code != '' AND s.agency_code = ? AND s.form_code = ? AND `+sk.cond, append([]any{agency, code}, sk.args...)...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []string
+	var out []qms.Candidate
 	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
+		var dossier, step, done string
+		var version int
+		if err := rows.Scan(&dossier, &step, &version, &done); err != nil {
 			return nil, err
 		}
-		out = append(out, c)
+		out = append(out, qms.Candidate{Rule: qms.RuleRecordWrongVersion, AgencyCode: agency, ObjectType: "dossier_step", ObjectID: dossier + "/" + step,
+			Message: fmt.Sprintf("Hồ sơ %s: phiếu %s lập trên phiên bản %d, phiên bản có hiệu lực lúc đó là %d.", dossier, code, version, versionAt(line, done))})
 	}
 	return out, rows.Err()
+}
+
+// recordFormCodes lists the form codes an agency's records are on: a
+// skip scan that visits dossier_steps_form once per code, not per record.
+func recordFormCodes(ctx context.Context, q querier, agency string) ([]string, error) {
+	return queryStrings(ctx, q, `WITH RECURSIVE c (code) AS (
+			SELECT MIN(form_code) FROM dossier_steps WHERE form_code != '' AND agency_code = ?
+			UNION ALL
+			SELECT (SELECT MIN(form_code) FROM dossier_steps WHERE form_code != '' AND agency_code = ? AND form_code > c.code) FROM c WHERE c.code IS NOT NULL
+		) SELECT code FROM c WHERE code IS NOT NULL`, agency, agency)
 }

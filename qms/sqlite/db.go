@@ -192,7 +192,12 @@ func (db *DB) migrateFile(ctx context.Context, name string) error {
 
 // Migrations lists the applied migrations (for `qms migrate`).
 func (db *DB) Migrations(ctx context.Context) ([]string, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT name FROM migrations ORDER BY name`)
+	return queryStrings(ctx, db.read, `SELECT name FROM migrations ORDER BY name`)
+}
+
+// queryStrings runs a query of one text column.
+func queryStrings(ctx context.Context, q querier, query string, args ...any) ([]string, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
