@@ -23,7 +23,7 @@ func (tx *Tx) audit(ctx context.Context, agency, action, objectType, objectID st
 		e.AgencyCode = tx.actor.AgencyCode
 	}
 	if k, ok := kindOfAction(action); ok && tx.touched != nil {
-		tx.touched[k] = true
+		tx.touched.mark(k, e.AgencyCode)
 	}
 	err := tx.QueryRowContext(ctx, `SELECT last_id, last_hash FROM audit_head WHERE singleton = 1`).Scan(&e.ID, &e.PrevHash)
 	if err == sql.ErrNoRows {
@@ -32,6 +32,9 @@ func (tx *Tx) audit(ctx context.Context, agency, action, objectType, objectID st
 		return fmt.Errorf("read audit head: %w", err)
 	}
 	e.ID++
+	if tx.touched != nil {
+		tx.touched.lastAudit = e.ID
+	}
 	e.Hash = e.ComputeHash()
 	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (id, at, actor, agency_code, action, object_type, object_id, before_json, after_json, reason, prev_hash, hash)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -129,6 +129,7 @@ func (db *DB) runGroup(batch []*writeJob) {
 		return
 	}
 	db.gens.advance(&changed)
+	raise(&db.auditSeen, changed.lastAudit)
 	db.commit.groups.Add(1)
 	db.commit.writes.Add(int64(len(batch)))
 	for i, j := range batch {
@@ -147,6 +148,11 @@ func (db *DB) runInSavepoint(sqlTx *sql.Tx, j *writeJob, changed *touched) (err 
 	}
 	actor, _ := qms.ActorFrom(j.ctx)
 	tx := &Tx{Tx: sqlTx, db: db, now: db.now().UTC(), actor: actor, touched: changed}
+	// A rolled-back job's audit entries are not in the file: the next
+	// job reuses their ids, and the watch of other writers must not take
+	// them for ours (a stale mark on the caches is harmless, so the kinds
+	// it touched stay marked).
+	lastAudit := changed.lastAudit
 	func() {
 		defer func() {
 			if r := recover(); r != nil {
@@ -157,6 +163,7 @@ func (db *DB) runInSavepoint(sqlTx *sql.Tx, j *writeJob, changed *touched) (err 
 		err = j.fn(tx)
 	}()
 	if err != nil {
+		changed.lastAudit = lastAudit
 		if _, rbErr := sqlTx.ExecContext(bg, `ROLLBACK TO w`); rbErr != nil {
 			return fmt.Errorf("%w: rollback to: %v (after %v)", errGroupBroken, rbErr, err)
 		}

@@ -334,8 +334,8 @@ func checkDossierOverdue(ctx context.Context, db *DB, q querier, agencies []stri
 
 func checkStepOverdue(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
 	in, args := inAgencies(agencies)
-	rows, err := q.QueryContext(ctx, `SELECT o.agency_code, d.code, o.step_id, o.due_at FROM dossier_open_steps o JOIN dossiers d ON d.id = o.dossier_id
-		WHERE o.agency_code IN `+in+` AND d.status != 'paused' AND o.due_at < ?`, append(args, formatTime(now))...)
+	rows, err := q.QueryContext(ctx, `SELECT agency_code, dossier_code, step_id, due_at FROM dossier_open_steps
+		WHERE agency_code IN `+in+` AND paused = 0 AND due_at < ?`, append(args, formatTime(now))...)
 	if err != nil {
 		return nil, err
 	}

@@ -211,6 +211,7 @@ func TestLoadDossierHistories(t *testing.T) {
 	if len(tasks) != open+1 { // and the dossier received through the services
 		t.Fatalf("%d open steps, want %d", len(tasks), open+1)
 	}
+	checkOpenStepsMirror(t, db)
 	entries, total, _ := db.FindAuditEntries(sys, qms.AuditFilter{Action: ptr("dossier.generate")})
 	if total != 1 || !json.Valid(entries[0].After) || string(entries[0].After) != `{"count":42,"first":"SVHTT-2026-000002","last":"MOTCUA-123"}` {
 		t.Fatalf("audit of the batch: %d %s", total, entries[0].After)

@@ -123,7 +123,8 @@ const (
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
 	insertStepRecordSQL = `INSERT INTO dossier_steps (dossier_id, step_id, step_name, responsible, opened_at, due_at, completed_at, actor, exit, form_code, form_version, entry_json, files_json, note, result, agency_code)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
-	insertOpenStepSQL = `INSERT INTO dossier_open_steps (dossier_id, step_id, agency_code, role, opened_at, due_at) VALUES (?, ?, ?, ?, ?, ?)`
+	insertOpenStepSQL = `INSERT INTO dossier_open_steps (dossier_id, step_id, agency_code, role, opened_at, due_at, dossier_code, tthc_code, dossier_due, procedure_id, version_number, paused)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 )
 
 func insertDossier(ctx context.Context, tx *Tx, d *qms.Dossier) error {
@@ -227,7 +228,8 @@ func syncOpenSteps(ctx context.Context, tx *Tx, d *qms.Dossier, fc flowchart.Flo
 
 // openStepRows are the dossier_open_steps rows of a dossier (none once it
 // is finished): each open step with the role it waits for and its due
-// time from its budget in working hours.
+// time from its budget in working hours, and what the task list shows of
+// the dossier (migration 0013).
 func openStepRows(d *qms.Dossier, fc flowchart.Flowchart, cal qms.WorkingClock) ([][]any, error) {
 	if d.Status.Finished() {
 		return nil, nil
@@ -239,7 +241,8 @@ func openStepRows(d *qms.Dossier, fc flowchart.Flowchart, cal qms.WorkingClock) 
 		if err != nil {
 			return nil, err
 		}
-		rows = append(rows, []any{d.ID, o.StepID, d.AgencyCode, qms.RoleForStep(st.Responsible), formatTime(o.OpenedAt), formatTime(due)})
+		rows = append(rows, []any{d.ID, o.StepID, d.AgencyCode, qms.RoleForStep(st.Responsible), formatTime(o.OpenedAt), formatTime(due),
+			d.Code, d.TTHCCode, formatTime(d.DueAt), d.ProcedureID, d.VersionNumber, d.Status == qms.DossierPaused})
 	}
 	return rows, nil
 }
@@ -287,10 +290,8 @@ func (db *DB) FindDossierByCode(ctx context.Context, code string) (*qms.Dossier,
 	return d, err
 }
 
-// FindDossiers returns a page of dossiers, newest first, and the total:
-// exact, or with f.CountLimit > 0 at most f.CountLimit+1 (meaning "more
-// than f.CountLimit").
-func (db *DB) FindDossiers(ctx context.Context, f qms.DossierFilter) ([]*qms.Dossier, int, error) {
+// findDossiers is FindDossiers read from the database.
+func (db *DB) findDossiers(ctx context.Context, f qms.DossierFilter) ([]*qms.Dossier, int, error) {
 	where, args := []string{"1 = 1"}, []any{}
 	if v := f.AgencyCode; v != nil {
 		where, args = append(where, "agency_code = ?"), append(args, *v)

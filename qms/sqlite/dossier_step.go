@@ -277,9 +277,9 @@ func (db *DB) Tasks(ctx context.Context, agency string, roles []qms.Role) ([]qms
 	return db.TasksPage(ctx, agency, roles, 0, 500)
 }
 
-// TasksPage is one page of Tasks: ordering by due time alone already puts
+// tasksPage is one page of Tasks: ordering by due time alone already puts
 // the overdue steps first, so a page is a range of the index.
-func (db *DB) TasksPage(ctx context.Context, agency string, roles []qms.Role, offset, limit int) ([]qms.Task, error) {
+func (db *DB) tasksPage(ctx context.Context, agency string, roles []qms.Role, offset, limit int) ([]qms.Task, error) {
 	if len(roles) == 0 {
 		return []qms.Task{}, nil
 	}
@@ -287,10 +287,9 @@ func (db *DB) TasksPage(ctx context.Context, agency string, roles []qms.Role, of
 	for _, r := range roles {
 		args = append(args, string(r))
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT d.code, COALESCE(t.name, d.tthc_code), o.step_id, o.opened_at, o.due_at, d.due_at, d.procedure_id, d.version_number
-		FROM dossier_open_steps o JOIN dossiers d ON d.id = o.dossier_id
-		LEFT JOIN tthc t ON t.agency_code = d.agency_code AND t.code = d.tthc_code
-		WHERE o.agency_code = ? AND o.role IN (`+placeholders(len(roles))+`) AND d.status != 'paused'
+	rows, err := db.read.QueryContext(ctx, `SELECT o.dossier_code, COALESCE(t.name, o.tthc_code), o.step_id, o.opened_at, o.due_at, o.dossier_due, o.procedure_id, o.version_number
+		FROM dossier_open_steps o LEFT JOIN tthc t ON t.agency_code = o.agency_code AND t.code = o.tthc_code
+		WHERE o.agency_code = ? AND o.role IN (`+placeholders(len(roles))+`) AND o.paused = 0
 		ORDER BY o.due_at LIMIT ? OFFSET ?`, append(args, limit, offset)...)
 	if err != nil {
 		return nil, err

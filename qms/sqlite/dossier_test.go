@@ -111,12 +111,20 @@ func TestDossierLife(t *testing.T) {
 	if _, err := db.PauseDossier(staff, "SVHTT", d.Code, "Bổ sung bản sao giấy chứng nhận PCCC"); err != nil {
 		t.Fatal(err)
 	}
+	checkOpenStepsMirror(t, db)
+	if tasks, _ = db.Tasks(staff, "SVHTT", []qms.Role{qms.RoleStaff}); len(tasks) != 0 {
+		t.Fatalf("a paused dossier's step is a task: %+v", tasks)
+	}
 	if _, err := db.CompleteStep(staff, "SVHTT", d.Code, qms.CompleteStep{StepID: "ok", Exit: "Đạt"}); qms.ErrorCode(err) != qms.EINVALID {
 		t.Fatalf("step completed while paused: %v", err)
 	}
 	clk.t = hanoi(2026, 2, 25, 10, 0).UTC()
 	if d, _ = db.ResumeDossier(staff, "SVHTT", d.Code); !d.DueAt.Equal(hanoi(2026, 3, 3, 10, 0)) {
 		t.Fatalf("due after resume %v, want 03/03 10:00", d.DueAt.In(qms.Zone))
+	}
+	checkOpenStepsMirror(t, db)
+	if tasks, _ = db.Tasks(staff, "SVHTT", []qms.Role{qms.RoleStaff}); len(tasks) != 1 || !tasks[0].DossierDue.Equal(d.DueAt) || tasks[0].DossierCode != d.Code {
+		t.Fatalf("tasks after resume: %+v", tasks)
 	}
 	if _, err := db.CompleteStep(staff, "SVHTT", d.Code, qms.CompleteStep{StepID: "ok", Exit: "Sai"}); qms.ErrorCode(err) != qms.EINVALID {
 		t.Fatalf("unknown exit: %v", err)
@@ -136,6 +144,7 @@ func TestDossierLife(t *testing.T) {
 	if _, err := db.Apologize(staff, "SVHTT", d.Code, hanoi(2026, 3, 6, 16, 0), "Chờ ý kiến cơ quan PCCC"); err != nil {
 		t.Fatal(err)
 	}
+	checkOpenStepsMirror(t, db)
 	if d, _ = db.CompleteStep(staff, "SVHTT", d.Code, qms.CompleteStep{StepID: "e"}); d.Status != qms.DossierCompleted || d.Result != qms.Late {
 		t.Fatalf("completed: %s %s", d.Status, d.Result)
 	}
@@ -146,6 +155,22 @@ func TestDossierLife(t *testing.T) {
 	}
 	if _, err := db.PauseDossier(staff, "SVHTT", d.Code, "x"); qms.ErrorCode(err) != qms.EINVALID {
 		t.Fatalf("finished dossier paused: %v", err)
+	}
+}
+
+// checkOpenStepsMirror fails the test when an open step's copy of its
+// dossier (migration 0013) differs from the dossier, or an open step
+// survives its finished dossier.
+func checkOpenStepsMirror(t *testing.T, db *sqlite.DB) {
+	t.Helper()
+	var n int
+	if err := rawDB(t, db).QueryRow(`SELECT count(*) FROM dossier_open_steps o JOIN dossiers d ON d.id = o.dossier_id
+		WHERE o.dossier_code != d.code OR o.tthc_code != d.tthc_code OR o.dossier_due != d.due_at OR o.procedure_id != COALESCE(d.procedure_id, 0)
+		OR o.version_number != d.version_number OR o.paused != (d.status = 'paused') OR d.status IN ('completed', 'refused', 'withdrawn')`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 {
+		t.Fatalf("%d open steps differ from their dossier", n)
 	}
 }
 

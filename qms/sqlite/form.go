@@ -304,7 +304,7 @@ type formInForce struct {
 // its own copies. A transaction that changed a form itself reads past the
 // cache: its change is not committed, so not yet counted.
 func (db *DB) formInForce(ctx context.Context, q querier, agency, code string) (*qms.Form, *qms.FormVersion, error) {
-	if tx, ok := q.(*Tx); ok && tx.touched != nil && tx.touched[kindForms] {
+	if tx, ok := q.(*Tx); ok && tx.touched != nil && tx.touched.kinds[kindForms] {
 		return effectiveForm(ctx, q, agency, code)
 	}
 	e, err := db.forms.get([2]string{agency, strings.TrimSpace(code)}, func() (e formInForce, err error) {
