@@ -57,6 +57,7 @@ type DB struct {
 	users  *readCache[int64, *qms.User]
 	tokens *readCache[string, tokenRow]
 	forms  *readCache[[2]string, formInForce]
+	unread *readCache[int64, int] // user → unread notifications
 	// taskPages and dossierPages keep the pages of the task and dossier
 	// lists until the agency's dossiers change (dossier_pages.go).
 	taskPages    *readCache[taskPageKey, []qms.Task]
@@ -84,6 +85,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	db.users = newReadCache[int64, *qms.User](ofKind[int64](&db.gens, kindUsers), 10000)
 	db.tokens = newReadCache[string, tokenRow](ofKind[string](&db.gens, kindUsers), 10000)
 	db.forms = newReadCache[[2]string, formInForce](ofKind[[2]string](&db.gens, kindForms), 10000)
+	db.unread = newReadCache[int64, int](ofKind[int64](&db.gens, kindNotifications), 10000)
 	// A page of tasks or dossiers is some 15 kB: a thousand of them bound
 	// each cache to 15 MB.
 	db.taskPages = newReadCache[taskPageKey, []qms.Task](func(k taskPageKey) uint64 { return db.gens.ofAgency(k.agency) }, 1000)

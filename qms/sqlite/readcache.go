@@ -27,9 +27,10 @@ import (
 type dataKind int
 
 const (
-	kindUsers    dataKind = iota // users, memberships, API tokens, agencies
-	kindForms                    // forms and their versions
-	kindDossiers                 // an agency's dossiers and TTHC catalogue, counted per agency
+	kindUsers         dataKind = iota // users, memberships, API tokens, agencies
+	kindForms                         // forms and their versions
+	kindDossiers                      // an agency's dossiers and TTHC catalogue, counted per agency
+	kindNotifications                 // in-app notifications (the unread count of every page)
 	kinds
 )
 
@@ -43,6 +44,8 @@ func kindOfAction(action string) (dataKind, bool) {
 		return kindForms, true
 	case "dossier", "tthc":
 		return kindDossiers, true
+	case "notification":
+		return kindNotifications, true
 	}
 	return 0, false
 }
@@ -70,6 +73,14 @@ func (t *touched) mark(k dataKind, agency string) {
 			t.agencies = map[string]bool{}
 		}
 		t.agencies[agency] = true
+	}
+}
+
+// changed marks a kind of cached data changed by tx outside an audited
+// action of that kind (notifications sent by a compliance scan).
+func (tx *Tx) changed(k dataKind) {
+	if tx.touched != nil {
+		tx.touched.mark(k, tx.actor.AgencyCode)
 	}
 }
 

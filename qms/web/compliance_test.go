@@ -14,6 +14,11 @@ func TestCompliancePagesAndJobs(t *testing.T) {
 	sys := qms.WithActor(context.Background(), qms.SystemActor("test"))
 	a.db.ImportTTHC(sys, "A", []qms.TTHC{{Code: "1.000001", Name: "Cấp giấy phép karaoke", Field: "Văn hóa", TimeLimitDays: 5}})
 	a.db.ImportTTHC(sys, "B", []qms.TTHC{{Code: "1.000002", Name: "Thủ tục của B", Field: "Văn hóa", TimeLimitDays: 5}})
+	// The officer's badge is read (and cached) before the run.
+	officer := a.login("a-quality-officer")
+	if page := bodyOf(t, a.do("GET", "/", &officer, nil)); strings.Contains(page, `id="unread-count"`) {
+		t.Fatal("a notification before any check ran")
+	}
 	auditor := a.login("a-auditor")
 	resp := a.do("POST", "/compliance/run", &auditor, url.Values{})
 	body := bodyOf(t, resp)
@@ -28,7 +33,6 @@ func TestCompliancePagesAndJobs(t *testing.T) {
 		t.Fatalf("staff runs checks: %d", code)
 	}
 	// The quality officer was told.
-	officer := a.login("a-quality-officer")
 	page := bodyOf(t, a.do("GET", "/", &officer, nil))
 	if !strings.Contains(page, `id="unread-count">1<`) {
 		t.Fatal("no unread notification badge for the quality officer")

@@ -72,12 +72,14 @@ func taskRows(ts []qms.Task, now time.Time) template.HTML {
 		r.cell(t.StepName)
 		r.cell(t.Responsible)
 		r.raw("\n<td>")
-		r.text(formatDateTime(t.DueAt))
+		r.dateTime(t.DueAt)
 		if late {
 			r.raw(` <span class="tag warn">quá hạn</span>`)
 		}
 		r.raw("</td>")
-		r.cell(formatDateTime(t.DossierDue))
+		r.raw("<td>")
+		r.dateTime(t.DossierDue)
+		r.raw("</td>")
 		r.raw("</tr>\n")
 	}
 	return r.html()
@@ -169,9 +171,10 @@ func dossierRows(ds []*qms.Dossier, now time.Time, l map[string]string) template
 		r.raw("</td>")
 		r.cell(d.TTHCCode)
 		r.cell(d.Applicant.Name)
-		r.cell(formatDateTime(d.ReceivedAt))
-		r.raw("\n<td>")
-		r.text(formatDateTime(d.DueAt))
+		r.raw("<td>")
+		r.dateTime(d.ReceivedAt)
+		r.raw("</td>\n<td>")
+		r.dateTime(d.DueAt)
 		if d.Overdue(now) {
 			r.raw(` <span class="tag warn">quá hạn</span>`)
 		}

@@ -64,8 +64,29 @@ func formatDateTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(ictZone).Format("02/01/2006 15:04")
+	var b [16]byte
+	return string(appendDateTime(b[:0], t))
 }
+
+// appendDateTime appends t as formatDateTime shows it. Written out rather
+// than through Time.Format, which parses its layout on every call: the
+// lists show two or three times a row, 150 a page.
+func appendDateTime(b []byte, t time.Time) []byte {
+	t = t.In(ictZone)
+	year, month, day := t.Date()
+	if year < 1000 || year > 9999 {
+		return t.AppendFormat(b, "02/01/2006 15:04")
+	}
+	hour, minute, _ := t.Clock()
+	b = append(appendTwo(b, day), '/')
+	b = appendTwo(b, int(month))
+	b = strconv.AppendInt(append(b, '/'), int64(year), 10)
+	b = appendTwo(append(b, ' '), hour)
+	return appendTwo(append(b, ':'), minute)
+}
+
+// appendTwo appends n (0–99) in two digits.
+func appendTwo(b []byte, n int) []byte { return append(b, byte('0'+n/10), byte('0'+n%10)) }
 
 // fragment builds HTML in Go for the repeated parts of the busiest pages
 // (the rows of the task and dossier lists, the list's filter options).
@@ -80,13 +101,27 @@ var htmlEscaper = strings.NewReplacer("\x00", "\uFFFD", `"`, "&#34;", "'", "&#39
 
 func (r *fragment) raw(markup string) { r.b.WriteString(markup) }
 
+// escaped marks the bytes htmlEscaper replaces.
+var escaped = [256]bool{0: true, '"': true, '\'': true, '&': true, '<': true, '>': true}
+
 func (r *fragment) text(s string) {
-	// Most text (names, codes, times) has nothing to escape.
-	if strings.IndexAny(s, "\x00\"'&<>") < 0 {
-		r.b.WriteString(s)
-		return
+	// Most text (names, codes, times) has nothing to escape. A loop over
+	// a table: strings.IndexAny builds its set of bytes on every call.
+	for i := 0; i < len(s); i++ {
+		if escaped[s[i]] {
+			htmlEscaper.WriteString(&r.b, s)
+			return
+		}
 	}
-	htmlEscaper.WriteString(&r.b, s)
+	r.b.WriteString(s)
+}
+
+// dateTime writes a time as formatDateTime shows it (nothing for zero).
+func (r *fragment) dateTime(t time.Time) {
+	if !t.IsZero() {
+		var b [16]byte
+		r.b.Write(appendDateTime(b[:0], t))
+	}
 }
 
 // cell writes a table cell holding text.

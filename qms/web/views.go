@@ -14,8 +14,10 @@ import (
 // views renders a page into its layout without the html engine's own
 // layout support, which takes one process-wide lock per render (it swaps
 // the layout's "embed" function for each page): every page view in the
-// server queued behind it. Here the page is rendered into a buffer and
-// handed to the layout as .Embed; html/template executes concurrently.
+// server queued behind it. A layout that defines NAME.head and NAME.foot
+// (layout.html does) is written around the page, straight into fiber's
+// buffer, which becomes the response only if all three succeed. Any other
+// layout gets the page rendered into a buffer first, as .Embed.
 type views struct {
 	*html.Engine
 }
@@ -30,6 +32,14 @@ func (v views) Render(w io.Writer, name string, binding any, layout ...string) e
 	page, lay := v.Templates.Lookup(name), v.Templates.Lookup(layout[0])
 	if page == nil || lay == nil {
 		return fmt.Errorf("render: template %s or layout %s does not exist", name, layout[0])
+	}
+	if head, foot := v.Templates.Lookup(layout[0]+".head"), v.Templates.Lookup(layout[0]+".foot"); head != nil && foot != nil {
+		for _, t := range []*template.Template{head, page, foot} {
+			if err := t.Execute(w, m); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	buf := pageBuffers.Get().(*bytes.Buffer)
 	defer func() { buf.Reset(); pageBuffers.Put(buf) }()
