@@ -4,8 +4,10 @@ import (
 	"context"
 	"html/template"
 	"io"
+	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -86,6 +88,40 @@ func taskRows(ts []qms.Task, now time.Time) template.HTML {
 }
 
 const tasksPerPage = 50
+
+// stepRows writes the rows of a dossier's history (see fragment), with
+// the links to each step's files.
+func stepRows(code string, rs []*qms.StepRecord, l map[string]string) template.HTML {
+	var r fragment
+	r.b.Grow(300 * len(rs))
+	for _, s := range rs {
+		r.raw("<tr><td>")
+		r.text(s.StepName)
+		if s.Exit != "" {
+			r.raw(" → ")
+			r.text(s.Exit)
+		}
+		r.raw("</td>")
+		r.cell(s.Actor)
+		r.raw("<td>")
+		r.dateTime(s.OpenedAt)
+		r.raw("</td><td>")
+		r.dateTime(s.CompletedAt)
+		r.raw("</td>")
+		r.cell(l["result."+s.Result])
+		r.raw("<td>")
+		r.text(s.Note)
+		for _, f := range s.Files {
+			r.raw(`<br><a href="/dossiers/`)
+			r.text(url.PathEscape(code) + "/files/" + url.PathEscape(f.SHA256))
+			r.raw(`">`)
+			r.text(f.Name)
+			r.raw("</a>")
+		}
+		r.raw("</td></tr>")
+	}
+	return r.html()
+}
 
 // dossierFilter reads the list filter from the query string.
 func dossierFilter(c *fiber.Ctx) qms.DossierFilter {
@@ -252,8 +288,37 @@ func (s *Server) stepForm(c *fiber.Ctx, st flowchart.Step) (f *qms.Form, v *qms.
 	if f, v, err = s.Forms.EffectiveForm(c.UserContext(), callerOf(c).agency, st.Forms[0]); err != nil {
 		return nil, nil, sc, true, err
 	}
-	sc, err = formschema.Parse(v.Schema)
+	sc, err = parseSchema(v.Schema)
 	return f, v, sc, true, err
+}
+
+// parsedSchemas keeps form schemas parsed, by their text: a version's
+// schema never changes once it is in force, and parsing it again (strict
+// JSON) on every dossier page was a thirtieth of the page's time. The
+// schemas are shared, for reading only; past 1,000 it starts again.
+var parsedSchemas = struct {
+	sync.RWMutex
+	m map[string]formschema.Schema
+}{m: map[string]formschema.Schema{}}
+
+func parseSchema(text []byte) (formschema.Schema, error) {
+	parsedSchemas.RLock()
+	sc, ok := parsedSchemas.m[string(text)]
+	parsedSchemas.RUnlock()
+	if ok {
+		return sc, nil
+	}
+	sc, err := formschema.Parse(text)
+	if err != nil {
+		return sc, err
+	}
+	parsedSchemas.Lock()
+	if len(parsedSchemas.m) >= 1000 {
+		clear(parsedSchemas.m)
+	}
+	parsedSchemas.m[string(text)] = sc
+	parsedSchemas.Unlock()
+	return sc, nil
 }
 
 // dossierStepForm is stepForm for a step of the version a dossier pinned.
@@ -313,7 +378,7 @@ func (s *Server) dossierPage(c *fiber.Ctx, d *qms.Dossier, formErr error) error 
 		}
 	}
 	now := time.Now()
-	return s.render(c, "dossier", fiber.Map{"D": d, "Steps": steps, "Pauses": pauses, "Open": open, "Overdue": d.Overdue(now),
+	return s.render(c, "dossier", fiber.Map{"D": d, "Steps": steps, "StepRows": stepRows(d.Code, steps, dictionaries[langOf(c)]), "Pauses": pauses, "Open": open, "Overdue": d.Overdue(now),
 		"CanRecord": s.can(c, "dossier", "record") && !d.Status.Finished()}, formErr)
 }
 

@@ -214,18 +214,26 @@ func (s *Server) view(c *fiber.Ctx, data fiber.Map) fiber.Map {
 		data = fiber.Map{}
 	}
 	lang := langOf(c)
+	head := pageHead{Lang: lang}
 	data["Lang"] = lang
 	data["L"] = dictionaries[lang]
 	data["Path"] = c.Path()
 	if cl := callerOf(c); cl != nil {
 		data["Me"] = cl.user
 		data["Agency"] = cl.agency
+		head.SignedIn, head.Agency, head.Name = true, cl.agency, cl.user.FullName
+		if head.Name == "" {
+			head.Name = cl.user.Username
+		}
+		head.Agencies = strings.Join(cl.user.Agencies(), "\n")
 		if cl.session != nil {
 			data["CSRF"] = cl.session.CSRFToken
+			head.CSRF = cl.session.CSRFToken
 		}
 		if s.Notifications != nil {
 			if unread, err := s.Notifications.UnreadNotifications(c.UserContext(), cl.user.ID); err == nil {
 				data["Unread"] = unread
+				head.Unread = unread
 			}
 		}
 		can, mask := make(map[string]bool, len(menu)), uint32(0)
@@ -235,16 +243,77 @@ func (s *Server) view(c *fiber.Ctx, data fiber.Map) fiber.Map {
 			}
 		}
 		data["Can"] = can
-		data["Nav"] = s.nav(navKey{lang: lang, can: mask, home: c.Path() == "/"}, can)
+		head.Nav = s.nav(navKey{lang: lang, can: mask, home: c.Path() == "/"}, can)
+		data["Nav"] = head.Nav
 	} else {
 		data["CSRF"] = s.anonCSRF(c)
 	}
 	if msg := c.Query("msg"); msg != "" {
 		if text, ok := dictionaries[lang]["flash."+msg]; ok {
 			data["Flash"] = text
+			head.Flash = text
 		}
 	}
+	data["Head"] = s.head(head)
 	return data
+}
+
+// pageHead is all the layout's head shows: the template "layout.head" is
+// executed on a pageHead, so it can read nothing else, and its output is
+// a function of the value. A user sees the same head on every page until
+// one of these changes (a new notification, another agency), so heads are
+// kept rendered by value: executed each time, its twenty actions were a
+// tenth of a list page's time.
+type pageHead struct {
+	Lang, Agency, CSRF, Name, Flash string
+	Agencies                        string // the agencies one may act for, one per line
+	Unread                          int
+	Nav                             template.HTML
+	SignedIn                        bool
+}
+
+// L is the dictionary of the head's language.
+func (h pageHead) L() map[string]string { return dictionaries[h.Lang] }
+
+// AgencyList is Agencies as a list.
+func (h pageHead) AgencyList() []string {
+	if h.Agencies == "" {
+		return nil
+	}
+	return strings.Split(h.Agencies, "\n")
+}
+
+// heads keeps rendered heads; past 10,000 (some 20 MB) it starts again.
+var heads = struct {
+	sync.RWMutex
+	m map[pageHead]template.HTML
+}{m: map[pageHead]template.HTML{}}
+
+// head renders the layout's head for h, once per value.
+func (s *Server) head(h pageHead) template.HTML {
+	heads.RLock()
+	out, ok := heads.m[h]
+	heads.RUnlock()
+	if ok {
+		return out
+	}
+	v, ok := s.app.Config().Views.(views)
+	if !ok {
+		return ""
+	}
+	var b strings.Builder
+	if err := v.Templates.ExecuteTemplate(&b, "layout.head", h); err != nil {
+		s.log.Error("render the page head", "err", err)
+		return ""
+	}
+	out = template.HTML(b.String())
+	heads.Lock()
+	if len(heads.m) >= 10000 {
+		clear(heads.m)
+	}
+	heads.m[h] = out
+	heads.Unlock()
+	return out
 }
 
 // render shows a page; with a form error it shows the message next to the

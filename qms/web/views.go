@@ -14,10 +14,11 @@ import (
 // views renders a page into its layout without the html engine's own
 // layout support, which takes one process-wide lock per render (it swaps
 // the layout's "embed" function for each page): every page view in the
-// server queued behind it. A layout that defines NAME.head and NAME.foot
-// (layout.html does) is written around the page, straight into fiber's
-// buffer, which becomes the response only if all three succeed. Any other
-// layout gets the page rendered into a buffer first, as .Embed.
+// server queued behind it. A page whose data holds its Head (see
+// Server.head) in a layout that defines NAME.foot (layout.html does) is
+// written between them straight into fiber's buffer, which becomes the
+// response only if all succeed. Otherwise the page is rendered into a
+// buffer first and handed to the layout as .Embed.
 type views struct {
 	*html.Engine
 }
@@ -33,13 +34,16 @@ func (v views) Render(w io.Writer, name string, binding any, layout ...string) e
 	if page == nil || lay == nil {
 		return fmt.Errorf("render: template %s or layout %s does not exist", name, layout[0])
 	}
-	if head, foot := v.Templates.Lookup(layout[0]+".head"), v.Templates.Lookup(layout[0]+".foot"); head != nil && foot != nil {
-		for _, t := range []*template.Template{head, page, foot} {
-			if err := t.Execute(w, m); err != nil {
+	if head, ok := m["Head"].(template.HTML); ok {
+		if foot := v.Templates.Lookup(layout[0] + ".foot"); foot != nil {
+			if _, err := io.WriteString(w, string(head)); err != nil {
 				return err
 			}
+			if err := page.Execute(w, m); err != nil {
+				return err
+			}
+			return foot.Execute(w, m)
 		}
-		return nil
 	}
 	buf := pageBuffers.Get().(*bytes.Buffer)
 	defer func() { buf.Reset(); pageBuffers.Put(buf) }()
