@@ -4,7 +4,6 @@ import (
 	"context"
 	"html/template"
 	"io"
-	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -56,72 +55,7 @@ func (s *Server) taskList(c *fiber.Ctx) error {
 		"Page": page, "HasNext": more, "CanRecord": s.can(c, "dossier", "record")}), "layout")
 }
 
-// taskRows writes the rows of the task list (see fragment): a step past its
-// due time is marked late.
-func taskRows(ts []qms.Task, now time.Time) template.HTML {
-	var r fragment
-	r.b.Grow(400 * len(ts)) // a row is some 300 bytes
-	for _, t := range ts {
-		late := now.After(t.DueAt)
-		if late {
-			r.raw(`<tr class="late-row"><td>`)
-		} else {
-			r.raw("<tr><td>")
-		}
-		r.link(t.DossierCode)
-		r.raw("</td>")
-		r.cell(t.TTHCName)
-		r.cell(t.StepName)
-		r.cell(t.Responsible)
-		r.raw("\n<td>")
-		r.dateTime(t.DueAt)
-		if late {
-			r.raw(` <span class="tag warn">quá hạn</span>`)
-		}
-		r.raw("</td>")
-		r.raw("<td>")
-		r.dateTime(t.DossierDue)
-		r.raw("</td>")
-		r.raw("</tr>\n")
-	}
-	return r.html()
-}
-
 const tasksPerPage = 50
-
-// stepRows writes the rows of a dossier's history (see fragment), with
-// the links to each step's files.
-func stepRows(code string, rs []*qms.StepRecord, l map[string]string) template.HTML {
-	var r fragment
-	r.b.Grow(300 * len(rs))
-	for _, s := range rs {
-		r.raw("<tr><td>")
-		r.text(s.StepName)
-		if s.Exit != "" {
-			r.raw(" → ")
-			r.text(s.Exit)
-		}
-		r.raw("</td>")
-		r.cell(s.Actor)
-		r.raw("<td>")
-		r.dateTime(s.OpenedAt)
-		r.raw("</td><td>")
-		r.dateTime(s.CompletedAt)
-		r.raw("</td>")
-		r.cell(l["result."+s.Result])
-		r.raw("<td>")
-		r.text(s.Note)
-		for _, f := range s.Files {
-			r.raw(`<br><a href="/dossiers/`)
-			r.text(url.PathEscape(code) + "/files/" + url.PathEscape(f.SHA256))
-			r.raw(`">`)
-			r.text(f.Name)
-			r.raw("</a>")
-		}
-		r.raw("</td></tr>")
-	}
-	return r.html()
-}
 
 // dossierFilter reads the list filter from the query string.
 func dossierFilter(c *fiber.Ctx) qms.DossierFilter {
@@ -170,60 +104,6 @@ func (s *Server) dossierList(c *fiber.Ctx) error {
 		// its "=" and "&" in the query part of the pager's links.
 		"QueryString": template.URL(queryWithout(c, "page")), "CanRecord": s.can(c, "dossier", "record"),
 		"StatusOptions": statusOptions(c.Query("status")), "Q": fiber.Map{"code": c.Query("code"), "overdue": c.Query("overdue")}}), "layout")
-}
-
-// dossierStatuses are the choices of the list's status filter.
-var dossierStatuses = []struct{ value, label string }{
-	{"completed", "Đã trả kết quả"}, {"in_progress", "Đang giải quyết"}, {"paused", "Tạm dừng"},
-	{"received", "Mới tiếp nhận"}, {"refused", "Từ chối"}, {"withdrawn", "Rút hồ sơ"},
-}
-
-// statusOptions writes the status filter's options (see fragment), the
-// chosen one selected.
-func statusOptions(chosen string) template.HTML {
-	var r fragment
-	for _, s := range dossierStatuses {
-		r.raw(`<option value="`)
-		r.text(s.value)
-		if s.value == chosen {
-			r.raw(`" selected>`)
-		} else {
-			r.raw(`">`)
-		}
-		r.text(s.label)
-		r.raw("</option>")
-	}
-	return r.html()
-}
-
-// dossierRows writes the rows of the dossier list (see fragment) with the
-// status and result in the page's language.
-func dossierRows(ds []*qms.Dossier, now time.Time, l map[string]string) template.HTML {
-	var r fragment
-	r.b.Grow(400 * len(ds)) // a row is some 300 bytes
-	for _, d := range ds {
-		r.raw("<tr><td>")
-		r.link(d.Code)
-		r.raw("</td>")
-		r.cell(d.TTHCCode)
-		r.cell(d.Applicant.Name)
-		r.raw("<td>")
-		r.dateTime(d.ReceivedAt)
-		r.raw("</td>\n<td>")
-		r.dateTime(d.DueAt)
-		if d.Overdue(now) {
-			r.raw(` <span class="tag warn">quá hạn</span>`)
-		}
-		r.raw("</td>")
-		r.cell(l["dossier."+string(d.Status)])
-		if d.Result != "" {
-			r.cell(l["result."+d.Result])
-		} else {
-			r.raw("<td></td>")
-		}
-		r.raw("</tr>\n")
-	}
-	return r.html()
 }
 
 // receivable lists the TTHC under ISO control: only they have a flow.
@@ -378,8 +258,13 @@ func (s *Server) dossierPage(c *fiber.Ctx, d *qms.Dossier, formErr error) error 
 		}
 	}
 	now := time.Now()
-	return s.render(c, "dossier", fiber.Map{"D": d, "Steps": steps, "StepRows": stepRows(d.Code, steps, dictionaries[langOf(c)]), "Pauses": pauses, "Open": open, "Overdue": d.Overdue(now),
-		"CanRecord": s.can(c, "dossier", "record") && !d.Status.Finished()}, formErr)
+	canRecord := s.can(c, "dossier", "record") && !d.Status.Finished()
+	var forms template.HTML
+	if canRecord {
+		forms = openStepForms(d.Code, csrfOf(c), open)
+	}
+	return s.render(c, "dossier", fiber.Map{"D": d, "Steps": steps, "StepRows": stepRows(d.Code, steps, dictionaries[langOf(c)]), "OpenForms": forms,
+		"Pauses": pauses, "Overdue": d.Overdue(now), "CanRecord": canRecord}, formErr)
 }
 
 // dossierAction runs one change on a dossier and shows the result: back to

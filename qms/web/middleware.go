@@ -36,6 +36,14 @@ func callerOf(c *fiber.Ctx) *caller {
 }
 
 // ctx returns the request context carrying the actor for the audit trail.
+// csrfOf is the CSRF token of the caller's session ("" without one).
+func csrfOf(c *fiber.Ctx) string {
+	if cl := callerOf(c); cl != nil && cl.session != nil {
+		return cl.session.CSRFToken
+	}
+	return ""
+}
+
 func (s *Server) ctx(c *fiber.Ctx) context.Context {
 	ctx := c.UserContext()
 	if cl := callerOf(c); cl != nil {

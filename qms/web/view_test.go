@@ -1,8 +1,11 @@
 package web
 
 import (
+	"strings"
 	"testing"
 	"time"
+
+	"isodt/qms/flowchart"
 )
 
 // TestFormatDateTime: the hand-written format agrees with Time.Format in
@@ -42,5 +45,36 @@ func TestFragmentText(t *testing.T) {
 		if r.text(in); r.b.String() != want {
 			t.Errorf("text(%q) = %q, want %q", in, r.b.String(), want)
 		}
+	}
+}
+
+// TestOpenStepForms: each open step gets its completion form, with the
+// text of the flowchart and the form escaped.
+func TestOpenStepForms(t *testing.T) {
+	opened := time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)
+	open := []openStepView{
+		{Step: flowchart.Step{ID: "ok", Name: `Thẩm định <script>`, Responsible: "Chuyên viên", Hours: 4.5}, OpenedAt: opened, Exits: []string{"Đạt", `"Không" đạt`},
+			FormCode: "BM-01", FormTitle: "Phiếu <b>thẩm định</b>", FormVersion: 3, FormHTML: `<input name="ket_luan">`},
+		{Step: flowchart.Step{ID: "x", Name: "Lập biên bản", Forms: []string{"BM-02"}}, OpenedAt: opened, FormCode: "BM-02", FormTitle: "chưa có phiên bản có hiệu lực"},
+		{Step: flowchart.Step{ID: "e", Name: "Trả kết quả", Kind: flowchart.KindEnd}, OpenedAt: opened},
+	}
+	got := string(openStepForms("SVHTT-2026-000001", "tok&1", open))
+	for _, want := range []string{
+		`<form method="post" action="/dossiers/SVHTT-2026-000001/steps" class="card step-form" enctype="multipart/form-data">`,
+		`name="_csrf" value="tok&amp;1"`, `name="step_id" value="ok"`, `<h3>Bước đang chờ: Thẩm định &lt;script&gt;</h3>`,
+		`<legend>BM-01 – Phiếu &lt;b&gt;thẩm định&lt;/b&gt; (phiên bản 3 đang có hiệu lực)</legend>`,
+		`<input type="hidden" name="form_version" value="3"><input name="ket_luan"></fieldset>`,
+		`Trách nhiệm: Chuyên viên — thời gian: 4.5 giờ làm việc — bắt đầu 02/03/2026 09:00`,
+		`<select name="exit" id="exit-ok"><option>Đạt</option><option>&#34;Không&#34; đạt</option></select>`,
+		`id="note-ok"`, `id="complete-ok">Hoàn thành bước</button>`,
+		`<p class="error">Biểu mẫu BM-02: chưa có phiên bản có hiệu lực</p>`,
+		`id="complete-e">Trả kết quả</button>`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("missing %s", want)
+		}
+	}
+	if n := strings.Count(got, "<form "); n != 3 || strings.Count(got, `id="exit-`) != 1 {
+		t.Fatalf("%d forms in\n%s", n, got)
 	}
 }
