@@ -259,12 +259,13 @@ func (s *Server) dossierPage(c *fiber.Ctx, d *qms.Dossier, formErr error) error 
 	}
 	now := time.Now()
 	canRecord := s.can(c, "dossier", "record") && !d.Status.Finished()
-	var forms template.HTML
+	var forms, actions template.HTML
 	if canRecord {
-		forms = openStepForms(d.Code, csrfOf(c), open)
+		forms, actions = openStepForms(d.Code, csrfOf(c), open), dossierActions(d, csrfOf(c))
 	}
-	return s.render(c, "dossier", fiber.Map{"D": d, "Steps": steps, "StepRows": stepRows(d.Code, steps, dictionaries[langOf(c)]), "OpenForms": forms,
-		"Pauses": pauses, "Overdue": d.Overdue(now), "CanRecord": canRecord}, formErr)
+	l := dictionaries[langOf(c)]
+	return s.render(c, "dossier", fiber.Map{"D": d, "Steps": steps, "Facts": dossierFacts(d, d.Overdue(now), l), "StepRows": stepRows(d.Code, steps, l),
+		"OpenForms": forms, "Actions": actions, "Pauses": pauses, "CanRecord": canRecord}, formErr)
 }
 
 // dossierAction runs one change on a dossier and shows the result: back to

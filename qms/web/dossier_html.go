@@ -188,3 +188,65 @@ func openStepForms(code, csrf string, open []openStepView) template.HTML {
 	}
 	return r.html()
 }
+
+// dossierFacts writes what a dossier is: its TTHC and procedure version,
+// applicant, receipt, due time (marked when overdue) and status.
+func dossierFacts(d *qms.Dossier, overdue bool, l map[string]string) template.HTML {
+	var r fragment
+	r.raw("<dl class=\"facts\">\n<dt>Thủ tục</dt><dd>")
+	r.text(d.TTHCCode + " (quy trình phiên bản " + strconv.Itoa(d.VersionNumber) + ")")
+	r.raw("</dd>\n<dt>Người nộp</dt><dd>")
+	r.text(d.Applicant.Name)
+	for _, v := range []string{d.Applicant.IDNumber, d.Applicant.Phone} {
+		if v != "" {
+			r.raw(" — ")
+			r.text(v)
+		}
+	}
+	r.raw("</dd>\n<dt>Tiếp nhận</dt><dd>")
+	r.dateTime(d.ReceivedAt)
+	r.raw("</dd>\n<dt>Hẹn trả kết quả</dt><dd><strong id=\"dossier-due\">")
+	r.dateTime(d.DueAt)
+	r.raw("</strong>")
+	if overdue {
+		r.raw(" <span class=\"tag warn\">quá hạn</span>")
+	}
+	if d.NewAppointment != nil {
+		r.raw(" — hẹn lại: ")
+		r.dateTime(*d.NewAppointment)
+	}
+	r.raw("</dd>\n<dt>Trạng thái</dt><dd><span class=\"tag\" id=\"dossier-status\">")
+	r.text(l["dossier."+string(d.Status)])
+	r.raw("</span>")
+	if d.Result != "" {
+		r.raw(" — <span id=\"dossier-result\">")
+		r.text(l["result."+d.Result])
+		r.raw("</span>")
+	}
+	r.raw("</dd>\n</dl>")
+	return r.html()
+}
+
+// dossierActions writes the forms that change a dossier as a whole:
+// pause for a supplement (or resume), and the apology slip.
+func dossierActions(d *qms.Dossier, csrf string) template.HTML {
+	var r fragment
+	form := func(action, class string) {
+		r.raw("<form method=\"post\" action=\"/dossiers/")
+		r.text(url.PathEscape(d.Code) + "/" + action)
+		r.raw("\" class=\"" + class + "\"><input type=\"hidden\" name=\"_csrf\" value=\"")
+		r.text(csrf)
+		r.raw("\">")
+	}
+	r.raw("<div class=\"actions-bar\">\n")
+	if d.Status == qms.DossierPaused {
+		form("resume", "inline")
+		r.raw("<button type=\"submit\" id=\"resume\">Đã nhận bổ sung — tiếp tục giải quyết</button></form>\n")
+	} else {
+		form("pause", "inline")
+		r.raw("<input name=\"reason\" placeholder=\"Nội dung yêu cầu bổ sung\" required><button type=\"submit\" id=\"pause\">Yêu cầu bổ sung (tạm dừng)</button></form>\n")
+	}
+	form("apology", "inline")
+	r.raw("\n<input name=\"new_appointment\" placeholder=\"Hẹn lại: dd/mm/yyyy hh:mm\"><input name=\"reason\" placeholder=\"Lý do chậm\"><button type=\"submit\">Lập phiếu xin lỗi, hẹn lại</button></form>\n</div>")
+	return r.html()
+}

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"isodt/qms"
 	"isodt/qms/flowchart"
 )
 
@@ -76,5 +77,34 @@ func TestOpenStepForms(t *testing.T) {
 	}
 	if n := strings.Count(got, "<form "); n != 3 || strings.Count(got, `id="exit-`) != 1 {
 		t.Fatalf("%d forms in\n%s", n, got)
+	}
+}
+
+// TestDossierFactsAndActions: the facts and the action bar of a dossier
+// page, text escaped, overdue and status marked, paused or not.
+func TestDossierFactsAndActions(t *testing.T) {
+	due := time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)
+	again := due.Add(48 * time.Hour)
+	d := &qms.Dossier{Code: "SVHTT-2026-000001", TTHCCode: "1.000001", VersionNumber: 2, Applicant: qms.Applicant{Name: "<b>An</b>", Phone: "0912"},
+		ReceivedAt: due.Add(-72 * time.Hour), DueAt: due, NewAppointment: &again, Status: qms.DossierPaused, Result: qms.Late}
+	facts := string(dossierFacts(d, true, dictionaries["vi"]))
+	for _, want := range []string{"<dd>1.000001 (quy trình phiên bản 2)</dd>", "<dd>&lt;b&gt;An&lt;/b&gt; — 0912</dd>", "<dd>27/02/2026 09:00</dd>",
+		`<strong id="dossier-due">02/03/2026 09:00</strong> <span class="tag warn">quá hạn</span> — hẹn lại: 04/03/2026 09:00`,
+		`id="dossier-status">Tạm dừng chờ bổ sung</span> — <span id="dossier-result">Quá hạn</span>`} {
+		if !strings.Contains(facts, want) {
+			t.Errorf("facts miss %s in\n%s", want, facts)
+		}
+	}
+	actions := string(dossierActions(d, "tok"))
+	if !strings.Contains(actions, `action="/dossiers/SVHTT-2026-000001/resume" class="inline"><input type="hidden" name="_csrf" value="tok"><button type="submit" id="resume">`) ||
+		strings.Contains(actions, `id="pause"`) || !strings.Contains(actions, `action="/dossiers/SVHTT-2026-000001/apology"`) {
+		t.Errorf("actions of a paused dossier:\n%s", actions)
+	}
+	d.Status, d.Result, d.NewAppointment = qms.DossierInProgress, "", nil
+	if facts := string(dossierFacts(d, false, dictionaries["vi"])); strings.Contains(facts, "quá hạn") || strings.Contains(facts, "dossier-result") || strings.Contains(facts, "hẹn lại") {
+		t.Errorf("facts of a dossier on time:\n%s", facts)
+	}
+	if actions := string(dossierActions(d, "tok")); !strings.Contains(actions, `id="pause"`) || strings.Contains(actions, `id="resume"`) {
+		t.Errorf("actions of a dossier in progress:\n%s", actions)
 	}
 }
