@@ -269,6 +269,15 @@ func percent(n, d int) float64 {
 	return float64((x+50)/100) / 100
 }
 
+// DossierProgress is a dossier with its step records and pauses: the
+// course of its handling (quá trình giải quyết), read at one moment so
+// that the three agree.
+type DossierProgress struct {
+	Dossier *Dossier
+	Steps   []*StepRecord
+	Pauses  []Pause
+}
+
 // DossierService receives dossiers and moves them through their steps.
 type DossierService interface {
 	ReceiveDossier(ctx context.Context, d *Dossier) error
@@ -276,6 +285,8 @@ type DossierService interface {
 	FindDossiers(ctx context.Context, f DossierFilter) ([]*Dossier, int, error)
 	StepRecords(ctx context.Context, dossierID int64) ([]*StepRecord, error)
 	Pauses(ctx context.Context, dossierID int64) ([]Pause, error)
+	// DossierProgress is FindDossier with the step records and pauses.
+	DossierProgress(ctx context.Context, agency, code string) (*DossierProgress, error)
 	CompleteStep(ctx context.Context, agency, code string, in CompleteStep) (*Dossier, error)
 	PauseDossier(ctx context.Context, agency, code, reason string) (*Dossier, error)
 	ResumeDossier(ctx context.Context, agency, code string) (*Dossier, error)

@@ -222,9 +222,36 @@ func (db *DB) Apologize(ctx context.Context, agency, code string, newAppointment
 	return d, err
 }
 
+// DossierProgress reads a dossier of agency, its step records and its
+// pauses in one read transaction: one snapshot, and one connection taken
+// from the pool instead of three (at 64 clients each wait for a
+// connection is a handoff between goroutines).
+func (db *DB) DossierProgress(ctx context.Context, agency, code string) (*qms.DossierProgress, error) {
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback() // nothing to keep: it only read
+	var p qms.DossierProgress
+	if p.Dossier, err = findDossier(ctx, tx, agency, code); err != nil {
+		return nil, err
+	}
+	if p.Steps, err = stepRecords(ctx, tx, p.Dossier.ID); err != nil {
+		return nil, err
+	}
+	if p.Pauses, err = pauses(ctx, tx, p.Dossier.ID); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
 // StepRecords returns the step log of a dossier in order.
 func (db *DB) StepRecords(ctx context.Context, dossierID int64) ([]*qms.StepRecord, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, dossier_id, step_id, step_name, responsible, opened_at, due_at, completed_at, actor, exit, form_code, form_version,
+	return stepRecords(ctx, db.read, dossierID)
+}
+
+func stepRecords(ctx context.Context, q querier, dossierID int64) ([]*qms.StepRecord, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, dossier_id, step_id, step_name, responsible, opened_at, due_at, completed_at, actor, exit, form_code, form_version,
 		entry_json, files_json, note, result FROM dossier_steps WHERE dossier_id = ? ORDER BY id`, dossierID)
 	if err != nil {
 		return nil, err
@@ -252,7 +279,11 @@ func (db *DB) StepRecords(ctx context.Context, dossierID int64) ([]*qms.StepReco
 
 // Pauses returns the pauses of a dossier in order.
 func (db *DB) Pauses(ctx context.Context, dossierID int64) ([]qms.Pause, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT started_at, ended_at, reason FROM dossier_pauses WHERE dossier_id = ? ORDER BY id`, dossierID)
+	return pauses(ctx, db.read, dossierID)
+}
+
+func pauses(ctx context.Context, q querier, dossierID int64) ([]qms.Pause, error) {
+	rows, err := q.QueryContext(ctx, `SELECT started_at, ended_at, reason FROM dossier_pauses WHERE dossier_id = ? ORDER BY id`, dossierID)
 	if err != nil {
 		return nil, err
 	}

@@ -153,6 +153,13 @@ func TestDossierLife(t *testing.T) {
 	if len(steps) != 5 || steps[2].Exit != "Đạt" || len(pauses) != 1 || pauses[0].EndedAt == nil {
 		t.Fatalf("%d steps, %d pauses", len(steps), len(pauses))
 	}
+	p, err := db.DossierProgress(staff, "SVHTT", strings.ToLower(d.Code))
+	if err != nil || p.Dossier.Code != d.Code || len(p.Steps) != len(steps) || p.Steps[2].Exit != "Đạt" || len(p.Pauses) != 1 || p.Pauses[0].Reason != pauses[0].Reason {
+		t.Fatalf("progress: %+v, %v", p, err)
+	}
+	if _, err := db.DossierProgress(staff, "STP", d.Code); qms.ErrorCode(err) != qms.ENOTFOUND {
+		t.Fatalf("another agency's dossier: %v", err)
+	}
 	if _, err := db.PauseDossier(staff, "SVHTT", d.Code, "x"); qms.ErrorCode(err) != qms.EINVALID {
 		t.Fatalf("finished dossier paused: %v", err)
 	}

@@ -216,23 +216,16 @@ func (s *Server) dossierStepForm(c *fiber.Ctx, d *qms.Dossier, stepID string) (v
 }
 
 func (s *Server) dossierShow(c *fiber.Ctx) error {
-	d, err := s.findDossier(c)
+	p, err := s.Dossiers.DossierProgress(c.UserContext(), callerOf(c).agency, c.Params("code"))
 	if err != nil {
 		return err
 	}
-	return s.dossierPage(c, d, nil)
+	return s.dossierPage(c, p, nil)
 }
 
-func (s *Server) dossierPage(c *fiber.Ctx, d *qms.Dossier, formErr error) error {
+func (s *Server) dossierPage(c *fiber.Ctx, p *qms.DossierProgress, formErr error) error {
 	ctx := c.UserContext()
-	steps, err := s.Dossiers.StepRecords(ctx, d.ID)
-	if err != nil {
-		return err
-	}
-	pauses, err := s.Dossiers.Pauses(ctx, d.ID)
-	if err != nil {
-		return err
-	}
+	d, steps, pauses := p.Dossier, p.Steps, p.Pauses
 	var open []openStepView
 	if d.ProcedureID != 0 {
 		fc, err := s.Dossiers.PinnedFlowchart(ctx, d.ProcedureID, d.VersionNumber)
@@ -276,7 +269,11 @@ func (s *Server) dossierAction(c *fiber.Ctx, msg string, act func(agency, code s
 		return err
 	}
 	if _, err := act(d.AgencyCode, d.Code); err != nil {
-		return s.dossierPage(c, d, err)
+		p, perr := s.Dossiers.DossierProgress(c.UserContext(), d.AgencyCode, d.Code)
+		if perr != nil {
+			return perr
+		}
+		return s.dossierPage(c, p, err)
 	}
 	return c.Redirect("/dossiers/"+d.Code+"?msg="+msg, fiber.StatusSeeOther)
 }
