@@ -315,3 +315,22 @@ func TestSeedPolicyUpgradeKeepsRemovals(t *testing.T) {
 		}
 	}
 }
+
+// TestQueryPlannerStable: the Makefile builds SQLite with the query
+// planner stability guarantee, without which every cached statement with
+// a "column = ?" term is planned again on each use (see the Makefile).
+func TestQueryPlannerStable(t *testing.T) {
+	db, _, _ := openDB(t)
+	rows, err := rawDB(t, db).Query(`PRAGMA compile_options`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var opt string
+		if rows.Scan(&opt); opt == "ENABLE_QPSG" {
+			return
+		}
+	}
+	t.Fatal("SQLite built without SQLITE_ENABLE_QPSG: build and test through make (CGO_CFLAGS), or set CGO_CFLAGS=\"-O2 -g -DSQLITE_ENABLE_QPSG\"")
+}
