@@ -138,13 +138,11 @@ func stepRows(code string, rs []*qms.StepRecord, l map[string]string) template.H
 // exit of a decision, a note and evidence files.
 func openStepForms(code, csrf string, open []openStepView) template.HTML {
 	var r fragment
-	action := url.PathEscape(code) + "/steps"
+	action := "/dossiers/" + url.PathEscape(code) + "/steps"
 	for _, o := range open {
-		r.raw("\n<form method=\"post\" action=\"/dossiers/")
-		r.text(action)
-		r.raw("\" class=\"card step-form\" enctype=\"multipart/form-data\">\n  <input type=\"hidden\" name=\"_csrf\" value=\"")
-		r.text(csrf)
-		r.raw("\"><input type=\"hidden\" name=\"step_id\" value=\"")
+		r.raw("\n")
+		r.postForm(action, `class="card step-form" enctype="multipart/form-data"`, csrf)
+		r.raw("<input type=\"hidden\" name=\"step_id\" value=\"")
 		r.text(o.ID)
 		r.raw("\">\n  <h3>Bước đang chờ: ")
 		r.text(o.Name)
@@ -231,22 +229,18 @@ func dossierFacts(d *qms.Dossier, overdue bool, l map[string]string) template.HT
 // pause for a supplement (or resume), and the apology slip.
 func dossierActions(d *qms.Dossier, csrf string) template.HTML {
 	var r fragment
-	form := func(action, class string) {
-		r.raw("<form method=\"post\" action=\"/dossiers/")
-		r.text(url.PathEscape(d.Code) + "/" + action)
-		r.raw("\" class=\"" + class + "\"><input type=\"hidden\" name=\"_csrf\" value=\"")
-		r.text(csrf)
-		r.raw("\">")
+	form := func(action string) {
+		r.postForm("/dossiers/"+url.PathEscape(d.Code)+"/"+action, `class="inline"`, csrf)
 	}
 	r.raw("<div class=\"actions-bar\">\n")
 	if d.Status == qms.DossierPaused {
-		form("resume", "inline")
+		form("resume")
 		r.raw("<button type=\"submit\" id=\"resume\">Đã nhận bổ sung — tiếp tục giải quyết</button></form>\n")
 	} else {
-		form("pause", "inline")
+		form("pause")
 		r.raw("<input name=\"reason\" placeholder=\"Nội dung yêu cầu bổ sung\" required><button type=\"submit\" id=\"pause\">Yêu cầu bổ sung (tạm dừng)</button></form>\n")
 	}
-	form("apology", "inline")
+	form("apology")
 	r.raw("\n<input name=\"new_appointment\" placeholder=\"Hẹn lại: dd/mm/yyyy hh:mm\"><input name=\"reason\" placeholder=\"Lý do chậm\"><button type=\"submit\">Lập phiếu xin lỗi, hẹn lại</button></form>\n</div>")
 	return r.html()
 }

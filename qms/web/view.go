@@ -131,6 +131,16 @@ func (r *fragment) cell(s string) {
 	r.b.WriteString("</td>")
 }
 
+// postForm opens a form that posts to action, with the CSRF token; attrs
+// is this package's fixed markup.
+func (r *fragment) postForm(action, attrs, csrf string) {
+	r.b.WriteString(`<form method="post" action="`)
+	r.text(action)
+	r.b.WriteString(`" ` + attrs + `><input type="hidden" name="_csrf" value="`)
+	r.text(csrf)
+	r.b.WriteString(`">`)
+}
+
 // link writes a link to a dossier's page.
 func (r *fragment) link(code string) {
 	r.b.WriteString(`<a href="/dossiers/`)
