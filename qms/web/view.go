@@ -225,7 +225,6 @@ func (s *Server) view(c *fiber.Ctx, data fiber.Map) fiber.Map {
 	}
 	lang := langOf(c)
 	head := pageHead{Lang: lang}
-	data["Lang"] = lang
 	data["L"] = dictionaries[lang]
 	data["Path"] = c.Path()
 	if cl := callerOf(c); cl != nil {
@@ -254,13 +253,11 @@ func (s *Server) view(c *fiber.Ctx, data fiber.Map) fiber.Map {
 		}
 		data["Can"] = can
 		head.Nav = s.nav(navKey{lang: lang, can: mask, home: c.Path() == "/"}, can)
-		data["Nav"] = head.Nav
 	} else {
 		data["CSRF"] = s.anonCSRF(c)
 	}
 	if msg := c.Query("msg"); msg != "" {
 		if text, ok := dictionaries[lang]["flash."+msg]; ok {
-			data["Flash"] = text
 			head.Flash = text
 		}
 	}
