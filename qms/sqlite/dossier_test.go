@@ -2,11 +2,14 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"golang.org/x/crypto/bcrypt"
 
 	"isodt/qms"
 	"isodt/qms/flowchart"
@@ -397,5 +400,50 @@ func TestDossierListPlans(t *testing.T) {
 				t.Fatalf("plan %s", p)
 			}
 		})
+	}
+}
+
+// TestOpenStepsMigration: migration 0013 fills the new columns of the open
+// steps a database already had, as an upgrade finds them.
+func TestOpenStepsMigration(t *testing.T) {
+	db, clk, sys := openDB(t)
+	staff, _ := effectiveProcedure(t, db, sys)
+	var codes []string
+	for range 3 {
+		d := &qms.Dossier{AgencyCode: "SVHTT", TTHCCode: "1.000001", Applicant: qms.Applicant{Name: "B"}, Channel: qms.ChannelCounter}
+		if err := db.ReceiveDossier(staff, d); err != nil {
+			t.Fatal(err)
+		}
+		codes = append(codes, d.Code)
+	}
+	if _, err := db.PauseDossier(staff, "SVHTT", codes[1], "Bổ sung"); err != nil {
+		t.Fatal(err)
+	}
+	path := db.Path()
+	db.Close()
+	// Back to the schema before 0013, the rows as they were.
+	raw, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, stmt := range []string{`DROP TRIGGER dossier_open_steps_follow`, `DROP INDEX dossier_open_steps_tasks`,
+		`ALTER TABLE dossier_open_steps DROP COLUMN dossier_code`, `ALTER TABLE dossier_open_steps DROP COLUMN tthc_code`,
+		`ALTER TABLE dossier_open_steps DROP COLUMN dossier_due`, `ALTER TABLE dossier_open_steps DROP COLUMN procedure_id`,
+		`ALTER TABLE dossier_open_steps DROP COLUMN version_number`, `ALTER TABLE dossier_open_steps DROP COLUMN paused`,
+		`CREATE INDEX dossier_open_steps_role ON dossier_open_steps (agency_code, role, due_at)`,
+		`DELETE FROM migrations WHERE name = 'migration/0013_open_step_tasks.sql'`} {
+		if _, err := raw.Exec(stmt); err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
+	}
+	raw.Close()
+	db, err = sqlite.Open(context.Background(), path, sqlite.Options{Now: clk.Now, PasswordCost: bcrypt.MinCost})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	checkOpenStepsMirror(t, db)
+	if ts, _ := db.Tasks(staff, "SVHTT", []qms.Role{qms.RoleStaff}); len(ts) != 2 || ts[0].DossierCode == codes[1] || ts[1].DossierCode == codes[1] {
+		t.Fatalf("tasks after the upgrade: %+v", ts)
 	}
 }
