@@ -6,7 +6,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -175,30 +174,11 @@ func (s *Server) stepForm(c *fiber.Ctx, st flowchart.Step) (f *qms.Form, v *qms.
 // parsedSchemas keeps form schemas parsed, by their text: a version's
 // schema never changes once it is in force, and parsing it again (strict
 // JSON) on every dossier page was a thirtieth of the page's time. The
-// schemas are shared, for reading only; past 1,000 it starts again.
-var parsedSchemas = struct {
-	sync.RWMutex
-	m map[string]formschema.Schema
-}{m: map[string]formschema.Schema{}}
+// schemas are shared, for reading only.
+var parsedSchemas = newMemo[string, formschema.Schema](1000)
 
 func parseSchema(text []byte) (formschema.Schema, error) {
-	parsedSchemas.RLock()
-	sc, ok := parsedSchemas.m[string(text)]
-	parsedSchemas.RUnlock()
-	if ok {
-		return sc, nil
-	}
-	sc, err := formschema.Parse(text)
-	if err != nil {
-		return sc, err
-	}
-	parsedSchemas.Lock()
-	if len(parsedSchemas.m) >= 1000 {
-		clear(parsedSchemas.m)
-	}
-	parsedSchemas.m[string(text)] = sc
-	parsedSchemas.Unlock()
-	return sc, nil
+	return parsedSchemas.get(string(text), func() (formschema.Schema, error) { return formschema.Parse(text) })
 }
 
 // dossierStepForm is stepForm for a step of the version a dossier pinned.

@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -193,27 +192,19 @@ type navKey struct {
 // half of the layout; it depends on nothing else (the templates and
 // dictionaries are compiled in), and there are only as many variants as
 // combinations of roles.
-var navs sync.Map // navKey → template.HTML
+var navs = newMemo[navKey, template.HTML](1000)
 
 func (s *Server) nav(k navKey, can map[string]bool) template.HTML {
-	if h, ok := navs.Load(k); ok {
-		return h.(template.HTML)
-	}
-	v, ok := s.app.Config().Views.(views)
-	if !ok {
-		return ""
-	}
-	var b strings.Builder
-	path := ""
-	if k.home {
-		path = "/"
-	}
-	if err := v.Templates.ExecuteTemplate(&b, "mainnav", fiber.Map{"L": dictionaries[k.lang], "Can": can, "Path": path}); err != nil {
+	h, err := navs.get(k, func() (template.HTML, error) {
+		path := ""
+		if k.home {
+			path = "/"
+		}
+		return s.executeHTML("mainnav", fiber.Map{"L": dictionaries[k.lang], "Can": can, "Path": path})
+	})
+	if err != nil {
 		s.log.Error("render the main menu", "err", err)
-		return ""
 	}
-	h := template.HTML(b.String())
-	navs.Store(k, h)
 	return h
 }
 
@@ -235,10 +226,8 @@ func (s *Server) view(c *fiber.Ctx, data fiber.Map) fiber.Map {
 			head.Name = cl.user.Username
 		}
 		head.Agencies = strings.Join(cl.user.Agencies(), "\n")
-		if cl.session != nil {
-			data["CSRF"] = cl.session.CSRFToken
-			head.CSRF = cl.session.CSRFToken
-		}
+		head.CSRF = csrfOf(c)
+		data["CSRF"] = head.CSRF
 		if s.Notifications != nil {
 			if unread, err := s.Notifications.UnreadNotifications(c.UserContext(), cl.user.ID); err == nil {
 				data["Unread"] = unread
@@ -291,35 +280,14 @@ func (h pageHead) AgencyList() []string {
 }
 
 // heads keeps rendered heads; past 10,000 (some 20 MB) it starts again.
-var heads = struct {
-	sync.RWMutex
-	m map[pageHead]template.HTML
-}{m: map[pageHead]template.HTML{}}
+var heads = newMemo[pageHead, template.HTML](10000)
 
 // head renders the layout's head for h, once per value.
 func (s *Server) head(h pageHead) template.HTML {
-	heads.RLock()
-	out, ok := heads.m[h]
-	heads.RUnlock()
-	if ok {
-		return out
-	}
-	v, ok := s.app.Config().Views.(views)
-	if !ok {
-		return ""
-	}
-	var b strings.Builder
-	if err := v.Templates.ExecuteTemplate(&b, "layout.head", h); err != nil {
+	out, err := heads.get(h, func() (template.HTML, error) { return s.executeHTML("layout.head", h) })
+	if err != nil {
 		s.log.Error("render the page head", "err", err)
-		return ""
 	}
-	out = template.HTML(b.String())
-	heads.Lock()
-	if len(heads.m) >= 10000 {
-		clear(heads.m)
-	}
-	heads.m[h] = out
-	heads.Unlock()
 	return out
 }
 
