@@ -66,14 +66,17 @@ type touched struct {
 	lastAudit int64           // the group's last audit entry
 }
 
+// mark records a change of kind k; one of dossiers is counted for its
+// agency alone (kinds[kindDossiers] moves only with advanceAll).
 func (t *touched) mark(k dataKind, agency string) {
-	t.kinds[k] = true
-	if k == kindDossiers {
-		if t.agencies == nil {
-			t.agencies = map[string]bool{}
-		}
-		t.agencies[agency] = true
+	if k != kindDossiers {
+		t.kinds[k] = true
+		return
 	}
+	if t.agencies == nil {
+		t.agencies = map[string]bool{}
+	}
+	t.agencies[agency] = true
 }
 
 // changed marks a kind of cached data changed by tx outside an audited
@@ -86,7 +89,7 @@ func (tx *Tx) changed(k dataKind) {
 
 func (g *generations) advance(t *touched) {
 	for k, ok := range t.kinds {
-		if ok && dataKind(k) != kindDossiers {
+		if ok {
 			g.kinds[k].Add(1)
 		}
 	}
