@@ -171,6 +171,9 @@ func (s *Server) routes() {
 	s.route(fiber.MethodPost, "/admin/users/:id/memberships", "user", "write", s.userMembership)
 	s.route(fiber.MethodPost, "/admin/users/:id/password", "user", "write", s.userPassword)
 
+	// The audit trail was /audit, next to the internal audits at /audits:
+	// /audit-log names it apart; the old paths stay as aliases.
+	s.route(fiber.MethodGet, "/audit-log", "audit", "read", s.auditLog)
 	s.route(fiber.MethodGet, "/audit", "audit", "read", s.auditLog)
 
 	s.route(fiber.MethodGet, "/tthc", "tthc", "read", s.tthcList)
@@ -200,6 +203,7 @@ func (s *Server) routes() {
 	s.route(fiber.MethodGet, "/api/v1/users", "user", "read", s.apiUserList)
 	s.route(fiber.MethodPost, "/api/v1/users", "user", "write", s.apiUserCreate)
 	s.route(fiber.MethodGet, "/api/v1/users/:id", "user", "read", s.apiUserShow)
+	s.route(fiber.MethodGet, "/api/v1/audit-log", "audit", "read", s.apiAudit)
 	s.route(fiber.MethodGet, "/api/v1/audit", "audit", "read", s.apiAudit)
 
 	s.route(fiber.MethodGet, "/forms", "form", "read", s.formList)
