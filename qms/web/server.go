@@ -108,8 +108,13 @@ func New(cfg Config, deps Deps) *Server {
 		ReadTimeout:  30 * time.Second,
 		WriteTimeout: 60 * time.Second,
 		IdleTimeout:  120 * time.Second,
+
+		// Multipart bodies are parsed when first read (checkForm): parsed
+		// early, a malformed one was answered before routing, without the
+		// request's path, so never in the API's JSON shape.
+		DisablePreParseMultipartForm: true,
 	})
-	s.app.Use(requestid.New(), s.observe, recover.New(), s.securityHeaders, s.authenticate, s.checkCSRF)
+	s.app.Use(requestid.New(), s.observe, recover.New(), s.securityHeaders, s.authenticate, s.checkForm, s.checkCSRF)
 	s.routes()
 	return s
 }

@@ -1,6 +1,9 @@
 package web_test
 
 import (
+	"bytes"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -46,5 +49,102 @@ func TestTrust4OpenRedirect(t *testing.T) {
 				t.Fatalf("next %q: status %d, Location %q, want %q", tt.next, resp.StatusCode, resp.Header.Get("Location"), tt.want)
 			}
 		})
+	}
+}
+
+// TestTrust12MalformedMultipartAPI: a multipart body that cannot be read
+// is answered on the API in the one JSON error shape, not as a page.
+func TestTrust12MalformedMultipartAPI(t *testing.T) {
+	a := newApp(t)
+	tok := a.token("a-quality-officer")
+	truncated := "--xyz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\ncode,name"
+	tests := []struct{ name, path, ctype, body string }{
+		{"truncated import", "/api/v1/tthc/import", "multipart/form-data; boundary=xyz", truncated},
+		{"wrong boundary", "/api/v1/tthc/import", "multipart/form-data; boundary=abc", truncated},
+		{"truncated nonconformity", "/api/v1/nonconformities", "multipart/form-data; boundary=xyz", truncated},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := newReq("POST", tt.path, tok)
+			req.Body = io.NopCloser(strings.NewReader(tt.body))
+			req.ContentLength = int64(len(tt.body))
+			req.Header.Set("Content-Type", tt.ctype)
+			resp := a.send(req)
+			if resp.StatusCode != 400 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+				t.Fatalf("status %d, Content-Type %q, want 400 JSON", resp.StatusCode, resp.Header.Get("Content-Type"))
+			}
+			var e struct {
+				Error struct{ Code, Message, Field string }
+			}
+			decode(t, resp, &e)
+			if e.Error.Code != "invalid" || !strings.Contains(e.Error.Message, "multipart") {
+				t.Fatalf("error %+v", e.Error)
+			}
+		})
+	}
+}
+
+// TestTrust12InvalidUTF8Form: a form field that is not UTF-8 is refused
+// with 400 naming the field, urlencoded or multipart, page or API, and
+// nothing is written.
+func TestTrust12InvalidUTF8Form(t *testing.T) {
+	a := newApp(t)
+	s := a.login("a-admin")
+	bad := "Phòng \xff\xfe Kế hoạch"
+	multipartReq := func(target string, fields map[string]string) *http.Request {
+		var body bytes.Buffer
+		w := multipart.NewWriter(&body)
+		w.WriteField("_csrf", s.csrf)
+		for k, v := range fields {
+			w.WriteField(k, v)
+		}
+		w.Close()
+		req := newSessionRequest("POST", target, &s, &body)
+		req.Header.Set("Content-Type", w.FormDataContentType())
+		return req
+	}
+	tests := []struct {
+		name  string
+		send  func() *http.Response
+		field string
+	}{
+		{"urlencoded value", func() *http.Response {
+			return a.do("POST", "/admin/agencies", &s, url.Values{"code": {"A1"}, "name": {bad}, "parent": {"A"}})
+		}, "name"},
+		{"urlencoded field name", func() *http.Response {
+			return a.do("POST", "/admin/agencies", &s, url.Values{"code": {"A2"}, "name": {"Phòng 2"}, "parent": {"A"}, "x\xff": {"1"}})
+		}, "x?"},
+		{"multipart text field", func() *http.Response {
+			return a.send(multipartReq("/admin/agencies", map[string]string{"code": "A3", "name": bad, "parent": "A"}))
+		}, "name"},
+	}
+	before := a.auditCount("agency.create")
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := tt.send()
+			body := bodyOf(t, resp)
+			if resp.StatusCode != 400 || !strings.Contains(body, "UTF-8") || !strings.Contains(body, "&#34;"+tt.field+"&#34;") {
+				t.Fatalf("status %d, want 400 naming %q:\n%.3000s", resp.StatusCode, tt.field, body)
+			}
+		})
+	}
+	if n := a.auditCount("agency.create"); n != before {
+		t.Fatalf("%d agency.create entries after refused forms, want %d", n, before)
+	}
+	// The API answers the same in its JSON shape, with the field.
+	req := newReq("POST", "/api/v1/nonconformities", a.token("a-quality-officer"))
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	w.WriteField("title", bad)
+	w.Close()
+	req.Body, req.ContentLength = io.NopCloser(&body), int64(body.Len())
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	var e struct {
+		Error struct{ Code, Message, Field string }
+	}
+	resp := a.send(req)
+	decode(t, resp, &e)
+	if resp.StatusCode != 400 || e.Error.Field != "title" || !strings.Contains(e.Error.Message, "UTF-8") {
+		t.Fatalf("api: status %d, error %+v", resp.StatusCode, e.Error)
 	}
 }
