@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"isodt/qms"
 )
 
 // TestTrust4OpenRedirect: after login, next is followed only when it is a
@@ -146,5 +148,38 @@ func TestTrust12InvalidUTF8Form(t *testing.T) {
 	decode(t, resp, &e)
 	if resp.StatusCode != 400 || e.Error.Field != "title" || !strings.Contains(e.Error.Message, "UTF-8") {
 		t.Fatalf("api: status %d, error %+v", resp.StatusCode, e.Error)
+	}
+}
+
+// TestTrust12JobRunsScopedToAgency: the runs of the province-wide jobs
+// (counts and errors of the whole deployment) are shown to the system
+// agency only; an agency admin or auditor sees the schedule, not the runs.
+func TestTrust12JobRunsScopedToAgency(t *testing.T) {
+	a := newApp(t)
+	if code := a.api("POST", "/api/v1/jobs/compliance/run", a.token("admin"), "").StatusCode; code != 200 {
+		t.Fatalf("run job as SYS admin: %d", code)
+	}
+	type jobsOut struct {
+		Jobs []struct{ Name string }
+		Runs []qms.JobRun
+	}
+	var sys jobsOut
+	decode(t, a.api("GET", "/api/v1/jobs", a.token("admin"), ""), &sys)
+	if len(sys.Runs) != 1 || sys.Runs[0].Trigger != "manual" {
+		t.Fatalf("SYS admin sees runs %+v, want the manual one", sys.Runs)
+	}
+	for _, user := range []string{"a-admin", "a-auditor"} {
+		t.Run(user, func(t *testing.T) {
+			var out jobsOut
+			decode(t, a.api("GET", "/api/v1/jobs", a.token(user), ""), &out)
+			if len(out.Jobs) == 0 || len(out.Runs) != 0 {
+				t.Fatalf("api: %d jobs, runs %+v: want the schedule and no province-wide run", len(out.Jobs), out.Runs)
+			}
+			s := a.login(user)
+			page := bodyOf(t, a.do("GET", "/admin/jobs", &s, nil))
+			if !strings.Contains(page, "0 6 * * *") || strings.Contains(page, "manual") || !strings.Contains(page, `id="runs-empty"`) {
+				t.Fatalf("jobs page shows province-wide runs to %s:\n%.2000s", user, page)
+			}
+		})
 	}
 }
