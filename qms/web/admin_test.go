@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"isodt/qms/web"
 )
 
 func TestAgencyForm(t *testing.T) {
@@ -139,10 +141,11 @@ func TestAuditLogPage(t *testing.T) {
 
 func TestHealthAndMetrics(t *testing.T) {
 	a := newApp(t)
+	a.reconfigure(web.Config{MetricsToken: "m-token"})
 	if code := a.do("GET", "/readyz", nil, nil).StatusCode; code != 200 {
 		t.Fatalf("readyz: %d", code)
 	}
-	body := bodyOf(t, a.do("GET", "/metrics", nil, nil))
+	body := bodyOf(t, a.send(newReq("GET", "/metrics", "m-token")))
 	if !strings.Contains(body, `qms_http_requests_total{method="GET",route="/readyz",status="200"} 1`) {
 		t.Fatalf("metrics missing the request counter:\n%.500s", body)
 	}

@@ -43,6 +43,13 @@ type Config struct {
 	Logger        *slog.Logger
 	// BodyLimit caps request bodies (default 32 MiB).
 	BodyLimit int
+	// MetricsToken is the Bearer token /metrics requires. Without one,
+	// /metrics on the app's address answers 404: the metrics name every
+	// route and its traffic, which is no one's business but the operator's.
+	MetricsToken string
+	// MetricsSeparate: cmd/qms serves MetricsHandler on a listener of its
+	// own (--metrics-addr), so the app's address answers /metrics with 404.
+	MetricsSeparate bool
 }
 
 // Deps are the services the handlers use.
@@ -151,7 +158,7 @@ func (s *Server) routes() {
 	s.app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static.FS), MaxAge: 3600}))
 	s.publicRoute(fiber.MethodGet, "/healthz", s.healthz)
 	s.publicRoute(fiber.MethodGet, "/readyz", s.readyz)
-	s.publicRoute(fiber.MethodGet, "/metrics", s.metrics.handler())
+	s.publicRoute(fiber.MethodGet, "/metrics", s.metricsPage)
 	s.publicRoute(fiber.MethodGet, "/login", s.loginPage)
 	s.publicRoute(fiber.MethodPost, "/login", s.login)
 	s.publicRoute(fiber.MethodGet, "/lang/:code", s.setLang)

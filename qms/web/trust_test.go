@@ -3,13 +3,16 @@ package web_test
 import (
 	"bytes"
 	"io"
+	"log/slog"
 	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 
 	"isodt/qms"
+	"isodt/qms/web"
 )
 
 // TestTrust4OpenRedirect: after login, next is followed only when it is a
@@ -181,5 +184,66 @@ func TestTrust12JobRunsScopedToAgency(t *testing.T) {
 				t.Fatalf("jobs page shows province-wide runs to %s:\n%.2000s", user, page)
 			}
 		})
+	}
+}
+
+// reconfigure replaces the app's server by one with cfg on the same
+// database, policy and scheduler.
+func (a *app) reconfigure(cfg web.Config) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	a.srv = web.New(cfg, a.srv.Deps)
+}
+
+// TestTrust12MetricsGuarded: /metrics answers 404 on the app's address
+// unless a token is set, then only to that Bearer token; with a listener
+// of its own (--metrics-addr) the app's address answers 404 and the
+// separate handler asks for the token.
+func TestTrust12MetricsGuarded(t *testing.T) {
+	a := newApp(t)
+	admin := a.login("admin")
+	if code := a.do("GET", "/metrics", &admin, nil).StatusCode; code != 404 {
+		t.Fatalf("no token: /metrics as SYS admin = %d, want 404", code)
+	}
+	a.reconfigure(web.Config{MetricsToken: "m-token"})
+	tests := []struct {
+		name  string
+		token string
+		want  int
+	}{
+		{"no token", "", 401},
+		{"wrong token", "m-tokenx", 401},
+		{"a user's API token", a.token("admin"), 401},
+		{"metrics token", "m-token", 200},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := httptest.NewRequest("GET", "/metrics", nil)
+			if tt.token != "" {
+				req.Header.Set("Authorization", "Bearer "+tt.token)
+			}
+			resp := a.send(req)
+			body := bodyOf(t, resp)
+			if resp.StatusCode != tt.want || (tt.want == 200) != strings.Contains(body, "qms_http_requests_total") {
+				t.Fatalf("status %d, want %d:\n%.300s", resp.StatusCode, tt.want, body)
+			}
+		})
+	}
+	a.reconfigure(web.Config{MetricsToken: "m-token", MetricsSeparate: true})
+	if code := a.send(newReq("GET", "/metrics", "m-token")).StatusCode; code != 404 {
+		t.Fatalf("metrics on their own listener: app address answers %d, want 404", code)
+	}
+	h := a.srv.MetricsHandler()
+	for token, want := range map[string]int{"": 401, "m-token": 200} {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest("GET", "/metrics", nil)
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		h.ServeHTTP(rec, req)
+		if rec.Code != want {
+			t.Fatalf("separate handler, token %q: %d, want %d", token, rec.Code, want)
+		}
 	}
 }
