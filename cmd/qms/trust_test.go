@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -78,5 +79,25 @@ func TestTrust12MetricsAddr(t *testing.T) {
 		}
 	case <-time.After(20 * time.Second):
 		t.Fatal("serve did not stop")
+	}
+}
+
+// TestTrust12ReadOnlyDatabaseDir: serve and migrate on a database path
+// that cannot be written say so in Vietnamese, naming the folder, and
+// exit 2 without starting.
+func TestTrust12ReadOnlyDatabaseDir(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "not-a-folder")
+	if err := os.WriteFile(file, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c := &cli{t: t, db: filepath.Join(file, "data", "qms.db")}
+	for _, args := range [][]string{{"migrate"}, {"serve", "--addr", "127.0.0.1:0"}} {
+		t.Run(args[0], func(t *testing.T) {
+			code, out, errText := c.run("", args...)
+			if code != 2 || !strings.Contains(errText, "không phải thư mục") || !strings.Contains(errText, file) ||
+				strings.Contains(errText, "unable to open") || strings.Contains(out, "phục vụ tại") {
+				t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, out, errText)
+			}
+		})
 	}
 }
