@@ -32,21 +32,21 @@ const (
 func prepareFile(path string) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, folderMode); err != nil {
-		return unwritable(dir, err)
+		return unwritable("db", dir, err)
 	}
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, fileMode)
 	if err == nil {
 		return f.Close()
 	}
 	if !errors.Is(err, fs.ErrExist) {
-		return unwritable(dir, err)
+		return unwritable("db", dir, err)
 	}
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		return qms.FieldError("db", "Đường dẫn cơ sở dữ liệu %q là một thư mục, không phải tệp.", path)
 	}
 	probe, err := os.CreateTemp(dir, ".qms-write-check-*")
 	if err != nil {
-		return unwritable(dir, err)
+		return unwritable("db", dir, err)
 	}
 	probe.Close()
 	return os.Remove(probe.Name())
@@ -59,22 +59,23 @@ func createExclusive(path string) error {
 	if errors.Is(err, fs.ErrExist) {
 		return qms.Errorf(qms.ECONFLICT, "Tệp %q đã tồn tại: bản sao lưu không ghi đè tệp khác.", path)
 	} else if err != nil {
-		return unwritable(filepath.Dir(path), err)
+		return unwritable("backup", filepath.Dir(path), err)
 	}
 	return f.Close()
 }
 
-// unwritable names why dir cannot hold the database's files.
-func unwritable(dir string, err error) error {
+// unwritable names why dir cannot hold the database's files (field "db")
+// or a backup (field "backup").
+func unwritable(field, dir string, err error) error {
 	switch {
 	case errors.Is(err, syscall.ENOTDIR):
-		return qms.FieldError("db", "Không tạo được thư mục %q: một phần của đường dẫn là tệp, không phải thư mục.", dir)
+		return qms.FieldError(field, "Không tạo được thư mục %q: một phần của đường dẫn là tệp, không phải thư mục.", dir)
 	case errors.Is(err, syscall.EROFS):
-		return qms.FieldError("db", "Không ghi được vào thư mục %q (chỉ đọc): hệ thống tệp được gắn ở chế độ chỉ đọc; hãy chọn thư mục khác bằng --db.", dir)
+		return qms.FieldError(field, "Không ghi được vào thư mục %q (chỉ đọc): hệ thống tệp được gắn ở chế độ chỉ đọc; hãy chọn thư mục khác.", dir)
 	case errors.Is(err, fs.ErrPermission):
-		return qms.FieldError("db", "Không ghi được vào thư mục %q (chỉ đọc): tài khoản chạy qms không có quyền ghi; hãy cấp quyền hoặc chọn thư mục khác bằng --db.", dir)
+		return qms.FieldError(field, "Không ghi được vào thư mục %q (chỉ đọc): tài khoản chạy qms không có quyền ghi; hãy cấp quyền hoặc chọn thư mục khác.", dir)
 	}
-	return fmt.Errorf("prepare database folder %s: %w", dir, err)
+	return fmt.Errorf("prepare folder %s: %w", dir, err)
 }
 
 // openError explains SQLite's refusals to open or write the file, which
