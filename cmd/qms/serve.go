@@ -29,9 +29,13 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	withDemo := fs.Bool("demo", false, "nạp dữ liệu mẫu (cỡ small) khi cơ sở dữ liệu còn trống")
 	pprofAddr := fs.String("pprof", "", "địa chỉ loopback cho net/http/pprof (đo hiệu năng; mặc định tắt)")
 	metricsAddr := fs.String("metrics-addr", envOr("QMS_METRICS_ADDR", ""), "địa chỉ riêng phục vụ /metrics (mặc định tắt)")
-	metricsToken := fs.String("metrics-token", envOr("QMS_METRICS_TOKEN", ""), "mã Bearer bắt buộc khi đọc /metrics (nên đặt qua QMS_METRICS_TOKEN)")
+	// The token's default is read after parsing, so that -h never prints it.
+	metricsToken := fs.String("metrics-token", "", "mã Bearer bắt buộc khi đọc /metrics (nên đặt qua QMS_METRICS_TOKEN)")
 	if err := parse(fs, args, 0); err != nil {
 		return err
+	}
+	if *metricsToken == "" {
+		*metricsToken = os.Getenv("QMS_METRICS_TOKEN")
 	}
 	tuneGC()
 	if *pprofAddr != "" {
