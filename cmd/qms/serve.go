@@ -28,8 +28,14 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	jf := addJobFlags(fs)
 	withDemo := fs.Bool("demo", false, "nạp dữ liệu mẫu (cỡ small) khi cơ sở dữ liệu còn trống")
 	pprofAddr := fs.String("pprof", "", "địa chỉ loopback cho net/http/pprof (đo hiệu năng; mặc định tắt)")
+	metricsAddr := fs.String("metrics-addr", envOr("QMS_METRICS_ADDR", ""), "địa chỉ riêng phục vụ /metrics (mặc định tắt)")
+	// The token's default is read after parsing, so that -h never prints it.
+	metricsToken := fs.String("metrics-token", "", "mã Bearer bắt buộc khi đọc /metrics (nên đặt qua QMS_METRICS_TOKEN)")
 	if err := parse(fs, args, 0); err != nil {
 		return err
+	}
+	if *metricsToken == "" {
+		*metricsToken = os.Getenv("QMS_METRICS_TOKEN")
 	}
 	tuneGC()
 	if *pprofAddr != "" {
@@ -58,14 +64,31 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	}
 	sched.Start()
 	defer sched.Stop()
-	srv := web.New(web.Config{SecureCookies: *secure, Logger: log}, web.Deps{
+	srv := web.New(web.Config{SecureCookies: *secure, Logger: log, MetricsToken: *metricsToken, MetricsSeparate: *metricsAddr != ""}, web.Deps{
 		Agencies: db, Users: db, Auth: db, Audit: db, Procedures: db, Dossiers: db, Forms: db, Public: db, Calendar: db, Settings: db, Compliance: db, NCs: db, Objectives: db, Feedback: db, Audits: db, Reviews: db, Notifications: db, Jobs: sched, JobRuns: db, Authz: az, Ready: db.Ping,
 	})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return usagef("không lắng nghe được tại %s: %v", *addr, err)
 	}
+	// The metrics listener is opened before anything is announced, so a
+	// busy --metrics-addr stops the start rather than a running server.
+	var mln net.Listener
+	if *metricsAddr != "" {
+		if mln, err = net.Listen("tcp", *metricsAddr); err != nil {
+			ln.Close()
+			return usagef("không lắng nghe được tại %s (--metrics-addr): %v", *metricsAddr, err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", srv.MetricsHandler())
+		msrv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go msrv.Serve(mln)
+		defer msrv.Close()
+	}
 	fmt.Fprintf(e.stdout, "qms: đang phục vụ tại http://%s (cơ sở dữ liệu %s)\n", ln.Addr(), *dbPath)
+	if mln != nil {
+		fmt.Fprintf(e.stdout, "qms: số liệu Prometheus tại http://%s/metrics\n", mln.Addr())
+	}
 	log.Info("server started", "addr", ln.Addr().String(), "db", *dbPath)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
-	"os"
-	"path/filepath"
 	"runtime"
 	"sort"
 	"strconv"
@@ -76,10 +74,8 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	if path == "" {
 		return nil, qms.Errorf(qms.EINVALID, "Chưa chỉ định đường dẫn cơ sở dữ liệu.")
 	}
-	if dir := filepath.Dir(path); dir != "" {
-		if err := os.MkdirAll(dir, 0o750); err != nil {
-			return nil, fmt.Errorf("create database folder: %w", err)
-		}
+	if err := prepareFile(path); err != nil {
+		return nil, err
 	}
 	db := &DB{path: path, now: opts.Now, cost: opts.PasswordCost}
 	db.users = newReadCache[int64, *qms.User](ofKind[int64](&db.gens, kindUsers), 10000)
@@ -105,7 +101,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	db.write.SetConnMaxLifetime(0)
 	if err := db.migrate(ctx); err != nil {
 		db.write.Close()
-		return nil, err
+		return nil, openError(path, err)
 	}
 	if db.read, err = sql.Open("sqlite3", dsn(path, "mode=ro&_query_only=1")); err != nil {
 		db.write.Close()

@@ -145,15 +145,19 @@ func insertPolicyRule(ctx context.Context, tx *Tx, r []string) error {
 // connection of its own: the read pool is query-only and the writer must
 // not wait for a copy.
 func (db *DB) Backup(ctx context.Context, path string) error {
-	if _, err := os.Stat(path); err == nil {
-		return qms.Errorf(qms.ECONFLICT, "Tệp %q đã tồn tại: bản sao lưu không ghi đè tệp khác.", path)
+	// VACUUM INTO writes into an empty file: creating it here makes the
+	// copy 0600 like the database (files.go) and refuses an existing one.
+	if err := createExclusive(path); err != nil {
+		return err
 	}
 	conn, err := sql.Open("sqlite3", dsn(db.path, "_txlock=deferred"))
 	if err != nil {
+		os.Remove(path)
 		return err
 	}
 	defer conn.Close()
 	if _, err := conn.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
+		os.Remove(path)
 		return fmt.Errorf("backup to %s: %w", path, err)
 	}
 	return nil

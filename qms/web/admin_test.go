@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"isodt/qms/web"
 )
 
 func TestAgencyForm(t *testing.T) {
@@ -111,34 +113,39 @@ func TestUserAdministration(t *testing.T) {
 func TestAuditLogPage(t *testing.T) {
 	a := newApp(t)
 	s := a.login("a-auditor")
-	body := bodyOf(t, a.do("GET", "/audit?action=user.", &s, nil))
+	body := bodyOf(t, a.do("GET", "/audit-log?action=user.", &s, nil))
 	if !strings.Contains(body, "user.create") || strings.Contains(body, "agency.create") {
 		t.Fatal("action filter not applied")
 	}
 	if strings.Contains(body, "b-staff") {
 		t.Fatal("auditor of A sees entries of B")
 	}
-	resp := a.do("GET", "/audit?from=31-12-2026", &s, nil)
+	resp := a.do("GET", "/audit-log?from=31-12-2026", &s, nil)
 	if body := bodyOf(t, resp); resp.StatusCode != 400 || !strings.Contains(body, "dd/mm/yyyy") {
 		t.Fatalf("bad date: %d", resp.StatusCode)
 	}
-	resp = a.do("GET", "/audit?from=01/01/2000&to=01/01/2001", &s, nil)
+	resp = a.do("GET", "/audit-log?from=01/01/2000&to=01/01/2001", &s, nil)
 	if body := bodyOf(t, resp); !strings.Contains(body, `id="audit-total">0<`) {
 		t.Fatal("date range not applied")
 	}
 	var out struct{ Total int }
-	decode(t, a.api("GET", "/api/v1/audit?actor=system:test", a.token("a-auditor"), ""), &out)
+	decode(t, a.api("GET", "/api/v1/audit-log?actor=system:test", a.token("a-auditor"), ""), &out)
 	if out.Total == 0 {
 		t.Fatal("api audit filter found nothing")
+	}
+	// The menu names the trail /audit-log, apart from the internal audits.
+	if home := bodyOf(t, a.do("GET", "/", &s, nil)); !strings.Contains(home, `href="/audit-log"`) || strings.Contains(home, `href="/audit"`) {
+		t.Fatal("menu does not link the audit trail at /audit-log")
 	}
 }
 
 func TestHealthAndMetrics(t *testing.T) {
 	a := newApp(t)
+	a.reconfigure(web.Config{MetricsToken: "m-token"})
 	if code := a.do("GET", "/readyz", nil, nil).StatusCode; code != 200 {
 		t.Fatalf("readyz: %d", code)
 	}
-	body := bodyOf(t, a.do("GET", "/metrics", nil, nil))
+	body := bodyOf(t, a.send(newReq("GET", "/metrics", "m-token")))
 	if !strings.Contains(body, `qms_http_requests_total{method="GET",route="/readyz",status="200"} 1`) {
 		t.Fatalf("metrics missing the request counter:\n%.500s", body)
 	}

@@ -23,7 +23,7 @@ func anonCSRF(t *testing.T, a *app) string {
 }
 
 func postLogin(a *app, csrf, username, password string) *http.Response {
-	form := url.Values{"username": {username}, "password": {password}, "_csrf": {csrf}, "next": {"/audit"}}
+	form := url.Values{"username": {username}, "password": {password}, "_csrf": {csrf}, "next": {"/audit-log"}}
 	req, _ := http.NewRequest("POST", "/login", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.AddCookie(&http.Cookie{Name: "qms_csrf", Value: csrf})
@@ -62,7 +62,7 @@ func TestLogin(t *testing.T) {
 	}
 	t.Run("success", func(t *testing.T) {
 		resp := postLogin(a, csrf, "A-Auditor", "mat-khau-123")
-		if resp.StatusCode != 303 || resp.Header.Get("Location") != "/audit" {
+		if resp.StatusCode != 303 || resp.Header.Get("Location") != "/audit-log" {
 			t.Fatalf("status %d location %q", resp.StatusCode, resp.Header.Get("Location"))
 		}
 		var sess *http.Cookie

@@ -123,12 +123,25 @@ func (s *Server) apiCheckRun(c *fiber.Ctx) error {
 	return c.JSON(res)
 }
 
-func (s *Server) jobsPage(c *fiber.Ctx) error {
+// visibleRuns returns the job runs the caller may see. Every job today
+// works on the whole province and its run has no agency: its counts and
+// errors (paths, other agencies' numbers) are the deployment's, so only
+// the system agency sees them; another agency's admin or auditor sees
+// the schedule without the runs.
+func (s *Server) visibleRuns(c *fiber.Ctx) ([]qms.JobRun, bool, error) {
+	if callerOf(c).agency != qms.SystemAgencyCode {
+		return []qms.JobRun{}, true, nil
+	}
 	runs, err := s.JobRuns.JobRuns(c.UserContext(), "", 50)
+	return runs, false, err
+}
+
+func (s *Server) jobsPage(c *fiber.Ctx) error {
+	runs, hidden, err := s.visibleRuns(c)
 	if err != nil {
 		return err
 	}
-	return c.Render("jobs", s.view(c, fiber.Map{"Jobs": s.Jobs.List(), "Runs": runs, "CanRun": s.can(c, "job", "run")}), "layout")
+	return c.Render("jobs", s.view(c, fiber.Map{"Jobs": s.Jobs.List(), "Runs": runs, "RunsHidden": hidden, "CanRun": s.can(c, "job", "run")}), "layout")
 }
 
 // jobRun runs a job at once. Jobs cover the whole deployment, so only the
@@ -148,7 +161,7 @@ func (s *Server) runJob(c *fiber.Ctx) (qms.JobRun, error) {
 }
 
 func (s *Server) apiJobs(c *fiber.Ctx) error {
-	runs, err := s.JobRuns.JobRuns(c.UserContext(), "", 50)
+	runs, _, err := s.visibleRuns(c)
 	if err != nil {
 		return err
 	}

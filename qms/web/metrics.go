@@ -1,7 +1,10 @@
 package web
 
 import (
+	"crypto/subtle"
+	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -9,11 +12,14 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"isodt/qms"
 )
 
 // metrics are per server (no package globals), labelled by route pattern
 // so that ids in paths do not explode the label count.
 type metrics struct {
+	handler  fiber.Handler
 	reg      *prometheus.Registry
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
@@ -31,6 +37,7 @@ func newMetrics() *metrics {
 		}, []string{"method", "route"}),
 	}
 	m.reg.MustRegister(m.requests, m.duration, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.handler = adaptor.HTTPHandler(promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
 	return m
 }
 
@@ -39,6 +46,37 @@ func (m *metrics) observe(method, route string, status int, d time.Duration) {
 	m.duration.WithLabelValues(method, route).Observe(d.Seconds())
 }
 
-func (m *metrics) handler() fiber.Handler {
-	return adaptor.HTTPHandler(promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
+// metricsPage is /metrics on the app's address: only with a token, and
+// only when the metrics have no listener of their own.
+func (s *Server) metricsPage(c *fiber.Ctx) error {
+	if s.cfg.MetricsToken == "" || s.cfg.MetricsSeparate {
+		return fiber.ErrNotFound
+	}
+	if !s.metricsTokenOK(c.Get(fiber.HeaderAuthorization)) {
+		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="metrics"`)
+		return qms.Errorf(qms.EUNAUTHORIZED, "Cần mã truy cập số liệu: gửi tiêu đề Authorization: Bearer <mã --metrics-token>.")
+	}
+	return s.metrics.handler(c)
+}
+
+// MetricsHandler serves the metrics on a listener of their own
+// (--metrics-addr), asking for the token when one is set.
+func (s *Server) MetricsHandler() http.Handler {
+	h := promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{})
+	if s.cfg.MetricsToken == "" {
+		return h
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.metricsTokenOK(r.Header.Get("Authorization")) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+			http.Error(w, "Cần mã truy cập số liệu (Authorization: Bearer).", http.StatusUnauthorized)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) metricsTokenOK(header string) bool {
+	got, ok := strings.CutPrefix(header, "Bearer ")
+	return ok && subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(s.cfg.MetricsToken)) == 1
 }

@@ -71,17 +71,22 @@ func TestRouteScenarios(t *testing.T) {
 		{"users quality officer forbidden", "GET", "/admin/users", "a-quality-officer", false, 403},
 		{"users admin", "GET", "/admin/users", "a-admin", false, 200},
 		{"new user form admin", "GET", "/admin/users/new", "a-admin", false, 200},
-		{"audit staff forbidden", "GET", "/audit", "a-staff", false, 403},
-		{"audit auditor", "GET", "/audit", "a-auditor", false, 200},
+		{"audit log staff forbidden", "GET", "/audit-log", "a-staff", false, 403},
+		{"audit log auditor", "GET", "/audit-log", "a-auditor", false, 200},
+		{"audit alias staff forbidden", "GET", "/audit", "a-staff", false, 403},
+		{"audit alias auditor", "GET", "/audit", "a-auditor", false, 200},
 		{"api me anonymous", "GET", "/api/v1/me", "", true, 401},
 		{"api me staff", "GET", "/api/v1/me", "a-staff", true, 200},
 		{"api users staff forbidden", "GET", "/api/v1/users", "a-staff", true, 403},
 		{"api users admin", "GET", "/api/v1/users", "a-admin", true, 200},
-		{"api audit auditor", "GET", "/api/v1/audit", "a-auditor", true, 200},
-		{"api audit staff forbidden", "GET", "/api/v1/audit", "a-staff", true, 403},
+		{"api audit log auditor", "GET", "/api/v1/audit-log", "a-auditor", true, 200},
+		{"api audit log staff forbidden", "GET", "/api/v1/audit-log", "a-staff", true, 403},
+		{"api audit alias auditor", "GET", "/api/v1/audit", "a-auditor", true, 200},
+		{"api audit alias staff forbidden", "GET", "/api/v1/audit", "a-staff", true, 403},
 		{"healthz public", "GET", "/healthz", "", false, 200},
 		{"readyz public", "GET", "/readyz", "", false, 200},
-		{"metrics public", "GET", "/metrics", "", false, 200},
+		{"metrics off without a token", "GET", "/metrics", "", false, 404},
+		{"metrics off without a token, even for SYS", "GET", "/metrics", "admin", false, 404},
 		{"login page public", "GET", "/login", "", false, 200},
 		{"static public", "GET", "/static/app.css", "", false, 200},
 		{"unknown page", "GET", "/nope", "a-admin", false, 404},
@@ -150,7 +155,7 @@ func TestOtherAgencyIsInvisible(t *testing.T) {
 		})
 	}
 	// Lists of A hold nothing of B.
-	for _, path := range []string{"/admin/agencies", "/admin/users", "/audit"} {
+	for _, path := range []string{"/admin/agencies", "/admin/users", "/audit-log"} {
 		body := bodyOf(t, a.do("GET", path, &s, nil))
 		if strings.Contains(body, "Sở B") || strings.Contains(body, "b-staff") || strings.Contains(body, ">B<") {
 			t.Errorf("%s shows objects of agency B", path)

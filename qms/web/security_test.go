@@ -536,7 +536,7 @@ func TestHTMLEscapedInEveryTextField(t *testing.T) {
 		{"control slip", &staff, dossierPage + "/control-slip", nil, true},
 		{"form list", &officer, "/forms", nil, true},
 		{"form version page", &officer, formPage, nil, true},
-		{"audit log", &auditor, "/audit", nil, false},
+		{"audit log", &auditor, "/audit-log", nil, false},
 		{"search", &officer, "/search?q=" + url.QueryEscape(xss), nil, false},
 		{"public lookup", nil, "/public/A?code=" + strings.TrimPrefix(dossierPage, "/dossiers/"), nil, false},
 		{"rejected agency form echoes the code", &admin, "/admin/agencies", url.Values{"code": {xss}, "name": {xss}, "parent": {"A"}}, true},

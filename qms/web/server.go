@@ -43,6 +43,13 @@ type Config struct {
 	Logger        *slog.Logger
 	// BodyLimit caps request bodies (default 32 MiB).
 	BodyLimit int
+	// MetricsToken is the Bearer token /metrics requires. Without one,
+	// /metrics on the app's address answers 404: the metrics name every
+	// route and its traffic, which is no one's business but the operator's.
+	MetricsToken string
+	// MetricsSeparate: cmd/qms serves MetricsHandler on a listener of its
+	// own (--metrics-addr), so the app's address answers /metrics with 404.
+	MetricsSeparate bool
 }
 
 // Deps are the services the handlers use.
@@ -108,8 +115,13 @@ func New(cfg Config, deps Deps) *Server {
 		ReadTimeout:  30 * time.Second,
 		WriteTimeout: 60 * time.Second,
 		IdleTimeout:  120 * time.Second,
+
+		// Multipart bodies are parsed when first read (checkForm): parsed
+		// early, a malformed one was answered before routing, without the
+		// request's path, so never in the API's JSON shape.
+		DisablePreParseMultipartForm: true,
 	})
-	s.app.Use(requestid.New(), s.observe, recover.New(), s.securityHeaders, s.authenticate, s.checkCSRF)
+	s.app.Use(requestid.New(), s.observe, recover.New(), s.securityHeaders, s.authenticate, s.checkForm, s.checkCSRF)
 	s.routes()
 	return s
 }
@@ -146,7 +158,7 @@ func (s *Server) routes() {
 	s.app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static.FS), MaxAge: 3600}))
 	s.publicRoute(fiber.MethodGet, "/healthz", s.healthz)
 	s.publicRoute(fiber.MethodGet, "/readyz", s.readyz)
-	s.publicRoute(fiber.MethodGet, "/metrics", s.metrics.handler())
+	s.publicRoute(fiber.MethodGet, "/metrics", s.metricsPage)
 	s.publicRoute(fiber.MethodGet, "/login", s.loginPage)
 	s.publicRoute(fiber.MethodPost, "/login", s.login)
 	s.publicRoute(fiber.MethodGet, "/lang/:code", s.setLang)
@@ -171,6 +183,9 @@ func (s *Server) routes() {
 	s.route(fiber.MethodPost, "/admin/users/:id/memberships", "user", "write", s.userMembership)
 	s.route(fiber.MethodPost, "/admin/users/:id/password", "user", "write", s.userPassword)
 
+	// The audit trail was /audit, next to the internal audits at /audits:
+	// /audit-log names it apart; the old paths stay as aliases.
+	s.route(fiber.MethodGet, "/audit-log", "audit", "read", s.auditLog)
 	s.route(fiber.MethodGet, "/audit", "audit", "read", s.auditLog)
 
 	s.route(fiber.MethodGet, "/tthc", "tthc", "read", s.tthcList)
@@ -200,6 +215,7 @@ func (s *Server) routes() {
 	s.route(fiber.MethodGet, "/api/v1/users", "user", "read", s.apiUserList)
 	s.route(fiber.MethodPost, "/api/v1/users", "user", "write", s.apiUserCreate)
 	s.route(fiber.MethodGet, "/api/v1/users/:id", "user", "read", s.apiUserShow)
+	s.route(fiber.MethodGet, "/api/v1/audit-log", "audit", "read", s.apiAudit)
 	s.route(fiber.MethodGet, "/api/v1/audit", "audit", "read", s.apiAudit)
 
 	s.route(fiber.MethodGet, "/forms", "form", "read", s.formList)

@@ -329,10 +329,37 @@ func (s *Server) setLang(c *fiber.Ctx) error {
 	return c.Redirect(safeNext(back), fiber.StatusSeeOther)
 }
 
-// safeNext keeps redirects on this site: only a local path is followed.
+// safeNext keeps redirects on this site. Browsers drop tabs and newlines
+// from a Location and read a backslash as a slash, so "/\t/evil" or
+// "/\\evil" would lead to another host: only a path that parses as a
+// same-origin relative URL, with no control character or backslash in it
+// nor in its percent-decoded forms, is followed; anything else goes home.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	for s, i := next, 0; ; i++ {
+		if i == 3 || !safePath(s) {
+			return "/"
+		}
+		d, err := url.PathUnescape(s)
+		if err != nil {
+			return "/"
+		}
+		if d == s {
+			break
+		}
+		s = d
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || !strings.HasPrefix(u.Path, "/") {
 		return "/"
 	}
 	return next
+}
+
+// safePath reports whether s starts with a single slash and holds no
+// backslash and no control character.
+func safePath(s string) bool {
+	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.ContainsRune(s, '\\') {
+		return false
+	}
+	return !strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) })
 }
