@@ -20,9 +20,17 @@ import (
 // a minute.
 const touchEvery = time.Minute
 
-// dummyHash is compared against when the user does not exist, so that an
-// unknown username takes as long as a wrong password.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("không có người dùng này"), bcrypt.MinCost)
+// newDummyHash makes the hash compared against when the user does not
+// exist. It has the cost of the real hashes, so that an unknown username
+// takes as long as a wrong password; made on first use, since a CLI
+// command that never signs anyone in should not pay for it.
+func (db *DB) newDummyHash() []byte {
+	h, err := bcrypt.GenerateFromPassword([]byte("không có người dùng này"), db.passwordCost())
+	if err != nil { // a cost above bcrypt's maximum, which refuses every password as well
+		h, _ = bcrypt.GenerateFromPassword([]byte("không có người dùng này"), bcrypt.DefaultCost)
+	}
+	return h
+}
 
 var errBadCredentials = qms.Errorf(qms.EUNAUTHORIZED, "Tên đăng nhập hoặc mật khẩu không đúng.")
 
@@ -51,7 +59,7 @@ func (db *DB) Authenticate(ctx context.Context, username, password string) (*qms
 	var disabled bool
 	err = db.read.QueryRowContext(ctx, `SELECT id, password_hash, disabled FROM users WHERE username = ?`, username).Scan(&id, &hash, &disabled)
 	if err == sql.ErrNoRows {
-		bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+		bcrypt.CompareHashAndPassword(db.dummyHash(), []byte(password))
 		return nil, db.loginFailed(ctx, username)
 	} else if err != nil {
 		return nil, err

@@ -283,10 +283,14 @@ func (db *DB) hashPassword(password string) (string, error) {
 	if err := qms.ValidatePassword(password); err != nil {
 		return "", err
 	}
-	cost := db.cost
-	if cost == 0 {
-		cost = bcrypt.DefaultCost
-	}
-	b, err := bcrypt.GenerateFromPassword([]byte(password), cost)
+	b, err := bcrypt.GenerateFromPassword([]byte(password), db.passwordCost())
 	return string(b), err
+}
+
+// passwordCost is the bcrypt cost of every hash the store makes.
+func (db *DB) passwordCost() int {
+	if db.cost == 0 {
+		return bcrypt.DefaultCost
+	}
+	return db.cost
 }
