@@ -170,6 +170,8 @@ func (s *Server) routes() {
 	s.route(fiber.MethodPost, "/admin/users/:id", "user", "write", s.userUpdate)
 	s.route(fiber.MethodPost, "/admin/users/:id/memberships", "user", "write", s.userMembership)
 	s.route(fiber.MethodPost, "/admin/users/:id/password", "user", "write", s.userPassword)
+	s.route(fiber.MethodPost, "/admin/users/:id/unlock", "user", "write", s.userUnlock)
+	s.route(fiber.MethodPost, "/admin/users/:id/tokens/revoke", "user", "write", s.userTokensRevoke)
 
 	s.route(fiber.MethodGet, "/audit", "audit", "read", s.auditLog)
 
