@@ -80,6 +80,14 @@ func TestTrust1CrossAgencyAccountTakeover(t *testing.T) {
 		t.Fatalf("tokens after refusals: %+v", ts)
 	}
 
+	t.Run("the page offers B's admin the roles of B only", func(t *testing.T) {
+		page := bodyOf(t, a.do("GET", xPath, &bAdmin, nil))
+		if strings.Contains(page, `action="`+xPath+`/password"`) || !strings.Contains(page, "quản trị viên hệ thống (SYS) quản lý") ||
+			!strings.Contains(page, `action="`+xPath+`/memberships"`) {
+			t.Fatal("B's admin sees the account-wide forms, or not the role forms")
+		}
+	})
+
 	t.Run("memberships stay per agency", func(t *testing.T) {
 		if code := a.do("POST", xPath+"/memberships", &bAdmin, url.Values{"agency": {"A"}, "role": {"admin"}}).StatusCode; code/100 != 4 {
 			t.Fatalf("B's admin granted a role in A: %d", code)
@@ -92,16 +100,26 @@ func TestTrust1CrossAgencyAccountTakeover(t *testing.T) {
 		}
 		bAdminUser := a.users["b-admin"]
 		asB := qms.WithActor(context.Background(), qms.Actor{UserID: bAdminUser.ID, Username: bAdminUser.Username, AgencyCode: "B"})
-		for name, err := range map[string]error{
-			"grant in A":   func() error { _, err := a.db.SetMembership(asB, x.ID, qms.Membership{AgencyCode: "A", Role: qms.RoleAdmin}, false); return err }(),
-			"password":     a.db.SetPassword(asB, x.ID, "mat-khau-cua-b"),
-			"disable":      func() error { off := true; _, err := a.db.UpdateUser(asB, x.ID, qms.UserUpdate{Disabled: &off}); return err }(),
-			"token":        func() error { _, _, err := a.db.CreateAPIToken(asB, x.ID, "b", 0); return err }(),
-			"create in A":  a.db.CreateUser(asB, &qms.User{Username: "b-ke-gian", Memberships: []qms.Membership{{AgencyCode: "A", Role: qms.RoleAdmin}}}, "mat-khau-123"),
-			"unlock login": func() error { _, err := a.db.UnlockLogin(asB, "a-leader"); return err }(),
+		off := true
+		for _, tt := range []struct {
+			name string
+			do   func() error
+		}{
+			{"grant in A", func() error {
+				_, err := a.db.SetMembership(asB, x.ID, qms.Membership{AgencyCode: "A", Role: qms.RoleAdmin}, false)
+				return err
+			}},
+			{"password", func() error { return a.db.SetPassword(asB, x.ID, "mat-khau-cua-b") }},
+			{"disable", func() error { _, err := a.db.UpdateUser(asB, x.ID, qms.UserUpdate{Disabled: &off}); return err }},
+			{"token", func() error { _, _, err := a.db.CreateAPIToken(asB, x.ID, "b", 0); return err }},
+			{"revoke tokens", func() error { _, err := a.db.RevokeAPITokens(asB, qms.TokenFilter{UserID: &x.ID}); return err }},
+			{"unlock login", func() error { _, err := a.db.UnlockLogin(asB, "a-leader"); return err }},
+			{"create in A", func() error {
+				return a.db.CreateUser(asB, &qms.User{Username: "b-ke-gian", Memberships: []qms.Membership{{AgencyCode: "A", Role: qms.RoleAdmin}}}, "mat-khau-123")
+			}},
 		} {
-			if qms.ErrorCode(err) != qms.EFORBIDDEN {
-				t.Errorf("store, B's admin, %s: %v, want forbidden", name, err)
+			if err := tt.do(); qms.ErrorCode(err) != qms.EFORBIDDEN {
+				t.Errorf("store, B's admin, %s: %v, want forbidden", tt.name, err)
 			}
 		}
 	})

@@ -104,8 +104,12 @@ func (s *Server) userPage(c *fiber.Ctx, u *qms.User, formErr error) error {
 	if err != nil {
 		return err
 	}
+	cl := callerOf(c)
+	canWrite := s.can(c, "user", "write")
+	// The account-wide forms show only where the store would accept them.
+	canAccount := canWrite && qms.CheckAccountAction(qms.Actor{UserID: cl.user.ID, Username: cl.user.Username, AgencyCode: cl.agency}, u) == nil
 	return s.render(c, "user", fiber.Map{"U": u, "Agencies": agencies, "Roles": qms.Roles, "Tokens": tokens,
-		"CanWrite": s.can(c, "user", "write")}, formErr)
+		"CanWrite": canWrite, "CanAccount": canAccount}, formErr)
 }
 
 // userUpdate edits the profile or disables/enables the account.
