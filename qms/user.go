@@ -124,15 +124,21 @@ type UserUpdate struct {
 // UserService manages users, passwords and memberships.
 type UserService interface {
 	// CreateUser stores the user with its memberships and password.
-	// Returns EINVALID, ECONFLICT (username taken) or ENOTFOUND (agency).
+	// Returns EINVALID, ECONFLICT (username taken), ENOTFOUND (agency) or
+	// EFORBIDDEN (a membership CheckMembershipChange refuses).
 	CreateUser(ctx context.Context, u *User, password string) error
 	// FindUserByID returns ENOTFOUND when there is none.
 	FindUserByID(ctx context.Context, id int64) (*User, error)
 	FindUserByUsername(ctx context.Context, username string) (*User, error)
 	FindUsers(ctx context.Context, f UserFilter) ([]*User, error)
+	// UpdateUser edits the profile or disables the account, which ends
+	// its sessions and tokens. EFORBIDDEN by CheckAccountAction.
 	UpdateUser(ctx context.Context, id int64, upd UserUpdate) (*User, error)
 	// SetMembership adds (or with remove, removes) a role in an agency.
+	// EFORBIDDEN by CheckMembershipChange.
 	SetMembership(ctx context.Context, userID int64, m Membership, remove bool) (*User, error)
+	// SetPassword replaces the password and ends every session and API
+	// token of the user. EINVALID, ENOTFOUND, EFORBIDDEN by CheckAccountAction.
 	SetPassword(ctx context.Context, userID int64, password string) error
 }
 
