@@ -22,14 +22,34 @@ func (s *Session) Expired(now time.Time, idle time.Duration) bool {
 	return !now.Before(s.ExpiresAt) || now.Sub(s.LastSeenAt) > idle
 }
 
-// APIToken authenticates a program on /api/v1 as a user.
+// APIToken authenticates a program on /api/v1 as a user. The store keeps
+// a hash of the secret and its first characters (Prefix), which name the
+// token in lists without letting anyone use it.
 type APIToken struct {
-	ID        int64      `json:"id"`
-	UserID    int64      `json:"user_id"`
-	Name      string     `json:"name"`
-	CreatedAt time.Time  `json:"created_at"`
-	ExpiresAt *time.Time `json:"expires_at,omitempty"`
-	RevokedAt *time.Time `json:"revoked_at,omitempty"`
+	ID         int64      `json:"id"`
+	UserID     int64      `json:"user_id"`
+	Username   string     `json:"username,omitempty"`
+	Name       string     `json:"name"`
+	Prefix     string     `json:"prefix"`
+	CreatedAt  time.Time  `json:"created_at"`
+	ExpiresAt  *time.Time `json:"expires_at,omitempty"`
+	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
+	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
+}
+
+// APITokenLifetime is how long a token lasts unless its creator says otherwise.
+const APITokenLifetime = 90 * 24 * time.Hour
+
+// TokenPrefixLength is how many characters of a secret name its token.
+const TokenPrefixLength = 12
+
+// TokenFilter selects API tokens. Pointer fields mean "not set"; Prefix
+// matches the first TokenPrefixLength characters of what is given, so a
+// whole secret may be pasted.
+type TokenFilter struct {
+	ID     *int64
+	UserID *int64
+	Prefix *string
 }
 
 // Session limits: an absolute lifetime and an idle timeout.
@@ -38,19 +58,43 @@ const (
 	SessionIdle     = 2 * time.Hour
 )
 
-// Login throttling: after MaxLoginFailures failures in a row an account is
-// locked for LoginLockDuration; the lock is logged and audited.
+// Login throttling counts failures per username and client address, so
+// that guessing from one address never locks the owner out from another.
+// From the MaxLoginFailures-th failure in a row the pair is locked for
+// LoginLockBase, doubling with each further failure up to
+// LoginLockDuration. A pair with no failure for LoginFailureWindow is
+// forgotten. The first lock of an episode is audited; the next are not.
 const (
-	MaxLoginFailures  = 5
-	LoginLockDuration = 15 * time.Minute
+	MaxLoginFailures   = 5
+	LoginLockBase      = time.Minute
+	LoginLockDuration  = 15 * time.Minute // the longest lock
+	LoginFailureWindow = time.Hour
 )
+
+// LoginLockFor is how long the failures-th failure in a row locks a
+// username at one address: nothing before MaxLoginFailures.
+func LoginLockFor(failures int) time.Duration {
+	if failures < MaxLoginFailures {
+		return 0
+	}
+	d := LoginLockBase
+	for i := MaxLoginFailures; i < failures && d < LoginLockDuration; i++ {
+		d *= 2
+	}
+	return min(d, LoginLockDuration)
+}
 
 // AuthService checks credentials and keeps sessions and API tokens.
 type AuthService interface {
-	// Authenticate checks a password. Returns EUNAUTHORIZED for an unknown
-	// user, a wrong password or a disabled account (one message for all,
-	// so usernames cannot be probed) and ETOOMANY while locked.
-	Authenticate(ctx context.Context, username, password string) (*User, error)
+	// Authenticate checks a password sent from the client address addr.
+	// Returns EUNAUTHORIZED for an unknown user, a wrong password or a
+	// disabled account (one message for all, so usernames cannot be
+	// probed) and ETOOMANY while the username is locked at that address.
+	Authenticate(ctx context.Context, username, password, addr string) (*User, error)
+	// UnlockLogin forgets the failed logins of a username at every
+	// address (CheckAccountAction applies). Returns how many addresses
+	// were locked or counting, ENOTFOUND or EFORBIDDEN.
+	UnlockLogin(ctx context.Context, username string) (int, error)
 	// CreateSession returns the cookie token of a new session.
 	CreateSession(ctx context.Context, userID int64, agencyCode string) (token string, s *Session, err error)
 	// FindSession returns ENOTFOUND or EUNAUTHORIZED (expired) errors.
@@ -58,8 +102,16 @@ type AuthService interface {
 	TouchSession(ctx context.Context, s *Session) error
 	SwitchSessionAgency(ctx context.Context, s *Session, agencyCode string) error
 	DeleteSession(ctx context.Context, token string) error
-	// CreateAPIToken returns the secret once; only its hash is kept.
-	CreateAPIToken(ctx context.Context, userID int64, name string) (secret string, t *APIToken, err error)
+	// CreateAPIToken returns the secret once; only its hash is kept. The
+	// token expires after ttl (APITokenLifetime when 0).
+	CreateAPIToken(ctx context.Context, userID int64, name string, ttl time.Duration) (secret string, t *APIToken, err error)
 	// FindUserByAPIToken returns EUNAUTHORIZED for an unknown, revoked or expired token.
 	FindUserByAPIToken(ctx context.Context, secret string) (*User, error)
+	// FindAPITokens lists tokens, revoked and expired ones included, newest first.
+	FindAPITokens(ctx context.Context, f TokenFilter) ([]*APIToken, error)
+	// RevokeAPITokens revokes the tokens matching f that are still
+	// valid and returns how many. f must name an ID, a prefix or a user;
+	// a prefix matching tokens of several users or several tokens is
+	// ECONFLICT. CheckAccountAction applies to every owner.
+	RevokeAPITokens(ctx context.Context, f TokenFilter) (int, error)
 }

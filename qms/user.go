@@ -2,6 +2,7 @@ package qms
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -123,14 +124,55 @@ type UserUpdate struct {
 // UserService manages users, passwords and memberships.
 type UserService interface {
 	// CreateUser stores the user with its memberships and password.
-	// Returns EINVALID, ECONFLICT (username taken) or ENOTFOUND (agency).
+	// Returns EINVALID, ECONFLICT (username taken), ENOTFOUND (agency) or
+	// EFORBIDDEN (a membership CheckMembershipChange refuses).
 	CreateUser(ctx context.Context, u *User, password string) error
 	// FindUserByID returns ENOTFOUND when there is none.
 	FindUserByID(ctx context.Context, id int64) (*User, error)
 	FindUserByUsername(ctx context.Context, username string) (*User, error)
 	FindUsers(ctx context.Context, f UserFilter) ([]*User, error)
+	// UpdateUser edits the profile or disables the account, which ends
+	// its sessions and tokens. EFORBIDDEN by CheckAccountAction.
 	UpdateUser(ctx context.Context, id int64, upd UserUpdate) (*User, error)
 	// SetMembership adds (or with remove, removes) a role in an agency.
+	// EFORBIDDEN by CheckMembershipChange.
 	SetMembership(ctx context.Context, userID int64, m Membership, remove bool) (*User, error)
+	// SetPassword replaces the password and ends every session and API
+	// token of the user. EINVALID, ENOTFOUND, EFORBIDDEN by CheckAccountAction.
 	SetPassword(ctx context.Context, userID int64, password string) error
+}
+
+// SystemAdmin reports whether the actor administers the whole system: a
+// CLI command or scheduled job, or a user acting for the system agency
+// (whose route already required the admin role there).
+func (a Actor) SystemAdmin() bool { return a.System || a.AgencyCode == SystemAgencyCode }
+
+// CheckAccountAction is the rule for what acts on a whole account rather
+// than on one agency's roles: its password, its sessions and API tokens,
+// its login throttle, its profile, disabling it. An agency admin may do
+// it only to users who belong to the admin's agency alone; a user who
+// also belongs elsewhere is managed by the system admin, since the
+// account carries the roles of every agency. Users may act on their own
+// account. Returns EFORBIDDEN.
+func CheckAccountAction(a Actor, u *User) error {
+	if a.SystemAdmin() || (a.UserID != 0 && a.UserID == u.ID) {
+		return nil
+	}
+	for _, code := range u.Agencies() {
+		if code != a.AgencyCode {
+			return Errorf(EFORBIDDEN, "Người dùng %q còn thuộc đơn vị %s: chỉ quản trị viên hệ thống (%s) được đổi mật khẩu, khóa, mở khóa, sửa thông tin hay quản lý mã truy cập của tài khoản này.",
+				u.Username, code, SystemAgencyCode)
+		}
+	}
+	return nil
+}
+
+// CheckMembershipChange is the rule for granting or withdrawing a role:
+// an agency admin manages the roles of the agency they act for, and no
+// other. Returns EFORBIDDEN.
+func CheckMembershipChange(a Actor, m Membership) error {
+	if a.SystemAdmin() || m.AgencyCode == a.AgencyCode {
+		return nil
+	}
+	return &Error{Code: EFORBIDDEN, Field: "agency", Message: fmt.Sprintf("Bạn chỉ được cấp hoặc thu hồi vai trò tại đơn vị %s, không phải tại %s.", a.AgencyCode, m.AgencyCode)}
 }

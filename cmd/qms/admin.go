@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"isodt/qms"
 )
@@ -92,11 +93,15 @@ func cmdTokenCreate(ctx context.Context, e *env, args []string) error {
 	fs, dbPath := newFlags(e, "token create")
 	username := fs.String("username", "", "tên đăng nhập (bắt buộc)")
 	name := fs.String("name", "cli", "tên gợi nhớ của mã")
+	days := fs.Int("days", int(qms.APITokenLifetime/(24*time.Hour)), "số ngày mã còn hiệu lực")
 	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
 	if *username == "" {
 		return usagef("token create: cần --username")
+	}
+	if *days <= 0 {
+		return usagef("token create: --days phải là số ngày dương")
 	}
 	db, err := openStore(ctx, e, *dbPath)
 	if err != nil {
@@ -107,7 +112,7 @@ func cmdTokenCreate(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return qms.Errorf(qms.ENOTFOUND, "Không tìm thấy người dùng %q.", *username)
 	}
-	secret, _, err := db.CreateAPIToken(cliContext(ctx, "token-create"), u.ID, *name)
+	secret, _, err := db.CreateAPIToken(cliContext(ctx, "token-create"), u.ID, *name, time.Duration(*days)*24*time.Hour)
 	if err != nil {
 		return err
 	}

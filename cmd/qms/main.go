@@ -33,7 +33,10 @@ Lệnh:
   migrate [--db PATH]                                áp dụng các bản nâng cấp cơ sở dữ liệu
   agency add --code C --name N [--parent P]          thêm đơn vị
   user add --username U --agency C --role R          thêm người dùng (mật khẩu đọc từ stdin)
-  token create --username U                          cấp mã truy cập API
+  user unlock --username U                           mở khóa đăng nhập (xóa đếm lần đăng nhập sai)
+  token create --username U [--days N]               cấp mã truy cập API (mặc định 90 ngày)
+  token list [--username U] [--json]                 liệt kê mã truy cập (không bao giờ in mã bí mật)
+  token revoke --id N | --prefix P | --username U --all   thu hồi mã truy cập
   audit verify                                       kiểm tra chuỗi băm của nhật ký
   backup FILE                                        sao lưu trực tuyến cơ sở dữ liệu ra FILE
   import procedures --agency C FILE                  nhập danh mục thủ tục hành chính (CSV, XLSX)
@@ -123,15 +126,23 @@ func dispatch(ctx context.Context, e *env, args []string) error {
 		}
 		return usagef("dùng: qms agency add --code C --name N [--parent P]")
 	case "user":
-		if s, r := sub(); s == "add" {
+		switch s, r := sub(); s {
+		case "add":
 			return cmdUserAdd(ctx, e, r)
+		case "unlock":
+			return cmdUserUnlock(ctx, e, r)
 		}
-		return usagef("dùng: qms user add --username U --agency C --role R")
+		return usagef("dùng: qms user add --username U --agency C --role R | qms user unlock --username U")
 	case "token":
-		if s, r := sub(); s == "create" {
+		switch s, r := sub(); s {
+		case "create":
 			return cmdTokenCreate(ctx, e, r)
+		case "list":
+			return cmdTokenList(ctx, e, r)
+		case "revoke":
+			return cmdTokenRevoke(ctx, e, r)
 		}
-		return usagef("dùng: qms token create --username U")
+		return usagef("dùng: qms token create --username U [--days N] | qms token list [--username U] | qms token revoke --id N | --prefix P | --username U --all")
 	case "audit":
 		if s, r := sub(); s == "verify" {
 			return cmdAuditVerify(ctx, e, r)

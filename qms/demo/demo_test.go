@@ -225,7 +225,7 @@ func checkAgency(t *testing.T, db *sqlite.DB, code string, sc demo.Scale, want *
 	if !reflect.DeepEqual(roles, sc.Users) {
 		t.Errorf("users by role %v, want %v", roles, sc.Users)
 	}
-	staff, err := db.Authenticate(ctx, strings.ToLower(code)+".staff1", demo.Password)
+	staff, err := db.Authenticate(ctx, strings.ToLower(code)+".staff1", demo.Password, "")
 	if err != nil {
 		t.Fatalf("staff login with the demo password: %v", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -20,16 +21,24 @@ import (
 // a minute.
 const touchEvery = time.Minute
 
-// dummyHash is compared against when the user does not exist, so that an
-// unknown username takes as long as a wrong password.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("không có người dùng này"), bcrypt.MinCost)
+// newDummyHash makes the hash compared against when the user does not
+// exist. It has the cost of the real hashes, so that an unknown username
+// takes as long as a wrong password; made on first use, since a CLI
+// command that never signs anyone in should not pay for it.
+func (db *DB) newDummyHash() []byte {
+	h, err := bcrypt.GenerateFromPassword([]byte("không có người dùng này"), db.passwordCost())
+	if err != nil { // a cost above bcrypt's maximum, which refuses every password as well
+		h, _ = bcrypt.GenerateFromPassword([]byte("không có người dùng này"), bcrypt.DefaultCost)
+	}
+	return h
+}
 
 var errBadCredentials = qms.Errorf(qms.EUNAUTHORIZED, "Tên đăng nhập hoặc mật khẩu không đúng.")
 
-// Authenticate checks a password with login throttling: MaxLoginFailures
-// failures in a row lock the username for LoginLockDuration. The lock is
-// audited; single failures only count.
-func (db *DB) Authenticate(ctx context.Context, username, password string) (*qms.User, error) {
+// Authenticate checks a password with login throttling per username and
+// client address (qms.LoginLockFor): guesses from one address lock that
+// address out, never the owner signing in from another one.
+func (db *DB) Authenticate(ctx context.Context, username, password, addr string) (*qms.User, error) {
 	username = strings.ToLower(strings.TrimSpace(username))
 	if username == "" || password == "" {
 		return nil, qms.Errorf(qms.EINVALID, "Nhập tên đăng nhập và mật khẩu.")
@@ -37,98 +46,153 @@ func (db *DB) Authenticate(ctx context.Context, username, password string) (*qms
 	if len(username) > 64 || len(password) > 256 {
 		return nil, errBadCredentials
 	}
+	addr = throttleAddr(addr)
 	now := db.now().UTC()
-	var lockedUntil sql.NullString
-	err := db.read.QueryRowContext(ctx, `SELECT locked_until FROM login_throttle WHERE username = ?`, username).Scan(&lockedUntil)
-	if err != nil && err != sql.ErrNoRows {
+	until, err := lockedUntil(ctx, db.read, username, addr)
+	if err != nil {
 		return nil, err
 	}
-	if lockedUntil.Valid && now.Before(parseTime(lockedUntil.String)) {
-		return nil, errLocked(parseTime(lockedUntil.String), now)
+	if now.Before(until) {
+		return nil, errLocked(until, now)
 	}
 	var id int64
 	var hash string
 	var disabled bool
 	err = db.read.QueryRowContext(ctx, `SELECT id, password_hash, disabled FROM users WHERE username = ?`, username).Scan(&id, &hash, &disabled)
 	if err == sql.ErrNoRows {
-		bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
-		return nil, db.loginFailed(ctx, username)
+		bcrypt.CompareHashAndPassword(db.dummyHash(), []byte(password))
+		return nil, db.loginFailed(ctx, username, addr)
 	} else if err != nil {
 		return nil, err
 	}
 	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil || disabled {
-		return nil, db.loginFailed(ctx, username)
+		return nil, db.loginFailed(ctx, username, addr)
 	}
 	// Success clears the count, unless guesses racing this one locked the
-	// account meanwhile: the lock wins, checked in the writer's order.
-	var until sql.NullString
-	err = db.write.QueryRowContext(ctx, `SELECT locked_until FROM login_throttle WHERE username = ?`, username).Scan(&until)
-	if err != nil && err != sql.ErrNoRows {
+	// address meanwhile: the lock wins, checked in the writer's order.
+	if until, err = lockedUntil(ctx, db.write, username, addr); err != nil {
 		return nil, err
+	} else if now.Before(until) {
+		return nil, errLocked(until, now)
 	}
-	if until.Valid && now.Before(parseTime(until.String)) {
-		return nil, errLocked(parseTime(until.String), now)
-	}
-	if _, err := db.write.ExecContext(ctx, `DELETE FROM login_throttle WHERE username = ? AND (locked_until IS NULL OR locked_until <= ?)`, username, formatTime(now)); err != nil {
+	if _, err := db.write.ExecContext(ctx, `DELETE FROM login_throttle WHERE username = ? AND addr = ? AND (locked_until IS NULL OR locked_until <= ?)`,
+		username, addr, formatTime(now)); err != nil {
 		return nil, err
 	}
 	return db.FindUserByID(ctx, id)
 }
 
-func errLocked(until, now time.Time) error {
-	return qms.Errorf(qms.ETOOMANY, "Tài khoản tạm khóa do đăng nhập sai nhiều lần. Thử lại sau %d phút.", int(until.Sub(now).Minutes())+1)
+// throttleAddr is the key of a client address: the address as the web
+// layer saw it, bounded, "-" when unknown (a CLI or test caller).
+func throttleAddr(addr string) string {
+	addr = strings.TrimSpace(addr)
+	if addr == "" {
+		return "-"
+	}
+	if len(addr) > 64 {
+		addr = addr[:64]
+	}
+	return addr
 }
 
-// loginFailed counts a failure and locks the username at the limit. It
-// returns the error the caller should report.
-func (db *DB) loginFailed(ctx context.Context, username string) error {
-	locked := false
+// lockedUntil is the end of the lock of username at addr (zero if none).
+func lockedUntil(ctx context.Context, q querier, username, addr string) (time.Time, error) {
+	var until sql.NullString
+	err := q.QueryRowContext(ctx, `SELECT locked_until FROM login_throttle WHERE username = ? AND addr = ?`, username, addr).Scan(&until)
+	if err != nil && err != sql.ErrNoRows {
+		return time.Time{}, err
+	}
+	if !until.Valid {
+		return time.Time{}, nil
+	}
+	return parseTime(until.String), nil
+}
+
+func errLocked(until, now time.Time) error {
+	return qms.Errorf(qms.ETOOMANY, "Tên đăng nhập này tạm khóa tại địa chỉ của bạn do đăng nhập sai nhiều lần. Thử lại sau %d phút.", minutesLeft(until, now))
+}
+
+// minutesLeft rounds up: "1 phút" for the last seconds of a lock.
+func minutesLeft(until, now time.Time) int { return max(1, int(math.Ceil(until.Sub(now).Minutes()))) }
+
+// loginFailed counts a failure of username at addr and locks the pair
+// from the limit on. Only the first lock of an episode (the life of the
+// row) is audited: a guesser who keeps trying adds no entry. Rows quiet
+// for LoginFailureWindow are deleted on the way. It returns the error the
+// caller should report.
+func (db *DB) loginFailed(ctx context.Context, username, addr string) error {
 	ctx = qms.WithActor(ctx, qms.Actor{Username: username, AgencyCode: qms.SystemAgencyCode})
-	var lockedUntil time.Time
+	var until time.Time
+	var failures int
 	err := db.update(ctx, func(tx *Tx) error {
+		now := formatTime(tx.now)
+		if _, err := tx.ExecContext(ctx, `DELETE FROM login_throttle WHERE updated_at < ? AND (locked_until IS NULL OR locked_until < ?)`,
+			formatTime(tx.now.Add(-qms.LoginFailureWindow)), now); err != nil {
+			return fmt.Errorf("forget old login failures: %w", err)
+		}
 		// Read and count in the same IMMEDIATE transaction: parallel
-		// guesses are serialised here, and a lock in force is never reset.
-		var failures int
-		var until sql.NullString
-		err := tx.QueryRowContext(ctx, `SELECT failures, locked_until FROM login_throttle WHERE username = ?`, username).Scan(&failures, &until)
-		switch {
-		case err == sql.ErrNoRows:
-			failures = 0
-		case err != nil:
+		// guesses are serialised here, and a lock in force is never
+		// extended by the guesses it refuses.
+		var locked sql.NullString
+		err := tx.QueryRowContext(ctx, `SELECT failures, locked_until FROM login_throttle WHERE username = ? AND addr = ?`, username, addr).Scan(&failures, &locked)
+		if err != nil && err != sql.ErrNoRows {
 			return err
-		case until.Valid && tx.now.Before(parseTime(until.String)):
-			lockedUntil = parseTime(until.String)
+		}
+		if locked.Valid && tx.now.Before(parseTime(locked.String)) {
+			until, failures = parseTime(locked.String), 0
 			return nil
-		case until.Valid:
-			failures = 0 // the lock has expired: start counting again
 		}
 		failures++
 		var lock any
-		if failures >= qms.MaxLoginFailures {
-			lockedUntil = tx.now.Add(qms.LoginLockDuration)
-			lock, locked = formatTime(lockedUntil), true
+		if d := qms.LoginLockFor(failures); d > 0 {
+			until = tx.now.Add(d)
+			lock = formatTime(until)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO login_throttle (username, failures, locked_until, updated_at) VALUES (?, ?, ?, ?)
-			ON CONFLICT (username) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until, updated_at = excluded.updated_at`,
-			username, failures, lock, formatTime(tx.now)); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO login_throttle (username, addr, failures, locked_until, updated_at) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (username, addr) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until, updated_at = excluded.updated_at`,
+			username, addr, failures, lock, now); err != nil {
 			return err
 		}
-		if !locked {
+		if failures != qms.MaxLoginFailures {
 			return nil
 		}
 		return tx.audit(ctx, qms.SystemAgencyCode, "auth.lock", "login", username, nil,
-			map[string]any{"failures": failures, "locked_until": lockedUntil}, "đăng nhập sai nhiều lần")
+			map[string]any{"addr": addr, "failures": failures, "locked_until": until}, "đăng nhập sai nhiều lần")
 	})
-	if err != nil {
+	now := db.now()
+	switch {
+	case err != nil:
 		return err
-	}
-	if locked {
-		return qms.Errorf(qms.ETOOMANY, "Tài khoản tạm khóa %d phút do đăng nhập sai %d lần liên tiếp.", int(qms.LoginLockDuration.Minutes()), qms.MaxLoginFailures)
-	}
-	if !lockedUntil.IsZero() {
-		return errLocked(lockedUntil, db.now())
+	case failures == 0: // refused by a lock in force, not counted
+		return errLocked(until, now)
+	case !until.IsZero():
+		return qms.Errorf(qms.ETOOMANY, "Đăng nhập sai %d lần liên tiếp: tên đăng nhập này tạm khóa %d phút tại địa chỉ của bạn.", failures, minutesLeft(until, now))
 	}
 	return errBadCredentials
+}
+
+// UnlockLogin forgets the failed logins of a user at every address.
+func (db *DB) UnlockLogin(ctx context.Context, username string) (int, error) {
+	username = strings.ToLower(strings.TrimSpace(username))
+	var n int64
+	err := db.update(ctx, func(tx *Tx) error {
+		u, err := findOneUser(ctx, tx, qms.UserFilter{Username: &username})
+		if err != nil {
+			return qms.Errorf(qms.ENOTFOUND, "Không tìm thấy người dùng %q.", username)
+		}
+		if err := qms.CheckAccountAction(tx.actor, u); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM login_throttle WHERE username = ?`, username)
+		if err != nil {
+			return fmt.Errorf("unlock login: %w", err)
+		}
+		if n, _ = res.RowsAffected(); n == 0 {
+			return nil
+		}
+		return tx.auditAccount(ctx, u, "auth.unlock", "user", itoa(u.ID), nil, map[string]any{"addresses": n}, "")
+	})
+	return int(n), err
 }
 
 // CreateSession starts a session for the user acting for agencyCode.
@@ -211,10 +275,16 @@ func (db *DB) DeleteSession(ctx context.Context, token string) error {
 	})
 }
 
-// CreateAPIToken returns the token secret, shown once.
-func (db *DB) CreateAPIToken(ctx context.Context, userID int64, name string) (string, *qms.APIToken, error) {
+// CreateAPIToken returns the token secret, shown once. The token expires
+// after ttl (qms.APITokenLifetime when 0).
+func (db *DB) CreateAPIToken(ctx context.Context, userID int64, name string, ttl time.Duration) (string, *qms.APIToken, error) {
+	if ttl < 0 {
+		return "", nil, qms.FieldError("days", "Thời hạn của mã truy cập phải dương.")
+	} else if ttl == 0 {
+		ttl = qms.APITokenLifetime
+	}
 	secret, hash := newSecret("qms_")
-	t := &qms.APIToken{UserID: userID, Name: strings.TrimSpace(name)}
+	t := &qms.APIToken{UserID: userID, Name: strings.TrimSpace(name), Prefix: secret[:qms.TokenPrefixLength]}
 	err := db.update(ctx, func(tx *Tx) error {
 		u, err := findOneUser(ctx, tx, qms.UserFilter{ID: &userID})
 		if err != nil {
@@ -222,48 +292,56 @@ func (db *DB) CreateAPIToken(ctx context.Context, userID int64, name string) (st
 		} else if u.Disabled {
 			return qms.Errorf(qms.EINVALID, "Tài khoản %q đã bị khóa.", u.Username)
 		}
-		t.CreatedAt = tx.now
-		res, err := tx.ExecContext(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?)`, userID, t.Name, hash, formatTime(t.CreatedAt))
+		if err := qms.CheckAccountAction(tx.actor, u); err != nil {
+			return err
+		}
+		expires := tx.now.Add(ttl)
+		t.Username, t.CreatedAt, t.ExpiresAt = u.Username, tx.now, &expires
+		res, err := tx.ExecContext(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			userID, t.Name, hash, t.Prefix, formatTime(t.CreatedAt), formatTime(expires))
 		if err != nil {
 			return fmt.Errorf("insert token: %w", err)
 		}
 		t.ID, _ = res.LastInsertId()
-		agency := ""
-		if len(u.Memberships) > 0 {
-			agency = u.Memberships[0].AgencyCode
-		}
-		return tx.audit(ctx, agency, "token.create", "api_token", itoa(t.ID), nil, t, "")
+		return tx.auditAccount(ctx, u, "token.create", "api_token", itoa(t.ID), nil, t, "")
 	})
 	return secret, t, err
 }
 
 // FindUserByAPIToken returns EUNAUTHORIZED for an unknown, revoked or
-// expired token or a disabled user.
+// expired token or a disabled user. It reads the token every time: a
+// revocation takes effect on the next request.
 func (db *DB) FindUserByAPIToken(ctx context.Context, secret string) (*qms.User, error) {
-	hash := hashSecret(secret)
-	t, err := db.tokens.get(hash, func() (t tokenRow, err error) {
-		err = db.read.QueryRowContext(ctx, `SELECT user_id, expires_at, revoked_at FROM api_tokens WHERE token_hash = ?`, hash).Scan(&t.userID, &t.expires, &t.revoked)
-		return t, err
-	})
-	invalid := qms.Errorf(qms.EUNAUTHORIZED, "Mã truy cập API không hợp lệ hoặc đã hết hạn.")
+	var id, userID int64
+	var expires, revoked, used sql.NullString
+	err := db.read.QueryRowContext(ctx, `SELECT id, user_id, expires_at, revoked_at, last_used_at FROM api_tokens WHERE token_hash = ?`,
+		hashSecret(secret)).Scan(&id, &userID, &expires, &revoked, &used)
+	invalid := qms.Errorf(qms.EUNAUTHORIZED, "Mã truy cập API không hợp lệ, đã hết hạn hoặc đã bị thu hồi.")
 	if err == sql.ErrNoRows {
 		return nil, invalid
 	} else if err != nil {
 		return nil, err
 	}
-	if t.revoked.Valid || (t.expires.Valid && !db.now().Before(parseTime(t.expires.String))) {
+	now := db.now().UTC()
+	if revoked.Valid || (expires.Valid && !now.Before(parseTime(expires.String))) {
 		return nil, invalid
 	}
-	u, err := db.FindUserByID(ctx, t.userID)
+	u, err := db.FindUserByID(ctx, userID)
 	if err != nil {
 		return nil, err
 	} else if u.Disabled {
 		return nil, invalid
 	}
+	// last_used_at moves at most once a minute, like a session's idle clock.
+	if !used.Valid || now.Sub(parseTime(used.String)) >= touchEvery {
+		if _, err := db.write.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`, formatTime(now), id); err != nil {
+			return nil, fmt.Errorf("token last use: %w", err)
+		}
+	}
 	return u, nil
 }
 
-// tokenRow is what FindUserByAPIToken reads of a token (cached).
+// tokenRow is a token as the read cache of db.go keeps it.
 type tokenRow struct {
 	userID           int64
 	expires, revoked sql.NullString

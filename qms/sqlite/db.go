@@ -45,7 +45,9 @@ type DB struct {
 	read  *sql.DB
 	now   func() time.Time
 	cost  int
-	cals  calendars
+	// dummyHash is compared against when a username is unknown (auth.go).
+	dummyHash func() []byte
+	cals      calendars
 	// charts caches approved flowcharts (see flowchart_cache.go).
 	charts flowcharts
 	// commit runs every write transaction (see commit.go).
@@ -78,6 +80,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		return nil, err
 	}
 	db := &DB{path: path, now: opts.Now, cost: opts.PasswordCost}
+	db.dummyHash = sync.OnceValue(db.newDummyHash)
 	db.users = newReadCache[int64, *qms.User](ofKind[int64](&db.gens, kindUsers), 10000)
 	db.tokens = newReadCache[string, tokenRow](ofKind[string](&db.gens, kindUsers), 10000)
 	db.forms = newReadCache[[2]string, formInForce](ofKind[[2]string](&db.gens, kindForms), 10000)

@@ -147,21 +147,21 @@ func TestAuthenticateThrottles(t *testing.T) {
 	if err := db.CreateUser(ctx, u, "đúng mật khẩu"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Authenticate(ctx, "LAN", "đúng mật khẩu"); err != nil {
+	if _, err := db.Authenticate(ctx, "LAN", "đúng mật khẩu", ""); err != nil {
 		t.Fatalf("good login: %v", err)
 	}
-	if _, err := db.Authenticate(ctx, "ghost", "whatever1"); qms.ErrorCode(err) != qms.EUNAUTHORIZED {
+	if _, err := db.Authenticate(ctx, "ghost", "whatever1", ""); qms.ErrorCode(err) != qms.EUNAUTHORIZED {
 		t.Fatalf("unknown user: %v", err)
 	}
 	for i := 1; i < qms.MaxLoginFailures; i++ {
-		if _, err := db.Authenticate(ctx, "lan", "sai"); qms.ErrorCode(err) != qms.EUNAUTHORIZED {
+		if _, err := db.Authenticate(ctx, "lan", "sai", ""); qms.ErrorCode(err) != qms.EUNAUTHORIZED {
 			t.Fatalf("failure %d: %v", i, err)
 		}
 	}
-	if _, err := db.Authenticate(ctx, "lan", "sai"); qms.ErrorCode(err) != qms.ETOOMANY {
+	if _, err := db.Authenticate(ctx, "lan", "sai", ""); qms.ErrorCode(err) != qms.ETOOMANY {
 		t.Fatalf("5th failure should lock: %v", err)
 	}
-	if _, err := db.Authenticate(ctx, "lan", "đúng mật khẩu"); qms.ErrorCode(err) != qms.ETOOMANY {
+	if _, err := db.Authenticate(ctx, "lan", "đúng mật khẩu", ""); qms.ErrorCode(err) != qms.ETOOMANY {
 		t.Fatalf("locked account let in: %v", err)
 	}
 	action := "auth.lock"
@@ -169,7 +169,7 @@ func TestAuthenticateThrottles(t *testing.T) {
 		t.Fatalf("lock audited %d times", len(es))
 	}
 	clk.Add(qms.LoginLockDuration + time.Second)
-	if _, err := db.Authenticate(ctx, "lan", "đúng mật khẩu"); err != nil {
+	if _, err := db.Authenticate(ctx, "lan", "đúng mật khẩu", ""); err != nil {
 		t.Fatalf("after lock: %v", err)
 	}
 }
@@ -194,7 +194,7 @@ func TestSessions(t *testing.T) {
 	if _, err := db.FindSession(ctx, token); qms.ErrorCode(err) != qms.ENOTFOUND {
 		t.Fatalf("deleted session found: %v", err)
 	}
-	secret, _, err := db.CreateAPIToken(ctx, admin.ID, "ci")
+	secret, _, err := db.CreateAPIToken(ctx, admin.ID, "ci", 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,7 +21,7 @@ func TestCachedReadsFollowWrites(t *testing.T) {
 	if err := db.CreateUser(sys, u, "mat-khau-du-dai-1"); err != nil {
 		t.Fatal(err)
 	}
-	secret, _, err := db.CreateAPIToken(sys, u.ID, "một cửa")
+	secret, _, err := db.CreateAPIToken(sys, u.ID, "một cửa", 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -56,6 +56,9 @@ func (db *DB) createUser(ctx context.Context, u *qms.User, hash string) error {
 		ms := u.Memberships
 		u.Memberships = nil
 		for _, m := range ms {
+			if err := qms.CheckMembershipChange(tx.actor, m); err != nil {
+				return err
+			}
 			if err := addMembership(ctx, tx, u, m); err != nil {
 				return err
 			}
@@ -192,13 +195,17 @@ func findUsers(ctx context.Context, q querier, f qms.UserFilter) ([]*qms.User, e
 	return out, mrows.Err()
 }
 
-// UpdateUser changes the profile or disables the account. A disabled
-// account loses its sessions at once.
+// UpdateUser changes the profile or disables the account
+// (qms.CheckAccountAction applies). A disabled account loses its sessions
+// and API tokens at once.
 func (db *DB) UpdateUser(ctx context.Context, id int64, upd qms.UserUpdate) (*qms.User, error) {
 	var u *qms.User
 	err := db.update(ctx, func(tx *Tx) error {
 		before, err := findOneUser(ctx, tx, qms.UserFilter{ID: &id})
 		if err != nil {
+			return err
+		}
+		if err := qms.CheckAccountAction(tx.actor, before); err != nil {
 			return err
 		}
 		after := *before
@@ -220,13 +227,16 @@ func (db *DB) UpdateUser(ctx context.Context, id int64, upd qms.UserUpdate) (*qm
 			after.FullName, after.Email, after.Disabled, formatTime(after.UpdatedAt), id); err != nil {
 			return fmt.Errorf("update user: %w", err)
 		}
-		if after.Disabled {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, id); err != nil {
-				return err
-			}
-		}
 		u = &after
-		return tx.audit(ctx, "", "user.update", "user", itoa(id), before, u, "")
+		if !after.Disabled {
+			return tx.auditAccount(ctx, before, "user.update", "user", itoa(id), before, u, "")
+		}
+		sessions, tokens, err := endCredentials(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		return tx.auditAccount(ctx, before, "user.update", "user", itoa(id), before,
+			map[string]any{"user": u, "sessions_ended": sessions, "tokens_revoked": tokens}, "")
 	})
 	return u, err
 }
@@ -237,6 +247,9 @@ func (db *DB) SetMembership(ctx context.Context, userID int64, m qms.Membership,
 	err := db.update(ctx, func(tx *Tx) error {
 		before, err := findOneUser(ctx, tx, qms.UserFilter{ID: &userID})
 		if err != nil {
+			return err
+		}
+		if err := qms.CheckMembershipChange(tx.actor, m); err != nil {
 			return err
 		}
 		after := *before
@@ -262,20 +275,31 @@ func (db *DB) SetMembership(ctx context.Context, userID int64, m qms.Membership,
 	return u, err
 }
 
-// SetPassword replaces a password; the hash never reaches the audit trail.
+// SetPassword replaces a password (qms.CheckAccountAction applies) and
+// signs the user out everywhere: whoever knew the old password may hold
+// a session or a token. The hash never reaches the audit trail.
 func (db *DB) SetPassword(ctx context.Context, userID int64, password string) error {
 	hash, err := db.hashPassword(password)
 	if err != nil {
 		return err
 	}
 	return db.update(ctx, func(tx *Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`, hash, formatTime(tx.now), userID)
+		u, err := findOneUser(ctx, tx, qms.UserFilter{ID: &userID})
 		if err != nil {
 			return err
-		} else if n, _ := res.RowsAffected(); n == 0 {
-			return qms.Errorf(qms.ENOTFOUND, "Không tìm thấy người dùng.")
 		}
-		return tx.audit(ctx, "", "user.password", "user", itoa(userID), nil, nil, "")
+		if err := qms.CheckAccountAction(tx.actor, u); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`, hash, formatTime(tx.now), userID); err != nil {
+			return fmt.Errorf("set password: %w", err)
+		}
+		sessions, tokens, err := endCredentials(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		return tx.auditAccount(ctx, u, "user.password", "user", itoa(userID), nil,
+			map[string]any{"sessions_ended": sessions, "tokens_revoked": tokens}, "")
 	})
 }
 
@@ -283,10 +307,14 @@ func (db *DB) hashPassword(password string) (string, error) {
 	if err := qms.ValidatePassword(password); err != nil {
 		return "", err
 	}
-	cost := db.cost
-	if cost == 0 {
-		cost = bcrypt.DefaultCost
-	}
-	b, err := bcrypt.GenerateFromPassword([]byte(password), cost)
+	b, err := bcrypt.GenerateFromPassword([]byte(password), db.passwordCost())
 	return string(b), err
+}
+
+// passwordCost is the bcrypt cost of every hash the store makes.
+func (db *DB) passwordCost() int {
+	if db.cost == 0 {
+		return bcrypt.DefaultCost
+	}
+	return db.cost
 }

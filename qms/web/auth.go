@@ -25,7 +25,7 @@ func (s *Server) loginPage(c *fiber.Ctx) error {
 func (s *Server) login(c *fiber.Ctx) error {
 	username, next := strings.TrimSpace(c.FormValue("username")), safeNext(c.FormValue("next"))
 	ctx := c.UserContext()
-	u, err := s.Auth.Authenticate(ctx, username, c.FormValue("password"))
+	u, err := s.Auth.Authenticate(ctx, username, c.FormValue("password"), c.IP())
 	if err == nil && len(u.Agencies()) == 0 {
 		err = qms.Errorf(qms.EFORBIDDEN, "Tài khoản chưa được gán vai trò ở đơn vị nào. Liên hệ quản trị viên.")
 	}
@@ -78,7 +78,7 @@ func (s *Server) apiToken(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
-	u, err := s.Auth.Authenticate(ctx, req.Username, req.Password)
+	u, err := s.Auth.Authenticate(ctx, req.Username, req.Password, c.IP())
 	if err != nil {
 		return err
 	}
@@ -86,7 +86,7 @@ func (s *Server) apiToken(c *fiber.Ctx) error {
 	if as := u.Agencies(); len(as) > 0 {
 		agency = as[0]
 	}
-	secret, _, err := s.Auth.CreateAPIToken(qms.WithActor(ctx, qms.Actor{UserID: u.ID, Username: u.Username, AgencyCode: agency}), u.ID, "api")
+	secret, _, err := s.Auth.CreateAPIToken(qms.WithActor(ctx, qms.Actor{UserID: u.ID, Username: u.Username, AgencyCode: agency}), u.ID, "api", 0)
 	if err != nil {
 		return err
 	}

@@ -112,7 +112,7 @@ func (a *app) login(username string) session {
 func (a *app) token(username string) string {
 	a.t.Helper()
 	u := a.users[username]
-	secret, _, err := a.db.CreateAPIToken(qms.WithActor(context.Background(), qms.SystemActor("test")), u.ID, "test")
+	secret, _, err := a.db.CreateAPIToken(qms.WithActor(context.Background(), qms.SystemActor("test")), u.ID, "test", 0)
 	if err != nil {
 		a.t.Fatal(err)
 	}

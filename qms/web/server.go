@@ -182,6 +182,8 @@ func (s *Server) routes() {
 	s.route(fiber.MethodPost, "/admin/users/:id", "user", "write", s.userUpdate)
 	s.route(fiber.MethodPost, "/admin/users/:id/memberships", "user", "write", s.userMembership)
 	s.route(fiber.MethodPost, "/admin/users/:id/password", "user", "write", s.userPassword)
+	s.route(fiber.MethodPost, "/admin/users/:id/unlock", "user", "write", s.userUnlock)
+	s.route(fiber.MethodPost, "/admin/users/:id/tokens/revoke", "user", "write", s.userTokensRevoke)
 
 	// The audit trail was /audit, next to the internal audits at /audits:
 	// /audit-log names it apart; the old paths stay as aliases.

@@ -100,7 +100,16 @@ func (s *Server) userPage(c *fiber.Ctx, u *qms.User, formErr error) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, "user", fiber.Map{"U": u, "Agencies": agencies, "Roles": qms.Roles, "CanWrite": s.can(c, "user", "write")}, formErr)
+	tokens, err := s.Auth.FindAPITokens(c.UserContext(), qms.TokenFilter{UserID: &u.ID})
+	if err != nil {
+		return err
+	}
+	cl := callerOf(c)
+	canWrite := s.can(c, "user", "write")
+	// The account-wide forms show only where the store would accept them.
+	canAccount := canWrite && qms.CheckAccountAction(qms.Actor{UserID: cl.user.ID, Username: cl.user.Username, AgencyCode: cl.agency}, u) == nil
+	return s.render(c, "user", fiber.Map{"U": u, "Agencies": agencies, "Roles": qms.Roles, "Tokens": tokens,
+		"CanWrite": canWrite, "CanAccount": canAccount}, formErr)
 }
 
 // userUpdate edits the profile or disables/enables the account.
@@ -162,6 +171,39 @@ func (s *Server) userPassword(c *fiber.Ctx) error {
 		return err
 	}
 	if err := s.Users.SetPassword(s.ctx(c), u.ID, c.FormValue("password")); err != nil {
+		return s.userPage(c, u, err)
+	}
+	return c.Redirect("/admin/users/"+itoa(u.ID)+"?msg=saved", fiber.StatusSeeOther)
+}
+
+// userUnlock clears the login throttle of the user at every address.
+func (s *Server) userUnlock(c *fiber.Ctx) error {
+	u, err := s.findVisibleUser(c, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	if _, err := s.Auth.UnlockLogin(s.ctx(c), u.Username); err != nil {
+		return s.userPage(c, u, err)
+	}
+	return c.Redirect("/admin/users/"+itoa(u.ID)+"?msg=saved", fiber.StatusSeeOther)
+}
+
+// userTokensRevoke revokes one of the user's API tokens (form field
+// token) or, with token=all, every one.
+func (s *Server) userTokensRevoke(c *fiber.Ctx) error {
+	u, err := s.findVisibleUser(c, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	f := qms.TokenFilter{UserID: &u.ID}
+	if v := c.FormValue("token"); v != "all" {
+		id, ok := atoi64(v)
+		if !ok {
+			return s.userPage(c, u, qms.FieldError("token", "Chọn mã truy cập cần thu hồi."))
+		}
+		f.ID = &id
+	}
+	if _, err := s.Auth.RevokeAPITokens(s.ctx(c), f); err != nil {
 		return s.userPage(c, u, err)
 	}
 	return c.Redirect("/admin/users/"+itoa(u.ID)+"?msg=saved", fiber.StatusSeeOther)

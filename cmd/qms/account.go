@@ -1,0 +1,133 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"isodt/qms"
+)
+
+// cmdUserUnlock forgets a user's failed logins at every address, for an
+// owner locked out by someone guessing from their own network.
+func cmdUserUnlock(ctx context.Context, e *env, args []string) error {
+	fs, dbPath := newFlags(e, "user unlock")
+	username := fs.String("username", "", "tên đăng nhập (bắt buộc)")
+	if err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	if *username == "" {
+		return usagef("user unlock: cần --username")
+	}
+	db, err := openStore(ctx, e, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	n, err := db.UnlockLogin(cliContext(ctx, "user-unlock"), *username)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "ok user %s unlocked (%d addresses cleared)\n", *username, n)
+	return nil
+}
+
+// cmdTokenList prints tokens by id and prefix; the secret is never kept,
+// so never printed.
+func cmdTokenList(ctx context.Context, e *env, args []string) error {
+	fs, dbPath := newFlags(e, "token list")
+	username := fs.String("username", "", "chỉ các mã của người dùng này")
+	asJSON := fs.Bool("json", false, "in kết quả dạng JSON")
+	if err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	db, err := openStore(ctx, e, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var f qms.TokenFilter
+	if *username != "" {
+		u, err := db.FindUserByUsername(ctx, *username)
+		if err != nil {
+			return qms.Errorf(qms.ENOTFOUND, "Không tìm thấy người dùng %q.", *username)
+		}
+		f.UserID = &u.ID
+	}
+	ts, err := db.FindAPITokens(ctx, f)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		if ts == nil {
+			ts = []*qms.APIToken{}
+		}
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(ts)
+	}
+	w := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(w, "ID\tPREFIX\tUSER\tNAME\tCREATED\tEXPIRES\tLAST USED\tREVOKED")
+	for _, t := range ts {
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, orDash(t.Prefix), t.Username, orDash(t.Name),
+			cliTime(&t.CreatedAt), cliTime(t.ExpiresAt), cliTime(t.LastUsedAt), cliTime(t.RevokedAt))
+	}
+	return w.Flush()
+}
+
+// cmdTokenRevoke revokes one token by id or prefix, or every token of a user.
+func cmdTokenRevoke(ctx context.Context, e *env, args []string) error {
+	fs, dbPath := newFlags(e, "token revoke")
+	id := fs.Int64("id", 0, "số của mã (cột ID của token list)")
+	prefix := fs.String("prefix", "", "tiền tố của mã (cột PREFIX của token list)")
+	username := fs.String("username", "", "người dùng có các mã cần thu hồi (cùng --all)")
+	all := fs.Bool("all", false, "thu hồi mọi mã của --username")
+	if err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	var f qms.TokenFilter
+	switch {
+	case *id > 0 && *prefix == "" && *username == "" && !*all:
+		f.ID = id
+	case *prefix != "" && *id == 0 && *username == "" && !*all:
+		f.Prefix = prefix
+	case *username != "" && *all && *id == 0 && *prefix == "":
+	default:
+		return usagef("token revoke: dùng đúng một cách: --id N, --prefix P hoặc --username U --all")
+	}
+	db, err := openStore(ctx, e, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if *username != "" {
+		u, err := db.FindUserByUsername(ctx, *username)
+		if err != nil {
+			return qms.Errorf(qms.ENOTFOUND, "Không tìm thấy người dùng %q.", *username)
+		}
+		f.UserID = &u.ID
+	}
+	n, err := db.RevokeAPITokens(cliContext(ctx, "token-revoke"), f)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "ok %d tokens revoked\n", n)
+	return nil
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// cliTime shows a time in Asia/Ho_Chi_Minh to the minute, "-" for none.
+func cliTime(t *time.Time) string {
+	if t == nil || t.IsZero() {
+		return "-"
+	}
+	return t.In(qms.Zone).Format("2006-01-02 15:04")
+}

@@ -1,0 +1,75 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"isodt/qms"
+)
+
+// TestTrust6DummyHashCost: the hash an unknown username is checked
+// against has the cost of real password hashes, whatever the store's
+// PasswordCost, so that an unknown user answers as slowly as a known one.
+func TestTrust6DummyHashCost(t *testing.T) {
+	for _, tt := range []struct {
+		name       string
+		configured int
+		want       int
+	}{{"default", 0, bcrypt.DefaultCost}, {"lowered for tests", bcrypt.MinCost + 1, bcrypt.MinCost + 1}, {"raised", 11, 11}} {
+		t.Run(tt.name, func(t *testing.T) {
+			db, err := Open(context.Background(), filepath.Join(t.TempDir(), "qms.db"), Options{PasswordCost: tt.configured})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			real, err := db.HashPassword("mat-khau-123")
+			if err != nil {
+				t.Fatal(err)
+			}
+			realCost, _ := bcrypt.Cost([]byte(real))
+			dummyCost, err := bcrypt.Cost(db.dummyHash())
+			if err != nil || dummyCost != tt.want || dummyCost != realCost {
+				t.Fatalf("dummy hash cost %d (%v), real hash cost %d, want %d", dummyCost, err, realCost, tt.want)
+			}
+		})
+	}
+}
+
+// TestTrust5ThrottleRowsExpire: failed logins are counted per username
+// and address, and a pair quiet for LoginFailureWindow is deleted by the
+// next failure anyone makes, so guesses at made-up usernames leave no
+// rows behind.
+func TestTrust5ThrottleRowsExpire(t *testing.T) {
+	now := time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "qms.db"), Options{PasswordCost: bcrypt.MinCost, Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	rows := func() (n int) {
+		t.Helper()
+		if err := db.read.QueryRow(`SELECT COUNT(*) FROM login_throttle`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	for i := range 30 { // three failures of each of ten usernames, each from one address
+		db.Authenticate(ctx, fmt.Sprintf("khong-co-%d", i%10), "doan-sai", fmt.Sprintf("10.0.0.%d", i%10%3))
+	}
+	if n := rows(); n != 10 {
+		t.Fatalf("%d rows, want one per username and address (10)", n)
+	}
+	now = now.Add(qms.LoginFailureWindow - time.Minute)
+	db.Authenticate(ctx, "khong-co-0", "doan-sai", "10.0.0.0")
+	now = now.Add(2 * time.Minute)
+	db.Authenticate(ctx, "nguoi-khac", "doan-sai", "10.0.0.9")
+	if n := rows(); n != 2 {
+		t.Fatalf("%d rows after the window, want 2 (the pair that failed again and the new one)", n)
+	}
+}

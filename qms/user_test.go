@@ -1,0 +1,55 @@
+package qms_test
+
+import (
+	"testing"
+
+	"isodt/qms"
+)
+
+// TestTrust1AccountRules: who may act on a whole account, and who may
+// grant or withdraw a role where.
+func TestTrust1AccountRules(t *testing.T) {
+	x := &qms.User{ID: 7, Username: "x", Memberships: []qms.Membership{{AgencyCode: "A", Role: qms.RoleLeader}, {AgencyCode: "B", Role: qms.RoleStaff}}}
+	onlyA := &qms.User{ID: 8, Username: "y", Memberships: []qms.Membership{{AgencyCode: "A", Role: qms.RoleStaff}}}
+	adminOf := func(code string) qms.Actor { return qms.Actor{UserID: 1, Username: "admin-" + code, AgencyCode: code} }
+	account := []struct {
+		name  string
+		actor qms.Actor
+		u     *qms.User
+		ok    bool
+	}{
+		{"B's admin on a user also in A", adminOf("B"), x, false},
+		{"A's admin on a user also in B", adminOf("A"), x, false},
+		{"A's admin on a user of A alone", adminOf("A"), onlyA, true},
+		{"B's admin on a user of A alone", adminOf("B"), onlyA, false},
+		{"system admin", adminOf(qms.SystemAgencyCode), x, true},
+		{"CLI", qms.SystemActor("test"), x, true},
+		{"the user themself", qms.Actor{UserID: 7, Username: "x", AgencyCode: "B"}, x, true},
+	}
+	for _, tt := range account {
+		t.Run(tt.name, func(t *testing.T) {
+			err := qms.CheckAccountAction(tt.actor, tt.u)
+			if (err == nil) != tt.ok || (err != nil && qms.ErrorCode(err) != qms.EFORBIDDEN) {
+				t.Fatalf("CheckAccountAction = %v, want allowed %v", err, tt.ok)
+			}
+		})
+	}
+	membership := []struct {
+		name   string
+		actor  qms.Actor
+		agency string
+		ok     bool
+	}{
+		{"own agency", adminOf("B"), "B", true},
+		{"another agency", adminOf("B"), "A", false},
+		{"system admin anywhere", adminOf(qms.SystemAgencyCode), "A", true},
+	}
+	for _, tt := range membership {
+		t.Run(tt.name, func(t *testing.T) {
+			err := qms.CheckMembershipChange(tt.actor, qms.Membership{AgencyCode: tt.agency, Role: qms.RoleAdmin})
+			if (err == nil) != tt.ok {
+				t.Fatalf("CheckMembershipChange = %v, want allowed %v", err, tt.ok)
+			}
+		})
+	}
+}
