@@ -113,16 +113,21 @@ type ChecklistItem struct {
 	Note        string   `json:"note"`
 }
 
-// Validate checks a plan's fields.
+// Validate checks a plan's fields. Units and auditors are normalised
+// (agency codes upper-case, usernames lower-case, no blanks or repeats).
 func (p *AuditPlan) Validate() error {
 	p.Title = strings.TrimSpace(p.Title)
+	p.Units = cleanSet(p.Units, strings.ToUpper)
+	p.Auditors = cleanSet(p.Auditors, strings.ToLower)
 	switch {
 	case p.Title == "":
 		return FieldError("title", "Nhập tên cuộc đánh giá.")
 	case utf8.RuneCountInString(p.Title) > 300:
 		return FieldError("title", "Tên cuộc đánh giá quá dài.")
-	case len(p.Units) == 0 && len(p.ProcedureIDs) == 0:
-		return FieldError("units", "Chọn đơn vị hoặc quy trình được đánh giá.")
+	case len(p.Units) == 0:
+		// Without a named auditee, independence has nothing to be checked
+		// against: the plan must say whom it audits.
+		return FieldError("units", "Chọn ít nhất một đơn vị được đánh giá.")
 	case len(p.Auditors) == 0:
 		return FieldError("auditors", "Chọn ít nhất một đánh giá viên.")
 	case p.StartOn.IsZero() || p.EndOn.IsZero() || p.EndOn.Before(p.StartOn):
@@ -134,6 +139,65 @@ func (p *AuditPlan) Validate() error {
 		}
 	}
 	return nil
+}
+
+// cleanSet trims and case-folds xs, dropping blanks and repeats.
+func cleanSet(xs []string, fold func(string) string) []string {
+	out, seen := []string{}, map[string]bool{}
+	for _, x := range xs {
+		if x = fold(strings.TrimSpace(x)); x != "" && !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// CheckScope keeps a plan within what its agency may audit: each unit is
+// the plan's agency or one under it (a province-level agency audits the
+// agencies under it, never a sibling or its parent), and each audited
+// procedure belongs to an audited unit, so the checklist's figures only
+// ever come from the auditee. mayAudit tells whether the plan's agency
+// reaches a unit; procedureAgency gives a procedure's agency ("" when
+// there is no such procedure). An unknown unit gets the same answer as
+// one out of reach.
+func (p *AuditPlan) CheckScope(mayAudit func(unit string) bool, procedureAgency func(id int64) string) error {
+	audited := map[string]bool{}
+	for _, u := range p.Units {
+		if !mayAudit(u) {
+			return FieldError("units", "Đơn vị %q không thuộc phạm vi đánh giá của đơn vị %s (chỉ đơn vị mình hoặc các đơn vị trực thuộc).", u, p.AgencyCode)
+		}
+		audited[u] = true
+	}
+	for _, id := range p.ProcedureIDs {
+		if !audited[procedureAgency(id)] {
+			return FieldError("procedure_ids", "Quy trình %d không thuộc đơn vị được đánh giá.", id)
+		}
+	}
+	return nil
+}
+
+// Reach is where auditors are looked up: the plan's agency and the
+// audited units. A username is resolved only among their members, so the
+// auditors field cannot be used to learn who exists elsewhere.
+func (p *AuditPlan) Reach() []string {
+	return cleanSet(append([]string{p.AgencyCode}, p.Units...), strings.ToUpper)
+}
+
+// CheckAuditors resolves each auditor within Reach and checks
+// independence. memberOf gives the agencies a user belongs to, and false
+// when the user has no membership within Reach; unknown and out-of-reach
+// usernames get one and the same message.
+func (p *AuditPlan) CheckAuditors(memberOf func(username string) ([]string, bool)) error {
+	members := map[string][]string{}
+	for _, a := range p.Auditors {
+		own, ok := memberOf(a)
+		if !ok {
+			return FieldError("auditors", "Không tìm thấy đánh giá viên %q trong đơn vị lập kế hoạch hoặc các đơn vị được đánh giá.", a)
+		}
+		members[a] = own
+	}
+	return p.CheckIndependence(func(u string) []string { return members[u] })
 }
 
 // CheckIndependence refuses an auditor who belongs to an audited unit:

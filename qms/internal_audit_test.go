@@ -1,6 +1,7 @@
 package qms_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -39,6 +40,27 @@ func TestAuditPlanRules(t *testing.T) {
 	p.Auditors = []string{"binh"}
 	if err := p.CheckIndependence(func(u string) []string { return memberOf[u] }); err != nil {
 		t.Fatal(err)
+	}
+	// Scope: units within the plan's reach, procedures of the units.
+	p = base()
+	p.AgencyCode, p.ProcedureIDs = "SVH", []int64{7}
+	under := map[string]bool{"SVH": true, "PVH": true}
+	procAgency := map[int64]string{7: "PVH", 8: "SVH"}
+	if err := p.CheckScope(func(u string) bool { return under[u] }, func(id int64) string { return procAgency[id] }); err != nil {
+		t.Fatal(err)
+	}
+	p.ProcedureIDs = []int64{8}
+	if err := p.CheckScope(func(u string) bool { return under[u] }, func(id int64) string { return procAgency[id] }); qms.ErrorField(err) != "procedure_ids" {
+		t.Fatalf("procedure outside the units accepted: %v", err)
+	}
+	p.Units = []string{"SNV"}
+	if err := p.CheckScope(func(u string) bool { return under[u] }, func(id int64) string { return procAgency[id] }); qms.ErrorField(err) != "units" {
+		t.Fatalf("unit out of reach accepted: %v", err)
+	}
+	// An auditor not found within reach reads as not found at all.
+	p = base()
+	if err := p.CheckAuditors(func(string) ([]string, bool) { return nil, false }); qms.ErrorField(err) != "auditors" || !strings.Contains(err.Error(), "Không tìm thấy đánh giá viên") {
+		t.Fatalf("unknown auditor: %v", err)
 	}
 	if len(qms.ClauseLibrary) < 20 {
 		t.Fatal("clause library too small")

@@ -41,15 +41,50 @@ type Approval struct {
 	ApprovedAt  *time.Time `json:"approved_at,omitempty"`
 	EffectiveOn *time.Time `json:"effective_on,omitempty"` // civil date, midnight UTC
 	Reason      string     `json:"reason,omitempty"`       // of the last rejection or withdrawal
+	// Contributors are everyone who wrote, edited or submitted the
+	// version, as the store recorded them with each change; the store
+	// fills them whenever it reads a single version.
+	Contributors []Contributor `json:"contributors,omitempty"`
 }
 
-// AuthoredBy reports whether actor wrote the version: the same user, or
-// for system actors (no user id) the same name.
-func (a *Approval) AuthoredBy(actor Actor) bool {
-	if actor.UserID != 0 || a.AuthorID != 0 {
-		return actor.UserID == a.AuthorID
+// What a contributor did to a version.
+const (
+	ContributedCreate = "create"
+	ContributedEdit   = "edit" // the content saved, a BPMN import included
+	ContributedSubmit = "submit"
+)
+
+// Contributor is one person's part in a version.
+type Contributor struct {
+	UserID   int64  `json:"user_id,omitempty"`
+	Username string `json:"username"`
+	Act      string `json:"act"`
+}
+
+// sameActor tells whether actor is the user (id, name): the same user,
+// or for system actors (no user id) the same name.
+func sameActor(actor Actor, id int64, name string) bool {
+	if actor.UserID != 0 || id != 0 {
+		return actor.UserID == id
 	}
-	return actor.Username == a.Author
+	return actor.Username == name
+}
+
+// AuthoredBy reports whether actor created the version.
+func (a *Approval) AuthoredBy(actor Actor) bool { return sameActor(actor, a.AuthorID, a.Author) }
+
+// ContributedBy reports whether actor created, edited or submitted the
+// version: such a person may not approve it.
+func (a *Approval) ContributedBy(actor Actor) bool {
+	if a.AuthoredBy(actor) {
+		return true
+	}
+	for _, c := range a.Contributors {
+		if sameActor(actor, c.UserID, c.Username) {
+			return true
+		}
+	}
+	return false
 }
 
 // Editable reports whether the content may still change: only drafts.
@@ -62,7 +97,10 @@ func (a *Approval) InForce() bool { return a.Status == StatusEffective }
 // rules every controlled document shares:
 //   - draft → submitted (submit); submitted → effective (approve) or back
 //     to draft (reject, with a reason);
-//   - the author of a version can never approve it (segregation of duties);
+//   - nobody who created, edited or submitted a version approves it
+//     (segregation of duties; the store supplies the Contributors). A
+//     contributor may still reject it: rejecting puts nothing in force and
+//     only sends the draft back, which is how a submitter recalls it;
 //   - effective → superseded happens only when the next version takes effect;
 //   - any state but superseded and withdrawn → withdrawn, with a reason.
 //
@@ -83,8 +121,8 @@ func (a *Approval) Transition(action string, actor Actor, now time.Time, reason 
 		if a.Status != StatusSubmitted {
 			return bad()
 		}
-		if a.AuthoredBy(actor) {
-			return Errorf(EFORBIDDEN, "Người soạn thảo không được tự phê duyệt phiên bản của mình.")
+		if a.ContributedBy(actor) {
+			return Errorf(EFORBIDDEN, "Người đã soạn thảo, sửa hoặc trình phiên bản không được phê duyệt phiên bản đó.")
 		}
 		day := CivilDate(now)
 		a.Status, a.ApproverID, a.Approver, a.ApprovedAt, a.EffectiveOn = StatusEffective, actor.UserID, actor.Username, &now, &day

@@ -43,6 +43,17 @@ func TestLifecycle(t *testing.T) {
 			}
 		})
 	}
+	// Whoever edited or submitted the version may not approve it, only send it back.
+	editor := qms.Actor{UserID: 3, Username: "sua"}
+	edited := func() *qms.Approval {
+		return &qms.Approval{Status: qms.StatusSubmitted, AuthorID: 1, Contributors: []qms.Contributor{{UserID: 3, Username: "sua", Act: qms.ContributedEdit}}}
+	}
+	if err := edited().Transition(qms.ActionApprove, editor, now, ""); qms.ErrorCode(err) != qms.EFORBIDDEN {
+		t.Fatalf("approval by the editor: %v", err)
+	}
+	if err := edited().Transition(qms.ActionReject, editor, now, "Còn thiếu bước"); err != nil {
+		t.Fatalf("rejection by the editor: %v", err)
+	}
 	a := &qms.Approval{Status: qms.StatusSubmitted, AuthorID: 1}
 	if err := a.Transition(qms.ActionApprove, leader, now, ""); err != nil {
 		t.Fatal(err)

@@ -143,6 +143,7 @@ func LimitHours(t *TTHC) float64 { return float64(t.TimeLimitDays) * 8 }
 type ProcedureFilter struct {
 	ID         *int64
 	AgencyCode *string
+	Within     *string // procedures of this agency or of an agency under it
 	Code       *string
 	TTHCCode   *string
 	Limit      int

@@ -54,9 +54,12 @@ func insertForm(ctx context.Context, tx *Tx, f *qms.Form) error {
 
 func insertFormVersion(ctx context.Context, tx *Tx, v *qms.FormVersion) error {
 	v.CreatedAt, v.UpdatedAt = tx.now, tx.now
-	return tx.QueryRowContext(ctx, `INSERT INTO form_versions (form_id, number, status, schema_json, template_json, change_summary, author_id, author, created_at, updated_at)
+	if err := tx.QueryRowContext(ctx, `INSERT INTO form_versions (form_id, number, status, schema_json, template_json, change_summary, author_id, author, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, v.FormID, v.Number, v.Status, string(v.Schema), templateJSON(v.Template), v.ChangeSummary,
-		v.AuthorID, v.Author, formatTime(v.CreatedAt), formatTime(v.UpdatedAt)).Scan(&v.ID)
+		v.AuthorID, v.Author, formatTime(v.CreatedAt), formatTime(v.UpdatedAt)).Scan(&v.ID); err != nil {
+		return err
+	}
+	return contribute(ctx, tx, "form", v.ID, &v.Approval, qms.ContributedCreate)
 }
 
 func templateJSON(t *qms.FileRef) any {
@@ -169,6 +172,9 @@ func (db *DB) UpdateFormVersion(ctx context.Context, v *qms.FormVersion) error {
 		if err != nil {
 			return err
 		}
+		if err := loadContributors(ctx, tx, "form", before.ID, &before.Approval); err != nil {
+			return err
+		}
 		if !before.Editable() {
 			return qms.Errorf(qms.EINVALID, "Chỉ sửa được phiên bản dự thảo; phiên bản %d đang ở trạng thái %q.", before.Number, qms.StatusLabel(before.Status))
 		}
@@ -176,6 +182,9 @@ func (db *DB) UpdateFormVersion(ctx context.Context, v *qms.FormVersion) error {
 		v.ChangeSummary = strings.TrimSpace(v.ChangeSummary)
 		if _, err := tx.ExecContext(ctx, `UPDATE form_versions SET schema_json = ?, template_json = ?, change_summary = ?, updated_at = ? WHERE id = ?`,
 			string(v.Schema), templateJSON(v.Template), v.ChangeSummary, formatTime(v.UpdatedAt), v.ID); err != nil {
+			return err
+		}
+		if err := contribute(ctx, tx, "form", v.ID, &v.Approval, qms.ContributedEdit); err != nil {
 			return err
 		}
 		return tx.audit(ctx, "", "form.version_update", "form_version", fmt.Sprintf("%d/%d", v.FormID, v.Number), before, v, "")
@@ -191,6 +200,9 @@ func (db *DB) TransitionFormVersion(ctx context.Context, formID int64, number in
 		if v, err = findFormVersion(ctx, tx, formID, number); err != nil {
 			return err
 		}
+		if err := loadContributors(ctx, tx, "form", v.ID, &v.Approval); err != nil {
+			return err
+		}
 		before := v.Approval
 		if err := v.Transition(action, tx.actor, tx.now, reason); err != nil {
 			return err
@@ -198,6 +210,11 @@ func (db *DB) TransitionFormVersion(ctx context.Context, formID int64, number in
 		v.UpdatedAt = tx.now
 		if err := saveApprovalIn(ctx, tx, "form_versions", v.ID, &v.Approval, v.UpdatedAt); err != nil {
 			return err
+		}
+		if action == qms.ActionSubmit {
+			if err := contribute(ctx, tx, "form", v.ID, &v.Approval, qms.ContributedSubmit); err != nil {
+				return err
+			}
 		}
 		ref := fmt.Sprintf("%d/%d", formID, number)
 		if err := tx.audit(ctx, "", "form.version_"+action, "form_version", ref, before, v.Approval, reason); err != nil {
@@ -219,9 +236,17 @@ func (db *DB) TransitionFormVersion(ctx context.Context, formID int64, number in
 	return v, err
 }
 
-// FindFormVersion returns ENOTFOUND when there is no such version.
+// FindFormVersion returns ENOTFOUND when there is no such version. The
+// version comes with its contributors.
 func (db *DB) FindFormVersion(ctx context.Context, formID int64, number int) (*qms.FormVersion, error) {
-	return findFormVersion(ctx, db.read, formID, number)
+	v, err := findFormVersion(ctx, db.read, formID, number)
+	if err != nil {
+		return nil, err
+	}
+	if err := loadContributors(ctx, db.read, "form", v.ID, &v.Approval); err != nil {
+		return nil, err
+	}
+	return v, nil
 }
 
 // FindFormVersions returns every version of a form, oldest first.

@@ -61,8 +61,10 @@ type planScope struct {
 	Auditors     []string `json:"auditors"`
 }
 
-// CreatePlan records an audit plan after checking the auditors exist and
-// none of them belongs to an audited unit.
+// CreatePlan records an audit plan after checking its scope (units the
+// plan's agency may audit, procedures of those units), that each auditor
+// is a member of the plan's agency or an audited unit, and that none of
+// them belongs to an audited unit.
 func (db *DB) CreatePlan(ctx context.Context, p *qms.AuditPlan) error {
 	if err := p.Validate(); err != nil {
 		return err
@@ -75,21 +77,24 @@ func (db *DB) CreatePlan(ctx context.Context, p *qms.AuditPlan) error {
 			}
 			return err
 		}
-		members := map[string][]string{}
-		for _, a := range p.Auditors {
-			u, err := findOneUser(ctx, tx, qms.UserFilter{Username: &a})
-			if err != nil {
-				return qms.FieldError("auditors", "Không có người dùng %q.", a)
-			}
-			members[a] = u.Agencies()
-		}
-		if err := p.CheckIndependence(func(u string) []string { return members[u] }); err != nil {
+		if err := checkPlanScope(ctx, tx, p); err != nil {
 			return err
 		}
-		for _, id := range p.ProcedureIDs {
-			if _, err := findProcedure(ctx, tx, p.AgencyCode, id); err != nil {
-				return qms.FieldError("procedure_ids", "Quy trình %d không thuộc đơn vị.", id)
+		reach, args := inAgencies(p.Reach())
+		err := p.CheckAuditors(func(username string) ([]string, bool) {
+			var id int64
+			if err := tx.QueryRowContext(ctx, `SELECT u.id FROM users u WHERE u.username = ?
+				AND EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.agency_code IN `+reach+`)`, append([]any{username}, args...)...).Scan(&id); err != nil {
+				return nil, false
 			}
+			u, err := findOneUser(ctx, tx, qms.UserFilter{ID: &id})
+			if err != nil {
+				return nil, false
+			}
+			return u.Agencies(), true
+		})
+		if err != nil {
+			return err
 		}
 		scope, _ := json.Marshal(planScope{p.Units, p.ProcedureIDs, p.Clauses, p.Auditors})
 		p.Status, p.Items = qms.PlanPlanned, []qms.ChecklistItem{}
@@ -172,6 +177,44 @@ func (db *DB) FindPlans(ctx context.Context, agency string) ([]*qms.AuditPlan, e
 	return findPlans(ctx, db.read, `agency_code = ?`, agency)
 }
 
+// checkPlanScope applies qms.AuditPlan.CheckScope against the agency
+// tree as it stands now: a plan made before a split or a move of the
+// hierarchy is checked again before its checklist reads any figures.
+func checkPlanScope(ctx context.Context, q querier, p *qms.AuditPlan) error {
+	if len(p.Units) == 0 {
+		return qms.FieldError("units", "Kế hoạch chưa có đơn vị được đánh giá: không lập danh mục kiểm tra.")
+	}
+	rows, err := q.QueryContext(ctx, subtreeSQL, p.AgencyCode)
+	if err != nil {
+		return err
+	}
+	reach := map[string]bool{}
+	for rows.Next() {
+		var code string
+		if err := rows.Scan(&code); err != nil {
+			rows.Close()
+			return err
+		}
+		reach[code] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	var lookupErr error
+	err = p.CheckScope(func(u string) bool { return reach[u] }, func(id int64) string {
+		var agency string
+		if err := q.QueryRowContext(ctx, `SELECT agency_code FROM procedures WHERE id = ?`, id).Scan(&agency); err != nil && err != sql.ErrNoRows {
+			lookupErr = err
+		}
+		return agency
+	})
+	if lookupErr != nil {
+		return lookupErr
+	}
+	return err
+}
+
 // BuildChecklist (re)builds the checklist of a plan not yet answered: one
 // question per clause, one per task step of each audited procedure, each
 // with evidence suggestions read from the system.
@@ -186,6 +229,9 @@ func (db *DB) BuildChecklist(ctx context.Context, agency string, planID int64) (
 			return qms.Errorf(qms.EINVALID, "Danh mục kiểm tra đã có câu trả lời: không lập lại.")
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM audit_items WHERE plan_id = ?`, p.ID); err != nil {
+			return err
+		}
+		if err := checkPlanScope(ctx, tx, p); err != nil {
 			return err
 		}
 		items, err := checklistFor(ctx, tx, p, tx.now)
@@ -206,14 +252,12 @@ func (db *DB) BuildChecklist(ctx context.Context, agency string, planID int64) (
 }
 
 // checklistFor assembles the questions and what the system already knows
-// about each: open findings, on-time figures, step records.
+// about each: open findings, on-time figures, step records. Every figure
+// is read from the audited units only (checkPlanScope has kept them, and
+// the procedures, within the plan's reach).
 func checklistFor(ctx context.Context, q querier, p *qms.AuditPlan, now time.Time) ([]qms.ChecklistItem, error) {
 	var items []qms.ChecklistItem
-	units := append([]string{}, p.Units...)
-	if len(units) == 0 {
-		units = []string{p.AgencyCode}
-	}
-	in, args := inAgencies(units)
+	in, args := inAgencies(p.Units)
 	var openFindings int
 	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM findings WHERE closed_at IS NULL AND agency_code IN `+in, args...).Scan(&openFindings); err != nil {
 		return nil, err
@@ -237,7 +281,11 @@ func checklistFor(ctx context.Context, q querier, p *qms.AuditPlan, now time.Tim
 		items = append(items, it)
 	}
 	for _, pid := range p.ProcedureIDs {
-		proc, err := findProcedure(ctx, q, p.AgencyCode, pid)
+		var agency string // an audited unit's: checkPlanScope saw to it
+		if err := q.QueryRowContext(ctx, `SELECT agency_code FROM procedures WHERE id = ?`, pid).Scan(&agency); err != nil {
+			return nil, err
+		}
+		proc, err := findProcedure(ctx, q, agency, pid)
 		if err != nil {
 			return nil, err
 		}
@@ -255,7 +303,7 @@ func checklistFor(ctx context.Context, q querier, p *qms.AuditPlan, now time.Tim
 			}
 			var done, lateSteps int
 			if err := q.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(s.result = 'late'), 0) FROM dossier_steps s JOIN dossiers d ON d.id = s.dossier_id
-				WHERE d.procedure_id = ? AND s.step_id = ? AND s.completed_at >= ?`, pid, st.ID, formatTime(from)).Scan(&done, &lateSteps); err != nil {
+				WHERE d.procedure_id = ? AND d.agency_code = ? AND s.step_id = ? AND s.completed_at >= ?`, pid, proc.AgencyCode, st.ID, formatTime(from)).Scan(&done, &lateSteps); err != nil {
 				return nil, err
 			}
 			it := qms.ChecklistItem{Clause: "8.5", Source: fmt.Sprintf("%s – bước %s", proc.Code, st.Name),

@@ -117,6 +117,9 @@ func findProcedures(ctx context.Context, q querier, f qms.ProcedureFilter) ([]*q
 	if v := f.AgencyCode; v != nil {
 		where, args = append(where, "p.agency_code = ?"), append(args, *v)
 	}
+	if v := f.Within; v != nil {
+		where, args = append(where, "p.agency_code IN ("+subtreeSQL+")"), append(args, *v)
+	}
 	if v := f.Code; v != nil {
 		where, args = append(where, "p.code = ?"), append(args, *v)
 	}

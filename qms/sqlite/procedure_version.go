@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"time"
 
 	"isodt/qms"
@@ -42,6 +43,9 @@ func (db *DB) CreateVersion(ctx context.Context, procedureID int64) (*qms.Proced
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, procedureID, v.Number, v.Status, content, v.AuthorID, v.Author, formatTime(v.CreatedAt), formatTime(v.UpdatedAt)).Scan(&v.ID); err != nil {
 			return fmt.Errorf("insert version: %w", err)
 		}
+		if err := contribute(ctx, tx, "procedure", v.ID, &v.Approval, qms.ContributedCreate); err != nil {
+			return err
+		}
 		return tx.audit(ctx, "", "procedure.version_create", "procedure_version", versionRef(v), nil, v, "")
 	})
 	return v, err
@@ -58,6 +62,9 @@ func (db *DB) UpdateVersion(ctx context.Context, v *qms.ProcedureVersion) error 
 		if err != nil {
 			return err
 		}
+		if err := loadContributors(ctx, tx, "procedure", before.ID, &before.Approval); err != nil {
+			return err
+		}
 		if !before.Editable() {
 			return qms.Errorf(qms.EINVALID, "Chỉ sửa được phiên bản dự thảo; lần ban hành %s đang ở trạng thái %q.", before.IssueNumber(), qms.StatusLabel(before.Status))
 		}
@@ -69,16 +76,22 @@ func (db *DB) UpdateVersion(ctx context.Context, v *qms.ProcedureVersion) error 
 		if _, err := tx.ExecContext(ctx, `UPDATE procedure_versions SET content_json = ?, updated_at = ? WHERE id = ?`, content, formatTime(v.UpdatedAt), v.ID); err != nil {
 			return err
 		}
+		if err := contribute(ctx, tx, "procedure", v.ID, &v.Approval, qms.ContributedEdit); err != nil {
+			return err
+		}
 		return tx.audit(ctx, "", "procedure.version_update", "procedure_version", versionRef(v), before, v, "")
 	})
 }
 
-// FindVersion returns ENOTFOUND when there is no such issue.
+// FindVersion returns ENOTFOUND when there is no such issue. The
+// version comes with its contributors.
 func (db *DB) FindVersion(ctx context.Context, procedureID int64, number int) (*qms.ProcedureVersion, error) {
 	var v *qms.ProcedureVersion
 	err := db.view(ctx, func(q *sql.Conn) (err error) {
-		v, err = findVersion(ctx, q, procedureID, number)
-		return err
+		if v, err = findVersion(ctx, q, procedureID, number); err != nil {
+			return err
+		}
+		return loadContributors(ctx, q, "procedure", v.ID, &v.Approval)
 	})
 	return v, err
 }
@@ -133,6 +146,9 @@ func (db *DB) TransitionVersion(ctx context.Context, procedureID int64, number i
 		if v, err = findVersion(ctx, tx, procedureID, number); err != nil {
 			return err
 		}
+		if err := loadContributors(ctx, tx, "procedure", v.ID, &v.Approval); err != nil {
+			return err
+		}
 		before := *v
 		if action == qms.ActionSubmit {
 			if err := checkFlowchart(ctx, tx, procedureID, v); err != nil {
@@ -144,6 +160,11 @@ func (db *DB) TransitionVersion(ctx context.Context, procedureID int64, number i
 		}
 		if err := saveApproval(ctx, tx, v); err != nil {
 			return err
+		}
+		if action == qms.ActionSubmit {
+			if err := contribute(ctx, tx, "procedure", v.ID, &v.Approval, qms.ContributedSubmit); err != nil {
+				return err
+			}
 		}
 		if err := tx.audit(ctx, "", "procedure.version_"+action, "procedure_version", versionRef(v), before.Approval, v.Approval, reason); err != nil {
 			return err
@@ -250,6 +271,40 @@ func saveApprovalIn(ctx context.Context, tx *Tx, table string, id int64, a *qms.
 	_, err := tx.ExecContext(ctx, `UPDATE `+table+` SET status = ?, submitted_at = ?, approver_id = ?, approver = ?, approved_at = ?, effective_on = ?, reason = ?, updated_at = ? WHERE id = ?`,
 		a.Status, nullTime(a.SubmittedAt), nullInt(a.ApproverID), a.Approver, nullTime(a.ApprovedAt), effective, a.Reason, formatTime(at), id)
 	return err
+}
+
+// contribute records the actor's part in a version (kind "procedure" or
+// "form") in the transaction of the change, and adds it to a.
+func contribute(ctx context.Context, tx *Tx, kind string, versionID int64, a *qms.Approval, act string) error {
+	c := qms.Contributor{UserID: tx.actor.UserID, Username: tx.actor.Username, Act: act}
+	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO version_contributors (kind, version_id, user_id, username, act) VALUES (?, ?, ?, ?, ?)`,
+		kind, versionID, c.UserID, c.Username, c.Act); err != nil {
+		return fmt.Errorf("record contributor: %w", err)
+	}
+	if !slices.Contains(a.Contributors, c) {
+		a.Contributors = append(a.Contributors, c)
+	}
+	return nil
+}
+
+// loadContributors fills a's contributors: who created, edited and
+// submitted the version, in that order.
+func loadContributors(ctx context.Context, q querier, kind string, versionID int64, a *qms.Approval) error {
+	rows, err := q.QueryContext(ctx, `SELECT user_id, username, act FROM version_contributors WHERE kind = ? AND version_id = ?
+		ORDER BY CASE act WHEN 'create' THEN 0 WHEN 'edit' THEN 1 ELSE 2 END, username`, kind, versionID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	a.Contributors = nil
+	for rows.Next() {
+		var c qms.Contributor
+		if err := rows.Scan(&c.UserID, &c.Username, &c.Act); err != nil {
+			return err
+		}
+		a.Contributors = append(a.Contributors, c)
+	}
+	return rows.Err()
 }
 
 func versionRef(v *qms.ProcedureVersion) string { return itoa(v.ProcedureID) + "/" + v.IssueNumber() }

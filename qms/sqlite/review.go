@@ -45,7 +45,10 @@ func (db *DB) reviewPack(ctx context.Context, agency string, year int) (qms.Revi
 		return p, err
 	}
 	p.OnTime = *reps[""]
-	plans, err := db.FindPlans(ctx, agency)
+	// An agency never audits itself (auditors are independent of the
+	// unit), so the audits of its own system are mostly run by the agency
+	// above it: the pack counts those as well as the ones it ran.
+	plans, err := findPlans(ctx, db.read, `agency_code = ? OR EXISTS (SELECT 1 FROM json_each(scope_json, '$.units') WHERE value = ?)`, agency, agency)
 	if err != nil {
 		return p, err
 	}

@@ -136,7 +136,7 @@ func (s *Server) formVersionPage(c *fiber.Ctx, f *qms.Form, v *qms.FormVersion, 
 		"StatusLabel": qms.StatusLabel(v.Status),
 		"CanEdit":     mine && draft && s.can(c, "form", "write"),
 		"CanSubmit":   mine && draft && s.can(c, "form", "submit"),
-		"CanApprove":  mine && submitted && s.can(c, "form", "approve") && !v.AuthoredBy(qms.Actor{UserID: callerOf(c).user.ID}),
+		"CanApprove":  mine && submitted && s.can(c, "form", "approve") && !v.ContributedBy(qms.Actor{UserID: callerOf(c).user.ID, Username: callerOf(c).user.Username}),
 		"CanWithdraw": mine && (draft || submitted || v.Status == qms.StatusEffective) && s.can(c, "form", "approve")}, formErr)
 }
 

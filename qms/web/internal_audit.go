@@ -22,7 +22,9 @@ func (s *Server) auditsView(c *fiber.Ctx, formErr error) error {
 	if err != nil {
 		return err
 	}
-	procs, err := s.Procedures.FindProcedures(ctx, qms.ProcedureFilter{AgencyCode: &agency})
+	// The units an agency may audit are its own and those under it; the
+	// procedures offered are theirs.
+	procs, err := s.Procedures.FindProcedures(ctx, qms.ProcedureFilter{Within: &agency})
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,9 @@
 package web_test
 
 import (
+	"context"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -11,6 +13,7 @@ import (
 func TestInternalAuditAndReviewPages(t *testing.T) {
 	a := newApp(t)
 	a.effectiveProcedure()
+	a.childAgency("A1", "A")
 	auditor, leader := a.login("a-auditor"), a.login("a-leader")
 	if code := a.do("POST", "/audits/programmes", &auditor, url.Values{"year": {"2026"}, "title": {"Chương trình 2026"}}).StatusCode; code != 303 {
 		t.Fatalf("programme: %d", code)
@@ -23,7 +26,9 @@ func TestInternalAuditAndReviewPages(t *testing.T) {
 	if body := bodyOf(t, resp); resp.StatusCode != 400 || !strings.Contains(body, "không được tự đánh giá") {
 		t.Fatalf("self-audit: %d", resp.StatusCode)
 	}
-	plan.Set("auditors", "b-auditor")
+	// A's auditors audit A1, the unit under A, against the clauses.
+	plan.Set("units", "A1")
+	plan.Del("procedures")
 	resp = a.do("POST", "/audits/plans", &auditor, plan)
 	path := strings.TrimSuffix(resp.Header.Get("Location"), "?msg=created")
 	if resp.StatusCode != 303 {
@@ -64,5 +69,122 @@ func TestInternalAuditAndReviewPages(t *testing.T) {
 	b := a.login("b-auditor")
 	if code := a.do("GET", path, &b, nil).StatusCode; code != 404 {
 		t.Fatalf("B reads A's audit: %d", code)
+	}
+}
+
+// childAgency adds an agency under parent, with no users of its own.
+func (a *app) childAgency(code, parent string) {
+	a.t.Helper()
+	sys := qms.WithActor(context.Background(), qms.SystemActor("test"))
+	if err := a.db.CreateAgency(sys, &qms.Agency{Code: code, Name: "Phòng " + code, ParentCode: parent}); err != nil {
+		a.t.Fatal(err)
+	}
+}
+
+// programme opens the 2026 audit programme of the caller's agency and
+// returns its id.
+func (a *app) programme(s *session, agency string) string {
+	a.t.Helper()
+	if code := a.do("POST", "/audits/programmes", s, url.Values{"year": {"2026"}, "title": {"Chương trình 2026"}}).StatusCode; code != 303 {
+		a.t.Fatalf("programme of %s: %d", agency, code)
+	}
+	progs, err := a.db.FindProgrammes(context.Background(), agency)
+	if err != nil || len(progs) == 0 {
+		a.t.Fatalf("programme of %s: %v", agency, err)
+	}
+	return itoa(progs[0].ID)
+}
+
+// planForm is the plan form as the audits page posts it.
+func planForm(programme string, units, procedures []string, auditors string) url.Values {
+	return url.Values{"programme_id": {programme}, "title": {"Đánh giá"}, "units": units, "procedures": procedures,
+		"clauses": {"8.5", "7.5"}, "auditors": {auditors}, "start_on": {"04/05/2026"}, "end_on": {"05/05/2026"}}
+}
+
+var pageError = regexp.MustCompile(`<p class="error" role="alert">([^<]*)</p>`)
+
+func TestTrust9PlanScopeAndIndependence(t *testing.T) {
+	a := newApp(t)
+	a.effectiveProcedure() // QT-01 of A
+	a.childAgency("A1", "A")
+	aAud, bAud := a.login("a-auditor"), a.login("b-auditor")
+	progA, progB := a.programme(&aAud, "A"), a.programme(&bAud, "B")
+	ps, _ := a.db.FindProcedures(t.Context(), qms.ProcedureFilter{})
+	qt01 := []string{itoa(ps[0].ID)}
+	tests := []struct {
+		name string
+		who  *session
+		form url.Values
+		want string
+	}{
+		{"no units: A's auditor audits A's own procedure", &aAud, planForm(progA, nil, qt01, "a-auditor"), "Chọn ít nhất một đơn vị được đánh giá"},
+		{"B's auditor names A as a unit", &bAud, planForm(progB, []string{"A"}, nil, "b-auditor"), "không thuộc phạm vi đánh giá của đơn vị B"},
+		{"B's auditor names A's child as a unit", &bAud, planForm(progB, []string{"A1"}, nil, "b-auditor"), "không thuộc phạm vi đánh giá của đơn vị B"},
+		{"A's auditor audits A", &aAud, planForm(progA, []string{"A"}, nil, "a-auditor"), "không được tự đánh giá"},
+		{"A's procedure slipped under A's child unit", &aAud, planForm(progA, []string{"A1"}, qt01, "a-auditor"), "không thuộc đơn vị được đánh giá"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := a.do("POST", "/audits/plans", tt.who, tt.form)
+			if body := bodyOf(t, resp); resp.StatusCode != 400 || !strings.Contains(body, tt.want) {
+				t.Fatalf("status %d, want 400 with %q; error: %q", resp.StatusCode, tt.want, pageError.FindStringSubmatch(body))
+			}
+		})
+	}
+	for _, agency := range []string{"A", "B"} {
+		if plans, _ := a.db.FindPlans(t.Context(), agency); len(plans) != 0 {
+			t.Fatalf("%s has %d plans after refusals", agency, len(plans))
+		}
+	}
+}
+
+// The auditors field answers alike for a user of another agency and for
+// nobody at all: it cannot tell who exists elsewhere.
+func TestTrust9AuditorProbeGivesNothingAway(t *testing.T) {
+	a := newApp(t)
+	a.childAgency("A1", "A")
+	aAud := a.login("a-auditor")
+	progA := a.programme(&aAud, "A")
+	probe := func(username string) string {
+		resp := a.do("POST", "/audits/plans", &aAud, planForm(progA, []string{"A1"}, nil, username))
+		body := bodyOf(t, resp)
+		m := pageError.FindStringSubmatch(body)
+		if resp.StatusCode != 400 || m == nil || !strings.Contains(m[1], "Không tìm thấy đánh giá viên") {
+			t.Fatalf("%s: status %d, error %q", username, resp.StatusCode, m)
+		}
+		return strings.ReplaceAll(m[1], username, "…")
+	}
+	if other, nobody := probe("b-auditor"), probe("khong-co-ai"); other != nobody {
+		t.Fatalf("the answers differ:\n%s\n%s", other, nobody)
+	}
+	if code := a.do("POST", "/audits/plans", &aAud, planForm(progA, []string{"A1"}, nil, "a-auditor")).StatusCode; code != 303 {
+		t.Fatalf("A's auditor auditing A1: %d", code)
+	}
+}
+
+// A unit that has left the plan's agency is out of reach: the checklist,
+// which reads its figures, is not built.
+func TestTrust9ChecklistStaysWithinReach(t *testing.T) {
+	a := newApp(t)
+	a.childAgency("A1", "A")
+	aAud := a.login("a-auditor")
+	progA := a.programme(&aAud, "A")
+	resp := a.do("POST", "/audits/plans", &aAud, planForm(progA, []string{"A1"}, nil, "a-auditor"))
+	if resp.StatusCode != 303 {
+		t.Fatalf("plan: %d", resp.StatusCode)
+	}
+	path := strings.TrimSuffix(resp.Header.Get("Location"), "?msg=created")
+	none := ""
+	if _, err := a.db.UpdateAgency(qms.WithActor(t.Context(), qms.SystemActor("test")), "A1", qms.AgencyUpdate{ParentCode: &none}); err != nil {
+		t.Fatal(err)
+	}
+	resp = a.do("POST", path+"/checklist", &aAud, url.Values{})
+	if body := bodyOf(t, resp); resp.StatusCode != 400 || !strings.Contains(body, "không thuộc phạm vi đánh giá") {
+		t.Fatalf("checklist for a unit out of reach: %d", resp.StatusCode)
+	}
+	var p qms.AuditPlan
+	decode(t, a.api("GET", "/api/v1"+path, a.token("a-auditor"), ""), &p)
+	if len(p.Items) != 0 {
+		t.Fatalf("checklist built with %d items", len(p.Items))
 	}
 }

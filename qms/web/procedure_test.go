@@ -147,7 +147,7 @@ func TestSelfApprovalRefused(t *testing.T) {
 	path := a.createProcedure(&s)
 	a.do("POST", path+"/submit", &s, url.Values{})
 	resp := a.do("POST", path+"/approve", &s, url.Values{})
-	if body := bodyOf(t, resp); resp.StatusCode != 403 || !strings.Contains(body, "không được tự phê duyệt") {
+	if body := bodyOf(t, resp); resp.StatusCode != 403 || !strings.Contains(body, "không được phê duyệt phiên bản đó") {
 		t.Fatalf("self-approval: %d", resp.StatusCode)
 	}
 	var out struct{ Version qms.ProcedureVersion }

@@ -72,6 +72,7 @@ func (s *Server) versionPage(c *fiber.Ctx, p *qms.Procedure, v *qms.ProcedureVer
 		return err
 	}
 	me := callerOf(c).user
+	contributed := v.ContributedBy(qms.Actor{UserID: me.ID, Username: me.Username})
 	draft, submitted := v.Status == qms.StatusDraft, v.Status == qms.StatusSubmitted
 	data := fiber.Map{
 		"P": p, "V": v, "Versions": vs, "Linked": linked, "LimitHours": limit,
@@ -84,8 +85,8 @@ func (s *Server) versionPage(c *fiber.Ctx, p *qms.Procedure, v *qms.ProcedureVer
 		"Rows":        editorRows(v),
 		"CanEdit":     draft && s.can(c, "procedure", "write"),
 		"CanSubmit":   draft && s.can(c, "procedure", "submit"),
-		"CanApprove":  submitted && s.can(c, "procedure", "approve") && v.AuthorID != me.ID,
-		"IsAuthor":    v.AuthorID == me.ID,
+		"CanApprove":  submitted && s.can(c, "procedure", "approve") && !contributed,
+		"IsAuthor":    contributed,
 		"CanWithdraw": (draft || submitted || v.Status == qms.StatusEffective) && s.can(c, "procedure", "approve"),
 	}
 	return s.render(c, "version", data, formErr)
