@@ -31,7 +31,7 @@ type AuditEntry struct {
 	// verification compares the live rows with the newest state recorded.
 	Rows     []RowState `json:"rows,omitempty"`
 	PrevHash string     `json:"prev_hash"`
-	Hash       string          `json:"hash"`
+	Hash     string     `json:"hash"`
 }
 
 // GenesisHash is the PrevHash of the first entry.
