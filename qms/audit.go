@@ -26,8 +26,12 @@ type AuditEntry struct {
 	Before     json.RawMessage `json:"before,omitempty"`
 	After      json.RawMessage `json:"after,omitempty"`
 	Reason     string          `json:"reason,omitempty"`
-	PrevHash   string          `json:"prev_hash"`
-	Hash       string          `json:"hash"`
+	// Rows is the state, as the entry left it, of each security-relevant
+	// row (user, membership, policy rule, API token) its mutation wrote:
+	// verification compares the live rows with the newest state recorded.
+	Rows     []RowState `json:"rows,omitempty"`
+	PrevHash string     `json:"prev_hash"`
+	Hash     string     `json:"hash"`
 }
 
 // GenesisHash is the PrevHash of the first entry.
@@ -35,17 +39,107 @@ const GenesisHash = "00000000000000000000000000000000000000000000000000000000000
 
 // ComputeHash returns the hash of the entry over every field but Hash.
 // Fields are length-prefixed so that no two entries share an encoding.
+// Rows join the encoding only when there are some, so the entries written
+// before rows were recorded keep their hashes.
 func (e *AuditEntry) ComputeHash() string {
 	h := sha256.New()
-	for _, f := range []string{
+	fields := []string{
 		strconv.FormatInt(e.ID, 10),
 		e.At.UTC().Format(time.RFC3339Nano),
 		e.Actor, e.AgencyCode, e.Action, e.ObjectType, e.ObjectID,
 		string(e.Before), string(e.After), e.Reason, e.PrevHash,
-	} {
+	}
+	if len(e.Rows) > 0 {
+		var rows strings.Builder
+		for _, r := range e.Rows {
+			for _, f := range []string{r.Table, r.Key, r.Hash} {
+				fmt.Fprintf(&rows, "%d:%s;", len(f), f)
+			}
+		}
+		fields = append(fields, rows.String())
+	}
+	for _, f := range fields {
 		fmt.Fprintf(h, "%d:%s;", len(f), f)
 	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// RowState is the state of one security-relevant row: its table, its key
+// (a JSON array of the key columns) and the hash of the columns that
+// decide who may do what. An empty Hash records that the row was deleted.
+type RowState struct {
+	Table string `json:"table"`
+	Key   string `json:"key"`
+	Hash  string `json:"hash"`
+}
+
+// HashRowState hashes a row's security-relevant column values (nil for
+// NULL), with its table and key, length-prefixed like ComputeHash.
+func HashRowState(table, key string, values []*string) string {
+	h := sha256.New()
+	for _, f := range []string{table, key} {
+		fmt.Fprintf(h, "%d:%s;", len(f), f)
+	}
+	for _, v := range values {
+		if v == nil {
+			fmt.Fprint(h, "N;")
+			continue
+		}
+		fmt.Fprintf(h, "%d:%s;", len(*v), *v)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// RowChange names a security-relevant row whose live state is not the
+// state the audit trail last recorded of it: it was written outside the
+// application.
+type RowChange struct {
+	Table string `json:"table"`
+	Key   string `json:"key"`
+	// Label says which row it is in words (the username, the role…),
+	// when the row still exists.
+	Label  string `json:"label,omitempty"`
+	Change string `json:"change"` // RowAdded, RowAltered or RowDeleted
+}
+
+// Kinds of RowChange.
+const (
+	RowAdded   = "added"
+	RowAltered = "altered"
+	RowDeleted = "deleted"
+)
+
+func (c RowChange) String() string {
+	s := fmt.Sprintf("row %s outside the application: %s %s", c.Change, c.Table, c.Key)
+	if c.Label != "" {
+		s += " (" + c.Label + ")"
+	}
+	return s
+}
+
+// RowsTampered is the verification error for security-relevant rows that
+// do not match the audit trail.
+type RowsTampered struct {
+	Rows []RowChange
+}
+
+func (e *RowsTampered) Error() string {
+	lines := make([]string, len(e.Rows))
+	for i, c := range e.Rows {
+		lines[i] = c.String()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// RowStates folds the Rows of a verified chain, oldest first, into the
+// newest recorded state of each row.
+type RowStates map[[2]string]string
+
+// Record takes the rows of the next entry.
+func (s RowStates) Record(e *AuditEntry) {
+	for _, r := range e.Rows {
+		s[[2]string{r.Table, r.Key}] = r.Hash
+	}
 }
 
 // ChainBreak says where and why a chain stopped verifying.
@@ -64,6 +158,8 @@ type ChainVerifier struct {
 	prevID   int64
 	prevHash string
 	n        int64
+	// signed holds the checkpoints to find in the chain, by entry id.
+	signed map[int64][]Checkpoint
 }
 
 // NewChainVerifier starts a verification at the genesis.
@@ -79,6 +175,12 @@ func (v *ChainVerifier) Next(e *AuditEntry) error {
 	case e.ComputeHash() != e.Hash:
 		return &ChainBreak{EntryID: e.ID, Reason: "content does not match its hash (entry altered)"}
 	}
+	for _, c := range v.signed[e.ID] {
+		if c.Hash != e.Hash {
+			return &ChainBreak{EntryID: e.ID, Reason: fmt.Sprintf("hash differs from the head signed at %s: the trail up to this entry was rewritten",
+				c.At.UTC().Format(time.RFC3339))}
+		}
+	}
 	v.prevID, v.prevHash, v.n = e.ID, e.Hash, v.n+1
 	return nil
 }
@@ -89,7 +191,40 @@ func (v *ChainVerifier) Finish(headID int64, headHash string) (int64, error) {
 	if headID != v.prevID || (headID > 0 && headHash != v.prevHash) {
 		return v.n, &ChainBreak{EntryID: v.prevID + 1, Reason: fmt.Sprintf("chain ends at entry %d but the recorded head is entry %d", v.prevID, headID)}
 	}
+	var lost *Checkpoint
+	for id, cs := range v.signed {
+		if id > v.prevID && (lost == nil || id < lost.ID) {
+			lost = &cs[0]
+		}
+	}
+	if lost != nil {
+		return v.n, &ChainBreak{EntryID: v.prevID + 1, Reason: fmt.Sprintf("chain ends at entry %d but entry %d was signed at %s: entries were removed",
+			v.prevID, lost.ID, lost.At.UTC().Format(time.RFC3339))}
+	}
 	return v.n, nil
+}
+
+// Expect makes the verification also find each checkpoint's entry, with
+// the signed hash, in the chain. Signatures are checked by the caller.
+func (v *ChainVerifier) Expect(cs []Checkpoint) {
+	if v.signed == nil {
+		v.signed = map[int64][]Checkpoint{}
+	}
+	for _, c := range cs {
+		if c.ID > 0 {
+			v.signed[c.ID] = append(v.signed[c.ID], c)
+		}
+	}
+}
+
+// AuditVerification is what a verification of the trail found: the
+// number of entries, the head it ends at and how many signed checkpoints
+// were found in it.
+type AuditVerification struct {
+	Entries     int64  `json:"entries"`
+	HeadID      int64  `json:"head_id"`
+	HeadHash    string `json:"head_hash"`
+	Checkpoints int    `json:"checkpoints"`
 }
 
 // AuditFilter selects audit entries. Pointer fields mean "not set".
@@ -108,7 +243,9 @@ type AuditFilter struct {
 // store inside the transaction of each mutation, never through here.
 type AuditService interface {
 	FindAuditEntries(ctx context.Context, f AuditFilter) ([]*AuditEntry, int, error)
-	// VerifyAuditChain returns the number of entries, or a *ChainBreak.
+	// VerifyAuditChain returns the number of entries, or a *ChainBreak,
+	// or a *RowsTampered when security-relevant rows differ from the
+	// state the trail recorded of them.
 	VerifyAuditChain(ctx context.Context) (int64, error)
 }
 

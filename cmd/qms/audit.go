@@ -4,16 +4,28 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"strings"
 
 	"isodt/qms"
 )
 
-// cmdAuditVerify recomputes the hash chain: "ok N entries" and exit 0, or
-// the first broken entry and exit 1.
+// cmdAuditVerify recomputes the hash chain, finds each signed checkpoint
+// in it and compares the security-relevant rows with the trail: "ok N
+// entries" and exit 0, or what is wrong and exit 1. Checkpoints are read
+// from --checkpoints (default: the checkpoint file beside the database,
+// when there is one) and checked with --pubkey (default: the signing
+// key's .pub).
 func cmdAuditVerify(ctx context.Context, e *env, args []string) error {
 	fs, dbPath := newFlags(e, "audit verify")
+	file := fs.String("checkpoints", "", "tệp điểm ký cần đối chiếu (mặc định: QMS_CHECKPOINTS hoặc tệp .checkpoints cạnh cơ sở dữ liệu, nếu có)")
+	pubPath := fs.String("pubkey", "", "khóa công khai kiểm tra chữ ký các điểm ký (mặc định: tệp .pub của khóa ký)")
 	if err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	signed, used, err := signedCheckpoints(*dbPath, *file, *pubPath)
+	if err != nil {
 		return err
 	}
 	db, err := openStore(ctx, e, *dbPath)
@@ -21,16 +33,70 @@ func cmdAuditVerify(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	n, err := db.VerifyAuditChain(ctx)
+	v, err := db.VerifyAuditTrail(ctx, signed)
+	if err != nil {
+		return verifyFailure(e, err)
+	}
+	fmt.Fprintf(e.stdout, "ok %d entries\n", v.Entries)
+	if used != "" {
+		fmt.Fprintf(e.stdout, "ok %d signed checkpoints found in the chain (%s)\n", v.Checkpoints, used)
+	}
+	return nil
+}
+
+// signedCheckpoints reads the checkpoints verify checks and the file they
+// came from. Files named on the command line must exist; the defaults
+// are used when present, and then their public key must be too.
+func signedCheckpoints(dbPath, file, pubPath string) ([]qms.Checkpoint, string, error) {
+	cf := &checkpointFlags{key: os.Getenv("QMS_CHECKPOINT_KEY"), file: os.Getenv("QMS_CHECKPOINTS")}
+	if file != "" {
+		cf.file = file
+	}
+	keyPath, path := cf.paths(dbPath)
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		if file != "" {
+			return nil, "", qms.Errorf(qms.ENOTFOUND, "Không tìm thấy tệp điểm ký %q.", path)
+		}
+		if pubPath == "" {
+			return nil, "", nil
+		}
+	} else if err != nil {
+		return nil, "", err
+	}
+	if pubPath == "" {
+		pubPath = keyPath + ".pub"
+	}
+	pub, err := loadPublicKey(pubPath)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, "", qms.Errorf(qms.EINTERNAL, "Không tìm thấy khóa công khai %q để kiểm tra chữ ký các điểm ký trong %q.", pubPath, path)
+	} else if err != nil {
+		return nil, "", err
+	}
+	signed, err := readCheckpoints(path, pub)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, "", qms.Errorf(qms.ENOTFOUND, "Không tìm thấy tệp điểm ký %q.", path)
+	}
+	return signed, path, err
+}
+
+// verifyFailure prints what a verification found, one line each on
+// stdout, and returns the error that makes the command exit 1.
+func verifyFailure(e *env, err error) error {
 	var br *qms.ChainBreak
-	if errors.As(err, &br) {
+	var rt *qms.RowsTampered
+	switch {
+	case errors.As(err, &br):
 		fmt.Fprintln(e.stdout, br.Error())
 		return qms.Errorf(qms.EINTERNAL, "nhật ký hệ thống đã bị sửa hoặc xóa: mục %d là mục hỏng đầu tiên", br.EntryID)
-	} else if err != nil {
-		return err
+	case errors.As(err, &rt):
+		names := make([]string, len(rt.Rows))
+		for i, c := range rt.Rows {
+			fmt.Fprintln(e.stdout, c.String())
+			names[i] = c.Table + " " + c.Key
+		}
+		return qms.Errorf(qms.EINTERNAL, "%d dòng dữ liệu phân quyền bị ghi ngoài ứng dụng, không khớp nhật ký: %s", len(rt.Rows), strings.Join(names, "; "))
 	}
-	fmt.Fprintf(e.stdout, "ok %d entries\n", n)
-	return nil
+	return err
 }
 
 func cmdBackup(ctx context.Context, e *env, args []string) error {

@@ -26,7 +26,7 @@ var defaultSpecs = map[string]string{
 	"deadlines":    "@hourly",    // theo dõi hạn hồ sơ hằng giờ
 	"reminders":    "0 7 * * *",  // nhắc xem xét tài liệu, khắc phục
 	"backup":       "30 1 * * *", // sao lưu hằng đêm
-	"audit-verify": "0 2 * * *",  // kiểm tra chuỗi nhật ký hằng đêm
+	"audit-verify": "0 2 * * *",  // kiểm tra chuỗi nhật ký hằng đêm, rồi ký đầu chuỗi
 }
 
 // jobFlags are the scheduling settings shared by serve and jobs list.
@@ -35,6 +35,8 @@ type jobFlags struct {
 	backupDir string
 	keep      int
 	smtp      mail.Config
+	// checkpoint is where audit-verify signs the chain's head.
+	checkpoint *checkpointFlags
 }
 
 func addJobFlags(fs *flag.FlagSet) *jobFlags {
@@ -57,6 +59,7 @@ func addJobFlags(fs *flag.FlagSet) *jobFlags {
 	fs.StringVar(&jf.smtp.Username, "smtp-user", os.Getenv("QMS_SMTP_USER"), "tài khoản SMTP (mật khẩu qua QMS_SMTP_PASSWORD)")
 	fs.StringVar(&jf.smtp.BaseURL, "base-url", envOr("QMS_BASE_URL", "http://127.0.0.1:8080"), "địa chỉ của ứng dụng, dùng trong liên kết gửi qua thư")
 	jf.smtp.Password = os.Getenv("QMS_SMTP_PASSWORD")
+	jf.checkpoint = addCheckpointFlags(fs)
 	return jf
 }
 
@@ -94,7 +97,9 @@ func (jf *jobFlags) scheduler(db *sqlite.DB, log *slog.Logger) (*jobs.Scheduler,
 		{Name: "deadlines", Title: "Theo dõi hạn giải quyết hồ sơ", Run: checkRules("deadlines", qms.RuleDossierOverdue, qms.RuleStepOverdue, qms.RuleLateWithoutApology)},
 		{Name: "reminders", Title: "Nhắc xem xét tài liệu và hành động khắc phục", Run: checkRules("reminders", qms.RuleReviewOverdue, qms.RuleCAPAOverdue)},
 		{Name: "backup", Title: "Sao lưu cơ sở dữ liệu", Run: func(ctx context.Context) (map[string]int, error) { return jf.backup(ctx, db) }},
-		{Name: "audit-verify", Title: "Kiểm tra chuỗi băm nhật ký", Run: checkRules("audit-verify", qms.RuleAuditChainBroken)},
+		{Name: "audit-verify", Title: "Kiểm tra chuỗi băm nhật ký và ký đầu chuỗi", Run: func(ctx context.Context) (map[string]int, error) {
+			return jf.auditVerify(ctx, db, checkRules("audit-verify", qms.RuleAuditChainBroken))
+		}},
 	}
 	for _, j := range all {
 		j.Spec = jf.specs[j.Name]
@@ -103,6 +108,24 @@ func (jf *jobFlags) scheduler(db *sqlite.DB, log *slog.Logger) (*jobs.Scheduler,
 		}
 	}
 	return s, nil
+}
+
+// auditVerify runs the AUDIT_CHAIN_BROKEN check, which opens a finding
+// for a broken chain or a row written outside the application, then
+// verifies the trail against the signed checkpoints and signs its head.
+// A trail that fails is not signed: the run fails instead.
+func (jf *jobFlags) auditVerify(ctx context.Context, db *sqlite.DB, check func(context.Context) (map[string]int, error)) (map[string]int, error) {
+	counts, err := check(ctx)
+	if err != nil {
+		return counts, err
+	}
+	c, v, err := jf.checkpoint.checkpoint(ctx, db)
+	counts["entries"], counts["checkpoints"] = int(v.Entries), v.Checkpoints
+	if err != nil {
+		return counts, fmt.Errorf("audit checkpoint: %w", err)
+	}
+	counts["signed_entry"] = int(c.ID)
+	return counts, nil
 }
 
 // backup writes a dated copy and keeps the newest jf.keep of them.

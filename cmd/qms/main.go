@@ -37,7 +37,8 @@ Lệnh:
   token create --username U [--days N]               cấp mã truy cập API (mặc định 90 ngày)
   token list [--username U] [--json]                 liệt kê mã truy cập (không bao giờ in mã bí mật)
   token revoke --id N | --prefix P | --username U --all   thu hồi mã truy cập
-  audit verify                                       kiểm tra chuỗi băm của nhật ký
+  audit verify [--checkpoints F --pubkey K]          kiểm tra chuỗi băm của nhật ký, các điểm ký và dữ liệu phân quyền
+  audit checkpoint [--checkpoint-key K]              kiểm tra rồi ký đầu chuỗi nhật ký, ghi vào tệp điểm ký
   backup FILE                                        sao lưu trực tuyến cơ sở dữ liệu ra FILE
   import procedures --agency C FILE                  nhập danh mục thủ tục hành chính (CSV, XLSX)
   procedures status --agency C [--json]              tình trạng kiểm soát ISO của từng thủ tục
@@ -50,7 +51,7 @@ Lệnh:
   demo --scale small|province                        nạp dữ liệu mẫu vào cơ sở dữ liệu mới
   loadtest [--data PATH] [--out FILE] [--clients N]  đo tải máy chủ trên bản sao bộ dữ liệu (make bench)
 
-Biến môi trường: QMS_ADDR, QMS_DB.
+Biến môi trường: QMS_ADDR, QMS_DB, QMS_CHECKPOINT_KEY, QMS_CHECKPOINTS.
 `
 
 // Exit codes.
@@ -144,10 +145,13 @@ func dispatch(ctx context.Context, e *env, args []string) error {
 		}
 		return usagef("dùng: qms token create --username U [--days N] | qms token list [--username U] | qms token revoke --id N | --prefix P | --username U --all")
 	case "audit":
-		if s, r := sub(); s == "verify" {
+		switch s, r := sub(); s {
+		case "verify":
 			return cmdAuditVerify(ctx, e, r)
+		case "checkpoint":
+			return cmdAuditCheckpoint(ctx, e, r)
 		}
-		return usagef("dùng: qms audit verify")
+		return usagef("dùng: qms audit verify | qms audit checkpoint")
 	case "backup":
 		return cmdBackup(ctx, e, rest)
 	case "import":

@@ -120,6 +120,7 @@ func TestAuditVerifyDetectsTampering(t *testing.T) {
 			t.Fatalf("intact: exit %d %q", code, out)
 		}
 		raw, _ := sql.Open("sqlite3", c.db)
+		dropAuditGuards(t, raw)
 		if _, err := raw.Exec(tamper); err != nil {
 			t.Fatal(err)
 		}

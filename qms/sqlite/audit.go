@@ -12,7 +12,8 @@ import (
 
 // audit appends the entry for a mutation made in tx. It reads the chain
 // head inside the same IMMEDIATE transaction, so two writers can never
-// chain onto the same previous entry.
+// chain onto the same previous entry. The entry also records the state of
+// the security-relevant rows written since the last entry (row_state.go).
 func (tx *Tx) audit(ctx context.Context, agency, action, objectType, objectID string, before, after any, reason string) error {
 	e := &qms.AuditEntry{
 		At: tx.now, Actor: tx.actor.Username, AgencyCode: agency, Action: action,
@@ -35,11 +36,18 @@ func (tx *Tx) audit(ctx context.Context, agency, action, objectType, objectID st
 	if tx.touched != nil {
 		tx.touched.lastAudit = e.ID
 	}
+	if e.Rows, err = tx.rowStates(ctx); err != nil {
+		return err
+	}
 	e.Hash = e.ComputeHash()
-	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (id, at, actor, agency_code, action, object_type, object_id, before_json, after_json, reason, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	var rows any
+	if len(e.Rows) > 0 {
+		rows = string(qms.AuditJSON(e.Rows))
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (id, at, actor, agency_code, action, object_type, object_id, before_json, after_json, reason, row_states, prev_hash, hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.ID, formatTime(e.At), e.Actor, e.AgencyCode, e.Action, e.ObjectType, e.ObjectID,
-		rawOrNull(e.Before), rawOrNull(e.After), e.Reason, e.PrevHash, e.Hash); err != nil {
+		rawOrNull(e.Before), rawOrNull(e.After), e.Reason, rows, e.PrevHash, e.Hash); err != nil {
 		return fmt.Errorf("append audit entry: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_head (singleton, last_id, last_hash) VALUES (1, ?, ?)
@@ -56,14 +64,18 @@ func rawOrNull(b json.RawMessage) any {
 	return string(b)
 }
 
-const auditColumns = `id, at, actor, agency_code, action, object_type, object_id, before_json, after_json, reason, prev_hash, hash`
+const auditColumns = `id, at, actor, agency_code, action, object_type, object_id, before_json, after_json, reason, row_states, prev_hash, hash`
 
 func scanAudit(rows *sql.Rows) (*qms.AuditEntry, error) {
 	var e qms.AuditEntry
 	var at string
-	var before, after sql.NullString
-	if err := rows.Scan(&e.ID, &at, &e.Actor, &e.AgencyCode, &e.Action, &e.ObjectType, &e.ObjectID, &before, &after, &e.Reason, &e.PrevHash, &e.Hash); err != nil {
+	var before, after, rowStates sql.NullString
+	if err := rows.Scan(&e.ID, &at, &e.Actor, &e.AgencyCode, &e.Action, &e.ObjectType, &e.ObjectID, &before, &after, &e.Reason, &rowStates, &e.PrevHash, &e.Hash); err != nil {
 		return nil, err
+	}
+	// Rows that do not parse stay empty: the entry's hash then shows it.
+	if rowStates.Valid {
+		json.Unmarshal([]byte(rowStates.String), &e.Rows)
 	}
 	e.At = parseTime(at)
 	if before.Valid {
@@ -131,9 +143,19 @@ func (db *DB) FindAuditEntries(ctx context.Context, f qms.AuditFilter) ([]*qms.A
 }
 
 // VerifyAuditChain streams the whole trail in id order through the
-// domain's chain verifier, on one read snapshot.
+// domain's chain verifier, on one read snapshot, then compares the
+// security-relevant rows with the state the trail last recorded of them.
 func (db *DB) VerifyAuditChain(ctx context.Context) (int64, error) {
-	var n int64
+	v, err := db.VerifyAuditTrail(ctx, nil)
+	return v.Entries, err
+}
+
+// VerifyAuditTrail is VerifyAuditChain that also finds each signed
+// checkpoint's entry, with its hash, in the chain (signatures are checked
+// by the caller). It returns the verified head, for the next checkpoint.
+// The error is a *qms.ChainBreak or a *qms.RowsTampered.
+func (db *DB) VerifyAuditTrail(ctx context.Context, signed []qms.Checkpoint) (qms.AuditVerification, error) {
+	var out qms.AuditVerification
 	err := db.view(ctx, func(q *sql.Conn) error {
 		tx, err := q.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 		if err != nil {
@@ -151,6 +173,8 @@ func (db *DB) VerifyAuditChain(ctx context.Context) (int64, error) {
 		}
 		defer rows.Close()
 		v := qms.NewChainVerifier()
+		v.Expect(signed)
+		recorded := qms.RowStates{}
 		for rows.Next() {
 			e, err := scanAudit(rows)
 			if err != nil {
@@ -159,14 +183,24 @@ func (db *DB) VerifyAuditChain(ctx context.Context) (int64, error) {
 			if err := v.Next(e); err != nil {
 				return err
 			}
+			recorded.Record(e)
 		}
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		n, err = v.Finish(headID, headHash)
-		return err
+		if out.Entries, err = v.Finish(headID, headHash); err != nil {
+			return err
+		}
+		out.HeadID, out.HeadHash, out.Checkpoints = headID, headHash, len(signed)
+		changes, err := compareRows(ctx, tx, recorded)
+		if err != nil {
+			return err
+		} else if len(changes) > 0 {
+			return &qms.RowsTampered{Rows: changes}
+		}
+		return nil
 	})
-	return n, err
+	return out, err
 }
 
 // likePrefix escapes LIKE wildcards in a prefix.

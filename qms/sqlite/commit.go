@@ -111,6 +111,11 @@ func (db *DB) runGroup(batch []*writeJob) {
 		fail(fmt.Errorf("begin: %w", err))
 		return
 	}
+	if err := discardRowChanges(sqlTx); err != nil {
+		sqlTx.Rollback()
+		fail(fmt.Errorf("begin: %w", err))
+		return
+	}
 	var changed touched
 	for i, j := range batch {
 		if err := j.ctx.Err(); err != nil {

@@ -369,6 +369,16 @@ func checkAuditChain(ctx context.Context, db *DB, q querier, agencies []string, 
 	if errors.As(err, &br) {
 		return []qms.Candidate{{Rule: qms.RuleAuditChainBroken, AgencyCode: qms.SystemAgencyCode, ObjectType: "audit_log", ObjectID: itoa(br.EntryID), Message: br.Error()}}, nil
 	}
+	// A row written outside the application is a finding of its own,
+	// named by its table and key.
+	var rt *qms.RowsTampered
+	if errors.As(err, &rt) {
+		out := make([]qms.Candidate, 0, len(rt.Rows))
+		for _, c := range rt.Rows {
+			out = append(out, qms.Candidate{Rule: qms.RuleAuditChainBroken, AgencyCode: qms.SystemAgencyCode, ObjectType: c.Table, ObjectID: c.Key, Message: c.String()})
+		}
+		return out, nil
+	}
 	return nil, err
 }
 

@@ -164,6 +164,7 @@ func TestComplianceRulesFireAndClear(t *testing.T) {
 	// AUDIT_CHAIN_BROKEN: an altered entry opens a critical finding; the
 	// run that finds it also notifies nobody outside the system agency.
 	var actor string
+	dropAuditGuards(t, raw)
 	raw.QueryRow(`SELECT actor FROM audit_log WHERE id = 5`).Scan(&actor)
 	raw.Exec(`UPDATE audit_log SET actor = 'mallory' WHERE id = 5`)
 	check(qms.RuleAuditChainBroken, "5", true)

@@ -225,6 +225,11 @@ func (db *DB) migrateFile(ctx context.Context, name string) error {
 	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 		return err
 	}
+	if after := afterMigration[name]; after != nil {
+		if err := after(ctx, &Tx{Tx: tx, db: db, now: db.now().UTC(), actor: qms.SystemActor("migrate")}); err != nil {
+			return err
+		}
+	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO migrations (name, applied_at) VALUES (?, ?)`, name, formatTime(db.now())); err != nil {
 		return err
 	}

@@ -60,6 +60,17 @@ func rawDB(t *testing.T, db *sqlite.DB) *sql.DB {
 	return raw
 }
 
+// dropAuditGuards drops migration 0017's append-only triggers, as whoever
+// has the file can, so that a test can tamper with the trail itself.
+func dropAuditGuards(t *testing.T, raw *sql.DB) {
+	t.Helper()
+	for _, trg := range []string{"audit_log_no_update", "audit_log_no_delete", "audit_head_forward", "audit_head_no_delete"} {
+		if _, err := raw.Exec(`DROP TRIGGER ` + trg); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 func TestOpenAppliesMigrationsOnce(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "sub", "qms.db")
 	for i := 0; i < 2; i++ {
@@ -228,7 +239,9 @@ func TestAuditChainDetectsTampering(t *testing.T) {
 			if err != nil || n < 5 {
 				t.Fatalf("intact chain: n=%d err=%v", n, err)
 			}
-			if _, err := rawDB(t, db).Exec(tt.sql); err != nil {
+			raw := rawDB(t, db)
+			dropAuditGuards(t, raw)
+			if _, err := raw.Exec(tt.sql); err != nil {
 				t.Fatal(err)
 			}
 			_, err = db.VerifyAuditChain(ctx)

@@ -1,0 +1,212 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sort"
+	"strings"
+
+	"isodt/qms"
+)
+
+// Security-relevant rows (who exists, with which password, which roles
+// where, which rules, which API tokens) carry the hash of their state in
+// the audit entry that last wrote them, so that a row written with the
+// database file alone (a role granted in memberships, a password hash
+// replaced) shows at verification. Migration 0017's triggers list each
+// written row in row_changes; tx.audit hashes those rows' current state
+// into the entry it appends (rowStates), so every audited code path
+// records the rows it wrote without doing anything for it.
+
+// rowSpec names a table's key and the columns whose change is a security
+// event. The UPDATE triggers of migration 0017 fire on the same columns.
+type rowSpec struct {
+	table string
+	key   []string
+	state []string
+	// label names a row in words in a verification report.
+	label string
+}
+
+var rowSpecs = []rowSpec{
+	{table: "users", key: []string{"id"}, state: []string{"username", "email", "password_hash", "disabled"},
+		label: "'người dùng ' || username"},
+	{table: "memberships", key: []string{"user_id", "agency_code", "role"},
+		label: "'vai trò ' || role || ' tại ' || agency_code || ' của ' || COALESCE((SELECT username FROM users WHERE id = user_id), '?')"},
+	{table: "api_tokens", key: []string{"id"}, state: []string{"user_id", "token_hash", "expires_at", "revoked_at"},
+		label: "'mã API của ' || COALESCE((SELECT username FROM users WHERE id = user_id), '?')"},
+	{table: "policy_rules", key: []string{"id"}, state: []string{"ptype", "v0", "v1", "v2", "v3"},
+		label: "'quy tắc ' || v0 || ', ' || v1 || ', ' || v2 || ', ' || v3"},
+}
+
+func findRowSpec(table string) (rowSpec, bool) {
+	for _, s := range rowSpecs {
+		if s.table == table {
+			return s, true
+		}
+	}
+	return rowSpec{}, false
+}
+
+// keyExpr is the row's key as the triggers write it.
+func (s rowSpec) keyExpr() string { return "json_array(" + strings.Join(s.key, ", ") + ")" }
+
+// columns are the selected columns: the key, the label, then the state.
+func (s rowSpec) columns() string {
+	return s.keyExpr() + ", " + s.label + strings.Join(append([]string{""}, s.state...), ", ")
+}
+
+// scan reads one row selected with columns and hashes its state.
+func (s rowSpec) scan(sc interface{ Scan(...any) error }) (key, label, hash string, err error) {
+	vals := make([]sql.NullString, len(s.state))
+	dest := []any{&key, &label}
+	for i := range vals {
+		dest = append(dest, &vals[i])
+	}
+	if err := sc.Scan(dest...); err != nil {
+		return "", "", "", err
+	}
+	// A membership's state is its existence: the key alone.
+	ptrs := make([]*string, len(vals))
+	for i, v := range vals {
+		if v.Valid {
+			ptrs[i] = &vals[i].String
+		}
+	}
+	return key, label, qms.HashRowState(s.table, key, ptrs), nil
+}
+
+// rowStates empties row_changes and returns the current state of each row
+// listed there, sorted; a row no longer there has an empty hash.
+func (tx *Tx) rowStates(ctx context.Context) ([]qms.RowState, error) {
+	rows, err := tx.QueryContext(ctx, `DELETE FROM row_changes RETURNING tbl, row_key`)
+	if err != nil {
+		return nil, fmt.Errorf("read changed rows: %w", err)
+	}
+	seen := map[[2]string]bool{}
+	var changed [][2]string
+	for rows.Next() {
+		var k [2]string
+		if err := rows.Scan(&k[0], &k[1]); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if !seen[k] {
+			seen[k] = true
+			changed = append(changed, k)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(changed) == 0 {
+		return nil, err
+	}
+	sort.Slice(changed, func(i, j int) bool {
+		return changed[i][0] < changed[j][0] || (changed[i][0] == changed[j][0] && changed[i][1] < changed[j][1])
+	})
+	out := make([]qms.RowState, 0, len(changed))
+	for _, k := range changed {
+		s, ok := findRowSpec(k[0])
+		if !ok {
+			return nil, fmt.Errorf("changed row of unknown table %q", k[0])
+		}
+		hash, err := s.current(ctx, tx, k[1])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, qms.RowState{Table: s.table, Key: k[1], Hash: hash})
+	}
+	return out, nil
+}
+
+// current hashes the row with key as it is now; "" when it does not exist.
+func (s rowSpec) current(ctx context.Context, q querier, key string) (string, error) {
+	where := make([]string, len(s.key))
+	args := make([]any, len(s.key))
+	for i, c := range s.key {
+		where[i] = fmt.Sprintf("%s = json_extract(?, '$[%d]')", c, i)
+		args[i] = key
+	}
+	_, _, hash, err := s.scan(q.QueryRowContext(ctx, `SELECT `+s.columns()+` FROM `+s.table+` WHERE `+strings.Join(where, " AND "), args...))
+	if err == sql.ErrNoRows {
+		return "", nil
+	}
+	return hash, err
+}
+
+// discardRowChanges forgets rows listed before a write group began: they
+// were written outside the application (by someone with the file), and
+// the group's audit entries must not record them as its own.
+func discardRowChanges(sqlTx *sql.Tx) error {
+	_, err := sqlTx.ExecContext(context.Background(), `DELETE FROM row_changes`)
+	return err
+}
+
+// compareRows compares every live security-relevant row with the newest
+// state the verified chain recorded: a row never recorded was added, a
+// row with another state was altered, and a recorded row that is gone
+// was deleted, each outside the application.
+func compareRows(ctx context.Context, q querier, recorded qms.RowStates) ([]qms.RowChange, error) {
+	var out []qms.RowChange
+	for _, s := range rowSpecs {
+		live := map[string]bool{}
+		rows, err := q.QueryContext(ctx, `SELECT `+s.columns()+` FROM `+s.table+` ORDER BY `+strings.Join(s.key, ", "))
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			key, label, hash, err := s.scan(rows)
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			live[key] = true
+			switch want, ok := recorded[[2]string{s.table, key}]; {
+			case !ok || want == "":
+				out = append(out, qms.RowChange{Table: s.table, Key: key, Label: label, Change: qms.RowAdded})
+			case want != hash:
+				out = append(out, qms.RowChange{Table: s.table, Key: key, Label: label, Change: qms.RowAltered})
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		var gone []string
+		for k, hash := range recorded {
+			if k[0] == s.table && hash != "" && !live[k[1]] {
+				gone = append(gone, k[1])
+			}
+		}
+		sort.Strings(gone)
+		for _, key := range gone {
+			out = append(out, qms.RowChange{Table: s.table, Key: key, Change: qms.RowDeleted})
+		}
+	}
+	return out, nil
+}
+
+// afterMigration runs Go steps of a migration in its transaction.
+var afterMigration = map[string]func(ctx context.Context, tx *Tx) error{
+	"migration/0017_audit_trust.sql": recordBaseline,
+}
+
+// recordBaseline follows migration 0017 on a database that already has
+// security-relevant rows: one entry records their state as found, so that
+// verification starts from them. It runs in the migration's transaction.
+func recordBaseline(ctx context.Context, tx *Tx) error {
+	var n int
+	for _, s := range rowSpecs {
+		res, err := tx.ExecContext(ctx, `INSERT INTO row_changes (tbl, row_key) SELECT ?, `+s.keyExpr()+` FROM `+s.table, s.table)
+		if err != nil {
+			return err
+		}
+		k, _ := res.RowsAffected()
+		n += int(k)
+	}
+	if n == 0 {
+		return nil
+	}
+	return tx.audit(ctx, qms.SystemAgencyCode, "audit.baseline", "audit_log", "row_states", nil,
+		map[string]int{"rows": n}, "trạng thái ban đầu của người dùng, vai trò, quy tắc phân quyền và mã API")
+}
