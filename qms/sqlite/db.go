@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
@@ -213,12 +214,12 @@ func (db *DB) migrate(ctx context.Context) error {
 // reference (SQLite's twelve-step ALTER TABLE): it runs with foreign keys
 // off, since with them on dropping the old table deletes through the
 // references and renaming the new one rewrites them. PRAGMA foreign_keys
-// is a no-op inside a transaction, so it is set on the connection around
+// is a no-op inside a transaction, so it is set on the connection before
 // the migration's transaction, and PRAGMA foreign_key_check must find no
 // broken reference before the commit.
 const foreignKeysOff = "-- qms: foreign_keys off\n"
 
-func (db *DB) migrateFile(ctx context.Context, name string) (err error) {
+func (db *DB) migrateFile(ctx context.Context, name string) error {
 	body, err := fs.ReadFile(migrationFS, name)
 	if err != nil {
 		return err
@@ -230,16 +231,13 @@ func (db *DB) migrateFile(ctx context.Context, name string) (err error) {
 	defer conn.Close()
 	fkOff := strings.HasPrefix(string(body), foreignKeysOff)
 	if fkOff {
+		// The connection must not serve the writer afterwards without
+		// its foreign keys: it is discarded (ErrBadConn), and the next
+		// write opens a new one with the DSN's _foreign_keys=on.
+		defer conn.Raw(func(any) error { return driver.ErrBadConn })
 		if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
 			return err
 		}
-		defer func() {
-			// The writer keeps this connection: it must not stay without
-			// foreign keys; a failure here fails Open.
-			if _, perr := conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA foreign_keys = ON`); perr != nil && err == nil {
-				err = perr
-			}
-		}()
 	}
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
