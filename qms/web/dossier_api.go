@@ -54,7 +54,7 @@ func (s *Server) apiDossierShow(c *fiber.Ctx) error {
 
 // receiveRequest is the one-stop system's receipt of a dossier.
 type receiveRequest struct {
-	Code       string        `json:"code"` // optional: the one-stop system's code; generated when empty
+	Code       string        `json:"code"` // optional: the one-stop system's code, beginning with the agency's code and "-"; generated when empty
 	TTHCCode   string        `json:"tthc_code"`
 	Applicant  qms.Applicant `json:"applicant"`
 	Channel    qms.Channel   `json:"channel"`
