@@ -138,7 +138,7 @@ func CheckClientCode(agency, code string) error {
 		return FieldError("code", "Mã hồ sơ %q không hợp lệ: chỉ gồm chữ in hoa, chữ số, dấu chấm, gạch dưới, gạch ngang (tối đa 64 ký tự).", code)
 	}
 	if !strings.HasPrefix(code, agency+"-") {
-		return FieldError("code", "Mã hồ sơ %q phải bắt đầu bằng mã đơn vị %s và dấu gạch ngang (ví dụ %s).", code, agency, DossierCode(agency, time.Now().In(Zone).Year(), 1))
+		return FieldError("code", "Mã hồ sơ %q phải bắt đầu bằng mã đơn vị %s và dấu gạch ngang, ví dụ %s-<năm>-<số thứ tự>.", code, agency, agency)
 	}
 	return nil
 }
