@@ -184,8 +184,8 @@ func RoleForStep(responsible string) Role {
 //     may hand any step on), and the reason. The completion is recorded
 //     as done by the actor on that delegation (the step record and the
 //     audit entry carry both), so the delegator answers for it.
-//   - Holding no role at all in the agency (a system actor included), no
-//     one completes a step.
+//   - Someone who holds no role at all in the agency (a system actor
+//     included) completes no step, delegation or not.
 
 // StepRole is the role that completes a step.
 func StepRole(step flowchart.Step) Role { return RoleForStep(step.Responsible) }
