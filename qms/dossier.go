@@ -128,6 +128,21 @@ var dossierCodeRE = regexp.MustCompile(`^[A-Z0-9][A-Z0-9._-]{0,63}$`)
 // source system's codes).
 func ValidDossierCode(code string) bool { return dossierCodeRE.MatchString(code) }
 
+// CheckClientCode checks a code a caller chose for a dossier of agency
+// (the one-stop system's own code): it must be valid and begin with the
+// agency's code and "-", so that one agency's codes never look like
+// another's. Codes are unique per agency; the generator skips a number a
+// chosen code took.
+func CheckClientCode(agency, code string) error {
+	if !ValidDossierCode(code) {
+		return FieldError("code", "Mã hồ sơ %q không hợp lệ: chỉ gồm chữ in hoa, chữ số, dấu chấm, gạch dưới, gạch ngang (tối đa 64 ký tự).", code)
+	}
+	if !strings.HasPrefix(code, agency+"-") {
+		return FieldError("code", "Mã hồ sơ %q phải bắt đầu bằng mã đơn vị %s và dấu gạch ngang, ví dụ %s-<năm>-<số thứ tự>.", code, agency, agency)
+	}
+	return nil
+}
+
 // Validate checks a new dossier's input.
 func (d *Dossier) Validate() error {
 	switch {
@@ -162,6 +177,10 @@ type StepRecord struct {
 	Files       []FileRef      `json:"files,omitempty"`
 	Note        string         `json:"note,omitempty"`
 	Result      string         `json:"result"` // early, on_time, late against the step's own budget
+	// DelegatedBy is the user whose delegation let Actor, who lacks the
+	// step's role, complete it, and DelegationReason why (CheckStepActor).
+	DelegatedBy      string `json:"delegated_by,omitempty"`
+	DelegationReason string `json:"delegation_reason,omitempty"`
 }
 
 // FileRef names a stored file by its content hash.
@@ -235,6 +254,10 @@ type CompleteStep struct {
 	FormVersion int
 	Files       []FileRef
 	Note        string
+	// DelegatedBy and DelegationReason: the delegation of someone who
+	// may complete the step to an actor who may not (CheckStepActor).
+	DelegatedBy      string
+	DelegationReason string
 }
 
 // OnTimeReport are the figures of a period (domain brief, "On-time statistics").

@@ -80,7 +80,9 @@ func ReceiveHistory(d Dossier, fc flowchart.Flowchart, cal WorkingClock, days in
 // moves the flow on. A step with a form needs an entry made on a version
 // of it (in.FormVersion; the store checks it is the version in force).
 // Completing the end step returns the result, classified against the due
-// time; a late one needs the apology first.
+// time; a late one needs the apology first. Whether actor may complete
+// the step (CheckStepActor) needs the roles held, which the callers
+// check: the store's CompleteStep and the bulk load.
 func (h *DossierHistory) Complete(fc flowchart.Flowchart, cal WorkingClock, in CompleteStep, at time.Time, actor string) error {
 	d := &h.Dossier
 	if err := h.writable(at); err != nil {
@@ -125,7 +127,7 @@ func (h *DossierHistory) Complete(fc flowchart.Flowchart, cal WorkingClock, in C
 	}
 	rec := StepRecord{StepID: step.ID, StepName: step.Name, Responsible: step.Responsible, OpenedAt: opened, DueAt: stepDue,
 		CompletedAt: at, Actor: actor, Exit: in.Exit, Entry: in.Entry, Files: in.Files, Note: strings.TrimSpace(in.Note),
-		Result: Classify(at, stepDue)}
+		Result: Classify(at, stepDue), DelegatedBy: in.DelegatedBy, DelegationReason: in.DelegationReason}
 	if len(step.Forms) > 0 {
 		rec.FormCode, rec.FormVersion = step.Forms[0], in.FormVersion
 	}

@@ -1,6 +1,8 @@
 package qms
 
 import (
+	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -167,6 +169,64 @@ func RoleForStep(responsible string) Role {
 		return RoleQualityOfficer
 	}
 	return RoleStaff
+}
+
+// Who completes a step (segregation of duties, a domain rule):
+//
+//   - The step's role is RoleForStep of its "responsible" text: a role
+//     code, or the words that name the leader ("Lãnh đạo…", "Giám đốc",
+//     "Trưởng phòng"…) or the ISO officer; free text that names no role
+//     ("Bộ phận một cửa", "Chuyên viên phòng Văn hóa") is the staff's, as
+//     the task lists have always shown it.
+//   - Someone who holds that role in the dossier's agency completes it.
+//   - Anyone else needs a delegation: the username of a user who holds the
+//     step's role in the agency, or of a leader of the agency (a leader
+//     may hand any step on), and the reason. The completion is recorded
+//     as done by the actor on that delegation (the step record and the
+//     audit entry carry both), so the delegator answers for it.
+//   - Someone who holds no role at all in the agency (a system actor
+//     included) completes no step, delegation or not.
+
+// StepRole is the role that completes a step.
+func StepRole(step flowchart.Step) Role { return RoleForStep(step.Responsible) }
+
+// MayCompleteStep reports whether someone holding roles (in the dossier's
+// agency) completes step without a delegation: the page offers the
+// completion form only to them.
+func MayCompleteStep(step flowchart.Step, roles []Role) bool {
+	return slices.Contains(roles, StepRole(step))
+}
+
+// roleTitle names a role in messages.
+var roleTitle = map[Role]string{RoleAdmin: "Quản trị", RoleQualityOfficer: "Cán bộ ISO", RoleLeader: "Lãnh đạo", RoleStaff: "Chuyên viên", RoleAuditor: "Đánh giá viên"}
+
+// CheckStepActor applies the rule above: actor holds actorRoles in the
+// dossier's agency, and in.DelegatedBy (when set) holds delegatorRoles
+// there. It returns EFORBIDDEN naming the step and its role, or EINVALID
+// about the delegation fields.
+func CheckStepActor(step flowchart.Step, actor string, actorRoles []Role, in CompleteStep, delegatorRoles []Role) error {
+	role := StepRole(step)
+	if len(actorRoles) == 0 {
+		return &Error{Code: EFORBIDDEN, Field: "step_id", Message: fmt.Sprintf("Tài khoản %s không có vai trò nào trong đơn vị: không thể thực hiện bước %q.", actor, step.Name)}
+	}
+	by, reason := strings.TrimSpace(in.DelegatedBy), strings.TrimSpace(in.DelegationReason)
+	if by == "" {
+		if MayCompleteStep(step, actorRoles) {
+			return nil
+		}
+		return &Error{Code: EFORBIDDEN, Field: "step_id", Message: fmt.Sprintf("Bước %q do %s thực hiện (vai trò %s): tài khoản %s không có vai trò này trong đơn vị. "+
+			"Người có vai trò này hoặc lãnh đạo đơn vị có thể ủy quyền (delegated_by, delegation_reason).", step.Name, roleTitle[role], role, actor)}
+	}
+	switch {
+	case strings.EqualFold(by, actor):
+		return FieldError("delegated_by", "Không thể tự ủy quyền cho chính mình.")
+	case reason == "":
+		return FieldError("delegation_reason", "Nhập lý do ủy quyền thực hiện bước %q.", step.Name)
+	case !slices.Contains(delegatorRoles, role) && !slices.Contains(delegatorRoles, RoleLeader):
+		return &Error{Code: EFORBIDDEN, Field: "delegated_by", Message: fmt.Sprintf("Tài khoản %s không có vai trò %s (%s) hay lãnh đạo trong đơn vị: không thể ủy quyền bước %q.",
+			by, roleTitle[role], role, step.Name)}
+	}
+	return nil
 }
 
 // SortTasks puts overdue tasks first, then by due time.

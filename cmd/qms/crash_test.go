@@ -39,11 +39,15 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 	bin := buildQMS(t)
 	dbPath := filepath.Join(t.TempDir(), "qms.db")
 	seedDB(t, dbPath)
-	var out, errb bytes.Buffer
-	if code := run(context.Background(), []string{"token", "create", "--username", seedStaff, "--db", dbPath}, strings.NewReader(""), &out, &errb); code != 0 {
-		t.Fatalf("token create: %d %s", code, errb.String())
+	// tokens of the users who complete the steps (seedActor).
+	tokens := map[string]string{}
+	for _, name := range []string{seedStaff, seedLeader} {
+		var out, errb bytes.Buffer
+		if code := run(context.Background(), []string{"token", "create", "--username", name, "--db", dbPath}, strings.NewReader(""), &out, &errb); code != 0 {
+			t.Fatalf("token create: %d %s", code, errb.String())
+		}
+		tokens[name] = strings.TrimSpace(out.String())
 	}
-	token := strings.TrimSpace(out.String())
 
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("random seed %d", seed)
@@ -54,7 +58,7 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 		delay := 200*time.Millisecond + time.Duration(rng.Int64N(int64(600*time.Millisecond)))
 		srv := startServer(t, bin, dbPath)
 		before := acks.counts()
-		load := srv.load(token, crashClients)
+		load := srv.load(tokens, crashClients)
 		time.Sleep(delay)
 		srv.kill()
 		load.wait(t)
@@ -76,17 +80,17 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 	if c := acks.counts(); c.dossiers == 0 || c.steps == 0 {
 		t.Fatalf("no write was acknowledged in %d rounds (%+v): the load never ran", crashRounds, c)
 	}
-	finishAfterCrashes(t, bin, dbPath, token, acks)
+	finishAfterCrashes(t, bin, dbPath, tokens, acks)
 }
 
 // finishAfterCrashes starts the server normally on what the crashes left:
 // every acknowledged dossier must read back through the API with its
 // steps, every dossier a crash cut off half way must go on to the end,
 // and a SIGTERM must then stop the server cleanly with the chain intact.
-func finishAfterCrashes(t *testing.T, bin, dbPath, token string, acks *ackLog) {
+func finishAfterCrashes(t *testing.T, bin, dbPath string, tokens map[string]string, acks *ackLog) {
 	srv := startServer(t, bin, dbPath)
 	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: crashClients}}
-	call := func(method, path, body string) (int, []byte) {
+	call := func(method, path, token, body string) (int, []byte) {
 		req, _ := http.NewRequest(method, srv.base+path, strings.NewReader(body))
 		req.Header.Set("Authorization", "Bearer "+token)
 		if body != "" {
@@ -120,7 +124,7 @@ func finishAfterCrashes(t *testing.T, bin, dbPath, token string, acks *ackLog) {
 			defer wg.Done()
 			for code := range codes {
 				for i := range len(seedFlow) + 1 {
-					st, b := call("GET", "/api/v1/dossiers/"+code, "")
+					st, b := call("GET", "/api/v1/dossiers/"+code, tokens[seedStaff], "")
 					var d dossierJSON
 					if st != 200 || json.Unmarshal(b, &d) != nil {
 						t.Errorf("GET dossier %s after the crashes: %d %s", code, st, b)
@@ -148,7 +152,7 @@ func finishAfterCrashes(t *testing.T, bin, dbPath, token string, acks *ackLog) {
 					if step == "ok" {
 						exit = "Đạt"
 					}
-					if st, b := call("POST", "/api/v1/dossiers/"+code+"/steps", fmt.Sprintf(`{"step_id":%q,"exit":%q}`, step, exit)); st != 200 {
+					if st, b := call("POST", "/api/v1/dossiers/"+code+"/steps", tokens[seedActor(step)], fmt.Sprintf(`{"step_id":%q,"exit":%q}`, step, exit)); st != 200 {
 						t.Errorf("dossier %s: step %s after the crashes: %d %s", code, step, st, b)
 						break
 					}
@@ -299,10 +303,10 @@ type load struct {
 	bad  []string
 }
 
-func (s *server) load(token string, n int) *load {
+func (s *server) load(tokens map[string]string, n int) *load {
 	l := &load{acks: &ackLog{steps: map[string][]string{}}}
 	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: n}}
-	post := func(path, body string) (int, []byte, error) {
+	post := func(path, token, body string) (int, []byte, error) {
 		req, _ := http.NewRequest("POST", s.base+path, strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Authorization", "Bearer "+token)
@@ -329,7 +333,7 @@ func (s *server) load(token string, n int) *load {
 		go func() {
 			defer l.wg.Done()
 			for {
-				st, body, err := post("/api/v1/dossiers", `{"tthc_code":"`+seedTTHC+`","applicant":{"name":"Nguyễn Văn An"},"channel":"online"}`)
+				st, body, err := post("/api/v1/dossiers", tokens[seedStaff], `{"tthc_code":"`+seedTTHC+`","applicant":{"name":"Nguyễn Văn An"},"channel":"online"}`)
 				if err != nil || st != 201 {
 					return
 				}
@@ -339,7 +343,7 @@ func (s *server) load(token string, n int) *load {
 				}
 				l.acks.dossier(d.Code)
 				for _, f := range seedFlow {
-					st, _, err := post("/api/v1/dossiers/"+d.Code+"/steps", fmt.Sprintf(`{"step_id":%q,"exit":%q}`, f.step, f.exit))
+					st, _, err := post("/api/v1/dossiers/"+d.Code+"/steps", tokens[seedActor(f.step)], fmt.Sprintf(`{"step_id":%q,"exit":%q}`, f.step, f.exit))
 					if err != nil || st != 200 {
 						return
 					}

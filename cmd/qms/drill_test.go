@@ -42,7 +42,7 @@ func TestBackupDrillUnderLoad(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	w := &drillWriters{ctx: ctx, db: db, stop: make(chan struct{})}
+	w := &drillWriters{ctx: ctx, leader: userCtx(t, db, seedLeader), db: db, stop: make(chan struct{})}
 	w.start(4)
 	defer w.halt()
 	for deadline := time.Now().Add(10 * time.Second); w.committed() < 20; time.Sleep(5 * time.Millisecond) {
@@ -113,7 +113,8 @@ func TestBackupDrillUnderLoad(t *testing.T) {
 // drillWriters receive dossiers and complete their whole flow through the
 // store until halted, noting each dossier once its receipt committed.
 type drillWriters struct {
-	ctx     context.Context
+	ctx     context.Context // the staff's
+	leader  context.Context // signs
 	db      *sqlite.DB
 	stop    chan struct{}
 	once    sync.Once
@@ -164,7 +165,11 @@ func (w *drillWriters) one() error {
 	w.mu.Unlock()
 	for _, f := range seedFlow {
 		w.pause()
-		if _, err := w.db.CompleteStep(w.ctx, seedAgency, d.Code, qms.CompleteStep{StepID: f.step, Exit: f.exit}); err != nil {
+		ctx := w.ctx
+		if seedActor(f.step) == seedLeader {
+			ctx = w.leader
+		}
+		if _, err := w.db.CompleteStep(ctx, seedAgency, d.Code, qms.CompleteStep{StepID: f.step, Exit: f.exit}); err != nil {
 			return fmt.Errorf("dossier %s step %s: %w", d.Code, f.step, err)
 		}
 	}

@@ -24,7 +24,17 @@ const (
 	seedAgency = "A"
 	seedTTHC   = "1.000001"
 	seedStaff  = "a-staff"
+	seedLeader = "a-leader"
 )
+
+// seedActor is the user who completes a step of seedFlow: the leader signs
+// ("Lãnh đạo Sở"), the staff does the rest (a step needs its role).
+func seedActor(step string) string {
+	if step == "sign" {
+		return seedLeader
+	}
+	return seedStaff
+}
 
 // seedFlow is the whole happy path of a dossier after its receipt: the
 // step to complete and, at the decision, the exit taken.
@@ -98,9 +108,12 @@ func seedDB(t *testing.T, path string) {
 }
 
 // staffCtx is the actor context of a-staff for in-process store writes.
-func staffCtx(t *testing.T, db *sqlite.DB) context.Context {
+func staffCtx(t *testing.T, db *sqlite.DB) context.Context { return userCtx(t, db, seedStaff) }
+
+// userCtx is the actor context of a seeded user for in-process store writes.
+func userCtx(t *testing.T, db *sqlite.DB, username string) context.Context {
 	t.Helper()
-	u, err := db.FindUserByUsername(context.Background(), seedStaff)
+	u, err := db.FindUserByUsername(context.Background(), username)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
@@ -208,8 +209,36 @@ func (db *DB) migrate(ctx context.Context) error {
 	return nil
 }
 
+// foreignKeysOff opens a migration that rebuilds a table other tables
+// reference (SQLite's twelve-step ALTER TABLE): it runs with foreign keys
+// off, since with them on dropping the old table deletes through the
+// references and renaming the new one rewrites them. PRAGMA foreign_keys
+// is a no-op inside a transaction, so it is set on the connection before
+// the migration's transaction, and PRAGMA foreign_key_check must find no
+// broken reference before the commit.
+const foreignKeysOff = "-- qms: foreign_keys off\n"
+
 func (db *DB) migrateFile(ctx context.Context, name string) error {
-	tx, err := db.write.BeginTx(ctx, nil)
+	body, err := fs.ReadFile(migrationFS, name)
+	if err != nil {
+		return err
+	}
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	fkOff := strings.HasPrefix(string(body), foreignKeysOff)
+	if fkOff {
+		// The connection must not serve the writer afterwards without
+		// its foreign keys: it is discarded (ErrBadConn), and the next
+		// write opens a new one with the DSN's _foreign_keys=on.
+		defer conn.Raw(func(any) error { return driver.ErrBadConn })
+		if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+			return err
+		}
+	}
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
@@ -218,12 +247,19 @@ func (db *DB) migrateFile(ctx context.Context, name string) error {
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM migrations WHERE name = ?`, name).Scan(&n); err != nil || n > 0 {
 		return err // another process applied it meanwhile
 	}
-	body, err := fs.ReadFile(migrationFS, name)
-	if err != nil {
-		return err
-	}
 	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 		return err
+	}
+	if fkOff {
+		var table, parent string
+		var rowid sql.NullInt64
+		var fkid int
+		switch err := tx.QueryRowContext(ctx, `PRAGMA foreign_key_check`).Scan(&table, &rowid, &parent, &fkid); {
+		case err == nil:
+			return fmt.Errorf("row %d of %s references a missing row of %s", rowid.Int64, table, parent)
+		case err != sql.ErrNoRows:
+			return err
+		}
 	}
 	if after := afterMigration[name]; after != nil {
 		if err := after(ctx, &Tx{Tx: tx, db: db, now: db.now().UTC(), actor: qms.SystemActor("migrate")}); err != nil {

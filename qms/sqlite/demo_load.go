@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"isodt/qms"
+	"isodt/qms/flowchart"
 )
 
 // LoadDossierHistories writes a batch of one agency's dossier histories
@@ -22,8 +23,9 @@ import (
 // (qms.DossierCode) moves dossier_seq past it, so the next receipt is
 // numbered after the loaded ones; a code already used is ECONFLICT and
 // nothing of the batch is written. Like a receipt, each dossier must name
-// an active TTHC of the agency and an existing procedure version, and a
-// step record on a form must be on the version in force.
+// an active TTHC of the agency and an existing procedure version, a
+// step record on a form must be on the version in force, and each step
+// after the receipt must be done by someone who may (qms.CheckStepActor).
 func (db *DB) LoadDossierHistories(ctx context.Context, agency string, hs []*qms.DossierHistory) error {
 	if len(hs) == 0 {
 		return nil
@@ -65,8 +67,9 @@ type historyLoader struct {
 	dossier, step, openStep *sql.Stmt
 	versions                map[[2]int64]*qms.ProcedureVersion
 	tthcs                   map[string]bool
-	forms                   map[string]int // form code → version number in force
-	seq                     map[int]int    // year → highest running number loaded
+	forms                   map[string]int        // form code → version number in force
+	roles                   map[string][]qms.Role // username → roles in the agency
+	seq                     map[int]int           // year → highest running number loaded
 }
 
 func newHistoryLoader(ctx context.Context, tx *Tx, agency string, cal qms.WorkingClock) (*historyLoader, error) {
@@ -74,7 +77,7 @@ func newHistoryLoader(ctx context.Context, tx *Tx, agency string, cal qms.Workin
 	// cancellation: an interrupt would roll back the neighbours' writes.
 	ctx = context.WithoutCancel(ctx)
 	l := &historyLoader{ctx: ctx, tx: tx, agency: agency, cal: cal, versions: map[[2]int64]*qms.ProcedureVersion{},
-		tthcs: map[string]bool{}, forms: map[string]int{}, seq: map[int]int{}}
+		tthcs: map[string]bool{}, forms: map[string]int{}, roles: map[string][]qms.Role{}, seq: map[int]int{}}
 	for _, p := range []struct {
 		stmt **sql.Stmt
 		sql  string
@@ -122,6 +125,11 @@ func (l *historyLoader) load(h *qms.DossierHistory) error {
 		r := &h.Steps[i]
 		if r.FormCode != "" {
 			if err := l.checkForm(r); err != nil {
+				return err
+			}
+		}
+		if i > 0 {
+			if err := l.checkActor(v.Flowchart, r); err != nil {
 				return err
 			}
 		}
@@ -194,6 +202,36 @@ func (l *historyLoader) checkForm(r *qms.StepRecord) error {
 		return qms.FieldError("form_version", "Biểu mẫu %s đang có hiệu lực là phiên bản %d, không phải phiên bản %d.", r.FormCode, n, r.FormVersion)
 	}
 	return nil
+}
+
+// checkActor asks what CompleteStep asks: the step's actor holds its
+// role in the agency, or acts on the recorded delegation of someone who
+// may hand it on.
+func (l *historyLoader) checkActor(fc flowchart.Flowchart, r *qms.StepRecord) error {
+	step, _ := flowchart.FindStep(fc, r.StepID)
+	actor, err := l.rolesOf(r.Actor)
+	if err != nil {
+		return err
+	}
+	var delegator []qms.Role
+	if r.DelegatedBy != "" {
+		if delegator, err = l.rolesOf(r.DelegatedBy); err != nil {
+			return err
+		}
+	}
+	return qms.CheckStepActor(step, r.Actor, actor, qms.CompleteStep{StepID: r.StepID, DelegatedBy: r.DelegatedBy, DelegationReason: r.DelegationReason}, delegator)
+}
+
+func (l *historyLoader) rolesOf(username string) ([]qms.Role, error) {
+	rs, ok := l.roles[username]
+	if !ok {
+		var err error
+		if rs, err = rolesIn(l.ctx, l.tx, l.agency, username); err != nil {
+			return nil, err
+		}
+		l.roles[username] = rs
+	}
+	return rs, nil
 }
 
 // moveSequence keeps dossier_seq at or past every loaded running number,

@@ -44,7 +44,7 @@ func TestHistoryMatchesServices(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			db, clk, sys := openDB(t)
-			staff, _ := effectiveProcedure(t, db, sys)
+			staff, leader := effectiveProcedure(t, db, sys)
 			clk.t = received.UTC()
 			viaServices := &qms.Dossier{AgencyCode: "SVHTT", TTHCCode: "1.000001", Applicant: qms.Applicant{Name: "Trần Thị Bình"}, Channel: qms.ChannelOnline, ReceivedAt: received}
 			if err := db.ReceiveDossier(staff, viaServices); err != nil {
@@ -56,7 +56,11 @@ func TestHistoryMatchesServices(t *testing.T) {
 				if !s.apologize.IsZero() {
 					_, err = db.Apologize(staff, "SVHTT", viaServices.Code, s.apologize, "Chờ ý kiến cơ quan liên quan")
 				} else {
-					_, err = db.CompleteStep(staff, "SVHTT", viaServices.Code, qms.CompleteStep{StepID: s.id, Exit: s.exit, Note: "Đã xử lý"})
+					who := staff
+					if s.id == "sign" {
+						who = leader
+					}
+					_, err = db.CompleteStep(who, "SVHTT", viaServices.Code, qms.CompleteStep{StepID: s.id, Exit: s.exit, Note: "Đã xử lý"})
 				}
 				if err != nil {
 					t.Fatalf("services, step %+v: %v", s, err)
@@ -81,7 +85,7 @@ func TestHistoryMatchesServices(t *testing.T) {
 				if !s.apologize.IsZero() {
 					err = h.Apologize(s.apologize, s.at)
 				} else {
-					err = h.Complete(v.Flowchart, cal, qms.CompleteStep{StepID: s.id, Exit: s.exit, Note: "Đã xử lý"}, s.at, "chuyen.vien")
+					err = h.Complete(v.Flowchart, cal, qms.CompleteStep{StepID: s.id, Exit: s.exit, Note: "Đã xử lý"}, s.at, doneBy(s.id))
 				}
 				if err != nil {
 					t.Fatalf("history, step %+v: %v", s, err)
@@ -141,6 +145,15 @@ func countApologies(ss []step) int {
 	return n
 }
 
+// doneBy is the user of effectiveProcedure who completes a step of the
+// decision chart: the leader signs, the staff does the rest.
+func doneBy(step string) string {
+	if step == "sign" {
+		return "giam.doc"
+	}
+	return "chuyen.vien"
+}
+
 // loadFixture receives one dossier through the services (code …-000001)
 // and returns a builder of histories on the same procedure version.
 func loadFixture(t *testing.T) (*sqlite.DB, context.Context, context.Context, func(code string, received time.Time, done int) *qms.DossierHistory) {
@@ -172,7 +185,7 @@ func loadFixture(t *testing.T) (*sqlite.DB, context.Context, context.Context, fu
 			if at, err = cal.AddWorkingHours(at, time.Hour); err != nil {
 				t.Fatal(err)
 			}
-			if err := h.Complete(v.Flowchart, cal, s, at, "chuyen.vien"); err != nil {
+			if err := h.Complete(v.Flowchart, cal, s, at, doneBy(s.StepID)); err != nil {
 				t.Fatal(err)
 			}
 		}

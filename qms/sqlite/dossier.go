@@ -56,8 +56,10 @@ func (db *DB) ReceiveDossier(ctx context.Context, d *qms.Dossier) error {
 	if err := d.Validate(); err != nil {
 		return err
 	}
-	if d.Code != "" && !qms.ValidDossierCode(d.Code) {
-		return qms.FieldError("code", "Mã hồ sơ %q không hợp lệ.", d.Code)
+	if d.Code != "" {
+		if err := qms.CheckClientCode(d.AgencyCode, d.Code); err != nil {
+			return err
+		}
 	}
 	cal, err := db.Calendar(ctx, d.AgencyCode)
 	if err != nil {
@@ -106,13 +108,27 @@ func (db *DB) ReceiveDossier(ctx context.Context, d *qms.Dossier) error {
 	})
 }
 
-// nextDossierCode is AGENCY-YEAR-NNNNNN, the year of receipt in Hà Nội.
+// nextDossierCode is AGENCY-YEAR-NNNNNN, the year of receipt in Hà Nội:
+// the agency's next running number whose code is free. A caller may
+// choose a code of that shape (the one-stop system's), and the sequence
+// is not moved for it: the number is skipped when the sequence gets
+// there, in this transaction, so a taken number never stalls receipt.
 func nextDossierCode(ctx context.Context, tx *Tx, agency string, at time.Time) (string, error) {
 	year := at.In(qms.Zone).Year()
-	var n int
-	err := tx.QueryRowContext(ctx, `INSERT INTO dossier_seq (agency_code, year, last) VALUES (?, ?, 1)
-		ON CONFLICT (agency_code, year) DO UPDATE SET last = last + 1 RETURNING last`, agency, year).Scan(&n)
-	return qms.DossierCode(agency, year, n), err
+	for {
+		var n int
+		if err := tx.QueryRowContext(ctx, `INSERT INTO dossier_seq (agency_code, year, last) VALUES (?, ?, 1)
+			ON CONFLICT (agency_code, year) DO UPDATE SET last = last + 1 RETURNING last`, agency, year).Scan(&n); err != nil {
+			return "", err
+		}
+		code := qms.DossierCode(agency, year, n)
+		var taken bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM dossiers WHERE agency_code = ? AND code = ?)`, agency, code).Scan(&taken); err != nil {
+			return "", err
+		} else if !taken {
+			return code, nil
+		}
+	}
 }
 
 // The insert statements of a dossier, a step record and an open step,
@@ -121,8 +137,8 @@ func nextDossierCode(ctx context.Context, tx *Tx, agency string, at time.Time) (
 const (
 	insertDossierSQL = `INSERT INTO dossiers (code, agency_code, tthc_code, procedure_id, version_number, applicant_json, channel, received_at, due_at, status, result, returned_at, new_appointment, flow_json, note, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
-	insertStepRecordSQL = `INSERT INTO dossier_steps (dossier_id, step_id, step_name, responsible, opened_at, due_at, completed_at, actor, exit, form_code, form_version, entry_json, files_json, note, result, agency_code)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+	insertStepRecordSQL = `INSERT INTO dossier_steps (dossier_id, step_id, step_name, responsible, opened_at, due_at, completed_at, actor, exit, form_code, form_version, entry_json, files_json, note, result, agency_code, delegated_by, delegation_reason)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
 	insertOpenStepSQL = `INSERT INTO dossier_open_steps (dossier_id, step_id, agency_code, role, opened_at, due_at, dossier_code, tthc_code, dossier_due, procedure_id, version_number, paused)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 )
@@ -265,7 +281,7 @@ func stepRecordArgs(agency string, r *qms.StepRecord) []any {
 		files = string(b)
 	}
 	return []any{r.DossierID, r.StepID, r.StepName, r.Responsible, formatTime(r.OpenedAt), formatTime(r.DueAt), formatTime(r.CompletedAt), r.Actor, r.Exit,
-		r.FormCode, r.FormVersion, entry, files, r.Note, r.Result, agency}
+		r.FormCode, r.FormVersion, entry, files, r.Note, r.Result, agency, r.DelegatedBy, r.DelegationReason}
 }
 
 // FindDossier returns ENOTFOUND unless the agency has the dossier.
@@ -281,13 +297,11 @@ func findDossier(ctx context.Context, q querier, agency, code string) (*qms.Doss
 	return d, err
 }
 
-// FindDossierByCode looks a dossier up in any agency (the public status page).
-func (db *DB) FindDossierByCode(ctx context.Context, code string) (*qms.Dossier, error) {
-	d, err := scanDossier(db.read.QueryRowContext(ctx, `SELECT `+dossierColumns+` FROM dossiers WHERE code = ?`, strings.ToUpper(strings.TrimSpace(code))))
-	if err == sql.ErrNoRows {
-		return nil, qms.Errorf(qms.ENOTFOUND, "Không tìm thấy hồ sơ %q.", code)
-	}
-	return d, err
+// FindDossierByCode looks a dossier up for the public status page of an
+// agency: codes are unique per agency only, so the agency is part of the
+// key, as in FindDossier.
+func (db *DB) FindDossierByCode(ctx context.Context, agency, code string) (*qms.Dossier, error) {
+	return findDossier(ctx, db.read, agency, code)
 }
 
 // findDossiers is FindDossiers read from the database.

@@ -43,6 +43,7 @@ func (db *DB) CompleteStep(ctx context.Context, agency, code string, in qms.Comp
 		return nil, err
 	}
 	actor, _ := qms.ActorFrom(ctx)
+	in.DelegatedBy, in.DelegationReason = strings.ToLower(strings.TrimSpace(in.DelegatedBy)), strings.TrimSpace(in.DelegationReason)
 	for attempt := 1; ; attempt++ {
 		d, err := db.completeStepOnce(ctx, cal, actor, agency, code, in)
 		if err != errDossierChanged {
@@ -75,6 +76,11 @@ func (db *DB) completeStepOnce(ctx context.Context, cal qms.WorkingClock, actor 
 	if err := h.Complete(fc, cal, in, db.now(), actor.Username); err != nil {
 		return nil, err
 	}
+	// Who may complete it is asked once the step is known to be open:
+	// a closed step or a paused dossier says so whoever asks.
+	if err := checkStepActor(ctx, db.read, agency, fc, actor.Username, in); err != nil {
+		return nil, err
+	}
 	rec := &h.Steps[0]
 	rec.DossierID = d.ID
 	d = &h.Dossier
@@ -102,12 +108,55 @@ func (db *DB) completeStepOnce(ctx context.Context, cal qms.WorkingClock, actor 
 		if d.Status == qms.DossierCompleted {
 			action = "dossier.complete"
 		}
-		return tx.audit(ctx, agency, action, "dossier", d.Code, read.flow, map[string]any{"step": rec, "flow": d.Flow, "status": d.Status, "result": d.Result}, "")
+		var why string
+		if rec.DelegatedBy != "" {
+			why = "ủy quyền của " + rec.DelegatedBy + ": " + rec.DelegationReason
+		}
+		return tx.audit(ctx, agency, action, "dossier", d.Code, read.flow, map[string]any{"step": rec, "flow": d.Flow, "status": d.Status, "result": d.Result}, why)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return d, nil
+}
+
+// checkStepActor asks whether actor may complete the step in.StepID of
+// a dossier of agency on the flowchart fc (qms.CheckStepActor): the
+// roles the actor, and the user named in in.DelegatedBy, hold there.
+// It reads the memberships before the write, as the policy check of the
+// request did: a role taken away meanwhile counts from the next step.
+func checkStepActor(ctx context.Context, q querier, agency string, fc flowchart.Flowchart, actor string, in qms.CompleteStep) error {
+	step, _ := flowchart.FindStep(fc, in.StepID)
+	roles, err := rolesIn(ctx, q, agency, actor)
+	if err != nil {
+		return err
+	}
+	var delegator []qms.Role
+	if in.DelegatedBy != "" {
+		if delegator, err = rolesIn(ctx, q, agency, in.DelegatedBy); err != nil {
+			return err
+		}
+	}
+	return qms.CheckStepActor(step, actor, roles, in, delegator)
+}
+
+// rolesIn lists the roles an enabled user holds in agency.
+func rolesIn(ctx context.Context, q querier, agency, username string) ([]qms.Role, error) {
+	rows, err := q.QueryContext(ctx, `SELECT m.role FROM users u JOIN memberships m ON m.user_id = u.id
+		WHERE u.username = ? AND m.agency_code = ? AND u.disabled = 0`, username, agency)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []qms.Role
+	for rows.Next() {
+		var r qms.Role
+		if err := rows.Scan(&r); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }
 
 // PauseDossier stops the agency's clock while the applicant supplements.
@@ -252,7 +301,7 @@ func (db *DB) StepRecords(ctx context.Context, dossierID int64) ([]*qms.StepReco
 
 func stepRecords(ctx context.Context, q querier, dossierID int64) ([]*qms.StepRecord, error) {
 	rows, err := q.QueryContext(ctx, `SELECT id, dossier_id, step_id, step_name, responsible, opened_at, due_at, completed_at, actor, exit, form_code, form_version,
-		entry_json, files_json, note, result FROM dossier_steps WHERE dossier_id = ? ORDER BY id`, dossierID)
+		entry_json, files_json, note, result, delegated_by, delegation_reason FROM dossier_steps WHERE dossier_id = ? ORDER BY id`, dossierID)
 	if err != nil {
 		return nil, err
 	}
@@ -262,7 +311,8 @@ func stepRecords(ctx context.Context, q querier, dossierID int64) ([]*qms.StepRe
 		var r qms.StepRecord
 		var opened, due, done string
 		var entry, files sql.NullString
-		if err := rows.Scan(&r.ID, &r.DossierID, &r.StepID, &r.StepName, &r.Responsible, &opened, &due, &done, &r.Actor, &r.Exit, &r.FormCode, &r.FormVersion, &entry, &files, &r.Note, &r.Result); err != nil {
+		if err := rows.Scan(&r.ID, &r.DossierID, &r.StepID, &r.StepName, &r.Responsible, &opened, &due, &done, &r.Actor, &r.Exit, &r.FormCode, &r.FormVersion, &entry, &files, &r.Note, &r.Result,
+			&r.DelegatedBy, &r.DelegationReason); err != nil {
 			return nil, err
 		}
 		r.OpenedAt, r.DueAt, r.CompletedAt = parseTime(opened), parseTime(due), parseTime(done)

@@ -140,9 +140,9 @@ func TestConcurrentWritersOverHTTP(t *testing.T) {
 	a.effectiveProcedure()
 	logs := &logBuffer{}
 	base := listen(t, a.serverWith(web.Config{Logger: slog.New(slog.NewJSONHandler(logs, nil))}))
-	tokens := make([]string, writers)
+	tokens, signers := make([]string, writers), make([]string, writers)
 	for i := range tokens {
-		tokens[i] = a.token("a-staff")
+		tokens[i], signers[i] = a.token("a-staff"), a.token("a-leader")
 	}
 	ctx := context.Background()
 	auditBefore, err := a.db.VerifyAuditChain(ctx)
@@ -200,7 +200,7 @@ func TestConcurrentWritersOverHTTP(t *testing.T) {
 	var writersWG sync.WaitGroup
 	for w := 0; w < writers; w++ {
 		writersWG.Add(1)
-		go func(token string) {
+		go func(token, signer string) {
 			defer writersWG.Done()
 			for range dossiersEach {
 				st, b := call("POST", "/api/v1/dossiers", token, `{"tthc_code":"1.000001","applicant":{"name":"Lê Văn C"},"channel":"online"}`)
@@ -212,7 +212,11 @@ func TestConcurrentWritersOverHTTP(t *testing.T) {
 				acked[d.Code] = []string{}
 				mu.Unlock()
 				for _, s := range happyPath {
-					if st, _ := call("POST", "/api/v1/dossiers/"+d.Code+"/steps", token, fmt.Sprintf(`{"step_id":%q,"exit":%q}`, s.step, s.exit)); st != 200 {
+					by := token
+					if s.step == "sign" {
+						by = signer // the leader's step
+					}
+					if st, _ := call("POST", "/api/v1/dossiers/"+d.Code+"/steps", by, fmt.Sprintf(`{"step_id":%q,"exit":%q}`, s.step, s.exit)); st != 200 {
 						return
 					}
 					mu.Lock()
@@ -220,7 +224,7 @@ func TestConcurrentWritersOverHTTP(t *testing.T) {
 					mu.Unlock()
 				}
 			}
-		}(tokens[w])
+		}(tokens[w], signers[w])
 	}
 	writersWG.Wait()
 	close(done)

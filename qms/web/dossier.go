@@ -18,7 +18,7 @@ import (
 
 // PublicLookup is what the public page reads without a login.
 type PublicLookup interface {
-	FindDossierByCode(ctx context.Context, code string) (*qms.Dossier, error)
+	FindDossierByCode(ctx context.Context, agency, code string) (*qms.Dossier, error)
 }
 
 // CalendarAdmin keeps the working-day calendar (qms/sqlite implements it).
@@ -234,7 +234,7 @@ func (s *Server) dossierPage(c *fiber.Ctx, p *qms.DossierProgress, formErr error
 	canRecord := s.can(c, "dossier", "record") && !d.Status.Finished()
 	var forms, actions template.HTML
 	if canRecord {
-		forms, actions = openStepForms(d.Code, csrfOf(c), open), dossierActions(d, csrfOf(c))
+		forms, actions = openStepForms(d.Code, csrfOf(c), completable(open, rolesIn(callerOf(c)))), dossierActions(d, csrfOf(c))
 	}
 	l := dictionaries[langOf(c)]
 	return s.render(c, "dossier", fiber.Map{"D": d, "Steps": steps, "Facts": dossierFacts(d, d.Overdue(now), l), "StepRows": stepRows(d.Code, steps, l),

@@ -54,7 +54,7 @@ func (s *Server) apiDossierShow(c *fiber.Ctx) error {
 
 // receiveRequest is the one-stop system's receipt of a dossier.
 type receiveRequest struct {
-	Code       string        `json:"code"` // optional: the one-stop system's code; generated when empty
+	Code       string        `json:"code"` // optional: the one-stop system's code, beginning with the agency's code and "-"; generated when empty
 	TTHCCode   string        `json:"tthc_code"`
 	Applicant  qms.Applicant `json:"applicant"`
 	Channel    qms.Channel   `json:"channel"`
@@ -93,6 +93,11 @@ type stepRequest struct {
 	// on; omitted, the version in force now. An entry made on an older
 	// version is refused, as in the web form.
 	FormVersion int `json:"form_version,omitempty"`
+	// DelegatedBy (a username) and DelegationReason let someone without
+	// the step's role complete it on the delegation of a user who holds
+	// it, or of a leader (qms.CheckStepActor); both are recorded.
+	DelegatedBy      string `json:"delegated_by,omitempty"`
+	DelegationReason string `json:"delegation_reason,omitempty"`
 }
 
 // apiStep applies a change and answers with the dossier.
@@ -113,7 +118,8 @@ func (s *Server) apiDossierStep(c *fiber.Ctx) error {
 		return err
 	}
 	return s.apiStep(c, func(d *qms.Dossier) (*qms.Dossier, error) {
-		in := qms.CompleteStep{StepID: req.StepID, Exit: req.Exit, Entry: req.Entry, Note: req.Note, FormVersion: req.FormVersion}
+		in := qms.CompleteStep{StepID: req.StepID, Exit: req.Exit, Entry: req.Entry, Note: req.Note, FormVersion: req.FormVersion,
+			DelegatedBy: req.DelegatedBy, DelegationReason: req.DelegationReason}
 		// A step recorded on a controlled form gets its entry checked
 		// against that form's schema, field by field, as the web form is.
 		fv, sc, has, err := s.dossierStepForm(c, d, req.StepID)

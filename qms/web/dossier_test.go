@@ -22,20 +22,23 @@ import (
 // effectiveProcedure gives agency A TTHC 1.000001 (5 days) under an
 // effective procedure: receive → check → decision (Đạt → sign; Không đạt
 // → notice) → return.
-func (a *app) effectiveProcedure() {
+func (a *app) effectiveProcedure() { a.effectiveProcedureOf("A") }
+
+// effectiveProcedureOf is effectiveProcedure for agency A or B.
+func (a *app) effectiveProcedureOf(agency string) {
 	a.t.Helper()
-	as := func(name string) context.Context {
-		u := a.users[name]
-		return qms.WithActor(context.Background(), qms.Actor{UserID: u.ID, Username: u.Username, AgencyCode: "A"})
+	as := func(role string) context.Context {
+		u := a.users[strings.ToLower(agency)+"-"+role]
+		return qms.WithActor(context.Background(), qms.Actor{UserID: u.ID, Username: u.Username, AgencyCode: agency})
 	}
-	if _, _, err := a.db.ImportTTHC(as("a-quality-officer"), "A", []qms.TTHC{{Code: "1.000001", Name: "Cấp giấy phép karaoke", Field: "Văn hóa", TimeLimitDays: 5}}); err != nil {
+	if _, _, err := a.db.ImportTTHC(as("quality-officer"), agency, []qms.TTHC{{Code: "1.000001", Name: "Cấp giấy phép karaoke", Field: "Văn hóa", TimeLimitDays: 5}}); err != nil {
 		a.t.Fatal(err)
 	}
-	p := &qms.Procedure{AgencyCode: "A", Code: "QT-01", Title: "Cấp phép", TTHCCodes: []string{"1.000001"}}
-	if err := a.db.CreateProcedure(as("a-quality-officer"), p); err != nil {
+	p := &qms.Procedure{AgencyCode: agency, Code: "QT-01", Title: "Cấp phép", TTHCCodes: []string{"1.000001"}}
+	if err := a.db.CreateProcedure(as("quality-officer"), p); err != nil {
 		a.t.Fatal(err)
 	}
-	v, _ := a.db.CreateVersion(as("a-quality-officer"), p.ID)
+	v, _ := a.db.CreateVersion(as("quality-officer"), p.ID)
 	v.Flowchart = flowchart.Flowchart{
 		Steps: []flowchart.Step{
 			{ID: "s", Name: "Tiếp nhận", Kind: flowchart.KindStart, Responsible: "Một cửa"},
@@ -48,11 +51,11 @@ func (a *app) effectiveProcedure() {
 		Edges: []flowchart.Edge{{From: "s", To: "check"}, {From: "check", To: "ok"}, {From: "ok", To: "sign", Label: "Đạt"},
 			{From: "ok", To: "notice", Label: "Không đạt"}, {From: "sign", To: "e"}, {From: "notice", To: "e"}},
 	}
-	if err := a.db.UpdateVersion(as("a-quality-officer"), v); err != nil {
+	if err := a.db.UpdateVersion(as("quality-officer"), v); err != nil {
 		a.t.Fatal(err)
 	}
-	a.db.TransitionVersion(as("a-quality-officer"), p.ID, 1, qms.ActionSubmit, "")
-	if _, err := a.db.TransitionVersion(as("a-leader"), p.ID, 1, qms.ActionApprove, ""); err != nil {
+	a.db.TransitionVersion(as("quality-officer"), p.ID, 1, qms.ActionSubmit, "")
+	if _, err := a.db.TransitionVersion(as("leader"), p.ID, 1, qms.ActionApprove, ""); err != nil {
 		a.t.Fatal(err)
 	}
 }

@@ -27,10 +27,13 @@ func (s *Server) publicAgency(c *fiber.Ctx) error {
 	}
 	data := fiber.Map{"A": a, "R": reps[""], "Quarter": q + 1, "Year": now.Year(), "Code": c.Query("code")}
 	if code := strings.TrimSpace(c.Query("code")); code != "" {
-		d, err := s.Public.FindDossierByCode(ctx, code)
-		if err != nil || d.AgencyCode != a.Code {
+		d, err := s.Public.FindDossierByCode(ctx, a.Code, code)
+		switch {
+		case qms.ErrorCode(err) == qms.ENOTFOUND:
 			data["NotFound"] = true
-		} else {
+		case err != nil:
+			return err
+		default:
 			data["D"] = publicDossier{Code: d.Code, TTHCCode: d.TTHCCode, Status: d.Status, ReceivedAt: d.ReceivedAt, DueAt: d.DueAt,
 				ReturnedAt: d.ReturnedAt, NewAppointment: d.NewAppointment, Result: d.Result}
 		}
