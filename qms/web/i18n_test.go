@@ -9,7 +9,7 @@ import (
 // TestDictionariesCoverTemplates: every key a template looks up exists in
 // both languages (a missing key renders as an empty link, silently).
 func TestDictionariesCoverTemplates(t *testing.T) {
-	used := regexp.MustCompile(`index \$?\.L "([a-z_.]+)"`)
+	used := regexp.MustCompile(`\bt "([a-z_.0-9]+)"`)
 	files, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil || len(files) == 0 {
 		t.Fatal("no templates", err)

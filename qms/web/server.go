@@ -21,7 +21,6 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
-	"github.com/gofiber/template/html/v2"
 
 	"isodt/qms"
 	"isodt/static"
@@ -94,11 +93,13 @@ func New(cfg Config, deps Deps) *Server {
 		cfg.BodyLimit = 32 << 20
 	}
 	sub, _ := fs.Sub(templateFS, "templates")
-	engine := html.NewFileSystem(http.FS(sub), ".html")
-	engine.AddFuncMap(templateFuncs)
+	vs, err := newViews(sub)
+	if err != nil {
+		panic(err) // the templates are compiled in: a broken one is a programming error
+	}
 	s := &Server{Deps: deps, cfg: cfg, log: cfg.Logger, rules: map[string]Rule{}, public: map[string]bool{}, metrics: newMetrics()}
 	s.app = fiber.New(fiber.Config{
-		Views:                 views{engine},
+		Views:                 vs,
 		ErrorHandler:          s.handleError,
 		DisableStartupMessage: true,
 		// Immutable: strings from Params/Query/FormValue stay valid after
