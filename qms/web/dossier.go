@@ -296,7 +296,7 @@ func (s *Server) dossierPage(c *fiber.Ctx, p *qms.DossierProgress, formErr error
 					entry, _ = c.Locals("entry").(formschema.Entry)
 					errs, _ = c.Locals("entry_errors").(formschema.FieldErrors)
 				}
-				ov.FormCode, ov.FormTitle, ov.FormVersion, ov.FormHTML, ov.Multipart = f.Code, f.Title, fv.Number, sc.Render(entry, errs), sc.HasFiles()
+				ov.FormCode, ov.FormTitle, ov.FormVersion, ov.FormHTML, ov.Multipart = f.Code, f.Title, fv.Number, sc.RenderIn(entry, errs, formLabels(langOf(c))), sc.HasFiles()
 			} else if has {
 				ov.FormCode, ov.FormTitle = st.Forms[0], qms.ErrorMessage(err)
 			}
@@ -470,7 +470,7 @@ func (s *Server) dossierControlSlip(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Render("control_slip", s.view(c, fiber.Map{"Title": "Phiếu kiểm soát quá trình – " + d.Code, "D": d, "Steps": steps, "Org": agency}), "print_layout")
+	return c.Render("control_slip", s.view(c, fiber.Map{"Title": dictionaries[langOf(c)]["dossier.control_slip"] + " – " + d.Code, "D": d, "Steps": steps, "Org": agency}), "print_layout")
 }
 
 // dossierFile serves an evidence file of one of the dossier's steps: only

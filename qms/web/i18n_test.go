@@ -35,3 +35,25 @@ func TestDictionariesCoverTemplates(t *testing.T) {
 		}
 	}
 }
+
+// Every clause and compliance rule the domain names has an English name,
+// and no page text is listed twice.
+func TestDomainNamesInEnglish(t *testing.T) {
+	for code := range clauseTitles {
+		if _, ok := domainEnglish["clause."+code]; !ok {
+			t.Errorf("clause %s has no English title", code)
+		}
+	}
+	for code := range ruleTitles {
+		if _, ok := domainEnglish["rule."+code]; !ok {
+			t.Errorf("rule %s has no English title", code)
+		}
+	}
+	seen := map[string]bool{}
+	for _, p := range pageTexts {
+		if seen[p.key] {
+			t.Errorf("page text %q twice", p.key)
+		}
+		seen[p.key] = true
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sort"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -126,6 +127,16 @@ func (s *Server) Shutdown(ctx context.Context) error { return s.app.ShutdownWith
 
 // Rules returns the authorization rule of every guarded route.
 func (s *Server) Rules() map[string]Rule { return s.rules }
+
+// PublicRoutes lists the routes anyone may call, as "METHOD /path".
+func (s *Server) PublicRoutes() []string {
+	out := make([]string, 0, len(s.public))
+	for k := range s.public {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
 
 // IsPublic reports whether a route is on the explicit public list.
 func (s *Server) IsPublic(method, path string) bool { return s.public[method+" "+path] }

@@ -9,10 +9,12 @@ import (
 	"path"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"isodt/qms"
+	"isodt/qms/formschema"
 )
 
 // views renders the templates of templateFS, one parsed set per language:
@@ -63,7 +65,25 @@ func langFuncs(lang string) template.FuncMap {
 		},
 		"dossierStatus": func(st qms.DossierStatus) string { return label(l, "dossier."+string(st)) },
 		"result":        func(r string) string { return l["result."+r] },
+		"docStatus":     func(st qms.DocStatus) string { return label(l, "doc."+string(st)) },
+		"measureName":   func(code string) string { return label(l, "measure."+code) },
+		"clauseTitle":   func(code string) string { return domainName(lang, "clause."+code, clauseTitles[code]) },
+		"ruleTitle":     func(code string) string { return domainName(lang, "rule."+code, ruleTitles[code]) },
+		// spanLabel names an objective's period: a quarter, or the year.
+		"spanLabel": func(sp qms.Span) string {
+			from := sp.From.In(qms.Zone)
+			if sp.To.Sub(sp.From) > 100*24*time.Hour {
+				return fmt.Sprintf("%s %d", label(l, "period.year"), from.Year())
+			}
+			return fmt.Sprintf("%s %d/%d", label(l, "period.quarter"), (int(from.Month())-1)/3+1, from.Year())
+		},
 	}
+}
+
+// formLabels are the words of a rendered form schema in lang.
+func formLabels(lang string) formschema.Labels {
+	l := dictionaries[lang]
+	return formschema.Labels{Choose: l["formschema.choose"], Required: l["formschema.required"], CurrentFile: l["formschema.current_file"]}
 }
 
 // label is the text of key; a missing key shows itself, so that it is
