@@ -515,4 +515,5 @@ var pageTexts = []pageText{
 	{"feedback.assign_to", "Giao cho", "Assign to"},
 	{"common.no", "TT", "No."},
 	{"tthc.search_example", "cap giay phep", "licence"},
+	{"common.withdraw", "Thu hồi", "Withdraw"},
 }
