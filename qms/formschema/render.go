@@ -23,9 +23,24 @@ import (
 // reads back to the same value, in a text input: <input type=number>
 // would post "1.5" for what a Vietnamese user means as 1,5 or 1.500.
 func (s Schema) Render(entry Entry, errs FieldErrors) template.HTML {
+	return s.RenderIn(entry, errs, Vietnamese)
+}
+
+// Labels are the words the rendered form adds to the schema's own.
+type Labels struct {
+	Choose      string // the empty choice of a select
+	Required    string // the title of a required field's mark
+	CurrentFile string // before the name of a file already stored
+}
+
+// Vietnamese are the labels Render uses.
+var Vietnamese = Labels{Choose: "— Chọn —", Required: "Bắt buộc", CurrentFile: "Tệp hiện có:"}
+
+// RenderIn is Render with the added words in another language.
+func (s Schema) RenderIn(entry Entry, errs FieldErrors, l Labels) template.HTML {
 	var b strings.Builder
 	for _, f := range s.Fields {
-		renderField(&b, f, entry[f.Name], errs[f.Name])
+		renderField(&b, f, entry[f.Name], errs[f.Name], l)
 	}
 	return template.HTML(b.String())
 }
@@ -55,7 +70,7 @@ func Posted(raw map[string][]string) Entry {
 	return e
 }
 
-func renderField(b *strings.Builder, f Field, value any, errMsg string) {
+func renderField(b *strings.Builder, f Field, value any, errMsg string, l Labels) {
 	id := "f-" + f.Name
 	var describedBy []string
 	if f.Help != "" {
@@ -80,7 +95,7 @@ func renderField(b *strings.Builder, f Field, value any, errMsg string) {
 
 	b.WriteString(`<div class="field">` + "\n")
 	if f.Type != TypeCheckbox {
-		writeLabel(b, f, id)
+		writeLabel(b, f, id, l)
 	}
 	switch f.Type {
 	case TypeText:
@@ -103,7 +118,7 @@ func renderField(b *strings.Builder, f Field, value any, errMsg string) {
 	case TypeSelect:
 		current := strings.TrimSpace(textValue(value))
 		b.WriteString(`<select` + common + required + tail + ">\n")
-		b.WriteString(`<option value="">— Chọn —</option>` + "\n")
+		b.WriteString(`<option value="">` + esc(l.Choose) + "</option>\n")
 		for _, o := range f.Options {
 			sel := ""
 			if o == current {
@@ -118,11 +133,11 @@ func renderField(b *strings.Builder, f Field, value any, errMsg string) {
 			checked = " checked"
 		}
 		b.WriteString(`<input type="checkbox"` + common + ` value="on"` + checked + required + tail + ">\n")
-		writeLabel(b, f, id)
+		writeLabel(b, f, id, l)
 	case TypeFile:
 		ref, has := value.(FileRef)
 		if has {
-			b.WriteString(`<p class="field-file">Tệp hiện có: ` + esc(ref.Name) + "</p>\n")
+			b.WriteString(`<p class="field-file">` + esc(l.CurrentFile) + " " + esc(ref.Name) + "</p>\n")
 			// A stored file stays unless replaced: requiring a new one
 			// would force the user to upload it again on every edit.
 			required = ""
@@ -138,10 +153,10 @@ func renderField(b *strings.Builder, f Field, value any, errMsg string) {
 	b.WriteString("</div>\n")
 }
 
-func writeLabel(b *strings.Builder, f Field, id string) {
+func writeLabel(b *strings.Builder, f Field, id string, l Labels) {
 	b.WriteString(`<label` + attr("for", id) + ">" + esc(f.Label))
 	if f.Required {
-		b.WriteString(` <span class="required" title="Bắt buộc">*</span>`)
+		b.WriteString(` <span class="required"` + attr("title", l.Required) + ">*</span>")
 	}
 	b.WriteString("</label>\n")
 }

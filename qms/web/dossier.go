@@ -6,6 +6,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -39,19 +40,40 @@ func rolesIn(cl *caller) []qms.Role {
 	return out
 }
 
+// taskRow is a row of the task list: a step past its due time is late.
+type taskRow struct {
+	qms.Task
+	Late bool
+}
+
+// tasksPage is the data of the task list.
+type tasksPage struct {
+	page
+	Tasks             []taskRow
+	From, To, PageNum int
+	HasNext           bool
+	CanRecord         bool
+}
+
 func (s *Server) taskList(c *fiber.Ctx) error {
 	cl := callerOf(c)
 	// A page shows what one can act on, most urgent first, so overdue
 	// work is always on page 1; the rest is a click away.
-	page := max(1, c.QueryInt("page", 1))
-	tasks, err := s.Dossiers.TasksPage(c.UserContext(), cl.agency, rolesIn(cl), (page-1)*tasksPerPage, tasksPerPage+1)
+	pageNum := max(1, c.QueryInt("page", 1))
+	tasks, err := s.Dossiers.TasksPage(c.UserContext(), cl.agency, rolesIn(cl), (pageNum-1)*tasksPerPage, tasksPerPage+1)
 	if err != nil {
 		return err
 	}
 	more := len(tasks) > tasksPerPage
 	tasks = tasks[:min(len(tasks), tasksPerPage)]
-	return c.Render("tasks", s.view(c, fiber.Map{"Tasks": tasks, "Rows": taskRows(tasks, time.Now()), "From": (page-1)*tasksPerPage + 1, "To": (page-1)*tasksPerPage + len(tasks),
-		"Page": page, "HasNext": more, "CanRecord": s.can(c, "dossier", "record")}), "layout")
+	now := time.Now()
+	rows := make([]taskRow, len(tasks))
+	for i, t := range tasks {
+		rows[i] = taskRow{Task: t, Late: now.After(t.DueAt)}
+	}
+	data := &tasksPage{page: s.page(c), Tasks: rows, From: (pageNum-1)*tasksPerPage + 1, To: (pageNum-1)*tasksPerPage + len(tasks),
+		PageNum: pageNum, HasNext: more, CanRecord: s.can(c, "dossier", "record")}
+	return s.renderPage(c, "tasks", &data.page, data, nil)
 }
 
 const tasksPerPage = 50
@@ -80,10 +102,36 @@ func dossierFilter(c *fiber.Ctx) qms.DossierFilter {
 }
 
 // dossierCountLimit caps the count of the dossier list page: past it the
-// page says "hơn 1.000 hồ sơ". An exact count of a province agency's
+// page says "more than 1.000". An exact count of a province agency's
 // 50,000 dossiers cost more than the page itself, and nobody pages that
 // far: one narrows the filter instead.
 const dossierCountLimit = 1000
+
+// dossierStatuses are the statuses in the order the list's filter offers them.
+var dossierStatuses = []qms.DossierStatus{qms.DossierReceived, qms.DossierInProgress, qms.DossierPaused,
+	qms.DossierCompleted, qms.DossierRefused, qms.DossierWithdrawn}
+
+// dossierRow is a row of the dossier list, Late when past due unfinished.
+type dossierRow struct {
+	*qms.Dossier
+	Late bool
+}
+
+// dossiersPage is the data of the dossier list.
+type dossiersPage struct {
+	page
+	Dossiers                   []dossierRow
+	Total, CountLimit, PageNum int
+	From, To                   int
+	HasNext, CanRecord         bool
+	// QueryString is the filter for the pager's links: a template.URL,
+	// as a plain string html/template would escape its "=" and "&".
+	QueryString template.URL
+	Statuses    []qms.DossierStatus
+	Status      qms.DossierStatus // the status filtered on
+	Code        string            // the code filtered on
+	OnlyOverdue bool
+}
 
 func (s *Server) dossierList(c *fiber.Ctx) error {
 	f := dossierFilter(c)
@@ -97,12 +145,16 @@ func (s *Server) dossierList(c *fiber.Ctx) error {
 	}
 	more := len(ds) > perPage
 	ds = ds[:min(len(ds), perPage)]
-	return c.Render("dossiers", s.view(c, fiber.Map{"Dossiers": ds, "Rows": dossierRows(ds, time.Now(), dictionaries[langOf(c)]),
-		"Total": total, "CountLimit": dossierCountLimit, "Page": f.Offset/perPage + 1, "From": f.Offset + 1, "To": f.Offset + len(ds), "HasNext": more,
-		// A template.URL: as a plain string, html/template would escape
-		// its "=" and "&" in the query part of the pager's links.
-		"QueryString": template.URL(queryWithout(c, "page")), "CanRecord": s.can(c, "dossier", "record"),
-		"StatusOptions": statusOptions(c.Query("status")), "Q": fiber.Map{"code": c.Query("code"), "overdue": c.Query("overdue")}}), "layout")
+	now := time.Now()
+	rows := make([]dossierRow, len(ds))
+	for i, d := range ds {
+		rows[i] = dossierRow{Dossier: d, Late: d.Overdue(now)}
+	}
+	data := &dossiersPage{page: s.page(c), Dossiers: rows, Total: total, CountLimit: dossierCountLimit, PageNum: f.Offset/perPage + 1,
+		From: f.Offset + 1, To: f.Offset + len(ds), HasNext: more, QueryString: template.URL(queryWithout(c, "page")),
+		CanRecord: s.can(c, "dossier", "record"), Statuses: dossierStatuses, Status: qms.DossierStatus(c.Query("status")),
+		Code: c.Query("code"), OnlyOverdue: c.Query("overdue") == "1"}
+	return s.renderPage(c, "dossiers", &data.page, data, nil)
 }
 
 // receivable lists the TTHC under ISO control: only they have a flow.
@@ -172,13 +224,34 @@ func (s *Server) stepForm(c *fiber.Ctx, st flowchart.Step) (f *qms.Form, v *qms.
 }
 
 // parsedSchemas keeps form schemas parsed, by their text: a version's
-// schema never changes once it is in force, and parsing it again (strict
-// JSON) on every dossier page was a thirtieth of the page's time. The
-// schemas are shared, for reading only.
-var parsedSchemas = newMemo[string, formschema.Schema](1000)
+// schema never changes once it is in force, so an entry is never stale.
+// The schemas are shared, for reading only. Bounded: past its size it
+// starts again empty.
+var parsedSchemas = struct {
+	sync.Mutex
+	m map[string]formschema.Schema
+}{m: map[string]formschema.Schema{}}
+
+const parsedSchemasMax = 256
 
 func parseSchema(text []byte) (formschema.Schema, error) {
-	return parsedSchemas.get(string(text), func() (formschema.Schema, error) { return formschema.Parse(text) })
+	parsedSchemas.Lock()
+	sc, ok := parsedSchemas.m[string(text)]
+	parsedSchemas.Unlock()
+	if ok {
+		return sc, nil
+	}
+	sc, err := formschema.Parse(text)
+	if err != nil {
+		return sc, err
+	}
+	parsedSchemas.Lock()
+	if len(parsedSchemas.m) >= parsedSchemasMax {
+		clear(parsedSchemas.m)
+	}
+	parsedSchemas.m[string(text)] = sc
+	parsedSchemas.Unlock()
+	return sc, nil
 }
 
 // dossierStepForm is stepForm for a step of the version a dossier pinned.
@@ -223,22 +296,28 @@ func (s *Server) dossierPage(c *fiber.Ctx, p *qms.DossierProgress, formErr error
 					entry, _ = c.Locals("entry").(formschema.Entry)
 					errs, _ = c.Locals("entry_errors").(formschema.FieldErrors)
 				}
-				ov.FormCode, ov.FormTitle, ov.FormVersion, ov.FormHTML, ov.Multipart = f.Code, f.Title, fv.Number, sc.Render(entry, errs), sc.HasFiles()
+				ov.FormCode, ov.FormTitle, ov.FormVersion, ov.FormHTML, ov.Multipart = f.Code, f.Title, fv.Number, sc.RenderIn(entry, errs, formLabels(langOf(c))), sc.HasFiles()
 			} else if has {
 				ov.FormCode, ov.FormTitle = st.Forms[0], qms.ErrorMessage(err)
 			}
 			open = append(open, ov)
 		}
 	}
-	now := time.Now()
-	canRecord := s.can(c, "dossier", "record") && !d.Status.Finished()
-	var forms, actions template.HTML
-	if canRecord {
-		forms, actions = openStepForms(d.Code, csrfOf(c), completable(open, rolesIn(callerOf(c)))), dossierActions(d, csrfOf(c))
-	}
-	l := dictionaries[langOf(c)]
-	return s.render(c, "dossier", fiber.Map{"D": d, "Steps": steps, "Facts": dossierFacts(d, d.Overdue(now), l), "StepRows": stepRows(d.Code, steps, l),
-		"OpenForms": forms, "Actions": actions, "Pauses": pauses, "CanRecord": canRecord}, formErr)
+	data := &dossierPage{page: s.page(c), Dossier: d, Overdue: d.Overdue(time.Now()), Steps: steps, Pauses: pauses, Open: completable(open, rolesIn(callerOf(c))),
+		CanRecord: s.can(c, "dossier", "record") && !d.Status.Finished()}
+	return s.renderPage(c, "dossier", &data.page, data, formErr)
+}
+
+// dossierPage is the data of a dossier's page: its facts, the forms of
+// its open steps and of the dossier as a whole, its history and pauses.
+type dossierPage struct {
+	page
+	Dossier   *qms.Dossier
+	Overdue   bool
+	Steps     []*qms.StepRecord
+	Pauses    []qms.Pause
+	Open      []openStepView
+	CanRecord bool
 }
 
 // dossierAction runs one change on a dossier and shows the result: back to
@@ -391,7 +470,7 @@ func (s *Server) dossierControlSlip(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Render("control_slip", s.view(c, fiber.Map{"Title": "Phiếu kiểm soát quá trình – " + d.Code, "D": d, "Steps": steps, "Org": agency}), "print_layout")
+	return c.Render("control_slip", s.view(c, fiber.Map{"Title": dictionaries[langOf(c)]["dossier.control_slip"] + " – " + d.Code, "D": d, "Steps": steps, "Org": agency}), "print_layout")
 }
 
 // dossierFile serves an evidence file of one of the dossier's steps: only

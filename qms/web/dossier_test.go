@@ -8,11 +8,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/net/html"
 
 	"isodt/qms"
 	"isodt/qms/flowchart"
@@ -280,16 +282,20 @@ func TestTaskListPages(t *testing.T) {
 		codes = append(codes, d.Code)
 	}
 	staff := a.login("a-staff")
-	first := bodyOf(t, a.do("GET", "/tasks", &staff, nil))
-	if n := strings.Count(first, `<a href="/dossiers/A-`); n != 50 || !strings.Contains(first, "/tasks?page=2") || !strings.Contains(first, "Việc 1–50") {
-		t.Fatalf("page 1: %d rows, pager missing", n)
+	first := parsePage(t, bodyOf(t, a.do("GET", "/tasks", &staff, nil)))
+	pager := first.root
+	if rows := first.rows("tasks"); len(rows) != 50 || rows[0][0] != codes[0] {
+		t.Fatalf("page 1: %d rows, first %v; want 50, %s first", len(rows), rows[0], codes[0])
 	}
-	second := bodyOf(t, a.do("GET", "/tasks?page=2", &staff, nil))
-	if n := strings.Count(second, `<a href="/dossiers/A-`); n != 1 || strings.Contains(second, "/tasks?page=3") || !strings.Contains(second, "/tasks?page=1") {
-		t.Fatalf("page 2: %d rows", n)
+	if got := links(pager, "Trang sau →"); len(got) != 1 || got[0] != "/tasks?page=2" {
+		t.Fatalf("page 1: next links %v", got)
 	}
-	if !strings.Contains(first, codes[0]) {
-		t.Fatalf("the earliest due dossier %s is not on page 1", codes[0])
+	second := parsePage(t, bodyOf(t, a.do("GET", "/tasks?page=2", &staff, nil)))
+	if rows := second.rows("tasks"); len(rows) != 1 {
+		t.Fatalf("page 2: %d rows", len(rows))
+	}
+	if next, prev := links(second.root, "Trang sau →"), links(second.root, "← Trang trước"); len(next) != 0 || len(prev) != 1 || prev[0] != "/tasks?page=1" {
+		t.Fatalf("page 2: next %v, previous %v", next, prev)
 	}
 }
 
@@ -314,38 +320,39 @@ func TestDossierListPage(t *testing.T) {
 	staff := a.login("a-staff")
 	// Three just received, newer than the imported ones; the applicant's
 	// name is shown escaped.
-	for _, name := range []string{"Trần Thị Bình", "Lê Văn Cường", `<script>alert("x")</script>`} {
+	xss := `<script>alert("x")</script>`
+	for _, name := range []string{"Trần Thị Bình", "Lê Văn Cường", xss} {
 		if resp := a.do("POST", "/dossiers", &staff, url.Values{"tthc_code": {"1.000001"}, "applicant_name": {name}, "channel": {"counter"}}); resp.StatusCode != 303 {
 			t.Fatalf("receive %s: %d", name, resp.StatusCode)
 		}
 	}
+	// rowOf finds the row of a dossier by its code.
+	rowOf := func(rows [][]string, code string) []string {
+		for _, r := range rows {
+			if len(r) > 0 && r[0] == code {
+				return r
+			}
+		}
+		return nil
+	}
 	for _, tc := range []struct {
-		name, path string
-		rows       int
-		want       []string // in the page
-		not        []string // not in the page
+		name, path   string
+		rows         int
+		total        string
+		showing      string   // the range shown, "" for none
+		codes, notIn []string // codes listed and not listed
+		prev, next   string   // the pager's links, "" for none
+		selected     string   // the status filter's chosen option
 	}{
-		{"all, first page", "/dossiers", 50,
-			[]string{`<strong id="dossier-total">hơn 1.000</strong> hồ sơ, đang xem 1–50.`, `href="/dossiers?&amp;page=2"`, "<td>&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;</td>", "<td>Mới tiếp nhận</td><td></td></tr>",
-				"<td>Đã trả kết quả</td><td>Trước hạn</td></tr>"},
-			[]string{"<script>alert", "Trang trước"}},
-		{"a short list counts exactly", "/dossiers?status=received", 3,
-			[]string{`<strong id="dossier-total">3</strong> hồ sơ, đang xem 1–3.`, "Trần Thị Bình"},
-			[]string{"Trang sau", "Trang trước", "A-HIST-"}},
-		{"past the cap", "/dossiers?status=completed&page=21", 50,
-			[]string{`<strong id="dossier-total">hơn 1.000</strong> hồ sơ, đang xem 1.001–1.050.`, "A-HIST-0059", "A-HIST-0010",
-				`<option value="completed" selected>Đã trả kết quả</option><option value="in_progress">Đang giải quyết</option>`,
-				`href="/dossiers?status=completed&amp;page=20"`, `href="/dossiers?status=completed&amp;page=22"`},
-			[]string{"A-HIST-0060", "A-HIST-0009"}},
-		{"last page", "/dossiers?status=completed&page=22", 10,
-			[]string{"đang xem 1.051–1.060.", "A-HIST-0000", `href="/dossiers?status=completed&amp;page=21"`},
-			[]string{"Trang sau"}},
-		{"beyond the last page", "/dossiers?status=completed&page=30", 0,
-			[]string{"Không có hồ sơ nào khớp bộ lọc.", `<strong id="dossier-total">hơn 1.000</strong> hồ sơ.`},
-			[]string{"Trang sau", "đang xem"}},
-		{"nothing matches", "/dossiers?status=refused", 0,
-			[]string{`<strong id="dossier-total">0</strong> hồ sơ.`},
-			[]string{"Trang sau", "Trang trước"}},
+		{name: "all, first page", path: "/dossiers", rows: 50, total: "hơn 1.000", showing: "1–50", next: "/dossiers?&page=2"},
+		{name: "a short list counts exactly", path: "/dossiers?status=received", rows: 3, total: "3", showing: "1–3", notIn: []string{"A-HIST-0000"}, selected: "Mới tiếp nhận"},
+		{name: "past the cap", path: "/dossiers?status=completed&page=21", rows: 50, total: "hơn 1.000", showing: "1.001–1.050",
+			codes: []string{"A-HIST-0059", "A-HIST-0010"}, notIn: []string{"A-HIST-0060", "A-HIST-0009"},
+			prev: "/dossiers?status=completed&page=20", next: "/dossiers?status=completed&page=22", selected: "Đã trả kết quả"},
+		{name: "last page", path: "/dossiers?status=completed&page=22", rows: 10, total: "hơn 1.000", showing: "1.051–1.060",
+			codes: []string{"A-HIST-0000"}, prev: "/dossiers?status=completed&page=21", selected: "Đã trả kết quả"},
+		{name: "beyond the last page", path: "/dossiers?status=completed&page=30", rows: 0, total: "hơn 1.000", prev: "/dossiers?status=completed&page=29", selected: "Đã trả kết quả"},
+		{name: "nothing matches", path: "/dossiers?status=refused", rows: 0, total: "0", selected: "Từ chối"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			resp := a.do("GET", tc.path, &staff, nil)
@@ -353,10 +360,66 @@ func TestDossierListPage(t *testing.T) {
 			if resp.StatusCode != 200 {
 				t.Fatalf("%d", resp.StatusCode)
 			}
-			if n := strings.Count(body, `<tr><td><a href="/dossiers/A-`); n != tc.rows {
-				t.Errorf("%d rows, want %d", n, tc.rows)
+			if strings.Contains(body, "<script>alert") {
+				t.Fatal("an applicant's name is not escaped")
 			}
-			checkPage(t, body, tc.want, tc.not)
+			d := parsePage(t, body)
+			rows := d.rows("dossiers")
+			if tc.rows == 0 {
+				if len(rows) != 1 || rows[0][0] != "Không có hồ sơ nào khớp bộ lọc." {
+					t.Errorf("rows %v, want the empty-list row", rows)
+				}
+			} else if len(rows) != tc.rows {
+				t.Errorf("%d rows, want %d", len(rows), tc.rows)
+			}
+			if got := d.text("dossier-total"); got != tc.total {
+				t.Errorf("total %q, want %q", got, tc.total)
+			}
+			if summary := textOf(d.byID("dossier-total").Parent); (tc.showing != "") != strings.Contains(summary, "đang xem "+tc.showing+".") {
+				t.Errorf("summary %q, want range %q", summary, tc.showing)
+			}
+			for _, code := range tc.codes {
+				if rowOf(rows, code) == nil {
+					t.Errorf("%s not listed", code)
+				}
+			}
+			for _, code := range tc.notIn {
+				if rowOf(rows, code) != nil {
+					t.Errorf("%s listed", code)
+				}
+			}
+			for text, want := range map[string]string{"← Trang trước": tc.prev, "Trang sau →": tc.next} {
+				if got := links(d.root, text); (want == "" && len(got) != 0) || (want != "" && (len(got) != 1 || got[0] != want)) {
+					t.Errorf("%s links %v, want %q", text, got, want)
+				}
+			}
+			var chosen []string
+			for _, o := range find(d.root, func(n *html.Node) bool { return n.Data == "option" && hasAttr(n, "selected") }) {
+				chosen = append(chosen, textOf(o))
+			}
+			if (tc.selected == "" && len(chosen) != 0) || (tc.selected != "" && (len(chosen) != 1 || chosen[0] != tc.selected)) {
+				t.Errorf("status filter chose %v, want %q", chosen, tc.selected)
+			}
+			if tc.name == "all, first page" {
+				// Each row: code, TTHC, applicant, received, due, status, result.
+				if r := rowOf(rows, "A-HIST-0059"); r != nil {
+					t.Errorf("an imported dossier on the first page: %v", r)
+				}
+				var xssRow []string
+				for _, r := range rows {
+					if r[2] == xss {
+						xssRow = r
+					}
+				}
+				if xssRow == nil || xssRow[5] != "Mới tiếp nhận" || xssRow[6] != "" {
+					t.Errorf("row of the new dossier: %v", xssRow)
+				}
+			}
+			if tc.name == "last page" {
+				if r := rowOf(rows, "A-HIST-0000"); r[5] != "Đã trả kết quả" || r[6] != "Trước hạn" || r[3] != "06/01/2025 08:00" {
+					t.Errorf("row of a returned dossier: %v", r)
+				}
+			}
 		})
 	}
 	var list struct {
@@ -375,6 +438,15 @@ func TestDossierListPage(t *testing.T) {
 	}
 }
 
+func hasAttr(n *html.Node, key string) bool {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
 // Tasks past their due time (by the wall clock) are marked late.
 func TestTaskListRows(t *testing.T) {
 	a := newApp(t)
@@ -389,45 +461,79 @@ func TestTaskListRows(t *testing.T) {
 	if resp := a.do("POST", "/dossiers", &staff, url.Values{"tthc_code": {"1.000001"}, "applicant_name": {"Bình"}, "channel": {"counter"}}); resp.StatusCode != 303 {
 		t.Fatalf("receive: %d", resp.StatusCode)
 	}
-	body := bodyOf(t, a.do("GET", "/tasks", &staff, nil))
-	late := strings.Count(body, `<tr class="late-row"><td><a href="/dossiers/A-`)
-	onTime := strings.Count(body, `<tr><td><a href="/dossiers/A-`)
-	if late != 1 || onTime != 1 || strings.Count(body, `<span class="tag warn">quá hạn</span>`) != 1 {
-		t.Fatalf("%d late rows, %d on time; want 1 and 1", late, onTime)
+	d := parsePage(t, bodyOf(t, a.do("GET", "/tasks", &staff, nil)))
+	rows, nodes := d.rows("tasks"), d.rowNodes("tasks")
+	if len(rows) != 2 {
+		t.Fatalf("%d rows, want 2", len(rows))
 	}
-	if !strings.Contains(body, "<td>Cấp giấy phép karaoke</td><td>Thẩm định</td><td>Chuyên viên</td>") || !strings.Contains(body, "Việc 1–2.") {
-		t.Fatal("task row lacks its TTHC, step or responsible")
+	// Most urgent first: the late one, marked, then the one on time.
+	for i, late := range []bool{true, false} {
+		marked := strings.HasSuffix(rows[i][4], " quá hạn")
+		if marked != late || (attr(nodes[i], "class") == "late-row") != late {
+			t.Errorf("row %d %v: late %v, marked %v, class %q", i, rows[i], late, marked, attr(nodes[i], "class"))
+		}
+		if rows[i][1] != "Cấp giấy phép karaoke" || rows[i][2] != "Thẩm định" || rows[i][3] != "Chuyên viên" {
+			t.Errorf("row %d lacks its TTHC, step or responsible: %v", i, rows[i])
+		}
+		if got := links(nodes[i], rows[i][0]); len(got) != 1 || got[0] != "/dossiers/"+rows[i][0] {
+			t.Errorf("row %d links %v", i, got)
+		}
+	}
+	if pager := find(d.root, func(n *html.Node) bool { return attr(n, "class") == "pager" }); len(pager) != 1 || !strings.HasPrefix(textOf(pager[0]), "Việc 1–2.") {
+		t.Fatal("pager does not say which tasks are shown")
 	}
 }
 
-// The main menu, rendered once per language and set of permissions, shows
-// each caller the links of their own roles in their own language.
+// The main menu shows each caller the links of their own roles in their
+// own language.
 func TestMainMenu(t *testing.T) {
 	a := newApp(t)
 	admin, staff := a.login("admin"), a.login("a-staff")
-	get := func(s session, path, lang string) string {
+	get := func(s session, path, lang string) doc {
 		req := httptest.NewRequest("GET", path, nil)
 		req.AddCookie(&http.Cookie{Name: "qms_session", Value: s.cookie})
 		if lang != "" {
 			req.AddCookie(&http.Cookie{Name: "qms_lang", Value: lang})
 		}
-		return bodyOf(t, a.send(req))
+		return parsePage(t, bodyOf(t, a.send(req)))
 	}
 	for _, tc := range []struct {
 		name       string
 		who        session
 		path, lang string
-		want, not  []string
+		want       map[string]string // link text → href
+		not        []string          // hrefs not in the menu
+		active     string            // the active link's href, "" for none
 	}{
-		{"admin, home", admin, "/", "", []string{`<a href="/admin/users">Người dùng</a>`, `<a href="/" class="active">Tổng quan</a>`}, nil},
-		{"staff, home", staff, "/", "", []string{`<a href="/tasks">Việc cần xử lý</a>`, `<a href="/" class="active">`}, []string{`href="/admin/users"`}},
-		{"staff, tasks", staff, "/tasks", "", []string{`<a href="/tasks">Việc cần xử lý</a>`, `<a href="/" >Tổng quan</a>`}, []string{`href="/admin/users"`, `class="active"`}},
-		{"staff, in English", staff, "/tasks", "en", []string{`<a href="/tasks">My tasks</a>`}, []string{"Việc cần xử lý</a>", `href="/admin/users"`}},
-		{"admin, in English", admin, "/tasks", "en", []string{`<a href="/admin/users">Users</a>`}, []string{`class="active"`}},
+		{"admin, home", admin, "/", "", map[string]string{"Người dùng": "/admin/users", "Tổng quan": "/"}, nil, "/"},
+		{"staff, home", staff, "/", "", map[string]string{"Việc cần xử lý": "/tasks"}, []string{"/admin/users"}, "/"},
+		{"staff, tasks", staff, "/tasks", "", map[string]string{"Việc cần xử lý": "/tasks", "Tổng quan": "/"}, []string{"/admin/users"}, ""},
+		{"staff, in English", staff, "/tasks", "en", map[string]string{"My tasks": "/tasks"}, []string{"/admin/users"}, ""},
+		{"admin, in English", admin, "/tasks", "en", map[string]string{"Users": "/admin/users"}, nil, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			body := get(tc.who, tc.path, tc.lang)
-			checkPage(t, body, tc.want, tc.not)
+			d := get(tc.who, tc.path, tc.lang)
+			navs := find(d.root, func(n *html.Node) bool { return n.Data == "nav" && attr(n, "class") == "mainnav" })
+			if len(navs) != 1 {
+				t.Fatalf("%d main menus", len(navs))
+			}
+			for text, href := range tc.want {
+				if got := links(navs[0], text); len(got) != 1 || got[0] != href {
+					t.Errorf("link %q: %v, want %s", text, got, href)
+				}
+			}
+			for _, href := range tc.not {
+				if slices.Contains(hrefs(navs[0]), href) {
+					t.Errorf("menu links to %s", href)
+				}
+			}
+			var active []string
+			for _, n := range find(navs[0], func(n *html.Node) bool { return attr(n, "class") == "active" }) {
+				active = append(active, attr(n, "href"))
+			}
+			if (tc.active == "" && len(active) != 0) || (tc.active != "" && !slices.Equal(active, []string{tc.active})) {
+				t.Errorf("active links %v, want %q", active, tc.active)
+			}
 		})
 	}
 }
@@ -444,5 +550,85 @@ func checkPage(t *testing.T, body string, want, not []string) {
 		if strings.Contains(body, w) {
 			t.Errorf("page has %q", w)
 		}
+	}
+}
+
+// A dossier's page, read for its meaning: facts (escaped), the overdue
+// mark, the form of its open step, the action bar (pause, or resume once
+// paused), the history, and the CSRF token in every form. Its status
+// words are the list's, the filter's and the public page's.
+func TestOneSource3DossierPage(t *testing.T) {
+	a := newApp(t)
+	a.effectiveProcedure()
+	a.formOnCheck()
+	staff := a.login("a-staff")
+	// Received a month ago: long overdue by the wall clock.
+	a.clock.Add(-30 * 24 * time.Hour)
+	resp := a.do("POST", "/dossiers", &staff, url.Values{"tthc_code": {"1.000001"}, "applicant_name": {"<b>An</b>"}, "applicant_phone": {"0912"}, "channel": {"counter"}})
+	a.clock.Add(30 * 24 * time.Hour)
+	path := strings.TrimSuffix(resp.Header.Get("Location"), "?msg=received")
+	code := strings.TrimPrefix(path, "/dossiers/")
+	body := bodyOf(t, a.do("GET", path, &staff, nil))
+	if strings.Contains(body, "<b>An</b>") {
+		t.Fatal("the applicant's name is not escaped")
+	}
+	d := parsePage(t, body)
+	for id, want := range map[string]string{
+		"dossier-applicant": "<b>An</b> — 0912",
+		"dossier-tthc":      "1.000001 (quy trình phiên bản 2)",
+		"dossier-overdue":   "quá hạn",
+		"step-form-check":   "", // present; checked below
+	} {
+		if n := d.byID(id); n == nil || (want != "" && textOf(n) != want) {
+			t.Errorf("#%s = %q, want %q", id, d.text(id), want)
+		}
+	}
+	if got := d.text("dossier-due"); len(got) != len("02/01/2006 15:04") || got[2] != '/' || got[5] != '/' {
+		t.Errorf("due %q is not dd/mm/yyyy hh:mm", got)
+	}
+	form := d.byID("step-form-check")
+	if attr(form, "action") != path+"/steps" || !strings.Contains(textOf(form), "BM-QT01-01 – Phiếu thẩm định (phiên bản 2 đang có hiệu lực)") &&
+		!strings.Contains(textOf(form), "BM-QT01-01 – Phiếu thẩm định (phiên bản 1 đang có hiệu lực)") {
+		t.Errorf("step form %s: %q", attr(form, "action"), textOf(form))
+	}
+	if d.text("complete-check") != "Hoàn thành bước" || d.byID("pause") == nil || d.byID("resume") != nil {
+		t.Errorf("buttons: complete %q, pause %v, resume %v", d.text("complete-check"), d.byID("pause") != nil, d.byID("resume") != nil)
+	}
+	checkCSRF := func(d doc) {
+		t.Helper()
+		actions, tokens := d.forms()
+		if len(actions) < 3 {
+			t.Errorf("only %d forms: %v", len(actions), actions)
+		}
+		for i, tok := range tokens {
+			if tok != staff.csrf {
+				t.Errorf("form %s has CSRF token %q", actions[i], tok)
+			}
+		}
+	}
+	checkCSRF(d)
+
+	if resp := a.do("POST", path+"/pause", &staff, url.Values{"reason": {"Thiếu bản sao"}}); resp.StatusCode != 303 {
+		t.Fatalf("pause: %d", resp.StatusCode)
+	}
+	d = parsePage(t, bodyOf(t, a.do("GET", path, &staff, nil)))
+	if d.byID("resume") == nil || d.byID("pause") != nil || !strings.Contains(d.text("dossier-pauses"), "Thiếu bản sao") {
+		t.Errorf("paused: resume %v, pause %v, pauses %q", d.byID("resume") != nil, d.byID("pause") != nil, d.text("dossier-pauses"))
+	}
+	checkCSRF(d)
+	status := d.text("dossier-status")
+	list := parsePage(t, bodyOf(t, a.do("GET", "/dossiers?status=paused", &staff, nil)))
+	rows := list.rows("dossiers")
+	if len(rows) != 1 || rows[0][0] != code {
+		t.Fatalf("paused list: %v", rows)
+	}
+	var option string
+	for _, o := range find(list.root, func(n *html.Node) bool { return n.Data == "option" && attr(n, "value") == "paused" }) {
+		option = textOf(o)
+	}
+	pub := parsePage(t, bodyOf(t, a.do("GET", "/public/A?code="+code, nil, nil)))
+	publicStatus := pub.text("lookup-status")
+	if status == "" || rows[0][5] != status || option != status || publicStatus != status {
+		t.Errorf("status words differ: page %q, list %q, filter %q, public %q", status, rows[0][5], option, publicStatus)
 	}
 }

@@ -48,6 +48,13 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		body.Error.Code, body.Error.Message, body.Error.Field = code, msg, field
 		return c.JSON(body)
 	}
+	// A page speaks its language for the messages of the web layer; a
+	// domain error's message stays in Vietnamese, the records' language.
+	if fe != nil {
+		msg = label(dictionaries[langOf(c)], fiberMessageKey(fe))
+	} else if code == qms.EINTERNAL {
+		msg = label(dictionaries[langOf(c)], "error.internal")
+	}
 	return c.Render("error", s.view(c, fiber.Map{"Status": status, "Message": msg}), "layout")
 }
 
@@ -65,19 +72,26 @@ func fiberCode(status int) string {
 	return qms.EINVALID
 }
 
+// fiberMessage is the message of an error of Fiber's own (no route, body
+// too large…); the API answers in Vietnamese, a page in its language.
 func fiberMessage(fe *fiber.Error) string {
-	switch fe.Code {
-	case fiber.StatusNotFound:
-		return "Không tìm thấy trang hoặc đối tượng yêu cầu."
-	case fiber.StatusRequestEntityTooLarge:
-		return "Dữ liệu gửi lên vượt quá dung lượng cho phép."
-	case fiber.StatusMethodNotAllowed:
-		return "Phương thức không được hỗ trợ cho địa chỉ này."
-	case fiber.StatusUnprocessableEntity, fiber.StatusBadRequest:
-		return "Yêu cầu không hợp lệ."
-	}
 	if fe.Code >= 500 {
 		return qms.ErrorMessage(errors.New(""))
 	}
-	return "Yêu cầu không hợp lệ."
+	return dictionaries["vi"][fiberMessageKey(fe)]
+}
+
+// fiberMessageKey is the catalogue key of fiberMessage.
+func fiberMessageKey(fe *fiber.Error) string {
+	switch {
+	case fe.Code == fiber.StatusNotFound:
+		return "error.not_found"
+	case fe.Code == fiber.StatusRequestEntityTooLarge:
+		return "error.too_large"
+	case fe.Code == fiber.StatusMethodNotAllowed:
+		return "error.method"
+	case fe.Code >= 500:
+		return "error.internal"
+	}
+	return "error.invalid"
 }

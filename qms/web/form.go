@@ -50,13 +50,10 @@ func (s *Server) formList(c *fiber.Ctx) error {
 	return c.Render("forms", s.view(c, fiber.Map{"Forms": fs, "CanWrite": s.can(c, "form", "write")}), "layout")
 }
 
-const exampleSchema = `{"fields": [
-  {"name": "ket_luan", "label": "Kết luận", "type": "select", "required": true, "options": ["Đạt", "Không đạt"]},
-  {"name": "ghi_chu", "label": "Ghi chú", "type": "text", "multiline": true}
-]}`
-
 func (s *Server) formNew(c *fiber.Ctx) error {
-	return s.render(c, "form_new", fiber.Map{"Form": &qms.Form{}, "Schema": exampleSchema}, nil)
+	// The example schema is in the page's language: its labels are what a
+	// user of that language would write.
+	return s.render(c, "form_new", fiber.Map{"Form": &qms.Form{}, "Schema": dictionaries[langOf(c)]["form_new.example_schema"]}, nil)
 }
 
 func (s *Server) formCreate(c *fiber.Ctx) error {
@@ -128,12 +125,11 @@ func (s *Server) formVersionShow(c *fiber.Ctx) error {
 func (s *Server) formVersionPage(c *fiber.Ctx, f *qms.Form, v *qms.FormVersion, schemaText string, formErr error) error {
 	var preview any
 	if sc, err := formschema.Parse(v.Schema); err == nil {
-		preview = sc.Render(nil, nil)
+		preview = sc.RenderIn(nil, nil, formLabels(langOf(c)))
 	}
 	mine := f.AgencyCode == callerOf(c).agency
 	draft, submitted := v.Status == qms.StatusDraft, v.Status == qms.StatusSubmitted
 	return s.render(c, "form_version", fiber.Map{"F": f, "V": v, "Preview": preview, "SchemaText": schemaText, "Path": fmt.Sprintf("%s/versions/%d", formPath(f), v.Number),
-		"StatusLabel": qms.StatusLabel(v.Status),
 		"CanEdit":     mine && draft && s.can(c, "form", "write"),
 		"CanSubmit":   mine && draft && s.can(c, "form", "submit"),
 		"CanApprove":  mine && submitted && s.can(c, "form", "approve") && !v.ContributedBy(qms.Actor{UserID: callerOf(c).user.ID, Username: callerOf(c).user.Username}),

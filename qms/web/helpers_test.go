@@ -52,6 +52,13 @@ type app struct {
 
 func newApp(t *testing.T) *app {
 	t.Helper()
+	return newAppNamed(t, "Sở ", "Người ")
+}
+
+// newAppNamed is newApp with the agencies named agencyPrefix+code and the
+// users userPrefix+code.
+func newAppNamed(t *testing.T, agencyPrefix, userPrefix string) *app {
+	t.Helper()
 	clk := &testClock{t: time.Now().UTC()}
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "qms.db"), sqlite.Options{Now: clk.Now, PasswordCost: bcrypt.MinCost})
@@ -66,11 +73,11 @@ func newApp(t *testing.T) *app {
 	a := &app{t: t, db: db, clock: clk, users: map[string]*qms.User{}}
 	sys := qms.WithActor(ctx, qms.SystemActor("test"))
 	for _, code := range []string{"A", "B"} {
-		if err := db.CreateAgency(sys, &qms.Agency{Code: code, Name: "Sở " + code}); err != nil {
+		if err := db.CreateAgency(sys, &qms.Agency{Code: code, Name: agencyPrefix + code}); err != nil {
 			t.Fatal(err)
 		}
 		for _, r := range qms.Roles {
-			u := &qms.User{Username: strings.ToLower(code) + "-" + strings.ReplaceAll(string(r), "_", "-"), FullName: "Người " + code,
+			u := &qms.User{Username: strings.ToLower(code) + "-" + strings.ReplaceAll(string(r), "_", "-"), FullName: userPrefix + code,
 				Memberships: []qms.Membership{{AgencyCode: code, Role: r}}}
 			if err := db.CreateUser(sys, u, "mat-khau-123"); err != nil {
 				t.Fatal(err)

@@ -3,7 +3,7 @@ package web
 // dictionaries hold the UI text: Vietnamese by default, English on the
 // switch. Domain error messages stay in Vietnamese, the official language
 // of the records.
-var dictionaries = map[string]map[string]string{
+var dictionaries = withPageTexts(map[string]map[string]string{
 	"vi": {
 		"app.name":             "ISO điện tử",
 		"app.tagline":          "Hệ thống quản lý chất lượng theo TCVN ISO 9001:2015",
@@ -292,4 +292,15 @@ var dictionaries = map[string]map[string]string{
 		"objective.met": "Met", "objective.not_met": "Not met", "objective.no_data": "No data",
 		"feedback.received": "Received", "feedback.assigned": "Assigned", "feedback.answered": "Answered", "feedback.published": "Published",
 	},
+})
+
+// pageText is one label of a page in Vietnamese and English.
+type pageText struct{ key, vi, en string }
+
+// withPageTexts adds pageTexts to the dictionaries d.
+func withPageTexts(d map[string]map[string]string) map[string]map[string]string {
+	for _, p := range pageTexts {
+		d["vi"][p.key], d["en"][p.key] = p.vi, p.en
+	}
+	return d
 }

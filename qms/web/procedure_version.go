@@ -79,7 +79,6 @@ func (s *Server) versionPage(c *fiber.Ctx, p *qms.Procedure, v *qms.ProcedureVer
 		"Problems":    flowchart.Validate(v.Flowchart, flowchart.ValidateOptions{LimitHours: limit}),
 		"LongestPath": flowchart.LongestPathHours(v.Flowchart),
 		"Path":        versionPath(p, v),
-		"StatusLabel": qms.StatusLabel(v.Status),
 		"Warnings":    warnings,
 		"Pools":       c.Locals("pools"),
 		"Rows":        editorRows(v),
@@ -232,8 +231,8 @@ func (s *Server) versionPrint(c *fiber.Ctx) error {
 		}
 	}
 	steps := stepsInOrder(v.Flowchart)
-	return c.Render("procedure_print", s.view(c, fiber.Map{"Title": p.Code + " – lần ban hành " + v.IssueNumber(), "P": p, "V": v, "Org": agency, "History": history, "Steps": steps,
-		"SVG": versionPath(p, v) + "/flowchart.svg", "StatusLabel": qms.StatusLabel(v.Status)}), "print_layout")
+	return c.Render("procedure_print", s.view(c, fiber.Map{"Title": p.Code + " – " + dictionaries[langOf(c)]["print.issue"] + " " + v.IssueNumber(), "P": p, "V": v, "Org": agency, "History": history, "Steps": steps,
+		"SVG": versionPath(p, v) + "/flowchart.svg"}), "print_layout")
 }
 
 // stepsInOrder lists the task and decision steps for the steps table,

@@ -82,7 +82,7 @@ func (s *Server) reportOnTime(c *fiber.Ctx) error {
 	data := fiber.Map{"Q": fiber.Map{"from": c.Query("from"), "to": c.Query("to"), "group_by": c.Query("group_by")}}
 	if err == nil {
 		data["Rows"], data["Total"], data["From"], data["To"] = rows, total, from, to.AddDate(0, 0, -1)
-		data["Chart"] = barChart(total)
+		data["Chart"] = barChart(total, dictionaries[langOf(c)])
 		data["XLSX"] = "/reports/ontime.xlsx?" + string(c.Request().URI().QueryString())
 	}
 	return s.render(c, "report", data, err)
@@ -139,9 +139,9 @@ type chartBar struct {
 
 // barChart draws early/on time/late/overdue as bars; the template puts
 // them in an inline SVG with presentation attributes only (no style).
-func barChart(r *qms.OnTimeReport) []chartBar {
-	vals := []chartBar{{Label: "Trước hạn", Class: "early", Value: r.Early}, {Label: "Đúng hạn", Class: "ontime", Value: r.OnTime},
-		{Label: "Quá hạn", Class: "late", Value: r.Late}, {Label: "Đang quá hạn", Class: "overdue", Value: r.Overdue}}
+func barChart(r *qms.OnTimeReport, l map[string]string) []chartBar {
+	vals := []chartBar{{Label: l["result.early"], Class: "early", Value: r.Early}, {Label: l["result.on_time"], Class: "ontime", Value: r.OnTime},
+		{Label: l["result.late"], Class: "late", Value: r.Late}, {Label: l["report.dang_qua_han"], Class: "overdue", Value: r.Overdue}}
 	peak := 1
 	for _, v := range vals {
 		peak = max(peak, v.Value)

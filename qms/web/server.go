@@ -15,13 +15,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sort"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
-	"github.com/gofiber/template/html/v2"
 
 	"isodt/qms"
 	"isodt/static"
@@ -101,11 +101,13 @@ func New(cfg Config, deps Deps) *Server {
 		cfg.BodyLimit = 32 << 20
 	}
 	sub, _ := fs.Sub(templateFS, "templates")
-	engine := html.NewFileSystem(http.FS(sub), ".html")
-	engine.AddFuncMap(templateFuncs)
+	vs, err := newViews(sub)
+	if err != nil {
+		panic(err) // the templates are compiled in: a broken one is a programming error
+	}
 	s := &Server{Deps: deps, cfg: cfg, log: cfg.Logger, rules: map[string]Rule{}, public: map[string]bool{}, metrics: newMetrics()}
 	s.app = fiber.New(fiber.Config{
-		Views:                 views{engine},
+		Views:                 vs,
 		ErrorHandler:          s.handleError,
 		DisableStartupMessage: true,
 		// Immutable: strings from Params/Query/FormValue stay valid after
@@ -137,6 +139,16 @@ func (s *Server) Shutdown(ctx context.Context) error { return s.app.ShutdownWith
 
 // Rules returns the authorization rule of every guarded route.
 func (s *Server) Rules() map[string]Rule { return s.rules }
+
+// PublicRoutes lists the routes anyone may call, as "METHOD /path".
+func (s *Server) PublicRoutes() []string {
+	out := make([]string, 0, len(s.public))
+	for k := range s.public {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
 
 // IsPublic reports whether a route is on the explicit public list.
 func (s *Server) IsPublic(method, path string) bool { return s.public[method+" "+path] }

@@ -5,45 +5,157 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"io/fs"
+	"path"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/template/html/v2"
+
+	"isodt/qms"
+	"isodt/qms/formschema"
 )
 
-// views renders a page into its layout without the html engine's own
-// layout support, which takes one process-wide lock per render (it swaps
-// the layout's "embed" function for each page): every page view in the
-// server queued behind it. A page whose data holds its Head (see
-// Server.head) in a layout that defines NAME.foot (layout.html does) is
-// written between them straight into fiber's buffer, which becomes the
-// response only if all succeed. Otherwise the page is rendered into a
-// buffer first and handed to the layout as .Embed.
+// views renders the templates of templateFS, one parsed set per language:
+// in each set the function t looks a label up in that language's
+// dictionary, so a template says {{t "nav.tasks"}} wherever it is, inside
+// a range too, without carrying the dictionary in its data.
+//
+// A page is written between its layout's NAME.head, executed on the
+// page's pageHead, and NAME.foot; a layout without them (print_layout)
+// gets the page's output as .Embed.
 type views struct {
-	*html.Engine
+	sets map[string]*template.Template // language → templates
+}
+
+// newViews parses every template once per language of dictionaries.
+func newViews(files fs.FS) (views, error) {
+	v := views{sets: map[string]*template.Template{}}
+	names, err := fs.Glob(files, "*.html")
+	if err != nil {
+		return v, err
+	}
+	for lang := range dictionaries {
+		set := template.New("").Funcs(templateFuncs).Funcs(langFuncs(lang))
+		for _, name := range names {
+			b, err := fs.ReadFile(files, name)
+			if err != nil {
+				return v, err
+			}
+			if _, err := set.New(strings.TrimSuffix(path.Base(name), ".html")).Parse(string(b)); err != nil {
+				return v, fmt.Errorf("parse template %s: %w", name, err)
+			}
+		}
+		v.sets[lang] = set
+	}
+	return v, nil
+}
+
+// langFuncs are the template functions that speak one language.
+func langFuncs(lang string) template.FuncMap {
+	l := dictionaries[lang]
+	return template.FuncMap{
+		"t": func(key string) string { return label(l, key) },
+		"roleName": func(r qms.Role) string {
+			if v, ok := l["role."+string(r)]; ok {
+				return v
+			}
+			return string(r)
+		},
+		"dossierStatus": func(st qms.DossierStatus) string { return label(l, "dossier."+string(st)) },
+		"result":        func(r string) string { return l["result."+r] },
+		"docStatus":     func(st qms.DocStatus) string { return label(l, "doc."+string(st)) },
+		"measureName":   func(code string) string { return label(l, "measure."+code) },
+		"clauseTitle":   func(code string) string { return domainName(lang, "clause."+code, clauseTitles[code]) },
+		"ruleTitle":     func(code string) string { return domainName(lang, "rule."+code, ruleTitles[code]) },
+		// spanLabel names an objective's period: a quarter, or the year.
+		"spanLabel": func(sp qms.Span) string {
+			from := sp.From.In(qms.Zone)
+			if sp.To.Sub(sp.From) > 100*24*time.Hour {
+				return fmt.Sprintf("%s %d", label(l, "period.year"), from.Year())
+			}
+			return fmt.Sprintf("%s %d/%d", label(l, "period.quarter"), (int(from.Month())-1)/3+1, from.Year())
+		},
+	}
+}
+
+// formLabels are the words of a rendered form schema in lang.
+func formLabels(lang string) formschema.Labels {
+	l := dictionaries[lang]
+	return formschema.Labels{Choose: l["formschema.choose"], Required: l["formschema.required"], CurrentFile: l["formschema.current_file"]}
+}
+
+// label is the text of key; a missing key shows itself, so that it is
+// seen (and TestDictionariesCoverTemplates fails) rather than left blank.
+func label(l map[string]string, key string) string {
+	if v, ok := l[key]; ok {
+		return v
+	}
+	return key
+}
+
+// Load is part of fiber.Views: the templates are parsed in New.
+func (v views) Load() error { return nil }
+
+// langOfData is the language a page's data asks for ("vi" by default).
+func langOfData(binding any) string {
+	switch d := binding.(type) {
+	case fiber.Map:
+		if l, ok := d["Lang"].(string); ok {
+			return l
+		}
+	case interface{ language() string }:
+		return d.language()
+	}
+	return "vi"
+}
+
+// headOfData is the page head a page's data carries.
+func headOfData(binding any) (pageHead, bool) {
+	switch d := binding.(type) {
+	case fiber.Map:
+		h, ok := d["Head"].(pageHead)
+		return h, ok
+	case interface{ head() pageHead }:
+		return d.head(), true
+	}
+	return pageHead{}, false
 }
 
 var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
+// Render writes page name inside layout (see views). The output goes to
+// fiber's buffer, which becomes the response only if all succeed.
 func (v views) Render(w io.Writer, name string, binding any, layout ...string) error {
-	m, isMap := binding.(fiber.Map)
-	if len(layout) == 0 || layout[0] == "" || !isMap {
-		return v.Engine.Render(w, name, binding)
+	set := v.sets[langOfData(binding)]
+	if set == nil {
+		set = v.sets["vi"]
 	}
-	page, lay := v.Templates.Lookup(name), v.Templates.Lookup(layout[0])
-	if page == nil || lay == nil {
-		return fmt.Errorf("render: template %s or layout %s does not exist", name, layout[0])
+	page := set.Lookup(name)
+	if page == nil {
+		return fmt.Errorf("render: template %s does not exist", name)
 	}
-	if head, ok := m["Head"].(template.HTML); ok {
-		if foot := v.Templates.Lookup(layout[0] + ".foot"); foot != nil {
-			if _, err := io.WriteString(w, string(head)); err != nil {
-				return err
-			}
-			if err := page.Execute(w, m); err != nil {
-				return err
-			}
-			return foot.Execute(w, m)
+	if len(layout) == 0 || layout[0] == "" {
+		return page.Execute(w, binding)
+	}
+	lay := set.Lookup(layout[0])
+	if lay == nil {
+		return fmt.Errorf("render: layout %s does not exist", layout[0])
+	}
+	headT, foot := set.Lookup(layout[0]+".head"), set.Lookup(layout[0]+".foot")
+	if h, ok := headOfData(binding); ok && headT != nil && foot != nil {
+		if err := headT.Execute(w, h); err != nil {
+			return err
 		}
+		if err := page.Execute(w, binding); err != nil {
+			return err
+		}
+		return foot.Execute(w, h)
+	}
+	m, ok := binding.(fiber.Map)
+	if !ok {
+		return fmt.Errorf("render: layout %s needs a fiber.Map", layout[0])
 	}
 	buf := pageBuffers.Get().(*bytes.Buffer)
 	defer func() { buf.Reset(); pageBuffers.Put(buf) }()
