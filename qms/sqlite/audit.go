@@ -22,9 +22,6 @@ func (tx *Tx) audit(ctx context.Context, agency, action, objectType, objectID st
 	if e.AgencyCode == "" {
 		e.AgencyCode = tx.actor.AgencyCode
 	}
-	if k, ok := kindOfAction(action); ok && tx.touched != nil {
-		tx.touched.mark(k, e.AgencyCode)
-	}
 	err := tx.QueryRowContext(ctx, `SELECT last_id, last_hash FROM audit_head WHERE singleton = 1`).Scan(&e.ID, &e.PrevHash)
 	if err == sql.ErrNoRows {
 		e.ID, e.PrevHash = 0, qms.GenesisHash
@@ -32,9 +29,6 @@ func (tx *Tx) audit(ctx context.Context, agency, action, objectType, objectID st
 		return fmt.Errorf("read audit head: %w", err)
 	}
 	e.ID++
-	if tx.touched != nil {
-		tx.touched.lastAudit = e.ID
-	}
 	e.Hash = e.ComputeHash()
 	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (id, at, actor, agency_code, action, object_type, object_id, before_json, after_json, reason, prev_hash, hash)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -241,10 +241,8 @@ func (db *DB) CreateAPIToken(ctx context.Context, userID int64, name string) (st
 // expired token or a disabled user.
 func (db *DB) FindUserByAPIToken(ctx context.Context, secret string) (*qms.User, error) {
 	hash := hashSecret(secret)
-	t, err := db.tokens.get(hash, func() (t tokenRow, err error) {
-		err = db.read.QueryRowContext(ctx, `SELECT user_id, expires_at, revoked_at FROM api_tokens WHERE token_hash = ?`, hash).Scan(&t.userID, &t.expires, &t.revoked)
-		return t, err
-	})
+	var t tokenRow
+	err := db.read.QueryRowContext(ctx, `SELECT user_id, expires_at, revoked_at FROM api_tokens WHERE token_hash = ?`, hash).Scan(&t.userID, &t.expires, &t.revoked)
 	invalid := qms.Errorf(qms.EUNAUTHORIZED, "Mã truy cập API không hợp lệ hoặc đã hết hạn.")
 	if err == sql.ErrNoRows {
 		return nil, invalid
@@ -263,7 +261,7 @@ func (db *DB) FindUserByAPIToken(ctx context.Context, secret string) (*qms.User,
 	return u, nil
 }
 
-// tokenRow is what FindUserByAPIToken reads of a token (cached).
+// tokenRow is what FindUserByAPIToken reads of a token.
 type tokenRow struct {
 	userID           int64
 	expires, revoked sql.NullString

@@ -290,8 +290,10 @@ func (db *DB) FindDossierByCode(ctx context.Context, code string) (*qms.Dossier,
 	return d, err
 }
 
-// findDossiers is FindDossiers read from the database.
-func (db *DB) findDossiers(ctx context.Context, f qms.DossierFilter) ([]*qms.Dossier, int, error) {
+// FindDossiers returns a page of dossiers, newest first, and the total:
+// exact, or with f.CountLimit > 0 at most f.CountLimit+1 (meaning "more
+// than f.CountLimit").
+func (db *DB) FindDossiers(ctx context.Context, f qms.DossierFilter) ([]*qms.Dossier, int, error) {
 	where, args := []string{"1 = 1"}, []any{}
 	if v := f.AgencyCode; v != nil {
 		where, args = append(where, "agency_code = ?"), append(args, *v)

@@ -81,7 +81,7 @@ func (db *DB) completeStepOnce(ctx context.Context, cal qms.WorkingClock, actor 
 	err = db.update(ctx, func(tx *Tx) error {
 		if rec.FormCode != "" {
 			// A record is made only on the version in force right now.
-			_, fv, err := db.formInForce(ctx, tx, agency, rec.FormCode)
+			_, fv, err := effectiveForm(ctx, tx, agency, rec.FormCode)
 			if err != nil {
 				return err
 			}
@@ -308,9 +308,10 @@ func (db *DB) Tasks(ctx context.Context, agency string, roles []qms.Role) ([]qms
 	return db.TasksPage(ctx, agency, roles, 0, 500)
 }
 
-// tasksPage is one page of Tasks: ordering by due time alone already puts
-// the overdue steps first, so a page is a range of the index.
-func (db *DB) tasksPage(ctx context.Context, agency string, roles []qms.Role, offset, limit int) ([]qms.Task, error) {
+// TasksPage is one page of Tasks, most urgent first: ordering by due time
+// alone already puts the overdue steps first, so a page is a range of the
+// index.
+func (db *DB) TasksPage(ctx context.Context, agency string, roles []qms.Role, offset, limit int) ([]qms.Task, error) {
 	if len(roles) == 0 {
 		return []qms.Task{}, nil
 	}
