@@ -22,6 +22,8 @@ import (
 // version moved. Reading the versions rather than counting commits means
 // no interleaving of this process's commits with another's can hide one.
 
+var _ qms.ChangeFeed = (*DB)(nil)
+
 // pollInterval is how often the feed asks whether another process
 // committed; this process's own commits wake it at once.
 const pollInterval = 150 * time.Millisecond
