@@ -73,7 +73,7 @@ func TestOneSource2ForeignWrites(t *testing.T) {
 		write  func(t *testing.T, f *fixture) error
 		after  bool
 	}{
-		{"user and membership added by the CLI", nil,
+		{"user and membership added by the CLI", func(t *testing.T, f *fixture) { f.token = "" },
 			func(f *fixture) bool { return f.token != "" && status(f, "/api/v1/me") == 200 }, false,
 			func(t *testing.T, f *fixture) error {
 				u := &qms.User{Username: "moi", FullName: "Người mới", Memberships: []qms.Membership{{AgencyCode: "A", Role: qms.RoleStaff}}}
@@ -121,9 +121,6 @@ func TestOneSource2ForeignWrites(t *testing.T) {
 			t.Run(name, func(t *testing.T) {
 				a := newApp(t)
 				f := &fixture{a: a, other: a.follow(), token: a.token("a-staff"), session: a.login("a-staff")}
-				if tt.name == "user and membership added by the CLI" {
-					f.token = ""
-				}
 				if tt.setup != nil {
 					tt.setup(t, f)
 				}
