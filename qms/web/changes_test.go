@@ -18,13 +18,18 @@ import (
 func (a *app) follow() *sqlite.DB {
 	a.t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	a.t.Cleanup(cancel)
 	az := a.srv.Deps.Authz.(*authz.Authorizer)
 	changes := a.db.Changes(ctx)
 	if err := az.Reload(); err != nil { // what changed before the subscription
 		a.t.Fatal(err)
 	}
-	go az.Follow(changes, func(err error) { a.t.Errorf("reload: %v", err) })
+	followed := make(chan struct{})
+	go func() {
+		defer close(followed)
+		az.Follow(changes, func(err error) { a.t.Errorf("reload: %v", err) })
+	}()
+	// Before the store closes (cleanups run last first): no reload then.
+	a.t.Cleanup(func() { cancel(); <-followed })
 	other, err := sqlite.Open(ctx, a.db.Path(), sqlite.Options{PasswordCost: bcrypt.MinCost})
 	if err != nil {
 		a.t.Fatal(err)
