@@ -5,11 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	_ "net/http/pprof"
 	"os"
 	"runtime/debug"
+	"strconv"
+	"strings"
 	"time"
 
 	"isodt/policies"
@@ -31,13 +34,18 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	metricsAddr := fs.String("metrics-addr", envOr("QMS_METRICS_ADDR", ""), "địa chỉ riêng phục vụ /metrics (mặc định tắt)")
 	// The token's default is read after parsing, so that -h never prints it.
 	metricsToken := fs.String("metrics-token", "", "mã Bearer bắt buộc khi đọc /metrics (nên đặt qua QMS_METRICS_TOKEN)")
+	memLimit := fs.String("mem-limit", os.Getenv("GOMEMLIMIT"), "giới hạn mềm bộ nhớ của Go, như GOMEMLIMIT: 512MiB, 1GiB; trống hoặc off: không giới hạn")
 	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
 	if *metricsToken == "" {
 		*metricsToken = os.Getenv("QMS_METRICS_TOKEN")
 	}
-	tuneGC()
+	limit, err := parseMemLimit(*memLimit)
+	if err != nil {
+		return err
+	}
+	tuneGC(limit)
 	if *pprofAddr != "" {
 		if err := servePprof(*pprofAddr); err != nil {
 			return err
@@ -54,10 +62,16 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
+	if stable, err := db.PlannerStable(ctx); err == nil && !stable {
+		log.Warn("SQLite built without SQLITE_ENABLE_QPSG: pages are slower; build with make (CGO_CFLAGS in the Makefile)")
+	}
+	// Subscribed before the rules are loaded, so no change falls between.
+	changes := db.Changes(ctx)
 	az, err := authz.New(ctx, policies.Model, db)
 	if err != nil {
 		return err
 	}
+	go az.Follow(changes, func(err error) { log.Error("reload of the permission rules failed", "err", err) })
 	sched, err := jf.scheduler(db, log)
 	if err != nil {
 		return err
@@ -124,14 +138,39 @@ func servePprof(addr string) error {
 
 // tuneGC: a server's live heap is small (some tens of MB) and churns fast
 // under load; with the default GOGC=100 the collector ran some twenty
-// times a second, 6–9% of the CPU of a page. Unless the operator set them,
-// collect at five times the live heap, under a soft memory limit that
-// brings collection back long before the process nears 300 MB.
-func tuneGC() {
+// times a second, 6–9% of the CPU of a page. Unless the operator set
+// GOGC, collect at five times the live heap. limit (bytes, 0 for none) is
+// the soft memory limit of --mem-limit: the operator sizes it for the
+// machine, above the server's peak (see the README's Performance).
+func tuneGC(limit int64) {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
 	}
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(192 << 20)
+	if limit > 0 {
+		debug.SetMemoryLimit(limit)
 	}
+}
+
+// parseMemLimit reads a size in GOMEMLIMIT's syntax: a number of bytes
+// with an optional unit B, KiB, MiB, GiB or TiB; "" or "off" is no limit.
+func parseMemLimit(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	if s == "" || s == "off" {
+		return 0, nil
+	}
+	num, mult := s, int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"TiB", 1 << 40}, {"B", 1}} {
+		if strings.HasSuffix(s, u.suffix) {
+			num, mult = strings.TrimSuffix(s, u.suffix), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || n <= 0 || n > math.MaxInt64/mult {
+		return 0, usagef("--mem-limit %q không hợp lệ: một số byte với đơn vị B, KiB, MiB, GiB hoặc TiB (ví dụ 512MiB), hoặc off", s)
+	}
+	return n * mult, nil
 }

@@ -1,8 +1,11 @@
 // Package authz makes every permission decision of the QMS with Casbin:
 // RBAC with domains, where the domain is an agency. Policy rows live in
-// the database; role assignments are the users' memberships.
+// the database; role assignments are the users' memberships. The rules
+// in memory follow the store's change feed.
 //
+//	changes := store.Changes(ctx) // before loading: no change is missed
 //	az, _ := authz.New(ctx, policies.Model, store)
+//	go az.Follow(changes, logReloadError)
 //	ok, _ := az.Allowed("nguyen.van.a", "STTTT", "dossier", "record")
 package authz
 
@@ -10,10 +13,13 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/casbin/casbin/v2"
 	"github.com/casbin/casbin/v2/model"
 	"github.com/casbin/casbin/v2/persist"
+
+	"isodt/qms"
 )
 
 // Source is where the rules are kept (the sqlite store implements it).
@@ -27,7 +33,8 @@ type Source interface {
 // Authorizer wraps one synced enforcer shared by all requests, with a
 // memo of its answers: a page asks a dozen questions (one per menu entry
 // and button) and Casbin's matcher evaluation was a quarter of a page
-// read's cost. The memo is dropped whenever the rules are reloaded.
+// read's cost. The memo is computed from the rules in memory alone and
+// dropped whenever they are reloaded (see Follow).
 type Authorizer struct {
 	enf *casbin.SyncedEnforcer
 
@@ -96,6 +103,33 @@ func (a *Authorizer) Reload() error {
 	a.memo = map[request]bool{}
 	a.mu.Unlock()
 	return err
+}
+
+// Follow reloads the rules after every change of the security topic
+// (users, memberships, policy rules, tokens), whichever process committed
+// it, until changes is closed. A reload that fails leaves the old rules in
+// force and is tried again a second later; onErr hears of each failure.
+func (a *Authorizer) Follow(changes <-chan qms.Change, onErr func(error)) {
+	var retry <-chan time.Time
+	for {
+		select {
+		case c, ok := <-changes:
+			if !ok {
+				return
+			}
+			if !c.Has(qms.TopicSecurity) {
+				continue
+			}
+		case <-retry:
+		}
+		retry = nil
+		if err := a.Reload(); err != nil {
+			if onErr != nil {
+				onErr(err)
+			}
+			retry = time.After(time.Second)
+		}
+	}
 }
 
 // RolesIn lists the roles user holds in agency.

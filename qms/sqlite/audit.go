@@ -23,9 +23,6 @@ func (tx *Tx) audit(ctx context.Context, agency, action, objectType, objectID st
 	if e.AgencyCode == "" {
 		e.AgencyCode = tx.actor.AgencyCode
 	}
-	if k, ok := kindOfAction(action); ok && tx.touched != nil {
-		tx.touched.mark(k, e.AgencyCode)
-	}
 	err := tx.QueryRowContext(ctx, `SELECT last_id, last_hash FROM audit_head WHERE singleton = 1`).Scan(&e.ID, &e.PrevHash)
 	if err == sql.ErrNoRows {
 		e.ID, e.PrevHash = 0, qms.GenesisHash
@@ -33,9 +30,6 @@ func (tx *Tx) audit(ctx context.Context, agency, action, objectType, objectID st
 		return fmt.Errorf("read audit head: %w", err)
 	}
 	e.ID++
-	if tx.touched != nil {
-		tx.touched.lastAudit = e.ID
-	}
 	if e.Rows, err = tx.rowStates(ctx); err != nil {
 		return err
 	}

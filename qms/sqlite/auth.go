@@ -341,12 +341,6 @@ func (db *DB) FindUserByAPIToken(ctx context.Context, secret string) (*qms.User,
 	return u, nil
 }
 
-// tokenRow is a token as the read cache of db.go keeps it.
-type tokenRow struct {
-	userID           int64
-	expires, revoked sql.NullString
-}
-
 // newSecret returns a random token and the hash the store keeps of it.
 func newSecret(prefix string) (secret, hash string) {
 	b := make([]byte, 32)

@@ -11,9 +11,13 @@ import (
 	"isodt/qms/calendar"
 )
 
-// calendars caches one working-day calendar per agency: building one
+// calendars keeps one working-day calendar per agency: building one
 // computes lunar dates, and every dossier receipt and step asks for it.
-// An edit of the overrides or of an agency's hours drops the cache.
+// Any committed change of the overrides or of an agency's hours, by this
+// process or another, drops them all (the calendar topic of the change
+// feed, changes.go); this process's own edits drop them before they
+// return. A calendar is built holding mu, so a drop never lands between
+// its read and its keeping.
 type calendars struct {
 	mu   sync.Mutex
 	byAg map[string]*calendar.Calendar

@@ -116,13 +116,12 @@ func (db *DB) runGroup(batch []*writeJob) {
 		fail(fmt.Errorf("begin: %w", err))
 		return
 	}
-	var changed touched
 	for i, j := range batch {
 		if err := j.ctx.Err(); err != nil {
 			results[i] = err
 			continue
 		}
-		results[i] = db.runInSavepoint(sqlTx, j, &changed)
+		results[i] = db.runInSavepoint(sqlTx, j)
 		if errors.Is(results[i], errGroupBroken) {
 			sqlTx.Rollback()
 			fail(fmt.Errorf("write group aborted: %w", results[i]))
@@ -133,8 +132,9 @@ func (db *DB) runGroup(batch []*writeJob) {
 		fail(fmt.Errorf("commit: %w", err))
 		return
 	}
-	db.gens.advance(&changed)
-	raise(&db.auditSeen, changed.lastAudit)
+	// This process's own changes reach the followers now rather than at
+	// the next poll.
+	db.changes.nudge()
 	db.commit.groups.Add(1)
 	db.commit.writes.Add(int64(len(batch)))
 	for i, j := range batch {
@@ -146,18 +146,13 @@ func (db *DB) runGroup(batch []*writeJob) {
 // released: the transaction is no longer trustworthy as a whole.
 var errGroupBroken = errors.New("savepoint failed")
 
-func (db *DB) runInSavepoint(sqlTx *sql.Tx, j *writeJob, changed *touched) (err error) {
+func (db *DB) runInSavepoint(sqlTx *sql.Tx, j *writeJob) (err error) {
 	bg := context.Background()
 	if _, err := sqlTx.ExecContext(bg, `SAVEPOINT w`); err != nil {
 		return fmt.Errorf("%w: %v", errGroupBroken, err)
 	}
 	actor, _ := qms.ActorFrom(j.ctx)
-	tx := &Tx{Tx: sqlTx, db: db, now: db.now().UTC(), actor: actor, touched: changed}
-	// A rolled-back job's audit entries are not in the file: the next
-	// job reuses their ids, and the watch of other writers must not take
-	// them for ours (a stale mark on the caches is harmless, so the kinds
-	// it touched stay marked).
-	lastAudit := changed.lastAudit
+	tx := &Tx{Tx: sqlTx, db: db, now: db.now().UTC(), actor: actor}
 	func() {
 		defer func() {
 			if r := recover(); r != nil {
@@ -168,7 +163,6 @@ func (db *DB) runInSavepoint(sqlTx *sql.Tx, j *writeJob, changed *touched) (err 
 		err = j.fn(tx)
 	}()
 	if err != nil {
-		changed.lastAudit = lastAudit
 		if _, rbErr := sqlTx.ExecContext(bg, `ROLLBACK TO w`); rbErr != nil {
 			return fmt.Errorf("%w: rollback to: %v (after %v)", errGroupBroken, rbErr, err)
 		}

@@ -387,6 +387,5 @@ func notifyRole(ctx context.Context, tx *Tx, agency string, role qms.Role, title
 	_, err := tx.ExecContext(ctx, `INSERT INTO notifications (user_id, agency_code, title, link, created_at)
 		SELECT m.user_id, m.agency_code, ?, ?, ? FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.agency_code = ? AND m.role = ? AND u.disabled = 0`,
 		title, link, formatTime(tx.now), agency, role)
-	tx.changed(kindNotifications)
 	return err
 }

@@ -10,11 +10,11 @@ import (
 	"io/fs"
 	"net/url"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -33,9 +33,6 @@ type Options struct {
 	Readers int
 	// PasswordCost is the bcrypt cost (default bcrypt.DefaultCost); tests lower it.
 	PasswordCost int
-	// WatchInterval is how often the caches look for another process's
-	// writes (default 500 ms; see readcache.go).
-	WatchInterval time.Duration
 }
 
 // DB is the store. All writes go through one connection, so SQLite never
@@ -53,22 +50,9 @@ type DB struct {
 	charts flowcharts
 	// commit runs every write transaction (see commit.go).
 	commit *committer
-	// gens and the caches below keep rarely changed reads (readcache.go).
-	gens   generations
-	users  *readCache[int64, *qms.User]
-	tokens *readCache[string, tokenRow]
-	forms  *readCache[[2]string, formInForce]
-	unread *readCache[int64, int] // user → unread notifications
-	// taskPages and dossierPages keep the pages of the task and dossier
-	// lists until the agency's dossiers change (dossier_pages.go).
-	taskPages    *readCache[taskPageKey, []qms.Task]
-	dossierPages *readCache[dossierPageKey, dossierPage]
-	// auditSeen is the last audit entry the caches know of; stopWatch
-	// ends watchOtherWriters.
-	auditSeen atomic.Int64
-	stopWatch chan struct{}
-	watching  sync.WaitGroup
-	closing   sync.Once
+	// changes tells of committed changes of the data kept in memory
+	// (see changes.go).
+	changes *changeFeed
 }
 
 // Open opens (creating if missing) the database at path and applies the
@@ -82,14 +66,6 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	}
 	db := &DB{path: path, now: opts.Now, cost: opts.PasswordCost}
 	db.dummyHash = sync.OnceValue(db.newDummyHash)
-	db.users = newReadCache[int64, *qms.User](ofKind[int64](&db.gens, kindUsers), 10000)
-	db.tokens = newReadCache[string, tokenRow](ofKind[string](&db.gens, kindUsers), 10000)
-	db.forms = newReadCache[[2]string, formInForce](ofKind[[2]string](&db.gens, kindForms), 10000)
-	db.unread = newReadCache[int64, int](ofKind[int64](&db.gens, kindNotifications), 10000)
-	// A page of tasks or dossiers is some 15 kB: a thousand of them bound
-	// each cache to 15 MB.
-	db.taskPages = newReadCache[taskPageKey, []qms.Task](func(k taskPageKey) uint64 { return db.gens.ofAgency(k.agency) }, 1000)
-	db.dossierPages = newReadCache[dossierPageKey, dossierPage](func(k dossierPageKey) uint64 { return db.gens.ofAgency(k.agency) }, 1000)
 	if db.now == nil {
 		db.now = time.Now
 	}
@@ -117,26 +93,12 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	}
 	db.read.SetMaxOpenConns(n)
 	db.read.SetMaxIdleConns(n)
-	// The caches start from the head as found: what was written before
-	// this process opened the file is read from it anyway.
-	var head int64
-	if err := db.read.QueryRowContext(ctx, `SELECT COALESCE(MAX(last_id), 0) FROM audit_head`).Scan(&head); err != nil {
+	if err := db.startChanges(ctx); err != nil {
 		db.read.Close()
 		db.write.Close()
 		return nil, err
 	}
-	db.auditSeen.Store(head)
 	db.startCommitter()
-	interval := opts.WatchInterval
-	if interval <= 0 {
-		interval = 500 * time.Millisecond
-	}
-	db.stopWatch = make(chan struct{})
-	db.watching.Add(1)
-	go func() {
-		defer db.watching.Done()
-		db.watchOtherWriters(interval, db.stopWatch)
-	}()
 	return db, nil
 }
 
@@ -150,10 +112,18 @@ func dsn(path, extra string) string {
 
 // Close closes both pools.
 func (db *DB) Close() error {
-	db.closing.Do(func() { close(db.stopWatch) })
-	db.watching.Wait()
 	db.stopCommitter()
+	db.changes.stop()
 	return errors.Join(db.read.Close(), db.write.Close())
+}
+
+// PlannerStable reports whether SQLite was built with the query planner
+// stability guarantee (SQLITE_ENABLE_QPSG, set by the Makefile): without
+// it every cached statement with a "column = ?" term is planned again on
+// each use, which costs the busiest pages a good part of their speed.
+func (db *DB) PlannerStable(ctx context.Context) (bool, error) {
+	opts, err := queryStrings(ctx, db.read, `PRAGMA compile_options`)
+	return slices.Contains(opts, "ENABLE_QPSG"), err
 }
 
 // Path is the database file.
@@ -302,8 +272,6 @@ type Tx struct {
 	db    *DB
 	now   time.Time
 	actor qms.Actor
-	// touched collects the kinds of cached data the group changed.
-	touched *touched
 }
 
 // view runs fn on the read pool.

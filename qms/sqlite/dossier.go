@@ -304,30 +304,16 @@ func (db *DB) FindDossierByCode(ctx context.Context, agency, code string) (*qms.
 	return findDossier(ctx, db.read, agency, code)
 }
 
-// findDossiers is FindDossiers read from the database.
-func (db *DB) findDossiers(ctx context.Context, f qms.DossierFilter) ([]*qms.Dossier, int, error) {
-	where, args := []string{"1 = 1"}, []any{}
-	if v := f.AgencyCode; v != nil {
-		where, args = append(where, "agency_code = ?"), append(args, *v)
-	}
-	if v := f.Code; v != nil {
-		where, args = append(where, "code = ?"), append(args, strings.ToUpper(*v))
-	}
-	if v := f.Status; v != nil {
-		where, args = append(where, "status = ?"), append(args, *v)
-	}
-	if v := f.TTHCCode; v != nil {
-		where, args = append(where, "tthc_code = ?"), append(args, *v)
-	}
-	if v := f.Overdue; v != nil && *v {
-		where, args = append(where, "status IN ('received', 'in_progress', 'paused') AND due_at < ?"), append(args, formatTime(db.now()))
-	}
+// FindDossiers returns a page of dossiers, newest first, and the total:
+// exact, or with f.CountLimit > 0 at most f.CountLimit+1 (meaning "more
+// than f.CountLimit").
+func (db *DB) FindDossiers(ctx context.Context, f qms.DossierFilter) ([]*qms.Dossier, int, error) {
+	cond, args := dossierWhere(f, db.now())
 	limit := f.Limit
 	if limit <= 0 || limit > 500 {
 		limit = 50
 	}
 	offset := max(0, f.Offset)
-	cond := strings.Join(where, " AND ")
 	// The indexes dossiers_received, dossiers_list and dossiers_tthc
 	// (agency, the filter column, received_at) hold the matches in this
 	// order: a page reads offset+limit index entries and limit rows, and
@@ -336,8 +322,7 @@ func (db *DB) findDossiers(ctx context.Context, f qms.DossierFilter) ([]*qms.Dos
 	if f.Brief {
 		cols, scan = briefDossierColumns, scanBriefDossier
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT `+cols+` FROM dossiers WHERE `+cond+` ORDER BY received_at DESC, id DESC LIMIT ? OFFSET ?`,
-		append(append([]any{}, args...), limit, offset)...)
+	rows, err := db.read.QueryContext(ctx, dossierPageSQL(cols, cond), append(append([]any{}, args...), limit, offset)...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -380,6 +365,29 @@ func (db *DB) findDossiers(ctx context.Context, f qms.DossierFilter) ([]*qms.Dos
 		total = min(total, f.CountLimit+1)
 	}
 	return out, total, nil
+}
+
+// dossierPageSQL is the query of a page of FindDossiers.
+func dossierPageSQL(cols, cond string) string {
+	return `SELECT ` + cols + ` FROM dossiers WHERE ` + cond + ` ORDER BY received_at DESC, id DESC LIMIT ? OFFSET ?`
+}
+
+// dossierWhere is the condition of a DossierFilter and its arguments.
+func dossierWhere(f qms.DossierFilter, now time.Time) (string, []any) {
+	where, args := []string{"1 = 1"}, []any{}
+	if v := f.AgencyCode; v != nil {
+		where, args = append(where, "agency_code = ?"), append(args, *v)
+	}
+	if v := f.Code; v != nil {
+		where, args = append(where, "code = ?"), append(args, strings.ToUpper(*v))
+	}
+	if v := f.Status; v != nil {
+		where, args = append(where, "status = ?"), append(args, *v)
+	}
+	if v := f.TTHCCode; v != nil {
+		where, args = append(where, "tthc_code = ?"), append(args, *v)
+	}
+	return strings.Join(where, " AND "), args
 }
 
 // briefDossierColumns are the columns of a DossierFilter.Brief list: the

@@ -87,7 +87,7 @@ func (db *DB) completeStepOnce(ctx context.Context, cal qms.WorkingClock, actor 
 	err = db.update(ctx, func(tx *Tx) error {
 		if rec.FormCode != "" {
 			// A record is made only on the version in force right now.
-			_, fv, err := db.formInForce(ctx, tx, agency, rec.FormCode)
+			_, fv, err := effectiveForm(ctx, tx, agency, rec.FormCode)
 			if err != nil {
 				return err
 			}
@@ -358,20 +358,38 @@ func (db *DB) Tasks(ctx context.Context, agency string, roles []qms.Role) ([]qms
 	return db.TasksPage(ctx, agency, roles, 0, 500)
 }
 
-// tasksPage is one page of Tasks: ordering by due time alone already puts
-// the overdue steps first, so a page is a range of the index.
-func (db *DB) tasksPage(ctx context.Context, agency string, roles []qms.Role, offset, limit int) ([]qms.Task, error) {
+// tasksPageSQL is the query of TasksPage for n roles; its arguments are
+// (agency, role, offset+limit) for each role, then limit and offset.
+func tasksPageSQL(n int) string {
+	arms := make([]string, n)
+	for i := range arms {
+		arms[i] = `SELECT * FROM (SELECT dossier_code, tthc_code, agency_code, step_id, opened_at, due_at, dossier_due, procedure_id, version_number
+			FROM dossier_open_steps WHERE agency_code = ? AND role = ? AND paused = 0 ORDER BY due_at LIMIT ?)`
+	}
+	return `SELECT o.dossier_code, COALESCE(t.name, o.tthc_code), o.step_id, o.opened_at, o.due_at, o.dossier_due, o.procedure_id, o.version_number
+		FROM (` + strings.Join(arms, " UNION ALL ") + `) o LEFT JOIN tthc t ON t.agency_code = o.agency_code AND t.code = o.tthc_code
+		ORDER BY o.due_at LIMIT ? OFFSET ?`
+}
+
+// TasksPage is one page of Tasks, most urgent first: ordering by due time
+// alone already puts the overdue steps first. Each role's open steps are
+// a range of the index in that order; the page takes the first
+// offset+limit of each and merges them, so a caller with several roles
+// sorts a few pages' worth of rows, never all the agency's open steps.
+func (db *DB) TasksPage(ctx context.Context, agency string, roles []qms.Role, offset, limit int) ([]qms.Task, error) {
 	if len(roles) == 0 {
 		return []qms.Task{}, nil
 	}
-	args := []any{agency}
-	for _, r := range roles {
-		args = append(args, string(r))
+	offset = max(0, offset)
+	upTo := -1 // SQLite's "no limit"
+	if limit >= 0 {
+		upTo = offset + limit
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT o.dossier_code, COALESCE(t.name, o.tthc_code), o.step_id, o.opened_at, o.due_at, o.dossier_due, o.procedure_id, o.version_number
-		FROM dossier_open_steps o LEFT JOIN tthc t ON t.agency_code = o.agency_code AND t.code = o.tthc_code
-		WHERE o.agency_code = ? AND o.role IN (`+placeholders(len(roles))+`) AND o.paused = 0
-		ORDER BY o.due_at LIMIT ? OFFSET ?`, append(args, limit, offset)...)
+	args := make([]any, 0, 3*len(roles)+2)
+	for _, r := range roles {
+		args = append(args, agency, string(r), upTo)
+	}
+	rows, err := db.read.QueryContext(ctx, tasksPageSQL(len(roles)), append(args, limit, offset)...)
 	if err != nil {
 		return nil, err
 	}

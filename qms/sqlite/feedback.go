@@ -161,7 +161,6 @@ func (db *DB) AssignFeedback(ctx context.Context, agency string, id int64, assig
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO notifications (user_id, agency_code, title, link, created_at) VALUES (?, ?, ?, ?, ?)`,
 			userID, agency, "Bạn được giao xử lý phản ánh "+f.Code, "/feedback/"+itoa(f.ID), formatTime(tx.now))
-		tx.changed(kindNotifications)
 		return err
 	})
 }

@@ -11,8 +11,11 @@ import (
 // flowcharts keeps the decoded flowcharts of approved versions. Every task
 // list, dossier page and step completion needs the flowchart its dossier
 // pinned; decoding the version's JSON each time was the largest cost of
-// those requests. Once approved, a version's content never changes (only
-// its status does), so the cache needs no invalidation.
+// those requests. Once final (effective, superseded, withdrawn), a
+// version's content never changes, only its status among the final ones,
+// and the database refuses any other change, whoever writes (migration
+// 0014): the key names one content for good, so the cache needs no
+// invalidation, nor a change signal.
 type flowcharts struct {
 	m sync.Map // [2]int64{procedureID, number} → flowchart.Flowchart
 }

@@ -316,31 +316,7 @@ func effectiveFormVersion(ctx context.Context, q querier, formID int64) (*qms.Fo
 // EffectiveForm finds the form code in force for the agency: its own
 // form when it has one with an effective version, else the standard one.
 func (db *DB) EffectiveForm(ctx context.Context, agency, code string) (*qms.Form, *qms.FormVersion, error) {
-	return db.formInForce(ctx, db.read, agency, code)
-}
-
-// formInForce is a form and its version in force (cached).
-type formInForce struct {
-	form    *qms.Form
-	version *qms.FormVersion
-}
-
-// formInForce is effectiveForm through the forms cache; each caller gets
-// its own copies. A transaction that changed a form itself reads past the
-// cache: its change is not committed, so not yet counted.
-func (db *DB) formInForce(ctx context.Context, q querier, agency, code string) (*qms.Form, *qms.FormVersion, error) {
-	if tx, ok := q.(*Tx); ok && tx.touched != nil && tx.touched.kinds[kindForms] {
-		return effectiveForm(ctx, q, agency, code)
-	}
-	e, err := db.forms.get([2]string{agency, strings.TrimSpace(code)}, func() (e formInForce, err error) {
-		e.form, e.version, err = effectiveForm(ctx, q, agency, code)
-		return e, err
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	f, v := *e.form, *e.version
-	return &f, &v, nil
+	return effectiveForm(ctx, db.read, agency, code)
 }
 
 func effectiveForm(ctx context.Context, q querier, agency, code string) (*qms.Form, *qms.FormVersion, error) {

@@ -37,10 +37,9 @@ func (db *DB) Notifications(ctx context.Context, userID int64, limit int) ([]qms
 
 // UnreadNotifications counts a user's unread notifications.
 func (db *DB) UnreadNotifications(ctx context.Context, userID int64) (int, error) {
-	return db.unread.get(userID, func() (unread int, err error) {
-		err = db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL`, userID).Scan(&unread)
-		return unread, err
-	})
+	var unread int
+	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL`, userID).Scan(&unread)
+	return unread, err
 }
 
 // MarkNotificationsRead marks every unread notification of a user read.

@@ -93,11 +93,7 @@ func addMembership(ctx context.Context, tx *Tx, u *qms.User, m qms.Membership) e
 
 // FindUserByID returns ENOTFOUND when there is none.
 func (db *DB) FindUserByID(ctx context.Context, id int64) (*qms.User, error) {
-	u, err := db.users.get(id, func() (*qms.User, error) { return db.findOneUser(ctx, qms.UserFilter{ID: &id}) })
-	if err != nil {
-		return nil, err
-	}
-	return copyUser(u), nil
+	return db.findOneUser(ctx, qms.UserFilter{ID: &id})
 }
 
 // FindUserByUsername returns ENOTFOUND when there is none.

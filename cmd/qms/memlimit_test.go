@@ -1,0 +1,39 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestOneSource5MemLimit: --mem-limit reads GOMEMLIMIT's syntax; no limit
+// unless one is given.
+func TestOneSource5MemLimit(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int64
+		bad  bool
+	}{
+		{"", 0, false},
+		{"off", 0, false},
+		{"536870912", 512 << 20, false},
+		{"512MiB", 512 << 20, false},
+		{"1GiB", 1 << 30, false},
+		{"64KiB", 64 << 10, false},
+		{"2TiB", 2 << 40, false},
+		{"100B", 100, false},
+		{"512MB", 0, true},
+		{"-1GiB", 0, true},
+		{"nhiều", 0, true},
+		{"9999999TiB", 0, true},
+	}
+	for _, tt := range tests {
+		got, err := parseMemLimit(tt.in)
+		if (err != nil) != tt.bad || got != tt.want {
+			t.Errorf("parseMemLimit(%q) = %d, %v; want %d, error %v", tt.in, got, err, tt.want, tt.bad)
+		}
+	}
+	c := newCLI(t)
+	if code, _, errText := c.run("", "serve", "--addr", "127.0.0.1:0", "--mem-limit", "512MB"); code != 2 || !strings.Contains(errText, "--mem-limit") {
+		t.Fatalf("serve --mem-limit 512MB: exit %d, %s", code, errText)
+	}
+}

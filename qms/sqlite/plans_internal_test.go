@@ -1,0 +1,75 @@
+package sqlite
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"isodt/qms"
+)
+
+// TestOneSource1ListPlans: with no page kept in memory, every task list
+// and dossier list is read from the database, so each must be a range of
+// an index: no full scan of a table, no sort of more than the merged
+// first rows of each role.
+func TestOneSource1ListPlans(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "qms.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	status, tthc := qms.DossierReceived, "1.000001"
+	agency := "SVHTT"
+	list := func(f qms.DossierFilter) (string, []any) {
+		f.AgencyCode = &agency
+		cond, args := dossierWhere(f, db.now())
+		return dossierPageSQL(briefDossierColumns, cond), append(args, 50, 0)
+	}
+	tasks := func(roles int) (string, []any) {
+		var args []any
+		for range roles {
+			args = append(args, agency, "staff", 51)
+		}
+		return tasksPageSQL(roles), append(args, 51, 0)
+	}
+	tests := []struct {
+		name  string
+		query func() (string, []any)
+		index string // the index each search must use
+	}{
+		{"tasks, one role", func() (string, []any) { return tasks(1) }, "dossier_open_steps_tasks"},
+		{"tasks, three roles", func() (string, []any) { return tasks(3) }, "dossier_open_steps_tasks"},
+		{"dossiers", func() (string, []any) { return list(qms.DossierFilter{}) }, "dossiers_received"},
+		{"dossiers by status", func() (string, []any) { return list(qms.DossierFilter{Status: &status}) }, "dossiers_list"},
+		{"dossiers by TTHC", func() (string, []any) { return list(qms.DossierFilter{TTHCCode: &tthc}) }, "dossiers_tthc"},
+	}
+	for _, tt := range tests {
+		q, args := tt.query()
+		rows, err := db.read.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, args...)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		text := strings.Join(plan, "\n")
+		for _, step := range plan {
+			scansTable := strings.HasPrefix(step, "SCAN ") && !strings.HasPrefix(step, "SCAN (subquery") && step != "SCAN CONSTANT ROW"
+			if scansTable || strings.Contains(step, "dossier") && strings.HasPrefix(step, "SEARCH") && !strings.Contains(step, tt.index) {
+				t.Fatalf("%s: plan step %q:\n%s", tt.name, step, text)
+			}
+		}
+		if !strings.Contains(text, tt.index) {
+			t.Fatalf("%s: index %s not used:\n%s", tt.name, tt.index, text)
+		}
+	}
+}
