@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"isodt/qms"
 	"isodt/qms/sqlite"
 )
@@ -62,6 +64,16 @@ func TestProduct1OverdueMeasuredAtNow(t *testing.T) {
 	page := bodyOf(t, a.do("GET", "/reports/ontime?from="+dmy(-30*day)+"&to="+dmy(60*day), &leader, nil))
 	if !strings.Contains(page, `<div class="tile"><span class="num">2</span>Đang quá hạn</div>`) || !strings.Contains(page, "tính tại "+now.In(qms.Zone).Format("02/01/2006 15:04")) {
 		t.Fatalf("report page:\n%s", page)
+	}
+	x, err := excelize.OpenReader(a.do("GET", "/reports/ontime.xlsx?from="+dmy(-30*day)+"&to="+dmy(60*day), &leader, nil).Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := x.GetCellValue("Báo cáo", "A2"); !strings.HasSuffix(v, "tính tại "+now.In(qms.Zone).Format("02/01/2006 15:04")) {
+		t.Fatalf("xlsx measured at: %q", v)
+	}
+	if v, _ := x.GetCellValue("Báo cáo", "I4"); v != "2" {
+		t.Fatalf("xlsx overdue: %q", v)
 	}
 	// The review pack of this year counts the same two.
 	resp := a.do("POST", "/reviews", &leader, url.Values{"title": {"Xem xét năm"}, "held_on": {dmy(0)}})
