@@ -272,6 +272,10 @@ type OnTimeReport struct {
 	Overdue     int     `json:"overdue"`
 	TimelyRate  float64 `json:"timely_rate"`
 	LateRate    float64 `json:"late_rate"`
+	// MeasuredAt is the moment in_progress and overdue are measured at:
+	// the period's end, or now when the period ends later (a dossier due
+	// tomorrow is not overdue today).
+	MeasuredAt time.Time `json:"measured_at"`
 }
 
 // Rates fills the derived figures: timely = (early + on time) / completed

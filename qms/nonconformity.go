@@ -2,6 +2,7 @@ package qms
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -33,19 +34,22 @@ const (
 // Nonconformity records what went wrong, the correction, the root cause,
 // the corrective actions and the verification of their effectiveness.
 type Nonconformity struct {
-	ID          int64              `json:"id"`
-	AgencyCode  string             `json:"agency"`
-	Code        string             `json:"code"` // NC-2026-001
-	Source      string             `json:"source"`
-	SourceRef   string             `json:"source_ref,omitempty"`
-	Description string             `json:"description"`
-	Correction  string             `json:"correction"` // khắc phục tức thời
-	RootCause   string             `json:"root_cause"` // nguyên nhân gốc
-	Status      string             `json:"status"`
-	Verdict     string             `json:"verdict,omitempty"`
-	VerifiedBy  string             `json:"verified_by,omitempty"`
-	VerifiedAt  *time.Time         `json:"verified_at,omitempty"`
-	ClosedAt    *time.Time         `json:"closed_at,omitempty"`
+	ID          int64      `json:"id"`
+	AgencyCode  string     `json:"agency"`
+	Code        string     `json:"code"` // NC-2026-001
+	Source      string     `json:"source"`
+	SourceRef   string     `json:"source_ref,omitempty"`
+	Description string     `json:"description"`
+	Correction  string     `json:"correction"` // khắc phục tức thời
+	RootCause   string     `json:"root_cause"` // nguyên nhân gốc
+	Status      string     `json:"status"`
+	Verdict     string     `json:"verdict,omitempty"`
+	VerifiedBy  string     `json:"verified_by,omitempty"`
+	VerifiedAt  *time.Time `json:"verified_at,omitempty"`
+	ClosedAt    *time.Time `json:"closed_at,omitempty"`
+	// CloseReason is why the nonconformity was closed while its source
+	// finding was still open (the compliance scan had not cleared it).
+	CloseReason string             `json:"close_reason,omitempty"`
 	CreatedBy   string             `json:"created_by"`
 	CreatedAt   time.Time          `json:"created_at"`
 	Actions     []CorrectiveAction `json:"actions"`
@@ -64,6 +68,7 @@ type CorrectiveAction struct {
 // Validate checks what a new or edited nonconformity holds.
 func (n *Nonconformity) Validate() error {
 	n.Description, n.Correction, n.RootCause = strings.TrimSpace(n.Description), strings.TrimSpace(n.Correction), strings.TrimSpace(n.RootCause)
+	n.SourceRef = strings.TrimSpace(n.SourceRef)
 	switch {
 	case n.Description == "":
 		return FieldError("description", "Mô tả sự không phù hợp.")
@@ -135,6 +140,16 @@ func (n *Nonconformity) Verify(verdict, by string, at time.Time) error {
 // Close ends a nonconformity: every action done and the verification
 // found the actions effective. It never goes back.
 func (n *Nonconformity) Close(at time.Time) error {
+	return n.CloseWith(at, false, "")
+}
+
+// CloseWith is Close for a nonconformity whose source may still be open.
+// A compliance finding still open says the condition persists: the
+// actions are judged effective against it only with a recorded reason
+// (reason), kept on the nonconformity. Otherwise the scan must clear the
+// finding first.
+func (n *Nonconformity) CloseWith(at time.Time, findingOpen bool, reason string) error {
+	reason = strings.TrimSpace(reason)
 	switch {
 	case n.Status != NCInProgress:
 		return Errorf(EINVALID, "Chỉ đóng được sự không phù hợp đang khắc phục.")
@@ -142,9 +157,28 @@ func (n *Nonconformity) Close(at time.Time) error {
 		return Errorf(EINVALID, "Còn %d hành động khắc phục chưa hoàn thành: chưa thể đóng.", n.OpenActions())
 	case n.Verdict != VerdictEffective:
 		return Errorf(EINVALID, "Chưa có kết luận “hành động khắc phục có hiệu lực”: đánh giá hiệu lực trước khi đóng; nếu chưa hiệu lực, bổ sung hành động.")
+	case findingOpen && reason == "":
+		return FieldError("close_reason", "Phát hiện kiểm tra tuân thủ #%s (nguồn của %s) vẫn đang mở: chạy lại kiểm tra tuân thủ để xác nhận đã khắc phục, hoặc ghi lý do đóng phiếu khi phát hiện còn mở.", n.SourceRef, n.Code)
+	case utf8.RuneCountInString(reason) > 2000:
+		return FieldError("close_reason", "Lý do đóng phiếu quá dài (tối đa 2.000 ký tự).")
 	}
-	n.Status, n.ClosedAt = NCClosed, &at
+	n.Status, n.ClosedAt, n.CloseReason = NCClosed, &at, reason
 	return nil
+}
+
+// FindingRef is the id of the compliance finding the nonconformity was
+// raised from, or "" when its source is something else.
+func (n *Nonconformity) FindingRef() string {
+	if n.Source != NCFromFinding {
+		return ""
+	}
+	return n.SourceRef
+}
+
+// ErrFindingHasOpenNC refuses a second open nonconformity for one
+// finding, naming the one to work on instead.
+func ErrFindingHasOpenNC(findingRef, code string) error {
+	return &Error{Code: ECONFLICT, Field: "source_ref", Message: fmt.Sprintf("Phát hiện kiểm tra tuân thủ #%s đã có phiếu không phù hợp %s đang mở: cập nhật phiếu đó thay vì lập phiếu mới.", findingRef, code)}
 }
 
 // NCService keeps nonconformities and their action plans.
@@ -159,4 +193,10 @@ type NCService interface {
 	CompleteAction(ctx context.Context, agency string, id, actionID int64, result string) (*Nonconformity, error)
 	// ChangeNC applies start, verify (with verdict) or close.
 	ChangeNC(ctx context.Context, agency string, id int64, action, verdict string) (*Nonconformity, error)
+	// CloseNC closes with a reason, needed when the source finding is
+	// still open (EINVALID on field close_reason without one).
+	CloseNC(ctx context.Context, agency string, id int64, reason string) (*Nonconformity, error)
+	// OpenNCsOfFindings maps each of the findings that has an open
+	// nonconformity to it (id, agency, code and status only).
+	OpenNCsOfFindings(ctx context.Context, findingIDs []int64) (map[int64]*Nonconformity, error)
 }

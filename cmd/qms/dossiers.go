@@ -83,7 +83,7 @@ func cmdCalendarDue(ctx context.Context, e *env, args []string) error {
 }
 
 func openCalendar(ctx context.Context, e *env, dbPath, agency string) (*calendar.Calendar, error) {
-	db, err := openStore(ctx, e, dbPath)
+	db, err := openExisting(ctx, dbPath)
 	if err != nil {
 		return nil, err
 	}
@@ -165,7 +165,7 @@ func cmdReportOnTime(ctx context.Context, e *env, args []string) error {
 	if to.Before(from) {
 		return qms.FieldError("to", "Ngày kết thúc trước ngày bắt đầu.")
 	}
-	db, err := openStore(ctx, e, *dbPath)
+	db, err := openExisting(ctx, *dbPath)
 	if err != nil {
 		return err
 	}
@@ -183,7 +183,8 @@ func cmdReportOnTime(ctx context.Context, e *env, args []string) error {
 		return json.NewEncoder(e.stdout).Encode(r)
 	}
 	fmt.Fprintf(e.stdout, "Đơn vị %s, từ %s đến %s\n", a.Code, from.Format("02/01/2006"), to.Format("02/01/2006"))
-	fmt.Fprintf(e.stdout, "  Tiếp nhận: %d   Kỳ trước chuyển sang: %d\n  Đã giải quyết: %d (trước hạn %d, đúng hạn %d, quá hạn %d)\n  Đang giải quyết: %d (quá hạn %d)\n  Tỷ lệ đúng hạn: %s%%\n",
-		r.Received, r.CarriedOver, r.Completed, r.Early, r.OnTime, r.Late, r.InProgress, r.Overdue, strings.Replace(fmt.Sprintf("%.2f", r.TimelyRate), ".", ",", 1))
+	fmt.Fprintf(e.stdout, "  Tiếp nhận: %d   Kỳ trước chuyển sang: %d\n  Đã giải quyết: %d (trước hạn %d, đúng hạn %d, quá hạn %d)\n  Đang giải quyết: %d (quá hạn %d, tính tại %s)\n  Tỷ lệ đúng hạn: %s%%\n",
+		r.Received, r.CarriedOver, r.Completed, r.Early, r.OnTime, r.Late, r.InProgress, r.Overdue, r.MeasuredAt.In(qms.Zone).Format("02/01/2006 15:04"),
+		strings.Replace(fmt.Sprintf("%.2f", r.TimelyRate), ".", ",", 1))
 	return nil
 }

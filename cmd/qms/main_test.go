@@ -238,6 +238,8 @@ func TestImportAndStatusCommands(t *testing.T) {
 
 func TestCalendarAndReportCommands(t *testing.T) {
 	c := newCLI(t)
+	// The calendar commands only read: the database must exist.
+	c.run("", "migrate")
 	code, out, _ := c.run("", "calendar", "due", "--start", "2026-02-13T10:00", "--days", "1")
 	if code != 0 || strings.TrimSpace(out) != "2026-02-23T10:00:00+07:00" {
 		t.Fatalf("due across Tết: %d %q", code, out)
@@ -270,11 +272,11 @@ func TestCalendarAndReportCommands(t *testing.T) {
 		t.Fatalf("import dossiers: %d %s %s", code, out, e)
 	}
 	code, out, _ = c.run("", "report", "ontime", "--agency", "SVHTT", "--from", "2026-04-01", "--to", "2026-06-30", "--json")
-	var r map[string]float64
+	var r map[string]any
 	if err := json.Unmarshal([]byte(out), &r); err != nil || code != 0 {
 		t.Fatalf("report: %v %s", err, out)
 	}
-	for k, v := range map[string]float64{"received": 4, "completed": 3, "early": 1, "on_time": 1, "late": 1, "overdue": 1, "timely_rate": 66.67} {
+	for k, v := range map[string]any{"received": 4.0, "completed": 3.0, "early": 1.0, "on_time": 1.0, "late": 1.0, "overdue": 1.0, "timely_rate": 66.67, "measured_at": "2026-06-30T17:00:00Z"} {
 		if r[k] != v {
 			t.Errorf("%s = %v, want %v (%s)", k, r[k], v, out)
 		}

@@ -116,7 +116,7 @@ func cmdProceduresStatus(ctx context.Context, e *env, args []string) error {
 	if *agency == "" {
 		return usagef("procedures status: cần --agency")
 	}
-	db, err := openStore(ctx, e, *dbPath)
+	db, err := openExisting(ctx, *dbPath)
 	if err != nil {
 		return err
 	}

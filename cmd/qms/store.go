@@ -35,6 +35,20 @@ func openStore(ctx context.Context, e *env, path string) (*sqlite.DB, error) {
 	return db, nil
 }
 
+// openExisting opens the database for a command that only reads: it
+// creates no file, agency or admin account. A missing file is exit 2
+// with a message naming --db, since the usual cause is a wrong path or an
+// unset QMS_DB.
+func openExisting(ctx context.Context, path string) (*sqlite.DB, error) {
+	db, err := sqlite.Open(ctx, path, sqlite.Options{Existing: true})
+	if qms.ErrorCode(err) == qms.ENOTFOUND && qms.ErrorField(err) == "db" {
+		return nil, &qms.Error{Code: qms.ENOTFOUND, Field: "db", Message: fmt.Sprintf("Không tìm thấy cơ sở dữ liệu %s: chỉ định --db hoặc QMS_DB.", path)}
+	} else if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	return db, nil
+}
+
 // cliContext is the context of a CLI command: the actor is the system,
 // named after the command, in every audit entry it writes.
 func cliContext(ctx context.Context, name string) context.Context {

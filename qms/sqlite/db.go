@@ -33,6 +33,11 @@ type Options struct {
 	Readers int
 	// PasswordCost is the bcrypt cost (default bcrypt.DefaultCost); tests lower it.
 	PasswordCost int
+	// Existing opens a database that must already exist: no file or
+	// folder is created (a command that only reads must not leave an
+	// empty database behind a mistyped path). A missing file is ENOTFOUND
+	// on field "db".
+	Existing bool
 }
 
 // DB is the store. All writes go through one connection, so SQLite never
@@ -55,13 +60,20 @@ type DB struct {
 	changes *changeFeed
 }
 
-// Open opens (creating if missing) the database at path and applies the
-// pending migrations.
+// Open opens (creating if missing, unless opts.Existing) the database at
+// path and applies the pending migrations.
 func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	if path == "" {
 		return nil, qms.Errorf(qms.EINVALID, "Chưa chỉ định đường dẫn cơ sở dữ liệu.")
 	}
-	if err := prepareFile(path); err != nil {
+	writeMode := "_txlock=immediate&_synchronous=FULL"
+	if opts.Existing {
+		if err := existingFile(path); err != nil {
+			return nil, err
+		}
+		// mode=rw: SQLite opens the file read-write and never creates it.
+		writeMode += "&mode=rw"
+	} else if err := prepareFile(path); err != nil {
 		return nil, err
 	}
 	db := &DB{path: path, now: opts.Now, cost: opts.PasswordCost}
@@ -74,7 +86,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	// deferred transaction upgrading its lock later could deadlock with
 	// another writer and fail with SQLITE_BUSY regardless of the timeout.
 	// synchronous=FULL: an acknowledged commit survives a power cut.
-	if db.write, err = sql.Open("sqlite3", dsn(path, "_txlock=immediate&_synchronous=FULL")); err != nil {
+	if db.write, err = sql.Open("sqlite3", dsn(path, writeMode)); err != nil {
 		return nil, err
 	}
 	db.write.SetMaxOpenConns(1)

@@ -387,6 +387,9 @@ func dossierWhere(f qms.DossierFilter, now time.Time) (string, []any) {
 	if v := f.TTHCCode; v != nil {
 		where, args = append(where, "tthc_code = ?"), append(args, *v)
 	}
+	if v := f.Overdue; v != nil && *v {
+		where, args = append(where, "status IN ('received', 'in_progress', 'paused') AND due_at < ?"), append(args, formatTime(now))
+	}
 	return strings.Join(where, " AND "), args
 }
 

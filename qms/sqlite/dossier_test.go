@@ -214,6 +214,7 @@ func TestOnTimeReportSeedFigures(t *testing.T) {
 	want := qms.OnTimeReport{Received: 2002 + 10, CarriedOver: 10, Completed: 2002, Early: 1856, OnTime: 65, Late: 81, InProgress: 3, Overdue: 17, TimelyRate: 95.95}
 	want.Received = 2002 + 7 + 3
 	want.LateRate = r.LateRate
+	want.MeasuredAt = hanoi(2026, 7, 1, 0, 0).UTC()
 	if *r != want {
 		t.Fatalf("report %+v\nwant   %+v", *r, want)
 	}

@@ -52,6 +52,20 @@ func prepareFile(path string) error {
 	return os.Remove(probe.Name())
 }
 
+// existingFile checks that the database file is there, creating nothing.
+func existingFile(path string) error {
+	st, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ENOTDIR):
+		return &qms.Error{Code: qms.ENOTFOUND, Field: "db", Message: fmt.Sprintf("Không tìm thấy cơ sở dữ liệu %s.", path)}
+	case err != nil:
+		return unwritable("db", filepath.Dir(path), err)
+	case st.IsDir():
+		return qms.FieldError("db", "Đường dẫn cơ sở dữ liệu %q là một thư mục, không phải tệp.", path)
+	}
+	return nil
+}
+
 // createExclusive creates the empty file a backup is written into, 0600,
 // refusing to reuse an existing file.
 func createExclusive(path string) error {

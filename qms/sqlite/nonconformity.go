@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -24,18 +25,79 @@ func (db *DB) CreateNC(ctx context.Context, n *qms.Nonconformity) error {
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM nonconformities WHERE code LIKE ?`, fmt.Sprintf("NC-%s-%d-%%", n.AgencyCode, year)).Scan(&k); err != nil {
 			return err
 		}
+		if ref := n.FindingRef(); ref != "" {
+			if err := noOpenNCOfFinding(ctx, tx, n.AgencyCode, ref); err != nil {
+				return err
+			}
+		}
 		n.Code = fmt.Sprintf("NC-%s-%d-%03d", n.AgencyCode, year, k+1)
 		n.Status, n.CreatedBy, n.CreatedAt, n.Actions = qms.NCOpen, tx.actor.Username, tx.now, []qms.CorrectiveAction{}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO nonconformities (agency_code, code, source, source_ref, description, correction, root_cause, status, created_by, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, n.AgencyCode, n.Code, n.Source, n.SourceRef, n.Description, n.Correction, n.RootCause, n.Status,
 			n.CreatedBy, formatTime(n.CreatedAt)).Scan(&n.ID); err != nil {
+			if isUnique(err) && n.FindingRef() != "" {
+				// The index nonconformities_open_finding (migration 0020)
+				// holds the rule: name the open one.
+				if dup := noOpenNCOfFinding(ctx, tx, n.AgencyCode, n.SourceRef); dup != nil {
+					return dup
+				}
+			}
 			return err
 		}
 		return tx.audit(ctx, n.AgencyCode, "nc.create", "nonconformity", n.Code, nil, n, "")
 	})
 }
 
-const ncColumns = `id, agency_code, code, source, source_ref, description, correction, root_cause, status, verdict, verified_by, verified_at, closed_at, created_by, created_at`
+// noOpenNCOfFinding refuses a second open nonconformity for a finding,
+// naming the open one.
+func noOpenNCOfFinding(ctx context.Context, q querier, agency, ref string) error {
+	var code string
+	err := q.QueryRowContext(ctx, `SELECT code FROM nonconformities WHERE agency_code = ? AND source = 'finding' AND source_ref = ? AND status != 'closed' ORDER BY id LIMIT 1`,
+		agency, ref).Scan(&code)
+	switch {
+	case err == sql.ErrNoRows:
+		return nil
+	case err != nil:
+		return err
+	}
+	return qms.ErrFindingHasOpenNC(ref, code)
+}
+
+// OpenNCsOfFindings maps each finding with an open nonconformity to it
+// (the oldest, should duplicates from before migration 0020 exist).
+func (db *DB) OpenNCsOfFindings(ctx context.Context, findingIDs []int64) (map[int64]*qms.Nonconformity, error) {
+	out := map[int64]*qms.Nonconformity{}
+	for len(findingIDs) > 0 {
+		batch := findingIDs[:min(len(findingIDs), 500)]
+		findingIDs = findingIDs[len(batch):]
+		args := make([]any, len(batch))
+		for i, id := range batch {
+			args[i] = itoa(id)
+		}
+		rows, err := db.read.QueryContext(ctx, `SELECT id, agency_code, code, status, source_ref FROM nonconformities
+			WHERE source = 'finding' AND status != 'closed' AND source_ref IN (`+placeholders(len(args))+`) ORDER BY id DESC`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			n := &qms.Nonconformity{Source: qms.NCFromFinding}
+			if err := rows.Scan(&n.ID, &n.AgencyCode, &n.Code, &n.Status, &n.SourceRef); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if id, err := strconv.ParseInt(n.SourceRef, 10, 64); err == nil {
+				out[id] = n
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+const ncColumns = `id, agency_code, code, source, source_ref, description, correction, root_cause, status, verdict, verified_by, verified_at, closed_at, close_reason, created_by, created_at`
 
 func findNCs(ctx context.Context, q querier, where string, args ...any) ([]*qms.Nonconformity, error) {
 	rows, err := q.QueryContext(ctx, `SELECT `+ncColumns+` FROM nonconformities WHERE `+where+` ORDER BY id DESC`, args...)
@@ -48,7 +110,7 @@ func findNCs(ctx context.Context, q querier, where string, args ...any) ([]*qms.
 		var verified, closed sql.NullString
 		var created string
 		if err := rows.Scan(&n.ID, &n.AgencyCode, &n.Code, &n.Source, &n.SourceRef, &n.Description, &n.Correction, &n.RootCause, &n.Status, &n.Verdict,
-			&n.VerifiedBy, &verified, &closed, &n.CreatedBy, &created); err != nil {
+			&n.VerifiedBy, &verified, &closed, &n.CloseReason, &n.CreatedBy, &created); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -124,11 +186,11 @@ func (db *DB) changeNC(ctx context.Context, agency string, id int64, action stri
 		if err := fn(tx, n); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE nonconformities SET description = ?, correction = ?, root_cause = ?, status = ?, verdict = ?, verified_by = ?, verified_at = ?, closed_at = ? WHERE id = ?`,
-			n.Description, n.Correction, n.RootCause, n.Status, n.Verdict, n.VerifiedBy, nullTime(n.VerifiedAt), nullTime(n.ClosedAt), n.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE nonconformities SET description = ?, correction = ?, root_cause = ?, status = ?, verdict = ?, verified_by = ?, verified_at = ?, closed_at = ?, close_reason = ? WHERE id = ?`,
+			n.Description, n.Correction, n.RootCause, n.Status, n.Verdict, n.VerifiedBy, nullTime(n.VerifiedAt), nullTime(n.ClosedAt), n.CloseReason, n.ID); err != nil {
 			return err
 		}
-		return tx.audit(ctx, agency, "nc."+action, "nonconformity", n.Code, before, n, "")
+		return tx.audit(ctx, agency, "nc."+action, "nonconformity", n.Code, before, n, n.CloseReason)
 	})
 	return n, err
 }
@@ -193,10 +255,33 @@ func (db *DB) ChangeNC(ctx context.Context, agency string, id int64, action, ver
 		case "verify":
 			return n.Verify(verdict, tx.actor.Username, tx.now)
 		case "close":
-			return n.Close(tx.now)
+			return closeNC(ctx, tx, n, "")
 		}
 		return qms.Errorf(qms.EINVALID, "Thao tác %q không tồn tại.", action)
 	})
+}
+
+// CloseNC closes a nonconformity; reason is required while its source
+// finding is still open.
+func (db *DB) CloseNC(ctx context.Context, agency string, id int64, reason string) (*qms.Nonconformity, error) {
+	return db.changeNC(ctx, agency, id, "close", func(tx *Tx, n *qms.Nonconformity) error {
+		return closeNC(ctx, tx, n, reason)
+	})
+}
+
+// closeNC asks the findings table whether the source finding is still
+// open: only the compliance scan closes a finding, when its condition has
+// cleared.
+func closeNC(ctx context.Context, tx *Tx, n *qms.Nonconformity, reason string) error {
+	findingOpen := false
+	if ref := n.FindingRef(); ref != "" {
+		var k int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM findings WHERE id = ? AND agency_code = ? AND closed_at IS NULL`, ref, n.AgencyCode).Scan(&k); err != nil {
+			return err
+		}
+		findingOpen = k > 0
+	}
+	return n.CloseWith(tx.now, findingOpen, reason)
 }
 
 func checkCAPAOverdue(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error) {

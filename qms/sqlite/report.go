@@ -15,7 +15,9 @@ import (
 //   - received: received in the period;
 //   - carried_over: received before and still open at its start;
 //   - completed/early/on_time/late: finished with a result in the period;
-//   - in_progress/overdue: open at its end, within or past the due time.
+//   - in_progress/overdue: open at its end, within or past the due time
+//     at min(now, end): a period that has not ended yet is measured now,
+//     as the dossier list's overdue filter is.
 func (db *DB) OnTime(ctx context.Context, agency string, from, to time.Time, groupBy string) (map[string]*qms.OnTimeReport, error) {
 	key := `''`
 	join := ``
@@ -28,6 +30,10 @@ func (db *DB) OnTime(ctx context.Context, agency string, from, to time.Time, gro
 	default:
 		return nil, qms.FieldError("group_by", "Nhóm theo %q không hỗ trợ: dùng field hoặc tthc.", groupBy)
 	}
+	at := to.UTC()
+	if now := db.now().UTC(); now.Before(at) {
+		at = now
+	}
 	f, t := formatTime(from), formatTime(to)
 	// Each figure is a SUM over the rows touching the period: received in
 	// it, or received before its end and not returned before its start.
@@ -38,11 +44,11 @@ func (db *DB) OnTime(ctx context.Context, agency string, from, to time.Time, gro
 		SUM(d.returned_at >= ?1 AND d.returned_at < ?2 AND d.result = 'early'),
 		SUM(d.returned_at >= ?1 AND d.returned_at < ?2 AND d.result = 'on_time'),
 		SUM(d.returned_at >= ?1 AND d.returned_at < ?2 AND d.result = 'late'),
-		SUM((d.returned_at IS NULL OR d.returned_at >= ?2) AND d.status != 'withdrawn' AND d.due_at >= ?2),
-		SUM((d.returned_at IS NULL OR d.returned_at >= ?2) AND d.status != 'withdrawn' AND d.due_at < ?2)
+		SUM((d.returned_at IS NULL OR d.returned_at >= ?2) AND d.status != 'withdrawn' AND d.due_at >= ?4),
+		SUM((d.returned_at IS NULL OR d.returned_at >= ?2) AND d.status != 'withdrawn' AND d.due_at < ?4)
 		FROM dossiers d `+join+`
 		WHERE d.agency_code = ?3 AND d.received_at < ?2 AND (d.returned_at IS NULL OR d.returned_at >= ?1)
-		GROUP BY k`, f, t, agency)
+		GROUP BY k`, f, t, agency, formatTime(at))
 	if err != nil {
 		return nil, fmt.Errorf("on-time report: %w", err)
 	}
@@ -55,10 +61,11 @@ func (db *DB) OnTime(ctx context.Context, agency string, from, to time.Time, gro
 			return nil, err
 		}
 		r.Rates()
+		r.MeasuredAt = at
 		out[k] = &r
 	}
 	if groupBy == "" && out[""] == nil {
-		out[""] = &qms.OnTimeReport{}
+		out[""] = &qms.OnTimeReport{MeasuredAt: at}
 	}
 	return out, rows.Err()
 }

@@ -74,9 +74,42 @@ func (s *Server) complianceView(c *fiber.Ctx, result *qms.CheckResult) error {
 		agencyList = append(agencyList, a)
 	}
 	sort.Strings(agencyList)
-	return c.Render("compliance", s.view(c, fiber.Map{"Findings": fs, "Summary": summary, "Agencies": agencyList, "AgencyCounts": agencies,
+	ncs, err := s.openNCLinks(c, fs)
+	if err != nil {
+		return err
+	}
+	return c.Render("compliance", s.view(c, fiber.Map{"Findings": fs, "OpenNCs": ncs, "Summary": summary, "Agencies": agencyList, "AgencyCounts": agencies,
 		"Result": result, "CanRun": s.can(c, "compliance", "check"), "CanNC": s.can(c, "nc", "write"),
 		"Q": fiber.Map{"rule": c.Query("rule"), "severity": c.Query("severity"), "open": c.Query("open", "1")}}), "layout")
+}
+
+// openNCLink is the open nonconformity of a finding, shown instead of
+// "Lập phiếu không phù hợp"; Href is empty for another agency's (the
+// system agency sees every agency's findings, not their nonconformities).
+type openNCLink struct {
+	Code, Href string
+}
+
+func (s *Server) openNCLinks(c *fiber.Ctx, fs []*qms.Finding) (map[int64]*openNCLink, error) {
+	ids := make([]int64, 0, len(fs))
+	for _, f := range fs {
+		if f.ClosedAt == nil {
+			ids = append(ids, f.ID)
+		}
+	}
+	ncs, err := s.NCs.OpenNCsOfFindings(c.UserContext(), ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]*openNCLink, len(ncs))
+	for id, n := range ncs {
+		l := &openNCLink{Code: n.Code}
+		if n.AgencyCode == callerOf(c).agency {
+			l.Href = ncPath(n)
+		}
+		out[id] = l
+	}
+	return out, nil
 }
 
 // complianceRun runs the checks of the caller's agency (all agencies for

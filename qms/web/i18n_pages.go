@@ -3,6 +3,12 @@ package web
 // pageTexts are the labels of the pages, each in both languages side by
 // side so that neither can be forgotten; keys are "template.words".
 var pageTexts = []pageText{
+	{"compliance.nc_in_progress", "Đang xử lý:", "In progress:"},
+	{"compliance.high", "Cao", "High"},
+	{"nc.close_reason", "Lý do đóng khi phát hiện còn mở", "Reason for closing while the finding is open"},
+	{"report.measured_at", "Đang giải quyết và đang quá hạn tính tại", "In progress and overdue measured at"},
+	{"report.measured_at_note", "(cuối kỳ, hoặc hiện tại nếu kỳ chưa kết thúc).", "(the end of the period, or now if it has not ended)."},
+	{"review.measured_at", "tính tại", "measured at"},
 	{"tasks.intro", "Các bước hồ sơ đang chờ vai trò của bạn tại", "Dossier steps waiting for your roles at"},
 	{"tasks.intro_order", ", quá hạn lên đầu.", ", overdue first."},
 	{"tasks.step", "Bước", "Step"},

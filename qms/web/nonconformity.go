@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -40,6 +41,12 @@ func (s *Server) ncNew(c *fiber.Ctx) error {
 		} else if len(fs) == 0 {
 			return qms.Errorf(qms.ENOTFOUND, "Không tìm thấy phát hiện.")
 		}
+		// A finding with an open nonconformity is worked there: no second one.
+		if open, err := s.NCs.OpenNCsOfFindings(c.UserContext(), []int64{id}); err != nil {
+			return err
+		} else if nc := open[id]; nc != nil && nc.AgencyCode == agency {
+			return c.Redirect(ncPath(nc), fiber.StatusSeeOther)
+		}
 		n.Source, n.SourceRef, n.Description = qms.NCFromFinding, itoa(id), fs[0].Rule+": "+fs[0].Message
 	}
 	return s.render(c, "nc_new", fiber.Map{"N": n}, nil)
@@ -67,7 +74,58 @@ func (s *Server) ncPage(c *fiber.Ctx, n *qms.Nonconformity, formErr error) error
 	if err != nil {
 		return err
 	}
-	return s.render(c, "nc", fiber.Map{"N": n, "Users": users, "CanWrite": s.can(c, "nc", "write") && n.Status != qms.NCClosed, "Today": time.Now()}, formErr)
+	src, err := s.ncSourceOf(c, n)
+	if err != nil {
+		return err
+	}
+	return s.render(c, "nc", fiber.Map{"N": n, "Users": users, "CanWrite": s.can(c, "nc", "write") && n.Status != qms.NCClosed, "Today": time.Now(), "Src": src}, formErr)
+}
+
+// ncSource is what a nonconformity was raised from, linked from its page.
+type ncSource struct {
+	Href, Text string
+	// FindingOpen: the source finding is still open, so closing needs a
+	// reason (the close form asks for it).
+	FindingOpen bool
+}
+
+func (s *Server) ncSourceOf(c *fiber.Ctx, n *qms.Nonconformity) (*ncSource, error) {
+	ref := n.SourceRef
+	if ref == "" {
+		return nil, nil
+	}
+	switch n.Source {
+	case qms.NCFromFinding:
+		id, ok := atoi64(ref)
+		if !ok {
+			return nil, nil
+		}
+		agency := n.AgencyCode
+		fs, err := s.Compliance.FindFindings(c.UserContext(), qms.FindingFilter{ID: &id, AgencyCode: &agency})
+		if err != nil || len(fs) == 0 {
+			return nil, err
+		}
+		f := fs[0]
+		src := &ncSource{Href: "/compliance?rule=" + url.QueryEscape(f.Rule) + "&open=0#finding-" + ref, FindingOpen: f.ClosedAt == nil,
+			Text: "Phát hiện #" + ref + " – " + f.Rule + ": " + f.Message + " (đã khắc phục " + formatDateTime(derefTime(f.ClosedAt)) + ")"}
+		if src.FindingOpen {
+			src.Href = "/compliance?rule=" + url.QueryEscape(f.Rule) + "&open=1#finding-" + ref
+			src.Text = "Phát hiện #" + ref + " – " + f.Rule + ": " + f.Message + " (đang mở)"
+		}
+		return src, nil
+	case qms.NCFromAudit:
+		return &ncSource{Href: "/audits/plans/" + url.PathEscape(ref), Text: "Kế hoạch đánh giá nội bộ #" + ref}, nil
+	case qms.NCFromDossier:
+		return &ncSource{Href: "/dossiers/" + url.PathEscape(ref), Text: "Hồ sơ " + ref}, nil
+	}
+	return nil, nil
+}
+
+func derefTime(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return *t
 }
 
 func ptrTo[T any](v T) *T { return &v }
@@ -120,8 +178,17 @@ func (s *Server) ncActionDone(c *fiber.Ctx) error {
 
 func (s *Server) ncChange(c *fiber.Ctx) error {
 	return s.ncStep(c, func(n *qms.Nonconformity) (*qms.Nonconformity, error) {
-		return s.NCs.ChangeNC(s.ctx(c), n.AgencyCode, n.ID, c.FormValue("action"), c.FormValue("verdict"))
+		return s.changeNC(c, n, c.FormValue("action"), c.FormValue("verdict"), c.FormValue("close_reason"))
 	})
+}
+
+// changeNC applies start, verify or close; closing carries the reason
+// asked for while the source finding is still open.
+func (s *Server) changeNC(c *fiber.Ctx, n *qms.Nonconformity, action, verdict, reason string) (*qms.Nonconformity, error) {
+	if action == "close" {
+		return s.NCs.CloseNC(s.ctx(c), n.AgencyCode, n.ID, reason)
+	}
+	return s.NCs.ChangeNC(s.ctx(c), n.AgencyCode, n.ID, action, verdict)
 }
 
 type ncRequest struct {
@@ -141,6 +208,8 @@ type actionInput struct {
 type ncChangeRequest struct {
 	Action  string `json:"action"`
 	Verdict string `json:"verdict"`
+	// CloseReason is required to close while the source finding is open.
+	CloseReason string `json:"close_reason,omitempty"`
 }
 
 func (s *Server) apiNCList(c *fiber.Ctx) error {
@@ -210,6 +279,6 @@ func (s *Server) apiNCActionDone(c *fiber.Ctx) error {
 func (s *Server) apiNCChange(c *fiber.Ctx) error {
 	var req ncChangeRequest
 	return s.apiNC(c, &req, func(n *qms.Nonconformity) (*qms.Nonconformity, error) {
-		return s.NCs.ChangeNC(s.ctx(c), n.AgencyCode, n.ID, req.Action, req.Verdict)
+		return s.changeNC(c, n, req.Action, req.Verdict, req.CloseReason)
 	})
 }

@@ -111,6 +111,7 @@ func (s *Server) reportOnTimeXLSX(c *fiber.Ctx) error {
 	sheet := "Báo cáo"
 	f.SetSheetName("Sheet1", sheet)
 	f.SetCellValue(sheet, "A1", fmt.Sprintf("Kết quả giải quyết hồ sơ – đơn vị %s, từ %s đến %s", callerOf(c).agency, from.Format("02/01/2006"), to.AddDate(0, 0, -1).Format("02/01/2006")))
+	f.SetCellValue(sheet, "A2", "Đang giải quyết và quá hạn chưa giải quyết tính tại "+formatDateTime(total.MeasuredAt))
 	header := []any{"Nhóm", "Tiếp nhận", "Kỳ trước chuyển sang", "Đã giải quyết", "Trước hạn", "Đúng hạn", "Quá hạn", "Đang giải quyết", "Quá hạn chưa giải quyết", "Tỷ lệ đúng hạn (%)"}
 	f.SetSheetRow(sheet, "A3", &header)
 	line := func(cell, key string, r *qms.OnTimeReport) {
