@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"os"
 	"runtime"
 	"strings"
 	"testing"
@@ -59,6 +60,11 @@ func TestTrust2HostileFiles(t *testing.T) {
 			wantCount: 2000, maxAlloc: 120 * mb,
 		},
 		{
+			name: "shared strings of 21 MiB", file: "t.xlsx",
+			data:     importertest.SharedStringBomb(21*mb, 1),
+			wantFile: "Phần xl/sharedStrings.xml của tệp XLSX lớn hơn giới hạn 20 MiB", maxAlloc: 8 * mb,
+		},
+		{
 			name: "part declaring 4 GiB", file: "t.xlsx",
 			data:     importertest.DeclaredBomb(4 << 30),
 			wantFile: "Tệp XLSX khi giải nén lớn hơn giới hạn 50 MiB", maxAlloc: 8 * mb,
@@ -91,6 +97,10 @@ func TestTrust2HostileFiles(t *testing.T) {
 			wantFile: "Tệp có hơn 20000 dòng trống", maxAlloc: 24 * mb,
 		},
 	}
+	// Nothing is written to disk: excelize unzips large parts to temporary
+	// files, this reader never does.
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var got []qms.TTHC
@@ -130,6 +140,9 @@ func TestTrust2HostileFiles(t *testing.T) {
 			}
 			if took > 5*time.Second {
 				t.Errorf("took %v", took)
+			}
+			if files, _ := os.ReadDir(tmp); len(files) > 0 {
+				t.Errorf("%d temporary files written", len(files))
 			}
 			t.Logf("%d KB file, %d MB allocated, %v", len(tt.data)>>10, alloc/mb, took)
 		})
@@ -198,5 +211,34 @@ func TestTrust2RowLimits(t *testing.T) {
 				t.Errorf("over the limit: %.300v, want %q", err, want)
 			}
 		})
+	}
+}
+
+// TestTrust2XLSXText: the worksheet and shared strings, now read by this
+// package, give the text Excel shows: rich-text runs joined, phonetic
+// guides left out, _xHHHH_ escapes decoded, inline strings, row numbers
+// from the sheet; deep nesting and huge tags are refused.
+func TestTrust2XLSXText(t *testing.T) {
+	data := importertest.XLSX(
+		`<row r="2"><c r="A2" t="s"><v>0</v></c><c r="B2" t="s"><v>1</v></c><c r="C2" t="s"><v>2</v></c><c r="D2" t="s"><v>3</v></c></row>`+
+			`<row r="4"><c r="A4" t="inlineStr"><is><t>1.000001</t></is></c><c r="B4" t="inlineStr"><is><r><t>Cấp </t></r><r><t>phép</t></r></is></c><c r="C4" t="s"><v>4</v></c><c r="D4"><v>5</v></c></row>`,
+		`<si><t>code</t></si><si><t>name</t></si><si><t>field</t></si><si><t>time_limit_days</t></si>`+
+			`<si><r><t>Văn</t></r><r><t xml:space="preserve"> hóa</t></r><rPh sb="0" eb="1"><t>ブン</t></rPh><t>_x0021_</t></si>`)
+	got, err := importer.ParseTTHC(bytes.NewReader(data), "t.xlsx", importer.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Code != "1.000001" || got[0].Name != "Cấp phép" || got[0].Field != "Văn hóa!" || got[0].TimeLimitDays != 5 {
+		t.Errorf("got %+v", got)
+	}
+
+	for name, rows := range map[string]string{
+		"nesting":              strings.Repeat("<x>", 1000) + strings.Repeat("</x>", 1000),
+		"100 KB of attributes": `<row r="1" ` + strings.Repeat(`a=">" `, 20_000) + `/>`,
+	} {
+		_, err := importer.ParseTTHC(bytes.NewReader(importertest.XLSX(rows, "")), "t.xlsx", importer.Options{})
+		if !strings.HasPrefix(qms.ErrorMessage(err), "Tệp XLSX bị hỏng") {
+			t.Errorf("%s: %v", name, err)
+		}
 	}
 }

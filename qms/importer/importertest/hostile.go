@@ -170,3 +170,11 @@ func LyingBomb(actual int) []byte {
 	}}
 	return build(sheet, sstPart(0))
 }
+
+// XLSX is a one-sheet workbook with the given sheetData content (rows)
+// and shared strings (<si> elements).
+func XLSX(rows, sharedStrings string) []byte {
+	sheet := part{name: "xl/worksheets/sheet1.xml", write: text(sheetStart + rows + sheetEnd)}
+	sst := part{name: "xl/sharedStrings.xml", write: text(`<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">` + sharedStrings + `</sst>`)}
+	return build(sheet, sst)
+}
