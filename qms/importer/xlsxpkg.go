@@ -66,9 +66,9 @@ func (p *xlsxPackage) has(name string) bool {
 	return ok
 }
 
-// open returns the part's XML decoder and a function to close it. limit,
-// when positive, bounds the part's declared size (in addition to the
-// package's total).
+// open returns a reader of the part's XML, to be closed. limit, when
+// positive, bounds the part's declared size (in addition to the package's
+// total).
 func (p *xlsxPackage) open(name string, limit int64) (*xmlReader, error) {
 	f, ok := p.parts[partKey(name)]
 	if !ok {
