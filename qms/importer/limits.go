@@ -27,6 +27,11 @@ type Limits struct {
 	CellBytes int
 	// RowBytes bounds one CSV record, quoted line breaks included.
 	RowBytes int
+	// TextBytes bounds the text of all the cells kept. An XLSX cell that
+	// refers to a shared string costs nothing to read, so without it a
+	// few long shared strings in every row would be checked gigabytes at
+	// a time.
+	TextBytes int64
 	// Problems bounds the problems an *Errors lists; the rest are counted.
 	Problems int
 }
@@ -62,6 +67,7 @@ func CatalogueLimits() Limits {
 		Columns:            defaultColumns,
 		CellBytes:          defaultCellBytes,
 		RowBytes:           64 << 10,
+		TextBytes:          64 << 20,
 		Problems:           defaultProblems,
 	}
 }
@@ -79,6 +85,7 @@ func DossierLimits() Limits {
 		Columns:            defaultColumns,
 		CellBytes:          defaultCellBytes,
 		RowBytes:           64 << 10,
+		TextBytes:          128 << 20,
 		Problems:           defaultProblems,
 	}
 }
@@ -106,6 +113,7 @@ func (o Options) limits(def Limits) Limits {
 	pick64(&l.FileBytes, def.FileBytes)
 	pick64(&l.UnzippedBytes, def.UnzippedBytes)
 	pick64(&l.SharedStringsBytes, def.SharedStringsBytes)
+	pick64(&l.TextBytes, def.TextBytes)
 	pick(&l.Rows, def.Rows)
 	pick(&l.BlankRows, def.BlankRows)
 	pick(&l.Columns, def.Columns)

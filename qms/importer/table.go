@@ -20,6 +20,7 @@ type table struct {
 	headerProblem string // the header row could not be read (see row.problem)
 	rows          []row
 	blankRows     int
+	textBytes     int64 // of the cells kept
 
 	// padded is set for XLSX, where a row simply ends at its last non-empty
 	// cell; in CSV a short row means a missing separator.
@@ -87,6 +88,7 @@ func (t *table) setCell(r *row, col int, s string) {
 		r.long = append(r.long, longCell{col: col, size: len(s)})
 		s = ""
 	}
+	t.textBytes += int64(len(s))
 	for len(r.cells) < col {
 		r.cells = append(r.cells, "")
 	}
@@ -110,9 +112,11 @@ func (t *table) setLong(r *row, col, size int) {
 // add appends a row read from the file: the first non-blank row becomes the
 // header and blank rows are dropped (Excel leaves them anywhere, and they
 // carry nothing to import). It refuses the file, with a *qms.Error, once it
-// holds more data rows or blank rows than the limits allow.
+// holds more data rows, blank rows or text than the limits allow.
 func (t *table) add(r row) error {
 	switch {
+	case t.textBytes > t.lim.TextBytes:
+		return qms.Errorf(qms.EINVALID, "Nội dung các ô của tệp lớn hơn giới hạn %s (đến dòng %d). Hãy chia thành nhiều tệp nhỏ hơn.", formatBytes(t.lim.TextBytes), r.num)
 	case r.problem == "" && len(r.long) == 0 && blank(r.cells):
 		t.blankRows++
 		if t.blankRows > t.lim.BlankRows {

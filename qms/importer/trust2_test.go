@@ -65,6 +65,11 @@ func TestTrust2HostileFiles(t *testing.T) {
 			wantFile: "Phần xl/sharedStrings.xml của tệp XLSX lớn hơn giới hạn 20 MiB", maxAlloc: 8 * mb,
 		},
 		{
+			name: "4,000-byte shared string in 64 columns of 5,000 rows", file: "t.xlsx",
+			data:     importertest.WideSharedStrings(5000, 64, 4000),
+			wantFile: "Nội dung các ô của tệp lớn hơn giới hạn 64 MiB", maxAlloc: 24 * mb,
+		},
+		{
 			name: "part declaring 4 GiB", file: "t.xlsx",
 			data:     importertest.DeclaredBomb(4 << 30),
 			wantFile: "Tệp XLSX khi giải nén lớn hơn giới hạn 50 MiB", maxAlloc: 8 * mb,

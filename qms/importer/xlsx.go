@@ -179,7 +179,8 @@ func (p *xlsxPackage) sharedStrings(part string, lim Limits) (*sharedStrings, er
 					sst.long[len(sst.text)] = text.size
 					sst.text = append(sst.text, "")
 				} else {
-					sst.text = append(sst.text, text.String())
+					// Cleaned once here: cells refer to it many times.
+					sst.text = append(sst.text, cleanCell(text.String()))
 				}
 				inSI = false
 			case "rPh":
@@ -334,7 +335,10 @@ func (s *sheetReader) cell() error {
 			s.t.setLong(s.r, s.col, size)
 			return nil
 		}
-		v = s.sst.text[i]
+		if v = s.sst.text[i]; v != "" {
+			s.t.setCell(s.r, s.col, v)
+		}
+		return nil
 	case "", "n":
 		if _, err := strconv.ParseFloat(v, 64); err == nil {
 			v = s.nums.text(s.style, v)

@@ -178,3 +178,22 @@ func XLSX(rows, sharedStrings string) []byte {
 	sst := part{name: "xl/sharedStrings.xml", write: text(`<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">` + sharedStrings + `</sst>`)}
 	return build(sheet, sst)
 }
+
+// WideSharedStrings is a sheet of rows rows whose first cols cells all
+// refer to one shared string of size bytes: within every per-cell limit,
+// but rows × cols × size bytes of text to check.
+func WideSharedStrings(rows, cols, size int) []byte {
+	sheet := part{name: "xl/worksheets/sheet1.xml", write: func(w io.Writer) {
+		io.WriteString(w, sheetStart)
+		for range rows {
+			io.WriteString(w, `<row>`)
+			for range cols {
+				io.WriteString(w, `<c t="s"><v>0</v></c>`)
+			}
+			io.WriteString(w, `</row>`)
+		}
+		io.WriteString(w, sheetEnd)
+	}}
+	sst := part{name: "xl/sharedStrings.xml", write: text(`<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>` + strings.Repeat("x", size) + `</t></si></sst>`)}
+	return build(sheet, sst)
+}
