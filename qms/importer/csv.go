@@ -68,6 +68,7 @@ func (t *table) readCSV(data []byte) error {
 // csvCells stores a record's fields in r, or a problem when one is not
 // UTF-8.
 func (t *table) csvCells(r *row, rec []string) {
+	r.cells = make([]string, 0, min(len(rec), t.lim.Columns))
 	for i, c := range rec {
 		if !utf8.ValidString(c) {
 			r.cells, r.long, r.problem = nil, nil, fmt.Sprintf("ô thứ %d có ký tự không phải UTF-8: hãy lưu tệp dạng \"CSV UTF-8\"", i+1)
