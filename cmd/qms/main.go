@@ -40,7 +40,8 @@ Lệnh:
   audit verify [--checkpoints F --pubkey K]          kiểm tra chuỗi băm của nhật ký, các điểm ký và dữ liệu phân quyền
   audit checkpoint [--checkpoint-key K]              kiểm tra rồi ký đầu chuỗi nhật ký, ghi vào tệp điểm ký
   backup FILE                                        sao lưu trực tuyến cơ sở dữ liệu ra FILE
-  import procedures --agency C FILE                  nhập danh mục thủ tục hành chính (CSV, XLSX)
+  import tthc --agency C FILE                        nhập danh mục thủ tục hành chính (CSV, XLSX);
+                                                     tên cũ "import procedures" vẫn dùng được
   procedures status --agency C [--json]              tình trạng kiểm soát ISO của từng thủ tục
   import dossiers --agency C FILE.csv                nhập lịch sử hồ sơ từ hệ thống một cửa
   calendar holidays --year Y [--json]                các ngày nghỉ lễ, Tết trong năm
@@ -156,12 +157,12 @@ func dispatch(ctx context.Context, e *env, args []string) error {
 		return cmdBackup(ctx, e, rest)
 	case "import":
 		switch s, r := sub(); s {
-		case "procedures":
-			return cmdImportProcedures(ctx, e, r)
+		case "tthc", "procedures": // "procedures" was the command's first name
+			return cmdImportTTHC(ctx, e, "import "+s, r)
 		case "dossiers":
 			return cmdImportDossiers(ctx, e, r)
 		}
-		return usagef("dùng: qms import procedures|dossiers --agency C FILE")
+		return usagef("dùng: qms import tthc|dossiers --agency C FILE")
 	case "calendar":
 		switch s, r := sub(); s {
 		case "holidays":

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -375,5 +376,40 @@ func TestDemoCommand(t *testing.T) {
 	code, out, _ = c.run("", "audit", "verify")
 	if code != 0 {
 		t.Fatalf("audit verify after demo: %d %s", code, out)
+	}
+}
+
+// TestImportTTHCCommandNames: "import tthc" is the catalogue import's name
+// and "import procedures" its alias; both import, and a file with many bad
+// rows prints the first 100 and the count of the rest.
+func TestImportTTHCCommandNames(t *testing.T) {
+	c := newCLI(t)
+	c.run("", "agency", "add", "--code", "SVHTT", "--name", "Sở Văn hóa")
+	sample := "../../qms/importer/testdata/tthc-sample.csv"
+	tests := []struct {
+		name string
+		want string
+	}{
+		{"tthc", "ok 8 rows: 8 created"},
+		{"procedures", "ok 8 rows: 0 created, 0 updated, 8 unchanged"},
+	}
+	for _, tt := range tests {
+		if code, out, errText := c.run("", "import", tt.name, "--agency", "SVHTT", sample); code != 0 || !strings.Contains(out, tt.want) {
+			t.Errorf("import %s: %d %q %s", tt.name, code, out, errText)
+		}
+	}
+	var bad strings.Builder
+	bad.WriteString("code,name,field,time_limit_days\n")
+	for i := range 150 {
+		fmt.Fprintf(&bad, "1.%06d,Sai,Văn hóa,năm\n", 500+i)
+	}
+	path := filepath.Join(t.TempDir(), "bad.csv")
+	os.WriteFile(path, []byte(bad.String()), 0o644)
+	code, _, errText := c.run("", "import", "tthc", "--agency", "SVHTT", path)
+	if code != 2 || strings.Count(errText, "time_limit_days:") != 100 || !strings.Contains(errText, "… và 50 lỗi khác") {
+		t.Errorf("bad import: %d %.3000s", code, errText)
+	}
+	if code, _, errText := c.run("", "import", "nope", "--agency", "SVHTT", sample); code != 2 || !strings.Contains(errText, "import tthc|dossiers") {
+		t.Errorf("unknown import: %d %s", code, errText)
 	}
 }

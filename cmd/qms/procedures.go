@@ -16,10 +16,12 @@ import (
 	"isodt/qms/sqlite"
 )
 
-// cmdImportProcedures imports a TTHC catalogue (CSV or XLSX) for an agency:
-// every row or none, with every bad row listed as "row N: column: message".
-func cmdImportProcedures(ctx context.Context, e *env, args []string) error {
-	in, err := openImport(ctx, e, "import procedures", args)
+// cmdImportTTHC imports a TTHC catalogue (CSV or XLSX) for an agency:
+// every row or none, with the bad rows listed as "row N: column: message".
+// name is the command as typed: "import tthc" or its alias "import
+// procedures".
+func cmdImportTTHC(ctx context.Context, e *env, name string, args []string) error {
+	in, err := openImport(ctx, e, name, args)
 	if err != nil {
 		return err
 	}
@@ -79,12 +81,16 @@ func openImport(ctx context.Context, e *env, name string, args []string) (*impor
 	return &importInput{file: f, name: filepath.Base(path), db: db, agency: a.Code}, nil
 }
 
-// importProblems prints every bad row as "row N: column: message".
+// importProblems prints the bad rows as "row N: column: message": the
+// first ones the importer keeps, then how many more there are.
 func importProblems(e *env, err error) error {
 	var perr *importer.Errors
 	if errors.As(err, &perr) {
 		for _, p := range perr.Problems {
 			fmt.Fprintln(e.stderr, p.String())
+		}
+		if n := perr.Omitted(); n > 0 {
+			fmt.Fprintf(e.stderr, "… và %d lỗi khác\n", n)
 		}
 	}
 	return err

@@ -10,11 +10,18 @@
 // Blank rows are skipped. Text is normalized to Unicode NFC.
 //
 // Imports are all-or-nothing. If any row is wrong, the parsers return nil
-// and an *Errors listing every problem of every row, each as
+// and an *Errors listing the problems of the rows, each as
 // "row N: column: message" where N is the row number a spreadsheet shows
-// (the header is usually row 1, the first data row 2). Problems with the
-// file as a whole (format, size, no header) are a *qms.Error. Both kinds
-// have the code qms.EINVALID.
+// (the header is usually row 1, the first data row 2): the first 100, with
+// the count of all. Problems with the file as a whole (format, size, no
+// header) are a *qms.Error. Both kinds have the code qms.EINVALID.
+//
+// Everything a file can make the parsers read is bounded (Limits, with
+// defaults per kind of import in limits.go): the file's size, an XLSX's
+// inflated size (declared and actual), its shared strings, the rows,
+// blank rows included, the cells of a row and the length of a cell. A
+// cell over its limit is a problem of its row and column; the others
+// refuse the file. Messages quote at most 80 characters of a cell.
 //
 // Dates: published_on is a civil date, returned as midnight UTC of that
 // date (format it with "2006-01-02", do not convert it to a zone). Dossier

@@ -49,7 +49,7 @@ func dossierColumns() []column {
 // 2006-01-02 15:04:05, 02/01/2006 15:04 or a bare date (midnight) read in
 // Asia/Ho_Chi_Minh.
 func ParseDossierHistory(r io.Reader, name string, opts Options) ([]DossierRecord, error) {
-	t, err := readTable(r, name, opts)
+	t, err := readTable(r, name, opts, DossierLimits())
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +57,7 @@ func ParseDossierHistory(r io.Reader, name string, opts Options) ([]DossierRecor
 	if err != nil {
 		return nil, err
 	}
-	c := dossierChecker{t: t, l: l, opts: opts, loc: vietnam(), statuses: dossierStatuses(), seen: map[string]int{}}
+	c := dossierChecker{t: t, l: l, opts: opts, loc: vietnam(), statuses: dossierStatuses(), seen: map[string]int{}, ps: newProblems(t.lim.Problems)}
 	out := make([]DossierRecord, 0, len(t.rows))
 	tick := opts.progress(len(t.rows))
 	for i, r := range t.rows {
@@ -84,11 +84,10 @@ type dossierChecker struct {
 
 // check converts one row, adding its problems; ok is false if it had any.
 func (c *dossierChecker) check(r row) (DossierRecord, bool) {
-	if msg := c.t.shapeProblem(r); msg != "" {
-		c.ps.add(r.num, wholeRow, "%s", msg)
+	if c.t.rowProblems(r, c.l, &c.ps) {
 		return DossierRecord{}, false
 	}
-	before := len(c.ps)
+	before, mark := c.ps.total, len(c.ps.list)
 	get := func(key string) string { return c.l.get(r, key) }
 	d := DossierRecord{Row: r.num, Code: get("code"), TTHCCode: get("tthc_code"), Status: strings.ToLower(get("status"))}
 
@@ -96,7 +95,7 @@ func (c *dossierChecker) check(r row) (DossierRecord, bool) {
 	case d.Code == "":
 		c.ps.add(r.num, "code", "thiếu mã hồ sơ")
 	case dup:
-		c.ps.add(r.num, "code", "mã hồ sơ %s trùng với dòng %d", d.Code, first)
+		c.ps.add(r.num, "code", "mã hồ sơ %s trùng với dòng %d", clip(d.Code, quoteRunes), first)
 	default:
 		c.seen[d.Code] = r.num
 	}
@@ -105,9 +104,9 @@ func (c *dossierChecker) check(r row) (DossierRecord, bool) {
 	case d.TTHCCode == "":
 		c.ps.add(r.num, "tthc_code", "thiếu mã thủ tục")
 	case !isTTHCCode(d.TTHCCode):
-		c.ps.add(r.num, "tthc_code", "mã thủ tục %q không đúng dạng mã quốc gia (ví dụ 1.001234)", d.TTHCCode)
+		c.ps.add(r.num, "tthc_code", "mã thủ tục %s không đúng dạng mã quốc gia (ví dụ 1.001234)", quote(d.TTHCCode))
 	case c.opts.KnownTTHC != nil && !c.opts.KnownTTHC(d.TTHCCode):
-		c.ps.add(r.num, "tthc_code", "thủ tục %s không có trong danh mục", d.TTHCCode)
+		c.ps.add(r.num, "tthc_code", "thủ tục %s không có trong danh mục", clip(d.TTHCCode, quoteRunes))
 	}
 
 	received, okReceived := c.time(r, "received_at", "thời điểm tiếp nhận", true)
@@ -129,17 +128,17 @@ func (c *dossierChecker) check(r row) (DossierRecord, bool) {
 	case d.Status == "":
 		c.ps.add(r.num, "status", "thiếu trạng thái")
 	case !known:
-		c.ps.add(r.num, "status", "trạng thái %q không hợp lệ (received, in_progress, paused, completed, refused hoặc withdrawn)", get("status"))
+		c.ps.add(r.num, "status", "trạng thái %s không hợp lệ (received, in_progress, paused, completed, refused hoặc withdrawn)", quote(get("status")))
 	case ends && get("completed_at") == "":
 		c.ps.add(r.num, "completed_at", "hồ sơ ở trạng thái %s phải có thời điểm hoàn thành", d.Status)
 	case !ends && get("completed_at") != "":
 		c.ps.add(r.num, "completed_at", "hồ sơ ở trạng thái %s chưa kết thúc nên không được có thời điểm hoàn thành", d.Status)
 	}
 
-	slices.SortStableFunc(c.ps[before:], func(a, b Problem) int {
+	slices.SortStableFunc(c.ps.list[mark:], func(a, b Problem) int {
 		return cmp.Compare(columnOrder(c.l, a.Column), columnOrder(c.l, b.Column))
 	})
-	return d, len(c.ps) == before
+	return d, c.ps.total == before
 }
 
 // time reads one time column; ok is false when it is empty or wrong (and
@@ -154,7 +153,7 @@ func (c *dossierChecker) time(r row, key, label string, required bool) (time.Tim
 	}
 	tm, ok := parseTime(s, c.loc)
 	if !ok {
-		c.ps.add(r.num, key, "%s %q không hợp lệ (ví dụ 2024-03-15 08:30, 15/03/2024 08:30 hoặc 2024-03-15T08:30:00+07:00)", label, s)
+		c.ps.add(r.num, key, "%s %s không hợp lệ (ví dụ 2024-03-15 08:30, 15/03/2024 08:30 hoặc 2024-03-15T08:30:00+07:00)", label, quote(s))
 	}
 	return tm, ok
 }

@@ -7,6 +7,7 @@ import (
 
 	"isodt/qms"
 	"isodt/qms/importer"
+	"isodt/qms/importer/importertest"
 )
 
 // checkResult asserts the parsers' contract on any input: rows and no
@@ -47,6 +48,8 @@ func FuzzParseTTHC(f *testing.F) {
 		{"mã", "tên", "lĩnh vực", "thời hạn"},
 		{"1.000001", "A", "F", xlsxCell{v: 5, numFmt: 14}},
 	}), "t.xlsx")
+	f.Add(importertest.XLSX(`<row><c t="inlineStr"><is><t>code</t></is></c><c t="s"><v>0</v></c></row><row r="3"><c r="B3" s="1"><v>5</v></c></row>`,
+		`<si><r><t>tên</t></r><rPh><t>x</t></rPh></si>`), "t.xlsx")
 	f.Fuzz(func(t *testing.T, data []byte, name string) {
 		rows, err := importer.ParseTTHC(bytes.NewReader(data), name, importer.Options{MaxRows: 1000, KnownFields: []string{"F", "Văn hóa"}})
 		checkResult(t, rows, err)

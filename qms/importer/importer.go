@@ -11,15 +11,6 @@ import (
 	"isodt/qms"
 )
 
-// Default limits. A province's whole TTHC catalogue is about 2,000 rows and
-// a year of one-stop history for a district under 100,000, so the defaults
-// leave room while keeping a stray upload from exhausting memory: the whole
-// file is held in memory while it is parsed.
-const (
-	DefaultMaxRows  = 100_000
-	DefaultMaxBytes = 50 << 20 // 50 MiB
-)
-
 // Options tune an import. The zero value is usable.
 type Options struct {
 	// AgencyCode is copied into every imported TTHC.
@@ -38,31 +29,20 @@ type Options struct {
 	// catalogue; dossier rows that refer to other codes are rejected.
 	KnownTTHC func(code string) bool
 
-	// MaxRows bounds the number of data rows (blank rows not counted);
-	// 0 means DefaultMaxRows.
+	// Limits bound what the import reads; a zero field keeps the parser's
+	// default (CatalogueLimits, DossierLimits).
+	Limits Limits
+
+	// MaxRows, when positive, overrides Limits.Rows.
 	MaxRows int
 
-	// MaxBytes bounds the size of the file; 0 means DefaultMaxBytes.
+	// MaxBytes, when positive, overrides Limits.FileBytes.
 	MaxBytes int64
 
 	// Progress, when set, is called as rows are checked: about every 1% of
 	// the rows (at most every 500) and once at the end with done == total.
 	// total is the exact number of data rows; the file is read first.
 	Progress func(done, total int)
-}
-
-func (o Options) maxRows() int {
-	if o.MaxRows > 0 {
-		return o.MaxRows
-	}
-	return DefaultMaxRows
-}
-
-func (o Options) maxBytes() int64 {
-	if o.MaxBytes > 0 {
-		return o.MaxBytes
-	}
-	return DefaultMaxBytes
 }
 
 // progress returns a function to call after each checked row. It keeps the
@@ -83,7 +63,8 @@ func (o Options) progress(total int) func(done int) {
 
 // readAll reads the whole input, refusing more than limit bytes. Both
 // formats need it in memory: XLSX is a ZIP whose directory is at the end, and
-// CSV is sniffed for its delimiter and counted for progress.
+// CSV is sniffed for its delimiter. What is read from it is bounded by the
+// other Limits.
 func readAll(r io.Reader, limit int64) ([]byte, error) {
 	data, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {

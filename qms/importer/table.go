@@ -14,10 +14,13 @@ import (
 // rows, each with its spreadsheet row number. Both parsers work on tables,
 // so CSV and XLSX behave the same past this point.
 type table struct {
+	lim           Limits
 	headerRow     int
 	header        []string
 	headerProblem string // the header row could not be read (see row.problem)
 	rows          []row
+	blankRows     int
+	textBytes     int64 // of the cells kept
 
 	// padded is set for XLSX, where a row simply ends at its last non-empty
 	// cell; in CSV a short row means a missing separator.
@@ -30,22 +33,32 @@ type row struct {
 	// problem is set when the row could not be read as cells at all (CSV
 	// syntax, invalid UTF-8); its cells are then not checked.
 	problem string
+	// long lists the cells over Limits.CellBytes, left empty in cells.
+	long []longCell
+}
+
+// longCell is a cell too long to import: its column (0-based) and size.
+type longCell struct {
+	col  int
+	size int
 }
 
 // readTable reads a CSV or XLSX file into a table. Its errors are
 // *qms.Error (EINVALID) for what is wrong with the file as a whole, or
 // *Errors for a header that cannot be read.
-func readTable(r io.Reader, name string, opts Options) (*table, error) {
-	data, err := readAll(r, opts.maxBytes())
+func readTable(r io.Reader, name string, opts Options, def Limits) (*table, error) {
+	lim := opts.limits(def)
+	data, err := readAll(r, lim.FileBytes)
 	if err != nil {
 		return nil, err
 	}
-	var t *table
+	t := &table{lim: lim}
 	switch detectFormat(name, data) {
 	case formatCSV:
-		t, err = readCSV(data, opts.maxRows())
+		err = t.readCSV(data)
 	case formatXLSX:
-		t, err = readXLSX(data, opts)
+		t.padded = true
+		err = t.readXLSX(data, opts.Sheet)
 	default:
 		return nil, errUnsupported()
 	}
@@ -60,22 +73,67 @@ func readTable(r io.Reader, name string, opts Options) (*table, error) {
 	return t, nil
 }
 
+// setCell stores the text of column col (0-based) in r, applying the
+// limits: a cell over Limits.CellBytes is recorded as long and left empty,
+// and columns past Limits.Columns are not kept (a non-empty one makes the
+// row wrong).
+func (t *table) setCell(r *row, col int, s string) {
+	switch {
+	case col >= t.lim.Columns:
+		if strings.TrimSpace(s) != "" && r.problem == "" {
+			r.problem = fmt.Sprintf("ô %s%d nằm ngoài %d cột được đọc", columnLetter(col), r.num, t.lim.Columns)
+		}
+		return
+	case len(s) > t.lim.CellBytes:
+		r.long = append(r.long, longCell{col: col, size: len(s)})
+		s = ""
+	}
+	t.textBytes += int64(len(s))
+	for len(r.cells) < col {
+		r.cells = append(r.cells, "")
+	}
+	if col == len(r.cells) {
+		r.cells = append(r.cells, s)
+	} else {
+		r.cells[col] = s
+	}
+}
+
+// setLong records in r a cell of column col whose text, of size bytes,
+// is over Limits.CellBytes and was not kept.
+func (t *table) setLong(r *row, col, size int) {
+	if col >= t.lim.Columns {
+		t.setCell(r, col, "x") // a non-empty cell past the columns read
+		return
+	}
+	r.long = append(r.long, longCell{col: col, size: size})
+}
+
 // add appends a row read from the file: the first non-blank row becomes the
 // header and blank rows are dropped (Excel leaves them anywhere, and they
-// carry nothing to import). It reports false, leaving the row out, when the
-// table already has maxRows data rows.
-func (t *table) add(r row, maxRows int) bool {
+// carry nothing to import). It refuses the file, with a *qms.Error, once it
+// holds more data rows, blank rows or text than the limits allow.
+func (t *table) add(r row) error {
 	switch {
-	case r.problem == "" && blank(r.cells):
-		return true
+	case t.textBytes > t.lim.TextBytes:
+		return qms.Errorf(qms.EINVALID, "Nội dung các ô của tệp lớn hơn giới hạn %s (đến dòng %d). Hãy chia thành nhiều tệp nhỏ hơn.", formatBytes(t.lim.TextBytes), r.num)
+	case r.problem == "" && len(r.long) == 0 && blank(r.cells):
+		t.blankRows++
+		if t.blankRows > t.lim.BlankRows {
+			return qms.Errorf(qms.EINVALID, "Tệp có hơn %d dòng trống (đến dòng %d). Hãy xoá các dòng trống thừa, thường ở cuối trang tính, rồi nhập lại.", t.lim.BlankRows, r.num)
+		}
+		return nil
 	case t.header == nil:
 		t.headerRow, t.header, t.headerProblem = r.num, append([]string{}, r.cells...), r.problem
-		return true
-	case len(t.rows) >= maxRows:
-		return false
+		if len(r.long) > 0 && r.problem == "" {
+			t.headerProblem = fmt.Sprintf("ô tiêu đề %s%d dài %d byte, vượt giới hạn %s", columnLetter(r.long[0].col), r.num, r.long[0].size, formatBytes(int64(t.lim.CellBytes)))
+		}
+		return nil
+	case len(t.rows) >= t.lim.Rows:
+		return errTooManyRows(t.lim.Rows)
 	}
 	t.rows = append(t.rows, r)
-	return true
+	return nil
 }
 
 func errTooManyRows(maxRows int) error {
@@ -117,7 +175,7 @@ func headerKey(s string) string {
 // columns matches the header against the accepted columns. Every problem
 // is on the header row; with one, the data rows are not worth checking.
 func (t *table) columns(accepted []column) (layout, error) {
-	var ps problems
+	ps := newProblems(t.lim.Problems)
 	if t.headerProblem != "" {
 		ps.add(t.headerRow, wholeRow, "%s", t.headerProblem)
 		return nil, ps.err()
@@ -145,7 +203,7 @@ func (t *table) columns(accepted []column) (layout, error) {
 		case !ok:
 			ps.add(t.headerRow, strings.TrimSpace(h), "cột không được hỗ trợ (các cột hợp lệ: %s)", strings.Join(names, ", "))
 		case seen[key] != "":
-			ps.add(t.headerRow, key, "cột %q trùng với cột %q", strings.TrimSpace(h), seen[key])
+			ps.add(t.headerRow, key, "cột %s trùng với cột %s", quote(strings.TrimSpace(h)), quote(seen[key]))
 		default:
 			seen[key], l[key] = strings.TrimSpace(h), i
 		}
@@ -176,9 +234,24 @@ func (l layout) get(r row, key string) string {
 	return strings.TrimSpace(r.cells[i])
 }
 
-// shapeProblem says what keeps a row from being checked cell by cell: a
-// read problem or a number of cells that does not match the header. A
-// shifted row would only produce misleading errors in every column.
+// rowProblems adds what keeps a row from being checked cell by cell and
+// reports whether there was anything: cells too long to import, a read
+// problem, or a number of cells that does not match the header (a shifted
+// row would only produce misleading errors in every column).
+func (t *table) rowProblems(r row, l layout, ps *problems) bool {
+	for _, c := range r.long {
+		ps.add(r.num, l.name(c.col), "ô %s%d dài %d byte, vượt giới hạn %s: hãy rút gọn nội dung ô", columnLetter(c.col), r.num, c.size, formatBytes(int64(t.lim.CellBytes)))
+	}
+	if len(r.long) > 0 {
+		return true
+	}
+	if msg := t.shapeProblem(r); msg != "" {
+		ps.add(r.num, wholeRow, "%s", msg)
+		return true
+	}
+	return false
+}
+
 func (t *table) shapeProblem(r row) string {
 	if r.problem != "" {
 		return r.problem
@@ -194,6 +267,17 @@ func (t *table) shapeProblem(r row) string {
 		return fmt.Sprintf("dòng có %d ô nhưng dòng tiêu đề có %d cột", n, want)
 	}
 	return ""
+}
+
+// name is the canonical name of the column at index i, or its letter when
+// the header does not name it.
+func (l layout) name(i int) string {
+	for key, j := range l {
+		if j == i {
+			return key
+		}
+	}
+	return columnLetter(i)
 }
 
 // columnLetter names a column as a spreadsheet does: 0 → A, 26 → AA.

@@ -36,7 +36,7 @@ func tthcColumns() []column {
 //
 // published_on is a civil date returned as midnight UTC of that date.
 func ParseTTHC(r io.Reader, name string, opts Options) ([]qms.TTHC, error) {
-	t, err := readTable(r, name, opts)
+	t, err := readTable(r, name, opts, CatalogueLimits())
 	if err != nil {
 		return nil, err
 	}
@@ -44,7 +44,7 @@ func ParseTTHC(r io.Reader, name string, opts Options) ([]qms.TTHC, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := tthcChecker{t: t, l: l, opts: opts, fields: catalogue(opts.KnownFields), seen: map[string]int{}}
+	c := tthcChecker{t: t, l: l, opts: opts, fields: catalogue(opts.KnownFields), seen: map[string]int{}, ps: newProblems(t.lim.Problems)}
 	out := make([]qms.TTHC, 0, len(t.rows))
 	tick := opts.progress(len(t.rows))
 	for i, r := range t.rows {
@@ -70,11 +70,10 @@ type tthcChecker struct {
 
 // check converts one row, adding its problems; ok is false if it had any.
 func (c *tthcChecker) check(r row) (qms.TTHC, bool) {
-	if msg := c.t.shapeProblem(r); msg != "" {
-		c.ps.add(r.num, wholeRow, "%s", msg)
+	if c.t.rowProblems(r, c.l, &c.ps) {
 		return qms.TTHC{}, false
 	}
-	before := len(c.ps)
+	before, mark := c.ps.total, len(c.ps.list)
 	get := func(key string) string { return c.l.get(r, key) }
 	p := qms.TTHC{
 		AgencyCode:   c.opts.AgencyCode,
@@ -93,7 +92,7 @@ func (c *tthcChecker) check(r row) (qms.TTHC, bool) {
 	case s == "":
 		c.ps.add(r.num, "time_limit_days", "thiếu thời hạn giải quyết")
 	case !digits(s):
-		c.ps.add(r.num, "time_limit_days", "thời hạn giải quyết %q không phải số nguyên", s)
+		c.ps.add(r.num, "time_limit_days", "thời hạn giải quyết %s không phải số nguyên", quote(s))
 	default:
 		n, err := strconv.Atoi(s)
 		if err != nil {
@@ -105,7 +104,7 @@ func (c *tthcChecker) check(r row) (qms.TTHC, bool) {
 		if d, ok := parseDate(s); ok {
 			p.PublishedOn = d
 		} else {
-			c.ps.add(r.num, "published_on", "ngày công bố %q không hợp lệ (dùng YYYY-MM-DD hoặc dd/mm/yyyy)", s)
+			c.ps.add(r.num, "published_on", "ngày công bố %s không hợp lệ (dùng YYYY-MM-DD hoặc dd/mm/yyyy)", quote(s))
 		}
 	}
 	switch s := strings.ToLower(get("status")); s {
@@ -114,7 +113,7 @@ func (c *tthcChecker) check(r row) (qms.TTHC, bool) {
 	case qms.TTHCAbolished, "đã bãi bỏ":
 		p.Status = qms.TTHCAbolished
 	default:
-		c.ps.add(r.num, "status", "trạng thái %q không hợp lệ (active hoặc còn hiệu lực, abolished hoặc đã bãi bỏ)", get("status"))
+		c.ps.add(r.num, "status", "trạng thái %s không hợp lệ (active hoặc còn hiệu lực, abolished hoặc đã bãi bỏ)", quote(get("status")))
 		p.Status = qms.TTHCActive
 	}
 
@@ -125,22 +124,22 @@ func (c *tthcChecker) check(r row) (qms.TTHC, bool) {
 		if canon, ok := c.fields[headerKey(p.Field)]; ok {
 			p.Field = canon
 		} else {
-			c.ps.add(r.num, "field", "lĩnh vực %s không có trong danh mục", p.Field)
+			c.ps.add(r.num, "field", "lĩnh vực %s không có trong danh mục", clip(p.Field, quoteRunes))
 		}
 	}
 	if p.Code != "" {
 		if first, dup := c.seen[p.Code]; dup {
-			c.ps.add(r.num, "code", "mã %s trùng với dòng %d", p.Code, first)
+			c.ps.add(r.num, "code", "mã %s trùng với dòng %d", clip(p.Code, quoteRunes), first)
 		} else {
 			c.seen[p.Code] = r.num
 		}
 	}
 
 	// Report a row's problems left to right, as the user reads it.
-	slices.SortStableFunc(c.ps[before:], func(a, b Problem) int {
+	slices.SortStableFunc(c.ps.list[mark:], func(a, b Problem) int {
 		return cmp.Compare(columnOrder(c.l, a.Column), columnOrder(c.l, b.Column))
 	})
-	return p, len(c.ps) == before
+	return p, c.ps.total == before
 }
 
 // validate runs the domain rules. TTHC.Validate stops at the first wrong
@@ -148,6 +147,9 @@ func (c *tthcChecker) check(r row) (qms.TTHC, bool) {
 // finds the others, so the user fixes a row in one pass while the rules
 // stay in one place (qms/tthc.go).
 func (c *tthcChecker) validate(rowNum int, p qms.TTHC) {
+	// Validate quotes a wrong code whole; a valid one is 9 characters, so
+	// clipping it changes the message only.
+	p.Code = clip(p.Code, quoteRunes)
 	for range 8 { // more than the number of fields Validate checks
 		var e *qms.Error
 		err := p.Validate()

@@ -3,6 +3,8 @@ package web
 // pageTexts are the labels of the pages, each in both languages side by
 // side so that neither can be forgotten; keys are "template.words".
 var pageTexts = []pageText{
+	{"tthc_import.and", "… và", "… and"},
+	{"tthc_import.more_errors", "lỗi khác.", "more errors."},
 	{"compliance.nc_in_progress", "Đang xử lý:", "In progress:"},
 	{"compliance.high", "Cao", "High"},
 	{"nc.close_reason", "Lý do đóng khi phát hiện còn mở", "Reason for closing while the finding is open"},

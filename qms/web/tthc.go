@@ -95,7 +95,14 @@ func (s *Server) tthcImportPage(c *fiber.Ctx) error {
 func (s *Server) importTTHC(c *fiber.Ctx, name string, r io.Reader) (created, updated int, err error) {
 	agency := callerOf(c).agency
 	items, err := importer.ParseTTHC(r, name, importer.Options{AgencyCode: agency})
-	if err != nil {
+	var perr *importer.Errors
+	switch {
+	case asErr(err, &perr):
+		return 0, 0, err
+	case qms.ErrorCode(err) == qms.EINVALID && qms.ErrorField(err) == "":
+		// What is wrong with the file as a whole is about the file field.
+		return 0, 0, qms.FieldError("file", "%s", qms.ErrorMessage(err))
+	case err != nil:
 		return 0, 0, err
 	}
 	return s.Procedures.ImportTTHC(s.ctx(c), agency, items)
@@ -115,7 +122,7 @@ func (s *Server) tthcImport(c *fiber.Ctx) error {
 	var perr *importer.Errors
 	if asErr(err, &perr) {
 		c.Status(fiber.StatusBadRequest)
-		return c.Render("tthc_import", s.view(c, fiber.Map{"Problems": perr.Problems, "File": fh.Filename}), "layout")
+		return c.Render("tthc_import", s.view(c, fiber.Map{"Problems": perr.Problems, "Count": perr.Count(), "Omitted": perr.Omitted(), "File": fh.Filename}), "layout")
 	} else if err != nil {
 		return s.render(c, "tthc_import", fiber.Map{}, err)
 	}
@@ -166,7 +173,9 @@ func (s *Server) apiTTHCImport(c *fiber.Ctx) error {
 		for _, p := range perr.Problems {
 			lines = append(lines, p.String())
 		}
-		return c.Status(fiber.StatusBadRequest).JSON(fiber.Map{"error": fiber.Map{"code": qms.EINVALID, "message": qms.ErrorMessage(err), "rows": lines}})
+		// rows lists the first problems only (importer.Limits.Problems) and
+		// total counts them all, so the answer stays small for any file.
+		return c.Status(fiber.StatusBadRequest).JSON(fiber.Map{"error": fiber.Map{"code": qms.EINVALID, "message": qms.ErrorMessage(err), "field": "file", "rows": lines, "total": perr.Count()}})
 	} else if err != nil {
 		return err
 	}
