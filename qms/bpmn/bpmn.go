@@ -24,7 +24,7 @@ const (
 const (
 	MaxImportBytes    = 10 << 20 // 10 MiB
 	MaxImportNodes    = 5000     // flow nodes (steps) in the imported process
-	MaxImportElements = 200000   // XML elements outside the diagram part
+	MaxImportElements = 200000   // XML elements in the whole document, diagram part included
 	maxDepth          = 200      // nesting of XML elements
 )
 

@@ -76,7 +76,11 @@ func Import(r io.Reader, opts ImportOptions) (Result, error) {
 	participants := doc.parts
 
 	n := newNotes()
-	fc, err := convertProcess(proc, n)
+	pool := ""
+	if part != nil {
+		pool = part.Name
+	}
+	fc, err := convertProcess(root, proc, pool, n)
 	if err != nil {
 		return Result{}, err
 	}

@@ -13,7 +13,10 @@ import (
 const (
 	warnUnnamed       = "Phần tử chưa có tên, đã lấy mã làm tên"
 	warnUnnamedEvent  = "Sự kiện bắt đầu/kết thúc chưa có tên, đã đặt tên “Bắt đầu”/“Kết thúc”"
-	warnUnnamedLane   = "Làn (lane) chưa có tên, đã lấy mã làm tên người/bộ phận thực hiện"
+	warnUnnamedLane   = "Làn (lane) chưa có tên, đã lấy tên làn cha hoặc tên bên tham gia (pool) làm người/bộ phận thực hiện"
+	warnNoLaneName    = "Làn (lane), làn cha và bên tham gia (pool) đều chưa có tên, các bước trong làn để trống người/bộ phận thực hiện"
+	warnUnnamedGate   = "Cổng (gateway) chưa có tên, đã đặt tên “Rẽ nhánh n”/“Hợp nhánh n”"
+	warnMerge         = "Cổng hợp nhánh (chỉ có một luồng đi ra) được bỏ qua, các luồng vào nối thẳng tới bước sau"
 	warnNoID          = "Phần tử không có mã (id), đã đặt mã tự động"
 	warnDuplicateID   = "Bỏ qua phần tử trùng mã với phần tử trước"
 	warnStepIDTaken   = "Mã bước bị trùng, đã đổi mã"
@@ -21,8 +24,13 @@ const (
 	warnIntermediate  = "Sự kiện trung gian được giữ thành một bước công việc"
 	warnSubProcess    = "Quy trình con được nhập thành một bước, không nhập các phần tử bên trong"
 	warnEventSub      = "Bỏ qua quy trình con sự kiện (event sub-process), không thuộc luồng chính"
-	warnBoundary      = "Bỏ qua sự kiện biên (boundaryEvent) gắn trên bước"
+	warnBoundary      = "Bỏ qua sự kiện biên (boundaryEvent) không có luồng đi ra"
+	warnBoundaryLost  = "Bỏ qua sự kiện biên (boundaryEvent) gắn trên phần tử không nhập được, cùng các luồng đi ra từ nó"
+	warnBoundaryNI    = "Sự kiện biên không ngắt bước (cancelActivity=\"false\") được nhập thành một nhánh rẽ, cần kiểm tra lại"
+	warnBoundaryPath  = "Sự kiện biên (boundaryEvent) được nhập thành nhánh rẽ từ bước nó gắn vào"
+	warnCompensation  = "Bước bù trừ (isForCompensation) không nhập thành bước của lưu đồ"
 	warnCondition     = "Bỏ qua biểu thức điều kiện (conditionExpression) của luồng, chỉ giữ tên luồng làm nhãn"
+	warnConditionText = "Luồng chưa có tên, đã lấy biểu thức điều kiện làm nhãn"
 	warnDanglingFlow  = "Bỏ qua luồng nối tới phần tử không nhập được"
 	warnHours         = "Thời gian trong phần mở rộng qms không hợp lệ, đã đặt 0"
 	warnUnmodelledFmt = "Bỏ qua phần tử không dùng trong lưu đồ (%s)"
@@ -37,18 +45,60 @@ const (
 	triggeredByEventOn = "true"
 )
 
+// Labels Import gives to flows that have no name of their own.
+const (
+	labelDefault  = "Trường hợp khác" // the default flow of a gateway
+	labelTimer    = "Quá hạn"         // the path of a timer boundary event
+	labelError    = "Lỗi"             // an error boundary event whose error has no name
+	labelOther    = "Phát sinh sự kiện"
+	labelFinished = "Hoàn thành" // the normal way out of a task with boundary events
+	splitName     = "Rẽ nhánh %d"
+	joinName      = "Hợp nhánh %d"
+)
+
 // converter turns one BPMN process into a flowchart.
 type converter struct {
 	notes  *notes
+	root   *elem // the definitions element, for errors referred to by id
 	fc     flowchart.Flowchart
-	stepOf map[string]int // element id → step position
-	ids    *idSet         // step ids in use
+	stepOf map[string]int    // element id → step position
+	ids    *idSet            // step ids in use
+	local  map[string]string // step id → BPMN element name, for gateways
+
+	byID     map[string]*elem   // process children by id (the first one)
+	outFlows map[string][]*elem // element id → sequence flows leaving it
+
+	// Boundary events: the step their paths leave from, and the label of
+	// those paths. A task with boundary events and another way out leaves
+	// through a decision step (branchOf) whose branches are its normal
+	// flows and the boundary paths.
+	boundaryFrom  map[string]int
+	boundaryLabel map[string]string
+	branchOf      map[string]int // task element id → its decision step
 }
 
-func convertProcess(proc *elem, n *notes) (flowchart.Flowchart, error) {
-	cv := &converter{notes: n, stepOf: map[string]int{}, ids: newIDSet()}
+// convertProcess converts proc; pool names the pool holding it (empty for
+// a bare process), which unnamed lanes fall back to.
+func convertProcess(root, proc *elem, pool string, n *notes) (flowchart.Flowchart, error) {
+	cv := &converter{
+		notes: n, root: root, stepOf: map[string]int{}, ids: newIDSet(), local: map[string]string{},
+		byID: map[string]*elem{}, outFlows: map[string][]*elem{},
+		boundaryFrom: map[string]int{}, boundaryLabel: map[string]string{}, branchOf: map[string]int{},
+	}
 	cv.vendor(proc, proc.attr("id"))
-	var flows, laneSets []*elem
+	var flows, laneSets, boundaries []*elem
+	for _, c := range proc.children {
+		if c.space != NSModel {
+			continue
+		}
+		if id := strings.TrimSpace(c.attr("id")); id != "" && cv.byID[id] == nil {
+			cv.byID[id] = c
+		}
+		if c.local == "sequenceFlow" {
+			src := strings.TrimSpace(c.attr("sourceRef"))
+			cv.outFlows[src] = append(cv.outFlows[src], c)
+		}
+	}
 	for _, c := range proc.children {
 		if c.space != NSModel {
 			cv.notes.add(fmt.Sprintf(warnVendorFmt, c.space), c.local)
@@ -63,7 +113,9 @@ func convertProcess(proc *elem, n *notes) (flowchart.Flowchart, error) {
 		case c.local == "subProcess" && c.attr("triggeredByEvent") == triggeredByEventOn:
 			cv.notes.add(warnEventSub, id)
 		case c.local == "boundaryEvent":
-			cv.notes.add(warnBoundary, id)
+			boundaries = append(boundaries, c)
+		case isActivity(c.local) && c.attr("isForCompensation") == "true":
+			cv.notes.add(warnCompensation, id)
 		case isStep(c.local):
 			if len(cv.fc.Steps) >= MaxImportNodes {
 				return flowchart.Flowchart{}, errorf(ETooLarge, "Quy trình có quá nhiều bước: tối đa %d.", MaxImportNodes)
@@ -75,12 +127,115 @@ func convertProcess(proc *elem, n *notes) (flowchart.Flowchart, error) {
 		}
 	}
 	for _, ls := range laneSets {
-		cv.lanes(ls)
+		cv.lanes(ls, pool)
+	}
+	if err := cv.boundaries(boundaries); err != nil {
+		return flowchart.Flowchart{}, err
 	}
 	for _, f := range flows {
 		cv.flow(f)
 	}
+	cv.bridgeMerges()
+	cv.nameGateways()
+	if len(cv.fc.Steps) == 0 {
+		name := proc.attr("id")
+		if n := normalize(proc.attr("name")); n != "" {
+			name += " “" + n + "”"
+		}
+		return flowchart.Flowchart{}, errorf(ENoProcess, "Quy trình %s trong tệp BPMN không có bước nào (sự kiện, công việc hay cổng rẽ nhánh) để nhập. Lưu đồ đang soạn được giữ nguyên.", name)
+	}
 	return cv.fc, nil
+}
+
+// boundaries turns the paths that boundary events start into branches
+// from the step they are attached to: a timer's path is labelled
+// "Quá hạn", an error's with the error's name. When the task has more
+// than one way out, they leave through a decision step added after it.
+func (cv *converter) boundaries(bs []*elem) error {
+	var order []string // tasks with boundary paths, in document order
+	paths := map[string]int{}
+	for _, b := range bs {
+		id := strings.TrimSpace(b.attr("id"))
+		cv.vendor(b, id)
+		if len(cv.outFlows[id]) == 0 || id == "" {
+			cv.notes.add(warnBoundary, id)
+			continue
+		}
+		task := localRef(b.attr("attachedToRef"))
+		if _, ok := cv.stepOf[task]; !ok {
+			cv.notes.add(warnBoundaryLost, id)
+			continue
+		}
+		if _, dup := cv.boundaryLabel[id]; dup {
+			cv.notes.add(warnDuplicateID, id)
+			continue
+		}
+		cv.boundaryLabel[id] = cv.boundaryName(b)
+		if b.attr("cancelActivity") == "false" {
+			cv.notes.add(warnBoundaryNI, id)
+		}
+		cv.notes.add(warnBoundaryPath, id)
+		if paths[task] == 0 {
+			order = append(order, task)
+		}
+		paths[task] += len(cv.outFlows[id])
+	}
+	for _, task := range order {
+		pos := cv.stepOf[task]
+		from := pos
+		if paths[task]+len(cv.outFlows[task]) >= 2 {
+			if len(cv.fc.Steps) >= MaxImportNodes {
+				return errorf(ETooLarge, "Quy trình có quá nhiều bước: tối đa %d.", MaxImportNodes)
+			}
+			t := cv.fc.Steps[pos]
+			d := flowchart.Step{
+				ID:          cv.ids.fresh(t.ID + "_nhanh"),
+				Name:        "Kết quả bước “" + t.Name + "”",
+				Kind:        flowchart.KindDecision,
+				Responsible: t.Responsible,
+			}
+			from = len(cv.fc.Steps)
+			cv.fc.Steps = append(cv.fc.Steps, d)
+			cv.fc.Edges = append(cv.fc.Edges, flowchart.Edge{From: t.ID, To: d.ID})
+			cv.branchOf[task] = from
+		}
+		for _, b := range bs {
+			if id := strings.TrimSpace(b.attr("id")); localRef(b.attr("attachedToRef")) == task {
+				if _, ok := cv.boundaryLabel[id]; ok {
+					cv.boundaryFrom[id] = from
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// boundaryName is the label of a boundary event's path.
+func (cv *converter) boundaryName(b *elem) string {
+	name := normalize(b.attr("name"))
+	for _, def := range b.children {
+		switch {
+		case def.is(NSModel, "timerEventDefinition"):
+			return labelTimer
+		case def.is(NSModel, "errorEventDefinition"):
+			ref := localRef(def.attr("errorRef"))
+			for _, e := range cv.root.children {
+				if e.is(NSModel, "error") && ref != "" && strings.TrimSpace(e.attr("id")) == ref {
+					if n := normalize(e.attr("name")); n != "" {
+						return n
+					}
+				}
+			}
+			if name != "" {
+				return name
+			}
+			return labelError
+		}
+	}
+	if name != "" {
+		return name
+	}
+	return labelOther
 }
 
 func isStep(local string) bool { _, ok := stepKind(local); return ok }
@@ -123,9 +278,8 @@ func (cv *converter) step(c *elem, n int) {
 	}
 	s.ID = id
 
+	cv.local[id] = c.local
 	switch c.local {
-	case "inclusiveGateway", "eventBasedGateway", "complexGateway":
-		cv.notes.add(warnGateway, elemID)
 	case "intermediateCatchEvent", "intermediateThrowEvent":
 		cv.notes.add(warnIntermediate, elemID)
 	case "subProcess", "adHocSubProcess", "transaction":
@@ -141,6 +295,9 @@ func (cv *converter) step(c *elem, n int) {
 		case flowchart.KindEnd:
 			s.Name = defaultEndName
 			cv.notes.add(warnUnnamedEvent, elemID)
+		case flowchart.KindDecision, flowchart.KindParallel:
+			// Named by nameGateways once merges are bridged, so that
+			// the numbers count the gateways that stay.
 		default:
 			// Normalised like any name, so that importing our own
 			// export of it gives the same name back.
@@ -198,7 +355,9 @@ func (cv *converter) extension(c *elem, owner string, s *flowchart.Step) string 
 
 // lanes gives each step the name of the innermost lane that lists it:
 // nested lanes (childLaneSet) are read after their parent, so they win.
-func (cv *converter) lanes(laneSet *elem) {
+// An unnamed lane takes its parent lane's name, then the pool's: a lane id
+// is generated by the modeler and means nothing to a person.
+func (cv *converter) lanes(laneSet *elem, inherited string) {
 	for _, lane := range laneSet.children {
 		if !lane.is(NSModel, "lane") {
 			continue
@@ -211,6 +370,13 @@ func (cv *converter) lanes(laneSet *elem) {
 				unassigned = true
 			}
 		}
+		responsible := name
+		if name == "" && !unassigned {
+			responsible = inherited
+		}
+		if unassigned {
+			responsible = ""
+		}
 		used := false
 		for _, ref := range lane.children {
 			if !ref.is(NSModel, "flowNodeRef") {
@@ -221,20 +387,17 @@ func (cv *converter) lanes(laneSet *elem) {
 				continue // a skipped element, already reported
 			}
 			used = true
-			switch {
-			case unassigned:
-				cv.fc.Steps[pos].Responsible = ""
-			case name != "":
-				cv.fc.Steps[pos].Responsible = name
-			default:
-				cv.fc.Steps[pos].Responsible = normalize(lane.attr("id"))
-			}
+			cv.fc.Steps[pos].Responsible = responsible
 		}
 		if used && name == "" && !unassigned {
-			cv.notes.add(warnUnnamedLane, lane.attr("id"))
+			if responsible != "" {
+				cv.notes.add(warnUnnamedLane, lane.attr("id"))
+			} else {
+				cv.notes.add(warnNoLaneName, lane.attr("id"))
+			}
 		}
 		if child := lane.child(NSModel, "childLaneSet"); child != nil {
-			cv.lanes(child)
+			cv.lanes(child, responsible)
 		}
 	}
 }
@@ -242,10 +405,16 @@ func (cv *converter) lanes(laneSet *elem) {
 func (cv *converter) flow(f *elem) {
 	id, src, dst := f.attr("id"), strings.TrimSpace(f.attr("sourceRef")), strings.TrimSpace(f.attr("targetRef"))
 	cv.vendor(f, id)
-	if f.child(NSModel, "conditionExpression") != nil {
-		cv.notes.add(warnCondition, id)
-	}
+	label := cv.label(f, src, dst)
 	from, ok1 := cv.stepOf[src]
+	if b, ok := cv.boundaryFrom[src]; ok {
+		from, ok1 = b, true
+	} else if d, ok := cv.branchOf[src]; ok {
+		from = d
+		if label == "" {
+			label = labelFinished
+		}
+	}
 	to, ok2 := cv.stepOf[dst]
 	if !ok1 || !ok2 {
 		cv.notes.add(warnDanglingFlow, fmt.Sprintf("%s (%s → %s)", id, src, dst))
@@ -254,8 +423,140 @@ func (cv *converter) flow(f *elem) {
 	cv.fc.Edges = append(cv.fc.Edges, flowchart.Edge{
 		From:  cv.fc.Steps[from].ID,
 		To:    cv.fc.Steps[to].ID,
-		Label: normalize(f.attr("name")),
+		Label: label,
 	})
+}
+
+// label is the label of a flow: its name; else, for the path of a
+// boundary event, what the event is; for a gateway's default flow,
+// "Trường hợp khác"; after an event-based gateway, the name of the event
+// it waits for; else its condition's text.
+func (cv *converter) label(f *elem, src, dst string) string {
+	name := normalize(f.attr("name"))
+	cond := f.child(NSModel, "conditionExpression")
+	if name != "" {
+		if cond != nil {
+			cv.notes.add(warnCondition, f.attr("id"))
+		}
+		return name
+	}
+	if l, ok := cv.boundaryLabel[src]; ok {
+		return l
+	}
+	source := cv.byID[src]
+	if source != nil && source.attr("default") != "" && strings.TrimSpace(source.attr("default")) == strings.TrimSpace(f.attr("id")) {
+		return labelDefault
+	}
+	if source != nil && source.local == "eventBasedGateway" {
+		if target := cv.byID[dst]; target != nil {
+			if n := normalize(target.attr("name")); n != "" {
+				return n
+			}
+		}
+	}
+	if cond != nil {
+		if text := normalize(cond.content()); text != "" {
+			cv.notes.add(warnConditionText, f.attr("id"))
+			return text
+		}
+	}
+	return ""
+}
+
+// bridgeMerges removes the decision steps with exactly one way out: in
+// BPMN they are merges (several flows rejoin, as a rework loop does) and
+// decide nothing, and the flowchart has no such step. Each flow into one
+// goes on to where the merge led, keeping its label. Parallel joins stay:
+// they wait for every branch. Bridging never changes another step's flows
+// out, so one pass in step order removes them all.
+func (cv *converter) bridgeMerges() {
+	fc := &cv.fc
+	pos := make(map[string]int, len(fc.Steps))
+	for i, s := range fc.Steps {
+		pos[s.ID] = i
+	}
+	in := make([][]int, len(fc.Steps))
+	out := make([][]int, len(fc.Steps))
+	for k, e := range fc.Edges {
+		out[pos[e.From]] = append(out[pos[e.From]], k)
+		in[pos[e.To]] = append(in[pos[e.To]], k)
+	}
+	dead := make([]bool, len(fc.Edges))
+	removed := make([]bool, len(fc.Steps))
+	changed := false
+	for g, s := range fc.Steps {
+		if s.Kind != flowchart.KindDecision || len(out[g]) != 1 {
+			continue
+		}
+		o := out[g][0]
+		next := pos[fc.Edges[o].To]
+		if next == g {
+			continue // a loop on itself: nothing to bridge to
+		}
+		for _, k := range in[g] {
+			if dead[k] || fc.Edges[k].To != s.ID {
+				continue
+			}
+			fc.Edges[k].To = fc.Edges[o].To
+			in[next] = append(in[next], k)
+		}
+		dead[o] = true
+		removed[g] = true
+		changed = true
+		cv.notes.add(warnMerge, s.ID)
+	}
+	if !changed {
+		return
+	}
+	edges := fc.Edges[:0]
+	for k, e := range fc.Edges {
+		if !dead[k] {
+			edges = append(edges, e)
+		}
+	}
+	fc.Edges = edges
+	steps := fc.Steps[:0]
+	for g, s := range fc.Steps {
+		if !removed[g] {
+			steps = append(steps, s)
+		}
+	}
+	fc.Steps = steps
+}
+
+// nameGateways names the unnamed gateways that stay, in step order: a
+// gateway where flows part is "Rẽ nhánh n", one where they meet
+// "Hợp nhánh n". It also reports the gateways imported with a meaning
+// they do not quite have.
+func (cv *converter) nameGateways() {
+	outs := map[string]int{}
+	ins := map[string]int{}
+	for _, e := range cv.fc.Edges {
+		outs[e.From]++
+		ins[e.To]++
+	}
+	splits, joins := 0, 0
+	for i := range cv.fc.Steps {
+		s := &cv.fc.Steps[i]
+		if s.Kind != flowchart.KindDecision && s.Kind != flowchart.KindParallel {
+			continue
+		}
+		switch cv.local[s.ID] {
+		case "inclusiveGateway", "eventBasedGateway", "complexGateway":
+			cv.notes.add(warnGateway, s.ID)
+		}
+		if s.Name != "" {
+			continue
+		}
+		if outs[s.ID] < 2 && ins[s.ID] >= 2 {
+			joins++
+			s.Name = fmt.Sprintf(joinName, joins)
+		} else {
+			splits++
+			s.Name = fmt.Sprintf(splitName, splits)
+		}
+		cv.notes.add(warnUnnamedGate, s.ID+" → "+s.Name)
+	}
 }
 
 // vendor reports attributes and extension elements of other tools (Camunda,

@@ -47,8 +47,9 @@ func (e *elem) child(space, local string) *elem {
 }
 
 // parseTree reads a whole document into a tree, with the limits of this
-// package. The diagram part (bpmndi:BPMNDiagram) is skipped without being
-// stored: Import lays steps out itself, and the diagram is most of a file.
+// package, which apply to every part of the document. The diagram part
+// (bpmndi:BPMNDiagram) is read without being stored: Import lays steps out
+// itself, and the diagram is most of a file.
 func parseTree(r io.Reader) (*elem, error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxImportBytes+1))
 	if err != nil {
@@ -68,6 +69,10 @@ func parseTree(r io.Reader) (*elem, error) {
 	var root *elem
 	var stack []*elem
 	count := 0
+	// skip is the depth inside the diagram part, which is read but not
+	// stored: its elements count against the limits like any other, or a
+	// file could hide millions of them there.
+	skip := 0
 	for {
 		tok, err := d.Token()
 		if err == io.EOF {
@@ -76,22 +81,29 @@ func parseTree(r io.Reader) (*elem, error) {
 		if err != nil {
 			return nil, xmlError(err)
 		}
+		if skip > 0 {
+			switch tok.(type) {
+			case xml.StartElement:
+				if err := countElement(&count, len(stack)+skip); err != nil {
+					return nil, err
+				}
+				skip++
+			case xml.EndElement:
+				skip--
+			}
+			continue
+		}
 		switch t := tok.(type) {
 		case xml.StartElement:
 			if root != nil && len(stack) == 0 {
 				return nil, errorf(ENotXML, "Tệp không phải XML hợp lệ: có nhiều hơn một phần tử gốc.")
 			}
+			if err := countElement(&count, len(stack)); err != nil {
+				return nil, err
+			}
 			if len(stack) == 1 && t.Name.Space == NSDI && t.Name.Local == "BPMNDiagram" {
-				if err := d.Skip(); err != nil {
-					return nil, xmlError(err)
-				}
+				skip = 1
 				continue
-			}
-			if count++; count > MaxImportElements {
-				return nil, errorf(ETooLarge, "Tệp BPMN có quá nhiều phần tử: tối đa %d.", MaxImportElements)
-			}
-			if len(stack) >= maxDepth {
-				return nil, errorf(ETooDeep, "Tệp BPMN lồng các phần tử quá sâu (quá %d cấp).", maxDepth)
 			}
 			e := &elem{space: t.Name.Space, local: t.Name.Local, attrs: t.Attr}
 			if len(stack) > 0 {
@@ -116,6 +128,18 @@ func parseTree(r io.Reader) (*elem, error) {
 		return nil, errorf(ENotXML, "Tệp không phải XML: không có phần tử nào.")
 	}
 	return root, nil
+}
+
+// countElement counts one more element, opened at the given depth (the
+// number of elements around it), against the limits of the document.
+func countElement(count *int, depth int) error {
+	if *count++; *count > MaxImportElements {
+		return errorf(ETooLarge, "Tệp BPMN có quá nhiều phần tử: tối đa %d phần tử XML (kể cả phần sơ đồ).", MaxImportElements)
+	}
+	if depth >= maxDepth {
+		return errorf(ETooDeep, "Tệp BPMN lồng các phần tử quá sâu (quá %d cấp).", maxDepth)
+	}
+	return nil
 }
 
 func xmlError(err error) *Error {

@@ -1,0 +1,278 @@
+package bpmn_test
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"isodt/qms/bpmn"
+	"isodt/qms/flowchart"
+)
+
+// valid fails the test when Validate finds problems in fc.
+func valid(t *testing.T, fc flowchart.Flowchart) {
+	t.Helper()
+	if problems := flowchart.Validate(fc, flowchart.ValidateOptions{}); len(problems) != 0 {
+		t.Errorf("Validate = %v", problems)
+	}
+}
+
+// A rework loop rejoins through a merge: the merge is bridged, not made a
+// decision with one way out; a parallel join stays a join.
+func TestBPMN1MergeGatewaysBridged(t *testing.T) {
+	res := mustImport(t, "merge-rework.bpmn", bpmn.ImportOptions{})
+	fc := res.Flowchart
+	want := []string{"start:start", "A:task", "B:task", "ok:decision", "C:task", "fork:parallel", "P1:task", "P2:task", "join:parallel", "end:end"}
+	if got := kinds(fc); !slices.Equal(got, want) {
+		t.Errorf("steps = %v\nwant %v", got, want)
+	}
+	wantEdges := []flowchart.Edge{
+		{From: "start", To: "A"}, {From: "A", To: "B"}, {From: "B", To: "ok"},
+		{From: "ok", To: "fork", Label: "Đạt"}, {From: "ok", To: "C", Label: "Không đạt"}, {From: "C", To: "B"},
+		{From: "fork", To: "P1"}, {From: "fork", To: "P2"}, {From: "P1", To: "join"}, {From: "P2", To: "join"},
+		{From: "join", To: "end"},
+	}
+	if !reflect.DeepEqual(fc.Edges, wantEdges) {
+		t.Errorf("edges = %+v\nwant %+v", fc.Edges, wantEdges)
+	}
+	if !warned(res, "Cổng hợp nhánh", "merge", "conv") {
+		t.Errorf("bridging not reported: %q", res.Warnings)
+	}
+	valid(t, fc)
+}
+
+// Unnamed lanes take the parent lane's name, then the pool's; a lane id
+// is never shown as a responsible, nor written back on export.
+func TestBPMN2UnnamedLanes(t *testing.T) {
+	res := mustImport(t, "unnamed-lanes.bpmn", bpmn.ImportOptions{})
+	want := map[string]string{"start": "Bộ phận một cửa", "t1": "Bộ phận một cửa", "t2": "Phòng Tư pháp", "end": "Phòng Tư pháp"}
+	for _, s := range res.Flowchart.Steps {
+		if s.Responsible != want[s.ID] {
+			t.Errorf("%s responsible %q, want %q", s.ID, s.Responsible, want[s.ID])
+		}
+	}
+	if !warned(res, "Làn (lane) chưa có tên", "sid-E391B624-5D7A-4C4B-8E7B-2F0C9A1B3D4E", "lane_16") {
+		t.Errorf("unnamed lanes not reported: %q", res.Warnings)
+	}
+	out, err := bpmn.Export(res.Flowchart, res.ProcessID, res.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"sid-E391B624", "lane_16"} {
+		if bytes.Contains(out, []byte(`name="`+id)) {
+			t.Errorf("export names a lane %s…", id)
+		}
+	}
+	// Nothing to fall back on: no responsible rather than an id.
+	bare := mustImport(t, "lanes-gateway.bpmn", bpmn.ImportOptions{})
+	for _, s := range bare.Flowchart.Steps {
+		if s.Responsible != "" {
+			t.Errorf("%s responsible %q, want none", s.ID, s.Responsible)
+		}
+	}
+}
+
+// A process without flow nodes is refused, naming it, rather than
+// imported as an empty flowchart that would replace a draft.
+func TestBPMN3EmptyProcessRefused(t *testing.T) {
+	tests := []struct{ name, data string }{
+		{"annotation only", ""},
+		{"nothing", `<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"><process id="QT_empty" name="Quy trình trống"/></definitions>`},
+		{"only a compensation task", `<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"><process id="QT_empty" name="Quy trình trống"><task id="u" isForCompensation="true"/></process></definitions>`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var err error
+			if tt.data == "" {
+				_, err = importFile(t, "empty-process.bpmn", bpmn.ImportOptions{})
+			} else {
+				_, err = bpmn.Import(strings.NewReader(tt.data), bpmn.ImportOptions{})
+			}
+			if code(err) != bpmn.ENoProcess || !strings.Contains(err.Error(), "QT_empty “Quy trình trống”") || !strings.Contains(err.Error(), "không có bước nào") {
+				t.Errorf("err = %v (%s), want a no_process error naming QT_empty", err, code(err))
+			}
+		})
+	}
+}
+
+// diagramFile is a valid process followed by a diagram part holding body.
+func diagramFile(body string) []byte {
+	return []byte(`<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:di="http://www.omg.org/spec/BPMN/20100524/DI">` +
+		`<process id="p"><startEvent id="s"/><endEvent id="e"/><sequenceFlow id="f" sourceRef="s" targetRef="e"/></process>` +
+		`<di:BPMNDiagram id="d">` + body + `</di:BPMNDiagram></definitions>`)
+}
+
+// The depth and element limits apply inside the diagram part too.
+func TestBPMN4LimitsInsideDiagram(t *testing.T) {
+	tests := []struct {
+		name string
+		data []byte
+		want bpmn.ErrorCode
+		msg  string
+	}{
+		{"deep", diagramFile(strings.Repeat("<x>", 300) + strings.Repeat("</x>", 300)), bpmn.ETooDeep, "quá sâu"},
+		{"many", diagramFile(strings.Repeat("<x/>", bpmn.MaxImportElements)), bpmn.ETooLarge, "200000 phần tử"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := bpmn.Import(bytes.NewReader(tt.data), bpmn.ImportOptions{})
+			if code(err) != tt.want || !strings.Contains(err.Error(), tt.msg) {
+				t.Errorf("err = %v (%s), want %s mentioning %q", err, code(err), tt.want, tt.msg)
+			}
+		})
+	}
+	// Within the limits, the diagram part is still ignored.
+	if _, err := bpmn.Import(bytes.NewReader(diagramFile(strings.Repeat("<x>", 150)+strings.Repeat("</x>", 150))), bpmn.ImportOptions{}); err != nil {
+		t.Errorf("a diagram within the limits: %v", err)
+	}
+}
+
+// Boundary events become branches from their task: a timer's path is
+// "Quá hạn", an error's is the error's name; compensation tasks are
+// reported, not imported as steps.
+func TestBPMN5BoundaryEvents(t *testing.T) {
+	res := mustImport(t, "boundary.bpmn", bpmn.ImportOptions{})
+	fc := res.Flowchart
+	want := []string{"start:start", "check:task", "end:end", "report:task", "end_late:end", "minutes:task", "end_fake:end", "check_nhanh:decision"}
+	if got := kinds(fc); !slices.Equal(got, want) {
+		t.Errorf("steps = %v\nwant %v", got, want)
+	}
+	wantEdges := []flowchart.Edge{
+		{From: "check", To: "check_nhanh"},
+		{From: "start", To: "check"},
+		{From: "check_nhanh", To: "end", Label: "Hoàn thành"},
+		{From: "check_nhanh", To: "report", Label: "Quá hạn"},
+		{From: "report", To: "end_late"},
+		{From: "check_nhanh", To: "minutes", Label: "Hồ sơ giả mạo"},
+		{From: "minutes", To: "end_fake"},
+	}
+	if !reflect.DeepEqual(fc.Edges, wantEdges) {
+		t.Errorf("edges = %+v\nwant %+v", fc.Edges, wantEdges)
+	}
+	for _, w := range [][]string{
+		{"isForCompensation", "undo"},
+		{"nhánh rẽ từ bước", "late", "fake"},
+		{"không có luồng đi ra", "comp"},
+	} {
+		if !warned(res, w...) {
+			t.Errorf("no warning with %q in\n%s", w, strings.Join(res.Warnings, "\n"))
+		}
+	}
+	valid(t, fc)
+
+	// One boundary path and no other way out: a labelled flow from the
+	// task itself, no decision added.
+	single := `<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"><process id="p">
+<startEvent id="s"/><task id="t" name="Chờ"/><boundaryEvent id="b" attachedToRef="t"><timerEventDefinition/></boundaryEvent>
+<endEvent id="e"/><sequenceFlow id="f1" sourceRef="s" targetRef="t"/><sequenceFlow id="f2" sourceRef="b" targetRef="e"/></process></definitions>`
+	res, err := bpmn.Import(strings.NewReader(single), bpmn.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []flowchart.Edge{{From: "s", To: "t"}, {From: "t", To: "e", Label: "Quá hạn"}}; !reflect.DeepEqual(res.Flowchart.Edges, want) {
+		t.Errorf("edges = %+v, want %+v", res.Flowchart.Edges, want)
+	}
+}
+
+// Branches without names are labelled: after an event-based gateway by
+// the event waited for, the default flow "Trường hợp khác", else the
+// condition's text.
+func TestBPMN6BranchLabels(t *testing.T) {
+	res := mustImport(t, "branch-labels.bpmn", bpmn.ImportOptions{})
+	labels := map[string]string{}
+	for _, e := range res.Flowchart.Edges {
+		labels[e.From+"→"+e.To] = e.Label
+	}
+	for edge, want := range map[string]string{
+		"wait→got":     "Nhận hồ sơ bổ sung",
+		"wait→timeout": "Hết 15 ngày",
+		"ok→process":   "${du_ho_so == true}",
+		"ok→stop":      "Trường hợp khác",
+	} {
+		if labels[edge] != want {
+			t.Errorf("label of %s = %q, want %q", edge, labels[edge], want)
+		}
+	}
+	if !warned(res, "biểu thức điều kiện làm nhãn", "f_cond") {
+		t.Errorf("condition label not reported: %q", res.Warnings)
+	}
+	problems := flowchart.Validate(res.Flowchart, flowchart.ValidateOptions{})
+	if slices.ContainsFunc(problems, func(p flowchart.Problem) bool { return p.Code == flowchart.CodeDecisionUnlabelled }) {
+		t.Errorf("Validate = %v, want no unlabelled branch", problems)
+	}
+}
+
+// Unnamed gateways are named "Rẽ nhánh n" where flows part and
+// "Hợp nhánh n" where they meet, never by their id.
+func TestBPMN7UnnamedGateways(t *testing.T) {
+	res := mustImport(t, "unnamed-gateways.bpmn", bpmn.ImportOptions{})
+	want := map[string]string{"Gateway_1x2y3z4": "Rẽ nhánh 1", "Gateway_0fork99": "Rẽ nhánh 2", "Gateway_0join77": "Hợp nhánh 1"}
+	for id, name := range want {
+		if s, ok := flowchart.FindStep(res.Flowchart, id); !ok || s.Name != name {
+			t.Errorf("%s named %q, want %q", id, s.Name, name)
+		}
+	}
+	if !warned(res, "Cổng (gateway) chưa có tên", "Gateway_0join77 → Hợp nhánh 1") {
+		t.Errorf("naming not reported: %q", res.Warnings)
+	}
+	valid(t, res.Flowchart)
+}
+
+// Import → export → import gives the same model, for every fixture that
+// imports (the modelers' files included), and a second export is the
+// same bytes.
+func TestBPMNRoundTripFixtures(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "*.bpmn"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range files {
+		t.Run(filepath.Base(name), func(t *testing.T) {
+			data, err := os.ReadFile(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := bpmn.Import(bytes.NewReader(data), bpmn.ImportOptions{})
+			if err != nil {
+				// Several pools: round-trip each one.
+				var parts []bpmn.Participant
+				if e, ok := err.(*bpmn.Error); ok {
+					parts = e.Participants
+				}
+				if len(parts) == 0 {
+					t.Skipf("does not import: %v", err)
+				}
+				for _, p := range parts {
+					if res, err := bpmn.Import(bytes.NewReader(data), bpmn.ImportOptions{ParticipantID: p.ID}); err == nil {
+						roundTrip(t, res)
+					}
+				}
+				return
+			}
+			roundTrip(t, res)
+		})
+	}
+}
+
+func roundTrip(t *testing.T, res bpmn.Result) {
+	t.Helper()
+	out, err := bpmn.Export(res.Flowchart, res.ProcessID, res.Name)
+	if err != nil {
+		t.Fatalf("export: %v", err)
+	}
+	back, err := bpmn.Import(bytes.NewReader(out), bpmn.ImportOptions{})
+	if err != nil {
+		t.Fatalf("import of the export: %v", err)
+	}
+	if !reflect.DeepEqual(back.Flowchart, res.Flowchart) {
+		t.Errorf("round trip changed the model:\n got %+v\nwant %+v", back.Flowchart, res.Flowchart)
+	}
+	again, err := bpmn.Export(back.Flowchart, back.ProcessID, back.Name)
+	if err != nil || !bytes.Equal(again, out) {
+		t.Errorf("second export differs (err %v)", err)
+	}
+}
