@@ -276,3 +276,27 @@ func roundTrip(t *testing.T, res bpmn.Result) {
 		t.Errorf("second export differs (err %v)", err)
 	}
 }
+
+// A prefix used without its declaration is named, rather than reported
+// as a file without tasks.
+func TestBPMN13UndeclaredPrefix(t *testing.T) {
+	tests := []struct{ name, data, prefix string }{
+		{"root", `<bpmn:definitions><bpmn:process id="p"><bpmn:task id="t"/></bpmn:process></bpmn:definitions>`, "bpmn"},
+		{"process", `<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"><bpmn2:process id="p"><bpmn2:task id="t"/></bpmn2:process></bpmn:definitions>`, "bpmn2"},
+		{"task", `<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"><process id="p"><startEvent id="s"/><semantic:task id="t"/></process></definitions>`, "semantic"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := bpmn.Import(strings.NewReader(tt.data), bpmn.ImportOptions{})
+			if code(err) != bpmn.ENamespace || !strings.Contains(err.Error(), "“"+tt.prefix+"”") || !strings.Contains(err.Error(), "chưa được khai báo") {
+				t.Errorf("err = %v (%s), want the undeclared prefix %q named", err, code(err), tt.prefix)
+			}
+		})
+	}
+	// An undeclared prefix deep inside another tool's extension is only
+	// that tool's data: the file imports.
+	ok := `<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"><process id="p"><task id="t" name="Một"><extensionElements><camunda:properties/></extensionElements></task></process></definitions>`
+	if _, err := bpmn.Import(strings.NewReader(ok), bpmn.ImportOptions{}); err != nil {
+		t.Errorf("extension with an undeclared prefix: %v", err)
+	}
+}

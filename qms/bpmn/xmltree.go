@@ -105,6 +105,12 @@ func parseTree(r io.Reader) (*elem, error) {
 				skip = 1
 				continue
 			}
+			// Deeper down (inside extension elements) an undeclared
+			// prefix only loses another tool's data, which is reported.
+			if len(stack) <= 2 && undeclaredPrefix(t.Name.Space) {
+				return nil, errorf(ENamespace, "Tiền tố không gian tên “%s” (ở phần tử <%s:%s>) chưa được khai báo: tệp thiếu xmlns:%s=\"…\" ở phần tử gốc, nên không đọc được các phần tử BPMN. Hãy lưu lại tệp từ công cụ vẽ hoặc thêm khai báo, ví dụ xmlns:%s=\"%s\".",
+					t.Name.Space, t.Name.Space, t.Name.Local, t.Name.Space, t.Name.Space, NSModel)
+			}
 			e := &elem{space: t.Name.Space, local: t.Name.Local, attrs: t.Attr}
 			if len(stack) > 0 {
 				parent := stack[len(stack)-1]
@@ -130,14 +136,22 @@ func parseTree(r io.Reader) (*elem, error) {
 	return root, nil
 }
 
+// undeclaredPrefix reports whether an element's namespace is a prefix
+// that no xmlns declaration resolved: encoding/xml then leaves the prefix
+// itself in its place. A namespace name is a URI, which has a colon
+// ("http:", "urn:"); a prefix cannot have one.
+func undeclaredPrefix(space string) bool {
+	return space != "" && !strings.Contains(space, ":")
+}
+
 // countElement counts one more element, opened at the given depth (the
 // number of elements around it), against the limits of the document.
 func countElement(count *int, depth int) error {
 	if *count++; *count > MaxImportElements {
 		return errorf(ETooLarge, "Tệp BPMN có quá nhiều phần tử: tối đa %d phần tử XML (kể cả phần sơ đồ).", MaxImportElements)
 	}
-	if depth >= maxDepth {
-		return errorf(ETooDeep, "Tệp BPMN lồng các phần tử quá sâu (quá %d cấp).", maxDepth)
+	if depth >= MaxImportDepth {
+		return errorf(ETooDeep, "Tệp BPMN lồng các phần tử quá sâu (quá %d cấp).", MaxImportDepth)
 	}
 	return nil
 }
