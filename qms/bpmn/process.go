@@ -508,14 +508,14 @@ func (cv *converter) bridgeMerges() {
 	if !changed {
 		return
 	}
-	edges := fc.Edges[:0]
+	var edges []flowchart.Edge // nil when none are left, as when none were read
 	for k, e := range fc.Edges {
 		if !dead[k] {
 			edges = append(edges, e)
 		}
 	}
 	fc.Edges = edges
-	steps := fc.Steps[:0]
+	var steps []flowchart.Step
 	for g, s := range fc.Steps {
 		if !removed[g] {
 			steps = append(steps, s)
