@@ -22,10 +22,10 @@ const (
 // leave ample room and keep a hostile or broken file from exhausting the
 // server.
 const (
-	MaxImportBytes    = 10 << 20 // 10 MiB
-	MaxImportNodes    = 5000     // flow nodes (steps) in the imported process
-	MaxImportElements = 200000   // XML elements in the whole document, diagram part included
-	MaxImportDepth    = 200      // nesting of XML elements, in every part of the document
+	MaxImportBytes    = 10 << 20           // 10 MiB
+	MaxImportNodes    = flowchart.MaxSteps // steps of the imported flowchart: the store's limit
+	MaxImportElements = 200000             // XML elements in the whole document, diagram part included
+	MaxImportDepth    = 200                // nesting of XML elements, in every part of the document
 )
 
 // ErrorCode classifies an Error.

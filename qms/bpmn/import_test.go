@@ -318,7 +318,7 @@ func TestImportErrors(t *testing.T) {
 		{"no process", file("no-process.bpmn"), bpmn.ENoProcess, "không có quy trình"},
 		{"unsupported encoding", []byte(`<?xml version="1.0" encoding="Shift_JIS"?><definitions/>`), bpmn.EEncoding, "Shift_JIS"},
 		{"too many bytes", bytes.Repeat([]byte(" "), bpmn.MaxImportBytes+1), bpmn.ETooLarge, "10 MiB"},
-		{"too many steps", []byte(manyTasks.String()), bpmn.ETooLarge, "5000"},
+		{"too many steps", []byte(manyTasks.String()), bpmn.ETooLarge, "tối đa " + strconv.Itoa(bpmn.MaxImportNodes) + " bước"},
 		{"too deep", []byte(strings.Repeat("<a>", 500) + strings.Repeat("</a>", 500)), bpmn.ETooDeep, "quá sâu"},
 	}
 	for _, tt := range tests {

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -298,5 +299,41 @@ func TestBPMN13UndeclaredPrefix(t *testing.T) {
 	ok := `<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"><process id="p"><task id="t" name="Một"><extensionElements><camunda:properties/></extensionElements></task></process></definitions>`
 	if _, err := bpmn.Import(strings.NewReader(ok), bpmn.ImportOptions{}); err != nil {
 		t.Errorf("extension with an undeclared prefix: %v", err)
+	}
+}
+
+// One limit on steps, one on flows, one on name length, the same as the
+// store's, each stated in the error.
+func TestBPMN14SizeLimits(t *testing.T) {
+	doc := func(body string) string {
+		return `<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"><process id="p"><startEvent id="s"/>` + body + `</process></definitions>`
+	}
+	var steps, flows strings.Builder
+	for i := 0; i < flowchart.MaxSteps; i++ {
+		steps.WriteString(`<task id="t` + strconv.Itoa(i) + `" name="Bước"/>`)
+	}
+	flows.WriteString(`<task id="t" name="Bước"/>`)
+	for i := 0; i <= flowchart.MaxEdges; i++ {
+		flows.WriteString(`<sequenceFlow id="f` + strconv.Itoa(i) + `" sourceRef="s" targetRef="t"/>`)
+	}
+	long := strings.Repeat("ệ", flowchart.MaxNameRunes+1)
+	tests := []struct{ name, data, msg string }{
+		{"steps", doc(steps.String()), "Lưu đồ có 501 bước, tối đa 500 bước"},
+		{"flows", doc(flows.String()), "Lưu đồ có 2001 luồng, tối đa 2000 luồng"},
+		{"task name", doc(`<task id="t" name="` + long + `"/>`), "Tên của bước thứ 2 (mã t) dài 501 ký tự, tối đa 500 ký tự"},
+		{"lane name", doc(`<laneSet><lane id="l" name="` + long + `"><flowNodeRef>s</flowNodeRef></lane></laneSet>`), "Người/bộ phận thực hiện của bước thứ 1 (mã s) dài 501 ký tự"},
+		{"flow name", doc(`<endEvent id="e"/><sequenceFlow id="f" name="` + long + `" sourceRef="s" targetRef="e"/>`), "Nhãn của luồng thứ 1 (s → e) dài 501 ký tự"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := bpmn.Import(strings.NewReader(tt.data), bpmn.ImportOptions{})
+			if code(err) != bpmn.ETooLarge || !strings.Contains(err.Error(), tt.msg) {
+				t.Errorf("err = %v (%s), want %q", err, code(err), tt.msg)
+			}
+		})
+	}
+	// At the limits, the file imports.
+	if _, err := bpmn.Import(strings.NewReader(doc(`<task id="t" name="`+long[:len(long)-len("ệ")]+`"/>`)), bpmn.ImportOptions{}); err != nil {
+		t.Errorf("a name of %d characters: %v", flowchart.MaxNameRunes, err)
 	}
 }

@@ -117,9 +117,6 @@ func convertProcess(root, proc *elem, pool string, n *notes) (flowchart.Flowchar
 		case isActivity(c.local) && c.attr("isForCompensation") == "true":
 			cv.notes.add(warnCompensation, id)
 		case isStep(c.local):
-			if len(cv.fc.Steps) >= MaxImportNodes {
-				return flowchart.Flowchart{}, errorf(ETooLarge, "Quy trình có quá nhiều bước: tối đa %d.", MaxImportNodes)
-			}
 			cv.step(c, len(cv.fc.Steps)+1)
 		case ignoredQuietly(c.local):
 		default:
@@ -129,9 +126,7 @@ func convertProcess(root, proc *elem, pool string, n *notes) (flowchart.Flowchar
 	for _, ls := range laneSets {
 		cv.lanes(ls, pool)
 	}
-	if err := cv.boundaries(boundaries); err != nil {
-		return flowchart.Flowchart{}, err
-	}
+	cv.boundaries(boundaries)
 	for _, f := range flows {
 		cv.flow(f)
 	}
@@ -144,6 +139,12 @@ func convertProcess(root, proc *elem, pool string, n *notes) (flowchart.Flowchar
 		}
 		return flowchart.Flowchart{}, errorf(ENoProcess, "Quy trình %s trong tệp BPMN không có bước nào (sự kiện, công việc hay cổng rẽ nhánh) để nhập. Lưu đồ đang soạn được giữ nguyên.", name)
 	}
+	// The whole document is bounded while it is read (MaxImportElements),
+	// so the flowchart is checked once it is built, with the limits the
+	// store applies.
+	if p := flowchart.CheckSize(cv.fc); p != nil {
+		return flowchart.Flowchart{}, errorf(ETooLarge, "Không nhập được lưu đồ: %s", p.Message)
+	}
 	return cv.fc, nil
 }
 
@@ -151,7 +152,7 @@ func convertProcess(root, proc *elem, pool string, n *notes) (flowchart.Flowchar
 // from the step they are attached to: a timer's path is labelled
 // "Quá hạn", an error's with the error's name. When the task has more
 // than one way out, they leave through a decision step added after it.
-func (cv *converter) boundaries(bs []*elem) error {
+func (cv *converter) boundaries(bs []*elem) {
 	var order []string // tasks with boundary paths, in document order
 	paths := map[string]int{}
 	for _, b := range bs {
@@ -184,9 +185,6 @@ func (cv *converter) boundaries(bs []*elem) error {
 		pos := cv.stepOf[task]
 		from := pos
 		if paths[task]+len(cv.outFlows[task]) >= 2 {
-			if len(cv.fc.Steps) >= MaxImportNodes {
-				return errorf(ETooLarge, "Quy trình có quá nhiều bước: tối đa %d.", MaxImportNodes)
-			}
 			t := cv.fc.Steps[pos]
 			d := flowchart.Step{
 				ID:          cv.ids.fresh(t.ID + "_nhanh"),
@@ -207,7 +205,6 @@ func (cv *converter) boundaries(bs []*elem) error {
 			}
 		}
 	}
-	return nil
 }
 
 // boundaryName is the label of a boundary event's path.
