@@ -11,7 +11,9 @@ import (
 // The store refuses a draft with the flowchart's own limits (issue 15,
 // item 14): the same numbers as a BPMN import, stated in the message.
 func TestBPMN14StoreUsesFlowchartLimits(t *testing.T) {
-	step := func(id string) flowchart.Step { return flowchart.Step{ID: id, Name: "Bước", Kind: flowchart.KindTask} }
+	step := func(id string) flowchart.Step {
+		return flowchart.Step{ID: id, Name: "Bước", Kind: flowchart.KindTask}
+	}
 	manySteps := flowchart.Flowchart{}
 	for i := 0; i <= flowchart.MaxSteps; i++ {
 		manySteps.Steps = append(manySteps.Steps, step("s"+strings.Repeat("x", i%5)))
