@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"isodt/qms/bpmn"
 	"isodt/qms/flowchart"
@@ -337,3 +338,79 @@ func TestBPMN14SizeLimits(t *testing.T) {
 		t.Errorf("a name of %d characters: %v", flowchart.MaxNameRunes, err)
 	}
 }
+
+// Files in the Windows code pages, ISO-8859-1 (read as windows-1252) and
+// UTF-16 import; names come out in NFC, and a word hyphenated at a line
+// break is joined.
+func TestBPMN9EncodingsAndText(t *testing.T) {
+	doc := func(decl string, name []byte) []byte {
+		out := []byte(`<?xml version="1.0" encoding="` + decl + `"?>` + "\n" +
+			`<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"><process id="p"><task id="t" name="`)
+		out = append(out, name...)
+		return append(out, `"/></process></definitions>`...)
+	}
+	utf16 := func(bigEndian, bom bool, s string) []byte {
+		var out []byte
+		if bom {
+			out = []byte{0xff, 0xfe}
+			if bigEndian {
+				out = []byte{0xfe, 0xff}
+			}
+		}
+		for _, u := range utf16Units(s) {
+			if bigEndian {
+				out = append(out, byte(u>>8), byte(u))
+			} else {
+				out = append(out, byte(u), byte(u>>8))
+			}
+		}
+		return out
+	}
+	utf16Doc := string(doc("UTF-16", []byte("Thẩm định")))
+	tests := []struct {
+		name string
+		data []byte
+		want string
+	}{
+		// windows-1258 stores "ẩ" as â + combining hook, "ị" as i + dot below.
+		{"windows-1258", doc("windows-1258", []byte("Th\xe2\xd2m \xf0i\xf2nh")), "Thẩm định"},
+		{"windows-1252", doc("windows-1252", []byte("Caf\xe9 \x93Tr\x94 \x96 ok")), "Café “Tr” – ok"},
+		{"ISO-8859-1 as windows-1252", doc("ISO-8859-1", []byte("\x93Caf\xe9\x94")), "“Café”"},
+		{"UTF-16LE with BOM", utf16(false, true, utf16Doc), "Thẩm định"},
+		{"UTF-16BE with BOM", utf16(true, true, utf16Doc), "Thẩm định"},
+		{"UTF-16LE without BOM", utf16(false, false, utf16Doc), "Thẩm định"},
+		{"decomposed", doc("UTF-8", []byte("Tha\u0302\u0309m \u0111i\u0323nh")), "Thẩm định"},
+		{"hyphen at a line break", doc("UTF-8", []byte("Arbeits-&#10;vertrag")), "Arbeits-vertrag"},
+		{"dash at a line break", doc("UTF-8", []byte("Tư pháp -&#13;&#10;hộ tịch")), "Tư pháp - hộ tịch"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := bpmn.Import(bytes.NewReader(tt.data), bpmn.ImportOptions{})
+			if err != nil {
+				t.Fatalf("Import: %v", err)
+			}
+			if got := res.Flowchart.Steps[0].Name; got != tt.want {
+				t.Errorf("name %q (%+q), want %q", got, got, tt.want)
+			}
+		})
+	}
+	// UTF-8 bytes declared as UTF-16: said so, not "invalid UTF-8".
+	_, err := bpmn.Import(bytes.NewReader([]byte(utf16Doc)), bpmn.ImportOptions{})
+	if code(err) != bpmn.EEncoding || !strings.Contains(err.Error(), "UTF-16") {
+		t.Errorf("UTF-8 declared UTF-16: err = %v", err)
+	}
+	// The same lane typed decomposed and precomposed is one responsible.
+	lanes := `<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"><process id="p"><laneSet>
+<lane id="l1" name="` + "Bo\u0302\u0323 pha\u0323\u0302n mo\u0302\u0323t cu\u031b\u0309a" + `"><flowNodeRef>a</flowNodeRef></lane>
+<lane id="l2" name="Bộ phận một cửa"><flowNodeRef>b</flowNodeRef></lane></laneSet>
+<task id="a" name="A"/><task id="b" name="B"/></process></definitions>`
+	res, err := bpmn.Import(strings.NewReader(lanes), bpmn.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, b := res.Flowchart.Steps[0].Responsible, res.Flowchart.Steps[1].Responsible; a != b || a != "Bộ phận một cửa" {
+		t.Errorf("responsibles %+q and %+q, want both “Bộ phận một cửa” in NFC", a, b)
+	}
+}
+
+func utf16Units(s string) []uint16 { return utf16.Encode([]rune(s)) }

@@ -5,6 +5,10 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 
 	"isodt/qms/flowchart"
 )
@@ -576,5 +580,36 @@ func (cv *converter) vendor(e *elem, owner string) {
 }
 
 // normalize folds line breaks (&#10; in bpmn.io labels) and runs of spaces
-// into single spaces, so that names stay readable on one line.
-func normalize(s string) string { return strings.Join(strings.Fields(s), " ") }
+// into single spaces, so that names stay readable on one line. A word
+// hyphenated at a line break ("Arbeits-&#10;vertrag") is joined back
+// ("Arbeits-vertrag"); a dash after a space stays a dash between words.
+// Names are put in NFC: a lane typed with decomposed diacritics (as
+// windows-1258 stores them) is the same responsible as one typed
+// precomposed.
+func normalize(s string) string {
+	if strings.ContainsAny(s, "\r\n") {
+		s = strings.ReplaceAll(s, "\r\n", "\n")
+		lines := strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' })
+		var b strings.Builder
+		for i, line := range lines {
+			line = strings.TrimSpace(line)
+			b.WriteString(line)
+			if i < len(lines)-1 && !hyphenated(line) {
+				b.WriteByte(' ')
+			}
+		}
+		s = b.String()
+	}
+	return norm.NFC.String(strings.Join(strings.Fields(s), " "))
+}
+
+// hyphenated reports whether a line ends in a hyphen that splits a word:
+// one right after a letter.
+func hyphenated(line string) bool {
+	rest, ok := strings.CutSuffix(line, "-")
+	if !ok || rest == "" {
+		return false
+	}
+	r, _ := utf8.DecodeLastRuneInString(rest)
+	return unicode.IsLetter(r)
+}

@@ -7,7 +7,10 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/unicode"
 )
 
 // elem is one XML element with its namespace resolved: space is the
@@ -64,8 +67,14 @@ func parseTree(r io.Reader) (*elem, error) {
 	// Files saved on Windows often start with a UTF-8 byte order mark,
 	// which encoding/xml would read as text before the root.
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	data, wasUTF16, err := fromUTF16(data)
+	if err != nil {
+		return nil, err
+	}
 	d := xml.NewDecoder(bytes.NewReader(data))
-	d.CharsetReader = charsetReader
+	d.CharsetReader = func(label string, input io.Reader) (io.Reader, error) {
+		return charsetReader(label, input, wasUTF16)
+	}
 	var root *elem
 	var stack []*elem
 	count := 0
@@ -168,22 +177,52 @@ func xmlError(err error) *Error {
 	return &Error{Code: ENotXML, Message: "Tệp không phải XML hợp lệ: " + err.Error() + ".", Err: err}
 }
 
+// fromUTF16 decodes a UTF-16 document (Notepad's "Unicode"), found by its
+// byte order mark or by the zero byte next to its first "<", into UTF-8,
+// which encoding/xml reads.
+func fromUTF16(data []byte) ([]byte, bool, error) {
+	var e encoding.Encoding
+	switch {
+	case bytes.HasPrefix(data, []byte{0xff, 0xfe}):
+		e = unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM)
+	case bytes.HasPrefix(data, []byte{0xfe, 0xff}):
+		e = unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM)
+	case len(data) >= 2 && data[0] == '<' && data[1] == 0:
+		e = unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM)
+	case len(data) >= 2 && data[0] == 0 && data[1] == '<':
+		e = unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM)
+	default:
+		return data, false, nil
+	}
+	out, err := e.NewDecoder().Bytes(data)
+	if err != nil {
+		return nil, false, &Error{Code: EEncoding, Message: "Tệp có dạng UTF-16 nhưng không giải mã được: hãy lưu tệp BPMN ở dạng UTF-8.", Err: err}
+	}
+	return out, true, nil
+}
+
 // charsetReader accepts the encodings besides UTF-8 that BPMN files are
-// found in: ASCII (a subset) and Latin-1 (one byte per code point).
-func charsetReader(label string, input io.Reader) (io.Reader, error) {
+// found in: ASCII (a subset), the Windows code pages for Vietnamese
+// (1258) and Western European (1252) text, ISO-8859-1 read as
+// windows-1252 (as browsers do: files so labelled hold 1252's quotes and
+// dashes in 0x80–0x9F), and UTF-16 once fromUTF16 has decoded it.
+func charsetReader(label string, input io.Reader, wasUTF16 bool) (io.Reader, error) {
+	var cm *charmap.Charmap
 	switch strings.ToLower(strings.TrimSpace(label)) {
 	case "utf8", "us-ascii", "ascii":
 		return input, nil
-	case "iso-8859-1", "latin1", "latin-1", "l1":
-		data, err := io.ReadAll(input)
-		if err != nil {
-			return nil, err
+	case "utf-16", "utf16", "utf-16le", "utf-16be", "unicode":
+		if wasUTF16 {
+			return input, nil
 		}
-		buf := make([]byte, 0, len(data)*2)
-		for _, c := range data {
-			buf = utf8.AppendRune(buf, rune(c))
-		}
-		return bytes.NewReader(buf), nil
+		return nil, errorf(EEncoding, "Tệp khai báo bảng mã %q nhưng không được lưu ở dạng UTF-16: hãy lưu lại tệp BPMN ở dạng UTF-8.", label)
+	case "iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "latin-1", "l1",
+		"windows-1252", "cp1252", "x-cp1252":
+		cm = charmap.Windows1252
+	case "windows-1258", "cp1258", "x-cp1258":
+		cm = charmap.Windows1258
+	default:
+		return nil, errorf(EEncoding, "Tệp dùng bảng mã %q chưa được hỗ trợ: hãy lưu tệp BPMN ở dạng UTF-8 (các bảng mã đọc được: UTF-8, UTF-16, windows-1258, windows-1252, ISO-8859-1).", label)
 	}
-	return nil, errorf(EEncoding, "Tệp dùng bảng mã %q chưa được hỗ trợ: hãy lưu tệp BPMN ở dạng UTF-8.", label)
+	return cm.NewDecoder().Reader(input), nil
 }
