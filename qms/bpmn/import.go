@@ -97,22 +97,61 @@ func Import(r io.Reader, opts ImportOptions) (Result, error) {
 		var others []string
 		for _, p := range participants {
 			if p.ID != part.ID {
-				others = append(others, p.ID)
+				others = append(others, doc.poolName(p))
 			}
 		}
 		if len(others) > 0 {
-			n.add("Tệp có nhiều bên tham gia (pool), chỉ nhập “"+part.ID+"”, bỏ qua", strings.Join(others, ", "))
+			n.add("Tệp có nhiều bên tham gia (pool), chỉ nhập "+doc.poolName(*part)+", bỏ qua", strings.Join(others, ", "))
 		}
-		for _, c := range doc.collabs {
-			for _, k := range c.children {
-				if !k.is(NSModel, "participant") {
-					n.add(fmt.Sprintf(warnUnmodelledFmt, k.local), k.attr("id"))
-				}
-			}
-		}
+		doc.collaborationNotes(n, part, proc)
 	}
 	res.Warnings = n.list()
 	return res, nil
+}
+
+// poolName names a pool for a person: by its name, with its id only when
+// another pool has the same name; by its id when it has none.
+func (doc *document) poolName(p Participant) string {
+	if p.Name == "" {
+		return p.ID
+	}
+	for _, o := range doc.parts {
+		if o.ID != p.ID && o.Name == p.Name {
+			return "“" + p.Name + "” (" + p.ID + ")"
+		}
+	}
+	return "“" + p.Name + "”"
+}
+
+// collaborationNotes reports what the collaboration holds that the
+// flowchart of the chosen pool loses: message flows to or from that pool
+// (not those between other pools), other elements, and other tools'
+// extensions (as extensions, not as unused elements).
+func (doc *document) collaborationNotes(n *notes, part *Participant, proc *elem) {
+	mine := map[string]bool{part.ID: true}
+	for _, c := range proc.children {
+		if id := strings.TrimSpace(c.attr("id")); id != "" {
+			mine[id] = true
+		}
+	}
+	for _, c := range doc.collabs {
+		vendorExtensions(n, c)
+		for _, k := range c.children {
+			switch {
+			case k.is(NSModel, "participant"):
+				vendorExtensions(n, k)
+			case k.space != NSModel:
+				n.count(fmt.Sprintf(warnVendorFmt, k.space), k.local)
+			case ignoredQuietly(k.local):
+			case k.local == "messageFlow":
+				if mine[localRef(k.attr("sourceRef"))] || mine[localRef(k.attr("targetRef"))] {
+					n.add(fmt.Sprintf(warnUnmodelledFmt, k.local), k.attr("id"))
+				}
+			default:
+				n.add(fmt.Sprintf(warnUnmodelledFmt, k.local), k.attr("id"))
+			}
+		}
+	}
 }
 
 // document indexes the processes and pools of a definitions element.

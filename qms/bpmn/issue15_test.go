@@ -414,3 +414,19 @@ func TestBPMN9EncodingsAndText(t *testing.T) {
 }
 
 func utf16Units(s string) []uint16 { return utf16.Encode([]rune(s)) }
+
+// Warnings a person can read: an extension repeated on every element is
+// one line with a count; the collaboration's extensions are extensions;
+// only message flows touching the imported pool are listed; skipped pools
+// are named.
+func TestBPMN12WarningsCollapsed(t *testing.T) {
+	res := mustImport(t, "warnings.bpmn", bpmn.ImportOptions{})
+	want := []string{
+		"Bỏ qua phần mở rộng riêng của công cụ khác (http://www.signavio.com): signavioMetaData × 10, signavioDiagramMetaData.",
+		"Tệp có nhiều bên tham gia (pool), chỉ nhập “Phòng Tư pháp”, bỏ qua: “Công dân”, sid-POOL-C.",
+		"Bỏ qua phần tử không dùng trong lưu đồ (messageFlow): msg_mine.",
+	}
+	if !reflect.DeepEqual(res.Warnings, want) {
+		t.Errorf("warnings =\n%s\nwant\n%s", strings.Join(res.Warnings, "\n"), strings.Join(want, "\n"))
+	}
+}

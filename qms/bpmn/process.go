@@ -562,18 +562,24 @@ func (cv *converter) nameGateways() {
 
 // vendor reports attributes and extension elements of other tools (Camunda,
 // Zeebe, Signavio…) on e: they are dropped, and the user should know.
-func (cv *converter) vendor(e *elem, owner string) {
+func (cv *converter) vendor(e *elem, _ string) {
 	for _, a := range e.attrs {
 		switch a.Name.Space {
 		case "", "xmlns", NSXSI, xmlNamespaceURI, NSModel, NSQMS:
 			continue
 		}
-		cv.notes.add(fmt.Sprintf(warnVendorFmt, a.Name.Space), a.Name.Local+" @ "+owner)
+		cv.notes.count(fmt.Sprintf(warnVendorFmt, a.Name.Space), a.Name.Local)
 	}
+	vendorExtensions(cv.notes, e)
+}
+
+// vendorExtensions reports the extension elements of other tools inside
+// e, counted by name: tools repeat the same one on every element.
+func vendorExtensions(n *notes, e *elem) {
 	if ext := e.child(NSModel, "extensionElements"); ext != nil {
 		for _, x := range ext.children {
 			if x.space != NSQMS {
-				cv.notes.add(fmt.Sprintf(warnVendorFmt, x.space), x.local+" @ "+owner)
+				n.count(fmt.Sprintf(warnVendorFmt, x.space), x.local)
 			}
 		}
 	}
