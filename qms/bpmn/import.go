@@ -23,6 +23,7 @@ type Participant struct {
 	Name       string `json:"name"`
 	ProcessRef string `json:"process_ref"`
 	Tasks      int    `json:"tasks"` // activities in its process; 0 for a pool without one
+	Steps      int    `json:"steps"` // steps its flowchart would have; 0 for a pool without a process
 }
 
 // Result is an imported flowchart with what the user should review.
@@ -66,6 +67,7 @@ func Import(r io.Reader, opts ImportOptions) (Result, error) {
 		return Result{}, errorf(ENotBPMN, "Tệp không phải BPMN 2.0: phần tử gốc là <%s> (không gian tên %s), cần <definitions> thuộc không gian tên %s.", root.local, ns, NSModel)
 	}
 	doc := readDocument(root)
+	doc.countSteps(root)
 	if len(doc.processes) == 0 {
 		return Result{}, errorf(ENoProcess, "Tệp BPMN không có quy trình (process) nào để nhập.")
 	}
@@ -240,9 +242,36 @@ func countActivities(proc *elem) int {
 func (doc *document) choose(want string) (*elem, *Participant, error) {
 	p, part, err := doc.chooseProcess(want)
 	if e, ok := err.(*Error); ok && e.Code == EParticipant {
-		e.Participants = doc.parts
+		// Only what can be chosen: a pool without a process would fail.
+		for _, p := range doc.parts {
+			if _, ok := doc.process(p.ProcessRef); ok {
+				e.Participants = append(e.Participants, p)
+			}
+		}
 	}
 	return p, part, err
+}
+
+// countSteps gives each pool with a process the number of steps its
+// flowchart would have, so that a picker can show it (pools are often
+// named alike). Each process is converted once, whatever refers to it.
+func (doc *document) countSteps(root *elem) {
+	steps := make([]int, len(doc.processes))
+	done := make([]bool, len(doc.processes))
+	for i := range doc.parts {
+		k, ok := doc.process(doc.parts[i].ProcessRef)
+		if !ok {
+			continue
+		}
+		if !done[k] {
+			fc, err := convertProcess(root, doc.processes[k], doc.parts[i].Name, newNotes())
+			if err == nil {
+				steps[k] = len(fc.Steps)
+			}
+			done[k] = true
+		}
+		doc.parts[i].Steps = steps[k]
+	}
 }
 
 func (doc *document) chooseProcess(want string) (*elem, *Participant, error) {
@@ -304,7 +333,7 @@ func (doc *document) candidates(only []int) string {
 		if p.Name != "" {
 			item += " “" + p.Name + "”"
 		}
-		items = append(items, fmt.Sprintf("%s (%d bước công việc)", item, p.Tasks))
+		items = append(items, fmt.Sprintf("%s (%d bước công việc, %d bước lưu đồ)", item, p.Tasks, p.Steps))
 	}
 	if len(items) == 0 {
 		for k, p := range doc.processes {

@@ -121,14 +121,9 @@ func (s *Server) versionSave(c *fiber.Ctx) error {
 	return c.Redirect(versionPath(p, v)+"?msg=saved", fiber.StatusSeeOther)
 }
 
-// importBPMN replaces a draft's flowchart with one drawn in a BPMN modeler.
-// When the file has several pools and none was chosen, the error comes
-// with the pools in place of the warnings, for the picker.
-func (s *Server) importBPMN(c *fiber.Ctx, v *qms.ProcedureVersion, r io.Reader) (*qms.ProcedureVersion, []string, error) {
-	edited, warnings, _, err := s.importBPMNFile(c, v, r)
-	return edited, warnings, err
-}
-
+// importBPMNFile replaces a draft's flowchart with one drawn in a BPMN
+// modeler. When the file has several pools and none was chosen, the error
+// comes with the pools that can be chosen, for the picker.
 func (s *Server) importBPMNFile(c *fiber.Ctx, v *qms.ProcedureVersion, r io.Reader) (*qms.ProcedureVersion, []string, []bpmn.Participant, error) {
 	res, err := bpmn.Import(r, bpmn.ImportOptions{ParticipantID: c.FormValue("participant", c.Query("participant"))})
 	var be *bpmn.Error
@@ -303,13 +298,29 @@ func (s *Server) apiVersionSave(c *fiber.Ctx) error {
 }
 
 // apiVersionImportBPMN takes the BPMN file as the raw request body; the
-// pool is chosen with ?participant=ID.
+// pool is chosen with ?participant=ID. When it must be chosen, the answer
+// lists the pools that can be: {"participants":[{"id","name","steps"}]}.
 func (s *Server) apiVersionImportBPMN(c *fiber.Ctx) error {
 	_, v, err := s.findVersion(c)
 	if err != nil {
 		return err
 	}
-	edited, warnings, err := s.importBPMN(c, v, bytes.NewReader(c.Body()))
+	edited, warnings, pools, err := s.importBPMNFile(c, v, bytes.NewReader(c.Body()))
+	if err != nil && len(pools) > 0 {
+		type pool struct {
+			ID    string `json:"id"`
+			Name  string `json:"name"`
+			Steps int    `json:"steps"`
+		}
+		list := make([]pool, len(pools))
+		for i, p := range pools {
+			list[i] = pool{ID: p.ID, Name: p.Name, Steps: p.Steps}
+		}
+		return c.Status(fiber.StatusBadRequest).JSON(fiber.Map{
+			"error":        fiber.Map{"code": qms.EINVALID, "message": qms.ErrorMessage(err), "field": "file"},
+			"participants": list,
+		})
+	}
 	if err != nil {
 		return err
 	}

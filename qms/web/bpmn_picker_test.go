@@ -1,0 +1,40 @@
+package web_test
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// The pool picker lists only pools with a process, by name and id with
+// their step counts, and the API gives them as a structured list.
+func TestBPMN8PoolPicker(t *testing.T) {
+	a := newApp(t)
+	s := a.login("a-quality-officer")
+	path := a.createProcedure(&s)
+	file, err := os.ReadFile("../bpmn/testdata/two-pools.bpmn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := bodyOf(t, a.upload(path+"/bpmn", &s, "two-pools.bpmn", file))
+	if !strings.Contains(body, "Sở Tư pháp – Pool_So (3 bước)") || strings.Contains(body, `value="Pool_Dan"`) {
+		t.Errorf("picker does not list the pools with a process by name, id and steps:\n%s", body)
+	}
+	tok := a.token("a-quality-officer")
+	req := newReq("POST", "/api/v1"+path+"/bpmn", tok)
+	req.Body = io.NopCloser(bytes.NewReader(file))
+	req.ContentLength = int64(len(file))
+	req.Header.Set("Content-Type", "application/xml")
+	resp := a.send(req)
+	var got struct {
+		Participants []map[string]any `json:"participants"`
+	}
+	decode(t, resp, &got)
+	want := []map[string]any{{"id": "Pool_So", "name": "Sở Tư pháp", "steps": 3.0}, {"id": "Pool_Huyen", "name": "UBND huyện", "steps": 3.0}}
+	if resp.StatusCode != 400 || !reflect.DeepEqual(got.Participants, want) {
+		t.Errorf("API: %d %+v, want 400 with %+v", resp.StatusCode, got.Participants, want)
+	}
+}
