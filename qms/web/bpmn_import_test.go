@@ -38,3 +38,30 @@ func TestBPMN8PoolPicker(t *testing.T) {
 		t.Errorf("API: %d %+v, want 400 with %+v", resp.StatusCode, got.Participants, want)
 	}
 }
+
+// A file whose process has no steps is refused, and the draft keeps its
+// flowchart.
+func TestBPMN3EmptyProcessKeepsDraft(t *testing.T) {
+	a := newApp(t)
+	s := a.login("a-quality-officer")
+	path := a.createProcedure(&s) // a draft of four steps
+	file, err := os.ReadFile("../bpmn/testdata/empty-process.bpmn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp := a.upload(path+"/bpmn", &s, "empty-process.bpmn", file)
+	if body := bodyOf(t, resp); resp.StatusCode != 400 || !strings.Contains(body, "không có bước nào") {
+		t.Errorf("upload: %d, want 400 saying the process has no steps", resp.StatusCode)
+	}
+	var got struct {
+		Version struct {
+			Flowchart struct {
+				Steps []any `json:"steps"`
+			} `json:"flowchart"`
+		} `json:"version"`
+	}
+	decode(t, a.api("GET", "/api/v1"+path, a.token("a-quality-officer"), ""), &got)
+	if n := len(got.Version.Flowchart.Steps); n != 4 {
+		t.Errorf("draft has %d steps after the refused import, want 4", n)
+	}
+}
