@@ -2,6 +2,7 @@ package bpmn_test
 
 import (
 	"bytes"
+	"encoding/xml"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -428,5 +429,50 @@ func TestBPMN12WarningsCollapsed(t *testing.T) {
 	}
 	if !reflect.DeepEqual(res.Warnings, want) {
 		t.Errorf("warnings =\n%s\nwant\n%s", strings.Join(res.Warnings, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// Events and gateways are exported with a BPMNLabel beside the shape, so
+// that bpmn-js does not draw their names across the flow leaving them;
+// tasks, whose names are inside, have none.
+func TestBPMN11EventAndGatewayLabels(t *testing.T) {
+	fc := procedure()
+	data, err := bpmn.Export(fc, "QT02", "Quy trình")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc bpmnDoc
+	if err := xml.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	kind := map[string]flowchart.Kind{"Step_5": flowchart.KindTask}
+	for _, s := range fc.Steps {
+		kind[s.ID] = s.Kind
+	}
+	shapes := 0
+	for _, sh := range doc.Plane.Shapes {
+		k, ok := kind[sh.Element]
+		if !ok {
+			continue // pool and lanes
+		}
+		shapes++
+		if k == flowchart.KindTask {
+			if sh.Label != nil {
+				t.Errorf("task %s has an external label", sh.Element)
+			}
+			continue
+		}
+		if sh.Label == nil || sh.Label.Bounds.W <= 0 || sh.Label.Bounds.H <= 0 {
+			t.Errorf("%s %s has no label", k, sh.Element)
+			continue
+		}
+		// Left of the shape, level with it: clear of the flows that leave
+		// downwards and of the loops on the right.
+		if l, b := sh.Label.Bounds, sh.Bounds; l.X+l.W > b.X || l.Y+l.H < b.Y || l.Y > b.Y+b.H {
+			t.Errorf("%s label %+v not left of its shape %+v", sh.Element, l, b)
+		}
+	}
+	if shapes != len(fc.Steps) {
+		t.Errorf("%d step shapes, want %d", shapes, len(fc.Steps))
 	}
 }
