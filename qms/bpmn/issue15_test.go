@@ -46,6 +46,41 @@ func TestBPMN1MergeGatewaysBridged(t *testing.T) {
 		t.Errorf("bridging not reported: %q", res.Warnings)
 	}
 	valid(t, fc)
+
+	// Chains of merges are followed to the end; merges that only lead
+	// round to each other stay, with nowhere to go on to.
+	const head = `<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"><process id="p"><startEvent id="s"/><task id="t" name="T"/>`
+	tests := []struct {
+		name, body string
+		steps      []string
+		edges      []flowchart.Edge
+	}{
+		{"chain", `<exclusiveGateway id="m1"/><exclusiveGateway id="m2"/><endEvent id="e"/>
+<sequenceFlow id="f1" name="Có" sourceRef="s" targetRef="m2"/><sequenceFlow id="f2" sourceRef="m2" targetRef="m1"/>
+<sequenceFlow id="f3" sourceRef="m1" targetRef="e"/><sequenceFlow id="f4" sourceRef="t" targetRef="m1"/>`,
+			[]string{"s:start", "t:task", "e:end"},
+			[]flowchart.Edge{{From: "s", To: "e", Label: "Có"}, {From: "t", To: "e"}}},
+		{"cycle", `<exclusiveGateway id="m1"/><exclusiveGateway id="m2"/><exclusiveGateway id="m3"/>
+<sequenceFlow id="f1" sourceRef="s" targetRef="m3"/><sequenceFlow id="f2" sourceRef="m3" targetRef="m1"/>
+<sequenceFlow id="f3" sourceRef="m1" targetRef="m2"/><sequenceFlow id="f4" sourceRef="m2" targetRef="m1"/>`,
+			[]string{"s:start", "t:task", "m1:decision", "m2:decision"},
+			[]flowchart.Edge{{From: "s", To: "m1"}, {From: "m1", To: "m2"}, {From: "m2", To: "m1"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := bpmn.Import(strings.NewReader(head+tt.body+`</process></definitions>`), bpmn.ImportOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := kinds(res.Flowchart); !slices.Equal(got, tt.steps) {
+				t.Errorf("steps = %v, want %v", got, tt.steps)
+			}
+			if !reflect.DeepEqual(res.Flowchart.Edges, tt.edges) {
+				t.Errorf("edges = %+v, want %+v", res.Flowchart.Edges, tt.edges)
+			}
+			roundTrip(t, res)
+		})
+	}
 }
 
 // Unnamed lanes take the parent lane's name, then the pool's; a lane id

@@ -3,6 +3,7 @@ package bpmn
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -78,7 +79,8 @@ type converter struct {
 	// flows and the boundary paths.
 	boundaryFrom  map[string]int
 	boundaryLabel map[string]string
-	branchOf      map[string]int // task element id → its decision step
+	branchOf      map[string]int    // task element id → its decision step
+	errors        map[string]string // error id → name, built on first use
 }
 
 // convertProcess converts proc; pool names the pool holding it (empty for
@@ -159,6 +161,8 @@ func convertProcess(root, proc *elem, pool string, n *notes) (flowchart.Flowchar
 func (cv *converter) boundaries(bs []*elem) {
 	var order []string // tasks with boundary paths, in document order
 	paths := map[string]int{}
+	taskOf := map[string]string{} // boundary id → task element id
+	var kept []string             // boundary ids with a path, in document order
 	for _, b := range bs {
 		id := strings.TrimSpace(b.attr("id"))
 		cv.vendor(b, id)
@@ -184,31 +188,55 @@ func (cv *converter) boundaries(bs []*elem) {
 			order = append(order, task)
 		}
 		paths[task] += len(cv.outFlows[id])
+		taskOf[id] = task
+		kept = append(kept, id)
 	}
+	from := map[string]int{} // task element id → step the paths leave from
 	for _, task := range order {
 		pos := cv.stepOf[task]
-		from := pos
-		if paths[task]+len(cv.outFlows[task]) >= 2 {
-			t := cv.fc.Steps[pos]
-			d := flowchart.Step{
-				ID:          cv.ids.fresh(t.ID + "_nhanh"),
-				Name:        "Kết quả bước “" + t.Name + "”",
-				Kind:        flowchart.KindDecision,
-				Responsible: t.Responsible,
-			}
-			from = len(cv.fc.Steps)
-			cv.fc.Steps = append(cv.fc.Steps, d)
-			cv.fc.Edges = append(cv.fc.Edges, flowchart.Edge{From: t.ID, To: d.ID})
-			cv.branchOf[task] = from
+		from[task] = pos
+		if paths[task]+len(cv.outFlows[task]) < 2 {
+			continue // the only way out: a labelled flow from the task itself
 		}
-		for _, b := range bs {
-			if id := strings.TrimSpace(b.attr("id")); localRef(b.attr("attachedToRef")) == task {
-				if _, ok := cv.boundaryLabel[id]; ok {
-					cv.boundaryFrom[id] = from
+		t := cv.fc.Steps[pos]
+		d := flowchart.Step{
+			ID:          cv.ids.fresh(t.ID + "_nhanh"),
+			Name:        "Kết quả bước “" + shorten(t.Name, 100) + "”",
+			Kind:        flowchart.KindDecision,
+			Responsible: t.Responsible,
+		}
+		from[task] = len(cv.fc.Steps)
+		cv.branchOf[task] = len(cv.fc.Steps)
+		cv.fc.Steps = append(cv.fc.Steps, d)
+		cv.fc.Edges = append(cv.fc.Edges, flowchart.Edge{From: t.ID, To: d.ID})
+	}
+	for _, id := range kept {
+		cv.boundaryFrom[id] = from[taskOf[id]]
+	}
+}
+
+// shorten cuts s to at most n characters, marking the cut.
+func shorten(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n]) + "…"
+}
+
+// errorName is the name of the error declared with id, or "". The
+// declarations are indexed on first use.
+func (cv *converter) errorName(id string) string {
+	if cv.errors == nil {
+		cv.errors = map[string]string{}
+		for _, e := range cv.root.children {
+			if k := strings.TrimSpace(e.attr("id")); e.is(NSModel, "error") && k != "" {
+				if _, seen := cv.errors[k]; !seen {
+					cv.errors[k] = normalize(e.attr("name"))
 				}
 			}
 		}
 	}
+	return cv.errors[id]
 }
 
 // boundaryName is the label of a boundary event's path.
@@ -219,13 +247,8 @@ func (cv *converter) boundaryName(b *elem) string {
 		case def.is(NSModel, "timerEventDefinition"):
 			return labelTimer
 		case def.is(NSModel, "errorEventDefinition"):
-			ref := localRef(def.attr("errorRef"))
-			for _, e := range cv.root.children {
-				if e.is(NSModel, "error") && ref != "" && strings.TrimSpace(e.attr("id")) == ref {
-					if n := normalize(e.attr("name")); n != "" {
-						return n
-					}
-				}
+			if n := cv.errorName(localRef(def.attr("errorRef"))); n != "" {
+				return n
 			}
 			if name != "" {
 				return name
@@ -467,62 +490,77 @@ func (cv *converter) label(f *elem, src, dst string) string {
 // bridgeMerges removes the decision steps with exactly one way out: in
 // BPMN they are merges (several flows rejoin, as a rework loop does) and
 // decide nothing, and the flowchart has no such step. Each flow into one
-// goes on to where the merge led, keeping its label. Parallel joins stay:
-// they wait for every branch. Bridging never changes another step's flows
-// out, so one pass in step order removes them all.
+// goes on to where the merge (or a chain of them) leads, keeping its
+// label. Parallel joins stay: they wait for every branch. Merges that only
+// lead round to each other stay too: there is nowhere to go on to.
 func (cv *converter) bridgeMerges() {
 	fc := &cv.fc
 	pos := make(map[string]int, len(fc.Steps))
 	for i, s := range fc.Steps {
 		pos[s.ID] = i
 	}
-	in := make([][]int, len(fc.Steps))
-	out := make([][]int, len(fc.Steps))
+	outs := make([][]int, len(fc.Steps))
 	for k, e := range fc.Edges {
-		out[pos[e.From]] = append(out[pos[e.From]], k)
-		in[pos[e.To]] = append(in[pos[e.To]], k)
+		outs[pos[e.From]] = append(outs[pos[e.From]], k)
 	}
-	dead := make([]bool, len(fc.Edges))
-	removed := make([]bool, len(fc.Steps))
-	changed := false
-	for g, s := range fc.Steps {
-		if s.Kind != flowchart.KindDecision || len(out[g]) != 1 {
+	isMerge := func(g int) bool { return fc.Steps[g].Kind == flowchart.KindDecision && len(outs[g]) == 1 }
+	next := func(g int) int { return pos[fc.Edges[outs[g][0]].To] }
+
+	// target[g] is where flows into merge g go on to; -1 while unknown.
+	// Each merge is walked once, so chains cost linear time.
+	const unknown, walking = -1, -2
+	target := make([]int, len(fc.Steps))
+	for i := range target {
+		target[i] = unknown
+	}
+	bridged := make([]bool, len(fc.Steps))
+	for g := range fc.Steps {
+		if !isMerge(g) || target[g] != unknown {
 			continue
 		}
-		o := out[g][0]
-		next := pos[fc.Edges[o].To]
-		if next == g {
-			continue // a loop on itself: nothing to bridge to
+		var path []int
+		p := g
+		for isMerge(p) && target[p] == unknown {
+			target[p] = walking
+			path = append(path, p)
+			p = next(p)
 		}
-		for _, k := range in[g] {
-			if dead[k] || fc.Edges[k].To != s.ID {
-				continue
+		end := p
+		switch {
+		case isMerge(p) && target[p] == walking:
+			// A cycle of merges from p on: they stay, and lead to p.
+			k := slices.Index(path, p)
+			for _, c := range path[k:] {
+				target[c] = c
 			}
-			fc.Edges[k].To = fc.Edges[o].To
-			in[next] = append(in[next], k)
+			path = path[:k]
+		case isMerge(p) && bridged[p]:
+			end = target[p]
 		}
-		dead[o] = true
-		removed[g] = true
-		changed = true
-		cv.notes.add(warnMerge, s.ID)
-	}
-	if !changed {
-		return
+		for _, c := range path {
+			target[c] = end
+			bridged[c] = true
+		}
 	}
 	var edges []flowchart.Edge // nil when none are left, as when none were read
-	for k, e := range fc.Edges {
-		if !dead[k] {
-			edges = append(edges, e)
+	for _, e := range fc.Edges {
+		if bridged[pos[e.From]] {
+			continue
 		}
+		if to := pos[e.To]; bridged[to] {
+			e.To = fc.Steps[target[to]].ID
+		}
+		edges = append(edges, e)
 	}
-	fc.Edges = edges
 	var steps []flowchart.Step
 	for g, s := range fc.Steps {
-		if !removed[g] {
-			steps = append(steps, s)
+		if bridged[g] {
+			cv.notes.add(warnMerge, s.ID)
+			continue
 		}
+		steps = append(steps, s)
 	}
-	fc.Steps = steps
+	fc.Edges, fc.Steps = edges, steps
 }
 
 // nameGateways names the unnamed gateways that stay, in step order: a
