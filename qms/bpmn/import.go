@@ -37,23 +37,35 @@ type Result struct {
 
 // Import reads a BPMN 2.0 file and returns the flowchart of one of its
 // processes. Elements are matched by namespace URI, so any prefix works.
-// What a flowchart cannot hold (data objects, annotations, boundary and
-// event sub-processes, conditions, other tools' extensions) is left out
+// What a flowchart cannot hold (data objects, annotations, event
+// sub-processes, compensation tasks, other tools' extensions) is left out
 // and listed in Result.Warnings; it never makes Import fail.
 //
 // Mapping: every activity, sub-processes included (as one step, without
 // descending), becomes a task; start and end events become start and end;
 // exclusive gateways (and inclusive, event-based and complex ones, with a
-// warning) become decisions; parallel gateways become parallel steps.
-// Intermediate events are kept as task steps with a warning rather than
-// bridged over: a "wait for the applicant's documents" event is a step an
-// officer needs to see. Lanes give each step its Responsible. Unnamed
-// elements take their id as name, except start and end events, which
-// take "Bắt đầu" and "Kết thúc".
+// warning) become decisions; parallel gateways become parallel steps. A
+// decision gateway with one way out is a merge and is bridged: the flows
+// into it go on to the next step. The path of a boundary event becomes a
+// branch from its task ("Quá hạn" for a timer, the error's name for an
+// error), through a decision step added after the task when the task has
+// other ways out. Intermediate events are kept as task steps with a
+// warning rather than bridged over: a "wait for the applicant's
+// documents" event is a step an officer needs to see. Lanes give each
+// step its Responsible (an unnamed lane takes its parent's name, then the
+// pool's). Flows without a name are labelled "Trường hợp khác" when they
+// are their gateway's default, by the event they wait for after an
+// event-based gateway, else by their condition's text. Unnamed tasks take
+// their id as name, start and end events "Bắt đầu" and "Kết thúc",
+// gateways "Rẽ nhánh n" or "Hợp nhánh n". Names are folded onto one line
+// and put in NFC.
 //
-// It fails with a *Error when the file is not XML, not BPMN, has no
-// process, is too large, or has several pools with tasks and none chosen.
-// The flowchart is not validated: run flowchart.Validate on it.
+// It fails with a *Error when the file is not XML, not BPMN, uses an
+// undeclared namespace prefix, has no process or only an empty one, is
+// too large (bytes, elements or depth anywhere in the document; steps,
+// flows or name length in the flowchart, the limits of package
+// flowchart), or has several pools with tasks and none chosen. The
+// flowchart is not validated: run flowchart.Validate on it.
 func Import(r io.Reader, opts ImportOptions) (Result, error) {
 	root, err := parseTree(r)
 	if err != nil {
