@@ -2,9 +2,11 @@ package web_test
 
 import (
 	"bytes"
+	"html"
 	"io"
 	"os"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -23,8 +25,32 @@ func TestBPMN8PoolPicker(t *testing.T) {
 	if !strings.Contains(body, "Sở Tư pháp – Pool_So (3 bước)") || strings.Contains(body, `value="Pool_Dan"`) {
 		t.Errorf("picker does not list the pools with a process by name, id and steps:\n%s", body)
 	}
+	// The file is kept for the pick: choosing a pool is enough.
+	m := regexp.MustCompile(`name="kept_file" value="([^"]+)"`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("the uploaded file is not kept for the pick")
+	}
+	var form bytes.Buffer
+	ct := newMultipart(&form, s.csrf, map[string]string{"kept_file": html.UnescapeString(m[1]), "participant": "Pool_Huyen"}, "no_file", "", nil)
+	req := newSessionRequest("POST", path+"/bpmn", &s, &form)
+	req.Header.Set("Content-Type", ct)
+	if resp := a.send(req); resp.StatusCode != 200 {
+		t.Fatalf("pick with the kept file: %d %s", resp.StatusCode, bodyOf(t, resp))
+	}
 	tok := a.token("a-quality-officer")
-	req := newReq("POST", "/api/v1"+path+"/bpmn", tok)
+	var got0 struct {
+		Version struct {
+			Flowchart struct {
+				Steps []struct{ ID string } `json:"steps"`
+			} `json:"flowchart"`
+		} `json:"version"`
+	}
+	decode(t, a.api("GET", "/api/v1"+path, tok, ""), &got0)
+	if n := len(got0.Version.Flowchart.Steps); n != 3 {
+		t.Errorf("draft has %d steps after picking UBND huyện, want 3", n)
+	}
+
+	req = newReq("POST", "/api/v1"+path+"/bpmn", tok)
 	req.Body = io.NopCloser(bytes.NewReader(file))
 	req.ContentLength = int64(len(file))
 	req.Header.Set("Content-Type", "application/xml")
