@@ -91,7 +91,7 @@ func convertProcess(root, proc *elem, pool string, n *notes) (flowchart.Flowchar
 		byID: map[string]*elem{}, outFlows: map[string][]*elem{},
 		boundaryFrom: map[string]int{}, boundaryLabel: map[string]string{}, branchOf: map[string]int{},
 	}
-	cv.vendor(proc, proc.attr("id"))
+	cv.vendor(proc)
 	var flows, laneSets, boundaries []*elem
 	for _, c := range proc.children {
 		if c.space != NSModel {
@@ -165,7 +165,7 @@ func (cv *converter) boundaries(bs []*elem) {
 	var kept []string             // boundary ids with a path, in document order
 	for _, b := range bs {
 		id := strings.TrimSpace(b.attr("id"))
-		cv.vendor(b, id)
+		cv.vendor(b)
 		if len(cv.outFlows[id]) == 0 || id == "" {
 			cv.notes.add(warnBoundary, id)
 			continue
@@ -288,7 +288,7 @@ func (cv *converter) step(c *elem, n int) {
 	}
 	kind, _ := stepKind(c.local)
 	s := flowchart.Step{Name: normalize(c.attr("name")), Kind: kind}
-	cv.vendor(c, elemID)
+	cv.vendor(c)
 	ext := cv.extension(c, elemID, &s)
 
 	id := elemID
@@ -386,7 +386,7 @@ func (cv *converter) lanes(laneSet *elem, inherited string) {
 		if !lane.is(NSModel, "lane") {
 			continue
 		}
-		cv.vendor(lane, lane.attr("id"))
+		cv.vendor(lane)
 		name := normalize(lane.attr("name"))
 		unassigned := false
 		if ext := lane.child(NSModel, "extensionElements"); ext != nil {
@@ -428,7 +428,7 @@ func (cv *converter) lanes(laneSet *elem, inherited string) {
 
 func (cv *converter) flow(f *elem) {
 	id, src, dst := f.attr("id"), strings.TrimSpace(f.attr("sourceRef")), strings.TrimSpace(f.attr("targetRef"))
-	cv.vendor(f, id)
+	cv.vendor(f)
 	label := cv.label(f, src, dst)
 	from, ok1 := cv.stepOf[src]
 	if b, ok := cv.boundaryFrom[src]; ok {
@@ -600,7 +600,7 @@ func (cv *converter) nameGateways() {
 
 // vendor reports attributes and extension elements of other tools (Camunda,
 // Zeebe, Signavio…) on e: they are dropped, and the user should know.
-func (cv *converter) vendor(e *elem, _ string) {
+func (cv *converter) vendor(e *elem) {
 	for _, a := range e.attrs {
 		switch a.Name.Space {
 		case "", "xmlns", NSXSI, xmlNamespaceURI, NSModel, NSQMS:
