@@ -124,8 +124,8 @@ func (v *ProcedureVersion) Validate() error {
 			return FieldError(s.field, "Nội dung dài quá 20.000 ký tự.")
 		}
 	}
-	if n := len(v.Flowchart.Steps); n > 500 {
-		return FieldError("flowchart", "Lưu đồ có %d bước, tối đa 500.", n)
+	if p := flowchart.CheckSize(v.Flowchart); p != nil {
+		return FieldError("flowchart", "%s", p.Message)
 	}
 	for i, r := range v.Records {
 		if strings.TrimSpace(r.Name) == "" {

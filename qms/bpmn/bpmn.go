@@ -22,10 +22,10 @@ const (
 // leave ample room and keep a hostile or broken file from exhausting the
 // server.
 const (
-	MaxImportBytes    = 10 << 20 // 10 MiB
-	MaxImportNodes    = 5000     // flow nodes (steps) in the imported process
-	MaxImportElements = 200000   // XML elements outside the diagram part
-	maxDepth          = 200      // nesting of XML elements
+	MaxImportBytes    = 10 << 20           // 10 MiB
+	MaxImportNodes    = flowchart.MaxSteps // steps of the imported flowchart: the store's limit
+	MaxImportElements = 200000             // XML elements in the whole document, diagram part included
+	MaxImportDepth    = 200                // nesting of XML elements, in every part of the document
 )
 
 // ErrorCode classifies an Error.
@@ -42,6 +42,7 @@ const (
 	ERead        ErrorCode = "read"        // the reader failed
 	EEncoding    ErrorCode = "encoding"    // an XML encoding other than UTF-8 and Latin-1
 	ETooDeep     ErrorCode = "too_deep"    // XML nested too deeply
+	ENamespace   ErrorCode = "namespace"   // an element's namespace prefix is not declared
 )
 
 // Error is what Import and Export return. Message is Vietnamese, names

@@ -11,9 +11,10 @@
 // flowchart.
 //
 // Import reads what real tools write: any namespace prefix (matched on the
-// BPMN namespace URI), collaborations with several pools, lanes, every kind
-// of task and gateway. It keeps what a flowchart can say and lists
-// everything else as warnings rather than failing:
+// BPMN namespace URI), UTF-8, UTF-16, windows-1258 and windows-1252,
+// collaborations with several pools, nested and unnamed lanes, every kind
+// of task and gateway, merges, boundary events. It keeps what a flowchart
+// can say and lists everything else as warnings rather than failing:
 //
 //	res, err := bpmn.Import(file, bpmn.ImportOptions{})
 //	if err != nil {

@@ -264,7 +264,12 @@ func (x *exporter) writeDiagram(processID string) {
 		if n.Kind == flowchart.KindDecision {
 			marker = []string{"isMarkerVisible", "true"}
 		}
-		x.shape(x.elemIDs[i], bpmnBounds(n), marker...)
+		r := bpmnBounds(n)
+		if n.Kind == flowchart.KindTask || x.fc.Steps[i].Name == "" {
+			x.shape(x.elemIDs[i], r, marker...)
+			continue
+		}
+		x.labelledShape(x.elemIDs[i], r, externalLabel(r, x.fc.Steps[i].Name), marker...)
 	}
 	for _, e := range l.Edges {
 		x.edge(e)
@@ -278,6 +283,31 @@ func (x *exporter) shape(elemID string, r flowchart.Rect, attrs ...string) {
 	w.start("bpmndi:BPMNShape", append([]string{"id", x.ids.fresh(elemID + "_di"), "bpmnElement", elemID}, attrs...)...)
 	bounds(w, r)
 	w.end("bpmndi:BPMNShape")
+}
+
+// labelledShape is a shape whose name is drawn outside it, as modelers
+// draw event and gateway names, at label.
+func (x *exporter) labelledShape(elemID string, r, label flowchart.Rect, attrs ...string) {
+	w := &x.w
+	w.start("bpmndi:BPMNShape", append([]string{"id", x.ids.fresh(elemID + "_di"), "bpmnElement", elemID}, attrs...)...)
+	bounds(w, r)
+	w.start("bpmndi:BPMNLabel")
+	bounds(w, label)
+	w.end("bpmndi:BPMNLabel")
+	w.end("bpmndi:BPMNShape")
+}
+
+// externalLabel places the name of an event or gateway left of its shape.
+// Without a BPMNLabel, bpmn-js puts it under the shape, across the flow
+// that leaves downwards in our top-to-bottom layout; on the right run the
+// rework loops. Long names wrap at the width bpmn-js uses for them.
+func externalLabel(r flowchart.Rect, name string) flowchart.Rect {
+	const maxW, gap = 90.0, 6.0
+	w := float64(utf8.RuneCountInString(name)) * labelCharW
+	lines := math.Ceil(w / maxW)
+	w = min(w, maxW)
+	h := lines * labelH
+	return flowchart.Rect{X: r.X - gap - w, Y: r.Y + r.H/2 - h/2, W: w, H: h}
 }
 
 func (x *exporter) edge(e flowchart.EdgeLayout) {

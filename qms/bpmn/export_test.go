@@ -119,6 +119,9 @@ type bpmnDoc struct {
 		Shapes  []struct {
 			Element string `xml:"bpmnElement,attr"`
 			Bounds  bounds `xml:"http://www.omg.org/spec/DD/20100524/DC Bounds"`
+			Label   *struct {
+				Bounds bounds `xml:"http://www.omg.org/spec/DD/20100524/DC Bounds"`
+			} `xml:"http://www.omg.org/spec/BPMN/20100524/DI BPMNLabel"`
 		} `xml:"http://www.omg.org/spec/BPMN/20100524/DI BPMNShape"`
 		Edges []struct {
 			Element   string `xml:"bpmnElement,attr"`

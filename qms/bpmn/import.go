@@ -23,6 +23,7 @@ type Participant struct {
 	Name       string `json:"name"`
 	ProcessRef string `json:"process_ref"`
 	Tasks      int    `json:"tasks"` // activities in its process; 0 for a pool without one
+	Steps      int    `json:"steps"` // steps its flowchart would have; 0 for a pool without a process
 }
 
 // Result is an imported flowchart with what the user should review.
@@ -36,23 +37,35 @@ type Result struct {
 
 // Import reads a BPMN 2.0 file and returns the flowchart of one of its
 // processes. Elements are matched by namespace URI, so any prefix works.
-// What a flowchart cannot hold (data objects, annotations, boundary and
-// event sub-processes, conditions, other tools' extensions) is left out
+// What a flowchart cannot hold (data objects, annotations, event
+// sub-processes, compensation tasks, other tools' extensions) is left out
 // and listed in Result.Warnings; it never makes Import fail.
 //
 // Mapping: every activity, sub-processes included (as one step, without
 // descending), becomes a task; start and end events become start and end;
 // exclusive gateways (and inclusive, event-based and complex ones, with a
-// warning) become decisions; parallel gateways become parallel steps.
-// Intermediate events are kept as task steps with a warning rather than
-// bridged over: a "wait for the applicant's documents" event is a step an
-// officer needs to see. Lanes give each step its Responsible. Unnamed
-// elements take their id as name, except start and end events, which
-// take "Bắt đầu" and "Kết thúc".
+// warning) become decisions; parallel gateways become parallel steps. A
+// decision gateway with one way out is a merge and is bridged: the flows
+// into it go on to the next step. The path of a boundary event becomes a
+// branch from its task ("Quá hạn" for a timer, the error's name for an
+// error), through a decision step added after the task when the task has
+// other ways out. Intermediate events are kept as task steps with a
+// warning rather than bridged over: a "wait for the applicant's
+// documents" event is a step an officer needs to see. Lanes give each
+// step its Responsible (an unnamed lane takes its parent's name, then the
+// pool's). Flows without a name are labelled "Trường hợp khác" when they
+// are their gateway's default, by the event they wait for after an
+// event-based gateway, else by their condition's text. Unnamed tasks take
+// their id as name, start and end events "Bắt đầu" and "Kết thúc",
+// gateways "Rẽ nhánh n" or "Hợp nhánh n". Names are folded onto one line
+// and put in NFC.
 //
-// It fails with a *Error when the file is not XML, not BPMN, has no
-// process, is too large, or has several pools with tasks and none chosen.
-// The flowchart is not validated: run flowchart.Validate on it.
+// It fails with a *Error when the file is not XML, not BPMN, uses an
+// undeclared namespace prefix, has no process or only an empty one, is
+// too large (bytes, elements or depth anywhere in the document; steps,
+// flows or name length in the flowchart, the limits of package
+// flowchart), or has several pools with tasks and none chosen. The
+// flowchart is not validated: run flowchart.Validate on it.
 func Import(r io.Reader, opts ImportOptions) (Result, error) {
 	root, err := parseTree(r)
 	if err != nil {
@@ -66,6 +79,7 @@ func Import(r io.Reader, opts ImportOptions) (Result, error) {
 		return Result{}, errorf(ENotBPMN, "Tệp không phải BPMN 2.0: phần tử gốc là <%s> (không gian tên %s), cần <definitions> thuộc không gian tên %s.", root.local, ns, NSModel)
 	}
 	doc := readDocument(root)
+	doc.countSteps(root)
 	if len(doc.processes) == 0 {
 		return Result{}, errorf(ENoProcess, "Tệp BPMN không có quy trình (process) nào để nhập.")
 	}
@@ -76,7 +90,11 @@ func Import(r io.Reader, opts ImportOptions) (Result, error) {
 	participants := doc.parts
 
 	n := newNotes()
-	fc, err := convertProcess(proc, n)
+	pool := ""
+	if part != nil {
+		pool = part.Name
+	}
+	fc, err := convertProcess(root, proc, pool, n)
 	if err != nil {
 		return Result{}, err
 	}
@@ -93,22 +111,61 @@ func Import(r io.Reader, opts ImportOptions) (Result, error) {
 		var others []string
 		for _, p := range participants {
 			if p.ID != part.ID {
-				others = append(others, p.ID)
+				others = append(others, doc.poolName(p))
 			}
 		}
 		if len(others) > 0 {
-			n.add("Tệp có nhiều bên tham gia (pool), chỉ nhập “"+part.ID+"”, bỏ qua", strings.Join(others, ", "))
+			n.add("Tệp có nhiều bên tham gia (pool), chỉ nhập "+doc.poolName(*part)+", bỏ qua", strings.Join(others, ", "))
 		}
-		for _, c := range doc.collabs {
-			for _, k := range c.children {
-				if !k.is(NSModel, "participant") {
-					n.add(fmt.Sprintf(warnUnmodelledFmt, k.local), k.attr("id"))
-				}
-			}
-		}
+		doc.collaborationNotes(n, part, proc)
 	}
 	res.Warnings = n.list()
 	return res, nil
+}
+
+// poolName names a pool for a person: by its name, with its id only when
+// another pool has the same name; by its id when it has none.
+func (doc *document) poolName(p Participant) string {
+	if p.Name == "" {
+		return p.ID
+	}
+	for _, o := range doc.parts {
+		if o.ID != p.ID && o.Name == p.Name {
+			return "“" + p.Name + "” (" + p.ID + ")"
+		}
+	}
+	return "“" + p.Name + "”"
+}
+
+// collaborationNotes reports what the collaboration holds that the
+// flowchart of the chosen pool loses: message flows to or from that pool
+// (not those between other pools), other elements, and other tools'
+// extensions (as extensions, not as unused elements).
+func (doc *document) collaborationNotes(n *notes, part *Participant, proc *elem) {
+	mine := map[string]bool{part.ID: true}
+	for _, c := range proc.children {
+		if id := strings.TrimSpace(c.attr("id")); id != "" {
+			mine[id] = true
+		}
+	}
+	for _, c := range doc.collabs {
+		vendorExtensions(n, c)
+		for _, k := range c.children {
+			switch {
+			case k.is(NSModel, "participant"):
+				vendorExtensions(n, k)
+			case k.space != NSModel:
+				n.count(fmt.Sprintf(warnVendorFmt, k.space), k.local)
+			case ignoredQuietly(k.local):
+			case k.local == "messageFlow":
+				if mine[localRef(k.attr("sourceRef"))] || mine[localRef(k.attr("targetRef"))] {
+					n.add(fmt.Sprintf(warnUnmodelledFmt, k.local), k.attr("id"))
+				}
+			default:
+				n.add(fmt.Sprintf(warnUnmodelledFmt, k.local), k.attr("id"))
+			}
+		}
+	}
 }
 
 // document indexes the processes and pools of a definitions element.
@@ -197,9 +254,36 @@ func countActivities(proc *elem) int {
 func (doc *document) choose(want string) (*elem, *Participant, error) {
 	p, part, err := doc.chooseProcess(want)
 	if e, ok := err.(*Error); ok && e.Code == EParticipant {
-		e.Participants = doc.parts
+		// Only what can be chosen: a pool without a process would fail.
+		for _, p := range doc.parts {
+			if _, ok := doc.process(p.ProcessRef); ok {
+				e.Participants = append(e.Participants, p)
+			}
+		}
 	}
 	return p, part, err
+}
+
+// countSteps gives each pool with a process the number of steps its
+// flowchart would have, so that a picker can show it (pools are often
+// named alike). Each process is converted once, whatever refers to it.
+func (doc *document) countSteps(root *elem) {
+	steps := make([]int, len(doc.processes))
+	done := make([]bool, len(doc.processes))
+	for i := range doc.parts {
+		k, ok := doc.process(doc.parts[i].ProcessRef)
+		if !ok {
+			continue
+		}
+		if !done[k] {
+			fc, err := convertProcess(root, doc.processes[k], doc.parts[i].Name, newNotes())
+			if err == nil {
+				steps[k] = len(fc.Steps)
+			}
+			done[k] = true
+		}
+		doc.parts[i].Steps = steps[k]
+	}
 }
 
 func (doc *document) chooseProcess(want string) (*elem, *Participant, error) {
@@ -261,7 +345,7 @@ func (doc *document) candidates(only []int) string {
 		if p.Name != "" {
 			item += " “" + p.Name + "”"
 		}
-		items = append(items, fmt.Sprintf("%s (%d bước công việc)", item, p.Tasks))
+		items = append(items, fmt.Sprintf("%s (%d bước công việc, %d bước lưu đồ)", item, p.Tasks, p.Steps))
 	}
 	if len(items) == 0 {
 		for k, p := range doc.processes {

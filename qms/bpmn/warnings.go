@@ -14,9 +14,21 @@ const maxListed = 10
 type notes struct {
 	order []string
 	items map[string][]string
+	// counts holds, for messages added with count, how many times each
+	// item was added (keyed by message and item).
+	counts map[[2]string]int
 }
 
-func newNotes() *notes { return &notes{items: map[string][]string{}} }
+func newNotes() *notes { return &notes{items: map[string][]string{}, counts: map[[2]string]int{}} }
+
+// count records item under message once, counting repeats: the same
+// extension on every element is listed as "signavioMetaData × 10".
+func (n *notes) count(message, item string) {
+	key := [2]string{message, item}
+	if n.counts[key]++; n.counts[key] == 1 {
+		n.add(message, item)
+	}
+}
 
 // add records item (usually an element id; may be empty) under message.
 func (n *notes) add(message, item string) {
@@ -34,6 +46,16 @@ func (n *notes) list() []string {
 	var out []string
 	for _, msg := range n.order {
 		items := n.items[msg]
+		if k := n.counts; len(k) > 0 {
+			shown := make([]string, len(items))
+			for i, item := range items {
+				shown[i] = item
+				if c := k[[2]string{msg, item}]; c > 1 {
+					shown[i] = fmt.Sprintf("%s × %d", item, c)
+				}
+			}
+			items = shown
+		}
 		switch {
 		case len(items) == 0:
 			out = append(out, msg+".")

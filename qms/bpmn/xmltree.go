@@ -7,7 +7,10 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/unicode"
 )
 
 // elem is one XML element with its namespace resolved: space is the
@@ -47,8 +50,9 @@ func (e *elem) child(space, local string) *elem {
 }
 
 // parseTree reads a whole document into a tree, with the limits of this
-// package. The diagram part (bpmndi:BPMNDiagram) is skipped without being
-// stored: Import lays steps out itself, and the diagram is most of a file.
+// package, which apply to every part of the document. The diagram part
+// (bpmndi:BPMNDiagram) is read without being stored: Import lays steps out
+// itself, and the diagram is most of a file.
 func parseTree(r io.Reader) (*elem, error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxImportBytes+1))
 	if err != nil {
@@ -63,11 +67,21 @@ func parseTree(r io.Reader) (*elem, error) {
 	// Files saved on Windows often start with a UTF-8 byte order mark,
 	// which encoding/xml would read as text before the root.
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	data, wasUTF16, err := fromUTF16(data)
+	if err != nil {
+		return nil, err
+	}
 	d := xml.NewDecoder(bytes.NewReader(data))
-	d.CharsetReader = charsetReader
+	d.CharsetReader = func(label string, input io.Reader) (io.Reader, error) {
+		return charsetReader(label, input, wasUTF16)
+	}
 	var root *elem
 	var stack []*elem
 	count := 0
+	// skip is the depth inside the diagram part, which is read but not
+	// stored: its elements count against the limits like any other, or a
+	// file could hide millions of them there.
+	skip := 0
 	for {
 		tok, err := d.Token()
 		if err == io.EOF {
@@ -76,22 +90,35 @@ func parseTree(r io.Reader) (*elem, error) {
 		if err != nil {
 			return nil, xmlError(err)
 		}
+		if skip > 0 {
+			switch tok.(type) {
+			case xml.StartElement:
+				if err := countElement(&count, len(stack)+skip); err != nil {
+					return nil, err
+				}
+				skip++
+			case xml.EndElement:
+				skip--
+			}
+			continue
+		}
 		switch t := tok.(type) {
 		case xml.StartElement:
 			if root != nil && len(stack) == 0 {
 				return nil, errorf(ENotXML, "Tệp không phải XML hợp lệ: có nhiều hơn một phần tử gốc.")
 			}
+			if err := countElement(&count, len(stack)); err != nil {
+				return nil, err
+			}
 			if len(stack) == 1 && t.Name.Space == NSDI && t.Name.Local == "BPMNDiagram" {
-				if err := d.Skip(); err != nil {
-					return nil, xmlError(err)
-				}
+				skip = 1
 				continue
 			}
-			if count++; count > MaxImportElements {
-				return nil, errorf(ETooLarge, "Tệp BPMN có quá nhiều phần tử: tối đa %d.", MaxImportElements)
-			}
-			if len(stack) >= maxDepth {
-				return nil, errorf(ETooDeep, "Tệp BPMN lồng các phần tử quá sâu (quá %d cấp).", maxDepth)
+			// Deeper down (inside extension elements) an undeclared
+			// prefix only loses another tool's data, which is reported.
+			if len(stack) <= 2 && undeclaredPrefix(t.Name.Space) {
+				return nil, errorf(ENamespace, "Tiền tố không gian tên “%s” (ở phần tử <%s:%s>) chưa được khai báo: tệp thiếu xmlns:%s=\"…\" ở phần tử gốc, nên không đọc được các phần tử BPMN. Hãy lưu lại tệp từ công cụ vẽ hoặc thêm khai báo, ví dụ xmlns:%s=\"%s\".",
+					t.Name.Space, t.Name.Space, t.Name.Local, t.Name.Space, t.Name.Space, NSModel)
 			}
 			e := &elem{space: t.Name.Space, local: t.Name.Local, attrs: t.Attr}
 			if len(stack) > 0 {
@@ -118,6 +145,26 @@ func parseTree(r io.Reader) (*elem, error) {
 	return root, nil
 }
 
+// undeclaredPrefix reports whether an element's namespace is a prefix
+// that no xmlns declaration resolved: encoding/xml then leaves the prefix
+// itself in its place. A namespace name is a URI, which has a colon
+// ("http:", "urn:"); a prefix cannot have one.
+func undeclaredPrefix(space string) bool {
+	return space != "" && !strings.Contains(space, ":")
+}
+
+// countElement counts one more element, opened at the given depth (the
+// number of elements around it), against the limits of the document.
+func countElement(count *int, depth int) error {
+	if *count++; *count > MaxImportElements {
+		return errorf(ETooLarge, "Tệp BPMN có quá nhiều phần tử: tối đa %d phần tử XML (kể cả phần sơ đồ).", MaxImportElements)
+	}
+	if depth >= MaxImportDepth {
+		return errorf(ETooDeep, "Tệp BPMN lồng các phần tử quá sâu (quá %d cấp).", MaxImportDepth)
+	}
+	return nil
+}
+
 func xmlError(err error) *Error {
 	var enc *Error
 	if errors.As(err, &enc) {
@@ -130,22 +177,52 @@ func xmlError(err error) *Error {
 	return &Error{Code: ENotXML, Message: "Tệp không phải XML hợp lệ: " + err.Error() + ".", Err: err}
 }
 
+// fromUTF16 decodes a UTF-16 document (Notepad's "Unicode"), found by its
+// byte order mark or by the zero byte next to its first "<", into UTF-8,
+// which encoding/xml reads.
+func fromUTF16(data []byte) ([]byte, bool, error) {
+	var e encoding.Encoding
+	switch {
+	case bytes.HasPrefix(data, []byte{0xff, 0xfe}):
+		e = unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM)
+	case bytes.HasPrefix(data, []byte{0xfe, 0xff}):
+		e = unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM)
+	case len(data) >= 2 && data[0] == '<' && data[1] == 0:
+		e = unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM)
+	case len(data) >= 2 && data[0] == 0 && data[1] == '<':
+		e = unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM)
+	default:
+		return data, false, nil
+	}
+	out, err := e.NewDecoder().Bytes(data)
+	if err != nil {
+		return nil, false, &Error{Code: EEncoding, Message: "Tệp có dạng UTF-16 nhưng không giải mã được: hãy lưu tệp BPMN ở dạng UTF-8.", Err: err}
+	}
+	return out, true, nil
+}
+
 // charsetReader accepts the encodings besides UTF-8 that BPMN files are
-// found in: ASCII (a subset) and Latin-1 (one byte per code point).
-func charsetReader(label string, input io.Reader) (io.Reader, error) {
+// found in: ASCII (a subset), the Windows code pages for Vietnamese
+// (1258) and Western European (1252) text, ISO-8859-1 read as
+// windows-1252 (as browsers do: files so labelled hold 1252's quotes and
+// dashes in 0x80–0x9F), and UTF-16 once fromUTF16 has decoded it.
+func charsetReader(label string, input io.Reader, wasUTF16 bool) (io.Reader, error) {
+	var cm *charmap.Charmap
 	switch strings.ToLower(strings.TrimSpace(label)) {
 	case "utf8", "us-ascii", "ascii":
 		return input, nil
-	case "iso-8859-1", "latin1", "latin-1", "l1":
-		data, err := io.ReadAll(input)
-		if err != nil {
-			return nil, err
+	case "utf-16", "utf16", "utf-16le", "utf-16be", "unicode":
+		if wasUTF16 {
+			return input, nil
 		}
-		buf := make([]byte, 0, len(data)*2)
-		for _, c := range data {
-			buf = utf8.AppendRune(buf, rune(c))
-		}
-		return bytes.NewReader(buf), nil
+		return nil, errorf(EEncoding, "Tệp khai báo bảng mã %q nhưng không được lưu ở dạng UTF-16: hãy lưu lại tệp BPMN ở dạng UTF-8.", label)
+	case "iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "latin-1", "l1",
+		"windows-1252", "cp1252", "x-cp1252":
+		cm = charmap.Windows1252
+	case "windows-1258", "cp1258", "x-cp1258":
+		cm = charmap.Windows1258
+	default:
+		return nil, errorf(EEncoding, "Tệp dùng bảng mã %q chưa được hỗ trợ: hãy lưu tệp BPMN ở dạng UTF-8 (các bảng mã đọc được: UTF-8, UTF-16, windows-1258, windows-1252, ISO-8859-1).", label)
 	}
-	return nil, errorf(EEncoding, "Tệp dùng bảng mã %q chưa được hỗ trợ: hãy lưu tệp BPMN ở dạng UTF-8.", label)
+	return cm.NewDecoder().Reader(input), nil
 }

@@ -82,6 +82,10 @@ func (ps Problems) Err() error {
 // (rule by rule, then step and flow order). An empty result means the
 // flowchart is valid.
 func Validate(fc Flowchart, opts ValidateOptions) Problems {
+	if p := CheckSize(fc); p != nil {
+		// Too large to check rule by rule in reasonable time and space.
+		return Problems{*p}
+	}
 	v := validator{g: newGraph(fc), opts: opts}
 	v.steps()
 	v.edges()

@@ -550,6 +550,7 @@ var pageTexts = []pageText{
 	{"version.or_import_flowchart", "Hoặc nhập lưu đồ vẽ bằng công cụ BPMN (bpmn.io, Camunda Modeler…)", "Or import a flowchart drawn with a BPMN tool (bpmn.io, Camunda Modeler…)"},
 	{"version.bpmn_file", "Tệp .bpmn", ".bpmn file"},
 	{"version.file_has_several", "Tệp có nhiều pool: chọn pool cần nhập rồi chọn lại tệp", "The file has several pools: choose one, then choose the file again"},
+	{"version.file_kept_pick", "Tệp có nhiều pool: chọn pool cần nhập (tệp đã tải lên được giữ lại, không cần chọn lại)", "The file has several pools: choose one (the uploaded file is kept, no need to choose it again)"},
 	{"version.steps_2", "bước)", "steps)"},
 	{"version.pool_id_when", "Mã pool (khi tệp có nhiều pool)", "Pool id (when the file has several pools)"},
 	{"version.import_flowchart", "Nhập lưu đồ", "Import the flowchart"},

@@ -41,7 +41,7 @@ var apiDocs = map[string]struct {
 	"POST /api/v1/procedures/{id}/versions":                    {"Soạn lần ban hành mới (dự thảo)", nil, qms.ProcedureVersion{}},
 	"GET /api/v1/procedures/{id}/versions/{n}":                 {"Một lần ban hành, kèm kết quả kiểm tra lưu đồ", nil, qms.ProcedureVersion{}},
 	"PUT /api/v1/procedures/{id}/versions/{n}":                 {"Lưu dự thảo (các mục và lưu đồ)", versionRequest{}, qms.ProcedureVersion{}},
-	"POST /api/v1/procedures/{id}/versions/{n}/bpmn":           {"Nhập lưu đồ từ tệp BPMN 2.0 (thân yêu cầu; ?participant=)", nil, map[string]any{}},
+	"POST /api/v1/procedures/{id}/versions/{n}/bpmn":           {"Nhập lưu đồ từ tệp BPMN 2.0 (thân yêu cầu; ?participant=; khi tệp có nhiều pool: 400 kèm participants [{id, name, steps}])", nil, map[string]any{}},
 	"POST /api/v1/procedures/{id}/versions/{n}/submit":         {"Trình duyệt", actionRequest{}, qms.ProcedureVersion{}},
 	"POST /api/v1/procedures/{id}/versions/{n}/approve":        {"Phê duyệt (người soạn không tự duyệt)", actionRequest{}, qms.ProcedureVersion{}},
 	"POST /api/v1/procedures/{id}/versions/{n}/reject":         {"Trả lại dự thảo, kèm lý do", actionRequest{}, qms.ProcedureVersion{}},

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -81,6 +82,7 @@ func (s *Server) versionPage(c *fiber.Ctx, p *qms.Procedure, v *qms.ProcedureVer
 		"Path":        versionPath(p, v),
 		"Warnings":    warnings,
 		"Pools":       c.Locals("pools"),
+		"KeptFile":    c.Locals("kept_file"),
 		"Rows":        editorRows(v),
 		"CanEdit":     draft && s.can(c, "procedure", "write"),
 		"CanSubmit":   draft && s.can(c, "procedure", "submit"),
@@ -121,14 +123,9 @@ func (s *Server) versionSave(c *fiber.Ctx) error {
 	return c.Redirect(versionPath(p, v)+"?msg=saved", fiber.StatusSeeOther)
 }
 
-// importBPMN replaces a draft's flowchart with one drawn in a BPMN modeler.
-// When the file has several pools and none was chosen, the error comes
-// with the pools in place of the warnings, for the picker.
-func (s *Server) importBPMN(c *fiber.Ctx, v *qms.ProcedureVersion, r io.Reader) (*qms.ProcedureVersion, []string, error) {
-	edited, warnings, _, err := s.importBPMNFile(c, v, r)
-	return edited, warnings, err
-}
-
+// importBPMNFile replaces a draft's flowchart with one drawn in a BPMN
+// modeler. When the file has several pools and none was chosen, the error
+// comes with the pools that can be chosen, for the picker.
 func (s *Server) importBPMNFile(c *fiber.Ctx, v *qms.ProcedureVersion, r io.Reader) (*qms.ProcedureVersion, []string, []bpmn.Participant, error) {
 	res, err := bpmn.Import(r, bpmn.ImportOptions{ParticipantID: c.FormValue("participant", c.Query("participant"))})
 	var be *bpmn.Error
@@ -145,26 +142,53 @@ func (s *Server) importBPMNFile(c *fiber.Ctx, v *qms.ProcedureVersion, r io.Read
 	return &edited, res.Warnings, nil, nil
 }
 
+// maxKeptBPMN is the largest file the pool picker keeps in its form, so
+// that the user picks a pool without choosing the file again. Files with
+// several pools are small; a larger one is chosen again.
+const maxKeptBPMN = 1 << 20
+
 func (s *Server) versionImportBPMN(c *fiber.Ctx) error {
 	p, v, err := s.findVersion(c)
 	if err != nil {
 		return err
 	}
-	fh, err := c.FormFile("file")
+	data, err := uploadedBPMN(c)
 	if err != nil {
-		return s.versionPage(c, p, v, nil, qms.FieldError("file", "Chọn tệp BPMN (.bpmn hoặc .xml) để nhập."))
+		return s.versionPage(c, p, v, nil, err)
 	}
-	f, err := fh.Open()
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	edited, warnings, pools, err := s.importBPMNFile(c, v, f)
+	edited, warnings, pools, err := s.importBPMNFile(c, v, bytes.NewReader(data))
 	if err != nil {
 		c.Locals("pools", pools)
+		if len(pools) > 0 && len(data) <= maxKeptBPMN {
+			c.Locals("kept_file", base64.StdEncoding.EncodeToString(data))
+		}
 		return s.versionPage(c, p, v, nil, err)
 	}
 	return s.versionPage(c, p, edited, warnings, nil)
+}
+
+// uploadedBPMN is the file chosen in the import form, or the one the pool
+// picker kept. It reads one byte past bpmn's size limit, so that Import
+// refuses a larger file with its own message.
+func uploadedBPMN(c *fiber.Ctx) ([]byte, error) {
+	fh, err := c.FormFile("file")
+	if err != nil {
+		kept := c.FormValue("kept_file")
+		if kept == "" {
+			return nil, qms.FieldError("file", "Chọn tệp BPMN (.bpmn hoặc .xml) để nhập.")
+		}
+		data, err := base64.StdEncoding.DecodeString(kept)
+		if err != nil {
+			return nil, qms.FieldError("file", "Không đọc được tệp đã giữ lại: hãy chọn lại tệp BPMN.")
+		}
+		return data, nil
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, bpmn.MaxImportBytes+1))
 }
 
 func (s *Server) versionAction(action string) fiber.Handler {
@@ -303,13 +327,29 @@ func (s *Server) apiVersionSave(c *fiber.Ctx) error {
 }
 
 // apiVersionImportBPMN takes the BPMN file as the raw request body; the
-// pool is chosen with ?participant=ID.
+// pool is chosen with ?participant=ID. When it must be chosen, the answer
+// lists the pools that can be: {"participants":[{"id","name","steps"}]}.
 func (s *Server) apiVersionImportBPMN(c *fiber.Ctx) error {
 	_, v, err := s.findVersion(c)
 	if err != nil {
 		return err
 	}
-	edited, warnings, err := s.importBPMN(c, v, bytes.NewReader(c.Body()))
+	edited, warnings, pools, err := s.importBPMNFile(c, v, bytes.NewReader(c.Body()))
+	if err != nil && len(pools) > 0 {
+		type pool struct {
+			ID    string `json:"id"`
+			Name  string `json:"name"`
+			Steps int    `json:"steps"`
+		}
+		list := make([]pool, len(pools))
+		for i, p := range pools {
+			list[i] = pool{ID: p.ID, Name: p.Name, Steps: p.Steps}
+		}
+		return c.Status(fiber.StatusBadRequest).JSON(fiber.Map{
+			"error":        fiber.Map{"code": qms.EINVALID, "message": qms.ErrorMessage(err), "field": "file"},
+			"participants": list,
+		})
+	}
 	if err != nil {
 		return err
 	}

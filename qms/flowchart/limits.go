@@ -1,0 +1,68 @@
+package flowchart
+
+import (
+	"fmt"
+	"unicode/utf8"
+)
+
+// Size limits of a flowchart. They are the same wherever a flowchart
+// comes from (the steps table, a BPMN import) and wherever it goes (the
+// store, the SVG, an export): a procedure has tens of steps, and these
+// keep a pasted or generated flowchart from producing pages and files
+// nobody can open.
+const (
+	MaxSteps     = 500 // steps
+	MaxEdges     = 2000
+	MaxNameRunes = 500 // characters in a step id, name, responsible or flow label
+)
+
+// The size rules, checked by CheckSize and first by Validate.
+const (
+	CodeTooManySteps Code = "too_many_steps"
+	CodeTooManyEdges Code = "too_many_edges"
+	CodeNameTooLong  Code = "name_too_long"
+)
+
+// CheckSize returns the first size limit fc breaks, or nil. Every limit is
+// stated in its message.
+func CheckSize(fc Flowchart) *Problem {
+	if n := len(fc.Steps); n > MaxSteps {
+		return &Problem{Code: CodeTooManySteps, Message: fmt.Sprintf("Lưu đồ có %d bước, tối đa %d bước.", n, MaxSteps)}
+	}
+	if n := len(fc.Edges); n > MaxEdges {
+		return &Problem{Code: CodeTooManyEdges, Message: fmt.Sprintf("Lưu đồ có %d luồng, tối đa %d luồng.", n, MaxEdges)}
+	}
+	tooLong := func(s string) int {
+		if len(s) <= MaxNameRunes { // bytes ≥ characters
+			return 0
+		}
+		if n := utf8.RuneCountInString(s); n > MaxNameRunes {
+			return n
+		}
+		return 0
+	}
+	for i, s := range fc.Steps {
+		ref := fmt.Sprintf("thứ %d (mã %s)", i+1, clip(s.ID))
+		for _, f := range []struct{ what, text string }{{"Mã", s.ID}, {"Tên", s.Name}, {"Người/bộ phận thực hiện", s.Responsible}} {
+			if n := tooLong(f.text); n > 0 {
+				return &Problem{Code: CodeNameTooLong, StepID: s.ID, Message: fmt.Sprintf("%s của bước %s dài %d ký tự, tối đa %d ký tự.", f.what, ref, n, MaxNameRunes)}
+			}
+		}
+	}
+	for i, e := range fc.Edges {
+		if n := tooLong(e.Label); n > 0 {
+			return &Problem{Code: CodeNameTooLong, Edge: &e, Message: fmt.Sprintf("Nhãn của luồng thứ %d (%s → %s) dài %d ký tự, tối đa %d ký tự.", i+1, clip(e.From), clip(e.To), n, MaxNameRunes)}
+		}
+	}
+	return nil
+}
+
+// clip shortens a text quoted in a message about its length.
+func clip(s string) string {
+	const keep = 40
+	if utf8.RuneCountInString(s) <= keep {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:keep]) + "…"
+}
