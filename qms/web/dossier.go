@@ -448,7 +448,7 @@ func (s *Server) dossierApology(c *fiber.Ctx) error {
 func parseUserTime(v string) (time.Time, error) {
 	v = strings.TrimSpace(v)
 	for _, layout := range []string{"2006-01-02T15:04", "02/01/2006 15:04", "02/01/2006", "2006-01-02T15:04:05Z07:00"} {
-		if t, err := time.ParseInLocation(layout, v, ictZone); err == nil {
+		if t, err := time.ParseInLocation(layout, v, qms.Zone); err == nil {
 			return t, nil
 		}
 	}

@@ -14,7 +14,7 @@ import (
 func objectiveYear(c *fiber.Ctx) (int, error) {
 	v := strings.TrimSpace(c.Query("year"))
 	if v == "" {
-		return time.Now().In(ictZone).Year(), nil
+		return time.Now().In(qms.Zone).Year(), nil
 	}
 	y, err := strconv.Atoi(v)
 	if err != nil || y < 2000 || y > 2100 {
@@ -91,7 +91,7 @@ func (s *Server) objectiveCreate(c *fiber.Ctx) error {
 	if err != nil {
 		year := o.Year
 		if year < 2000 || year > 2100 {
-			year = time.Now().In(ictZone).Year()
+			year = time.Now().In(qms.Zone).Year()
 		}
 		return s.objectivePage(c, year, o, err)
 	}
@@ -143,7 +143,7 @@ func (s *Server) dashboardObjectives(c *fiber.Ctx, data fiber.Map) error {
 	if !s.can(c, "objective", "read") {
 		return nil
 	}
-	sts, err := s.Objectives.Statuses(c.UserContext(), callerOf(c).agency, time.Now().In(ictZone).Year())
+	sts, err := s.Objectives.Statuses(c.UserContext(), callerOf(c).agency, time.Now().In(qms.Zone).Year())
 	if err != nil {
 		return err
 	}
