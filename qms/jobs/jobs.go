@@ -38,15 +38,6 @@ type Job struct {
 	Run   func(ctx context.Context) (map[string]int, error)
 }
 
-// Info is what the UI and `qms jobs list` show of a job.
-type Info struct {
-	Name  string    `json:"name"`
-	Title string    `json:"title"`
-	Spec  string    `json:"spec"`
-	Next  time.Time `json:"next"`
-	Prev  time.Time `json:"prev,omitempty"`
-}
-
 // Config wires a scheduler.
 type Config struct {
 	Recorder Recorder
@@ -111,13 +102,13 @@ func (s *Scheduler) Start() { s.cron.Start() }
 func (s *Scheduler) Stop() { <-s.cron.Stop().Done() }
 
 // List returns every job with its next run, by name.
-func (s *Scheduler) List() []Info {
+func (s *Scheduler) List() []qms.JobInfo {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []Info
+	var out []qms.JobInfo
 	for _, e := range s.jobs {
 		ce := s.cron.Entry(e.id)
-		info := Info{Name: e.job.Name, Title: e.job.Title, Spec: e.job.Spec, Next: ce.Next, Prev: ce.Prev}
+		info := qms.JobInfo{Name: e.job.Name, Title: e.job.Title, Spec: e.job.Spec, Next: ce.Next, Prev: ce.Prev}
 		if info.Next.IsZero() {
 			// Not started: compute the next run from now.
 			sch, _ := Parser.Parse(e.job.Spec)

@@ -8,12 +8,12 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"isodt/qms"
-	"isodt/qms/jobs"
 )
 
-// JobScheduler is the running scheduler (qms/jobs).
+// JobScheduler is the running scheduler (qms/jobs, wired in cmd/qms); the
+// web layer sees only this, not the scheduler or its cron library.
 type JobScheduler interface {
-	List() []jobs.Info
+	List() []qms.JobInfo
 	RunNow(ctx context.Context, name string) (qms.JobRun, error)
 }
 
