@@ -39,7 +39,7 @@ func (s *Server) calendarSave(c *fiber.Ctx) error {
 		date = t.Format("2006-01-02")
 	}
 	o := qms.CalendarOverride{Date: date, Kind: c.FormValue("kind"), Name: c.FormValue("name")}
-	if err := s.Calendar.SetCalendarOverride(s.ctx(c), o, c.FormValue("remove") == "1"); err != nil {
+	if err := s.Calendar.SetCalendarOverride(c.UserContext(), o, c.FormValue("remove") == "1"); err != nil {
 		return s.calendarView(c, err)
 	}
 	year := date

@@ -188,7 +188,7 @@ func (s *Server) dossierReceive(c *fiber.Ctx) error {
 	d := &qms.Dossier{AgencyCode: callerOf(c).agency, TTHCCode: c.FormValue("tthc_code"), Channel: qms.Channel(c.FormValue("channel")),
 		Applicant: qms.Applicant{Name: c.FormValue("applicant_name"), IDNumber: c.FormValue("applicant_id"), Phone: c.FormValue("applicant_phone"), Address: c.FormValue("applicant_address")},
 		Note:      c.FormValue("note")}
-	if err := s.Dossiers.ReceiveDossier(s.ctx(c), d); err != nil {
+	if err := s.Dossiers.ReceiveDossier(c.UserContext(), d); err != nil {
 		return s.dossierForm(c, d, err)
 	}
 	return c.Redirect("/dossiers/"+d.Code+"?msg=received", fiber.StatusSeeOther)
@@ -349,7 +349,7 @@ func (s *Server) dossierStep(c *fiber.Ctx) error {
 		if err := s.readEntry(c, agency, code, &in); err != nil {
 			return nil, err
 		}
-		return s.Dossiers.CompleteStep(s.ctx(c), agency, code, in)
+		return s.Dossiers.CompleteStep(c.UserContext(), agency, code, in)
 	})
 }
 
@@ -423,13 +423,13 @@ func (s *Server) readEntry(c *fiber.Ctx, agency, code string, in *qms.CompleteSt
 
 func (s *Server) dossierPause(c *fiber.Ctx) error {
 	return s.dossierAction(c, "paused", func(agency, code string) (*qms.Dossier, error) {
-		return s.Dossiers.PauseDossier(s.ctx(c), agency, code, c.FormValue("reason"))
+		return s.Dossiers.PauseDossier(c.UserContext(), agency, code, c.FormValue("reason"))
 	})
 }
 
 func (s *Server) dossierResume(c *fiber.Ctx) error {
 	return s.dossierAction(c, "resumed", func(agency, code string) (*qms.Dossier, error) {
-		return s.Dossiers.ResumeDossier(s.ctx(c), agency, code)
+		return s.Dossiers.ResumeDossier(c.UserContext(), agency, code)
 	})
 }
 
@@ -439,7 +439,7 @@ func (s *Server) dossierApology(c *fiber.Ctx) error {
 		if err != nil {
 			return nil, err
 		}
-		return s.Dossiers.Apologize(s.ctx(c), agency, code, at, c.FormValue("reason"))
+		return s.Dossiers.Apologize(c.UserContext(), agency, code, at, c.FormValue("reason"))
 	})
 }
 

@@ -86,7 +86,7 @@ func (s *Server) objectiveCreate(c *fiber.Ctx) error {
 	if o.Year, err = strconv.Atoi(strings.TrimSpace(c.FormValue("year"))); err != nil {
 		err = qms.FieldError("year", "Năm %q không hợp lệ.", c.FormValue("year"))
 	} else if o.Target, err = parseTarget(c.FormValue("target")); err == nil {
-		err = s.Objectives.CreateObjective(s.ctx(c), o)
+		err = s.Objectives.CreateObjective(c.UserContext(), o)
 	}
 	if err != nil {
 		year := o.Year
@@ -117,14 +117,14 @@ func (s *Server) objectiveUpdate(c *fiber.Ctx) error {
 			return err
 		}
 		title := c.FormValue("title")
-		_, err = s.Objectives.UpdateObjective(s.ctx(c), o.AgencyCode, o.ID, qms.ObjectiveUpdate{Title: &title, Target: &target})
+		_, err = s.Objectives.UpdateObjective(c.UserContext(), o.AgencyCode, o.ID, qms.ObjectiveUpdate{Title: &title, Target: &target})
 		return err
 	})
 }
 
 func (s *Server) objectiveWithdraw(c *fiber.Ctx) error {
 	return s.objectiveStep(c, func(o *qms.Objective) error {
-		_, err := s.Objectives.WithdrawObjective(s.ctx(c), o.AgencyCode, o.ID, c.FormValue("reason"))
+		_, err := s.Objectives.WithdrawObjective(c.UserContext(), o.AgencyCode, o.ID, c.FormValue("reason"))
 		return err
 	})
 }
@@ -196,7 +196,7 @@ func (s *Server) apiObjectiveCreate(c *fiber.Ctx) error {
 		return err
 	}
 	o := &qms.Objective{AgencyCode: callerOf(c).agency, Year: req.Year, Title: req.Title, Measure: req.Measure, Target: req.Target, Period: req.Period}
-	if err := s.Objectives.CreateObjective(s.ctx(c), o); err != nil {
+	if err := s.Objectives.CreateObjective(c.UserContext(), o); err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(o)
