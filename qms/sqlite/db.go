@@ -60,6 +60,10 @@ type DB struct {
 	changes *changeFeed
 }
 
+// Now is the store's clock (Options.Now), for the layers that must agree
+// with the store on the time: the web pages mark overdue work with it.
+func (db *DB) Now() time.Time { return db.now() }
+
 // Open opens (creating if missing, unless opts.Existing) the database at
 // path and applies the pending migrations.
 func Open(ctx context.Context, path string, opts Options) (*DB, error) {

@@ -16,9 +16,9 @@ func (s *Server) calendarPage(c *fiber.Ctx) error {
 }
 
 func (s *Server) calendarView(c *fiber.Ctx, formErr error) error {
-	year := c.QueryInt("year", time.Now().In(qms.Zone).Year())
+	year := c.QueryInt("year", s.cfg.Now().In(qms.Zone).Year())
 	if year < 1900 || year > 2199 {
-		year = time.Now().In(qms.Zone).Year()
+		year = s.cfg.Now().In(qms.Zone).Year()
 	}
 	cal, err := s.Calendar.Calendar(c.UserContext(), callerOf(c).agency)
 	if err != nil {

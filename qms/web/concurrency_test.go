@@ -25,6 +25,9 @@ func (a *app) serverWith(cfg web.Config) *web.Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	if cfg.Now == nil {
+		cfg.Now = a.clock.Now
+	}
 	return web.New(cfg, a.srv.Deps)
 }
 

@@ -66,7 +66,7 @@ func (s *Server) taskList(c *fiber.Ctx) error {
 	}
 	more := len(tasks) > tasksPerPage
 	tasks = tasks[:min(len(tasks), tasksPerPage)]
-	now := time.Now()
+	now := s.cfg.Now()
 	rows := make([]taskRow, len(tasks))
 	for i, t := range tasks {
 		rows[i] = taskRow{Task: t, Late: now.After(t.DueAt)}
@@ -145,7 +145,7 @@ func (s *Server) dossierList(c *fiber.Ctx) error {
 	}
 	more := len(ds) > perPage
 	ds = ds[:min(len(ds), perPage)]
-	now := time.Now()
+	now := s.cfg.Now()
 	rows := make([]dossierRow, len(ds))
 	for i, d := range ds {
 		rows[i] = dossierRow{Dossier: d, Late: d.Overdue(now)}
@@ -303,7 +303,7 @@ func (s *Server) dossierPage(c *fiber.Ctx, p *qms.DossierProgress, formErr error
 			open = append(open, ov)
 		}
 	}
-	data := &dossierPage{page: s.page(c), Dossier: d, Overdue: d.Overdue(time.Now()), Steps: steps, Pauses: pauses, Open: completable(open, rolesIn(callerOf(c))),
+	data := &dossierPage{page: s.page(c), Dossier: d, Overdue: d.Overdue(s.cfg.Now()), Steps: steps, Pauses: pauses, Open: completable(open, rolesIn(callerOf(c))),
 		CanRecord: s.can(c, "dossier", "record") && !d.Status.Finished()}
 	return s.renderPage(c, "dossier", &data.page, data, formErr)
 }

@@ -69,7 +69,7 @@ func (s *Server) apiDossierReceive(c *fiber.Ctx) error {
 	}
 	d := &qms.Dossier{Code: req.Code, AgencyCode: callerOf(c).agency, TTHCCode: req.TTHCCode, Applicant: req.Applicant, Channel: req.Channel, Note: req.Note}
 	if req.ReceivedAt != nil {
-		if req.ReceivedAt.After(time.Now().Add(5 * time.Minute)) {
+		if req.ReceivedAt.After(s.cfg.Now().Add(5 * time.Minute)) {
 			return qms.FieldError("received_at", "Thời điểm tiếp nhận không được ở tương lai.")
 		}
 		d.ReceivedAt = *req.ReceivedAt

@@ -3,7 +3,6 @@ package web
 import (
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -11,10 +10,10 @@ import (
 )
 
 // objectiveYear reads ?year= (default: this year in Hà Nội).
-func objectiveYear(c *fiber.Ctx) (int, error) {
+func (s *Server) objectiveYear(c *fiber.Ctx) (int, error) {
 	v := strings.TrimSpace(c.Query("year"))
 	if v == "" {
-		return time.Now().In(qms.Zone).Year(), nil
+		return s.cfg.Now().In(qms.Zone).Year(), nil
 	}
 	y, err := strconv.Atoi(v)
 	if err != nil || y < 2000 || y > 2100 {
@@ -73,7 +72,7 @@ func (s *Server) objectivePage(c *fiber.Ctx, year int, form *qms.Objective, form
 }
 
 func (s *Server) objectiveList(c *fiber.Ctx) error {
-	year, err := objectiveYear(c)
+	year, err := s.objectiveYear(c)
 	if err != nil {
 		return err
 	}
@@ -91,7 +90,7 @@ func (s *Server) objectiveCreate(c *fiber.Ctx) error {
 	if err != nil {
 		year := o.Year
 		if year < 2000 || year > 2100 {
-			year = time.Now().In(qms.Zone).Year()
+			year = s.cfg.Now().In(qms.Zone).Year()
 		}
 		return s.objectivePage(c, year, o, err)
 	}
@@ -143,7 +142,7 @@ func (s *Server) dashboardObjectives(c *fiber.Ctx, data fiber.Map) error {
 	if !s.can(c, "objective", "read") {
 		return nil
 	}
-	sts, err := s.Objectives.Statuses(c.UserContext(), callerOf(c).agency, time.Now().In(qms.Zone).Year())
+	sts, err := s.Objectives.Statuses(c.UserContext(), callerOf(c).agency, s.cfg.Now().In(qms.Zone).Year())
 	if err != nil {
 		return err
 	}
@@ -177,7 +176,7 @@ type objectiveStatusResponse struct {
 func (s *Server) apiObjectiveList(c *fiber.Ctx) error {
 	f := qms.ObjectiveFilter{AgencyCode: callerOf(c).agency, IncludeWithdrawn: c.Query("withdrawn") == "1"}
 	if c.Query("year") != "" {
-		year, err := objectiveYear(c)
+		year, err := s.objectiveYear(c)
 		if err != nil {
 			return err
 		}
@@ -203,7 +202,7 @@ func (s *Server) apiObjectiveCreate(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiObjectiveStatus(c *fiber.Ctx) error {
-	year, err := objectiveYear(c)
+	year, err := s.objectiveYear(c)
 	if err != nil {
 		return err
 	}

@@ -53,7 +53,7 @@ type reportRow struct {
 }
 
 func (s *Server) onTimeRows(c *fiber.Ctx) ([]reportRow, *qms.OnTimeReport, time.Time, time.Time, error) {
-	from, to, err := period(c, time.Now())
+	from, to, err := period(c, s.cfg.Now())
 	if err != nil {
 		return nil, nil, from, to, err
 	}
