@@ -52,6 +52,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	log := slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	e.log = log
 	if *withDemo {
 		if err := loadDemo(ctx, e, *dbPath, "small"); err != nil && qms.ErrorCode(err) != qms.ECONFLICT {
 			return err

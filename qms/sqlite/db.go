@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"net/url"
 	"runtime"
 	"slices"
@@ -38,6 +39,10 @@ type Options struct {
 	// empty database behind a mistyped path). A missing file is ENOTFOUND
 	// on field "db".
 	Existing bool
+	// Logger receives what the store reports on its own (a panic in a
+	// write, a failing change poll); default slog.Default(). Tests pass a
+	// discarding one so their output stays quiet.
+	Logger *slog.Logger
 }
 
 // DB is the store. All writes go through one connection, so SQLite never
@@ -47,6 +52,7 @@ type DB struct {
 	write *sql.DB
 	read  *sql.DB
 	now   func() time.Time
+	log   *slog.Logger
 	cost  int
 	// dummyHash is compared against when a username is unknown (auth.go).
 	dummyHash func() []byte
@@ -84,6 +90,9 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	db.dummyHash = sync.OnceValue(db.newDummyHash)
 	if db.now == nil {
 		db.now = time.Now
+	}
+	if db.log = opts.Logger; db.log == nil {
+		db.log = slog.Default()
 	}
 	var err error
 	// _txlock=immediate makes BeginTx take the write lock at once: a
