@@ -138,9 +138,9 @@ func servePprof(addr string) error {
 }
 
 // tuneGC: a server's live heap is small (some tens of MB) and churns fast
-// under load; with the default GOGC=100 the collector ran some twenty
-// times a second, 6–9% of the CPU of a page. Unless the operator set
-// GOGC, collect at five times the live heap. limit (bytes, 0 for none) is
+// under load, so with the default GOGC=100 the collector would run many
+// times a second and take a noticeable share of every page's CPU. Unless
+// the operator set GOGC, collect at five times the live heap. limit (bytes, 0 for none) is
 // the soft memory limit of --mem-limit: the operator sizes it for the
 // machine, above the server's peak (see the README's Performance).
 func tuneGC(limit int64) {

@@ -102,9 +102,9 @@ func dossierFilter(c *fiber.Ctx) qms.DossierFilter {
 }
 
 // dossierCountLimit caps the count of the dossier list page: past it the
-// page says "more than 1.000". An exact count of a province agency's
-// 50,000 dossiers cost more than the page itself, and nobody pages that
-// far: one narrows the filter instead.
+// page says "more than 1.000". An exact count of a province agency's tens
+// of thousands of dossiers would outweigh the page itself, and nobody
+// pages that far: one narrows the filter instead.
 const dossierCountLimit = 1000
 
 // dossierStatuses are the statuses in the order the list's filter offers them.
