@@ -1,35 +1,20 @@
 package sqlite
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"isodt/qms"
+	"isodt/qms/qmstest"
 )
-
-// syncBuffer is a bytes.Buffer safe for the committer's goroutine.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 // TestOneSource6eStoreLogger: what the store reports on its own (here a
 // panic in a write) goes to the logger of Options, not to slog.Default.
 func TestOneSource6eStoreLogger(t *testing.T) {
-	var buf syncBuffer
+	var buf qmstest.Buffer
 	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "qms.db"), Options{Logger: slog.New(slog.NewTextHandler(&buf, nil))})
 	if err != nil {
 		t.Fatal(err)
