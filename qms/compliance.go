@@ -176,6 +176,17 @@ type NotificationService interface {
 	MarkNotificationsRead(ctx context.Context, userID int64) error
 }
 
+// JobInfo is what the UI and `qms jobs list` show of a scheduled job. It
+// lives in the domain so that the web layer can show jobs without
+// depending on the scheduler (qms/jobs and its cron library).
+type JobInfo struct {
+	Name  string    `json:"name"`
+	Title string    `json:"title"`
+	Spec  string    `json:"spec"`
+	Next  time.Time `json:"next"`
+	Prev  time.Time `json:"prev,omitempty"`
+}
+
 // JobRun records one run of a scheduled job.
 type JobRun struct {
 	ID        int64          `json:"id"`

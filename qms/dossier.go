@@ -218,13 +218,14 @@ type DossierFilter struct {
 	// CountLimit caps the total FindDossiers returns when > 0: it counts
 	// at most CountLimit+1 dossiers, so a total above CountLimit means
 	// "more than CountLimit". A screen does not need the exact number of
-	// an agency's 50,000 dossiers, and counting them all cost more than
-	// the page itself; the API, whose total is a contract, leaves it 0.
+	// an agency's tens of thousands of dossiers, and counting them all
+	// would outweigh the page itself; the API, whose total is a contract,
+	// leaves it 0.
 	CountLimit int
 	// Brief fills only what a row of a list shows: the applicant's name
-	// but not the rest of Applicant, and neither Flow nor Note. Decoding
-	// the applicant's and the flow's JSON of every row was a sixth of the
-	// list page's CPU time.
+	// but not the rest of Applicant, and neither Flow nor Note: a list
+	// shows none of them, and decoding their JSON for every row would be
+	// a large part of the list page's work.
 	Brief bool
 }
 

@@ -166,14 +166,6 @@ var statusName = map[DocStatus]string{
 // StatusLabel is the Vietnamese name of a status, for pages and prints.
 func StatusLabel(s DocStatus) string { return statusName[s] }
 
-// Zone is Asia/Ho_Chi_Minh: times are stored in UTC and counted here.
-var Zone = func() *time.Location {
-	if loc, err := time.LoadLocation("Asia/Ho_Chi_Minh"); err == nil {
-		return loc
-	}
-	return time.FixedZone("ICT", 7*3600)
-}()
-
 // CivilDate is the date of t in Asia/Ho_Chi_Minh, as midnight UTC: the
 // form every date-only field is stored in.
 func CivilDate(t time.Time) time.Time {

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"isodt/qms/qmstest"
 	"isodt/qms/sqlite"
 )
 
@@ -280,12 +281,12 @@ func (l *ackLog) counts() ackCounts {
 // server is a `qms serve` child process whose log the test reads.
 type server struct {
 	*child
-	stderr *syncBuffer
+	stderr *qmstest.Buffer
 }
 
 func startServer(t *testing.T, bin, dbPath string) *server {
 	t.Helper()
-	s := &server{stderr: &syncBuffer{}}
+	s := &server{stderr: &qmstest.Buffer{}}
 	c, err := spawnServer(context.Background(), bin, dbPath, s.stderr)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, s.stderr.String())

@@ -12,6 +12,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
@@ -74,6 +75,9 @@ func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(f
 type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
+	// log is the logger of a long-running command (serve), handed to the
+	// store; nil: the store logs to slog.Default.
+	log *slog.Logger
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {

@@ -14,12 +14,12 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"isodt/qms"
 	"isodt/qms/mail/mailtest"
+	"isodt/qms/qmstest"
 	"isodt/qms/sqlite"
 )
 
@@ -150,25 +150,12 @@ func TestBackupCommand(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe to read while serve writes to it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
-
 // TestServeShutsDownGracefully starts `qms serve` on a free port, waits
 // until it answers and cancels it as SIGTERM would.
 func TestServeShutsDownGracefully(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	out := &syncBuffer{}
+	out := &qmstest.Buffer{}
 	db := filepath.Join(t.TempDir(), "d", "qms.db")
 	done := make(chan int, 1)
 	go func() {

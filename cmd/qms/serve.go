@@ -52,6 +52,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	log := slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	e.log = log
 	if *withDemo {
 		if err := loadDemo(ctx, e, *dbPath, "small"); err != nil && qms.ErrorCode(err) != qms.ECONFLICT {
 			return err
@@ -78,7 +79,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	}
 	sched.Start()
 	defer sched.Stop()
-	srv := web.New(web.Config{SecureCookies: *secure, Logger: log, MetricsToken: *metricsToken, MetricsSeparate: *metricsAddr != ""}, web.Deps{
+	srv := web.New(web.Config{SecureCookies: *secure, Logger: log, MetricsToken: *metricsToken, MetricsSeparate: *metricsAddr != "", Now: db.Now}, web.Deps{
 		Agencies: db, Users: db, Auth: db, Audit: db, Procedures: db, Dossiers: db, Forms: db, Public: db, Calendar: db, Settings: db, Compliance: db, NCs: db, Objectives: db, Feedback: db, Audits: db, Reviews: db, Notifications: db, Jobs: sched, JobRuns: db, Authz: az, Ready: db.Ping,
 	})
 	ln, err := net.Listen("tcp", *addr)
@@ -137,9 +138,9 @@ func servePprof(addr string) error {
 }
 
 // tuneGC: a server's live heap is small (some tens of MB) and churns fast
-// under load; with the default GOGC=100 the collector ran some twenty
-// times a second, 6–9% of the CPU of a page. Unless the operator set
-// GOGC, collect at five times the live heap. limit (bytes, 0 for none) is
+// under load, so with the default GOGC=100 the collector would run many
+// times a second and take a noticeable share of every page's CPU. Unless
+// the operator set GOGC, collect at five times the live heap. limit (bytes, 0 for none) is
 // the soft memory limit of --mem-limit: the operator sizes it for the
 // machine, above the server's peak (see the README's Performance).
 func tuneGC(limit int64) {

@@ -13,7 +13,7 @@ import (
 // user admin and the default policy exist. When it creates the admin, the
 // random password is printed here, once.
 func openStore(ctx context.Context, e *env, path string) (*sqlite.DB, error) {
-	db, err := sqlite.Open(ctx, path, sqlite.Options{})
+	db, err := sqlite.Open(ctx, path, sqlite.Options{Logger: e.log})
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"isodt/qms/qmstest"
 )
 
 // TestTrust12MetricsAddr: with --metrics-addr the metrics have a listener
@@ -18,7 +20,7 @@ import (
 func TestTrust12MetricsAddr(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	out := &syncBuffer{}
+	out := &qmstest.Buffer{}
 	db := filepath.Join(t.TempDir(), "qms.db")
 	done := make(chan int, 1)
 	go func() {

@@ -32,8 +32,8 @@ type Source interface {
 
 // Authorizer wraps one synced enforcer shared by all requests, with a
 // memo of its answers: a page asks a dozen questions (one per menu entry
-// and button) and Casbin's matcher evaluation was a quarter of a page
-// read's cost. The memo is computed from the rules in memory alone and
+// and button), the same ones on every page, and evaluating Casbin's
+// matcher for each is costly next to a page read. The memo is computed from the rules in memory alone and
 // dropped whenever they are reloaded (see Follow).
 type Authorizer struct {
 	enf *casbin.SyncedEnforcer

@@ -4,6 +4,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"isodt/qms"
 )
 
 // numYears is the number of solar years the Calendar knows holidays for.
@@ -41,7 +43,7 @@ func New(o Overrides, h WorkingHours) (*Calendar, error) {
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
-	c := &Calendar{loc: vietnamLocation(), hours: h.clone(), overrides: o.byYear()}
+	c := &Calendar{loc: qms.Zone, hours: h.clone(), overrides: o.byYear()}
 	for _, p := range c.hours.Periods {
 		c.periods = append(c.periods, span{p.Start.duration(), p.End.duration()})
 	}
@@ -51,16 +53,6 @@ func New(o Overrides, h WorkingHours) (*Calendar, error) {
 		c.yearStart[i] = Date{MinYear + i, time.January, 1}.days()
 	}
 	return c, nil
-}
-
-// vietnamLocation returns Asia/Ho_Chi_Minh. The embedded tzdata (see
-// doc.go) makes the fallback to a fixed UTC+7 unreachable in practice;
-// Vietnam has kept UTC+7 without daylight saving since 1975.
-func vietnamLocation() *time.Location {
-	if loc, err := time.LoadLocation("Asia/Ho_Chi_Minh"); err == nil {
-		return loc
-	}
-	return time.FixedZone("ICT", 7*3600)
 }
 
 // Location returns the zone in which the Calendar reads and returns times.

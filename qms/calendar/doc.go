@@ -32,7 +32,3 @@
 //
 // Errors are *qms.Error values with code EINVALID and a Vietnamese message.
 package calendar
-
-// The zone database is embedded so that Asia/Ho_Chi_Minh loads also on
-// hosts without tzdata (minimal containers, Windows).
-import _ "time/tzdata"

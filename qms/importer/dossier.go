@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"isodt/qms"
 )
 
 // DossierRecord is one dossier (hồ sơ) of the one-stop shop's history, as
@@ -57,7 +59,7 @@ func ParseDossierHistory(r io.Reader, name string, opts Options) ([]DossierRecor
 	if err != nil {
 		return nil, err
 	}
-	c := dossierChecker{t: t, l: l, opts: opts, loc: vietnam(), statuses: dossierStatuses(), seen: map[string]int{}, ps: newProblems(t.lim.Problems)}
+	c := dossierChecker{t: t, l: l, opts: opts, loc: qms.Zone, statuses: dossierStatuses(), seen: map[string]int{}, ps: newProblems(t.lim.Problems)}
 	out := make([]DossierRecord, 0, len(t.rows))
 	tick := opts.progress(len(t.rows))
 	for i, r := range t.rows {

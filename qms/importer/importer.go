@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
-	_ "time/tzdata" // Asia/Ho_Chi_Minh must resolve on hosts without zoneinfo (Windows, scratch images)
 
 	"isodt/qms"
 )
@@ -140,13 +138,4 @@ func looksBinary(data []byte) bool {
 		}
 	}
 	return bytes.IndexByte(data[:min(len(data), 8192)], 0) >= 0
-}
-
-// vietnam returns the zone in which dates without an offset are read. The
-// fixed +07:00 fallback is exact: Vietnam has had no DST since 1975.
-func vietnam() *time.Location {
-	if loc, err := time.LoadLocation("Asia/Ho_Chi_Minh"); err == nil {
-		return loc
-	}
-	return time.FixedZone("ICT", 7*60*60)
 }

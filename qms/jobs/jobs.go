@@ -38,29 +38,25 @@ type Job struct {
 	Run   func(ctx context.Context) (map[string]int, error)
 }
 
-// Info is what the UI and `qms jobs list` show of a job.
-type Info struct {
-	Name  string    `json:"name"`
-	Title string    `json:"title"`
-	Spec  string    `json:"spec"`
-	Next  time.Time `json:"next"`
-	Prev  time.Time `json:"prev,omitempty"`
-}
-
 // Config wires a scheduler.
 type Config struct {
 	Recorder Recorder
 	Logger   *slog.Logger
 	Location *time.Location // default Asia/Ho_Chi_Minh
+	// Parse turns a job's spec into its schedule, after the spec passed
+	// Parser (default Parser.Parse). Tests pass a schedule that fires when
+	// they say, so they wait on events rather than on the wall clock.
+	Parse func(spec string) (cron.Schedule, error)
 }
 
 // Scheduler owns the cron and the jobs.
 type Scheduler struct {
-	cron *cron.Cron
-	rec  Recorder
-	log  *slog.Logger
-	mu   sync.Mutex
-	jobs map[string]*entry
+	cron  *cron.Cron
+	rec   Recorder
+	log   *slog.Logger
+	parse func(spec string) (cron.Schedule, error)
+	mu    sync.Mutex
+	jobs  map[string]*entry
 }
 
 type entry struct {
@@ -84,7 +80,10 @@ func New(cfg Config) *Scheduler {
 	logger := cron.PrintfLogger(slogPrintf{cfg.Logger})
 	c := cron.New(cron.WithLocation(cfg.Location), cron.WithParser(Parser),
 		cron.WithChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)))
-	return &Scheduler{cron: c, rec: cfg.Recorder, log: cfg.Logger, jobs: map[string]*entry{}}
+	if cfg.Parse == nil {
+		cfg.Parse = Parser.Parse
+	}
+	return &Scheduler{cron: c, rec: cfg.Recorder, log: cfg.Logger, parse: cfg.Parse, jobs: map[string]*entry{}}
 }
 
 // Add schedules a job; a bad spec is an EINVALID error naming the job.
@@ -92,12 +91,12 @@ func (s *Scheduler) Add(j Job) error {
 	if _, err := Parser.Parse(j.Spec); err != nil {
 		return qms.FieldError("spec", "Lịch chạy %q của tác vụ %s không hợp lệ: %v.", j.Spec, j.Name, err)
 	}
-	e := &entry{job: j}
-	id, err := s.cron.AddFunc(j.Spec, func() { s.run(context.Background(), e, "schedule") })
+	sch, err := s.parse(j.Spec)
 	if err != nil {
 		return err
 	}
-	e.id = id
+	e := &entry{job: j}
+	e.id = s.cron.Schedule(sch, cron.FuncJob(func() { s.run(context.Background(), e, "schedule") }))
 	s.mu.Lock()
 	s.jobs[j.Name] = e
 	s.mu.Unlock()
@@ -111,16 +110,16 @@ func (s *Scheduler) Start() { s.cron.Start() }
 func (s *Scheduler) Stop() { <-s.cron.Stop().Done() }
 
 // List returns every job with its next run, by name.
-func (s *Scheduler) List() []Info {
+func (s *Scheduler) List() []qms.JobInfo {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []Info
+	var out []qms.JobInfo
 	for _, e := range s.jobs {
 		ce := s.cron.Entry(e.id)
-		info := Info{Name: e.job.Name, Title: e.job.Title, Spec: e.job.Spec, Next: ce.Next, Prev: ce.Prev}
+		info := qms.JobInfo{Name: e.job.Name, Title: e.job.Title, Spec: e.job.Spec, Next: ce.Next, Prev: ce.Prev}
 		if info.Next.IsZero() {
 			// Not started: compute the next run from now.
-			sch, _ := Parser.Parse(e.job.Spec)
+			sch, _ := s.parse(e.job.Spec)
 			info.Next = sch.Next(time.Now().In(s.cron.Location()))
 		}
 		out = append(out, info)

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/robfig/cron/v3"
+
 	"isodt/qms"
 	"isodt/qms/jobs"
 	"isodt/qms/sqlite"
@@ -104,23 +106,58 @@ func TestRunNowSkipsWhileRunningAndRecords(t *testing.T) {
 	}
 }
 
-// TestScheduledRunsDoNotOverlap runs a real schedule for two seconds: a
-// job due every second that takes 1.5 s never runs twice at once.
+// fakeSchedule fires when the test says: due, every millisecond; not due,
+// in a year. Cron asks it for the next run each time it fires one (and
+// once at start), and each ask is told on asked.
+type fakeSchedule struct {
+	due   atomic.Bool
+	asked chan struct{}
+}
+
+func (f *fakeSchedule) Next(t time.Time) time.Time {
+	select {
+	case f.asked <- struct{}{}:
+	default:
+	}
+	if f.due.Load() {
+		return t.Add(time.Millisecond)
+	}
+	return t.AddDate(1, 0, 0)
+}
+
+// TestScheduledRunsDoNotOverlap: a scheduled run that is still going when
+// its job is due again is not started twice (cron says "skip"), and the
+// scheduled run is recorded with trigger "schedule". The schedule is a
+// fake the test fires, so the test waits on events, never on the clock.
 func TestScheduledRunsDoNotOverlap(t *testing.T) {
-	s, db := newScheduler(t)
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "qms.db"), sqlite.Options{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	sch := &fakeSchedule{asked: make(chan struct{}, 1)}
+	s := jobs.New(jobs.Config{Recorder: db, Logger: slog.New(slog.DiscardHandler), Parse: func(string) (cron.Schedule, error) { return sch, nil }})
 	var running, maxRunning, runs atomic.Int32
+	started, release := make(chan struct{}, 8), make(chan struct{})
 	s.Add(jobs.Job{Name: "tick", Spec: "@every 1s", Run: func(context.Context) (map[string]int, error) {
 		n := running.Add(1)
 		if n > maxRunning.Load() {
 			maxRunning.Store(n)
 		}
 		runs.Add(1)
-		time.Sleep(1500 * time.Millisecond)
+		started <- struct{}{}
+		<-release
 		running.Add(-1)
 		return nil, nil
 	}})
+	sch.due.Store(true)
 	s.Start()
-	time.Sleep(3200 * time.Millisecond)
+	<-started // the first scheduled run is going
+	for range 3 {
+		<-sch.asked // cron fired the job again during the run
+	}
+	sch.due.Store(false)
+	close(release)
 	s.Stop()
 	if runs.Load() < 1 || maxRunning.Load() != 1 {
 		t.Fatalf("runs %d, max concurrent %d", runs.Load(), maxRunning.Load())

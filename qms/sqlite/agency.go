@@ -44,7 +44,7 @@ func (db *DB) FindAgencyByCode(ctx context.Context, code string) (*qms.Agency, e
 		a, err = findAgencyByCode(ctx, q, code)
 		return err
 	})
-	return a, err
+	return a, internalf(err, "find agency %s", code)
 }
 
 // FindAgencies returns the agencies matching f, by code.
@@ -54,7 +54,7 @@ func (db *DB) FindAgencies(ctx context.Context, f qms.AgencyFilter) ([]*qms.Agen
 		out, err = findAgencies(ctx, q, f)
 		return err
 	})
-	return out, err
+	return out, internalf(err, "find agencies")
 }
 
 // UpdateAgency changes the name or the parent; a parent under the agency

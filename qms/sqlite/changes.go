@@ -32,6 +32,7 @@ const pollInterval = 150 * time.Millisecond
 type changeFeed struct {
 	pool *sql.DB
 	conn *sql.Conn // data_version is per connection: always this one
+	log  *slog.Logger
 	// follow is the store's own follower, run before the subscribers hear.
 	follow func(qms.Change)
 
@@ -70,7 +71,7 @@ func (db *DB) startChanges(ctx context.Context) error {
 		pool.Close()
 		return err
 	}
-	f := &changeFeed{pool: pool, conn: conn, versions: map[qms.Topic]int64{},
+	f := &changeFeed{pool: pool, conn: conn, log: db.log, versions: map[qms.Topic]int64{},
 		wake: make(chan struct{}, 1), quit: make(chan struct{}), done: make(chan struct{}), subs: map[*subscriber]struct{}{},
 		follow: func(c qms.Change) {
 			if c.Has(qms.TopicCalendar) {
@@ -110,7 +111,7 @@ func (f *changeFeed) run() {
 		moved, err := f.poll(context.Background())
 		if err != nil {
 			if !f.failing {
-				slog.Error("change feed: poll failed; retrying", "err", err)
+				f.log.Error("change feed: poll failed; retrying", "err", err)
 			}
 			f.failing = true
 			continue

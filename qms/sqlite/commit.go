@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"log/slog"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
@@ -157,7 +156,7 @@ func (db *DB) runInSavepoint(sqlTx *sql.Tx, j *writeJob) (err error) {
 		defer func() {
 			if r := recover(); r != nil {
 				err = qms.Errorf(qms.EINTERNAL, "Lỗi hệ thống khi ghi dữ liệu.")
-				slog.Error("panic in a write", "panic", r, "stack", string(debug.Stack()))
+				db.log.Error("panic in a write", "panic", r, "stack", string(debug.Stack()))
 			}
 		}()
 		err = j.fn(tx)

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -12,7 +13,7 @@ import (
 
 func openBare(t *testing.T) (*DB, context.Context) {
 	t.Helper()
-	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "qms.db"), Options{})
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "qms.db"), Options{Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,8 +13,8 @@ import (
 // fault among millions (a province keeps five million step records). Both
 // seek through partial indexes on dossier_steps (migration 0010) and read
 // only the rows that break the rule, so a full scan of a province stays
-// within seconds; reading every record and asking for the version in
-// force at its time, record by record, took minutes.
+// within seconds, where reading every record and asking for the version
+// in force at its time, record by record, would take minutes.
 
 // checkMissingRecord finds completed steps whose flowchart names a form
 // but that carry no entry. dossier_steps_unrecorded holds only the records

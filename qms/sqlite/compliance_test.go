@@ -77,11 +77,11 @@ func TestComplianceRulesFireAndClear(t *testing.T) {
 		t.Fatal(err)
 	}
 	check(qms.RuleDossierOverdue, d.Code, false)
-	clk.t = d.DueAt.Add(24 * time.Hour)
+	clk.Set(d.DueAt.Add(24 * time.Hour))
 	check(qms.RuleDossierOverdue, d.Code, true)
 	check(qms.RuleStepOverdue, d.Code+"/check", true)
 	check(qms.RuleLateWithoutApology, d.Code, true)
-	if _, err := db.Apologize(staff, "SVHTT", d.Code, clk.t.Add(48*time.Hour), "Chờ ý kiến liên ngành"); err != nil {
+	if _, err := db.Apologize(staff, "SVHTT", d.Code, clk.Now().Add(48*time.Hour), "Chờ ý kiến liên ngành"); err != nil {
 		t.Fatal(err)
 	}
 	check(qms.RuleLateWithoutApology, d.Code, false)
@@ -99,7 +99,7 @@ func TestComplianceRulesFireAndClear(t *testing.T) {
 
 	// REVIEW_OVERDUE: a year later the procedure is due for review; a
 	// longer interval moves the date and clears it.
-	clk.t = clk.t.AddDate(1, 0, 1)
+	clk.Set(clk.Now().AddDate(1, 0, 1))
 	ps, _ := db.FindProcedures(sys, qms.ProcedureFilter{})
 	check(qms.RuleReviewOverdue, itoa(ps[0].ID), true)
 	p := *ps[0]

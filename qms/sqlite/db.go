@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"net/url"
 	"runtime"
 	"slices"
@@ -38,6 +39,10 @@ type Options struct {
 	// empty database behind a mistyped path). A missing file is ENOTFOUND
 	// on field "db".
 	Existing bool
+	// Logger receives what the store reports on its own (a panic in a
+	// write, a failing change poll); default slog.Default(). Tests pass a
+	// discarding one so their output stays quiet.
+	Logger *slog.Logger
 }
 
 // DB is the store. All writes go through one connection, so SQLite never
@@ -47,6 +52,7 @@ type DB struct {
 	write *sql.DB
 	read  *sql.DB
 	now   func() time.Time
+	log   *slog.Logger
 	cost  int
 	// dummyHash is compared against when a username is unknown (auth.go).
 	dummyHash func() []byte
@@ -59,6 +65,10 @@ type DB struct {
 	// (see changes.go).
 	changes *changeFeed
 }
+
+// Now is the store's clock (Options.Now), for the layers that must agree
+// with the store on the time: the web pages mark overdue work with it.
+func (db *DB) Now() time.Time { return db.now() }
 
 // Open opens (creating if missing, unless opts.Existing) the database at
 // path and applies the pending migrations.
@@ -80,6 +90,9 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	db.dummyHash = sync.OnceValue(db.newDummyHash)
 	if db.now == nil {
 		db.now = time.Now
+	}
+	if db.log = opts.Logger; db.log == nil {
+		db.log = slog.Default()
 	}
 	var err error
 	// _txlock=immediate makes BeginTx take the write lock at once: a
@@ -115,8 +128,9 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 }
 
 // dsn opens path in WAL mode. _stmt_cache_size keeps each connection's
-// prepared statements for reuse: preparing the SQL again on every call
-// was a sixth of the CPU of a step completion.
+// prepared statements for reuse: the same few statements run on every
+// request, and preparing the SQL again each time is a needless share of
+// a write's work.
 func dsn(path, extra string) string {
 	u := url.URL{Scheme: "file", Opaque: url.PathEscape(path)}
 	return u.String() + "?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_stmt_cache_size=128&" + extra

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"log/slog"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -14,28 +15,16 @@ import (
 
 	"isodt/policies"
 	"isodt/qms"
+	"isodt/qms/qmstest"
 	"isodt/qms/sqlite"
 )
 
-// clock is a settable test clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 // openDB opens a real database in a temp dir with a bootstrapped SYS
 // agency and admin.
-func openDB(t testing.TB) (*sqlite.DB, *clock, context.Context) {
+func openDB(t testing.TB) (*sqlite.DB, *qmstest.Clock, context.Context) {
 	t.Helper()
-	clk := &clock{t: time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)}
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "qms.db"), sqlite.Options{Now: clk.Now, PasswordCost: bcrypt.MinCost})
+	clk := qmstest.NewClock(time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC))
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "qms.db"), sqlite.Options{Now: clk.Now, PasswordCost: bcrypt.MinCost, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -45,13 +45,13 @@ func TestHistoryMatchesServices(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			db, clk, sys := openDB(t)
 			staff, leader := effectiveProcedure(t, db, sys)
-			clk.t = received.UTC()
+			clk.Set(received.UTC())
 			viaServices := &qms.Dossier{AgencyCode: "SVHTT", TTHCCode: "1.000001", Applicant: qms.Applicant{Name: "Trần Thị Bình"}, Channel: qms.ChannelOnline, ReceivedAt: received}
 			if err := db.ReceiveDossier(staff, viaServices); err != nil {
 				t.Fatal(err)
 			}
 			for _, s := range tc.steps {
-				clk.t = s.at.UTC()
+				clk.Set(s.at.UTC())
 				var err error
 				if !s.apologize.IsZero() {
 					_, err = db.Apologize(staff, "SVHTT", viaServices.Code, s.apologize, "Chờ ý kiến cơ quan liên quan")

@@ -12,26 +12,9 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"isodt/qms"
-	"isodt/qms/flowchart"
+	"isodt/qms/qmstest"
 	"isodt/qms/sqlite"
 )
-
-// decisionChart: receive → check → decision (đạt → sign → end; không đạt
-// → refuse-notice → end).
-func decisionChart() flowchart.Flowchart {
-	return flowchart.Flowchart{
-		Steps: []flowchart.Step{
-			{ID: "s", Name: "Tiếp nhận", Kind: flowchart.KindStart, Responsible: "Bộ phận một cửa"},
-			{ID: "check", Name: "Thẩm định", Kind: flowchart.KindTask, Hours: 8, Responsible: "Chuyên viên"},
-			{ID: "ok", Name: "Hồ sơ đạt?", Kind: flowchart.KindDecision, Hours: 1, Responsible: "Chuyên viên"},
-			{ID: "sign", Name: "Ký giấy phép", Kind: flowchart.KindTask, Hours: 8, Responsible: "Lãnh đạo Sở"},
-			{ID: "notice", Name: "Thông báo không đạt", Kind: flowchart.KindTask, Hours: 4, Responsible: "Chuyên viên"},
-			{ID: "e", Name: "Trả kết quả", Kind: flowchart.KindEnd, Responsible: "Bộ phận một cửa"},
-		},
-		Edges: []flowchart.Edge{{From: "s", To: "check"}, {From: "check", To: "ok"}, {From: "ok", To: "sign", Label: "Đạt"},
-			{From: "ok", To: "notice", Label: "Không đạt"}, {From: "sign", To: "e"}, {From: "notice", To: "e"}},
-	}
-}
 
 // effectiveProcedure sets up agency SVHTT with TTHC 1.000001 (5 days) and
 // an effective procedure with the decision chart; it returns a staff and
@@ -61,7 +44,7 @@ func effectiveProcedure(t testing.TB, db *sqlite.DB, sys context.Context) (staff
 		t.Fatal(err)
 	}
 	v, _ := db.CreateVersion(as("thu.ky"), p.ID)
-	v.Flowchart = decisionChart()
+	v.Flowchart = qmstest.DecisionChart()
 	if err := db.UpdateVersion(as("thu.ky"), v); err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +85,7 @@ func TestDossierLife(t *testing.T) {
 	if len(tasks) != 1 || tasks[0].StepID != "check" {
 		t.Fatalf("staff tasks: %+v", tasks)
 	}
-	clk.t = hanoi(2026, 2, 23, 9, 0).UTC()
+	clk.Set(hanoi(2026, 2, 23, 9, 0).UTC())
 	if _, err := db.CompleteStep(staff, "SVHTT", d.Code, qms.CompleteStep{StepID: "sign"}); qms.ErrorCode(err) != qms.EINVALID {
 		t.Fatalf("completing a closed step: %v", err)
 	}
@@ -110,7 +93,7 @@ func TestDossierLife(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Pause Monday 23/02 10:00 → resume Wednesday 25/02 10:00: 2 working days move the due time.
-	clk.t = hanoi(2026, 2, 23, 10, 0).UTC()
+	clk.Set(hanoi(2026, 2, 23, 10, 0).UTC())
 	if _, err := db.PauseDossier(staff, "SVHTT", d.Code, "Bổ sung bản sao giấy chứng nhận PCCC"); err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +104,7 @@ func TestDossierLife(t *testing.T) {
 	if _, err := db.CompleteStep(staff, "SVHTT", d.Code, qms.CompleteStep{StepID: "ok", Exit: "Đạt"}); qms.ErrorCode(err) != qms.EINVALID {
 		t.Fatalf("step completed while paused: %v", err)
 	}
-	clk.t = hanoi(2026, 2, 25, 10, 0).UTC()
+	clk.Set(hanoi(2026, 2, 25, 10, 0).UTC())
 	if d, _ = db.ResumeDossier(staff, "SVHTT", d.Code); !d.DueAt.Equal(hanoi(2026, 3, 3, 10, 0)) {
 		t.Fatalf("due after resume %v, want 03/03 10:00", d.DueAt.In(qms.Zone))
 	}
@@ -140,7 +123,7 @@ func TestDossierLife(t *testing.T) {
 	}
 	db.CompleteStep(leader, "SVHTT", d.Code, qms.CompleteStep{StepID: "sign"})
 	// Returned on 05/03, a day after the due date: refused until the apology slip.
-	clk.t = hanoi(2026, 3, 5, 9, 0).UTC()
+	clk.Set(hanoi(2026, 3, 5, 9, 0).UTC())
 	if _, err := db.CompleteStep(staff, "SVHTT", d.Code, qms.CompleteStep{StepID: "e"}); qms.ErrorCode(err) != qms.EINVALID {
 		t.Fatalf("late return without apology: %v", err)
 	}
@@ -189,7 +172,7 @@ func checkOpenStepsMirror(t *testing.T, db *sqlite.DB) {
 func TestOnTimeReportSeedFigures(t *testing.T) {
 	db, clk, sys := openDB(t)
 	db.CreateAgency(sys, &qms.Agency{Code: "SVHTT", Name: "Sở VHTT"})
-	clk.t = hanoi(2026, 7, 1, 8, 0).UTC()
+	clk.Set(hanoi(2026, 7, 1, 8, 0).UTC())
 	var rows []sqlite.DossierImport
 	add := func(n int, received, due time.Time, done *time.Time, status qms.DossierStatus) {
 		for i := 0; i < n; i++ {

@@ -95,7 +95,7 @@ func findForms(ctx context.Context, q querier, where string, args ...any) ([]*qm
 func (db *DB) FindForm(ctx context.Context, agency string, id int64) (*qms.Form, error) {
 	fs, err := findForms(ctx, db.read, `id = ? AND agency_code IN (?, ?)`, id, agency, qms.SystemAgencyCode)
 	if err != nil {
-		return nil, err
+		return nil, internalf(err, "find form %d of %s", id, agency)
 	} else if len(fs) == 0 {
 		return nil, qms.Errorf(qms.ENOTFOUND, "Không tìm thấy biểu mẫu.")
 	}
@@ -104,7 +104,8 @@ func (db *DB) FindForm(ctx context.Context, agency string, id int64) (*qms.Form,
 
 // FindForms lists the agency's forms and the standard forms of SYS.
 func (db *DB) FindForms(ctx context.Context, agency string) ([]*qms.Form, error) {
-	return findForms(ctx, db.read, `agency_code IN (?, ?)`, agency, qms.SystemAgencyCode)
+	fs, err := findForms(ctx, db.read, `agency_code IN (?, ?)`, agency, qms.SystemAgencyCode)
+	return fs, internalf(err, "find forms of %s", agency)
 }
 
 // AdoptForm copies a SYS standard form into the agency as a draft.

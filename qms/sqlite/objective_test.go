@@ -27,7 +27,7 @@ func completed(t *testing.T, db *sqlite.DB, sys context.Context, agency, prefix 
 func TestObjectiveStatuses(t *testing.T) {
 	db, clk, sys := openDB(t)
 	db.CreateAgency(sys, &qms.Agency{Code: "SVHTT", Name: "Sở VHTT"})
-	clk.t = hanoi(2026, 5, 15, 9, 0).UTC()
+	clk.Set(hanoi(2026, 5, 15, 9, 0).UTC())
 	// Q1: 19 early, 1 late = 95 %. Q2 so far: 9 early, 1 late = 90 %.
 	completed(t, db, sys, "SVHTT", "Q1E", 19, hanoi(2026, 2, 10, 9, 0), hanoi(2026, 2, 5, 9, 0))
 	completed(t, db, sys, "SVHTT", "Q1L", 1, hanoi(2026, 2, 10, 9, 0), hanoi(2026, 2, 12, 9, 0))
@@ -117,7 +117,7 @@ func TestObjectiveStatuses(t *testing.T) {
 func TestReviewPackHasObjectivesAndFeedback(t *testing.T) {
 	db, clk, sys := openDB(t)
 	db.CreateAgency(sys, &qms.Agency{Code: "SVHTT", Name: "Sở VHTT"})
-	clk.t = hanoi(2026, 5, 15, 9, 0).UTC()
+	clk.Set(hanoi(2026, 5, 15, 9, 0).UTC())
 	completed(t, db, sys, "SVHTT", "Q1E", 3, hanoi(2026, 2, 10, 9, 0), hanoi(2026, 2, 5, 9, 0))
 	o := &qms.Objective{AgencyCode: "SVHTT", Year: 2026, Title: "Đúng hạn", Measure: qms.MeasureTimelyRate, Target: 95, Period: qms.PeriodQuarter}
 	if err := db.CreateObjective(sys, o); err != nil {

@@ -86,7 +86,7 @@ func (db *DB) FindProcedure(ctx context.Context, agency string, id int64) (*qms.
 		p, err = findProcedure(ctx, q, agency, id)
 		return err
 	})
-	return p, err
+	return p, internalf(err, "find procedure %d of %s", id, agency)
 }
 
 func findProcedure(ctx context.Context, q querier, agency string, id int64) (*qms.Procedure, error) {
@@ -106,7 +106,7 @@ func (db *DB) FindProcedures(ctx context.Context, f qms.ProcedureFilter) ([]*qms
 		out, err = findProcedures(ctx, q, f)
 		return err
 	})
-	return out, err
+	return out, internalf(err, "find procedures")
 }
 
 func findProcedures(ctx context.Context, q querier, f qms.ProcedureFilter) ([]*qms.Procedure, error) {

@@ -18,7 +18,7 @@ func TestProduct1OverdueMeasuredAtNow(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := hanoi(2026, 5, 15, 10, 0)
-	clk.t = now.UTC()
+	clk.Set(now.UTC())
 	open := func(code string, received, due time.Time) sqlite.DossierImport {
 		return sqlite.DossierImport{Code: code, TTHCCode: "1.000001", ReceivedAt: received, DueAt: due, Status: qms.DossierInProgress}
 	}

@@ -63,7 +63,7 @@ func TestTrust3MigrationKeepsDossiers(t *testing.T) {
 	// The same code in another agency is another dossier; in the same
 	// agency it is still a conflict.
 	db.CreateAgency(sys, &qms.Agency{Code: "STP", Name: "Sở Tư pháp"})
-	row := []sqlite.DossierImport{{Code: ds[0].Code, TTHCCode: "1.000001", ReceivedAt: clk.t, DueAt: clk.t, Status: qms.DossierReceived}}
+	row := []sqlite.DossierImport{{Code: ds[0].Code, TTHCCode: "1.000001", ReceivedAt: clk.Now(), DueAt: clk.Now(), Status: qms.DossierReceived}}
 	if _, err := db.ImportDossiers(sys, "STP", row); err != nil {
 		t.Fatalf("the same code in another agency: %v", err)
 	}

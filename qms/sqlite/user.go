@@ -93,13 +93,15 @@ func addMembership(ctx context.Context, tx *Tx, u *qms.User, m qms.Membership) e
 
 // FindUserByID returns ENOTFOUND when there is none.
 func (db *DB) FindUserByID(ctx context.Context, id int64) (*qms.User, error) {
-	return db.findOneUser(ctx, qms.UserFilter{ID: &id})
+	u, err := db.findOneUser(ctx, qms.UserFilter{ID: &id})
+	return u, internalf(err, "find user %d", id)
 }
 
 // FindUserByUsername returns ENOTFOUND when there is none.
 func (db *DB) FindUserByUsername(ctx context.Context, username string) (*qms.User, error) {
 	username = strings.ToLower(strings.TrimSpace(username))
-	return db.findOneUser(ctx, qms.UserFilter{Username: &username})
+	u, err := db.findOneUser(ctx, qms.UserFilter{Username: &username})
+	return u, internalf(err, "find user %q", username)
 }
 
 func (db *DB) findOneUser(ctx context.Context, f qms.UserFilter) (*qms.User, error) {
@@ -129,7 +131,7 @@ func (db *DB) FindUsers(ctx context.Context, f qms.UserFilter) ([]*qms.User, err
 		out, err = findUsers(ctx, q, f)
 		return err
 	})
-	return out, err
+	return out, internalf(err, "find users")
 }
 
 func findUsers(ctx context.Context, q querier, f qms.UserFilter) ([]*qms.User, error) {

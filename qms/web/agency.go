@@ -35,7 +35,7 @@ func (s *Server) createAgency(c *fiber.Ctx, a *qms.Agency) error {
 			return qms.FieldError("parent", "Đơn vị cấp trên %q không thuộc phạm vi bạn quản lý.", a.ParentCode)
 		}
 	}
-	return s.Agencies.CreateAgency(s.ctx(c), a)
+	return s.Agencies.CreateAgency(c.UserContext(), a)
 }
 
 func (s *Server) agencyList(c *fiber.Ctx) error {
@@ -104,7 +104,7 @@ func (s *Server) agencyUpdate(c *fiber.Ctx) error {
 			return s.agencyPage(c, a, qms.FieldError("parent", "Đơn vị cấp trên %q không thuộc phạm vi bạn quản lý.", parent))
 		}
 	}
-	if _, err := s.Agencies.UpdateAgency(s.ctx(c), a.Code, qms.AgencyUpdate{Name: &name, ParentCode: &parent}); err != nil {
+	if _, err := s.Agencies.UpdateAgency(c.UserContext(), a.Code, qms.AgencyUpdate{Name: &name, ParentCode: &parent}); err != nil {
 		return s.agencyPage(c, a, err)
 	}
 	return c.Redirect("/admin/agencies/"+a.Code+"?msg=saved", fiber.StatusSeeOther)
@@ -165,7 +165,7 @@ func (s *Server) agencySettings(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.Settings.SetAgencySettings(s.ctx(c), a.Code, c.FormValue("clock_mode"), strings.TrimSpace(c.FormValue("working_hours"))); err != nil {
+	if err := s.Settings.SetAgencySettings(c.UserContext(), a.Code, c.FormValue("clock_mode"), strings.TrimSpace(c.FormValue("working_hours"))); err != nil {
 		return s.agencyPage(c, a, err)
 	}
 	return c.Redirect("/admin/agencies/"+a.Code+"?msg=saved", fiber.StatusSeeOther)

@@ -25,7 +25,7 @@ func auditFilter(c *fiber.Ctx) (qms.AuditFilter, error) {
 		if v == "" {
 			continue
 		}
-		t, err := time.ParseInLocation("02/01/2006", v, ictZone)
+		t, err := time.ParseInLocation("02/01/2006", v, qms.Zone)
 		if err != nil {
 			return f, qms.FieldError(key, "Ngày %q không đúng định dạng dd/mm/yyyy.", v)
 		}

@@ -38,7 +38,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 		return c.Render("login", s.view(c, fiber.Map{"Error": qms.ErrorMessage(err), "Username": username, "Next": next}), "layout")
 	}
 	agency := u.Agencies()[0]
-	token, _, err := s.Auth.CreateSession(qms.WithActor(ctx, qms.Actor{UserID: u.ID, Username: u.Username, AgencyCode: agency}), u.ID, agency)
+	token, _, err := s.Auth.CreateSession(qms.WithActor(ctx, userActor(u, agency)), u.ID, agency)
 	if err != nil {
 		return err
 	}
@@ -48,7 +48,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 }
 
 func (s *Server) logout(c *fiber.Ctx) error {
-	if err := s.Auth.DeleteSession(s.ctx(c), callerOf(c).token); err != nil {
+	if err := s.Auth.DeleteSession(c.UserContext(), callerOf(c).token); err != nil {
 		return err
 	}
 	s.clearCookie(c, sessionCookie)
@@ -60,7 +60,7 @@ func (s *Server) logout(c *fiber.Ctx) error {
 func (s *Server) switchAgency(c *fiber.Ctx) error {
 	cl := callerOf(c)
 	code := strings.ToUpper(strings.TrimSpace(c.FormValue("agency")))
-	if err := s.Auth.SwitchSessionAgency(s.ctx(c), cl.session, code); err != nil {
+	if err := s.Auth.SwitchSessionAgency(c.UserContext(), cl.session, code); err != nil {
 		return err
 	}
 	return c.Redirect("/?msg=switched", fiber.StatusSeeOther)
@@ -86,7 +86,7 @@ func (s *Server) apiToken(c *fiber.Ctx) error {
 	if as := u.Agencies(); len(as) > 0 {
 		agency = as[0]
 	}
-	secret, _, err := s.Auth.CreateAPIToken(qms.WithActor(ctx, qms.Actor{UserID: u.ID, Username: u.Username, AgencyCode: agency}), u.ID, "api", 0)
+	secret, _, err := s.Auth.CreateAPIToken(qms.WithActor(ctx, userActor(u, agency)), u.ID, "api", 0)
 	if err != nil {
 		return err
 	}

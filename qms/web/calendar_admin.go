@@ -16,9 +16,9 @@ func (s *Server) calendarPage(c *fiber.Ctx) error {
 }
 
 func (s *Server) calendarView(c *fiber.Ctx, formErr error) error {
-	year := c.QueryInt("year", time.Now().In(ictZone).Year())
+	year := c.QueryInt("year", s.cfg.Now().In(qms.Zone).Year())
 	if year < 1900 || year > 2199 {
-		year = time.Now().In(ictZone).Year()
+		year = s.cfg.Now().In(qms.Zone).Year()
 	}
 	cal, err := s.Calendar.Calendar(c.UserContext(), callerOf(c).agency)
 	if err != nil {
@@ -39,7 +39,7 @@ func (s *Server) calendarSave(c *fiber.Ctx) error {
 		date = t.Format("2006-01-02")
 	}
 	o := qms.CalendarOverride{Date: date, Kind: c.FormValue("kind"), Name: c.FormValue("name")}
-	if err := s.Calendar.SetCalendarOverride(s.ctx(c), o, c.FormValue("remove") == "1"); err != nil {
+	if err := s.Calendar.SetCalendarOverride(c.UserContext(), o, c.FormValue("remove") == "1"); err != nil {
 		return s.calendarView(c, err)
 	}
 	year := date

@@ -8,12 +8,12 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"isodt/qms"
-	"isodt/qms/jobs"
 )
 
-// JobScheduler is the running scheduler (qms/jobs).
+// JobScheduler is the running scheduler (qms/jobs, wired in cmd/qms); the
+// web layer sees only this, not the scheduler or its cron library.
 type JobScheduler interface {
-	List() []jobs.Info
+	List() []qms.JobInfo
 	RunNow(ctx context.Context, name string) (qms.JobRun, error)
 }
 
@@ -119,7 +119,7 @@ func (s *Server) complianceRun(c *fiber.Ctx) error {
 	if cl := callerOf(c); cl.agency != qms.SystemAgencyCode {
 		scope.AgencyCode = cl.agency
 	}
-	res, err := s.Compliance.RunChecks(s.ctx(c), scope)
+	res, err := s.Compliance.RunChecks(c.UserContext(), scope)
 	if err != nil {
 		return err
 	}
@@ -149,7 +149,7 @@ func (s *Server) apiCheckRun(c *fiber.Ctx) error {
 	if cl := callerOf(c); cl.agency != qms.SystemAgencyCode {
 		scope.AgencyCode = cl.agency
 	}
-	res, err := s.Compliance.RunChecks(s.ctx(c), scope)
+	res, err := s.Compliance.RunChecks(c.UserContext(), scope)
 	if err != nil {
 		return err
 	}
@@ -190,7 +190,7 @@ func (s *Server) runJob(c *fiber.Ctx) (qms.JobRun, error) {
 	if callerOf(c).agency != qms.SystemAgencyCode {
 		return qms.JobRun{}, qms.Errorf(qms.EFORBIDDEN, "Chỉ quản trị và đánh giá viên của đơn vị SYS được chạy tác vụ của toàn hệ thống.")
 	}
-	return s.Jobs.RunNow(s.ctx(c), c.Params("name"))
+	return s.Jobs.RunNow(c.UserContext(), c.Params("name"))
 }
 
 func (s *Server) apiJobs(c *fiber.Ctx) error {
@@ -218,7 +218,7 @@ func (s *Server) notificationsPage(c *fiber.Ctx) error {
 }
 
 func (s *Server) notificationsRead(c *fiber.Ctx) error {
-	if err := s.Notifications.MarkNotificationsRead(s.ctx(c), callerOf(c).user.ID); err != nil {
+	if err := s.Notifications.MarkNotificationsRead(c.UserContext(), callerOf(c).user.ID); err != nil {
 		return err
 	}
 	return c.Redirect("/notifications", fiber.StatusSeeOther)

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"isodt/qms"
+	"isodt/qms/qmstest"
 	"isodt/qms/web"
 )
 
@@ -24,6 +25,9 @@ import (
 func (a *app) serverWith(cfg web.Config) *web.Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if cfg.Now == nil {
+		cfg.Now = a.clock.Now
 	}
 	return web.New(cfg, a.srv.Deps)
 }
@@ -110,20 +114,6 @@ func postOverLimit(t *testing.T, base, path string, n int, header map[string]str
 	return resp
 }
 
-// logBuffer collects the server's JSON log lines from many goroutines.
-type logBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
-
 // happyPath is every step of a dossier of effectiveProcedure after its
 // receipt, with the exit taken at the decision.
 var happyPath = []struct{ step, exit string }{{"check", ""}, {"ok", "Đạt"}, {"sign", ""}, {"e", ""}}
@@ -138,7 +128,7 @@ func TestConcurrentWritersOverHTTP(t *testing.T) {
 	const writers, dossiersEach, readers = 64, 2, 8
 	a := newApp(t)
 	a.effectiveProcedure()
-	logs := &logBuffer{}
+	logs := &qmstest.Buffer{}
 	base := listen(t, a.serverWith(web.Config{Logger: slog.New(slog.NewJSONHandler(logs, nil))}))
 	tokens, signers := make([]string, writers), make([]string, writers)
 	for i := range tokens {

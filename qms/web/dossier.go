@@ -66,7 +66,7 @@ func (s *Server) taskList(c *fiber.Ctx) error {
 	}
 	more := len(tasks) > tasksPerPage
 	tasks = tasks[:min(len(tasks), tasksPerPage)]
-	now := time.Now()
+	now := s.cfg.Now()
 	rows := make([]taskRow, len(tasks))
 	for i, t := range tasks {
 		rows[i] = taskRow{Task: t, Late: now.After(t.DueAt)}
@@ -102,9 +102,9 @@ func dossierFilter(c *fiber.Ctx) qms.DossierFilter {
 }
 
 // dossierCountLimit caps the count of the dossier list page: past it the
-// page says "more than 1.000". An exact count of a province agency's
-// 50,000 dossiers cost more than the page itself, and nobody pages that
-// far: one narrows the filter instead.
+// page says "more than 1.000". An exact count of a province agency's tens
+// of thousands of dossiers would outweigh the page itself, and nobody
+// pages that far: one narrows the filter instead.
 const dossierCountLimit = 1000
 
 // dossierStatuses are the statuses in the order the list's filter offers them.
@@ -145,7 +145,7 @@ func (s *Server) dossierList(c *fiber.Ctx) error {
 	}
 	more := len(ds) > perPage
 	ds = ds[:min(len(ds), perPage)]
-	now := time.Now()
+	now := s.cfg.Now()
 	rows := make([]dossierRow, len(ds))
 	for i, d := range ds {
 		rows[i] = dossierRow{Dossier: d, Late: d.Overdue(now)}
@@ -188,7 +188,7 @@ func (s *Server) dossierReceive(c *fiber.Ctx) error {
 	d := &qms.Dossier{AgencyCode: callerOf(c).agency, TTHCCode: c.FormValue("tthc_code"), Channel: qms.Channel(c.FormValue("channel")),
 		Applicant: qms.Applicant{Name: c.FormValue("applicant_name"), IDNumber: c.FormValue("applicant_id"), Phone: c.FormValue("applicant_phone"), Address: c.FormValue("applicant_address")},
 		Note:      c.FormValue("note")}
-	if err := s.Dossiers.ReceiveDossier(s.ctx(c), d); err != nil {
+	if err := s.Dossiers.ReceiveDossier(c.UserContext(), d); err != nil {
 		return s.dossierForm(c, d, err)
 	}
 	return c.Redirect("/dossiers/"+d.Code+"?msg=received", fiber.StatusSeeOther)
@@ -303,7 +303,7 @@ func (s *Server) dossierPage(c *fiber.Ctx, p *qms.DossierProgress, formErr error
 			open = append(open, ov)
 		}
 	}
-	data := &dossierPage{page: s.page(c), Dossier: d, Overdue: d.Overdue(time.Now()), Steps: steps, Pauses: pauses, Open: completable(open, rolesIn(callerOf(c))),
+	data := &dossierPage{page: s.page(c), Dossier: d, Overdue: d.Overdue(s.cfg.Now()), Steps: steps, Pauses: pauses, Open: completable(open, rolesIn(callerOf(c))),
 		CanRecord: s.can(c, "dossier", "record") && !d.Status.Finished()}
 	return s.renderPage(c, "dossier", &data.page, data, formErr)
 }
@@ -349,7 +349,7 @@ func (s *Server) dossierStep(c *fiber.Ctx) error {
 		if err := s.readEntry(c, agency, code, &in); err != nil {
 			return nil, err
 		}
-		return s.Dossiers.CompleteStep(s.ctx(c), agency, code, in)
+		return s.Dossiers.CompleteStep(c.UserContext(), agency, code, in)
 	})
 }
 
@@ -423,13 +423,13 @@ func (s *Server) readEntry(c *fiber.Ctx, agency, code string, in *qms.CompleteSt
 
 func (s *Server) dossierPause(c *fiber.Ctx) error {
 	return s.dossierAction(c, "paused", func(agency, code string) (*qms.Dossier, error) {
-		return s.Dossiers.PauseDossier(s.ctx(c), agency, code, c.FormValue("reason"))
+		return s.Dossiers.PauseDossier(c.UserContext(), agency, code, c.FormValue("reason"))
 	})
 }
 
 func (s *Server) dossierResume(c *fiber.Ctx) error {
 	return s.dossierAction(c, "resumed", func(agency, code string) (*qms.Dossier, error) {
-		return s.Dossiers.ResumeDossier(s.ctx(c), agency, code)
+		return s.Dossiers.ResumeDossier(c.UserContext(), agency, code)
 	})
 }
 
@@ -439,7 +439,7 @@ func (s *Server) dossierApology(c *fiber.Ctx) error {
 		if err != nil {
 			return nil, err
 		}
-		return s.Dossiers.Apologize(s.ctx(c), agency, code, at, c.FormValue("reason"))
+		return s.Dossiers.Apologize(c.UserContext(), agency, code, at, c.FormValue("reason"))
 	})
 }
 
@@ -448,7 +448,7 @@ func (s *Server) dossierApology(c *fiber.Ctx) error {
 func parseUserTime(v string) (time.Time, error) {
 	v = strings.TrimSpace(v)
 	for _, layout := range []string{"2006-01-02T15:04", "02/01/2006 15:04", "02/01/2006", "2006-01-02T15:04:05Z07:00"} {
-		if t, err := time.ParseInLocation(layout, v, ictZone); err == nil {
+		if t, err := time.ParseInLocation(layout, v, qms.Zone); err == nil {
 			return t, nil
 		}
 	}

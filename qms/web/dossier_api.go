@@ -69,7 +69,7 @@ func (s *Server) apiDossierReceive(c *fiber.Ctx) error {
 	}
 	d := &qms.Dossier{Code: req.Code, AgencyCode: callerOf(c).agency, TTHCCode: req.TTHCCode, Applicant: req.Applicant, Channel: req.Channel, Note: req.Note}
 	if req.ReceivedAt != nil {
-		if req.ReceivedAt.After(time.Now().Add(5 * time.Minute)) {
+		if req.ReceivedAt.After(s.cfg.Now().Add(5 * time.Minute)) {
 			return qms.FieldError("received_at", "Thời điểm tiếp nhận không được ở tương lai.")
 		}
 		d.ReceivedAt = *req.ReceivedAt
@@ -77,7 +77,7 @@ func (s *Server) apiDossierReceive(c *fiber.Ctx) error {
 	if d.Channel == "" {
 		d.Channel = qms.ChannelOnline
 	}
-	if err := s.Dossiers.ReceiveDossier(s.ctx(c), d); err != nil {
+	if err := s.Dossiers.ReceiveDossier(c.UserContext(), d); err != nil {
 		return err
 	}
 	c.Status(fiber.StatusCreated)
@@ -136,7 +136,7 @@ func (s *Server) apiDossierStep(c *fiber.Ctx) error {
 				in.FormVersion = fv.Number
 			}
 		}
-		return s.Dossiers.CompleteStep(s.ctx(c), d.AgencyCode, d.Code, in)
+		return s.Dossiers.CompleteStep(c.UserContext(), d.AgencyCode, d.Code, in)
 	})
 }
 
@@ -159,13 +159,13 @@ func (s *Server) apiDossierPause(c *fiber.Ctx) error {
 		return err
 	}
 	return s.apiStep(c, func(d *qms.Dossier) (*qms.Dossier, error) {
-		return s.Dossiers.PauseDossier(s.ctx(c), d.AgencyCode, d.Code, req.Reason)
+		return s.Dossiers.PauseDossier(c.UserContext(), d.AgencyCode, d.Code, req.Reason)
 	})
 }
 
 func (s *Server) apiDossierResume(c *fiber.Ctx) error {
 	return s.apiStep(c, func(d *qms.Dossier) (*qms.Dossier, error) {
-		return s.Dossiers.ResumeDossier(s.ctx(c), d.AgencyCode, d.Code)
+		return s.Dossiers.ResumeDossier(c.UserContext(), d.AgencyCode, d.Code)
 	})
 }
 
@@ -183,7 +183,7 @@ func (s *Server) apiDossierComplete(c *fiber.Ctx) error {
 		for _, o := range d.Flow.Open {
 			for _, st := range fc.Steps {
 				if st.ID == o.StepID && st.Kind == "end" {
-					return s.Dossiers.CompleteStep(s.ctx(c), d.AgencyCode, d.Code, qms.CompleteStep{StepID: st.ID, Note: req.Reason})
+					return s.Dossiers.CompleteStep(c.UserContext(), d.AgencyCode, d.Code, qms.CompleteStep{StepID: st.ID, Note: req.Reason})
 				}
 			}
 		}
@@ -200,6 +200,6 @@ func (s *Server) apiDossierApology(c *fiber.Ctx) error {
 		return qms.FieldError("new_appointment", "Cần ngày hẹn trả kết quả mới (new_appointment, RFC 3339).")
 	}
 	return s.apiStep(c, func(d *qms.Dossier) (*qms.Dossier, error) {
-		return s.Dossiers.Apologize(s.ctx(c), d.AgencyCode, d.Code, *req.NewAppointment, req.Reason)
+		return s.Dossiers.Apologize(c.UserContext(), d.AgencyCode, d.Code, *req.NewAppointment, req.Reason)
 	})
 }

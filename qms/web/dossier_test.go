@@ -17,7 +17,7 @@ import (
 	"golang.org/x/net/html"
 
 	"isodt/qms"
-	"isodt/qms/flowchart"
+	"isodt/qms/qmstest"
 	"isodt/qms/sqlite"
 )
 
@@ -41,18 +41,7 @@ func (a *app) effectiveProcedureOf(agency string) {
 		a.t.Fatal(err)
 	}
 	v, _ := a.db.CreateVersion(as("quality-officer"), p.ID)
-	v.Flowchart = flowchart.Flowchart{
-		Steps: []flowchart.Step{
-			{ID: "s", Name: "Tiếp nhận", Kind: flowchart.KindStart, Responsible: "Một cửa"},
-			{ID: "check", Name: "Thẩm định", Kind: flowchart.KindTask, Hours: 8, Responsible: "Chuyên viên"},
-			{ID: "ok", Name: "Hồ sơ đạt?", Kind: flowchart.KindDecision, Hours: 1, Responsible: "Chuyên viên"},
-			{ID: "sign", Name: "Ký giấy phép", Kind: flowchart.KindTask, Hours: 8, Responsible: "Lãnh đạo Sở"},
-			{ID: "notice", Name: "Thông báo không đạt", Kind: flowchart.KindTask, Hours: 4, Responsible: "Chuyên viên"},
-			{ID: "e", Name: "Trả kết quả", Kind: flowchart.KindEnd, Responsible: "Một cửa"},
-		},
-		Edges: []flowchart.Edge{{From: "s", To: "check"}, {From: "check", To: "ok"}, {From: "ok", To: "sign", Label: "Đạt"},
-			{From: "ok", To: "notice", Label: "Không đạt"}, {From: "sign", To: "e"}, {From: "notice", To: "e"}},
-	}
+	v.Flowchart = qmstest.DecisionChart()
 	if err := a.db.UpdateVersion(as("quality-officer"), v); err != nil {
 		a.t.Fatal(err)
 	}

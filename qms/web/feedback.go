@@ -143,19 +143,19 @@ func (s *Server) feedbackStep(c *fiber.Ctx, act func(f *qms.Feedback) (*qms.Feed
 
 func (s *Server) feedbackAssign(c *fiber.Ctx) error {
 	return s.feedbackStep(c, func(f *qms.Feedback) (*qms.Feedback, error) {
-		return s.Feedback.AssignFeedback(s.ctx(c), f.AgencyCode, f.ID, c.FormValue("assignee"))
+		return s.Feedback.AssignFeedback(c.UserContext(), f.AgencyCode, f.ID, c.FormValue("assignee"))
 	})
 }
 
 func (s *Server) feedbackAnswer(c *fiber.Ctx) error {
 	return s.feedbackStep(c, func(f *qms.Feedback) (*qms.Feedback, error) {
-		return s.Feedback.AnswerFeedback(s.ctx(c), f.AgencyCode, f.ID, c.FormValue("answer"))
+		return s.Feedback.AnswerFeedback(c.UserContext(), f.AgencyCode, f.ID, c.FormValue("answer"))
 	})
 }
 
 func (s *Server) feedbackPublish(c *fiber.Ctx) error {
 	return s.feedbackStep(c, func(f *qms.Feedback) (*qms.Feedback, error) {
-		return s.Feedback.PublishFeedback(s.ctx(c), f.AgencyCode, f.ID)
+		return s.Feedback.PublishFeedback(c.UserContext(), f.AgencyCode, f.ID)
 	})
 }
 
@@ -199,19 +199,19 @@ func (s *Server) apiFeedback(c *fiber.Ctx, body any, act func(f *qms.Feedback) (
 func (s *Server) apiFeedbackAssign(c *fiber.Ctx) error {
 	var req assignRequest
 	return s.apiFeedback(c, &req, func(f *qms.Feedback) (*qms.Feedback, error) {
-		return s.Feedback.AssignFeedback(s.ctx(c), f.AgencyCode, f.ID, req.Assignee)
+		return s.Feedback.AssignFeedback(c.UserContext(), f.AgencyCode, f.ID, req.Assignee)
 	})
 }
 
 func (s *Server) apiFeedbackAnswer(c *fiber.Ctx) error {
 	var req answerRequest
 	return s.apiFeedback(c, &req, func(f *qms.Feedback) (*qms.Feedback, error) {
-		return s.Feedback.AnswerFeedback(s.ctx(c), f.AgencyCode, f.ID, req.Answer)
+		return s.Feedback.AnswerFeedback(c.UserContext(), f.AgencyCode, f.ID, req.Answer)
 	})
 }
 
 func (s *Server) apiFeedbackPublish(c *fiber.Ctx) error {
 	return s.apiFeedback(c, nil, func(f *qms.Feedback) (*qms.Feedback, error) {
-		return s.Feedback.PublishFeedback(s.ctx(c), f.AgencyCode, f.ID)
+		return s.Feedback.PublishFeedback(c.UserContext(), f.AgencyCode, f.ID)
 	})
 }

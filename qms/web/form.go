@@ -59,7 +59,7 @@ func (s *Server) formNew(c *fiber.Ctx) error {
 func (s *Server) formCreate(c *fiber.Ctx) error {
 	f := &qms.Form{AgencyCode: callerOf(c).agency, Code: c.FormValue("code"), Title: c.FormValue("title"), Kind: qms.FormLocal, Purpose: c.FormValue("purpose")}
 	schema := c.FormValue("schema")
-	if err := s.Forms.CreateForm(s.ctx(c), f, json.RawMessage(schema)); err != nil {
+	if err := s.Forms.CreateForm(c.UserContext(), f, json.RawMessage(schema)); err != nil {
 		return s.render(c, "form_new", fiber.Map{"Form": f, "Schema": schema}, err)
 	}
 	return c.Redirect(formPath(f)+"/versions/1?msg=created", fiber.StatusSeeOther)
@@ -89,7 +89,7 @@ func (s *Server) formAdopt(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	adopted, err := s.Forms.AdoptForm(s.ctx(c), callerOf(c).agency, f.ID)
+	adopted, err := s.Forms.AdoptForm(c.UserContext(), callerOf(c).agency, f.ID)
 	if err != nil {
 		return err
 	}
@@ -101,7 +101,7 @@ func (s *Server) formVersionCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v, err := s.Forms.CreateFormVersion(s.ctx(c), f.ID)
+	v, err := s.Forms.CreateFormVersion(c.UserContext(), f.ID)
 	if err != nil {
 		return err
 	}
@@ -132,7 +132,7 @@ func (s *Server) formVersionPage(c *fiber.Ctx, f *qms.Form, v *qms.FormVersion, 
 	return s.render(c, "form_version", fiber.Map{"F": f, "V": v, "Preview": preview, "SchemaText": schemaText, "Path": fmt.Sprintf("%s/versions/%d", formPath(f), v.Number),
 		"CanEdit":     mine && draft && s.can(c, "form", "write"),
 		"CanSubmit":   mine && draft && s.can(c, "form", "submit"),
-		"CanApprove":  mine && submitted && s.can(c, "form", "approve") && !v.ContributedBy(qms.Actor{UserID: callerOf(c).user.ID, Username: callerOf(c).user.Username}),
+		"CanApprove":  mine && submitted && s.can(c, "form", "approve") && !v.ContributedBy(callerOf(c).actor),
 		"CanWithdraw": mine && (draft || submitted || v.Status == qms.StatusEffective) && s.can(c, "form", "approve")}, formErr)
 }
 
@@ -157,7 +157,7 @@ func (s *Server) formVersionSave(c *fiber.Ctx) error {
 		}
 		edited.Template = &ref
 	}
-	if err := s.Forms.UpdateFormVersion(s.ctx(c), &edited); err != nil {
+	if err := s.Forms.UpdateFormVersion(c.UserContext(), &edited); err != nil {
 		return s.formVersionPage(c, f, v, schema, err)
 	}
 	return c.Redirect(fmt.Sprintf("%s/versions/%d?msg=saved", formPath(f), v.Number), fiber.StatusSeeOther)
@@ -189,7 +189,7 @@ func (s *Server) storeUpload(c *fiber.Ctx, name string, size int64, open func() 
 	if ct == "" {
 		ct = "application/octet-stream"
 	}
-	return s.Forms.PutFile(s.ctx(c), filepath.Base(name), ct, data)
+	return s.Forms.PutFile(c.UserContext(), filepath.Base(name), ct, data)
 }
 
 // formTemplate returns the exact stored bytes with their content type.
@@ -228,7 +228,7 @@ func (s *Server) formVersionAction(action string) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		if _, err := s.Forms.TransitionFormVersion(s.ctx(c), f.ID, v.Number, action, c.FormValue("reason")); err != nil {
+		if _, err := s.Forms.TransitionFormVersion(c.UserContext(), f.ID, v.Number, action, c.FormValue("reason")); err != nil {
 			return s.formVersionPage(c, f, v, string(v.Schema), err)
 		}
 		return c.Redirect(fmt.Sprintf("%s/versions/%d?msg=%s", formPath(f), v.Number, action), fiber.StatusSeeOther)

@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -23,22 +22,10 @@ import (
 	"isodt/qms"
 	"isodt/qms/authz"
 	"isodt/qms/jobs"
+	"isodt/qms/qmstest"
 	"isodt/qms/sqlite"
 	"isodt/qms/web"
 )
-
-// testClock is the injected clock of the store.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *testClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *testClock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 // app is a real server on a real database in a temp dir, with two
 // agencies A and B and one user per role in each: "a-admin", "b-staff"…
@@ -46,7 +33,7 @@ type app struct {
 	t     *testing.T
 	db    *sqlite.DB
 	srv   *web.Server
-	clock *testClock
+	clock *qmstest.Clock // the store's and the pages' clock
 	users map[string]*qms.User
 }
 
@@ -59,9 +46,9 @@ func newApp(t *testing.T) *app {
 // users userPrefix+code.
 func newAppNamed(t *testing.T, agencyPrefix, userPrefix string) *app {
 	t.Helper()
-	clk := &testClock{t: time.Now().UTC()}
+	clk := qmstest.NewClock(time.Now().UTC())
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "qms.db"), sqlite.Options{Now: clk.Now, PasswordCost: bcrypt.MinCost})
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "qms.db"), sqlite.Options{Now: clk.Now, PasswordCost: bcrypt.MinCost, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +82,7 @@ func newAppNamed(t *testing.T, agencyPrefix, userPrefix string) *app {
 		res, err := db.RunChecks(qms.WithActor(ctx, qms.SystemActor("job")), qms.CheckScope{})
 		return map[string]int{"opened": res.Opened}, err
 	}})
-	a.srv = web.New(web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))},
+	a.srv = web.New(web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: clk.Now},
 		web.Deps{Agencies: db, Users: db, Auth: db, Audit: db, Procedures: db, Dossiers: db, Forms: db, Public: db, Calendar: db, Settings: db, Compliance: db, NCs: db, Objectives: db, Feedback: db, Audits: db, Reviews: db, Notifications: db, Jobs: sched, JobRuns: db, Authz: az, Ready: db.Ping})
 	return a
 }

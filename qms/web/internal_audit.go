@@ -39,7 +39,7 @@ func (s *Server) auditsView(c *fiber.Ctx, formErr error) error {
 func (s *Server) programmeCreate(c *fiber.Ctx) error {
 	year, _ := strconv.Atoi(c.FormValue("year"))
 	p := &qms.AuditProgramme{AgencyCode: callerOf(c).agency, Year: year, Title: c.FormValue("title"), Notes: c.FormValue("notes")}
-	if err := s.Audits.CreateProgramme(s.ctx(c), p); err != nil {
+	if err := s.Audits.CreateProgramme(c.UserContext(), p); err != nil {
 		return s.auditsView(c, err)
 	}
 	return c.Redirect("/audits?msg=created", fiber.StatusSeeOther)
@@ -56,7 +56,7 @@ func (s *Server) planCreate(c *fiber.Ctx) error {
 			p.ProcedureIDs = append(p.ProcedureIDs, id)
 		}
 	}
-	if err := s.Audits.CreatePlan(s.ctx(c), p); err != nil {
+	if err := s.Audits.CreatePlan(c.UserContext(), p); err != nil {
 		return s.auditsView(c, err)
 	}
 	return c.Redirect("/audits/plans/"+itoa(p.ID)+"?msg=created", fiber.StatusSeeOther)
@@ -97,20 +97,20 @@ func (s *Server) planStep(c *fiber.Ctx, act func(p *qms.AuditPlan) (*qms.AuditPl
 
 func (s *Server) planChecklist(c *fiber.Ctx) error {
 	return s.planStep(c, func(p *qms.AuditPlan) (*qms.AuditPlan, error) {
-		return s.Audits.BuildChecklist(s.ctx(c), p.AgencyCode, p.ID)
+		return s.Audits.BuildChecklist(c.UserContext(), p.AgencyCode, p.ID)
 	})
 }
 
 func (s *Server) planAnswer(c *fiber.Ctx) error {
 	return s.planStep(c, func(p *qms.AuditPlan) (*qms.AuditPlan, error) {
 		item, _ := strconv.ParseInt(c.Params("item"), 10, 64)
-		return s.Audits.AnswerItem(s.ctx(c), p.AgencyCode, p.ID, item, c.FormValue("result"), c.FormValue("evidence"), c.FormValue("note"))
+		return s.Audits.AnswerItem(c.UserContext(), p.AgencyCode, p.ID, item, c.FormValue("result"), c.FormValue("evidence"), c.FormValue("note"))
 	})
 }
 
 func (s *Server) planReport(c *fiber.Ctx) error {
 	return s.planStep(c, func(p *qms.AuditPlan) (*qms.AuditPlan, error) {
-		return s.Audits.ReportPlan(s.ctx(c), p.AgencyCode, p.ID, c.FormValue("summary"), c.FormValue("conclusion"))
+		return s.Audits.ReportPlan(c.UserContext(), p.AgencyCode, p.ID, c.FormValue("summary"), c.FormValue("conclusion"))
 	})
 }
 
@@ -159,7 +159,7 @@ func (s *Server) reviewCreate(c *fiber.Ctx) error {
 		return s.reviewsView(c, qms.FieldError("held_on", "Ngày %q không hợp lệ: nhập dd/mm/yyyy.", c.FormValue("held_on")))
 	}
 	r := &qms.ManagementReview{AgencyCode: callerOf(c).agency, Title: c.FormValue("title"), HeldOn: held}
-	if err := s.Reviews.CreateReview(s.ctx(c), r); err != nil {
+	if err := s.Reviews.CreateReview(c.UserContext(), r); err != nil {
 		return s.reviewsView(c, err)
 	}
 	return c.Redirect("/reviews/"+itoa(r.ID)+"?msg=created", fiber.StatusSeeOther)
@@ -202,7 +202,7 @@ func (s *Server) reviewStep(c *fiber.Ctx, act func(r *qms.ManagementReview) (*qm
 
 func (s *Server) reviewMinutes(c *fiber.Ctx) error {
 	return s.reviewStep(c, func(r *qms.ManagementReview) (*qms.ManagementReview, error) {
-		return s.Reviews.SaveMinutes(s.ctx(c), r.AgencyCode, r.ID, c.FormValue("minutes"))
+		return s.Reviews.SaveMinutes(c.UserContext(), r.AgencyCode, r.ID, c.FormValue("minutes"))
 	})
 }
 
@@ -212,14 +212,14 @@ func (s *Server) reviewDecision(c *fiber.Ctx) error {
 		if !ok && strings.TrimSpace(c.FormValue("due_on")) != "" {
 			return nil, qms.FieldError("due_on", "Hạn %q không hợp lệ: nhập dd/mm/yyyy.", c.FormValue("due_on"))
 		}
-		return s.Reviews.AddDecision(s.ctx(c), r.AgencyCode, r.ID, qms.ReviewDecision{Text: c.FormValue("text"), Owner: c.FormValue("owner"), DueOn: due})
+		return s.Reviews.AddDecision(c.UserContext(), r.AgencyCode, r.ID, qms.ReviewDecision{Text: c.FormValue("text"), Owner: c.FormValue("owner"), DueOn: due})
 	})
 }
 
 func (s *Server) reviewDecisionDone(c *fiber.Ctx) error {
 	return s.reviewStep(c, func(r *qms.ManagementReview) (*qms.ManagementReview, error) {
 		d, _ := strconv.ParseInt(c.Params("d"), 10, 64)
-		return s.Reviews.CompleteDecision(s.ctx(c), r.AgencyCode, r.ID, d)
+		return s.Reviews.CompleteDecision(c.UserContext(), r.AgencyCode, r.ID, d)
 	})
 }
 

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
@@ -26,6 +25,21 @@ type caller struct {
 	session *qms.Session // nil for API tokens
 	agency  string       // the agency the user acts for now
 	token   string       // session cookie value
+	actor   qms.Actor    // what the store records in the audit trail
+}
+
+// userActor is the actor of a signed-in user acting for agency.
+func userActor(u *qms.User, agency string) qms.Actor {
+	return qms.Actor{UserID: u.ID, Username: u.Username, AgencyCode: agency}
+}
+
+// setCaller records the authenticated caller once per request: in the
+// locals for the handlers and, as the actor, in the request context that
+// every handler passes to the store, so none builds the actor itself.
+func setCaller(c *fiber.Ctx, cl *caller) {
+	cl.actor = userActor(cl.user, cl.agency)
+	c.Locals("caller", cl)
+	c.SetUserContext(qms.WithActor(c.UserContext(), cl.actor))
 }
 
 func callerOf(c *fiber.Ctx) *caller {
@@ -35,21 +49,12 @@ func callerOf(c *fiber.Ctx) *caller {
 	return nil
 }
 
-// ctx returns the request context carrying the actor for the audit trail.
 // csrfOf is the CSRF token of the caller's session ("" without one).
 func csrfOf(c *fiber.Ctx) string {
 	if cl := callerOf(c); cl != nil && cl.session != nil {
 		return cl.session.CSRFToken
 	}
 	return ""
-}
-
-func (s *Server) ctx(c *fiber.Ctx) context.Context {
-	ctx := c.UserContext()
-	if cl := callerOf(c); cl != nil {
-		ctx = qms.WithActor(ctx, qms.Actor{UserID: cl.user.ID, Username: cl.user.Username, AgencyCode: cl.agency})
-	}
-	return ctx
 }
 
 // scope is what the caller may see: nil (everything) for the system
@@ -133,7 +138,7 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		c.Locals("caller", &caller{user: u, agency: agency})
+		setCaller(c, &caller{user: u, agency: agency})
 		return c.Next()
 	}
 	token := c.Cookies(sessionCookie)
@@ -156,7 +161,7 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 	if err := s.Auth.TouchSession(ctx, sess); err != nil {
 		s.log.Warn("touch session", "err", err)
 	}
-	c.Locals("caller", &caller{user: u, session: sess, agency: sess.AgencyCode, token: token})
+	setCaller(c, &caller{user: u, session: sess, agency: sess.AgencyCode, token: token})
 	return c.Next()
 }
 

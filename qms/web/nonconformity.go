@@ -55,7 +55,7 @@ func (s *Server) ncNew(c *fiber.Ctx) error {
 func (s *Server) ncCreate(c *fiber.Ctx) error {
 	n := &qms.Nonconformity{AgencyCode: callerOf(c).agency, Source: c.FormValue("source"), SourceRef: c.FormValue("source_ref"),
 		Description: c.FormValue("description"), Correction: c.FormValue("correction"), RootCause: c.FormValue("root_cause")}
-	if err := s.NCs.CreateNC(s.ctx(c), n); err != nil {
+	if err := s.NCs.CreateNC(c.UserContext(), n); err != nil {
 		return s.render(c, "nc_new", fiber.Map{"N": n}, err)
 	}
 	return c.Redirect(ncPath(n)+"?msg=created", fiber.StatusSeeOther)
@@ -78,7 +78,7 @@ func (s *Server) ncPage(c *fiber.Ctx, n *qms.Nonconformity, formErr error) error
 	if err != nil {
 		return err
 	}
-	return s.render(c, "nc", fiber.Map{"N": n, "Users": users, "CanWrite": s.can(c, "nc", "write") && n.Status != qms.NCClosed, "Today": time.Now(), "Src": src}, formErr)
+	return s.render(c, "nc", fiber.Map{"N": n, "Users": users, "CanWrite": s.can(c, "nc", "write") && n.Status != qms.NCClosed, "Today": s.cfg.Now(), "Src": src}, formErr)
 }
 
 // ncSource is what a nonconformity was raised from, linked from its page.
@@ -144,7 +144,7 @@ func (s *Server) ncStep(c *fiber.Ctx, act func(n *qms.Nonconformity) (*qms.Nonco
 
 func (s *Server) ncUpdate(c *fiber.Ctx) error {
 	return s.ncStep(c, func(n *qms.Nonconformity) (*qms.Nonconformity, error) {
-		return s.NCs.UpdateNC(s.ctx(c), n.AgencyCode, n.ID, c.FormValue("description"), c.FormValue("correction"), c.FormValue("root_cause"))
+		return s.NCs.UpdateNC(c.UserContext(), n.AgencyCode, n.ID, c.FormValue("description"), c.FormValue("correction"), c.FormValue("root_cause"))
 	})
 }
 
@@ -165,14 +165,14 @@ func (s *Server) ncAddAction(c *fiber.Ctx) error {
 		if !ok && c.FormValue("due_on") != "" {
 			return nil, qms.FieldError("due_on", "Hạn %q không hợp lệ: nhập dd/mm/yyyy.", c.FormValue("due_on"))
 		}
-		return s.NCs.AddAction(s.ctx(c), n.AgencyCode, n.ID, qms.CorrectiveAction{Description: c.FormValue("description"), Owner: c.FormValue("owner"), DueOn: due})
+		return s.NCs.AddAction(c.UserContext(), n.AgencyCode, n.ID, qms.CorrectiveAction{Description: c.FormValue("description"), Owner: c.FormValue("owner"), DueOn: due})
 	})
 }
 
 func (s *Server) ncActionDone(c *fiber.Ctx) error {
 	return s.ncStep(c, func(n *qms.Nonconformity) (*qms.Nonconformity, error) {
 		aid, _ := strconv.ParseInt(c.Params("aid"), 10, 64)
-		return s.NCs.CompleteAction(s.ctx(c), n.AgencyCode, n.ID, aid, c.FormValue("result"))
+		return s.NCs.CompleteAction(c.UserContext(), n.AgencyCode, n.ID, aid, c.FormValue("result"))
 	})
 }
 
@@ -186,9 +186,9 @@ func (s *Server) ncChange(c *fiber.Ctx) error {
 // asked for while the source finding is still open.
 func (s *Server) changeNC(c *fiber.Ctx, n *qms.Nonconformity, action, verdict, reason string) (*qms.Nonconformity, error) {
 	if action == "close" {
-		return s.NCs.CloseNC(s.ctx(c), n.AgencyCode, n.ID, reason)
+		return s.NCs.CloseNC(c.UserContext(), n.AgencyCode, n.ID, reason)
 	}
-	return s.NCs.ChangeNC(s.ctx(c), n.AgencyCode, n.ID, action, verdict)
+	return s.NCs.ChangeNC(c.UserContext(), n.AgencyCode, n.ID, action, verdict)
 }
 
 type ncRequest struct {
@@ -234,7 +234,7 @@ func (s *Server) apiNCCreate(c *fiber.Ctx) error {
 		return err
 	}
 	n := &qms.Nonconformity{AgencyCode: callerOf(c).agency, Source: req.Source, SourceRef: req.SourceRef, Description: req.Description, Correction: req.Correction, RootCause: req.RootCause}
-	if err := s.NCs.CreateNC(s.ctx(c), n); err != nil {
+	if err := s.NCs.CreateNC(c.UserContext(), n); err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(n)
@@ -264,7 +264,7 @@ func (s *Server) apiNCAddAction(c *fiber.Ctx) error {
 		if !ok && req.DueOn != "" {
 			return nil, qms.FieldError("due_on", "Hạn %q không hợp lệ: dùng 2026-05-31.", req.DueOn)
 		}
-		return s.NCs.AddAction(s.ctx(c), n.AgencyCode, n.ID, qms.CorrectiveAction{Description: req.Description, Owner: req.Owner, DueOn: due})
+		return s.NCs.AddAction(c.UserContext(), n.AgencyCode, n.ID, qms.CorrectiveAction{Description: req.Description, Owner: req.Owner, DueOn: due})
 	})
 }
 
@@ -272,7 +272,7 @@ func (s *Server) apiNCActionDone(c *fiber.Ctx) error {
 	var req reasonRequest
 	return s.apiNC(c, &req, func(n *qms.Nonconformity) (*qms.Nonconformity, error) {
 		aid, _ := strconv.ParseInt(c.Params("aid"), 10, 64)
-		return s.NCs.CompleteAction(s.ctx(c), n.AgencyCode, n.ID, aid, req.Reason)
+		return s.NCs.CompleteAction(c.UserContext(), n.AgencyCode, n.ID, aid, req.Reason)
 	})
 }
 

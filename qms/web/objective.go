@@ -3,7 +3,6 @@ package web
 import (
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -11,10 +10,10 @@ import (
 )
 
 // objectiveYear reads ?year= (default: this year in Hà Nội).
-func objectiveYear(c *fiber.Ctx) (int, error) {
+func (s *Server) objectiveYear(c *fiber.Ctx) (int, error) {
 	v := strings.TrimSpace(c.Query("year"))
 	if v == "" {
-		return time.Now().In(ictZone).Year(), nil
+		return s.cfg.Now().In(qms.Zone).Year(), nil
 	}
 	y, err := strconv.Atoi(v)
 	if err != nil || y < 2000 || y > 2100 {
@@ -73,7 +72,7 @@ func (s *Server) objectivePage(c *fiber.Ctx, year int, form *qms.Objective, form
 }
 
 func (s *Server) objectiveList(c *fiber.Ctx) error {
-	year, err := objectiveYear(c)
+	year, err := s.objectiveYear(c)
 	if err != nil {
 		return err
 	}
@@ -86,12 +85,12 @@ func (s *Server) objectiveCreate(c *fiber.Ctx) error {
 	if o.Year, err = strconv.Atoi(strings.TrimSpace(c.FormValue("year"))); err != nil {
 		err = qms.FieldError("year", "Năm %q không hợp lệ.", c.FormValue("year"))
 	} else if o.Target, err = parseTarget(c.FormValue("target")); err == nil {
-		err = s.Objectives.CreateObjective(s.ctx(c), o)
+		err = s.Objectives.CreateObjective(c.UserContext(), o)
 	}
 	if err != nil {
 		year := o.Year
 		if year < 2000 || year > 2100 {
-			year = time.Now().In(ictZone).Year()
+			year = s.cfg.Now().In(qms.Zone).Year()
 		}
 		return s.objectivePage(c, year, o, err)
 	}
@@ -117,14 +116,14 @@ func (s *Server) objectiveUpdate(c *fiber.Ctx) error {
 			return err
 		}
 		title := c.FormValue("title")
-		_, err = s.Objectives.UpdateObjective(s.ctx(c), o.AgencyCode, o.ID, qms.ObjectiveUpdate{Title: &title, Target: &target})
+		_, err = s.Objectives.UpdateObjective(c.UserContext(), o.AgencyCode, o.ID, qms.ObjectiveUpdate{Title: &title, Target: &target})
 		return err
 	})
 }
 
 func (s *Server) objectiveWithdraw(c *fiber.Ctx) error {
 	return s.objectiveStep(c, func(o *qms.Objective) error {
-		_, err := s.Objectives.WithdrawObjective(s.ctx(c), o.AgencyCode, o.ID, c.FormValue("reason"))
+		_, err := s.Objectives.WithdrawObjective(c.UserContext(), o.AgencyCode, o.ID, c.FormValue("reason"))
 		return err
 	})
 }
@@ -143,7 +142,7 @@ func (s *Server) dashboardObjectives(c *fiber.Ctx, data fiber.Map) error {
 	if !s.can(c, "objective", "read") {
 		return nil
 	}
-	sts, err := s.Objectives.Statuses(c.UserContext(), callerOf(c).agency, time.Now().In(ictZone).Year())
+	sts, err := s.Objectives.Statuses(c.UserContext(), callerOf(c).agency, s.cfg.Now().In(qms.Zone).Year())
 	if err != nil {
 		return err
 	}
@@ -177,7 +176,7 @@ type objectiveStatusResponse struct {
 func (s *Server) apiObjectiveList(c *fiber.Ctx) error {
 	f := qms.ObjectiveFilter{AgencyCode: callerOf(c).agency, IncludeWithdrawn: c.Query("withdrawn") == "1"}
 	if c.Query("year") != "" {
-		year, err := objectiveYear(c)
+		year, err := s.objectiveYear(c)
 		if err != nil {
 			return err
 		}
@@ -196,14 +195,14 @@ func (s *Server) apiObjectiveCreate(c *fiber.Ctx) error {
 		return err
 	}
 	o := &qms.Objective{AgencyCode: callerOf(c).agency, Year: req.Year, Title: req.Title, Measure: req.Measure, Target: req.Target, Period: req.Period}
-	if err := s.Objectives.CreateObjective(s.ctx(c), o); err != nil {
+	if err := s.Objectives.CreateObjective(c.UserContext(), o); err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(o)
 }
 
 func (s *Server) apiObjectiveStatus(c *fiber.Ctx) error {
-	year, err := objectiveYear(c)
+	year, err := s.objectiveYear(c)
 	if err != nil {
 		return err
 	}

@@ -58,7 +58,7 @@ func (s *Server) procedureCreate(c *fiber.Ctx) error {
 	p := &qms.Procedure{AgencyCode: callerOf(c).agency, Code: c.FormValue("code")}
 	err := procedureFromForm(c, p)
 	if err == nil {
-		err = s.Procedures.CreateProcedure(s.ctx(c), p)
+		err = s.Procedures.CreateProcedure(c.UserContext(), p)
 	}
 	if err != nil {
 		return s.procedureForm(c, p, err)
@@ -95,7 +95,7 @@ func (s *Server) procedureUpdate(c *fiber.Ctx) error {
 	edited := *p
 	err = procedureFromForm(c, &edited)
 	if err == nil {
-		err = s.Procedures.UpdateProcedure(s.ctx(c), &edited)
+		err = s.Procedures.UpdateProcedure(c.UserContext(), &edited)
 	}
 	if err != nil {
 		return s.procedurePage(c, p, err)
@@ -143,7 +143,7 @@ func (s *Server) apiProcedureCreate(c *fiber.Ctx) error {
 		return err
 	}
 	p := &qms.Procedure{AgencyCode: callerOf(c).agency, Code: req.Code, Title: req.Title, OwnerUnit: req.OwnerUnit, TTHCCodes: req.TTHCCodes, ReviewMonths: req.ReviewMonths}
-	if err := s.Procedures.CreateProcedure(s.ctx(c), p); err != nil {
+	if err := s.Procedures.CreateProcedure(c.UserContext(), p); err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(p)
@@ -159,7 +159,7 @@ func (s *Server) apiProcedureUpdate(c *fiber.Ctx) error {
 		return err
 	}
 	p.Title, p.OwnerUnit, p.TTHCCodes, p.ReviewMonths = req.Title, req.OwnerUnit, req.TTHCCodes, req.ReviewMonths
-	if err := s.Procedures.UpdateProcedure(s.ctx(c), p); err != nil {
+	if err := s.Procedures.UpdateProcedure(c.UserContext(), p); err != nil {
 		return err
 	}
 	return c.JSON(p)

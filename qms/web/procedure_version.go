@@ -72,8 +72,7 @@ func (s *Server) versionPage(c *fiber.Ctx, p *qms.Procedure, v *qms.ProcedureVer
 	if err != nil {
 		return err
 	}
-	me := callerOf(c).user
-	contributed := v.ContributedBy(qms.Actor{UserID: me.ID, Username: me.Username})
+	contributed := v.ContributedBy(callerOf(c).actor)
 	draft, submitted := v.Status == qms.StatusDraft, v.Status == qms.StatusSubmitted
 	data := fiber.Map{
 		"P": p, "V": v, "Versions": vs, "Linked": linked, "LimitHours": limit,
@@ -98,7 +97,7 @@ func (s *Server) versionCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v, err := s.Procedures.CreateVersion(s.ctx(c), p.ID)
+	v, err := s.Procedures.CreateVersion(c.UserContext(), p.ID)
 	if err != nil {
 		return s.procedurePage(c, p, err)
 	}
@@ -115,7 +114,7 @@ func (s *Server) versionSave(c *fiber.Ctx) error {
 	edited := *v
 	err = versionFromForm(c, &edited)
 	if err == nil {
-		err = s.Procedures.UpdateVersion(s.ctx(c), &edited)
+		err = s.Procedures.UpdateVersion(c.UserContext(), &edited)
 	}
 	if err != nil {
 		return s.versionPage(c, p, &edited, nil, err)
@@ -136,7 +135,7 @@ func (s *Server) importBPMNFile(c *fiber.Ctx, v *qms.ProcedureVersion, r io.Read
 	}
 	edited := *v
 	edited.Flowchart = res.Flowchart
-	if err := s.Procedures.UpdateVersion(s.ctx(c), &edited); err != nil {
+	if err := s.Procedures.UpdateVersion(c.UserContext(), &edited); err != nil {
 		return nil, nil, nil, err
 	}
 	return &edited, res.Warnings, nil, nil
@@ -197,7 +196,7 @@ func (s *Server) versionAction(action string) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		if _, err := s.Procedures.TransitionVersion(s.ctx(c), p.ID, v.Number, action, c.FormValue("reason")); err != nil {
+		if _, err := s.Procedures.TransitionVersion(c.UserContext(), p.ID, v.Number, action, c.FormValue("reason")); err != nil {
 			return s.versionPage(c, p, v, nil, err)
 		}
 		return c.Redirect(versionPath(p, v)+"?msg="+action, fiber.StatusSeeOther)
@@ -276,7 +275,7 @@ func (s *Server) apiVersionCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v, err := s.Procedures.CreateVersion(s.ctx(c), p.ID)
+	v, err := s.Procedures.CreateVersion(c.UserContext(), p.ID)
 	if err != nil {
 		return err
 	}
@@ -320,7 +319,7 @@ func (s *Server) apiVersionSave(c *fiber.Ctx) error {
 	}
 	v.Purpose, v.Scope, v.References, v.Definitions = req.Purpose, req.Scope, req.References, req.Definitions
 	v.Flowchart, v.Forms, v.Records, v.ChangeSummary, v.Reviewer = req.Flowchart, req.Forms, req.Records, req.ChangeSummary, req.Reviewer
-	if err := s.Procedures.UpdateVersion(s.ctx(c), v); err != nil {
+	if err := s.Procedures.UpdateVersion(c.UserContext(), v); err != nil {
 		return err
 	}
 	return c.JSON(v)
@@ -372,7 +371,7 @@ func (s *Server) apiVersionAction(action string) fiber.Handler {
 				return err
 			}
 		}
-		v, err = s.Procedures.TransitionVersion(s.ctx(c), p.ID, v.Number, action, req.Reason)
+		v, err = s.Procedures.TransitionVersion(c.UserContext(), p.ID, v.Number, action, req.Reason)
 		if err != nil {
 			return err
 		}

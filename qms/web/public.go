@@ -18,9 +18,9 @@ func (s *Server) publicAgency(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	now := time.Now().In(ictZone)
+	now := s.cfg.Now().In(qms.Zone)
 	q := (int(now.Month()) - 1) / 3
-	from := time.Date(now.Year(), time.Month(q*3+1), 1, 0, 0, 0, 0, ictZone)
+	from := time.Date(now.Year(), time.Month(q*3+1), 1, 0, 0, 0, 0, qms.Zone)
 	reps, err := s.Dossiers.OnTime(ctx, a.Code, from, from.AddDate(0, 3, 0), "")
 	if err != nil {
 		return err

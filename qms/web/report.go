@@ -17,9 +17,9 @@ import (
 // defaults to the current quarter in Hà Nội. It returns the half-open
 // range [from, to+1 day).
 func period(c *fiber.Ctx, now time.Time) (from, to time.Time, err error) {
-	n := now.In(ictZone)
+	n := now.In(qms.Zone)
 	q := (int(n.Month()) - 1) / 3
-	from = time.Date(n.Year(), time.Month(q*3+1), 1, 0, 0, 0, 0, ictZone)
+	from = time.Date(n.Year(), time.Month(q*3+1), 1, 0, 0, 0, 0, qms.Zone)
 	to = from.AddDate(0, 3, 0)
 	for key, dst := range map[string]*time.Time{"from": &from, "to": &to} {
 		v := strings.TrimSpace(c.Query(key))
@@ -28,7 +28,7 @@ func period(c *fiber.Ctx, now time.Time) (from, to time.Time, err error) {
 		}
 		var t time.Time
 		for _, layout := range []string{"02/01/2006", "2006-01-02"} {
-			if t, err = time.ParseInLocation(layout, v, ictZone); err == nil {
+			if t, err = time.ParseInLocation(layout, v, qms.Zone); err == nil {
 				break
 			}
 		}
@@ -53,7 +53,7 @@ type reportRow struct {
 }
 
 func (s *Server) onTimeRows(c *fiber.Ctx) ([]reportRow, *qms.OnTimeReport, time.Time, time.Time, error) {
-	from, to, err := period(c, time.Now())
+	from, to, err := period(c, s.cfg.Now())
 	if err != nil {
 		return nil, nil, from, to, err
 	}

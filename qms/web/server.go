@@ -50,6 +50,10 @@ type Config struct {
 	// MetricsSeparate: cmd/qms serves MetricsHandler on a listener of its
 	// own (--metrics-addr), so the app's address answers /metrics with 404.
 	MetricsSeparate bool
+	// Now is the clock the handlers read ("now" of overdue marks, the
+	// current year and quarter); default time.Now. cmd/qms passes the
+	// store's clock so that pages and the store agree on the time.
+	Now func() time.Time
 }
 
 // Deps are the services the handlers use.
@@ -99,6 +103,9 @@ func New(cfg Config, deps Deps) *Server {
 	}
 	if cfg.BodyLimit == 0 {
 		cfg.BodyLimit = 32 << 20
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
 	}
 	sub, _ := fs.Sub(templateFS, "templates")
 	vs, err := newViews(sub)

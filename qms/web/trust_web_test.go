@@ -193,6 +193,9 @@ func (a *app) reconfigure(cfg web.Config) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	if cfg.Now == nil {
+		cfg.Now = a.clock.Now
+	}
 	a.srv = web.New(cfg, a.srv.Deps)
 }
 

@@ -105,7 +105,7 @@ func (s *Server) importTTHC(c *fiber.Ctx, name string, r io.Reader) (created, up
 	case err != nil:
 		return 0, 0, err
 	}
-	return s.Procedures.ImportTTHC(s.ctx(c), agency, items)
+	return s.Procedures.ImportTTHC(c.UserContext(), agency, items)
 }
 
 func (s *Server) tthcImport(c *fiber.Ctx) error {

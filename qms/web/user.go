@@ -46,7 +46,7 @@ func (s *Server) createUser(c *fiber.Ctx, u *qms.User, password string) error {
 		}
 		u.Memberships[i].AgencyCode = a.Code
 	}
-	if err := s.Users.CreateUser(s.ctx(c), u, password); err != nil {
+	if err := s.Users.CreateUser(c.UserContext(), u, password); err != nil {
 		return err
 	}
 	return s.Authz.Reload()
@@ -107,7 +107,7 @@ func (s *Server) userPage(c *fiber.Ctx, u *qms.User, formErr error) error {
 	cl := callerOf(c)
 	canWrite := s.can(c, "user", "write")
 	// The account-wide forms show only where the store would accept them.
-	canAccount := canWrite && qms.CheckAccountAction(qms.Actor{UserID: cl.user.ID, Username: cl.user.Username, AgencyCode: cl.agency}, u) == nil
+	canAccount := canWrite && qms.CheckAccountAction(cl.actor, u) == nil
 	return s.render(c, "user", fiber.Map{"U": u, "Agencies": agencies, "Roles": qms.Roles, "Tokens": tokens,
 		"CanWrite": canWrite, "CanAccount": canAccount}, formErr)
 }
@@ -129,7 +129,7 @@ func (s *Server) userUpdate(c *fiber.Ctx) error {
 		name, email := c.FormValue("full_name"), c.FormValue("email")
 		upd.FullName, upd.Email = &name, &email
 	}
-	if _, err := s.Users.UpdateUser(s.ctx(c), u.ID, upd); err != nil {
+	if _, err := s.Users.UpdateUser(c.UserContext(), u.ID, upd); err != nil {
 		return s.userPage(c, u, err)
 	}
 	if err := s.Authz.Reload(); err != nil {
@@ -156,7 +156,7 @@ func (s *Server) userMembership(c *fiber.Ctx) error {
 	if remove && u.ID == callerOf(c).user.ID && role == qms.RoleAdmin {
 		return s.userPage(c, u, qms.Errorf(qms.EINVALID, "Bạn không thể tự thu hồi vai trò quản trị của mình."))
 	}
-	if _, err := s.Users.SetMembership(s.ctx(c), u.ID, qms.Membership{AgencyCode: a.Code, Role: role}, remove); err != nil {
+	if _, err := s.Users.SetMembership(c.UserContext(), u.ID, qms.Membership{AgencyCode: a.Code, Role: role}, remove); err != nil {
 		return s.userPage(c, u, err)
 	}
 	if err := s.Authz.Reload(); err != nil {
@@ -170,7 +170,7 @@ func (s *Server) userPassword(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.Users.SetPassword(s.ctx(c), u.ID, c.FormValue("password")); err != nil {
+	if err := s.Users.SetPassword(c.UserContext(), u.ID, c.FormValue("password")); err != nil {
 		return s.userPage(c, u, err)
 	}
 	return c.Redirect("/admin/users/"+itoa(u.ID)+"?msg=saved", fiber.StatusSeeOther)
@@ -182,7 +182,7 @@ func (s *Server) userUnlock(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.Auth.UnlockLogin(s.ctx(c), u.Username); err != nil {
+	if _, err := s.Auth.UnlockLogin(c.UserContext(), u.Username); err != nil {
 		return s.userPage(c, u, err)
 	}
 	return c.Redirect("/admin/users/"+itoa(u.ID)+"?msg=saved", fiber.StatusSeeOther)
@@ -203,7 +203,7 @@ func (s *Server) userTokensRevoke(c *fiber.Ctx) error {
 		}
 		f.ID = &id
 	}
-	if _, err := s.Auth.RevokeAPITokens(s.ctx(c), f); err != nil {
+	if _, err := s.Auth.RevokeAPITokens(c.UserContext(), f); err != nil {
 		return s.userPage(c, u, err)
 	}
 	return c.Redirect("/admin/users/"+itoa(u.ID)+"?msg=saved", fiber.StatusSeeOther)

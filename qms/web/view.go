@@ -12,21 +12,13 @@ import (
 	"isodt/qms"
 )
 
-// ictZone is Asia/Ho_Chi_Minh: times are stored in UTC and shown here.
-var ictZone = func() *time.Location {
-	if loc, err := time.LoadLocation("Asia/Ho_Chi_Minh"); err == nil {
-		return loc
-	}
-	return time.FixedZone("ICT", 7*3600)
-}()
-
 var templateFuncs = template.FuncMap{
 	// date shows dd/mm/yyyy, the way Vietnamese documents write dates.
 	"date": func(t time.Time) string {
 		if t.IsZero() {
 			return ""
 		}
-		return t.In(ictZone).Format("02/01/2006")
+		return t.In(qms.Zone).Format("02/01/2006")
 	},
 	"datetime": formatDateTime,
 	// dmy turns a stored civil date (2006-01-02) into dd/mm/yyyy.
@@ -54,7 +46,7 @@ func formatDateTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(ictZone).Format("02/01/2006 15:04")
+	return t.In(qms.Zone).Format("02/01/2006 15:04")
 }
 
 // formatCount writes a count the Vietnamese way, with a dot between
