@@ -296,6 +296,9 @@ func (s *Server) dossierPage(c *fiber.Ctx, p *qms.DossierProgress, formErr error
 					entry, _ = c.Locals("entry").(formschema.Entry)
 					errs, _ = c.Locals("entry_errors").(formschema.FieldErrors)
 				}
+				if entry == nil {
+					entry = sc.Prefill(stepFacts(d))
+				}
 				ov.FormCode, ov.FormTitle, ov.FormVersion, ov.FormHTML, ov.Multipart = f.Code, f.Title, fv.Number, sc.RenderIn(entry, errs, formLabels(langOf(c))), sc.HasFiles()
 			} else if has {
 				ov.FormCode, ov.FormTitle = st.Forms[0], qms.ErrorMessage(err)
@@ -303,7 +306,11 @@ func (s *Server) dossierPage(c *fiber.Ctx, p *qms.DossierProgress, formErr error
 			open = append(open, ov)
 		}
 	}
-	data := &dossierPage{page: s.page(c), Dossier: d, Overdue: d.Overdue(time.Now()), Steps: steps, Pauses: pauses, Open: completable(open, rolesIn(callerOf(c))),
+	views, err := s.stepViews(c, d.AgencyCode, steps)
+	if err != nil {
+		return err
+	}
+	data := &dossierPage{page: s.page(c), Dossier: d, Overdue: d.Overdue(time.Now()), Steps: views, Pauses: pauses, Open: completable(open, rolesIn(callerOf(c))),
 		CanRecord: s.can(c, "dossier", "record") && !d.Status.Finished()}
 	return s.renderPage(c, "dossier", &data.page, data, formErr)
 }
@@ -314,7 +321,7 @@ type dossierPage struct {
 	page
 	Dossier   *qms.Dossier
 	Overdue   bool
-	Steps     []*qms.StepRecord
+	Steps     []stepView
 	Pauses    []qms.Pause
 	Open      []openStepView
 	CanRecord bool
@@ -470,7 +477,11 @@ func (s *Server) dossierControlSlip(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Render("control_slip", s.view(c, fiber.Map{"Title": dictionaries[langOf(c)]["dossier.control_slip"] + " – " + d.Code, "D": d, "Steps": steps, "Org": agency}), "print_layout")
+	views, err := s.stepViews(c, d.AgencyCode, steps)
+	if err != nil {
+		return err
+	}
+	return c.Render("control_slip", s.view(c, fiber.Map{"Title": dictionaries[langOf(c)]["dossier.control_slip"] + " – " + d.Code, "D": d, "Steps": views, "Org": agency}), "print_layout")
 }
 
 // dossierFile serves an evidence file of one of the dossier's steps: only
