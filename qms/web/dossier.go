@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"html/template"
-	"io"
 	"strconv"
 	"strings"
 	"sync"
@@ -374,7 +373,7 @@ func (s *Server) readEvidence(c *fiber.Ctx, in *qms.CompleteStep) error {
 		if fh.Size == 0 {
 			continue
 		}
-		ref, err := s.storeUpload(c, fh.Filename, fh.Size, func() (io.ReadCloser, error) { return fh.Open() }, nil)
+		ref, err := s.storeUpload(c, evidenceField, fh, evidenceUploads)
 		if err != nil {
 			return err
 		}
@@ -404,8 +403,11 @@ func (s *Server) readEntry(c *fiber.Ctx, agency, code string, in *qms.CompleteSt
 				continue
 			}
 			fh := fhs[0]
-			ref, err := s.storeUpload(c, fh.Filename, fh.Size, func() (io.ReadCloser, error) { return fh.Open() }, nil)
+			ref, err := s.storeUpload(c, k, fh, evidenceUploads)
 			if err != nil {
+				// Back to the form as typed, the message at the field.
+				c.Locals("entry", formschema.Posted(raw))
+				c.Locals("entry_errors", formschema.FieldErrors{k: qms.ErrorMessage(err)})
 				return err
 			}
 			files[k] = formschema.FileRef{SHA256: ref.SHA256, Name: ref.Name, ContentType: ref.ContentType, Size: ref.Size}
@@ -415,8 +417,10 @@ func (s *Server) readEntry(c *fiber.Ctx, agency, code string, in *qms.CompleteSt
 		c.Request().PostArgs().VisitAll(func(k, v []byte) { raw[string(k)] = append(raw[string(k)], string(v)) })
 	}
 	entry, errs := sc.ValidateEntry(raw, files)
+	// Kept for the page shown if this or a later check fails, so that it
+	// shows what was typed rather than the prefilled start.
+	c.Locals("entry", entry)
 	if err := sc.EntryErr(errs); err != nil {
-		c.Locals("entry", entry)
 		c.Locals("entry_errors", errs)
 		return err
 	}
@@ -504,8 +508,10 @@ func (s *Server) dossierFile(c *fiber.Ctx) error {
 				if err != nil {
 					return err
 				}
-				c.Set(fiber.HeaderContentType, ref.ContentType)
+				// Attachment sets a type from the name: the stored one,
+				// which the bytes proved, is set after it.
 				c.Attachment(safeFileName.ReplaceAllString(f.Name, "_"))
+				c.Set(fiber.HeaderContentType, ref.ContentType)
 				return c.Send(data)
 			}
 		}

@@ -60,7 +60,7 @@ func TestFormPagesAndTemplates(t *testing.T) {
 	if resp.StatusCode != 303 || !strings.HasSuffix(path, "/versions/1") {
 		t.Fatalf("create form: %d %s", resp.StatusCode, path)
 	}
-	docx := append([]byte("PK\x03\x04"), bytes.Repeat([]byte("x"), 1000)...)
+	docx := minimalDocx("Phiếu thẩm định")
 	upload := func(name string, data []byte) *http.Response {
 		var body bytes.Buffer
 		w := newMultipart(&body, officer.csrf, map[string]string{"schema": checkFormSchema, "change_summary": "Ban hành lần đầu"}, "template", name, data)

@@ -154,9 +154,9 @@ func (s *Server) versionImportBPMN(c *fiber.Ctx) error {
 	if err != nil {
 		return s.versionPage(c, p, v, nil, qms.FieldError("file", "Chọn tệp BPMN (.bpmn hoặc .xml) để nhập."))
 	}
-	f, err := fh.Open()
+	f, err := openUpload("file", fh, bpmnUploads)
 	if err != nil {
-		return err
+		return s.versionPage(c, p, v, nil, err)
 	}
 	defer f.Close()
 	edited, warnings, pools, err := s.importBPMNFile(c, v, f)
@@ -309,7 +309,11 @@ func (s *Server) apiVersionImportBPMN(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	edited, warnings, err := s.importBPMN(c, v, bytes.NewReader(c.Body()))
+	body := bytes.NewReader(c.Body())
+	if _, err := checkUpload("file", "upload.bpmn", body, body.Size(), bpmnUploads); err != nil {
+		return err
+	}
+	edited, warnings, err := s.importBPMN(c, v, body)
 	if err != nil {
 		return err
 	}

@@ -84,7 +84,8 @@ func langFuncs(lang string) template.FuncMap {
 func formLabels(lang string) formschema.Labels {
 	l := dictionaries[lang]
 	return formschema.Labels{Choose: l["formschema.choose"], Required: l["formschema.required"], CurrentFile: l["formschema.current_file"],
-		Yes: l["formschema.yes"], No: l["formschema.no"]}
+		Yes: l["formschema.yes"], No: l["formschema.no"],
+		FileLimit: l["upload.limit"], MaxFileBytes: maxUpload, FileTooLarge: l["upload.too_large"]}
 }
 
 // label is the text of key; a missing key shows itself, so that it is
