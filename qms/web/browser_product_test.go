@@ -76,3 +76,54 @@ func TestProduct8BrowserSizeCheck(t *testing.T) {
 		t.Fatalf("the step with a small file: %+v", recs)
 	}
 }
+
+// TestProduct4BrowserFormRecord: in a real browser, the step's form opens
+// with the dossier code and applicant filled in; once the step is done,
+// its record shows on the dossier page under the form's labels.
+func TestProduct4BrowserFormRecord(t *testing.T) {
+	a := newApp(t)
+	a.effectiveProcedure()
+	a.formOnCheckSchema(recordFormSchema)
+	ctx, base := browser(t, a)
+	id := func(s string) chromedp.ID { return chromedp.ID(s) }
+	if err := browserLogin(ctx, base, "a-staff"); err != nil {
+		t.Fatal(err)
+	}
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(base+"/dossiers/new"),
+		chromedp.WaitVisible(id("applicant_name")),
+		chromedp.SendKeys(id("applicant_name"), "Nguyễn Thị Hoa"),
+		chromedp.Click(id("receive-dossier")),
+		chromedp.WaitVisible(id("complete-check")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, err1 := chromedp.Run(ctx, chromedp.Value(id("f-ma_ho_so")))
+	name, err2 := chromedp.Run(ctx, chromedp.Value(id("f-ten_nguoi_nop")))
+	if err1 != nil || err2 != nil {
+		t.Fatal(err1, err2)
+	}
+	ds, _, _ := a.db.FindDossiers(context.Background(), qms.DossierFilter{})
+	if len(ds) != 1 || code != ds[0].Code || name != "Nguyễn Thị Hoa" {
+		t.Fatalf("prefilled code %q, applicant %q", code, name)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.SetValue(id("f-ket_luan"), "Đạt"),
+		chromedp.Click(id("complete-check")),
+		chromedp.WaitVisible(id("complete-ok")),
+		chromedp.WaitVisible(chromedp.CSS(`td[id^="record-"]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	record, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`td[id^="record-"]`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"BM-QT01-01", "Mã hồ sơ", ds[0].Code, "Kết luận thẩm định", "Đạt", "Tên người nộp", "Nguyễn Thị Hoa"} {
+		if !strings.Contains(record, want) {
+			t.Errorf("the record shown lacks %q: %q", want, record)
+		}
+	}
+}
