@@ -35,6 +35,9 @@ type apiError struct {
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	code, msg, field := qms.ErrorCode(err), qms.ErrorMessage(err), qms.ErrorField(err)
 	status := errStatus(err)
+	if status == fiber.StatusRequestEntityTooLarge {
+		code = fiberCode(status) // as Fiber's own body-limit error says it
+	}
 	var fe *fiber.Error
 	if errors.As(err, &fe) {
 		status, code, msg = fe.Code, fiberCode(fe.Code), fiberMessage(fe)
