@@ -185,6 +185,18 @@ type JobInfo struct {
 	Spec  string    `json:"spec"`
 	Next  time.Time `json:"next"`
 	Prev  time.Time `json:"prev,omitempty"`
+	// When is the spec in the form a person says it, for the pages.
+	When JobSchedule `json:"-"`
+}
+
+// JobSchedule is a cron spec read as one of the forms people name:
+// every N (Every), hourly at a minute, daily or nightly at a time, weekly
+// on a weekday, monthly on a day. Kind is "" for any other spec, which is
+// then shown as written.
+type JobSchedule struct {
+	Kind                       string // "every", "hourly", "daily", "nightly", "weekly", "monthly" or ""
+	Every                      time.Duration
+	Hour, Minute, Day, Weekday int
 }
 
 // JobRun records one run of a scheduled job.

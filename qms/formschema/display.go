@@ -13,14 +13,20 @@ type DisplayRow struct {
 // "Không", files by name. The values are plain text: the template that
 // prints them escapes them.
 func (s Schema) Display(entry Entry) []DisplayRow {
+	return s.DisplayIn(entry, Vietnamese)
+}
+
+// DisplayIn is Display with the words it adds (a checkbox's Yes and No)
+// in another language.
+func (s Schema) DisplayIn(entry Entry, l Labels) []DisplayRow {
 	rows := make([]DisplayRow, len(s.Fields))
 	for i, f := range s.Fields {
-		rows[i] = DisplayRow{Label: f.Label, Value: displayValue(f, entry[f.Name])}
+		rows[i] = DisplayRow{Label: f.Label, Value: displayValue(f, entry[f.Name], l)}
 	}
 	return rows
 }
 
-func displayValue(f Field, v any) string {
+func displayValue(f Field, v any, l Labels) string {
 	switch f.Type {
 	case TypeNumber:
 		if n, ok := v.(float64); ok {
@@ -32,9 +38,9 @@ func displayValue(f Field, v any) string {
 		}
 	case TypeCheckbox:
 		if on, _ := v.(bool); on {
-			return "Có"
+			return l.Yes
 		}
-		return "Không"
+		return l.No
 	case TypeFile:
 		if r, ok := v.(FileRef); ok {
 			return r.Name

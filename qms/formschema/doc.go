@@ -25,6 +25,11 @@
 //	b, _ := json.Marshal(entry) // store; read back with s.DecodeEntry(b)
 //	rows := s.Display(entry)     // for the printed form
 //
+// A new form starts with what the system knows: s.Prefill(facts) fills the
+// fields named for the dossier code, the applicant's name, ID number,
+// phone and address, and the received and appointed dates and hours
+// (prefillRules lists the names; the field's type must match too).
+//
 // Values are read the way Vietnamese users write them: numbers "1.234,5"
 // (and "1234.5"), dates "16/02/2026" (and "2026-02-16"); an Entry keeps
 // float64 and ISO dates, and Render and Display write them back the

@@ -31,10 +31,18 @@ type Labels struct {
 	Choose      string // the empty choice of a select
 	Required    string // the title of a required field's mark
 	CurrentFile string // before the name of a file already stored
+	Yes, No     string // a checkbox's value when displayed
+	// FileLimit, when not empty, is written after every file input (the
+	// size the server accepts); MaxFileBytes, when positive, is the
+	// input's data-max-bytes and FileTooLarge its data-too-large, for a
+	// script to check a chosen file before it is sent.
+	FileLimit    string
+	MaxFileBytes int64
+	FileTooLarge string
 }
 
 // Vietnamese are the labels Render uses.
-var Vietnamese = Labels{Choose: "— Chọn —", Required: "Bắt buộc", CurrentFile: "Tệp hiện có:"}
+var Vietnamese = Labels{Choose: "— Chọn —", Required: "Bắt buộc", CurrentFile: "Tệp hiện có:", Yes: "Có", No: "Không"}
 
 // RenderIn is Render with the added words in another language.
 func (s Schema) RenderIn(entry Entry, errs FieldErrors, l Labels) template.HTML {
@@ -142,7 +150,14 @@ func renderField(b *strings.Builder, f Field, value any, errMsg string, l Labels
 			// would force the user to upload it again on every edit.
 			required = ""
 		}
-		b.WriteString(`<input type="file"` + common + required + tail + ">\n")
+		limit := ""
+		if l.MaxFileBytes > 0 {
+			limit = attr("data-max-bytes", strconv.FormatInt(l.MaxFileBytes, 10)) + attr("data-too-large", l.FileTooLarge)
+		}
+		b.WriteString(`<input type="file"` + common + limit + required + tail + ">\n")
+		if l.FileLimit != "" {
+			b.WriteString(`<p class="field-limit"` + attr("id", id+"-limit") + ">" + esc(l.FileLimit) + "</p>\n")
+		}
 	}
 	if f.Help != "" {
 		b.WriteString(`<p class="field-help"` + attr("id", id+"-help") + ">" + esc(f.Help) + "</p>\n")

@@ -116,7 +116,7 @@ func (s *Scheduler) List() []qms.JobInfo {
 	var out []qms.JobInfo
 	for _, e := range s.jobs {
 		ce := s.cron.Entry(e.id)
-		info := qms.JobInfo{Name: e.job.Name, Title: e.job.Title, Spec: e.job.Spec, Next: ce.Next, Prev: ce.Prev}
+		info := qms.JobInfo{Name: e.job.Name, Title: e.job.Title, Spec: e.job.Spec, Next: ce.Next, Prev: ce.Prev, When: Describe(e.job.Spec)}
 		if info.Next.IsZero() {
 			// Not started: compute the next run from now.
 			sch, _ := s.parse(e.job.Spec)

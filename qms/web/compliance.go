@@ -174,11 +174,34 @@ func (s *Server) jobsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Render("jobs", s.view(c, fiber.Map{"Jobs": s.Jobs.List(), "Runs": runs, "RunsHidden": hidden, "CanRun": s.can(c, "job", "run")}), "layout")
+	list := s.Jobs.List()
+	rows := make([]jobRow, len(list))
+	for i, j := range list {
+		rows[i] = jobRow{JobInfo: j, Schedule: scheduleText(langOf(c), j.When, j.Spec)}
+	}
+	// The button shows only to whom runJob would let through: Casbin's
+	// (job, run), as the route asks, and the system agency.
+	canRun := s.can(c, "job", "run") && s.mayRunJobs(c) == nil
+	return c.Render("jobs", s.view(c, fiber.Map{"Jobs": rows, "Runs": runs, "RunsHidden": hidden, "CanRun": canRun}), "layout")
 }
 
-// jobRun runs a job at once. Jobs cover the whole deployment, so only the
-// system agency's admins and auditors may start them.
+// jobRow is a job on the jobs page, its schedule in words.
+type jobRow struct {
+	qms.JobInfo
+	Schedule string
+}
+
+// mayRunJobs is runJob's own check beyond the route's rule. Jobs cover
+// the whole deployment, so only the system agency's admins and auditors
+// may start them.
+func (s *Server) mayRunJobs(c *fiber.Ctx) error {
+	if callerOf(c).agency != qms.SystemAgencyCode {
+		return qms.Errorf(qms.EFORBIDDEN, "Chỉ quản trị và đánh giá viên của đơn vị SYS được chạy tác vụ của toàn hệ thống.")
+	}
+	return nil
+}
+
+// jobRun runs a job at once (mayRunJobs says who may).
 func (s *Server) jobRun(c *fiber.Ctx) error {
 	if _, err := s.runJob(c); err != nil {
 		return err
@@ -187,8 +210,8 @@ func (s *Server) jobRun(c *fiber.Ctx) error {
 }
 
 func (s *Server) runJob(c *fiber.Ctx) (qms.JobRun, error) {
-	if callerOf(c).agency != qms.SystemAgencyCode {
-		return qms.JobRun{}, qms.Errorf(qms.EFORBIDDEN, "Chỉ quản trị và đánh giá viên của đơn vị SYS được chạy tác vụ của toàn hệ thống.")
+	if err := s.mayRunJobs(c); err != nil {
+		return qms.JobRun{}, err
 	}
 	return s.Jobs.RunNow(c.UserContext(), c.Params("name"))
 }

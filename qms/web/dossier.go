@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"html/template"
-	"io"
 	"strconv"
 	"strings"
 	"sync"
@@ -296,6 +295,9 @@ func (s *Server) dossierPage(c *fiber.Ctx, p *qms.DossierProgress, formErr error
 					entry, _ = c.Locals("entry").(formschema.Entry)
 					errs, _ = c.Locals("entry_errors").(formschema.FieldErrors)
 				}
+				if entry == nil {
+					entry = sc.Prefill(stepFacts(d))
+				}
 				ov.FormCode, ov.FormTitle, ov.FormVersion, ov.FormHTML, ov.Multipart = f.Code, f.Title, fv.Number, sc.RenderIn(entry, errs, formLabels(langOf(c))), sc.HasFiles()
 			} else if has {
 				ov.FormCode, ov.FormTitle = st.Forms[0], qms.ErrorMessage(err)
@@ -303,7 +305,11 @@ func (s *Server) dossierPage(c *fiber.Ctx, p *qms.DossierProgress, formErr error
 			open = append(open, ov)
 		}
 	}
-	data := &dossierPage{page: s.page(c), Dossier: d, Overdue: d.Overdue(s.cfg.Now()), Steps: steps, Pauses: pauses, Open: completable(open, rolesIn(callerOf(c))),
+	views, err := s.stepViews(c, d.AgencyCode, steps)
+	if err != nil {
+		return err
+	}
+	data := &dossierPage{page: s.page(c), Dossier: d, Overdue: d.Overdue(s.cfg.Now()), Steps: views, Pauses: pauses, Open: completable(open, rolesIn(callerOf(c))),
 		CanRecord: s.can(c, "dossier", "record") && !d.Status.Finished()}
 	return s.renderPage(c, "dossier", &data.page, data, formErr)
 }
@@ -314,7 +320,7 @@ type dossierPage struct {
 	page
 	Dossier   *qms.Dossier
 	Overdue   bool
-	Steps     []*qms.StepRecord
+	Steps     []stepView
 	Pauses    []qms.Pause
 	Open      []openStepView
 	CanRecord bool
@@ -367,7 +373,7 @@ func (s *Server) readEvidence(c *fiber.Ctx, in *qms.CompleteStep) error {
 		if fh.Size == 0 {
 			continue
 		}
-		ref, err := s.storeUpload(c, fh.Filename, fh.Size, func() (io.ReadCloser, error) { return fh.Open() }, nil)
+		ref, err := s.storeUpload(c, evidenceField, fh, evidenceUploads)
 		if err != nil {
 			return err
 		}
@@ -397,8 +403,11 @@ func (s *Server) readEntry(c *fiber.Ctx, agency, code string, in *qms.CompleteSt
 				continue
 			}
 			fh := fhs[0]
-			ref, err := s.storeUpload(c, fh.Filename, fh.Size, func() (io.ReadCloser, error) { return fh.Open() }, nil)
+			ref, err := s.storeUpload(c, k, fh, evidenceUploads)
 			if err != nil {
+				// Back to the form as typed, the message at the field.
+				c.Locals("entry", formschema.Posted(raw))
+				c.Locals("entry_errors", formschema.FieldErrors{k: qms.ErrorMessage(err)})
 				return err
 			}
 			files[k] = formschema.FileRef{SHA256: ref.SHA256, Name: ref.Name, ContentType: ref.ContentType, Size: ref.Size}
@@ -408,8 +417,10 @@ func (s *Server) readEntry(c *fiber.Ctx, agency, code string, in *qms.CompleteSt
 		c.Request().PostArgs().VisitAll(func(k, v []byte) { raw[string(k)] = append(raw[string(k)], string(v)) })
 	}
 	entry, errs := sc.ValidateEntry(raw, files)
+	// Kept for the page shown if this or a later check fails, so that it
+	// shows what was typed rather than the prefilled start.
+	c.Locals("entry", entry)
 	if err := sc.EntryErr(errs); err != nil {
-		c.Locals("entry", entry)
 		c.Locals("entry_errors", errs)
 		return err
 	}
@@ -470,7 +481,11 @@ func (s *Server) dossierControlSlip(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Render("control_slip", s.view(c, fiber.Map{"Title": dictionaries[langOf(c)]["dossier.control_slip"] + " – " + d.Code, "D": d, "Steps": steps, "Org": agency}), "print_layout")
+	views, err := s.stepViews(c, d.AgencyCode, steps)
+	if err != nil {
+		return err
+	}
+	return c.Render("control_slip", s.view(c, fiber.Map{"Title": dictionaries[langOf(c)]["dossier.control_slip"] + " – " + d.Code, "D": d, "Steps": views, "Org": agency}), "print_layout")
 }
 
 // dossierFile serves an evidence file of one of the dossier's steps: only
@@ -493,8 +508,10 @@ func (s *Server) dossierFile(c *fiber.Ctx) error {
 				if err != nil {
 					return err
 				}
-				c.Set(fiber.HeaderContentType, ref.ContentType)
+				// Attachment sets a type from the name: the stored one,
+				// which the bytes proved, is set after it.
 				c.Attachment(safeFileName.ReplaceAllString(f.Name, "_"))
+				c.Set(fiber.HeaderContentType, ref.ContentType)
 				return c.Send(data)
 			}
 		}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"net/url"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -33,10 +34,21 @@ type apiError struct {
 // message: their text may hold SQL or paths.
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	code, msg, field := qms.ErrorCode(err), qms.ErrorMessage(err), qms.ErrorField(err)
-	status := statusOf[code]
+	status := errStatus(err)
+	if status == fiber.StatusRequestEntityTooLarge {
+		code = fiberCode(status) // as Fiber's own body-limit error says it
+	}
 	var fe *fiber.Error
 	if errors.As(err, &fe) {
 		status, code, msg = fe.Code, fiberCode(fe.Code), fiberMessage(fe)
+	}
+	if fe != nil && fe.Code == fiber.StatusRequestEntityTooLarge && !isAPI(c) {
+		// The body was refused before any handler (over Config.BodyLimit),
+		// so no page could show the message: send the browser back to
+		// the form it came from, which says why.
+		if back, ok := sameSiteReferer(c); ok {
+			return c.Redirect(withQuery(back, "msg", "too_large"), fiber.StatusSeeOther)
+		}
 	}
 	if status >= 500 {
 		s.log.Error("internal error", "request_id", c.Locals("requestid"), "path", c.Path(), "err", err)
@@ -94,4 +106,27 @@ func fiberMessageKey(fe *fiber.Error) string {
 		return "error.internal"
 	}
 	return "error.invalid"
+}
+
+// sameSiteReferer is the path and query of the page that sent the request
+// when it is on this site.
+func sameSiteReferer(c *fiber.Ctx) (string, bool) {
+	u, err := url.Parse(c.Get(fiber.HeaderReferer))
+	if err != nil || u.Host == "" || u.Host != string(c.Request().Host()) {
+		return "", false
+	}
+	back := safeNext(u.RequestURI())
+	return back, back != "/" || u.Path == "/"
+}
+
+// withQuery sets one query parameter of a path.
+func withQuery(path, key, value string) string {
+	u, err := url.Parse(path)
+	if err != nil {
+		return path
+	}
+	q := u.Query()
+	q.Set(key, value)
+	u.RawQuery = q.Encode()
+	return u.String()
 }

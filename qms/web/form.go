@@ -3,10 +3,7 @@ package web
 import (
 	"encoding/json"
 	"fmt"
-	"io"
-	"path/filepath"
 	"strconv"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -151,7 +148,7 @@ func (s *Server) formVersionSave(c *fiber.Ctx) error {
 	schema := c.FormValue("schema")
 	edited.Schema, edited.ChangeSummary = json.RawMessage(schema), c.FormValue("change_summary")
 	if fh, ferr := c.FormFile("template"); ferr == nil {
-		ref, err := s.storeUpload(c, fh.Filename, fh.Size, func() (io.ReadCloser, error) { return fh.Open() }, qms.TemplateTypes)
+		ref, err := s.storeUpload(c, "template", fh, templateUploads)
 		if err != nil {
 			return s.formVersionPage(c, f, v, schema, err)
 		}
@@ -161,35 +158,6 @@ func (s *Server) formVersionSave(c *fiber.Ctx) error {
 		return s.formVersionPage(c, f, v, schema, err)
 	}
 	return c.Redirect(fmt.Sprintf("%s/versions/%d?msg=saved", formPath(f), v.Number), fiber.StatusSeeOther)
-}
-
-// storeUpload checks an uploaded file's type and size and stores it by hash.
-func (s *Server) storeUpload(c *fiber.Ctx, name string, size int64, open func() (io.ReadCloser, error), types map[string]string) (qms.FileRef, error) {
-	ext := strings.ToLower(filepath.Ext(name))
-	ct, ok := types[ext]
-	if types != nil && !ok {
-		var exts []string
-		for e := range types {
-			exts = append(exts, e)
-		}
-		return qms.FileRef{}, qms.FieldError("template", "Tệp %q không đúng định dạng: chỉ nhận %s.", name, strings.Join(sortStrings(exts), ", "))
-	}
-	if size > qms.MaxTemplateSize {
-		return qms.FileRef{}, fiber.NewError(fiber.StatusRequestEntityTooLarge, "too large")
-	}
-	r, err := open()
-	if err != nil {
-		return qms.FileRef{}, err
-	}
-	defer r.Close()
-	data, err := io.ReadAll(io.LimitReader(r, qms.MaxTemplateSize+1))
-	if err != nil {
-		return qms.FileRef{}, err
-	}
-	if ct == "" {
-		ct = "application/octet-stream"
-	}
-	return s.Forms.PutFile(c.UserContext(), filepath.Base(name), ct, data)
 }
 
 // formTemplate returns the exact stored bytes with their content type.
@@ -213,8 +181,10 @@ func (s *Server) formTemplate(c *fiber.Ctx) error {
 	if !v.InForce() {
 		c.Set("X-Form-Status", string(v.Status))
 	}
-	c.Set(fiber.HeaderContentType, ref.ContentType)
+	// Attachment sets a type from the name: the stored one,
+	// which the bytes proved, is set after it.
 	c.Attachment(safeFileName.ReplaceAllString(v.Template.Name, "_"))
+	c.Set(fiber.HeaderContentType, ref.ContentType)
 	return c.Send(data)
 }
 

@@ -18,14 +18,17 @@ const checkFormSchema = `{"fields":[{"name":"ket_luan","label":"Kết luận th�
 
 // formOnCheck makes form BM-QT01-01 effective in A and issues version 2
 // of QT-01 whose check step records on it.
-func (a *app) formOnCheck() {
+func (a *app) formOnCheck() { a.formOnCheckSchema(checkFormSchema) }
+
+// formOnCheckSchema is formOnCheck with the form's schema.
+func (a *app) formOnCheckSchema(schema string) {
 	a.t.Helper()
 	as := func(name string) context.Context {
 		u := a.users[name]
 		return qms.WithActor(context.Background(), qms.Actor{UserID: u.ID, Username: u.Username, AgencyCode: "A"})
 	}
 	f := &qms.Form{AgencyCode: "A", Code: "BM-QT01-01", Title: "Phiếu thẩm định"}
-	if err := a.db.CreateForm(as("a-quality-officer"), f, json.RawMessage(checkFormSchema)); err != nil {
+	if err := a.db.CreateForm(as("a-quality-officer"), f, json.RawMessage(schema)); err != nil {
 		a.t.Fatal(err)
 	}
 	a.db.TransitionFormVersion(as("a-quality-officer"), f.ID, 1, qms.ActionSubmit, "")
@@ -57,7 +60,7 @@ func TestFormPagesAndTemplates(t *testing.T) {
 	if resp.StatusCode != 303 || !strings.HasSuffix(path, "/versions/1") {
 		t.Fatalf("create form: %d %s", resp.StatusCode, path)
 	}
-	docx := append([]byte("PK\x03\x04"), bytes.Repeat([]byte("x"), 1000)...)
+	docx := minimalDocx("Phiếu thẩm định")
 	upload := func(name string, data []byte) *http.Response {
 		var body bytes.Buffer
 		w := newMultipart(&body, officer.csrf, map[string]string{"schema": checkFormSchema, "change_summary": "Ban hành lần đầu"}, "template", name, data)

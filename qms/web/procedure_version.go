@@ -180,9 +180,12 @@ func uploadedBPMN(c *fiber.Ctx) ([]byte, error) {
 		if err != nil {
 			return nil, qms.FieldError("file", "Không đọc được tệp đã giữ lại: hãy chọn lại tệp BPMN.")
 		}
+		if _, err := checkUpload("file", "upload.bpmn", bytes.NewReader(data), int64(len(data)), bpmnUploads); err != nil {
+			return nil, err
+		}
 		return data, nil
 	}
-	f, err := fh.Open()
+	f, err := openUpload("file", fh, bpmnUploads)
 	if err != nil {
 		return nil, err
 	}
@@ -333,7 +336,11 @@ func (s *Server) apiVersionImportBPMN(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	edited, warnings, pools, err := s.importBPMNFile(c, v, bytes.NewReader(c.Body()))
+	body := bytes.NewReader(c.Body())
+	if _, err := checkUpload("file", "upload.bpmn", body, body.Size(), bpmnUploads); err != nil {
+		return err
+	}
+	edited, warnings, pools, err := s.importBPMNFile(c, v, body)
 	if err != nil && len(pools) > 0 {
 		type pool struct {
 			ID    string `json:"id"`

@@ -414,7 +414,7 @@ func TestPathTraversalRefused(t *testing.T) {
 	// A's form with a template, downloadable by A only.
 	resp := a.do("POST", "/forms", &officer, url.Values{"code": {"BM-MAT"}, "title": {"Phiếu nội bộ"}, "schema": {checkFormSchema}})
 	formPath := strings.TrimSuffix(resp.Header.Get("Location"), "?msg=created")
-	docx := append([]byte("PK\x03\x04"), bytes.Repeat([]byte("bí mật "), 100)...)
+	docx := minimalDocx(strings.Repeat("bí mật ", 100))
 	body.Reset()
 	ct = newMultipart(&body, officer.csrf, map[string]string{"schema": checkFormSchema}, "template", "mau.docx", docx)
 	req = newSessionRequest("POST", formPath, &officer, &body)

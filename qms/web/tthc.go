@@ -113,9 +113,9 @@ func (s *Server) tthcImport(c *fiber.Ctx) error {
 	if err != nil {
 		return s.render(c, "tthc_import", fiber.Map{}, qms.FieldError("file", "Chọn tệp danh mục (CSV hoặc XLSX) để nhập."))
 	}
-	f, err := fh.Open()
+	f, err := openUpload("file", fh, tthcUploads)
 	if err != nil {
-		return err
+		return s.render(c, "tthc_import", fiber.Map{}, err)
 	}
 	defer f.Close()
 	created, updated, err := s.importTTHC(c, filepath.Base(fh.Filename), f)
@@ -157,14 +157,18 @@ func (s *Server) apiTTHCImport(c *fiber.Ctx) error {
 		r    io.Reader
 	)
 	if fh, err := c.FormFile("file"); err == nil {
-		f, err := fh.Open()
+		f, err := openUpload("file", fh, tthcUploads)
 		if err != nil {
 			return err
 		}
 		defer f.Close()
 		name, r = filepath.Base(fh.Filename), f
 	} else {
-		name, r = c.Query("name", "upload.csv"), bytes.NewReader(c.Body())
+		body := bytes.NewReader(c.Body())
+		name, r = c.Query("name", "upload.csv"), body
+		if _, err := checkUpload("file", name, body, body.Size(), tthcUploads); err != nil {
+			return err
+		}
 	}
 	created, updated, err := s.importTTHC(c, name, r)
 	var perr *importer.Errors

@@ -39,6 +39,9 @@ var templateFuncs = template.FuncMap{
 	"num": formatCount,
 	"add": func(a, b int) int { return a + b },
 	"sub": func(a, b int) int { return a - b },
+
+	// maxUpload is the data-max-bytes of every file input (upload.js).
+	"maxUpload": func() int64 { return maxUpload },
 }
 
 // formatDateTime shows dd/mm/yyyy hh:mm in Vietnam's time.
@@ -165,7 +168,7 @@ func (s *Server) render(c *fiber.Ctx, name string, data fiber.Map, formErr error
 		if qms.ErrorCode(formErr) == qms.EINTERNAL {
 			return formErr
 		}
-		c.Status(statusOf[qms.ErrorCode(formErr)])
+		c.Status(errStatus(formErr))
 		data["Error"], data["ErrorField"] = qms.ErrorMessage(formErr), qms.ErrorField(formErr)
 	}
 	return c.Render(name, s.view(c, data), "layout")
@@ -178,7 +181,7 @@ func (s *Server) renderPage(c *fiber.Ctx, name string, p *page, data any, formEr
 		if qms.ErrorCode(formErr) == qms.EINTERNAL {
 			return formErr
 		}
-		c.Status(statusOf[qms.ErrorCode(formErr)])
+		c.Status(errStatus(formErr))
 		p.Error, p.ErrorField = qms.ErrorMessage(formErr), qms.ErrorField(formErr)
 	}
 	return c.Render(name, data, "layout")

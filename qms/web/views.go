@@ -83,7 +83,9 @@ func langFuncs(lang string) template.FuncMap {
 // formLabels are the words of a rendered form schema in lang.
 func formLabels(lang string) formschema.Labels {
 	l := dictionaries[lang]
-	return formschema.Labels{Choose: l["formschema.choose"], Required: l["formschema.required"], CurrentFile: l["formschema.current_file"]}
+	return formschema.Labels{Choose: l["formschema.choose"], Required: l["formschema.required"], CurrentFile: l["formschema.current_file"],
+		Yes: l["formschema.yes"], No: l["formschema.no"],
+		FileLimit: l["upload.limit"], MaxFileBytes: maxUpload, FileTooLarge: l["upload.too_large"]}
 }
 
 // label is the text of key; a missing key shows itself, so that it is

@@ -1,0 +1,121 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"isodt/qms"
+	"isodt/qms/formschema"
+)
+
+// stepView is a completed step with its form record as a person reads
+// it: each field by its label, files as links.
+type stepView struct {
+	*qms.StepRecord
+	FormTitle string
+	Record    []recordRow
+}
+
+// recordRow is one line of a form record. File is set for a file field
+// that holds a file: the page links it.
+type recordRow struct {
+	Label, Value string
+	File         *formschema.FileRef
+}
+
+// stepViews reads the form record of each step with the schema of the
+// form version it was made on. A record whose schema cannot be found
+// (a form since removed from the catalogue) shows its values under their
+// machine names, so nothing recorded is hidden.
+func (s *Server) stepViews(c *fiber.Ctx, agency string, steps []*qms.StepRecord) ([]stepView, error) {
+	out := make([]stepView, len(steps))
+	var forms []*qms.Form
+	labels := formLabels(langOf(c))
+	for i, st := range steps {
+		out[i].StepRecord = st
+		if st.FormCode == "" || len(st.Entry) == 0 {
+			continue
+		}
+		if forms == nil {
+			var err error
+			if forms, err = s.Forms.FindForms(c.UserContext(), agency); err != nil {
+				return nil, err
+			}
+		}
+		f, sc, ok := s.recordSchema(c.UserContext(), agency, forms, st)
+		if !ok {
+			out[i].FormTitle = st.FormCode
+			for _, k := range slices.Sorted(maps.Keys(st.Entry)) {
+				out[i].Record = append(out[i].Record, recordRow{Label: k, Value: formatAny(st.Entry[k])})
+			}
+			continue
+		}
+		out[i].FormTitle = f.Code + " – " + f.Title
+		entry, _ := sc.ValidateJSONEntry(st.Entry)
+		rows := sc.DisplayIn(entry, labels)
+		for j, fd := range sc.Fields {
+			row := recordRow{Label: rows[j].Label, Value: rows[j].Value}
+			if ref, ok := entry[fd.Name].(formschema.FileRef); ok {
+				row.File = &ref
+			}
+			out[i].Record = append(out[i].Record, row)
+		}
+	}
+	return out, nil
+}
+
+// recordSchema finds the form and schema a step's record was made on: the
+// form with its code, the agency's own before the standard one of SYS
+// (the order EffectiveForm follows), whose version of the record's number
+// was approved by the time the step was completed.
+func (s *Server) recordSchema(ctx context.Context, agency string, forms []*qms.Form, st *qms.StepRecord) (*qms.Form, formschema.Schema, bool) {
+	for _, owner := range []string{agency, qms.SystemAgencyCode} {
+		for _, f := range forms {
+			if f.Code != st.FormCode || f.AgencyCode != owner {
+				continue
+			}
+			v, err := s.Forms.FindFormVersion(ctx, f.ID, st.FormVersion)
+			if err != nil || v.ApprovedAt == nil || v.ApprovedAt.After(st.CompletedAt) {
+				continue
+			}
+			if sc, err := parseSchema(v.Schema); err == nil {
+				return f, sc, true
+			}
+		}
+	}
+	return nil, formschema.Schema{}, false
+}
+
+// formatAny writes a value of a record without its schema.
+func formatAny(v any) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case map[string]any:
+		if name, ok := v["name"].(string); ok {
+			return name
+		}
+	case nil:
+		return ""
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// stepFacts are what a dossier's step form can start with (see
+// formschema.Prefill): times in Vietnam's zone, where they are written.
+func stepFacts(d *qms.Dossier) formschema.Facts {
+	local := func(t time.Time) time.Time {
+		if t.IsZero() {
+			return t
+		}
+		return t.In(qms.Zone)
+	}
+	return formschema.Facts{DossierCode: d.Code, ApplicantName: d.Applicant.Name, ApplicantID: d.Applicant.IDNumber,
+		ApplicantPhone: d.Applicant.Phone, ApplicantAddress: d.Applicant.Address, ReceivedAt: local(d.ReceivedAt), DueAt: local(d.DueAt)}
+}
