@@ -106,7 +106,7 @@ func TestRunStopsAtDuration(t *testing.T) {
 
 // A mixed scenario measures each kind of request apart: the kinds add up
 // to the whole, and an error is charged to the kind that failed.
-func TestPerf1MixedScenarioKinds(t *testing.T) {
+func TestOneSource5MixedScenarioKinds(t *testing.T) {
 	r := Run(context.Background(), Scenario{Name: "mixed", Clients: 4, Requests: 100, Duration: time.Minute,
 		Kinds: []string{"read", "write"},
 		Kind: func(w, i int) int {
