@@ -386,7 +386,7 @@ func (h *harness) scenarios(short int) []loadtest.Scenario {
 		page("dossier detail", pages[2]),
 		// Staff reading pages while steps are completed: one request in
 		// five completes a step, the others read the three pages in turn.
-		{Name: scenarioMixed, Clients: h.clients, Requests: 5 * mixSteps / short, Duration: 20 * time.Second,
+		{Name: scenarioMixed, Clients: h.clients, Requests: max(5, 5*mixSteps/short), Duration: 20 * time.Second,
 			Goal: "p99 < 100 ms, 0 errors, steps ≥ 1,500/s", Kinds: []string{"page read", "step completion"},
 			Kind: func(w, i int) int {
 				if i%5 == 0 {
