@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -27,6 +28,7 @@ type checkpointer struct {
 	done chan struct{}
 	once sync.Once
 	err  error
+	runs atomic.Int64 // checkpoints done
 }
 
 // startCheckpointer turns off the writer's own checkpoints and starts the
@@ -69,6 +71,8 @@ func (c *checkpointer) loop() {
 		}
 		if _, err := c.conn.Exec(`PRAGMA wal_checkpoint(PASSIVE)`); err != nil {
 			slog.Warn("WAL checkpoint", "err", err)
+		} else {
+			c.runs.Add(1)
 		}
 		select {
 		case <-time.After(checkpointEvery):
