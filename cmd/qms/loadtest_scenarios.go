@@ -22,7 +22,11 @@ import (
 
 const (
 	scenarioCeiling = "trivial handler (ceiling)"
-	goalPageRead    = "≥ 25% ceiling, p99 < 50 ms"
+	scenarioMixed   = "mixed: 80% reads, 20% steps"
+	scenarioReceipt = "dossier receipt (write)"
+	goalPageRead    = "≥ 15% ceiling, p99 < 50 ms"
+	// pageReadShare is the least share of the ceiling a page read serves.
+	pageReadShare = 0.15
 )
 
 // harness holds the logged-in clients and the work items of a load test.
@@ -35,9 +39,12 @@ type harness struct {
 	agencyOf  []string       // worker → its agency
 	tokens    map[string]string
 	auditorTk string
-	// steps are open steps to complete, each once, dealt out per worker.
-	steps [][]stepItem
-	codes map[string][]string // agency → dossier codes for detail pages
+	// steps are open steps to complete, each once, dealt out per worker:
+	// steps for the write scenario, mixSteps for the mixed one.
+	steps, mixSteps [][]stepItem
+	codes           map[string][]string // agency → dossier codes for detail pages
+	// tthcs are TTHC codes each agency receives dossiers of.
+	tthcs map[string][]string
 	// schemas of the forms steps record on, by agency and form code.
 	schemas map[string]formschema.Schema
 }
@@ -50,7 +57,7 @@ type stepItem struct {
 var csrfInput = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
 
 func newHarness(ctx context.Context, base string, u *benchUsers, clients int) (*harness, error) {
-	h := &harness{base: base, users: u, clients: clients, tokens: map[string]string{}, codes: map[string][]string{}, schemas: map[string]formschema.Schema{},
+	h := &harness{base: base, users: u, clients: clients, tokens: map[string]string{}, codes: map[string][]string{}, tthcs: map[string][]string{}, schemas: map[string]formschema.Schema{},
 		transport: &http.Transport{MaxIdleConns: 4 * clients, MaxIdleConnsPerHost: 4 * clients, DisableCompression: true, IdleConnTimeout: time.Minute}}
 	var mu sync.Mutex
 	var firstErr error
@@ -101,6 +108,9 @@ func newHarness(ctx context.Context, base string, u *benchUsers, clients int) (*
 		if len(h.codes[agency]) == 0 {
 			return nil, fmt.Errorf("agency %s has no open dossiers: the data set is not a province demo", agency)
 		}
+		if h.tthcs[agency], err = h.receivedTTHCs(h.tokens[u.staff[agency][0]]); err != nil {
+			return nil, err
+		}
 	}
 	h.steps = make([][]stepItem, clients)
 	for agency, items := range perAgency {
@@ -121,7 +131,39 @@ func newHarness(ctx context.Context, base string, u *benchUsers, clients int) (*
 			h.steps[w] = append(h.steps[w], it)
 		}
 	}
+	// Half of each worker's steps go to the mixed scenario, cut between
+	// dossiers so that one dossier's steps stay in one scenario, in order.
+	h.mixSteps = make([][]stepItem, clients)
+	for w, items := range h.steps {
+		cut := len(items) / 2
+		for cut > 0 && cut < len(items) && items[cut].code == items[cut-1].code {
+			cut++
+		}
+		h.steps[w], h.mixSteps[w] = items[:cut], items[cut:]
+	}
 	return h, nil
+}
+
+// receivedTTHCs are the distinct TTHC codes of an agency's dossiers in
+// progress: procedures with a version in force that dossiers are
+// received on.
+func (h *harness) receivedTTHCs(token string) ([]string, error) {
+	var list struct{ Dossiers []qms.Dossier }
+	if err := h.api(http.MethodGet, "/api/v1/dossiers?status=in_progress", token, nil, &list); err != nil {
+		return nil, err
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, d := range list.Dossiers {
+		if !seen[d.TTHCCode] {
+			seen[d.TTHCCode] = true
+			out = append(out, d.TTHCCode)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no dossier in progress to take a TTHC from")
+	}
+	return out, nil
 }
 
 // login signs a user in through the login page, as a browser does.
@@ -306,11 +348,32 @@ func (h *harness) scenarios(short int) []loadtest.Scenario {
 				return err
 			}}
 	}
-	totalSteps := 0
-	for _, s := range h.steps {
-		totalSteps += len(s)
+	totalSteps, mixSteps := 0, 0
+	for w := range h.steps {
+		totalSteps += len(h.steps[w])
+		mixSteps += len(h.mixSteps[w])
 	}
-	next := make([]int, h.clients)
+	next, nextMix := make([]int, h.clients), make([]int, h.clients)
+	// complete sends worker w's next step of its share; ErrDone once the
+	// share is done (others go on).
+	complete := func(ctx context.Context, share [][]stepItem, next []int, w int) error {
+		if next[w] >= len(share[w]) {
+			return loadtest.ErrDone
+		}
+		it := share[w][next[w]]
+		next[w]++
+		return h.apiCtx(ctx, http.MethodPost, "/api/v1/dossiers/"+it.code+"/steps", it.token, it.body)
+	}
+	pages := []func(w, i int) string{
+		func(w, i int) string { return "/tasks" },
+		func(w, i int) string {
+			return fmt.Sprintf("/dossiers?status=%s&page=%d", []string{"in_progress", "completed"}[i%2], 1+i%5)
+		},
+		func(w, i int) string {
+			codes := h.codes[h.agencyOf[w]]
+			return "/dossiers/" + codes[i%len(codes)]
+		},
+	}
 	quarterFrom, quarterTo := lastQuarter(time.Now())
 	return []loadtest.Scenario{
 		{Name: scenarioCeiling, Clients: h.clients, Requests: 60000 / short, Duration: 15 * time.Second,
@@ -318,23 +381,47 @@ func (h *harness) scenarios(short int) []loadtest.Scenario {
 				_, err := getCtx(ctx, h.sessions[w], h.base+"/healthz")
 				return err
 			}},
-		page("staff task list (/tasks)", func(w, i int) string { return "/tasks" }),
-		page("dossier list, filtered", func(w, i int) string {
-			return fmt.Sprintf("/dossiers?status=%s&page=%d", []string{"in_progress", "completed"}[i%2], 1+i%5)
-		}),
-		page("dossier detail", func(w, i int) string {
-			codes := h.codes[h.agencyOf[w]]
-			return "/dossiers/" + codes[i%len(codes)]
-		}),
+		page("staff task list (/tasks)", pages[0]),
+		page("dossier list, filtered", pages[1]),
+		page("dossier detail", pages[2]),
+		// Staff reading pages while steps are completed: one request in
+		// five completes a step, the others read the three pages in turn.
+		{Name: scenarioMixed, Clients: h.clients, Requests: max(5, 5*mixSteps/short), Duration: 20 * time.Second,
+			Goal: "p99 < 100 ms, 0 errors, steps ≥ 1,500/s", Kinds: []string{"page read", "step completion"},
+			Kind: func(w, i int) int {
+				if i%5 == 0 {
+					return 1
+				}
+				return 0
+			},
+			Check: func(r loadtest.Result) bool {
+				steps, _ := r.Kind("step completion")
+				return r.Errors == 0 && r.P99Ms < 100 && steps.ReqPerSec >= 1500
+			},
+			Do: func(ctx context.Context, w, i int) error {
+				if i%5 == 0 {
+					return complete(ctx, h.mixSteps, nextMix, w)
+				}
+				_, err := getCtx(ctx, h.sessions[w], h.base+pages[i%len(pages)](w, i))
+				return err
+			}},
 		{Name: "complete a step (write)", Clients: h.clients, Requests: totalSteps / short, Duration: 60 * time.Second,
 			Goal: "≥ 2,000/s, 0 errors", Check: func(r loadtest.Result) bool { return r.Errors == 0 && r.ReqPerSec >= 2000 },
+			Do: func(ctx context.Context, w, i int) error { return complete(ctx, h.steps, next, w) }},
+		// What a one-stop system pushes for every dossier: every other
+		// receipt carries the system's own code, the rest are numbered.
+		{Name: scenarioReceipt, Clients: h.clients, Requests: 40000 / short, Duration: 20 * time.Second,
+			Goal: "≥ 2,000/s, p99 < 50 ms, 0 errors", Check: func(r loadtest.Result) bool { return r.Errors == 0 && r.ReqPerSec >= 2000 && r.P99Ms < 50 },
 			Do: func(ctx context.Context, w, i int) error {
-				if next[w] >= len(h.steps[w]) {
-					return loadtest.ErrDone // this worker's share is done; others go on
+				agency := h.agencyOf[w]
+				tthcs := h.tthcs[agency]
+				req := map[string]any{"tthc_code": tthcs[i%len(tthcs)], "channel": "online",
+					"applicant": map[string]string{"name": "Người nộp đo tải", "phone": "0912345678"}}
+				if i%2 == 0 {
+					req["code"] = fmt.Sprintf("%s-MC-%08d", agency, i)
 				}
-				it := h.steps[w][next[w]]
-				next[w]++
-				return h.apiCtx(ctx, http.MethodPost, "/api/v1/dossiers/"+it.code+"/steps", it.token, it.body)
+				body, _ := json.Marshal(req)
+				return h.apiCtx(ctx, http.MethodPost, "/api/v1/dossiers", h.tokens[h.users.staff[agency][0]], body)
 			}},
 		{Name: "on-time report, a quarter", Clients: 4, Requests: 200 / short, Duration: 30 * time.Second,
 			Goal: "p99 < 200 ms", Check: func(r loadtest.Result) bool { return r.Errors == 0 && r.P99Ms < 200 },

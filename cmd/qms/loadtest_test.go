@@ -41,7 +41,7 @@ func TestLoadtestShortRun(t *testing.T) {
 	if err != nil || json.Unmarshal(raw, &res) != nil {
 		t.Fatalf("results: %v\n%s", err, raw)
 	}
-	if len(res.Results) != 8 || !res.AuditOK {
+	if len(res.Results) != 10 || !res.AuditOK {
 		t.Fatalf("%d scenarios, audit %v", len(res.Results), res.AuditOK)
 	}
 	for _, r := range res.Results {

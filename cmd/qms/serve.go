@@ -34,6 +34,8 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	metricsAddr := fs.String("metrics-addr", envOr("QMS_METRICS_ADDR", ""), "địa chỉ riêng phục vụ /metrics (mặc định tắt)")
 	// The token's default is read after parsing, so that -h never prints it.
 	metricsToken := fs.String("metrics-token", "", "mã Bearer bắt buộc khi đọc /metrics (nên đặt qua QMS_METRICS_TOKEN)")
+	accessLog := fs.String("access-log", envOr("QMS_ACCESS_LOG", string(web.AccessLogSlow)), "nhật ký truy cập: slow (chỉ yêu cầu lỗi hoặc chậm, kèm mã yêu cầu) hoặc all (mọi yêu cầu, một dòng JSON mỗi yêu cầu)")
+	slowRequest := fs.Duration("slow-request", time.Second, "yêu cầu chạy lâu hơn mức này được coi là chậm và luôn được ghi nhật ký")
 	memLimit := fs.String("mem-limit", os.Getenv("GOMEMLIMIT"), "giới hạn mềm bộ nhớ của Go, như GOMEMLIMIT: 512MiB, 1GiB; trống hoặc off: không giới hạn")
 	if err := parse(fs, args, 0); err != nil {
 		return err
@@ -42,6 +44,10 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		*metricsToken = os.Getenv("QMS_METRICS_TOKEN")
 	}
 	limit, err := parseMemLimit(*memLimit)
+	if err != nil {
+		return err
+	}
+	accessMode, err := web.ParseAccessLog(*accessLog)
 	if err != nil {
 		return err
 	}
@@ -79,7 +85,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	}
 	sched.Start()
 	defer sched.Stop()
-	srv := web.New(web.Config{SecureCookies: *secure, Logger: log, MetricsToken: *metricsToken, MetricsSeparate: *metricsAddr != "", Now: db.Now}, web.Deps{
+	srv := web.New(web.Config{SecureCookies: *secure, Logger: log, MetricsToken: *metricsToken, MetricsSeparate: *metricsAddr != "", AccessLog: accessMode, SlowRequest: *slowRequest, Now: db.Now}, web.Deps{
 		Agencies: db, Users: db, Auth: db, Audit: db, Procedures: db, Dossiers: db, Forms: db, Public: db, Calendar: db, Settings: db, Compliance: db, NCs: db, Objectives: db, Feedback: db, Audits: db, Reviews: db, Notifications: db, Jobs: sched, JobRuns: db, Authz: az, Ready: db.Ping,
 	})
 	ln, err := net.Listen("tcp", *addr)

@@ -32,6 +32,11 @@ type Scenario struct {
 	// says whether the result meets it; both optional.
 	Goal  string
 	Check func(r Result) bool
+	// Kinds name the kinds of request of a mixed scenario, and Kind says
+	// which one request i of worker w is (an index into Kinds; Do must
+	// send that kind). Each kind is then measured apart as well.
+	Kinds []string
+	Kind  func(w, i int) int
 }
 
 // ErrDone from Do means the worker has no more work: it stops, and the
@@ -53,6 +58,29 @@ type Result struct {
 	Goal       string  `json:"goal,omitempty"`
 	Met        *bool   `json:"met,omitempty"`
 	FirstError string  `json:"first_error,omitempty"`
+	// Kinds are the figures of each kind of request of a mixed scenario,
+	// over the same elapsed time.
+	Kinds []KindResult `json:"kinds,omitempty"`
+}
+
+// KindResult is the share of one kind of request in a mixed scenario.
+type KindResult struct {
+	Kind      string  `json:"kind"`
+	Requests  int     `json:"requests"`
+	Errors    int     `json:"errors"`
+	ReqPerSec float64 `json:"req_per_s"`
+	P50Ms     float64 `json:"p50_ms"`
+	P99Ms     float64 `json:"p99_ms"`
+}
+
+// Kind returns the figures of the named kind of request, if measured.
+func (r Result) Kind(name string) (KindResult, bool) {
+	for _, k := range r.Kinds {
+		if k.Kind == name {
+			return k, true
+		}
+	}
+	return KindResult{}, false
 }
 
 // Run executes s and measures it; rss, when set, is sampled every 10 ms
@@ -61,7 +89,13 @@ func Run(ctx context.Context, s Scenario, rss func() (int64, error)) Result {
 	ctx, cancel := context.WithTimeout(ctx, s.Duration)
 	defer cancel()
 	var next atomic.Int64
-	lat := make([][]time.Duration, s.Clients)
+	kinds := max(1, len(s.Kinds))
+	// lat[w][k]: worker w's latencies of requests of kind k.
+	lat := make([][][]time.Duration, s.Clients)
+	for w := range lat {
+		lat[w] = make([][]time.Duration, kinds)
+	}
+	kindErrs := make([]atomic.Int64, kinds)
 	var errs atomic.Int64
 	var firstErr atomic.Value
 
@@ -78,6 +112,10 @@ func Run(ctx context.Context, s Scenario, rss func() (int64, error)) Result {
 				if i >= s.Requests {
 					return
 				}
+				k := 0
+				if s.Kind != nil {
+					k = s.Kind(w, i)
+				}
 				t0 := time.Now()
 				err := s.Do(ctx, w, i)
 				if errors.Is(err, ErrDone) {
@@ -86,9 +124,10 @@ func Run(ctx context.Context, s Scenario, rss func() (int64, error)) Result {
 				if err != nil && ctx.Err() != nil {
 					return // cut off by the time bound, not a failure
 				}
-				lat[w] = append(lat[w], time.Since(t0))
+				lat[w][k] = append(lat[w][k], time.Since(t0))
 				if err != nil {
 					errs.Add(1)
+					kindErrs[k].Add(1)
 					firstErr.CompareAndSwap(nil, err.Error())
 				}
 			}
@@ -99,14 +138,27 @@ func Run(ctx context.Context, s Scenario, rss func() (int64, error)) Result {
 	stopSampling()
 
 	var all []time.Duration
+	perKind := make([][]time.Duration, kinds)
 	for _, l := range lat {
-		all = append(all, l...)
+		for k, d := range l {
+			all = append(all, d...)
+			perKind[k] = append(perKind[k], d...)
+		}
 	}
 	slices.Sort(all)
 	r := Result{Scenario: s.Name, Clients: s.Clients, Requests: len(all), Errors: int(errs.Load()), Seconds: round(elapsed.Seconds(), 3),
 		P50Ms: ms(quantile(all, 0.50)), P99Ms: ms(quantile(all, 0.99)), MaxMs: ms(quantile(all, 1)), PeakRSSMB: round(float64(peak.Load())/(1<<20), 1), Goal: s.Goal}
 	if elapsed > 0 {
 		r.ReqPerSec = round(float64(len(all))/elapsed.Seconds(), 1)
+	}
+	for k, name := range s.Kinds {
+		d := perKind[k]
+		slices.Sort(d)
+		kr := KindResult{Kind: name, Requests: len(d), Errors: int(kindErrs[k].Load()), P50Ms: ms(quantile(d, 0.50)), P99Ms: ms(quantile(d, 0.99))}
+		if elapsed > 0 {
+			kr.ReqPerSec = round(float64(len(d))/elapsed.Seconds(), 1)
+		}
+		r.Kinds = append(r.Kinds, kr)
 	}
 	if e, ok := firstErr.Load().(string); ok {
 		r.FirstError = e
@@ -192,5 +244,8 @@ func WriteTable(w io.Writer, rs []Result) {
 			goal = map[bool]string{true: "ĐẠT ", false: "CHƯA ĐẠT "}[*r.Met] + goal
 		}
 		fmt.Fprintf(w, "%-28s %7d %8d %10.1f %9.2f %9.2f %7d %9.1f  %s\n", r.Scenario, r.Clients, r.Requests, r.ReqPerSec, r.P50Ms, r.P99Ms, r.Errors, r.PeakRSSMB, goal)
+		for _, k := range r.Kinds {
+			fmt.Fprintf(w, "%-28s %7s %8d %10.1f %9.2f %9.2f %7d\n", "  · "+k.Kind, "", k.Requests, k.ReqPerSec, k.P50Ms, k.P99Ms, k.Errors)
+		}
 	}
 }

@@ -103,3 +103,38 @@ func TestRunStopsAtDuration(t *testing.T) {
 		t.Fatalf("took %v, %d requests, %d errors", d, r.Requests, r.Errors)
 	}
 }
+
+// A mixed scenario measures each kind of request apart: the kinds add up
+// to the whole, and an error is charged to the kind that failed.
+func TestOneSource5MixedScenarioKinds(t *testing.T) {
+	r := Run(context.Background(), Scenario{Name: "mixed", Clients: 4, Requests: 100, Duration: time.Minute,
+		Kinds: []string{"read", "write"},
+		Kind: func(w, i int) int {
+			if i%5 == 0 {
+				return 1
+			}
+			return 0
+		},
+		Do: func(ctx context.Context, w, i int) error {
+			if i == 5 {
+				return errors.New("refused")
+			}
+			if i%5 == 0 {
+				time.Sleep(2 * time.Millisecond)
+			}
+			return nil
+		}}, nil)
+	read, okR := r.Kind("read")
+	write, okW := r.Kind("write")
+	if !okR || !okW || read.Requests != 80 || write.Requests != 20 || read.Requests+write.Requests != r.Requests {
+		t.Fatalf("kinds %+v of %d requests", r.Kinds, r.Requests)
+	}
+	if write.Errors != 1 || read.Errors != 0 || r.Errors != 1 || write.P50Ms < 2 || read.P50Ms >= write.P50Ms || write.ReqPerSec <= 0 {
+		t.Fatalf("kinds %+v, errors %d", r.Kinds, r.Errors)
+	}
+	var b bytes.Buffer
+	WriteTable(&b, []Result{r})
+	if !strings.Contains(b.String(), "· write") {
+		t.Fatalf("table:\n%s", b.String())
+	}
+}

@@ -134,6 +134,7 @@ func (db *DB) runGroup(batch []*writeJob) {
 	// This process's own changes reach the followers now rather than at
 	// the next poll.
 	db.changes.nudge()
+	db.ckpt.committed()
 	db.commit.groups.Add(1)
 	db.commit.writes.Add(int64(len(batch)))
 	for i, j := range batch {

@@ -78,7 +78,9 @@ func (s *Server) visible(c *fiber.Ctx, agency string) (bool, error) {
 
 func isAPI(c *fiber.Ctx) bool { return strings.HasPrefix(c.Path(), "/api/") }
 
-// observe logs every request with its id and feeds the metrics.
+// observe feeds the metrics with every request and logs it with its id
+// when the access log setting asks for it (always for a failed or slow
+// request).
 func (s *Server) observe(c *fiber.Ctx) error {
 	start := time.Now()
 	err := c.Next()
@@ -89,8 +91,12 @@ func (s *Server) observe(c *fiber.Ctx) error {
 	}
 	status := c.Response().StatusCode()
 	route := c.Route().Path
-	s.metrics.observe(c.Method(), route, status, time.Since(start))
-	attrs := []any{"request_id", c.Locals("requestid"), "method", c.Method(), "path", c.Path(), "status", status, "duration_ms", time.Since(start).Milliseconds()}
+	took := time.Since(start)
+	s.metrics.observe(c.Method(), route, status, took)
+	if s.cfg.AccessLog != AccessLogAll && status < 400 && took < s.cfg.SlowRequest {
+		return nil
+	}
+	attrs := []any{"request_id", c.Locals("requestid"), "method", c.Method(), "path", c.Path(), "status", status, "duration_ms", took.Milliseconds()}
 	if cl := callerOf(c); cl != nil {
 		attrs = append(attrs, "user", cl.user.Username, "agency", cl.agency)
 	}

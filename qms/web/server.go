@@ -54,6 +54,36 @@ type Config struct {
 	// current year and quarter); default time.Now. cmd/qms passes the
 	// store's clock so that pages and the store agree on the time.
 	Now func() time.Time
+	// AccessLog says which requests get a line in the log: AccessLogSlow
+	// (the default) the failed (status ≥ 400) and slow ones, AccessLogAll
+	// every request. Every request is counted in the metrics either way.
+	AccessLog AccessLog
+	// SlowRequest is how long a request takes to count as slow (default
+	// one second).
+	SlowRequest time.Duration
+}
+
+// AccessLog is which requests are logged, one line each.
+type AccessLog string
+
+const (
+	// AccessLogSlow logs the requests that failed or were slow. A line
+	// per request costs a write to the log under load (hundreds of
+	// thousands of lines a minute) and buries the lines that matter.
+	AccessLogSlow AccessLog = "slow"
+	// AccessLogAll logs every request.
+	AccessLogAll AccessLog = "all"
+)
+
+// ParseAccessLog reads the --access-log setting; "" is AccessLogSlow.
+func ParseAccessLog(s string) (AccessLog, error) {
+	switch AccessLog(s) {
+	case "", AccessLogSlow:
+		return AccessLogSlow, nil
+	case AccessLogAll:
+		return AccessLogAll, nil
+	}
+	return "", qms.FieldError("access-log", "Chế độ ghi nhật ký truy cập %q không hợp lệ: slow (yêu cầu lỗi hoặc chậm) hoặc all (mọi yêu cầu).", s)
 }
 
 // Deps are the services the handlers use.
@@ -106,6 +136,12 @@ func New(cfg Config, deps Deps) *Server {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.AccessLog == "" {
+		cfg.AccessLog = AccessLogSlow
+	}
+	if cfg.SlowRequest <= 0 {
+		cfg.SlowRequest = time.Second
 	}
 	sub, _ := fs.Sub(templateFS, "templates")
 	vs, err := newViews(sub)

@@ -1,0 +1,67 @@
+package sqlite
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"isodt/qms"
+)
+
+// The version in force of a TTHC is found from the TTHC, not from every
+// version in force of the province: the query runs inside each receipt's
+// write (its check), so its cost is paid by every write queued behind.
+func TestOneSource5InForcePlan(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "qms.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.read.QueryContext(ctx, "EXPLAIN QUERY PLAN "+inForceSQL, "SVHTT", "1.000001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	if len(plan) == 0 || !strings.Contains(plan[0], "procedure_tthc_code") || strings.Contains(strings.Join(plan, "\n"), "procedure_versions_status") {
+		t.Fatalf("plan:\n%s", strings.Join(plan, "\n"))
+	}
+}
+
+// The writer never checkpoints (a checkpoint in a commit holds every
+// write queued behind it); the checkpointer does, after commits.
+func TestOneSource5CheckpointsOffTheWriter(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "qms.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var auto int
+	if err := db.write.QueryRowContext(ctx, `PRAGMA wal_autocheckpoint`).Scan(&auto); err != nil || auto != 0 {
+		t.Fatalf("writer's wal_autocheckpoint = %d (%v), want 0", auto, err)
+	}
+	before := db.ckpt.runs.Load()
+	sys := qms.WithActor(ctx, qms.SystemActor("test"))
+	if err := db.CreateAgency(sys, &qms.Agency{Code: "SVHTT", Name: "Sở VHTT"}); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(3 * time.Second)
+	for db.ckpt.runs.Load() == before {
+		if time.Now().After(deadline) {
+			t.Fatal("no checkpoint after a commit")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
