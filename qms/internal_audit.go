@@ -124,6 +124,10 @@ func (p *AuditPlan) Validate() error {
 		return FieldError("title", "Nhập tên cuộc đánh giá.")
 	case utf8.RuneCountInString(p.Title) > 300:
 		return FieldError("title", "Tên cuộc đánh giá quá dài.")
+	case CheckText("title", "Tên cuộc đánh giá", p.Title, 300) != nil:
+		return CheckText("title", "Tên cuộc đánh giá", p.Title, 300)
+	case CheckTexts(TextField{"summary", "Tóm tắt kết quả đánh giá", p.Summary, MaxLongText}, TextField{"conclusion", "Kết luận đánh giá", p.Conclusion, MaxLongText}) != nil:
+		return CheckTexts(TextField{"summary", "Tóm tắt kết quả đánh giá", p.Summary, MaxLongText}, TextField{"conclusion", "Kết luận đánh giá", p.Conclusion, MaxLongText})
 	case len(p.Units) == 0:
 		// Without a named auditee, independence has nothing to be checked
 		// against: the plan must say whom it audits.
