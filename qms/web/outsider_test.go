@@ -1,0 +1,157 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"isodt/qms"
+)
+
+// TestOutsider1FreeTextBounded sends one over-long value to each free-text
+// field through real HTTP, on the pages and on the API: each is refused
+// with 400 naming the field, and nothing of it reaches the audit log.
+func TestOutsider1FreeTextBounded(t *testing.T) {
+	a := newApp(t)
+	a.effectiveProcedure()
+	staff, officer, leader, admin, auditor := a.login("a-staff"), a.login("a-quality-officer"), a.login("a-leader"), a.login("a-admin"), a.login("a-auditor")
+	staffTok, officerTok, adminTok := a.token("a-staff"), a.token("a-quality-officer"), a.token("a-admin")
+	d := a.receive("Nguyễn Văn A")
+	year := time.Now().Year()
+	long := func(n int) string { return strings.Repeat("ả", n) }
+	js := func(s string) string { return `"` + s + `"` }
+	dossier := func(field, v string) url.Values {
+		f := url.Values{"tthc_code": {"1.000001"}, "applicant_name": {"Trần Thị B"}, "channel": {"counter"}}
+		f.Set(field, v)
+		return f
+	}
+	tests := []struct {
+		name, field string
+		send        func() *http.Response
+	}{
+		{"dossier note (web)", "note", func() *http.Response { return a.do("POST", "/dossiers", &staff, dossier("note", long(2001))) }},
+		{"applicant id (web)", "applicant_id", func() *http.Response {
+			return a.do("POST", "/dossiers", &staff, dossier("applicant_id", "012345678901234567890"))
+		}},
+		{"applicant phone (web)", "applicant_phone", func() *http.Response { return a.do("POST", "/dossiers", &staff, dossier("applicant_phone", long(21))) }},
+		{"applicant name (web)", "applicant_name", func() *http.Response { return a.do("POST", "/dossiers", &staff, dossier("applicant_name", long(256))) }},
+		{"dossier note (API)", "note", func() *http.Response {
+			return a.api("POST", "/api/v1/dossiers", staffTok, `{"tthc_code":"1.000001","applicant":{"name":"B"},"channel":"online","note":`+js(long(2001))+`}`)
+		}},
+		{"applicant id (API)", "applicant_id", func() *http.Response {
+			return a.api("POST", "/api/v1/dossiers", staffTok, `{"tthc_code":"1.000001","applicant":{"name":"B","id_number":"012345678901234567890"},"channel":"online"}`)
+		}},
+		{"pause reason", "reason", func() *http.Response {
+			return a.do("POST", "/dossiers/"+d.Code+"/pause", &staff, url.Values{"reason": {long(20001)}})
+		}},
+		{"NC description (web)", "description", func() *http.Response {
+			return a.do("POST", "/nonconformities", &officer, url.Values{"source": {"other"}, "description": {long(20001)}})
+		}},
+		{"NC root cause (API)", "root_cause", func() *http.Response {
+			return a.api("POST", "/api/v1/nonconformities", officerTok, `{"source":"other","description":"x","root_cause":`+js(long(20001))+`}`)
+		}},
+		{"objective title", "title", func() *http.Response {
+			return a.do("POST", "/objectives", &leader, url.Values{"year": {itoa(int64(year))}, "title": {long(501)}, "measure": {"timely_rate"}, "target": {"95"}, "period": {"quarter"}})
+		}},
+		{"review title", "title", func() *http.Response {
+			return a.do("POST", "/reviews", &leader, url.Values{"title": {long(501)}, "held_on": {"20/12/2026"}})
+		}},
+		{"audit programme title", "title", func() *http.Response {
+			return a.do("POST", "/audits/programmes", &auditor, url.Values{"year": {"2026"}, "title": {long(20001)}})
+		}},
+		{"procedure title", "title", func() *http.Response {
+			return a.do("POST", "/procedures", &officer, url.Values{"code": {"QT-99"}, "title": {long(501)}, "tthc_codes": {"1.000001"}})
+		}},
+		{"agency name (API)", "name", func() *http.Response {
+			return a.api("POST", "/api/v1/agencies", adminTok, `{"code":"A9","name":`+js(long(256))+`,"parent":"A"}`)
+		}},
+		{"user full name (web)", "full_name", func() *http.Response {
+			return a.do("POST", "/admin/users", &admin, url.Values{"username": {"moi"}, "full_name": {long(256)}, "password": {"mat-khau-123"}, "agency": {"A"}, "role": {"staff"}})
+		}},
+	}
+	before := a.auditTotal()
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			resp := tc.send()
+			body := bodyOf(t, resp)
+			if resp.StatusCode != 400 || !strings.Contains(body, tc.field) && !strings.Contains(body, "quá dài") {
+				t.Fatalf("%d, want 400 naming %s: %.300s", resp.StatusCode, tc.field, body)
+			}
+		})
+	}
+	if n := a.auditTotal(); n != before {
+		t.Errorf("%d audit entries written by refused requests", n-before)
+	}
+}
+
+// TestOutsider3NCSourceOfOwnAgency: a nonconformity's source_ref names an
+// object of the caller's agency for the sources finding, late_dossier and
+// audit, on the page and on the API; A's compliance page never shows B's
+// nonconformity code.
+func TestOutsider3NCSourceOfOwnAgency(t *testing.T) {
+	a := newApp(t)
+	a.effectiveProcedure()
+	ctx := context.Background()
+	officerCtx := qms.WithActor(ctx, qms.Actor{UserID: a.users["a-quality-officer"].ID, Username: "a-quality-officer", AgencyCode: "A"})
+	if _, _, err := a.db.ImportTTHC(officerCtx, "A", []qms.TTHC{{Code: "1.000009", Name: "Thủ tục chưa có quy trình", Field: "Văn hóa", TimeLimitDays: 5}}); err != nil {
+		t.Fatal(err)
+	}
+	auditorA, officerA, officerB := a.login("a-auditor"), a.login("a-quality-officer"), a.login("b-quality-officer")
+	if code := a.do("POST", "/compliance/run", &auditorA, url.Values{}).StatusCode; code != 200 {
+		t.Fatalf("run checks: %d", code)
+	}
+	var out struct{ Findings []qms.Finding }
+	decode(t, a.api("GET", "/api/v1/findings?open=1", a.token("a-auditor"), ""), &out)
+	var fid string
+	for _, f := range out.Findings {
+		if f.AgencyCode == "A" {
+			fid = itoa(f.ID)
+		}
+	}
+	if fid == "" {
+		t.Fatalf("no finding of A: %+v", out.Findings)
+	}
+	dossierA := a.receive("Nguyễn Văn A")
+	bTok := a.token("b-quality-officer")
+	tests := []struct {
+		name, source, ref string
+		api               bool
+	}{
+		{"A's finding (web)", "finding", fid, false},
+		{"A's finding (API)", "finding", fid, true},
+		{"A's dossier (web)", "late_dossier", dossierA.Code, false},
+		{"A's dossier (API)", "late_dossier", dossierA.Code, true},
+		{"no such plan (web)", "audit", "999999", false},
+		{"no such plan (API)", "audit", "999999", true},
+		{"no such finding (API)", "finding", "999999", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var resp *http.Response
+			if tc.api {
+				resp = a.api("POST", "/api/v1/nonconformities", bTok, `{"source":"`+tc.source+`","source_ref":"`+tc.ref+`","description":"Chiếm"}`)
+			} else {
+				resp = a.do("POST", "/nonconformities", &officerB, url.Values{"source": {tc.source}, "source_ref": {tc.ref}, "description": {"Chiếm"}})
+			}
+			body := bodyOf(t, resp)
+			if (resp.StatusCode != 400 && resp.StatusCode != 404) || !strings.Contains(body, "source_ref") {
+				t.Fatalf("%d, want 400/404 naming source_ref: %.300s", resp.StatusCode, body)
+			}
+		})
+	}
+	if page := bodyOf(t, a.do("GET", "/compliance", &officerA, nil)); strings.Contains(page, "NC-B-") {
+		t.Error("A's compliance page shows B's nonconformity")
+	}
+	// A's own objects are accepted.
+	for _, f := range []url.Values{
+		{"source": {"finding"}, "source_ref": {fid}, "description": {"Phát hiện của A"}},
+		{"source": {"late_dossier"}, "source_ref": {dossierA.Code}, "description": {"Hồ sơ trễ của A"}},
+	} {
+		if resp := a.do("POST", "/nonconformities", &officerA, f); resp.StatusCode != 303 {
+			t.Fatalf("own %s: %d %s", f.Get("source"), resp.StatusCode, bodyOf(t, resp))
+		}
+	}
+}
