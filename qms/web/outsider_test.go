@@ -155,3 +155,46 @@ func TestOutsider3NCSourceOfOwnAgency(t *testing.T) {
 		}
 	}
 }
+
+// TestOutsider9InputChecksAlike: the API refuses what the forms refuse:
+// bytes that are not UTF-8, lone surrogate escapes, and control
+// characters (NUL…) in any text, naming the field; tab and newline pass.
+func TestOutsider9InputChecksAlike(t *testing.T) {
+	a := newApp(t)
+	a.effectiveProcedure()
+	staff, tok := a.login("a-staff"), a.token("a-staff")
+	dossierJSON := func(name string) string {
+		return `{"tthc_code":"1.000001","applicant":{"name":` + name + `},"channel":"online"}`
+	}
+	tests := []struct {
+		name  string
+		send  func() *http.Response
+		field string // "" for accepted
+	}{
+		{"API invalid UTF-8", func() *http.Response { return a.api("POST", "/api/v1/dossiers", tok, dossierJSON("\"\xff\xfe\"")) }, "name"},
+		{"API lone high surrogate", func() *http.Response { return a.api("POST", "/api/v1/dossiers", tok, dossierJSON(`"x\ud800y"`)) }, "name"},
+		{"API lone low surrogate", func() *http.Response { return a.api("POST", "/api/v1/dossiers", tok, dossierJSON(`"\udc00"`)) }, "name"},
+		{"API NUL escape", func() *http.Response { return a.api("POST", "/api/v1/dossiers", tok, dossierJSON(`"Tr\u0000n"`)) }, "name"},
+		{"API escape character", func() *http.Response { return a.api("POST", "/api/v1/dossiers", tok, dossierJSON(`"Tr\u001bn"`)) }, "name"},
+		{"API surrogate pair accepted", func() *http.Response { return a.api("POST", "/api/v1/dossiers", tok, dossierJSON(`"Tr\ud83d\ude00n"`)) }, ""},
+		{"API tab and newline accepted", func() *http.Response { return a.api("POST", "/api/v1/dossiers", tok, dossierJSON(`"Trần\tThị\nB"`)) }, ""},
+		{"form NUL", func() *http.Response {
+			return a.do("POST", "/dossiers", &staff, url.Values{"tthc_code": {"1.000001"}, "applicant_name": {"Tr\x00n"}, "channel": {"counter"}})
+		}, "applicant_name"},
+		{"form applicant_id over maxlength", func() *http.Response {
+			return a.do("POST", "/dossiers", &staff, url.Values{"tthc_code": {"1.000001"}, "applicant_name": {"B"}, "applicant_id": {strings.Repeat("1", 21)}, "channel": {"counter"}})
+		}, "applicant_id"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			resp := tc.send()
+			body := bodyOf(t, resp)
+			switch {
+			case tc.field == "" && resp.StatusCode >= 300:
+				t.Fatalf("refused: %d %.300s", resp.StatusCode, body)
+			case tc.field != "" && (resp.StatusCode != 400 || !strings.Contains(body, tc.field)):
+				t.Fatalf("%d, want 400 naming %s: %.300s", resp.StatusCode, tc.field, body)
+			}
+		})
+	}
+}
