@@ -3,12 +3,15 @@ package web_test
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"isodt/qms"
+	"isodt/qms/web"
 )
 
 // TestOutsider1FreeTextBounded sends one over-long value to each free-text
@@ -177,7 +180,9 @@ func TestOutsider9InputChecksAlike(t *testing.T) {
 		{"API NUL escape", func() *http.Response { return a.api("POST", "/api/v1/dossiers", tok, dossierJSON(`"Tr\u0000n"`)) }, "name"},
 		{"API escape character", func() *http.Response { return a.api("POST", "/api/v1/dossiers", tok, dossierJSON(`"Tr\u001bn"`)) }, "name"},
 		{"API surrogate pair accepted", func() *http.Response { return a.api("POST", "/api/v1/dossiers", tok, dossierJSON(`"Tr\ud83d\ude00n"`)) }, ""},
-		{"API tab and newline accepted", func() *http.Response { return a.api("POST", "/api/v1/dossiers", tok, dossierJSON(`"Trần\tThị\nB"`)) }, ""},
+		{"API tab and newline accepted", func() *http.Response {
+			return a.api("POST", "/api/v1/dossiers", tok, dossierJSON(`"Trần\tThị\nB"`))
+		}, ""},
 		{"form NUL", func() *http.Response {
 			return a.do("POST", "/dossiers", &staff, url.Values{"tthc_code": {"1.000001"}, "applicant_name": {"Tr\x00n"}, "channel": {"counter"}})
 		}, "applicant_name"},
@@ -196,5 +201,53 @@ func TestOutsider9InputChecksAlike(t *testing.T) {
 				t.Fatalf("%d, want 400 naming %s: %.300s", resp.StatusCode, tc.field, body)
 			}
 		})
+	}
+}
+
+// TestOutsider11SmallAnswers: revoking another user's token through a
+// user's page is refused (nothing is revoked, no "saved"); a 429 says
+// when to retry; the Bearer scheme is read case-insensitively on /metrics
+// and on the API.
+func TestOutsider11SmallAnswers(t *testing.T) {
+	a := newApp(t)
+	sys := qms.WithActor(context.Background(), qms.SystemActor("test"))
+	secret, other, err := a.db.CreateAPIToken(sys, a.users["a-leader"].ID, "của người khác", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := a.login("a-admin")
+	resp := a.do("POST", "/admin/users/"+itoa(a.users["a-staff"].ID)+"/tokens/revoke", &admin, url.Values{"token": {itoa(other.ID)}})
+	if body := bodyOf(t, resp); resp.StatusCode != 404 || strings.Contains(resp.Header.Get("Location"), "saved") || !strings.Contains(body, "mã truy cập") {
+		t.Fatalf("revoke another user's token: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if code := a.api("GET", "/api/v1/me", secret, "").StatusCode; code != 200 {
+		t.Fatalf("the other user's token was revoked: %d", code)
+	}
+
+	for _, h := range []string{"bearer m-token", "BEARER m-token"} {
+		req := httptest.NewRequest("GET", "/metrics", nil)
+		req.Header.Set("Authorization", h)
+		a.reconfigure(web.Config{MetricsToken: "m-token"})
+		if code := a.send(req).StatusCode; code != 200 {
+			t.Errorf("/metrics with %q: %d", h, code)
+		}
+		req = httptest.NewRequest("GET", "/api/v1/me", nil)
+		req.Header.Set("Authorization", strings.Replace(h, "m-token", secret, 1))
+		if code := a.send(req).StatusCode; code != 200 {
+			t.Errorf("API with %q: %d", strings.Fields(h)[0], code)
+		}
+	}
+
+	csrf := anonCSRF(t, a)
+	for range qms.MaxLoginFailures {
+		resp = postLogin(a, csrf, "b-leader", "sai")
+	}
+	if resp.StatusCode != 429 {
+		t.Fatalf("lock: %d", resp.StatusCode)
+	}
+	for _, resp := range []*http.Response{resp, a.api("POST", "/api/v1/auth/token", "", `{"username":"b-leader","password":"mat-khau-123"}`)} {
+		if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err != nil || s <= 0 {
+			t.Errorf("429 without Retry-After: %q", resp.Header.Get("Retry-After"))
+		}
 	}
 }
