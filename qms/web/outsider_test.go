@@ -63,7 +63,7 @@ func TestOutsider1FreeTextBounded(t *testing.T) {
 			return a.do("POST", "/reviews", &leader, url.Values{"title": {long(501)}, "held_on": {"20/12/2026"}})
 		}},
 		{"audit programme title", "title", func() *http.Response {
-			return a.do("POST", "/audits/programmes", &auditor, url.Values{"year": {"2026"}, "title": {long(20001)}})
+			return a.do("POST", "/audits/programmes", &auditor, url.Values{"year": {"2026"}, "title": {long(301)}})
 		}},
 		{"procedure title", "title", func() *http.Response {
 			return a.do("POST", "/procedures", &officer, url.Values{"code": {"QT-99"}, "title": {long(501)}, "tthc_codes": {"1.000001"}})
