@@ -155,7 +155,14 @@ func (d *Dossier) Validate() error {
 	case d.Channel != ChannelCounter && d.Channel != ChannelOnline && d.Channel != ChannelPost:
 		return FieldError("channel", "Kênh tiếp nhận %q không hợp lệ (counter, online, post).", d.Channel)
 	}
-	return nil
+	// The bounds match the maxlength of the reception form's inputs.
+	return CheckTexts(
+		TextField{"applicant_name", "Tên người nộp", d.Applicant.Name, MaxNameText},
+		TextField{"applicant_id", "Số CCCD/mã số thuế của người nộp", d.Applicant.IDNumber, 20},
+		TextField{"applicant_phone", "Số điện thoại của người nộp", d.Applicant.Phone, 20},
+		TextField{"applicant_address", "Địa chỉ của người nộp", d.Applicant.Address, 500},
+		TextField{"note", "Ghi chú hồ sơ", d.Note, MaxShortText},
+	)
 }
 
 // StepRecord is one completed step of a dossier: who did it, when, which

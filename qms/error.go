@@ -3,6 +3,7 @@ package qms
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Error codes. Only the HTTP and CLI layers turn them into a status or an
@@ -23,6 +24,9 @@ type Error struct {
 	Code    string
 	Field   string
 	Message string
+	// RetryAfter tells an ETOOMANY caller when to try again (HTTP
+	// Retry-After); zero when unknown.
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {
@@ -35,6 +39,21 @@ func (e *Error) Error() string {
 // Errorf builds a domain error with a formatted message.
 func Errorf(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// TooMany builds an ETOOMANY error that may be retried after d.
+func TooMany(d time.Duration, format string, args ...any) *Error {
+	return &Error{Code: ETOOMANY, Message: fmt.Sprintf(format, args...), RetryAfter: d}
+}
+
+// ErrorRetryAfter returns the RetryAfter of a domain error in err's
+// chain, or zero.
+func ErrorRetryAfter(err error) time.Duration {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.RetryAfter
+	}
+	return 0
 }
 
 // FieldError builds an EINVALID error about one input field.

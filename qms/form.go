@@ -50,6 +50,8 @@ func (f *Form) Validate() error {
 		return FieldError("title", "Tên biểu mẫu không được để trống.")
 	case utf8.RuneCountInString(f.Title) > 500:
 		return FieldError("title", "Tên biểu mẫu dài quá 500 ký tự.")
+	case CheckText("title", "Tên biểu mẫu", f.Title, 500) != nil:
+		return CheckText("title", "Tên biểu mẫu", f.Title, 500)
 	case f.Kind != FormOneStop && f.Kind != FormISO && f.Kind != FormLocal:
 		return FieldError("kind", "Loại biểu mẫu %q không hợp lệ.", f.Kind)
 	}

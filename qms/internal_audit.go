@@ -101,6 +101,33 @@ type AuditPlan struct {
 	Items        []ChecklistItem `json:"items"`
 }
 
+// Validate bounds a programme's texts.
+func (p *AuditProgramme) Validate() error {
+	if p.Title == "" {
+		return FieldError("title", "Nhập tên chương trình đánh giá.")
+	}
+	return CheckTexts(
+		TextField{"title", "Tên chương trình đánh giá", p.Title, 300},
+		TextField{"notes", "Ghi chú chương trình đánh giá", p.Notes, MaxLongText},
+	)
+}
+
+// ValidateAnswer bounds the evidence and note of a checklist answer.
+func ValidateAnswer(evidence, note string) error {
+	return CheckTexts(
+		TextField{"evidence", "Bằng chứng đánh giá", evidence, MaxLongText},
+		TextField{"note", "Ghi chú câu trả lời", note, MaxShortText},
+	)
+}
+
+// ValidateReport bounds the summary and conclusion of an audit report.
+func ValidateReport(summary, conclusion string) error {
+	return CheckTexts(
+		TextField{"summary", "Tóm tắt kết quả đánh giá", summary, MaxLongText},
+		TextField{"conclusion", "Kết luận đánh giá", conclusion, MaxLongText},
+	)
+}
+
 // ChecklistItem is a question of the checklist and its answer.
 type ChecklistItem struct {
 	ID          int64    `json:"id"`
@@ -124,6 +151,10 @@ func (p *AuditPlan) Validate() error {
 		return FieldError("title", "Nhập tên cuộc đánh giá.")
 	case utf8.RuneCountInString(p.Title) > 300:
 		return FieldError("title", "Tên cuộc đánh giá quá dài.")
+	case CheckText("title", "Tên cuộc đánh giá", p.Title, 300) != nil:
+		return CheckText("title", "Tên cuộc đánh giá", p.Title, 300)
+	case ValidateReport(p.Summary, p.Conclusion) != nil:
+		return ValidateReport(p.Summary, p.Conclusion)
 	case len(p.Units) == 0:
 		// Without a named auditee, independence has nothing to be checked
 		// against: the plan must say whom it audits.

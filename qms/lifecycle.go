@@ -108,6 +108,9 @@ func (a *Approval) InForce() bool { return a.Status == StatusEffective }
 // before this.
 func (a *Approval) Transition(action string, actor Actor, now time.Time, reason string) error {
 	reason = strings.TrimSpace(reason)
+	if err := CheckText("reason", "Lý do", reason, MaxShortText); err != nil {
+		return err
+	}
 	bad := func() error {
 		return Errorf(EINVALID, "Không thể %s một phiên bản đang ở trạng thái %q.", actionName[action], statusName[a.Status])
 	}

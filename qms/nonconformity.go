@@ -72,8 +72,16 @@ func (n *Nonconformity) Validate() error {
 	switch {
 	case n.Description == "":
 		return FieldError("description", "Mô tả sự không phù hợp.")
-	case utf8.RuneCountInString(n.Description)+utf8.RuneCountInString(n.Correction)+utf8.RuneCountInString(n.RootCause) > 20000:
+	case utf8.RuneCountInString(n.Description)+utf8.RuneCountInString(n.Correction)+utf8.RuneCountInString(n.RootCause) > MaxLongText:
 		return FieldError("description", "Nội dung quá dài.")
+	}
+	if err := CheckTexts(
+		TextField{"description", "Mô tả sự không phù hợp", n.Description, MaxLongText},
+		TextField{"correction", "Khắc phục tức thời", n.Correction, MaxLongText},
+		TextField{"root_cause", "Nguyên nhân gốc", n.RootCause, MaxLongText},
+		TextField{"source_ref", "Tham chiếu nguồn (source_ref)", n.SourceRef, 100},
+	); err != nil {
+		return err
 	}
 	switch n.Source {
 	case NCFromAudit, NCFromFinding, NCFromDossier, NCFromComplaint, NCFromOther:
@@ -94,7 +102,11 @@ func (a *CorrectiveAction) Validate() error {
 	case a.DueOn.IsZero():
 		return FieldError("due_on", "Nhập hạn hoàn thành (dd/mm/yyyy).")
 	}
-	return nil
+	return CheckTexts(
+		TextField{"description", "Mô tả hành động khắc phục", a.Description, MaxShortText},
+		TextField{"owner", "Người chịu trách nhiệm", a.Owner, MaxNameText},
+		TextField{"result", "Kết quả hành động khắc phục", a.Result, MaxShortText},
+	)
 }
 
 // OpenActions counts the actions not done.

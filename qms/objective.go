@@ -89,6 +89,8 @@ func (o *Objective) Validate() error {
 		return FieldError("title", "Nhập nội dung mục tiêu chất lượng.")
 	case utf8.RuneCountInString(o.Title) > 500:
 		return FieldError("title", "Nội dung mục tiêu tối đa 500 ký tự.")
+	case CheckText("title", "Nội dung mục tiêu", o.Title, 500) != nil:
+		return CheckText("title", "Nội dung mục tiêu", o.Title, 500)
 	case o.Year < 2000 || o.Year > 2100:
 		return FieldError("year", "Năm %d không hợp lệ.", o.Year)
 	}
@@ -118,6 +120,9 @@ func (o *Objective) Withdraw(reason, by string, at time.Time) error {
 		return Errorf(EINVALID, "Mục tiêu đã được rút trước đó.")
 	case reason == "":
 		return FieldError("reason", "Nêu lý do rút mục tiêu.")
+	}
+	if err := CheckText("reason", "Lý do rút mục tiêu", reason, MaxShortText); err != nil {
+		return err
 	}
 	o.Withdrawn, o.WithdrawnReason, o.WithdrawnBy, o.WithdrawnAt = true, reason, by, &at
 	return nil

@@ -53,6 +53,8 @@ func (p *Procedure) Validate() error {
 		return FieldError("title", "Tên quy trình không được để trống.")
 	case utf8.RuneCountInString(p.Title) > 500:
 		return FieldError("title", "Tên quy trình dài quá 500 ký tự.")
+	case CheckText("title", "Tên quy trình", p.Title, 500) != nil:
+		return CheckText("title", "Tên quy trình", p.Title, 500)
 	case p.ReviewMonths < 1 || p.ReviewMonths > 60:
 		return FieldError("review_interval_months", "Chu kỳ xem xét phải từ 1 đến 60 tháng.")
 	}
@@ -120,8 +122,11 @@ func (v *ProcedureVersion) Normalize() {
 // checked on submission (a draft may be half drawn).
 func (v *ProcedureVersion) Validate() error {
 	for _, s := range []struct{ field, text string }{{"purpose", v.Purpose}, {"scope", v.Scope}, {"references", v.References}, {"definitions", v.Definitions}, {"change_summary", v.ChangeSummary}} {
-		if utf8.RuneCountInString(s.text) > 20000 {
+		if utf8.RuneCountInString(s.text) > MaxLongText {
 			return FieldError(s.field, "Nội dung dài quá 20.000 ký tự.")
+		}
+		if err := CheckText(s.field, "Nội dung", s.text, MaxLongText); err != nil {
+			return err
 		}
 	}
 	if p := flowchart.CheckSize(v.Flowchart); p != nil {

@@ -52,3 +52,32 @@ type ReviewService interface {
 	AddDecision(ctx context.Context, agency string, id int64, d ReviewDecision) (*ManagementReview, error)
 	CompleteDecision(ctx context.Context, agency string, id, decisionID int64) (*ManagementReview, error)
 }
+
+// Validate checks a review's title as the user typed it.
+func (r *ManagementReview) Validate() error {
+	if r.Title == "" {
+		return FieldError("title", "Nhập tên cuộc họp xem xét.")
+	}
+	return CheckText("title", "Tên cuộc họp xem xét", r.Title, 500)
+}
+
+// ValidateMinutes bounds the minutes of a review meeting.
+func ValidateMinutes(minutes string) error {
+	return CheckText("minutes", "Biên bản họp xem xét", minutes, MaxLongText)
+}
+
+// Validate checks a decision's text and owner.
+func (d *ReviewDecision) Validate() error {
+	switch {
+	case d.Text == "":
+		return FieldError("text", "Nhập nội dung quyết định.")
+	case d.Owner == "":
+		return FieldError("owner", "Chọn người chịu trách nhiệm.")
+	case d.DueOn.IsZero():
+		return FieldError("due_on", "Nhập hạn hoàn thành (dd/mm/yyyy).")
+	}
+	return CheckTexts(
+		TextField{"text", "Nội dung quyết định", d.Text, MaxShortText},
+		TextField{"owner", "Người chịu trách nhiệm", d.Owner, MaxNameText},
+	)
+}

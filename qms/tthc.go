@@ -66,5 +66,13 @@ func (p *TTHC) Validate() error {
 	case p.Status != TTHCActive && p.Status != TTHCAbolished:
 		return FieldError("status", "trạng thái %q không hợp lệ (active hoặc abolished)", p.Status)
 	}
-	return nil
+	// Imported files never pass the web forms' checks: bound every column.
+	return CheckTexts(
+		TextField{"name", "Tên thủ tục", p.Name, 1000},
+		TextField{"field", "Lĩnh vực", p.Field, MaxNameText},
+		TextField{"fee", "Phí, lệ phí", p.Fee, MaxShortText},
+		TextField{"legal_basis", "Căn cứ pháp lý", p.LegalBasis, MaxLongText},
+		TextField{"service_level", "Mức độ dịch vụ công", p.ServiceLevel, MaxNameText},
+		TextField{"published_by", "Quyết định công bố", p.PublishedBy, 500},
+	)
 }

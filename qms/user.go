@@ -86,6 +86,10 @@ func (u *User) Validate() error {
 		return FieldError("username", "Tên đăng nhập %q chỉ gồm chữ thường không dấu, chữ số, dấu chấm, gạch ngang, gạch dưới (2–64 ký tự).", u.Username)
 	case utf8.RuneCountInString(u.FullName) > 255:
 		return FieldError("full_name", "Họ tên dài quá 255 ký tự.")
+	case CheckText("full_name", "Họ tên", u.FullName, MaxNameText) != nil:
+		return CheckText("full_name", "Họ tên", u.FullName, MaxNameText)
+	case CheckText("email", "Thư điện tử", u.Email, MaxNameText) != nil:
+		return CheckText("email", "Thư điện tử", u.Email, MaxNameText)
 	case u.Email != "" && !strings.Contains(u.Email, "@"):
 		return FieldError("email", "Địa chỉ thư điện tử %q không hợp lệ.", u.Email)
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -46,20 +47,27 @@ func cmdAuditVerify(ctx context.Context, e *env, args []string) error {
 
 // signedCheckpoints reads the checkpoints verify checks and the file they
 // came from. Files named on the command line must exist; the defaults
-// are used when present, and then their public key must be too.
+// are used when present, and then their public key must be too. Once a
+// signing key exists (the key or its .pub at the default place, or
+// --pubkey), there must be at least one signed checkpoint: the key is
+// created together with the first one, so none means they were removed
+// (errNoCheckpoints, exit 1). Without any key, checkpoints were never
+// signed and the chain alone is verified.
 func signedCheckpoints(dbPath, file, pubPath string) ([]qms.Checkpoint, string, error) {
 	cf := &checkpointFlags{key: os.Getenv("QMS_CHECKPOINT_KEY"), file: os.Getenv("QMS_CHECKPOINTS")}
 	if file != "" {
 		cf.file = file
 	}
 	keyPath, path := cf.paths(dbPath)
+	keyed := pubPath != "" || exists(keyPath) || exists(keyPath+".pub")
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		if file != "" {
+		switch {
+		case file != "":
 			return nil, "", qms.Errorf(qms.ENOTFOUND, "Không tìm thấy tệp điểm ký %q.", path)
+		case keyed:
+			return nil, "", errNoCheckpoints(cmp.Or(pubPath, keyPath+".pub"), path)
 		}
-		if pubPath == "" {
-			return nil, "", nil
-		}
+		return nil, "", nil
 	} else if err != nil {
 		return nil, "", err
 	}
@@ -73,10 +81,19 @@ func signedCheckpoints(dbPath, file, pubPath string) ([]qms.Checkpoint, string, 
 		return nil, "", err
 	}
 	signed, err := readCheckpoints(path, pub)
-	if errors.Is(err, fs.ErrNotExist) {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
 		return nil, "", qms.Errorf(qms.ENOTFOUND, "Không tìm thấy tệp điểm ký %q.", path)
+	case err == nil && len(signed) == 0:
+		return nil, "", errNoCheckpoints(pubPath, path)
 	}
 	return signed, path, err
+}
+
+// exists reports whether a file is at path.
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 // verifyFailure prints what a verification found, one line each on

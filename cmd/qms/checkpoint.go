@@ -57,19 +57,35 @@ func (cf *checkpointFlags) paths(dbPath string) (key, file string) {
 // checkpoint verifies the trail against the checkpoints signed so far,
 // then signs the verified head and appends it to the checkpoint file.
 // Nothing is signed when the verification fails.
+//
+// The key is created only together with the first checkpoint, after the
+// trail verified: so a key with no checkpoint signed means the
+// checkpoints were removed, and signing afresh would bless whatever the
+// trail now holds. That is refused (errNoCheckpoints) as verify refuses it.
 func (cf *checkpointFlags) checkpoint(ctx context.Context, db *sqlite.DB) (qms.Checkpoint, qms.AuditVerification, error) {
 	keyPath, file := cf.paths(db.Path())
-	key, err := loadOrCreateKey(keyPath)
-	if err != nil {
-		return qms.Checkpoint{}, qms.AuditVerification{}, err
-	}
-	signed, err := readCheckpoints(file, key.Public().(ed25519.PublicKey))
+	key, err := loadKey(keyPath)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return qms.Checkpoint{}, qms.AuditVerification{}, err
+	}
+	var signed []qms.Checkpoint
+	if key != nil {
+		signed, err = readCheckpoints(file, key.Public().(ed25519.PublicKey))
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return qms.Checkpoint{}, qms.AuditVerification{}, err
+		}
+		if len(signed) == 0 {
+			return qms.Checkpoint{}, qms.AuditVerification{}, errNoCheckpoints(keyPath, file)
+		}
 	}
 	v, err := db.VerifyAuditTrail(ctx, signed)
 	if err != nil {
 		return qms.Checkpoint{}, v, err
+	}
+	if key == nil {
+		if key, err = createKey(keyPath); err != nil {
+			return qms.Checkpoint{}, v, err
+		}
 	}
 	c := qms.SignCheckpoint(key, v.HeadID, v.HeadHash, time.Now())
 	if err := appendCheckpoint(file, c); err != nil {
@@ -78,10 +94,18 @@ func (cf *checkpointFlags) checkpoint(ctx context.Context, db *sqlite.DB) (qms.C
 	return c, v, nil
 }
 
-// loadOrCreateKey reads the private key at path, or creates it (mode
-// 0600, the public key beside it as path.pub) when there is none. A key
-// that others may read is refused: it would sign for anyone.
-func loadOrCreateKey(path string) (ed25519.PrivateKey, error) {
+// errNoCheckpoints refuses a signing key (or its public half, named by
+// key) with no signed checkpoint in file: the key is created together
+// with the first checkpoint, so the checkpoints were deleted or emptied.
+func errNoCheckpoints(key, file string) error {
+	return qms.Errorf(qms.EINTERNAL, "có khóa điểm ký %s nhưng không có điểm ký nào trong %s (tệp bị xóa hoặc rỗng): khóa chỉ được tạo cùng điểm ký đầu tiên, nên các điểm ký đã bị gỡ bỏ. "+
+		"Khôi phục tệp điểm ký từ bản sao lưu; nếu chủ ý bắt đầu lại, chuyển khóa cũ (và tệp .pub) đi nơi khác rồi chạy \"qms audit checkpoint\".", key, file)
+}
+
+// loadKey reads the private key at path (an error wrapping
+// fs.ErrNotExist when there is none). A key that others may read is
+// refused: it would sign for anyone.
+func loadKey(path string) (ed25519.PrivateKey, error) {
 	if st, err := os.Stat(path); err == nil {
 		if st.Mode().Perm()&0o077 != 0 {
 			return nil, qms.Errorf(qms.EINVALID, "Tệp khóa ký %s cho người khác đọc được (quyền %o): đặt quyền 0600.", path, st.Mode().Perm())
@@ -99,9 +123,14 @@ func loadOrCreateKey(path string) (ed25519.PrivateKey, error) {
 			return key, nil
 		}
 		return nil, qms.Errorf(qms.EINVALID, "Tệp khóa ký %s không chứa khóa Ed25519.", path)
-	} else if !errors.Is(err, fs.ErrNotExist) {
+	} else {
 		return nil, err
 	}
+}
+
+// createKey creates the private key at path (mode 0600, the public key
+// beside it as path.pub).
+func createKey(path string) (ed25519.PrivateKey, error) {
 	pub, key, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		return nil, err

@@ -109,7 +109,7 @@ func lockedUntil(ctx context.Context, q querier, username, addr string) (time.Ti
 }
 
 func errLocked(until, now time.Time) error {
-	return qms.Errorf(qms.ETOOMANY, "Tên đăng nhập này tạm khóa tại địa chỉ của bạn do đăng nhập sai nhiều lần. Thử lại sau %d phút.", minutesLeft(until, now))
+	return qms.TooMany(until.Sub(now), "Tên đăng nhập này tạm khóa tại địa chỉ của bạn do đăng nhập sai nhiều lần. Thử lại sau %d phút.", minutesLeft(until, now))
 }
 
 // minutesLeft rounds up: "1 phút" for the last seconds of a lock.
@@ -166,7 +166,7 @@ func (db *DB) loginFailed(ctx context.Context, username, addr string) error {
 	case failures == 0: // refused by a lock in force, not counted
 		return errLocked(until, now)
 	case !until.IsZero():
-		return qms.Errorf(qms.ETOOMANY, "Đăng nhập sai %d lần liên tiếp: tên đăng nhập này tạm khóa %d phút tại địa chỉ của bạn.", failures, minutesLeft(until, now))
+		return qms.TooMany(until.Sub(now), "Đăng nhập sai %d lần liên tiếp: tên đăng nhập này tạm khóa %d phút tại địa chỉ của bạn.", failures, minutesLeft(until, now))
 	}
 	return errBadCredentials
 }

@@ -35,7 +35,7 @@ func (db *DB) SubmitFeedback(ctx context.Context, f *qms.Feedback, ip string) er
 			return fmt.Errorf("count recent feedback: %w", err)
 		}
 		if recent >= qms.FeedbackThrottleMax {
-			return qms.Errorf(qms.ETOOMANY, "Bạn đã gửi %d phản ánh trong %d phút qua. Vui lòng thử lại sau ít phút.",
+			return qms.TooMany(qms.FeedbackThrottleWindow, "Bạn đã gửi %d phản ánh trong %d phút qua. Vui lòng thử lại sau ít phút.",
 				recent, int(qms.FeedbackThrottleWindow.Minutes()))
 		}
 		year := tx.now.In(qms.Zone).Year()

@@ -15,8 +15,8 @@ import (
 // CreateProgramme records an agency's audit programme for a year.
 func (db *DB) CreateProgramme(ctx context.Context, p *qms.AuditProgramme) error {
 	p.Title = strings.TrimSpace(p.Title)
-	if p.Title == "" {
-		return qms.FieldError("title", "Nhập tên chương trình đánh giá.")
+	if err := p.Validate(); err != nil {
+		return err
 	}
 	if p.Year < 2000 || p.Year > 2199 {
 		return qms.FieldError("year", "Năm %d không hợp lệ.", p.Year)
@@ -342,6 +342,9 @@ func (db *DB) AnswerItem(ctx context.Context, agency string, planID, itemID int6
 	if evidence == "" {
 		return nil, qms.FieldError("evidence", "Ghi bằng chứng đánh giá (hồ sơ, tài liệu, phỏng vấn đã xem).")
 	}
+	if err := qms.ValidateAnswer(evidence, note); err != nil {
+		return nil, err
+	}
 	var p *qms.AuditPlan
 	err := db.update(ctx, func(tx *Tx) error {
 		var err error
@@ -367,6 +370,9 @@ func (db *DB) AnswerItem(ctx context.Context, agency string, planID, itemID int6
 
 // ReportPlan writes the audit report; every question must be answered.
 func (db *DB) ReportPlan(ctx context.Context, agency string, planID int64, summary, conclusion string) (*qms.AuditPlan, error) {
+	if err := qms.ValidateReport(summary, conclusion); err != nil {
+		return nil, err
+	}
 	var p *qms.AuditPlan
 	err := db.update(ctx, func(tx *Tx) error {
 		var err error

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -23,6 +24,9 @@ func (db *DB) CreateNC(ctx context.Context, n *qms.Nonconformity) error {
 		year := tx.now.In(qms.Zone).Year()
 		var k int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM nonconformities WHERE code LIKE ?`, fmt.Sprintf("NC-%s-%d-%%", n.AgencyCode, year)).Scan(&k); err != nil {
+			return err
+		}
+		if err := checkNCSource(ctx, tx, n); err != nil {
 			return err
 		}
 		if ref := n.FindingRef(); ref != "" {
@@ -46,6 +50,37 @@ func (db *DB) CreateNC(ctx context.Context, n *qms.Nonconformity) error {
 		}
 		return tx.audit(ctx, n.AgencyCode, "nc.create", "nonconformity", n.Code, nil, n, "")
 	})
+}
+
+// checkNCSource refuses a source_ref that does not name an object of the
+// nonconformity's own agency: a finding of the agency, a dossier it
+// received, or an audit plan it holds or is audited by. Another agency's
+// object is answered as a missing one, so its existence does not leak,
+// and a nonconformity never shows on another agency's pages.
+func checkNCSource(ctx context.Context, q querier, n *qms.Nonconformity) error {
+	var query, what string
+	switch n.Source {
+	case qms.NCFromFinding:
+		query, what = `SELECT 1 FROM findings WHERE id = ? AND agency_code = ?`, "phát hiện kiểm tra tuân thủ #%s"
+	case qms.NCFromDossier:
+		query, what = `SELECT 1 FROM dossiers WHERE code = ? AND agency_code = ?`, "hồ sơ %s"
+	case qms.NCFromAudit:
+		query, what = `SELECT 1 FROM audit_plans WHERE id = ?1 AND (agency_code = ?2
+			OR EXISTS (SELECT 1 FROM json_each(scope_json, '$.units') WHERE value = ?2))`, "kế hoạch đánh giá nội bộ #%s"
+	default:
+		return nil
+	}
+	if n.SourceRef == "" {
+		return qms.FieldError("source_ref", "Nhập tham chiếu nguồn (source_ref) của nguồn %s.", n.Source)
+	}
+	var one int
+	switch err := q.QueryRowContext(ctx, query, n.SourceRef, n.AgencyCode).Scan(&one); {
+	case errors.Is(err, sql.ErrNoRows):
+		return &qms.Error{Code: qms.ENOTFOUND, Field: "source_ref", Message: fmt.Sprintf("Tham chiếu nguồn (source_ref): không có "+what+" của đơn vị %s.", n.SourceRef, n.AgencyCode)}
+	case err != nil:
+		return fmt.Errorf("check source of nonconformity: %w", err)
+	}
+	return nil
 }
 
 // noOpenNCOfFinding refuses a second open nonconformity for a finding,
@@ -74,8 +109,12 @@ func (db *DB) OpenNCsOfFindings(ctx context.Context, findingIDs []int64) (map[in
 		for i, id := range batch {
 			args[i] = itoa(id)
 		}
-		rows, err := db.read.QueryContext(ctx, `SELECT id, agency_code, code, status, source_ref FROM nonconformities
-			WHERE source = 'finding' AND status != 'closed' AND source_ref IN (`+placeholders(len(args))+`) ORDER BY id DESC`, args...)
+		// Only a nonconformity of the finding's own agency answers for it:
+		// another agency's, raised before source_ref was checked, is not
+		// shown (nor its code) on the finding's agency's pages.
+		rows, err := db.read.QueryContext(ctx, `SELECT n.id, n.agency_code, n.code, n.status, n.source_ref FROM nonconformities n
+			JOIN findings f ON f.id = CAST(n.source_ref AS INTEGER) AND f.agency_code = n.agency_code
+			WHERE n.source = 'finding' AND n.status != 'closed' AND n.source_ref IN (`+placeholders(len(args))+`) ORDER BY n.id DESC`, args...)
 		if err != nil {
 			return nil, err
 		}

@@ -12,6 +12,10 @@ func TestNonconformityStoreAndCAPAOverdue(t *testing.T) {
 	db, clk, sys := openDB(t)
 	effectiveProcedure(t, db, sys)
 	auditor := qms.WithActor(context.Background(), qms.Actor{UserID: 99, Username: "danh.gia", AgencyCode: "SVHTT"})
+	if _, err := rawDB(t, db).Exec(`INSERT INTO findings (id, rule, severity, agency_code, object_type, object_id, message, opened_at)
+		VALUES (42, 'R', 'high', 'SVHTT', 'tthc', '1.000004', 'x', '2026-01-01T00:00:00Z')`); err != nil {
+		t.Fatal(err)
+	}
 	n := &qms.Nonconformity{AgencyCode: "SVHTT", Source: qms.NCFromFinding, SourceRef: "42", Description: "Thủ tục 1.000004 chưa có quy trình"}
 	if err := db.CreateNC(auditor, n); err != nil || n.Code == "" {
 		t.Fatalf("create: %v %s", err, n.Code)

@@ -15,8 +15,8 @@ import (
 // as it is now: later changes do not rewrite what the leaders reviewed.
 func (db *DB) CreateReview(ctx context.Context, r *qms.ManagementReview) error {
 	r.Title = strings.TrimSpace(r.Title)
-	if r.Title == "" {
-		return qms.FieldError("title", "Nhập tên cuộc họp xem xét.")
+	if err := r.Validate(); err != nil {
+		return err
 	}
 	if r.HeldOn.IsZero() {
 		return qms.FieldError("held_on", "Nhập ngày họp (dd/mm/yyyy).")
@@ -181,6 +181,9 @@ func (db *DB) changeReview(ctx context.Context, agency string, id int64, action 
 
 // SaveMinutes stores the minutes (biên bản) of the meeting.
 func (db *DB) SaveMinutes(ctx context.Context, agency string, id int64, minutes string) (*qms.ManagementReview, error) {
+	if err := qms.ValidateMinutes(minutes); err != nil {
+		return nil, err
+	}
 	return db.changeReview(ctx, agency, id, "minutes", func(tx *Tx) (any, error) {
 		_, err := tx.ExecContext(ctx, `UPDATE management_reviews SET minutes = ? WHERE id = ?`, strings.TrimSpace(minutes), id)
 		return map[string]string{"minutes": minutes}, err
@@ -190,13 +193,8 @@ func (db *DB) SaveMinutes(ctx context.Context, agency string, id int64, minutes 
 // AddDecision records a decision with its owner and due date.
 func (db *DB) AddDecision(ctx context.Context, agency string, id int64, d qms.ReviewDecision) (*qms.ManagementReview, error) {
 	d.Text, d.Owner = strings.TrimSpace(d.Text), strings.TrimSpace(d.Owner)
-	switch {
-	case d.Text == "":
-		return nil, qms.FieldError("text", "Nhập nội dung quyết định.")
-	case d.Owner == "":
-		return nil, qms.FieldError("owner", "Chọn người chịu trách nhiệm.")
-	case d.DueOn.IsZero():
-		return nil, qms.FieldError("due_on", "Nhập hạn hoàn thành (dd/mm/yyyy).")
+	if err := d.Validate(); err != nil {
+		return nil, err
 	}
 	return db.changeReview(ctx, agency, id, "decision", func(tx *Tx) (any, error) {
 		_, err := tx.ExecContext(ctx, `INSERT INTO review_decisions (review_id, text, owner, due_on) VALUES (?, ?, ?, ?)`, id, d.Text, d.Owner, formatDate(d.DueOn))

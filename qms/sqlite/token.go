@@ -77,8 +77,11 @@ func (db *DB) RevokeAPITokens(ctx context.Context, f qms.TokenFilter) (int, erro
 		if err != nil {
 			return err
 		}
-		if len(ts) == 0 && f.UserID == nil {
-			return qms.Errorf(qms.ENOTFOUND, "Không tìm thấy mã truy cập.")
+		// A token named by number or prefix must exist among the owner's:
+		// revoking another user's token through this user's page would
+		// otherwise answer "saved" and revoke nothing.
+		if len(ts) == 0 && (f.UserID == nil || f.ID != nil || f.Prefix != nil) {
+			return &qms.Error{Code: qms.ENOTFOUND, Field: "token", Message: "Không tìm thấy mã truy cập cần thu hồi (của người dùng này)."}
 		}
 		if f.Prefix != nil && len(ts) > 1 {
 			return qms.FieldError("prefix", "Tiền tố %q khớp %d mã truy cập; thu hồi theo số (--id).", *f.Prefix, len(ts))

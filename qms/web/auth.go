@@ -35,6 +35,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 		}
 		s.log.Warn("login refused", "username", username, "ip", c.IP(), "reason", qms.ErrorCode(err))
 		c.Status(statusOf[qms.ErrorCode(err)])
+		setRetryAfter(c, err)
 		return c.Render("login", s.view(c, fiber.Map{"Error": qms.ErrorMessage(err), "Username": username, "Next": next}), "layout")
 	}
 	agency := u.Agencies()[0]

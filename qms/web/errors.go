@@ -3,6 +3,8 @@ package web
 import (
 	"errors"
 	"net/url"
+	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -54,6 +56,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		s.log.Error("internal error", "request_id", c.Locals("requestid"), "path", c.Path(), "err", err)
 	}
 	c.Status(status)
+	setRetryAfter(c, err)
 	setSecurityHeaders(c)
 	if isAPI(c) || c.Accepts(fiber.MIMETextHTML, fiber.MIMEApplicationJSON) == fiber.MIMEApplicationJSON {
 		var body apiError
@@ -129,4 +132,17 @@ func withQuery(path, key, value string) string {
 	q.Set(key, value)
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// setRetryAfter tells the client of a 429 answer when to try again, in
+// whole seconds rounded up; a minute when the refusal does not say.
+func setRetryAfter(c *fiber.Ctx, err error) {
+	if c.Response().StatusCode() != fiber.StatusTooManyRequests {
+		return
+	}
+	wait := qms.ErrorRetryAfter(err)
+	if wait <= 0 {
+		wait = time.Minute
+	}
+	c.Set(fiber.HeaderRetryAfter, strconv.FormatInt(int64((wait+time.Second-1)/time.Second), 10))
 }

@@ -1,6 +1,11 @@
 package web
 
 import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"regexp"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -31,7 +36,7 @@ func (s *Server) checkForm(c *fiber.Ctx) error {
 		}
 		for name, values := range mf.Value {
 			for _, v := range values {
-				if err := checkUTF8(name, v); err != nil {
+				if err := checkField(name, v); err != nil {
 					return err
 				}
 			}
@@ -40,15 +45,148 @@ func (s *Server) checkForm(c *fiber.Ctx) error {
 		var err error
 		c.Request().PostArgs().VisitAll(func(k, v []byte) {
 			if err == nil {
-				err = checkUTF8(string(k), string(v))
+				err = checkField(string(k), string(v))
 			}
 		})
 		if err != nil {
 			return err
 		}
+	case strings.HasPrefix(ct, fiber.MIMEApplicationJSON):
+		if err := checkJSON(c.Body()); err != nil {
+			return err
+		}
 	}
 	return c.Next()
 }
+
+// bulkFields carry a document rather than typed text (a form's JSON
+// schema): their size is bounded by the domain check of that document,
+// not by maxFieldText.
+var bulkFields = map[string]bool{"schema": true}
+
+// maxFieldText bounds any one submitted text, whatever its field: the
+// domain Validate functions hold the tighter bound of each field, and
+// this one keeps a field no domain check covers from carrying megabytes
+// into the store and the audit log.
+const maxFieldText = qms.MaxLongText
+
+// checkField refuses a form field or JSON string that is not UTF-8, holds
+// a control character other than tab, newline and carriage return, or is
+// longer than maxFieldText.
+func checkField(name, value string) error {
+	if err := checkUTF8(name, value); err != nil {
+		return err
+	}
+	max := maxFieldText
+	if bulkFields[name] {
+		max = math.MaxInt
+	}
+	return qms.CheckText(name, fmt.Sprintf("Trường %q", name), value, max)
+}
+
+// checkJSON holds a JSON body to the rule of forms: the decoder would
+// turn invalid bytes and lone surrogate escapes (\ud800) into U+FFFD
+// silently, so both are refused here, and every string, key or value, is
+// checked by checkField under the name of its member.
+func checkJSON(body []byte) error {
+	if !utf8.Valid(body) {
+		return qms.FieldError(jsonFieldAt(body, invalidUTF8At(body)), "Dữ liệu JSON chứa byte không phải văn bản UTF-8 hợp lệ (trường %q).", jsonFieldAt(body, invalidUTF8At(body)))
+	}
+	if i := loneSurrogateAt(body); i >= 0 {
+		return qms.FieldError(jsonFieldAt(body, i), "Dữ liệu JSON chứa ký tự thay thế (surrogate) đứng lẻ \\u%s (trường %q): đó không phải ký tự Unicode hợp lệ.", body[i+2:i+6], jsonFieldAt(body, i))
+	}
+	var v any
+	if json.Unmarshal(body, &v) != nil {
+		// Syntax errors are the handler's to answer, in its words.
+		return nil
+	}
+	return checkJSONValue("body", v)
+}
+
+// checkJSONValue checks every string of v, keys included; a string in an
+// array is named after the array's member.
+func checkJSONValue(name string, v any) error {
+	switch v := v.(type) {
+	case string:
+		return checkField(name, v)
+	case []any:
+		for _, e := range v {
+			if err := checkJSONValue(name, e); err != nil {
+				return err
+			}
+		}
+	case map[string]any:
+		for k, e := range v {
+			if err := checkField(k, k); err != nil {
+				return err
+			}
+			if err := checkJSONValue(k, e); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// invalidUTF8At is the offset of the first invalid byte of b.
+func invalidUTF8At(b []byte) int {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n == 1 {
+			return i
+		}
+		i += n
+	}
+	return len(b)
+}
+
+// loneSurrogateAt is the offset of the first \uD800–\uDFFF escape of b
+// that is not a high surrogate followed by a low one, or -1.
+func loneSurrogateAt(b []byte) int {
+	hex4 := func(i int) (int, bool) {
+		if i+6 > len(b) || b[i] != '\\' || b[i+1] != 'u' {
+			return 0, false
+		}
+		v, err := strconv.ParseUint(string(b[i+2:i+6]), 16, 16)
+		return int(v), err == nil
+	}
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' {
+			continue
+		}
+		v, ok := hex4(i)
+		if !ok {
+			i++ // an escape of one character, such as \\ or \"
+			continue
+		}
+		switch {
+		case v >= 0xD800 && v <= 0xDBFF:
+			if w, ok := hex4(i + 6); ok && w >= 0xDC00 && w <= 0xDFFF {
+				i += 11
+				continue
+			}
+			return i
+		case v >= 0xDC00 && v <= 0xDFFF:
+			return i
+		}
+		i += 5
+	}
+	return -1
+}
+
+// jsonFieldAt names the member of the last "name": before offset i, or
+// "body" when there is none.
+func jsonFieldAt(b []byte, i int) string {
+	if i > len(b) {
+		i = len(b)
+	}
+	if m := jsonKeyRE.FindAllSubmatch(b[:i], -1); len(m) > 0 {
+		return strings.ToValidUTF8(string(m[len(m)-1][1]), "?")
+	}
+	return "body"
+}
+
+var jsonKeyRE = regexp.MustCompile(`"([^"\\]{1,64})"\s*:`)
 
 // checkUTF8 refuses a form field whose name or value is not UTF-8.
 func checkUTF8(name, value string) error {

@@ -77,6 +77,6 @@ func (s *Server) MetricsHandler() http.Handler {
 }
 
 func (s *Server) metricsTokenOK(header string) bool {
-	got, ok := strings.CutPrefix(header, "Bearer ")
+	got, ok := bearerToken(header)
 	return ok && subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(s.cfg.MetricsToken)) == 1
 }

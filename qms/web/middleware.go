@@ -132,7 +132,7 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 		if h == "" {
 			return c.Next()
 		}
-		secret, ok := strings.CutPrefix(h, "Bearer ")
+		secret, ok := bearerToken(h)
 		if !ok {
 			return qms.Errorf(qms.EUNAUTHORIZED, "Tiêu đề Authorization phải có dạng \"Bearer <mã truy cập>\".")
 		}
@@ -275,4 +275,14 @@ func (s *Server) anonCSRF(c *fiber.Ctx) string {
 	v := base64.RawURLEncoding.EncodeToString(b)
 	s.setCookie(c, csrfCookie, v, 24*time.Hour)
 	return v
+}
+
+// bearerToken is the credentials of an Authorization header of the
+// Bearer scheme, whose name is case-insensitive (RFC 9110 11.1).
+func bearerToken(h string) (string, bool) {
+	scheme, secret, ok := strings.Cut(strings.TrimSpace(h), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	return strings.TrimSpace(secret), true
 }

@@ -1,0 +1,51 @@
+package qms
+
+import (
+	"unicode"
+	"unicode/utf8"
+)
+
+// Bounds of free text a user can submit. Only the whole request is
+// limited by the HTTP server: without a bound per field, one note of many
+// megabytes is stored, copied into the audit entry and shown on every
+// page that lists it.
+const (
+	MaxNameText  = 255   // names, titles of people, agencies, owners
+	MaxShortText = 2000  // reasons, notes, one-line decisions
+	MaxLongText  = 20000 // descriptions, minutes, document sections
+)
+
+// CheckText refuses a submitted text that is not UTF-8, carries a control
+// character other than tab, newline and carriage return (a NUL byte cuts
+// the text in C tools and in exports), or is longer than max runes.
+// label is the Vietnamese name of the field in the message.
+func CheckText(field, label, s string, max int) error {
+	if !utf8.ValidString(s) {
+		return FieldError(field, "%s chứa ký tự không phải văn bản UTF-8 hợp lệ.", label)
+	}
+	for _, r := range s {
+		if r != '\t' && r != '\n' && r != '\r' && unicode.IsControl(r) {
+			return FieldError(field, "%s chứa ký tự điều khiển không được phép (U+%04X).", label, r)
+		}
+	}
+	if n := utf8.RuneCountInString(s); n > max {
+		return FieldError(field, "%s quá dài: tối đa %d ký tự (hiện có %d).", label, max, n)
+	}
+	return nil
+}
+
+// TextField is one submitted text and its bound, for CheckTexts.
+type TextField struct {
+	Field, Label, Value string
+	Max                 int
+}
+
+// CheckTexts applies CheckText to each field in order.
+func CheckTexts(fields ...TextField) error {
+	for _, f := range fields {
+		if err := CheckText(f.Field, f.Label, f.Value, f.Max); err != nil {
+			return err
+		}
+	}
+	return nil
+}
