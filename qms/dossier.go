@@ -128,17 +128,24 @@ var dossierCodeRE = regexp.MustCompile(`^[A-Z0-9][A-Z0-9._-]{0,63}$`)
 // source system's codes).
 func ValidDossierCode(code string) bool { return dossierCodeRE.MatchString(code) }
 
+// clientCodeSuffixRE is what may follow "AGENCY-" in a chosen code.
+var clientCodeSuffixRE = regexp.MustCompile(`^[A-Z0-9]([A-Z0-9-]{0,38}[A-Z0-9])?$`)
+
 // CheckClientCode checks a code a caller chose for a dossier of agency
-// (the one-stop system's own code): it must be valid and begin with the
-// agency's code and "-", so that one agency's codes never look like
-// another's. Codes are unique per agency; the generator skips a number a
-// chosen code took.
+// (the one-stop system's own code): its first "-"-separated segment must
+// be the agency's code exactly and the rest a non-empty suffix of at most
+// 40 letters, digits and inner "-". A plain prefix test would let agency
+// ST pick "ST-HN-…" codes that belong to an agency "STTTT-HN" or let
+// "STTTT" pick "STTTT-HN-…"; agency codes have no "-" any more, and an
+// agency whose legacy code has one cannot choose codes at all. Codes are
+// unique per agency; the generator skips a number a chosen code took.
 func CheckClientCode(agency, code string) error {
 	if !ValidDossierCode(code) {
 		return FieldError("code", "Mã hồ sơ %q không hợp lệ: chỉ gồm chữ in hoa, chữ số, dấu chấm, gạch dưới, gạch ngang (tối đa 64 ký tự).", code)
 	}
-	if !strings.HasPrefix(code, agency+"-") {
-		return FieldError("code", "Mã hồ sơ %q phải bắt đầu bằng mã đơn vị %s và dấu gạch ngang, ví dụ %s-<năm>-<số thứ tự>.", code, agency, agency)
+	first, rest, _ := strings.Cut(code, "-")
+	if strings.Contains(agency, "-") || first != agency || !clientCodeSuffixRE.MatchString(rest) {
+		return FieldError("code", "Mã hồ sơ %q phải bắt đầu bằng mã đơn vị %s và dấu gạch ngang, rồi đến phần đuôi 1–40 ký tự chữ in hoa, chữ số, gạch ngang (không bắt đầu hay kết thúc bằng gạch ngang), ví dụ %s-<năm>-<số thứ tự>.", code, agency, agency)
 	}
 	return nil
 }
