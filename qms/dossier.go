@@ -268,6 +268,38 @@ type CompleteStep struct {
 	DelegationReason string
 }
 
+// StepDelegation is a recorded hand-over of one step of one dossier by
+// a user who may complete it (From) to one who may not (To). It is used
+// by one completion; a delegation named only in the completion request
+// is not one.
+type StepDelegation struct {
+	ID          int64      `json:"id"`
+	DossierCode string     `json:"dossier_code"`
+	StepID      string     `json:"step_id"`
+	From        string     `json:"from"`
+	To          string     `json:"to"`
+	Reason      string     `json:"reason"`
+	CreatedAt   time.Time  `json:"created_at"`
+	UsedAt      *time.Time `json:"used_at,omitempty"`
+}
+
+// Validate checks a new delegation's own fields.
+func (d *StepDelegation) Validate() error {
+	switch {
+	case strings.TrimSpace(d.StepID) == "":
+		return FieldError("step_id", "Chọn bước cần ủy quyền.")
+	case strings.TrimSpace(d.To) == "":
+		return FieldError("to", "Chọn người được ủy quyền.")
+	case strings.EqualFold(strings.TrimSpace(d.To), d.From):
+		return FieldError("to", "Không thể tự ủy quyền cho chính mình.")
+	case strings.TrimSpace(d.Reason) == "":
+		return FieldError("reason", "Nhập lý do ủy quyền.")
+	case utf8.RuneCountInString(d.Reason) > 500:
+		return FieldError("reason", "Lý do ủy quyền dài quá 500 ký tự.")
+	}
+	return nil
+}
+
 // OnTimeReport are the figures of a period (domain brief, "On-time statistics").
 type OnTimeReport struct {
 	Received    int     `json:"received"`
@@ -323,6 +355,10 @@ type DossierService interface {
 	// DossierProgress is FindDossier with the step records and pauses.
 	DossierProgress(ctx context.Context, agency, code string) (*DossierProgress, error)
 	CompleteStep(ctx context.Context, agency, code string, in CompleteStep) (*Dossier, error)
+	// DelegateStep records the actor's delegation of a step of an open
+	// dossier to another user of the agency (CheckDelegator); the
+	// delegate then completes the step once on it.
+	DelegateStep(ctx context.Context, agency, code string, del StepDelegation) (*StepDelegation, error)
 	PauseDossier(ctx context.Context, agency, code, reason string) (*Dossier, error)
 	ResumeDossier(ctx context.Context, agency, code string) (*Dossier, error)
 	Apologize(ctx context.Context, agency, code string, newAppointment time.Time, reason string) (*Dossier, error)

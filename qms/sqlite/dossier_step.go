@@ -68,6 +68,10 @@ func (db *DB) completeStepOnce(ctx context.Context, cal qms.WorkingClock, actor 
 		return nil, err
 	}
 	read := dossierState(d)
+	// A delegation is looked up before the step is worked out, so that
+	// the record carries its delegator; its refusal waits until the step
+	// is known to be open.
+	del, delErr := stepDelegation(ctx, db.read, agency, d, fc, actor.Username, &in)
 	h := &qms.DossierHistory{Dossier: *d}
 	// The store's clock orders its own writes; a history's check that its
 	// actions come in time order is for replays, and a dossier received
@@ -78,6 +82,9 @@ func (db *DB) completeStepOnce(ctx context.Context, cal qms.WorkingClock, actor 
 	}
 	// Who may complete it is asked once the step is known to be open:
 	// a closed step or a paused dossier says so whoever asks.
+	if delErr != nil {
+		return nil, delErr
+	}
 	if err := checkStepActor(ctx, db.read, agency, fc, actor.Username, in); err != nil {
 		return nil, err
 	}
@@ -96,6 +103,9 @@ func (db *DB) completeStepOnce(ctx context.Context, cal qms.WorkingClock, actor 
 			}
 		}
 		if err := saveDossierIf(ctx, tx, d, read); err != nil {
+			return err
+		}
+		if err := useDelegation(ctx, tx, del); err != nil {
 			return err
 		}
 		if err := insertStepRecord(ctx, tx, d.AgencyCode, rec); err != nil {

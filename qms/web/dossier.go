@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"html/template"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -311,6 +312,11 @@ func (s *Server) dossierPage(c *fiber.Ctx, p *qms.DossierProgress, formErr error
 	}
 	data := &dossierPage{page: s.page(c), Dossier: d, Overdue: d.Overdue(s.cfg.Now()), Steps: views, Pauses: pauses, Open: completable(open, rolesIn(callerOf(c))),
 		CanRecord: s.can(c, "dossier", "record") && !d.Status.Finished()}
+	if data.CanRecord && len(data.Open) > 0 {
+		if data.Delegates, err = s.delegates(c, d.AgencyCode); err != nil {
+			return err
+		}
+	}
 	return s.renderPage(c, "dossier", &data.page, data, formErr)
 }
 
@@ -324,6 +330,34 @@ type dossierPage struct {
 	Pauses    []qms.Pause
 	Open      []openStepView
 	CanRecord bool
+	// Delegates are the usernames of the agency a step the caller may
+	// complete can be delegated to.
+	Delegates []string
+}
+
+// delegates lists the other users of agency, for the delegation form.
+func (s *Server) delegates(c *fiber.Ctx, agency string) ([]string, error) {
+	users, err := s.Users.FindUsers(c.UserContext(), qms.UserFilter{Within: &agency})
+	if err != nil {
+		return nil, err
+	}
+	me := callerOf(c).user.Username
+	var out []string
+	for _, u := range users {
+		if u.Username != me && !u.Disabled && slices.Contains(u.Agencies(), agency) {
+			out = append(out, u.Username)
+		}
+	}
+	return out, nil
+}
+
+// dossierDelegate records the caller's delegation of a step to another
+// user of the agency (the page's "Ủy quyền bước này").
+func (s *Server) dossierDelegate(c *fiber.Ctx) error {
+	return s.dossierAction(c, "delegated", func(agency, code string) (*qms.Dossier, error) {
+		_, err := s.Dossiers.DelegateStep(c.UserContext(), agency, code, qms.StepDelegation{StepID: c.FormValue("step_id"), To: c.FormValue("to"), Reason: c.FormValue("reason")})
+		return nil, err
+	})
 }
 
 // dossierAction runs one change on a dossier and shows the result: back to
