@@ -115,7 +115,15 @@ type Dossier struct {
 	Flow           FlowState     `json:"flow"`
 	Note           string        `json:"note,omitempty"`
 	UpdatedAt      time.Time     `json:"updated_at"`
+	// IdempotencyKey, on receipt, makes a repeated receipt with the same
+	// key by the same agency within IdempotencyWindow return the dossier
+	// the first one created (Replayed) instead of a duplicate.
+	IdempotencyKey string `json:"-"`
+	Replayed       bool   `json:"-"`
 }
+
+// IdempotencyWindow is how long a receipt's idempotency key is kept.
+const IdempotencyWindow = 24 * time.Hour
 
 // Overdue reports whether an open dossier is past its due time at now.
 func (d *Dossier) Overdue(now time.Time) bool {

@@ -333,6 +333,7 @@ func TestTrust11BaselineOnUpgrade(t *testing.T) {
 	mustExec(t, raw, `DROP TABLE row_changes`)
 	mustExec(t, raw, `ALTER TABLE audit_log DROP COLUMN row_states`)
 	mustExec(t, raw, `DROP TABLE step_delegations`)
+	mustExec(t, raw, `DROP TABLE dossier_receipt_keys`)
 	mustExec(t, raw, `DELETE FROM migrations WHERE name LIKE '%0017%' OR name LIKE '%0024%'`)
 	mustExec(t, raw, `INSERT INTO agencies (code, name, created_at, updated_at) VALUES ('A', 'Sở A', '', '')`)
 	mustExec(t, raw, `INSERT INTO users (id, username, password_hash, created_at, updated_at) VALUES (7, 'lan', 'x', '', '')`)

@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"html/template"
 	"slices"
 	"strconv"
@@ -177,7 +179,15 @@ func (s *Server) dossierForm(c *fiber.Ctx, d *qms.Dossier, formErr error) error 
 	if err != nil {
 		return err
 	}
-	return s.render(c, "dossier_form", fiber.Map{"Form": d, "TTHCs": tthcs}, formErr)
+	// The nonce makes a double submit of the form one receipt: a form
+	// shown again after an error keeps it, since nothing was received.
+	nonce := c.FormValue("nonce")
+	if nonce == "" || formErr == nil {
+		b := make([]byte, 18)
+		rand.Read(b)
+		nonce = base64.RawURLEncoding.EncodeToString(b)
+	}
+	return s.render(c, "dossier_form", fiber.Map{"Form": d, "TTHCs": tthcs, "Nonce": nonce}, formErr)
 }
 
 func (s *Server) dossierNew(c *fiber.Ctx) error {
@@ -188,6 +198,9 @@ func (s *Server) dossierReceive(c *fiber.Ctx) error {
 	d := &qms.Dossier{AgencyCode: callerOf(c).agency, TTHCCode: c.FormValue("tthc_code"), Channel: qms.Channel(c.FormValue("channel")),
 		Applicant: qms.Applicant{Name: c.FormValue("applicant_name"), IDNumber: c.FormValue("applicant_id"), Phone: c.FormValue("applicant_phone"), Address: c.FormValue("applicant_address")},
 		Note:      c.FormValue("note")}
+	if nonce := c.FormValue("nonce"); nonce != "" {
+		d.IdempotencyKey = "form:" + nonce
+	}
 	if err := s.Dossiers.ReceiveDossier(c.UserContext(), d); err != nil {
 		return s.dossierForm(c, d, err)
 	}

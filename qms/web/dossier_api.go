@@ -1,6 +1,7 @@
 package web
 
 import (
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -67,7 +68,8 @@ func (s *Server) apiDossierReceive(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	d := &qms.Dossier{Code: req.Code, AgencyCode: callerOf(c).agency, TTHCCode: req.TTHCCode, Applicant: req.Applicant, Channel: req.Channel, Note: req.Note}
+	d := &qms.Dossier{Code: req.Code, AgencyCode: callerOf(c).agency, TTHCCode: req.TTHCCode, Applicant: req.Applicant, Channel: req.Channel, Note: req.Note,
+		IdempotencyKey: strings.Clone(strings.TrimSpace(c.Get("Idempotency-Key")))}
 	if req.ReceivedAt != nil {
 		if req.ReceivedAt.After(s.cfg.Now().Add(5 * time.Minute)) {
 			return qms.FieldError("received_at", "Thời điểm tiếp nhận không được ở tương lai.")
@@ -79,6 +81,10 @@ func (s *Server) apiDossierReceive(c *fiber.Ctx) error {
 	}
 	if err := s.Dossiers.ReceiveDossier(c.UserContext(), d); err != nil {
 		return err
+	}
+	if d.Replayed {
+		// The same Idempotency-Key was used before: the first result.
+		c.Set("Idempotent-Replayed", "true")
 	}
 	c.Status(fiber.StatusCreated)
 	return s.dossierOut(c, d)

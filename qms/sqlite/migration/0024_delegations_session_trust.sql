@@ -27,3 +27,14 @@ CREATE TRIGGER sessions_row_update AFTER UPDATE OF id, user_id, agency_code, exp
 BEGIN INSERT INTO row_changes VALUES ('sessions', json_array(OLD.id)), ('sessions', json_array(NEW.id)); END;
 CREATE TRIGGER sessions_row_delete AFTER DELETE ON sessions
 BEGIN INSERT INTO row_changes VALUES ('sessions', json_array(OLD.id)); END;
+
+-- A receipt repeated with the same key (the API's Idempotency-Key, the
+-- receipt form's one-time nonce) by the same agency within a day returns
+-- the dossier the first one created instead of a duplicate.
+CREATE TABLE dossier_receipt_keys (
+	agency_code TEXT NOT NULL REFERENCES agencies (code),
+	key         TEXT NOT NULL,
+	dossier     TEXT NOT NULL,
+	created_at  TEXT NOT NULL,
+	PRIMARY KEY (agency_code, key)
+);
