@@ -367,6 +367,9 @@ type DossierService interface {
 	// dossier to another user of the agency (CheckDelegator); the
 	// delegate then completes the step once on it.
 	DelegateStep(ctx context.Context, agency, code string, del StepDelegation) (*StepDelegation, error)
+	// OpenDelegations lists the unused delegations of a dossier's steps
+	// to user.
+	OpenDelegations(ctx context.Context, agency, code, user string) ([]StepDelegation, error)
 	PauseDossier(ctx context.Context, agency, code, reason string) (*Dossier, error)
 	ResumeDossier(ctx context.Context, agency, code string) (*Dossier, error)
 	Apologize(ctx context.Context, agency, code string, newAppointment time.Time, reason string) (*Dossier, error)

@@ -77,6 +77,28 @@ func openDelegation(ctx context.Context, q querier, agency, code, stepID, user s
 	return del, nil
 }
 
+// OpenDelegations lists the unused delegations of a dossier's steps to
+// user, newest first: the dossier page offers the delegate those steps.
+func (db *DB) OpenDelegations(ctx context.Context, agency, code, user string) ([]qms.StepDelegation, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, step_id, from_user, reason, created_at FROM step_delegations
+		WHERE agency_code = ? AND dossier = ? AND to_user = ? AND used_at IS NULL AND revoked = 0 ORDER BY id DESC`, agency, code, user)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []qms.StepDelegation
+	for rows.Next() {
+		del := qms.StepDelegation{DossierCode: code, To: user}
+		var created string
+		if err := rows.Scan(&del.ID, &del.StepID, &del.From, &del.Reason, &created); err != nil {
+			return nil, err
+		}
+		del.CreatedAt = parseTime(created)
+		out = append(out, del)
+	}
+	return out, rows.Err()
+}
+
 // stepDelegation applies the rule of a completion by someone other than
 // the step's role (qms.CheckStepActor): it needs a recorded, unused
 // delegation of the step to the actor, whose delegator and reason the

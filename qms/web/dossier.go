@@ -221,6 +221,9 @@ type openStepView struct {
 	FormVersion int
 	FormHTML    template.HTML
 	Multipart   bool
+	// DelegatedBy is set when the caller is offered the step on a
+	// recorded delegation.
+	DelegatedBy string
 }
 
 // stepForm finds the form a step records on, its version in force and
@@ -323,7 +326,11 @@ func (s *Server) dossierPage(c *fiber.Ctx, p *qms.DossierProgress, formErr error
 	if err != nil {
 		return err
 	}
-	data := &dossierPage{page: s.page(c), Dossier: d, Overdue: d.Overdue(s.cfg.Now()), Steps: views, Pauses: pauses, Open: completable(open, rolesIn(callerOf(c))),
+	delegated, err := s.Dossiers.OpenDelegations(ctx, d.AgencyCode, d.Code, callerOf(c).user.Username)
+	if err != nil {
+		return err
+	}
+	data := &dossierPage{page: s.page(c), Dossier: d, Overdue: d.Overdue(s.cfg.Now()), Steps: views, Pauses: pauses, Open: completable(open, rolesIn(callerOf(c)), delegated),
 		CanRecord: s.can(c, "dossier", "record") && !d.Status.Finished()}
 	if data.CanRecord && len(data.Open) > 0 {
 		if data.Delegates, err = s.delegates(c, d.AgencyCode); err != nil {

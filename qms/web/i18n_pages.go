@@ -54,6 +54,7 @@ var pageTexts = []pageText{
 	{"dossier.delegate", "Ủy quyền bước này", "Delegate this step"},
 	{"dossier.delegate_to", "Người được ủy quyền", "Delegate to"},
 	{"dossier.delegate_reason", "Lý do ủy quyền", "Reason for the delegation"},
+	{"dossier.delegated_by", "Bạn thực hiện bước này theo ủy quyền của", "You complete this step on the delegation of"},
 	{"dossier.resume", "Đã nhận bổ sung — tiếp tục giải quyết", "Supplement received — resume"},
 	{"dossier.pause_reason", "Nội dung yêu cầu bổ sung", "What must be supplemented"},
 	{"dossier.pause", "Yêu cầu bổ sung (tạm dừng)", "Ask for a supplement (pause)"},

@@ -57,8 +57,11 @@ func TestOutsider2DelegationMustBeRecorded(t *testing.T) {
 	if len(es) != 1 || es[0].Actor != "a-leader" || !strings.Contains(string(es[0].After), `"to":"a-staff"`) {
 		t.Fatalf("the delegation's audit entries: %+v", es)
 	}
-	// The delegate completes the step through the page form, on the
-	// recorded delegation, which the step record names.
+	// The delegate is now offered the step's form, naming the delegator,
+	// and completes the step through it on the recorded delegation.
+	if body := bodyOf(t, a.do("GET", "/dossiers/"+d.Code, &ss, nil)); !strings.Contains(body, `id="complete-sign"`) || !strings.Contains(body, `id="delegated-by-sign"`) {
+		t.Error("the delegate is not offered the delegated step's form")
+	}
 	if resp := a.do("POST", "/dossiers/"+d.Code+"/steps", &ss, url.Values{"step_id": {"sign"}}); resp.StatusCode != 303 {
 		t.Fatalf("the delegate's completion: %d %s", resp.StatusCode, bodyOf(t, resp))
 	}
