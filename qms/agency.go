@@ -22,7 +22,14 @@ type Agency struct {
 	UpdatedAt  time.Time `json:"updated_at"`
 }
 
-var agencyCodeRE = regexp.MustCompile(`^[A-Z0-9][A-Z0-9_.-]{0,31}$`)
+// agencyCodeRE is the rule for new agencies: letters and digits only, so
+// that the first "-"-separated segment of a dossier code names exactly one
+// agency. legacyAgencyCodeRE is the rule agencies created earlier followed;
+// they keep working.
+var (
+	agencyCodeRE       = regexp.MustCompile(`^[A-Z0-9]{1,32}$`)
+	legacyAgencyCodeRE = regexp.MustCompile(`^[A-Z0-9][A-Z0-9_.-]{0,31}$`)
+)
 
 // Normalize trims the fields and upper-cases the codes, so that "  sttt"
 // and "STTT" are the same agency.
@@ -32,13 +39,28 @@ func (a *Agency) Normalize() {
 	a.ParentCode = strings.ToUpper(strings.TrimSpace(a.ParentCode))
 }
 
-// Validate reports the first field that is wrong.
+// Validate reports the first field of a new agency that is wrong.
 func (a *Agency) Validate() error {
 	switch {
 	case a.Code == "":
 		return FieldError("code", "Mã đơn vị không được để trống.")
 	case !agencyCodeRE.MatchString(a.Code):
-		return FieldError("code", "Mã đơn vị %q chỉ gồm chữ in hoa, chữ số, dấu chấm, gạch ngang, gạch dưới (tối đa 32 ký tự).", a.Code)
+		return FieldError("code", "Mã đơn vị %q chỉ gồm chữ in hoa và chữ số, không có dấu gạch ngang hay ký tự khác (tối đa 32 ký tự).", a.Code)
+	}
+	return a.validateFields()
+}
+
+// ValidateExisting checks an agency being updated: a code created under
+// the older rule (with ".", "_" or "-") is kept.
+func (a *Agency) ValidateExisting() error {
+	if !legacyAgencyCodeRE.MatchString(a.Code) {
+		return FieldError("code", "Mã đơn vị %q không hợp lệ.", a.Code)
+	}
+	return a.validateFields()
+}
+
+func (a *Agency) validateFields() error {
+	switch {
 	case a.Name == "":
 		return FieldError("name", "Tên đơn vị không được để trống.")
 	case len([]rune(a.Name)) > 255:

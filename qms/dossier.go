@@ -115,7 +115,15 @@ type Dossier struct {
 	Flow           FlowState     `json:"flow"`
 	Note           string        `json:"note,omitempty"`
 	UpdatedAt      time.Time     `json:"updated_at"`
+	// IdempotencyKey, on receipt, makes a repeated receipt with the same
+	// key by the same agency within IdempotencyWindow return the dossier
+	// the first one created (Replayed) instead of a duplicate.
+	IdempotencyKey string `json:"-"`
+	Replayed       bool   `json:"-"`
 }
+
+// IdempotencyWindow is how long a receipt's idempotency key is kept.
+const IdempotencyWindow = 24 * time.Hour
 
 // Overdue reports whether an open dossier is past its due time at now.
 func (d *Dossier) Overdue(now time.Time) bool {
@@ -128,17 +136,24 @@ var dossierCodeRE = regexp.MustCompile(`^[A-Z0-9][A-Z0-9._-]{0,63}$`)
 // source system's codes).
 func ValidDossierCode(code string) bool { return dossierCodeRE.MatchString(code) }
 
+// clientCodeSuffixRE is what may follow "AGENCY-" in a chosen code.
+var clientCodeSuffixRE = regexp.MustCompile(`^[A-Z0-9]([A-Z0-9-]{0,38}[A-Z0-9])?$`)
+
 // CheckClientCode checks a code a caller chose for a dossier of agency
-// (the one-stop system's own code): it must be valid and begin with the
-// agency's code and "-", so that one agency's codes never look like
-// another's. Codes are unique per agency; the generator skips a number a
-// chosen code took.
+// (the one-stop system's own code): its first "-"-separated segment must
+// be the agency's code exactly and the rest a non-empty suffix of at most
+// 40 letters, digits and inner "-". A plain prefix test would let agency
+// ST pick "ST-HN-…" codes that belong to an agency "STTTT-HN" or let
+// "STTTT" pick "STTTT-HN-…"; agency codes have no "-" any more, and an
+// agency whose legacy code has one cannot choose codes at all. Codes are
+// unique per agency; the generator skips a number a chosen code took.
 func CheckClientCode(agency, code string) error {
 	if !ValidDossierCode(code) {
 		return FieldError("code", "Mã hồ sơ %q không hợp lệ: chỉ gồm chữ in hoa, chữ số, dấu chấm, gạch dưới, gạch ngang (tối đa 64 ký tự).", code)
 	}
-	if !strings.HasPrefix(code, agency+"-") {
-		return FieldError("code", "Mã hồ sơ %q phải bắt đầu bằng mã đơn vị %s và dấu gạch ngang, ví dụ %s-<năm>-<số thứ tự>.", code, agency, agency)
+	first, rest, _ := strings.Cut(code, "-")
+	if strings.Contains(agency, "-") || first != agency || !clientCodeSuffixRE.MatchString(rest) {
+		return FieldError("code", "Mã hồ sơ %q phải bắt đầu bằng mã đơn vị %s và dấu gạch ngang, rồi đến phần đuôi 1–40 ký tự chữ in hoa, chữ số, gạch ngang (không bắt đầu hay kết thúc bằng gạch ngang), ví dụ %s-<năm>-<số thứ tự>.", code, agency, agency)
 	}
 	return nil
 }
@@ -268,6 +283,38 @@ type CompleteStep struct {
 	DelegationReason string
 }
 
+// StepDelegation is a recorded hand-over of one step of one dossier by
+// a user who may complete it (From) to one who may not (To). It is used
+// by one completion; a delegation named only in the completion request
+// is not one.
+type StepDelegation struct {
+	ID          int64      `json:"id"`
+	DossierCode string     `json:"dossier_code"`
+	StepID      string     `json:"step_id"`
+	From        string     `json:"from"`
+	To          string     `json:"to"`
+	Reason      string     `json:"reason"`
+	CreatedAt   time.Time  `json:"created_at"`
+	UsedAt      *time.Time `json:"used_at,omitempty"`
+}
+
+// Validate checks a new delegation's own fields.
+func (d *StepDelegation) Validate() error {
+	switch {
+	case strings.TrimSpace(d.StepID) == "":
+		return FieldError("step_id", "Chọn bước cần ủy quyền.")
+	case strings.TrimSpace(d.To) == "":
+		return FieldError("to", "Chọn người được ủy quyền.")
+	case strings.EqualFold(strings.TrimSpace(d.To), d.From):
+		return FieldError("to", "Không thể tự ủy quyền cho chính mình.")
+	case strings.TrimSpace(d.Reason) == "":
+		return FieldError("reason", "Nhập lý do ủy quyền.")
+	case utf8.RuneCountInString(d.Reason) > 500:
+		return FieldError("reason", "Lý do ủy quyền dài quá 500 ký tự.")
+	}
+	return nil
+}
+
 // OnTimeReport are the figures of a period (domain brief, "On-time statistics").
 type OnTimeReport struct {
 	Received    int     `json:"received"`
@@ -323,6 +370,13 @@ type DossierService interface {
 	// DossierProgress is FindDossier with the step records and pauses.
 	DossierProgress(ctx context.Context, agency, code string) (*DossierProgress, error)
 	CompleteStep(ctx context.Context, agency, code string, in CompleteStep) (*Dossier, error)
+	// DelegateStep records the actor's delegation of a step of an open
+	// dossier to another user of the agency (CheckDelegator); the
+	// delegate then completes the step once on it.
+	DelegateStep(ctx context.Context, agency, code string, del StepDelegation) (*StepDelegation, error)
+	// OpenDelegations lists the unused delegations of a dossier's steps
+	// to user.
+	OpenDelegations(ctx context.Context, agency, code, user string) ([]StepDelegation, error)
 	PauseDossier(ctx context.Context, agency, code, reason string) (*Dossier, error)
 	ResumeDossier(ctx context.Context, agency, code string) (*Dossier, error)
 	Apologize(ctx context.Context, agency, code string, newAppointment time.Time, reason string) (*Dossier, error)

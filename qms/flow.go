@@ -179,9 +179,10 @@ func RoleForStep(responsible string) Role {
 //     ("Bộ phận một cửa", "Chuyên viên phòng Văn hóa") is the staff's, as
 //     the task lists have always shown it.
 //   - Someone who holds that role in the dossier's agency completes it.
-//   - Anyone else needs a delegation: the username of a user who holds the
-//     step's role in the agency, or of a leader of the agency (a leader
-//     may hand any step on), and the reason. The completion is recorded
+//   - Anyone else needs a delegation recorded beforehand (DelegateStep)
+//     by a user who holds the step's role in the agency, or by a leader
+//     of the agency (a leader may hand any step on), with the reason;
+//     naming a delegator in the completion is not enough. The completion is recorded
 //     as done by the actor on that delegation (the step record and the
 //     audit entry carry both), so the delegator answers for it.
 //   - Someone who holds no role at all in the agency (a system actor
@@ -215,7 +216,7 @@ func CheckStepActor(step flowchart.Step, actor string, actorRoles []Role, in Com
 			return nil
 		}
 		return &Error{Code: EFORBIDDEN, Field: "step_id", Message: fmt.Sprintf("Bước %q do %s thực hiện (vai trò %s): tài khoản %s không có vai trò này trong đơn vị. "+
-			"Người có vai trò này hoặc lãnh đạo đơn vị có thể ủy quyền (delegated_by, delegation_reason).", step.Name, roleTitle[role], role, actor)}
+			"Người có vai trò này hoặc lãnh đạo đơn vị có thể ủy quyền bước này cho bạn trước (Ủy quyền bước này).", step.Name, roleTitle[role], role, actor)}
 	}
 	switch {
 	case strings.EqualFold(by, actor):
@@ -225,6 +226,17 @@ func CheckStepActor(step flowchart.Step, actor string, actorRoles []Role, in Com
 	case !slices.Contains(delegatorRoles, role) && !slices.Contains(delegatorRoles, RoleLeader):
 		return &Error{Code: EFORBIDDEN, Field: "delegated_by", Message: fmt.Sprintf("Tài khoản %s không có vai trò %s (%s) hay lãnh đạo trong đơn vị: không thể ủy quyền bước %q.",
 			by, roleTitle[role], role, step.Name)}
+	}
+	return nil
+}
+
+// CheckDelegator reports whether user, holding roles in the dossier's
+// agency, may hand step on: they hold its role or are a leader there.
+func CheckDelegator(step flowchart.Step, user string, roles []Role) error {
+	role := StepRole(step)
+	if !slices.Contains(roles, role) && !slices.Contains(roles, RoleLeader) {
+		return &Error{Code: EFORBIDDEN, Field: "step_id", Message: fmt.Sprintf("Tài khoản %s không có vai trò %s (%s) hay lãnh đạo trong đơn vị: không thể ủy quyền bước %q.",
+			user, roleTitle[role], role, step.Name)}
 	}
 	return nil
 }

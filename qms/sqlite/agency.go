@@ -74,7 +74,7 @@ func (db *DB) UpdateAgency(ctx context.Context, code string, upd qms.AgencyUpdat
 			after.ParentCode = *upd.ParentCode
 		}
 		after.Normalize()
-		if err := after.Validate(); err != nil {
+		if err := after.ValidateExisting(); err != nil {
 			return err
 		}
 		if after.ParentCode != "" && after.ParentCode != before.ParentCode {

@@ -320,7 +320,7 @@ func TestTrust11BaselineOnUpgrade(t *testing.T) {
 	// Back to the schema before 0017, then rows as an older release wrote them.
 	var trgs []string
 	rows, _ := raw.Query(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND (tbl_name IN ('audit_log', 'audit_head')
-		OR (tbl_name IN ('users', 'memberships', 'api_tokens', 'policy_rules') AND name LIKE '%\_row\_%' ESCAPE '\'))`)
+		OR (tbl_name IN ('users', 'memberships', 'api_tokens', 'policy_rules', 'sessions') AND name LIKE '%\_row\_%' ESCAPE '\'))`)
 	for rows.Next() {
 		var n string
 		rows.Scan(&n)
@@ -332,7 +332,9 @@ func TestTrust11BaselineOnUpgrade(t *testing.T) {
 	}
 	mustExec(t, raw, `DROP TABLE row_changes`)
 	mustExec(t, raw, `ALTER TABLE audit_log DROP COLUMN row_states`)
-	mustExec(t, raw, `DELETE FROM migrations WHERE name LIKE '%0017%'`)
+	mustExec(t, raw, `DROP TABLE step_delegations`)
+	mustExec(t, raw, `DROP TABLE dossier_receipt_keys`)
+	mustExec(t, raw, `DELETE FROM migrations WHERE name LIKE '%0017%' OR name LIKE '%0024%'`)
 	mustExec(t, raw, `INSERT INTO agencies (code, name, created_at, updated_at) VALUES ('A', 'Sở A', '', '')`)
 	mustExec(t, raw, `INSERT INTO users (id, username, password_hash, created_at, updated_at) VALUES (7, 'lan', 'x', '', '')`)
 	mustExec(t, raw, `INSERT INTO memberships (user_id, agency_code, role) VALUES (7, 'A', 'staff')`)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -135,6 +136,9 @@ func (db *DB) ReceiveDossier(ctx context.Context, d *qms.Dossier) error {
 	if err != nil {
 		return err
 	}
+	if len(d.IdempotencyKey) > 200 {
+		return qms.FieldError("idempotency_key", "Khóa chống gửi trùng (Idempotency-Key) dài quá 200 ký tự.")
+	}
 	if d.ReceivedAt.IsZero() {
 		d.ReceivedAt = db.now()
 	}
@@ -150,6 +154,16 @@ func (db *DB) ReceiveDossier(ctx context.Context, d *qms.Dossier) error {
 	applicant, _ := json.Marshal(d.Applicant)
 	receiptPlanned()
 	return db.update(ctx, func(tx *Tx) error {
+		if d.IdempotencyKey != "" {
+			if first, err := receiptByKey(ctx, tx, d.AgencyCode, d.IdempotencyKey); err != nil || first != nil {
+				if first != nil {
+					key := d.IdempotencyKey
+					*d = *first
+					d.IdempotencyKey, d.Replayed = key, true
+				}
+				return err
+			}
+		}
 		if ok, err := plan.stillHolds(ctx, tx, d); err != nil {
 			return err
 		} else if !ok {
@@ -180,8 +194,30 @@ func (db *DB) ReceiveDossier(ctx context.Context, d *qms.Dossier) error {
 				return err
 			}
 		}
+		if d.IdempotencyKey != "" {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO dossier_receipt_keys (agency_code, key, dossier, created_at) VALUES (?, ?, ?, ?)
+				ON CONFLICT (agency_code, key) DO UPDATE SET dossier = excluded.dossier, created_at = excluded.created_at`,
+				d.AgencyCode, d.IdempotencyKey, d.Code, formatTime(tx.now)); err != nil {
+				return err
+			}
+		}
 		return tx.audit(ctx, d.AgencyCode, "dossier.receive", "dossier", d.Code, nil, d, "")
 	})
+}
+
+// receiptByKey is the dossier an earlier receipt of agency with the same
+// idempotency key created within qms.IdempotencyWindow, or nil. It is
+// read in the receipt's write, so concurrent repeats see the first.
+func receiptByKey(ctx context.Context, tx *Tx, agency, key string) (*qms.Dossier, error) {
+	var code string
+	err := tx.QueryRowContext(ctx, `SELECT dossier FROM dossier_receipt_keys WHERE agency_code = ? AND key = ? AND created_at > ?`,
+		agency, key, formatTime(tx.now.Add(-qms.IdempotencyWindow))).Scan(&code)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	return findDossier(ctx, tx, agency, code)
 }
 
 // nextDossierCode is AGENCY-YEAR-NNNNNN, the year of receipt in Hà Nội:

@@ -44,6 +44,10 @@ func (db *DB) CompleteStep(ctx context.Context, agency, code string, in qms.Comp
 	}
 	actor, _ := qms.ActorFrom(ctx)
 	in.DelegatedBy, in.DelegationReason = strings.ToLower(strings.TrimSpace(in.DelegatedBy)), strings.TrimSpace(in.DelegationReason)
+	if err := qms.CheckTexts(qms.TextField{Field: "note", Label: "Ghi chú", Value: in.Note, Max: qms.MaxShortText},
+		qms.TextField{Field: "delegation_reason", Label: "Lý do ủy quyền", Value: in.DelegationReason, Max: qms.MaxShortText}); err != nil {
+		return nil, err
+	}
 	for attempt := 1; ; attempt++ {
 		d, err := db.completeStepOnce(ctx, cal, actor, agency, code, in)
 		if err != errDossierChanged {
@@ -68,6 +72,10 @@ func (db *DB) completeStepOnce(ctx context.Context, cal qms.WorkingClock, actor 
 		return nil, err
 	}
 	read := dossierState(d)
+	// A delegation is looked up before the step is worked out, so that
+	// the record carries its delegator; its refusal waits until the step
+	// is known to be open.
+	del, delErr := stepDelegation(ctx, db.read, agency, d, fc, actor.Username, &in)
 	h := &qms.DossierHistory{Dossier: *d}
 	// The store's clock orders its own writes; a history's check that its
 	// actions come in time order is for replays, and a dossier received
@@ -78,6 +86,9 @@ func (db *DB) completeStepOnce(ctx context.Context, cal qms.WorkingClock, actor 
 	}
 	// Who may complete it is asked once the step is known to be open:
 	// a closed step or a paused dossier says so whoever asks.
+	if delErr != nil {
+		return nil, delErr
+	}
 	if err := checkStepActor(ctx, db.read, agency, fc, actor.Username, in); err != nil {
 		return nil, err
 	}
@@ -96,6 +107,9 @@ func (db *DB) completeStepOnce(ctx context.Context, cal qms.WorkingClock, actor 
 			}
 		}
 		if err := saveDossierIf(ctx, tx, d, read); err != nil {
+			return err
+		}
+		if err := useDelegation(ctx, tx, del); err != nil {
 			return err
 		}
 		if err := insertStepRecord(ctx, tx, d.AgencyCode, rec); err != nil {
@@ -164,6 +178,9 @@ func (db *DB) PauseDossier(ctx context.Context, agency, code, reason string) (*q
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
 		return nil, qms.FieldError("reason", "Nhập nội dung yêu cầu bổ sung hồ sơ.")
+	}
+	if err := qms.CheckText("reason", "Lý do", reason, qms.MaxShortText); err != nil {
+		return nil, err
 	}
 	var d *qms.Dossier
 	err := db.update(ctx, func(tx *Tx) (err error) {
@@ -251,6 +268,9 @@ func (db *DB) Apologize(ctx context.Context, agency, code string, newAppointment
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
 		return nil, qms.FieldError("reason", "Nhập lý do chậm trả kết quả.")
+	}
+	if err := qms.CheckText("reason", "Lý do", reason, qms.MaxShortText); err != nil {
+		return nil, err
 	}
 	var d *qms.Dossier
 	err := db.update(ctx, func(tx *Tx) (err error) {

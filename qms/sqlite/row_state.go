@@ -11,13 +11,14 @@ import (
 )
 
 // Security-relevant rows (who exists, with which password, which roles
-// where, which rules, which API tokens) carry the hash of their state in
-// the audit entry that last wrote them, so that a row written with the
-// database file alone (a role granted in memberships, a password hash
-// replaced) shows at verification. Migration 0017's triggers list each
-// written row in row_changes; tx.audit hashes those rows' current state
-// into the entry it appends (rowStates), so every audited code path
-// records the rows it wrote without doing anything for it.
+// where, which rules, which API tokens and sessions) carry the hash of
+// their state in the audit entry that last wrote them, so that a row
+// written with the database file alone (a role granted in memberships, a
+// password hash replaced, a session inserted) shows at verification. The
+// triggers of migrations 0017 and 0024 list each written row in
+// row_changes; tx.audit hashes those rows' current state into the entry
+// it appends (rowStates), so every audited code path records the rows it
+// wrote without doing anything for it.
 
 // rowSpec names a table's key and the columns whose change is a security
 // event. The UPDATE triggers of migration 0017 fire on the same columns.
@@ -38,6 +39,9 @@ var rowSpecs = []rowSpec{
 		label: "'mã API của ' || COALESCE((SELECT username FROM users WHERE id = user_id), '?')"},
 	{table: "policy_rules", key: []string{"id"}, state: []string{"ptype", "v0", "v1", "v2", "v3"},
 		label: "'quy tắc ' || v0 || ', ' || v1 || ', ' || v2 || ', ' || v3"},
+	// Sessions since migration 0024; last_seen_at moves without an entry.
+	{table: "sessions", key: []string{"id"}, state: []string{"user_id", "agency_code", "expires_at"},
+		label: "'phiên đăng nhập của ' || COALESCE((SELECT username FROM users WHERE id = user_id), '?') || ' tại ' || agency_code"},
 }
 
 func findRowSpec(table string) (rowSpec, bool) {
@@ -188,15 +192,22 @@ func compareRows(ctx context.Context, q querier, recorded qms.RowStates) ([]qms.
 
 // afterMigration runs Go steps of a migration in its transaction.
 var afterMigration = map[string]func(ctx context.Context, tx *Tx) error{
-	"migration/0017_audit_trust.sql": recordBaseline,
+	"migration/0017_audit_trust.sql": func(ctx context.Context, tx *Tx) error {
+		return recordBaseline(ctx, tx, "trạng thái ban đầu của người dùng, vai trò, quy tắc phân quyền và mã API", "users", "memberships", "api_tokens", "policy_rules")
+	},
+	"migration/0024_delegations_session_trust.sql": func(ctx context.Context, tx *Tx) error {
+		return recordBaseline(ctx, tx, "trạng thái ban đầu của các phiên đăng nhập", "sessions")
+	},
 }
 
-// recordBaseline follows migration 0017 on a database that already has
-// security-relevant rows: one entry records their state as found, so that
-// verification starts from them. It runs in the migration's transaction.
-func recordBaseline(ctx context.Context, tx *Tx) error {
+// recordBaseline follows a migration that starts covering tables on a
+// database that already has rows in them: one entry records their state
+// as found, so that verification starts from them. It runs in the
+// migration's transaction.
+func recordBaseline(ctx context.Context, tx *Tx, reason string, tables ...string) error {
 	var n int
-	for _, s := range rowSpecs {
+	for _, t := range tables {
+		s, _ := findRowSpec(t)
 		res, err := tx.ExecContext(ctx, `INSERT INTO row_changes (tbl, row_key) SELECT ?, `+s.keyExpr()+` FROM `+s.table, s.table)
 		if err != nil {
 			return err
@@ -208,5 +219,5 @@ func recordBaseline(ctx context.Context, tx *Tx) error {
 		return nil
 	}
 	return tx.audit(ctx, qms.SystemAgencyCode, "audit.baseline", "audit_log", "row_states", nil,
-		map[string]int{"rows": n}, "trạng thái ban đầu của người dùng, vai trò, quy tắc phân quyền và mã API")
+		map[string]int{"rows": n}, reason)
 }

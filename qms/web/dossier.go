@@ -2,7 +2,10 @@ package web
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"html/template"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -187,7 +190,15 @@ func (s *Server) dossierForm(c *fiber.Ctx, d *qms.Dossier, formErr error) error 
 	if err != nil {
 		return err
 	}
-	return s.render(c, "dossier_form", fiber.Map{"Form": d, "TTHCs": tthcs}, formErr)
+	// The nonce makes a double submit of the form one receipt: a form
+	// shown again after an error keeps it, since nothing was received.
+	nonce := c.FormValue("nonce")
+	if nonce == "" || formErr == nil {
+		b := make([]byte, 18)
+		rand.Read(b)
+		nonce = base64.RawURLEncoding.EncodeToString(b)
+	}
+	return s.render(c, "dossier_form", fiber.Map{"Form": d, "TTHCs": tthcs, "Nonce": nonce}, formErr)
 }
 
 func (s *Server) dossierNew(c *fiber.Ctx) error {
@@ -198,6 +209,9 @@ func (s *Server) dossierReceive(c *fiber.Ctx) error {
 	d := &qms.Dossier{AgencyCode: callerOf(c).agency, TTHCCode: c.FormValue("tthc_code"), Channel: qms.Channel(c.FormValue("channel")),
 		Applicant: qms.Applicant{Name: c.FormValue("applicant_name"), IDNumber: c.FormValue("applicant_id"), Phone: c.FormValue("applicant_phone"), Address: c.FormValue("applicant_address")},
 		Note:      c.FormValue("note")}
+	if nonce := c.FormValue("nonce"); nonce != "" {
+		d.IdempotencyKey = "form:" + nonce
+	}
 	if err := s.Dossiers.ReceiveDossier(c.UserContext(), d); err != nil {
 		return s.dossierForm(c, d, err)
 	}
@@ -218,6 +232,9 @@ type openStepView struct {
 	FormVersion int
 	FormHTML    template.HTML
 	Multipart   bool
+	// DelegatedBy is set when the caller is offered the step on a
+	// recorded delegation.
+	DelegatedBy string
 }
 
 // stepForm finds the form a step records on, its version in force and
@@ -320,8 +337,17 @@ func (s *Server) dossierPage(c *fiber.Ctx, p *qms.DossierProgress, formErr error
 	if err != nil {
 		return err
 	}
-	data := &dossierPage{page: s.page(c), Dossier: d, Overdue: d.Overdue(s.cfg.Now()), Steps: views, Pauses: pauses, Open: completable(open, rolesIn(callerOf(c))),
+	delegated, err := s.Dossiers.OpenDelegations(ctx, d.AgencyCode, d.Code, callerOf(c).user.Username)
+	if err != nil {
+		return err
+	}
+	data := &dossierPage{page: s.page(c), Dossier: d, Overdue: d.Overdue(s.cfg.Now()), Steps: views, Pauses: pauses, Open: completable(open, rolesIn(callerOf(c)), delegated),
 		CanRecord: s.can(c, "dossier", "record") && !d.Status.Finished()}
+	if data.CanRecord && len(data.Open) > 0 {
+		if data.Delegates, err = s.delegates(c, d.AgencyCode); err != nil {
+			return err
+		}
+	}
 	return s.renderPage(c, "dossier", &data.page, data, formErr)
 }
 
@@ -335,6 +361,34 @@ type dossierPage struct {
 	Pauses    []qms.Pause
 	Open      []openStepView
 	CanRecord bool
+	// Delegates are the usernames of the agency a step the caller may
+	// complete can be delegated to.
+	Delegates []string
+}
+
+// delegates lists the other users of agency, for the delegation form.
+func (s *Server) delegates(c *fiber.Ctx, agency string) ([]string, error) {
+	users, err := s.Users.FindUsers(c.UserContext(), qms.UserFilter{Within: &agency})
+	if err != nil {
+		return nil, err
+	}
+	me := callerOf(c).user.Username
+	var out []string
+	for _, u := range users {
+		if u.Username != me && !u.Disabled && slices.Contains(u.Agencies(), agency) {
+			out = append(out, u.Username)
+		}
+	}
+	return out, nil
+}
+
+// dossierDelegate records the caller's delegation of a step to another
+// user of the agency (the page's "Ủy quyền bước này").
+func (s *Server) dossierDelegate(c *fiber.Ctx) error {
+	return s.dossierAction(c, "delegated", func(agency, code string) (*qms.Dossier, error) {
+		_, err := s.Dossiers.DelegateStep(c.UserContext(), agency, code, qms.StepDelegation{StepID: c.FormValue("step_id"), To: c.FormValue("to"), Reason: c.FormValue("reason")})
+		return nil, err
+	})
 }
 
 // dossierAction runs one change on a dossier and shows the result: back to

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -67,7 +68,8 @@ func (s *Server) apiDossierReceive(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	d := &qms.Dossier{Code: req.Code, AgencyCode: callerOf(c).agency, TTHCCode: req.TTHCCode, Applicant: req.Applicant, Channel: req.Channel, Note: req.Note}
+	d := &qms.Dossier{Code: req.Code, AgencyCode: callerOf(c).agency, TTHCCode: req.TTHCCode, Applicant: req.Applicant, Channel: req.Channel, Note: req.Note,
+		IdempotencyKey: strings.Clone(strings.TrimSpace(c.Get("Idempotency-Key")))}
 	if req.ReceivedAt != nil {
 		if req.ReceivedAt.After(s.cfg.Now().Add(5 * time.Minute)) {
 			return qms.FieldError("received_at", "Thời điểm tiếp nhận không được ở tương lai.")
@@ -79,6 +81,10 @@ func (s *Server) apiDossierReceive(c *fiber.Ctx) error {
 	}
 	if err := s.Dossiers.ReceiveDossier(c.UserContext(), d); err != nil {
 		return err
+	}
+	if d.Replayed {
+		// The same Idempotency-Key was used before: the first result.
+		c.Set("Idempotent-Replayed", "true")
 	}
 	c.Status(fiber.StatusCreated)
 	return s.dossierOut(c, d)
@@ -93,11 +99,37 @@ type stepRequest struct {
 	// on; omitted, the version in force now. An entry made on an older
 	// version is refused, as in the web form.
 	FormVersion int `json:"form_version,omitempty"`
-	// DelegatedBy (a username) and DelegationReason let someone without
-	// the step's role complete it on the delegation of a user who holds
-	// it, or of a leader (qms.CheckStepActor); both are recorded.
+	// DelegatedBy (a username), when given, must be the delegator of the
+	// delegation recorded beforehand (POST …/delegations) for the caller
+	// and this step; someone without the step's role completes it only on
+	// such a delegation (qms.CheckStepActor). DelegationReason is kept for
+	// compatibility: the recorded delegation's reason is the one kept.
 	DelegatedBy      string `json:"delegated_by,omitempty"`
 	DelegationReason string `json:"delegation_reason,omitempty"`
+}
+
+// delegationRequest is the body of POST /api/v1/dossiers/{code}/delegations:
+// the caller, who may complete step_id, hands it to the user "to".
+type delegationRequest struct {
+	StepID string `json:"step_id"`
+	To     string `json:"to"`
+	Reason string `json:"reason"`
+}
+
+func (s *Server) apiDossierDelegate(c *fiber.Ctx) error {
+	var req delegationRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	d, err := s.findDossier(c)
+	if err != nil {
+		return err
+	}
+	del, err := s.Dossiers.DelegateStep(c.UserContext(), d.AgencyCode, d.Code, qms.StepDelegation{StepID: req.StepID, To: req.To, Reason: req.Reason})
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(del)
 }
 
 // apiStep applies a change and answers with the dossier.

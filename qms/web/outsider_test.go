@@ -48,7 +48,13 @@ func TestOutsider1FreeTextBounded(t *testing.T) {
 			return a.api("POST", "/api/v1/dossiers", staffTok, `{"tthc_code":"1.000001","applicant":{"name":"B","id_number":"012345678901234567890"},"channel":"online"}`)
 		}},
 		{"pause reason", "reason", func() *http.Response {
-			return a.do("POST", "/dossiers/"+d.Code+"/pause", &staff, url.Values{"reason": {long(20001)}})
+			return a.do("POST", "/dossiers/"+d.Code+"/pause", &staff, url.Values{"reason": {long(2001)}})
+		}},
+		{"step note (API)", "note", func() *http.Response {
+			return a.api("POST", "/api/v1/dossiers/"+d.Code+"/steps", staffTok, `{"step_id":"check","exit":"","note":`+js(long(2001))+`}`)
+		}},
+		{"apology reason (API)", "reason", func() *http.Response {
+			return a.api("POST", "/api/v1/dossiers/"+d.Code+"/apology", staffTok, `{"new_appointment":"2030-01-02T10:00:00Z","reason":`+js(long(2001))+`}`)
 		}},
 		{"NC description (web)", "description", func() *http.Response {
 			return a.do("POST", "/nonconformities", &officer, url.Values{"source": {"other"}, "description": {long(20001)}})

@@ -197,20 +197,26 @@ func TestTrust8StepNeedsItsRole(t *testing.T) {
 		t.Errorf("the staff's page form signs: %d", resp.StatusCode)
 	}
 
+	// Only a delegation the delegator recorded beforehand counts; naming
+	// a delegator in the completion is not one.
+	delegations := "/api/v1/dossiers/" + d.Code + "/delegations"
 	for _, c := range []struct {
-		name, body string
-		want       int
-		field      string
+		name, token, path, body string
+		want                    int
+		field                   string
 	}{
-		{"staff alone", `{"step_id":"sign"}`, 403, "step_id"},
-		{"staff on their own word", `{"step_id":"sign","delegated_by":"a-staff","delegation_reason":"Lãnh đạo đi công tác"}`, 400, "delegated_by"},
-		{"on the word of A's quality officer", `{"step_id":"sign","delegated_by":"a-quality-officer","delegation_reason":"Lãnh đạo đi công tác"}`, 403, "delegated_by"},
-		{"on the word of B's leader", `{"step_id":"sign","delegated_by":"b-leader","delegation_reason":"Lãnh đạo đi công tác"}`, 403, "delegated_by"},
-		{"on the word of nobody", `{"step_id":"sign","delegated_by":"khong-co","delegation_reason":"Lãnh đạo đi công tác"}`, 403, "delegated_by"},
-		{"A's leader, without a reason", `{"step_id":"sign","delegated_by":"a-leader"}`, 400, "delegation_reason"},
-		{"A's leader delegates", `{"step_id":"sign","delegated_by":"A-Leader","delegation_reason":"Lãnh đạo đi công tác, ủy quyền ký"}`, 200, ""},
+		{"staff alone", staff, steps, `{"step_id":"sign"}`, 403, "step_id"},
+		{"staff on their own word", staff, steps, `{"step_id":"sign","delegated_by":"a-staff","delegation_reason":"Lãnh đạo đi công tác"}`, 403, "delegated_by"},
+		{"on the word of A's quality officer", staff, steps, `{"step_id":"sign","delegated_by":"a-quality-officer","delegation_reason":"Lãnh đạo đi công tác"}`, 403, "delegated_by"},
+		{"on the word of B's leader", staff, steps, `{"step_id":"sign","delegated_by":"b-leader","delegation_reason":"Lãnh đạo đi công tác"}`, 403, "delegated_by"},
+		{"on the word of nobody", staff, steps, `{"step_id":"sign","delegated_by":"khong-co","delegation_reason":"Lãnh đạo đi công tác"}`, 403, "delegated_by"},
+		{"on the word of A's leader, who never delegated", staff, steps, `{"step_id":"sign","delegated_by":"a-leader","delegation_reason":"Lãnh đạo đi công tác"}`, 403, "delegated_by"},
+		{"A's leader delegates, without a reason", leader, delegations, `{"step_id":"sign","to":"a-staff"}`, 400, "reason"},
+		{"A's leader delegates", leader, delegations, `{"step_id":"sign","to":"a-staff","reason":"Lãnh đạo đi công tác, ủy quyền ký"}`, 201, ""},
+		{"naming another delegator", staff, steps, `{"step_id":"sign","delegated_by":"a-quality-officer"}`, 403, "delegated_by"},
+		{"on the recorded delegation", staff, steps, `{"step_id":"sign","delegated_by":"A-Leader"}`, 200, ""},
 	} {
-		checkAPI(t, c.name, a.api("POST", steps, staff, c.body), c.want, c.field, nil)
+		checkAPI(t, c.name, a.api("POST", c.path, c.token, c.body), c.want, c.field, nil)
 	}
 	checkAPI(t, "the leader returns the result", a.api("POST", "/api/v1/dossiers/"+d.Code+"/complete", leader, ""), 403, "step_id", nil)
 	checkAPI(t, "the staff returns the result", a.api("POST", "/api/v1/dossiers/"+d.Code+"/complete", staff, ""), 200, "", &d)

@@ -1,0 +1,157 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"isodt/qms"
+	"isodt/qms/flowchart"
+)
+
+// DelegateStep records the actor's delegation of a step of an open
+// dossier to another user of the agency. The actor must hold the step's
+// role or be a leader there (qms.CheckDelegator); the delegate must hold
+// some role in the agency. The delegate completes the step once on it.
+func (db *DB) DelegateStep(ctx context.Context, agency, code string, del qms.StepDelegation) (*qms.StepDelegation, error) {
+	actor, _ := qms.ActorFrom(ctx)
+	del.From = strings.ToLower(actor.Username)
+	del.To = strings.ToLower(strings.TrimSpace(del.To))
+	del.StepID, del.Reason = strings.TrimSpace(del.StepID), strings.TrimSpace(del.Reason)
+	if err := qms.CheckText("reason", "Lý do ủy quyền", del.Reason, qms.MaxShortText); err != nil {
+		return nil, err
+	}
+	if err := del.Validate(); err != nil {
+		return nil, err
+	}
+	err := db.update(ctx, func(tx *Tx) error {
+		d, fc, err := loadOpenDossier(ctx, tx, agency, code)
+		if err != nil {
+			return err
+		}
+		step, ok := flowchart.FindStep(fc, del.StepID)
+		if !ok {
+			return qms.FieldError("step_id", "Hồ sơ %s không có bước %q.", d.Code, del.StepID)
+		}
+		roles, err := rolesIn(ctx, tx, agency, del.From)
+		if err != nil {
+			return err
+		}
+		if err := qms.CheckDelegator(step, del.From, roles); err != nil {
+			return err
+		}
+		if to, err := rolesIn(ctx, tx, agency, del.To); err != nil {
+			return err
+		} else if len(to) == 0 {
+			return qms.FieldError("to", "Tài khoản %q không có vai trò nào trong đơn vị %s: không thể nhận ủy quyền.", del.To, agency)
+		}
+		del.DossierCode, del.CreatedAt = d.Code, tx.now
+		res, err := tx.ExecContext(ctx, `INSERT INTO step_delegations (agency_code, dossier, step_id, from_user, to_user, reason, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, agency, d.Code, del.StepID, del.From, del.To, del.Reason, formatTime(tx.now))
+		if err != nil {
+			return err
+		}
+		if del.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		return tx.audit(ctx, agency, "dossier.delegate", "dossier", d.Code, nil, del, del.Reason)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &del, nil
+}
+
+// openDelegation is the latest unused delegation of the step of a
+// dossier to user, or nil.
+func openDelegation(ctx context.Context, q querier, agency, code, stepID, user string) (*qms.StepDelegation, error) {
+	del := &qms.StepDelegation{DossierCode: code, StepID: stepID, To: user}
+	var created string
+	err := q.QueryRowContext(ctx, `SELECT id, from_user, reason, created_at FROM step_delegations
+		WHERE agency_code = ? AND dossier = ? AND step_id = ? AND to_user = ? AND used_at IS NULL AND revoked = 0
+		ORDER BY id DESC LIMIT 1`, agency, code, stepID, user).Scan(&del.ID, &del.From, &del.Reason, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	del.CreatedAt = parseTime(created)
+	return del, nil
+}
+
+// OpenDelegations lists the unused delegations of a dossier's steps to
+// user, newest first: the dossier page offers the delegate those steps.
+func (db *DB) OpenDelegations(ctx context.Context, agency, code, user string) ([]qms.StepDelegation, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, step_id, from_user, reason, created_at FROM step_delegations
+		WHERE agency_code = ? AND dossier = ? AND to_user = ? AND used_at IS NULL AND revoked = 0 ORDER BY id DESC`, agency, code, user)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []qms.StepDelegation
+	for rows.Next() {
+		del := qms.StepDelegation{DossierCode: code, To: user}
+		var created string
+		if err := rows.Scan(&del.ID, &del.StepID, &del.From, &del.Reason, &created); err != nil {
+			return nil, err
+		}
+		del.CreatedAt = parseTime(created)
+		out = append(out, del)
+	}
+	return out, rows.Err()
+}
+
+// stepDelegation applies the rule of a completion by someone other than
+// the step's role (qms.CheckStepActor): it needs a recorded, unused
+// delegation of the step to the actor, whose delegator and reason the
+// completion then carries. A delegator named in the request must be that
+// delegation's. It returns nil, nil when the actor completes on their
+// own role.
+func stepDelegation(ctx context.Context, q querier, agency string, d *qms.Dossier, fc flowchart.Flowchart, actor string, in *qms.CompleteStep) (*qms.StepDelegation, error) {
+	step, ok := flowchart.FindStep(fc, in.StepID)
+	if !ok {
+		return nil, nil
+	}
+	roles, err := rolesIn(ctx, q, agency, actor)
+	if err != nil {
+		return nil, err
+	}
+	if in.DelegatedBy == "" && qms.MayCompleteStep(step, roles) {
+		return nil, nil
+	}
+	del, err := openDelegation(ctx, q, agency, d.Code, in.StepID, actor)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case del == nil && in.DelegatedBy == "":
+		return nil, nil // CheckStepActor refuses, naming the step's role
+	case del == nil:
+		return nil, &qms.Error{Code: qms.EFORBIDDEN, Field: "delegated_by", Message: "Không có ủy quyền nào được ghi nhận cho tài khoản " + actor +
+			" ở bước \"" + step.Name + "\" của hồ sơ " + d.Code + ": người ủy quyền phải tự ghi nhận ủy quyền trước (Ủy quyền bước này)."}
+	case in.DelegatedBy != "" && in.DelegatedBy != del.From:
+		return nil, &qms.Error{Code: qms.EFORBIDDEN, Field: "delegated_by", Message: "Ủy quyền bước \"" + step.Name + "\" được ghi nhận là của " + del.From +
+			", không phải của " + in.DelegatedBy + "."}
+	}
+	in.DelegatedBy, in.DelegationReason = del.From, del.Reason
+	return del, nil
+}
+
+// useDelegation marks a delegation used inside the completion's write; one
+// used meanwhile by another completion makes the dossier read again.
+func useDelegation(ctx context.Context, tx *Tx, del *qms.StepDelegation) error {
+	if del == nil {
+		return nil
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE step_delegations SET used_at = ? WHERE id = ? AND used_at IS NULL AND revoked = 0`, formatTime(tx.now), del.ID)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n != 1 {
+		return errDossierChanged
+	}
+	return nil
+}

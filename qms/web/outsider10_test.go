@@ -1,0 +1,124 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"isodt/qms"
+)
+
+// TestOutsider10DoubleSubmitReceivesOnce: three concurrent POSTs of the
+// receipt form (same CSRF token) made three dossiers. The receipt form
+// carries a one-time nonce and the API takes an Idempotency-Key: the
+// same key by the same agency within a day gives back the first dossier.
+func TestOutsider10DoubleSubmitReceivesOnce(t *testing.T) {
+	a := newApp(t)
+	a.effectiveProcedureOf("A")
+	a.effectiveProcedureOf("B")
+	count := func(agency string) int {
+		t.Helper()
+		_, n, err := a.db.FindDossiers(context.Background(), qms.DossierFilter{AgencyCode: &agency, Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	// concurrently sends n copies of the request made by mk and returns
+	// the statuses and the Location or body of each.
+	concurrently := func(n int, mk func() *http.Request) (codes []int, outs []string) {
+		codes, outs = make([]int, n), make([]string, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				resp, err := a.srv.App().Test(mk(), -1)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				codes[i] = resp.StatusCode
+				if loc := resp.Header.Get("Location"); loc != "" {
+					outs[i] = loc
+				} else {
+					var d struct {
+						Code string `json:"code"`
+					}
+					json.NewDecoder(resp.Body).Decode(&d)
+					outs[i] = d.Code
+				}
+			}()
+		}
+		wg.Wait()
+		return codes, outs
+	}
+	same := func(name string, outs []string) {
+		t.Helper()
+		for _, o := range outs {
+			if o == "" || o != outs[0] {
+				t.Fatalf("%s: the repeats answered %v, want the first result each time", name, outs)
+			}
+		}
+	}
+
+	// The web form: its nonce is rendered once per form shown.
+	s := a.login("a-staff")
+	page := bodyOf(t, a.do("GET", "/dossiers/new", &s, nil))
+	m := regexp.MustCompile(`name="nonce" value="([^"]+)"`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatal("the receipt form has no nonce")
+	}
+	form := url.Values{"_csrf": {s.csrf}, "nonce": {m[1]}, "tthc_code": {"1.000001"}, "channel": {"counter"}, "applicant_name": {"Trần Thị Bình"}}.Encode()
+	codes, outs := concurrently(3, func() *http.Request {
+		req := httptest.NewRequest("POST", "/dossiers", strings.NewReader(form))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.AddCookie(&http.Cookie{Name: "qms_session", Value: s.cookie})
+		return req
+	})
+	if codes[0] != 303 {
+		t.Fatalf("form submits: %v %v", codes, outs)
+	}
+	same("form", outs)
+	if n := count("A"); n != 1 {
+		t.Fatalf("a triple submit of the form made %d dossiers", n)
+	}
+
+	// The API: the same key by A, concurrently; another key; the same key by B.
+	body := `{"tthc_code":"1.000001","applicant":{"name":"Trần Thị Bình"},"channel":"online"}`
+	withKey := func(token, key string) func() *http.Request {
+		return func() *http.Request {
+			req := httptest.NewRequest("POST", "/api/v1/dossiers", strings.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+token)
+			req.Header.Set("Idempotency-Key", key)
+			return req
+		}
+	}
+	aTok, bTok := a.token("a-staff"), a.token("b-staff")
+	codes, outs = concurrently(3, withKey(aTok, "k-1"))
+	if codes[0] != 201 {
+		t.Fatalf("API receipts: %v", codes)
+	}
+	same("API", outs)
+	if n := count("A"); n != 2 {
+		t.Fatalf("three API receipts with one key: %d dossiers of A, want 2", n)
+	}
+	_, other := concurrently(1, withKey(aTok, "k-2"))
+	_, ofB := concurrently(1, withKey(bTok, "k-1"))
+	if other[0] == outs[0] || ofB[0] == outs[0] || count("A") != 3 || count("B") != 1 {
+		t.Fatalf("another key or another agency got the first result: %v %v %v", outs[0], other, ofB)
+	}
+	// Without a key each receipt is new, as before.
+	a.receiveAPI(aTok, "")
+	a.receiveAPI(aTok, "")
+	if n := count("A"); n != 5 {
+		t.Fatalf("receipts without a key: %d dossiers of A, want 5", n)
+	}
+}

@@ -1,0 +1,78 @@
+package web_test
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// TestOutsider2DelegationMustBeRecorded: staff once completed a leader's
+// step by naming the leader as delegator; the leader was never involved.
+// A delegation is now recorded beforehand by the delegating user (who
+// holds the step's role or leads the agency), audited, and used once by
+// the delegate's completion.
+func TestOutsider2DelegationMustBeRecorded(t *testing.T) {
+	a := newApp(t)
+	a.effectiveProcedureOf("A")
+	staff, leader := a.token("a-staff"), a.token("a-leader")
+	var d dossierOut
+	checkAPI(t, "receive", a.receiveAPI(staff, ""), 201, "", &d)
+	steps := "/api/v1/dossiers/" + d.Code + "/steps"
+	delegations := "/api/v1/dossiers/" + d.Code + "/delegations"
+	checkAPI(t, "staff checks", a.api("POST", steps, staff, `{"step_id":"check"}`), 200, "", nil)
+	checkAPI(t, "staff decides", a.api("POST", steps, staff, `{"step_id":"ok","exit":"Đạt"}`), 200, "", nil)
+
+	for _, c := range []struct {
+		name, token, path, body string
+		want                    int
+		field                   string
+	}{
+		{"the outsider's request: staff names the leader", staff, steps, `{"step_id":"sign","delegated_by":"a-leader","delegation_reason":"vắng"}`, 403, "delegated_by"},
+		{"staff delegates the leader's step to themself", staff, delegations, `{"step_id":"sign","to":"a-staff","reason":"vắng"}`, 400, "to"},
+		{"staff delegates the leader's step", staff, delegations, `{"step_id":"sign","to":"a-quality-officer","reason":"vắng"}`, 403, "step_id"},
+		{"the leader delegates to another agency's user", leader, delegations, `{"step_id":"sign","to":"b-staff","reason":"vắng"}`, 400, "to"},
+		{"the leader delegates a step the dossier has not", leader, delegations, `{"step_id":"khong-co","to":"a-staff","reason":"vắng"}`, 400, "step_id"},
+		{"still refused: nothing recorded", staff, steps, `{"step_id":"sign","delegated_by":"a-leader"}`, 403, "delegated_by"},
+	} {
+		checkAPI(t, c.name, a.api("POST", c.path, c.token, c.body), c.want, c.field, nil)
+	}
+
+	// The leader records the delegation on the dossier page; the staff is
+	// not offered that form for the leader's step.
+	ss, ls := a.login("a-staff"), a.login("a-leader")
+	if body := bodyOf(t, a.do("GET", "/dossiers/"+d.Code, &ls, nil)); !strings.Contains(body, `id="delegate-form-sign"`) {
+		t.Error("the leader is not offered the delegation form")
+	}
+	if body := bodyOf(t, a.do("GET", "/dossiers/"+d.Code, &ss, nil)); strings.Contains(body, `id="delegate-form-sign"`) {
+		t.Error("the staff is offered the delegation form of the leader's step")
+	}
+	if resp := a.do("POST", "/dossiers/"+d.Code+"/delegations", &ls, url.Values{"step_id": {"sign"}, "to": {"a-staff"}, "reason": {"Lãnh đạo đi công tác"}}); resp.StatusCode != 303 {
+		t.Fatalf("the leader's delegation form: %d %s", resp.StatusCode, bodyOf(t, resp))
+	}
+	es, _, err := a.db.FindAuditEntries(context.Background(), auditFilterAction("dossier.delegate"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(es) != 1 || es[0].Actor != "a-leader" || !strings.Contains(string(es[0].After), `"to":"a-staff"`) {
+		t.Fatalf("the delegation's audit entries: %+v", es)
+	}
+	// The delegate is now offered the step's form, naming the delegator,
+	// and completes the step through it on the recorded delegation.
+	if body := bodyOf(t, a.do("GET", "/dossiers/"+d.Code, &ss, nil)); !strings.Contains(body, `id="complete-sign"`) || !strings.Contains(body, `id="delegated-by-sign"`) {
+		t.Error("the delegate is not offered the delegated step's form")
+	}
+	if resp := a.do("POST", "/dossiers/"+d.Code+"/steps", &ss, url.Values{"step_id": {"sign"}}); resp.StatusCode != 303 {
+		t.Fatalf("the delegate's completion: %d %s", resp.StatusCode, bodyOf(t, resp))
+	}
+	checkAPI(t, "read", a.api("GET", "/api/v1/dossiers/"+d.Code, staff, ""), 200, "", &d)
+	found := false
+	for _, st := range d.Steps {
+		if st.StepID == "sign" {
+			found = st.Actor == "a-staff" && st.DelegatedBy == "a-leader" && st.DelegationReason == "Lãnh đạo đi công tác"
+		}
+	}
+	if !found {
+		t.Fatalf("the signature's record does not carry the delegation: %+v", d.Steps)
+	}
+}
