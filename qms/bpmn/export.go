@@ -205,7 +205,7 @@ func (x *exporter) writeStep(i int, s flowchart.Step) {
 	if x.elemIDs[i] != s.ID {
 		stepID = s.ID
 	}
-	attrs := []string{"stepId", stepID, "hours", strconv.FormatFloat(s.Hours, 'g', -1, 64)}
+	attrs := []string{"stepId", stepID, "hours", machineHours(s.Hours)}
 	if len(s.Forms) == 0 && len(s.Records) == 0 {
 		w.empty("qms:step", attrs...)
 	} else {
@@ -228,12 +228,19 @@ func (x *exporter) writeStep(i int, s flowchart.Step) {
 	w.end(tag)
 }
 
+// machineHours writes hours for other tools with a dot, rounded to a
+// microsecond-scale precision so float sums (2.2+0.2) do not leak as
+// 2.4000000000000004 while any real minute value survives the round trip.
+func machineHours(h float64) string {
+	return strconv.FormatFloat(math.Round(h*1e6)/1e6, 'g', -1, 64)
+}
+
 // stepDocumentation is a readable summary for people opening the file in
 // another modeler. Import reads the qms:step extension, not this.
 func stepDocumentation(s flowchart.Step) string {
 	var parts []string
 	if s.Hours > 0 {
-		parts = append(parts, "Thời gian: "+strings.Replace(strconv.FormatFloat(s.Hours, 'f', -1, 64), ".", ",", 1)+" giờ làm việc")
+		parts = append(parts, "Thời gian: "+flowchart.FormatHours(s.Hours, "vi")+" giờ làm việc")
 	}
 	if len(s.Forms) > 0 {
 		parts = append(parts, "Biểu mẫu: "+strings.Join(s.Forms, ", "))

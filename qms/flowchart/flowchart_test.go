@@ -125,3 +125,30 @@ func TestBackEdges(t *testing.T) {
 		t.Errorf("BackEdges = %v, want %v", got, want)
 	}
 }
+
+// TestProduct2FormatHours: working time has at most two decimals, trailing
+// zeros dropped, a decimal comma in Vietnamese and a dot otherwise.
+func TestProduct2FormatHours(t *testing.T) {
+	part, more := 2.2, 0.2
+	cases := []struct {
+		h      float64
+		vi, en string
+	}{
+		{part + more, "2,4", "2.4"},
+		{16, "16", "16"},
+		{0, "0", "0"},
+		{0.5, "0,5", "0.5"},
+		{1.0 / 3, "0,33", "0.33"},
+		{2.999, "3", "3"},
+		{1.005, "1", "1"},
+		{-0.001, "0", "0"},
+	}
+	for _, c := range cases {
+		if got := flowchart.FormatHours(c.h, "vi"); got != c.vi {
+			t.Errorf("FormatHours(%v, vi) = %q, want %q", c.h, got, c.vi)
+		}
+		if got := flowchart.FormatHours(c.h, "en"); got != c.en {
+			t.Errorf("FormatHours(%v, en) = %q, want %q", c.h, got, c.en)
+		}
+	}
+}

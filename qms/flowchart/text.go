@@ -1,6 +1,7 @@
 package flowchart
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -21,8 +22,22 @@ func stepRef(s Step) string {
 
 // formatHours writes hours the Vietnamese way, with a decimal comma:
 // 16 → "16", 1.5 → "1,5".
-func formatHours(h float64) string {
-	return strings.Replace(strconv.FormatFloat(h, 'f', -1, 64), ".", ",", 1)
+func formatHours(h float64) string { return FormatHours(h, "vi") }
+
+// FormatHours writes a working time for people: at most two decimals,
+// trailing zeros dropped, so a sum like 2.2+0.2 reads "2,4" and never
+// "2,4000000000000004". Vietnamese (lang "vi" or "") uses a decimal comma,
+// other languages a dot.
+func FormatHours(h float64, lang string) string {
+	s := strconv.FormatFloat(math.Round(h*100)/100, 'f', 2, 64)
+	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	if s == "-0" {
+		s = "0"
+	}
+	if lang == "" || lang == "vi" {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
 }
 
 // wrapText breaks s into lines of at most maxRunes characters, by words;

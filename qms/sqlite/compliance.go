@@ -278,7 +278,7 @@ func checkOverLimit(ctx context.Context, db *DB, q querier, agencies []string, n
 			limit, longest := qms.LimitHours(ts[0]), flowchart.LongestPathHours(v.Flowchart)
 			if longest > limit {
 				out = append(out, qms.Candidate{Rule: qms.RuleFlowchartOverLimit, AgencyCode: a, ObjectType: "procedure", ObjectID: fmt.Sprintf("%d/%s", p.ID, code),
-					Message: fmt.Sprintf("Quy trình %s: các bước cần %.1f giờ, vượt thời hạn %d ngày (%.0f giờ) của thủ tục %s.", p.Code, longest, ts[0].TimeLimitDays, limit, code)})
+					Message: fmt.Sprintf("Quy trình %s: các bước cần %s giờ, vượt thời hạn %d ngày (%s giờ) của thủ tục %s.", p.Code, flowchart.FormatHours(longest, "vi"), ts[0].TimeLimitDays, flowchart.FormatHours(limit, "vi"), code)})
 			}
 		}
 		return nil

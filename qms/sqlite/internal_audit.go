@@ -307,7 +307,7 @@ func checklistFor(ctx context.Context, q querier, p *qms.AuditPlan, now time.Tim
 				return nil, err
 			}
 			it := qms.ChecklistItem{Clause: "8.5", Source: fmt.Sprintf("%s – bước %s", proc.Code, st.Name),
-				Question:    fmt.Sprintf("Bước “%s” (%s, %.0f giờ) có được thực hiện đúng trách nhiệm, thời gian và lập đủ hồ sơ không?", st.Name, st.Responsible, st.Hours),
+				Question:    fmt.Sprintf("Bước “%s” (%s, %s giờ) có được thực hiện đúng trách nhiệm, thời gian và lập đủ hồ sơ không?", st.Name, st.Responsible, flowchart.FormatHours(st.Hours, "vi")),
 				Suggestions: []string{fmt.Sprintf("3 tháng qua: %d lần thực hiện, %d lần quá thời gian.", done, lateSteps)}}
 			if len(st.Forms) > 0 {
 				it.Suggestions = append(it.Suggestions, "Biểu mẫu phải lập: "+strings.Join(st.Forms, ", "))

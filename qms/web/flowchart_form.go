@@ -32,7 +32,7 @@ func editorRows(v *qms.ProcedureVersion) editorRowsData {
 	d := editorRowsData{Kinds: []flowchart.Kind{flowchart.KindStart, flowchart.KindTask, flowchart.KindDecision, flowchart.KindParallel, flowchart.KindEnd}}
 	for _, st := range fc.Steps {
 		d.Steps = append(d.Steps, stepRow{Step: st, FormsText: strings.Join(st.Forms, ", "), RecordsText: strings.Join(st.Records, ", "),
-			HoursText: strconv.FormatFloat(st.Hours, 'f', -1, 64)})
+			HoursText: flowchart.FormatHours(st.Hours, "vi")})
 	}
 	d.Edges = append(d.Edges, fc.Edges...)
 	d.Records = append(d.Records, v.Records...)

@@ -14,6 +14,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"isodt/qms"
+	"isodt/qms/flowchart"
 	"isodt/qms/formschema"
 )
 
@@ -57,6 +58,9 @@ func langFuncs(lang string) template.FuncMap {
 	l := dictionaries[lang]
 	return template.FuncMap{
 		"t": func(key string) string { return label(l, key) },
+		// hours shows a working time with at most two decimals in the
+		// page's language: "2,4" in Vietnamese, "2.4" in English.
+		"hours": func(h float64) string { return flowchart.FormatHours(h, lang) },
 		"roleName": func(r qms.Role) string {
 			if v, ok := l["role."+string(r)]; ok {
 				return v
