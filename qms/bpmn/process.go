@@ -363,7 +363,7 @@ func (cv *converter) extension(c *elem, owner string, s *flowchart.Step) string 
 				cv.notes.add(warnHours, owner)
 				v = 0
 			}
-			s.Hours = v
+			s.Hours = flowchart.RoundToMinute(v)
 		}
 		for _, item := range x.children {
 			switch {

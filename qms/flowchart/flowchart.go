@@ -1,5 +1,10 @@
 package flowchart
 
+import (
+	"encoding/json"
+	"math"
+)
+
 // Kind says what a step does in the flow. The values are stored in the
 // database and sent over the API: never rename them.
 type Kind string
@@ -93,4 +98,58 @@ func Predecessors(fc Flowchart, stepID string) []Edge {
 		}
 	}
 	return in
+}
+
+// maxMinutes bounds the minutes written to JSON so that the integer stays
+// exact; a larger (nonsensical) budget is kept in hours only.
+const maxMinutes = 1 << 53
+
+// RoundToMinute keeps a working time to whole minutes, the unit the
+// stored flowchart uses, so float sums such as 2.2+0.2 never leak.
+func RoundToMinute(h float64) float64 {
+	if math.IsNaN(h) || math.IsInf(h, 0) || math.Abs(h*60) >= maxMinutes {
+		return h
+	}
+	return math.Round(h*60) / 60
+}
+
+// stepJSON is Step as stored and served: the time in whole minutes, and
+// still in hours for clients that read "hours" (a public field).
+type stepJSON struct {
+	ID          string   `json:"id"`
+	Name        string   `json:"name"`
+	Kind        Kind     `json:"kind"`
+	Responsible string   `json:"responsible,omitempty"`
+	Minutes     *int64   `json:"minutes,omitempty"`
+	Hours       *float64 `json:"hours,omitempty"`
+	Forms       []string `json:"forms,omitempty"`
+	Records     []string `json:"records,omitempty"`
+}
+
+// MarshalJSON writes the time as integer minutes, plus hours.
+func (s Step) MarshalJSON() ([]byte, error) {
+	h := RoundToMinute(s.Hours)
+	j := stepJSON{ID: s.ID, Name: s.Name, Kind: s.Kind, Responsible: s.Responsible, Hours: &h, Forms: s.Forms, Records: s.Records}
+	if math.Abs(h*60) < maxMinutes {
+		m := int64(math.Round(h * 60))
+		j.Minutes = &m
+	}
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON reads "minutes" or, in flowcharts stored before minutes
+// and in API input, "hours", rounded to the minute.
+func (s *Step) UnmarshalJSON(b []byte) error {
+	var j stepJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	*s = Step{ID: j.ID, Name: j.Name, Kind: j.Kind, Responsible: j.Responsible, Forms: j.Forms, Records: j.Records}
+	switch {
+	case j.Minutes != nil:
+		s.Hours = float64(*j.Minutes) / 60
+	case j.Hours != nil:
+		s.Hours = RoundToMinute(*j.Hours)
+	}
+	return nil
 }

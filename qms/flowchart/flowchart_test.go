@@ -3,6 +3,7 @@ package flowchart_test
 import (
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 
 	"isodt/qms/flowchart"
@@ -70,7 +71,7 @@ func TestJSONShape(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"steps":[{"id":"B1","name":"Tiếp nhận","kind":"start","hours":1.5,"forms":["BM-01"]}],"edges":[{"from":"B1","to":"B2","label":"Đạt"}]}`
+	want := `{"steps":[{"id":"B1","name":"Tiếp nhận","kind":"start","minutes":90,"hours":1.5,"forms":["BM-01"]}],"edges":[{"from":"B1","to":"B2","label":"Đạt"}]}`
 	if string(data) != want {
 		t.Errorf("JSON =\n%s\nwant\n%s", data, want)
 	}
@@ -149,6 +150,39 @@ func TestProduct2FormatHours(t *testing.T) {
 		}
 		if got := flowchart.FormatHours(c.h, "en"); got != c.en {
 			t.Errorf("FormatHours(%v, en) = %q, want %q", c.h, got, c.en)
+		}
+	}
+}
+
+// TestProduct2StoredInMinutes: a step's time is stored as whole minutes
+// (with "hours" kept for readers of the public field), and flowcharts
+// stored with hours only, or API input in hours, are read to the minute.
+func TestProduct2StoredInMinutes(t *testing.T) {
+	part, more := 2.2, 0.2
+	b, err := json.Marshal(flowchart.Step{ID: "a", Kind: flowchart.KindTask, Hours: part + more})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := string(b); !strings.Contains(s, `"minutes":144`) || !strings.Contains(s, `"hours":2.4}`) {
+		t.Fatalf("stored as %s", s)
+	}
+	cases := []struct {
+		in   string
+		want float64
+	}{
+		{`{"id":"a","kind":"task","hours":2.4000000000000004}`, 2.4},
+		{`{"id":"a","kind":"task","hours":0.3333}`, 20.0 / 60},
+		{`{"id":"a","kind":"task","minutes":90}`, 1.5},
+		{`{"id":"a","kind":"task","minutes":90,"hours":7}`, 1.5},
+		{`{"id":"a","kind":"task"}`, 0},
+	}
+	for _, c := range cases {
+		var s flowchart.Step
+		if err := json.Unmarshal([]byte(c.in), &s); err != nil {
+			t.Fatal(err)
+		}
+		if s.Hours != c.want || s.ID != "a" || s.Kind != flowchart.KindTask {
+			t.Errorf("%s read as %+v, want %v hours", c.in, s, c.want)
 		}
 	}
 }

@@ -80,7 +80,7 @@ func versionFromForm(c *fiber.Ctx, v *qms.ProcedureVersion) error {
 			if err != nil || n < 0 {
 				return qms.FieldError("flowchart", "Bước dòng %d (%s): thời gian %q phải là số giờ làm việc, ví dụ 8 hoặc 0,5.", i+1, st.Name, at(hours, i))
 			}
-			st.Hours = n
+			st.Hours = flowchart.RoundToMinute(n)
 		}
 		fc.Steps = append(fc.Steps, st)
 	}
