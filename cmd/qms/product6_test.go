@@ -18,6 +18,7 @@ func TestProduct6ReadOnlyCommandsNeedTheDatabase(t *testing.T) {
 		{"report", "ontime", "--agency", "SVHTT", "--from", "2026-04-01", "--to", "2026-06-30", "--json"},
 		{"procedures", "status", "--agency", "SVHTT", "--json"},
 		{"audit", "verify"},
+		{"token", "list"},
 	} {
 		name := strings.Join(args[:2], " ")
 		t.Run(name, func(t *testing.T) {

@@ -47,20 +47,7 @@ func TestOneSource1ListPlans(t *testing.T) {
 	}
 	for _, tt := range tests {
 		q, args := tt.query()
-		rows, err := db.read.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, args...)
-		if err != nil {
-			t.Fatalf("%s: %v", tt.name, err)
-		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		rows.Close()
+		plan := queryPlan(t, db, q, args...)
 		text := strings.Join(plan, "\n")
 		for _, step := range plan {
 			scansTable := strings.HasPrefix(step, "SCAN ") && !strings.HasPrefix(step, "SCAN (subquery") && step != "SCAN CONSTANT ROW"
@@ -72,4 +59,27 @@ func TestOneSource1ListPlans(t *testing.T) {
 			t.Fatalf("%s: index %s not used:\n%s", tt.name, tt.index, text)
 		}
 	}
+}
+
+// queryPlan is SQLite's plan of query on the read pool, one line a step.
+func queryPlan(t *testing.T, db *DB, query string, args ...any) []string {
+	t.Helper()
+	rows, err := db.read.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+query, args...)
+	if err != nil {
+		t.Fatalf("plan of %s: %v", query, err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return plan
 }

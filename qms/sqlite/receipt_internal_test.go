@@ -20,20 +20,7 @@ func TestOneSource5InForcePlan(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	rows, err := db.read.QueryContext(ctx, "EXPLAIN QUERY PLAN "+inForceSQL, "SVHTT", "1.000001")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var plan []string
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		plan = append(plan, detail)
-	}
+	plan := queryPlan(t, db, inForceSQL, "SVHTT", "1.000001")
 	if len(plan) == 0 || !strings.Contains(plan[0], "procedure_tthc_code") || strings.Contains(strings.Join(plan, "\n"), "procedure_versions_status") {
 		t.Fatalf("plan:\n%s", strings.Join(plan, "\n"))
 	}
