@@ -301,8 +301,16 @@ type pageText struct{ key, vi, en string }
 
 // withPageTexts adds pageTexts to the dictionaries d.
 func withPageTexts(d map[string]map[string]string) map[string]map[string]string {
-	for _, p := range pageTexts {
+	addPageTexts(d, pageTexts)
+	return d
+}
+
+// addPageTexts adds one topic's labels to d. A topic kept in its own file
+// (i18n_<topic>.go) registers its labels from an init function:
+//
+//	func init() { addPageTexts(dictionaries, navTexts) }
+func addPageTexts(d map[string]map[string]string, texts []pageText) {
+	for _, p := range texts {
 		d["vi"][p.key], d["en"][p.key] = p.vi, p.en
 	}
-	return d
 }
