@@ -200,6 +200,14 @@ func addBenchUsers(ctx context.Context, path string) (*benchUsers, error) {
 		if a.Code == qms.SystemAgencyCode {
 			continue
 		}
+		// A unit without dossiers (the demo's subordinate office) has
+		// nothing for the scenarios to read or move.
+		code := a.Code
+		if _, n, err := db.FindDossiers(sys, qms.DossierFilter{AgencyCode: &code, Limit: 1, CountLimit: 1}); err != nil {
+			return nil, err
+		} else if n == 0 {
+			continue
+		}
 		u.agencies = append(u.agencies, a.Code)
 		lc := strings.ToLower(a.Code)
 		for k := 1; k <= benchStaffPerAgency; k++ {

@@ -21,6 +21,7 @@ package demo
 
 import (
 	"context"
+	"fmt"
 	"math/rand"
 	"sync"
 	"time"
@@ -63,10 +64,14 @@ type Scale struct {
 	// Batch, when set, builds the dossiers as histories and writes Batch
 	// of them per transaction instead of calling a service per action.
 	Batch int
+	// Showcase gives the first agency a subordinate unit, internal
+	// audits, nonconformities, objectives, feedback and a management
+	// review (see Showcase); the store must then implement Showcase.
+	Showcase bool
 }
 
 // Small is what `make run --demo` loads for a first look.
-var Small = Scale{Name: "small", Agencies: 1, TTHC: 50, Dossiers: 2000, Users: map[qms.Role]int{qms.RoleStaff: 4}, Months: 6}
+var Small = Scale{Name: "small", Agencies: 1, TTHC: 50, Dossiers: 2000, Users: map[qms.Role]int{qms.RoleStaff: 4}, Months: 6, Showcase: true}
 
 // Province is a province's departments over a year and a half: 20
 // agencies, 3,000 TTHC, 2,000 users, 1,000,000 dossiers.
@@ -171,6 +176,9 @@ func Generate(ctx context.Context, s Store, clk *Clock, sc Scale, progress func(
 		if err == nil {
 			err = g.dossiers(ag, w)
 		}
+		if err == nil && a == 0 && sc.Showcase {
+			err = g.showcaseOf(ag)
+		}
 		if err != nil {
 			if w != nil {
 				w.close()
@@ -184,4 +192,17 @@ func Generate(ctx context.Context, s Store, clk *Clock, sc Scale, progress func(
 		}
 	}
 	return g.sum, nil
+}
+
+// showcaseOf runs the showcase of agency a at the start time.
+func (g *generator) showcaseOf(a *agency) error {
+	sh, ok := g.s.(Showcase)
+	if !ok {
+		return fmt.Errorf("demo: the store %T cannot hold a showcase", g.s)
+	}
+	g.clk.Set(g.start)
+	if err := g.showcase(a, sh); err != nil {
+		return fmt.Errorf("showcase of %s: %w", a.code, err)
+	}
+	return nil
 }

@@ -255,3 +255,58 @@ func TestGenerateIsDeterministic(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestProduct17DemoShowsEveryPart checks that the small demo has
+// something on every page: a subordinate unit audited by the agency,
+// audits reported and planned, nonconformities at each stage, objectives,
+// feedback at each stage, findings and a management review reading them.
+func TestProduct17DemoShowsEveryPart(t *testing.T) {
+	ctx := context.Background()
+	db, clk := openDB(t)
+	sc := demo.Small
+	sc.Dossiers, sc.TTHC = 100, 10
+	if _, err := demo.Generate(ctx, db, clk, sc, nil); err != nil {
+		t.Fatal(err)
+	}
+	sys := qms.WithActor(ctx, qms.SystemActor("test"))
+	unit, err := db.FindAgencyByCode(sys, "SVHTTVP")
+	if err != nil || unit.ParentCode != "SVHTT" {
+		t.Fatalf("subordinate unit: %+v %v", unit, err)
+	}
+	plans, _ := db.FindPlans(sys, "SVHTT")
+	ncs, _ := db.FindNCs(sys, "SVHTT")
+	objs, _ := db.Statuses(sys, "SVHTT", clk.Now().In(qms.Zone).Year())
+	fbs, _ := db.FindFeedbacks(sys, qms.FeedbackFilter{AgencyCode: "SVHTT"})
+	reviews, _ := db.FindReviews(sys, "SVHTT")
+	findings, _ := db.FindFindings(sys, qms.FindingFilter{AgencyCode: ptr("SVHTT")})
+	got := map[string]int{}
+	for _, p := range plans {
+		got["plan "+p.Status]++
+	}
+	for _, n := range ncs {
+		stage := n.Status
+		if n.Verdict != "" {
+			stage += "+" + n.Verdict
+		}
+		got["nc "+stage]++
+	}
+	for _, f := range fbs {
+		got["feedback "+f.Status]++
+	}
+	want := map[string]int{"plan planned": 1, "plan reported": 1,
+		"nc open": 1, "nc in_progress": 1, "nc in_progress+effective": 1, "nc closed+effective": 1,
+		"feedback received": 1, "feedback assigned": 1, "feedback published": 1}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("showcase records %v, want %v", got, want)
+	}
+	if len(objs) != 2 || len(findings) == 0 {
+		t.Errorf("%d objectives, %d findings", len(objs), len(findings))
+	}
+	if len(reviews) != 1 {
+		t.Fatalf("%d management reviews", len(reviews))
+	}
+	r, _ := db.FindReview(sys, "SVHTT", reviews[0].ID)
+	if len(r.Decisions) != 2 || r.Minutes == "" || r.Pack.AuditsDone != 1 || r.Pack.NCByStatus[qms.NCClosed] != 1 || len(r.Pack.Objectives) != 2 {
+		t.Errorf("review %+v", r)
+	}
+}
