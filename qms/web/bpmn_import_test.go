@@ -7,8 +7,13 @@ import (
 	"os"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"isodt/qms"
+	"isodt/qms/bpmn"
 )
 
 // The pool picker lists only pools with a process, by name and id with
@@ -90,4 +95,117 @@ func TestBPMN3EmptyProcessKeepsDraft(t *testing.T) {
 	if n := len(got.Version.Flowchart.Steps); n != 4 {
 		t.Errorf("draft has %d steps after the refused import, want 4", n)
 	}
+}
+
+// The pool pick works for every file the import accepts, however large:
+// the upload is kept on the server (not in the page) for the session that
+// sent it, for a limited time, and a session keeps only its latest few.
+func TestBPMN8PoolPickKeepsFile(t *testing.T) {
+	small, err := os.ReadFile("../bpmn/testdata/two-pools.bpmn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// padded grows the file to n bytes with a comment after the XML
+	// declaration, which Import reads through like any other part.
+	padded := func(n int) []byte {
+		decl, rest, _ := bytes.Cut(small, []byte("\n"))
+		pad := n - len(small) - len("\n<!--  -->")
+		return slices.Concat(decl, []byte("\n<!-- "), bytes.Repeat([]byte("x"), pad), []byte(" -->"), []byte("\n"), rest)
+	}
+	tests := []struct {
+		name string
+		file []byte
+	}{
+		{"small", small},
+		{"3 MiB", padded(3 << 20)},
+		{"at the import limit", padded(bpmn.MaxImportBytes)},
+	}
+	keptID := regexp.MustCompile(`name="kept_file" value="([^"]+)"`)
+	steps := func(a *app, path string) int {
+		var got struct {
+			Version struct {
+				Flowchart struct {
+					Steps []any `json:"steps"`
+				} `json:"flowchart"`
+			} `json:"version"`
+		}
+		decode(t, a.api("GET", "/api/v1"+path, a.token("a-quality-officer"), ""), &got)
+		return len(got.Version.Flowchart.Steps)
+	}
+	pick := func(a *app, path string, s *session, kept string) (int, string) {
+		var form bytes.Buffer
+		ct := newMultipart(&form, s.csrf, map[string]string{"kept_file": kept, "participant": "Pool_Huyen"}, "no_file", "", nil)
+		req := newSessionRequest("POST", path+"/bpmn", s, &form)
+		req.Header.Set("Content-Type", ct)
+		resp := a.send(req)
+		return resp.StatusCode, bodyOf(t, resp)
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if len(tc.file) > bpmn.MaxImportBytes {
+				t.Fatalf("fixture of %d bytes is over the import limit", len(tc.file))
+			}
+			a := newApp(t)
+			s := a.login("a-quality-officer")
+			path := a.createProcedure(&s) // a draft of four steps
+			body := bodyOf(t, a.upload(path+"/bpmn", &s, "pools.bpmn", tc.file))
+			m := keptID.FindStringSubmatch(body)
+			if m == nil {
+				t.Fatalf("the uploaded file of %d bytes is not kept for the pick", len(tc.file))
+			}
+			if len(body) > 200<<10 {
+				t.Errorf("the picker page is %d bytes: the file travels in the page instead of staying on the server", len(body))
+			}
+			kept := html.UnescapeString(m[1])
+
+			// Another session of the same user cannot use it.
+			other := a.login("a-quality-officer")
+			if code, body := pick(a, path, &other, kept); code != 400 || !strings.Contains(body, "không còn được giữ") {
+				t.Errorf("pick from another session: %d, want 400 saying the file is not kept", code)
+			}
+			if n := steps(a, path); n != 4 {
+				t.Fatalf("draft has %d steps after a refused pick, want 4", n)
+			}
+			if code, body := pick(a, path, &s, kept); code != 200 {
+				t.Fatalf("pick with the kept file: %d %s", code, body)
+			}
+			if n := steps(a, path); n != 3 {
+				t.Errorf("draft has %d steps after picking UBND huyện, want 3", n)
+			}
+		})
+	}
+
+	t.Run("expires", func(t *testing.T) {
+		a := newApp(t)
+		s := a.login("a-quality-officer")
+		path := a.createProcedure(&s)
+		m := keptID.FindStringSubmatch(bodyOf(t, a.upload(path+"/bpmn", &s, "pools.bpmn", small)))
+		if m == nil {
+			t.Fatal("not kept")
+		}
+		a.clock.Add(qms.KeptUploadTTL + time.Minute)
+		if code, body := pick(a, path, &s, html.UnescapeString(m[1])); code != 400 || !strings.Contains(body, "không còn được giữ") {
+			t.Errorf("pick after %v: %d, want 400 saying the file is not kept", qms.KeptUploadTTL, code)
+		}
+	})
+
+	t.Run("a session keeps its latest", func(t *testing.T) {
+		a := newApp(t)
+		s := a.login("a-quality-officer")
+		path := a.createProcedure(&s)
+		var ids []string
+		for range qms.KeptUploadsPerSession + 1 {
+			m := keptID.FindStringSubmatch(bodyOf(t, a.upload(path+"/bpmn", &s, "pools.bpmn", small)))
+			if m == nil {
+				t.Fatal("not kept")
+			}
+			ids = append(ids, html.UnescapeString(m[1]))
+		}
+		if code, _ := pick(a, path, &s, ids[0]); code != 400 {
+			t.Errorf("pick with the oldest of %d kept files: %d, want 400", len(ids), code)
+		}
+		if code, body := pick(a, path, &s, ids[len(ids)-1]); code != 200 {
+			t.Errorf("pick with the latest kept file: %d %s", code, body)
+		}
+	})
 }
