@@ -43,15 +43,36 @@ func CheckSize(fc Flowchart) *Problem {
 	}
 	for i, s := range fc.Steps {
 		ref := fmt.Sprintf("thứ %d (mã %s)", i+1, clip(s.ID))
-		for _, f := range []struct{ what, text string }{{"Mã", s.ID}, {"Tên", s.Name}, {"Người/bộ phận thực hiện", s.Responsible}} {
+		for _, f := range []struct{ what, text string }{{"Mã", s.ID}, {"Tên", s.Name}, {"Người/bộ phận thực hiện", s.Responsible}, {"Loại công việc", s.TaskType}, {"Làn", s.Lane}} {
 			if n := tooLong(f.text); n > 0 {
 				return &Problem{Code: CodeNameTooLong, StepID: s.ID, Message: fmt.Sprintf("%s của bước %s dài %d ký tự, tối đa %d ký tự.", f.what, ref, n, MaxNameRunes)}
 			}
 		}
 	}
+	lanes, long := 0, ""
+	var walk func(ls []Lane)
+	walk = func(ls []Lane) {
+		for _, l := range ls {
+			lanes++
+			if long == "" && (tooLong(l.Name) > 0 || tooLong(l.ID) > 0) {
+				long = l.ID
+			}
+			walk(l.Lanes)
+		}
+	}
+	walk(fc.Lanes)
+	if lanes > MaxSteps {
+		return &Problem{Code: CodeTooManySteps, Message: fmt.Sprintf("Lưu đồ có %d làn, tối đa %d làn.", lanes, MaxSteps)}
+	}
+	if long != "" {
+		return &Problem{Code: CodeNameTooLong, Message: fmt.Sprintf("Mã hoặc tên của làn %s dài quá %d ký tự.", clip(long), MaxNameRunes)}
+	}
 	for i, e := range fc.Edges {
 		if n := tooLong(e.Label); n > 0 {
 			return &Problem{Code: CodeNameTooLong, Edge: &e, Message: fmt.Sprintf("Nhãn của luồng thứ %d (%s → %s) dài %d ký tự, tối đa %d ký tự.", i+1, clip(e.From), clip(e.To), n, MaxNameRunes)}
+		}
+		if n := tooLong(e.ID); n > 0 {
+			return &Problem{Code: CodeNameTooLong, Edge: &e, Message: fmt.Sprintf("Mã của luồng thứ %d (%s → %s) dài %d ký tự, tối đa %d ký tự.", i+1, clip(e.From), clip(e.To), n, MaxNameRunes)}
 		}
 	}
 	return nil

@@ -209,3 +209,50 @@ func TestBPMN8PoolPickKeepsFile(t *testing.T) {
 		}
 	})
 }
+
+// Task kinds, the lane hierarchy and the flow ids of an imported file are
+// stored with the draft and written back by its BPMN export, in
+// horizontal lanes.
+func TestBPMN11ExportKeepsWhatWasImported(t *testing.T) {
+	a := newApp(t)
+	s := a.login("a-quality-officer")
+	path := a.createProcedure(&s)
+	file, err := os.ReadFile("../bpmn/testdata/kept-on-export.bpmn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := a.token("a-quality-officer")
+	req := newReq("POST", "/api/v1"+path+"/bpmn", tok)
+	req.Body = io.NopCloser(bytes.NewReader(file))
+	req.ContentLength = int64(len(file))
+	req.Header.Set("Content-Type", "application/xml")
+	if resp := a.send(req); resp.StatusCode != 200 {
+		t.Fatalf("import: %d %s", resp.StatusCode, bodyOf(t, resp))
+	}
+	resp := a.api("GET", "/api/v1"+path+"/flowchart.bpmn", tok, "")
+	out := bodyOf(t, resp)
+	if resp.StatusCode != 200 {
+		t.Fatalf("export: %d %s", resp.StatusCode, out)
+	}
+	for _, want := range []string{
+		`<bpmn:serviceTask id="lookup"`, `<bpmn:callActivity id="appraise"`, `<bpmn:subProcess id="consult"`,
+		`<bpmn:lane id="L_so" name="Sở Tư pháp">`, `<bpmn:childLaneSet`, `<bpmn:lane id="L_cv" name="Chuyên viên">`, `<bpmn:lane id="L_ld" name="Lãnh đạo Sở">`,
+		`<bpmn:sequenceFlow id="Flow_2thamdinh"`, `<bpmn:sequenceFlow id="SequenceFlow_0khong"`,
+		`bpmnElement="L_tp" isHorizontal="true"`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("export has no %s", want)
+		}
+	}
+	back, err := bpmn.Import(strings.NewReader(out), bpmn.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	orig, err := bpmn.Import(bytes.NewReader(file), bpmn.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(back.Flowchart.Lanes, orig.Flowchart.Lanes) {
+		t.Errorf("lanes after storing and exporting: %+v, want %+v", back.Flowchart.Lanes, orig.Flowchart.Lanes)
+	}
+}
