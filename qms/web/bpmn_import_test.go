@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"html"
 	"io"
+	"net/url"
 	"os"
 	"reflect"
 	"regexp"
@@ -14,6 +15,7 @@ import (
 
 	"isodt/qms"
 	"isodt/qms/bpmn"
+	"isodt/qms/flowchart"
 )
 
 // The pool picker lists only pools with a process, by name and id with
@@ -229,17 +231,22 @@ func TestBPMN11ExportKeepsWhatWasImported(t *testing.T) {
 	if resp := a.send(req); resp.StatusCode != 200 {
 		t.Fatalf("import: %d %s", resp.StatusCode, bodyOf(t, resp))
 	}
-	resp := a.api("GET", "/api/v1"+path+"/flowchart.bpmn", tok, "")
-	out := bodyOf(t, resp)
-	if resp.StatusCode != 200 {
-		t.Fatalf("export: %d %s", resp.StatusCode, out)
+	export := func() string {
+		resp := a.api("GET", "/api/v1"+path+"/flowchart.bpmn", tok, "")
+		out := bodyOf(t, resp)
+		if resp.StatusCode != 200 {
+			t.Fatalf("export: %d %s", resp.StatusCode, out)
+		}
+		return out
 	}
-	for _, want := range []string{
+	out := export()
+	kept := []string{
 		`<bpmn:serviceTask id="lookup"`, `<bpmn:callActivity id="appraise"`, `<bpmn:subProcess id="consult"`,
 		`<bpmn:lane id="L_so" name="Sở Tư pháp">`, `<bpmn:childLaneSet`, `<bpmn:lane id="L_cv" name="Chuyên viên">`, `<bpmn:lane id="L_ld" name="Lãnh đạo Sở">`,
 		`<bpmn:sequenceFlow id="Flow_2thamdinh"`, `<bpmn:sequenceFlow id="SequenceFlow_0khong"`,
 		`bpmnElement="L_tp" isHorizontal="true"`,
-	} {
+	}
+	for _, want := range kept {
 		if !strings.Contains(out, want) {
 			t.Errorf("export has no %s", want)
 		}
@@ -254,5 +261,64 @@ func TestBPMN11ExportKeepsWhatWasImported(t *testing.T) {
 	}
 	if !reflect.DeepEqual(back.Flowchart.Lanes, orig.Flowchart.Lanes) {
 		t.Errorf("lanes after storing and exporting: %+v, want %+v", back.Flowchart.Lanes, orig.Flowchart.Lanes)
+	}
+}
+
+// The steps table shows no lanes, task kinds or flow ids: saving the draft
+// through it (renaming a step) keeps them for the export.
+func TestBPMN11EditorKeepsWhatWasImported(t *testing.T) {
+	a := newApp(t)
+	s := a.login("a-quality-officer")
+	path := a.createProcedure(&s)
+	file, err := os.ReadFile("../bpmn/testdata/kept-on-export.bpmn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := a.token("a-quality-officer")
+	req := newReq("POST", "/api/v1"+path+"/bpmn", tok)
+	req.Body = io.NopCloser(bytes.NewReader(file))
+	req.ContentLength = int64(len(file))
+	req.Header.Set("Content-Type", "application/xml")
+	if resp := a.send(req); resp.StatusCode != 200 {
+		t.Fatalf("import: %d %s", resp.StatusCode, bodyOf(t, resp))
+	}
+	var got struct {
+		Version struct {
+			Flowchart flowchart.Flowchart `json:"flowchart"`
+		} `json:"version"`
+	}
+	decode(t, a.api("GET", "/api/v1"+path, tok, ""), &got)
+	fc := got.Version.Flowchart
+	form := url.Values{"purpose": {"Mục đích"}}
+	for _, st := range fc.Steps {
+		name := st.Name
+		if st.ID == "lookup" {
+			name = "Tra cứu CSDL hộ tịch"
+		}
+		form.Add("step_id", st.ID)
+		form.Add("step_name", name)
+		form.Add("step_kind", string(st.Kind))
+		form.Add("step_responsible", st.Responsible)
+		form.Add("step_hours", "1")
+		form.Add("step_forms", "")
+		form.Add("step_records", "")
+	}
+	for _, e := range fc.Edges {
+		form.Add("edge_from", e.From)
+		form.Add("edge_to", e.To)
+		form.Add("edge_label", e.Label)
+	}
+	if resp := a.do("POST", path, &s, form); resp.StatusCode != 303 {
+		t.Fatalf("save through the steps table: %d %s", resp.StatusCode, bodyOf(t, resp))
+	}
+	resp := a.api("GET", "/api/v1"+path+"/flowchart.bpmn", tok, "")
+	out := bodyOf(t, resp)
+	for _, want := range []string{
+		`<bpmn:serviceTask id="lookup" name="Tra cứu CSDL hộ tịch"`, `<bpmn:callActivity id="appraise"`, `<bpmn:childLaneSet`,
+		`<bpmn:lane id="L_ld" name="Lãnh đạo Sở">`, `<bpmn:sequenceFlow id="Flow_2thamdinh"`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("export after saving the steps table has no %s", want)
+		}
 	}
 }
