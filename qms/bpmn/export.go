@@ -338,10 +338,15 @@ func (x *exporter) write(processID, name string) {
 			w.empty("bpmn:sequenceFlow", attrs...)
 			continue
 		}
-		// A made-up id: Import leaves it out of the flowchart again.
+		// A made-up id: Import leaves it out of the flowchart again, or
+		// restores the flow's own id, which could not be written.
 		w.start("bpmn:sequenceFlow", attrs...)
 		w.start("bpmn:extensionElements")
-		w.empty("qms:flow", "generated", "true")
+		if e.ID == "" {
+			w.empty("qms:flow", "generated", "true")
+		} else {
+			w.empty("qms:flow", "id", e.ID)
+		}
 		w.end("bpmn:extensionElements")
 		w.end("bpmn:sequenceFlow")
 	}
@@ -350,8 +355,8 @@ func (x *exporter) write(processID, name string) {
 	w.end("bpmn:definitions")
 }
 
-// writeLane writes lane k with its child lanes. As bpmn-js does, a lane
-// lists the steps of its child lanes too; Import takes the innermost.
+// writeLane writes lane k with its child lanes. A step is listed by its
+// innermost lane only, so that deep hierarchies stay small.
 func (x *exporter) writeLane(k int) {
 	w := &x.w
 	n := x.lanes[k]
@@ -365,17 +370,15 @@ func (x *exporter) writeLane(k int) {
 		w.start("bpmn:extensionElements")
 		w.empty("qms:lane", "generated", "true")
 		w.end("bpmn:extensionElements")
+	case n.elemID != n.id:
+		// Its own id is not an XML id or is another element's.
+		w.start("bpmn:extensionElements")
+		w.empty("qms:lane", "id", n.id)
+		w.end("bpmn:extensionElements")
 	}
-	var refs func(k int)
-	refs = func(k int) {
-		for _, i := range x.lanes[k].steps {
-			w.text("bpmn:flowNodeRef", x.elemIDs[i])
-		}
-		for _, c := range x.lanes[k].children {
-			refs(c)
-		}
+	for _, i := range n.steps {
+		w.text("bpmn:flowNodeRef", x.elemIDs[i])
 	}
-	refs(k)
 	if len(n.children) > 0 {
 		w.start("bpmn:childLaneSet", "id", x.ids.fresh(n.elemID+"_lanes"))
 		for _, c := range n.children {

@@ -654,6 +654,32 @@ func TestBPMN11KeepsWhatWasImported(t *testing.T) {
 	}
 }
 
+// Kept ids that cannot be written back as they are (not an XML id, or
+// the id the export gives the process) travel in our extension and come
+// back unchanged.
+func TestBPMN11KeepsIDsThatClash(t *testing.T) {
+	src := `<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"><process id="p">
+<laneSet><lane id="lane 1" name="Một cửa"><flowNodeRef>s</flowNodeRef><flowNodeRef>t</flowNodeRef></lane>
+<lane id="Process_1" name="Chuyên viên"><flowNodeRef>e</flowNodeRef></lane></laneSet>
+<startEvent id="s"/><serviceTask id="t" name="Tra cứu"/><endEvent id="e"/>
+<sequenceFlow id="Process_1_flow" sourceRef="s" targetRef="t"/><sequenceFlow id="Definitions_1" sourceRef="t" targetRef="e"/></process></definitions>`
+	res, err := bpmn.Import(strings.NewReader(src), bpmn.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := bpmn.Export(res.Flowchart, "Process_1", res.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := bpmn.Import(bytes.NewReader(out), bpmn.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(back.Flowchart, res.Flowchart) || res.Flowchart.Lanes[0].ID != "lane 1" || res.Flowchart.Lanes[1].ID != "Process_1" {
+		t.Errorf("round trip:\n got %+v\nwant %+v", back.Flowchart, res.Flowchart)
+	}
+}
+
 type xlane struct {
 	ID       string  `xml:"id,attr"`
 	Name     string  `xml:"name,attr"`

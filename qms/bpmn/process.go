@@ -134,9 +134,7 @@ func convertProcess(root, proc *elem, pool string, n *notes) (flowchart.Flowchar
 			cv.notes.add(fmt.Sprintf(warnUnmodelledFmt, c.local), id)
 		}
 	}
-	// Lanes and flows keep their ids, which must not take a step's or the
-	// process's.
-	cv.ids.claim(strings.TrimSpace(proc.attr("id")))
+	// Lanes and flows keep their ids, which must not take a step's.
 	for _, ls := range laneSets {
 		cv.fc.Lanes = append(cv.fc.Lanes, cv.lanes(ls, pool)...)
 	}
@@ -413,18 +411,20 @@ func (cv *converter) lanes(laneSet *elem, inherited string) []flowchart.Lane {
 		cv.vendor(lane)
 		name := normalize(lane.attr("name"))
 		unassigned, generated := false, false
+		id := strings.TrimSpace(lane.attr("id"))
 		if ext := lane.child(NSModel, "extensionElements"); ext != nil {
 			if q := ext.child(NSQMS, "lane"); q != nil {
 				unassigned = q.attr("unassigned") == "true"
 				generated = unassigned || q.attr("generated") == "true"
+				if kept := q.attr("id"); kept != "" {
+					id = kept // one our export could not write as the lane's id
+				}
 			}
 		}
-		id := ""
-		if !generated {
-			id = strings.TrimSpace(lane.attr("id"))
-			if !isXMLID(id) || !cv.ids.claim(id) {
-				id = cv.ids.fresh("Lane_1")
-			}
+		if generated {
+			id = ""
+		} else if id == "" || !cv.ids.claim(id) {
+			id = cv.ids.fresh("Lane_1")
 		}
 		responsible := name
 		if name == "" && !unassigned {
@@ -484,15 +484,21 @@ func (cv *converter) flow(f *elem) {
 		cv.notes.add(warnDanglingFlow, fmt.Sprintf("%s (%s → %s)", id, src, dst))
 		return
 	}
-	// The flow keeps its id, unless our export made it up or it cannot be
-	// written back (not an XML id, or taken).
+	// The flow keeps its id (one our export could not write as the
+	// flow's id is in our extension), unless our export made it up or
+	// another element has it.
 	keep := strings.TrimSpace(id)
 	if ext := f.child(NSModel, "extensionElements"); ext != nil {
-		if q := ext.child(NSQMS, "flow"); q != nil && q.attr("generated") == "true" {
-			keep = ""
+		if q := ext.child(NSQMS, "flow"); q != nil {
+			switch {
+			case q.attr("generated") == "true":
+				keep = ""
+			case q.attr("id") != "":
+				keep = q.attr("id")
+			}
 		}
 	}
-	if !isXMLID(keep) || !cv.ids.claim(keep) {
+	if keep != "" && !cv.ids.claim(keep) {
 		keep = ""
 	}
 	cv.fc.Edges = append(cv.fc.Edges, flowchart.Edge{

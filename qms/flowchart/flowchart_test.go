@@ -229,3 +229,31 @@ func TestBPMN11StoredWithTheFlowchart(t *testing.T) {
 		t.Errorf("an old flowchart gains fields when stored again: %s", again)
 	}
 }
+
+// Kept lanes are bounded like steps, and their nesting too, so that an
+// export always imports again; each limit is stated.
+func TestBPMN11LaneLimits(t *testing.T) {
+	deep := flowchart.Flowchart{}
+	lanes := &deep.Lanes
+	for i := range flowchart.MaxLaneDepth + 1 {
+		*lanes = []flowchart.Lane{{ID: "L" + strings.Repeat("x", i)}}
+		lanes = &(*lanes)[0].Lanes
+	}
+	many := flowchart.Flowchart{Lanes: make([]flowchart.Lane, flowchart.MaxSteps+1)}
+	long := flowchart.Flowchart{Lanes: []flowchart.Lane{{ID: "L", Name: strings.Repeat("a", flowchart.MaxNameRunes+1)}}}
+	for name, tc := range map[string]struct {
+		fc   flowchart.Flowchart
+		want string
+	}{
+		"deep": {deep, "quá 20 cấp"},
+		"many": {many, "501 làn, tối đa 500 làn"},
+		"long": {long, "dài quá 500 ký tự"},
+	} {
+		if p := flowchart.CheckSize(tc.fc); p == nil || !strings.Contains(p.Message, tc.want) {
+			t.Errorf("%s: %v, want a problem saying %q", name, p, tc.want)
+		}
+	}
+	if p := flowchart.CheckSize(flowchart.Flowchart{Lanes: deep.Lanes[0].Lanes}); p != nil {
+		t.Errorf("lanes %d deep refused: %s", flowchart.MaxLaneDepth, p.Message)
+	}
+}

@@ -14,6 +14,7 @@ const (
 	MaxSteps     = 500 // steps
 	MaxEdges     = 2000
 	MaxNameRunes = 500 // characters in a step id, name, responsible or flow label
+	MaxLaneDepth = 20  // levels of lanes inside lanes
 )
 
 // The size rules, checked by CheckSize and first by Validate.
@@ -49,20 +50,26 @@ func CheckSize(fc Flowchart) *Problem {
 			}
 		}
 	}
-	lanes, long := 0, ""
-	var walk func(ls []Lane)
-	walk = func(ls []Lane) {
+	lanes, depth, long := 0, 0, ""
+	var walk func(ls []Lane, level int)
+	walk = func(ls []Lane, level int) {
 		for _, l := range ls {
 			lanes++
+			depth = max(depth, level)
 			if long == "" && (tooLong(l.Name) > 0 || tooLong(l.ID) > 0) {
 				long = l.ID
 			}
-			walk(l.Lanes)
+			if level <= MaxLaneDepth {
+				walk(l.Lanes, level+1)
+			}
 		}
 	}
-	walk(fc.Lanes)
+	walk(fc.Lanes, 1)
 	if lanes > MaxSteps {
 		return &Problem{Code: CodeTooManySteps, Message: fmt.Sprintf("Lưu đồ có %d làn, tối đa %d làn.", lanes, MaxSteps)}
+	}
+	if depth > MaxLaneDepth {
+		return &Problem{Code: CodeTooManySteps, Message: fmt.Sprintf("Lưu đồ có làn lồng nhau quá %d cấp.", MaxLaneDepth)}
 	}
 	if long != "" {
 		return &Problem{Code: CodeNameTooLong, Message: fmt.Sprintf("Mã hoặc tên của làn %s dài quá %d ký tự.", clip(long), MaxNameRunes)}
