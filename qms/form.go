@@ -102,4 +102,22 @@ type FormService interface {
 	EffectiveForm(ctx context.Context, agency, code string) (*Form, *FormVersion, error)
 	PutFile(ctx context.Context, name, contentType string, data []byte) (FileRef, error)
 	GetFile(ctx context.Context, sha256 string) ([]byte, FileRef, error)
+	// KeepUpload holds an uploaded file for the session (and its user)
+	// that sent it while the user makes one more choice, such as the pool
+	// of a BPMN file with several, and returns the id the form sends
+	// back. See KeptUploadTTL for the bounds.
+	KeepUpload(ctx context.Context, session, name string, data []byte) (string, error)
+	// KeptUpload returns the file kept under id for session and the
+	// caller, until it expires; ENOTFOUND otherwise.
+	KeptUpload(ctx context.Context, session, id string) ([]byte, error)
 }
+
+// Bounds of the files KeepUpload holds: each lives KeptUploadTTL, a
+// session keeps its latest KeptUploadsPerSession, and all sessions
+// together at most MaxKeptUploadBytes (beyond that the user chooses the
+// file again).
+const (
+	KeptUploadTTL         = 30 * time.Minute
+	KeptUploadsPerSession = 3
+	MaxKeptUploadBytes    = 256 << 20
+)

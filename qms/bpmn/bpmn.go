@@ -95,8 +95,20 @@ func isActivity(local string) bool {
 	return ok && k == flowchart.KindTask && local != "intermediateCatchEvent" && local != "intermediateThrowEvent"
 }
 
-// elementFor is the BPMN element Export writes for a step kind.
-func elementFor(k flowchart.Kind) string {
+// defaultTask is the element Export writes for a task step that was not
+// imported as another kind of activity.
+const defaultTask = "userTask"
+
+// elementFor is the BPMN element Export writes for a step: its kind's, or
+// for a task the activity it was imported as.
+func elementFor(s flowchart.Step) string {
+	if s.Kind == flowchart.KindTask && s.TaskType != "" && isActivity(s.TaskType) {
+		return s.TaskType
+	}
+	return kindElement(s.Kind)
+}
+
+func kindElement(k flowchart.Kind) string {
 	switch k {
 	case flowchart.KindStart:
 		return "startEvent"
@@ -107,5 +119,5 @@ func elementFor(k flowchart.Kind) string {
 	case flowchart.KindParallel:
 		return "parallelGateway"
 	}
-	return "userTask"
+	return defaultTask
 }

@@ -2,6 +2,7 @@ package bpmn
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -24,21 +25,42 @@ const (
 // Responsible again.
 const unassignedLane = "Chưa phân công"
 
+// ExportOptions chooses how Export draws the diagram.
+type ExportOptions struct {
+	// VerticalLanes draws the flow top to bottom with the lanes side by
+	// side, as the SVG does. By default the flow runs left to right and
+	// the pool and its lanes are horizontal, stacked top to bottom, as
+	// modelers draw them (older bpmn-js overlaps the titles of a vertical
+	// pool and its first lane).
+	VerticalLanes bool
+}
+
 // Export writes fc as a BPMN 2.0 document that bpmn.io and Camunda Modeler
-// open: a process (processID, named name) with a start event, user tasks,
-// exclusive and parallel gateways, end events and sequence flows named by
-// the flow labels. When any step has a Responsible, the process sits in a
-// pool with one lane per Responsible, in the vertical orientation of our
-// top-to-bottom layout. The diagram uses flowchart.ComputeLayout.
+// open, with the default ExportOptions.
+func Export(fc flowchart.Flowchart, processID, name string) ([]byte, error) {
+	return ExportWith(fc, processID, name, ExportOptions{})
+}
+
+// ExportWith writes fc as a BPMN 2.0 document: a process (processID,
+// named name) with a start event, tasks, exclusive and parallel gateways,
+// end events and sequence flows named by the flow labels. What an import
+// kept is written back: the kind of each task (service task, call
+// activity, sub-process…), the lane hierarchy (fc.Lanes) and the flow ids.
+// When any step has a Responsible or the flowchart kept lanes, the process
+// sits in a pool; a step goes in its kept lane while that lane still gives
+// its Responsible, else in the first kept lane that does, else in a lane
+// made up for its Responsible (marked, so that Import does not keep it).
+// The diagram uses flowchart.ComputeLayout.
 //
-// Hours, forms, records, and step ids that are not valid XML ids, are kept
-// in a <qms:step> extension element; Import restores them.
+// Hours, forms, records, step ids that are not valid XML ids, and a
+// Responsible no lane gives, are kept in a <qms:step> extension element;
+// Import restores them.
 //
 // It fails (with an EInvalid *Error) only when the flowchart cannot be
 // written: empty or duplicate step ids, unknown kinds, flows to unknown
 // steps, or a processID that is not an XML id. An empty processID becomes
 // "Process_1". Other rule violations are flowchart.Validate's business.
-func Export(fc flowchart.Flowchart, processID, name string) ([]byte, error) {
+func ExportWith(fc flowchart.Flowchart, processID, name string, opts ExportOptions) ([]byte, error) {
 	if processID == "" {
 		processID = "Process_1"
 	}
@@ -51,12 +73,14 @@ func Export(fc flowchart.Flowchart, processID, name string) ([]byte, error) {
 	ids := newIDSet()
 	ids.claim(processID)
 	x := exporter{
-		fc:      fc,
-		ids:     ids,
-		stepIDs: make(map[string]string, len(fc.Steps)),
-		layout:  flowchart.ComputeLayout(fc, flowchart.LayoutOptions{GroupByResponsible: true}),
+		fc:       fc,
+		ids:      ids,
+		stepIDs:  make(map[string]string, len(fc.Steps)),
+		vertical: opts.VerticalLanes,
 	}
-	x.allocateIDs(processID)
+	x.planLanes()
+	x.layout = flowchart.ComputeLayout(fc, x.layoutOptions())
+	x.allocateIDs()
 	x.write(processID, name)
 	return x.w.b.Bytes(), nil
 }
@@ -84,32 +108,174 @@ func checkExportable(fc flowchart.Flowchart) error {
 }
 
 type exporter struct {
-	fc      flowchart.Flowchart
-	ids     *idSet
-	layout  flowchart.Layout
-	w       xmlWriter
-	stepIDs map[string]string // step id → element id
-	stepPos map[string]int    // step id → position
-	elemIDs []string          // per step
-	flowIDs []string          // per edge
-	laneIDs []string          // per lane
-	collab  string
-	pool    string
+	fc       flowchart.Flowchart
+	ids      *idSet
+	layout   flowchart.Layout
+	vertical bool
+	w        xmlWriter
+	stepIDs  map[string]string // step id → element id
+	stepPos  map[string]int    // step id → position
+	elemIDs  []string          // per step
+	flowIDs  []string          // per edge
+	collab   string
+	pool     string
+
+	// Lanes: the kept ones in document order (parents before children),
+	// then the made-up ones; each step's lane; and the steps whose
+	// Responsible their lane does not give.
+	lanes     []laneNode
+	stepLane  []int
+	ownResp   []bool
+	bands     []string
+	headers   int
+	laneRects []flowchart.Rect
 
 	// Indexes built once, so that writing stays linear in the size of the
 	// flowchart.
 	incoming, outgoing [][]int // per step: edge positions
-	laneSteps          [][]int // per lane: step positions
+}
+
+// laneNode is one lane Export writes.
+type laneNode struct {
+	id, name   string // id as kept (made-up lanes: ""), name as written
+	gives      string // the Responsible Import derives from it: its name, else its parent's
+	elemID     string
+	depth      int
+	children   []int
+	steps      []int // steps directly in it
+	band       int   // its band in the layout; -1 for a parent without steps of its own
+	lo, hi     int   // the bands of its subtree
+	madeUp     bool
+	unassigned bool
+}
+
+// planLanes puts every step in a lane (see ExportWith) and gives each lane
+// that holds steps directly, or no lanes, a band of the layout.
+func (x *exporter) planLanes() {
+	var walk func(ls []flowchart.Lane, parent string, depth int) []int
+	walk = func(ls []flowchart.Lane, parent string, depth int) []int {
+		var out []int
+		for _, l := range ls {
+			k := len(x.lanes)
+			n := laneNode{id: l.ID, name: l.Name, gives: l.Name, depth: depth, band: -1}
+			if n.gives == "" {
+				n.gives = parent
+			}
+			x.lanes = append(x.lanes, n)
+			children := walk(l.Lanes, n.gives, depth+1)
+			x.lanes[k].children = children
+			out = append(out, k)
+		}
+		return out
+	}
+	walk(x.fc.Lanes, "", 0)
+	byID := map[string]int{}
+	for k, n := range x.lanes {
+		if _, dup := byID[n.id]; !dup && n.id != "" {
+			byID[n.id] = k
+		}
+	}
+	kept := len(x.lanes)
+	anyResp := slices.ContainsFunc(x.fc.Steps, func(s flowchart.Step) bool { return s.Responsible != "" })
+	if kept == 0 && !anyResp {
+		return // no pool: nobody to show
+	}
+	x.stepLane = make([]int, len(x.fc.Steps))
+	x.ownResp = make([]bool, len(x.fc.Steps))
+	madeUp := map[string]int{}
+	var pending []int // steps for the unassigned lane, made last
+	for i, s := range x.fc.Steps {
+		k, ok := byID[s.Lane]
+		if ok && x.lanes[k].gives != "" && x.lanes[k].gives != s.Responsible {
+			ok = false // moved to another unit since the import
+		}
+		if !ok && s.Responsible != "" {
+			k = slices.IndexFunc(x.lanes[:kept], func(n laneNode) bool { return n.gives == s.Responsible })
+			if ok = k >= 0; !ok {
+				if k, ok = madeUp[s.Responsible]; !ok {
+					k, ok = len(x.lanes), true
+					madeUp[s.Responsible] = k
+					x.lanes = append(x.lanes, laneNode{name: s.Responsible, gives: s.Responsible, band: -1, madeUp: true})
+				}
+			}
+		}
+		if !ok {
+			pending = append(pending, i)
+			continue
+		}
+		x.stepLane[i] = k
+		x.ownResp[i] = x.lanes[k].gives == ""
+		x.lanes[k].steps = append(x.lanes[k].steps, i)
+	}
+	if len(pending) > 0 {
+		for _, i := range pending {
+			x.stepLane[i] = len(x.lanes)
+		}
+		x.lanes = append(x.lanes, laneNode{name: unassignedLane, band: -1, madeUp: true, unassigned: true, steps: pending})
+	}
+	for k := range x.lanes {
+		n := &x.lanes[k]
+		if len(n.children) == 0 || len(n.steps) > 0 {
+			n.band = len(x.bands)
+			x.bands = append(x.bands, n.gives)
+		}
+		x.headers = max(x.headers, n.depth+1)
+	}
+	// Bands are numbered in document order, so a subtree's are
+	// contiguous: from its own (or its first child's) to its last
+	// descendant's.
+	var span func(k int) (int, int)
+	span = func(k int) (int, int) {
+		n := &x.lanes[k]
+		n.lo, n.hi = n.band, n.band
+		for _, c := range n.children {
+			lo, hi := span(c)
+			if n.lo < 0 {
+				n.lo = lo
+			}
+			n.hi = hi
+		}
+		return n.lo, n.hi
+	}
+	for k := range x.lanes {
+		if x.lanes[k].depth == 0 {
+			span(k)
+		}
+	}
+}
+
+func (x *exporter) layoutOptions() flowchart.LayoutOptions {
+	o := flowchart.LayoutOptions{LeftToRight: !x.vertical}
+	if x.bands != nil {
+		o.Bands, o.Headers = x.bands, x.headers
+		o.BandOf = make([]int, len(x.fc.Steps))
+		for i, k := range x.stepLane {
+			o.BandOf[i] = x.lanes[k].band
+		}
+	}
+	return o
 }
 
 // allocateIDs gives every element its id. Step ids that are valid XML ids
-// are kept, so that the BPMN reads like the procedure; they are claimed
-// before any generated id, so a generated id never takes a step's.
-func (x *exporter) allocateIDs(processID string) {
+// are kept, so that the BPMN reads like the procedure, and so are the
+// kept lanes' and flows' ids; all are claimed before any id is made up,
+// so a made-up id never takes one of them.
+func (x *exporter) allocateIDs() {
 	x.elemIDs = make([]string, len(x.fc.Steps))
 	for i, s := range x.fc.Steps {
 		if isXMLID(s.ID) && x.ids.claim(s.ID) {
 			x.elemIDs[i] = s.ID
+		}
+	}
+	for k := range x.lanes {
+		if n := &x.lanes[k]; isXMLID(n.id) && x.ids.claim(n.id) {
+			n.elemID = n.id
+		}
+	}
+	x.flowIDs = make([]string, len(x.fc.Edges))
+	for i, e := range x.fc.Edges {
+		if isXMLID(e.ID) && x.ids.claim(e.ID) {
+			x.flowIDs[i] = e.ID
 		}
 	}
 	for i, s := range x.fc.Steps {
@@ -125,21 +291,19 @@ func (x *exporter) allocateIDs(processID string) {
 	x.incoming = make([][]int, len(x.fc.Steps))
 	x.outgoing = make([][]int, len(x.fc.Steps))
 	for i, e := range x.fc.Edges {
-		x.flowIDs = append(x.flowIDs, x.ids.fresh("Flow_"+strconv.Itoa(i+1)))
+		if x.flowIDs[i] == "" {
+			x.flowIDs[i] = x.ids.fresh("Flow_" + strconv.Itoa(i+1))
+		}
 		x.outgoing[x.stepPos[e.From]] = append(x.outgoing[x.stepPos[e.From]], i)
 		x.incoming[x.stepPos[e.To]] = append(x.incoming[x.stepPos[e.To]], i)
 	}
-	x.laneSteps = make([][]int, len(x.layout.Lanes))
-	for i, n := range x.layout.Nodes {
-		if n.Lane >= 0 {
-			x.laneSteps[n.Lane] = append(x.laneSteps[n.Lane], i)
-		}
-	}
-	if len(x.layout.Lanes) > 0 {
+	if len(x.lanes) > 0 {
 		x.collab = x.ids.fresh("Collaboration_1")
 		x.pool = x.ids.fresh("Participant_1")
-		for k := range x.layout.Lanes {
-			x.laneIDs = append(x.laneIDs, x.ids.fresh("Lane_"+strconv.Itoa(k+1)))
+		for k := range x.lanes {
+			if n := &x.lanes[k]; n.elemID == "" {
+				n.elemID = x.ids.fresh("Lane_" + strconv.Itoa(k+1))
+			}
 		}
 	}
 }
@@ -156,46 +320,78 @@ func (x *exporter) write(processID, name string) {
 		w.end("bpmn:collaboration")
 	}
 	w.start("bpmn:process", "id", processID, "name", name, "isExecutable", "false")
-	x.writeLanes()
+	if len(x.lanes) > 0 {
+		w.start("bpmn:laneSet", "id", x.ids.fresh("LaneSet_1"))
+		for k, n := range x.lanes {
+			if n.depth == 0 {
+				x.writeLane(k)
+			}
+		}
+		w.end("bpmn:laneSet")
+	}
 	for i, s := range x.fc.Steps {
 		x.writeStep(i, s)
 	}
 	for i, e := range x.fc.Edges {
-		w.empty("bpmn:sequenceFlow", "id", x.flowIDs[i], "name", e.Label, "sourceRef", x.stepIDs[e.From], "targetRef", x.stepIDs[e.To])
+		attrs := []string{"id", x.flowIDs[i], "name", e.Label, "sourceRef", x.stepIDs[e.From], "targetRef", x.stepIDs[e.To]}
+		if x.flowIDs[i] == e.ID {
+			w.empty("bpmn:sequenceFlow", attrs...)
+			continue
+		}
+		// A made-up id: Import leaves it out of the flowchart again, or
+		// restores the flow's own id, which could not be written.
+		w.start("bpmn:sequenceFlow", attrs...)
+		w.start("bpmn:extensionElements")
+		if e.ID == "" {
+			w.empty("qms:flow", "generated", "true")
+		} else {
+			w.empty("qms:flow", "id", e.ID)
+		}
+		w.end("bpmn:extensionElements")
+		w.end("bpmn:sequenceFlow")
 	}
 	w.end("bpmn:process")
 	x.writeDiagram(processID)
 	w.end("bpmn:definitions")
 }
 
-func (x *exporter) writeLanes() {
-	if len(x.laneIDs) == 0 {
-		return
-	}
+// writeLane writes lane k with its child lanes. A step is listed by its
+// innermost lane only, so that deep hierarchies stay small.
+func (x *exporter) writeLane(k int) {
 	w := &x.w
-	w.start("bpmn:laneSet", "id", x.ids.fresh("LaneSet_1"))
-	for k, lane := range x.layout.Lanes {
-		name := lane.Name
-		if name == "" {
-			name = unassignedLane
-		}
-		w.start("bpmn:lane", "id", x.laneIDs[k], "name", name)
-		if lane.Name == "" {
-			w.start("bpmn:extensionElements")
-			w.empty("qms:lane", "unassigned", "true")
-			w.end("bpmn:extensionElements")
-		}
-		for _, i := range x.laneSteps[k] {
-			w.text("bpmn:flowNodeRef", x.elemIDs[i])
-		}
-		w.end("bpmn:lane")
+	n := x.lanes[k]
+	w.start("bpmn:lane", "id", n.elemID, "name", n.name)
+	switch {
+	case n.unassigned:
+		w.start("bpmn:extensionElements")
+		w.empty("qms:lane", "unassigned", "true")
+		w.end("bpmn:extensionElements")
+	case n.madeUp:
+		w.start("bpmn:extensionElements")
+		w.empty("qms:lane", "generated", "true")
+		w.end("bpmn:extensionElements")
+	case n.elemID != n.id:
+		// Its own id is not an XML id or is another element's.
+		w.start("bpmn:extensionElements")
+		w.empty("qms:lane", "id", n.id)
+		w.end("bpmn:extensionElements")
 	}
-	w.end("bpmn:laneSet")
+	for _, i := range n.steps {
+		w.text("bpmn:flowNodeRef", x.elemIDs[i])
+	}
+	if len(n.children) > 0 {
+		w.start("bpmn:childLaneSet", "id", x.ids.fresh(n.elemID+"_lanes"))
+		for _, c := range n.children {
+			x.writeLane(c)
+		}
+		w.end("bpmn:childLaneSet")
+	}
+	w.end("bpmn:lane")
 }
 
 func (x *exporter) writeStep(i int, s flowchart.Step) {
 	w := &x.w
-	tag := "bpmn:" + elementFor(s.Kind)
+	tag := "bpmn:" + elementFor(s)
 	w.start(tag, "id", x.elemIDs[i], "name", s.Name)
 	if doc := stepDocumentation(s); doc != "" {
 		w.text("bpmn:documentation", doc)
@@ -206,6 +402,13 @@ func (x *exporter) writeStep(i int, s flowchart.Step) {
 		stepID = s.ID
 	}
 	attrs := []string{"stepId", stepID, "hours", machineHours(s.Hours)}
+	if x.ownResp != nil && x.ownResp[i] {
+		// Its lane has no name to give: Import would take the pool's.
+		attrs = append(attrs, "responsible", s.Responsible)
+		if s.Responsible == "" {
+			attrs = append(attrs, "unassigned", "true")
+		}
+	}
 	if len(s.Forms) == 0 && len(s.Records) == 0 {
 		w.empty("qms:step", attrs...)
 	} else {
@@ -258,12 +461,13 @@ func (x *exporter) writeDiagram(processID string) {
 	if x.collab != "" {
 		plane = x.collab
 	}
+	horizontal := strconv.FormatBool(!x.vertical)
 	w.start("bpmndi:BPMNDiagram", "id", x.ids.fresh("BPMNDiagram_1"))
 	w.start("bpmndi:BPMNPlane", "id", x.ids.fresh("BPMNPlane_1"), "bpmnElement", plane)
 	if x.pool != "" {
-		x.shape(x.pool, flowchart.Rect{W: l.Width, H: l.Height}, "isHorizontal", "false")
-		for k, lane := range l.Lanes {
-			x.shape(x.laneIDs[k], lane.Rect, "isHorizontal", "false")
+		x.shape(x.pool, flowchart.Rect{W: l.Width, H: l.Height}, "isHorizontal", horizontal)
+		for _, n := range x.lanes {
+			x.shape(n.elemID, x.laneRect(n), "isHorizontal", horizontal)
 		}
 	}
 	for i, n := range l.Nodes {
@@ -276,13 +480,28 @@ func (x *exporter) writeDiagram(processID string) {
 			x.shape(x.elemIDs[i], r, marker...)
 			continue
 		}
-		x.labelledShape(x.elemIDs[i], r, externalLabel(r, x.fc.Steps[i].Name), marker...)
+		label := n.Label
+		if x.vertical {
+			label = externalLabel(r, x.fc.Steps[i].Name)
+		}
+		x.labelledShape(x.elemIDs[i], r, label, marker...)
 	}
 	for _, e := range l.Edges {
 		x.edge(e)
 	}
 	w.end("bpmndi:BPMNPlane")
 	w.end("bpmndi:BPMNDiagram")
+}
+
+// laneRect is the shape of a lane: across the bands of its subtree, and
+// inside its parent by the parent's title band.
+func (x *exporter) laneRect(n laneNode) flowchart.Rect {
+	first, last := x.layout.Lanes[n.lo].Rect, x.layout.Lanes[n.hi].Rect
+	inset := float64(n.depth) * flowchart.LaneTitle
+	if x.vertical {
+		return flowchart.Rect{X: first.X, Y: first.Y + inset, W: last.X + last.W - first.X, H: first.H - inset}
+	}
+	return flowchart.Rect{X: first.X + inset, Y: first.Y, W: first.W - inset, H: last.Y + last.H - first.Y}
 }
 
 func (x *exporter) shape(elemID string, r flowchart.Rect, attrs ...string) {
@@ -304,9 +523,10 @@ func (x *exporter) labelledShape(elemID string, r, label flowchart.Rect, attrs .
 	w.end("bpmndi:BPMNShape")
 }
 
-// externalLabel places the name of an event or gateway left of its shape.
-// Without a BPMNLabel, bpmn-js puts it under the shape, across the flow
-// that leaves downwards in our top-to-bottom layout; on the right run the
+// externalLabel places the name of an event or gateway left of its shape
+// in a top-to-bottom diagram (ExportOptions.VerticalLanes; left to right,
+// the layout puts it above). Without a BPMNLabel, bpmn-js puts it under
+// the shape, across the flow that leaves downwards; on the right run the
 // rework loops. Long names wrap at the width bpmn-js uses for them.
 func externalLabel(r flowchart.Rect, name string) flowchart.Rect {
 	const maxW, gap = 90.0, 6.0

@@ -117,9 +117,10 @@ type bpmnDoc struct {
 	Plane struct {
 		Element string `xml:"bpmnElement,attr"`
 		Shapes  []struct {
-			Element string `xml:"bpmnElement,attr"`
-			Bounds  bounds `xml:"http://www.omg.org/spec/DD/20100524/DC Bounds"`
-			Label   *struct {
+			Element    string `xml:"bpmnElement,attr"`
+			Horizontal string `xml:"isHorizontal,attr"`
+			Bounds     bounds `xml:"http://www.omg.org/spec/DD/20100524/DC Bounds"`
+			Label      *struct {
 				Bounds bounds `xml:"http://www.omg.org/spec/DD/20100524/DC Bounds"`
 			} `xml:"http://www.omg.org/spec/BPMN/20100524/DI BPMNLabel"`
 		} `xml:"http://www.omg.org/spec/BPMN/20100524/DI BPMNShape"`

@@ -39,7 +39,7 @@ func TestBPMN1MergeGatewaysBridged(t *testing.T) {
 		{From: "fork", To: "P1"}, {From: "fork", To: "P2"}, {From: "P1", To: "join"}, {From: "P2", To: "join"},
 		{From: "join", To: "end"},
 	}
-	if !reflect.DeepEqual(fc.Edges, wantEdges) {
+	if !reflect.DeepEqual(flows(fc.Edges), wantEdges) {
 		t.Errorf("edges = %+v\nwant %+v", fc.Edges, wantEdges)
 	}
 	if !warned(res, "Cổng hợp nhánh", "merge", "conv") {
@@ -75,7 +75,7 @@ func TestBPMN1MergeGatewaysBridged(t *testing.T) {
 			if got := kinds(res.Flowchart); !slices.Equal(got, tt.steps) {
 				t.Errorf("steps = %v, want %v", got, tt.steps)
 			}
-			if !reflect.DeepEqual(res.Flowchart.Edges, tt.edges) {
+			if !reflect.DeepEqual(flows(res.Flowchart.Edges), tt.edges) {
 				t.Errorf("edges = %+v, want %+v", res.Flowchart.Edges, tt.edges)
 			}
 			roundTrip(t, res)
@@ -188,7 +188,7 @@ func TestBPMN5BoundaryEvents(t *testing.T) {
 		{From: "check_nhanh", To: "minutes", Label: "Hồ sơ giả mạo"},
 		{From: "minutes", To: "end_fake"},
 	}
-	if !reflect.DeepEqual(fc.Edges, wantEdges) {
+	if !reflect.DeepEqual(flows(fc.Edges), wantEdges) {
 		t.Errorf("edges = %+v\nwant %+v", fc.Edges, wantEdges)
 	}
 	for _, w := range [][]string{
@@ -211,7 +211,7 @@ func TestBPMN5BoundaryEvents(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []flowchart.Edge{{From: "s", To: "t"}, {From: "t", To: "e", Label: "Quá hạn"}}; !reflect.DeepEqual(res.Flowchart.Edges, want) {
+	if want := []flowchart.Edge{{From: "s", To: "t"}, {From: "t", To: "e", Label: "Quá hạn"}}; !reflect.DeepEqual(flows(res.Flowchart.Edges), want) {
 		t.Errorf("edges = %+v, want %+v", res.Flowchart.Edges, want)
 	}
 }
@@ -469,45 +469,310 @@ func TestBPMN12WarningsCollapsed(t *testing.T) {
 
 // Events and gateways are exported with a BPMNLabel beside the shape, so
 // that bpmn-js does not draw their names across the flow leaving them;
-// tasks, whose names are inside, have none.
+// tasks, whose names are inside, have none. Left to right (the default)
+// the label is above the symbol, top to bottom left of it; either way it
+// crosses no flow and no other shape.
 func TestBPMN11EventAndGatewayLabels(t *testing.T) {
 	fc := procedure()
-	data, err := bpmn.Export(fc, "QT02", "Quy trình")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc bpmnDoc
-	if err := xml.Unmarshal(data, &doc); err != nil {
-		t.Fatal(err)
-	}
 	kind := map[string]flowchart.Kind{"Step_5": flowchart.KindTask}
 	for _, s := range fc.Steps {
 		kind[s.ID] = s.Kind
 	}
-	shapes := 0
-	for _, sh := range doc.Plane.Shapes {
-		k, ok := kind[sh.Element]
-		if !ok {
-			continue // pool and lanes
-		}
-		shapes++
-		if k == flowchart.KindTask {
-			if sh.Label != nil {
-				t.Errorf("task %s has an external label", sh.Element)
+	for _, tc := range []struct {
+		name string
+		opts bpmn.ExportOptions
+		// placed reports whether label l is where it belongs beside b.
+		placed func(l, b bounds) bool
+	}{
+		{"horizontal", bpmn.ExportOptions{}, func(l, b bounds) bool {
+			return l.Y+l.H <= b.Y && l.X < b.X+b.W/2 && b.X+b.W/2 < l.X+l.W
+		}},
+		{"vertical", bpmn.ExportOptions{VerticalLanes: true}, func(l, b bounds) bool {
+			return l.X+l.W <= b.X && l.Y+l.H >= b.Y && l.Y <= b.Y+b.H
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			data, err := bpmn.ExportWith(fc, "QT02", "Quy trình", tc.opts)
+			if err != nil {
+				t.Fatal(err)
 			}
-			continue
-		}
-		if sh.Label == nil || sh.Label.Bounds.W <= 0 || sh.Label.Bounds.H <= 0 {
-			t.Errorf("%s %s has no label", k, sh.Element)
-			continue
-		}
-		// Left of the shape, level with it: clear of the flows that leave
-		// downwards and of the loops on the right.
-		if l, b := sh.Label.Bounds, sh.Bounds; l.X+l.W > b.X || l.Y+l.H < b.Y || l.Y > b.Y+b.H {
-			t.Errorf("%s label %+v not left of its shape %+v", sh.Element, l, b)
+			var doc bpmnDoc
+			if err := xml.Unmarshal(data, &doc); err != nil {
+				t.Fatal(err)
+			}
+			shapes := 0
+			for _, sh := range doc.Plane.Shapes {
+				k, ok := kind[sh.Element]
+				if !ok {
+					continue // pool and lanes
+				}
+				shapes++
+				if k == flowchart.KindTask {
+					if sh.Label != nil {
+						t.Errorf("task %s has an external label", sh.Element)
+					}
+					continue
+				}
+				if sh.Label == nil || sh.Label.Bounds.W <= 0 || sh.Label.Bounds.H <= 0 {
+					t.Errorf("%s %s has no label", k, sh.Element)
+					continue
+				}
+				l := sh.Label.Bounds
+				if !tc.placed(l, sh.Bounds) {
+					t.Errorf("%s label %+v misplaced beside its shape %+v", sh.Element, l, sh.Bounds)
+				}
+				for _, e := range doc.Plane.Edges {
+					for i := 1; i < len(e.Waypoints); i++ {
+						a, b := e.Waypoints[i-1], e.Waypoints[i]
+						// Flows are orthogonal: a segment is its own bounding box.
+						if min(a.X, b.X) < l.X+l.W && l.X < max(a.X, b.X) && min(a.Y, b.Y) < l.Y+l.H && l.Y < max(a.Y, b.Y) {
+							t.Errorf("%s label %+v crosses flow %s %v", sh.Element, l, e.Element, e.Waypoints)
+						}
+					}
+				}
+				for _, o := range doc.Plane.Shapes {
+					if _, step := kind[o.Element]; step && o.Element != sh.Element && overlaps(l, o.Bounds) {
+						t.Errorf("%s label %+v overlaps shape %s %+v", sh.Element, l, o.Element, o.Bounds)
+					}
+				}
+			}
+			if shapes != len(fc.Steps) {
+				t.Errorf("%d step shapes, want %d", shapes, len(fc.Steps))
+			}
+		})
+	}
+}
+
+func overlaps(a, b bounds) bool {
+	return a.X < b.X+b.W && b.X < a.X+a.W && a.Y < b.Y+b.H && b.Y < a.Y+a.H
+}
+
+// What was imported is exported back: the kind of each task, the lane
+// hierarchy (lanes inside lanes, an unnamed one, one without steps) and
+// the flow ids; and importing that export gives the same flowchart.
+func TestBPMN11KeepsWhatWasImported(t *testing.T) {
+	res := mustImport(t, "kept-on-export.bpmn", bpmn.ImportOptions{})
+	fc := res.Flowchart
+	wantLanes := []flowchart.Lane{
+		{ID: "L_motcua", Name: "Bộ phận một cửa"},
+		{ID: "L_so", Name: "Sở Tư pháp", Lanes: []flowchart.Lane{
+			{ID: "L_hctp", Name: "Phòng Hành chính tư pháp", Lanes: []flowchart.Lane{
+				{ID: "L_cv", Name: "Chuyên viên"}, {ID: "L_tp", Name: "Trưởng phòng"},
+			}},
+			{ID: "L_unnamed"},
+			{ID: "L_ld", Name: "Lãnh đạo Sở"},
+		}},
+	}
+	if !reflect.DeepEqual(fc.Lanes, wantLanes) {
+		t.Errorf("lanes = %+v\nwant %+v", fc.Lanes, wantLanes)
+	}
+	var got []string
+	for _, s := range fc.Steps {
+		got = append(got, s.ID+":"+s.TaskType+":"+s.Lane+":"+s.Responsible)
+	}
+	want := []string{
+		"start::L_motcua:Bộ phận một cửa", "receive::L_motcua:Bộ phận một cửa",
+		"lookup:serviceTask:L_cv:Chuyên viên", "appraise:callActivity:L_tp:Trưởng phòng",
+		"ok::L_tp:Trưởng phòng", "consult:subProcess:L_unnamed:Sở Tư pháp", "end::L_motcua:Bộ phận một cửa",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("steps (id:task type:lane:responsible) =\n%q\nwant\n%q", got, want)
+	}
+	wantFlows := []string{"Flow_0nhan", "Flow_1tracuu", "Flow_2thamdinh", "Flow_3xet", "SequenceFlow_0dat", "SequenceFlow_0khong", "Flow_4tra"}
+	var flowIDs []string
+	for _, e := range fc.Edges {
+		flowIDs = append(flowIDs, e.ID)
+	}
+	if !slices.Equal(flowIDs, wantFlows) {
+		t.Errorf("flow ids = %q, want %q", flowIDs, wantFlows)
+	}
+
+	data, err := bpmn.Export(fc, res.ProcessID, res.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, el := range []string{`<bpmn:userTask id="receive"`, `<bpmn:serviceTask id="lookup"`, `<bpmn:callActivity id="appraise"`, `<bpmn:subProcess id="consult"`} {
+		if !bytes.Contains(data, []byte(el)) {
+			t.Errorf("export has no %s", el)
 		}
 	}
-	if shapes != len(fc.Steps) {
-		t.Errorf("%d step shapes, want %d", shapes, len(fc.Steps))
+	var doc struct {
+		Lanes []xlane `xml:"process>laneSet>lane"`
+		Flows []struct {
+			ID string `xml:"id,attr"`
+		} `xml:"process>sequenceFlow"`
+	}
+	if err := xml.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if tree := laneTree(doc.Lanes); !reflect.DeepEqual(tree, wantLanes) {
+		t.Errorf("exported lanes = %+v\nwant %+v", tree, wantLanes)
+	}
+	flowIDs = nil
+	for _, f := range doc.Flows {
+		flowIDs = append(flowIDs, f.ID)
+	}
+	if !slices.Equal(flowIDs, wantFlows) {
+		t.Errorf("exported flow ids = %q, want %q", flowIDs, wantFlows)
+	}
+	back, err := bpmn.Import(bytes.NewReader(data), bpmn.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(back.Flowchart, fc) {
+		t.Errorf("import of the export:\n got %+v\nwant %+v", back.Flowchart, fc)
+	}
+
+	// A step moved to another unit since the import goes in that unit's
+	// lane; one whose unit has no lane gets a lane of its own, which the
+	// next import does not keep.
+	edited := fc
+	edited.Steps = slices.Clone(fc.Steps)
+	edited.Steps[1].Responsible = "Chuyên viên" // receive, was Bộ phận một cửa
+	edited.Steps[6].Responsible = "Văn thư Sở"  // end
+	edited.Steps = append(edited.Steps, flowchart.Step{ID: "B8", Name: "Lưu hồ sơ", Kind: flowchart.KindTask, Responsible: "Văn thư Sở"})
+	edited.Edges = append(slices.Clone(fc.Edges), flowchart.Edge{From: "consult", To: "B8"})
+	data, err = bpmn.Export(edited, res.ProcessID, res.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err = bpmn.Import(bytes.NewReader(data), bpmn.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = nil
+	for _, s := range back.Flowchart.Steps {
+		got = append(got, s.ID+":"+s.Lane+":"+s.Responsible)
+	}
+	want = []string{"start:L_motcua:Bộ phận một cửa", "receive:L_cv:Chuyên viên", "lookup:L_cv:Chuyên viên", "appraise:L_tp:Trưởng phòng",
+		"ok:L_tp:Trưởng phòng", "consult:L_unnamed:Sở Tư pháp", "end::Văn thư Sở", "B8::Văn thư Sở"}
+	if !slices.Equal(got, want) || !reflect.DeepEqual(back.Flowchart.Lanes, wantLanes) {
+		t.Errorf("edited steps (id:lane:responsible) =\n%q\nwant\n%q\nlanes %+v", got, want, back.Flowchart.Lanes)
+	}
+	if e := back.Flowchart.Edges[len(back.Flowchart.Edges)-1]; e.ID != "" {
+		t.Errorf("the flow added after the import came back with id %q, want none", e.ID)
+	}
+}
+
+// Kept ids that cannot be written back as they are (not an XML id, or
+// the id the export gives the process) travel in our extension and come
+// back unchanged.
+func TestBPMN11KeepsIDsThatClash(t *testing.T) {
+	src := `<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"><process id="p">
+<laneSet><lane id="lane 1" name="Một cửa"><flowNodeRef>s</flowNodeRef><flowNodeRef>t</flowNodeRef></lane>
+<lane id="Process_1" name="Chuyên viên"><flowNodeRef>e</flowNodeRef></lane></laneSet>
+<startEvent id="s"/><serviceTask id="t" name="Tra cứu"/><endEvent id="e"/>
+<sequenceFlow id="Process_1_flow" sourceRef="s" targetRef="t"/><sequenceFlow id="Definitions_1" sourceRef="t" targetRef="e"/></process></definitions>`
+	res, err := bpmn.Import(strings.NewReader(src), bpmn.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := bpmn.Export(res.Flowchart, "Process_1", res.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := bpmn.Import(bytes.NewReader(out), bpmn.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(back.Flowchart, res.Flowchart) || res.Flowchart.Lanes[0].ID != "lane 1" || res.Flowchart.Lanes[1].ID != "Process_1" {
+		t.Errorf("round trip:\n got %+v\nwant %+v", back.Flowchart, res.Flowchart)
+	}
+}
+
+type xlane struct {
+	ID       string  `xml:"id,attr"`
+	Name     string  `xml:"name,attr"`
+	Children []xlane `xml:"childLaneSet>lane"`
+}
+
+func laneTree(ls []xlane) []flowchart.Lane {
+	var out []flowchart.Lane
+	for _, l := range ls {
+		out = append(out, flowchart.Lane{ID: l.ID, Name: l.Name, Lanes: laneTree(l.Children)})
+	}
+	return out
+}
+
+// Pools and lanes are exported horizontal by default: lanes stacked top to
+// bottom inside the pool, nested lanes inside their parent after its
+// title band, and the flow running left to right (a rework loop aside).
+// VerticalLanes gives the top-to-bottom drawing of the SVG.
+func TestBPMN11HorizontalLanes(t *testing.T) {
+	kept := mustImport(t, "kept-on-export.bpmn", bpmn.ImportOptions{})
+	for _, tc := range []struct {
+		name  string
+		fc    flowchart.Flowchart
+		loops []string // flows that go back
+	}{
+		{"typed in", procedure(), []string{"Flow_4"}},
+		{"imported with nested lanes", kept.Flowchart, []string{"SequenceFlow_0khong"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			data, err := bpmn.Export(tc.fc, "QT02", "Quy trình")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var doc bpmnDoc
+			if err := xml.Unmarshal(data, &doc); err != nil {
+				t.Fatal(err)
+			}
+			var nested struct {
+				Lanes []xlane `xml:"process>laneSet>lane"`
+			}
+			if err := xml.Unmarshal(data, &nested); err != nil {
+				t.Fatal(err)
+			}
+			shapes := map[string]bounds{}
+			horizontal := map[string]string{}
+			for _, sh := range doc.Plane.Shapes {
+				shapes[sh.Element], horizontal[sh.Element] = sh.Bounds, sh.Horizontal
+			}
+			pool := doc.Collab.Participants[0].ID
+			if horizontal[pool] != "true" {
+				t.Errorf("pool isHorizontal = %q, want true", horizontal[pool])
+			}
+			// checkLanes checks lanes stacked top to bottom filling parent
+			// after its title band of width inset.
+			var checkLanes func(ls []xlane, parent bounds, inset float64)
+			checkLanes = func(ls []xlane, parent bounds, inset float64) {
+				y := parent.Y
+				for _, l := range ls {
+					b := shapes[l.ID]
+					if horizontal[l.ID] != "true" {
+						t.Errorf("lane %s isHorizontal = %q, want true", l.ID, horizontal[l.ID])
+					}
+					if b.X != parent.X+inset || b.X+b.W != parent.X+parent.W || b.Y != y || b.H <= 0 {
+						t.Errorf("lane %s %+v not stacked at y=%v in %+v after a title band of %v", l.ID, b, y, parent, inset)
+					}
+					y = b.Y + b.H
+					checkLanes(l.Children, b, flowchart.LaneTitle)
+				}
+				if len(ls) > 0 && y != parent.Y+parent.H {
+					t.Errorf("lanes end at y=%v, their parent %+v at %v", y, parent, parent.Y+parent.H)
+				}
+			}
+			checkLanes(nested.Lanes, shapes[pool], 30)
+			for _, e := range doc.Plane.Edges {
+				first, last := e.Waypoints[0], e.Waypoints[len(e.Waypoints)-1]
+				if !slices.Contains(tc.loops, e.Element) && last.X <= first.X {
+					t.Errorf("flow %s runs from x=%v to x=%v, not left to right", e.Element, first.X, last.X)
+				}
+			}
+
+			data, err = bpmn.ExportWith(tc.fc, "QT02", "Quy trình", bpmn.ExportOptions{VerticalLanes: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			doc = bpmnDoc{}
+			if err := xml.Unmarshal(data, &doc); err != nil {
+				t.Fatal(err)
+			}
+			for _, sh := range doc.Plane.Shapes {
+				if _, lane := horizontal[sh.Element]; lane && sh.Horizontal != "" && sh.Horizontal != "false" {
+					t.Errorf("vertical export: %s isHorizontal = %q", sh.Element, sh.Horizontal)
+				}
+			}
+		})
 	}
 }

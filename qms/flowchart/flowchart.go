@@ -34,6 +34,19 @@ func (k Kind) Valid() bool {
 type Flowchart struct {
 	Steps []Step `json:"steps"`
 	Edges []Edge `json:"edges"`
+	// Lanes is the lane hierarchy of a flowchart imported from BPMN, kept
+	// so that the export writes it back; nil for a flowchart typed in
+	// (its lanes are then one per Responsible).
+	Lanes []Lane `json:"lanes,omitempty"`
+}
+
+// Lane is a BPMN lane: a unit or role, possibly divided into lanes of its
+// own (BPMN's childLaneSet). A step's Responsible is the name of its
+// innermost named lane.
+type Lane struct {
+	ID    string `json:"id"`
+	Name  string `json:"name,omitempty"`
+	Lanes []Lane `json:"lanes,omitempty"`
 }
 
 // Step is one row of the procedure's steps table.
@@ -45,11 +58,18 @@ type Step struct {
 	Hours       float64  `json:"hours"`                 // time budget in working hours
 	Forms       []string `json:"forms,omitempty"`       // form codes used, e.g. "BM-QT02-01"
 	Records     []string `json:"records,omitempty"`     // records produced
+	// TaskType is the BPMN element a task step was imported from
+	// ("serviceTask", "callActivity", "subProcess"…), so that the export
+	// writes the same; empty for a user task.
+	TaskType string `json:"task_type,omitempty"`
+	// Lane is the id of the step's innermost lane in Flowchart.Lanes.
+	Lane string `json:"lane,omitempty"`
 }
 
 // Edge is a flow from one step to the next. Label is the condition on a
 // flow out of a decision ("Hồ sơ đạt", "Cần bổ sung").
 type Edge struct {
+	ID    string `json:"id,omitempty"` // the BPMN flow id it was imported with
 	From  string `json:"from"`
 	To    string `json:"to"`
 	Label string `json:"label,omitempty"`
@@ -124,12 +144,14 @@ type stepJSON struct {
 	Hours       *float64 `json:"hours,omitempty"`
 	Forms       []string `json:"forms,omitempty"`
 	Records     []string `json:"records,omitempty"`
+	TaskType    string   `json:"task_type,omitempty"`
+	Lane        string   `json:"lane,omitempty"`
 }
 
 // MarshalJSON writes the time as integer minutes, plus hours.
 func (s Step) MarshalJSON() ([]byte, error) {
 	h := RoundToMinute(s.Hours)
-	j := stepJSON{ID: s.ID, Name: s.Name, Kind: s.Kind, Responsible: s.Responsible, Hours: &h, Forms: s.Forms, Records: s.Records}
+	j := stepJSON{ID: s.ID, Name: s.Name, Kind: s.Kind, Responsible: s.Responsible, Hours: &h, Forms: s.Forms, Records: s.Records, TaskType: s.TaskType, Lane: s.Lane}
 	if math.Abs(h*60) < maxMinutes {
 		m := int64(math.Round(h * 60))
 		j.Minutes = &m
@@ -144,7 +166,7 @@ func (s *Step) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &j); err != nil {
 		return err
 	}
-	*s = Step{ID: j.ID, Name: j.Name, Kind: j.Kind, Responsible: j.Responsible, Forms: j.Forms, Records: j.Records}
+	*s = Step{ID: j.ID, Name: j.Name, Kind: j.Kind, Responsible: j.Responsible, Forms: j.Forms, Records: j.Records, TaskType: j.TaskType, Lane: j.Lane}
 	switch {
 	case j.Minutes != nil:
 		s.Hours = float64(*j.Minutes) / 60

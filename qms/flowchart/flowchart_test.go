@@ -186,3 +186,74 @@ func TestProduct2StoredInMinutes(t *testing.T) {
 		}
 	}
 }
+
+// What a BPMN import keeps for the export (task kinds, the lane
+// hierarchy, flow ids) is stored with the flowchart's JSON, and a
+// flowchart stored before, without those fields, loads as it was.
+func TestBPMN11StoredWithTheFlowchart(t *testing.T) {
+	fc := flowchart.Flowchart{
+		Steps: []flowchart.Step{
+			{ID: "s", Name: "Bắt đầu", Kind: flowchart.KindStart, Responsible: "Một cửa", Lane: "L1"},
+			{ID: "t", Name: "Tra cứu", Kind: flowchart.KindTask, Responsible: "Chuyên viên", TaskType: "serviceTask", Lane: "L2", Hours: 1},
+		},
+		Edges: []flowchart.Edge{{ID: "Flow_0a", From: "s", To: "t"}},
+		Lanes: []flowchart.Lane{{ID: "L1", Name: "Một cửa"}, {ID: "L0", Name: "Sở", Lanes: []flowchart.Lane{{ID: "L2", Name: "Chuyên viên"}}}},
+	}
+	b, err := json.Marshal(fc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, field := range []string{`"task_type":"serviceTask"`, `"lane":"L2"`, `"id":"Flow_0a"`, `"lanes":[{"id":"L2","name":"Chuyên viên"}]`} {
+		if !strings.Contains(string(b), field) {
+			t.Errorf("stored JSON has no %s:\n%s", field, b)
+		}
+	}
+	var back flowchart.Flowchart
+	if err := json.Unmarshal(b, &back); err != nil || !reflect.DeepEqual(back, fc) {
+		t.Errorf("reloaded %+v (err %v), want %+v", back, err, fc)
+	}
+
+	old := `{"steps":[{"id":"s","name":"Bắt đầu","kind":"start","minutes":0},{"id":"t","name":"Tra cứu","kind":"task","responsible":"Chuyên viên","minutes":60}],"edges":[{"from":"s","to":"t"}]}`
+	var loaded flowchart.Flowchart
+	if err := json.Unmarshal([]byte(old), &loaded); err != nil {
+		t.Fatal(err)
+	}
+	want := flowchart.Flowchart{
+		Steps: []flowchart.Step{{ID: "s", Name: "Bắt đầu", Kind: flowchart.KindStart}, {ID: "t", Name: "Tra cứu", Kind: flowchart.KindTask, Responsible: "Chuyên viên", Hours: 1}},
+		Edges: []flowchart.Edge{{From: "s", To: "t"}},
+	}
+	if !reflect.DeepEqual(loaded, want) {
+		t.Errorf("old flowchart loaded as %+v, want %+v", loaded, want)
+	}
+	if again, _ := json.Marshal(loaded); strings.Contains(string(again), "lane") || strings.Contains(string(again), "task_type") || strings.Contains(string(again), `"id":""`) {
+		t.Errorf("an old flowchart gains fields when stored again: %s", again)
+	}
+}
+
+// Kept lanes are bounded like steps, and their nesting too, so that an
+// export always imports again; each limit is stated.
+func TestBPMN11LaneLimits(t *testing.T) {
+	deep := flowchart.Flowchart{}
+	lanes := &deep.Lanes
+	for i := range flowchart.MaxLaneDepth + 1 {
+		*lanes = []flowchart.Lane{{ID: "L" + strings.Repeat("x", i)}}
+		lanes = &(*lanes)[0].Lanes
+	}
+	many := flowchart.Flowchart{Lanes: make([]flowchart.Lane, flowchart.MaxSteps+1)}
+	long := flowchart.Flowchart{Lanes: []flowchart.Lane{{ID: "L", Name: strings.Repeat("a", flowchart.MaxNameRunes+1)}}}
+	for name, tc := range map[string]struct {
+		fc   flowchart.Flowchart
+		want string
+	}{
+		"deep": {deep, "quá 20 cấp"},
+		"many": {many, "501 làn, tối đa 500 làn"},
+		"long": {long, "dài quá 500 ký tự"},
+	} {
+		if p := flowchart.CheckSize(tc.fc); p == nil || !strings.Contains(p.Message, tc.want) {
+			t.Errorf("%s: %v, want a problem saying %q", name, p, tc.want)
+		}
+	}
+	if p := flowchart.CheckSize(flowchart.Flowchart{Lanes: deep.Lanes[0].Lanes}); p != nil {
+		t.Errorf("lanes %d deep refused: %s", flowchart.MaxLaneDepth, p.Message)
+	}
+}

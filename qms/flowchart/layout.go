@@ -30,6 +30,10 @@ const (
 	laneHeader   = 30.0  // BPMN lane title band, when grouped by lane
 	lanePad      = 20.0
 	laneMinW     = 160.0
+	labelMaxW    = 90.0 // the width bpmn-js wraps an event's or gateway's name at
+	labelGap     = 4.0  // between a symbol and its name above it
+	symbolEvent  = 36.0 // BPMN start and end events, as bpmn.io draws them
+	symbolGate   = 50.0 // BPMN gateways
 
 	// FontSize and SmallFontSize are the sizes the SVG uses for a step's
 	// name and for its details (responsible, hours).
@@ -37,12 +41,29 @@ const (
 	SmallFontSize = 11.0
 )
 
+// LaneTitle is the depth of a lane's title band: a nested lane starts this
+// far inside its parent.
+const LaneTitle = laneHeader
+
 // LayoutOptions chooses between the two arrangements.
 type LayoutOptions struct {
 	// GroupByResponsible puts the steps of each Responsible in its own
 	// vertical band (a swimlane), as BPMN lanes need. Without it steps are
 	// arranged only by the flow.
 	GroupByResponsible bool
+	// Bands, when not nil, are the swimlanes instead of one per
+	// Responsible: step i goes in band BandOf[i], and every band is drawn,
+	// with or without steps (BPMN lanes kept from an import).
+	Bands  []string
+	BandOf []int
+	// Headers is the number of lane title bands above the steps: nested
+	// lanes need one per level. 0 means 1.
+	Headers int
+	// LeftToRight lays the flow out from left to right with the lanes
+	// stacked top to bottom, as BPMN draws horizontal pools and lanes.
+	// Start, end, decision and parallel steps are then BPMN symbols with
+	// their name above them (NodeLayout.Label).
+	LeftToRight bool
 }
 
 // Point is a position in the drawing.
@@ -65,6 +86,9 @@ type NodeLayout struct {
 	Rect       Rect
 	NameLines  []string // the name, wrapped
 	SmallLines []string // the responsible role, wrapped, then the hours
+	// Label is where the name of a symbol goes in a left-to-right layout:
+	// above it, clear of the flows, which enter and leave at its sides.
+	Label Rect
 }
 
 // EdgeLayout is how a flow is drawn: an orthogonal polyline from the
@@ -126,14 +150,25 @@ type slot struct {
 // predecessors, ties kept in step order. Invalid flowcharts are laid out
 // too (flows to unknown steps are left out), so that an editor can show
 // what is being drawn.
+//
+// A left-to-right layout is the same arrangement turned a quarter: it is
+// computed top to bottom with each shape's width and height swapped, then
+// transposed.
 func ComputeLayout(fc Flowchart, opts LayoutOptions) Layout {
 	g := newGraph(fc)
 	lanes := laneNames(fc, opts)
 	slots := make([]*slot, len(fc.Steps))
 	for i, s := range fc.Steps {
-		slots[i] = stepSlot(s)
+		if opts.LeftToRight {
+			slots[i] = sidewaysSlot(s)
+		} else {
+			slots[i] = stepSlot(s)
+		}
 		slots[i].step = i
-		if lanes != nil {
+		switch {
+		case opts.Bands != nil && i < len(opts.BandOf):
+			slots[i].lane = opts.BandOf[i]
+		case lanes != nil:
 			slots[i].lane = slices.Index(lanes, s.Responsible)
 		}
 	}
@@ -149,7 +184,7 @@ func ComputeLayout(fc Flowchart, opts LayoutOptions) Layout {
 
 	top, left := margin, margin
 	if lanes != nil {
-		top, left = poolHeader+laneHeader+lanePad, 0
+		top, left = poolHeader+float64(max(1, opts.Headers))*laneHeader+lanePad, 0
 	}
 	rows := placeRows(slots, layers, top)
 	bands := placeBands(slots, layers, lanes, left)
@@ -180,12 +215,95 @@ func ComputeLayout(fc Flowchart, opts LayoutOptions) Layout {
 		}
 		l.Lanes = append(l.Lanes, LaneLayout{Name: name, Rect: Rect{b.X, poolHeader, b.W, l.Height - poolHeader}})
 	}
+	if opts.LeftToRight {
+		l.transpose(fc)
+	}
 	return l
+}
+
+// transpose turns a layout computed with swapped shapes into the
+// left-to-right one, and places the names of symbols above them.
+func (l *Layout) transpose(fc Flowchart) {
+	flip := func(p Point) Point { return Point{p.Y, p.X} }
+	flipRect := func(r Rect) Rect { return Rect{r.Y, r.X, r.H, r.W} }
+	l.Width, l.Height = l.Height, l.Width
+	for i := range l.Nodes {
+		n := &l.Nodes[i]
+		n.Rect = flipRect(n.Rect)
+		if lw, lh := symbolLabel(fc.Steps[i]); lh > 0 {
+			c := n.Rect.Center()
+			n.Label = Rect{c.X - lw/2, n.Rect.Y - labelGap - lh, lw, lh}
+		}
+	}
+	for i := range l.Edges {
+		e := &l.Edges[i]
+		for k, p := range e.Points {
+			e.Points[k] = flip(p)
+		}
+		// Turned, a label would sit on the run it names: move it above.
+		e.LabelPos = flip(e.LabelPos)
+		e.LabelPos.X -= 8
+		e.LabelPos.Y -= 9
+	}
+	for i := range l.Lanes {
+		l.Lanes[i].Rect = flipRect(l.Lanes[i].Rect)
+	}
+}
+
+// IsSymbol reports whether a step is drawn as a BPMN symbol in a
+// left-to-right layout: events and gateways, as opposed to tasks.
+func IsSymbol(k Kind) bool { return SymbolSize(k) > 0 }
+
+// SymbolSize is the side of a step's BPMN symbol, 0 for a task.
+func SymbolSize(k Kind) float64 {
+	switch k {
+	case KindStart, KindEnd:
+		return symbolEvent
+	case KindDecision, KindParallel:
+		return symbolGate
+	}
+	return 0
+}
+
+// symbolLabel is the size of the name written above a symbol, wrapped at
+// labelMaxW; 0, 0 for a task or a symbol without a name.
+func symbolLabel(s Step) (w, h float64) {
+	if !IsSymbol(s.Kind) || s.Name == "" {
+		return 0, 0
+	}
+	w = textWidth(s.Name, smallCharW)
+	lines := math.Ceil(w / labelMaxW)
+	return min(w, labelMaxW), lines * smallLineH
+}
+
+// sidewaysSlot sizes a step for a left-to-right layout, in the swapped
+// axes ComputeLayout works in: a task keeps its box, a symbol reserves
+// room above it (left, before the transposition) for its name.
+func sidewaysSlot(s Step) *slot {
+	size := SymbolSize(s.Kind)
+	if size == 0 {
+		sl := stepSlot(s)
+		sl.w, sl.h = sl.h, sl.w
+		sl.left, sl.right, sl.footH = sl.w/2, sl.w/2, sl.h
+		return sl
+	}
+	lw, lh := symbolLabel(s)
+	sl := &slot{w: size, h: size, left: size / 2, right: size / 2, footH: max(size, lw)}
+	if lh > 0 {
+		// Room on both sides, so that the symbol stays level with the
+		// steps before and after it and its flows stay straight.
+		sl.left += labelGap + lh
+		sl.right = sl.left
+	}
+	return sl
 }
 
 // laneNames lists the Responsible values in order of first use, with ""
 // last, or nil when not grouping.
 func laneNames(fc Flowchart, opts LayoutOptions) []string {
+	if opts.Bands != nil {
+		return opts.Bands
+	}
 	if !opts.GroupByResponsible {
 		return nil
 	}

@@ -14,6 +14,7 @@ const (
 	MaxSteps     = 500 // steps
 	MaxEdges     = 2000
 	MaxNameRunes = 500 // characters in a step id, name, responsible or flow label
+	MaxLaneDepth = 20  // levels of lanes inside lanes
 )
 
 // The size rules, checked by CheckSize and first by Validate.
@@ -43,15 +44,42 @@ func CheckSize(fc Flowchart) *Problem {
 	}
 	for i, s := range fc.Steps {
 		ref := fmt.Sprintf("thứ %d (mã %s)", i+1, clip(s.ID))
-		for _, f := range []struct{ what, text string }{{"Mã", s.ID}, {"Tên", s.Name}, {"Người/bộ phận thực hiện", s.Responsible}} {
+		for _, f := range []struct{ what, text string }{{"Mã", s.ID}, {"Tên", s.Name}, {"Người/bộ phận thực hiện", s.Responsible}, {"Loại công việc", s.TaskType}, {"Làn", s.Lane}} {
 			if n := tooLong(f.text); n > 0 {
 				return &Problem{Code: CodeNameTooLong, StepID: s.ID, Message: fmt.Sprintf("%s của bước %s dài %d ký tự, tối đa %d ký tự.", f.what, ref, n, MaxNameRunes)}
 			}
 		}
 	}
+	lanes, depth, long := 0, 0, ""
+	var walk func(ls []Lane, level int)
+	walk = func(ls []Lane, level int) {
+		for _, l := range ls {
+			lanes++
+			depth = max(depth, level)
+			if long == "" && (tooLong(l.Name) > 0 || tooLong(l.ID) > 0) {
+				long = l.ID
+			}
+			if level <= MaxLaneDepth {
+				walk(l.Lanes, level+1)
+			}
+		}
+	}
+	walk(fc.Lanes, 1)
+	if lanes > MaxSteps {
+		return &Problem{Code: CodeTooManySteps, Message: fmt.Sprintf("Lưu đồ có %d làn, tối đa %d làn.", lanes, MaxSteps)}
+	}
+	if depth > MaxLaneDepth {
+		return &Problem{Code: CodeTooManySteps, Message: fmt.Sprintf("Lưu đồ có làn lồng nhau quá %d cấp.", MaxLaneDepth)}
+	}
+	if long != "" {
+		return &Problem{Code: CodeNameTooLong, Message: fmt.Sprintf("Mã hoặc tên của làn %s dài quá %d ký tự.", clip(long), MaxNameRunes)}
+	}
 	for i, e := range fc.Edges {
 		if n := tooLong(e.Label); n > 0 {
 			return &Problem{Code: CodeNameTooLong, Edge: &e, Message: fmt.Sprintf("Nhãn của luồng thứ %d (%s → %s) dài %d ký tự, tối đa %d ký tự.", i+1, clip(e.From), clip(e.To), n, MaxNameRunes)}
+		}
+		if n := tooLong(e.ID); n > 0 {
+			return &Problem{Code: CodeNameTooLong, Edge: &e, Message: fmt.Sprintf("Mã của luồng thứ %d (%s → %s) dài %d ký tự, tối đa %d ký tự.", i+1, clip(e.From), clip(e.To), n, MaxNameRunes)}
 		}
 	}
 	return nil

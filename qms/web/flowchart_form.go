@@ -91,7 +91,9 @@ func versionFromForm(c *fiber.Ctx, v *qms.ProcedureVersion) error {
 		}
 		fc.Edges = append(fc.Edges, flowchart.Edge{From: at(from, i), To: at(to, i), Label: at(label, i)})
 	}
-	v.Flowchart = fc
+	// The table shows no BPMN lanes, task kinds or flow ids: keep those
+	// of an imported flowchart for its export.
+	v.Flowchart = flowchart.KeepImported(v.Flowchart, fc)
 	rn, rk, rr := postValues(c, "record_name"), postValues(c, "record_kept_at"), postValues(c, "record_retention")
 	v.Records = []qms.RecordToKeep{}
 	for i := range rn {

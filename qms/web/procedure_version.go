@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -141,56 +140,79 @@ func (s *Server) importBPMNFile(c *fiber.Ctx, v *qms.ProcedureVersion, r io.Read
 	return &edited, res.Warnings, nil, nil
 }
 
-// maxKeptBPMN is the largest file the pool picker keeps in its form, so
-// that the user picks a pool without choosing the file again. Files with
-// several pools are small; a larger one is chosen again.
-const maxKeptBPMN = 1 << 20
-
 func (s *Server) versionImportBPMN(c *fiber.Ctx) error {
 	p, v, err := s.findVersion(c)
 	if err != nil {
 		return err
 	}
-	data, err := uploadedBPMN(c)
+	data, name, kept, err := s.uploadedBPMN(c)
 	if err != nil {
 		return s.versionPage(c, p, v, nil, err)
 	}
 	edited, warnings, pools, err := s.importBPMNFile(c, v, bytes.NewReader(data))
 	if err != nil {
 		c.Locals("pools", pools)
-		if len(pools) > 0 && len(data) <= maxKeptBPMN {
-			c.Locals("kept_file", base64.StdEncoding.EncodeToString(data))
+		if len(pools) > 0 {
+			s.keepBPMN(c, kept, name, data)
 		}
 		return s.versionPage(c, p, v, nil, err)
 	}
 	return s.versionPage(c, p, edited, warnings, nil)
 }
 
-// uploadedBPMN is the file chosen in the import form, or the one the pool
-// picker kept. It reads one byte past bpmn's size limit, so that Import
-// refuses a larger file with its own message.
-func uploadedBPMN(c *fiber.Ctx) ([]byte, error) {
+// keepBPMN keeps a file with several pools on the server for the
+// caller's session, so that the picker only sends the pool and the id of
+// the kept file. When it cannot be kept (no session, the store's bound
+// reached), the picker asks for the file again. A file that was already
+// kept keeps its id.
+func (s *Server) keepBPMN(c *fiber.Ctx, kept, name string, data []byte) {
+	cl := callerOf(c)
+	if cl == nil || cl.session == nil {
+		return
+	}
+	if kept != "" {
+		c.Locals("kept_file", kept)
+		return
+	}
+	id, err := s.Forms.KeepUpload(c.UserContext(), cl.session.ID, name, data)
+	if err != nil {
+		s.log.Warn("bpmn: upload not kept for the pool picker", "err", err)
+		return
+	}
+	c.Locals("kept_file", id)
+}
+
+// uploadedBPMN is the file chosen in the import form, with its name, or
+// the one kept for the pool picker, with its id. It reads one byte past bpmn's size
+// limit, so that Import refuses a larger file with its own message.
+func (s *Server) uploadedBPMN(c *fiber.Ctx) (data []byte, name, kept string, err error) {
 	fh, err := c.FormFile("file")
 	if err != nil {
-		kept := c.FormValue("kept_file")
+		kept = c.FormValue("kept_file")
 		if kept == "" {
-			return nil, qms.FieldError("file", "Chọn tệp BPMN (.bpmn hoặc .xml) để nhập.")
+			return nil, "", "", qms.FieldError("file", "Chọn tệp BPMN (.bpmn hoặc .xml) để nhập.")
 		}
-		data, err := base64.StdEncoding.DecodeString(kept)
+		session := ""
+		if cl := callerOf(c); cl != nil && cl.session != nil {
+			session = cl.session.ID
+		}
+		data, err := s.Forms.KeptUpload(c.UserContext(), session, kept)
 		if err != nil {
-			return nil, qms.FieldError("file", "Không đọc được tệp đã giữ lại: hãy chọn lại tệp BPMN.")
+			var qe *qms.Error
+			if errors.As(err, &qe) {
+				return nil, "", "", qms.FieldError("file", "%s", qe.Message)
+			}
+			return nil, "", "", err
 		}
-		if _, err := checkUpload("file", "upload.bpmn", bytes.NewReader(data), int64(len(data)), bpmnUploads); err != nil {
-			return nil, err
-		}
-		return data, nil
+		return data, "", kept, nil
 	}
 	f, err := openUpload("file", fh, bpmnUploads)
 	if err != nil {
-		return nil, err
+		return nil, "", "", err
 	}
 	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, bpmn.MaxImportBytes+1))
+	data, err = io.ReadAll(io.LimitReader(f, bpmn.MaxImportBytes+1))
+	return data, fh.Filename, "", err
 }
 
 func (s *Server) versionAction(action string) fiber.Handler {
