@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"sync"
 	"testing"
@@ -178,5 +179,140 @@ func TestProduct11BrowserDiagramEditor(t *testing.T) {
 	}
 	if v := violations(); len(v) > 0 {
 		t.Errorf("console: %q", v)
+	}
+}
+
+// TestProduct12BrowserFormBuilder: a quality officer builds a form without
+// typing JSON: three fields (a choice list with its options, a required
+// date, a text), one moved up, saved; the server's schema is what was
+// built, in the built order, and the builder shows it again on the
+// version page. Then a staff member fills the form on a dossier: the date
+// is a dd/mm/yyyy text box whatever the browser's locale, 05/03/2026 is
+// taken as 5 March 2026, and the record shows it as 05/03/2026.
+func TestProduct12BrowserFormBuilder(t *testing.T) {
+	a := newApp(t)
+	a.effectiveProcedure()
+	ctx, base := browser(t, a)
+	problems := consoleProblems(t, ctx)
+	id := func(s string) chromedp.ID { return chromedp.ID(s) }
+	if err := browserLogin(ctx, base, "a-quality-officer"); err != nil {
+		t.Fatal(err)
+	}
+	setType := func(i, typ string) chromedp.Action[chromedp.Void] {
+		return chromedp.Evaluate[chromedp.Void](`(function () { var s = document.getElementById('fb-type-` + i + `');
+			s.value = '` + typ + `'; s.dispatchEvent(new Event('change')); })()`)
+	}
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(base+"/forms/new"),
+		chromedp.WaitVisible(id("fb-add")),
+		chromedp.SendKeys(id("form-code"), "BM-QT01-09"),
+		chromedp.SendKeys(id("form-title"), "Phiếu kiểm tra thực địa"),
+		// Start from no field: the page offers an example schema.
+		chromedp.Evaluate[chromedp.Void](`(function () { var a = document.getElementById('form-schema'); a.value = ''; a.dispatchEvent(new Event('change')); })()`),
+		chromedp.Click(id("fb-add")),
+		chromedp.SendKeys(id("fb-label-0"), "Kết luận"),
+		setType("0", "select"),
+		chromedp.WaitVisible(id("fb-options-0")),
+		chromedp.SendKeys(id("fb-options-0"), "Đạt\nKhông đạt"),
+		chromedp.Click(id("fb-required-0")),
+		chromedp.Click(id("fb-add")),
+		chromedp.SendKeys(id("fb-label-1"), "Ngày kiểm tra"),
+		setType("1", "date"),
+		chromedp.Click(id("fb-required-1")),
+		chromedp.Click(id("fb-add")),
+		chromedp.SendKeys(id("fb-label-2"), "Ghi chú"),
+		chromedp.Click(id("fb-up-1")), // the date first
+		clickAndWaitNewPage(id("create-form")),
+		chromedp.WaitVisible(id("fb-fields")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if msg, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector('p.error') || {}).textContent || ''`)); msg != "" {
+		t.Fatalf("create form: %s", msg)
+	}
+	forms, err := a.db.FindForms(context.Background(), "A")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var built *qms.Form
+	for _, f := range forms {
+		if f.Code == "BM-QT01-09" {
+			built = f
+		}
+	}
+	if built == nil {
+		t.Fatal("the built form was not created")
+	}
+	fv, err := a.db.FindFormVersion(context.Background(), built.ID, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var schema struct {
+		Fields []struct {
+			Name, Label, Type string
+			Required          bool
+			Options           []string
+		}
+	}
+	if err := json.Unmarshal(fv.Schema, &schema); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := json.Marshal(schema.Fields)
+	want := `[{"Name":"ngay_kiem_tra","Label":"Ngày kiểm tra","Type":"date","Required":true,"Options":null},` +
+		`{"Name":"ket_luan","Label":"Kết luận","Type":"select","Required":true,"Options":["Đạt","Không đạt"]},` +
+		`{"Name":"ghi_chu","Label":"Ghi chú","Type":"text","Required":false,"Options":null}]`
+	if string(got) != want {
+		t.Fatalf("schema on the server:\n%s\nwant\n%s", got, want)
+	}
+	shown, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`[0, 1, 2].map(function (i) { return document.getElementById('fb-name-' + i).value; }).join(',')`))
+	if shown != "ngay_kiem_tra,ket_luan,ghi_chu" {
+		t.Errorf("the version page's builder shows %q", shown)
+	}
+
+	// The same schema on the check step of QT-01, filled by a staff member.
+	a.formOnCheckSchema(string(fv.Schema))
+	if err := chromedp.Do(ctx, chromedp.Click(id("logout")), chromedp.WaitVisible(id("username"))); err != nil {
+		t.Fatal(err)
+	}
+	if err := browserLogin(ctx, base, "a-staff"); err != nil {
+		t.Fatal(err)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.Navigate(base+"/dossiers/new"),
+		chromedp.WaitVisible(id("applicant_name")),
+		chromedp.SendKeys(id("applicant_name"), "Nguyễn Thị Hoa"),
+		clickAndWaitNewPage(id("receive-dossier")),
+		chromedp.WaitVisible(id("f-ngay_kiem_tra")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	input, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`(function () { var d = document.getElementById('f-ngay_kiem_tra'); return d.type + ' ' + d.placeholder; })()`))
+	if input != "text dd/mm/yyyy" {
+		t.Errorf("the date input is %q, want a dd/mm/yyyy text box", input)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.SendKeys(id("f-ngay_kiem_tra"), "05/03/2026"),
+		chromedp.SetValue(id("f-ket_luan"), "Đạt"),
+		chromedp.SendKeys(id("f-ghi_chu"), "Cơ sở đủ điều kiện"),
+		clickAndWaitNewPage(id("complete-check")),
+		chromedp.WaitVisible(id("complete-ok")),
+		chromedp.WaitVisible(chromedp.CSS(`td[id^="record-"]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	record, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`td[id^="record-"]`)))
+	if !strings.Contains(record, "Ngày kiểm tra") || !strings.Contains(record, "05/03/2026") {
+		t.Errorf("the record shows %q", record)
+	}
+	ds, _, _ := a.db.FindDossiers(context.Background(), qms.DossierFilter{})
+	steps, _ := a.db.StepRecords(context.Background(), ds[0].ID)
+	if len(steps) != 2 || steps[1].Entry["ngay_kiem_tra"] != "2026-03-05" || steps[1].Entry["ket_luan"] != "Đạt" {
+		t.Fatalf("stored entry: %+v", steps)
+	}
+	if p := problems(); len(p) > 0 {
+		t.Errorf("console: %q", p)
 	}
 }
