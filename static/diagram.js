@@ -10,7 +10,14 @@
   var form = document.getElementById('diagram-form');
   var xmlField = document.getElementById('diagram-xml');
   var props = document.getElementById('diagram-props');
-  var modeler = new window.BpmnJS({ container: canvas, keyboard: { bindTo: document } });
+  // The modeler's own words, in the page's language (data-words).
+  var words = JSON.parse(canvas.getAttribute('data-words') || '{}');
+  function translate(template, replacements) {
+    return (words[template] || template).replace(/{([^}]+)}/g, function (_, key) {
+      return replacements && replacements[key] !== undefined ? replacements[key] : '{' + key + '}';
+    });
+  }
+  var modeler = new window.BpmnJS({ container: canvas, additionalModules: [{ translate: ['value', translate] }] });
   // Tests and power users drive the modeler through its API.
   window.modeler = modeler;
   var NS = 'urn:isodt:qms';

@@ -95,6 +95,10 @@ func TestProduct11BrowserDiagramEditor(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	palette, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('.djs-palette [data-action="create.task"]').getAttribute('aria-label')`))
+	if palette != "Thêm bước công việc" {
+		t.Errorf("the modeler's palette speaks %q", palette)
+	}
 	// Insert "Kiểm tra thực địa" between "Ký giấy phép" and the end.
 	insert := `(function () {
 		var m = window.modeler, modeling = m.get('modeling'), reg = m.get('elementRegistry');
@@ -114,14 +118,15 @@ func TestProduct11BrowserDiagramEditor(t *testing.T) {
 	err = chromedp.Do(ctx,
 		chromedp.WaitVisible(id("prop-hours")),
 		chromedp.SendKeys(id("prop-hours"), "4,5"),
-		chromedp.SendKeys(id("prop-forms"), "BM-QT01-02"),
+		chromedp.SendKeys(id("prop-forms"), "BM-ISO-05"),
 		chromedp.Click(id("prop-name")), // leaving the field commits it
 	)
 	if err != nil {
 		t.Fatal(err)
 	}
 	err = chromedp.Do(ctx, clickAndWaitNewPage(id("save-diagram")),
-		chromedp.WaitVisible(chromedp.CSS(`#diagram-canvas[data-ready="true"]`)))
+		chromedp.WaitVisible(chromedp.CSS(`#diagram-canvas[data-ready="true"]`)),
+		chromedp.WaitVisible(id("diagram-ok"))) // the saved diagram, checked again
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +146,7 @@ func TestProduct11BrowserDiagramEditor(t *testing.T) {
 		}
 	}
 	if added == nil || added.ID != taskID || added.Kind != flowchart.KindTask || added.Hours != 4.5 ||
-		len(added.Forms) != 1 || added.Forms[0] != "BM-QT01-02" {
+		len(added.Forms) != 1 || added.Forms[0] != "BM-ISO-05" {
 		t.Fatalf("the drawn step on the server: %+v (steps %+v)", added, saved.Flowchart.Steps)
 	}
 	edges := map[string]bool{}

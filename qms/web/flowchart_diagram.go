@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 
 	"github.com/gofiber/fiber/v2"
@@ -22,8 +23,12 @@ import (
 // draft, so that nothing drawn is lost. A version that is no longer a
 // draft shows a note and a link back instead of the editor.
 func (s *Server) diagramPage(c *fiber.Ctx, p *qms.Procedure, v *qms.ProcedureVersion, xml string, formErr error) error {
+	words, err := json.Marshal(diagramWords(langOf(c)))
+	if err != nil {
+		return err
+	}
 	return s.render(c, "version_diagram", fiber.Map{"P": p, "V": v, "VersionPath": versionPath(p, v), "XML": xml,
-		"Draft": v.Status == qms.StatusDraft}, formErr)
+		"Draft": v.Status == qms.StatusDraft, "Words": string(words)}, formErr)
 }
 
 func (s *Server) diagramShow(c *fiber.Ctx) error {
@@ -67,8 +72,8 @@ func checkDiagram(data []byte) error {
 
 // diagramCheck is the editor's live validation: it reads the posted BPMN
 // (the request body) as the save would and answers with the problems
-// flowchart.Validate finds, the rules the version page and submission
-// apply, plus the import's warnings:
+// flowchart.Validate finds with the options submission uses, plus the
+// import's warnings:
 //
 //	{"problems": [{"code", "step_id", "message"}], "warnings": ["…"]}
 //
@@ -93,8 +98,19 @@ func (s *Server) diagramCheck(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	// Submission also asks that every form a step names exists (the
+	// agency's own or a standard one): the editor says so while drawing.
+	forms, err := s.Forms.FindForms(c.UserContext(), p.AgencyCode)
+	if err != nil {
+		return err
+	}
+	known := make(map[string]bool, len(forms))
+	for _, f := range forms {
+		known[f.Code] = true
+	}
+	opts := flowchart.ValidateOptions{LimitHours: limit, FormExists: func(code string) bool { return known[code] }}
 	return c.JSON(fiber.Map{
-		"problems": orEmpty(flowchart.Validate(res.Flowchart, flowchart.ValidateOptions{LimitHours: limit})),
+		"problems": orEmpty(flowchart.Validate(res.Flowchart, opts)),
 		"warnings": orEmpty(res.Warnings),
 	})
 }

@@ -35,4 +35,50 @@ var editorTexts = []pageText{
 	{"formbuilder.type_file", "Tệp đính kèm", "File"},
 }
 
-func init() { addPageTexts(dictionaries, editorTexts) }
+// modelerTexts translate the bpmn.io modeler's own words (palette,
+// context pad, menus): the key is "bpmnjs." + the modeler's English text,
+// which diagramWords maps to the page's language.
+var modelerTexts = []pageText{
+	{"bpmnjs.Activate hand tool", "Công cụ kéo khung nhìn", "Activate hand tool"},
+	{"bpmnjs.Activate lasso tool", "Công cụ chọn vùng", "Activate lasso tool"},
+	{"bpmnjs.Activate create/remove space tool", "Công cụ thêm/bớt khoảng trống", "Activate create/remove space tool"},
+	{"bpmnjs.Activate global connect tool", "Công cụ nối hai bước", "Activate global connect tool"},
+	{"bpmnjs.Create start event", "Thêm điểm bắt đầu", "Create start event"},
+	{"bpmnjs.Create intermediate/boundary event", "Thêm sự kiện trung gian", "Create intermediate/boundary event"},
+	{"bpmnjs.Create end event", "Thêm điểm kết thúc", "Create end event"},
+	{"bpmnjs.Create gateway", "Thêm điểm rẽ nhánh", "Create gateway"},
+	{"bpmnjs.Create task", "Thêm bước công việc", "Create task"},
+	{"bpmnjs.Create expanded sub-process", "Thêm quy trình con", "Create expanded sub-process"},
+	{"bpmnjs.Create data object reference", "Thêm đối tượng dữ liệu", "Create data object reference"},
+	{"bpmnjs.Create data store reference", "Thêm kho dữ liệu", "Create data store reference"},
+	{"bpmnjs.Create pool/participant", "Thêm bể (pool)", "Create pool/participant"},
+	{"bpmnjs.Create group", "Thêm nhóm", "Create group"},
+	{"bpmnjs.Append end event", "Nối điểm kết thúc", "Append end event"},
+	{"bpmnjs.Append gateway", "Nối điểm rẽ nhánh", "Append gateway"},
+	{"bpmnjs.Append task", "Nối bước công việc", "Append task"},
+	{"bpmnjs.Append intermediate/boundary event", "Nối sự kiện trung gian", "Append intermediate/boundary event"},
+	{"bpmnjs.Append text annotation", "Thêm ghi chú", "Append text annotation"},
+	{"bpmnjs.Change element", "Đổi loại", "Change element"},
+	{"bpmnjs.Delete", "Xóa", "Delete"},
+	{"bpmnjs.Connect to other element", "Nối tới bước khác", "Connect to other element"},
+	{"bpmnjs.Add lane above", "Thêm làn phía trên", "Add lane above"},
+	{"bpmnjs.Add lane below", "Thêm làn phía dưới", "Add lane below"},
+	{"bpmnjs.Divide into two lanes", "Chia thành hai làn", "Divide into two lanes"},
+	{"bpmnjs.Divide into three lanes", "Chia thành ba làn", "Divide into three lanes"},
+	{"bpmnjs.Search in diagram", "Tìm trong lưu đồ", "Search in diagram"},
+}
+
+// diagramWords maps the modeler's English words to lang, for its
+// translate module (static/diagram.js).
+func diagramWords(lang string) map[string]string {
+	m := make(map[string]string, len(modelerTexts))
+	for _, p := range modelerTexts {
+		m[p.en] = dictionaries[lang][p.key]
+	}
+	return m
+}
+
+func init() {
+	addPageTexts(dictionaries, editorTexts)
+	addPageTexts(dictionaries, modelerTexts)
+}

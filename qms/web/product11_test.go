@@ -30,6 +30,13 @@ func TestProduct11DiagramCheck(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	unknownForm := v.Flowchart
+	unknownForm.Steps = append([]flowchart.Step(nil), unknownForm.Steps...)
+	unknownForm.Steps[1].Forms = []string{"BM-KHONG-CO"}
+	withForm, err := bpmn.Export(unknownForm, "Process_1", p.Title)
+	if err != nil {
+		t.Fatal(err)
+	}
 	officer, staff, other := a.login("a-quality-officer"), a.login("a-staff"), a.login("b-quality-officer")
 	post := func(s *session, body []byte, csrf bool) *http.Response {
 		req := newSessionRequest("POST", path, s, bytes.NewReader(body))
@@ -53,6 +60,7 @@ func TestProduct11DiagramCheck(t *testing.T) {
 		{"no csrf token", func() *http.Response { return post(&officer, valid, false) }, 403, nil, nil},
 		{"valid diagram", func() *http.Response { return post(&officer, valid, true) }, 200, []string{`"problems":[]`}, nil},
 		{"step without exit", func() *http.Response { return post(&officer, invalid, true) }, 200, []string{`"problems":[{`, "Bước cụt"}, nil},
+		{"unknown form, as on submission", func() *http.Response { return post(&officer, withForm, true) }, 200, []string{`"code":"unknown_form"`, "BM-KHONG-CO"}, nil},
 		{"not xml", func() *http.Response { return post(&officer, []byte("%PDF-1.4 không phải BPMN"), true) }, 400, []string{`"error":`}, []string{"problems"}},
 		{"empty", func() *http.Response { return post(&officer, nil, true) }, 400, []string{"Lưu đồ trống"}, nil},
 		{"over the import limit", func() *http.Response { return post(&officer, huge, true) }, 413, []string{"tối đa 10 MiB"}, nil},
