@@ -136,7 +136,12 @@
   }
 
   modeler.on('selection.changed', function (e) { showProps(e.newSelection.length === 1 ? e.newSelection[0] : null); });
-  modeler.on('commandStack.changed', checkSoon);
+  // Leaving with unsaved changes asks first.
+  var dirty = false;
+  modeler.on('commandStack.changed', function () { dirty = true; checkSoon(); });
+  window.addEventListener('beforeunload', function (e) {
+    if (dirty) { e.preventDefault(); e.returnValue = ''; }
+  });
   props.addEventListener('change', applyProps);
 
   function open(xml) {
@@ -147,13 +152,20 @@
   }
   var loaded = xmlField.value.trim() ? Promise.resolve(xmlField.value) :
     fetch(canvas.getAttribute('data-source'), { credentials: 'same-origin' }).then(function (resp) {
-      if (!resp.ok) { throw new Error(String(resp.status)); }
-      return resp.text();
+      return resp.text().then(function (text) {
+        if (resp.ok) { return text; }
+        // The export refused the draft (a step without its code…): its
+        // error page says why.
+        var alert = new DOMParser().parseFromString(text, 'text/html').querySelector('[role=alert]');
+        throw new Error(alert ? alert.textContent : String(resp.status));
+      });
     });
   loaded.then(open).then(function () {
+    // A drawing the server sent back is not saved yet.
+    dirty = xmlField.value.trim() !== '';
     canvas.setAttribute('data-ready', 'true');
-  }).catch(function () {
-    say('diagram-load-error', canvas.getAttribute('data-load-error'));
+  }).catch(function (err) {
+    say('diagram-load-error', canvas.getAttribute('data-load-error') + ' ' + ((err && err.message) || ''));
   });
 
   // The form is sent once the diagram is in its field; submit() sends it
@@ -163,6 +175,7 @@
     applyProps();
     modeler.saveXML({ format: true }).then(function (r) {
       xmlField.value = r.xml;
+      dirty = false;
       form.submit();
     });
   });
