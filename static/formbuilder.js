@@ -125,7 +125,6 @@
     req.className = 'fb-check';
     req.insertBefore(required, req.firstChild);
     li.appendChild(req);
-    if (f.type === 'select') { li.appendChild(labelled(L('options'), options)); }
     var buttons = el('div', { className: 'fb-buttons' });
     buttons.appendChild(button(L('up'), 'fb-up-' + i, function () { move(i, -1); }, i === 0));
     buttons.appendChild(button(L('down'), 'fb-down-' + i, function () { move(i, 1); }, i === fields.length - 1));
@@ -136,6 +135,11 @@
       addBtn.focus();
     }));
     li.appendChild(buttons);
+    if (f.type === 'select') {
+      var opts = labelled(L('options'), options);
+      opts.className = 'fb-options';
+      li.appendChild(opts);
+    }
     return li;
   }
 
