@@ -120,3 +120,25 @@ func TestRenderPosted(t *testing.T) {
 		}
 	}
 }
+
+// TestProduct12DateInput: a date is a dd/mm/yyyy text box whatever the
+// browser's locale: a stored ISO date is shown as dd/mm/yyyy, and a
+// refused one comes back as typed.
+func TestProduct12DateInput(t *testing.T) {
+	s := formschema.Schema{Fields: []formschema.Field{{Name: "ngay", Label: "Ngày", Type: formschema.TypeDate, Required: true}}}
+	for _, tt := range []struct{ value, want string }{
+		{"2026-03-05", `value="05/03/2026"`},
+		{"5/3/2026", `value="05/03/2026"`},
+		{"31/02/2026", `value="31/02/2026"`},
+		{"mai", `value="mai"`},
+	} {
+		html := string(s.Render(formschema.Entry{"ngay": tt.value}, nil))
+		if !strings.Contains(html, `<input type="text" id="f-ngay"`) || !strings.Contains(html, `placeholder="dd/mm/yyyy"`) || !strings.Contains(html, tt.want) {
+			t.Errorf("%q renders as %s", tt.value, html)
+		}
+	}
+	e, errs := s.ValidateEntry(map[string][]string{"ngay": {"05/03/2026"}}, nil)
+	if len(errs) > 0 || e["ngay"] != "2026-03-05" {
+		t.Errorf("05/03/2026 read as %v %v", e, errs)
+	}
+}
