@@ -122,7 +122,11 @@ func renderField(b *strings.Builder, f Field, value any, errMsg string, l Labels
 		}
 		b.WriteString(`<input type="text"` + common + attr("inputmode", mode) + attr("value", numberValue(value)) + required + tail + ">\n")
 	case TypeDate:
-		b.WriteString(`<input type="date"` + common + attr("value", dateValue(value)) + required + tail + ">\n")
+		// A text input, not <input type=date>: that one shows and takes
+		// the date in the browser's locale (02/16/2026 on an English
+		// system), while a Vietnamese record reads dd/mm/yyyy everywhere.
+		b.WriteString(`<input type="text"` + common + ` inputmode="numeric" autocomplete="off" maxlength="10"` + attr("pattern", datePattern) +
+			attr("placeholder", dateHint) + attr("title", dateHint) + attr("value", dateValue(value)) + required + tail + ">\n")
 	case TypeSelect:
 		current := strings.TrimSpace(textValue(value))
 		b.WriteString(`<select` + common + required + tail + ">\n")
@@ -201,15 +205,22 @@ func numberValue(v any) string {
 	return ""
 }
 
-// dateValue gives the yyyy-mm-dd an <input type=date> needs; a typed
-// dd/mm/yyyy is converted, and anything else shows as empty because the
-// browser would discard it anyway.
+// datePattern is what the browser checks a typed date against before
+// sending; the server reads the same dd/mm/yyyy (parseDate).
+const (
+	datePattern = `\d{1,2}/\d{1,2}/\d{4}`
+	dateHint    = "dd/mm/yyyy"
+)
+
+// dateValue shows a date as dd/mm/yyyy, whether stored (2026-02-16) or
+// typed; anything else is shown as typed, so that a refused form gives
+// back what the user wrote.
 func dateValue(v any) string {
 	s, _ := v.(string)
 	if d, ok := parseDate(s); ok {
-		return d
+		return formatDate(d)
 	}
-	return ""
+	return s
 }
 
 func checkboxValue(v any) bool {

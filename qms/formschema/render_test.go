@@ -19,7 +19,7 @@ func TestRenderFields(t *testing.T) {
 		`<input type="text" id="f-so_bo" name="so_bo" inputmode="numeric" value="2" aria-invalid="true" aria-describedby="f-so_bo-error">`,
 		`<p class="field-error" id="f-so_bo-error">Phải là số nguyên.</p>`,
 		`<input type="text" id="f-le_phi" name="le_phi" inputmode="decimal" value="1.234,5">`,
-		`<input type="date" id="f-ngay_hen_tra" name="ngay_hen_tra" value="2026-02-16" required>`,
+		`<input type="text" id="f-ngay_hen_tra" name="ngay_hen_tra" inputmode="numeric" autocomplete="off" maxlength="10" pattern="\d{1,2}/\d{1,2}/\d{4}" placeholder="dd/mm/yyyy" title="dd/mm/yyyy" value="16/02/2026" required>`,
 		`<select id="f-noi_tra" name="noi_tra">` + "\n" + `<option value="">— Chọn —</option>` + "\n" +
 			`<option value="Tại bộ phận một cửa">Tại bộ phận một cửa</option>` + "\n" + `<option value="Qua bưu điện" selected>Qua bưu điện</option>` + "\n</select>",
 		`<input type="checkbox" id="f-da_thu_phi" name="da_thu_phi" value="on">` + "\n" + `<label for="f-da_thu_phi">Đã thu phí</label>`,
@@ -47,7 +47,7 @@ func TestRenderEmpty(t *testing.T) {
 		{Name: "ngay", Label: "Ngày", Type: formschema.TypeDate},
 	}}
 	html := string(s.Render(nil, nil))
-	for _, want := range []string{`<input type="file" id="f-tep" name="tep" required>`, `<input type="date" id="f-ngay" name="ngay" value="">`} {
+	for _, want := range []string{`<input type="file" id="f-tep" name="tep" required>`, `<input type="text" id="f-ngay" name="ngay" inputmode="numeric" autocomplete="off" maxlength="10" pattern="\d{1,2}/\d{1,2}/\d{4}" placeholder="dd/mm/yyyy" title="dd/mm/yyyy" value="">`} {
 		if !strings.Contains(html, want) {
 			t.Errorf("missing %s in %s", want, html)
 		}
@@ -100,7 +100,7 @@ func TestRenderPosted(t *testing.T) {
 	raw["ngay_hen_tra"] = []string{"16/02/2026"}
 	_, errs := s.ValidateEntry(raw, nil)
 	html := string(s.Render(formschema.Posted(raw), errs))
-	for _, want := range []string{`name="so_bo" inputmode="numeric" value="hai" aria-invalid="true"`, `value="2026-02-16"`, `name="cam_ket" value="on" checked`, `value="Qua bưu điện" selected`} {
+	for _, want := range []string{`name="so_bo" inputmode="numeric" value="hai" aria-invalid="true"`, `value="16/02/2026"`, `name="cam_ket" value="on" checked`, `value="Qua bưu điện" selected`} {
 		if !strings.Contains(html, want) {
 			t.Errorf("missing %s in:\n%s", want, html)
 		}
@@ -118,5 +118,27 @@ func TestRenderPosted(t *testing.T) {
 		if len(errs) > 0 || e["n"] != n {
 			t.Errorf("%v rendered as %q reads back as %v %v", n, v, e["n"], errs)
 		}
+	}
+}
+
+// TestProduct12DateInput: a date is a dd/mm/yyyy text box whatever the
+// browser's locale: a stored ISO date is shown as dd/mm/yyyy, and a
+// refused one comes back as typed.
+func TestProduct12DateInput(t *testing.T) {
+	s := formschema.Schema{Fields: []formschema.Field{{Name: "ngay", Label: "Ngày", Type: formschema.TypeDate, Required: true}}}
+	for _, tt := range []struct{ value, want string }{
+		{"2026-03-05", `value="05/03/2026"`},
+		{"5/3/2026", `value="05/03/2026"`},
+		{"31/02/2026", `value="31/02/2026"`},
+		{"mai", `value="mai"`},
+	} {
+		html := string(s.Render(formschema.Entry{"ngay": tt.value}, nil))
+		if !strings.Contains(html, `<input type="text" id="f-ngay"`) || !strings.Contains(html, `placeholder="dd/mm/yyyy"`) || !strings.Contains(html, tt.want) {
+			t.Errorf("%q renders as %s", tt.value, html)
+		}
+	}
+	e, errs := s.ValidateEntry(map[string][]string{"ngay": {"05/03/2026"}}, nil)
+	if len(errs) > 0 || e["ngay"] != "2026-03-05" {
+		t.Errorf("05/03/2026 read as %v %v", e, errs)
 	}
 }

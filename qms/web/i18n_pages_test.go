@@ -113,6 +113,7 @@ func (a *app) seedASCII() map[string]string {
 		"/procedures/:id":                            "/procedures/" + pid,
 		"/procedures/:id/versions/:n":                "/procedures/" + pid + "/versions/1",
 		"/procedures/:id/versions/:n/print":          "/procedures/" + pid + "/versions/1/print",
+		"/procedures/:id/versions/:n/diagram":        "/procedures/" + pid + "/versions/1/diagram",
 		"/procedures/:id/versions/:n/flowchart.:ext": "/procedures/" + pid + "/versions/1/flowchart.svg",
 		"/forms/:id":                                 "/forms/" + itoa(f.ID),
 		"/forms/:id/versions/:n":                     "/forms/" + itoa(f.ID) + "/versions/1",

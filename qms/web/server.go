@@ -264,6 +264,9 @@ func (s *Server) routes() {
 	s.route(fiber.MethodPost, "/procedures/:id/versions/:n/withdraw", "procedure", "approve", s.versionAction(qms.ActionWithdraw))
 	s.route(fiber.MethodGet, "/procedures/:id/versions/:n/print", "procedure", "read", s.versionPrint)
 	s.route(fiber.MethodGet, "/procedures/:id/versions/:n/flowchart.:ext", "procedure", "read", s.versionFlowchart)
+	s.route(fiber.MethodGet, "/procedures/:id/versions/:n/diagram", "procedure", "write", s.diagramShow)
+	s.route(fiber.MethodPost, "/procedures/:id/versions/:n/diagram", "procedure", "write", s.diagramSave)
+	s.route(fiber.MethodPost, "/procedures/:id/versions/:n/diagram/check", "procedure", "write", s.diagramCheck)
 
 	s.route(fiber.MethodGet, "/api/v1/me", "self", "read", s.apiMe)
 	s.route(fiber.MethodGet, "/api/v1/agencies", "agency", "read", s.apiAgencyList)
