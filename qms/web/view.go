@@ -140,7 +140,12 @@ func (s *Server) view(c *fiber.Ctx, data fiber.Map) fiber.Map {
 		data = fiber.Map{}
 	}
 	p := s.page(c)
-	data["Lang"], data["Head"], data["Path"], data["CSRF"] = p.Lang, p.Head, p.Path, p.CSRF
+	data["Lang"], data["Head"], data["CSRF"] = p.Lang, p.Head, p.CSRF
+	// A page that names its own path (a version's, shown again after a
+	// failed post to one of its sub-paths) keeps it: its forms post there.
+	if _, ok := data["Path"]; !ok {
+		data["Path"] = p.Path
+	}
 	if _, ok := data["In"]; !ok {
 		data["In"] = formInput{}
 	}
