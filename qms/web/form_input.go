@@ -93,9 +93,6 @@ func (in formInput) Or(name, stored string) string {
 	return stored
 }
 
-// Values are all the values typed into a repeated field, in order.
-func (in formInput) Values(name string) []string { return in.values[name] }
-
 // Has tells whether value was chosen in a select or checkbox field.
 func (in formInput) Has(name, value string) bool { return slices.Contains(in.values[name], value) }
 
@@ -118,7 +115,7 @@ func (in formInput) ErrorFor(name string) template.HTML {
 		return ""
 	}
 	id := strings.ReplaceAll(name, ".", "-")
-	return template.HTML(`<span class="field-error" role="alert" id="error-` + template.HTMLEscapeString(id) + `">` + template.HTMLEscapeString(in.message) + `</span>`)
+	return template.HTML(`<span class="field-error" id="error-` + template.HTMLEscapeString(id) + `">` + template.HTMLEscapeString(in.message) + `</span>`)
 }
 
 // formDay reads a date field typed dd/mm/yyyy; empty is the zero time, a

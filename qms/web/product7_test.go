@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -74,18 +75,18 @@ func TestProduct7FormsKeepInput(t *testing.T) {
 		{name: "agency settings", user: "a-admin", setup: fixed("/admin/agencies/A/settings"),
 			form: url.Values{"working_hours": {"25:00-99:00"}, "clock_mode": {"restart"}}, field: "working_hours", keep: []string{"25:00-99:00", `value="restart" selected`}},
 		{name: "user create", user: "a-admin", setup: fixed("/admin/users"),
-			form: url.Values{"username": {"ten co dau cach"}, "full_name": {"Lê Văn Cường"}, "email": {"cuong@so.gov.vn"}, "password": {"mat-khau-dai-123"}, "agency": {"A"}, "role": {"leader"}},
+			form:  url.Values{"username": {"ten co dau cach"}, "full_name": {"Lê Văn Cường"}, "email": {"cuong@so.gov.vn"}, "password": {"mat-khau-dai-123"}, "agency": {"A"}, "role": {"leader"}},
 			field: "username", keep: []string{"ten co dau cach", "Lê Văn Cường", "cuong@so.gov.vn", `value="leader" selected`}},
 		{name: "user edit", user: "a-admin", setup: func(a *app, s *session) string { return "/admin/users/" + itoa(a.users["a-staff"].ID) },
 			form: url.Values{"full_name": {"Phạm Thị Dung"}, "email": {"khong-phai-thu"}}, field: "email", keep: []string{"Phạm Thị Dung", "khong-phai-thu"}},
 		{name: "procedure create", user: "a-quality-officer", setup: fixed("/procedures"),
-			form: url.Values{"code": {"QT-09"}, "title": {"Quy trình cấp phép xây dựng"}, "owner_unit": {"Phòng Quản lý xây dựng"}, "review_interval_months": {"mười hai"}},
+			form:  url.Values{"code": {"QT-09"}, "title": {"Quy trình cấp phép xây dựng"}, "owner_unit": {"Phòng Quản lý xây dựng"}, "review_interval_months": {"mười hai"}},
 			field: "review_interval_months", keep: []string{"QT-09", "Quy trình cấp phép xây dựng", "Phòng Quản lý xây dựng", "mười hai"}},
 		{name: "procedure edit", user: "a-quality-officer", setup: procedure,
-			form: url.Values{"title": {"Quy trình karaoke sửa đổi"}, "owner_unit": {"Phòng Văn hóa"}, "tthc_codes": {"1.000001"}, "review_interval_months": {"mười hai"}},
+			form:  url.Values{"title": {"Quy trình karaoke sửa đổi"}, "owner_unit": {"Phòng Văn hóa"}, "tthc_codes": {"1.000001"}, "review_interval_months": {"mười hai"}},
 			field: "review_interval_months", keep: []string{"Quy trình karaoke sửa đổi", "Phòng Văn hóa", "mười hai"}},
 		{name: "form create", user: "a-quality-officer", setup: fixed("/forms"),
-			form: url.Values{"code": {"BM-07"}, "title": {"Phiếu tiếp nhận"}, "purpose": {"Khi nhận hồ sơ tại quầy"}, "schema": {`{"fields":[`}},
+			form:  url.Values{"code": {"BM-07"}, "title": {"Phiếu tiếp nhận"}, "purpose": {"Khi nhận hồ sơ tại quầy"}, "schema": {`{"fields":[`}},
 			field: "schema", keep: []string{"BM-07", "Phiếu tiếp nhận", "Khi nhận hồ sơ tại quầy", `{&#34;fields&#34;:[`}},
 		{name: "form version with a file", user: "a-quality-officer", setup: func(a *app, s *session) string { return a.createForm(s) },
 			form: url.Values{"schema": {`{"fields":[`}, "change_summary": {"Thêm ô số trang"}}, field: "template", file: "template",
@@ -97,10 +98,10 @@ func TestProduct7FormsKeepInput(t *testing.T) {
 		{name: "step delegation", user: "a-staff", setup: dossier("/delegations"),
 			form: url.Values{"step_id": {"check"}, "to": {"khong-co-ai"}, "reason": {"Đi công tác đến thứ sáu"}}, field: "to", keep: []string{"Đi công tác đến thứ sáu"}},
 		{name: "nc create", user: "a-auditor", setup: fixed("/nonconformities"),
-			form: url.Values{"source": {"complaint"}, "description": {""}, "correction": {"Gọi điện xin lỗi người dân"}, "root_cause": {"Thiếu người trực"}},
+			form:  url.Values{"source": {"complaint"}, "description": {""}, "correction": {"Gọi điện xin lỗi người dân"}, "root_cause": {"Thiếu người trực"}},
 			field: "description", keep: []string{"Gọi điện xin lỗi người dân", "Thiếu người trực", `value="complaint" selected`}},
 		{name: "nc analysis", user: "a-auditor", setup: nc(""),
-			form: url.Values{"description": {""}, "correction": {"Bổ sung phiếu xin lỗi"}, "root_cause": {"Chưa có mẫu phiếu"}},
+			form:  url.Values{"description": {""}, "correction": {"Bổ sung phiếu xin lỗi"}, "root_cause": {"Chưa có mẫu phiếu"}},
 			field: "description", keep: []string{"Bổ sung phiếu xin lỗi", "Chưa có mẫu phiếu"}},
 		{name: "audit programme", user: "a-auditor", setup: fixed("/audits/programmes"),
 			form: url.Values{"year": {"năm nay"}, "title": {"Chương trình đánh giá 2027"}}, field: "year", keep: []string{"năm nay", "Chương trình đánh giá 2027"}},
@@ -109,17 +110,17 @@ func TestProduct7FormsKeepInput(t *testing.T) {
 		{name: "review create", user: "a-leader", setup: fixed("/reviews"),
 			form: url.Values{"title": {"Họp xem xét giữa năm"}, "held_on": {"31/06/2026"}}, field: "held_on", keep: []string{"Họp xem xét giữa năm", "31/06/2026"}},
 		{name: "review decision", user: "a-leader", setup: review,
-			form: url.Values{"text": {"Bổ sung nhân lực bộ phận một cửa"}, "owner": {"a-staff"}, "due_on": {"31/02/2027"}},
+			form:  url.Values{"text": {"Bổ sung nhân lực bộ phận một cửa"}, "owner": {"a-staff"}, "due_on": {"31/02/2027"}},
 			field: "due_on", keep: []string{"Bổ sung nhân lực bộ phận một cửa", "31/02/2027", `value="a-staff" selected`}},
 		{name: "calendar", user: "admin", setup: fixed("/admin/calendar"),
 			form: url.Values{"date": {"31/02/2026"}, "kind": {"work"}, "name": {"Làm bù ngày nghỉ lễ"}}, field: "date", keep: []string{"31/02/2026", "Làm bù ngày nghỉ lễ", `value="work" selected`}},
 		{name: "objective create", user: "a-quality-officer", setup: fixed("/objectives"),
-			form: url.Values{"year": {"2026"}, "title": {"Không hồ sơ trễ hạn"}, "measure": {"timely_rate"}, "target": {"chín mươi"}, "period": {"year"}},
+			form:  url.Values{"year": {"2026"}, "title": {"Không hồ sơ trễ hạn"}, "measure": {"timely_rate"}, "target": {"chín mươi"}, "period": {"year"}},
 			field: "target", keep: []string{"Không hồ sơ trễ hạn", "chín mươi", `value="year" selected`}},
 		{name: "objective edit", user: "a-quality-officer", setup: objective,
 			form: url.Values{"title": {"Hồ sơ đúng hạn mọi quý"}, "target": {"chín mươi"}}, field: "target", keep: []string{"Hồ sơ đúng hạn mọi quý", "chín mươi"}},
 		{name: "public feedback", setup: fixed("/public/A/feedback"),
-			form: url.Values{"name": {"Trần Thị Bình"}, "contact": {""}, "dossier_code": {"H-001"}, "content": {"Cán bộ hẹn trả nhưng chưa trả"}},
+			form:  url.Values{"name": {"Trần Thị Bình"}, "contact": {""}, "dossier_code": {"H-001"}, "content": {"Cán bộ hẹn trả nhưng chưa trả"}},
 			field: "contact", keep: []string{"Trần Thị Bình", "H-001", "Cán bộ hẹn trả nhưng chưa trả"}},
 		{name: "bpmn import", user: "a-quality-officer", setup: func(a *app, s *session) string { return a.createProcedure(s) + "/bpmn" },
 			form: url.Values{"participant": {"Pool_Mot_Cua"}}, field: "file", file: "file", keep: []string{"Pool_Mot_Cua"}},
@@ -146,7 +147,7 @@ func TestProduct7FormsKeepInput(t *testing.T) {
 			}
 			id := `id="error-` + strings.ReplaceAll(tc.field, ".", "-") + `"`
 			if !strings.Contains(body, id) {
-				t.Errorf("no message next to %s (%s): %d %s", tc.field, id, resp.StatusCode, body[strings.Index(body, "<main>"):])
+				t.Errorf("no message next to %s (%s); the page says %q", tc.field, id, topError.FindStringSubmatch(body))
 			}
 			for _, want := range tc.keep {
 				if !strings.Contains(body, want) && !strings.Contains(body, template.HTMLEscapeString(want)) {
@@ -159,6 +160,9 @@ func TestProduct7FormsKeepInput(t *testing.T) {
 		})
 	}
 }
+
+// topError is the summary of a failed submit at the top of a page.
+var topError = regexp.MustCompile(`class="error" role="alert"[^>]*>([^<]*)<`)
 
 // postFile posts form multipart with a file in field that no upload
 // accepts (an executable), as a browser sends a form with a file input.
