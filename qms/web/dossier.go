@@ -486,6 +486,15 @@ func (s *Server) readEntry(c *fiber.Ctx, agency, code string, in *qms.CompleteSt
 	// shows what was typed rather than the prefilled start.
 	c.Locals("entry", entry)
 	if err := sc.EntryErr(errs); err != nil {
+		// The wrong values as typed, and what only the check reads
+		// (several values of one field) as it read them.
+		shown := formschema.Posted(raw)
+		for k, v := range entry {
+			if _, ok := shown[k]; !ok {
+				shown[k] = v
+			}
+		}
+		c.Locals("entry", shown)
 		c.Locals("entry_errors", errs)
 		return err
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -44,6 +45,30 @@ func editorRows(v *qms.ProcedureVersion) editorRowsData {
 	return d
 }
 
+// postedRows are the rows of the tables as the user typed them, blank
+// rows and bad values included, for the page shown again after a failed
+// save: a row's index is its index in the form, so an error about row i
+// (field step_hours.i) stands next to it.
+func postedRows(c *fiber.Ctx) editorRowsData {
+	d := editorRows(&qms.ProcedureVersion{})
+	d.Steps, d.Edges, d.Records = nil, nil, nil
+	ids, names, kinds := postValues(c, "step_id"), postValues(c, "step_name"), postValues(c, "step_kind")
+	resp, hours, forms, records := postValues(c, "step_responsible"), postValues(c, "step_hours"), postValues(c, "step_forms"), postValues(c, "step_records")
+	for i := range ids {
+		d.Steps = append(d.Steps, stepRow{Step: flowchart.Step{ID: at(ids, i), Name: at(names, i), Kind: flowchart.Kind(at(kinds, i)), Responsible: at(resp, i)},
+			HoursText: at(hours, i), FormsText: at(forms, i), RecordsText: at(records, i)})
+	}
+	from, to, label := postValues(c, "edge_from"), postValues(c, "edge_to"), postValues(c, "edge_label")
+	for i := range from {
+		d.Edges = append(d.Edges, flowchart.Edge{From: at(from, i), To: at(to, i), Label: at(label, i)})
+	}
+	rn, rk, rr := postValues(c, "record_name"), postValues(c, "record_kept_at"), postValues(c, "record_retention")
+	for i := range rn {
+		d.Records = append(d.Records, qms.RecordToKeep{Name: at(rn, i), KeptAt: at(rk, i), Retention: at(rr, i)})
+	}
+	return d
+}
+
 // postValues returns every value posted under name, in order.
 func postValues(c *fiber.Ctx, name string) []string {
 	var out []string
@@ -78,7 +103,7 @@ func versionFromForm(c *fiber.Ctx, v *qms.ProcedureVersion) error {
 		if h := strings.ReplaceAll(at(hours, i), ",", "."); h != "" {
 			n, err := strconv.ParseFloat(h, 64)
 			if err != nil || n < 0 {
-				return qms.FieldError("flowchart", "Bước dòng %d (%s): thời gian %q phải là số giờ làm việc, ví dụ 8 hoặc 0,5.", i+1, st.Name, at(hours, i))
+				return qms.FieldError(fmt.Sprintf("step_hours.%d", i), "Bước dòng %d (%s): thời gian %q phải là số giờ làm việc, ví dụ 8 hoặc 0,5.", i+1, st.Name, at(hours, i))
 			}
 			st.Hours = flowchart.RoundToMinute(n)
 		}

@@ -47,8 +47,14 @@ func (s *Server) programmeCreate(c *fiber.Ctx) error {
 
 func (s *Server) planCreate(c *fiber.Ctx) error {
 	pid, _ := strconv.ParseInt(c.FormValue("programme_id"), 10, 64)
-	start, _ := parseDay(c.FormValue("start_on"))
-	end, _ := parseDay(c.FormValue("end_on"))
+	start, err := formDay(c, "start_on", "Ngày bắt đầu")
+	if err != nil {
+		return s.auditsView(c, err)
+	}
+	end, err := formDay(c, "end_on", "Ngày kết thúc")
+	if err != nil {
+		return s.auditsView(c, err)
+	}
 	p := &qms.AuditPlan{ProgrammeID: pid, AgencyCode: callerOf(c).agency, Title: c.FormValue("title"), StartOn: start, EndOn: end,
 		Units: postValues(c, "units"), Clauses: postValues(c, "clauses"), Auditors: splitList(c.FormValue("auditors"))}
 	for _, v := range postValues(c, "procedures") {

@@ -73,6 +73,10 @@ func (s *Server) versionPage(c *fiber.Ctx, p *qms.Procedure, v *qms.ProcedureVer
 	}
 	contributed := v.ContributedBy(callerOf(c).actor)
 	draft, submitted := v.Status == qms.StatusDraft, v.Status == qms.StatusSubmitted
+	rows, typed := c.Locals("rows").(editorRowsData)
+	if !typed {
+		rows = editorRows(v)
+	}
 	data := fiber.Map{
 		"P": p, "V": v, "Versions": vs, "Linked": linked, "LimitHours": limit,
 		"Problems":    flowchart.Validate(v.Flowchart, flowchart.ValidateOptions{LimitHours: limit}),
@@ -81,7 +85,7 @@ func (s *Server) versionPage(c *fiber.Ctx, p *qms.Procedure, v *qms.ProcedureVer
 		"Warnings":    warnings,
 		"Pools":       c.Locals("pools"),
 		"KeptFile":    c.Locals("kept_file"),
-		"Rows":        editorRows(v),
+		"Rows":        rows,
 		"CanEdit":     draft && s.can(c, "procedure", "write"),
 		"CanSubmit":   draft && s.can(c, "procedure", "submit"),
 		"CanApprove":  submitted && s.can(c, "procedure", "approve") && !contributed,
@@ -116,6 +120,7 @@ func (s *Server) versionSave(c *fiber.Ctx) error {
 		err = s.Procedures.UpdateVersion(c.UserContext(), &edited)
 	}
 	if err != nil {
+		c.Locals("rows", postedRows(c))
 		return s.versionPage(c, p, &edited, nil, err)
 	}
 	return c.Redirect(versionPath(p, v)+"?msg=saved", fiber.StatusSeeOther)

@@ -122,7 +122,7 @@ func (s *Server) tthcImport(c *fiber.Ctx) error {
 	var perr *importer.Errors
 	if asErr(err, &perr) {
 		c.Status(fiber.StatusBadRequest)
-		return c.Render("tthc_import", s.view(c, fiber.Map{"Problems": perr.Problems, "Count": perr.Count(), "Omitted": perr.Omitted(), "File": fh.Filename}), "layout")
+		return c.Render("tthc_import", s.view(c, fiber.Map{"Problems": perr.Problems, "Count": perr.Count(), "Omitted": perr.Omitted(), "File": fh.Filename, "In": formInputOf(c, nil)}), "layout")
 	} else if err != nil {
 		return s.render(c, "tthc_import", fiber.Map{}, err)
 	}

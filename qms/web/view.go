@@ -91,8 +91,10 @@ type page struct {
 	Me     *qms.User
 	Agency string
 	Can    map[string]bool // menu key → the caller may read it
-	// Error and ErrorField show a failed form's message next to its field.
+	// Error and ErrorField show a failed form's message next to its field;
+	// In keeps what was typed into that form.
 	Error, ErrorField string
+	In                formInput
 }
 
 func (p *page) language() string { return p.Lang }
@@ -138,7 +140,15 @@ func (s *Server) view(c *fiber.Ctx, data fiber.Map) fiber.Map {
 		data = fiber.Map{}
 	}
 	p := s.page(c)
-	data["Lang"], data["Head"], data["Path"], data["CSRF"] = p.Lang, p.Head, p.Path, p.CSRF
+	data["Lang"], data["Head"], data["CSRF"] = p.Lang, p.Head, p.CSRF
+	// A page that names its own path (a version's, shown again after a
+	// failed post to one of its sub-paths) keeps it: its forms post there.
+	if _, ok := data["Path"]; !ok {
+		data["Path"] = p.Path
+	}
+	if _, ok := data["In"]; !ok {
+		data["In"] = formInput{}
+	}
 	if p.Me != nil {
 		data["Me"], data["Agency"], data["Can"], data["Unread"] = p.Me, p.Agency, p.Can, p.Head.Unread
 	}
@@ -169,7 +179,7 @@ func (s *Server) render(c *fiber.Ctx, name string, data fiber.Map, formErr error
 			return formErr
 		}
 		c.Status(errStatus(formErr))
-		data["Error"], data["ErrorField"] = qms.ErrorMessage(formErr), qms.ErrorField(formErr)
+		data["Error"], data["ErrorField"], data["In"] = qms.ErrorMessage(formErr), qms.ErrorField(formErr), formInputOf(c, formErr)
 	}
 	return c.Render(name, s.view(c, data), "layout")
 }
@@ -182,7 +192,7 @@ func (s *Server) renderPage(c *fiber.Ctx, name string, p *page, data any, formEr
 			return formErr
 		}
 		c.Status(errStatus(formErr))
-		p.Error, p.ErrorField = qms.ErrorMessage(formErr), qms.ErrorField(formErr)
+		p.Error, p.ErrorField, p.In = qms.ErrorMessage(formErr), qms.ErrorField(formErr), formInputOf(c, formErr)
 	}
 	return c.Render(name, data, "layout")
 }
