@@ -91,6 +91,7 @@ type page struct {
 	Me     *qms.User
 	Agency string
 	Can    map[string]bool // menu key → the caller may read it
+	People *people         // names people by full name
 	// Error and ErrorField show a failed form's message next to its field.
 	Error, ErrorField string
 }
@@ -102,7 +103,7 @@ func (p *page) head() pageHead   { return p.Head }
 // links the caller may follow) so that handlers pass only their own data.
 func (s *Server) page(c *fiber.Ctx) page {
 	lang := langOf(c)
-	p := page{Lang: lang, Path: c.Path(), Head: pageHead{Lang: lang}}
+	p := page{Lang: lang, Path: c.Path(), Head: pageHead{Lang: lang}, People: s.people(c.UserContext(), lang)}
 	if cl := callerOf(c); cl != nil {
 		p.Me, p.Agency, p.CSRF = cl.user, cl.agency, csrfOf(c)
 		h := &p.Head
@@ -138,7 +139,7 @@ func (s *Server) view(c *fiber.Ctx, data fiber.Map) fiber.Map {
 		data = fiber.Map{}
 	}
 	p := s.page(c)
-	data["Lang"], data["Head"], data["Path"], data["CSRF"] = p.Lang, p.Head, p.Path, p.CSRF
+	data["Lang"], data["Head"], data["Path"], data["CSRF"], data["People"] = p.Lang, p.Head, p.Path, p.CSRF, p.People
 	if p.Me != nil {
 		data["Me"], data["Agency"], data["Can"], data["Unread"] = p.Me, p.Agency, p.Can, p.Head.Unread
 	}
