@@ -150,6 +150,7 @@ func (s *Server) view(c *fiber.Ctx, data fiber.Map) fiber.Map {
 // "layout.head" and "layout.foot" are executed on a pageHead.
 type pageHead struct {
 	Lang, Agency, CSRF, Name, Flash string
+	Title                           string   // the page's heading, set by views.Render
 	AgencyList                      []string // the agencies one may act for
 	Unread                          int
 	Menu                            mainMenu
