@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -279,5 +280,89 @@ func TestProduct13BrowserFocusVisible(t *testing.T) {
 	}
 	if !found["A"] || !found["BUTTON"] {
 		t.Errorf("Tab reached links %v and buttons %v", found["A"], found["BUTTON"])
+	}
+}
+
+// TestProduct13EmptyStates: a list with nothing in it says so and names
+// the next action, a link where the viewer may take it.
+func TestProduct13EmptyStates(t *testing.T) {
+	a := newApp(t)
+	cases := []struct{ user, path, link string }{
+		{"a-staff", "/dossiers", "/dossiers/new"},
+		{"a-staff", "/tasks", "/dossiers"},
+		{"a-quality-officer", "/procedures", "/procedures/new"},
+		{"a-quality-officer", "/nonconformities", "/compliance"},
+		{"a-auditor", "/audit-log?action=nc.close", "/audit-log"},
+		{"a-auditor", "/audits", ""},
+		{"a-leader", "/objectives", ""},
+		{"a-leader", "/reviews", ""},
+		{"a-quality-officer", "/compliance", ""},
+		{"a-leader", "/feedback", ""},
+	}
+	for _, c := range cases {
+		s := a.login(c.user)
+		d := parsePage(t, bodyOf(t, a.do("GET", c.path, &s, nil)))
+		empty := find(d.root, func(n *html.Node) bool { return strings.Contains(" "+attr(n, "class")+" ", " empty ") })
+		if len(empty) != 1 {
+			t.Errorf("GET %s as %s: %d empty states", c.path, c.user, len(empty))
+			continue
+		}
+		if text := textOf(empty[0]); len(strings.Fields(text)) < 8 {
+			t.Errorf("GET %s: the empty state %q does not say what to do", c.path, text)
+		}
+		if c.link != "" && !slices.Contains(hrefs(empty[0]), c.link) {
+			t.Errorf("GET %s: the empty state links %v, not %s", c.path, hrefs(empty[0]), c.link)
+		}
+	}
+}
+
+// TestProduct13ReportCharts: the report draws the on-time rate by month
+// and by field, one bar a month of the period and a field, each labelled
+// with its rate the Vietnamese way.
+func TestProduct13ReportCharts(t *testing.T) {
+	a := newApp(t)
+	officer := qms.WithActor(context.Background(), qms.Actor{UserID: a.users["a-quality-officer"].ID, Username: "a-quality-officer", AgencyCode: "A"})
+	if _, _, err := a.db.ImportTTHC(officer, "A", []qms.TTHC{{Code: "1.000001", Name: "Cấp phép", Field: "Văn hóa", TimeLimitDays: 5}, {Code: "2.000001", Name: "Đăng ký", Field: "Xây dựng", TimeLimitDays: 5}}); err != nil {
+		t.Fatal(err)
+	}
+	// March: 1 of 2 on time (Văn hóa); April: 3 of 3 (Xây dựng).
+	at := func(m time.Month, d int) time.Time { return time.Date(2026, m, d, 9, 0, 0, 0, qms.Zone) }
+	var rows []sqlite.DossierImport
+	add := func(code, tthc string, recv time.Time, late bool) {
+		done := recv.Add(time.Hour)
+		if late {
+			done = recv.Add(10 * 24 * time.Hour)
+		}
+		rows = append(rows, sqlite.DossierImport{Code: code, TTHCCode: tthc, ReceivedAt: recv, DueAt: recv.Add(48 * time.Hour), CompletedAt: &done, Status: qms.DossierCompleted})
+	}
+	add("M-A", "1.000001", at(time.March, 2), false)
+	add("M-B", "1.000001", at(time.March, 3), true)
+	add("A-A", "2.000001", at(time.April, 6), false)
+	add("A-B", "2.000001", at(time.April, 7), false)
+	add("A-C", "2.000001", at(time.April, 8), false)
+	if _, err := a.db.ImportDossiers(officer, "A", rows); err != nil {
+		t.Fatal(err)
+	}
+	s := a.login("a-leader")
+	d := parsePage(t, bodyOf(t, a.do("GET", "/reports/ontime?from=01/03/2026&to=30/04/2026", &s, nil)))
+	for id, want := range map[string][]string{
+		"chart-by-month": {"03/2026", "50,00% (2)", "04/2026", "100,00% (3)"},
+		"chart-by-field": {"Văn hóa", "50,00% (2)", "Xây dựng", "100,00% (3)"},
+	} {
+		n := d.byID(id)
+		if n == nil {
+			t.Errorf("no chart #%s", id)
+			continue
+		}
+		if bars := find(n, func(n *html.Node) bool { return n.Data == "rect" }); len(bars) != 2 {
+			t.Errorf("#%s: %d bars, want 2", id, len(bars))
+		}
+		var texts []string
+		for _, x := range find(n, func(n *html.Node) bool { return n.Data == "text" }) {
+			texts = append(texts, textOf(x))
+		}
+		if !slices.Equal(texts, want) {
+			t.Errorf("#%s: %q, want %q", id, texts, want)
+		}
 	}
 }

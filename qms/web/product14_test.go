@@ -83,6 +83,10 @@ func (a *app) seedVocabularies(paths map[string]string) {
 			}
 		}
 	}
+	pid, _ := strconv.ParseInt(strings.TrimPrefix(paths["/procedures/:id"], "/procedures/"), 10, 64)
+	if _, err := a.db.CreateVersion(officer, pid); err != nil { // a draft, on the dashboard
+		t.Fatal(err)
+	}
 	// A month on, every open dossier and step is overdue.
 	a.clock.Add(30 * 24 * time.Hour)
 	if _, err := a.db.RunChecks(sys, qms.CheckScope{}); err != nil {
@@ -149,8 +153,21 @@ func TestProduct14NoRawCodes(t *testing.T) {
 	for name := range a.users {
 		logins[name] = true
 	}
-	for _, lang := range []string{"vi", "en"} {
-		a.everyPage(paths, all, lang, func(target, body string) {
+	// Procedures by code and name.
+	for path, want := range map[string][]string{
+		"/":                      {"QT-01 Licensing"},
+		paths["/dossiers/:code"]: {"1.000001 Karaoke licence", "QT-01 Licensing"},
+		"/tthc":                  {"QT-01 Licensing"},
+	} {
+		text := strings.Join(uiTexts(parsePage(t, bodyOf(t, a.do("GET", path, &all, nil))).root), " ")
+		for _, w := range want {
+			if !strings.Contains(text, w) {
+				t.Errorf("GET %s does not name %q", path, w)
+			}
+		}
+	}
+	scan := func(lang string) func(target, body string) {
+		return func(target, body string) {
 			accounts := strings.HasPrefix(target, "/admin/users") || strings.HasPrefix(target, "/admin/agencies")
 			seen := map[string]bool{}
 			for _, s := range uiTexts(parsePage(t, body).root) {
@@ -172,6 +189,19 @@ func TestProduct14NoRawCodes(t *testing.T) {
 					}
 				}
 			}
-		})
+		}
+	}
+	for _, lang := range []string{"vi", "en"} {
+		a.everyPage(paths, all, lang, scan(lang))
+	}
+	// A nonconformity raised from a finding starts with the finding's rule
+	// and message.
+	fs, err := a.db.FindFindings(context.Background(), qms.FindingFilter{})
+	if err != nil || len(fs) == 0 {
+		t.Fatalf("findings: %v %v", fs, err)
+	}
+	for _, f := range fs {
+		path := "/nonconformities/new?finding=" + strconv.FormatInt(f.ID, 10)
+		scan("vi")(path, bodyOf(t, a.do("GET", path, &all, nil)))
 	}
 }
