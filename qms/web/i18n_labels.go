@@ -38,6 +38,9 @@ var vocabularies = []vocabulary{
 	{"verdictLabel", "verdict.", []string{qms.VerdictEffective, qms.VerdictNotEffective}},
 	{"channelLabel", "channel.", strs(qms.ChannelCounter, qms.ChannelOnline, qms.ChannelPost)},
 	{"jobOutcome", "job_outcome.", []string{qms.RunRunning, qms.RunOK, qms.RunFailed, qms.RunSkipped}},
+	{"jobTrigger", "job_trigger.", []string{"schedule", "manual"}},
+	// The figures the jobs wired in cmd/qms report.
+	{"jobFigure", "job_figure.", []string{"opened", "closed", "open", "emailed", "entries", "checkpoints", "signed_entry", "kept", "removed"}},
 	{"calendarKind", "calendar_kind.", append(strs(calendar.KindHoliday, calendar.KindMakeup, calendar.KindOverride), "off", "work", "tet")},
 	{"formKind", "form_kind.", []string{qms.FormOneStop, qms.FormISO, qms.FormLocal}},
 	{"tthcStatus", "tthc_status.", []string{qms.TTHCActive, qms.TTHCAbolished}},
@@ -197,6 +200,18 @@ var labelTexts = []pageText{
 	{"job_outcome.ok", "Thành công", "Succeeded"},
 	{"job_outcome.failed", "Lỗi", "Failed"},
 	{"job_outcome.skipped", "Bỏ qua", "Skipped"},
+
+	{"job_trigger.schedule", "Theo lịch", "Scheduled"},
+	{"job_trigger.manual", "Chạy tay", "Run by hand"},
+	{"job_figure.opened", "phát hiện mới", "new findings"},
+	{"job_figure.closed", "phát hiện đã khắc phục", "findings resolved"},
+	{"job_figure.open", "phát hiện còn mở", "findings open"},
+	{"job_figure.emailed", "thư đã gửi", "e-mails sent"},
+	{"job_figure.entries", "mục nhật ký", "log entries"},
+	{"job_figure.checkpoints", "điểm kiểm tra", "checkpoints"},
+	{"job_figure.signed_entry", "mục đã ký", "signed entry"},
+	{"job_figure.kept", "giữ lại", "kept"},
+	{"job_figure.removed", "đã xóa", "removed"},
 
 	{"calendar_kind.holiday", "Nghỉ lễ, Tết", "Public holiday"},
 	{"calendar_kind.makeup", "Nghỉ bù", "Day off in lieu"},

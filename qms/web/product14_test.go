@@ -3,6 +3,8 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strconv"
 	"strings"
@@ -87,6 +89,9 @@ func (a *app) seedVocabularies(paths map[string]string) {
 	if _, err := a.db.CreateVersion(officer, pid); err != nil { // a draft, on the dashboard
 		t.Fatal(err)
 	}
+	if _, err := a.srv.Jobs.RunNow(sys, "compliance"); err != nil { // a run, on the jobs page
+		t.Fatal(err)
+	}
 	// A month on, every open dossier and step is overdue.
 	a.clock.Add(30 * 24 * time.Hour)
 	if _, err := a.db.RunChecks(sys, qms.CheckScope{}); err != nil {
@@ -111,6 +116,8 @@ func codeVocabularies() map[string][]string {
 		"feedback":     {qms.FeedbackReceived, qms.FeedbackAssigned, qms.FeedbackAnswered, qms.FeedbackPublished},
 		"objective":    {qms.ObjectiveMet, qms.ObjectiveNotMet, qms.ObjectiveNoData},
 		"job outcome":  {qms.RunRunning, qms.RunOK, qms.RunFailed, qms.RunSkipped},
+		"job trigger":  {"schedule", "manual"},
+		"job figure":   {"opened", "signed_entry", "checkpoints"},
 		"calendar":     {string(calendar.KindHoliday), string(calendar.KindMakeup), string(calendar.KindOverride), "off", "work", "tet"},
 		"form kind":    {qms.FormOneStop, qms.FormISO, qms.FormLocal},
 		"control":      {qms.Controlled, qms.NotControlled, qms.ReasonNoProcedure, qms.ReasonDraftOnly, qms.ReasonInvalidFlowchart, qms.ReasonFormNotEffective, qms.ReasonOlderThanDecision},
@@ -193,6 +200,15 @@ func TestProduct14NoRawCodes(t *testing.T) {
 	}
 	for _, lang := range []string{"vi", "en"} {
 		a.everyPage(paths, all, lang, scan(lang))
+	}
+	// The job runs, which only the system agency sees.
+	admin := a.login("admin")
+	for _, lang := range []string{"vi", "en"} {
+		req := httptest.NewRequest("GET", "/admin/jobs", nil)
+		req.AddCookie(&http.Cookie{Name: "qms_lang", Value: lang})
+		req.AddCookie(&http.Cookie{Name: "qms_session", Value: admin.cookie})
+		body := bodyOf(t, a.send(req))
+		scan(lang)("/admin/jobs as admin", body)
 	}
 	// A nonconformity raised from a finding starts with the finding's rule
 	// and message.
