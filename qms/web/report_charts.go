@@ -20,21 +20,28 @@ type rateChart struct {
 
 // rateBar is one group's on-time rate over the dossiers it completed.
 type rateBar struct {
-	Label     string
+	Label     string // shortened to fit the label column; Full is the whole
+	Full      string
 	Rate      float64
 	Completed int
 	Y, W      int
 }
 
-// Chart geometry: the label column ends at x=170, bars start at 180 and
-// are at most 340 wide (100%), rows are 26 high.
+// Chart geometry: the label column ends at x=170 (about 26 characters),
+// bars start at 180 and are at most 320 wide (100%), leaving room for the
+// figure after the longest bar; rows are 26 high.
 const (
-	chartBarMax = 340
-	chartRow    = 26
+	chartBarMax   = 320
+	chartRow      = 26
+	chartLabelMax = 26
 )
 
 func newRateChart(id, title string, bars []rateBar) rateChart {
 	for i := range bars {
+		bars[i].Full = bars[i].Label
+		if r := []rune(bars[i].Label); len(r) > chartLabelMax {
+			bars[i].Label = string(r[:chartLabelMax-1]) + "…"
+		}
 		bars[i].Y = 10 + i*chartRow
 		bars[i].W = int(bars[i].Rate * chartBarMax / 100)
 	}
