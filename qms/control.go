@@ -37,12 +37,13 @@ type Coverage struct {
 // it follows from the catalogue, the procedures and the forms at the time
 // it is asked.
 type Control struct {
-	Code          string `json:"code"`
-	Name          string `json:"name"`
-	Status        string `json:"status"`
-	Reason        string `json:"reason"`
-	ProcedureCode string `json:"-"`
-	Version       int    `json:"-"`
+	Code           string `json:"code"`
+	Name           string `json:"name"`
+	Status         string `json:"status"`
+	Reason         string `json:"reason"`
+	ProcedureCode  string `json:"-"`
+	ProcedureTitle string `json:"-"`
+	Version        int    `json:"-"`
 }
 
 // ControlOf decides whether t is under ISO control: an effective internal
@@ -69,7 +70,7 @@ func ControlOf(t *TTHC, cov []Coverage, formInForce func(code string) bool) Cont
 		return c
 	}
 	v := best.InForce
-	c.ProcedureCode, c.Version = best.Procedure.Code, v.Number
+	c.ProcedureCode, c.ProcedureTitle, c.Version = best.Procedure.Code, best.Procedure.Title, v.Number
 	if !t.PublishedOn.IsZero() && v.EffectiveOn.Before(t.PublishedOn) {
 		c.Reason = ReasonOlderThanDecision
 		return c

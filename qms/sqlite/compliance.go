@@ -334,22 +334,43 @@ func checkDossierOverdue(ctx context.Context, db *DB, q querier, agencies []stri
 
 func checkStepOverdue(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
 	in, args := inAgencies(agencies)
-	rows, err := q.QueryContext(ctx, `SELECT agency_code, dossier_code, step_id, due_at FROM dossier_open_steps
+	rows, err := q.QueryContext(ctx, `SELECT agency_code, dossier_code, step_id, due_at, procedure_id, version_number FROM dossier_open_steps
 		WHERE agency_code IN `+in+` AND paused = 0 AND due_at < ?`, append(args, formatTime(now))...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []qms.Candidate
+	type open struct {
+		a, code, step, due string
+		pid                int64
+		number             int
+	}
+	var steps []open
 	for rows.Next() {
-		var a, code, step, due string
-		if err := rows.Scan(&a, &code, &step, &due); err != nil {
+		var o open
+		if err := rows.Scan(&o.a, &o.code, &o.step, &o.due, &o.pid, &o.number); err != nil {
+			rows.Close()
 			return nil, err
 		}
-		out = append(out, qms.Candidate{Rule: qms.RuleStepOverdue, AgencyCode: a, ObjectType: "dossier_step", ObjectID: code + "/" + step,
-			Message: fmt.Sprintf("Hồ sơ %s: bước %s quá thời gian quy định (hạn %s).", code, step, parseTime(due).In(qms.Zone).Format("02/01/2006 15:04"))})
+		steps = append(steps, o)
 	}
-	return out, rows.Err()
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// The message names the step as its flowchart does: the step's id is
+	// only the object's reference.
+	out := make([]qms.Candidate, 0, len(steps))
+	for _, o := range steps {
+		name := o.step
+		if fc, err := db.pinnedFlowchart(ctx, q, o.pid, o.number); err == nil {
+			if st, ok := flowchart.FindStep(fc, o.step); ok && st.Name != "" {
+				name = st.Name
+			}
+		}
+		out = append(out, qms.Candidate{Rule: qms.RuleStepOverdue, AgencyCode: o.a, ObjectType: "dossier_step", ObjectID: o.code + "/" + o.step,
+			Message: fmt.Sprintf("Hồ sơ %s: bước “%s” quá thời gian quy định (hạn %s).", o.code, name, parseTime(o.due).In(qms.Zone).Format("02/01/2006 15:04"))})
+	}
+	return out, nil
 }
 
 func checkLateWithoutApology(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error) {

@@ -325,7 +325,8 @@ func closeNC(ctx context.Context, tx *Tx, n *qms.Nonconformity, reason string) e
 
 func checkCAPAOverdue(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
 	in, args := inAgencies(agencies)
-	rows, err := q.QueryContext(ctx, `SELECT n.agency_code, n.code, a.id, a.description, a.owner, a.due_on FROM corrective_actions a JOIN nonconformities n ON n.id = a.nc_id
+	rows, err := q.QueryContext(ctx, `SELECT n.agency_code, n.code, a.id, a.description, COALESCE(NULLIF(u.full_name, ''), a.owner), a.due_on
+		FROM corrective_actions a JOIN nonconformities n ON n.id = a.nc_id LEFT JOIN users u ON u.username = a.owner
 		WHERE a.done_at IS NULL AND n.status != 'closed' AND a.due_on < ? AND n.agency_code IN `+in, append([]any{qms.CivilDate(now).Format("2006-01-02")}, args...)...)
 	if err != nil {
 		return nil, err

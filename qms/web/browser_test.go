@@ -284,7 +284,7 @@ func TestBrowserAuditorFindingToCorrectiveAction(t *testing.T) {
 	}
 	ns, _ := a.db.FindNCs(context.Background(), "A")
 	if len(ns) != 1 || ns[0].Source != qms.NCFromFinding || ns[0].Status != qms.NCInProgress || len(ns[0].Actions) != 1 ||
-		ns[0].Actions[0].Owner != "a-quality-officer" || !strings.Contains(ns[0].Description, "TTHC_NOT_CONTROLLED") {
+		ns[0].Actions[0].Owner != "a-quality-officer" || !strings.Contains(ns[0].Description, "Thủ tục hành chính chưa được kiểm soát theo ISO") {
 		t.Fatalf("nonconformity: %+v", ns)
 	}
 }

@@ -55,7 +55,7 @@ func TestCompliancePagesAndJobs(t *testing.T) {
 	if code := a.do("POST", "/admin/jobs/compliance/run", &admin, url.Values{}).StatusCode; code != 303 {
 		t.Fatalf("run job: %d", code)
 	}
-	if jobsPage = bodyOf(t, a.do("GET", "/admin/jobs", &admin, nil)); !strings.Contains(jobsPage, "manual") || !strings.Contains(jobsPage, "<td>ok</td>") {
+	if jobsPage = bodyOf(t, a.do("GET", "/admin/jobs", &admin, nil)); !strings.Contains(jobsPage, "Chạy tay") || !strings.Contains(jobsPage, ">Thành công</span>") {
 		t.Fatal("manual run not recorded")
 	}
 	aAdmin := a.login("a-admin")

@@ -59,6 +59,21 @@ func (s *Server) dashboard(c *fiber.Ctx) error {
 		}
 		data["Drafts"] = vs
 	}
+	// A version is named by its procedure's code and title.
+	names := map[int64]string{}
+	for _, key := range []string{"ToApprove", "Drafts"} {
+		for _, v := range data[key].([]*qms.ProcedureVersion) {
+			if _, ok := names[v.ProcedureID]; ok {
+				continue
+			}
+			p, err := s.Procedures.FindProcedure(ctx, cl.agency, v.ProcedureID)
+			if err != nil {
+				return err
+			}
+			names[v.ProcedureID] = p.Code + " " + p.Title
+		}
+	}
+	data["ProcedureNames"] = names
 	if s.can(c, "audit", "read") {
 		es, total, err := s.Audit.FindAuditEntries(ctx, qms.AuditFilter{Within: scope(cl), Limit: 5})
 		if err != nil {

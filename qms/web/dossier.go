@@ -341,7 +341,17 @@ func (s *Server) dossierPage(c *fiber.Ctx, p *qms.DossierProgress, formErr error
 	if err != nil {
 		return err
 	}
-	data := &dossierPage{page: s.page(c), Dossier: d, Overdue: d.Overdue(s.cfg.Now()), Steps: views, Pauses: pauses, Open: completable(open, rolesIn(callerOf(c)), delegated),
+	tthc, err := s.Procedures.FindTTHC(ctx, d.AgencyCode, d.TTHCCode)
+	if err != nil && qms.ErrorCode(err) != qms.ENOTFOUND {
+		return err
+	}
+	var proc *qms.Procedure
+	if d.ProcedureID != 0 {
+		if proc, err = s.Procedures.FindProcedure(ctx, d.AgencyCode, d.ProcedureID); err != nil && qms.ErrorCode(err) != qms.ENOTFOUND {
+			return err
+		}
+	}
+	data := &dossierPage{page: s.page(c), Dossier: d, TTHC: tthc, Procedure: proc, Overdue: d.Overdue(s.cfg.Now()), Steps: views, Pauses: pauses, Open: completable(open, rolesIn(callerOf(c)), delegated),
 		CanRecord: s.can(c, "dossier", "record") && !d.Status.Finished()}
 	if data.CanRecord && len(data.Open) > 0 {
 		if data.Delegates, err = s.delegates(c, d.AgencyCode); err != nil {
@@ -356,6 +366,8 @@ func (s *Server) dossierPage(c *fiber.Ctx, p *qms.DossierProgress, formErr error
 type dossierPage struct {
 	page
 	Dossier   *qms.Dossier
+	TTHC      *qms.TTHC      // nil when no longer in the catalogue
+	Procedure *qms.Procedure // the procedure the dossier follows
 	Overdue   bool
 	Steps     []stepView
 	Pauses    []qms.Pause

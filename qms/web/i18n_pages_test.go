@@ -237,7 +237,22 @@ func TestOneSource4EnglishEveryPage(t *testing.T) {
 	a := newAppNamed(t, "Agency ", "User ")
 	paths := a.seedASCII()
 	data := a.recordedData(a.token("a-auditor"), paths)
-	// One user with every role in A sees every page.
+	all := a.allRoles()
+	pages := a.everyPage(paths, all, "en", func(target, body string) {
+		for _, s := range vietnameseOnly(uiTexts(parsePage(t, body).root), data) {
+			t.Errorf("GET %s in English shows %q", target, s)
+		}
+	})
+	if pages < 40 {
+		t.Errorf("only %d pages rendered", pages)
+	}
+}
+
+// allRoles signs in "a-all", one user with every role in A, who sees
+// every page.
+func (a *app) allRoles() session {
+	t := a.t
+	t.Helper()
 	u := &qms.User{Username: "a-all", FullName: "All Roles"}
 	for _, r := range qms.Roles {
 		u.Memberships = append(u.Memberships, qms.Membership{AgencyCode: "A", Role: r})
@@ -249,8 +264,17 @@ func TestOneSource4EnglishEveryPage(t *testing.T) {
 	if err := a.srv.Authz.Reload(); err != nil { // the policy learns the new user's roles
 		t.Fatal(err)
 	}
-	all := a.login("a-all")
+	return a.login("a-all")
+}
 
+// everyPage renders, as s in lang, every page of the route table (the GET
+// routes of Server.Rules() and the public ones, so a new page is visited
+// without being listed here; a route with parameters needs its concrete
+// path in paths, seedASCII's) and the error page, and calls visit with
+// each HTML page's path and body. It returns how many pages it visited.
+func (a *app) everyPage(paths map[string]string, s session, lang string, visit func(target, body string)) int {
+	t := a.t
+	t.Helper()
 	var routes []string
 	for k := range a.srv.Rules() {
 		routes = append(routes, k)
@@ -279,9 +303,9 @@ func TestOneSource4EnglishEveryPage(t *testing.T) {
 			continue // off unless --metrics-token or --metrics-addr is set
 		}
 		req := httptest.NewRequest("GET", target, nil)
-		req.AddCookie(&http.Cookie{Name: "qms_lang", Value: "en"})
+		req.AddCookie(&http.Cookie{Name: "qms_lang", Value: lang})
 		if pattern != "/login" && !strings.HasPrefix(pattern, "/public/") {
-			req.AddCookie(&http.Cookie{Name: "qms_session", Value: all.cookie})
+			req.AddCookie(&http.Cookie{Name: "qms_session", Value: s.cookie})
 		}
 		resp := a.send(req)
 		body := bodyOf(t, resp)
@@ -293,19 +317,13 @@ func TestOneSource4EnglishEveryPage(t *testing.T) {
 			continue
 		}
 		pages++
-		for _, s := range vietnameseOnly(uiTexts(parsePage(t, body).root), data) {
-			t.Errorf("GET %s in English shows %q", target, s)
-		}
+		visit(target, body)
 	}
 	// The error page too.
 	req := httptest.NewRequest("GET", "/no-such-page", nil)
 	req.Header.Set("Accept", "text/html")
-	req.AddCookie(&http.Cookie{Name: "qms_lang", Value: "en"})
-	req.AddCookie(&http.Cookie{Name: "qms_session", Value: all.cookie})
-	for _, s := range vietnameseOnly(uiTexts(parsePage(t, bodyOf(t, a.send(req))).root), data) {
-		t.Errorf("the error page in English shows %q", s)
-	}
-	if pages < 40 {
-		t.Errorf("only %d pages rendered", pages)
-	}
+	req.AddCookie(&http.Cookie{Name: "qms_lang", Value: lang})
+	req.AddCookie(&http.Cookie{Name: "qms_session", Value: s.cookie})
+	visit("/no-such-page", bodyOf(t, a.send(req)))
+	return pages
 }

@@ -47,7 +47,7 @@ func (s *Server) ncNew(c *fiber.Ctx) error {
 		} else if nc := open[id]; nc != nil && nc.AgencyCode == agency {
 			return c.Redirect(ncPath(nc), fiber.StatusSeeOther)
 		}
-		n.Source, n.SourceRef, n.Description = qms.NCFromFinding, itoa(id), fs[0].Rule+": "+fs[0].Message
+		n.Source, n.SourceRef, n.Description = qms.NCFromFinding, itoa(id), ruleTitles[fs[0].Rule]+": "+fs[0].Message
 	}
 	return s.render(c, "nc_new", fiber.Map{"N": n}, nil)
 }
@@ -106,11 +106,12 @@ func (s *Server) ncSourceOf(c *fiber.Ctx, n *qms.Nonconformity) (*ncSource, erro
 			return nil, err
 		}
 		f := fs[0]
+		rule := domainName(langOf(c), "rule."+f.Rule, ruleTitles[f.Rule]) // a rule by its name, never its code
 		src := &ncSource{Href: "/compliance?rule=" + url.QueryEscape(f.Rule) + "&open=0#finding-" + ref, FindingOpen: f.ClosedAt == nil,
-			Text: "Phát hiện #" + ref + " – " + f.Rule + ": " + f.Message + " (đã khắc phục " + formatDateTime(derefTime(f.ClosedAt)) + ")"}
+			Text: "Phát hiện #" + ref + " – " + rule + ": " + f.Message + " (đã khắc phục " + formatDateTime(derefTime(f.ClosedAt)) + ")"}
 		if src.FindingOpen {
 			src.Href = "/compliance?rule=" + url.QueryEscape(f.Rule) + "&open=1#finding-" + ref
-			src.Text = "Phát hiện #" + ref + " – " + f.Rule + ": " + f.Message + " (đang mở)"
+			src.Text = "Phát hiện #" + ref + " – " + rule + ": " + f.Message + " (đang mở)"
 		}
 		return src, nil
 	case qms.NCFromAudit:

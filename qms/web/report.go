@@ -83,6 +83,9 @@ func (s *Server) reportOnTime(c *fiber.Ctx) error {
 	if err == nil {
 		data["Rows"], data["Total"], data["From"], data["To"] = rows, total, from, to.AddDate(0, 0, -1)
 		data["Chart"] = barChart(total, dictionaries[langOf(c)])
+		if data["RateCharts"], err = s.rateCharts(c.UserContext(), callerOf(c).agency, from, to, dictionaries[langOf(c)]); err != nil {
+			return err
+		}
 		data["XLSX"] = "/reports/ontime.xlsx?" + string(c.Request().URI().QueryString())
 	}
 	return s.render(c, "report", data, err)

@@ -91,6 +91,7 @@ type page struct {
 	Me     *qms.User
 	Agency string
 	Can    map[string]bool // menu key → the caller may read it
+	People *people         // names people by full name
 	// Error and ErrorField show a failed form's message next to its field;
 	// In keeps what was typed into that form.
 	Error, ErrorField string
@@ -104,7 +105,7 @@ func (p *page) head() pageHead   { return p.Head }
 // links the caller may follow) so that handlers pass only their own data.
 func (s *Server) page(c *fiber.Ctx) page {
 	lang := langOf(c)
-	p := page{Lang: lang, Path: c.Path(), Head: pageHead{Lang: lang}}
+	p := page{Lang: lang, Path: c.Path(), Head: pageHead{Lang: lang}, People: s.people(c.UserContext(), lang)}
 	if cl := callerOf(c); cl != nil {
 		p.Me, p.Agency, p.CSRF = cl.user, cl.agency, csrfOf(c)
 		h := &p.Head
@@ -140,7 +141,7 @@ func (s *Server) view(c *fiber.Ctx, data fiber.Map) fiber.Map {
 		data = fiber.Map{}
 	}
 	p := s.page(c)
-	data["Lang"], data["Head"], data["CSRF"] = p.Lang, p.Head, p.CSRF
+	data["Lang"], data["Head"], data["CSRF"], data["People"] = p.Lang, p.Head, p.CSRF, p.People
 	// A page that names its own path (a version's, shown again after a
 	// failed post to one of its sub-paths) keeps it: its forms post there.
 	if _, ok := data["Path"]; !ok {
@@ -159,6 +160,7 @@ func (s *Server) view(c *fiber.Ctx, data fiber.Map) fiber.Map {
 // "layout.head" and "layout.foot" are executed on a pageHead.
 type pageHead struct {
 	Lang, Agency, CSRF, Name, Flash string
+	Title                           string   // the page's heading, set by views.Render
 	AgencyList                      []string // the agencies one may act for
 	Unread                          int
 	Menu                            mainMenu

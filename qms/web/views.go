@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"fmt"
+	"html"
 	"html/template"
 	"io"
 	"io/fs"
@@ -38,7 +39,7 @@ func newViews(files fs.FS) (views, error) {
 		return v, err
 	}
 	for lang := range dictionaries {
-		set := template.New("").Funcs(templateFuncs).Funcs(langFuncs(lang))
+		set := template.New("").Funcs(templateFuncs).Funcs(langFuncs(lang)).Funcs(vocabularyFuncs(dictionaries[lang])).Funcs(numberFuncs(lang))
 		for _, name := range names {
 			b, err := fs.ReadFile(files, name)
 			if err != nil {
@@ -151,10 +152,18 @@ func (v views) Render(w io.Writer, name string, binding any, layout ...string) e
 	}
 	headT, foot := set.Lookup(layout[0]+".head"), set.Lookup(layout[0]+".foot")
 	if h, ok := headOfData(binding); ok && headT != nil && foot != nil {
+		// The page is written first so that its title, in the head, names
+		// it by its own heading.
+		buf := pageBuffers.Get().(*bytes.Buffer)
+		defer func() { buf.Reset(); pageBuffers.Put(buf) }()
+		if err := page.Execute(buf, binding); err != nil {
+			return err
+		}
+		h.Title = headingOf(buf.Bytes())
 		if err := headT.Execute(w, h); err != nil {
 			return err
 		}
-		if err := page.Execute(w, binding); err != nil {
+		if _, err := w.Write(buf.Bytes()); err != nil {
 			return err
 		}
 		return foot.Execute(w, h)
@@ -170,4 +179,38 @@ func (v views) Render(w io.Writer, name string, binding any, layout ...string) e
 	}
 	m["Embed"] = template.HTML(buf.String()) // the page's own output, already escaped
 	return lay.Execute(w, m)
+}
+
+// headingOf is the text of a page's first <h1>, its tags taken out and
+// its characters unescaped (the head escapes it again), spaces folded; or
+// the h1's data-title where its text alone does not name the page (a
+// public page headed by its agency's name).
+func headingOf(page []byte) string {
+	_, rest, ok := bytes.Cut(page, []byte("<h1"))
+	if attrs, _, _ := bytes.Cut(rest, []byte(">")); ok {
+		if _, v, found := bytes.Cut(attrs, []byte(`data-title="`)); found {
+			v, _, _ = bytes.Cut(v, []byte(`"`))
+			return html.UnescapeString(string(v))
+		}
+	}
+	if !ok {
+		return ""
+	}
+	if _, rest, ok = bytes.Cut(rest, []byte(">")); !ok {
+		return ""
+	}
+	inner, _, _ := bytes.Cut(rest, []byte("</h1>"))
+	var text strings.Builder
+	inTag := false
+	for _, c := range string(inner) {
+		switch {
+		case c == '<':
+			inTag = true
+		case c == '>':
+			inTag = false
+		case !inTag:
+			text.WriteRune(c)
+		}
+	}
+	return strings.Join(strings.Fields(html.UnescapeString(text.String())), " ")
 }

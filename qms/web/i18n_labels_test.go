@@ -1,0 +1,72 @@
+package web
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"isodt/qms"
+)
+
+// TestProduct14EveryCodeLabelled: every code of every vocabulary has a
+// Vietnamese and an English label (the rules by the domain's title and
+// its English name), and every audit action the store writes is in the
+// audit-action vocabulary.
+func TestProduct14EveryCodeLabelled(t *testing.T) {
+	for _, v := range vocabularies {
+		if len(v.codes) == 0 {
+			t.Errorf("vocabulary %q has no codes", v.prefix)
+		}
+		for _, c := range v.codes {
+			for _, lang := range []string{"vi", "en"} {
+				if s := dictionaries[lang][v.prefix+c]; strings.TrimSpace(s) == "" || (lang == "vi" && s == c) {
+					t.Errorf("%s: no %s label for code %q", v.prefix, lang, c)
+				}
+			}
+		}
+	}
+	for _, r := range qms.Rules {
+		if r.Title == "" || domainEnglish["rule."+r.Code] == "" {
+			t.Errorf("rule %s: no Vietnamese or English name", r.Code)
+		}
+	}
+
+	// The actions: every literal action of an audit call in the store,
+	// and every action the store composes from a prefix and a verb.
+	files, _ := filepath.Glob("../sqlite/*.go")
+	literal := regexp.MustCompile(`audit(?:Account)?\(ctx, [^,]+, (?:[a-z]+, )?"([a-z_]+\.[a-z_]+)",`)
+	composed := regexp.MustCompile(`audit\(ctx, [^,]+, "([a-z_]+\.(?:version_)?)"\+`)
+	found := 0
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range literal.FindAllStringSubmatch(string(b), -1) {
+			found++
+			if !slices.Contains(auditActions, m[1]) {
+				t.Errorf("%s: audit action %q has no label", f, m[1])
+			}
+		}
+		for _, m := range composed.FindAllStringSubmatch(string(b), -1) {
+			found++
+			if !slices.ContainsFunc(auditActions, func(a string) bool { return strings.HasPrefix(a, m[1]) }) {
+				t.Errorf("%s: audit actions %q… have no label", f, m[1])
+			}
+		}
+	}
+	if found < 40 {
+		t.Errorf("only %d audit calls found in the store", found)
+	}
+	for _, a := range []string{"dossier.step", "dossier.complete", "tthc.create", "tthc.update", "user.grant", "user.revoke", "nc.start", "nc.verify"} {
+		if !slices.Contains(auditActions, a) { // the actions chosen in code, not written at the call
+			t.Errorf("audit action %q has no label", a)
+		}
+	}
+}
