@@ -6,5 +6,5 @@ import "embed"
 
 // FS is served under /static/.
 //
-//go:embed *.css *.js *.svg
+//go:embed *.css *.js *.svg fonts
 var FS embed.FS
