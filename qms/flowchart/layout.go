@@ -43,6 +43,9 @@ type LayoutOptions struct {
 	// vertical band (a swimlane), as BPMN lanes need. Without it steps are
 	// arranged only by the flow.
 	GroupByResponsible bool
+	// Lang is the language of the hours written under each step: "" or
+	// "vi" → "2,5 giờ", "en" → "2.5 h".
+	Lang string
 }
 
 // Point is a position in the drawing.
@@ -131,7 +134,7 @@ func ComputeLayout(fc Flowchart, opts LayoutOptions) Layout {
 	lanes := laneNames(fc, opts)
 	slots := make([]*slot, len(fc.Steps))
 	for i, s := range fc.Steps {
-		slots[i] = stepSlot(s)
+		slots[i] = stepSlot(s, opts.Lang)
 		slots[i].step = i
 		if lanes != nil {
 			slots[i].lane = slices.Index(lanes, s.Responsible)
@@ -162,7 +165,7 @@ func ComputeLayout(fc Flowchart, opts LayoutOptions) Layout {
 			StepID: s.ID, Kind: s.Kind, Layer: sl.layer, Order: sl.order, Lane: -1,
 			Rect: Rect{sl.x - sl.w/2, sl.y - sl.h/2, sl.w, sl.h},
 		}
-		l.Nodes[i].NameLines, l.Nodes[i].SmallLines = stepText(s)
+		l.Nodes[i].NameLines, l.Nodes[i].SmallLines = stepText(s, opts.Lang)
 		if lanes != nil {
 			l.Nodes[i].Lane = sl.lane
 		}
@@ -209,12 +212,16 @@ func laneNames(fc Flowchart, opts LayoutOptions) []string {
 }
 
 // stepText wraps a step's name and details to the width of its shape.
-func stepText(s Step) (name, small []string) {
+func stepText(s Step, lang string) (name, small []string) {
 	w := textWidthFor(s.Kind)
 	name = wrapText(s.Name, int(w/nameCharW))
 	small = wrapText(s.Responsible, int(w/smallCharW))
 	if s.Hours > 0 {
-		small = append(small, formatHours(s.Hours)+" giờ")
+		unit := " giờ"
+		if lang != "" && lang != "vi" {
+			unit = " h"
+		}
+		small = append(small, FormatHours(s.Hours, lang)+unit)
 	}
 	return name, small
 }
@@ -232,8 +239,8 @@ func textWidthFor(k Kind) float64 {
 }
 
 // stepSlot sizes a step's shape so that its text fits.
-func stepSlot(s Step) *slot {
-	name, small := stepText(s)
+func stepSlot(s Step, lang string) *slot {
+	name, small := stepText(s, lang)
 	textH := float64(len(name))*nameLineH + float64(len(small))*smallLineH
 	sl := &slot{}
 	switch s.Kind {

@@ -43,7 +43,12 @@ func (s *Server) slipData(c *fiber.Ctx) (*slipData, error) {
 	if err != nil {
 		return nil, err
 	}
-	if out.P, err = s.Procedures.FindProcedure(ctx, d.AgencyCode, d.ProcedureID); err != nil {
+	// A dossier imported from a one-stop system may name no procedure of
+	// ours: its slips then name the TTHC alone.
+	if out.P, err = s.Procedures.FindProcedure(ctx, d.AgencyCode, d.ProcedureID); qms.ErrorCode(err) == qms.ENOTFOUND {
+		out.P, err = nil, nil
+	}
+	if err != nil {
 		return nil, err
 	}
 	if out.signers, err = s.signers(ctx, d.AgencyCode, langOf(c)); err != nil {

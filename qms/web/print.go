@@ -71,6 +71,6 @@ func runningHeader(parts ...string) string {
 // its text takes the page's font (print.css). flowchart.SVG escapes every
 // text it writes and draws with attributes only, no inline style, so the
 // markup is safe in the page and under its CSP.
-func printChart(fc flowchart.Flowchart) template.HTML {
-	return template.HTML(flowchart.SVG(fc)) // #nosec G203 -- generated, every text XML-escaped
+func printChart(fc flowchart.Flowchart, lang string) template.HTML {
+	return template.HTML(flowchart.SVGIn(fc, lang)) // #nosec G203 -- generated, every text XML-escaped
 }

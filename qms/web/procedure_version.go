@@ -268,7 +268,7 @@ func (s *Server) versionPrint(c *fiber.Ctx) error {
 		issued = v.EffectiveOn.In(qms.Zone).Format("02/01/2006")
 	}
 	return c.Render("procedure_print", s.view(c, fiber.Map{"Title": p.Code + " – " + l["print.issue"] + " " + v.IssueNumber(), "P": p, "V": v, "Org": agency, "History": history, "Steps": steps,
-		"Chart": printChart(v.Flowchart), "Back": versionPath(p, v),
+		"Chart": printChart(v.Flowchart, lang), "Back": versionPath(p, v),
 		"Author": who(v.Author, qms.RoleQualityOfficer), "Reviewer": who(v.Reviewer, qms.RoleLeader), "Approver": who(v.Approver, qms.RoleLeader),
 		"RunningHeader": runningHeader(agency.Name, p.Code, l["print.issue_label"]+" "+v.IssueNumber(), issued)}), "print_layout")
 }
