@@ -127,18 +127,19 @@ func (s *Server) dossierApologySlip(c *fiber.Ctx) error {
 		return qms.Errorf(qms.ENOTFOUND, "Hồ sơ %s chưa có phiếu xin lỗi và hẹn lại: phiếu chỉ lập cho hồ sơ đã hoặc sẽ quá hạn, từ trang hồ sơ.", sd.D.Code)
 	}
 	// The slip's reason and date are those of its audit entry (the store
-	// writes one with each apology); the newest is the slip in force.
+	// writes one with each apology); the newest is the slip in force. A
+	// dossier loaded in bulk has none: its slip leaves both to be written
+	// by hand rather than print a date that is not the slip's.
 	action, typ, code := "dossier.apology", "dossier", sd.D.Code
 	entries, _, err := s.Audit.FindAuditEntries(c.UserContext(), qms.AuditFilter{Within: &sd.D.AgencyCode, Action: &action, ObjectType: &typ, ObjectID: &code, Limit: 1})
 	if err != nil {
 		return err
 	}
-	dated, data := sd.D.UpdatedAt, fiber.Map{}
+	data := fiber.Map{}
 	if len(entries) > 0 {
 		e := entries[0]
-		dated, data["Reason"], data["MadeBy"] = e.At, e.Reason, sd.signers(e.Actor)
+		data["Dated"], data["Reason"], data["MadeBy"] = civilParts(e.At), e.Reason, sd.signers(e.Actor)
 	}
-	data["Dated"] = civilParts(dated)
 	return s.renderSlip(c, "apology_slip", "slip.apology_title", sd, data)
 }
 
