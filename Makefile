@@ -40,6 +40,9 @@ test: fmt-check vet
 ifeq ($(CHROMIUM),)
 	@echo "SKIP: browser tests (chromium not found; 'apt-get install chromium chromium-driver' to run them)"
 endif
+ifeq ($(shell command -v pdftotext),)
+	@echo "SKIP: print-to-PDF tests (pdftotext not found; 'apt-get install poppler-utils' to run them)"
+endif
 	CGO_ENABLED=1 $(GO) test -tags $(TAGS) -count=1 ./...
 	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZSHORT)
 

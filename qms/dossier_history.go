@@ -136,15 +136,15 @@ func (h *DossierHistory) Complete(fc flowchart.Flowchart, cal WorkingClock, in C
 }
 
 // Apologize records the apology slip (phiếu xin lỗi và hẹn lại ngày trả
-// kết quả) made at `at` with the new appointment, which must come after
-// the old one and after `at`.
-func (h *DossierHistory) Apologize(newAppointment, at time.Time) error {
+// kết quả) made at `at` with the new appointment, under CheckApology's
+// rules on the flowchart fc of the version d pins and the calendar cal.
+func (h *DossierHistory) Apologize(fc flowchart.Flowchart, cal WorkingClock, newAppointment, at time.Time) error {
 	d := &h.Dossier
 	if err := h.writable(at); err != nil {
 		return err
 	}
-	if !newAppointment.After(d.DueAt) || !newAppointment.After(at) {
-		return FieldError("new_appointment", "Ngày hẹn mới phải sau ngày hẹn cũ (%s) và sau thời điểm hiện tại.", d.DueAt.In(Zone).Format("02/01/2006 15:04"))
+	if err := CheckApology(d, fc, cal, newAppointment, at); err != nil {
+		return err
 	}
 	t := newAppointment.UTC()
 	d.NewAppointment, d.UpdatedAt = &t, at.UTC()

@@ -10,5 +10,5 @@ import "embed"
 
 // FS is served under /static/.
 //
-//go:embed *.css *.js *.svg vendor
+//go:embed *.css *.js *.svg vendor fonts
 var FS embed.FS

@@ -42,7 +42,7 @@ func (x *historyHandler) complete(role qms.Role, in qms.CompleteStep, at time.Ti
 }
 
 func (x *historyHandler) apologize(newAppointment, at time.Time) error {
-	return x.h.Apologize(newAppointment, at)
+	return x.h.Apologize(x.p.chart, x.a.cal, newAppointment, at)
 }
 
 // batchWriter writes batches of histories on its own goroutine while the

@@ -64,6 +64,9 @@ type LayoutOptions struct {
 	// Start, end, decision and parallel steps are then BPMN symbols with
 	// their name above them (NodeLayout.Label).
 	LeftToRight bool
+	// Lang is the language of the hours written under each step: "" or
+	// "vi" → "2,5 giờ", "en" → "2.5 h".
+	Lang string
 }
 
 // Point is a position in the drawing.
@@ -160,9 +163,9 @@ func ComputeLayout(fc Flowchart, opts LayoutOptions) Layout {
 	slots := make([]*slot, len(fc.Steps))
 	for i, s := range fc.Steps {
 		if opts.LeftToRight {
-			slots[i] = sidewaysSlot(s)
+			slots[i] = sidewaysSlot(s, opts.Lang)
 		} else {
-			slots[i] = stepSlot(s)
+			slots[i] = stepSlot(s, opts.Lang)
 		}
 		slots[i].step = i
 		switch {
@@ -197,7 +200,7 @@ func ComputeLayout(fc Flowchart, opts LayoutOptions) Layout {
 			StepID: s.ID, Kind: s.Kind, Layer: sl.layer, Order: sl.order, Lane: -1,
 			Rect: Rect{sl.x - sl.w/2, sl.y - sl.h/2, sl.w, sl.h},
 		}
-		l.Nodes[i].NameLines, l.Nodes[i].SmallLines = stepText(s)
+		l.Nodes[i].NameLines, l.Nodes[i].SmallLines = stepText(s, opts.Lang)
 		if lanes != nil {
 			l.Nodes[i].Lane = sl.lane
 		}
@@ -279,10 +282,10 @@ func symbolLabel(s Step) (w, h float64) {
 // sidewaysSlot sizes a step for a left-to-right layout, in the swapped
 // axes ComputeLayout works in: a task keeps its box, a symbol reserves
 // room above it (left, before the transposition) for its name.
-func sidewaysSlot(s Step) *slot {
+func sidewaysSlot(s Step, lang string) *slot {
 	size := SymbolSize(s.Kind)
 	if size == 0 {
-		sl := stepSlot(s)
+		sl := stepSlot(s, lang)
 		sl.w, sl.h = sl.h, sl.w
 		sl.left, sl.right, sl.footH = sl.w/2, sl.w/2, sl.h
 		return sl
@@ -327,12 +330,16 @@ func laneNames(fc Flowchart, opts LayoutOptions) []string {
 }
 
 // stepText wraps a step's name and details to the width of its shape.
-func stepText(s Step) (name, small []string) {
+func stepText(s Step, lang string) (name, small []string) {
 	w := textWidthFor(s.Kind)
 	name = wrapText(s.Name, int(w/nameCharW))
 	small = wrapText(s.Responsible, int(w/smallCharW))
 	if s.Hours > 0 {
-		small = append(small, formatHours(s.Hours)+" giờ")
+		unit := " giờ"
+		if lang != "" && lang != "vi" {
+			unit = " h"
+		}
+		small = append(small, FormatHours(s.Hours, lang)+unit)
 	}
 	return name, small
 }
@@ -350,8 +357,8 @@ func textWidthFor(k Kind) float64 {
 }
 
 // stepSlot sizes a step's shape so that its text fits.
-func stepSlot(s Step) *slot {
-	name, small := stepText(s)
+func stepSlot(s Step, lang string) *slot {
+	name, small := stepText(s, lang)
 	textH := float64(len(name))*nameLineH + float64(len(small))*smallLineH
 	sl := &slot{}
 	switch s.Kind {

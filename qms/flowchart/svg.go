@@ -36,8 +36,12 @@ const (
 //
 // The output is deterministic: the same flowchart gives the same bytes,
 // so it can be cached, compared and tested. All text is XML-escaped.
-func SVG(fc Flowchart) []byte {
-	l := ComputeLayout(fc, LayoutOptions{})
+func SVG(fc Flowchart) []byte { return SVGIn(fc, "vi") }
+
+// SVGIn is SVG with the hours under each step written in lang ("vi" or
+// "en"), for a page in that language.
+func SVGIn(fc Flowchart, lang string) []byte {
+	l := ComputeLayout(fc, LayoutOptions{Lang: lang})
 	var b bytes.Buffer
 	w, h := num(l.Width), num(l.Height)
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %s %s" width="%s" height="%s" font-family="sans-serif" font-size="%s">`+"\n", w, h, w, h, num(FontSize))

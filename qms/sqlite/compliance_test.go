@@ -81,7 +81,12 @@ func TestComplianceRulesFireAndClear(t *testing.T) {
 	check(qms.RuleDossierOverdue, d.Code, true)
 	check(qms.RuleStepOverdue, d.Code+"/check", true)
 	check(qms.RuleLateWithoutApology, d.Code, true)
-	if _, err := db.Apologize(staff, "SVHTT", d.Code, clk.Now().Add(48*time.Hour), "Chờ ý kiến liên ngành"); err != nil {
+	// The apology slip is dated on a working day, its new appointment too.
+	cal, _ := db.Calendar(sys, "SVHTT")
+	slipAt, _ := cal.AddWorkingHours(d.DueAt, 8*time.Hour)
+	clk.Set(slipAt)
+	newAppointment, _ := cal.AddWorkingHours(slipAt, 16*time.Hour)
+	if _, err := db.Apologize(staff, "SVHTT", d.Code, newAppointment, "Chờ ý kiến liên ngành"); err != nil {
 		t.Fatal(err)
 	}
 	check(qms.RuleLateWithoutApology, d.Code, false)

@@ -83,7 +83,7 @@ func TestHistoryMatchesServices(t *testing.T) {
 			}
 			for _, s := range tc.steps {
 				if !s.apologize.IsZero() {
-					err = h.Apologize(s.apologize, s.at)
+					err = h.Apologize(v.Flowchart, cal, s.apologize, s.at)
 				} else {
 					err = h.Complete(v.Flowchart, cal, qms.CompleteStep{StepID: s.id, Exit: s.exit, Note: "Đã xử lý"}, s.at, doneBy(s.id))
 				}

@@ -263,7 +263,10 @@ func (db *DB) ResumeDossier(ctx context.Context, agency, code string) (*qms.Doss
 }
 
 // Apologize records the apology slip (phiếu xin lỗi và hẹn lại ngày trả
-// kết quả) with the new appointment, required before a late return.
+// kết quả) with the new appointment, required before a late return. The
+// slip is made on a working day for a dossier that is or will be late
+// (qms.CheckApology); its reason is kept in the audit entry, which the
+// printed slip reads.
 func (db *DB) Apologize(ctx context.Context, agency, code string, newAppointment time.Time, reason string) (*qms.Dossier, error) {
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
@@ -272,13 +275,18 @@ func (db *DB) Apologize(ctx context.Context, agency, code string, newAppointment
 	if err := qms.CheckText("reason", "Lý do", reason, qms.MaxShortText); err != nil {
 		return nil, err
 	}
+	cal, err := db.Calendar(ctx, agency)
+	if err != nil {
+		return nil, err
+	}
 	var d *qms.Dossier
-	err := db.update(ctx, func(tx *Tx) (err error) {
-		if d, _, err = loadOpenDossier(ctx, tx, agency, code); err != nil {
+	err = db.update(ctx, func(tx *Tx) (err error) {
+		var fc flowchart.Flowchart
+		if d, fc, err = loadOpenDossier(ctx, tx, agency, code); err != nil {
 			return err
 		}
-		if !newAppointment.After(d.DueAt) || !newAppointment.After(tx.now) {
-			return qms.FieldError("new_appointment", "Ngày hẹn mới phải sau ngày hẹn cũ (%s) và sau thời điểm hiện tại.", d.DueAt.In(qms.Zone).Format("02/01/2006 15:04"))
+		if err := qms.CheckApology(d, fc, cal, newAppointment, tx.now); err != nil {
+			return err
 		}
 		before := d.NewAppointment
 		t := newAppointment.UTC()

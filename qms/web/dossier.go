@@ -552,28 +552,6 @@ func parseUserTime(v string) (time.Time, error) {
 	return time.Time{}, qms.FieldError("new_appointment", "Ngày hẹn %q không hợp lệ: nhập dạng dd/mm/yyyy hh:mm.", v)
 }
 
-// dossierControlSlip prints the process control slip (phiếu kiểm soát quá
-// trình giải quyết hồ sơ), one row per hand-off, from the step log.
-func (s *Server) dossierControlSlip(c *fiber.Ctx) error {
-	d, err := s.findDossier(c)
-	if err != nil {
-		return err
-	}
-	steps, err := s.Dossiers.StepRecords(c.UserContext(), d.ID)
-	if err != nil {
-		return err
-	}
-	agency, err := s.Agencies.FindAgencyByCode(c.UserContext(), d.AgencyCode)
-	if err != nil {
-		return err
-	}
-	views, err := s.stepViews(c, d.AgencyCode, steps)
-	if err != nil {
-		return err
-	}
-	return c.Render("control_slip", s.view(c, fiber.Map{"Title": dictionaries[langOf(c)]["dossier.control_slip"] + " – " + d.Code, "D": d, "Steps": views, "Org": agency}), "print_layout")
-}
-
 // dossierFile serves an evidence file of one of the dossier's steps: only
 // hashes recorded on this dossier are served, so a hash alone (or a path
 // trick) reaches nothing else.

@@ -94,7 +94,7 @@ func TestDossierOverHTTP(t *testing.T) {
 		t.Fatal("completed dossier not classified early or on time")
 	}
 	slip := bodyOf(t, a.do("GET", path+"/control-slip", &staff, nil))
-	for _, want := range []string{"PHIẾU KIỂM SOÁT QUÁ TRÌNH", "Thẩm định", "Ký giấy phép", "Người A", "Đạt"} {
+	for _, want := range []string{"PHIẾU KIỂM SOÁT QUÁ TRÌNH", "Thẩm định", "Ký giấy phép", "Người A", "Lãnh đạo", "Đạt"} {
 		if !strings.Contains(slip, want) {
 			t.Errorf("control slip lacks %q", want)
 		}

@@ -106,6 +106,18 @@ func (a *app) seedASCII() map[string]string {
 	if len(fb.Feedback) != 1 {
 		t.Fatalf("feedback: %+v", fb)
 	}
+	// The apology slip (Mẫu số 04) is made for a late dossier on a working
+	// day: the clock moves to the working day after d's appointment.
+	cal, err := a.db.Calendar(t.Context(), "A")
+	if err != nil {
+		t.Fatal(err)
+	}
+	late, _ := cal.AddWorkingHours(d.DueAt, 8*time.Hour)
+	a.clock.Set(late)
+	newAppointment, _ := cal.AddWorkingHours(late, 16*time.Hour)
+	if _, err := a.db.Apologize(as("a-staff"), "A", d.Code, newAppointment, "Waiting for the fire service"); err != nil {
+		t.Fatal(err)
+	}
 	pid := itoa(p.ID)
 	return map[string]string{
 		"/admin/agencies/:code":                      "/admin/agencies/A",
@@ -120,6 +132,8 @@ func (a *app) seedASCII() map[string]string {
 		"/forms/:id/versions/:n/template":            "", // a download, never a page
 		"/dossiers/:code":                            "/dossiers/" + d.Code,
 		"/dossiers/:code/control-slip":               "/dossiers/" + d.Code + "/control-slip",
+		"/dossiers/:code/receipt":                    "/dossiers/" + d.Code + "/receipt",
+		"/dossiers/:code/apology-slip":               "/dossiers/" + d.Code + "/apology-slip",
 		"/dossiers/:code/files/:sha":                 "", // a download, never a page
 		"/nonconformities/:id":                       "/nonconformities/" + itoa(n.ID),
 		"/audits/plans/:id":                          plan,

@@ -130,7 +130,8 @@ func (s *Server) planPrint(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Render("audit_report", s.view(c, fiber.Map{"Title": dictionaries[langOf(c)]["print.audit_report"] + " – " + p.Title, "P": p, "Org": org, "Tally": p.Tally()}), "print_layout")
+	return c.Render("audit_report", s.view(c, fiber.Map{"Title": dictionaries[langOf(c)]["print.audit_report"] + " – " + p.Title, "P": p, "Org": org, "Tally": p.Tally(),
+		"Back": "/audits/plans/" + strconv.FormatInt(p.ID, 10)}), "print_layout")
 }
 
 func (s *Server) apiPlans(c *fiber.Ctx) error {

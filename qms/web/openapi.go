@@ -80,7 +80,7 @@ var apiDocs = map[string]struct {
 	"POST /api/v1/dossiers/{code}/pause":                       {"Tạm dừng chờ bổ sung hồ sơ (dừng đồng hồ)", reasonRequest{}, dossierJSON{}},
 	"POST /api/v1/dossiers/{code}/resume":                      {"Tiếp tục giải quyết sau khi nhận bổ sung", nil, dossierJSON{}},
 	"POST /api/v1/dossiers/{code}/complete":                    {"Trả kết quả (hoàn thành bước kết thúc); hồ sơ trễ cần phiếu xin lỗi trước", reasonRequest{}, dossierJSON{}},
-	"POST /api/v1/dossiers/{code}/apology":                     {"Phiếu xin lỗi và hẹn lại ngày trả kết quả", reasonRequest{}, dossierJSON{}},
+	"POST /api/v1/dossiers/{code}/apology":                     {"Phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu số 04): chỉ cho hồ sơ đã hoặc sẽ quá hạn, lập vào ngày làm việc, ngày hẹn mới là ngày làm việc", reasonRequest{}, dossierJSON{}},
 	"GET /api/v1/reports/ontime":                               {"Số liệu giải quyết đúng hạn (from, to dd/mm/yyyy; group_by field|tthc)", nil, map[string]any{}},
 }
 

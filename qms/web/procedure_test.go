@@ -127,7 +127,7 @@ func TestProcedureLifecycleOverHTTP(t *testing.T) {
 		t.Fatalf("uncovered TTHC: %+v", c)
 	}
 	body = bodyOf(t, a.do("GET", path+"/print", &officer, nil))
-	for _, want := range []string{"Mục đích", "Phạm vi", "Tài liệu viện dẫn", "Định nghĩa", "Nội dung quy trình", "Biểu mẫu", "Hồ sơ cần lưu", "Lần ban hành: <strong>01</strong>", "Người A", "05 năm"} {
+	for _, want := range []string{"Mục đích", "Phạm vi", "Tài liệu viện dẫn", "Định nghĩa", "Nội dung quy trình", "Biểu mẫu", "Hồ sơ cần lưu", "Lần ban hành: <strong>01</strong>", "Người A", `<td class="role">Lãnh đạo</td>`, "05 năm"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("print lacks %q\n%s", want, body)
 		}

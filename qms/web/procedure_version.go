@@ -284,8 +284,20 @@ func (s *Server) versionPrint(c *fiber.Ctx) error {
 		}
 	}
 	steps := stepsInOrder(v.Flowchart)
-	return c.Render("procedure_print", s.view(c, fiber.Map{"Title": p.Code + " – " + dictionaries[langOf(c)]["print.issue"] + " " + v.IssueNumber(), "P": p, "V": v, "Org": agency, "History": history, "Steps": steps,
-		"SVG": versionPath(p, v) + "/flowchart.svg"}), "print_layout")
+	lang := langOf(c)
+	who, err := s.signers(c.UserContext(), p.AgencyCode, lang)
+	if err != nil {
+		return err
+	}
+	l := dictionaries[lang]
+	issued := label(l, "doc."+string(v.Status))
+	if v.EffectiveOn != nil {
+		issued = v.EffectiveOn.In(qms.Zone).Format("02/01/2006")
+	}
+	return c.Render("procedure_print", s.view(c, fiber.Map{"Title": p.Code + " – " + l["print.issue"] + " " + v.IssueNumber(), "P": p, "V": v, "Org": agency, "History": history, "Steps": steps,
+		"Chart": printChart(v.Flowchart, lang), "Back": versionPath(p, v),
+		"Author": who(v.Author, qms.RoleQualityOfficer), "Reviewer": who(v.Reviewer, qms.RoleLeader), "Approver": who(v.Approver, qms.RoleLeader),
+		"RunningHeader": runningHeader(agency.Name, p.Code, l["print.issue_label"]+" "+v.IssueNumber(), issued)}), "print_layout")
 }
 
 // stepsInOrder lists the task and decision steps for the steps table,

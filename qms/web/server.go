@@ -306,6 +306,8 @@ func (s *Server) routes() {
 	s.route(fiber.MethodPost, "/dossiers/:code/resume", "dossier", "record", s.dossierResume)
 	s.route(fiber.MethodPost, "/dossiers/:code/apology", "dossier", "record", s.dossierApology)
 	s.route(fiber.MethodGet, "/dossiers/:code/control-slip", "dossier", "read", s.dossierControlSlip)
+	s.route(fiber.MethodGet, "/dossiers/:code/receipt", "dossier", "read", s.dossierReceipt)
+	s.route(fiber.MethodGet, "/dossiers/:code/apology-slip", "dossier", "read", s.dossierApologySlip)
 	s.route(fiber.MethodGet, "/dossiers/:code/files/:sha", "dossier", "read", s.dossierFile)
 	s.route(fiber.MethodGet, "/reports/ontime", "report", "read", s.reportOnTime)
 	s.route(fiber.MethodGet, "/reports/ontime.xlsx", "report", "read", s.reportOnTimeXLSX)
