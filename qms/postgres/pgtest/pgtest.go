@@ -13,7 +13,8 @@
 //	}
 //
 // The cluster starts on the first NewDatabase, so a binary whose tests
-// are all filtered out by -run pays nothing. As root (CI), initdb and the
+// are all filtered out by -run pays nothing. QMS_PGTEST_KEEP=1 keeps the
+// cluster's folder, with the server's log, after the tests. As root (CI), initdb and the
 // server run as the postgres user through runuser, since PostgreSQL
 // refuses to run as root.
 package pgtest
@@ -211,6 +212,10 @@ func (c *cluster) stop() error {
 	out, err := c.run("pg_ctl", "-D", filepath.Join(c.dir, "data"), "-m", "immediate", "-w", "stop")
 	if err != nil {
 		err = fmt.Errorf("%v: %s", err, strings.TrimSpace(string(out)))
+	}
+	if os.Getenv("QMS_PGTEST_KEEP") != "" {
+		fmt.Fprintln(os.Stderr, "pgtest: kept the cluster's folder (QMS_PGTEST_KEEP):", c.dir)
+		return err
 	}
 	return errors.Join(err, os.RemoveAll(c.dir))
 }
