@@ -122,7 +122,13 @@ func openSQLite(t *testing.T, clk *qmstest.Clock) *fixture {
 }
 
 func openPostgres(t *testing.T, clk *qmstest.Clock) *fixture {
-	url := pgtest.NewDatabase(t)
+	url := pgtest.NewDatabaseFrom(t, "migrated", func(url string) error {
+		db, err := postgres.Open(context.Background(), url, postgres.Options{Logger: quiet})
+		if err != nil {
+			return err
+		}
+		return db.Close()
+	})
 	open := func(t *testing.T) *postgres.DB {
 		db, err := postgres.Open(context.Background(), url, postgres.Options{Now: clk.Now, PasswordCost: bcrypt.MinCost, Logger: quiet})
 		if err != nil {

@@ -76,19 +76,65 @@ func Main(m *testing.M) int {
 // PostgreSQL is not installed and fails it when the cluster cannot start.
 func NewDatabase(t testing.TB) string {
 	t.Helper()
+	return create(t, start(t), "")
+}
+
+// NewDatabaseFrom is NewDatabase with the database copied from a template
+// that setup fills once per test binary and name (the schema's
+// migrations, say): copying is much cheaper than migrating each time.
+// setup must close its connections to the URL it is given.
+func NewDatabaseFrom(t testing.TB, name string, setup func(url string) error) string {
+	t.Helper()
 	c := start(t)
+	v, _ := templates.LoadOrStore(name, &template{})
+	tpl := v.(*template)
+	tpl.once.Do(func() {
+		tpl.db = "tpl_" + name
+		if tpl.err = c.exec("CREATE DATABASE " + tpl.db); tpl.err == nil {
+			tpl.err = setup(c.url(tpl.db))
+		}
+	})
+	if tpl.err != nil {
+		t.Fatalf("pgtest: template %s: %v", name, tpl.err)
+	}
+	return create(t, c, tpl.db)
+}
+
+type template struct {
+	once sync.Once
+	db   string
+	err  error
+}
+
+var templates sync.Map // name → *template
+
+// create makes database t_N, a copy of template (template1 when "").
+// FILE_COPY copies the files at once instead of writing them through
+// the WAL, a fraction of the time for a small database.
+func create(t testing.TB, c *cluster, template string) string {
+	t.Helper()
 	name := fmt.Sprintf("t_%d", dbSeq.Add(1))
+	q := `CREATE DATABASE ` + name + ` STRATEGY = FILE_COPY`
+	if template != "" {
+		q += ` TEMPLATE = ` + template
+	}
+	if err := c.exec(q); err != nil {
+		t.Fatalf("pgtest: create database: %v", err)
+	}
+	return c.url(name)
+}
+
+// exec runs one statement on the maintenance database.
+func (c *cluster) exec(q string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	conn, err := pgx.Connect(ctx, c.url("postgres"))
 	if err != nil {
-		t.Fatalf("pgtest: connect: %v", err)
+		return err
 	}
 	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, `CREATE DATABASE `+name); err != nil {
-		t.Fatalf("pgtest: create database: %v", err)
-	}
-	return c.url(name)
+	_, err = conn.Exec(ctx, q)
+	return err
 }
 
 // StartTime is how long the cluster took to start (initdb and pg_ctl

@@ -39,3 +39,35 @@ func TestDatabasePerTest(t *testing.T) {
 	}
 	t.Logf("cluster started in %v", pgtest.StartTime())
 }
+
+// TestDatabaseFromTemplate: a database made from a template holds what
+// the template's setup wrote, and setup runs once.
+func TestDatabaseFromTemplate(t *testing.T) {
+	ctx := context.Background()
+	runs := 0
+	setup := func(url string) error {
+		runs++
+		conn, err := pgx.Connect(ctx, url)
+		if err != nil {
+			return err
+		}
+		defer conn.Close(ctx)
+		_, err = conn.Exec(ctx, `CREATE TABLE seeded (n bigint); INSERT INTO seeded VALUES (7)`)
+		return err
+	}
+	for i := 0; i < 2; i++ {
+		conn, err := pgx.Connect(ctx, pgtest.NewDatabaseFrom(t, "seeded", setup))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		err = conn.QueryRow(ctx, `SELECT n FROM seeded`).Scan(&n)
+		conn.Close(ctx)
+		if err != nil || n != 7 {
+			t.Fatalf("copy %d: n = %d, %v", i, n, err)
+		}
+	}
+	if runs != 1 {
+		t.Fatalf("setup ran %d times", runs)
+	}
+}
