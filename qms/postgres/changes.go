@@ -33,13 +33,21 @@ type changeFeed struct {
 	conn   *pgx.Conn
 	log    *slog.Logger
 	hub    *changefeed.Hub
+	// follow is the store's own follower, run before the subscribers hear.
+	follow func(qms.Change)
 	cancel context.CancelFunc
 	done   chan struct{}
 }
 
 // startChanges connects the listener and starts following.
 func (db *DB) startChanges(ctx context.Context) error {
-	f := &changeFeed{cfg: db.pool.Config().ConnConfig.Copy(), log: db.log, hub: changefeed.NewHub(), done: make(chan struct{})}
+	f := &changeFeed{cfg: db.pool.Config().ConnConfig.Copy(), log: db.log, hub: changefeed.NewHub(), done: make(chan struct{}),
+		follow: func(c qms.Change) {
+			if c.Has(qms.TopicCalendar) {
+				db.dropCalendars()
+			}
+		},
+	}
 	conn, err := f.listen(ctx)
 	if err != nil {
 		return fmt.Errorf("listen for changes: %w", err)
@@ -72,7 +80,7 @@ func (f *changeFeed) run(ctx context.Context) {
 			return
 		}
 		if err == nil {
-			f.hub.Publish(qms.Change{Topics: []qms.Topic{qms.Topic(n.Payload)}})
+			f.publish(qms.Change{Topics: []qms.Topic{qms.Topic(n.Payload)}})
 			continue
 		}
 		f.log.Error("change feed: listener lost; reconnecting", "err", err)
@@ -80,8 +88,13 @@ func (f *changeFeed) run(ctx context.Context) {
 		if !f.reconnect(ctx) {
 			return
 		}
-		f.hub.Publish(qms.Change{Topics: allTopics})
+		f.publish(qms.Change{Topics: allTopics})
 	}
+}
+
+func (f *changeFeed) publish(c qms.Change) {
+	f.follow(c)
+	f.hub.Publish(c)
 }
 
 // reconnect listens again, retrying with a growing pause until ctx ends.

@@ -45,6 +45,8 @@ type DB struct {
 	dummyHash func() []byte
 	// changes follows the commits of every server (changes.go).
 	changes *changeFeed
+	// cals keeps the working-day calendars (calendar.go).
+	cals calendars
 }
 
 // Open connects to the database at url (postgres://…), applies the

@@ -15,6 +15,7 @@
 // reach every server through LISTEN/NOTIFY (changes.go).
 //
 // Ported so far: agencies, users and memberships, authentication
-// (sessions, API tokens, login throttling), policy rows, the audit trail
-// and the change feed. The other services still exist only in qms/sqlite.
+// (sessions, API tokens, login throttling), policy rows, the audit trail,
+// the working-day calendar and agency settings, and the change feed
+// (ported.go lists what is not yet). The other services still exist only in qms/sqlite.
 package postgres

@@ -21,7 +21,6 @@ var NotYetPorted = []string{
 	"quy trình, phiên bản và lưu đồ (ProcedureService)",
 	"biểu mẫu, hồ sơ biểu mẫu và tệp đính kèm (FormService, files)",
 	"hồ sơ một cửa và các bước xử lý, ủy quyền bước (DossierService)",
-	"lịch làm việc, ngày nghỉ bù và giờ làm việc của đơn vị (calendar, settings)",
 	"kiểm tra tuân thủ và thông báo (ComplianceService, NotificationService)",
 	"sự không phù hợp và hành động khắc phục (NCService)",
 	"mục tiêu chất lượng (ObjectiveService), phản hồi (FeedbackService)",

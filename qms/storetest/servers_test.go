@@ -9,19 +9,25 @@ import (
 	"time"
 
 	"isodt/qms"
+	"isodt/qms/calendar"
 )
 
 // Two handles on one database stand for two servers: on PostgreSQL two
 // `qms serve` behind a load balancer, on SQLite a server and the CLI.
 
-// TestBeyond3ChangeSeenOnOtherServer: a permission change committed
-// through one handle reaches the Changes of the other within a second,
-// and a write of data no server keeps in memory reports nothing.
+// TestBeyond3ChangeSeenOnOtherServer: a permission or calendar change
+// committed through one handle reaches the Changes of the other within a
+// second, the other's calendars follow it, and a write of data no server
+// keeps in memory reports nothing.
 func TestBeyond3ChangeSeenOnOtherServer(t *testing.T) {
 	eachStore(t, func(t *testing.T, f *fixture) {
 		ctx := f.ctx
 		other := f.second(t)
 		if err := f.CreateAgency(ctx, &qms.Agency{Code: "A", Name: "Sở A"}); err != nil {
+			t.Fatal(err)
+		}
+		// A calendar built before the changes below, kept in memory.
+		if _, err := f.Calendar(ctx, "A"); err != nil {
 			t.Fatal(err)
 		}
 		watch, cancel := context.WithCancel(context.Background())
@@ -45,6 +51,16 @@ func TestBeyond3ChangeSeenOnOtherServer(t *testing.T) {
 				_, err := f.UpdateUser(ctx, u.ID, qms.UserUpdate{Disabled: ptr(true)})
 				return err
 			}, []qms.Topic{qms.TopicSecurity}},
+			{"day off elsewhere", func() error {
+				return other.SetCalendarOverride(ctx, qms.CalendarOverride{Date: "2026-03-04", Kind: "off", Name: "Nghỉ bù"}, false)
+			}, []qms.Topic{qms.TopicCalendar}},
+			{"working hours elsewhere", func() error { return other.SetAgencySettings(ctx, "A", qms.ClockResume, "08:00-12:00,13:00-17:00") }, []qms.Topic{qms.TopicCalendar}},
+			{"both elsewhere", func() error {
+				if _, err := other.SetMembership(ctx, u.ID, qms.Membership{AgencyCode: "B", Role: qms.RoleStaff}, false); err != nil {
+					return err
+				}
+				return other.SetCalendarOverride(ctx, qms.CalendarOverride{Date: "2026-03-05", Kind: "off", Name: "Nghỉ bù"}, false)
+			}, []qms.Topic{qms.TopicSecurity, qms.TopicCalendar}},
 		}
 		for _, tt := range tests {
 			start := time.Now()
@@ -73,12 +89,24 @@ func TestBeyond3ChangeSeenOnOtherServer(t *testing.T) {
 					break collect
 				}
 			}
-			if !slices.Equal(got, tt.want) {
+			slices.Sort(got)
+			want := slices.Clone(tt.want)
+			slices.Sort(want)
+			if !slices.Equal(got, want) {
 				t.Fatalf("%s: reported %v within %v, want %v", tt.name, got, wait, tt.want)
 			}
 			if tt.want != nil {
 				t.Logf("%s: seen after %v", tt.name, time.Since(start).Round(time.Millisecond))
 			}
+		}
+		// The store's calendars follow the feed: the day off and the hours
+		// written elsewhere are in the calendar this handle hands out.
+		c, err := f.Calendar(ctx, "A")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.IsWorkingDay(calendar.Date{Year: 2026, Month: 3, Day: 4}) || c.Hours().String() != "08:00-12:00,13:00-17:00" {
+			t.Fatalf("calendar kept from before the changes elsewhere: hours %s", c.Hours())
 		}
 		f.Close()
 		select {

@@ -14,6 +14,7 @@ import (
 
 	"isodt/policies"
 	"isodt/qms"
+	"isodt/qms/calendar"
 	"isodt/qms/postgres"
 	"isodt/qms/postgres/pgtest"
 	"isodt/qms/qmstest"
@@ -30,6 +31,11 @@ type Store interface {
 	qms.AuditService
 	qms.ChangeFeed
 	Bootstrap(ctx context.Context, defaultPolicy [][]string) (string, error)
+	Calendar(ctx context.Context, agency string) (*calendar.Calendar, error)
+	CalendarOverrides(ctx context.Context) ([]qms.CalendarOverride, error)
+	SetCalendarOverride(ctx context.Context, o qms.CalendarOverride, remove bool) error
+	AgencySettings(ctx context.Context, agency string) (clockMode, hours string, err error)
+	SetAgencySettings(ctx context.Context, agency, clockMode, hours string) error
 	AddPolicyRule(ctx context.Context, r []string) error
 	RemovePolicyRule(ctx context.Context, r []string) error
 	Close() error
