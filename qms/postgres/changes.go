@@ -29,10 +29,10 @@ const notifyChannel = "qms_changes"
 var allTopics = []qms.Topic{qms.TopicSecurity, qms.TopicCalendar}
 
 type changeFeed struct {
-	cfg    *pgx.ConnConfig
-	conn   *pgx.Conn
-	log    *slog.Logger
-	hub    *changefeed.Hub
+	cfg  *pgx.ConnConfig
+	conn *pgx.Conn
+	log  *slog.Logger
+	hub  *changefeed.Hub
 	// follow is the store's own follower, run before the subscribers hear.
 	follow func(qms.Change)
 	cancel context.CancelFunc
