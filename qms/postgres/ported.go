@@ -10,6 +10,8 @@ var (
 	_ qms.AuthService   = (*DB)(nil)
 	_ qms.AuditService  = (*DB)(nil)
 	_ qms.ChangeFeed    = (*DB)(nil)
+
+	_ qms.NotificationService = (*DB)(nil)
 )
 
 // NotYetPorted names, in the words an operator reads, what `qms serve`
@@ -21,10 +23,10 @@ var NotYetPorted = []string{
 	"quy trình, phiên bản và lưu đồ (ProcedureService)",
 	"biểu mẫu, hồ sơ biểu mẫu và tệp đính kèm (FormService, files)",
 	"hồ sơ một cửa và các bước xử lý, ủy quyền bước (DossierService)",
-	"kiểm tra tuân thủ và thông báo (ComplianceService, NotificationService)",
+	"kiểm tra tuân thủ và gửi thông báo qua thư điện tử (ComplianceService, PendingEmails)",
 	"sự không phù hợp và hành động khắc phục (NCService)",
 	"mục tiêu chất lượng (ObjectiveService), phản hồi (FeedbackService)",
 	"đánh giá nội bộ (InternalAuditService), xem xét của lãnh đạo (ReviewService)",
-	"nhật ký chạy tác vụ định kỳ và khóa theo lượt chạy (job runs)",
+	"mỗi tác vụ định kỳ chạy một lần mỗi lượt trên mọi máy chủ (khóa pg_try_advisory_xact_lock theo tác vụ và lượt, ghi máy chủ đã chạy)",
 	"sao lưu (qms backup: dùng pg_dump) và dữ liệu mẫu (qms demo)",
 }

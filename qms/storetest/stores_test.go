@@ -30,6 +30,10 @@ type Store interface {
 	qms.AuthService
 	qms.AuditService
 	qms.ChangeFeed
+	qms.NotificationService
+	StartJobRun(ctx context.Context, job, trigger string) (int64, error)
+	FinishJobRun(ctx context.Context, id int64, outcome string, counts map[string]int, errText string) error
+	JobRuns(ctx context.Context, job string, limit int) ([]qms.JobRun, error)
 	Bootstrap(ctx context.Context, defaultPolicy [][]string) (string, error)
 	Calendar(ctx context.Context, agency string) (*calendar.Calendar, error)
 	CalendarOverrides(ctx context.Context) ([]qms.CalendarOverride, error)
