@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"runtime"
 	"runtime/debug"
 	"sort"
 	"strconv"
@@ -55,6 +56,11 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, &qms.Error{Code: qms.EINVALID, Field: "db", Message: fmt.Sprintf("Địa chỉ cơ sở dữ liệu PostgreSQL không hợp lệ: %v", err)}
+	}
+	if !strings.Contains(url, "pool_max_conns") {
+		// Writers wait for the audit head holding a connection each: the
+		// pool must be wide enough that readers still find one.
+		cfg.MaxConns = int32(max(16, 4*runtime.NumCPU()))
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

@@ -188,26 +188,25 @@ func pgVersion(binDir string) int {
 
 func startCluster(bin string) (*cluster, error) {
 	t0 := time.Now()
-	dir, err := os.MkdirTemp("", "qms-pgtest-")
+	c := &cluster{bin: bin}
+	var err error
+	if os.Geteuid() == 0 {
+		// PostgreSQL refuses to run as root: it runs as postgres, in a
+		// folder of its own under a temp dir it can reach ($TMPDIR may be
+		// under /root).
+		c.asUser = "postgres"
+		for _, base := range []string{os.TempDir(), "/tmp"} {
+			if c.dir, err = c.ownedDir(base); err == nil {
+				break
+			}
+		}
+	} else {
+		c.dir, err = os.MkdirTemp("", "qms-pgtest-")
+	}
 	if err != nil {
 		return nil, err
 	}
-	c := &cluster{bin: bin, dir: dir}
-	if os.Geteuid() == 0 {
-		// PostgreSQL refuses to run as root: the folder goes to postgres.
-		u, err := user.Lookup("postgres")
-		if err != nil {
-			os.RemoveAll(dir)
-			return nil, fmt.Errorf("running as root and no postgres user: %w", err)
-		}
-		uid, _ := strconv.Atoi(u.Uid)
-		gid, _ := strconv.Atoi(u.Gid)
-		if err := os.Chown(dir, uid, gid); err != nil {
-			os.RemoveAll(dir)
-			return nil, err
-		}
-		c.asUser = "postgres"
-	}
+	dir := c.dir
 	data := filepath.Join(dir, "data")
 	if out, err := c.run("initdb", "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"); err != nil {
 		os.RemoveAll(dir)
@@ -234,6 +233,30 @@ func startCluster(bin string) (*cluster, error) {
 	}
 	c.started = time.Since(t0)
 	return c, nil
+}
+
+// ownedDir makes a temp dir under base owned by c.asUser, and checks that
+// the user can write there.
+func (c *cluster) ownedDir(base string) (string, error) {
+	u, err := user.Lookup(c.asUser)
+	if err != nil {
+		return "", fmt.Errorf("running as root and no %s user: %w", c.asUser, err)
+	}
+	dir, err := os.MkdirTemp(base, "qms-pgtest-")
+	if err != nil {
+		return "", err
+	}
+	uid, _ := strconv.Atoi(u.Uid)
+	gid, _ := strconv.Atoi(u.Gid)
+	if err := os.Chown(dir, uid, gid); err != nil {
+		os.RemoveAll(dir)
+		return "", err
+	}
+	if out, err := exec.Command("runuser", "-u", c.asUser, "--", "test", "-w", dir).CombinedOutput(); err != nil {
+		os.RemoveAll(dir)
+		return "", fmt.Errorf("%s cannot write %s: %v %s", c.asUser, dir, err, out)
+	}
+	return dir, nil
 }
 
 // run runs one of the cluster's programs, as postgres when we are root.
