@@ -9,7 +9,7 @@ import (
 )
 
 // subtreeSQL selects the code bound to ? and every agency under it.
-const subtreeSQL = `WITH RECURSIVE sub(code) AS (SELECT CAST(? AS text) UNION SELECT a.code FROM agencies a JOIN sub ON a.parent_code = sub.code) SELECT code FROM sub`
+const subtreeSQL = `WITH RECURSIVE sub(code) AS (SELECT CAST(? AS text) COLLATE "C" UNION SELECT a.code FROM agencies a JOIN sub ON a.parent_code = sub.code) SELECT code FROM sub`
 
 // CreateAgency stores a new agency and audits it.
 func (db *DB) CreateAgency(ctx context.Context, a *qms.Agency) error {

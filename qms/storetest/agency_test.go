@@ -1,6 +1,7 @@
 package storetest_test
 
 import (
+	"slices"
 	"testing"
 
 	"isodt/qms"
@@ -85,6 +86,37 @@ func TestCreateUserUnknownAgencyWritesNothing(t *testing.T) {
 		after, _, _ := f.FindAuditEntries(f.ctx, qms.AuditFilter{})
 		if len(after) != len(before) {
 			t.Fatalf("audit entries %d → %d", len(before), len(after))
+		}
+	})
+}
+
+// TestUsersInByteOrder: lists come in the order SQLite gives, by the
+// bytes of the text, whatever the PostgreSQL database's collation (a
+// Vietnamese one puts "_" before "." and ignores case first).
+func TestUsersInByteOrder(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		if err := f.CreateAgency(f.ctx, &qms.Agency{Code: "A", Name: "Sở A"}); err != nil {
+			t.Fatal(err)
+		}
+		names := []string{"lanb", "lan_b", "lan.b", "lan-b", "lan0"}
+		for _, n := range names {
+			if err := f.CreateUser(f.ctx, &qms.User{Username: n, Memberships: []qms.Membership{{AgencyCode: "A", Role: qms.RoleStaff}}}, "mat-khau-123"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		within := "A"
+		us, err := f.FindUsers(f.ctx, qms.UserFilter{Within: &within})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, u := range us {
+			got = append(got, u.Username)
+		}
+		want := slices.Clone(names)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Fatalf("users = %v, want %v", got, want)
 		}
 	})
 }
