@@ -37,13 +37,13 @@ func (db *DB) CreateAgency(ctx context.Context, a *qms.Agency) error {
 
 // FindAgencyByCode returns ENOTFOUND when there is none.
 func (db *DB) FindAgencyByCode(ctx context.Context, code string) (*qms.Agency, error) {
-	a, err := findAgencyByCode(ctx, db.read(), code)
+	a, err := findAgencyByCode(ctx, db.direct(), code)
 	return a, internalf(err, "find agency %s", code)
 }
 
 // FindAgencies returns the agencies matching f, by code.
 func (db *DB) FindAgencies(ctx context.Context, f qms.AgencyFilter) ([]*qms.Agency, error) {
-	out, err := findAgencies(ctx, db.read(), f)
+	out, err := findAgencies(ctx, db.direct(), f)
 	return out, internalf(err, "find agencies")
 }
 
@@ -90,7 +90,7 @@ func (db *DB) UpdateAgency(ctx context.Context, code string, upd qms.AgencyUpdat
 
 // IsWithin reports whether code is ancestor or lies under it.
 func (db *DB) IsWithin(ctx context.Context, code, ancestor string) (bool, error) {
-	return isWithin(ctx, db.read(), code, ancestor)
+	return isWithin(ctx, db.direct(), code, ancestor)
 }
 
 func isWithin(ctx context.Context, q querier, code, ancestor string) (bool, error) {

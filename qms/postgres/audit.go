@@ -108,7 +108,7 @@ func (db *DB) FindAuditEntries(ctx context.Context, f qms.AuditFilter) ([]*qms.A
 		limit = 50
 	}
 	cond := strings.Join(where, " AND ")
-	q := db.read()
+	q := db.direct()
 	total := 0
 	if err := q.queryRow(ctx, `SELECT COUNT(*) FROM audit_log WHERE `+cond, args...).Scan(&total); err != nil {
 		return nil, 0, internalf(err, "find audit entries")

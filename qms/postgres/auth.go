@@ -39,7 +39,7 @@ func (db *DB) Authenticate(ctx context.Context, username, password, addr string)
 	}
 	addr = qms.ThrottleAddr(addr)
 	now := db.now().UTC()
-	until, err := lockedUntil(ctx, db.read(), username, addr, false)
+	until, err := lockedUntil(ctx, db.direct(), username, addr, false)
 	if err != nil {
 		return nil, err
 	}
@@ -49,7 +49,7 @@ func (db *DB) Authenticate(ctx context.Context, username, password, addr string)
 	var id int64
 	var hash string
 	var disabled bool
-	err = db.read().queryRow(ctx, `SELECT id, password_hash, disabled FROM users WHERE username = ?`, username).Scan(&id, &hash, &disabled)
+	err = db.direct().queryRow(ctx, `SELECT id, password_hash, disabled FROM users WHERE username = ?`, username).Scan(&id, &hash, &disabled)
 	if err == pgx.ErrNoRows {
 		bcrypt.CompareHashAndPassword(db.dummyHash(), []byte(password))
 		return nil, db.loginFailed(ctx, username, addr)
@@ -111,9 +111,10 @@ func (db *DB) loginFailed(ctx context.Context, username, addr string) error {
 		}
 		// Read and count under the write lock: parallel guesses are
 		// serialised here, and a lock in force is never extended by the
-		// guesses it refuses.
+		// guesses it refuses. FOR UPDATE also waits for a successful
+		// login clearing the row (Authenticate), which takes no head lock.
 		var locked *string
-		err := tx.queryRow(ctx, `SELECT failures, locked_until FROM login_throttle WHERE username = ? AND addr = ?`, username, addr).Scan(&failures, &locked)
+		err := tx.queryRow(ctx, `SELECT failures, locked_until FROM login_throttle WHERE username = ? AND addr = ? FOR UPDATE`, username, addr).Scan(&failures, &locked)
 		if err != nil && err != pgx.ErrNoRows {
 			return err
 		}
@@ -193,7 +194,7 @@ func (db *DB) CreateSession(ctx context.Context, userID int64, agencyCode string
 func (db *DB) FindSession(ctx context.Context, token string) (*qms.Session, error) {
 	var s qms.Session
 	var created, expires, seen string
-	err := db.read().queryRow(ctx, `SELECT id, user_id, agency_code, csrf_token, created_at, expires_at, last_seen_at FROM sessions WHERE id = ?`,
+	err := db.direct().queryRow(ctx, `SELECT id, user_id, agency_code, csrf_token, created_at, expires_at, last_seen_at FROM sessions WHERE id = ?`,
 		qms.HashSecret(token)).Scan(&s.ID, &s.UserID, &s.AgencyCode, &s.CSRFToken, &created, &expires, &seen)
 	if err == pgx.ErrNoRows {
 		return nil, qms.Errorf(qms.ENOTFOUND, "Phiên đăng nhập không tồn tại.")
@@ -214,7 +215,7 @@ func (db *DB) TouchSession(ctx context.Context, s *qms.Session) error {
 		return nil
 	}
 	s.LastSeenAt = now
-	_, err := db.read().exec(ctx, `UPDATE sessions SET last_seen_at = ? WHERE id = ?`, formatTime(now), s.ID)
+	_, err := db.direct().exec(ctx, `UPDATE sessions SET last_seen_at = ? WHERE id = ?`, formatTime(now), s.ID)
 	return err
 }
 
@@ -288,7 +289,7 @@ func (db *DB) CreateAPIToken(ctx context.Context, userID int64, name string, ttl
 func (db *DB) FindUserByAPIToken(ctx context.Context, secret string) (*qms.User, error) {
 	var id, userID int64
 	var expires, revoked, used *string
-	err := db.read().queryRow(ctx, `SELECT id, user_id, expires_at, revoked_at, last_used_at FROM api_tokens WHERE token_hash = ?`,
+	err := db.direct().queryRow(ctx, `SELECT id, user_id, expires_at, revoked_at, last_used_at FROM api_tokens WHERE token_hash = ?`,
 		qms.HashSecret(secret)).Scan(&id, &userID, &expires, &revoked, &used)
 	invalid := qms.Errorf(qms.EUNAUTHORIZED, "Mã truy cập API không hợp lệ, đã hết hạn hoặc đã bị thu hồi.")
 	if err == pgx.ErrNoRows {
@@ -308,7 +309,7 @@ func (db *DB) FindUserByAPIToken(ctx context.Context, secret string) (*qms.User,
 	}
 	// last_used_at moves at most once a minute, like a session's idle clock.
 	if used == nil || now.Sub(parseTime(*used)) >= touchEvery {
-		if _, err := db.read().exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`, formatTime(now), id); err != nil {
+		if _, err := db.direct().exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`, formatTime(now), id); err != nil {
 			return nil, fmt.Errorf("token last use: %w", err)
 		}
 	}

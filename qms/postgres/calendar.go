@@ -31,12 +31,12 @@ func (db *DB) Calendar(ctx context.Context, agency string) (*calendar.Calendar, 
 	if c, ok := db.cals.byAg[agency]; ok {
 		return c, nil
 	}
-	o, err := readOverrides(ctx, db.read(), true)
+	o, err := readOverrides(ctx, db.direct(), true)
 	if err != nil {
 		return nil, err
 	}
 	hoursText := ""
-	if err := db.read().queryRow(ctx, `SELECT working_hours FROM agency_settings WHERE agency_code = ?`, agency).Scan(&hoursText); err != nil && err != pgx.ErrNoRows {
+	if err := db.direct().queryRow(ctx, `SELECT working_hours FROM agency_settings WHERE agency_code = ?`, agency).Scan(&hoursText); err != nil && err != pgx.ErrNoRows {
 		return nil, err
 	}
 	hours := calendar.DefaultWorkingHours()
@@ -133,7 +133,7 @@ func (db *DB) SetCalendarOverride(ctx context.Context, o qms.CalendarOverride, r
 
 // CalendarOverrides lists the overrides by date.
 func (db *DB) CalendarOverrides(ctx context.Context) ([]qms.CalendarOverride, error) {
-	rows, err := db.read().query(ctx, `SELECT date, kind, name FROM calendar_overrides ORDER BY date, kind`)
+	rows, err := db.direct().query(ctx, `SELECT date, kind, name FROM calendar_overrides ORDER BY date, kind`)
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +177,7 @@ func (db *DB) SetAgencySettings(ctx context.Context, agency, clockMode, hours st
 // (the defaults when none were saved).
 func (db *DB) AgencySettings(ctx context.Context, agency string) (string, string, error) {
 	mode, hours := qms.ClockResume, calendar.DefaultWorkingHours().String()
-	err := db.read().queryRow(ctx, `SELECT clock_mode, working_hours FROM agency_settings WHERE agency_code = ?`, agency).Scan(&mode, &hours)
+	err := db.direct().queryRow(ctx, `SELECT clock_mode, working_hours FROM agency_settings WHERE agency_code = ?`, agency).Scan(&mode, &hours)
 	if err == pgx.ErrNoRows {
 		err = nil
 	}

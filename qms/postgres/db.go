@@ -187,8 +187,10 @@ func (q querier) exec(ctx context.Context, sql string, args ...any) (pgconn.Comm
 	return q.c.Exec(ctx, rebind(sql), args...)
 }
 
-// read is the querier of the pool, for reads outside a transaction.
-func (db *DB) read() querier { return querier{db.pool} }
+// direct runs statements on the pool, each on its own: reads, and the
+// few writes that are not mutations of the QMS (a session's idle clock,
+// a token's last use, a job run) and so take no audit head lock.
+func (db *DB) direct() querier { return querier{db.pool} }
 
 var rebound sync.Map // SQL with ? → SQL with $n
 

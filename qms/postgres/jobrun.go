@@ -12,7 +12,7 @@ import (
 // methods it calls, not here.
 func (db *DB) StartJobRun(ctx context.Context, job, trigger string) (int64, error) {
 	var id int64
-	err := db.read().queryRow(ctx, `INSERT INTO job_runs (job, trigger, started_at, outcome) VALUES (?, ?, ?, ?) RETURNING id`,
+	err := db.direct().queryRow(ctx, `INSERT INTO job_runs (job, trigger, started_at, outcome) VALUES (?, ?, ?, ?) RETURNING id`,
 		job, trigger, formatTime(db.now()), qms.RunRunning).Scan(&id)
 	return id, err
 }
@@ -23,7 +23,7 @@ func (db *DB) FinishJobRun(ctx context.Context, id int64, outcome string, counts
 		counts = map[string]int{}
 	}
 	b, _ := json.Marshal(counts)
-	_, err := db.read().exec(ctx, `UPDATE job_runs SET ended_at = ?, outcome = ?, counts_json = ?, error = ? WHERE id = ?`,
+	_, err := db.direct().exec(ctx, `UPDATE job_runs SET ended_at = ?, outcome = ?, counts_json = ?, error = ? WHERE id = ?`,
 		formatTime(db.now()), outcome, string(b), errText, id)
 	return err
 }
@@ -33,7 +33,7 @@ func (db *DB) JobRuns(ctx context.Context, job string, limit int) ([]qms.JobRun,
 	if limit <= 0 || limit > 500 {
 		limit = 50
 	}
-	rows, err := db.read().query(ctx, `SELECT id, job, trigger, started_at, ended_at, outcome, counts_json, error FROM job_runs WHERE CAST(? AS text) = '' OR job = ? ORDER BY id DESC LIMIT ?`, job, job, limit)
+	rows, err := db.direct().query(ctx, `SELECT id, job, trigger, started_at, ended_at, outcome, counts_json, error FROM job_runs WHERE CAST(? AS text) = '' OR job = ? ORDER BY id DESC LIMIT ?`, job, job, limit)
 	if err != nil {
 		return nil, err
 	}

@@ -15,7 +15,7 @@ func (db *DB) Notifications(ctx context.Context, userID int64, limit int) ([]qms
 	if err != nil {
 		return nil, 0, err
 	}
-	rows, err := db.read().query(ctx, `SELECT id, agency_code, title, link, created_at, read_at FROM notifications WHERE user_id = ? ORDER BY id DESC LIMIT ?`, userID, limit)
+	rows, err := db.direct().query(ctx, `SELECT id, agency_code, title, link, created_at, read_at FROM notifications WHERE user_id = ? ORDER BY id DESC LIMIT ?`, userID, limit)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -37,7 +37,7 @@ func (db *DB) Notifications(ctx context.Context, userID int64, limit int) ([]qms
 // UnreadNotifications counts a user's unread notifications.
 func (db *DB) UnreadNotifications(ctx context.Context, userID int64) (int, error) {
 	var unread int
-	err := db.read().queryRow(ctx, `SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL`, userID).Scan(&unread)
+	err := db.direct().queryRow(ctx, `SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL`, userID).Scan(&unread)
 	return unread, err
 }
 

@@ -11,13 +11,13 @@ import (
 
 // PolicyRules returns the Casbin policy rows (ptype p) kept in the database.
 func (db *DB) PolicyRules(ctx context.Context) ([][]string, error) {
-	return stringRows(ctx, db.read(), `SELECT v0, v1, v2, v3 FROM policy_rules WHERE ptype = 'p' ORDER BY id`)
+	return stringRows(ctx, db.direct(), `SELECT v0, v1, v2, v3 FROM policy_rules WHERE ptype = 'p' ORDER BY id`)
 }
 
 // GroupingRules returns one Casbin grouping row (username, role, agency)
 // per membership of an enabled user.
 func (db *DB) GroupingRules(ctx context.Context) ([][]string, error) {
-	return stringRows(ctx, db.read(), `SELECT u.username, m.role, m.agency_code FROM memberships m JOIN users u ON u.id = m.user_id WHERE NOT u.disabled ORDER BY m.seq`)
+	return stringRows(ctx, db.direct(), `SELECT u.username, m.role, m.agency_code FROM memberships m JOIN users u ON u.id = m.user_id WHERE NOT u.disabled ORDER BY m.seq`)
 }
 
 func stringRows(ctx context.Context, q querier, sql string) ([][]string, error) {
@@ -49,7 +49,7 @@ func (db *DB) SeedPolicy(ctx context.Context, rules [][]string) (int, error) {
 			continue
 		}
 		var n int
-		if err := db.read().queryRow(ctx, policyKnown, r[0], r[1], r[2], r[3], r[0], r[1], r[2], r[3]).Scan(&n); err != nil {
+		if err := db.direct().queryRow(ctx, policyKnown, r[0], r[1], r[2], r[3], r[0], r[1], r[2], r[3]).Scan(&n); err != nil {
 			return 0, err
 		}
 		if n == 0 {

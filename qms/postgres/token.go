@@ -11,7 +11,7 @@ import (
 // FindAPITokens lists tokens with their owner's username, newest first.
 // Secrets are never stored, so never returned.
 func (db *DB) FindAPITokens(ctx context.Context, f qms.TokenFilter) ([]*qms.APIToken, error) {
-	return findAPITokens(ctx, db.read(), f)
+	return findAPITokens(ctx, db.direct(), f)
 }
 
 func findAPITokens(ctx context.Context, q querier, f qms.TokenFilter) ([]*qms.APIToken, error) {

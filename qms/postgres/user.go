@@ -89,14 +89,14 @@ func addMembership(ctx context.Context, tx *Tx, u *qms.User, m qms.Membership) e
 
 // FindUserByID returns ENOTFOUND when there is none.
 func (db *DB) FindUserByID(ctx context.Context, id int64) (*qms.User, error) {
-	u, err := findOneUser(ctx, db.read(), qms.UserFilter{ID: &id})
+	u, err := findOneUser(ctx, db.direct(), qms.UserFilter{ID: &id})
 	return u, internalf(err, "find user %d", id)
 }
 
 // FindUserByUsername returns ENOTFOUND when there is none.
 func (db *DB) FindUserByUsername(ctx context.Context, username string) (*qms.User, error) {
 	username = strings.ToLower(strings.TrimSpace(username))
-	u, err := findOneUser(ctx, db.read(), qms.UserFilter{Username: &username})
+	u, err := findOneUser(ctx, db.direct(), qms.UserFilter{Username: &username})
 	return u, internalf(err, "find user %q", username)
 }
 
@@ -113,7 +113,7 @@ func findOneUser(ctx context.Context, q querier, f qms.UserFilter) (*qms.User, e
 
 // FindUsers returns the users matching f, by username, with memberships.
 func (db *DB) FindUsers(ctx context.Context, f qms.UserFilter) ([]*qms.User, error) {
-	out, err := findUsers(ctx, db.read(), f)
+	out, err := findUsers(ctx, db.direct(), f)
 	return out, internalf(err, "find users")
 }
 
