@@ -167,8 +167,10 @@ func start(t testing.TB) *cluster {
 
 // findBin returns the newest /usr/lib/postgresql/N/bin holding initdb,
 // else the folder of an initdb on PATH.
-func findBin() (string, error) {
-	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
+func findBin() (string, error) { return findBinIn("/usr/lib/postgresql/*/bin") }
+
+func findBinIn(pattern string) (string, error) {
+	dirs, _ := filepath.Glob(pattern)
 	sort.Slice(dirs, func(i, j int) bool { return pgVersion(dirs[i]) > pgVersion(dirs[j]) })
 	for _, d := range dirs {
 		if _, err := os.Stat(filepath.Join(d, "initdb")); err == nil {
