@@ -16,6 +16,7 @@
 //
 // Ported so far: agencies, users and memberships, authentication
 // (sessions, API tokens, login throttling), policy rows, the audit trail,
-// the working-day calendar and agency settings, and the change feed
-// (ported.go lists what is not yet). The other services still exist only in qms/sqlite.
+// the working-day calendar and agency settings, job run history, in-app
+// notifications, the TTHC catalogue and its search (a tsvector with a GIN
+// index), and the change feed (ported.go lists what is not yet). The other services still exist only in qms/sqlite.
 package postgres

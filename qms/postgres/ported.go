@@ -19,8 +19,7 @@ var (
 // refuses a postgres:// database while it is not empty, rather than run
 // half a product; each port removes its line.
 var NotYetPorted = []string{
-	"danh mục thủ tục hành chính và tìm kiếm (TTHCService, search)",
-	"quy trình, phiên bản và lưu đồ (ProcedureService)",
+	"quy trình, phiên bản, lưu đồ và tìm kiếm quy trình (phần còn lại của ProcedureService; danh mục TTHC và tìm TTHC đã có)",
 	"biểu mẫu, hồ sơ biểu mẫu và tệp đính kèm (FormService, files)",
 	"hồ sơ một cửa và các bước xử lý, ủy quyền bước (DossierService)",
 	"kiểm tra tuân thủ và gửi thông báo qua thư điện tử (ComplianceService, PendingEmails)",

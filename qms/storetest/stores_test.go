@@ -31,6 +31,10 @@ type Store interface {
 	qms.AuditService
 	qms.ChangeFeed
 	qms.NotificationService
+	ImportTTHC(ctx context.Context, agency string, items []qms.TTHC) (int, int, error)
+	FindTTHC(ctx context.Context, agency, code string) (*qms.TTHC, error)
+	FindTTHCs(ctx context.Context, agency string) ([]*qms.TTHC, error)
+	Search(ctx context.Context, agency, query string, limit int) ([]qms.SearchHit, error)
 	StartJobRun(ctx context.Context, job, trigger string) (int64, error)
 	FinishJobRun(ctx context.Context, id int64, outcome string, counts map[string]int, errText string) error
 	JobRuns(ctx context.Context, job string, limit int) ([]qms.JobRun, error)
