@@ -20,7 +20,7 @@ var (
 // half a product; each port removes its line.
 var NotYetPorted = []string{
 	"quy trình, phiên bản, lưu đồ và tìm kiếm quy trình (phần còn lại của ProcedureService; danh mục TTHC và tìm TTHC đã có)",
-	"biểu mẫu, hồ sơ biểu mẫu và tệp đính kèm (FormService, files)",
+	"biểu mẫu và hồ sơ biểu mẫu (FormService; tệp đính kèm PutFile/GetFile đã có)",
 	"hồ sơ một cửa và các bước xử lý, ủy quyền bước (DossierService)",
 	"kiểm tra tuân thủ và gửi thông báo qua thư điện tử (ComplianceService, PendingEmails)",
 	"sự không phù hợp và hành động khắc phục (NCService)",

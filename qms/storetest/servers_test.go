@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -162,6 +163,35 @@ func TestBeyond3AuditChainTwoServers(t *testing.T) {
 			if err != nil || n != before+2*2*perServer {
 				t.Fatalf("verified through handle %d: %d entries (want %d), %v", i, n, before+2*2*perServer, err)
 			}
+		}
+	})
+}
+
+// TestBeyond3FilesServedByEveryServer: an uploaded file is kept by its
+// SHA-256 in the database, once however often it is stored, and any
+// handle returns its exact bytes.
+func TestBeyond3FilesServedByEveryServer(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		other := f.second(t)
+		data := append([]byte("%PDF-1.7\n"), 0, 1, 2, 0xff, 0xfe)
+		ref, err := f.PutFile(ctx, "minh-chung.pdf", "application/pdf", data)
+		if err != nil || len(ref.SHA256) != 64 || ref.Size != int64(len(data)) {
+			t.Fatalf("put = %+v, %v", ref, err)
+		}
+		if again, err := other.PutFile(ctx, "ban-sao.pdf", "application/pdf", data); err != nil || again.SHA256 != ref.SHA256 {
+			t.Fatalf("same bytes again = %+v, %v", again, err)
+		}
+		got, gotRef, err := other.GetFile(ctx, ref.SHA256)
+		if err != nil || string(got) != string(data) || gotRef.ContentType != "application/pdf" || gotRef.Size != ref.Size {
+			t.Fatalf("get through the other handle = %q %+v, %v", got, gotRef, err)
+		}
+		if _, _, err := f.GetFile(ctx, strings.Repeat("0", 64)); qms.ErrorCode(err) != qms.ENOTFOUND {
+			t.Fatalf("unknown file: %v", err)
+		}
+		action := "file.store"
+		if es, _, err := f.FindAuditEntries(ctx, qms.AuditFilter{Action: &action}); err != nil || len(es) != 1 {
+			t.Fatalf("stored %d times in the trail, %v", len(es), err)
 		}
 	})
 }

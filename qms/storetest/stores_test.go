@@ -35,6 +35,8 @@ type Store interface {
 	FindTTHC(ctx context.Context, agency, code string) (*qms.TTHC, error)
 	FindTTHCs(ctx context.Context, agency string) ([]*qms.TTHC, error)
 	Search(ctx context.Context, agency, query string, limit int) ([]qms.SearchHit, error)
+	PutFile(ctx context.Context, name, contentType string, data []byte) (qms.FileRef, error)
+	GetFile(ctx context.Context, sha256 string) ([]byte, qms.FileRef, error)
 	StartJobRun(ctx context.Context, job, trigger string) (int64, error)
 	FinishJobRun(ctx context.Context, id int64, outcome string, counts map[string]int, errText string) error
 	JobRuns(ctx context.Context, job string, limit int) ([]qms.JobRun, error)
