@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"os"
 	"runtime"
 	"runtime/debug"
 	"sort"
@@ -34,6 +35,9 @@ type Options struct {
 	// Logger receives what the store reports on its own (a panic in a
 	// write, a lost change listener); default slog.Default().
 	Logger *slog.Logger
+	// Server names this server in the job runs it records and the job
+	// slots it claims; default host name and process id.
+	Server string
 }
 
 // DB is the store: a pool of connections to one database.
@@ -42,6 +46,8 @@ type DB struct {
 	now  func() time.Time
 	log  *slog.Logger
 	cost int
+	// server names this process among the servers (Options.Server).
+	server string
 	// dummyHash is compared against when a username is unknown (auth.go).
 	dummyHash func() []byte
 	// changes follows the commits of every server (changes.go).
@@ -66,7 +72,11 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db := &DB{pool: pool, now: opts.Now, cost: opts.PasswordCost, log: opts.Logger}
+	db := &DB{pool: pool, now: opts.Now, cost: opts.PasswordCost, log: opts.Logger, server: opts.Server}
+	if db.server == "" {
+		host, _ := os.Hostname()
+		db.server = fmt.Sprintf("%s:%d", host, os.Getpid())
+	}
 	db.dummyHash = sync.OnceValue(db.newDummyHash)
 	if db.now == nil {
 		db.now = time.Now

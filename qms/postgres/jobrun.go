@@ -3,6 +3,8 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"time"
 
 	"isodt/qms"
 )
@@ -12,9 +14,21 @@ import (
 // methods it calls, not here.
 func (db *DB) StartJobRun(ctx context.Context, job, trigger string) (int64, error) {
 	var id int64
-	err := db.direct().queryRow(ctx, `INSERT INTO job_runs (job, trigger, started_at, outcome) VALUES (?, ?, ?, ?) RETURNING id`,
-		job, trigger, formatTime(db.now()), qms.RunRunning).Scan(&id)
+	err := db.direct().queryRow(ctx, `INSERT INTO job_runs (job, trigger, started_at, outcome, server) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+		job, trigger, formatTime(db.now()), qms.RunRunning, db.server).Scan(&id)
 	return id, err
+}
+
+// ClaimJobSlot claims a scheduled run for this server (jobs.SlotClaimer):
+// true for the first server to claim the job's slot, false for the
+// others, which skip it.
+func (db *DB) ClaimJobSlot(ctx context.Context, job string, slot time.Time) (bool, error) {
+	tag, err := db.direct().exec(ctx, `INSERT INTO job_slots (job, slot, server, claimed_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+		job, formatTime(slot), db.server, formatTime(db.now()))
+	if err != nil {
+		return false, fmt.Errorf("claim job slot: %w", err)
+	}
+	return tag.RowsAffected() == 1, nil
 }
 
 // FinishJobRun records how a run ended.

@@ -26,6 +26,5 @@ var NotYetPorted = []string{
 	"sự không phù hợp và hành động khắc phục (NCService)",
 	"mục tiêu chất lượng (ObjectiveService), phản hồi (FeedbackService)",
 	"đánh giá nội bộ (InternalAuditService), xem xét của lãnh đạo (ReviewService)",
-	"mỗi tác vụ định kỳ chạy một lần mỗi lượt trên mọi máy chủ (khóa pg_try_advisory_xact_lock theo tác vụ và lượt, ghi máy chủ đã chạy)",
 	"sao lưu (qms backup: dùng pg_dump) và dữ liệu mẫu (qms demo)",
 }

@@ -3,9 +3,11 @@ package storetest_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -137,6 +139,9 @@ func openSQLite(t *testing.T, clk *qmstest.Clock) *fixture {
 	return f
 }
 
+// servers numbers the PostgreSQL handles, as the servers they stand for.
+var handleSeq atomic.Int32
+
 func openPostgres(t *testing.T, clk *qmstest.Clock) *fixture {
 	url := pgtest.NewDatabaseFrom(t, "migrated", func(url string) error {
 		db, err := postgres.Open(context.Background(), url, postgres.Options{Logger: quiet})
@@ -146,7 +151,7 @@ func openPostgres(t *testing.T, clk *qmstest.Clock) *fixture {
 		return db.Close()
 	})
 	open := func(t *testing.T) *postgres.DB {
-		db, err := postgres.Open(context.Background(), url, postgres.Options{Now: clk.Now, PasswordCost: bcrypt.MinCost, Logger: quiet})
+		db, err := postgres.Open(context.Background(), url, postgres.Options{Now: clk.Now, PasswordCost: bcrypt.MinCost, Logger: quiet, Server: fmt.Sprintf("server%d", handleSeq.Add(1))})
 		if err != nil {
 			t.Fatal(err)
 		}
