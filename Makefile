@@ -8,6 +8,8 @@ DB       ?= data/qms.db
 # make run RUNFLAGS=--demo loads the small demo data set into a new database
 RUNFLAGS ?=
 CHROMIUM := $(shell command -v chromium || command -v chromium-browser || command -v google-chrome)
+# The PostgreSQL store's tests start their own cluster with these (qms/postgres/pgtest)
+INITDB   := $(firstword $(wildcard /usr/lib/postgresql/*/bin/initdb) $(shell command -v initdb))
 # Short fuzz runs in make test (FUZZSHORT each); longer ones: make fuzz FUZZTIME=5m
 FUZZTIME ?= 10s
 FUZZSHORT ?= 3s
@@ -35,13 +37,17 @@ build:
 run: build
 	./$(BIN) serve --addr $(ADDR) --db $(DB) $(RUNFLAGS)
 
-## test: formatting, vet and every test (browser tests need Debian's chromium)
+## test: formatting, vet and every test (browser tests need Debian's chromium,
+## the PostgreSQL store's tests Debian's postgresql: each starts a throw-away cluster)
 test: fmt-check vet
 ifeq ($(CHROMIUM),)
 	@echo "SKIP: browser tests (chromium not found; 'apt-get install chromium chromium-driver' to run them)"
 endif
 ifeq ($(shell command -v pdftotext),)
 	@echo "SKIP: print-to-PDF tests (pdftotext not found; 'apt-get install poppler-utils' to run them)"
+endif
+ifeq ($(INITDB),)
+	@echo "SKIP: PostgreSQL store tests (initdb not found; 'apt-get install postgresql' to run them)"
 endif
 	CGO_ENABLED=1 $(GO) test -tags $(TAGS) -count=1 ./...
 	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZSHORT)

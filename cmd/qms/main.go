@@ -30,7 +30,8 @@ func main() {
 const usage = `Cách dùng: qms <lệnh> [tùy chọn]
 
 Lệnh:
-  serve [--addr A] [--db PATH]                       chạy máy chủ web (mặc định 127.0.0.1:8080, data/qms.db)
+  serve [--addr A] [--db PATH]                       chạy máy chủ web (mặc định 127.0.0.1:8080, data/qms.db);
+                                                     --db nhận đường dẫn SQLite, sqlite:PATH hoặc postgres://…
   migrate [--db PATH]                                áp dụng các bản nâng cấp cơ sở dữ liệu
   agency add --code C --name N [--parent P]          thêm đơn vị
   user add --username U --agency C --role R          thêm người dùng (mật khẩu đọc từ stdin)
@@ -208,7 +209,10 @@ func dispatch(ctx context.Context, e *env, args []string) error {
 func newFlags(e *env, name string) (*flag.FlagSet, *string) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	db := fs.String("db", envOr("QMS_DB", "data/qms.db"), "đường dẫn tệp cơ sở dữ liệu SQLite")
+	db := new(string)
+	dbf := &dbFlag{path: db}
+	dbf.Set(envOr("QMS_DB", "data/qms.db"))
+	fs.Var(dbf, "db", "cơ sở dữ liệu: đường dẫn tệp SQLite (hoặc sqlite:ĐƯỜNG_DẪN) hoặc postgres://…")
 	return fs, db
 }
 
@@ -228,6 +232,9 @@ func parse(fs *flag.FlagSet, args []string, positional int) error {
 			break
 		}
 		pos, args = append(pos, fs.Arg(0)), fs.Args()[1:]
+	}
+	if err := dbFlagError(fs); err != nil {
+		return err
 	}
 	if len(pos) != positional {
 		return usagef("%s: cần %d tham số vị trí, nhận %d: %v", fs.Name(), positional, len(pos), pos)

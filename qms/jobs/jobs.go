@@ -30,6 +30,15 @@ type Recorder interface {
 	FinishJobRun(ctx context.Context, id int64, outcome string, counts map[string]int, errText string) error
 }
 
+// SlotClaimer is a Recorder that several servers share (qms/postgres):
+// a scheduled run happens only on the server that first claims its slot,
+// the job and the minute it fell due (by that server's clock, so the
+// servers' clocks must agree to well within a minute). A manual run
+// claims nothing.
+type SlotClaimer interface {
+	ClaimJobSlot(ctx context.Context, job string, slot time.Time) (bool, error)
+}
+
 // Job is one kind of scheduled work.
 type Job struct {
 	Name  string // stable id: compliance, deadlines, reminders, backup, audit-verify
@@ -96,7 +105,7 @@ func (s *Scheduler) Add(j Job) error {
 		return err
 	}
 	e := &entry{job: j}
-	e.id = s.cron.Schedule(sch, cron.FuncJob(func() { s.run(context.Background(), e, "schedule") }))
+	e.id = s.cron.Schedule(sch, cron.FuncJob(func() { s.scheduled(e) }))
 	s.mu.Lock()
 	s.jobs[j.Name] = e
 	s.mu.Unlock()
@@ -138,6 +147,22 @@ func (s *Scheduler) RunNow(ctx context.Context, name string) (qms.JobRun, error)
 		return qms.JobRun{}, qms.Errorf(qms.ENOTFOUND, "Không có tác vụ %q.", name)
 	}
 	return s.run(ctx, e, "manual"), nil
+}
+
+// scheduled runs e on schedule, unless another server claimed the slot.
+func (s *Scheduler) scheduled(e *entry) {
+	ctx := context.Background()
+	if c, ok := s.rec.(SlotClaimer); ok {
+		slot := time.Now().In(s.cron.Location()).Truncate(time.Minute)
+		claimed, err := c.ClaimJobSlot(ctx, e.job.Name, slot)
+		if err != nil {
+			s.log.Error("job slot not claimed; run skipped", "job", e.job.Name, "slot", slot, "err", err)
+			return
+		} else if !claimed {
+			return // another server runs this slot
+		}
+	}
+	s.run(ctx, e, "schedule")
 }
 
 // run executes one run with the record around it. The busy lock makes a

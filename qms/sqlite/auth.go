@@ -2,13 +2,8 @@ package sqlite
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/base64"
-	"encoding/hex"
 	"fmt"
-	"math"
 	"strings"
 	"time"
 
@@ -33,8 +28,6 @@ func (db *DB) newDummyHash() []byte {
 	return h
 }
 
-var errBadCredentials = qms.Errorf(qms.EUNAUTHORIZED, "Tên đăng nhập hoặc mật khẩu không đúng.")
-
 // Authenticate checks a password with login throttling per username and
 // client address (qms.LoginLockFor): guesses from one address lock that
 // address out, never the owner signing in from another one.
@@ -44,16 +37,16 @@ func (db *DB) Authenticate(ctx context.Context, username, password, addr string)
 		return nil, qms.Errorf(qms.EINVALID, "Nhập tên đăng nhập và mật khẩu.")
 	}
 	if len(username) > 64 || len(password) > 256 {
-		return nil, errBadCredentials
+		return nil, qms.ErrBadCredentials
 	}
-	addr = throttleAddr(addr)
+	addr = qms.ThrottleAddr(addr)
 	now := db.now().UTC()
 	until, err := lockedUntil(ctx, db.read, username, addr)
 	if err != nil {
 		return nil, err
 	}
 	if now.Before(until) {
-		return nil, errLocked(until, now)
+		return nil, qms.LoginLocked(until, now)
 	}
 	var id int64
 	var hash string
@@ -73,26 +66,13 @@ func (db *DB) Authenticate(ctx context.Context, username, password, addr string)
 	if until, err = lockedUntil(ctx, db.write, username, addr); err != nil {
 		return nil, err
 	} else if now.Before(until) {
-		return nil, errLocked(until, now)
+		return nil, qms.LoginLocked(until, now)
 	}
 	if _, err := db.write.ExecContext(ctx, `DELETE FROM login_throttle WHERE username = ? AND addr = ? AND (locked_until IS NULL OR locked_until <= ?)`,
 		username, addr, formatTime(now)); err != nil {
 		return nil, err
 	}
 	return db.FindUserByID(ctx, id)
-}
-
-// throttleAddr is the key of a client address: the address as the web
-// layer saw it, bounded, "-" when unknown (a CLI or test caller).
-func throttleAddr(addr string) string {
-	addr = strings.TrimSpace(addr)
-	if addr == "" {
-		return "-"
-	}
-	if len(addr) > 64 {
-		addr = addr[:64]
-	}
-	return addr
 }
 
 // lockedUntil is the end of the lock of username at addr (zero if none).
@@ -107,13 +87,6 @@ func lockedUntil(ctx context.Context, q querier, username, addr string) (time.Ti
 	}
 	return parseTime(until.String), nil
 }
-
-func errLocked(until, now time.Time) error {
-	return qms.TooMany(until.Sub(now), "Tên đăng nhập này tạm khóa tại địa chỉ của bạn do đăng nhập sai nhiều lần. Thử lại sau %d phút.", minutesLeft(until, now))
-}
-
-// minutesLeft rounds up: "1 phút" for the last seconds of a lock.
-func minutesLeft(until, now time.Time) int { return max(1, int(math.Ceil(until.Sub(now).Minutes()))) }
 
 // loginFailed counts a failure of username at addr and locks the pair
 // from the limit on. Only the first lock of an episode (the life of the
@@ -159,16 +132,13 @@ func (db *DB) loginFailed(ctx context.Context, username, addr string) error {
 		return tx.audit(ctx, qms.SystemAgencyCode, "auth.lock", "login", username, nil,
 			map[string]any{"addr": addr, "failures": failures, "locked_until": until}, "đăng nhập sai nhiều lần")
 	})
-	now := db.now()
 	switch {
 	case err != nil:
 		return err
 	case failures == 0: // refused by a lock in force, not counted
-		return errLocked(until, now)
-	case !until.IsZero():
-		return qms.TooMany(until.Sub(now), "Đăng nhập sai %d lần liên tiếp: tên đăng nhập này tạm khóa %d phút tại địa chỉ của bạn.", failures, minutesLeft(until, now))
+		return qms.LoginLocked(until, db.now())
 	}
-	return errBadCredentials
+	return qms.LoginFailed(failures, until, db.now())
 }
 
 // UnlockLogin forgets the failed logins of a user at every address.
@@ -197,8 +167,8 @@ func (db *DB) UnlockLogin(ctx context.Context, username string) (int, error) {
 
 // CreateSession starts a session for the user acting for agencyCode.
 func (db *DB) CreateSession(ctx context.Context, userID int64, agencyCode string) (string, *qms.Session, error) {
-	token, id := newSecret("")
-	csrf, _ := newSecret("")
+	token, id := qms.NewSecret("")
+	csrf, _ := qms.NewSecret("")
 	var s *qms.Session
 	err := db.update(ctx, func(tx *Tx) error {
 		s = &qms.Session{ID: id, UserID: userID, AgencyCode: agencyCode, CSRFToken: csrf,
@@ -218,7 +188,7 @@ func (db *DB) FindSession(ctx context.Context, token string) (*qms.Session, erro
 	var s qms.Session
 	var created, expires, seen string
 	err := db.read.QueryRowContext(ctx, `SELECT id, user_id, agency_code, csrf_token, created_at, expires_at, last_seen_at FROM sessions WHERE id = ?`,
-		hashSecret(token)).Scan(&s.ID, &s.UserID, &s.AgencyCode, &s.CSRFToken, &created, &expires, &seen)
+		qms.HashSecret(token)).Scan(&s.ID, &s.UserID, &s.AgencyCode, &s.CSRFToken, &created, &expires, &seen)
 	if err == sql.ErrNoRows {
 		return nil, qms.Errorf(qms.ENOTFOUND, "Phiên đăng nhập không tồn tại.")
 	} else if err != nil {
@@ -265,7 +235,7 @@ func (db *DB) DeleteSession(ctx context.Context, token string) error {
 	return db.update(ctx, func(tx *Tx) error {
 		var userID int64
 		var agency string
-		err := tx.QueryRowContext(ctx, `DELETE FROM sessions WHERE id = ? RETURNING user_id, agency_code`, hashSecret(token)).Scan(&userID, &agency)
+		err := tx.QueryRowContext(ctx, `DELETE FROM sessions WHERE id = ? RETURNING user_id, agency_code`, qms.HashSecret(token)).Scan(&userID, &agency)
 		if err == sql.ErrNoRows {
 			return nil
 		} else if err != nil {
@@ -283,7 +253,7 @@ func (db *DB) CreateAPIToken(ctx context.Context, userID int64, name string, ttl
 	} else if ttl == 0 {
 		ttl = qms.APITokenLifetime
 	}
-	secret, hash := newSecret("qms_")
+	secret, hash := qms.NewSecret("qms_")
 	t := &qms.APIToken{UserID: userID, Name: strings.TrimSpace(name), Prefix: secret[:qms.TokenPrefixLength]}
 	err := db.update(ctx, func(tx *Tx) error {
 		u, err := findOneUser(ctx, tx, qms.UserFilter{ID: &userID})
@@ -315,7 +285,7 @@ func (db *DB) FindUserByAPIToken(ctx context.Context, secret string) (*qms.User,
 	var id, userID int64
 	var expires, revoked, used sql.NullString
 	err := db.read.QueryRowContext(ctx, `SELECT id, user_id, expires_at, revoked_at, last_used_at FROM api_tokens WHERE token_hash = ?`,
-		hashSecret(secret)).Scan(&id, &userID, &expires, &revoked, &used)
+		qms.HashSecret(secret)).Scan(&id, &userID, &expires, &revoked, &used)
 	invalid := qms.Errorf(qms.EUNAUTHORIZED, "Mã truy cập API không hợp lệ, đã hết hạn hoặc đã bị thu hồi.")
 	if err == sql.ErrNoRows {
 		return nil, invalid
@@ -339,17 +309,4 @@ func (db *DB) FindUserByAPIToken(ctx context.Context, secret string) (*qms.User,
 		}
 	}
 	return u, nil
-}
-
-// newSecret returns a random token and the hash the store keeps of it.
-func newSecret(prefix string) (secret, hash string) {
-	b := make([]byte, 32)
-	rand.Read(b)
-	secret = prefix + base64.RawURLEncoding.EncodeToString(b)
-	return secret, hashSecret(secret)
-}
-
-func hashSecret(s string) string {
-	sum := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(sum[:])
 }

@@ -5,11 +5,11 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
-	"slices"
 	"sync"
 	"time"
 
 	"isodt/qms"
+	"isodt/qms/changefeed"
 )
 
 // The change feed. The store keeps no mutable data in memory but the
@@ -45,17 +45,7 @@ type changeFeed struct {
 	done chan struct{}
 	once sync.Once
 
-	mu     sync.Mutex
-	subs   map[*subscriber]struct{}
-	closed bool
-}
-
-// subscriber is one Changes channel: topics reported while its reader is
-// busy gather in pending.
-type subscriber struct {
-	mu      sync.Mutex
-	pending []qms.Topic
-	wake    chan struct{} // holds one
+	hub *changefeed.Hub
 }
 
 // startChanges opens the feed's connection, reads where the topics stand
@@ -72,7 +62,7 @@ func (db *DB) startChanges(ctx context.Context) error {
 		return err
 	}
 	f := &changeFeed{pool: pool, conn: conn, log: db.log, versions: map[qms.Topic]int64{},
-		wake: make(chan struct{}, 1), quit: make(chan struct{}), done: make(chan struct{}), subs: map[*subscriber]struct{}{},
+		wake: make(chan struct{}, 1), quit: make(chan struct{}), done: make(chan struct{}), hub: changefeed.NewHub(),
 		follow: func(c qms.Change) {
 			if c.Has(qms.TopicCalendar) {
 				db.dropCalendars()
@@ -122,7 +112,7 @@ func (f *changeFeed) run() {
 		}
 		c := qms.Change{Topics: moved}
 		f.follow(c)
-		f.publish(c)
+		f.hub.Publish(c)
 	}
 }
 
@@ -162,32 +152,12 @@ func (f *changeFeed) poll(ctx context.Context) ([]qms.Topic, error) {
 	return moved, nil
 }
 
-func (f *changeFeed) publish(c qms.Change) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	for s := range f.subs {
-		s.mu.Lock()
-		for _, t := range c.Topics {
-			if !slices.Contains(s.pending, t) {
-				s.pending = append(s.pending, t)
-			}
-		}
-		s.mu.Unlock()
-		select {
-		case s.wake <- struct{}{}:
-		default:
-		}
-	}
-}
-
 // stop ends the watch, closes every Changes channel and the connection.
 func (f *changeFeed) stop() {
 	f.once.Do(func() {
 		close(f.quit)
 		<-f.done
-		f.mu.Lock()
-		f.closed = true
-		f.mu.Unlock()
+		f.hub.Close()
 		f.conn.Close()
 		f.pool.Close()
 	})
@@ -196,47 +166,5 @@ func (f *changeFeed) stop() {
 // Changes implements qms.ChangeFeed. A change committed before the call
 // is not reported: subscribe first, then load what follows the feed.
 func (db *DB) Changes(ctx context.Context) <-chan qms.Change {
-	f := db.changes
-	out := make(chan qms.Change)
-	s := &subscriber{wake: make(chan struct{}, 1)}
-	f.mu.Lock()
-	if f.closed {
-		f.mu.Unlock()
-		close(out)
-		return out
-	}
-	f.subs[s] = struct{}{}
-	f.mu.Unlock()
-	go func() {
-		defer close(out)
-		defer func() {
-			f.mu.Lock()
-			delete(f.subs, s)
-			f.mu.Unlock()
-		}()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-f.quit:
-				return
-			case <-s.wake:
-			}
-			s.mu.Lock()
-			c := qms.Change{Topics: s.pending}
-			s.pending = nil
-			s.mu.Unlock()
-			if len(c.Topics) == 0 {
-				continue // taken with the previous wake
-			}
-			select {
-			case out <- c:
-			case <-ctx.Done():
-				return
-			case <-f.quit:
-				return
-			}
-		}
-	}()
-	return out
+	return db.changes.hub.Subscribe(ctx)
 }

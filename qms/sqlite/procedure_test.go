@@ -31,36 +31,6 @@ func validChart(hours float64) flowchart.Flowchart {
 	}
 }
 
-func TestImportTTHCAllOrNothingAndIdempotent(t *testing.T) {
-	db, _, ctx := openDB(t)
-	if err := db.CreateAgency(ctx, &qms.Agency{Code: "SVHTT", Name: "Sở VHTT"}); err != nil {
-		t.Fatal(err)
-	}
-	items := sampleTTHC()
-	if c, u, err := db.ImportTTHC(ctx, "SVHTT", items); err != nil || c != 3 || u != 0 {
-		t.Fatalf("first import: %d created %d updated %v", c, u, err)
-	}
-	if c, u, err := db.ImportTTHC(ctx, "SVHTT", sampleTTHC()); err != nil || c != 0 || u != 0 {
-		t.Fatalf("same file again: %d created %d updated %v", c, u, err)
-	}
-	changed := sampleTTHC()
-	changed[0].TimeLimitDays = 3
-	if c, u, err := db.ImportTTHC(ctx, "SVHTT", changed); err != nil || c != 0 || u != 1 {
-		t.Fatalf("one changed row: %d created %d updated %v", c, u, err)
-	}
-	bad := append(sampleTTHC(), qms.TTHC{Code: "1.000010", Name: "Mới", Field: "Văn hóa"}, qms.TTHC{Code: "", Name: "x", Field: "y"})
-	if _, _, err := db.ImportTTHC(ctx, "SVHTT", bad); qms.ErrorCode(err) != qms.EINVALID {
-		t.Fatalf("bad row accepted: %v", err)
-	}
-	if _, err := db.FindTTHC(ctx, "SVHTT", "1.000010"); qms.ErrorCode(err) != qms.ENOTFOUND {
-		t.Fatal("a failed import wrote a row")
-	}
-	got, _ := db.FindTTHC(ctx, "SVHTT", "1.000001")
-	if got.TimeLimitDays != 3 || got.Fee != "4.000.000" || got.PublishedOn.Format("02/01/2006") != "15/03/2024" {
-		t.Fatalf("stored %+v", got)
-	}
-}
-
 func TestSearchIgnoresDiacritics(t *testing.T) {
 	db, _, ctx := openDB(t)
 	db.CreateAgency(ctx, &qms.Agency{Code: "SVHTT", Name: "Sở VHTT"})

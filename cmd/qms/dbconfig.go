@@ -1,0 +1,101 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"isodt/qms"
+	"isodt/qms/postgres"
+)
+
+// dbKind is the store a --db / QMS_DB value selects.
+type dbKind string
+
+const (
+	dbSQLite   dbKind = "sqlite"
+	dbPostgres dbKind = "postgres"
+)
+
+// dbConfig is a parsed --db / QMS_DB value.
+type dbConfig struct {
+	Kind dbKind
+	Path string // SQLite: the database file
+	URL  string // PostgreSQL: the connection URL, password included
+}
+
+// parseDB reads a --db value: "sqlite:PATH" or a bare path is SQLite
+// (the default), "postgres://…" or "postgresql://…" is PostgreSQL. Any
+// other scheme is refused. Errors never repeat the value: a URL may hold
+// a password.
+func parseDB(s string) (dbConfig, error) {
+	s = strings.TrimSpace(s)
+	scheme, rest, hasScheme := strings.Cut(s, ":")
+	switch {
+	case s == "":
+		return dbConfig{}, &qms.Error{Code: qms.EINVALID, Field: "db", Message: "Chưa chỉ định cơ sở dữ liệu: --db hoặc QMS_DB (đường dẫn tệp SQLite, sqlite:ĐƯỜNG_DẪN hoặc postgres://…)."}
+	case hasScheme && strings.EqualFold(scheme, "sqlite"):
+		// sqlite:///var/qms.db and sqlite://data/qms.db read as URLs do.
+		path := strings.TrimPrefix(rest, "//")
+		if path == "" {
+			return dbConfig{}, &qms.Error{Code: qms.EINVALID, Field: "db", Message: "--db sqlite: cần đường dẫn tệp sau \"sqlite:\", ví dụ sqlite:data/qms.db."}
+		}
+		return dbConfig{Kind: dbSQLite, Path: path}, nil
+	case hasScheme && (strings.EqualFold(scheme, "postgres") || strings.EqualFold(scheme, "postgresql")):
+		if _, err := url.Parse(s); err != nil || !strings.HasPrefix(rest, "//") {
+			return dbConfig{}, &qms.Error{Code: qms.EINVALID, Field: "db", Message: "--db: địa chỉ PostgreSQL không hợp lệ; dạng đúng: postgres://NGƯỜI_DÙNG@MÁY:5432/TÊN_CSDL."}
+		}
+		return dbConfig{Kind: dbPostgres, URL: s}, nil
+	case hasScheme && strings.HasPrefix(rest, "//"):
+		return dbConfig{}, &qms.Error{Code: qms.EINVALID, Field: "db", Message: fmt.Sprintf("--db: không hỗ trợ cơ sở dữ liệu %q; dùng đường dẫn tệp SQLite, sqlite:ĐƯỜNG_DẪN hoặc postgres://….", scheme)}
+	}
+	return dbConfig{Kind: dbSQLite, Path: s}, nil
+}
+
+// errPostgresNotReady refuses a PostgreSQL database while the store
+// lacks services the commands need: a server that ran half the product
+// would fail its users page by page.
+func errPostgresNotReady() error {
+	return &qms.Error{Code: qms.EINVALID, Field: "db", Message: "--db postgres://…: chưa chạy được trên PostgreSQL. Kho dữ liệu PostgreSQL mới có đơn vị, người dùng và vai trò, đăng nhập (phiên, mã API, chống dò mật khẩu), quy tắc phân quyền, nhật ký hệ thống, lịch làm việc, danh mục TTHC, lịch sử tác vụ, thông báo và tín hiệu thay đổi; còn thiếu:\n  - " +
+		strings.Join(postgres.NotYetPorted, "\n  - ") + "\nDùng SQLite (--db ĐƯỜNG_DẪN) cho đến khi các phần này hoàn tất."}
+}
+
+// dbFlag is the --db flag. It holds the SQLite path the commands open;
+// a value it cannot serve is kept as err, which parse returns once the
+// flags are read (the flag package would print the value, password
+// and all).
+type dbFlag struct {
+	path *string
+	err  error
+}
+
+func (f *dbFlag) String() string {
+	if f.path == nil {
+		return ""
+	}
+	return *f.path
+}
+
+func (f *dbFlag) Set(s string) error {
+	cfg, err := parseDB(s)
+	switch {
+	case err != nil:
+		f.err = err
+	case cfg.Kind == dbPostgres && len(postgres.NotYetPorted) > 0:
+		f.err = errPostgresNotReady()
+	default:
+		*f.path, f.err = cfg.Path, nil
+	}
+	return nil
+}
+
+// dbFlagError is the error of fs's --db value, if any.
+func dbFlagError(fs *flag.FlagSet) error {
+	if f := fs.Lookup("db"); f != nil {
+		if d, ok := f.Value.(*dbFlag); ok {
+			return d.err
+		}
+	}
+	return nil
+}

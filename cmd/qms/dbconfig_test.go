@@ -1,0 +1,97 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"isodt/qms"
+)
+
+// TestBeyond1ParseDB: --db / QMS_DB select the store; errors name the
+// field and never repeat a URL (it may hold a password).
+func TestBeyond1ParseDB(t *testing.T) {
+	tests := []struct {
+		in   string
+		want dbConfig
+		err  string // substring of the error; "" for none
+	}{
+		{"data/qms.db", dbConfig{Kind: dbSQLite, Path: "data/qms.db"}, ""},
+		{"  /var/lib/qms/qms.db ", dbConfig{Kind: dbSQLite, Path: "/var/lib/qms/qms.db"}, ""},
+		{"sqlite:data/qms.db", dbConfig{Kind: dbSQLite, Path: "data/qms.db"}, ""},
+		{"SQLITE:data/qms.db", dbConfig{Kind: dbSQLite, Path: "data/qms.db"}, ""},
+		{"sqlite:///var/lib/qms/qms.db", dbConfig{Kind: dbSQLite, Path: "/var/lib/qms/qms.db"}, ""},
+		{"sqlite://data/qms.db", dbConfig{Kind: dbSQLite, Path: "data/qms.db"}, ""},
+		{"postgres://qms:b%C3%AD-m%E1%BA%ADt@db.internal:5432/qms?sslmode=require", dbConfig{Kind: dbPostgres, URL: "postgres://qms:b%C3%AD-m%E1%BA%ADt@db.internal:5432/qms?sslmode=require"}, ""},
+		{"postgresql://qms@10.0.0.5/qms", dbConfig{Kind: dbPostgres, URL: "postgresql://qms@10.0.0.5/qms"}, ""},
+		{"postgres:///qms", dbConfig{Kind: dbPostgres, URL: "postgres:///qms"}, ""},
+		{"", dbConfig{}, "Chưa chỉ định cơ sở dữ liệu"},
+		{"sqlite:", dbConfig{}, "cần đường dẫn tệp"},
+		{"postgres:qms", dbConfig{}, "địa chỉ PostgreSQL không hợp lệ"},
+		{"postgres://qms:pw@db:bad-port/qms", dbConfig{}, "địa chỉ PostgreSQL không hợp lệ"},
+		{"mysql://root:pw@db/qms", dbConfig{}, `không hỗ trợ cơ sở dữ liệu "mysql"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := parseDB(tt.in)
+			switch {
+			case tt.err == "" && err != nil:
+				t.Fatalf("error %v", err)
+			case tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)):
+				t.Fatalf("err = %v, want %q", err, tt.err)
+			case err != nil && (qms.ErrorField(err) != "db" || strings.Contains(err.Error(), "pw")):
+				t.Fatalf("err = %v: want field db, no password", err)
+			case got != tt.want:
+				t.Fatalf("got %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestBeyond1PostgresRefusedUntilPorted: a postgres:// database, by flag
+// or by QMS_DB, stops every command before it does anything, with the
+// list of what the PostgreSQL store lacks and no password in the output;
+// sqlite:PATH opens the SQLite file as a bare path does.
+func TestBeyond1PostgresRefusedUntilPorted(t *testing.T) {
+	dir := t.TempDir()
+	url := "postgres://qms:mat-khau-bi-mat@127.0.0.1:1/qms"
+	runQMS := func(args ...string) (int, string, string) {
+		var out, errb bytes.Buffer
+		code := run(context.Background(), args, strings.NewReader(""), &out, &errb)
+		return code, out.String(), errb.String()
+	}
+	for _, args := range [][]string{
+		{"migrate", "--db", url},
+		{"serve", "--addr", "127.0.0.1:0", "--db", url},
+		{"serve", "--demo", "--addr", "127.0.0.1:0", "--db", url},
+		{"audit", "verify", "--db", url},
+		{"agency", "add", "--code", "A", "--name", "A", "--db", url},
+	} {
+		code, out, errText := runQMS(args...)
+		if code != exitUsage || !strings.Contains(errText, "chưa chạy được trên PostgreSQL") ||
+			!strings.Contains(errText, "ProcedureService") || strings.Contains(out+errText, "mat-khau-bi-mat") {
+			t.Fatalf("%v: exit %d\nstdout %s\nstderr %s", args, code, out, errText)
+		}
+	}
+	t.Setenv("QMS_DB", url)
+	if code, _, errText := runQMS("migrate"); code != exitUsage || !strings.Contains(errText, "chưa chạy được trên PostgreSQL") {
+		t.Fatalf("QMS_DB=postgres://…: exit %d, %s", code, errText)
+	}
+	// A --db flag given after QMS_DB wins over it.
+	path := filepath.Join(dir, "qms.db")
+	if code, out, errText := runQMS("migrate", "--db", "sqlite:"+path); code != exitOK || !strings.Contains(out, "migrations applied") {
+		t.Fatalf("sqlite:PATH: exit %d, %s %s", code, out, errText)
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("sqlite:PATH did not open %s: %v", path, err)
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.Contains(e.Name(), "postgres") {
+			t.Fatalf("a file named after the URL was created: %s", e.Name())
+		}
+	}
+}

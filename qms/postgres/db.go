@@ -1,0 +1,335 @@
+package postgres
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"isodt/qms"
+)
+
+//go:embed migration/*.sql
+var migrationFS embed.FS
+
+// Options tune the store; the zero value is the production default.
+type Options struct {
+	// Now is the clock; tests inject a fixed one.
+	Now func() time.Time
+	// PasswordCost is the bcrypt cost (default bcrypt.DefaultCost); tests lower it.
+	PasswordCost int
+	// Logger receives what the store reports on its own (a panic in a
+	// write, a lost change listener); default slog.Default().
+	Logger *slog.Logger
+	// Server names this server in the job runs it records and the job
+	// slots it claims; default host name and process id.
+	Server string
+}
+
+// DB is the store: a pool of connections to one database.
+type DB struct {
+	pool *pgxpool.Pool
+	now  func() time.Time
+	log  *slog.Logger
+	cost int
+	// server names this process among the servers (Options.Server).
+	server string
+	// dummyHash is compared against when a username is unknown (auth.go).
+	dummyHash func() []byte
+	// changes follows the commits of every server (changes.go).
+	changes *changeFeed
+	// cals keeps the working-day calendars (calendar.go).
+	cals calendars
+}
+
+// Open connects to the database at url (postgres://…), applies the
+// pending migrations and starts listening for changes.
+func Open(ctx context.Context, url string, opts Options) (*DB, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, &qms.Error{Code: qms.EINVALID, Field: "db", Message: fmt.Sprintf("Địa chỉ cơ sở dữ liệu PostgreSQL không hợp lệ: %v", err)}
+	}
+	if !strings.Contains(url, "pool_max_conns") {
+		// Writers wait for the audit head holding a connection each: the
+		// pool must be wide enough that readers still find one.
+		cfg.MaxConns = int32(max(16, 4*runtime.NumCPU()))
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	db := &DB{pool: pool, now: opts.Now, cost: opts.PasswordCost, log: opts.Logger, server: opts.Server}
+	if db.server == "" {
+		host, _ := os.Hostname()
+		db.server = fmt.Sprintf("%s:%d", host, os.Getpid())
+	}
+	db.dummyHash = sync.OnceValue(db.newDummyHash)
+	if db.now == nil {
+		db.now = time.Now
+	}
+	if db.log == nil {
+		db.log = slog.Default()
+	}
+	if err := db.migrate(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("migrate %s: %w", cfg.ConnConfig.Database, err)
+	}
+	if err := db.startChanges(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Close stops the change feed and closes the pool.
+func (db *DB) Close() error {
+	db.changes.stop()
+	db.pool.Close()
+	return nil
+}
+
+// Now is the store's clock (Options.Now).
+func (db *DB) Now() time.Time { return db.now() }
+
+// Ping checks that the database answers a query.
+func (db *DB) Ping(ctx context.Context) error { return db.pool.Ping(ctx) }
+
+// migrationLock is the advisory lock key under which a server migrates:
+// servers starting together apply each migration once.
+const migrationLock = 0x716d735f6d6967 // "qms_mig"
+
+// migrate applies every embedded migration not yet recorded, each in its
+// own transaction, in file-name order, holding the migration lock.
+func (db *DB) migrate(ctx context.Context) error {
+	conn, err := db.pool.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, int64(migrationLock)); err != nil {
+		return err
+	}
+	defer conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, int64(migrationLock))
+	if _, err := conn.Exec(ctx, `CREATE TABLE IF NOT EXISTS migrations (name text PRIMARY KEY, applied_at text NOT NULL)`); err != nil {
+		return fmt.Errorf("create migrations table: %w", err)
+	}
+	rows, _ := conn.Query(ctx, `SELECT name FROM migrations`)
+	applied, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return err
+	}
+	names, err := fs.Glob(migrationFS, "migration/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if contains(applied, name) {
+			continue
+		}
+		body, err := fs.ReadFile(migrationFS, name)
+		if err != nil {
+			return err
+		}
+		err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, string(body)); err != nil {
+				return err
+			}
+			_, err := tx.Exec(ctx, `INSERT INTO migrations (name, applied_at) VALUES ($1, $2)`, name, formatTime(db.now()))
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("migration %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Migrations lists the applied migrations (for `qms migrate`).
+func (db *DB) Migrations(ctx context.Context) ([]string, error) {
+	rows, _ := db.pool.Query(ctx, `SELECT name FROM migrations ORDER BY name`)
+	return pgx.CollectRows(rows, pgx.RowTo[string])
+}
+
+// pgxQuerier is what a pool, a connection and a transaction offer.
+type pgxQuerier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+}
+
+// querier runs SQL written with ? placeholders, as in qms/sqlite, so the
+// queries of both stores read alike; rebind numbers them for PostgreSQL.
+type querier struct{ c pgxQuerier }
+
+func (q querier) query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
+	return q.c.Query(ctx, rebind(sql), args...)
+}
+
+func (q querier) queryRow(ctx context.Context, sql string, args ...any) pgx.Row {
+	return q.c.QueryRow(ctx, rebind(sql), args...)
+}
+
+func (q querier) exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	return q.c.Exec(ctx, rebind(sql), args...)
+}
+
+// direct runs statements on the pool, each on its own: reads, and the
+// few writes that are not mutations of the QMS (a session's idle clock,
+// a token's last use, a job run) and so take no audit head lock.
+func (db *DB) direct() querier { return querier{db.pool} }
+
+var rebound sync.Map // SQL with ? → SQL with $n
+
+// rebind turns each ? outside a string literal into $1, $2, … (our SQL
+// does not use the jsonb ? operators).
+func rebind(sql string) string {
+	if v, ok := rebound.Load(sql); ok {
+		return v.(string)
+	}
+	var b strings.Builder
+	n := 0
+	quoted := false
+	for _, r := range sql {
+		if r == '\'' {
+			quoted = !quoted
+		}
+		if r == '?' && !quoted {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	out := b.String()
+	rebound.Store(sql, out)
+	return out
+}
+
+// Tx is a write transaction. It holds the lock of the audit chain's head
+// from its first statement to its commit; every mutation made through it
+// records its audit entry with tx.audit.
+type Tx struct {
+	querier
+	db    *DB
+	now   time.Time
+	actor qms.Actor
+	// the chain's head as this transaction moved it
+	headID   int64
+	headHash string
+}
+
+// update runs fn in a write transaction and returns once it committed.
+// A mutation needs an actor in ctx: the audit trail must say who.
+//
+// The transaction begins by locking the head row of the audit chain, so
+// that write transactions, of this server and of the others, run one at
+// a time as on SQLite: each reads what the one before committed
+// (READ COMMITTED takes a fresh snapshot per statement) and appends its
+// entries after that one's.
+func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	actor, ok := qms.ActorFrom(ctx)
+	if !ok {
+		return fmt.Errorf("write without an actor in context")
+	}
+	ptx, err := db.pool.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	// The outcome is decided by the commit, not by the caller's patience.
+	bg := context.WithoutCancel(ctx)
+	defer ptx.Rollback(bg)
+	tx := &Tx{querier: querier{ptx}, db: db, actor: actor}
+	if err := ptx.QueryRow(ctx, `SELECT last_id, last_hash FROM audit_head WHERE singleton = 1 FOR UPDATE`).Scan(&tx.headID, &tx.headHash); err != nil {
+		return fmt.Errorf("lock audit head: %w", err)
+	}
+	tx.now = db.now().UTC()
+	if err := discardRowChanges(ctx, tx); err != nil {
+		return err
+	}
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				err = qms.Errorf(qms.EINTERNAL, "Lỗi hệ thống khi ghi dữ liệu.")
+				db.log.Error("panic in a write", "panic", r, "stack", string(debug.Stack()))
+			}
+		}()
+		err = fn(tx)
+	}()
+	if err != nil {
+		return err
+	}
+	if err := ptx.Commit(bg); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+func parseTime(s string) time.Time {
+	t, _ := time.Parse(time.RFC3339Nano, s)
+	return t
+}
+
+// optTime reads a nullable time column scanned into a *string.
+func optTime(s *string) *time.Time {
+	if s == nil {
+		return nil
+	}
+	t := parseTime(*s)
+	return &t
+}
+
+// isUnique reports a unique or primary key violation, by SQLSTATE.
+func isUnique(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505"
+}
+
+// placeholders returns "?, ?, ?" for n arguments.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// internalf gives an internal error the context of the exported call
+// that met it; a domain error (*qms.Error) passes unchanged.
+func internalf(err error, format string, args ...any) error {
+	var e *qms.Error
+	if err == nil || errors.As(err, &e) {
+		return err
+	}
+	return fmt.Errorf(format+": %w", append(args, err)...)
+}

@@ -1,0 +1,194 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"isodt/qms"
+)
+
+// Security-relevant rows carry the hash of their state in the audit entry
+// that last wrote them, as in qms/sqlite (row_state.go there): the
+// triggers of migration 0001 list each written row in row_changes under
+// the writing transaction's id, and tx.audit hashes those rows' current
+// state into the entry it appends. Keys and state values are rendered as
+// SQLite renders them (keys as json_array, a flag as 0 or 1), so a row
+// hashes the same in both stores.
+
+// rowSpec names a table's key columns with their types and the columns
+// whose change is a security event (the UPDATE OF lists of the triggers).
+type rowSpec struct {
+	table    string
+	key      []string
+	keyTypes []string
+	state    []string // SQL expressions of text
+	label    string
+}
+
+var rowSpecs = []rowSpec{
+	{table: "users", key: []string{"id"}, keyTypes: []string{"bigint"},
+		state: []string{"username", "email", "password_hash", "(disabled::int)::text"},
+		label: "'người dùng ' || username"},
+	{table: "memberships", key: []string{"user_id", "agency_code", "role"}, keyTypes: []string{"bigint", "text", "text"},
+		label: "'vai trò ' || role || ' tại ' || agency_code || ' của ' || COALESCE((SELECT username FROM users WHERE id = user_id), '?')"},
+	{table: "api_tokens", key: []string{"id"}, keyTypes: []string{"bigint"},
+		state: []string{"user_id::text", "token_hash", "expires_at", "revoked_at"},
+		label: "'mã API của ' || COALESCE((SELECT username FROM users WHERE id = user_id), '?')"},
+	{table: "policy_rules", key: []string{"id"}, keyTypes: []string{"bigint"},
+		state: []string{"ptype", "v0", "v1", "v2", "v3"},
+		label: "'quy tắc ' || v0 || ', ' || v1 || ', ' || v2 || ', ' || v3"},
+	{table: "sessions", key: []string{"id"}, keyTypes: []string{"text"},
+		state: []string{"user_id::text", "agency_code", "expires_at"},
+		label: "'phiên đăng nhập của ' || COALESCE((SELECT username FROM users WHERE id = user_id), '?') || ' tại ' || agency_code"},
+}
+
+func findRowSpec(table string) (rowSpec, bool) {
+	for _, s := range rowSpecs {
+		if s.table == table {
+			return s, true
+		}
+	}
+	return rowSpec{}, false
+}
+
+// keyExpr is the row's key as the triggers write it.
+func (s rowSpec) keyExpr() string {
+	parts := make([]string, len(s.key))
+	for i, c := range s.key {
+		parts[i] = "to_jsonb(" + c + ")::text"
+	}
+	return "'[' || concat_ws(',', " + strings.Join(parts, ", ") + ") || ']'"
+}
+
+// columns are the selected columns: the key, the label, then the state.
+func (s rowSpec) columns() string {
+	return s.keyExpr() + ", " + s.label + strings.Join(append([]string{""}, s.state...), ", ")
+}
+
+// scan reads one row selected with columns and hashes its state.
+func (s rowSpec) scan(sc pgx.Row) (key, label, hash string, err error) {
+	vals := make([]*string, len(s.state))
+	dest := []any{&key, &label}
+	for i := range vals {
+		dest = append(dest, &vals[i])
+	}
+	if err := sc.Scan(dest...); err != nil {
+		return "", "", "", err
+	}
+	return key, label, qms.HashRowState(s.table, key, vals), nil
+}
+
+// rowStates takes the rows this transaction listed in row_changes and
+// returns the current state of each, sorted; a row no longer there has
+// an empty hash.
+func (tx *Tx) rowStates(ctx context.Context) ([]qms.RowState, error) {
+	rows, err := tx.query(ctx, `DELETE FROM row_changes WHERE xact = txid_current() RETURNING tbl, row_key`)
+	if err != nil {
+		return nil, fmt.Errorf("read changed rows: %w", err)
+	}
+	seen := map[[2]string]bool{}
+	var changed [][2]string
+	for rows.Next() {
+		var k [2]string
+		if err := rows.Scan(&k[0], &k[1]); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if !seen[k] {
+			seen[k] = true
+			changed = append(changed, k)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(changed) == 0 {
+		return nil, err
+	}
+	sort.Slice(changed, func(i, j int) bool {
+		return changed[i][0] < changed[j][0] || (changed[i][0] == changed[j][0] && changed[i][1] < changed[j][1])
+	})
+	out := make([]qms.RowState, 0, len(changed))
+	for _, k := range changed {
+		s, ok := findRowSpec(k[0])
+		if !ok {
+			return nil, fmt.Errorf("changed row of unknown table %q", k[0])
+		}
+		hash, err := s.current(ctx, tx.querier, k[1])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, qms.RowState{Table: s.table, Key: k[1], Hash: hash})
+	}
+	return out, nil
+}
+
+// current hashes the row with key as it is now; "" when it does not exist.
+func (s rowSpec) current(ctx context.Context, q querier, key string) (string, error) {
+	where := make([]string, len(s.key))
+	args := make([]any, len(s.key))
+	for i, c := range s.key {
+		where[i] = fmt.Sprintf("%s = (CAST(? AS jsonb) ->> %d)::%s", c, i, s.keyTypes[i])
+		args[i] = key
+	}
+	_, _, hash, err := s.scan(q.queryRow(ctx, `SELECT `+s.columns()+` FROM `+s.table+` WHERE `+strings.Join(where, " AND "), args...))
+	if err == pgx.ErrNoRows {
+		return "", nil
+	}
+	return hash, err
+}
+
+// discardRowChanges forgets rows listed by transactions that committed
+// without appending an entry: they were written outside the application,
+// and this transaction's entries must not record them as its own. It runs
+// under the head lock, after every earlier audited write committed.
+func discardRowChanges(ctx context.Context, tx *Tx) error {
+	_, err := tx.exec(ctx, `DELETE FROM row_changes`)
+	return err
+}
+
+// compareRows compares every live security-relevant row with the newest
+// state the verified chain recorded: a row never recorded was added, a
+// row with another state was altered, and a recorded row that is gone
+// was deleted, each outside the application.
+func compareRows(ctx context.Context, q querier, recorded qms.RowStates) ([]qms.RowChange, error) {
+	var out []qms.RowChange
+	for _, s := range rowSpecs {
+		live := map[string]bool{}
+		rows, err := q.query(ctx, `SELECT `+s.columns()+` FROM `+s.table+` ORDER BY `+strings.Join(s.key, ", "))
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			key, label, hash, err := s.scan(rows)
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			live[key] = true
+			switch want, ok := recorded[[2]string{s.table, key}]; {
+			case !ok || want == "":
+				out = append(out, qms.RowChange{Table: s.table, Key: key, Label: label, Change: qms.RowAdded})
+			case want != hash:
+				out = append(out, qms.RowChange{Table: s.table, Key: key, Label: label, Change: qms.RowAltered})
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		var gone []string
+		for k, hash := range recorded {
+			if k[0] == s.table && hash != "" && !live[k[1]] {
+				gone = append(gone, k[1])
+			}
+		}
+		sort.Strings(gone)
+		for _, key := range gone {
+			out = append(out, qms.RowChange{Table: s.table, Key: key, Change: qms.RowDeleted})
+		}
+	}
+	return out, nil
+}

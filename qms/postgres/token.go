@@ -1,0 +1,133 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"isodt/qms"
+)
+
+// FindAPITokens lists tokens with their owner's username, newest first.
+// Secrets are never stored, so never returned.
+func (db *DB) FindAPITokens(ctx context.Context, f qms.TokenFilter) ([]*qms.APIToken, error) {
+	return findAPITokens(ctx, db.direct(), f)
+}
+
+func findAPITokens(ctx context.Context, q querier, f qms.TokenFilter) ([]*qms.APIToken, error) {
+	where, args := []string{"1 = 1"}, []any{}
+	if v := f.ID; v != nil {
+		where, args = append(where, "t.id = ?"), append(args, *v)
+	}
+	if v := f.UserID; v != nil {
+		where, args = append(where, "t.user_id = ?"), append(args, *v)
+	}
+	if v := f.Prefix; v != nil {
+		p := strings.TrimSpace(*v)
+		if len(p) < qms.TokenPrefixLength {
+			return nil, qms.FieldError("prefix", "Tiền tố mã truy cập phải có ít nhất %d ký tự (như trong danh sách mã).", qms.TokenPrefixLength)
+		}
+		where, args = append(where, "t.prefix = ?"), append(args, p[:qms.TokenPrefixLength])
+	}
+	rows, err := q.query(ctx, `SELECT t.id, t.user_id, u.username, t.name, t.prefix, t.created_at, t.expires_at, t.last_used_at, t.revoked_at
+		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE `+strings.Join(where, " AND ")+` ORDER BY t.id DESC`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*qms.APIToken
+	for rows.Next() {
+		var t qms.APIToken
+		var created string
+		var expires, used, revoked *string
+		if err := rows.Scan(&t.ID, &t.UserID, &t.Username, &t.Name, &t.Prefix, &created, &expires, &used, &revoked); err != nil {
+			return nil, err
+		}
+		t.CreatedAt = parseTime(created)
+		t.ExpiresAt, t.LastUsedAt, t.RevokedAt = optTime(expires), optTime(used), optTime(revoked)
+		out = append(out, &t)
+	}
+	return out, rows.Err()
+}
+
+// RevokeAPITokens revokes the still valid tokens matching f, audited
+// once per agency of each owner.
+func (db *DB) RevokeAPITokens(ctx context.Context, f qms.TokenFilter) (int, error) {
+	if f.ID == nil && f.UserID == nil && f.Prefix == nil {
+		return 0, qms.Errorf(qms.EINVALID, "Chọn mã truy cập cần thu hồi: theo số, theo tiền tố hoặc mọi mã của một người dùng.")
+	}
+	var n int
+	err := db.update(ctx, func(tx *Tx) error {
+		ts, err := findAPITokens(ctx, tx.querier, f)
+		if err != nil {
+			return err
+		}
+		// A token named by number or prefix must exist among the owner's.
+		if len(ts) == 0 && (f.UserID == nil || f.ID != nil || f.Prefix != nil) {
+			return &qms.Error{Code: qms.ENOTFOUND, Field: "token", Message: "Không tìm thấy mã truy cập cần thu hồi (của người dùng này)."}
+		}
+		if f.Prefix != nil && len(ts) > 1 {
+			return qms.FieldError("prefix", "Tiền tố %q khớp %d mã truy cập; thu hồi theo số (--id).", *f.Prefix, len(ts))
+		}
+		byUser := map[int64][]int64{}
+		var owners []int64
+		for _, t := range ts {
+			if t.RevokedAt != nil {
+				continue
+			}
+			if _, ok := byUser[t.UserID]; !ok {
+				owners = append(owners, t.UserID)
+			}
+			byUser[t.UserID] = append(byUser[t.UserID], t.ID)
+		}
+		for _, id := range owners {
+			u, err := findOneUser(ctx, tx.querier, qms.UserFilter{ID: &id})
+			if err != nil {
+				return err
+			}
+			if err := qms.CheckAccountAction(tx.actor, u); err != nil {
+				return err
+			}
+			ids := byUser[id]
+			if _, err := tx.exec(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE id = ANY(?) AND revoked_at IS NULL`, formatTime(tx.now), ids); err != nil {
+				return fmt.Errorf("revoke tokens: %w", err)
+			}
+			n += len(ids)
+			if err := tx.auditAccount(ctx, u, "token.revoke", "user", itoa(u.ID), nil, map[string]any{"tokens": ids}, ""); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return n, err
+}
+
+// endCredentials signs a user out everywhere: it deletes their sessions
+// and revokes their API tokens. The caller audits, with the counts.
+func endCredentials(ctx context.Context, tx *Tx, userID int64) (sessions, tokens int64, err error) {
+	tag, err := tx.exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID)
+	if err != nil {
+		return 0, 0, fmt.Errorf("end sessions: %w", err)
+	}
+	sessions = tag.RowsAffected()
+	tag, err = tx.exec(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`, formatTime(tx.now), userID)
+	if err != nil {
+		return 0, 0, fmt.Errorf("revoke tokens: %w", err)
+	}
+	return sessions, tag.RowsAffected(), nil
+}
+
+// auditAccount writes the entry of an action on a whole account once
+// under each agency the user belongs to, in the same transaction.
+func (tx *Tx) auditAccount(ctx context.Context, u *qms.User, action, objectType, objectID string, before, after any, reason string) error {
+	agencies := u.Agencies()
+	if len(agencies) == 0 {
+		agencies = []string{tx.actor.AgencyCode}
+	}
+	for _, a := range agencies {
+		if err := tx.audit(ctx, a, action, objectType, objectID, before, after, reason); err != nil {
+			return err
+		}
+	}
+	return nil
+}

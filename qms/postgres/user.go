@@ -1,0 +1,300 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"isodt/qms"
+)
+
+// CreateUser stores the user, its memberships and its password hash.
+func (db *DB) CreateUser(ctx context.Context, u *qms.User, password string) error {
+	u.Normalize()
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	hash, err := db.hashPassword(password)
+	if err != nil {
+		return err
+	}
+	return db.createUser(ctx, u, hash)
+}
+
+// HashPassword checks a password and returns its bcrypt hash at the
+// store's cost, for CreateUserHashed.
+func (db *DB) HashPassword(password string) (string, error) { return db.hashPassword(password) }
+
+// CreateUserHashed is CreateUser with a hash made by HashPassword.
+func (db *DB) CreateUserHashed(ctx context.Context, u *qms.User, hash string) error {
+	u.Normalize()
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	if _, err := bcrypt.Cost([]byte(hash)); err != nil {
+		return fmt.Errorf("create user %s: password hash: %w", u.Username, err)
+	}
+	return db.createUser(ctx, u, hash)
+}
+
+func (db *DB) createUser(ctx context.Context, u *qms.User, hash string) error {
+	return db.update(ctx, func(tx *Tx) error {
+		u.CreatedAt, u.UpdatedAt = tx.now, tx.now
+		err := tx.queryRow(ctx, `INSERT INTO users (username, full_name, email, password_hash, disabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			u.Username, u.FullName, u.Email, hash, u.Disabled, formatTime(u.CreatedAt), formatTime(u.UpdatedAt)).Scan(&u.ID)
+		if isUnique(err) {
+			return &qms.Error{Code: qms.ECONFLICT, Field: "username", Message: fmt.Sprintf("Tên đăng nhập %q đã được dùng.", u.Username)}
+		} else if err != nil {
+			return fmt.Errorf("insert user: %w", err)
+		}
+		ms := u.Memberships
+		u.Memberships = nil
+		for _, m := range ms {
+			if err := qms.CheckMembershipChange(tx.actor, m); err != nil {
+				return err
+			}
+			if err := addMembership(ctx, tx, u, m); err != nil {
+				return err
+			}
+		}
+		agency := tx.actor.AgencyCode
+		if len(u.Memberships) > 0 {
+			agency = u.Memberships[0].AgencyCode
+		}
+		return tx.audit(ctx, agency, "user.create", "user", itoa(u.ID), nil, u, "")
+	})
+}
+
+func addMembership(ctx context.Context, tx *Tx, u *qms.User, m qms.Membership) error {
+	role, err := qms.ParseRole(string(m.Role))
+	if err != nil {
+		return err
+	}
+	a, err := findAgencyByCode(ctx, tx.querier, m.AgencyCode)
+	if err != nil {
+		return qms.FieldError("agency", "Đơn vị %q không tồn tại.", m.AgencyCode)
+	}
+	m = qms.Membership{AgencyCode: a.Code, Role: role}
+	if u.HasRole(m.AgencyCode, m.Role) {
+		return nil
+	}
+	if _, err := tx.exec(ctx, `INSERT INTO memberships (user_id, agency_code, role) VALUES (?, ?, ?)`, u.ID, m.AgencyCode, m.Role); err != nil {
+		return fmt.Errorf("insert membership: %w", err)
+	}
+	u.Memberships = append(u.Memberships, m)
+	return nil
+}
+
+// FindUserByID returns ENOTFOUND when there is none.
+func (db *DB) FindUserByID(ctx context.Context, id int64) (*qms.User, error) {
+	u, err := findOneUser(ctx, db.direct(), qms.UserFilter{ID: &id})
+	return u, internalf(err, "find user %d", id)
+}
+
+// FindUserByUsername returns ENOTFOUND when there is none.
+func (db *DB) FindUserByUsername(ctx context.Context, username string) (*qms.User, error) {
+	username = strings.ToLower(strings.TrimSpace(username))
+	u, err := findOneUser(ctx, db.direct(), qms.UserFilter{Username: &username})
+	return u, internalf(err, "find user %q", username)
+}
+
+func findOneUser(ctx context.Context, q querier, f qms.UserFilter) (*qms.User, error) {
+	f.Limit = 1
+	us, err := findUsers(ctx, q, f)
+	if err != nil {
+		return nil, err
+	} else if len(us) == 0 {
+		return nil, qms.Errorf(qms.ENOTFOUND, "Không tìm thấy người dùng.")
+	}
+	return us[0], nil
+}
+
+// FindUsers returns the users matching f, by username, with memberships.
+func (db *DB) FindUsers(ctx context.Context, f qms.UserFilter) ([]*qms.User, error) {
+	out, err := findUsers(ctx, db.direct(), f)
+	return out, internalf(err, "find users")
+}
+
+func findUsers(ctx context.Context, q querier, f qms.UserFilter) ([]*qms.User, error) {
+	where, args := []string{"1 = 1"}, []any{}
+	if v := f.ID; v != nil {
+		where, args = append(where, "u.id = ?"), append(args, *v)
+	}
+	if v := f.Username; v != nil {
+		where, args = append(where, "u.username = ?"), append(args, *v)
+	}
+	if v := f.Within; v != nil {
+		where = append(where, "u.id IN (SELECT user_id FROM memberships WHERE agency_code IN ("+subtreeSQL+"))")
+		args = append(args, *v)
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 10000
+	}
+	rows, err := q.query(ctx, `SELECT u.id, u.username, u.full_name, u.email, u.disabled, u.created_at, u.updated_at
+		FROM users u WHERE `+strings.Join(where, " AND ")+` ORDER BY u.username LIMIT ?`, append(args, limit)...)
+	if err != nil {
+		return nil, err
+	}
+	var out []*qms.User
+	byID := map[int64]*qms.User{}
+	for rows.Next() {
+		var u qms.User
+		var created, updated string
+		if err := rows.Scan(&u.ID, &u.Username, &u.FullName, &u.Email, &u.Disabled, &created, &updated); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		u.CreatedAt, u.UpdatedAt = parseTime(created), parseTime(updated)
+		u.Memberships = []qms.Membership{}
+		out = append(out, &u)
+		byID[u.ID] = &u
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(out) == 0 {
+		return out, err
+	}
+	ids := make([]int64, 0, len(out))
+	for _, u := range out {
+		ids = append(ids, u.ID)
+	}
+	mrows, err := q.query(ctx, `SELECT user_id, agency_code, role FROM memberships WHERE user_id = ANY(?) ORDER BY seq`, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer mrows.Close()
+	for mrows.Next() {
+		var id int64
+		var m qms.Membership
+		if err := mrows.Scan(&id, &m.AgencyCode, &m.Role); err != nil {
+			return nil, err
+		}
+		byID[id].Memberships = append(byID[id].Memberships, m)
+	}
+	return out, mrows.Err()
+}
+
+// UpdateUser changes the profile or disables the account
+// (qms.CheckAccountAction applies). A disabled account loses its sessions
+// and API tokens at once.
+func (db *DB) UpdateUser(ctx context.Context, id int64, upd qms.UserUpdate) (*qms.User, error) {
+	var u *qms.User
+	err := db.update(ctx, func(tx *Tx) error {
+		before, err := findOneUser(ctx, tx.querier, qms.UserFilter{ID: &id})
+		if err != nil {
+			return err
+		}
+		if err := qms.CheckAccountAction(tx.actor, before); err != nil {
+			return err
+		}
+		after := *before
+		if upd.FullName != nil {
+			after.FullName = *upd.FullName
+		}
+		if upd.Email != nil {
+			after.Email = *upd.Email
+		}
+		if upd.Disabled != nil {
+			after.Disabled = *upd.Disabled
+		}
+		after.Normalize()
+		if err := after.Validate(); err != nil {
+			return err
+		}
+		after.UpdatedAt = tx.now
+		if _, err := tx.exec(ctx, `UPDATE users SET full_name = ?, email = ?, disabled = ?, updated_at = ? WHERE id = ?`,
+			after.FullName, after.Email, after.Disabled, formatTime(after.UpdatedAt), id); err != nil {
+			return fmt.Errorf("update user: %w", err)
+		}
+		u = &after
+		if !after.Disabled {
+			return tx.auditAccount(ctx, before, "user.update", "user", itoa(id), before, u, "")
+		}
+		sessions, tokens, err := endCredentials(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		return tx.auditAccount(ctx, before, "user.update", "user", itoa(id), before,
+			map[string]any{"user": u, "sessions_ended": sessions, "tokens_revoked": tokens}, "")
+	})
+	return u, err
+}
+
+// SetMembership grants or withdraws a role in an agency.
+func (db *DB) SetMembership(ctx context.Context, userID int64, m qms.Membership, remove bool) (*qms.User, error) {
+	var u *qms.User
+	err := db.update(ctx, func(tx *Tx) error {
+		before, err := findOneUser(ctx, tx.querier, qms.UserFilter{ID: &userID})
+		if err != nil {
+			return err
+		}
+		if err := qms.CheckMembershipChange(tx.actor, m); err != nil {
+			return err
+		}
+		after := *before
+		after.Memberships = append([]qms.Membership(nil), before.Memberships...)
+		action := "user.grant"
+		if remove {
+			action = "user.revoke"
+			if _, err := tx.exec(ctx, `DELETE FROM memberships WHERE user_id = ? AND agency_code = ? AND role = ?`, userID, m.AgencyCode, m.Role); err != nil {
+				return err
+			}
+			after.Memberships = after.Memberships[:0]
+			for _, old := range before.Memberships {
+				if old != m {
+					after.Memberships = append(after.Memberships, old)
+				}
+			}
+		} else if err := addMembership(ctx, tx, &after, m); err != nil {
+			return err
+		}
+		u = &after
+		return tx.audit(ctx, m.AgencyCode, action, "user", itoa(userID), before, u, "")
+	})
+	return u, err
+}
+
+// SetPassword replaces a password (qms.CheckAccountAction applies) and
+// signs the user out everywhere. The hash never reaches the audit trail.
+func (db *DB) SetPassword(ctx context.Context, userID int64, password string) error {
+	hash, err := db.hashPassword(password)
+	if err != nil {
+		return err
+	}
+	return db.update(ctx, func(tx *Tx) error {
+		u, err := findOneUser(ctx, tx.querier, qms.UserFilter{ID: &userID})
+		if err != nil {
+			return err
+		}
+		if err := qms.CheckAccountAction(tx.actor, u); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`, hash, formatTime(tx.now), userID); err != nil {
+			return fmt.Errorf("set password: %w", err)
+		}
+		sessions, tokens, err := endCredentials(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		return tx.auditAccount(ctx, u, "user.password", "user", itoa(userID), nil,
+			map[string]any{"sessions_ended": sessions, "tokens_revoked": tokens}, "")
+	})
+}
+
+func (db *DB) hashPassword(password string) (string, error) {
+	if err := qms.ValidatePassword(password); err != nil {
+		return "", err
+	}
+	b, err := bcrypt.GenerateFromPassword([]byte(password), db.passwordCost())
+	return string(b), err
+}
+
+// passwordCost is the bcrypt cost of every hash the store makes.
+func (db *DB) passwordCost() int {
+	if db.cost == 0 {
+		return bcrypt.DefaultCost
+	}
+	return db.cost
+}

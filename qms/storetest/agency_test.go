@@ -1,0 +1,122 @@
+package storetest_test
+
+import (
+	"slices"
+	"testing"
+
+	"isodt/qms"
+)
+
+func TestBootstrapIsIdempotent(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		pw, err := f.Bootstrap(f.ctx, nil)
+		if err != nil || pw != "" {
+			t.Fatalf("second bootstrap = %q, %v", pw, err)
+		}
+		u, err := f.FindUserByUsername(f.ctx, "admin")
+		if err != nil || !u.HasRole(qms.SystemAgencyCode, qms.RoleAdmin) {
+			t.Fatalf("admin = %+v, %v", u, err)
+		}
+	})
+}
+
+func TestAgencies(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		mustCreate := func(code, parent string) {
+			t.Helper()
+			if err := f.CreateAgency(ctx, &qms.Agency{Code: code, Name: "Đơn vị " + code, ParentCode: parent}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		mustCreate("UBND", "")
+		mustCreate("STTTT", "UBND")
+		mustCreate("PHONG1", "STTTT")
+		tests := []struct {
+			name string
+			a    qms.Agency
+			code string
+		}{
+			{"duplicate", qms.Agency{Code: "sttTT", Name: "x"}, qms.ECONFLICT},
+			{"unknown parent", qms.Agency{Code: "NEW", Name: "x", ParentCode: "NOPE"}, qms.EINVALID},
+			{"empty name", qms.Agency{Code: "NEW"}, qms.EINVALID},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				if err := f.CreateAgency(ctx, &tt.a); qms.ErrorCode(err) != tt.code {
+					t.Fatalf("err = %v, want %s", err, tt.code)
+				}
+			})
+		}
+		within := "STTTT"
+		as, err := f.FindAgencies(ctx, qms.AgencyFilter{Within: &within})
+		if err != nil || len(as) != 2 {
+			t.Fatalf("within STTTT = %d agencies, %v", len(as), err)
+		}
+		if in, err := f.IsWithin(ctx, "PHONG1", "UBND"); err != nil || !in {
+			t.Fatalf("PHONG1 within UBND = %v, %v", in, err)
+		}
+		parent := "PHONG1"
+		if _, err := f.UpdateAgency(ctx, "UBND", qms.AgencyUpdate{ParentCode: &parent}); qms.ErrorCode(err) != qms.EINVALID {
+			t.Fatalf("cycle accepted: %v", err)
+		}
+		name := "Sở Thông tin và Truyền thông"
+		if a, err := f.UpdateAgency(ctx, "STTTT", qms.AgencyUpdate{Name: &name}); err != nil || a.Name != name || a.ParentCode != "UBND" {
+			t.Fatalf("renamed = %+v, %v", a, err)
+		}
+		if a, err := f.FindAgencyByCode(ctx, " stttt"); err != nil || a.Name != name || a.ID == 0 {
+			t.Fatalf("found = %+v, %v", a, err)
+		}
+		if _, err := f.FindAgencyByCode(ctx, "NOPE"); qms.ErrorCode(err) != qms.ENOTFOUND {
+			t.Fatalf("unknown agency: %v", err)
+		}
+	})
+}
+
+func TestCreateUserUnknownAgencyWritesNothing(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		before, _, _ := f.FindAuditEntries(f.ctx, qms.AuditFilter{})
+		u := &qms.User{Username: "lan", Memberships: []qms.Membership{{AgencyCode: "NOPE", Role: qms.RoleStaff}}}
+		if err := f.CreateUser(f.ctx, u, "mật khẩu dài"); qms.ErrorCode(err) != qms.EINVALID {
+			t.Fatalf("err = %v", err)
+		}
+		if _, err := f.FindUserByUsername(f.ctx, "lan"); qms.ErrorCode(err) != qms.ENOTFOUND {
+			t.Fatalf("half-written user: %v", err)
+		}
+		after, _, _ := f.FindAuditEntries(f.ctx, qms.AuditFilter{})
+		if len(after) != len(before) {
+			t.Fatalf("audit entries %d → %d", len(before), len(after))
+		}
+	})
+}
+
+// TestUsersInByteOrder: lists come in the order SQLite gives, by the
+// bytes of the text, whatever the PostgreSQL database's collation (a
+// Vietnamese one puts "_" before "." and ignores case first).
+func TestUsersInByteOrder(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		if err := f.CreateAgency(f.ctx, &qms.Agency{Code: "A", Name: "Sở A"}); err != nil {
+			t.Fatal(err)
+		}
+		names := []string{"lanb", "lan_b", "lan.b", "lan-b", "lan0"}
+		for _, n := range names {
+			if err := f.CreateUser(f.ctx, &qms.User{Username: n, Memberships: []qms.Membership{{AgencyCode: "A", Role: qms.RoleStaff}}}, "mat-khau-123"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		within := "A"
+		us, err := f.FindUsers(f.ctx, qms.UserFilter{Within: &within})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, u := range us {
+			got = append(got, u.Username)
+		}
+		want := slices.Clone(names)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Fatalf("users = %v, want %v", got, want)
+		}
+	})
+}

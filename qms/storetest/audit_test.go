@@ -1,0 +1,254 @@
+package storetest_test
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	"isodt/qms"
+)
+
+func TestAuditChainDetectsTampering(t *testing.T) {
+	tests := []struct {
+		name    string
+		sql     string
+		brokeAt int64
+	}{
+		{"altered", `UPDATE audit_log SET actor = 'mallory' WHERE id = 3`, 3},
+		{"deleted middle", `DELETE FROM audit_log WHERE id = 2`, 2},
+		{"deleted newest", `DELETE FROM audit_log WHERE id = (SELECT MAX(id) FROM audit_log)`, -1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			eachStore(t, func(t *testing.T, f *fixture) {
+				for _, c := range []string{"A", "B", "C"} {
+					if err := f.CreateAgency(f.ctx, &qms.Agency{Code: c, Name: c}); err != nil {
+						t.Fatal(err)
+					}
+				}
+				n, err := f.VerifyAuditChain(f.ctx)
+				if err != nil || n < 5 {
+					t.Fatalf("intact chain: n=%d err=%v", n, err)
+				}
+				f.dropAuditGuards(t)
+				if err := f.exec(tt.sql); err != nil {
+					t.Fatal(err)
+				}
+				_, err = f.VerifyAuditChain(f.ctx)
+				var br *qms.ChainBreak
+				if !errors.As(err, &br) {
+					t.Fatalf("tampering not detected: %v", err)
+				}
+				want := tt.brokeAt
+				if want < 0 {
+					want = n
+				}
+				if br.EntryID != want {
+					t.Fatalf("broken at %d, want %d (%v)", br.EntryID, want, err)
+				}
+			})
+		})
+	}
+}
+
+func TestConcurrentWritersKeepChain(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		var wg sync.WaitGroup
+		errs := make(chan error, 64)
+		for i := 0; i < 16; i++ {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				for j := 0; j < 4; j++ {
+					code := "AG" + string(rune('A'+i)) + string(rune('A'+j))
+					if err := f.CreateAgency(f.ctx, &qms.Agency{Code: code, Name: code}); err != nil {
+						errs <- err
+					}
+				}
+			}(i)
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+		if n, err := f.VerifyAuditChain(f.ctx); err != nil || n < 64 {
+			t.Fatalf("chain after concurrent writes: %d, %v", n, err)
+		}
+	})
+}
+
+// TestTrust11RowsWrittenOutsideTheApp: a security-relevant row written
+// behind the store's back is named by verification, and later audited
+// writes of the same tables do not record it as theirs.
+func TestTrust11RowsWrittenOutsideTheApp(t *testing.T) {
+	tests := []struct {
+		name   string
+		sql    string // {lan}, {khoa}: the users' ids; {tok}: lan's token's
+		table  string
+		key    string
+		change string
+		label  string
+	}{
+		{"role granted in memberships", `INSERT INTO memberships (user_id, agency_code, role) VALUES ({lan}, 'A', 'admin')`,
+			"memberships", `[{lan},"A","admin"]`, qms.RowAdded, "lan"},
+		{"password hash replaced", `UPDATE users SET password_hash = '$2a$04$abcdefghijklmnopqrstuu5Yh0DfWqLh3pQvX3VnKcL2Gh4O9m2aW' WHERE id = {lan}`,
+			"users", `[{lan}]`, qms.RowAltered, "lan"},
+		// (1 = 0) is false in either store's type for the flag.
+		{"account enabled again", `UPDATE users SET disabled = (1 = 0) WHERE username = 'khoa'`,
+			"users", `[{khoa}]`, qms.RowAltered, "khoa"},
+		{"role withdrawn in memberships", `DELETE FROM memberships WHERE user_id = {lan}`,
+			"memberships", `[{lan},"A","staff"]`, qms.RowDeleted, ""},
+		{"user inserted", `INSERT INTO users (username, password_hash, created_at, updated_at) VALUES ('mallory', 'x', '', '')`,
+			"users", "", qms.RowAdded, "mallory"},
+		{"token handed to another user", `UPDATE api_tokens SET user_id = 1 WHERE id = {tok}`,
+			"api_tokens", `[{tok}]`, qms.RowAltered, "admin"},
+		{"policy rule inserted", `INSERT INTO policy_rules (ptype, v0, v1, v2, v3) VALUES ('p', 'staff', '*', 'audit', 'admin')`,
+			"policy_rules", "", qms.RowAdded, "staff"},
+		{"session inserted", `INSERT INTO sessions (id, user_id, agency_code, csrf_token, created_at, expires_at, last_seen_at) VALUES ('forged', 1, 'SYS', 'x', '', '9999', '9999')`,
+			"sessions", `["forged"]`, qms.RowAdded, "admin"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			eachStore(t, func(t *testing.T, f *fixture) {
+				ctx := f.ctx
+				if err := f.CreateAgency(ctx, &qms.Agency{Code: "A", Name: "Sở A"}); err != nil {
+					t.Fatal(err)
+				}
+				lan := &qms.User{Username: "lan", Memberships: []qms.Membership{{AgencyCode: "A", Role: qms.RoleStaff}}}
+				khoa := &qms.User{Username: "khoa", Memberships: []qms.Membership{{AgencyCode: "A", Role: qms.RoleLeader}}}
+				for _, u := range []*qms.User{lan, khoa} {
+					if err := f.CreateUser(ctx, u, "mat-khau-123"); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if _, err := f.UpdateUser(ctx, khoa.ID, qms.UserUpdate{Disabled: ptr(true)}); err != nil {
+					t.Fatal(err)
+				}
+				_, tok, err := f.CreateAPIToken(ctx, lan.ID, "ci", 0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := f.VerifyAuditChain(ctx); err != nil {
+					t.Fatalf("before tampering: %v", err)
+				}
+				ids := strings.NewReplacer("{lan}", fmt.Sprint(lan.ID), "{tok}", fmt.Sprint(tok.ID), "{khoa}", fmt.Sprint(khoa.ID))
+				if err := f.exec(ids.Replace(tt.sql)); err != nil {
+					t.Fatal(err)
+				}
+				check := func(when string) {
+					t.Helper()
+					_, err := f.VerifyAuditChain(ctx)
+					var rt *qms.RowsTampered
+					if !errors.As(err, &rt) {
+						t.Fatalf("%s: %v, want the row named", when, err)
+					}
+					for _, c := range rt.Rows {
+						if c.Table == tt.table && (tt.key == "" || c.Key == ids.Replace(tt.key)) &&
+							c.Change == tt.change && strings.Contains(c.Label, tt.label) {
+							if len(rt.Rows) != 1 {
+								t.Fatalf("%s: %v, want only this row", when, rt.Rows)
+							}
+							return
+						}
+					}
+					t.Fatalf("%s: %v, want %s %s %s (%s)", when, rt.Rows, tt.change, tt.table, tt.key, tt.label)
+				}
+				check("after tampering")
+				// Audited writes of the same tables come after: they must not
+				// record the tampered row as theirs.
+				admin, err := f.FindUserByUsername(ctx, "admin")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := f.SetMembership(ctx, admin.ID, qms.Membership{AgencyCode: "A", Role: qms.RoleAuditor}, false); err != nil {
+					t.Fatal(err)
+				}
+				if err := f.AddPolicyRule(ctx, []string{"auditor", "*", "report", "read"}); err != nil {
+					t.Fatal(err)
+				}
+				check("after later audited writes")
+			})
+		})
+	}
+}
+
+// TestTrust11AuditedWritesVerify: the store's own writes of the security
+// tables record their rows, and columns that decide nothing (a name,
+// updated_at) may change without an entry.
+func TestTrust11AuditedWritesVerify(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		if err := f.CreateAgency(ctx, &qms.Agency{Code: "A", Name: "Sở A"}); err != nil {
+			t.Fatal(err)
+		}
+		u := &qms.User{Username: "lan", Memberships: []qms.Membership{{AgencyCode: "A", Role: qms.RoleStaff}}}
+		if err := f.CreateUser(ctx, u, "mat-khau-123"); err != nil {
+			t.Fatal(err)
+		}
+		steps := []func() error{
+			func() error {
+				_, err := f.SetMembership(ctx, u.ID, qms.Membership{AgencyCode: "A", Role: qms.RoleLeader}, false)
+				return err
+			},
+			func() error {
+				_, err := f.SetMembership(ctx, u.ID, qms.Membership{AgencyCode: "A", Role: qms.RoleStaff}, true)
+				return err
+			},
+			func() error { return f.SetPassword(ctx, u.ID, "mat-khau-moi-456") },
+			func() error {
+				_, err := f.UpdateUser(ctx, u.ID, qms.UserUpdate{Email: ptr("lan@so-a.gov.vn")})
+				return err
+			},
+			func() error { _, _, err := f.CreateAPIToken(ctx, u.ID, "ci", 0); return err },
+			func() error { _, _, err := f.CreateSession(ctx, u.ID, "A"); return err },
+			func() error { return f.AddPolicyRule(ctx, []string{"leader", "A", "report", "read"}) },
+			func() error { return f.RemovePolicyRule(ctx, []string{"leader", "A", "report", "read"}) },
+			func() error {
+				_, err := f.UpdateUser(ctx, u.ID, qms.UserUpdate{Disabled: ptr(true)})
+				return err
+			},
+		}
+		for i, step := range steps {
+			if err := step(); err != nil {
+				t.Fatalf("step %d: %v", i, err)
+			}
+			if _, err := f.VerifyAuditChain(ctx); err != nil {
+				t.Fatalf("after step %d: %v", i, err)
+			}
+		}
+		for _, q := range []string{`UPDATE users SET full_name = 'Lan', updated_at = 'x'`, `UPDATE api_tokens SET name = 'đổi tên'`} {
+			if err := f.exec(q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := f.VerifyAuditChain(ctx); err != nil {
+			t.Fatalf("a change of columns outside the security state: %v", err)
+		}
+	})
+}
+
+// TestTrust11AuditLogAppendOnly: the audit table refuses UPDATE and
+// DELETE, and its head only moves forward.
+func TestTrust11AuditLogAppendOnly(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		if err := f.CreateAgency(f.ctx, &qms.Agency{Code: "A", Name: "Sở A"}); err != nil {
+			t.Fatal(err)
+		}
+		for _, tt := range []struct{ sql, want string }{
+			{`UPDATE audit_log SET actor = 'mallory' WHERE id = 2`, "audit_log: nhật ký hệ thống chỉ được ghi thêm, không được sửa"},
+			{`DELETE FROM audit_log WHERE id = (SELECT MAX(id) FROM audit_log)`, "audit_log: nhật ký hệ thống chỉ được ghi thêm, không được xóa"},
+			{`UPDATE audit_head SET last_id = last_id - 1`, "audit_head: đầu chuỗi nhật ký chỉ tiến lên"},
+			{`DELETE FROM audit_head`, "audit_head: không được xóa"},
+		} {
+			if err := f.exec(tt.sql); err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("%s: %v, want refused with %q", tt.sql, err, tt.want)
+			}
+		}
+		if n, err := f.VerifyAuditChain(f.ctx); err != nil || n < 2 {
+			t.Fatalf("after the refused statements: %d %v", n, err)
+		}
+	})
+}

@@ -1,0 +1,136 @@
+package storetest_test
+
+import (
+	"testing"
+	"time"
+
+	"isodt/qms"
+)
+
+func TestAuthenticateThrottles(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		u := &qms.User{Username: "lan", Memberships: []qms.Membership{{AgencyCode: "SYS", Role: qms.RoleStaff}}}
+		if err := f.CreateUser(ctx, u, "đúng mật khẩu"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.Authenticate(ctx, "LAN", "đúng mật khẩu", ""); err != nil {
+			t.Fatalf("good login: %v", err)
+		}
+		if _, err := f.Authenticate(ctx, "ghost", "whatever1", ""); qms.ErrorCode(err) != qms.EUNAUTHORIZED {
+			t.Fatalf("unknown user: %v", err)
+		}
+		for i := 1; i < qms.MaxLoginFailures; i++ {
+			if _, err := f.Authenticate(ctx, "lan", "sai", ""); qms.ErrorCode(err) != qms.EUNAUTHORIZED {
+				t.Fatalf("failure %d: %v", i, err)
+			}
+		}
+		if _, err := f.Authenticate(ctx, "lan", "sai", ""); qms.ErrorCode(err) != qms.ETOOMANY {
+			t.Fatalf("5th failure should lock: %v", err)
+		}
+		if _, err := f.Authenticate(ctx, "lan", "đúng mật khẩu", ""); qms.ErrorCode(err) != qms.ETOOMANY {
+			t.Fatalf("locked account let in: %v", err)
+		}
+		if _, err := f.Authenticate(ctx, "lan", "đúng mật khẩu", "10.0.0.9"); err != nil {
+			t.Fatalf("the owner at another address was locked out: %v", err)
+		}
+		action := "auth.lock"
+		if es, _, _ := f.FindAuditEntries(ctx, qms.AuditFilter{Action: &action}); len(es) != 1 {
+			t.Fatalf("lock audited %d times", len(es))
+		}
+		if n, err := f.UnlockLogin(ctx, "lan"); err != nil || n != 1 {
+			t.Fatalf("unlock = %d, %v", n, err)
+		}
+		if _, err := f.Authenticate(ctx, "lan", "đúng mật khẩu", ""); err != nil {
+			t.Fatalf("after unlock: %v", err)
+		}
+		for i := 0; i < qms.MaxLoginFailures; i++ {
+			f.Authenticate(ctx, "lan", "sai", "")
+		}
+		f.clk.Add(qms.LoginLockDuration + time.Second)
+		if _, err := f.Authenticate(ctx, "lan", "đúng mật khẩu", ""); err != nil {
+			t.Fatalf("after lock: %v", err)
+		}
+	})
+}
+
+func TestSessions(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		admin, _ := f.FindUserByUsername(ctx, "admin")
+		if err := f.CreateAgency(ctx, &qms.Agency{Code: "A", Name: "Sở A"}); err != nil {
+			t.Fatal(err)
+		}
+		token, s, err := f.CreateSession(ctx, admin.ID, "SYS")
+		if err != nil || s.CSRFToken == "" {
+			t.Fatal(err)
+		}
+		if got, err := f.FindSession(ctx, token); err != nil || got.UserID != admin.ID || got.AgencyCode != "SYS" {
+			t.Fatalf("session = %+v, %v", got, err)
+		}
+		if err := f.SwitchSessionAgency(ctx, s, "A"); qms.ErrorCode(err) != qms.EFORBIDDEN {
+			t.Fatalf("switched to an agency without a role there: %v", err)
+		}
+		if _, err := f.SetMembership(ctx, admin.ID, qms.Membership{AgencyCode: "A", Role: qms.RoleAuditor}, false); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.SwitchSessionAgency(ctx, s, "A"); err != nil {
+			t.Fatal(err)
+		}
+		f.clk.Add(90 * time.Second)
+		if err := f.TouchSession(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := f.FindSession(ctx, token); err != nil || got.AgencyCode != "A" || !got.LastSeenAt.Equal(f.clk.Now()) {
+			t.Fatalf("after switch and touch = %+v, %v", got, err)
+		}
+		f.clk.Add(qms.SessionIdle + time.Minute)
+		if _, err := f.FindSession(ctx, token); qms.ErrorCode(err) != qms.EUNAUTHORIZED {
+			t.Fatalf("idle session still valid: %v", err)
+		}
+		if err := f.DeleteSession(ctx, token); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.FindSession(ctx, token); qms.ErrorCode(err) != qms.ENOTFOUND {
+			t.Fatalf("deleted session found: %v", err)
+		}
+		secret, tok, err := f.CreateAPIToken(ctx, admin.ID, "ci", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u, err := f.FindUserByAPIToken(ctx, secret); err != nil || u.ID != admin.ID {
+			t.Fatalf("token user = %v, %v", u, err)
+		}
+		if _, err := f.FindUserByAPIToken(ctx, secret+"x"); qms.ErrorCode(err) != qms.EUNAUTHORIZED {
+			t.Fatalf("bad token: %v", err)
+		}
+		ts, err := f.FindAPITokens(ctx, qms.TokenFilter{Prefix: &secret})
+		if err != nil || len(ts) != 1 || ts[0].ID != tok.ID || ts[0].Username != "admin" || ts[0].LastUsedAt == nil {
+			t.Fatalf("tokens by prefix = %+v, %v", ts, err)
+		}
+		if n, err := f.RevokeAPITokens(ctx, qms.TokenFilter{ID: &tok.ID}); err != nil || n != 1 {
+			t.Fatalf("revoke = %d, %v", n, err)
+		}
+		if _, err := f.FindUserByAPIToken(ctx, secret); qms.ErrorCode(err) != qms.EUNAUTHORIZED {
+			t.Fatalf("revoked token still valid: %v", err)
+		}
+		// A new password ends every session and token of the account.
+		token, _, _ = f.CreateSession(ctx, admin.ID, "SYS")
+		secret, _, _ = f.CreateAPIToken(ctx, admin.ID, "ci", 0)
+		if err := f.SetPassword(ctx, admin.ID, "mat-khau-moi-456"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.FindSession(ctx, token); qms.ErrorCode(err) != qms.ENOTFOUND {
+			t.Fatalf("session outlived the password: %v", err)
+		}
+		if _, err := f.FindUserByAPIToken(ctx, secret); qms.ErrorCode(err) != qms.EUNAUTHORIZED {
+			t.Fatalf("token outlived the password: %v", err)
+		}
+		if _, err := f.Authenticate(ctx, "admin", "mat-khau-moi-456", ""); err != nil {
+			t.Fatalf("new password: %v", err)
+		}
+		if n, err := f.VerifyAuditChain(ctx); err != nil {
+			t.Fatalf("chain after the session writes: %d, %v", n, err)
+		}
+	})
+}

@@ -1,0 +1,182 @@
+package storetest_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"golang.org/x/crypto/bcrypt"
+
+	"isodt/policies"
+	"isodt/qms"
+	"isodt/qms/calendar"
+	"isodt/qms/postgres"
+	"isodt/qms/postgres/pgtest"
+	"isodt/qms/qmstest"
+	"isodt/qms/sqlite"
+)
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+
+// Store is what the suite exercises: the services ported to every store.
+type Store interface {
+	qms.AgencyService
+	qms.UserService
+	qms.AuthService
+	qms.AuditService
+	qms.ChangeFeed
+	qms.NotificationService
+	ImportTTHC(ctx context.Context, agency string, items []qms.TTHC) (int, int, error)
+	FindTTHC(ctx context.Context, agency, code string) (*qms.TTHC, error)
+	FindTTHCs(ctx context.Context, agency string) ([]*qms.TTHC, error)
+	Search(ctx context.Context, agency, query string, limit int) ([]qms.SearchHit, error)
+	PutFile(ctx context.Context, name, contentType string, data []byte) (qms.FileRef, error)
+	GetFile(ctx context.Context, sha256 string) ([]byte, qms.FileRef, error)
+	StartJobRun(ctx context.Context, job, trigger string) (int64, error)
+	FinishJobRun(ctx context.Context, id int64, outcome string, counts map[string]int, errText string) error
+	JobRuns(ctx context.Context, job string, limit int) ([]qms.JobRun, error)
+	Bootstrap(ctx context.Context, defaultPolicy [][]string) (string, error)
+	Calendar(ctx context.Context, agency string) (*calendar.Calendar, error)
+	CalendarOverrides(ctx context.Context) ([]qms.CalendarOverride, error)
+	SetCalendarOverride(ctx context.Context, o qms.CalendarOverride, remove bool) error
+	AgencySettings(ctx context.Context, agency string) (clockMode, hours string, err error)
+	SetAgencySettings(ctx context.Context, agency, clockMode, hours string) error
+	AddPolicyRule(ctx context.Context, r []string) error
+	RemovePolicyRule(ctx context.Context, r []string) error
+	Close() error
+}
+
+var (
+	_ Store = (*sqlite.DB)(nil)
+	_ Store = (*postgres.DB)(nil)
+)
+
+// fixture is one store opened on a fresh, bootstrapped database (agency
+// SYS, user admin, the default policy).
+type fixture struct {
+	Store
+	clk *qmstest.Clock
+	ctx context.Context // the system actor
+	// exec runs SQL on the database behind the store's back, as whoever
+	// holds the file or the database password can.
+	exec func(q string) error
+	// dropAuditGuards drops the triggers that keep the trail append-only.
+	dropAuditGuards func(t *testing.T)
+	// second opens another handle on the same database: another server.
+	second func(t *testing.T) Store
+}
+
+// storeKind names a store and opens a fixture of it.
+type storeKind struct {
+	name string
+	open func(t *testing.T, clk *qmstest.Clock) *fixture
+}
+
+func stores() []storeKind {
+	return []storeKind{{"sqlite", openSQLite}, {"postgres", openPostgres}}
+}
+
+// eachStore runs fn as a subtest per store, on a fresh fixture.
+func eachStore(t *testing.T, fn func(t *testing.T, f *fixture)) {
+	for _, k := range stores() {
+		t.Run(k.name, func(t *testing.T) {
+			clk := qmstest.NewClock(time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC))
+			fn(t, k.open(t, clk))
+		})
+	}
+}
+
+var quiet = slog.New(slog.DiscardHandler)
+
+func bootstrap(t *testing.T, s Store, clk *qmstest.Clock) *fixture {
+	t.Helper()
+	t.Cleanup(func() { s.Close() })
+	rules, err := policies.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Bootstrap(context.Background(), rules); err != nil {
+		t.Fatal(err)
+	}
+	return &fixture{Store: s, clk: clk, ctx: qms.WithActor(context.Background(), qms.SystemActor("test"))}
+}
+
+func openSQLite(t *testing.T, clk *qmstest.Clock) *fixture {
+	path := filepath.Join(t.TempDir(), "qms.db")
+	open := func(t *testing.T) *sqlite.DB {
+		db, err := sqlite.Open(context.Background(), path, sqlite.Options{Now: clk.Now, PasswordCost: bcrypt.MinCost, Logger: quiet})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return db
+	}
+	f := bootstrap(t, open(t), clk)
+	raw, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { raw.Close() })
+	f.exec = func(q string) error { _, err := raw.Exec(q); return err }
+	f.dropAuditGuards = func(t *testing.T) {
+		for _, trg := range []string{"audit_log_no_update", "audit_log_no_delete", "audit_head_forward", "audit_head_no_delete"} {
+			if err := f.exec(`DROP TRIGGER ` + trg); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	f.second = func(t *testing.T) Store {
+		db := open(t)
+		t.Cleanup(func() { db.Close() })
+		return db
+	}
+	return f
+}
+
+// servers numbers the PostgreSQL handles, as the servers they stand for.
+var handleSeq atomic.Int32
+
+func openPostgres(t *testing.T, clk *qmstest.Clock) *fixture {
+	url := pgtest.NewDatabaseFrom(t, "migrated", func(url string) error {
+		db, err := postgres.Open(context.Background(), url, postgres.Options{Logger: quiet})
+		if err != nil {
+			return err
+		}
+		return db.Close()
+	})
+	open := func(t *testing.T) *postgres.DB {
+		db, err := postgres.Open(context.Background(), url, postgres.Options{Now: clk.Now, PasswordCost: bcrypt.MinCost, Logger: quiet, Server: fmt.Sprintf("server%d", handleSeq.Add(1))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return db
+	}
+	f := bootstrap(t, open(t), clk)
+	raw, err := pgx.Connect(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { raw.Close(context.Background()) })
+	f.exec = func(q string) error { _, err := raw.Exec(context.Background(), q); return err }
+	f.dropAuditGuards = func(t *testing.T) {
+		for _, q := range []string{`DROP TRIGGER audit_log_no_change ON audit_log`, `DROP TRIGGER audit_head_forward ON audit_head`} {
+			if err := f.exec(q); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	f.second = func(t *testing.T) Store {
+		db := open(t)
+		t.Cleanup(func() { db.Close() })
+		return db
+	}
+	return f
+}
+
+func ptr[T any](v T) *T { return &v }
