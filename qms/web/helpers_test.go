@@ -83,7 +83,7 @@ func newAppNamed(t *testing.T, agencyPrefix, userPrefix string) *app {
 		return map[string]int{"opened": res.Opened}, err
 	}})
 	a.srv = web.New(web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: clk.Now},
-		web.Deps{Agencies: db, Users: db, Auth: db, Audit: db, Procedures: db, Dossiers: db, Forms: db, Public: db, Calendar: db, Settings: db, Compliance: db, NCs: db, Objectives: db, Feedback: db, Audits: db, Reviews: db, Notifications: db, Jobs: sched, JobRuns: db, Authz: az, Ready: db.Ping})
+		web.Deps{Agencies: db, Users: db, Auth: db, Audit: db, Procedures: db, Dossiers: db, Forms: db, Public: db, Calendar: db, Settings: db, Compliance: db, NCs: db, Objectives: db, Feedback: db, Audits: db, Reviews: db, Notifications: db, Dashboard: db, Jobs: sched, JobRuns: db, Authz: az, Ready: db.Ping})
 	return a
 }
 

@@ -120,7 +120,7 @@ func (s *Server) page(c *fiber.Ctx) page {
 		for _, m := range menu {
 			p.Can[m.key] = s.can(c, m.object, "read")
 		}
-		h.Menu = mainMenu{Can: p.Can, Home: p.Path == "/"}
+		h.Menu = mainMenu{Can: p.Can, Home: p.Path == "/", Sections: s.menuFor(c, p.Path)}
 	} else {
 		p.CSRF = s.anonCSRF(c)
 	}
@@ -157,8 +157,9 @@ type pageHead struct {
 
 // mainMenu is what the main menu ("mainnav") shows.
 type mainMenu struct {
-	Can  map[string]bool
-	Home bool
+	Can      map[string]bool
+	Home     bool
+	Sections []navSection // the sidebar's groups, only the links the caller may follow
 }
 
 // render shows a page; with a form error it shows the message next to the
