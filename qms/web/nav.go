@@ -34,9 +34,9 @@ var navSections = []navSection{
 // menuFor is the sidebar the caller sees: each link whose GET route's
 // rule Casbin grants in the agency the caller acts for (the question
 // authorize asks when the link is followed), the current page's marked.
-// A section with no link left is dropped.
-func (s *Server) menuFor(c *fiber.Ctx, path string) []navSection {
-	allowed := map[Rule]bool{}
+// A section with no link left is dropped. allowed holds the answers
+// already given in this request.
+func (s *Server) menuFor(c *fiber.Ctx, path string, allowed map[Rule]bool) []navSection {
 	var out []navSection
 	for _, sec := range navSections {
 		var links []navLink
@@ -45,12 +45,7 @@ func (s *Server) menuFor(c *fiber.Ctx, path string) []navSection {
 			if !ok {
 				continue
 			}
-			may, asked := allowed[r]
-			if !asked {
-				may = s.can(c, r.Object, r.Action)
-				allowed[r] = may
-			}
-			if may {
+			if s.canOnce(c, allowed, r) {
 				l.Active = path == l.Path || strings.HasPrefix(path, l.Path+"/")
 				links = append(links, l)
 			}
@@ -60,4 +55,15 @@ func (s *Server) menuFor(c *fiber.Ctx, path string) []navSection {
 		}
 	}
 	return out
+}
+
+// canOnce is can for a rule, asked once per request: allowed keeps the
+// answers.
+func (s *Server) canOnce(c *fiber.Ctx, allowed map[Rule]bool, r Rule) bool {
+	may, asked := allowed[r]
+	if !asked {
+		may = s.can(c, r.Object, r.Action)
+		allowed[r] = may
+	}
+	return may
 }

@@ -116,11 +116,14 @@ func (s *Server) page(c *fiber.Ctx) page {
 				h.Unread = unread
 			}
 		}
+		// One Casbin question per (object, action), shared by .Can and
+		// the sidebar: every page asks them.
+		allowed := make(map[Rule]bool, len(menu))
 		p.Can = make(map[string]bool, len(menu))
 		for _, m := range menu {
-			p.Can[m.key] = s.can(c, m.object, "read")
+			p.Can[m.key] = s.canOnce(c, allowed, Rule{m.object, "read"})
 		}
-		h.Menu = mainMenu{Can: p.Can, Home: p.Path == "/", Sections: s.menuFor(c, p.Path)}
+		h.Menu = mainMenu{Can: p.Can, Home: p.Path == "/", Sections: s.menuFor(c, p.Path, allowed)}
 	} else {
 		p.CSRF = s.anonCSRF(c)
 	}
