@@ -26,7 +26,7 @@ BENCHDB  ?= bench/province.db
 CGO_CFLAGS ?= -O2 -g
 export CGO_CFLAGS += -DSQLITE_ENABLE_QPSG
 
-.PHONY: all build run test vet fmt-check bench fuzz clean
+.PHONY: all build run test vet fmt-check bench fuzz screenshots clean
 
 all: build
 
@@ -74,6 +74,11 @@ fuzz:
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzParseTTHC$$' -fuzztime $(FUZZTIME) ./qms/importer/
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzParseDossierHistory$$' -fuzztime $(FUZZTIME) ./qms/importer/
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzValidateEntry$$' -fuzztime $(FUZZTIME) ./qms/formschema/
+
+## screenshots: each role's dashboard on the demo data at 1,366 and 390 px,
+## written to docs/screenshots/<role>-<width>.png (needs Debian's chromium)
+screenshots:
+	QMS_SCREENSHOTS=$(CURDIR)/docs/screenshots CGO_ENABLED=1 $(GO) test -tags $(TAGS) -count=1 -run '^TestScreenshots$$' -v ./qms/web/
 
 clean:
 	rm -rf bin

@@ -216,6 +216,9 @@ func (db *DB) TransitionFormVersion(ctx context.Context, formID int64, number in
 			if err := contribute(ctx, tx, "form", v.ID, &v.Approval, qms.ContributedSubmit); err != nil {
 				return err
 			}
+			if err := notifyApprovers(ctx, tx, "forms", formID, number, fmt.Sprintf("/forms/%d/versions/%d", formID, number)); err != nil {
+				return err
+			}
 		}
 		ref := fmt.Sprintf("%d/%d", formID, number)
 		if err := tx.audit(ctx, "", "form.version_"+action, "form_version", ref, before, v.Approval, reason); err != nil {

@@ -259,7 +259,8 @@ func (db *DB) AddAction(ctx context.Context, agency string, id int64, a qms.Corr
 			return err
 		}
 		n.Actions = append(n.Actions, a)
-		return nil
+		return notifyUser(ctx, tx, agency, a.Owner, fmt.Sprintf("Hành động khắc phục được giao: %s — %s (hạn %s)", n.Code, a.Description, a.DueOn.Format("02/01/2006")),
+			fmt.Sprintf("/nonconformities/%d", n.ID))
 	})
 }
 

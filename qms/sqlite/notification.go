@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"fmt"
 
 	"isodt/qms"
 )
@@ -88,4 +89,23 @@ func (db *DB) PendingEmails(ctx context.Context, limit int) ([]PendingEmail, err
 func (db *DB) MarkEmailed(ctx context.Context, id int64) error {
 	_, err := db.write.ExecContext(ctx, `UPDATE notifications SET emailed_at = ? WHERE id = ?`, formatTime(db.now()), id)
 	return err
+}
+
+// notifyUser sends an in-app notification to the user named username, in
+// the transaction of the change that concerns them.
+func notifyUser(ctx context.Context, tx *Tx, agency, username, title, link string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO notifications (user_id, agency_code, title, link, created_at)
+		SELECT id, ?, ?, ?, ? FROM users WHERE username = ? AND disabled = 0`, agency, title, link, formatTime(tx.now), username)
+	return err
+}
+
+// notifyApprovers tells the leaders of a document's agency (those who
+// approve, by the default policy) that a version of it waits for them.
+// table is procedures or forms; link is the version's page.
+func notifyApprovers(ctx context.Context, tx *Tx, table string, id int64, number int, link string) error {
+	var agency, code, title string
+	if err := tx.QueryRowContext(ctx, `SELECT agency_code, code, title FROM `+table+` WHERE id = ?`, id).Scan(&agency, &code, &title); err != nil {
+		return err
+	}
+	return notifyRole(ctx, tx, agency, qms.RoleLeader, fmt.Sprintf("Chờ phê duyệt: %s %s (phiên bản %d)", code, title, number), link)
 }

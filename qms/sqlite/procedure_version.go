@@ -165,6 +165,9 @@ func (db *DB) TransitionVersion(ctx context.Context, procedureID int64, number i
 			if err := contribute(ctx, tx, "procedure", v.ID, &v.Approval, qms.ContributedSubmit); err != nil {
 				return err
 			}
+			if err := notifyApprovers(ctx, tx, "procedures", procedureID, number, fmt.Sprintf("/procedures/%d/versions/%d", procedureID, number)); err != nil {
+				return err
+			}
 		}
 		if err := tx.audit(ctx, "", "procedure.version_"+action, "procedure_version", versionRef(v), before.Approval, v.Approval, reason); err != nil {
 			return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 
 	"isodt/qms"
@@ -53,6 +54,9 @@ func (db *DB) DelegateStep(ctx context.Context, agency, code string, del qms.Ste
 			return err
 		}
 		if del.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		if err := notifyUser(ctx, tx, agency, del.To, fmt.Sprintf("Bước “%s” của hồ sơ %s được ủy quyền cho bạn", step.Name, d.Code), "/dossiers/"+d.Code); err != nil {
 			return err
 		}
 		return tx.audit(ctx, agency, "dossier.delegate", "dossier", d.Code, nil, del, del.Reason)

@@ -114,12 +114,18 @@ func TestBrowserLoginDashboardLogout(t *testing.T) {
 
 // browserLogin logs in through the login form and waits for the dashboard.
 func browserLogin(ctx context.Context, base, username string) error {
+	return browserLoginAs(ctx, base, username, "mat-khau-123")
+}
+
+// browserLoginAs is browserLogin with the account's password (the demo
+// data's accounts have their own).
+func browserLoginAs(ctx context.Context, base, username, password string) error {
 	id := func(s string) chromedp.ID { return chromedp.ID(s) }
 	return chromedp.Do(ctx,
 		chromedp.Navigate(base+"/login"),
 		chromedp.WaitVisible(id("username")),
 		chromedp.SendKeys(id("username"), username),
-		chromedp.SendKeys(id("password"), "mat-khau-123"),
+		chromedp.SendKeys(id("password"), password),
 		chromedp.Click(id("login-submit")),
 		chromedp.WaitVisible(id("dashboard-title")),
 	)

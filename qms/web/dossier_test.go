@@ -496,9 +496,9 @@ func TestMainMenu(t *testing.T) {
 	}{
 		{"admin, home", admin, "/", "", map[string]string{"Người dùng": "/admin/users", "Tổng quan": "/"}, nil, "/"},
 		{"staff, home", staff, "/", "", map[string]string{"Việc cần xử lý": "/tasks"}, []string{"/admin/users"}, "/"},
-		{"staff, tasks", staff, "/tasks", "", map[string]string{"Việc cần xử lý": "/tasks", "Tổng quan": "/"}, []string{"/admin/users"}, ""},
-		{"staff, in English", staff, "/tasks", "en", map[string]string{"My tasks": "/tasks"}, []string{"/admin/users"}, ""},
-		{"admin, in English", admin, "/tasks", "en", map[string]string{"Users": "/admin/users"}, nil, ""},
+		{"staff, tasks", staff, "/tasks", "", map[string]string{"Việc cần xử lý": "/tasks", "Tổng quan": "/"}, []string{"/admin/users"}, "/tasks"},
+		{"staff, in English", staff, "/tasks", "en", map[string]string{"My tasks": "/tasks"}, []string{"/admin/users"}, "/tasks"},
+		{"admin, in English", admin, "/admin/users/new", "en", map[string]string{"Users": "/admin/users"}, nil, "/admin/users"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			d := get(tc.who, tc.path, tc.lang)

@@ -46,9 +46,33 @@ func newApp(t *testing.T) *app {
 // users userPrefix+code.
 func newAppNamed(t *testing.T, agencyPrefix, userPrefix string) *app {
 	t.Helper()
-	clk := qmstest.NewClock(time.Now().UTC())
+	a := openApp(t, filepath.Join(t.TempDir(), "qms.db"), qmstest.NewClock(time.Now().UTC()))
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "qms.db"), sqlite.Options{Now: clk.Now, PasswordCost: bcrypt.MinCost, Logger: slog.New(slog.DiscardHandler)})
+	sys := qms.WithActor(ctx, qms.SystemActor("test"))
+	for _, code := range []string{"A", "B"} {
+		if err := a.db.CreateAgency(sys, &qms.Agency{Code: code, Name: agencyPrefix + code}); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range qms.Roles {
+			u := &qms.User{Username: strings.ToLower(code) + "-" + strings.ReplaceAll(string(r), "_", "-"), FullName: userPrefix + code,
+				Memberships: []qms.Membership{{AgencyCode: code, Role: r}}}
+			if err := a.db.CreateUser(sys, u, "mat-khau-123"); err != nil {
+				t.Fatal(err)
+			}
+			a.users[u.Username] = u
+		}
+	}
+	a.users["admin"], _ = a.db.FindUserByUsername(ctx, "admin")
+	a.wire()
+	return a
+}
+
+// openApp opens (creating if need be) the database at path on clk and
+// bootstraps it; wire then builds the server on it.
+func openApp(t *testing.T, path string, clk *qmstest.Clock) *app {
+	t.Helper()
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, path, sqlite.Options{Now: clk.Now, PasswordCost: bcrypt.MinCost, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,34 +81,25 @@ func newAppNamed(t *testing.T, agencyPrefix, userPrefix string) *app {
 	if _, err := db.Bootstrap(ctx, rules); err != nil {
 		t.Fatal(err)
 	}
-	a := &app{t: t, db: db, clock: clk, users: map[string]*qms.User{}}
-	sys := qms.WithActor(ctx, qms.SystemActor("test"))
-	for _, code := range []string{"A", "B"} {
-		if err := db.CreateAgency(sys, &qms.Agency{Code: code, Name: agencyPrefix + code}); err != nil {
-			t.Fatal(err)
-		}
-		for _, r := range qms.Roles {
-			u := &qms.User{Username: strings.ToLower(code) + "-" + strings.ReplaceAll(string(r), "_", "-"), FullName: userPrefix + code,
-				Memberships: []qms.Membership{{AgencyCode: code, Role: r}}}
-			if err := db.CreateUser(sys, u, "mat-khau-123"); err != nil {
-				t.Fatal(err)
-			}
-			a.users[u.Username] = u
-		}
-	}
-	a.users["admin"], _ = db.FindUserByUsername(ctx, "admin")
-	az, err := authz.New(ctx, policies.Model, db)
+	return &app{t: t, db: db, clock: clk, users: map[string]*qms.User{}}
+}
+
+// wire builds the policy, the scheduler and the server on a's database,
+// as cmd/qms serve does.
+func (a *app) wire() {
+	a.t.Helper()
+	db := a.db
+	az, err := authz.New(context.Background(), policies.Model, db)
 	if err != nil {
-		t.Fatal(err)
+		a.t.Fatal(err)
 	}
 	sched := jobs.New(jobs.Config{Recorder: db, Logger: slog.New(slog.DiscardHandler)})
 	sched.Add(jobs.Job{Name: "compliance", Title: "Quét tuân thủ", Spec: "0 6 * * *", Run: func(ctx context.Context) (map[string]int, error) {
 		res, err := db.RunChecks(qms.WithActor(ctx, qms.SystemActor("job")), qms.CheckScope{})
 		return map[string]int{"opened": res.Opened}, err
 	}})
-	a.srv = web.New(web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: clk.Now},
-		web.Deps{Agencies: db, Users: db, Auth: db, Audit: db, Procedures: db, Dossiers: db, Forms: db, Public: db, Calendar: db, Settings: db, Compliance: db, NCs: db, Objectives: db, Feedback: db, Audits: db, Reviews: db, Notifications: db, Jobs: sched, JobRuns: db, Authz: az, Ready: db.Ping})
-	return a
+	a.srv = web.New(web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: a.clock.Now},
+		web.Deps{Agencies: db, Users: db, Auth: db, Audit: db, Procedures: db, Dossiers: db, Forms: db, Public: db, Calendar: db, Settings: db, Compliance: db, NCs: db, Objectives: db, Feedback: db, Audits: db, Reviews: db, Notifications: db, Dashboard: db, Jobs: sched, JobRuns: db, Authz: az, Ready: db.Ping})
 }
 
 // session is a signed-in browser: its cookie and CSRF token.

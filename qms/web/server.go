@@ -110,6 +110,10 @@ type Deps struct {
 	JobRuns       JobHistory
 	Authz         Authorizer
 	Ready         func(context.Context) error
+
+	// Dashboard answers the role dashboards' questions; without it the
+	// dashboard shows only its general part.
+	Dashboard qms.DashboardService
 }
 
 // Server is the Fiber app and what its handlers need.

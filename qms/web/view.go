@@ -119,11 +119,14 @@ func (s *Server) page(c *fiber.Ctx) page {
 				h.Unread = unread
 			}
 		}
+		// One Casbin question per (object, action), shared by .Can and
+		// the sidebar: every page asks them.
+		allowed := make(map[Rule]bool, len(menu))
 		p.Can = make(map[string]bool, len(menu))
 		for _, m := range menu {
-			p.Can[m.key] = s.can(c, m.object, "read")
+			p.Can[m.key] = s.canOnce(c, allowed, Rule{m.object, "read"})
 		}
-		h.Menu = mainMenu{Can: p.Can, Home: p.Path == "/"}
+		h.Menu = mainMenu{Can: p.Can, Home: p.Path == "/", Sections: s.menuFor(c, p.Path, allowed)}
 	} else {
 		p.CSRF = s.anonCSRF(c)
 	}
@@ -169,8 +172,9 @@ type pageHead struct {
 
 // mainMenu is what the main menu ("mainnav") shows.
 type mainMenu struct {
-	Can  map[string]bool
-	Home bool
+	Can      map[string]bool
+	Home     bool
+	Sections []navSection // the sidebar's groups, only the links the caller may follow
 }
 
 // render shows a page; with a form error it shows the message next to the

@@ -1,0 +1,48 @@
+package sqlite
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestProduct10DashboardPlans: the dashboards read the current data on
+// every visit, on a province of a million dossiers, so each of their
+// queries must be a range of an index: no scan of a whole table.
+func TestProduct10DashboardPlans(t *testing.T) {
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "qms.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	day, now := "2026-12-03", "2026-12-03T03:00:00Z"
+	tests := []struct {
+		name, query string
+		args        []any
+		index       string
+	}{
+		{"steps due, one role", stepsDueSQL(1), []any{now, "A", "staff", now}, "dossier_open_steps_tasks"},
+		{"steps due, three roles", stepsDueSQL(3), []any{now, "A", "staff", "leader", "auditor", now}, "dossier_open_steps_tasks"},
+		{"findings by rule", findingsByRuleSQL, []any{"A"}, "findings_open_rule"},
+		{"actions due", actionsDueSQL, []any{day, "A", 5}, "corrective_actions_open"},
+		{"review decisions due", decisionsDueSQL, []any{"A", day, 5}, "review_decisions_open"},
+		{"next audit", nextAuditSQL, []any{"A", day}, "audit_plans_next"},
+		{"last review", lastReviewSQL, []any{"A"}, "management_reviews_agency"},
+		{"open NCs", openNCsSQL, []any{"A"}, "nonconformities_agency"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			plan := queryPlan(t, db, tt.query, tt.args...)
+			text := strings.Join(plan, "\n")
+			for _, step := range plan {
+				if strings.HasPrefix(step, "SCAN ") && step != "SCAN CONSTANT ROW" {
+					t.Fatalf("plan step %q scans a table:\n%s", step, text)
+				}
+			}
+			if !strings.Contains(text, tt.index) {
+				t.Fatalf("index %s not used:\n%s", tt.index, text)
+			}
+		})
+	}
+}
