@@ -32,6 +32,12 @@ func TestBPMN8PoolPicker(t *testing.T) {
 	if !strings.Contains(body, "Sở Tư pháp – Pool_So (3 bước)") || strings.Contains(body, `value="Pool_Dan"`) {
 		t.Errorf("picker does not list the pools with a process by name, id and steps:\n%s", body)
 	}
+	// The picker is the version page shown at the import's address: its
+	// forms and links must still point at the version, not below /bpmn
+	// (the pick would post to …/bpmn/bpmn and be refused).
+	if strings.Contains(body, path+"/bpmn/") || !strings.Contains(body, `action="`+path+`/bpmn"`) {
+		t.Errorf("the picker page points below %s/bpmn/ or lacks the import form", path)
+	}
 	// The file is kept for the pick: choosing a pool is enough.
 	m := regexp.MustCompile(`name="kept_file" value="([^"]+)"`).FindStringSubmatch(body)
 	if m == nil {
