@@ -776,3 +776,24 @@ func TestBPMN11HorizontalLanes(t *testing.T) {
 		})
 	}
 }
+
+// Files that declare XML entities (XXE, "billion laughs") or use an
+// undefined one are refused in Vietnamese, naming what is wrong, with no
+// text of the parser's own language.
+func TestBPMNEntitiesRefusedInVietnamese(t *testing.T) {
+	head := `<?xml version="1.0"?>`
+	root := `<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"><process id="p"><task id="t" name="&x;"/></process></definitions>`
+	cases := []struct{ name, doc, want string }{
+		{"xxe", head + `<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>` + root, "thực thể XML (<!ENTITY"},
+		{"billion laughs", head + `<!DOCTYPE d [<!ENTITY a "aaaa"><!ENTITY x "&a;&a;&a;&a;">]>` + root, "thực thể XML (<!ENTITY"},
+		{"undefined entity", head + root, "thực thể XML không được định nghĩa (&x;)"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := bpmn.Import(strings.NewReader(c.doc), bpmn.ImportOptions{})
+			if err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "invalid character") {
+				t.Errorf("Import = %v, want a Vietnamese message containing %q", err, c.want)
+			}
+		})
+	}
+}

@@ -16,7 +16,7 @@ import (
 
 // Warning messages. Each groups the ids it applies to (see notes).
 const (
-	warnUnnamed       = "Phần tử chưa có tên, đã lấy mã làm tên"
+	warnUnnamed       = "Bước chưa có tên, đã đặt tên “Bước n”"
 	warnUnnamedEvent  = "Sự kiện bắt đầu/kết thúc chưa có tên, đã đặt tên “Bắt đầu”/“Kết thúc”"
 	warnUnnamedLane   = "Làn (lane) chưa có tên, đã lấy tên làn cha hoặc tên bên tham gia (pool) làm người/bộ phận thực hiện"
 	warnNoLaneName    = "Làn (lane), làn cha và bên tham gia (pool) đều chưa có tên, các bước trong làn để trống người/bộ phận thực hiện"
@@ -59,6 +59,7 @@ const (
 	labelFinished = "Hoàn thành" // the normal way out of a task with boundary events
 	splitName     = "Rẽ nhánh %d"
 	joinName      = "Hợp nhánh %d"
+	taskName      = "Bước %d"
 )
 
 // converter turns one BPMN process into a flowchart.
@@ -336,10 +337,8 @@ func (cv *converter) step(c *elem, n int) {
 			// Named by nameGateways once merges are bridged, so that
 			// the numbers count the gateways that stay.
 		default:
-			// Normalised like any name, so that importing our own
-			// export of it gives the same name back.
-			s.Name = normalize(elemID)
-			cv.notes.add(warnUnnamed, elemID)
+			// Named "Bước n" by nameGateways, in step order: a
+			// generated id ("Task_1b6t3j8") means nothing to a person.
 		}
 	}
 	cv.stepOf[elemID] = len(cv.fc.Steps)
@@ -621,7 +620,8 @@ func (cv *converter) bridgeMerges() {
 	fc.Edges, fc.Steps = edges, steps
 }
 
-// nameGateways names the unnamed gateways that stay, in step order: a
+// nameGateways names the unnamed steps that stay, in step order: a task
+// or event "Bước n", a
 // gateway where flows part is "Rẽ nhánh n", one where they meet
 // "Hợp nhánh n". It also reports the gateways imported with a meaning
 // they do not quite have.
@@ -632,10 +632,15 @@ func (cv *converter) nameGateways() {
 		outs[e.From]++
 		ins[e.To]++
 	}
-	splits, joins := 0, 0
+	splits, joins, tasks := 0, 0, 0
 	for i := range cv.fc.Steps {
 		s := &cv.fc.Steps[i]
 		if s.Kind != flowchart.KindDecision && s.Kind != flowchart.KindParallel {
+			if s.Name == "" {
+				tasks++
+				s.Name = fmt.Sprintf(taskName, tasks)
+				cv.notes.add(warnUnnamed, s.ID+" → "+s.Name)
+			}
 			continue
 		}
 		switch cv.local[s.ID] {

@@ -596,6 +596,7 @@ var pageTexts = []pageText{
 	{"dossier.form_record", "Phiếu đã lập", "Form record"},
 	{"flash.too_large", "Tệp gửi lên quá lớn nên máy chủ không nhận: mỗi tệp tối đa 20 MiB. Chưa có gì được lưu; hãy chọn tệp nhỏ hơn rồi gửi lại.", "The upload was too large for the server: at most 20 MiB per file. Nothing was saved; choose a smaller file and send again."},
 	{"upload.limit", "Tối đa 20 MiB mỗi tệp.", "At most 20 MiB per file."},
+	{"upload.limit_bpmn", "Tệp BPMN tối đa 10 MiB.", "A BPMN file is at most 10 MiB."},
 	{"upload.too_large", "Tệp {name} nặng {size}, vượt giới hạn 20 MiB: hãy chọn tệp nhỏ hơn.", "File {name} is {size}, over the 20 MiB limit: choose a smaller file."},
 	{"formschema.choose", "— Chọn —", "— Choose —"},
 	{"formschema.required", "Bắt buộc", "Required"},

@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"isodt/qms"
+	"isodt/qms/bpmn"
 )
 
 var templateFuncs = template.FuncMap{
@@ -42,6 +43,7 @@ var templateFuncs = template.FuncMap{
 
 	// maxUpload is the data-max-bytes of every file input (upload.js).
 	"maxUpload": func() int64 { return maxUpload },
+	"maxBPMN":   func() int64 { return bpmn.MaxImportBytes },
 }
 
 // formatDateTime shows dd/mm/yyyy hh:mm in Vietnam's time.
