@@ -11,6 +11,8 @@ import (
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/unicode"
+
+	"isodt/qms/flowchart"
 )
 
 // elem is one XML element with its namespace resolved: space is the
@@ -77,7 +79,7 @@ func parseTree(r io.Reader) (*elem, error) {
 	}
 	var root *elem
 	var stack []*elem
-	count := 0
+	count, flows := 0, 0
 	// skip is the depth inside the diagram part, which is read but not
 	// stored: its elements count against the limits like any other, or a
 	// file could hide millions of them there.
@@ -113,6 +115,16 @@ func parseTree(r io.Reader) (*elem, error) {
 			if len(stack) == 1 && t.Name.Space == NSDI && t.Name.Local == "BPMNDiagram" {
 				skip = 1
 				continue
+			}
+			// A process over the flowchart's flow limit is refused while
+			// reading, before its elements are held in memory.
+			switch {
+			case len(stack) == 1:
+				flows = 0
+			case len(stack) == 2 && t.Name.Space == NSModel && t.Name.Local == "sequenceFlow" && stack[1].local == "process":
+				if flows++; flows > flowchart.MaxEdges {
+					return nil, errorf(ETooLarge, "Lưu đồ có hơn %d luồng, tối đa %d luồng (quy trình “%s” của tệp).", flowchart.MaxEdges, flowchart.MaxEdges, stack[1].attr("id"))
+				}
 			}
 			// Deeper down (inside extension elements) an undeclared
 			// prefix only loses another tool's data, which is reported.
