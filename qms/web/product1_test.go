@@ -62,7 +62,7 @@ func TestProduct1OverdueMeasuredAtNow(t *testing.T) {
 	// The page says when the open dossiers were measured.
 	leader := a.login("a-leader")
 	page := bodyOf(t, a.do("GET", "/reports/ontime?from="+dmy(-30*day)+"&to="+dmy(60*day), &leader, nil))
-	if !strings.Contains(page, `<div class="tile"><span class="num">2</span>Đang quá hạn</div>`) || !strings.Contains(page, "tính tại "+now.In(qms.Zone).Format("02/01/2006 15:04")) {
+	if !strings.Contains(page, `<span class="num" id="report-overdue">2</span>Đang quá hạn</div>`) || !strings.Contains(page, "tính tại "+now.In(qms.Zone).Format("02/01/2006 15:04")) {
 		t.Fatalf("report page:\n%s", page)
 	}
 	x, err := excelize.OpenReader(a.do("GET", "/reports/ontime.xlsx?from="+dmy(-30*day)+"&to="+dmy(60*day), &leader, nil).Body)
