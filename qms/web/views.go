@@ -67,8 +67,8 @@ func langFuncs(lang string) template.FuncMap {
 			}
 			return string(r)
 		},
-		"dossierStatus": func(st qms.DossierStatus) string { return label(l, "dossier."+string(st)) },
-		"result":        func(r string) string { return l["result."+r] },
+		"dossierStatus": func(st qms.DossierStatus) string { return dossierStatusText(l, st) },
+		"result":        func(r string) string { return resultText(l, r) },
 		"docStatus":     func(st qms.DocStatus) string { return label(l, "doc."+string(st)) },
 		"measureName":   func(code string) string { return label(l, "measure."+code) },
 		"clauseTitle":   func(code string) string { return domainName(lang, "clause."+code, clauseTitles[code]) },
@@ -83,6 +83,14 @@ func langFuncs(lang string) template.FuncMap {
 		},
 	}
 }
+
+// dossierStatusText and resultText name a dossier's status and result in
+// the language of l, for the template functions and the list rows alike.
+func dossierStatusText(l map[string]string, st qms.DossierStatus) string {
+	return label(l, "dossier."+string(st))
+}
+
+func resultText(l map[string]string, r string) string { return l["result."+r] }
 
 // formLabels are the words of a rendered form schema in lang.
 func formLabels(lang string) formschema.Labels {
