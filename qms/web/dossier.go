@@ -368,18 +368,12 @@ type dossierPage struct {
 
 // delegates lists the other users of agency, for the delegation form.
 func (s *Server) delegates(c *fiber.Ctx, agency string) ([]string, error) {
-	users, err := s.Users.FindUsers(c.UserContext(), qms.UserFilter{Within: &agency})
+	names, err := s.Users.MemberNames(c.UserContext(), agency)
 	if err != nil {
 		return nil, err
 	}
 	me := callerOf(c).user.Username
-	var out []string
-	for _, u := range users {
-		if u.Username != me && !u.Disabled && slices.Contains(u.Agencies(), agency) {
-			out = append(out, u.Username)
-		}
-	}
-	return out, nil
+	return slices.DeleteFunc(names, func(n string) bool { return n == me }), nil
 }
 
 // dossierDelegate records the caller's delegation of a step to another
