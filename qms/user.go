@@ -135,6 +135,9 @@ type UserService interface {
 	FindUserByID(ctx context.Context, id int64) (*User, error)
 	FindUserByUsername(ctx context.Context, username string) (*User, error)
 	FindUsers(ctx context.Context, f UserFilter) ([]*User, error)
+	// MemberNames lists, by name, the usernames of the enabled users with
+	// a role in agency itself (not in an agency under it).
+	MemberNames(ctx context.Context, agency string) ([]string, error)
 	// UpdateUser edits the profile or disables the account, which ends
 	// its sessions and tokens. EFORBIDDEN by CheckAccountAction.
 	UpdateUser(ctx context.Context, id int64, upd UserUpdate) (*User, error)

@@ -117,6 +117,26 @@ func (db *DB) FindUsers(ctx context.Context, f qms.UserFilter) ([]*qms.User, err
 	return out, internalf(err, "find users")
 }
 
+// MemberNames lists the usernames of the enabled users with a role in
+// agency, in order.
+func (db *DB) MemberNames(ctx context.Context, agency string) ([]string, error) {
+	rows, err := db.direct().query(ctx, `SELECT DISTINCT u.username FROM memberships m JOIN users u ON u.id = m.user_id
+		WHERE m.agency_code = ? AND NOT u.disabled ORDER BY u.username`, agency)
+	if err != nil {
+		return nil, internalf(err, "member names")
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return nil, internalf(err, "member names")
+		}
+		out = append(out, name)
+	}
+	return out, internalf(rows.Err(), "member names")
+}
+
 func findUsers(ctx context.Context, q querier, f qms.UserFilter) ([]*qms.User, error) {
 	where, args := []string{"1 = 1"}, []any{}
 	if v := f.ID; v != nil {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
@@ -15,11 +16,19 @@ import (
 // Group commit. A durable commit costs one fsync, and this kind of disk
 // does a few thousand a second: one transaction per request would cap the
 // whole server there. So every write goes to one committer goroutine.
-// While it waits on an fsync, new writes queue up; it then runs all of
-// them in one IMMEDIATE transaction, each inside its own SAVEPOINT (a
-// failing write undoes only its own changes), commits once, and only then
-// answers each caller. Nobody is acknowledged before the commit that holds
-// their write is durable, and a failed commit fails every write in it.
+// While it works, new writes queue up; it then runs all of them in one
+// IMMEDIATE transaction, each inside its own SAVEPOINT (a failing write
+// undoes only its own changes), and commits once.
+//
+// The commit itself does not wait for the disk (synchronous=NORMAL for
+// the committer's transactions): a syncer goroutine fsyncs the WAL after
+// it and only then answers each caller, while the committer already runs
+// the next group. Nobody is acknowledged before the commit that holds
+// their write is durable, and a failed commit or sync fails every write
+// in it. The WAL is written in order, so a sync makes every earlier
+// commit durable too; what the next group reads before that sync may
+// still be lost to a power cut, but only together with everything
+// written after it.
 
 // maxBatch bounds a group: enough to amortise the fsync, small enough that
 // the first write in it is not kept waiting behind hundreds of others.
@@ -39,9 +48,13 @@ type committer struct {
 	jobs    chan *writeJob // unbuffered: a job is either taken or refused at Close
 	quit    chan struct{}
 	stopped chan struct{}
-	once    sync.Once
-	groups  atomic.Int64 // transactions committed
-	writes  atomic.Int64 // writes acknowledged in them
+	// committed groups wait here for the sync that makes them durable.
+	committed chan *committedGroup
+	synced    chan struct{} // closed when the syncer has answered the last group
+	wal       walSyncer
+	once      sync.Once
+	groups    atomic.Int64 // transactions committed
+	writes    atomic.Int64 // writes acknowledged in them
 }
 
 // WriteStats counts group commits: Writes/Groups is the average group size.
@@ -54,9 +67,21 @@ func (db *DB) WriteStats() WriteStats {
 	return WriteStats{Groups: db.commit.groups.Load(), Writes: db.commit.writes.Load()}
 }
 
+// committedGroup is a committed group of writes and each one's outcome.
+type committedGroup struct {
+	batch   []*writeJob
+	results []error
+}
+
+// maxUnsynced bounds the committed groups waiting for a sync: past it the
+// committer waits for the disk as well.
+const maxUnsynced = 64
+
 func (db *DB) startCommitter() {
-	db.commit = &committer{jobs: make(chan *writeJob), quit: make(chan struct{}), stopped: make(chan struct{})}
+	db.commit = &committer{jobs: make(chan *writeJob), quit: make(chan struct{}), stopped: make(chan struct{}),
+		committed: make(chan *committedGroup, maxUnsynced), synced: make(chan struct{}), wal: walSyncer{path: db.path + "-wal"}}
 	go db.commitLoop()
+	go db.syncLoop()
 }
 
 // stopCommitter lets the group in progress finish, then refuses new writes.
@@ -68,7 +93,12 @@ func (db *DB) stopCommitter() {
 
 func (db *DB) commitLoop() {
 	c := db.commit
-	defer close(c.stopped)
+	defer func() {
+		close(c.committed)
+		<-c.synced
+		c.wal.close()
+		close(c.stopped)
+	}()
 	for {
 		var first *writeJob
 		select {
@@ -92,7 +122,86 @@ func (db *DB) commitLoop() {
 	}
 }
 
-// runGroup runs a group of writes in one transaction and answers each.
+// syncLoop makes committed groups durable and answers their writes: one
+// fsync of the WAL for every group committed before it started.
+func (db *DB) syncLoop() {
+	c := db.commit
+	defer close(c.synced)
+	for g := range c.committed {
+		groups := []*committedGroup{g}
+	more:
+		for {
+			select {
+			case g, ok := <-c.committed:
+				if !ok {
+					break more
+				}
+				groups = append(groups, g)
+			default:
+				break more
+			}
+		}
+		err := c.wal.sync()
+		if err != nil {
+			db.log.Error("WAL sync failed: the writes of the groups it covered are answered with an error", "err", err)
+			err = fmt.Errorf("sync: %w", err)
+		}
+		for _, g := range groups {
+			for i, j := range g.batch {
+				if g.results[i] == nil {
+					g.results[i] = err
+				}
+				j.done <- g.results[i]
+			}
+			if err == nil {
+				c.groups.Add(1)
+				c.writes.Add(int64(len(g.batch)))
+			}
+		}
+	}
+}
+
+// walSyncer fsyncs the WAL file: fsync writes back every dirty page of a
+// file, whichever descriptor wrote it. The file is opened again when
+// SQLite has replaced it (a WAL is deleted when its last connection
+// closes).
+type walSyncer struct {
+	path string
+	f    *os.File
+	// hook replaces the fsync in tests.
+	hook atomic.Pointer[func() error]
+}
+
+func (w *walSyncer) sync() error {
+	if h := w.hook.Load(); h != nil {
+		return (*h)()
+	}
+	if w.f != nil {
+		fi, err := w.f.Stat()
+		cur, cerr := os.Stat(w.path)
+		if err != nil || cerr != nil || !os.SameFile(fi, cur) {
+			w.close()
+		}
+	}
+	if w.f == nil {
+		f, err := os.Open(w.path)
+		if err != nil {
+			return err
+		}
+		w.f = f
+	}
+	return w.f.Sync()
+}
+
+func (w *walSyncer) close() {
+	if w.f != nil {
+		w.f.Close()
+		w.f = nil
+	}
+}
+
+// runGroup runs a group of writes in one transaction, commits it without
+// waiting for the disk and hands it to the syncer, which answers each.
 func (db *DB) runGroup(batch []*writeJob) {
 	results := make([]error, len(batch))
 	fail := func(err error) {
@@ -103,9 +212,17 @@ func (db *DB) runGroup(batch []*writeJob) {
 			j.done <- results[i]
 		}
 	}
+	// The syncer makes the commit durable; writes made on the writer
+	// outside the committer (sessions seen, job runs) keep FULL.
+	bg := context.Background()
+	if _, err := db.write.ExecContext(bg, `PRAGMA synchronous = NORMAL`); err != nil {
+		fail(fmt.Errorf("begin: %w", err))
+		return
+	}
+	defer db.write.ExecContext(bg, `PRAGMA synchronous = FULL`)
 	// The transaction belongs to no single request: a cancelled request
 	// must not roll back its neighbours' writes.
-	sqlTx, err := db.write.BeginTx(context.Background(), nil)
+	sqlTx, err := db.write.BeginTx(bg, nil)
 	if err != nil {
 		fail(fmt.Errorf("begin: %w", err))
 		return
@@ -135,11 +252,7 @@ func (db *DB) runGroup(batch []*writeJob) {
 	// the next poll.
 	db.changes.nudge()
 	db.ckpt.committed()
-	db.commit.groups.Add(1)
-	db.commit.writes.Add(int64(len(batch)))
-	for i, j := range batch {
-		j.done <- results[i]
-	}
+	db.commit.committed <- &committedGroup{batch: batch, results: results}
 }
 
 // errGroupBroken marks a savepoint that could not be rolled back or

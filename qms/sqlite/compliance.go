@@ -31,9 +31,13 @@ var checks = map[string]ruleCheck{
 }
 
 // RunChecks finds what holds now and reconciles it with the open
-// findings in scope, in one transaction: new conditions open findings,
-// cleared ones close with the time they cleared, and the run is audited.
-// Quality officers of agencies with new findings are notified.
+// findings in scope: new conditions open findings, cleared ones close
+// with the time they cleared. It goes one agency at a time, each in its
+// own audited transaction, so that a province's quarter of a million
+// findings are never all in memory at once (nor the writer held for the
+// whole scan); findings belong to one agency, so each agency's
+// reconciliation is whole. Quality officers of agencies with new
+// findings are notified.
 func (db *DB) RunChecks(ctx context.Context, scope qms.CheckScope) (qms.CheckResult, error) {
 	var res qms.CheckResult
 	rules := qms.Rules
@@ -49,32 +53,72 @@ func (db *DB) RunChecks(ctx context.Context, scope qms.CheckScope) (qms.CheckRes
 		return res, err
 	}
 	now := db.now().UTC()
-	var found []qms.Candidate
+	// Rules over the whole system (the audit chain) run once; their
+	// findings go with the agency they name, else with the last batch.
+	var global []qms.Candidate
 	for _, r := range rules {
-		check, ok := checks[r.Code]
-		if !ok {
-			continue
+		if check, ok := checks[r.Code]; ok && globalRules[r.Code] {
+			cs, err := check(ctx, db, db.read, agencies, now)
+			if err != nil {
+				return res, fmt.Errorf("rule %s: %w", r.Code, err)
+			}
+			global = append(global, cs...)
 		}
-		cs, err := check(ctx, db, db.read, agencies, now)
-		if err != nil {
-			return res, fmt.Errorf("rule %s: %w", r.Code, err)
-		}
-		found = append(found, cs...)
 	}
-	err = db.update(ctx, func(tx *Tx) error {
-		open, err := findFindings(ctx, tx, scopeFilter(scope, true))
+	for i, a := range agencies {
+		var found []qms.Candidate
+		for _, r := range rules {
+			check, ok := checks[r.Code]
+			if !ok || globalRules[r.Code] {
+				continue
+			}
+			cs, err := check(ctx, db, db.read, []string{a}, now)
+			if err != nil {
+				return res, fmt.Errorf("rule %s: %w", r.Code, err)
+			}
+			found = append(found, cs...)
+		}
+		rest := global[:0:0]
+		for _, c := range global {
+			if c.AgencyCode == a || i == len(agencies)-1 {
+				found = append(found, c)
+			} else {
+				rest = append(rest, c)
+			}
+		}
+		global = rest
+		part, err := db.reconcileFindings(ctx, scope, a, found)
+		if err != nil {
+			return res, err
+		}
+		res.Opened, res.Closed, res.Open = res.Opened+part.Opened, res.Closed+part.Closed, res.Open+part.Open
+	}
+	return res, nil
+}
+
+// globalRules are the rules checked over the whole system at once.
+var globalRules = map[string]bool{qms.RuleAuditChainBroken: true}
+
+// reconcileFindings opens and closes agency's findings of scope against
+// what was found, in one audited transaction.
+func (db *DB) reconcileFindings(ctx context.Context, scope qms.CheckScope, agency string, found []qms.Candidate) (qms.CheckResult, error) {
+	var res qms.CheckResult
+	err := db.update(ctx, func(tx *Tx) error {
+		f := scopeFilter(scope, true)
+		if scope.AgencyCode == "" {
+			f.AgencyCode = &agency
+		}
+		open, err := findFindings(ctx, tx, f)
 		if err != nil {
 			return err
 		}
 		toOpen, still, toClose := qms.Reconcile(open, found)
-		newByAgency := map[string]int{}
 		for _, c := range toOpen {
 			r, _ := qms.RuleByCode(c.Rule)
 			if _, err := tx.ExecContext(ctx, `INSERT INTO findings (rule, severity, agency_code, object_type, object_id, message, opened_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 				c.Rule, r.Severity, c.AgencyCode, c.ObjectType, c.ObjectID, c.Message, formatTime(tx.now)); err != nil {
 				return fmt.Errorf("open finding: %w", err)
 			}
-			newByAgency[c.AgencyCode]++
 		}
 		for _, f := range toClose {
 			if _, err := tx.ExecContext(ctx, `UPDATE findings SET closed_at = ? WHERE id = ?`, formatTime(tx.now), f.ID); err != nil {
@@ -82,12 +126,16 @@ func (db *DB) RunChecks(ctx context.Context, scope qms.CheckScope) (qms.CheckRes
 			}
 		}
 		res = qms.CheckResult{Opened: len(toOpen), Closed: len(toClose), Open: len(still) + len(toOpen)}
-		for agency, n := range newByAgency {
-			if err := notifyRole(ctx, tx, agency, qms.RoleQualityOfficer, fmt.Sprintf("%d phát hiện mới khi kiểm tra tuân thủ", n), "/compliance?agency="+agency); err != nil {
+		newByAgency := map[string]int{}
+		for _, c := range toOpen {
+			newByAgency[c.AgencyCode]++
+		}
+		for a, n := range newByAgency {
+			if err := notifyRole(ctx, tx, a, qms.RoleQualityOfficer, fmt.Sprintf("%d phát hiện mới khi kiểm tra tuân thủ", n), "/compliance?agency="+a); err != nil {
 				return err
 			}
 		}
-		return tx.audit(ctx, qms.SystemAgencyCode, "compliance.run", "compliance", scope.AgencyCode+"/"+scope.Rule, nil, res, "")
+		return tx.audit(ctx, qms.SystemAgencyCode, "compliance.run", "compliance", scope.AgencyCode+"/"+scope.Rule, nil, res, "đơn vị "+agency)
 	})
 	return res, err
 }

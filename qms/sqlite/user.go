@@ -134,6 +134,14 @@ func (db *DB) FindUsers(ctx context.Context, f qms.UserFilter) ([]*qms.User, err
 	return out, internalf(err, "find users")
 }
 
+// MemberNames is one query for what a page lists by name only (the
+// delegation form), not the users and all their memberships.
+func (db *DB) MemberNames(ctx context.Context, agency string) ([]string, error) {
+	out, err := queryStrings(ctx, db.read, `SELECT DISTINCT u.username FROM memberships m JOIN users u ON u.id = m.user_id
+		WHERE m.agency_code = ? AND u.disabled = 0 ORDER BY u.username`, agency)
+	return out, internalf(err, "member names")
+}
+
 func findUsers(ctx context.Context, q querier, f qms.UserFilter) ([]*qms.User, error) {
 	where, args := []string{"1 = 1"}, []any{}
 	if v := f.ID; v != nil {

@@ -118,5 +118,14 @@ func TestUsersInByteOrder(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Fatalf("users = %v, want %v", got, want)
 		}
+		// The delegation form's names: the same order, disabled users left out.
+		disabled := true
+		if _, err := f.UpdateUser(f.ctx, us[0].ID, qms.UserUpdate{Disabled: &disabled}); err != nil {
+			t.Fatal(err)
+		}
+		members, err := f.MemberNames(f.ctx, "A")
+		if err != nil || !slices.Equal(members, want[1:]) {
+			t.Fatalf("member names = %v %v, want %v", members, err, want[1:])
+		}
 	})
 }

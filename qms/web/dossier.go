@@ -45,11 +45,12 @@ func rolesIn(cl *caller) []qms.Role {
 // taskRow is a row of the task list: a step past its due time is late.
 // Its fields are its own, not those of an embedded qms.Task: a template
 // looks each field up by name on every use, and a field of an embedded
-// struct is found by a search that allocates, a sixth of the page's
-// time with 50 rows.
+// struct is found by a search that allocates. Times are written here
+// rather than by a template function: every function call of a template
+// is a reflective call, and a list has fifty rows.
 type taskRow struct {
 	DossierCode, TTHCName, StepName, Responsible string
-	DueAt, DossierDue                            time.Time
+	DueAt, DossierDue                            string // dd/mm/yyyy hh:mm
 	Late                                         bool
 }
 
@@ -77,7 +78,7 @@ func (s *Server) taskList(c *fiber.Ctx) error {
 	rows := make([]taskRow, len(tasks))
 	for i, t := range tasks {
 		rows[i] = taskRow{DossierCode: t.DossierCode, TTHCName: t.TTHCName, StepName: t.StepName, Responsible: t.Responsible,
-			DueAt: t.DueAt, DossierDue: t.DossierDue, Late: now.After(t.DueAt)}
+			DueAt: formatDateTime(t.DueAt), DossierDue: formatDateTime(t.DossierDue), Late: now.After(t.DueAt)}
 	}
 	data := &tasksPage{page: s.page(c), Tasks: rows, From: (pageNum-1)*tasksPerPage + 1, To: (pageNum-1)*tasksPerPage + len(tasks),
 		PageNum: pageNum, HasNext: more, CanRecord: s.can(c, "dossier", "record")}
@@ -120,12 +121,12 @@ var dossierStatuses = []qms.DossierStatus{qms.DossierReceived, qms.DossierInProg
 	qms.DossierCompleted, qms.DossierRefused, qms.DossierWithdrawn}
 
 // dossierRow is a row of the dossier list, Late when past due unfinished;
-// its own fields, as taskRow's.
+// its own fields, times and words already written, as taskRow's.
 type dossierRow struct {
 	Code, TTHCCode, Applicant string
-	ReceivedAt, DueAt         time.Time
-	Status                    qms.DossierStatus
-	Result                    string
+	ReceivedAt, DueAt         string // dd/mm/yyyy hh:mm
+	Status, Result            string // in the page's language
+	StatusCode, ResultCode    string // for the badge's class
 	Late                      bool
 }
 
@@ -157,11 +158,11 @@ func (s *Server) dossierList(c *fiber.Ctx) error {
 	}
 	more := len(ds) > perPage
 	ds = ds[:min(len(ds), perPage)]
-	now := s.cfg.Now()
+	now, words := s.cfg.Now(), dictionaries[langOf(c)]
 	rows := make([]dossierRow, len(ds))
 	for i, d := range ds {
-		rows[i] = dossierRow{Code: d.Code, TTHCCode: d.TTHCCode, Applicant: d.Applicant.Name, ReceivedAt: d.ReceivedAt, DueAt: d.DueAt,
-			Status: d.Status, Result: d.Result, Late: d.Overdue(now)}
+		rows[i] = dossierRow{Code: d.Code, TTHCCode: d.TTHCCode, Applicant: d.Applicant.Name, ReceivedAt: formatDateTime(d.ReceivedAt), DueAt: formatDateTime(d.DueAt),
+			Status: dossierStatusText(words, d.Status), Result: resultText(words, d.Result), StatusCode: string(d.Status), ResultCode: d.Result, Late: d.Overdue(now)}
 	}
 	data := &dossiersPage{page: s.page(c), Dossiers: rows, Total: total, CountLimit: dossierCountLimit, PageNum: f.Offset/perPage + 1,
 		From: f.Offset + 1, To: f.Offset + len(ds), HasNext: more, QueryString: template.URL(queryWithout(c, "page")),
@@ -380,18 +381,12 @@ type dossierPage struct {
 
 // delegates lists the other users of agency, for the delegation form.
 func (s *Server) delegates(c *fiber.Ctx, agency string) ([]string, error) {
-	users, err := s.Users.FindUsers(c.UserContext(), qms.UserFilter{Within: &agency})
+	names, err := s.Users.MemberNames(c.UserContext(), agency)
 	if err != nil {
 		return nil, err
 	}
 	me := callerOf(c).user.Username
-	var out []string
-	for _, u := range users {
-		if u.Username != me && !u.Disabled && slices.Contains(u.Agencies(), agency) {
-			out = append(out, u.Username)
-		}
-	}
-	return out, nil
+	return slices.DeleteFunc(names, func(n string) bool { return n == me }), nil
 }
 
 // dossierDelegate records the caller's delegation of a step to another

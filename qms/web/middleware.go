@@ -81,6 +81,25 @@ func isAPI(c *fiber.Ctx) bool { return strings.HasPrefix(c.Path(), "/api/") }
 // observe feeds the metrics with every request and logs it with its id
 // when the access log setting asks for it (always for a failed or slow
 // request).
+// admit lets at most Config.Readers reading requests run at once. A page
+// is CPU work from start to end; with every client's request runnable at
+// once, the one writer and the writes' own requests wait behind all of
+// them for each slice of CPU, and a step took a hundred milliseconds in a
+// busy server. The waiting requests sleep instead, and the writes (not
+// held here) go straight to the CPU. The health checks are not held.
+func (s *Server) admit(c *fiber.Ctx) error {
+	if c.Method() != fiber.MethodGet || s.readers == nil {
+		return c.Next()
+	}
+	switch p := c.Path(); {
+	case p == "/healthz", p == "/readyz", strings.HasPrefix(p, "/static/"):
+		return c.Next()
+	}
+	s.readers <- struct{}{}
+	defer func() { <-s.readers }()
+	return c.Next()
+}
+
 func (s *Server) observe(c *fiber.Ctx) error {
 	start := time.Now()
 	err := c.Next()

@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"sort"
 	"time"
 
@@ -61,6 +62,9 @@ type Config struct {
 	// SlowRequest is how long a request takes to count as slow (default
 	// one second).
 	SlowRequest time.Duration
+	// Readers is how many reading requests (GET) are served at once;
+	// default twice GOMAXPROCS. The rest wait their turn (see admit).
+	Readers int
 }
 
 // AccessLog is which requests are logged, one line each.
@@ -125,6 +129,7 @@ type Server struct {
 	rules   map[string]Rule // "GET /path" → rule
 	public  map[string]bool // "GET /path" → no rule, on purpose
 	metrics *metrics
+	readers chan struct{} // see admit
 }
 
 // Rule names the (object, action) a route needs.
@@ -147,12 +152,15 @@ func New(cfg Config, deps Deps) *Server {
 	if cfg.SlowRequest <= 0 {
 		cfg.SlowRequest = time.Second
 	}
+	if cfg.Readers <= 0 {
+		cfg.Readers = 2 * runtime.GOMAXPROCS(0)
+	}
 	sub, _ := fs.Sub(templateFS, "templates")
 	vs, err := newViews(sub)
 	if err != nil {
 		panic(err) // the templates are compiled in: a broken one is a programming error
 	}
-	s := &Server{Deps: deps, cfg: cfg, log: cfg.Logger, rules: map[string]Rule{}, public: map[string]bool{}, metrics: newMetrics()}
+	s := &Server{Deps: deps, cfg: cfg, log: cfg.Logger, rules: map[string]Rule{}, public: map[string]bool{}, metrics: newMetrics(), readers: make(chan struct{}, cfg.Readers)}
 	s.app = fiber.New(fiber.Config{
 		Views:                 vs,
 		ErrorHandler:          s.handleError,
@@ -170,7 +178,7 @@ func New(cfg Config, deps Deps) *Server {
 		// request's path, so never in the API's JSON shape.
 		DisablePreParseMultipartForm: true,
 	})
-	s.app.Use(requestid.New(), s.observe, recover.New(), s.securityHeaders, s.authenticate, s.checkForm, s.checkCSRF)
+	s.app.Use(requestid.New(), s.observe, s.admit, recover.New(), s.securityHeaders, s.authenticate, s.checkForm, s.checkCSRF)
 	s.routes()
 	return s
 }

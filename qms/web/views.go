@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -45,13 +46,59 @@ func newViews(files fs.FS) (views, error) {
 			if err != nil {
 				return v, err
 			}
-			if _, err := set.New(strings.TrimSuffix(path.Base(name), ".html")).Parse(string(b)); err != nil {
+			if _, err := set.New(strings.TrimSuffix(path.Base(name), ".html")).Parse(inlineLabels(string(b), lang)); err != nil {
 				return v, fmt.Errorf("parse template %s: %w", name, err)
 			}
 		}
 		v.sets[lang] = set
 	}
 	return v, nil
+}
+
+// labelAction is a label of the page's language: {{t "key"}}.
+var labelAction = regexp.MustCompile(`{{t "([a-z0-9_.]+)"}}`)
+
+// plainAttr ends the text of a tag whose attribute value an action is in,
+// for the attributes whose value is plain text.
+var plainAttr = regexp.MustCompile(`\s(title|placeholder|alt|aria-label|value|label|data-confirm|data-too-large)="[^"]*$`)
+
+// inlineLabels writes the labels of a template's text into it, escaped as
+// html/template would have escaped them, since a set of templates speaks
+// one language: each {{t "key"}} would otherwise cost two reflective
+// calls (t and the escaper) on every page. A label where that escaping
+// would not be right (a script, a URL, an attribute not known to be
+// plain text) is left to t.
+func inlineLabels(src, lang string) string {
+	l := dictionaries[lang]
+	var b strings.Builder
+	last := 0
+	for _, m := range labelAction.FindAllStringSubmatchIndex(src, -1) {
+		before := src[:m[0]]
+		open, close := strings.LastIndexByte(before, '<'), strings.LastIndexByte(before, '>')
+		inTag := open > close
+		inScript := strings.LastIndex(before, "<script") > strings.LastIndex(before, "</script") ||
+			strings.LastIndex(before, "<style") > strings.LastIndex(before, "</style")
+		if inScript || inTag && !plainAttr.MatchString(before[open:]) {
+			continue
+		}
+		b.WriteString(src[last:m[0]])
+		b.WriteString(escapeText(label(l, src[m[2]:m[3]])))
+		last = m[1]
+	}
+	b.WriteString(src[last:])
+	return b.String()
+}
+
+// textEscaper escapes as html/template escapes a string in text or in a
+// quoted attribute (both with the same table).
+var textEscaper = template.Must(template.New("").Parse(`{{.}}`))
+
+func escapeText(s string) string {
+	var b strings.Builder
+	if err := textEscaper.Execute(&b, s); err != nil {
+		return template.HTMLEscapeString(s)
+	}
+	return b.String()
 }
 
 // langFuncs are the template functions that speak one language.
@@ -68,8 +115,8 @@ func langFuncs(lang string) template.FuncMap {
 			}
 			return string(r)
 		},
-		"dossierStatus": func(st qms.DossierStatus) string { return label(l, "dossier."+string(st)) },
-		"result":        func(r string) string { return l["result."+r] },
+		"dossierStatus": func(st qms.DossierStatus) string { return dossierStatusText(l, st) },
+		"result":        func(r string) string { return resultText(l, r) },
 		"docStatus":     func(st qms.DocStatus) string { return label(l, "doc."+string(st)) },
 		"measureName":   func(code string) string { return label(l, "measure."+code) },
 		"clauseTitle":   func(code string) string { return domainName(lang, "clause."+code, clauseTitles[code]) },
@@ -84,6 +131,14 @@ func langFuncs(lang string) template.FuncMap {
 		},
 	}
 }
+
+// dossierStatusText and resultText name a dossier's status and result in
+// the language of l, for the template functions and the list rows alike.
+func dossierStatusText(l map[string]string, st qms.DossierStatus) string {
+	return label(l, "dossier."+string(st))
+}
+
+func resultText(l map[string]string, r string) string { return l["result."+r] }
 
 // formLabels are the words of a rendered form schema in lang.
 func formLabels(lang string) formschema.Labels {

@@ -1,0 +1,79 @@
+package sqlite
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"isodt/qms"
+)
+
+// TestOneSourceSpeedPipelinedCommit: a write is answered only after the
+// WAL sync that follows its commit, while the committer goes on
+// committing the next group meanwhile; a failed sync fails the writes it
+// covered.
+func TestOneSourceSpeedPipelinedCommit(t *testing.T) {
+	ctx := qms.WithActor(context.Background(), qms.SystemActor("test"))
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "qms.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	entered, release := make(chan struct{}, 8), make(chan struct{})
+	var fail error
+	hook := func() error {
+		entered <- struct{}{}
+		<-release
+		return fail
+	}
+	db.commit.wal.hook.Store(&hook)
+	write := func(code string) chan error {
+		done := make(chan error, 1)
+		go func() { done <- db.CreateAgency(ctx, &qms.Agency{Code: code, Name: "Đơn vị " + code}) }()
+		return done
+	}
+	visible := func(code string) bool {
+		var n int
+		db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM agencies WHERE code = ?`, code).Scan(&n)
+		return n == 1
+	}
+	a := write("DVA")
+	<-entered // A is committed; its sync waits
+	b := write("DVB")
+	deadline := time.Now().Add(5 * time.Second)
+	for !visible("DVB") {
+		if time.Now().After(deadline) {
+			t.Fatal("the committer did not commit the next group while a sync was pending")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	select {
+	case err := <-a:
+		t.Fatalf("answered before its sync: %v", err)
+	case err := <-b:
+		t.Fatalf("answered before its sync: %v", err)
+	case <-time.After(50 * time.Millisecond):
+	}
+	close(release)
+	for name, ch := range map[string]chan error{"A": a, "B": b} {
+		if err := <-ch; err != nil {
+			t.Fatalf("write %s: %v", name, err)
+		}
+	}
+	// A sync that fails fails the writes it covers.
+	release = make(chan struct{})
+	fail = errors.New("disk gone")
+	c := write("DVC")
+	<-entered
+	close(release)
+	if err := <-c; err == nil {
+		t.Fatal("a write whose sync failed was acknowledged")
+	}
+	// The real sync: the WAL file itself.
+	db.commit.wal.hook.Store(nil)
+	if err := <-write("DVD"); err != nil || db.commit.wal.f == nil {
+		t.Fatalf("write with the WAL synced: %v (file %v)", err, db.commit.wal.f)
+	}
+}
