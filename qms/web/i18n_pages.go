@@ -598,6 +598,7 @@ var pageTexts = []pageText{
 	{"upload.limit", "Tối đa 20 MiB mỗi tệp.", "At most 20 MiB per file."},
 	{"upload.limit_bpmn", "Tệp BPMN tối đa 10 MiB.", "A BPMN file is at most 10 MiB."},
 	{"upload.too_large", "Tệp {name} nặng {size}, vượt giới hạn 20 MiB: hãy chọn tệp nhỏ hơn.", "File {name} is {size}, over the 20 MiB limit: choose a smaller file."},
+	{"upload.too_large_bpmn", "Tệp {name} nặng {size}, vượt giới hạn 10 MiB của tệp BPMN: hãy chọn tệp nhỏ hơn.", "File {name} is {size}, over the 10 MiB limit of a BPMN file: choose a smaller file."},
 	{"formschema.choose", "— Chọn —", "— Choose —"},
 	{"formschema.required", "Bắt buộc", "Required"},
 	{"formschema.current_file", "Tệp hiện có:", "Current file:"},

@@ -70,15 +70,18 @@ func (f *uploadFixture) post(s *session, path string, fields map[string]string, 
 // limit next to it and carries it for the browser's check.
 func TestProduct8UploadLimitStated(t *testing.T) {
 	f := newUploadFixture(t)
+	const mib20 = `data-max-bytes="20971520"`
 	pages := []struct {
-		who    *session
-		path   string
-		inputs int
+		who                    *session
+		path                   string
+		inputs                 int
+		maxBytes, stated, over string // what each file input carries and states
 	}{
-		{&f.staff, f.dossier, 2}, // the form's file field and the evidence
-		{&f.officer, f.formPath, 2},
-		{&f.officer, strings.TrimSuffix(f.bpmnPath, "/bpmn"), 1},
-		{&f.officer, "/tthc/import", 1},
+		{&f.staff, f.dossier, 2, mib20, "Tối đa 20 MiB mỗi tệp.", "vượt giới hạn 20 MiB"}, // the form's file field and the evidence
+		{&f.officer, f.formPath, 2, mib20, "Tối đa 20 MiB mỗi tệp.", "vượt giới hạn 20 MiB"},
+		// The BPMN import has its own, smaller limit, stated as such.
+		{&f.officer, strings.TrimSuffix(f.bpmnPath, "/bpmn"), 1, `data-max-bytes="10485760"`, "Tệp BPMN tối đa 10 MiB.", "vượt giới hạn 10 MiB của tệp BPMN"},
+		{&f.officer, "/tthc/import", 1, mib20, "Tối đa 20 MiB mỗi tệp.", "vượt giới hạn 20 MiB"},
 	}
 	for _, p := range pages {
 		page := bodyOf(t, f.a.do("GET", p.path, p.who, nil))
@@ -86,13 +89,13 @@ func TestProduct8UploadLimitStated(t *testing.T) {
 		if files < p.inputs {
 			t.Errorf("%s: %d file inputs, want %d", p.path, files, p.inputs)
 		}
-		if n := strings.Count(page, `data-max-bytes="20971520"`); n != files {
-			t.Errorf("%s: %d of %d file inputs carry data-max-bytes", p.path, n, files)
+		if n := strings.Count(page, p.maxBytes); n != files {
+			t.Errorf("%s: %d of %d file inputs carry %s", p.path, n, files, p.maxBytes)
 		}
-		if n := strings.Count(page, "Tối đa 20 MiB mỗi tệp."); n != files {
+		if n := strings.Count(page, p.stated); n != files {
 			t.Errorf("%s: the limit is stated %d times for %d file inputs", p.path, n, files)
 		}
-		if n := strings.Count(page, `data-too-large="Tệp {name} nặng {size}, vượt giới hạn 20 MiB`); n != files {
+		if n := strings.Count(page, `data-too-large="Tệp {name} nặng {size}, `+p.over); n != files {
 			t.Errorf("%s: %d of %d file inputs carry their message", p.path, n, files)
 		}
 	}
