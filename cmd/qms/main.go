@@ -33,6 +33,9 @@ Lệnh:
   serve [--addr A] [--db PATH]                       chạy máy chủ web (mặc định 127.0.0.1:8080, data/qms.db)
   migrate [--db PATH]                                áp dụng các bản nâng cấp cơ sở dữ liệu
   agency add --code C --name N [--parent P]          thêm đơn vị
+  agency merge --into C [--name N] --from A,B[,C] [--dry-run] [--json]
+                                                     sáp nhập đơn vị: hồ sơ đang giải quyết, thủ tục,
+                                                     biểu mẫu và người dùng chuyển sang đơn vị nhận
   user add --username U --agency C --role R          thêm người dùng (mật khẩu đọc từ stdin)
   user unlock --username U                           mở khóa đăng nhập (xóa đếm lần đăng nhập sai)
   token create --username U [--days N]               cấp mã truy cập API (mặc định 90 ngày)
@@ -127,10 +130,13 @@ func dispatch(ctx context.Context, e *env, args []string) error {
 	case "migrate":
 		return cmdMigrate(ctx, e, rest)
 	case "agency":
-		if s, r := sub(); s == "add" {
+		switch s, r := sub(); s {
+		case "add":
 			return cmdAgencyAdd(ctx, e, r)
+		case "merge":
+			return cmdAgencyMerge(ctx, e, r)
 		}
-		return usagef("dùng: qms agency add --code C --name N [--parent P]")
+		return usagef("dùng: qms agency add --code C --name N [--parent P] | qms agency merge --into C [--name N] --from A,B [--dry-run]")
 	case "user":
 		switch s, r := sub(); s {
 		case "add":

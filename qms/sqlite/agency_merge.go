@@ -354,7 +354,7 @@ func (m *merger) records() error {
 		return err
 	}
 	n, _ := res.RowsAffected()
-	m.count("agencies (cấp dưới)", int(n), 0, 0)
+	m.count("agencies (children)", int(n), 0, 0)
 	return nil
 }
 
@@ -428,4 +428,16 @@ func followMerges(ctx context.Context, q querier, agency, code string) (*qms.Dos
 		}
 		agency = into.String
 	}
+}
+
+// EffectiveStepForm is EffectiveForm for a step of procedureID: a
+// procedure brought by a merge finds its own (renamed) form rather than
+// the successor's form of the same code. The completion page should ask
+// this, so that it offers the version CompleteStep will check against.
+func (db *DB) EffectiveStepForm(ctx context.Context, agency string, procedureID int64, code string) (*qms.Form, *qms.FormVersion, error) {
+	mapped, err := mergedFormCode(ctx, db.read, agency, procedureID, code)
+	if err != nil {
+		return nil, nil, err
+	}
+	return effectiveForm(ctx, db.read, agency, mapped)
 }

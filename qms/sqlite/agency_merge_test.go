@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"sort"
@@ -39,12 +40,30 @@ func mergeAgency(t *testing.T, db *sqlite.DB, sys context.Context, code string, 
 		}
 		as[u.name] = qms.WithActor(context.Background(), qms.Actor{UserID: usr.ID, Username: usr.Username, AgencyCode: code})
 	}
+	// Both agencies have a form BM-QT01-01 used by the check step; PA's
+	// is at version 2, PB's at version 1, so that a moved PB procedure
+	// finding PA's form instead of its own is seen.
+	f := &qms.Form{AgencyCode: code, Code: "BM-QT01-01", Title: "Phiếu thẩm định"}
+	if err := db.CreateForm(as["thu.ky"], f, json.RawMessage(checkSchema)); err != nil {
+		t.Fatal(err)
+	}
+	for n := 1; ; n++ {
+		db.TransitionFormVersion(as["thu.ky"], f.ID, n, qms.ActionSubmit, "")
+		if _, err := db.TransitionFormVersion(as["giam.doc"], f.ID, n, qms.ActionApprove, ""); err != nil {
+			t.Fatal(err)
+		}
+		if code != "PA" || n == 2 {
+			break
+		}
+		db.CreateFormVersion(as["thu.ky"], f.ID)
+	}
 	p := &qms.Procedure{AgencyCode: code, Code: "QT-01", Title: "Cấp phép karaoke", TTHCCodes: []string{"1.000001"}}
 	if err := db.CreateProcedure(as["thu.ky"], p); err != nil {
 		t.Fatal(err)
 	}
 	v, _ := db.CreateVersion(as["thu.ky"], p.ID)
 	v.Flowchart = qmstest.DecisionChart()
+	v.Flowchart.Steps[1].Forms = []string{f.Code}
 	if err := db.UpdateVersion(as["thu.ky"], v); err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +87,7 @@ func mergeAgency(t *testing.T, db *sqlite.DB, sys context.Context, code string, 
 	var done *qms.Dossier
 	if closed {
 		done = receive()
-		for _, s := range []qms.CompleteStep{{StepID: "check"}, {StepID: "ok", Exit: "Đạt"}} {
+		for _, s := range []qms.CompleteStep{{StepID: "check", Entry: checkEntry, FormVersion: 2}, {StepID: "ok", Exit: "Đạt"}} {
 			if _, err := db.CompleteStep(as["chuyen.vien"], code, done.Code, s); err != nil {
 				t.Fatal(err)
 			}
@@ -83,6 +102,8 @@ func mergeAgency(t *testing.T, db *sqlite.DB, sys context.Context, code string, 
 	}
 	return receive(), done
 }
+
+var checkEntry = map[string]any{"ket_luan": "Đạt"}
 
 // dumpTables returns every row of every table, to compare a database
 // before and after something that must change nothing.
@@ -217,7 +238,7 @@ func TestAgencyMerge1NothingLost(t *testing.T) {
 		table                     string
 		moved, stayed, reconciled int
 	}{
-		{"tthc", 2, 2, 2}, {"procedures", 2, 0, 0}, {"forms", 2, 0, 0}, {"dossiers", 2, 1, 0}, {"memberships", 6, 0, 0},
+		{"tthc", 2, 2, 2}, {"procedures", 2, 0, 0}, {"forms", 4, 0, 0}, {"dossiers", 2, 1, 0}, {"memberships", 6, 0, 0},
 	} {
 		if got := rep.Count(c.table); got.Moved != c.moved || got.Stayed != c.stayed || got.Reconciled != c.reconciled {
 			t.Errorf("%s: %+v, want moved %d stayed %d reconciled %d", c.table, got, c.moved, c.stayed, c.reconciled)
@@ -226,7 +247,11 @@ func TestAgencyMerge1NothingLost(t *testing.T) {
 	if !rep.Created || len(rep.Duplicates) != 2 || !reflect.DeepEqual(rep.Duplicates[0].Predecessors, []string{"PA", "PB"}) {
 		t.Errorf("duplicates: %+v", rep.Duplicates)
 	}
-	if len(rep.Renamed) != 2 || rep.Renamed[0].NewCode != "QT-01-PB" && rep.Renamed[1].NewCode != "QT-01-PB" {
+	renamed := map[string]string{}
+	for _, r := range rep.Renamed {
+		renamed[r.Kind+" "+r.From+" "+r.OldCode] = r.NewCode
+	}
+	if len(rep.Renamed) != 3 || renamed["procedure PB QT-01"] != "QT-01-PB" || renamed["form PB BM-QT01-01"] != "BM-QT01-01-PB" {
 		t.Errorf("renamed: %+v", rep.Renamed)
 	}
 
@@ -240,14 +265,21 @@ func TestAgencyMerge1NothingLost(t *testing.T) {
 			}
 		}
 	}
-	staffB := qms.WithActor(context.Background(), qms.Actor{Username: "chuyen.vien.pb", AgencyCode: "NEW"})
 	u, _ := db.FindUserByUsername(sys, "chuyen.vien.pb")
-	staffB = qms.WithActor(context.Background(), qms.Actor{UserID: u.ID, Username: u.Username, AgencyCode: "NEW"})
+	staffB := qms.WithActor(context.Background(), qms.Actor{UserID: u.ID, Username: u.Username, AgencyCode: "NEW"})
 	if len(u.Memberships) != 1 || u.Memberships[0].AgencyCode != "NEW" {
 		t.Fatalf("memberships: %+v", u.Memberships)
 	}
-	if d, err := db.CompleteStep(staffB, "NEW", openB.Code, qms.CompleteStep{StepID: "check"}); err != nil || !d.DueAt.Equal(openB.DueAt) {
+	// PB's procedure names its form BM-QT01-01: in NEW that is PA's form
+	// (version 2); PB's own, renamed, is at version 1 and is the one used.
+	if f, v, err := db.EffectiveStepForm(sys, "NEW", openB.ProcedureID, "BM-QT01-01"); err != nil || f.Code != "BM-QT01-01-PB" || v.Number != 1 {
+		t.Fatalf("step form of the moved procedure: %+v %+v %v", f, v, err)
+	}
+	if d, err := db.CompleteStep(staffB, "NEW", openB.Code, qms.CompleteStep{StepID: "check", Entry: checkEntry, FormVersion: 1}); err != nil || !d.DueAt.Equal(openB.DueAt) {
 		t.Fatalf("moved step: %v", err)
+	}
+	if steps, _ := db.StepRecords(sys, openB.ID); steps[len(steps)-1].FormCode != "BM-QT01-01-PB" {
+		t.Fatalf("record on form %q", steps[len(steps)-1].FormCode)
 	}
 	tasks, _ := db.Tasks(staffB, "NEW", []qms.Role{qms.RoleStaff})
 	if len(tasks) != 2 {
@@ -280,7 +312,11 @@ func TestAgencyMerge1NothingLost(t *testing.T) {
 		func() error { _, err := db.UpdateAgency(sys, "PA", qms.AgencyUpdate{Name: &name}); return err }(),
 		db.CreateProcedure(sys, &qms.Procedure{AgencyCode: "PB", Code: "QT-09", Title: "Mới"}),
 		func() error { _, _, err := db.ImportTTHC(sys, "PB", sampleTTHC()[2:]); return err }(),
-		func() error { fs, _ := db.FindForms(sys, "SYS"); _, err := db.AdoptForm(sys, "PA", fs[1].ID); return err }(),
+		func() error {
+			fs, _ := db.FindForms(sys, "SYS")
+			_, err := db.AdoptForm(sys, "PA", fs[1].ID)
+			return err
+		}(),
 	} {
 		if qms.ErrorCode(err) != qms.EFORBIDDEN || !strings.Contains(qms.ErrorMessage(err), `"NEW"`) {
 			t.Errorf("write to a merged agency: %v", err)
