@@ -91,6 +91,8 @@ func (p *MergePlan) Validate(successor *Agency, preds map[string]*Agency, ancest
 			return Errorf(ENOTFOUND, "Không tìm thấy đơn vị %q.", c)
 		case a.IsMerged():
 			return FieldError("from", "Đơn vị %q đã sáp nhập vào %q trước đó.", c, a.MergedInto)
+		case successor == nil && c == p.ParentCode:
+			return FieldError("parent", "Đơn vị bị sáp nhập %q không thể là cấp trên của đơn vị nhận %q.", c, p.Into)
 		}
 		seen[c] = true
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -67,4 +68,31 @@ func printMergeReport(e *env, rep *qms.MergeReport) {
 	for _, r := range rep.Renamed {
 		fmt.Fprintf(e.stdout, "%s %s of %s renamed %s\n", r.Kind, r.OldCode, r.From, r.NewCode)
 	}
+}
+
+// cmdAgencyMove moves an agency under another parent (--parent "" makes
+// it a top-level agency); the store refuses a cycle and a merged agency.
+func cmdAgencyMove(ctx context.Context, e *env, args []string) error {
+	fs, dbPath := newFlags(e, "agency move")
+	code := fs.String("code", "", "mã đơn vị cần chuyển (bắt buộc)")
+	parent := fs.String("parent", "", "mã đơn vị cấp trên mới (bắt buộc; \"\" = không có cấp trên)")
+	if err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	parentSet := false
+	fs.Visit(func(f *flag.Flag) { parentSet = parentSet || f.Name == "parent" })
+	if *code == "" || !parentSet {
+		return usagef("agency move: cần --code và --parent")
+	}
+	db, err := openStore(ctx, e, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	a, err := db.UpdateAgency(cliContext(ctx, "agency-move"), *code, qms.AgencyUpdate{ParentCode: parent})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "ok agency %s now under %q\n", a.Code, a.ParentCode)
+	return nil
 }

@@ -67,3 +67,40 @@ func TestAgencyMerge1Command(t *testing.T) {
 		t.Fatalf("user added to a merged agency: exit %d %s", code, errText)
 	}
 }
+
+// TestAgencyMerge1MoveParent: qms agency move --parent re-parents an
+// agency, refuses a cycle (exit 2) and a merged agency, moved or as the
+// new parent (exit 1).
+func TestAgencyMerge1MoveParent(t *testing.T) {
+	c := newCLI(t)
+	for _, a := range [][]string{{"A", ""}, {"B", "A"}, {"C", ""}, {"D", ""}} {
+		if code, _, errText := c.run("", "agency", "add", "--code", a[0], "--name", "Phòng "+a[0], "--parent", a[1]); code != 0 {
+			t.Fatal(errText)
+		}
+	}
+	if code, _, errText := c.run("", "agency", "merge", "--into", "C", "--from", "D"); code != 0 {
+		t.Fatal(errText)
+	}
+	for _, tc := range []struct {
+		name, agency, parent string
+		code                 int
+		out                  string
+	}{
+		{"under another", "B", "C", exitOK, `ok agency B now under "C"`},
+		{"top level", "B", "", exitOK, `now under ""`},
+		{"A under B", "A", "B", exitOK, ""},
+		{"cycle", "B", "A", exitUsage, ""},
+		{"merged agency", "D", "A", exitFailure, ""},
+		{"under a merged agency", "A", "D", exitFailure, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errText := c.run("", "agency", "move", "--code", tc.agency, "--parent", tc.parent)
+			if code != tc.code || !strings.Contains(out, tc.out) {
+				t.Fatalf("exit %d, want %d\n%s%s", code, tc.code, out, errText)
+			}
+		})
+	}
+	if code, _, _ := c.run("", "agency", "move", "--code", "A"); code != exitUsage {
+		t.Fatalf("move without --parent: exit %d", code)
+	}
+}

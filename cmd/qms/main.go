@@ -36,6 +36,7 @@ Lệnh:
   agency merge --into C [--name N] --from A,B[,C] [--dry-run] [--json]
                                                      sáp nhập đơn vị: hồ sơ đang giải quyết, thủ tục,
                                                      biểu mẫu và người dùng chuyển sang đơn vị nhận
+  agency move --code C --parent P                    chuyển đơn vị sang cấp trên khác ("" = không có)
   user add --username U --agency C --role R          thêm người dùng (mật khẩu đọc từ stdin)
   user unlock --username U                           mở khóa đăng nhập (xóa đếm lần đăng nhập sai)
   token create --username U [--days N]               cấp mã truy cập API (mặc định 90 ngày)
@@ -135,8 +136,10 @@ func dispatch(ctx context.Context, e *env, args []string) error {
 			return cmdAgencyAdd(ctx, e, r)
 		case "merge":
 			return cmdAgencyMerge(ctx, e, r)
+		case "move":
+			return cmdAgencyMove(ctx, e, r)
 		}
-		return usagef("dùng: qms agency add --code C --name N [--parent P] | qms agency merge --into C [--name N] --from A,B [--dry-run]")
+		return usagef("dùng: qms agency add --code C --name N [--parent P] | qms agency merge --into C [--name N] --from A,B [--dry-run] | qms agency move --code C --parent P")
 	case "user":
 		switch s, r := sub(); s {
 		case "add":

@@ -24,8 +24,10 @@ func (db *DB) CreateAgency(ctx context.Context, a *qms.Agency) error {
 // createAgency inserts a validated agency inside tx.
 func (db *DB) createAgency(ctx context.Context, tx *Tx, a *qms.Agency) error {
 	if a.ParentCode != "" {
-		if _, err := findAgencyByCode(ctx, tx, a.ParentCode); err != nil {
+		if p, err := findAgencyByCode(ctx, tx, a.ParentCode); err != nil {
 			return qms.FieldError("parent", "Đơn vị cấp trên %q không tồn tại.", a.ParentCode)
+		} else if p.IsMerged() {
+			return qms.MergedError(p.Code, p.MergedInto)
 		}
 	}
 	a.CreatedAt, a.UpdatedAt = tx.now, tx.now
@@ -81,8 +83,10 @@ func (db *DB) UpdateAgency(ctx context.Context, code string, upd qms.AgencyUpdat
 			return err
 		}
 		if after.ParentCode != "" && after.ParentCode != before.ParentCode {
-			if _, err := findAgencyByCode(ctx, tx, after.ParentCode); err != nil {
+			if p, err := findAgencyByCode(ctx, tx, after.ParentCode); err != nil {
 				return qms.FieldError("parent", "Đơn vị cấp trên %q không tồn tại.", after.ParentCode)
+			} else if p.IsMerged() {
+				return qms.MergedError(p.Code, p.MergedInto)
 			}
 			if in, err := isWithin(ctx, tx, after.ParentCode, after.Code); err != nil {
 				return err

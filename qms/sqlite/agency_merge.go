@@ -348,8 +348,8 @@ func (m *merger) records() error {
 		}
 	}
 	// Agencies under a predecessor now sit under the successor.
-	res, err := m.tx.ExecContext(m.ctx, `UPDATE agencies SET parent_code = ?, updated_at = ? WHERE parent_code IN (`+m.in+`)`,
-		append([]any{m.into, formatTime(m.tx.now)}, m.preds...)...)
+	res, err := m.tx.ExecContext(m.ctx, `UPDATE agencies SET parent_code = ?, updated_at = ? WHERE code != ? AND parent_code IN (`+m.in+`)`,
+		append([]any{m.into, formatTime(m.tx.now), m.into}, m.preds...)...)
 	if err != nil {
 		return err
 	}

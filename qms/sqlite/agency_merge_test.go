@@ -182,6 +182,7 @@ func TestAgencyMerge1RefusedPlansChangeNothing(t *testing.T) {
 		{"system agency", qms.MergePlan{Into: "NEW", Name: "Mới", From: []string{"SYS"}}, qms.EINVALID},
 		{"ancestor with its descendant", qms.MergePlan{Into: "NEW", Name: "Mới", From: []string{"PA", "PC"}}, qms.EINVALID},
 		{"into a descendant", qms.MergePlan{Into: "PC", From: []string{"PA"}}, qms.EINVALID},
+		{"new successor under a predecessor", qms.MergePlan{Into: "NEW", Name: "Mới", ParentCode: "PB", From: []string{"PA", "PB"}}, qms.EINVALID},
 		{"clash after moves", qms.MergePlan{Into: "PD", From: []string{"PA", "PB"}}, qms.ECONFLICT},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
