@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 
 	"isodt/qms"
 )
@@ -183,6 +184,19 @@ func (m *merger) rows(query string) ([]codedRow, error) {
 	return out, rows.Err()
 }
 
+// planRank is an SQL expression for the position in the plan of the
+// agency code in column (the predecessors' codes are checked letters and
+// digits, safe to inline).
+func (m *merger) planRank(column string) string {
+	var b strings.Builder
+	b.WriteString("CASE " + column)
+	for i, c := range m.rep.Plan.From {
+		fmt.Fprintf(&b, " WHEN '%s' THEN %d", strings.ReplaceAll(c, "'", "''"), i)
+	}
+	b.WriteString(" END")
+	return b.String()
+}
+
 // byPlanOrder sorts rows by the predecessors' order in the plan, then by
 // code: the first predecessor listed keeps a clashing code.
 func (m *merger) byPlanOrder(rs []codedRow) {
@@ -337,9 +351,25 @@ func (m *merger) records() error {
 		{"objectives", `year >= ? AND withdrawn = 0`, []any{year}},
 		{"feedback", `status != 'published'`, nil},
 	}
+	// Findings are derived by the compliance scans and keyed by their
+	// object, which for a TTHC is its code: two predecessors may both
+	// have one open on the same code. The first (in plan order) moves,
+	// the others are closed now and counted as reconciled; the
+	// successor's next scan judges the object afresh.
+	res, err := m.tx.ExecContext(m.ctx, `UPDATE findings SET closed_at = ? WHERE closed_at IS NULL AND agency_code IN (`+m.in+`)
+		AND EXISTS (SELECT 1 FROM findings o WHERE o.closed_at IS NULL AND o.rule = findings.rule AND o.object_type = findings.object_type
+			AND o.object_id = findings.object_id AND (o.agency_code = ? OR o.agency_code IN (`+m.in+`) AND `+m.planRank("o.agency_code")+` < `+m.planRank("findings.agency_code")+`))`,
+		append(append(append([]any{formatTime(m.tx.now)}, m.preds...), m.into), m.preds...)...)
+	if err != nil {
+		return fmt.Errorf("reconcile findings: %w", err)
+	}
+	dupFindings, _ := res.RowsAffected()
 	for _, mv := range moves {
 		if err := m.move(mv.table, mv.cond, mv.args...); err != nil {
 			return err
+		}
+		if mv.table == "findings" {
+			m.rep.Tables[len(m.rep.Tables)-1].Reconciled = int(dupFindings)
 		}
 	}
 	for _, table := range []string{"audit_programmes", "audit_plans", "management_reviews", "notifications", "dossier_seq"} {
@@ -348,7 +378,7 @@ func (m *merger) records() error {
 		}
 	}
 	// Agencies under a predecessor now sit under the successor.
-	res, err := m.tx.ExecContext(m.ctx, `UPDATE agencies SET parent_code = ?, updated_at = ? WHERE code != ? AND parent_code IN (`+m.in+`)`,
+	res, err = m.tx.ExecContext(m.ctx, `UPDATE agencies SET parent_code = ?, updated_at = ? WHERE code != ? AND parent_code IN (`+m.in+`)`,
 		append([]any{m.into, formatTime(m.tx.now), m.into}, m.preds...)...)
 	if err != nil {
 		return err

@@ -77,6 +77,39 @@ func mergeAgency(t *testing.T, db *sqlite.DB, sys context.Context, code string, 
 	if _, err := db.AdoptForm(sys, code, fs[0].ID); err != nil {
 		t.Fatal(err)
 	}
+	// Quality records: an open and a closed finding, an NC raised on the
+	// open one (and on PA a closed NC), this year's and last year's
+	// objective.
+	raw := rawDB(t, db)
+	var findingID int64
+	for _, closedAt := range []any{nil, "2026-02-01T00:00:00Z"} {
+		res, err := raw.Exec(`INSERT INTO findings (rule, severity, agency_code, object_type, object_id, message, opened_at, closed_at)
+			VALUES ('R', 'high', ?, 'tthc', '1.000004', 'x', '2026-01-01T00:00:00Z', ?)`, code, closedAt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if closedAt == nil {
+			findingID, _ = res.LastInsertId()
+		}
+	}
+	if err := db.CreateNC(as["thu.ky"], &qms.Nonconformity{AgencyCode: code, Source: qms.NCFromFinding, SourceRef: itoa(findingID), Description: "Thủ tục chưa có quy trình"}); err != nil {
+		t.Fatal(err)
+	}
+	if code == "PA" {
+		nc := &qms.Nonconformity{AgencyCode: code, Source: qms.NCFromOther, Description: "Thiếu phiếu"}
+		if err := db.CreateNC(as["thu.ky"], nc); err != nil {
+			t.Fatal(err)
+		}
+		// Its whole corrective cycle is not the point here.
+		if _, err := raw.Exec(`UPDATE nonconformities SET status = 'closed' WHERE id = ?`, nc.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, year := range []int{2025, 2026} {
+		if err := db.CreateObjective(sys, &qms.Objective{AgencyCode: code, Year: year, Title: "Đúng hạn", Measure: qms.MeasureTimelyRate, Target: 95, Period: qms.PeriodYear}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	receive := func() *qms.Dossier {
 		d := &qms.Dossier{AgencyCode: code, TTHCCode: "1.000001", Applicant: qms.Applicant{Name: "Nguyễn Văn An"}, Channel: qms.ChannelCounter}
 		if err := db.ReceiveDossier(as["chuyen.vien"], d); err != nil {
@@ -214,7 +247,7 @@ func TestAgencyMerge1NothingLost(t *testing.T) {
 	openA, closedA := mergeAgency(t, db, sys, "PA", true)
 	openB, _ := mergeAgency(t, db, sys, "PB", false)
 	raw := rawDB(t, db)
-	tables := []string{"tthc", "procedures", "forms", "dossiers", "dossier_steps", "dossier_open_steps", "search_docs"}
+	tables := []string{"tthc", "procedures", "forms", "dossiers", "dossier_steps", "dossier_open_steps", "search_docs", "findings", "nonconformities", "objectives"}
 	before := map[string]int{}
 	for _, tb := range tables {
 		before[tb] = countRows(t, raw, tb, "PA", "PB")
@@ -240,6 +273,7 @@ func TestAgencyMerge1NothingLost(t *testing.T) {
 		moved, stayed, reconciled int
 	}{
 		{"tthc", 2, 2, 2}, {"procedures", 2, 0, 0}, {"forms", 4, 0, 0}, {"dossiers", 2, 1, 0}, {"memberships", 6, 0, 0},
+		{"findings", 1, 3, 1}, {"nonconformities", 2, 1, 0}, {"objectives", 2, 2, 0},
 	} {
 		if got := rep.Count(c.table); got.Moved != c.moved || got.Stayed != c.stayed || got.Reconciled != c.reconciled {
 			t.Errorf("%s: %+v, want moved %d stayed %d reconciled %d", c.table, got, c.moved, c.stayed, c.reconciled)
