@@ -153,6 +153,10 @@ func (r *MergeReport) Count(table string) MergeCount {
 	return MergeCount{Table: table}
 }
 
+// DefaultMergeReissueDays is how long a procedure brought by a merge may
+// run on its predecessor's version before RuleMergedNotReissued flags it.
+const DefaultMergeReissueDays = 90
+
 // MergedCode is the code a predecessor's procedure or form takes in the
 // successor when the successor already has that code.
 func MergedCode(code, from string) string { return fmt.Sprintf("%s-%s", code, from) }

@@ -57,7 +57,8 @@ Lệnh:
   demo --scale small|province                        nạp dữ liệu mẫu vào cơ sở dữ liệu mới
   loadtest [--data PATH] [--out FILE] [--clients N]  đo tải máy chủ trên bản sao bộ dữ liệu (make bench)
 
-Biến môi trường: QMS_ADDR, QMS_DB, QMS_CHECKPOINT_KEY, QMS_CHECKPOINTS.
+Biến môi trường: QMS_ADDR, QMS_DB, QMS_CHECKPOINT_KEY, QMS_CHECKPOINTS,
+QMS_MERGE_REISSUE_DAYS (số ngày phải ban hành lại quy trình nhận khi sáp nhập, mặc định 90).
 `
 
 // Exit codes.

@@ -28,6 +28,7 @@ var checks = map[string]ruleCheck{
 	qms.RuleRecordWrongVersion: checkWrongFormVersion,
 	qms.RuleAuditChainBroken:   checkAuditChain,
 	qms.RuleCAPAOverdue:        checkCAPAOverdue,
+	qms.RuleMergedNotReissued:  checkMergedNotReissued,
 }
 
 // RunChecks finds what holds now and reconciles it with the open
