@@ -14,12 +14,15 @@ const SystemAgencyCode = "SYS"
 // Agency is a tenant (đơn vị): a provincial department, a district
 // People's Committee, a commune. It is also the Casbin domain.
 type Agency struct {
-	ID         int64     `json:"id"`
-	Code       string    `json:"code"`
-	Name       string    `json:"name"`
-	ParentCode string    `json:"parent_code,omitempty"`
-	CreatedAt  time.Time `json:"created_at"`
-	UpdatedAt  time.Time `json:"updated_at"`
+	ID         int64  `json:"id"`
+	Code       string `json:"code"`
+	Name       string `json:"name"`
+	ParentCode string `json:"parent_code,omitempty"`
+	// MergedInto names the successor of a merged (read-only) agency.
+	MergedInto string     `json:"merged_into,omitempty"`
+	MergedAt   *time.Time `json:"merged_at,omitempty"`
+	CreatedAt  time.Time  `json:"created_at"`
+	UpdatedAt  time.Time  `json:"updated_at"`
 }
 
 // agencyCodeRE is the rule for new agencies: letters and digits only, so
@@ -75,6 +78,7 @@ func (a *Agency) validateFields() error {
 type AgencyFilter struct {
 	Code   *string
 	Within *string // only this agency and the agencies under it
+	Active bool    // leave out merged agencies
 	Limit  int
 }
 

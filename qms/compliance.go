@@ -36,6 +36,7 @@ const (
 	RuleRecordWrongVersion = "RECORD_ON_WRONG_FORM_VERSION"
 	RuleAuditChainBroken   = "AUDIT_CHAIN_BROKEN"
 	RuleCAPAOverdue        = "CAPA_OVERDUE"
+	RuleMergedNotReissued  = "MERGED_NOT_REISSUED"
 )
 
 // Rules lists every rule, in the order reports show them.
@@ -51,6 +52,7 @@ var Rules = []Rule{
 	{RuleRecordWrongVersion, "Hồ sơ lập trên phiên bản biểu mẫu không còn hiệu lực", SeverityMedium, "7.5.3.2"},
 	{RuleAuditChainBroken, "Nhật ký hệ thống bị sửa hoặc xóa", SeverityCritical, "7.5.3"},
 	{RuleCAPAOverdue, "Hành động khắc phục quá hạn", SeverityMedium, "10.2"},
+	{RuleMergedNotReissued, "Quy trình nhận từ đơn vị sáp nhập chưa được ban hành lại", SeverityMedium, "6.3, 7.5.2"},
 }
 
 // RuleByCode returns the rule and whether it exists.

@@ -95,7 +95,7 @@ func (jf *jobFlags) scheduler(db *sqlite.DB, log *slog.Logger) (*jobs.Scheduler,
 	all := []jobs.Job{
 		{Name: "compliance", Title: "Quét tuân thủ toàn bộ", Run: checkRules("compliance")},
 		{Name: "deadlines", Title: "Theo dõi hạn giải quyết hồ sơ", Run: checkRules("deadlines", qms.RuleDossierOverdue, qms.RuleStepOverdue, qms.RuleLateWithoutApology)},
-		{Name: "reminders", Title: "Nhắc xem xét tài liệu và hành động khắc phục", Run: checkRules("reminders", qms.RuleReviewOverdue, qms.RuleCAPAOverdue)},
+		{Name: "reminders", Title: "Nhắc xem xét tài liệu và hành động khắc phục", Run: checkRules("reminders", qms.RuleReviewOverdue, qms.RuleCAPAOverdue, qms.RuleMergedNotReissued)},
 		{Name: "backup", Title: "Sao lưu cơ sở dữ liệu", Run: func(ctx context.Context) (map[string]int, error) { return jf.backup(ctx, db) }},
 		{Name: "audit-verify", Title: "Kiểm tra chuỗi băm nhật ký và ký đầu chuỗi", Run: func(ctx context.Context) (map[string]int, error) {
 			return jf.auditVerify(ctx, db, checkRules("audit-verify", qms.RuleAuditChainBroken))

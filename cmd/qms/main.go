@@ -35,6 +35,10 @@ Lệnh:
                                                      --db nhận đường dẫn SQLite, sqlite:PATH hoặc postgres://…
   migrate [--db PATH]                                áp dụng các bản nâng cấp cơ sở dữ liệu
   agency add --code C --name N [--parent P]          thêm đơn vị
+  agency merge --into C [--name N] --from A,B[,C] [--dry-run] [--json]
+                                                     sáp nhập đơn vị: hồ sơ đang giải quyết, thủ tục,
+                                                     biểu mẫu và người dùng chuyển sang đơn vị nhận
+  agency move --code C --parent P                    chuyển đơn vị sang cấp trên khác ("" = không có)
   user add --username U --agency C --role R          thêm người dùng (mật khẩu đọc từ stdin)
   user unlock --username U                           mở khóa đăng nhập (xóa đếm lần đăng nhập sai)
   token create --username U [--days N]               cấp mã truy cập API (mặc định 90 ngày)
@@ -55,7 +59,8 @@ Lệnh:
   demo --scale small|province                        nạp dữ liệu mẫu vào cơ sở dữ liệu mới
   loadtest [--data PATH] [--out FILE] [--clients N]  đo tải máy chủ trên bản sao bộ dữ liệu (make bench)
 
-Biến môi trường: QMS_ADDR, QMS_DB, QMS_CHECKPOINT_KEY, QMS_CHECKPOINTS.
+Biến môi trường: QMS_ADDR, QMS_DB, QMS_CHECKPOINT_KEY, QMS_CHECKPOINTS,
+QMS_MERGE_REISSUE_DAYS (số ngày phải ban hành lại quy trình nhận khi sáp nhập, mặc định 90).
 `
 
 // Exit codes.
@@ -129,10 +134,15 @@ func dispatch(ctx context.Context, e *env, args []string) error {
 	case "migrate":
 		return cmdMigrate(ctx, e, rest)
 	case "agency":
-		if s, r := sub(); s == "add" {
+		switch s, r := sub(); s {
+		case "add":
 			return cmdAgencyAdd(ctx, e, r)
+		case "merge":
+			return cmdAgencyMerge(ctx, e, r)
+		case "move":
+			return cmdAgencyMove(ctx, e, r)
 		}
-		return usagef("dùng: qms agency add --code C --name N [--parent P]")
+		return usagef("dùng: qms agency add --code C --name N [--parent P] | qms agency merge --into C [--name N] --from A,B [--dry-run] | qms agency move --code C --parent P")
 	case "user":
 		switch s, r := sub(); s {
 		case "add":

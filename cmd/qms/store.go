@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"strconv"
 
 	"isodt/policies"
 	"isodt/qms"
@@ -13,7 +15,10 @@ import (
 // user admin and the default policy exist. When it creates the admin, the
 // random password is printed here, once.
 func openStore(ctx context.Context, e *env, path string) (*sqlite.DB, error) {
-	db, err := sqlite.Open(ctx, path, sqlite.Options{Logger: e.log})
+	// QMS_MERGE_REISSUE_DAYS: see sqlite.Options.MergeReissueDays (0 or
+	// unset: the default).
+	reissue, _ := strconv.Atoi(os.Getenv("QMS_MERGE_REISSUE_DAYS"))
+	db, err := sqlite.Open(ctx, path, sqlite.Options{Logger: e.log, MergeReissueDays: reissue})
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}

@@ -18,23 +18,28 @@ func (db *DB) CreateAgency(ctx context.Context, a *qms.Agency) error {
 	if err := a.Validate(); err != nil {
 		return err
 	}
-	return db.update(ctx, func(tx *Tx) error {
-		if a.ParentCode != "" {
-			if _, err := findAgencyByCode(ctx, tx, a.ParentCode); err != nil {
-				return qms.FieldError("parent", "Đơn vị cấp trên %q không tồn tại.", a.ParentCode)
-			}
+	return db.update(ctx, func(tx *Tx) error { return db.createAgency(ctx, tx, a) })
+}
+
+// createAgency inserts a validated agency inside tx.
+func (db *DB) createAgency(ctx context.Context, tx *Tx, a *qms.Agency) error {
+	if a.ParentCode != "" {
+		if p, err := findAgencyByCode(ctx, tx, a.ParentCode); err != nil {
+			return qms.FieldError("parent", "Đơn vị cấp trên %q không tồn tại.", a.ParentCode)
+		} else if p.IsMerged() {
+			return qms.MergedError(p.Code, p.MergedInto)
 		}
-		a.CreatedAt, a.UpdatedAt = tx.now, tx.now
-		res, err := tx.ExecContext(ctx, `INSERT INTO agencies (code, name, parent_code, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
-			a.Code, a.Name, nullString(a.ParentCode), formatTime(a.CreatedAt), formatTime(a.UpdatedAt))
-		if isUnique(err) {
-			return &qms.Error{Code: qms.ECONFLICT, Field: "code", Message: fmt.Sprintf("Mã đơn vị %q đã tồn tại.", a.Code)}
-		} else if err != nil {
-			return fmt.Errorf("insert agency: %w", err)
-		}
-		a.ID, _ = res.LastInsertId()
-		return tx.audit(ctx, a.Code, "agency.create", "agency", a.Code, nil, a, "")
-	})
+	}
+	a.CreatedAt, a.UpdatedAt = tx.now, tx.now
+	res, err := tx.ExecContext(ctx, `INSERT INTO agencies (code, name, parent_code, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
+		a.Code, a.Name, nullString(a.ParentCode), formatTime(a.CreatedAt), formatTime(a.UpdatedAt))
+	if isUnique(err) {
+		return &qms.Error{Code: qms.ECONFLICT, Field: "code", Message: fmt.Sprintf("Mã đơn vị %q đã tồn tại.", a.Code)}
+	} else if err != nil {
+		return fmt.Errorf("insert agency: %w", err)
+	}
+	a.ID, _ = res.LastInsertId()
+	return tx.audit(ctx, a.Code, "agency.create", "agency", a.Code, nil, a, "")
 }
 
 // FindAgencyByCode returns ENOTFOUND when there is none.
@@ -78,8 +83,10 @@ func (db *DB) UpdateAgency(ctx context.Context, code string, upd qms.AgencyUpdat
 			return err
 		}
 		if after.ParentCode != "" && after.ParentCode != before.ParentCode {
-			if _, err := findAgencyByCode(ctx, tx, after.ParentCode); err != nil {
+			if p, err := findAgencyByCode(ctx, tx, after.ParentCode); err != nil {
 				return qms.FieldError("parent", "Đơn vị cấp trên %q không tồn tại.", after.ParentCode)
+			} else if p.IsMerged() {
+				return qms.MergedError(p.Code, p.MergedInto)
 			}
 			if in, err := isWithin(ctx, tx, after.ParentCode, after.Code); err != nil {
 				return err
@@ -130,6 +137,9 @@ func findAgencies(ctx context.Context, q querier, f qms.AgencyFilter) ([]*qms.Ag
 	if v := f.Code; v != nil {
 		where, args = append(where, "code = ?"), append(args, *v)
 	}
+	if f.Active {
+		where = append(where, "merged_into IS NULL")
+	}
 	if v := f.Within; v != nil {
 		where, args = append(where, "code IN ("+subtreeSQL+")"), append(args, *v)
 	}
@@ -137,7 +147,7 @@ func findAgencies(ctx context.Context, q querier, f qms.AgencyFilter) ([]*qms.Ag
 	if limit <= 0 {
 		limit = 10000
 	}
-	rows, err := q.QueryContext(ctx, `SELECT id, code, name, COALESCE(parent_code, ''), created_at, updated_at FROM agencies WHERE `+
+	rows, err := q.QueryContext(ctx, `SELECT id, code, name, COALESCE(parent_code, ''), COALESCE(merged_into, ''), merged_at, created_at, updated_at FROM agencies WHERE `+
 		strings.Join(where, " AND ")+` ORDER BY code LIMIT ?`, append(args, limit)...)
 	if err != nil {
 		return nil, err
@@ -147,8 +157,13 @@ func findAgencies(ctx context.Context, q querier, f qms.AgencyFilter) ([]*qms.Ag
 	for rows.Next() {
 		var a qms.Agency
 		var created, updated string
-		if err := rows.Scan(&a.ID, &a.Code, &a.Name, &a.ParentCode, &created, &updated); err != nil {
+		var mergedAt sql.NullString
+		if err := rows.Scan(&a.ID, &a.Code, &a.Name, &a.ParentCode, &a.MergedInto, &mergedAt, &created, &updated); err != nil {
 			return nil, err
+		}
+		if mergedAt.Valid {
+			t := parseTime(mergedAt.String)
+			a.MergedAt = &t
 		}
 		a.CreatedAt, a.UpdatedAt = parseTime(created), parseTime(updated)
 		out = append(out, &a)

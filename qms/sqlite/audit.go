@@ -23,6 +23,11 @@ func (tx *Tx) audit(ctx context.Context, agency, action, objectType, objectID st
 	if e.AgencyCode == "" {
 		e.AgencyCode = tx.actor.AgencyCode
 	}
+	// Every mutation passes here with the agency it changes: a merged
+	// agency is read-only for everyone, a SYS admin and the API included.
+	if err := refuseMerged(ctx, tx, e.AgencyCode); err != nil {
+		return err
+	}
 	err := tx.QueryRowContext(ctx, `SELECT last_id, last_hash FROM audit_head WHERE singleton = 1`).Scan(&e.ID, &e.PrevHash)
 	if err == sql.ErrNoRows {
 		e.ID, e.PrevHash = 0, qms.GenesisHash
@@ -201,4 +206,16 @@ func (db *DB) VerifyAuditTrail(ctx context.Context, signed []qms.Checkpoint) (qm
 func likePrefix(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return r.Replace(s) + "%"
+}
+
+// refuseMerged returns the Vietnamese refusal when agency has been merged.
+func refuseMerged(ctx context.Context, q querier, agency string) error {
+	var into sql.NullString
+	err := q.QueryRowContext(ctx, `SELECT merged_into FROM agencies WHERE code = ?`, agency).Scan(&into)
+	if err == sql.ErrNoRows || (err == nil && !into.Valid) {
+		return nil
+	} else if err != nil {
+		return fmt.Errorf("read agency %s: %w", agency, err)
+	}
+	return qms.MergedError(agency, into.String)
 }

@@ -28,6 +28,7 @@ var checks = map[string]ruleCheck{
 	qms.RuleRecordWrongVersion: checkWrongFormVersion,
 	qms.RuleAuditChainBroken:   checkAuditChain,
 	qms.RuleCAPAOverdue:        checkCAPAOverdue,
+	qms.RuleMergedNotReissued:  checkMergedNotReissued,
 }
 
 // RunChecks finds what holds now and reconciles it with the open
@@ -210,7 +211,9 @@ func (db *DB) agencyCodes(ctx context.Context, one string) ([]string, error) {
 		}
 		return []string{a.Code}, nil
 	}
-	as, err := db.FindAgencies(ctx, qms.AgencyFilter{})
+	// A merged agency's records moved to its successor; what stayed is
+	// history that no scan may reopen.
+	as, err := db.FindAgencies(ctx, qms.AgencyFilter{Active: true})
 	if err != nil {
 		return nil, err
 	}

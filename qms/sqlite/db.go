@@ -43,17 +43,23 @@ type Options struct {
 	// write, a failing change poll); default slog.Default(). Tests pass a
 	// discarding one so their output stays quiet.
 	Logger *slog.Logger
+	// MergeReissueDays is the number of days after a merge within which
+	// the successor must reissue (approve a new version of) each
+	// procedure it received; default qms.DefaultMergeReissueDays.
+	MergeReissueDays int
 }
 
 // DB is the store. All writes go through one connection, so SQLite never
 // sees two writers; reads use a pool of read-only connections.
 type DB struct {
-	path  string
-	write *sql.DB
-	read  *sql.DB
-	now   func() time.Time
-	log   *slog.Logger
-	cost  int
+	// reissueDays: see Options.MergeReissueDays.
+	reissueDays int
+	path        string
+	write       *sql.DB
+	read        *sql.DB
+	now         func() time.Time
+	log         *slog.Logger
+	cost        int
 	// dummyHash is compared against when a username is unknown (auth.go).
 	dummyHash func() []byte
 	cals      calendars
@@ -94,7 +100,10 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		return nil, err
 	}
 	tuneMalloc()
-	db := &DB{path: path, now: opts.Now, cost: opts.PasswordCost}
+	db := &DB{path: path, now: opts.Now, cost: opts.PasswordCost, reissueDays: opts.MergeReissueDays}
+	if db.reissueDays <= 0 {
+		db.reissueDays = qms.DefaultMergeReissueDays
+	}
 	db.dummyHash = sync.OnceValue(db.newDummyHash)
 	if db.now == nil {
 		db.now = time.Now

@@ -442,7 +442,7 @@ func findDossier(ctx context.Context, q querier, agency, code string) (*qms.Doss
 // agency: codes are unique per agency only, so the agency is part of the
 // key, as in FindDossier.
 func (db *DB) FindDossierByCode(ctx context.Context, agency, code string) (*qms.Dossier, error) {
-	return findDossier(ctx, db.read, agency, code)
+	return followMerges(ctx, db.read, agency, code)
 }
 
 // FindDossiers returns a page of dossiers, newest first, and the total:

@@ -97,6 +97,13 @@ func (db *DB) completeStepOnce(ctx context.Context, cal qms.WorkingClock, actor 
 	d = &h.Dossier
 	err = db.update(ctx, func(tx *Tx) error {
 		if rec.FormCode != "" {
+			// A procedure brought by a merge names its forms by the
+			// codes they had in its old agency.
+			code, err := mergedFormCode(ctx, tx, agency, d.ProcedureID, rec.FormCode)
+			if err != nil {
+				return err
+			}
+			rec.FormCode = code
 			// A record is made only on the version in force right now.
 			_, fv, err := effectiveForm(ctx, tx, agency, rec.FormCode)
 			if err != nil {

@@ -1,0 +1,502 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"isodt/qms"
+)
+
+// Agencies that merge: docs/agency-merge.md is the table-by-table rule
+// this file follows. Every move is an UPDATE of agency_code, so that the
+// triggers that keep counts and task lists follow the rows.
+
+// openDossierSQL selects the dossiers still being worked on: they move,
+// the closed ones stay as the predecessor's history.
+const openDossierSQL = `status IN ('received', 'in_progress', 'paused')`
+
+// errDryRun rolls a dry run's savepoint back after it has done the work.
+var errDryRun = errors.New("dry run")
+
+// MergeAgencies merges plan.From into plan.Into in one transaction.
+func (db *DB) MergeAgencies(ctx context.Context, plan qms.MergePlan, dryRun bool) (*qms.MergeReport, error) {
+	plan.Normalize()
+	var rep *qms.MergeReport
+	err := db.update(ctx, func(tx *Tx) error {
+		m := &merger{ctx: ctx, tx: tx, rep: &qms.MergeReport{Plan: plan, DryRun: dryRun, At: tx.now}}
+		if err := m.run(); err != nil {
+			return err
+		}
+		rep = m.rep
+		if dryRun {
+			return errDryRun
+		}
+		return nil
+	})
+	if errors.Is(err, errDryRun) {
+		err = nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+type merger struct {
+	ctx   context.Context
+	tx    *Tx
+	rep   *qms.MergeReport
+	into  string
+	preds []any // the predecessors' codes, as arguments
+	in    string
+}
+
+func (m *merger) run() error {
+	ctx, tx, p := m.ctx, m.tx, &m.rep.Plan
+	succ, err := findAgencyByCode(ctx, tx, p.Into)
+	if qms.ErrorCode(err) == qms.ENOTFOUND {
+		succ, err = nil, nil
+	}
+	if err != nil {
+		return err
+	}
+	preds := map[string]*qms.Agency{}
+	for _, c := range p.From {
+		if a, err := findAgencyByCode(ctx, tx, c); err == nil {
+			preds[c] = a
+		} else if qms.ErrorCode(err) != qms.ENOTFOUND {
+			return err
+		}
+	}
+	var walkErr error
+	ancestorOf := func(a, b string) bool {
+		in, err := isWithin(ctx, tx, b, a)
+		if err != nil {
+			walkErr = err
+		}
+		return in && a != b
+	}
+	if err := p.Validate(succ, preds, ancestorOf); err != nil {
+		return err
+	}
+	if walkErr != nil {
+		return walkErr
+	}
+	m.into, m.in = p.Into, placeholders(len(p.From))
+	for _, c := range p.From {
+		m.preds = append(m.preds, c)
+	}
+	if succ == nil {
+		if p.ParentCode == "" {
+			p.ParentCode = preds[p.From[0]].ParentCode
+		}
+		a := &qms.Agency{Code: p.Into, Name: p.Name, ParentCode: p.ParentCode}
+		if err := tx.db.createAgency(ctx, tx, a); err != nil {
+			return err
+		}
+		m.rep.Created = true
+		// The dossiers that move keep counting their clocks the way their
+		// agency did.
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO agency_settings (agency_code, clock_mode, working_hours)
+			SELECT ?, clock_mode, working_hours FROM agency_settings WHERE agency_code = ?`, p.Into, p.From[0]); err != nil {
+			return err
+		}
+	}
+	steps := []func() error{m.catalogue, m.documents("procedures", "procedure"), m.documents("forms", "form"), m.dossiers, m.records, m.people}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	for _, c := range p.From {
+		if err := tx.audit(ctx, c, "agency.merge.from", "agency", c, preds[c], m.rep, ""); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE agencies SET merged_into = ?, merged_at = ?, updated_at = ? WHERE code IN (`+m.in+`)`,
+		append([]any{p.Into, formatTime(tx.now), formatTime(tx.now)}, m.preds...)...); err != nil {
+		return fmt.Errorf("mark merged: %w", err)
+	}
+	return tx.audit(ctx, p.Into, "agency.merge.into", "agency", p.Into, nil, m.rep, "")
+}
+
+// args prepends the successor's code to the predecessors'.
+func (m *merger) args(extra ...any) []any {
+	return append(append([]any{m.into}, m.preds...), extra...)
+}
+
+// move updates the predecessors' rows of table that match cond to the
+// successor and counts what moved and what stayed.
+func (m *merger) move(table, cond string, condArgs ...any) error {
+	var total int
+	if err := m.tx.QueryRowContext(m.ctx, `SELECT COUNT(*) FROM `+table+` WHERE agency_code IN (`+m.in+`)`, m.preds...).Scan(&total); err != nil {
+		return fmt.Errorf("count %s: %w", table, err)
+	}
+	res, err := m.tx.ExecContext(m.ctx, `UPDATE `+table+` SET agency_code = ? WHERE agency_code IN (`+m.in+`) AND (`+cond+`)`, m.args(condArgs...)...)
+	if err != nil {
+		return fmt.Errorf("move %s: %w", table, err)
+	}
+	moved, _ := res.RowsAffected()
+	m.count(table, int(moved), total-int(moved), 0)
+	return nil
+}
+
+func (m *merger) count(table string, moved, stayed, reconciled int) {
+	m.rep.Tables = append(m.rep.Tables, qms.MergeCount{Table: table, Moved: moved, Stayed: stayed, Reconciled: reconciled})
+}
+
+func (m *merger) record(kind, from, oldCode, newCode string) error {
+	_, err := m.tx.ExecContext(m.ctx, `INSERT INTO merged_codes (agency_code, kind, from_agency, old_code, new_code, merged_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		m.into, kind, from, oldCode, newCode, formatTime(m.tx.now))
+	return err
+}
+
+// codeTaken reports whether the successor already has code in table.
+func (m *merger) codeTaken(table, code string) (bool, error) {
+	var n int
+	err := m.tx.QueryRowContext(m.ctx, `SELECT COUNT(*) FROM `+table+` WHERE agency_code = ? AND code = ?`, m.into, code).Scan(&n)
+	return n > 0, err
+}
+
+type codedRow struct {
+	id           int64
+	agency, code string
+}
+
+func (m *merger) rows(query string) ([]codedRow, error) {
+	rows, err := m.tx.QueryContext(m.ctx, query, m.preds...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []codedRow
+	for rows.Next() {
+		var r codedRow
+		if err := rows.Scan(&r.id, &r.agency, &r.code); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// planRank is an SQL expression for the position in the plan of the
+// agency code in column (the predecessors' codes are checked letters and
+// digits, safe to inline).
+func (m *merger) planRank(column string) string {
+	var b strings.Builder
+	b.WriteString("CASE " + column)
+	for i, c := range m.rep.Plan.From {
+		fmt.Fprintf(&b, " WHEN '%s' THEN %d", strings.ReplaceAll(c, "'", "''"), i)
+	}
+	b.WriteString(" END")
+	return b.String()
+}
+
+// byPlanOrder sorts rows by the predecessors' order in the plan, then by
+// code: the first predecessor listed keeps a clashing code.
+func (m *merger) byPlanOrder(rs []codedRow) {
+	rank := map[string]int{}
+	for i, c := range m.rep.Plan.From {
+		rank[c] = i
+	}
+	sort.SliceStable(rs, func(i, j int) bool {
+		if rank[rs[i].agency] != rank[rs[j].agency] {
+			return rank[rs[i].agency] < rank[rs[j].agency]
+		}
+		return rs[i].code < rs[j].code
+	})
+}
+
+// catalogue moves the TTHC entries; an entry the successor already has
+// (its own, or brought by an earlier predecessor) is reconciled: the
+// successor's row remains, the duplicate stays with its predecessor, and
+// merged_codes lists every predecessor that had it.
+func (m *merger) catalogue() error {
+	rs, err := m.rows(`SELECT id, agency_code, code FROM tthc WHERE agency_code IN (` + m.in + `)`)
+	if err != nil {
+		return err
+	}
+	m.byPlanOrder(rs)
+	var moved, reconciled int
+	dups := map[string][]string{}
+	for _, r := range rs {
+		taken, err := m.codeTaken("tthc", r.code)
+		if err != nil {
+			return err
+		}
+		if taken {
+			reconciled++
+			dups[r.code] = append(dups[r.code], r.agency)
+		} else {
+			if _, err := m.tx.ExecContext(m.ctx, `UPDATE tthc SET agency_code = ? WHERE id = ?`, m.into, r.id); err != nil {
+				return fmt.Errorf("move tthc %s: %w", r.code, err)
+			}
+			if err := m.reindex("tthc", r.agency, r.code); err != nil {
+				return err
+			}
+			moved++
+		}
+		if err := m.record("tthc", r.agency, r.code, r.code); err != nil {
+			return err
+		}
+	}
+	for _, code := range sortedKeys(dups) {
+		// The predecessor whose row moved (if any) is listed too.
+		var all []string
+		rows, err := m.tx.QueryContext(m.ctx, `SELECT from_agency FROM merged_codes WHERE agency_code = ? AND kind = 'tthc' AND new_code = ? ORDER BY from_agency`, m.into, code)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var a string
+			if err := rows.Scan(&a); err != nil {
+				rows.Close()
+				return err
+			}
+			all = append(all, a)
+		}
+		rows.Close()
+		m.rep.Duplicates = append(m.rep.Duplicates, qms.MergeDuplicate{Code: code, Predecessors: all})
+	}
+	m.count("tthc", moved, reconciled, reconciled)
+	return nil
+}
+
+// reindex moves a document's search entry with it.
+func (m *merger) reindex(kind, from, ref string) error {
+	if _, err := m.tx.ExecContext(m.ctx, `UPDATE search_index SET agency_code = ? WHERE rowid IN (SELECT id FROM search_docs WHERE kind = ? AND agency_code = ? AND ref = ?)`,
+		m.into, kind, from, ref); err != nil {
+		return fmt.Errorf("reindex %s %s: %w", kind, ref, err)
+	}
+	_, err := m.tx.ExecContext(m.ctx, `UPDATE search_docs SET agency_code = ? WHERE kind = ? AND agency_code = ? AND ref = ?`, m.into, kind, from, ref)
+	return err
+}
+
+// documents moves procedures or forms with their versions untouched (they
+// are controlled documents); a code the successor already has takes the
+// predecessor's code as a suffix, and merged_codes maps the old code so
+// that a moved procedure's steps still find their own forms.
+func (m *merger) documents(table, kind string) func() error {
+	return func() error {
+		rs, err := m.rows(`SELECT id, agency_code, code FROM ` + table + ` WHERE agency_code IN (` + m.in + `)`)
+		if err != nil {
+			return err
+		}
+		m.byPlanOrder(rs)
+		for _, r := range rs {
+			code := r.code
+			if taken, err := m.codeTaken(table, code); err != nil {
+				return err
+			} else if taken {
+				code = qms.MergedCode(r.code, r.agency)
+				if taken, err := m.codeTaken(table, code); err != nil {
+					return err
+				} else if taken {
+					return qms.Errorf(qms.ECONFLICT, "Không thể chuyển %s %q của %q: đơn vị %q đã có cả mã %q và %q.", kind, r.code, r.agency, m.into, r.code, code)
+				}
+				m.rep.Renamed = append(m.rep.Renamed, qms.MergeRename{Kind: kind, From: r.agency, OldCode: r.code, NewCode: code})
+			}
+			if _, err := m.tx.ExecContext(m.ctx, `UPDATE `+table+` SET agency_code = ?, code = ?, merged_from = ? WHERE id = ?`, m.into, code, r.agency, r.id); err != nil {
+				return fmt.Errorf("move %s %s: %w", kind, r.code, err)
+			}
+			if kind == "procedure" {
+				if err := m.reindex(kind, r.agency, itoa(r.id)); err != nil {
+					return err
+				}
+			}
+			if err := m.record(kind, r.agency, r.code, code); err != nil {
+				return err
+			}
+		}
+		m.count(table, len(rs), 0, 0)
+		return nil
+	}
+}
+
+// dossiers moves the open dossiers with their codes, clocks and pinned
+// versions as they are; their step records, open tasks, delegations and
+// receipt keys follow. Closed dossiers stay: the predecessor's reports by
+// period keep counting them.
+func (m *merger) dossiers() error {
+	open := `(agency_code, ` + `%s` + `) IN (SELECT agency_code, %s FROM dossiers WHERE agency_code IN (` + m.in + `) AND ` + openDossierSQL + `)`
+	followers := []struct{ table, cond string }{
+		{"dossier_steps", fmt.Sprintf(open, "dossier_id", "id")},
+		{"dossier_open_steps", fmt.Sprintf(open, "dossier_id", "id")},
+		{"step_delegations", fmt.Sprintf(open, "dossier", "code")},
+		{"dossier_receipt_keys", fmt.Sprintf(open, "dossier", "code")},
+	}
+	for _, f := range followers {
+		if err := m.move(f.table, f.cond, m.preds...); err != nil {
+			return err
+		}
+	}
+	return m.move("dossiers", openDossierSQL)
+}
+
+// records moves the quality records still in progress; closed ones stay
+// with the predecessor as its history.
+func (m *merger) records() error {
+	year := m.tx.now.In(qms.Zone).Year()
+	moves := []struct {
+		table, cond string
+		args        []any
+	}{
+		{"findings", `closed_at IS NULL`, nil},
+		{"nonconformities", `status != 'closed'`, nil},
+		{"objectives", `year >= ? AND withdrawn = 0`, []any{year}},
+		{"feedback", `status != 'published'`, nil},
+	}
+	// Findings are derived by the compliance scans and keyed by their
+	// object, which for a TTHC is its code: two predecessors may both
+	// have one open on the same code. The first (in plan order) moves,
+	// the others are closed now and counted as reconciled; the
+	// successor's next scan judges the object afresh.
+	res, err := m.tx.ExecContext(m.ctx, `UPDATE findings SET closed_at = ? WHERE closed_at IS NULL AND agency_code IN (`+m.in+`)
+		AND EXISTS (SELECT 1 FROM findings o WHERE o.closed_at IS NULL AND o.rule = findings.rule AND o.object_type = findings.object_type
+			AND o.object_id = findings.object_id AND (o.agency_code = ? OR o.agency_code IN (`+m.in+`) AND `+m.planRank("o.agency_code")+` < `+m.planRank("findings.agency_code")+`))`,
+		append(append(append([]any{formatTime(m.tx.now)}, m.preds...), m.into), m.preds...)...)
+	if err != nil {
+		return fmt.Errorf("reconcile findings: %w", err)
+	}
+	dupFindings, _ := res.RowsAffected()
+	for _, mv := range moves {
+		if err := m.move(mv.table, mv.cond, mv.args...); err != nil {
+			return err
+		}
+		if mv.table == "findings" {
+			m.rep.Tables[len(m.rep.Tables)-1].Reconciled = int(dupFindings)
+		}
+	}
+	for _, table := range []string{"audit_programmes", "audit_plans", "management_reviews", "notifications", "dossier_seq"} {
+		if err := m.move(table, `0`); err != nil {
+			return err
+		}
+	}
+	// Agencies under a predecessor now sit under the successor.
+	res, err = m.tx.ExecContext(m.ctx, `UPDATE agencies SET parent_code = ?, updated_at = ? WHERE code != ? AND parent_code IN (`+m.in+`)`,
+		append([]any{m.into, formatTime(m.tx.now), m.into}, m.preds...)...)
+	if err != nil {
+		return err
+	}
+	n, _ := res.RowsAffected()
+	m.count("agencies (children)", int(n), 0, 0)
+	return nil
+}
+
+// people moves the memberships (Casbin reads its grouping from them) and
+// the sessions opened in a predecessor.
+func (m *merger) people() error {
+	rows, err := m.tx.QueryContext(m.ctx, `SELECT DISTINCT u.username FROM memberships ms JOIN users u ON u.id = ms.user_id WHERE ms.agency_code IN (`+m.in+`) ORDER BY u.username`, m.preds...)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var u string
+		if err := rows.Scan(&u); err != nil {
+			rows.Close()
+			return err
+		}
+		m.rep.Users = append(m.rep.Users, u)
+	}
+	rows.Close()
+	var total int
+	if err := m.tx.QueryRowContext(m.ctx, `SELECT COUNT(*) FROM memberships WHERE agency_code IN (`+m.in+`)`, m.preds...).Scan(&total); err != nil {
+		return err
+	}
+	// A user already holding the role in the successor keeps one row.
+	if _, err := m.tx.ExecContext(m.ctx, `UPDATE OR IGNORE memberships SET agency_code = ? WHERE agency_code IN (`+m.in+`)`, m.args()...); err != nil {
+		return err
+	}
+	res, err := m.tx.ExecContext(m.ctx, `DELETE FROM memberships WHERE agency_code IN (`+m.in+`)`, m.preds...)
+	if err != nil {
+		return err
+	}
+	dup, _ := res.RowsAffected()
+	m.count("memberships", total-int(dup), 0, int(dup))
+	return m.move("sessions", `1`)
+}
+
+func sortedKeys(m map[string][]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// mergedFormCode is the code in agency of the form a step of procedure
+// names: the same code, unless the procedure came with a merge and its
+// predecessor's form of that code was renamed in the successor.
+func mergedFormCode(ctx context.Context, q querier, agency string, procedureID int64, code string) (string, error) {
+	var mapped string
+	err := q.QueryRowContext(ctx, `SELECT mc.new_code FROM procedures p JOIN merged_codes mc ON mc.agency_code = p.agency_code AND mc.kind = 'form'
+		AND mc.from_agency = p.merged_from AND mc.old_code = ? WHERE p.id = ? AND p.agency_code = ?`, code, procedureID, agency).Scan(&mapped)
+	if err == sql.ErrNoRows {
+		return code, nil
+	}
+	return mapped, err
+}
+
+// followMerges finds a dossier by its code at the agency it was received
+// in even after that agency merged: open dossiers moved to the successor
+// with their codes, so the citizen's lookup follows merged_into.
+func followMerges(ctx context.Context, q querier, agency, code string) (*qms.Dossier, error) {
+	for hops := 0; ; hops++ {
+		d, err := findDossier(ctx, q, agency, code)
+		if qms.ErrorCode(err) != qms.ENOTFOUND || hops > 16 {
+			return d, err
+		}
+		var into sql.NullString
+		if qerr := q.QueryRowContext(ctx, `SELECT merged_into FROM agencies WHERE code = ?`, agency).Scan(&into); qerr != nil || !into.Valid {
+			return d, err
+		}
+		agency = into.String
+	}
+}
+
+// EffectiveStepForm is EffectiveForm for a step of procedureID: a
+// procedure brought by a merge finds its own (renamed) form rather than
+// the successor's form of the same code. The completion page should ask
+// this, so that it offers the version CompleteStep will check against.
+func (db *DB) EffectiveStepForm(ctx context.Context, agency string, procedureID int64, code string) (*qms.Form, *qms.FormVersion, error) {
+	mapped, err := mergedFormCode(ctx, db.read, agency, procedureID, code)
+	if err != nil {
+		return nil, nil, err
+	}
+	return effectiveForm(ctx, db.read, agency, mapped)
+}
+
+// checkMergedNotReissued flags a procedure a merge brought when no
+// version of it has been approved since the merge and the grace period
+// (Options.MergeReissueDays) has run out: the successor runs it on a
+// document its predecessor issued.
+func checkMergedNotReissued(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
+	in, args := inAgencies(agencies)
+	cutoff := formatTime(now.AddDate(0, 0, -db.reissueDays))
+	rows, err := q.QueryContext(ctx, `SELECT p.id, p.agency_code, p.code, p.merged_from, a.merged_at FROM procedures p JOIN agencies a ON a.code = p.merged_from
+		WHERE p.agency_code IN `+in+` AND a.merged_at < ? AND NOT EXISTS (SELECT 1 FROM procedure_versions v
+			WHERE v.procedure_id = p.id AND v.status IN ('effective', 'superseded') AND v.approved_at > a.merged_at)`, append(args, cutoff)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []qms.Candidate
+	for rows.Next() {
+		var id int64
+		var agency, code, from, at string
+		if err := rows.Scan(&id, &agency, &code, &from, &at); err != nil {
+			return nil, err
+		}
+		out = append(out, qms.Candidate{Rule: qms.RuleMergedNotReissued, AgencyCode: agency, ObjectType: "procedure", ObjectID: itoa(id),
+			Message: fmt.Sprintf("Quy trình %s nhận từ đơn vị %s khi sáp nhập ngày %s chưa được ban hành lại sau %d ngày.", code, from,
+				parseTime(at).In(qms.Zone).Format("02/01/2006"), db.reissueDays)})
+	}
+	return out, rows.Err()
+}
