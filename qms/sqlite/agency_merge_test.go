@@ -336,6 +336,8 @@ func TestAgencyMerge1NothingLost(t *testing.T) {
 	if pa.Completed != was.Completed || was.Completed != 1 || pa.Received+now.Received != was.Received+1 || now.InProgress != 2 {
 		t.Fatalf("report of the period: before %+v, PA after %+v, NEW %+v", was, pa, now)
 	}
+	// The list totals kept by trigger follow the dossiers that moved.
+	checkDossierCounts(t, raw)
 	a, _ := db.FindAgencyByCode(sys, "PA")
 	if a.MergedInto != "NEW" || a.Status() != "merged" {
 		t.Fatalf("predecessor: %+v", a)
