@@ -118,6 +118,13 @@ type UserFilter struct {
 	Limit    int
 }
 
+// Person is a user as a list of names shows one: the login name and the
+// full name people know them by.
+type Person struct {
+	Username string `json:"username"`
+	FullName string `json:"full_name"`
+}
+
 // UserUpdate holds what an update may change.
 type UserUpdate struct {
 	FullName *string
@@ -135,9 +142,9 @@ type UserService interface {
 	FindUserByID(ctx context.Context, id int64) (*User, error)
 	FindUserByUsername(ctx context.Context, username string) (*User, error)
 	FindUsers(ctx context.Context, f UserFilter) ([]*User, error)
-	// MemberNames lists, by name, the usernames of the enabled users with
-	// a role in agency itself (not in an agency under it).
-	MemberNames(ctx context.Context, agency string) ([]string, error)
+	// MemberNames lists, by username, the enabled users with a role in
+	// agency itself (not in an agency under it), with their full names.
+	MemberNames(ctx context.Context, agency string) ([]Person, error)
 	// UpdateUser edits the profile or disables the account, which ends
 	// its sessions and tokens. EFORBIDDEN by CheckAccountAction.
 	UpdateUser(ctx context.Context, id int64, upd UserUpdate) (*User, error)

@@ -117,22 +117,22 @@ func (db *DB) FindUsers(ctx context.Context, f qms.UserFilter) ([]*qms.User, err
 	return out, internalf(err, "find users")
 }
 
-// MemberNames lists the usernames of the enabled users with a role in
-// agency, in order.
-func (db *DB) MemberNames(ctx context.Context, agency string) ([]string, error) {
-	rows, err := db.direct().query(ctx, `SELECT DISTINCT u.username FROM memberships m JOIN users u ON u.id = m.user_id
+// MemberNames lists the enabled users with a role in agency, by
+// username, with their full names.
+func (db *DB) MemberNames(ctx context.Context, agency string) ([]qms.Person, error) {
+	rows, err := db.direct().query(ctx, `SELECT DISTINCT u.username, u.full_name FROM memberships m JOIN users u ON u.id = m.user_id
 		WHERE m.agency_code = ? AND NOT u.disabled ORDER BY u.username`, agency)
 	if err != nil {
 		return nil, internalf(err, "member names")
 	}
 	defer rows.Close()
-	var out []string
+	var out []qms.Person
 	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
+		var p qms.Person
+		if err := rows.Scan(&p.Username, &p.FullName); err != nil {
 			return nil, internalf(err, "member names")
 		}
-		out = append(out, name)
+		out = append(out, p)
 	}
 	return out, internalf(rows.Err(), "member names")
 }

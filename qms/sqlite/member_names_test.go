@@ -38,7 +38,11 @@ func TestOneSourceSpeedMemberNames(t *testing.T) {
 			}
 		}
 	}
-	names, err := db.MemberNames(sys, "SVHTT")
+	people, err := db.MemberNames(sys, "SVHTT")
+	var names []string
+	for _, p := range people {
+		names = append(names, p.Username)
+	}
 	if got := fmt.Sprint(names); err != nil || got != "[a.leader c.staff]" {
 		t.Fatalf("member names %s, %v", got, err)
 	}

@@ -136,10 +136,22 @@ func (db *DB) FindUsers(ctx context.Context, f qms.UserFilter) ([]*qms.User, err
 
 // MemberNames is one query for what a page lists by name only (the
 // delegation form), not the users and all their memberships.
-func (db *DB) MemberNames(ctx context.Context, agency string) ([]string, error) {
-	out, err := queryStrings(ctx, db.read, `SELECT DISTINCT u.username FROM memberships m JOIN users u ON u.id = m.user_id
+func (db *DB) MemberNames(ctx context.Context, agency string) ([]qms.Person, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT DISTINCT u.username, u.full_name FROM memberships m JOIN users u ON u.id = m.user_id
 		WHERE m.agency_code = ? AND u.disabled = 0 ORDER BY u.username`, agency)
-	return out, internalf(err, "member names")
+	if err != nil {
+		return nil, internalf(err, "member names")
+	}
+	defer rows.Close()
+	var out []qms.Person
+	for rows.Next() {
+		var p qms.Person
+		if err := rows.Scan(&p.Username, &p.FullName); err != nil {
+			return nil, internalf(err, "member names")
+		}
+		out = append(out, p)
+	}
+	return out, internalf(rows.Err(), "member names")
 }
 
 func findUsers(ctx context.Context, q querier, f qms.UserFilter) ([]*qms.User, error) {

@@ -123,7 +123,11 @@ func TestUsersInByteOrder(t *testing.T) {
 		if _, err := f.UpdateUser(f.ctx, us[0].ID, qms.UserUpdate{Disabled: &disabled}); err != nil {
 			t.Fatal(err)
 		}
-		members, err := f.MemberNames(f.ctx, "A")
+		people, err := f.MemberNames(f.ctx, "A")
+		var members []string
+		for _, p := range people {
+			members = append(members, p.Username)
+		}
 		if err != nil || !slices.Equal(members, want[1:]) {
 			t.Fatalf("member names = %v %v, want %v", members, err, want[1:])
 		}

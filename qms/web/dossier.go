@@ -374,19 +374,20 @@ type dossierPage struct {
 	Pauses    []qms.Pause
 	Open      []openStepView
 	CanRecord bool
-	// Delegates are the usernames of the agency a step the caller may
-	// complete can be delegated to.
-	Delegates []string
+	// Delegates are the users of the agency a step the caller may
+	// complete can be delegated to, with their full names: one query,
+	// where a name looked up per option was two per member.
+	Delegates []qms.Person
 }
 
 // delegates lists the other users of agency, for the delegation form.
-func (s *Server) delegates(c *fiber.Ctx, agency string) ([]string, error) {
-	names, err := s.Users.MemberNames(c.UserContext(), agency)
+func (s *Server) delegates(c *fiber.Ctx, agency string) ([]qms.Person, error) {
+	people, err := s.Users.MemberNames(c.UserContext(), agency)
 	if err != nil {
 		return nil, err
 	}
 	me := callerOf(c).user.Username
-	return slices.DeleteFunc(names, func(n string) bool { return n == me }), nil
+	return slices.DeleteFunc(people, func(p qms.Person) bool { return p.Username == me }), nil
 }
 
 // dossierDelegate records the caller's delegation of a step to another
