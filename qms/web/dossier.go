@@ -387,7 +387,13 @@ func (s *Server) delegates(c *fiber.Ctx, agency string) ([]qms.Person, error) {
 		return nil, err
 	}
 	me := callerOf(c).user.Username
-	return slices.DeleteFunc(people, func(p qms.Person) bool { return p.Username == me }), nil
+	people = slices.DeleteFunc(people, func(p qms.Person) bool { return p.Username == me })
+	for i := range people {
+		if people[i].FullName == "" {
+			people[i].FullName = people[i].Username
+		}
+	}
+	return people, nil
 }
 
 // dossierDelegate records the caller's delegation of a step to another
