@@ -175,6 +175,7 @@ var labelTexts = []pageText{
 	{"answer.observation", "Khuyến nghị", "Observation"},
 	{"answer.minor_nc", "Không phù hợp nhẹ", "Minor nonconformity"},
 	{"answer.major_nc", "Không phù hợp nặng", "Major nonconformity"},
+	{"answer.unanswered", "Chưa trả lời", "Not answered"},
 
 	{"plan_status.planned", "Đã lập kế hoạch", "Planned"},
 	{"plan_status.reported", "Đã báo cáo", "Reported"},

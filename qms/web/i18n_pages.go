@@ -457,7 +457,7 @@ var pageTexts = []pageText{
 	{"review.compiled", ", tổng hợp ngày", ", compiled on"},
 	{"review.dossiers", "Giải quyết hồ sơ:", "Dossiers:"},
 	{"review.dossiers_time_rate", "hồ sơ, tỷ lệ đúng hạn", "dossiers, on-time rate"},
-	{"review.now_overdue", "%, đang quá hạn", "%, now overdue"},
+	{"review.now_overdue", ", đang quá hạn", ", now overdue"},
 	{"review.internal_audits_reported", "Đánh giá nội bộ đã báo cáo:", "Internal audits reported:"},
 	{"review.nonconformities", "Sự không phù hợp:", "Nonconformities:"},
 	{"review.corrective_actions_overdue", "hành động khắc phục quá hạn:", "corrective actions overdue:"},

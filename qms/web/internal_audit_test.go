@@ -56,8 +56,14 @@ func TestInternalAuditAndReviewPages(t *testing.T) {
 	if resp.StatusCode != 303 {
 		t.Fatalf("review: %d", resp.StatusCode)
 	}
-	if body := bodyOf(t, a.do("GET", rpath, &leader, nil)); !strings.Contains(body, "Đánh giá nội bộ đã báo cáo: 1") {
+	body := bodyOf(t, a.do("GET", rpath, &leader, nil))
+	if !strings.Contains(body, "Đánh giá nội bộ đã báo cáo: 1") {
 		t.Fatal("review pack lacks the audit")
+	}
+	// The pack the leader signs names answers by their labels, and its
+	// percentages carry one percent sign.
+	if !strings.Contains(body, "Phù hợp: ") || strings.Contains(body, "conform:") || strings.Contains(body, "%%") {
+		t.Errorf("review pack shows raw codes or a doubled percent sign")
 	}
 	if code := a.do("POST", rpath+"/decisions", &leader, url.Values{"text": {"Bổ sung nhân sự"}, "owner": {"a-quality-officer"}, "due_on": {"31/01/2027"}}).StatusCode; code != 303 {
 		t.Fatalf("decision: %d", code)
