@@ -273,7 +273,7 @@ func (h *harness) openSteps(ctx context.Context, agency, token string) ([]stepIt
 			if err != nil {
 				return nil, nil, err
 			}
-			req["entry"] = sampleEntry(sc)
+			req["entry"] = sampleEntry(sc, t.DossierCode)
 		}
 		body, _ := json.Marshal(req)
 		items = append(items, stepItem{token: token, code: t.DossierCode, body: body})
@@ -311,10 +311,16 @@ func (h *harness) formSchema(agency, token, code string) (formschema.Schema, err
 	return formschema.Schema{}, fmt.Errorf("form %s has no version in force in %s", code, agency)
 }
 
-// sampleEntry fills every field with a value its schema accepts.
-func sampleEntry(sc formschema.Schema) map[string]any {
+// sampleEntry fills every field with a value its schema accepts, the
+// dossier's code where the form records it (the API refuses another).
+func sampleEntry(sc formschema.Schema, code string) map[string]any {
 	e := map[string]any{}
+	known := sc.Prefill(formschema.Facts{DossierCode: code})
 	for _, f := range sc.Fields {
+		if v, ok := known[f.Name]; ok {
+			e[f.Name] = v
+			continue
+		}
 		switch f.Type {
 		case formschema.TypeText:
 			e[f.Name] = "Đạt yêu cầu"

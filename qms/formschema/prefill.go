@@ -70,3 +70,19 @@ func (s Schema) Prefill(f Facts) Entry {
 	}
 	return e
 }
+
+// CheckDossierCode adds to errs a message for each dossier-code field of
+// e (those Prefill fills with the code) that names another dossier than
+// code: a record is evidence of its own dossier, so a control slip that
+// says it is about another one is refused, while the other known facts
+// (the applicant's name, address…) stay open to correction.
+func (s Schema) CheckDossierCode(e Entry, code string, errs FieldErrors) {
+	for _, fd := range s.Fields {
+		if fd.Type != TypeText || !slices.Contains(prefillRules[0].names, fd.Name) {
+			continue
+		}
+		if v, ok := e[fd.Name].(string); ok && v != "" && v != code {
+			errs[fd.Name] = "Mã hồ sơ phải là " + code + " (hồ sơ đang xử lý), không phải " + v + "."
+		}
+	}
+}

@@ -496,6 +496,7 @@ func (s *Server) readEntry(c *fiber.Ctx, agency, code string, in *qms.CompleteSt
 		c.Request().PostArgs().VisitAll(func(k, v []byte) { raw[string(k)] = append(raw[string(k)], string(v)) })
 	}
 	entry, errs := sc.ValidateEntry(raw, files)
+	sc.CheckDossierCode(entry, d.Code, errs)
 	// Kept for the page shown if this or a later check fails, so that it
 	// shows what was typed rather than the prefilled start.
 	c.Locals("entry", entry)

@@ -160,6 +160,7 @@ func (s *Server) apiDossierStep(c *fiber.Ctx) error {
 		}
 		if has && req.Entry != nil {
 			entry, errs := sc.ValidateJSONEntry(req.Entry)
+			sc.CheckDossierCode(entry, d.Code, errs)
 			if err := sc.EntryErr(errs); err != nil {
 				return nil, err
 			}

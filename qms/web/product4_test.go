@@ -46,6 +46,21 @@ func TestProduct4FormRecordShown(t *testing.T) {
 		t.Errorf("the step form is not prefilled with the received date %s (dd/mm/yyyy)", today)
 	}
 
+	// The record is evidence of this dossier: another dossier's code in
+	// its code field is refused at the field, on the page and the API.
+	var wrong bytes.Buffer
+	wct := newMultipart(&wrong, staff.csrf, map[string]string{"step_id": "check", "form_version": "1", "ma_ho_so": "A-9999-000001",
+		"ten_nguoi_nop": "Nguyễn Văn An", "ket_luan": "Đạt", "da_du": "on"}, "bien_ban", "bien-ban.pdf", []byte("%PDF-1.4 biên bản thẩm định"))
+	wreq := newSessionRequest("POST", path+"/steps", &staff, &wrong)
+	wreq.Header.Set("Content-Type", wct)
+	if resp := a.send(wreq); resp.StatusCode != 400 || !strings.Contains(bodyOf(t, resp), "Mã hồ sơ phải là "+code) {
+		t.Errorf("a record naming another dossier: %d, want 400 with the message", resp.StatusCode)
+	}
+	api := a.api("POST", "/api/v1"+path+"/steps", a.token("a-staff"), `{"step_id":"check","entry":{"ma_ho_so":"A-9999-000001","ket_luan":"Đạt"}}`)
+	if body := bodyOf(t, api); api.StatusCode != 400 || !strings.Contains(body, "Mã hồ sơ phải là "+code) {
+		t.Errorf("API, a record naming another dossier: %d %s", api.StatusCode, body)
+	}
+
 	var body bytes.Buffer
 	ct := newMultipart(&body, staff.csrf, map[string]string{"step_id": "check", "form_version": "1", "ma_ho_so": code,
 		"ten_nguoi_nop": "Nguyễn Văn An", "ket_luan": "Đạt", "da_du": "on"}, "bien_ban", "bien-ban.pdf", []byte("%PDF-1.4 biên bản thẩm định"))
