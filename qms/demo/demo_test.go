@@ -299,6 +299,10 @@ func TestProduct17DemoShowsEveryPart(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("showcase records %v, want %v", got, want)
 	}
+	waiting, _ := db.FindVersionsByStatus(sys, "SVHTT", qms.StatusSubmitted)
+	if len(waiting) != 1 {
+		t.Errorf("%d versions awaiting approval, want 1", len(waiting))
+	}
 	if len(objs) != 2 || len(findings) == 0 {
 		t.Errorf("%d objectives, %d findings", len(objs), len(findings))
 	}

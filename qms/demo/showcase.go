@@ -43,10 +43,34 @@ func (g *generator) showcase(a *agency, s Showcase) error {
 	if err := g.feedback(a, s); err != nil {
 		return fmt.Errorf("feedback: %w", err)
 	}
+	if err := g.awaitingApproval(a); err != nil {
+		return fmt.Errorf("version awaiting approval: %w", err)
+	}
 	if _, err := s.RunChecks(g.sys, qms.CheckScope{AgencyCode: a.code}); err != nil {
 		return fmt.Errorf("compliance scan: %w", err)
 	}
 	return g.review(a, s)
+}
+
+// awaitingApproval drafts a second issue of the first procedure and
+// submits it, so that a leader has something to approve.
+func (g *generator) awaitingApproval(a *agency) error {
+	officer := a.as(g.sys, qms.RoleQualityOfficer)
+	p := a.procs[0]
+	v, err := g.s.CreateVersion(officer, p.id)
+	if err != nil {
+		return err
+	}
+	if len(v.Flowchart.Steps) == 0 {
+		v.Flowchart = p.chart
+	}
+	v.Purpose, v.Scope = "Quy định trình tự, thời gian giải quyết thủ tục "+lowerFirst(p.tthc.Name)+".", "Áp dụng tại "+agencyName(a.code)+"."
+	v.ChangeSummary = "Rút ngắn thời gian thẩm định theo quyết định công bố mới."
+	if err := g.s.UpdateVersion(officer, v); err != nil {
+		return err
+	}
+	_, err = g.s.TransitionVersion(officer, p.id, v.Number, qms.ActionSubmit, "")
+	return err
 }
 
 // agencyName is the name of a department of the data set by its code.
