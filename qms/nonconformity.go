@@ -109,6 +109,18 @@ func (a *CorrectiveAction) Validate() error {
 	)
 }
 
+// CheckActionDue refuses a corrective action due before the
+// nonconformity was recorded: it would be overdue from its first day,
+// which is a typing slip, not a plan.
+func (n *Nonconformity) CheckActionDue(a CorrectiveAction) error {
+	opened := CivilDate(n.CreatedAt).Format("2006-01-02")
+	if a.DueOn.Format("2006-01-02") < opened {
+		return FieldError("due_on", "Hạn hoàn thành %s trước ngày lập phiếu %s (%s): chọn hạn từ ngày lập phiếu trở đi.",
+			a.DueOn.Format("02/01/2006"), n.Code, CivilDate(n.CreatedAt).Format("02/01/2006"))
+	}
+	return nil
+}
+
 // OpenActions counts the actions not done.
 func (n *Nonconformity) OpenActions() int {
 	k := 0

@@ -48,3 +48,25 @@ func TestNonconformityGates(t *testing.T) {
 		t.Fatalf("reopen: %v", err)
 	}
 }
+
+// A corrective action is not due before its nonconformity was recorded
+// (the Vietnam date of its creation); that day itself and later are fine.
+func TestNonconformityActionDueFromOpening(t *testing.T) {
+	// 23:30 on 04/03/2026 in Hà Nội is still 04/03 there, 16:30 UTC.
+	opened := time.Date(2026, 3, 4, 16, 30, 0, 0, time.UTC)
+	n := &qms.Nonconformity{Code: "NC-A-2026-001", CreatedAt: opened}
+	for _, c := range []struct {
+		due  time.Time
+		okay bool
+	}{
+		{time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), false},
+		{time.Date(2026, 3, 3, 0, 0, 0, 0, time.UTC), false},
+		{time.Date(2026, 3, 4, 0, 0, 0, 0, time.UTC), true},
+		{time.Date(2026, 3, 20, 0, 0, 0, 0, time.UTC), true},
+	} {
+		err := n.CheckActionDue(qms.CorrectiveAction{Description: "Tập huấn", Owner: "lan", DueOn: c.due})
+		if (err == nil) != c.okay || (err != nil && qms.ErrorField(err) != "due_on") {
+			t.Errorf("due %s: %v", c.due.Format("02/01/2006"), err)
+		}
+	}
+}

@@ -248,6 +248,9 @@ func (db *DB) AddAction(ctx context.Context, agency string, id int64, a qms.Corr
 		if err := a.Validate(); err != nil {
 			return err
 		}
+		if err := n.CheckActionDue(a); err != nil {
+			return err
+		}
 		var k int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users u JOIN memberships m ON m.user_id = u.id WHERE u.username = ? AND m.agency_code = ?`, a.Owner, agency).Scan(&k); err != nil {
 			return err
