@@ -64,7 +64,7 @@ func (a *app) seedVocabularies(paths map[string]string) {
 		if err := a.db.CreateNC(officer, n); err != nil {
 			t.Fatal(err)
 		}
-		n, err := a.db.AddAction(officer, "A", n.ID, qms.CorrectiveAction{Description: "Train the desk", Owner: "a-staff", DueOn: time.Now().AddDate(0, 0, 7)})
+		n, err := a.db.AddAction(officer, "A", n.ID, qms.CorrectiveAction{Description: "Train the desk", Owner: "a-staff", DueOn: a.clock.Now().AddDate(0, 0, 7)})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -61,7 +61,7 @@ func (a *app) seedScenarioObjects() scenarioObjects {
 	if err := a.db.CreateNC(as("a-quality-officer"), nc); err != nil {
 		a.t.Fatal("nc:", err)
 	}
-	nc, err = a.db.AddAction(as("a-quality-officer"), "A", nc.ID, qms.CorrectiveAction{Description: "Bổ sung phiếu", Owner: "a-staff", DueOn: time.Now().AddDate(0, 1, 0)})
+	nc, err = a.db.AddAction(as("a-quality-officer"), "A", nc.ID, qms.CorrectiveAction{Description: "Bổ sung phiếu", Owner: "a-staff", DueOn: a.clock.Now().AddDate(0, 1, 0)})
 	if err != nil || len(nc.Actions) == 0 {
 		a.t.Fatal("nc action:", err)
 	}
