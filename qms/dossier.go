@@ -386,6 +386,11 @@ type DossierService interface {
 	// pinned at receipt. It is shared between callers: do not modify it.
 	PinnedFlowchart(ctx context.Context, procedureID int64, number int) (flowchart.Flowchart, error)
 	OnTime(ctx context.Context, agency string, from, to time.Time, groupBy string) (map[string]*OnTimeReport, error)
+	// OnTimeReturned counts the dossiers returned in [from, to) by the
+	// month of their return in Vietnam ("2026-03", by "month") or by
+	// field (by "field"): completed, early, on time and late, with the
+	// rates; the other figures stay zero.
+	OnTimeReturned(ctx context.Context, agency string, from, to time.Time, by string) (map[string]*OnTimeReport, error)
 }
 
 // CalendarOverride is one row an admin keeps on the working-day calendar:

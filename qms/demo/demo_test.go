@@ -314,3 +314,60 @@ func TestProduct17DemoShowsEveryPart(t *testing.T) {
 		t.Errorf("review %+v", r)
 	}
 }
+
+// TestOnTimeReturnedAgreesWithOnTime: the report page's charts read one
+// grouped query each; for every month of six months of demo dossiers the
+// figures are those of the on-time report of that month alone (months in
+// Vietnam's time), and by field those of the report by field.
+func TestOnTimeReturnedAgreesWithOnTime(t *testing.T) {
+	ctx := context.Background()
+	db, clk := openDB(t)
+	sc := demo.Small
+	sc.Dossiers, sc.TTHC, sc.Showcase = 300, 10, false
+	if _, err := demo.Generate(ctx, db, clk, sc, nil); err != nil {
+		t.Fatal(err)
+	}
+	now := clk.Now().In(qms.Zone)
+	first := time.Date(now.Year(), now.Month()-6, 1, 0, 0, 0, 0, qms.Zone)
+	last := time.Date(now.Year(), now.Month()+1, 1, 0, 0, 0, 0, qms.Zone)
+	byMonth, err := db.OnTimeReturned(ctx, "SVHTT", first, last, "month")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// By field, over the whole span, as the full report by field.
+	byField, err := db.OnTimeReturned(ctx, "SVHTT", first, last, "field")
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, err := db.OnTime(ctx, "SVHTT", first, last, "field")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, want := range full {
+		got := byField[k]
+		if want.Completed == 0 && got == nil {
+			continue
+		}
+		if got == nil || got.Completed != want.Completed || got.Late != want.Late || got.TimelyRate != want.TimelyRate {
+			t.Errorf("field %q: returned %+v, report %+v", k, got, *want)
+		}
+	}
+	completed := 0
+	for m := first; m.Before(last); m = m.AddDate(0, 1, 0) {
+		reps, err := db.OnTime(ctx, "SVHTT", m, m.AddDate(0, 1, 0), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, got := reps[""], byMonth[m.Format("2006-01")]
+		if got == nil {
+			got = &qms.OnTimeReport{}
+		}
+		if got.Completed != want.Completed || got.Early != want.Early || got.OnTime != want.OnTime || got.Late != want.Late || got.TimelyRate != want.TimelyRate {
+			t.Errorf("%s: by month %+v, report %+v", m.Format("01/2006"), *got, *want)
+		}
+		completed += got.Completed
+	}
+	if completed < 200 {
+		t.Fatalf("only %d dossiers completed over the months: the test compares nothing", completed)
+	}
+}

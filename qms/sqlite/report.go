@@ -70,6 +70,39 @@ func (db *DB) OnTime(ctx context.Context, agency string, from, to time.Time, gro
 	return out, rows.Err()
 }
 
+// OnTimeReturned is one range of the (agency, returned_at) index, where
+// the full report per month or per field would also walk every open
+// dossier of the agency each time.
+func (db *DB) OnTimeReturned(ctx context.Context, agency string, from, to time.Time, by string) (map[string]*qms.OnTimeReport, error) {
+	key, join := `strftime('%Y-%m', d.returned_at, '+7 hours')`, ``
+	switch by {
+	case "month":
+	case "field":
+		key, join = `COALESCE(t.field, '')`, `LEFT JOIN tthc t ON t.agency_code = d.agency_code AND t.code = d.tthc_code`
+	default:
+		return nil, qms.FieldError("by", "Nhóm theo %q không hỗ trợ: dùng month hoặc field.", by)
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT `+key+` AS k, COUNT(*),
+		SUM(d.result = 'early'), SUM(d.result = 'on_time'), SUM(d.result = 'late')
+		FROM dossiers d `+join+` WHERE d.agency_code = ? AND d.returned_at >= ? AND d.returned_at < ? AND d.result != ''
+		GROUP BY k`, agency, formatTime(from), formatTime(to))
+	if err != nil {
+		return nil, fmt.Errorf("on-time report by month: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]*qms.OnTimeReport{}
+	for rows.Next() {
+		var k string
+		var r qms.OnTimeReport
+		if err := rows.Scan(&k, &r.Completed, &r.Early, &r.OnTime, &r.Late); err != nil {
+			return nil, fmt.Errorf("on-time report by month: %w", err)
+		}
+		r.Rates()
+		out[k] = &r
+	}
+	return out, rows.Err()
+}
+
 // DossierImport is one row of a one-stop system's history.
 type DossierImport struct {
 	Code              string

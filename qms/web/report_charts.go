@@ -64,15 +64,22 @@ func (s *Server) rateCharts(ctx context.Context, agency string, from, to time.Ti
 	if len(spans) > maxChartMonths {
 		spans = spans[len(spans)-maxChartMonths:]
 	}
-	for _, sp := range spans {
-		r, err := s.Dossiers.OnTime(ctx, agency, sp[0], sp[1], "")
-		if err != nil {
+	byMonth := map[string]*qms.OnTimeReport{}
+	if len(spans) > 0 {
+		var err error
+		if byMonth, err = s.Dossiers.OnTimeReturned(ctx, agency, spans[0][0], spans[len(spans)-1][1], "month"); err != nil {
 			return nil, err
 		}
-		m := sp[0].In(qms.Zone)
-		months = append(months, rateBar{Label: fmt.Sprintf("%02d/%d", int(m.Month()), m.Year()), Rate: r[""].TimelyRate, Completed: r[""].Completed})
 	}
-	byField, err := s.Dossiers.OnTime(ctx, agency, from, to, "field")
+	for _, sp := range spans {
+		m := sp[0].In(qms.Zone)
+		r := byMonth[fmt.Sprintf("%d-%02d", m.Year(), int(m.Month()))]
+		if r == nil {
+			r = &qms.OnTimeReport{}
+		}
+		months = append(months, rateBar{Label: fmt.Sprintf("%02d/%d", int(m.Month()), m.Year()), Rate: r.TimelyRate, Completed: r.Completed})
+	}
+	byField, err := s.Dossiers.OnTimeReturned(ctx, agency, from, to, "field")
 	if err != nil {
 		return nil, err
 	}
