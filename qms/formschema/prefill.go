@@ -18,6 +18,10 @@ type Facts struct {
 	DueAt            time.Time // the appointed return; zero: unknown
 }
 
+// dossierCodeNames are the fields that record the dossier's code: filled
+// by Prefill and held to the dossier by CheckDossierCode.
+var dossierCodeNames = []string{"ma_ho_so", "so_ho_so", "dossier_code"}
+
 // prefillRule fills the fields of one type named one of names with a fact.
 type prefillRule struct {
 	typ   Type
@@ -31,7 +35,7 @@ type prefillRule struct {
 // with one of these names but another type (a "ma_ho_so" declared as a
 // number) is left empty: its meaning is not what the rule assumes.
 var prefillRules = []prefillRule{
-	{TypeText, []string{"ma_ho_so", "so_ho_so", "dossier_code"}, func(f Facts) string { return f.DossierCode }},
+	{TypeText, dossierCodeNames, func(f Facts) string { return f.DossierCode }},
 	{TypeText, []string{"ten_nguoi_nop", "ho_ten_nguoi_nop", "nguoi_nop", "applicant_name"}, func(f Facts) string { return f.ApplicantName }},
 	{TypeText, []string{"so_giay_to", "so_cccd", "so_dinh_danh", "applicant_id"}, func(f Facts) string { return f.ApplicantID }},
 	{TypeText, []string{"so_dien_thoai", "dien_thoai", "applicant_phone"}, func(f Facts) string { return f.ApplicantPhone }},
@@ -78,7 +82,7 @@ func (s Schema) Prefill(f Facts) Entry {
 // (the applicant's name, address…) stay open to correction.
 func (s Schema) CheckDossierCode(e Entry, code string, errs FieldErrors) {
 	for _, fd := range s.Fields {
-		if fd.Type != TypeText || !slices.Contains(prefillRules[0].names, fd.Name) {
+		if fd.Type != TypeText || !slices.Contains(dossierCodeNames, fd.Name) {
 			continue
 		}
 		if v, ok := e[fd.Name].(string); ok && v != "" && v != code {

@@ -202,6 +202,8 @@ func (q querier) exec(ctx context.Context, sql string, args ...any) (pgconn.Comm
 // a token's last use, a job run) and so take no audit head lock.
 func (db *DB) direct() querier { return querier{db.pool} }
 
+// rebound keeps each statement's rewriting: a pure function of the SQL
+// text, immutable by its key, so no other process can make it stale.
 var rebound sync.Map // SQL with ? → SQL with $n
 
 // rebind turns each ? outside a string literal into $1, $2, … (our SQL
