@@ -52,3 +52,11 @@ func displayValue(f Field, v any, l Labels) string {
 	}
 	return ""
 }
+
+// Labels are the words a displayed form adds to the schema's own.
+type Labels struct {
+	Yes, No string // a checkbox's value
+}
+
+// Vietnamese are the labels Display uses.
+var Vietnamese = Labels{Yes: "Có", No: "Không"}

@@ -19,7 +19,7 @@
 //	// In the handler (post/redirect/get):
 //	entry, errs := s.ValidateEntry(r.PostForm, files)
 //	if len(errs) > 0 {
-//		page.Inputs = s.Render(formschema.Posted(r.PostForm), errs)
+//		page.Inputs = s.Inputs(formschema.Posted(r.PostForm), errs) // for the page template
 //		return render(page) // error shown next to each field
 //	}
 //	b, _ := json.Marshal(entry) // store; read back with s.DecodeEntry(b)
@@ -32,6 +32,6 @@
 //
 // Values are read the way Vietnamese users write them: numbers "1.234,5"
 // (and "1234.5"), dates "16/02/2026" (and "2026-02-16"); an Entry keeps
-// float64 and ISO dates, and Render and Display write them back the
+// float64 and ISO dates, and Inputs and Display write them back the
 // Vietnamese way. Every message is Vietnamese and safe to show.
 package formschema

@@ -93,8 +93,8 @@ func FuzzValidateEntry(f *testing.F) {
 			t.Fatalf("EntryErr = %v for %v", err, errs)
 		}
 		// What is accepted renders, displays and reads back the same.
-		_ = s.Render(entry, errs)
-		_ = s.Render(formschema.Posted(raw), errs)
+		_ = s.Inputs(entry, errs)
+		_ = s.Inputs(formschema.Posted(raw), errs)
 		_ = s.Display(entry)
 		if len(errs) == 0 {
 			b, err := json.Marshal(entry)
@@ -146,7 +146,7 @@ func FuzzParse(f *testing.F) {
 		if _, err := formschema.Parse(again); err != nil {
 			t.Fatalf("re-parse of %s: %v", again, err)
 		}
-		_ = s.Render(nil, nil)
+		_ = s.Inputs(nil, nil)
 		_, _ = s.ValidateEntry(nil, nil)
 	})
 }

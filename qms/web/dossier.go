@@ -231,7 +231,7 @@ type openStepView struct {
 	FormCode    string
 	FormTitle   string
 	FormVersion int
-	FormHTML    template.HTML
+	FormInputs  []formschema.Input
 	Multipart   bool
 	// DelegatedBy is set when the caller is offered the step on a
 	// recorded delegation.
@@ -327,7 +327,7 @@ func (s *Server) dossierPage(c *fiber.Ctx, p *qms.DossierProgress, formErr error
 				if entry == nil {
 					entry = sc.Prefill(stepFacts(d))
 				}
-				ov.FormCode, ov.FormTitle, ov.FormVersion, ov.FormHTML, ov.Multipart = f.Code, f.Title, fv.Number, sc.RenderIn(entry, errs, formLabels(langOf(c))), sc.HasFiles()
+				ov.FormCode, ov.FormTitle, ov.FormVersion, ov.FormInputs, ov.Multipart = f.Code, f.Title, fv.Number, sc.Inputs(entry, errs), sc.HasFiles()
 			} else if has {
 				ov.FormCode, ov.FormTitle = st.Forms[0], qms.ErrorMessage(err)
 			}

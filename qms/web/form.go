@@ -120,9 +120,9 @@ func (s *Server) formVersionShow(c *fiber.Ctx) error {
 // formVersionPage shows a version: the entry form as staff will see it,
 // the schema (editable while a draft), the template and the actions.
 func (s *Server) formVersionPage(c *fiber.Ctx, f *qms.Form, v *qms.FormVersion, schemaText string, formErr error) error {
-	var preview any
+	var preview []formschema.Input
 	if sc, err := formschema.Parse(v.Schema); err == nil {
-		preview = sc.RenderIn(nil, nil, formLabels(langOf(c)))
+		preview = sc.Inputs(nil, nil)
 	}
 	mine := f.AgencyCode == callerOf(c).agency
 	draft, submitted := v.Status == qms.StatusDraft, v.Status == qms.StatusSubmitted

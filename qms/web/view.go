@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"isodt/qms"
+	"isodt/qms/formschema"
 	"isodt/qms/bpmn"
 )
 
@@ -44,6 +45,11 @@ var templateFuncs = template.FuncMap{
 	// maxUpload is the data-max-bytes of every file input (upload.js).
 	"maxUpload": func() int64 { return maxUpload },
 	"maxBPMN":   func() int64 { return bpmn.MaxImportBytes },
+
+	// datePattern and dateHint are a form date input's pattern and
+	// placeholder, the dd/mm/yyyy the server reads back.
+	"datePattern": func() string { return formschema.DatePattern },
+	"dateHint":    func() string { return formschema.DateHint },
 }
 
 // formatDateTime shows dd/mm/yyyy hh:mm in Vietnam's time.

@@ -140,12 +140,10 @@ func dossierStatusText(l map[string]string, st qms.DossierStatus) string {
 
 func resultText(l map[string]string, r string) string { return l["result."+r] }
 
-// formLabels are the words of a rendered form schema in lang.
+// formLabels are the words a displayed form record adds, in lang.
 func formLabels(lang string) formschema.Labels {
 	l := dictionaries[lang]
-	return formschema.Labels{Choose: l["formschema.choose"], Required: l["formschema.required"], CurrentFile: l["formschema.current_file"],
-		Yes: l["formschema.yes"], No: l["formschema.no"],
-		FileLimit: l["upload.limit"], MaxFileBytes: maxUpload, FileTooLarge: l["upload.too_large"]}
+	return formschema.Labels{Yes: l["formschema.yes"], No: l["formschema.no"]}
 }
 
 // label is the text of key; a missing key shows itself, so that it is
