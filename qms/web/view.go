@@ -10,8 +10,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"isodt/qms"
-	"isodt/qms/formschema"
 	"isodt/qms/bpmn"
+	"isodt/qms/formschema"
 )
 
 var templateFuncs = template.FuncMap{
