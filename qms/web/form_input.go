@@ -1,7 +1,6 @@
 package web
 
 import (
-	"html/template"
 	"slices"
 	"strings"
 	"time"
@@ -106,16 +105,22 @@ func (in formInput) Where(name, value string) formInput {
 	return in
 }
 
-// ErrorFor writes the message of the failed submit next to the field it
-// concerns: {{$.In.ErrorFor "title"}} after the input named title (the
-// top of the page keeps its summary of the error). Through For, only the
-// form that failed shows it.
-func (in formInput) ErrorFor(name string) template.HTML {
+// ErrorFor is the message of the failed submit when it concerns the
+// field name, else nil; the field_error template writes it next to the
+// input: {{template "field_error" ($.In.ErrorFor "title")}} (the top of
+// the page keeps its summary of the error). Through For, only the form
+// that failed shows it.
+func (in formInput) ErrorFor(name string) *fieldProblem {
 	if in.field == "" || in.field != name || in.message == "" {
-		return ""
+		return nil
 	}
-	id := strings.ReplaceAll(name, ".", "-")
-	return template.HTML(`<span class="field-error" id="error-` + template.HTMLEscapeString(id) + `">` + template.HTMLEscapeString(in.message) + `</span>`)
+	return &fieldProblem{ID: strings.ReplaceAll(name, ".", "-"), Message: in.message}
+}
+
+// fieldProblem is what is wrong with one field of a refused form.
+type fieldProblem struct {
+	ID      string // the field name as an element id: error-ID
+	Message string
 }
 
 // formDay reads a date field typed dd/mm/yyyy; empty is the zero time, a

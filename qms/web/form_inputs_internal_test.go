@@ -2,6 +2,7 @@ package web
 
 import (
 	"io/fs"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -135,4 +136,40 @@ func textOf(n *html.Node) string {
 		}
 	}
 	return b.String()
+}
+
+// TestOneSource3FieldErrorsOnTemplate: a field's error is written by the
+// field_error template; a template that printed ErrorFor's value itself
+// would show Go's rendering of it.
+func TestOneSource3FieldErrorsOnTemplate(t *testing.T) {
+	action := regexp.MustCompile(`\{\{[^{}]*\.ErrorFor [^{}]*\}\}`)
+	names, _ := fs.Glob(templateFS, "templates/*.html")
+	for _, name := range names {
+		b, _ := fs.ReadFile(templateFS, name)
+		for _, a := range action.FindAllString(string(b), -1) {
+			if !strings.HasPrefix(a, `{{if `) && !strings.HasPrefix(a, `{{template "field_error" (`) {
+				t.Errorf("%s: %s prints ErrorFor: write {{template \"field_error\" (…ErrorFor …)}}", name, a)
+			}
+		}
+	}
+	in := formInput{field: "a.b", message: `<b>"x"</b>`}
+	sub, _ := fs.Sub(templateFS, "templates")
+	v, err := newViews(sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name, want string
+	}{
+		{"a.b", `<span class="field-error" id="error-a-b">&lt;b&gt;&#34;x&#34;&lt;/b&gt;</span>`},
+		{"c", ""},
+	} {
+		var b strings.Builder
+		if err := v.sets["vi"].ExecuteTemplate(&b, "field_error", in.ErrorFor(tt.name)); err != nil {
+			t.Fatal(err)
+		}
+		if b.String() != tt.want {
+			t.Errorf("field %s: %q, want %q", tt.name, b.String(), tt.want)
+		}
+	}
 }
