@@ -118,6 +118,9 @@ type UserFilter struct {
 	Limit    int
 }
 
+// MaxPeopleNamed bounds one PeopleNamed call.
+const MaxPeopleNamed = 500
+
 // Person is a user as a list of names shows one: the login name and the
 // full name people know them by.
 type Person struct {
@@ -145,6 +148,10 @@ type UserService interface {
 	// MemberNames lists, by username, the enabled users with a role in
 	// agency itself (not in an agency under it), with their full names.
 	MemberNames(ctx context.Context, agency string) ([]Person, error)
+	// PeopleNamed returns the full names of usernames (at most
+	// MaxPeopleNamed; unknown ones are left out), one query for what a
+	// page names by full name.
+	PeopleNamed(ctx context.Context, usernames []string) ([]Person, error)
 	// UpdateUser edits the profile or disables the account, which ends
 	// its sessions and tokens. EFORBIDDEN by CheckAccountAction.
 	UpdateUser(ctx context.Context, id int64, upd UserUpdate) (*User, error)

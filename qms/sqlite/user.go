@@ -154,6 +154,35 @@ func (db *DB) MemberNames(ctx context.Context, agency string) ([]qms.Person, err
 	return out, internalf(rows.Err(), "member names")
 }
 
+// PeopleNamed is one query for the full names a page shows (the actors of
+// a dossier's steps), where a lookup per name was one query each.
+func (db *DB) PeopleNamed(ctx context.Context, usernames []string) ([]qms.Person, error) {
+	if len(usernames) == 0 {
+		return nil, nil
+	}
+	if len(usernames) > qms.MaxPeopleNamed {
+		return nil, qms.Errorf(qms.EINVALID, "Tối đa %d tên mỗi lần tra.", qms.MaxPeopleNamed)
+	}
+	args := make([]any, len(usernames))
+	for i, u := range usernames {
+		args[i] = u
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT username, full_name FROM users WHERE username IN (?`+strings.Repeat(", ?", len(usernames)-1)+`)`, args...)
+	if err != nil {
+		return nil, internalf(err, "people named")
+	}
+	defer rows.Close()
+	var out []qms.Person
+	for rows.Next() {
+		var p qms.Person
+		if err := rows.Scan(&p.Username, &p.FullName); err != nil {
+			return nil, internalf(err, "people named")
+		}
+		out = append(out, p)
+	}
+	return out, internalf(rows.Err(), "people named")
+}
+
 func findUsers(ctx context.Context, q querier, f qms.UserFilter) ([]*qms.User, error) {
 	where, args := []string{"1 = 1"}, []any{}
 	if v := f.ID; v != nil {

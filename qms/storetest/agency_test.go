@@ -1,6 +1,7 @@
 package storetest_test
 
 import (
+	"maps"
 	"slices"
 	"testing"
 
@@ -130,6 +131,40 @@ func TestUsersInByteOrder(t *testing.T) {
 		}
 		if err != nil || !slices.Equal(members, want[1:]) {
 			t.Fatalf("member names = %v %v, want %v", members, err, want[1:])
+		}
+	})
+}
+
+// TestPeopleNamed: a page's names in one query, unknown usernames left
+// out, the bound refused.
+func TestPeopleNamed(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		if err := f.CreateAgency(f.ctx, &qms.Agency{Code: "A", Name: "Sở A"}); err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range []qms.User{{Username: "lan", FullName: "Nguyễn Thị Lan"}, {Username: "minh", FullName: "Trần Văn Minh"}, {Username: "xuan"}} {
+			u.Memberships = []qms.Membership{{AgencyCode: "A", Role: qms.RoleStaff}}
+			if err := f.CreateUser(f.ctx, &u, "mat-khau-123"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := f.PeopleNamed(f.ctx, []string{"minh", "khong-co", "lan", "xuan"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		names := map[string]string{}
+		for _, p := range got {
+			names[p.Username] = p.FullName
+		}
+		want := map[string]string{"lan": "Nguyễn Thị Lan", "minh": "Trần Văn Minh", "xuan": ""}
+		if !maps.Equal(names, want) {
+			t.Errorf("names = %v, want %v", names, want)
+		}
+		if none, err := f.PeopleNamed(f.ctx, nil); err != nil || len(none) != 0 {
+			t.Errorf("no usernames: %v %v", none, err)
+		}
+		if _, err := f.PeopleNamed(f.ctx, make([]string, qms.MaxPeopleNamed+1)); qms.ErrorCode(err) != qms.EINVALID {
+			t.Errorf("over the bound: %v", err)
 		}
 	})
 }

@@ -358,7 +358,16 @@ func (s *Server) dossierPage(c *fiber.Ctx, p *qms.DossierProgress, formErr error
 		if data.Delegates, err = s.delegates(c, d.AgencyCode); err != nil {
 			return err
 		}
+		data.People.know(data.Delegates)
 	}
+	named := make([]string, 0, len(views)+len(data.Open))
+	for _, v := range views {
+		named = append(named, v.Actor)
+	}
+	for _, o := range data.Open {
+		named = append(named, o.DelegatedBy)
+	}
+	data.People.load(named...)
 	return s.renderPage(c, "dossier", &data.page, data, formErr)
 }
 

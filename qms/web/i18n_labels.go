@@ -4,6 +4,7 @@ import (
 	"context"
 	"html/template"
 	"reflect"
+	"slices"
 	"strings"
 
 	"isodt/qms"
@@ -129,7 +130,8 @@ func findingObject(objectType, id string) string {
 
 // people shows people by their full names: the pages name who did what by
 // full name, the login name being for account administration only. It
-// looks each username up once per request.
+// looks each username up once per request; a page that knows whom it
+// will name loads them all in one query first (load).
 type people struct {
 	ctx    context.Context
 	users  qms.UserService
@@ -139,6 +141,44 @@ type people struct {
 
 func (s *Server) people(ctx context.Context, lang string) *people {
 	return &people{ctx: ctx, users: s.Users, system: label(dictionaries[lang], "person.system"), names: map[string]string{}}
+}
+
+// know records names a page already holds (the agency's members).
+func (p *people) know(ps []qms.Person) {
+	for _, x := range ps {
+		if x.FullName != "" {
+			p.names[x.Username] = x.FullName
+		}
+	}
+}
+
+// load looks up in one query the usernames not yet known. A username
+// that is not found (a deleted test account, a typo in old data) is
+// shown as it is, as Name would.
+func (p *people) load(usernames ...string) {
+	if p == nil || p.users == nil {
+		return
+	}
+	var todo []string
+	for _, u := range usernames {
+		if _, ok := p.names[u]; !ok && u != "" && !strings.HasPrefix(u, "system:") && !slices.Contains(todo, u) {
+			todo = append(todo, u)
+		}
+	}
+	for len(todo) > 0 {
+		n := min(len(todo), qms.MaxPeopleNamed)
+		ps, err := p.users.PeopleNamed(p.ctx, todo[:n])
+		if err != nil {
+			return // Name looks each one up
+		}
+		p.know(ps)
+		for _, u := range todo[:n] {
+			if _, ok := p.names[u]; !ok {
+				p.names[u] = u
+			}
+		}
+		todo = todo[n:]
+	}
 }
 
 // Name is the full name of username ("" for none); a system actor
