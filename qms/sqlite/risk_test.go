@@ -179,7 +179,10 @@ func TestRisk4Register(t *testing.T) {
 			_, err := db.AddRiskAction(officer, "PA", r.ID, qms.RiskAction{Description: "x", Owner: "thu.ky.pa", DueOn: today})
 			return err
 		},
-		"link":  func() error { _, err := db.LinkRisk(officer, "PA", r.ID, qms.RiskLink{Kind: qms.RiskLinkNC, Ref: ncs[1].ID}); return err },
+		"link": func() error {
+			_, err := db.LinkRisk(officer, "PA", r.ID, qms.RiskLink{Kind: qms.RiskLinkNC, Ref: ncs[1].ID})
+			return err
+		},
 		"close": func() error { _, err := db.CloseRisk(officer, "PA", r.ID, "lần hai"); return err },
 	} {
 		if err := change(); qms.ErrorCode(err) != qms.EINVALID {
