@@ -32,6 +32,8 @@ var riskTexts = []pageText{
 	{"risks.add_button", "Thêm vào sổ đăng ký", "Add to the register"},
 	{"risks.likelihood", "Khả năng xảy ra (1–5)", "Likelihood (1–5)"},
 	{"risks.impact", "Mức độ ảnh hưởng (1–5)", "Impact (1–5)"},
+	{"risks.likelihood_short", "khả năng", "likelihood"},
+	{"risks.impact_short", "ảnh hưởng", "impact"},
 	{"risks.scale_hint", "1 = rất thấp, 5 = rất cao. Với cơ hội, mức độ ảnh hưởng là lợi ích mang lại.", "1 = very low, 5 = very high. For an opportunity, impact is the benefit it brings."},
 	{"risks.assessments", "Lịch sử đánh giá", "Assessment history"},
 	{"risks.assessed_by", "Người đánh giá", "Assessed by"},
