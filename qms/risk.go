@@ -39,15 +39,16 @@ const (
 )
 
 // RiskBasis is the legal basis of the register and of its compliance
-// rules, kept as data like every rule's: the standard's clause and the
-// decision that makes state agencies apply it.
-var RiskBasis = []LegalRef{
-	{Document: "TCVN ISO 9001:2015, mục 6.1 (Hành động giải quyết rủi ro và cơ hội)", EffectiveOn: time.Date(2015, 12, 31, 0, 0, 0, 0, time.UTC)},
+// rules, kept as data: the standard's clause and the decision that makes
+// state agencies apply it. The standard's date is that of ISO 9001:2015,
+// which TCVN ISO 9001:2015 adopts unchanged.
+var RiskBasis = []RiskBasisRef{
+	{Document: "TCVN ISO 9001:2015, mục 6.1 (Hành động giải quyết rủi ro và cơ hội)", EffectiveOn: time.Date(2015, 9, 15, 0, 0, 0, 0, time.UTC)},
 	{Document: "Quyết định 19/2014/QĐ-TTg (áp dụng hệ thống quản lý chất lượng TCVN ISO 9001 vào cơ quan hành chính nhà nước)", EffectiveOn: time.Date(2014, 4, 20, 0, 0, 0, 0, time.UTC)},
 }
 
-// LegalRef names a legal document and the day it took effect.
-type LegalRef struct {
+// RiskBasisRef names a legal document and the day it took effect.
+type RiskBasisRef struct {
 	Document    string    `json:"document"`
 	EffectiveOn time.Time `json:"effective_on"`
 }
