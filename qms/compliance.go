@@ -37,6 +37,8 @@ const (
 	RuleAuditChainBroken   = "AUDIT_CHAIN_BROKEN"
 	RuleCAPAOverdue        = "CAPA_OVERDUE"
 	RuleMergedNotReissued  = "MERGED_NOT_REISSUED"
+	RuleRiskReviewOverdue  = "RISK_REVIEW_OVERDUE"
+	RuleRiskActionOverdue  = "RISK_ACTION_OVERDUE"
 )
 
 // Rules lists every rule, in the order reports show them.
@@ -53,6 +55,8 @@ var Rules = []Rule{
 	{RuleAuditChainBroken, "Nhật ký hệ thống bị sửa hoặc xóa", SeverityCritical, "7.5.3"},
 	{RuleCAPAOverdue, "Hành động khắc phục quá hạn", SeverityMedium, "10.2"},
 	{RuleMergedNotReissued, "Quy trình nhận từ đơn vị sáp nhập chưa được ban hành lại", SeverityMedium, "6.3, 7.5.2"},
+	{RuleRiskReviewOverdue, "Rủi ro, cơ hội quá hạn xem xét lại", SeverityMedium, "6.1"},
+	{RuleRiskActionOverdue, "Hành động xử lý rủi ro quá hạn", SeverityMedium, "6.1.2"},
 }
 
 // RuleByCode returns the rule and whether it exists.

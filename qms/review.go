@@ -31,6 +31,7 @@ type ReviewPack struct {
 	Uncontrolled  int            `json:"uncontrolled_tthc"`
 	Objectives    []string       `json:"objectives,omitempty"` // status lines, when objectives are kept
 	FeedbackCount map[string]int `json:"feedback,omitempty"`
+	Risks         *RiskSummary   `json:"risks,omitempty"` // the register of risks and opportunities (6.1)
 }
 
 // ReviewDecision is an output of the review (9.3.3) with its owner.

@@ -29,6 +29,8 @@ var checks = map[string]ruleCheck{
 	qms.RuleAuditChainBroken:   checkAuditChain,
 	qms.RuleCAPAOverdue:        checkCAPAOverdue,
 	qms.RuleMergedNotReissued:  checkMergedNotReissued,
+	qms.RuleRiskReviewOverdue:  checkRiskReviewOverdue,
+	qms.RuleRiskActionOverdue:  checkRiskActionOverdue,
 }
 
 // RunChecks finds what holds now and reconciles it with the open

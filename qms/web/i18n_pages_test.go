@@ -74,6 +74,14 @@ func (a *app) seedASCII() map[string]string {
 	if err := a.db.CreateNC(officer, n); err != nil {
 		t.Fatal(err)
 	}
+	risk := &qms.Risk{AgencyCode: "A", Kind: qms.RiskKindRisk, Description: "Lost paper files", ProcedureID: p.ID, Likelihood: 4, Impact: 4,
+		Owner: "a-staff", ReviewOn: qms.CivilDate(a.clock.Now()).AddDate(0, 1, 0)}
+	if err := a.db.CreateRisk(officer, risk); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.db.LinkRisk(officer, "A", risk.ID, qms.RiskLink{Kind: qms.RiskLinkNC, Ref: n.ID}); err != nil {
+		t.Fatal(err)
+	}
 	lead, auditor := a.login("a-leader"), a.login("a-auditor")
 	post := func(s *session, path string, form url.Values) string {
 		t.Helper()
@@ -136,6 +144,7 @@ func (a *app) seedASCII() map[string]string {
 		"/dossiers/:code/apology-slip":               "/dossiers/" + d.Code + "/apology-slip",
 		"/dossiers/:code/files/:sha":                 "", // a download, never a page
 		"/nonconformities/:id":                       "/nonconformities/" + itoa(n.ID),
+		"/risks/:id":                                 "/risks/" + itoa(risk.ID),
 		"/audits/plans/:id":                          plan,
 		"/audits/plans/:id/print":                    plan + "/print",
 		"/reviews/:id":                               review,

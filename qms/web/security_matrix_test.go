@@ -35,6 +35,7 @@ import (
 type scenarioObjects struct {
 	procedureID, formID, userID, ncID, actionID, objectiveID, reviewID, decisionID string
 	dossierCode                                                                    string
+	riskID                                                                         string
 }
 
 // seedScenarioObjects gives agency A one object of each kind a route
@@ -77,6 +78,11 @@ func (a *app) seedScenarioObjects() scenarioObjects {
 	if err != nil || len(rv.Decisions) == 0 {
 		a.t.Fatal("review decision:", err)
 	}
+	risk := &qms.Risk{AgencyCode: "A", Kind: qms.RiskKindRisk, Description: "Hồ sơ thất lạc", ProcedureID: ps[0].ID, Likelihood: 3, Impact: 3,
+		Owner: "a-staff", ReviewOn: qms.CivilDate(a.clock.Now()).AddDate(0, 1, 0)}
+	if err := a.db.CreateRisk(as("a-quality-officer"), risk); err != nil {
+		a.t.Fatal("risk:", err)
+	}
 	// The user behind /admin/users/:id belongs to both agencies: the
 	// account is A's leader as much as B's staff, so B's admin must not
 	// act on it as a whole.
@@ -89,7 +95,7 @@ func (a *app) seedScenarioObjects() scenarioObjects {
 	return scenarioObjects{
 		procedureID: itoa(ps[0].ID), formID: itoa(forms[0].ID), userID: itoa(both.ID),
 		ncID: itoa(nc.ID), actionID: itoa(nc.Actions[0].ID), objectiveID: itoa(obj.ID),
-		reviewID: itoa(rv.ID), decisionID: itoa(rv.Decisions[0].ID), dossierCode: d.Code,
+		reviewID: itoa(rv.ID), decisionID: itoa(rv.Decisions[0].ID), dossierCode: d.Code, riskID: itoa(risk.ID),
 	}
 }
 
@@ -113,7 +119,7 @@ func (o scenarioObjects) fill(path string) string {
 			}
 		case ":id":
 			v = map[string]string{"procedures": o.procedureID, "forms": o.formID, "users": o.userID,
-				"nonconformities": o.ncID, "objectives": o.objectiveID, "reviews": o.reviewID}[kind]
+				"nonconformities": o.ncID, "objectives": o.objectiveID, "reviews": o.reviewID, "risks": o.riskID}[kind]
 			if v == "" {
 				v = "1"
 			}

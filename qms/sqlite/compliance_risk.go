@@ -1,0 +1,59 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"isodt/qms"
+)
+
+// checkRiskReviewOverdue flags an open risk or opportunity whose review
+// date has passed (TCVN ISO 9001:2015 6.1, see qms.RiskBasis): the
+// register is only worth what its last review was. A re-assessment sets
+// a new date and clears it; closing the entry too.
+func checkRiskReviewOverdue(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
+	in, args := inAgencies(agencies)
+	rows, err := q.QueryContext(ctx, `SELECT r.id, r.agency_code, r.code, r.description, COALESCE(NULLIF(u.full_name, ''), r.owner), r.review_on
+		FROM risks r LEFT JOIN users u ON u.username = r.owner
+		WHERE r.status = 'open' AND r.review_on < ? AND r.agency_code IN `+in, append([]any{qms.CivilDate(now).Format("2006-01-02")}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []qms.Candidate
+	for rows.Next() {
+		var id int64
+		var a, code, desc, owner, due string
+		if err := rows.Scan(&id, &a, &code, &desc, &owner, &due); err != nil {
+			return nil, err
+		}
+		out = append(out, qms.Candidate{Rule: qms.RuleRiskReviewOverdue, AgencyCode: a, ObjectType: "risk", ObjectID: code,
+			Message: fmt.Sprintf("%s “%s” (phụ trách: %s) đến hạn xem xét lại từ %s.", code, desc, owner, parseDate(due).Format("02/01/2006"))})
+	}
+	return out, rows.Err()
+}
+
+// checkRiskActionOverdue flags a treatment action of an open entry not
+// done by its due date.
+func checkRiskActionOverdue(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
+	in, args := inAgencies(agencies)
+	rows, err := q.QueryContext(ctx, `SELECT r.agency_code, r.code, a.id, a.description, COALESCE(NULLIF(u.full_name, ''), a.owner), a.due_on
+		FROM risk_actions a JOIN risks r ON r.id = a.risk_id LEFT JOIN users u ON u.username = a.owner
+		WHERE a.done_at IS NULL AND r.status = 'open' AND a.due_on < ? AND r.agency_code IN `+in, append([]any{qms.CivilDate(now).Format("2006-01-02")}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []qms.Candidate
+	for rows.Next() {
+		var a, code, desc, owner, due string
+		var id int64
+		if err := rows.Scan(&a, &code, &id, &desc, &owner, &due); err != nil {
+			return nil, err
+		}
+		out = append(out, qms.Candidate{Rule: qms.RuleRiskActionOverdue, AgencyCode: a, ObjectType: "risk_action", ObjectID: itoa(id),
+			Message: fmt.Sprintf("%s: hành động xử lý “%s” của %s quá hạn %s.", code, desc, owner, parseDate(due).Format("02/01/2006"))})
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,356 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"isodt/qms"
+)
+
+// CreateRisk enters a risk or opportunity in its agency's register with
+// its first assessment, and tells the owner.
+func (db *DB) CreateRisk(ctx context.Context, r *qms.Risk) error {
+	return db.update(ctx, func(tx *Tx) error {
+		if err := r.Validate(qms.CivilDate(tx.now)); err != nil {
+			return err
+		}
+		if _, err := findAgencyByCode(ctx, tx, r.AgencyCode); err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT code, title FROM procedures WHERE id = ? AND agency_code = ?`, r.ProcedureID, r.AgencyCode).
+			Scan(&r.ProcedureCode, &r.ProcedureTitle); errors.Is(err, sql.ErrNoRows) {
+			return &qms.Error{Code: qms.ENOTFOUND, Field: "procedure_id", Message: fmt.Sprintf("Đơn vị %s không có quy trình #%d.", r.AgencyCode, r.ProcedureID)}
+		} else if err != nil {
+			return err
+		}
+		if err := checkMember(ctx, tx, r.AgencyCode, "owner", r.Owner); err != nil {
+			return err
+		}
+		year := tx.now.In(qms.Zone).Year()
+		var k int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM risks WHERE code LIKE ?`, fmt.Sprintf("RR-%s-%d-%%", r.AgencyCode, year)).Scan(&k); err != nil {
+			return err
+		}
+		r.Code = fmt.Sprintf("RR-%s-%d-%03d", r.AgencyCode, year, k+1)
+		r.Status, r.CreatedBy, r.CreatedAt = qms.RiskOpen, tx.actor.Username, tx.now
+		r.Actions, r.Links = []qms.RiskAction{}, []qms.RiskLink{}
+		if err := tx.QueryRowContext(ctx, `INSERT INTO risks (agency_code, code, kind, description, procedure_id, likelihood, impact, owner, review_on, status, created_by, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, r.AgencyCode, r.Code, r.Kind, r.Description, r.ProcedureID, r.Likelihood, r.Impact, r.Owner,
+			formatDate(r.ReviewOn), r.Status, r.CreatedBy, formatTime(r.CreatedAt)).Scan(&r.ID); err != nil {
+			return fmt.Errorf("create risk: %w", err)
+		}
+		a := qms.RiskAssessment{Likelihood: r.Likelihood, Impact: r.Impact, ReviewOn: r.ReviewOn, By: tx.actor.Username, At: tx.now}
+		if err := insertAssessment(ctx, tx, r.ID, a); err != nil {
+			return err
+		}
+		r.Assessments = []qms.RiskAssessment{a}
+		if err := notifyUser(ctx, tx, r.AgencyCode, r.Owner, fmt.Sprintf("Bạn phụ trách %s: %s (xem xét lại %s)", r.Code, r.Description, r.ReviewOn.Format("02/01/2006")),
+			riskLink(r.ID)); err != nil {
+			return err
+		}
+		return tx.audit(ctx, r.AgencyCode, "risk.create", "risk", r.Code, nil, r, "")
+	})
+}
+
+func riskLink(id int64) string { return "/risks/" + itoa(id) }
+
+// checkMember refuses a username that is not a member of the agency.
+func checkMember(ctx context.Context, q querier, agency, field, username string) error {
+	var k int
+	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM users u JOIN memberships m ON m.user_id = u.id WHERE u.username = ? AND m.agency_code = ?`, username, agency).Scan(&k); err != nil {
+		return err
+	} else if k == 0 {
+		return &qms.Error{Code: qms.ENOTFOUND, Field: field, Message: fmt.Sprintf("Người phụ trách %q không thuộc đơn vị %s.", username, agency)}
+	}
+	return nil
+}
+
+func insertAssessment(ctx context.Context, tx *Tx, riskID int64, a qms.RiskAssessment) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO risk_assessments (risk_id, likelihood, impact, note, review_on, assessed_by, assessed_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		riskID, a.Likelihood, a.Impact, a.Note, formatDate(a.ReviewOn), a.By, formatTime(a.At))
+	return err
+}
+
+const riskColumns = `r.id, r.agency_code, r.code, r.kind, r.description, r.procedure_id, p.code, p.title, r.likelihood, r.impact, r.owner, r.review_on,
+	r.status, r.close_reason, r.closed_by, r.closed_at, r.created_by, r.created_at`
+
+// findRisks reads the entries matching where (on risks r), highest score
+// first, with their actions, links and assessments.
+func findRisks(ctx context.Context, q querier, where string, args ...any) ([]*qms.Risk, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+riskColumns+` FROM risks r JOIN procedures p ON p.id = r.procedure_id
+		WHERE `+where+` ORDER BY r.status = 'closed', r.likelihood * r.impact DESC, r.review_on, r.id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	var out []*qms.Risk
+	byID := map[int64]*qms.Risk{}
+	for rows.Next() {
+		r := &qms.Risk{Actions: []qms.RiskAction{}, Links: []qms.RiskLink{}, Assessments: []qms.RiskAssessment{}}
+		var review, created string
+		var closed sql.NullString
+		if err := rows.Scan(&r.ID, &r.AgencyCode, &r.Code, &r.Kind, &r.Description, &r.ProcedureID, &r.ProcedureCode, &r.ProcedureTitle, &r.Likelihood, &r.Impact,
+			&r.Owner, &review, &r.Status, &r.CloseReason, &r.ClosedBy, &closed, &r.CreatedBy, &created); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		r.ReviewOn, r.ClosedAt, r.CreatedAt = parseDate(review), scanNullTime(closed), parseTime(created)
+		r.Score, r.Level = r.Likelihood*r.Impact, qms.RiskLevelOf(r.Likelihood*r.Impact)
+		out = append(out, r)
+		byID[r.ID] = r
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(out) == 0 {
+		return out, err
+	}
+	return out, loadRiskParts(ctx, q, byID)
+}
+
+// loadRiskParts reads the actions, links and assessments of the entries,
+// one query per part and batch of entries.
+func loadRiskParts(ctx context.Context, q querier, byID map[int64]*qms.Risk) error {
+	ids := make([]any, 0, len(byID))
+	for id := range byID {
+		ids = append(ids, id)
+	}
+	for len(ids) > 0 {
+		batch := ids[:min(len(ids), 500)]
+		ids = ids[len(batch):]
+		in := `(` + placeholders(len(batch)) + `)`
+		parts := []struct {
+			query string
+			scan  func(rows *sql.Rows) error
+		}{
+			{`SELECT risk_id, id, description, owner, due_on, done_at, done_by FROM risk_actions WHERE risk_id IN ` + in + ` ORDER BY id`, func(rows *sql.Rows) error {
+				var rid int64
+				var a qms.RiskAction
+				var due string
+				var done sql.NullString
+				if err := rows.Scan(&rid, &a.ID, &a.Description, &a.Owner, &due, &done, &a.DoneBy); err != nil {
+					return err
+				}
+				a.DueOn, a.DoneAt = parseDate(due), scanNullTime(done)
+				byID[rid].Actions = append(byID[rid].Actions, a)
+				return nil
+			}},
+			// A link's label is read from its object, which the link
+			// does not copy: a later change of the object shows.
+			{`SELECT l.risk_id, l.kind, l.ref, COALESCE(p.code || ' – ' || p.title, n.code || ' – ' || n.description, '#' || f.id || ' – ' || f.message, '')
+				FROM risk_links l LEFT JOIN procedures p ON l.kind = 'procedure' AND p.id = l.ref
+				LEFT JOIN nonconformities n ON l.kind = 'nc' AND n.id = l.ref LEFT JOIN findings f ON l.kind = 'finding' AND f.id = l.ref
+				WHERE l.risk_id IN ` + in + ` ORDER BY l.rowid`, func(rows *sql.Rows) error {
+				var rid int64
+				var l qms.RiskLink
+				if err := rows.Scan(&rid, &l.Kind, &l.Ref, &l.Label); err != nil {
+					return err
+				}
+				byID[rid].Links = append(byID[rid].Links, l)
+				return nil
+			}},
+			{`SELECT risk_id, likelihood, impact, note, review_on, assessed_by, assessed_at FROM risk_assessments WHERE risk_id IN ` + in + ` ORDER BY id`, func(rows *sql.Rows) error {
+				var rid int64
+				var a qms.RiskAssessment
+				var review, at string
+				if err := rows.Scan(&rid, &a.Likelihood, &a.Impact, &a.Note, &review, &a.By, &at); err != nil {
+					return err
+				}
+				a.ReviewOn, a.At = parseDate(review), parseTime(at)
+				byID[rid].Assessments = append(byID[rid].Assessments, a)
+				return nil
+			}},
+		}
+		for _, part := range parts {
+			rows, err := q.QueryContext(ctx, part.query, batch...)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				if err := part.scan(rows); err != nil {
+					rows.Close()
+					return err
+				}
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func findRisk(ctx context.Context, q querier, agency string, id int64) (*qms.Risk, error) {
+	rs, err := findRisks(ctx, q, `r.id = ? AND r.agency_code = ?`, id, agency)
+	if err != nil {
+		return nil, err
+	} else if len(rs) == 0 {
+		return nil, qms.Errorf(qms.ENOTFOUND, "Không tìm thấy rủi ro hoặc cơ hội.")
+	}
+	return rs[0], nil
+}
+
+// FindRisk returns ENOTFOUND unless the agency has the entry.
+func (db *DB) FindRisk(ctx context.Context, agency string, id int64) (*qms.Risk, error) {
+	return findRisk(ctx, db.read, agency, id)
+}
+
+// FindRisks lists an agency's entries, the open ones first, highest score
+// first. The level filter is on the score's band.
+func (db *DB) FindRisks(ctx context.Context, f qms.RiskFilter) ([]*qms.Risk, error) {
+	where, args := `r.agency_code = ?`, []any{f.AgencyCode}
+	if f.Status != "" {
+		where, args = where+` AND r.status = ?`, append(args, f.Status)
+	}
+	if f.ProcedureID > 0 {
+		where, args = where+` AND r.procedure_id = ?`, append(args, f.ProcedureID)
+	}
+	switch f.Level {
+	case "":
+	case qms.RiskHigh:
+		where += ` AND r.likelihood * r.impact >= 15`
+	case qms.RiskMedium:
+		where += ` AND r.likelihood * r.impact BETWEEN 5 AND 14`
+	case qms.RiskLow:
+		where += ` AND r.likelihood * r.impact <= 4`
+	default:
+		return nil, qms.FieldError("level", "Mức %q không hợp lệ (high, medium, low).", f.Level)
+	}
+	return findRisks(ctx, db.read, where, args...)
+}
+
+// changeRisk loads, changes and saves an entry in one transaction with
+// its audit entry; a closed entry is frozen (the domain refuses).
+func (db *DB) changeRisk(ctx context.Context, agency string, id int64, action string, fn func(tx *Tx, r *qms.Risk) error) (*qms.Risk, error) {
+	var r *qms.Risk
+	err := db.update(ctx, func(tx *Tx) error {
+		var err error
+		if r, err = findRisk(ctx, tx, agency, id); err != nil {
+			return err
+		}
+		before := *r
+		before.Actions = append([]qms.RiskAction(nil), r.Actions...)
+		before.Links = append([]qms.RiskLink(nil), r.Links...)
+		before.Assessments = nil // the history is in the table and the earlier entries
+		if err := fn(tx, r); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE risks SET likelihood = ?, impact = ?, review_on = ?, status = ?, close_reason = ?, closed_by = ?, closed_at = ? WHERE id = ?`,
+			r.Likelihood, r.Impact, formatDate(r.ReviewOn), r.Status, r.CloseReason, r.ClosedBy, nullTime(r.ClosedAt), r.ID); err != nil {
+			return fmt.Errorf("%s risk %d: %w", action, id, err)
+		}
+		after := *r
+		after.Assessments = nil
+		return tx.audit(ctx, agency, "risk."+action, "risk", r.Code, before, after, r.CloseReason)
+	})
+	return r, err
+}
+
+// ReassessRisk records a new judgement of likelihood and impact and the
+// next review date.
+func (db *DB) ReassessRisk(ctx context.Context, agency string, id int64, a qms.RiskAssessment) (*qms.Risk, error) {
+	return db.changeRisk(ctx, agency, id, "reassess", func(tx *Tx, r *qms.Risk) error {
+		a.By, a.At = tx.actor.Username, tx.now
+		if err := r.Reassess(a, qms.CivilDate(tx.now)); err != nil {
+			return err
+		}
+		return insertAssessment(ctx, tx, r.ID, r.Assessments[len(r.Assessments)-1])
+	})
+}
+
+// AddRiskAction adds a treatment action and tells its owner.
+func (db *DB) AddRiskAction(ctx context.Context, agency string, id int64, a qms.RiskAction) (*qms.Risk, error) {
+	return db.changeRisk(ctx, agency, id, "action_add", func(tx *Tx, r *qms.Risk) error {
+		if err := a.Validate(r); err != nil {
+			return err
+		}
+		if err := checkMember(ctx, tx, agency, "owner", a.Owner); err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `INSERT INTO risk_actions (risk_id, description, owner, due_on) VALUES (?, ?, ?, ?) RETURNING id`,
+			r.ID, a.Description, a.Owner, formatDate(a.DueOn)).Scan(&a.ID); err != nil {
+			return err
+		}
+		r.Actions = append(r.Actions, a)
+		return notifyUser(ctx, tx, agency, a.Owner, fmt.Sprintf("Hành động xử lý được giao: %s — %s (hạn %s)", r.Code, a.Description, a.DueOn.Format("02/01/2006")), riskLink(r.ID))
+	})
+}
+
+// CompleteRiskAction marks a treatment action done.
+func (db *DB) CompleteRiskAction(ctx context.Context, agency string, id, actionID int64) (*qms.Risk, error) {
+	return db.changeRisk(ctx, agency, id, "action_done", func(tx *Tx, r *qms.Risk) error {
+		if err := r.CompleteAction(actionID, tx.actor.Username, tx.now); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE risk_actions SET done_at = ?, done_by = ? WHERE id = ? AND risk_id = ?`, formatTime(tx.now), tx.actor.Username, actionID, r.ID)
+		return err
+	})
+}
+
+// linkTargets are the queries that find a link's object in the agency.
+var linkTargets = map[string]string{
+	qms.RiskLinkProcedure: `SELECT 1 FROM procedures WHERE id = ? AND agency_code = ?`,
+	qms.RiskLinkFinding:   `SELECT 1 FROM findings WHERE id = ? AND agency_code = ?`,
+	qms.RiskLinkNC:        `SELECT 1 FROM nonconformities WHERE id = ? AND agency_code = ?`,
+}
+
+// LinkRisk ties an entry to a procedure, finding or nonconformity of its
+// own agency; another agency's object is answered as a missing one, so
+// that its existence does not leak.
+func (db *DB) LinkRisk(ctx context.Context, agency string, id int64, l qms.RiskLink) (*qms.Risk, error) {
+	return db.changeRisk(ctx, agency, id, "link", func(tx *Tx, r *qms.Risk) error {
+		if err := r.CheckLink(l); err != nil {
+			return err
+		}
+		var one int
+		if err := tx.QueryRowContext(ctx, linkTargets[l.Kind], l.Ref, agency).Scan(&one); errors.Is(err, sql.ErrNoRows) {
+			return &qms.Error{Code: qms.ENOTFOUND, Field: "ref", Message: fmt.Sprintf("Đơn vị %s không có đối tượng #%d để liên kết.", agency, l.Ref)}
+		} else if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO risk_links (risk_id, kind, ref, created_by, created_at) VALUES (?, ?, ?, ?, ?)`,
+			r.ID, l.Kind, l.Ref, tx.actor.Username, formatTime(tx.now)); err != nil {
+			return err
+		}
+		r.Links = append(r.Links, l)
+		return nil
+	})
+}
+
+// CloseRisk closes an entry with the reason; it stays in the register.
+func (db *DB) CloseRisk(ctx context.Context, agency string, id int64, reason string) (*qms.Risk, error) {
+	return db.changeRisk(ctx, agency, id, "close", func(tx *Tx, r *qms.Risk) error {
+		return r.Close(reason, tx.actor.Username, tx.now)
+	})
+}
+
+// riskSummary is the register's part of the management review pack.
+func (db *DB) riskSummary(ctx context.Context, agency string) (*qms.RiskSummary, error) {
+	open, err := db.FindRisks(ctx, qms.RiskFilter{AgencyCode: agency, Status: qms.RiskOpen})
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]string{}
+	rows, err := db.read.QueryContext(ctx, `SELECT DISTINCT u.username, u.full_name FROM risks r JOIN users u ON u.username = r.owner WHERE r.agency_code = ? AND r.status = 'open'`, agency)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var u, n string
+		if err := rows.Scan(&u, &n); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		names[u] = n
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return qms.SummarizeRisks(open, qms.CivilDate(db.now()), func(u string) string {
+		if n := names[u]; n != "" {
+			return n
+		}
+		return u
+	}), nil
+}
