@@ -37,6 +37,7 @@ const (
 	RuleAuditChainBroken   = "AUDIT_CHAIN_BROKEN"
 	RuleCAPAOverdue        = "CAPA_OVERDUE"
 	RuleMergedNotReissued  = "MERGED_NOT_REISSUED"
+	RuleAckOverdue         = "ACK_OVERDUE"
 )
 
 // Rules lists every rule, in the order reports show them.
@@ -53,6 +54,7 @@ var Rules = []Rule{
 	{RuleAuditChainBroken, "Nhật ký hệ thống bị sửa hoặc xóa", SeverityCritical, "7.5.3"},
 	{RuleCAPAOverdue, "Hành động khắc phục quá hạn", SeverityMedium, "10.2"},
 	{RuleMergedNotReissued, "Quy trình nhận từ đơn vị sáp nhập chưa được ban hành lại", SeverityMedium, "6.3, 7.5.2"},
+	{RuleAckOverdue, "Tài liệu có hiệu lực chưa được xác nhận đã đọc và hiểu đúng hạn", SeverityLow, "7.3, 7.5.3"},
 }
 
 // RuleByCode returns the rule and whether it exists.

@@ -351,6 +351,7 @@ func (m *merger) records() error {
 		{"nonconformities", `status != 'closed'`, nil},
 		{"objectives", `year >= ? AND withdrawn = 0`, []any{year}},
 		{"feedback", `status != 'published'`, nil},
+		{"document_reads", `acknowledged_at IS NULL`, nil},
 	}
 	// Findings are derived by the compliance scans and keyed by their
 	// object, which for a TTHC is its code: two predecessors may both
