@@ -24,7 +24,7 @@ func distributeProcedure(ctx context.Context, tx *Tx, v *qms.ProcedureVersion) e
 		return err
 	}
 	ref := qms.DocRef{Kind: qms.ReadProcedure, DocID: v.ProcedureID, Number: v.Number}
-	if err := distribute(ctx, tx, agency, ref, v.ID, code+" "+title+" (lần ban hành "+v.IssueNumber()+")", qms.StepRoles(v.Flowchart)); err != nil {
+	if err := distribute(ctx, tx, agency, ref, v.ID, code+" "+title+" (lần ban hành "+v.IssueNumber()+")", qms.StepRoles(v.Flowchart), tx.actor.UserID); err != nil {
 		return err
 	}
 	done := map[string]bool{}
@@ -43,7 +43,7 @@ func distributeProcedure(ctx context.Context, tx *Tx, v *qms.ProcedureVersion) e
 			}
 			roles := qms.FormRoles(v.Flowchart, fc)
 			fref := qms.DocRef{Kind: qms.ReadForm, DocID: f.ID, Number: fv.Number}
-			if err := distribute(ctx, tx, agency, fref, fv.ID, formTitle(f.Code, f.Title, fv.Number), roles); err != nil {
+			if err := distribute(ctx, tx, agency, fref, fv.ID, formTitle(f.Code, f.Title, fv.Number), roles, 0); err != nil {
 				return err
 			}
 		}
@@ -84,7 +84,7 @@ func distributeForm(ctx context.Context, tx *Tx, v *qms.FormVersion) error {
 	if len(roles) == 0 {
 		roles = qms.Roles
 	}
-	return distribute(ctx, tx, agency, qms.DocRef{Kind: qms.ReadForm, DocID: v.FormID, Number: v.Number}, v.ID, formTitle(code, title, v.Number), roles)
+	return distribute(ctx, tx, agency, qms.DocRef{Kind: qms.ReadForm, DocID: v.FormID, Number: v.Number}, v.ID, formTitle(code, title, v.Number), roles, tx.actor.UserID)
 }
 
 func formTitle(code, title string, number int) string {
@@ -102,8 +102,10 @@ func containsRole(rs []qms.Role, r qms.Role) bool {
 
 // distribute writes one row per active member of agency holding one of
 // roles who has not already got the version, notifies each of them, and
-// audits the list.
-func distribute(ctx context.Context, tx *Tx, agency string, ref qms.DocRef, versionID int64, what string, roles []qms.Role) error {
+// audits the list. The approver of the version (approver, 0 for none)
+// read it in full to approve it: their row is acknowledged at the
+// approval, without a notification.
+func distribute(ctx context.Context, tx *Tx, agency string, ref qms.DocRef, versionID int64, what string, roles []qms.Role, approver int64) error {
 	if len(roles) == 0 {
 		return nil
 	}
@@ -142,18 +144,25 @@ func distribute(ctx context.Context, tx *Tx, agency string, ref qms.DocRef, vers
 	title := "Tài liệu cần đọc và xác nhận: " + what
 	names := make([]string, 0, len(people))
 	for _, p := range people {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO document_reads (agency_code, kind, doc_id, version_id, number, user_id, roles, distributed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			agency, ref.Kind, ref.DocID, versionID, ref.Number, p.id, sortedRoles(p.roles), at); err != nil {
+		var acked any
+		if p.id == approver {
+			acked = at
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO document_reads (agency_code, kind, doc_id, version_id, number, user_id, roles, distributed_at, acknowledged_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, agency, ref.Kind, ref.DocID, versionID, ref.Number, p.id, sortedRoles(p.roles), at, acked); err != nil {
 			return fmt.Errorf("distribute %s to %s: %w", what, p.name, err)
+		}
+		names = append(names, p.name)
+		if acked != nil {
+			continue
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO notifications (user_id, agency_code, title, link, created_at) VALUES (?, ?, ?, ?, ?)`,
 			p.id, agency, title, ref.Path(), at); err != nil {
 			return err
 		}
-		names = append(names, p.name)
 	}
 	return tx.audit(ctx, agency, "document.distribute", ref.Kind+"_version", fmt.Sprintf("%d/%d", ref.DocID, ref.Number), nil,
-		map[string]any{"roles": roles, "users": names}, what)
+		map[string]any{"document": what, "roles": roles, "users": names}, "")
 }
 
 // sortedRoles puts a group_concat of roles in the order of qms.Roles.
@@ -285,7 +294,7 @@ func (db *DB) AcknowledgeRead(ctx context.Context, agency string, ref qms.DocRef
 		if before != nil {
 			prev = before
 		}
-		return tx.audit(ctx, agency, "document.acknowledge", "document_read", itoa(out.ID), prev, out, "Đã đọc và hiểu "+out.Code)
+		return tx.audit(ctx, agency, "document.acknowledge", "document_read", itoa(out.ID), prev, out, "")
 	})
 	return out, err
 }

@@ -118,6 +118,10 @@ type Deps struct {
 	// Dashboard answers the role dashboards' questions; without it the
 	// dashboard shows only its general part.
 	Dashboard qms.DashboardService
+
+	// Distribution keeps who must read which version in force and who
+	// acknowledged it; without it the pages show no reading panel.
+	Distribution qms.DistributionService
 }
 
 // Server is the Fiber app and what its handlers need.
@@ -418,6 +422,7 @@ func (s *Server) routes() {
 	s.route(fiber.MethodPost, "/api/v1/procedures/:id/versions/:n/withdraw", "procedure", "approve", s.apiVersionAction(qms.ActionWithdraw))
 	s.route(fiber.MethodGet, "/api/v1/procedures/:id/versions/:n/flowchart.:ext", "procedure", "read", s.versionFlowchart)
 	s.publicRoute(fiber.MethodGet, "/api/openapi.json", s.openAPI)
+	s.distributionRoutes()
 }
 
 func (s *Server) healthz(c *fiber.Ctx) error { return c.JSON(fiber.Map{"status": "ok"}) }
