@@ -139,10 +139,10 @@ type DistributionService interface {
 	// ReadSummaries counts the distribution of each version in force of
 	// agency that has one, those with pending reads first.
 	ReadSummaries(ctx context.Context, agency string) ([]*ReadSummary, error)
-	// UnreadAmong returns the refs, among those given, of versions that
-	// were distributed and that userID has not acknowledged (a version
-	// never distributed — issued before distribution existed — is not
-	// counted against anyone).
+	// UnreadAmong returns the refs, among those given, of versions in
+	// force that were distributed and that userID has not acknowledged (a
+	// version never distributed — issued before distribution existed —
+	// or no longer in force is not counted against anyone).
 	UnreadAmong(ctx context.Context, userID int64, refs []DocRef) ([]DocRef, error)
 }
 

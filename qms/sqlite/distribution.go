@@ -369,14 +369,19 @@ func (db *DB) ReadSummaries(ctx context.Context, agency string) ([]*qms.ReadSumm
 	return out, nil
 }
 
-// UnreadAmong keeps the refs that were distributed and that userID has
-// not acknowledged.
+// UnreadAmong keeps the refs of versions in force that were distributed
+// and that userID has not acknowledged. A superseded version (a dossier
+// keeps the one it pinned) cannot be acknowledged any more, so it is not
+// held against anyone.
 func (db *DB) UnreadAmong(ctx context.Context, userID int64, refs []qms.DocRef) ([]qms.DocRef, error) {
 	var out []qms.DocRef
 	for _, ref := range refs {
 		var distributed, mine int
-		if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(CASE WHEN user_id = ? AND acknowledged_at IS NOT NULL THEN 1 END)
-			FROM document_reads WHERE kind = ? AND doc_id = ? AND number = ?`, userID, ref.Kind, ref.DocID, ref.Number).Scan(&distributed, &mine); err != nil {
+		if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(CASE WHEN r.user_id = ? AND r.acknowledged_at IS NOT NULL THEN 1 END)
+			FROM document_reads r
+			LEFT JOIN procedure_versions pv ON r.kind = 'procedure' AND pv.id = r.version_id
+			LEFT JOIN form_versions fv ON r.kind = 'form' AND fv.id = r.version_id
+			WHERE r.kind = ? AND r.doc_id = ? AND r.number = ? AND COALESCE(pv.status, fv.status) = 'effective'`, userID, ref.Kind, ref.DocID, ref.Number).Scan(&distributed, &mine); err != nil {
 			return nil, err
 		}
 		if distributed > 0 && mine == 0 {

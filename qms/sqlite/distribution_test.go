@@ -219,7 +219,7 @@ func TestDistribution6Acknowledge(t *testing.T) {
 		t.Fatalf("%d acknowledgement entries, want 2", count())
 	}
 	// The step warnings' question: what has the person not acknowledged?
-	unread, err := db.UnreadAmong(sys, sc.staffID, []qms.DocRef{sc.procV2, sc.formV2, {Kind: qms.ReadProcedure, DocID: 999, Number: 1}})
+	unread, err := db.UnreadAmong(sys, sc.staffID, []qms.DocRef{sc.procV1, sc.procV2, sc.formV2, {Kind: qms.ReadProcedure, DocID: 999, Number: 1}})
 	if err != nil || !slices.Equal(unread, []qms.DocRef{sc.formV2}) {
 		t.Fatalf("staff's unread: %v %v", unread, err)
 	}
