@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -35,6 +36,9 @@ func distributeProcedure(ctx context.Context, tx *Tx, v *qms.ProcedureVersion) e
 			}
 			done[fc] = true
 			f, fv, err := effectiveForm(ctx, tx, agency, fc)
+			if err != nil && qms.ErrorCode(err) == qms.EINTERNAL {
+				return err
+			}
 			if err != nil || f.AgencyCode != agency {
 				// Not in force (the ISO-control check's finding) or a
 				// standard form of SYS, which is no controlled document
@@ -72,7 +76,7 @@ func distributeForm(ctx context.Context, tx *Tx, v *qms.FormVersion) error {
 			return err
 		}
 		for _, r := range qms.FormRoles(pv.Flowchart, code) {
-			if !containsRole(roles, r) {
+			if !slices.Contains(roles, r) {
 				roles = append(roles, r)
 			}
 		}
@@ -89,15 +93,6 @@ func distributeForm(ctx context.Context, tx *Tx, v *qms.FormVersion) error {
 
 func formTitle(code, title string, number int) string {
 	return fmt.Sprintf("%s %s (phiên bản %d)", code, title, number)
-}
-
-func containsRole(rs []qms.Role, r qms.Role) bool {
-	for _, x := range rs {
-		if x == r {
-			return true
-		}
-	}
-	return false
 }
 
 // distribute writes one row per active member of agency holding one of
