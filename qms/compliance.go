@@ -39,6 +39,7 @@ const (
 	RuleMergedNotReissued  = "MERGED_NOT_REISSUED"
 	RuleRiskReviewOverdue  = "RISK_REVIEW_OVERDUE"
 	RuleRiskActionOverdue  = "RISK_ACTION_OVERDUE"
+	RuleAckOverdue         = "ACK_OVERDUE"
 )
 
 // Rules lists every rule, in the order reports show them.
@@ -57,6 +58,7 @@ var Rules = []Rule{
 	{RuleMergedNotReissued, "Quy trình nhận từ đơn vị sáp nhập chưa được ban hành lại", SeverityMedium, "6.3, 7.5.2"},
 	{RuleRiskReviewOverdue, "Rủi ro, cơ hội quá hạn xem xét lại", SeverityMedium, "6.1"},
 	{RuleRiskActionOverdue, "Hành động xử lý rủi ro quá hạn", SeverityMedium, "6.1.2"},
+	{RuleAckOverdue, "Tài liệu có hiệu lực chưa được xác nhận đã đọc và hiểu đúng hạn", SeverityLow, "7.3, 7.5.3"},
 }
 
 // RuleByCode returns the rule and whether it exists.

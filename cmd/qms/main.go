@@ -60,7 +60,8 @@ Lệnh:
   loadtest [--data PATH] [--out FILE] [--clients N]  đo tải máy chủ trên bản sao bộ dữ liệu (make bench)
 
 Biến môi trường: QMS_ADDR, QMS_DB, QMS_CHECKPOINT_KEY, QMS_CHECKPOINTS,
-QMS_MERGE_REISSUE_DAYS (số ngày phải ban hành lại quy trình nhận khi sáp nhập, mặc định 90).
+QMS_MERGE_REISSUE_DAYS (số ngày phải ban hành lại quy trình nhận khi sáp nhập, mặc định 90),
+QMS_ACK_DAYS (số ngày làm việc để xác nhận đã đọc tài liệu mới có hiệu lực, mặc định 5).
 `
 
 // Exit codes.

@@ -18,7 +18,9 @@ func openStore(ctx context.Context, e *env, path string) (*sqlite.DB, error) {
 	// QMS_MERGE_REISSUE_DAYS: see sqlite.Options.MergeReissueDays (0 or
 	// unset: the default).
 	reissue, _ := strconv.Atoi(os.Getenv("QMS_MERGE_REISSUE_DAYS"))
-	db, err := sqlite.Open(ctx, path, sqlite.Options{Logger: e.log, MergeReissueDays: reissue})
+	// QMS_ACK_DAYS: see sqlite.Options.AckDays (0 or unset: the default).
+	ackDays, _ := strconv.Atoi(os.Getenv("QMS_ACK_DAYS"))
+	db, err := sqlite.Open(ctx, path, sqlite.Options{Logger: e.log, MergeReissueDays: reissue, AckDays: ackDays})
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}

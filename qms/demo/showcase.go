@@ -22,6 +22,7 @@ type Showcase interface {
 	qms.FeedbackService
 	qms.ComplianceService
 	qms.RiskService
+	qms.DistributionService
 }
 
 // showcase fills agency a; s is the generator's store seen through the
@@ -49,6 +50,9 @@ func (g *generator) showcase(a *agency, s Showcase) error {
 	}
 	if err := g.awaitingApproval(a); err != nil {
 		return fmt.Errorf("version awaiting approval: %w", err)
+	}
+	if err := g.reads(a, s); err != nil {
+		return fmt.Errorf("documents to read: %w", err)
 	}
 	if _, err := s.RunChecks(g.sys, qms.CheckScope{AgencyCode: a.code}); err != nil {
 		return fmt.Errorf("compliance scan: %w", err)

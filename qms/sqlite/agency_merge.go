@@ -352,6 +352,7 @@ func (m *merger) records() error {
 		{"objectives", `year >= ? AND withdrawn = 0`, []any{year}},
 		{"feedback", `status != 'published'`, nil},
 		{"risks", `status = 'open'`, nil},
+		{"document_reads", `acknowledged_at IS NULL`, nil},
 	}
 	// Findings are derived by the compliance scans and keyed by their
 	// object, which for a TTHC is its code: two predecessors may both

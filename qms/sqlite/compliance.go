@@ -31,6 +31,7 @@ var checks = map[string]ruleCheck{
 	qms.RuleMergedNotReissued:  checkMergedNotReissued,
 	qms.RuleRiskReviewOverdue:  checkRiskReviewOverdue,
 	qms.RuleRiskActionOverdue:  checkRiskActionOverdue,
+	qms.RuleAckOverdue:         checkAckOverdue,
 }
 
 // RunChecks finds what holds now and reconciles it with the open

@@ -47,6 +47,10 @@ type Options struct {
 	// the successor must reissue (approve a new version of) each
 	// procedure it received; default qms.DefaultMergeReissueDays.
 	MergeReissueDays int
+	// AckDays is how many working days a person has to acknowledge a
+	// version distributed to them (rule ACK_OVERDUE); default
+	// qms.DefaultAckDays.
+	AckDays int
 }
 
 // DB is the store. All writes go through one connection, so SQLite never
@@ -72,6 +76,8 @@ type DB struct {
 	changes *changeFeed
 	// ckpt copies the WAL back into the database (see wal.go).
 	ckpt *checkpointer
+	// ackDays: see Options.AckDays.
+	ackDays int
 }
 
 // Now is the store's clock (Options.Now), for the layers that must agree
@@ -103,6 +109,9 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	db := &DB{path: path, now: opts.Now, cost: opts.PasswordCost, reissueDays: opts.MergeReissueDays}
 	if db.reissueDays <= 0 {
 		db.reissueDays = qms.DefaultMergeReissueDays
+	}
+	if db.ackDays = opts.AckDays; db.ackDays <= 0 {
+		db.ackDays = qms.DefaultAckDays
 	}
 	db.dummyHash = sync.OnceValue(db.newDummyHash)
 	if db.now == nil {

@@ -235,7 +235,10 @@ func (db *DB) TransitionFormVersion(ctx context.Context, formID int64, number in
 		for _, o := range all {
 			others = append(others, versioned{o.ID, fmt.Sprintf("%d/%d", formID, o.Number), &o.Approval})
 		}
-		return supersede(ctx, tx, "form", v.ID, others, "thay thế bởi phiên bản "+itoa(int64(number)))
+		if err := supersede(ctx, tx, "form", v.ID, others, "thay thế bởi phiên bản "+itoa(int64(number))); err != nil {
+			return err
+		}
+		return distributeForm(ctx, tx, v)
 	})
 	return v, err
 }

@@ -173,7 +173,10 @@ func (db *DB) TransitionVersion(ctx context.Context, procedureID int64, number i
 			return err
 		}
 		if action == qms.ActionApprove {
-			return afterApproval(ctx, tx, v)
+			if err := afterApproval(ctx, tx, v); err != nil {
+				return err
+			}
+			return distributeProcedure(ctx, tx, v)
 		}
 		return nil
 	})

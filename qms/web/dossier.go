@@ -236,6 +236,9 @@ type openStepView struct {
 	// DelegatedBy is set when the caller is offered the step on a
 	// recorded delegation.
 	DelegatedBy string
+	// Unread are the versions the step uses that the caller has not
+	// acknowledged reading (a warning, see markUnread).
+	Unread []unreadDoc
 }
 
 // stepForm finds the form a step records on, its version in force and
@@ -359,6 +362,9 @@ func (s *Server) dossierPage(c *fiber.Ctx, p *qms.DossierProgress, formErr error
 			return err
 		}
 		data.People.know(data.Delegates)
+		if err := s.markUnread(c, d, proc, data.Open); err != nil {
+			return err
+		}
 	}
 	named := make([]string, 0, len(views)+len(data.Open))
 	for _, v := range views {
@@ -435,7 +441,7 @@ func (s *Server) dossierAction(c *fiber.Ctx, msg string, act func(agency, code s
 // entry is validated against the schema of the form version in force and
 // its files are stored by hash first.
 func (s *Server) dossierStep(c *fiber.Ctx) error {
-	return s.dossierAction(c, "step_done", func(agency, code string) (*qms.Dossier, error) {
+	return s.dossierAction(c, s.stepDoneMessage(c), func(agency, code string) (*qms.Dossier, error) {
 		in := qms.CompleteStep{StepID: c.FormValue("step_id"), Exit: c.FormValue("exit"), Note: c.FormValue("note")}
 		if err := s.readEvidence(c, &in); err != nil {
 			return nil, err

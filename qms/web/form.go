@@ -126,11 +126,19 @@ func (s *Server) formVersionPage(c *fiber.Ctx, f *qms.Form, v *qms.FormVersion, 
 	}
 	mine := f.AgencyCode == callerOf(c).agency
 	draft, submitted := v.Status == qms.StatusDraft, v.Status == qms.StatusSubmitted
+	var reading *readingPanel
+	if mine {
+		var err error
+		if reading, err = s.readingPanelFor(c, qms.DocRef{Kind: qms.ReadForm, DocID: f.ID, Number: v.Number}, v.Status); err != nil {
+			return err
+		}
+	}
 	return s.render(c, "form_version", fiber.Map{"F": f, "V": v, "Preview": preview, "SchemaText": schemaText, "Path": fmt.Sprintf("%s/versions/%d", formPath(f), v.Number),
 		"CanEdit":     mine && draft && s.can(c, "form", "write"),
 		"CanSubmit":   mine && draft && s.can(c, "form", "submit"),
 		"CanApprove":  mine && submitted && s.can(c, "form", "approve") && !v.ContributedBy(callerOf(c).actor),
-		"CanWithdraw": mine && (draft || submitted || v.Status == qms.StatusEffective) && s.can(c, "form", "approve")}, formErr)
+		"CanWithdraw": mine && (draft || submitted || v.Status == qms.StatusEffective) && s.can(c, "form", "approve"),
+		"Reading":     reading}, formErr)
 }
 
 // formVersionSave stores a draft's schema and, when one is uploaded, its

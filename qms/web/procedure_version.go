@@ -92,6 +92,9 @@ func (s *Server) versionPage(c *fiber.Ctx, p *qms.Procedure, v *qms.ProcedureVer
 		"IsAuthor":    contributed,
 		"CanWithdraw": (draft || submitted || v.Status == qms.StatusEffective) && s.can(c, "procedure", "approve"),
 	}
+	if data["Reading"], err = s.readingPanelFor(c, qms.DocRef{Kind: qms.ReadProcedure, DocID: p.ID, Number: v.Number}, v.Status); err != nil {
+		return err
+	}
 	return s.render(c, "version", data, formErr)
 }
 

@@ -121,6 +121,9 @@ type Deps struct {
 
 	// Risks is the register of risks and opportunities (ISO 9001 6.1).
 	Risks qms.RiskService
+	// Distribution keeps who must read which version in force and who
+	// acknowledged it; without it the pages show no reading panel.
+	Distribution qms.DistributionService
 }
 
 // Server is the Fiber app and what its handlers need.
@@ -422,6 +425,7 @@ func (s *Server) routes() {
 	s.route(fiber.MethodGet, "/api/v1/procedures/:id/versions/:n/flowchart.:ext", "procedure", "read", s.versionFlowchart)
 	s.publicRoute(fiber.MethodGet, "/api/openapi.json", s.openAPI)
 	s.riskRoutes()
+	s.distributionRoutes()
 }
 
 func (s *Server) healthz(c *fiber.Ctx) error { return c.JSON(fiber.Map{"status": "ok"}) }

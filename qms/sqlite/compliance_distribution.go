@@ -1,0 +1,58 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"isodt/qms"
+)
+
+// checkAckOverdue flags each version in force of an agency that someone
+// it was distributed to has not acknowledged within Options.AckDays
+// working days (TCVN ISO 9001:2015 7.5.3, basis in qms.AckBasis). Only
+// people still active members of the agency count: someone who left
+// reads nothing more there. The finding clears when the last of them
+// acknowledges, or when the version is superseded.
+func checkAckOverdue(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
+	var out []qms.Candidate
+	for _, a := range agencies {
+		cal, err := db.Calendar(ctx, a)
+		if err != nil {
+			return nil, err
+		}
+		rs, err := db.findReads(ctx, q, cal, db.ackDays, `r.agency_code = ? AND `+pendingInForce+` AND u.disabled = 0
+			AND EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = r.user_id AND m.agency_code = r.agency_code)
+			ORDER BY r.kind, r.doc_id, r.number, u.full_name, u.username`, a)
+		if err != nil {
+			return nil, err
+		}
+		var order []qms.DocRef
+		late := map[qms.DocRef][]*qms.DocumentRead{}
+		for _, r := range rs {
+			if r.DueAt.IsZero() || !now.After(r.DueAt) {
+				continue
+			}
+			if late[r.DocRef] == nil {
+				order = append(order, r.DocRef)
+			}
+			late[r.DocRef] = append(late[r.DocRef], r)
+		}
+		for _, ref := range order {
+			people := late[ref]
+			names := make([]string, 0, len(people))
+			for _, r := range people {
+				names = append(names, r.Name())
+			}
+			what := "Quy trình"
+			if ref.Kind == qms.ReadForm {
+				what = "Biểu mẫu"
+			}
+			out = append(out, qms.Candidate{Rule: qms.RuleAckOverdue, AgencyCode: a, ObjectType: ref.Kind + "_version", ObjectID: fmt.Sprintf("%d/%d", ref.DocID, ref.Number),
+				Message: fmt.Sprintf("%s %s (phiên bản %d): %d người chưa xác nhận đã đọc và hiểu sau %d ngày làm việc kể từ khi phân phối: %s.",
+					what, people[0].Code, ref.Number, len(people), db.ackDays, strings.Join(names, ", "))})
+		}
+	}
+	return out, nil
+}
