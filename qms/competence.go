@@ -200,8 +200,20 @@ func Lacking(status string) bool { return status == CompetenceMissing || status 
 // (Role "").
 type AppliedRequirement struct {
 	*CompetenceRequirement
-	AppliesTo Role   `json:"applies_to"`
-	Why       string `json:"why"`
+	AppliesTo     Role   `json:"applies_to"`
+	Why           string `json:"why"`
+	ProcedureCode string `json:"procedure_code,omitempty"`
+	StepName      string `json:"step_name,omitempty"` // "" while no version in force has the step
+}
+
+// StepRef is a step of a procedure's version in force that a
+// requirement may name.
+type StepRef struct {
+	ProcedureID   int64  `json:"procedure_id"`
+	ProcedureCode string `json:"procedure_code"`
+	StepID        string `json:"step_id"`
+	StepName      string `json:"step_name"`
+	Role          Role   `json:"role"`
 }
 
 // Member is a person of the agency with the roles they hold there.
@@ -341,6 +353,9 @@ type CompetenceService interface {
 	// completing step of procedureID requires (the completion page warns;
 	// it does not refuse).
 	StepCompetenceGaps(ctx context.Context, agency, username string, procedureID int64, step flowchart.Step) ([]CompetenceGap, error)
+	// CompetenceSteps lists the work steps of the agency's versions in
+	// force, for the requirement form.
+	CompetenceSteps(ctx context.Context, agency string) ([]StepRef, error)
 }
 
 // RoleTitle names a role in Vietnamese ("Chuyên viên").

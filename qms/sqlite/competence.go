@@ -178,21 +178,13 @@ func appliedRequirements(ctx context.Context, q querier, agency string) ([]*qms.
 	if err != nil || len(reqs) == 0 {
 		return nil, err
 	}
-	type stepOf struct {
-		code string
-		step flowchart.Step
-	}
-	steps := map[string]stepOf{} // "procedure id/step id" in a version in force
-	codes := map[int64]string{}
-	err = inForceVersions(ctx, q, []string{agency}, func(_ string, p *qms.Procedure, v *qms.ProcedureVersion) error {
-		for _, st := range v.Flowchart.Steps {
-			steps[fmt.Sprintf("%d/%s", p.ID, st.ID)] = stepOf{p.Code, st}
-		}
-		codes[p.ID] = p.Code
-		return nil
-	})
+	steps := map[string]qms.StepRef{} // "procedure id/step id"
+	refs, err := competenceSteps(ctx, q, agency)
 	if err != nil {
 		return nil, err
+	}
+	for _, r := range refs {
+		steps[fmt.Sprintf("%d/%s", r.ProcedureID, r.StepID)] = r
 	}
 	out := make([]*qms.AppliedRequirement, 0, len(reqs))
 	for _, r := range reqs {
@@ -200,15 +192,37 @@ func appliedRequirements(ctx context.Context, q querier, agency string) ([]*qms.
 		if r.StepID == "" {
 			a.AppliesTo, a.Why = r.Role, "Vai trò "+qms.RoleTitle(r.Role)
 		} else if s, ok := steps[fmt.Sprintf("%d/%s", r.ProcedureID, r.StepID)]; ok {
-			a.AppliesTo, a.Why = qms.StepRole(s.step), fmt.Sprintf("Bước “%s” – quy trình %s", s.step.Name, s.code)
+			a.AppliesTo, a.ProcedureCode, a.StepName = s.Role, s.ProcedureCode, s.StepName
+			a.Why = fmt.Sprintf("Bước “%s” – quy trình %s", s.StepName, s.ProcedureCode)
 		} else {
-			var code string
-			_ = q.QueryRowContext(ctx, `SELECT code FROM procedures WHERE id = ?`, r.ProcedureID).Scan(&code)
-			a.Why = fmt.Sprintf("Bước %s – quy trình %s (chưa có trong phiên bản có hiệu lực)", r.StepID, code)
+			_ = q.QueryRowContext(ctx, `SELECT code FROM procedures WHERE id = ?`, r.ProcedureID).Scan(&a.ProcedureCode)
+			a.Why = fmt.Sprintf("Bước %s – quy trình %s (chưa có trong phiên bản có hiệu lực)", r.StepID, a.ProcedureCode)
 		}
 		out = append(out, a)
 	}
 	return out, nil
+}
+
+// CompetenceSteps lists the work steps of the agency's versions in force.
+func (db *DB) CompetenceSteps(ctx context.Context, agency string) ([]qms.StepRef, error) {
+	return competenceSteps(ctx, db.read, agency)
+}
+
+func competenceSteps(ctx context.Context, q querier, agency string) ([]qms.StepRef, error) {
+	var out []qms.StepRef
+	seen := map[string]bool{}
+	err := inForceVersions(ctx, q, []string{agency}, func(_ string, p *qms.Procedure, v *qms.ProcedureVersion) error {
+		for _, st := range v.Flowchart.Steps {
+			key := fmt.Sprintf("%d/%s", p.ID, st.ID)
+			if seen[key] || st.Kind == flowchart.KindEnd && st.Responsible == "" {
+				continue
+			}
+			seen[key] = true
+			out = append(out, qms.StepRef{ProcedureID: p.ID, ProcedureCode: p.Code, StepID: st.ID, StepName: st.Name, Role: qms.StepRole(st)})
+		}
+		return nil
+	})
+	return out, err
 }
 
 // competenceMembers lists the enabled people of agency with their roles there.

@@ -236,6 +236,9 @@ type openStepView struct {
 	// DelegatedBy is set when the caller is offered the step on a
 	// recorded delegation.
 	DelegatedBy string
+	// CompetenceGaps are the competences the step requires that the
+	// caller lacks (a warning, not a refusal).
+	CompetenceGaps []qms.CompetenceGap
 }
 
 // stepForm finds the form a step records on, its version in force and
@@ -358,6 +361,9 @@ func (s *Server) dossierPage(c *fiber.Ctx, p *qms.DossierProgress, formErr error
 		if data.Delegates, err = s.delegates(c, d.AgencyCode); err != nil {
 			return err
 		}
+	}
+	if err := s.markCompetenceGaps(c, d, data.Open); err != nil {
+		return err
 	}
 	return s.renderPage(c, "dossier", &data.page, data, formErr)
 }
