@@ -291,7 +291,7 @@ func (g CompetenceGap) Message() string {
 	if g.Status == CompetenceExpired && g.ExpiredOn != nil {
 		what = "đã hết hạn từ " + g.ExpiredOn.Format("02/01/2006") + " về"
 	}
-	return fmt.Sprintf("%s (%s) %s năng lực %s – %s, được yêu cầu cho: %s.", who, g.Person.Username, what, g.Competence.Code, g.Competence.Name, strings.Join(g.Why, "; "))
+	return fmt.Sprintf("%s %s năng lực %s – %s, được yêu cầu cho: %s.", who, what, g.Competence.Code, g.Competence.Name, strings.Join(g.Why, "; "))
 }
 
 // Gaps lists the matrix's required competences missing or expired.

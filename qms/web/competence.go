@@ -196,6 +196,16 @@ func (s *Server) competenceEvidence(c *fiber.Ctx) error {
 	return c.Send(data)
 }
 
+// The API's one competence route, in the OpenAPI file.
+func init() {
+	doc := apiDocs["GET /api/v1/competence/matrix"]
+	doc.Summary, doc.Resp = "Ma trận năng lực của đơn vị: người × năng lực (valid, expiring, expired, missing), kèm các trường hợp thiếu", struct {
+		Matrix qms.CompetenceMatrix `json:"matrix"`
+		Gaps   []qms.CompetenceGap  `json:"gaps"`
+	}{}
+	apiDocs["GET /api/v1/competence/matrix"] = doc
+}
+
 func (s *Server) apiCompetenceMatrix(c *fiber.Ctx) error {
 	m, err := s.Competence.CompetenceMatrix(c.UserContext(), callerOf(c).agency)
 	if err != nil {

@@ -46,9 +46,15 @@ func TestCompetence5PagesAndRules(t *testing.T) {
 		t.Fatalf("completing the step despite the warning: %d %s", resp.StatusCode, bodyOf(t, resp))
 	}
 	d = a.receive("Trần Thị Bình")
-	m, _ := a.db.CompetenceMatrix(t.Context(), "A")
-	if gaps := m.Gaps(); len(gaps) != 1 || gaps[0].Person.Username != "a-staff" {
-		t.Fatalf("gaps: %+v", gaps)
+	var api struct {
+		Gaps []qms.CompetenceGap `json:"gaps"`
+	}
+	decode(t, a.api("GET", "/api/v1/competence/matrix", a.token("a-leader"), ""), &api)
+	if len(api.Gaps) != 1 || api.Gaps[0].Person.Username != "a-staff" || api.Gaps[0].Status != qms.CompetenceMissing {
+		t.Fatalf("API gaps: %+v", api.Gaps)
+	}
+	if resp := a.api("GET", "/api/v1/competence/matrix", a.token("a-staff"), ""); resp.StatusCode != 403 {
+		t.Fatalf("staff read the matrix through the API: %d", resp.StatusCode)
 	}
 
 	// A record with its evidence, through the multipart form.
