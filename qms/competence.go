@@ -314,7 +314,7 @@ func (m *CompetenceMatrix) Gaps() []CompetenceGap {
 // StepRequires reports whether an applied requirement bears on someone
 // completing step of procedureID: a requirement on that very step, or on
 // the role the step names.
-func (r *AppliedRequirement) StepRequires(procedureID int64, step flowchart.Step) bool {
+func (r *CompetenceRequirement) StepRequires(procedureID int64, step flowchart.Step) bool {
 	if r.Withdrawn {
 		return false
 	}

@@ -388,9 +388,25 @@ func competenceMatrix(ctx context.Context, q querier, agency string, today time.
 // completing step of procedureID requires: those set on the step itself
 // and those set on the role it names.
 func (db *DB) StepCompetenceGaps(ctx context.Context, agency, username string, procedureID int64, step flowchart.Step) ([]qms.CompetenceGap, error) {
-	reqs, err := appliedRequirements(ctx, db.read, agency)
+	// Only the requirements naming this step or its role matter: no need
+	// to resolve every step requirement through the versions in force.
+	reqs, err := findRequirements(ctx, db.read, `agency_code = ? AND withdrawn = 0`, agency)
 	if err != nil || len(reqs) == 0 {
 		return nil, err
+	}
+	why := map[int64][]string{}
+	for _, r := range reqs {
+		if !r.StepRequires(procedureID, step) {
+			continue
+		}
+		if r.StepID != "" {
+			why[r.CompetenceID] = append(why[r.CompetenceID], fmt.Sprintf("Bước “%s”", step.Name))
+		} else {
+			why[r.CompetenceID] = append(why[r.CompetenceID], "Vai trò "+qms.RoleTitle(r.Role))
+		}
+	}
+	if len(why) == 0 {
+		return nil, nil
 	}
 	comps, err := findCompetences(ctx, db.read, `agency_code = ?`, agency)
 	if err != nil {
@@ -405,17 +421,11 @@ func (db *DB) StepCompetenceGaps(ctx context.Context, agency, username string, p
 	today := qms.CivilDate(db.now())
 	var out []qms.CompetenceGap
 	for _, c := range comps {
-		var why []string
-		for _, r := range reqs {
-			if r.CompetenceID == c.ID && r.StepRequires(procedureID, step) {
-				why = append(why, r.Why)
-			}
-		}
-		if len(why) == 0 {
+		if why[c.ID] == nil {
 			continue
 		}
 		if st, rec := qms.Held(records, c.ID, today); qms.Lacking(st) {
-			g := qms.CompetenceGap{Person: person, Competence: c, Status: st, Why: why}
+			g := qms.CompetenceGap{Person: person, Competence: c, Status: st, Why: why[c.ID]}
 			if rec != nil {
 				g.ExpiredOn = rec.ExpiresOn
 			}
