@@ -40,6 +40,7 @@ const (
 	RuleRiskReviewOverdue  = "RISK_REVIEW_OVERDUE"
 	RuleRiskActionOverdue  = "RISK_ACTION_OVERDUE"
 	RuleAckOverdue         = "ACK_OVERDUE"
+	RuleCompetenceMissing  = "COMPETENCE_MISSING"
 )
 
 // Rules lists every rule, in the order reports show them.
@@ -59,6 +60,7 @@ var Rules = []Rule{
 	{RuleRiskReviewOverdue, "Rủi ro, cơ hội quá hạn xem xét lại", SeverityMedium, "6.1"},
 	{RuleRiskActionOverdue, "Hành động xử lý rủi ro quá hạn", SeverityMedium, "6.1.2"},
 	{RuleAckOverdue, "Tài liệu có hiệu lực chưa được xác nhận đã đọc và hiểu đúng hạn", SeverityLow, "7.3, 7.5.3"},
+	{RuleCompetenceMissing, "Người thực hiện bước thiếu năng lực yêu cầu hoặc năng lực đã hết hạn", SeverityMedium, "7.2"},
 }
 
 // RuleByCode returns the rule and whether it exists.

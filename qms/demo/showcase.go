@@ -23,6 +23,7 @@ type Showcase interface {
 	qms.ComplianceService
 	qms.RiskService
 	qms.DistributionService
+	qms.CompetenceService
 }
 
 // showcase fills agency a; s is the generator's store seen through the
@@ -53,6 +54,9 @@ func (g *generator) showcase(a *agency, s Showcase) error {
 	}
 	if err := g.reads(a, s); err != nil {
 		return fmt.Errorf("documents to read: %w", err)
+	}
+	if err := g.competence(a, s); err != nil {
+		return fmt.Errorf("competence: %w", err)
 	}
 	if _, err := s.RunChecks(g.sys, qms.CheckScope{AgencyCode: a.code}); err != nil {
 		return fmt.Errorf("compliance scan: %w", err)

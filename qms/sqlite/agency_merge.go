@@ -375,6 +375,9 @@ func (m *merger) records() error {
 			m.rep.Tables[len(m.rep.Tables)-1].Reconciled = int(dupFindings)
 		}
 	}
+	if err := m.competences(); err != nil {
+		return err
+	}
 	for _, table := range []string{"audit_programmes", "audit_plans", "management_reviews", "notifications", "dossier_seq"} {
 		if err := m.move(table, `0`); err != nil {
 			return err

@@ -32,6 +32,7 @@ var checks = map[string]ruleCheck{
 	qms.RuleRiskReviewOverdue:  checkRiskReviewOverdue,
 	qms.RuleRiskActionOverdue:  checkRiskActionOverdue,
 	qms.RuleAckOverdue:         checkAckOverdue,
+	qms.RuleCompetenceMissing:  checkCompetenceMissing,
 }
 
 // RunChecks finds what holds now and reconciles it with the open

@@ -239,6 +239,9 @@ type openStepView struct {
 	// Unread are the versions the step uses that the caller has not
 	// acknowledged reading (a warning, see markUnread).
 	Unread []unreadDoc
+	// CompetenceGaps are the competences the step requires that the
+	// caller lacks (a warning, not a refusal).
+	CompetenceGaps []qms.CompetenceGap
 }
 
 // stepForm finds the form a step records on, its version in force and
@@ -374,6 +377,9 @@ func (s *Server) dossierPage(c *fiber.Ctx, p *qms.DossierProgress, formErr error
 		named = append(named, o.DelegatedBy)
 	}
 	data.People.load(named...)
+	if err := s.markCompetenceGaps(c, d, data.Open); err != nil {
+		return err
+	}
 	return s.renderPage(c, "dossier", &data.page, data, formErr)
 }
 

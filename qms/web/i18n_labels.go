@@ -125,6 +125,13 @@ func findingObject(objectType, id string) string {
 		code, _, _ := strings.Cut(id, "/")
 		return code
 	}
+	// A competence finding is about a person (named by the message) and
+	// a competence: the page shows the competence's code.
+	if objectType == "competence" {
+		if _, code, ok := strings.Cut(id, "/"); ok {
+			return code
+		}
+	}
 	return id
 }
 

@@ -103,6 +103,11 @@ func (a *app) seedASCII() map[string]string {
 		"clauses": {"8.5"}, "auditors": {"a-auditor"}, "start_on": {"04/05/2026"}, "end_on": {"05/05/2026"}})
 	post(&auditor, plan+"/checklist", url.Values{})
 	review := post(&lead, "/reviews", url.Values{"title": {"Review 2026"}, "held_on": {"20/12/2026"}})
+	qo := a.login("a-quality-officer")
+	post(&qo, "/competence/catalogue", url.Values{"code": {"ONESTOP"}, "name": {"One-stop desk"}})
+	comps, _ := a.db.FindCompetences(t.Context(), "A")
+	post(&qo, "/competence/requirements", url.Values{"competence_id": {itoa(comps[0].ID)}, "role": {"staff"}})
+	post(&qo, "/competence/records", url.Values{"username": {"a-leader"}, "competence_id": {itoa(comps[0].ID)}, "course": {"Desk course"}, "obtained_on": {"01/01/2025"}, "expires_on": {"01/02/2025"}})
 	vis := a.visit("/public/A")
 	resp := a.post(vis, "/public/A/feedback", url.Values{"name": {"Citizen"}, "contact": {"0987654321"}, "content": {"Too slow"}, "dossier_code": {d.Code}})
 	if resp.StatusCode != 303 {
@@ -143,6 +148,8 @@ func (a *app) seedASCII() map[string]string {
 		"/dossiers/:code/receipt":                    "/dossiers/" + d.Code + "/receipt",
 		"/dossiers/:code/apology-slip":               "/dossiers/" + d.Code + "/apology-slip",
 		"/dossiers/:code/files/:sha":                 "", // a download, never a page
+		"/competence/people/:username":               "/competence/people/a-leader",
+		"/competence/records/:id/evidence":           "", // a download, never a page
 		"/nonconformities/:id":                       "/nonconformities/" + itoa(n.ID),
 		"/risks/:id":                                 "/risks/" + itoa(risk.ID),
 		"/audits/plans/:id":                          plan,

@@ -26,6 +26,7 @@ var navSections = []navSection{
 	{"nav.sec_iso", []navLink{{Path: "/tthc", Label: "nav.tthc"}, {Path: "/procedures", Label: "nav.procedures"}, {Path: "/forms", Label: "nav.forms"}, {Path: "/reads", Label: "nav.reads"}}},
 	{"nav.sec_check", []navLink{{Path: "/compliance", Label: "nav.compliance"}, {Path: "/audits", Label: "nav.audits"},
 		{Path: "/nonconformities", Label: "nav.nc"}, {Path: "/objectives", Label: "nav.objectives"}, {Path: "/risks", Label: "nav.risks"},
+		{Path: "/competence", Label: "nav.competence"}, {Path: "/competence/me", Label: "nav.my_competence"},
 		{Path: "/reviews", Label: "nav.reviews"},
 		{Path: "/feedback", Label: "nav.feedback"}}},
 	{"nav.sec_admin", []navLink{{Path: "/admin/agencies", Label: "nav.agencies"}, {Path: "/admin/users", Label: "nav.users"},

@@ -124,6 +124,9 @@ type Deps struct {
 	// Distribution keeps who must read which version in force and who
 	// acknowledged it; without it the pages show no reading panel.
 	Distribution qms.DistributionService
+	// Competence keeps the competence catalogue and records (7.2);
+	// without it the step pages show no competence warning.
+	Competence qms.CompetenceService
 }
 
 // Server is the Fiber app and what its handlers need.
@@ -426,6 +429,7 @@ func (s *Server) routes() {
 	s.publicRoute(fiber.MethodGet, "/api/openapi.json", s.openAPI)
 	s.riskRoutes()
 	s.distributionRoutes()
+	s.competenceRoutes()
 }
 
 func (s *Server) healthz(c *fiber.Ctx) error { return c.JSON(fiber.Map{"status": "ok"}) }
