@@ -37,6 +37,10 @@ const (
 	RuleAuditChainBroken   = "AUDIT_CHAIN_BROKEN"
 	RuleCAPAOverdue        = "CAPA_OVERDUE"
 	RuleMergedNotReissued  = "MERGED_NOT_REISSUED"
+	// Declaration of conformity (declaration.go; legal basis in
+	// DeclarationBasis).
+	RuleDeclarationMissing      = "DECLARATION_MISSING"
+	RuleDeclarationScopeChanged = "DECLARATION_SCOPE_CHANGED"
 )
 
 // Rules lists every rule, in the order reports show them.
@@ -53,6 +57,8 @@ var Rules = []Rule{
 	{RuleAuditChainBroken, "Nhật ký hệ thống bị sửa hoặc xóa", SeverityCritical, "7.5.3"},
 	{RuleCAPAOverdue, "Hành động khắc phục quá hạn", SeverityMedium, "10.2"},
 	{RuleMergedNotReissued, "Quy trình nhận từ đơn vị sáp nhập chưa được ban hành lại", SeverityMedium, "6.3, 7.5.2"},
+	{RuleDeclarationMissing, "Đơn vị áp dụng quy trình nhưng chưa công bố hệ thống quản lý chất lượng phù hợp TCVN ISO 9001:2015", SeverityHigh, "4.3"},
+	{RuleDeclarationScopeChanged, "Phạm vi hệ thống quản lý chất lượng thay đổi sau lần công bố gần nhất", SeverityMedium, "4.3, 6.3"},
 }
 
 // RuleByCode returns the rule and whether it exists.
