@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"isodt/qms"
@@ -43,4 +44,14 @@ func (s *Server) figuresWithPredecessors(ctx context.Context, code string, own *
 	}
 	m.Combined = qms.SumOnTime(all...)
 	return m, nil
+}
+
+// mergedNote is the note in Vietnamese, for the spreadsheet: "Gồm số liệu
+// của Sở A, Sở B đã sáp nhập ngày 01/07/2025".
+func mergedNote(groups []qms.MergeGroup) string {
+	parts := make([]string, len(groups))
+	for i, g := range groups {
+		parts[i] = strings.Join(g.Names, ", ") + " đã sáp nhập ngày " + g.On.Format("02/01/2006")
+	}
+	return "Gồm số liệu của " + strings.Join(parts, "; ") + "."
 }

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"isodt/qms"
 	"isodt/qms/sqlite"
 )
@@ -119,6 +121,20 @@ func TestAgencyKinds2PredecessorFigures(t *testing.T) {
 		if !strings.Contains(page, want) {
 			t.Errorf("report lacks %q", want)
 		}
+	}
+	x := a.do("GET", "/reports/ontime.xlsx?"+url.Values{"from": {from}, "to": {to}}.Encode(), &s, nil)
+	f, err := excelize.OpenReader(x.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := f.GetRows("Báo cáo")
+	var cells []string
+	for _, r := range rows {
+		cells = append(cells, strings.Join(r, "|"))
+	}
+	sheet := strings.Join(cells, "\n")
+	if !strings.Contains(sheet, note) || !strings.Contains(sheet, "Tổng cộng, gồm đơn vị đã sáp nhập|3|") {
+		t.Errorf("spreadsheet lacks the predecessor:\n%s", sheet)
 	}
 	var out struct {
 		Total        qms.OnTimeReport

@@ -135,6 +135,17 @@ func (s *Server) reportOnTimeXLSX(c *fiber.Ctx) error {
 		line(fmt.Sprintf("A%d", 4+i), r.Key, r.OnTimeReport)
 	}
 	line(fmt.Sprintf("A%d", 4+len(rows)), "Tổng cộng", total)
+	m, err := s.figuresWithPredecessors(c.UserContext(), callerOf(c).agency, total, from, to)
+	if err != nil {
+		return err
+	} else if m != nil {
+		next := 6 + len(rows)
+		f.SetCellValue(sheet, fmt.Sprintf("A%d", next), mergedNote(m.Groups))
+		for i, p := range m.Rows {
+			line(fmt.Sprintf("A%d", next+1+i), p.Agency.Name+" (đã sáp nhập)", p.Report)
+		}
+		line(fmt.Sprintf("A%d", next+1+len(m.Rows)), "Tổng cộng, gồm đơn vị đã sáp nhập", m.Combined)
+	}
 	var buf bytes.Buffer
 	if err := f.Write(&buf); err != nil {
 		return err
