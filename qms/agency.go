@@ -23,6 +23,8 @@ type Agency struct {
 	MergedAt   *time.Time `json:"merged_at,omitempty"`
 	CreatedAt  time.Time  `json:"created_at"`
 	UpdatedAt  time.Time  `json:"updated_at"`
+	// Kind is one of AgencyKinds (agency_kind.go).
+	Kind string `json:"kind"`
 }
 
 // agencyCodeRE is the rule for new agencies: letters and digits only, so
@@ -40,6 +42,7 @@ func (a *Agency) Normalize() {
 	a.Code = strings.ToUpper(strings.TrimSpace(a.Code))
 	a.Name = strings.TrimSpace(a.Name)
 	a.ParentCode = strings.ToUpper(strings.TrimSpace(a.ParentCode))
+	a.normalizeKind()
 }
 
 // Validate reports the first field of a new agency that is wrong.
@@ -50,11 +53,15 @@ func (a *Agency) Validate() error {
 	case !agencyCodeRE.MatchString(a.Code):
 		return FieldError("code", "Mã đơn vị %q chỉ gồm chữ in hoa và chữ số, không có dấu gạch ngang hay ký tự khác (tối đa 32 ký tự).", a.Code)
 	}
-	return a.validateFields()
+	if err := a.validateFields(); err != nil {
+		return err
+	}
+	return a.validateKind("")
 }
 
 // ValidateExisting checks an agency being updated: a code created under
-// the older rule (with ".", "_" or "-") is kept.
+// the older rule (with ".", "_" or "-") is kept. ValidateKind checks its
+// kind against the one it had.
 func (a *Agency) ValidateExisting() error {
 	if !legacyAgencyCodeRE.MatchString(a.Code) {
 		return FieldError("code", "Mã đơn vị %q không hợp lệ.", a.Code)
@@ -80,12 +87,15 @@ type AgencyFilter struct {
 	Within *string // only this agency and the agencies under it
 	Active bool    // leave out merged agencies
 	Limit  int
+	// MergedInto selects the agencies merged into this one.
+	MergedInto *string
 }
 
 // AgencyUpdate holds the fields an update may change.
 type AgencyUpdate struct {
 	Name       *string
 	ParentCode *string
+	Kind       *string
 }
 
 // AgencyService manages agencies. Every mutation writes an audit entry.

@@ -41,6 +41,10 @@ const (
 	RuleRiskActionOverdue  = "RISK_ACTION_OVERDUE"
 	RuleAckOverdue         = "ACK_OVERDUE"
 	RuleCompetenceMissing  = "COMPETENCE_MISSING"
+	// Declaration of conformity (declaration.go; legal basis in
+	// DeclarationBasis).
+	RuleDeclarationMissing      = "DECLARATION_MISSING"
+	RuleDeclarationScopeChanged = "DECLARATION_SCOPE_CHANGED"
 )
 
 // Rules lists every rule, in the order reports show them.
@@ -61,6 +65,8 @@ var Rules = []Rule{
 	{RuleRiskActionOverdue, "Hành động xử lý rủi ro quá hạn", SeverityMedium, "6.1.2"},
 	{RuleAckOverdue, "Tài liệu có hiệu lực chưa được xác nhận đã đọc và hiểu đúng hạn", SeverityLow, "7.3, 7.5.3"},
 	{RuleCompetenceMissing, "Người thực hiện bước thiếu năng lực yêu cầu hoặc năng lực đã hết hạn", SeverityMedium, "7.2"},
+	{RuleDeclarationMissing, "Đơn vị áp dụng quy trình nhưng chưa công bố hệ thống quản lý chất lượng phù hợp TCVN ISO 9001:2015", SeverityHigh, "4.3"},
+	{RuleDeclarationScopeChanged, "Phạm vi hệ thống quản lý chất lượng thay đổi sau lần công bố gần nhất", SeverityMedium, "4.3, 6.3"},
 }
 
 // RuleByCode returns the rule and whether it exists.

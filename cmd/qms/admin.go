@@ -33,6 +33,7 @@ func cmdAgencyAdd(ctx context.Context, e *env, args []string) error {
 	code := fs.String("code", "", "mã đơn vị (bắt buộc)")
 	name := fs.String("name", "", "tên đơn vị (bắt buộc)")
 	parent := fs.String("parent", "", "mã đơn vị cấp trên")
+	kind := fs.String("kind", qms.DefaultAgencyKind, "loại đơn vị: "+agencyKindList())
 	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
@@ -44,12 +45,21 @@ func cmdAgencyAdd(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	a := &qms.Agency{Code: *code, Name: *name, ParentCode: *parent}
+	a := &qms.Agency{Code: *code, Name: *name, ParentCode: *parent, Kind: *kind}
 	if err := db.CreateAgency(cliContext(ctx, "agency-add"), a); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "ok agency %s created\n", a.Code)
 	return nil
+}
+
+// agencyKindList names the kinds a new agency may have, for --help.
+func agencyKindList() string {
+	var ks []string
+	for _, k := range qms.CurrentAgencyKinds() {
+		ks = append(ks, k.Code+" ("+k.Name+")")
+	}
+	return strings.Join(ks, ", ")
 }
 
 // cmdUserAdd reads the password from the first line of stdin, so that it

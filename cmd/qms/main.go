@@ -34,7 +34,7 @@ Lệnh:
   serve [--addr A] [--db PATH]                       chạy máy chủ web (mặc định 127.0.0.1:8080, data/qms.db);
                                                      --db nhận đường dẫn SQLite, sqlite:PATH hoặc postgres://…
   migrate [--db PATH]                                áp dụng các bản nâng cấp cơ sở dữ liệu
-  agency add --code C --name N [--parent P]          thêm đơn vị
+  agency add --code C --name N [--parent P] [--kind K] thêm đơn vị (K: ubnd_tinh, so_nganh, ubnd_xa, truc_thuoc)
   agency merge --into C [--name N] --from A,B[,C] [--dry-run] [--json]
                                                      sáp nhập đơn vị: hồ sơ đang giải quyết, thủ tục,
                                                      biểu mẫu và người dùng chuyển sang đơn vị nhận
@@ -143,7 +143,7 @@ func dispatch(ctx context.Context, e *env, args []string) error {
 		case "move":
 			return cmdAgencyMove(ctx, e, r)
 		}
-		return usagef("dùng: qms agency add --code C --name N [--parent P] | qms agency merge --into C [--name N] --from A,B [--dry-run] | qms agency move --code C --parent P")
+		return usagef("dùng: qms agency add --code C --name N [--parent P] [--kind K] | qms agency merge --into C [--name N] --from A,B [--dry-run] | qms agency move --code C --parent P")
 	case "user":
 		switch s, r := sub(); s {
 		case "add":

@@ -90,6 +90,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		Agencies: db, Users: db, Auth: db, Audit: db, Procedures: db, Dossiers: db, Forms: db, Public: db, Calendar: db, Settings: db, Compliance: db, NCs: db, Objectives: db, Feedback: db, Audits: db, Reviews: db, Notifications: db, Dashboard: db, Risks: db, Jobs: sched, JobRuns: db, Authz: az, Ready: db.Ping,
 		Distribution: db,
 		Competence:   db,
+		Declarations: db,
 	})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

@@ -24,12 +24,13 @@ type Showcase interface {
 	qms.RiskService
 	qms.DistributionService
 	qms.CompetenceService
+	qms.DeclarationService
 }
 
 // showcase fills agency a; s is the generator's store seen through the
 // services a showcase needs.
 func (g *generator) showcase(a *agency, s Showcase) error {
-	unit := &qms.Agency{Code: a.code + "VP", Name: "Văn phòng " + agencyName(a.code), ParentCode: a.code}
+	unit := &qms.Agency{Code: a.code + "VP", Name: "Văn phòng " + agencyName(a.code), ParentCode: a.code, Kind: qms.AgencyKindSubunit}
 	if err := g.s.CreateAgency(g.sys, unit); err != nil {
 		return fmt.Errorf("unit %s: %w", unit.Code, err)
 	}
@@ -57,6 +58,9 @@ func (g *generator) showcase(a *agency, s Showcase) error {
 	}
 	if err := g.competence(a, s); err != nil {
 		return fmt.Errorf("competence: %w", err)
+	}
+	if err := g.declaration(a, s); err != nil {
+		return fmt.Errorf("declaration of conformity: %w", err)
 	}
 	if _, err := s.RunChecks(g.sys, qms.CheckScope{AgencyCode: a.code}); err != nil {
 		return fmt.Errorf("compliance scan: %w", err)

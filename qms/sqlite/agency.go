@@ -30,9 +30,12 @@ func (db *DB) createAgency(ctx context.Context, tx *Tx, a *qms.Agency) error {
 			return qms.MergedError(p.Code, p.MergedInto)
 		}
 	}
+	if a.Kind == "" {
+		a.Kind = qms.DefaultAgencyKind
+	}
 	a.CreatedAt, a.UpdatedAt = tx.now, tx.now
-	res, err := tx.ExecContext(ctx, `INSERT INTO agencies (code, name, parent_code, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
-		a.Code, a.Name, nullString(a.ParentCode), formatTime(a.CreatedAt), formatTime(a.UpdatedAt))
+	res, err := tx.ExecContext(ctx, `INSERT INTO agencies (code, name, parent_code, created_at, updated_at, kind) VALUES (?, ?, ?, ?, ?, ?)`,
+		a.Code, a.Name, nullString(a.ParentCode), formatTime(a.CreatedAt), formatTime(a.UpdatedAt), a.Kind)
 	if isUnique(err) {
 		return &qms.Error{Code: qms.ECONFLICT, Field: "code", Message: fmt.Sprintf("Mã đơn vị %q đã tồn tại.", a.Code)}
 	} else if err != nil {
@@ -78,8 +81,14 @@ func (db *DB) UpdateAgency(ctx context.Context, code string, upd qms.AgencyUpdat
 		if upd.ParentCode != nil {
 			after.ParentCode = *upd.ParentCode
 		}
+		if upd.Kind != nil {
+			after.Kind = *upd.Kind
+		}
 		after.Normalize()
 		if err := after.ValidateExisting(); err != nil {
+			return err
+		}
+		if err := after.ValidateKind(before.Kind); err != nil {
 			return err
 		}
 		if after.ParentCode != "" && after.ParentCode != before.ParentCode {
@@ -95,8 +104,8 @@ func (db *DB) UpdateAgency(ctx context.Context, code string, upd qms.AgencyUpdat
 			}
 		}
 		after.UpdatedAt = tx.now
-		if _, err := tx.ExecContext(ctx, `UPDATE agencies SET name = ?, parent_code = ?, updated_at = ? WHERE code = ?`,
-			after.Name, nullString(after.ParentCode), formatTime(after.UpdatedAt), after.Code); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE agencies SET name = ?, parent_code = ?, kind = ?, updated_at = ? WHERE code = ?`,
+			after.Name, nullString(after.ParentCode), after.Kind, formatTime(after.UpdatedAt), after.Code); err != nil {
 			return fmt.Errorf("update agency: %w", err)
 		}
 		a = &after
@@ -140,6 +149,9 @@ func findAgencies(ctx context.Context, q querier, f qms.AgencyFilter) ([]*qms.Ag
 	if f.Active {
 		where = append(where, "merged_into IS NULL")
 	}
+	if v := f.MergedInto; v != nil {
+		where, args = append(where, "merged_into = ?"), append(args, *v)
+	}
 	if v := f.Within; v != nil {
 		where, args = append(where, "code IN ("+subtreeSQL+")"), append(args, *v)
 	}
@@ -147,7 +159,7 @@ func findAgencies(ctx context.Context, q querier, f qms.AgencyFilter) ([]*qms.Ag
 	if limit <= 0 {
 		limit = 10000
 	}
-	rows, err := q.QueryContext(ctx, `SELECT id, code, name, COALESCE(parent_code, ''), COALESCE(merged_into, ''), merged_at, created_at, updated_at FROM agencies WHERE `+
+	rows, err := q.QueryContext(ctx, `SELECT id, code, name, COALESCE(parent_code, ''), COALESCE(merged_into, ''), merged_at, created_at, updated_at, kind FROM agencies WHERE `+
 		strings.Join(where, " AND ")+` ORDER BY code LIMIT ?`, append(args, limit)...)
 	if err != nil {
 		return nil, err
@@ -158,7 +170,7 @@ func findAgencies(ctx context.Context, q querier, f qms.AgencyFilter) ([]*qms.Ag
 		var a qms.Agency
 		var created, updated string
 		var mergedAt sql.NullString
-		if err := rows.Scan(&a.ID, &a.Code, &a.Name, &a.ParentCode, &a.MergedInto, &mergedAt, &created, &updated); err != nil {
+		if err := rows.Scan(&a.ID, &a.Code, &a.Name, &a.ParentCode, &a.MergedInto, &mergedAt, &created, &updated, &a.Kind); err != nil {
 			return nil, err
 		}
 		if mergedAt.Valid {

@@ -378,7 +378,7 @@ func (m *merger) records() error {
 	if err := m.competences(); err != nil {
 		return err
 	}
-	for _, table := range []string{"audit_programmes", "audit_plans", "management_reviews", "notifications", "dossier_seq"} {
+	for _, table := range []string{"audit_programmes", "audit_plans", "management_reviews", "notifications", "dossier_seq", "declarations"} {
 		if err := m.move(table, `0`); err != nil {
 			return err
 		}

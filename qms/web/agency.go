@@ -51,7 +51,7 @@ func (s *Server) agencyForm(c *fiber.Ctx, a *qms.Agency, formErr error) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, "agency_form", fiber.Map{"Form": a, "Parents": parents}, formErr)
+	return s.render(c, "agency_form", fiber.Map{"Form": a, "Parents": parents, "Kinds": qms.CurrentAgencyKinds()}, formErr)
 }
 
 func (s *Server) agencyNew(c *fiber.Ctx) error {
@@ -59,7 +59,7 @@ func (s *Server) agencyNew(c *fiber.Ctx) error {
 }
 
 func (s *Server) agencyCreate(c *fiber.Ctx) error {
-	a := &qms.Agency{Code: c.FormValue("code"), Name: c.FormValue("name"), ParentCode: c.FormValue("parent")}
+	a := &qms.Agency{Code: c.FormValue("code"), Name: c.FormValue("name"), ParentCode: c.FormValue("parent"), Kind: c.FormValue("kind")}
 	if err := s.createAgency(c, a); err != nil {
 		return s.agencyForm(c, a, err)
 	}
@@ -89,8 +89,12 @@ func (s *Server) agencyPage(c *fiber.Ctx, a *qms.Agency, formErr error) error {
 	if err != nil {
 		return err
 	}
+	preds, err := qms.Predecessors(ctx, s.Agencies, a.Code)
+	if err != nil {
+		return err
+	}
 	return s.render(c, "agency", fiber.Map{"A": a, "Members": members, "Parents": parents, "CanWrite": s.can(c, "agency", "write"),
-		"ClockMode": mode, "Hours": hours}, formErr)
+		"ClockMode": mode, "Hours": hours, "Kinds": kindChoices(a.Kind), "Predecessors": preds}, formErr)
 }
 
 func (s *Server) agencyUpdate(c *fiber.Ctx) error {
@@ -98,13 +102,13 @@ func (s *Server) agencyUpdate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	name, parent := c.FormValue("name"), c.FormValue("parent")
+	name, parent, kind := c.FormValue("name"), c.FormValue("parent"), c.FormValue("kind", a.Kind)
 	if parent != "" && parent != a.ParentCode {
 		if _, err := s.findVisibleAgency(c, parent); err != nil {
 			return s.agencyPage(c, a, qms.FieldError("parent", "Đơn vị cấp trên %q không thuộc phạm vi bạn quản lý.", parent))
 		}
 	}
-	if _, err := s.Agencies.UpdateAgency(c.UserContext(), a.Code, qms.AgencyUpdate{Name: &name, ParentCode: &parent}); err != nil {
+	if _, err := s.Agencies.UpdateAgency(c.UserContext(), a.Code, qms.AgencyUpdate{Name: &name, ParentCode: &parent, Kind: &kind}); err != nil {
 		return s.agencyPage(c, a, err)
 	}
 	return c.Redirect("/admin/agencies/"+a.Code+"?msg=saved", fiber.StatusSeeOther)
@@ -130,6 +134,7 @@ type agencyRequest struct {
 	Code   string `json:"code"`
 	Name   string `json:"name"`
 	Parent string `json:"parent"`
+	Kind   string `json:"kind"`
 }
 
 func (s *Server) apiAgencyCreate(c *fiber.Ctx) error {
@@ -137,11 +142,21 @@ func (s *Server) apiAgencyCreate(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	a := &qms.Agency{Code: req.Code, Name: req.Name, ParentCode: req.Parent}
+	a := &qms.Agency{Code: req.Code, Name: req.Name, ParentCode: req.Parent, Kind: req.Kind}
 	if err := s.createAgency(c, a); err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(a)
+}
+
+// kindChoices are the kinds an agency of kind current may be given: the
+// kinds of today, and its own when it is one of the former district level.
+func kindChoices(current string) []qms.AgencyKind {
+	ks := qms.CurrentAgencyKinds()
+	if k, ok := qms.AgencyKindByCode(current); ok && k.Historical() {
+		ks = append(ks, k)
+	}
+	return ks
 }
 
 // orEmpty makes a nil list marshal as [] rather than null.

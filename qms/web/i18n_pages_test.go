@@ -160,6 +160,7 @@ func (a *app) seedASCII() map[string]string {
 		"/public/:agency/feedback":                   "/public/A/feedback",
 		"/public/:agency/feedback/:code":             track,
 		"/lang/:code":                                "", // switches the language, shows nothing
+		"/declarations/:id/file":                     "", // a download, never a page
 	}
 }
 

@@ -23,7 +23,8 @@ type navLink struct {
 // to whom its route's rule lets through (menuFor).
 var navSections = []navSection{
 	{"nav.sec_onestop", []navLink{{Path: "/tasks", Label: "nav.tasks"}, {Path: "/dossiers", Label: "nav.dossiers"}, {Path: "/reports/ontime", Label: "nav.reports"}}},
-	{"nav.sec_iso", []navLink{{Path: "/tthc", Label: "nav.tthc"}, {Path: "/procedures", Label: "nav.procedures"}, {Path: "/forms", Label: "nav.forms"}, {Path: "/reads", Label: "nav.reads"}}},
+	{"nav.sec_iso", []navLink{{Path: "/tthc", Label: "nav.tthc"}, {Path: "/procedures", Label: "nav.procedures"}, {Path: "/forms", Label: "nav.forms"}, {Path: "/reads", Label: "nav.reads"},
+		{Path: "/declarations", Label: "nav.declarations"}}},
 	{"nav.sec_check", []navLink{{Path: "/compliance", Label: "nav.compliance"}, {Path: "/audits", Label: "nav.audits"},
 		{Path: "/nonconformities", Label: "nav.nc"}, {Path: "/objectives", Label: "nav.objectives"}, {Path: "/risks", Label: "nav.risks"},
 		{Path: "/competence", Label: "nav.competence"}, {Path: "/competence/me", Label: "nav.my_competence"},

@@ -26,6 +26,13 @@ func (s *Server) publicAgency(c *fiber.Ctx) error {
 		return err
 	}
 	data := fiber.Map{"A": a, "R": reps[""], "Quarter": q + 1, "Year": now.Year(), "Code": c.Query("code")}
+	// A successor shows its predecessors' figures of the quarter with its
+	// own: citizens see the agency as it is now.
+	if m, err := s.figuresWithPredecessors(ctx, a.Code, reps[""], from, from.AddDate(0, 3, 0)); err != nil {
+		return err
+	} else if m != nil {
+		data["R"], data["Merged"] = m.Combined, m
+	}
 	if code := strings.TrimSpace(c.Query("code")); code != "" {
 		d, err := s.Public.FindDossierByCode(ctx, a.Code, code)
 		switch {

@@ -87,6 +87,9 @@ func (s *Server) reportOnTime(c *fiber.Ctx) error {
 			return err
 		}
 		data["XLSX"] = "/reports/ontime.xlsx?" + string(c.Request().URI().QueryString())
+		if data["Merged"], err = s.figuresWithPredecessors(c.UserContext(), callerOf(c).agency, total, from, to); err != nil {
+			return err
+		}
 	}
 	return s.render(c, "report", data, err)
 }
@@ -100,7 +103,14 @@ func (s *Server) apiReportOnTime(c *fiber.Ctx) error {
 	for _, r := range rows {
 		groups[r.Key] = r.OnTimeReport
 	}
-	return c.JSON(fiber.Map{"agency": callerOf(c).agency, "from": from.Format("2006-01-02"), "to": to.AddDate(0, 0, -1).Format("2006-01-02"), "total": total, "groups": groups})
+	out := fiber.Map{"agency": callerOf(c).agency, "from": from.Format("2006-01-02"), "to": to.AddDate(0, 0, -1).Format("2006-01-02"), "total": total, "groups": groups}
+	m, err := s.figuresWithPredecessors(c.UserContext(), callerOf(c).agency, total, from, to)
+	if err != nil {
+		return err
+	} else if m != nil {
+		out["predecessors"], out["total_with_predecessors"] = m.Rows, m.Combined
+	}
+	return c.JSON(out)
 }
 
 // reportOnTimeXLSX exports the same figures as a spreadsheet.
@@ -125,6 +135,17 @@ func (s *Server) reportOnTimeXLSX(c *fiber.Ctx) error {
 		line(fmt.Sprintf("A%d", 4+i), r.Key, r.OnTimeReport)
 	}
 	line(fmt.Sprintf("A%d", 4+len(rows)), "Tổng cộng", total)
+	m, err := s.figuresWithPredecessors(c.UserContext(), callerOf(c).agency, total, from, to)
+	if err != nil {
+		return err
+	} else if m != nil {
+		next := 6 + len(rows)
+		f.SetCellValue(sheet, fmt.Sprintf("A%d", next), mergedNote(m.Groups))
+		for i, p := range m.Rows {
+			line(fmt.Sprintf("A%d", next+1+i), p.Agency.Name+" (đã sáp nhập)", p.Report)
+		}
+		line(fmt.Sprintf("A%d", next+1+len(m.Rows)), "Tổng cộng, gồm đơn vị đã sáp nhập", m.Combined)
+	}
 	var buf bytes.Buffer
 	if err := f.Write(&buf); err != nil {
 		return err

@@ -127,6 +127,8 @@ type Deps struct {
 	// Competence keeps the competence catalogue and records (7.2);
 	// without it the step pages show no competence warning.
 	Competence qms.CompetenceService
+	// Declarations keeps the declarations of conformity.
+	Declarations qms.DeclarationService
 }
 
 // Server is the Fiber app and what its handlers need.
@@ -430,6 +432,7 @@ func (s *Server) routes() {
 	s.riskRoutes()
 	s.distributionRoutes()
 	s.competenceRoutes()
+	s.declarationRoutes()
 }
 
 func (s *Server) healthz(c *fiber.Ctx) error { return c.JSON(fiber.Map{"status": "ok"}) }

@@ -1,0 +1,21 @@
+package web
+
+// Agency kinds of the two-level local government and the figures of
+// merged predecessors under their successor (issue #16 item 2).
+var agencyKindTexts = []pageText{
+	{"agency.kind", "Loại đơn vị", "Kind of agency"},
+	{"agency.kind.ubnd_tinh", "UBND tỉnh, thành phố", "Provincial People's Committee"},
+	{"agency.kind.so_nganh", "Sở, ban, ngành", "Provincial department or board"},
+	{"agency.kind.ubnd_xa", "UBND xã, phường, đặc khu", "Commune, ward or special zone People's Committee"},
+	{"agency.kind.truc_thuoc", "Đơn vị trực thuộc", "Subordinate unit"},
+	{"agency.kind.ubnd_huyen", "UBND huyện, quận, thị xã, thành phố thuộc tỉnh (trước 01/7/2025)", "District People's Committee (before 1 July 2025)"},
+	{"agency.kind.phong_huyen", "Phòng chuyên môn thuộc UBND cấp huyện (trước 01/7/2025)", "District office (before 1 July 2025)"},
+	{"agency.predecessors", "Đơn vị đã sáp nhập vào đơn vị này", "Agencies merged into this one"},
+	{"merged.includes", "Gồm số liệu của", "Includes the figures of"},
+	{"merged.merged_on", "đã sáp nhập ngày", "merged on"},
+	{"merged.own", "Số liệu của đơn vị", "This agency's own figures"},
+	{"merged.merged", "đã sáp nhập", "merged"},
+	{"merged.total", "Tổng cộng, gồm đơn vị đã sáp nhập", "Total, merged agencies included"},
+}
+
+func init() { addPageTexts(dictionaries, agencyKindTexts) }
