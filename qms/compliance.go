@@ -37,6 +37,9 @@ const (
 	RuleAuditChainBroken   = "AUDIT_CHAIN_BROKEN"
 	RuleCAPAOverdue        = "CAPA_OVERDUE"
 	RuleMergedNotReissued  = "MERGED_NOT_REISSUED"
+	// Externally provided services (8.4) and the context register (4.1, 4.2).
+	RuleProviderEvaluationOverdue = "PROVIDER_EVALUATION_OVERDUE"
+	RuleContextReviewOverdue      = "CONTEXT_REVIEW_OVERDUE"
 )
 
 // Rules lists every rule, in the order reports show them.
@@ -53,6 +56,8 @@ var Rules = []Rule{
 	{RuleAuditChainBroken, "Nhật ký hệ thống bị sửa hoặc xóa", SeverityCritical, "7.5.3"},
 	{RuleCAPAOverdue, "Hành động khắc phục quá hạn", SeverityMedium, "10.2"},
 	{RuleMergedNotReissued, "Quy trình nhận từ đơn vị sáp nhập chưa được ban hành lại", SeverityMedium, "6.3, 7.5.2"},
+	{RuleProviderEvaluationOverdue, "Nhà cung cấp bên ngoài quá hạn đánh giá định kỳ", SeverityMedium, "8.4.1"},
+	{RuleContextReviewOverdue, "Bối cảnh và các bên quan tâm chưa được xem xét trong 12 tháng", SeverityMedium, "4.1, 4.2"},
 }
 
 // RuleByCode returns the rule and whether it exists.

@@ -351,6 +351,8 @@ func (m *merger) records() error {
 		{"nonconformities", `status != 'closed'`, nil},
 		{"objectives", `year >= ? AND withdrawn = 0`, []any{year}},
 		{"feedback", `status != 'published'`, nil},
+		{"providers", `status != 'ended'`, nil},
+		{"context_items", `retired = 0`, nil},
 	}
 	// Findings are derived by the compliance scans and keyed by their
 	// object, which for a TTHC is its code: two predecessors may both
@@ -373,7 +375,7 @@ func (m *merger) records() error {
 			m.rep.Tables[len(m.rep.Tables)-1].Reconciled = int(dupFindings)
 		}
 	}
-	for _, table := range []string{"audit_programmes", "audit_plans", "management_reviews", "notifications", "dossier_seq"} {
+	for _, table := range []string{"audit_programmes", "audit_plans", "management_reviews", "notifications", "dossier_seq", "context_reviews"} {
 		if err := m.move(table, `0`); err != nil {
 			return err
 		}

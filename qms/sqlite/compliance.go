@@ -17,18 +17,20 @@ type ruleCheck func(ctx context.Context, db *DB, q querier, agencies []string, n
 
 // checks maps each rule to its query.
 var checks = map[string]ruleCheck{
-	qms.RuleTTHCNotControlled:  checkNotControlled,
-	qms.RuleFormNotEffective:   checkFormsInForce,
-	qms.RuleFlowchartOverLimit: checkOverLimit,
-	qms.RuleReviewOverdue:      checkReviewOverdue,
-	qms.RuleDossierOverdue:     checkDossierOverdue,
-	qms.RuleStepOverdue:        checkStepOverdue,
-	qms.RuleLateWithoutApology: checkLateWithoutApology,
-	qms.RuleStepMissingRecord:  checkMissingRecord,
-	qms.RuleRecordWrongVersion: checkWrongFormVersion,
-	qms.RuleAuditChainBroken:   checkAuditChain,
-	qms.RuleCAPAOverdue:        checkCAPAOverdue,
-	qms.RuleMergedNotReissued:  checkMergedNotReissued,
+	qms.RuleTTHCNotControlled:         checkNotControlled,
+	qms.RuleFormNotEffective:          checkFormsInForce,
+	qms.RuleFlowchartOverLimit:        checkOverLimit,
+	qms.RuleReviewOverdue:             checkReviewOverdue,
+	qms.RuleDossierOverdue:            checkDossierOverdue,
+	qms.RuleStepOverdue:               checkStepOverdue,
+	qms.RuleLateWithoutApology:        checkLateWithoutApology,
+	qms.RuleStepMissingRecord:         checkMissingRecord,
+	qms.RuleRecordWrongVersion:        checkWrongFormVersion,
+	qms.RuleAuditChainBroken:          checkAuditChain,
+	qms.RuleCAPAOverdue:               checkCAPAOverdue,
+	qms.RuleMergedNotReissued:         checkMergedNotReissued,
+	qms.RuleProviderEvaluationOverdue: checkProviderEvaluationOverdue,
+	qms.RuleContextReviewOverdue:      checkContextReviewOverdue,
 }
 
 // RunChecks finds what holds now and reconciles it with the open
