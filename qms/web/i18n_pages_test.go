@@ -74,6 +74,7 @@ func (a *app) seedASCII() map[string]string {
 	if err := a.db.CreateNC(officer, n); err != nil {
 		t.Fatal(err)
 	}
+	prov := a.seedProviderContext(officer, leader, n)
 	lead, auditor := a.login("a-leader"), a.login("a-auditor")
 	post := func(s *session, path string, form url.Values) string {
 		t.Helper()
@@ -136,6 +137,7 @@ func (a *app) seedASCII() map[string]string {
 		"/dossiers/:code/apology-slip":               "/dossiers/" + d.Code + "/apology-slip",
 		"/dossiers/:code/files/:sha":                 "", // a download, never a page
 		"/nonconformities/:id":                       "/nonconformities/" + itoa(n.ID),
+		"/providers/:id":                             "/providers/" + itoa(prov.ID),
 		"/audits/plans/:id":                          plan,
 		"/audits/plans/:id/print":                    plan + "/print",
 		"/reviews/:id":                               review,

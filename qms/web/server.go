@@ -118,6 +118,11 @@ type Deps struct {
 	// Dashboard answers the role dashboards' questions; without it the
 	// dashboard shows only its general part.
 	Dashboard qms.DashboardService
+
+	// Providers keeps the external providers (8.4), Context the register
+	// of issues and interested parties (4.1, 4.2).
+	Providers qms.ProviderService
+	Context   qms.ContextService
 }
 
 // Server is the Fiber app and what its handlers need.
@@ -418,6 +423,8 @@ func (s *Server) routes() {
 	s.route(fiber.MethodPost, "/api/v1/procedures/:id/versions/:n/withdraw", "procedure", "approve", s.apiVersionAction(qms.ActionWithdraw))
 	s.route(fiber.MethodGet, "/api/v1/procedures/:id/versions/:n/flowchart.:ext", "procedure", "read", s.versionFlowchart)
 	s.publicRoute(fiber.MethodGet, "/api/openapi.json", s.openAPI)
+	s.providerRoutes()
+	s.contextRoutes()
 }
 
 func (s *Server) healthz(c *fiber.Ctx) error { return c.JSON(fiber.Map{"status": "ok"}) }
