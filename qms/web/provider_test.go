@@ -20,7 +20,7 @@ func (a *app) seedProviderContext(officer, leader context.Context, n *qms.Noncon
 	if err := a.db.CreateProvider(officer, p); err != nil {
 		t.Fatal(err)
 	}
-	e := &qms.ProviderEvaluation{EvaluatedOn: qms.CivilDate(a.clock.Now()), Result: qms.EvalConditional, Note: "Two late deliveries",
+	e := &qms.ProviderEvaluation{EvaluatedOn: qms.CivilDate(a.clock.Now()), Result: qms.EvalConditional, Note: "Two slow deliveries",
 		Scores: []qms.CriterionScore{{Criterion: "On time", Mark: "3"}, {Criterion: "Nothing lost", Mark: qms.EvalPass}}}
 	if err := a.db.EvaluateProvider(officer, "A", p.ID, e); err != nil {
 		t.Fatal(err)
