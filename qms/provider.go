@@ -233,4 +233,6 @@ type ProviderService interface {
 	LinkProviderNC(ctx context.Context, agency string, id, ncID int64) error
 	// ProviderNCs lists the nonconformities naming the provider.
 	ProviderNCs(ctx context.Context, agency string, id int64) ([]ProviderNC, error)
+	// NCProviders lists the providers a nonconformity of the agency names.
+	NCProviders(ctx context.Context, agency string, ncID int64) ([]*Provider, error)
 }

@@ -247,3 +247,12 @@ func (db *DB) ProviderNCs(ctx context.Context, agency string, id int64) ([]qms.P
 	}
 	return out, rows.Err()
 }
+
+// NCProviders lists the providers a nonconformity of the agency names,
+// wherever they are now (a provider that moved in a merger included).
+func (db *DB) NCProviders(ctx context.Context, agency string, ncID int64) ([]*qms.Provider, error) {
+	if _, err := findNC(ctx, db.read, agency, ncID); err != nil {
+		return nil, err
+	}
+	return findProviders(ctx, db.read, `p.id IN (SELECT provider_id FROM provider_ncs WHERE nc_id = ?)`, ncID)
+}

@@ -158,6 +158,9 @@ func TestProvider8Register(t *testing.T) {
 	if err != nil || len(links) != 1 || links[0].Code != nc.Code {
 		t.Fatalf("links: %+v %v", links, err)
 	}
+	if named, err := db.NCProviders(sys, "PA", nc.ID); err != nil || len(named) != 1 || named[0].ID != p.ID {
+		t.Fatalf("providers named by %s: %+v %v", nc.Code, named, err)
+	}
 	if _, err := db.SetProviderStatus(sys, "PA", p.ID, qms.ProviderEnded, ""); qms.ErrorField(err) != "reason" {
 		t.Fatalf("ended without a reason: %v", err)
 	}

@@ -44,6 +44,7 @@ var providerContextTexts = []pageText{
 	{"providers.no_nc", "Chưa có sự không phù hợp nào nêu nhà cung cấp này.", "No nonconformity names this provider."},
 	{"providers.link_nc", "Liên kết phiếu", "Link a report"},
 	{"providers.link", "Liên kết", "Link"},
+	{"providers.named_in_nc", "Nhà cung cấp liên quan", "Providers concerned"},
 	{"providers.edit", "Sửa thông tin", "Edit"},
 	{"providers.suspend", "Tạm dừng", "Suspend"},
 	{"providers.resume", "Sử dụng lại", "Resume"},

@@ -100,6 +100,9 @@ func TestProvider8Pages(t *testing.T) {
 	if strings.Contains(body, `id="evaluation-form"`) {
 		t.Error("staff are offered the evaluation form")
 	}
+	if body := bodyOf(t, a.do("GET", "/nonconformities/"+itoa(nc.ID), &staff, nil)); !strings.Contains(body, `<a href="`+path+`">Bưu điện tỉnh</a>`) {
+		t.Error("the nonconformity's page does not name the provider")
+	}
 	if resp := a.do("GET", path, &other, nil); resp.StatusCode != 404 {
 		t.Errorf("agency B reads A's provider: %d", resp.StatusCode)
 	}
