@@ -17,18 +17,20 @@ type ruleCheck func(ctx context.Context, db *DB, q querier, agencies []string, n
 
 // checks maps each rule to its query.
 var checks = map[string]ruleCheck{
-	qms.RuleTTHCNotControlled:         checkNotControlled,
-	qms.RuleFormNotEffective:          checkFormsInForce,
-	qms.RuleFlowchartOverLimit:        checkOverLimit,
-	qms.RuleReviewOverdue:             checkReviewOverdue,
-	qms.RuleDossierOverdue:            checkDossierOverdue,
-	qms.RuleStepOverdue:               checkStepOverdue,
-	qms.RuleLateWithoutApology:        checkLateWithoutApology,
-	qms.RuleStepMissingRecord:         checkMissingRecord,
-	qms.RuleRecordWrongVersion:        checkWrongFormVersion,
-	qms.RuleAuditChainBroken:          checkAuditChain,
-	qms.RuleCAPAOverdue:               checkCAPAOverdue,
-	qms.RuleMergedNotReissued:         checkMergedNotReissued,
+	qms.RuleTTHCNotControlled:  checkNotControlled,
+	qms.RuleFormNotEffective:   checkFormsInForce,
+	qms.RuleFlowchartOverLimit: checkOverLimit,
+	qms.RuleReviewOverdue:      checkReviewOverdue,
+	qms.RuleDossierOverdue:     checkDossierOverdue,
+	qms.RuleStepOverdue:        checkStepOverdue,
+	qms.RuleLateWithoutApology: checkLateWithoutApology,
+	qms.RuleStepMissingRecord:  checkMissingRecord,
+	qms.RuleRecordWrongVersion: checkWrongFormVersion,
+	qms.RuleAuditChainBroken:   checkAuditChain,
+	qms.RuleCAPAOverdue:        checkCAPAOverdue,
+	qms.RuleMergedNotReissued:  checkMergedNotReissued,
+
+	// External providers (8.4) and the context register (4.1, 4.2).
 	qms.RuleProviderEvaluationOverdue: checkProviderEvaluationOverdue,
 	qms.RuleContextReviewOverdue:      checkContextReviewOverdue,
 }
