@@ -45,6 +45,9 @@ const (
 	// DeclarationBasis).
 	RuleDeclarationMissing      = "DECLARATION_MISSING"
 	RuleDeclarationScopeChanged = "DECLARATION_SCOPE_CHANGED"
+	// Externally provided services (8.4) and the context register (4.1, 4.2).
+	RuleProviderEvaluationOverdue = "PROVIDER_EVALUATION_OVERDUE"
+	RuleContextReviewOverdue      = "CONTEXT_REVIEW_OVERDUE"
 )
 
 // Rules lists every rule, in the order reports show them.
@@ -67,6 +70,8 @@ var Rules = []Rule{
 	{RuleCompetenceMissing, "Người thực hiện bước thiếu năng lực yêu cầu hoặc năng lực đã hết hạn", SeverityMedium, "7.2"},
 	{RuleDeclarationMissing, "Đơn vị áp dụng quy trình nhưng chưa công bố hệ thống quản lý chất lượng phù hợp TCVN ISO 9001:2015", SeverityHigh, "4.3"},
 	{RuleDeclarationScopeChanged, "Phạm vi hệ thống quản lý chất lượng thay đổi sau lần công bố gần nhất", SeverityMedium, "4.3, 6.3"},
+	{RuleProviderEvaluationOverdue, "Nhà cung cấp bên ngoài quá hạn đánh giá định kỳ", SeverityMedium, "8.4.1"},
+	{RuleContextReviewOverdue, "Bối cảnh và các bên quan tâm chưa được xem xét trong 12 tháng", SeverityMedium, "4.1, 4.2"},
 }
 
 // RuleByCode returns the rule and whether it exists.

@@ -32,6 +32,9 @@ type ReviewPack struct {
 	Objectives    []string       `json:"objectives,omitempty"` // status lines, when objectives are kept
 	FeedbackCount map[string]int `json:"feedback,omitempty"`
 	Risks         *RiskSummary   `json:"risks,omitempty"` // the register of risks and opportunities (6.1)
+	// Context is the register of issues and interested parties (4.1, 4.2)
+	// as it stood when the pack was assembled.
+	Context *ContextSummary `json:"context,omitempty"`
 }
 
 // ReviewDecision is an output of the review (9.3.3) with its owner.

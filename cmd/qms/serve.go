@@ -91,6 +91,8 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		Distribution: db,
 		Competence:   db,
 		Declarations: db,
+		Providers:    db,
+		Context:      db,
 	})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

@@ -294,7 +294,7 @@ func TestProduct17DemoShowsEveryPart(t *testing.T) {
 		got["feedback "+f.Status]++
 	}
 	want := map[string]int{"plan planned": 1, "plan reported": 1,
-		"nc open": 1, "nc in_progress": 1, "nc in_progress+effective": 1, "nc closed+effective": 1,
+		"nc open": 2, "nc in_progress": 1, "nc in_progress+effective": 1, "nc closed+effective": 1,
 		"feedback received": 1, "feedback assigned": 1, "feedback published": 1}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("showcase records %v, want %v", got, want)

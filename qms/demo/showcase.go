@@ -25,6 +25,8 @@ type Showcase interface {
 	qms.DistributionService
 	qms.CompetenceService
 	qms.DeclarationService
+	qms.ProviderService
+	qms.ContextService
 }
 
 // showcase fills agency a; s is the generator's store seen through the
@@ -61,6 +63,9 @@ func (g *generator) showcase(a *agency, s Showcase) error {
 	}
 	if err := g.declaration(a, s); err != nil {
 		return fmt.Errorf("declaration of conformity: %w", err)
+	}
+	if err := g.providersAndContext(a, s); err != nil {
+		return fmt.Errorf("providers and context: %w", err)
 	}
 	if _, err := s.RunChecks(g.sys, qms.CheckScope{AgencyCode: a.code}); err != nil {
 		return fmt.Errorf("compliance scan: %w", err)

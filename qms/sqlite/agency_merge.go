@@ -353,6 +353,8 @@ func (m *merger) records() error {
 		{"feedback", `status != 'published'`, nil},
 		{"risks", `status = 'open'`, nil},
 		{"document_reads", `acknowledged_at IS NULL`, nil},
+		{"providers", `status != 'ended'`, nil},
+		{"context_items", `retired = 0`, nil},
 	}
 	// Findings are derived by the compliance scans and keyed by their
 	// object, which for a TTHC is its code: two predecessors may both
@@ -378,7 +380,7 @@ func (m *merger) records() error {
 	if err := m.competences(); err != nil {
 		return err
 	}
-	for _, table := range []string{"audit_programmes", "audit_plans", "management_reviews", "notifications", "dossier_seq", "declarations"} {
+	for _, table := range []string{"audit_programmes", "audit_plans", "management_reviews", "notifications", "dossier_seq", "declarations", "context_reviews"} {
 		if err := m.move(table, `0`); err != nil {
 			return err
 		}

@@ -33,6 +33,10 @@ var checks = map[string]ruleCheck{
 	qms.RuleRiskActionOverdue:  checkRiskActionOverdue,
 	qms.RuleAckOverdue:         checkAckOverdue,
 	qms.RuleCompetenceMissing:  checkCompetenceMissing,
+
+	// External providers (8.4) and the context register (4.1, 4.2).
+	qms.RuleProviderEvaluationOverdue: checkProviderEvaluationOverdue,
+	qms.RuleContextReviewOverdue:      checkContextReviewOverdue,
 }
 
 // RunChecks finds what holds now and reconciles it with the open

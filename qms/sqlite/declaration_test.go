@@ -34,8 +34,8 @@ func declare(t *testing.T, db *sqlite.DB, ctx context.Context, agency, number st
 	return d
 }
 
-// openFindings returns the messages of agency's open findings of rule.
-func openFindings(t *testing.T, db *sqlite.DB, ctx context.Context, agency, rule string) []string {
+// openFindingMessages returns the messages of agency's open findings of rule.
+func openFindingMessages(t *testing.T, db *sqlite.DB, ctx context.Context, agency, rule string) []string {
 	t.Helper()
 	if _, err := db.RunChecks(ctx, qms.CheckScope{AgencyCode: agency, Rule: rule}); err != nil {
 		t.Fatal(err)
@@ -62,18 +62,18 @@ func TestDeclaration3MissingFiresAndClears(t *testing.T) {
 	if err := db.CreateAgency(sys, &qms.Agency{Code: "EMPTY", Name: "Đơn vị chưa có quy trình"}); err != nil {
 		t.Fatal(err)
 	}
-	got := openFindings(t, db, sys, "PA", qms.RuleDeclarationMissing)
+	got := openFindingMessages(t, db, sys, "PA", qms.RuleDeclarationMissing)
 	if len(got) != 1 || !strings.Contains(got[0], "19/2014/QĐ-TTg") || !strings.Contains(got[0], "1 quy trình") {
 		t.Fatalf("findings %q", got)
 	}
-	if got := openFindings(t, db, sys, "EMPTY", qms.RuleDeclarationMissing); len(got) != 0 {
+	if got := openFindingMessages(t, db, sys, "EMPTY", qms.RuleDeclarationMissing); len(got) != 0 {
 		t.Fatalf("agency without procedures flagged: %q", got)
 	}
 	declare(t, db, sys, "PA", "01/QĐ-PA")
-	if got := openFindings(t, db, sys, "PA", qms.RuleDeclarationMissing); len(got) != 0 {
+	if got := openFindingMessages(t, db, sys, "PA", qms.RuleDeclarationMissing); len(got) != 0 {
 		t.Fatalf("still flagged after the declaration: %q", got)
 	}
-	if got := openFindings(t, db, sys, "PA", qms.RuleDeclarationScopeChanged); len(got) != 0 {
+	if got := openFindingMessages(t, db, sys, "PA", qms.RuleDeclarationScopeChanged); len(got) != 0 {
 		t.Fatalf("a declaration of the whole scope flagged as changed: %q", got)
 	}
 }
@@ -117,7 +117,7 @@ func TestDeclaration3ScopeChangedFiresAndClears(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.change(t)
-			got := openFindings(t, db, sys, "PA", qms.RuleDeclarationScopeChanged)
+			got := openFindingMessages(t, db, sys, "PA", qms.RuleDeclarationScopeChanged)
 			if len(got) != 1 {
 				t.Fatalf("findings %q", got)
 			}
@@ -128,7 +128,7 @@ func TestDeclaration3ScopeChangedFiresAndClears(t *testing.T) {
 			}
 			clk.Add(time.Minute)
 			d := declare(t, db, sys, "PA", "0"+itoa(int64(i+2))+"/QĐ-PA")
-			if got := openFindings(t, db, sys, "PA", qms.RuleDeclarationScopeChanged); len(got) != 0 {
+			if got := openFindingMessages(t, db, sys, "PA", qms.RuleDeclarationScopeChanged); len(got) != 0 {
 				t.Fatalf("still flagged after declaration %s: %q", d.Number, got)
 			}
 		})

@@ -102,7 +102,9 @@ func (a *app) wire() {
 		web.Deps{Agencies: db, Users: db, Auth: db, Audit: db, Procedures: db, Dossiers: db, Forms: db, Public: db, Calendar: db, Settings: db, Compliance: db, NCs: db, Objectives: db, Feedback: db, Audits: db, Reviews: db, Notifications: db, Dashboard: db, Risks: db, Jobs: sched, JobRuns: db, Authz: az, Ready: db.Ping,
 			Distribution: db,
 			Competence:   db,
-			Declarations: db})
+			Declarations: db,
+			Providers:    db,
+			Context:      db})
 }
 
 // session is a signed-in browser: its cookie and CSRF token.

@@ -67,6 +67,7 @@ var auditActions = []string{
 	"review.create", "review.minutes", "review.decision", "review.decision_done",
 	"token.create", "token.revoke", "tthc.create", "tthc.import", "tthc.update", "upload.keep",
 	"user.create", "user.grant", "user.password", "user.revoke", "user.update",
+	"provider.create", "provider.update", "provider.status", "provider.evaluate", "provider.link_nc", "context.create", "context.update", "context.retire", "context.review",
 }
 
 // objectTypes are the kinds of object an audit entry or a compliance
@@ -76,6 +77,7 @@ var objectTypes = []string{
 	"corrective_action", "dossier", "dossier_history", "dossier_step", "feedback", "file", "form", "form_version", "login",
 	"management_review", "nonconformity", "objective", "policy", "procedure", "procedure_version", "tthc", "tthc_catalogue", "user",
 	"users", "memberships", "api_tokens", "policy_rules",
+	"provider", "context", "context_item", "context_review",
 }
 
 func strs[S ~string](codes ...S) []string {

@@ -82,6 +82,7 @@ func (a *app) seedASCII() map[string]string {
 	if _, err := a.db.LinkRisk(officer, "A", risk.ID, qms.RiskLink{Kind: qms.RiskLinkNC, Ref: n.ID}); err != nil {
 		t.Fatal(err)
 	}
+	prov := a.seedProviderContext(officer, leader, n)
 	lead, auditor := a.login("a-leader"), a.login("a-auditor")
 	post := func(s *session, path string, form url.Values) string {
 		t.Helper()
@@ -152,6 +153,7 @@ func (a *app) seedASCII() map[string]string {
 		"/competence/records/:id/evidence":           "", // a download, never a page
 		"/nonconformities/:id":                       "/nonconformities/" + itoa(n.ID),
 		"/risks/:id":                                 "/risks/" + itoa(risk.ID),
+		"/providers/:id":                             "/providers/" + itoa(prov.ID),
 		"/audits/plans/:id":                          plan,
 		"/audits/plans/:id/print":                    plan + "/print",
 		"/reviews/:id":                               review,

@@ -78,7 +78,14 @@ func (s *Server) ncPage(c *fiber.Ctx, n *qms.Nonconformity, formErr error) error
 	if err != nil {
 		return err
 	}
-	return s.render(c, "nc", fiber.Map{"N": n, "Users": users, "CanWrite": s.can(c, "nc", "write") && n.Status != qms.NCClosed, "Today": s.cfg.Now(), "Src": src}, formErr)
+	var provs []*qms.Provider
+	if s.can(c, "provider", "read") {
+		if provs, err = s.Providers.NCProviders(c.UserContext(), n.AgencyCode, n.ID); err != nil {
+			return err
+		}
+	}
+	return s.render(c, "nc", fiber.Map{"N": n, "Users": users, "CanWrite": s.can(c, "nc", "write") && n.Status != qms.NCClosed, "Today": s.cfg.Now(), "Src": src,
+		"Providers": provs}, formErr)
 }
 
 // ncSource is what a nonconformity was raised from, linked from its page.

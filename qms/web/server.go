@@ -129,6 +129,10 @@ type Deps struct {
 	Competence qms.CompetenceService
 	// Declarations keeps the declarations of conformity.
 	Declarations qms.DeclarationService
+	// Providers keeps the external providers (8.4), Context the register
+	// of issues and interested parties (4.1, 4.2).
+	Providers qms.ProviderService
+	Context   qms.ContextService
 }
 
 // Server is the Fiber app and what its handlers need.
@@ -433,6 +437,8 @@ func (s *Server) routes() {
 	s.distributionRoutes()
 	s.competenceRoutes()
 	s.declarationRoutes()
+	s.providerRoutes()
+	s.contextRoutes()
 }
 
 func (s *Server) healthz(c *fiber.Ctx) error { return c.JSON(fiber.Map{"status": "ok"}) }

@@ -1,0 +1,43 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"isodt/qms"
+)
+
+// checkContextReviewOverdue flags an agency whose context register (4.1,
+// 4.2) was not reviewed in the last ContextReviewMonths, or which has
+// procedures in force but no register at all. An agency with neither
+// procedures in force nor entries has no QMS yet to put in context.
+func checkContextReviewOverdue(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
+	var out []qms.Candidate
+	cutoff := formatTime(now.AddDate(0, -qms.ContextReviewMonths, 0))
+	for _, a := range agencies {
+		var items, controlled int
+		var last string
+		if err := q.QueryRowContext(ctx, `SELECT
+			(SELECT COUNT(*) FROM context_items WHERE agency_code = ?1 AND retired = 0),
+			(SELECT COUNT(*) FROM procedures p WHERE p.agency_code = ?1 AND EXISTS (SELECT 1 FROM procedure_versions v WHERE v.procedure_id = p.id AND v.status = 'effective')),
+			COALESCE((SELECT MAX(reviewed_at) FROM context_reviews WHERE agency_code = ?1), '')`, a).Scan(&items, &controlled, &last); err != nil {
+			return nil, err
+		}
+		var msg string
+		switch {
+		case items == 0 && controlled > 0:
+			msg = fmt.Sprintf("Đơn vị có %d quy trình đang hiệu lực nhưng chưa lập sổ bối cảnh (vấn đề nội bộ, bên ngoài và các bên quan tâm).", controlled)
+		case items == 0:
+			continue
+		case last == "":
+			msg = fmt.Sprintf("Sổ bối cảnh (%d mục) chưa được xem xét lần nào.", items)
+		case last < cutoff:
+			msg = fmt.Sprintf("Sổ bối cảnh (%d mục) được xem xét lần cuối ngày %s, quá %d tháng.", items, parseTime(last).In(qms.Zone).Format("02/01/2006"), qms.ContextReviewMonths)
+		default:
+			continue
+		}
+		out = append(out, qms.Candidate{Rule: qms.RuleContextReviewOverdue, AgencyCode: a, ObjectType: "context", ObjectID: a, Message: msg})
+	}
+	return out, nil
+}
