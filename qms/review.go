@@ -31,6 +31,9 @@ type ReviewPack struct {
 	Uncontrolled  int            `json:"uncontrolled_tthc"`
 	Objectives    []string       `json:"objectives,omitempty"` // status lines, when objectives are kept
 	FeedbackCount map[string]int `json:"feedback,omitempty"`
+	// Satisfaction is the year's citizen satisfaction (9.1.2), nil in
+	// packs prepared before it was measured.
+	Satisfaction *SatisfactionSummary `json:"satisfaction,omitempty"`
 }
 
 // ReviewDecision is an output of the review (9.3.3) with its owner.

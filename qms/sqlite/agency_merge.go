@@ -373,7 +373,7 @@ func (m *merger) records() error {
 			m.rep.Tables[len(m.rep.Tables)-1].Reconciled = int(dupFindings)
 		}
 	}
-	for _, table := range []string{"audit_programmes", "audit_plans", "management_reviews", "notifications", "dossier_seq"} {
+	for _, table := range []string{"audit_programmes", "audit_plans", "management_reviews", "notifications", "dossier_seq", "satisfaction_responses"} {
 		if err := m.move(table, `0`); err != nil {
 			return err
 		}

@@ -26,7 +26,7 @@ var navSections = []navSection{
 	{"nav.sec_iso", []navLink{{Path: "/tthc", Label: "nav.tthc"}, {Path: "/procedures", Label: "nav.procedures"}, {Path: "/forms", Label: "nav.forms"}}},
 	{"nav.sec_check", []navLink{{Path: "/compliance", Label: "nav.compliance"}, {Path: "/audits", Label: "nav.audits"},
 		{Path: "/nonconformities", Label: "nav.nc"}, {Path: "/objectives", Label: "nav.objectives"}, {Path: "/reviews", Label: "nav.reviews"},
-		{Path: "/feedback", Label: "nav.feedback"}}},
+		{Path: "/feedback", Label: "nav.feedback"}, {Path: "/satisfaction", Label: "nav.satisfaction"}}},
 	{"nav.sec_admin", []navLink{{Path: "/admin/agencies", Label: "nav.agencies"}, {Path: "/admin/users", Label: "nav.users"},
 		{Path: "/admin/calendar", Label: "nav.calendar"}, {Path: "/admin/jobs", Label: "nav.jobs"}, {Path: "/audit-log", Label: "nav.audit"}}},
 }
