@@ -313,5 +313,5 @@ func (s *Server) apiSatisfaction(c *fiber.Ctx) error {
 	q := qms.QuestionnaireAt(res.To)
 	return c.JSON(fiber.Map{"agency": callerOf(c).agency, "scope": res.Scope, "from": res.From.Format("2006-01-02"), "to": res.To.Format("2006-01-02"),
 		"questionnaire": fiber.Map{"code": q.Code, "legal_basis": q.LegalBasis, "effective_from": q.EffectiveFrom.Format("2006-01-02"), "groups": q.Groups},
-		"total": res.Total, "by_quarter": orEmpty(res.ByQuarter), "by_agency": orEmpty(res.ByAgency), "by_tthc": orEmpty(res.ByTTHC)})
+		"total":         res.Total, "by_quarter": orEmpty(res.ByQuarter), "by_agency": orEmpty(res.ByAgency), "by_tthc": orEmpty(res.ByTTHC)})
 }
