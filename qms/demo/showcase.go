@@ -21,6 +21,7 @@ type Showcase interface {
 	qms.ReviewService
 	qms.FeedbackService
 	qms.ComplianceService
+	qms.SatisfactionService
 }
 
 // showcase fills agency a; s is the generator's store seen through the
@@ -42,6 +43,9 @@ func (g *generator) showcase(a *agency, s Showcase) error {
 	}
 	if err := g.feedback(a, s); err != nil {
 		return fmt.Errorf("feedback: %w", err)
+	}
+	if err := g.satisfaction(a, s); err != nil {
+		return fmt.Errorf("satisfaction survey: %w", err)
 	}
 	if err := g.awaitingApproval(a); err != nil {
 		return fmt.Errorf("version awaiting approval: %w", err)

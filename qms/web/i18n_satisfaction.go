@@ -47,6 +47,7 @@ var satisfactionTexts = []pageText{
 	{"review.satisfaction", "Mức độ hài lòng của người dân (SIPAS):", "Citizen satisfaction (SIPAS):"},
 	{"review.satisfaction_responses", "phiếu, chỉ số hài lòng", "responses, satisfaction index"},
 	{"review.satisfaction_details", "Chi tiết", "Details"},
+	{"audit_action.satisfaction.submit", "Đánh giá mức độ hài lòng", "Satisfaction survey answered"},
 }
 
 // sipasEnglish names the questionnaire's groups and criteria in English,
@@ -83,6 +84,13 @@ var sipasEnglish = map[string]string{
 
 func init() {
 	addPageTexts(dictionaries, satisfactionTexts)
+	// The audit action of a response, in the audit-action vocabulary.
+	auditActions = append(auditActions, "satisfaction.submit")
+	for i := range vocabularies {
+		if vocabularies[i].prefix == "audit_action." {
+			vocabularies[i].codes = auditActions
+		}
+	}
 	for code, en := range sipasEnglish {
 		domainEnglish["sipas."+code] = en
 	}

@@ -315,3 +315,10 @@ func (s *Server) apiSatisfaction(c *fiber.Ctx) error {
 		"questionnaire": fiber.Map{"code": q.Code, "legal_basis": q.LegalBasis, "effective_from": q.EffectiveFrom.Format("2006-01-02"), "groups": q.Groups},
 		"total":         res.Total, "by_quarter": orEmpty(res.ByQuarter), "by_agency": orEmpty(res.ByAgency), "by_tthc": orEmpty(res.ByTTHC)})
 }
+
+func init() {
+	apiDocs["GET /api/v1/satisfaction"] = struct {
+		Summary       string
+		Request, Resp any
+	}{"Kết quả khảo sát mức độ hài lòng (SIPAS) của đơn vị, các đơn vị trực thuộc và đã sáp nhập vào: theo quý, đơn vị, thủ tục (year; quarter 1–4)", nil, map[string]any{}}
+}
