@@ -37,6 +37,9 @@ const (
 	RuleAuditChainBroken   = "AUDIT_CHAIN_BROKEN"
 	RuleCAPAOverdue        = "CAPA_OVERDUE"
 	RuleMergedNotReissued  = "MERGED_NOT_REISSUED"
+	// RuleSatisfactionBelowTarget: citizens' satisfaction last quarter
+	// below the target of the reform programme (SatisfactionTargets).
+	RuleSatisfactionBelowTarget = "SATISFACTION_BELOW_TARGET"
 )
 
 // Rules lists every rule, in the order reports show them.
@@ -53,6 +56,7 @@ var Rules = []Rule{
 	{RuleAuditChainBroken, "Nhật ký hệ thống bị sửa hoặc xóa", SeverityCritical, "7.5.3"},
 	{RuleCAPAOverdue, "Hành động khắc phục quá hạn", SeverityMedium, "10.2"},
 	{RuleMergedNotReissued, "Quy trình nhận từ đơn vị sáp nhập chưa được ban hành lại", SeverityMedium, "6.3, 7.5.2"},
+	{RuleSatisfactionBelowTarget, "Chỉ số hài lòng của người dân quý trước thấp hơn mục tiêu", SeverityMedium, "9.1.2"},
 }
 
 // RuleByCode returns the rule and whether it exists.

@@ -28,7 +28,7 @@ func TestReconcile(t *testing.T) {
 			t.Errorf("rule %s incomplete", r.Code)
 		}
 	}
-	if len(qms.Rules) != 12 {
+	if len(qms.Rules) < 12 { // the rules of before; later issues add more
 		t.Fatalf("%d rules", len(qms.Rules))
 	}
 }

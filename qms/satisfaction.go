@@ -108,6 +108,38 @@ var SIPAS2017 = Questionnaire{
 	},
 }
 
+// SatisfactionTarget is the satisfaction an agency must reach, as the
+// programme that sets it says.
+type SatisfactionTarget struct {
+	Percent       float64   `json:"percent"`
+	LegalBasis    string    `json:"legal_basis"`
+	EffectiveFrom time.Time `json:"effective_from"`
+}
+
+// SatisfactionTargets are the targets in force over time, oldest first.
+var SatisfactionTargets = []SatisfactionTarget{{
+	Percent: 90,
+	LegalBasis: "Nghị quyết số 76/NQ-CP ngày 15/7/2021 của Chính phủ ban hành Chương trình tổng thể cải cách hành chính nhà nước " +
+		"giai đoạn 2021 – 2030 (mức độ hài lòng của người dân, doanh nghiệp đạt tối thiểu 90% vào năm 2025)",
+	EffectiveFrom: time.Date(2021, 7, 15, 0, 0, 0, 0, Zone),
+}}
+
+// SatisfactionTargetAt is the target in force at t.
+func SatisfactionTargetAt(t time.Time) SatisfactionTarget {
+	target := SatisfactionTargets[0]
+	for _, c := range SatisfactionTargets[1:] {
+		if !c.EffectiveFrom.After(t) {
+			target = c
+		}
+	}
+	return target
+}
+
+// SatisfactionMinResponses is how many responses a quarter needs before
+// its index is judged against the target: two or three answers say
+// nothing about an agency.
+const SatisfactionMinResponses = 5
+
 // Questionnaires are every questionnaire the system knows, oldest first.
 var Questionnaires = []Questionnaire{SIPAS2017}
 

@@ -1,5 +1,7 @@
 package web
 
+import "isodt/qms"
+
 // Citizen satisfaction (issue #16 item 9): the labels of the survey and
 // its results, and the English of the SIPAS questionnaire, whose source
 // text is the domain's (qms.SIPAS2017).
@@ -84,6 +86,7 @@ var sipasEnglish = map[string]string{
 
 func init() {
 	addPageTexts(dictionaries, satisfactionTexts)
+	domainEnglish["rule."+qms.RuleSatisfactionBelowTarget] = "Citizen satisfaction last quarter below the target"
 	// The audit action of a response, in the audit-action vocabulary.
 	auditActions = append(auditActions, "satisfaction.submit")
 	for i := range vocabularies {
