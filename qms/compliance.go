@@ -48,6 +48,9 @@ const (
 	// Externally provided services (8.4) and the context register (4.1, 4.2).
 	RuleProviderEvaluationOverdue = "PROVIDER_EVALUATION_OVERDUE"
 	RuleContextReviewOverdue      = "CONTEXT_REVIEW_OVERDUE"
+	// RuleSatisfactionBelowTarget: citizens' satisfaction last quarter
+	// below the target of the reform programme (SatisfactionTargets).
+	RuleSatisfactionBelowTarget = "SATISFACTION_BELOW_TARGET"
 )
 
 // Rules lists every rule, in the order reports show them.
@@ -72,6 +75,7 @@ var Rules = []Rule{
 	{RuleDeclarationScopeChanged, "Phạm vi hệ thống quản lý chất lượng thay đổi sau lần công bố gần nhất", SeverityMedium, "4.3, 6.3"},
 	{RuleProviderEvaluationOverdue, "Nhà cung cấp bên ngoài quá hạn đánh giá định kỳ", SeverityMedium, "8.4.1"},
 	{RuleContextReviewOverdue, "Bối cảnh và các bên quan tâm chưa được xem xét trong 12 tháng", SeverityMedium, "4.1, 4.2"},
+	{RuleSatisfactionBelowTarget, "Chỉ số hài lòng của người dân quý trước thấp hơn mục tiêu", SeverityMedium, "9.1.2"},
 }
 
 // RuleByCode returns the rule and whether it exists.

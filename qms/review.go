@@ -35,6 +35,9 @@ type ReviewPack struct {
 	// Context is the register of issues and interested parties (4.1, 4.2)
 	// as it stood when the pack was assembled.
 	Context *ContextSummary `json:"context,omitempty"`
+	// Satisfaction is the year's citizen satisfaction (9.1.2), nil in
+	// packs prepared before it was measured.
+	Satisfaction *SatisfactionSummary `json:"satisfaction,omitempty"`
 }
 
 // ReviewDecision is an output of the review (9.3.3) with its owner.

@@ -93,6 +93,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		Declarations: db,
 		Providers:    db,
 		Context:      db,
+		Satisfaction: db,
 	})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

@@ -27,6 +27,7 @@ type Showcase interface {
 	qms.DeclarationService
 	qms.ProviderService
 	qms.ContextService
+	qms.SatisfactionService
 }
 
 // showcase fills agency a; s is the generator's store seen through the
@@ -51,6 +52,9 @@ func (g *generator) showcase(a *agency, s Showcase) error {
 	}
 	if err := g.risks(a, s); err != nil {
 		return fmt.Errorf("risks: %w", err)
+	}
+	if err := g.satisfaction(a, s); err != nil {
+		return fmt.Errorf("satisfaction survey: %w", err)
 	}
 	if err := g.awaitingApproval(a); err != nil {
 		return fmt.Errorf("version awaiting approval: %w", err)

@@ -380,7 +380,7 @@ func (m *merger) records() error {
 	if err := m.competences(); err != nil {
 		return err
 	}
-	for _, table := range []string{"audit_programmes", "audit_plans", "management_reviews", "notifications", "dossier_seq", "declarations", "context_reviews"} {
+	for _, table := range []string{"audit_programmes", "audit_plans", "management_reviews", "notifications", "dossier_seq", "declarations", "context_reviews", "satisfaction_responses"} {
 		if err := m.move(table, `0`); err != nil {
 			return err
 		}

@@ -93,6 +93,9 @@ func (db *DB) reviewPack(ctx context.Context, agency string, year int) (qms.Revi
 	if p.Context, err = db.contextSummary(ctx, agency); err != nil {
 		return p, err
 	}
+	if p.Satisfaction, err = db.satisfactionSummary(ctx, agency, year); err != nil {
+		return p, err
+	}
 	cs, err := db.ControlStatuses(ctx, agency)
 	if err != nil {
 		return p, err

@@ -104,7 +104,8 @@ func (a *app) wire() {
 			Competence:   db,
 			Declarations: db,
 			Providers:    db,
-			Context:      db})
+			Context:      db,
+			Satisfaction: db})
 }
 
 // session is a signed-in browser: its cookie and CSRF token.

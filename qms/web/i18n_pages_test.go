@@ -133,6 +133,7 @@ func (a *app) seedASCII() map[string]string {
 		t.Fatal(err)
 	}
 	pid := itoa(p.ID)
+	rated := a.returnedDossiers("A", 1)[0]
 	return map[string]string{
 		"/admin/agencies/:code":                      "/admin/agencies/A",
 		"/admin/users/:id":                           "/admin/users/" + itoa(a.users["a-staff"].ID),
@@ -161,6 +162,7 @@ func (a *app) seedASCII() map[string]string {
 		"/public/:agency":                            "/public/A?code=" + d.Code,
 		"/public/:agency/feedback":                   "/public/A/feedback",
 		"/public/:agency/feedback/:code":             track,
+		"/public/:agency/satisfaction/:code":         "/public/A/satisfaction/" + rated,
 		"/lang/:code":                                "", // switches the language, shows nothing
 		"/declarations/:id/file":                     "", // a download, never a page
 	}

@@ -29,7 +29,7 @@ var navSections = []navSection{
 		{Path: "/nonconformities", Label: "nav.nc"}, {Path: "/objectives", Label: "nav.objectives"}, {Path: "/risks", Label: "nav.risks"},
 		{Path: "/competence", Label: "nav.competence"}, {Path: "/competence/me", Label: "nav.my_competence"},
 		{Path: "/reviews", Label: "nav.reviews"},
-		{Path: "/feedback", Label: "nav.feedback"}, {Path: "/providers", Label: "nav.providers"}, {Path: "/context", Label: "nav.context"}}},
+		{Path: "/feedback", Label: "nav.feedback"}, {Path: "/satisfaction", Label: "nav.satisfaction"}, {Path: "/providers", Label: "nav.providers"}, {Path: "/context", Label: "nav.context"}}},
 	{"nav.sec_admin", []navLink{{Path: "/admin/agencies", Label: "nav.agencies"}, {Path: "/admin/users", Label: "nav.users"},
 		{Path: "/admin/calendar", Label: "nav.calendar"}, {Path: "/admin/jobs", Label: "nav.jobs"}, {Path: "/audit-log", Label: "nav.audit"}}},
 }

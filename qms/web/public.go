@@ -43,6 +43,9 @@ func (s *Server) publicAgency(c *fiber.Ctx) error {
 		default:
 			data["D"] = publicDossier{Code: d.Code, TTHCCode: d.TTHCCode, Status: d.Status, ReceivedAt: d.ReceivedAt, DueAt: d.DueAt,
 				ReturnedAt: d.ReturnedAt, NewAppointment: d.NewAppointment, Result: d.Result}
+			if err := s.satisfactionLink(c, a.Code, d, data); err != nil {
+				return err
+			}
 		}
 	}
 	if err := s.publicFeedback(c, a.Code, data); err != nil {

@@ -133,6 +133,8 @@ type Deps struct {
 	// of issues and interested parties (4.1, 4.2).
 	Providers qms.ProviderService
 	Context   qms.ContextService
+	// Satisfaction keeps citizens' answers to the satisfaction survey.
+	Satisfaction qms.SatisfactionService
 }
 
 // Server is the Fiber app and what its handlers need.
@@ -439,6 +441,7 @@ func (s *Server) routes() {
 	s.declarationRoutes()
 	s.providerRoutes()
 	s.contextRoutes()
+	s.satisfactionRoutes()
 }
 
 func (s *Server) healthz(c *fiber.Ctx) error { return c.JSON(fiber.Map{"status": "ok"}) }

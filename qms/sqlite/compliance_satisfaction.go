@@ -1,0 +1,40 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"isodt/qms"
+)
+
+func init() { checks[qms.RuleSatisfactionBelowTarget] = checkSatisfactionBelowTarget }
+
+// checkSatisfactionBelowTarget flags an agency whose SIPAS index over the
+// last complete quarter, on at least qms.SatisfactionMinResponses
+// responses, is below the target in force then. The finding is about the
+// agency: it stays open while each quarter falls short and closes with
+// the first quarter that does not.
+func checkSatisfactionBelowTarget(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
+	n := now.In(qms.Zone)
+	to := time.Date(n.Year(), time.Month((int(n.Month())-1)/3*3+1), 1, 0, 0, 0, 0, qms.Zone)
+	from := to.AddDate(0, -3, 0)
+	in, args := inAgencies(agencies)
+	rs, err := findSatisfactions(ctx, q, `agency_code IN `+in+` AND submitted_at >= ? AND submitted_at < ?`, append(args, formatTime(from), formatTime(to))...)
+	if err != nil {
+		return nil, err
+	}
+	target := qms.SatisfactionTargetAt(from)
+	quarter := fmt.Sprintf("quý %d/%d", (int(from.Month())-1)/3+1, from.Year())
+	var out []qms.Candidate
+	for _, st := range qms.AggregateSatisfaction(rs, func(r *qms.SatisfactionResponse) string { return r.AgencyCode }) {
+		if st.Responses < qms.SatisfactionMinResponses || st.Index() >= target.Percent {
+			continue
+		}
+		out = append(out, qms.Candidate{Rule: qms.RuleSatisfactionBelowTarget, AgencyCode: st.Key, ObjectType: "agency", ObjectID: st.Key,
+			Message: fmt.Sprintf("Chỉ số hài lòng %s là %s%% trên %d phiếu đánh giá, thấp hơn mục tiêu %.0f%% (%s).",
+				quarter, strings.Replace(fmt.Sprintf("%.2f", st.Index()), ".", ",", 1), st.Responses, target.Percent, target.LegalBasis)})
+	}
+	return out, nil
+}

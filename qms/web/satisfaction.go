@@ -1,0 +1,324 @@
+package web
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"isodt/qms"
+)
+
+// Citizen satisfaction (ISO 9001:2015 9.1.2): the SIPAS questionnaire on
+// the public page once a dossier is returned, and its results for the
+// quality officers and leaders.
+
+func (s *Server) satisfactionRoutes() {
+	s.publicRoute(fiber.MethodGet, "/public/:agency/satisfaction/:code", s.satisfactionForm)
+	s.publicRoute(fiber.MethodPost, "/public/:agency/satisfaction/:code", s.satisfactionSubmit)
+	s.route(fiber.MethodGet, "/satisfaction", "satisfaction", "read", s.satisfactionReport)
+	s.route(fiber.MethodGet, "/api/v1/satisfaction", "satisfaction", "read", s.apiSatisfaction)
+}
+
+// satisfactionLink tells the public status page whether the dossier it
+// shows may be rated (Rate) or was rated (Rated).
+func (s *Server) satisfactionLink(c *fiber.Ctx, agency string, d *qms.Dossier, data fiber.Map) error {
+	if d.ReturnedAt == nil {
+		return nil
+	}
+	r, err := s.Satisfaction.DossierSatisfaction(c.UserContext(), agency, d.Code)
+	switch {
+	case qms.ErrorCode(err) == qms.ENOTFOUND:
+		data["Rate"] = "/public/" + agency + "/satisfaction/" + d.Code
+	case err != nil:
+		return err
+	default:
+		data["Rated"] = r.SubmittedAt
+	}
+	return nil
+}
+
+// surveyQuestion is a question as the form shows it, in the page's
+// language, with the citizen's choice so far (0: none).
+type surveyQuestion struct {
+	Number         int
+	Code, Text     string
+	Optional       bool
+	Choice         int
+	Invalid        bool
+	InvalidMessage string
+}
+
+type surveyGroup struct {
+	Code, Title string
+	Questions   []surveyQuestion
+}
+
+type scoreChoice struct {
+	Value int
+	Label string
+}
+
+// questionnaireHead is the questionnaire's title and legal basis in lang.
+func questionnaireHead(q qms.Questionnaire, lang string, data fiber.Map) {
+	data["QTitle"] = domainName(lang, "sipas."+q.Code+".title", q.Title)
+	data["QBasis"] = domainName(lang, "sipas."+q.Code+".basis", q.LegalBasis)
+}
+
+// surveyView lays the questionnaire out for lang.
+func surveyView(q qms.Questionnaire, lang string, answers map[string]int, formErr error) []surveyGroup {
+	groups := make([]surveyGroup, 0, len(q.Groups))
+	for _, g := range q.Groups {
+		groups = append(groups, surveyGroup{Code: g.Code, Title: domainName(lang, "sipas."+g.Code, g.Title)})
+	}
+	for i, x := range q.Questions {
+		sq := surveyQuestion{Number: i + 1, Code: x.Code, Text: domainName(lang, "sipas."+x.Code, x.Text), Optional: x.Optional, Choice: answers[x.Code]}
+		if qms.ErrorField(formErr) == "q_"+x.Code {
+			sq.Invalid, sq.InvalidMessage = true, qms.ErrorMessage(formErr)
+		}
+		for k := range groups {
+			if groups[k].Code == x.Group {
+				groups[k].Questions = append(groups[k].Questions, sq)
+			}
+		}
+	}
+	return groups
+}
+
+func scoreChoices(l map[string]string) []scoreChoice {
+	out := make([]scoreChoice, 0, qms.ScoreMax)
+	for v := qms.ScoreMin; v <= qms.ScoreMax; v++ {
+		out = append(out, scoreChoice{v, label(l, fmt.Sprintf("satisfaction.score_%d", v))})
+	}
+	return out
+}
+
+func (s *Server) satisfactionForm(c *fiber.Ctx) error {
+	return s.satisfactionPage(c, &qms.SatisfactionResponse{}, nil)
+}
+
+// satisfactionPage shows the questionnaire of a dossier found as the
+// status lookup finds it, or why it cannot be answered.
+func (s *Server) satisfactionPage(c *fiber.Ctx, r *qms.SatisfactionResponse, formErr error) error {
+	ctx := c.UserContext()
+	a, err := s.Agencies.FindAgencyByCode(ctx, c.Params("agency"))
+	if err != nil {
+		return err
+	}
+	d, err := s.Public.FindDossierByCode(ctx, a.Code, c.Params("code"))
+	if err != nil {
+		return err
+	}
+	prior, err := s.Satisfaction.DossierSatisfaction(ctx, a.Code, d.Code)
+	if err != nil && qms.ErrorCode(err) != qms.ENOTFOUND {
+		return err
+	}
+	lang := langOf(c)
+	q := qms.QuestionnaireAt(s.cfg.Now())
+	data := fiber.Map{"A": a, "D": publicDossier{Code: d.Code, TTHCCode: d.TTHCCode, Status: d.Status, ReceivedAt: d.ReceivedAt, DueAt: d.DueAt,
+		ReturnedAt: d.ReturnedAt, NewAppointment: d.NewAppointment, Result: d.Result},
+		"Q": q, "Groups": surveyView(q, lang, r.Answers, formErr), "Scale": scoreChoices(dictionaries[lang]), "Comment": r.Comment,
+		"MaxComment": qms.SatisfactionMaxComment, "Sent": c.Query("sent") == "1"}
+	questionnaireHead(q, lang, data)
+	if open := qms.SatisfactionOpen(d, prior); open != nil {
+		data["Closed"] = qms.ErrorMessage(open)
+	}
+	return s.render(c, "satisfaction_public", data, formErr)
+}
+
+// satisfactionSubmit takes the answers without login, under the same
+// guards as the feedback form: the CSRF middleware has matched the form's
+// token with the anonymous cookie, the store throttles by (a salted hash
+// of) the address, and the actor is "public". Only the questionnaire's
+// own fields are read, so the number of answers is bounded by it.
+func (s *Server) satisfactionSubmit(c *fiber.Ctx) error {
+	a, err := s.Agencies.FindAgencyByCode(c.UserContext(), c.Params("agency"))
+	if err != nil {
+		return err
+	}
+	r := &qms.SatisfactionResponse{Answers: map[string]int{}, Comment: c.FormValue("comment")}
+	for _, x := range qms.QuestionnaireAt(s.cfg.Now()).Questions {
+		v := strings.TrimSpace(c.FormValue("q_" + x.Code))
+		if v == "" {
+			continue
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || len(v) > 2 {
+			n = -1 // off the scale: Validate names the question
+		}
+		r.Answers[x.Code] = n
+	}
+	ctx := qms.WithActor(c.UserContext(), qms.PublicActor(a.Code))
+	if err := s.Satisfaction.SubmitSatisfaction(ctx, a.Code, c.Params("code"), r, c.IP()); err != nil {
+		return s.satisfactionPage(c, r, err)
+	}
+	return c.Redirect("/public/"+a.Code+"/satisfaction/"+r.DossierCode+"?sent=1", fiber.StatusSeeOther)
+}
+
+// satisfactionRow is one line of a results table: the index of each group
+// in the questionnaire's order, then the overall index.
+type satisfactionRow struct {
+	Key       string             `json:"key"`
+	Label     string             `json:"-"`
+	Responses int                `json:"responses"`
+	Comments  int                `json:"comments"`
+	Groups    []satisfactionCell `json:"groups"`
+	Index     float64            `json:"index"`
+}
+
+type satisfactionCell struct {
+	Answers int     `json:"answers"`
+	Rate    float64 `json:"rate"`
+}
+
+// satisfactionResults are the figures of the report page and the API.
+type satisfactionResults struct {
+	Year, Quarter int
+	From, To      time.Time
+	Scope         []string
+	Total         satisfactionRow
+	ByQuarter     []satisfactionRow
+	ByAgency      []satisfactionRow
+	ByTTHC        []satisfactionRow
+	Questions     []questionResult
+	Comments      []*qms.SatisfactionResponse
+}
+
+type questionResult struct {
+	Code, Text string
+	Answers    int
+	Mean, Rate float64
+}
+
+// satisfactionPeriod reads ?year= (default this year) and ?quarter=
+// (1–4, default the whole year).
+func satisfactionPeriod(c *fiber.Ctx, now time.Time) (year, quarter int, from, to time.Time, err error) {
+	year = now.In(qms.Zone).Year()
+	if v := strings.TrimSpace(c.Query("year")); v != "" {
+		if year, err = strconv.Atoi(v); err != nil || year < 2000 || year > 2100 {
+			return 0, 0, from, to, qms.FieldError("year", "Năm %q không hợp lệ.", v)
+		}
+	}
+	if v := strings.TrimSpace(c.Query("quarter")); v != "" {
+		if quarter, err = strconv.Atoi(v); err != nil || quarter < 1 || quarter > 4 {
+			return 0, 0, from, to, qms.FieldError("quarter", "Quý %q không hợp lệ: chọn từ 1 đến 4.", v)
+		}
+	}
+	from = time.Date(year, 1, 1, 0, 0, 0, 0, qms.Zone)
+	to = from.AddDate(1, 0, 0)
+	if quarter > 0 {
+		from = from.AddDate(0, 3*(quarter-1), 0)
+		to = from.AddDate(0, 3, 0)
+	}
+	return year, quarter, from, to, nil
+}
+
+func (s *Server) satisfactionResults(c *fiber.Ctx) (*satisfactionResults, error) {
+	year, quarter, from, to, err := satisfactionPeriod(c, s.cfg.Now())
+	if err != nil {
+		return nil, err
+	}
+	ctx := c.UserContext()
+	scope, err := s.Satisfaction.SatisfactionScope(ctx, callerOf(c).agency)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := s.Satisfaction.FindSatisfaction(ctx, qms.SatisfactionFilter{Agencies: scope, From: from, To: to})
+	if err != nil {
+		return nil, err
+	}
+	l := dictionaries[langOf(c)]
+	q := qms.QuestionnaireAt(to.Add(-time.Second))
+	rows := func(keyOf func(*qms.SatisfactionResponse) string, labelOf func(string) string) []satisfactionRow {
+		var out []satisfactionRow
+		for _, st := range qms.AggregateSatisfaction(rs, keyOf) {
+			out = append(out, satisfactionLine(q, st, labelOf(st.Key)))
+		}
+		return out
+	}
+	same := func(k string) string { return k }
+	res := &satisfactionResults{Year: year, Quarter: quarter, From: from, To: to.AddDate(0, 0, -1), Scope: scope,
+		ByQuarter: rows(func(r *qms.SatisfactionResponse) string { return qms.Quarter(r.SubmittedAt) }, func(k string) string { return quarterLabel(l, k) }),
+		ByAgency:  rows(func(r *qms.SatisfactionResponse) string { return r.AgencyCode }, same),
+		ByTTHC:    rows(func(r *qms.SatisfactionResponse) string { return r.TTHCCode }, same)}
+	if all := qms.AggregateSatisfaction(rs, nil); len(all) > 0 {
+		res.Total = satisfactionLine(q, all[0], "")
+		for _, x := range q.Questions {
+			t := all[0].ByQuestion[x.Code]
+			res.Questions = append(res.Questions, questionResult{Code: x.Code, Text: domainName(langOf(c), "sipas."+x.Code, x.Text), Answers: t.Answers, Mean: t.Mean(), Rate: t.Rate()})
+		}
+	}
+	for i := len(rs) - 1; i >= 0 && len(res.Comments) < 20; i-- {
+		if rs[i].Comment != "" {
+			res.Comments = append(res.Comments, rs[i])
+		}
+	}
+	return res, nil
+}
+
+func satisfactionLine(q qms.Questionnaire, st *qms.SatisfactionStats, label string) satisfactionRow {
+	row := satisfactionRow{Key: st.Key, Label: label, Responses: st.Responses, Comments: st.Comments, Index: st.Index()}
+	for _, g := range q.Groups {
+		t := st.ByGroup[g.Code]
+		row.Groups = append(row.Groups, satisfactionCell{Answers: t.Answers, Rate: t.Rate()})
+	}
+	return row
+}
+
+// quarterLabel shows "2026-Q2" as "Quý 2/2026".
+func quarterLabel(l map[string]string, key string) string {
+	year, q, ok := strings.Cut(key, "-Q")
+	if !ok {
+		return key
+	}
+	return label(l, "satisfaction.quarter") + " " + q + "/" + year
+}
+
+// satisfactionSection is one results table: its id, title and first
+// column's label keys, and its rows.
+type satisfactionSection struct {
+	ID, Title, Column string
+	Rows              []satisfactionRow
+}
+
+// satisfactionReport is the results page of the caller's agency and of
+// those it reports for (its units, the agencies merged into it).
+func (s *Server) satisfactionReport(c *fiber.Ctx) error {
+	res, err := s.satisfactionResults(c)
+	lang := langOf(c)
+	q := qms.QuestionnaireAt(s.cfg.Now())
+	groups := make([]string, 0, len(q.Groups))
+	for _, g := range q.Groups {
+		groups = append(groups, domainName(lang, "sipas."+g.Code, g.Title))
+	}
+	data := fiber.Map{"Q": q, "GroupTitles": groups, "Quarters": []string{"1", "2", "3", "4"},
+		"Query": fiber.Map{"year": c.Query("year"), "quarter": c.Query("quarter")}}
+	questionnaireHead(q, lang, data)
+	if err == nil {
+		data["R"] = res
+		data["Sections"] = []satisfactionSection{{"by-quarter", "satisfaction.by_quarter", "satisfaction.quarter", res.ByQuarter},
+			{"by-agency", "satisfaction.by_agency", "agency.code", res.ByAgency}, {"by-tthc", "satisfaction.by_tthc", "dossier.tthc", res.ByTTHC}}
+	}
+	return s.render(c, "satisfaction", data, err)
+}
+
+// apiSatisfaction answers the same figures as JSON.
+func (s *Server) apiSatisfaction(c *fiber.Ctx) error {
+	res, err := s.satisfactionResults(c)
+	if err != nil {
+		return err
+	}
+	q := qms.QuestionnaireAt(res.To)
+	return c.JSON(fiber.Map{"agency": callerOf(c).agency, "scope": res.Scope, "from": res.From.Format("2006-01-02"), "to": res.To.Format("2006-01-02"),
+		"questionnaire": fiber.Map{"code": q.Code, "legal_basis": q.LegalBasis, "effective_from": q.EffectiveFrom.Format("2006-01-02"), "groups": q.Groups},
+		"total":         res.Total, "by_quarter": orEmpty(res.ByQuarter), "by_agency": orEmpty(res.ByAgency), "by_tthc": orEmpty(res.ByTTHC)})
+}
+
+func init() {
+	apiDocs["GET /api/v1/satisfaction"] = struct {
+		Summary       string
+		Request, Resp any
+	}{"Kết quả khảo sát mức độ hài lòng (SIPAS) của đơn vị, các đơn vị trực thuộc và đã sáp nhập vào: theo quý, đơn vị, thủ tục (year; quarter 1–4)", nil, map[string]any{}}
+}

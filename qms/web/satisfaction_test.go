@@ -1,0 +1,214 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"isodt/qms"
+	"isodt/qms/sqlite"
+)
+
+// returnedDossiers loads n dossiers of agency returned yesterday and
+// returns their codes.
+func (a *app) returnedDossiers(agency string, n int) []string {
+	a.t.Helper()
+	at := a.clock.Now().Add(-24 * time.Hour)
+	var rows []sqlite.DossierImport
+	var codes []string
+	for i := range n {
+		code := fmt.Sprintf("%s-KS-%03d", agency, i+1)
+		codes = append(codes, code)
+		rows = append(rows, sqlite.DossierImport{Code: code, TTHCCode: "1.000001", ReceivedAt: at.Add(-72 * time.Hour), DueAt: at.Add(48 * time.Hour),
+			CompletedAt: &at, Status: qms.DossierCompleted})
+	}
+	if _, err := a.db.ImportDossiers(qms.WithActor(context.Background(), qms.SystemActor("test")), agency, rows); err != nil {
+		a.t.Fatal(err)
+	}
+	return codes
+}
+
+// surveyForm answers every required SIPAS question with v.
+func surveyForm(v string) url.Values {
+	f := url.Values{"comment": {"Cán bộ <b>nhiệt tình</b>"}}
+	for _, q := range qms.SIPAS2017.Questions {
+		if !q.Optional {
+			f.Set("q_"+q.Code, v)
+		}
+	}
+	return f
+}
+
+// TestSatisfaction9PublicSurvey: the survey through HTTP as a citizen
+// without an account: offered on the status page once the result is
+// returned, refused before, CSRF-guarded, bounded, taken once per dossier,
+// throttled per address, audited as "public"; then the results for the
+// quality officer and the leader only.
+func TestSatisfaction9PublicSurvey(t *testing.T) {
+	a := newApp(t)
+	a.effectiveProcedure()
+	open := a.receive("Nguyễn Văn An")
+	codes := a.returnedDossiers("A", qms.SatisfactionThrottleMax+1)
+	done := codes[0]
+	path := "/public/A/satisfaction/" + done
+
+	// The status page offers the survey on a returned dossier only.
+	if body := bodyOf(t, a.do("GET", "/public/A?code="+done, nil, nil)); !strings.Contains(body, `id="satisfaction-invite"`) || !strings.Contains(body, path) {
+		t.Fatal("no invitation on a returned dossier")
+	}
+	if body := bodyOf(t, a.do("GET", "/public/A?code="+open.Code, nil, nil)); strings.Contains(body, "satisfaction-invite") {
+		t.Fatal("invitation on a dossier in progress")
+	}
+	// Before return: the page says why, with no form; a post is refused.
+	resp := a.do("GET", "/public/A/satisfaction/"+open.Code, nil, nil)
+	if body := bodyOf(t, resp); resp.StatusCode != 200 || !strings.Contains(body, `id="satisfaction-closed"`) || !strings.Contains(body, "chưa trả kết quả") ||
+		strings.Contains(body, `id="satisfaction-form"`) {
+		t.Fatalf("survey of a dossier in progress: %d", resp.StatusCode)
+	}
+	form := bodyOf(t, a.do("GET", path, nil, nil))
+	if !strings.Contains(form, `id="satisfaction-form"`) || !strings.Contains(form, "2640/QĐ-BNV") || !strings.Contains(form, `name="q_GY4"`) ||
+		!strings.Contains(form, "Công chức có thái độ giao tiếp lịch sự") {
+		t.Fatal("survey form")
+	}
+	v := a.visit("/public/A")
+	tests := []struct {
+		name    string
+		visitor visitor
+		target  string
+		form    url.Values
+		want    int
+		message string
+	}{
+		{"no CSRF token", visitor{cookie: v.cookie}, path, surveyForm("5"), 403, ""},
+		{"wrong CSRF token", visitor{cookie: v.cookie, token: "x" + v.token}, path, surveyForm("5"), 403, ""},
+		{"before return", v, "/public/A/satisfaction/" + open.Code, surveyForm("5"), 409, "chỉ đánh giá mức độ hài lòng sau khi nhận kết quả"},
+		{"unknown dossier", v, "/public/A/satisfaction/A-2026-999999", surveyForm("5"), 404, ""},
+		{"another agency's page", v, "/public/B/satisfaction/" + done, surveyForm("5"), 404, ""},
+		{"a question left out", v, path, func() url.Values { f := surveyForm("4"); f.Del("q_CC2"); return f }(), 400, "Chưa chọn mức độ hài lòng cho câu 11"},
+		{"off the scale", v, path, func() url.Values { f := surveyForm("4"); f.Set("q_TT3", "9"); return f }(), 400, "chọn mức từ 1 đến 5"},
+		{"not a number", v, path, func() url.Values { f := surveyForm("4"); f.Set("q_TT3", "rất tốt"); return f }(), 400, "chọn mức từ 1 đến 5"},
+		{"comment too long", v, path, func() url.Values {
+			f := surveyForm("4")
+			f.Set("comment", strings.Repeat("a", qms.SatisfactionMaxComment+1))
+			return f
+		}(), 400, "tối đa 2000 ký tự"},
+	}
+	for _, tt := range tests {
+		resp := a.post(tt.visitor, tt.target, tt.form)
+		if body := bodyOf(t, resp); resp.StatusCode != tt.want || !strings.Contains(body, tt.message) {
+			t.Errorf("%s: %d, want %d with %q", tt.name, resp.StatusCode, tt.want, tt.message)
+		}
+	}
+	if n := a.auditCount("satisfaction.submit"); n != 0 {
+		t.Fatalf("refused responses audited: %d", n)
+	}
+	// Accepted: back to the page with thanks; audited as "public" on A.
+	resp = a.post(v, path, surveyForm("5"))
+	if loc := resp.Header.Get("Location"); resp.StatusCode != 303 || loc != path+"?sent=1" {
+		t.Fatalf("submit: %d → %q", resp.StatusCode, loc)
+	}
+	if body := bodyOf(t, a.do("GET", path+"?sent=1", nil, nil)); !strings.Contains(body, `id="satisfaction-sent"`) || strings.Contains(body, `id="satisfaction-form"`) {
+		t.Fatal("thanks page")
+	}
+	es, _, _ := a.db.FindAuditEntries(t.Context(), auditFilterAction("satisfaction.submit"))
+	if len(es) != 1 || es[0].Actor != qms.PublicActorName || es[0].AgencyCode != "A" || es[0].ObjectID != done {
+		t.Fatalf("audit %+v", es)
+	}
+	// A second response on the same dossier is refused, and the status
+	// page says it was rated.
+	resp = a.post(v, path, surveyForm("1"))
+	if body := bodyOf(t, resp); resp.StatusCode != 409 || !strings.Contains(body, "mỗi hồ sơ chỉ được đánh giá một lần") {
+		t.Fatalf("second response: %d", resp.StatusCode)
+	}
+	if body := bodyOf(t, a.do("GET", "/public/A?code="+done, nil, nil)); !strings.Contains(body, `id="satisfaction-done"`) || strings.Contains(body, "satisfaction-invite") {
+		t.Fatal("status page after the response")
+	}
+	// Five responses per address in ten minutes, as the feedback form.
+	for _, code := range codes[1:qms.SatisfactionThrottleMax] {
+		if resp := a.post(v, "/public/A/satisfaction/"+code, surveyForm("3")); resp.StatusCode != 303 {
+			t.Fatalf("response on %s: %d", code, resp.StatusCode)
+		}
+	}
+	last := "/public/A/satisfaction/" + codes[qms.SatisfactionThrottleMax]
+	resp = a.post(v, last, surveyForm("3"))
+	if body := bodyOf(t, resp); resp.StatusCode != 429 || !strings.Contains(body, "Vui lòng thử lại sau") {
+		t.Fatalf("past the throttle: %d", resp.StatusCode)
+	}
+	a.clock.Add(qms.SatisfactionThrottleWindow)
+	if resp := a.post(v, last, surveyForm("3")); resp.StatusCode != 303 {
+		t.Fatalf("after the window: %d", resp.StatusCode)
+	}
+
+	// The results: quality officers and leaders only.
+	for _, tt := range []struct {
+		user string
+		want int
+	}{{"", 303}, {"a-staff", 403}, {"a-auditor", 403}, {"a-admin", 403}, {"a-quality-officer", 200}, {"a-leader", 200}} {
+		var s *session
+		if tt.user != "" {
+			ss := a.login(tt.user)
+			s = &ss
+		}
+		resp := a.do("GET", "/satisfaction", s, nil)
+		body := bodyOf(t, resp)
+		if resp.StatusCode != tt.want {
+			t.Errorf("/satisfaction as %q: %d, want %d", tt.user, resp.StatusCode, tt.want)
+		}
+		// One response all 5, five all 3: 1 of 6 satisfied in each group.
+		if tt.want == 200 && (!strings.Contains(body, `<span class="num" id="satisfaction-responses">6</span>`) ||
+			!strings.Contains(body, `id="by-tthc"`) || !strings.Contains(body, "Cán bộ &lt;b&gt;nhiệt tình&lt;/b&gt;")) {
+			t.Errorf("/satisfaction as %s: figures missing", tt.user)
+		}
+	}
+	var api struct {
+		Total struct {
+			Responses int
+			Index     float64
+		}
+		ByQuarter []struct{ Key string } `json:"by_quarter"`
+	}
+	decode(t, a.api("GET", "/api/v1/satisfaction", a.token("a-leader"), ""), &api)
+	if api.Total.Responses != 6 || api.Total.Index < 16.6 || api.Total.Index > 16.7 || len(api.ByQuarter) != 1 || api.ByQuarter[0].Key != qms.Quarter(a.clock.Now()) {
+		t.Errorf("api %+v", api)
+	}
+	if code := a.api("GET", "/api/v1/satisfaction", a.token("a-staff"), "").StatusCode; code != 403 {
+		t.Errorf("api as staff: %d", code)
+	}
+	s := a.login("a-quality-officer")
+	if code := a.do("GET", "/satisfaction?quarter=5", &s, nil).StatusCode; code != 400 {
+		t.Errorf("quarter 5: %d", code)
+	}
+}
+
+// TestSatisfaction9ReviewPack: the management review prepared after the
+// responses carries the year's satisfaction, and its page shows it.
+func TestSatisfaction9ReviewPack(t *testing.T) {
+	a := newApp(t)
+	codes := a.returnedDossiers("A", 2)
+	v := a.visit("/public/A")
+	for i, code := range codes {
+		if resp := a.post(v, "/public/A/satisfaction/"+code, surveyForm(fmt.Sprint(5-2*i))); resp.StatusCode != 303 {
+			t.Fatalf("response: %d", resp.StatusCode)
+		}
+	}
+	lead := a.login("a-leader")
+	resp := a.do("POST", "/reviews", &lead, url.Values{"title": {"Xem xét năm"}, "held_on": {a.clock.Now().In(qms.Zone).Format("02/01/2006")}})
+	if resp.StatusCode != 303 {
+		t.Fatalf("review: %d %s", resp.StatusCode, bodyOf(t, resp))
+	}
+	loc, _, _ := strings.Cut(resp.Header.Get("Location"), "?")
+	rs, _ := a.db.FindReviews(t.Context(), "A")
+	if len(rs) != 1 {
+		t.Fatalf("%d reviews", len(rs))
+	}
+	r, _ := a.db.FindReview(t.Context(), "A", rs[0].ID)
+	if sat := r.Pack.Satisfaction; sat == nil || sat.Responses != 2 || sat.Index != 50 || sat.Questionnaire != "SIPAS-2017" {
+		t.Fatalf("pack %+v", r.Pack.Satisfaction)
+	}
+	if body := bodyOf(t, a.do("GET", loc, &lead, nil)); !strings.Contains(body, `id="review-satisfaction"`) || !strings.Contains(body, "50,00%") {
+		t.Error("review page shows no satisfaction")
+	}
+}
