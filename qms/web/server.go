@@ -118,6 +118,9 @@ type Deps struct {
 	// Dashboard answers the role dashboards' questions; without it the
 	// dashboard shows only its general part.
 	Dashboard qms.DashboardService
+
+	// Restructure merges and splits agencies (the system admin's pages).
+	Restructure AgencyRestructurer
 }
 
 // Server is the Fiber app and what its handlers need.
@@ -418,6 +421,7 @@ func (s *Server) routes() {
 	s.route(fiber.MethodPost, "/api/v1/procedures/:id/versions/:n/withdraw", "procedure", "approve", s.apiVersionAction(qms.ActionWithdraw))
 	s.route(fiber.MethodGet, "/api/v1/procedures/:id/versions/:n/flowchart.:ext", "procedure", "read", s.versionFlowchart)
 	s.publicRoute(fiber.MethodGet, "/api/openapi.json", s.openAPI)
+	s.agencyRestructureRoutes()
 }
 
 func (s *Server) healthz(c *fiber.Ctx) error { return c.JSON(fiber.Map{"status": "ok"}) }

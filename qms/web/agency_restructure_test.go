@@ -1,0 +1,140 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/url"
+	"strings"
+	"testing"
+
+	"isodt/qms"
+)
+
+// formOnCheckIn makes form BM-QT01-01 (schema) effective in agency and
+// issues version 2 of its QT-01 whose check step records on it.
+func (a *app) formOnCheckIn(agency, schema string) {
+	a.t.Helper()
+	as := func(role string) context.Context {
+		u := a.users[strings.ToLower(agency)+"-"+role]
+		return qms.WithActor(context.Background(), qms.Actor{UserID: u.ID, Username: u.Username, AgencyCode: agency})
+	}
+	f := &qms.Form{AgencyCode: agency, Code: "BM-QT01-01", Title: "Phiếu thẩm định " + agency}
+	if err := a.db.CreateForm(as("quality-officer"), f, json.RawMessage(schema)); err != nil {
+		a.t.Fatal(err)
+	}
+	a.db.TransitionFormVersion(as("quality-officer"), f.ID, 1, qms.ActionSubmit, "")
+	if _, err := a.db.TransitionFormVersion(as("leader"), f.ID, 1, qms.ActionApprove, ""); err != nil {
+		a.t.Fatal(err)
+	}
+	ps, _ := a.db.FindProcedures(context.Background(), qms.ProcedureFilter{AgencyCode: &agency})
+	v, err := a.db.CreateVersion(as("quality-officer"), ps[0].ID)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	v.Flowchart.Steps[1].Forms = []string{"BM-QT01-01"}
+	a.db.UpdateVersion(as("quality-officer"), v)
+	a.db.TransitionVersion(as("quality-officer"), ps[0].ID, v.Number, qms.ActionSubmit, "")
+	if _, err := a.db.TransitionVersion(as("leader"), ps[0].ID, v.Number, qms.ActionApprove, ""); err != nil {
+		a.t.Fatal(err)
+	}
+}
+
+// B's check form asks its own field, so a page offering A's form of the
+// same code shows.
+const checkFormSchemaB = `{"fields":[{"name":"y_kien_b","label":"Ý kiến thẩm định","type":"text","required":true}]}`
+
+// TestAgencyMerge1AdminPages: the merge pages are the system admin's: an
+// agency's admin sees the merged agencies but no form, and is refused the
+// preview and the run (by the policy, and by the store); the system
+// admin previews (nothing written, the report shown) and merges (audit
+// entries, agencies marked "đã sáp nhập vào" on the list and show pages).
+// Then B's open dossier, whose procedure and form were renamed in the
+// successor, shows and accepts B's own form on its completion page.
+func TestAgencyMerge1AdminPages(t *testing.T) {
+	a := newApp(t)
+	for _, ag := range []string{"A", "B"} {
+		a.effectiveProcedureOf(ag)
+	}
+	a.formOnCheckIn("A", checkFormSchema)
+	a.formOnCheckIn("B", checkFormSchemaB)
+	staffB := a.login("b-staff")
+	resp := a.do("POST", "/dossiers", &staffB, url.Values{"tthc_code": {"1.000001"}, "applicant_name": {"Trần Thị Bình"}, "channel": {"counter"}})
+	dossier := strings.TrimSuffix(resp.Header.Get("Location"), "?msg=received")
+	if resp.StatusCode != 303 || !strings.HasPrefix(dossier, "/dossiers/B-") {
+		t.Fatalf("receive in B: %d %s", resp.StatusCode, dossier)
+	}
+	// a.do adds the session's CSRF token to the values: a fresh copy each time.
+	plan := func() url.Values { return url.Values{"from": {"A", "B"}, "into": {""}, "new_code": {"AB"}, "name": {"Sở AB"}} }
+
+	adminA, sys := a.login("a-admin"), a.login("admin")
+	body := bodyOf(t, a.do("GET", "/admin/agency-merge", &adminA, nil))
+	if strings.Contains(body, `id="merge-form"`) || !strings.Contains(body, `id="restructure-sys-only"`) {
+		t.Fatal("an agency's admin is offered the merge form")
+	}
+	for _, path := range []string{"/admin/agency-merge/preview", "/admin/agency-merge", "/admin/agency-split/preview", "/admin/agency-split"} {
+		if code := a.do("POST", path, &adminA, plan()).StatusCode; code != 403 {
+			t.Errorf("POST %s by A's admin: %d, want 403", path, code)
+		}
+	}
+
+	// Preview: the report, nothing written.
+	body = bodyOf(t, a.do("GET", "/admin/agencies", &sys, nil))
+	if !strings.Contains(body, `href="/admin/agency-merge"`) {
+		t.Fatal("the agency list offers the system admin no merge")
+	}
+	resp = a.do("POST", "/admin/agency-merge/preview", &sys, plan())
+	body = bodyOf(t, resp)
+	if resp.StatusCode != 200 || !strings.Contains(body, `id="merge-report"`) || !strings.Contains(body, `<tr data-table="dossiers"><td>dossiers</td><td>1</td>`) ||
+		!strings.Contains(body, `id="merge-run"`) || !strings.Contains(body, "QT-01-B") {
+		t.Fatalf("preview: %d\n%s", resp.StatusCode, body)
+	}
+	if n := a.auditCount("agency.merge.into"); n != 0 {
+		t.Fatalf("the preview wrote %d merge entries", n)
+	}
+	if _, err := a.db.FindAgencyByCode(context.Background(), "AB"); qms.ErrorCode(err) != qms.ENOTFOUND {
+		t.Fatalf("the preview created the successor: %v", err)
+	}
+	// A refused plan shows its message on the page.
+	resp = a.do("POST", "/admin/agency-merge/preview", &sys, url.Values{"from": {"A"}, "into": {""}, "new_code": {"AB"}})
+	if body := bodyOf(t, resp); resp.StatusCode != 400 || !strings.Contains(body, `id="restructure-error"`) || !strings.Contains(body, "cần tên") {
+		t.Fatalf("plan without a name: %d", resp.StatusCode)
+	}
+
+	resp = a.do("POST", "/admin/agency-merge", &sys, plan())
+	if resp.StatusCode != 303 || resp.Header.Get("Location") != "/admin/agencies/AB?msg=merged" {
+		t.Fatalf("merge: %d %s %s", resp.StatusCode, resp.Header.Get("Location"), bodyOf(t, resp))
+	}
+	if a.auditCount("agency.merge.into") != 1 || a.auditCount("agency.merge.from") != 2 {
+		t.Fatal("merge audit entries")
+	}
+	body = bodyOf(t, a.do("GET", "/admin/agencies", &sys, nil))
+	if !strings.Contains(body, `data-merged-into="AB">Đã sáp nhập vào AB`) {
+		t.Fatal("the agency list does not mark A merged into AB")
+	}
+	body = bodyOf(t, a.do("GET", "/admin/agencies/B", &sys, nil))
+	if !strings.Contains(body, `id="agency-status">Đã sáp nhập vào <a href="/admin/agencies/AB">AB</a>`) || strings.Contains(body, `id="agency-name"`) {
+		t.Fatal("B's page: not marked merged, or still editable")
+	}
+	if body := bodyOf(t, a.do("GET", "/admin/agency-merge", &sys, nil)); !strings.Contains(body, `<a href="/admin/agencies/B">B</a>`) {
+		t.Fatal("the merge page does not list B as merged")
+	}
+
+	// B's dossier moved with its session's user: its check step offers
+	// B's form (renamed BM-QT01-01-B), not A's of the same code.
+	body = bodyOf(t, a.do("GET", dossier, &staffB, nil))
+	if !strings.Contains(body, `name="y_kien_b"`) || strings.Contains(body, `name="ket_luan"`) {
+		t.Fatalf("the completion page offers the wrong form:\n%s", body)
+	}
+	resp = a.do("POST", dossier+"/steps", &staffB, url.Values{"step_id": {"check"}, "form_version": {"1"}, "y_kien_b": {"Đủ điều kiện"}})
+	if resp.StatusCode != 303 {
+		t.Fatalf("step on the moved dossier: %d %s", resp.StatusCode, bodyOf(t, resp))
+	}
+	d, err := a.db.FindDossier(context.Background(), "AB", strings.TrimPrefix(dossier, "/dossiers/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps, _ := a.db.StepRecords(context.Background(), d.ID)
+	if last := steps[len(steps)-1]; last.FormCode != "BM-QT01-01-B" || last.Entry["y_kien_b"] != "Đủ điều kiện" {
+		t.Fatalf("record: %+v", last)
+	}
+}
