@@ -64,7 +64,9 @@ func TestAgencyMerge1AdminPages(t *testing.T) {
 		t.Fatalf("receive in B: %d %s", resp.StatusCode, dossier)
 	}
 	// a.do adds the session's CSRF token to the values: a fresh copy each time.
-	plan := func() url.Values { return url.Values{"from": {"A", "B"}, "into": {""}, "new_code": {"AB"}, "name": {"Sở AB"}} }
+	plan := func() url.Values {
+		return url.Values{"from": {"A", "B"}, "into": {""}, "new_code": {"AB"}, "name": {"Sở AB"}}
+	}
 
 	adminA, sys := a.login("a-admin"), a.login("admin")
 	body := bodyOf(t, a.do("GET", "/admin/agency-merge", &adminA, nil))
