@@ -68,7 +68,7 @@ func TestAgencyMerge1AdminPages(t *testing.T) {
 		return url.Values{"from": {"A", "B"}, "into": {""}, "new_code": {"AB"}, "name": {"Sở AB"}}
 	}
 
-	adminA, sys := a.login("a-admin"), a.login("admin")
+	adminA, sys, leaderA := a.login("a-admin"), a.login("admin"), a.login("a-leader")
 	body := bodyOf(t, a.do("GET", "/admin/agency-merge", &adminA, nil))
 	if strings.Contains(body, `id="merge-form"`) || !strings.Contains(body, `id="restructure-sys-only"`) {
 		t.Fatal("an agency's admin is offered the merge form")
@@ -119,6 +119,15 @@ func TestAgencyMerge1AdminPages(t *testing.T) {
 	}
 	if body := bodyOf(t, a.do("GET", "/admin/agency-merge", &sys, nil)); !strings.Contains(body, `<a href="/admin/agencies/B">B</a>`) {
 		t.Fatal("the merge page does not list B as merged")
+	}
+
+	// The predecessors' reports stay readable under the successor, and
+	// only there.
+	if body := bodyOf(t, a.do("GET", "/reports/ontime?agency=A", &leaderA, nil)); !strings.Contains(body, `id="report-of-agency"`) || !strings.Contains(body, `<option value="B" >B`) {
+		t.Fatal("the successor's report does not offer its predecessors'")
+	}
+	if code := a.do("GET", "/reports/ontime?agency=A", &sys, nil).StatusCode; code != 400 {
+		t.Fatalf("SYS reads A's report as its predecessor: %d", code)
 	}
 
 	// B's dossier moved with its session's user: its check step offers

@@ -51,6 +51,8 @@ var restructureTexts = []pageText{
 	{"restructure.copied", "Biểu mẫu được sao chép (đơn vị cũ vẫn dùng)", "Forms copied (the source still uses them)"},
 	{"flash.merged", "Đã sáp nhập đơn vị.", "Agencies merged."},
 	{"flash.split", "Đã chia tách đơn vị.", "Agency split."},
+	{"report.merged_agency", "Số liệu của đơn vị", "Figures of agency"},
+	{"report.figures_of_merged", "Số liệu theo kỳ của đơn vị đã sáp nhập", "Figures by period of the merged agency"},
 	{"agency.status", "Trạng thái", "Status"},
 	{"agency.active", "Đang hoạt động", "Active"},
 	{"agency.merged_into", "Đã sáp nhập vào", "Merged into"},
