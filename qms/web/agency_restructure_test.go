@@ -149,3 +149,55 @@ func TestAgencyMerge1AdminPages(t *testing.T) {
 		t.Fatalf("record: %+v", last)
 	}
 }
+
+// TestAgencySplit1AdminPage: the system admin chooses A, ticks its TTHC
+// and procedure, previews the split into a new agency (nothing written)
+// and runs it: the procedure and the open dossier move, A stays active.
+func TestAgencySplit1AdminPage(t *testing.T) {
+	a := newApp(t)
+	a.effectiveProcedure()
+	d := a.receive("Nguyễn Văn An")
+	sys, adminA := a.login("admin"), a.login("a-admin")
+	if body := bodyOf(t, a.do("GET", "/admin/agency-split?from=A", &adminA, nil)); strings.Contains(body, `id="split-form"`) {
+		t.Fatal("an agency's admin is offered the split form")
+	}
+	body := bodyOf(t, a.do("GET", "/admin/agency-split?from=A", &sys, nil))
+	if !strings.Contains(body, `name="tthc" value="1.000001"`) || !strings.Contains(body, `name="procedures" value="QT-01"`) {
+		t.Fatal("the split form does not offer A's TTHC and procedures")
+	}
+	plan := func() url.Values {
+		return url.Values{"from": {"A"}, "tthc": {"1.000001"}, "procedures": {"QT-01"}, "into": {""}, "new_code": {"AVH"}, "name": {"Phòng Văn hóa"}}
+	}
+	resp := a.do("POST", "/admin/agency-split/preview", &sys, plan())
+	body = bodyOf(t, resp)
+	if resp.StatusCode != 200 || !strings.Contains(body, `id="split-report"`) || !strings.Contains(body, `<tr data-table="dossiers"><td>dossiers</td><td>1</td>`) ||
+		!strings.Contains(body, d.Code) || !strings.Contains(body, `id="split-run"`) {
+		t.Fatalf("preview: %d\n%s", resp.StatusCode, body)
+	}
+	if n := a.auditCount("agency.split.into"); n != 0 {
+		t.Fatalf("the preview wrote %d split entries", n)
+	}
+	// A procedure without its TTHC is refused with the field named.
+	resp = a.do("POST", "/admin/agency-split/preview", &sys, url.Values{"from": {"A"}, "procedures": {"QT-01"}, "into": {""}, "new_code": {"AVH"}, "name": {"Phòng Văn hóa"}})
+	if body := bodyOf(t, resp); resp.StatusCode != 400 || !strings.Contains(body, "chọn chuyển cả thủ tục này") {
+		t.Fatalf("procedure without its TTHC: %d", resp.StatusCode)
+	}
+	resp = a.do("POST", "/admin/agency-split", &sys, plan())
+	if resp.StatusCode != 303 || resp.Header.Get("Location") != "/admin/agencies/AVH?msg=split" {
+		t.Fatalf("split: %d %s", resp.StatusCode, bodyOf(t, resp))
+	}
+	if a.auditCount("agency.split.into") != 1 || a.auditCount("agency.split.from") != 1 {
+		t.Fatal("split audit entries")
+	}
+	got, err := a.db.FindDossier(context.Background(), "AVH", d.Code)
+	if err != nil || !got.DueAt.Equal(d.DueAt) {
+		t.Fatalf("the open dossier in AVH: %+v %v", got, err)
+	}
+	if ag, _ := a.db.FindAgencyByCode(context.Background(), "A"); ag.IsMerged() {
+		t.Fatal("A was marked merged")
+	}
+	// The citizen's lookup on A's public page follows the dossier.
+	if pub := bodyOf(t, a.do("GET", "/public/A?code="+d.Code, nil, nil)); !strings.Contains(pub, `id="lookup-result"`) {
+		t.Fatal("A's public page no longer finds the moved dossier")
+	}
+}
