@@ -21,6 +21,7 @@ type Showcase interface {
 	qms.ReviewService
 	qms.FeedbackService
 	qms.ComplianceService
+	qms.AgencyMerger
 }
 
 // showcase fills agency a; s is the generator's store seen through the
@@ -45,6 +46,9 @@ func (g *generator) showcase(a *agency, s Showcase) error {
 	}
 	if err := g.awaitingApproval(a); err != nil {
 		return fmt.Errorf("version awaiting approval: %w", err)
+	}
+	if err := g.restructure(a, s); err != nil {
+		return fmt.Errorf("merger: %w", err)
 	}
 	if _, err := s.RunChecks(g.sys, qms.CheckScope{AgencyCode: a.code}); err != nil {
 		return fmt.Errorf("compliance scan: %w", err)
