@@ -58,6 +58,27 @@ type restructureView struct {
 	SplitReport    *qms.SplitReport
 	TTHC           []codeChoice
 	Procedures     []codeChoice
+	Counts         []countRow // the report's tables, named in the page's language
+}
+
+// countRow is a line of a report's table: what moved of one table.
+type countRow struct {
+	qms.MergeCount
+	Label string
+}
+
+// countRows names the report's tables in lang; a table a later
+// migration adds to the moves and no label names shows as it is called.
+func countRows(lang string, cs []qms.MergeCount) []countRow {
+	key := strings.NewReplacer(" (", "_", ")", "")
+	out := make([]countRow, len(cs))
+	for i, c := range cs {
+		out[i] = countRow{MergeCount: c, Label: label(dictionaries[lang], "restructure.table."+key.Replace(c.Table))}
+		if strings.HasPrefix(out[i].Label, "restructure.") {
+			out[i].Label = c.Table
+		}
+	}
+	return out
 }
 
 // codeChoice is a TTHC or procedure of the split's source.
@@ -133,7 +154,7 @@ func (s *Server) mergeRun(dryRun bool) fiber.Handler {
 			}
 			return c.Redirect("/admin/agencies/"+rep.Plan.Into+"?msg=merged", fiber.StatusSeeOther)
 		}
-		v.MergeReport = rep
+		v.MergeReport, v.Counts = rep, countRows(langOf(c), rep.Tables)
 		return s.render(c, "agency_merge", fiber.Map{"V": v}, nil)
 	}
 }
@@ -211,7 +232,7 @@ func (s *Server) splitRun(dryRun bool) fiber.Handler {
 		if !dryRun {
 			return c.Redirect("/admin/agencies/"+rep.Plan.Into+"?msg=split", fiber.StatusSeeOther)
 		}
-		v.SplitReport = rep
+		v.SplitReport, v.Counts = rep, countRows(langOf(c), rep.Tables)
 		return s.render(c, "agency_split", fiber.Map{"V": v}, nil)
 	}
 }

@@ -86,7 +86,7 @@ func TestAgencyMerge1AdminPages(t *testing.T) {
 	}
 	resp = a.do("POST", "/admin/agency-merge/preview", &sys, plan())
 	body = bodyOf(t, resp)
-	if resp.StatusCode != 200 || !strings.Contains(body, `id="merge-report"`) || !strings.Contains(body, `<tr data-table="dossiers"><td>dossiers</td><td>1</td>`) ||
+	if resp.StatusCode != 200 || !strings.Contains(body, `id="merge-report"`) || !strings.Contains(body, `<tr data-table="dossiers"><td>Hồ sơ</td><td>1</td>`) ||
 		!strings.Contains(body, `id="merge-run"`) || !strings.Contains(body, "QT-01-B") {
 		t.Fatalf("preview: %d\n%s", resp.StatusCode, body)
 	}
@@ -170,7 +170,7 @@ func TestAgencySplit1AdminPage(t *testing.T) {
 	}
 	resp := a.do("POST", "/admin/agency-split/preview", &sys, plan())
 	body = bodyOf(t, resp)
-	if resp.StatusCode != 200 || !strings.Contains(body, `id="split-report"`) || !strings.Contains(body, `<tr data-table="dossiers"><td>dossiers</td><td>1</td>`) ||
+	if resp.StatusCode != 200 || !strings.Contains(body, `id="split-report"`) || !strings.Contains(body, `<tr data-table="dossiers"><td>Hồ sơ</td><td>1</td>`) ||
 		!strings.Contains(body, d.Code) || !strings.Contains(body, `id="split-run"`) {
 		t.Fatalf("preview: %d\n%s", resp.StatusCode, body)
 	}
