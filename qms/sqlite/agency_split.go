@@ -235,15 +235,18 @@ func (s *splitter) catalogue() error {
 	return nil
 }
 
-// stepForms returns, for each procedure of the source (moving or not),
-// the codes its versions' steps name, resolved to the source's own form
-// codes (a procedure a merge brought may name a renamed form).
+// stepFormUse is a form code a procedure of the source names, in a step
+// or in its list of forms.
 type stepFormUse struct {
 	procID   int64
 	stepCode string // as the flowchart names it
 	code     string // the source's form code it resolves to
 }
 
+// stepForms returns, for each procedure of the source (moving or not),
+// the form codes its versions name (in any version: dossiers stay pinned
+// to old ones), resolved to the source's own form codes (a procedure a
+// merge brought may name a renamed form).
 func (s *splitter) stepForms() ([]stepFormUse, error) {
 	rows, err := s.tx.QueryContext(s.ctx, `SELECT v.procedure_id, v.content_json FROM procedure_versions v JOIN procedures p ON p.id = v.procedure_id
 		WHERE p.agency_code = ? ORDER BY v.procedure_id, v.number`, s.from)
@@ -252,6 +255,7 @@ func (s *splitter) stepForms() ([]stepFormUse, error) {
 	}
 	type content struct {
 		Flowchart flowchart.Flowchart `json:"flowchart"`
+		Forms     []string            `json:"forms"` // the document's list of forms (section 5)
 	}
 	seen := map[stepFormUse]bool{}
 	var out []stepFormUse
@@ -267,13 +271,15 @@ func (s *splitter) stepForms() ([]stepFormUse, error) {
 			rows.Close()
 			return nil, fmt.Errorf("procedure %d content: %w", id, err)
 		}
+		codes := append([]string{}, c.Forms...)
 		for _, st := range c.Flowchart.Steps {
-			for _, f := range st.Forms {
-				u := stepFormUse{procID: id, stepCode: f}
-				if !seen[u] {
-					seen[u] = true
-					out = append(out, u)
-				}
+			codes = append(codes, st.Forms...)
+		}
+		for _, f := range codes {
+			u := stepFormUse{procID: id, stepCode: f}
+			if !seen[u] {
+				seen[u] = true
+				out = append(out, u)
 			}
 		}
 	}

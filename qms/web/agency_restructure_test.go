@@ -63,6 +63,12 @@ func TestAgencyMerge1AdminPages(t *testing.T) {
 	if resp.StatusCode != 303 || !strings.HasPrefix(dossier, "/dossiers/B-") {
 		t.Fatalf("receive in B: %d %s", resp.StatusCode, dossier)
 	}
+	// A second dossier of B whose check step is recorded before the merge.
+	resp = a.do("POST", "/dossiers", &staffB, url.Values{"tthc_code": {"1.000001"}, "applicant_name": {"Lý Văn Giang"}, "channel": {"counter"}})
+	recorded := strings.TrimSuffix(resp.Header.Get("Location"), "?msg=received")
+	if resp := a.do("POST", recorded+"/steps", &staffB, url.Values{"step_id": {"check"}, "form_version": {"1"}, "y_kien_b": {"Hồ sơ hợp lệ"}}); resp.StatusCode != 303 {
+		t.Fatalf("step before the merge: %d %s", resp.StatusCode, bodyOf(t, resp))
+	}
 	// a.do adds the session's CSRF token to the values: a fresh copy each time.
 	plan := func() url.Values {
 		return url.Values{"from": {"A", "B"}, "into": {""}, "new_code": {"AB"}, "name": {"Sở AB"}}
@@ -86,7 +92,7 @@ func TestAgencyMerge1AdminPages(t *testing.T) {
 	}
 	resp = a.do("POST", "/admin/agency-merge/preview", &sys, plan())
 	body = bodyOf(t, resp)
-	if resp.StatusCode != 200 || !strings.Contains(body, `id="merge-report"`) || !strings.Contains(body, `<tr data-table="dossiers"><td>Hồ sơ</td><td>1</td>`) ||
+	if resp.StatusCode != 200 || !strings.Contains(body, `id="merge-report"`) || !strings.Contains(body, `<tr data-table="dossiers"><td>Hồ sơ</td><td>2</td>`) ||
 		!strings.Contains(body, `id="merge-run"`) || !strings.Contains(body, "QT-01-B") {
 		t.Fatalf("preview: %d\n%s", resp.StatusCode, body)
 	}
@@ -135,6 +141,11 @@ func TestAgencyMerge1AdminPages(t *testing.T) {
 	body = bodyOf(t, a.do("GET", dossier, &staffB, nil))
 	if !strings.Contains(body, `name="y_kien_b"`) || strings.Contains(body, `name="ket_luan"`) {
 		t.Fatalf("the completion page offers the wrong form:\n%s", body)
+	}
+	// The record made before the merge reads with B's form, as made.
+	body = bodyOf(t, a.do("GET", recorded, &staffB, nil))
+	if !strings.Contains(body, "BM-QT01-01-B – Phiếu thẩm định B") || !strings.Contains(body, "Ý kiến thẩm định") || !strings.Contains(body, "Hồ sơ hợp lệ") {
+		t.Fatalf("the record made before the merge reads with the wrong form:\n%s", body)
 	}
 	resp = a.do("POST", dossier+"/steps", &staffB, url.Values{"step_id": {"check"}, "form_version": {"1"}, "y_kien_b": {"Đủ điều kiện"}})
 	if resp.StatusCode != 303 {

@@ -337,7 +337,7 @@ func (s *Server) dossierPage(c *fiber.Ctx, p *qms.DossierProgress, formErr error
 			open = append(open, ov)
 		}
 	}
-	views, err := s.stepViews(c, d.AgencyCode, steps)
+	views, err := s.stepViews(c, d.AgencyCode, d.ProcedureID, steps)
 	if err != nil {
 		return err
 	}
