@@ -28,6 +28,64 @@ func (s *Server) agencyRestructureRoutes() {
 	s.route(fiber.MethodGet, "/admin/agency-split", "agency", "read", s.splitPage)
 	s.route(fiber.MethodPost, "/admin/agency-split/preview", "agency", "merge", s.splitRun(true))
 	s.route(fiber.MethodPost, "/admin/agency-split", "agency", "merge", s.splitRun(false))
+	s.route(fiber.MethodPost, "/api/v1/agencies/merge", "agency", "merge", s.apiAgencyMerge)
+	s.route(fiber.MethodPost, "/api/v1/agencies/split", "agency", "merge", s.apiAgencySplit)
+}
+
+// mergeRequest is the API's merge plan; dry_run previews it.
+type mergeRequest struct {
+	qms.MergePlan
+	DryRun bool `json:"dry_run"`
+}
+
+// splitRequest is the API's split plan; dry_run previews it.
+type splitRequest struct {
+	qms.SplitPlan
+	DryRun bool `json:"dry_run"`
+}
+
+func init() {
+	type doc = struct {
+		Summary       string
+		Request, Resp any
+	}
+	apiDocs["POST /api/v1/agencies/merge"] = doc{"Sáp nhập đơn vị (quản trị hệ thống); dry_run: chỉ xem trước", mergeRequest{}, qms.MergeReport{}}
+	apiDocs["POST /api/v1/agencies/split"] = doc{"Chia tách đơn vị (quản trị hệ thống); dry_run: chỉ xem trước", splitRequest{}, qms.SplitReport{}}
+}
+
+func (s *Server) apiAgencyMerge(c *fiber.Ctx) error {
+	var req mergeRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if !s.mayRestructure(c) {
+		return errNotSysAdmin()
+	}
+	rep, err := s.Restructure.MergeAgencies(c.UserContext(), req.MergePlan, req.DryRun)
+	if err != nil {
+		return err
+	}
+	if !rep.DryRun {
+		if err := s.Authz.Reload(); err != nil {
+			return err
+		}
+	}
+	return c.JSON(rep)
+}
+
+func (s *Server) apiAgencySplit(c *fiber.Ctx) error {
+	var req splitRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if !s.mayRestructure(c) {
+		return errNotSysAdmin()
+	}
+	rep, err := s.Restructure.SplitAgency(c.UserContext(), req.SplitPlan, req.DryRun)
+	if err != nil {
+		return err
+	}
+	return c.JSON(rep)
 }
 
 // mayRestructure is the handlers' own check beyond the route's rule.

@@ -212,3 +212,36 @@ func TestAgencySplit1AdminPage(t *testing.T) {
 		t.Fatal("A's public page no longer finds the moved dossier")
 	}
 }
+
+// TestAgencyMerge1API: the API merges and splits for the system admin
+// only; dry_run answers the report without writing.
+func TestAgencyMerge1API(t *testing.T) {
+	a := newApp(t)
+	a.effectiveProcedure()
+	sys, adminA := a.token("admin"), a.token("a-admin")
+	merge := `{"into":"AB","name":"Sở AB","from":["A","B"],"dry_run":true}`
+	split := `{"from":"A","into":"AVH","name":"Phòng Văn hóa","tthc":["1.000001"],"procedures":["QT-01"],"dry_run":true}`
+	for _, path := range []string{"/api/v1/agencies/merge", "/api/v1/agencies/split"} {
+		if code := a.api("POST", path, adminA, merge).StatusCode; code != 403 {
+			t.Errorf("%s by A's admin: %d, want 403", path, code)
+		}
+	}
+	var rep qms.MergeReport
+	decode(t, a.api("POST", "/api/v1/agencies/merge", sys, merge), &rep)
+	if !rep.DryRun || !rep.Created || rep.Count("memberships").Moved != 10 {
+		t.Fatalf("merge preview: %+v", rep)
+	}
+	var srep qms.SplitReport
+	decode(t, a.api("POST", "/api/v1/agencies/split", sys, split), &srep)
+	if !srep.DryRun || srep.Count("procedures").Moved != 1 {
+		t.Fatalf("split preview: %+v", srep)
+	}
+	if _, err := a.db.FindAgencyByCode(context.Background(), "AB"); qms.ErrorCode(err) != qms.ENOTFOUND {
+		t.Fatalf("a preview wrote: %v", err)
+	}
+	resp := a.api("POST", "/api/v1/agencies/split", sys, strings.Replace(split, `"dry_run":true`, `"dry_run":false`, 1))
+	decode(t, resp, &srep)
+	if resp.StatusCode != 200 || srep.DryRun || a.auditCount("agency.split.into") != 1 {
+		t.Fatalf("split: %d %+v", resp.StatusCode, srep)
+	}
+}
