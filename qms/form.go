@@ -100,6 +100,10 @@ type FormService interface {
 	// EffectiveForm returns the form with the code in force for agency (its
 	// own, else the standard one of SYS) and the version in force now.
 	EffectiveForm(ctx context.Context, agency, code string) (*Form, *FormVersion, error)
+	// EffectiveStepForm is EffectiveForm for a step of procedureID: a
+	// procedure a merge brought finds its own form, renamed in the
+	// successor when the code clashed (docs/agency-merge.md).
+	EffectiveStepForm(ctx context.Context, agency string, procedureID int64, code string) (*Form, *FormVersion, error)
 	PutFile(ctx context.Context, name, contentType string, data []byte) (FileRef, error)
 	GetFile(ctx context.Context, sha256 string) ([]byte, FileRef, error)
 	// KeepUpload holds an uploaded file for the session (and its user)

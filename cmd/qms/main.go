@@ -38,6 +38,9 @@ Lệnh:
   agency merge --into C [--name N] --from A,B[,C] [--dry-run] [--json]
                                                      sáp nhập đơn vị: hồ sơ đang giải quyết, thủ tục,
                                                      biểu mẫu và người dùng chuyển sang đơn vị nhận
+  agency split --from A --into B [--name N] [--parent P] --tthc T1,T2 --procedures Q1,Q2 [--dry-run] [--json]
+                                                     chia tách: thủ tục, quy trình (biểu mẫu đi kèm) và hồ sơ
+                                                     đang giải quyết của chúng chuyển sang đơn vị B
   agency move --code C --parent P                    chuyển đơn vị sang cấp trên khác ("" = không có)
   user add --username U --agency C --role R          thêm người dùng (mật khẩu đọc từ stdin)
   user unlock --username U                           mở khóa đăng nhập (xóa đếm lần đăng nhập sai)
@@ -142,8 +145,10 @@ func dispatch(ctx context.Context, e *env, args []string) error {
 			return cmdAgencyMerge(ctx, e, r)
 		case "move":
 			return cmdAgencyMove(ctx, e, r)
+		case "split":
+			return cmdAgencySplit(ctx, e, r)
 		}
-		return usagef("dùng: qms agency add --code C --name N [--parent P] [--kind K] | qms agency merge --into C [--name N] --from A,B [--dry-run] | qms agency move --code C --parent P")
+		return usagef("dùng: qms agency add --code C --name N [--parent P] [--kind K] | qms agency merge --into C [--name N] --from A,B [--dry-run] | qms agency split --from A --into B --tthc T --procedures Q [--dry-run] | qms agency move --code C --parent P")
 	case "user":
 		switch s, r := sub(); s {
 		case "add":

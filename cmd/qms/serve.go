@@ -94,6 +94,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		Providers:    db,
 		Context:      db,
 		Satisfaction: db,
+		Restructure:  db,
 	})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

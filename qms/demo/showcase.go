@@ -28,6 +28,7 @@ type Showcase interface {
 	qms.ProviderService
 	qms.ContextService
 	qms.SatisfactionService
+	qms.AgencyMerger
 }
 
 // showcase fills agency a; s is the generator's store seen through the
@@ -70,6 +71,9 @@ func (g *generator) showcase(a *agency, s Showcase) error {
 	}
 	if err := g.providersAndContext(a, s); err != nil {
 		return fmt.Errorf("providers and context: %w", err)
+	}
+	if err := g.restructure(a, s); err != nil {
+		return fmt.Errorf("merger: %w", err)
 	}
 	if _, err := s.RunChecks(g.sys, qms.CheckScope{AgencyCode: a.code}); err != nil {
 		return fmt.Errorf("compliance scan: %w", err)

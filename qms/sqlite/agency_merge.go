@@ -28,6 +28,9 @@ func (db *DB) MergeAgencies(ctx context.Context, plan qms.MergePlan, dryRun bool
 	plan.Normalize()
 	var rep *qms.MergeReport
 	err := db.update(ctx, func(tx *Tx) error {
+		if err := requireSysAdmin(ctx, tx); err != nil {
+			return err
+		}
 		m := &merger{ctx: ctx, tx: tx, rep: &qms.MergeReport{Plan: plan, DryRun: dryRun, At: tx.now}}
 		if err := m.run(); err != nil {
 			return err
@@ -151,7 +154,8 @@ func (m *merger) count(table string, moved, stayed, reconciled int) {
 }
 
 func (m *merger) record(kind, from, oldCode, newCode string) error {
-	_, err := m.tx.ExecContext(m.ctx, `INSERT INTO merged_codes (agency_code, kind, from_agency, old_code, new_code, merged_at) VALUES (?, ?, ?, ?, ?, ?)`,
+	// A split may have recorded the same mapping key before: the merge's is the newer.
+	_, err := m.tx.ExecContext(m.ctx, `INSERT OR REPLACE INTO merged_codes (agency_code, kind, from_agency, old_code, new_code, merged_at) VALUES (?, ?, ?, ?, ?, ?)`,
 		m.into, kind, from, oldCode, newCode, formatTime(m.tx.now))
 	return err
 }
@@ -270,11 +274,16 @@ func (m *merger) catalogue() error {
 
 // reindex moves a document's search entry with it.
 func (m *merger) reindex(kind, from, ref string) error {
-	if _, err := m.tx.ExecContext(m.ctx, `UPDATE search_index SET agency_code = ? WHERE rowid IN (SELECT id FROM search_docs WHERE kind = ? AND agency_code = ? AND ref = ?)`,
-		m.into, kind, from, ref); err != nil {
+	return moveSearchDoc(m.ctx, m.tx, kind, from, m.into, ref)
+}
+
+// moveSearchDoc moves a document's search entry from one agency to another.
+func moveSearchDoc(ctx context.Context, tx *Tx, kind, from, to, ref string) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE search_index SET agency_code = ? WHERE rowid IN (SELECT id FROM search_docs WHERE kind = ? AND agency_code = ? AND ref = ?)`,
+		to, kind, from, ref); err != nil {
 		return fmt.Errorf("reindex %s %s: %w", kind, ref, err)
 	}
-	_, err := m.tx.ExecContext(m.ctx, `UPDATE search_docs SET agency_code = ? WHERE kind = ? AND agency_code = ? AND ref = ?`, m.into, kind, from, ref)
+	_, err := tx.ExecContext(ctx, `UPDATE search_docs SET agency_code = ? WHERE kind = ? AND agency_code = ? AND ref = ?`, to, kind, from, ref)
 	return err
 }
 
@@ -380,7 +389,7 @@ func (m *merger) records() error {
 	if err := m.competences(); err != nil {
 		return err
 	}
-	for _, table := range []string{"audit_programmes", "audit_plans", "management_reviews", "notifications", "dossier_seq", "declarations", "context_reviews", "satisfaction_responses"} {
+	for _, table := range []string{"audit_programmes", "audit_plans", "management_reviews", "notifications", "dossier_seq", "dossier_moves", "declarations", "context_reviews", "satisfaction_responses"} {
 		if err := m.move(table, `0`); err != nil {
 			return err
 		}
@@ -443,8 +452,10 @@ func sortedKeys(m map[string][]string) []string {
 // predecessor's form of that code was renamed in the successor.
 func mergedFormCode(ctx context.Context, q querier, agency string, procedureID int64, code string) (string, error) {
 	var mapped string
+	// A procedure a split moved looks its forms up under the agency it
+	// came from (split_from); one a merge brought, under its predecessor.
 	err := q.QueryRowContext(ctx, `SELECT mc.new_code FROM procedures p JOIN merged_codes mc ON mc.agency_code = p.agency_code AND mc.kind = 'form'
-		AND mc.from_agency = p.merged_from AND mc.old_code = ? WHERE p.id = ? AND p.agency_code = ?`, code, procedureID, agency).Scan(&mapped)
+		AND mc.from_agency = COALESCE(NULLIF(p.split_from, ''), p.merged_from) AND mc.old_code = ? WHERE p.id = ? AND p.agency_code = ?`, code, procedureID, agency).Scan(&mapped)
 	if err == sql.ErrNoRows {
 		return code, nil
 	}
@@ -452,8 +463,9 @@ func mergedFormCode(ctx context.Context, q querier, agency string, procedureID i
 }
 
 // followMerges finds a dossier by its code at the agency it was received
-// in even after that agency merged: open dossiers moved to the successor
-// with their codes, so the citizen's lookup follows merged_into.
+// in even after that agency merged or split: open dossiers moved to the
+// successor (or to the agency a split gave their procedure) with their
+// codes, so the citizen's lookup follows merged_into and dossier_moves.
 func followMerges(ctx context.Context, q querier, agency, code string) (*qms.Dossier, error) {
 	for hops := 0; ; hops++ {
 		d, err := findDossier(ctx, q, agency, code)
@@ -461,7 +473,8 @@ func followMerges(ctx context.Context, q querier, agency, code string) (*qms.Dos
 			return d, err
 		}
 		var into sql.NullString
-		if qerr := q.QueryRowContext(ctx, `SELECT merged_into FROM agencies WHERE code = ?`, agency).Scan(&into); qerr != nil || !into.Valid {
+		if qerr := q.QueryRowContext(ctx, `SELECT COALESCE((SELECT moved_to FROM dossier_moves WHERE agency_code = ?1 AND code = ?2),
+			(SELECT merged_into FROM agencies WHERE code = ?1))`, agency, code).Scan(&into); qerr != nil || !into.Valid {
 			return d, err
 		}
 		agency = into.String

@@ -43,7 +43,7 @@ func (s *Server) agencyList(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Render("agencies", s.view(c, fiber.Map{"Agencies": as, "CanWrite": s.can(c, "agency", "write")}), "layout")
+	return c.Render("agencies", s.view(c, fiber.Map{"Agencies": as, "CanWrite": s.can(c, "agency", "write"), "CanRestructure": s.mayRestructure(c)}), "layout")
 }
 
 func (s *Server) agencyForm(c *fiber.Ctx, a *qms.Agency, formErr error) error {

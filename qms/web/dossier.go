@@ -244,13 +244,16 @@ type openStepView struct {
 	CompetenceGaps []qms.CompetenceGap
 }
 
-// stepForm finds the form a step records on, its version in force and
-// its schema; ok is false for a step without a form.
-func (s *Server) stepForm(c *fiber.Ctx, st flowchart.Step) (f *qms.Form, v *qms.FormVersion, sc formschema.Schema, ok bool, err error) {
+// stepForm finds the form a step of procedureID records on, its version
+// in force and its schema; ok is false for a step without a form. It asks
+// EffectiveStepForm, as CompleteStep does, so that a procedure a merge
+// brought is offered its own (renamed) form, the one the record is
+// checked against.
+func (s *Server) stepForm(c *fiber.Ctx, procedureID int64, st flowchart.Step) (f *qms.Form, v *qms.FormVersion, sc formschema.Schema, ok bool, err error) {
 	if len(st.Forms) == 0 {
 		return nil, nil, sc, false, nil
 	}
-	if f, v, err = s.Forms.EffectiveForm(c.UserContext(), callerOf(c).agency, st.Forms[0]); err != nil {
+	if f, v, err = s.Forms.EffectiveStepForm(c.UserContext(), callerOf(c).agency, procedureID, st.Forms[0]); err != nil {
 		return nil, nil, sc, true, err
 	}
 	sc, err = parseSchema(v.Schema)
@@ -298,7 +301,7 @@ func (s *Server) dossierStepForm(c *fiber.Ctx, d *qms.Dossier, stepID string) (v
 		return nil, sc, false, err
 	}
 	st, _ := flowchart.FindStep(fc, stepID)
-	_, v, sc, ok, err = s.stepForm(c, st)
+	_, v, sc, ok, err = s.stepForm(c, d.ProcedureID, st)
 	return v, sc, ok, err
 }
 
@@ -322,7 +325,7 @@ func (s *Server) dossierPage(c *fiber.Ctx, p *qms.DossierProgress, formErr error
 		for _, o := range d.Flow.Open {
 			st, _ := flowchart.FindStep(fc, o.StepID)
 			ov := openStepView{Step: st, OpenedAt: o.OpenedAt, Exits: qms.Exits(fc, st.ID)}
-			f, fv, sc, has, err := s.stepForm(c, st)
+			f, fv, sc, has, err := s.stepForm(c, d.ProcedureID, st)
 			if has && err == nil {
 				var entry formschema.Entry
 				var errs formschema.FieldErrors
@@ -340,7 +343,7 @@ func (s *Server) dossierPage(c *fiber.Ctx, p *qms.DossierProgress, formErr error
 			open = append(open, ov)
 		}
 	}
-	views, err := s.stepViews(c, d.AgencyCode, steps)
+	views, err := s.stepViews(c, d.AgencyCode, d.ProcedureID, steps)
 	if err != nil {
 		return err
 	}

@@ -81,7 +81,7 @@ func (s *Server) dossierControlSlip(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	views, err := s.stepViews(c, sd.D.AgencyCode, sd.Steps)
+	views, err := s.stepViews(c, sd.D.AgencyCode, sd.D.ProcedureID, sd.Steps)
 	if err != nil {
 		return err
 	}

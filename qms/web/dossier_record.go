@@ -32,9 +32,10 @@ type recordRow struct {
 // form version it was made on. A record whose schema cannot be found
 // (a form since removed from the catalogue) shows its values under their
 // machine names, so nothing recorded is hidden.
-func (s *Server) stepViews(c *fiber.Ctx, agency string, steps []*qms.StepRecord) ([]stepView, error) {
+func (s *Server) stepViews(c *fiber.Ctx, agency string, procedureID int64, steps []*qms.StepRecord) ([]stepView, error) {
 	out := make([]stepView, len(steps))
 	var forms []*qms.Form
+	renamed := map[string][]string{} // a record's form code → the codes to try
 	labels := formLabels(langOf(c))
 	for i, st := range steps {
 		out[i].StepRecord = st
@@ -47,7 +48,12 @@ func (s *Server) stepViews(c *fiber.Ctx, agency string, steps []*qms.StepRecord)
 				return nil, err
 			}
 		}
-		f, sc, ok := s.recordSchema(c.UserContext(), agency, forms, st)
+		codes, known := renamed[st.FormCode]
+		if !known {
+			codes = s.recordCodes(c.UserContext(), agency, procedureID, st.FormCode)
+			renamed[st.FormCode] = codes
+		}
+		f, sc, ok := s.recordSchema(c.UserContext(), agency, codes, forms, st)
 		if !ok {
 			out[i].FormTitle = st.FormCode
 			for _, k := range slices.Sorted(maps.Keys(st.Entry)) {
@@ -72,11 +78,34 @@ func (s *Server) stepViews(c *fiber.Ctx, agency string, steps []*qms.StepRecord)
 // recordSchema finds the form and schema a step's record was made on: the
 // form with its code, the agency's own before the standard one of SYS
 // (the order EffectiveForm follows), whose version of the record's number
-// was approved by the time the step was completed.
-func (s *Server) recordSchema(ctx context.Context, agency string, forms []*qms.Form, st *qms.StepRecord) (*qms.Form, formschema.Schema, bool) {
+// was approved by the time the step was completed. A record made before
+// its dossier's procedure moved (merge or split) names the form by its
+// code in the old agency: the code the form was renamed to in this one
+// (EffectiveStepForm's mapping) is tried first.
+func (s *Server) recordSchema(ctx context.Context, agency string, codes []string, forms []*qms.Form, st *qms.StepRecord) (*qms.Form, formschema.Schema, bool) {
+	for _, code := range codes {
+		if f, sc, ok := s.recordSchemaOf(ctx, agency, code, forms, st); ok {
+			return f, sc, true
+		}
+	}
+	return nil, formschema.Schema{}, false
+}
+
+// recordCodes are the codes to look a record's form up by, the renamed
+// one first (see recordSchema).
+func (s *Server) recordCodes(ctx context.Context, agency string, procedureID int64, code string) []string {
+	if procedureID != 0 {
+		if f, _, err := s.Forms.EffectiveStepForm(ctx, agency, procedureID, code); err == nil && f.Code != code {
+			return []string{f.Code, code}
+		}
+	}
+	return []string{code}
+}
+
+func (s *Server) recordSchemaOf(ctx context.Context, agency, code string, forms []*qms.Form, st *qms.StepRecord) (*qms.Form, formschema.Schema, bool) {
 	for _, owner := range []string{agency, qms.SystemAgencyCode} {
 		for _, f := range forms {
-			if f.Code != st.FormCode || f.AgencyCode != owner {
+			if f.Code != code || f.AgencyCode != owner {
 				continue
 			}
 			v, err := s.Forms.FindFormVersion(ctx, f.ID, st.FormVersion)

@@ -105,7 +105,8 @@ func (a *app) wire() {
 			Declarations: db,
 			Providers:    db,
 			Context:      db,
-			Satisfaction: db})
+			Satisfaction: db,
+			Restructure:  db})
 }
 
 // session is a signed-in browser: its cookie and CSRF token.

@@ -57,7 +57,10 @@ func (s *Server) onTimeRows(c *fiber.Ctx) ([]reportRow, *qms.OnTimeReport, time.
 	if err != nil {
 		return nil, nil, from, to, err
 	}
-	agency := callerOf(c).agency
+	agency, err := s.reportAgency(c)
+	if err != nil {
+		return nil, nil, from, to, err
+	}
 	group := c.Query("group_by")
 	reps, err := s.Dossiers.OnTime(c.UserContext(), agency, from, to, group)
 	if err != nil {
@@ -79,11 +82,20 @@ func (s *Server) onTimeRows(c *fiber.Ctx) ([]reportRow, *qms.OnTimeReport, time.
 
 func (s *Server) reportOnTime(c *fiber.Ctx) error {
 	rows, total, from, to, err := s.onTimeRows(c)
-	data := fiber.Map{"Q": fiber.Map{"from": c.Query("from"), "to": c.Query("to"), "group_by": c.Query("group_by")}}
+	data := fiber.Map{"Q": fiber.Map{"from": c.Query("from"), "to": c.Query("to"), "group_by": c.Query("group_by"), "agency": c.Query("agency")}}
+	preds, perr := s.predecessors(c)
+	if perr != nil {
+		return perr
+	}
+	data["Predecessors"] = preds
 	if err == nil {
+		agency, _ := s.reportAgency(c)
 		data["Rows"], data["Total"], data["From"], data["To"] = rows, total, from, to.AddDate(0, 0, -1)
+		if agency != callerOf(c).agency {
+			data["OfAgency"] = agency
+		}
 		data["Chart"] = barChart(total, dictionaries[langOf(c)])
-		if data["RateCharts"], err = s.rateCharts(c.UserContext(), callerOf(c).agency, from, to, dictionaries[langOf(c)]); err != nil {
+		if data["RateCharts"], err = s.rateCharts(c.UserContext(), agency, from, to, dictionaries[langOf(c)]); err != nil {
 			return err
 		}
 		data["XLSX"] = "/reports/ontime.xlsx?" + string(c.Request().URI().QueryString())
@@ -123,7 +135,8 @@ func (s *Server) reportOnTimeXLSX(c *fiber.Ctx) error {
 	defer f.Close()
 	sheet := "Báo cáo"
 	f.SetSheetName("Sheet1", sheet)
-	f.SetCellValue(sheet, "A1", fmt.Sprintf("Kết quả giải quyết hồ sơ – đơn vị %s, từ %s đến %s", callerOf(c).agency, from.Format("02/01/2006"), to.AddDate(0, 0, -1).Format("02/01/2006")))
+	agency, _ := s.reportAgency(c)
+	f.SetCellValue(sheet, "A1", fmt.Sprintf("Kết quả giải quyết hồ sơ – đơn vị %s, từ %s đến %s", agency, from.Format("02/01/2006"), to.AddDate(0, 0, -1).Format("02/01/2006")))
 	f.SetCellValue(sheet, "A2", "Đang giải quyết và quá hạn chưa giải quyết tính tại "+formatDateTime(total.MeasuredAt))
 	header := []any{"Nhóm", "Tiếp nhận", "Kỳ trước chuyển sang", "Đã giải quyết", "Trước hạn", "Đúng hạn", "Quá hạn", "Đang giải quyết", "Quá hạn chưa giải quyết", "Tỷ lệ đúng hạn (%)"}
 	f.SetSheetRow(sheet, "A3", &header)
@@ -176,4 +189,44 @@ func barChart(r *qms.OnTimeReport, l map[string]string) []chartBar {
 		vals[i].X, vals[i].Y = 20+i*110, 180-vals[i].H
 	}
 	return vals
+}
+
+// reportAgency is the agency whose figures the report shows: the
+// caller's, or (?agency=) an agency merged into it, directly or through
+// an earlier merge: a merged agency's figures by period stay readable
+// under its successor (issue #16 item 1).
+func (s *Server) reportAgency(c *fiber.Ctx) (string, error) {
+	own := callerOf(c).agency
+	code := strings.ToUpper(strings.TrimSpace(c.Query("agency")))
+	if code == "" || code == own {
+		return own, nil
+	}
+	for hops, cur := 0, code; hops < 16; hops++ {
+		a, err := s.Agencies.FindAgencyByCode(c.UserContext(), cur)
+		if err != nil || !a.IsMerged() {
+			break
+		}
+		if a.MergedInto == own {
+			return code, nil
+		}
+		cur = a.MergedInto
+	}
+	return own, qms.FieldError("agency", "Đơn vị %q không phải đơn vị đã sáp nhập vào %q.", code, own)
+}
+
+// predecessors are the agencies merged into the caller's, whose reports
+// the report page links to.
+func (s *Server) predecessors(c *fiber.Ctx) ([]*qms.Agency, error) {
+	own := callerOf(c).agency
+	as, err := s.Agencies.FindAgencies(c.UserContext(), qms.AgencyFilter{})
+	if err != nil {
+		return nil, err
+	}
+	var out []*qms.Agency
+	for _, a := range as {
+		if a.MergedInto == own {
+			out = append(out, a)
+		}
+	}
+	return out, nil
 }

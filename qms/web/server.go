@@ -135,6 +135,8 @@ type Deps struct {
 	Context   qms.ContextService
 	// Satisfaction keeps citizens' answers to the satisfaction survey.
 	Satisfaction qms.SatisfactionService
+	// Restructure merges and splits agencies (the system admin's pages).
+	Restructure AgencyRestructurer
 }
 
 // Server is the Fiber app and what its handlers need.
@@ -442,6 +444,7 @@ func (s *Server) routes() {
 	s.providerRoutes()
 	s.contextRoutes()
 	s.satisfactionRoutes()
+	s.agencyRestructureRoutes()
 }
 
 func (s *Server) healthz(c *fiber.Ctx) error { return c.JSON(fiber.Map{"status": "ok"}) }

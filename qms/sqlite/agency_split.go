@@ -1,0 +1,580 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"isodt/qms"
+	"isodt/qms/flowchart"
+)
+
+// Agencies that split: docs/agency-merge.md ("Split") is the rule this
+// file follows. Like a merge, every move is an UPDATE of agency_code, so
+// the triggers that keep counts and task lists follow the rows; forms the
+// source still uses are copied, never edited.
+
+// requireSysAdmin refuses a merge or split asked by anyone but a system
+// actor (the CLI, a job) or an admin of the system agency acting for it:
+// the web route's Casbin rule says the same, and this holds for every
+// other way in.
+func requireSysAdmin(ctx context.Context, tx *Tx) error {
+	a := tx.actor
+	if a.System {
+		return nil
+	}
+	var n int
+	if a.UserID != 0 && a.AgencyCode == qms.SystemAgencyCode {
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM memberships WHERE user_id = ? AND agency_code = ? AND role = ?`,
+			a.UserID, qms.SystemAgencyCode, string(qms.RoleAdmin)).Scan(&n); err != nil {
+			return err
+		}
+	}
+	if n == 0 {
+		return qms.Errorf(qms.EFORBIDDEN, "Chỉ quản trị hệ thống (quản trị của đơn vị %s) được sáp nhập hoặc chia tách đơn vị.", qms.SystemAgencyCode)
+	}
+	return nil
+}
+
+// SplitAgency moves plan.TTHC and plan.Procedures of plan.From, with
+// their open dossiers, into plan.Into in one transaction.
+func (db *DB) SplitAgency(ctx context.Context, plan qms.SplitPlan, dryRun bool) (*qms.SplitReport, error) {
+	plan.Normalize()
+	var rep *qms.SplitReport
+	err := db.update(ctx, func(tx *Tx) error {
+		if err := requireSysAdmin(ctx, tx); err != nil {
+			return err
+		}
+		s := &splitter{ctx: ctx, tx: tx, rep: &qms.SplitReport{Plan: plan, DryRun: dryRun, At: tx.now}}
+		if err := s.run(); err != nil {
+			return err
+		}
+		rep = s.rep
+		if dryRun {
+			return errDryRun
+		}
+		return nil
+	})
+	if errors.Is(err, errDryRun) {
+		err = nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+type splitter struct {
+	ctx      context.Context
+	tx       *Tx
+	rep      *qms.SplitReport
+	from, to string
+	procs    map[int64]string // moving procedures: id → code
+	tthc     map[string]bool  // moving TTHC codes
+}
+
+func (s *splitter) run() error {
+	ctx, tx, p := s.ctx, s.tx, &s.rep.Plan
+	find := func(code string) (*qms.Agency, error) {
+		if code == "" {
+			return nil, nil
+		}
+		a, err := findAgencyByCode(ctx, tx, code)
+		if qms.ErrorCode(err) == qms.ENOTFOUND {
+			return nil, nil
+		}
+		return a, err
+	}
+	from, err := find(p.From)
+	if err != nil {
+		return err
+	}
+	into, err := find(p.Into)
+	if err != nil {
+		return err
+	}
+	if err := p.Validate(from, into); err != nil {
+		return err
+	}
+	s.from, s.to, s.procs, s.tthc = p.From, p.Into, map[int64]string{}, map[string]bool{}
+	if err := s.choose(into != nil); err != nil {
+		return err
+	}
+	if into == nil {
+		a := &qms.Agency{Code: p.Into, Name: p.Name, ParentCode: p.ParentCode}
+		if err := tx.db.createAgency(ctx, tx, a); err != nil {
+			return err
+		}
+		s.rep.Created = true
+		// Moved dossiers keep counting their clocks the way they did.
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO agency_settings (agency_code, clock_mode, working_hours)
+			SELECT ?, clock_mode, working_hours FROM agency_settings WHERE agency_code = ?`, p.Into, p.From); err != nil {
+			return err
+		}
+	}
+	for _, step := range []func() error{s.catalogue, s.forms, s.procedures, s.dossiers, s.findings} {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	if err := tx.audit(ctx, s.from, "agency.split.from", "agency", s.from, nil, s.rep, ""); err != nil {
+		return err
+	}
+	return tx.audit(ctx, s.to, "agency.split.into", "agency", s.to, nil, s.rep, "")
+}
+
+// choose resolves the plan's codes in the source and checks that the
+// catalogue and the procedures go together: a procedure leaves with the
+// TTHC it serves, and a TTHC with every procedure of the source serving
+// it, so that each side can still receive the dossiers of what it keeps.
+func (s *splitter) choose(intoExists bool) error {
+	ctx, tx, p := s.ctx, s.tx, &s.rep.Plan
+	for _, code := range p.Procedures {
+		var id int64
+		if err := tx.QueryRowContext(ctx, `SELECT id FROM procedures WHERE agency_code = ? AND code = ?`, s.from, code).Scan(&id); err != nil {
+			return notFound(err, "Không tìm thấy quy trình %q của đơn vị %q.", code, s.from)
+		}
+		s.procs[id] = code
+	}
+	for _, code := range p.TTHC {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM tthc WHERE agency_code = ? AND code = ?`, s.from, code).Scan(&n); err != nil {
+			return err
+		} else if n == 0 {
+			return qms.Errorf(qms.ENOTFOUND, "Không tìm thấy thủ tục %q trong danh mục của đơn vị %q.", code, s.from)
+		}
+		if intoExists {
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM tthc WHERE agency_code = ? AND code = ?`, s.to, code).Scan(&n); err != nil {
+				return err
+			} else if n > 0 {
+				return &qms.Error{Code: qms.ECONFLICT, Field: "tthc", Message: fmt.Sprintf("Đơn vị %q đã có thủ tục %q trong danh mục.", s.to, code)}
+			}
+		}
+		s.tthc[code] = true
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT p.id, p.code, pt.tthc_code FROM procedure_tthc pt JOIN procedures p ON p.id = pt.procedure_id
+		WHERE p.agency_code = ? ORDER BY p.code, pt.tthc_code`, s.from)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var code, tthc string
+		if err := rows.Scan(&id, &code, &tthc); err != nil {
+			return err
+		}
+		_, moving := s.procs[id]
+		switch {
+		case moving && !s.tthc[tthc] && !intoExists:
+			return qms.FieldError("tthc", "Quy trình %q áp dụng cho thủ tục %q: chọn chuyển cả thủ tục này.", code, tthc)
+		case moving && !s.tthc[tthc]:
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM tthc WHERE agency_code = ? AND code = ?`, s.to, tthc).Scan(&n); err != nil {
+				return err
+			} else if n == 0 {
+				return qms.FieldError("tthc", "Quy trình %q áp dụng cho thủ tục %q: chọn chuyển cả thủ tục này.", code, tthc)
+			}
+		case !moving && s.tthc[tthc]:
+			return qms.FieldError("procedures", "Thủ tục %q được quy trình %q của đơn vị %q áp dụng: chọn chuyển cả quy trình này.", tthc, code, s.from)
+		}
+	}
+	return rows.Err()
+}
+
+func notFound(err error, format string, args ...any) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return qms.Errorf(qms.ENOTFOUND, format, args...)
+	}
+	return err
+}
+
+func (s *splitter) count(table string, moved, stayed, reconciled int) {
+	s.rep.Tables = append(s.rep.Tables, qms.MergeCount{Table: table, Moved: moved, Stayed: stayed, Reconciled: reconciled})
+}
+
+// freeCode is code, or code with the source's code as a suffix when the
+// receiving agency already has it in table (the merge's rule).
+func (s *splitter) freeCode(table, kind, code string) (string, error) {
+	taken := func(c string) (bool, error) {
+		var n int
+		err := s.tx.QueryRowContext(s.ctx, `SELECT COUNT(*) FROM `+table+` WHERE agency_code = ? AND code = ?`, s.to, c).Scan(&n)
+		return n > 0, err
+	}
+	if t, err := taken(code); err != nil || !t {
+		return code, err
+	}
+	renamed := qms.MergedCode(code, s.from)
+	if t, err := taken(renamed); err != nil {
+		return "", err
+	} else if t {
+		return "", qms.Errorf(qms.ECONFLICT, "Không thể chuyển %s %q của %q: đơn vị %q đã có cả mã %q và %q.", kind, code, s.from, s.to, code, renamed)
+	}
+	s.rep.Renamed = append(s.rep.Renamed, qms.MergeRename{Kind: kind, From: s.from, OldCode: code, NewCode: renamed})
+	return renamed, nil
+}
+
+func (s *splitter) catalogue() error {
+	var total int
+	if err := s.tx.QueryRowContext(s.ctx, `SELECT COUNT(*) FROM tthc WHERE agency_code = ?`, s.from).Scan(&total); err != nil {
+		return err
+	}
+	for _, code := range sortedSet(s.tthc) {
+		if _, err := s.tx.ExecContext(s.ctx, `UPDATE tthc SET agency_code = ? WHERE agency_code = ? AND code = ?`, s.to, s.from, code); err != nil {
+			return fmt.Errorf("move tthc %s: %w", code, err)
+		}
+		if err := moveSearchDoc(s.ctx, s.tx, "tthc", s.from, s.to, code); err != nil {
+			return err
+		}
+	}
+	s.count("tthc", len(s.tthc), total-len(s.tthc), 0)
+	return nil
+}
+
+// stepFormUse is a form code a procedure of the source names, in a step
+// or in its list of forms.
+type stepFormUse struct {
+	procID   int64
+	stepCode string // as the flowchart names it
+	code     string // the source's form code it resolves to
+}
+
+// stepForms returns, for each procedure of the source (moving or not),
+// the form codes its versions name (in any version: dossiers stay pinned
+// to old ones), resolved to the source's own form codes (a procedure a
+// merge brought may name a renamed form).
+func (s *splitter) stepForms() ([]stepFormUse, error) {
+	rows, err := s.tx.QueryContext(s.ctx, `SELECT v.procedure_id, v.content_json FROM procedure_versions v JOIN procedures p ON p.id = v.procedure_id
+		WHERE p.agency_code = ? ORDER BY v.procedure_id, v.number`, s.from)
+	if err != nil {
+		return nil, err
+	}
+	type content struct {
+		Flowchart flowchart.Flowchart `json:"flowchart"`
+		Forms     []string            `json:"forms"` // the document's list of forms (section 5)
+	}
+	seen := map[stepFormUse]bool{}
+	var out []stepFormUse
+	for rows.Next() {
+		var id int64
+		var raw string
+		if err := rows.Scan(&id, &raw); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		var c content
+		if err := json.Unmarshal([]byte(raw), &c); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("procedure %d content: %w", id, err)
+		}
+		codes := append([]string{}, c.Forms...)
+		for _, st := range c.Flowchart.Steps {
+			codes = append(codes, st.Forms...)
+		}
+		for _, f := range codes {
+			u := stepFormUse{procID: id, stepCode: f}
+			if !seen[u] {
+				seen[u] = true
+				out = append(out, u)
+			}
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if out[i].code, err = mergedFormCode(s.ctx, s.tx, s.from, out[i].procID, out[i].stepCode); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// forms gives the receiving agency the source's forms the moving
+// procedures' steps name: moved when no remaining procedure of the source
+// names them, otherwise copied with every version as it is (both sides
+// keep recording on the same content; no controlled version is edited).
+// merged_codes maps the steps' code to the receiving agency's code, read
+// through procedures.split_from.
+func (s *splitter) forms() error {
+	uses, err := s.stepForms()
+	if err != nil {
+		return err
+	}
+	moving, staying := map[string][]stepFormUse{}, map[string]bool{}
+	for _, u := range uses {
+		if _, ok := s.procs[u.procID]; ok {
+			moving[u.code] = append(moving[u.code], u)
+		} else {
+			staying[u.code] = true
+		}
+	}
+	var moved, copied int
+	codes := make([]string, 0, len(moving))
+	for c := range moving {
+		codes = append(codes, c)
+	}
+	sort.Strings(codes)
+	for _, code := range codes {
+		var id int64
+		err := s.tx.QueryRowContext(s.ctx, `SELECT id FROM forms WHERE agency_code = ? AND code = ?`, s.from, code).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue // a standard form of SYS: every agency finds it
+		} else if err != nil {
+			return err
+		}
+		newCode, err := s.freeCode("forms", "form", code)
+		if err != nil {
+			return err
+		}
+		if staying[code] {
+			newID, err := copyRows(s.ctx, s.tx, "forms", "id", id, map[string]any{"agency_code": s.to, "code": newCode, "merged_from": s.from, "created_at": formatTime(s.tx.now)})
+			if err != nil {
+				return fmt.Errorf("copy form %s: %w", code, err)
+			}
+			if _, err := copyRows(s.ctx, s.tx, "form_versions", "form_id", id, map[string]any{"form_id": newID}); err != nil {
+				return fmt.Errorf("copy form %s versions: %w", code, err)
+			}
+			s.rep.Copied = append(s.rep.Copied, qms.MergeRename{Kind: "form", From: s.from, OldCode: code, NewCode: newCode})
+			copied++
+		} else {
+			if _, err := s.tx.ExecContext(s.ctx, `UPDATE forms SET agency_code = ?, code = ?, merged_from = ? WHERE id = ?`, s.to, newCode, s.from, id); err != nil {
+				return fmt.Errorf("move form %s: %w", code, err)
+			}
+			moved++
+		}
+		for _, u := range moving[code] {
+			if u.stepCode == newCode {
+				continue
+			}
+			if _, err := s.tx.ExecContext(s.ctx, `INSERT OR REPLACE INTO merged_codes (agency_code, kind, from_agency, old_code, new_code, merged_at) VALUES (?, 'form', ?, ?, ?, ?)`,
+				s.to, s.from, u.stepCode, newCode, formatTime(s.tx.now)); err != nil {
+				return err
+			}
+		}
+	}
+	s.count("forms", moved, 0, 0)
+	s.count("forms (copied)", copied, 0, 0)
+	return nil
+}
+
+// copyRows inserts a copy of the rows of table whose column equals value,
+// every column as it is (whatever columns later migrations add) except
+// id and those in set; it returns the last new id.
+func copyRows(ctx context.Context, tx *Tx, table, column string, value any, set map[string]any) (int64, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT name FROM pragma_table_info(?)`, table)
+	if err != nil {
+		return 0, err
+	}
+	var cols, exprs []string
+	var args []any
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		if c == "id" {
+			continue
+		}
+		cols = append(cols, c)
+		if v, ok := set[c]; ok {
+			exprs, args = append(exprs, "?"), append(args, v)
+		} else {
+			exprs = append(exprs, `"`+c+`"`)
+		}
+	}
+	rows.Close()
+	res, err := tx.ExecContext(ctx, `INSERT INTO `+table+` ("`+strings.Join(cols, `", "`)+`") SELECT `+strings.Join(exprs, ", ")+` FROM `+table+` WHERE `+column+` = ? ORDER BY id`,
+		append(args, value)...)
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
+}
+
+// procedures moves the chosen procedures with their versions untouched.
+func (s *splitter) procedures() error {
+	ids := make([]int64, 0, len(s.procs))
+	for id := range s.procs {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return s.procs[ids[i]] < s.procs[ids[j]] })
+	var total int
+	if err := s.tx.QueryRowContext(s.ctx, `SELECT COUNT(*) FROM procedures WHERE agency_code = ?`, s.from).Scan(&total); err != nil {
+		return err
+	}
+	for _, id := range ids {
+		code, err := s.freeCode("procedures", "procedure", s.procs[id])
+		if err != nil {
+			return err
+		}
+		if _, err := s.tx.ExecContext(s.ctx, `UPDATE procedures SET agency_code = ?, code = ?, split_from = ?, updated_at = ? WHERE id = ?`,
+			s.to, code, s.from, formatTime(s.tx.now), id); err != nil {
+			return fmt.Errorf("move procedure %s: %w", s.procs[id], err)
+		}
+		if err := moveSearchDoc(s.ctx, s.tx, "procedure", s.from, s.to, itoa(id)); err != nil {
+			return err
+		}
+	}
+	s.count("procedures", len(ids), total-len(ids), 0)
+	return nil
+}
+
+// dossiers moves the open dossiers of the moving procedures (and of the
+// moving TTHC received without a procedure) with their codes, clocks and
+// pinned versions; their step records, open tasks, delegations and
+// receipt keys follow. Closed dossiers stay as the source's history.
+func (s *splitter) dossiers() error {
+	procIn, procArgs := int64s(s.procs)
+	tthcIn, tthcArgs := strSet(s.tthc)
+	rows, err := s.tx.QueryContext(s.ctx, `SELECT id, code FROM dossiers WHERE agency_code = ? AND `+openDossierSQL+`
+		AND (procedure_id IN `+procIn+` OR (COALESCE(procedure_id, 0) = 0 AND tthc_code IN `+tthcIn+`)) ORDER BY code`,
+		append(append([]any{s.from}, procArgs...), tthcArgs...)...)
+	if err != nil {
+		return err
+	}
+	var ids []any
+	var codes []any
+	for rows.Next() {
+		var id int64
+		var code string
+		if err := rows.Scan(&id, &code); err != nil {
+			rows.Close()
+			return err
+		}
+		ids, codes = append(ids, id), append(codes, code)
+		s.rep.Dossiers = append(s.rep.Dossiers, code)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(ids) > 0 {
+		var clash string
+		err := s.tx.QueryRowContext(s.ctx, `SELECT code FROM dossiers WHERE agency_code = ? AND code IN (`+placeholders(len(codes))+`) LIMIT 1`, append([]any{s.to}, codes...)...).Scan(&clash)
+		if err == nil {
+			return qms.Errorf(qms.ECONFLICT, "Đơn vị %q đã có hồ sơ mã %q: không thể chuyển hồ sơ cùng mã của %q.", s.to, clash, s.from)
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+	}
+	idIn, codeIn := placeholders(len(ids)), placeholders(len(codes))
+	for _, f := range []struct {
+		table, cond string
+		args        []any
+	}{
+		{"dossier_steps", "dossier_id IN (" + idIn + ")", ids},
+		{"dossier_open_steps", "dossier_id IN (" + idIn + ")", ids},
+		{"step_delegations", "dossier IN (" + codeIn + ")", codes},
+		{"dossier_receipt_keys", "dossier IN (" + codeIn + ")", codes},
+		{"dossiers", "id IN (" + idIn + ")", ids},
+	} {
+		if err := s.move(f.table, f.cond, f.args); err != nil {
+			return err
+		}
+	}
+	for _, c := range codes {
+		if _, err := s.tx.ExecContext(s.ctx, `INSERT OR REPLACE INTO dossier_moves (agency_code, code, moved_to, moved_at) VALUES (?, ?, ?, ?)`,
+			s.from, c, s.to, formatTime(s.tx.now)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// move updates the source's rows of table matching cond to the receiving
+// agency and counts what moved and what stayed.
+func (s *splitter) move(table, cond string, args []any) error {
+	var total int
+	if err := s.tx.QueryRowContext(s.ctx, `SELECT COUNT(*) FROM `+table+` WHERE agency_code = ?`, s.from).Scan(&total); err != nil {
+		return fmt.Errorf("count %s: %w", table, err)
+	}
+	moved := 0
+	if len(args) > 0 {
+		res, err := s.tx.ExecContext(s.ctx, `UPDATE `+table+` SET agency_code = ? WHERE agency_code = ? AND `+cond, append([]any{s.to, s.from}, args...)...)
+		if err != nil {
+			return fmt.Errorf("move %s: %w", table, err)
+		}
+		n, _ := res.RowsAffected()
+		moved = int(n)
+	}
+	s.count(table, moved, total-moved, 0)
+	return nil
+}
+
+// findings moves the open findings on what moved (a procedure, a TTHC, a
+// dossier); one the receiving agency already has open on the same object
+// is closed instead and counted as reconciled. The rest stay: they are
+// the source's quality records, as are its NCs, objectives and audits.
+func (s *splitter) findings() error {
+	procs := make([]any, 0, len(s.procs))
+	for id := range s.procs {
+		procs = append(procs, itoa(id))
+	}
+	tthc := make([]any, 0, len(s.tthc))
+	for _, c := range sortedSet(s.tthc) {
+		tthc = append(tthc, c)
+	}
+	dossiers := make([]any, 0, len(s.rep.Dossiers))
+	for _, c := range s.rep.Dossiers {
+		dossiers = append(dossiers, c)
+	}
+	cond := `closed_at IS NULL AND (object_type = 'procedure' AND object_id IN (` + placeholders(len(procs)) + `)
+		OR object_type = 'tthc' AND object_id IN (` + placeholders(len(tthc)) + `) OR object_type = 'dossier' AND object_id IN (` + placeholders(len(dossiers)) + `))`
+	args := append(append(append([]any{}, procs...), tthc...), dossiers...)
+	var total int
+	if err := s.tx.QueryRowContext(s.ctx, `SELECT COUNT(*) FROM findings WHERE agency_code = ?`, s.from).Scan(&total); err != nil {
+		return err
+	}
+	res, err := s.tx.ExecContext(s.ctx, `UPDATE OR IGNORE findings SET agency_code = ? WHERE agency_code = ? AND `+cond, append([]any{s.to, s.from}, args...)...)
+	if err != nil {
+		return fmt.Errorf("move findings: %w", err)
+	}
+	moved, _ := res.RowsAffected()
+	res, err = s.tx.ExecContext(s.ctx, `UPDATE findings SET closed_at = ? WHERE agency_code = ? AND `+cond, append([]any{formatTime(s.tx.now), s.from}, args...)...)
+	if err != nil {
+		return fmt.Errorf("reconcile findings: %w", err)
+	}
+	dup, _ := res.RowsAffected()
+	s.count("findings", int(moved), total-int(moved), int(dup))
+	return nil
+}
+
+func sortedSet(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// int64s is an IN list of the map's keys ("(NULL)" when empty, which
+// matches nothing).
+func int64s(m map[int64]string) (string, []any) {
+	if len(m) == 0 {
+		return "(NULL)", nil
+	}
+	args := make([]any, 0, len(m))
+	for id := range m {
+		args = append(args, id)
+	}
+	return "(" + placeholders(len(args)) + ")", args
+}
+
+func strSet(m map[string]bool) (string, []any) {
+	if len(m) == 0 {
+		return "(NULL)", nil
+	}
+	args := make([]any, 0, len(m))
+	for _, c := range sortedSet(m) {
+		args = append(args, c)
+	}
+	return "(" + placeholders(len(args)) + ")", args
+}
