@@ -37,6 +37,7 @@ const (
 	RuleAuditChainBroken   = "AUDIT_CHAIN_BROKEN"
 	RuleCAPAOverdue        = "CAPA_OVERDUE"
 	RuleMergedNotReissued  = "MERGED_NOT_REISSUED"
+	RuleSignatureBroken    = "SIGNATURE_BROKEN"
 )
 
 // Rules lists every rule, in the order reports show them.
@@ -53,6 +54,7 @@ var Rules = []Rule{
 	{RuleAuditChainBroken, "Nhật ký hệ thống bị sửa hoặc xóa", SeverityCritical, "7.5.3"},
 	{RuleCAPAOverdue, "Hành động khắc phục quá hạn", SeverityMedium, "10.2"},
 	{RuleMergedNotReissued, "Quy trình nhận từ đơn vị sáp nhập chưa được ban hành lại", SeverityMedium, "6.3, 7.5.2"},
+	{RuleSignatureBroken, "Nội dung đã ký điện tử bị thay đổi sau khi ký", SeverityCritical, "7.5.2, 7.5.3.2"},
 }
 
 // RuleByCode returns the rule and whether it exists.

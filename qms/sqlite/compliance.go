@@ -29,6 +29,7 @@ var checks = map[string]ruleCheck{
 	qms.RuleAuditChainBroken:   checkAuditChain,
 	qms.RuleCAPAOverdue:        checkCAPAOverdue,
 	qms.RuleMergedNotReissued:  checkMergedNotReissued,
+	qms.RuleSignatureBroken:    checkSignatures,
 }
 
 // RunChecks finds what holds now and reconciles it with the open

@@ -236,6 +236,9 @@ type openStepView struct {
 	// DelegatedBy is set when the caller is offered the step on a
 	// recorded delegation.
 	DelegatedBy string
+	// Signs: completing the step signs it (a leader's step), so the form
+	// asks for the password.
+	Signs bool
 }
 
 // stepForm finds the form a step records on, its version in force and
@@ -315,7 +318,7 @@ func (s *Server) dossierPage(c *fiber.Ctx, p *qms.DossierProgress, formErr error
 		}
 		for _, o := range d.Flow.Open {
 			st, _ := flowchart.FindStep(fc, o.StepID)
-			ov := openStepView{Step: st, OpenedAt: o.OpenedAt, Exits: qms.Exits(fc, st.ID)}
+			ov := openStepView{Step: st, OpenedAt: o.OpenedAt, Exits: qms.Exits(fc, st.ID), Signs: qms.StepSigns(qms.StepRole(st))}
 			f, fv, sc, has, err := s.stepForm(c, st)
 			if has && err == nil {
 				var entry formschema.Entry
@@ -432,6 +435,9 @@ func (s *Server) dossierStep(c *fiber.Ctx) error {
 			return nil, err
 		}
 		if err := s.readEntry(c, agency, code, &in); err != nil {
+			return nil, err
+		}
+		if err := s.signingContext(c, c.FormValue(passwordField)); err != nil {
 			return nil, err
 		}
 		return s.Dossiers.CompleteStep(c.UserContext(), agency, code, in)

@@ -198,7 +198,11 @@ func (s *Server) formVersionAction(action string) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		if _, err := s.Forms.TransitionFormVersion(c.UserContext(), f.ID, v.Number, action, c.FormValue("reason")); err != nil {
+		err = s.signingContext(c, c.FormValue(passwordField))
+		if err == nil {
+			_, err = s.Forms.TransitionFormVersion(c.UserContext(), f.ID, v.Number, action, c.FormValue("reason"))
+		}
+		if err != nil {
 			return s.formVersionPage(c, f, v, string(v.Schema), err)
 		}
 		return c.Redirect(fmt.Sprintf("%s/versions/%d?msg=%s", formPath(f), v.Number, action), fiber.StatusSeeOther)

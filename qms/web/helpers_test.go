@@ -99,7 +99,7 @@ func (a *app) wire() {
 		return map[string]int{"opened": res.Opened}, err
 	}})
 	a.srv = web.New(web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: a.clock.Now},
-		web.Deps{Agencies: db, Users: db, Auth: db, Audit: db, Procedures: db, Dossiers: db, Forms: db, Public: db, Calendar: db, Settings: db, Compliance: db, NCs: db, Objectives: db, Feedback: db, Audits: db, Reviews: db, Notifications: db, Dashboard: db, Jobs: sched, JobRuns: db, Authz: az, Ready: db.Ping})
+		web.Deps{Agencies: db, Users: db, Auth: db, Audit: db, Procedures: db, Dossiers: db, Forms: db, Public: db, Calendar: db, Settings: db, Compliance: db, NCs: db, Objectives: db, Feedback: db, Audits: db, Reviews: db, Notifications: db, Dashboard: db, Jobs: sched, JobRuns: db, Authz: az, Ready: db.Ping, Signatures: db})
 }
 
 // session is a signed-in browser: its cookie and CSRF token.

@@ -116,6 +116,9 @@ func (s *Server) planAnswer(c *fiber.Ctx) error {
 
 func (s *Server) planReport(c *fiber.Ctx) error {
 	return s.planStep(c, func(p *qms.AuditPlan) (*qms.AuditPlan, error) {
+		if err := s.signingContext(c, c.FormValue(passwordField)); err != nil {
+			return nil, err
+		}
 		return s.Audits.ReportPlan(c.UserContext(), p.AgencyCode, p.ID, c.FormValue("summary"), c.FormValue("conclusion"))
 	})
 }
@@ -130,8 +133,13 @@ func (s *Server) planPrint(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Render("audit_report", s.view(c, fiber.Map{"Title": dictionaries[langOf(c)]["print.audit_report"] + " – " + p.Title, "P": p, "Org": org, "Tally": p.Tally(),
-		"Back": "/audits/plans/" + strconv.FormatInt(p.ID, 10)}), "print_layout")
+	l := dictionaries[langOf(c)]
+	sigs, err := s.signatureViews(c.UserContext(), langOf(c), qms.SignedAuditReport, func(int64) string { return l["signature.this_report"] }, p.ID)
+	if err != nil {
+		return err
+	}
+	return c.Render("audit_report", s.view(c, fiber.Map{"Title": l["print.audit_report"] + " – " + p.Title, "P": p, "Org": org, "Tally": p.Tally(),
+		"Back": "/audits/plans/" + strconv.FormatInt(p.ID, 10), "Signatures": sigs}), "print_layout")
 }
 
 func (s *Server) apiPlans(c *fiber.Ctx) error {

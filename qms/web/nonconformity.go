@@ -179,6 +179,9 @@ func (s *Server) ncActionDone(c *fiber.Ctx) error {
 
 func (s *Server) ncChange(c *fiber.Ctx) error {
 	return s.ncStep(c, func(n *qms.Nonconformity) (*qms.Nonconformity, error) {
+		if err := s.signingContext(c, c.FormValue(passwordField)); err != nil {
+			return nil, err
+		}
 		return s.changeNC(c, n, c.FormValue("action"), c.FormValue("verdict"), c.FormValue("close_reason"))
 	})
 }
@@ -211,6 +214,8 @@ type ncChangeRequest struct {
 	Verdict string `json:"verdict"`
 	// CloseReason is required to close while the source finding is open.
 	CloseReason string `json:"close_reason,omitempty"`
+	// Password signs the close (kiểm tra); closing is refused without it.
+	Password string `json:"password,omitempty"`
 }
 
 func (s *Server) apiNCList(c *fiber.Ctx) error {
@@ -280,6 +285,9 @@ func (s *Server) apiNCActionDone(c *fiber.Ctx) error {
 func (s *Server) apiNCChange(c *fiber.Ctx) error {
 	var req ncChangeRequest
 	return s.apiNC(c, &req, func(n *qms.Nonconformity) (*qms.Nonconformity, error) {
+		if err := s.signingContext(c, req.Password); err != nil {
+			return nil, err
+		}
 		return s.changeNC(c, n, req.Action, req.Verdict, req.CloseReason)
 	})
 }

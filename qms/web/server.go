@@ -118,6 +118,9 @@ type Deps struct {
 	// Dashboard answers the role dashboards' questions; without it the
 	// dashboard shows only its general part.
 	Dashboard qms.DashboardService
+
+	// Signatures reads the signatures the printed documents show.
+	Signatures qms.SignatureService
 }
 
 // Server is the Fiber app and what its handlers need.
