@@ -58,6 +58,14 @@ func TestSignature7StoreSignsInTheActionsTransaction(t *testing.T) {
 	if s.ObjectID != p.Steps[len(p.Steps)-1].ID {
 		t.Fatalf("signed step %d, want the leader's step %d", s.ObjectID, p.Steps[len(p.Steps)-1].ID)
 	}
+	// The signed step does not change; an unsigned one is not guarded.
+	raw := rawDB(t, db)
+	if _, err := raw.Exec(`UPDATE dossier_steps SET note = 'sửa sau khi ký' WHERE id = ?`, s.ObjectID); err == nil {
+		t.Error("a signed step's record changed")
+	}
+	if _, err := raw.Exec(`UPDATE dossier_steps SET note = note || '.' WHERE id = ?`, p.Steps[1].ID); err != nil {
+		t.Errorf("an unsigned step refused: %v", err)
+	}
 	// The store's ordinary callers, unmarked, sign nothing.
 	if n := countSignatures(t, db, qms.SignedProcedureVersion); n != 0 {
 		t.Fatalf("unmarked approval signed: %d", n)

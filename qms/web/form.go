@@ -126,7 +126,12 @@ func (s *Server) formVersionPage(c *fiber.Ctx, f *qms.Form, v *qms.FormVersion, 
 	}
 	mine := f.AgencyCode == callerOf(c).agency
 	draft, submitted := v.Status == qms.StatusDraft, v.Status == qms.StatusSubmitted
-	return s.render(c, "form_version", fiber.Map{"F": f, "V": v, "Preview": preview, "SchemaText": schemaText, "Path": fmt.Sprintf("%s/versions/%d", formPath(f), v.Number),
+	what := fmt.Sprintf("%s – %s %d", f.Code, dictionaries[langOf(c)]["dossier.form_version"], v.Number)
+	sigs, err := s.signatureViews(c.UserContext(), langOf(c), qms.SignedFormVersion, func(int64) string { return what }, v.ID)
+	if err != nil {
+		return err
+	}
+	return s.render(c, "form_version", fiber.Map{"F": f, "V": v, "Preview": preview, "SchemaText": schemaText, "Path": fmt.Sprintf("%s/versions/%d", formPath(f), v.Number), "Signatures": sigs,
 		"CanEdit":     mine && draft && s.can(c, "form", "write"),
 		"CanSubmit":   mine && draft && s.can(c, "form", "submit"),
 		"CanApprove":  mine && submitted && s.can(c, "form", "approve") && !v.ContributedBy(callerOf(c).actor),

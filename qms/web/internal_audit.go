@@ -85,8 +85,13 @@ func (s *Server) planShow(c *fiber.Ctx) error {
 }
 
 func (s *Server) planPage(c *fiber.Ctx, p *qms.AuditPlan, formErr error) error {
+	report := dictionaries[langOf(c)]["signature.this_report"]
+	sigs, err := s.signatureViews(c.UserContext(), langOf(c), qms.SignedAuditReport, func(int64) string { return report }, p.ID)
+	if err != nil {
+		return err
+	}
 	return s.render(c, "audit_plan", fiber.Map{"P": p, "Tally": p.Tally(), "CanWrite": s.can(c, "internal_audit", "write") && p.Status == qms.PlanPlanned,
-		"CanNC": s.can(c, "nc", "write")}, formErr)
+		"CanNC": s.can(c, "nc", "write"), "Signatures": sigs}, formErr)
 }
 
 // planStep applies one change to a plan and shows it again.

@@ -78,7 +78,12 @@ func (s *Server) ncPage(c *fiber.Ctx, n *qms.Nonconformity, formErr error) error
 	if err != nil {
 		return err
 	}
-	return s.render(c, "nc", fiber.Map{"N": n, "Users": users, "CanWrite": s.can(c, "nc", "write") && n.Status != qms.NCClosed, "Today": s.cfg.Now(), "Src": src}, formErr)
+	sigs, err := s.signatureViews(c.UserContext(), langOf(c), qms.SignedNonconformity, func(int64) string { return n.Code }, n.ID)
+	if err != nil {
+		return err
+	}
+	return s.render(c, "nc", fiber.Map{"N": n, "Users": users, "CanWrite": s.can(c, "nc", "write") && n.Status != qms.NCClosed, "Today": s.cfg.Now(), "Src": src,
+		"Signatures": sigs}, formErr)
 }
 
 // ncSource is what a nonconformity was raised from, linked from its page.

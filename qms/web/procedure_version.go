@@ -92,6 +92,10 @@ func (s *Server) versionPage(c *fiber.Ctx, p *qms.Procedure, v *qms.ProcedureVer
 		"IsAuthor":    contributed,
 		"CanWithdraw": (draft || submitted || v.Status == qms.StatusEffective) && s.can(c, "procedure", "approve"),
 	}
+	issue := dictionaries[langOf(c)]["signature.this_version"] + " " + v.IssueNumber()
+	if data["Signatures"], err = s.signatureViews(c.UserContext(), langOf(c), qms.SignedProcedureVersion, func(int64) string { return issue }, v.ID); err != nil {
+		return err
+	}
 	return s.render(c, "version", data, formErr)
 }
 

@@ -109,6 +109,9 @@ func TestSignature7VersionSignedWithPassword(t *testing.T) {
 					t.Errorf("signature %d: %+v, want %+v", i, s, w)
 				}
 			}
+			if page := bodyOf(t, a.do("GET", path, &officer, nil)); !strings.Contains(page, `id="signature-block"`) || len(signedAt.FindAllString(page, -1)) != 2 {
+				t.Error("the version's page does not show its signatures")
+			}
 			if n := a.auditCount("signature.sign"); n != 2 {
 				t.Fatalf("%d signature audit entries, want 2", n)
 			}
@@ -209,6 +212,10 @@ func TestSignature7NCCloseAndAuditReport(t *testing.T) {
 	sigs, _ := a.db.FindSignatures(ctx, qms.SignedNonconformity, n.ID)
 	if closed.Status != qms.NCClosed || len(sigs) != 1 || sigs[0].Meaning != qms.MeaningReviewed || sigs[0].Username != "a-quality-officer" {
 		t.Fatalf("closed NC %s, signatures %+v", closed.Status, sigs)
+	}
+	officer := a.login("a-quality-officer")
+	if page := bodyOf(t, a.do("GET", "/nonconformities/"+itoa(n.ID), &officer, nil)); !strings.Contains(page, `id="signature-block"`) || !strings.Contains(page, "Kiểm tra") {
+		t.Error("the NC's page does not show its signature")
 	}
 	if r := a.api("POST", "/api/v1/nonconformities/"+itoa(n.ID)+"/actions", tok, `{"description":"Thêm","owner":"a-quality-officer","due_on":"2030-01-01"}`); r.StatusCode < 400 {
 		t.Fatalf("action added to a signed NC: %d", r.StatusCode)
