@@ -142,11 +142,6 @@ func ErrPasswordToSign() error {
 	return FieldError("password", "Nhập lại mật khẩu để ký (trường \"password\"): thao tác này được ký điện tử.")
 }
 
-// ErrSigned refuses a change of a signed record.
-func ErrSigned(what string) error {
-	return Errorf(ECONFLICT, "%s đã được ký, không sửa được: lập phiên bản mới.", what)
-}
-
 // SignatureService reads signatures.
 type SignatureService interface {
 	// FindSignatures lists the signatures of the objects of one type, in

@@ -16,7 +16,7 @@ import (
 var signedContentSQL = map[string]string{
 	qms.SignedProcedureVersion: `SELECT json_array(procedure_id, number, content_json) FROM procedure_versions WHERE id = ?`,
 	qms.SignedFormVersion:      `SELECT json_array(form_id, number, schema_json, template_json, change_summary) FROM form_versions WHERE id = ?`,
-	qms.SignedNonconformity: `SELECT json_array(n.code, n.source, n.source_ref, n.description, n.correction, n.root_cause, n.status, n.verdict, n.verified_by, n.verified_at, n.closed_at,
+	qms.SignedNonconformity: `SELECT json_array(n.code, n.source, n.source_ref, n.description, n.correction, n.root_cause, n.status, n.verdict, n.verified_by, n.verified_at, n.closed_at, n.close_reason,
 		(SELECT json_group_array(json_array(a.id, a.description, a.owner, a.due_on, a.done_at, a.result)) FROM (SELECT * FROM corrective_actions WHERE nc_id = n.id ORDER BY id) a))
 		FROM nonconformities n WHERE n.id = ?`,
 	qms.SignedAuditReport: `SELECT json_array(p.title, p.scope_json, p.start_on, p.end_on, p.status, p.summary, p.conclusion, p.reported_at,
@@ -100,27 +100,6 @@ func roleTitle(ctx context.Context, q querier, userID int64, agency string) stri
 		}
 	}
 	return ""
-}
-
-// signed reports whether the record carries a signature (of any meaning
-// when meaning is empty).
-func signed(ctx context.Context, q querier, objectType string, id int64, meaning qms.Meaning) (bool, error) {
-	var n int
-	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM signatures WHERE object_type = ? AND object_id = ? AND (? = '' OR meaning = ?)`,
-		objectType, id, meaning, meaning).Scan(&n)
-	return n > 0, err
-}
-
-// refuseSigned is the store's guard: a signed record does not change.
-func refuseSigned(ctx context.Context, q querier, objectType string, id int64, meaning qms.Meaning, what string) error {
-	ok, err := signed(ctx, q, objectType, id, meaning)
-	if err != nil {
-		return err
-	}
-	if ok {
-		return qms.ErrSigned(what)
-	}
-	return nil
 }
 
 // FindSignatures lists the signatures of the records, in signing order.
