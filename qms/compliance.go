@@ -51,6 +51,7 @@ const (
 	// RuleSatisfactionBelowTarget: citizens' satisfaction last quarter
 	// below the target of the reform programme (SatisfactionTargets).
 	RuleSatisfactionBelowTarget = "SATISFACTION_BELOW_TARGET"
+	RuleSignatureBroken         = "SIGNATURE_BROKEN"
 )
 
 // Rules lists every rule, in the order reports show them.
@@ -76,6 +77,7 @@ var Rules = []Rule{
 	{RuleProviderEvaluationOverdue, "Nhà cung cấp bên ngoài quá hạn đánh giá định kỳ", SeverityMedium, "8.4.1"},
 	{RuleContextReviewOverdue, "Bối cảnh và các bên quan tâm chưa được xem xét trong 12 tháng", SeverityMedium, "4.1, 4.2"},
 	{RuleSatisfactionBelowTarget, "Chỉ số hài lòng của người dân quý trước thấp hơn mục tiêu", SeverityMedium, "9.1.2"},
+	{RuleSignatureBroken, "Nội dung đã ký điện tử bị thay đổi sau khi ký", SeverityCritical, "7.5.2, 7.5.3.2"},
 }
 
 // RuleByCode returns the rule and whether it exists.

@@ -28,7 +28,7 @@ func TestReconcile(t *testing.T) {
 			t.Errorf("rule %s incomplete", r.Code)
 		}
 	}
-	if len(qms.Rules) != 21 {
+	if len(qms.Rules) != 22 {
 		t.Fatalf("%d rules", len(qms.Rules))
 	}
 }

@@ -36,9 +36,11 @@ func ParseRole(s string) (Role, error) {
 // User is a person who signs in. Users are never deleted: they are
 // disabled, so that the audit trail keeps naming them.
 type User struct {
-	ID          int64        `json:"id"`
-	Username    string       `json:"username"`
-	FullName    string       `json:"full_name"`
+	ID       int64  `json:"id"`
+	Username string `json:"username"`
+	FullName string `json:"full_name"`
+	// Title is the job title (chức vụ) a signature names.
+	Title       string       `json:"title,omitempty"`
 	Email       string       `json:"email,omitempty"`
 	Disabled    bool         `json:"disabled"`
 	CreatedAt   time.Time    `json:"created_at"`
@@ -74,6 +76,7 @@ var usernameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{1,63}$`)
 func (u *User) Normalize() {
 	u.Username = strings.ToLower(strings.TrimSpace(u.Username))
 	u.FullName = strings.TrimSpace(u.FullName)
+	u.Title = strings.TrimSpace(u.Title)
 	u.Email = strings.TrimSpace(u.Email)
 }
 
@@ -88,6 +91,8 @@ func (u *User) Validate() error {
 		return FieldError("full_name", "Họ tên dài quá 255 ký tự.")
 	case CheckText("full_name", "Họ tên", u.FullName, MaxNameText) != nil:
 		return CheckText("full_name", "Họ tên", u.FullName, MaxNameText)
+	case CheckText("title", "Chức vụ", u.Title, MaxNameText) != nil:
+		return CheckText("title", "Chức vụ", u.Title, MaxNameText)
 	case CheckText("email", "Thư điện tử", u.Email, MaxNameText) != nil:
 		return CheckText("email", "Thư điện tử", u.Email, MaxNameText)
 	case u.Email != "" && !strings.Contains(u.Email, "@"):
@@ -131,6 +136,7 @@ type Person struct {
 // UserUpdate holds what an update may change.
 type UserUpdate struct {
 	FullName *string
+	Title    *string
 	Email    *string
 	Disabled *bool
 }

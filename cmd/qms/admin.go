@@ -70,6 +70,7 @@ func cmdUserAdd(ctx context.Context, e *env, args []string) error {
 	agency := fs.String("agency", "", "mã đơn vị (bắt buộc)")
 	roleName := fs.String("role", "", "vai trò: admin, quality_officer, leader, staff, auditor (bắt buộc)")
 	fullName := fs.String("name", "", "họ và tên")
+	title := fs.String("title", "", "chức vụ, in trên chữ ký điện tử (ví dụ: Phó Giám đốc)")
 	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
@@ -91,7 +92,7 @@ func cmdUserAdd(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	u := &qms.User{Username: *username, FullName: *fullName, Memberships: []qms.Membership{{AgencyCode: *agency, Role: role}}}
+	u := &qms.User{Username: *username, FullName: *fullName, Title: *title, Memberships: []qms.Membership{{AgencyCode: *agency, Role: role}}}
 	if err := db.CreateUser(cliContext(ctx, "user-add"), u, password); err != nil {
 		return err
 	}

@@ -153,7 +153,7 @@ func finishAfterCrashes(t *testing.T, bin, dbPath string, tokens map[string]stri
 					if step == "ok" {
 						exit = "Đạt"
 					}
-					if st, b := call("POST", "/api/v1/dossiers/"+code+"/steps", tokens[seedActor(step)], fmt.Sprintf(`{"step_id":%q,"exit":%q}`, step, exit)); st != 200 {
+					if st, b := call("POST", "/api/v1/dossiers/"+code+"/steps", tokens[seedActor(step)], seedStepBody(step, exit)); st != 200 {
 						t.Errorf("dossier %s: step %s after the crashes: %d %s", code, step, st, b)
 						break
 					}
@@ -344,7 +344,7 @@ func (s *server) load(tokens map[string]string, n int) *load {
 				}
 				l.acks.dossier(d.Code)
 				for _, f := range seedFlow {
-					st, _, err := post("/api/v1/dossiers/"+d.Code+"/steps", tokens[seedActor(f.step)], fmt.Sprintf(`{"step_id":%q,"exit":%q}`, f.step, f.exit))
+					st, _, err := post("/api/v1/dossiers/"+d.Code+"/steps", tokens[seedActor(f.step)], seedStepBody(f.step, f.exit))
 					if err != nil || st != 200 {
 						return
 					}

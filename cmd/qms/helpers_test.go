@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -34,6 +35,15 @@ func seedActor(step string) string {
 		return seedLeader
 	}
 	return seedStaff
+}
+
+// seedStepBody is the JSON completing step: the leader's step is signed
+// with the password of seedDB's users.
+func seedStepBody(step, exit string) string {
+	if seedActor(step) == seedLeader {
+		return fmt.Sprintf(`{"step_id":%q,"exit":%q,"password":"mat-khau-123"}`, step, exit)
+	}
+	return fmt.Sprintf(`{"step_id":%q,"exit":%q}`, step, exit)
 }
 
 // seedFlow is the whole happy path of a dossier after its receipt: the

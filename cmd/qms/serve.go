@@ -95,6 +95,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		Context:      db,
 		Satisfaction: db,
 		Restructure:  db,
+		Signatures:   db,
 	})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

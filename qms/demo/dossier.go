@@ -195,7 +195,7 @@ func (h *serviceHandler) steps() int            { return h.n }
 
 func (h *serviceHandler) complete(role qms.Role, in qms.CompleteStep, at time.Time) error {
 	h.g.clk.Set(at)
-	d, err := h.g.s.CompleteStep(h.a.as(h.g.sys, role), h.a.code, h.d.Code, in)
+	d, err := h.g.s.CompleteStep(h.a.signs(h.g.sys, role), h.a.code, h.d.Code, in)
 	if err == nil {
 		h.d = d
 		h.n++

@@ -91,7 +91,7 @@ func (g *generator) setup(dep department, n int) (*agency, error) {
 	g.sum.Agencies = append(g.sum.Agencies, a.code)
 	for _, r := range qms.Roles {
 		for k := range max(1, g.sc.Users[r]) {
-			u := &qms.User{Username: fmt.Sprintf("%s.%s%d", toLower(a.code), r, k+1), FullName: fmt.Sprintf("%s %d", roleName[r], k+1),
+			u := &qms.User{Username: fmt.Sprintf("%s.%s%d", toLower(a.code), r, k+1), FullName: fmt.Sprintf("%s %d", roleName[r], k+1), Title: titleOf(r, k),
 				Memberships: []qms.Membership{{AgencyCode: a.code, Role: r}}}
 			if err := g.s.CreateUserHashed(g.sys, u, g.hash); err != nil {
 				return nil, fmt.Errorf("user %s: %w", u.Username, err)
@@ -136,7 +136,7 @@ func (g *generator) setup(dep department, n int) (*agency, error) {
 // officer submits it and a leader approves it, so the agency's own version
 // is the one in force.
 func (g *generator) adoptForm(a *agency) error {
-	officer, leader := a.as(g.sys, qms.RoleQualityOfficer), a.as(g.sys, qms.RoleLeader)
+	officer := a.as(g.sys, qms.RoleQualityOfficer)
 	fs, err := g.s.FindForms(officer, a.code)
 	if err != nil {
 		return err
@@ -154,10 +154,10 @@ func (g *generator) adoptForm(a *agency) error {
 	if err != nil {
 		return err
 	}
-	if _, err := g.s.TransitionFormVersion(officer, f.ID, 1, qms.ActionSubmit, ""); err != nil {
+	if _, err := g.s.TransitionFormVersion(a.signs(g.sys, qms.RoleQualityOfficer), f.ID, 1, qms.ActionSubmit, ""); err != nil {
 		return err
 	}
-	if _, err := g.s.TransitionFormVersion(leader, f.ID, 1, qms.ActionApprove, ""); err != nil {
+	if _, err := g.s.TransitionFormVersion(a.signs(g.sys, qms.RoleLeader), f.ID, 1, qms.ActionApprove, ""); err != nil {
 		return err
 	}
 	_, v, err := g.s.EffectiveForm(officer, a.code, stepFormCode)
@@ -172,7 +172,7 @@ func (g *generator) adoptForm(a *agency) error {
 // procedure writes, submits and approves the internal procedure of the
 // k-th TTHC.
 func (g *generator) procedure(a *agency, k int, t qms.TTHC) (procedure, error) {
-	officer, leader := a.as(g.sys, qms.RoleQualityOfficer), a.as(g.sys, qms.RoleLeader)
+	officer := a.as(g.sys, qms.RoleQualityOfficer)
 	p := &qms.Procedure{AgencyCode: a.code, Code: fmt.Sprintf("QT-%02d", k+1), Title: "Quy trình " + lowerFirst(t.Name), OwnerUnit: "Phòng " + t.Field, TTHCCodes: []string{t.Code},
 		// Issued when the history begins (up to 18 months back): a
 		// two-year review keeps them in their review period today.
@@ -190,10 +190,10 @@ func (g *generator) procedure(a *agency, k int, t qms.TTHC) (procedure, error) {
 	if err := g.s.UpdateVersion(officer, v); err != nil {
 		return procedure{}, err
 	}
-	if _, err := g.s.TransitionVersion(officer, p.ID, v.Number, qms.ActionSubmit, ""); err != nil {
+	if _, err := g.s.TransitionVersion(a.signs(g.sys, qms.RoleQualityOfficer), p.ID, v.Number, qms.ActionSubmit, ""); err != nil {
 		return procedure{}, err
 	}
-	if v, err = g.s.TransitionVersion(leader, p.ID, v.Number, qms.ActionApprove, ""); err != nil {
+	if v, err = g.s.TransitionVersion(a.signs(g.sys, qms.RoleLeader), p.ID, v.Number, qms.ActionApprove, ""); err != nil {
 		return procedure{}, err
 	}
 	return procedure{tthc: t, id: p.ID, version: v.Number, chart: v.Flowchart}, nil

@@ -98,7 +98,7 @@ func (g *generator) awaitingApproval(a *agency) error {
 	if err := g.s.UpdateVersion(officer, v); err != nil {
 		return err
 	}
-	_, err = g.s.TransitionVersion(officer, p.id, v.Number, qms.ActionSubmit, "")
+	_, err = g.s.TransitionVersion(a.signs(g.sys, qms.RoleQualityOfficer), p.id, v.Number, qms.ActionSubmit, "")
 	return err
 }
 
@@ -154,7 +154,7 @@ func (g *generator) audits(a *agency, s Showcase, unit string) (*qms.AuditPlan, 
 			return nil, err
 		}
 	}
-	return s.ReportPlan(auditor, a.code, done.ID, "Đơn vị cơ bản tuân thủ quy trình; còn thiếu sót về hồ sơ trễ hạn và kiểm soát tài liệu.",
+	return s.ReportPlan(a.signs(g.sys, qms.RoleAuditor), a.code, done.ID, "Đơn vị cơ bản tuân thủ quy trình; còn thiếu sót về hồ sơ trễ hạn và kiểm soát tài liệu.",
 		"Hệ thống quản lý chất lượng được duy trì; cần khắc phục 2 điểm không phù hợp trong 30 ngày.")
 }
 
@@ -217,7 +217,7 @@ func (g *generator) nonconformities(a *agency, s Showcase, plan *qms.AuditPlan) 
 			return err
 		}
 		if ncs[k].stage == qms.NCClosed {
-			if _, err := s.ChangeNC(officer, a.code, n.ID, "close", ""); err != nil {
+			if _, err := s.ChangeNC(a.signs(g.sys, qms.RoleQualityOfficer), a.code, n.ID, "close", ""); err != nil {
 				return err
 			}
 		}

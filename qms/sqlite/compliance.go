@@ -37,6 +37,7 @@ var checks = map[string]ruleCheck{
 	// External providers (8.4) and the context register (4.1, 4.2).
 	qms.RuleProviderEvaluationOverdue: checkProviderEvaluationOverdue,
 	qms.RuleContextReviewOverdue:      checkContextReviewOverdue,
+	qms.RuleSignatureBroken:           checkSignatures,
 }
 
 // RunChecks finds what holds now and reconciles it with the open

@@ -133,7 +133,13 @@ func (db *DB) completeStepOnce(ctx context.Context, cal qms.WorkingClock, actor 
 		if rec.DelegatedBy != "" {
 			why = "ủy quyền của " + rec.DelegatedBy + ": " + rec.DelegationReason
 		}
-		return tx.audit(ctx, agency, action, "dossier", d.Code, read.flow, map[string]any{"step": rec, "flow": d.Flow, "status": d.Status, "result": d.Result}, why)
+		if err := tx.audit(ctx, agency, action, "dossier", d.Code, read.flow, map[string]any{"step": rec, "flow": d.Flow, "status": d.Status, "result": d.Result}, why); err != nil {
+			return err
+		}
+		if step, _ := flowchart.FindStep(fc, in.StepID); qms.StepSigns(qms.StepRole(step)) {
+			return tx.sign(ctx, agency, qms.SignedDossierStep, rec.ID, itoa(rec.ID), "step")
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err

@@ -224,6 +224,9 @@ func (db *DB) TransitionFormVersion(ctx context.Context, formID int64, number in
 		if err := tx.audit(ctx, "", "form.version_"+action, "form_version", ref, before, v.Approval, reason); err != nil {
 			return err
 		}
+		if err := tx.sign(ctx, "", qms.SignedFormVersion, v.ID, ref, action); err != nil {
+			return err
+		}
 		if action != qms.ActionApprove {
 			return nil
 		}

@@ -394,7 +394,10 @@ func (db *DB) ReportPlan(ctx context.Context, agency string, planID int64, summa
 		if _, err := tx.ExecContext(ctx, `UPDATE audit_plans SET status = ?, summary = ?, conclusion = ?, reported_at = ? WHERE id = ?`, p.Status, p.Summary, p.Conclusion, formatTime(now), p.ID); err != nil {
 			return err
 		}
-		return tx.audit(ctx, agency, "internal_audit.report", "audit_plan", itoa(p.ID), nil, map[string]any{"tally": p.Tally(), "conclusion": p.Conclusion}, "")
+		if err := tx.audit(ctx, agency, "internal_audit.report", "audit_plan", itoa(p.ID), nil, map[string]any{"tally": p.Tally(), "conclusion": p.Conclusion}, ""); err != nil {
+			return err
+		}
+		return tx.sign(ctx, agency, qms.SignedAuditReport, p.ID, itoa(p.ID), "report")
 	})
 	return p, err
 }

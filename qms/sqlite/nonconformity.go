@@ -229,7 +229,10 @@ func (db *DB) changeNC(ctx context.Context, agency string, id int64, action stri
 			n.Description, n.Correction, n.RootCause, n.Status, n.Verdict, n.VerifiedBy, nullTime(n.VerifiedAt), nullTime(n.ClosedAt), n.CloseReason, n.ID); err != nil {
 			return err
 		}
-		return tx.audit(ctx, agency, "nc."+action, "nonconformity", n.Code, before, n, n.CloseReason)
+		if err := tx.audit(ctx, agency, "nc."+action, "nonconformity", n.Code, before, n, n.CloseReason); err != nil {
+			return err
+		}
+		return tx.sign(ctx, agency, qms.SignedNonconformity, n.ID, n.Code, action)
 	})
 	return n, err
 }

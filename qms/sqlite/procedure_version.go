@@ -172,6 +172,9 @@ func (db *DB) TransitionVersion(ctx context.Context, procedureID int64, number i
 		if err := tx.audit(ctx, "", "procedure.version_"+action, "procedure_version", versionRef(v), before.Approval, v.Approval, reason); err != nil {
 			return err
 		}
+		if err := tx.sign(ctx, "", qms.SignedProcedureVersion, v.ID, versionRef(v), action); err != nil {
+			return err
+		}
 		if action == qms.ActionApprove {
 			if err := afterApproval(ctx, tx, v); err != nil {
 				return err

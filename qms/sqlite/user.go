@@ -45,8 +45,8 @@ func (db *DB) CreateUserHashed(ctx context.Context, u *qms.User, hash string) er
 func (db *DB) createUser(ctx context.Context, u *qms.User, hash string) error {
 	return db.update(ctx, func(tx *Tx) error {
 		u.CreatedAt, u.UpdatedAt = tx.now, tx.now
-		res, err := tx.ExecContext(ctx, `INSERT INTO users (username, full_name, email, password_hash, disabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			u.Username, u.FullName, u.Email, hash, u.Disabled, formatTime(u.CreatedAt), formatTime(u.UpdatedAt))
+		res, err := tx.ExecContext(ctx, `INSERT INTO users (username, full_name, title, email, password_hash, disabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			u.Username, u.FullName, u.Title, u.Email, hash, u.Disabled, formatTime(u.CreatedAt), formatTime(u.UpdatedAt))
 		if isUnique(err) {
 			return &qms.Error{Code: qms.ECONFLICT, Field: "username", Message: fmt.Sprintf("Tên đăng nhập %q đã được dùng.", u.Username)}
 		} else if err != nil {
@@ -199,7 +199,7 @@ func findUsers(ctx context.Context, q querier, f qms.UserFilter) ([]*qms.User, e
 	if limit <= 0 {
 		limit = 10000
 	}
-	rows, err := q.QueryContext(ctx, `SELECT u.id, u.username, u.full_name, u.email, u.disabled, u.created_at, u.updated_at
+	rows, err := q.QueryContext(ctx, `SELECT u.id, u.username, u.full_name, u.title, u.email, u.disabled, u.created_at, u.updated_at
 		FROM users u WHERE `+strings.Join(where, " AND ")+` ORDER BY u.username LIMIT ?`, append(args, limit)...)
 	if err != nil {
 		return nil, err
@@ -209,7 +209,7 @@ func findUsers(ctx context.Context, q querier, f qms.UserFilter) ([]*qms.User, e
 	for rows.Next() {
 		var u qms.User
 		var created, updated string
-		if err := rows.Scan(&u.ID, &u.Username, &u.FullName, &u.Email, &u.Disabled, &created, &updated); err != nil {
+		if err := rows.Scan(&u.ID, &u.Username, &u.FullName, &u.Title, &u.Email, &u.Disabled, &created, &updated); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -262,6 +262,9 @@ func (db *DB) UpdateUser(ctx context.Context, id int64, upd qms.UserUpdate) (*qm
 		if upd.Email != nil {
 			after.Email = *upd.Email
 		}
+		if upd.Title != nil {
+			after.Title = *upd.Title
+		}
 		if upd.Disabled != nil {
 			after.Disabled = *upd.Disabled
 		}
@@ -270,8 +273,8 @@ func (db *DB) UpdateUser(ctx context.Context, id int64, upd qms.UserUpdate) (*qm
 			return err
 		}
 		after.UpdatedAt = tx.now
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET full_name = ?, email = ?, disabled = ?, updated_at = ? WHERE id = ?`,
-			after.FullName, after.Email, after.Disabled, formatTime(after.UpdatedAt), id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET full_name = ?, title = ?, email = ?, disabled = ?, updated_at = ? WHERE id = ?`,
+			after.FullName, after.Title, after.Email, after.Disabled, formatTime(after.UpdatedAt), id); err != nil {
 			return fmt.Errorf("update user: %w", err)
 		}
 		u = &after

@@ -179,6 +179,7 @@ func TestBrowserProcedureApproval(t *testing.T) {
 		}
 	}
 	actions = append(actions, chromedp.Click(id("save-version")), chromedp.WaitVisible(id("flowchart-ok")),
+		chromedp.SendKeys(id("submit-password"), signPassword),
 		chromedp.Click(id("submit-version")), chromedp.WaitVisible(chromedp.CSS("#version-status.st-submitted")))
 	if err := chromedp.Do(ctx, actions...); err != nil {
 		t.Fatal(err)
@@ -200,6 +201,7 @@ func TestBrowserProcedureApproval(t *testing.T) {
 	err = chromedp.Do(ctx,
 		chromedp.Navigate(url),
 		chromedp.WaitVisible(id("approve-version")),
+		chromedp.SendKeys(id("approve-password"), signPassword),
 		chromedp.Click(id("approve-version")),
 		chromedp.WaitVisible(chromedp.CSS("#version-status.st-effective")),
 	)

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -202,11 +203,12 @@ func TestConcurrentWritersOverHTTP(t *testing.T) {
 				acked[d.Code] = []string{}
 				mu.Unlock()
 				for _, s := range happyPath {
-					by := token
+					by, body := token, fmt.Sprintf(`{"step_id":%q,"exit":%q}`, s.step, s.exit)
 					if s.step == "sign" {
-						by = signer // the leader's step
+						// The leader's step, signed with the password.
+						by, body = signer, fmt.Sprintf(`{"step_id":%q,"password":%q}`, s.step, signPassword)
 					}
-					if st, _ := call("POST", "/api/v1/dossiers/"+d.Code+"/steps", by, fmt.Sprintf(`{"step_id":%q,"exit":%q}`, s.step, s.exit)); st != 200 {
+					if st, _ := call("POST", "/api/v1/dossiers/"+d.Code+"/steps", by, body); st != 200 {
 						return
 					}
 					mu.Lock()
@@ -230,9 +232,14 @@ func TestConcurrentWritersOverHTTP(t *testing.T) {
 	if len(acked) != writers*dossiersEach {
 		t.Errorf("%d dossiers acknowledged, want %d", len(acked), writers*dossiersEach)
 	}
-	writes := 0
+	writes, entries := 0, 0
 	for code, steps := range acked {
 		writes += 1 + len(steps)
+		// The leader's step adds the entry of its signature.
+		entries += 1 + len(steps)
+		if slices.Contains(steps, "sign") {
+			entries++
+		}
 		d, err := a.db.FindDossier(ctx, "A", code)
 		if err != nil {
 			t.Errorf("acknowledged dossier %s: %v", code, err)
@@ -257,8 +264,8 @@ func TestConcurrentWritersOverHTTP(t *testing.T) {
 	if err != nil {
 		t.Fatalf("audit chain after the load: %v", err)
 	}
-	if got := auditAfter - auditBefore; got != int64(writes) {
-		t.Errorf("%d audit entries for %d acknowledged writes", got, writes)
+	if got := auditAfter - auditBefore; got != int64(entries) {
+		t.Errorf("%d audit entries for %d acknowledged writes, want %d", got, writes, entries)
 	}
 }
 

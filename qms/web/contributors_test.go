@@ -86,7 +86,7 @@ func TestTrust10NoApprovalByContributors(t *testing.T) {
 				tt.involve(a, tt.doc, path, &editor)
 			}
 			submitter := a.login(tt.submit)
-			if code := a.do("POST", path+"/submit", &submitter, url.Values{}).StatusCode; code != 303 {
+			if code := a.do("POST", path+"/submit", &submitter, signing(nil)).StatusCode; code != 303 {
 				t.Fatalf("submit: %d", code)
 			}
 			approver := a.login(tt.approver)
@@ -94,7 +94,7 @@ func TestTrust10NoApprovalByContributors(t *testing.T) {
 			if offered := strings.Contains(page, `action="`+path+`/approve"`); tt.action == "approve" && offered != (tt.want == 303) {
 				t.Errorf("approve button offered: %v", offered)
 			}
-			resp := a.do("POST", path+"/"+tt.action, &approver, url.Values{"reason": {"Bổ sung bước thẩm định"}})
+			resp := a.do("POST", path+"/"+tt.action, &approver, signing(url.Values{"reason": {"Bổ sung bước thẩm định"}}))
 			body := bodyOf(t, resp)
 			if resp.StatusCode != tt.want {
 				t.Fatalf("%s by %s: %d, want %d", tt.action, tt.approver, resp.StatusCode, tt.want)

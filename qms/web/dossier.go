@@ -242,6 +242,9 @@ type openStepView struct {
 	// CompetenceGaps are the competences the step requires that the
 	// caller lacks (a warning, not a refusal).
 	CompetenceGaps []qms.CompetenceGap
+	// Signs: completing the step signs it (a leader's step), so the form
+	// asks for the password.
+	Signs bool
 }
 
 // stepForm finds the form a step of procedureID records on, its version
@@ -324,7 +327,7 @@ func (s *Server) dossierPage(c *fiber.Ctx, p *qms.DossierProgress, formErr error
 		}
 		for _, o := range d.Flow.Open {
 			st, _ := flowchart.FindStep(fc, o.StepID)
-			ov := openStepView{Step: st, OpenedAt: o.OpenedAt, Exits: qms.Exits(fc, st.ID)}
+			ov := openStepView{Step: st, OpenedAt: o.OpenedAt, Exits: qms.Exits(fc, st.ID), Signs: qms.StepSigns(qms.StepRole(st))}
 			f, fv, sc, has, err := s.stepForm(c, d.ProcedureID, st)
 			if has && err == nil {
 				var entry formschema.Entry
@@ -456,6 +459,9 @@ func (s *Server) dossierStep(c *fiber.Ctx) error {
 			return nil, err
 		}
 		if err := s.readEntry(c, agency, code, &in); err != nil {
+			return nil, err
+		}
+		if err := s.signingContext(c, c.FormValue(passwordField)); err != nil {
 			return nil, err
 		}
 		return s.Dossiers.CompleteStep(c.UserContext(), agency, code, in)

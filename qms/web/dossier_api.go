@@ -106,6 +106,9 @@ type stepRequest struct {
 	// compatibility: the recorded delegation's reason is the one kept.
 	DelegatedBy      string `json:"delegated_by,omitempty"`
 	DelegationReason string `json:"delegation_reason,omitempty"`
+	// Password signs a leader's step (phê duyệt); such a step is refused
+	// without it.
+	Password string `json:"password,omitempty"`
 }
 
 // delegationRequest is the body of POST /api/v1/dossiers/{code}/delegations:
@@ -168,6 +171,9 @@ func (s *Server) apiDossierStep(c *fiber.Ctx) error {
 			if in.FormVersion == 0 {
 				in.FormVersion = fv.Number
 			}
+		}
+		if err := s.signingContext(c, req.Password); err != nil {
+			return nil, err
 		}
 		return s.Dossiers.CompleteStep(c.UserContext(), d.AgencyCode, d.Code, in)
 	})

@@ -92,7 +92,17 @@ func (s *Server) dossierControlSlip(c *fiber.Ctx) error {
 			rows[i].DelegatedBy = sd.signers(v.DelegatedBy, qms.RoleForStep(v.Responsible))
 		}
 	}
-	return s.renderSlip(c, "control_slip", "dossier.control_slip", sd, fiber.Map{"Steps": rows})
+	// A leader's step is signed (phê duyệt): the slip shows the signature.
+	ids := make([]int64, len(sd.Steps))
+	names := make(map[int64]string, len(sd.Steps))
+	for i, st := range sd.Steps {
+		ids[i], names[st.ID] = st.ID, st.StepName
+	}
+	sigs, err := s.signatureViews(c.UserContext(), langOf(c), qms.SignedDossierStep, func(id int64) string { return names[id] }, ids...)
+	if err != nil {
+		return err
+	}
+	return s.renderSlip(c, "control_slip", "dossier.control_slip", sd, fiber.Map{"Steps": rows, "Signatures": sigs})
 }
 
 // dossierReceipt prints the receipt and appointment slip (giấy tiếp nhận

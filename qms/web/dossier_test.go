@@ -81,7 +81,7 @@ func TestDossierOverHTTP(t *testing.T) {
 		{&staff, url.Values{"step_id": {"check"}, "note": {"Đủ thành phần"}}, 303},
 		{&staff, url.Values{"step_id": {"ok"}, "exit": {"Chưa chắc"}}, 400},
 		{&staff, url.Values{"step_id": {"ok"}, "exit": {"Đạt"}}, 303},
-		{&leader, url.Values{"step_id": {"sign"}}, 303},
+		{&leader, signing(url.Values{"step_id": {"sign"}}), 303},
 		{&staff, url.Values{"step_id": {"e"}}, 303},
 	}
 	for i, s := range steps {

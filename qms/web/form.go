@@ -126,14 +126,18 @@ func (s *Server) formVersionPage(c *fiber.Ctx, f *qms.Form, v *qms.FormVersion, 
 	}
 	mine := f.AgencyCode == callerOf(c).agency
 	draft, submitted := v.Status == qms.StatusDraft, v.Status == qms.StatusSubmitted
+	what := fmt.Sprintf("%s – %s %d", f.Code, dictionaries[langOf(c)]["dossier.form_version"], v.Number)
+	sigs, err := s.signatureViews(c.UserContext(), langOf(c), qms.SignedFormVersion, func(int64) string { return what }, v.ID)
+	if err != nil {
+		return err
+	}
 	var reading *readingPanel
 	if mine {
-		var err error
 		if reading, err = s.readingPanelFor(c, qms.DocRef{Kind: qms.ReadForm, DocID: f.ID, Number: v.Number}, v.Status); err != nil {
 			return err
 		}
 	}
-	return s.render(c, "form_version", fiber.Map{"F": f, "V": v, "Preview": preview, "SchemaText": schemaText, "Path": fmt.Sprintf("%s/versions/%d", formPath(f), v.Number),
+	return s.render(c, "form_version", fiber.Map{"F": f, "V": v, "Preview": preview, "SchemaText": schemaText, "Path": fmt.Sprintf("%s/versions/%d", formPath(f), v.Number), "Signatures": sigs,
 		"CanEdit":     mine && draft && s.can(c, "form", "write"),
 		"CanSubmit":   mine && draft && s.can(c, "form", "submit"),
 		"CanApprove":  mine && submitted && s.can(c, "form", "approve") && !v.ContributedBy(callerOf(c).actor),
@@ -206,7 +210,11 @@ func (s *Server) formVersionAction(action string) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		if _, err := s.Forms.TransitionFormVersion(c.UserContext(), f.ID, v.Number, action, c.FormValue("reason")); err != nil {
+		err = s.signingContext(c, c.FormValue(passwordField))
+		if err == nil {
+			_, err = s.Forms.TransitionFormVersion(c.UserContext(), f.ID, v.Number, action, c.FormValue("reason"))
+		}
+		if err != nil {
 			return s.formVersionPage(c, f, v, string(v.Schema), err)
 		}
 		return c.Redirect(fmt.Sprintf("%s/versions/%d?msg=%s", formPath(f), v.Number, action), fiber.StatusSeeOther)

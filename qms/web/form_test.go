@@ -78,8 +78,8 @@ func TestFormPagesAndTemplates(t *testing.T) {
 	if code := upload("phieu.docx", docx).StatusCode; code != 303 {
 		t.Fatalf("docx template: %d", code)
 	}
-	a.do("POST", path+"/submit", &officer, url.Values{})
-	if code := a.do("POST", path+"/approve", &leader, url.Values{}).StatusCode; code != 303 {
+	a.do("POST", path+"/submit", &officer, signing(nil))
+	if code := a.do("POST", path+"/approve", &leader, signing(nil)).StatusCode; code != 303 {
 		t.Fatalf("approve form: %d", code)
 	}
 	got := a.do("GET", path+"/template", &officer, nil)

@@ -106,7 +106,8 @@ func (a *app) wire() {
 			Providers:    db,
 			Context:      db,
 			Satisfaction: db,
-			Restructure:  db})
+			Restructure:  db,
+			Signatures:   db})
 }
 
 // session is a signed-in browser: its cookie and CSRF token.

@@ -65,6 +65,7 @@ var auditActions = []string{
 	"procedure.create", "procedure.update", "procedure.review_scheduled", "procedure.version_create", "procedure.version_update",
 	"procedure.version_submit", "procedure.version_approve", "procedure.version_reject", "procedure.version_withdraw", "procedure.version_supersede",
 	"review.create", "review.minutes", "review.decision", "review.decision_done",
+	"signature.sign",
 	"token.create", "token.revoke", "tthc.create", "tthc.import", "tthc.update", "upload.keep",
 	"user.create", "user.grant", "user.password", "user.revoke", "user.update",
 	"provider.create", "provider.update", "provider.status", "provider.evaluate", "provider.link_nc", "context.create", "context.update", "context.retire", "context.review",

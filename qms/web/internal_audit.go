@@ -85,8 +85,13 @@ func (s *Server) planShow(c *fiber.Ctx) error {
 }
 
 func (s *Server) planPage(c *fiber.Ctx, p *qms.AuditPlan, formErr error) error {
+	report := dictionaries[langOf(c)]["signature.this_report"]
+	sigs, err := s.signatureViews(c.UserContext(), langOf(c), qms.SignedAuditReport, func(int64) string { return report }, p.ID)
+	if err != nil {
+		return err
+	}
 	return s.render(c, "audit_plan", fiber.Map{"P": p, "Tally": p.Tally(), "CanWrite": s.can(c, "internal_audit", "write") && p.Status == qms.PlanPlanned,
-		"CanNC": s.can(c, "nc", "write")}, formErr)
+		"CanNC": s.can(c, "nc", "write"), "Signatures": sigs}, formErr)
 }
 
 // planStep applies one change to a plan and shows it again.
@@ -116,6 +121,9 @@ func (s *Server) planAnswer(c *fiber.Ctx) error {
 
 func (s *Server) planReport(c *fiber.Ctx) error {
 	return s.planStep(c, func(p *qms.AuditPlan) (*qms.AuditPlan, error) {
+		if err := s.signingContext(c, c.FormValue(passwordField)); err != nil {
+			return nil, err
+		}
 		return s.Audits.ReportPlan(c.UserContext(), p.AgencyCode, p.ID, c.FormValue("summary"), c.FormValue("conclusion"))
 	})
 }
@@ -130,8 +138,13 @@ func (s *Server) planPrint(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Render("audit_report", s.view(c, fiber.Map{"Title": dictionaries[langOf(c)]["print.audit_report"] + " – " + p.Title, "P": p, "Org": org, "Tally": p.Tally(),
-		"Back": "/audits/plans/" + strconv.FormatInt(p.ID, 10)}), "print_layout")
+	l := dictionaries[langOf(c)]
+	sigs, err := s.signatureViews(c.UserContext(), langOf(c), qms.SignedAuditReport, func(int64) string { return l["signature.this_report"] }, p.ID)
+	if err != nil {
+		return err
+	}
+	return c.Render("audit_report", s.view(c, fiber.Map{"Title": l["print.audit_report"] + " – " + p.Title, "P": p, "Org": org, "Tally": p.Tally(),
+		"Back": "/audits/plans/" + strconv.FormatInt(p.ID, 10), "Signatures": sigs}), "print_layout")
 }
 
 func (s *Server) apiPlans(c *fiber.Ctx) error {

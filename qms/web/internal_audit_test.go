@@ -43,7 +43,7 @@ func TestInternalAuditAndReviewPages(t *testing.T) {
 	for _, it := range p.Items {
 		a.do("POST", path+"/items/"+itoa(it.ID), &auditor, url.Values{"result": {"conform"}, "evidence": {"Đã xem hồ sơ <b>mẫu</b>"}})
 	}
-	if code := a.do("POST", path+"/report", &auditor, url.Values{"conclusion": {"Phù hợp"}}).StatusCode; code != 303 {
+	if code := a.do("POST", path+"/report", &auditor, signing(url.Values{"conclusion": {"Phù hợp"}})).StatusCode; code != 303 {
 		t.Fatalf("report: %d", code)
 	}
 	report := bodyOf(t, a.do("GET", path+"/print", &auditor, nil))

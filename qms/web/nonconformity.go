@@ -78,6 +78,10 @@ func (s *Server) ncPage(c *fiber.Ctx, n *qms.Nonconformity, formErr error) error
 	if err != nil {
 		return err
 	}
+	sigs, err := s.signatureViews(c.UserContext(), langOf(c), qms.SignedNonconformity, func(int64) string { return n.Code }, n.ID)
+	if err != nil {
+		return err
+	}
 	var provs []*qms.Provider
 	if s.can(c, "provider", "read") {
 		if provs, err = s.Providers.NCProviders(c.UserContext(), n.AgencyCode, n.ID); err != nil {
@@ -85,7 +89,7 @@ func (s *Server) ncPage(c *fiber.Ctx, n *qms.Nonconformity, formErr error) error
 		}
 	}
 	return s.render(c, "nc", fiber.Map{"N": n, "Users": users, "CanWrite": s.can(c, "nc", "write") && n.Status != qms.NCClosed, "Today": s.cfg.Now(), "Src": src,
-		"Providers": provs}, formErr)
+		"Providers": provs, "Signatures": sigs}, formErr)
 }
 
 // ncSource is what a nonconformity was raised from, linked from its page.
@@ -186,6 +190,9 @@ func (s *Server) ncActionDone(c *fiber.Ctx) error {
 
 func (s *Server) ncChange(c *fiber.Ctx) error {
 	return s.ncStep(c, func(n *qms.Nonconformity) (*qms.Nonconformity, error) {
+		if err := s.signingContext(c, c.FormValue(passwordField)); err != nil {
+			return nil, err
+		}
 		return s.changeNC(c, n, c.FormValue("action"), c.FormValue("verdict"), c.FormValue("close_reason"))
 	})
 }
@@ -218,6 +225,8 @@ type ncChangeRequest struct {
 	Verdict string `json:"verdict"`
 	// CloseReason is required to close while the source finding is open.
 	CloseReason string `json:"close_reason,omitempty"`
+	// Password signs the close (kiểm tra); closing is refused without it.
+	Password string `json:"password,omitempty"`
 }
 
 func (s *Server) apiNCList(c *fiber.Ctx) error {
@@ -287,6 +296,9 @@ func (s *Server) apiNCActionDone(c *fiber.Ctx) error {
 func (s *Server) apiNCChange(c *fiber.Ctx) error {
 	var req ncChangeRequest
 	return s.apiNC(c, &req, func(n *qms.Nonconformity) (*qms.Nonconformity, error) {
+		if err := s.signingContext(c, req.Password); err != nil {
+			return nil, err
+		}
 		return s.changeNC(c, n, req.Action, req.Verdict, req.CloseReason)
 	})
 }

@@ -62,7 +62,7 @@ func TestOutsider2DelegationMustBeRecorded(t *testing.T) {
 	if body := bodyOf(t, a.do("GET", "/dossiers/"+d.Code, &ss, nil)); !strings.Contains(body, `id="complete-sign"`) || !strings.Contains(body, `id="delegated-by-sign"`) {
 		t.Error("the delegate is not offered the delegated step's form")
 	}
-	if resp := a.do("POST", "/dossiers/"+d.Code+"/steps", &ss, url.Values{"step_id": {"sign"}}); resp.StatusCode != 303 {
+	if resp := a.do("POST", "/dossiers/"+d.Code+"/steps", &ss, signing(url.Values{"step_id": {"sign"}})); resp.StatusCode != 303 {
 		t.Fatalf("the delegate's completion: %d %s", resp.StatusCode, bodyOf(t, resp))
 	}
 	checkAPI(t, "read", a.api("GET", "/api/v1/dossiers/"+d.Code, staff, ""), 200, "", &d)

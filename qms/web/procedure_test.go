@@ -108,16 +108,16 @@ func TestProcedureLifecycleOverHTTP(t *testing.T) {
 		t.Fatal("draft page does not show a valid flowchart")
 	}
 	// Quality officers submit but may not approve (policy).
-	if code := a.do("POST", path+"/submit", &officer, url.Values{}).StatusCode; code != 303 {
+	if code := a.do("POST", path+"/submit", &officer, signing(nil)).StatusCode; code != 303 {
 		t.Fatalf("submit: %d", code)
 	}
-	if code := a.do("POST", path+"/approve", &officer, url.Values{}).StatusCode; code != 403 {
+	if code := a.do("POST", path+"/approve", &officer, signing(nil)).StatusCode; code != 403 {
 		t.Fatalf("officer approves: %d", code)
 	}
 	if code := a.do("POST", path, &officer, fourStepForm()).StatusCode; code != 400 {
 		t.Fatalf("submitted version edited: %d", code)
 	}
-	if code := a.do("POST", path+"/approve", &leader, url.Values{}).StatusCode; code != 303 {
+	if code := a.do("POST", path+"/approve", &leader, signing(nil)).StatusCode; code != 303 {
 		t.Fatalf("leader approves: %d", code)
 	}
 	if c := tthcStatus(t, a, tok, "1.000001"); c.Status != qms.Controlled {
@@ -145,8 +145,8 @@ func TestSelfApprovalRefused(t *testing.T) {
 	a.users["a-quality-officer"], _ = a.db.FindUserByID(t.Context(), u.ID)
 	s := a.login("a-quality-officer")
 	path := a.createProcedure(&s)
-	a.do("POST", path+"/submit", &s, url.Values{})
-	resp := a.do("POST", path+"/approve", &s, url.Values{})
+	a.do("POST", path+"/submit", &s, signing(nil))
+	resp := a.do("POST", path+"/approve", &s, signing(nil))
 	if body := bodyOf(t, resp); resp.StatusCode != 403 || !strings.Contains(body, "không được phê duyệt phiên bản đó") {
 		t.Fatalf("self-approval: %d", resp.StatusCode)
 	}

@@ -92,6 +92,10 @@ func (s *Server) versionPage(c *fiber.Ctx, p *qms.Procedure, v *qms.ProcedureVer
 		"IsAuthor":    contributed,
 		"CanWithdraw": (draft || submitted || v.Status == qms.StatusEffective) && s.can(c, "procedure", "approve"),
 	}
+	issue := dictionaries[langOf(c)]["signature.this_version"] + " " + v.IssueNumber()
+	if data["Signatures"], err = s.signatureViews(c.UserContext(), langOf(c), qms.SignedProcedureVersion, func(int64) string { return issue }, v.ID); err != nil {
+		return err
+	}
 	if data["Reading"], err = s.readingPanelFor(c, qms.DocRef{Kind: qms.ReadProcedure, DocID: p.ID, Number: v.Number}, v.Status); err != nil {
 		return err
 	}
@@ -229,7 +233,11 @@ func (s *Server) versionAction(action string) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		if _, err := s.Procedures.TransitionVersion(c.UserContext(), p.ID, v.Number, action, c.FormValue("reason")); err != nil {
+		err = s.signingContext(c, c.FormValue(passwordField))
+		if err == nil {
+			_, err = s.Procedures.TransitionVersion(c.UserContext(), p.ID, v.Number, action, c.FormValue("reason"))
+		}
+		if err != nil {
 			return s.versionPage(c, p, v, nil, err)
 		}
 		return c.Redirect(versionPath(p, v)+"?msg="+action, fiber.StatusSeeOther)
@@ -293,12 +301,16 @@ func (s *Server) versionPrint(c *fiber.Ctx) error {
 		return err
 	}
 	l := dictionaries[lang]
+	sigs, err := s.signatureViews(c.UserContext(), lang, qms.SignedProcedureVersion, func(int64) string { return l["signature.this_version"] + " " + v.IssueNumber() }, v.ID)
+	if err != nil {
+		return err
+	}
 	issued := label(l, "doc."+string(v.Status))
 	if v.EffectiveOn != nil {
 		issued = v.EffectiveOn.In(qms.Zone).Format("02/01/2006")
 	}
 	return c.Render("procedure_print", s.view(c, fiber.Map{"Title": p.Code + " – " + l["print.issue"] + " " + v.IssueNumber(), "P": p, "V": v, "Org": agency, "History": history, "Steps": steps,
-		"Chart": printChart(v.Flowchart, lang), "Back": versionPath(p, v),
+		"Chart": printChart(v.Flowchart, lang), "Back": versionPath(p, v), "Signatures": sigs,
 		"Author": who(v.Author, qms.RoleQualityOfficer), "Reviewer": who(v.Reviewer, qms.RoleLeader), "Approver": who(v.Approver, qms.RoleLeader),
 		"RunningHeader": runningHeader(agency.Name, p.Code, l["print.issue_label"]+" "+v.IssueNumber(), issued)}), "print_layout")
 }
@@ -406,6 +418,9 @@ func (s *Server) apiVersionImportBPMN(c *fiber.Ctx) error {
 
 type actionRequest struct {
 	Reason string `json:"reason"`
+	// Password signs: submitting (soạn thảo) and approving (phê duyệt)
+	// are refused without it.
+	Password string `json:"password,omitempty"`
 }
 
 func (s *Server) apiVersionAction(action string) fiber.Handler {
@@ -419,6 +434,9 @@ func (s *Server) apiVersionAction(action string) fiber.Handler {
 			if err := decodeJSON(c, &req); err != nil {
 				return err
 			}
+		}
+		if err := s.signingContext(c, req.Password); err != nil {
+			return err
 		}
 		v, err = s.Procedures.TransitionVersion(c.UserContext(), p.ID, v.Number, action, req.Reason)
 		if err != nil {

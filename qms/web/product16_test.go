@@ -155,7 +155,7 @@ func (a *app) signedDossier() *qms.Dossier {
 	}{
 		{&staff, url.Values{"step_id": {"check"}, "ket_luan": {"Đạt"}, "so_trang": {"12"}, "form_version": {"1"}}},
 		{&staff, url.Values{"step_id": {"ok"}, "exit": {"Đạt"}}},
-		{&leader, url.Values{"step_id": {"sign"}}},
+		{&leader, signing(url.Values{"step_id": {"sign"}})},
 	} {
 		if resp := a.do("POST", "/dossiers/"+d.Code+"/steps", s.who, s.form); resp.StatusCode != 303 {
 			a.t.Fatalf("step %s: %d %s", s.form.Get("step_id"), resp.StatusCode, bodyOf(a.t, resp))

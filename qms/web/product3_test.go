@@ -128,7 +128,7 @@ func TestProduct3NCOfAFinding(t *testing.T) {
 		t.Fatalf("api close without a reason: %d", r.StatusCode)
 	}
 	reason := "Quy trình đã trình duyệt, chờ lãnh đạo ký; phát hiện sẽ đóng ở lần quét sau"
-	if r := a.do("POST", ncURL+"/status", &officer, url.Values{"action": {"close"}, "close_reason": {reason}}); r.StatusCode != 303 {
+	if r := a.do("POST", ncURL+"/status", &officer, signing(url.Values{"action": {"close"}, "close_reason": {reason}})); r.StatusCode != 303 {
 		t.Fatalf("close with a reason: %d %s", r.StatusCode, bodyOf(t, r))
 	}
 	if n, _ := a.db.FindNC(ctx, "A", nc.ID); n.Status != qms.NCClosed || n.CloseReason != reason {
@@ -160,7 +160,7 @@ func TestProduct3NCOfAFinding(t *testing.T) {
 	toVerdict("/nonconformities/" + itoa(created.ID))
 	a.effectiveProcedure()
 	a.do("POST", "/compliance/run", &auditor, url.Values{})
-	if r := a.do("POST", "/nonconformities/"+itoa(created.ID)+"/status", &officer, url.Values{"action": {"close"}}); r.StatusCode != 303 {
+	if r := a.do("POST", "/nonconformities/"+itoa(created.ID)+"/status", &officer, signing(url.Values{"action": {"close"}})); r.StatusCode != 303 {
 		t.Fatalf("close after the scan cleared the finding: %d %s", r.StatusCode, bodyOf(t, r))
 	}
 	if n, _ := a.db.FindNC(ctx, "A", created.ID); n.Status != qms.NCClosed || n.CloseReason != "" {

@@ -137,6 +137,8 @@ type Deps struct {
 	Satisfaction qms.SatisfactionService
 	// Restructure merges and splits agencies (the system admin's pages).
 	Restructure AgencyRestructurer
+	// Signatures reads the signatures the printed documents show.
+	Signatures qms.SignatureService
 }
 
 // Server is the Fiber app and what its handlers need.

@@ -214,7 +214,7 @@ func TestTrust8StepNeedsItsRole(t *testing.T) {
 		{"A's leader delegates, without a reason", leader, delegations, `{"step_id":"sign","to":"a-staff"}`, 400, "reason"},
 		{"A's leader delegates", leader, delegations, `{"step_id":"sign","to":"a-staff","reason":"Lãnh đạo đi công tác, ủy quyền ký"}`, 201, ""},
 		{"naming another delegator", staff, steps, `{"step_id":"sign","delegated_by":"a-quality-officer"}`, 403, "delegated_by"},
-		{"on the recorded delegation", staff, steps, `{"step_id":"sign","delegated_by":"A-Leader"}`, 200, ""},
+		{"on the recorded delegation", staff, steps, `{"step_id":"sign","delegated_by":"A-Leader","password":"` + signPassword + `"}`, 200, ""},
 	} {
 		checkAPI(t, c.name, a.api("POST", c.path, c.token, c.body), c.want, c.field, nil)
 	}

@@ -75,7 +75,7 @@ func (s *Server) userForm(c *fiber.Ctx, u *qms.User, formErr error) error {
 func (s *Server) userNew(c *fiber.Ctx) error { return s.userForm(c, &qms.User{}, nil) }
 
 func (s *Server) userCreate(c *fiber.Ctx) error {
-	u := &qms.User{Username: c.FormValue("username"), FullName: c.FormValue("full_name"), Email: c.FormValue("email")}
+	u := &qms.User{Username: c.FormValue("username"), FullName: c.FormValue("full_name"), Title: c.FormValue("title"), Email: c.FormValue("email")}
 	role, err := qms.ParseRole(c.FormValue("role"))
 	u.Memberships = []qms.Membership{{AgencyCode: c.FormValue("agency"), Role: role}}
 	if err == nil {
@@ -126,8 +126,8 @@ func (s *Server) userUpdate(c *fiber.Ctx) error {
 		}
 		upd.Disabled = &disabled
 	} else {
-		name, email := c.FormValue("full_name"), c.FormValue("email")
-		upd.FullName, upd.Email = &name, &email
+		name, title, email := c.FormValue("full_name"), c.FormValue("title"), c.FormValue("email")
+		upd.FullName, upd.Title, upd.Email = &name, &title, &email
 	}
 	if _, err := s.Users.UpdateUser(c.UserContext(), u.ID, upd); err != nil {
 		return s.userPage(c, u, err)
@@ -228,6 +228,7 @@ func (s *Server) apiUserShow(c *fiber.Ctx) error {
 type userRequest struct {
 	Username string `json:"username"`
 	FullName string `json:"full_name"`
+	Title    string `json:"title,omitempty"`
 	Email    string `json:"email"`
 	Password string `json:"password"`
 	Agency   string `json:"agency"`
@@ -243,7 +244,7 @@ func (s *Server) apiUserCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	u := &qms.User{Username: req.Username, FullName: req.FullName, Email: req.Email,
+	u := &qms.User{Username: req.Username, FullName: req.FullName, Title: req.Title, Email: req.Email,
 		Memberships: []qms.Membership{{AgencyCode: req.Agency, Role: role}}}
 	if err := s.createUser(c, u, req.Password); err != nil {
 		return err

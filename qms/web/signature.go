@@ -1,0 +1,69 @@
+package web
+
+import (
+	"context"
+
+	"github.com/gofiber/fiber/v2"
+
+	"isodt/qms"
+)
+
+// passwordField is the field an action that signs reads the password
+// from, in a page's form and in the JSON of the API alike.
+const passwordField = "password"
+
+// signingContext prepares the request of an action that may sign
+// (approving a version, closing a nonconformity, issuing an audit report,
+// a leader's dossier step): the password, when given, is checked again
+// with the login's own check, so that wrong guesses count against the
+// login throttle and a locked account stays locked. The store records
+// the signature in the action's transaction, and refuses a signing action
+// sent without the password (qms.ErrPasswordToSign).
+func (s *Server) signingContext(c *fiber.Ctx, password string) error {
+	cl := callerOf(c)
+	ctx := c.UserContext()
+	reauthenticated := false
+	if password != "" {
+		u, err := s.Auth.Authenticate(ctx, cl.user.Username, password, c.IP())
+		switch {
+		case qms.ErrorCode(err) == qms.EUNAUTHORIZED || err == nil && u.ID != cl.user.ID:
+			// Not a 401: the session is fine, only the signature failed.
+			return qms.FieldError(passwordField, "Mật khẩu không đúng: chưa ký, thao tác chưa được thực hiện.")
+		case err != nil:
+			return err
+		}
+		reauthenticated = true
+	}
+	c.SetUserContext(qms.WithSigning(ctx, reauthenticated))
+	return nil
+}
+
+// signatureView is one signature as a printed document shows it.
+type signatureView struct {
+	What, Meaning, Name, Title, At string
+	// Current: the record still holds what was signed.
+	Current bool
+}
+
+// signatureViews reads the signatures of the records and words them in
+// the page's language; what names each record (nil: the document itself).
+func (s *Server) signatureViews(ctx context.Context, lang, objectType string, what func(id int64) string, ids ...int64) ([]signatureView, error) {
+	if s.Signatures == nil {
+		return nil, nil
+	}
+	sigs, err := s.Signatures.FindSignatures(ctx, objectType, ids...)
+	if err != nil {
+		return nil, err
+	}
+	l := dictionaries[lang]
+	out := make([]signatureView, 0, len(sigs))
+	for _, g := range sigs {
+		v := signatureView{Meaning: label(l, "signature.meaning."+string(g.Meaning)), Name: g.FullName, Title: g.Title,
+			At: formatDateTime(g.SignedAt), Current: g.Current}
+		if what != nil {
+			v.What = what(g.ObjectID)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
