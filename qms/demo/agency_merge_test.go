@@ -1,25 +1,14 @@
 package demo_test
 
 import (
-	"context"
 	"testing"
-
-	"isodt/qms"
-	"isodt/qms/demo"
 )
 
 // TestAgencyMerge1DemoShowsMerger: the showcase holds two district
 // offices merged into a regional one, their shared TTHC one row there,
 // their staff moved.
 func TestAgencyMerge1DemoShowsMerger(t *testing.T) {
-	ctx := context.Background()
-	db, clk := openDB(t)
-	sc := demo.Small
-	sc.Dossiers, sc.TTHC = 20, 5
-	if _, err := demo.Generate(ctx, db, clk, sc, nil); err != nil {
-		t.Fatal(err)
-	}
-	sys := qms.WithActor(ctx, qms.SystemActor("test"))
+	db, _, sys := smallDemo(t, 20, 5)
 	for _, code := range []string{"SVHTTH1", "SVHTTH2"} {
 		a, err := db.FindAgencyByCode(sys, code)
 		if err != nil || a.MergedInto != "SVHTTKV" {

@@ -5,20 +5,14 @@ import (
 	"testing"
 
 	"isodt/qms"
-	"isodt/qms/demo"
 )
 
 // TestCompetence5DemoShowsTheMatrix: the showcase agency has a competence
 // catalogue with requirements, records in every state (one expired) and
 // the COMPETENCE_MISSING findings its scan opened.
 func TestCompetence5DemoShowsTheMatrix(t *testing.T) {
+	db, _, _ := smallDemo(t, 100, 10)
 	ctx := context.Background()
-	db, clk := openDB(t)
-	sc := demo.Small
-	sc.Dossiers, sc.TTHC = 100, 10
-	if _, err := demo.Generate(ctx, db, clk, sc, nil); err != nil {
-		t.Fatal(err)
-	}
 	m, err := db.CompetenceMatrix(ctx, "SVHTT")
 	if err != nil {
 		t.Fatal(err)

@@ -1,11 +1,9 @@
 package demo_test
 
 import (
-	"context"
 	"testing"
 
 	"isodt/qms"
-	"isodt/qms/demo"
 )
 
 // TestDeclaration3Demo: the showcase agency has declared its system over
@@ -13,14 +11,7 @@ import (
 // subordinate unit is a "đơn vị trực thuộc", and the other demo agencies,
 // which run procedures without a declaration, are flagged.
 func TestDeclaration3Demo(t *testing.T) {
-	ctx := context.Background()
-	db, clk := openDB(t)
-	sc := demo.Small
-	sc.Dossiers, sc.TTHC = 100, 10
-	if _, err := demo.Generate(ctx, db, clk, sc, nil); err != nil {
-		t.Fatal(err)
-	}
-	sys := qms.WithActor(ctx, qms.SystemActor("test"))
+	db, _, sys := smallDemo(t, 100, 10)
 	ds, err := db.FindDeclarations(sys, "SVHTT")
 	if err != nil || len(ds) != 1 || !ds[0].Current() || len(ds[0].TTHCCodes) == 0 || len(ds[0].Processes) == 0 || ds[0].File.ContentType != "application/pdf" {
 		t.Fatalf("showcase declarations %+v, %v", ds, err)

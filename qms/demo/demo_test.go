@@ -261,14 +261,7 @@ func ptr[T any](v T) *T { return &v }
 // audits reported and planned, nonconformities at each stage, objectives,
 // feedback at each stage, findings and a management review reading them.
 func TestProduct17DemoShowsEveryPart(t *testing.T) {
-	ctx := context.Background()
-	db, clk := openDB(t)
-	sc := demo.Small
-	sc.Dossiers, sc.TTHC = 100, 10
-	if _, err := demo.Generate(ctx, db, clk, sc, nil); err != nil {
-		t.Fatal(err)
-	}
-	sys := qms.WithActor(ctx, qms.SystemActor("test"))
+	db, clk, sys := smallDemo(t, 100, 10)
 	unit, err := db.FindAgencyByCode(sys, "SVHTTVP")
 	if err != nil || unit.ParentCode != "SVHTT" {
 		t.Fatalf("subordinate unit: %+v %v", unit, err)
@@ -370,4 +363,18 @@ func TestOnTimeReturnedAgreesWithOnTime(t *testing.T) {
 	if completed < 200 {
 		t.Fatalf("only %d dossiers completed over the months: the test compares nothing", completed)
 	}
+}
+
+// smallDemo generates the small demo (its showcase agency SVHTT included)
+// with the given numbers of dossiers and TTHC into a fresh database, and
+// returns it with its clock and a system actor's context.
+func smallDemo(t *testing.T, dossiers, tthc int) (*sqlite.DB, *demo.Clock, context.Context) {
+	t.Helper()
+	db, clk := openDB(t)
+	sc := demo.Small
+	sc.Dossiers, sc.TTHC = dossiers, tthc
+	if _, err := demo.Generate(context.Background(), db, clk, sc, nil); err != nil {
+		t.Fatal(err)
+	}
+	return db, clk, qms.WithActor(context.Background(), qms.SystemActor("test"))
 }

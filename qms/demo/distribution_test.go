@@ -1,25 +1,16 @@
 package demo_test
 
 import (
-	"context"
 	"testing"
 
 	"isodt/qms"
-	"isodt/qms/demo"
 )
 
 // TestDistribution6DemoHasReads: the small demo shows documents to read
 // both acknowledged and pending, and the overdue acknowledgements among
 // the findings.
 func TestDistribution6DemoHasReads(t *testing.T) {
-	ctx := context.Background()
-	db, clk := openDB(t)
-	sc := demo.Small
-	sc.Dossiers, sc.TTHC = 100, 10
-	if _, err := demo.Generate(ctx, db, clk, sc, nil); err != nil {
-		t.Fatal(err)
-	}
-	sys := qms.WithActor(ctx, qms.SystemActor("test"))
+	db, _, sys := smallDemo(t, 100, 10)
 	sums, err := db.ReadSummaries(sys, "SVHTT")
 	if err != nil || len(sums) == 0 {
 		t.Fatalf("no distribution in the demo: %v", err)

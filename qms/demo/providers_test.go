@@ -1,11 +1,9 @@
 package demo_test
 
 import (
-	"context"
 	"testing"
 
 	"isodt/qms"
-	"isodt/qms/demo"
 )
 
 // TestProvider8DemoAndContext10: the small demo shows external providers
@@ -14,14 +12,7 @@ import (
 // one suspended) and a reviewed context register that the management
 // review pack carries, with CONTEXT_REVIEW_OVERDUE not flagged.
 func TestProvider8DemoAndContext10(t *testing.T) {
-	ctx := context.Background()
-	db, clk := openDB(t)
-	sc := demo.Small
-	sc.Dossiers, sc.TTHC = 100, 10
-	if _, err := demo.Generate(ctx, db, clk, sc, nil); err != nil {
-		t.Fatal(err)
-	}
-	sys := qms.WithActor(ctx, qms.SystemActor("test"))
+	db, clk, sys := smallDemo(t, 100, 10)
 	ps, err := db.FindProviders(sys, "SVHTT")
 	if err != nil || len(ps) != 3 {
 		t.Fatalf("providers: %d %v", len(ps), err)

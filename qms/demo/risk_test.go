@@ -1,11 +1,9 @@
 package demo_test
 
 import (
-	"context"
 	"testing"
 
 	"isodt/qms"
-	"isodt/qms/demo"
 )
 
 // TestRisk4DemoRegister: the small demo's register has a high risk whose
@@ -13,14 +11,7 @@ import (
 // each kind, a closed one, a link to a nonconformity, and the management
 // review pack names the top risk.
 func TestRisk4DemoRegister(t *testing.T) {
-	ctx := context.Background()
-	db, clk := openDB(t)
-	sc := demo.Small
-	sc.Dossiers, sc.TTHC = 100, 10
-	if _, err := demo.Generate(ctx, db, clk, sc, nil); err != nil {
-		t.Fatal(err)
-	}
-	sys := qms.WithActor(ctx, qms.SystemActor("test"))
+	db, _, sys := smallDemo(t, 100, 10)
 	all, err := db.FindRisks(sys, qms.RiskFilter{AgencyCode: "SVHTT"})
 	if err != nil {
 		t.Fatal(err)

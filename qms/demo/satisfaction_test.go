@@ -1,25 +1,16 @@
 package demo_test
 
 import (
-	"context"
 	"testing"
 
 	"isodt/qms"
-	"isodt/qms/demo"
 )
 
 // TestSatisfaction9DemoResponses: the showcase agency has survey
 // responses on returned dossiers, over more than one quarter, and its
 // management review reads them.
 func TestSatisfaction9DemoResponses(t *testing.T) {
-	ctx := context.Background()
-	db, clk := openDB(t)
-	sc := demo.Small
-	sc.Dossiers, sc.TTHC = 200, 10
-	if _, err := demo.Generate(ctx, db, clk, sc, nil); err != nil {
-		t.Fatal(err)
-	}
-	sys := qms.WithActor(ctx, qms.SystemActor("test"))
+	db, _, sys := smallDemo(t, 200, 10)
 	rs, err := db.FindSatisfaction(sys, qms.SatisfactionFilter{Agencies: []string{"SVHTT"}})
 	if err != nil || len(rs) < 5 {
 		t.Fatalf("%d responses, %v", len(rs), err)

@@ -1,25 +1,16 @@
 package demo_test
 
 import (
-	"context"
 	"testing"
 
 	"isodt/qms"
-	"isodt/qms/demo"
 )
 
 // TestSignature7DemoShowsSignatures: the showcase agency has signed
 // versions (soạn thảo, phê duyệt), a signed audit report, a signed closed
 // nonconformity and signed leader's steps, with the leader's title.
 func TestSignature7DemoShowsSignatures(t *testing.T) {
-	ctx := context.Background()
-	db, clk := openDB(t)
-	sc := demo.Small
-	sc.Dossiers, sc.TTHC = 60, 5
-	if _, err := demo.Generate(ctx, db, clk, sc, nil); err != nil {
-		t.Fatal(err)
-	}
-	sys := qms.WithActor(ctx, qms.SystemActor("test"))
+	db, _, sys := smallDemo(t, 60, 5)
 	ps, _ := db.FindProcedures(sys, qms.ProcedureFilter{AgencyCode: ptr("SVHTT")})
 	v, err := db.FindVersion(sys, ps[0].ID, 1)
 	if err != nil {
