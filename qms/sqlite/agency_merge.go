@@ -26,16 +26,25 @@ var errDryRun = errors.New("dry run")
 // MergeAgencies merges plan.From into plan.Into in one transaction.
 func (db *DB) MergeAgencies(ctx context.Context, plan qms.MergePlan, dryRun bool) (*qms.MergeReport, error) {
 	plan.Normalize()
-	var rep *qms.MergeReport
+	return restructure(ctx, db, dryRun, func(tx *Tx) (*qms.MergeReport, error) {
+		m := &merger{ctx: ctx, tx: tx, rep: &qms.MergeReport{Plan: plan, DryRun: dryRun, At: tx.now}}
+		return m.rep, m.run()
+	})
+}
+
+// restructure runs a merge or a split by the system admin as one write;
+// a dry run does all the work and its report, then rolls it back.
+func restructure[R any](ctx context.Context, db *DB, dryRun bool, run func(tx *Tx) (*R, error)) (*R, error) {
+	var rep *R
 	err := db.update(ctx, func(tx *Tx) error {
 		if err := requireSysAdmin(ctx, tx); err != nil {
 			return err
 		}
-		m := &merger{ctx: ctx, tx: tx, rep: &qms.MergeReport{Plan: plan, DryRun: dryRun, At: tx.now}}
-		if err := m.run(); err != nil {
+		r, err := run(tx)
+		if err != nil {
 			return err
 		}
-		rep = m.rep
+		rep = r
 		if dryRun {
 			return errDryRun
 		}

@@ -44,28 +44,10 @@ func requireSysAdmin(ctx context.Context, tx *Tx) error {
 // their open dossiers, into plan.Into in one transaction.
 func (db *DB) SplitAgency(ctx context.Context, plan qms.SplitPlan, dryRun bool) (*qms.SplitReport, error) {
 	plan.Normalize()
-	var rep *qms.SplitReport
-	err := db.update(ctx, func(tx *Tx) error {
-		if err := requireSysAdmin(ctx, tx); err != nil {
-			return err
-		}
+	return restructure(ctx, db, dryRun, func(tx *Tx) (*qms.SplitReport, error) {
 		s := &splitter{ctx: ctx, tx: tx, rep: &qms.SplitReport{Plan: plan, DryRun: dryRun, At: tx.now}}
-		if err := s.run(); err != nil {
-			return err
-		}
-		rep = s.rep
-		if dryRun {
-			return errDryRun
-		}
-		return nil
+		return s.rep, s.run()
 	})
-	if errors.Is(err, errDryRun) {
-		err = nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return rep, nil
 }
 
 type splitter struct {
