@@ -104,6 +104,10 @@ type FormService interface {
 	// procedure a merge brought finds its own form, renamed in the
 	// successor when the code clashed (docs/agency-merge.md).
 	EffectiveStepForm(ctx context.Context, agency string, procedureID int64, code string) (*Form, *FormVersion, error)
+	// StepFormCode is the code a step form of procedureID has in agency:
+	// code itself, or the code a merge or split renamed it to. One lookup,
+	// for the pages that only need the name.
+	StepFormCode(ctx context.Context, agency string, procedureID int64, code string) (string, error)
 	PutFile(ctx context.Context, name, contentType string, data []byte) (FileRef, error)
 	GetFile(ctx context.Context, sha256 string) ([]byte, FileRef, error)
 	// KeepUpload holds an uploaded file for the session (and its user)

@@ -502,6 +502,11 @@ func (db *DB) EffectiveStepForm(ctx context.Context, agency string, procedureID 
 	return effectiveForm(ctx, db.read, agency, mapped)
 }
 
+// StepFormCode is the mapping EffectiveStepForm follows, without the form.
+func (db *DB) StepFormCode(ctx context.Context, agency string, procedureID int64, code string) (string, error) {
+	return mergedFormCode(ctx, db.read, agency, procedureID, code)
+}
+
 // checkMergedNotReissued flags a procedure a merge brought when no
 // version of it has been approved since the merge and the grace period
 // (Options.MergeReissueDays) has run out: the successor runs it on a

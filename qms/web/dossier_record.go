@@ -81,7 +81,7 @@ func (s *Server) stepViews(c *fiber.Ctx, agency string, procedureID int64, steps
 // was approved by the time the step was completed. A record made before
 // its dossier's procedure moved (merge or split) names the form by its
 // code in the old agency: the code the form was renamed to in this one
-// (EffectiveStepForm's mapping) is tried first.
+// (StepFormCode, EffectiveStepForm's mapping) is tried first.
 func (s *Server) recordSchema(ctx context.Context, agency string, codes []string, forms []*qms.Form, st *qms.StepRecord) (*qms.Form, formschema.Schema, bool) {
 	for _, code := range codes {
 		if f, sc, ok := s.recordSchemaOf(ctx, agency, code, forms, st); ok {
@@ -95,8 +95,8 @@ func (s *Server) recordSchema(ctx context.Context, agency string, codes []string
 // one first (see recordSchema).
 func (s *Server) recordCodes(ctx context.Context, agency string, procedureID int64, code string) []string {
 	if procedureID != 0 {
-		if f, _, err := s.Forms.EffectiveStepForm(ctx, agency, procedureID, code); err == nil && f.Code != code {
-			return []string{f.Code, code}
+		if mapped, err := s.Forms.StepFormCode(ctx, agency, procedureID, code); err == nil && mapped != code {
+			return []string{mapped, code}
 		}
 	}
 	return []string{code}
