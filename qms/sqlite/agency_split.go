@@ -56,6 +56,7 @@ type splitter struct {
 	rep      *qms.SplitReport
 	from, to string
 	procs    map[int64]string // moving procedures: id → code
+	forms    []int64          // the forms that moved (not those copied)
 	tthc     map[string]bool  // moving TTHC codes
 }
 
@@ -98,7 +99,7 @@ func (s *splitter) run() error {
 			return err
 		}
 	}
-	for _, step := range []func() error{s.catalogue, s.forms, s.procedures, s.dossiers, s.findings} {
+	for _, step := range []func() error{s.catalogue, s.moveForms, s.procedures, s.dossiers, s.findings, s.work} {
 		if err := step(); err != nil {
 			return err
 		}
@@ -283,7 +284,7 @@ func (s *splitter) stepForms() ([]stepFormUse, error) {
 // keep recording on the same content; no controlled version is edited).
 // merged_codes maps the steps' code to the receiving agency's code, read
 // through procedures.split_from.
-func (s *splitter) forms() error {
+func (s *splitter) moveForms() error {
 	uses, err := s.stepForms()
 	if err != nil {
 		return err
@@ -328,6 +329,7 @@ func (s *splitter) forms() error {
 			if _, err := s.tx.ExecContext(s.ctx, `UPDATE forms SET agency_code = ?, code = ?, merged_from = ? WHERE id = ?`, s.to, newCode, s.from, id); err != nil {
 				return fmt.Errorf("move form %s: %w", code, err)
 			}
+			s.forms = append(s.forms, id)
 			moved++
 		}
 		for _, u := range moving[code] {
@@ -490,8 +492,9 @@ func (s *splitter) move(table, cond string, args []any) error {
 	return nil
 }
 
-// findings moves the open findings on what moved (a procedure, a TTHC, a
-// dossier); one the receiving agency already has open on the same object
+// findings moves the open findings on what moved (a procedure or one of
+// its versions, a TTHC, a dossier or one of its steps, a moved form's
+// version); one the receiving agency already has open on the same object
 // is closed instead and counted as reconciled. The rest stay: they are
 // the source's quality records, as are its NCs, objectives and audits.
 func (s *splitter) findings() error {
@@ -507,9 +510,19 @@ func (s *splitter) findings() error {
 	for _, c := range s.rep.Dossiers {
 		dossiers = append(dossiers, c)
 	}
-	cond := `closed_at IS NULL AND (object_type = 'procedure' AND object_id IN (` + placeholders(len(procs)) + `)
-		OR object_type = 'tthc' AND object_id IN (` + placeholders(len(tthc)) + `) OR object_type = 'dossier' AND object_id IN (` + placeholders(len(dossiers)) + `))`
-	args := append(append(append([]any{}, procs...), tthc...), dossiers...)
+	forms := make([]any, len(s.forms))
+	for i, id := range s.forms {
+		forms[i] = itoa(id)
+	}
+	// A finding names its object by id, or by id and a part ("12/BM-01",
+	// "HS-001/tra", "12/3" for a version): what precedes the first "/"
+	// is the procedure, dossier or form it belongs to.
+	const owner = `substr(object_id, 1, instr(object_id || '/', '/') - 1)`
+	cond := `closed_at IS NULL AND (object_type IN ('procedure', 'procedure_version') AND ` + owner + ` IN (` + placeholders(len(procs)) + `)
+		OR object_type = 'tthc' AND object_id IN (` + placeholders(len(tthc)) + `)
+		OR object_type IN ('dossier', 'dossier_step') AND ` + owner + ` IN (` + placeholders(len(dossiers)) + `)
+		OR object_type = 'form_version' AND ` + owner + ` IN (` + placeholders(len(forms)) + `))`
+	args := append(append(append(append([]any{}, procs...), tthc...), dossiers...), forms...)
 	var total int
 	if err := s.tx.QueryRowContext(s.ctx, `SELECT COUNT(*) FROM findings WHERE agency_code = ?`, s.from).Scan(&total); err != nil {
 		return err
@@ -559,4 +572,24 @@ func strSet(m map[string]bool) (string, []any) {
 		args = append(args, c)
 	}
 	return "(" + placeholders(len(args)) + ")", args
+}
+
+// work moves what is still to be done about what moved: the pending
+// reads of its versions (the people of the receiving agency acknowledge
+// them there) and the open risks of the processes that moved. Done work
+// (acknowledgements, closed risks) stays as the source's history.
+func (s *splitter) work() error {
+	procs := make([]any, 0, len(s.procs))
+	for id := range s.procs {
+		procs = append(procs, id)
+	}
+	forms := make([]any, len(s.forms))
+	for i, id := range s.forms {
+		forms[i] = id
+	}
+	if err := s.move("document_reads", `acknowledged_at IS NULL AND (kind = 'procedure' AND doc_id IN (`+placeholders(len(procs))+`)
+		OR kind = 'form' AND doc_id IN (`+placeholders(len(forms))+`))`, append(append([]any{}, procs...), forms...)); err != nil {
+		return err
+	}
+	return s.move("risks", `status = 'open' AND procedure_id IN (`+placeholders(len(procs))+`)`, procs)
 }

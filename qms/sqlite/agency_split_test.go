@@ -207,3 +207,63 @@ func TestAgencySplit1RefusedPlansChangeNothing(t *testing.T) {
 		t.Fatal("a refused plan or a dry run changed the database")
 	}
 }
+
+// TestAgencySplit1WorkFollowsWhatMoved (outsider finding): what is still to
+// do about a moved procedure or dossier moves with it — the open findings
+// on its versions, forms and steps, the pending reads of its versions,
+// its open risks — while done work and what concerns the rest stays.
+func TestAgencySplit1WorkFollowsWhatMoved(t *testing.T) {
+	db, _, sys := openDB(t)
+	open, _, _ := splitAgency(t, db, sys)
+	raw := rawDB(t, db)
+	ids := map[string]int64{}
+	for _, code := range []string{"QT-01", "QT-02"} {
+		var id int64
+		if err := raw.QueryRow(`SELECT id FROM procedures WHERE agency_code = 'PA' AND code = ?`, code).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		ids[code] = id
+	}
+	var user int64
+	if err := raw.QueryRow(`SELECT id FROM users LIMIT 1`).Scan(&user); err != nil {
+		t.Fatal(err)
+	}
+	q1, q2 := itoa(ids["QT-01"]), itoa(ids["QT-02"])
+	for _, stmt := range []string{
+		`INSERT INTO findings (rule, severity, agency_code, object_type, object_id, message, opened_at) VALUES
+			('ACK_OVERDUE', 'low', 'PA', 'procedure_version', '` + q1 + `/1', 'moves', '2026-01-01T00:00:00Z'),
+			('FORM_NOT_EFFECTIVE', 'high', 'PA', 'procedure', '` + q1 + `/BM-X', 'moves', '2026-01-01T00:00:00Z'),
+			('STEP_OVERDUE', 'medium', 'PA', 'dossier_step', '` + open.Code + `/check', 'moves', '2026-01-01T00:00:00Z'),
+			('ACK_OVERDUE', 'low', 'PA', 'procedure_version', '` + q2 + `/1', 'stays', '2026-01-01T00:00:00Z'),
+			('STEP_OVERDUE', 'medium', 'PA', 'dossier_step', '` + open.Code + `X/check', 'stays', '2026-01-01T00:00:00Z')`,
+		`INSERT INTO document_reads (agency_code, kind, doc_id, version_id, number, user_id, roles, distributed_at, acknowledged_at) VALUES
+			('PA', 'procedure', ` + q1 + `, 901, 1, ` + itoa(user) + `, 'test', '2026-01-01T00:00:00Z', NULL),
+			('PA', 'procedure', ` + q1 + `, 902, 1, ` + itoa(user) + `, 'test', '2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z'),
+			('PA', 'procedure', ` + q2 + `, 903, 1, ` + itoa(user) + `, 'test', '2026-01-01T00:00:00Z', NULL)`,
+		`INSERT INTO risks (agency_code, code, kind, description, procedure_id, likelihood, impact, owner, review_on, status, created_by, created_at) VALUES
+			('PA', 'RR-1', 'risk', 'moves', ` + q1 + `, 3, 3, 'x', '2026-06-01', 'open', 'x', '2026-01-01T00:00:00Z'),
+			('PA', 'RR-2', 'risk', 'stays: closed', ` + q1 + `, 3, 3, 'x', '2026-06-01', 'closed', 'x', '2026-01-01T00:00:00Z'),
+			('PA', 'RR-3', 'risk', 'stays: other process', ` + q2 + `, 3, 3, 'x', '2026-06-01', 'open', 'x', '2026-01-01T00:00:00Z')`,
+	} {
+		if _, err := raw.Exec(stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.SplitAgency(sys, qms.SplitPlan{From: "PA", Into: "PN", TTHC: []string{"1.000001"}, Procedures: []string{"QT-01"}}, false); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ what, query, want string }{
+		{"findings", `SELECT group_concat(agency_code || ':' || message, ' ') FROM (SELECT agency_code, message FROM findings WHERE message IN ('moves', 'stays') ORDER BY agency_code, message)`,
+			"PA:stays PA:stays PN:moves PN:moves PN:moves"},
+		{"reads", `SELECT group_concat(agency_code || ':' || version_id, ' ') FROM (SELECT agency_code, version_id FROM document_reads WHERE roles = 'test' ORDER BY version_id)`, "PN:901 PA:902 PA:903"},
+		{"risks", `SELECT group_concat(agency_code || ':' || code, ' ') FROM (SELECT agency_code, code FROM risks ORDER BY code)`, "PN:RR-1 PA:RR-2 PA:RR-3"},
+	} {
+		var got string
+		if err := raw.QueryRow(tc.query).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != tc.want {
+			t.Errorf("%s after the split: %s, want %s", tc.what, got, tc.want)
+		}
+	}
+}
