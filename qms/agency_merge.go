@@ -60,22 +60,31 @@ func (p *MergePlan) Normalize() {
 func (p *MergePlan) Validate(successor *Agency, preds map[string]*Agency, ancestorOf func(a, b string) bool) error {
 	switch {
 	case p.Into == "":
-		return FieldError("into", "Chưa chọn đơn vị nhận sáp nhập (--into).")
+		return FieldError("into", "Chưa chọn đơn vị nhận sáp nhập.")
 	case len(p.From) == 0:
-		return FieldError("from", "Chưa chọn đơn vị bị sáp nhập (--from).")
+		return FieldError("from", "Chưa chọn đơn vị bị sáp nhập.")
 	case p.Into == SystemAgencyCode:
 		return FieldError("into", "Không thể sáp nhập vào đơn vị hệ thống %s.", SystemAgencyCode)
 	}
 	if successor == nil {
 		a := &Agency{Code: p.Into, Name: p.Name, ParentCode: p.ParentCode}
 		if p.Name == "" {
-			return FieldError("name", "Đơn vị %q chưa có: cần tên (--name) để tạo đơn vị nhận sáp nhập.", p.Into)
+			return FieldError("name", "Đơn vị %q chưa có: cần tên để tạo đơn vị nhận sáp nhập.", p.Into)
 		}
 		if err := a.Validate(); err != nil {
 			return err
 		}
 	} else if successor.IsMerged() {
 		return MergedError(successor.Code, successor.MergedInto)
+	} else if p.Name != "" && p.Name != successor.Name || p.ParentCode != "" && p.ParentCode != successor.ParentCode {
+		// A name or parent typed for a "new" agency whose code exists
+		// would otherwise be dropped without a word, and the merge go
+		// into an agency the user did not mean.
+		field := "name"
+		if p.Name == "" || p.Name == successor.Name {
+			field = "parent"
+		}
+		return FieldError(field, "Đơn vị %q đã có (%s): tên và cấp trên chỉ dùng khi tạo đơn vị mới. Để sáp nhập vào đơn vị này, bỏ trống tên và cấp trên; để tạo đơn vị mới, chọn mã khác.", successor.Code, successor.Name)
 	}
 	seen := map[string]bool{}
 	for _, c := range p.From {

@@ -55,15 +55,15 @@ func SplitCodes(s string) []string {
 func (p *SplitPlan) Validate(from, into *Agency) error {
 	switch {
 	case p.From == "":
-		return FieldError("from", "Chưa chọn đơn vị được chia tách (--from).")
+		return FieldError("from", "Chưa chọn đơn vị được chia tách.")
 	case p.Into == "":
-		return FieldError("into", "Chưa chọn đơn vị nhận (--into).")
+		return FieldError("into", "Chưa chọn đơn vị nhận.")
 	case p.From == p.Into:
 		return FieldError("into", "Đơn vị nhận %q trùng với đơn vị được chia tách.", p.Into)
 	case p.From == SystemAgencyCode || p.Into == SystemAgencyCode:
 		return FieldError("from", "Không thể chia tách từ hoặc vào đơn vị hệ thống %s.", SystemAgencyCode)
 	case len(p.TTHC) == 0 && len(p.Procedures) == 0:
-		return FieldError("tthc", "Chưa chọn thủ tục hành chính (--tthc) hay quy trình (--procedures) nào để chuyển.")
+		return FieldError("tthc", "Chưa chọn thủ tục hành chính hay quy trình nào để chuyển.")
 	case from == nil:
 		return Errorf(ENOTFOUND, "Không tìm thấy đơn vị %q.", p.From)
 	case from.IsMerged():
@@ -71,7 +71,7 @@ func (p *SplitPlan) Validate(from, into *Agency) error {
 	}
 	if into == nil {
 		if p.Name == "" {
-			return FieldError("name", "Đơn vị %q chưa có: cần tên (--name) để tạo đơn vị nhận.", p.Into)
+			return FieldError("name", "Đơn vị %q chưa có: cần tên để tạo đơn vị nhận.", p.Into)
 		}
 		return (&Agency{Code: p.Into, Name: p.Name, ParentCode: p.ParentCode}).Validate()
 	}

@@ -139,7 +139,7 @@ func Signing(ctx context.Context) (asked, reauthenticated bool) {
 // ErrPasswordToSign is the refusal of a signing action sent without the
 // password.
 func ErrPasswordToSign() error {
-	return FieldError("password", "Nhập lại mật khẩu để ký (trường \"password\"): thao tác này được ký điện tử.")
+	return FieldError("password", "Nhập lại mật khẩu để ký: thao tác này được ký điện tử.")
 }
 
 // SignatureService reads signatures.

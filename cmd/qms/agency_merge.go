@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"strings"
@@ -36,7 +37,7 @@ func cmdAgencyMerge(ctx context.Context, e *env, args []string) error {
 	plan := qms.MergePlan{Into: *into, Name: *name, ParentCode: *parent, From: strings.Split(*from, ",")}
 	rep, err := db.MergeAgencies(cliContext(ctx, "agency-merge"), plan, *dryRun)
 	if err != nil {
-		return err
+		return namingFlag(fs, err)
 	}
 	if *asJSON {
 		return json.NewEncoder(e.stdout).Encode(rep)
@@ -95,4 +96,17 @@ func cmdAgencyMove(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "ok agency %s now under %q\n", a.Code, a.ParentCode)
 	return nil
+}
+
+// namingFlag adds the flag to the message of an error about a field this
+// command takes as a flag: the store's messages name what is wrong in the
+// words of every interface, the command line names its flag.
+func namingFlag(fs *flag.FlagSet, err error) error {
+	var de *qms.Error
+	if !errors.As(err, &de) || de.Field == "" || fs.Lookup(de.Field) == nil {
+		return err
+	}
+	named := *de
+	named.Message = strings.TrimSuffix(de.Message, ".") + " (--" + de.Field + ")."
+	return &named
 }

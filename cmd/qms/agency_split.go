@@ -37,7 +37,7 @@ func cmdAgencySplit(ctx context.Context, e *env, args []string) error {
 	plan := qms.SplitPlan{From: *from, Into: *into, Name: *name, ParentCode: *parent, TTHC: qms.SplitCodes(*tthc), Procedures: qms.SplitCodes(*procs)}
 	rep, err := db.SplitAgency(cliContext(ctx, "agency-split"), plan, *dryRun)
 	if err != nil {
-		return err
+		return namingFlag(fs, err)
 	}
 	if *asJSON {
 		return json.NewEncoder(e.stdout).Encode(rep)

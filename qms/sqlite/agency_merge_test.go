@@ -217,6 +217,10 @@ func TestAgencyMerge1RefusedPlansChangeNothing(t *testing.T) {
 		{"into a descendant", qms.MergePlan{Into: "PC", From: []string{"PA"}}, qms.EINVALID},
 		{"new successor under a predecessor", qms.MergePlan{Into: "NEW", Name: "Mới", ParentCode: "PB", From: []string{"PA", "PB"}}, qms.EINVALID},
 		{"clash after moves", qms.MergePlan{Into: "PD", From: []string{"PA", "PB"}}, qms.ECONFLICT},
+		// Outsider finding: a name or parent for an agency that exists was
+		// dropped without a word.
+		{"existing successor with another name", qms.MergePlan{Into: "PD", Name: "Tên mới đè", From: []string{"PB"}}, qms.EINVALID},
+		{"existing successor with another parent", qms.MergePlan{Into: "PD", ParentCode: "PA", From: []string{"PB"}}, qms.EINVALID},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if _, err := db.MergeAgencies(sys, tc.plan, false); qms.ErrorCode(err) != tc.code {

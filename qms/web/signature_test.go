@@ -60,7 +60,7 @@ func TestSignature7VersionSignedWithPassword(t *testing.T) {
 			for _, c := range []struct {
 				name, password, want string
 			}{
-				{"no password", "", "Nhập lại mật khẩu để ký (trường &#34;password&#34;)"},
+				{"no password", "", "Nhập lại mật khẩu để ký:"},
 				{"wrong password", "sai-mat-khau", "Mật khẩu không đúng"},
 			} {
 				resp := a.do("POST", path+"/submit", &officer, url.Values{"password": {c.password}})
