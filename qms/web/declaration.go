@@ -96,6 +96,15 @@ func (s *Server) declarationCreate(c *fiber.Ctx) error {
 		if err := probe.Validate(qms.CivilDate(s.cfg.Now())); err != nil {
 			return err
 		}
+		// A declaration supersedes the one in force at once and for good:
+		// the officer confirms it knowingly (outsider finding).
+		ds, err := s.Declarations.FindDeclarations(c.UserContext(), d.AgencyCode)
+		if err != nil {
+			return err
+		}
+		if len(ds) > 0 && ds[0].Current() && c.FormValue("confirm_supersede") != ds[0].Number {
+			return qms.FieldError("confirm_supersede", "Đơn vị đang có bản công bố số %s còn hiệu lực: đánh dấu ô xác nhận thay thế bản này để ghi bản công bố mới.", ds[0].Number)
+		}
 		fh, err := c.FormFile("file")
 		if err != nil || fh.Size == 0 {
 			return qms.FieldError("file", "Chưa tải lên quyết định công bố đã ký (tệp PDF hoặc ảnh chụp).")

@@ -102,6 +102,12 @@ func TestDeclaration3Page(t *testing.T) {
 	// A leader declares again: the first is superseded, not deleted.
 	leader := a.login("a-leader")
 	again := map[string][]string{"number": {"02/QĐ-A"}, "decided_on": {"03/01/2026"}, "tthc": {"1.000001"}}
+	// Superseding is confirmed by naming the declaration in force
+	// (outsider finding: a careless form replaced it at once).
+	if body := bodyOf(t, a.postDeclaration(&leader, again, "qd-02.pdf", signedPDF)); !strings.Contains(body, `id="error-confirm_supersede"`) || !strings.Contains(body, "01/QĐ-A") {
+		t.Fatal("a second declaration was recorded without confirming the supersession")
+	}
+	again["confirm_supersede"] = []string{"01/QĐ-A"}
 	if resp := a.postDeclaration(&leader, again, "qd-02.pdf", signedPDF); resp.StatusCode != 303 {
 		t.Fatalf("declare again: %d", resp.StatusCode)
 	}

@@ -4,6 +4,7 @@ import "isodt/qms"
 
 // Declarations of conformity (issue #16 item 3).
 var declarationTexts = []pageText{
+	{"decl.confirm_supersede", "Tôi xác nhận bản công bố này thay thế bản công bố hiện hành số", "I confirm this declaration supersedes the one in force, number"},
 	{"nav.declarations", "Công bố ISO", "Declaration of conformity"},
 	{"decl.title", "Công bố hệ thống quản lý chất lượng phù hợp TCVN ISO 9001:2015", "Declaration that the quality management system conforms to TCVN ISO 9001:2015"},
 	{"decl.intro", "Thủ trưởng cơ quan ký quyết định công bố, nêu phạm vi áp dụng (các thủ tục hành chính và quy trình nội bộ), và công bố lại khi phạm vi thay đổi: sáp nhập, thêm hoặc bãi bỏ thủ tục, thu hồi quy trình. Căn cứ:", "The head of the agency signs a decision declaring conformity, naming the scope (the administrative procedures and internal procedures covered), and declares again when the scope changes: a merger, a procedure added or abolished, an internal procedure withdrawn. Legal basis:"},
