@@ -27,6 +27,10 @@ type Procedure struct {
 	NextReviewOn time.Time `json:"next_review_on"` // civil date
 	CreatedAt    time.Time `json:"created_at"`
 	UpdatedAt    time.Time `json:"updated_at"`
+	// MovedFrom is the agency a merge or a split brought the procedure
+	// from ("" for one the agency made): only such a procedure may record
+	// on forms renamed by the move (docs/agency-merge.md).
+	MovedFrom string `json:"moved_from,omitempty"`
 }
 
 var docCodeRE = regexp.MustCompile(`^[\p{L}0-9][\p{L}0-9 ._/-]{0,39}$`)

@@ -131,7 +131,8 @@ func findProcedures(ctx context.Context, q querier, f qms.ProcedureFilter) ([]*q
 		limit = 100000
 	}
 	rows, err := q.QueryContext(ctx, `SELECT p.id, p.agency_code, p.code, p.title, p.owner_unit, p.review_months, COALESCE(p.next_review_on, ''), p.created_at, p.updated_at,
-		COALESCE((SELECT group_concat(tthc_code, ',') FROM (SELECT tthc_code FROM procedure_tthc WHERE procedure_id = p.id ORDER BY tthc_code)), '')
+		COALESCE((SELECT group_concat(tthc_code, ',') FROM (SELECT tthc_code FROM procedure_tthc WHERE procedure_id = p.id ORDER BY tthc_code)), ''),
+		CASE WHEN p.split_from != '' THEN p.split_from ELSE p.merged_from END
 		FROM procedures p WHERE `+strings.Join(where, " AND ")+` ORDER BY p.code LIMIT ?`, append(args, limit)...)
 	if err != nil {
 		return nil, err
@@ -141,7 +142,7 @@ func findProcedures(ctx context.Context, q querier, f qms.ProcedureFilter) ([]*q
 	for rows.Next() {
 		var p qms.Procedure
 		var next, created, updated, codes string
-		if err := rows.Scan(&p.ID, &p.AgencyCode, &p.Code, &p.Title, &p.OwnerUnit, &p.ReviewMonths, &next, &created, &updated, &codes); err != nil {
+		if err := rows.Scan(&p.ID, &p.AgencyCode, &p.Code, &p.Title, &p.OwnerUnit, &p.ReviewMonths, &next, &created, &updated, &codes, &p.MovedFrom); err != nil {
 			return nil, err
 		}
 		p.NextReviewOn, p.CreatedAt, p.UpdatedAt = parseDate(next), parseTime(created), parseTime(updated)

@@ -203,10 +203,13 @@ func (s *Server) markUnread(c *fiber.Ctx, d *qms.Dossier, proc *qms.Procedure, o
 		return nil
 	}
 	for i := range open {
-		docs, err := s.stepDocs(c, d, proc, open[i].Step)
-		if err != nil {
-			return err
+		docs := []unreadDoc{procedureDoc(d, proc)}
+		// The page has found the step's form already (its own, or the
+		// one a merge renamed): the same one is checked.
+		if f, fv := open[i].form, open[i].formVersion; f != nil && f.AgencyCode == d.AgencyCode {
+			docs = append(docs, unreadDoc{DocRef: qms.DocRef{Kind: qms.ReadForm, DocID: f.ID, Number: fv.Number}, Code: f.Code})
 		}
+		var err error
 		if open[i].Unread, err = s.unread(c, docs); err != nil {
 			return err
 		}
@@ -214,15 +217,20 @@ func (s *Server) markUnread(c *fiber.Ctx, d *qms.Dossier, proc *qms.Procedure, o
 	return nil
 }
 
-// stepDocs are the versions step st of dossier d works on.
-func (s *Server) stepDocs(c *fiber.Ctx, d *qms.Dossier, proc *qms.Procedure, st flowchart.Step) ([]unreadDoc, error) {
+// procedureDoc is the pinned version of the procedure dossier d follows.
+func procedureDoc(d *qms.Dossier, proc *qms.Procedure) unreadDoc {
 	code := ""
 	if proc != nil {
 		code = proc.Code
 	}
-	docs := []unreadDoc{{DocRef: qms.DocRef{Kind: qms.ReadProcedure, DocID: d.ProcedureID, Number: d.VersionNumber}, Code: code}}
+	return unreadDoc{DocRef: qms.DocRef{Kind: qms.ReadProcedure, DocID: d.ProcedureID, Number: d.VersionNumber}, Code: code}
+}
+
+// stepDocs are the versions step st of dossier d works on.
+func (s *Server) stepDocs(c *fiber.Ctx, d *qms.Dossier, proc *qms.Procedure, st flowchart.Step) ([]unreadDoc, error) {
+	docs := []unreadDoc{procedureDoc(d, proc)}
 	if len(st.Forms) > 0 {
-		f, fv, err := s.Forms.EffectiveForm(c.UserContext(), d.AgencyCode, st.Forms[0])
+		f, fv, err := s.Forms.EffectiveStepForm(c.UserContext(), d.AgencyCode, d.ProcedureID, st.Forms[0])
 		if err == nil && f.AgencyCode == d.AgencyCode {
 			docs = append(docs, unreadDoc{DocRef: qms.DocRef{Kind: qms.ReadForm, DocID: f.ID, Number: fv.Number}, Code: f.Code})
 		} else if err != nil && qms.ErrorCode(err) == qms.EINTERNAL {

@@ -245,18 +245,29 @@ type openStepView struct {
 	// Signs: completing the step signs it (a leader's step), so the form
 	// asks for the password.
 	Signs bool
+	// form is the form in force the step records on (nil for none), for
+	// the warnings that look at it after the page found it.
+	form *qms.Form
+	// formVersion is form's version in force.
+	formVersion *qms.FormVersion
 }
 
 // stepForm finds the form a step of procedureID records on, its version
 // in force and its schema; ok is false for a step without a form. It asks
 // EffectiveStepForm, as CompleteStep does, so that a procedure a merge
 // brought is offered its own (renamed) form, the one the record is
-// checked against.
+// checked against; procedureID 0 (a procedure no merge or split moved)
+// looks the form up by its code alone.
 func (s *Server) stepForm(c *fiber.Ctx, procedureID int64, st flowchart.Step) (f *qms.Form, v *qms.FormVersion, sc formschema.Schema, ok bool, err error) {
 	if len(st.Forms) == 0 {
 		return nil, nil, sc, false, nil
 	}
-	if f, v, err = s.Forms.EffectiveStepForm(c.UserContext(), callerOf(c).agency, procedureID, st.Forms[0]); err != nil {
+	if procedureID == 0 {
+		f, v, err = s.Forms.EffectiveForm(c.UserContext(), callerOf(c).agency, st.Forms[0])
+	} else {
+		f, v, err = s.Forms.EffectiveStepForm(c.UserContext(), callerOf(c).agency, procedureID, st.Forms[0])
+	}
+	if err != nil {
 		return nil, nil, sc, true, err
 	}
 	sc, err = parseSchema(v.Schema)
@@ -319,6 +330,19 @@ func (s *Server) dossierShow(c *fiber.Ctx) error {
 func (s *Server) dossierPage(c *fiber.Ctx, p *qms.DossierProgress, formErr error) error {
 	ctx := c.UserContext()
 	d, steps, pauses := p.Dossier, p.Steps, p.Pauses
+	var proc *qms.Procedure
+	if d.ProcedureID != 0 {
+		var err error
+		if proc, err = s.Procedures.FindProcedure(ctx, d.AgencyCode, d.ProcedureID); err != nil && qms.ErrorCode(err) != qms.ENOTFOUND {
+			return err
+		}
+	}
+	// Only a procedure a merge or split brought can record on a renamed
+	// form: for the others the form is looked up by its code alone.
+	var moved int64
+	if proc != nil && proc.MovedFrom != "" {
+		moved = d.ProcedureID
+	}
 	var open []openStepView
 	if d.ProcedureID != 0 {
 		fc, err := s.Dossiers.PinnedFlowchart(ctx, d.ProcedureID, d.VersionNumber)
@@ -328,7 +352,7 @@ func (s *Server) dossierPage(c *fiber.Ctx, p *qms.DossierProgress, formErr error
 		for _, o := range d.Flow.Open {
 			st, _ := flowchart.FindStep(fc, o.StepID)
 			ov := openStepView{Step: st, OpenedAt: o.OpenedAt, Exits: qms.Exits(fc, st.ID), Signs: qms.StepSigns(qms.StepRole(st))}
-			f, fv, sc, has, err := s.stepForm(c, d.ProcedureID, st)
+			f, fv, sc, has, err := s.stepForm(c, moved, st)
 			if has && err == nil {
 				var entry formschema.Entry
 				var errs formschema.FieldErrors
@@ -340,13 +364,14 @@ func (s *Server) dossierPage(c *fiber.Ctx, p *qms.DossierProgress, formErr error
 					entry = sc.Prefill(stepFacts(d))
 				}
 				ov.FormCode, ov.FormTitle, ov.FormVersion, ov.FormInputs, ov.Multipart = f.Code, f.Title, fv.Number, sc.Inputs(entry, errs), sc.HasFiles()
+				ov.form, ov.formVersion = f, fv
 			} else if has {
 				ov.FormCode, ov.FormTitle = st.Forms[0], qms.ErrorMessage(err)
 			}
 			open = append(open, ov)
 		}
 	}
-	views, err := s.stepViews(c, d.AgencyCode, d.ProcedureID, steps)
+	views, err := s.stepViews(c, d.AgencyCode, moved, steps)
 	if err != nil {
 		return err
 	}
@@ -357,12 +382,6 @@ func (s *Server) dossierPage(c *fiber.Ctx, p *qms.DossierProgress, formErr error
 	tthc, err := s.Procedures.FindTTHC(ctx, d.AgencyCode, d.TTHCCode)
 	if err != nil && qms.ErrorCode(err) != qms.ENOTFOUND {
 		return err
-	}
-	var proc *qms.Procedure
-	if d.ProcedureID != 0 {
-		if proc, err = s.Procedures.FindProcedure(ctx, d.AgencyCode, d.ProcedureID); err != nil && qms.ErrorCode(err) != qms.ENOTFOUND {
-			return err
-		}
 	}
 	data := &dossierPage{page: s.page(c), Dossier: d, TTHC: tthc, Procedure: proc, Overdue: d.Overdue(s.cfg.Now()), Steps: views, Pauses: pauses, Open: completable(open, rolesIn(callerOf(c)), delegated),
 		CanRecord: s.can(c, "dossier", "record") && !d.Status.Finished()}
