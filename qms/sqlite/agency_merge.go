@@ -516,7 +516,7 @@ func checkMergedNotReissued(ctx context.Context, db *DB, q querier, agencies []s
 	cutoff := formatTime(now.AddDate(0, 0, -db.reissueDays))
 	rows, err := q.QueryContext(ctx, `SELECT p.id, p.agency_code, p.code, p.merged_from, a.merged_at FROM procedures p JOIN agencies a ON a.code = p.merged_from
 		WHERE p.agency_code IN `+in+` AND a.merged_at < ? AND NOT EXISTS (SELECT 1 FROM procedure_versions v
-			WHERE v.procedure_id = p.id AND v.status IN ('effective', 'superseded') AND v.approved_at > a.merged_at)`, append(args, cutoff)...)
+			WHERE v.procedure_id = p.id AND +v.status IN ('effective', 'superseded') AND v.approved_at > a.merged_at)`, append(args, cutoff)...)
 	if err != nil {
 		return nil, err
 	}

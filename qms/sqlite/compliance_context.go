@@ -20,7 +20,7 @@ func checkContextReviewOverdue(ctx context.Context, db *DB, q querier, agencies 
 		var last string
 		if err := q.QueryRowContext(ctx, `SELECT
 			(SELECT COUNT(*) FROM context_items WHERE agency_code = ?1 AND retired = 0),
-			(SELECT COUNT(*) FROM procedures p WHERE p.agency_code = ?1 AND EXISTS (SELECT 1 FROM procedure_versions v WHERE v.procedure_id = p.id AND v.status = 'effective')),
+			(SELECT COUNT(*) FROM procedures p WHERE p.agency_code = ?1 AND `+procInForceSQL+`),
 			COALESCE((SELECT MAX(reviewed_at) FROM context_reviews WHERE agency_code = ?1), '')`, a).Scan(&items, &controlled, &last); err != nil {
 			return nil, err
 		}

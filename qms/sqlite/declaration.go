@@ -95,7 +95,10 @@ func (db *DB) DeclarationScope(ctx context.Context, agency string) (tthc, proces
 }
 
 // procInForceSQL holds for a procedure p with a version in force.
-const procInForceSQL = `EXISTS (SELECT 1 FROM procedure_versions v WHERE v.procedure_id = p.id AND v.status = 'effective')`
+// procInForceSQL: the "+" keeps SQLite from searching the status index
+// (every effective version of the province, for each procedure) where the
+// procedure's own few versions are one range of its primary key.
+const procInForceSQL = `EXISTS (SELECT 1 FROM procedure_versions v WHERE v.procedure_id = p.id AND +v.status = 'effective')`
 
 func scopeItems(ctx context.Context, q querier, query string, args ...any) ([]qms.ScopeItem, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
