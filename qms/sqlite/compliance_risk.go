@@ -37,23 +37,8 @@ func checkRiskReviewOverdue(ctx context.Context, db *DB, q querier, agencies []s
 // checkRiskActionOverdue flags a treatment action of an open entry not
 // done by its due date.
 func checkRiskActionOverdue(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
-	in, args := inAgencies(agencies)
-	rows, err := q.QueryContext(ctx, `SELECT r.agency_code, r.code, a.id, a.description, COALESCE(NULLIF(u.full_name, ''), a.owner), a.due_on
-		FROM risk_actions a JOIN risks r ON r.id = a.risk_id LEFT JOIN users u ON u.username = a.owner
-		WHERE a.done_at IS NULL AND r.status = 'open' AND a.due_on < ? AND r.agency_code IN `+in, append([]any{qms.CivilDate(now).Format("2006-01-02")}, args...)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []qms.Candidate
-	for rows.Next() {
-		var a, code, desc, owner, due string
-		var id int64
-		if err := rows.Scan(&a, &code, &id, &desc, &owner, &due); err != nil {
-			return nil, err
-		}
-		out = append(out, qms.Candidate{Rule: qms.RuleRiskActionOverdue, AgencyCode: a, ObjectType: "risk_action", ObjectID: itoa(id),
-			Message: fmt.Sprintf("%s: hành động xử lý “%s” của %s quá hạn %s.", code, desc, owner, parseDate(due).Format("02/01/2006"))})
-	}
-	return out, rows.Err()
+	return overdueActions(ctx, q, agencies, now, overdueActionRule{
+		rule: qms.RuleRiskActionOverdue, objectType: "risk_action", message: "%s: hành động xử lý “%s” của %s quá hạn %s.",
+		from: `risk_actions a JOIN risks r ON r.id = a.risk_id`, owner: "r", open: `r.status = 'open'`,
+	})
 }
