@@ -21,6 +21,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"isodt/qms"
+	"isodt/qms/sqlstore"
 )
 
 //go:embed migration/*.sql
@@ -42,6 +43,8 @@ type Options struct {
 
 // DB is the store: a pool of connections to one database.
 type DB struct {
+	// Store holds the services written once for both stores.
+	*sqlstore.Store
 	pool *pgxpool.Pool
 	now  func() time.Time
 	log  *slog.Logger
@@ -92,6 +95,7 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 		pool.Close()
 		return nil, err
 	}
+	db.Store = db.sharedStore()
 	return db, nil
 }
 

@@ -12,6 +12,7 @@ var (
 	_ qms.ChangeFeed    = (*DB)(nil)
 
 	_ qms.NotificationService = (*DB)(nil)
+	_ qms.ObjectiveService    = (*DB)(nil)
 )
 
 // NotYetPorted names, in the words an operator reads, what `qms serve`
@@ -24,7 +25,7 @@ var NotYetPorted = []string{
 	"hồ sơ một cửa và các bước xử lý, ủy quyền bước (DossierService)",
 	"kiểm tra tuân thủ và gửi thông báo qua thư điện tử (ComplianceService, PendingEmails)",
 	"sự không phù hợp và hành động khắc phục (NCService)",
-	"mục tiêu chất lượng (ObjectiveService), phản hồi (FeedbackService)",
+	"đo kết quả mục tiêu chất lượng (cần hồ sơ), phản hồi (FeedbackService)",
 	"đánh giá nội bộ (InternalAuditService), xem xét của lãnh đạo (ReviewService)",
 	"sao lưu (qms backup: dùng pg_dump) và dữ liệu mẫu (qms demo)",
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/mattn/go-sqlite3"
 
 	"isodt/qms"
+	"isodt/qms/sqlstore"
 )
 
 //go:embed migration/*.sql
@@ -56,6 +57,8 @@ type Options struct {
 // DB is the store. All writes go through one connection, so SQLite never
 // sees two writers; reads use a pool of read-only connections.
 type DB struct {
+	// Store holds the services written once for both stores.
+	*sqlstore.Store
 	// reissueDays: see Options.MergeReissueDays.
 	reissueDays int
 	path        string
@@ -156,6 +159,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		return nil, err
 	}
 	db.startCommitter()
+	db.Store = db.sharedStore()
 	return db, nil
 }
 

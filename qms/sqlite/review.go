@@ -81,7 +81,7 @@ func (db *DB) reviewPack(ctx context.Context, agency string, year int) (qms.Revi
 	for _, f := range fs {
 		p.OpenFindings[f.Rule]++
 	}
-	if p.Objectives, err = db.objectiveLines(ctx, agency, year); err != nil {
+	if p.Objectives, err = db.ObjectiveLines(ctx, agency, year); err != nil {
 		return p, err
 	}
 	if p.FeedbackCount, err = db.feedbackCounts(ctx, agency, year); err != nil {

@@ -33,6 +33,7 @@ type Store interface {
 	qms.AuditService
 	qms.ChangeFeed
 	qms.NotificationService
+	qms.ObjectiveService
 	ImportTTHC(ctx context.Context, agency string, items []qms.TTHC) (int, int, error)
 	FindTTHC(ctx context.Context, agency, code string) (*qms.TTHC, error)
 	FindTTHCs(ctx context.Context, agency string) ([]*qms.TTHC, error)

@@ -1,8 +1,7 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 
@@ -10,27 +9,27 @@ import (
 )
 
 // CreateObjective records a quality objective of an agency.
-func (db *DB) CreateObjective(ctx context.Context, o *qms.Objective) error {
+func (s *Store) CreateObjective(ctx context.Context, o *qms.Objective) error {
 	if err := o.Validate(); err != nil {
 		return err
 	}
-	return db.update(ctx, func(tx *Tx) error {
-		if _, err := findAgencyByCode(ctx, tx, o.AgencyCode); err != nil {
+	return s.update(ctx, func(tx Tx) error {
+		if err := agencyExists(ctx, tx, o.AgencyCode); err != nil {
 			return err
 		}
-		o.Withdrawn, o.CreatedBy, o.CreatedAt = false, tx.actor.Username, tx.now
-		if err := tx.QueryRowContext(ctx, `INSERT INTO objectives (agency_code, year, title, measure, target, period, created_by, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, o.AgencyCode, o.Year, o.Title, o.Measure, o.Target, o.Period, o.CreatedBy, formatTime(o.CreatedAt)).Scan(&o.ID); err != nil {
+		o.Withdrawn, o.CreatedBy, o.CreatedAt = false, tx.Actor().Username, tx.Now()
+		if err := tx.QueryRow(ctx, `INSERT INTO objectives (agency_code, year, title, measure, target, period, created_by, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, o.AgencyCode, o.Year, o.Title, o.Measure, o.Target, o.Period, o.CreatedBy, FormatTime(o.CreatedAt)).Scan(&o.ID); err != nil {
 			return fmt.Errorf("create objective: %w", err)
 		}
-		return tx.audit(ctx, o.AgencyCode, "objective.create", "objective", itoa(o.ID), nil, o, "")
+		return tx.Audit(ctx, o.AgencyCode, "objective.create", "objective", Itoa(o.ID), nil, o, "")
 	})
 }
 
 const objectiveColumns = `id, agency_code, year, title, measure, target, period, withdrawn, withdrawn_reason, withdrawn_by, withdrawn_at, created_by, created_at`
 
-func findObjectives(ctx context.Context, q querier, where string, args ...any) ([]*qms.Objective, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+objectiveColumns+` FROM objectives WHERE `+where+` ORDER BY year DESC, id`, args...)
+func findObjectives(ctx context.Context, q Querier, where string, args ...any) ([]*qms.Objective, error) {
+	rows, err := q.Query(ctx, `SELECT `+objectiveColumns+` FROM objectives WHERE `+where+` ORDER BY year DESC, id`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -38,19 +37,19 @@ func findObjectives(ctx context.Context, q querier, where string, args ...any) (
 	var out []*qms.Objective
 	for rows.Next() {
 		var o qms.Objective
-		var withdrawnAt sql.NullString
+		var withdrawnAt *string
 		var created string
 		if err := rows.Scan(&o.ID, &o.AgencyCode, &o.Year, &o.Title, &o.Measure, &o.Target, &o.Period, &o.Withdrawn, &o.WithdrawnReason,
 			&o.WithdrawnBy, &withdrawnAt, &o.CreatedBy, &created); err != nil {
 			return nil, err
 		}
-		o.WithdrawnAt, o.CreatedAt = scanNullTime(withdrawnAt), parseTime(created)
+		o.WithdrawnAt, o.CreatedAt = OptTime(withdrawnAt), ParseTime(created)
 		out = append(out, &o)
 	}
 	return out, rows.Err()
 }
 
-func findObjective(ctx context.Context, q querier, agency string, id int64) (*qms.Objective, error) {
+func findObjective(ctx context.Context, q Querier, agency string, id int64) (*qms.Objective, error) {
 	objs, err := findObjectives(ctx, q, `id = ? AND agency_code = ?`, id, agency)
 	if err != nil {
 		return nil, err
@@ -61,27 +60,29 @@ func findObjective(ctx context.Context, q querier, agency string, id int64) (*qm
 }
 
 // FindObjective returns ENOTFOUND unless the agency has the objective.
-func (db *DB) FindObjective(ctx context.Context, agency string, id int64) (*qms.Objective, error) {
-	return findObjective(ctx, db.read, agency, id)
+func (s *Store) FindObjective(ctx context.Context, agency string, id int64) (*qms.Objective, error) {
+	o, err := findObjective(ctx, s.read(), agency, id)
+	return o, internalf(err, "find objective %d", id)
 }
 
 // FindObjectives lists an agency's objectives, the latest year first.
-func (db *DB) FindObjectives(ctx context.Context, f qms.ObjectiveFilter) ([]*qms.Objective, error) {
+func (s *Store) FindObjectives(ctx context.Context, f qms.ObjectiveFilter) ([]*qms.Objective, error) {
 	where, args := `agency_code = ?`, []any{f.AgencyCode}
 	if f.Year != nil {
 		where, args = where+` AND year = ?`, append(args, *f.Year)
 	}
 	if !f.IncludeWithdrawn {
-		where += ` AND withdrawn = 0`
+		where += ` AND withdrawn = FALSE`
 	}
-	return findObjectives(ctx, db.read, where, args...)
+	objs, err := findObjectives(ctx, s.read(), where, args...)
+	return objs, internalf(err, "find objectives of %s", f.AgencyCode)
 }
 
 // changeObjective loads, changes and saves an objective in one
 // transaction with its audit entry; a withdrawn objective is frozen.
-func (db *DB) changeObjective(ctx context.Context, agency string, id int64, action, reason string, fn func(tx *Tx, o *qms.Objective) error) (*qms.Objective, error) {
+func (s *Store) changeObjective(ctx context.Context, agency string, id int64, action, reason string, fn func(tx Tx, o *qms.Objective) error) (*qms.Objective, error) {
 	var o *qms.Objective
-	err := db.update(ctx, func(tx *Tx) error {
+	err := s.update(ctx, func(tx Tx) error {
 		var err error
 		if o, err = findObjective(ctx, tx, agency, id); err != nil {
 			return err
@@ -93,18 +94,18 @@ func (db *DB) changeObjective(ctx context.Context, agency string, id int64, acti
 		if err := fn(tx, o); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE objectives SET title = ?, target = ?, withdrawn = ?, withdrawn_reason = ?, withdrawn_by = ?, withdrawn_at = ? WHERE id = ?`,
-			o.Title, o.Target, o.Withdrawn, o.WithdrawnReason, o.WithdrawnBy, nullTime(o.WithdrawnAt), o.ID); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE objectives SET title = ?, target = ?, withdrawn = ?, withdrawn_reason = ?, withdrawn_by = ?, withdrawn_at = ? WHERE id = ?`,
+			o.Title, o.Target, o.Withdrawn, o.WithdrawnReason, o.WithdrawnBy, NullTime(o.WithdrawnAt), o.ID); err != nil {
 			return fmt.Errorf("%s objective %d: %w", action, id, err)
 		}
-		return tx.audit(ctx, agency, "objective."+action, "objective", itoa(o.ID), before, o, reason)
+		return tx.Audit(ctx, agency, "objective."+action, "objective", Itoa(o.ID), before, o, reason)
 	})
 	return o, err
 }
 
 // UpdateObjective changes the wording or the target.
-func (db *DB) UpdateObjective(ctx context.Context, agency string, id int64, upd qms.ObjectiveUpdate) (*qms.Objective, error) {
-	return db.changeObjective(ctx, agency, id, "update", "", func(tx *Tx, o *qms.Objective) error {
+func (s *Store) UpdateObjective(ctx context.Context, agency string, id int64, upd qms.ObjectiveUpdate) (*qms.Objective, error) {
+	return s.changeObjective(ctx, agency, id, "update", "", func(tx Tx, o *qms.Objective) error {
 		if upd.Title != nil {
 			o.Title = *upd.Title
 		}
@@ -116,21 +117,24 @@ func (db *DB) UpdateObjective(ctx context.Context, agency string, id int64, upd 
 }
 
 // WithdrawObjective takes an objective out of use, keeping it on record.
-func (db *DB) WithdrawObjective(ctx context.Context, agency string, id int64, reason string) (*qms.Objective, error) {
-	return db.changeObjective(ctx, agency, id, "withdraw", reason, func(tx *Tx, o *qms.Objective) error {
-		return o.Withdraw(reason, tx.actor.Username, tx.now)
+func (s *Store) WithdrawObjective(ctx context.Context, agency string, id int64, reason string) (*qms.Objective, error) {
+	return s.changeObjective(ctx, agency, id, "withdraw", reason, func(tx Tx, o *qms.Objective) error {
+		return o.Withdraw(reason, tx.Actor().Username, tx.Now())
 	})
 }
 
 // Statuses measures each objective in force for the year over each of its
 // periods begun by now. A running period is measured up to now, so that a
 // dossier due later in the quarter does not yet count as overdue.
-func (db *DB) Statuses(ctx context.Context, agency string, year int) ([]*qms.ObjectiveStatus, error) {
-	objs, err := db.FindObjectives(ctx, qms.ObjectiveFilter{AgencyCode: agency, Year: &year})
+func (s *Store) Statuses(ctx context.Context, agency string, year int) ([]*qms.ObjectiveStatus, error) {
+	objs, err := s.FindObjectives(ctx, qms.ObjectiveFilter{AgencyCode: agency, Year: &year})
 	if err != nil {
 		return nil, err
 	}
-	now := db.now()
+	if s.cfg.OnTime == nil {
+		return nil, qms.Errorf(qms.EINTERNAL, "Cơ sở dữ liệu này chưa có hồ sơ để đo kết quả mục tiêu.")
+	}
+	now := s.cfg.Now()
 	// Quarterly and yearly objectives share spans: one report per span.
 	reports := map[[2]time.Time]*qms.OnTimeReport{}
 	out := make([]*qms.ObjectiveStatus, 0, len(objs))
@@ -144,7 +148,7 @@ func (db *DB) Statuses(ctx context.Context, agency string, year int) ([]*qms.Obj
 			key := [2]time.Time{sp.From, to}
 			r, ok := reports[key]
 			if !ok {
-				rs, err := db.OnTime(ctx, agency, sp.From, to, "")
+				rs, err := s.cfg.OnTime(ctx, agency, sp.From, to, "")
 				if err != nil {
 					return nil, fmt.Errorf("measure objective %d: %w", o.ID, err)
 				}
@@ -158,10 +162,10 @@ func (db *DB) Statuses(ctx context.Context, agency string, year int) ([]*qms.Obj
 	return out, nil
 }
 
-// objectiveLines are the objectives' status lines for the management
+// ObjectiveLines are the objectives' status lines for the management
 // review pack (ReviewPack.Objectives).
-func (db *DB) objectiveLines(ctx context.Context, agency string, year int) ([]string, error) {
-	sts, err := db.Statuses(ctx, agency, year)
+func (s *Store) ObjectiveLines(ctx context.Context, agency string, year int) ([]string, error) {
+	sts, err := s.Statuses(ctx, agency, year)
 	if err != nil {
 		return nil, err
 	}

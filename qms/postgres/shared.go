@@ -1,0 +1,65 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"isodt/qms"
+	"isodt/qms/sqlstore"
+)
+
+// The services written once for both stores (qms/sqlstore) run here on
+// the pool and on write transactions that hold the audit head.
+func (db *DB) sharedStore() *sqlstore.Store {
+	return sqlstore.New(sqlstore.Config{
+		Read: sharedQuerier{db.direct()},
+		Update: func(ctx context.Context, fn func(tx sqlstore.Tx) error) error {
+			return db.update(ctx, func(tx *Tx) error { return fn(sharedTx{sharedQuerier{tx.querier}, tx}) })
+		},
+		Now:      db.now,
+		IsUnique: isUnique,
+	})
+}
+
+// sharedQuerier runs the shared SQL through rebind.
+type sharedQuerier struct{ q querier }
+
+func (q sharedQuerier) Query(ctx context.Context, sql string, args ...any) (sqlstore.Rows, error) {
+	rows, err := q.q.query(ctx, sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	return pgRows{rows}, nil
+}
+
+func (q sharedQuerier) QueryRow(ctx context.Context, sql string, args ...any) sqlstore.Row {
+	return q.q.queryRow(ctx, sql, args...)
+}
+
+func (q sharedQuerier) Exec(ctx context.Context, sql string, args ...any) (int64, error) {
+	tag, err := q.q.exec(ctx, sql, args...)
+	return tag.RowsAffected(), err
+}
+
+// pgRows gives pgx.Rows the Close of database/sql.
+type pgRows struct{ pgx.Rows }
+
+func (r pgRows) Close() error {
+	r.Rows.Close()
+	return r.Rows.Err()
+}
+
+// sharedTx is a write transaction as the shared services see it.
+type sharedTx struct {
+	sharedQuerier
+	tx *Tx
+}
+
+func (t sharedTx) Now() time.Time    { return t.tx.now }
+func (t sharedTx) Actor() qms.Actor { return t.tx.actor }
+
+func (t sharedTx) Audit(ctx context.Context, agency, action, objectType, objectID string, before, after any, reason string) error {
+	return t.tx.audit(ctx, agency, action, objectType, objectID, before, after, reason)
+}

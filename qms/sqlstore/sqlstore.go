@@ -1,0 +1,145 @@
+// Package sqlstore is the part of the store both databases share: the
+// SQL of the services written once, in the dialect SQLite and PostgreSQL
+// both speak (? placeholders, which the PostgreSQL store numbers;
+// RETURNING; ON CONFLICT; TRUE and FALSE for flags), with the scanning of
+// rows into domain types. qms/sqlite and qms/postgres each embed a Store
+// and keep only what differs: how a connection is opened, how a write
+// transaction takes its turn and chains its audit entry, and the SQL a
+// dialect cannot share (full-text search, date arithmetic).
+//
+// A service moves here when it is ported to PostgreSQL, so that it is
+// written once rather than translated line by line.
+package sqlstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"isodt/qms"
+)
+
+// Row is one result row (*sql.Row, pgx.Row).
+type Row interface {
+	Scan(dest ...any) error
+}
+
+// Rows iterates over a result (*sql.Rows; the PostgreSQL store wraps
+// pgx.Rows).
+type Rows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+	Close() error
+}
+
+// Querier runs statements written with ? placeholders.
+type Querier interface {
+	Query(ctx context.Context, query string, args ...any) (Rows, error)
+	QueryRow(ctx context.Context, query string, args ...any) Row
+	// Exec returns the number of rows the statement changed.
+	Exec(ctx context.Context, query string, args ...any) (int64, error)
+}
+
+// Tx is a write transaction: each store runs writes one at a time and
+// chains each mutation's audit entry onto the one before.
+type Tx interface {
+	Querier
+	// Now is the transaction's time, the same for all it writes.
+	Now() time.Time
+	// Actor is who writes, taken from the context.
+	Actor() qms.Actor
+	// Audit records the mutation's entry; it refuses a write to an agency
+	// that is read-only (merged into another).
+	Audit(ctx context.Context, agency, action, objectType, objectID string, before, after any, reason string) error
+}
+
+// Config is what a store gives its Store.
+type Config struct {
+	// Read runs reads outside any write transaction.
+	Read Querier
+	// Update runs fn in a write transaction and returns once it is
+	// durable. A mutation needs an actor in ctx.
+	Update func(ctx context.Context, fn func(tx Tx) error) error
+	// Now is the store's clock.
+	Now func() time.Time
+	// IsUnique reports a unique-constraint violation.
+	IsUnique func(err error) bool
+	// OnTime measures on-time figures (DossierService.OnTime): dossiers
+	// are not shared yet, and objectives are measured on them.
+	OnTime func(ctx context.Context, agency string, from, to time.Time, procedure string) (map[string]*qms.OnTimeReport, error)
+}
+
+// Store implements the shared services on a Config.
+type Store struct {
+	cfg Config
+}
+
+// New returns a Store on cfg.
+func New(cfg Config) *Store { return &Store{cfg: cfg} }
+
+func (s *Store) read() Querier { return s.cfg.Read }
+
+func (s *Store) update(ctx context.Context, fn func(tx Tx) error) error {
+	return s.cfg.Update(ctx, fn)
+}
+
+// FormatTime is how both stores keep a time: RFC 3339 text in UTC, which
+// sorts as it reads and hashes the same in the audit chain.
+func FormatTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+// ParseTime reads a time kept by FormatTime.
+func ParseTime(s string) time.Time {
+	t, _ := time.Parse(time.RFC3339Nano, s)
+	return t
+}
+
+// OptTime reads a nullable time column scanned into a *string.
+func OptTime(s *string) *time.Time {
+	if s == nil {
+		return nil
+	}
+	t := ParseTime(*s)
+	return &t
+}
+
+// NullTime is the column value of an optional time.
+func NullTime(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return FormatTime(*t)
+}
+
+// Itoa formats an id as audit entries name objects.
+func Itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// Placeholders returns "?, ?, ?" for n arguments.
+func Placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// agencyExists returns ENOTFOUND unless the agency is on record.
+func agencyExists(ctx context.Context, q Querier, code string) error {
+	code = strings.ToUpper(strings.TrimSpace(code))
+	var n int
+	if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM agencies WHERE code = ?`, code).Scan(&n); err != nil {
+		return fmt.Errorf("find agency %s: %w", code, err)
+	} else if n == 0 {
+		return qms.Errorf(qms.ENOTFOUND, "Không tìm thấy đơn vị %q.", code)
+	}
+	return nil
+}
+
+// internalf gives an internal error the context of the exported call
+// that met it; a domain error (*qms.Error) passes unchanged.
+func internalf(err error, format string, args ...any) error {
+	var e *qms.Error
+	if err == nil || errors.As(err, &e) {
+		return err
+	}
+	return fmt.Errorf(format+": %w", append(args, err)...)
+}
