@@ -57,7 +57,7 @@ type sharedTx struct {
 	tx *Tx
 }
 
-func (t sharedTx) Now() time.Time    { return t.tx.now }
+func (t sharedTx) Now() time.Time   { return t.tx.now }
 func (t sharedTx) Actor() qms.Actor { return t.tx.actor }
 
 func (t sharedTx) Audit(ctx context.Context, agency, action, objectType, objectID string, before, after any, reason string) error {
