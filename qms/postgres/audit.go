@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"isodt/qms"
+	"isodt/qms/sqlstore"
 )
 
 // audit appends the entry for a mutation made in tx after the head the
@@ -24,6 +25,11 @@ func (tx *Tx) audit(ctx context.Context, agency, action, objectType, objectID st
 	}
 	if e.AgencyCode == "" {
 		e.AgencyCode = tx.actor.AgencyCode
+	}
+	// Every mutation passes here with the agency it changes: a merged
+	// agency is read-only for everyone, a SYS admin and the API included.
+	if err := sqlstore.RefuseMerged(ctx, sharedQuerier{tx.querier}, e.AgencyCode); err != nil {
+		return err
 	}
 	var err error
 	if e.Rows, err = tx.rowStates(ctx); err != nil {

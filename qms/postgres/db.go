@@ -294,48 +294,18 @@ func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	return nil
 }
 
-func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
-
-func parseTime(s string) time.Time {
-	t, _ := time.Parse(time.RFC3339Nano, s)
-	return t
-}
-
-// optTime reads a nullable time column scanned into a *string.
-func optTime(s *string) *time.Time {
-	if s == nil {
-		return nil
-	}
-	t := parseTime(*s)
-	return &t
-}
-
 // isUnique reports a unique or primary key violation, by SQLSTATE.
 func isUnique(err error) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && pe.Code == "23505"
 }
 
-// placeholders returns "?, ?, ?" for n arguments.
-func placeholders(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
-}
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
-
-func nullString(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
-// internalf gives an internal error the context of the exported call
-// that met it; a domain error (*qms.Error) passes unchanged.
-func internalf(err error, format string, args ...any) error {
-	var e *qms.Error
-	if err == nil || errors.As(err, &e) {
-		return err
-	}
-	return fmt.Errorf(format+": %w", append(args, err)...)
-}
+// The store's helpers are the shared ones.
+var (
+	formatTime   = sqlstore.FormatTime
+	parseTime    = sqlstore.ParseTime
+	optTime      = sqlstore.OptTime
+	placeholders = sqlstore.Placeholders
+	itoa         = sqlstore.Itoa
+	internalf    = sqlstore.Internalf
+)

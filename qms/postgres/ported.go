@@ -28,4 +28,5 @@ var NotYetPorted = []string{
 	"đo kết quả mục tiêu chất lượng (cần hồ sơ), phản hồi (FeedbackService)",
 	"đánh giá nội bộ (InternalAuditService), xem xét của lãnh đạo (ReviewService)",
 	"sao lưu (qms backup: dùng pg_dump) và dữ liệu mẫu (qms demo)",
+	"sáp nhập, chia tách đơn vị; tuyên bố phù hợp; rủi ro và cơ hội; năng lực; phân phối tài liệu; chữ ký; nhà cung cấp bên ngoài; khảo sát sự hài lòng; bối cảnh tổ chức",
 }

@@ -81,7 +81,7 @@ func (db *DB) RevokeAPITokens(ctx context.Context, f qms.TokenFilter) (int, erro
 			byUser[t.UserID] = append(byUser[t.UserID], t.ID)
 		}
 		for _, id := range owners {
-			u, err := findOneUser(ctx, tx.querier, qms.UserFilter{ID: &id})
+			u, err := tx.db.findOneUser(ctx, tx.querier, qms.UserFilter{ID: &id})
 			if err != nil {
 				return err
 			}
@@ -100,34 +100,4 @@ func (db *DB) RevokeAPITokens(ctx context.Context, f qms.TokenFilter) (int, erro
 		return nil
 	})
 	return n, err
-}
-
-// endCredentials signs a user out everywhere: it deletes their sessions
-// and revokes their API tokens. The caller audits, with the counts.
-func endCredentials(ctx context.Context, tx *Tx, userID int64) (sessions, tokens int64, err error) {
-	tag, err := tx.exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID)
-	if err != nil {
-		return 0, 0, fmt.Errorf("end sessions: %w", err)
-	}
-	sessions = tag.RowsAffected()
-	tag, err = tx.exec(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`, formatTime(tx.now), userID)
-	if err != nil {
-		return 0, 0, fmt.Errorf("revoke tokens: %w", err)
-	}
-	return sessions, tag.RowsAffected(), nil
-}
-
-// auditAccount writes the entry of an action on a whole account once
-// under each agency the user belongs to, in the same transaction.
-func (tx *Tx) auditAccount(ctx context.Context, u *qms.User, action, objectType, objectID string, before, after any, reason string) error {
-	agencies := u.Agencies()
-	if len(agencies) == 0 {
-		agencies = []string{tx.actor.AgencyCode}
-	}
-	for _, a := range agencies {
-		if err := tx.audit(ctx, a, action, objectType, objectID, before, after, reason); err != nil {
-			return err
-		}
-	}
-	return nil
 }

@@ -207,15 +207,3 @@ func likePrefix(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return r.Replace(s) + "%"
 }
-
-// refuseMerged returns the Vietnamese refusal when agency has been merged.
-func refuseMerged(ctx context.Context, q querier, agency string) error {
-	var into sql.NullString
-	err := q.QueryRowContext(ctx, `SELECT merged_into FROM agencies WHERE code = ?`, agency).Scan(&into)
-	if err == sql.ErrNoRows || (err == nil && !into.Valid) {
-		return nil
-	} else if err != nil {
-		return fmt.Errorf("read agency %s: %w", agency, err)
-	}
-	return qms.MergedError(agency, into.String)
-}

@@ -13,7 +13,6 @@ import (
 	"runtime"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -353,12 +352,14 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
-
-func parseTime(s string) time.Time {
-	t, _ := time.Parse(time.RFC3339Nano, s)
-	return t
-}
+// The store's helpers are the shared ones.
+var (
+	formatTime   = sqlstore.FormatTime
+	parseTime    = sqlstore.ParseTime
+	nullTime     = sqlstore.NullTime
+	placeholders = sqlstore.Placeholders
+	itoa         = sqlstore.Itoa
+)
 
 // Dates (no time of day) are stored as YYYY-MM-DD; the zero date as NULL.
 func formatDate(t time.Time) any {
@@ -371,13 +372,6 @@ func formatDate(t time.Time) any {
 func parseDate(s string) time.Time {
 	t, _ := time.Parse("2006-01-02", s)
 	return t
-}
-
-func nullTime(t *time.Time) any {
-	if t == nil {
-		return nil
-	}
-	return formatTime(*t)
 }
 
 func scanNullTime(s sql.NullString) *time.Time {
@@ -395,9 +389,3 @@ func isUnique(err error) bool {
 	return errors.As(err, &se) && (se.ExtendedCode == sqlite3.ErrConstraintUnique || se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey)
 }
 
-// placeholders returns "?, ?, ?" for n arguments.
-func placeholders(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
-}
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -98,7 +98,7 @@ func (db *DB) RevokeAPITokens(ctx context.Context, f qms.TokenFilter) (int, erro
 			byUser[t.UserID] = append(byUser[t.UserID], t.ID)
 		}
 		for _, id := range owners {
-			u, err := findOneUser(ctx, tx, qms.UserFilter{ID: &id})
+			u, err := tx.db.findOneUser(ctx, tx, qms.UserFilter{ID: &id})
 			if err != nil {
 				return err
 			}
@@ -126,37 +126,4 @@ func int64sToAny(ids []int64) []any {
 		out[i] = id
 	}
 	return out
-}
-
-// endCredentials signs a user out everywhere: it deletes their sessions
-// and revokes their API tokens, for a password reset or a disabled
-// account. The caller audits, with the counts returned.
-func endCredentials(ctx context.Context, tx *Tx, userID int64) (sessions, tokens int64, err error) {
-	res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID)
-	if err != nil {
-		return 0, 0, fmt.Errorf("end sessions: %w", err)
-	}
-	sessions, _ = res.RowsAffected()
-	res, err = tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`, formatTime(tx.now), userID)
-	if err != nil {
-		return 0, 0, fmt.Errorf("revoke tokens: %w", err)
-	}
-	tokens, _ = res.RowsAffected()
-	return sessions, tokens, nil
-}
-
-// auditAccount writes the entry of an action on a whole account once
-// under each agency the user belongs to, in the same transaction: every
-// agency's auditor sees what was done to an account that holds its roles.
-func (tx *Tx) auditAccount(ctx context.Context, u *qms.User, action, objectType, objectID string, before, after any, reason string) error {
-	agencies := u.Agencies()
-	if len(agencies) == 0 {
-		agencies = []string{tx.actor.AgencyCode}
-	}
-	for _, a := range agencies {
-		if err := tx.audit(ctx, a, action, objectType, objectID, before, after, reason); err != nil {
-			return err
-		}
-	}
-	return nil
 }

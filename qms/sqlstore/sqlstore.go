@@ -68,6 +68,12 @@ type Config struct {
 	Now func() time.Time
 	// IsUnique reports a unique-constraint violation.
 	IsUnique func(err error) bool
+	// PasswordCost is the bcrypt cost (0: bcrypt.DefaultCost).
+	PasswordCost int
+	// InsertOrder is the column that orders a table's rows as they were
+	// inserted where the table has no id: rowid on SQLite, seq on
+	// PostgreSQL.
+	InsertOrder string
 	// OnTime measures on-time figures (DossierService.OnTime): dossiers
 	// are not shared yet, and objectives are measured on them.
 	OnTime func(ctx context.Context, agency string, from, to time.Time, procedure string) (map[string]*qms.OnTimeReport, error)
@@ -134,12 +140,14 @@ func agencyExists(ctx context.Context, q Querier, code string) error {
 	return nil
 }
 
-// internalf gives an internal error the context of the exported call
+// Internalf gives an internal error the context of the exported call
 // that met it; a domain error (*qms.Error) passes unchanged.
-func internalf(err error, format string, args ...any) error {
+func Internalf(err error, format string, args ...any) error {
 	var e *qms.Error
 	if err == nil || errors.As(err, &e) {
 		return err
 	}
 	return fmt.Errorf(format+": %w", append(args, err)...)
 }
+
+var internalf = Internalf
