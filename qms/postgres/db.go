@@ -55,8 +55,6 @@ type DB struct {
 	dummyHash func() []byte
 	// changes follows the commits of every server (changes.go).
 	changes *changeFeed
-	// cals keeps the working-day calendars (calendar.go).
-	cals calendars
 }
 
 // Open connects to the database at url (postgres://…), applies the
@@ -91,11 +89,11 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("migrate %s: %w", cfg.ConnConfig.Database, err)
 	}
+	db.Store = db.sharedStore()
 	if err := db.startChanges(ctx); err != nil {
 		pool.Close()
 		return nil, err
 	}
-	db.Store = db.sharedStore()
 	return db, nil
 }
 

@@ -68,7 +68,6 @@ type DB struct {
 	cost        int
 	// dummyHash is compared against when a username is unknown (auth.go).
 	dummyHash func() []byte
-	cals      calendars
 	// charts caches approved flowcharts (see flowchart_cache.go).
 	charts flowcharts
 	// commit runs every write transaction (see commit.go).
@@ -146,6 +145,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	}
 	db.read.SetMaxOpenConns(n)
 	db.read.SetMaxIdleConns(n)
+	db.Store = db.sharedStore()
 	if err := db.startChanges(ctx); err != nil {
 		db.read.Close()
 		db.write.Close()
@@ -158,7 +158,6 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		return nil, err
 	}
 	db.startCommitter()
-	db.Store = db.sharedStore()
 	return db, nil
 }
 

@@ -82,6 +82,8 @@ type Config struct {
 // Store implements the shared services on a Config.
 type Store struct {
 	cfg Config
+	// cals keeps the working-day calendars (calendar.go).
+	cals calendars
 }
 
 // New returns a Store on cfg.
