@@ -20,6 +20,7 @@ func (db *DB) sharedStore() *sqlstore.Store {
 		},
 		Now:      db.now,
 		IsUnique: isUnique,
+		Lacks:    []string{"procedures", "findings", "dossiers", "audit_plans"},
 	})
 }
 
