@@ -305,5 +305,7 @@ var (
 	optTime      = sqlstore.OptTime
 	placeholders = sqlstore.Placeholders
 	itoa         = sqlstore.Itoa
+	formatDate   = sqlstore.FormatDate
+	parseDate    = sqlstore.ParseDate
 	internalf    = sqlstore.Internalf
 )

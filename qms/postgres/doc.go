@@ -20,7 +20,9 @@
 // (sessions, API tokens, login throttling), policy rows, the audit trail,
 // the working-day calendar and agency settings, job run history and job
 // slots, in-app notifications, uploaded files, the TTHC catalogue and its
-// search (a tsvector with a GIN index), and the change feed. ported.go
+// search (a tsvector with a GIN index), nonconformities and corrective
+// actions and the risk register (qms/sqlstore; the register waits for
+// procedures), and the change feed. ported.go
 // lists what is not yet; cmd/qms refuses a postgres:// database until
 // that list is empty.
 //

@@ -358,20 +358,9 @@ var (
 	nullTime     = sqlstore.NullTime
 	placeholders = sqlstore.Placeholders
 	itoa         = sqlstore.Itoa
+	formatDate   = sqlstore.FormatDate
+	parseDate    = sqlstore.ParseDate
 )
-
-// Dates (no time of day) are stored as YYYY-MM-DD; the zero date as NULL.
-func formatDate(t time.Time) any {
-	if t.IsZero() {
-		return nil
-	}
-	return t.Format("2006-01-02")
-}
-
-func parseDate(s string) time.Time {
-	t, _ := time.Parse("2006-01-02", s)
-	return t
-}
 
 func scanNullTime(s sql.NullString) *time.Time {
 	if !s.Valid {

@@ -23,6 +23,9 @@ func (db *DB) sharedStore() *sqlstore.Store {
 		PasswordCost: db.cost,
 		InsertOrder:  "rowid",
 		OnTime:       db.OnTime,
+		Sign: func(ctx context.Context, tx sqlstore.Tx, agency, objectType string, id int64, ref, action string) error {
+			return tx.(sharedTx).tx.sign(ctx, agency, objectType, id, ref, action)
+		},
 	})
 }
 

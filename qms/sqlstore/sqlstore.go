@@ -15,6 +15,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -77,6 +78,15 @@ type Config struct {
 	// OnTime measures on-time figures (DossierService.OnTime): dossiers
 	// are not shared yet, and objectives are measured on them.
 	OnTime func(ctx context.Context, agency string, from, to time.Time, procedure string) (map[string]*qms.OnTimeReport, error)
+	// Sign records the actor's signature of an action in its transaction
+	// when the request asks for one (signatures are not shared yet); nil
+	// refuses an action asked to be signed.
+	Sign func(ctx context.Context, tx Tx, agency, objectType string, id int64, ref, action string) error
+	// Lacks names the tables of services not shared yet that the store
+	// does not have (procedures, findings, dossiers, audit_plans): the
+	// shared SQL that reads one refuses with a clear error instead of
+	// failing on a missing relation.
+	Lacks []string
 }
 
 // Store implements the shared services on a Config.
@@ -153,3 +163,49 @@ func Internalf(err error, format string, args ...any) error {
 }
 
 var internalf = Internalf
+
+// needs refuses, with a clear error, what reads a table this store lacks
+// (Config.Lacks).
+func (s *Store) needs(tables ...string) error {
+	for _, t := range tables {
+		if slices.Contains(s.cfg.Lacks, t) {
+			what, ok := lackedTables[t]
+			if !ok {
+				what = t
+			}
+			return qms.Errorf(qms.EINTERNAL, "Cơ sở dữ liệu này chưa có %s.", what)
+		}
+	}
+	return nil
+}
+
+// lackedTables names in words the tables a store may lack.
+var lackedTables = map[string]string{
+	"procedures":  "quy trình",
+	"findings":    "phát hiện kiểm tra tuân thủ",
+	"dossiers":    "hồ sơ một cửa",
+	"audit_plans": "kế hoạch đánh giá nội bộ",
+}
+
+// FormatDate is how both stores keep a date without time of day:
+// YYYY-MM-DD, the zero date as NULL.
+func FormatDate(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.Format("2006-01-02")
+}
+
+// ParseDate reads a date kept by FormatDate.
+func ParseDate(s string) time.Time {
+	t, _ := time.Parse("2006-01-02", s)
+	return t
+}
+
+// notifyUser sends an in-app notification to the user named username, in
+// the transaction of the change that concerns them.
+func notifyUser(ctx context.Context, tx Tx, agency, username, title, link string) error {
+	_, err := tx.Exec(ctx, `INSERT INTO notifications (user_id, agency_code, title, link, created_at)
+		SELECT id, ?, ?, ?, ? FROM users WHERE username = ? AND disabled = FALSE`, agency, title, link, FormatTime(tx.Now()), username)
+	return err
+}
