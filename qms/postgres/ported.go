@@ -13,6 +13,10 @@ var (
 
 	_ qms.NotificationService = (*DB)(nil)
 	_ qms.ObjectiveService    = (*DB)(nil)
+
+	_ qms.InternalAuditService = (*DB)(nil)
+	_ qms.ContextService       = (*DB)(nil)
+	_ qms.ProviderService      = (*DB)(nil)
 )
 
 // NotYetPorted names, in the words an operator reads, what `qms serve`
@@ -26,6 +30,7 @@ var NotYetPorted = []string{
 	"kiểm tra tuân thủ và gửi thông báo qua thư điện tử (ComplianceService, PendingEmails)",
 	"sự không phù hợp và hành động khắc phục (NCService)",
 	"đo kết quả mục tiêu chất lượng (cần hồ sơ), phản hồi (FeedbackService)",
-	"đánh giá nội bộ (InternalAuditService), xem xét của lãnh đạo (ReviewService)",
+	"danh mục kiểm tra đánh giá nội bộ và ký báo cáo đánh giá (cần quy trình, hồ sơ, chữ ký), xem xét của lãnh đạo (ReviewService)",
+	"liên kết nhà cung cấp với sự không phù hợp (cần NCService)",
 	"sao lưu (qms backup: dùng pg_dump) và dữ liệu mẫu (qms demo)",
 }

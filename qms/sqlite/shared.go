@@ -20,6 +20,10 @@ func (db *DB) sharedStore() *sqlstore.Store {
 		Now:      db.now,
 		IsUnique: isUnique,
 		OnTime:   db.OnTime,
+
+		AuditChecklist: auditChecklist,
+		Sign:           signShared,
+		NCs:            ncsShared,
 	})
 }
 

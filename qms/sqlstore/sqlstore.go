@@ -71,6 +71,19 @@ type Config struct {
 	// OnTime measures on-time figures (DossierService.OnTime): dossiers
 	// are not shared yet, and objectives are measured on them.
 	OnTime func(ctx context.Context, agency string, from, to time.Time, procedure string) (map[string]*qms.OnTimeReport, error)
+	// AuditChecklist reads an audit plan's questions and their evidence
+	// from what the audit tables do not hold (procedures and their
+	// versions, dossiers, findings); nil where those are not shared yet,
+	// which also refuses a plan naming procedures.
+	AuditChecklist func(ctx context.Context, tx Tx, p *qms.AuditPlan) ([]qms.ChecklistItem, error)
+	// Sign records a signature of the action in tx (qms.WithSigning); nil
+	// where signatures are not shared yet: an action asked to be signed
+	// is then refused.
+	Sign func(ctx context.Context, tx Tx, agency, objectType string, id int64, ref, action string) error
+	// NCs reads nonconformities (columns of the nonconformities table in
+	// where), which external providers are linked to; nil where they are
+	// not shared yet.
+	NCs func(ctx context.Context, q Querier, where string, args ...any) ([]*qms.Nonconformity, error)
 }
 
 // Store implements the shared services on a Config.
@@ -142,4 +155,18 @@ func internalf(err error, format string, args ...any) error {
 		return err
 	}
 	return fmt.Errorf(format+": %w", append(args, err)...)
+}
+
+// FormatDate is how both stores keep a civil date (NULL for none).
+func FormatDate(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.Format("2006-01-02")
+}
+
+// ParseDate reads a date kept by FormatDate.
+func ParseDate(s string) time.Time {
+	t, _ := time.Parse("2006-01-02", s)
+	return t
 }
