@@ -20,9 +20,10 @@
 // (sessions, API tokens, login throttling), policy rows, the audit trail,
 // the working-day calendar and agency settings, job run history and job
 // slots, in-app notifications, uploaded files, the TTHC catalogue and its
-// search (a tsvector with a GIN index), and the change feed. ported.go
-// lists what is not yet; cmd/qms refuses a postgres:// database until
-// that list is empty.
+// search (a tsvector with a GIN index), the change feed, citizen feedback
+// and satisfaction responses (taking one on a dossier waits for
+// dossiers). ported.go lists what is not yet; cmd/qms refuses a
+// postgres:// database until that list is empty.
 //
 // Porting a service:
 //  1. Translate its tables, in their final shape after every SQLite

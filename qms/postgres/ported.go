@@ -13,6 +13,8 @@ var (
 
 	_ qms.NotificationService = (*DB)(nil)
 	_ qms.ObjectiveService    = (*DB)(nil)
+	_ qms.FeedbackService     = (*DB)(nil)
+	_ qms.SatisfactionService = (*DB)(nil)
 )
 
 // NotYetPorted names, in the words an operator reads, what `qms serve`
@@ -25,8 +27,9 @@ var NotYetPorted = []string{
 	"hồ sơ một cửa và các bước xử lý, ủy quyền bước (DossierService)",
 	"kiểm tra tuân thủ và gửi thông báo qua thư điện tử (ComplianceService, PendingEmails)",
 	"sự không phù hợp và hành động khắc phục (NCService)",
-	"đo kết quả mục tiêu chất lượng (cần hồ sơ), phản hồi (FeedbackService)",
+	"đo kết quả mục tiêu chất lượng (cần hồ sơ)",
+	"nhận và xem phiếu đánh giá mức độ hài lòng trên hồ sơ (SubmitSatisfaction, DossierSatisfaction: cần hồ sơ; danh sách và phạm vi đã có)",
 	"đánh giá nội bộ (InternalAuditService), xem xét của lãnh đạo (ReviewService)",
 	"sao lưu (qms backup: dùng pg_dump) và dữ liệu mẫu (qms demo)",
-	"sáp nhập, chia tách đơn vị; tuyên bố phù hợp; rủi ro và cơ hội; năng lực; phân phối tài liệu; chữ ký; nhà cung cấp bên ngoài; khảo sát sự hài lòng; bối cảnh tổ chức",
+	"sáp nhập, chia tách đơn vị; tuyên bố phù hợp; rủi ro và cơ hội; năng lực; phân phối tài liệu; chữ ký; nhà cung cấp bên ngoài; bối cảnh tổ chức",
 }

@@ -23,6 +23,7 @@ func (db *DB) sharedStore() *sqlstore.Store {
 		PasswordCost: db.cost,
 		InsertOrder:  "rowid",
 		OnTime:       db.OnTime,
+		FollowMerges: db.followMergesShared,
 	})
 }
 

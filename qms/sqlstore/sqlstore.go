@@ -77,6 +77,10 @@ type Config struct {
 	// OnTime measures on-time figures (DossierService.OnTime): dossiers
 	// are not shared yet, and objectives are measured on them.
 	OnTime func(ctx context.Context, agency string, from, to time.Time, procedure string) (map[string]*qms.OnTimeReport, error)
+	// FollowMerges finds a dossier by its code as the citizen's lookup
+	// does, following merges (q is the read Querier or the write Tx):
+	// dossiers are not shared yet, and satisfaction is taken on them.
+	FollowMerges func(ctx context.Context, q Querier, agency, code string) (*qms.Dossier, error)
 }
 
 // Store implements the shared services on a Config.
@@ -151,3 +155,12 @@ func Internalf(err error, format string, args ...any) error {
 }
 
 var internalf = Internalf
+
+// notifyRole sends an in-app notification to every user holding role in
+// agency.
+func notifyRole(ctx context.Context, tx Tx, agency string, role qms.Role, title, link string) error {
+	_, err := tx.Exec(ctx, `INSERT INTO notifications (user_id, agency_code, title, link, created_at)
+		SELECT m.user_id, m.agency_code, ?, ?, ? FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.agency_code = ? AND m.role = ? AND u.disabled = FALSE`,
+		title, link, FormatTime(tx.Now()), agency, role)
+	return err
+}

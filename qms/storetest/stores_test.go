@@ -34,6 +34,10 @@ type Store interface {
 	qms.ChangeFeed
 	qms.NotificationService
 	qms.ObjectiveService
+	qms.FeedbackService
+	qms.SatisfactionService
+	FeedbackCounts(ctx context.Context, agency string, year int) (map[string]int, error)
+	SatisfactionSummary(ctx context.Context, agency string, year int) (*qms.SatisfactionSummary, error)
 	ImportTTHC(ctx context.Context, agency string, items []qms.TTHC) (int, int, error)
 	FindTTHC(ctx context.Context, agency, code string) (*qms.TTHC, error)
 	FindTTHCs(ctx context.Context, agency string) ([]*qms.TTHC, error)
