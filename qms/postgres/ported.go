@@ -20,7 +20,7 @@ var (
 // refuses a postgres:// database while it is not empty, rather than run
 // half a product; each port removes its line.
 var NotYetPorted = []string{
-	"quy trình, phiên bản, lưu đồ và tìm kiếm quy trình (phần còn lại của ProcedureService; danh mục TTHC và tìm TTHC đã có)",
+	"trạng thái kiểm soát ISO của thủ tục (ProcedureService.ControlStatuses, cần biểu mẫu); phê duyệt phiên bản quy trình (cần phân phối tài liệu), ký số khi trình hoặc duyệt và lưu đồ ghi trên biểu mẫu (quy trình, phiên bản, lưu đồ và tìm kiếm quy trình đã có)",
 	"biểu mẫu và hồ sơ biểu mẫu (FormService; tệp đính kèm PutFile/GetFile đã có)",
 	"hồ sơ một cửa và các bước xử lý, ủy quyền bước (DossierService)",
 	"kiểm tra tuân thủ và gửi thông báo qua thư điện tử (ComplianceService, PendingEmails)",

@@ -20,6 +20,10 @@ func (db *DB) sharedStore() *sqlstore.Store {
 		},
 		Now:      db.now,
 		IsUnique: isUnique,
+
+		// procedures (sqlstore/procedure.go)
+		IndexSearch: indexSearchShared,
+		Flowcharts:  new(sqlstore.Flowcharts),
 	})
 }
 

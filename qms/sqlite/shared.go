@@ -20,6 +20,13 @@ func (db *DB) sharedStore() *sqlstore.Store {
 		Now:      db.now,
 		IsUnique: isUnique,
 		OnTime:   db.OnTime,
+
+		// procedures (sqlstore/procedure.go)
+		IndexSearch:         indexSearchShared,
+		FormExists:          formExistsShared,
+		Sign:                signShared,
+		DistributeProcedure: distributeProcedureShared,
+		Flowcharts:          new(sqlstore.Flowcharts),
 	})
 }
 

@@ -71,6 +71,24 @@ type Config struct {
 	// OnTime measures on-time figures (DossierService.OnTime): dossiers
 	// are not shared yet, and objectives are measured on them.
 	OnTime func(ctx context.Context, agency string, from, to time.Time, procedure string) (map[string]*qms.OnTimeReport, error)
+	// IndexSearch replaces an object's entry in the full-text index, each
+	// dialect's own (FTS5, tsvector): procedures are found by Search.
+	IndexSearch func(ctx context.Context, tx Tx, kind, ref, agency, text, title string) error
+	// FormExists reports whether the agency, or SYS for a standard form,
+	// has a form of that code (a flowchart step records on it): forms are
+	// not shared yet. Nil: submitting a flowchart that names a form fails.
+	FormExists func(ctx context.Context, q Querier, agency, code string) bool
+	// Sign records the electronic signature an action asked for
+	// (signatures are not shared yet). Nil: an action asked to be signed
+	// fails.
+	Sign func(ctx context.Context, tx Tx, agency, objectType string, id int64, ref, action string) error
+	// DistributeProcedure gives a procedure version that has just taken
+	// effect to those who must read it (distribution is not shared yet).
+	// Nil: approving a procedure version fails.
+	DistributeProcedure func(ctx context.Context, tx Tx, v *qms.ProcedureVersion) error
+	// Flowcharts caches the flowcharts of final procedure versions; nil
+	// caches nothing.
+	Flowcharts *Flowcharts
 }
 
 // Store implements the shared services on a Config.
@@ -143,3 +161,24 @@ func internalf(err error, format string, args ...any) error {
 	}
 	return fmt.Errorf(format+": %w", append(args, err)...)
 }
+
+// FormatDate is how both stores keep a civil date (YYYY-MM-DD); the zero
+// date is NULL.
+func FormatDate(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.Format("2006-01-02")
+}
+
+// ParseDate reads a date kept by FormatDate ("" is the zero date).
+func ParseDate(s string) time.Time {
+	t, _ := time.Parse("2006-01-02", s)
+	return t
+}
+
+// subtreeSQL selects the codes of an agency (the one argument) and of
+// every agency under it. The first term reads the code from agencies so
+// that both sides of the UNION have the column's collation (PostgreSQL
+// refuses a recursive term whose collation differs).
+const subtreeSQL = `WITH RECURSIVE sub(code) AS (SELECT code FROM agencies WHERE code = ? UNION SELECT a.code FROM agencies a JOIN sub ON a.parent_code = sub.code) SELECT code FROM sub`
