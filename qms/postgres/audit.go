@@ -4,11 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 
 	"isodt/qms"
+	"isodt/qms/sqlstore"
 )
 
 // audit appends the entry for a mutation made in tx after the head the
@@ -24,6 +24,11 @@ func (tx *Tx) audit(ctx context.Context, agency, action, objectType, objectID st
 	}
 	if e.AgencyCode == "" {
 		e.AgencyCode = tx.actor.AgencyCode
+	}
+	// Every mutation passes here with the agency it changes: a merged
+	// agency is read-only for everyone, a SYS admin and the API included.
+	if err := sqlstore.RefuseMerged(ctx, sharedQuerier{tx.querier}, e.AgencyCode); err != nil {
+		return err
 	}
 	var err error
 	if e.Rows, err = tx.rowStates(ctx); err != nil {
@@ -54,82 +59,6 @@ func rawOrNull(b json.RawMessage) any {
 	return string(b)
 }
 
-const auditColumns = `id, at, actor, agency_code, action, object_type, object_id, before_json, after_json, reason, row_states, prev_hash, hash`
-
-func scanAudit(rows pgx.Rows) (*qms.AuditEntry, error) {
-	var e qms.AuditEntry
-	var at string
-	var before, after, rowStates *string
-	if err := rows.Scan(&e.ID, &at, &e.Actor, &e.AgencyCode, &e.Action, &e.ObjectType, &e.ObjectID, &before, &after, &e.Reason, &rowStates, &e.PrevHash, &e.Hash); err != nil {
-		return nil, err
-	}
-	// Rows that do not parse stay empty: the entry's hash then shows it.
-	if rowStates != nil {
-		json.Unmarshal([]byte(*rowStates), &e.Rows)
-	}
-	e.At = parseTime(at)
-	if before != nil {
-		e.Before = json.RawMessage(*before)
-	}
-	if after != nil {
-		e.After = json.RawMessage(*after)
-	}
-	return &e, nil
-}
-
-// FindAuditEntries returns the entries matching f, newest first, and the
-// total count for paging.
-func (db *DB) FindAuditEntries(ctx context.Context, f qms.AuditFilter) ([]*qms.AuditEntry, int, error) {
-	where, args := []string{"1 = 1"}, []any{}
-	if v := f.Within; v != nil {
-		where = append(where, `agency_code IN (`+subtreeSQL+`)`)
-		args = append(args, *v)
-	}
-	if v := f.Actor; v != nil {
-		where, args = append(where, "actor = ?"), append(args, *v)
-	}
-	if v := f.Action; v != nil {
-		where, args = append(where, `action LIKE ? ESCAPE '\'`), append(args, likePrefix(*v))
-	}
-	if v := f.ObjectType; v != nil {
-		where, args = append(where, "object_type = ?"), append(args, *v)
-	}
-	if v := f.ObjectID; v != nil {
-		where, args = append(where, "object_id = ?"), append(args, *v)
-	}
-	if v := f.From; v != nil {
-		where, args = append(where, "at >= ?"), append(args, formatTime(*v))
-	}
-	if v := f.To; v != nil {
-		where, args = append(where, "at < ?"), append(args, formatTime(*v))
-	}
-	limit := f.Limit
-	if limit <= 0 || limit > 500 {
-		limit = 50
-	}
-	cond := strings.Join(where, " AND ")
-	q := db.direct()
-	total := 0
-	if err := q.queryRow(ctx, `SELECT COUNT(*) FROM audit_log WHERE `+cond, args...).Scan(&total); err != nil {
-		return nil, 0, internalf(err, "find audit entries")
-	}
-	rows, err := q.query(ctx, `SELECT `+auditColumns+` FROM audit_log WHERE `+cond+` ORDER BY id DESC LIMIT ? OFFSET ?`,
-		append(args, limit, max(0, f.Offset))...)
-	if err != nil {
-		return nil, 0, internalf(err, "find audit entries")
-	}
-	defer rows.Close()
-	var out []*qms.AuditEntry
-	for rows.Next() {
-		e, err := scanAudit(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, e)
-	}
-	return out, total, internalf(rows.Err(), "find audit entries")
-}
-
 // VerifyAuditChain streams the whole trail in id order through the
 // domain's chain verifier, on one snapshot, then compares the
 // security-relevant rows with the state the trail last recorded of them.
@@ -154,7 +83,7 @@ func (db *DB) VerifyAuditTrail(ctx context.Context, signed []qms.Checkpoint) (qm
 	if err := q.queryRow(ctx, `SELECT last_id, last_hash FROM audit_head WHERE singleton = 1`).Scan(&headID, &headHash); err != nil && err != pgx.ErrNoRows {
 		return out, err
 	}
-	rows, err := q.query(ctx, `SELECT `+auditColumns+` FROM audit_log ORDER BY id`)
+	rows, err := q.query(ctx, `SELECT `+sqlstore.AuditColumns+` FROM audit_log ORDER BY id`)
 	if err != nil {
 		return out, err
 	}
@@ -162,7 +91,7 @@ func (db *DB) VerifyAuditTrail(ctx context.Context, signed []qms.Checkpoint) (qm
 	v.Expect(signed)
 	recorded := qms.RowStates{}
 	for rows.Next() {
-		e, err := scanAudit(rows)
+		e, err := sqlstore.ScanAudit(rows)
 		if err == nil {
 			err = v.Next(e)
 		}
@@ -187,10 +116,4 @@ func (db *DB) VerifyAuditTrail(ctx context.Context, signed []qms.Checkpoint) (qm
 		return out, &qms.RowsTampered{Rows: changes}
 	}
 	return out, nil
-}
-
-// likePrefix escapes LIKE wildcards in a prefix.
-func likePrefix(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return r.Replace(s) + "%"
 }

@@ -20,7 +20,7 @@ const touchEvery = time.Minute
 // exist, at the cost of the real hashes, so that an unknown username
 // takes as long as a wrong password.
 func (db *DB) newDummyHash() []byte {
-	h, err := bcrypt.GenerateFromPassword([]byte("không có người dùng này"), db.passwordCost())
+	h, err := bcrypt.GenerateFromPassword([]byte("không có người dùng này"), db.PasswordCost())
 	if err != nil { // a cost above bcrypt's maximum, which refuses every password as well
 		h, _ = bcrypt.GenerateFromPassword([]byte("không có người dùng này"), bcrypt.DefaultCost)
 	}
@@ -153,7 +153,7 @@ func (db *DB) UnlockLogin(ctx context.Context, username string) (int, error) {
 	username = strings.ToLower(strings.TrimSpace(username))
 	var n int64
 	err := db.update(ctx, func(tx *Tx) error {
-		u, err := findOneUser(ctx, tx.querier, qms.UserFilter{Username: &username})
+		u, err := tx.db.findOneUser(ctx, tx.querier, qms.UserFilter{Username: &username})
 		if err != nil {
 			return qms.Errorf(qms.ENOTFOUND, "Không tìm thấy người dùng %q.", username)
 		}
@@ -263,7 +263,7 @@ func (db *DB) CreateAPIToken(ctx context.Context, userID int64, name string, ttl
 	secret, hash := qms.NewSecret("qms_")
 	t := &qms.APIToken{UserID: userID, Name: strings.TrimSpace(name), Prefix: secret[:qms.TokenPrefixLength]}
 	err := db.update(ctx, func(tx *Tx) error {
-		u, err := findOneUser(ctx, tx.querier, qms.UserFilter{ID: &userID})
+		u, err := tx.db.findOneUser(ctx, tx.querier, qms.UserFilter{ID: &userID})
 		if err != nil {
 			return err
 		} else if u.Disabled {

@@ -44,7 +44,7 @@ func (db *DB) startChanges(ctx context.Context) error {
 	f := &changeFeed{cfg: db.pool.Config().ConnConfig.Copy(), log: db.log, hub: changefeed.NewHub(), done: make(chan struct{}),
 		follow: func(c qms.Change) {
 			if c.Has(qms.TopicCalendar) {
-				db.dropCalendars()
+				db.DropCalendars()
 			}
 		},
 	}

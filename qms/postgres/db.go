@@ -55,8 +55,6 @@ type DB struct {
 	dummyHash func() []byte
 	// changes follows the commits of every server (changes.go).
 	changes *changeFeed
-	// cals keeps the working-day calendars (calendar.go).
-	cals calendars
 }
 
 // Open connects to the database at url (postgres://…), applies the
@@ -91,11 +89,11 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("migrate %s: %w", cfg.ConnConfig.Database, err)
 	}
+	db.Store = db.sharedStore()
 	if err := db.startChanges(ctx); err != nil {
 		pool.Close()
 		return nil, err
 	}
-	db.Store = db.sharedStore()
 	return db, nil
 }
 
@@ -294,48 +292,20 @@ func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	return nil
 }
 
-func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
-
-func parseTime(s string) time.Time {
-	t, _ := time.Parse(time.RFC3339Nano, s)
-	return t
-}
-
-// optTime reads a nullable time column scanned into a *string.
-func optTime(s *string) *time.Time {
-	if s == nil {
-		return nil
-	}
-	t := parseTime(*s)
-	return &t
-}
-
 // isUnique reports a unique or primary key violation, by SQLSTATE.
 func isUnique(err error) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && pe.Code == "23505"
 }
 
-// placeholders returns "?, ?, ?" for n arguments.
-func placeholders(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
-}
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
-
-func nullString(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
-// internalf gives an internal error the context of the exported call
-// that met it; a domain error (*qms.Error) passes unchanged.
-func internalf(err error, format string, args ...any) error {
-	var e *qms.Error
-	if err == nil || errors.As(err, &e) {
-		return err
-	}
-	return fmt.Errorf(format+": %w", append(args, err)...)
-}
+// The store's helpers are the shared ones.
+var (
+	formatTime   = sqlstore.FormatTime
+	parseTime    = sqlstore.ParseTime
+	optTime      = sqlstore.OptTime
+	placeholders = sqlstore.Placeholders
+	itoa         = sqlstore.Itoa
+	formatDate   = sqlstore.FormatDate
+	parseDate    = sqlstore.ParseDate
+	internalf    = sqlstore.Internalf
+)

@@ -20,8 +20,10 @@
 // (sessions, API tokens, login throttling), policy rows, the audit trail,
 // the working-day calendar and agency settings, job run history and job
 // slots, in-app notifications, uploaded files, the TTHC catalogue and its
-// search (a tsvector with a GIN index), procedures and their versions up
-// to approval (qms/sqlstore), and the change feed. ported.go
+// search (a tsvector with a GIN index), nonconformities and corrective
+// actions and the risk register (qms/sqlstore; the register waits for
+// the compliance findings), procedures and their versions up to
+// approval (qms/sqlstore), and the change feed. ported.go
 // lists what is not yet; cmd/qms refuses a postgres:// database until
 // that list is empty.
 //

@@ -13,6 +13,8 @@ var (
 
 	_ qms.NotificationService = (*DB)(nil)
 	_ qms.ObjectiveService    = (*DB)(nil)
+	_ qms.NCService           = (*DB)(nil)
+	_ qms.RiskService         = (*DB)(nil)
 )
 
 // NotYetPorted names, in the words an operator reads, what `qms serve`
@@ -24,8 +26,9 @@ var NotYetPorted = []string{
 	"biểu mẫu và hồ sơ biểu mẫu (FormService; tệp đính kèm PutFile/GetFile đã có)",
 	"hồ sơ một cửa và các bước xử lý, ủy quyền bước (DossierService)",
 	"kiểm tra tuân thủ và gửi thông báo qua thư điện tử (ComplianceService, PendingEmails)",
-	"sự không phù hợp và hành động khắc phục (NCService)",
+	"sự không phù hợp lập từ phát hiện, hồ sơ hoặc đánh giá nội bộ và ký điện tử phiếu (NCService), sổ rủi ro và cơ hội (RiskService): cần kiểm tra tuân thủ, hồ sơ, đánh giá nội bộ và chữ ký",
 	"đo kết quả mục tiêu chất lượng (cần hồ sơ), phản hồi (FeedbackService)",
 	"đánh giá nội bộ (InternalAuditService), xem xét của lãnh đạo (ReviewService)",
 	"sao lưu (qms backup: dùng pg_dump) và dữ liệu mẫu (qms demo)",
+	"sáp nhập, chia tách đơn vị; tuyên bố phù hợp; rủi ro và cơ hội; năng lực; phân phối tài liệu; chữ ký; nhà cung cấp bên ngoài; khảo sát sự hài lòng; bối cảnh tổ chức",
 }

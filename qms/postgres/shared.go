@@ -18,8 +18,11 @@ func (db *DB) sharedStore() *sqlstore.Store {
 		Update: func(ctx context.Context, fn func(tx sqlstore.Tx) error) error {
 			return db.update(ctx, func(tx *Tx) error { return fn(sharedTx{sharedQuerier{tx.querier}, tx}) })
 		},
-		Now:      db.now,
-		IsUnique: isUnique,
+		Now:          db.now,
+		IsUnique:     isUnique,
+		PasswordCost: db.cost,
+		InsertOrder:  "seq",
+		Lacks:        []string{"findings", "dossiers", "audit_plans"},
 
 		// procedures (sqlstore/procedure.go)
 		IndexSearch: indexSearchShared,
@@ -66,4 +69,20 @@ func (t sharedTx) Actor() qms.Actor { return t.tx.actor }
 
 func (t sharedTx) Audit(ctx context.Context, agency, action, objectType, objectID string, before, after any, reason string) error {
 	return t.tx.audit(ctx, agency, action, objectType, objectID, before, after, reason)
+}
+
+// The store's own code reaches the agencies through the shared queries.
+
+func findAgencyByCode(ctx context.Context, q querier, code string) (*qms.Agency, error) {
+	return sqlstore.FindAgency(ctx, sharedQuerier{q}, code)
+}
+
+const subtreeSQL = sqlstore.SubtreeSQL
+
+func (db *DB) findOneUser(ctx context.Context, q querier, f qms.UserFilter) (*qms.User, error) {
+	return db.FindUserOn(ctx, sharedQuerier{q}, f)
+}
+
+func (tx *Tx) auditAccount(ctx context.Context, u *qms.User, action, objectType, objectID string, before, after any, reason string) error {
+	return sqlstore.AuditAccount(ctx, sharedTx{sharedQuerier{tx.querier}, tx}, u, action, objectType, objectID, before, after, reason)
 }

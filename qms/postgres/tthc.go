@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -132,17 +131,4 @@ func findTTHCs(ctx context.Context, q querier, agency string, code *string) ([]*
 		out = append(out, t)
 	}
 	return out, rows.Err()
-}
-
-// Dates (no time of day) are stored as YYYY-MM-DD; the zero date as NULL.
-func formatDate(t time.Time) any {
-	if t.IsZero() {
-		return nil
-	}
-	return t.Format("2006-01-02")
-}
-
-func parseDate(s string) time.Time {
-	t, _ := time.Parse("2006-01-02", s)
-	return t
 }

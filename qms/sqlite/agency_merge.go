@@ -108,7 +108,7 @@ func (m *merger) run() error {
 			p.ParentCode = preds[p.From[0]].ParentCode
 		}
 		a := &qms.Agency{Code: p.Into, Name: p.Name, ParentCode: p.ParentCode}
-		if err := tx.db.createAgency(ctx, tx, a); err != nil {
+		if err := tx.db.CreateAgencyIn(ctx, shared(tx), a); err != nil {
 			return err
 		}
 		m.rep.Created = true

@@ -89,7 +89,7 @@ func (s *splitter) run() error {
 	}
 	if into == nil {
 		a := &qms.Agency{Code: p.Into, Name: p.Name, ParentCode: p.ParentCode}
-		if err := tx.db.createAgency(ctx, tx, a); err != nil {
+		if err := tx.db.CreateAgencyIn(ctx, shared(tx), a); err != nil {
 			return err
 		}
 		s.rep.Created = true

@@ -5,9 +5,9 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"isodt/qms"
+	"isodt/qms/sqlstore"
 )
 
 // audit appends the entry for a mutation made in tx. It reads the chain
@@ -63,84 +63,6 @@ func rawOrNull(b json.RawMessage) any {
 	return string(b)
 }
 
-const auditColumns = `id, at, actor, agency_code, action, object_type, object_id, before_json, after_json, reason, row_states, prev_hash, hash`
-
-func scanAudit(rows *sql.Rows) (*qms.AuditEntry, error) {
-	var e qms.AuditEntry
-	var at string
-	var before, after, rowStates sql.NullString
-	if err := rows.Scan(&e.ID, &at, &e.Actor, &e.AgencyCode, &e.Action, &e.ObjectType, &e.ObjectID, &before, &after, &e.Reason, &rowStates, &e.PrevHash, &e.Hash); err != nil {
-		return nil, err
-	}
-	// Rows that do not parse stay empty: the entry's hash then shows it.
-	if rowStates.Valid {
-		json.Unmarshal([]byte(rowStates.String), &e.Rows)
-	}
-	e.At = parseTime(at)
-	if before.Valid {
-		e.Before = json.RawMessage(before.String)
-	}
-	if after.Valid {
-		e.After = json.RawMessage(after.String)
-	}
-	return &e, nil
-}
-
-// FindAuditEntries returns the entries matching f, newest first, and the
-// total count for paging.
-func (db *DB) FindAuditEntries(ctx context.Context, f qms.AuditFilter) ([]*qms.AuditEntry, int, error) {
-	where, args := []string{"1 = 1"}, []any{}
-	if v := f.Within; v != nil {
-		where = append(where, `agency_code IN (`+subtreeSQL+`)`)
-		args = append(args, *v)
-	}
-	if v := f.Actor; v != nil {
-		where, args = append(where, "actor = ?"), append(args, *v)
-	}
-	if v := f.Action; v != nil {
-		where, args = append(where, "action LIKE ? ESCAPE '\\'"), append(args, likePrefix(*v))
-	}
-	if v := f.ObjectType; v != nil {
-		where, args = append(where, "object_type = ?"), append(args, *v)
-	}
-	if v := f.ObjectID; v != nil {
-		where, args = append(where, "object_id = ?"), append(args, *v)
-	}
-	if v := f.From; v != nil {
-		where, args = append(where, "at >= ?"), append(args, formatTime(*v))
-	}
-	if v := f.To; v != nil {
-		where, args = append(where, "at < ?"), append(args, formatTime(*v))
-	}
-	limit := f.Limit
-	if limit <= 0 || limit > 500 {
-		limit = 50
-	}
-	var out []*qms.AuditEntry
-	total := 0
-	err := db.view(ctx, func(q *sql.Conn) error {
-		cond := strings.Join(where, " AND ")
-		if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_log WHERE `+cond, args...).Scan(&total); err != nil {
-			return err
-		}
-		rows, err := q.QueryContext(ctx, `SELECT `+auditColumns+` FROM audit_log WHERE `+cond+` ORDER BY id DESC LIMIT ? OFFSET ?`,
-			append(args, limit, max(0, f.Offset))...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			e, err := scanAudit(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, e)
-		}
-		return rows.Err()
-	})
-	return out, total, err
-}
-
 // VerifyAuditChain streams the whole trail in id order through the
 // domain's chain verifier, on one read snapshot, then compares the
 // security-relevant rows with the state the trail last recorded of them.
@@ -166,7 +88,7 @@ func (db *DB) VerifyAuditTrail(ctx context.Context, signed []qms.Checkpoint) (qm
 		if err := tx.QueryRowContext(ctx, `SELECT last_id, last_hash FROM audit_head WHERE singleton = 1`).Scan(&headID, &headHash); err != nil && err != sql.ErrNoRows {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT `+auditColumns+` FROM audit_log ORDER BY id`)
+		rows, err := tx.QueryContext(ctx, `SELECT `+sqlstore.AuditColumns+` FROM audit_log ORDER BY id`)
 		if err != nil {
 			return err
 		}
@@ -175,7 +97,7 @@ func (db *DB) VerifyAuditTrail(ctx context.Context, signed []qms.Checkpoint) (qm
 		v.Expect(signed)
 		recorded := qms.RowStates{}
 		for rows.Next() {
-			e, err := scanAudit(rows)
+			e, err := sqlstore.ScanAudit(rows)
 			if err != nil {
 				return err
 			}
@@ -200,22 +122,4 @@ func (db *DB) VerifyAuditTrail(ctx context.Context, signed []qms.Checkpoint) (qm
 		return nil
 	})
 	return out, err
-}
-
-// likePrefix escapes LIKE wildcards in a prefix.
-func likePrefix(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return r.Replace(s) + "%"
-}
-
-// refuseMerged returns the Vietnamese refusal when agency has been merged.
-func refuseMerged(ctx context.Context, q querier, agency string) error {
-	var into sql.NullString
-	err := q.QueryRowContext(ctx, `SELECT merged_into FROM agencies WHERE code = ?`, agency).Scan(&into)
-	if err == sql.ErrNoRows || (err == nil && !into.Valid) {
-		return nil
-	} else if err != nil {
-		return fmt.Errorf("read agency %s: %w", agency, err)
-	}
-	return qms.MergedError(agency, into.String)
 }

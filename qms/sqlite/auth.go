@@ -21,7 +21,7 @@ const touchEvery = time.Minute
 // takes as long as a wrong password; made on first use, since a CLI
 // command that never signs anyone in should not pay for it.
 func (db *DB) newDummyHash() []byte {
-	h, err := bcrypt.GenerateFromPassword([]byte("không có người dùng này"), db.passwordCost())
+	h, err := bcrypt.GenerateFromPassword([]byte("không có người dùng này"), db.PasswordCost())
 	if err != nil { // a cost above bcrypt's maximum, which refuses every password as well
 		h, _ = bcrypt.GenerateFromPassword([]byte("không có người dùng này"), bcrypt.DefaultCost)
 	}
@@ -146,7 +146,7 @@ func (db *DB) UnlockLogin(ctx context.Context, username string) (int, error) {
 	username = strings.ToLower(strings.TrimSpace(username))
 	var n int64
 	err := db.update(ctx, func(tx *Tx) error {
-		u, err := findOneUser(ctx, tx, qms.UserFilter{Username: &username})
+		u, err := tx.db.findOneUser(ctx, tx, qms.UserFilter{Username: &username})
 		if err != nil {
 			return qms.Errorf(qms.ENOTFOUND, "Không tìm thấy người dùng %q.", username)
 		}
@@ -256,7 +256,7 @@ func (db *DB) CreateAPIToken(ctx context.Context, userID int64, name string, ttl
 	secret, hash := qms.NewSecret("qms_")
 	t := &qms.APIToken{UserID: userID, Name: strings.TrimSpace(name), Prefix: secret[:qms.TokenPrefixLength]}
 	err := db.update(ctx, func(tx *Tx) error {
-		u, err := findOneUser(ctx, tx, qms.UserFilter{ID: &userID})
+		u, err := tx.db.findOneUser(ctx, tx, qms.UserFilter{ID: &userID})
 		if err != nil {
 			return err
 		} else if u.Disabled {

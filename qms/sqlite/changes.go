@@ -65,7 +65,7 @@ func (db *DB) startChanges(ctx context.Context) error {
 		wake: make(chan struct{}, 1), quit: make(chan struct{}), done: make(chan struct{}), hub: changefeed.NewHub(),
 		follow: func(c qms.Change) {
 			if c.Has(qms.TopicCalendar) {
-				db.dropCalendars()
+				db.DropCalendars()
 			}
 		},
 	}

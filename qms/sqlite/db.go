@@ -13,7 +13,6 @@ import (
 	"runtime"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -69,7 +68,6 @@ type DB struct {
 	cost        int
 	// dummyHash is compared against when a username is unknown (auth.go).
 	dummyHash func() []byte
-	cals      calendars
 	// commit runs every write transaction (see commit.go).
 	commit *committer
 	// changes tells of committed changes of the data kept in memory
@@ -145,6 +143,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	}
 	db.read.SetMaxOpenConns(n)
 	db.read.SetMaxIdleConns(n)
+	db.Store = db.sharedStore()
 	if err := db.startChanges(ctx); err != nil {
 		db.read.Close()
 		db.write.Close()
@@ -157,7 +156,6 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		return nil, err
 	}
 	db.startCommitter()
-	db.Store = db.sharedStore()
 	return db, nil
 }
 
@@ -351,32 +349,16 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
-
-func parseTime(s string) time.Time {
-	t, _ := time.Parse(time.RFC3339Nano, s)
-	return t
-}
-
-// Dates (no time of day) are stored as YYYY-MM-DD; the zero date as NULL.
-func formatDate(t time.Time) any {
-	if t.IsZero() {
-		return nil
-	}
-	return t.Format("2006-01-02")
-}
-
-func parseDate(s string) time.Time {
-	t, _ := time.Parse("2006-01-02", s)
-	return t
-}
-
-func nullTime(t *time.Time) any {
-	if t == nil {
-		return nil
-	}
-	return formatTime(*t)
-}
+// The store's helpers are the shared ones.
+var (
+	formatTime   = sqlstore.FormatTime
+	parseTime    = sqlstore.ParseTime
+	nullTime     = sqlstore.NullTime
+	placeholders = sqlstore.Placeholders
+	itoa         = sqlstore.Itoa
+	formatDate   = sqlstore.FormatDate
+	parseDate    = sqlstore.ParseDate
+)
 
 func scanNullTime(s sql.NullString) *time.Time {
 	if !s.Valid {
@@ -392,10 +374,3 @@ func isUnique(err error) bool {
 	var se sqlite3.Error
 	return errors.As(err, &se) && (se.ExtendedCode == sqlite3.ErrConstraintUnique || se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey)
 }
-
-// placeholders returns "?, ?, ?" for n arguments.
-func placeholders(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
-}
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -10,6 +10,7 @@ import (
 
 	"isodt/qms"
 	"isodt/qms/flowchart"
+	"isodt/qms/sqlstore"
 )
 
 // loadOpenDossier reads a dossier and its pinned flowchart inside a write,
@@ -240,7 +241,7 @@ func (db *DB) ResumeDossier(ctx context.Context, agency, code string) (*qms.Doss
 		}
 		now := tx.now
 		paused := cal.WorkingDuration(parseTime(started), now)
-		mode, err := db.clockMode(ctx, tx, agency)
+		mode, err := sqlstore.ClockMode(ctx, on(tx), agency)
 		if err != nil {
 			return err
 		}

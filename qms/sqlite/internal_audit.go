@@ -87,7 +87,7 @@ func (db *DB) CreatePlan(ctx context.Context, p *qms.AuditPlan) error {
 				AND EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.agency_code IN `+reach+`)`, append([]any{username}, args...)...).Scan(&id); err != nil {
 				return nil, false
 			}
-			u, err := findOneUser(ctx, tx, qms.UserFilter{ID: &id})
+			u, err := tx.db.findOneUser(ctx, tx, qms.UserFilter{ID: &id})
 			if err != nil {
 				return nil, false
 			}

@@ -8,6 +8,11 @@ import (
 	"isodt/qms"
 )
 
+// TestNonconformityStoreAndCAPAOverdue: a nonconformity raised from a
+// compliance finding is worked to closure while CAPA_OVERDUE fires past
+// its action's due date and clears when it is done. The store's gates on
+// every source run on both stores (qms/storetest TestNonconformities);
+// findings are SQLite's alone yet.
 func TestNonconformityStoreAndCAPAOverdue(t *testing.T) {
 	db, clk, sys := openDB(t)
 	effectiveProcedure(t, db, sys)
@@ -20,16 +25,10 @@ func TestNonconformityStoreAndCAPAOverdue(t *testing.T) {
 	if err := db.CreateNC(auditor, n); err != nil || n.Code == "" {
 		t.Fatalf("create: %v %s", err, n.Code)
 	}
-	if _, err := db.ChangeNC(auditor, "SVHTT", n.ID, "start", ""); qms.ErrorField(err) != "root_cause" {
-		t.Fatalf("start without analysis: %v", err)
-	}
 	if _, err := db.UpdateNC(auditor, "SVHTT", n.ID, n.Description, "Lập danh sách thủ tục chưa kiểm soát", "Chưa phân công xây dựng quy trình"); err != nil {
 		t.Fatal(err)
 	}
 	due := qms.CivilDate(clk.Now()).AddDate(0, 0, 7)
-	if _, err := db.AddAction(auditor, "SVHTT", n.ID, qms.CorrectiveAction{Description: "Soạn QT-02", Owner: "ghost", DueOn: due}); qms.ErrorField(err) != "owner" {
-		t.Fatalf("owner outside the agency: %v", err)
-	}
 	got, err := db.AddAction(auditor, "SVHTT", n.ID, qms.CorrectiveAction{Description: "Soạn QT-02", Owner: "thu.ky", DueOn: due})
 	if err != nil {
 		t.Fatal(err)
@@ -47,9 +46,6 @@ func TestNonconformityStoreAndCAPAOverdue(t *testing.T) {
 	if !openFinding(t, db, qms.RuleCAPAOverdue, itoa(got.Actions[0].ID)) {
 		t.Fatal("overdue action not found")
 	}
-	if _, err := db.ChangeNC(auditor, "SVHTT", n.ID, "close", ""); qms.ErrorCode(err) != qms.EINVALID {
-		t.Fatalf("closed with an open action: %v", err)
-	}
 	if _, err := db.CompleteAction(auditor, "SVHTT", n.ID, got.Actions[0].ID, "QT-02 đã ban hành"); err != nil {
 		t.Fatal(err)
 	}
@@ -60,11 +56,5 @@ func TestNonconformityStoreAndCAPAOverdue(t *testing.T) {
 	db.ChangeNC(auditor, "SVHTT", n.ID, "verify", qms.VerdictEffective)
 	if closed, err := db.ChangeNC(auditor, "SVHTT", n.ID, "close", ""); err != nil || closed.Status != qms.NCClosed {
 		t.Fatalf("close: %v", err)
-	}
-	if _, err := db.UpdateNC(auditor, "SVHTT", n.ID, "x", "", ""); qms.ErrorCode(err) != qms.EINVALID {
-		t.Fatalf("edit after closing: %v", err)
-	}
-	if _, err := db.FindNC(sys, "OTHER", n.ID); qms.ErrorCode(err) != qms.ENOTFOUND {
-		t.Fatalf("another agency finds the NC: %v", err)
 	}
 }

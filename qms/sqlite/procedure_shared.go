@@ -14,29 +14,22 @@ import (
 // the rest of this store (forms, dossiers, compliance, distribution)
 // reads them, and keeps the version lifecycle of forms, through the
 // helpers below. The hooks give the shared code what only this store has
-// yet: its FTS5 index, forms, signatures and distribution.
-
-// sharedReader runs the shared SQL on a read connection or transaction
-// of this package (each querier here also executes).
-func sharedReader(q querier) sqlstore.Querier { return sqlQuerier{q.(sqlRunner)} }
-
-// sharedWriter is tx as the shared code sees it.
-func sharedWriter(tx *Tx) sqlstore.Tx { return sharedTx{sqlQuerier{tx}, tx} }
+// yet: its FTS5 index, forms and distribution.
 
 func findProcedure(ctx context.Context, q querier, agency string, id int64) (*qms.Procedure, error) {
-	return sqlstore.QueryProcedure(ctx, sharedReader(q), agency, id)
+	return sqlstore.QueryProcedure(ctx, on(q), agency, id)
 }
 
 func findProcedures(ctx context.Context, q querier, f qms.ProcedureFilter) ([]*qms.Procedure, error) {
-	return sqlstore.QueryProcedures(ctx, sharedReader(q), f)
+	return sqlstore.QueryProcedures(ctx, on(q), f)
 }
 
 func findVersions(ctx context.Context, q querier, procedureID int64, number *int) ([]*qms.ProcedureVersion, error) {
-	return sqlstore.QueryVersions(ctx, sharedReader(q), procedureID, number)
+	return sqlstore.QueryVersions(ctx, on(q), procedureID, number)
 }
 
 func findVersion(ctx context.Context, q querier, procedureID int64, number int) (*qms.ProcedureVersion, error) {
-	return sqlstore.QueryVersion(ctx, sharedReader(q), procedureID, number)
+	return sqlstore.QueryVersion(ctx, on(q), procedureID, number)
 }
 
 const versionColumns = sqlstore.VersionColumns
@@ -46,7 +39,7 @@ func scanVersion(rows *sql.Rows) (*qms.ProcedureVersion, error) { return sqlstor
 // pinnedFlowchart is PinnedFlowchart read through q (a read connection or
 // the write transaction), from the store's cache.
 func (db *DB) pinnedFlowchart(ctx context.Context, q querier, procedureID int64, number int) (flowchart.Flowchart, error) {
-	return db.Store.PinnedFlowchartIn(ctx, sharedReader(q), procedureID, number)
+	return db.Store.PinnedFlowchartIn(ctx, on(q), procedureID, number)
 }
 
 // versioned is a version of any controlled document, as the shared
@@ -62,19 +55,19 @@ func supersede(ctx context.Context, tx *Tx, kind string, keepID int64, versions 
 	for i, v := range versions {
 		vs[i] = sqlstore.Versioned{ID: v.id, Ref: v.ref, Approval: v.approval}
 	}
-	return sqlstore.Supersede(ctx, sharedWriter(tx), kind, keepID, vs, reason)
+	return sqlstore.Supersede(ctx, shared(tx), kind, keepID, vs, reason)
 }
 
 func saveApprovalIn(ctx context.Context, tx *Tx, table string, id int64, a *qms.Approval, at time.Time) error {
-	return sqlstore.SaveApprovalIn(ctx, sharedWriter(tx), table, id, a, at)
+	return sqlstore.SaveApprovalIn(ctx, shared(tx), table, id, a, at)
 }
 
 func contribute(ctx context.Context, tx *Tx, kind string, versionID int64, a *qms.Approval, act string) error {
-	return sqlstore.Contribute(ctx, sharedWriter(tx), kind, versionID, a, act)
+	return sqlstore.Contribute(ctx, shared(tx), kind, versionID, a, act)
 }
 
 func loadContributors(ctx context.Context, q querier, kind string, versionID int64, a *qms.Approval) error {
-	return sqlstore.LoadContributors(ctx, sharedReader(q), kind, versionID, a)
+	return sqlstore.LoadContributors(ctx, on(q), kind, versionID, a)
 }
 
 // The hooks of sqlstore.Config that procedures use.
@@ -87,10 +80,6 @@ func formExistsShared(ctx context.Context, q sqlstore.Querier, agency, code stri
 	var n int
 	q.QueryRow(ctx, `SELECT COUNT(*) FROM forms WHERE code = ? AND agency_code IN (?, ?)`, code, agency, qms.SystemAgencyCode).Scan(&n)
 	return n > 0
-}
-
-func signShared(ctx context.Context, tx sqlstore.Tx, agency, objectType string, id int64, ref, action string) error {
-	return tx.(sharedTx).tx.sign(ctx, agency, objectType, id, ref, action)
 }
 
 func distributeProcedureShared(ctx context.Context, tx sqlstore.Tx, v *qms.ProcedureVersion) error {

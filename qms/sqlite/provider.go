@@ -206,8 +206,8 @@ func (db *DB) LinkProviderNC(ctx context.Context, agency string, id, ncID int64)
 		if err != nil {
 			return err
 		}
-		n, err := findNC(ctx, tx, agency, ncID)
-		if err != nil {
+		var n qms.Nonconformity
+		if err := tx.QueryRowContext(ctx, `SELECT id, code FROM nonconformities WHERE id = ? AND agency_code = ?`, ncID, agency).Scan(&n.ID, &n.Code); err != nil {
 			return &qms.Error{Code: qms.ENOTFOUND, Field: "nc_id", Message: "Không tìm thấy phiếu sự không phù hợp của đơn vị."}
 		}
 		res, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO provider_ncs (provider_id, nc_id, linked_by, linked_at) VALUES (?, ?, ?, ?)`,
@@ -251,7 +251,7 @@ func (db *DB) ProviderNCs(ctx context.Context, agency string, id int64) ([]qms.P
 // NCProviders lists the providers a nonconformity of the agency names,
 // wherever they are now (a provider that moved in a merger included).
 func (db *DB) NCProviders(ctx context.Context, agency string, ncID int64) ([]*qms.Provider, error) {
-	if _, err := findNC(ctx, db.read, agency, ncID); err != nil {
+	if _, err := db.FindNC(ctx, agency, ncID); err != nil {
 		return nil, err
 	}
 	return findProviders(ctx, db.read, `p.id IN (SELECT provider_id FROM provider_ncs WHERE nc_id = ?)`, ncID)

@@ -87,7 +87,7 @@ func (db *DB) reviewPack(ctx context.Context, agency string, year int) (qms.Revi
 	if p.FeedbackCount, err = db.feedbackCounts(ctx, agency, year); err != nil {
 		return p, err
 	}
-	if p.Risks, err = db.riskSummary(ctx, agency); err != nil {
+	if p.Risks, err = db.RiskSummary(ctx, agency); err != nil {
 		return p, err
 	}
 	if p.Context, err = db.contextSummary(ctx, agency); err != nil {

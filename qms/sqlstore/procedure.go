@@ -77,7 +77,7 @@ func (s *Store) setProcedureTTHC(ctx context.Context, tx Tx, p *qms.Procedure) e
 	}
 	// The full-text index is each dialect's own (FTS5, tsvector).
 	if s.cfg.IndexSearch == nil {
-		return fmt.Errorf("procedure %d: this store has no search index (Config.IndexSearch)", p.ID)
+		return qms.Errorf(qms.EINTERNAL, "Cơ sở dữ liệu này chưa có chỉ mục tìm kiếm quy trình.")
 	}
 	return s.cfg.IndexSearch(ctx, tx, "procedure", Itoa(p.ID), p.AgencyCode, p.Code+" "+p.Title+" "+p.OwnerUnit, p.Code+" – "+p.Title)
 }

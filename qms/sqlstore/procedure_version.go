@@ -152,7 +152,7 @@ func (s *Store) TransitionVersion(ctx context.Context, procedureID int64, number
 		if err := tx.Audit(ctx, "", "procedure.version_"+action, "procedure_version", versionRef(v), before.Approval, v.Approval, reason); err != nil {
 			return err
 		}
-		if err := s.sign(ctx, tx, qms.SignedProcedureVersion, v.ID, versionRef(v), action); err != nil {
+		if err := s.sign(ctx, tx, "", qms.SignedProcedureVersion, v.ID, versionRef(v), action); err != nil {
 			return err
 		}
 		if action == qms.ActionApprove {
@@ -160,26 +160,13 @@ func (s *Store) TransitionVersion(ctx context.Context, procedureID int64, number
 				return err
 			}
 			if s.cfg.DistributeProcedure == nil {
-				return fmt.Errorf("approve procedure version %s: distribution to readers is not ported to this store (Config.DistributeProcedure)", versionRef(v))
+				return qms.Errorf(qms.EINTERNAL, "Cơ sở dữ liệu này chưa có phân phối tài liệu: không ban hành được lần %s.", v.IssueNumber())
 			}
 			return s.cfg.DistributeProcedure(ctx, tx, v)
 		}
 		return nil
 	})
 	return v, err
-}
-
-// sign records the electronic signature the action asked for, when it
-// asked for one (signatures are the store's own until they are shared).
-func (s *Store) sign(ctx context.Context, tx Tx, objectType string, id int64, ref, action string) error {
-	if s.cfg.Sign != nil {
-		return s.cfg.Sign(ctx, tx, "", objectType, id, ref, action)
-	}
-	_, ok := qms.SignatureMeaning[qms.SignedAction{ObjectType: objectType, Action: action}]
-	if asked, _ := qms.Signing(ctx); ok && asked {
-		return fmt.Errorf("sign %s %s: signatures are not ported to this store (Config.Sign)", objectType, ref)
-	}
-	return nil
 }
 
 func (s *Store) checkFlowchart(ctx context.Context, tx Tx, procedureID int64, v *qms.ProcedureVersion) error {
@@ -210,7 +197,7 @@ func (s *Store) checkFlowchart(ctx context.Context, tx Tx, procedureID int64, v 
 	opts := flowchart.ValidateOptions{LimitHours: limitHours, FormExists: formExists}
 	problems := flowchart.Validate(v.Flowchart, opts)
 	if unported {
-		return fmt.Errorf("check flowchart of %s: forms are not ported to this store (Config.FormExists)", versionRef(v))
+		return qms.Errorf(qms.EINTERNAL, "Cơ sở dữ liệu này chưa có biểu mẫu: không kiểm tra được biểu mẫu trong lưu đồ.")
 	}
 	if len(problems) > 0 {
 		return &qms.Error{Code: qms.EINVALID, Field: "flowchart", Message: problems.Error()}

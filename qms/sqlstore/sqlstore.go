@@ -15,6 +15,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -68,9 +69,24 @@ type Config struct {
 	Now func() time.Time
 	// IsUnique reports a unique-constraint violation.
 	IsUnique func(err error) bool
+	// PasswordCost is the bcrypt cost (0: bcrypt.DefaultCost).
+	PasswordCost int
+	// InsertOrder is the column that orders a table's rows as they were
+	// inserted where the table has no id: rowid on SQLite, seq on
+	// PostgreSQL.
+	InsertOrder string
 	// OnTime measures on-time figures (DossierService.OnTime): dossiers
 	// are not shared yet, and objectives are measured on them.
 	OnTime func(ctx context.Context, agency string, from, to time.Time, procedure string) (map[string]*qms.OnTimeReport, error)
+	// Sign records the actor's signature of an action in its transaction
+	// when the request asks for one (signatures are not shared yet); nil
+	// refuses an action asked to be signed.
+	Sign func(ctx context.Context, tx Tx, agency, objectType string, id int64, ref, action string) error
+	// Lacks names the tables of services not shared yet that the store
+	// does not have (procedures, findings, dossiers, audit_plans): the
+	// shared SQL that reads one refuses with a clear error instead of
+	// failing on a missing relation.
+	Lacks []string
 	// IndexSearch replaces an object's entry in the full-text index, each
 	// dialect's own (FTS5, tsvector): procedures are found by Search.
 	IndexSearch func(ctx context.Context, tx Tx, kind, ref, agency, text, title string) error
@@ -78,10 +94,6 @@ type Config struct {
 	// has a form of that code (a flowchart step records on it): forms are
 	// not shared yet. Nil: submitting a flowchart that names a form fails.
 	FormExists func(ctx context.Context, q Querier, agency, code string) bool
-	// Sign records the electronic signature an action asked for
-	// (signatures are not shared yet). Nil: an action asked to be signed
-	// fails.
-	Sign func(ctx context.Context, tx Tx, agency, objectType string, id int64, ref, action string) error
 	// DistributeProcedure gives a procedure version that has just taken
 	// effect to those who must read it (distribution is not shared yet).
 	// Nil: approving a procedure version fails.
@@ -94,6 +106,8 @@ type Config struct {
 // Store implements the shared services on a Config.
 type Store struct {
 	cfg Config
+	// cals keeps the working-day calendars (calendar.go).
+	cals calendars
 }
 
 // New returns a Store on cfg.
@@ -152,9 +166,9 @@ func agencyExists(ctx context.Context, q Querier, code string) error {
 	return nil
 }
 
-// internalf gives an internal error the context of the exported call
+// Internalf gives an internal error the context of the exported call
 // that met it; a domain error (*qms.Error) passes unchanged.
-func internalf(err error, format string, args ...any) error {
+func Internalf(err error, format string, args ...any) error {
 	var e *qms.Error
 	if err == nil || errors.As(err, &e) {
 		return err
@@ -162,8 +176,33 @@ func internalf(err error, format string, args ...any) error {
 	return fmt.Errorf(format+": %w", append(args, err)...)
 }
 
-// FormatDate is how both stores keep a civil date (YYYY-MM-DD); the zero
-// date is NULL.
+var internalf = Internalf
+
+// needs refuses, with a clear error, what reads a table this store lacks
+// (Config.Lacks).
+func (s *Store) needs(tables ...string) error {
+	for _, t := range tables {
+		if slices.Contains(s.cfg.Lacks, t) {
+			what, ok := lackedTables[t]
+			if !ok {
+				what = t
+			}
+			return qms.Errorf(qms.EINTERNAL, "Cơ sở dữ liệu này chưa có %s.", what)
+		}
+	}
+	return nil
+}
+
+// lackedTables names in words the tables a store may lack.
+var lackedTables = map[string]string{
+	"procedures":  "quy trình",
+	"findings":    "phát hiện kiểm tra tuân thủ",
+	"dossiers":    "hồ sơ một cửa",
+	"audit_plans": "kế hoạch đánh giá nội bộ",
+}
+
+// FormatDate is how both stores keep a date without time of day:
+// YYYY-MM-DD, the zero date as NULL.
 func FormatDate(t time.Time) any {
 	if t.IsZero() {
 		return nil
@@ -171,14 +210,16 @@ func FormatDate(t time.Time) any {
 	return t.Format("2006-01-02")
 }
 
-// ParseDate reads a date kept by FormatDate ("" is the zero date).
+// ParseDate reads a date kept by FormatDate.
 func ParseDate(s string) time.Time {
 	t, _ := time.Parse("2006-01-02", s)
 	return t
 }
 
-// subtreeSQL selects the codes of an agency (the one argument) and of
-// every agency under it. The first term reads the code from agencies so
-// that both sides of the UNION have the column's collation (PostgreSQL
-// refuses a recursive term whose collation differs).
-const subtreeSQL = `WITH RECURSIVE sub(code) AS (SELECT code FROM agencies WHERE code = ? UNION SELECT a.code FROM agencies a JOIN sub ON a.parent_code = sub.code) SELECT code FROM sub`
+// notifyUser sends an in-app notification to the user named username, in
+// the transaction of the change that concerns them.
+func notifyUser(ctx context.Context, tx Tx, agency, username, title, link string) error {
+	_, err := tx.Exec(ctx, `INSERT INTO notifications (user_id, agency_code, title, link, created_at)
+		SELECT id, ?, ?, ?, ? FROM users WHERE username = ? AND disabled = FALSE`, agency, title, link, FormatTime(tx.Now()), username)
+	return err
+}

@@ -35,6 +35,8 @@ type Store interface {
 	qms.ChangeFeed
 	qms.NotificationService
 	qms.ObjectiveService
+	qms.NCService
+	qms.RiskService
 	ImportTTHC(ctx context.Context, agency string, items []qms.TTHC) (int, int, error)
 	FindTTHC(ctx context.Context, agency, code string) (*qms.TTHC, error)
 	FindTTHCs(ctx context.Context, agency string) ([]*qms.TTHC, error)

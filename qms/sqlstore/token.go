@@ -1,27 +1,20 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
-	"time"
 
 	"isodt/qms"
 )
 
 // FindAPITokens lists tokens with their owner's username, newest first.
 // Secrets are never stored, so never returned.
-func (db *DB) FindAPITokens(ctx context.Context, f qms.TokenFilter) ([]*qms.APIToken, error) {
-	var out []*qms.APIToken
-	err := db.view(ctx, func(q *sql.Conn) (err error) {
-		out, err = findAPITokens(ctx, q, f)
-		return err
-	})
-	return out, err
+func (s *Store) FindAPITokens(ctx context.Context, f qms.TokenFilter) ([]*qms.APIToken, error) {
+	return findAPITokens(ctx, s.read(), f)
 }
 
-func findAPITokens(ctx context.Context, q querier, f qms.TokenFilter) ([]*qms.APIToken, error) {
+func findAPITokens(ctx context.Context, q Querier, f qms.TokenFilter) ([]*qms.APIToken, error) {
 	where, args := []string{"1 = 1"}, []any{}
 	if v := f.ID; v != nil {
 		where, args = append(where, "t.id = ?"), append(args, *v)
@@ -36,7 +29,7 @@ func findAPITokens(ctx context.Context, q querier, f qms.TokenFilter) ([]*qms.AP
 		}
 		where, args = append(where, "t.prefix = ?"), append(args, p[:qms.TokenPrefixLength])
 	}
-	rows, err := q.QueryContext(ctx, `SELECT t.id, t.user_id, u.username, t.name, t.prefix, t.created_at, t.expires_at, t.last_used_at, t.revoked_at
+	rows, err := q.Query(ctx, `SELECT t.id, t.user_id, u.username, t.name, t.prefix, t.created_at, t.expires_at, t.last_used_at, t.revoked_at
 		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE `+strings.Join(where, " AND ")+` ORDER BY t.id DESC`, args...)
 	if err != nil {
 		return nil, err
@@ -46,33 +39,25 @@ func findAPITokens(ctx context.Context, q querier, f qms.TokenFilter) ([]*qms.AP
 	for rows.Next() {
 		var t qms.APIToken
 		var created string
-		var expires, used, revoked sql.NullString
+		var expires, used, revoked *string
 		if err := rows.Scan(&t.ID, &t.UserID, &t.Username, &t.Name, &t.Prefix, &created, &expires, &used, &revoked); err != nil {
 			return nil, err
 		}
-		t.CreatedAt = parseTime(created)
-		t.ExpiresAt, t.LastUsedAt, t.RevokedAt = optTime(expires), optTime(used), optTime(revoked)
+		t.CreatedAt = ParseTime(created)
+		t.ExpiresAt, t.LastUsedAt, t.RevokedAt = OptTime(expires), OptTime(used), OptTime(revoked)
 		out = append(out, &t)
 	}
 	return out, rows.Err()
 }
 
-func optTime(s sql.NullString) *time.Time {
-	if !s.Valid {
-		return nil
-	}
-	t := parseTime(s.String)
-	return &t
-}
-
 // RevokeAPITokens revokes the still valid tokens matching f, audited
 // once per agency of each owner.
-func (db *DB) RevokeAPITokens(ctx context.Context, f qms.TokenFilter) (int, error) {
+func (s *Store) RevokeAPITokens(ctx context.Context, f qms.TokenFilter) (int, error) {
 	if f.ID == nil && f.UserID == nil && f.Prefix == nil {
 		return 0, qms.Errorf(qms.EINVALID, "Chọn mã truy cập cần thu hồi: theo số, theo tiền tố hoặc mọi mã của một người dùng.")
 	}
 	var n int
-	err := db.update(ctx, func(tx *Tx) error {
+	err := s.update(ctx, func(tx Tx) error {
 		ts, err := findAPITokens(ctx, tx, f)
 		if err != nil {
 			return err
@@ -98,20 +83,20 @@ func (db *DB) RevokeAPITokens(ctx context.Context, f qms.TokenFilter) (int, erro
 			byUser[t.UserID] = append(byUser[t.UserID], t.ID)
 		}
 		for _, id := range owners {
-			u, err := findOneUser(ctx, tx, qms.UserFilter{ID: &id})
+			u, err := s.FindUserOn(ctx, tx, qms.UserFilter{ID: &id})
 			if err != nil {
 				return err
 			}
-			if err := qms.CheckAccountAction(tx.actor, u); err != nil {
+			if err := qms.CheckAccountAction(tx.Actor(), u); err != nil {
 				return err
 			}
 			ids := byUser[id]
-			if _, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE id IN (`+placeholders(len(ids))+`) AND revoked_at IS NULL`,
-				append([]any{formatTime(tx.now)}, int64sToAny(ids)...)...); err != nil {
+			if _, err := tx.Exec(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE id IN (`+Placeholders(len(ids))+`) AND revoked_at IS NULL`,
+				append([]any{FormatTime(tx.Now())}, int64sToAny(ids)...)...); err != nil {
 				return fmt.Errorf("revoke tokens: %w", err)
 			}
 			n += len(ids)
-			if err := tx.auditAccount(ctx, u, "token.revoke", "user", itoa(u.ID), nil, map[string]any{"tokens": ids}, ""); err != nil {
+			if err := AuditAccount(ctx, tx, u, "token.revoke", "user", Itoa(u.ID), nil, map[string]any{"tokens": ids}, ""); err != nil {
 				return err
 			}
 		}
@@ -126,37 +111,4 @@ func int64sToAny(ids []int64) []any {
 		out[i] = id
 	}
 	return out
-}
-
-// endCredentials signs a user out everywhere: it deletes their sessions
-// and revokes their API tokens, for a password reset or a disabled
-// account. The caller audits, with the counts returned.
-func endCredentials(ctx context.Context, tx *Tx, userID int64) (sessions, tokens int64, err error) {
-	res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID)
-	if err != nil {
-		return 0, 0, fmt.Errorf("end sessions: %w", err)
-	}
-	sessions, _ = res.RowsAffected()
-	res, err = tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`, formatTime(tx.now), userID)
-	if err != nil {
-		return 0, 0, fmt.Errorf("revoke tokens: %w", err)
-	}
-	tokens, _ = res.RowsAffected()
-	return sessions, tokens, nil
-}
-
-// auditAccount writes the entry of an action on a whole account once
-// under each agency the user belongs to, in the same transaction: every
-// agency's auditor sees what was done to an account that holds its roles.
-func (tx *Tx) auditAccount(ctx context.Context, u *qms.User, action, objectType, objectID string, before, after any, reason string) error {
-	agencies := u.Agencies()
-	if len(agencies) == 0 {
-		agencies = []string{tx.actor.AgencyCode}
-	}
-	for _, a := range agencies {
-		if err := tx.audit(ctx, a, action, objectType, objectID, before, after, reason); err != nil {
-			return err
-		}
-	}
-	return nil
 }

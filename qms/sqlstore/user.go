@@ -1,8 +1,7 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 
@@ -12,26 +11,26 @@ import (
 )
 
 // CreateUser stores the user, its memberships and its password hash.
-func (db *DB) CreateUser(ctx context.Context, u *qms.User, password string) error {
+func (s *Store) CreateUser(ctx context.Context, u *qms.User, password string) error {
 	u.Normalize()
 	if err := u.Validate(); err != nil {
 		return err
 	}
-	hash, err := db.hashPassword(password)
+	hash, err := s.hashPassword(password)
 	if err != nil {
 		return err
 	}
-	return db.createUser(ctx, u, hash)
+	return s.createUser(ctx, u, hash)
 }
 
 // HashPassword checks a password and returns its bcrypt hash at the
 // store's cost, for CreateUserHashed.
-func (db *DB) HashPassword(password string) (string, error) { return db.hashPassword(password) }
+func (s *Store) HashPassword(password string) (string, error) { return s.hashPassword(password) }
 
 // CreateUserHashed is CreateUser with a hash made by HashPassword. A
 // bcrypt hash costs tens of milliseconds by design; the demo data set
 // gives its 2,000 users one password and so hashes it once.
-func (db *DB) CreateUserHashed(ctx context.Context, u *qms.User, hash string) error {
+func (s *Store) CreateUserHashed(ctx context.Context, u *qms.User, hash string) error {
 	u.Normalize()
 	if err := u.Validate(); err != nil {
 		return err
@@ -39,44 +38,43 @@ func (db *DB) CreateUserHashed(ctx context.Context, u *qms.User, hash string) er
 	if _, err := bcrypt.Cost([]byte(hash)); err != nil {
 		return fmt.Errorf("create user %s: password hash: %w", u.Username, err)
 	}
-	return db.createUser(ctx, u, hash)
+	return s.createUser(ctx, u, hash)
 }
 
-func (db *DB) createUser(ctx context.Context, u *qms.User, hash string) error {
-	return db.update(ctx, func(tx *Tx) error {
-		u.CreatedAt, u.UpdatedAt = tx.now, tx.now
-		res, err := tx.ExecContext(ctx, `INSERT INTO users (username, full_name, title, email, password_hash, disabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			u.Username, u.FullName, u.Title, u.Email, hash, u.Disabled, formatTime(u.CreatedAt), formatTime(u.UpdatedAt))
-		if isUnique(err) {
+func (s *Store) createUser(ctx context.Context, u *qms.User, hash string) error {
+	return s.update(ctx, func(tx Tx) error {
+		u.CreatedAt, u.UpdatedAt = tx.Now(), tx.Now()
+		err := tx.QueryRow(ctx, `INSERT INTO users (username, full_name, title, email, password_hash, disabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			u.Username, u.FullName, u.Title, u.Email, hash, u.Disabled, FormatTime(u.CreatedAt), FormatTime(u.UpdatedAt)).Scan(&u.ID)
+		if s.cfg.IsUnique(err) {
 			return &qms.Error{Code: qms.ECONFLICT, Field: "username", Message: fmt.Sprintf("Tên đăng nhập %q đã được dùng.", u.Username)}
 		} else if err != nil {
 			return fmt.Errorf("insert user: %w", err)
 		}
-		u.ID, _ = res.LastInsertId()
 		ms := u.Memberships
 		u.Memberships = nil
 		for _, m := range ms {
-			if err := qms.CheckMembershipChange(tx.actor, m); err != nil {
+			if err := qms.CheckMembershipChange(tx.Actor(), m); err != nil {
 				return err
 			}
 			if err := addMembership(ctx, tx, u, m); err != nil {
 				return err
 			}
 		}
-		agency := tx.actor.AgencyCode
+		agency := tx.Actor().AgencyCode
 		if len(u.Memberships) > 0 {
 			agency = u.Memberships[0].AgencyCode
 		}
-		return tx.audit(ctx, agency, "user.create", "user", itoa(u.ID), nil, u, "")
+		return tx.Audit(ctx, agency, "user.create", "user", Itoa(u.ID), nil, u, "")
 	})
 }
 
-func addMembership(ctx context.Context, tx *Tx, u *qms.User, m qms.Membership) error {
+func addMembership(ctx context.Context, tx Tx, u *qms.User, m qms.Membership) error {
 	role, err := qms.ParseRole(string(m.Role))
 	if err != nil {
 		return err
 	}
-	a, err := findAgencyByCode(ctx, tx, m.AgencyCode)
+	a, err := FindAgency(ctx, tx, m.AgencyCode)
 	if err != nil {
 		return qms.FieldError("agency", "Đơn vị %q không tồn tại.", m.AgencyCode)
 	}
@@ -84,7 +82,7 @@ func addMembership(ctx context.Context, tx *Tx, u *qms.User, m qms.Membership) e
 	if u.HasRole(m.AgencyCode, m.Role) {
 		return nil
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO memberships (user_id, agency_code, role) VALUES (?, ?, ?)`, u.ID, m.AgencyCode, m.Role); err != nil {
+	if _, err := tx.Exec(ctx, `INSERT INTO memberships (user_id, agency_code, role) VALUES (?, ?, ?)`, u.ID, m.AgencyCode, m.Role); err != nil {
 		return fmt.Errorf("insert membership: %w", err)
 	}
 	u.Memberships = append(u.Memberships, m)
@@ -92,30 +90,26 @@ func addMembership(ctx context.Context, tx *Tx, u *qms.User, m qms.Membership) e
 }
 
 // FindUserByID returns ENOTFOUND when there is none.
-func (db *DB) FindUserByID(ctx context.Context, id int64) (*qms.User, error) {
-	u, err := db.findOneUser(ctx, qms.UserFilter{ID: &id})
+func (s *Store) FindUserByID(ctx context.Context, id int64) (*qms.User, error) {
+	u, err := findOneUser(ctx, s.read(), s.cfg.InsertOrder, qms.UserFilter{ID: &id})
 	return u, internalf(err, "find user %d", id)
 }
 
 // FindUserByUsername returns ENOTFOUND when there is none.
-func (db *DB) FindUserByUsername(ctx context.Context, username string) (*qms.User, error) {
+func (s *Store) FindUserByUsername(ctx context.Context, username string) (*qms.User, error) {
 	username = strings.ToLower(strings.TrimSpace(username))
-	u, err := db.findOneUser(ctx, qms.UserFilter{Username: &username})
+	u, err := findOneUser(ctx, s.read(), s.cfg.InsertOrder, qms.UserFilter{Username: &username})
 	return u, internalf(err, "find user %q", username)
 }
 
-func (db *DB) findOneUser(ctx context.Context, f qms.UserFilter) (*qms.User, error) {
-	var u *qms.User
-	err := db.view(ctx, func(q *sql.Conn) (err error) {
-		u, err = findOneUser(ctx, q, f)
-		return err
-	})
-	return u, err
+// FindUserOn is the user matching f on q, ENOTFOUND when there is none.
+func (s *Store) FindUserOn(ctx context.Context, q Querier, f qms.UserFilter) (*qms.User, error) {
+	return findOneUser(ctx, q, s.cfg.InsertOrder, f)
 }
 
-func findOneUser(ctx context.Context, q querier, f qms.UserFilter) (*qms.User, error) {
+func findOneUser(ctx context.Context, q Querier, order string, f qms.UserFilter) (*qms.User, error) {
 	f.Limit = 1
-	us, err := findUsers(ctx, q, f)
+	us, err := findUsers(ctx, q, order, f)
 	if err != nil {
 		return nil, err
 	} else if len(us) == 0 {
@@ -125,20 +119,16 @@ func findOneUser(ctx context.Context, q querier, f qms.UserFilter) (*qms.User, e
 }
 
 // FindUsers returns the users matching f, by username, with memberships.
-func (db *DB) FindUsers(ctx context.Context, f qms.UserFilter) ([]*qms.User, error) {
-	var out []*qms.User
-	err := db.view(ctx, func(q *sql.Conn) (err error) {
-		out, err = findUsers(ctx, q, f)
-		return err
-	})
+func (s *Store) FindUsers(ctx context.Context, f qms.UserFilter) ([]*qms.User, error) {
+	out, err := findUsers(ctx, s.read(), s.cfg.InsertOrder, f)
 	return out, internalf(err, "find users")
 }
 
 // MemberNames is one query for what a page lists by name only (the
 // delegation form), not the users and all their memberships.
-func (db *DB) MemberNames(ctx context.Context, agency string) ([]qms.Person, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT DISTINCT u.username, u.full_name FROM memberships m JOIN users u ON u.id = m.user_id
-		WHERE m.agency_code = ? AND u.disabled = 0 ORDER BY u.username`, agency)
+func (s *Store) MemberNames(ctx context.Context, agency string) ([]qms.Person, error) {
+	rows, err := s.read().Query(ctx, `SELECT DISTINCT u.username, u.full_name FROM memberships m JOIN users u ON u.id = m.user_id
+		WHERE m.agency_code = ? AND u.disabled = FALSE ORDER BY u.username`, agency)
 	if err != nil {
 		return nil, internalf(err, "member names")
 	}
@@ -156,7 +146,7 @@ func (db *DB) MemberNames(ctx context.Context, agency string) ([]qms.Person, err
 
 // PeopleNamed is one query for the full names a page shows (the actors of
 // a dossier's steps), where a lookup per name was one query each.
-func (db *DB) PeopleNamed(ctx context.Context, usernames []string) ([]qms.Person, error) {
+func (s *Store) PeopleNamed(ctx context.Context, usernames []string) ([]qms.Person, error) {
 	if len(usernames) == 0 {
 		return nil, nil
 	}
@@ -167,7 +157,7 @@ func (db *DB) PeopleNamed(ctx context.Context, usernames []string) ([]qms.Person
 	for i, u := range usernames {
 		args[i] = u
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT username, full_name FROM users WHERE username IN (?`+strings.Repeat(", ?", len(usernames)-1)+`)`, args...)
+	rows, err := s.read().Query(ctx, `SELECT username, full_name FROM users WHERE username IN (?`+strings.Repeat(", ?", len(usernames)-1)+`)`, args...)
 	if err != nil {
 		return nil, internalf(err, "people named")
 	}
@@ -183,7 +173,7 @@ func (db *DB) PeopleNamed(ctx context.Context, usernames []string) ([]qms.Person
 	return out, internalf(rows.Err(), "people named")
 }
 
-func findUsers(ctx context.Context, q querier, f qms.UserFilter) ([]*qms.User, error) {
+func findUsers(ctx context.Context, q Querier, order string, f qms.UserFilter) ([]*qms.User, error) {
 	where, args := []string{"1 = 1"}, []any{}
 	if v := f.ID; v != nil {
 		where, args = append(where, "u.id = ?"), append(args, *v)
@@ -199,7 +189,7 @@ func findUsers(ctx context.Context, q querier, f qms.UserFilter) ([]*qms.User, e
 	if limit <= 0 {
 		limit = 10000
 	}
-	rows, err := q.QueryContext(ctx, `SELECT u.id, u.username, u.full_name, u.title, u.email, u.disabled, u.created_at, u.updated_at
+	rows, err := q.Query(ctx, `SELECT u.id, u.username, u.full_name, u.title, u.email, u.disabled, u.created_at, u.updated_at
 		FROM users u WHERE `+strings.Join(where, " AND ")+` ORDER BY u.username LIMIT ?`, append(args, limit)...)
 	if err != nil {
 		return nil, err
@@ -213,7 +203,7 @@ func findUsers(ctx context.Context, q querier, f qms.UserFilter) ([]*qms.User, e
 			rows.Close()
 			return nil, err
 		}
-		u.CreatedAt, u.UpdatedAt = parseTime(created), parseTime(updated)
+		u.CreatedAt, u.UpdatedAt = ParseTime(created), ParseTime(updated)
 		u.Memberships = []qms.Membership{}
 		out = append(out, &u)
 		byID[u.ID] = &u
@@ -226,7 +216,7 @@ func findUsers(ctx context.Context, q querier, f qms.UserFilter) ([]*qms.User, e
 	for _, u := range out {
 		ids = append(ids, u.ID)
 	}
-	mrows, err := q.QueryContext(ctx, `SELECT user_id, agency_code, role FROM memberships WHERE user_id IN (`+placeholders(len(ids))+`) ORDER BY rowid`, ids...)
+	mrows, err := q.Query(ctx, `SELECT user_id, agency_code, role FROM memberships WHERE user_id IN (`+Placeholders(len(ids))+`) ORDER BY `+order, ids...)
 	if err != nil {
 		return nil, err
 	}
@@ -245,14 +235,14 @@ func findUsers(ctx context.Context, q querier, f qms.UserFilter) ([]*qms.User, e
 // UpdateUser changes the profile or disables the account
 // (qms.CheckAccountAction applies). A disabled account loses its sessions
 // and API tokens at once.
-func (db *DB) UpdateUser(ctx context.Context, id int64, upd qms.UserUpdate) (*qms.User, error) {
+func (s *Store) UpdateUser(ctx context.Context, id int64, upd qms.UserUpdate) (*qms.User, error) {
 	var u *qms.User
-	err := db.update(ctx, func(tx *Tx) error {
-		before, err := findOneUser(ctx, tx, qms.UserFilter{ID: &id})
+	err := s.update(ctx, func(tx Tx) error {
+		before, err := findOneUser(ctx, tx, s.cfg.InsertOrder, qms.UserFilter{ID: &id})
 		if err != nil {
 			return err
 		}
-		if err := qms.CheckAccountAction(tx.actor, before); err != nil {
+		if err := qms.CheckAccountAction(tx.Actor(), before); err != nil {
 			return err
 		}
 		after := *before
@@ -272,34 +262,34 @@ func (db *DB) UpdateUser(ctx context.Context, id int64, upd qms.UserUpdate) (*qm
 		if err := after.Validate(); err != nil {
 			return err
 		}
-		after.UpdatedAt = tx.now
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET full_name = ?, title = ?, email = ?, disabled = ?, updated_at = ? WHERE id = ?`,
-			after.FullName, after.Title, after.Email, after.Disabled, formatTime(after.UpdatedAt), id); err != nil {
+		after.UpdatedAt = tx.Now()
+		if _, err := tx.Exec(ctx, `UPDATE users SET full_name = ?, title = ?, email = ?, disabled = ?, updated_at = ? WHERE id = ?`,
+			after.FullName, after.Title, after.Email, after.Disabled, FormatTime(after.UpdatedAt), id); err != nil {
 			return fmt.Errorf("update user: %w", err)
 		}
 		u = &after
 		if !after.Disabled {
-			return tx.auditAccount(ctx, before, "user.update", "user", itoa(id), before, u, "")
+			return AuditAccount(ctx, tx, before, "user.update", "user", Itoa(id), before, u, "")
 		}
-		sessions, tokens, err := endCredentials(ctx, tx, id)
+		sessions, tokens, err := EndCredentials(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		return tx.auditAccount(ctx, before, "user.update", "user", itoa(id), before,
+		return AuditAccount(ctx, tx, before, "user.update", "user", Itoa(id), before,
 			map[string]any{"user": u, "sessions_ended": sessions, "tokens_revoked": tokens}, "")
 	})
 	return u, err
 }
 
 // SetMembership grants or withdraws a role in an agency.
-func (db *DB) SetMembership(ctx context.Context, userID int64, m qms.Membership, remove bool) (*qms.User, error) {
+func (s *Store) SetMembership(ctx context.Context, userID int64, m qms.Membership, remove bool) (*qms.User, error) {
 	var u *qms.User
-	err := db.update(ctx, func(tx *Tx) error {
-		before, err := findOneUser(ctx, tx, qms.UserFilter{ID: &userID})
+	err := s.update(ctx, func(tx Tx) error {
+		before, err := findOneUser(ctx, tx, s.cfg.InsertOrder, qms.UserFilter{ID: &userID})
 		if err != nil {
 			return err
 		}
-		if err := qms.CheckMembershipChange(tx.actor, m); err != nil {
+		if err := qms.CheckMembershipChange(tx.Actor(), m); err != nil {
 			return err
 		}
 		after := *before
@@ -307,7 +297,7 @@ func (db *DB) SetMembership(ctx context.Context, userID int64, m qms.Membership,
 		action := "user.grant"
 		if remove {
 			action = "user.revoke"
-			if _, err := tx.ExecContext(ctx, `DELETE FROM memberships WHERE user_id = ? AND agency_code = ? AND role = ?`, userID, m.AgencyCode, m.Role); err != nil {
+			if _, err := tx.Exec(ctx, `DELETE FROM memberships WHERE user_id = ? AND agency_code = ? AND role = ?`, userID, m.AgencyCode, m.Role); err != nil {
 				return err
 			}
 			after.Memberships = after.Memberships[:0]
@@ -320,7 +310,7 @@ func (db *DB) SetMembership(ctx context.Context, userID int64, m qms.Membership,
 			return err
 		}
 		u = &after
-		return tx.audit(ctx, m.AgencyCode, action, "user", itoa(userID), before, u, "")
+		return tx.Audit(ctx, m.AgencyCode, action, "user", Itoa(userID), before, u, "")
 	})
 	return u, err
 }
@@ -328,43 +318,71 @@ func (db *DB) SetMembership(ctx context.Context, userID int64, m qms.Membership,
 // SetPassword replaces a password (qms.CheckAccountAction applies) and
 // signs the user out everywhere: whoever knew the old password may hold
 // a session or a token. The hash never reaches the audit trail.
-func (db *DB) SetPassword(ctx context.Context, userID int64, password string) error {
-	hash, err := db.hashPassword(password)
+func (s *Store) SetPassword(ctx context.Context, userID int64, password string) error {
+	hash, err := s.hashPassword(password)
 	if err != nil {
 		return err
 	}
-	return db.update(ctx, func(tx *Tx) error {
-		u, err := findOneUser(ctx, tx, qms.UserFilter{ID: &userID})
+	return s.update(ctx, func(tx Tx) error {
+		u, err := findOneUser(ctx, tx, s.cfg.InsertOrder, qms.UserFilter{ID: &userID})
 		if err != nil {
 			return err
 		}
-		if err := qms.CheckAccountAction(tx.actor, u); err != nil {
+		if err := qms.CheckAccountAction(tx.Actor(), u); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`, hash, formatTime(tx.now), userID); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`, hash, FormatTime(tx.Now()), userID); err != nil {
 			return fmt.Errorf("set password: %w", err)
 		}
-		sessions, tokens, err := endCredentials(ctx, tx, userID)
+		sessions, tokens, err := EndCredentials(ctx, tx, userID)
 		if err != nil {
 			return err
 		}
-		return tx.auditAccount(ctx, u, "user.password", "user", itoa(userID), nil,
+		return AuditAccount(ctx, tx, u, "user.password", "user", Itoa(userID), nil,
 			map[string]any{"sessions_ended": sessions, "tokens_revoked": tokens}, "")
 	})
 }
 
-func (db *DB) hashPassword(password string) (string, error) {
+func (s *Store) hashPassword(password string) (string, error) {
 	if err := qms.ValidatePassword(password); err != nil {
 		return "", err
 	}
-	b, err := bcrypt.GenerateFromPassword([]byte(password), db.passwordCost())
+	b, err := bcrypt.GenerateFromPassword([]byte(password), s.PasswordCost())
 	return string(b), err
 }
 
-// passwordCost is the bcrypt cost of every hash the store makes.
-func (db *DB) passwordCost() int {
-	if db.cost == 0 {
+// PasswordCost is the bcrypt cost of every hash the store makes.
+func (s *Store) PasswordCost() int {
+	if s.cfg.PasswordCost == 0 {
 		return bcrypt.DefaultCost
 	}
-	return db.cost
+	return s.cfg.PasswordCost
+}
+
+// EndCredentials ends every session of the user and revokes every API
+// token: whoever knew the old password may hold one.
+func EndCredentials(ctx context.Context, tx Tx, userID int64) (sessions, tokens int64, err error) {
+	if sessions, err = tx.Exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID); err != nil {
+		return 0, 0, fmt.Errorf("end sessions: %w", err)
+	}
+	if tokens, err = tx.Exec(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`, FormatTime(tx.Now()), userID); err != nil {
+		return 0, 0, fmt.Errorf("revoke tokens: %w", err)
+	}
+	return sessions, tokens, nil
+}
+
+// AuditAccount writes the entry of an action on a whole account once
+// under each agency the user belongs to, in the same transaction: every
+// agency's auditor sees what was done to an account that holds its roles.
+func AuditAccount(ctx context.Context, tx Tx, u *qms.User, action, objectType, objectID string, before, after any, reason string) error {
+	agencies := u.Agencies()
+	if len(agencies) == 0 {
+		agencies = []string{tx.Actor().AgencyCode}
+	}
+	for _, a := range agencies {
+		if err := tx.Audit(ctx, a, action, objectType, objectID, before, after, reason); err != nil {
+			return err
+		}
+	}
+	return nil
 }

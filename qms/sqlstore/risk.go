@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -9,17 +9,25 @@ import (
 	"isodt/qms"
 )
 
+// The register is kept per process: an entry names a procedure of its
+// agency, and its links may name procedures and compliance findings, so
+// a store that lacks them (Config.Lacks) refuses the register.
+var riskNeeds = []string{"procedures", "findings"}
+
 // CreateRisk enters a risk or opportunity in its agency's register with
 // its first assessment, and tells the owner.
-func (db *DB) CreateRisk(ctx context.Context, r *qms.Risk) error {
-	return db.update(ctx, func(tx *Tx) error {
-		if err := r.Validate(qms.CivilDate(tx.now)); err != nil {
+func (s *Store) CreateRisk(ctx context.Context, r *qms.Risk) error {
+	return s.update(ctx, func(tx Tx) error {
+		if err := r.Validate(qms.CivilDate(tx.Now())); err != nil {
 			return err
 		}
-		if _, err := findAgencyByCode(ctx, tx, r.AgencyCode); err != nil {
+		if err := agencyExists(ctx, tx, r.AgencyCode); err != nil {
 			return err
 		}
-		if err := tx.QueryRowContext(ctx, `SELECT code, title FROM procedures WHERE id = ? AND agency_code = ?`, r.ProcedureID, r.AgencyCode).
+		if err := s.needs(riskNeeds...); err != nil {
+			return err
+		}
+		if err := tx.QueryRow(ctx, `SELECT code, title FROM procedures WHERE id = ? AND agency_code = ?`, r.ProcedureID, r.AgencyCode).
 			Scan(&r.ProcedureCode, &r.ProcedureTitle); errors.Is(err, sql.ErrNoRows) {
 			return &qms.Error{Code: qms.ENOTFOUND, Field: "procedure_id", Message: fmt.Sprintf("Đơn vị %s không có quy trình #%d.", r.AgencyCode, r.ProcedureID)}
 		} else if err != nil {
@@ -28,20 +36,20 @@ func (db *DB) CreateRisk(ctx context.Context, r *qms.Risk) error {
 		if err := checkMember(ctx, tx, r.AgencyCode, "owner", r.Owner); err != nil {
 			return err
 		}
-		year := tx.now.In(qms.Zone).Year()
-		var k int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM risks WHERE code LIKE ?`, fmt.Sprintf("RR-%s-%d-%%", r.AgencyCode, year)).Scan(&k); err != nil {
+		year := tx.Now().In(qms.Zone).Year()
+		k, err := countCodes(ctx, tx, "risks", fmt.Sprintf("RR-%s-%d-", r.AgencyCode, year))
+		if err != nil {
 			return err
 		}
 		r.Code = fmt.Sprintf("RR-%s-%d-%03d", r.AgencyCode, year, k+1)
-		r.Status, r.CreatedBy, r.CreatedAt = qms.RiskOpen, tx.actor.Username, tx.now
+		r.Status, r.CreatedBy, r.CreatedAt = qms.RiskOpen, tx.Actor().Username, tx.Now()
 		r.Actions, r.Links = []qms.RiskAction{}, []qms.RiskLink{}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO risks (agency_code, code, kind, description, procedure_id, likelihood, impact, owner, review_on, status, created_by, created_at)
+		if err := tx.QueryRow(ctx, `INSERT INTO risks (agency_code, code, kind, description, procedure_id, likelihood, impact, owner, review_on, status, created_by, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, r.AgencyCode, r.Code, r.Kind, r.Description, r.ProcedureID, r.Likelihood, r.Impact, r.Owner,
-			formatDate(r.ReviewOn), r.Status, r.CreatedBy, formatTime(r.CreatedAt)).Scan(&r.ID); err != nil {
+			FormatDate(r.ReviewOn), r.Status, r.CreatedBy, FormatTime(r.CreatedAt)).Scan(&r.ID); err != nil {
 			return fmt.Errorf("create risk: %w", err)
 		}
-		a := qms.RiskAssessment{Likelihood: r.Likelihood, Impact: r.Impact, ReviewOn: r.ReviewOn, By: tx.actor.Username, At: tx.now}
+		a := qms.RiskAssessment{Likelihood: r.Likelihood, Impact: r.Impact, ReviewOn: r.ReviewOn, By: tx.Actor().Username, At: tx.Now()}
 		if err := insertAssessment(ctx, tx, r.ID, a); err != nil {
 			return err
 		}
@@ -50,16 +58,16 @@ func (db *DB) CreateRisk(ctx context.Context, r *qms.Risk) error {
 			riskLink(r.ID)); err != nil {
 			return err
 		}
-		return tx.audit(ctx, r.AgencyCode, "risk.create", "risk", r.Code, nil, r, "")
+		return tx.Audit(ctx, r.AgencyCode, "risk.create", "risk", r.Code, nil, r, "")
 	})
 }
 
-func riskLink(id int64) string { return "/risks/" + itoa(id) }
+func riskLink(id int64) string { return "/risks/" + Itoa(id) }
 
 // checkMember refuses a username that is not a member of the agency.
-func checkMember(ctx context.Context, q querier, agency, field, username string) error {
+func checkMember(ctx context.Context, q Querier, agency, field, username string) error {
 	var k int
-	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM users u JOIN memberships m ON m.user_id = u.id WHERE u.username = ? AND m.agency_code = ?`, username, agency).Scan(&k); err != nil {
+	if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM users u JOIN memberships m ON m.user_id = u.id WHERE u.username = ? AND m.agency_code = ?`, username, agency).Scan(&k); err != nil {
 		return err
 	} else if k == 0 {
 		return &qms.Error{Code: qms.ENOTFOUND, Field: field, Message: fmt.Sprintf("Người phụ trách %q không thuộc đơn vị %s.", username, agency)}
@@ -67,9 +75,9 @@ func checkMember(ctx context.Context, q querier, agency, field, username string)
 	return nil
 }
 
-func insertAssessment(ctx context.Context, tx *Tx, riskID int64, a qms.RiskAssessment) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO risk_assessments (risk_id, likelihood, impact, note, review_on, assessed_by, assessed_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		riskID, a.Likelihood, a.Impact, a.Note, formatDate(a.ReviewOn), a.By, formatTime(a.At))
+func insertAssessment(ctx context.Context, tx Tx, riskID int64, a qms.RiskAssessment) error {
+	_, err := tx.Exec(ctx, `INSERT INTO risk_assessments (risk_id, likelihood, impact, note, review_on, assessed_by, assessed_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		riskID, a.Likelihood, a.Impact, a.Note, FormatDate(a.ReviewOn), a.By, FormatTime(a.At))
 	return err
 }
 
@@ -78,8 +86,11 @@ const riskColumns = `r.id, r.agency_code, r.code, r.kind, r.description, r.proce
 
 // findRisks reads the entries matching where (on risks r), highest score
 // first, with their actions, links and assessments.
-func findRisks(ctx context.Context, q querier, where string, args ...any) ([]*qms.Risk, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+riskColumns+` FROM risks r JOIN procedures p ON p.id = r.procedure_id
+func (s *Store) findRisks(ctx context.Context, q Querier, where string, args ...any) ([]*qms.Risk, error) {
+	if err := s.needs(riskNeeds...); err != nil {
+		return nil, err
+	}
+	rows, err := q.Query(ctx, `SELECT `+riskColumns+` FROM risks r JOIN procedures p ON p.id = r.procedure_id
 		WHERE `+where+` ORDER BY r.status = 'closed', r.likelihood * r.impact DESC, r.review_on, r.id`, args...)
 	if err != nil {
 		return nil, err
@@ -89,13 +100,13 @@ func findRisks(ctx context.Context, q querier, where string, args ...any) ([]*qm
 	for rows.Next() {
 		r := &qms.Risk{Actions: []qms.RiskAction{}, Links: []qms.RiskLink{}, Assessments: []qms.RiskAssessment{}}
 		var review, created string
-		var closed sql.NullString
+		var closed *string
 		if err := rows.Scan(&r.ID, &r.AgencyCode, &r.Code, &r.Kind, &r.Description, &r.ProcedureID, &r.ProcedureCode, &r.ProcedureTitle, &r.Likelihood, &r.Impact,
 			&r.Owner, &review, &r.Status, &r.CloseReason, &r.ClosedBy, &closed, &r.CreatedBy, &created); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		r.ReviewOn, r.ClosedAt, r.CreatedAt = parseDate(review), scanNullTime(closed), parseTime(created)
+		r.ReviewOn, r.ClosedAt, r.CreatedAt = ParseDate(review), OptTime(closed), ParseTime(created)
 		r.Score, r.Level = r.Likelihood*r.Impact, qms.RiskLevelOf(r.Likelihood*r.Impact)
 		out = append(out, r)
 		byID[r.ID] = r
@@ -109,7 +120,7 @@ func findRisks(ctx context.Context, q querier, where string, args ...any) ([]*qm
 
 // loadRiskParts reads the actions, links and assessments of the entries,
 // one query per part and batch of entries.
-func loadRiskParts(ctx context.Context, q querier, byID map[int64]*qms.Risk) error {
+func loadRiskParts(ctx context.Context, q Querier, byID map[int64]*qms.Risk) error {
 	ids := make([]any, 0, len(byID))
 	for id := range byID {
 		ids = append(ids, id)
@@ -117,29 +128,30 @@ func loadRiskParts(ctx context.Context, q querier, byID map[int64]*qms.Risk) err
 	for len(ids) > 0 {
 		batch := ids[:min(len(ids), 500)]
 		ids = ids[len(batch):]
-		in := `(` + placeholders(len(batch)) + `)`
+		in := `(` + Placeholders(len(batch)) + `)`
 		parts := []struct {
 			query string
-			scan  func(rows *sql.Rows) error
+			scan  func(rows Rows) error
 		}{
-			{`SELECT risk_id, id, description, owner, due_on, done_at, done_by FROM risk_actions WHERE risk_id IN ` + in + ` ORDER BY id`, func(rows *sql.Rows) error {
+			{`SELECT risk_id, id, description, owner, due_on, done_at, done_by FROM risk_actions WHERE risk_id IN ` + in + ` ORDER BY id`, func(rows Rows) error {
 				var rid int64
 				var a qms.RiskAction
 				var due string
-				var done sql.NullString
+				var done *string
 				if err := rows.Scan(&rid, &a.ID, &a.Description, &a.Owner, &due, &done, &a.DoneBy); err != nil {
 					return err
 				}
-				a.DueOn, a.DoneAt = parseDate(due), scanNullTime(done)
+				a.DueOn, a.DoneAt = ParseDate(due), OptTime(done)
 				byID[rid].Actions = append(byID[rid].Actions, a)
 				return nil
 			}},
 			// A link's label is read from its object, which the link
-			// does not copy: a later change of the object shows.
+			// does not copy: a later change of the object shows. Links
+			// are listed in the order they were made (seq).
 			{`SELECT l.risk_id, l.kind, l.ref, COALESCE(p.code || ' – ' || p.title, n.code || ' – ' || n.description, '#' || f.id || ' – ' || f.message, '')
 				FROM risk_links l LEFT JOIN procedures p ON l.kind = 'procedure' AND p.id = l.ref
 				LEFT JOIN nonconformities n ON l.kind = 'nc' AND n.id = l.ref LEFT JOIN findings f ON l.kind = 'finding' AND f.id = l.ref
-				WHERE l.risk_id IN ` + in + ` ORDER BY l.rowid`, func(rows *sql.Rows) error {
+				WHERE l.risk_id IN ` + in + ` ORDER BY l.seq`, func(rows Rows) error {
 				var rid int64
 				var l qms.RiskLink
 				if err := rows.Scan(&rid, &l.Kind, &l.Ref, &l.Label); err != nil {
@@ -148,20 +160,20 @@ func loadRiskParts(ctx context.Context, q querier, byID map[int64]*qms.Risk) err
 				byID[rid].Links = append(byID[rid].Links, l)
 				return nil
 			}},
-			{`SELECT risk_id, likelihood, impact, note, review_on, assessed_by, assessed_at FROM risk_assessments WHERE risk_id IN ` + in + ` ORDER BY id`, func(rows *sql.Rows) error {
+			{`SELECT risk_id, likelihood, impact, note, review_on, assessed_by, assessed_at FROM risk_assessments WHERE risk_id IN ` + in + ` ORDER BY id`, func(rows Rows) error {
 				var rid int64
 				var a qms.RiskAssessment
 				var review, at string
 				if err := rows.Scan(&rid, &a.Likelihood, &a.Impact, &a.Note, &review, &a.By, &at); err != nil {
 					return err
 				}
-				a.ReviewOn, a.At = parseDate(review), parseTime(at)
+				a.ReviewOn, a.At = ParseDate(review), ParseTime(at)
 				byID[rid].Assessments = append(byID[rid].Assessments, a)
 				return nil
 			}},
 		}
 		for _, part := range parts {
-			rows, err := q.QueryContext(ctx, part.query, batch...)
+			rows, err := q.Query(ctx, part.query, batch...)
 			if err != nil {
 				return err
 			}
@@ -180,8 +192,8 @@ func loadRiskParts(ctx context.Context, q querier, byID map[int64]*qms.Risk) err
 	return nil
 }
 
-func findRisk(ctx context.Context, q querier, agency string, id int64) (*qms.Risk, error) {
-	rs, err := findRisks(ctx, q, `r.id = ? AND r.agency_code = ?`, id, agency)
+func (s *Store) findRisk(ctx context.Context, q Querier, agency string, id int64) (*qms.Risk, error) {
+	rs, err := s.findRisks(ctx, q, `r.id = ? AND r.agency_code = ?`, id, agency)
 	if err != nil {
 		return nil, err
 	} else if len(rs) == 0 {
@@ -191,13 +203,14 @@ func findRisk(ctx context.Context, q querier, agency string, id int64) (*qms.Ris
 }
 
 // FindRisk returns ENOTFOUND unless the agency has the entry.
-func (db *DB) FindRisk(ctx context.Context, agency string, id int64) (*qms.Risk, error) {
-	return findRisk(ctx, db.read, agency, id)
+func (s *Store) FindRisk(ctx context.Context, agency string, id int64) (*qms.Risk, error) {
+	r, err := s.findRisk(ctx, s.read(), agency, id)
+	return r, internalf(err, "find risk %d", id)
 }
 
 // FindRisks lists an agency's entries, the open ones first, highest score
 // first. The level filter is on the score's band.
-func (db *DB) FindRisks(ctx context.Context, f qms.RiskFilter) ([]*qms.Risk, error) {
+func (s *Store) FindRisks(ctx context.Context, f qms.RiskFilter) ([]*qms.Risk, error) {
 	where, args := `r.agency_code = ?`, []any{f.AgencyCode}
 	if f.Status != "" {
 		where, args = where+` AND r.status = ?`, append(args, f.Status)
@@ -216,16 +229,17 @@ func (db *DB) FindRisks(ctx context.Context, f qms.RiskFilter) ([]*qms.Risk, err
 	default:
 		return nil, qms.FieldError("level", "Mức %q không hợp lệ (high, medium, low).", f.Level)
 	}
-	return findRisks(ctx, db.read, where, args...)
+	rs, err := s.findRisks(ctx, s.read(), where, args...)
+	return rs, internalf(err, "find risks of %s", f.AgencyCode)
 }
 
 // changeRisk loads, changes and saves an entry in one transaction with
 // its audit entry; a closed entry is frozen (the domain refuses).
-func (db *DB) changeRisk(ctx context.Context, agency string, id int64, action string, fn func(tx *Tx, r *qms.Risk) error) (*qms.Risk, error) {
+func (s *Store) changeRisk(ctx context.Context, agency string, id int64, action string, fn func(tx Tx, r *qms.Risk) error) (*qms.Risk, error) {
 	var r *qms.Risk
-	err := db.update(ctx, func(tx *Tx) error {
+	err := s.update(ctx, func(tx Tx) error {
 		var err error
-		if r, err = findRisk(ctx, tx, agency, id); err != nil {
+		if r, err = s.findRisk(ctx, tx, agency, id); err != nil {
 			return err
 		}
 		before := *r
@@ -235,23 +249,23 @@ func (db *DB) changeRisk(ctx context.Context, agency string, id int64, action st
 		if err := fn(tx, r); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE risks SET likelihood = ?, impact = ?, review_on = ?, status = ?, close_reason = ?, closed_by = ?, closed_at = ? WHERE id = ?`,
-			r.Likelihood, r.Impact, formatDate(r.ReviewOn), r.Status, r.CloseReason, r.ClosedBy, nullTime(r.ClosedAt), r.ID); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE risks SET likelihood = ?, impact = ?, review_on = ?, status = ?, close_reason = ?, closed_by = ?, closed_at = ? WHERE id = ?`,
+			r.Likelihood, r.Impact, FormatDate(r.ReviewOn), r.Status, r.CloseReason, r.ClosedBy, NullTime(r.ClosedAt), r.ID); err != nil {
 			return fmt.Errorf("%s risk %d: %w", action, id, err)
 		}
 		after := *r
 		after.Assessments = nil
-		return tx.audit(ctx, agency, "risk."+action, "risk", r.Code, before, after, r.CloseReason)
+		return tx.Audit(ctx, agency, "risk."+action, "risk", r.Code, before, after, r.CloseReason)
 	})
 	return r, err
 }
 
 // ReassessRisk records a new judgement of likelihood and impact and the
 // next review date.
-func (db *DB) ReassessRisk(ctx context.Context, agency string, id int64, a qms.RiskAssessment) (*qms.Risk, error) {
-	return db.changeRisk(ctx, agency, id, "reassess", func(tx *Tx, r *qms.Risk) error {
-		a.By, a.At = tx.actor.Username, tx.now
-		if err := r.Reassess(a, qms.CivilDate(tx.now)); err != nil {
+func (s *Store) ReassessRisk(ctx context.Context, agency string, id int64, a qms.RiskAssessment) (*qms.Risk, error) {
+	return s.changeRisk(ctx, agency, id, "reassess", func(tx Tx, r *qms.Risk) error {
+		a.By, a.At = tx.Actor().Username, tx.Now()
+		if err := r.Reassess(a, qms.CivilDate(tx.Now())); err != nil {
 			return err
 		}
 		return insertAssessment(ctx, tx, r.ID, r.Assessments[len(r.Assessments)-1])
@@ -259,16 +273,16 @@ func (db *DB) ReassessRisk(ctx context.Context, agency string, id int64, a qms.R
 }
 
 // AddRiskAction adds a treatment action and tells its owner.
-func (db *DB) AddRiskAction(ctx context.Context, agency string, id int64, a qms.RiskAction) (*qms.Risk, error) {
-	return db.changeRisk(ctx, agency, id, "action_add", func(tx *Tx, r *qms.Risk) error {
+func (s *Store) AddRiskAction(ctx context.Context, agency string, id int64, a qms.RiskAction) (*qms.Risk, error) {
+	return s.changeRisk(ctx, agency, id, "action_add", func(tx Tx, r *qms.Risk) error {
 		if err := a.Validate(r); err != nil {
 			return err
 		}
 		if err := checkMember(ctx, tx, agency, "owner", a.Owner); err != nil {
 			return err
 		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO risk_actions (risk_id, description, owner, due_on) VALUES (?, ?, ?, ?) RETURNING id`,
-			r.ID, a.Description, a.Owner, formatDate(a.DueOn)).Scan(&a.ID); err != nil {
+		if err := tx.QueryRow(ctx, `INSERT INTO risk_actions (risk_id, description, owner, due_on) VALUES (?, ?, ?, ?) RETURNING id`,
+			r.ID, a.Description, a.Owner, FormatDate(a.DueOn)).Scan(&a.ID); err != nil {
 			return err
 		}
 		r.Actions = append(r.Actions, a)
@@ -277,12 +291,12 @@ func (db *DB) AddRiskAction(ctx context.Context, agency string, id int64, a qms.
 }
 
 // CompleteRiskAction marks a treatment action done.
-func (db *DB) CompleteRiskAction(ctx context.Context, agency string, id, actionID int64) (*qms.Risk, error) {
-	return db.changeRisk(ctx, agency, id, "action_done", func(tx *Tx, r *qms.Risk) error {
-		if err := r.CompleteAction(actionID, tx.actor.Username, tx.now); err != nil {
+func (s *Store) CompleteRiskAction(ctx context.Context, agency string, id, actionID int64) (*qms.Risk, error) {
+	return s.changeRisk(ctx, agency, id, "action_done", func(tx Tx, r *qms.Risk) error {
+		if err := r.CompleteAction(actionID, tx.Actor().Username, tx.Now()); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE risk_actions SET done_at = ?, done_by = ? WHERE id = ? AND risk_id = ?`, formatTime(tx.now), tx.actor.Username, actionID, r.ID)
+		_, err := tx.Exec(ctx, `UPDATE risk_actions SET done_at = ?, done_by = ? WHERE id = ? AND risk_id = ?`, FormatTime(tx.Now()), tx.Actor().Username, actionID, r.ID)
 		return err
 	})
 }
@@ -297,19 +311,20 @@ var linkTargets = map[string]string{
 // LinkRisk ties an entry to a procedure, finding or nonconformity of its
 // own agency; another agency's object is answered as a missing one, so
 // that its existence does not leak.
-func (db *DB) LinkRisk(ctx context.Context, agency string, id int64, l qms.RiskLink) (*qms.Risk, error) {
-	return db.changeRisk(ctx, agency, id, "link", func(tx *Tx, r *qms.Risk) error {
+func (s *Store) LinkRisk(ctx context.Context, agency string, id int64, l qms.RiskLink) (*qms.Risk, error) {
+	return s.changeRisk(ctx, agency, id, "link", func(tx Tx, r *qms.Risk) error {
 		if err := r.CheckLink(l); err != nil {
 			return err
 		}
 		var one int
-		if err := tx.QueryRowContext(ctx, linkTargets[l.Kind], l.Ref, agency).Scan(&one); errors.Is(err, sql.ErrNoRows) {
+		if err := tx.QueryRow(ctx, linkTargets[l.Kind], l.Ref, agency).Scan(&one); errors.Is(err, sql.ErrNoRows) {
 			return &qms.Error{Code: qms.ENOTFOUND, Field: "ref", Message: fmt.Sprintf("Đơn vị %s không có đối tượng #%d để liên kết.", agency, l.Ref)}
 		} else if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO risk_links (risk_id, kind, ref, created_by, created_at) VALUES (?, ?, ?, ?, ?)`,
-			r.ID, l.Kind, l.Ref, tx.actor.Username, formatTime(tx.now)); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO risk_links (risk_id, kind, ref, created_by, created_at, seq)
+			VALUES (?, ?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM risk_links WHERE risk_id = ?))`,
+			r.ID, l.Kind, l.Ref, tx.Actor().Username, FormatTime(tx.Now()), r.ID); err != nil {
 			return err
 		}
 		r.Links = append(r.Links, l)
@@ -318,20 +333,20 @@ func (db *DB) LinkRisk(ctx context.Context, agency string, id int64, l qms.RiskL
 }
 
 // CloseRisk closes an entry with the reason; it stays in the register.
-func (db *DB) CloseRisk(ctx context.Context, agency string, id int64, reason string) (*qms.Risk, error) {
-	return db.changeRisk(ctx, agency, id, "close", func(tx *Tx, r *qms.Risk) error {
-		return r.Close(reason, tx.actor.Username, tx.now)
+func (s *Store) CloseRisk(ctx context.Context, agency string, id int64, reason string) (*qms.Risk, error) {
+	return s.changeRisk(ctx, agency, id, "close", func(tx Tx, r *qms.Risk) error {
+		return r.Close(reason, tx.Actor().Username, tx.Now())
 	})
 }
 
-// riskSummary is the register's part of the management review pack.
-func (db *DB) riskSummary(ctx context.Context, agency string) (*qms.RiskSummary, error) {
-	open, err := db.FindRisks(ctx, qms.RiskFilter{AgencyCode: agency, Status: qms.RiskOpen})
+// RiskSummary is the register's part of the management review pack.
+func (s *Store) RiskSummary(ctx context.Context, agency string) (*qms.RiskSummary, error) {
+	open, err := s.FindRisks(ctx, qms.RiskFilter{AgencyCode: agency, Status: qms.RiskOpen})
 	if err != nil {
 		return nil, err
 	}
 	names := map[string]string{}
-	rows, err := db.read.QueryContext(ctx, `SELECT DISTINCT u.username, u.full_name FROM risks r JOIN users u ON u.username = r.owner WHERE r.agency_code = ? AND r.status = 'open'`, agency)
+	rows, err := s.read().Query(ctx, `SELECT DISTINCT u.username, u.full_name FROM risks r JOIN users u ON u.username = r.owner WHERE r.agency_code = ? AND r.status = 'open'`, agency)
 	if err != nil {
 		return nil, err
 	}
@@ -347,7 +362,7 @@ func (db *DB) riskSummary(ctx context.Context, agency string) (*qms.RiskSummary,
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	return qms.SummarizeRisks(open, qms.CivilDate(db.now()), func(u string) string {
+	return qms.SummarizeRisks(open, qms.CivilDate(s.cfg.Now()), func(u string) string {
 		if n := names[u]; n != "" {
 			return n
 		}

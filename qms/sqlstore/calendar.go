@@ -1,4 +1,4 @@
-package postgres
+package sqlstore
 
 import (
 	"context"
@@ -6,18 +6,17 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/jackc/pgx/v5"
-
 	"isodt/qms"
 	"isodt/qms/calendar"
 )
 
 // calendars keeps one working-day calendar per agency: building one
 // computes lunar dates, and every dossier receipt and step asks for it.
-// A committed change of the overrides or of an agency's hours, by any
-// server, drops them all (the calendar topic of the change feed); this
-// server's own edits drop them before they return. A calendar is built
-// holding mu, so a drop never lands between its read and its keeping.
+// Any committed change of the overrides or of an agency's hours, by this
+// process or another, drops them all (the calendar topic of the change
+// feed, changes.go); this process's own edits drop them before they
+// return. A calendar is built holding mu, so a drop never lands between
+// its read and its keeping.
 type calendars struct {
 	mu   sync.Mutex
 	byAg map[string]*calendar.Calendar
@@ -25,18 +24,18 @@ type calendars struct {
 
 // Calendar returns the agency's working-day calendar: the statutory
 // holidays, the overrides kept in the database and the agency's hours.
-func (db *DB) Calendar(ctx context.Context, agency string) (*calendar.Calendar, error) {
-	db.cals.mu.Lock()
-	defer db.cals.mu.Unlock()
-	if c, ok := db.cals.byAg[agency]; ok {
+func (s *Store) Calendar(ctx context.Context, agency string) (*calendar.Calendar, error) {
+	s.cals.mu.Lock()
+	defer s.cals.mu.Unlock()
+	if c, ok := s.cals.byAg[agency]; ok {
 		return c, nil
 	}
-	o, err := readOverrides(ctx, db.direct(), true)
+	o, err := readOverrides(ctx, s.read(), true)
 	if err != nil {
 		return nil, err
 	}
 	hoursText := ""
-	if err := db.direct().queryRow(ctx, `SELECT working_hours FROM agency_settings WHERE agency_code = ?`, agency).Scan(&hoursText); err != nil && err != pgx.ErrNoRows {
+	if _, err := scanOne(s.read().Query(ctx, `SELECT working_hours FROM agency_settings WHERE agency_code = ?`, agency))(&hoursText); err != nil {
 		return nil, err
 	}
 	hours := calendar.DefaultWorkingHours()
@@ -49,18 +48,18 @@ func (db *DB) Calendar(ctx context.Context, agency string) (*calendar.Calendar, 
 	if err != nil {
 		return nil, err
 	}
-	if db.cals.byAg == nil {
-		db.cals.byAg = map[string]*calendar.Calendar{}
+	if s.cals.byAg == nil {
+		s.cals.byAg = map[string]*calendar.Calendar{}
 	}
-	db.cals.byAg[agency] = c
+	s.cals.byAg[agency] = c
 	return c, nil
 }
 
 // readOverrides reads the overrides; without tet, only the days off and
 // the working days (what a change is validated against).
-func readOverrides(ctx context.Context, q querier, tet bool) (calendar.Overrides, error) {
+func readOverrides(ctx context.Context, q Querier, tet bool) (calendar.Overrides, error) {
 	o := calendar.Overrides{TetDays: map[int][]calendar.Date{}}
-	rows, err := q.query(ctx, `SELECT date, kind, name FROM calendar_overrides ORDER BY date`)
+	rows, err := q.Query(ctx, `SELECT date, kind, name FROM calendar_overrides ORDER BY date`)
 	if err != nil {
 		return o, err
 	}
@@ -90,7 +89,7 @@ func readOverrides(ctx context.Context, q querier, tet bool) (calendar.Overrides
 
 // SetCalendarOverride adds (or with remove, deletes) an override; the
 // result must still be a valid calendar.
-func (db *DB) SetCalendarOverride(ctx context.Context, o qms.CalendarOverride, remove bool) error {
+func (s *Store) SetCalendarOverride(ctx context.Context, o qms.CalendarOverride, remove bool) error {
 	o.Kind, o.Name = strings.TrimSpace(o.Kind), strings.TrimSpace(o.Name)
 	d, err := calendar.ParseDate(o.Date)
 	if err != nil {
@@ -103,37 +102,37 @@ func (db *DB) SetCalendarOverride(ctx context.Context, o qms.CalendarOverride, r
 		return qms.FieldError("name", "Nhập tên hoặc lý do của ngày %s.", d)
 	}
 	o.Date = d.String()
-	err = db.update(ctx, func(tx *Tx) error {
+	err = s.update(ctx, func(tx Tx) error {
 		if remove {
-			tag, err := tx.exec(ctx, `DELETE FROM calendar_overrides WHERE date = ? AND kind = ?`, o.Date, o.Kind)
+			n, err := tx.Exec(ctx, `DELETE FROM calendar_overrides WHERE date = ? AND kind = ?`, o.Date, o.Kind)
 			if err != nil {
 				return err
-			} else if tag.RowsAffected() == 0 {
+			} else if n == 0 {
 				return qms.Errorf(qms.ENOTFOUND, "Không có điều chỉnh lịch ngày %s.", o.Date)
 			}
-			return tx.audit(ctx, qms.SystemAgencyCode, "calendar.remove", "calendar_override", o.Date+"/"+o.Kind, o, nil, "")
+			return tx.Audit(ctx, qms.SystemAgencyCode, "calendar.remove", "calendar_override", o.Date+"/"+o.Kind, o, nil, "")
 		}
-		if _, err := tx.exec(ctx, `INSERT INTO calendar_overrides (date, kind, name) VALUES (?, ?, ?) ON CONFLICT (date, kind) DO UPDATE SET name = excluded.name`, o.Date, o.Kind, o.Name); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO calendar_overrides (date, kind, name) VALUES (?, ?, ?) ON CONFLICT (date, kind) DO UPDATE SET name = excluded.name`, o.Date, o.Kind, o.Name); err != nil {
 			return err
 		}
-		check, err := readOverrides(ctx, tx.querier, false)
+		check, err := readOverrides(ctx, tx, false)
 		if err != nil {
 			return err
 		}
 		if err := check.Validate(); err != nil {
 			return err
 		}
-		return tx.audit(ctx, qms.SystemAgencyCode, "calendar.set", "calendar_override", o.Date+"/"+o.Kind, nil, o, "")
+		return tx.Audit(ctx, qms.SystemAgencyCode, "calendar.set", "calendar_override", o.Date+"/"+o.Kind, nil, o, "")
 	})
 	if err == nil {
-		db.dropCalendars()
+		s.DropCalendars()
 	}
 	return err
 }
 
 // CalendarOverrides lists the overrides by date.
-func (db *DB) CalendarOverrides(ctx context.Context) ([]qms.CalendarOverride, error) {
-	rows, err := db.direct().query(ctx, `SELECT date, kind, name FROM calendar_overrides ORDER BY date, kind`)
+func (s *Store) CalendarOverrides(ctx context.Context) ([]qms.CalendarOverride, error) {
+	rows, err := s.read().Query(ctx, `SELECT date, kind, name FROM calendar_overrides ORDER BY date, kind`)
 	if err != nil {
 		return nil, err
 	}
@@ -150,42 +149,66 @@ func (db *DB) CalendarOverrides(ctx context.Context) ([]qms.CalendarOverride, er
 }
 
 // SetAgencySettings changes an agency's clock mode and working hours.
-func (db *DB) SetAgencySettings(ctx context.Context, agency, clockMode, hours string) error {
+func (s *Store) SetAgencySettings(ctx context.Context, agency, clockMode, hours string) error {
 	if clockMode != qms.ClockResume && clockMode != qms.ClockRestart {
 		return qms.FieldError("clock_mode", "Cách tính lại thời hạn sau khi tạm dừng phải là resume (tiếp tục) hoặc restart (tính lại từ đầu).")
 	}
 	if _, err := calendar.ParseWorkingHours(hours); err != nil {
 		return err
 	}
-	err := db.update(ctx, func(tx *Tx) error {
-		if _, err := findAgencyByCode(ctx, tx.querier, agency); err != nil {
+	err := s.update(ctx, func(tx Tx) error {
+		if _, err := FindAgency(ctx, tx, agency); err != nil {
 			return err
 		}
-		if _, err := tx.exec(ctx, `INSERT INTO agency_settings (agency_code, clock_mode, working_hours) VALUES (?, ?, ?)
+		if _, err := tx.Exec(ctx, `INSERT INTO agency_settings (agency_code, clock_mode, working_hours) VALUES (?, ?, ?)
 			ON CONFLICT (agency_code) DO UPDATE SET clock_mode = excluded.clock_mode, working_hours = excluded.working_hours`, agency, clockMode, hours); err != nil {
 			return err
 		}
-		return tx.audit(ctx, agency, "agency.settings", "agency", agency, nil, map[string]string{"clock_mode": clockMode, "working_hours": hours}, "")
+		return tx.Audit(ctx, agency, "agency.settings", "agency", agency, nil, map[string]string{"clock_mode": clockMode, "working_hours": hours}, "")
 	})
 	if err == nil {
-		db.dropCalendars()
+		s.DropCalendars()
 	}
 	return err
 }
 
 // AgencySettings returns an agency's clock mode and working hours
 // (the defaults when none were saved).
-func (db *DB) AgencySettings(ctx context.Context, agency string) (string, string, error) {
+func (s *Store) AgencySettings(ctx context.Context, agency string) (string, string, error) {
 	mode, hours := qms.ClockResume, calendar.DefaultWorkingHours().String()
-	err := db.direct().queryRow(ctx, `SELECT clock_mode, working_hours FROM agency_settings WHERE agency_code = ?`, agency).Scan(&mode, &hours)
-	if err == pgx.ErrNoRows {
-		err = nil
-	}
+	_, err := scanOne(s.read().Query(ctx, `SELECT clock_mode, working_hours FROM agency_settings WHERE agency_code = ?`, agency))(&mode, &hours)
 	return mode, hours, err
 }
 
-func (db *DB) dropCalendars() {
-	db.cals.mu.Lock()
-	db.cals.byAg = nil
-	db.cals.mu.Unlock()
+// ClockMode is the agency's clock mode on q (inside a step's write).
+func ClockMode(ctx context.Context, q Querier, agency string) (string, error) {
+	mode := qms.ClockResume
+	_, err := scanOne(q.Query(ctx, `SELECT clock_mode FROM agency_settings WHERE agency_code = ?`, agency))(&mode)
+	return mode, err
+}
+
+// DropCalendars forgets the calendars kept: the change feed calls it on
+// any committed change of the calendar topic, by any process.
+func (s *Store) DropCalendars() {
+	s.cals.mu.Lock()
+	s.cals.byAg = nil
+	s.cals.mu.Unlock()
+}
+
+// scanOne scans the first row of a query into dest, if there is one:
+// found is false, and dest untouched, when there is none.
+func scanOne(rows Rows, err error) func(dest ...any) (found bool, err error) {
+	return func(dest ...any) (bool, error) {
+		if err != nil {
+			return false, err
+		}
+		defer rows.Close()
+		if !rows.Next() {
+			return false, rows.Err()
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return false, err
+		}
+		return true, rows.Close()
+	}
 }

@@ -1,0 +1,229 @@
+package storetest_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"isodt/qms"
+)
+
+// ncAgency gives the fixture agency SVHTT with a quality officer thu.ky,
+// and agency OTHER with a user ghost, and returns the officer's context.
+func ncAgency(t *testing.T, f *fixture) (context.Context, *qms.User) {
+	t.Helper()
+	for _, a := range []*qms.Agency{{Code: "SVHTT", Name: "Sở Văn hóa"}, {Code: "OTHER", Name: "Sở khác"}} {
+		if err := f.CreateAgency(f.ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	officer := &qms.User{Username: "thu.ky", FullName: "Thư ký ISO", Memberships: []qms.Membership{{AgencyCode: "SVHTT", Role: qms.RoleStaff}}}
+	ghost := &qms.User{Username: "ghost", Memberships: []qms.Membership{{AgencyCode: "OTHER", Role: qms.RoleStaff}}}
+	for _, u := range []*qms.User{officer, ghost} {
+		if err := f.CreateUser(f.ctx, u, "mat-khau-123"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return qms.WithActor(context.Background(), qms.Actor{UserID: officer.ID, Username: officer.Username, AgencyCode: "SVHTT"}), officer
+}
+
+// Nonconformities (qms/sqlstore): numbered per agency and year, worked
+// through their gates (analysis, plan, actions done, effectiveness,
+// close) alike on both stores, each change audited; a closed one is
+// frozen and another agency does not see it.
+func TestNonconformities(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		ctx, officer := ncAgency(t, f)
+		create := []struct {
+			name        string
+			n           qms.Nonconformity
+			code, field string
+			want        string
+		}{
+			{"complaint", qms.Nonconformity{AgencyCode: "SVHTT", Source: qms.NCFromComplaint, Description: "Công dân phản ánh trả kết quả trễ"}, "", "", "NC-SVHTT-2026-001"},
+			{"other", qms.Nonconformity{AgencyCode: "SVHTT", Source: qms.NCFromOther, Description: "Sổ theo dõi không cập nhật"}, "", "", "NC-SVHTT-2026-002"},
+			{"other agency's numbering", qms.Nonconformity{AgencyCode: "OTHER", Source: qms.NCFromOther, Description: "Khác"}, "", "", "NC-OTHER-2026-001"},
+			{"finding without ref", qms.Nonconformity{AgencyCode: "SVHTT", Source: qms.NCFromFinding, Description: "x"}, qms.EINVALID, "source_ref", ""},
+			{"no description", qms.Nonconformity{AgencyCode: "SVHTT", Source: qms.NCFromOther, Description: "  "}, qms.EINVALID, "description", ""},
+			{"bad source", qms.Nonconformity{AgencyCode: "SVHTT", Source: "rumour", Description: "x"}, qms.EINVALID, "source", ""},
+			{"unknown agency", qms.Nonconformity{AgencyCode: "NOPE", Source: qms.NCFromOther, Description: "x"}, qms.ENOTFOUND, "", ""},
+		}
+		ncs := map[string]*qms.Nonconformity{}
+		for _, tt := range create {
+			t.Run("create "+tt.name, func(t *testing.T) {
+				n := tt.n
+				err := f.CreateNC(ctx, &n)
+				if qms.ErrorCode(err) != tt.code || qms.ErrorField(err) != tt.field {
+					t.Fatalf("err = %v, want %q on %q", err, tt.code, tt.field)
+				}
+				if n.Code != tt.want {
+					t.Fatalf("code = %q, want %q", n.Code, tt.want)
+				}
+				if err == nil && (n.Status != qms.NCOpen || n.CreatedBy != "thu.ky" || n.Actions == nil) {
+					t.Fatalf("created %+v", n)
+				}
+				ncs[tt.name] = &n
+			})
+		}
+		n := ncs["complaint"]
+		due := qms.CivilDate(f.clk.Now()).AddDate(0, 0, 7)
+		var actionID int64
+		steps := []struct {
+			name        string
+			do          func() (*qms.Nonconformity, error)
+			code, field string
+		}{
+			{"start without analysis", func() (*qms.Nonconformity, error) { return f.ChangeNC(ctx, "SVHTT", n.ID, "start", "") }, qms.EINVALID, "root_cause"},
+			{"analyse", func() (*qms.Nonconformity, error) {
+				return f.UpdateNC(ctx, "SVHTT", n.ID, n.Description, "Gọi điện xin lỗi", "Chưa phân công theo dõi hạn")
+			}, "", ""},
+			{"start without a plan", func() (*qms.Nonconformity, error) { return f.ChangeNC(ctx, "SVHTT", n.ID, "start", "") }, qms.EINVALID, "actions"},
+			{"action owner of another agency", func() (*qms.Nonconformity, error) {
+				return f.AddAction(ctx, "SVHTT", n.ID, qms.CorrectiveAction{Description: "Lập sổ theo dõi hạn", Owner: "ghost", DueOn: due})
+			}, qms.EINVALID, "owner"},
+			{"action due before the record", func() (*qms.Nonconformity, error) {
+				return f.AddAction(ctx, "SVHTT", n.ID, qms.CorrectiveAction{Description: "Lập sổ theo dõi hạn", Owner: "thu.ky", DueOn: due.AddDate(0, 0, -30)})
+			}, qms.EINVALID, "due_on"},
+			{"add action", func() (*qms.Nonconformity, error) {
+				got, err := f.AddAction(ctx, "SVHTT", n.ID, qms.CorrectiveAction{Description: "Lập sổ theo dõi hạn", Owner: "thu.ky", DueOn: due})
+				if err == nil {
+					actionID = got.Actions[0].ID
+				}
+				return got, err
+			}, "", ""},
+			{"start", func() (*qms.Nonconformity, error) { return f.ChangeNC(ctx, "SVHTT", n.ID, "start", "") }, "", ""},
+			{"verify with an action open", func() (*qms.Nonconformity, error) {
+				return f.ChangeNC(ctx, "SVHTT", n.ID, "verify", qms.VerdictEffective)
+			}, qms.EINVALID, ""},
+			{"close with an action open", func() (*qms.Nonconformity, error) { return f.ChangeNC(ctx, "SVHTT", n.ID, "close", "") }, qms.EINVALID, ""},
+			{"action done without result", func() (*qms.Nonconformity, error) { return f.CompleteAction(ctx, "SVHTT", n.ID, actionID, " ") }, qms.EINVALID, "result"},
+			{"unknown action done", func() (*qms.Nonconformity, error) { return f.CompleteAction(ctx, "SVHTT", n.ID, actionID+100, "x") }, qms.ENOTFOUND, ""},
+			{"action done", func() (*qms.Nonconformity, error) {
+				return f.CompleteAction(ctx, "SVHTT", n.ID, actionID, "Sổ đã lập")
+			}, "", ""},
+			{"action done twice", func() (*qms.Nonconformity, error) { return f.CompleteAction(ctx, "SVHTT", n.ID, actionID, "lần hai") }, qms.EINVALID, ""},
+			{"unknown operation", func() (*qms.Nonconformity, error) { return f.ChangeNC(ctx, "SVHTT", n.ID, "reopen", "") }, qms.EINVALID, ""},
+			{"verify", func() (*qms.Nonconformity, error) {
+				return f.ChangeNC(ctx, "SVHTT", n.ID, "verify", qms.VerdictEffective)
+			}, "", ""},
+			{"change through another agency", func() (*qms.Nonconformity, error) { return f.ChangeNC(ctx, "OTHER", n.ID, "close", "") }, qms.ENOTFOUND, ""},
+			{"close", func() (*qms.Nonconformity, error) { return f.CloseNC(ctx, "SVHTT", n.ID, "") }, "", ""},
+			{"edit after closing", func() (*qms.Nonconformity, error) { return f.UpdateNC(ctx, "SVHTT", n.ID, "x", "", "") }, qms.EINVALID, ""},
+			{"close twice", func() (*qms.Nonconformity, error) { return f.ChangeNC(ctx, "SVHTT", n.ID, "close", "") }, qms.EINVALID, ""},
+		}
+		for _, s := range steps {
+			got, err := s.do()
+			if qms.ErrorCode(err) != s.code || (s.field != "" && qms.ErrorField(err) != s.field) {
+				t.Fatalf("%s: err = %v, want %q on %q", s.name, err, s.code, s.field)
+			}
+			if err == nil && got.ID != n.ID {
+				t.Fatalf("%s: returned %+v", s.name, got)
+			}
+		}
+
+		got, err := f.FindNC(f.ctx, "SVHTT", n.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Status != qms.NCClosed || got.ClosedAt == nil || got.VerifiedAt == nil || got.VerifiedBy != "thu.ky" || got.Verdict != qms.VerdictEffective ||
+			got.RootCause != "Chưa phân công theo dõi hạn" || len(got.Actions) != 1 || got.Actions[0].DoneAt == nil || got.Actions[0].Result != "Sổ đã lập" ||
+			!got.Actions[0].DueOn.Equal(due) {
+			t.Fatalf("closed nonconformity %+v", got)
+		}
+		if _, err := f.FindNC(f.ctx, "OTHER", n.ID); qms.ErrorCode(err) != qms.ENOTFOUND {
+			t.Fatalf("another agency finds the nonconformity: %v", err)
+		}
+		list, err := f.FindNCs(f.ctx, "SVHTT")
+		if err != nil || len(list) != 2 || list[0].Code != "NC-SVHTT-2026-002" || list[1].Code != "NC-SVHTT-2026-001" || len(list[1].Actions) != 1 {
+			t.Fatalf("SVHTT's nonconformities = %d, %v", len(list), err)
+		}
+		// The owner of the action was told, with a link to the record.
+		notes, _, err := f.Notifications(f.ctx, officer.ID, 10)
+		if err != nil || len(notes) != 1 || !strings.Contains(notes[0].Title, "NC-SVHTT-2026-001") || notes[0].Link == "" {
+			t.Fatalf("notifications = %+v, %v", notes, err)
+		}
+		counts := map[string]int{}
+		action := "nc."
+		entries, _, err := f.FindAuditEntries(f.ctx, qms.AuditFilter{Action: &action, Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entries {
+			counts[e.Action]++
+		}
+		for a, want := range map[string]int{"nc.create": 3, "nc.update": 1, "nc.action_add": 1, "nc.start": 1, "nc.action_done": 1, "nc.verify": 1, "nc.close": 1} {
+			if counts[a] != want {
+				t.Errorf("%s audited %d times, want %d", a, counts[a], want)
+			}
+		}
+		if len(entries) != 9 {
+			t.Errorf("nonconformity audit entries = %d, want 9 (%v)", len(entries), counts)
+		}
+		if _, err := f.VerifyAuditChain(f.ctx); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// What nonconformities and risks refer to in services not shared yet
+// (findings, dossiers, audit plans, procedures) is either found or
+// refused with a domain error, never a driver's error about a missing
+// table, and a refusal writes nothing.
+func TestNCRiskReferencesToUnsharedServices(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		ctx, _ := ncAgency(t, f)
+		today := qms.CivilDate(f.clk.Now())
+		calls := []struct {
+			name string
+			do   func() error
+		}{
+			{"nc from a finding", func() error {
+				return f.CreateNC(ctx, &qms.Nonconformity{AgencyCode: "SVHTT", Source: qms.NCFromFinding, SourceRef: "42", Description: "x"})
+			}},
+			{"nc from a dossier", func() error {
+				return f.CreateNC(ctx, &qms.Nonconformity{AgencyCode: "SVHTT", Source: qms.NCFromDossier, SourceRef: "HS-1", Description: "x"})
+			}},
+			{"nc from an audit", func() error {
+				return f.CreateNC(ctx, &qms.Nonconformity{AgencyCode: "SVHTT", Source: qms.NCFromAudit, SourceRef: "7", Description: "x"})
+			}},
+			{"risk of a procedure", func() error {
+				return f.CreateRisk(ctx, &qms.Risk{AgencyCode: "SVHTT", Kind: qms.RiskKindRisk, Description: "x", ProcedureID: 9, Likelihood: 2, Impact: 2,
+					Owner: "thu.ky", ReviewOn: today.AddDate(0, 1, 0)})
+			}},
+			{"open nonconformities of findings", func() error {
+				m, err := f.OpenNCsOfFindings(f.ctx, []int64{42})
+				if err == nil && len(m) != 0 {
+					return errors.New("a nonconformity of a finding that does not exist")
+				}
+				return err
+			}},
+			{"risk register", func() error {
+				rs, err := f.FindRisks(f.ctx, qms.RiskFilter{AgencyCode: "SVHTT"})
+				if err == nil && len(rs) != 0 {
+					return errors.New("risks listed that were never made")
+				}
+				return err
+			}},
+			{"risk by id", func() error {
+				_, err := f.FindRisk(f.ctx, "SVHTT", 1)
+				return err
+			}},
+		}
+		for _, c := range calls {
+			err := c.do()
+			var e *qms.Error
+			if err != nil && !errors.As(err, &e) {
+				t.Errorf("%s: %v is not a domain error", c.name, err)
+			}
+		}
+		if ns, err := f.FindNCs(f.ctx, "SVHTT"); err != nil || len(ns) != 0 {
+			t.Errorf("nonconformities written by refused calls: %d, %v", len(ns), err)
+		}
+		for _, prefix := range []string{"nc.", "risk."} {
+			if _, n, err := f.FindAuditEntries(f.ctx, qms.AuditFilter{Action: &prefix, Limit: 10}); err != nil || n != 0 {
+				t.Errorf("%s audit entries of refused calls: %d, %v", prefix, n, err)
+			}
+		}
+	})
+}
