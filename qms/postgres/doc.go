@@ -26,6 +26,8 @@
 // approval (qms/sqlstore), and the change feed. ported.go
 // lists what is not yet; cmd/qms refuses a postgres:// database until
 // that list is empty.
+// Also ported, in qms/sqlstore: audit programmes and plans (their answers
+// and reports), the context register, external providers and their evaluations.
 //
 // Porting a service:
 //  1. Translate its tables, in their final shape after every SQLite

@@ -15,6 +15,10 @@ var (
 	_ qms.ObjectiveService    = (*DB)(nil)
 	_ qms.NCService           = (*DB)(nil)
 	_ qms.RiskService         = (*DB)(nil)
+
+	_ qms.InternalAuditService = (*DB)(nil)
+	_ qms.ContextService       = (*DB)(nil)
+	_ qms.ProviderService      = (*DB)(nil)
 )
 
 // NotYetPorted names, in the words an operator reads, what `qms serve`
@@ -28,7 +32,7 @@ var NotYetPorted = []string{
 	"kiểm tra tuân thủ và gửi thông báo qua thư điện tử (ComplianceService, PendingEmails)",
 	"sự không phù hợp lập từ phát hiện, hồ sơ hoặc đánh giá nội bộ và ký điện tử phiếu (NCService), sổ rủi ro và cơ hội (RiskService): cần kiểm tra tuân thủ, hồ sơ, đánh giá nội bộ và chữ ký",
 	"đo kết quả mục tiêu chất lượng (cần hồ sơ), phản hồi (FeedbackService)",
-	"đánh giá nội bộ (InternalAuditService), xem xét của lãnh đạo (ReviewService)",
+	"danh mục kiểm tra đánh giá nội bộ và ký báo cáo đánh giá (cần quy trình, hồ sơ, chữ ký), xem xét của lãnh đạo (ReviewService)",
 	"sao lưu (qms backup: dùng pg_dump) và dữ liệu mẫu (qms demo)",
-	"sáp nhập, chia tách đơn vị; tuyên bố phù hợp; rủi ro và cơ hội; năng lực; phân phối tài liệu; chữ ký; nhà cung cấp bên ngoài; khảo sát sự hài lòng; bối cảnh tổ chức",
+	"sáp nhập, chia tách đơn vị; tuyên bố phù hợp; năng lực; phân phối tài liệu; chữ ký; khảo sát sự hài lòng",
 }

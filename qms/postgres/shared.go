@@ -22,7 +22,7 @@ func (db *DB) sharedStore() *sqlstore.Store {
 		IsUnique:     isUnique,
 		PasswordCost: db.cost,
 		InsertOrder:  "seq",
-		Lacks:        []string{"findings", "dossiers", "audit_plans"},
+		Lacks:        []string{"findings", "dossiers"},
 
 		// procedures (sqlstore/procedure.go)
 		IndexSearch: indexSearchShared,

@@ -12,8 +12,7 @@ import (
 // within its period (counted from its registration until its first
 // evaluation).
 func checkProviderEvaluationOverdue(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
-	in, args := inAgencies(agencies)
-	ps, err := findProviders(ctx, q, `p.status = 'active' AND p.agency_code IN `+in, args...)
+	ps, err := db.ActiveProviders(ctx, agencies)
 	if err != nil {
 		return nil, err
 	}

@@ -48,7 +48,7 @@ func (db *DB) reviewPack(ctx context.Context, agency string, year int) (qms.Revi
 	// An agency never audits itself (auditors are independent of the
 	// unit), so the audits of its own system are mostly run by the agency
 	// above it: the pack counts those as well as the ones it ran.
-	plans, err := findPlans(ctx, db.read, `agency_code = ? OR EXISTS (SELECT 1 FROM json_each(scope_json, '$.units') WHERE value = ?)`, agency, agency)
+	plans, err := db.PlansConcerning(ctx, agency)
 	if err != nil {
 		return p, err
 	}
@@ -90,7 +90,7 @@ func (db *DB) reviewPack(ctx context.Context, agency string, year int) (qms.Revi
 	if p.Risks, err = db.RiskSummary(ctx, agency); err != nil {
 		return p, err
 	}
-	if p.Context, err = db.contextSummary(ctx, agency); err != nil {
+	if p.Context, err = db.ContextSummary(ctx, agency); err != nil {
 		return p, err
 	}
 	if p.Satisfaction, err = db.satisfactionSummary(ctx, agency, year); err != nil {

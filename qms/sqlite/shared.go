@@ -18,14 +18,13 @@ func (db *DB) sharedStore() *sqlstore.Store {
 		Update: func(ctx context.Context, fn func(tx sqlstore.Tx) error) error {
 			return db.update(ctx, func(tx *Tx) error { return fn(shared(tx)) })
 		},
-		Now:          db.now,
-		IsUnique:     isUnique,
-		PasswordCost: db.cost,
-		InsertOrder:  "rowid",
-		OnTime:       db.OnTime,
-		Sign: func(ctx context.Context, tx sqlstore.Tx, agency, objectType string, id int64, ref, action string) error {
-			return tx.(sharedTx).tx.sign(ctx, agency, objectType, id, ref, action)
-		},
+		Now:            db.now,
+		IsUnique:       isUnique,
+		PasswordCost:   db.cost,
+		InsertOrder:    "rowid",
+		OnTime:         db.OnTime,
+		Sign:           signShared,
+		AuditChecklist: auditChecklist,
 
 		// procedures (sqlstore/procedure.go)
 		IndexSearch:         indexSearchShared,

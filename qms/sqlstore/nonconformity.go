@@ -391,17 +391,3 @@ func (s *Store) closeNC(ctx context.Context, tx Tx, n *qms.Nonconformity, reason
 	}
 	return n.CloseWith(tx.Now(), findingOpen, reason)
 }
-
-// sign records the actor's signature of the action (Config.Sign). A store
-// without signatures refuses an action the request asks to sign rather
-// than let it pass unsigned.
-func (s *Store) sign(ctx context.Context, tx Tx, agency, objectType string, id int64, ref, action string) error {
-	if s.cfg.Sign != nil {
-		return s.cfg.Sign(ctx, tx, agency, objectType, id, ref, action)
-	}
-	_, signed := qms.SignatureMeaning[qms.SignedAction{ObjectType: objectType, Action: action}]
-	if asked, _ := qms.Signing(ctx); signed && asked {
-		return qms.Errorf(qms.EINTERNAL, "Cơ sở dữ liệu này chưa có chữ ký điện tử: không ký được %s.", ref)
-	}
-	return nil
-}

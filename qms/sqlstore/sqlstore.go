@@ -87,6 +87,11 @@ type Config struct {
 	// shared SQL that reads one refuses with a clear error instead of
 	// failing on a missing relation.
 	Lacks []string
+	// AuditChecklist reads an audit plan's questions and their evidence
+	// from what the audit tables do not hold (procedures and their
+	// versions, dossiers, findings); nil where those are not shared yet,
+	// which also refuses a plan naming procedures.
+	AuditChecklist func(ctx context.Context, tx Tx, p *qms.AuditPlan) ([]qms.ChecklistItem, error)
 	// IndexSearch replaces an object's entry in the full-text index, each
 	// dialect's own (FTS5, tsvector): procedures are found by Search.
 	IndexSearch func(ctx context.Context, tx Tx, kind, ref, agency, text, title string) error
@@ -222,4 +227,18 @@ func notifyUser(ctx context.Context, tx Tx, agency, username, title, link string
 	_, err := tx.Exec(ctx, `INSERT INTO notifications (user_id, agency_code, title, link, created_at)
 		SELECT id, ?, ?, ?, ? FROM users WHERE username = ? AND disabled = FALSE`, agency, title, link, FormatTime(tx.Now()), username)
 	return err
+}
+
+// sign records the actor's signature of the action (Config.Sign). A store
+// without signatures refuses an action the request asks to sign rather
+// than let it pass unsigned.
+func (s *Store) sign(ctx context.Context, tx Tx, agency, objectType string, id int64, ref, action string) error {
+	if s.cfg.Sign != nil {
+		return s.cfg.Sign(ctx, tx, agency, objectType, id, ref, action)
+	}
+	_, signed := qms.SignatureMeaning[qms.SignedAction{ObjectType: objectType, Action: action}]
+	if asked, _ := qms.Signing(ctx); signed && asked {
+		return qms.Errorf(qms.EINTERNAL, "Cơ sở dữ liệu này chưa có chữ ký điện tử: không ký được %s.", ref)
+	}
+	return nil
 }

@@ -37,6 +37,11 @@ type Store interface {
 	qms.ObjectiveService
 	qms.NCService
 	qms.RiskService
+	qms.InternalAuditService
+	qms.ContextService
+	qms.ProviderService
+	PlansConcerning(ctx context.Context, agency string) ([]*qms.AuditPlan, error)
+	ContextSummary(ctx context.Context, agency string) (*qms.ContextSummary, error)
 	ImportTTHC(ctx context.Context, agency string, items []qms.TTHC) (int, int, error)
 	FindTTHC(ctx context.Context, agency, code string) (*qms.TTHC, error)
 	FindTTHCs(ctx context.Context, agency string) ([]*qms.TTHC, error)
