@@ -57,7 +57,7 @@ func parseDB(s string) (dbConfig, error) {
 // lacks services the commands need: a server that ran half the product
 // would fail its users page by page.
 func errPostgresNotReady() error {
-	return &qms.Error{Code: qms.EINVALID, Field: "db", Message: "--db postgres://…: chưa chạy được trên PostgreSQL. Kho dữ liệu PostgreSQL mới có đơn vị, người dùng và vai trò, đăng nhập (phiên, mã API, chống dò mật khẩu), quy tắc phân quyền, nhật ký hệ thống, lịch làm việc, danh mục TTHC, lịch sử tác vụ, thông báo và tín hiệu thay đổi; còn thiếu:\n  - " +
+	return &qms.Error{Code: qms.EINVALID, Field: "db", Message: "--db postgres://…: chưa chạy được trên PostgreSQL. Kho dữ liệu PostgreSQL mới có " + strings.Join(postgres.Ported, ", ") + "; còn thiếu:\n  - " +
 		strings.Join(postgres.NotYetPorted, "\n  - ") + "\nDùng SQLite (--db ĐƯỜNG_DẪN) cho đến khi các phần này hoàn tất."}
 }
 

@@ -20,14 +20,17 @@
 // (sessions, API tokens, login throttling), policy rows, the audit trail,
 // the working-day calendar and agency settings, job run history and job
 // slots, in-app notifications, uploaded files, the TTHC catalogue and its
-// search (a tsvector with a GIN index), nonconformities and corrective
-// actions and the risk register (qms/sqlstore; the register waits for
-// the compliance findings), procedures and their versions up to
-// approval (qms/sqlstore), and the change feed. ported.go
-// lists what is not yet; cmd/qms refuses a postgres:// database until
-// that list is empty.
-// Also ported, in qms/sqlstore: audit programmes and plans (their answers
-// and reports), the context register, external providers and their evaluations.
+// search (a tsvector with a GIN index) and the change feed are this
+// store's own. The services written once for both stores (qms/sqlstore)
+// run here too: agencies, users, API tokens, the calendar, the audit
+// trail's search, quality objectives, nonconformities and corrective
+// actions, procedures and their versions (approving one waits for the
+// distribution of documents), the risk register (which waits for
+// compliance findings), internal audits (their checklist waits for
+// dossiers), the context register, external providers, citizen feedback
+// and satisfaction responses (taking one on a dossier waits for
+// dossiers). ported.go lists what is not yet; cmd/qms refuses a
+// postgres:// database until that list is empty.
 //
 // Porting a service:
 //  1. Translate its tables, in their final shape after every SQLite
@@ -36,10 +39,11 @@
 //     INTEGER PRIMARY KEY; times stay RFC 3339 text. A table the server
 //     keeps in memory gets a notify_topic trigger; a security-relevant
 //     one a note_row_change trigger and a rowSpecs entry.
-//  2. Port the SQLite file of the service line by line: the SQL keeps its
-//     ? placeholders (rebind numbers them), db.update gives the write
-//     transaction with the head lock, tx.audit the entry; reads use
-//     db.direct(). pgx scans NULL into a *string.
+//  2. Move the service from qms/sqlite into qms/sqlstore, written once
+//     in the SQL both databases speak (see that package): the SQL keeps
+//     its ? placeholders (rebind numbers them here), the shared Store's
+//     update runs in this store's write transaction with the head lock,
+//     tx.Audit chains the entry. Nullable columns scan into a *string.
 //  3. Move the service's tests from qms/sqlite into qms/storetest (add the
 //     methods to its Store interface) so they run on both stores, and
 //     remove the service's line from NotYetPorted.

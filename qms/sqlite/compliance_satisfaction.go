@@ -20,8 +20,7 @@ func checkSatisfactionBelowTarget(ctx context.Context, db *DB, q querier, agenci
 	n := now.In(qms.Zone)
 	to := time.Date(n.Year(), time.Month((int(n.Month())-1)/3*3+1), 1, 0, 0, 0, 0, qms.Zone)
 	from := to.AddDate(0, -3, 0)
-	in, args := inAgencies(agencies)
-	rs, err := findSatisfactions(ctx, q, `agency_code IN `+in+` AND submitted_at >= ? AND submitted_at < ?`, append(args, formatTime(from), formatTime(to))...)
+	rs, err := db.FindSatisfaction(ctx, qms.SatisfactionFilter{Agencies: agencies, From: from, To: to})
 	if err != nil {
 		return nil, err
 	}

@@ -84,7 +84,7 @@ func (db *DB) reviewPack(ctx context.Context, agency string, year int) (qms.Revi
 	if p.Objectives, err = db.ObjectiveLines(ctx, agency, year); err != nil {
 		return p, err
 	}
-	if p.FeedbackCount, err = db.feedbackCounts(ctx, agency, year); err != nil {
+	if p.FeedbackCount, err = db.FeedbackCounts(ctx, agency, year); err != nil {
 		return p, err
 	}
 	if p.Risks, err = db.RiskSummary(ctx, agency); err != nil {
@@ -93,7 +93,7 @@ func (db *DB) reviewPack(ctx context.Context, agency string, year int) (qms.Revi
 	if p.Context, err = db.ContextSummary(ctx, agency); err != nil {
 		return p, err
 	}
-	if p.Satisfaction, err = db.satisfactionSummary(ctx, agency, year); err != nil {
+	if p.Satisfaction, err = db.SatisfactionSummary(ctx, agency, year); err != nil {
 		return p, err
 	}
 	cs, err := db.ControlStatuses(ctx, agency)

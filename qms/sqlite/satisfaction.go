@@ -2,173 +2,21 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
-	"encoding/json"
 	"fmt"
-	"time"
 
 	"isodt/qms"
+	"isodt/qms/sqlstore"
 )
 
-// SubmitSatisfaction records a citizen's answers on a returned dossier,
-// found as the public status page finds it (the agency and the code,
-// following merges). The checks, the throttle and the insert share one
-// write transaction, so two submissions for one dossier cannot both pass
-// (the unique dossier_id would refuse the second anyway).
-func (db *DB) SubmitSatisfaction(ctx context.Context, agency, dossierCode string, r *qms.SatisfactionResponse, ip string) error {
-	return db.update(ctx, func(tx *Tx) error {
-		if _, err := findAgencyByCode(ctx, tx, agency); err != nil {
-			return err
-		}
-		d, err := followMerges(ctx, tx, agency, dossierCode)
-		if err != nil {
-			return err
-		}
-		prior, err := findSatisfactions(ctx, tx, `dossier_id = ?`, d.ID)
-		if err != nil {
-			return err
-		}
-		var first *qms.SatisfactionResponse
-		if len(prior) > 0 {
-			first = prior[0]
-		}
-		if err := qms.SatisfactionOpen(d, first); err != nil {
-			return err
-		}
-		q := qms.QuestionnaireAt(tx.now)
-		r.Questionnaire = q.Code
-		if err := r.Validate(q); err != nil {
-			return err
-		}
-		hash, err := ipHash(ctx, tx, ip)
-		if err != nil {
-			return err
-		}
-		var recent int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM satisfaction_responses WHERE ip_hash = ? AND submitted_at > ?`,
-			hash, formatTime(tx.now.Add(-qms.SatisfactionThrottleWindow))).Scan(&recent); err != nil {
-			return fmt.Errorf("count recent satisfaction responses: %w", err)
-		}
-		if recent >= qms.SatisfactionThrottleMax {
-			return qms.TooMany(qms.SatisfactionThrottleWindow, "Bạn đã gửi %d phiếu đánh giá trong %d phút qua. Vui lòng thử lại sau ít phút.",
-				recent, int(qms.SatisfactionThrottleWindow.Minutes()))
-		}
-		r.AgencyCode, r.DossierCode, r.TTHCCode, r.SubmittedAt = d.AgencyCode, d.Code, d.TTHCCode, tx.now
-		answers, err := json.Marshal(r.Answers)
-		if err != nil {
-			return err
-		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO satisfaction_responses (agency_code, dossier_id, dossier_code, tthc_code, questionnaire, answers_json,
-			comment, ip_hash, submitted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, r.AgencyCode, d.ID, r.DossierCode, r.TTHCCode, r.Questionnaire,
-			string(answers), r.Comment, hash, formatTime(r.SubmittedAt)).Scan(&r.ID); err != nil {
-			return fmt.Errorf("insert satisfaction response on %s: %w", d.Code, err)
-		}
-		// The response stays with its dossier's agency; a merged
-		// agency is read-only, so the entry goes to the agency that
-		// answers for it now.
-		live, err := liveAgency(ctx, tx, d.AgencyCode)
-		if err != nil {
-			return err
-		}
-		return tx.audit(ctx, live, "satisfaction.submit", "dossier", d.Code, nil, r, "")
-	})
-}
-
-// liveAgency follows merged_into from code to the agency not merged.
-func liveAgency(ctx context.Context, q querier, code string) (string, error) {
-	for hops := 0; hops <= 16; hops++ {
-		var into sql.NullString
-		if err := q.QueryRowContext(ctx, `SELECT merged_into FROM agencies WHERE code = ?`, code).Scan(&into); err != nil {
-			return "", fmt.Errorf("read agency %s: %w", code, err)
-		}
-		if !into.Valid {
-			return code, nil
-		}
-		code = into.String
+// followMergesShared is followMerges for the shared services
+// (sqlstore.Config.FollowMerges), on the read pool or the write
+// transaction sharedStore gave them.
+func (db *DB) followMergesShared(ctx context.Context, q sqlstore.Querier, agency, code string) (*qms.Dossier, error) {
+	switch q := q.(type) {
+	case sharedTx:
+		return followMerges(ctx, q.tx, agency, code)
+	case sqlQuerier:
+		return followMerges(ctx, q.r, agency, code)
 	}
-	return code, nil
-}
-
-// DossierSatisfaction returns the response on the dossier the public
-// lookup finds, ENOTFOUND when there is none.
-func (db *DB) DossierSatisfaction(ctx context.Context, agency, dossierCode string) (*qms.SatisfactionResponse, error) {
-	d, err := followMerges(ctx, db.read, agency, dossierCode)
-	if err != nil {
-		return nil, err
-	}
-	rs, err := findSatisfactions(ctx, db.read, `dossier_id = ?`, d.ID)
-	if err != nil {
-		return nil, err
-	} else if len(rs) == 0 {
-		return nil, qms.Errorf(qms.ENOTFOUND, "Hồ sơ %s chưa có phiếu đánh giá mức độ hài lòng.", d.Code)
-	}
-	return rs[0], nil
-}
-
-// FindSatisfaction lists the responses of the filter's agencies in its
-// period, oldest first.
-func (db *DB) FindSatisfaction(ctx context.Context, f qms.SatisfactionFilter) ([]*qms.SatisfactionResponse, error) {
-	if len(f.Agencies) == 0 {
-		return []*qms.SatisfactionResponse{}, nil
-	}
-	where := `agency_code IN (` + placeholders(len(f.Agencies)) + `)`
-	args := make([]any, 0, len(f.Agencies)+2)
-	for _, a := range f.Agencies {
-		args = append(args, a)
-	}
-	if !f.From.IsZero() {
-		where += ` AND submitted_at >= ?`
-		args = append(args, formatTime(f.From))
-	}
-	if !f.To.IsZero() {
-		where += ` AND submitted_at < ?`
-		args = append(args, formatTime(f.To))
-	}
-	return findSatisfactions(ctx, db.read, where, args...)
-}
-
-// SatisfactionScope is the agency, the units under it and the agencies
-// merged into it (and theirs): whose figures its report shows.
-func (db *DB) SatisfactionScope(ctx context.Context, agency string) ([]string, error) {
-	return queryStrings(ctx, db.read, `WITH RECURSIVE sub(code) AS (SELECT code FROM agencies WHERE code = ?
-		UNION SELECT a.code FROM agencies a JOIN sub ON a.parent_code = sub.code OR a.merged_into = sub.code) SELECT code FROM sub ORDER BY code`, agency)
-}
-
-func findSatisfactions(ctx context.Context, q querier, where string, args ...any) ([]*qms.SatisfactionResponse, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, agency_code, dossier_code, tthc_code, questionnaire, answers_json, comment, submitted_at
-		FROM satisfaction_responses WHERE `+where+` ORDER BY submitted_at, id`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []*qms.SatisfactionResponse{}
-	for rows.Next() {
-		var r qms.SatisfactionResponse
-		var answers, at string
-		if err := rows.Scan(&r.ID, &r.AgencyCode, &r.DossierCode, &r.TTHCCode, &r.Questionnaire, &answers, &r.Comment, &at); err != nil {
-			return nil, err
-		}
-		if err := json.Unmarshal([]byte(answers), &r.Answers); err != nil {
-			return nil, fmt.Errorf("satisfaction response %d: %w", r.ID, err)
-		}
-		r.SubmittedAt = parseTime(at)
-		out = append(out, &r)
-	}
-	return out, rows.Err()
-}
-
-// satisfactionSummary is the review pack's view of the year's responses
-// of the agency and those it reports for.
-func (db *DB) satisfactionSummary(ctx context.Context, agency string, year int) (*qms.SatisfactionSummary, error) {
-	scope, err := db.SatisfactionScope(ctx, agency)
-	if err != nil {
-		return nil, err
-	}
-	from := time.Date(year, 1, 1, 0, 0, 0, 0, qms.Zone)
-	rs, err := db.FindSatisfaction(ctx, qms.SatisfactionFilter{Agencies: scope, From: from, To: from.AddDate(1, 0, 0)})
-	if err != nil {
-		return nil, err
-	}
-	s := qms.SummarizeSatisfaction(rs, db.now())
-	return &s, nil
+	return nil, fmt.Errorf("find dossier %s: querier %T is not of this store", code, q)
 }

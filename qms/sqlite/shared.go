@@ -25,6 +25,7 @@ func (db *DB) sharedStore() *sqlstore.Store {
 		OnTime:         db.OnTime,
 		Sign:           signShared,
 		AuditChecklist: auditChecklist,
+		FollowMerges:   db.followMergesShared,
 
 		// procedures (sqlstore/procedure.go)
 		IndexSearch:         indexSearchShared,

@@ -92,6 +92,10 @@ type Config struct {
 	// versions, dossiers, findings); nil where those are not shared yet,
 	// which also refuses a plan naming procedures.
 	AuditChecklist func(ctx context.Context, tx Tx, p *qms.AuditPlan) ([]qms.ChecklistItem, error)
+	// FollowMerges finds a dossier by its code as the citizen's lookup
+	// does, following merges (q is the read Querier or the write Tx):
+	// dossiers are not shared yet, and satisfaction is taken on them.
+	FollowMerges func(ctx context.Context, q Querier, agency, code string) (*qms.Dossier, error)
 	// IndexSearch replaces an object's entry in the full-text index, each
 	// dialect's own (FTS5, tsvector): procedures are found by Search.
 	IndexSearch func(ctx context.Context, tx Tx, kind, ref, agency, text, title string) error
@@ -241,4 +245,13 @@ func (s *Store) sign(ctx context.Context, tx Tx, agency, objectType string, id i
 		return qms.Errorf(qms.EINTERNAL, "Cơ sở dữ liệu này chưa có chữ ký điện tử: không ký được %s.", ref)
 	}
 	return nil
+}
+
+// notifyRole sends an in-app notification to every user holding role in
+// agency.
+func notifyRole(ctx context.Context, tx Tx, agency string, role qms.Role, title, link string) error {
+	_, err := tx.Exec(ctx, `INSERT INTO notifications (user_id, agency_code, title, link, created_at)
+		SELECT m.user_id, m.agency_code, ?, ?, ? FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.agency_code = ? AND m.role = ? AND u.disabled = FALSE`,
+		title, link, FormatTime(tx.Now()), agency, role)
+	return err
 }

@@ -42,6 +42,10 @@ type Store interface {
 	qms.ProviderService
 	PlansConcerning(ctx context.Context, agency string) ([]*qms.AuditPlan, error)
 	ContextSummary(ctx context.Context, agency string) (*qms.ContextSummary, error)
+	qms.FeedbackService
+	qms.SatisfactionService
+	FeedbackCounts(ctx context.Context, agency string, year int) (map[string]int, error)
+	SatisfactionSummary(ctx context.Context, agency string, year int) (*qms.SatisfactionSummary, error)
 	ImportTTHC(ctx context.Context, agency string, items []qms.TTHC) (int, int, error)
 	FindTTHC(ctx context.Context, agency, code string) (*qms.TTHC, error)
 	FindTTHCs(ctx context.Context, agency string) ([]*qms.TTHC, error)

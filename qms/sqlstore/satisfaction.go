@@ -1,0 +1,186 @@
+package sqlstore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"isodt/qms"
+)
+
+// followMerges finds a dossier as the public status lookup does
+// (Config.FollowMerges): dossiers are not shared yet.
+func (s *Store) followMerges(ctx context.Context, q Querier, agency, dossierCode string) (*qms.Dossier, error) {
+	if s.cfg.FollowMerges == nil {
+		return nil, qms.Errorf(qms.EINTERNAL, "Cơ sở dữ liệu này chưa có hồ sơ một cửa để nhận phiếu đánh giá mức độ hài lòng.")
+	}
+	return s.cfg.FollowMerges(ctx, q, agency, dossierCode)
+}
+
+// SubmitSatisfaction records a citizen's answers on a returned dossier,
+// found as the public status page finds it (the agency and the code,
+// following merges). The checks, the throttle and the insert share one
+// write transaction, so two submissions for one dossier cannot both pass
+// (the unique dossier_id would refuse the second anyway).
+func (s *Store) SubmitSatisfaction(ctx context.Context, agency, dossierCode string, r *qms.SatisfactionResponse, ip string) error {
+	return s.update(ctx, func(tx Tx) error {
+		if _, err := FindAgency(ctx, tx, agency); err != nil {
+			return err
+		}
+		d, err := s.followMerges(ctx, tx, agency, dossierCode)
+		if err != nil {
+			return err
+		}
+		prior, err := findSatisfactions(ctx, tx, `dossier_id = ?`, d.ID)
+		if err != nil {
+			return err
+		}
+		var first *qms.SatisfactionResponse
+		if len(prior) > 0 {
+			first = prior[0]
+		}
+		if err := qms.SatisfactionOpen(d, first); err != nil {
+			return err
+		}
+		q := qms.QuestionnaireAt(tx.Now())
+		r.Questionnaire = q.Code
+		if err := r.Validate(q); err != nil {
+			return err
+		}
+		hash, err := throttle(ctx, tx, ip, "satisfaction_responses", "submitted_at", qms.SatisfactionThrottleWindow, qms.SatisfactionThrottleMax, "phiếu đánh giá")
+		if err != nil {
+			return err
+		}
+		r.AgencyCode, r.DossierCode, r.TTHCCode, r.SubmittedAt = d.AgencyCode, d.Code, d.TTHCCode, tx.Now()
+		answers, err := json.Marshal(r.Answers)
+		if err != nil {
+			return err
+		}
+		if err := tx.QueryRow(ctx, `INSERT INTO satisfaction_responses (agency_code, dossier_id, dossier_code, tthc_code, questionnaire, answers_json,
+			comment, ip_hash, submitted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, r.AgencyCode, d.ID, r.DossierCode, r.TTHCCode, r.Questionnaire,
+			string(answers), r.Comment, hash, FormatTime(r.SubmittedAt)).Scan(&r.ID); err != nil {
+			return fmt.Errorf("insert satisfaction response on %s: %w", d.Code, err)
+		}
+		// The response stays with its dossier's agency; a merged
+		// agency is read-only, so the entry goes to the agency that
+		// answers for it now.
+		live, err := liveAgency(ctx, tx, d.AgencyCode)
+		if err != nil {
+			return err
+		}
+		return tx.Audit(ctx, live, "satisfaction.submit", "dossier", d.Code, nil, r, "")
+	})
+}
+
+// liveAgency follows merged_into from code to the agency not merged.
+func liveAgency(ctx context.Context, q Querier, code string) (string, error) {
+	for hops := 0; hops <= 16; hops++ {
+		var into *string
+		if err := q.QueryRow(ctx, `SELECT merged_into FROM agencies WHERE code = ?`, code).Scan(&into); err != nil {
+			return "", fmt.Errorf("read agency %s: %w", code, err)
+		}
+		if into == nil {
+			return code, nil
+		}
+		code = *into
+	}
+	return code, nil
+}
+
+// DossierSatisfaction returns the response on the dossier the public
+// lookup finds, ENOTFOUND when there is none.
+func (s *Store) DossierSatisfaction(ctx context.Context, agency, dossierCode string) (*qms.SatisfactionResponse, error) {
+	d, err := s.followMerges(ctx, s.read(), agency, dossierCode)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := findSatisfactions(ctx, s.read(), `dossier_id = ?`, d.ID)
+	if err != nil {
+		return nil, err
+	} else if len(rs) == 0 {
+		return nil, qms.Errorf(qms.ENOTFOUND, "Hồ sơ %s chưa có phiếu đánh giá mức độ hài lòng.", d.Code)
+	}
+	return rs[0], nil
+}
+
+// FindSatisfaction lists the responses of the filter's agencies in its
+// period, oldest first.
+func (s *Store) FindSatisfaction(ctx context.Context, f qms.SatisfactionFilter) ([]*qms.SatisfactionResponse, error) {
+	if len(f.Agencies) == 0 {
+		return []*qms.SatisfactionResponse{}, nil
+	}
+	where := `agency_code IN (` + Placeholders(len(f.Agencies)) + `)`
+	args := make([]any, 0, len(f.Agencies)+2)
+	for _, a := range f.Agencies {
+		args = append(args, a)
+	}
+	if !f.From.IsZero() {
+		where += ` AND submitted_at >= ?`
+		args = append(args, FormatTime(f.From))
+	}
+	if !f.To.IsZero() {
+		where += ` AND submitted_at < ?`
+		args = append(args, FormatTime(f.To))
+	}
+	return findSatisfactions(ctx, s.read(), where, args...)
+}
+
+// SatisfactionScope is the agency, the units under it and the agencies
+// merged into it (and theirs): whose figures its report shows.
+func (s *Store) SatisfactionScope(ctx context.Context, agency string) ([]string, error) {
+	rows, err := s.read().Query(ctx, `WITH RECURSIVE sub(code) AS (SELECT code FROM agencies WHERE code = ?
+		UNION SELECT a.code FROM agencies a JOIN sub ON a.parent_code = sub.code OR a.merged_into = sub.code) SELECT code FROM sub ORDER BY code`, agency)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var code string
+		if err := rows.Scan(&code); err != nil {
+			return nil, err
+		}
+		out = append(out, code)
+	}
+	return out, rows.Err()
+}
+
+func findSatisfactions(ctx context.Context, q Querier, where string, args ...any) ([]*qms.SatisfactionResponse, error) {
+	rows, err := q.Query(ctx, `SELECT id, agency_code, dossier_code, tthc_code, questionnaire, answers_json, comment, submitted_at
+		FROM satisfaction_responses WHERE `+where+` ORDER BY submitted_at, id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*qms.SatisfactionResponse{}
+	for rows.Next() {
+		var r qms.SatisfactionResponse
+		var answers, at string
+		if err := rows.Scan(&r.ID, &r.AgencyCode, &r.DossierCode, &r.TTHCCode, &r.Questionnaire, &answers, &r.Comment, &at); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(answers), &r.Answers); err != nil {
+			return nil, fmt.Errorf("satisfaction response %d: %w", r.ID, err)
+		}
+		r.SubmittedAt = ParseTime(at)
+		out = append(out, &r)
+	}
+	return out, rows.Err()
+}
+
+// SatisfactionSummary is the review pack's view of the year's responses
+// of the agency and those it reports for.
+func (s *Store) SatisfactionSummary(ctx context.Context, agency string, year int) (*qms.SatisfactionSummary, error) {
+	scope, err := s.SatisfactionScope(ctx, agency)
+	if err != nil {
+		return nil, err
+	}
+	from := time.Date(year, 1, 1, 0, 0, 0, 0, qms.Zone)
+	rs, err := s.FindSatisfaction(ctx, qms.SatisfactionFilter{Agencies: scope, From: from, To: from.AddDate(1, 0, 0)})
+	if err != nil {
+		return nil, err
+	}
+	sum := qms.SummarizeSatisfaction(rs, s.cfg.Now())
+	return &sum, nil
+}
