@@ -76,3 +76,8 @@ CREATE TABLE version_contributors (
 	act        text COLLATE "C" NOT NULL CHECK (act IN ('create', 'edit', 'submit')),
 	PRIMARY KEY (kind, version_id, user_id, username, act)
 );
+
+-- The risk register (0009) names a procedure of its agency, as in SQLite
+-- (0031): its foreign key waited for this table. The register was
+-- refused until procedures were here, so no row can break it.
+ALTER TABLE risks ADD CONSTRAINT risks_procedure_id_fkey FOREIGN KEY (procedure_id) REFERENCES procedures (id);
