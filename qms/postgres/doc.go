@@ -24,12 +24,13 @@
 // store's own. The services written once for both stores (qms/sqlstore)
 // run here too: agencies, users, API tokens, the calendar, the audit
 // trail's search, quality objectives, nonconformities and corrective
-// actions, the risk register (which waits for procedures), internal
-// audits (their checklist waits for procedures and dossiers), the
-// context register, external providers, citizen feedback and
-// satisfaction responses (taking one on a dossier waits for dossiers).
-// ported.go lists what is not yet; cmd/qms refuses a postgres://
-// database until that list is empty.
+// actions, procedures and their versions (approving one waits for the
+// distribution of documents), the risk register (which waits for
+// compliance findings), internal audits (their checklist waits for
+// dossiers), the context register, external providers, citizen feedback
+// and satisfaction responses (taking one on a dossier waits for
+// dossiers). ported.go lists what is not yet; cmd/qms refuses a
+// postgres:// database until that list is empty.
 //
 // Porting a service:
 //  1. Translate its tables, in their final shape after every SQLite

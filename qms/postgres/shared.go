@@ -22,7 +22,11 @@ func (db *DB) sharedStore() *sqlstore.Store {
 		IsUnique:     isUnique,
 		PasswordCost: db.cost,
 		InsertOrder:  "seq",
-		Lacks:        []string{"procedures", "findings", "dossiers"},
+		Lacks:        []string{"findings", "dossiers"},
+
+		// procedures (sqlstore/procedure.go)
+		IndexSearch: indexSearchShared,
+		Flowcharts:  new(sqlstore.Flowcharts),
 	})
 }
 

@@ -68,8 +68,6 @@ type DB struct {
 	cost        int
 	// dummyHash is compared against when a username is unknown (auth.go).
 	dummyHash func() []byte
-	// charts caches approved flowcharts (see flowchart_cache.go).
-	charts flowcharts
 	// commit runs every write transaction (see commit.go).
 	commit *committer
 	// changes tells of committed changes of the data kept in memory

@@ -26,6 +26,12 @@ func (db *DB) sharedStore() *sqlstore.Store {
 		Sign:           signShared,
 		AuditChecklist: auditChecklist,
 		FollowMerges:   db.followMergesShared,
+
+		// procedures (sqlstore/procedure.go)
+		IndexSearch:         indexSearchShared,
+		FormExists:          formExistsShared,
+		DistributeProcedure: distributeProcedureShared,
+		Flowcharts:          new(sqlstore.Flowcharts),
 	})
 }
 

@@ -96,6 +96,20 @@ type Config struct {
 	// does, following merges (q is the read Querier or the write Tx):
 	// dossiers are not shared yet, and satisfaction is taken on them.
 	FollowMerges func(ctx context.Context, q Querier, agency, code string) (*qms.Dossier, error)
+	// IndexSearch replaces an object's entry in the full-text index, each
+	// dialect's own (FTS5, tsvector): procedures are found by Search.
+	IndexSearch func(ctx context.Context, tx Tx, kind, ref, agency, text, title string) error
+	// FormExists reports whether the agency, or SYS for a standard form,
+	// has a form of that code (a flowchart step records on it): forms are
+	// not shared yet. Nil: submitting a flowchart that names a form fails.
+	FormExists func(ctx context.Context, q Querier, agency, code string) bool
+	// DistributeProcedure gives a procedure version that has just taken
+	// effect to those who must read it (distribution is not shared yet).
+	// Nil: approving a procedure version fails.
+	DistributeProcedure func(ctx context.Context, tx Tx, v *qms.ProcedureVersion) error
+	// Flowcharts caches the flowcharts of final procedure versions; nil
+	// caches nothing.
+	Flowcharts *Flowcharts
 }
 
 // Store implements the shared services on a Config.

@@ -17,6 +17,7 @@ import (
 	"isodt/policies"
 	"isodt/qms"
 	"isodt/qms/calendar"
+	"isodt/qms/flowchart"
 	"isodt/qms/postgres"
 	"isodt/qms/postgres/pgtest"
 	"isodt/qms/qmstest"
@@ -49,6 +50,17 @@ type Store interface {
 	FindTTHC(ctx context.Context, agency, code string) (*qms.TTHC, error)
 	FindTTHCs(ctx context.Context, agency string) ([]*qms.TTHC, error)
 	Search(ctx context.Context, agency, query string, limit int) ([]qms.SearchHit, error)
+	CreateProcedure(ctx context.Context, p *qms.Procedure) error
+	UpdateProcedure(ctx context.Context, p *qms.Procedure) error
+	FindProcedure(ctx context.Context, agency string, id int64) (*qms.Procedure, error)
+	FindProcedures(ctx context.Context, f qms.ProcedureFilter) ([]*qms.Procedure, error)
+	CreateVersion(ctx context.Context, procedureID int64) (*qms.ProcedureVersion, error)
+	UpdateVersion(ctx context.Context, v *qms.ProcedureVersion) error
+	FindVersion(ctx context.Context, procedureID int64, number int) (*qms.ProcedureVersion, error)
+	FindVersions(ctx context.Context, procedureID int64) ([]*qms.ProcedureVersion, error)
+	FindVersionsByStatus(ctx context.Context, agency string, status qms.DocStatus) ([]*qms.ProcedureVersion, error)
+	TransitionVersion(ctx context.Context, procedureID int64, number int, action, reason string) (*qms.ProcedureVersion, error)
+	PinnedFlowchart(ctx context.Context, procedureID int64, number int) (flowchart.Flowchart, error)
 	PutFile(ctx context.Context, name, contentType string, data []byte) (qms.FileRef, error)
 	GetFile(ctx context.Context, sha256 string) ([]byte, qms.FileRef, error)
 	StartJobRun(ctx context.Context, job, trigger string) (int64, error)

@@ -1,0 +1,328 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"isodt/qms"
+	"isodt/qms/flowchart"
+)
+
+// CreateVersion starts the next draft of a procedure, copying the content
+// of the latest version so that a revision starts from what is in force.
+// Only one draft or submitted version may be open at a time.
+func (s *Store) CreateVersion(ctx context.Context, procedureID int64) (*qms.ProcedureVersion, error) {
+	var v *qms.ProcedureVersion
+	err := s.update(ctx, func(tx Tx) error {
+		all, err := QueryVersions(ctx, tx, procedureID, nil)
+		if err != nil {
+			return err
+		}
+		v = &qms.ProcedureVersion{ProcedureID: procedureID, Number: 1}
+		if n := len(all); n > 0 {
+			last := all[n-1]
+			for _, o := range all {
+				if o.Status == qms.StatusDraft || o.Status == qms.StatusSubmitted {
+					return qms.Errorf(qms.ECONFLICT, "Lần ban hành %s đang %s: hoàn tất hoặc thu hồi nó trước khi soạn lần mới.", o.IssueNumber(), qms.StatusLabel(o.Status))
+				}
+			}
+			*v = *last
+			v.Number, v.ChangeSummary = last.Number+1, ""
+		}
+		v.Approval = qms.Approval{Status: qms.StatusDraft, AuthorID: tx.Actor().UserID, Author: tx.Actor().Username}
+		v.CreatedAt, v.UpdatedAt = tx.Now(), tx.Now()
+		v.Normalize()
+		content, err := contentOf(v)
+		if err != nil {
+			return err
+		}
+		if err := tx.QueryRow(ctx, `INSERT INTO procedure_versions (procedure_id, number, status, content_json, author_id, author, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, procedureID, v.Number, v.Status, content, v.AuthorID, v.Author, FormatTime(v.CreatedAt), FormatTime(v.UpdatedAt)).Scan(&v.ID); err != nil {
+			return fmt.Errorf("insert version: %w", err)
+		}
+		if err := Contribute(ctx, tx, "procedure", v.ID, &v.Approval, qms.ContributedCreate); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, "", "procedure.version_create", "procedure_version", versionRef(v), nil, v, "")
+	})
+	return v, err
+}
+
+// UpdateVersion saves the content of a draft; other states are read-only.
+func (s *Store) UpdateVersion(ctx context.Context, v *qms.ProcedureVersion) error {
+	v.Normalize()
+	if err := v.Validate(); err != nil {
+		return err
+	}
+	return s.update(ctx, func(tx Tx) error {
+		before, err := QueryVersion(ctx, tx, v.ProcedureID, v.Number)
+		if err != nil {
+			return err
+		}
+		if err := LoadContributors(ctx, tx, "procedure", before.ID, &before.Approval); err != nil {
+			return err
+		}
+		if !before.Editable() {
+			return qms.Errorf(qms.EINVALID, "Chỉ sửa được phiên bản dự thảo; lần ban hành %s đang ở trạng thái %q.", before.IssueNumber(), qms.StatusLabel(before.Status))
+		}
+		v.ID, v.Approval, v.CreatedAt, v.UpdatedAt = before.ID, before.Approval, before.CreatedAt, tx.Now()
+		content, err := contentOf(v)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE procedure_versions SET content_json = ?, updated_at = ? WHERE id = ?`, content, FormatTime(v.UpdatedAt), v.ID); err != nil {
+			return err
+		}
+		if err := Contribute(ctx, tx, "procedure", v.ID, &v.Approval, qms.ContributedEdit); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, "", "procedure.version_update", "procedure_version", versionRef(v), before, v, "")
+	})
+}
+
+// FindVersion returns ENOTFOUND when there is no such issue. The
+// version comes with its contributors.
+func (s *Store) FindVersion(ctx context.Context, procedureID int64, number int) (*qms.ProcedureVersion, error) {
+	v, err := QueryVersion(ctx, s.read(), procedureID, number)
+	if err != nil {
+		return nil, err
+	}
+	return v, LoadContributors(ctx, s.read(), "procedure", v.ID, &v.Approval)
+}
+
+// FindVersions returns every version of a procedure, oldest first.
+func (s *Store) FindVersions(ctx context.Context, procedureID int64) ([]*qms.ProcedureVersion, error) {
+	return QueryVersions(ctx, s.read(), procedureID, nil)
+}
+
+// FindVersionsByStatus lists an agency's versions in one state.
+func (s *Store) FindVersionsByStatus(ctx context.Context, agency string, status qms.DocStatus) ([]*qms.ProcedureVersion, error) {
+	return versionsWhere(ctx, s.read(), `status = ? AND procedure_id IN (SELECT id FROM procedures WHERE agency_code = ?) ORDER BY updated_at`, status, agency)
+}
+
+// QueryVersion returns issue number of a procedure through q, ENOTFOUND
+// when there is none.
+func QueryVersion(ctx context.Context, q Querier, procedureID int64, number int) (*qms.ProcedureVersion, error) {
+	vs, err := QueryVersions(ctx, q, procedureID, &number)
+	if err != nil {
+		return nil, err
+	} else if len(vs) == 0 {
+		return nil, qms.Errorf(qms.ENOTFOUND, "Không tìm thấy lần ban hành %02d.", number)
+	}
+	return vs[0], nil
+}
+
+// TransitionVersion applies a lifecycle action. Submitting requires a
+// valid flowchart within the shortest legal time limit of the covered TTHC.
+// Approving supersedes the version in force and moves the next review date,
+// all in the same transaction with an audit entry for each change.
+func (s *Store) TransitionVersion(ctx context.Context, procedureID int64, number int, action, reason string) (*qms.ProcedureVersion, error) {
+	var v *qms.ProcedureVersion
+	err := s.update(ctx, func(tx Tx) error {
+		var err error
+		if v, err = QueryVersion(ctx, tx, procedureID, number); err != nil {
+			return err
+		}
+		if err := LoadContributors(ctx, tx, "procedure", v.ID, &v.Approval); err != nil {
+			return err
+		}
+		before := *v
+		if action == qms.ActionSubmit {
+			if err := s.checkFlowchart(ctx, tx, procedureID, v); err != nil {
+				return err
+			}
+		}
+		if err := v.Transition(action, tx.Actor(), tx.Now(), reason); err != nil {
+			return err
+		}
+		v.UpdatedAt = tx.Now()
+		if err := SaveApprovalIn(ctx, tx, "procedure_versions", v.ID, &v.Approval, v.UpdatedAt); err != nil {
+			return err
+		}
+		if action == qms.ActionSubmit {
+			if err := Contribute(ctx, tx, "procedure", v.ID, &v.Approval, qms.ContributedSubmit); err != nil {
+				return err
+			}
+			if err := notifyProcedureApprovers(ctx, tx, procedureID, number, fmt.Sprintf("/procedures/%d/versions/%d", procedureID, number)); err != nil {
+				return err
+			}
+		}
+		if err := tx.Audit(ctx, "", "procedure.version_"+action, "procedure_version", versionRef(v), before.Approval, v.Approval, reason); err != nil {
+			return err
+		}
+		if err := s.sign(ctx, tx, "", qms.SignedProcedureVersion, v.ID, versionRef(v), action); err != nil {
+			return err
+		}
+		if action == qms.ActionApprove {
+			if err := afterApproval(ctx, tx, v); err != nil {
+				return err
+			}
+			if s.cfg.DistributeProcedure == nil {
+				return qms.Errorf(qms.EINTERNAL, "Cơ sở dữ liệu này chưa có phân phối tài liệu: không ban hành được lần %s.", v.IssueNumber())
+			}
+			return s.cfg.DistributeProcedure(ctx, tx, v)
+		}
+		return nil
+	})
+	return v, err
+}
+
+func (s *Store) checkFlowchart(ctx context.Context, tx Tx, procedureID int64, v *qms.ProcedureVersion) error {
+	var limitDays *int64
+	if err := tx.QueryRow(ctx, `SELECT MIN(t.time_limit_days) FROM procedure_tthc pt JOIN procedures p ON p.id = pt.procedure_id
+		JOIN tthc t ON t.agency_code = p.agency_code AND t.code = pt.tthc_code WHERE pt.procedure_id = ?`, procedureID).Scan(&limitDays); err != nil {
+		return err
+	}
+	var agency string
+	if err := tx.QueryRow(ctx, `SELECT agency_code FROM procedures WHERE id = ?`, procedureID).Scan(&agency); err != nil {
+		return err
+	}
+	// A referenced form must exist (the agency's own or a standard one);
+	// whether it is in force is the ISO-control check's question. Forms
+	// are the store's own until they are shared.
+	unported := false
+	formExists := func(code string) bool {
+		if s.cfg.FormExists == nil {
+			unported = true
+			return true
+		}
+		return s.cfg.FormExists(ctx, tx, agency, code)
+	}
+	var limitHours float64
+	if limitDays != nil {
+		limitHours = float64(*limitDays) * 8
+	}
+	opts := flowchart.ValidateOptions{LimitHours: limitHours, FormExists: formExists}
+	problems := flowchart.Validate(v.Flowchart, opts)
+	if unported {
+		return qms.Errorf(qms.EINTERNAL, "Cơ sở dữ liệu này chưa có biểu mẫu: không kiểm tra được biểu mẫu trong lưu đồ.")
+	}
+	if len(problems) > 0 {
+		return &qms.Error{Code: qms.EINVALID, Field: "flowchart", Message: problems.Error()}
+	}
+	return nil
+}
+
+// notifyProcedureApprovers tells the leaders of a procedure's agency
+// (those who approve, by the default policy) that a version of it waits
+// for them; link is the version's page.
+func notifyProcedureApprovers(ctx context.Context, tx Tx, id int64, number int, link string) error {
+	var agency, code, title string
+	if err := tx.QueryRow(ctx, `SELECT agency_code, code, title FROM procedures WHERE id = ?`, id).Scan(&agency, &code, &title); err != nil {
+		return err
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO notifications (user_id, agency_code, title, link, created_at)
+		SELECT m.user_id, m.agency_code, ?, ?, ? FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.agency_code = ? AND m.role = ? AND u.disabled = FALSE`,
+		fmt.Sprintf("Chờ phê duyệt: %s %s (phiên bản %d)", code, title, number), link, FormatTime(tx.Now()), agency, qms.RoleLeader)
+	return err
+}
+
+// afterApproval supersedes the previous version in force and schedules
+// the next periodic review.
+func afterApproval(ctx context.Context, tx Tx, v *qms.ProcedureVersion) error {
+	all, err := QueryVersions(ctx, tx, v.ProcedureID, nil)
+	if err != nil {
+		return err
+	}
+	others := make([]Versioned, 0, len(all))
+	for _, o := range all {
+		others = append(others, Versioned{ID: o.ID, Ref: versionRef(o), Approval: &o.Approval})
+	}
+	if err := Supersede(ctx, tx, "procedure", v.ID, others, "thay thế bởi lần ban hành "+v.IssueNumber()); err != nil {
+		return err
+	}
+	var months int
+	var agency string
+	if err := tx.QueryRow(ctx, `SELECT review_months, agency_code FROM procedures WHERE id = ?`, v.ProcedureID).Scan(&months, &agency); err != nil {
+		return err
+	}
+	next := v.EffectiveOn.AddDate(0, months, 0)
+	if _, err := tx.Exec(ctx, `UPDATE procedures SET next_review_on = ?, updated_at = ? WHERE id = ?`, FormatDate(next), FormatTime(tx.Now()), v.ProcedureID); err != nil {
+		return err
+	}
+	return tx.Audit(ctx, agency, "procedure.review_scheduled", "procedure", Itoa(v.ProcedureID), nil, map[string]string{"next_review_on": next.Format("2006-01-02")}, "")
+}
+
+// Versioned is a version of any controlled document, as the shared
+// lifecycle helpers see it.
+type Versioned struct {
+	ID       int64
+	Ref      string
+	Approval *qms.Approval
+}
+
+// Supersede moves every effective version but keepID to superseded, each
+// audited: a new version taking effect withdraws the old one from use.
+// kind is procedure or form.
+func Supersede(ctx context.Context, tx Tx, kind string, keepID int64, versions []Versioned, reason string) error {
+	for _, o := range versions {
+		if o.ID == keepID || o.Approval.Status != qms.StatusEffective {
+			continue
+		}
+		prev := *o.Approval
+		if err := o.Approval.Transition(qms.ActionSupersede, tx.Actor(), tx.Now(), ""); err != nil {
+			return err
+		}
+		if err := SaveApprovalIn(ctx, tx, kind+"_versions", o.ID, o.Approval, tx.Now()); err != nil {
+			return err
+		}
+		if err := tx.Audit(ctx, "", kind+".version_supersede", kind+"_version", o.Ref, prev, *o.Approval, reason); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SaveApprovalIn writes the lifecycle columns shared by every versioned
+// document table.
+func SaveApprovalIn(ctx context.Context, tx Tx, table string, id int64, a *qms.Approval, at time.Time) error {
+	var effective any
+	if a.EffectiveOn != nil {
+		effective = FormatDate(*a.EffectiveOn)
+	}
+	var approver any
+	if a.ApproverID != 0 {
+		approver = a.ApproverID
+	}
+	_, err := tx.Exec(ctx, `UPDATE `+table+` SET status = ?, submitted_at = ?, approver_id = ?, approver = ?, approved_at = ?, effective_on = ?, reason = ?, updated_at = ? WHERE id = ?`,
+		a.Status, NullTime(a.SubmittedAt), approver, a.Approver, NullTime(a.ApprovedAt), effective, a.Reason, FormatTime(at), id)
+	return err
+}
+
+// Contribute records the actor's part in a version (kind "procedure" or
+// "form") in the transaction of the change, and adds it to a.
+func Contribute(ctx context.Context, tx Tx, kind string, versionID int64, a *qms.Approval, act string) error {
+	c := qms.Contributor{UserID: tx.Actor().UserID, Username: tx.Actor().Username, Act: act}
+	if _, err := tx.Exec(ctx, `INSERT INTO version_contributors (kind, version_id, user_id, username, act) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+		kind, versionID, c.UserID, c.Username, c.Act); err != nil {
+		return fmt.Errorf("record contributor: %w", err)
+	}
+	if !slices.Contains(a.Contributors, c) {
+		a.Contributors = append(a.Contributors, c)
+	}
+	return nil
+}
+
+// LoadContributors fills a's contributors: who created, edited and
+// submitted the version, in that order.
+func LoadContributors(ctx context.Context, q Querier, kind string, versionID int64, a *qms.Approval) error {
+	rows, err := q.Query(ctx, `SELECT user_id, username, act FROM version_contributors WHERE kind = ? AND version_id = ?
+		ORDER BY CASE act WHEN 'create' THEN 0 WHEN 'edit' THEN 1 ELSE 2 END, username`, kind, versionID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	a.Contributors = nil
+	for rows.Next() {
+		var c qms.Contributor
+		if err := rows.Scan(&c.UserID, &c.Username, &c.Act); err != nil {
+			return err
+		}
+		a.Contributors = append(a.Contributors, c)
+	}
+	return rows.Err()
+}
+
+func versionRef(v *qms.ProcedureVersion) string { return Itoa(v.ProcedureID) + "/" + v.IssueNumber() }
