@@ -305,22 +305,8 @@ func (db *DB) Migrations(ctx context.Context) ([]string, error) {
 	return queryStrings(ctx, db.read, `SELECT name FROM migrations ORDER BY name`)
 }
 
-// queryStrings runs a query of one text column.
 func queryStrings(ctx context.Context, q querier, query string, args ...any) ([]string, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return sqlstore.QueryStrings(ctx, on(q), query, args...)
 }
 
 // Tx is a write transaction. Every mutation made through it records its

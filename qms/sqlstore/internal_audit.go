@@ -105,20 +105,7 @@ func (s *Store) CreatePlan(ctx context.Context, p *qms.AuditPlan) error {
 
 // memberAgencies lists the agencies a user is a member of.
 func memberAgencies(ctx context.Context, q Querier, userID int64) ([]string, error) {
-	rows, err := q.Query(ctx, `SELECT DISTINCT agency_code FROM memberships WHERE user_id = ?`, userID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var code string
-		if err := rows.Scan(&code); err != nil {
-			return nil, err
-		}
-		out = append(out, code)
-	}
-	return out, rows.Err()
+	return QueryStrings(ctx, q, `SELECT DISTINCT agency_code FROM memberships WHERE user_id = ?`, userID)
 }
 
 // inList returns "(?, ?)" and the arguments for an IN over codes.

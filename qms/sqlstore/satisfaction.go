@@ -129,21 +129,8 @@ func (s *Store) FindSatisfaction(ctx context.Context, f qms.SatisfactionFilter) 
 // SatisfactionScope is the agency, the units under it and the agencies
 // merged into it (and theirs): whose figures its report shows.
 func (s *Store) SatisfactionScope(ctx context.Context, agency string) ([]string, error) {
-	rows, err := s.read().Query(ctx, `WITH RECURSIVE sub(code) AS (SELECT code FROM agencies WHERE code = ?
+	return QueryStrings(ctx, s.read(), `WITH RECURSIVE sub(code) AS (SELECT code FROM agencies WHERE code = ?
 		UNION SELECT a.code FROM agencies a JOIN sub ON a.parent_code = sub.code OR a.merged_into = sub.code) SELECT code FROM sub ORDER BY code`, agency)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var code string
-		if err := rows.Scan(&code); err != nil {
-			return nil, err
-		}
-		out = append(out, code)
-	}
-	return out, rows.Err()
 }
 
 func findSatisfactions(ctx context.Context, q Querier, where string, args ...any) ([]*qms.SatisfactionResponse, error) {

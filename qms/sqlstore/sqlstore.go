@@ -255,3 +255,21 @@ func notifyRole(ctx context.Context, tx Tx, agency string, role qms.Role, title,
 		title, link, FormatTime(tx.Now()), agency, role)
 	return err
 }
+
+// QueryStrings runs a query of one text column and returns its values.
+func QueryStrings(ctx context.Context, q Querier, query string, args ...any) ([]string, error) {
+	rows, err := q.Query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
