@@ -29,7 +29,9 @@
 // compliance findings), internal audits (their checklist waits for
 // dossiers), the context register, external providers, citizen feedback
 // and satisfaction responses (taking one on a dossier waits for
-// dossiers). ported.go lists what is not yet; cmd/qms refuses a
+// dossiers), management reviews, their decisions and the dashboards'
+// reads of them (assembling a review pack waits for dossiers and
+// compliance). ported.go lists what is not yet; cmd/qms refuses a
 // postgres:// database until that list is empty.
 //
 // Porting a service:

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"isodt/qms/sqlstore"
 )
 
 // TestProduct10DashboardPlans: the dashboards read the current data on
@@ -25,11 +27,11 @@ func TestProduct10DashboardPlans(t *testing.T) {
 		{"steps due, one role", stepsDueSQL(1), []any{now, "A", "staff", now}, "dossier_open_steps_tasks"},
 		{"steps due, three roles", stepsDueSQL(3), []any{now, "A", "staff", "leader", "auditor", now}, "dossier_open_steps_tasks"},
 		{"findings by rule", findingsByRuleSQL, []any{"A"}, "findings_open_rule"},
-		{"actions due", actionsDueSQL, []any{day, "A", 5}, "corrective_actions_open"},
-		{"review decisions due", decisionsDueSQL, []any{"A", day, 5}, "review_decisions_open"},
-		{"next audit", nextAuditSQL, []any{"A", day}, "audit_plans_next"},
-		{"last review", lastReviewSQL, []any{"A"}, "management_reviews_agency"},
-		{"open NCs", openNCsSQL, []any{"A"}, "nonconformities_agency"},
+		{"actions due", sqlstore.ActionsDueSQL, []any{day, "A", 5}, "corrective_actions_open"},
+		{"review decisions due", sqlstore.DecisionsDueSQL, []any{"A", day, 5}, "review_decisions_open"},
+		{"next audit", sqlstore.NextAuditSQL, []any{"A", day}, "audit_plans_next"},
+		{"last review", sqlstore.LastReviewSQL, []any{"A"}, "management_reviews_agency"},
+		{"open NCs", sqlstore.OpenNCsSQL, []any{"A"}, "nonconformities_agency"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

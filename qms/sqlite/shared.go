@@ -32,6 +32,9 @@ func (db *DB) sharedStore() *sqlstore.Store {
 		FormExists:          formExistsShared,
 		DistributeProcedure: distributeProcedureShared,
 		Flowcharts:          new(sqlstore.Flowcharts),
+
+		// management reviews (sqlstore/review.go)
+		ReviewCompliance: db.reviewCompliance,
 	})
 }
 

@@ -110,6 +110,10 @@ type Config struct {
 	// Flowcharts caches the flowcharts of final procedure versions; nil
 	// caches nothing.
 	Flowcharts *Flowcharts
+	// ReviewCompliance fills the management review pack's open findings by
+	// rule and its count of TTHCs not under ISO control (compliance and
+	// forms are not shared yet). Nil: CreateReview refuses.
+	ReviewCompliance func(ctx context.Context, agency string, p *qms.ReviewPack) error
 }
 
 // Store implements the shared services on a Config.

@@ -46,6 +46,12 @@ type Store interface {
 	qms.SatisfactionService
 	FeedbackCounts(ctx context.Context, agency string, year int) (map[string]int, error)
 	SatisfactionSummary(ctx context.Context, agency string, year int) (*qms.SatisfactionSummary, error)
+	qms.ReviewService
+	ActionsDue(ctx context.Context, agency string, until time.Time, limit int) ([]qms.ActionDue, error)
+	DecisionsDue(ctx context.Context, agency string, until time.Time, limit int) ([]qms.DecisionDue, error)
+	NextAudit(ctx context.Context, agency string, today time.Time) (*qms.AuditPlan, error)
+	LastReview(ctx context.Context, agency string) (time.Time, error)
+	OpenNCs(ctx context.Context, agency string) (int, error)
 	ImportTTHC(ctx context.Context, agency string, items []qms.TTHC) (int, int, error)
 	FindTTHC(ctx context.Context, agency, code string) (*qms.TTHC, error)
 	FindTTHCs(ctx context.Context, agency string) ([]*qms.TTHC, error)
