@@ -2,6 +2,8 @@ package postgres
 
 import (
 	"context"
+	stdsql "database/sql"
+	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -42,7 +44,18 @@ func (q sharedQuerier) Query(ctx context.Context, sql string, args ...any) (sqls
 }
 
 func (q sharedQuerier) QueryRow(ctx context.Context, sql string, args ...any) sqlstore.Row {
-	return q.q.queryRow(ctx, sql, args...)
+	return pgRow{q.q.queryRow(ctx, sql, args...)}
+}
+
+// pgRow answers no row as database/sql does (sqlstore.Row).
+type pgRow struct{ pgx.Row }
+
+func (r pgRow) Scan(dest ...any) error {
+	err := r.Row.Scan(dest...)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return stdsql.ErrNoRows
+	}
+	return err
 }
 
 func (q sharedQuerier) Exec(ctx context.Context, sql string, args ...any) (int64, error) {

@@ -23,7 +23,8 @@ import (
 	"isodt/qms"
 )
 
-// Row is one result row (*sql.Row, pgx.Row).
+// Row is one result row (*sql.Row; the PostgreSQL store wraps pgx.Row).
+// Scan returns sql.ErrNoRows when the query found no row, on both stores.
 type Row interface {
 	Scan(dest ...any) error
 }
