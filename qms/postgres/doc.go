@@ -24,8 +24,9 @@
 // store's own. The services written once for both stores (qms/sqlstore)
 // run here too: agencies, users, API tokens, the calendar, the audit
 // trail's search, quality objectives, nonconformities and corrective
-// actions, procedures and their versions (approving one waits for the
-// distribution of documents), the risk register (which waits for
+// actions, procedures and their versions, the distribution of versions
+// and their read-and-understood acknowledgements (forms' wait for forms),
+// declarations of conformity, the risk register (which waits for
 // compliance findings), internal audits (their checklist waits for
 // dossiers), the context register, external providers, citizen feedback
 // and satisfaction responses (taking one on a dossier waits for

@@ -22,6 +22,9 @@ var (
 	_ qms.FeedbackService      = (*DB)(nil)
 	_ qms.SatisfactionService  = (*DB)(nil)
 	_ qms.ReviewService        = (*DB)(nil)
+
+	_ qms.DistributionService = (*DB)(nil)
+	_ qms.DeclarationService  = (*DB)(nil)
 )
 
 // Ported names, in the words an operator reads, what this store has.
@@ -31,6 +34,7 @@ var Ported = []string{
 	"mục tiêu chất lượng, sự không phù hợp và hành động khắc phục, đánh giá nội bộ, bối cảnh tổ chức, nhà cung cấp bên ngoài, phản ánh kiến nghị và khảo sát sự hài lòng",
 	"biên bản và quyết định của cuộc họp xem xét của lãnh đạo",
 	"quy trình nội bộ và phiên bản (soạn thảo, trình duyệt, trả lại, thu hồi), lưu đồ và tìm kiếm quy trình",
+	"phê duyệt phiên bản quy trình, phân phối tài liệu và xác nhận đã đọc và hiểu, tuyên bố phù hợp",
 }
 
 // NotYetPorted names, in the words an operator reads, what `qms serve`
@@ -38,12 +42,12 @@ var Ported = []string{
 // refuses a postgres:// database while it is not empty, rather than run
 // half a product; each port removes its line.
 var NotYetPorted = []string{
-	"trạng thái kiểm soát ISO của thủ tục (ProcedureService.ControlStatuses) và lưu đồ ghi trên biểu mẫu (cần biểu mẫu); phê duyệt phiên bản quy trình (cần phân phối tài liệu)",
+	"trạng thái kiểm soát ISO của thủ tục (ProcedureService.ControlStatuses) và lưu đồ ghi trên biểu mẫu (cần biểu mẫu)",
 	"biểu mẫu và hồ sơ biểu mẫu (FormService; tệp đính kèm PutFile/GetFile đã có)",
 	"hồ sơ một cửa và các bước xử lý, ủy quyền bước (DossierService), và những gì dựa vào hồ sơ: đo kết quả mục tiêu chất lượng, nhận phiếu đánh giá mức độ hài lòng trên hồ sơ",
 	"kiểm tra tuân thủ và gửi thông báo qua thư điện tử (ComplianceService, PendingEmails)",
 	"sự không phù hợp lập từ phát hiện hoặc hồ sơ, sổ rủi ro và cơ hội (cần kiểm tra tuân thủ và hồ sơ), danh mục kiểm tra đánh giá nội bộ",
 	"chữ ký điện tử (ký phiếu sự không phù hợp, báo cáo đánh giá, phiên bản), lập hồ sơ đầu vào xem xét của lãnh đạo (cần hồ sơ và kiểm tra tuân thủ)",
-	"sáp nhập, chia tách đơn vị; tuyên bố phù hợp; năng lực; phân phối tài liệu",
+	"sáp nhập, chia tách đơn vị; năng lực",
 	"sao lưu (qms backup: dùng pg_dump) và dữ liệu mẫu (qms demo)",
 }

@@ -24,7 +24,7 @@ func (db *DB) sharedStore() *sqlstore.Store {
 		IsUnique:     isUnique,
 		PasswordCost: db.cost,
 		InsertOrder:  "seq",
-		Lacks:        []string{"findings", "dossiers"},
+		Lacks:        []string{"findings", "dossiers", "form_versions"},
 
 		// procedures (sqlstore/procedure.go)
 		IndexSearch: indexSearchShared,

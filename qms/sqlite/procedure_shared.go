@@ -81,7 +81,3 @@ func formExistsShared(ctx context.Context, q sqlstore.Querier, agency, code stri
 	q.QueryRow(ctx, `SELECT COUNT(*) FROM forms WHERE code = ? AND agency_code IN (?, ?)`, code, agency, qms.SystemAgencyCode).Scan(&n)
 	return n > 0
 }
-
-func distributeProcedureShared(ctx context.Context, tx sqlstore.Tx, v *qms.ProcedureVersion) error {
-	return distributeProcedure(ctx, tx.(sharedTx).tx, v)
-}

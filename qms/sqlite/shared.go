@@ -28,10 +28,13 @@ func (db *DB) sharedStore() *sqlstore.Store {
 		FollowMerges:   db.followMergesShared,
 
 		// procedures (sqlstore/procedure.go)
-		IndexSearch:         indexSearchShared,
-		FormExists:          formExistsShared,
-		DistributeProcedure: distributeProcedureShared,
-		Flowcharts:          new(sqlstore.Flowcharts),
+		IndexSearch: indexSearchShared,
+		FormExists:  formExistsShared,
+		Flowcharts:  new(sqlstore.Flowcharts),
+
+		// distribution (sqlstore/distribution.go)
+		AckDays:       db.ackDays,
+		EffectiveForm: effectiveFormShared,
 
 		// management reviews (sqlstore/review.go)
 		ReviewCompliance: db.reviewCompliance,

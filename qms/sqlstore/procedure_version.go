@@ -159,10 +159,7 @@ func (s *Store) TransitionVersion(ctx context.Context, procedureID int64, number
 			if err := afterApproval(ctx, tx, v); err != nil {
 				return err
 			}
-			if s.cfg.DistributeProcedure == nil {
-				return qms.Errorf(qms.EINTERNAL, "Cơ sở dữ liệu này chưa có phân phối tài liệu: không ban hành được lần %s.", v.IssueNumber())
-			}
-			return s.cfg.DistributeProcedure(ctx, tx, v)
+			return s.distributeProcedure(ctx, tx, v)
 		}
 		return nil
 	})

@@ -104,10 +104,6 @@ type Config struct {
 	// has a form of that code (a flowchart step records on it): forms are
 	// not shared yet. Nil: submitting a flowchart that names a form fails.
 	FormExists func(ctx context.Context, q Querier, agency, code string) bool
-	// DistributeProcedure gives a procedure version that has just taken
-	// effect to those who must read it (distribution is not shared yet).
-	// Nil: approving a procedure version fails.
-	DistributeProcedure func(ctx context.Context, tx Tx, v *qms.ProcedureVersion) error
 	// Flowcharts caches the flowcharts of final procedure versions; nil
 	// caches nothing.
 	Flowcharts *Flowcharts
@@ -115,6 +111,14 @@ type Config struct {
 	// rule and its count of TTHCs not under ISO control (compliance and
 	// forms are not shared yet). Nil: CreateReview refuses.
 	ReviewCompliance func(ctx context.Context, agency string, p *qms.ReviewPack) error
+	// AckDays is how many working days a person has to acknowledge a
+	// version distributed to them (0: qms.DefaultAckDays).
+	AckDays int
+	// EffectiveForm finds the form code in force for the agency (its own,
+	// else the standard one), in tx: forms are not shared yet, and a
+	// procedure version is distributed with the forms its steps record
+	// on. Nil: approving a version whose steps name a form fails.
+	EffectiveForm func(ctx context.Context, tx Tx, agency, code string) (*qms.Form, *qms.FormVersion, error)
 }
 
 // Store implements the shared services on a Config.

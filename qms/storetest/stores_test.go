@@ -44,6 +44,8 @@ type Store interface {
 	ContextSummary(ctx context.Context, agency string) (*qms.ContextSummary, error)
 	qms.FeedbackService
 	qms.SatisfactionService
+	qms.DistributionService
+	qms.DeclarationService
 	FeedbackCounts(ctx context.Context, agency string, year int) (map[string]int, error)
 	SatisfactionSummary(ctx context.Context, agency string, year int) (*qms.SatisfactionSummary, error)
 	qms.ReviewService

@@ -1,0 +1,132 @@
+package storetest_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"isodt/qms"
+)
+
+// Declarations of conformity (qms/sqlstore): the scope offered is the
+// agency's active TTHC and procedures in force; a declaration keeps its
+// scope and the signed decision's file, a new one supersedes the current
+// one (both audited); refused inputs write nothing; a merged agency
+// cannot declare; the database refuses to delete or edit a declaration.
+func TestDeclarations(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		sc := newDistributionScene(t, f) // SVHTT: 3 TTHC, QT-01 in force
+		sys := sc.sys
+		if err := f.CreateAgency(sys, &qms.Agency{Code: "EMPTY", Name: "Chưa có quy trình"}); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			agency      string
+			tthc, procs []string
+		}{
+			{"SVHTT", []string{"1.000001", "1.000004", "1.000009"}, []string{"QT-01"}},
+			{"EMPTY", nil, nil},
+		} {
+			tthc, procs, err := f.DeclarationScope(sys, c.agency)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var gotT, gotP []string
+			for _, it := range tthc {
+				gotT = append(gotT, it.Code)
+			}
+			for _, it := range procs {
+				gotP = append(gotP, it.Code+" "+it.Name)
+			}
+			if !slices.Equal(gotT, c.tthc) || len(gotP) != len(c.procs) || (len(gotP) > 0 && gotP[0] != "QT-01 Cấp giấy phép karaoke") {
+				t.Errorf("%s scope: %v %v, want %v %v", c.agency, gotT, gotP, c.tthc, c.procs)
+			}
+		}
+		day := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+		declare := func(t *testing.T, number string) *qms.Declaration {
+			t.Helper()
+			ref, err := f.PutFile(sys, "qd-cong-bo.pdf", "application/pdf", []byte("%PDF-1.4 quyết định "+number))
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := &qms.Declaration{AgencyCode: "SVHTT", Number: number, DecidedOn: day, SignedBy: "Giám đốc", TTHCCodes: []string{"1.000001", "1.000004"},
+				Processes: []string{"QT-01"}, File: qms.FileRef{SHA256: ref.SHA256, Name: ref.Name}}
+			if err := f.CreateDeclaration(sc.as(sc.officer), d); err != nil {
+				t.Fatal(err)
+			}
+			return d
+		}
+		first := declare(t, "01/QĐ-SVHTT")
+		if first.File.ContentType != "application/pdf" || first.File.Size == 0 || first.CreatedBy != "thu.ky" || !first.Current() {
+			t.Fatalf("declared: %+v", first)
+		}
+		f.clk.Add(time.Hour)
+		second := declare(t, "02/QĐ-SVHTT")
+		ref := second.File
+		for _, tc := range []struct {
+			name  string
+			d     qms.Declaration
+			code  string
+			field string
+		}{
+			{"no number", qms.Declaration{AgencyCode: "SVHTT", DecidedOn: day, TTHCCodes: []string{"1.000001"}, File: ref}, qms.EINVALID, "number"},
+			{"future date", qms.Declaration{AgencyCode: "SVHTT", Number: "9", DecidedOn: day.AddDate(1, 0, 0), TTHCCodes: []string{"1.000001"}, File: ref}, qms.EINVALID, "decided_on"},
+			{"empty scope", qms.Declaration{AgencyCode: "SVHTT", Number: "9", DecidedOn: day, File: ref}, qms.EINVALID, "scope"},
+			{"no file", qms.Declaration{AgencyCode: "SVHTT", Number: "9", DecidedOn: day, TTHCCodes: []string{"1.000001"}}, qms.EINVALID, "file"},
+			{"unknown file", qms.Declaration{AgencyCode: "SVHTT", Number: "9", DecidedOn: day, TTHCCodes: []string{"1.000001"}, File: qms.FileRef{SHA256: "00"}}, qms.EINVALID, "file"},
+			{"number taken", qms.Declaration{AgencyCode: "SVHTT", Number: "01/QĐ-SVHTT", DecidedOn: day, TTHCCodes: []string{"1.000001"}, File: ref}, qms.ECONFLICT, "number"},
+			{"unknown agency", qms.Declaration{AgencyCode: "NOPE", Number: "9", DecidedOn: day, TTHCCodes: []string{"1.000001"}, File: ref}, qms.ENOTFOUND, ""},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				err := f.CreateDeclaration(sys, &tc.d)
+				e, ok := err.(*qms.Error)
+				if !ok || e.Code != tc.code || e.Field != tc.field {
+					t.Fatalf("err %v; want %s on %q", err, tc.code, tc.field)
+				}
+			})
+		}
+		ds, err := f.FindDeclarations(sys, "SVHTT")
+		if err != nil || len(ds) != 2 {
+			t.Fatalf("%d declarations, %v", len(ds), err)
+		}
+		if d := ds[0]; d.ID != second.ID || !d.Current() || !d.DecidedOn.Equal(day) || !slices.Equal(d.TTHCCodes, second.TTHCCodes) || !slices.Equal(d.Processes, []string{"QT-01"}) || d.File != second.File {
+			t.Errorf("current: %+v, want %+v", d, second)
+		}
+		if d := ds[1]; d.ID != first.ID || d.Current() || d.SupersededBy == nil || *d.SupersededBy != second.ID || d.SupersededAt == nil || !d.SupersededAt.Equal(second.CreatedAt) {
+			t.Errorf("superseded: %+v", d)
+		}
+		if d, err := f.FindDeclaration(sys, "SVHTT", first.ID); err != nil || d.Number != first.Number {
+			t.Errorf("find %d: %+v, %v", first.ID, d, err)
+		}
+		if _, err := f.FindDeclaration(sys, "EMPTY", first.ID); qms.ErrorCode(err) != qms.ENOTFOUND {
+			t.Errorf("another agency's declaration: %v", err)
+		}
+		for action, want := range map[string]int{"declaration.create": 2, "declaration.supersede": 1} {
+			a := action
+			if _, n, err := f.FindAuditEntries(sys, qms.AuditFilter{Action: &a}); err != nil || n != want {
+				t.Errorf("%s: %d entries, want %d (%v)", action, n, want, err)
+			}
+		}
+		// A merged agency is read-only (merges themselves are not on
+		// every store yet: the row says so, as a merge leaves it).
+		if err := f.exec(`UPDATE agencies SET merged_into = 'SVHTT', merged_at = '2026-03-02T03:00:00Z' WHERE code = 'EMPTY'`); err != nil {
+			t.Fatal(err)
+		}
+		err = f.CreateDeclaration(sys, &qms.Declaration{AgencyCode: "EMPTY", Number: "01/QĐ-EMPTY", DecidedOn: day, TTHCCodes: []string{"1.000001"}, File: ref})
+		if qms.ErrorCode(err) != qms.EFORBIDDEN {
+			t.Errorf("merged agency declared: %v", err)
+		}
+		if ds, _ := f.FindDeclarations(sys, "SVHTT"); len(ds) != 2 {
+			t.Errorf("refused declarations changed the record: %d", len(ds))
+		}
+		for _, q := range []string{`DELETE FROM declarations`, `UPDATE declarations SET number = 'x'`, `UPDATE declarations SET tthc_codes = '[]'`} {
+			if err := f.exec(q); err == nil || !strings.Contains(err.Error(), "never") {
+				t.Errorf("%s: %v", q, err)
+			}
+		}
+		if _, err := f.VerifyAuditChain(sys); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
