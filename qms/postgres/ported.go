@@ -21,6 +21,7 @@ var (
 	_ qms.ProviderService      = (*DB)(nil)
 	_ qms.FeedbackService      = (*DB)(nil)
 	_ qms.SatisfactionService  = (*DB)(nil)
+	_ qms.FormService          = (*DB)(nil)
 )
 
 // Ported names, in the words an operator reads, what this store has.
@@ -29,6 +30,7 @@ var Ported = []string{
 	"quy tắc phân quyền, nhật ký hệ thống, lịch làm việc, danh mục TTHC, lịch sử tác vụ, thông báo và tín hiệu thay đổi",
 	"mục tiêu chất lượng, sự không phù hợp và hành động khắc phục, đánh giá nội bộ, bối cảnh tổ chức, nhà cung cấp bên ngoài, phản ánh kiến nghị và khảo sát sự hài lòng",
 	"quy trình nội bộ và phiên bản (soạn thảo, trình duyệt, trả lại, thu hồi), lưu đồ và tìm kiếm quy trình",
+	"biểu mẫu và phiên bản biểu mẫu (soạn thảo, trình duyệt, áp dụng biểu mẫu chuẩn), tệp đính kèm và tệp tải lên chờ chọn",
 }
 
 // NotYetPorted names, in the words an operator reads, what `qms serve`
@@ -36,8 +38,7 @@ var Ported = []string{
 // refuses a postgres:// database while it is not empty, rather than run
 // half a product; each port removes its line.
 var NotYetPorted = []string{
-	"trạng thái kiểm soát ISO của thủ tục (ProcedureService.ControlStatuses) và lưu đồ ghi trên biểu mẫu (cần biểu mẫu); phê duyệt phiên bản quy trình (cần phân phối tài liệu)",
-	"biểu mẫu và hồ sơ biểu mẫu (FormService; tệp đính kèm PutFile/GetFile đã có)",
+	"trạng thái kiểm soát ISO của thủ tục (ProcedureService.ControlStatuses); phê duyệt phiên bản quy trình và biểu mẫu (cần phân phối tài liệu)",
 	"hồ sơ một cửa và các bước xử lý, ủy quyền bước (DossierService), và những gì dựa vào hồ sơ: đo kết quả mục tiêu chất lượng, nhận phiếu đánh giá mức độ hài lòng trên hồ sơ",
 	"kiểm tra tuân thủ và gửi thông báo qua thư điện tử (ComplianceService, PendingEmails)",
 	"sự không phù hợp lập từ phát hiện hoặc hồ sơ, sổ rủi ro và cơ hội (cần kiểm tra tuân thủ và hồ sơ), danh mục kiểm tra đánh giá nội bộ",

@@ -76,12 +76,6 @@ func indexSearchShared(ctx context.Context, tx sqlstore.Tx, kind, ref, agency, t
 	return indexSearch(ctx, tx.(sharedTx).tx, kind, ref, agency, text, title)
 }
 
-func formExistsShared(ctx context.Context, q sqlstore.Querier, agency, code string) bool {
-	var n int
-	q.QueryRow(ctx, `SELECT COUNT(*) FROM forms WHERE code = ? AND agency_code IN (?, ?)`, code, agency, qms.SystemAgencyCode).Scan(&n)
-	return n > 0
-}
-
 func distributeProcedureShared(ctx context.Context, tx sqlstore.Tx, v *qms.ProcedureVersion) error {
 	return distributeProcedure(ctx, tx.(sharedTx).tx, v)
 }

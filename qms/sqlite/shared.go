@@ -29,9 +29,11 @@ func (db *DB) sharedStore() *sqlstore.Store {
 
 		// procedures (sqlstore/procedure.go)
 		IndexSearch:         indexSearchShared,
-		FormExists:          formExistsShared,
 		DistributeProcedure: distributeProcedureShared,
 		Flowcharts:          new(sqlstore.Flowcharts),
+
+		// forms (sqlstore/form.go)
+		DistributeForm: distributeFormShared,
 	})
 }
 

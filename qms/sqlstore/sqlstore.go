@@ -99,14 +99,14 @@ type Config struct {
 	// IndexSearch replaces an object's entry in the full-text index, each
 	// dialect's own (FTS5, tsvector): procedures are found by Search.
 	IndexSearch func(ctx context.Context, tx Tx, kind, ref, agency, text, title string) error
-	// FormExists reports whether the agency, or SYS for a standard form,
-	// has a form of that code (a flowchart step records on it): forms are
-	// not shared yet. Nil: submitting a flowchart that names a form fails.
-	FormExists func(ctx context.Context, q Querier, agency, code string) bool
 	// DistributeProcedure gives a procedure version that has just taken
 	// effect to those who must read it (distribution is not shared yet).
 	// Nil: approving a procedure version fails.
 	DistributeProcedure func(ctx context.Context, tx Tx, v *qms.ProcedureVersion) error
+	// DistributeForm gives a form version that has just taken effect to
+	// those who must read it (distribution is not shared yet). Nil:
+	// approving a form version fails.
+	DistributeForm func(ctx context.Context, tx Tx, v *qms.FormVersion) error
 	// Flowcharts caches the flowcharts of final procedure versions; nil
 	// caches nothing.
 	Flowcharts *Flowcharts
