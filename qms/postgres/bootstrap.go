@@ -4,15 +4,15 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"fmt"
 
 	"isodt/qms"
 )
 
 // Bootstrap makes a fresh database usable: agency SYS, user admin with a
-// random password (returned so the caller prints it once) and the default
-// policy. On a database that has them it changes nothing and returns "".
-// The standard forms the SQLite store also seeds wait for the form
-// service's port.
+// random password (returned so the caller prints it once), the default
+// policy and the standard forms shipped in forms/. On a database that has
+// them it changes nothing and returns "".
 func (db *DB) Bootstrap(ctx context.Context, defaultPolicy [][]string) (adminPassword string, err error) {
 	ctx = qms.WithActor(ctx, qms.SystemActor("bootstrap"))
 	if _, err := db.SeedPolicy(ctx, defaultPolicy); err != nil {
@@ -24,6 +24,9 @@ func (db *DB) Bootstrap(ctx context.Context, defaultPolicy [][]string) (adminPas
 		}
 	} else if err != nil {
 		return "", err
+	}
+	if err := db.SeedForms(ctx); err != nil {
+		return "", fmt.Errorf("standard forms: %w", err)
 	}
 	if _, err := db.FindUserByUsername(ctx, "admin"); qms.ErrorCode(err) != qms.ENOTFOUND {
 		return "", err

@@ -19,14 +19,15 @@
 // Ported so far: agencies, users and memberships, authentication
 // (sessions, API tokens, login throttling), policy rows, the audit trail,
 // the working-day calendar and agency settings, job run history and job
-// slots, in-app notifications, uploaded files, the TTHC catalogue and its
+// slots, in-app notifications, the TTHC catalogue and its
 // search (a tsvector with a GIN index) and the change feed are this
 // store's own. The services written once for both stores (qms/sqlstore)
 // run here too: agencies, users, API tokens, the calendar, the audit
 // trail's search, quality objectives, nonconformities and corrective
-// actions, procedures and their versions, the distribution of versions
-// and their read-and-understood acknowledgements (forms' wait for forms),
-// declarations of conformity, the risk register (which waits for
+// actions, procedures and their versions, controlled forms and their
+// versions, uploaded files and kept uploads, the distribution of
+// versions and their read-and-understood acknowledgements, declarations
+// of conformity, the risk register (which waits for
 // compliance findings), internal audits (their checklist waits for
 // dossiers), the context register, external providers, citizen feedback
 // and satisfaction responses (taking one on a dossier waits for

@@ -25,6 +25,8 @@ var (
 
 	_ qms.DistributionService = (*DB)(nil)
 	_ qms.DeclarationService  = (*DB)(nil)
+
+	_ qms.FormService = (*DB)(nil)
 )
 
 // Ported names, in the words an operator reads, what this store has.
@@ -35,6 +37,7 @@ var Ported = []string{
 	"biên bản và quyết định của cuộc họp xem xét của lãnh đạo",
 	"quy trình nội bộ và phiên bản (soạn thảo, trình duyệt, trả lại, thu hồi), lưu đồ và tìm kiếm quy trình",
 	"phê duyệt phiên bản quy trình, phân phối tài liệu và xác nhận đã đọc và hiểu, tuyên bố phù hợp",
+	"biểu mẫu và phiên bản biểu mẫu (soạn thảo, trình duyệt, áp dụng biểu mẫu chuẩn), tệp đính kèm và tệp tải lên chờ chọn",
 }
 
 // NotYetPorted names, in the words an operator reads, what `qms serve`
@@ -42,8 +45,7 @@ var Ported = []string{
 // refuses a postgres:// database while it is not empty, rather than run
 // half a product; each port removes its line.
 var NotYetPorted = []string{
-	"trạng thái kiểm soát ISO của thủ tục (ProcedureService.ControlStatuses) và lưu đồ ghi trên biểu mẫu (cần biểu mẫu)",
-	"biểu mẫu và hồ sơ biểu mẫu (FormService; tệp đính kèm PutFile/GetFile đã có)",
+	"trạng thái kiểm soát ISO của thủ tục (ProcedureService.ControlStatuses)",
 	"hồ sơ một cửa và các bước xử lý, ủy quyền bước (DossierService), và những gì dựa vào hồ sơ: đo kết quả mục tiêu chất lượng, nhận phiếu đánh giá mức độ hài lòng trên hồ sơ",
 	"kiểm tra tuân thủ và gửi thông báo qua thư điện tử (ComplianceService, PendingEmails)",
 	"sự không phù hợp lập từ phát hiện hoặc hồ sơ, sổ rủi ro và cơ hội (cần kiểm tra tuân thủ và hồ sơ), danh mục kiểm tra đánh giá nội bộ",

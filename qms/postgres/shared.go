@@ -24,7 +24,7 @@ func (db *DB) sharedStore() *sqlstore.Store {
 		IsUnique:     isUnique,
 		PasswordCost: db.cost,
 		InsertOrder:  "seq",
-		Lacks:        []string{"findings", "dossiers", "form_versions"},
+		Lacks:        []string{"findings", "dossiers", "merged_codes"},
 
 		// procedures (sqlstore/procedure.go)
 		IndexSearch: indexSearchShared,

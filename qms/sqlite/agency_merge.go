@@ -456,21 +456,6 @@ func sortedKeys(m map[string][]string) []string {
 	return out
 }
 
-// mergedFormCode is the code in agency of the form a step of procedure
-// names: the same code, unless the procedure came with a merge and its
-// predecessor's form of that code was renamed in the successor.
-func mergedFormCode(ctx context.Context, q querier, agency string, procedureID int64, code string) (string, error) {
-	var mapped string
-	// A procedure a split moved looks its forms up under the agency it
-	// came from (split_from); one a merge brought, under its predecessor.
-	err := q.QueryRowContext(ctx, `SELECT mc.new_code FROM procedures p JOIN merged_codes mc ON mc.agency_code = p.agency_code AND mc.kind = 'form'
-		AND mc.from_agency = COALESCE(NULLIF(p.split_from, ''), p.merged_from) AND mc.old_code = ? WHERE p.id = ? AND p.agency_code = ?`, code, procedureID, agency).Scan(&mapped)
-	if err == sql.ErrNoRows {
-		return code, nil
-	}
-	return mapped, err
-}
-
 // followMerges finds a dossier by its code at the agency it was received
 // in even after that agency merged or split: open dossiers moved to the
 // successor (or to the agency a split gave their procedure) with their
@@ -488,23 +473,6 @@ func followMerges(ctx context.Context, q querier, agency, code string) (*qms.Dos
 		}
 		agency = into.String
 	}
-}
-
-// EffectiveStepForm is EffectiveForm for a step of procedureID: a
-// procedure brought by a merge finds its own (renamed) form rather than
-// the successor's form of the same code. The completion page should ask
-// this, so that it offers the version CompleteStep will check against.
-func (db *DB) EffectiveStepForm(ctx context.Context, agency string, procedureID int64, code string) (*qms.Form, *qms.FormVersion, error) {
-	mapped, err := mergedFormCode(ctx, db.read, agency, procedureID, code)
-	if err != nil {
-		return nil, nil, err
-	}
-	return effectiveForm(ctx, db.read, agency, mapped)
-}
-
-// StepFormCode is the mapping EffectiveStepForm follows, without the form.
-func (db *DB) StepFormCode(ctx context.Context, agency string, procedureID int64, code string) (string, error) {
-	return mergedFormCode(ctx, db.read, agency, procedureID, code)
 }
 
 // checkMergedNotReissued flags a procedure a merge brought when no

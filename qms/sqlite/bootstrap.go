@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
-	"isodt/forms"
 
 	"isodt/qms"
 )
@@ -25,7 +24,7 @@ func (db *DB) Bootstrap(ctx context.Context, defaultPolicy [][]string) (adminPas
 	} else if err != nil {
 		return "", err
 	}
-	if err := db.seedForms(ctx); err != nil {
+	if err := db.SeedForms(ctx); err != nil {
 		return "", fmt.Errorf("standard forms: %w", err)
 	}
 	if _, err := db.FindUserByUsername(ctx, "admin"); qms.ErrorCode(err) != qms.ENOTFOUND {
@@ -40,21 +39,4 @@ func (db *DB) Bootstrap(ctx context.Context, defaultPolicy [][]string) (adminPas
 		return "", err
 	}
 	return adminPassword, nil
-}
-
-// seedForms loads the standard forms when some are missing; the check is
-// a read so that an up-to-date database is opened without a write lock.
-func (db *DB) seedForms(ctx context.Context) error {
-	defs, err := forms.Standard()
-	if err != nil {
-		return err
-	}
-	var have int
-	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM forms WHERE agency_code = ?`, qms.SystemAgencyCode).Scan(&have); err != nil {
-		return err
-	}
-	if have >= len(defs) {
-		return nil
-	}
-	return db.update(ctx, func(tx *Tx) error { return seedStandardForms(ctx, tx) })
 }

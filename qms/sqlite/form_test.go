@@ -1,7 +1,6 @@
 package sqlite_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"testing"
@@ -9,25 +8,10 @@ import (
 	"isodt/qms"
 )
 
-const checkSchema = `{"fields":[{"name":"ket_luan","label":"Kết luận thẩm định","type":"select","required":true,"options":["Đạt","Không đạt"]},{"name":"ghi_chu","label":"Ghi chú","type":"text"}]}`
+// The form service's own tests run on both stores (qms/storetest); this
+// one records on a form in a dossier, which only this store has yet.
 
-func TestStandardFormsSeeded(t *testing.T) {
-	db, _, sys := openDB(t)
-	fs, err := db.FindForms(sys, "SYS")
-	if err != nil || len(fs) != 13 {
-		t.Fatalf("%d standard forms, %v", len(fs), err)
-	}
-	f, v, err := db.EffectiveForm(sys, "ANY", "Mẫu số 04")
-	if err != nil || f.AgencyCode != "SYS" || v.Status != qms.StatusEffective {
-		t.Fatalf("apology form in force: %+v %+v %v", f, v, err)
-	}
-	if _, err := db.Bootstrap(context.Background(), nil); err != nil {
-		t.Fatal(err)
-	}
-	if fs, _ = db.FindForms(sys, "SYS"); len(fs) != 13 {
-		t.Fatalf("second bootstrap: %d forms", len(fs))
-	}
-}
+const checkSchema = `{"fields":[{"name":"ket_luan","label":"Kết luận thẩm định","type":"select","required":true,"options":["Đạt","Không đạt"]},{"name":"ghi_chu","label":"Ghi chú","type":"text"}]}`
 
 func TestFormLifecycleAndRecordRule(t *testing.T) {
 	db, clk, sys := openDB(t)
@@ -96,35 +80,5 @@ func TestFormLifecycleAndRecordRule(t *testing.T) {
 	steps, _ := db.StepRecords(sys, d.ID)
 	if last := steps[len(steps)-1]; last.FormCode != "BM-QT01-01" || last.FormVersion != 2 || last.Entry["ket_luan"] != "Đạt" {
 		t.Fatalf("record: %+v", last)
-	}
-}
-
-func TestFilesAndAdoption(t *testing.T) {
-	db, _, sys := openDB(t)
-	db.CreateAgency(sys, &qms.Agency{Code: "SVHTT", Name: "Sở VHTT"})
-	data := []byte("PK\x03\x04 a docx")
-	a, err := db.PutFile(sys, "mau.docx", qms.TemplateTypes[".docx"], data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := db.PutFile(sys, "ban-sao.docx", qms.TemplateTypes[".docx"], data)
-	if a.SHA256 != b.SHA256 || len(a.SHA256) != 64 {
-		t.Fatalf("hashes %s %s", a.SHA256, b.SHA256)
-	}
-	got, ref, err := db.GetFile(sys, a.SHA256)
-	if err != nil || !bytes.Equal(got, data) || ref.ContentType != qms.TemplateTypes[".docx"] {
-		t.Fatalf("get: %v", err)
-	}
-	fs, _ := db.FindForms(sys, "SYS")
-	adopted, err := db.AdoptForm(sys, "SVHTT", fs[0].ID)
-	if err != nil || adopted.AgencyCode != "SVHTT" || adopted.Code != fs[0].Code {
-		t.Fatalf("adopt: %+v %v", adopted, err)
-	}
-	if v, _ := db.FindFormVersion(sys, adopted.ID, 1); v.Status != qms.StatusDraft {
-		t.Fatalf("adopted form starts as %s", v.Status)
-	}
-	// Until the agency approves its copy, the standard one stays in force.
-	if f, _, _ := db.EffectiveForm(sys, "SVHTT", fs[0].Code); f.AgencyCode != "SYS" {
-		t.Fatalf("in force: %s", f.AgencyCode)
 	}
 }

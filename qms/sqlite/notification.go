@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"fmt"
 
 	"isodt/qms"
 )
@@ -97,15 +96,4 @@ func notifyUser(ctx context.Context, tx *Tx, agency, username, title, link strin
 	_, err := tx.ExecContext(ctx, `INSERT INTO notifications (user_id, agency_code, title, link, created_at)
 		SELECT id, ?, ?, ?, ? FROM users WHERE username = ? AND disabled = 0`, agency, title, link, formatTime(tx.now), username)
 	return err
-}
-
-// notifyApprovers tells the leaders of a document's agency (those who
-// approve, by the default policy) that a version of it waits for them.
-// table is procedures or forms; link is the version's page.
-func notifyApprovers(ctx context.Context, tx *Tx, table string, id int64, number int, link string) error {
-	var agency, code, title string
-	if err := tx.QueryRowContext(ctx, `SELECT agency_code, code, title FROM `+table+` WHERE id = ?`, id).Scan(&agency, &code, &title); err != nil {
-		return err
-	}
-	return notifyRole(ctx, tx, agency, qms.RoleLeader, fmt.Sprintf("Chờ phê duyệt: %s %s (phiên bản %d)", code, title, number), link)
 }

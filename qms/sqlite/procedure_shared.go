@@ -75,9 +75,3 @@ func loadContributors(ctx context.Context, q querier, kind string, versionID int
 func indexSearchShared(ctx context.Context, tx sqlstore.Tx, kind, ref, agency, text, title string) error {
 	return indexSearch(ctx, tx.(sharedTx).tx, kind, ref, agency, text, title)
 }
-
-func formExistsShared(ctx context.Context, q sqlstore.Querier, agency, code string) bool {
-	var n int
-	q.QueryRow(ctx, `SELECT COUNT(*) FROM forms WHERE code = ? AND agency_code IN (?, ?)`, code, agency, qms.SystemAgencyCode).Scan(&n)
-	return n > 0
-}

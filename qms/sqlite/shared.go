@@ -29,12 +29,10 @@ func (db *DB) sharedStore() *sqlstore.Store {
 
 		// procedures (sqlstore/procedure.go)
 		IndexSearch: indexSearchShared,
-		FormExists:  formExistsShared,
 		Flowcharts:  new(sqlstore.Flowcharts),
 
 		// distribution (sqlstore/distribution.go)
-		AckDays:       db.ackDays,
-		EffectiveForm: effectiveFormShared,
+		AckDays: db.ackDays,
 
 		// management reviews (sqlstore/review.go)
 		ReviewCompliance: db.reviewCompliance,

@@ -34,10 +34,7 @@ func (s *Store) distributeProcedure(ctx context.Context, tx Tx, v *qms.Procedure
 				continue
 			}
 			done[fc] = true
-			if s.cfg.EffectiveForm == nil {
-				return qms.Errorf(qms.EINTERNAL, "Cơ sở dữ liệu này chưa có biểu mẫu: không phân phối được biểu mẫu %s.", fc)
-			}
-			f, fv, err := s.cfg.EffectiveForm(ctx, tx, agency, fc)
+			f, fv, err := EffectiveFormOn(ctx, tx, agency, fc)
 			if err != nil && qms.ErrorCode(err) == qms.EINTERNAL {
 				return err
 			}

@@ -177,25 +177,14 @@ func (s *Store) checkFlowchart(ctx context.Context, tx Tx, procedureID int64, v 
 		return err
 	}
 	// A referenced form must exist (the agency's own or a standard one);
-	// whether it is in force is the ISO-control check's question. Forms
-	// are the store's own until they are shared.
-	unported := false
-	formExists := func(code string) bool {
-		if s.cfg.FormExists == nil {
-			unported = true
-			return true
-		}
-		return s.cfg.FormExists(ctx, tx, agency, code)
-	}
+	// whether it is in force is the ISO-control check's question.
+	exists := func(code string) bool { return formExists(ctx, tx, agency, code) }
 	var limitHours float64
 	if limitDays != nil {
 		limitHours = float64(*limitDays) * 8
 	}
-	opts := flowchart.ValidateOptions{LimitHours: limitHours, FormExists: formExists}
+	opts := flowchart.ValidateOptions{LimitHours: limitHours, FormExists: exists}
 	problems := flowchart.Validate(v.Flowchart, opts)
-	if unported {
-		return qms.Errorf(qms.EINTERNAL, "Cơ sở dữ liệu này chưa có biểu mẫu: không kiểm tra được biểu mẫu trong lưu đồ.")
-	}
 	if len(problems) > 0 {
 		return &qms.Error{Code: qms.EINVALID, Field: "flowchart", Message: problems.Error()}
 	}

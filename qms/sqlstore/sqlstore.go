@@ -114,11 +114,6 @@ type Config struct {
 	// AckDays is how many working days a person has to acknowledge a
 	// version distributed to them (0: qms.DefaultAckDays).
 	AckDays int
-	// EffectiveForm finds the form code in force for the agency (its own,
-	// else the standard one), in tx: forms are not shared yet, and a
-	// procedure version is distributed with the forms its steps record
-	// on. Nil: approving a version whose steps name a form fails.
-	EffectiveForm func(ctx context.Context, tx Tx, agency, code string) (*qms.Form, *qms.FormVersion, error)
 }
 
 // Store implements the shared services on a Config.

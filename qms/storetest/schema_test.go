@@ -29,6 +29,7 @@ var pgOnly = map[string]string{
 var pgColumnsOnly = map[string]string{
 	"job_runs.server":   "the server that ran the job, one of several",
 	"memberships.seq":   "the order of insertion, which SQLite keeps as rowid",
+	"kept_uploads.seq":  "see memberships.seq",
 	"search_docs.title": "PostgreSQL searches a tsvector kept with its row; SQLite keeps the text in its FTS5 table",
 	"search_docs.words": "see search_docs.title",
 }

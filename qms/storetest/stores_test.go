@@ -46,6 +46,7 @@ type Store interface {
 	qms.SatisfactionService
 	qms.DistributionService
 	qms.DeclarationService
+	qms.FormService
 	FeedbackCounts(ctx context.Context, agency string, year int) (map[string]int, error)
 	SatisfactionSummary(ctx context.Context, agency string, year int) (*qms.SatisfactionSummary, error)
 	qms.ReviewService
