@@ -29,7 +29,9 @@
 // compliance findings), internal audits (their checklist waits for
 // dossiers), the context register, external providers, citizen feedback
 // and satisfaction responses (taking one on a dossier waits for
-// dossiers). ported.go lists what is not yet; cmd/qms refuses a
+// dossiers), and the reads of one-stop dossiers (finding one, the list,
+// the task list, the citizen's lookup, the on-time reports: receipt and
+// the steps wait). ported.go lists what is not yet; cmd/qms refuses a
 // postgres:// database until that list is empty.
 //
 // Porting a service:

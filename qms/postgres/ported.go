@@ -29,6 +29,7 @@ var Ported = []string{
 	"quy tắc phân quyền, nhật ký hệ thống, lịch làm việc, danh mục TTHC, lịch sử tác vụ, thông báo và tín hiệu thay đổi",
 	"mục tiêu chất lượng, sự không phù hợp và hành động khắc phục, đánh giá nội bộ, bối cảnh tổ chức, nhà cung cấp bên ngoài, phản ánh kiến nghị và khảo sát sự hài lòng",
 	"quy trình nội bộ và phiên bản (soạn thảo, trình duyệt, trả lại, thu hồi), lưu đồ và tìm kiếm quy trình",
+	"hồ sơ một cửa: tra cứu, danh sách và bộ lọc, việc cần xử lý, tra cứu của người dân, báo cáo đúng hạn (và đo kết quả mục tiêu chất lượng trên đó)",
 }
 
 // NotYetPorted names, in the words an operator reads, what `qms serve`
@@ -38,7 +39,7 @@ var Ported = []string{
 var NotYetPorted = []string{
 	"trạng thái kiểm soát ISO của thủ tục (ProcedureService.ControlStatuses) và lưu đồ ghi trên biểu mẫu (cần biểu mẫu); phê duyệt phiên bản quy trình (cần phân phối tài liệu)",
 	"biểu mẫu và hồ sơ biểu mẫu (FormService; tệp đính kèm PutFile/GetFile đã có)",
-	"hồ sơ một cửa và các bước xử lý, ủy quyền bước (DossierService), và những gì dựa vào hồ sơ: đo kết quả mục tiêu chất lượng, nhận phiếu đánh giá mức độ hài lòng trên hồ sơ",
+	"tiếp nhận hồ sơ một cửa, các bước xử lý, ủy quyền bước, tạm dừng, xin lỗi và tiến độ hồ sơ (phần ghi của DossierService), nên chưa nhận được phiếu đánh giá mức độ hài lòng trên hồ sơ",
 	"kiểm tra tuân thủ và gửi thông báo qua thư điện tử (ComplianceService, PendingEmails)",
 	"sự không phù hợp lập từ phát hiện hoặc hồ sơ, sổ rủi ro và cơ hội (cần kiểm tra tuân thủ và hồ sơ), danh mục kiểm tra đánh giá nội bộ",
 	"chữ ký điện tử (ký phiếu sự không phù hợp, báo cáo đánh giá, phiên bản), xem xét của lãnh đạo (ReviewService)",

@@ -22,11 +22,14 @@ func (db *DB) sharedStore() *sqlstore.Store {
 		IsUnique:     isUnique,
 		PasswordCost: db.cost,
 		InsertOrder:  "seq",
-		Lacks:        []string{"findings", "dossiers"},
+		Lacks:        []string{"findings"},
 
 		// procedures (sqlstore/procedure.go)
 		IndexSearch: indexSearchShared,
 		Flowcharts:  new(sqlstore.Flowcharts),
+
+		// dossiers (sqlstore/dossier.go)
+		Dossiers: sqlstore.DossiersPostgreSQL,
 	})
 }
 

@@ -471,25 +471,6 @@ func mergedFormCode(ctx context.Context, q querier, agency string, procedureID i
 	return mapped, err
 }
 
-// followMerges finds a dossier by its code at the agency it was received
-// in even after that agency merged or split: open dossiers moved to the
-// successor (or to the agency a split gave their procedure) with their
-// codes, so the citizen's lookup follows merged_into and dossier_moves.
-func followMerges(ctx context.Context, q querier, agency, code string) (*qms.Dossier, error) {
-	for hops := 0; ; hops++ {
-		d, err := findDossier(ctx, q, agency, code)
-		if qms.ErrorCode(err) != qms.ENOTFOUND || hops > 16 {
-			return d, err
-		}
-		var into sql.NullString
-		if qerr := q.QueryRowContext(ctx, `SELECT COALESCE((SELECT moved_to FROM dossier_moves WHERE agency_code = ?1 AND code = ?2),
-			(SELECT merged_into FROM agencies WHERE code = ?1))`, agency, code).Scan(&into); qerr != nil || !into.Valid {
-			return d, err
-		}
-		agency = into.String
-	}
-}
-
 // EffectiveStepForm is EffectiveForm for a step of procedureID: a
 // procedure brought by a merge finds its own (renamed) form rather than
 // the successor's form of the same code. The completion page should ask

@@ -22,16 +22,17 @@ func (db *DB) sharedStore() *sqlstore.Store {
 		IsUnique:       isUnique,
 		PasswordCost:   db.cost,
 		InsertOrder:    "rowid",
-		OnTime:         db.OnTime,
 		Sign:           signShared,
 		AuditChecklist: auditChecklist,
-		FollowMerges:   db.followMergesShared,
 
 		// procedures (sqlstore/procedure.go)
 		IndexSearch:         indexSearchShared,
 		FormExists:          formExistsShared,
 		DistributeProcedure: distributeProcedureShared,
 		Flowcharts:          new(sqlstore.Flowcharts),
+
+		// dossiers (sqlstore/dossier.go)
+		Dossiers: sqlstore.DossiersSQLite,
 	})
 }
 
