@@ -38,6 +38,7 @@ var Ported = []string{
 	"quy trình nội bộ và phiên bản (soạn thảo, trình duyệt, trả lại, thu hồi), lưu đồ và tìm kiếm quy trình",
 	"phê duyệt phiên bản quy trình, phân phối tài liệu và xác nhận đã đọc và hiểu, tuyên bố phù hợp",
 	"biểu mẫu và phiên bản biểu mẫu (soạn thảo, trình duyệt, áp dụng biểu mẫu chuẩn), tệp đính kèm và tệp tải lên chờ chọn",
+	"hồ sơ một cửa: tra cứu, danh sách và bộ lọc, việc cần xử lý, tra cứu của người dân, báo cáo đúng hạn (và đo kết quả mục tiêu chất lượng trên đó)",
 }
 
 // NotYetPorted names, in the words an operator reads, what `qms serve`
@@ -46,7 +47,7 @@ var Ported = []string{
 // half a product; each port removes its line.
 var NotYetPorted = []string{
 	"trạng thái kiểm soát ISO của thủ tục (ProcedureService.ControlStatuses)",
-	"hồ sơ một cửa và các bước xử lý, ủy quyền bước (DossierService), và những gì dựa vào hồ sơ: đo kết quả mục tiêu chất lượng, nhận phiếu đánh giá mức độ hài lòng trên hồ sơ",
+	"tiếp nhận hồ sơ một cửa, các bước xử lý, ủy quyền bước, tạm dừng, xin lỗi và tiến độ hồ sơ (phần ghi của DossierService), nên chưa nhận được phiếu đánh giá mức độ hài lòng trên hồ sơ",
 	"kiểm tra tuân thủ và gửi thông báo qua thư điện tử (ComplianceService, PendingEmails)",
 	"sự không phù hợp lập từ phát hiện hoặc hồ sơ, sổ rủi ro và cơ hội (cần kiểm tra tuân thủ và hồ sơ), danh mục kiểm tra đánh giá nội bộ",
 	"chữ ký điện tử (ký phiếu sự không phù hợp, báo cáo đánh giá, phiên bản), lập hồ sơ đầu vào xem xét của lãnh đạo (cần hồ sơ và kiểm tra tuân thủ)",

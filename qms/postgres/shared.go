@@ -24,11 +24,14 @@ func (db *DB) sharedStore() *sqlstore.Store {
 		IsUnique:     isUnique,
 		PasswordCost: db.cost,
 		InsertOrder:  "seq",
-		Lacks:        []string{"findings", "dossiers", "merged_codes"},
+		Lacks:        []string{"findings", "merged_codes"},
 
 		// procedures (sqlstore/procedure.go)
 		IndexSearch: indexSearchShared,
 		Flowcharts:  new(sqlstore.Flowcharts),
+
+		// dossiers (sqlstore/dossier.go)
+		Dossiers: sqlstore.DossiersPostgreSQL,
 	})
 }
 

@@ -22,10 +22,8 @@ func (db *DB) sharedStore() *sqlstore.Store {
 		IsUnique:       isUnique,
 		PasswordCost:   db.cost,
 		InsertOrder:    "rowid",
-		OnTime:         db.OnTime,
 		Sign:           signShared,
 		AuditChecklist: auditChecklist,
-		FollowMerges:   db.followMergesShared,
 
 		// procedures (sqlstore/procedure.go)
 		IndexSearch: indexSearchShared,
@@ -36,6 +34,9 @@ func (db *DB) sharedStore() *sqlstore.Store {
 
 		// management reviews (sqlstore/review.go)
 		ReviewCompliance: db.reviewCompliance,
+
+		// dossiers (sqlstore/dossier.go)
+		Dossiers: sqlstore.DossiersSQLite,
 	})
 }
 

@@ -38,14 +38,13 @@ func (s *Store) CreateReview(ctx context.Context, r *qms.ManagementReview) error
 
 func (s *Store) reviewPack(ctx context.Context, agency string, year int) (qms.ReviewPack, error) {
 	p := qms.ReviewPack{Year: year, AuditAnswers: map[string]int{}, NCByStatus: map[string]int{}, OpenFindings: map[string]int{}}
-	// The on-time figures are measured on dossiers, the open findings and
-	// the ISO control of the TTHCs read compliance and forms: a store
-	// without them cannot assemble the pack the leaders review.
-	if s.cfg.OnTime == nil || s.cfg.ReviewCompliance == nil {
-		return p, qms.Errorf(qms.EINTERNAL, "Cơ sở dữ liệu này chưa có hồ sơ một cửa và kiểm tra tuân thủ để lập hồ sơ đầu vào xem xét của lãnh đạo.")
+	// The open findings and the ISO control of the TTHCs read compliance:
+	// a store without it cannot assemble the pack the leaders review.
+	if s.cfg.ReviewCompliance == nil {
+		return p, qms.Errorf(qms.EINTERNAL, "Cơ sở dữ liệu này chưa có kiểm tra tuân thủ để lập hồ sơ đầu vào xem xét của lãnh đạo.")
 	}
 	from := time.Date(year, 1, 1, 0, 0, 0, 0, qms.Zone)
-	reps, err := s.cfg.OnTime(ctx, agency, from, from.AddDate(1, 0, 0), "")
+	reps, err := s.OnTime(ctx, agency, from, from.AddDate(1, 0, 0), "")
 	if err != nil {
 		return p, err
 	}

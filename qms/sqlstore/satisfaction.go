@@ -9,15 +9,6 @@ import (
 	"isodt/qms"
 )
 
-// followMerges finds a dossier as the public status lookup does
-// (Config.FollowMerges): dossiers are not shared yet.
-func (s *Store) followMerges(ctx context.Context, q Querier, agency, dossierCode string) (*qms.Dossier, error) {
-	if s.cfg.FollowMerges == nil {
-		return nil, qms.Errorf(qms.EINTERNAL, "Cơ sở dữ liệu này chưa có hồ sơ một cửa để nhận phiếu đánh giá mức độ hài lòng.")
-	}
-	return s.cfg.FollowMerges(ctx, q, agency, dossierCode)
-}
-
 // SubmitSatisfaction records a citizen's answers on a returned dossier,
 // found as the public status page finds it (the agency and the code,
 // following merges). The checks, the throttle and the insert share one
@@ -28,7 +19,7 @@ func (s *Store) SubmitSatisfaction(ctx context.Context, agency, dossierCode stri
 		if _, err := FindAgency(ctx, tx, agency); err != nil {
 			return err
 		}
-		d, err := s.followMerges(ctx, tx, agency, dossierCode)
+		d, err := FollowMerges(ctx, tx, agency, dossierCode)
 		if err != nil {
 			return err
 		}
@@ -91,7 +82,7 @@ func liveAgency(ctx context.Context, q Querier, code string) (string, error) {
 // DossierSatisfaction returns the response on the dossier the public
 // lookup finds, ENOTFOUND when there is none.
 func (s *Store) DossierSatisfaction(ctx context.Context, agency, dossierCode string) (*qms.SatisfactionResponse, error) {
-	d, err := s.followMerges(ctx, s.read(), agency, dossierCode)
+	d, err := FollowMerges(ctx, s.read(), agency, dossierCode)
 	if err != nil {
 		return nil, err
 	}

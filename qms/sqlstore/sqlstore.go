@@ -76,9 +76,6 @@ type Config struct {
 	// inserted where the table has no id: rowid on SQLite, seq on
 	// PostgreSQL.
 	InsertOrder string
-	// OnTime measures on-time figures (DossierService.OnTime): dossiers
-	// are not shared yet, and objectives are measured on them.
-	OnTime func(ctx context.Context, agency string, from, to time.Time, procedure string) (map[string]*qms.OnTimeReport, error)
 	// Sign records the actor's signature of an action in its transaction
 	// when the request asks for one (signatures are not shared yet); nil
 	// refuses an action asked to be signed.
@@ -93,10 +90,6 @@ type Config struct {
 	// versions, dossiers, findings); nil where those are not shared yet,
 	// which also refuses a plan naming procedures.
 	AuditChecklist func(ctx context.Context, tx Tx, p *qms.AuditPlan) ([]qms.ChecklistItem, error)
-	// FollowMerges finds a dossier by its code as the citizen's lookup
-	// does, following merges (q is the read Querier or the write Tx):
-	// dossiers are not shared yet, and satisfaction is taken on them.
-	FollowMerges func(ctx context.Context, q Querier, agency, code string) (*qms.Dossier, error)
 	// IndexSearch replaces an object's entry in the full-text index, each
 	// dialect's own (FTS5, tsvector): procedures are found by Search.
 	IndexSearch func(ctx context.Context, tx Tx, kind, ref, agency, text, title string) error
@@ -114,6 +107,9 @@ type Config struct {
 	// AckDays is how many working days a person has to acknowledge a
 	// version distributed to them (0: qms.DefaultAckDays).
 	AckDays int
+	// Dossiers is the dialect of the dossier SQL the databases cannot
+	// share (dossier.go).
+	Dossiers DossierDialect
 }
 
 // Store implements the shared services on a Config.

@@ -82,6 +82,13 @@ type Store interface {
 	AgencySettings(ctx context.Context, agency string) (clockMode, hours string, err error)
 	SetAgencySettings(ctx context.Context, agency, clockMode, hours string) error
 	AddPolicyRule(ctx context.Context, r []string) error
+	FindDossier(ctx context.Context, agency, code string) (*qms.Dossier, error)
+	FindDossiers(ctx context.Context, f qms.DossierFilter) ([]*qms.Dossier, int, error)
+	FindDossierByCode(ctx context.Context, agency, code string) (*qms.Dossier, error)
+	Tasks(ctx context.Context, agency string, roles []qms.Role) ([]qms.Task, error)
+	TasksPage(ctx context.Context, agency string, roles []qms.Role, offset, limit int) ([]qms.Task, error)
+	OnTime(ctx context.Context, agency string, from, to time.Time, groupBy string) (map[string]*qms.OnTimeReport, error)
+	OnTimeReturned(ctx context.Context, agency string, from, to time.Time, by string) (map[string]*qms.OnTimeReport, error)
 	RemovePolicyRule(ctx context.Context, r []string) error
 	Close() error
 }
