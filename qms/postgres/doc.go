@@ -29,7 +29,8 @@
 // compliance findings), internal audits (their checklist waits for
 // dossiers), the context register, external providers, citizen feedback
 // and satisfaction responses (taking one on a dossier waits for
-// dossiers). ported.go lists what is not yet; cmd/qms refuses a
+// dossiers), competence (catalogue, requirements, records) and signatures
+// with meaning (of forms and dossier steps waiting for those). ported.go lists what is not yet; cmd/qms refuses a
 // postgres:// database until that list is empty.
 //
 // Porting a service:

@@ -21,6 +21,8 @@ var (
 	_ qms.ProviderService      = (*DB)(nil)
 	_ qms.FeedbackService      = (*DB)(nil)
 	_ qms.SatisfactionService  = (*DB)(nil)
+	_ qms.CompetenceService    = (*DB)(nil)
+	_ qms.SignatureService     = (*DB)(nil)
 )
 
 // Ported names, in the words an operator reads, what this store has.
@@ -28,6 +30,7 @@ var Ported = []string{
 	"đơn vị, người dùng và vai trò, đăng nhập (phiên, mã API, chống dò mật khẩu)",
 	"quy tắc phân quyền, nhật ký hệ thống, lịch làm việc, danh mục TTHC, lịch sử tác vụ, thông báo và tín hiệu thay đổi",
 	"mục tiêu chất lượng, sự không phù hợp và hành động khắc phục, đánh giá nội bộ, bối cảnh tổ chức, nhà cung cấp bên ngoài, phản ánh kiến nghị và khảo sát sự hài lòng",
+	"năng lực (danh mục, yêu cầu, hồ sơ năng lực), chữ ký điện tử (ký phiếu sự không phù hợp, báo cáo đánh giá, phiên bản quy trình)",
 	"quy trình nội bộ và phiên bản (soạn thảo, trình duyệt, trả lại, thu hồi), lưu đồ và tìm kiếm quy trình",
 }
 
@@ -41,7 +44,7 @@ var NotYetPorted = []string{
 	"hồ sơ một cửa và các bước xử lý, ủy quyền bước (DossierService), và những gì dựa vào hồ sơ: đo kết quả mục tiêu chất lượng, nhận phiếu đánh giá mức độ hài lòng trên hồ sơ",
 	"kiểm tra tuân thủ và gửi thông báo qua thư điện tử (ComplianceService, PendingEmails)",
 	"sự không phù hợp lập từ phát hiện hoặc hồ sơ, sổ rủi ro và cơ hội (cần kiểm tra tuân thủ và hồ sơ), danh mục kiểm tra đánh giá nội bộ",
-	"chữ ký điện tử (ký phiếu sự không phù hợp, báo cáo đánh giá, phiên bản), xem xét của lãnh đạo (ReviewService)",
-	"sáp nhập, chia tách đơn vị; tuyên bố phù hợp; năng lực; phân phối tài liệu",
+	"xem xét của lãnh đạo (ReviewService)",
+	"sáp nhập, chia tách đơn vị; tuyên bố phù hợp; phân phối tài liệu",
 	"sao lưu (qms backup: dùng pg_dump) và dữ liệu mẫu (qms demo)",
 }

@@ -22,7 +22,7 @@ func (db *DB) sharedStore() *sqlstore.Store {
 		IsUnique:     isUnique,
 		PasswordCost: db.cost,
 		InsertOrder:  "seq",
-		Lacks:        []string{"findings", "dossiers"},
+		Lacks:        []string{"findings", "dossiers", "forms"},
 
 		// procedures (sqlstore/procedure.go)
 		IndexSearch: indexSearchShared,

@@ -23,7 +23,6 @@ func (db *DB) sharedStore() *sqlstore.Store {
 		PasswordCost:   db.cost,
 		InsertOrder:    "rowid",
 		OnTime:         db.OnTime,
-		Sign:           signShared,
 		AuditChecklist: auditChecklist,
 		FollowMerges:   db.followMergesShared,
 

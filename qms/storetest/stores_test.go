@@ -44,6 +44,8 @@ type Store interface {
 	ContextSummary(ctx context.Context, agency string) (*qms.ContextSummary, error)
 	qms.FeedbackService
 	qms.SatisfactionService
+	qms.CompetenceService
+	qms.SignatureService
 	FeedbackCounts(ctx context.Context, agency string, year int) (map[string]int, error)
 	SatisfactionSummary(ctx context.Context, agency string, year int) (*qms.SatisfactionSummary, error)
 	ImportTTHC(ctx context.Context, agency string, items []qms.TTHC) (int, int, error)
