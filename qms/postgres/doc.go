@@ -32,10 +32,11 @@
 // dossiers), the context register, external providers, citizen feedback
 // and satisfaction responses (taking one on a dossier waits for
 // dossiers), management reviews, their decisions and the dashboards'
-// reads of them (assembling a review pack waits for compliance), and the
-// reads of one-stop dossiers (finding one, the list, the task list, the
-// citizen's lookup, the on-time reports: receipt and the steps wait).
-// ported.go lists what is not yet; cmd/qms refuses a
+// reads of them (assembling a review pack waits for compliance),
+// competence (catalogue, requirements, records), signatures with
+// meaning, and the reads of one-stop dossiers (finding one, the list,
+// the task list, the citizen's lookup, the on-time reports: receipt and
+// the steps wait). ported.go lists what is not yet; cmd/qms refuses a
 // postgres:// database until that list is empty.
 //
 // Porting a service:

@@ -26,7 +26,9 @@ var (
 	_ qms.DistributionService = (*DB)(nil)
 	_ qms.DeclarationService  = (*DB)(nil)
 
-	_ qms.FormService = (*DB)(nil)
+	_ qms.FormService       = (*DB)(nil)
+	_ qms.CompetenceService = (*DB)(nil)
+	_ qms.SignatureService  = (*DB)(nil)
 )
 
 // Ported names, in the words an operator reads, what this store has.
@@ -35,6 +37,7 @@ var Ported = []string{
 	"quy tắc phân quyền, nhật ký hệ thống, lịch làm việc, danh mục TTHC, lịch sử tác vụ, thông báo và tín hiệu thay đổi",
 	"mục tiêu chất lượng, sự không phù hợp và hành động khắc phục, đánh giá nội bộ, bối cảnh tổ chức, nhà cung cấp bên ngoài, phản ánh kiến nghị và khảo sát sự hài lòng",
 	"biên bản và quyết định của cuộc họp xem xét của lãnh đạo",
+	"năng lực (danh mục, yêu cầu, hồ sơ năng lực), chữ ký điện tử (ký phiếu sự không phù hợp, báo cáo đánh giá, phiên bản quy trình)",
 	"quy trình nội bộ và phiên bản (soạn thảo, trình duyệt, trả lại, thu hồi), lưu đồ và tìm kiếm quy trình",
 	"phê duyệt phiên bản quy trình, phân phối tài liệu và xác nhận đã đọc và hiểu, tuyên bố phù hợp",
 	"biểu mẫu và phiên bản biểu mẫu (soạn thảo, trình duyệt, áp dụng biểu mẫu chuẩn), tệp đính kèm và tệp tải lên chờ chọn",
@@ -50,7 +53,7 @@ var NotYetPorted = []string{
 	"tiếp nhận hồ sơ một cửa, các bước xử lý, ủy quyền bước, tạm dừng, xin lỗi và tiến độ hồ sơ (phần ghi của DossierService), nên chưa nhận được phiếu đánh giá mức độ hài lòng trên hồ sơ",
 	"kiểm tra tuân thủ và gửi thông báo qua thư điện tử (ComplianceService, PendingEmails)",
 	"sự không phù hợp lập từ phát hiện hoặc hồ sơ, sổ rủi ro và cơ hội (cần kiểm tra tuân thủ và hồ sơ), danh mục kiểm tra đánh giá nội bộ",
-	"chữ ký điện tử (ký phiếu sự không phù hợp, báo cáo đánh giá, phiên bản), lập hồ sơ đầu vào xem xét của lãnh đạo (cần hồ sơ và kiểm tra tuân thủ)",
-	"sáp nhập, chia tách đơn vị; năng lực",
+	"lập hồ sơ đầu vào xem xét của lãnh đạo (cần kiểm tra tuân thủ)",
+	"sáp nhập, chia tách đơn vị",
 	"sao lưu (qms backup: dùng pg_dump) và dữ liệu mẫu (qms demo)",
 }

@@ -2,15 +2,16 @@ package sqlite_test
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	"isodt/qms"
-	"isodt/qms/flowchart"
 	"isodt/qms/sqlite"
 )
+
+// The competence service runs on both stores (qms/storetest
+// TestCompetence); what needs compliance or merges stays here.
 
 // competenceSetup gives SVHTT (effectiveProcedure) two competences: THAM-DINH
 // required on the leader's step "sign" of QT-01, MOTCUA required of every
@@ -110,147 +111,6 @@ func TestCompetence5RuleFiresAndClears(t *testing.T) {
 		}
 	}
 	check("requirements withdrawn", map[string]bool{leaderGap: false, staffGap: false})
-}
-
-// TestCompetence5StepGapsAndMatrix: the completion page's question names
-// what the actor lacks for a step, and the matrix marks missing, expiring
-// and expired cells.
-func TestCompetence5StepGapsAndMatrix(t *testing.T) {
-	db, _, sys := openDB(t)
-	officer, thamDinh, motCua, procID := competenceSetup(t, db, sys)
-	soon, past := date("2026-04-01"), date("2026-01-31")
-	for _, r := range []*qms.CompetenceRecord{
-		{AgencyCode: "SVHTT", Username: "chuyen.vien", CompetenceID: motCua.ID, Course: "Một cửa", ObtainedOn: date("2024-01-01"), ExpiresOn: &soon},
-		{AgencyCode: "SVHTT", Username: "giam.doc", CompetenceID: thamDinh.ID, Course: "Thẩm định", ObtainedOn: date("2024-01-01"), ExpiresOn: &past},
-	} {
-		if err := db.AddCompetenceRecord(officer, r); err != nil {
-			t.Fatal(err)
-		}
-	}
-	m, err := db.CompetenceMatrix(sys, "SVHTT")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cell := func(user, code string) qms.MatrixCell {
-		for _, row := range m.Rows {
-			for i, c := range m.Competences {
-				if row.Username == user && c.Code == code {
-					return row.Cells[i]
-				}
-			}
-		}
-		t.Fatalf("no cell %s × %s", user, code)
-		return qms.MatrixCell{}
-	}
-	tests := []struct {
-		user, code, status string
-		required           bool
-	}{
-		{"chuyen.vien", "MOTCUA", qms.CompetenceExpiring, true},
-		{"giam.doc", "THAM-DINH", qms.CompetenceExpired, true},
-		{"thu.ky", "MOTCUA", qms.CompetenceMissing, false},
-		{"chuyen.vien", "THAM-DINH", qms.CompetenceMissing, false},
-	}
-	for _, tc := range tests {
-		if c := cell(tc.user, tc.code); c.Status != tc.status || c.Required != tc.required {
-			t.Errorf("%s × %s = %s required %v, want %s required %v", tc.user, tc.code, c.Status, c.Required, tc.status, tc.required)
-		}
-	}
-	chart, _ := db.PinnedFlowchart(sys, procID, 1)
-	step := func(id string) (st flowchart.Step) {
-		for _, s := range chart.Steps {
-			if s.ID == id {
-				return s
-			}
-		}
-		t.Fatalf("no step %s", id)
-		return
-	}
-	gaps := []struct {
-		user, step string
-		want       []string
-	}{
-		{"giam.doc", "sign", []string{"THAM-DINH"}},
-		{"chuyen.vien", "sign", []string{"THAM-DINH"}}, // a delegate would lack it too
-		{"chuyen.vien", "check", nil},                  // expiring is still valid
-		{"thu.ky", "check", []string{"MOTCUA"}},
-	}
-	for _, tc := range gaps {
-		gs, err := db.StepCompetenceGaps(sys, "SVHTT", tc.user, procID, step(tc.step))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got []string
-		for _, g := range gs {
-			got = append(got, g.Competence.Code)
-		}
-		if strings.Join(got, ",") != strings.Join(tc.want, ",") {
-			t.Errorf("%s on %s lacks %v, want %v", tc.user, tc.step, got, tc.want)
-		}
-	}
-}
-
-// TestCompetence5RecordRules: what a record, requirement or catalogue
-// entry refuses, and that a record is never deleted, only revoked.
-func TestCompetence5RecordRules(t *testing.T) {
-	db, _, sys := openDB(t)
-	officer, thamDinh, _, procID := competenceSetup(t, db, sys)
-	db.CreateAgency(sys, &qms.Agency{Code: "KHAC", Name: "Khác"})
-	future, before := date("2026-12-01"), date("2020-01-01")
-	tests := []struct {
-		name  string
-		err   error
-		code  string
-		field string
-	}{
-		{"duplicate code", db.CreateCompetence(officer, &qms.Competence{AgencyCode: "SVHTT", Code: "MOTCUA", Name: "x"}), qms.ECONFLICT, "code"},
-		{"bad code", db.CreateCompetence(officer, &qms.Competence{AgencyCode: "SVHTT", Code: "a b", Name: "x"}), qms.EINVALID, "code"},
-		{"role and step", db.AddRequirement(officer, &qms.CompetenceRequirement{AgencyCode: "SVHTT", CompetenceID: thamDinh.ID, Role: qms.RoleStaff, ProcedureID: procID, StepID: "sign"}), qms.EINVALID, "role"},
-		{"unknown step", db.AddRequirement(officer, &qms.CompetenceRequirement{AgencyCode: "SVHTT", CompetenceID: thamDinh.ID, ProcedureID: procID, StepID: "nope"}), qms.EINVALID, "step_id"},
-		{"other agency's competence", db.AddRequirement(officer, &qms.CompetenceRequirement{AgencyCode: "KHAC", CompetenceID: thamDinh.ID, Role: qms.RoleStaff}), qms.ENOTFOUND, "competence_id"},
-		{"obtained in the future", db.AddCompetenceRecord(officer, &qms.CompetenceRecord{AgencyCode: "SVHTT", Username: "giam.doc", CompetenceID: thamDinh.ID, Course: "x", ObtainedOn: future}), qms.EINVALID, "obtained_on"},
-		{"expires before obtained", db.AddCompetenceRecord(officer, &qms.CompetenceRecord{AgencyCode: "SVHTT", Username: "giam.doc", CompetenceID: thamDinh.ID, Course: "x", ObtainedOn: date("2025-01-01"), ExpiresOn: &before}), qms.EINVALID, "expires_on"},
-		{"not a member", db.AddCompetenceRecord(officer, &qms.CompetenceRecord{AgencyCode: "SVHTT", Username: "admin", CompetenceID: thamDinh.ID, Course: "x", ObtainedOn: date("2025-01-01")}), qms.EINVALID, "username"},
-	}
-	for _, tc := range tests {
-		var e *qms.Error
-		if qms.ErrorCode(tc.err) != tc.code || !errors.As(tc.err, &e) || e.Field != tc.field {
-			t.Errorf("%s: %v, want %s on %s", tc.name, tc.err, tc.code, tc.field)
-		}
-	}
-	rec := &qms.CompetenceRecord{AgencyCode: "SVHTT", Username: "giam.doc", CompetenceID: thamDinh.ID, Course: "Thẩm định", ObtainedOn: date("2025-01-01")}
-	if err := db.AddCompetenceRecord(officer, rec); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.RevokeCompetenceRecord(officer, "SVHTT", rec.ID, " "); qms.ErrorCode(err) != qms.EINVALID {
-		t.Fatalf("revoke without reason: %v", err)
-	}
-	if _, err := db.RevokeCompetenceRecord(officer, "SVHTT", rec.ID, "Cấp nhầm"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.RevokeCompetenceRecord(officer, "SVHTT", rec.ID, "Lần nữa"); qms.ErrorCode(err) != qms.EINVALID {
-		t.Fatalf("revoke twice: %v", err)
-	}
-	if _, err := rawDB(t, db).Exec(`DELETE FROM competence_records WHERE id = ?`, rec.ID); err == nil {
-		t.Fatal("a competence record was deleted")
-	}
-	all, _ := db.FindCompetenceRecords(sys, qms.CompetenceRecordFilter{AgencyCode: "SVHTT", IncludeRevoked: true})
-	if len(all) != 1 || !all[0].Revoked || all[0].RevokedReason != "Cấp nhầm" || all[0].RevokedBy != "thu.ky" {
-		t.Fatalf("revoked record kept as %+v", all)
-	}
-	entries, _, err := db.FindAuditEntries(sys, qms.AuditFilter{Action: ptr("competence."), Limit: 100})
-	if err != nil {
-		t.Fatal(err)
-	}
-	seen := map[string]bool{}
-	for _, e := range entries {
-		seen[e.Action] = true
-	}
-	for _, a := range []string{"competence.create", "competence.require", "competence.record.add", "competence.record.revoke"} {
-		if !seen[a] {
-			t.Errorf("no audit entry %s", a)
-		}
-	}
 }
 
 // TestCompetence5MergeMovesCatalogue: the catalogue, requirements and

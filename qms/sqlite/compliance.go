@@ -258,45 +258,6 @@ func checkNotControlled(ctx context.Context, db *DB, q querier, agencies []strin
 	return out, nil
 }
 
-// inForceVersions walks the procedure versions in force of the agencies:
-// two queries an agency, not one a procedure (a province has thousands).
-func inForceVersions(ctx context.Context, q querier, agencies []string, fn func(agency string, p *qms.Procedure, v *qms.ProcedureVersion) error) error {
-	for _, a := range agencies {
-		ps, err := findProcedures(ctx, q, qms.ProcedureFilter{AgencyCode: &a})
-		if err != nil {
-			return err
-		}
-		rows, err := q.QueryContext(ctx, `SELECT `+versionColumns+` FROM procedure_versions
-			WHERE status = 'effective' AND procedure_id IN (SELECT id FROM procedures WHERE agency_code = ?) ORDER BY procedure_id, number`, a)
-		if err != nil {
-			return err
-		}
-		byProcedure := map[int64][]*qms.ProcedureVersion{}
-		for rows.Next() {
-			v, err := scanVersion(rows)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			byProcedure[v.ProcedureID] = append(byProcedure[v.ProcedureID], v)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		for _, p := range ps {
-			for _, v := range byProcedure[p.ID] {
-				if v.InForce() {
-					if err := fn(a, p, v); err != nil {
-						return err
-					}
-				}
-			}
-		}
-	}
-	return nil
-}
-
 func checkFormsInForce(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
 	var out []qms.Candidate
 	inForce := map[[2]string]bool{} // agency, form code → has a version in force

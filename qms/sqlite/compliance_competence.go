@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"isodt/qms"
+	"isodt/qms/sqlstore"
 )
 
 // checkCompetenceMissing flags each person of the agency who holds a role
@@ -17,7 +18,7 @@ import (
 func checkCompetenceMissing(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
 	var out []qms.Candidate
 	for _, a := range agencies {
-		m, err := competenceMatrix(ctx, q, a, qms.CivilDate(now))
+		m, err := sqlstore.CompetenceMatrixOn(ctx, on(q), a, qms.CivilDate(now))
 		if err != nil {
 			return nil, err
 		}
@@ -27,4 +28,10 @@ func checkCompetenceMissing(ctx context.Context, db *DB, q querier, agencies []s
 		}
 	}
 	return out, nil
+}
+
+// inForceVersions walks the procedure versions in force of the agencies
+// (sqlstore.InForceVersions).
+func inForceVersions(ctx context.Context, q querier, agencies []string, fn func(agency string, p *qms.Procedure, v *qms.ProcedureVersion) error) error {
+	return sqlstore.InForceVersions(ctx, on(q), agencies, fn)
 }

@@ -58,7 +58,7 @@ func checkSignatures(ctx context.Context, db *DB, q querier, agencies []string, 
 		}
 		for _, r := range signedRows {
 			h, err := signedContentHash(ctx, q, objectType, r.id)
-			if err != nil && !isNoRows(err) {
+			if err != nil {
 				return nil, err
 			}
 			if h == r.hash {

@@ -22,7 +22,6 @@ func (db *DB) sharedStore() *sqlstore.Store {
 		IsUnique:       isUnique,
 		PasswordCost:   db.cost,
 		InsertOrder:    "rowid",
-		Sign:           signShared,
 		AuditChecklist: auditChecklist,
 
 		// procedures (sqlstore/procedure.go)

@@ -76,10 +76,6 @@ type Config struct {
 	// inserted where the table has no id: rowid on SQLite, seq on
 	// PostgreSQL.
 	InsertOrder string
-	// Sign records the actor's signature of an action in its transaction
-	// when the request asks for one (signatures are not shared yet); nil
-	// refuses an action asked to be signed.
-	Sign func(ctx context.Context, tx Tx, agency, objectType string, id int64, ref, action string) error
 	// Lacks names the tables of services not shared yet that the store
 	// does not have (procedures, findings, dossiers, audit_plans): the
 	// shared SQL that reads one refuses with a clear error instead of
@@ -231,20 +227,6 @@ func notifyUser(ctx context.Context, tx Tx, agency, username, title, link string
 	_, err := tx.Exec(ctx, `INSERT INTO notifications (user_id, agency_code, title, link, created_at)
 		SELECT id, ?, ?, ?, ? FROM users WHERE username = ? AND disabled = FALSE`, agency, title, link, FormatTime(tx.Now()), username)
 	return err
-}
-
-// sign records the actor's signature of the action (Config.Sign). A store
-// without signatures refuses an action the request asks to sign rather
-// than let it pass unsigned.
-func (s *Store) sign(ctx context.Context, tx Tx, agency, objectType string, id int64, ref, action string) error {
-	if s.cfg.Sign != nil {
-		return s.cfg.Sign(ctx, tx, agency, objectType, id, ref, action)
-	}
-	_, signed := qms.SignatureMeaning[qms.SignedAction{ObjectType: objectType, Action: action}]
-	if asked, _ := qms.Signing(ctx); signed && asked {
-		return qms.Errorf(qms.EINTERNAL, "Cơ sở dữ liệu này chưa có chữ ký điện tử: không ký được %s.", ref)
-	}
-	return nil
 }
 
 // notifyRole sends an in-app notification to every user holding role in

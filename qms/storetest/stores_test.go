@@ -47,6 +47,8 @@ type Store interface {
 	qms.DistributionService
 	qms.DeclarationService
 	qms.FormService
+	qms.CompetenceService
+	qms.SignatureService
 	FeedbackCounts(ctx context.Context, agency string, year int) (map[string]int, error)
 	SatisfactionSummary(ctx context.Context, agency string, year int) (*qms.SatisfactionSummary, error)
 	qms.ReviewService

@@ -7,9 +7,8 @@
 -- keys), 0026 (the counts per agency and status) and 0033 (dossiers moved
 -- by a split).
 --
--- Not here yet: SQLite's 0036 trigger dossier_steps_signed, which refuses
--- a change to a signed step record, reads signatures, which PostgreSQL
--- does not have; it comes with them. The foreign key of
+-- SQLite's 0036 trigger dossier_steps_signed, which refuses a change to a
+-- signed step record, is in 0018, after signatures (0015). The foreign key of
 -- satisfaction_responses.dossier_id (0008) is not added either: the
 -- shared tests enter responses behind the store's back without dossiers.
 

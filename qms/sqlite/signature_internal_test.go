@@ -1,0 +1,92 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"testing"
+
+	"isodt/qms"
+	"isodt/qms/sqlstore"
+)
+
+// legacySignedContentSQL is how this store hashed signed content before
+// signatures were shared: SQLite's json_array. The shared hash must give
+// the same bytes, or every signature made before would read as broken.
+var legacySignedContentSQL = map[string]string{
+	qms.SignedProcedureVersion: `SELECT json_array(procedure_id, number, content_json) FROM procedure_versions WHERE id = ?`,
+	qms.SignedFormVersion:      `SELECT json_array(form_id, number, schema_json, template_json, change_summary) FROM form_versions WHERE id = ?`,
+	qms.SignedNonconformity: `SELECT json_array(n.code, n.source, n.source_ref, n.description, n.correction, n.root_cause, n.status, n.verdict, n.verified_by, n.verified_at, n.closed_at, n.close_reason,
+		(SELECT json_group_array(json_array(a.id, a.description, a.owner, a.due_on, a.done_at, a.result)) FROM (SELECT * FROM corrective_actions WHERE nc_id = n.id ORDER BY id) a))
+		FROM nonconformities n WHERE n.id = ?`,
+	qms.SignedAuditReport: `SELECT json_array(p.title, p.scope_json, p.start_on, p.end_on, p.status, p.summary, p.conclusion, p.reported_at,
+		(SELECT json_group_array(json_array(i.id, i.clause, i.question, i.result, i.evidence, i.note)) FROM (SELECT * FROM audit_items WHERE plan_id = p.id ORDER BY id) i))
+		FROM audit_plans p WHERE p.id = ?`,
+	qms.SignedDossierStep: `SELECT json_array(s.dossier_id, s.step_id, s.step_name, s.completed_at, s.actor, s.exit, s.form_code, s.form_version, s.entry_json, s.files_json, s.note, s.result)
+		FROM dossier_steps s WHERE s.id = ?`,
+}
+
+// TestSignedContentHashIsSQLitesJSON: the shared hash of each signed
+// object type equals the legacy json_array hash, for text JSON must
+// escape (quotes, backslashes, every control character), text it must
+// not (non-ASCII, DEL, U+2028, <>&), NULLs, integers and records with
+// no, one or several items.
+func TestSignedContentHashIsSQLitesJSON(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "qms.db")
+	db, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	raw, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	odd := "a\"b\\c<>&/\x01\b\t\n\f\r\x1f\x7f\u2028 ệ '{\"x\":[1]}'"
+	for _, c := range []byte{0, 2, 11, 14, 27} {
+		odd += string([]byte{'[', c, ']'})
+	}
+	inserts := []struct {
+		sql  string
+		args []any
+	}{
+		{`INSERT INTO procedure_versions (id, procedure_id, number, status, content_json, author_id, author, created_at, updated_at) VALUES (1, 7, 2, 'draft', ?, 1, 'a', 't', 't')`, []any{`{"purpose":"` + odd + `"}`}},
+		{`INSERT INTO form_versions (id, form_id, number, status, schema_json, template_json, change_summary, author_id, author, created_at, updated_at) VALUES (1, 3, 1, 'draft', ?, NULL, ?, 1, 'a', 't', 't')`, []any{"{}", odd}},
+		{`INSERT INTO form_versions (id, form_id, number, status, schema_json, template_json, change_summary, author_id, author, created_at, updated_at) VALUES (2, 3, 2, 'draft', '[]', ?, '', 1, 'a', 't', 't')`, []any{odd}},
+		{`INSERT INTO nonconformities (id, agency_code, code, source, description, correction, status, verified_at, closed_at, created_by, created_at) VALUES (1, 'SYS', 'NC-1', 'other', ?, ?, 'closed', NULL, '2026-03-02T02:00:00Z', 'a', 't')`, []any{odd, "Sửa"}},
+		{`INSERT INTO nonconformities (id, agency_code, code, source, description, status, created_by, created_at) VALUES (2, 'SYS', 'NC-2', 'other', 'x', 'open', 'a', 't')`, nil},
+		{`INSERT INTO corrective_actions (nc_id, description, owner, due_on, done_at, result) VALUES (1, ?, 'o', '2026-03-09', NULL, '')`, []any{odd}},
+		{`INSERT INTO corrective_actions (nc_id, description, owner, due_on, done_at, result) VALUES (1, 'b', 'o', '2026-03-09', '2026-03-02T02:00:00Z', ?)`, []any{odd}},
+		{`INSERT INTO audit_plans (id, programme_id, agency_code, title, scope_json, start_on, end_on, status, summary, reported_at) VALUES (1, 1, 'SYS', ?, '{"units":["A"]}', '2026-03-02', '2026-03-02', 'reported', ?, NULL)`, []any{odd, odd}},
+		{`INSERT INTO audit_plans (id, programme_id, agency_code, title, scope_json, start_on, end_on, status) VALUES (2, 1, 'SYS', 't', '{}', '2026-03-02', '2026-03-02', 'planned')`, nil},
+		{`INSERT INTO audit_items (plan_id, clause, question, source, result, evidence, note) VALUES (1, '7.5', ?, 's', 'conform', ?, '')`, []any{odd, odd}},
+		{`INSERT INTO dossier_steps (id, dossier_id, step_id, step_name, opened_at, due_at, completed_at, actor, exit, form_code, form_version, entry_json, files_json, note, result) VALUES (1, 9, 's', ?, 't', 't', 't', 'a', '', 'BM-01', 3, ?, NULL, ?, '')`, []any{odd, `{"a":1}`, odd}},
+	}
+	for _, in := range inserts {
+		if _, err := raw.Exec(in.sql, in.args...); err != nil {
+			t.Fatalf("%s: %v", in.sql, err)
+		}
+	}
+	for _, tt := range []struct {
+		objectType string
+		id         int64
+	}{
+		{qms.SignedProcedureVersion, 1}, {qms.SignedFormVersion, 1}, {qms.SignedFormVersion, 2},
+		{qms.SignedNonconformity, 1}, {qms.SignedNonconformity, 2}, {qms.SignedAuditReport, 1}, {qms.SignedAuditReport, 2},
+		{qms.SignedDossierStep, 1}, {qms.SignedNonconformity, 99},
+	} {
+		var legacy sql.NullString
+		if err := raw.QueryRow(legacySignedContentSQL[tt.objectType], tt.id).Scan(&legacy); err != nil && err != sql.ErrNoRows {
+			t.Fatal(err)
+		}
+		want := ""
+		if legacy.Valid {
+			want = qms.ContentHash([]byte(legacy.String))
+		}
+		if got, err := sqlstore.SignedContentHash(ctx, on(raw), tt.objectType, tt.id); err != nil || got != want {
+			t.Errorf("%s %d: hash %q, %v; legacy %q (%s)", tt.objectType, tt.id, got, err, want, legacy.String)
+		}
+	}
+}

@@ -1,0 +1,183 @@
+package storetest_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"isodt/qms"
+	"isodt/qms/postgres"
+)
+
+// Signatures (qms/sqlstore): closing a nonconformity and reporting an
+// audit sign when the request asks, refuse without the password and sign
+// nothing unasked; the signer is named as they were; the signed records
+// are frozen by the database itself; a change made around the triggers
+// shows the signature as no longer current. The signed content hashes
+// alike on both stores (the SQLite store's json_array, written in Go).
+func TestSignatures(t *testing.T) {
+	hashes := map[string][]string{}
+	eachStore(t, func(t *testing.T, f *fixture) {
+		officer, _ := ncAgency(t, f)
+		for _, a := range []*qms.Agency{{Code: "UBND", Name: "UBND tỉnh"}, {Code: "PHONG", Name: "Phòng Văn hóa", ParentCode: "UBND"}} {
+			if err := f.CreateAgency(f.ctx, a); err != nil {
+				t.Fatal(err)
+			}
+		}
+		dgv := &qms.User{Username: "dgv", FullName: "Đánh giá viên", Title: "Chuyên viên chính", Memberships: []qms.Membership{{AgencyCode: "UBND", Role: qms.RoleAuditor}}}
+		if err := f.CreateUser(f.ctx, dgv, "mat-khau-123"); err != nil {
+			t.Fatal(err)
+		}
+		auditor := qms.WithActor(context.Background(), qms.Actor{UserID: dgv.ID, Username: "dgv", AgencyCode: "UBND"})
+		var store string
+		if _, pg := f.Store.(*postgres.DB); pg {
+			store = "postgres"
+		}
+
+		// A nonconformity whose text JSON must escape, worked to closing.
+		n := &qms.Nonconformity{AgencyCode: "SVHTT", Source: qms.NCFromOther, Description: "Hồ sơ lưu thiếu \"phiếu kiểm soát\"\nở thư mục C:\\luu-tru"}
+		other := &qms.Nonconformity{AgencyCode: "SVHTT", Source: qms.NCFromOther, Description: "Chưa ký"}
+		for _, nc := range []*qms.Nonconformity{n, other} {
+			if err := f.CreateNC(officer, nc); err != nil {
+				t.Fatal(err)
+			}
+			got, err := f.UpdateNC(officer, "SVHTT", nc.ID, nc.Description, "Bổ sung phiếu", "Chưa hướng dẫn")
+			if err == nil {
+				got, err = f.AddAction(officer, "SVHTT", nc.ID, qms.CorrectiveAction{Description: "Hướng dẫn lưu hồ sơ", Owner: "thu.ky", DueOn: qms.CivilDate(f.clk.Now()).AddDate(0, 0, 7)})
+			}
+			if err == nil {
+				_, err = f.ChangeNC(officer, "SVHTT", nc.ID, "start", "")
+			}
+			if err == nil {
+				_, err = f.CompleteAction(officer, "SVHTT", nc.ID, got.Actions[0].ID, "Đã hướng dẫn\t(tab)")
+			}
+			if err == nil {
+				_, err = f.ChangeNC(officer, "SVHTT", nc.ID, "verify", qms.VerdictEffective)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := f.ChangeNC(qms.WithSigning(officer, false), "SVHTT", n.ID, "close", ""); qms.ErrorField(err) != "password" {
+			t.Fatalf("close without the password: %v", err)
+		}
+		if got, _ := f.FindNC(f.ctx, "SVHTT", n.ID); got.Status == qms.NCClosed {
+			t.Fatal("the refused close closed the nonconformity")
+		}
+		if _, err := f.ChangeNC(qms.WithSigning(officer, true), "SVHTT", n.ID, "close", ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.ChangeNC(officer, "SVHTT", other.ID, "close", ""); err != nil {
+			t.Fatal(err)
+		}
+
+		// An audit report, its items written behind the store's back as
+		// the PostgreSQL store cannot build a checklist yet.
+		prog := &qms.AuditProgramme{AgencyCode: "UBND", Year: 2026, Title: "Chương trình 2026"}
+		if err := f.CreateProgramme(f.ctx, prog); err != nil {
+			t.Fatal(err)
+		}
+		day := qms.CivilDate(f.clk.Now())
+		plan := &qms.AuditPlan{ProgrammeID: prog.ID, AgencyCode: "UBND", Title: "Đánh giá Sở Văn hóa", Units: []string{"PHONG"}, Clauses: []string{"7.5"}, Auditors: []string{"dgv"}, StartOn: day, EndOn: day}
+		if err := f.CreatePlan(f.ctx, plan); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.exec(fmt.Sprintf(`INSERT INTO audit_items (plan_id, clause, question, source) VALUES (%d, '7.5', 'Hồ sơ có được kiểm soát?', 'Điều khoản 7.5')`, plan.ID)); err != nil {
+			t.Fatal(err)
+		}
+		got, err := f.FindPlan(f.ctx, "UBND", plan.ID)
+		if err != nil || len(got.Items) != 1 {
+			t.Fatalf("plan %+v, %v", got, err)
+		}
+		if _, err := f.AnswerItem(auditor, "UBND", plan.ID, got.Items[0].ID, qms.AnswerConform, "Đã xem 5 hồ sơ", ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.ReportPlan(qms.WithSigning(auditor, true), "UBND", plan.ID, "Tóm tắt", "Phù hợp"); err != nil {
+			t.Fatal(err)
+		}
+
+		signed := []struct {
+			name, objectType string
+			id               int64
+			username, title  string
+			meaning          qms.Meaning
+		}{
+			{"closed nonconformity", qms.SignedNonconformity, n.ID, "thu.ky", "Chuyên viên", qms.MeaningReviewed}, // no title: the role's
+			{"audit report", qms.SignedAuditReport, plan.ID, "dgv", "Chuyên viên chính", qms.MeaningReviewed},
+		}
+		for _, tt := range signed {
+			sigs, err := f.FindSignatures(f.ctx, tt.objectType, tt.id, tt.id+100)
+			if err != nil || len(sigs) != 1 {
+				t.Fatalf("%s: signatures %+v, %v", tt.name, sigs, err)
+			}
+			s := sigs[0]
+			if s.ObjectID != tt.id || s.Username != tt.username || s.Title != tt.title || s.Meaning != tt.meaning || s.FullName == "" || len(s.ContentSHA256) != 64 || !s.Current || !s.SignedAt.Equal(f.clk.Now()) {
+				t.Errorf("%s: signature %+v", tt.name, s)
+			}
+			hashes[store] = append(hashes[store], s.ContentSHA256)
+		}
+		if sigs, err := f.FindSignatures(f.ctx, qms.SignedNonconformity, other.ID); err != nil || len(sigs) != 0 {
+			t.Fatalf("an unasked close signed: %+v, %v", sigs, err)
+		}
+		if sigs, err := f.FindSignatures(f.ctx, qms.SignedNonconformity); err != nil || sigs != nil {
+			t.Fatalf("no ids: %+v, %v", sigs, err)
+		}
+		if sigs, err := f.FindSignatures(f.ctx, qms.SignedFormVersion, 1); err != nil || len(sigs) != 0 {
+			t.Fatalf("form version signatures: %+v, %v", sigs, err)
+		}
+		if es, _, err := f.FindAuditEntries(f.ctx, qms.AuditFilter{Action: ptr("signature.sign")}); err != nil || len(es) != 2 {
+			t.Fatalf("signature audit entries %d, %v", len(es), err)
+		}
+
+		// The database refuses to change what was signed, whoever writes.
+		for _, tt := range []struct {
+			name, sql string
+			ok        bool
+		}{
+			{"signed NC description", `UPDATE nonconformities SET description = 'khác' WHERE id = ` + itoa(n.ID), false},
+			{"signed NC reopened", `UPDATE nonconformities SET status = 'in_progress', closed_at = NULL WHERE id = ` + itoa(n.ID), false},
+			{"action added to a signed NC", `INSERT INTO corrective_actions (nc_id, description, owner, due_on) VALUES (` + itoa(n.ID) + `, 'x', 'thu.ky', '2026-01-01')`, false},
+			{"signed NC's action changed", `UPDATE corrective_actions SET result = 'khác' WHERE nc_id = ` + itoa(n.ID), false},
+			{"signed audit report", `UPDATE audit_plans SET conclusion = 'Không phù hợp' WHERE id = ` + itoa(plan.ID), false},
+			{"item added to a signed report", `INSERT INTO audit_items (plan_id, clause, question, source) VALUES (` + itoa(plan.ID) + `, '8.5', 'x', 'x')`, false},
+			{"signed report's item changed", `UPDATE audit_items SET evidence = 'khác' WHERE plan_id = ` + itoa(plan.ID), false},
+			{"signature edited", `UPDATE signatures SET full_name = 'khác'`, false},
+			{"signature deleted", `DELETE FROM signatures`, false},
+			{"unsigned NC", `UPDATE nonconformities SET description = 'sửa' WHERE id = ` + itoa(other.ID), true},
+			{"unsigned NC's action", `UPDATE corrective_actions SET result = 'sửa' WHERE nc_id = ` + itoa(other.ID), true},
+			{"signed NC moved by a merger", `UPDATE nonconformities SET agency_code = 'OTHER' WHERE id = ` + itoa(n.ID), true},
+		} {
+			if err := f.exec(tt.sql); (err == nil) != tt.ok {
+				t.Errorf("%s: err = %v, want accepted %v", tt.name, err, tt.ok)
+			}
+		}
+
+		// Around the trigger, the signature no longer reads as current;
+		// put back, it does again.
+		if err := f.exec(`DROP TRIGGER audit_plans_signed ON audit_plans`); err != nil {
+			if err := f.exec(`DROP TRIGGER audit_plans_signed`); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, tt := range []struct {
+			sql     string
+			current bool
+		}{
+			{`UPDATE audit_plans SET conclusion = 'Sửa lén' WHERE id = ` + itoa(plan.ID), false},
+			{`UPDATE audit_plans SET conclusion = 'Phù hợp' WHERE id = ` + itoa(plan.ID), true},
+		} {
+			if err := f.exec(tt.sql); err != nil {
+				t.Fatal(err)
+			}
+			if sigs, err := f.FindSignatures(f.ctx, qms.SignedAuditReport, plan.ID); err != nil || len(sigs) != 1 || sigs[0].Current != tt.current {
+				t.Fatalf("after %s: %+v, %v; want current %v", tt.sql, sigs, err, tt.current)
+			}
+		}
+		if _, err := f.VerifyAuditChain(f.ctx); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if sq, pg := hashes[""], hashes["postgres"]; len(sq) != 2 || fmt.Sprint(sq) != fmt.Sprint(pg) {
+		t.Errorf("signed content hashes differ: sqlite %v, postgres %v", sq, pg)
+	}
+}
