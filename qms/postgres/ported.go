@@ -52,7 +52,7 @@ var NotYetPorted = []string{
 	"trạng thái kiểm soát ISO của thủ tục (ProcedureService.ControlStatuses)",
 	"tiếp nhận hồ sơ một cửa, các bước xử lý, ủy quyền bước, tạm dừng, xin lỗi và tiến độ hồ sơ (phần ghi của DossierService), nên chưa nhận được phiếu đánh giá mức độ hài lòng trên hồ sơ",
 	"kiểm tra tuân thủ và gửi thông báo qua thư điện tử (ComplianceService, PendingEmails)",
-	"sự không phù hợp lập từ phát hiện hoặc hồ sơ, sổ rủi ro và cơ hội (cần kiểm tra tuân thủ và hồ sơ), danh mục kiểm tra đánh giá nội bộ",
+	"sự không phù hợp lập từ phát hiện kiểm tra tuân thủ, sổ rủi ro và cơ hội, danh mục kiểm tra đánh giá nội bộ (cần kiểm tra tuân thủ)",
 	"lập hồ sơ đầu vào xem xét của lãnh đạo (cần kiểm tra tuân thủ)",
 	"sáp nhập, chia tách đơn vị",
 	"sao lưu (qms backup: dùng pg_dump) và dữ liệu mẫu (qms demo)",
