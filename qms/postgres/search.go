@@ -55,7 +55,7 @@ func indexSearch(ctx context.Context, tx *Tx, kind, ref, agency, text, title str
 	return nil
 }
 
-// Search finds the TTHC (and, once ported, the procedures) of an agency
+// Search finds the TTHC and the procedures of an agency
 // whatever the diacritics, best match first.
 func (db *DB) Search(ctx context.Context, agency, query string, limit int) ([]qms.SearchHit, error) {
 	tsq := searchQuery(query)

@@ -143,8 +143,8 @@ func validChart(hours float64) flowchart.Flowchart {
 	}
 }
 
-// Procedure versions (qms/sqlstore) up to approval, which needs the
-// distribution of SQLite (TestProcedureLifecycle there): a draft is
+// Procedure versions (qms/sqlstore) up to approval (approval and what it
+// distributes: TestDistributionOnApproval): a draft is
 // edited, submitted within the TTHC's time limit, its approvers told,
 // sent back and withdrawn, each contributor and action recorded; a final
 // version's content is refused by the database itself.
