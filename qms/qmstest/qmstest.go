@@ -71,3 +71,17 @@ func DecisionChart() flowchart.Flowchart {
 			{From: "ok", To: "notice", Label: "Không đạt"}, {From: "sign", To: "e"}, {From: "notice", To: "e"}},
 	}
 }
+
+// ValidChart is the smallest valid procedure flowchart: start, two tasks
+// (the first of the given hours, the second 4), end.
+func ValidChart(hours float64) flowchart.Flowchart {
+	return flowchart.Flowchart{
+		Steps: []flowchart.Step{
+			{ID: "s", Name: "Tiếp nhận", Kind: flowchart.KindStart},
+			{ID: "a", Name: "Thẩm định", Kind: flowchart.KindTask, Hours: hours, Responsible: "Chuyên viên"},
+			{ID: "b", Name: "Ký duyệt", Kind: flowchart.KindTask, Hours: 4, Responsible: "Lãnh đạo"},
+			{ID: "e", Name: "Trả kết quả", Kind: flowchart.KindEnd},
+		},
+		Edges: []flowchart.Edge{{From: "s", To: "a"}, {From: "a", To: "b"}, {From: "b", To: "e"}},
+	}
+}

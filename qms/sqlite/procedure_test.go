@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"isodt/qms"
-	"isodt/qms/flowchart"
+	"isodt/qms/qmstest"
 )
 
 func sampleTTHC() []qms.TTHC {
@@ -16,18 +16,6 @@ func sampleTTHC() []qms.TTHC {
 		{Code: "1.000001", Name: "Cấp giấy phép kinh doanh dịch vụ karaoke", Field: "Văn hóa", TimeLimitDays: 5, Fee: "4.000.000", PublishedOn: pub},
 		{Code: "1.000004", Name: "Công nhận điểm du lịch", Field: "Du lịch", TimeLimitDays: 30, PublishedOn: pub},
 		{Code: "1.000009", Name: "Đăng ký tổ chức lễ hội", Field: "Văn hóa", TimeLimitDays: 15},
-	}
-}
-
-func validChart(hours float64) flowchart.Flowchart {
-	return flowchart.Flowchart{
-		Steps: []flowchart.Step{
-			{ID: "s", Name: "Tiếp nhận", Kind: flowchart.KindStart},
-			{ID: "a", Name: "Thẩm định", Kind: flowchart.KindTask, Hours: hours, Responsible: "Chuyên viên"},
-			{ID: "b", Name: "Ký duyệt", Kind: flowchart.KindTask, Hours: 4, Responsible: "Lãnh đạo"},
-			{ID: "e", Name: "Trả kết quả", Kind: flowchart.KindEnd},
-		},
-		Edges: []flowchart.Edge{{From: "s", To: "a"}, {From: "a", To: "b"}, {From: "b", To: "e"}},
 	}
 }
 
@@ -116,7 +104,7 @@ func TestProcedureLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v1.Purpose, v1.Flowchart = "Quy định trình tự cấp giấy phép", validChart(48) // 52 h > 5 days × 8
+	v1.Purpose, v1.Flowchart = "Quy định trình tự cấp giấy phép", qmstest.ValidChart(48) // 52 h > 5 days × 8
 	if err := db.UpdateVersion(as(officer), v1); err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +114,7 @@ func TestProcedureLifecycle(t *testing.T) {
 	if _, err := db.TransitionVersion(as(officer), p.ID, 1, qms.ActionSubmit, ""); qms.ErrorCode(err) != qms.EINVALID {
 		t.Fatalf("over-limit flowchart submitted: %v", err)
 	}
-	v1.Flowchart = validChart(16)
+	v1.Flowchart = qmstest.ValidChart(16)
 	v1.Flowchart.Steps[1].Forms = []string{"BM-KHONG-CO"}
 	db.UpdateVersion(as(officer), v1)
 	if _, err := db.TransitionVersion(as(officer), p.ID, 1, qms.ActionSubmit, ""); qms.ErrorCode(err) != qms.EINVALID {

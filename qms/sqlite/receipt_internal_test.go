@@ -52,3 +52,11 @@ func TestOneSource5CheckpointsOffTheWriter(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// SetReceiptPlanned (for the package sqlite_test tests) runs f between the plan of each receipt and its write
+// until the test ends (restore with the returned func).
+func SetReceiptPlanned(f func()) (restore func()) {
+	old := receiptPlanned
+	receiptPlanned = f
+	return func() { receiptPlanned = old }
+}

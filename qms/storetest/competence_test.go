@@ -9,6 +9,7 @@ import (
 
 	"isodt/qms"
 	"isodt/qms/flowchart"
+	"isodt/qms/qmstest"
 )
 
 // competenceAgency gives SVHTT a quality officer thu.ky, a leader
@@ -45,7 +46,7 @@ func competenceAgency(t *testing.T, f *fixture) (officer context.Context, thamDi
 	if err != nil {
 		t.Fatal(err)
 	}
-	v.Purpose, v.Flowchart = "Trình tự cấp giấy phép", validChart(8)
+	v.Purpose, v.Flowchart = "Trình tự cấp giấy phép", qmstest.ValidChart(8)
 	if err := f.UpdateVersion(officer, v); err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +174,7 @@ func TestCompetence(t *testing.T) {
 			}
 		}
 		step := func(id string) flowchart.Step {
-			st, ok := flowchart.FindStep(validChart(8), id)
+			st, ok := flowchart.FindStep(qmstest.ValidChart(8), id)
 			if !ok {
 				t.Fatalf("no step %s", id)
 			}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"isodt/qms"
+	"isodt/qms/qmstest"
 )
 
 // distributionScene is agency SVHTT with a quality officer thu.ky, the
@@ -72,7 +73,7 @@ func newDistributionScene(t *testing.T, f *fixture) *distributionScene {
 		if err != nil {
 			t.Fatal(err)
 		}
-		v.Purpose, v.Flowchart = "Quy định trình tự cấp giấy phép", validChart(16)
+		v.Purpose, v.Flowchart = "Quy định trình tự cấp giấy phép", qmstest.ValidChart(16)
 		if err := f.UpdateVersion(sc.as(sc.officer), v); err != nil {
 			t.Fatal(err)
 		}

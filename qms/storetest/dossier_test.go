@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"isodt/qms"
+	"isodt/qms/qmstest"
 )
 
 // dossierRow is a dossier as receipt and the steps keep it, entered
@@ -40,7 +41,7 @@ func dossierFixture(t *testing.T, f *fixture) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v.Flowchart = validChart(16)
+	v.Flowchart = qmstest.ValidChart(16)
 	if err := f.UpdateVersion(ctx, v); err != nil {
 		t.Fatal(err)
 	}

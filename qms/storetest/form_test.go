@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"isodt/qms"
+	"isodt/qms/qmstest"
 )
 
 const checkSchema = `{"fields":[{"name":"ket_luan","label":"Kết luận thẩm định","type":"select","required":true,"options":["Đạt","Không đạt"]},{"name":"ghi_chu","label":"Ghi chú","type":"text"}]}`
@@ -295,7 +296,7 @@ func TestFlowchartNamesKnownForms(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				v.Flowchart = validChart(16)
+				v.Flowchart = qmstest.ValidChart(16)
 				v.Flowchart.Steps[1].Forms = tt.forms
 				if err := f.UpdateVersion(as(officer), v); err != nil {
 					t.Fatal(err)

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"isodt/qms"
-	"isodt/qms/flowchart"
+	"isodt/qms/qmstest"
 )
 
 // Procedures (qms/sqlstore): kept, linked to the agency's TTHC, found by
@@ -131,18 +131,6 @@ func TestProcedures(t *testing.T) {
 	})
 }
 
-func validChart(hours float64) flowchart.Flowchart {
-	return flowchart.Flowchart{
-		Steps: []flowchart.Step{
-			{ID: "s", Name: "Tiếp nhận", Kind: flowchart.KindStart},
-			{ID: "a", Name: "Thẩm định", Kind: flowchart.KindTask, Hours: hours, Responsible: "Chuyên viên"},
-			{ID: "b", Name: "Ký duyệt", Kind: flowchart.KindTask, Hours: 4, Responsible: "Lãnh đạo"},
-			{ID: "e", Name: "Trả kết quả", Kind: flowchart.KindEnd},
-		},
-		Edges: []flowchart.Edge{{From: "s", To: "a"}, {From: "a", To: "b"}, {From: "b", To: "e"}},
-	}
-}
-
 // Procedure versions (qms/sqlstore) up to approval (approval and what it
 // distributes: TestDistributionOnApproval): a draft is
 // edited, submitted within the TTHC's time limit, its approvers told,
@@ -178,7 +166,7 @@ func TestProcedureVersions(t *testing.T) {
 		if _, err := f.CreateVersion(as(officer), p.ID); qms.ErrorCode(err) != qms.ECONFLICT {
 			t.Fatalf("second open draft: %v", err)
 		}
-		v1.Purpose, v1.Flowchart = "Quy định trình tự cấp giấy phép", validChart(48) // 52 h > 5 days × 8
+		v1.Purpose, v1.Flowchart = "Quy định trình tự cấp giấy phép", qmstest.ValidChart(48) // 52 h > 5 days × 8
 		if err := f.UpdateVersion(as(officer), v1); err != nil {
 			t.Fatal(err)
 		}
@@ -207,7 +195,7 @@ func TestProcedureVersions(t *testing.T) {
 		for _, tt := range steps {
 			t.Run(tt.name, func(t *testing.T) { run(t, tt.ctx, tt.action, tt.reason, tt.code, tt.status) })
 		}
-		v1.Flowchart = validChart(16)
+		v1.Flowchart = qmstest.ValidChart(16)
 		if err := f.UpdateVersion(as(officer), v1); err != nil {
 			t.Fatal(err)
 		}
