@@ -200,10 +200,13 @@ func (s *Store) needs(tables ...string) error {
 
 // lackedTables names in words the tables a store may lack.
 var lackedTables = map[string]string{
-	"procedures":  "quy trình",
-	"findings":    "phát hiện kiểm tra tuân thủ",
-	"dossiers":    "hồ sơ một cửa",
-	"audit_plans": "kế hoạch đánh giá nội bộ",
+	"procedures":    "quy trình",
+	"findings":      "phát hiện kiểm tra tuân thủ",
+	"dossiers":      "hồ sơ một cửa",
+	"audit_plans":   "kế hoạch đánh giá nội bộ",
+	"forms":         "biểu mẫu",
+	"form_versions": "phiên bản biểu mẫu",
+	"merged_codes":  "bảng mã đổi tên khi sáp nhập đơn vị",
 }
 
 // FormatDate is how both stores keep a date without time of day:
