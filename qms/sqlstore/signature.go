@@ -37,7 +37,6 @@ var signedContents = map[string]signedContent{
 		columns: "dossier_id, step_id, step_name, completed_at, actor, exit, form_code, form_version, entry_json, files_json, note, result"},
 }
 
-
 // SignedContentHash is the hash of the signed content of one record, ""
 // when the record is gone.
 //
