@@ -24,7 +24,6 @@ func (db *DB) sharedStore() *sqlstore.Store {
 		IsUnique:     isUnique,
 		PasswordCost: db.cost,
 		InsertOrder:  "seq",
-		Lacks:        []string{"findings", "merged_codes"},
 
 		// procedures (sqlstore/procedure.go)
 		IndexSearch: indexSearchShared,
