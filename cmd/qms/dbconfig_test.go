@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"isodt/qms"
+	"isodt/qms/postgres"
 )
 
 // TestBeyond1ParseDB: --db / QMS_DB select the store; errors name the
@@ -72,7 +73,7 @@ func TestBeyond1PostgresRefusedUntilPorted(t *testing.T) {
 	} {
 		code, out, errText := runQMS(args...)
 		if code != exitUsage || !strings.Contains(errText, "chưa chạy được trên PostgreSQL") ||
-			!strings.Contains(errText, "ProcedureService") || strings.Contains(out+errText, "mat-khau-bi-mat") {
+			!strings.Contains(errText, postgres.NotYetPorted[0]) || strings.Contains(out+errText, "mat-khau-bi-mat") {
 			t.Fatalf("%v: exit %d\nstdout %s\nstderr %s", args, code, out, errText)
 		}
 	}

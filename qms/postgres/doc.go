@@ -30,13 +30,14 @@
 // of conformity, the risk register (which waits for
 // compliance findings), internal audits (their checklist waits for
 // dossiers), the context register, external providers, citizen feedback
-// and satisfaction responses (taking one on a dossier waits for
-// dossiers), management reviews, their decisions and the dashboards'
+// and satisfaction responses, management reviews, their decisions and the dashboards'
 // reads of them (assembling a review pack waits for compliance),
 // competence (catalogue, requirements, records), signatures with
-// meaning, and the reads of one-stop dossiers (finding one, the list,
-// the task list, the citizen's lookup, the on-time reports: receipt and
-// the steps wait). ported.go lists what is not yet; cmd/qms refuses a
+// meaning, one-stop dossiers (finding one, the list, the task list, the
+// citizen's lookup, the on-time reports; receipt, numbered without
+// duplicates or gaps by any number of servers; the steps, delegations,
+// pauses, apologies and the import of a one-stop system's history) and
+// the ISO-control status of TTHCs. ported.go lists what is not yet; cmd/qms refuses a
 // postgres:// database until that list is empty.
 //
 // Porting a service:

@@ -31,6 +31,7 @@ func (db *DB) sharedStore() *sqlstore.Store {
 
 		// dossiers (sqlstore/dossier.go)
 		Dossiers: sqlstore.DossiersPostgreSQL,
+		View:     db.view,
 	})
 }
 

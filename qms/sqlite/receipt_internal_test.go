@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"isodt/qms"
+	"isodt/qms/sqlstore"
 )
 
 // The version in force of a TTHC is found from the TTHC, not from every
@@ -20,7 +21,7 @@ func TestOneSource5InForcePlan(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	plan := queryPlan(t, db, inForceSQL, "SVHTT", "1.000001")
+	plan := queryPlan(t, db, sqlstore.DossiersSQLite.InForceSQL(), "SVHTT", "1.000001")
 	if len(plan) == 0 || !strings.Contains(plan[0], "procedure_tthc_code") || strings.Contains(strings.Join(plan, "\n"), "procedure_versions_status") {
 		t.Fatalf("plan:\n%s", strings.Join(plan, "\n"))
 	}
@@ -51,12 +52,4 @@ func TestOneSource5CheckpointsOffTheWriter(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-}
-
-// SetReceiptPlanned (for the package sqlite_test tests) runs f between the plan of each receipt and its write
-// until the test ends (restore with the returned func).
-func SetReceiptPlanned(f func()) (restore func()) {
-	old := receiptPlanned
-	receiptPlanned = f
-	return func() { receiptPlanned = old }
 }

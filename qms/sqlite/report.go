@@ -1,48 +1,7 @@
 package sqlite
 
-import (
-	"context"
-	"fmt"
-	"time"
+import "isodt/qms/sqlstore"
 
-	"isodt/qms"
-)
-
-// DossierImport is one row of a one-stop system's history.
-type DossierImport struct {
-	Code              string
-	TTHCCode          string
-	ReceivedAt, DueAt time.Time
-	CompletedAt       *time.Time
-	Status            qms.DossierStatus
-}
-
-// ImportDossiers loads history rows as given by the source system (its due
-// times included) in one transaction: all or nothing. Finished rows are
-// classified from their completion time.
-func (db *DB) ImportDossiers(ctx context.Context, agency string, rows []DossierImport) (int, error) {
-	err := db.update(ctx, func(tx *Tx) error {
-		if _, err := findAgencyByCode(ctx, tx, agency); err != nil {
-			return err
-		}
-		for i, r := range rows {
-			d := &qms.Dossier{Code: r.Code, AgencyCode: agency, TTHCCode: r.TTHCCode, Channel: qms.ChannelCounter, ReceivedAt: r.ReceivedAt.UTC(),
-				DueAt: r.DueAt.UTC(), Status: r.Status, UpdatedAt: tx.now, Flow: qms.FlowState{Open: []qms.OpenStep{}}, Note: "nhập từ hệ thống một cửa"}
-			if r.CompletedAt != nil {
-				done := r.CompletedAt.UTC()
-				d.ReturnedAt = &done
-				if r.Status == qms.DossierCompleted || r.Status == qms.DossierRefused {
-					d.Result = qms.Classify(done, d.DueAt)
-				}
-			}
-			if err := insertDossier(ctx, tx, d); err != nil {
-				return fmt.Errorf("row %d: %w", i+2, err)
-			}
-		}
-		return tx.audit(ctx, agency, "dossier.import", "dossier_history", agency, nil, map[string]int{"rows": len(rows)}, "")
-	})
-	if err != nil {
-		return 0, err
-	}
-	return len(rows), nil
-}
+// DossierImport is one row of a one-stop system's history, as
+// ImportDossiers (qms/sqlstore/dossier_import.go) loads it.
+type DossierImport = sqlstore.DossierImport

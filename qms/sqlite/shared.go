@@ -36,6 +36,7 @@ func (db *DB) sharedStore() *sqlstore.Store {
 
 		// dossiers (sqlstore/dossier.go)
 		Dossiers: sqlstore.DossiersSQLite,
+		View:     db.viewShared,
 	})
 }
 

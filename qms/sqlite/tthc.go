@@ -6,19 +6,8 @@ import (
 	"fmt"
 
 	"isodt/qms"
+	"isodt/qms/sqlstore"
 )
-
-const tthcColumns = `id, agency_code, code, name, field, time_limit_days, fee, legal_basis, service_level, published_by, COALESCE(published_on, ''), status, updated_at`
-
-func scanTTHC(rows *sql.Rows) (*qms.TTHC, error) {
-	var t qms.TTHC
-	var published, updated string
-	if err := rows.Scan(&t.ID, &t.AgencyCode, &t.Code, &t.Name, &t.Field, &t.TimeLimitDays, &t.Fee, &t.LegalBasis, &t.ServiceLevel, &t.PublishedBy, &published, &t.Status, &updated); err != nil {
-		return nil, err
-	}
-	t.PublishedOn, t.UpdatedAt = parseDate(published), parseTime(updated)
-	return &t, nil
-}
 
 // ImportTTHC upserts the catalogue by national code in one transaction:
 // either every row lands or none. Unchanged rows write nothing, so the
@@ -121,24 +110,7 @@ func (db *DB) FindTTHCs(ctx context.Context, agency string) ([]*qms.TTHC, error)
 }
 
 func findTTHCs(ctx context.Context, q querier, agency string, code *string) ([]*qms.TTHC, error) {
-	query, args := `SELECT `+tthcColumns+` FROM tthc WHERE agency_code = ?`, []any{agency}
-	if code != nil {
-		query, args = query+` AND code = ?`, append(args, *code)
-	}
-	rows, err := q.QueryContext(ctx, query+` ORDER BY code`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*qms.TTHC
-	for rows.Next() {
-		t, err := scanTTHC(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return sqlstore.QueryTTHCs(ctx, on(q), agency, code)
 }
 
 // indexSearch replaces the search entry of one object.

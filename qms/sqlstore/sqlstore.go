@@ -106,6 +106,10 @@ type Config struct {
 	// Dossiers is the dialect of the dossier SQL the databases cannot
 	// share (dossier.go).
 	Dossiers DossierDialect
+	// View runs fn on one read connection, in one read-only transaction
+	// (one snapshot) when snapshot: a receipt's plan, a dossier's
+	// progress. Nil: fn reads on Read.
+	View func(ctx context.Context, snapshot bool, fn func(q Querier) error) error
 }
 
 // Store implements the shared services on a Config.

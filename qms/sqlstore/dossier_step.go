@@ -1,29 +1,26 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"strings"
 	"time"
 
 	"isodt/qms"
 	"isodt/qms/flowchart"
-	"isodt/qms/sqlstore"
 )
 
 // loadOpenDossier reads a dossier and its pinned flowchart inside a write,
 // refusing finished dossiers.
-func loadOpenDossier(ctx context.Context, tx *Tx, agency, code string) (*qms.Dossier, flowchart.Flowchart, error) {
-	d, err := findDossier(ctx, tx, agency, code)
+func (s *Store) loadOpenDossier(ctx context.Context, tx Tx, agency, code string) (*qms.Dossier, flowchart.Flowchart, error) {
+	d, err := FindDossierOn(ctx, tx, agency, code)
 	if err != nil {
 		return nil, flowchart.Flowchart{}, err
 	}
 	if d.Status.Finished() {
 		return nil, flowchart.Flowchart{}, qms.Errorf(qms.EINVALID, "Hồ sơ %s đã kết thúc (%s): không thể thay đổi.", d.Code, d.Status)
 	}
-	fc, err := tx.db.pinnedFlowchart(ctx, tx, d.ProcedureID, d.VersionNumber)
+	fc, err := s.PinnedFlowchartIn(ctx, tx, d.ProcedureID, d.VersionNumber)
 	return d, fc, err
 }
 
@@ -33,13 +30,14 @@ func loadOpenDossier(ctx context.Context, tx *Tx, agency, code string) (*qms.Dos
 // and a late one needs an apology slip first.
 //
 // The dossier is read and the step worked out (qms.DossierHistory, the
-// same rules the bulk load replays) on the caller's goroutine; the single
-// writer only checks that the dossier is still as read and writes. Every
-// write of the province waits for that writer, so what it does per step
-// bounds the step completions a second. A dossier changed in between
-// (two people on the same dossier) is read again and the step redone.
-func (db *DB) CompleteStep(ctx context.Context, agency, code string, in qms.CompleteStep) (*qms.Dossier, error) {
-	cal, err := db.Calendar(ctx, agency)
+// same rules the bulk load replays) on the caller's goroutine; the write
+// only checks that the dossier is still as read and writes. Every write
+// waits for the one before (SQLite's single writer, PostgreSQL's audit
+// head), so what it does per step bounds the step completions a second.
+// A dossier changed in between (two people on the same dossier, on one
+// server or two) is read again and the step redone.
+func (s *Store) CompleteStep(ctx context.Context, agency, code string, in qms.CompleteStep) (*qms.Dossier, error) {
+	cal, err := s.Calendar(ctx, agency)
 	if err != nil {
 		return nil, err
 	}
@@ -50,7 +48,7 @@ func (db *DB) CompleteStep(ctx context.Context, agency, code string, in qms.Comp
 		return nil, err
 	}
 	for attempt := 1; ; attempt++ {
-		d, err := db.completeStepOnce(ctx, cal, actor, agency, code, in)
+		d, err := s.completeStepOnce(ctx, cal, actor, agency, code, in)
 		if err != errDossierChanged {
 			return d, err
 		}
@@ -60,15 +58,13 @@ func (db *DB) CompleteStep(ctx context.Context, agency, code string, in qms.Comp
 	}
 }
 
-// errDossierChanged: the dossier changed between the read and the write.
-var errDossierChanged = errors.New("dossier changed since read")
-
-func (db *DB) completeStepOnce(ctx context.Context, cal qms.WorkingClock, actor qms.Actor, agency, code string, in qms.CompleteStep) (*qms.Dossier, error) {
-	d, err := findDossier(ctx, db.read, agency, code)
+func (s *Store) completeStepOnce(ctx context.Context, cal qms.WorkingClock, actor qms.Actor, agency, code string, in qms.CompleteStep) (*qms.Dossier, error) {
+	q := s.read()
+	d, err := FindDossierOn(ctx, q, agency, code)
 	if err != nil {
 		return nil, err
 	}
-	fc, err := db.pinnedFlowchart(ctx, db.read, d.ProcedureID, d.VersionNumber)
+	fc, err := s.PinnedFlowchartIn(ctx, q, d.ProcedureID, d.VersionNumber)
 	if err != nil {
 		return nil, err
 	}
@@ -76,13 +72,13 @@ func (db *DB) completeStepOnce(ctx context.Context, cal qms.WorkingClock, actor 
 	// A delegation is looked up before the step is worked out, so that
 	// the record carries its delegator; its refusal waits until the step
 	// is known to be open.
-	del, delErr := stepDelegation(ctx, db.read, agency, d, fc, actor.Username, &in)
+	del, delErr := stepDelegation(ctx, q, agency, d, fc, actor.Username, &in)
 	h := &qms.DossierHistory{Dossier: *d}
 	// The store's clock orders its own writes; a history's check that its
 	// actions come in time order is for replays, and a dossier received
 	// with an earlier date (an import) would trip it.
 	h.Dossier.UpdatedAt = time.Time{}
-	if err := h.Complete(fc, cal, in, db.now(), actor.Username); err != nil {
+	if err := h.Complete(fc, cal, in, s.cfg.Now(), actor.Username); err != nil {
 		return nil, err
 	}
 	// Who may complete it is asked once the step is known to be open:
@@ -90,23 +86,23 @@ func (db *DB) completeStepOnce(ctx context.Context, cal qms.WorkingClock, actor 
 	if delErr != nil {
 		return nil, delErr
 	}
-	if err := checkStepActor(ctx, db.read, agency, fc, actor.Username, in); err != nil {
+	if err := checkStepActor(ctx, q, agency, fc, actor.Username, in); err != nil {
 		return nil, err
 	}
 	rec := &h.Steps[0]
 	rec.DossierID = d.ID
 	d = &h.Dossier
-	err = db.update(ctx, func(tx *Tx) error {
+	err = s.update(ctx, func(tx Tx) error {
 		if rec.FormCode != "" {
 			// A procedure brought by a merge names its forms by the
 			// codes they had in its old agency.
-			code, err := mergedFormCode(ctx, tx, agency, d.ProcedureID, rec.FormCode)
+			code, err := MergedFormCode(ctx, tx, agency, d.ProcedureID, rec.FormCode)
 			if err != nil {
 				return err
 			}
 			rec.FormCode = code
 			// A record is made only on the version in force right now.
-			_, fv, err := effectiveForm(ctx, tx, agency, rec.FormCode)
+			_, fv, err := EffectiveFormOn(ctx, tx, agency, rec.FormCode)
 			if err != nil {
 				return err
 			}
@@ -134,11 +130,11 @@ func (db *DB) completeStepOnce(ctx context.Context, cal qms.WorkingClock, actor 
 		if rec.DelegatedBy != "" {
 			why = "ủy quyền của " + rec.DelegatedBy + ": " + rec.DelegationReason
 		}
-		if err := tx.audit(ctx, agency, action, "dossier", d.Code, read.flow, map[string]any{"step": rec, "flow": d.Flow, "status": d.Status, "result": d.Result}, why); err != nil {
+		if err := tx.Audit(ctx, agency, action, "dossier", d.Code, read.flow, map[string]any{"step": rec, "flow": d.Flow, "status": d.Status, "result": d.Result}, why); err != nil {
 			return err
 		}
 		if step, _ := flowchart.FindStep(fc, in.StepID); qms.StepSigns(qms.StepRole(step)) {
-			return tx.sign(ctx, agency, qms.SignedDossierStep, rec.ID, itoa(rec.ID), "step")
+			return s.sign(ctx, tx, agency, qms.SignedDossierStep, rec.ID, Itoa(rec.ID), "step")
 		}
 		return nil
 	})
@@ -153,25 +149,25 @@ func (db *DB) completeStepOnce(ctx context.Context, cal qms.WorkingClock, actor 
 // roles the actor, and the user named in in.DelegatedBy, hold there.
 // It reads the memberships before the write, as the policy check of the
 // request did: a role taken away meanwhile counts from the next step.
-func checkStepActor(ctx context.Context, q querier, agency string, fc flowchart.Flowchart, actor string, in qms.CompleteStep) error {
+func checkStepActor(ctx context.Context, q Querier, agency string, fc flowchart.Flowchart, actor string, in qms.CompleteStep) error {
 	step, _ := flowchart.FindStep(fc, in.StepID)
-	roles, err := rolesIn(ctx, q, agency, actor)
+	roles, err := RolesIn(ctx, q, agency, actor)
 	if err != nil {
 		return err
 	}
 	var delegator []qms.Role
 	if in.DelegatedBy != "" {
-		if delegator, err = rolesIn(ctx, q, agency, in.DelegatedBy); err != nil {
+		if delegator, err = RolesIn(ctx, q, agency, in.DelegatedBy); err != nil {
 			return err
 		}
 	}
 	return qms.CheckStepActor(step, actor, roles, in, delegator)
 }
 
-// rolesIn lists the roles an enabled user holds in agency.
-func rolesIn(ctx context.Context, q querier, agency, username string) ([]qms.Role, error) {
-	rows, err := q.QueryContext(ctx, `SELECT m.role FROM users u JOIN memberships m ON m.user_id = u.id
-		WHERE u.username = ? AND m.agency_code = ? AND u.disabled = 0`, username, agency)
+// RolesIn lists the roles an enabled user holds in agency.
+func RolesIn(ctx context.Context, q Querier, agency, username string) ([]qms.Role, error) {
+	rows, err := q.Query(ctx, `SELECT m.role FROM users u JOIN memberships m ON m.user_id = u.id
+		WHERE u.username = ? AND m.agency_code = ? AND u.disabled = FALSE`, username, agency)
 	if err != nil {
 		return nil, err
 	}
@@ -188,7 +184,7 @@ func rolesIn(ctx context.Context, q querier, agency, username string) ([]qms.Rol
 }
 
 // PauseDossier stops the agency's clock while the applicant supplements.
-func (db *DB) PauseDossier(ctx context.Context, agency, code, reason string) (*qms.Dossier, error) {
+func (s *Store) PauseDossier(ctx context.Context, agency, code, reason string) (*qms.Dossier, error) {
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
 		return nil, qms.FieldError("reason", "Nhập nội dung yêu cầu bổ sung hồ sơ.")
@@ -197,14 +193,14 @@ func (db *DB) PauseDossier(ctx context.Context, agency, code, reason string) (*q
 		return nil, err
 	}
 	var d *qms.Dossier
-	err := db.update(ctx, func(tx *Tx) (err error) {
-		if d, _, err = loadOpenDossier(ctx, tx, agency, code); err != nil {
+	err := s.update(ctx, func(tx Tx) (err error) {
+		if d, _, err = s.loadOpenDossier(ctx, tx, agency, code); err != nil {
 			return err
 		}
 		if d.Status == qms.DossierPaused {
 			return qms.Errorf(qms.EINVALID, "Hồ sơ %s đang tạm dừng.", d.Code)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO dossier_pauses (dossier_id, started_at, reason) VALUES (?, ?, ?)`, d.ID, formatTime(tx.now), reason); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO dossier_pauses (dossier_id, started_at, reason) VALUES (?, ?, ?)`, d.ID, FormatTime(tx.Now()), reason); err != nil {
 			return err
 		}
 		before := d.Status
@@ -212,7 +208,7 @@ func (db *DB) PauseDossier(ctx context.Context, agency, code, reason string) (*q
 		if err := saveDossier(ctx, tx, d); err != nil {
 			return err
 		}
-		return tx.audit(ctx, agency, "dossier.pause", "dossier", d.Code, map[string]any{"status": before}, map[string]any{"status": d.Status}, reason)
+		return tx.Audit(ctx, agency, "dossier.pause", "dossier", d.Code, map[string]any{"status": before}, map[string]any{"status": d.Status}, reason)
 	})
 	return d, err
 }
@@ -220,15 +216,15 @@ func (db *DB) PauseDossier(ctx context.Context, agency, code, reason string) (*q
 // ResumeDossier restarts the clock after a pause: by default the due time
 // moves by the working time spent paused; in "restart" mode the full
 // legal time limit counts again from now. Open steps move the same way.
-func (db *DB) ResumeDossier(ctx context.Context, agency, code string) (*qms.Dossier, error) {
-	cal, err := db.Calendar(ctx, agency)
+func (s *Store) ResumeDossier(ctx context.Context, agency, code string) (*qms.Dossier, error) {
+	cal, err := s.Calendar(ctx, agency)
 	if err != nil {
 		return nil, err
 	}
 	var d *qms.Dossier
-	err = db.update(ctx, func(tx *Tx) error {
+	err = s.update(ctx, func(tx Tx) error {
 		var fc flowchart.Flowchart
-		if d, fc, err = loadOpenDossier(ctx, tx, agency, code); err != nil {
+		if d, fc, err = s.loadOpenDossier(ctx, tx, agency, code); err != nil {
 			return err
 		}
 		if d.Status != qms.DossierPaused {
@@ -236,19 +232,19 @@ func (db *DB) ResumeDossier(ctx context.Context, agency, code string) (*qms.Doss
 		}
 		var pauseID int64
 		var started string
-		if err := tx.QueryRowContext(ctx, `SELECT id, started_at FROM dossier_pauses WHERE dossier_id = ? AND ended_at IS NULL`, d.ID).Scan(&pauseID, &started); err != nil {
+		if err := tx.QueryRow(ctx, `SELECT id, started_at FROM dossier_pauses WHERE dossier_id = ? AND ended_at IS NULL`, d.ID).Scan(&pauseID, &started); err != nil {
 			return err
 		}
-		now := tx.now
-		paused := cal.WorkingDuration(parseTime(started), now)
-		mode, err := sqlstore.ClockMode(ctx, on(tx), agency)
+		now := tx.Now()
+		paused := cal.WorkingDuration(ParseTime(started), now)
+		mode, err := ClockMode(ctx, tx, agency)
 		if err != nil {
 			return err
 		}
 		beforeDue := d.DueAt
 		if mode == qms.ClockRestart {
 			var days int
-			if err := tx.QueryRowContext(ctx, `SELECT time_limit_days FROM tthc WHERE agency_code = ? AND code = ?`, agency, d.TTHCCode).Scan(&days); err != nil {
+			if err := tx.QueryRow(ctx, `SELECT time_limit_days FROM tthc WHERE agency_code = ? AND code = ?`, agency, d.TTHCCode).Scan(&days); err != nil {
 				return err
 			}
 			d.DueAt, err = cal.Due(now, days)
@@ -259,9 +255,9 @@ func (db *DB) ResumeDossier(ctx context.Context, agency, code string) (*qms.Doss
 			return err
 		}
 		for i := range d.Flow.Open {
-			d.Flow.Open[i].OpenedAt = d.Flow.Open[i].OpenedAt.Add(now.Sub(parseTime(started)))
+			d.Flow.Open[i].OpenedAt = d.Flow.Open[i].OpenedAt.Add(now.Sub(ParseTime(started)))
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE dossier_pauses SET ended_at = ? WHERE id = ?`, formatTime(now), pauseID); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE dossier_pauses SET ended_at = ? WHERE id = ?`, FormatTime(now), pauseID); err != nil {
 			return err
 		}
 		d.Status = qms.DossierInProgress
@@ -271,7 +267,7 @@ func (db *DB) ResumeDossier(ctx context.Context, agency, code string) (*qms.Doss
 		if err := syncOpenSteps(ctx, tx, d, fc, cal); err != nil {
 			return err
 		}
-		return tx.audit(ctx, agency, "dossier.resume", "dossier", d.Code, map[string]any{"due_at": beforeDue}, map[string]any{"due_at": d.DueAt, "clock_mode": mode, "paused_working": paused.String()}, "")
+		return tx.Audit(ctx, agency, "dossier.resume", "dossier", d.Code, map[string]any{"due_at": beforeDue}, map[string]any{"due_at": d.DueAt, "clock_mode": mode, "paused_working": paused.String()}, "")
 	})
 	return d, err
 }
@@ -281,7 +277,7 @@ func (db *DB) ResumeDossier(ctx context.Context, agency, code string) (*qms.Doss
 // slip is made on a working day for a dossier that is or will be late
 // (qms.CheckApology); its reason is kept in the audit entry, which the
 // printed slip reads.
-func (db *DB) Apologize(ctx context.Context, agency, code string, newAppointment time.Time, reason string) (*qms.Dossier, error) {
+func (s *Store) Apologize(ctx context.Context, agency, code string, newAppointment time.Time, reason string) (*qms.Dossier, error) {
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
 		return nil, qms.FieldError("reason", "Nhập lý do chậm trả kết quả.")
@@ -289,17 +285,17 @@ func (db *DB) Apologize(ctx context.Context, agency, code string, newAppointment
 	if err := qms.CheckText("reason", "Lý do", reason, qms.MaxShortText); err != nil {
 		return nil, err
 	}
-	cal, err := db.Calendar(ctx, agency)
+	cal, err := s.Calendar(ctx, agency)
 	if err != nil {
 		return nil, err
 	}
 	var d *qms.Dossier
-	err = db.update(ctx, func(tx *Tx) (err error) {
+	err = s.update(ctx, func(tx Tx) (err error) {
 		var fc flowchart.Flowchart
-		if d, fc, err = loadOpenDossier(ctx, tx, agency, code); err != nil {
+		if d, fc, err = s.loadOpenDossier(ctx, tx, agency, code); err != nil {
 			return err
 		}
-		if err := qms.CheckApology(d, fc, cal, newAppointment, tx.now); err != nil {
+		if err := qms.CheckApology(d, fc, cal, newAppointment, tx.Now()); err != nil {
 			return err
 		}
 		before := d.NewAppointment
@@ -308,7 +304,7 @@ func (db *DB) Apologize(ctx context.Context, agency, code string, newAppointment
 		if err := saveDossier(ctx, tx, d); err != nil {
 			return err
 		}
-		return tx.audit(ctx, agency, "dossier.apology", "dossier", d.Code, map[string]any{"new_appointment": before}, map[string]any{"new_appointment": t}, reason)
+		return tx.Audit(ctx, agency, "dossier.apology", "dossier", d.Code, map[string]any{"new_appointment": before}, map[string]any{"new_appointment": t}, reason)
 	})
 	return d, err
 }
@@ -317,32 +313,31 @@ func (db *DB) Apologize(ctx context.Context, agency, code string, newAppointment
 // pauses in one read transaction: one snapshot, and one connection taken
 // from the pool instead of three (at 64 clients each wait for a
 // connection is a handoff between goroutines).
-func (db *DB) DossierProgress(ctx context.Context, agency, code string) (*qms.DossierProgress, error) {
-	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback() // nothing to keep: it only read
+func (s *Store) DossierProgress(ctx context.Context, agency, code string) (*qms.DossierProgress, error) {
 	var p qms.DossierProgress
-	if p.Dossier, err = findDossier(ctx, tx, agency, code); err != nil {
-		return nil, err
-	}
-	if p.Steps, err = stepRecords(ctx, tx, p.Dossier.ID); err != nil {
-		return nil, err
-	}
-	if p.Pauses, err = pauses(ctx, tx, p.Dossier.ID); err != nil {
+	err := s.view(ctx, true, func(q Querier) (err error) {
+		if p.Dossier, err = FindDossierOn(ctx, q, agency, code); err != nil {
+			return err
+		}
+		if p.Steps, err = stepRecords(ctx, q, p.Dossier.ID); err != nil {
+			return err
+		}
+		p.Pauses, err = pauses(ctx, q, p.Dossier.ID)
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
 	return &p, nil
 }
 
 // StepRecords returns the step log of a dossier in order.
-func (db *DB) StepRecords(ctx context.Context, dossierID int64) ([]*qms.StepRecord, error) {
-	return stepRecords(ctx, db.read, dossierID)
+func (s *Store) StepRecords(ctx context.Context, dossierID int64) ([]*qms.StepRecord, error) {
+	return stepRecords(ctx, s.read(), dossierID)
 }
 
-func stepRecords(ctx context.Context, q querier, dossierID int64) ([]*qms.StepRecord, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, dossier_id, step_id, step_name, responsible, opened_at, due_at, completed_at, actor, exit, form_code, form_version,
+func stepRecords(ctx context.Context, q Querier, dossierID int64) ([]*qms.StepRecord, error) {
+	rows, err := q.Query(ctx, `SELECT id, dossier_id, step_id, step_name, responsible, opened_at, due_at, completed_at, actor, exit, form_code, form_version,
 		entry_json, files_json, note, result, delegated_by, delegation_reason FROM dossier_steps WHERE dossier_id = ? ORDER BY id`, dossierID)
 	if err != nil {
 		return nil, err
@@ -352,17 +347,17 @@ func stepRecords(ctx context.Context, q querier, dossierID int64) ([]*qms.StepRe
 	for rows.Next() {
 		var r qms.StepRecord
 		var opened, due, done string
-		var entry, files sql.NullString
+		var entry, files *string
 		if err := rows.Scan(&r.ID, &r.DossierID, &r.StepID, &r.StepName, &r.Responsible, &opened, &due, &done, &r.Actor, &r.Exit, &r.FormCode, &r.FormVersion, &entry, &files, &r.Note, &r.Result,
 			&r.DelegatedBy, &r.DelegationReason); err != nil {
 			return nil, err
 		}
-		r.OpenedAt, r.DueAt, r.CompletedAt = parseTime(opened), parseTime(due), parseTime(done)
-		if entry.Valid {
-			json.Unmarshal([]byte(entry.String), &r.Entry)
+		r.OpenedAt, r.DueAt, r.CompletedAt = ParseTime(opened), ParseTime(due), ParseTime(done)
+		if entry != nil {
+			json.Unmarshal([]byte(*entry), &r.Entry)
 		}
-		if files.Valid {
-			json.Unmarshal([]byte(files.String), &r.Files)
+		if files != nil {
+			json.Unmarshal([]byte(*files), &r.Files)
 		}
 		out = append(out, &r)
 	}
@@ -370,12 +365,12 @@ func stepRecords(ctx context.Context, q querier, dossierID int64) ([]*qms.StepRe
 }
 
 // Pauses returns the pauses of a dossier in order.
-func (db *DB) Pauses(ctx context.Context, dossierID int64) ([]qms.Pause, error) {
-	return pauses(ctx, db.read, dossierID)
+func (s *Store) Pauses(ctx context.Context, dossierID int64) ([]qms.Pause, error) {
+	return pauses(ctx, s.read(), dossierID)
 }
 
-func pauses(ctx context.Context, q querier, dossierID int64) ([]qms.Pause, error) {
-	rows, err := q.QueryContext(ctx, `SELECT started_at, ended_at, reason FROM dossier_pauses WHERE dossier_id = ? ORDER BY id`, dossierID)
+func pauses(ctx context.Context, q Querier, dossierID int64) ([]qms.Pause, error) {
+	rows, err := q.Query(ctx, `SELECT started_at, ended_at, reason FROM dossier_pauses WHERE dossier_id = ? ORDER BY id`, dossierID)
 	if err != nil {
 		return nil, err
 	}
@@ -384,11 +379,11 @@ func pauses(ctx context.Context, q querier, dossierID int64) ([]qms.Pause, error
 	for rows.Next() {
 		var p qms.Pause
 		var started string
-		var ended sql.NullString
+		var ended *string
 		if err := rows.Scan(&started, &ended, &p.Reason); err != nil {
 			return nil, err
 		}
-		p.StartedAt, p.EndedAt = parseTime(started), scanNullTime(ended)
+		p.StartedAt, p.EndedAt = ParseTime(started), OptTime(ended)
 		out = append(out, p)
 	}
 	return out, rows.Err()

@@ -1,9 +1,7 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -15,7 +13,7 @@ import (
 // dossier to another user of the agency. The actor must hold the step's
 // role or be a leader there (qms.CheckDelegator); the delegate must hold
 // some role in the agency. The delegate completes the step once on it.
-func (db *DB) DelegateStep(ctx context.Context, agency, code string, del qms.StepDelegation) (*qms.StepDelegation, error) {
+func (s *Store) DelegateStep(ctx context.Context, agency, code string, del qms.StepDelegation) (*qms.StepDelegation, error) {
 	actor, _ := qms.ActorFrom(ctx)
 	del.From = strings.ToLower(actor.Username)
 	del.To = strings.ToLower(strings.TrimSpace(del.To))
@@ -26,8 +24,8 @@ func (db *DB) DelegateStep(ctx context.Context, agency, code string, del qms.Ste
 	if err := del.Validate(); err != nil {
 		return nil, err
 	}
-	err := db.update(ctx, func(tx *Tx) error {
-		d, fc, err := loadOpenDossier(ctx, tx, agency, code)
+	err := s.update(ctx, func(tx Tx) error {
+		d, fc, err := s.loadOpenDossier(ctx, tx, agency, code)
 		if err != nil {
 			return err
 		}
@@ -35,31 +33,27 @@ func (db *DB) DelegateStep(ctx context.Context, agency, code string, del qms.Ste
 		if !ok {
 			return qms.FieldError("step_id", "Hồ sơ %s không có bước %q.", d.Code, del.StepID)
 		}
-		roles, err := rolesIn(ctx, tx, agency, del.From)
+		roles, err := RolesIn(ctx, tx, agency, del.From)
 		if err != nil {
 			return err
 		}
 		if err := qms.CheckDelegator(step, del.From, roles); err != nil {
 			return err
 		}
-		if to, err := rolesIn(ctx, tx, agency, del.To); err != nil {
+		if to, err := RolesIn(ctx, tx, agency, del.To); err != nil {
 			return err
 		} else if len(to) == 0 {
 			return qms.FieldError("to", "Tài khoản %q không có vai trò nào trong đơn vị %s: không thể nhận ủy quyền.", del.To, agency)
 		}
-		del.DossierCode, del.CreatedAt = d.Code, tx.now
-		res, err := tx.ExecContext(ctx, `INSERT INTO step_delegations (agency_code, dossier, step_id, from_user, to_user, reason, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, agency, d.Code, del.StepID, del.From, del.To, del.Reason, formatTime(tx.now))
-		if err != nil {
-			return err
-		}
-		if del.ID, err = res.LastInsertId(); err != nil {
+		del.DossierCode, del.CreatedAt = d.Code, tx.Now()
+		if err := tx.QueryRow(ctx, `INSERT INTO step_delegations (agency_code, dossier, step_id, from_user, to_user, reason, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, agency, d.Code, del.StepID, del.From, del.To, del.Reason, FormatTime(tx.Now())).Scan(&del.ID); err != nil {
 			return err
 		}
 		if err := notifyUser(ctx, tx, agency, del.To, fmt.Sprintf("Bước “%s” của hồ sơ %s được ủy quyền cho bạn", step.Name, d.Code), "/dossiers/"+d.Code); err != nil {
 			return err
 		}
-		return tx.audit(ctx, agency, "dossier.delegate", "dossier", d.Code, nil, del, del.Reason)
+		return tx.Audit(ctx, agency, "dossier.delegate", "dossier", d.Code, nil, del, del.Reason)
 	})
 	if err != nil {
 		return nil, err
@@ -69,26 +63,24 @@ func (db *DB) DelegateStep(ctx context.Context, agency, code string, del qms.Ste
 
 // openDelegation is the latest unused delegation of the step of a
 // dossier to user, or nil.
-func openDelegation(ctx context.Context, q querier, agency, code, stepID, user string) (*qms.StepDelegation, error) {
+func openDelegation(ctx context.Context, q Querier, agency, code, stepID, user string) (*qms.StepDelegation, error) {
 	del := &qms.StepDelegation{DossierCode: code, StepID: stepID, To: user}
 	var created string
-	err := q.QueryRowContext(ctx, `SELECT id, from_user, reason, created_at FROM step_delegations
-		WHERE agency_code = ? AND dossier = ? AND step_id = ? AND to_user = ? AND used_at IS NULL AND revoked = 0
-		ORDER BY id DESC LIMIT 1`, agency, code, stepID, user).Scan(&del.ID, &del.From, &del.Reason, &created)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	} else if err != nil {
+	found, err := scanOne(q.Query(ctx, `SELECT id, from_user, reason, created_at FROM step_delegations
+		WHERE agency_code = ? AND dossier = ? AND step_id = ? AND to_user = ? AND used_at IS NULL AND revoked = FALSE
+		ORDER BY id DESC LIMIT 1`, agency, code, stepID, user))(&del.ID, &del.From, &del.Reason, &created)
+	if err != nil || !found {
 		return nil, err
 	}
-	del.CreatedAt = parseTime(created)
+	del.CreatedAt = ParseTime(created)
 	return del, nil
 }
 
 // OpenDelegations lists the unused delegations of a dossier's steps to
 // user, newest first: the dossier page offers the delegate those steps.
-func (db *DB) OpenDelegations(ctx context.Context, agency, code, user string) ([]qms.StepDelegation, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, step_id, from_user, reason, created_at FROM step_delegations
-		WHERE agency_code = ? AND dossier = ? AND to_user = ? AND used_at IS NULL AND revoked = 0 ORDER BY id DESC`, agency, code, user)
+func (s *Store) OpenDelegations(ctx context.Context, agency, code, user string) ([]qms.StepDelegation, error) {
+	rows, err := s.read().Query(ctx, `SELECT id, step_id, from_user, reason, created_at FROM step_delegations
+		WHERE agency_code = ? AND dossier = ? AND to_user = ? AND used_at IS NULL AND revoked = FALSE ORDER BY id DESC`, agency, code, user)
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +92,7 @@ func (db *DB) OpenDelegations(ctx context.Context, agency, code, user string) ([
 		if err := rows.Scan(&del.ID, &del.StepID, &del.From, &del.Reason, &created); err != nil {
 			return nil, err
 		}
-		del.CreatedAt = parseTime(created)
+		del.CreatedAt = ParseTime(created)
 		out = append(out, del)
 	}
 	return out, rows.Err()
@@ -112,12 +104,12 @@ func (db *DB) OpenDelegations(ctx context.Context, agency, code, user string) ([
 // completion then carries. A delegator named in the request must be that
 // delegation's. It returns nil, nil when the actor completes on their
 // own role.
-func stepDelegation(ctx context.Context, q querier, agency string, d *qms.Dossier, fc flowchart.Flowchart, actor string, in *qms.CompleteStep) (*qms.StepDelegation, error) {
+func stepDelegation(ctx context.Context, q Querier, agency string, d *qms.Dossier, fc flowchart.Flowchart, actor string, in *qms.CompleteStep) (*qms.StepDelegation, error) {
 	step, ok := flowchart.FindStep(fc, in.StepID)
 	if !ok {
 		return nil, nil
 	}
-	roles, err := rolesIn(ctx, q, agency, actor)
+	roles, err := RolesIn(ctx, q, agency, actor)
 	if err != nil {
 		return nil, err
 	}
@@ -144,15 +136,12 @@ func stepDelegation(ctx context.Context, q querier, agency string, d *qms.Dossie
 
 // useDelegation marks a delegation used inside the completion's write; one
 // used meanwhile by another completion makes the dossier read again.
-func useDelegation(ctx context.Context, tx *Tx, del *qms.StepDelegation) error {
+func useDelegation(ctx context.Context, tx Tx, del *qms.StepDelegation) error {
 	if del == nil {
 		return nil
 	}
-	res, err := tx.ExecContext(ctx, `UPDATE step_delegations SET used_at = ? WHERE id = ? AND used_at IS NULL AND revoked = 0`, formatTime(tx.now), del.ID)
+	n, err := tx.Exec(ctx, `UPDATE step_delegations SET used_at = ? WHERE id = ? AND used_at IS NULL AND revoked = FALSE`, FormatTime(tx.Now()), del.ID)
 	if err != nil {
-		return err
-	}
-	if n, err := res.RowsAffected(); err != nil {
 		return err
 	} else if n != 1 {
 		return errDossierChanged

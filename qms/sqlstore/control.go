@@ -1,8 +1,7 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
-	"database/sql"
 
 	"isodt/qms"
 )
@@ -10,25 +9,20 @@ import (
 // ControlStatuses derives the ISO-control status of every active TTHC of
 // an agency from the catalogue, the procedures and their versions, read
 // in one snapshot.
-func (db *DB) ControlStatuses(ctx context.Context, agency string) ([]qms.Control, error) {
+func (s *Store) ControlStatuses(ctx context.Context, agency string) ([]qms.Control, error) {
 	var out []qms.Control
-	err := db.view(ctx, func(q *sql.Conn) error {
-		tx, err := q.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	err := s.view(ctx, true, func(q Querier) error {
+		tthcs, err := QueryTTHCs(ctx, q, agency, nil)
 		if err != nil {
 			return err
 		}
-		defer tx.Rollback()
-		tthcs, err := findTTHCs(ctx, tx, agency, nil)
-		if err != nil {
-			return err
-		}
-		procs, err := findProcedures(ctx, tx, qms.ProcedureFilter{AgencyCode: &agency})
+		procs, err := QueryProcedures(ctx, q, qms.ProcedureFilter{AgencyCode: &agency})
 		if err != nil {
 			return err
 		}
 		byTTHC := map[string][]qms.Coverage{}
 		for _, p := range procs {
-			vs, err := findVersions(ctx, tx, p.ID, nil)
+			vs, err := QueryVersions(ctx, q, p.ID, nil)
 			if err != nil {
 				return err
 			}
@@ -49,7 +43,7 @@ func (db *DB) ControlStatuses(ctx context.Context, agency string) ([]qms.Control
 		formInForce := func(code string) bool {
 			ok, seen := inForce[code]
 			if !seen {
-				_, _, err := effectiveForm(ctx, tx, agency, code)
+				_, _, err := EffectiveFormOn(ctx, q, agency, code)
 				ok = err == nil
 				inForce[code] = ok
 			}
