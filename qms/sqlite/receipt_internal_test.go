@@ -53,3 +53,18 @@ func TestOneSource5CheckpointsOffTheWriter(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// A completion on a delegation finds it through the partial index of the
+// open delegations (migration 0042), not by reading every delegation.
+func TestOpenDelegationPlan(t *testing.T) {
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "qms.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	plan := queryPlan(t, db, `SELECT id FROM step_delegations WHERE agency_code = ? AND dossier = ? AND step_id = ? AND to_user = ? AND `+sqlstore.OpenDelegation+` ORDER BY id DESC LIMIT 1`,
+		"SVHTT", "SVHTT-2026-000001", "check", "thu.ky")
+	if len(plan) == 0 || !strings.Contains(plan[0], "USING INDEX step_delegations_open") {
+		t.Fatalf("plan:\n%s", strings.Join(plan, "\n"))
+	}
+}

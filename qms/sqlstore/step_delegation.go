@@ -61,13 +61,19 @@ func (s *Store) DelegateStep(ctx context.Context, agency, code string, del qms.S
 	return &del, nil
 }
 
+// OpenDelegation is the condition of a delegation not used nor revoked,
+// spelled as the partial index step_delegations_open says it (SQLite's
+// 0042, PostgreSQL's 0021): SQLite uses that index only for a query that
+// says it the same way.
+const OpenDelegation = `used_at IS NULL AND revoked = FALSE`
+
 // openDelegation is the latest unused delegation of the step of a
 // dossier to user, or nil.
 func openDelegation(ctx context.Context, q Querier, agency, code, stepID, user string) (*qms.StepDelegation, error) {
 	del := &qms.StepDelegation{DossierCode: code, StepID: stepID, To: user}
 	var created string
 	found, err := scanOne(q.Query(ctx, `SELECT id, from_user, reason, created_at FROM step_delegations
-		WHERE agency_code = ? AND dossier = ? AND step_id = ? AND to_user = ? AND used_at IS NULL AND revoked = FALSE
+		WHERE agency_code = ? AND dossier = ? AND step_id = ? AND to_user = ? AND `+OpenDelegation+`
 		ORDER BY id DESC LIMIT 1`, agency, code, stepID, user))(&del.ID, &del.From, &del.Reason, &created)
 	if err != nil || !found {
 		return nil, err
@@ -80,7 +86,7 @@ func openDelegation(ctx context.Context, q Querier, agency, code, stepID, user s
 // user, newest first: the dossier page offers the delegate those steps.
 func (s *Store) OpenDelegations(ctx context.Context, agency, code, user string) ([]qms.StepDelegation, error) {
 	rows, err := s.read().Query(ctx, `SELECT id, step_id, from_user, reason, created_at FROM step_delegations
-		WHERE agency_code = ? AND dossier = ? AND to_user = ? AND used_at IS NULL AND revoked = FALSE ORDER BY id DESC`, agency, code, user)
+		WHERE agency_code = ? AND dossier = ? AND to_user = ? AND `+OpenDelegation+` ORDER BY id DESC`, agency, code, user)
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +146,7 @@ func useDelegation(ctx context.Context, tx Tx, del *qms.StepDelegation) error {
 	if del == nil {
 		return nil
 	}
-	n, err := tx.Exec(ctx, `UPDATE step_delegations SET used_at = ? WHERE id = ? AND used_at IS NULL AND revoked = FALSE`, FormatTime(tx.Now()), del.ID)
+	n, err := tx.Exec(ctx, `UPDATE step_delegations SET used_at = ? WHERE id = ? AND `+OpenDelegation, FormatTime(tx.Now()), del.ID)
 	if err != nil {
 		return err
 	} else if n != 1 {
