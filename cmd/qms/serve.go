@@ -70,7 +70,8 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	if stable, err := db.PlannerStable(ctx); err == nil && !stable {
+	// Only SQLite has the flag; PostgreSQL's planner needs none.
+	if p, ok := db.(planner); ok && !plannerStable(ctx, p) {
 		log.Warn("SQLite built without SQLITE_ENABLE_QPSG: pages are slower; build with make (CGO_CFLAGS in the Makefile)")
 	}
 	// Subscribed before the rules are loaded, so no change falls between.
@@ -189,4 +190,16 @@ func parseMemLimit(s string) (int64, error) {
 		return 0, usagef("--mem-limit %q không hợp lệ: một số byte với đơn vị B, KiB, MiB, GiB hoặc TiB (ví dụ 512MiB), hoặc off", s)
 	}
 	return n * mult, nil
+}
+
+// plannerStable reports whether SQLite was built with the planner
+// guarantee; a failed check counts as stable (nothing to warn about).
+func plannerStable(ctx context.Context, p planner) bool {
+	stable, err := p.PlannerStable(ctx)
+	return err != nil || stable
+}
+
+// planner is a store whose query planner may lack the stability flag.
+type planner interface {
+	PlannerStable(ctx context.Context) (bool, error)
 }
