@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/schollz/progressbar/v3"
 
@@ -31,27 +32,38 @@ func cmdDBCopy(ctx context.Context, e *env, args []string) error {
 	if err != nil || dst.Kind != dbPostgres {
 		return &qms.Error{Code: qms.EINVALID, Field: "to", Message: "--to: cần cơ sở dữ liệu PostgreSQL đích, ví dụ --to postgres://qms@localhost:5432/qms."}
 	}
-	in, err := sqlite.Open(ctx, src.Path, sqlite.Options{Existing: true, Logger: e.log})
+	rep, err := copyToPostgres(ctx, e, src.Path, dst.URL)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "ok copied %d tables, %d rows to %s; audit trail verified on the target (%d entries)\n", rep.Tables, rep.Rows, redactURL(dst.URL), rep.Entries)
+	return nil
+}
+
+// copyToPostgres copies the SQLite database at path into the empty
+// PostgreSQL database at url, with a progress bar on stderr.
+func copyToPostgres(ctx context.Context, e *env, path, url string) (postgres.CopyReport, error) {
+	in, err := sqlite.Open(ctx, path, sqlite.Options{Existing: true, Logger: e.log})
 	if qms.ErrorCode(err) == qms.ENOTFOUND {
-		return &qms.Error{Code: qms.ENOTFOUND, Field: "from", Message: fmt.Sprintf("--from: không tìm thấy cơ sở dữ liệu %s.", src.Path)}
+		return postgres.CopyReport{}, &qms.Error{Code: qms.ENOTFOUND, Field: "from", Message: fmt.Sprintf("--from: không tìm thấy cơ sở dữ liệu %s.", path)}
 	} else if err != nil {
-		return fmt.Errorf("open database %s: %w", src.Path, err)
+		return postgres.CopyReport{}, fmt.Errorf("open database %s: %w", path, err)
 	}
 	defer in.Close()
 	snap, err := in.Snapshot(ctx)
 	if err != nil {
-		return err
+		return postgres.CopyReport{}, err
 	}
 	defer snap.Close()
-	out, err := postgres.Open(ctx, dst.URL, postgres.Options{Logger: e.log})
+	out, err := postgres.Open(ctx, url, postgres.Options{Logger: e.log})
 	if err != nil {
-		return fmt.Errorf("open PostgreSQL database %s: %w", redactURL(dst.URL), err)
+		return postgres.CopyReport{}, fmt.Errorf("open PostgreSQL database %s: %w", redactURL(url), err)
 	}
 	defer out.Close()
 	var bar *progressbar.ProgressBar
 	rep, err := out.CopyIn(ctx, snap, func(rows int64) {
 		bar = progressbar.NewOptions64(rows, progressbar.OptionSetWriter(e.stderr), progressbar.OptionSetDescription("Đang chép"),
-			progressbar.OptionShowCount(), progressbar.OptionSetWidth(30), progressbar.OptionThrottle(200_000_000), progressbar.OptionClearOnFinish())
+			progressbar.OptionShowCount(), progressbar.OptionSetWidth(30), progressbar.OptionThrottle(200*time.Millisecond), progressbar.OptionClearOnFinish())
 	}, func(table string, rows int64) {
 		bar.Describe("Đang chép " + table)
 		bar.Add64(rows)
@@ -59,9 +71,5 @@ func cmdDBCopy(ctx context.Context, e *env, args []string) error {
 	if bar != nil {
 		bar.Finish()
 	}
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "ok copied %d tables, %d rows to %s; audit trail verified on the target (%d entries)\n", rep.Tables, rep.Rows, redactURL(dst.URL), rep.Entries)
-	return nil
+	return rep, err
 }

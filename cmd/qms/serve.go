@@ -18,6 +18,7 @@ import (
 	"isodt/policies"
 	"isodt/qms"
 	"isodt/qms/authz"
+	"isodt/qms/demo"
 	"isodt/qms/web"
 )
 
@@ -61,7 +62,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	log := slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	e.log = log
 	if *withDemo {
-		if err := loadDemo(ctx, e, *dbPath, "small"); err != nil && qms.ErrorCode(err) != qms.ECONFLICT {
+		if err := demoInto(ctx, e, *dbPath, demo.Small); err != nil && qms.ErrorCode(err) != qms.ECONFLICT {
 			return err
 		}
 	}
