@@ -251,7 +251,6 @@ func (s *Store) agencyCodes(ctx context.Context, one string) ([]string, error) {
 // codes (the rules the SQLite store still checks itself use it too).
 func InAgencies(agencies []string) (string, []any) { return inList(agencies) }
 
-
 func checkNotControlled(ctx context.Context, s *Store, q Querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
 	var out []qms.Candidate
 	if s.cfg.ControlStatuses == nil {

@@ -324,3 +324,67 @@ func TestSatisfactionRuleBelowTarget(t *testing.T) {
 		}
 	})
 }
+
+// TestAuditChecklistFigures: the checklist of a plan reads, from the
+// audited unit only, its open findings, its dossiers of the last three
+// months and each task step of the audited procedure's version in force.
+func TestAuditChecklistFigures(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		dossierFixture(t, f)
+		ctx := f.ctx
+		if err := f.CreateAgency(ctx, &qms.Agency{Code: "UBND", Name: "UBND tỉnh"}); err != nil {
+			t.Fatal(err)
+		}
+		parent := "UBND"
+		if _, err := f.UpdateAgency(ctx, "SVHTT", qms.AgencyUpdate{ParentCode: &parent}); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.CreateUser(ctx, &qms.User{Username: "dgv", Memberships: []qms.Membership{{AgencyCode: "UBND", Role: qms.RoleAuditor}}}, "mat-khau-123"); err != nil {
+			t.Fatal(err)
+		}
+		ps, err := f.FindProcedures(ctx, qms.ProcedureFilter{AgencyCode: ptr("SVHTT")})
+		if err != nil || len(ps) != 1 {
+			t.Fatalf("procedures = %+v, %v", ps, err)
+		}
+		for _, q := range []string{
+			fmt.Sprintf(`UPDATE procedure_versions SET status = 'effective', effective_on = '2026-01-01' WHERE procedure_id = %d`, ps[0].ID),
+			`INSERT INTO dossier_steps (dossier_id, step_id, step_name, opened_at, due_at, completed_at, actor, result, agency_code)
+				SELECT id, 'a', 'Thẩm định', received_at, due_at, received_at, 'chuyen.vien', 'late', agency_code FROM dossiers WHERE code IN ('HS-1', 'X-1')`,
+		} {
+			if err := f.exec(q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := openFindings(t, f, "SVHTT", qms.RuleDossierOverdue); len(got) != 1 {
+			t.Fatalf("overdue dossiers = %v", got)
+		}
+		prog := &qms.AuditProgramme{AgencyCode: "UBND", Year: 2026, Title: "Chương trình 2026"}
+		if err := f.CreateProgramme(ctx, prog); err != nil {
+			t.Fatal(err)
+		}
+		day := qms.CivilDate(f.clk.Now())
+		p := &qms.AuditPlan{ProgrammeID: prog.ID, AgencyCode: "UBND", Title: "Đánh giá Sở VHTT", Units: []string{"SVHTT"}, ProcedureIDs: []int64{ps[0].ID},
+			Clauses: []string{"7.5", "8.5"}, Auditors: []string{"dgv"}, StartOn: day, EndOn: day}
+		if err := f.CreatePlan(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		got, err := f.BuildChecklist(ctx, "UBND", p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []struct{ clause, source, suggestion string }{
+			{"7.5", "Điều khoản 7.5", "1 phát hiện kiểm tra tuân thủ đang mở tại đơn vị được đánh giá."},
+			{"8.5", "Điều khoản 8.5", "3 tháng qua: 3 hồ sơ đã giải quyết, 1 trễ hạn; hiện 1 hồ sơ quá hạn."},
+			{"8.5", "QT-01 – bước Thẩm định", "3 tháng qua: 1 lần thực hiện, 1 lần quá thời gian."},
+			{"8.5", "QT-01 – bước Ký duyệt", "3 tháng qua: 0 lần thực hiện, 0 lần quá thời gian."},
+		}
+		if len(got.Items) != len(want) {
+			t.Fatalf("checklist = %+v", got.Items)
+		}
+		for i, w := range want {
+			if it := got.Items[i]; it.Clause != w.clause || it.Source != w.source || len(it.Suggestions) != 1 || it.Suggestions[0] != w.suggestion {
+				t.Errorf("item %d = %+v, want %+v", i, it, w)
+			}
+		}
+	})
+}
