@@ -31,6 +31,12 @@ func (db *DB) sharedStore() *sqlstore.Store {
 
 		// dossiers (sqlstore/dossier.go)
 		Dossiers: sqlstore.DossiersPostgreSQL,
+
+		// compliance and e-mails (sqlstore/compliance.go, notification.go);
+		// ControlStatuses and MergedNotReissued wait for their ports.
+		Write:       sharedQuerier{db.direct()},
+		VerifyAudit: db.VerifyAuditChain,
+		TTHCs:       db.FindTTHCs,
 	})
 }
 
