@@ -31,6 +31,11 @@ func (db *DB) sharedStore() *sqlstore.Store {
 
 		// dossiers (sqlstore/dossier.go)
 		Dossiers: sqlstore.DossiersPostgreSQL,
+
+		// agency merge and split (sqlstore/agency_split.go); step
+		// delegations come with the dossier writes.
+		TableColumns: sqlstore.TableColumnsPostgreSQL,
+		Lacks:        []string{"step_delegations"},
 	})
 }
 

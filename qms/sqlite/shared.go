@@ -36,6 +36,9 @@ func (db *DB) sharedStore() *sqlstore.Store {
 
 		// dossiers (sqlstore/dossier.go)
 		Dossiers: sqlstore.DossiersSQLite,
+
+		// agency merge and split (sqlstore/agency_split.go)
+		TableColumns: sqlstore.TableColumnsSQLite,
 	})
 }
 

@@ -106,6 +106,10 @@ type Config struct {
 	// Dossiers is the dialect of the dossier SQL the databases cannot
 	// share (dossier.go).
 	Dossiers DossierDialect
+	// TableColumns lists a table's columns in order, the table's name
+	// bound to ?: a split copies a form row with whatever columns it has
+	// (TableColumnsSQLite, TableColumnsPostgreSQL).
+	TableColumns string
 }
 
 // Store implements the shared services on a Config.
@@ -258,3 +262,16 @@ func QueryStrings(ctx context.Context, q Querier, query string, args ...any) ([]
 	}
 	return out, rows.Err()
 }
+
+// Restructuring agencies (agency_merge.go, agency_split.go).
+const (
+	// TableColumnsSQLite lists a table's columns in order, the table's
+	// name bound to ? (Config.TableColumns).
+	TableColumnsSQLite = `SELECT name FROM pragma_table_info(?) ORDER BY cid`
+	// TableColumnsPostgreSQL is TableColumnsSQLite on PostgreSQL.
+	TableColumnsPostgreSQL = `SELECT CAST(column_name AS text) FROM information_schema.columns
+		WHERE table_schema = current_schema() AND table_name = ? AND is_generated = 'NEVER' ORDER BY ordinal_position`
+)
+
+// Lacking names the tables this store lacks yet (Config.Lacks).
+func (s *Store) Lacking() []string { return slices.Clone(s.cfg.Lacks) }
