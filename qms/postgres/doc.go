@@ -36,7 +36,8 @@
 // competence (catalogue, requirements, records), signatures with
 // meaning, and the reads of one-stop dossiers (finding one, the list,
 // the task list, the citizen's lookup, the on-time reports: receipt and
-// the steps wait). ported.go lists what is not yet; cmd/qms refuses a
+// the steps wait), and the merge and split of agencies (with their dry
+// run). ported.go lists what is not yet; cmd/qms refuses a
 // postgres:// database until that list is empty.
 //
 // Porting a service:

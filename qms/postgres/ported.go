@@ -29,6 +29,9 @@ var (
 	_ qms.FormService       = (*DB)(nil)
 	_ qms.CompetenceService = (*DB)(nil)
 	_ qms.SignatureService  = (*DB)(nil)
+
+	_ qms.AgencyMerger   = (*DB)(nil)
+	_ qms.AgencySplitter = (*DB)(nil)
 )
 
 // Ported names, in the words an operator reads, what this store has.
@@ -42,6 +45,7 @@ var Ported = []string{
 	"phê duyệt phiên bản quy trình, phân phối tài liệu và xác nhận đã đọc và hiểu, tuyên bố phù hợp",
 	"biểu mẫu và phiên bản biểu mẫu (soạn thảo, trình duyệt, áp dụng biểu mẫu chuẩn), tệp đính kèm và tệp tải lên chờ chọn",
 	"hồ sơ một cửa: tra cứu, danh sách và bộ lọc, việc cần xử lý, tra cứu của người dân, báo cáo đúng hạn (và đo kết quả mục tiêu chất lượng trên đó)",
+	"sáp nhập, chia tách đơn vị (qms agency merge/split, xem trước không ghi)",
 }
 
 // NotYetPorted names, in the words an operator reads, what `qms serve`
@@ -54,6 +58,5 @@ var NotYetPorted = []string{
 	"kiểm tra tuân thủ và gửi thông báo qua thư điện tử (ComplianceService, PendingEmails)",
 	"sự không phù hợp lập từ phát hiện kiểm tra tuân thủ, sổ rủi ro và cơ hội, danh mục kiểm tra đánh giá nội bộ (cần kiểm tra tuân thủ)",
 	"lập hồ sơ đầu vào xem xét của lãnh đạo (cần kiểm tra tuân thủ)",
-	"sáp nhập, chia tách đơn vị",
 	"sao lưu (qms backup: dùng pg_dump) và dữ liệu mẫu (qms demo)",
 }
