@@ -3,7 +3,6 @@ package sqlite_test
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"reflect"
 	"sort"
 	"strings"
@@ -15,100 +14,20 @@ import (
 	"isodt/qms/sqlite"
 )
 
-// mergeAgency sets up an agency with the sample TTHC catalogue, the
-// effective procedure QT-01 (decision chart), the adopted standard form
-// of SYS, a staff and a leader, and one open dossier; with closed, a
-// second dossier run to its end. It returns the staff's username and the
-// open dossier.
+// mergeAgency sets up an agency as qmstest.MergeAgency does (the sample
+// TTHC catalogue, the effective procedure QT-01, forms, users, quality
+// records) with one open dossier; with closed, a second dossier run to
+// its end. It returns the open dossier and the closed one.
 func mergeAgency(t *testing.T, db *sqlite.DB, sys context.Context, code string, closed bool) (*qms.Dossier, *qms.Dossier) {
 	t.Helper()
-	if err := db.CreateAgency(sys, &qms.Agency{Code: code, Name: "Đơn vị " + code}); err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := db.ImportTTHC(sys, code, sampleTTHC()[:2]); err != nil {
-		t.Fatal(err)
-	}
-	as := map[string]context.Context{}
-	for _, u := range []struct {
-		name string
-		role qms.Role
-	}{{"thu.ky", qms.RoleQualityOfficer}, {"giam.doc", qms.RoleLeader}, {"chuyen.vien", qms.RoleStaff}} {
-		usr := &qms.User{Username: u.name + "." + strings.ToLower(code), Memberships: []qms.Membership{{AgencyCode: code, Role: u.role}}}
-		if err := db.CreateUser(sys, usr, "mat-khau-123"); err != nil {
-			t.Fatal(err)
-		}
-		as[u.name] = qms.WithActor(context.Background(), qms.Actor{UserID: usr.ID, Username: usr.Username, AgencyCode: code})
-	}
-	// Both agencies have a form BM-QT01-01 used by the check step; PA's
-	// is at version 2, PB's at version 1, so that a moved PB procedure
-	// finding PA's form instead of its own is seen.
-	f := &qms.Form{AgencyCode: code, Code: "BM-QT01-01", Title: "Phiếu thẩm định"}
-	if err := db.CreateForm(as["thu.ky"], f, json.RawMessage(checkSchema)); err != nil {
-		t.Fatal(err)
-	}
-	for n := 1; ; n++ {
-		db.TransitionFormVersion(as["thu.ky"], f.ID, n, qms.ActionSubmit, "")
-		if _, err := db.TransitionFormVersion(as["giam.doc"], f.ID, n, qms.ActionApprove, ""); err != nil {
-			t.Fatal(err)
-		}
-		if code != "PA" || n == 2 {
-			break
-		}
-		db.CreateFormVersion(as["thu.ky"], f.ID)
-	}
-	p := &qms.Procedure{AgencyCode: code, Code: "QT-01", Title: "Cấp phép karaoke", TTHCCodes: []string{"1.000001"}}
-	if err := db.CreateProcedure(as["thu.ky"], p); err != nil {
-		t.Fatal(err)
-	}
-	v, _ := db.CreateVersion(as["thu.ky"], p.ID)
-	v.Flowchart = qmstest.DecisionChart()
-	v.Flowchart.Steps[1].Forms = []string{f.Code}
-	if err := db.UpdateVersion(as["thu.ky"], v); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.TransitionVersion(as["thu.ky"], p.ID, 1, qms.ActionSubmit, ""); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.TransitionVersion(as["giam.doc"], p.ID, 1, qms.ActionApprove, ""); err != nil {
-		t.Fatal(err)
-	}
-	fs, _ := db.FindForms(sys, "SYS")
-	if _, err := db.AdoptForm(sys, code, fs[0].ID); err != nil {
-		t.Fatal(err)
-	}
-	// Quality records: an open and a closed finding, an NC raised on the
-	// open one (and on PA a closed NC), this year's and last year's
-	// objective.
 	raw := rawDB(t, db)
-	var findingID int64
-	for _, closedAt := range []any{nil, "2026-02-01T00:00:00Z"} {
-		res, err := raw.Exec(`INSERT INTO findings (rule, severity, agency_code, object_type, object_id, message, opened_at, closed_at)
-			VALUES ('R', 'high', ?, 'tthc', '1.000004', 'x', '2026-01-01T00:00:00Z', ?)`, code, closedAt)
-		if err != nil {
-			t.Fatal(err)
+	_, as := qmstest.MergeAgency(t, db, sys, code, sampleTTHC()[:2], func(q string) int64 {
+		var id int64
+		if err := raw.QueryRow(q).Scan(&id); err != nil {
+			t.Fatalf("%s: %v", q, err)
 		}
-		if closedAt == nil {
-			findingID, _ = res.LastInsertId()
-		}
-	}
-	if err := db.CreateNC(as["thu.ky"], &qms.Nonconformity{AgencyCode: code, Source: qms.NCFromFinding, SourceRef: itoa(findingID), Description: "Thủ tục chưa có quy trình"}); err != nil {
-		t.Fatal(err)
-	}
-	if code == "PA" {
-		nc := &qms.Nonconformity{AgencyCode: code, Source: qms.NCFromOther, Description: "Thiếu phiếu"}
-		if err := db.CreateNC(as["thu.ky"], nc); err != nil {
-			t.Fatal(err)
-		}
-		// Its whole corrective cycle is not the point here.
-		if _, err := raw.Exec(`UPDATE nonconformities SET status = 'closed' WHERE id = ?`, nc.ID); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, year := range []int{2025, 2026} {
-		if err := db.CreateObjective(sys, &qms.Objective{AgencyCode: code, Year: year, Title: "Đúng hạn", Measure: qms.MeasureTimelyRate, Target: 95, Period: qms.PeriodYear}); err != nil {
-			t.Fatal(err)
-		}
-	}
+		return id
+	})
 	receive := func() *qms.Dossier {
 		d := &qms.Dossier{AgencyCode: code, TTHCCode: "1.000001", Applicant: qms.Applicant{Name: "Nguyễn Văn An"}, Channel: qms.ChannelCounter}
 		if err := db.ReceiveDossier(as["chuyen.vien"], d); err != nil {

@@ -2,7 +2,6 @@ package storetest_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"reflect"
 	"sort"
@@ -13,101 +12,20 @@ import (
 	"isodt/qms/qmstest"
 )
 
-// mergeAgency sets up an agency with two TTHC of the sample catalogue,
-// the effective procedure QT-01 (decision chart) whose check step records
-// on the agency's form BM-QT01-01 (PA's at version 2, PB's at version 1,
-// so that a moved PB procedure finding PA's form instead of its own is
-// seen), the adopted first standard form of SYS, a quality officer, a
-// leader and a staff member, an open and a closed finding with an NC on
-// the open one (and on PA a closed NC), last year's and this year's
-// objective, and one open dossier waiting on the staff; with closed, a
-// second dossier returned. Dossiers are entered behind the store's back:
-// receipt and steps are not shared yet (qms/sqlite's merge tests run
-// them after a merge). It returns the open and the closed dossier's codes
-// and the procedure's id.
+// mergeAgency sets up an agency as qmstest.MergeAgency does (two TTHC of
+// the sample catalogue, the effective procedure QT-01, forms, users,
+// quality records) with one open dossier waiting on the staff; with
+// closed, a second dossier returned. Dossiers are entered behind the
+// store's back: receipt and steps are not shared yet (qms/sqlite's merge
+// tests run them after a merge). It returns the open and the closed
+// dossier's codes and the procedure's id.
 func mergeAgency(t *testing.T, f *fixture, code string, closed bool) (open, done string, procID int64) {
 	t.Helper()
-	sys := f.ctx
-	if err := f.CreateAgency(sys, &qms.Agency{Code: code, Name: "Đơn vị " + code}); err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := f.ImportTTHC(sys, code, sampleTTHC()[:2]); err != nil {
-		t.Fatal(err)
-	}
-	as := map[string]context.Context{}
-	for _, u := range []struct {
-		name string
-		role qms.Role
-	}{{"thu.ky", qms.RoleQualityOfficer}, {"giam.doc", qms.RoleLeader}, {"chuyen.vien", qms.RoleStaff}} {
-		usr := &qms.User{Username: u.name + "." + strings.ToLower(code), Memberships: []qms.Membership{{AgencyCode: code, Role: u.role}}}
-		if err := f.CreateUser(sys, usr, "mat-khau-123"); err != nil {
-			t.Fatal(err)
-		}
-		as[u.name] = qms.WithActor(context.Background(), qms.Actor{UserID: usr.ID, Username: usr.Username, AgencyCode: code})
-	}
-	form := &qms.Form{AgencyCode: code, Code: "BM-QT01-01", Title: "Phiếu thẩm định"}
-	if err := f.CreateForm(as["thu.ky"], form, json.RawMessage(checkSchema)); err != nil {
-		t.Fatal(err)
-	}
-	for n := 1; ; n++ {
-		f.TransitionFormVersion(as["thu.ky"], form.ID, n, qms.ActionSubmit, "")
-		if _, err := f.TransitionFormVersion(as["giam.doc"], form.ID, n, qms.ActionApprove, ""); err != nil {
-			t.Fatal(err)
-		}
-		if code != "PA" || n == 2 {
-			break
-		}
-		if _, err := f.CreateFormVersion(as["thu.ky"], form.ID); err != nil {
-			t.Fatal(err)
-		}
-	}
-	p := &qms.Procedure{AgencyCode: code, Code: "QT-01", Title: "Cấp phép karaoke", TTHCCodes: []string{"1.000001"}}
-	if err := f.CreateProcedure(as["thu.ky"], p); err != nil {
-		t.Fatal(err)
-	}
-	v, err := f.CreateVersion(as["thu.ky"], p.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v.Flowchart = qmstest.DecisionChart()
-	v.Flowchart.Steps[1].Forms = []string{form.Code}
-	if err := f.UpdateVersion(as["thu.ky"], v); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.TransitionVersion(as["thu.ky"], p.ID, 1, qms.ActionSubmit, ""); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.TransitionVersion(as["giam.doc"], p.ID, 1, qms.ActionApprove, ""); err != nil {
-		t.Fatal(err)
-	}
-	fs, err := f.FindForms(sys, "SYS")
-	if err != nil || len(fs) == 0 {
-		t.Fatalf("standard forms: %v", err)
-	}
-	if _, err := f.AdoptForm(sys, code, fs[0].ID); err != nil {
-		t.Fatal(err)
-	}
-	for _, closedAt := range []string{"NULL", "'2026-02-01T00:00:00Z'"} {
-		mustExec(t, f, `INSERT INTO findings (rule, severity, agency_code, object_type, object_id, message, opened_at, closed_at)
-			VALUES ('R', 'high', '`+code+`', 'tthc', '1.000004', 'x', '2026-01-01T00:00:00Z', `+closedAt+`)`)
-	}
-	ids := mustQuery(t, f, `SELECT id FROM findings WHERE agency_code = '`+code+`' AND closed_at IS NULL`)
-	if err := f.CreateNC(as["thu.ky"], &qms.Nonconformity{AgencyCode: code, Source: qms.NCFromFinding, SourceRef: ids[0], Description: "Thủ tục chưa có quy trình"}); err != nil {
-		t.Fatal(err)
-	}
-	if code == "PA" {
-		nc := &qms.Nonconformity{AgencyCode: code, Source: qms.NCFromOther, Description: "Thiếu phiếu"}
-		if err := f.CreateNC(as["thu.ky"], nc); err != nil {
-			t.Fatal(err)
-		}
-		// Its whole corrective cycle is not the point here.
-		mustExec(t, f, fmt.Sprintf(`UPDATE nonconformities SET status = 'closed' WHERE id = %d`, nc.ID))
-	}
-	for _, year := range []int{2025, 2026} {
-		if err := f.CreateObjective(sys, &qms.Objective{AgencyCode: code, Year: year, Title: "Đúng hạn", Measure: qms.MeasureTimelyRate, Target: 95, Period: qms.PeriodYear}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	p, _ := qmstest.MergeAgency(t, f, f.ctx, code, sampleTTHC()[:2], func(q string) int64 {
+		var id int64
+		fmt.Sscan(mustQuery(t, f, q)[0], &id)
+		return id
+	})
 	open = "HS-" + code + "-1"
 	insertDossier(t, f, code, open, p.ID, "received", "", "NULL")
 	mustExec(t, f, `INSERT INTO dossier_open_steps (dossier_id, step_id, agency_code, role, opened_at, due_at, dossier_code, tthc_code, dossier_due, procedure_id, version_number)
