@@ -32,6 +32,12 @@ func (db *DB) sharedStore() *sqlstore.Store {
 		// dossiers (sqlstore/dossier.go)
 		Dossiers: sqlstore.DossiersPostgreSQL,
 
+		// compliance and e-mails (sqlstore/compliance.go, notification.go);
+		// ControlStatuses waits for its port.
+		Write:       sharedQuerier{db.direct()},
+		VerifyAudit: db.VerifyAuditChain,
+		TTHCs:       db.FindTTHCs,
+
 		// agency merge and split (sqlstore/agency_split.go); step
 		// delegations come with the dossier writes.
 		TableColumns: sqlstore.TableColumnsPostgreSQL,

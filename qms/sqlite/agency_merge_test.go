@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"reflect"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -199,68 +198,6 @@ func TestAgencyMerge1NothingLost(t *testing.T) {
 	raw.QueryRow(`SELECT COUNT(*) FROM audit_log WHERE action LIKE 'agency.merge.%'`).Scan(&entries)
 	if entries != 3 {
 		t.Fatalf("%d merge audit entries, want 3", entries)
-	}
-}
-
-// TestAgencyMerge1ReissueRule: MERGED_NOT_REISSUED flags the procedures a
-// merge brought once the grace period (90 days by default) has passed
-// without a new version approved, and clears for one that is reissued.
-func TestAgencyMerge1ReissueRule(t *testing.T) {
-	db, clk, sys := openDB(t)
-	mergeAgency(t, db, sys, "PA", false)
-	mergeAgency(t, db, sys, "PB", false)
-	if _, err := db.MergeAgencies(sys, qms.MergePlan{Into: "NEW", Name: "Sở mới", From: []string{"PA", "PB"}}, false); err != nil {
-		t.Fatal(err)
-	}
-	rule := qms.RuleMergedNotReissued
-	open := func() []string {
-		t.Helper()
-		if _, err := db.RunChecks(sys, qms.CheckScope{AgencyCode: "NEW", Rule: rule}); err != nil {
-			t.Fatal(err)
-		}
-		yes := true
-		fs, err := db.FindFindings(sys, qms.FindingFilter{Rule: &rule, Open: &yes})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var out []string
-		for _, f := range fs {
-			out = append(out, f.AgencyCode+" "+f.ObjectID)
-		}
-		sort.Strings(out)
-		return out
-	}
-	if got := open(); len(got) != 0 {
-		t.Fatalf("flagged within the grace period: %v", got)
-	}
-	clk.Add(91 * 24 * time.Hour)
-	ps, _ := db.FindProcedures(sys, qms.ProcedureFilter{})
-	var reissue *qms.Procedure
-	var all []string
-	for _, p := range ps {
-		if p.AgencyCode == "NEW" {
-			all = append(all, "NEW "+itoa(p.ID))
-			if p.Code == "QT-01" {
-				reissue = p
-			}
-		}
-	}
-	sort.Strings(all)
-	if got := open(); len(all) != 2 || !reflect.DeepEqual(got, all) {
-		t.Fatalf("flagged %v, want %v", got, all)
-	}
-	// The successor's officer and leader (moved from PA) reissue QT-01.
-	officer, leader := mergeActor(t, db, "thu.ky.pa"), mergeActor(t, db, "giam.doc.pa")
-	v, err := db.CreateVersion(officer, reissue.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.TransitionVersion(officer, reissue.ID, v.Number, qms.ActionSubmit, "")
-	if _, err := db.TransitionVersion(leader, reissue.ID, v.Number, qms.ActionApprove, ""); err != nil {
-		t.Fatal(err)
-	}
-	if got := open(); len(got) != 1 || got[0] == "NEW "+itoa(reissue.ID) {
-		t.Fatalf("after reissuing QT-01: %v", got)
 	}
 }
 

@@ -81,11 +81,6 @@ type Config struct {
 	// shared SQL that reads one refuses with a clear error instead of
 	// failing on a missing relation.
 	Lacks []string
-	// AuditChecklist reads an audit plan's questions and their evidence
-	// from what the audit tables do not hold (procedures and their
-	// versions, dossiers, findings); nil where those are not shared yet,
-	// which also refuses a plan naming procedures.
-	AuditChecklist func(ctx context.Context, tx Tx, p *qms.AuditPlan) ([]qms.ChecklistItem, error)
 	// IndexSearch replaces an object's entry in the full-text index, each
 	// dialect's own (FTS5, tsvector): procedures are found by Search.
 	IndexSearch func(ctx context.Context, tx Tx, kind, ref, agency, text, title string) error
@@ -96,16 +91,30 @@ type Config struct {
 	// Flowcharts caches the flowcharts of final procedure versions; nil
 	// caches nothing.
 	Flowcharts *Flowcharts
-	// ReviewCompliance fills the management review pack's open findings by
-	// rule and its count of TTHCs not under ISO control (compliance and
-	// forms are not shared yet). Nil: CreateReview refuses.
-	ReviewCompliance func(ctx context.Context, agency string, p *qms.ReviewPack) error
 	// AckDays is how many working days a person has to acknowledge a
 	// version distributed to them (0: qms.DefaultAckDays).
 	AckDays int
 	// Dossiers is the dialect of the dossier SQL the databases cannot
 	// share (dossier.go).
 	Dossiers DossierDialect
+
+	// Write runs delivery bookkeeping outside any audited transaction
+	// (an e-mail sent: MarkEmailed), as job runs are.
+	Write Querier
+	// VerifyAudit verifies the audit chain, each store's own
+	// (AUDIT_CHAIN_BROKEN): a *qms.ChainBreak or *qms.RowsTampered.
+	VerifyAudit func(ctx context.Context) (int64, error)
+	// TTHCs reads an agency's TTHC catalogue, each store's own
+	// (FLOWCHART_OVER_LIMIT).
+	TTHCs func(ctx context.Context, agency string) ([]*qms.TTHC, error)
+	// ControlStatuses derives the ISO control of an agency's TTHCs
+	// (TTHC_NOT_CONTROLLED, the review pack): not shared yet. Nil: those
+	// refuse.
+	ControlStatuses func(ctx context.Context, agency string) ([]qms.Control, error)
+	// ReissueDays is how long a procedure a merge brought may run on its
+	// predecessor's version before MERGED_NOT_REISSUED flags it (0:
+	// qms.DefaultMergeReissueDays).
+	ReissueDays int
 	// TableColumns lists a table's columns in order, the table's name
 	// bound to ?: a split copies a form row with whatever columns it has
 	// (TableColumnsSQLite, TableColumnsPostgreSQL).

@@ -285,3 +285,75 @@ func TestLackedTablesAreMissing(t *testing.T) {
 		}
 	})
 }
+
+// TestAgencyMerge1ReissueRule: MERGED_NOT_REISSUED flags the procedures a
+// merge brought once the grace period (90 days by default) has passed
+// without a new version approved, and clears for one that is reissued.
+func TestAgencyMerge1ReissueRule(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		sys := f.ctx
+		mergeAgency(t, f, "PA", false)
+		mergeAgency(t, f, "PB", false)
+		if _, err := f.MergeAgencies(sys, qms.MergePlan{Into: "NEW", Name: "Sở mới", From: []string{"PA", "PB"}}, false); err != nil {
+			t.Fatal(err)
+		}
+		rule := qms.RuleMergedNotReissued
+		open := func() []string {
+			t.Helper()
+			if _, err := f.RunChecks(sys, qms.CheckScope{AgencyCode: "NEW", Rule: rule}); err != nil {
+				t.Fatal(err)
+			}
+			yes := true
+			fs, err := f.FindFindings(sys, qms.FindingFilter{Rule: &rule, Open: &yes})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, fd := range fs {
+				out = append(out, fd.AgencyCode+" "+fd.ObjectID)
+				if !strings.Contains(fd.Message, "khi sáp nhập ngày 02/03/2026 chưa được ban hành lại sau 90 ngày") {
+					t.Errorf("message %q", fd.Message)
+				}
+			}
+			sort.Strings(out)
+			return out
+		}
+		if got := open(); len(got) != 0 {
+			t.Fatalf("flagged within the grace period: %v", got)
+		}
+		f.clk.Add(91 * 24 * 3600e9)
+		ps, _ := f.FindProcedures(sys, qms.ProcedureFilter{AgencyCode: ptr("NEW")})
+		var reissue *qms.Procedure
+		var all []string
+		for _, p := range ps {
+			all = append(all, fmt.Sprintf("NEW %d", p.ID))
+			if p.Code == "QT-01" {
+				reissue = p
+			}
+		}
+		sort.Strings(all)
+		if got := open(); len(all) != 2 || !reflect.DeepEqual(got, all) {
+			t.Fatalf("flagged %v, want %v", got, all)
+		}
+		// The successor's officer and leader (moved from PA) reissue QT-01.
+		as := func(username string) context.Context {
+			u, err := f.FindUserByUsername(sys, username)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return qms.WithActor(context.Background(), qms.Actor{UserID: u.ID, Username: u.Username, AgencyCode: "NEW"})
+		}
+		officer, leader := as("thu.ky.pa"), as("giam.doc.pa")
+		v, err := f.CreateVersion(officer, reissue.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.TransitionVersion(officer, reissue.ID, v.Number, qms.ActionSubmit, "")
+		if _, err := f.TransitionVersion(leader, reissue.ID, v.Number, qms.ActionApprove, ""); err != nil {
+			t.Fatal(err)
+		}
+		if got := open(); len(got) != 1 || got[0] == fmt.Sprintf("NEW %d", reissue.ID) {
+			t.Fatalf("after reissuing QT-01: %v", got)
+		}
+	})
+}

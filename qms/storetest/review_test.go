@@ -11,9 +11,9 @@ import (
 
 // Management reviews (qms/sqlstore): a review keeps its minutes and its
 // decisions, each change audited, and only its agency sees it. The pack
-// is assembled from dossiers and compliance findings, which stay in
-// qms/sqlite: on PostgreSQL CreateReview refuses clearly and the reviews
-// are entered behind the store's back.
+// counts the TTHCs not under ISO control, which stays in qms/sqlite: on
+// PostgreSQL CreateReview refuses clearly and the reviews are entered
+// behind the store's back.
 func TestManagementReviews(t *testing.T) {
 	eachStore(t, func(t *testing.T, f *fixture) {
 		ctx, _ := ncAgency(t, f)
@@ -50,7 +50,7 @@ func TestManagementReviews(t *testing.T) {
 			err := f.CreateReview(ctx, r)
 			if pg {
 				if qms.ErrorCode(err) != qms.EINTERNAL {
-					t.Fatalf("pack without dossiers and compliance: %v", err)
+					t.Fatalf("pack without the ISO control of TTHCs: %v", err)
 				}
 				if err := f.exec(fmt.Sprintf(`INSERT INTO management_reviews (agency_code, title, held_on, pack_json, created_at) VALUES ('SVHTT', '%s', '%s', '{"year":%d,"nc_by_status":{"open":1}}', '%s')`,
 					title, held.Format("2006-01-02"), held.Year(), f.clk.Now().UTC().Format(time.RFC3339Nano))); err != nil {

@@ -23,6 +23,7 @@ import (
 	"isodt/qms/postgres/pgtest"
 	"isodt/qms/qmstest"
 	"isodt/qms/sqlite"
+	"isodt/qms/sqlstore"
 )
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
@@ -95,6 +96,9 @@ type Store interface {
 	OnTime(ctx context.Context, agency string, from, to time.Time, groupBy string) (map[string]*qms.OnTimeReport, error)
 	OnTimeReturned(ctx context.Context, agency string, from, to time.Time, by string) (map[string]*qms.OnTimeReport, error)
 	RemovePolicyRule(ctx context.Context, r []string) error
+	qms.ComplianceService
+	PendingEmails(ctx context.Context, limit int) ([]sqlstore.PendingEmail, error)
+	MarkEmailed(ctx context.Context, id int64) error
 	Close() error
 }
 
