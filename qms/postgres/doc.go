@@ -33,12 +33,13 @@
 // dossiers), management reviews, their decisions and the dashboards'
 // reads of them (assembling a review pack waits for the ISO control of
 // TTHCs), the compliance engine and its findings (but for the rules on
-// ISO control and merges, which wait for those), in-app notifications
+// ISO control, which waits for it), in-app notifications
 // and their e-mail queue,
 // competence (catalogue, requirements, records), signatures with
 // meaning, and the reads of one-stop dossiers (finding one, the list,
 // the task list, the citizen's lookup, the on-time reports: receipt and
-// the steps wait). ported.go lists what is not yet; cmd/qms refuses a
+// the steps wait), and the merge and split of agencies (with their dry
+// run). ported.go lists what is not yet; cmd/qms refuses a
 // postgres:// database until that list is empty.
 //
 // Porting a service:

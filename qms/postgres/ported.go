@@ -31,6 +31,9 @@ var (
 	_ qms.SignatureService  = (*DB)(nil)
 
 	_ qms.ComplianceService = (*DB)(nil)
+
+	_ qms.AgencyMerger   = (*DB)(nil)
+	_ qms.AgencySplitter = (*DB)(nil)
 )
 
 // Ported names, in the words an operator reads, what this store has.
@@ -43,8 +46,9 @@ var Ported = []string{
 	"quy trình nội bộ và phiên bản (soạn thảo, trình duyệt, trả lại, thu hồi), lưu đồ và tìm kiếm quy trình",
 	"phê duyệt phiên bản quy trình, phân phối tài liệu và xác nhận đã đọc và hiểu, tuyên bố phù hợp",
 	"biểu mẫu và phiên bản biểu mẫu (soạn thảo, trình duyệt, áp dụng biểu mẫu chuẩn), tệp đính kèm và tệp tải lên chờ chọn",
-	"kiểm tra tuân thủ và phát hiện, gửi thông báo qua thư điện tử, sự không phù hợp lập từ phát hiện, sổ rủi ro và cơ hội, danh mục kiểm tra đánh giá nội bộ (quy tắc kiểm soát ISO của thủ tục, quy tắc sáp nhập và hồ sơ đầu vào xem xét của lãnh đạo chờ hai phần đó)",
+	"kiểm tra tuân thủ và phát hiện, gửi thông báo qua thư điện tử, sự không phù hợp lập từ phát hiện, sổ rủi ro và cơ hội, danh mục kiểm tra đánh giá nội bộ (quy tắc kiểm soát ISO của thủ tục và hồ sơ đầu vào xem xét của lãnh đạo chờ phần đó)",
 	"hồ sơ một cửa: tra cứu, danh sách và bộ lọc, việc cần xử lý, tra cứu của người dân, báo cáo đúng hạn (và đo kết quả mục tiêu chất lượng trên đó)",
+	"sáp nhập, chia tách đơn vị (qms agency merge/split, xem trước không ghi)",
 }
 
 // NotYetPorted names, in the words an operator reads, what `qms serve`
@@ -54,6 +58,5 @@ var Ported = []string{
 var NotYetPorted = []string{
 	"trạng thái kiểm soát ISO của thủ tục (ProcedureService.ControlStatuses)",
 	"tiếp nhận hồ sơ một cửa, các bước xử lý, ủy quyền bước, tạm dừng, xin lỗi và tiến độ hồ sơ (phần ghi của DossierService), nên chưa nhận được phiếu đánh giá mức độ hài lòng trên hồ sơ",
-	"sáp nhập, chia tách đơn vị",
 	"sao lưu (qms backup: dùng pg_dump) và dữ liệu mẫu (qms demo)",
 }

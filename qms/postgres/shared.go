@@ -33,10 +33,15 @@ func (db *DB) sharedStore() *sqlstore.Store {
 		Dossiers: sqlstore.DossiersPostgreSQL,
 
 		// compliance and e-mails (sqlstore/compliance.go, notification.go);
-		// ControlStatuses and MergedNotReissued wait for their ports.
+		// ControlStatuses waits for its port.
 		Write:       sharedQuerier{db.direct()},
 		VerifyAudit: db.VerifyAuditChain,
 		TTHCs:       db.FindTTHCs,
+
+		// agency merge and split (sqlstore/agency_split.go); step
+		// delegations come with the dossier writes.
+		TableColumns: sqlstore.TableColumnsPostgreSQL,
+		Lacks:        []string{"step_delegations"},
 	})
 }
 

@@ -2,9 +2,7 @@ package sqlite
 
 import (
 	"context"
-	"time"
 
-	"isodt/qms"
 	"isodt/qms/sqlstore"
 )
 
@@ -21,10 +19,4 @@ func inAgencies(agencies []string) (string, []any) { return sqlstore.InAgencies(
 // the transaction of the change that concerns them.
 func notifyUser(ctx context.Context, tx *Tx, agency, username, title, link string) error {
 	return sqlstore.NotifyUser(ctx, shared(tx), agency, username, title, link)
-}
-
-// mergedNotReissued checks MERGED_NOT_REISSUED for the shared engine
-// (sqlstore.Config.MergedNotReissued): merges are this store's own yet.
-func (db *DB) mergedNotReissued(ctx context.Context, agencies []string, now time.Time) ([]qms.Candidate, error) {
-	return checkMergedNotReissued(ctx, db, db.read, agencies, now)
 }

@@ -34,11 +34,14 @@ func (db *DB) sharedStore() *sqlstore.Store {
 		Dossiers: sqlstore.DossiersSQLite,
 
 		// compliance and e-mails (sqlstore/compliance.go, notification.go)
-		Write:             on(db.write),
-		VerifyAudit:       db.VerifyAuditChain,
-		TTHCs:             db.FindTTHCs,
-		ControlStatuses:   db.ControlStatuses,
-		MergedNotReissued: db.mergedNotReissued,
+		Write:           on(db.write),
+		VerifyAudit:     db.VerifyAuditChain,
+		TTHCs:           db.FindTTHCs,
+		ControlStatuses: db.ControlStatuses,
+		ReissueDays:     db.reissueDays,
+
+		// agency merge and split (sqlstore/agency_split.go)
+		TableColumns: sqlstore.TableColumnsSQLite,
 	})
 }
 

@@ -111,13 +111,37 @@ func (s *Store) RunChecks(ctx context.Context, scope qms.CheckScope) (qms.CheckR
 	return res, nil
 }
 
-// checkMergedNotReissued is the rule of agency merges, which the store
-// checks itself while merges are not shared (Config.MergedNotReissued).
+// checkMergedNotReissued flags a procedure a merge brought when no
+// version of it has been approved since the merge and the grace period
+// (Config.ReissueDays) has run out: the successor runs it on a document
+// its predecessor issued.
 func checkMergedNotReissued(ctx context.Context, s *Store, q Querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
-	if s.cfg.MergedNotReissued == nil {
-		return nil, qms.Errorf(qms.EINTERNAL, "Cơ sở dữ liệu này chưa có sáp nhập đơn vị để kiểm tra quy tắc %s.", qms.RuleMergedNotReissued)
+	days := s.cfg.ReissueDays
+	if days <= 0 {
+		days = qms.DefaultMergeReissueDays
 	}
-	return s.cfg.MergedNotReissued(ctx, agencies, now)
+	in, args := inList(agencies)
+	cutoff := FormatTime(now.AddDate(0, 0, -days))
+	// status || '': SQLite reads the versions by procedure, not by status.
+	rows, err := q.Query(ctx, `SELECT p.id, p.agency_code, p.code, p.merged_from, a.merged_at FROM procedures p JOIN agencies a ON a.code = p.merged_from
+		WHERE p.agency_code IN `+in+` AND a.merged_at < ? AND NOT EXISTS (SELECT 1 FROM procedure_versions v
+			WHERE v.procedure_id = p.id AND v.status || '' IN ('effective', 'superseded') AND v.approved_at > a.merged_at)`, append(args, cutoff)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []qms.Candidate
+	for rows.Next() {
+		var id int64
+		var agency, code, from, at string
+		if err := rows.Scan(&id, &agency, &code, &from, &at); err != nil {
+			return nil, err
+		}
+		out = append(out, qms.Candidate{Rule: qms.RuleMergedNotReissued, AgencyCode: agency, ObjectType: "procedure", ObjectID: Itoa(id),
+			Message: fmt.Sprintf("Quy trình %s nhận từ đơn vị %s khi sáp nhập ngày %s chưa được ban hành lại sau %d ngày.", code, from,
+				ParseTime(at).In(qms.Zone).Format("02/01/2006"), days)})
+	}
+	return out, rows.Err()
 }
 
 // globalRules are the rules checked over the whole system at once.

@@ -111,9 +111,14 @@ type Config struct {
 	// (TTHC_NOT_CONTROLLED, the review pack): not shared yet. Nil: those
 	// refuse.
 	ControlStatuses func(ctx context.Context, agency string) ([]qms.Control, error)
-	// MergedNotReissued checks MERGED_NOT_REISSUED, which agency merges
-	// (not shared yet) define. Nil: the rule refuses.
-	MergedNotReissued func(ctx context.Context, agencies []string, now time.Time) ([]qms.Candidate, error)
+	// ReissueDays is how long a procedure a merge brought may run on its
+	// predecessor's version before MERGED_NOT_REISSUED flags it (0:
+	// qms.DefaultMergeReissueDays).
+	ReissueDays int
+	// TableColumns lists a table's columns in order, the table's name
+	// bound to ?: a split copies a form row with whatever columns it has
+	// (TableColumnsSQLite, TableColumnsPostgreSQL).
+	TableColumns string
 }
 
 // Store implements the shared services on a Config.
@@ -266,3 +271,16 @@ func QueryStrings(ctx context.Context, q Querier, query string, args ...any) ([]
 	}
 	return out, rows.Err()
 }
+
+// Restructuring agencies (agency_merge.go, agency_split.go).
+const (
+	// TableColumnsSQLite lists a table's columns in order, the table's
+	// name bound to ? (Config.TableColumns).
+	TableColumnsSQLite = `SELECT name FROM pragma_table_info(?) ORDER BY cid`
+	// TableColumnsPostgreSQL is TableColumnsSQLite on PostgreSQL.
+	TableColumnsPostgreSQL = `SELECT CAST(column_name AS text) FROM information_schema.columns
+		WHERE table_schema = current_schema() AND table_name = ? AND is_generated = 'NEVER' ORDER BY ordinal_position`
+)
+
+// Lacking names the tables this store lacks yet (Config.Lacks).
+func (s *Store) Lacking() []string { return slices.Clone(s.cfg.Lacks) }
