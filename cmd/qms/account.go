@@ -43,7 +43,7 @@ func cmdTokenList(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
-	db, err := openExisting(ctx, *dbPath)
+	db, err := openExisting(ctx, e, *dbPath)
 	if err != nil {
 		return err
 	}

@@ -29,7 +29,7 @@ func cmdAuditVerify(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, err := openExisting(ctx, *dbPath)
+	db, err := openExisting(ctx, e, *dbPath)
 	if err != nil {
 		return err
 	}
@@ -122,10 +122,9 @@ func cmdBackup(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	dest := fs.Arg(0)
-	if _, err := os.Stat(*dbPath); err != nil {
-		return qms.Errorf(qms.ENOTFOUND, "Không tìm thấy cơ sở dữ liệu %q.", *dbPath)
-	}
-	db, err := openStore(ctx, e, *dbPath)
+	// On PostgreSQL the copy is pg_dump's (postgres.DB.Backup says so
+	// when the machine lacks it).
+	db, err := openExisting(ctx, e, *dbPath)
 	if err != nil {
 		return err
 	}

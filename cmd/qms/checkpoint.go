@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"isodt/qms"
-	"isodt/qms/sqlite"
 )
 
 // Signed checkpoints: whoever can write the database file can rewrite
@@ -41,8 +40,13 @@ func addCheckpointFlags(fs *flag.FlagSet) *checkpointFlags {
 	return cf
 }
 
-// paths resolves the defaults against the database path.
+// paths resolves the defaults against the database path. A database on
+// a PostgreSQL server has no path: its files default to data/postgres.*,
+// on each server that signs (give them a shared folder, or one signer).
 func (cf *checkpointFlags) paths(dbPath string) (key, file string) {
+	if dbPath == "" {
+		dbPath = filepath.Join("data", "postgres")
+	}
 	base := strings.TrimSuffix(dbPath, filepath.Ext(dbPath))
 	key, file = cf.key, cf.file
 	if key == "" {
@@ -62,7 +66,7 @@ func (cf *checkpointFlags) paths(dbPath string) (key, file string) {
 // trail verified: so a key with no checkpoint signed means the
 // checkpoints were removed, and signing afresh would bless whatever the
 // trail now holds. That is refused (errNoCheckpoints) as verify refuses it.
-func (cf *checkpointFlags) checkpoint(ctx context.Context, db *sqlite.DB) (qms.Checkpoint, qms.AuditVerification, error) {
+func (cf *checkpointFlags) checkpoint(ctx context.Context, db store) (qms.Checkpoint, qms.AuditVerification, error) {
 	keyPath, file := cf.paths(db.Path())
 	key, err := loadKey(keyPath)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {

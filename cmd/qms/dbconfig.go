@@ -61,7 +61,19 @@ func errPostgresNotReady() error {
 		strings.Join(postgres.NotYetPorted, "\n  - ") + "\nDùng SQLite (--db ĐƯỜNG_DẪN) cho đến khi các phần này hoàn tất."}
 }
 
-// dbFlag is the --db flag. It holds the SQLite path the commands open;
+// redactURL is a PostgreSQL URL without its password, for messages and
+// help texts; anything else is returned as it is.
+func redactURL(s string) string {
+	if cfg, err := parseDB(s); err == nil && cfg.Kind == dbPostgres {
+		if u, err := url.Parse(cfg.URL); err == nil {
+			return u.Redacted()
+		}
+	}
+	return s
+}
+
+// dbFlag is the --db flag. It holds the SQLite path or the PostgreSQL
+// URL the commands open;
 // a value it cannot serve is kept as err, which parse returns once the
 // flags are read (the flag package would print the value, password
 // and all).
@@ -74,7 +86,7 @@ func (f *dbFlag) String() string {
 	if f.path == nil {
 		return ""
 	}
-	return *f.path
+	return redactURL(*f.path)
 }
 
 func (f *dbFlag) Set(s string) error {
@@ -84,6 +96,8 @@ func (f *dbFlag) Set(s string) error {
 		f.err = err
 	case cfg.Kind == dbPostgres && len(postgres.NotYetPorted) > 0:
 		f.err = errPostgresNotReady()
+	case cfg.Kind == dbPostgres:
+		*f.path, f.err = cfg.URL, nil
 	default:
 		*f.path, f.err = cfg.Path, nil
 	}

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -19,14 +21,8 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
-	return loadDemo(ctx, e, *dbPath, *scale)
-}
-
-// loadDemo fills a database that has no agency but SYS yet; it refuses to
-// mix demo data into a database in use.
-func loadDemo(ctx context.Context, e *env, path, scale string) error {
 	var sc demo.Scale
-	switch scale {
+	switch *scale {
 	case "small":
 		sc = demo.Small
 	case "province":
@@ -34,6 +30,36 @@ func loadDemo(ctx context.Context, e *env, path, scale string) error {
 	default:
 		return usagef("demo: --scale phải là small hoặc province")
 	}
+	return demoInto(ctx, e, *dbPath, sc)
+}
+
+// demoInto loads the demo data set into what --db names. On PostgreSQL
+// the generator writes, in batches, a temporary SQLite file, which then
+// moves as a province does (qms db copy).
+func demoInto(ctx context.Context, e *env, dbPath string, sc demo.Scale) error {
+	cfg, err := parseDB(dbPath)
+	if err != nil {
+		return err
+	}
+	if cfg.Kind != dbPostgres {
+		return loadDemo(ctx, e, cfg.Path, sc)
+	}
+	dir, err := os.MkdirTemp("", "qms-demo-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	tmp := filepath.Join(dir, "demo.db")
+	if err := loadDemo(ctx, e, tmp, sc); err != nil {
+		return err
+	}
+	_, err = copyToPostgres(ctx, e, tmp, cfg.URL)
+	return err
+}
+
+// loadDemo fills a database that has no agency but SYS yet; it refuses to
+// mix demo data into a database in use.
+func loadDemo(ctx context.Context, e *env, path string, sc demo.Scale) error {
 	clk := demo.NewClock(time.Now())
 	db, err := sqlite.Open(ctx, path, sqlite.Options{Now: clk.Now})
 	if err != nil {

@@ -83,7 +83,7 @@ func cmdCalendarDue(ctx context.Context, e *env, args []string) error {
 }
 
 func openCalendar(ctx context.Context, e *env, dbPath, agency string) (*calendar.Calendar, error) {
-	db, err := openExisting(ctx, dbPath)
+	db, err := openExisting(ctx, e, dbPath)
 	if err != nil {
 		return nil, err
 	}
@@ -165,7 +165,7 @@ func cmdReportOnTime(ctx context.Context, e *env, args []string) error {
 	if to.Before(from) {
 		return qms.FieldError("to", "Ngày kết thúc trước ngày bắt đầu.")
 	}
-	db, err := openExisting(ctx, *dbPath)
+	db, err := openExisting(ctx, e, *dbPath)
 	if err != nil {
 		return err
 	}

@@ -16,7 +16,6 @@ import (
 	"isodt/qms"
 	"isodt/qms/jobs"
 	"isodt/qms/mail"
-	"isodt/qms/sqlite"
 )
 
 // defaultSpecs are the job schedules unless configured otherwise with
@@ -64,7 +63,7 @@ func addJobFlags(fs *flag.FlagSet) *jobFlags {
 }
 
 // scheduler registers every job on the store.
-func (jf *jobFlags) scheduler(db *sqlite.DB, log *slog.Logger) (*jobs.Scheduler, error) {
+func (jf *jobFlags) scheduler(db store, log *slog.Logger) (*jobs.Scheduler, error) {
 	s := jobs.New(jobs.Config{Recorder: db, Logger: log})
 	mailer := mail.New(jf.smtp)
 	sys := func(ctx context.Context, name string) context.Context {
@@ -114,7 +113,7 @@ func (jf *jobFlags) scheduler(db *sqlite.DB, log *slog.Logger) (*jobs.Scheduler,
 // for a broken chain or a row written outside the application, then
 // verifies the trail against the signed checkpoints and signs its head.
 // A trail that fails is not signed: the run fails instead.
-func (jf *jobFlags) auditVerify(ctx context.Context, db *sqlite.DB, check func(context.Context) (map[string]int, error)) (map[string]int, error) {
+func (jf *jobFlags) auditVerify(ctx context.Context, db store, check func(context.Context) (map[string]int, error)) (map[string]int, error) {
 	counts, err := check(ctx)
 	if err != nil {
 		return counts, err
@@ -129,15 +128,15 @@ func (jf *jobFlags) auditVerify(ctx context.Context, db *sqlite.DB, check func(c
 }
 
 // backup writes a dated copy and keeps the newest jf.keep of them.
-func (jf *jobFlags) backup(ctx context.Context, db *sqlite.DB) (map[string]int, error) {
+func (jf *jobFlags) backup(ctx context.Context, db store) (map[string]int, error) {
 	if err := os.MkdirAll(jf.backupDir, 0o750); err != nil {
 		return nil, err
 	}
-	name := filepath.Join(jf.backupDir, "qms-"+time.Now().In(qms.Zone).Format("20060102-150405")+".db")
+	name := filepath.Join(jf.backupDir, "qms-"+time.Now().In(qms.Zone).Format("20060102-150405")+backupExt(db))
 	if err := db.Backup(ctx, name); err != nil {
 		return nil, err
 	}
-	old, _ := filepath.Glob(filepath.Join(jf.backupDir, "qms-*.db"))
+	old, _ := filepath.Glob(filepath.Join(jf.backupDir, "qms-*"+backupExt(db)))
 	sort.Strings(old)
 	removed := 0
 	for len(old) > max(jf.keep, 1) {
@@ -149,6 +148,15 @@ func (jf *jobFlags) backup(ctx context.Context, db *sqlite.DB) (map[string]int, 
 	return map[string]int{"kept": len(old), "removed": removed}, nil
 }
 
+// backupExt is the extension of db's backups: a SQLite file, or
+// pg_dump's custom format for PostgreSQL (restored with pg_restore).
+func backupExt(db store) string {
+	if db.Path() == "" {
+		return ".dump"
+	}
+	return ".db"
+}
+
 // cmdJobsList prints each job with its spec and next run.
 func cmdJobsList(ctx context.Context, e *env, args []string) error {
 	fs, dbPath := newFlags(e, "jobs list")
@@ -157,7 +165,7 @@ func cmdJobsList(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
-	db, err := openExisting(ctx, *dbPath)
+	db, err := openExisting(ctx, e, *dbPath)
 	if err != nil {
 		return err
 	}
@@ -236,7 +244,7 @@ func cmdCheckRun(ctx context.Context, e *env, args []string) error {
 
 // deliverEmails sends the notifications not yet e-mailed; without an SMTP
 // server it does nothing.
-func deliverEmails(ctx context.Context, db *sqlite.DB, m *mail.Sender) (int, error) {
+func deliverEmails(ctx context.Context, db store, m *mail.Sender) (int, error) {
 	if m == nil {
 		return 0, nil
 	}

@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"isodt/qms"
@@ -30,7 +31,11 @@ const (
 
 // harness holds the logged-in clients and the work items of a load test.
 type harness struct {
-	base      string
+	// bases are the servers' addresses; worker w sends to bases[w % n],
+	// or to the next one still up when that one was killed (down), as a
+	// load balancer's health check would.
+	bases     []string
+	down      []atomic.Bool
 	transport *http.Transport
 	users     *benchUsers
 	clients   int
@@ -55,8 +60,8 @@ type stepItem struct {
 
 var csrfInput = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
 
-func newHarness(ctx context.Context, base string, u *benchUsers, clients int) (*harness, error) {
-	h := &harness{base: base, users: u, clients: clients, tokens: map[string]string{}, codes: map[string][]string{}, tthcs: map[string][]string{}, schemas: map[string]formschema.Schema{},
+func newHarness(ctx context.Context, bases []string, u *benchUsers, clients int) (*harness, error) {
+	h := &harness{bases: bases, down: make([]atomic.Bool, len(bases)), users: u, clients: clients, tokens: map[string]string{}, codes: map[string][]string{}, tthcs: map[string][]string{}, schemas: map[string]formschema.Schema{},
 		transport: &http.Transport{MaxIdleConns: 4 * clients, MaxIdleConnsPerHost: 4 * clients, DisableCompression: true, IdleConnTimeout: time.Minute}}
 	var mu sync.Mutex
 	var firstErr error
@@ -170,7 +175,7 @@ func (h *harness) login(username string) (*http.Client, error) {
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Transport: h.transport, Jar: jar, Timeout: 60 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	body, err := get(c, h.base+"/login")
+	body, err := get(c, h.at(0)+"/login")
 	if err != nil {
 		return nil, err
 	}
@@ -178,7 +183,7 @@ func (h *harness) login(username string) (*http.Client, error) {
 	if m == nil {
 		return nil, fmt.Errorf("no CSRF token on the login page")
 	}
-	resp, err := c.PostForm(h.base+"/login", url.Values{"username": {username}, "password": {h.users.password}, "_csrf": {string(m[1])}})
+	resp, err := c.PostForm(h.at(0)+"/login", url.Values{"username": {username}, "password": {h.users.password}, "_csrf": {string(m[1])}})
 	if err != nil {
 		return nil, err
 	}
@@ -201,7 +206,7 @@ func (h *harness) token(username string) (string, error) {
 
 // api sends one API request and decodes a 2xx JSON answer into out.
 func (h *harness) api(method, path, token string, body []byte, out any) error {
-	req, err := http.NewRequest(method, h.base+path, bytes.NewReader(body))
+	req, err := http.NewRequest(method, h.at(0)+path, bytes.NewReader(body))
 	if err != nil {
 		return err
 	}
@@ -352,7 +357,7 @@ func (h *harness) scenarios(short int) []loadtest.Scenario {
 	page := func(name string, path func(w, i int) string) loadtest.Scenario {
 		return loadtest.Scenario{Name: name, Clients: h.clients, Requests: 20000 / short, Duration: 20 * time.Second, Goal: goalPageRead,
 			Do: func(ctx context.Context, w, i int) error {
-				_, err := getCtx(ctx, h.sessions[w], h.base+path(w, i))
+				_, err := getCtx(ctx, h.sessions[w], h.at(w)+path(w, i))
 				return err
 			}}
 	}
@@ -370,7 +375,7 @@ func (h *harness) scenarios(short int) []loadtest.Scenario {
 		}
 		it := share[w][next[w]]
 		next[w]++
-		return h.apiCtx(ctx, http.MethodPost, "/api/v1/dossiers/"+it.code+"/steps", it.token, it.body)
+		return h.apiCtx(ctx, w, http.MethodPost, "/api/v1/dossiers/"+it.code+"/steps", it.token, it.body)
 	}
 	pages := []func(w, i int) string{
 		func(w, i int) string { return "/tasks" },
@@ -391,7 +396,7 @@ func (h *harness) scenarios(short int) []loadtest.Scenario {
 	return []loadtest.Scenario{
 		{Name: scenarioCeiling, Clients: h.clients, Requests: 60000 / short, Duration: 15 * time.Second,
 			Do: func(ctx context.Context, w, i int) error {
-				_, err := getCtx(ctx, h.sessions[w], h.base+"/healthz")
+				_, err := getCtx(ctx, h.sessions[w], h.at(w)+"/healthz")
 				return err
 			}},
 		page("staff task list (/tasks)", pages[0]),
@@ -414,19 +419,19 @@ func (h *harness) scenarios(short int) []loadtest.Scenario {
 					req["code"] = fmt.Sprintf("%s-MC-%08d", agency, i)
 				}
 				body, _ := json.Marshal(req)
-				return h.apiCtx(ctx, http.MethodPost, "/api/v1/dossiers", h.tokens[h.users.staff[agency][0]], body)
+				return h.apiCtx(ctx, w, http.MethodPost, "/api/v1/dossiers", h.tokens[h.users.staff[agency][0]], body)
 			}},
 		{Name: "on-time report, a quarter", Clients: 4, Requests: 200 / short, Duration: 30 * time.Second,
 			Goal: "p99 < 200 ms", Check: func(r loadtest.Result) bool { return r.Errors == 0 && r.P99Ms < 200 },
 			Do: func(ctx context.Context, w, i int) error {
 				c := h.sessions[i%h.clients]
-				_, err := getCtx(ctx, c, h.base+"/reports/ontime?from="+quarterFrom+"&to="+quarterTo)
+				_, err := getCtx(ctx, c, h.at(w)+"/reports/ontime?from="+quarterFrom+"&to="+quarterTo)
 				return err
 			}},
 		{Name: "compliance scan, province", Clients: 1, Requests: max(1, 3/short), Duration: 60 * time.Second,
 			Goal: "< 5 s", Check: func(r loadtest.Result) bool { return r.Errors == 0 && r.MaxMs < 5000 },
 			Do: func(ctx context.Context, w, i int) error {
-				return h.apiCtx(ctx, http.MethodPost, "/api/v1/checks/run", h.auditorTk, nil)
+				return h.apiCtx(ctx, w, http.MethodPost, "/api/v1/checks/run", h.auditorTk, nil)
 			}},
 		{Name: "catalogue import, 3,000 rows", Clients: 1, Requests: max(1, 3/short), Duration: 60 * time.Second,
 			Do: func(ctx context.Context, w, i int) error {
@@ -439,7 +444,7 @@ func (h *harness) scenarios(short int) []loadtest.Scenario {
 					}
 					h.tokens[h.users.officers[agency]] = tk
 				}
-				return h.apiCtx(ctx, http.MethodPost, "/api/v1/tthc/import?name=danh-muc.csv", tk, catalogueCSV(3000))
+				return h.apiCtx(ctx, w, http.MethodPost, "/api/v1/tthc/import?name=danh-muc.csv", tk, catalogueCSV(3000))
 			}},
 	}
 }
@@ -479,7 +484,7 @@ func (h *harness) mixed(pages []func(w, i int) string, shares [][]stepItem, next
 			if w >= readers {
 				return complete(ctx, shares, next, w-readers)
 			}
-			_, err := getCtx(ctx, h.sessions[w], h.base+pages[i%len(pages)](w, i))
+			_, err := getCtx(ctx, h.sessions[w], h.at(w)+pages[i%len(pages)](w, i))
 			return err
 		}}
 }
@@ -501,8 +506,8 @@ func getCtx(ctx context.Context, c *http.Client, target string) (int64, error) {
 	return n, err
 }
 
-func (h *harness) apiCtx(ctx context.Context, method, path, token string, body []byte) error {
-	req, err := http.NewRequestWithContext(ctx, method, h.base+path, bytes.NewReader(body))
+func (h *harness) apiCtx(ctx context.Context, w int, method, path, token string, body []byte) error {
+	req, err := http.NewRequestWithContext(ctx, method, h.at(w)+path, bytes.NewReader(body))
 	if err != nil {
 		return err
 	}
@@ -518,6 +523,16 @@ func (h *harness) apiCtx(ctx context.Context, method, path, token string, body [
 		return fmt.Errorf("%s %s: %d %s", method, path, resp.StatusCode, truncateBytes(b, 300))
 	}
 	return nil
+}
+
+// at is the server worker w sends to: its own, or the next one up.
+func (h *harness) at(w int) string {
+	for k := range h.bases {
+		if i := (w + k) % len(h.bases); !h.down[i].Load() {
+			return h.bases[i]
+		}
+	}
+	return h.bases[w%len(h.bases)]
 }
 
 // lastQuarter is the calendar quarter before the one containing t.

@@ -49,7 +49,9 @@ Lệnh:
   token revoke --id N | --prefix P | --username U --all   thu hồi mã truy cập
   audit verify [--checkpoints F --pubkey K]          kiểm tra chuỗi băm của nhật ký, các điểm ký và dữ liệu phân quyền
   audit checkpoint [--checkpoint-key K]              kiểm tra rồi ký đầu chuỗi nhật ký, ghi vào tệp điểm ký
-  backup FILE                                        sao lưu trực tuyến cơ sở dữ liệu ra FILE
+  backup FILE                                        sao lưu trực tuyến cơ sở dữ liệu ra FILE (PostgreSQL: qua pg_dump)
+  db copy --from sqlite:PATH --to postgres://…       chuyển toàn bộ dữ liệu (bảng, tệp, nhật ký) sang PostgreSQL
+                                                     mới tạo; nhật ký được kiểm tra trên đích trước khi xong
   import tthc --agency C FILE                        nhập danh mục thủ tục hành chính (CSV, XLSX);
                                                      tên cũ "import procedures" vẫn dùng được
   procedures status --agency C [--json]              tình trạng kiểm soát ISO của từng thủ tục
@@ -137,6 +139,11 @@ func dispatch(ctx context.Context, e *env, args []string) error {
 		return cmdServe(ctx, e, rest)
 	case "migrate":
 		return cmdMigrate(ctx, e, rest)
+	case "db":
+		if s, r := sub(); s == "copy" {
+			return cmdDBCopy(ctx, e, r)
+		}
+		return usagef("dùng: qms db copy --from sqlite:ĐƯỜNG_DẪN --to postgres://…")
 	case "agency":
 		switch s, r := sub(); s {
 		case "add":

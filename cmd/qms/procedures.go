@@ -13,7 +13,6 @@ import (
 
 	"isodt/qms"
 	"isodt/qms/importer"
-	"isodt/qms/sqlite"
 )
 
 // cmdImportTTHC imports a TTHC catalogue (CSV or XLSX) for an agency:
@@ -43,7 +42,7 @@ func cmdImportTTHC(ctx context.Context, e *env, name string, args []string) erro
 type importInput struct {
 	file   *os.File
 	name   string
-	db     *sqlite.DB
+	db     store
 	agency string
 }
 
@@ -122,7 +121,7 @@ func cmdProceduresStatus(ctx context.Context, e *env, args []string) error {
 	if *agency == "" {
 		return usagef("procedures status: cần --agency")
 	}
-	db, err := openExisting(ctx, *dbPath)
+	db, err := openExisting(ctx, e, *dbPath)
 	if err != nil {
 		return err
 	}

@@ -77,7 +77,13 @@ func (db *DB) VerifyAuditTrail(ctx context.Context, signed []qms.Checkpoint) (qm
 		return out, err
 	}
 	defer ptx.Rollback(context.WithoutCancel(ctx))
-	q := querier{ptx}
+	return verifyTrail(ctx, querier{ptx}, signed)
+}
+
+// verifyTrail is VerifyAuditTrail on q's snapshot (a copy verifies the
+// trail it wrote before it commits).
+func verifyTrail(ctx context.Context, q querier, signed []qms.Checkpoint) (qms.AuditVerification, error) {
+	var out qms.AuditVerification
 	var headID int64
 	var headHash string
 	if err := q.queryRow(ctx, `SELECT last_id, last_hash FROM audit_head WHERE singleton = 1`).Scan(&headID, &headHash); err != nil && err != pgx.ErrNoRows {

@@ -19,7 +19,7 @@
 // Ported so far: agencies, users and memberships, authentication
 // (sessions, API tokens, login throttling), policy rows, the audit trail,
 // the working-day calendar and agency settings, job run history and job
-// slots, in-app notifications, the TTHC catalogue and its
+// slots, the TTHC catalogue and its
 // search (a tsvector with a GIN index) and the change feed are this
 // store's own. The services written once for both stores (qms/sqlstore)
 // run here too: agencies, users, API tokens, the calendar, the audit
@@ -27,17 +27,18 @@
 // actions, procedures and their versions, controlled forms and their
 // versions, uploaded files and kept uploads, the distribution of
 // versions and their read-and-understood acknowledgements, declarations
-// of conformity, the risk register (which waits for
-// compliance findings), internal audits (their checklist waits for
-// dossiers), the context register, external providers, citizen feedback
-// and satisfaction responses, management reviews, their decisions and the dashboards'
-// reads of them (assembling a review pack waits for compliance),
+// of conformity, the risk register, internal audits and their
+// checklist, the context register, external providers, citizen feedback
+// and satisfaction responses, management reviews, their decisions and
+// the dashboards' reads of them, the compliance engine and its findings,
+// in-app notifications and their e-mail queue,
 // competence (catalogue, requirements, records), signatures with
 // meaning, one-stop dossiers (finding one, the list, the task list, the
 // citizen's lookup, the on-time reports; receipt, numbered without
 // duplicates or gaps by any number of servers; the steps, delegations,
-// pauses, apologies and the import of a one-stop system's history) and
-// the ISO-control status of TTHCs. ported.go lists what is not yet; cmd/qms refuses a
+// pauses, apologies and the import of a one-stop system's history), the
+// ISO-control status of TTHCs, and the merge and split of agencies
+// (with their dry run). ported.go lists what is not yet; cmd/qms refuses a
 // postgres:// database until that list is empty.
 //
 // Porting a service:

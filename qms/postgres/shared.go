@@ -32,6 +32,13 @@ func (db *DB) sharedStore() *sqlstore.Store {
 		// dossiers (sqlstore/dossier.go)
 		Dossiers: sqlstore.DossiersPostgreSQL,
 		View:     db.view,
+
+		// compliance and e-mails (sqlstore/compliance.go, notification.go)
+		Write:       sharedQuerier{db.direct()},
+		VerifyAudit: db.VerifyAuditChain,
+
+		// agency merge and split (sqlstore/agency_split.go)
+		TableColumns: sqlstore.TableColumnsPostgreSQL,
 	})
 }
 

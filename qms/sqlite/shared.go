@@ -18,11 +18,10 @@ func (db *DB) sharedStore() *sqlstore.Store {
 		Update: func(ctx context.Context, fn func(tx sqlstore.Tx) error) error {
 			return db.update(ctx, func(tx *Tx) error { return fn(shared(tx)) })
 		},
-		Now:            db.now,
-		IsUnique:       isUnique,
-		PasswordCost:   db.cost,
-		InsertOrder:    "rowid",
-		AuditChecklist: auditChecklist,
+		Now:          db.now,
+		IsUnique:     isUnique,
+		PasswordCost: db.cost,
+		InsertOrder:  "rowid",
 
 		// procedures (sqlstore/procedure.go)
 		IndexSearch: indexSearchShared,
@@ -31,12 +30,17 @@ func (db *DB) sharedStore() *sqlstore.Store {
 		// distribution (sqlstore/distribution.go)
 		AckDays: db.ackDays,
 
-		// management reviews (sqlstore/review.go)
-		ReviewCompliance: db.reviewCompliance,
-
 		// dossiers (sqlstore/dossier.go)
 		Dossiers: sqlstore.DossiersSQLite,
 		View:     db.viewShared,
+
+		// compliance and e-mails (sqlstore/compliance.go, notification.go)
+		Write:       on(db.write),
+		VerifyAudit: db.VerifyAuditChain,
+		ReissueDays: db.reissueDays,
+
+		// agency merge and split (sqlstore/agency_split.go)
+		TableColumns: sqlstore.TableColumnsSQLite,
 	})
 }
 

@@ -1,11 +1,6 @@
 package sqlite
 
-import (
-	"context"
-
-	"isodt/qms"
-	"isodt/qms/sqlstore"
-)
+import "context"
 
 // Signatures are shared (qms/sqlstore/signature.go); forms and dossier
 // steps, not shared yet, sign through these.
@@ -14,14 +9,4 @@ import (
 // action's transaction (sqlstore's sign).
 func (tx *Tx) sign(ctx context.Context, agency, objectType string, id int64, ref, action string) error {
 	return tx.db.Store.SignAction(ctx, shared(tx), agency, objectType, id, ref, action)
-}
-
-// signedContentHash is the hash of the signed content of one record, ""
-// when the record is gone.
-func signedContentHash(ctx context.Context, q querier, objectType string, id int64) (string, error) {
-	return sqlstore.SignedContentHash(ctx, on(q), objectType, id)
-}
-
-func isVersion(objectType string) bool {
-	return objectType == qms.SignedProcedureVersion || objectType == qms.SignedFormVersion
 }

@@ -233,9 +233,6 @@ func (s *Store) checkPlanScope(ctx context.Context, q Querier, p *qms.AuditPlan)
 	if len(p.Units) == 0 {
 		return qms.FieldError("units", "Kế hoạch chưa có đơn vị được đánh giá: không lập danh mục kiểm tra.")
 	}
-	if len(p.ProcedureIDs) > 0 && s.cfg.AuditChecklist == nil {
-		return qms.Errorf(qms.EINTERNAL, "Cơ sở dữ liệu này chưa có quy trình để đánh giá.")
-	}
 	reach, err := subtree(ctx, q, p.AgencyCode)
 	if err != nil {
 		return err
@@ -269,9 +266,6 @@ func (s *Store) checkPlanScope(ctx context.Context, q Querier, p *qms.AuditPlan)
 // question per clause, one per task step of each audited procedure, each
 // with evidence suggestions read from the system.
 func (s *Store) BuildChecklist(ctx context.Context, agency string, planID int64) (*qms.AuditPlan, error) {
-	if s.cfg.AuditChecklist == nil {
-		return nil, qms.Errorf(qms.EINTERNAL, "Cơ sở dữ liệu này chưa có hồ sơ và quy trình để lập danh mục kiểm tra.")
-	}
 	var p *qms.AuditPlan
 	err := s.update(ctx, func(tx Tx) error {
 		var err error
@@ -287,7 +281,7 @@ func (s *Store) BuildChecklist(ctx context.Context, agency string, planID int64)
 		if err := s.checkPlanScope(ctx, tx, p); err != nil {
 			return err
 		}
-		items, err := s.cfg.AuditChecklist(ctx, tx, p)
+		items, err := checklistFor(ctx, tx, p, tx.Now())
 		if err != nil {
 			return err
 		}

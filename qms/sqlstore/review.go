@@ -38,11 +38,6 @@ func (s *Store) CreateReview(ctx context.Context, r *qms.ManagementReview) error
 
 func (s *Store) reviewPack(ctx context.Context, agency string, year int) (qms.ReviewPack, error) {
 	p := qms.ReviewPack{Year: year, AuditAnswers: map[string]int{}, NCByStatus: map[string]int{}, OpenFindings: map[string]int{}}
-	// The open findings and the ISO control of the TTHCs read compliance:
-	// a store without it cannot assemble the pack the leaders review.
-	if s.cfg.ReviewCompliance == nil {
-		return p, qms.Errorf(qms.EINTERNAL, "Cơ sở dữ liệu này chưa có kiểm tra tuân thủ để lập hồ sơ đầu vào xem xét của lãnh đạo.")
-	}
 	from := time.Date(year, 1, 1, 0, 0, 0, 0, qms.Zone)
 	reps, err := s.OnTime(ctx, agency, from, from.AddDate(1, 0, 0), "")
 	if err != nil {
@@ -77,7 +72,7 @@ func (s *Store) reviewPack(ctx context.Context, agency string, year int) (qms.Re
 			}
 		}
 	}
-	if err := s.cfg.ReviewCompliance(ctx, agency, &p); err != nil {
+	if err := s.reviewCompliance(ctx, agency, &p); err != nil {
 		return p, err
 	}
 	if p.Objectives, err = s.ObjectiveLines(ctx, agency, year); err != nil {
@@ -214,4 +209,27 @@ func (s *Store) CompleteDecision(ctx context.Context, agency string, id, decisio
 		}
 		return map[string]int64{"decision": decisionID}, nil
 	})
+}
+
+// reviewCompliance fills the pack's open findings by rule and its count
+// of active TTHCs not under ISO control.
+func (s *Store) reviewCompliance(ctx context.Context, agency string, p *qms.ReviewPack) error {
+	open := true
+	fs, err := s.FindFindings(ctx, qms.FindingFilter{AgencyCode: &agency, Open: &open})
+	if err != nil {
+		return err
+	}
+	for _, f := range fs {
+		p.OpenFindings[f.Rule]++
+	}
+	cs, err := s.ControlStatuses(ctx, agency)
+	if err != nil {
+		return err
+	}
+	for _, c := range cs {
+		if c.Status != qms.Controlled {
+			p.Uncontrolled++
+		}
+	}
+	return nil
 }

@@ -81,11 +81,6 @@ type Config struct {
 	// shared SQL that reads one refuses with a clear error instead of
 	// failing on a missing relation.
 	Lacks []string
-	// AuditChecklist reads an audit plan's questions and their evidence
-	// from what the audit tables do not hold (procedures and their
-	// versions, dossiers, findings); nil where those are not shared yet,
-	// which also refuses a plan naming procedures.
-	AuditChecklist func(ctx context.Context, tx Tx, p *qms.AuditPlan) ([]qms.ChecklistItem, error)
 	// IndexSearch replaces an object's entry in the full-text index, each
 	// dialect's own (FTS5, tsvector): procedures are found by Search.
 	IndexSearch func(ctx context.Context, tx Tx, kind, ref, agency, text, title string) error
@@ -96,10 +91,6 @@ type Config struct {
 	// Flowcharts caches the flowcharts of final procedure versions; nil
 	// caches nothing.
 	Flowcharts *Flowcharts
-	// ReviewCompliance fills the management review pack's open findings by
-	// rule and its count of TTHCs not under ISO control (compliance and
-	// forms are not shared yet). Nil: CreateReview refuses.
-	ReviewCompliance func(ctx context.Context, agency string, p *qms.ReviewPack) error
 	// AckDays is how many working days a person has to acknowledge a
 	// version distributed to them (0: qms.DefaultAckDays).
 	AckDays int
@@ -110,6 +101,21 @@ type Config struct {
 	// (one snapshot) when snapshot: a receipt's plan, a dossier's
 	// progress. Nil: fn reads on Read.
 	View func(ctx context.Context, snapshot bool, fn func(q Querier) error) error
+
+	// Write runs delivery bookkeeping outside any audited transaction
+	// (an e-mail sent: MarkEmailed), as job runs are.
+	Write Querier
+	// VerifyAudit verifies the audit chain, each store's own
+	// (AUDIT_CHAIN_BROKEN): a *qms.ChainBreak or *qms.RowsTampered.
+	VerifyAudit func(ctx context.Context) (int64, error)
+	// ReissueDays is how long a procedure a merge brought may run on its
+	// predecessor's version before MERGED_NOT_REISSUED flags it (0:
+	// qms.DefaultMergeReissueDays).
+	ReissueDays int
+	// TableColumns lists a table's columns in order, the table's name
+	// bound to ?: a split copies a form row with whatever columns it has
+	// (TableColumnsSQLite, TableColumnsPostgreSQL).
+	TableColumns string
 }
 
 // Store implements the shared services on a Config.
@@ -262,3 +268,16 @@ func QueryStrings(ctx context.Context, q Querier, query string, args ...any) ([]
 	}
 	return out, rows.Err()
 }
+
+// Restructuring agencies (agency_merge.go, agency_split.go).
+const (
+	// TableColumnsSQLite lists a table's columns in order, the table's
+	// name bound to ? (Config.TableColumns).
+	TableColumnsSQLite = `SELECT name FROM pragma_table_info(?) ORDER BY cid`
+	// TableColumnsPostgreSQL is TableColumnsSQLite on PostgreSQL.
+	TableColumnsPostgreSQL = `SELECT CAST(column_name AS text) FROM information_schema.columns
+		WHERE table_schema = current_schema() AND table_name = ? AND is_generated = 'NEVER' ORDER BY ordinal_position`
+)
+
+// Lacking names the tables this store lacks yet (Config.Lacks).
+func (s *Store) Lacking() []string { return slices.Clone(s.cfg.Lacks) }

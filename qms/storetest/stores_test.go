@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -53,6 +54,8 @@ type Store interface {
 	FeedbackCounts(ctx context.Context, agency string, year int) (map[string]int, error)
 	SatisfactionSummary(ctx context.Context, agency string, year int) (*qms.SatisfactionSummary, error)
 	qms.ReviewService
+	qms.AgencyMerger
+	qms.AgencySplitter
 	ActionsDue(ctx context.Context, agency string, until time.Time, limit int) ([]qms.ActionDue, error)
 	DecisionsDue(ctx context.Context, agency string, until time.Time, limit int) ([]qms.DecisionDue, error)
 	NextAudit(ctx context.Context, agency string, today time.Time) (*qms.AuditPlan, error)
@@ -96,6 +99,9 @@ type Store interface {
 	qms.DossierService
 	ImportDossiers(ctx context.Context, agency string, rows []sqlstore.DossierImport) (int, error)
 	ControlStatuses(ctx context.Context, agency string) ([]qms.Control, error)
+	qms.ComplianceService
+	PendingEmails(ctx context.Context, limit int) ([]sqlstore.PendingEmail, error)
+	MarkEmailed(ctx context.Context, id int64) error
 	Close() error
 }
 
@@ -113,6 +119,9 @@ type fixture struct {
 	// exec runs SQL on the database behind the store's back, as whoever
 	// holds the file or the database password can.
 	exec func(q string) error
+	// query runs SQL behind the store's back and returns each row, its
+	// values joined by a space.
+	query func(q string) ([]string, error)
 	// dropAuditGuards drops the triggers that keep the trail append-only.
 	dropAuditGuards func(t *testing.T)
 	// second opens another handle on the same database: another server.
@@ -170,6 +179,27 @@ func openSQLite(t *testing.T, clk *qmstest.Clock) *fixture {
 	}
 	t.Cleanup(func() { raw.Close() })
 	f.exec = func(q string) error { _, err := raw.Exec(q); return err }
+	f.query = func(q string) ([]string, error) {
+		rows, err := raw.Query(q)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		cols, _ := rows.Columns()
+		var out []string
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				return nil, err
+			}
+			out = append(out, rowText(vals))
+		}
+		return out, rows.Err()
+	}
 	f.dropAuditGuards = func(t *testing.T) {
 		for _, trg := range []string{"audit_log_no_update", "audit_log_no_delete", "audit_head_forward", "audit_head_no_delete"} {
 			if err := f.exec(`DROP TRIGGER ` + trg); err != nil {
@@ -210,6 +240,22 @@ func openPostgres(t *testing.T, clk *qmstest.Clock) *fixture {
 	}
 	t.Cleanup(func() { raw.Close(context.Background()) })
 	f.exec = func(q string) error { _, err := raw.Exec(context.Background(), q); return err }
+	f.query = func(q string) ([]string, error) {
+		rows, err := raw.Query(context.Background(), q)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			vals, err := rows.Values()
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, rowText(vals))
+		}
+		return out, rows.Err()
+	}
 	f.dropAuditGuards = func(t *testing.T) {
 		for _, q := range []string{`DROP TRIGGER audit_log_no_change ON audit_log`, `DROP TRIGGER audit_head_forward ON audit_head`} {
 			if err := f.exec(q); err != nil {
@@ -226,3 +272,14 @@ func openPostgres(t *testing.T, clk *qmstest.Clock) *fixture {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// rowText is a row as fixture.query returns it (text read as bytes
+// printed as text).
+func rowText(vals []any) string {
+	for i, v := range vals {
+		if b, ok := v.([]byte); ok {
+			vals[i] = string(b)
+		}
+	}
+	return strings.TrimSuffix(fmt.Sprintln(vals...), "\n")
+}

@@ -13,44 +13,24 @@
 //	}
 //
 // The cluster starts on the first NewDatabase, so a binary whose tests
-// are all filtered out by -run pays nothing. QMS_PGTEST_KEEP=1 keeps the
-// cluster's folder, with the server's log, after the tests. As root (CI), initdb and the
-// server run as the postgres user through runuser, since PostgreSQL
-// refuses to run as root.
+// are all filtered out by -run pays nothing. The cluster itself is
+// qms/postgres/pgcluster's (QMS_PGTEST_KEEP=1 keeps its folder).
 package pgtest
 
 import (
-	"context"
-	"errors"
 	"fmt"
-	"net"
 	"os"
-	"os/exec"
-	"os/user"
-	"path/filepath"
-	"sort"
-	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
+	"isodt/qms/postgres/pgcluster"
 )
-
-// cluster is the one server of this test binary.
-type cluster struct {
-	bin     string // the folder of initdb, pg_ctl
-	dir     string // temp dir: data/, socket, log
-	port    int
-	asUser  string // "postgres" when run as root, else ""
-	started time.Duration
-}
 
 var (
 	startOnce sync.Once
-	running   *cluster
+	running   *pgcluster.Cluster
 	startErr  error
 	missing   bool // PostgreSQL is not installed
 	dbSeq     atomic.Int64
@@ -59,12 +39,12 @@ var (
 // Main runs the tests of the binary and stops the cluster if one was
 // started. Use it from TestMain.
 func Main(m *testing.M) int {
-	if _, err := findBin(); err != nil {
+	if _, err := pgcluster.FindBin(); err != nil {
 		fmt.Println("SKIP: PostgreSQL tests (" + err.Error() + "; 'apt-get install postgresql' to run them)")
 	}
 	code := m.Run()
 	if running != nil {
-		if err := running.stop(); err != nil {
+		if err := running.Stop(); err != nil {
 			fmt.Fprintln(os.Stderr, "pgtest: stop cluster:", err)
 		}
 	}
@@ -90,8 +70,8 @@ func NewDatabaseFrom(t testing.TB, name string, setup func(url string) error) st
 	tpl := v.(*template)
 	tpl.once.Do(func() {
 		tpl.db = "tpl_" + name
-		if tpl.err = c.exec("CREATE DATABASE " + tpl.db); tpl.err == nil {
-			tpl.err = setup(c.url(tpl.db))
+		if tpl.err = c.Exec("CREATE DATABASE " + tpl.db); tpl.err == nil {
+			tpl.err = setup(c.URL(tpl.db))
 		}
 	})
 	if tpl.err != nil {
@@ -111,30 +91,17 @@ var templates sync.Map // name → *template
 // create makes database t_N, a copy of template (template1 when "").
 // FILE_COPY copies the files at once instead of writing them through
 // the WAL, a fraction of the time for a small database.
-func create(t testing.TB, c *cluster, template string) string {
+func create(t testing.TB, c *pgcluster.Cluster, template string) string {
 	t.Helper()
 	name := fmt.Sprintf("t_%d", dbSeq.Add(1))
 	q := `CREATE DATABASE ` + name + ` STRATEGY = FILE_COPY`
 	if template != "" {
 		q += ` TEMPLATE = ` + template
 	}
-	if err := c.exec(q); err != nil {
+	if err := c.Exec(q); err != nil {
 		t.Fatalf("pgtest: create database: %v", err)
 	}
-	return c.url(name)
-}
-
-// exec runs one statement on the maintenance database.
-func (c *cluster) exec(q string) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	conn, err := pgx.Connect(ctx, c.url("postgres"))
-	if err != nil {
-		return err
-	}
-	defer conn.Close(ctx)
-	_, err = conn.Exec(ctx, q)
-	return err
+	return c.URL(name)
 }
 
 // StartTime is how long the cluster took to start (initdb and pg_ctl
@@ -143,18 +110,17 @@ func StartTime() time.Duration {
 	if running == nil {
 		return 0
 	}
-	return running.started
+	return running.StartTime()
 }
 
-func start(t testing.TB) *cluster {
+func start(t testing.TB) *pgcluster.Cluster {
 	t.Helper()
 	startOnce.Do(func() {
-		bin, err := findBin()
-		if err != nil {
+		if _, err := pgcluster.FindBin(); err != nil {
 			missing = true
 			return
 		}
-		running, startErr = startCluster(bin)
+		running, startErr = pgcluster.Start(pgcluster.Options{})
 	})
 	switch {
 	case missing:
@@ -163,143 +129,4 @@ func start(t testing.TB) *cluster {
 		t.Fatalf("pgtest: start PostgreSQL: %v", startErr)
 	}
 	return running
-}
-
-// findBin returns the newest /usr/lib/postgresql/N/bin holding initdb,
-// else the folder of an initdb on PATH.
-func findBin() (string, error) { return findBinIn("/usr/lib/postgresql/*/bin") }
-
-func findBinIn(pattern string) (string, error) {
-	dirs, _ := filepath.Glob(pattern)
-	sort.Slice(dirs, func(i, j int) bool { return pgVersion(dirs[i]) > pgVersion(dirs[j]) })
-	for _, d := range dirs {
-		if _, err := os.Stat(filepath.Join(d, "initdb")); err == nil {
-			return d, nil
-		}
-	}
-	if p, err := exec.LookPath("initdb"); err == nil {
-		return filepath.Dir(p), nil
-	}
-	return "", errors.New("initdb not found in /usr/lib/postgresql/*/bin or on PATH")
-}
-
-func pgVersion(binDir string) int {
-	n, _ := strconv.Atoi(filepath.Base(filepath.Dir(binDir)))
-	return n
-}
-
-func startCluster(bin string) (*cluster, error) {
-	t0 := time.Now()
-	c := &cluster{bin: bin}
-	var err error
-	if os.Geteuid() == 0 {
-		// PostgreSQL refuses to run as root: it runs as postgres, in a
-		// folder of its own under a temp dir it can reach ($TMPDIR may be
-		// under /root).
-		c.asUser = "postgres"
-		for _, base := range []string{os.TempDir(), "/tmp"} {
-			if c.dir, err = c.ownedDir(base); err == nil {
-				break
-			}
-		}
-	} else {
-		c.dir, err = os.MkdirTemp("", "qms-pgtest-")
-	}
-	if err != nil {
-		return nil, err
-	}
-	dir := c.dir
-	data := filepath.Join(dir, "data")
-	// Text collates as Vietnamese (ICU), as on a cluster set up in
-	// Vietnam: a query whose order or comparison depends on the
-	// database's collation, rather than on the bytes as in SQLite, shows.
-	if out, err := c.run("initdb", "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C",
-		"--locale-provider=icu", "--icu-locale=vi-VN", "--no-sync"); err != nil {
-		os.RemoveAll(dir)
-		return nil, fmt.Errorf("initdb: %v\n%s", err, out)
-	}
-	// A free port can be taken between the probe and the start: try a few.
-	for attempt := 0; ; attempt++ {
-		if c.port, err = freePort(); err != nil {
-			os.RemoveAll(dir)
-			return nil, err
-		}
-		// Durability is not what these tests check: fsync off makes the
-		// many small commits of a test run cheap.
-		opts := fmt.Sprintf("-p %d -h 127.0.0.1 -k %s -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200", c.port, dir)
-		out, err := c.run("pg_ctl", "-D", data, "-l", filepath.Join(dir, "log"), "-o", opts, "-w", "-t", "60", "start")
-		if err == nil {
-			break
-		}
-		if attempt == 2 {
-			log, _ := os.ReadFile(filepath.Join(dir, "log"))
-			os.RemoveAll(dir)
-			return nil, fmt.Errorf("pg_ctl start: %v\n%s\n%s", err, out, log)
-		}
-	}
-	c.started = time.Since(t0)
-	return c, nil
-}
-
-// ownedDir makes a temp dir under base owned by c.asUser, and checks that
-// the user can write there.
-func (c *cluster) ownedDir(base string) (string, error) {
-	u, err := user.Lookup(c.asUser)
-	if err != nil {
-		return "", fmt.Errorf("running as root and no %s user: %w", c.asUser, err)
-	}
-	dir, err := os.MkdirTemp(base, "qms-pgtest-")
-	if err != nil {
-		return "", err
-	}
-	uid, _ := strconv.Atoi(u.Uid)
-	gid, _ := strconv.Atoi(u.Gid)
-	if err := os.Chown(dir, uid, gid); err != nil {
-		os.RemoveAll(dir)
-		return "", err
-	}
-	if out, err := exec.Command("runuser", "-u", c.asUser, "--", "test", "-w", dir).CombinedOutput(); err != nil {
-		os.RemoveAll(dir)
-		return "", fmt.Errorf("%s cannot write %s: %v %s", c.asUser, dir, err, out)
-	}
-	return dir, nil
-}
-
-// run runs one of the cluster's programs, as postgres when we are root.
-func (c *cluster) run(prog string, args ...string) ([]byte, error) {
-	path := filepath.Join(c.bin, prog)
-	var cmd *exec.Cmd
-	if c.asUser != "" {
-		cmd = exec.Command("runuser", append([]string{"-u", c.asUser, "--", path}, args...)...)
-	} else {
-		cmd = exec.Command(path, args...)
-	}
-	cmd.Dir = c.dir
-	return cmd.CombinedOutput()
-}
-
-func (c *cluster) url(db string) string {
-	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/%s?sslmode=disable", c.port, db)
-}
-
-// stop shuts the server down at once and removes its folder.
-func (c *cluster) stop() error {
-	out, err := c.run("pg_ctl", "-D", filepath.Join(c.dir, "data"), "-m", "immediate", "-w", "stop")
-	if err != nil {
-		err = fmt.Errorf("%v: %s", err, strings.TrimSpace(string(out)))
-	}
-	if os.Getenv("QMS_PGTEST_KEEP") != "" {
-		fmt.Fprintln(os.Stderr, "pgtest: kept the cluster's folder (QMS_PGTEST_KEEP):", c.dir)
-		return err
-	}
-	return errors.Join(err, os.RemoveAll(c.dir))
-}
-
-func freePort() (int, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port, nil
 }

@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -8,31 +8,24 @@ import (
 
 	"isodt/qms"
 	"isodt/qms/flowchart"
-	"isodt/qms/sqlstore"
 )
-
-// The shared internal audit service (qms/sqlstore) reads a plan's
-// checklist here: procedures, dossiers and findings are this store's own.
-func auditChecklist(ctx context.Context, tx sqlstore.Tx, p *qms.AuditPlan) ([]qms.ChecklistItem, error) {
-	return checklistFor(ctx, tx.(sharedTx).tx, p, tx.Now())
-}
 
 // checklistFor assembles the questions and what the system already knows
 // about each: open findings, on-time figures, step records. Every figure
 // is read from the audited units only (checkPlanScope has kept them, and
 // the procedures, within the plan's reach).
-func checklistFor(ctx context.Context, q querier, p *qms.AuditPlan, now time.Time) ([]qms.ChecklistItem, error) {
+func checklistFor(ctx context.Context, q Querier, p *qms.AuditPlan, now time.Time) ([]qms.ChecklistItem, error) {
 	var items []qms.ChecklistItem
-	in, args := inAgencies(p.Units)
+	in, args := inList(p.Units)
 	var openFindings int
-	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM findings WHERE closed_at IS NULL AND agency_code IN `+in, args...).Scan(&openFindings); err != nil {
+	if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM findings WHERE closed_at IS NULL AND agency_code IN `+in, args...).Scan(&openFindings); err != nil {
 		return nil, err
 	}
 	var completed, late, overdue int
 	from := now.AddDate(0, -3, 0)
-	if err := q.QueryRowContext(ctx, `SELECT COALESCE(SUM(returned_at >= ?), 0), COALESCE(SUM(returned_at >= ? AND result = 'late'), 0),
-		COALESCE(SUM(status IN ('received', 'in_progress') AND due_at < ?), 0) FROM dossiers WHERE agency_code IN `+in,
-		append([]any{formatTime(from), formatTime(from), formatTime(now)}, args...)...).Scan(&completed, &late, &overdue); err != nil {
+	if err := q.QueryRow(ctx, `SELECT COALESCE(SUM(CASE WHEN returned_at >= ? THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN returned_at >= ? AND result = 'late' THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN status IN ('received', 'in_progress') AND due_at < ? THEN 1 ELSE 0 END), 0) FROM dossiers WHERE agency_code IN `+in,
+		append([]any{FormatTime(from), FormatTime(from), FormatTime(now)}, args...)...).Scan(&completed, &late, &overdue); err != nil {
 		return nil, err
 	}
 	for _, code := range p.Clauses {
@@ -48,10 +41,10 @@ func checklistFor(ctx context.Context, q querier, p *qms.AuditPlan, now time.Tim
 	}
 	for _, pid := range p.ProcedureIDs {
 		var agency string // an audited unit's: checkPlanScope saw to it
-		if err := q.QueryRowContext(ctx, `SELECT agency_code FROM procedures WHERE id = ?`, pid).Scan(&agency); err != nil {
+		if err := q.QueryRow(ctx, `SELECT agency_code FROM procedures WHERE id = ?`, pid).Scan(&agency); err != nil {
 			return nil, err
 		}
-		proc, err := findProcedure(ctx, q, agency, pid)
+		proc, err := QueryProcedure(ctx, q, agency, pid)
 		if err != nil {
 			return nil, err
 		}
@@ -68,8 +61,8 @@ func checklistFor(ctx context.Context, q querier, p *qms.AuditPlan, now time.Tim
 				continue
 			}
 			var done, lateSteps int
-			if err := q.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(s.result = 'late'), 0) FROM dossier_steps s JOIN dossiers d ON d.id = s.dossier_id
-				WHERE d.procedure_id = ? AND d.agency_code = ? AND s.step_id = ? AND s.completed_at >= ?`, pid, proc.AgencyCode, st.ID, formatTime(from)).Scan(&done, &lateSteps); err != nil {
+			if err := q.QueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN s.result = 'late' THEN 1 ELSE 0 END), 0) FROM dossier_steps s JOIN dossiers d ON d.id = s.dossier_id
+				WHERE d.procedure_id = ? AND d.agency_code = ? AND s.step_id = ? AND s.completed_at >= ?`, pid, proc.AgencyCode, st.ID, FormatTime(from)).Scan(&done, &lateSteps); err != nil {
 				return nil, err
 			}
 			it := qms.ChecklistItem{Clause: "8.5", Source: fmt.Sprintf("%s – bước %s", proc.Code, st.Name),
@@ -84,8 +77,8 @@ func checklistFor(ctx context.Context, q querier, p *qms.AuditPlan, now time.Tim
 	return items, nil
 }
 
-func inForceVersionOf(ctx context.Context, q querier, pid int64) (*qms.ProcedureVersion, error) {
-	vs, err := findVersions(ctx, q, pid, nil)
+func inForceVersionOf(ctx context.Context, q Querier, pid int64) (*qms.ProcedureVersion, error) {
+	vs, err := QueryVersions(ctx, q, pid, nil)
 	if err != nil {
 		return nil, err
 	}

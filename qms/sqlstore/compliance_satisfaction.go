@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -9,18 +9,16 @@ import (
 	"isodt/qms"
 )
 
-func init() { checks[qms.RuleSatisfactionBelowTarget] = checkSatisfactionBelowTarget }
-
 // checkSatisfactionBelowTarget flags an agency whose SIPAS index over the
 // last complete quarter, on at least qms.SatisfactionMinResponses
 // responses, is below the target in force then. The finding is about the
 // agency: it stays open while each quarter falls short and closes with
 // the first quarter that does not.
-func checkSatisfactionBelowTarget(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
+func checkSatisfactionBelowTarget(ctx context.Context, s *Store, q Querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
 	n := now.In(qms.Zone)
 	to := time.Date(n.Year(), time.Month((int(n.Month())-1)/3*3+1), 1, 0, 0, 0, 0, qms.Zone)
 	from := to.AddDate(0, -3, 0)
-	rs, err := db.FindSatisfaction(ctx, qms.SatisfactionFilter{Agencies: agencies, From: from, To: to})
+	rs, err := s.FindSatisfaction(ctx, qms.SatisfactionFilter{Agencies: agencies, From: from, To: to})
 	if err != nil {
 		return nil, err
 	}

@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -12,9 +12,9 @@ import (
 // checkDeclarationMissing flags an agency that runs procedures in force
 // but has never declared its quality management system (Decision
 // 19/2014/QĐ-TTg art. 4).
-func checkDeclarationMissing(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
-	in, args := inAgencies(agencies)
-	rows, err := q.QueryContext(ctx, `SELECT p.agency_code, COUNT(*) FROM procedures p WHERE p.agency_code IN `+in+` AND `+procInForceSQL+`
+func checkDeclarationMissing(ctx context.Context, s *Store, q Querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
+	in, args := inList(agencies)
+	rows, err := q.Query(ctx, `SELECT p.agency_code, COUNT(*) FROM procedures p WHERE p.agency_code IN `+in+` AND `+ProcInForceSQL+`
 		AND NOT EXISTS (SELECT 1 FROM declarations d WHERE d.agency_code = p.agency_code) GROUP BY p.agency_code`, args...)
 	if err != nil {
 		return nil, err
@@ -41,10 +41,10 @@ func checkDeclarationMissing(ctx context.Context, db *DB, q querier, agencies []
 // force it does not list (or one it lists that is no longer in force).
 // A merger shows in both ways: the merger itself, and the TTHC and
 // procedures it brought.
-func checkDeclarationScopeChanged(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
+func checkDeclarationScopeChanged(ctx context.Context, s *Store, q Querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
 	var out []qms.Candidate
 	for _, a := range agencies {
-		ds, err := findDeclarations(ctx, q, `agency_code = ? AND superseded_at IS NULL`, a)
+		ds, err := QueryDeclarations(ctx, q, `agency_code = ? AND superseded_at IS NULL`, a)
 		if err != nil {
 			return nil, err
 		} else if len(ds) == 0 {
@@ -58,7 +58,7 @@ func checkDeclarationScopeChanged(ctx context.Context, db *DB, q querier, agenci
 		if len(changes) == 0 {
 			continue
 		}
-		out = append(out, qms.Candidate{Rule: qms.RuleDeclarationScopeChanged, AgencyCode: a, ObjectType: "declaration", ObjectID: itoa(d.ID),
+		out = append(out, qms.Candidate{Rule: qms.RuleDeclarationScopeChanged, AgencyCode: a, ObjectType: "declaration", ObjectID: Itoa(d.ID),
 			Message: fmt.Sprintf("Phạm vi hệ thống quản lý chất lượng đã thay đổi sau quyết định công bố %s ngày %s: %s. Cần công bố lại (%s).",
 				d.Number, d.DecidedOn.Format("02/01/2006"), strings.Join(changes, "; "), qms.DeclarationBasisText())})
 	}
@@ -67,9 +67,9 @@ func checkDeclarationScopeChanged(ctx context.Context, db *DB, q querier, agenci
 
 // scopeChanges lists, in Vietnamese, how the agency's scope differs from
 // declaration d.
-func scopeChanges(ctx context.Context, q querier, d *qms.Declaration) ([]string, error) {
+func scopeChanges(ctx context.Context, q Querier, d *qms.Declaration) ([]string, error) {
 	var changes []string
-	rows, err := q.QueryContext(ctx, `SELECT name, merged_at FROM agencies WHERE merged_into = ? AND merged_at > ? ORDER BY merged_at, code`, d.AgencyCode, formatTime(d.CreatedAt))
+	rows, err := q.Query(ctx, `SELECT name, merged_at FROM agencies WHERE merged_into = ? AND merged_at > ? ORDER BY merged_at, code`, d.AgencyCode, FormatTime(d.CreatedAt))
 	if err != nil {
 		return nil, err
 	}
@@ -79,17 +79,17 @@ func scopeChanges(ctx context.Context, q querier, d *qms.Declaration) ([]string,
 			rows.Close()
 			return nil, err
 		}
-		changes = append(changes, fmt.Sprintf("sáp nhập %s ngày %s", name, parseTime(at).In(qms.Zone).Format("02/01/2006")))
+		changes = append(changes, fmt.Sprintf("sáp nhập %s ngày %s", name, ParseTime(at).In(qms.Zone).Format("02/01/2006")))
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	tthc, err := scopeItems(ctx, q, `SELECT code, name FROM tthc WHERE agency_code = ? AND status = 'active' ORDER BY code`, d.AgencyCode)
+	tthc, err := QueryScopeItems(ctx, q, `SELECT code, name FROM tthc WHERE agency_code = ? AND status = 'active' ORDER BY code`, d.AgencyCode)
 	if err != nil {
 		return nil, err
 	}
-	procs, err := scopeItems(ctx, q, `SELECT code, title FROM procedures p WHERE agency_code = ? AND `+procInForceSQL+` ORDER BY code`, d.AgencyCode)
+	procs, err := QueryScopeItems(ctx, q, `SELECT code, title FROM procedures p WHERE agency_code = ? AND `+ProcInForceSQL+` ORDER BY code`, d.AgencyCode)
 	if err != nil {
 		return nil, err
 	}
@@ -133,11 +133,4 @@ func someCodes(cs []string) string {
 		return strings.Join(cs, ", ")
 	}
 	return fmt.Sprintf("%s và %d mục khác", strings.Join(cs[:most], ", "), len(cs)-most)
-}
-
-// The declaration rules register themselves, so that the table of checks
-// in compliance.go (which other topics extend too) stays as it is.
-func init() {
-	checks[qms.RuleDeclarationMissing] = checkDeclarationMissing
-	checks[qms.RuleDeclarationScopeChanged] = checkDeclarationScopeChanged
 }

@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -8,7 +8,7 @@ import (
 	"isodt/qms"
 )
 
-func checkCAPAOverdue(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
+func checkCAPAOverdue(ctx context.Context, s *Store, q Querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
 	return overdueActions(ctx, q, agencies, now, overdueActionRule{
 		rule: qms.RuleCAPAOverdue, objectType: "corrective_action", message: "%s: hành động “%s” của %s quá hạn %s.",
 		from: `corrective_actions a JOIN nonconformities n ON n.id = a.nc_id`, owner: "n", open: `n.status != 'closed'`,
@@ -27,9 +27,9 @@ type overdueActionRule struct {
 // date: corrective actions of a nonconformity, treatment actions of a
 // risk. message gets the record's code, the action, the owner's full
 // name and the due date.
-func overdueActions(ctx context.Context, q querier, agencies []string, now time.Time, r overdueActionRule) ([]qms.Candidate, error) {
-	in, args := inAgencies(agencies)
-	rows, err := q.QueryContext(ctx, `SELECT `+r.owner+`.agency_code, `+r.owner+`.code, a.id, a.description, COALESCE(NULLIF(u.full_name, ''), a.owner), a.due_on
+func overdueActions(ctx context.Context, q Querier, agencies []string, now time.Time, r overdueActionRule) ([]qms.Candidate, error) {
+	in, args := inList(agencies)
+	rows, err := q.Query(ctx, `SELECT `+r.owner+`.agency_code, `+r.owner+`.code, a.id, a.description, COALESCE(NULLIF(u.full_name, ''), a.owner), a.due_on
 		FROM `+r.from+` LEFT JOIN users u ON u.username = a.owner
 		WHERE a.done_at IS NULL AND `+r.open+` AND a.due_on < ? AND `+r.owner+`.agency_code IN `+in, append([]any{qms.CivilDate(now).Format("2006-01-02")}, args...)...)
 	if err != nil {
@@ -43,8 +43,8 @@ func overdueActions(ctx context.Context, q querier, agencies []string, now time.
 		if err := rows.Scan(&a, &code, &id, &desc, &owner, &due); err != nil {
 			return nil, err
 		}
-		out = append(out, qms.Candidate{Rule: r.rule, AgencyCode: a, ObjectType: r.objectType, ObjectID: itoa(id),
-			Message: fmt.Sprintf(r.message, code, desc, owner, parseDate(due).Format("02/01/2006"))})
+		out = append(out, qms.Candidate{Rule: r.rule, AgencyCode: a, ObjectType: r.objectType, ObjectID: Itoa(id),
+			Message: fmt.Sprintf(r.message, code, desc, owner, ParseDate(due).Format("02/01/2006"))})
 	}
 	return out, rows.Err()
 }

@@ -1,8 +1,7 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -13,7 +12,7 @@ import (
 )
 
 // ruleCheck finds the current candidates of one rule for some agencies.
-type ruleCheck func(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error)
+type ruleCheck func(ctx context.Context, s *Store, q Querier, agencies []string, now time.Time) ([]qms.Candidate, error)
 
 // checks maps each rule to its query.
 var checks = map[string]ruleCheck{
@@ -38,6 +37,12 @@ var checks = map[string]ruleCheck{
 	qms.RuleProviderEvaluationOverdue: checkProviderEvaluationOverdue,
 	qms.RuleContextReviewOverdue:      checkContextReviewOverdue,
 	qms.RuleSignatureBroken:           checkSignatures,
+
+	// Declarations of conformity (Decision 19/2014/QĐ-TTg) and
+	// satisfaction (SIPAS).
+	qms.RuleDeclarationMissing:      checkDeclarationMissing,
+	qms.RuleDeclarationScopeChanged: checkDeclarationScopeChanged,
+	qms.RuleSatisfactionBelowTarget: checkSatisfactionBelowTarget,
 }
 
 // RunChecks finds what holds now and reconciles it with the open
@@ -48,7 +53,7 @@ var checks = map[string]ruleCheck{
 // whole scan); findings belong to one agency, so each agency's
 // reconciliation is whole. Quality officers of agencies with new
 // findings are notified.
-func (db *DB) RunChecks(ctx context.Context, scope qms.CheckScope) (qms.CheckResult, error) {
+func (s *Store) RunChecks(ctx context.Context, scope qms.CheckScope) (qms.CheckResult, error) {
 	var res qms.CheckResult
 	rules := qms.Rules
 	if scope.Rule != "" {
@@ -58,17 +63,17 @@ func (db *DB) RunChecks(ctx context.Context, scope qms.CheckScope) (qms.CheckRes
 		}
 		rules = []qms.Rule{r}
 	}
-	agencies, err := db.agencyCodes(ctx, scope.AgencyCode)
+	agencies, err := s.agencyCodes(ctx, scope.AgencyCode)
 	if err != nil {
 		return res, err
 	}
-	now := db.now().UTC()
+	now := s.cfg.Now().UTC()
 	// Rules over the whole system (the audit chain) run once; their
 	// findings go with the agency they name, else with the last batch.
 	var global []qms.Candidate
 	for _, r := range rules {
 		if check, ok := checks[r.Code]; ok && globalRules[r.Code] {
-			cs, err := check(ctx, db, db.read, agencies, now)
+			cs, err := check(ctx, s, s.read(), agencies, now)
 			if err != nil {
 				return res, fmt.Errorf("rule %s: %w", r.Code, err)
 			}
@@ -82,7 +87,7 @@ func (db *DB) RunChecks(ctx context.Context, scope qms.CheckScope) (qms.CheckRes
 			if !ok || globalRules[r.Code] {
 				continue
 			}
-			cs, err := check(ctx, db, db.read, []string{a}, now)
+			cs, err := check(ctx, s, s.read(), []string{a}, now)
 			if err != nil {
 				return res, fmt.Errorf("rule %s: %w", r.Code, err)
 			}
@@ -97,7 +102,7 @@ func (db *DB) RunChecks(ctx context.Context, scope qms.CheckScope) (qms.CheckRes
 			}
 		}
 		global = rest
-		part, err := db.reconcileFindings(ctx, scope, a, found)
+		part, err := s.reconcileFindings(ctx, scope, a, found)
 		if err != nil {
 			return res, err
 		}
@@ -106,14 +111,47 @@ func (db *DB) RunChecks(ctx context.Context, scope qms.CheckScope) (qms.CheckRes
 	return res, nil
 }
 
+// checkMergedNotReissued flags a procedure a merge brought when no
+// version of it has been approved since the merge and the grace period
+// (Config.ReissueDays) has run out: the successor runs it on a document
+// its predecessor issued.
+func checkMergedNotReissued(ctx context.Context, s *Store, q Querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
+	days := s.cfg.ReissueDays
+	if days <= 0 {
+		days = qms.DefaultMergeReissueDays
+	}
+	in, args := inList(agencies)
+	cutoff := FormatTime(now.AddDate(0, 0, -days))
+	// status || '': SQLite reads the versions by procedure, not by status.
+	rows, err := q.Query(ctx, `SELECT p.id, p.agency_code, p.code, p.merged_from, a.merged_at FROM procedures p JOIN agencies a ON a.code = p.merged_from
+		WHERE p.agency_code IN `+in+` AND a.merged_at < ? AND NOT EXISTS (SELECT 1 FROM procedure_versions v
+			WHERE v.procedure_id = p.id AND v.status || '' IN ('effective', 'superseded') AND v.approved_at > a.merged_at)`, append(args, cutoff)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []qms.Candidate
+	for rows.Next() {
+		var id int64
+		var agency, code, from, at string
+		if err := rows.Scan(&id, &agency, &code, &from, &at); err != nil {
+			return nil, err
+		}
+		out = append(out, qms.Candidate{Rule: qms.RuleMergedNotReissued, AgencyCode: agency, ObjectType: "procedure", ObjectID: Itoa(id),
+			Message: fmt.Sprintf("Quy trình %s nhận từ đơn vị %s khi sáp nhập ngày %s chưa được ban hành lại sau %d ngày.", code, from,
+				ParseTime(at).In(qms.Zone).Format("02/01/2006"), days)})
+	}
+	return out, rows.Err()
+}
+
 // globalRules are the rules checked over the whole system at once.
 var globalRules = map[string]bool{qms.RuleAuditChainBroken: true}
 
 // reconcileFindings opens and closes agency's findings of scope against
 // what was found, in one audited transaction.
-func (db *DB) reconcileFindings(ctx context.Context, scope qms.CheckScope, agency string, found []qms.Candidate) (qms.CheckResult, error) {
+func (s *Store) reconcileFindings(ctx context.Context, scope qms.CheckScope, agency string, found []qms.Candidate) (qms.CheckResult, error) {
 	var res qms.CheckResult
-	err := db.update(ctx, func(tx *Tx) error {
+	err := s.update(ctx, func(tx Tx) error {
 		f := scopeFilter(scope, true)
 		if scope.AgencyCode == "" {
 			f.AgencyCode = &agency
@@ -125,13 +163,13 @@ func (db *DB) reconcileFindings(ctx context.Context, scope qms.CheckScope, agenc
 		toOpen, still, toClose := qms.Reconcile(open, found)
 		for _, c := range toOpen {
 			r, _ := qms.RuleByCode(c.Rule)
-			if _, err := tx.ExecContext(ctx, `INSERT INTO findings (rule, severity, agency_code, object_type, object_id, message, opened_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-				c.Rule, r.Severity, c.AgencyCode, c.ObjectType, c.ObjectID, c.Message, formatTime(tx.now)); err != nil {
+			if _, err := tx.Exec(ctx, `INSERT INTO findings (rule, severity, agency_code, object_type, object_id, message, opened_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+				c.Rule, r.Severity, c.AgencyCode, c.ObjectType, c.ObjectID, c.Message, FormatTime(tx.Now())); err != nil {
 				return fmt.Errorf("open finding: %w", err)
 			}
 		}
 		for _, f := range toClose {
-			if _, err := tx.ExecContext(ctx, `UPDATE findings SET closed_at = ? WHERE id = ?`, formatTime(tx.now), f.ID); err != nil {
+			if _, err := tx.Exec(ctx, `UPDATE findings SET closed_at = ? WHERE id = ?`, FormatTime(tx.Now()), f.ID); err != nil {
 				return err
 			}
 		}
@@ -145,7 +183,7 @@ func (db *DB) reconcileFindings(ctx context.Context, scope qms.CheckScope, agenc
 				return err
 			}
 		}
-		return tx.audit(ctx, qms.SystemAgencyCode, "compliance.run", "compliance", scope.AgencyCode+"/"+scope.Rule, nil, res, "đơn vị "+agency)
+		return tx.Audit(ctx, qms.SystemAgencyCode, "compliance.run", "compliance", scope.AgencyCode+"/"+scope.Rule, nil, res, "đơn vị "+agency)
 	})
 	return res, err
 }
@@ -162,11 +200,11 @@ func scopeFilter(scope qms.CheckScope, open bool) qms.FindingFilter {
 }
 
 // FindFindings returns findings, open first, newest first.
-func (db *DB) FindFindings(ctx context.Context, f qms.FindingFilter) ([]*qms.Finding, error) {
-	return findFindings(ctx, db.read, f)
+func (s *Store) FindFindings(ctx context.Context, f qms.FindingFilter) ([]*qms.Finding, error) {
+	return findFindings(ctx, s.read(), f)
 }
 
-func findFindings(ctx context.Context, q querier, f qms.FindingFilter) ([]*qms.Finding, error) {
+func findFindings(ctx context.Context, q Querier, f qms.FindingFilter) ([]*qms.Finding, error) {
 	where, args := []string{"1 = 1"}, []any{}
 	if v := f.ID; v != nil {
 		where, args = append(where, "id = ?"), append(args, *v)
@@ -192,7 +230,7 @@ func findFindings(ctx context.Context, q querier, f qms.FindingFilter) ([]*qms.F
 	if f.Limit > 0 {
 		query, args = query+` LIMIT ?`, append(args, f.Limit)
 	}
-	rows, err := q.QueryContext(ctx, query, args...)
+	rows, err := q.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -201,20 +239,20 @@ func findFindings(ctx context.Context, q querier, f qms.FindingFilter) ([]*qms.F
 	for rows.Next() {
 		var x qms.Finding
 		var opened string
-		var closed sql.NullString
+		var closed *string
 		if err := rows.Scan(&x.ID, &x.Rule, &x.Severity, &x.AgencyCode, &x.ObjectType, &x.ObjectID, &x.Message, &opened, &closed); err != nil {
 			return nil, err
 		}
-		x.OpenedAt, x.ClosedAt = parseTime(opened), scanNullTime(closed)
+		x.OpenedAt, x.ClosedAt = ParseTime(opened), OptTime(closed)
 		out = append(out, &x)
 	}
 	return out, rows.Err()
 }
 
 // agencyCodes lists the agencies a run covers.
-func (db *DB) agencyCodes(ctx context.Context, one string) ([]string, error) {
+func (s *Store) agencyCodes(ctx context.Context, one string) ([]string, error) {
 	if one != "" {
-		a, err := db.FindAgencyByCode(ctx, one)
+		a, err := s.FindAgencyByCode(ctx, one)
 		if err != nil {
 			return nil, err
 		}
@@ -222,7 +260,7 @@ func (db *DB) agencyCodes(ctx context.Context, one string) ([]string, error) {
 	}
 	// A merged agency's records moved to its successor; what stayed is
 	// history that no scan may reopen.
-	as, err := db.FindAgencies(ctx, qms.AgencyFilter{Active: true})
+	as, err := s.FindAgencies(ctx, qms.AgencyFilter{Active: true})
 	if err != nil {
 		return nil, err
 	}
@@ -233,18 +271,14 @@ func (db *DB) agencyCodes(ctx context.Context, one string) ([]string, error) {
 	return out, nil
 }
 
-func inAgencies(agencies []string) (string, []any) {
-	args := make([]any, len(agencies))
-	for i, a := range agencies {
-		args[i] = a
-	}
-	return "(" + placeholders(len(agencies)) + ")", args
-}
+// InAgencies returns "(?, ?)" and the arguments for an IN over agency
+// codes (the rules the SQLite store still checks itself use it too).
+func InAgencies(agencies []string) (string, []any) { return inList(agencies) }
 
-func checkNotControlled(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
+func checkNotControlled(ctx context.Context, s *Store, q Querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
 	var out []qms.Candidate
 	for _, a := range agencies {
-		cs, err := db.ControlStatuses(ctx, a)
+		cs, err := s.ControlStatuses(ctx, a)
 		if err != nil {
 			return nil, err
 		}
@@ -258,10 +292,10 @@ func checkNotControlled(ctx context.Context, db *DB, q querier, agencies []strin
 	return out, nil
 }
 
-func checkFormsInForce(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
+func checkFormsInForce(ctx context.Context, s *Store, q Querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
 	var out []qms.Candidate
 	inForce := map[[2]string]bool{} // agency, form code → has a version in force
-	err := inForceVersions(ctx, q, agencies, func(a string, p *qms.Procedure, v *qms.ProcedureVersion) error {
+	err := InForceVersions(ctx, q, agencies, func(a string, p *qms.Procedure, v *qms.ProcedureVersion) error {
 		codes := append([]string{}, v.Forms...)
 		for _, st := range v.Flowchart.Steps {
 			codes = append(codes, st.Forms...)
@@ -274,7 +308,7 @@ func checkFormsInForce(ctx context.Context, db *DB, q querier, agencies []string
 			seen[code] = true
 			ok, known := inForce[[2]string{a, code}]
 			if !known {
-				_, _, err := effectiveForm(ctx, q, a, code)
+				_, _, err := EffectiveFormOn(ctx, q, a, code)
 				ok = err == nil
 				inForce[[2]string{a, code}] = ok
 			}
@@ -288,18 +322,30 @@ func checkFormsInForce(ctx context.Context, db *DB, q querier, agencies []string
 	return out, err
 }
 
-func checkOverLimit(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
+func checkOverLimit(ctx context.Context, s *Store, q Querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
 	var out []qms.Candidate
-	err := inForceVersions(ctx, q, agencies, func(a string, p *qms.Procedure, v *qms.ProcedureVersion) error {
+	// The catalogue is each store's own (Config.TTHCs): read once an
+	// agency; one it cannot read has no limit to exceed.
+	catalogues := map[string]map[string]*qms.TTHC{}
+	err := InForceVersions(ctx, q, agencies, func(a string, p *qms.Procedure, v *qms.ProcedureVersion) error {
+		tthcs, ok := catalogues[a]
+		if !ok {
+			tthcs = map[string]*qms.TTHC{}
+			ts, _ := QueryTTHCs(ctx, s.read(), a, nil)
+			for _, t := range ts {
+				tthcs[t.Code] = t
+			}
+			catalogues[a] = tthcs
+		}
 		for _, code := range p.TTHCCodes {
-			ts, err := findTTHCs(ctx, q, a, &code)
-			if err != nil || len(ts) == 0 {
+			t, ok := tthcs[code]
+			if !ok {
 				continue
 			}
-			limit, longest := qms.LimitHours(ts[0]), flowchart.LongestPathHours(v.Flowchart)
+			limit, longest := qms.LimitHours(t), flowchart.LongestPathHours(v.Flowchart)
 			if longest > limit {
 				out = append(out, qms.Candidate{Rule: qms.RuleFlowchartOverLimit, AgencyCode: a, ObjectType: "procedure", ObjectID: fmt.Sprintf("%d/%s", p.ID, code),
-					Message: fmt.Sprintf("Quy trình %s: các bước cần %s giờ, vượt thời hạn %d ngày (%s giờ) của thủ tục %s.", p.Code, flowchart.FormatHours(longest, "vi"), ts[0].TimeLimitDays, flowchart.FormatHours(limit, "vi"), code)})
+					Message: fmt.Sprintf("Quy trình %s: các bước cần %s giờ, vượt thời hạn %d ngày (%s giờ) của thủ tục %s.", p.Code, flowchart.FormatHours(longest, "vi"), t.TimeLimitDays, flowchart.FormatHours(limit, "vi"), code)})
 			}
 		}
 		return nil
@@ -307,9 +353,9 @@ func checkOverLimit(ctx context.Context, db *DB, q querier, agencies []string, n
 	return out, err
 }
 
-func checkReviewOverdue(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
-	in, args := inAgencies(agencies)
-	rows, err := q.QueryContext(ctx, `SELECT id, agency_code, code, next_review_on FROM procedures WHERE agency_code IN `+in+` AND next_review_on IS NOT NULL AND next_review_on < ?`,
+func checkReviewOverdue(ctx context.Context, s *Store, q Querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
+	in, args := inList(agencies)
+	rows, err := q.Query(ctx, `SELECT id, agency_code, code, next_review_on FROM procedures WHERE agency_code IN `+in+` AND next_review_on IS NOT NULL AND next_review_on < ?`,
 		append(args, qms.CivilDate(now).Format("2006-01-02"))...)
 	if err != nil {
 		return nil, err
@@ -322,15 +368,15 @@ func checkReviewOverdue(ctx context.Context, db *DB, q querier, agencies []strin
 		if err := rows.Scan(&id, &a, &code, &due); err != nil {
 			return nil, err
 		}
-		out = append(out, qms.Candidate{Rule: qms.RuleReviewOverdue, AgencyCode: a, ObjectType: "procedure", ObjectID: itoa(id),
-			Message: fmt.Sprintf("Quy trình %s đến hạn xem xét định kỳ từ %s.", code, parseDate(due).Format("02/01/2006"))})
+		out = append(out, qms.Candidate{Rule: qms.RuleReviewOverdue, AgencyCode: a, ObjectType: "procedure", ObjectID: Itoa(id),
+			Message: fmt.Sprintf("Quy trình %s đến hạn xem xét định kỳ từ %s.", code, ParseDate(due).Format("02/01/2006"))})
 	}
 	return out, rows.Err()
 }
 
 // dossierCandidates turns rows of (agency, code, due) into candidates.
-func dossierCandidates(ctx context.Context, q querier, rule, message, query string, args ...any) ([]qms.Candidate, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
+func dossierCandidates(ctx context.Context, q Querier, rule, message, query string, args ...any) ([]qms.Candidate, error) {
+	rows, err := q.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -342,21 +388,21 @@ func dossierCandidates(ctx context.Context, q querier, rule, message, query stri
 			return nil, err
 		}
 		out = append(out, qms.Candidate{Rule: rule, AgencyCode: a, ObjectType: "dossier", ObjectID: code,
-			Message: fmt.Sprintf(message, code, parseTime(due).In(qms.Zone).Format("02/01/2006 15:04"))})
+			Message: fmt.Sprintf(message, code, ParseTime(due).In(qms.Zone).Format("02/01/2006 15:04"))})
 	}
 	return out, rows.Err()
 }
 
-func checkDossierOverdue(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
-	in, args := inAgencies(agencies)
+func checkDossierOverdue(ctx context.Context, s *Store, q Querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
+	in, args := inList(agencies)
 	return dossierCandidates(ctx, q, qms.RuleDossierOverdue, "Hồ sơ %s quá hạn trả kết quả (hẹn %s).",
-		`SELECT agency_code, code, due_at FROM dossiers WHERE agency_code IN `+in+` AND status IN ('received', 'in_progress') AND due_at < ?`, append(args, formatTime(now))...)
+		`SELECT agency_code, code, due_at FROM dossiers WHERE agency_code IN `+in+` AND status IN ('received', 'in_progress') AND due_at < ?`, append(args, FormatTime(now))...)
 }
 
-func checkStepOverdue(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
-	in, args := inAgencies(agencies)
-	rows, err := q.QueryContext(ctx, `SELECT agency_code, dossier_code, step_id, due_at, procedure_id, version_number FROM dossier_open_steps
-		WHERE agency_code IN `+in+` AND paused = 0 AND due_at < ?`, append(args, formatTime(now))...)
+func checkStepOverdue(ctx context.Context, s *Store, q Querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
+	in, args := inList(agencies)
+	rows, err := q.Query(ctx, `SELECT agency_code, dossier_code, step_id, due_at, procedure_id, version_number FROM dossier_open_steps
+		WHERE agency_code IN `+in+` AND paused = FALSE AND due_at < ?`, append(args, FormatTime(now))...)
 	if err != nil {
 		return nil, err
 	}
@@ -383,33 +429,33 @@ func checkStepOverdue(ctx context.Context, db *DB, q querier, agencies []string,
 	out := make([]qms.Candidate, 0, len(steps))
 	for _, o := range steps {
 		name := o.step
-		if fc, err := db.pinnedFlowchart(ctx, q, o.pid, o.number); err == nil {
+		if fc, err := s.PinnedFlowchartIn(ctx, q, o.pid, o.number); err == nil {
 			if st, ok := flowchart.FindStep(fc, o.step); ok && st.Name != "" {
 				name = st.Name
 			}
 		}
 		out = append(out, qms.Candidate{Rule: qms.RuleStepOverdue, AgencyCode: o.a, ObjectType: "dossier_step", ObjectID: o.code + "/" + o.step,
-			Message: fmt.Sprintf("Hồ sơ %s: bước “%s” quá thời gian quy định (hạn %s).", o.code, name, parseTime(o.due).In(qms.Zone).Format("02/01/2006 15:04"))})
+			Message: fmt.Sprintf("Hồ sơ %s: bước “%s” quá thời gian quy định (hạn %s).", o.code, name, ParseTime(o.due).In(qms.Zone).Format("02/01/2006 15:04"))})
 	}
 	return out, nil
 }
 
-func checkLateWithoutApology(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
-	in, args := inAgencies(agencies)
+func checkLateWithoutApology(ctx context.Context, s *Store, q Querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
+	in, args := inList(agencies)
 	return dossierCandidates(ctx, q, qms.RuleLateWithoutApology, "Hồ sơ %s trễ hạn (hẹn %s) nhưng chưa có phiếu xin lỗi và hẹn lại.",
 		// Two halves, each on its own index (dossiers_late, dossiers_status):
 		// with OR, SQLite reads every dossier of the province.
 		`SELECT agency_code, code, due_at FROM dossiers WHERE agency_code IN `+in+` AND new_appointment IS NULL AND result = 'late'
 		UNION ALL
 		SELECT agency_code, code, due_at FROM dossiers WHERE agency_code IN `+in+` AND new_appointment IS NULL AND result != 'late'
-			AND status IN ('received', 'in_progress', 'paused') AND due_at < ?`, append(append(args, args...), formatTime(now))...)
+			AND status IN ('received', 'in_progress', 'paused') AND due_at < ?`, append(append(args, args...), FormatTime(now))...)
 }
 
-func checkAuditChain(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
-	_, err := db.VerifyAuditChain(ctx)
+func checkAuditChain(ctx context.Context, s *Store, q Querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
+	_, err := s.cfg.VerifyAudit(ctx)
 	var br *qms.ChainBreak
 	if errors.As(err, &br) {
-		return []qms.Candidate{{Rule: qms.RuleAuditChainBroken, AgencyCode: qms.SystemAgencyCode, ObjectType: "audit_log", ObjectID: itoa(br.EntryID), Message: br.Error()}}, nil
+		return []qms.Candidate{{Rule: qms.RuleAuditChainBroken, AgencyCode: qms.SystemAgencyCode, ObjectType: "audit_log", ObjectID: Itoa(br.EntryID), Message: br.Error()}}, nil
 	}
 	// A row written outside the application is a finding of its own,
 	// named by its table and key.
@@ -422,12 +468,4 @@ func checkAuditChain(ctx context.Context, db *DB, q querier, agencies []string, 
 		return out, nil
 	}
 	return nil, err
-}
-
-// notifyRole sends an in-app notification to every user holding role in agency.
-func notifyRole(ctx context.Context, tx *Tx, agency string, role qms.Role, title, link string) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO notifications (user_id, agency_code, title, link, created_at)
-		SELECT m.user_id, m.agency_code, ?, ?, ? FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.agency_code = ? AND m.role = ? AND u.disabled = 0`,
-		title, link, formatTime(tx.now), agency, role)
-	return err
 }

@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -11,8 +11,8 @@ import (
 // checkProviderEvaluationOverdue flags each active provider not evaluated
 // within its period (counted from its registration until its first
 // evaluation).
-func checkProviderEvaluationOverdue(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
-	ps, err := db.ActiveProviders(ctx, agencies)
+func checkProviderEvaluationOverdue(ctx context.Context, s *Store, q Querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
+	ps, err := s.ActiveProviders(ctx, agencies)
 	if err != nil {
 		return nil, err
 	}
@@ -26,7 +26,7 @@ func checkProviderEvaluationOverdue(ctx context.Context, db *DB, q querier, agen
 		if p.LastEvaluation != nil {
 			last = "đánh giá gần nhất ngày " + p.LastEvaluation.EvaluatedOn.Format("02/01/2006")
 		}
-		out = append(out, qms.Candidate{Rule: qms.RuleProviderEvaluationOverdue, AgencyCode: p.AgencyCode, ObjectType: "provider", ObjectID: itoa(p.ID),
+		out = append(out, qms.Candidate{Rule: qms.RuleProviderEvaluationOverdue, AgencyCode: p.AgencyCode, ObjectType: "provider", ObjectID: Itoa(p.ID),
 			Message: fmt.Sprintf("Nhà cung cấp “%s” (%s) %s; đến hạn đánh giá ngày %s (chu kỳ %d tháng).", p.Name, p.Service, last,
 				p.DueOn().Format("02/01/2006"), p.PeriodMonths)})
 	}

@@ -1,9 +1,7 @@
-package sqlite
+package sqlstore
 
 import (
 	"fmt"
-
-	"isodt/qms"
 )
 
 // competences moves the competence catalogue, its requirements and the
@@ -20,25 +18,17 @@ func (m *merger) competences() error {
 	}
 	m.byPlanOrder(rs)
 	for _, r := range rs {
-		code := r.code
-		if taken, err := m.codeTaken("competences", code); err != nil {
+		code, err := m.freeCode("competences", "competence", r)
+		if err != nil {
 			return err
-		} else if taken {
-			code = qms.MergedCode(r.code, r.agency)
-			if taken, err := m.codeTaken("competences", code); err != nil {
-				return err
-			} else if taken {
-				return qms.Errorf(qms.ECONFLICT, "Không thể chuyển năng lực %q của %q: đơn vị %q đã có cả mã %q và %q.", r.code, r.agency, m.into, r.code, code)
-			}
-			m.rep.Renamed = append(m.rep.Renamed, qms.MergeRename{Kind: "competence", From: r.agency, OldCode: r.code, NewCode: code})
 		}
-		if _, err := m.tx.ExecContext(m.ctx, `UPDATE competences SET agency_code = ?, code = ?, merged_from = ? WHERE id = ?`, m.into, code, r.agency, r.id); err != nil {
+		if _, err := m.tx.Exec(m.ctx, `UPDATE competences SET agency_code = ?, code = ?, merged_from = ? WHERE id = ?`, m.into, code, r.agency, r.id); err != nil {
 			return fmt.Errorf("move competence %s: %w", r.code, err)
 		}
 	}
 	m.count("competences", len(rs), 0, 0)
 	for _, table := range []string{"competence_requirements", "competence_records"} {
-		if err := m.move(table, `1`); err != nil {
+		if err := m.move(table, `TRUE`); err != nil {
 			return err
 		}
 	}

@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -12,16 +12,16 @@ import (
 // 4.2) was not reviewed in the last ContextReviewMonths, or which has
 // procedures in force but no register at all. An agency with neither
 // procedures in force nor entries has no QMS yet to put in context.
-func checkContextReviewOverdue(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
+func checkContextReviewOverdue(ctx context.Context, s *Store, q Querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
 	var out []qms.Candidate
-	cutoff := formatTime(now.AddDate(0, -qms.ContextReviewMonths, 0))
+	cutoff := FormatTime(now.AddDate(0, -qms.ContextReviewMonths, 0))
 	for _, a := range agencies {
 		var items, controlled int
 		var last string
-		if err := q.QueryRowContext(ctx, `SELECT
-			(SELECT COUNT(*) FROM context_items WHERE agency_code = ?1 AND retired = 0),
-			(SELECT COUNT(*) FROM procedures p WHERE p.agency_code = ?1 AND `+procInForceSQL+`),
-			COALESCE((SELECT MAX(reviewed_at) FROM context_reviews WHERE agency_code = ?1), '')`, a).Scan(&items, &controlled, &last); err != nil {
+		if err := q.QueryRow(ctx, `SELECT
+			(SELECT COUNT(*) FROM context_items WHERE agency_code = ? AND retired = FALSE),
+			(SELECT COUNT(*) FROM procedures p WHERE p.agency_code = ? AND `+ProcInForceSQL+`),
+			COALESCE((SELECT MAX(reviewed_at) FROM context_reviews WHERE agency_code = ?), '')`, a, a, a).Scan(&items, &controlled, &last); err != nil {
 			return nil, err
 		}
 		var msg string
@@ -33,7 +33,7 @@ func checkContextReviewOverdue(ctx context.Context, db *DB, q querier, agencies 
 		case last == "":
 			msg = fmt.Sprintf("Sổ bối cảnh (%d mục) chưa được xem xét lần nào.", items)
 		case last < cutoff:
-			msg = fmt.Sprintf("Sổ bối cảnh (%d mục) được xem xét lần cuối ngày %s, quá %d tháng.", items, parseTime(last).In(qms.Zone).Format("02/01/2006"), qms.ContextReviewMonths)
+			msg = fmt.Sprintf("Sổ bối cảnh (%d mục) được xem xét lần cuối ngày %s, quá %d tháng.", items, ParseTime(last).In(qms.Zone).Format("02/01/2006"), qms.ContextReviewMonths)
 		default:
 			continue
 		}

@@ -1,13 +1,12 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
-	"time"
 
 	"isodt/qms"
 )
@@ -20,23 +19,23 @@ import (
 // the closed ones stay as the predecessor's history.
 const openDossierSQL = `status IN ('received', 'in_progress', 'paused')`
 
-// errDryRun rolls a dry run's savepoint back after it has done the work.
+// errDryRun rolls a dry run's transaction back after it has done the work.
 var errDryRun = errors.New("dry run")
 
 // MergeAgencies merges plan.From into plan.Into in one transaction.
-func (db *DB) MergeAgencies(ctx context.Context, plan qms.MergePlan, dryRun bool) (*qms.MergeReport, error) {
+func (s *Store) MergeAgencies(ctx context.Context, plan qms.MergePlan, dryRun bool) (*qms.MergeReport, error) {
 	plan.Normalize()
-	return restructure(ctx, db, dryRun, func(tx *Tx) (*qms.MergeReport, error) {
-		m := &merger{ctx: ctx, tx: tx, rep: &qms.MergeReport{Plan: plan, DryRun: dryRun, At: tx.now}}
+	return restructure(ctx, s, dryRun, func(tx Tx) (*qms.MergeReport, error) {
+		m := &merger{ctx: ctx, s: s, tx: tx, rep: &qms.MergeReport{Plan: plan, DryRun: dryRun, At: tx.Now()}}
 		return m.rep, m.run()
 	})
 }
 
 // restructure runs a merge or a split by the system admin as one write;
 // a dry run does all the work and its report, then rolls it back.
-func restructure[R any](ctx context.Context, db *DB, dryRun bool, run func(tx *Tx) (*R, error)) (*R, error) {
+func restructure[R any](ctx context.Context, s *Store, dryRun bool, run func(tx Tx) (*R, error)) (*R, error) {
 	var rep *R
-	err := db.update(ctx, func(tx *Tx) error {
+	err := s.update(ctx, func(tx Tx) error {
 		if err := requireSysAdmin(ctx, tx); err != nil {
 			return err
 		}
@@ -59,9 +58,63 @@ func restructure[R any](ctx context.Context, db *DB, dryRun bool, run func(tx *T
 	return rep, nil
 }
 
+// requireSysAdmin refuses a merge or split asked by anyone but a system
+// actor (the CLI, a job) or an admin of the system agency acting for it:
+// the web route's Casbin rule says the same, and this holds for every
+// other way in.
+func requireSysAdmin(ctx context.Context, tx Tx) error {
+	a := tx.Actor()
+	if a.System {
+		return nil
+	}
+	var n int
+	if a.UserID != 0 && a.AgencyCode == qms.SystemAgencyCode {
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM memberships WHERE user_id = ? AND agency_code = ? AND role = ?`,
+			a.UserID, qms.SystemAgencyCode, string(qms.RoleAdmin)).Scan(&n); err != nil {
+			return err
+		}
+	}
+	if n == 0 {
+		return qms.Errorf(qms.EFORBIDDEN, "Chỉ quản trị hệ thống (quản trị của đơn vị %s) được sáp nhập hoặc chia tách đơn vị.", qms.SystemAgencyCode)
+	}
+	return nil
+}
+
+// copySettings gives a new agency the clock settings of the one whose
+// dossiers it receives: they keep counting their clocks as they did.
+func copySettings(ctx context.Context, tx Tx, to, from string) error {
+	_, err := tx.Exec(ctx, `INSERT INTO agency_settings (agency_code, clock_mode, working_hours)
+		SELECT ?, clock_mode, working_hours FROM agency_settings WHERE agency_code = ? ON CONFLICT DO NOTHING`, to, from)
+	return err
+}
+
+// recordCode maps a code renamed (or reconciled) in agency to the code it
+// has now; a split may have recorded the same mapping key before: the
+// newer one holds.
+func recordCode(ctx context.Context, tx Tx, agency, kind, from, oldCode, newCode string) error {
+	_, err := tx.Exec(ctx, `INSERT INTO merged_codes (agency_code, kind, from_agency, old_code, new_code, merged_at) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (agency_code, kind, from_agency, old_code) DO UPDATE SET new_code = excluded.new_code, merged_at = excluded.merged_at`,
+		agency, kind, from, oldCode, newCode, FormatTime(tx.Now()))
+	return err
+}
+
+// moveSearchDoc moves a document's search entry from one agency to
+// another (on SQLite a trigger moves the FTS row with it).
+func moveSearchDoc(ctx context.Context, tx Tx, kind, from, to, ref string) error {
+	if _, err := tx.Exec(ctx, `UPDATE search_docs SET agency_code = ? WHERE kind = ? AND agency_code = ? AND ref = ?`, to, kind, from, ref); err != nil {
+		return fmt.Errorf("reindex %s %s: %w", kind, ref, err)
+	}
+	return nil
+}
+
+// lacks reports a table this store does not have yet (Config.Lacks): a
+// merge or split has none of its rows to move.
+func (s *Store) lacks(table string) bool { return slices.Contains(s.cfg.Lacks, table) }
+
 type merger struct {
 	ctx   context.Context
-	tx    *Tx
+	s     *Store
+	tx    Tx
 	rep   *qms.MergeReport
 	into  string
 	preds []any // the predecessors' codes, as arguments
@@ -70,7 +123,7 @@ type merger struct {
 
 func (m *merger) run() error {
 	ctx, tx, p := m.ctx, m.tx, &m.rep.Plan
-	succ, err := findAgencyByCode(ctx, tx, p.Into)
+	succ, err := FindAgency(ctx, tx, p.Into)
 	if qms.ErrorCode(err) == qms.ENOTFOUND {
 		succ, err = nil, nil
 	}
@@ -79,7 +132,7 @@ func (m *merger) run() error {
 	}
 	preds := map[string]*qms.Agency{}
 	for _, c := range p.From {
-		if a, err := findAgencyByCode(ctx, tx, c); err == nil {
+		if a, err := FindAgency(ctx, tx, c); err == nil {
 			preds[c] = a
 		} else if qms.ErrorCode(err) != qms.ENOTFOUND {
 			return err
@@ -87,7 +140,7 @@ func (m *merger) run() error {
 	}
 	var walkErr error
 	ancestorOf := func(a, b string) bool {
-		in, err := isWithin(ctx, tx, b, a)
+		in, err := IsWithinOn(ctx, tx, b, a)
 		if err != nil {
 			walkErr = err
 		}
@@ -99,7 +152,7 @@ func (m *merger) run() error {
 	if walkErr != nil {
 		return walkErr
 	}
-	m.into, m.in = p.Into, placeholders(len(p.From))
+	m.into, m.in = p.Into, Placeholders(len(p.From))
 	for _, c := range p.From {
 		m.preds = append(m.preds, c)
 	}
@@ -108,14 +161,13 @@ func (m *merger) run() error {
 			p.ParentCode = preds[p.From[0]].ParentCode
 		}
 		a := &qms.Agency{Code: p.Into, Name: p.Name, ParentCode: p.ParentCode}
-		if err := tx.db.CreateAgencyIn(ctx, shared(tx), a); err != nil {
+		if err := m.s.CreateAgencyIn(ctx, tx, a); err != nil {
 			return err
 		}
 		m.rep.Created = true
 		// The dossiers that move keep counting their clocks the way their
 		// agency did.
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO agency_settings (agency_code, clock_mode, working_hours)
-			SELECT ?, clock_mode, working_hours FROM agency_settings WHERE agency_code = ?`, p.Into, p.From[0]); err != nil {
+		if err := copySettings(ctx, tx, p.Into, p.From[0]); err != nil {
 			return err
 		}
 	}
@@ -126,15 +178,15 @@ func (m *merger) run() error {
 		}
 	}
 	for _, c := range p.From {
-		if err := tx.audit(ctx, c, "agency.merge.from", "agency", c, preds[c], m.rep, ""); err != nil {
+		if err := tx.Audit(ctx, c, "agency.merge.from", "agency", c, preds[c], m.rep, ""); err != nil {
 			return err
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE agencies SET merged_into = ?, merged_at = ?, updated_at = ? WHERE code IN (`+m.in+`)`,
-		append([]any{p.Into, formatTime(tx.now), formatTime(tx.now)}, m.preds...)...); err != nil {
+	if _, err := tx.Exec(ctx, `UPDATE agencies SET merged_into = ?, merged_at = ?, updated_at = ? WHERE code IN (`+m.in+`)`,
+		append([]any{p.Into, FormatTime(tx.Now()), FormatTime(tx.Now())}, m.preds...)...); err != nil {
 		return fmt.Errorf("mark merged: %w", err)
 	}
-	return tx.audit(ctx, p.Into, "agency.merge.into", "agency", p.Into, nil, m.rep, "")
+	return tx.Audit(ctx, p.Into, "agency.merge.into", "agency", p.Into, nil, m.rep, "")
 }
 
 // args prepends the successor's code to the predecessors'.
@@ -145,15 +197,18 @@ func (m *merger) args(extra ...any) []any {
 // move updates the predecessors' rows of table that match cond to the
 // successor and counts what moved and what stayed.
 func (m *merger) move(table, cond string, condArgs ...any) error {
+	if m.s.lacks(table) {
+		m.count(table, 0, 0, 0)
+		return nil
+	}
 	var total int
-	if err := m.tx.QueryRowContext(m.ctx, `SELECT COUNT(*) FROM `+table+` WHERE agency_code IN (`+m.in+`)`, m.preds...).Scan(&total); err != nil {
+	if err := m.tx.QueryRow(m.ctx, `SELECT COUNT(*) FROM `+table+` WHERE agency_code IN (`+m.in+`)`, m.preds...).Scan(&total); err != nil {
 		return fmt.Errorf("count %s: %w", table, err)
 	}
-	res, err := m.tx.ExecContext(m.ctx, `UPDATE `+table+` SET agency_code = ? WHERE agency_code IN (`+m.in+`) AND (`+cond+`)`, m.args(condArgs...)...)
+	moved, err := m.tx.Exec(m.ctx, `UPDATE `+table+` SET agency_code = ? WHERE agency_code IN (`+m.in+`) AND (`+cond+`)`, m.args(condArgs...)...)
 	if err != nil {
 		return fmt.Errorf("move %s: %w", table, err)
 	}
-	moved, _ := res.RowsAffected()
 	m.count(table, int(moved), total-int(moved), 0)
 	return nil
 }
@@ -164,15 +219,13 @@ func (m *merger) count(table string, moved, stayed, reconciled int) {
 
 func (m *merger) record(kind, from, oldCode, newCode string) error {
 	// A split may have recorded the same mapping key before: the merge's is the newer.
-	_, err := m.tx.ExecContext(m.ctx, `INSERT OR REPLACE INTO merged_codes (agency_code, kind, from_agency, old_code, new_code, merged_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		m.into, kind, from, oldCode, newCode, formatTime(m.tx.now))
-	return err
+	return recordCode(m.ctx, m.tx, m.into, kind, from, oldCode, newCode)
 }
 
 // codeTaken reports whether the successor already has code in table.
 func (m *merger) codeTaken(table, code string) (bool, error) {
 	var n int
-	err := m.tx.QueryRowContext(m.ctx, `SELECT COUNT(*) FROM `+table+` WHERE agency_code = ? AND code = ?`, m.into, code).Scan(&n)
+	err := m.tx.QueryRow(m.ctx, `SELECT COUNT(*) FROM `+table+` WHERE agency_code = ? AND code = ?`, m.into, code).Scan(&n)
 	return n > 0, err
 }
 
@@ -182,7 +235,7 @@ type codedRow struct {
 }
 
 func (m *merger) rows(query string) ([]codedRow, error) {
-	rows, err := m.tx.QueryContext(m.ctx, query, m.preds...)
+	rows, err := m.tx.Query(m.ctx, query, m.preds...)
 	if err != nil {
 		return nil, err
 	}
@@ -237,7 +290,7 @@ func (m *merger) catalogue() error {
 	}
 	m.byPlanOrder(rs)
 	var moved, reconciled int
-	dups := map[string][]string{}
+	dups := map[string]bool{}
 	for _, r := range rs {
 		taken, err := m.codeTaken("tthc", r.code)
 		if err != nil {
@@ -245,9 +298,9 @@ func (m *merger) catalogue() error {
 		}
 		if taken {
 			reconciled++
-			dups[r.code] = append(dups[r.code], r.agency)
+			dups[r.code] = true
 		} else {
-			if _, err := m.tx.ExecContext(m.ctx, `UPDATE tthc SET agency_code = ? WHERE id = ?`, m.into, r.id); err != nil {
+			if _, err := m.tx.Exec(m.ctx, `UPDATE tthc SET agency_code = ? WHERE id = ?`, m.into, r.id); err != nil {
 				return fmt.Errorf("move tthc %s: %w", r.code, err)
 			}
 			if err := m.reindex("tthc", r.agency, r.code); err != nil {
@@ -259,22 +312,12 @@ func (m *merger) catalogue() error {
 			return err
 		}
 	}
-	for _, code := range sortedKeys(dups) {
+	for _, code := range sortedSet(dups) {
 		// The predecessor whose row moved (if any) is listed too.
-		var all []string
-		rows, err := m.tx.QueryContext(m.ctx, `SELECT from_agency FROM merged_codes WHERE agency_code = ? AND kind = 'tthc' AND new_code = ? ORDER BY from_agency`, m.into, code)
+		all, err := QueryStrings(m.ctx, m.tx, `SELECT from_agency FROM merged_codes WHERE agency_code = ? AND kind = 'tthc' AND new_code = ? ORDER BY from_agency`, m.into, code)
 		if err != nil {
 			return err
 		}
-		for rows.Next() {
-			var a string
-			if err := rows.Scan(&a); err != nil {
-				rows.Close()
-				return err
-			}
-			all = append(all, a)
-		}
-		rows.Close()
 		m.rep.Duplicates = append(m.rep.Duplicates, qms.MergeDuplicate{Code: code, Predecessors: all})
 	}
 	m.count("tthc", moved, reconciled, reconciled)
@@ -284,16 +327,6 @@ func (m *merger) catalogue() error {
 // reindex moves a document's search entry with it.
 func (m *merger) reindex(kind, from, ref string) error {
 	return moveSearchDoc(m.ctx, m.tx, kind, from, m.into, ref)
-}
-
-// moveSearchDoc moves a document's search entry from one agency to another.
-func moveSearchDoc(ctx context.Context, tx *Tx, kind, from, to, ref string) error {
-	if _, err := tx.ExecContext(ctx, `UPDATE search_index SET agency_code = ? WHERE rowid IN (SELECT id FROM search_docs WHERE kind = ? AND agency_code = ? AND ref = ?)`,
-		to, kind, from, ref); err != nil {
-		return fmt.Errorf("reindex %s %s: %w", kind, ref, err)
-	}
-	_, err := tx.ExecContext(ctx, `UPDATE search_docs SET agency_code = ? WHERE kind = ? AND agency_code = ? AND ref = ?`, to, kind, from, ref)
-	return err
 }
 
 // documents moves procedures or forms with their versions untouched (they
@@ -308,23 +341,15 @@ func (m *merger) documents(table, kind string) func() error {
 		}
 		m.byPlanOrder(rs)
 		for _, r := range rs {
-			code := r.code
-			if taken, err := m.codeTaken(table, code); err != nil {
+			code, err := m.freeCode(table, kind, r)
+			if err != nil {
 				return err
-			} else if taken {
-				code = qms.MergedCode(r.code, r.agency)
-				if taken, err := m.codeTaken(table, code); err != nil {
-					return err
-				} else if taken {
-					return qms.Errorf(qms.ECONFLICT, "Không thể chuyển %s %q của %q: đơn vị %q đã có cả mã %q và %q.", kind, r.code, r.agency, m.into, r.code, code)
-				}
-				m.rep.Renamed = append(m.rep.Renamed, qms.MergeRename{Kind: kind, From: r.agency, OldCode: r.code, NewCode: code})
 			}
-			if _, err := m.tx.ExecContext(m.ctx, `UPDATE `+table+` SET agency_code = ?, code = ?, merged_from = ? WHERE id = ?`, m.into, code, r.agency, r.id); err != nil {
+			if _, err := m.tx.Exec(m.ctx, `UPDATE `+table+` SET agency_code = ?, code = ?, merged_from = ? WHERE id = ?`, m.into, code, r.agency, r.id); err != nil {
 				return fmt.Errorf("move %s %s: %w", kind, r.code, err)
 			}
 			if kind == "procedure" {
-				if err := m.reindex(kind, r.agency, itoa(r.id)); err != nil {
+				if err := m.reindex(kind, r.agency, Itoa(r.id)); err != nil {
 					return err
 				}
 			}
@@ -335,6 +360,25 @@ func (m *merger) documents(table, kind string) func() error {
 		m.count(table, len(rs), 0, 0)
 		return nil
 	}
+}
+
+// freeCode is the row's code, or its code with the predecessor's as a
+// suffix when the successor already has it in table.
+func (m *merger) freeCode(table, kind string, r codedRow) (string, error) {
+	if taken, err := m.codeTaken(table, r.code); err != nil || !taken {
+		return r.code, err
+	}
+	code := qms.MergedCode(r.code, r.agency)
+	if taken, err := m.codeTaken(table, code); err != nil {
+		return "", err
+	} else if taken {
+		if kind == "competence" {
+			return "", qms.Errorf(qms.ECONFLICT, "Không thể chuyển năng lực %q của %q: đơn vị %q đã có cả mã %q và %q.", r.code, r.agency, m.into, r.code, code)
+		}
+		return "", qms.Errorf(qms.ECONFLICT, "Không thể chuyển %s %q của %q: đơn vị %q đã có cả mã %q và %q.", kind, r.code, r.agency, m.into, r.code, code)
+	}
+	m.rep.Renamed = append(m.rep.Renamed, qms.MergeRename{Kind: kind, From: r.agency, OldCode: r.code, NewCode: code})
+	return code, nil
 }
 
 // dossiers moves the open dossiers with their codes, clocks and pinned
@@ -360,33 +404,32 @@ func (m *merger) dossiers() error {
 // records moves the quality records still in progress; closed ones stay
 // with the predecessor as its history.
 func (m *merger) records() error {
-	year := m.tx.now.In(qms.Zone).Year()
+	year := m.tx.Now().In(qms.Zone).Year()
 	moves := []struct {
 		table, cond string
 		args        []any
 	}{
 		{"findings", `closed_at IS NULL`, nil},
 		{"nonconformities", `status != 'closed'`, nil},
-		{"objectives", `year >= ? AND withdrawn = 0`, []any{year}},
+		{"objectives", `year >= ? AND withdrawn = FALSE`, []any{year}},
 		{"feedback", `status != 'published'`, nil},
 		{"risks", `status = 'open'`, nil},
 		{"document_reads", `acknowledged_at IS NULL`, nil},
 		{"providers", `status != 'ended'`, nil},
-		{"context_items", `retired = 0`, nil},
+		{"context_items", `retired = FALSE`, nil},
 	}
 	// Findings are derived by the compliance scans and keyed by their
 	// object, which for a TTHC is its code: two predecessors may both
 	// have one open on the same code. The first (in plan order) moves,
 	// the others are closed now and counted as reconciled; the
 	// successor's next scan judges the object afresh.
-	res, err := m.tx.ExecContext(m.ctx, `UPDATE findings SET closed_at = ? WHERE closed_at IS NULL AND agency_code IN (`+m.in+`)
+	dupFindings, err := m.tx.Exec(m.ctx, `UPDATE findings SET closed_at = ? WHERE closed_at IS NULL AND agency_code IN (`+m.in+`)
 		AND EXISTS (SELECT 1 FROM findings o WHERE o.closed_at IS NULL AND o.rule = findings.rule AND o.object_type = findings.object_type
 			AND o.object_id = findings.object_id AND (o.agency_code = ? OR o.agency_code IN (`+m.in+`) AND `+m.planRank("o.agency_code")+` < `+m.planRank("findings.agency_code")+`))`,
-		append(append(append([]any{formatTime(m.tx.now)}, m.preds...), m.into), m.preds...)...)
+		append(append(append([]any{FormatTime(m.tx.Now())}, m.preds...), m.into), m.preds...)...)
 	if err != nil {
 		return fmt.Errorf("reconcile findings: %w", err)
 	}
-	dupFindings, _ := res.RowsAffected()
 	for _, mv := range moves {
 		if err := m.move(mv.table, mv.cond, mv.args...); err != nil {
 			return err
@@ -399,17 +442,16 @@ func (m *merger) records() error {
 		return err
 	}
 	for _, table := range []string{"audit_programmes", "audit_plans", "management_reviews", "notifications", "dossier_seq", "dossier_moves", "declarations", "context_reviews", "satisfaction_responses"} {
-		if err := m.move(table, `0`); err != nil {
+		if err := m.move(table, `FALSE`); err != nil {
 			return err
 		}
 	}
 	// Agencies under a predecessor now sit under the successor.
-	res, err = m.tx.ExecContext(m.ctx, `UPDATE agencies SET parent_code = ?, updated_at = ? WHERE code != ? AND parent_code IN (`+m.in+`)`,
-		append([]any{m.into, formatTime(m.tx.now), m.into}, m.preds...)...)
+	n, err := m.tx.Exec(m.ctx, `UPDATE agencies SET parent_code = ?, updated_at = ? WHERE code != ? AND parent_code IN (`+m.in+`)`,
+		append([]any{m.into, FormatTime(m.tx.Now()), m.into}, m.preds...)...)
 	if err != nil {
 		return err
 	}
-	n, _ := res.RowsAffected()
 	m.count("agencies (children)", int(n), 0, 0)
 	return nil
 }
@@ -417,88 +459,36 @@ func (m *merger) records() error {
 // people moves the memberships (Casbin reads its grouping from them) and
 // the sessions opened in a predecessor.
 func (m *merger) people() error {
-	rows, err := m.tx.QueryContext(m.ctx, `SELECT DISTINCT u.username FROM memberships ms JOIN users u ON u.id = ms.user_id WHERE ms.agency_code IN (`+m.in+`) ORDER BY u.username`, m.preds...)
+	users, err := QueryStrings(m.ctx, m.tx, `SELECT DISTINCT u.username FROM memberships ms JOIN users u ON u.id = ms.user_id WHERE ms.agency_code IN (`+m.in+`) ORDER BY u.username`, m.preds...)
 	if err != nil {
 		return err
 	}
-	for rows.Next() {
-		var u string
-		if err := rows.Scan(&u); err != nil {
-			rows.Close()
-			return err
-		}
-		m.rep.Users = append(m.rep.Users, u)
-	}
-	rows.Close()
+	m.rep.Users = append(m.rep.Users, users...)
 	var total int
-	if err := m.tx.QueryRowContext(m.ctx, `SELECT COUNT(*) FROM memberships WHERE agency_code IN (`+m.in+`)`, m.preds...).Scan(&total); err != nil {
+	if err := m.tx.QueryRow(m.ctx, `SELECT COUNT(*) FROM memberships WHERE agency_code IN (`+m.in+`)`, m.preds...).Scan(&total); err != nil {
 		return err
 	}
-	// A user already holding the role in the successor keeps one row.
-	if _, err := m.tx.ExecContext(m.ctx, `UPDATE OR IGNORE memberships SET agency_code = ? WHERE agency_code IN (`+m.in+`)`, m.args()...); err != nil {
+	// A user already holding the role in the successor (or in a
+	// predecessor listed earlier, whose row moves) keeps one row.
+	if _, err := m.tx.Exec(m.ctx, `UPDATE memberships SET agency_code = ? WHERE agency_code IN (`+m.in+`)
+		AND NOT EXISTS (SELECT 1 FROM memberships o WHERE o.user_id = memberships.user_id AND o.role = memberships.role
+			AND (o.agency_code = ? OR o.agency_code IN (`+m.in+`) AND `+m.planRank("o.agency_code")+` < `+m.planRank("memberships.agency_code")+`))`,
+		append(append(m.args(), m.into), m.preds...)...); err != nil {
 		return err
 	}
-	res, err := m.tx.ExecContext(m.ctx, `DELETE FROM memberships WHERE agency_code IN (`+m.in+`)`, m.preds...)
+	dup, err := m.tx.Exec(m.ctx, `DELETE FROM memberships WHERE agency_code IN (`+m.in+`)`, m.preds...)
 	if err != nil {
 		return err
 	}
-	dup, _ := res.RowsAffected()
 	m.count("memberships", total-int(dup), 0, int(dup))
-	return m.move("sessions", `1`)
+	return m.move("sessions", `TRUE`)
 }
 
-func sortedKeys(m map[string][]string) []string {
+func sortedSet(m map[string]bool) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
 		out = append(out, k)
 	}
 	sort.Strings(out)
 	return out
-}
-
-// followMerges finds a dossier by its code at the agency it was received
-// in even after that agency merged or split: open dossiers moved to the
-// successor (or to the agency a split gave their procedure) with their
-// codes, so the citizen's lookup follows merged_into and dossier_moves.
-func followMerges(ctx context.Context, q querier, agency, code string) (*qms.Dossier, error) {
-	for hops := 0; ; hops++ {
-		d, err := findDossier(ctx, q, agency, code)
-		if qms.ErrorCode(err) != qms.ENOTFOUND || hops > 16 {
-			return d, err
-		}
-		var into sql.NullString
-		if qerr := q.QueryRowContext(ctx, `SELECT COALESCE((SELECT moved_to FROM dossier_moves WHERE agency_code = ?1 AND code = ?2),
-			(SELECT merged_into FROM agencies WHERE code = ?1))`, agency, code).Scan(&into); qerr != nil || !into.Valid {
-			return d, err
-		}
-		agency = into.String
-	}
-}
-
-// checkMergedNotReissued flags a procedure a merge brought when no
-// version of it has been approved since the merge and the grace period
-// (Options.MergeReissueDays) has run out: the successor runs it on a
-// document its predecessor issued.
-func checkMergedNotReissued(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
-	in, args := inAgencies(agencies)
-	cutoff := formatTime(now.AddDate(0, 0, -db.reissueDays))
-	rows, err := q.QueryContext(ctx, `SELECT p.id, p.agency_code, p.code, p.merged_from, a.merged_at FROM procedures p JOIN agencies a ON a.code = p.merged_from
-		WHERE p.agency_code IN `+in+` AND a.merged_at < ? AND NOT EXISTS (SELECT 1 FROM procedure_versions v
-			WHERE v.procedure_id = p.id AND +v.status IN ('effective', 'superseded') AND v.approved_at > a.merged_at)`, append(args, cutoff)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []qms.Candidate
-	for rows.Next() {
-		var id int64
-		var agency, code, from, at string
-		if err := rows.Scan(&id, &agency, &code, &from, &at); err != nil {
-			return nil, err
-		}
-		out = append(out, qms.Candidate{Rule: qms.RuleMergedNotReissued, AgencyCode: agency, ObjectType: "procedure", ObjectID: itoa(id),
-			Message: fmt.Sprintf("Quy trình %s nhận từ đơn vị %s khi sáp nhập ngày %s chưa được ban hành lại sau %d ngày.", code, from,
-				parseTime(at).In(qms.Zone).Format("02/01/2006"), db.reissueDays)})
-	}
-	return out, rows.Err()
 }

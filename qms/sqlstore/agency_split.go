@@ -1,10 +1,8 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -18,41 +16,20 @@ import (
 // the triggers that keep counts and task lists follow the rows; forms the
 // source still uses are copied, never edited.
 
-// requireSysAdmin refuses a merge or split asked by anyone but a system
-// actor (the CLI, a job) or an admin of the system agency acting for it:
-// the web route's Casbin rule says the same, and this holds for every
-// other way in.
-func requireSysAdmin(ctx context.Context, tx *Tx) error {
-	a := tx.actor
-	if a.System {
-		return nil
-	}
-	var n int
-	if a.UserID != 0 && a.AgencyCode == qms.SystemAgencyCode {
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM memberships WHERE user_id = ? AND agency_code = ? AND role = ?`,
-			a.UserID, qms.SystemAgencyCode, string(qms.RoleAdmin)).Scan(&n); err != nil {
-			return err
-		}
-	}
-	if n == 0 {
-		return qms.Errorf(qms.EFORBIDDEN, "Chỉ quản trị hệ thống (quản trị của đơn vị %s) được sáp nhập hoặc chia tách đơn vị.", qms.SystemAgencyCode)
-	}
-	return nil
-}
-
 // SplitAgency moves plan.TTHC and plan.Procedures of plan.From, with
 // their open dossiers, into plan.Into in one transaction.
-func (db *DB) SplitAgency(ctx context.Context, plan qms.SplitPlan, dryRun bool) (*qms.SplitReport, error) {
+func (s *Store) SplitAgency(ctx context.Context, plan qms.SplitPlan, dryRun bool) (*qms.SplitReport, error) {
 	plan.Normalize()
-	return restructure(ctx, db, dryRun, func(tx *Tx) (*qms.SplitReport, error) {
-		s := &splitter{ctx: ctx, tx: tx, rep: &qms.SplitReport{Plan: plan, DryRun: dryRun, At: tx.now}}
-		return s.rep, s.run()
+	return restructure(ctx, s, dryRun, func(tx Tx) (*qms.SplitReport, error) {
+		sp := &splitter{ctx: ctx, s: s, tx: tx, rep: &qms.SplitReport{Plan: plan, DryRun: dryRun, At: tx.Now()}}
+		return sp.rep, sp.run()
 	})
 }
 
 type splitter struct {
 	ctx      context.Context
-	tx       *Tx
+	s        *Store
+	tx       Tx
 	rep      *qms.SplitReport
 	from, to string
 	procs    map[int64]string // moving procedures: id → code
@@ -66,7 +43,7 @@ func (s *splitter) run() error {
 		if code == "" {
 			return nil, nil
 		}
-		a, err := findAgencyByCode(ctx, tx, code)
+		a, err := FindAgency(ctx, tx, code)
 		if qms.ErrorCode(err) == qms.ENOTFOUND {
 			return nil, nil
 		}
@@ -89,13 +66,12 @@ func (s *splitter) run() error {
 	}
 	if into == nil {
 		a := &qms.Agency{Code: p.Into, Name: p.Name, ParentCode: p.ParentCode}
-		if err := tx.db.CreateAgencyIn(ctx, shared(tx), a); err != nil {
+		if err := s.s.CreateAgencyIn(ctx, tx, a); err != nil {
 			return err
 		}
 		s.rep.Created = true
 		// Moved dossiers keep counting their clocks the way they did.
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO agency_settings (agency_code, clock_mode, working_hours)
-			SELECT ?, clock_mode, working_hours FROM agency_settings WHERE agency_code = ?`, p.Into, p.From); err != nil {
+		if err := copySettings(ctx, tx, p.Into, p.From); err != nil {
 			return err
 		}
 	}
@@ -104,10 +80,17 @@ func (s *splitter) run() error {
 			return err
 		}
 	}
-	if err := tx.audit(ctx, s.from, "agency.split.from", "agency", s.from, nil, s.rep, ""); err != nil {
+	if err := tx.Audit(ctx, s.from, "agency.split.from", "agency", s.from, nil, s.rep, ""); err != nil {
 		return err
 	}
-	return tx.audit(ctx, s.to, "agency.split.into", "agency", s.to, nil, s.rep, "")
+	return tx.Audit(ctx, s.to, "agency.split.into", "agency", s.to, nil, s.rep, "")
+}
+
+// countCode counts the rows of agency's TTHC catalogue of that code.
+func (s *splitter) countCode(agency, code string) (int, error) {
+	var n int
+	err := s.tx.QueryRow(s.ctx, `SELECT COUNT(*) FROM tthc WHERE agency_code = ? AND code = ?`, agency, code).Scan(&n)
+	return n, err
 }
 
 // choose resolves the plan's codes in the source and checks that the
@@ -118,20 +101,21 @@ func (s *splitter) choose(intoExists bool) error {
 	ctx, tx, p := s.ctx, s.tx, &s.rep.Plan
 	for _, code := range p.Procedures {
 		var id int64
-		if err := tx.QueryRowContext(ctx, `SELECT id FROM procedures WHERE agency_code = ? AND code = ?`, s.from, code).Scan(&id); err != nil {
-			return notFound(err, "Không tìm thấy quy trình %q của đơn vị %q.", code, s.from)
+		if found, err := scanOne(tx.Query(ctx, `SELECT id FROM procedures WHERE agency_code = ? AND code = ?`, s.from, code))(&id); err != nil {
+			return err
+		} else if !found {
+			return qms.Errorf(qms.ENOTFOUND, "Không tìm thấy quy trình %q của đơn vị %q.", code, s.from)
 		}
 		s.procs[id] = code
 	}
 	for _, code := range p.TTHC {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM tthc WHERE agency_code = ? AND code = ?`, s.from, code).Scan(&n); err != nil {
+		if n, err := s.countCode(s.from, code); err != nil {
 			return err
 		} else if n == 0 {
 			return qms.Errorf(qms.ENOTFOUND, "Không tìm thấy thủ tục %q trong danh mục của đơn vị %q.", code, s.from)
 		}
 		if intoExists {
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM tthc WHERE agency_code = ? AND code = ?`, s.to, code).Scan(&n); err != nil {
+			if n, err := s.countCode(s.to, code); err != nil {
 				return err
 			} else if n > 0 {
 				return &qms.Error{Code: qms.ECONFLICT, Field: "tthc", Message: fmt.Sprintf("Đơn vị %q đã có thủ tục %q trong danh mục.", s.to, code)}
@@ -139,41 +123,44 @@ func (s *splitter) choose(intoExists bool) error {
 		}
 		s.tthc[code] = true
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT p.id, p.code, pt.tthc_code FROM procedure_tthc pt JOIN procedures p ON p.id = pt.procedure_id
+	rows, err := tx.Query(ctx, `SELECT p.id, p.code, pt.tthc_code FROM procedure_tthc pt JOIN procedures p ON p.id = pt.procedure_id
 		WHERE p.agency_code = ? ORDER BY p.code, pt.tthc_code`, s.from)
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
+	type served struct {
+		id         int64
+		code, tthc string
+	}
+	var all []served
 	for rows.Next() {
-		var id int64
-		var code, tthc string
-		if err := rows.Scan(&id, &code, &tthc); err != nil {
+		var r served
+		if err := rows.Scan(&r.id, &r.code, &r.tthc); err != nil {
+			rows.Close()
 			return err
 		}
-		_, moving := s.procs[id]
+		all = append(all, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, r := range all {
+		_, moving := s.procs[r.id]
 		switch {
-		case moving && !s.tthc[tthc] && !intoExists:
-			return qms.FieldError("tthc", "Quy trình %q áp dụng cho thủ tục %q: chọn chuyển cả thủ tục này.", code, tthc)
-		case moving && !s.tthc[tthc]:
-			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM tthc WHERE agency_code = ? AND code = ?`, s.to, tthc).Scan(&n); err != nil {
+		case moving && !s.tthc[r.tthc] && !intoExists:
+			return qms.FieldError("tthc", "Quy trình %q áp dụng cho thủ tục %q: chọn chuyển cả thủ tục này.", r.code, r.tthc)
+		case moving && !s.tthc[r.tthc]:
+			if n, err := s.countCode(s.to, r.tthc); err != nil {
 				return err
 			} else if n == 0 {
-				return qms.FieldError("tthc", "Quy trình %q áp dụng cho thủ tục %q: chọn chuyển cả thủ tục này.", code, tthc)
+				return qms.FieldError("tthc", "Quy trình %q áp dụng cho thủ tục %q: chọn chuyển cả thủ tục này.", r.code, r.tthc)
 			}
-		case !moving && s.tthc[tthc]:
-			return qms.FieldError("procedures", "Thủ tục %q được quy trình %q của đơn vị %q áp dụng: chọn chuyển cả quy trình này.", tthc, code, s.from)
+		case !moving && s.tthc[r.tthc]:
+			return qms.FieldError("procedures", "Thủ tục %q được quy trình %q của đơn vị %q áp dụng: chọn chuyển cả quy trình này.", r.tthc, r.code, s.from)
 		}
 	}
-	return rows.Err()
-}
-
-func notFound(err error, format string, args ...any) error {
-	if errors.Is(err, sql.ErrNoRows) {
-		return qms.Errorf(qms.ENOTFOUND, format, args...)
-	}
-	return err
+	return nil
 }
 
 func (s *splitter) count(table string, moved, stayed, reconciled int) {
@@ -185,7 +172,7 @@ func (s *splitter) count(table string, moved, stayed, reconciled int) {
 func (s *splitter) freeCode(table, kind, code string) (string, error) {
 	taken := func(c string) (bool, error) {
 		var n int
-		err := s.tx.QueryRowContext(s.ctx, `SELECT COUNT(*) FROM `+table+` WHERE agency_code = ? AND code = ?`, s.to, c).Scan(&n)
+		err := s.tx.QueryRow(s.ctx, `SELECT COUNT(*) FROM `+table+` WHERE agency_code = ? AND code = ?`, s.to, c).Scan(&n)
 		return n > 0, err
 	}
 	if t, err := taken(code); err != nil || !t {
@@ -203,11 +190,11 @@ func (s *splitter) freeCode(table, kind, code string) (string, error) {
 
 func (s *splitter) catalogue() error {
 	var total int
-	if err := s.tx.QueryRowContext(s.ctx, `SELECT COUNT(*) FROM tthc WHERE agency_code = ?`, s.from).Scan(&total); err != nil {
+	if err := s.tx.QueryRow(s.ctx, `SELECT COUNT(*) FROM tthc WHERE agency_code = ?`, s.from).Scan(&total); err != nil {
 		return err
 	}
 	for _, code := range sortedSet(s.tthc) {
-		if _, err := s.tx.ExecContext(s.ctx, `UPDATE tthc SET agency_code = ? WHERE agency_code = ? AND code = ?`, s.to, s.from, code); err != nil {
+		if _, err := s.tx.Exec(s.ctx, `UPDATE tthc SET agency_code = ? WHERE agency_code = ? AND code = ?`, s.to, s.from, code); err != nil {
 			return fmt.Errorf("move tthc %s: %w", code, err)
 		}
 		if err := moveSearchDoc(s.ctx, s.tx, "tthc", s.from, s.to, code); err != nil {
@@ -231,7 +218,7 @@ type stepFormUse struct {
 // to old ones), resolved to the source's own form codes (a procedure a
 // merge brought may name a renamed form).
 func (s *splitter) stepForms() ([]stepFormUse, error) {
-	rows, err := s.tx.QueryContext(s.ctx, `SELECT v.procedure_id, v.content_json FROM procedure_versions v JOIN procedures p ON p.id = v.procedure_id
+	rows, err := s.tx.Query(s.ctx, `SELECT v.procedure_id, v.content_json FROM procedure_versions v JOIN procedures p ON p.id = v.procedure_id
 		WHERE p.agency_code = ? ORDER BY v.procedure_id, v.number`, s.from)
 	if err != nil {
 		return nil, err
@@ -271,14 +258,14 @@ func (s *splitter) stepForms() ([]stepFormUse, error) {
 		return nil, err
 	}
 	for i := range out {
-		if out[i].code, err = mergedFormCode(s.ctx, s.tx, s.from, out[i].procID, out[i].stepCode); err != nil {
+		if out[i].code, err = MergedFormCode(s.ctx, s.tx, s.from, out[i].procID, out[i].stepCode); err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
 }
 
-// forms gives the receiving agency the source's forms the moving
+// moveForms gives the receiving agency the source's forms the moving
 // procedures' steps name: moved when no remaining procedure of the source
 // names them, otherwise copied with every version as it is (both sides
 // keep recording on the same content; no controlled version is edited).
@@ -305,28 +292,27 @@ func (s *splitter) moveForms() error {
 	sort.Strings(codes)
 	for _, code := range codes {
 		var id int64
-		err := s.tx.QueryRowContext(s.ctx, `SELECT id FROM forms WHERE agency_code = ? AND code = ?`, s.from, code).Scan(&id)
-		if errors.Is(err, sql.ErrNoRows) {
-			continue // a standard form of SYS: every agency finds it
-		} else if err != nil {
+		if found, err := scanOne(s.tx.Query(s.ctx, `SELECT id FROM forms WHERE agency_code = ? AND code = ?`, s.from, code))(&id); err != nil {
 			return err
+		} else if !found {
+			continue // a standard form of SYS: every agency finds it
 		}
 		newCode, err := s.freeCode("forms", "form", code)
 		if err != nil {
 			return err
 		}
 		if staying[code] {
-			newID, err := copyRows(s.ctx, s.tx, "forms", "id", id, map[string]any{"agency_code": s.to, "code": newCode, "merged_from": s.from, "created_at": formatTime(s.tx.now)})
+			newID, err := s.copyRows("forms", "id", id, map[string]any{"agency_code": s.to, "code": newCode, "merged_from": s.from, "created_at": FormatTime(s.tx.Now())})
 			if err != nil {
 				return fmt.Errorf("copy form %s: %w", code, err)
 			}
-			if _, err := copyRows(s.ctx, s.tx, "form_versions", "form_id", id, map[string]any{"form_id": newID}); err != nil {
+			if _, err := s.copyRows("form_versions", "form_id", id, map[string]any{"form_id": newID}); err != nil {
 				return fmt.Errorf("copy form %s versions: %w", code, err)
 			}
 			s.rep.Copied = append(s.rep.Copied, qms.MergeRename{Kind: "form", From: s.from, OldCode: code, NewCode: newCode})
 			copied++
 		} else {
-			if _, err := s.tx.ExecContext(s.ctx, `UPDATE forms SET agency_code = ?, code = ?, merged_from = ? WHERE id = ?`, s.to, newCode, s.from, id); err != nil {
+			if _, err := s.tx.Exec(s.ctx, `UPDATE forms SET agency_code = ?, code = ?, merged_from = ? WHERE id = ?`, s.to, newCode, s.from, id); err != nil {
 				return fmt.Errorf("move form %s: %w", code, err)
 			}
 			s.forms = append(s.forms, id)
@@ -336,8 +322,7 @@ func (s *splitter) moveForms() error {
 			if u.stepCode == newCode {
 				continue
 			}
-			if _, err := s.tx.ExecContext(s.ctx, `INSERT OR REPLACE INTO merged_codes (agency_code, kind, from_agency, old_code, new_code, merged_at) VALUES (?, 'form', ?, ?, ?, ?)`,
-				s.to, s.from, u.stepCode, newCode, formatTime(s.tx.now)); err != nil {
+			if err := recordCode(s.ctx, s.tx, s.to, "form", s.from, u.stepCode, newCode); err != nil {
 				return err
 			}
 		}
@@ -350,36 +335,43 @@ func (s *splitter) moveForms() error {
 // copyRows inserts a copy of the rows of table whose column equals value,
 // every column as it is (whatever columns later migrations add) except
 // id and those in set; it returns the last new id.
-func copyRows(ctx context.Context, tx *Tx, table, column string, value any, set map[string]any) (int64, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT name FROM pragma_table_info(?)`, table)
+func (s *splitter) copyRows(table, column string, value any, set map[string]any) (int64, error) {
+	all, err := QueryStrings(s.ctx, s.tx, s.s.cfg.TableColumns, table)
 	if err != nil {
 		return 0, err
 	}
 	var cols, exprs []string
 	var args []any
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			rows.Close()
-			return 0, err
-		}
+	for _, c := range all {
 		if c == "id" {
 			continue
 		}
 		cols = append(cols, c)
-		if v, ok := set[c]; ok {
+		if v, ok := set[c].(int64); ok {
+			// A literal: a parameter in the SELECT list would be text on
+			// PostgreSQL, which has no column to infer its type from.
+			exprs = append(exprs, Itoa(v))
+		} else if v, ok := set[c]; ok {
 			exprs, args = append(exprs, "?"), append(args, v)
 		} else {
 			exprs = append(exprs, `"`+c+`"`)
 		}
 	}
-	rows.Close()
-	res, err := tx.ExecContext(ctx, `INSERT INTO `+table+` ("`+strings.Join(cols, `", "`)+`") SELECT `+strings.Join(exprs, ", ")+` FROM `+table+` WHERE `+column+` = ? ORDER BY id`,
+	rows, err := s.tx.Query(s.ctx, `INSERT INTO `+table+` ("`+strings.Join(cols, `", "`)+`") SELECT `+strings.Join(exprs, ", ")+` FROM `+table+` WHERE `+column+` = ? ORDER BY id RETURNING id`,
 		append(args, value)...)
 	if err != nil {
 		return 0, err
 	}
-	return res.LastInsertId()
+	defer rows.Close()
+	var last int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return 0, err
+		}
+		last = max(last, id)
+	}
+	return last, rows.Err()
 }
 
 // procedures moves the chosen procedures with their versions untouched.
@@ -390,7 +382,7 @@ func (s *splitter) procedures() error {
 	}
 	sort.Slice(ids, func(i, j int) bool { return s.procs[ids[i]] < s.procs[ids[j]] })
 	var total int
-	if err := s.tx.QueryRowContext(s.ctx, `SELECT COUNT(*) FROM procedures WHERE agency_code = ?`, s.from).Scan(&total); err != nil {
+	if err := s.tx.QueryRow(s.ctx, `SELECT COUNT(*) FROM procedures WHERE agency_code = ?`, s.from).Scan(&total); err != nil {
 		return err
 	}
 	for _, id := range ids {
@@ -398,11 +390,11 @@ func (s *splitter) procedures() error {
 		if err != nil {
 			return err
 		}
-		if _, err := s.tx.ExecContext(s.ctx, `UPDATE procedures SET agency_code = ?, code = ?, split_from = ?, updated_at = ? WHERE id = ?`,
-			s.to, code, s.from, formatTime(s.tx.now), id); err != nil {
+		if _, err := s.tx.Exec(s.ctx, `UPDATE procedures SET agency_code = ?, code = ?, split_from = ?, updated_at = ? WHERE id = ?`,
+			s.to, code, s.from, FormatTime(s.tx.Now()), id); err != nil {
 			return fmt.Errorf("move procedure %s: %w", s.procs[id], err)
 		}
-		if err := moveSearchDoc(s.ctx, s.tx, "procedure", s.from, s.to, itoa(id)); err != nil {
+		if err := moveSearchDoc(s.ctx, s.tx, "procedure", s.from, s.to, Itoa(id)); err != nil {
 			return err
 		}
 	}
@@ -415,9 +407,10 @@ func (s *splitter) procedures() error {
 // pinned versions; their step records, open tasks, delegations and
 // receipt keys follow. Closed dossiers stay as the source's history.
 func (s *splitter) dossiers() error {
-	procIn, procArgs := int64s(s.procs)
-	tthcIn, tthcArgs := strSet(s.tthc)
-	rows, err := s.tx.QueryContext(s.ctx, `SELECT id, code FROM dossiers WHERE agency_code = ? AND `+openDossierSQL+`
+	procIn, procArgs := inAny(s.procIDs())
+	_, tthc := inList(sortedSet(s.tthc))
+	tthcIn, tthcArgs := inAny(tthc)
+	rows, err := s.tx.Query(s.ctx, `SELECT id, code FROM dossiers WHERE agency_code = ? AND `+openDossierSQL+`
 		AND (procedure_id IN `+procIn+` OR (COALESCE(procedure_id, 0) = 0 AND tthc_code IN `+tthcIn+`)) ORDER BY code`,
 		append(append([]any{s.from}, procArgs...), tthcArgs...)...)
 	if err != nil {
@@ -441,14 +434,13 @@ func (s *splitter) dossiers() error {
 	}
 	if len(ids) > 0 {
 		var clash string
-		err := s.tx.QueryRowContext(s.ctx, `SELECT code FROM dossiers WHERE agency_code = ? AND code IN (`+placeholders(len(codes))+`) LIMIT 1`, append([]any{s.to}, codes...)...).Scan(&clash)
-		if err == nil {
-			return qms.Errorf(qms.ECONFLICT, "Đơn vị %q đã có hồ sơ mã %q: không thể chuyển hồ sơ cùng mã của %q.", s.to, clash, s.from)
-		} else if !errors.Is(err, sql.ErrNoRows) {
+		if found, err := scanOne(s.tx.Query(s.ctx, `SELECT code FROM dossiers WHERE agency_code = ? AND code IN (`+Placeholders(len(codes))+`) ORDER BY code LIMIT 1`, append([]any{s.to}, codes...)...))(&clash); err != nil {
 			return err
+		} else if found {
+			return qms.Errorf(qms.ECONFLICT, "Đơn vị %q đã có hồ sơ mã %q: không thể chuyển hồ sơ cùng mã của %q.", s.to, clash, s.from)
 		}
 	}
-	idIn, codeIn := placeholders(len(ids)), placeholders(len(codes))
+	idIn, codeIn := Placeholders(len(ids)), Placeholders(len(codes))
 	for _, f := range []struct {
 		table, cond string
 		args        []any
@@ -464,8 +456,9 @@ func (s *splitter) dossiers() error {
 		}
 	}
 	for _, c := range codes {
-		if _, err := s.tx.ExecContext(s.ctx, `INSERT OR REPLACE INTO dossier_moves (agency_code, code, moved_to, moved_at) VALUES (?, ?, ?, ?)`,
-			s.from, c, s.to, formatTime(s.tx.now)); err != nil {
+		if _, err := s.tx.Exec(s.ctx, `INSERT INTO dossier_moves (agency_code, code, moved_to, moved_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (agency_code, code) DO UPDATE SET moved_to = excluded.moved_to, moved_at = excluded.moved_at`,
+			s.from, c, s.to, FormatTime(s.tx.Now())); err != nil {
 			return err
 		}
 	}
@@ -475,17 +468,20 @@ func (s *splitter) dossiers() error {
 // move updates the source's rows of table matching cond to the receiving
 // agency and counts what moved and what stayed.
 func (s *splitter) move(table, cond string, args []any) error {
+	if s.s.lacks(table) {
+		s.count(table, 0, 0, 0)
+		return nil
+	}
 	var total int
-	if err := s.tx.QueryRowContext(s.ctx, `SELECT COUNT(*) FROM `+table+` WHERE agency_code = ?`, s.from).Scan(&total); err != nil {
+	if err := s.tx.QueryRow(s.ctx, `SELECT COUNT(*) FROM `+table+` WHERE agency_code = ?`, s.from).Scan(&total); err != nil {
 		return fmt.Errorf("count %s: %w", table, err)
 	}
 	moved := 0
 	if len(args) > 0 {
-		res, err := s.tx.ExecContext(s.ctx, `UPDATE `+table+` SET agency_code = ? WHERE agency_code = ? AND `+cond, append([]any{s.to, s.from}, args...)...)
+		n, err := s.tx.Exec(s.ctx, `UPDATE `+table+` SET agency_code = ? WHERE agency_code = ? AND `+cond, append([]any{s.to, s.from}, args...)...)
 		if err != nil {
 			return fmt.Errorf("move %s: %w", table, err)
 		}
-		n, _ := res.RowsAffected()
 		moved = int(n)
 	}
 	s.count(table, moved, total-moved, 0)
@@ -498,80 +494,83 @@ func (s *splitter) move(table, cond string, args []any) error {
 // is closed instead and counted as reconciled. The rest stay: they are
 // the source's quality records, as are its NCs, objectives and audits.
 func (s *splitter) findings() error {
-	procs := make([]any, 0, len(s.procs))
+	procs := map[string]bool{}
 	for id := range s.procs {
-		procs = append(procs, itoa(id))
+		procs[Itoa(id)] = true
 	}
-	tthc := make([]any, 0, len(s.tthc))
-	for _, c := range sortedSet(s.tthc) {
-		tthc = append(tthc, c)
-	}
-	dossiers := make([]any, 0, len(s.rep.Dossiers))
+	dossiers := map[string]bool{}
 	for _, c := range s.rep.Dossiers {
-		dossiers = append(dossiers, c)
+		dossiers[c] = true
 	}
-	forms := make([]any, len(s.forms))
-	for i, id := range s.forms {
-		forms[i] = itoa(id)
+	forms := map[string]bool{}
+	for _, id := range s.forms {
+		forms[Itoa(id)] = true
+	}
+	var total int
+	if err := s.tx.QueryRow(s.ctx, `SELECT COUNT(*) FROM findings WHERE agency_code = ?`, s.from).Scan(&total); err != nil {
+		return err
 	}
 	// A finding names its object by id, or by id and a part ("12/BM-01",
 	// "HS-001/tra", "12/3" for a version): what precedes the first "/"
 	// is the procedure, dossier or form it belongs to.
-	const owner = `substr(object_id, 1, instr(object_id || '/', '/') - 1)`
-	cond := `closed_at IS NULL AND (object_type IN ('procedure', 'procedure_version') AND ` + owner + ` IN (` + placeholders(len(procs)) + `)
-		OR object_type = 'tthc' AND object_id IN (` + placeholders(len(tthc)) + `)
-		OR object_type IN ('dossier', 'dossier_step') AND ` + owner + ` IN (` + placeholders(len(dossiers)) + `)
-		OR object_type = 'form_version' AND ` + owner + ` IN (` + placeholders(len(forms)) + `))`
-	args := append(append(append(append([]any{}, procs...), tthc...), dossiers...), forms...)
-	var total int
-	if err := s.tx.QueryRowContext(s.ctx, `SELECT COUNT(*) FROM findings WHERE agency_code = ?`, s.from).Scan(&total); err != nil {
+	rows, err := s.tx.Query(s.ctx, `SELECT id, object_type, object_id FROM findings WHERE agency_code = ? AND closed_at IS NULL ORDER BY id`, s.from)
+	if err != nil {
 		return err
 	}
-	res, err := s.tx.ExecContext(s.ctx, `UPDATE OR IGNORE findings SET agency_code = ? WHERE agency_code = ? AND `+cond, append([]any{s.to, s.from}, args...)...)
-	if err != nil {
-		return fmt.Errorf("move findings: %w", err)
+	var ids []any
+	for rows.Next() {
+		var id int64
+		var typ, obj string
+		if err := rows.Scan(&id, &typ, &obj); err != nil {
+			rows.Close()
+			return err
+		}
+		owner, _, _ := strings.Cut(obj, "/")
+		switch {
+		case (typ == "procedure" || typ == "procedure_version") && procs[owner],
+			typ == "tthc" && s.tthc[obj],
+			(typ == "dossier" || typ == "dossier_step") && dossiers[owner],
+			typ == "form_version" && forms[owner]:
+			ids = append(ids, id)
+		}
 	}
-	moved, _ := res.RowsAffected()
-	res, err = s.tx.ExecContext(s.ctx, `UPDATE findings SET closed_at = ? WHERE agency_code = ? AND `+cond, append([]any{formatTime(s.tx.now), s.from}, args...)...)
-	if err != nil {
-		return fmt.Errorf("reconcile findings: %w", err)
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
 	}
-	dup, _ := res.RowsAffected()
+	var moved, dup int64
+	if len(ids) > 0 {
+		in := `id IN (` + Placeholders(len(ids)) + `)`
+		if moved, err = s.tx.Exec(s.ctx, `UPDATE findings SET agency_code = ? WHERE agency_code = ? AND `+in+`
+			AND NOT EXISTS (SELECT 1 FROM findings o WHERE o.closed_at IS NULL AND o.agency_code = ? AND o.rule = findings.rule
+				AND o.object_type = findings.object_type AND o.object_id = findings.object_id)`,
+			append(append([]any{s.to, s.from}, ids...), s.to)...); err != nil {
+			return fmt.Errorf("move findings: %w", err)
+		}
+		if dup, err = s.tx.Exec(s.ctx, `UPDATE findings SET closed_at = ? WHERE agency_code = ? AND `+in, append([]any{FormatTime(s.tx.Now()), s.from}, ids...)...); err != nil {
+			return fmt.Errorf("reconcile findings: %w", err)
+		}
+	}
 	s.count("findings", int(moved), total-int(moved), int(dup))
 	return nil
 }
 
-func sortedSet(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
+// procIDs are the moving procedures' ids, as arguments.
+func (s *splitter) procIDs() []any {
+	out := make([]any, 0, len(s.procs))
+	for id := range s.procs {
+		out = append(out, id)
 	}
-	sort.Strings(out)
 	return out
 }
 
-// int64s is an IN list of the map's keys ("(NULL)" when empty, which
-// matches nothing).
-func int64s(m map[int64]string) (string, []any) {
-	if len(m) == 0 {
+// inAny is an IN list of args ("(NULL)" when empty, which matches
+// nothing).
+func inAny(args []any) (string, []any) {
+	if len(args) == 0 {
 		return "(NULL)", nil
 	}
-	args := make([]any, 0, len(m))
-	for id := range m {
-		args = append(args, id)
-	}
-	return "(" + placeholders(len(args)) + ")", args
-}
-
-func strSet(m map[string]bool) (string, []any) {
-	if len(m) == 0 {
-		return "(NULL)", nil
-	}
-	args := make([]any, 0, len(m))
-	for _, c := range sortedSet(m) {
-		args = append(args, c)
-	}
-	return "(" + placeholders(len(args)) + ")", args
+	return "(" + Placeholders(len(args)) + ")", args
 }
 
 // work moves what is still to be done about what moved: the pending
@@ -579,17 +578,16 @@ func strSet(m map[string]bool) (string, []any) {
 // them there) and the open risks of the processes that moved. Done work
 // (acknowledgements, closed risks) stays as the source's history.
 func (s *splitter) work() error {
-	procs := make([]any, 0, len(s.procs))
-	for id := range s.procs {
-		procs = append(procs, id)
-	}
+	procs := s.procIDs()
 	forms := make([]any, len(s.forms))
 	for i, id := range s.forms {
 		forms[i] = id
 	}
-	if err := s.move("document_reads", `acknowledged_at IS NULL AND (kind = 'procedure' AND doc_id IN (`+placeholders(len(procs))+`)
-		OR kind = 'form' AND doc_id IN (`+placeholders(len(forms))+`))`, append(append([]any{}, procs...), forms...)); err != nil {
+	procIn, _ := inAny(procs)
+	formIn, _ := inAny(forms)
+	if err := s.move("document_reads", `acknowledged_at IS NULL AND (kind = 'procedure' AND doc_id IN `+procIn+`
+		OR kind = 'form' AND doc_id IN `+formIn+`)`, append(append([]any{}, procs...), forms...)); err != nil {
 		return err
 	}
-	return s.move("risks", `status = 'open' AND procedure_id IN (`+placeholders(len(procs))+`)`, procs)
+	return s.move("risks", `status = 'open' AND procedure_id IN `+procIn, procs)
 }

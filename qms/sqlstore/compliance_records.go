@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -20,9 +20,9 @@ import (
 // but that carry no entry. dossier_steps_unrecorded holds only the records
 // without an entry; of those, the ones on a step that needs a form in the
 // version their dossier pinned are at fault.
-func checkMissingRecord(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
-	in, args := inAgencies(agencies)
-	rows, err := q.QueryContext(ctx, `SELECT v.procedure_id, v.number FROM procedure_versions v JOIN procedures p ON p.id = v.procedure_id
+func checkMissingRecord(ctx context.Context, s *Store, q Querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
+	in, args := inList(agencies)
+	rows, err := q.Query(ctx, `SELECT v.procedure_id, v.number FROM procedure_versions v JOIN procedures p ON p.id = v.procedure_id
 		WHERE p.agency_code IN `+in+` AND v.status IN ('effective', 'superseded', 'withdrawn')`, args...)
 	if err != nil {
 		return nil, err
@@ -47,7 +47,7 @@ func checkMissingRecord(ctx context.Context, db *DB, q querier, agencies []strin
 	needs := map[stepOf]bool{}
 	var stepIDs []any
 	for _, pv := range versions {
-		fc, err := db.pinnedFlowchart(ctx, q, pv[0], int(pv[1]))
+		fc, err := s.PinnedFlowchartIn(ctx, q, pv[0], int(pv[1]))
 		if err != nil {
 			return nil, err
 		}
@@ -63,9 +63,9 @@ func checkMissingRecord(ctx context.Context, db *DB, q querier, agencies []strin
 	if len(stepIDs) == 0 {
 		return nil, nil
 	}
-	rows, err = q.QueryContext(ctx, `SELECT s.agency_code, d.code, d.procedure_id, d.version_number, s.step_id, s.step_name
+	rows, err = q.Query(ctx, `SELECT s.agency_code, d.code, d.procedure_id, d.version_number, s.step_id, s.step_name
 		FROM dossier_steps s JOIN dossiers d ON d.id = s.dossier_id
-		WHERE s.agency_code IN `+in+` AND s.step_id IN (`+placeholders(len(stepIDs))+`) AND (s.form_code = '' OR s.entry_json IS NULL)`,
+		WHERE s.agency_code IN `+in+` AND s.step_id IN (`+Placeholders(len(stepIDs))+`) AND (s.form_code = '' OR s.entry_json IS NULL)`,
 		append(args, stepIDs...)...)
 	if err != nil {
 		return nil, err
@@ -98,8 +98,8 @@ type inForce struct {
 // the agency's own versions from its first approval on, before that the
 // versions of the standard form (SYS) it used, and none before either.
 // A version is in force from its approval to the next approval.
-func formTimeline(ctx context.Context, q querier, agency, code string) ([]inForce, error) {
-	rows, err := q.QueryContext(ctx, `SELECT f.agency_code, v.number, v.approved_at FROM form_versions v JOIN forms f ON f.id = v.form_id
+func formTimeline(ctx context.Context, q Querier, agency, code string) ([]inForce, error) {
+	rows, err := q.Query(ctx, `SELECT f.agency_code, v.number, v.approved_at FROM form_versions v JOIN forms f ON f.id = v.form_id
 		WHERE f.code = ? AND f.agency_code IN (?, ?) AND v.status IN ('effective', 'superseded') AND v.approved_at IS NOT NULL
 		ORDER BY v.approved_at`, code, agency, qms.SystemAgencyCode)
 	if err != nil {
@@ -227,7 +227,7 @@ func cmpFrom(a, b string) int {
 // in force when the step was completed. For each agency and each form its
 // records are on (a skip scan of the index lists the codes), it seeks the
 // ranges of dossier_steps_form that only a faulty record can be in.
-func checkWrongFormVersion(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
+func checkWrongFormVersion(ctx context.Context, s *Store, q Querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
 	var out []qms.Candidate
 	for _, a := range agencies {
 		codes, err := recordFormCodes(ctx, q, a)
@@ -280,8 +280,8 @@ func faultSeeks(line []inForce) []seek {
 
 // wrongVersionRecords reads the records of one fault range of an agency's
 // form: each is a finding.
-func wrongVersionRecords(ctx context.Context, q querier, agency, code string, line []inForce, sk seek) ([]qms.Candidate, error) {
-	rows, err := q.QueryContext(ctx, `SELECT d.code, s.step_id, s.form_version, s.completed_at FROM dossier_steps s JOIN dossiers d ON d.id = s.dossier_id
+func wrongVersionRecords(ctx context.Context, q Querier, agency, code string, line []inForce, sk seek) ([]qms.Candidate, error) {
+	rows, err := q.Query(ctx, `SELECT d.code, s.step_id, s.form_version, s.completed_at FROM dossier_steps s JOIN dossiers d ON d.id = s.dossier_id
 		WHERE s.form_code != '' AND s.agency_code = ? AND s.form_code = ? AND `+sk.cond, append([]any{agency, code}, sk.args...)...)
 	if err != nil {
 		return nil, err
@@ -302,8 +302,8 @@ func wrongVersionRecords(ctx context.Context, q querier, agency, code string, li
 
 // recordFormCodes lists the form codes an agency's records are on: a
 // skip scan that visits dossier_steps_form once per code, not per record.
-func recordFormCodes(ctx context.Context, q querier, agency string) ([]string, error) {
-	return queryStrings(ctx, q, `WITH RECURSIVE c (code) AS (
+func recordFormCodes(ctx context.Context, q Querier, agency string) ([]string, error) {
+	return QueryStrings(ctx, q, `WITH RECURSIVE c (code) AS (
 			SELECT MIN(form_code) FROM dossier_steps WHERE form_code != '' AND agency_code = ?
 			UNION ALL
 			SELECT (SELECT MIN(form_code) FROM dossier_steps WHERE form_code != '' AND agency_code = ? AND form_code > c.code) FROM c WHERE c.code IS NOT NULL

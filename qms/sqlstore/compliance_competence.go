@@ -1,11 +1,10 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
 	"time"
 
 	"isodt/qms"
-	"isodt/qms/sqlstore"
 )
 
 // checkCompetenceMissing flags each person of the agency who holds a role
@@ -15,10 +14,10 @@ import (
 // is read as holding the step's role: open steps wait on a role, not on
 // one person, and the task list offers them to every holder. The object
 // is the person and the competence, so that a new record clears it.
-func checkCompetenceMissing(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
+func checkCompetenceMissing(ctx context.Context, s *Store, q Querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
 	var out []qms.Candidate
 	for _, a := range agencies {
-		m, err := sqlstore.CompetenceMatrixOn(ctx, on(q), a, qms.CivilDate(now))
+		m, err := CompetenceMatrixOn(ctx, q, a, qms.CivilDate(now))
 		if err != nil {
 			return nil, err
 		}
@@ -28,10 +27,4 @@ func checkCompetenceMissing(ctx context.Context, db *DB, q querier, agencies []s
 		}
 	}
 	return out, nil
-}
-
-// inForceVersions walks the procedure versions in force of the agencies
-// (sqlstore.InForceVersions).
-func inForceVersions(ctx context.Context, q querier, agencies []string, fn func(agency string, p *qms.Procedure, v *qms.ProcedureVersion) error) error {
-	return sqlstore.InForceVersions(ctx, on(q), agencies, fn)
 }

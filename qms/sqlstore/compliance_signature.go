@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -24,16 +24,16 @@ var signedAgencySQL = map[string]string{
 // audit reports, a few thousand at most. A leader's dossier steps are
 // millions; their triggers guard them, and the control slip shows each
 // signature's hash check as it prints.
-func checkSignatures(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
-	in, args := inAgencies(agencies)
+func checkSignatures(ctx context.Context, s *Store, q Querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
+	in, args := inList(agencies)
 	var out []qms.Candidate
 	for objectType, agencySQL := range signedAgencySQL {
 		meaning := ""
-		if isVersion(objectType) {
+		if objectType == qms.SignedProcedureVersion || objectType == qms.SignedFormVersion {
 			// A drafting signature lapses when a draft sent back is edited.
 			meaning = string(qms.MeaningApproved)
 		}
-		rows, err := q.QueryContext(ctx, `SELECT s.object_id, s.content_sha256, s.full_name, s.meaning, s.signed_at, `+agencySQL+` AS agency
+		rows, err := q.Query(ctx, `SELECT s.object_id, s.content_sha256, s.full_name, s.meaning, s.signed_at, `+agencySQL+` AS agency
 			FROM signatures s WHERE s.object_type = ? AND (? = '' OR s.meaning = ?) AND `+agencySQL+` IN `+in+` ORDER BY s.id`,
 			append([]any{objectType, meaning, meaning}, args...)...)
 		if err != nil {
@@ -57,16 +57,16 @@ func checkSignatures(ctx context.Context, db *DB, q querier, agencies []string, 
 			return nil, err
 		}
 		for _, r := range signedRows {
-			h, err := signedContentHash(ctx, q, objectType, r.id)
+			h, err := SignedContentHash(ctx, q, objectType, r.id)
 			if err != nil {
 				return nil, err
 			}
 			if h == r.hash {
 				continue
 			}
-			out = append(out, qms.Candidate{Rule: qms.RuleSignatureBroken, AgencyCode: r.agency, ObjectType: objectType, ObjectID: itoa(r.id),
+			out = append(out, qms.Candidate{Rule: qms.RuleSignatureBroken, AgencyCode: r.agency, ObjectType: objectType, ObjectID: Itoa(r.id),
 				Message: fmt.Sprintf("Nội dung đã được %s ký (%s) lúc %s nhưng đã bị thay đổi sau khi ký (%s).", r.name, qms.MeaningLabel(qms.Meaning(r.meaning)),
-					parseTime(r.at).In(qms.Zone).Format("02/01/2006 15:04"), qms.SignatureBasis.Document)})
+					ParseTime(r.at).In(qms.Zone).Format("02/01/2006 15:04"), qms.SignatureBasis.Document)})
 		}
 	}
 	return out, nil

@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -15,14 +15,14 @@ import (
 // people still active members of the agency count: someone who left
 // reads nothing more there. The finding clears when the last of them
 // acknowledges, or when the version is superseded.
-func checkAckOverdue(ctx context.Context, db *DB, q querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
+func checkAckOverdue(ctx context.Context, s *Store, q Querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
 	var out []qms.Candidate
 	for _, a := range agencies {
-		cal, err := db.Calendar(ctx, a)
+		cal, err := s.Calendar(ctx, a)
 		if err != nil {
 			return nil, err
 		}
-		rs, err := db.findReads(ctx, q, cal, db.ackDays, `r.agency_code = ? AND `+pendingInForce+` AND u.disabled = 0
+		rs, err := s.FindReads(ctx, q, cal, s.ackDays(), `r.agency_code = ? AND `+PendingInForce+` AND u.disabled = FALSE
 			AND EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = r.user_id AND m.agency_code = r.agency_code)
 			ORDER BY r.kind, r.doc_id, r.number, u.full_name, u.username`, a)
 		if err != nil {
@@ -51,7 +51,7 @@ func checkAckOverdue(ctx context.Context, db *DB, q querier, agencies []string, 
 			}
 			out = append(out, qms.Candidate{Rule: qms.RuleAckOverdue, AgencyCode: a, ObjectType: ref.Kind + "_version", ObjectID: fmt.Sprintf("%d/%d", ref.DocID, ref.Number),
 				Message: fmt.Sprintf("%s %s (phiên bản %d): %d người chưa xác nhận đã đọc và hiểu sau %d ngày làm việc kể từ khi phân phối: %s.",
-					what, people[0].Code, ref.Number, len(people), db.ackDays, strings.Join(names, ", "))})
+					what, people[0].Code, ref.Number, len(people), s.ackDays(), strings.Join(names, ", "))})
 		}
 	}
 	return out, nil
