@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"isodt/qms"
-	"isodt/qms/postgres"
 )
 
 // dbKind is the store a --db / QMS_DB value selects.
@@ -53,14 +52,6 @@ func parseDB(s string) (dbConfig, error) {
 	return dbConfig{Kind: dbSQLite, Path: s}, nil
 }
 
-// errPostgresNotReady refuses a PostgreSQL database while the store
-// lacks services the commands need: a server that ran half the product
-// would fail its users page by page.
-func errPostgresNotReady() error {
-	return &qms.Error{Code: qms.EINVALID, Field: "db", Message: "--db postgres://…: chưa chạy được trên PostgreSQL. Kho dữ liệu PostgreSQL mới có " + strings.Join(postgres.Ported, ", ") + "; còn thiếu:\n  - " +
-		strings.Join(postgres.NotYetPorted, "\n  - ") + "\nDùng SQLite (--db ĐƯỜNG_DẪN) cho đến khi các phần này hoàn tất."}
-}
-
 // redactURL is a PostgreSQL URL without its password, for messages and
 // help texts; anything else is returned as it is.
 func redactURL(s string) string {
@@ -94,8 +85,6 @@ func (f *dbFlag) Set(s string) error {
 	switch {
 	case err != nil:
 		f.err = err
-	case cfg.Kind == dbPostgres && len(postgres.NotYetPorted) > 0:
-		f.err = errPostgresNotReady()
 	case cfg.Kind == dbPostgres:
 		*f.path, f.err = cfg.URL, nil
 	default:

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"isodt/qms"
-	"isodt/qms/postgres"
+	"isodt/qms/postgres/pgtest"
 )
 
 // TestBeyond1ParseDB: --db / QMS_DB select the store; errors name the
@@ -52,11 +52,11 @@ func TestBeyond1ParseDB(t *testing.T) {
 	}
 }
 
-// TestBeyond1PostgresRefusedUntilPorted: a postgres:// database, by flag
-// or by QMS_DB, stops every command before it does anything, with the
-// list of what the PostgreSQL store lacks and no password in the output;
-// sqlite:PATH opens the SQLite file as a bare path does.
-func TestBeyond1PostgresRefusedUntilPorted(t *testing.T) {
+// TestBeyond1PostgresByURL: a postgres:// database, by flag or by
+// QMS_DB, is opened (and migrated) as the SQLite file is; one that cannot
+// be reached stops the command with the host in the message and never
+// the password; sqlite:PATH opens the SQLite file as a bare path does.
+func TestBeyond1PostgresByURL(t *testing.T) {
 	dir := t.TempDir()
 	url := "postgres://qms:mat-khau-bi-mat@127.0.0.1:1/qms"
 	runQMS := func(args ...string) (int, string, string) {
@@ -70,15 +70,19 @@ func TestBeyond1PostgresRefusedUntilPorted(t *testing.T) {
 		{"serve", "--demo", "--addr", "127.0.0.1:0", "--db", url},
 		{"audit", "verify", "--db", url},
 		{"agency", "add", "--code", "A", "--name", "A", "--db", url},
+		{"backup", filepath.Join(dir, "x.dump"), "--db", url},
 	} {
 		code, out, errText := runQMS(args...)
-		if code != exitUsage || !strings.Contains(errText, "chưa chạy được trên PostgreSQL") ||
-			!strings.Contains(errText, postgres.NotYetPorted[0]) || strings.Contains(out+errText, "mat-khau-bi-mat") {
+		if code == exitOK || !strings.Contains(errText, "127.0.0.1:1") || strings.Contains(out+errText, "mat-khau-bi-mat") {
 			t.Fatalf("%v: exit %d\nstdout %s\nstderr %s", args, code, out, errText)
 		}
 	}
+	good := pgtest.NewDatabase(t)
+	if code, out, errText := runQMS("migrate", "--db", good); code != exitOK || !strings.Contains(out, "migrations applied") {
+		t.Fatalf("migrate on PostgreSQL: exit %d, %s %s", code, out, errText)
+	}
 	t.Setenv("QMS_DB", url)
-	if code, _, errText := runQMS("migrate"); code != exitUsage || !strings.Contains(errText, "chưa chạy được trên PostgreSQL") {
+	if code, _, errText := runQMS("migrate"); code == exitOK || !strings.Contains(errText, "127.0.0.1:1") {
 		t.Fatalf("QMS_DB=postgres://…: exit %d, %s", code, errText)
 	}
 	// A --db flag given after QMS_DB wins over it.

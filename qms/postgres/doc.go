@@ -16,7 +16,7 @@
 // reach every server through LISTEN/NOTIFY (changes.go). A scheduled job
 // runs on the server that claims its slot first (jobrun.go).
 //
-// Ported so far: agencies, users and memberships, authentication
+// Everything the product does runs here. Agencies, users and memberships, authentication
 // (sessions, API tokens, login throttling), policy rows, the audit trail,
 // the working-day calendar and agency settings, job run history and job
 // slots, the TTHC catalogue and its
@@ -38,10 +38,10 @@
 // duplicates or gaps by any number of servers; the steps, delegations,
 // pauses, apologies and the import of a one-stop system's history), the
 // ISO-control status of TTHCs, and the merge and split of agencies
-// (with their dry run). ported.go lists what is not yet; cmd/qms refuses a
-// postgres:// database until that list is empty.
+// (with their dry run). A SQLite province moves here with `qms db copy`
+// (copy.go); `qms backup` runs pg_dump (backup.go).
 //
-// Porting a service:
+// Porting a service (a new one is written in qms/sqlstore from the start):
 //  1. Translate its tables, in their final shape after every SQLite
 //     migration, into the next migration/NNNN_name.sql: bigint for
 //     INTEGER, text COLLATE "C" for TEXT, bytea for BLOB, identity for
@@ -54,8 +54,7 @@
 //     update runs in this store's write transaction with the head lock,
 //     tx.Audit chains the entry. Nullable columns scan into a *string.
 //  3. Move the service's tests from qms/sqlite into qms/storetest (add the
-//     methods to its Store interface) so they run on both stores, and
-//     remove the service's line from NotYetPorted.
+//     methods to its Store interface) so they run on both stores.
 //
 // The tests start a throw-away cluster (qms/postgres/pgtest); without
 // PostgreSQL installed they are skipped.

@@ -24,9 +24,9 @@ func TestProduct10DashboardPlans(t *testing.T) {
 		args        []any
 		index       string
 	}{
-		{"steps due, one role", stepsDueSQL(1), []any{now, "A", "staff", now}, "dossier_open_steps_tasks"},
-		{"steps due, three roles", stepsDueSQL(3), []any{now, "A", "staff", "leader", "auditor", now}, "dossier_open_steps_tasks"},
-		{"findings by rule", findingsByRuleSQL, []any{"A"}, "findings_open_rule"},
+		{"steps due, one role", sqlstore.StepsDueSQL(1), []any{now, now, "A", "staff", now}, "dossier_open_steps_tasks"},
+		{"steps due, three roles", sqlstore.StepsDueSQL(3), []any{now, now, "A", "staff", "leader", "auditor", now}, "dossier_open_steps_tasks"},
+		{"findings by rule", sqlstore.FindingsByRuleSQL, []any{"A"}, "findings_open_rule"},
 		{"actions due", sqlstore.ActionsDueSQL, []any{day, "A", 5}, "corrective_actions_open"},
 		{"review decisions due", sqlstore.DecisionsDueSQL, []any{"A", day, 5}, "review_decisions_open"},
 		{"next audit", sqlstore.NextAuditSQL, []any{"A", day}, "audit_plans_next"},

@@ -2,15 +2,17 @@ package sqlstore
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"isodt/qms"
 )
 
-// The dashboards' queries on the shared tables, each a range of one index
-// (SQLite's 0028_dashboards.sql, TestProduct10DashboardPlans). The SQLite
-// store keeps the ones reading dossiers and findings.
+// The dashboards' queries, each a range of one index (SQLite's
+// 0028_dashboards.sql, TestProduct10DashboardPlans).
 const (
+	FindingsByRuleSQL = `SELECT rule, COUNT(*) AS n FROM findings WHERE agency_code = ? AND closed_at IS NULL
+		GROUP BY rule ORDER BY n DESC, rule`
 	ActionsDueSQL = `SELECT n.id, n.code, a.description, a.owner, a.due_on
 		FROM corrective_actions a JOIN nonconformities n ON n.id = a.nc_id
 		WHERE a.done_at IS NULL AND a.due_on <= ? AND n.agency_code = ? AND n.status != 'closed'
@@ -93,4 +95,45 @@ func (s *Store) OpenNCs(ctx context.Context, agency string) (int, error) {
 	var n int
 	err := s.read().QueryRow(ctx, OpenNCsSQL, agency).Scan(&n)
 	return n, err
+}
+
+// StepsDueSQL counts the open steps of n roles due before a time; its
+// arguments are now twice, the agency, the n roles and the end of the day.
+func StepsDueSQL(n int) string {
+	return `SELECT COALESCE(SUM(CASE WHEN due_at < ? THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN due_at >= ? THEN 1 ELSE 0 END), 0)
+		FROM dossier_open_steps WHERE agency_code = ? AND role IN (?` + strings.Repeat(", ?", n-1) + `) AND paused = FALSE AND due_at < ?`
+}
+
+// StepsDue counts the open steps of roles due before endOfDay, in one
+// pass over the task index (agency_code, role, paused, due_at).
+func (s *Store) StepsDue(ctx context.Context, agency string, roles []qms.Role, now, endOfDay time.Time) (qms.StepsDue, error) {
+	var out qms.StepsDue
+	if len(roles) == 0 {
+		return out, nil
+	}
+	args := []any{FormatTime(now), FormatTime(now), agency}
+	for _, r := range roles {
+		args = append(args, string(r))
+	}
+	args = append(args, FormatTime(endOfDay))
+	err := s.read().QueryRow(ctx, StepsDueSQL(len(roles)), args...).Scan(&out.Overdue, &out.DueToday)
+	return out, err
+}
+
+// FindingsByRule counts the agency's open findings per rule.
+func (s *Store) FindingsByRule(ctx context.Context, agency string) ([]qms.RuleCount, error) {
+	rows, err := s.read().Query(ctx, FindingsByRuleSQL, agency)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []qms.RuleCount{}
+	for rows.Next() {
+		var rc qms.RuleCount
+		if err := rows.Scan(&rc.Rule, &rc.Count); err != nil {
+			return nil, err
+		}
+		out = append(out, rc)
+	}
+	return out, rows.Err()
 }

@@ -54,6 +54,7 @@ type Store interface {
 	FeedbackCounts(ctx context.Context, agency string, year int) (map[string]int, error)
 	SatisfactionSummary(ctx context.Context, agency string, year int) (*qms.SatisfactionSummary, error)
 	qms.ReviewService
+	qms.DashboardService
 	qms.AgencyMerger
 	qms.AgencySplitter
 	ActionsDue(ctx context.Context, agency string, until time.Time, limit int) ([]qms.ActionDue, error)
