@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -74,6 +75,18 @@ func TestBeyond4DBCopy(t *testing.T) {
 	var hits int
 	if err := raw.QueryRow(ctx, `SELECT COUNT(*) FROM search_docs WHERE words @@ to_tsquery('simple', 'ho:*')`).Scan(&hits); err != nil || hits == 0 {
 		t.Errorf("search index not usable after the copy: %d hits, %v", hits, err)
+	}
+
+	// qms backup on PostgreSQL is pg_dump's custom format.
+	dump := filepath.Join(t.TempDir(), "qms.dump")
+	if code, stdout, stderr := runArgs("backup", dump, "--db", url); code != 0 || !strings.HasPrefix(stdout, "ok backup") {
+		t.Fatalf("backup on PostgreSQL: %d %q %s", code, stdout, stderr)
+	}
+	if b, err := os.ReadFile(dump); err != nil || !bytes.HasPrefix(b, []byte("PGDMP")) {
+		t.Fatalf("backup is not a pg_dump archive: %.20q %v", b, err)
+	}
+	if code, _, stderr := runArgs("backup", dump, "--db", url); code == 0 {
+		t.Fatalf("backup over an existing file: %d %s", code, stderr)
 	}
 
 	code, stdout, stderr = runArgs("db", "copy", "--from", "sqlite:"+c.db, "--to", url)
