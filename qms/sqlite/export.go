@@ -34,8 +34,13 @@ func (s *Snapshot) Close() error { return s.tx.Rollback() }
 // signal's topics), nor the full-text index (search_index and its shadow
 // tables), whose text Rows gives with search_docs.
 func (s *Snapshot) Tables(ctx context.Context) ([]string, error) {
-	rows, err := s.tx.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\' AND name NOT LIKE 'search\_index%' ESCAPE '\'
+	return s.names(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\' AND name NOT LIKE 'search\_index%' ESCAPE '\'
 		AND name NOT IN ('migrations', 'change_topics') ORDER BY name`)
+}
+
+// names runs a query of one text column on the snapshot.
+func (s *Snapshot) names(ctx context.Context, query string, args ...any) ([]string, error) {
+	rows, err := s.tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -68,20 +73,7 @@ func (s *Snapshot) Columns(ctx context.Context, table string) ([]string, error) 
 
 // columns lists a table's own columns in their order.
 func (s *Snapshot) columns(ctx context.Context, table string) ([]string, error) {
-	rows, err := s.tx.QueryContext(ctx, `SELECT name FROM pragma_table_info(?) ORDER BY cid`, table)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
+	return s.names(ctx, `SELECT name FROM pragma_table_info(?) ORDER BY cid`, table)
 }
 
 // Count is the number of rows of table.
