@@ -38,7 +38,8 @@ run: build
 	./$(BIN) serve --addr $(ADDR) --db $(DB) $(RUNFLAGS)
 
 ## test: formatting, vet and every test (browser tests need Debian's chromium,
-## the PostgreSQL store's tests Debian's postgresql: each starts a throw-away cluster)
+## the PostgreSQL store's tests Debian's postgresql: each starts a throw-away cluster),
+## then the web tests again on PostgreSQL (QMS_TEST_STORE=postgres)
 test: fmt-check vet
 ifeq ($(CHROMIUM),)
 	@echo "SKIP: browser tests (chromium not found; 'apt-get install chromium chromium-driver' to run them)"
@@ -50,6 +51,11 @@ ifeq ($(INITDB),)
 	@echo "SKIP: PostgreSQL store tests (initdb not found; 'apt-get install postgresql' to run them)"
 endif
 	CGO_ENABLED=1 $(GO) test -tags $(TAGS) -count=1 ./...
+ifeq ($(INITDB),)
+	@echo "SKIP: web tests on PostgreSQL (initdb not found; 'apt-get install postgresql' to run them)"
+else
+	QMS_TEST_STORE=postgres CGO_ENABLED=1 $(GO) test -tags $(TAGS) -count=1 ./qms/web/
+endif
 	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZSHORT)
 
 vet:

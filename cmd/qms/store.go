@@ -20,35 +20,8 @@ import (
 // it: every service the web layer takes, and what the CLI adds (imports,
 // backups, the audit trail's verification, the e-mail queue).
 type store interface {
-	qms.AgencyService
-	qms.UserService
-	qms.AuthService
-	qms.AuditService
-	qms.ProcedureService
-	qms.DossierService
-	qms.FormService
-	qms.ComplianceService
-	qms.NCService
-	qms.ObjectiveService
-	qms.FeedbackService
-	qms.InternalAuditService
-	qms.ReviewService
-	qms.NotificationService
-	qms.DashboardService
-	qms.RiskService
-	qms.DistributionService
-	qms.CompetenceService
-	qms.DeclarationService
-	qms.ProviderService
-	qms.ContextService
-	qms.SatisfactionService
-	qms.SignatureService
+	web.Store
 	qms.ChangeFeed
-	web.PublicLookup
-	web.CalendarAdmin
-	web.AgencySettings
-	web.JobHistory
-	web.AgencyRestructurer
 	jobs.Recorder
 	authz.Source
 

@@ -7,13 +7,12 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"golang.org/x/crypto/bcrypt"
 
 	"isodt/policies"
 	"isodt/qms"
-	"isodt/qms/sqlite"
 )
 
 // TestOneSource6cActorOnceAtAuthentication: authenticate puts the caller's
@@ -22,11 +21,7 @@ import (
 // for an API token alike.
 func TestOneSource6cActorOnceAtAuthentication(t *testing.T) {
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "qms.db"), sqlite.Options{PasswordCost: bcrypt.MinCost})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := OpenStoreUnderTest(t, filepath.Join(t.TempDir(), "qms.db"), time.Now)
 	rules, _ := policies.Default()
 	if _, err := db.Bootstrap(ctx, rules); err != nil {
 		t.Fatal(err)

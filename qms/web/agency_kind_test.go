@@ -12,6 +12,7 @@ import (
 
 	"isodt/qms"
 	"isodt/qms/sqlite"
+	"isodt/qms/web"
 )
 
 // TestAgencyKinds2AdminAndAPI: the admin pages and the API show and take
@@ -158,14 +159,9 @@ func TestAgencyKinds2PredecessorFigures(t *testing.T) {
 	}
 }
 
-// rawOf opens a's database file without the store, to set up a row the
+// rawOf opens a's database without the store, to set up a row the
 // store would refuse (an agency of a former kind).
 func rawOf(t *testing.T, a *app) *sql.DB {
 	t.Helper()
-	raw, err := sql.Open("sqlite3", a.db.Path()+"?_busy_timeout=5000")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { raw.Close() })
-	return raw
+	return web.OpenRawUnderTest(t, a.path)
 }

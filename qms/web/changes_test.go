@@ -5,17 +5,15 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/crypto/bcrypt"
-
 	"isodt/qms"
 	"isodt/qms/authz"
-	"isodt/qms/sqlite"
+	"isodt/qms/web"
 )
 
 // follow wires the server's rules to the store's change feed as qms serve
 // does, and opens a second handle on the same file: another server or the
 // qms CLI writing while this one runs.
-func (a *app) follow() *sqlite.DB {
+func (a *app) follow() web.StoreUnderTest {
 	a.t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	az := a.srv.Deps.Authz.(*authz.Authorizer)
@@ -30,12 +28,7 @@ func (a *app) follow() *sqlite.DB {
 	}()
 	// Before the store closes (cleanups run last first): no reload then.
 	a.t.Cleanup(func() { cancel(); <-followed })
-	other, err := sqlite.Open(ctx, a.db.Path(), sqlite.Options{PasswordCost: bcrypt.MinCost})
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	a.t.Cleanup(func() { other.Close() })
-	return other
+	return a.second()
 }
 
 // within polls ok until it holds, failing the test after d.
@@ -57,7 +50,7 @@ func TestOneSource2ForeignWrites(t *testing.T) {
 	// fixture is one case's server, the other handle and what the probe uses.
 	type fixture struct {
 		a       *app
-		other   *sqlite.DB
+		other   web.StoreUnderTest
 		token   string
 		session session
 	}

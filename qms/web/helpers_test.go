@@ -16,14 +16,11 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/crypto/bcrypt"
-
 	"isodt/policies"
 	"isodt/qms"
 	"isodt/qms/authz"
 	"isodt/qms/jobs"
 	"isodt/qms/qmstest"
-	"isodt/qms/sqlite"
 	"isodt/qms/web"
 )
 
@@ -31,7 +28,8 @@ import (
 // agencies A and B and one user per role in each: "a-admin", "b-staff"…
 type app struct {
 	t     *testing.T
-	db    *sqlite.DB
+	db    web.StoreUnderTest
+	path  string // the database's name for openApp and second
 	srv   *web.Server
 	clock *qmstest.Clock // the store's and the pages' clock
 	users map[string]*qms.User
@@ -68,20 +66,33 @@ func newAppNamed(t *testing.T, agencyPrefix, userPrefix string) *app {
 }
 
 // openApp opens (creating if need be) the database at path on clk and
-// bootstraps it; wire then builds the server on it.
+// bootstraps it; wire then builds the server on it. The store is the one
+// QMS_TEST_STORE names (web.OpenStoreUnderTest): on PostgreSQL, path
+// names the database rather than holding it.
 func openApp(t *testing.T, path string, clk *qmstest.Clock) *app {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, path, sqlite.Options{Now: clk.Now, PasswordCost: bcrypt.MinCost, Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := web.OpenStoreUnderTest(t, path, clk.Now)
 	rules, _ := policies.Default()
 	if _, err := db.Bootstrap(ctx, rules); err != nil {
 		t.Fatal(err)
 	}
-	return &app{t: t, db: db, clock: clk, users: map[string]*qms.User{}}
+	return &app{t: t, db: db, path: path, clock: clk, users: map[string]*qms.User{}}
+}
+
+// second opens another handle on a's database, on the wall clock: another
+// server or the qms CLI writing while this one runs.
+func (a *app) second() web.StoreUnderTest {
+	a.t.Helper()
+	return web.OpenStoreUnderTest(a.t, a.path, time.Now)
+}
+
+// sqliteOnly skips t on PostgreSQL: for what only a SQLite file has.
+func sqliteOnly(t *testing.T, reason string) {
+	t.Helper()
+	if web.PostgresUnderTest() {
+		t.Skip("SQLite-only: " + reason)
+	}
 }
 
 // wire builds the policy, the scheduler and the server on a's database,

@@ -31,6 +31,7 @@ func TestScreenshots(t *testing.T) {
 	if dir == "" {
 		t.Skip("set QMS_SCREENSHOTS to a folder (make screenshots) to write the dashboards' screenshots")
 	}
+	sqliteOnly(t, "the demo data (demo.Generate) loads dossier histories, which only the SQLite store does")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}

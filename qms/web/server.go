@@ -141,6 +141,40 @@ type Deps struct {
 	Signatures qms.SignatureService
 }
 
+// Store is, in one interface, every service Deps takes from the database:
+// what each store (qms/sqlite, qms/postgres) provides. cmd/qms's store
+// and the tests' build on it.
+type Store interface {
+	qms.AgencyService
+	qms.UserService
+	qms.AuthService
+	qms.AuditService
+	qms.ProcedureService
+	qms.DossierService
+	qms.FormService
+	qms.ComplianceService
+	qms.NCService
+	qms.ObjectiveService
+	qms.FeedbackService
+	qms.InternalAuditService
+	qms.ReviewService
+	qms.NotificationService
+	qms.DashboardService
+	qms.RiskService
+	qms.DistributionService
+	qms.CompetenceService
+	qms.DeclarationService
+	qms.ProviderService
+	qms.ContextService
+	qms.SatisfactionService
+	qms.SignatureService
+	PublicLookup
+	CalendarAdmin
+	AgencySettings
+	JobHistory
+	AgencyRestructurer
+}
+
 // Server is the Fiber app and what its handlers need.
 type Server struct {
 	Deps

@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"io"
 	"maps"
@@ -260,11 +259,7 @@ func TestTrust5LoginThrottleByAddress(t *testing.T) {
 	if n := a.auditCount("auth.lock"); n != 1 {
 		t.Fatalf("%d auth.lock entries for one episode, want 1", n)
 	}
-	raw, err := sql.Open("sqlite3", "file:"+a.db.Path()+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
+	raw := rawOf(t, a)
 	var rows int
 	if err := raw.QueryRow(`SELECT COUNT(*) FROM login_throttle`).Scan(&rows); err != nil || rows != 1 {
 		t.Fatalf("%d throttle rows (%v), want 1: the attacker's", rows, err)
