@@ -37,6 +37,53 @@ func openFindings(t *testing.T, f *fixture, agency, rule string) []string {
 	return out
 }
 
+// findingLines runs the rule over the agency and returns its open
+// findings as "agency object: message", sorted.
+func findingLines(t *testing.T, f *fixture, agency, rule string) []string {
+	t.Helper()
+	if _, err := f.RunChecks(f.ctx, qms.CheckScope{AgencyCode: agency, Rule: rule}); err != nil {
+		t.Fatalf("run %s on %s: %v", rule, agency, err)
+	}
+	open := true
+	fs, err := f.FindFindings(f.ctx, qms.FindingFilter{AgencyCode: &agency, Rule: &rule, Open: &open})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, x := range fs {
+		out = append(out, x.AgencyCode+" "+x.ObjectID+": "+x.Message)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// openFinding reports whether an open finding of rule exists for the
+// object ("" = any).
+func openFinding(t *testing.T, f *fixture, rule, objectID string) bool {
+	t.Helper()
+	yes := true
+	fs, err := f.FindFindings(f.ctx, qms.FindingFilter{Rule: &rule, Open: &yes})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range fs {
+		if objectID == "" || x.ObjectID == objectID {
+			return true
+		}
+	}
+	return false
+}
+
+// run runs every rule on every agency.
+func run(t *testing.T, f *fixture) qms.CheckResult {
+	t.Helper()
+	res, err := f.RunChecks(f.ctx, qms.CheckScope{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
 // TestRunChecksScope: an unknown rule or agency is refused; a rule or
 // every rule runs on an agency.
 func TestRunChecksScope(t *testing.T) {
