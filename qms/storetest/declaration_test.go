@@ -1,7 +1,6 @@
 package storetest_test
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -43,15 +42,6 @@ func openFindingMessages(t *testing.T, f *fixture, agency, rule string) []string
 		out = append(out, msg)
 	}
 	return out
-}
-
-// countAudit counts the trail's entries of action, read behind the
-// store's back.
-func countAudit(t *testing.T, f *fixture, action string) int {
-	t.Helper()
-	var n int
-	fmt.Sscan(mustQuery(t, f, `SELECT COUNT(*) FROM audit_log WHERE action = '`+action+`'`)[0], &n)
-	return n
 }
 
 // Declarations of conformity (qms/sqlstore): the scope offered is the
@@ -269,7 +259,7 @@ func TestDeclaration3ScopeChangedFiresAndClears(t *testing.T) {
 				t.Fatalf("declaration %s: current %v, superseded by %v", d.Number, d.Current(), d.SupersededBy)
 			}
 		}
-		if n := countAudit(t, f, "declaration.supersede"); n != 3 {
+		if n := auditCount(t, f, "declaration.supersede"); n != 3 {
 			t.Fatalf("%d supersede audit entries, want 3", n)
 		}
 	})
