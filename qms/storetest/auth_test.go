@@ -1,6 +1,7 @@
 package storetest_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -131,6 +132,49 @@ func TestSessions(t *testing.T) {
 		}
 		if n, err := f.VerifyAuditChain(ctx); err != nil {
 			t.Fatalf("chain after the session writes: %d, %v", n, err)
+		}
+	})
+}
+
+// TestOneSourceSpeedMemberNames: the delegation form's names are the
+// enabled users with a role in the agency itself, each once, by name;
+// not a disabled user, nor one of an agency under it or beside it.
+func TestOneSourceSpeedMemberNames(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		sys := f.ctx
+		for _, a := range []qms.Agency{{Code: "SVHTT", Name: "Sở VHTT"}, {Code: "PVH", Name: "Phòng Văn hóa", ParentCode: "SVHTT"}, {Code: "STP", Name: "Sở TP"}} {
+			if err := f.CreateAgency(sys, &a); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, u := range []struct {
+			name string
+			ms   []qms.Membership
+		}{
+			{"c.staff", []qms.Membership{{AgencyCode: "SVHTT", Role: qms.RoleStaff}}},
+			{"a.leader", []qms.Membership{{AgencyCode: "SVHTT", Role: qms.RoleLeader}, {AgencyCode: "SVHTT", Role: qms.RoleStaff}}},
+			{"b.disabled", []qms.Membership{{AgencyCode: "SVHTT", Role: qms.RoleStaff}}},
+			{"d.below", []qms.Membership{{AgencyCode: "PVH", Role: qms.RoleStaff}}},
+			{"e.beside", []qms.Membership{{AgencyCode: "STP", Role: qms.RoleStaff}}},
+		} {
+			usr := &qms.User{Username: u.name, Memberships: u.ms}
+			if err := f.CreateUser(sys, usr, "mat-khau-123"); err != nil {
+				t.Fatal(err)
+			}
+			if u.name == "b.disabled" {
+				yes := true
+				if _, err := f.UpdateUser(sys, usr.ID, qms.UserUpdate{Disabled: &yes}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		people, err := f.MemberNames(sys, "SVHTT")
+		var names []string
+		for _, p := range people {
+			names = append(names, p.Username)
+		}
+		if got := fmt.Sprint(names); err != nil || got != "[a.leader c.staff]" {
+			t.Fatalf("member names %s, %v", got, err)
 		}
 	})
 }
