@@ -136,3 +136,5 @@ func TestQueryPlannerStable(t *testing.T) {
 		t.Fatalf("PlannerStable says yes, compile_options has ENABLE_QPSG %d times (%v)", n, err)
 	}
 }
+
+func ptr[T any](v T) *T { return &v }

@@ -54,8 +54,7 @@ func TestImportTTHCAllOrNothingAndIdempotent(t *testing.T) {
 // TestSearchTTHCIgnoresDiacritics: the catalogue is found whatever the
 // diacritics and case, by word prefixes, within the agency only; typed
 // syntax finds nothing; a renamed TTHC is found by its new name only.
-// (qms/sqlite's TestSearchIgnoresDiacritics adds procedures, which the
-// PostgreSQL store does not have yet.)
+// (Procedures among the hits: TestProcedures.)
 func TestSearchTTHCIgnoresDiacritics(t *testing.T) {
 	eachStore(t, func(t *testing.T, f *fixture) {
 		ctx := f.ctx
