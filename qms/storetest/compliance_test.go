@@ -585,6 +585,7 @@ func TestComplianceRulesFireAndClear(t *testing.T) {
 		}
 	})
 }
+
 // TestOneSourceSpeedComplianceByAgency: a scan reconciles one agency at a
 // time, each in its own audited transaction naming the agency, and adds
 // up to the same result as before: every finding opened once, a rerun
@@ -632,4 +633,3 @@ func TestOneSourceSpeedComplianceByAgency(t *testing.T) {
 		}
 	})
 }
-
