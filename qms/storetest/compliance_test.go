@@ -21,6 +21,20 @@ import (
 // findings' objects, sorted.
 func openFindings(t *testing.T, f *fixture, agency, rule string) []string {
 	t.Helper()
+	return findingsAs(t, f, agency, rule, func(x *qms.Finding) string { return x.ObjectID })
+}
+
+// findingLines runs the rule over the agency and returns its open
+// findings as "agency object: message", sorted.
+func findingLines(t *testing.T, f *fixture, agency, rule string) []string {
+	t.Helper()
+	return findingsAs(t, f, agency, rule, func(x *qms.Finding) string { return x.AgencyCode + " " + x.ObjectID + ": " + x.Message })
+}
+
+// findingsAs runs the rule over the agency and returns its open
+// findings, each as text says, sorted.
+func findingsAs(t *testing.T, f *fixture, agency, rule string, text func(*qms.Finding) string) []string {
+	t.Helper()
 	if _, err := f.RunChecks(f.ctx, qms.CheckScope{AgencyCode: agency, Rule: rule}); err != nil {
 		t.Fatalf("run %s on %s: %v", rule, agency, err)
 	}
@@ -31,27 +45,7 @@ func openFindings(t *testing.T, f *fixture, agency, rule string) []string {
 	}
 	out := []string{}
 	for _, x := range fs {
-		out = append(out, x.ObjectID)
-	}
-	slices.Sort(out)
-	return out
-}
-
-// findingLines runs the rule over the agency and returns its open
-// findings as "agency object: message", sorted.
-func findingLines(t *testing.T, f *fixture, agency, rule string) []string {
-	t.Helper()
-	if _, err := f.RunChecks(f.ctx, qms.CheckScope{AgencyCode: agency, Rule: rule}); err != nil {
-		t.Fatalf("run %s on %s: %v", rule, agency, err)
-	}
-	open := true
-	fs, err := f.FindFindings(f.ctx, qms.FindingFilter{AgencyCode: &agency, Rule: &rule, Open: &open})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, x := range fs {
-		out = append(out, x.AgencyCode+" "+x.ObjectID+": "+x.Message)
+		out = append(out, text(x))
 	}
 	slices.Sort(out)
 	return out

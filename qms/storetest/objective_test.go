@@ -10,6 +10,13 @@ import (
 	"isodt/qms/sqlstore"
 )
 
+// objectiveAgency makes agency SVHTT and sets the clock to 15 May 2026.
+func objectiveAgency(f *fixture) context.Context {
+	f.CreateAgency(f.ctx, &qms.Agency{Code: "SVHTT", Name: "Sở VHTT"})
+	f.clk.Set(hanoi(2026, 5, 15, 9, 0).UTC())
+	return f.ctx
+}
+
 // completed imports n dossiers returned on returned (due the 10th of the
 // same month, so the day decides early, on time or late).
 func completed(t *testing.T, f *fixture, agency, prefix string, n int, due, returned time.Time) {
@@ -92,11 +99,12 @@ func TestObjectives(t *testing.T) {
 	})
 }
 
+// TestObjectiveStatuses: objectives are measured per period on the
+// dossiers returned in it; an edit changes the verdict, a withdrawn
+// objective leaves the statuses and stays on record.
 func TestObjectiveStatuses(t *testing.T) {
 	eachStore(t, func(t *testing.T, f *fixture) {
-		sys, clk := f.ctx, f.clk
-		f.CreateAgency(sys, &qms.Agency{Code: "SVHTT", Name: "Sở VHTT"})
-		clk.Set(hanoi(2026, 5, 15, 9, 0).UTC())
+		sys := objectiveAgency(f)
 		// Q1: 19 early, 1 late = 95 %. Q2 so far: 9 early, 1 late = 90 %.
 		completed(t, f, "SVHTT", "Q1E", 19, hanoi(2026, 2, 10, 9, 0), hanoi(2026, 2, 5, 9, 0))
 		completed(t, f, "SVHTT", "Q1L", 1, hanoi(2026, 2, 10, 9, 0), hanoi(2026, 2, 12, 9, 0))
@@ -186,9 +194,7 @@ func TestObjectiveStatuses(t *testing.T) {
 // (9.3.2 c) carries the objectives' status lines and the feedback counts.
 func TestReviewPackHasObjectivesAndFeedback(t *testing.T) {
 	eachStore(t, func(t *testing.T, f *fixture) {
-		sys, clk := f.ctx, f.clk
-		f.CreateAgency(sys, &qms.Agency{Code: "SVHTT", Name: "Sở VHTT"})
-		clk.Set(hanoi(2026, 5, 15, 9, 0).UTC())
+		sys := objectiveAgency(f)
 		completed(t, f, "SVHTT", "Q1E", 3, hanoi(2026, 2, 10, 9, 0), hanoi(2026, 2, 5, 9, 0))
 		o := &qms.Objective{AgencyCode: "SVHTT", Year: 2026, Title: "Đúng hạn", Measure: qms.MeasureTimelyRate, Target: 95, Period: qms.PeriodQuarter}
 		if err := f.CreateObjective(sys, o); err != nil {

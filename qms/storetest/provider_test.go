@@ -256,9 +256,10 @@ func TestProvider8NCLinks(t *testing.T) {
 func TestProvider8AgencyMerge(t *testing.T) {
 	eachStore(t, func(t *testing.T, f *fixture) {
 		sys, clk := f.ctx, f.clk
-		mergeAgency(t, f, "PA", false)
-		mergeAgency(t, f, "PB", false)
 		used, ended := postalProvider("PA"), postalProvider("PB")
+		for _, p := range []*qms.Provider{used, ended} {
+			mergeAgency(t, f, p.AgencyCode, false)
+		}
 		ended.Name = "Công ty số hóa hồ sơ"
 		for _, p := range []*qms.Provider{used, ended} {
 			if err := f.CreateProvider(sys, p); err != nil {

@@ -2,7 +2,6 @@ package storetest_test
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -64,8 +63,7 @@ func TestRisk4Register(t *testing.T) {
 				r := valid()
 				tt.change(&r)
 				err := f.CreateRisk(officer, &r)
-				var e *qms.Error
-				if qms.ErrorCode(err) != tt.code || !errors.As(err, &e) || e.Field != tt.field {
+				if qms.ErrorCode(err) != tt.code || qms.ErrorField(err) != tt.field {
 					t.Fatalf("err = %v, want %s on %s", err, tt.code, tt.field)
 				}
 			})
