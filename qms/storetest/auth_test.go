@@ -178,3 +178,26 @@ func TestOneSourceSpeedMemberNames(t *testing.T) {
 		}
 	})
 }
+
+// TestSeedPolicyUpgradeKeepsRemovals: seeding a newer default policy adds
+// only its new rows: a default row an administrator removed stays removed.
+func TestSeedPolicyUpgradeKeepsRemovals(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		removed := []string{"staff", "*", "tthc", "read"}
+		if err := f.RemovePolicyRule(ctx, removed); err != nil {
+			t.Fatal(err)
+		}
+		newer := [][]string{removed, {"staff", "*", "new_object", "read"}}
+		n, err := f.SeedPolicy(ctx, newer)
+		if err != nil || n != 1 {
+			t.Fatalf("seeded %d rows, %v; want only the new one", n, err)
+		}
+		rules, _ := f.PolicyRules(ctx)
+		for _, r := range rules {
+			if r[0] == "staff" && r[2] == "tthc" && r[3] == "read" {
+				t.Fatal("a removed default row came back")
+			}
+		}
+	})
+}
