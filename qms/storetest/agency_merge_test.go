@@ -123,6 +123,26 @@ func checkDossierCounts(t *testing.T, f *fixture) {
 	}
 }
 
+// createAgencies creates the agencies, failing t on an error.
+func createAgencies(t *testing.T, f *fixture, as ...qms.Agency) {
+	t.Helper()
+	for _, a := range as {
+		if err := f.CreateAgency(f.ctx, &a); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// mergePAPB merges PA and PB into a new agency NEW.
+func mergePAPB(t *testing.T, f *fixture) *qms.MergeReport {
+	t.Helper()
+	rep, err := f.MergeAgencies(f.ctx, qms.MergePlan{Into: "NEW", Name: "Sở mới", From: []string{"PA", "PB"}}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
 func countRows(t *testing.T, f *fixture, table string, agencies ...string) int {
 	t.Helper()
 	rows := mustQuery(t, f, `SELECT COUNT(*) FROM `+table+` WHERE agency_code IN ('`+strings.Join(agencies, "','")+`')`)

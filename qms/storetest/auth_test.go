@@ -142,11 +142,7 @@ func TestSessions(t *testing.T) {
 func TestOneSourceSpeedMemberNames(t *testing.T) {
 	eachStore(t, func(t *testing.T, f *fixture) {
 		sys := f.ctx
-		for _, a := range []qms.Agency{{Code: "SVHTT", Name: "Sở VHTT"}, {Code: "PVH", Name: "Phòng Văn hóa", ParentCode: "SVHTT"}, {Code: "STP", Name: "Sở TP"}} {
-			if err := f.CreateAgency(sys, &a); err != nil {
-				t.Fatal(err)
-			}
-		}
+		createAgencies(t, f, qms.Agency{Code: "SVHTT", Name: "Sở VHTT"}, qms.Agency{Code: "PVH", Name: "Phòng Văn hóa", ParentCode: "SVHTT"}, qms.Agency{Code: "STP", Name: "Sở TP"})
 		for _, u := range []struct {
 			name string
 			ms   []qms.Membership

@@ -345,10 +345,7 @@ func TestCompetence5MergeMovesCatalogue(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		rep, err := f.MergeAgencies(sys, qms.MergePlan{Into: "NEW", Name: "Sở mới", From: []string{"PA", "PB"}}, false)
-		if err != nil {
-			t.Fatal(err)
-		}
+		rep := mergePAPB(t, f)
 		var renamed bool
 		for _, r := range rep.Renamed {
 			renamed = renamed || r.Kind == "competence" && r.NewCode == "ISO-NB-PB"

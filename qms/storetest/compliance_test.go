@@ -595,8 +595,7 @@ func TestOneSourceSpeedComplianceByAgency(t *testing.T) {
 			t.Fatal(err)
 		}
 		first := run(t, f)
-		yes := true
-		open, err := f.FindFindings(sys, qms.FindingFilter{Open: &yes})
+		open, err := f.FindFindings(sys, qms.FindingFilter{Open: ptr(true)})
 		if err != nil {
 			t.Fatal(err)
 		}

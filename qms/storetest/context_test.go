@@ -14,11 +14,7 @@ import (
 func TestContextRegister(t *testing.T) {
 	eachStore(t, func(t *testing.T, f *fixture) {
 		ctx := f.ctx
-		for _, code := range []string{"PA", "PB"} {
-			if err := f.CreateAgency(ctx, &qms.Agency{Code: code, Name: "Sở " + code}); err != nil {
-				t.Fatal(err)
-			}
-		}
+		createAgencies(t, f, qms.Agency{Code: "PA", Name: "Sở PA"}, qms.Agency{Code: "PB", Name: "Sở PB"})
 		if s, err := f.ContextSummary(ctx, "PA"); err != nil || s != nil {
 			t.Fatalf("summary of no register = %+v, %v", s, err)
 		}
@@ -226,9 +222,7 @@ func TestContext10RegisterAndPack(t *testing.T) {
 		if got, _ := f.FindReview(sys, "PA", rv.ID); got.Pack.Context == nil || len(got.Pack.Context.Items) != 1 {
 			t.Fatalf("stored pack lost the context: %+v", got.Pack.Context)
 		}
-		if _, err := f.MergeAgencies(sys, qms.MergePlan{Into: "NEW", Name: "Sở mới", From: []string{"PA", "PB"}}, false); err != nil {
-			t.Fatal(err)
-		}
+		mergePAPB(t, f)
 		moved, _ := f.ContextItems(sys, "NEW", true)
 		stayed, _ := f.ContextItems(sys, "PA", true)
 		if len(moved) != 1 || moved[0].ID != keep.ID || len(stayed) != 1 || stayed[0].ID != old.ID {

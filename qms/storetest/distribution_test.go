@@ -520,9 +520,7 @@ func TestDistribution6MergeCarriesPending(t *testing.T) {
 			t.Fatalf("before the merge: %d pending, %d acknowledged in PB", before, acked)
 		}
 		clk.Add(time.Hour)
-		if _, err := f.MergeAgencies(sys, qms.MergePlan{Into: "NEW", Name: "Sở mới", From: []string{"PA", "PB"}}, false); err != nil {
-			t.Fatal(err)
-		}
+		mergePAPB(t, f)
 		if got := pending("NEW"); got != before || pending("PA")+pending("PB") != 0 {
 			t.Fatalf("pending after the merge: NEW %d (want %d), PA+PB %d", got, before, pending("PA")+pending("PB"))
 		}

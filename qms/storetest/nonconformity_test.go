@@ -331,9 +331,7 @@ func TestOutsider3OpenNCLookupOwnAgency(t *testing.T) {
 	eachStore(t, func(t *testing.T, f *fixture) {
 		sys := f.ctx
 		receiptFixture(t, f)
-		if err := f.CreateAgency(sys, &qms.Agency{Code: "STTTT", Name: "Sở TTTT"}); err != nil {
-			t.Fatal(err)
-		}
+		createAgencies(t, f, qms.Agency{Code: "STTTT", Name: "Sở TTTT"})
 		for _, q := range []string{
 			`INSERT INTO findings (id, rule, severity, agency_code, object_type, object_id, message, opened_at)
 				VALUES (7, 'R', 'high', 'SVHTT', 'tthc', '1', 'x', '2026-01-01T00:00:00Z'), (8, 'R', 'high', 'SVHTT', 'tthc', '2', 'x', '2026-01-01T00:00:00Z')`,

@@ -14,11 +14,7 @@ import (
 func TestProviders(t *testing.T) {
 	eachStore(t, func(t *testing.T, f *fixture) {
 		ctx := f.ctx
-		for _, code := range []string{"PA", "PB"} {
-			if err := f.CreateAgency(ctx, &qms.Agency{Code: code, Name: "Sở " + code}); err != nil {
-				t.Fatal(err)
-			}
-		}
+		createAgencies(t, f, qms.Agency{Code: "PA", Name: "Sở PA"}, qms.Agency{Code: "PB", Name: "Sở PB"})
 		postal := func(agency string) *qms.Provider {
 			return &qms.Provider{AgencyCode: agency, Name: "Bưu điện tỉnh", Service: "Chuyển phát kết quả giải quyết TTHC",
 				Criteria: []string{"Đúng hẹn", "Không thất lạc hồ sơ", " Đúng hẹn ", ""}, PeriodMonths: 12}
@@ -200,11 +196,7 @@ func TestProvider8EvaluationOverdueRule(t *testing.T) {
 func TestProvider8NCLinks(t *testing.T) {
 	eachStore(t, func(t *testing.T, f *fixture) {
 		sys := f.ctx
-		for _, code := range []string{"PA", "PB"} {
-			if err := f.CreateAgency(sys, &qms.Agency{Code: code, Name: "Sở " + code}); err != nil {
-				t.Fatal(err)
-			}
-		}
+		createAgencies(t, f, qms.Agency{Code: "PA", Name: "Sở PA"}, qms.Agency{Code: "PB", Name: "Sở PB"})
 		p := postalProvider("PA")
 		if err := f.CreateProvider(sys, p); err != nil {
 			t.Fatal(err)
@@ -272,10 +264,7 @@ func TestProvider8AgencyMerge(t *testing.T) {
 		if _, err := f.SetProviderStatus(sys, "PB", ended.ID, qms.ProviderEnded, "Hoàn thành số hóa"); err != nil {
 			t.Fatal(err)
 		}
-		rep, err := f.MergeAgencies(sys, qms.MergePlan{Into: "NEW", Name: "Sở mới", From: []string{"PA", "PB"}}, false)
-		if err != nil {
-			t.Fatal(err)
-		}
+		rep := mergePAPB(t, f)
 		var counted bool
 		for _, c := range rep.Tables {
 			if c.Table == "providers" {

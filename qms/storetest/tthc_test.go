@@ -58,11 +58,7 @@ func TestImportTTHCAllOrNothingAndIdempotent(t *testing.T) {
 func TestSearchTTHCIgnoresDiacritics(t *testing.T) {
 	eachStore(t, func(t *testing.T, f *fixture) {
 		ctx := f.ctx
-		for _, code := range []string{"SVHTT", "OTHER"} {
-			if err := f.CreateAgency(ctx, &qms.Agency{Code: code, Name: "Sở " + code}); err != nil {
-				t.Fatal(err)
-			}
-		}
+		createAgencies(t, f, qms.Agency{Code: "SVHTT", Name: "Sở SVHTT"}, qms.Agency{Code: "OTHER", Name: "Sở OTHER"})
 		if _, _, err := f.ImportTTHC(ctx, "SVHTT", sampleTTHC()); err != nil {
 			t.Fatal(err)
 		}
