@@ -9,6 +9,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"isodt/qms"
+	"isodt/qms/qmstest"
 	"isodt/qms/sqlite"
 )
 
@@ -46,7 +47,7 @@ func TestTrust10ContributorsMigration(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := &qms.Form{AgencyCode: "SVHTT", Code: "BM-01", Title: "Phiếu thẩm định"}
-	if err := db.CreateForm(as("thu.ky"), f, json.RawMessage(checkSchema)); err != nil {
+	if err := db.CreateForm(as("thu.ky"), f, json.RawMessage(qmstest.CheckSchema)); err != nil {
 		t.Fatal(err)
 	}
 	fv, _ := db.FindFormVersion(sys, f.ID, 1)

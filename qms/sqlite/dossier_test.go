@@ -121,30 +121,3 @@ func TestOpenStepsMigration(t *testing.T) {
 		t.Fatalf("tasks after the upgrade: %+v", ts)
 	}
 }
-
-// checkDossierCounts fails the test when dossier_counts differs from a
-// count of the dossiers themselves.
-func checkDossierCounts(t *testing.T, raw *sql.DB) {
-	t.Helper()
-	read := func(q string) string {
-		rows, err := raw.Query(q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		var out string
-		for rows.Next() {
-			var agency, status string
-			var n int
-			if err := rows.Scan(&agency, &status, &n); err != nil {
-				t.Fatal(err)
-			}
-			out += fmt.Sprintf("%s/%s=%d ", agency, status, n)
-		}
-		return out
-	}
-	want := read(`SELECT agency_code, status, COUNT(*) FROM dossiers GROUP BY agency_code, status ORDER BY 1, 2`)
-	if got := read(`SELECT agency_code, status, n FROM dossier_counts WHERE n != 0 ORDER BY 1, 2`); got != want {
-		t.Fatalf("dossier_counts %s, dossiers %s", got, want)
-	}
-}

@@ -14,35 +14,51 @@ import (
 
 // mergeAgency sets up an agency as qmstest.MergeAgency does (two TTHC of
 // the sample catalogue, the effective procedure QT-01, forms, users,
-// quality records) with one open dossier waiting on the staff; with
-// closed, a second dossier returned. Dossiers are entered behind the
-// store's back: receipt and steps are not shared yet (qms/sqlite's merge
-// tests run them after a merge). It returns the open and the closed
-// dossier's codes and the procedure's id.
+// quality records) with one open dossier received by its staff; with
+// closed, a second dossier run to its end first. It returns the open and
+// the closed dossier's codes and the procedure's id.
 func mergeAgency(t *testing.T, f *fixture, code string, closed bool) (open, done string, procID int64) {
 	t.Helper()
-	p, _ := qmstest.MergeAgency(t, f, f.ctx, code, sampleTTHC()[:2], func(q string) int64 {
+	p, as := qmstest.MergeAgency(t, f, f.ctx, code, sampleTTHC()[:2], func(q string) int64 {
 		var id int64
 		fmt.Sscan(mustQuery(t, f, q)[0], &id)
 		return id
 	})
-	open = "HS-" + code + "-1"
-	insertDossier(t, f, code, open, p.ID, "received", "", "NULL")
-	mustExec(t, f, `INSERT INTO dossier_open_steps (dossier_id, step_id, agency_code, role, opened_at, due_at, dossier_code, tthc_code, dossier_due, procedure_id, version_number)
-		SELECT id, 'check', agency_code, 'staff', received_at, '2026-03-03T02:00:00Z', code, tthc_code, due_at, procedure_id, version_number FROM dossiers WHERE agency_code = '`+code+`' AND code = '`+open+`'`)
-	if closed {
-		done = "HS-" + code + "-2"
-		insertDossier(t, f, code, done, p.ID, "completed", "on_time", "'2026-03-01T09:00:00Z'")
+	receive := func() *qms.Dossier {
+		t.Helper()
+		d := &qms.Dossier{AgencyCode: code, TTHCCode: "1.000001", Applicant: qms.Applicant{Name: "Nguyễn Văn An"}, Channel: qms.ChannelCounter}
+		if err := f.ReceiveDossier(as["chuyen.vien"], d); err != nil {
+			t.Fatal(err)
+		}
+		return d
 	}
-	return open, done, p.ID
+	if closed {
+		d := receive()
+		for _, s := range []qms.CompleteStep{{StepID: "check", Entry: checkEntry, FormVersion: formVersionOf(code)}, {StepID: "ok", Exit: "Đạt"}} {
+			if _, err := f.CompleteStep(as["chuyen.vien"], code, d.Code, s); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := f.CompleteStep(as["giam.doc"], code, d.Code, qms.CompleteStep{StepID: "sign"}); err != nil {
+			t.Fatal(err)
+		}
+		if d, err := f.CompleteStep(as["chuyen.vien"], code, d.Code, qms.CompleteStep{StepID: "e"}); err != nil || d.Status != qms.DossierCompleted {
+			t.Fatalf("closing %s: %v", code, err)
+		}
+		done = d.Code
+	}
+	return receive().Code, done, p.ID
 }
 
-// insertDossier enters a dossier received on 1 March, due on the 10th.
-func insertDossier(t *testing.T, f *fixture, agency, code string, procID int64, status, result, returned string) {
-	t.Helper()
-	mustExec(t, f, fmt.Sprintf(`INSERT INTO dossiers (code, agency_code, tthc_code, procedure_id, version_number, applicant_json, channel, received_at, due_at, status, result, returned_at, updated_at)
-		VALUES ('%s', '%s', '1.000001', %d, 1, '{"name":"Nguyễn Văn An"}', 'counter', '2026-03-01T02:00:00Z', '2026-03-10T10:00:00Z', '%s', '%s', %s, '2026-03-01T02:00:00Z')`,
-		code, agency, procID, status, result, returned))
+var checkEntry = map[string]any{"ket_luan": "Đạt"}
+
+// formVersionOf is the version in force of qmstest.MergeAgency's form
+// BM-QT01-01 in agency code.
+func formVersionOf(code string) int {
+	if code == "PA" {
+		return 2
+	}
+	return 1
 }
 
 func mustExec(t *testing.T, f *fixture, q string) {
@@ -95,6 +111,36 @@ func sameTables(t *testing.T, f *fixture, before map[string][]string) {
 		}
 		t.Fatal("a refused plan or a dry run changed the database")
 	}
+}
+
+// checkDossierCounts fails the test when dossier_counts differs from a
+// count of the dossiers themselves.
+func checkDossierCounts(t *testing.T, f *fixture) {
+	t.Helper()
+	want := mustQuery(t, f, `SELECT agency_code, status, COUNT(*) FROM dossiers GROUP BY agency_code, status ORDER BY 1, 2`)
+	if got := mustQuery(t, f, `SELECT agency_code, status, n FROM dossier_counts WHERE n != 0 ORDER BY 1, 2`); !reflect.DeepEqual(got, want) {
+		t.Fatalf("dossier_counts %q, dossiers %q", got, want)
+	}
+}
+
+// createAgencies creates the agencies, failing t on an error.
+func createAgencies(t *testing.T, f *fixture, as ...qms.Agency) {
+	t.Helper()
+	for _, a := range as {
+		if err := f.CreateAgency(f.ctx, &a); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// mergePAPB merges PA and PB into a new agency NEW.
+func mergePAPB(t *testing.T, f *fixture) *qms.MergeReport {
+	t.Helper()
+	rep, err := f.MergeAgencies(f.ctx, qms.MergePlan{Into: "NEW", Name: "Sở mới", From: []string{"PA", "PB"}}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
 }
 
 func countRows(t *testing.T, f *fixture, table string, agencies ...string) int {
@@ -166,12 +212,18 @@ func TestAgencyMerge1MovesWhatIsInProgress(t *testing.T) {
 		sys := f.ctx
 		openA, closedA, _ := mergeAgency(t, f, "PA", true)
 		openB, _, procB := mergeAgency(t, f, "PB", false)
-		tables := []string{"tthc", "procedures", "forms", "dossiers", "dossier_open_steps", "search_docs", "findings", "nonconformities", "objectives", "merged_codes"}
+		tables := []string{"tthc", "procedures", "forms", "dossiers", "dossier_steps", "dossier_open_steps", "search_docs", "findings", "nonconformities", "objectives", "merged_codes"}
 		before := map[string]int{}
 		for _, tb := range tables {
 			before[tb] = countRows(t, f, tb, "PA", "PB")
 		}
-		dueA, _ := f.FindDossier(sys, "PA", openA)
+		wantA, _ := f.FindDossier(sys, "PA", openA)
+		wantB, _ := f.FindDossier(sys, "PB", openB)
+		from, to := hanoi(2026, 1, 1, 0, 0), hanoi(2026, 4, 1, 0, 0)
+		repBefore, err := f.OnTime(sys, "PA", from, to, "")
+		if err != nil {
+			t.Fatal(err)
+		}
 
 		f.clk.Add(3600e9)
 		rep, err := f.MergeAgencies(sys, qms.MergePlan{Into: "NEW", Name: "Sở mới", From: []string{"pa", "PB"}}, false)
@@ -207,11 +259,11 @@ func TestAgencyMerge1MovesWhatIsInProgress(t *testing.T) {
 		// Open dossiers: found by their code, under the old agency's
 		// public page and the successor's, with clock and version as they
 		// were; the closed one stays with PA.
-		for _, c := range [][2]string{{"PA", openA}, {"PB", openB}} {
-			for _, agency := range []string{c[0], "NEW"} {
-				got, err := f.FindDossierByCode(sys, agency, c[1])
-				if err != nil || got.AgencyCode != "NEW" || !got.DueAt.Equal(dueA.DueAt) || got.VersionNumber != 1 {
-					t.Fatalf("%s at %s: %+v %v", c[1], agency, got, err)
+		for _, d := range []*qms.Dossier{wantA, wantB} {
+			for _, agency := range []string{d.AgencyCode, "NEW"} {
+				got, err := f.FindDossierByCode(sys, agency, d.Code)
+				if err != nil || got.AgencyCode != "NEW" || !got.DueAt.Equal(d.DueAt) || got.ProcedureID != d.ProcedureID || got.VersionNumber != 1 {
+					t.Fatalf("%s at %s: %+v %v", d.Code, agency, got, err)
 				}
 			}
 		}
@@ -230,10 +282,31 @@ func TestAgencyMerge1MovesWhatIsInProgress(t *testing.T) {
 			t.Fatalf("tasks in the successor: %+v %v", tasks, err)
 		}
 		// PB's procedure names its form BM-QT01-01: in NEW that is PA's
-		// form (version 2); PB's own, renamed, is at version 1.
+		// form (version 2); PB's own, renamed, is at version 1 and is the
+		// one the moved dossier records on.
 		if fm, v, err := f.EffectiveStepForm(sys, "NEW", procB, "BM-QT01-01"); err != nil || fm.Code != "BM-QT01-01-PB" || v.Number != 1 {
 			t.Fatalf("step form of the moved procedure: %+v %+v %v", fm, v, err)
 		}
+		if d, err := f.CompleteStep(staffB, "NEW", openB, qms.CompleteStep{StepID: "check", Entry: checkEntry, FormVersion: 1}); err != nil || !d.DueAt.Equal(wantB.DueAt) {
+			t.Fatalf("moved step: %v", err)
+		}
+		if steps, _ := f.StepRecords(sys, wantB.ID); steps[len(steps)-1].FormCode != "BM-QT01-01-PB" {
+			t.Fatalf("record on form %q", steps[len(steps)-1].FormCode)
+		}
+		// Reports stay continuous: the predecessor keeps what it
+		// completed, and what it received is counted by it or by the
+		// successor, once.
+		repAfter, err := f.OnTime(sys, "PA", from, to, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		repNew, _ := f.OnTime(sys, "NEW", from, to, "")
+		pa, was, now := repAfter[""], repBefore[""], repNew[""]
+		if pa.Completed != was.Completed || was.Completed != 1 || pa.Received+now.Received != was.Received+1 || now.InProgress != 2 {
+			t.Fatalf("report of the period: before %+v, PA after %+v, NEW %+v", was, pa, now)
+		}
+		// The list totals kept by trigger follow the dossiers that moved.
+		checkDossierCounts(t, f)
 		// The search entries moved with the catalogue and the procedures.
 		for agency, want := range map[string]int{"NEW": 3, "PA": 0, "PB": 1} {
 			if hits, err := f.Search(sys, agency, "karaoke", 10); err != nil || len(hits) != want {

@@ -55,13 +55,15 @@ func formVersions(t *testing.T, f *fixture, agency, code string) []string {
 // with the open dossier (code, clock, pinned version unchanged, found
 // from PA's page, recording in PN on PA's form, renamed there), the form
 // QT-02 still uses is copied with its versions, PA stays active with its
-// history. (qms/sqlite's split test also runs the moved dossier's step.)
+// history and its report.
 func TestAgencySplit1MovesWithDossiers(t *testing.T) {
 	eachStore(t, func(t *testing.T, f *fixture) {
 		sys := f.ctx
 		open, closed, procID := splitAgency(t, f)
 		orig := formVersions(t, f, "PA", "BM-QT01-01")
 		want, _ := f.FindDossier(sys, "PA", open)
+		from, to := hanoi(2026, 1, 1, 0, 0), hanoi(2026, 4, 1, 0, 0)
+		repBefore, _ := f.OnTime(sys, "PA", from, to, "")
 
 		f.clk.Add(1e9)
 		rep, err := f.SplitAgency(sys, qms.SplitPlan{From: "pa", Into: "PN", TTHC: []string{"1.000001"}, Procedures: []string{"QT-01"}}, false)
@@ -101,6 +103,12 @@ func TestAgencySplit1MovesWithDossiers(t *testing.T) {
 		if tasks, err := f.Tasks(staffN, "PN", []qms.Role{qms.RoleStaff}); err != nil || len(tasks) != 1 {
 			t.Fatalf("tasks in PN: %+v %v", tasks, err)
 		}
+		if _, err := f.CompleteStep(staffN, "PN", open, qms.CompleteStep{StepID: "check", Entry: checkEntry, FormVersion: 2}); err != nil {
+			t.Fatalf("step in PN: %v", err)
+		}
+		if steps, _ := f.StepRecords(sys, want.ID); steps[len(steps)-1].FormCode != "BM-QT01-01-PA" {
+			t.Fatalf("recorded on %q", steps[len(steps)-1].FormCode)
+		}
 		for agency, want := range map[string]int{"PN": 2, "PA": 0} {
 			if hits, err := f.Search(sys, agency, "karaoke", 10); err != nil || len(hits) != want {
 				t.Errorf("search in %s: %+v %v, want %d hits", agency, hits, err, want)
@@ -113,9 +121,14 @@ func TestAgencySplit1MovesWithDossiers(t *testing.T) {
 		if d, err := f.FindDossier(sys, "PA", closed); err != nil || d.Status != qms.DossierCompleted {
 			t.Fatalf("closed dossier: %+v %v", d, err)
 		}
+		repAfter, _ := f.OnTime(sys, "PA", from, to, "")
+		if repAfter[""].Completed != repBefore[""].Completed || repBefore[""].Completed != 1 {
+			t.Fatalf("PA's report: before %+v after %+v", repBefore[""], repAfter[""])
+		}
 		if err := f.CreateProcedure(sys, &qms.Procedure{AgencyCode: "PA", Code: "QT-09", Title: "Vẫn ghi được"}); err != nil {
 			t.Fatalf("the source is not read-only: %v", err)
 		}
+		checkDossierCounts(t, f)
 		if n, err := f.VerifyAuditChain(sys); err != nil || n == 0 {
 			t.Fatalf("audit chain: %d %v", n, err)
 		}

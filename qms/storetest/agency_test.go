@@ -168,3 +168,24 @@ func TestPeopleNamed(t *testing.T) {
 		}
 	})
 }
+
+// TestOutsider5LegacyAgencyCodes: a new agency code with "-" is refused,
+// while an agency created with one under the older rule is still read
+// and updated.
+func TestOutsider5LegacyAgencyCodes(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		if err := f.CreateAgency(ctx, &qms.Agency{Code: "STTTT-HN", Name: "Sở Hà Nội"}); qms.ErrorField(err) != "code" {
+			t.Fatalf("a new code with '-': %v, want refused on code", err)
+		}
+		if err := f.exec(`INSERT INTO agencies (code, name, created_at, updated_at) VALUES ('STTTT-HN', 'Sở cũ', '', '')`); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.FindAgencyByCode(ctx, "STTTT-HN"); err != nil {
+			t.Fatalf("read a legacy code: %v", err)
+		}
+		if _, err := f.UpdateAgency(ctx, "STTTT-HN", qms.AgencyUpdate{Name: ptr("Sở Thông tin và Truyền thông Hà Nội")}); err != nil {
+			t.Fatalf("update a legacy code: %v", err)
+		}
+	})
+}

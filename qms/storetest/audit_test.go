@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"isodt/qms"
 )
@@ -250,5 +251,85 @@ func TestTrust11AuditLogAppendOnly(t *testing.T) {
 		if n, err := f.VerifyAuditChain(f.ctx); err != nil || n < 2 {
 			t.Fatalf("after the refused statements: %d %v", n, err)
 		}
+	})
+}
+
+// TestOutsider4ForgedSessionIsNamed: a sessions row written with the file
+// alone signed in without a password and verification did not notice.
+// Sessions are now covered by the row-state hashes; the application's own
+// session writes (login, agency switch, idle touch, logout, expiry, the
+// end of sessions at a password reset or when disabled) still verify.
+func TestOutsider4ForgedSessionIsNamed(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		ctx, clk := f.ctx, f.clk
+		for _, a := range []string{"A", "B"} {
+			if err := f.CreateAgency(ctx, &qms.Agency{Code: a, Name: "Sở " + a}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		lan := &qms.User{Username: "lan", Memberships: []qms.Membership{{AgencyCode: "A", Role: qms.RoleStaff}, {AgencyCode: "B", Role: qms.RoleStaff}}}
+		if err := f.CreateUser(ctx, lan, "mat-khau-123"); err != nil {
+			t.Fatal(err)
+		}
+		var s *qms.Session
+		var token string
+		for _, step := range []struct {
+			name string
+			do   func() error
+		}{
+			{"login", func() (err error) { token, s, err = f.CreateSession(ctx, lan.ID, "A"); return err }},
+			{"agency switch", func() error { return f.SwitchSessionAgency(ctx, s, "B") }},
+			{"idle touch", func() error { clk.Add(5 * time.Minute); return f.TouchSession(ctx, s) }},
+			{"logout", func() error { return f.DeleteSession(ctx, token) }},
+			{"expiry", func() error {
+				_, _, err := f.CreateSession(ctx, lan.ID, "A")
+				clk.Add(qms.SessionLifetime + time.Hour)
+				return err
+			}},
+			{"password reset ends sessions", func() error {
+				if _, _, err := f.CreateSession(ctx, lan.ID, "A"); err != nil {
+					return err
+				}
+				return f.SetPassword(ctx, lan.ID, "mat-khau-moi-456")
+			}},
+			{"disabling ends sessions", func() error {
+				if _, _, err := f.CreateSession(ctx, lan.ID, "B"); err != nil {
+					return err
+				}
+				_, err := f.UpdateUser(ctx, lan.ID, qms.UserUpdate{Disabled: ptr(true)})
+				return err
+			}},
+		} {
+			if err := step.do(); err != nil {
+				t.Fatalf("%s: %v", step.name, err)
+			}
+			if _, err := f.VerifyAuditChain(ctx); err != nil {
+				t.Fatalf("after %s: %v", step.name, err)
+			}
+		}
+
+		admin, err := f.FindUserByUsername(ctx, "admin")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, live, err := f.CreateSession(ctx, admin.ID, qms.SystemAgencyCode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A session's expiry pushed back (one inserted: TestTrust11RowsWrittenOutsideTheApp).
+		if err := f.exec(`UPDATE sessions SET expires_at = '2099-01-01T00:00:00Z' WHERE id = '` + live.ID + `'`); err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.VerifyAuditChain(ctx)
+		var rt *qms.RowsTampered
+		if !errors.As(err, &rt) {
+			t.Fatalf("verify: %v, want the session named", err)
+		}
+		for _, c := range rt.Rows {
+			if c.Table == "sessions" && c.Key == `["`+live.ID+`"]` && c.Change == qms.RowAltered && strings.Contains(c.Label, "admin") {
+				return
+			}
+		}
+		t.Fatalf("verify named %v, want %s sessions %s", rt.Rows, qms.RowAltered, live.ID)
 	})
 }

@@ -1,6 +1,7 @@
 package storetest_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -131,6 +132,68 @@ func TestSessions(t *testing.T) {
 		}
 		if n, err := f.VerifyAuditChain(ctx); err != nil {
 			t.Fatalf("chain after the session writes: %d, %v", n, err)
+		}
+	})
+}
+
+// TestOneSourceSpeedMemberNames: the delegation form's names are the
+// enabled users with a role in the agency itself, each once, by name;
+// not a disabled user, nor one of an agency under it or beside it.
+func TestOneSourceSpeedMemberNames(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		sys := f.ctx
+		createAgencies(t, f, qms.Agency{Code: "SVHTT", Name: "Sở VHTT"}, qms.Agency{Code: "PVH", Name: "Phòng Văn hóa", ParentCode: "SVHTT"}, qms.Agency{Code: "STP", Name: "Sở TP"})
+		for _, u := range []struct {
+			name string
+			ms   []qms.Membership
+		}{
+			{"c.staff", []qms.Membership{{AgencyCode: "SVHTT", Role: qms.RoleStaff}}},
+			{"a.leader", []qms.Membership{{AgencyCode: "SVHTT", Role: qms.RoleLeader}, {AgencyCode: "SVHTT", Role: qms.RoleStaff}}},
+			{"b.disabled", []qms.Membership{{AgencyCode: "SVHTT", Role: qms.RoleStaff}}},
+			{"d.below", []qms.Membership{{AgencyCode: "PVH", Role: qms.RoleStaff}}},
+			{"e.beside", []qms.Membership{{AgencyCode: "STP", Role: qms.RoleStaff}}},
+		} {
+			usr := &qms.User{Username: u.name, Memberships: u.ms}
+			if err := f.CreateUser(sys, usr, "mat-khau-123"); err != nil {
+				t.Fatal(err)
+			}
+			if u.name == "b.disabled" {
+				yes := true
+				if _, err := f.UpdateUser(sys, usr.ID, qms.UserUpdate{Disabled: &yes}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		people, err := f.MemberNames(sys, "SVHTT")
+		var names []string
+		for _, p := range people {
+			names = append(names, p.Username)
+		}
+		if got := fmt.Sprint(names); err != nil || got != "[a.leader c.staff]" {
+			t.Fatalf("member names %s, %v", got, err)
+		}
+	})
+}
+
+// TestSeedPolicyUpgradeKeepsRemovals: seeding a newer default policy adds
+// only its new rows: a default row an administrator removed stays removed.
+func TestSeedPolicyUpgradeKeepsRemovals(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		removed := []string{"staff", "*", "tthc", "read"}
+		if err := f.RemovePolicyRule(ctx, removed); err != nil {
+			t.Fatal(err)
+		}
+		newer := [][]string{removed, {"staff", "*", "new_object", "read"}}
+		n, err := f.SeedPolicy(ctx, newer)
+		if err != nil || n != 1 {
+			t.Fatalf("seeded %d rows, %v; want only the new one", n, err)
+		}
+		rules, _ := f.PolicyRules(ctx)
+		for _, r := range rules {
+			if r[0] == "staff" && r[2] == "tthc" && r[3] == "read" {
+				t.Fatal("a removed default row came back")
+			}
 		}
 	})
 }

@@ -264,3 +264,113 @@ func TestCompetence(t *testing.T) {
 		}
 	})
 }
+
+// TestCompetence5RuleFiresAndClears walks COMPETENCE_MISSING through its
+// causes: a missing competence fires, a record clears, expiry fires
+// again, a revoked record counts as none, withdrawing the requirement
+// clears. The leader is "assigned" to step sign by holding its role.
+func TestCompetence5RuleFiresAndClears(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		sys, clk := f.ctx, f.clk
+		officer, thamDinh, motCua, _ := competenceAgency(t, f)
+		leaderGap, staffGap := "giam.doc/THAM-DINH", "chuyen.vien/MOTCUA"
+		check := func(step string, want map[string]bool) {
+			t.Helper()
+			run(t, f)
+			for obj, open := range want {
+				if got := openFinding(t, f, qms.RuleCompetenceMissing, obj); got != open {
+					t.Fatalf("%s: finding on %s open = %v, want %v", step, obj, got, open)
+				}
+			}
+		}
+		check("nothing recorded", map[string]bool{leaderGap: true, staffGap: true, "thu.ky/MOTCUA": false, "thu.ky/THAM-DINH": false})
+
+		exp := day("2026-06-30")
+		rec := &qms.CompetenceRecord{AgencyCode: "SVHTT", Username: "giam.doc", CompetenceID: thamDinh.ID, Course: "Bồi dưỡng thẩm định", ObtainedOn: day("2025-06-30"), ExpiresOn: &exp}
+		if err := f.AddCompetenceRecord(officer, rec); err != nil {
+			t.Fatal(err)
+		}
+		check("leader trained", map[string]bool{leaderGap: false, staffGap: true})
+
+		clk.Set(time.Date(2026, 7, 1, 2, 0, 0, 0, time.UTC))
+		check("leader's certificate expired", map[string]bool{leaderGap: true})
+		yes := true
+		fs, _ := f.FindFindings(sys, qms.FindingFilter{Rule: ptr(qms.RuleCompetenceMissing), Open: &yes})
+		var msg string
+		for _, x := range fs {
+			if x.ObjectID == leaderGap {
+				msg = x.Message
+			}
+		}
+		if !strings.Contains(msg, "hết hạn từ 30/06/2026") || !strings.Contains(msg, "Ký duyệt") {
+			t.Fatalf("message %q names neither the expiry nor the step", msg)
+		}
+
+		staffRec := &qms.CompetenceRecord{AgencyCode: "SVHTT", Username: "chuyen.vien", CompetenceID: motCua.ID, Course: "Tập huấn một cửa 2026", ObtainedOn: day("2026-03-01")}
+		if err := f.AddCompetenceRecord(officer, staffRec); err != nil {
+			t.Fatal(err)
+		}
+		check("staff trained", map[string]bool{staffGap: false})
+		if _, err := f.RevokeCompetenceRecord(officer, "SVHTT", staffRec.ID, "Chứng nhận cấp nhầm người"); err != nil {
+			t.Fatal(err)
+		}
+		check("staff record revoked", map[string]bool{staffGap: true})
+
+		reqs, _ := f.CompetenceMatrix(sys, "SVHTT")
+		for _, r := range reqs.Applied {
+			if _, err := f.WithdrawRequirement(officer, "SVHTT", r.ID, "Không còn yêu cầu"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		check("requirements withdrawn", map[string]bool{leaderGap: false, staffGap: false})
+	})
+}
+
+// TestCompetence5MergeMovesCatalogue: the catalogue, requirements and
+// records move with the people; a clashing code takes the predecessor's
+// suffix and keeps its records.
+func TestCompetence5MergeMovesCatalogue(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		sys := f.ctx
+		for _, code := range []string{"PA", "PB"} {
+			mergeAgency(t, f, code, false)
+			c := &qms.Competence{AgencyCode: code, Code: "ISO-NB", Name: "ISO 9001 nội bộ"}
+			if err := f.CreateCompetence(sys, c); err != nil {
+				t.Fatal(err)
+			}
+			if err := f.AddRequirement(sys, &qms.CompetenceRequirement{AgencyCode: code, CompetenceID: c.ID, Role: qms.RoleQualityOfficer}); err != nil {
+				t.Fatal(err)
+			}
+			if err := f.AddCompetenceRecord(sys, &qms.CompetenceRecord{AgencyCode: code, Username: "thu.ky." + strings.ToLower(code), CompetenceID: c.ID, Course: "Đánh giá viên nội bộ", ObtainedOn: day("2025-05-05")}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rep := mergePAPB(t, f)
+		var renamed bool
+		for _, r := range rep.Renamed {
+			renamed = renamed || r.Kind == "competence" && r.NewCode == "ISO-NB-PB"
+		}
+		if !renamed {
+			t.Fatalf("report renames %+v", rep.Renamed)
+		}
+		m, err := f.CompetenceMatrix(sys, "NEW")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(m.Competences) != 2 || m.Competences[0].Code != "ISO-NB" || m.Competences[1].Code != "ISO-NB-PB" || m.Competences[1].MergedFrom != "PB" {
+			t.Fatalf("catalogue after merge: %+v", m.Competences)
+		}
+		if gaps := m.Gaps(); len(gaps) != 2 {
+			// Each officer holds one of the two entries and lacks the other:
+			// the quality officer reconciles them.
+			t.Fatalf("gaps after merge: %d", len(gaps))
+		}
+		recs, _ := f.FindCompetenceRecords(sys, qms.CompetenceRecordFilter{AgencyCode: "NEW"})
+		if len(recs) != 2 {
+			t.Fatalf("records after merge: %d", len(recs))
+		}
+		if left, _ := f.FindCompetences(sys, "PA"); len(left) != 0 {
+			t.Fatalf("PA still has %d competences", len(left))
+		}
+	})
+}

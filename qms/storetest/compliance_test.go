@@ -1,6 +1,7 @@
 package storetest_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -12,14 +13,27 @@ import (
 )
 
 // The compliance engine (qms/sqlstore/compliance*.go) on both stores.
-// Dossier receipt and step completion stay in qms/sqlite: the dossiers
-// and records the rules read are entered behind the store's back
-// (dossierFixture); qms/sqlite's TestComplianceRulesFireAndClear walks
+// Some tests enter the dossiers and records the rules read behind the
+// store's back (dossierFixture); TestComplianceRulesFireAndClear walks
 // the rules through the services that make them.
 
 // openFindings runs the rule over the agency and returns its open
 // findings' objects, sorted.
 func openFindings(t *testing.T, f *fixture, agency, rule string) []string {
+	t.Helper()
+	return findingsAs(t, f, agency, rule, func(x *qms.Finding) string { return x.ObjectID })
+}
+
+// findingLines runs the rule over the agency and returns its open
+// findings as "agency object: message", sorted.
+func findingLines(t *testing.T, f *fixture, agency, rule string) []string {
+	t.Helper()
+	return findingsAs(t, f, agency, rule, func(x *qms.Finding) string { return x.AgencyCode + " " + x.ObjectID + ": " + x.Message })
+}
+
+// findingsAs runs the rule over the agency and returns its open
+// findings, each as text says, sorted.
+func findingsAs(t *testing.T, f *fixture, agency, rule string, text func(*qms.Finding) string) []string {
 	t.Helper()
 	if _, err := f.RunChecks(f.ctx, qms.CheckScope{AgencyCode: agency, Rule: rule}); err != nil {
 		t.Fatalf("run %s on %s: %v", rule, agency, err)
@@ -31,10 +45,37 @@ func openFindings(t *testing.T, f *fixture, agency, rule string) []string {
 	}
 	out := []string{}
 	for _, x := range fs {
-		out = append(out, x.ObjectID)
+		out = append(out, text(x))
 	}
 	slices.Sort(out)
 	return out
+}
+
+// openFinding reports whether an open finding of rule exists for the
+// object ("" = any).
+func openFinding(t *testing.T, f *fixture, rule, objectID string) bool {
+	t.Helper()
+	yes := true
+	fs, err := f.FindFindings(f.ctx, qms.FindingFilter{Rule: &rule, Open: &yes})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range fs {
+		if objectID == "" || x.ObjectID == objectID {
+			return true
+		}
+	}
+	return false
+}
+
+// run runs every rule on every agency.
+func run(t *testing.T, f *fixture) qms.CheckResult {
+	t.Helper()
+	res, err := f.RunChecks(f.ctx, qms.CheckScope{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
 }
 
 // TestRunChecksScope: an unknown rule or agency is refused; a rule or
@@ -377,6 +418,210 @@ func TestAuditChecklistFigures(t *testing.T) {
 		for i, w := range want {
 			if it := got.Items[i]; it.Clause != w.clause || it.Source != w.source || len(it.Suggestions) != 1 || it.Suggestions[0] != w.suggestion {
 				t.Errorf("item %d = %+v, want %+v", i, it, w)
+			}
+		}
+	})
+}
+
+// TestComplianceRulesFireAndClear walks one agency through every rule:
+// each condition opens a finding, a rerun does not duplicate it, and
+// removing the condition closes it, through the services that make the
+// conditions.
+func TestComplianceRulesFireAndClear(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		sys, clk := f.ctx, f.clk
+		staff, leader, _ := receiptFixture(t, f)
+		officer := qms.WithActor(context.Background(), qms.Actor{UserID: 1, Username: "thu.ky.khac", AgencyCode: "SVHTT"})
+		check := func(rule, object string, want bool) {
+			t.Helper()
+			run(t, f)
+			if got := openFinding(t, f, rule, object); got != want {
+				t.Fatalf("%s on %s open = %v, want %v", rule, object, got, want)
+			}
+		}
+		// TTHC_NOT_CONTROLLED: 1.000004 has no procedure; abolishing it clears.
+		first := run(t, f)
+		check(qms.RuleTTHCNotControlled, "1.000004", true)
+		if again := run(t, f); again.Opened != 0 || again.Open != first.Open {
+			t.Fatalf("rerun duplicated findings: %+v then %+v", first, again)
+		}
+		items := sampleTTHC()
+		items[1].Status = qms.TTHCAbolished
+		if _, _, err := f.ImportTTHC(sys, "SVHTT", items); err != nil {
+			t.Fatal(err)
+		}
+		check(qms.RuleTTHCNotControlled, "1.000004", false)
+
+		// FLOWCHART_OVER_LIMIT: the legal limit drops to 1 day (8 h) under a 17 h chart.
+		items[0].TimeLimitDays = 1
+		f.ImportTTHC(sys, "SVHTT", items)
+		check(qms.RuleFlowchartOverLimit, "", true)
+		items[0].TimeLimitDays = 5
+		f.ImportTTHC(sys, "SVHTT", items)
+		check(qms.RuleFlowchartOverLimit, "", false)
+
+		// DOSSIER_OVERDUE, STEP_OVERDUE, LATE_WITHOUT_APOLOGY on one dossier.
+		d := &qms.Dossier{AgencyCode: "SVHTT", TTHCCode: "1.000001", Applicant: qms.Applicant{Name: "A"}, Channel: qms.ChannelCounter}
+		if err := f.ReceiveDossier(staff, d); err != nil {
+			t.Fatal(err)
+		}
+		check(qms.RuleDossierOverdue, d.Code, false)
+		clk.Set(d.DueAt.Add(24 * time.Hour))
+		check(qms.RuleDossierOverdue, d.Code, true)
+		check(qms.RuleStepOverdue, d.Code+"/check", true)
+		check(qms.RuleLateWithoutApology, d.Code, true)
+		// The apology slip is dated on a working day, its new appointment too.
+		cal, _ := f.Calendar(sys, "SVHTT")
+		slipAt, _ := cal.AddWorkingHours(d.DueAt, 8*time.Hour)
+		clk.Set(slipAt)
+		newAppointment, _ := cal.AddWorkingHours(slipAt, 16*time.Hour)
+		if _, err := f.Apologize(staff, "SVHTT", d.Code, newAppointment, "Chờ ý kiến liên ngành"); err != nil {
+			t.Fatal(err)
+		}
+		check(qms.RuleLateWithoutApology, d.Code, false)
+		for _, s := range []qms.CompleteStep{{StepID: "check"}, {StepID: "ok", Exit: "Đạt"}} {
+			if _, err := f.CompleteStep(staff, "SVHTT", d.Code, s); err != nil {
+				t.Fatal(err)
+			}
+		}
+		check(qms.RuleStepOverdue, d.Code+"/check", false)
+		f.CompleteStep(leader, "SVHTT", d.Code, qms.CompleteStep{StepID: "sign"})
+		if _, err := f.CompleteStep(staff, "SVHTT", d.Code, qms.CompleteStep{StepID: "e"}); err != nil {
+			t.Fatal(err)
+		}
+		check(qms.RuleDossierOverdue, d.Code, false)
+
+		// REVIEW_OVERDUE: a year later the procedure is due for review; a
+		// longer interval moves the date and clears it.
+		clk.Set(clk.Now().AddDate(1, 0, 1))
+		ps, _ := f.FindProcedures(sys, qms.ProcedureFilter{})
+		check(qms.RuleReviewOverdue, itoa(ps[0].ID), true)
+		p := *ps[0]
+		p.ReviewMonths = 36
+		if err := f.UpdateProcedure(officer, &p); err != nil {
+			t.Fatal(err)
+		}
+		check(qms.RuleReviewOverdue, itoa(ps[0].ID), false)
+
+		// STEP_MISSING_RECORD and RECORD_ON_WRONG_FORM_VERSION on records
+		// changed behind the application's back.
+		form := &qms.Form{AgencyCode: "SVHTT", Code: "BM-QT01-01", Title: "Phiếu thẩm định"}
+		f.CreateForm(officer, form, json.RawMessage(checkSchema))
+		f.TransitionFormVersion(officer, form.ID, 1, qms.ActionSubmit, "")
+		if _, err := f.TransitionFormVersion(leader, form.ID, 1, qms.ActionApprove, ""); err != nil {
+			t.Fatal(err)
+		}
+		v2, _ := f.CreateVersion(officer, ps[0].ID)
+		v2.Flowchart.Steps[1].Forms = []string{"BM-QT01-01"}
+		f.UpdateVersion(officer, v2)
+		f.TransitionVersion(officer, ps[0].ID, 2, qms.ActionSubmit, "")
+		if _, err := f.TransitionVersion(leader, ps[0].ID, 2, qms.ActionApprove, ""); err != nil {
+			t.Fatal(err)
+		}
+		d2 := &qms.Dossier{AgencyCode: "SVHTT", TTHCCode: "1.000001", Applicant: qms.Applicant{Name: "B"}, Channel: qms.ChannelCounter}
+		f.ReceiveDossier(staff, d2)
+		if _, err := f.CompleteStep(staff, "SVHTT", d2.Code, qms.CompleteStep{StepID: "check", Entry: map[string]any{"ket_luan": "Đạt"}, FormVersion: 1}); err != nil {
+			t.Fatal(err)
+		}
+		tamper := func(sql string) {
+			t.Helper()
+			if err := f.exec(strings.Replace(sql, "?", itoa(d2.ID), 1)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		check(qms.RuleStepMissingRecord, d2.Code+"/check", false)
+		tamper(`UPDATE dossier_steps SET entry_json = NULL WHERE dossier_id = ? AND step_id = 'check'`)
+		check(qms.RuleStepMissingRecord, d2.Code+"/check", true)
+		tamper(`UPDATE dossier_steps SET entry_json = '{"ket_luan":"Đạt"}' WHERE dossier_id = ? AND step_id = 'check'`)
+		check(qms.RuleStepMissingRecord, d2.Code+"/check", false)
+		check(qms.RuleRecordWrongVersion, d2.Code+"/check", false)
+		tamper(`UPDATE dossier_steps SET form_version = 9 WHERE dossier_id = ? AND step_id = 'check'`)
+		check(qms.RuleRecordWrongVersion, d2.Code+"/check", true)
+		tamper(`UPDATE dossier_steps SET form_version = 1 WHERE dossier_id = ? AND step_id = 'check'`)
+		check(qms.RuleRecordWrongVersion, d2.Code+"/check", false)
+
+		// FORM_NOT_EFFECTIVE: withdrawing the form leaves the procedure using
+		// a form with no version in force; a new approved version clears it.
+		if _, err := f.TransitionFormVersion(leader, form.ID, 1, qms.ActionWithdraw, "Sai mẫu"); err != nil {
+			t.Fatal(err)
+		}
+		check(qms.RuleFormNotEffective, itoa(ps[0].ID)+"/BM-QT01-01", true)
+		nv, err := f.CreateFormVersion(officer, form.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.TransitionFormVersion(officer, form.ID, nv.Number, qms.ActionSubmit, "")
+		f.TransitionFormVersion(leader, form.ID, nv.Number, qms.ActionApprove, "")
+		check(qms.RuleFormNotEffective, itoa(ps[0].ID)+"/BM-QT01-01", false)
+
+		// AUDIT_CHAIN_BROKEN: an altered entry opens a critical finding; the
+		// run that finds it also notifies nobody outside the system agency.
+		var actor string
+		f.dropAuditGuards(t)
+		actor = mustQuery(t, f, `SELECT actor FROM audit_log WHERE id = 5`)[0]
+		mustExec(t, f, `UPDATE audit_log SET actor = 'mallory' WHERE id = 5`)
+		check(qms.RuleAuditChainBroken, "5", true)
+		mustExec(t, f, `UPDATE audit_log SET actor = '`+actor+`' WHERE id = 5`)
+		check(qms.RuleAuditChainBroken, "5", false)
+
+		// Closed findings keep the time they cleared; the officer was notified.
+		closed := false
+		fs, _ := f.FindFindings(sys, qms.FindingFilter{Rule: ptr(qms.RuleDossierOverdue)})
+		for _, x := range fs {
+			closed = closed || (x.ObjectID == d.Code && x.ClosedAt != nil)
+		}
+		if !closed {
+			t.Fatal("cleared finding lost its closing time")
+		}
+		u, _ := f.FindUserByUsername(sys, "thu.ky")
+		if ns, unread, _ := f.Notifications(sys, u.ID, 10); len(ns) == 0 || unread == 0 {
+			t.Fatal("quality officer not notified of new findings")
+		}
+	})
+}
+
+// TestOneSourceSpeedComplianceByAgency: a scan reconciles one agency at a
+// time, each in its own audited transaction naming the agency, and adds
+// up to the same result as before: every finding opened once, a rerun
+// opens none, the totals match the findings stored.
+func TestOneSourceSpeedComplianceByAgency(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		sys := f.ctx
+		receiptFixture(t, f) // SVHTT: 1.000004 not under control
+		if err := f.CreateAgency(sys, &qms.Agency{Code: "STP", Name: "Sở Tư pháp"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := f.ImportTTHC(sys, "STP", sampleTTHC()); err != nil { // none under control
+			t.Fatal(err)
+		}
+		first := run(t, f)
+		open, err := f.FindFindings(sys, qms.FindingFilter{Open: ptr(true)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		byAgency := map[string]int{}
+		for _, x := range open {
+			byAgency[x.AgencyCode]++
+		}
+		if first.Opened != len(open) || first.Open != len(open) || byAgency["SVHTT"] == 0 || byAgency["STP"] == 0 {
+			t.Fatalf("first run %+v, findings by agency %v", first, byAgency)
+		}
+		if again := run(t, f); again.Opened != 0 || again.Closed != 0 || again.Open != first.Open {
+			t.Fatalf("rerun: %+v after %+v", again, first)
+		}
+		action := "compliance.run"
+		es, _, err := f.FindAuditEntries(sys, qms.AuditFilter{Action: &action})
+		if err != nil {
+			t.Fatal(err)
+		}
+		agencies, _ := f.FindAgencies(sys, qms.AgencyFilter{})
+		per := map[string]int{}
+		for _, e := range es {
+			per[strings.TrimPrefix(e.Reason, "đơn vị ")]++
+		}
+		for _, a := range agencies {
+			if per[a.Code] != 2 {
+				t.Errorf("agency %s reconciled in %d audited transactions over two runs, want 2 (entries %v)", a.Code, per[a.Code], per)
 			}
 		}
 	})

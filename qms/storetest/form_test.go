@@ -363,3 +363,41 @@ func TestKeptUploads(t *testing.T) {
 		}
 	})
 }
+
+// TestFormRecordedOnStep: a step whose version names a form records on
+// the form's version in force only, and needs the entry; the record keeps
+// the form's code and version. (The form's own life: TestFormVersions.)
+func TestFormRecordedOnStep(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		sys := f.ctx
+		sc := newFormDistributionScene(t, f) // QT-01 v2 records on BM-QT01-01 at check; the form is at v2
+		if old, _ := f.FindFormVersion(sys, sc.formID, 1); old.Status != qms.StatusSuperseded {
+			t.Fatalf("form v1 is %s", old.Status)
+		}
+		d := &qms.Dossier{AgencyCode: "SVHTT", TTHCCode: "1.000001", Applicant: qms.Applicant{Name: "A"}, Channel: qms.ChannelCounter}
+		if err := f.ReceiveDossier(sc.staff, d); err != nil {
+			t.Fatal(err)
+		}
+		entry := map[string]any{"ket_luan": "Đạt"}
+		for _, tt := range []struct {
+			name  string
+			in    qms.CompleteStep
+			field string
+		}{
+			{"no entry", qms.CompleteStep{StepID: "check"}, "entry"},
+			{"unknown version", qms.CompleteStep{StepID: "check", Entry: entry, FormVersion: 7}, "form_version"},
+			{"superseded version", qms.CompleteStep{StepID: "check", Entry: entry, FormVersion: 1}, "form_version"},
+		} {
+			if _, err := f.CompleteStep(sc.staff, "SVHTT", d.Code, tt.in); qms.ErrorField(err) != tt.field {
+				t.Fatalf("%s: %v", tt.name, err)
+			}
+		}
+		if _, err := f.CompleteStep(sc.staff, "SVHTT", d.Code, qms.CompleteStep{StepID: "check", Entry: entry, FormVersion: 2}); err != nil {
+			t.Fatal(err)
+		}
+		steps, _ := f.StepRecords(sys, d.ID)
+		if last := steps[len(steps)-1]; last.FormCode != "BM-QT01-01" || last.FormVersion != 2 || last.Entry["ket_luan"] != "Đạt" {
+			t.Fatalf("record: %+v", last)
+		}
+	})
+}

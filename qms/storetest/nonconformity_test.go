@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"isodt/qms"
 )
@@ -224,6 +225,133 @@ func TestNCRiskReferencesToUnsharedServices(t *testing.T) {
 			if _, n, err := f.FindAuditEntries(f.ctx, qms.AuditFilter{Action: &prefix, Limit: 10}); err != nil || n != 0 {
 				t.Errorf("%s audit entries of refused calls: %d, %v", prefix, n, err)
 			}
+		}
+	})
+}
+
+// TestNonconformityStoreAndCAPAOverdue: a nonconformity raised from a
+// compliance finding is worked to closure while CAPA_OVERDUE fires past
+// its action's due date and clears when it is done. The store's gates on
+// every source: TestNonconformities.
+func TestNonconformityStoreAndCAPAOverdue(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		clk := f.clk
+		receiptFixture(t, f)
+		auditor := qms.WithActor(context.Background(), qms.Actor{UserID: 99, Username: "danh.gia", AgencyCode: "SVHTT"})
+		if err := f.exec(`INSERT INTO findings (id, rule, severity, agency_code, object_type, object_id, message, opened_at)
+			VALUES (42, 'R', 'high', 'SVHTT', 'tthc', '1.000004', 'x', '2026-01-01T00:00:00Z')`); err != nil {
+			t.Fatal(err)
+		}
+		n := &qms.Nonconformity{AgencyCode: "SVHTT", Source: qms.NCFromFinding, SourceRef: "42", Description: "Thủ tục 1.000004 chưa có quy trình"}
+		if err := f.CreateNC(auditor, n); err != nil || n.Code == "" {
+			t.Fatalf("create: %v %s", err, n.Code)
+		}
+		if _, err := f.UpdateNC(auditor, "SVHTT", n.ID, n.Description, "Lập danh sách thủ tục chưa kiểm soát", "Chưa phân công xây dựng quy trình"); err != nil {
+			t.Fatal(err)
+		}
+		due := qms.CivilDate(clk.Now()).AddDate(0, 0, 7)
+		got, err := f.AddAction(auditor, "SVHTT", n.ID, qms.CorrectiveAction{Description: "Soạn QT-02", Owner: "thu.ky", DueOn: due})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.ChangeNC(auditor, "SVHTT", n.ID, "start", ""); err != nil {
+			t.Fatal(err)
+		}
+		// CAPA_OVERDUE fires past the due date and clears when the action is done.
+		run(t, f)
+		if openFinding(t, f, qms.RuleCAPAOverdue, "") {
+			t.Fatal("action not yet due reported overdue")
+		}
+		clk.Add(8 * 24 * time.Hour)
+		run(t, f)
+		if !openFinding(t, f, qms.RuleCAPAOverdue, itoa(got.Actions[0].ID)) {
+			t.Fatal("overdue action not found")
+		}
+		if _, err := f.CompleteAction(auditor, "SVHTT", n.ID, got.Actions[0].ID, "QT-02 đã ban hành"); err != nil {
+			t.Fatal(err)
+		}
+		run(t, f)
+		if openFinding(t, f, qms.RuleCAPAOverdue, "") {
+			t.Fatal("done action still overdue")
+		}
+		f.ChangeNC(auditor, "SVHTT", n.ID, "verify", qms.VerdictEffective)
+		if closed, err := f.ChangeNC(auditor, "SVHTT", n.ID, "close", ""); err != nil || closed.Status != qms.NCClosed {
+			t.Fatalf("close: %v", err)
+		}
+	})
+}
+
+// TestProduct3OneOpenNCPerFinding: the store refuses a second open
+// nonconformity for a finding, naming the first, and the partial unique
+// index (SQLite migration 0020) holds the rule for a raw insert too.
+func TestProduct3OneOpenNCPerFinding(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		receiptFixture(t, f)
+		auditor := qms.WithActor(context.Background(), qms.Actor{UserID: 99, Username: "danh.gia", AgencyCode: "SVHTT"})
+		// The findings 7 and 8 of the agency: a nonconformity's source_ref
+		// names an existing finding of its agency.
+		if err := f.exec(`INSERT INTO findings (id, rule, severity, agency_code, object_type, object_id, message, opened_at)
+			VALUES (7, 'R', 'high', 'SVHTT', 'tthc', '1', 'x', '2026-01-01T00:00:00Z'), (8, 'R', 'high', 'SVHTT', 'tthc', '2', 'x', '2026-01-01T00:00:00Z')`); err != nil {
+			t.Fatal(err)
+		}
+		first := &qms.Nonconformity{AgencyCode: "SVHTT", Source: qms.NCFromFinding, SourceRef: "7", Description: "Phát hiện 7"}
+		if err := f.CreateNC(auditor, first); err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			name string
+			n    qms.Nonconformity
+			code string // expected error code, "" for success
+		}{
+			{"same finding", qms.Nonconformity{Source: qms.NCFromFinding, SourceRef: "7"}, qms.ECONFLICT},
+			{"same finding, spaces", qms.Nonconformity{Source: qms.NCFromFinding, SourceRef: " 7 "}, qms.ECONFLICT},
+			{"another finding", qms.Nonconformity{Source: qms.NCFromFinding, SourceRef: "8"}, ""},
+			{"another source with the same ref", qms.Nonconformity{Source: qms.NCFromComplaint, SourceRef: "7"}, ""},
+		} {
+			n := tc.n
+			n.AgencyCode, n.Description = "SVHTT", tc.name
+			err := f.CreateNC(auditor, &n)
+			if qms.ErrorCode(err) != tc.code || (tc.code != "" && !strings.Contains(qms.ErrorMessage(err), first.Code)) {
+				t.Fatalf("%s: %v", tc.name, err)
+			}
+		}
+		err := f.exec(`INSERT INTO nonconformities (agency_code, code, source, source_ref, description, status, created_by, created_at)
+			VALUES ('SVHTT', 'NC-RAW', 'finding', '7', 'x', 'open', 'x', '2026-01-01T00:00:00Z')`)
+		if err == nil || !strings.Contains(strings.ToUpper(err.Error()), "UNIQUE") { // PostgreSQL: "unique constraint"
+			t.Fatalf("raw duplicate insert: %v", err)
+		}
+	})
+}
+
+// TestOutsider3OpenNCLookupOwnAgency: a nonconformity of another agency
+// pointing at a finding (written before source_ref was checked) does not
+// count as the finding's open nonconformity, so its code never shows on
+// the finding's agency's compliance page; the agency's own one does.
+func TestOutsider3OpenNCLookupOwnAgency(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		sys := f.ctx
+		receiptFixture(t, f)
+		createAgencies(t, f, qms.Agency{Code: "STTTT", Name: "Sở TTTT"})
+		for _, q := range []string{
+			`INSERT INTO findings (id, rule, severity, agency_code, object_type, object_id, message, opened_at)
+				VALUES (7, 'R', 'high', 'SVHTT', 'tthc', '1', 'x', '2026-01-01T00:00:00Z'), (8, 'R', 'high', 'SVHTT', 'tthc', '2', 'x', '2026-01-01T00:00:00Z')`,
+			`INSERT INTO nonconformities (agency_code, code, source, source_ref, description, status, created_by, created_at)
+				VALUES ('STTTT', 'NC-STTTT-2026-001', 'finding', '7', 'x', 'open', 'x', '2026-01-01T00:00:00Z'),
+				       ('SVHTT', 'NC-SVHTT-2026-001', 'finding', '8', 'x', 'open', 'x', '2026-01-01T00:00:00Z')`,
+		} {
+			if err := f.exec(q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := f.OpenNCsOfFindings(sys, []int64{7, 8})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := got[7]; n != nil {
+			t.Errorf("finding 7 of SVHTT shows STTTT's %s", n.Code)
+		}
+		if n := got[8]; n == nil || n.Code != "NC-SVHTT-2026-001" {
+			t.Errorf("finding 8: %+v, want its own agency's nonconformity", n)
 		}
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"isodt/qms"
 	"isodt/qms/qmstest"
@@ -280,6 +281,63 @@ func TestProcedureVersions(t *testing.T) {
 			if err := f.exec(tt.sql); (err == nil) != tt.ok {
 				t.Errorf("%s: err = %v, want ok %v", tt.sql, err, tt.ok)
 			}
+		}
+		if _, err := f.VerifyAuditChain(sys); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// TestProcedureApprovalSupersedes: an approved version is in force with
+// the procedure's next review a year on; a submitted version cannot be
+// edited; issue 02 starts from 01 and supersedes it when approved, both
+// audited; a version in force is withdrawn only with a reason. (The
+// draft's way to submission: TestProcedureVersions; control statuses:
+// TestControlStatuses.)
+func TestProcedureApprovalSupersedes(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		sys, clk := f.ctx, f.clk
+		_, leader, officer := receiptFixture(t, f)
+		ps, err := f.FindProcedures(sys, qms.ProcedureFilter{AgencyCode: ptr("SVHTT")})
+		if err != nil || len(ps) != 1 {
+			t.Fatalf("the fixture's procedure: %v %v", ps, err)
+		}
+		p := ps[0]
+		v1, err := f.FindVersion(sys, p.ID, 1)
+		if err != nil || v1.Status != qms.StatusEffective || v1.EffectiveOn == nil {
+			t.Fatalf("v1 = %+v, %v", v1, err)
+		}
+		if want := v1.EffectiveOn.AddDate(1, 0, 0); !p.NextReviewOn.Equal(want) {
+			t.Fatalf("next review %v, want %v", p.NextReviewOn, want)
+		}
+		clk.Add(24 * time.Hour)
+		v2, err := f.CreateVersion(officer, p.ID)
+		if err != nil || v2.Number != 2 || v2.Purpose != v1.Purpose {
+			t.Fatalf("v2 = %+v, %v", v2, err)
+		}
+		if _, err := f.TransitionVersion(officer, p.ID, 2, qms.ActionSubmit, ""); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.UpdateVersion(officer, v2); qms.ErrorCode(err) != qms.EINVALID {
+			t.Fatalf("submitted version edited: %v", err)
+		}
+		if got, err := f.TransitionVersion(leader, p.ID, 2, qms.ActionApprove, ""); err != nil || got.Status != qms.StatusEffective {
+			t.Fatalf("approve: %+v, %v", got, err)
+		}
+		if old, _ := f.FindVersion(sys, p.ID, 1); old.Status != qms.StatusSuperseded {
+			t.Fatalf("v1 is %s after v2 took effect", old.Status)
+		}
+		for _, action := range []string{"procedure.version_approve", "procedure.version_supersede"} {
+			a := action
+			if es, _, err := f.FindAuditEntries(sys, qms.AuditFilter{Action: &a}); err != nil || len(es) == 0 {
+				t.Errorf("%s not audited: %v", action, err)
+			}
+		}
+		if _, err := f.TransitionVersion(leader, p.ID, 2, qms.ActionWithdraw, ""); qms.ErrorCode(err) != qms.EINVALID {
+			t.Fatalf("withdraw without reason: %v", err)
+		}
+		if got, err := f.TransitionVersion(leader, p.ID, 2, qms.ActionWithdraw, "Thủ tục bị bãi bỏ"); err != nil || got.Status != qms.StatusWithdrawn {
+			t.Fatalf("withdraw: %+v, %v", got, err)
 		}
 		if _, err := f.VerifyAuditChain(sys); err != nil {
 			t.Fatal(err)

@@ -2,7 +2,9 @@ package storetest_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 
 	"isodt/qms"
@@ -180,4 +182,176 @@ func TestSignatures(t *testing.T) {
 	if sq, pg := hashes[""], hashes["postgres"]; len(sq) != 2 || fmt.Sprint(sq) != fmt.Sprint(pg) {
 		t.Errorf("signed content hashes differ: sqlite %v, postgres %v", sq, pg)
 	}
+}
+
+// TestSignature7StoreSignsInTheActionsTransaction: a signing action on a
+// context marked for signing records the signature (signer, title,
+// meaning, hash) with the action; marked but without the password it is
+// refused and nothing changes; unmarked (CLI, demo loader) it signs
+// nothing. Only the leader's step of a dossier signs.
+func TestSignature7StoreSignsInTheActionsTransaction(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		sys := f.ctx
+		staff, leader, _ := receiptFixture(t, f)
+		leaderID := mustActor(t, leader).UserID
+		title := "Phó Giám đốc Sở"
+		if _, err := f.UpdateUser(sys, leaderID, qms.UserUpdate{Title: &title}); err != nil {
+			t.Fatal(err)
+		}
+		d := &qms.Dossier{AgencyCode: "SVHTT", TTHCCode: "1.000001", Applicant: qms.Applicant{Name: "Nguyễn Văn An"}, Channel: qms.ChannelCounter}
+		if err := f.ReceiveDossier(staff, d); err != nil {
+			t.Fatal(err)
+		}
+		for _, in := range []qms.CompleteStep{{StepID: "check"}, {StepID: "ok", Exit: "Đạt"}} {
+			// A staff step does not sign, marked or not.
+			if _, err := f.CompleteStep(qms.WithSigning(staff, false), "SVHTT", d.Code, in); err != nil {
+				t.Fatalf("%s: %v", in.StepID, err)
+			}
+		}
+		if _, err := f.CompleteStep(qms.WithSigning(leader, false), "SVHTT", d.Code, qms.CompleteStep{StepID: "sign"}); qms.ErrorField(err) != "password" {
+			t.Fatalf("leader's step without the password: %v", err)
+		}
+		p, _ := f.DossierProgress(sys, "SVHTT", d.Code)
+		if len(p.Steps) != 3 || !p.Dossier.Flow.IsOpen("sign") {
+			t.Fatalf("the refused step changed the dossier: %d steps", len(p.Steps))
+		}
+		got, err := f.CompleteStep(qms.WithSigning(leader, true), "SVHTT", d.Code, qms.CompleteStep{StepID: "sign", Note: "Đồng ý cấp phép"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, _ = f.DossierProgress(sys, "SVHTT", d.Code)
+		var ids []int64
+		for _, st := range p.Steps {
+			ids = append(ids, st.ID)
+		}
+		sigs, err := f.FindSignatures(sys, qms.SignedDossierStep, ids...)
+		if err != nil || len(sigs) != 1 {
+			t.Fatalf("signatures of %s: %+v %v", got.Code, sigs, err)
+		}
+		s := sigs[0]
+		if s.UserID != leaderID || s.Username != "giam.doc" || s.Title != title || s.Meaning != qms.MeaningApproved || len(s.ContentSHA256) != 64 || !s.Current {
+			t.Fatalf("signature: %+v", s)
+		}
+		if s.ObjectID != p.Steps[len(p.Steps)-1].ID {
+			t.Fatalf("signed step %d, want the leader's step %d", s.ObjectID, p.Steps[len(p.Steps)-1].ID)
+		}
+		// The signed step does not change; an unsigned one is not guarded.
+		if err := f.exec(`UPDATE dossier_steps SET note = 'sửa sau khi ký' WHERE id = ` + itoa(s.ObjectID)); err == nil {
+			t.Error("a signed step's record changed")
+		}
+		if err := f.exec(`UPDATE dossier_steps SET note = note || '.' WHERE id = ` + itoa(p.Steps[1].ID)); err != nil {
+			t.Errorf("an unsigned step refused: %v", err)
+		}
+		// The store's ordinary callers, unmarked, sign nothing.
+		if n := countSignatures(t, f, qms.SignedProcedureVersion); n != 0 {
+			t.Fatalf("unmarked approval signed: %d", n)
+		}
+		es, _, _ := f.FindAuditEntries(sys, qms.AuditFilter{Action: ptr("signature.sign")})
+		if len(es) != 1 || es[0].Actor != "giam.doc" || es[0].ObjectType != qms.SignedDossierStep {
+			t.Fatalf("signature audit entries: %+v", es)
+		}
+	})
+}
+
+// TestSignature7SignedRecordsCannotChange: a version submitted and
+// approved with signing is signed twice over the same content; the
+// approval is refused without the password and changes nothing; the
+// database refuses a change of the signed content, not of the rest.
+// SIGNATURE_BROKEN fires when the content is changed around the trigger
+// and clears when it is put back. (Signed nonconformities and audit
+// reports: TestSignatures.)
+func TestSignature7SignedRecordsCannotChange(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		sys := f.ctx
+		_, leader, officer := receiptFixture(t, f)
+		ps, _ := f.FindProcedures(sys, qms.ProcedureFilter{})
+		pid := ps[0].ID
+		v2, err := f.CreateVersion(officer, pid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.TransitionVersion(qms.WithSigning(officer, true), pid, 2, qms.ActionSubmit, ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.TransitionVersion(qms.WithSigning(leader, false), pid, 2, qms.ActionApprove, ""); qms.ErrorField(err) != "password" {
+			t.Fatalf("approval without the password: %v", err)
+		}
+		if v, _ := f.FindVersion(sys, pid, 2); v.Status != qms.StatusSubmitted {
+			t.Fatalf("refused approval changed the version: %s", v.Status)
+		}
+		if _, err := f.TransitionVersion(qms.WithSigning(leader, true), pid, 2, qms.ActionApprove, ""); err != nil {
+			t.Fatal(err)
+		}
+		sigs, _ := f.FindSignatures(sys, qms.SignedProcedureVersion, v2.ID)
+		if len(sigs) != 2 || sigs[0].Meaning != qms.MeaningDrafted || sigs[0].Username != "thu.ky" || sigs[1].Meaning != qms.MeaningApproved || sigs[1].Username != "giam.doc" {
+			t.Fatalf("version signatures: %+v", sigs)
+		}
+		if sigs[0].ContentSHA256 != sigs[1].ContentSHA256 {
+			t.Fatal("approved content differs from the submitted content")
+		}
+		if err := f.exec(`UPDATE procedure_versions SET content_json = '{}' WHERE id = ` + itoa(v2.ID)); err == nil {
+			t.Error("signed version content: accepted")
+		}
+		// Unsigned content and a signed version's status still move on.
+		if err := f.exec(`UPDATE procedure_versions SET updated_at = updated_at WHERE id = ` + itoa(v2.ID)); err != nil {
+			t.Errorf("untouched content refused: %v", err)
+		}
+		v1, _ := f.FindVersion(sys, pid, 1)
+		if v1.Status != qms.StatusSuperseded {
+			t.Fatalf("version 1 after the approval of 2: %s", v1.Status)
+		}
+
+		// SIGNATURE_BROKEN: around the trigger, then put back.
+		run(t, f)
+		if openFinding(t, f, qms.RuleSignatureBroken, "") {
+			t.Fatal("SIGNATURE_BROKEN on untouched records")
+		}
+		content := mustQuery(t, f, `SELECT content_json FROM procedure_versions WHERE id = `+itoa(v2.ID))[0]
+		var c map[string]any
+		if err := json.Unmarshal([]byte(content), &c); err != nil {
+			t.Fatal(err)
+		}
+		c["purpose"] = "Sửa lén"
+		changed, _ := json.Marshal(c)
+		if err := f.exec(`DROP TRIGGER procedure_versions_final ON procedure_versions`); err != nil {
+			if err := f.exec(`DROP TRIGGER procedure_versions_final`); err != nil {
+				t.Fatal(err)
+			}
+		}
+		setContent := func(s string) {
+			t.Helper()
+			if err := f.exec(`UPDATE procedure_versions SET content_json = '` + strings.ReplaceAll(s, "'", "''") + `' WHERE id = ` + itoa(v2.ID)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		setContent(string(changed))
+		run(t, f)
+		if !openFinding(t, f, qms.RuleSignatureBroken, itoa(v2.ID)) {
+			t.Fatal("SIGNATURE_BROKEN did not fire on a changed signed version")
+		}
+		if s, _ := f.FindSignatures(sys, qms.SignedProcedureVersion, v2.ID); s[1].Current {
+			t.Fatal("the changed version's signature still reads as current")
+		}
+		setContent(content)
+		run(t, f)
+		if openFinding(t, f, qms.RuleSignatureBroken, "") {
+			t.Fatal("SIGNATURE_BROKEN did not clear once the content was put back")
+		}
+	})
+}
+
+func mustActor(t *testing.T, ctx context.Context) qms.Actor {
+	t.Helper()
+	a, ok := qms.ActorFrom(ctx)
+	if !ok {
+		t.Fatal("no actor")
+	}
+	return a
+}
+
+func countSignatures(t *testing.T, f *fixture, objectType string) int {
+	t.Helper()
+	var n int
+	fmt.Sscan(mustQuery(t, f, `SELECT COUNT(*) FROM signatures WHERE object_type = '`+objectType+`'`)[0], &n)
+	return n
 }

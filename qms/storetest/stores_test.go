@@ -97,6 +97,8 @@ type Store interface {
 	OnTime(ctx context.Context, agency string, from, to time.Time, groupBy string) (map[string]*qms.OnTimeReport, error)
 	OnTimeReturned(ctx context.Context, agency string, from, to time.Time, by string) (map[string]*qms.OnTimeReport, error)
 	RemovePolicyRule(ctx context.Context, r []string) error
+	SeedPolicy(ctx context.Context, rules [][]string) (int, error)
+	PolicyRules(ctx context.Context) ([][]string, error)
 	qms.DossierService
 	ImportDossiers(ctx context.Context, agency string, rows []sqlstore.DossierImport) (int, error)
 	ControlStatuses(ctx context.Context, agency string) ([]qms.Control, error)

@@ -54,16 +54,11 @@ func TestImportTTHCAllOrNothingAndIdempotent(t *testing.T) {
 // TestSearchTTHCIgnoresDiacritics: the catalogue is found whatever the
 // diacritics and case, by word prefixes, within the agency only; typed
 // syntax finds nothing; a renamed TTHC is found by its new name only.
-// (qms/sqlite's TestSearchIgnoresDiacritics adds procedures, which the
-// PostgreSQL store does not have yet.)
+// (Procedures among the hits: TestProcedures.)
 func TestSearchTTHCIgnoresDiacritics(t *testing.T) {
 	eachStore(t, func(t *testing.T, f *fixture) {
 		ctx := f.ctx
-		for _, code := range []string{"SVHTT", "OTHER"} {
-			if err := f.CreateAgency(ctx, &qms.Agency{Code: code, Name: "Sở " + code}); err != nil {
-				t.Fatal(err)
-			}
-		}
+		createAgencies(t, f, qms.Agency{Code: "SVHTT", Name: "Sở SVHTT"}, qms.Agency{Code: "OTHER", Name: "Sở OTHER"})
 		if _, _, err := f.ImportTTHC(ctx, "SVHTT", sampleTTHC()); err != nil {
 			t.Fatal(err)
 		}
