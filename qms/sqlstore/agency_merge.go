@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"sort"
 	"strings"
 
@@ -107,10 +106,6 @@ func moveSearchDoc(ctx context.Context, tx Tx, kind, from, to, ref string) error
 	return nil
 }
 
-// lacks reports a table this store does not have yet (Config.Lacks): a
-// merge or split has none of its rows to move.
-func (s *Store) lacks(table string) bool { return slices.Contains(s.cfg.Lacks, table) }
-
 type merger struct {
 	ctx   context.Context
 	s     *Store
@@ -197,10 +192,6 @@ func (m *merger) args(extra ...any) []any {
 // move updates the predecessors' rows of table that match cond to the
 // successor and counts what moved and what stayed.
 func (m *merger) move(table, cond string, condArgs ...any) error {
-	if m.s.lacks(table) {
-		m.count(table, 0, 0, 0)
-		return nil
-	}
 	var total int
 	if err := m.tx.QueryRow(m.ctx, `SELECT COUNT(*) FROM `+table+` WHERE agency_code IN (`+m.in+`)`, m.preds...).Scan(&total); err != nil {
 		return fmt.Errorf("count %s: %w", table, err)

@@ -468,10 +468,6 @@ func (s *splitter) dossiers() error {
 // move updates the source's rows of table matching cond to the receiving
 // agency and counts what moved and what stayed.
 func (s *splitter) move(table, cond string, args []any) error {
-	if s.s.lacks(table) {
-		s.count(table, 0, 0, 0)
-		return nil
-	}
 	var total int
 	if err := s.tx.QueryRow(s.ctx, `SELECT COUNT(*) FROM `+table+` WHERE agency_code = ?`, s.from).Scan(&total); err != nil {
 		return fmt.Errorf("count %s: %w", table, err)

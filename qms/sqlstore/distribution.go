@@ -179,28 +179,17 @@ func sortedRoles(rs []string) string {
 	return strings.Join(out, ",")
 }
 
-// formTables are the relations forms f and form_versions fv join: empty ones of
-// the same shape where the store lacks forms (Config.Lacks), so that the
-// reads of procedures' distribution run there.
-func (s *Store) formTables() (forms, versions string) {
-	if s.needs("form_versions") != nil {
-		return `(SELECT id, code, title FROM procedures WHERE FALSE)`, `(SELECT id, status FROM procedure_versions WHERE FALSE)`
-	}
-	return "forms", "form_versions"
-}
-
 // readColumns read a document_reads row with its person and document;
 // the code and title are looked up, not copied, since a merge may rename
 // a document's code.
 func (s *Store) readColumns() string {
-	forms, versions := s.formTables()
 	return `r.id, r.agency_code, r.kind, r.doc_id, r.number, r.user_id, u.username, u.full_name, r.roles, r.distributed_at, r.acknowledged_at,
 	COALESCE(p.code, f.code, ''), COALESCE(p.title, f.title, ''), COALESCE(pv.status, fv.status, '')
 	FROM document_reads r JOIN users u ON u.id = r.user_id
 	LEFT JOIN procedures p ON r.kind = 'procedure' AND p.id = r.doc_id
 	LEFT JOIN procedure_versions pv ON r.kind = 'procedure' AND pv.id = r.version_id
-	LEFT JOIN ` + forms + ` f ON r.kind = 'form' AND f.id = r.doc_id
-	LEFT JOIN ` + versions + ` fv ON r.kind = 'form' AND fv.id = r.version_id`
+	LEFT JOIN forms f ON r.kind = 'form' AND f.id = r.doc_id
+	LEFT JOIN form_versions fv ON r.kind = 'form' AND fv.id = r.version_id`
 }
 
 // FindReads lists reads on q (where may name r, u, p, pv, f and fv); due
@@ -260,9 +249,6 @@ func (s *Store) docOfAgency(ctx context.Context, q Querier, agency string, ref q
 		found, err = scanOne(q.Query(ctx, `SELECT v.id, v.status FROM procedure_versions v JOIN procedures p ON p.id = v.procedure_id
 			WHERE p.id = ? AND p.agency_code = ? AND v.number = ?`, ref.DocID, agency, ref.Number))(&id, &status)
 	case qms.ReadForm:
-		if err := s.needs("form_versions"); err != nil {
-			return 0, "", err
-		}
 		found, err = scanOne(q.Query(ctx, `SELECT v.id, v.status FROM form_versions v JOIN forms f ON f.id = v.form_id
 			WHERE f.id = ? AND f.agency_code = ? AND v.number = ?`, ref.DocID, agency, ref.Number))(&id, &status)
 	default:
@@ -403,14 +389,13 @@ func (s *Store) ReadSummaries(ctx context.Context, agency string) ([]*qms.ReadSu
 // keeps the one it pinned) cannot be acknowledged any more, so it is not
 // held against anyone.
 func (s *Store) UnreadAmong(ctx context.Context, userID int64, refs []qms.DocRef) ([]qms.DocRef, error) {
-	_, versions := s.formTables()
 	var out []qms.DocRef
 	for _, ref := range refs {
 		var distributed, mine int
 		if err := s.read().QueryRow(ctx, `SELECT COUNT(*), COUNT(CASE WHEN r.user_id = ? AND r.acknowledged_at IS NOT NULL THEN 1 END)
 			FROM document_reads r
 			LEFT JOIN procedure_versions pv ON r.kind = 'procedure' AND pv.id = r.version_id
-			LEFT JOIN `+versions+` fv ON r.kind = 'form' AND fv.id = r.version_id
+			LEFT JOIN form_versions fv ON r.kind = 'form' AND fv.id = r.version_id
 			WHERE r.kind = ? AND r.doc_id = ? AND r.number = ? AND COALESCE(pv.status, fv.status) = 'effective'`, userID, ref.Kind, ref.DocID, ref.Number).Scan(&distributed, &mine); err != nil {
 			return nil, err
 		}

@@ -384,12 +384,8 @@ func (s *Store) EffectiveStepForm(ctx context.Context, agency string, procedureI
 }
 
 // StepFormCode is the mapping EffectiveStepForm follows, without the
-// form. A store without merges (Config.Lacks merged_codes) renamed no
-// form: the code is the step's.
+// form.
 func (s *Store) StepFormCode(ctx context.Context, agency string, procedureID int64, code string) (string, error) {
-	if s.needs("merged_codes") != nil {
-		return code, nil
-	}
 	return MergedFormCode(ctx, s.read(), agency, procedureID, code)
 }
 

@@ -82,9 +82,6 @@ func (s *Store) checkNCSource(ctx context.Context, q Querier, n *qms.Nonconformi
 	if n.SourceRef == "" {
 		return qms.FieldError("source_ref", "Nhập tham chiếu nguồn (source_ref) của nguồn %s.", n.Source)
 	}
-	if err := s.needs(table); err != nil {
-		return err
-	}
 	found, err := ncSourceExists(ctx, q, table, n.SourceRef, n.AgencyCode)
 	if err != nil {
 		return fmt.Errorf("check source of nonconformity: %w", err)
@@ -149,9 +146,6 @@ func noOpenNCOfFinding(ctx context.Context, q Querier, agency, ref string) error
 // OpenNCsOfFindings maps each finding with an open nonconformity to it
 // (the oldest, should duplicates from before migration 0020 exist).
 func (s *Store) OpenNCsOfFindings(ctx context.Context, findingIDs []int64) (map[int64]*qms.Nonconformity, error) {
-	if err := s.needs("findings"); err != nil {
-		return nil, err
-	}
 	out := map[int64]*qms.Nonconformity{}
 	for len(findingIDs) > 0 {
 		batch := findingIDs[:min(len(findingIDs), 500)]
@@ -378,9 +372,6 @@ func (s *Store) CloseNC(ctx context.Context, agency string, id int64, reason str
 func (s *Store) closeNC(ctx context.Context, tx Tx, n *qms.Nonconformity, reason string) error {
 	findingOpen := false
 	if ref := n.FindingRef(); ref != "" {
-		if err := s.needs("findings"); err != nil {
-			return err
-		}
 		var k int
 		if id, err := strconv.ParseInt(ref, 10, 64); err == nil {
 			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM findings WHERE id = ? AND agency_code = ? AND closed_at IS NULL`, id, n.AgencyCode).Scan(&k); err != nil {

@@ -9,11 +9,6 @@ import (
 	"isodt/qms"
 )
 
-// The register is kept per process: an entry names a procedure of its
-// agency, and its links may name procedures and compliance findings, so
-// a store that lacks them (Config.Lacks) refuses the register.
-var riskNeeds = []string{"procedures", "findings"}
-
 // CreateRisk enters a risk or opportunity in its agency's register with
 // its first assessment, and tells the owner.
 func (s *Store) CreateRisk(ctx context.Context, r *qms.Risk) error {
@@ -22,9 +17,6 @@ func (s *Store) CreateRisk(ctx context.Context, r *qms.Risk) error {
 			return err
 		}
 		if err := agencyExists(ctx, tx, r.AgencyCode); err != nil {
-			return err
-		}
-		if err := s.needs(riskNeeds...); err != nil {
 			return err
 		}
 		if err := tx.QueryRow(ctx, `SELECT code, title FROM procedures WHERE id = ? AND agency_code = ?`, r.ProcedureID, r.AgencyCode).
@@ -87,9 +79,6 @@ const riskColumns = `r.id, r.agency_code, r.code, r.kind, r.description, r.proce
 // findRisks reads the entries matching where (on risks r), highest score
 // first, with their actions, links and assessments.
 func (s *Store) findRisks(ctx context.Context, q Querier, where string, args ...any) ([]*qms.Risk, error) {
-	if err := s.needs(riskNeeds...); err != nil {
-		return nil, err
-	}
 	rows, err := q.Query(ctx, `SELECT `+riskColumns+` FROM risks r JOIN procedures p ON p.id = r.procedure_id
 		WHERE `+where+` ORDER BY r.status = 'closed', r.likelihood * r.impact DESC, r.review_on, r.id`, args...)
 	if err != nil {

@@ -15,8 +15,6 @@ import (
 // store's RuleSignatureBroken), so a record changed behind the store's
 // back shows up.
 type signedContent struct {
-	// needs is the table a store may lack (Config.Lacks).
-	needs string
 	// table and columns: the record's signed columns, by id.
 	table   string
 	columns string
@@ -27,13 +25,13 @@ type signedContent struct {
 
 var signedContents = map[string]signedContent{
 	qms.SignedProcedureVersion: {table: "procedure_versions", columns: "procedure_id, number, content_json"},
-	qms.SignedFormVersion:      {needs: "forms", table: "form_versions", columns: "form_id, number, schema_json, template_json, change_summary"},
+	qms.SignedFormVersion:      {table: "form_versions", columns: "form_id, number, schema_json, template_json, change_summary"},
 	qms.SignedNonconformity: {table: "nonconformities",
 		columns: "code, source, source_ref, description, correction, root_cause, status, verdict, verified_by, verified_at, closed_at, close_reason",
 		items:   "corrective_actions", itemKey: "nc_id", itemColumns: "id, description, owner, due_on, done_at, result"},
 	qms.SignedAuditReport: {table: "audit_plans", columns: "title, scope_json, start_on, end_on, status, summary, conclusion, reported_at",
 		items: "audit_items", itemKey: "plan_id", itemColumns: "id, clause, question, result, evidence, note"},
-	qms.SignedDossierStep: {needs: "dossiers", table: "dossier_steps",
+	qms.SignedDossierStep: {table: "dossier_steps",
 		columns: "dossier_id, step_id, step_name, completed_at, actor, exit, form_code, form_version, entry_json, files_json, note, result"},
 }
 
@@ -158,14 +156,6 @@ func appendJSONString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-// signedHash is SignedContentHash on a store that may lack the table.
-func (s *Store) signedHash(ctx context.Context, q Querier, objectType string, id int64) (string, error) {
-	if err := s.needs(signedContents[objectType].needs); err != nil {
-		return "", err
-	}
-	return SignedContentHash(ctx, q, objectType, id)
-}
-
 // sign records the actor's signature of the action on the record in the
 // action's transaction, with its audit entry, when the request asks for
 // signatures (qms.WithSigning); it refuses the action when the password
@@ -189,7 +179,7 @@ func (s *Store) sign(ctx context.Context, tx Tx, agency, objectType string, id i
 	if actor.UserID == 0 {
 		return qms.Errorf(qms.EFORBIDDEN, "Chỉ người dùng đã đăng nhập mới ký được.")
 	}
-	hash, err := s.signedHash(ctx, tx, objectType, id)
+	hash, err := SignedContentHash(ctx, tx, objectType, id)
 	if err != nil {
 		return err
 	} else if hash == "" {
@@ -243,11 +233,6 @@ func roleTitle(ctx context.Context, q Querier, userID int64, agency string) stri
 func (s *Store) FindSignatures(ctx context.Context, objectType string, ids ...int64) ([]*qms.Signature, error) {
 	if len(ids) == 0 {
 		return nil, nil
-	}
-	if c, ok := signedContents[objectType]; ok {
-		if err := s.needs(c.needs); err != nil {
-			return nil, err
-		}
 	}
 	args := []any{objectType}
 	for _, id := range ids {

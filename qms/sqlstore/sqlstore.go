@@ -15,7 +15,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -76,18 +75,9 @@ type Config struct {
 	// inserted where the table has no id: rowid on SQLite, seq on
 	// PostgreSQL.
 	InsertOrder string
-	// Lacks names the tables of services not shared yet that the store
-	// does not have (procedures, findings, dossiers, audit_plans): the
-	// shared SQL that reads one refuses with a clear error instead of
-	// failing on a missing relation.
-	Lacks []string
 	// IndexSearch replaces an object's entry in the full-text index, each
 	// dialect's own (FTS5, tsvector): procedures are found by Search.
 	IndexSearch func(ctx context.Context, tx Tx, kind, ref, agency, text, title string) error
-	// FormExists reports whether the agency, or SYS for a standard form,
-	// has a form of that code (a flowchart step records on it): forms are
-	// not shared yet. Nil: submitting a flowchart that names a form fails.
-	FormExists func(ctx context.Context, q Querier, agency, code string) bool
 	// Flowcharts caches the flowcharts of final procedure versions; nil
 	// caches nothing.
 	Flowcharts *Flowcharts
@@ -193,32 +183,6 @@ func Internalf(err error, format string, args ...any) error {
 
 var internalf = Internalf
 
-// needs refuses, with a clear error, what reads a table this store lacks
-// (Config.Lacks).
-func (s *Store) needs(tables ...string) error {
-	for _, t := range tables {
-		if slices.Contains(s.cfg.Lacks, t) {
-			what, ok := lackedTables[t]
-			if !ok {
-				what = t
-			}
-			return qms.Errorf(qms.EINTERNAL, "Cơ sở dữ liệu này chưa có %s.", what)
-		}
-	}
-	return nil
-}
-
-// lackedTables names in words the tables a store may lack.
-var lackedTables = map[string]string{
-	"procedures":    "quy trình",
-	"findings":      "phát hiện kiểm tra tuân thủ",
-	"dossiers":      "hồ sơ một cửa",
-	"audit_plans":   "kế hoạch đánh giá nội bộ",
-	"forms":         "biểu mẫu",
-	"form_versions": "phiên bản biểu mẫu",
-	"merged_codes":  "bảng mã đổi tên khi sáp nhập đơn vị",
-}
-
 // FormatDate is how both stores keep a date without time of day:
 // YYYY-MM-DD, the zero date as NULL.
 func FormatDate(t time.Time) any {
@@ -278,6 +242,3 @@ const (
 	TableColumnsPostgreSQL = `SELECT CAST(column_name AS text) FROM information_schema.columns
 		WHERE table_schema = current_schema() AND table_name = ? AND is_generated = 'NEVER' ORDER BY ordinal_position`
 )
-
-// Lacking names the tables this store lacks yet (Config.Lacks).
-func (s *Store) Lacking() []string { return slices.Clone(s.cfg.Lacks) }

@@ -345,20 +345,6 @@ func TestAgencyMerge1MovesWhatIsInProgress(t *testing.T) {
 	})
 }
 
-// TestLackedTablesAreMissing: a table a store says it lacks
-// (sqlstore.Config.Lacks: a merge or split skips it) is really missing;
-// once a migration adds it, it must leave the list, or its rows would stay
-// behind.
-func TestLackedTablesAreMissing(t *testing.T) {
-	eachStore(t, func(t *testing.T, f *fixture) {
-		for _, table := range f.Store.(interface{ Lacking() []string }).Lacking() {
-			if err := f.exec(`SELECT 1 FROM ` + table + ` WHERE 1 = 0`); err == nil {
-				t.Errorf("the store has %s: remove it from its Config.Lacks", table)
-			}
-		}
-	})
-}
-
 // TestAgencyMerge1ReissueRule: MERGED_NOT_REISSUED flags the procedures a
 // merge brought once the grace period (90 days by default) has passed
 // without a new version approved, and clears for one that is reissued.

@@ -16,8 +16,8 @@ import (
 // giam.doc and a staff member chuyen.vien, a procedure QT-01 whose
 // version 1 (validChart: step a for staff, step b for the leader) is in
 // force, and two competences: THAM-DINH required on step b, MOTCUA of
-// every staff member. Approval needs distribution, which PostgreSQL does
-// not have yet: the version is put in force behind the store's back.
+// every staff member. The version is put in force behind the store's
+// back: these tests are about competence, not approval.
 func competenceAgency(t *testing.T, f *fixture) (officer context.Context, thamDinh, motCua *qms.Competence, p *qms.Procedure) {
 	t.Helper()
 	sys := f.ctx

@@ -143,8 +143,8 @@ func TestDeclarations(t *testing.T) {
 				t.Errorf("%s: %d entries, want %d (%v)", action, n, want, err)
 			}
 		}
-		// A merged agency is read-only (merges themselves are not on
-		// every store yet: the row says so, as a merge leaves it).
+		// A merged agency is read-only (the row says so, as a merge
+		// leaves it).
 		if err := f.exec(`UPDATE agencies SET merged_into = 'SVHTT', merged_at = '2026-03-02T03:00:00Z' WHERE code = 'EMPTY'`); err != nil {
 			t.Fatal(err)
 		}

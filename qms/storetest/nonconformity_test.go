@@ -167,11 +167,10 @@ func TestNonconformities(t *testing.T) {
 	})
 }
 
-// What nonconformities and risks refer to in services not shared yet
-// (findings, dossiers, audit plans, procedures) is either found or
-// refused with a domain error, never a driver's error about a missing
-// table, and a refusal writes nothing.
-func TestNCRiskReferencesToUnsharedServices(t *testing.T) {
+// What nonconformities and risks refer to in other services (findings,
+// dossiers, audit plans, procedures) and does not exist is refused with a
+// domain error, never a driver's error, and a refusal writes nothing.
+func TestNCRiskReferencesToMissingObjects(t *testing.T) {
 	eachStore(t, func(t *testing.T, f *fixture) {
 		ctx, _ := ncAgency(t, f)
 		today := qms.CivilDate(f.clk.Now())

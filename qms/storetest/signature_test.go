@@ -73,8 +73,8 @@ func TestSignatures(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		// An audit report, its items written behind the store's back as
-		// the PostgreSQL store cannot build a checklist yet.
+		// An audit report, its items written behind the store's back (the
+		// checklist a plan builds is TestAuditChecklistFigures').
 		prog := &qms.AuditProgramme{AgencyCode: "UBND", Year: 2026, Title: "Chương trình 2026"}
 		if err := f.CreateProgramme(f.ctx, prog); err != nil {
 			t.Fatal(err)
