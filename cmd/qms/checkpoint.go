@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -31,23 +32,27 @@ import (
 // data/qms.checkpoint.key, data/qms.checkpoints).
 type checkpointFlags struct {
 	key, file string
+	fs        *flag.FlagSet // its --db names the database
 }
 
 func addCheckpointFlags(fs *flag.FlagSet) *checkpointFlags {
-	cf := &checkpointFlags{}
+	cf := &checkpointFlags{fs: fs}
 	fs.StringVar(&cf.key, "checkpoint-key", os.Getenv("QMS_CHECKPOINT_KEY"), "tệp khóa ký Ed25519 của điểm ký nhật ký, ngoài cơ sở dữ liệu (mặc định: cạnh cơ sở dữ liệu, .checkpoint.key; tạo ở lần dùng đầu, quyền 0600)")
 	fs.StringVar(&cf.file, "checkpoints", os.Getenv("QMS_CHECKPOINTS"), "tệp ghi các điểm ký của nhật ký, mỗi dòng một điểm (mặc định: cạnh cơ sở dữ liệu, .checkpoints)")
 	return cf
 }
 
-// paths resolves the defaults against the database path. A database on
-// a PostgreSQL server has no path: its files default to data/postgres.*,
-// on each server that signs (give them a shared folder, or one signer).
-func (cf *checkpointFlags) paths(dbPath string) (key, file string) {
-	if dbPath == "" {
-		dbPath = filepath.Join("data", "postgres")
+// paths resolves the defaults against the --db value: beside a SQLite
+// file; for a PostgreSQL database, which has no path, data/postgres-NAME
+// after the URL's database name (never its password), on each server
+// that signs (give them a shared folder, or one signer).
+func (cf *checkpointFlags) paths(dbValue string) (key, file string) {
+	base := strings.TrimSuffix(dbValue, filepath.Ext(dbValue))
+	if cfg, err := parseDB(dbValue); err == nil && cfg.Kind == dbPostgres {
+		base = filepath.Join("data", "postgres-"+databaseName(cfg.URL))
+	} else if err == nil {
+		base = strings.TrimSuffix(cfg.Path, filepath.Ext(cfg.Path))
 	}
-	base := strings.TrimSuffix(dbPath, filepath.Ext(dbPath))
 	key, file = cf.key, cf.file
 	if key == "" {
 		key = base + ".checkpoint.key"
@@ -67,7 +72,7 @@ func (cf *checkpointFlags) paths(dbPath string) (key, file string) {
 // checkpoints were removed, and signing afresh would bless whatever the
 // trail now holds. That is refused (errNoCheckpoints) as verify refuses it.
 func (cf *checkpointFlags) checkpoint(ctx context.Context, db store) (qms.Checkpoint, qms.AuditVerification, error) {
-	keyPath, file := cf.paths(db.Path())
+	keyPath, file := cf.paths(cf.dbValue(db))
 	key, err := loadKey(keyPath)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return qms.Checkpoint{}, qms.AuditVerification{}, err
@@ -242,4 +247,28 @@ func cmdAuditCheckpoint(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "ok %d entries, %d signed checkpoints found\n", v.Entries, v.Checkpoints)
 	fmt.Fprintf(e.stdout, "ok checkpoint %s appended to %s\n", c.String(), file)
 	return nil
+}
+
+// dbValue is the --db value of the command, or the store's path.
+func (cf *checkpointFlags) dbValue(db store) string {
+	if cf.fs != nil && cf.fs.Lookup("db") != nil {
+		if f, ok := cf.fs.Lookup("db").Value.(*dbFlag); ok && f.path != nil && *f.path != "" {
+			return *f.path
+		}
+	}
+	return db.Path()
+}
+
+// databaseName is the database a PostgreSQL URL names, as a file name.
+func databaseName(pgURL string) string {
+	name := "postgres"
+	if u, err := url.Parse(pgURL); err == nil && strings.Trim(u.Path, "/") != "" {
+		name = strings.Trim(u.Path, "/")
+	}
+	return strings.Map(func(r rune) rune {
+		if r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' {
+			return r
+		}
+		return '_'
+	}, name)
 }

@@ -4,10 +4,14 @@ import (
 	"flag"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 
 	"isodt/qms"
 )
+
+// libpqKeywords finds a key=value connection string (host=… dbname=…).
+var libpqKeywords = regexp.MustCompile(`(^|\s)(host|hostaddr|port|dbname|user|password|sslmode|service)\s*=`)
 
 // dbKind is the store a --db / QMS_DB value selects.
 type dbKind string
@@ -46,6 +50,10 @@ func parseDB(s string) (dbConfig, error) {
 			return dbConfig{}, &qms.Error{Code: qms.EINVALID, Field: "db", Message: "--db: địa chỉ PostgreSQL không hợp lệ; dạng đúng: postgres://NGƯỜI_DÙNG@MÁY:5432/TÊN_CSDL."}
 		}
 		return dbConfig{Kind: dbPostgres, URL: s}, nil
+	case libpqKeywords.MatchString(s):
+		// Read as a path, it would create a SQLite file named after the
+		// connection string, password and all.
+		return dbConfig{}, &qms.Error{Code: qms.EINVALID, Field: "db", Message: "--db: chuỗi kết nối dạng host=… dbname=… không được hỗ trợ; dùng postgres://NGƯỜI_DÙNG@MÁY:5432/TÊN_CSDL (mật khẩu qua biến môi trường PGPASSWORD)."}
 	case hasScheme && strings.HasPrefix(rest, "//"):
 		return dbConfig{}, &qms.Error{Code: qms.EINVALID, Field: "db", Message: fmt.Sprintf("--db: không hỗ trợ cơ sở dữ liệu %q; dùng đường dẫn tệp SQLite, sqlite:ĐƯỜNG_DẪN hoặc postgres://….", scheme)}
 	}

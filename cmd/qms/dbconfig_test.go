@@ -34,6 +34,8 @@ func TestBeyond1ParseDB(t *testing.T) {
 		{"postgres:qms", dbConfig{}, "địa chỉ PostgreSQL không hợp lệ"},
 		{"postgres://qms:pw@db:bad-port/qms", dbConfig{}, "địa chỉ PostgreSQL không hợp lệ"},
 		{"mysql://root:pw@db/qms", dbConfig{}, `không hỗ trợ cơ sở dữ liệu "mysql"`},
+		{"host=127.0.0.1 port=5432 dbname=qms password=pw", dbConfig{}, "host=… dbname=…"},
+		{"dbname=qms", dbConfig{}, "host=… dbname=…"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -78,8 +80,16 @@ func TestBeyond1PostgresByURL(t *testing.T) {
 		}
 	}
 	good := pgtest.NewDatabase(t)
+	// A command that only reads creates nothing in a database qms never
+	// set up.
+	if code, out, errText := runQMS("jobs", "list", "--db", good); code == exitOK || !strings.Contains(errText, "chưa được khởi tạo") {
+		t.Fatalf("jobs list on an empty PostgreSQL database: exit %d, %s %s", code, out, errText)
+	}
 	if code, out, errText := runQMS("migrate", "--db", good); code != exitOK || !strings.Contains(out, "migrations applied") {
 		t.Fatalf("migrate on PostgreSQL: exit %d, %s %s", code, out, errText)
+	}
+	if code, out, errText := runQMS("jobs", "list", "--db", good); code != exitOK {
+		t.Fatalf("jobs list after migrate: exit %d, %s %s", code, out, errText)
 	}
 	t.Setenv("QMS_DB", url)
 	if code, _, errText := runQMS("migrate"); code == exitOK || !strings.Contains(errText, "127.0.0.1:1") {
@@ -97,6 +107,24 @@ func TestBeyond1PostgresByURL(t *testing.T) {
 	for _, e := range entries {
 		if strings.Contains(e.Name(), "postgres") {
 			t.Fatalf("a file named after the URL was created: %s", e.Name())
+		}
+	}
+}
+
+// TestBeyond1CheckpointPaths: the signed checkpoints default beside a
+// SQLite file, and per database for PostgreSQL, named without the
+// password.
+func TestBeyond1CheckpointPaths(t *testing.T) {
+	for _, tt := range []struct{ db, key, file string }{
+		{"data/qms.db", "data/qms.checkpoint.key", "data/qms.checkpoints"},
+		{"sqlite:/var/qms/tinh.db", "/var/qms/tinh.checkpoint.key", "/var/qms/tinh.checkpoints"},
+		{"postgres://qms:bi-mat@db:5432/qms_tinh?sslmode=require", "data/postgres-qms_tinh.checkpoint.key", "data/postgres-qms_tinh.checkpoints"},
+		{"postgres://qms:bi-mat@db/", "data/postgres-postgres.checkpoint.key", "data/postgres-postgres.checkpoints"},
+		{"postgres://qms@db/../../etc", "data/postgres-______etc.checkpoint.key", "data/postgres-______etc.checkpoints"},
+	} {
+		key, file := (&checkpointFlags{}).paths(tt.db)
+		if key != tt.key || file != tt.file {
+			t.Errorf("%s: %s, %s; want %s, %s", tt.db, key, file, tt.key, tt.file)
 		}
 	}
 }

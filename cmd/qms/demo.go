@@ -11,6 +11,7 @@ import (
 	"isodt/policies"
 	"isodt/qms"
 	"isodt/qms/demo"
+	"isodt/qms/postgres"
 	"isodt/qms/sqlite"
 )
 
@@ -43,6 +44,9 @@ func demoInto(ctx context.Context, e *env, dbPath string, sc demo.Scale) error {
 	}
 	if cfg.Kind != dbPostgres {
 		return loadDemo(ctx, e, cfg.Path, sc)
+	}
+	if err := refuseUsedPostgres(ctx, e, cfg.URL); err != nil {
+		return err
 	}
 	dir, err := os.MkdirTemp("", "qms-demo-")
 	if err != nil {
@@ -98,4 +102,15 @@ func loadDemo(ctx context.Context, e *env, path string, sc demo.Scale) error {
 	}
 	fmt.Fprintln(e.stdout)
 	return nil
+}
+
+// refuseUsedPostgres refuses, before anything is generated, a PostgreSQL
+// database that already holds data: the copy would refuse it at the end.
+func refuseUsedPostgres(ctx context.Context, e *env, url string) error {
+	db, err := postgres.Open(ctx, url, postgres.Options{Logger: e.log})
+	if err != nil {
+		return fmt.Errorf("open PostgreSQL database %s: %w", redactURL(url), err)
+	}
+	defer db.Close()
+	return db.RefuseNonEmpty(ctx)
 }

@@ -117,11 +117,11 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		go msrv.Serve(mln)
 		defer msrv.Close()
 	}
-	fmt.Fprintf(e.stdout, "qms: đang phục vụ tại http://%s (cơ sở dữ liệu %s)\n", ln.Addr(), *dbPath)
+	fmt.Fprintf(e.stdout, "qms: đang phục vụ tại http://%s (cơ sở dữ liệu %s)\n", ln.Addr(), redactURL(*dbPath))
 	if mln != nil {
 		fmt.Fprintf(e.stdout, "qms: số liệu Prometheus tại http://%s/metrics\n", mln.Addr())
 	}
-	log.Info("server started", "addr", ln.Addr().String(), "db", *dbPath)
+	log.Info("server started", "addr", ln.Addr().String(), "db", redactURL(*dbPath))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -88,7 +88,7 @@ func openDB(ctx context.Context, e *env, path string, existing bool) (store, err
 		return nil, err
 	}
 	if cfg.Kind == dbPostgres {
-		return openPostgres(ctx, e, cfg.URL)
+		return openPostgres(ctx, e, cfg.URL, existing)
 	}
 	// QMS_MERGE_REISSUE_DAYS: see sqlite.Options.MergeReissueDays (0 or
 	// unset: the default).
@@ -106,8 +106,8 @@ func openDB(ctx context.Context, e *env, path string, existing bool) (store, err
 
 // openPostgres connects to a PostgreSQL database. Errors name the host
 // and database, never the URL: it may hold a password.
-func openPostgres(ctx context.Context, e *env, url string) (store, error) {
-	db, err := postgres.Open(ctx, url, postgres.Options{Logger: e.log})
+func openPostgres(ctx context.Context, e *env, url string, existing bool) (store, error) {
+	db, err := postgres.Open(ctx, url, postgres.Options{Logger: e.log, Existing: existing})
 	if err != nil {
 		return nil, fmt.Errorf("open PostgreSQL database %s: %w", redactURL(url), err)
 	}

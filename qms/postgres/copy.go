@@ -129,6 +129,10 @@ func (db *DB) CopyIn(ctx context.Context, src CopySource, total func(rows int64)
 	return rep, tx.Commit(ctx)
 }
 
+// RefuseNonEmpty refuses, as CopyIn does, a database that already holds
+// a province's data: a caller that prepares a copy checks it first.
+func (db *DB) RefuseNonEmpty(ctx context.Context) error { return refuseNonEmpty(ctx, db.direct()) }
+
 // refuseNonEmpty refuses a target that already holds a province's data.
 func refuseNonEmpty(ctx context.Context, q querier) error {
 	var used bool

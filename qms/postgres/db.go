@@ -39,6 +39,9 @@ type Options struct {
 	// Server names this server in the job runs it records and the job
 	// slots it claims; default host name and process id.
 	Server string
+	// Existing refuses a database qms never set up (no migrations
+	// table), for the commands that only read: they create nothing.
+	Existing bool
 }
 
 // DB is the store: a pool of connections to one database.
@@ -72,6 +75,18 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, err
+	}
+	where := fmt.Sprintf("%s:%d/%s", cfg.ConnConfig.Host, cfg.ConnConfig.Port, cfg.ConnConfig.Database)
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, qms.Errorf(qms.EINTERNAL, "Không kết nối được cơ sở dữ liệu PostgreSQL %s (người dùng %s): %v", where, cfg.ConnConfig.User, err)
+	}
+	if opts.Existing {
+		var set bool
+		if err := pool.QueryRow(ctx, `SELECT to_regclass('migrations') IS NOT NULL`).Scan(&set); err != nil || !set {
+			pool.Close()
+			return nil, &qms.Error{Code: qms.ENOTFOUND, Field: "db", Message: fmt.Sprintf("Cơ sở dữ liệu PostgreSQL %s chưa được khởi tạo cho qms: chạy \"qms migrate\" hoặc \"qms serve\" với --db này trước.", where)}
+		}
 	}
 	db := &DB{pool: pool, now: opts.Now, cost: opts.PasswordCost, log: opts.Logger, server: opts.Server}
 	if db.server == "" {
