@@ -155,6 +155,9 @@ func (s *Store) ReceiveDossier(ctx context.Context, d *qms.Dossier) error {
 		if d.IdempotencyKey != "" {
 			if first, err := receiptByKey(ctx, tx, d.AgencyCode, d.IdempotencyKey); err != nil || first != nil {
 				if first != nil {
+					if err := sameReceipt(first, d); err != nil {
+						return err
+					}
 					key := d.IdempotencyKey
 					*d = *first
 					d.IdempotencyKey, d.Replayed = key, true
@@ -201,6 +204,18 @@ func (s *Store) ReceiveDossier(ctx context.Context, d *qms.Dossier) error {
 		}
 		return tx.Audit(ctx, d.AgencyCode, "dossier.receive", "dossier", d.Code, nil, d, "")
 	})
+}
+
+// sameReceipt refuses a key resent with another dossier: a replay
+// answers a retry of the same request, and answering a different one
+// with the first dossier would lose it without a word.
+func sameReceipt(first, again *qms.Dossier) error {
+	if strings.TrimSpace(first.TTHCCode) != strings.TrimSpace(again.TTHCCode) || first.Channel != again.Channel ||
+		first.Applicant != again.Applicant || again.Code != "" && again.Code != first.Code {
+		return &qms.Error{Code: qms.ECONFLICT, Field: "idempotency_key", Message: fmt.Sprintf(
+			"Khóa chống gửi trùng (Idempotency-Key) %q đã dùng cho hồ sơ %s với nội dung khác (thủ tục, người nộp, kênh hoặc mã hồ sơ): hồ sơ mới cần khóa mới.", again.IdempotencyKey, first.Code)}
+	}
+	return nil
 }
 
 // receiptByKey is the dossier an earlier receipt of agency with the same

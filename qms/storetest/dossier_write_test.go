@@ -261,6 +261,18 @@ func TestDossierNumberingTwoServers(t *testing.T) {
 		if err := other.ReceiveDossier(staff, again); err != nil || !again.Replayed || again.Code != first.Code || again.ID != first.ID {
 			t.Fatalf("the key resent through the other server: %+v %v, want %s", again, err, first.Code)
 		}
+		// The key resent with another dossier is refused, not answered
+		// with the first one.
+		for _, changed := range []*qms.Dossier{
+			{Code: "SVHTT-MC-000001", TTHCCode: "1.000001", Applicant: qms.Applicant{Name: "Người nộp"}, Channel: qms.ChannelOnline},
+			{TTHCCode: "1.000001", Applicant: qms.Applicant{Name: "Người khác"}, Channel: qms.ChannelOnline},
+			{TTHCCode: "1.000001", Applicant: qms.Applicant{Name: "Người nộp"}, Channel: qms.ChannelCounter},
+		} {
+			changed.AgencyCode, changed.IdempotencyKey = "SVHTT", first.IdempotencyKey
+			if err := other.ReceiveDossier(staff, changed); qms.ErrorCode(err) != qms.ECONFLICT || qms.ErrorField(err) != "idempotency_key" || changed.Replayed {
+				t.Fatalf("the key resent with %+v: %v", changed, err)
+			}
+		}
 		agency := "SVHTT"
 		if _, total, err := f.FindDossiers(f.ctx, qms.DossierFilter{AgencyCode: &agency, Limit: 1}); err != nil || total != len(servers)*each {
 			t.Fatalf("%d dossiers (%v), want %d", total, err, len(servers)*each)
