@@ -7,11 +7,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 
 	"isodt/qms"
+	"isodt/qms/postgres/pgcluster"
 )
 
 // Backup writes the database to path with pg_dump in its custom format
@@ -46,13 +46,13 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 	return nil
 }
 
-// pgDump finds pg_dump on PATH or in Debian's /usr/lib/postgresql/N/bin,
-// the newest version first (it must not be older than the server).
+// pgDump finds pg_dump beside the newest initdb of Debian's packages
+// (it must not be older than the server), else on PATH.
 func pgDump() (string, error) {
-	found, _ := filepath.Glob("/usr/lib/postgresql/*/bin/pg_dump")
-	slices.SortFunc(found, func(a, b string) int { return versionOf(b) - versionOf(a) })
-	if len(found) > 0 {
-		return found[0], nil
+	if dir, err := pgcluster.FindBin(); err == nil {
+		if p := filepath.Join(dir, "pg_dump"); exists(p) {
+			return p, nil
+		}
 	}
 	if p, err := exec.LookPath("pg_dump"); err == nil {
 		return p, nil
@@ -61,11 +61,7 @@ func pgDump() (string, error) {
 		"Cài pg_dump, hoặc sao lưu bằng công cụ của PostgreSQL: pg_basebackup và lưu trữ WAL, hay bản chụp của dịch vụ cơ sở dữ liệu.")
 }
 
-// versionOf reads N from /usr/lib/postgresql/N/bin/pg_dump.
-func versionOf(path string) int {
-	n, _ := strconv.Atoi(filepath.Base(filepath.Dir(filepath.Dir(path))))
-	return n
-}
+func exists(path string) bool { _, err := os.Stat(path); return err == nil }
 
 // Path is empty: the database lives on a server, not in a file. The
 // commands that keep files beside the database (signed audit

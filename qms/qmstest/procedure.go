@@ -3,6 +3,7 @@ package qmstest
 import (
 	"context"
 	"testing"
+	"time"
 
 	"isodt/qms"
 )
@@ -64,4 +65,15 @@ func EffectiveProcedure(t testing.TB, s ProcedureStore, sys context.Context, tth
 		t.Fatal(err)
 	}
 	return as("chuyen.vien"), as("giam.doc"), as("thu.ky")
+}
+
+// SampleTTHC is a small catalogue of three TTHC: 1.000001 (5 working
+// days, with a fee), 1.000004 (30 days) and 1.000009 (15 days).
+func SampleTTHC() []qms.TTHC {
+	pub, _ := time.Parse("2006-01-02", "2024-03-15")
+	return []qms.TTHC{
+		{Code: "1.000001", Name: "Cấp giấy phép kinh doanh dịch vụ karaoke", Field: "Văn hóa", TimeLimitDays: 5, Fee: "4.000.000", PublishedOn: pub},
+		{Code: "1.000004", Name: "Công nhận điểm du lịch", Field: "Du lịch", TimeLimitDays: 30, PublishedOn: pub},
+		{Code: "1.000009", Name: "Đăng ký tổ chức lễ hội", Field: "Văn hóa", TimeLimitDays: 15},
+	}
 }

@@ -20,7 +20,7 @@ import (
 // a leader context.
 func effectiveProcedure(t testing.TB, db *sqlite.DB, sys context.Context) (staff, leader context.Context) {
 	t.Helper()
-	staff, leader, _ = qmstest.EffectiveProcedure(t, db, sys, sampleTTHC())
+	staff, leader, _ = qmstest.EffectiveProcedure(t, db, sys, qmstest.SampleTTHC())
 	return staff, leader
 }
 

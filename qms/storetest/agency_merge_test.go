@@ -19,7 +19,7 @@ import (
 // the closed dossier's codes and the procedure's id.
 func mergeAgency(t *testing.T, f *fixture, code string, closed bool) (open, done string, procID int64) {
 	t.Helper()
-	p, as := qmstest.MergeAgency(t, f, f.ctx, code, sampleTTHC()[:2], func(q string) int64 {
+	p, as := qmstest.MergeAgency(t, f, f.ctx, code, qmstest.SampleTTHC()[:2], func(q string) int64 {
 		var id int64
 		fmt.Sscan(mustQuery(t, f, q)[0], &id)
 		return id
@@ -321,7 +321,7 @@ func TestAgencyMerge1MovesWhatIsInProgress(t *testing.T) {
 		for _, err := range []error{
 			func() error { _, err := f.UpdateAgency(sys, "PA", qms.AgencyUpdate{Name: &name}); return err }(),
 			f.CreateProcedure(sys, &qms.Procedure{AgencyCode: "PB", Code: "QT-09", Title: "Mới"}),
-			func() error { _, _, err := f.ImportTTHC(sys, "PB", sampleTTHC()[2:]); return err }(),
+			func() error { _, _, err := f.ImportTTHC(sys, "PB", qmstest.SampleTTHC()[2:]); return err }(),
 			func() error {
 				fs, _ := f.FindForms(sys, "SYS")
 				_, err := f.AdoptForm(sys, "PA", fs[1].ID)

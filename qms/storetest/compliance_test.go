@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"isodt/qms"
+	"isodt/qms/qmstest"
 )
 
 // The compliance engine (qms/sqlstore/compliance*.go) on both stores.
@@ -445,7 +446,7 @@ func TestComplianceRulesFireAndClear(t *testing.T) {
 		if again := run(t, f); again.Opened != 0 || again.Open != first.Open {
 			t.Fatalf("rerun duplicated findings: %+v then %+v", first, again)
 		}
-		items := sampleTTHC()
+		items := qmstest.SampleTTHC()
 		items[1].Status = qms.TTHCAbolished
 		if _, _, err := f.ImportTTHC(sys, "SVHTT", items); err != nil {
 			t.Fatal(err)
@@ -591,7 +592,7 @@ func TestOneSourceSpeedComplianceByAgency(t *testing.T) {
 		if err := f.CreateAgency(sys, &qms.Agency{Code: "STP", Name: "Sở Tư pháp"}); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := f.ImportTTHC(sys, "STP", sampleTTHC()); err != nil { // none under control
+		if _, _, err := f.ImportTTHC(sys, "STP", qmstest.SampleTTHC()); err != nil { // none under control
 			t.Fatal(err)
 		}
 		first := run(t, f)

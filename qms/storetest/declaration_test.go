@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"isodt/qms"
+	"isodt/qms/qmstest"
 )
 
 // declare records a declaration of agency covering what is in force now.
@@ -211,7 +212,7 @@ func TestDeclaration3ScopeChangedFiresAndClears(t *testing.T) {
 			want   []string
 		}{
 			{"new TTHC", func(t *testing.T) {
-				if _, _, err := f.ImportTTHC(sys, "PA", sampleTTHC()[2:]); err != nil {
+				if _, _, err := f.ImportTTHC(sys, "PA", qmstest.SampleTTHC()[2:]); err != nil {
 					t.Fatal(err)
 				}
 			}, []string{"thủ tục hành chính mới chưa thuộc phạm vi 1.000009"}},

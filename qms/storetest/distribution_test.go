@@ -35,7 +35,7 @@ func newDistributionScene(t *testing.T, f *fixture) *distributionScene {
 			t.Fatal(err)
 		}
 	}
-	if _, _, err := f.ImportTTHC(sys, "SVHTT", sampleTTHC()); err != nil {
+	if _, _, err := f.ImportTTHC(sys, "SVHTT", qmstest.SampleTTHC()); err != nil {
 		t.Fatal(err)
 	}
 	sc := &distributionScene{sys: sys}

@@ -31,7 +31,7 @@ func dossierFixture(t *testing.T, f *fixture) {
 			t.Fatal(err)
 		}
 	}
-	if _, _, err := f.ImportTTHC(ctx, "SVHTT", sampleTTHC()); err != nil {
+	if _, _, err := f.ImportTTHC(ctx, "SVHTT", qmstest.SampleTTHC()); err != nil {
 		t.Fatal(err)
 	}
 	p := &qms.Procedure{AgencyCode: "SVHTT", Code: "QT-01", Title: "Cấp giấy phép karaoke", TTHCCodes: []string{"1.000001"}}

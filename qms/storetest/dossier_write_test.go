@@ -18,7 +18,7 @@ import (
 // leader and a quality officer context.
 func receiptFixture(t *testing.T, f *fixture) (staff, leader, officer context.Context) {
 	t.Helper()
-	return qmstest.EffectiveProcedure(t, f, f.ctx, sampleTTHC())
+	return qmstest.EffectiveProcedure(t, f, f.ctx, qmstest.SampleTTHC())
 }
 
 func hanoi(y int, m time.Month, d, h, min int) time.Time {
@@ -177,7 +177,7 @@ func TestReceiptDecidedAgainWhenCatalogueMoved(t *testing.T) {
 			eachStore(t, func(t *testing.T, f *fixture) {
 				sys := f.ctx
 				staff, _, _ := receiptFixture(t, f)
-				items := sampleTTHC()
+				items := qmstest.SampleTTHC()
 				tc.change(&items[0])
 				defer sqlstore.SetReceiptPlanned(func() {
 					if _, _, err := f.ImportTTHC(sys, "SVHTT", items); err != nil {
@@ -635,7 +635,7 @@ func TestControlStatuses(t *testing.T) {
 	eachStore(t, func(t *testing.T, f *fixture) {
 		sys := f.ctx
 		_, leader, officer := receiptFixture(t, f)
-		items := sampleTTHC()
+		items := qmstest.SampleTTHC()
 		items[2].Status = qms.TTHCAbolished
 		if _, _, err := f.ImportTTHC(sys, "SVHTT", items); err != nil {
 			t.Fatal(err)

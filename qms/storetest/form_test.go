@@ -271,7 +271,7 @@ func TestFilesAndAdoption(t *testing.T) {
 func TestFlowchartNamesKnownForms(t *testing.T) {
 	eachStore(t, func(t *testing.T, f *fixture) {
 		officer, _, as := formPeople(t, f)
-		if _, _, err := f.ImportTTHC(f.ctx, "SVHTT", sampleTTHC()); err != nil {
+		if _, _, err := f.ImportTTHC(f.ctx, "SVHTT", qmstest.SampleTTHC()); err != nil {
 			t.Fatal(err)
 		}
 		if err := f.CreateForm(as(officer), &qms.Form{AgencyCode: "SVHTT", Code: "BM-QT01-01", Title: "Phiếu"}, json.RawMessage(checkSchema)); err != nil {

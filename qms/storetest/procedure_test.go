@@ -22,7 +22,7 @@ func TestProcedures(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if _, _, err := f.ImportTTHC(ctx, "SVHTT", sampleTTHC()); err != nil {
+		if _, _, err := f.ImportTTHC(ctx, "SVHTT", qmstest.SampleTTHC()); err != nil {
 			t.Fatal(err)
 		}
 		create := []struct {
@@ -143,7 +143,7 @@ func TestProcedureVersions(t *testing.T) {
 		if err := f.CreateAgency(sys, &qms.Agency{Code: "SVHTT", Name: "Sở VHTT"}); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := f.ImportTTHC(sys, "SVHTT", sampleTTHC()); err != nil {
+		if _, _, err := f.ImportTTHC(sys, "SVHTT", qmstest.SampleTTHC()); err != nil {
 			t.Fatal(err)
 		}
 		officer := &qms.User{Username: "thu.ky", Memberships: []qms.Membership{{AgencyCode: "SVHTT", Role: qms.RoleQualityOfficer}}}

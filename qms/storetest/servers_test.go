@@ -11,6 +11,7 @@ import (
 
 	"isodt/qms"
 	"isodt/qms/calendar"
+	"isodt/qms/qmstest"
 )
 
 // Two handles on one database stand for two servers: on PostgreSQL two
@@ -250,8 +251,8 @@ func TestOneSource1ReadsSeeOtherHandles(t *testing.T) {
 			}
 			return s
 		}
-		name := sampleTTHC()[0].Name
-		renamed := sampleTTHC()
+		name := qmstest.SampleTTHC()[0].Name
+		renamed := qmstest.SampleTTHC()
 		renamed[0].Name = "Cấp giấy phép karaoke (sửa đổi)"
 		steps := []struct {
 			name   string

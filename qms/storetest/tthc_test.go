@@ -2,19 +2,10 @@ package storetest_test
 
 import (
 	"testing"
-	"time"
 
 	"isodt/qms"
+	"isodt/qms/qmstest"
 )
-
-func sampleTTHC() []qms.TTHC {
-	pub, _ := time.Parse("2006-01-02", "2024-03-15")
-	return []qms.TTHC{
-		{Code: "1.000001", Name: "Cấp giấy phép kinh doanh dịch vụ karaoke", Field: "Văn hóa", TimeLimitDays: 5, Fee: "4.000.000", PublishedOn: pub},
-		{Code: "1.000004", Name: "Công nhận điểm du lịch", Field: "Du lịch", TimeLimitDays: 30, PublishedOn: pub},
-		{Code: "1.000009", Name: "Đăng ký tổ chức lễ hội", Field: "Văn hóa", TimeLimitDays: 15},
-	}
-}
 
 func TestImportTTHCAllOrNothingAndIdempotent(t *testing.T) {
 	eachStore(t, func(t *testing.T, f *fixture) {
@@ -22,19 +13,19 @@ func TestImportTTHCAllOrNothingAndIdempotent(t *testing.T) {
 		if err := f.CreateAgency(ctx, &qms.Agency{Code: "SVHTT", Name: "Sở VHTT"}); err != nil {
 			t.Fatal(err)
 		}
-		items := sampleTTHC()
+		items := qmstest.SampleTTHC()
 		if c, u, err := f.ImportTTHC(ctx, "SVHTT", items); err != nil || c != 3 || u != 0 {
 			t.Fatalf("first import: %d created %d updated %v", c, u, err)
 		}
-		if c, u, err := f.ImportTTHC(ctx, "SVHTT", sampleTTHC()); err != nil || c != 0 || u != 0 {
+		if c, u, err := f.ImportTTHC(ctx, "SVHTT", qmstest.SampleTTHC()); err != nil || c != 0 || u != 0 {
 			t.Fatalf("same file again: %d created %d updated %v", c, u, err)
 		}
-		changed := sampleTTHC()
+		changed := qmstest.SampleTTHC()
 		changed[0].TimeLimitDays = 3
 		if c, u, err := f.ImportTTHC(ctx, "SVHTT", changed); err != nil || c != 0 || u != 1 {
 			t.Fatalf("one changed row: %d created %d updated %v", c, u, err)
 		}
-		bad := append(sampleTTHC(), qms.TTHC{Code: "1.000010", Name: "Mới", Field: "Văn hóa"}, qms.TTHC{Code: "", Name: "x", Field: "y"})
+		bad := append(qmstest.SampleTTHC(), qms.TTHC{Code: "1.000010", Name: "Mới", Field: "Văn hóa"}, qms.TTHC{Code: "", Name: "x", Field: "y"})
 		if _, _, err := f.ImportTTHC(ctx, "SVHTT", bad); qms.ErrorCode(err) != qms.EINVALID {
 			t.Fatalf("bad row accepted: %v", err)
 		}
@@ -59,7 +50,7 @@ func TestSearchTTHCIgnoresDiacritics(t *testing.T) {
 	eachStore(t, func(t *testing.T, f *fixture) {
 		ctx := f.ctx
 		createAgencies(t, f, qms.Agency{Code: "SVHTT", Name: "Sở SVHTT"}, qms.Agency{Code: "OTHER", Name: "Sở OTHER"})
-		if _, _, err := f.ImportTTHC(ctx, "SVHTT", sampleTTHC()); err != nil {
+		if _, _, err := f.ImportTTHC(ctx, "SVHTT", qmstest.SampleTTHC()); err != nil {
 			t.Fatal(err)
 		}
 		tests := []struct {
@@ -92,7 +83,7 @@ func TestSearchTTHCIgnoresDiacritics(t *testing.T) {
 				t.Errorf("Search(%q, %s) = %v %v, want %v", tt.query, tt.agency, got, err, tt.want)
 			}
 		}
-		renamed := sampleTTHC()
+		renamed := qmstest.SampleTTHC()
 		renamed[0].Name = "Thủ tục đổi tên hoàn toàn"
 		f.ImportTTHC(ctx, "OTHER", renamed)
 		if _, u, err := f.ImportTTHC(ctx, "SVHTT", renamed); err != nil || u != 1 {
