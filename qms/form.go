@@ -89,6 +89,9 @@ type FormService interface {
 	CreateForm(ctx context.Context, f *Form, schema json.RawMessage) error
 	FindForm(ctx context.Context, agency string, id int64) (*Form, error)
 	FindForms(ctx context.Context, agency string) ([]*Form, error)
+	// FindFormsByCode is FindForms narrowed to the codes: what a
+	// dossier's page needs to read its records, without every form.
+	FindFormsByCode(ctx context.Context, agency string, codes []string) ([]*Form, error)
 	// AdoptForm copies a standard form of agency SYS into agency as a
 	// draft the agency then approves.
 	AdoptForm(ctx context.Context, agency string, sysFormID int64) (*Form, error)

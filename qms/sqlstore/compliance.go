@@ -308,7 +308,7 @@ func checkFormsInForce(ctx context.Context, s *Store, q Querier, agencies []stri
 			seen[code] = true
 			ok, known := inForce[[2]string{a, code}]
 			if !known {
-				_, _, err := EffectiveFormOn(ctx, q, a, code)
+				_, _, err := EffectiveFormRef(ctx, q, a, code)
 				ok = err == nil
 				inForce[[2]string{a, code}] = ok
 			}

@@ -43,7 +43,7 @@ func (s *Store) ControlStatuses(ctx context.Context, agency string) ([]qms.Contr
 		formInForce := func(code string) bool {
 			ok, seen := inForce[code]
 			if !seen {
-				_, _, err := EffectiveFormOn(ctx, q, agency, code)
+				_, _, err := EffectiveFormRef(ctx, q, agency, code)
 				ok = err == nil
 				inForce[code] = ok
 			}

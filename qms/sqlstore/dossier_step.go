@@ -102,12 +102,12 @@ func (s *Store) completeStepOnce(ctx context.Context, cal qms.WorkingClock, acto
 			}
 			rec.FormCode = code
 			// A record is made only on the version in force right now.
-			_, fv, err := EffectiveFormOn(ctx, tx, agency, rec.FormCode)
+			_, number, err := EffectiveFormRef(ctx, tx, agency, rec.FormCode)
 			if err != nil {
 				return err
 			}
-			if rec.FormVersion != fv.Number {
-				return qms.FieldError("form_version", "Biểu mẫu %s đang có hiệu lực là phiên bản %d, không phải phiên bản %d: tải lại biểu mẫu và nhập lại.", rec.FormCode, fv.Number, rec.FormVersion)
+			if rec.FormVersion != number {
+				return qms.FieldError("form_version", "Biểu mẫu %s đang có hiệu lực là phiên bản %d, không phải phiên bản %d: tải lại biểu mẫu và nhập lại.", rec.FormCode, number, rec.FormVersion)
 			}
 		}
 		if err := saveDossierIf(ctx, tx, d, read); err != nil {

@@ -109,6 +109,20 @@ func (s *Store) FindForms(ctx context.Context, agency string) ([]*qms.Form, erro
 	return fs, internalf(err, "find forms of %s", agency)
 }
 
+// FindFormsByCode returns the forms of the agency or of SYS with one of
+// the codes.
+func (s *Store) FindFormsByCode(ctx context.Context, agency string, codes []string) ([]*qms.Form, error) {
+	if len(codes) == 0 {
+		return nil, nil
+	}
+	args := []any{agency, qms.SystemAgencyCode}
+	for _, c := range codes {
+		args = append(args, c)
+	}
+	fs, err := findForms(ctx, s.read(), `agency_code IN (?, ?) AND code IN (?`+strings.Repeat(", ?", len(codes)-1)+`)`, args...)
+	return fs, internalf(err, "find forms %v of %s", codes, agency)
+}
+
 // AdoptForm copies a SYS standard form into the agency as a draft.
 func (s *Store) AdoptForm(ctx context.Context, agency string, sysFormID int64) (*qms.Form, error) {
 	var f *qms.Form
@@ -346,21 +360,40 @@ func (s *Store) EffectiveForm(ctx context.Context, agency, code string) (*qms.Fo
 // EffectiveFormOn is EffectiveForm read through q (a read connection or
 // the write transaction).
 func EffectiveFormOn(ctx context.Context, q Querier, agency, code string) (*qms.Form, *qms.FormVersion, error) {
-	fs, err := findForms(ctx, q, `code = ? AND agency_code IN (?, ?)`, strings.TrimSpace(code), agency, qms.SystemAgencyCode)
+	id, number, err := EffectiveFormRef(ctx, q, agency, code)
 	if err != nil {
 		return nil, nil, err
 	}
-	for _, pass := range []string{agency, qms.SystemAgencyCode} {
-		for _, f := range fs {
-			if f.AgencyCode != pass {
-				continue
-			}
-			if v, err := effectiveFormVersion(ctx, q, f.ID); err == nil {
-				return f, v, nil
-			}
-		}
+	fs, err := findForms(ctx, q, `id = ?`, id)
+	if err != nil {
+		return nil, nil, err
+	} else if len(fs) == 0 {
+		return nil, nil, qms.Errorf(qms.ENOTFOUND, "Không tìm thấy biểu mẫu %q.", code)
 	}
-	return nil, nil, qms.Errorf(qms.ECONFLICT, "Biểu mẫu %q chưa có phiên bản có hiệu lực: không thể lập hồ sơ trên biểu mẫu này.", code)
+	v, err := findFormVersion(ctx, q, id, number)
+	if err != nil {
+		return nil, nil, err
+	}
+	return fs[0], v, nil
+}
+
+// EffectiveFormRef finds which form and version EffectiveFormOn gives,
+// in one indexed query and without reading any schema: what a step's
+// write checks the record against, and what the checks that only ask
+// "is one in force" need. The agency's own form comes first, then the
+// standard one of SYS; of a form, the latest effective version.
+func EffectiveFormRef(ctx context.Context, q Querier, agency, code string) (formID int64, number int, err error) {
+	code = strings.TrimSpace(code)
+	found, err := scanOne(q.Query(ctx, `SELECT f.id, v.number FROM forms f JOIN form_versions v ON v.form_id = f.id
+		WHERE f.code = ? AND f.agency_code IN (?, ?) AND v.status = 'effective'
+		ORDER BY CASE WHEN f.agency_code = ? THEN 0 ELSE 1 END, v.number DESC LIMIT 1`, code, agency, qms.SystemAgencyCode, agency))(&formID, &number)
+	if err != nil {
+		return 0, 0, err
+	}
+	if !found {
+		return 0, 0, qms.Errorf(qms.ECONFLICT, "Biểu mẫu %q chưa có phiên bản có hiệu lực: không thể lập hồ sơ trên biểu mẫu này.", code)
+	}
+	return formID, number, nil
 }
 
 // formExists reports whether the agency, or SYS for a standard form, has

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"html/template"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -386,10 +385,6 @@ func (s *Server) dossierPage(c *fiber.Ctx, p *qms.DossierProgress, formErr error
 	data := &dossierPage{page: s.page(c), Dossier: d, TTHC: tthc, Procedure: proc, Overdue: d.Overdue(s.cfg.Now()), Steps: views, Pauses: pauses, Open: completable(open, rolesIn(callerOf(c)), delegated),
 		CanRecord: s.can(c, "dossier", "record") && !d.Status.Finished()}
 	if data.CanRecord && len(data.Open) > 0 {
-		if data.Delegates, err = s.delegates(c, d.AgencyCode); err != nil {
-			return err
-		}
-		data.People.know(data.Delegates)
 		if err := s.markUnread(c, d, proc, data.Open); err != nil {
 			return err
 		}
@@ -420,35 +415,6 @@ type dossierPage struct {
 	Pauses    []qms.Pause
 	Open      []openStepView
 	CanRecord bool
-	// Delegates are the users of the agency a step the caller may
-	// complete can be delegated to, with their full names: one query,
-	// where a name looked up per option was two per member.
-	Delegates []qms.Person
-}
-
-// delegates lists the other users of agency, for the delegation form.
-func (s *Server) delegates(c *fiber.Ctx, agency string) ([]qms.Person, error) {
-	people, err := s.Users.MemberNames(c.UserContext(), agency)
-	if err != nil {
-		return nil, err
-	}
-	me := callerOf(c).user.Username
-	people = slices.DeleteFunc(people, func(p qms.Person) bool { return p.Username == me })
-	for i := range people {
-		if people[i].FullName == "" {
-			people[i].FullName = people[i].Username
-		}
-	}
-	return people, nil
-}
-
-// dossierDelegate records the caller's delegation of a step to another
-// user of the agency (the page's "Ủy quyền bước này").
-func (s *Server) dossierDelegate(c *fiber.Ctx) error {
-	return s.dossierAction(c, "delegated", func(agency, code string) (*qms.Dossier, error) {
-		_, err := s.Dossiers.DelegateStep(c.UserContext(), agency, code, qms.StepDelegation{StepID: c.FormValue("step_id"), To: c.FormValue("to"), Reason: c.FormValue("reason")})
-		return nil, err
-	})
 }
 
 // dossierAction runs one change on a dossier and shows the result: back to

@@ -34,25 +34,29 @@ type recordRow struct {
 // machine names, so nothing recorded is hidden.
 func (s *Server) stepViews(c *fiber.Ctx, agency string, procedureID int64, steps []*qms.StepRecord) ([]stepView, error) {
 	out := make([]stepView, len(steps))
-	var forms []*qms.Form
 	renamed := map[string][]string{} // a record's form code → the codes to try
+	var codes []string
+	for _, st := range steps {
+		if st.FormCode == "" || len(st.Entry) == 0 {
+			continue
+		}
+		if _, known := renamed[st.FormCode]; !known {
+			renamed[st.FormCode] = s.recordCodes(c.UserContext(), agency, procedureID, st.FormCode)
+			codes = append(codes, renamed[st.FormCode]...)
+		}
+	}
+	// The forms of every record, read at once.
+	forms, err := s.Forms.FindFormsByCode(c.UserContext(), agency, codes)
+	if err != nil {
+		return nil, err
+	}
 	labels := formLabels(langOf(c))
 	for i, st := range steps {
 		out[i].StepRecord = st
 		if st.FormCode == "" || len(st.Entry) == 0 {
 			continue
 		}
-		if forms == nil {
-			var err error
-			if forms, err = s.Forms.FindForms(c.UserContext(), agency); err != nil {
-				return nil, err
-			}
-		}
-		codes, known := renamed[st.FormCode]
-		if !known {
-			codes = s.recordCodes(c.UserContext(), agency, procedureID, st.FormCode)
-			renamed[st.FormCode] = codes
-		}
+		codes := renamed[st.FormCode]
 		f, sc, ok := s.recordSchema(c.UserContext(), agency, codes, forms, st)
 		if !ok {
 			out[i].FormTitle = st.FormCode

@@ -146,6 +146,7 @@ func (a *app) seedASCII() map[string]string {
 		"/forms/:id/versions/:n":                     "/forms/" + itoa(f.ID) + "/versions/1",
 		"/forms/:id/versions/:n/template":            "", // a download, never a page
 		"/dossiers/:code":                            "/dossiers/" + d.Code,
+		"/dossiers/:code/delegate":                   "/dossiers/" + d.Code + "/delegate",
 		"/dossiers/:code/control-slip":               "/dossiers/" + d.Code + "/control-slip",
 		"/dossiers/:code/receipt":                    "/dossiers/" + d.Code + "/receipt",
 		"/dossiers/:code/apology-slip":               "/dossiers/" + d.Code + "/apology-slip",

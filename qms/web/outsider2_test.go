@@ -38,14 +38,26 @@ func TestOutsider2DelegationMustBeRecorded(t *testing.T) {
 		checkAPI(t, c.name, a.api("POST", c.path, c.token, c.body), c.want, c.field, nil)
 	}
 
-	// The leader records the delegation on the dossier page; the staff is
-	// not offered that form for the leader's step.
+	// The leader is offered, from the dossier page, the delegation page of
+	// the leader's step; the staff is offered neither.
 	ss, ls := a.login("a-staff"), a.login("a-leader")
-	if body := bodyOf(t, a.do("GET", "/dossiers/"+d.Code, &ls, nil)); !strings.Contains(body, `id="delegate-form-sign"`) {
-		t.Error("the leader is not offered the delegation form")
+	if body := bodyOf(t, a.do("GET", "/dossiers/"+d.Code, &ls, nil)); !strings.Contains(body, `id="delegate-link-sign"`) {
+		t.Error("the leader is not offered the delegation of the sign step")
 	}
-	if body := bodyOf(t, a.do("GET", "/dossiers/"+d.Code, &ss, nil)); strings.Contains(body, `id="delegate-form-sign"`) {
-		t.Error("the staff is offered the delegation form of the leader's step")
+	if body := bodyOf(t, a.do("GET", "/dossiers/"+d.Code+"/delegate?step_id=sign", &ls, nil)); !strings.Contains(body, `id="delegate-form"`) ||
+		!strings.Contains(body, `<option value="sign" selected>`) || !strings.Contains(body, `<option value="a-staff">`) || strings.Contains(body, `<option value="a-leader">`) {
+		t.Errorf("the leader's delegation page: %s", body)
+	}
+	if body := bodyOf(t, a.do("GET", "/dossiers/"+d.Code, &ss, nil)); strings.Contains(body, `id="delegate-link-sign"`) {
+		t.Error("the staff is offered the delegation of the leader's step")
+	}
+	if body := bodyOf(t, a.do("GET", "/dossiers/"+d.Code+"/delegate?step_id=sign", &ss, nil)); strings.Contains(body, `value="sign"`) {
+		t.Error("the staff's delegation page offers the leader's step")
+	}
+	// Another agency's user gets no delegation page of this dossier.
+	bs := a.login("b-staff")
+	if resp := a.do("GET", "/dossiers/"+d.Code+"/delegate?step_id=sign", &bs, nil); resp.StatusCode != 404 {
+		t.Errorf("another agency's delegation page of %s: %d", d.Code, resp.StatusCode)
 	}
 	if resp := a.do("POST", "/dossiers/"+d.Code+"/delegations", &ls, url.Values{"step_id": {"sign"}, "to": {"a-staff"}, "reason": {"Lãnh đạo đi công tác"}}); resp.StatusCode != 303 {
 		t.Fatalf("the leader's delegation form: %d %s", resp.StatusCode, bodyOf(t, resp))

@@ -368,6 +368,7 @@ func (s *Server) routes() {
 	s.route(fiber.MethodPost, "/dossiers", "dossier", "record", s.dossierReceive)
 	s.route(fiber.MethodGet, "/dossiers/:code", "dossier", "read", s.dossierShow)
 	s.route(fiber.MethodPost, "/dossiers/:code/steps", "dossier", "record", s.dossierStep)
+	s.route(fiber.MethodGet, "/dossiers/:code/delegate", "dossier", "record", s.dossierDelegateForm)
 	s.route(fiber.MethodPost, "/dossiers/:code/delegations", "dossier", "record", s.dossierDelegate)
 	s.route(fiber.MethodPost, "/dossiers/:code/pause", "dossier", "record", s.dossierPause)
 	s.route(fiber.MethodPost, "/dossiers/:code/resume", "dossier", "record", s.dossierResume)
