@@ -391,15 +391,19 @@ func (s *Store) ReadSummaries(ctx context.Context, agency string) ([]*qms.ReadSu
 func (s *Store) UnreadAmong(ctx context.Context, userID int64, refs []qms.DocRef) ([]qms.DocRef, error) {
 	var out []qms.DocRef
 	for _, ref := range refs {
-		var distributed, mine int
-		if err := s.read().QueryRow(ctx, `SELECT COUNT(*), COUNT(CASE WHEN r.user_id = ? AND r.acknowledged_at IS NOT NULL THEN 1 END)
-			FROM document_reads r
+		// The rows of one version share its status: the first row found
+		// tells whether it is distributed and in force, without reading
+		// every reader's row; the user's own acknowledgement is a probe.
+		var distributed, mine bool
+		if err := s.read().QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM document_reads r
 			LEFT JOIN procedure_versions pv ON r.kind = 'procedure' AND pv.id = r.version_id
 			LEFT JOIN form_versions fv ON r.kind = 'form' AND fv.id = r.version_id
-			WHERE r.kind = ? AND r.doc_id = ? AND r.number = ? AND COALESCE(pv.status, fv.status) = 'effective'`, userID, ref.Kind, ref.DocID, ref.Number).Scan(&distributed, &mine); err != nil {
+			WHERE r.kind = ? AND r.doc_id = ? AND r.number = ? AND COALESCE(pv.status, fv.status) = 'effective'),
+			EXISTS (SELECT 1 FROM document_reads WHERE kind = ? AND doc_id = ? AND number = ? AND user_id = ? AND acknowledged_at IS NOT NULL)`,
+			ref.Kind, ref.DocID, ref.Number, ref.Kind, ref.DocID, ref.Number, userID).Scan(&distributed, &mine); err != nil {
 			return nil, err
 		}
-		if distributed > 0 && mine == 0 {
+		if distributed && !mine {
 			out = append(out, ref)
 		}
 	}
