@@ -40,6 +40,9 @@ func cmdLoadtest(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
+	if *clients < 1 || *clients > 1024 {
+		return qms.FieldError("clients", "Số máy khách (--clients) phải từ 1 đến 1.024, không phải %d.", *clients)
+	}
 	if *cluster {
 		return runClusterLoadtest(ctx, e, *out, *clients, *short)
 	}

@@ -116,25 +116,7 @@ func newHarness(ctx context.Context, bases []string, u *benchUsers, clients int)
 			return nil, err
 		}
 	}
-	h.steps = make([][]stepItem, clients)
-	for agency, items := range perAgency {
-		var ws []int
-		for w := 0; w < clients; w++ {
-			if h.agencyOf[w] == agency {
-				ws = append(ws, w)
-			}
-		}
-		// Items of one dossier go to one worker, in order.
-		owner := map[string]int{}
-		for _, it := range items {
-			w, ok := owner[it.code]
-			if !ok {
-				w = ws[len(owner)%len(ws)]
-				owner[it.code] = w
-			}
-			h.steps[w] = append(h.steps[w], it)
-		}
-	}
+	h.steps = dealSteps(perAgency, h.agencyOf, clients)
 	// Half of each worker's steps go to the mixed scenario, cut between
 	// dossiers so that one dossier's steps stay in one scenario, in order.
 	h.mixSteps = make([][]stepItem, clients)
@@ -146,6 +128,35 @@ func newHarness(ctx context.Context, bases []string, u *benchUsers, clients int)
 		h.steps[w], h.mixSteps[w] = items[:cut], items[cut:]
 	}
 	return h, nil
+}
+
+// dealSteps deals each agency's open steps round-robin to the clients
+// of that agency (agencyOf), all the steps of one dossier to one client
+// in order, so that no two clients touch one dossier. An agency without
+// a client (fewer clients than agencies) gets none.
+func dealSteps(perAgency map[string][]stepItem, agencyOf []string, clients int) [][]stepItem {
+	steps := make([][]stepItem, clients)
+	for agency, items := range perAgency {
+		var ws []int
+		for w := 0; w < clients; w++ {
+			if agencyOf[w] == agency {
+				ws = append(ws, w)
+			}
+		}
+		if len(ws) == 0 {
+			continue
+		}
+		owner := map[string]int{}
+		for _, it := range items {
+			w, ok := owner[it.code]
+			if !ok {
+				w = ws[len(owner)%len(ws)]
+				owner[it.code] = w
+			}
+			steps[w] = append(steps[w], it)
+		}
+	}
+	return steps
 }
 
 // receivedTTHCs are the distinct TTHC codes of an agency's dossiers in

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -51,5 +52,45 @@ func TestLoadtestShortRun(t *testing.T) {
 	}
 	if after, _ := os.Stat(data); !after.ModTime().Equal(before.ModTime()) || after.Size() != before.Size() {
 		t.Fatal("the load test modified its data set")
+	}
+	// No client at all is refused, naming the flag.
+	b, err = exec.Command(bin, "loadtest", "--clients", "0", "--data", data, "--out", out).CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != exitUsage || !strings.Contains(string(b), "--clients") {
+		t.Fatalf("loadtest --clients 0: %v\n%s", err, b)
+	}
+}
+
+// TestDealSteps: each agency's steps go to its own clients, one dossier's
+// steps to one client in order; with fewer clients than agencies (this
+// divided by zero) the agencies without a client get none.
+func TestDealSteps(t *testing.T) {
+	item := func(code string, n byte) stepItem { return stepItem{code: code, body: []byte{n}} }
+	perAgency := map[string][]stepItem{
+		"A": {item("A-1", 1), item("A-2", 1), item("A-1", 2), item("A-3", 1)},
+		"B": {item("B-1", 1), item("B-1", 2)},
+		"C": {item("C-1", 1)},
+	}
+	for _, tc := range []struct {
+		name     string
+		agencyOf []string
+		want     []string // per client: "code/n" of its steps in order
+	}{
+		{"one client each", []string{"A", "B", "C"}, []string{"A-1/1 A-2/1 A-1/2 A-3/1", "B-1/1 B-1/2", "C-1/1"}},
+		{"two clients of A", []string{"A", "A", "B", "C"}, []string{"A-1/1 A-1/2 A-3/1", "A-2/1", "B-1/1 B-1/2", "C-1/1"}},
+		{"fewer clients than agencies", []string{"A"}, []string{"A-1/1 A-2/1 A-1/2 A-3/1"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := dealSteps(perAgency, tc.agencyOf, len(tc.agencyOf))
+			for w, steps := range got {
+				var names []string
+				for _, it := range steps {
+					names = append(names, it.code+"/"+string('0'+it.body[0]))
+				}
+				if s := strings.Join(names, " "); s != tc.want[w] {
+					t.Errorf("client %d: %q, want %q", w, s, tc.want[w])
+				}
+			}
+		})
 	}
 }
