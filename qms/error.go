@@ -15,6 +15,7 @@ const (
 	EUNAUTHORIZED = "unauthorized"
 	EFORBIDDEN    = "forbidden"
 	ETOOMANY      = "too_many_requests"
+	EUNAVAILABLE  = "unavailable" // the database cannot be reached for now: try again shortly
 	EINTERNAL     = "internal"
 )
 

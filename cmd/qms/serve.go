@@ -89,7 +89,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	sched.Start()
 	defer sched.Stop()
 	srv := web.New(web.Config{SecureCookies: *secure, Logger: log, MetricsToken: *metricsToken, MetricsSeparate: *metricsAddr != "", AccessLog: accessMode, SlowRequest: *slowRequest, Readers: *readers, Now: db.Now}, web.Deps{
-		Agencies: db, Users: db, Auth: db, Audit: db, Procedures: db, Dossiers: db, Forms: db, Public: db, Calendar: db, Settings: db, Compliance: db, NCs: db, Objectives: db, Feedback: db, Audits: db, Reviews: db, Notifications: db, Dashboard: db, Risks: db, Jobs: sched, JobRuns: db, Authz: az, Ready: db.Ping,
+		Agencies: db, Users: db, Auth: db, Audit: db, Procedures: db, Dossiers: db, Forms: db, Public: db, Calendar: db, Settings: db, Compliance: db, NCs: db, Objectives: db, Feedback: db, Audits: db, Reviews: db, Notifications: db, Dashboard: db, Risks: db, Jobs: sched, JobRuns: db, Authz: az, Ready: db.Ping, Unreachable: db.Unreachable,
 		Distribution: db,
 		Competence:   db,
 		Declarations: db,

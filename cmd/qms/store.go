@@ -38,6 +38,9 @@ type store interface {
 	Path() string
 	Now() time.Time
 	Ping(ctx context.Context) error
+	// Unreachable reports an error meaning the database cannot be
+	// reached for now (web answers it 503).
+	Unreachable(err error) bool
 	Close() error
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"net"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -124,6 +125,23 @@ func (db *DB) Now() time.Time { return db.now() }
 
 // Ping checks that the database answers a query.
 func (db *DB) Ping(ctx context.Context) error { return db.pool.Ping(ctx) }
+
+// Unreachable reports an error that says the server could not be reached
+// or went away, not that a statement failed: no connection could be made
+// (refused, timed out, DNS), the connection broke mid-statement, or the
+// server is shutting down or starting up (SQLSTATE class 08, 57P01–57P03).
+func (db *DB) Unreachable(err error) bool {
+	if err == nil {
+		return false
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return strings.HasPrefix(pe.Code, "08") || pe.Code == "57P01" || pe.Code == "57P02" || pe.Code == "57P03"
+	}
+	var ce *pgconn.ConnectError
+	var ne net.Error
+	return errors.As(err, &ce) || errors.As(err, &ne) || pgconn.SafeToRetry(err) || pgconn.Timeout(err)
+}
 
 // migrationLock is the advisory lock key under which a server migrates:
 // servers starting together apply each migration once.

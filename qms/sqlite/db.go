@@ -193,6 +193,18 @@ func (db *DB) Ping(ctx context.Context) error {
 	return db.read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
 }
 
+// Unreachable reports an error that says the database could not be used
+// for now rather than that a statement failed: the file stayed locked by
+// another process past the busy timeout (a long VACUUM or backup of
+// another tool), or could not be opened.
+func (db *DB) Unreachable(err error) bool {
+	var se sqlite3.Error
+	if errors.As(err, &se) {
+		return se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked || se.Code == sqlite3.ErrCantOpen
+	}
+	return false
+}
+
 // migrate applies every embedded migration not yet recorded, each in its
 // own transaction, in file-name order. What is applied is read first, so
 // opening an up-to-date database takes no write lock: a CLI command next

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/url"
 	"strconv"
 	"time"
@@ -19,6 +20,7 @@ var statusOf = map[string]int{
 	qms.EUNAUTHORIZED: fiber.StatusUnauthorized,
 	qms.EFORBIDDEN:    fiber.StatusForbidden,
 	qms.ETOOMANY:      fiber.StatusTooManyRequests,
+	qms.EUNAVAILABLE:  fiber.StatusServiceUnavailable,
 	qms.EINTERNAL:     fiber.StatusInternalServerError,
 }
 
@@ -35,6 +37,13 @@ type apiError struct {
 // Internal errors are logged with the request id and shown as a generic
 // message: their text may hold SQL or paths.
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	if qms.ErrorCode(err) == qms.EINTERNAL && s.Unreachable != nil && s.Unreachable(err) {
+		// The database is down or out of reach (a PostgreSQL failover, a
+		// restart): 503 with Retry-After tells a load balancer and a
+		// one-stop system to try again, where 500 says the request is bad.
+		err = fmt.Errorf("%w: %w", &qms.Error{Code: qms.EUNAVAILABLE, RetryAfter: unavailableRetry,
+			Message: "Cơ sở dữ liệu tạm thời không truy cập được: vui lòng thử lại sau ít phút."}, err)
+	}
 	code, msg, field := qms.ErrorCode(err), qms.ErrorMessage(err), qms.ErrorField(err)
 	status := errStatus(err)
 	if status == fiber.StatusRequestEntityTooLarge {
@@ -136,8 +145,12 @@ func withQuery(path, key, value string) string {
 
 // setRetryAfter tells the client of a 429 answer when to try again, in
 // whole seconds rounded up; a minute when the refusal does not say.
+// unavailableRetry is the Retry-After of a 503: about what a PostgreSQL
+// failover or restart takes.
+const unavailableRetry = 5 * time.Second
+
 func setRetryAfter(c *fiber.Ctx, err error) {
-	if c.Response().StatusCode() != fiber.StatusTooManyRequests {
+	if st := c.Response().StatusCode(); st != fiber.StatusTooManyRequests && st != fiber.StatusServiceUnavailable {
 		return
 	}
 	wait := qms.ErrorRetryAfter(err)

@@ -114,6 +114,9 @@ type Deps struct {
 	JobRuns       JobHistory
 	Authz         Authorizer
 	Ready         func(context.Context) error
+	// Unreachable tells a store error that means the database cannot be
+	// reached for now from one a request caused: answered 503, not 500.
+	Unreachable func(error) bool
 
 	// Dashboard answers the role dashboards' questions; without it the
 	// dashboard shows only its general part.

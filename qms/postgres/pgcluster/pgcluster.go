@@ -30,6 +30,7 @@ type Cluster struct {
 	dir     string // temp dir: data/, socket, log
 	port    int
 	asUser  string // "postgres" when run as root, else ""
+	opts    string // the server's options, for Resume
 	started time.Duration
 }
 
@@ -110,11 +111,11 @@ func startCluster(bin string, o Options) (*Cluster, error) {
 			os.RemoveAll(dir)
 			return nil, err
 		}
-		opts := fmt.Sprintf("-p %d -h 127.0.0.1 -k %s -c max_connections=200", c.port, dir)
+		c.opts = fmt.Sprintf("-p %d -h 127.0.0.1 -k %s -c max_connections=200", c.port, dir)
 		if !o.Durable {
-			opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+			c.opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 		}
-		out, err := c.run("pg_ctl", "-D", data, "-l", filepath.Join(dir, "log"), "-o", opts, "-w", "-t", "60", "start")
+		out, err := c.start()
 		if err == nil {
 			break
 		}
@@ -168,6 +169,28 @@ func (c *Cluster) run(prog string, args ...string) ([]byte, error) {
 // URL is the address of database db on the cluster.
 func (c *Cluster) URL(db string) string {
 	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/%s?sslmode=disable", c.port, db)
+}
+
+func (c *Cluster) start() ([]byte, error) {
+	return c.run("pg_ctl", "-D", filepath.Join(c.dir, "data"), "-l", filepath.Join(c.dir, "log"), "-o", c.opts, "-w", "-t", "60", "start")
+}
+
+// Halt shuts the server down (fast: sessions are ended) and keeps its
+// data, as a database restart or failover does; Resume starts it again
+// on the same port.
+func (c *Cluster) Halt() error {
+	if out, err := c.run("pg_ctl", "-D", filepath.Join(c.dir, "data"), "-m", "fast", "-w", "stop"); err != nil {
+		return fmt.Errorf("pg_ctl stop: %v: %s", err, strings.TrimSpace(string(out)))
+	}
+	return nil
+}
+
+// Resume starts a halted server again.
+func (c *Cluster) Resume() error {
+	if out, err := c.start(); err != nil {
+		return fmt.Errorf("pg_ctl start: %v: %s", err, strings.TrimSpace(string(out)))
+	}
+	return nil
 }
 
 // Stop shuts the server down at once and removes its folder.
