@@ -235,8 +235,12 @@ func CheckStepActor(step flowchart.Step, actor string, actorRoles []Role, in Com
 func CheckDelegator(step flowchart.Step, user string, roles []Role) error {
 	role := StepRole(step)
 	if !slices.Contains(roles, role) && !slices.Contains(roles, RoleLeader) {
-		return &Error{Code: EFORBIDDEN, Field: "step_id", Message: fmt.Sprintf("Tài khoản %s không có vai trò %s (%s) hay lãnh đạo trong đơn vị: không thể ủy quyền bước %q.",
-			user, roleTitle[role], role, step.Name)}
+		held := roleTitle[role] + " hay " + roleTitle[RoleLeader]
+		if role == RoleLeader {
+			held = roleTitle[RoleLeader]
+		}
+		return &Error{Code: EFORBIDDEN, Field: "step_id", Message: fmt.Sprintf("Tài khoản %s không có vai trò %s trong đơn vị: không thể ủy quyền bước “%s”.",
+			user, held, step.Name)}
 	}
 	return nil
 }

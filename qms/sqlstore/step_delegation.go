@@ -33,6 +33,12 @@ func (s *Store) DelegateStep(ctx context.Context, agency, code string, del qms.S
 		if !ok {
 			return qms.FieldError("step_id", "Hồ sơ %s không có bước %q.", d.Code, del.StepID)
 		}
+		// Only a step waiting now: a delegation of a step done or not yet
+		// reached would wait unused, and come alive if the flow looped
+		// back to it.
+		if !d.Flow.IsOpen(step.ID) {
+			return qms.FieldError("step_id", "Bước “%s” của hồ sơ %s không đang chờ xử lý: chỉ ủy quyền được bước đang chờ.", step.Name, d.Code)
+		}
 		roles, err := RolesIn(ctx, tx, agency, del.From)
 		if err != nil {
 			return err
@@ -44,6 +50,14 @@ func (s *Store) DelegateStep(ctx context.Context, agency, code string, del qms.S
 			return err
 		} else if len(to) == 0 {
 			return qms.FieldError("to", "Tài khoản %q không có vai trò nào trong đơn vị %s: không thể nhận ủy quyền.", del.To, agency)
+		}
+		// The same hand-over twice is one: a second submit of the form.
+		var same int
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM step_delegations WHERE agency_code = ? AND dossier = ? AND step_id = ? AND from_user = ? AND to_user = ? AND `+OpenDelegation,
+			agency, d.Code, del.StepID, del.From, del.To).Scan(&same); err != nil {
+			return err
+		} else if same > 0 {
+			return qms.Errorf(qms.ECONFLICT, "Bạn đã ủy quyền bước “%s” của hồ sơ %s cho %s; ủy quyền đó chưa được dùng.", step.Name, d.Code, del.To)
 		}
 		del.DossierCode, del.CreatedAt = d.Code, tx.Now()
 		if err := tx.QueryRow(ctx, `INSERT INTO step_delegations (agency_code, dossier, step_id, from_user, to_user, reason, created_at)

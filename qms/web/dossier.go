@@ -384,6 +384,15 @@ func (s *Server) dossierPage(c *fiber.Ctx, p *qms.DossierProgress, formErr error
 	}
 	data := &dossierPage{page: s.page(c), Dossier: d, TTHC: tthc, Procedure: proc, Overdue: d.Overdue(s.cfg.Now()), Steps: views, Pauses: pauses, Open: completable(open, rolesIn(callerOf(c)), delegated),
 		CanRecord: s.can(c, "dossier", "record") && !d.Status.Finished()}
+	if data.CanRecord {
+		steps, err := s.delegableSteps(c, d)
+		if err != nil {
+			return err
+		}
+		for _, st := range steps {
+			data.Delegable = append(data.Delegable, delegateStep{ID: st.ID, Name: st.Name})
+		}
+	}
 	if data.CanRecord && len(data.Open) > 0 {
 		if err := s.markUnread(c, d, proc, data.Open); err != nil {
 			return err
@@ -415,6 +424,10 @@ type dossierPage struct {
 	Pauses    []qms.Pause
 	Open      []openStepView
 	CanRecord bool
+	// Delegable are the open steps the caller may hand over (each links
+	// to the delegation page): the step's role or a leader, whether or
+	// not the caller can complete it.
+	Delegable []delegateStep
 }
 
 // dossierAction runs one change on a dossier and shows the result: back to

@@ -128,7 +128,7 @@ func (s *Server) apiDossierDelegate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	del, err := s.Dossiers.DelegateStep(c.UserContext(), d.AgencyCode, d.Code, qms.StepDelegation{StepID: req.StepID, To: req.To, Reason: req.Reason})
+	del, err := s.delegateStep(c, d, qms.StepDelegation{StepID: req.StepID, To: req.To, Reason: req.Reason})
 	if err != nil {
 		return err
 	}

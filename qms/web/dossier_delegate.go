@@ -1,7 +1,7 @@
 package web
 
 import (
-	"slices"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -50,10 +50,50 @@ func (s *Server) dossierDelegate(c *fiber.Ctx) error {
 		return err
 	}
 	stepID := c.FormValue("step_id")
-	if _, err := s.Dossiers.DelegateStep(c.UserContext(), d.AgencyCode, d.Code, qms.StepDelegation{StepID: stepID, To: c.FormValue("to"), Reason: c.FormValue("reason")}); err != nil {
+	if _, err := s.delegateStep(c, d, qms.StepDelegation{StepID: stepID, To: c.FormValue("to"), Reason: c.FormValue("reason")}); err != nil {
 		return s.delegateForm(c, stepID, err)
 	}
 	return c.Redirect("/dossiers/"+d.Code+"?msg=delegated", fiber.StatusSeeOther)
+}
+
+// delegateStep records a delegation, from the page or the API. The
+// delegate must be someone the policy lets record dossiers in the agency
+// (Casbin's question, as when they complete the step): a step handed to
+// an auditor would wait for someone who can never complete it.
+func (s *Server) delegateStep(c *fiber.Ctx, d *qms.Dossier, del qms.StepDelegation) (*qms.StepDelegation, error) {
+	to := strings.ToLower(strings.TrimSpace(del.To))
+	if to != "" {
+		if ok, err := s.Authz.Allowed(to, d.AgencyCode, "dossier", "record"); err != nil {
+			return nil, err
+		} else if !ok {
+			return nil, qms.FieldError("to", "Tài khoản %q không xử lý hồ sơ tại đơn vị %s: chỉ ủy quyền được cho người thực hiện được bước.", to, d.AgencyCode)
+		}
+	}
+	return s.Dossiers.DelegateStep(c.UserContext(), d.AgencyCode, d.Code, del)
+}
+
+// mayDelegate reports whether the caller may hand step st over: the rule
+// DelegateStep applies (qms.CheckDelegator).
+func mayDelegate(cl *caller, st flowchart.Step) bool {
+	return qms.CheckDelegator(st, cl.user.Username, rolesIn(cl)) == nil
+}
+
+// delegableSteps are the open steps of d the caller may hand over.
+func (s *Server) delegableSteps(c *fiber.Ctx, d *qms.Dossier) ([]flowchart.Step, error) {
+	if d.ProcedureID == 0 || d.Status.Finished() || len(d.Flow.Open) == 0 {
+		return nil, nil
+	}
+	fc, err := s.Dossiers.PinnedFlowchart(c.UserContext(), d.ProcedureID, d.VersionNumber)
+	if err != nil {
+		return nil, err
+	}
+	var out []flowchart.Step
+	for _, o := range d.Flow.Open {
+		if st, ok := flowchart.FindStep(fc, o.StepID); ok && mayDelegate(callerOf(c), st) {
+			out = append(out, st)
+		}
+	}
+	return out, nil
 }
 
 func (s *Server) delegateForm(c *fiber.Ctx, stepID string, formErr error) error {
@@ -64,19 +104,13 @@ func (s *Server) delegateForm(c *fiber.Ctx, stepID string, formErr error) error 
 		return err
 	}
 	data := &delegatePage{page: s.page(c), Code: d.Code}
-	// The steps offered are those the dossier's page offers to delegate:
-	// open, completable by the caller's roles, not held on a delegation.
-	if d.ProcedureID != 0 && !d.Status.Finished() {
-		fc, err := s.Dossiers.PinnedFlowchart(ctx, d.ProcedureID, d.VersionNumber)
-		if err != nil {
-			return err
-		}
-		roles := rolesIn(cl)
-		for _, o := range d.Flow.Open {
-			st, _ := flowchart.FindStep(fc, o.StepID)
-			if qms.MayCompleteStep(st, roles) {
-				data.Steps = append(data.Steps, delegateStep{ID: st.ID, Name: st.Name, Selected: st.ID == stepID})
-			}
+	// The steps offered are the open ones the caller may hand over: the
+	// step's role or a leader (the rule DelegateStep applies).
+	if steps, err := s.delegableSteps(c, d); err != nil {
+		return err
+	} else {
+		for _, st := range steps {
+			data.Steps = append(data.Steps, delegateStep{ID: st.ID, Name: st.Name, Selected: st.ID == stepID})
 		}
 	}
 	if len(data.Steps) > 0 {
@@ -85,8 +119,16 @@ func (s *Server) delegateForm(c *fiber.Ctx, stepID string, formErr error) error 
 			return err
 		}
 		to := c.FormValue("to")
-		people = slices.DeleteFunc(people, func(p qms.Person) bool { return p.Username == cl.user.Username })
 		for _, p := range people {
+			if p.Username == cl.user.Username {
+				continue
+			}
+			// Only those who can complete a step on it (delegateStep).
+			if ok, err := s.Authz.Allowed(p.Username, d.AgencyCode, "dossier", "record"); err != nil {
+				return err
+			} else if !ok {
+				continue
+			}
 			if p.FullName == "" {
 				p.FullName = p.Username
 			}

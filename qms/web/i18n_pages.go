@@ -57,7 +57,7 @@ var pageTexts = []pageText{
 	{"dossier.delegate_intro", "Người được ủy quyền sẽ thực hiện bước thay bạn một lần; việc ủy quyền được ghi vào nhật ký và báo cho người đó.", "The person you delegate to completes the step once in your place; the delegation is logged and they are notified."},
 	{"dossier.back_to_dossier", "Quay lại hồ sơ", "Back to the dossier"},
 	{"dossier.no_delegates", "Đơn vị không có người dùng nào khác để ủy quyền.", "Nobody else in the agency to delegate to."},
-	{"dossier.no_step_to_delegate", "Hồ sơ không có bước đang chờ mà bạn được ủy quyền cho người khác.", "The dossier has no open step you may delegate."},
+	{"dossier.no_step_to_delegate", "Hồ sơ không có bước đang chờ mà bạn có thể ủy quyền cho người khác.", "The dossier has no open step you may delegate."},
 	{"dossier.delegate_reason", "Lý do ủy quyền", "Reason for the delegation"},
 	{"dossier.delegated_by", "Bạn thực hiện bước này theo ủy quyền của", "You complete this step on the delegation of"},
 	{"dossier.resume", "Đã nhận bổ sung — tiếp tục giải quyết", "Supplement received — resume"},
