@@ -28,16 +28,7 @@ import (
 func TestBeyond3TwoServers(t *testing.T) {
 	url := pgtest.NewDatabase(t)
 	ctx := context.Background()
-	db, err := postgres.Open(ctx, url, postgres.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rules, _ := policies.Default()
-	pw, err := db.Bootstrap(ctx, rules)
-	db.Close()
-	if err != nil || pw == "" {
-		t.Fatalf("bootstrap: %q %v", pw, err)
-	}
+	pw := bootstrapPostgres(t, url)
 	bin := buildQMS(t)
 	var logs [2]bytes.Buffer
 	var servers [2]*child
@@ -108,6 +99,23 @@ func TestBeyond3TwoServers(t *testing.T) {
 	if blank > 0 {
 		t.Errorf("%d job runs do not name the server that ran them", blank)
 	}
+}
+
+// bootstrapPostgres sets up the database at url as qms serve needs it
+// and returns the admin's first password.
+func bootstrapPostgres(t *testing.T, url string) string {
+	t.Helper()
+	db, err := postgres.Open(context.Background(), url, postgres.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rules, _ := policies.Default()
+	pw, err := db.Bootstrap(context.Background(), rules)
+	if err != nil || pw == "" {
+		t.Fatalf("bootstrap: %q %v", pw, err)
+	}
+	return pw
 }
 
 // apiToken signs username in through the API at base.

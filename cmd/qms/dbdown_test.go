@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"isodt/policies"
-	"isodt/qms/postgres"
 	"isodt/qms/postgres/pgcluster"
 )
 
@@ -35,16 +33,7 @@ func TestBeyond5DatabaseDown(t *testing.T) {
 	}
 	url := cl.URL("qms")
 	ctx := context.Background()
-	db, err := postgres.Open(ctx, url, postgres.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rules, _ := policies.Default()
-	pw, err := db.Bootstrap(ctx, rules)
-	db.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	pw := bootstrapPostgres(t, url)
 	var log bytes.Buffer
 	srv, err := spawnServer(ctx, buildQMS(t), url, &log)
 	if err != nil {
