@@ -11,8 +11,8 @@ import (
 
 // delegatePage is the data of a dossier's delegation page (ủy quyền
 // bước): the open steps the caller may hand over and the other users of
-// the agency. It is a page of its own, linked from each open step of the
-// dossier's page, rather than a form on that page: an agency has a
+// the agency. It is a page of its own, linked from the dossier's page for
+// each step the caller may hand over, rather than a form there: an agency has a
 // hundred people, and the dossier's page, the busiest page there is,
 // would list them all for every open step on every view, for an action
 // taken now and then.
@@ -66,7 +66,7 @@ func (s *Server) delegateStep(c *fiber.Ctx, d *qms.Dossier, del qms.StepDelegati
 		if ok, err := s.Authz.Allowed(to, d.AgencyCode, "dossier", "record"); err != nil {
 			return nil, err
 		} else if !ok {
-			return nil, qms.FieldError("to", "Tài khoản %q không xử lý hồ sơ tại đơn vị %s: chỉ ủy quyền được cho người thực hiện được bước.", to, d.AgencyCode)
+			return nil, qms.FieldError("to", "Tài khoản %q không có quyền xử lý hồ sơ tại đơn vị %s: chỉ ủy quyền được cho người thực hiện được bước.", to, d.AgencyCode)
 		}
 	}
 	return s.Dossiers.DelegateStep(c.UserContext(), d.AgencyCode, d.Code, del)
