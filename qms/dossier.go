@@ -165,17 +165,17 @@ func (d *Dossier) Validate() error {
 		return FieldError("tthc_code", "Chọn thủ tục hành chính của hồ sơ.")
 	case strings.TrimSpace(d.Applicant.Name) == "":
 		return FieldError("applicant.name", "Nhập tên người nộp hồ sơ.")
-	case utf8.RuneCountInString(d.Applicant.Name) > 255 || utf8.RuneCountInString(d.Applicant.Address) > 500:
-		return FieldError("applicant", "Thông tin người nộp quá dài.")
 	case d.Channel != ChannelCounter && d.Channel != ChannelOnline && d.Channel != ChannelPost:
 		return FieldError("channel", "Kênh tiếp nhận %q không hợp lệ (counter, online, post).", d.Channel)
 	}
-	// The bounds match the maxlength of the reception form's inputs.
+	// The bounds match the maxlength of the reception form's inputs; the
+	// fields are named by their JSON path, as the form's errors are placed
+	// (a message naming the limit, next to the input it concerns).
 	return CheckTexts(
-		TextField{"applicant_name", "Tên người nộp", d.Applicant.Name, MaxNameText},
-		TextField{"applicant_id", "Số CCCD/mã số thuế của người nộp", d.Applicant.IDNumber, 20},
-		TextField{"applicant_phone", "Số điện thoại của người nộp", d.Applicant.Phone, 20},
-		TextField{"applicant_address", "Địa chỉ của người nộp", d.Applicant.Address, 500},
+		TextField{"applicant.name", "Tên người nộp", d.Applicant.Name, MaxNameText},
+		TextField{"applicant.id_number", "Số CCCD/mã số thuế của người nộp", d.Applicant.IDNumber, 20},
+		TextField{"applicant.phone", "Số điện thoại của người nộp", d.Applicant.Phone, 20},
+		TextField{"applicant.address", "Địa chỉ của người nộp", d.Applicant.Address, 500},
 		TextField{"note", "Ghi chú hồ sơ", d.Note, MaxShortText},
 	)
 }

@@ -34,7 +34,7 @@ func TestOutsider1DomainBounds(t *testing.T) {
 		max         int
 	}{
 		{"dossier note", "note", func(n int) func() error { return dossier(func(d *qms.Dossier) { d.Note = long(n) }) }, qms.MaxShortText},
-		{"applicant id", "applicant_id", func(n int) func() error {
+		{"applicant id", "applicant.id_number", func(n int) func() error {
 			return dossier(func(d *qms.Dossier) { d.Applicant.IDNumber = strings.Repeat("1", n) })
 		}, 20},
 		{"corrective action", "description", func(n int) func() error {

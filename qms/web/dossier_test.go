@@ -195,6 +195,10 @@ func TestDossierAPI(t *testing.T) {
 
 func TestAgencyClockSettings(t *testing.T) {
 	a := newApp(t)
+	// A Tuesday morning: the 48 hours of pause below end on a working day
+	// whatever the day the test runs (from a Friday evening they ended on a
+	// Sunday, and the restarted clock counted from the same Monday 07:00).
+	a.clock.Set(hanoiTime(2026, 3, 3, 9, 0))
 	a.effectiveProcedure()
 	admin := a.login("a-admin")
 	resp := a.do("POST", "/admin/agencies/A/settings", &admin, url.Values{"clock_mode": {"restart"}, "working_hours": {"25:00-26:00"}})

@@ -36,15 +36,15 @@ func TestOutsider1FreeTextBounded(t *testing.T) {
 		send        func() *http.Response
 	}{
 		{"dossier note (web)", "note", func() *http.Response { return a.do("POST", "/dossiers", &staff, dossier("note", long(2001))) }},
-		{"applicant id (web)", "applicant_id", func() *http.Response {
+		{"applicant id (web)", "error-applicant-id_number", func() *http.Response {
 			return a.do("POST", "/dossiers", &staff, dossier("applicant_id", "012345678901234567890"))
 		}},
-		{"applicant phone (web)", "applicant_phone", func() *http.Response { return a.do("POST", "/dossiers", &staff, dossier("applicant_phone", long(21))) }},
-		{"applicant name (web)", "applicant_name", func() *http.Response { return a.do("POST", "/dossiers", &staff, dossier("applicant_name", long(256))) }},
+		{"applicant phone (web)", "error-applicant-phone", func() *http.Response { return a.do("POST", "/dossiers", &staff, dossier("applicant_phone", long(21))) }},
+		{"applicant name (web)", "error-applicant-name", func() *http.Response { return a.do("POST", "/dossiers", &staff, dossier("applicant_name", long(256))) }},
 		{"dossier note (API)", "note", func() *http.Response {
 			return a.api("POST", "/api/v1/dossiers", staffTok, `{"tthc_code":"1.000001","applicant":{"name":"B"},"channel":"online","note":`+js(long(2001))+`}`)
 		}},
-		{"applicant id (API)", "applicant_id", func() *http.Response {
+		{"applicant id (API)", "applicant.id_number", func() *http.Response {
 			return a.api("POST", "/api/v1/dossiers", staffTok, `{"tthc_code":"1.000001","applicant":{"name":"B","id_number":"012345678901234567890"},"channel":"online"}`)
 		}},
 		{"pause reason", "reason", func() *http.Response {
@@ -191,10 +191,10 @@ func TestOutsider9InputChecksAlike(t *testing.T) {
 		}, ""},
 		{"form NUL", func() *http.Response {
 			return a.do("POST", "/dossiers", &staff, url.Values{"tthc_code": {"1.000001"}, "applicant_name": {"Tr\x00n"}, "channel": {"counter"}})
-		}, "applicant_name"},
+		}, "applicant_name"}, // refused by checkForm, before the handler, naming the form field
 		{"form applicant_id over maxlength", func() *http.Response {
 			return a.do("POST", "/dossiers", &staff, url.Values{"tthc_code": {"1.000001"}, "applicant_name": {"B"}, "applicant_id": {strings.Repeat("1", 21)}, "channel": {"counter"}})
-		}, "applicant_id"},
+		}, "error-applicant-id_number"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
