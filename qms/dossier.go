@@ -265,6 +265,9 @@ type Task struct {
 	Exits       []string  `json:"exits,omitempty"`
 	// Form is the code of the controlled form the step records on, if any.
 	Form string `json:"form,omitempty"`
+	// DelegatedBy is the full name of whoever delegated the step to the
+	// caller, on a task the caller has by a delegation, not by a role.
+	DelegatedBy string `json:"delegated_by,omitempty"`
 }
 
 // CompleteStep is the input of completing an open step.
@@ -380,6 +383,9 @@ type DossierService interface {
 	PauseDossier(ctx context.Context, agency, code, reason string) (*Dossier, error)
 	ResumeDossier(ctx context.Context, agency, code string) (*Dossier, error)
 	Apologize(ctx context.Context, agency, code string, newAppointment time.Time, reason string) (*Dossier, error)
+	// Tasks and TasksPage list the open steps waiting for any of roles,
+	// and the steps delegated to the actor of ctx (DelegatedBy set),
+	// most urgent first.
 	Tasks(ctx context.Context, agency string, roles []Role) ([]Task, error)
 	TasksPage(ctx context.Context, agency string, roles []Role, offset, limit int) ([]Task, error)
 	// PinnedFlowchart is the flowchart of the procedure version a dossier

@@ -249,15 +249,32 @@ func (s *Store) Tasks(ctx context.Context, agency string, roles []qms.Role) ([]q
 }
 
 // TasksPageSQL is the query of TasksPage for n roles; its arguments are
-// (agency, role, offset+limit) for each role, then limit and offset. Each
-// role's arm is a subquery named for PostgreSQL, which wants the name.
-func TasksPageSQL(n int) string {
-	arms := make([]string, n)
+// (agency, role, offset+limit) for each role, then, with delegated,
+// (agency, delegate, the n roles, offset+limit), then limit and offset.
+// Each arm is a subquery named for PostgreSQL, which wants the name.
+//
+// The delegation arm lists the open steps delegated to the caller
+// (DelegateStep) that none of the caller's roles already lists: a
+// delegate who lacks the step's role would otherwise learn of it only
+// from a notification. Two delegations of one step are one task.
+func TasksPageSQL(n int, delegated bool) string {
+	arms := make([]string, n, n+1)
 	for i := range arms {
-		arms[i] = `SELECT * FROM (SELECT dossier_code, tthc_code, agency_code, step_id, opened_at, due_at, dossier_due, procedure_id, version_number
+		arms[i] = `SELECT * FROM (SELECT dossier_code, tthc_code, agency_code, step_id, opened_at, due_at, dossier_due, procedure_id, version_number, '' AS delegated_by
 			FROM dossier_open_steps WHERE agency_code = ? AND role = ? AND paused = FALSE ORDER BY due_at LIMIT ?) AS arm` + Itoa(int64(i))
 	}
-	return `SELECT o.dossier_code, COALESCE(t.name, o.tthc_code), o.step_id, o.opened_at, o.due_at, o.dossier_due, o.procedure_id, o.version_number
+	if delegated {
+		arms = append(arms, `SELECT * FROM (SELECT o.dossier_code, o.tthc_code, o.agency_code, o.step_id, o.opened_at, o.due_at, o.dossier_due, o.procedure_id, o.version_number,
+				MAX(COALESCE(u.full_name, sd.from_user)) AS delegated_by
+			FROM step_delegations sd
+			JOIN dossiers d ON d.agency_code = sd.agency_code AND d.code = sd.dossier
+			JOIN dossier_open_steps o ON o.dossier_id = d.id AND o.step_id = sd.step_id
+			LEFT JOIN users u ON u.username = sd.from_user
+			WHERE sd.agency_code = ? AND sd.to_user = ? AND sd.`+strings.ReplaceAll(OpenDelegation, " AND ", " AND sd.")+`
+				AND o.paused = FALSE AND o.role NOT IN (`+strings.TrimSuffix(strings.Repeat("?, ", n), ", ")+`)
+			GROUP BY o.dossier_id, o.step_id ORDER BY o.due_at LIMIT ?) AS arm`+Itoa(int64(n)))
+	}
+	return `SELECT o.dossier_code, COALESCE(t.name, o.tthc_code), o.step_id, o.opened_at, o.due_at, o.dossier_due, o.procedure_id, o.version_number, o.delegated_by
 		FROM (` + strings.Join(arms, " UNION ALL ") + `) o LEFT JOIN tthc t ON t.agency_code = o.agency_code AND t.code = o.tthc_code
 		ORDER BY o.due_at LIMIT ? OFFSET ?`
 }
@@ -275,6 +292,7 @@ func (d DossierDialect) noLimit() any {
 // a range of the index in that order; the page takes the first
 // offset+limit of each and merges them, so a caller with several roles
 // sorts a few pages' worth of rows, never all the agency's open steps.
+// The steps delegated to the actor of ctx are one more such arm.
 func (s *Store) TasksPage(ctx context.Context, agency string, roles []qms.Role, offset, limit int) ([]qms.Task, error) {
 	if len(roles) == 0 {
 		return []qms.Task{}, nil
@@ -284,11 +302,20 @@ func (s *Store) TasksPage(ctx context.Context, agency string, roles []qms.Role, 
 	if limit >= 0 {
 		upTo, pageLimit = offset+limit, limit
 	}
-	args := make([]any, 0, 3*len(roles)+2)
+	args := make([]any, 0, 4*len(roles)+5)
 	for _, r := range roles {
 		args = append(args, agency, string(r), upTo)
 	}
-	rows, err := s.read().Query(ctx, TasksPageSQL(len(roles)), append(args, pageLimit, offset)...)
+	actor, _ := qms.ActorFrom(ctx)
+	delegate := strings.ToLower(actor.Username)
+	if delegate != "" {
+		args = append(args, agency, delegate)
+		for _, r := range roles {
+			args = append(args, string(r))
+		}
+		args = append(args, upTo)
+	}
+	rows, err := s.read().Query(ctx, TasksPageSQL(len(roles), delegate != ""), append(args, pageLimit, offset)...)
 	if err != nil {
 		return nil, err
 	}
@@ -305,7 +332,7 @@ func (s *Store) TasksPage(ctx context.Context, agency string, roles []qms.Role, 
 		var t qms.Task
 		var v pinned
 		var opened, due, ddue string
-		if err := rows.Scan(&t.DossierCode, &t.TTHCName, &t.StepID, &opened, &due, &ddue, &v.pid, &v.number); err != nil {
+		if err := rows.Scan(&t.DossierCode, &t.TTHCName, &t.StepID, &opened, &due, &ddue, &v.pid, &v.number, &t.DelegatedBy); err != nil {
 			return nil, err
 		}
 		t.OpenedAt, t.DueAt, t.DossierDue = ParseTime(opened), ParseTime(due), ParseTime(ddue)

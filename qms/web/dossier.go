@@ -48,9 +48,10 @@ func rolesIn(cl *caller) []qms.Role {
 // rather than by a template function: every function call of a template
 // is a reflective call, and a list has fifty rows.
 type taskRow struct {
-	DossierCode, TTHCName, StepName, Responsible string
-	DueAt, DossierDue                            string // dd/mm/yyyy hh:mm
-	Late                                         bool
+	DossierCode, TTHCName, StepID, StepName, Responsible string
+	DueAt, DossierDue                                    string // dd/mm/yyyy hh:mm
+	Late                                                 bool
+	DelegatedBy                                          string // full name, on a step delegated to the caller
 }
 
 // tasksPage is the data of the task list.
@@ -76,8 +77,8 @@ func (s *Server) taskList(c *fiber.Ctx) error {
 	now := s.cfg.Now()
 	rows := make([]taskRow, len(tasks))
 	for i, t := range tasks {
-		rows[i] = taskRow{DossierCode: t.DossierCode, TTHCName: t.TTHCName, StepName: t.StepName, Responsible: t.Responsible,
-			DueAt: formatDateTime(t.DueAt), DossierDue: formatDateTime(t.DossierDue), Late: now.After(t.DueAt)}
+		rows[i] = taskRow{DossierCode: t.DossierCode, TTHCName: t.TTHCName, StepID: t.StepID, StepName: t.StepName, Responsible: t.Responsible,
+			DueAt: formatDateTime(t.DueAt), DossierDue: formatDateTime(t.DossierDue), Late: now.After(t.DueAt), DelegatedBy: t.DelegatedBy}
 	}
 	data := &tasksPage{page: s.page(c), Tasks: rows, From: (pageNum-1)*tasksPerPage + 1, To: (pageNum-1)*tasksPerPage + len(tasks),
 		PageNum: pageNum, HasNext: more, CanRecord: s.can(c, "dossier", "record")}

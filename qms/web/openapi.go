@@ -71,7 +71,7 @@ var apiDocs = map[string]struct {
 	"POST /api/v1/feedback/{id}/assign":                        {"Giao phản ánh cho người xử lý thuộc đơn vị", assignRequest{}, qms.Feedback{}},
 	"POST /api/v1/feedback/{id}/answer":                        {"Trả lời phản ánh (sửa được đến khi công khai)", answerRequest{}, qms.Feedback{}},
 	"POST /api/v1/feedback/{id}/publish":                       {"Công khai câu trả lời (không kèm họ tên, liên hệ của người gửi)", nil, qms.Feedback{}},
-	"GET /api/v1/tasks":                                        {"Các bước hồ sơ đang chờ vai trò của người gọi, quá hạn trước", nil, []qms.Task{}},
+	"GET /api/v1/tasks":                                        {"Các bước hồ sơ đang chờ vai trò của người gọi hoặc được ủy quyền cho người đó (delegated_by), quá hạn trước", nil, []qms.Task{}},
 	"GET /api/v1/dossiers":                                     {"Danh sách hồ sơ (lọc: status, code, tthc, overdue=1, page)", nil, []qms.Dossier{}},
 	"POST /api/v1/dossiers":                                    {"Tiếp nhận hồ sơ: ghim quy trình đang hiệu lực, tính hạn theo ngày làm việc (code tùy chọn: mã đơn vị, \"-\" và phần đuôi 1–40 ký tự A-Z, 0-9, \"-\"; duy nhất trong đơn vị). Header Idempotency-Key: gửi lại cùng khóa trong 24 giờ trả về hồ sơ đã tạo lần đầu (Idempotent-Replayed: true)", receiveRequest{}, dossierJSON{}},
 	"GET /api/v1/dossiers/{code}":                              {"Một hồ sơ, kèm nhật ký các bước và các lần tạm dừng", nil, dossierJSON{}},

@@ -1,0 +1,77 @@
+package web_test
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestDelegatedStepsOnTaskList: a step delegated to a user who lacks its
+// role is on that user's task list (page and API), naming the delegator
+// by full name, until it is completed; while the dossier is paused it is
+// not, as no open step of a paused dossier is; nobody else's list gains
+// it, and the delegator's own list does not mark it.
+func TestDelegatedStepsOnTaskList(t *testing.T) {
+	a := newAppNamed(t, "Sở ", "Ông ")
+	a.effectiveProcedureOf("A")
+	staff, leader := a.token("a-staff"), a.token("a-leader")
+	var d dossierOut
+	checkAPI(t, "receive", a.receiveAPI(staff, ""), 201, "", &d)
+	steps := "/api/v1/dossiers/" + d.Code + "/steps"
+	checkAPI(t, "staff checks", a.api("POST", steps, staff, `{"step_id":"check"}`), 200, "", nil)
+	checkAPI(t, "staff decides", a.api("POST", steps, staff, `{"step_id":"ok","exit":"Đạt"}`), 200, "", nil)
+
+	rowID := `id="delegated-` + d.Code + `-sign"`
+	ss, ls, bs := a.login("a-staff"), a.login("a-leader"), a.login("b-staff")
+	onTasks := func(s *session) (row, tag bool) {
+		body := bodyOf(t, a.do("GET", "/tasks", s, nil))
+		return strings.Contains(body, `href="/dossiers/`+d.Code+`"`), strings.Contains(body, rowID)
+	}
+	apiDelegated := func() string {
+		var out struct {
+			Tasks []struct {
+				DossierCode string `json:"dossier_code"`
+				StepID      string `json:"step_id"`
+				DelegatedBy string `json:"delegated_by"`
+			}
+		}
+		checkAPI(t, "tasks", a.api("GET", "/api/v1/tasks", staff, ""), 200, "", &out)
+		for _, task := range out.Tasks {
+			if task.DossierCode == d.Code && task.StepID == "sign" {
+				return "sign by " + task.DelegatedBy
+			}
+		}
+		return ""
+	}
+	if row, _ := onTasks(&ss); row || apiDelegated() != "" {
+		t.Fatal("the leader's step is on the staff's list before any delegation")
+	}
+	checkAPI(t, "delegate", a.api("POST", "/api/v1/dossiers/"+d.Code+"/delegations", leader, `{"step_id":"sign","to":"a-staff","reason":"Lãnh đạo đi công tác"}`), 201, "", nil)
+
+	body := bodyOf(t, a.do("GET", "/tasks", &ss, nil))
+	if !strings.Contains(body, rowID) || !strings.Contains(body, "ủy quyền bởi Ông A") {
+		t.Fatalf("the delegated step is not on the delegate's list, naming the delegator: %s", body)
+	}
+	if got := apiDelegated(); got != "sign by Ông A" {
+		t.Fatalf("API task list: %q", got)
+	}
+	if row, tag := onTasks(&ls); !row || tag {
+		t.Fatalf("the leader's own list: row %v, marked delegated %v", row, tag)
+	}
+	if row, _ := onTasks(&bs); row {
+		t.Fatal("another agency's staff sees the delegated step")
+	}
+
+	checkAPI(t, "pause", a.api("POST", "/api/v1/dossiers/"+d.Code+"/pause", leader, `{"reason":"Bổ sung giấy tờ"}`), 200, "", nil)
+	if _, tag := onTasks(&ss); tag {
+		t.Fatal("the delegated step of a paused dossier is on the list")
+	}
+	checkAPI(t, "resume", a.api("POST", "/api/v1/dossiers/"+d.Code+"/resume", leader, ""), 200, "", nil)
+	if _, tag := onTasks(&ss); !tag {
+		t.Fatal("the delegated step did not come back after the dossier resumed")
+	}
+
+	checkAPI(t, "the delegate signs", a.api("POST", steps, staff, `{"step_id":"sign","password":"`+signPassword+`"}`), 200, "", nil)
+	if _, tag := onTasks(&ss); tag || apiDelegated() != "" {
+		t.Fatal("the completed delegated step is still on the list")
+	}
+}
