@@ -62,6 +62,8 @@ var pageTexts = []pageText{
 	{"dossier.delegate_reason", "Lý do ủy quyền", "Reason for the delegation"},
 	{"dossier.delegated_by", "Bạn thực hiện bước này theo ủy quyền của", "You complete this step on the delegation of"},
 	{"dossier.resume", "Đã nhận bổ sung — tiếp tục giải quyết", "Supplement received — resume"},
+	{"dossier.paused_steps", "Hồ sơ đang tạm dừng chờ bổ sung; bước đang chờ:", "The dossier is paused for a supplement; open step:"},
+	{"dossier.paused_next", "Khi đã nhận đủ hồ sơ bổ sung, bấm “Đã nhận bổ sung — tiếp tục giải quyết” để thời hạn chạy lại và hoàn thành bước.", "Once the supplement is received, press “Supplement received — resume” to restart the clock and complete the step."},
 	{"dossier.pause_reason", "Nội dung yêu cầu bổ sung", "What must be supplemented"},
 	{"dossier.pause", "Yêu cầu bổ sung (tạm dừng)", "Ask for a supplement (pause)"},
 	{"dossier.apology_when", "Hẹn lại: dd/mm/yyyy hh:mm", "New appointment: dd/mm/yyyy hh:mm"},
