@@ -79,7 +79,16 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	} else if code == qms.EINTERNAL {
 		msg = label(dictionaries[langOf(c)], "error.internal")
 	}
-	return c.Render("error", s.view(c, fiber.Map{"Status": status, "Message": msg}), "layout")
+	data := fiber.Map{"Status": status, "Message": msg}
+	if c.Method() == fiber.MethodPost {
+		// A refused submit (checkForm answers before any handler, so no
+		// form is shown again): the page leads back to the form, and the
+		// browser's back keeps what was typed there (static/app.js).
+		if back, ok := sameSiteReferer(c); ok {
+			data["Back"] = back
+		}
+	}
+	return c.Render("error", s.view(c, data), "layout")
 }
 
 func fiberCode(status int) string {

@@ -598,6 +598,7 @@ var pageTexts = []pageText{
 	{"error.too_large", "Dữ liệu gửi lên vượt quá dung lượng cho phép.", "The data sent is larger than allowed."},
 	{"error.method", "Phương thức không được hỗ trợ cho địa chỉ này.", "This method is not supported at this address."},
 	{"error.invalid", "Yêu cầu không hợp lệ.", "Invalid request."},
+	{"error.back_to_form", "Quay lại biểu mẫu để sửa (nội dung đã nhập vẫn còn)", "Back to the form to correct it (what you typed is kept)"},
 	{"error.internal", "Lỗi hệ thống. Vui lòng thử lại hoặc liên hệ quản trị viên.", "System error. Please try again or contact an administrator."},
 	{"formschema.yes", "Có", "Yes"},
 	{"formschema.no", "Không", "No"},

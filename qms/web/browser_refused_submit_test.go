@@ -1,0 +1,83 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestBrowserRefusedSubmitKeepsInput: a text that no handler sees (a
+// control character, refused by the form check before the reception
+// form's handler) gives an error page naming the field; its link leads
+// back to the form with everything typed still there, and nothing was
+// received.
+func TestBrowserRefusedSubmitKeepsInput(t *testing.T) {
+	a := newApp(t)
+	a.effectiveProcedure()
+	ctx, base := browser(t, a)
+	if err := browserLogin(ctx, base, "a-staff"); err != nil {
+		t.Fatal(err)
+	}
+	id := func(s string) chromedp.ID { return chromedp.ID(s) }
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(base+"/dossiers/new"),
+		chromedp.WaitVisible(id("applicant_name")),
+		chromedp.SendKeys(id("applicant_name"), "Nguyễn Thị Hoa"),
+		// A pasted text carrying a control character (U+0001).
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('textarea[name=note]').value = 'Bản sao\u0001 giấy tờ'`),
+		chromedp.Click(id("receive-dossier")),
+	)
+	if err == nil {
+		err = waitForElement(ctx, "error-back")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	message, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(".error")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(id("error-back"))); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitForElement(ctx, "receive-dossier"); err != nil {
+		t.Fatal(err)
+	}
+	typed, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById('applicant_name').value + '|' + document.querySelector('textarea[name=note]').value`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	name, note, _ := strings.Cut(typed, "|")
+	if !strings.Contains(message, `"note"`) || !strings.Contains(message, "ký tự điều khiển") {
+		t.Errorf("the error page's message: %q", message)
+	}
+	if name != "Nguyễn Thị Hoa" || !strings.HasPrefix(note, "Bản sao") {
+		t.Errorf("back on the form: applicant %q, note %q", name, note)
+	}
+	if n := a.auditCount("dossier.receive"); n != 0 {
+		t.Errorf("%d dossiers received from a refused submit", n)
+	}
+}
+
+// waitForElement waits until the current document has an element of the
+// id, asking anew each time: chromedp's WaitVisible, started while a
+// form's POST answered 400 was loading, kept querying the form's
+// document and never saw the error page's.
+func waitForElement(ctx context.Context, id string) error {
+	for {
+		found, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.readyState === 'complete' && !!document.getElementById(`+strconv.Quote(id)+`)`))
+		if err == nil && found {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("waiting for #%s: %w", id, ctx.Err())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
