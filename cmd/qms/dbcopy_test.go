@@ -52,6 +52,13 @@ func TestBeyond4DBCopy(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer raw.Close(ctx)
+	// The copy writes one entry of its own on the target, chained on the
+	// copied trail.
+	want["audit_log"]++
+	var action, actor string
+	if err := raw.QueryRow(ctx, `SELECT action, actor FROM audit_log ORDER BY id DESC LIMIT 1`).Scan(&action, &actor); err != nil || action != "db.copy" || actor != "system:db copy" {
+		t.Errorf("the target's last entry: %q by %q, %v", action, actor, err)
+	}
 	for table, n := range want {
 		var got int64
 		if err := raw.QueryRow(ctx, `SELECT COUNT(*) FROM "`+table+`"`).Scan(&got); err != nil {

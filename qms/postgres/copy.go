@@ -121,12 +121,33 @@ func (db *DB) CopyIn(ctx context.Context, src CopySource, total func(rows int64)
 	if err := advanceIdentities(ctx, tx, cols); err != nil {
 		return rep, err
 	}
+	if err := auditCopy(ctx, db, tx, rep); err != nil {
+		return rep, err
+	}
 	v, err := verifyTrail(ctx, q, nil)
 	if err != nil {
 		return rep, fmt.Errorf("the copied audit trail does not verify on PostgreSQL; nothing was copied: %w", err)
 	}
 	rep.Entries = v.Entries
 	return rep, tx.Commit(ctx)
+}
+
+// auditCopy chains the copy's own entry onto the copied trail, in the
+// copy's transaction: the copy is the target's first mutation, and the
+// trail says who made it, when, and how much it brought. The actor is
+// the one of ctx, else the system named after the command.
+func auditCopy(ctx context.Context, db *DB, ptx pgx.Tx, rep CopyReport) error {
+	actor, ok := qms.ActorFrom(ctx)
+	if !ok {
+		actor = qms.SystemActor("db copy")
+	}
+	tx := &Tx{querier: querier{ptx}, db: db, actor: actor, now: db.now().UTC()}
+	if err := ptx.QueryRow(ctx, `SELECT last_id, last_hash FROM audit_head WHERE singleton = 1 FOR UPDATE`).Scan(&tx.headID, &tx.headHash); err != nil {
+		return fmt.Errorf("lock the copied audit head: %w", err)
+	}
+	return tx.audit(ctx, qms.SystemAgencyCode, "db.copy", "database", "", nil,
+		map[string]int64{"tables": int64(rep.Tables), "rows": rep.Rows},
+		"Chép toàn bộ dữ liệu từ SQLite sang PostgreSQL (qms db copy)")
 }
 
 // RefuseNonEmpty refuses, as CopyIn does, a database that already holds

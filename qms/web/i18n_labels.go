@@ -53,7 +53,7 @@ var vocabularies = []vocabulary{
 var auditActions = []string{
 	"agency.create", "agency.update", "agency.settings", "audit.baseline",
 	"auth.lock", "auth.login", "auth.logout", "auth.switch_agency", "auth.unlock",
-	"calendar.remove", "calendar.set", "compliance.run",
+	"calendar.remove", "calendar.set", "compliance.run", "db.copy",
 	"dossier.apology", "dossier.complete", "dossier.delegate", "dossier.generate", "dossier.import", "dossier.pause", "dossier.receive", "dossier.resume", "dossier.step",
 	"feedback.submit", "feedback.assign", "feedback.answer", "feedback.publish", "file.store",
 	"form.adopt", "form.create", "form.seed", "form.version_create", "form.version_update",
@@ -75,7 +75,7 @@ var auditActions = []string{
 // finding is about (the tables of security-relevant rows included).
 var objectTypes = []string{
 	"agency", "api_token", "audit_item", "audit_log", "audit_plan", "audit_programme", "calendar_override", "compliance",
-	"corrective_action", "dossier", "dossier_history", "dossier_step", "feedback", "file", "form", "form_version", "login",
+	"corrective_action", "database", "dossier", "dossier_history", "dossier_step", "feedback", "file", "form", "form_version", "login",
 	"management_review", "nonconformity", "objective", "policy", "procedure", "procedure_version", "tthc", "tthc_catalogue", "user",
 	"users", "memberships", "api_tokens", "policy_rules",
 	"provider", "context", "context_item", "context_review",
@@ -290,6 +290,7 @@ var labelTexts = []pageText{
 	{"audit_action.calendar.remove", "Xóa thay đổi lịch làm việc", "Calendar change removed"},
 	{"audit_action.calendar.set", "Thêm thay đổi lịch làm việc", "Calendar change added"},
 	{"audit_action.compliance.run", "Chạy kiểm tra tuân thủ", "Compliance checks run"},
+	{"audit_action.db.copy", "Chép dữ liệu sang PostgreSQL", "Data copied to PostgreSQL"},
 	{"audit_action.dossier.apology", "Lập phiếu xin lỗi, hẹn lại", "Apology slip and new appointment"},
 	{"audit_action.dossier.complete", "Trả kết quả hồ sơ", "Dossier result returned"},
 	{"audit_action.dossier.delegate", "Ủy quyền bước hồ sơ", "Dossier step delegated"},
@@ -368,6 +369,7 @@ var labelTexts = []pageText{
 	{"object_type.calendar_override", "Lịch làm việc", "Working calendar"},
 	{"object_type.compliance", "Kiểm tra tuân thủ", "Compliance checks"},
 	{"object_type.corrective_action", "Hành động khắc phục", "Corrective action"},
+	{"object_type.database", "Cơ sở dữ liệu", "Database"},
 	{"object_type.dossier", "Hồ sơ", "Dossier"},
 	{"object_type.dossier_history", "Số liệu hồ sơ", "Dossier history"},
 	{"object_type.dossier_step", "Bước hồ sơ", "Dossier step"},
