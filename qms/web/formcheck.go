@@ -78,7 +78,7 @@ func checkField(name, value string) error {
 		return err
 	}
 	max := maxFieldText
-	if bulkFields[name] {
+	if bulkFields[name[strings.LastIndexByte(name, '.')+1:]] {
 		max = math.MaxInt
 	}
 	return qms.CheckText(name, fmt.Sprintf("Trường %q", name), value, max)
@@ -87,7 +87,7 @@ func checkField(name, value string) error {
 // checkJSON holds a JSON body to the rule of forms: the decoder would
 // turn invalid bytes and lone surrogate escapes (\ud800) into U+FFFD
 // silently, so both are refused here, and every string, key or value, is
-// checked by checkField under the name of its member.
+// checked by checkField under the path of its member.
 func checkJSON(body []byte) error {
 	if !utf8.Valid(body) {
 		return qms.FieldError(jsonFieldAt(body, invalidUTF8At(body)), "Dữ liệu JSON chứa byte không phải văn bản UTF-8 hợp lệ (trường %q).", jsonFieldAt(body, invalidUTF8At(body)))
@@ -103,8 +103,9 @@ func checkJSON(body []byte) error {
 	return checkJSONValue("body", v)
 }
 
-// checkJSONValue checks every string of v, keys included; a string in an
-// array is named after the array's member.
+// checkJSONValue checks every string of v, keys included, each named by
+// its path from the body; a string in an array is named after the
+// array's member.
 func checkJSONValue(name string, v any) error {
 	switch v := v.(type) {
 	case string:
@@ -117,10 +118,16 @@ func checkJSONValue(name string, v any) error {
 		}
 	case map[string]any:
 		for k, e := range v {
-			if err := checkField(k, k); err != nil {
+			// Named by its path (applicant.name), as the domain's
+			// checks name the same member.
+			member := k
+			if name != "body" {
+				member = name + "." + k
+			}
+			if err := checkField(member, k); err != nil {
 				return err
 			}
-			if err := checkJSONValue(k, e); err != nil {
+			if err := checkJSONValue(member, e); err != nil {
 				return err
 			}
 		}

@@ -44,7 +44,10 @@ var templateFuncs = template.FuncMap{
 
 	// maxUpload is the data-max-bytes of every file input (upload.js).
 	"maxUpload": func() int64 { return maxUpload },
-	"maxBPMN":   func() int64 { return bpmn.MaxImportBytes },
+	// The bounds of free text (qms.CheckText), as inputs' maxlength.
+	"maxShort": func() int { return qms.MaxShortText },
+	"maxLong":  func() int { return qms.MaxLongText },
+	"maxBPMN":  func() int64 { return bpmn.MaxImportBytes },
 
 	// datePattern and dateHint are a form date input's pattern and
 	// placeholder, the dd/mm/yyyy the server reads back.
