@@ -252,6 +252,8 @@ func (s *Store) Tasks(ctx context.Context, agency string, roles []qms.Role) ([]q
 // (agency, role, offset+limit) for each role, then, with delegated,
 // (agency, delegate, the n roles, offset+limit), then limit and offset.
 // Each arm is a subquery named for PostgreSQL, which wants the name.
+// Steps due at the same time come in the order of their dossiers' codes
+// (the index's next column), so that pages neither repeat nor skip one.
 //
 // The delegation arm lists the open steps delegated to the caller
 // (DelegateStep) that none of the caller's roles already lists: a
@@ -260,23 +262,51 @@ func (s *Store) Tasks(ctx context.Context, agency string, roles []qms.Role) ([]q
 func TasksPageSQL(n int, delegated bool) string {
 	arms := make([]string, n, n+1)
 	for i := range arms {
-		arms[i] = `SELECT * FROM (SELECT dossier_code, tthc_code, agency_code, step_id, opened_at, due_at, dossier_due, procedure_id, version_number, '' AS delegated_by
-			FROM dossier_open_steps WHERE agency_code = ? AND role = ? AND paused = FALSE ORDER BY due_at LIMIT ?) AS arm` + Itoa(int64(i))
+		arms[i] = `SELECT * FROM (SELECT dossier_code, tthc_code, agency_code, step_id, opened_at, due_at, dossier_due, procedure_id, version_number
+			FROM dossier_open_steps WHERE agency_code = ? AND role = ? AND paused = FALSE ORDER BY due_at, dossier_code LIMIT ?) AS arm` + Itoa(int64(i))
 	}
 	if delegated {
-		arms = append(arms, `SELECT * FROM (SELECT o.dossier_code, o.tthc_code, o.agency_code, o.step_id, o.opened_at, o.due_at, o.dossier_due, o.procedure_id, o.version_number,
-				MAX(COALESCE(u.full_name, sd.from_user)) AS delegated_by
+		arms = append(arms, `SELECT * FROM (SELECT o.dossier_code, o.tthc_code, o.agency_code, o.step_id, o.opened_at, o.due_at, o.dossier_due, o.procedure_id, o.version_number
 			FROM step_delegations sd
 			JOIN dossiers d ON d.agency_code = sd.agency_code AND d.code = sd.dossier
 			JOIN dossier_open_steps o ON o.dossier_id = d.id AND o.step_id = sd.step_id
-			LEFT JOIN users u ON u.username = sd.from_user
 			WHERE sd.agency_code = ? AND sd.to_user = ? AND sd.`+strings.ReplaceAll(OpenDelegation, " AND ", " AND sd.")+`
 				AND o.paused = FALSE AND o.role NOT IN (`+strings.TrimSuffix(strings.Repeat("?, ", n), ", ")+`)
-			GROUP BY o.dossier_id, o.step_id ORDER BY o.due_at LIMIT ?) AS arm`+Itoa(int64(n)))
+			GROUP BY o.dossier_id, o.step_id ORDER BY o.due_at, o.dossier_code LIMIT ?) AS arm`+Itoa(int64(n)))
 	}
-	return `SELECT o.dossier_code, COALESCE(t.name, o.tthc_code), o.step_id, o.opened_at, o.due_at, o.dossier_due, o.procedure_id, o.version_number, o.delegated_by
+	return `SELECT o.dossier_code, COALESCE(t.name, o.tthc_code), o.step_id, o.opened_at, o.due_at, o.dossier_due, o.procedure_id, o.version_number
 		FROM (` + strings.Join(arms, " UNION ALL ") + `) o LEFT JOIN tthc t ON t.agency_code = o.agency_code AND t.code = o.tthc_code
-		ORDER BY o.due_at LIMIT ? OFFSET ?`
+		ORDER BY o.due_at, o.dossier_code, o.step_id LIMIT ? OFFSET ?`
+}
+
+// delegatedStep is a step of a dossier, as a delegation names it.
+type delegatedStep struct{ dossier, step string }
+
+// delegationsTo are the open delegations to user in agency, by step, with
+// the full name of the delegator (one of them, for a step delegated
+// twice). A delegation ends with its step's round, so these are few.
+func (s *Store) delegationsTo(ctx context.Context, agency, user string) (map[delegatedStep]string, error) {
+	if user == "" {
+		return nil, nil
+	}
+	rows, err := s.read().Query(ctx, `SELECT sd.dossier, sd.step_id, MAX(COALESCE(NULLIF(u.full_name, ''), sd.from_user))
+		FROM step_delegations sd LEFT JOIN users u ON u.username = sd.from_user
+		WHERE sd.agency_code = ? AND sd.to_user = ? AND sd.`+strings.ReplaceAll(OpenDelegation, " AND ", " AND sd.")+`
+		GROUP BY sd.dossier, sd.step_id`, agency, strings.ToLower(user))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[delegatedStep]string{}
+	for rows.Next() {
+		var k delegatedStep
+		var from string
+		if err := rows.Scan(&k.dossier, &k.step, &from); err != nil {
+			return nil, err
+		}
+		out[k] = from
+	}
+	return out, rows.Err()
 }
 
 // noLimit is the LIMIT argument that sets none.
@@ -292,7 +322,8 @@ func (d DossierDialect) noLimit() any {
 // a range of the index in that order; the page takes the first
 // offset+limit of each and merges them, so a caller with several roles
 // sorts a few pages' worth of rows, never all the agency's open steps.
-// The steps delegated to the actor of ctx are one more such arm.
+// The steps delegated to the actor of ctx are one more such arm, asked
+// only when there are some.
 func (s *Store) TasksPage(ctx context.Context, agency string, roles []qms.Role, offset, limit int) ([]qms.Task, error) {
 	if len(roles) == 0 {
 		return []qms.Task{}, nil
@@ -302,20 +333,23 @@ func (s *Store) TasksPage(ctx context.Context, agency string, roles []qms.Role, 
 	if limit >= 0 {
 		upTo, pageLimit = offset+limit, limit
 	}
+	actor, _ := qms.ActorFrom(ctx)
+	delegated, err := s.delegationsTo(ctx, agency, actor.Username)
+	if err != nil {
+		return nil, err
+	}
 	args := make([]any, 0, 4*len(roles)+5)
 	for _, r := range roles {
 		args = append(args, agency, string(r), upTo)
 	}
-	actor, _ := qms.ActorFrom(ctx)
-	delegate := strings.ToLower(actor.Username)
-	if delegate != "" {
-		args = append(args, agency, delegate)
+	if len(delegated) > 0 {
+		args = append(args, agency, strings.ToLower(actor.Username))
 		for _, r := range roles {
 			args = append(args, string(r))
 		}
 		args = append(args, upTo)
 	}
-	rows, err := s.read().Query(ctx, TasksPageSQL(len(roles), delegate != ""), append(args, pageLimit, offset)...)
+	rows, err := s.read().Query(ctx, TasksPageSQL(len(roles), len(delegated) > 0), append(args, pageLimit, offset)...)
 	if err != nil {
 		return nil, err
 	}
@@ -332,9 +366,12 @@ func (s *Store) TasksPage(ctx context.Context, agency string, roles []qms.Role, 
 		var t qms.Task
 		var v pinned
 		var opened, due, ddue string
-		if err := rows.Scan(&t.DossierCode, &t.TTHCName, &t.StepID, &opened, &due, &ddue, &v.pid, &v.number, &t.DelegatedBy); err != nil {
+		if err := rows.Scan(&t.DossierCode, &t.TTHCName, &t.StepID, &opened, &due, &ddue, &v.pid, &v.number); err != nil {
 			return nil, err
 		}
+		// Marked whether the step came by the delegation or by a role
+		// the delegate also holds: either way it was handed to them.
+		t.DelegatedBy = delegated[delegatedStep{t.DossierCode, t.StepID}]
 		t.OpenedAt, t.DueAt, t.DossierDue = ParseTime(opened), ParseTime(due), ParseTime(ddue)
 		out, versions = append(out, t), append(versions, v)
 	}

@@ -116,6 +116,10 @@ func (s *Store) completeStepOnce(ctx context.Context, cal qms.WorkingClock, acto
 		if err := useDelegation(ctx, tx, del); err != nil {
 			return err
 		}
+		lapsed, err := lapseDelegations(ctx, tx, agency, d, rec.StepID)
+		if err != nil {
+			return err
+		}
 		if err := insertStepRecord(ctx, tx, d.AgencyCode, rec); err != nil {
 			return err
 		}
@@ -130,7 +134,11 @@ func (s *Store) completeStepOnce(ctx context.Context, cal qms.WorkingClock, acto
 		if rec.DelegatedBy != "" {
 			why = "ủy quyền của " + rec.DelegatedBy + ": " + rec.DelegationReason
 		}
-		if err := tx.Audit(ctx, agency, action, "dossier", d.Code, read.flow, map[string]any{"step": rec, "flow": d.Flow, "status": d.Status, "result": d.Result}, why); err != nil {
+		after := map[string]any{"step": rec, "flow": d.Flow, "status": d.Status, "result": d.Result}
+		if lapsed > 0 {
+			after["lapsed_delegations"] = lapsed
+		}
+		if err := tx.Audit(ctx, agency, action, "dossier", d.Code, read.flow, after, why); err != nil {
 			return err
 		}
 		if step, _ := flowchart.FindStep(fc, in.StepID); qms.StepSigns(qms.StepRole(step)) {

@@ -168,3 +168,17 @@ func useDelegation(ctx context.Context, tx Tx, del *qms.StepDelegation) error {
 	}
 	return nil
 }
+
+// lapseDelegations ends the step's delegations that its completion did
+// not use (to someone else, or not used by the one who completed it): a
+// delegation is given for one round of the step, and would otherwise
+// come alive again when the flow loops back to it. A completion that
+// finishes the dossier ends all of the dossier's. They are marked
+// revoked, in the completion's write; it returns how many.
+func lapseDelegations(ctx context.Context, tx Tx, agency string, d *qms.Dossier, stepID string) (int64, error) {
+	if d.Status.Finished() {
+		return tx.Exec(ctx, `UPDATE step_delegations SET revoked = TRUE WHERE agency_code = ? AND dossier = ? AND `+OpenDelegation, agency, d.Code)
+	}
+	return tx.Exec(ctx, `UPDATE step_delegations SET revoked = TRUE WHERE agency_code = ? AND dossier = ? AND step_id = ? AND `+OpenDelegation,
+		agency, d.Code, stepID)
+}

@@ -473,6 +473,46 @@ func TestStepDelegation(t *testing.T) {
 	})
 }
 
+// TestDelegationLapsesWithItsStep: a delegation is given for one round of
+// a step. When someone else completes the step (here the staff who holds
+// its role), the unused delegation ends with it, in the same write, and
+// the step's audit entry says so: a flow looping back to the step must
+// not find it alive, and the delegate's task list no longer shows it.
+func TestDelegationLapsesWithItsStep(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		staff, leader, officer := receiptFixture(t, f)
+		d := &qms.Dossier{AgencyCode: "SVHTT", TTHCCode: "1.000001", Applicant: qms.Applicant{Name: "Lê Văn Cường"}, Channel: qms.ChannelCounter}
+		if err := f.ReceiveDossier(staff, d); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.DelegateStep(leader, "SVHTT", d.Code, qms.StepDelegation{StepID: "check", To: "thu.ky", Reason: "Chuyên viên nghỉ phép"}); err != nil {
+			t.Fatal(err)
+		}
+		tasks, err := f.TasksPage(officer, "SVHTT", []qms.Role{qms.RoleQualityOfficer}, 0, 50)
+		if err != nil || len(tasks) != 1 || tasks[0].StepID != "check" || tasks[0].DelegatedBy == "" {
+			t.Fatalf("the delegate's tasks before: %+v %v", tasks, err)
+		}
+		if _, err := f.CompleteStep(staff, "SVHTT", d.Code, qms.CompleteStep{StepID: "check"}); err != nil {
+			t.Fatal(err)
+		}
+		if open, err := f.OpenDelegations(officer, "SVHTT", d.Code, "thu.ky"); err != nil || len(open) != 0 {
+			t.Fatalf("the delegation outlived its step: %+v %v", open, err)
+		}
+		if tasks, err := f.TasksPage(officer, "SVHTT", []qms.Role{qms.RoleQualityOfficer}, 0, 50); err != nil || len(tasks) != 0 {
+			t.Fatalf("the delegate's tasks after: %+v %v", tasks, err)
+		}
+		action := "dossier.step"
+		es, _, err := f.FindAuditEntries(f.ctx, qms.AuditFilter{Action: &action, Limit: 10})
+		if err != nil || len(es) == 0 || !strings.Contains(string(es[0].After), `"lapsed_delegations":1`) {
+			t.Fatalf("the step's audit entry does not say the delegation lapsed: %v", err)
+		}
+		// A new delegation of the next round's step works as before.
+		if _, err := f.DelegateStep(leader, "SVHTT", d.Code, qms.StepDelegation{StepID: "ok", To: "thu.ky", Reason: "Chuyên viên nghỉ phép"}); err != nil {
+			t.Fatalf("delegating the next step: %v", err)
+		}
+	})
+}
+
 // TestDossierCounts: the list's total of an agency (and a status) comes
 // from the counts the database keeps by trigger; they follow receipts,
 // step completions, pauses and a status written behind the store's back.

@@ -9,7 +9,8 @@ import (
 // role is on that user's task list (page and API), naming the delegator
 // by full name, until it is completed; while the dossier is paused it is
 // not, as no open step of a paused dossier is; nobody else's list gains
-// it, and the delegator's own list does not mark it.
+// it, and the delegator's own list does not mark it. A step delegated to
+// a holder of its role is marked too; the history names the delegation.
 func TestDelegatedStepsOnTaskList(t *testing.T) {
 	a := newAppNamed(t, "Sở ", "Ông ")
 	a.effectiveProcedureOf("A")
@@ -17,11 +18,19 @@ func TestDelegatedStepsOnTaskList(t *testing.T) {
 	var d dossierOut
 	checkAPI(t, "receive", a.receiveAPI(staff, ""), 201, "", &d)
 	steps := "/api/v1/dossiers/" + d.Code + "/steps"
+	delegations := "/api/v1/dossiers/" + d.Code + "/delegations"
+	ss, ls, bs := a.login("a-staff"), a.login("a-leader"), a.login("b-staff")
+
+	// Handed to someone who holds the step's role: still marked as theirs
+	// by delegation.
+	checkAPI(t, "delegate the check", a.api("POST", delegations, leader, `{"step_id":"check","to":"a-staff","reason":"Giao việc"}`), 201, "", nil)
+	if body := bodyOf(t, a.do("GET", "/tasks", &ss, nil)); !strings.Contains(body, `id="delegated-`+d.Code+`-check"`) {
+		t.Fatalf("a step delegated to a holder of its role is not marked: %s", body)
+	}
 	checkAPI(t, "staff checks", a.api("POST", steps, staff, `{"step_id":"check"}`), 200, "", nil)
 	checkAPI(t, "staff decides", a.api("POST", steps, staff, `{"step_id":"ok","exit":"Đạt"}`), 200, "", nil)
 
 	rowID := `id="delegated-` + d.Code + `-sign"`
-	ss, ls, bs := a.login("a-staff"), a.login("a-leader"), a.login("b-staff")
 	onTasks := func(s *session) (row, tag bool) {
 		body := bodyOf(t, a.do("GET", "/tasks", s, nil))
 		return strings.Contains(body, `href="/dossiers/`+d.Code+`"`), strings.Contains(body, rowID)
@@ -45,7 +54,7 @@ func TestDelegatedStepsOnTaskList(t *testing.T) {
 	if row, _ := onTasks(&ss); row || apiDelegated() != "" {
 		t.Fatal("the leader's step is on the staff's list before any delegation")
 	}
-	checkAPI(t, "delegate", a.api("POST", "/api/v1/dossiers/"+d.Code+"/delegations", leader, `{"step_id":"sign","to":"a-staff","reason":"Lãnh đạo đi công tác"}`), 201, "", nil)
+	checkAPI(t, "delegate", a.api("POST", delegations, leader, `{"step_id":"sign","to":"a-staff","reason":"Lãnh đạo đi công tác"}`), 201, "", nil)
 
 	body := bodyOf(t, a.do("GET", "/tasks", &ss, nil))
 	if !strings.Contains(body, rowID) || !strings.Contains(body, "ủy quyền bởi Ông A") {
@@ -65,6 +74,13 @@ func TestDelegatedStepsOnTaskList(t *testing.T) {
 	if _, tag := onTasks(&ss); tag {
 		t.Fatal("the delegated step of a paused dossier is on the list")
 	}
+	// Whoever may resume is told what to do, with or without a step of
+	// their own waiting.
+	for _, s := range []*session{&ss, &ls} {
+		if body := bodyOf(t, a.do("GET", "/dossiers/"+d.Code, s, nil)); !strings.Contains(body, `id="paused-steps"`) || !strings.Contains(body, `id="resume"`) {
+			t.Errorf("paused page without the notice or the resume action: %s", body)
+		}
+	}
 	checkAPI(t, "resume", a.api("POST", "/api/v1/dossiers/"+d.Code+"/resume", leader, ""), 200, "", nil)
 	if _, tag := onTasks(&ss); !tag {
 		t.Fatal("the delegated step did not come back after the dossier resumed")
@@ -73,5 +89,10 @@ func TestDelegatedStepsOnTaskList(t *testing.T) {
 	checkAPI(t, "the delegate signs", a.api("POST", steps, staff, `{"step_id":"sign","password":"`+signPassword+`"}`), 200, "", nil)
 	if _, tag := onTasks(&ss); tag || apiDelegated() != "" {
 		t.Fatal("the completed delegated step is still on the list")
+	}
+	// The dossier's history says on whose delegation the step was done.
+	if body := bodyOf(t, a.do("GET", "/dossiers/"+d.Code, &ls, nil)); !strings.Contains(body, `id="step-delegation-`) ||
+		!strings.Contains(body, "theo ủy quyền của Ông A: Lãnh đạo đi công tác") {
+		t.Errorf("the history does not show the delegation: %s", body)
 	}
 }

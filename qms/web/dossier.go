@@ -399,9 +399,9 @@ func (s *Server) dossierPage(c *fiber.Ctx, p *qms.DossierProgress, formErr error
 			return err
 		}
 	}
-	named := make([]string, 0, len(views)+len(data.Open))
+	named := make([]string, 0, 2*len(views)+len(data.Open))
 	for _, v := range views {
-		named = append(named, v.Actor)
+		named = append(named, v.Actor, v.DelegatedBy)
 	}
 	for _, o := range data.Open {
 		named = append(named, o.DelegatedBy)
