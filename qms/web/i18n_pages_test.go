@@ -32,7 +32,9 @@ func (a *app) seedASCII() map[string]string {
 		return qms.WithActor(context.Background(), qms.Actor{UserID: u.ID, Username: u.Username, AgencyCode: "A"})
 	}
 	officer, leader := as("a-quality-officer"), as("a-leader")
-	if _, _, err := a.db.ImportTTHC(officer, "A", []qms.TTHC{{Code: "1.000001", Name: "Karaoke licence", Field: "Culture", TimeLimitDays: 5}}); err != nil {
+	if _, _, err := a.db.ImportTTHC(officer, "A", []qms.TTHC{{Code: "1.000001", Name: "Karaoke licence", Field: "Culture", TimeLimitDays: 5},
+		// no procedure: the catalogue shows why it is not under control
+		{Code: "1.000002", Name: "Gallery licence", Field: "Culture", TimeLimitDays: 5}}); err != nil {
 		t.Fatal(err)
 	}
 	f := &qms.Form{AgencyCode: "A", Code: "BM-01", Title: "Review sheet"}

@@ -87,6 +87,14 @@ var apiDocs = map[string]struct {
 var fiberParam = regexp.MustCompile(`:([a-z]+)`)
 
 // openAPI serves an OpenAPI 3 document of every /api/v1 route.
+// createdRoutes answer 201 Created (fiber.StatusCreated), the others 200.
+var createdRoutes = map[string]bool{
+	"POST /api/v1/auth/token": true, "POST /api/v1/agencies": true, "POST /api/v1/users": true,
+	"POST /api/v1/dossiers": true, "POST /api/v1/dossiers/{code}/delegations": true,
+	"POST /api/v1/nonconformities": true, "POST /api/v1/objectives": true, "POST /api/v1/risks": true,
+	"POST /api/v1/procedures": true, "POST /api/v1/procedures/{id}/versions": true,
+}
+
 func (s *Server) openAPI(c *fiber.Ctx) error {
 	paths := map[string]map[string]any{}
 	keys := make([]string, 0, len(s.rules))
@@ -102,10 +110,14 @@ func (s *Server) openAPI(c *fiber.Ctx) error {
 		}
 		oaPath := fiberParam.ReplaceAllString(path, "{$1}")
 		doc := apiDocs[method+" "+oaPath]
+		ok := "200"
+		if createdRoutes[method+" "+oaPath] {
+			ok = "201"
+		}
 		op := map[string]any{
 			"summary": doc.Summary,
 			"responses": map[string]any{
-				"200":     map[string]any{"description": "OK", "content": jsonContent(doc.Resp)},
+				ok:        map[string]any{"description": "OK", "content": jsonContent(doc.Resp)},
 				"default": map[string]any{"description": "Lỗi", "content": jsonContent(apiError{})},
 			},
 		}

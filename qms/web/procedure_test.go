@@ -269,9 +269,27 @@ func TestProceduresOfOtherAgencyInvisible(t *testing.T) {
 func TestOpenAPICoversEveryAPIRoute(t *testing.T) {
 	a := newApp(t)
 	var doc struct {
-		Paths map[string]map[string]struct{ Summary string }
+		Paths map[string]map[string]struct {
+			Summary   string
+			Responses map[string]any
+		}
 	}
 	decode(t, a.do("GET", "/api/openapi.json", nil, nil), &doc)
+	// A creation answers 201, as documented; the rest 200. Every route
+	// documented 201 exists (ten of them).
+	created := 0
+	for path, ops := range doc.Paths {
+		for method, op := range ops {
+			if _, ok := op.Responses["201"]; ok {
+				created++
+			} else if _, ok := op.Responses["200"]; !ok {
+				t.Errorf("%s %s documents neither 200 nor 201", method, path)
+			}
+		}
+	}
+	if _, ok := doc.Paths["/api/v1/dossiers/{code}/delegations"]["post"].Responses["201"]; !ok || created != 10 {
+		t.Errorf("the delegation's documented status is not 201, or %d routes documented 201 (want 10)", created)
+	}
 	param := regexp.MustCompile(`:([a-z]+)`)
 	for key := range a.srv.Rules() {
 		method, path, _ := strings.Cut(key, " ")

@@ -16,8 +16,7 @@ import (
 // tthcRow is one catalogue line with its derived ISO-control status.
 type tthcRow struct {
 	*qms.TTHC
-	Control    qms.Control
-	ReasonText string
+	Control qms.Control
 }
 
 // controlRows joins the catalogue with the control statuses, filtered by
@@ -60,7 +59,7 @@ func (s *Server) controlRows(c *fiber.Ctx) ([]tthcRow, []string, error) {
 		if (status != "" && ct.Status != status) || (field != "" && t.Field != field) || (match != nil && !match[t.Code]) {
 			continue
 		}
-		rows = append(rows, tthcRow{TTHC: t, Control: ct, ReasonText: qms.ReasonText[ct.Reason]})
+		rows = append(rows, tthcRow{TTHC: t, Control: ct})
 	}
 	var fieldList []string
 	for f := range fields {
