@@ -380,6 +380,12 @@ type DossierService interface {
 	// OpenDelegations lists the unused delegations of a dossier's steps
 	// to user.
 	OpenDelegations(ctx context.Context, agency, code, user string) ([]StepDelegation, error)
+	// GivenDelegations lists the unused delegations of a dossier's steps
+	// that user gave.
+	GivenDelegations(ctx context.Context, agency, code, user string) ([]StepDelegation, error)
+	// RevokeDelegation withdraws an unused delegation (thu hồi ủy quyền),
+	// by the user who gave it or a leader of the agency.
+	RevokeDelegation(ctx context.Context, agency, code string, id int64) (*StepDelegation, error)
 	PauseDossier(ctx context.Context, agency, code, reason string) (*Dossier, error)
 	ResumeDossier(ctx context.Context, agency, code string) (*Dossier, error)
 	Apologize(ctx context.Context, agency, code string, newAppointment time.Time, reason string) (*Dossier, error)

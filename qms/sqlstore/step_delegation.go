@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"isodt/qms"
@@ -116,6 +117,76 @@ func (s *Store) OpenDelegations(ctx context.Context, agency, code, user string) 
 		out = append(out, del)
 	}
 	return out, rows.Err()
+}
+
+// GivenDelegations lists the unused delegations of a dossier's steps that
+// user gave, newest first: the delegation page offers to revoke them.
+func (s *Store) GivenDelegations(ctx context.Context, agency, code, user string) ([]qms.StepDelegation, error) {
+	rows, err := s.read().Query(ctx, `SELECT id, step_id, to_user, reason, created_at FROM step_delegations
+		WHERE agency_code = ? AND dossier = ? AND from_user = ? AND `+OpenDelegation+` ORDER BY id DESC`, agency, code, strings.ToLower(user))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []qms.StepDelegation
+	for rows.Next() {
+		del := qms.StepDelegation{DossierCode: code, From: strings.ToLower(user)}
+		var created string
+		if err := rows.Scan(&del.ID, &del.StepID, &del.To, &del.Reason, &created); err != nil {
+			return nil, err
+		}
+		del.CreatedAt = ParseTime(created)
+		out = append(out, del)
+	}
+	return out, rows.Err()
+}
+
+// RevokeDelegation withdraws an unused delegation of a step of an open
+// dossier (thu hồi ủy quyền): the one who gave it, or a leader of the
+// agency, may, as a leader may give one for any step. The delegate is
+// told, and no longer sees the step (unless a role of theirs offers it).
+func (s *Store) RevokeDelegation(ctx context.Context, agency, code string, id int64) (*qms.StepDelegation, error) {
+	actor, _ := qms.ActorFrom(ctx)
+	del := &qms.StepDelegation{ID: id}
+	err := s.update(ctx, func(tx Tx) error {
+		d, fc, err := s.loadOpenDossier(ctx, tx, agency, code)
+		if err != nil {
+			return err
+		}
+		var created string
+		found, err := scanOne(tx.Query(ctx, `SELECT step_id, from_user, to_user, reason, created_at FROM step_delegations
+			WHERE agency_code = ? AND dossier = ? AND id = ? AND `+OpenDelegation, agency, d.Code, id))(&del.StepID, &del.From, &del.To, &del.Reason, &created)
+		if err != nil {
+			return err
+		} else if !found {
+			return qms.Errorf(qms.ENOTFOUND, "Hồ sơ %s không có ủy quyền số %d đang chờ dùng (đã dùng, đã thu hồi hoặc đã hết khi bước được hoàn thành).", d.Code, id)
+		}
+		del.DossierCode, del.CreatedAt = d.Code, ParseTime(created)
+		if me := strings.ToLower(actor.Username); del.From != me {
+			roles, err := RolesIn(ctx, tx, agency, me)
+			if err != nil {
+				return err
+			}
+			if !slices.Contains(roles, qms.RoleLeader) {
+				return qms.Errorf(qms.EFORBIDDEN, "Chỉ người đã ủy quyền (%s) hoặc lãnh đạo đơn vị thu hồi được ủy quyền này.", del.From)
+			}
+		}
+		if _, err := tx.Exec(ctx, `UPDATE step_delegations SET revoked = TRUE WHERE id = ?`, id); err != nil {
+			return err
+		}
+		name := del.StepID
+		if st, ok := flowchart.FindStep(fc, del.StepID); ok {
+			name = st.Name
+		}
+		if err := notifyUser(ctx, tx, agency, del.To, fmt.Sprintf("Ủy quyền bước “%s” của hồ sơ %s cho bạn đã được thu hồi", name, d.Code), "/dossiers/"+d.Code); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, agency, "dossier.delegation_revoke", "dossier", d.Code, del, nil, "")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return del, nil
 }
 
 // stepDelegation applies the rule of a completion by someone other than

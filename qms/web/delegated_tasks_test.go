@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -95,4 +96,49 @@ func TestDelegatedStepsOnTaskList(t *testing.T) {
 		!strings.Contains(body, "theo ủy quyền của Ông A: Lãnh đạo đi công tác") {
 		t.Errorf("the history does not show the delegation: %s", body)
 	}
+}
+
+// TestRevokeDelegation: the one who gave a delegation (or a leader) may
+// withdraw it while unused; the delegate loses the step and is told, the
+// revocation is audited; nobody else may, another agency gets 404, and a
+// revoked delegation cannot be revoked or used again.
+func TestRevokeDelegation(t *testing.T) {
+	a := newApp(t)
+	a.effectiveProcedureOf("A")
+	staff, leader, otherStaff := a.token("a-staff"), a.token("a-leader"), a.token("b-staff")
+	var d dossierOut
+	checkAPI(t, "receive", a.receiveAPI(staff, ""), 201, "", &d)
+	steps := "/api/v1/dossiers/" + d.Code + "/steps"
+	checkAPI(t, "staff checks", a.api("POST", steps, staff, `{"step_id":"check"}`), 200, "", nil)
+	checkAPI(t, "staff decides", a.api("POST", steps, staff, `{"step_id":"ok","exit":"Đạt"}`), 200, "", nil)
+	var del struct{ ID int64 }
+	checkAPI(t, "delegate", a.api("POST", "/api/v1/dossiers/"+d.Code+"/delegations", leader, `{"step_id":"sign","to":"a-staff","reason":"Đi công tác"}`), 201, "", &del)
+	revoke := "/api/v1/dossiers/" + d.Code + "/delegations/" + itoa(del.ID) + "/revoke"
+	checkAPI(t, "the delegate revokes", a.api("POST", revoke, staff, ""), 403, "", nil)
+	checkAPI(t, "another agency revokes", a.api("POST", revoke, otherStaff, ""), 404, "", nil)
+
+	ls, ss := a.login("a-leader"), a.login("a-staff")
+	page := bodyOf(t, a.do("GET", "/dossiers/"+d.Code+"/delegate", &ls, nil))
+	button := `id="revoke-delegation-` + itoa(del.ID) + `"`
+	if !strings.Contains(page, button) {
+		t.Fatalf("the delegator's page does not offer the revocation: %s", page)
+	}
+	if body := bodyOf(t, a.do("GET", "/dossiers/"+d.Code+"/delegate", &ss, nil)); strings.Contains(body, button) {
+		t.Fatal("the delegate is offered the revocation")
+	}
+	resp := a.do("POST", "/dossiers/"+d.Code+"/delegations/"+itoa(del.ID)+"/revoke", &ls, url.Values{})
+	if resp.StatusCode != 303 || !strings.Contains(resp.Header.Get("Location"), "msg=delegation_revoked") {
+		t.Fatalf("revoke from the page: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if body := bodyOf(t, a.do("GET", "/tasks", &ss, nil)); strings.Contains(body, `id="delegated-`+d.Code+`-sign"`) {
+		t.Fatal("the revoked step is still on the delegate's list")
+	}
+	if body := bodyOf(t, a.do("GET", "/notifications", &ss, nil)); !strings.Contains(body, "đã được thu hồi") {
+		t.Error("the delegate was not told")
+	}
+	if n := a.auditCount("dossier.delegation_revoke"); n != 1 {
+		t.Errorf("%d revocation entries, want 1", n)
+	}
+	checkAPI(t, "revoke again", a.api("POST", revoke, leader, ""), 404, "", nil)
+	checkAPI(t, "the delegate signs anyway", a.api("POST", steps, staff, `{"step_id":"sign","password":"`+signPassword+`"}`), 403, "step_id", nil)
 }

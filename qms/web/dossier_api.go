@@ -1,6 +1,7 @@
 package web
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -133,6 +134,24 @@ func (s *Server) apiDossierDelegate(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(del)
+}
+
+// apiDossierRevokeDelegation withdraws an unused delegation (by the one
+// who gave it or a leader) and answers with it.
+func (s *Server) apiDossierRevokeDelegation(c *fiber.Ctx) error {
+	d, err := s.findDossier(c)
+	if err != nil {
+		return err
+	}
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil {
+		return qms.Errorf(qms.ENOTFOUND, "Không có ủy quyền số %q.", c.Params("id"))
+	}
+	del, err := s.Dossiers.RevokeDelegation(c.UserContext(), d.AgencyCode, d.Code, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(del)
 }
 
 // apiStep applies a change and answers with the dossier.

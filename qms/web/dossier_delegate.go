@@ -1,6 +1,7 @@
 package web
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -21,6 +22,16 @@ type delegatePage struct {
 	Code      string
 	Steps     []delegateStep
 	Delegates []delegateOption
+	// Given are the caller's delegations of this dossier not used yet,
+	// each with its revoke button.
+	Given []givenDelegation
+}
+
+// givenDelegation is one of the caller's unused delegations.
+type givenDelegation struct {
+	ID                int64
+	StepName, To      string
+	Reason, CreatedAt string
 }
 
 // delegateStep is an open step offered for delegation.
@@ -54,6 +65,29 @@ func (s *Server) dossierDelegate(c *fiber.Ctx) error {
 		return s.delegateForm(c, stepID, err)
 	}
 	return c.Redirect("/dossiers/"+d.Code+"?msg=delegated", fiber.StatusSeeOther)
+}
+
+// dossierRevokeDelegation withdraws one of the caller's unused
+// delegations from the delegation page; refused, the page again with the
+// message.
+func (s *Server) dossierRevokeDelegation(c *fiber.Ctx) error {
+	d, err := s.findDossier(c)
+	if err != nil {
+		return err
+	}
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err == nil {
+		_, err = s.Dossiers.RevokeDelegation(c.UserContext(), d.AgencyCode, d.Code, id)
+	} else {
+		err = qms.Errorf(qms.ENOTFOUND, "Không có ủy quyền số %q.", c.Params("id"))
+	}
+	if err != nil {
+		if qms.ErrorCode(err) == qms.EINTERNAL {
+			return err
+		}
+		return s.delegateForm(c, "", err)
+	}
+	return c.Redirect("/dossiers/"+d.Code+"/delegate?msg=delegation_revoked", fiber.StatusSeeOther)
 }
 
 // delegateStep records a delegation, from the page or the API. The
@@ -111,6 +145,24 @@ func (s *Server) delegateForm(c *fiber.Ctx, stepID string, formErr error) error 
 	} else {
 		for _, st := range steps {
 			data.Steps = append(data.Steps, delegateStep{ID: st.ID, Name: st.Name, Selected: st.ID == stepID})
+		}
+	}
+	given, err := s.Dossiers.GivenDelegations(ctx, d.AgencyCode, d.Code, cl.user.Username)
+	if err != nil {
+		return err
+	}
+	if len(given) > 0 {
+		fc, err := s.Dossiers.PinnedFlowchart(ctx, d.ProcedureID, d.VersionNumber)
+		if err != nil {
+			return err
+		}
+		for _, g := range given {
+			name := g.StepID
+			if st, ok := flowchart.FindStep(fc, g.StepID); ok {
+				name = st.Name
+			}
+			data.Given = append(data.Given, givenDelegation{ID: g.ID, StepName: name, To: g.To, Reason: g.Reason, CreatedAt: formatDateTime(g.CreatedAt)})
+			data.People.load(g.To)
 		}
 	}
 	if len(data.Steps) > 0 {

@@ -76,6 +76,7 @@ var apiDocs = map[string]struct {
 	"POST /api/v1/dossiers":                                    {"Tiếp nhận hồ sơ: ghim quy trình đang hiệu lực, tính hạn theo ngày làm việc (code tùy chọn: mã đơn vị, \"-\" và phần đuôi 1–40 ký tự A-Z, 0-9, \"-\"; duy nhất trong đơn vị). Header Idempotency-Key: gửi lại cùng khóa trong 24 giờ trả về hồ sơ đã tạo lần đầu (Idempotent-Replayed: true)", receiveRequest{}, dossierJSON{}},
 	"GET /api/v1/dossiers/{code}":                              {"Một hồ sơ, kèm nhật ký các bước và các lần tạm dừng", nil, dossierJSON{}},
 	"POST /api/v1/dossiers/{code}/steps":                       {"Hoàn thành một bước đang chờ (exit: hướng đã chọn ở bước quyết định); người có vai trò phụ trách bước thực hiện, người khác cần ủy quyền đã được người ủy quyền ghi nhận trước (POST …/delegations; delegated_by nếu có phải trùng người ủy quyền)", stepRequest{}, dossierJSON{}},
+	"POST /api/v1/dossiers/{code}/delegations/{id}/revoke":     {"Thu hồi một ủy quyền chưa dùng (người đã ủy quyền hoặc lãnh đạo đơn vị)", nil, qms.StepDelegation{}},
 	"POST /api/v1/dossiers/{code}/delegations":                 {"Ủy quyền một bước của hồ sơ cho người khác trong đơn vị (người có vai trò phụ trách bước hoặc lãnh đạo đơn vị; dùng một lần)", delegationRequest{}, qms.StepDelegation{}},
 	"POST /api/v1/dossiers/{code}/pause":                       {"Tạm dừng chờ bổ sung hồ sơ (dừng đồng hồ)", reasonRequest{}, dossierJSON{}},
 	"POST /api/v1/dossiers/{code}/resume":                      {"Tiếp tục giải quyết sau khi nhận bổ sung", nil, dossierJSON{}},
