@@ -106,11 +106,8 @@ func TestRevokeDelegation(t *testing.T) {
 	a := newApp(t)
 	a.effectiveProcedureOf("A")
 	staff, leader, otherStaff := a.token("a-staff"), a.token("a-leader"), a.token("b-staff")
-	var d dossierOut
-	checkAPI(t, "receive", a.receiveAPI(staff, ""), 201, "", &d)
+	d := a.dossierAtSigning(staff)
 	steps := "/api/v1/dossiers/" + d.Code + "/steps"
-	checkAPI(t, "staff checks", a.api("POST", steps, staff, `{"step_id":"check"}`), 200, "", nil)
-	checkAPI(t, "staff decides", a.api("POST", steps, staff, `{"step_id":"ok","exit":"Đạt"}`), 200, "", nil)
 	var del struct{ ID int64 }
 	checkAPI(t, "delegate", a.api("POST", "/api/v1/dossiers/"+d.Code+"/delegations", leader, `{"step_id":"sign","to":"a-staff","reason":"Đi công tác"}`), 201, "", &del)
 	revoke := "/api/v1/dossiers/" + d.Code + "/delegations/" + itoa(del.ID) + "/revoke"
@@ -141,4 +138,18 @@ func TestRevokeDelegation(t *testing.T) {
 	}
 	checkAPI(t, "revoke again", a.api("POST", revoke, leader, ""), 404, "", nil)
 	checkAPI(t, "the delegate signs anyway", a.api("POST", steps, staff, `{"step_id":"sign","password":"`+signPassword+`"}`), 403, "step_id", nil)
+}
+
+// dossierAtSigning receives a dossier of A through the API with the staff
+// token and takes it through the staff's steps (check, then "Đạt"), so
+// that it waits for the leader's signature.
+func (a *app) dossierAtSigning(staff string) dossierOut {
+	t := a.t
+	t.Helper()
+	var d dossierOut
+	checkAPI(t, "receive", a.receiveAPI(staff, ""), 201, "", &d)
+	steps := "/api/v1/dossiers/" + d.Code + "/steps"
+	checkAPI(t, "staff checks", a.api("POST", steps, staff, `{"step_id":"check"}`), 200, "", nil)
+	checkAPI(t, "staff decides", a.api("POST", steps, staff, `{"step_id":"ok","exit":"Đạt"}`), 200, "", nil)
+	return d
 }
