@@ -245,6 +245,16 @@ func CheckDelegator(step flowchart.Step, user string, roles []Role) error {
 	return nil
 }
 
+// CheckRevoker reports whether user, holding roles in the dossier's
+// agency, may withdraw del: the one who gave it, or a leader there (who
+// may give one for any step, CheckDelegator).
+func CheckRevoker(del StepDelegation, user string, roles []Role) error {
+	if strings.EqualFold(del.From, user) || slices.Contains(roles, RoleLeader) {
+		return nil
+	}
+	return Errorf(EFORBIDDEN, "Chỉ người đã ủy quyền (%s) hoặc lãnh đạo đơn vị thu hồi được ủy quyền này.", del.From)
+}
+
 // SortTasks puts overdue tasks first, then by due time.
 func SortTasks(ts []Task, now time.Time) {
 	sort.SliceStable(ts, func(i, j int) bool {

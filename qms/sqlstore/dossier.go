@@ -270,7 +270,7 @@ func TasksPageSQL(n int, delegated bool) string {
 			FROM step_delegations sd
 			JOIN dossiers d ON d.agency_code = sd.agency_code AND d.code = sd.dossier
 			JOIN dossier_open_steps o ON o.dossier_id = d.id AND o.step_id = sd.step_id
-			WHERE sd.agency_code = ? AND sd.to_user = ? AND sd.`+strings.ReplaceAll(OpenDelegation, " AND ", " AND sd.")+`
+			WHERE sd.agency_code = ? AND sd.to_user = ? AND `+openDelegationSD+`
 				AND o.paused = FALSE AND o.role NOT IN (`+strings.TrimSuffix(strings.Repeat("?, ", n), ", ")+`)
 			GROUP BY o.dossier_id, o.step_id ORDER BY o.due_at, o.dossier_code LIMIT ?) AS arm`+Itoa(int64(n)))
 	}
@@ -291,7 +291,7 @@ func (s *Store) delegationsTo(ctx context.Context, agency, user string) (map[del
 	}
 	rows, err := s.read().Query(ctx, `SELECT sd.dossier, sd.step_id, MAX(COALESCE(NULLIF(u.full_name, ''), sd.from_user))
 		FROM step_delegations sd LEFT JOIN users u ON u.username = sd.from_user
-		WHERE sd.agency_code = ? AND sd.to_user = ? AND sd.`+strings.ReplaceAll(OpenDelegation, " AND ", " AND sd.")+`
+		WHERE sd.agency_code = ? AND sd.to_user = ? AND `+openDelegationSD+`
 		GROUP BY sd.dossier, sd.step_id`, agency, strings.ToLower(user))
 	if err != nil {
 		return nil, err

@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 
 	"isodt/qms"
@@ -81,6 +80,9 @@ func (s *Store) DelegateStep(ctx context.Context, agency, code string, del qms.S
 // 0042, PostgreSQL's 0021): SQLite uses that index only for a query that
 // says it the same way.
 const OpenDelegation = `used_at IS NULL AND revoked = FALSE`
+
+// openDelegationSD is OpenDelegation on the table named sd.
+var openDelegationSD = "sd." + strings.ReplaceAll(OpenDelegation, " AND ", " AND sd.")
 
 // openDelegation is the latest unused delegation of the step of a
 // dossier to user, or nil.
@@ -162,14 +164,12 @@ func (s *Store) RevokeDelegation(ctx context.Context, agency, code string, id in
 			return qms.Errorf(qms.ENOTFOUND, "Hồ sơ %s không có ủy quyền số %d đang chờ dùng (đã dùng, đã thu hồi hoặc đã hết khi bước được hoàn thành).", d.Code, id)
 		}
 		del.DossierCode, del.CreatedAt = d.Code, ParseTime(created)
-		if me := strings.ToLower(actor.Username); del.From != me {
-			roles, err := RolesIn(ctx, tx, agency, me)
-			if err != nil {
-				return err
-			}
-			if !slices.Contains(roles, qms.RoleLeader) {
-				return qms.Errorf(qms.EFORBIDDEN, "Chỉ người đã ủy quyền (%s) hoặc lãnh đạo đơn vị thu hồi được ủy quyền này.", del.From)
-			}
+		roles, err := RolesIn(ctx, tx, agency, actor.Username)
+		if err != nil {
+			return err
+		}
+		if err := qms.CheckRevoker(*del, actor.Username, roles); err != nil {
+			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE step_delegations SET revoked = TRUE WHERE id = ?`, id); err != nil {
 			return err

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"strconv"
 	"strings"
 	"time"
 
@@ -143,9 +142,9 @@ func (s *Server) apiDossierRevokeDelegation(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	id, err := delegationID(c)
 	if err != nil {
-		return qms.Errorf(qms.ENOTFOUND, "Không có ủy quyền số %q.", c.Params("id"))
+		return err
 	}
 	del, err := s.Dossiers.RevokeDelegation(c.UserContext(), d.AgencyCode, d.Code, id)
 	if err != nil {

@@ -75,11 +75,9 @@ func (s *Server) dossierRevokeDelegation(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	id, err := delegationID(c)
 	if err == nil {
 		_, err = s.Dossiers.RevokeDelegation(c.UserContext(), d.AgencyCode, d.Code, id)
-	} else {
-		err = qms.Errorf(qms.ENOTFOUND, "Không có ủy quyền số %q.", c.Params("id"))
 	}
 	if err != nil {
 		if qms.ErrorCode(err) == qms.EINTERNAL {
@@ -88,6 +86,15 @@ func (s *Server) dossierRevokeDelegation(c *fiber.Ctx) error {
 		return s.delegateForm(c, "", err)
 	}
 	return c.Redirect("/dossiers/"+d.Code+"/delegate?msg=delegation_revoked", fiber.StatusSeeOther)
+}
+
+// delegationID reads the delegation's number from the path.
+func delegationID(c *fiber.Ctx) (int64, error) {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil {
+		return 0, qms.Errorf(qms.ENOTFOUND, "Không có ủy quyền số %q.", c.Params("id"))
+	}
+	return id, nil
 }
 
 // delegateStep records a delegation, from the page or the API. The
@@ -162,8 +169,12 @@ func (s *Server) delegateForm(c *fiber.Ctx, stepID string, formErr error) error 
 				name = st.Name
 			}
 			data.Given = append(data.Given, givenDelegation{ID: g.ID, StepName: name, To: g.To, Reason: g.Reason, CreatedAt: formatDateTime(g.CreatedAt)})
-			data.People.load(g.To)
 		}
+		delegates := make([]string, len(given))
+		for i, g := range given {
+			delegates[i] = g.To
+		}
+		data.People.load(delegates...) // one query for all their names
 	}
 	if len(data.Steps) > 0 {
 		people, err := s.Users.MemberNames(ctx, d.AgencyCode)
