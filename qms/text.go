@@ -1,6 +1,8 @@
 package qms
 
 import (
+	"strconv"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -23,15 +25,43 @@ func CheckText(field, label, s string, max int) error {
 	if !utf8.ValidString(s) {
 		return FieldError(field, "%s chứa ký tự không phải văn bản UTF-8 hợp lệ.", label)
 	}
-	for _, r := range s {
-		if r != '\t' && r != '\n' && r != '\r' && unicode.IsControl(r) {
-			return FieldError(field, "%s chứa ký tự điều khiển không được phép (U+%04X).", label, r)
-		}
+	if r, ok := ControlChar(s); ok {
+		return FieldError(field, "%s chứa ký tự điều khiển không được phép (U+%04X).", label, r)
 	}
 	if n := utf8.RuneCountInString(s); n > max {
-		return FieldError(field, "%s quá dài: tối đa %d ký tự (hiện có %d).", label, max, n)
+		return FieldError(field, "%s quá dài: tối đa %s ký tự (hiện có %s).", label, Count(max), Count(n))
 	}
 	return nil
+}
+
+// ControlChar is the first control character of s that a text may not
+// hold: any but tab, newline and carriage return.
+func ControlChar(s string) (rune, bool) {
+	for _, r := range s {
+		if r != '\t' && r != '\n' && r != '\r' && unicode.IsControl(r) {
+			return r, true
+		}
+	}
+	return 0, false
+}
+
+// Count writes n the Vietnamese way, a dot between thousands (20.000),
+// for the domain's messages.
+func Count(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i := range len(s) {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte('.')
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }
 
 // TextField is one submitted text and its bound, for CheckTexts.

@@ -13,9 +13,9 @@ import (
 
 // TestBrowserRefusedSubmitKeepsInput: a text that no handler sees (a
 // control character, refused by the form check before the reception
-// form's handler) gives an error page naming the field; its link leads
-// back to the form with everything typed still there, and nothing was
-// received.
+// form's handler) gives an error page naming the field by its label; its
+// link leads back to the form with everything typed still there and the
+// field marked with the message, and nothing was received.
 func TestBrowserRefusedSubmitKeepsInput(t *testing.T) {
 	a := newApp(t)
 	a.effectiveProcedure()
@@ -48,13 +48,26 @@ func TestBrowserRefusedSubmitKeepsInput(t *testing.T) {
 	if err := waitForElement(ctx, "receive-dossier"); err != nil {
 		t.Fatal(err)
 	}
-	typed, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById('applicant_name').value + '|' + document.querySelector('textarea[name=note]').value`))
+	marked, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := waitForElement(marked, "refused-note"); err != nil {
+		t.Fatalf("the refused field is not marked on the form: %v", err)
+	}
+	typed, err := chromedp.Run(ctx, chromedp.Evaluate[string](`[document.getElementById('applicant_name').value, document.querySelector('textarea[name=note]').value,
+		document.querySelector('textarea[name=note]').getAttribute('aria-invalid'), document.getElementById('refused-note').textContent,
+		document.activeElement.getAttribute('name')].join('|')`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	name, note, _ := strings.Cut(typed, "|")
-	if !strings.Contains(message, `"note"`) || !strings.Contains(message, "ký tự điều khiển") {
+	parts := strings.Split(typed, "|")
+	name, note := parts[0], parts[1]
+	if !strings.Contains(message, "Ô “Ghi chú”") || !strings.Contains(message, "ký tự điều khiển") {
 		t.Errorf("the error page's message: %q", message)
+	}
+	// Back on the form, the refused field is marked with the message and
+	// has the focus.
+	if invalid, shown, focused := parts[2], parts[3], parts[4]; invalid != "true" || shown != message || focused != "note" {
+		t.Errorf("the refused field on the form: aria-invalid %q, message %q, focus on %q", invalid, shown, focused)
 	}
 	if name != "Nguyễn Thị Hoa" || !strings.HasPrefix(note, "Bản sao") {
 		t.Errorf("back on the form: applicant %q, note %q", name, note)

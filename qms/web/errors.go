@@ -80,6 +80,12 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		msg = label(dictionaries[langOf(c)], "error.internal")
 	}
 	data := fiber.Map{"Status": status, "Message": msg}
+	var refused *refusedText
+	if errors.As(err, &refused) {
+		// Named by its label, and marked on the form when the user
+		// goes back to it (static/app.js).
+		data["Message"], data["RefusedField"] = refused.message(langOf(c)), refused.field
+	}
 	if c.Method() == fiber.MethodPost {
 		// A refused submit (checkForm answers before any handler, so no
 		// form is shown again): the page leads back to the form, and the

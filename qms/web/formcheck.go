@@ -74,14 +74,18 @@ const maxFieldText = qms.MaxLongText
 // a control character other than tab, newline and carriage return, or is
 // longer than maxFieldText.
 func checkField(name, value string) error {
-	if err := checkUTF8(name, value); err != nil {
-		return err
-	}
 	max := maxFieldText
 	if bulkFields[name[strings.LastIndexByte(name, '.')+1:]] {
 		max = math.MaxInt
 	}
-	return qms.CheckText(name, fmt.Sprintf("Trường %q", name), value, max)
+	err := checkUTF8(name, value)
+	if err == nil {
+		err = qms.CheckText(name, fmt.Sprintf("Trường %q", name), value, max)
+	}
+	if err != nil {
+		return &refusedText{err: err, field: qms.ErrorField(err), badName: !utf8.ValidString(name), value: value, max: max}
+	}
+	return nil
 }
 
 // checkJSON holds a JSON body to the rule of forms: the decoder would

@@ -94,7 +94,7 @@ func TestSatisfaction9PublicSurvey(t *testing.T) {
 			f := surveyForm("4")
 			f.Set("comment", strings.Repeat("a", qms.SatisfactionMaxComment+1))
 			return f
-		}(), 400, "tối đa 2000 ký tự"},
+		}(), 400, "tối đa 2.000 ký tự"},
 	}
 	for _, tt := range tests {
 		resp := a.post(tt.visitor, tt.target, tt.form)

@@ -128,7 +128,7 @@ func TestTrust12InvalidUTF8Form(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			resp := tt.send()
 			body := bodyOf(t, resp)
-			if resp.StatusCode != 400 || !strings.Contains(body, "UTF-8") || !strings.Contains(body, "&#34;"+tt.field+"&#34;") {
+			if resp.StatusCode != 400 || !strings.Contains(body, "UTF-8") || !strings.Contains(body, `data-refused-field="`+tt.field+`"`) {
 				t.Fatalf("status %d, want 400 naming %q:\n%.3000s", resp.StatusCode, tt.field, body)
 			}
 		})

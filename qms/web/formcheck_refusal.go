@@ -1,0 +1,116 @@
+package web
+
+import (
+	"fmt"
+	"strconv"
+	"unicode/utf8"
+
+	"isodt/qms"
+)
+
+// refusedText is a submitted text the form check refused before any
+// handler could show its form again. The API answers with the domain's
+// message (err), which names the member by its path; a page says it in
+// its own language, names the field by its label and tells the browser
+// which input to mark when the user goes back to the form (static/app.js).
+type refusedText struct {
+	err     error  // qms.CheckText's or checkUTF8's refusal
+	field   string // the form field, as the form names it (made valid UTF-8)
+	badName bool   // the field's name itself is not UTF-8
+	value   string // what was sent, to say what is wrong with it
+	max     int
+}
+
+func (r *refusedText) Error() string { return r.err.Error() }
+func (r *refusedText) Unwrap() error { return r.err }
+
+// message is the refusal in the page's language.
+func (r *refusedText) message(lang string) string {
+	l := dictionaries[lang]
+	name := fieldLabel(l, r.field)
+	switch {
+	case r.badName:
+		return fmt.Sprintf(label(l, "formcheck.name_utf8"), name)
+	case !utf8.ValidString(r.value):
+		return fmt.Sprintf(label(l, "formcheck.utf8"), name)
+	}
+	if c, ok := qms.ControlChar(r.value); ok {
+		return fmt.Sprintf(label(l, "formcheck.control"), name, fmt.Sprintf("U+%04X", c))
+	}
+	return fmt.Sprintf(label(l, "formcheck.too_long"), name, formatNumber(float64(r.max), 0, lang), formatNumber(float64(utf8.RuneCountInString(r.value)), 0, lang))
+}
+
+// fieldLabel is what a form calls the field name: its label in the
+// catalogue (field.<name>), or the name itself in quotes.
+func fieldLabel(l map[string]string, name string) string {
+	if v, ok := l["field."+name]; ok {
+		return "“" + v + "”"
+	}
+	return strconv.Quote(name)
+}
+
+// formCheckTexts are the form check's refusals on a page and the labels
+// of the free-text fields they name. A field name shared by several
+// forms (note, reason, name) has the label that fits all of them.
+var formCheckTexts = []pageText{
+	{"formcheck.name_utf8", "Tên một ô nhập (%s) không phải văn bản UTF-8 hợp lệ: biểu mẫu đã bị sửa ngoài trang, hãy tải lại trang.", "The name of a field (%s) is not valid UTF-8 text: the form was changed outside the page; reload the page."},
+	{"formcheck.utf8", "Ô %s chứa ký tự không phải văn bản UTF-8 hợp lệ: hãy gõ lại hoặc dán lại nội dung ở dạng Unicode.", "The field %s holds characters that are not valid UTF-8 text: type or paste the text again as Unicode."},
+	{"formcheck.control", "Ô %s chứa ký tự điều khiển không được phép (%s), thường do dán từ một tài liệu khác: hãy xóa ký tự đó rồi gửi lại.", "The field %s holds a control character that is not allowed (%s), usually from text pasted from another document: remove it and send again."},
+	{"formcheck.too_long", "Ô %s quá dài: tối đa %s ký tự (hiện có %s).", "The field %s is too long: at most %s characters (it has %s)."},
+	{"field.actor", "Người thực hiện", "Actor"},
+	{"field.answer", "Nội dung trả lời", "Answer"},
+	{"field.applicant_address", "Địa chỉ người nộp", "Applicant's address"},
+	{"field.applicant_id", "Số CCCD hoặc mã số thuế", "ID card or tax number"},
+	{"field.applicant_name", "Tên người nộp hồ sơ", "Applicant's name"},
+	{"field.applicant_phone", "Số điện thoại người nộp", "Applicant's phone"},
+	{"field.auditors", "Chuyên gia đánh giá", "Auditors"},
+	{"field.certificate_no", "Số chứng chỉ", "Certificate number"},
+	{"field.change_summary", "Tóm tắt thay đổi", "Summary of changes"},
+	{"field.close_reason", "Lý do đóng", "Reason for closing"},
+	{"field.code", "Mã", "Code"},
+	{"field.comment", "Góp ý", "Comment"},
+	{"field.conclusion", "Kết luận", "Conclusion"},
+	{"field.contact", "Thông tin liên hệ", "Contact"},
+	{"field.content", "Nội dung", "Content"},
+	{"field.contract_ref", "Số hợp đồng", "Contract reference"},
+	{"field.correction", "Khắc phục tức thời", "Immediate correction"},
+	{"field.course", "Khóa đào tạo", "Course"},
+	{"field.criteria", "Tiêu chí", "Criteria"},
+	{"field.definitions", "Định nghĩa", "Definitions"},
+	{"field.description", "Mô tả", "Description"},
+	{"field.dossier_code", "Mã hồ sơ", "Dossier code"},
+	{"field.edge_label", "Điều kiện", "Condition"},
+	{"field.email", "Thư điện tử", "Email"},
+	{"field.evidence", "Bằng chứng", "Evidence"},
+	{"field.forms", "Biểu mẫu", "Forms"},
+	{"field.full_name", "Họ và tên", "Full name"},
+	{"field.issuer", "Nơi cấp", "Issued by"},
+	{"field.minutes", "Biên bản", "Minutes"},
+	{"field.name", "Tên", "Name"},
+	{"field.new_code", "Mã mới", "New code"},
+	{"field.note", "Ghi chú", "Note"},
+	{"field.number", "Số văn bản", "Number"},
+	{"field.owner_unit", "Đơn vị chủ trì", "Lead unit"},
+	{"field.purpose", "Mục đích", "Purpose"},
+	{"field.q", "Từ khóa tìm kiếm", "Search words"},
+	{"field.reason", "Lý do", "Reason"},
+	{"field.record_kept_at", "Nơi lưu hồ sơ", "Where the record is kept"},
+	{"field.record_name", "Tên hồ sơ lưu", "Record name"},
+	{"field.record_retention", "Thời gian lưu", "Retention"},
+	{"field.references", "Tài liệu viện dẫn", "References"},
+	{"field.requirements", "Yêu cầu", "Requirements"},
+	{"field.result", "Kết quả", "Result"},
+	{"field.reviewer", "Người xem xét", "Reviewer"},
+	{"field.root_cause", "Nguyên nhân gốc", "Root cause"},
+	{"field.scope", "Phạm vi áp dụng", "Scope"},
+	{"field.service", "Dịch vụ", "Service"},
+	{"field.signed_by", "Người ký", "Signed by"},
+	{"field.step_name", "Tên bước", "Step name"},
+	{"field.summary", "Tóm tắt", "Summary"},
+	{"field.text", "Nội dung", "Text"},
+	{"field.title", "Tiêu đề", "Title"},
+	{"field.username", "Tên đăng nhập", "Username"},
+	{"field.working_hours", "Giờ làm việc", "Working hours"},
+}
+
+func init() { addPageTexts(dictionaries, formCheckTexts) }
