@@ -186,9 +186,13 @@ type ComplianceService interface {
 
 // Notification is an in-app message to one user (new findings, reminders).
 type Notification struct {
-	ID        int64      `json:"id"`
-	Agency    string     `json:"agency"`
-	Title     string     `json:"title"`
+	ID     int64  `json:"id"`
+	Agency string `json:"agency"`
+	Title  string `json:"title"`
+	// Kind and Args say it again for a page in another language; empty
+	// on a notification written before they were kept.
+	Kind      string     `json:"kind,omitempty"`
+	Args      []string   `json:"args,omitempty"`
 	Link      string     `json:"link"`
 	CreatedAt time.Time  `json:"created_at"`
 	ReadAt    *time.Time `json:"read_at,omitempty"`

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 
+	"isodt/qms"
 	"isodt/qms/sqlstore"
 )
 
@@ -17,6 +18,6 @@ func inAgencies(agencies []string) (string, []any) { return sqlstore.InAgencies(
 
 // notifyUser sends an in-app notification to the user named username, in
 // the transaction of the change that concerns them.
-func notifyUser(ctx context.Context, tx *Tx, agency, username, title, link string) error {
-	return sqlstore.NotifyUser(ctx, shared(tx), agency, username, title, link)
+func notifyUser(ctx context.Context, tx *Tx, agency, username string, n qms.Notice, link string) error {
+	return sqlstore.NotifyUser(ctx, shared(tx), agency, username, n, link)
 }

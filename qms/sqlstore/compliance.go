@@ -179,7 +179,7 @@ func (s *Store) reconcileFindings(ctx context.Context, scope qms.CheckScope, age
 			newByAgency[c.AgencyCode]++
 		}
 		for a, n := range newByAgency {
-			if err := notifyRole(ctx, tx, a, qms.RoleQualityOfficer, fmt.Sprintf("%d phát hiện mới khi kiểm tra tuân thủ", n), "/compliance?agency="+a); err != nil {
+			if err := notifyRole(ctx, tx, a, qms.RoleQualityOfficer, qms.NewNotice(qms.NoticeComplianceFindings, qms.Count(n)), "/compliance?agency="+a); err != nil {
 				return err
 			}
 		}

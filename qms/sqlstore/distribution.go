@@ -24,7 +24,7 @@ func (s *Store) distributeProcedure(ctx context.Context, tx Tx, v *qms.Procedure
 		return err
 	}
 	ref := qms.DocRef{Kind: qms.ReadProcedure, DocID: v.ProcedureID, Number: v.Number}
-	if err := distribute(ctx, tx, agency, ref, v.ID, code+" "+title+" (lần ban hành "+v.IssueNumber()+")", qms.StepRoles(v.Flowchart), tx.Actor().UserID); err != nil {
+	if err := distribute(ctx, tx, agency, ref, v.ID, qms.NewNotice(qms.NoticeProcedureToRead, code, title, v.IssueNumber()), qms.StepRoles(v.Flowchart), tx.Actor().UserID); err != nil {
 		return err
 	}
 	done := map[string]bool{}
@@ -46,7 +46,7 @@ func (s *Store) distributeProcedure(ctx context.Context, tx Tx, v *qms.Procedure
 			}
 			roles := qms.FormRoles(v.Flowchart, fc)
 			fref := qms.DocRef{Kind: qms.ReadForm, DocID: f.ID, Number: fv.Number}
-			if err := distribute(ctx, tx, agency, fref, fv.ID, formTitle(f.Code, f.Title, fv.Number), roles, 0); err != nil {
+			if err := distribute(ctx, tx, agency, fref, fv.ID, formNotice(f.Code, f.Title, fv.Number), roles, 0); err != nil {
 				return err
 			}
 		}
@@ -87,11 +87,11 @@ func DistributeForm(ctx context.Context, tx Tx, v *qms.FormVersion) error {
 	if len(roles) == 0 {
 		roles = qms.Roles
 	}
-	return distribute(ctx, tx, agency, qms.DocRef{Kind: qms.ReadForm, DocID: v.FormID, Number: v.Number}, v.ID, formTitle(code, title, v.Number), roles, tx.Actor().UserID)
+	return distribute(ctx, tx, agency, qms.DocRef{Kind: qms.ReadForm, DocID: v.FormID, Number: v.Number}, v.ID, formNotice(code, title, v.Number), roles, tx.Actor().UserID)
 }
 
-func formTitle(code, title string, number int) string {
-	return fmt.Sprintf("%s %s (phiên bản %d)", code, title, number)
+func formNotice(code, title string, number int) qms.Notice {
+	return qms.NewNotice(qms.NoticeFormToRead, code, title, Itoa(int64(number)))
 }
 
 // distribute writes one row per active member of agency holding one of
@@ -99,7 +99,7 @@ func formTitle(code, title string, number int) string {
 // audits the list. The approver of the version (approver, 0 for none)
 // read it in full to approve it: their row is acknowledged at the
 // approval, without a notification.
-func distribute(ctx context.Context, tx Tx, agency string, ref qms.DocRef, versionID int64, what string, roles []qms.Role, approver int64) error {
+func distribute(ctx context.Context, tx Tx, agency string, ref qms.DocRef, versionID int64, notice qms.Notice, roles []qms.Role, approver int64) error {
 	if len(roles) == 0 {
 		return nil
 	}
@@ -143,7 +143,9 @@ func distribute(ctx context.Context, tx Tx, agency string, ref qms.DocRef, versi
 		return nil
 	}
 	at := FormatTime(tx.Now())
-	title := "Tài liệu cần đọc và xác nhận: " + what
+	// The document as the audit entry names it: the notice without its
+	// "to read and acknowledge".
+	what := strings.TrimPrefix(notice.Title(), qms.ReadNoticePrefix)
 	names := make([]string, 0, len(people))
 	for _, p := range people {
 		var acked any
@@ -158,8 +160,7 @@ func distribute(ctx context.Context, tx Tx, agency string, ref qms.DocRef, versi
 		if acked != nil {
 			continue
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO notifications (user_id, agency_code, title, link, created_at) VALUES (?, ?, ?, ?, ?)`,
-			p.id, agency, title, ref.Path(), at); err != nil {
+		if err := notifyUserID(ctx, tx, agency, p.id, notice, ref.Path()); err != nil {
 			return err
 		}
 	}

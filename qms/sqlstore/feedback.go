@@ -47,9 +47,9 @@ func (s *Store) SubmitFeedback(ctx context.Context, f *qms.Feedback, ip string) 
 			return err
 		}
 		// Those who hand feedback on learn of it at once.
-		title, link := "Phản ánh, kiến nghị mới "+f.Code, "/feedback/"+Itoa(f.ID)
+		notice, link := qms.NewNotice(qms.NoticeFeedbackNew, f.Code), "/feedback/"+Itoa(f.ID)
 		for _, r := range []qms.Role{qms.RoleLeader, qms.RoleQualityOfficer} {
-			if err := notifyRole(ctx, tx, f.AgencyCode, r, title, link); err != nil {
+			if err := notifyRole(ctx, tx, f.AgencyCode, r, notice, link); err != nil {
 				return err
 			}
 		}
@@ -171,9 +171,7 @@ func (s *Store) AssignFeedback(ctx context.Context, agency string, id int64, ass
 		} else if userID == 0 {
 			return qms.FieldError("assignee", "Người xử lý %q không thuộc đơn vị %s.", f.AssignedTo, agency)
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO notifications (user_id, agency_code, title, link, created_at) VALUES (?, ?, ?, ?, ?)`,
-			userID, agency, "Bạn được giao xử lý phản ánh "+f.Code, "/feedback/"+Itoa(f.ID), FormatTime(tx.Now()))
-		return err
+		return notifyUserID(ctx, tx, agency, userID, qms.NewNotice(qms.NoticeFeedbackAssigned, f.Code), "/feedback/"+Itoa(f.ID))
 	})
 }
 

@@ -271,7 +271,7 @@ func notifyFormApprovers(ctx context.Context, tx Tx, id int64, number int, link 
 	if err := tx.QueryRow(ctx, `SELECT agency_code, code, title FROM forms WHERE id = ?`, id).Scan(&agency, &code, &title); err != nil {
 		return err
 	}
-	return notifyRole(ctx, tx, agency, qms.RoleLeader, fmt.Sprintf("Chờ phê duyệt: %s %s (phiên bản %d)", code, title, number), link)
+	return notifyRole(ctx, tx, agency, qms.RoleLeader, qms.NewNotice(qms.NoticeApprovalPending, code, title, Itoa(int64(number))), link)
 }
 
 // FindFormVersion returns ENOTFOUND when there is no such version. The

@@ -316,7 +316,7 @@ func (s *Store) AddAction(ctx context.Context, agency string, id int64, a qms.Co
 			return err
 		}
 		n.Actions = append(n.Actions, a)
-		return notifyUser(ctx, tx, agency, a.Owner, fmt.Sprintf("Hành động khắc phục được giao: %s — %s (hạn %s)", n.Code, a.Description, a.DueOn.Format("02/01/2006")),
+		return notifyUser(ctx, tx, agency, a.Owner, qms.NewNotice(qms.NoticeCorrectiveAction, n.Code, a.Description, a.DueOn.Format("02/01/2006")),
 			fmt.Sprintf("/nonconformities/%d", n.ID))
 	})
 }

@@ -2,7 +2,9 @@ package sqlstore
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 
 	"isodt/qms"
 )
@@ -16,7 +18,7 @@ func (s *Store) Notifications(ctx context.Context, userID int64, limit int) ([]q
 	if err != nil {
 		return nil, 0, err
 	}
-	rows, err := s.read().Query(ctx, `SELECT id, agency_code, title, link, created_at, read_at FROM notifications WHERE user_id = ? ORDER BY id DESC LIMIT ?`, userID, limit)
+	rows, err := s.read().Query(ctx, `SELECT id, agency_code, title, kind, args_json, link, created_at, read_at FROM notifications WHERE user_id = ? ORDER BY id DESC LIMIT ?`, userID, limit)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -24,10 +26,15 @@ func (s *Store) Notifications(ctx context.Context, userID int64, limit int) ([]q
 	out := []qms.Notification{}
 	for rows.Next() {
 		var n qms.Notification
-		var created string
+		var created, args string
 		var read *string
-		if err := rows.Scan(&n.ID, &n.Agency, &n.Title, &n.Link, &created, &read); err != nil {
+		if err := rows.Scan(&n.ID, &n.Agency, &n.Title, &n.Kind, &args, &n.Link, &created, &read); err != nil {
 			return nil, 0, err
+		}
+		if n.Kind != "" {
+			if err := json.Unmarshal([]byte(args), &n.Args); err != nil {
+				return nil, 0, fmt.Errorf("notification %d: values %q: %w", n.ID, args, err)
+			}
 		}
 		n.CreatedAt, n.ReadAt = ParseTime(created), OptTime(read)
 		out = append(out, n)
@@ -94,6 +101,6 @@ func (s *Store) MarkEmailed(ctx context.Context, id int64) error {
 
 // NotifyUser is notifyUser for the store code not shared yet (the SQLite
 // store's step delegation).
-func NotifyUser(ctx context.Context, tx Tx, agency, username, title, link string) error {
-	return notifyUser(ctx, tx, agency, username, title, link)
+func NotifyUser(ctx context.Context, tx Tx, agency, username string, n qms.Notice, link string) error {
+	return notifyUser(ctx, tx, agency, username, n, link)
 }

@@ -199,10 +199,7 @@ func notifyProcedureApprovers(ctx context.Context, tx Tx, id int64, number int, 
 	if err := tx.QueryRow(ctx, `SELECT agency_code, code, title FROM procedures WHERE id = ?`, id).Scan(&agency, &code, &title); err != nil {
 		return err
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO notifications (user_id, agency_code, title, link, created_at)
-		SELECT m.user_id, m.agency_code, ?, ?, ? FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.agency_code = ? AND m.role = ? AND u.disabled = FALSE`,
-		fmt.Sprintf("Chờ phê duyệt: %s %s (phiên bản %d)", code, title, number), link, FormatTime(tx.Now()), agency, qms.RoleLeader)
-	return err
+	return notifyRole(ctx, tx, agency, qms.RoleLeader, qms.NewNotice(qms.NoticeApprovalPending, code, title, Itoa(int64(number))), link)
 }
 
 // afterApproval supersedes the previous version in force and schedules

@@ -46,7 +46,7 @@ func (s *Store) CreateRisk(ctx context.Context, r *qms.Risk) error {
 			return err
 		}
 		r.Assessments = []qms.RiskAssessment{a}
-		if err := notifyUser(ctx, tx, r.AgencyCode, r.Owner, fmt.Sprintf("Bạn phụ trách %s: %s (xem xét lại %s)", r.Code, r.Description, r.ReviewOn.Format("02/01/2006")),
+		if err := notifyUser(ctx, tx, r.AgencyCode, r.Owner, qms.NewNotice(qms.NoticeRiskOwner, r.Code, r.Description, r.ReviewOn.Format("02/01/2006")),
 			riskLink(r.ID)); err != nil {
 			return err
 		}
@@ -275,7 +275,7 @@ func (s *Store) AddRiskAction(ctx context.Context, agency string, id int64, a qm
 			return err
 		}
 		r.Actions = append(r.Actions, a)
-		return notifyUser(ctx, tx, agency, a.Owner, fmt.Sprintf("Hành động xử lý được giao: %s — %s (hạn %s)", r.Code, a.Description, a.DueOn.Format("02/01/2006")), riskLink(r.ID))
+		return notifyUser(ctx, tx, agency, a.Owner, qms.NewNotice(qms.NoticeRiskAction, r.Code, a.Description, a.DueOn.Format("02/01/2006")), riskLink(r.ID))
 	})
 }
 

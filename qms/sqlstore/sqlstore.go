@@ -13,6 +13,7 @@ package sqlstore
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -200,19 +201,36 @@ func ParseDate(s string) time.Time {
 
 // notifyUser sends an in-app notification to the user named username, in
 // the transaction of the change that concerns them.
-func notifyUser(ctx context.Context, tx Tx, agency, username, title, link string) error {
-	_, err := tx.Exec(ctx, `INSERT INTO notifications (user_id, agency_code, title, link, created_at)
-		SELECT id, ?, ?, ?, ? FROM users WHERE username = ? AND disabled = FALSE`, agency, title, link, FormatTime(tx.Now()), username)
+func notifyUser(ctx context.Context, tx Tx, agency, username string, n qms.Notice, link string) error {
+	_, err := tx.Exec(ctx, `INSERT INTO notifications (user_id, agency_code, title, kind, args_json, link, created_at)
+		SELECT id, ?, ?, ?, ?, ?, ? FROM users WHERE username = ? AND disabled = FALSE`,
+		agency, n.Title(), n.Kind, noticeArgs(n), link, FormatTime(tx.Now()), username)
 	return err
 }
 
 // notifyRole sends an in-app notification to every user holding role in
 // agency.
-func notifyRole(ctx context.Context, tx Tx, agency string, role qms.Role, title, link string) error {
-	_, err := tx.Exec(ctx, `INSERT INTO notifications (user_id, agency_code, title, link, created_at)
-		SELECT m.user_id, m.agency_code, ?, ?, ? FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.agency_code = ? AND m.role = ? AND u.disabled = FALSE`,
-		title, link, FormatTime(tx.Now()), agency, role)
+func notifyRole(ctx context.Context, tx Tx, agency string, role qms.Role, n qms.Notice, link string) error {
+	_, err := tx.Exec(ctx, `INSERT INTO notifications (user_id, agency_code, title, kind, args_json, link, created_at)
+		SELECT m.user_id, m.agency_code, ?, ?, ?, ?, ? FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.agency_code = ? AND m.role = ? AND u.disabled = FALSE`,
+		n.Title(), n.Kind, noticeArgs(n), link, FormatTime(tx.Now()), agency, role)
 	return err
+}
+
+// notifyUserID is notifyUser for a user known by id.
+func notifyUserID(ctx context.Context, tx Tx, agency string, userID int64, n qms.Notice, link string) error {
+	_, err := tx.Exec(ctx, `INSERT INTO notifications (user_id, agency_code, title, kind, args_json, link, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		userID, agency, n.Title(), n.Kind, noticeArgs(n), link, FormatTime(tx.Now()))
+	return err
+}
+
+// noticeArgs is the JSON of a notice's values, as args_json keeps them.
+func noticeArgs(n qms.Notice) string {
+	if n.Args == nil {
+		return "[]"
+	}
+	b, _ := json.Marshal(n.Args)
+	return string(b)
 }
 
 // QueryStrings runs a query of one text column and returns its values.

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"isodt/qms"
@@ -64,7 +63,7 @@ func (s *Store) DelegateStep(ctx context.Context, agency, code string, del qms.S
 			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, agency, d.Code, del.StepID, del.From, del.To, del.Reason, FormatTime(tx.Now())).Scan(&del.ID); err != nil {
 			return err
 		}
-		if err := notifyUser(ctx, tx, agency, del.To, fmt.Sprintf("Bước “%s” của hồ sơ %s được ủy quyền cho bạn", step.Name, d.Code), "/dossiers/"+d.Code); err != nil {
+		if err := notifyUser(ctx, tx, agency, del.To, qms.NewNotice(qms.NoticeStepDelegated, step.Name, d.Code), "/dossiers/"+d.Code); err != nil {
 			return err
 		}
 		return tx.Audit(ctx, agency, "dossier.delegate", "dossier", d.Code, nil, del, del.Reason)
@@ -178,7 +177,7 @@ func (s *Store) RevokeDelegation(ctx context.Context, agency, code string, id in
 		if st, ok := flowchart.FindStep(fc, del.StepID); ok {
 			name = st.Name
 		}
-		if err := notifyUser(ctx, tx, agency, del.To, fmt.Sprintf("Ủy quyền bước “%s” của hồ sơ %s cho bạn đã được thu hồi", name, d.Code), "/dossiers/"+d.Code); err != nil {
+		if err := notifyUser(ctx, tx, agency, del.To, qms.NewNotice(qms.NoticeDelegationRevoked, name, d.Code), "/dossiers/"+d.Code); err != nil {
 			return err
 		}
 		return tx.Audit(ctx, agency, "dossier.delegation_revoke", "dossier", d.Code, del, nil, "")

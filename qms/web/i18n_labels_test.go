@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -71,6 +72,30 @@ func TestProduct14EveryCodeLabelled(t *testing.T) {
 	for _, a := range []string{"dossier.step", "dossier.complete", "tthc.create", "tthc.update", "user.grant", "user.revoke", "nc.start", "nc.verify"} {
 		if !slices.Contains(auditActions, a) { // the actions chosen in code, not written at the call
 			t.Errorf("audit action %q has no label", a)
+		}
+	}
+}
+
+// TestNoticeTexts: every kind of notification has its text in both
+// languages, taking the same values as the domain's Vietnamese text, and
+// the Vietnamese page says what the e-mail says.
+func TestNoticeTexts(t *testing.T) {
+	for _, kind := range qms.NoticeKinds() {
+		vi, ok := dictionaries["vi"]["notice."+kind]
+		en, ok2 := dictionaries["en"]["notice."+kind]
+		if !ok || !ok2 {
+			t.Errorf("notice %s: no Vietnamese or English text", kind)
+			continue
+		}
+		var args []string
+		for i := range strings.Count(vi, "%s") {
+			args = append(args, fmt.Sprintf("<value %d>", i+1))
+		}
+		if got, want := qms.FormatNotice(vi, args), qms.NewNotice(kind, args...).Title(); got != want {
+			t.Errorf("notice %s: the page says %q, the e-mail %q", kind, got, want)
+		}
+		if got := qms.FormatNotice(en, args); strings.Contains(got, "%!") || strings.Count(en, "%s") != len(args) {
+			t.Errorf("notice %s: the English text takes other values: %q", kind, got)
 		}
 	}
 }
