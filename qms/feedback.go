@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/mail"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -122,6 +123,17 @@ func (f *Feedback) Reply(answer, by string, at time.Time) error {
 	}
 	f.Status, f.Answer, f.AnsweredBy, f.AnsweredAt = FeedbackAnswered, answer, by, &at
 	return nil
+}
+
+// CheckAnswerer reports whether user, holding roles in the feedback's
+// agency, may answer it or revise its answer: the person it was assigned
+// to, or a leader or quality officer there (those who assign it). Anyone
+// else with the right to answer feedback answers what is theirs.
+func (f *Feedback) CheckAnswerer(user string, roles []Role) error {
+	if strings.EqualFold(f.AssignedTo, user) || slices.Contains(roles, RoleLeader) || slices.Contains(roles, RoleQualityOfficer) {
+		return nil
+	}
+	return Errorf(EFORBIDDEN, "Phản ánh %s được giao cho %s: chỉ người được giao, lãnh đạo hoặc cán bộ chuyên trách ISO của đơn vị trả lời được.", f.Code, f.AssignedTo)
 }
 
 // Publish puts the answer on the public page. It never goes back.

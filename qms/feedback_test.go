@@ -83,3 +83,29 @@ func TestFeedbackLifecycle(t *testing.T) {
 		})
 	}
 }
+
+// TestFeedbackCheckAnswerer: the person a feedback was assigned to
+// answers it, or a leader or quality officer of the agency; other staff
+// do not, whatever their right to answer feedback.
+func TestFeedbackCheckAnswerer(t *testing.T) {
+	f := qms.Feedback{Code: "PA-A-2026-001", AssignedTo: "chuyen.vien"}
+	tests := []struct {
+		name  string
+		user  string
+		roles []qms.Role
+		ok    bool
+	}{
+		{"the assignee", "chuyen.vien", []qms.Role{qms.RoleStaff}, true},
+		{"the assignee, another case", "Chuyen.Vien", []qms.Role{qms.RoleStaff}, true},
+		{"a leader", "giam.doc", []qms.Role{qms.RoleLeader}, true},
+		{"a quality officer", "thu.ky", []qms.Role{qms.RoleQualityOfficer}, true},
+		{"other staff", "chuyen.vien.2", []qms.Role{qms.RoleStaff}, false},
+		{"an auditor", "danh.gia", []qms.Role{qms.RoleAuditor, qms.RoleStaff}, false},
+	}
+	for _, tc := range tests {
+		err := f.CheckAnswerer(tc.user, tc.roles)
+		if (err == nil) != tc.ok || (err != nil && qms.ErrorCode(err) != qms.EFORBIDDEN) {
+			t.Errorf("%s: %v, want allowed %v", tc.name, err, tc.ok)
+		}
+	}
+}

@@ -178,6 +178,15 @@ func (s *Store) AssignFeedback(ctx context.Context, agency string, id int64, ass
 // AnswerFeedback records (or revises, until published) the answer.
 func (s *Store) AnswerFeedback(ctx context.Context, agency string, id int64, answer string) (*qms.Feedback, error) {
 	return s.changeFeedback(ctx, agency, id, "answer", func(tx Tx, f *qms.Feedback) error {
+		if f.Status != qms.FeedbackReceived {
+			roles, err := RolesIn(ctx, tx, agency, tx.Actor().Username)
+			if err != nil {
+				return err
+			}
+			if err := f.CheckAnswerer(tx.Actor().Username, roles); err != nil {
+				return err
+			}
+		}
 		return f.Reply(answer, tx.Actor().Username, tx.Now())
 	})
 }

@@ -99,12 +99,7 @@ func TestCompetence5PagesAndRules(t *testing.T) {
 		}
 	}
 	// Another staff member's evidence is not the staff's to read.
-	other := &qms.User{Username: "a-staff-2", FullName: "Người A2", Memberships: []qms.Membership{{AgencyCode: "A", Role: qms.RoleStaff}}}
-	if err := a.db.CreateUser(qms.WithActor(t.Context(), qms.SystemActor("test")), other, "mat-khau-123"); err != nil {
-		t.Fatal(err)
-	}
-	a.users[other.Username] = other
-	a.srv.Authz.Reload()
+	a.addUser("a-staff-2", "A", qms.RoleStaff)
 	staff2 := a.login("a-staff-2")
 	if resp := a.do("GET", "/competence/records/"+rid+"/evidence", &staff2, nil); resp.StatusCode != 404 {
 		t.Fatalf("another staff member reads the evidence: %d", resp.StatusCode)

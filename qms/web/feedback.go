@@ -124,8 +124,9 @@ func (s *Server) feedbackPage(c *fiber.Ctx, f *qms.Feedback, formErr error) erro
 	}
 	open := f.Status != qms.FeedbackPublished
 	return s.render(c, "feedback", fiber.Map{"F": f, "Users": users,
-		"CanAssign":  open && f.Status != qms.FeedbackAnswered && s.can(c, "feedback", "assign"),
-		"CanAnswer":  open && f.Status != qms.FeedbackReceived && s.can(c, "feedback", "answer"),
+		"CanAssign": open && f.Status != qms.FeedbackAnswered && s.can(c, "feedback", "assign"),
+		"CanAnswer": open && f.Status != qms.FeedbackReceived && s.can(c, "feedback", "answer") &&
+			f.CheckAnswerer(callerOf(c).user.Username, rolesIn(callerOf(c))) == nil,
 		"CanPublish": f.Status == qms.FeedbackAnswered && s.can(c, "feedback", "publish")}, formErr)
 }
 

@@ -123,6 +123,7 @@ func TestFeedbackStaffRoutes(t *testing.T) {
 		decode(t, a.api("GET", "/api/v1/feedback"+query, token, ""), &out)
 		return out.Feedback
 	}
+	a.addUser("a-staff-2", "A", qms.RoleStaff)
 	fs := list(a.token("a-auditor"), "")
 	if len(fs) != 1 || fs[0].Contact != "0987654321" {
 		t.Fatalf("staff list = %+v", fs)
@@ -161,6 +162,16 @@ func TestFeedbackStaffRoutes(t *testing.T) {
 			s := a.login("a-leader")
 			return a.do("POST", path+"/assign", &s, form("assignee", "a-staff")).StatusCode
 		}, 303},
+		{"answer by staff it was not assigned to", func() int {
+			return a.api("POST", "/api/v1/feedback/"+id+"/answer", a.token("a-staff-2"), `{"answer":"Không phải việc của tôi"}`).StatusCode
+		}, 403},
+		{"answer page by staff it was not assigned to", func() int {
+			s := a.login("a-staff-2")
+			if body := bodyOf(t, a.do("GET", path, &s, nil)); strings.Contains(body, `id="answer-feedback"`) {
+				t.Error("the answer form is offered to staff the feedback was not assigned to")
+			}
+			return a.do("POST", path+"/answer", &s, form("answer", "x")).StatusCode
+		}, 403},
 		{"answer auditor forbidden", func() int {
 			return a.api("POST", "/api/v1/feedback/"+id+"/answer", a.token("a-auditor"), `{"answer":"x"}`).StatusCode
 		}, 403},

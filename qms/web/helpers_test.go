@@ -121,6 +121,19 @@ func (a *app) wire() {
 			Signatures:   db})
 }
 
+// addUser adds a user holding role in agency besides newApp's one per
+// role, and lets the policy know.
+func (a *app) addUser(username, agency string, role qms.Role) *qms.User {
+	a.t.Helper()
+	u := &qms.User{Username: username, FullName: "Người " + username, Memberships: []qms.Membership{{AgencyCode: agency, Role: role}}}
+	if err := a.db.CreateUser(qms.WithActor(a.t.Context(), qms.SystemActor("test")), u, "mat-khau-123"); err != nil {
+		a.t.Fatal(err)
+	}
+	a.users[u.Username] = u
+	a.srv.Authz.Reload()
+	return u
+}
+
 // session is a signed-in browser: its cookie and CSRF token.
 type session struct{ cookie, csrf string }
 
