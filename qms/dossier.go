@@ -180,6 +180,42 @@ func (d *Dossier) Validate() error {
 	)
 }
 
+// KeyUsedError refuses a receipt whose idempotency key an earlier receipt
+// with other content used; Dossier is the dossier that receipt created.
+// A reception form sent, then changed after going back and sent again,
+// meets it: its page leads to that dossier.
+type KeyUsedError struct {
+	Err     *Error
+	Dossier string
+}
+
+func (e *KeyUsedError) Error() string { return e.Err.Error() }
+func (e *KeyUsedError) Unwrap() error { return e.Err }
+
+// MaxReceiptAge is how far back a pushed receipt may be dated: a one-stop
+// system that was down for a while sends what it received meanwhile, but
+// a date further back (a mistyped year) would land in a closed reporting
+// period with the procedure in force today pinned to it. Older dossiers
+// come in with their history (qms import dossiers).
+const MaxReceiptAge = 90 * 24 * time.Hour
+
+// receiptClockSkew is how far ahead of the server's clock a sender's
+// clock may run.
+const receiptClockSkew = 5 * time.Minute
+
+// CheckReceivedAt refuses a receipt time in the future or more than
+// MaxReceiptAge before now.
+func CheckReceivedAt(at, now time.Time) error {
+	switch {
+	case at.After(now.Add(receiptClockSkew)):
+		return FieldError("received_at", "Thời điểm tiếp nhận không được ở tương lai.")
+	case at.Before(now.Add(-MaxReceiptAge)):
+		return FieldError("received_at", "Thời điểm tiếp nhận %s sớm hơn %d ngày trước: hồ sơ cũ hơn được đưa vào bằng nhập lịch sử hồ sơ (qms import dossiers).",
+			at.In(Zone).Format("02/01/2006 15:04"), int(MaxReceiptAge/(24*time.Hour)))
+	}
+	return nil
+}
+
 // StepRecord is one completed step of a dossier: who did it, when, which
 // exit was taken, and the filled form and evidence files.
 type StepRecord struct {

@@ -50,6 +50,7 @@ func TestValidateEntryRules(t *testing.T) {
 		{"text at max length", "ma_ho_so", []string{strings.Repeat("ạ", 30)}, strings.Repeat("ạ", 30), ""},
 		{"text one line", "ma_ho_so", []string{"a\nb"}, nil, "một dòng"},
 		{"text control char", "ma_ho_so", []string{"a\x00b"}, nil, "điều khiển"},
+		{"text right-to-left override", "ma_ho_so", []string{"a\u202eb"}, nil, "điều khiển"},
 		{"text invalid utf8", "ma_ho_so", []string{"a\xffb"}, nil, "UTF-8"},
 		{"text multiple values", "ma_ho_so", []string{"a", "b"}, nil, "nhiều giá trị"},
 		{"multiline CR", "thanh_phan", []string{"a\rb\r\n\r\nc"}, "a\nb\n\nc", ""},

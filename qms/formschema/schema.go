@@ -217,10 +217,12 @@ func checkText(s string, max int) string {
 	return ""
 }
 
-// isControl reports C0/C1 controls and DEL. Line feed and tab are not
+// isControl reports C0/C1 controls and DEL, and the bidirectional
+// embeddings, overrides and isolates that show a text in another order
+// than it is stored (as qms.ControlChar). Line feed and tab are not
 // included here: text values allow them, labels reject them separately.
 func isControl(r rune) bool {
-	return r < 0x20 || (r >= 0x7f && r < 0xa0)
+	return r < 0x20 || (r >= 0x7f && r < 0xa0) || r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069
 }
 
 func validName(s string) bool {

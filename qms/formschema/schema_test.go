@@ -66,6 +66,7 @@ func TestParseErrors(t *testing.T) {
 		{"missing label", field(`{"name": "so_bo", "type": "number"}`), `trường thứ 3 ("so_bo"): thiếu nhãn`},
 		{"blank label", field(`{"name": "so_bo", "label": "  ", "type": "number"}`), `trường thứ 3 ("so_bo"): thiếu nhãn`},
 		{"label with newline", field(`{"name": "so_bo", "label": "A\nB", "type": "number"}`), "nhãn chứa ký tự điều khiển"},
+		{"label with an isolate", field(`{"name": "so_bo", "label": "A\u2066B", "type": "number"}`), "nhãn chứa ký tự điều khiển"},
 		{"long label", field(`{"name": "so_bo", "label": "` + strings.Repeat("ạ", 501) + `", "type": "number"}`), "nhãn dài 501 ký tự"},
 		{"long help", field(`{"name": "so_bo", "label": "X", "help": "` + strings.Repeat("x", 1001) + `", "type": "number"}`), "hướng dẫn dài"},
 		{"bad name upper", field(`{"name": "SoBo", "label": "X", "type": "number"}`), "trường thứ 3: tên máy"},

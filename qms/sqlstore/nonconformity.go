@@ -333,6 +333,9 @@ func (s *Store) CompleteAction(ctx context.Context, agency string, id, actionID 
 				if n.Actions[i].DoneAt != nil {
 					return qms.Errorf(qms.EINVALID, "Hành động đã hoàn thành.")
 				}
+				if err := checkActionDoer(ctx, tx, agency, n.Actions[i].Owner); err != nil {
+					return err
+				}
 				now := tx.Now()
 				n.Actions[i].DoneAt, n.Actions[i].Result = &now, result
 				_, err := tx.Exec(ctx, `UPDATE corrective_actions SET done_at = ?, result = ? WHERE id = ?`, FormatTime(now), result, actionID)

@@ -282,6 +282,13 @@ func (s *Store) AddRiskAction(ctx context.Context, agency string, id int64, a qm
 // CompleteRiskAction marks a treatment action done.
 func (s *Store) CompleteRiskAction(ctx context.Context, agency string, id, actionID int64) (*qms.Risk, error) {
 	return s.changeRisk(ctx, agency, id, "action_done", func(tx Tx, r *qms.Risk) error {
+		for _, a := range r.Actions {
+			if a.ID == actionID && a.DoneAt == nil {
+				if err := checkActionDoer(ctx, tx, agency, a.Owner); err != nil {
+					return err
+				}
+			}
+		}
 		if err := r.CompleteAction(actionID, tx.Actor().Username, tx.Now()); err != nil {
 			return err
 		}

@@ -199,6 +199,18 @@ func ParseDate(s string) time.Time {
 	return t
 }
 
+// checkActionDoer asks whether the actor may record done an action owned
+// by owner in agency (qms.CheckActionDoer), on the roles they hold there
+// now.
+func checkActionDoer(ctx context.Context, tx Tx, agency, owner string) error {
+	user := tx.Actor().Username
+	roles, err := RolesIn(ctx, tx, agency, user)
+	if err != nil {
+		return err
+	}
+	return qms.CheckActionDoer(owner, user, roles)
+}
+
 // notifyUser sends an in-app notification to the user named username, in
 // the transaction of the change that concerns them.
 func notifyUser(ctx context.Context, tx Tx, agency, username string, n qms.Notice, link string) error {

@@ -235,7 +235,7 @@ func TestNCRiskReferencesToMissingObjects(t *testing.T) {
 func TestNonconformityStoreAndCAPAOverdue(t *testing.T) {
 	eachStore(t, func(t *testing.T, f *fixture) {
 		clk := f.clk
-		receiptFixture(t, f)
+		_, _, officer := receiptFixture(t, f)
 		auditor := qms.WithActor(context.Background(), qms.Actor{UserID: 99, Username: "danh.gia", AgencyCode: "SVHTT"})
 		if err := f.exec(`INSERT INTO findings (id, rule, severity, agency_code, object_type, object_id, message, opened_at)
 			VALUES (42, 'R', 'high', 'SVHTT', 'tthc', '1.000004', 'x', '2026-01-01T00:00:00Z')`); err != nil {
@@ -266,7 +266,12 @@ func TestNonconformityStoreAndCAPAOverdue(t *testing.T) {
 		if !openFinding(t, f, qms.RuleCAPAOverdue, itoa(got.Actions[0].ID)) {
 			t.Fatal("overdue action not found")
 		}
-		if _, err := f.CompleteAction(auditor, "SVHTT", n.ID, got.Actions[0].ID, "QT-02 đã ban hành"); err != nil {
+		// The auditor who raised it does not record its action done
+		// (qms.CheckActionDoer); the quality officer who owns it does.
+		if _, err := f.CompleteAction(auditor, "SVHTT", n.ID, got.Actions[0].ID, "QT-02 đã ban hành"); qms.ErrorCode(err) != qms.EFORBIDDEN {
+			t.Fatalf("the auditor records the action done: %v", err)
+		}
+		if _, err := f.CompleteAction(officer, "SVHTT", n.ID, got.Actions[0].ID, "QT-02 đã ban hành"); err != nil {
 			t.Fatal(err)
 		}
 		run(t, f)

@@ -281,9 +281,10 @@ func TestBrowserAuditorFindingToCorrectiveAction(t *testing.T) {
 		chromedp.SetValue(id("action-owner"), "a-quality-officer"),
 		chromedp.SendKeys(id("action-due"), "31/12/2099"),
 		chromedp.Click(id("add-action")),
-		// The action's "done" form exists only once the action is saved:
-		// waiting on the start button would find the page before the post.
-		chromedp.WaitVisible(chromedp.CSS(`td form.inline input[name="result"]`)),
+		// The action's row exists only once the action is saved: waiting
+		// on the start button would find the page before the post. (Its
+		// owner records it done, not the auditor: no form in the row.)
+		chromedp.WaitVisible(chromedp.Search(`//td[contains(., "Soạn quy trình QT-01 cho thủ tục 1.000001")]`)),
 		chromedp.Click(id("start-nc")),
 		chromedp.WaitNotPresent(id("start-nc")),
 	)

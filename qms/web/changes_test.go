@@ -149,6 +149,8 @@ func TestOneSource2ForeignCalendarOverride(t *testing.T) {
 	a.effectiveProcedure()
 	other := a.follow()
 	tok := a.token("a-staff")
+	// The next day: a receipt is dated at most qms.MaxReceiptAge back.
+	a.clock.Set(time.Date(2026, 3, 3, 2, 0, 0, 0, time.UTC))
 	// Received Monday 2 March 2026, 09:00 in Hà Nội; 5 working days.
 	receive := func() time.Time {
 		t.Helper()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"errors"
 	"html/template"
 	"strconv"
 	"strings"
@@ -191,15 +192,25 @@ func (s *Server) dossierForm(c *fiber.Ctx, d *qms.Dossier, formErr error) error 
 	if err != nil {
 		return err
 	}
+	data := fiber.Map{"Form": d, "TTHCs": tthcs}
 	// The nonce makes a double submit of the form one receipt: a form
 	// shown again after an error keeps it, since nothing was received.
 	nonce := c.FormValue("nonce")
+	var used *qms.KeyUsedError
+	if errors.As(formErr, &used) {
+		// This form was sent before and received (the user went back,
+		// changed it and sent it again): lead to that dossier, and let a
+		// different dossier be received from here with a new nonce.
+		data["Resent"], nonce, formErr = used.Dossier, "", nil
+		c.Status(fiber.StatusConflict)
+	}
 	if nonce == "" || formErr == nil {
 		b := make([]byte, 18)
 		rand.Read(b)
 		nonce = base64.RawURLEncoding.EncodeToString(b)
 	}
-	return s.render(c, "dossier_form", fiber.Map{"Form": d, "TTHCs": tthcs, "Nonce": nonce}, formErr)
+	data["Nonce"] = nonce
+	return s.render(c, "dossier_form", data, formErr)
 }
 
 func (s *Server) dossierNew(c *fiber.Ctx) error {

@@ -71,8 +71,8 @@ func (s *Server) apiDossierReceive(c *fiber.Ctx) error {
 	d := &qms.Dossier{Code: req.Code, AgencyCode: callerOf(c).agency, TTHCCode: req.TTHCCode, Applicant: req.Applicant, Channel: req.Channel, Note: req.Note,
 		IdempotencyKey: strings.Clone(strings.TrimSpace(c.Get("Idempotency-Key")))}
 	if req.ReceivedAt != nil {
-		if req.ReceivedAt.After(s.cfg.Now().Add(5 * time.Minute)) {
-			return qms.FieldError("received_at", "Thời điểm tiếp nhận không được ở tương lai.")
+		if err := qms.CheckReceivedAt(*req.ReceivedAt, s.cfg.Now()); err != nil {
+			return err
 		}
 		d.ReceivedAt = *req.ReceivedAt
 	}

@@ -191,6 +191,15 @@ func TestDossierAPI(t *testing.T) {
 	if resp := a.api("POST", "/api/v1/dossiers", tok, buf.String()); resp.StatusCode != 400 {
 		t.Fatalf("future receipt: %d", resp.StatusCode)
 	}
+	// A mistyped year would land in a closed period (outsider finding).
+	before := a.auditCount("dossier.receive")
+	if resp := a.api("POST", "/api/v1/dossiers", tok, `{"tthc_code":"1.000001","applicant":{"name":"X"},"received_at":"1999-01-01T08:00:00+07:00"}`); resp.StatusCode != 400 ||
+		!strings.Contains(bodyOf(t, resp), `"field":"received_at"`) {
+		t.Fatalf("receipt of 1999: %d", resp.StatusCode)
+	}
+	if n := a.auditCount("dossier.receive"); n != before {
+		t.Fatal("the receipt of 1999 was recorded")
+	}
 }
 
 func TestAgencyClockSettings(t *testing.T) {

@@ -88,8 +88,14 @@ func (s *Server) ncPage(c *fiber.Ctx, n *qms.Nonconformity, formErr error) error
 			return err
 		}
 	}
+	owners := map[int64]string{}
+	for _, a := range n.Actions {
+		if a.DoneAt == nil && n.Status != qms.NCClosed {
+			owners[a.ID] = a.Owner
+		}
+	}
 	return s.render(c, "nc", fiber.Map{"N": n, "Users": users, "CanWrite": s.can(c, "nc", "write") && n.Status != qms.NCClosed, "Today": s.cfg.Now(), "Src": src,
-		"Providers": provs, "Signatures": sigs}, formErr)
+		"Providers": provs, "Signatures": sigs, "Doable": s.doableActions(c, "nc", owners)}, formErr)
 }
 
 // ncSource is what a nonconformity was raised from, linked from its page.
@@ -301,4 +307,19 @@ func (s *Server) apiNCChange(c *fiber.Ctx) error {
 		}
 		return s.changeNC(c, n, req.Action, req.Verdict, req.CloseReason)
 	})
+}
+
+// doableActions are the ids, among the open actions owners lists (id →
+// owner), of those the caller may record done: the policy lets them act
+// on object and the action is theirs to record (qms.CheckActionDoer).
+func (s *Server) doableActions(c *fiber.Ctx, object string, owners map[int64]string) map[int64]bool {
+	out := map[int64]bool{}
+	if !s.can(c, object, "act") {
+		return out
+	}
+	cl := callerOf(c)
+	for id, owner := range owners {
+		out[id] = qms.CheckActionDoer(owner, cl.user.Username, rolesIn(cl)) == nil
+	}
+	return out
 }

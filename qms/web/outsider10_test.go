@@ -89,6 +89,25 @@ func TestOutsider10DoubleSubmitReceivesOnce(t *testing.T) {
 	if n := count("A"); n != 1 {
 		t.Fatalf("a triple submit of the form made %d dossiers", n)
 	}
+	// Back to the sent form, the name corrected, sent again: the page
+	// leads to the dossier received from it, keeps what was typed, and a
+	// new nonce lets a different dossier be received from it.
+	changed := url.Values{"nonce": {m[1]}, "tthc_code": {"1.000001"}, "channel": {"counter"}, "applicant_name": {"Trần Thị Bình An"}}
+	resp := a.do("POST", "/dossiers", &s, changed)
+	again := bodyOf(t, resp)
+	first, _, _ := strings.Cut(strings.TrimPrefix(outs[0], "/dossiers/"), "?")
+	if resp.StatusCode != 409 || !strings.Contains(again, `id="form-resent-dossier"`) || !strings.Contains(again, `href="/dossiers/`+first+`"`) ||
+		!strings.Contains(again, `value="Trần Thị Bình An"`) {
+		t.Fatalf("the form sent again: %d, want 409 leading to %s with the input kept:\n%.2000s", resp.StatusCode, first, again)
+	}
+	fresh := regexp.MustCompile(`name="nonce" value="([^"]+)"`).FindStringSubmatch(again)
+	if fresh == nil || fresh[1] == m[1] {
+		t.Fatal("the form sent again keeps the used nonce")
+	}
+	changed.Set("nonce", fresh[1])
+	if resp := a.do("POST", "/dossiers", &s, changed); resp.StatusCode != 303 || count("A") != 2 {
+		t.Fatalf("another dossier from the refreshed form: %d, %d dossiers", resp.StatusCode, count("A"))
+	}
 
 	// The API: the same key by A, concurrently; another key; the same key by B.
 	body := `{"tthc_code":"1.000001","applicant":{"name":"Trần Thị Bình"},"channel":"online"}`
@@ -107,18 +126,18 @@ func TestOutsider10DoubleSubmitReceivesOnce(t *testing.T) {
 		t.Fatalf("API receipts: %v", codes)
 	}
 	same("API", outs)
-	if n := count("A"); n != 2 {
-		t.Fatalf("three API receipts with one key: %d dossiers of A, want 2", n)
+	if n := count("A"); n != 3 {
+		t.Fatalf("three API receipts with one key: %d dossiers of A, want 3", n)
 	}
 	_, other := concurrently(1, withKey(aTok, "k-2"))
 	_, ofB := concurrently(1, withKey(bTok, "k-1"))
-	if other[0] == outs[0] || ofB[0] == outs[0] || count("A") != 3 || count("B") != 1 {
+	if other[0] == outs[0] || ofB[0] == outs[0] || count("A") != 4 || count("B") != 1 {
 		t.Fatalf("another key or another agency got the first result: %v %v %v", outs[0], other, ofB)
 	}
 	// Without a key each receipt is new, as before.
 	a.receiveAPI(aTok, "")
 	a.receiveAPI(aTok, "")
-	if n := count("A"); n != 5 {
-		t.Fatalf("receipts without a key: %d dossiers of A, want 5", n)
+	if n := count("A"); n != 6 {
+		t.Fatalf("receipts without a key: %d dossiers of A, want 6", n)
 	}
 }

@@ -185,6 +185,10 @@ func TestOutsider9InputChecksAlike(t *testing.T) {
 		{"API lone low surrogate", func() *http.Response { return a.api("POST", "/api/v1/dossiers", tok, dossierJSON(`"\udc00"`)) }, "name"},
 		{"API NUL escape", func() *http.Response { return a.api("POST", "/api/v1/dossiers", tok, dossierJSON(`"Tr\u0000n"`)) }, `"field":"applicant.name"`},       // by its path, as the length check names it
 		{"API escape character", func() *http.Response { return a.api("POST", "/api/v1/dossiers", tok, dossierJSON(`"Tr\u001bn"`)) }, `"field":"applicant.name"`}, // by its path, as the length check names it
+		{"API right-to-left override", func() *http.Response { return a.api("POST", "/api/v1/dossiers", tok, dossierJSON(`"Tr\u202en"`)) }, `"field":"applicant.name"`},
+		{"form right-to-left isolate", func() *http.Response {
+			return a.do("POST", "/dossiers", &staff, url.Values{"tthc_code": {"1.000001"}, "applicant_name": {"Tr\u2067n"}, "channel": {"counter"}})
+		}, "applicant_name"},
 		{"API surrogate pair accepted", func() *http.Response { return a.api("POST", "/api/v1/dossiers", tok, dossierJSON(`"Tr\ud83d\ude00n"`)) }, ""},
 		{"API tab and newline accepted", func() *http.Response {
 			return a.api("POST", "/api/v1/dossiers", tok, dossierJSON(`"Trần\tThị\nB"`))

@@ -17,7 +17,7 @@ func (s *Server) riskRoutes() {
 	s.route(fiber.MethodGet, "/risks/:id", "risk", "read", s.riskShow)
 	s.route(fiber.MethodPost, "/risks/:id/reassess", "risk", "write", s.riskReassess)
 	s.route(fiber.MethodPost, "/risks/:id/actions", "risk", "write", s.riskAddAction)
-	s.route(fiber.MethodPost, "/risks/:id/actions/:aid/done", "risk", "write", s.riskActionDone)
+	s.route(fiber.MethodPost, "/risks/:id/actions/:aid/done", "risk", "act", s.riskActionDone)
 	s.route(fiber.MethodPost, "/risks/:id/links", "risk", "write", s.riskLink)
 	s.route(fiber.MethodPost, "/risks/:id/close", "risk", "write", s.riskClose)
 	s.route(fiber.MethodGet, "/api/v1/risks", "risk", "read", s.apiRiskList)
@@ -131,7 +131,14 @@ type riskTarget struct{ Value, Kind, Text string }
 func (s *Server) riskDetail(c *fiber.Ctx, r *qms.Risk, formErr error) error {
 	ctx, agency := c.UserContext(), callerOf(c).agency
 	canWrite := s.can(c, "risk", "write") && r.Status == qms.RiskOpen
-	data := fiber.Map{"R": r, "Today": qms.CivilDate(s.cfg.Now()), "Scale": []int{1, 2, 3, 4, 5}, "CanWrite": canWrite}
+	owners := map[int64]string{}
+	for _, a := range r.Actions {
+		if a.DoneAt == nil && r.Status == qms.RiskOpen {
+			owners[a.ID] = a.Owner
+		}
+	}
+	data := fiber.Map{"R": r, "Today": qms.CivilDate(s.cfg.Now()), "Scale": []int{1, 2, 3, 4, 5}, "CanWrite": canWrite,
+		"Doable": s.doableActions(c, "risk", owners)}
 	if canWrite {
 		users, err := s.Users.FindUsers(ctx, qms.UserFilter{Within: &agency})
 		if err != nil {

@@ -1,0 +1,49 @@
+package qms_test
+
+import (
+	"strings"
+	"testing"
+
+	"isodt/qms"
+)
+
+// TestCheckText: a submitted text is refused for invalid UTF-8, for a
+// control character (the bidirectional overrides included, which show a
+// title in another order than it is stored), and past its bound, with
+// the bound written the Vietnamese way; tab, newline and the
+// left-to-right and right-to-left marks pass.
+func TestCheckText(t *testing.T) {
+	tests := []struct {
+		name, text string
+		max        int
+		want       string // "" when accepted
+	}{
+		{"plain Vietnamese", "Quy trình cấp giấy phép", 100, ""},
+		{"tab and newlines", "Dòng 1\tcột\r\nDòng 2", 100, ""},
+		{"marks", "QT\u200e-01\u200f", 100, ""},
+		{"NUL", "QT\x00-01", 100, "U+0000"},
+		{"vertical tab", "QT\v-01", 100, "U+000B"},
+		{"right-to-left override", "ok\u202eFDP.exe", 100, "U+202E"},
+		{"left-to-right embedding", "\u202aQT-01", 100, "U+202A"},
+		{"first strong isolate", "QT\u2068-01\u2069", 100, "U+2068"},
+		{"not UTF-8", "QT\xff", 100, "UTF-8"},
+		{"too long", strings.Repeat("ả", 20001), qms.MaxLongText, "tối đa 20.000 ký tự (hiện có 20.001)"},
+	}
+	for _, tc := range tests {
+		err := qms.CheckText("title", "Tên quy trình", tc.text, tc.max)
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%s: refused: %v", tc.name, err)
+		case tc.want != "" && (err == nil || !strings.Contains(qms.ErrorMessage(err), tc.want) || qms.ErrorField(err) != "title"):
+			t.Errorf("%s: %v, want a refusal of title saying %q", tc.name, err, tc.want)
+		}
+	}
+}
+
+func TestCount(t *testing.T) {
+	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1.000", 20000: "20.000", 1234567: "1.234.567", -4500: "-4.500"} {
+		if got := qms.Count(n); got != want {
+			t.Errorf("Count(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
