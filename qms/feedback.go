@@ -26,6 +26,10 @@ const (
 	// FeedbackThrottleWindow; the next is refused (ETOOMANY).
 	FeedbackThrottleMax    = 5
 	FeedbackThrottleWindow = 10 * time.Minute
+	// FeedbackRepeatWindow: the same content sent again from the same
+	// address within it (a double click, a reload of the sent form) is
+	// the first submission, not a new one.
+	FeedbackRepeatWindow = 10 * time.Minute
 )
 
 // PublicActorName is the audit trail's actor for what citizens submit

@@ -24,6 +24,22 @@ func (s *Store) SubmitFeedback(ctx context.Context, f *qms.Feedback, ip string) 
 		if err != nil {
 			return err
 		}
+		if first, err := repeatedFeedback(ctx, tx, a.Code, ip, f.Content); err != nil || first != nil {
+			if first != nil {
+				*f = *first
+			}
+			return err
+		}
+		if f.DossierCode != "" {
+			// The code printed on the receipt slip: one of this agency's,
+			// or the staff who read it follow a link to nothing.
+			f.DossierCode = strings.ToUpper(f.DossierCode)
+			if found, err := scanOne(tx.Query(ctx, `SELECT 1 FROM dossiers WHERE agency_code = ? AND code = ?`, a.Code, f.DossierCode))(new(int)); err != nil {
+				return err
+			} else if !found {
+				return qms.FieldError("dossier_code", "%s không có hồ sơ mã %q: kiểm tra mã trên giấy tiếp nhận hồ sơ, hoặc để trống ô này.", a.Name, f.DossierCode)
+			}
+		}
 		hash, err := throttle(ctx, tx, ip, "feedback", "received_at", qms.FeedbackThrottleWindow, qms.FeedbackThrottleMax, "phản ánh")
 		if err != nil {
 			return err
@@ -55,6 +71,21 @@ func (s *Store) SubmitFeedback(ctx context.Context, f *qms.Feedback, ip string) 
 		}
 		return nil
 	})
+}
+
+// repeatedFeedback is the submission of the same content from the same
+// address to agency within qms.FeedbackRepeatWindow, or nil.
+func repeatedFeedback(ctx context.Context, tx Tx, agency, ip, content string) (*qms.Feedback, error) {
+	hash, err := ipHash(ctx, tx, ip)
+	if err != nil {
+		return nil, err
+	}
+	fs, err := findFeedbacks(ctx, tx, `agency_code = ? AND ip_hash = ? AND received_at > ? AND content = ?`,
+		agency, hash, FormatTime(tx.Now().Add(-qms.FeedbackRepeatWindow)), content)
+	if err != nil || len(fs) == 0 {
+		return nil, err
+	}
+	return fs[0], nil
 }
 
 // ipHash is the salted SHA-256 of the sender's address: enough to count

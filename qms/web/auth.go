@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/json"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -104,35 +103,4 @@ func (s *Server) apiMe(c *fiber.Ctx) error {
 	}
 	return c.JSON(fiber.Map{"id": cl.user.ID, "username": cl.user.Username, "full_name": cl.user.FullName,
 		"agency": cl.agency, "roles": roles, "memberships": cl.user.Memberships})
-}
-
-// decodeJSON reads a JSON body strictly: unknown fields and trailing data
-// are errors, so a typo in a field name is not silently ignored.
-func decodeJSON(c *fiber.Ctx, v any) error {
-	if !strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEApplicationJSON) {
-		return qms.Errorf(qms.EINVALID, "Nội dung phải là JSON (Content-Type: application/json).")
-	}
-	dec := json.NewDecoder(strings.NewReader(string(c.Body())))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return qms.Errorf(qms.EINVALID, "Dữ liệu JSON không hợp lệ: %s.", jsonProblem(err))
-	}
-	if dec.More() {
-		return qms.Errorf(qms.EINVALID, "Dữ liệu JSON không hợp lệ: có dữ liệu thừa sau đối tượng JSON.")
-	}
-	return nil
-}
-
-func jsonProblem(err error) string {
-	var te *json.UnmarshalTypeError
-	var se *json.SyntaxError
-	switch {
-	case asErr(err, &te):
-		return "trường \"" + te.Field + "\" sai kiểu (cần " + te.Type.String() + ")"
-	case asErr(err, &se):
-		return "lỗi cú pháp tại byte " + itoa(se.Offset)
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return "trường không được hỗ trợ " + strings.TrimPrefix(err.Error(), "json: unknown field ")
-	}
-	return "không đọc được nội dung"
 }

@@ -184,7 +184,13 @@ func TestAPIBadInput(t *testing.T) {
 	}{
 		{"malformed json", "POST", "/api/v1/auth/token", "", `{"username":`, 400, "JSON không hợp lệ"},
 		{"unknown field", "POST", "/api/v1/auth/token", "", `{"user":"a","password":"b"}`, 400, "không được hỗ trợ"},
-		{"wrong type", "POST", "/api/v1/agencies", tok, `{"code":1,"name":"x"}`, 400, "sai kiểu"},
+		{"wrong type", "POST", "/api/v1/agencies", tok, `{"code":1,"name":"x"}`, 400, `trường "code" phải là một chuỗi, không phải một số`},
+		{"a number as a string", "POST", "/api/v1/procedures", a.token("a-quality-officer"), `{"code":"QT-9","title":"x","review_interval_months":"12"}`, 400,
+			`trường "review_interval_months" phải là một số nguyên, không phải một chuỗi`},
+		{"a date written the Vietnamese way", "POST", "/api/v1/dossiers", a.token("a-staff"), `{"tthc_code":"1.000001","applicant":{"name":"B"},"received_at":"05/12/2026"}`, 400,
+			`trường "received_at" phải là một thời điểm có thật dạng RFC 3339`},
+		{"a day that does not exist", "POST", "/api/v1/dossiers", a.token("a-staff"), `{"tthc_code":"1.000001","applicant":{"name":"B"},"received_at":"2026-02-30T08:00:00+07:00"}`, 400,
+			`(nhận được "2026-02-30T08:00:00+07:00")`},
 		{"trailing data", "POST", "/api/v1/agencies", tok, `{"code":"Z","name":"x"} {}`, 400, "dữ liệu thừa"},
 		{"wrong password", "POST", "/api/v1/auth/token", "", `{"username":"a-staff","password":"sai"}`, 401, "không đúng"},
 		{"bad token", "GET", "/api/v1/me", "qms_invalid", "", 401, "không hợp lệ"},
@@ -196,10 +202,11 @@ func TestAPIBadInput(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			resp := a.api(tt.method, tt.path, tt.token, tt.body)
 			var e struct {
-				Error struct{ Code, Message string }
+				Error struct{ Code, Message, Field string }
 			}
 			decode(t, resp, &e)
-			if resp.StatusCode != tt.want || !strings.Contains(e.Error.Message, tt.msg) {
+			if resp.StatusCode != tt.want || !strings.Contains(e.Error.Message, tt.msg) ||
+				strings.Contains(tt.msg, `trường "`) && !strings.Contains(tt.msg, `"`+e.Error.Field+`"`) {
 				t.Fatalf("status %d message %q, want %d with %q", resp.StatusCode, e.Error.Message, tt.want, tt.msg)
 			}
 		})

@@ -48,7 +48,7 @@ func (a *app) post(v visitor, path string, form url.Values) *http.Response {
 }
 
 func feedbackForm(content string) url.Values {
-	return url.Values{"name": {"Trần Thị Bình"}, "contact": {"0987654321"}, "content": {content}, "dossier_code": {"H-001"}}
+	return url.Values{"name": {"Trần Thị Bình"}, "contact": {"0987654321"}, "content": {content}}
 }
 
 func TestPublicFeedbackIntake(t *testing.T) {
@@ -90,12 +90,28 @@ func TestPublicFeedbackIntake(t *testing.T) {
 	if code := a.do("GET", "/public/B/feedback/"+strings.TrimSuffix(strings.TrimPrefix(loc, "/public/A/feedback/"), "?sent=1"), nil, nil).StatusCode; code != 404 {
 		t.Fatalf("A's feedback tracked through B: %d", code)
 	}
+	// The same content sent again (a double click, the sent form
+	// reloaded) is the first submission.
+	if again := a.post(v, "/public/A/feedback", feedbackForm(`Hồ sơ trễ hẹn <script>alert("x")</script>`)); again.StatusCode != 303 || again.Header.Get("Location") != loc {
+		t.Fatalf("sent again: %d → %q, want the first %q", again.StatusCode, again.Header.Get("Location"), loc)
+	}
 	es, _, _ := a.db.FindAuditEntries(t.Context(), auditFilterAction("feedback.submit"))
 	if len(es) != 1 || es[0].Actor != qms.PublicActorName || es[0].AgencyCode != "A" {
 		t.Fatalf("submission audit: %+v", es)
 	}
+	// A related dossier is one of the agency's, named as its slip prints it.
+	withDossier := func(code string) url.Values { f := feedbackForm("Hỏi về hồ sơ " + code); f.Set("dossier_code", code); return f }
+	resp = a.post(v, "/public/A/feedback", withDossier("B-2026-000001"))
+	if body := bodyOf(t, resp); resp.StatusCode != 400 || !strings.Contains(body, `không có hồ sơ mã &#34;B-2026-000001&#34;`) || !strings.Contains(body, `value="B-2026-000001"`) {
+		t.Fatalf("a dossier code the agency does not have: %d\n%.1500s", resp.StatusCode, body)
+	}
+	a.effectiveProcedure()
+	d := a.receive("Trần Thị Bình")
+	if resp := a.post(v, "/public/A/feedback", withDossier(strings.ToLower(d.Code))); resp.StatusCode != 303 {
+		t.Fatalf("a dossier of the agency: %d %s", resp.StatusCode, bodyOf(t, resp))
+	}
 	// Five per address in ten minutes: the sixth gets 429 in Vietnamese.
-	for i := 2; i <= qms.FeedbackThrottleMax; i++ {
+	for i := 3; i <= qms.FeedbackThrottleMax; i++ {
 		if code := a.post(v, "/public/A/feedback", feedbackForm("Lần "+itoa(int64(i)))).StatusCode; code != 303 {
 			t.Fatalf("submission %d: %d", i, code)
 		}

@@ -1,0 +1,100 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"isodt/qms"
+)
+
+// decodeJSON reads a JSON body strictly: unknown fields and trailing data
+// are errors, so a typo in a field name is not silently ignored.
+func decodeJSON(c *fiber.Ctx, v any) error {
+	if !strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEApplicationJSON) {
+		return qms.Errorf(qms.EINVALID, "Nội dung phải là JSON (Content-Type: application/json).")
+	}
+	body := []byte(string(c.Body()))
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return jsonProblem(err, body)
+	}
+	if dec.More() {
+		return qms.Errorf(qms.EINVALID, "Dữ liệu JSON không hợp lệ: có dữ liệu thừa sau đối tượng JSON.")
+	}
+	return nil
+}
+
+// jsonProblem says what is wrong with a JSON body, naming the member by
+// its path when the decoder knows it (a value of the wrong type) or the
+// body shows it (a time that does not parse).
+func jsonProblem(err error, body []byte) error {
+	var te *json.UnmarshalTypeError
+	var se *json.SyntaxError
+	var pe *time.ParseError
+	switch {
+	case asErr(err, &te) && te.Field != "":
+		return qms.FieldError(te.Field, "Dữ liệu JSON không hợp lệ: trường %q phải là %s, không phải %s.", te.Field, jsonKind(te.Type), jsonValueKind(te.Value))
+	case asErr(err, &te):
+		return qms.Errorf(qms.EINVALID, "Dữ liệu JSON không hợp lệ: nội dung phải là %s, không phải %s.", jsonKind(te.Type), jsonValueKind(te.Value))
+	case asErr(err, &pe):
+		field := "body"
+		if i := bytes.Index(body, []byte(strconv.Quote(pe.Value))); i >= 0 {
+			field = jsonFieldAt(body, i)
+		}
+		return qms.FieldError(field, "Dữ liệu JSON không hợp lệ: trường %q phải là một thời điểm có thật dạng RFC 3339, ví dụ 2026-12-05T08:00:00+07:00 (nhận được %q).", field, pe.Value)
+	case strings.HasPrefix(err.Error(), "Time.UnmarshalJSON"):
+		return qms.Errorf(qms.EINVALID, "Dữ liệu JSON không hợp lệ: thời điểm phải là chuỗi dạng RFC 3339, ví dụ \"2026-12-05T08:00:00+07:00\".")
+	case asErr(err, &se):
+		return qms.Errorf(qms.EINVALID, "Dữ liệu JSON không hợp lệ: lỗi cú pháp tại byte %d.", se.Offset)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return qms.FieldError(name, "Dữ liệu JSON không hợp lệ: trường không được hỗ trợ %q.", name)
+	}
+	return qms.Errorf(qms.EINVALID, "Dữ liệu JSON không hợp lệ: không đọc được nội dung.")
+}
+
+// jsonKind names what a Go type takes in JSON, for people.
+func jsonKind(t reflect.Type) string {
+	if t == reflect.TypeFor[time.Time]() {
+		return "một thời điểm dạng RFC 3339 (chuỗi)"
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "một số nguyên"
+	case reflect.Float32, reflect.Float64:
+		return "một số"
+	case reflect.String:
+		return "một chuỗi"
+	case reflect.Bool:
+		return "true hoặc false"
+	case reflect.Slice, reflect.Array:
+		return "một danh sách (mảng)"
+	case reflect.Pointer:
+		return jsonKind(t.Elem())
+	}
+	return "một đối tượng"
+}
+
+// jsonValueKind names the kind of JSON value the decoder met.
+func jsonValueKind(v string) string {
+	switch {
+	case v == "string":
+		return "một chuỗi"
+	case v == "number" || strings.HasPrefix(v, "number "):
+		return "một số"
+	case v == "bool":
+		return "true/false"
+	case v == "array":
+		return "một danh sách"
+	case v == "object":
+		return "một đối tượng"
+	}
+	return v
+}
