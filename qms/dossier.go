@@ -167,6 +167,8 @@ func (d *Dossier) Validate() error {
 		return FieldError("applicant.name", "Nhập tên người nộp hồ sơ.")
 	case d.Channel != ChannelCounter && d.Channel != ChannelOnline && d.Channel != ChannelPost:
 		return FieldError("channel", "Kênh tiếp nhận %q không hợp lệ (counter, online, post).", d.Channel)
+	case strings.ContainsFunc(d.Applicant.Phone, func(r rune) bool { return !strings.ContainsRune("0123456789 +-.()", r) }):
+		return FieldError("applicant.phone", "Số điện thoại của người nộp chỉ gồm chữ số, dấu cách và các dấu + - . ( ), không phải %q.", d.Applicant.Phone)
 	}
 	// The bounds match the maxlength of the reception form's inputs; the
 	// fields are named by their JSON path, as the form's errors are placed

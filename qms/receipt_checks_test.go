@@ -31,3 +31,16 @@ func TestCheckReceivedAt(t *testing.T) {
 		}
 	}
 }
+
+// TestApplicantPhone: the applicant's phone holds digits and the marks
+// people write numbers with, nothing else.
+func TestApplicantPhone(t *testing.T) {
+	for phone, ok := range map[string]bool{"": true, "0912345678": true, "0912 345 678": true, "+84 (24) 3825.1234": true, "091-234-5678": true,
+		"abc-not-a-phone!!": false, "0912x345": false, "０９１２": false} {
+		d := qms.Dossier{TTHCCode: "1.000001", Channel: qms.ChannelCounter, Applicant: qms.Applicant{Name: "Trần Văn B", Phone: phone}}
+		err := d.Validate()
+		if (err == nil) != ok || (err != nil && qms.ErrorField(err) != "applicant.phone") {
+			t.Errorf("phone %q: %v, want accepted %v", phone, err, ok)
+		}
+	}
+}
