@@ -100,7 +100,11 @@ func TestPublicFeedbackIntake(t *testing.T) {
 		t.Fatalf("submission audit: %+v", es)
 	}
 	// A related dossier is one of the agency's, named as its slip prints it.
-	withDossier := func(code string) url.Values { f := feedbackForm("Hỏi về hồ sơ " + code); f.Set("dossier_code", code); return f }
+	withDossier := func(code string) url.Values {
+		f := feedbackForm("Hỏi về hồ sơ " + code)
+		f.Set("dossier_code", code)
+		return f
+	}
 	resp = a.post(v, "/public/A/feedback", withDossier("B-2026-000001"))
 	if body := bodyOf(t, resp); resp.StatusCode != 400 || !strings.Contains(body, `không có hồ sơ mã &#34;B-2026-000001&#34;`) || !strings.Contains(body, `value="B-2026-000001"`) {
 		t.Fatalf("a dossier code the agency does not have: %d\n%.1500s", resp.StatusCode, body)
