@@ -24,7 +24,7 @@ type Procedure struct {
 	OwnerUnit    string    `json:"owner_unit"` // đơn vị chủ trì
 	TTHCCodes    []string  `json:"tthc_codes"`
 	ReviewMonths int       `json:"review_interval_months"`
-	NextReviewOn time.Time `json:"next_review_on"` // civil date
+	NextReviewOn time.Time `json:"next_review_on,omitzero"` // civil date; none until a version takes effect
 	CreatedAt    time.Time `json:"created_at"`
 	UpdatedAt    time.Time `json:"updated_at"`
 	// MovedFrom is the agency a merge or a split brought the procedure
