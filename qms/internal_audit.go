@@ -2,6 +2,7 @@ package qms
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -99,6 +100,18 @@ type AuditPlan struct {
 	Conclusion   string          `json:"conclusion"`
 	ReportedAt   *time.Time      `json:"reported_at,omitempty"`
 	Items        []ChecklistItem `json:"items"`
+}
+
+// CheckAuditTeam reports whether user, holding roles in the planning
+// agency, may build the audit's checklist, record its answers and write
+// its report: an auditor of its team, or a quality officer there, who
+// manages the programme (ISO 19011: evidence is recorded by the team).
+func (p *AuditPlan) CheckAuditTeam(user string, roles []Role) error {
+	if slices.ContainsFunc(p.Auditors, func(a string) bool { return strings.EqualFold(a, user) }) || slices.Contains(roles, RoleQualityOfficer) {
+		return nil
+	}
+	return Errorf(EFORBIDDEN, "Cuộc đánh giá “%s” do đoàn %s thực hiện: chỉ thành viên đoàn hoặc cán bộ chuyên trách ISO ghi được danh mục, câu trả lời và báo cáo.",
+		p.Title, strings.Join(p.Auditors, ", "))
 }
 
 // Validate bounds a programme's texts.

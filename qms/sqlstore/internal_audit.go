@@ -262,6 +262,17 @@ func (s *Store) checkPlanScope(ctx context.Context, q Querier, p *qms.AuditPlan)
 	return err
 }
 
+// checkAuditTeam asks whether the actor may record the audit plan p
+// (qms.AuditPlan.CheckAuditTeam), on the roles they hold in its agency.
+func checkAuditTeam(ctx context.Context, tx Tx, p *qms.AuditPlan) error {
+	user := tx.Actor().Username
+	roles, err := RolesIn(ctx, tx, p.AgencyCode, user)
+	if err != nil {
+		return err
+	}
+	return p.CheckAuditTeam(user, roles)
+}
+
 // BuildChecklist (re)builds the checklist of a plan not yet answered: one
 // question per clause, one per task step of each audited procedure, each
 // with evidence suggestions read from the system.
@@ -270,6 +281,9 @@ func (s *Store) BuildChecklist(ctx context.Context, agency string, planID int64)
 	err := s.update(ctx, func(tx Tx) error {
 		var err error
 		if p, err = findPlan(ctx, tx, agency, planID); err != nil {
+			return err
+		}
+		if err := checkAuditTeam(ctx, tx, p); err != nil {
 			return err
 		}
 		if p.Status != qms.PlanPlanned || len(p.Tally()) > 0 && p.Tally()["unanswered"] != len(p.Items) {
@@ -318,6 +332,9 @@ func (s *Store) AnswerItem(ctx context.Context, agency string, planID, itemID in
 		if p, err = findPlan(ctx, tx, agency, planID); err != nil {
 			return err
 		}
+		if err := checkAuditTeam(ctx, tx, p); err != nil {
+			return err
+		}
 		if p.Status != qms.PlanPlanned {
 			return qms.Errorf(qms.EINVALID, "Cuộc đánh giá đã có báo cáo: không sửa câu trả lời.")
 		}
@@ -344,6 +361,9 @@ func (s *Store) ReportPlan(ctx context.Context, agency string, planID int64, sum
 	err := s.update(ctx, func(tx Tx) error {
 		var err error
 		if p, err = findPlan(ctx, tx, agency, planID); err != nil {
+			return err
+		}
+		if err := checkAuditTeam(ctx, tx, p); err != nil {
 			return err
 		}
 		switch t := p.Tally(); {

@@ -403,7 +403,8 @@ func TestAuditChecklistFigures(t *testing.T) {
 		if err := f.CreatePlan(ctx, p); err != nil {
 			t.Fatal(err)
 		}
-		got, err := f.BuildChecklist(ctx, "UBND", p.ID)
+		team := qms.WithActor(context.Background(), qms.Actor{Username: "dgv", AgencyCode: "UBND"})
+		got, err := f.BuildChecklist(team, "UBND", p.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

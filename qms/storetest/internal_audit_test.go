@@ -79,6 +79,17 @@ func TestInternalAudit(t *testing.T) {
 		if _, err := f.FindPlan(ctx, "SVHTT", p.ID); qms.ErrorCode(err) != qms.ENOTFOUND {
 			t.Fatalf("the audited unit reads the plan as its own: %v", err)
 		}
+		// The team records the audit; an auditor of the agency who is not
+		// on it does not (qms.AuditPlan.CheckAuditTeam).
+		team := qms.WithActor(context.Background(), qms.Actor{Username: "dgv", AgencyCode: "UBND"})
+		other := &qms.User{Username: "dgv.khac", Memberships: []qms.Membership{{AgencyCode: "UBND", Role: qms.RoleAuditor}}}
+		if err := f.CreateUser(ctx, other, "mat-khau-123"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.BuildChecklist(qms.WithActor(context.Background(), qms.Actor{UserID: other.ID, Username: other.Username, AgencyCode: "UBND"}), "UBND", p.ID); qms.ErrorCode(err) != qms.EFORBIDDEN {
+			t.Fatalf("an auditor off the team builds the checklist: %v", err)
+		}
+		ctx = team
 		if _, err := f.ReportPlan(ctx, "UBND", p.ID, "", "Đạt"); qms.ErrorCode(err) != qms.EINVALID {
 			t.Fatalf("report without a checklist: %v", err)
 		}

@@ -90,7 +90,8 @@ func (s *Server) planPage(c *fiber.Ctx, p *qms.AuditPlan, formErr error) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, "audit_plan", fiber.Map{"P": p, "Tally": p.Tally(), "CanWrite": s.can(c, "internal_audit", "write") && p.Status == qms.PlanPlanned,
+	return s.render(c, "audit_plan", fiber.Map{"P": p, "Tally": p.Tally(), "CanWrite": s.can(c, "internal_audit", "write") && p.Status == qms.PlanPlanned &&
+		p.CheckAuditTeam(callerOf(c).user.Username, rolesIn(callerOf(c))) == nil,
 		"CanNC": s.can(c, "nc", "write"), "Signatures": sigs}, formErr)
 }
 
