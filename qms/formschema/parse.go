@@ -82,9 +82,9 @@ func jsonProblem(err error) error {
 		return fmt.Errorf("JSON sai cú pháp ở byte %d", syn.Offset)
 	case errors.As(err, &typ):
 		if typ.Field != "" {
-			return fmt.Errorf("khóa %q phải là %s", typ.Field, kindName(typ.Type))
+			return fmt.Errorf("khóa %q phải là %s", typ.Field, JSONKind(typ.Type))
 		}
-		return fmt.Errorf("giá trị phải là %s", kindName(typ.Type))
+		return fmt.Errorf("giá trị phải là %s", JSONKind(typ.Type))
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return errors.New("JSON bị cắt cụt hoặc rỗng")
 	}
@@ -94,9 +94,9 @@ func jsonProblem(err error) error {
 	return errors.New("JSON không hợp lệ")
 }
 
-// kindName says in Vietnamese what JSON value a Go type expects, for
+// JSONKind says in Vietnamese what JSON value a Go type expects, for
 // messages that must not show Go type names.
-func kindName(t reflect.Type) string {
+func JSONKind(t reflect.Type) string {
 	switch t.Kind() {
 	case reflect.Struct, reflect.Map:
 		return "một đối tượng {…}"
@@ -111,7 +111,7 @@ func kindName(t reflect.Type) string {
 	case reflect.Float64, reflect.Float32:
 		return "một số"
 	case reflect.Pointer:
-		return kindName(t.Elem())
+		return JSONKind(t.Elem())
 	}
 	return "giá trị khác"
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"isodt/qms"
+	"isodt/qms/formschema"
 )
 
 // decodeJSON reads a JSON body strictly: unknown fields and trailing data
@@ -60,26 +61,16 @@ func jsonProblem(err error, body []byte) error {
 	return qms.Errorf(qms.EINVALID, "Dữ liệu JSON không hợp lệ: không đọc được nội dung.")
 }
 
-// jsonKind names what a Go type takes in JSON, for people.
+// jsonKind names what a Go type takes in JSON, for people: a time is a
+// string of its own shape.
 func jsonKind(t reflect.Type) string {
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
 	if t == reflect.TypeFor[time.Time]() {
 		return "một thời điểm dạng RFC 3339 (chuỗi)"
 	}
-	switch t.Kind() {
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return "một số nguyên"
-	case reflect.Float32, reflect.Float64:
-		return "một số"
-	case reflect.String:
-		return "một chuỗi"
-	case reflect.Bool:
-		return "true hoặc false"
-	case reflect.Slice, reflect.Array:
-		return "một danh sách (mảng)"
-	case reflect.Pointer:
-		return jsonKind(t.Elem())
-	}
-	return "một đối tượng"
+	return formschema.JSONKind(t)
 }
 
 // jsonValueKind names the kind of JSON value the decoder met.
