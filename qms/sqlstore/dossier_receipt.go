@@ -211,9 +211,9 @@ func (s *Store) ReceiveDossier(ctx context.Context, d *qms.Dossier) error {
 // with the first dossier would lose it without a word.
 func sameReceipt(first, again *qms.Dossier) error {
 	if strings.TrimSpace(first.TTHCCode) != strings.TrimSpace(again.TTHCCode) || first.Channel != again.Channel ||
-		first.Applicant != again.Applicant || again.Code != "" && again.Code != first.Code {
+		first.Applicant != again.Applicant || again.Code != "" && again.Code != first.Code || strings.TrimSpace(first.Note) != strings.TrimSpace(again.Note) {
 		return &qms.KeyUsedError{Dossier: first.Code, Err: &qms.Error{Code: qms.ECONFLICT, Field: "idempotency_key", Message: fmt.Sprintf(
-			"Khóa chống gửi trùng (Idempotency-Key) %q đã dùng cho hồ sơ %s với nội dung khác (thủ tục, người nộp, kênh hoặc mã hồ sơ): hồ sơ mới cần khóa mới.", again.IdempotencyKey, first.Code)}}
+			"Khóa chống gửi trùng (Idempotency-Key) %q đã dùng cho hồ sơ %s với nội dung khác (thủ tục, người nộp, kênh, mã hồ sơ hoặc ghi chú): hồ sơ mới cần khóa mới.", again.IdempotencyKey, first.Code)}}
 	}
 	return nil
 }

@@ -24,7 +24,7 @@ func (s *Store) SubmitFeedback(ctx context.Context, f *qms.Feedback, ip string) 
 		if err != nil {
 			return err
 		}
-		if first, err := repeatedFeedback(ctx, tx, a.Code, ip, f.Content); err != nil || first != nil {
+		if first, err := repeatedFeedback(ctx, tx, a.Code, ip, f); err != nil || first != nil {
 			if first != nil {
 				*f = *first
 			}
@@ -73,15 +73,17 @@ func (s *Store) SubmitFeedback(ctx context.Context, f *qms.Feedback, ip string) 
 	})
 }
 
-// repeatedFeedback is the submission of the same content from the same
-// address to agency within qms.FeedbackRepeatWindow, or nil.
-func repeatedFeedback(ctx context.Context, tx Tx, agency, ip, content string) (*qms.Feedback, error) {
+// repeatedFeedback is the same submission as f (the same person's name,
+// contact, content and dossier) from the same address to agency within
+// qms.FeedbackRepeatWindow, or nil. Another person's same words from the
+// same address (a kiosk, an office's network) are theirs.
+func repeatedFeedback(ctx context.Context, tx Tx, agency, ip string, f *qms.Feedback) (*qms.Feedback, error) {
 	hash, err := ipHash(ctx, tx, ip)
 	if err != nil {
 		return nil, err
 	}
-	fs, err := findFeedbacks(ctx, tx, `agency_code = ? AND ip_hash = ? AND received_at > ? AND content = ?`,
-		agency, hash, FormatTime(tx.Now().Add(-qms.FeedbackRepeatWindow)), content)
+	fs, err := findFeedbacks(ctx, tx, `agency_code = ? AND ip_hash = ? AND received_at > ? AND content = ? AND name = ? AND contact = ? AND dossier_code = ?`,
+		agency, hash, FormatTime(tx.Now().Add(-qms.FeedbackRepeatWindow)), f.Content, f.Name, f.Contact, strings.ToUpper(f.DossierCode))
 	if err != nil || len(fs) == 0 {
 		return nil, err
 	}

@@ -50,17 +50,34 @@ func TestFeedbackLifecycleAndThrottle(t *testing.T) {
 	eachStore(t, func(t *testing.T, f *fixture) {
 		as := feedbackAgency(t, f)
 		public := qms.WithActor(context.Background(), qms.PublicActor("SVHTT"))
+		sent := 0
 		submit := func(ip string) (*qms.Feedback, error) {
-			fb := &qms.Feedback{AgencyCode: "svhtt", Name: "Nguyễn Văn An", Contact: "0912345678", Content: "Hồ sơ trễ hẹn <b>3 ngày</b>."}
+			sent++
+			content := "Hồ sơ trễ hẹn <b>3 ngày</b>."
+			if sent > 1 {
+				content += " Lần " + itoa(int64(sent))
+			}
+			fb := &qms.Feedback{AgencyCode: "svhtt", Name: "Nguyễn Văn An", Contact: "0912345678", Content: content}
 			return fb, f.SubmitFeedback(public, fb, ip)
 		}
 		first, err := submit("203.0.113.7")
 		if err != nil || first.Code != "PA-SVHTT-2026-001" || first.Status != qms.FeedbackReceived || first.AgencyCode != "SVHTT" || first.ID == 0 {
 			t.Fatalf("submit: %v %+v", err, first)
 		}
+		// The same person's same message again (a double click) is the
+		// first; another person's same words from the same address (a
+		// kiosk, one office's network) are their own.
+		again := &qms.Feedback{AgencyCode: "SVHTT", Name: "Nguyễn Văn An", Contact: "0912345678", Content: "Hồ sơ trễ hẹn <b>3 ngày</b>."}
+		if err := f.SubmitFeedback(public, again, "203.0.113.7"); err != nil || again.Code != first.Code {
+			t.Fatalf("sent again: %v %+v, want %s", err, again, first.Code)
+		}
+		other := &qms.Feedback{AgencyCode: "SVHTT", Name: "Trần Thị Bình", Contact: "binh@example.vn", Content: "Hồ sơ trễ hẹn <b>3 ngày</b>."}
+		if err := f.SubmitFeedback(public, other, "203.0.113.7"); err != nil || other.Code != "PA-SVHTT-2026-002" {
+			t.Fatalf("another citizen's same words: %v %+v", err, other)
+		}
 		for _, name := range []string{"giam.doc", "thu.ky"} {
-			if n := unread(t, f, name); n != 1 {
-				t.Errorf("%s told of the new feedback %d times, want 1", name, n)
+			if n := unread(t, f, name); n != 2 {
+				t.Errorf("%s told of the new feedback %d times, want 2", name, n)
 			}
 		}
 		if n := unread(t, f, "chuyen.vien"); n != 0 {
@@ -82,7 +99,7 @@ func TestFeedbackLifecycleAndThrottle(t *testing.T) {
 			})
 		}
 		// Five from one address in ten minutes; the sixth waits. Others pass.
-		for i := 2; i <= qms.FeedbackThrottleMax; i++ {
+		for i := 3; i <= qms.FeedbackThrottleMax; i++ {
 			if _, err := submit("203.0.113.7"); err != nil {
 				t.Fatalf("submission %d: %v", i, err)
 			}

@@ -100,6 +100,11 @@ func TestOutsider10DoubleSubmitReceivesOnce(t *testing.T) {
 		!strings.Contains(again, `value="Trần Thị Bình An"`) {
 		t.Fatalf("the form sent again: %d, want 409 leading to %s with the input kept:\n%.2000s", resp.StatusCode, first, again)
 	}
+	// Only the note changed: the same (it was dropped silently).
+	noteOnly := url.Values{"nonce": {m[1]}, "tthc_code": {"1.000001"}, "channel": {"counter"}, "applicant_name": {"Trần Thị Bình"}, "note": {"3 bộ, thêm bản sao CCCD"}}
+	if resp := a.do("POST", "/dossiers", &s, noteOnly); resp.StatusCode != 409 {
+		t.Fatalf("the form sent again with another note: %d, want 409", resp.StatusCode)
+	}
 	fresh := regexp.MustCompile(`name="nonce" value="([^"]+)"`).FindStringSubmatch(again)
 	if fresh == nil || fresh[1] == m[1] {
 		t.Fatal("the form sent again keeps the used nonce")
