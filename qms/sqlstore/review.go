@@ -193,6 +193,14 @@ func (s *Store) AddDecision(ctx context.Context, agency string, id int64, d qms.
 		return nil, err
 	}
 	return s.changeReview(ctx, agency, id, "decision", func(tx Tx) (any, error) {
+		// Given to someone of the agency (it named users of other
+		// agencies and users that do not exist), due from today on.
+		if err := checkMember(ctx, tx, agency, "owner", d.Owner); err != nil {
+			return nil, err
+		}
+		if today := qms.CivilDate(tx.Now()); d.DueOn.Before(today) {
+			return nil, qms.FieldError("due_on", "Hạn thực hiện %s đã qua: chọn từ hôm nay (%s) trở đi.", d.DueOn.Format("02/01/2006"), today.Format("02/01/2006"))
+		}
 		_, err := tx.Exec(ctx, `INSERT INTO review_decisions (review_id, text, owner, due_on) VALUES (?, ?, ?, ?)`, id, d.Text, d.Owner, FormatDate(d.DueOn))
 		return d, err
 	})

@@ -68,6 +68,20 @@ func TestInternalAuditAndReviewPages(t *testing.T) {
 	if code := a.do("POST", rpath+"/decisions", &leader, url.Values{"text": {"Bổ sung nhân sự"}, "owner": {"a-quality-officer"}, "due_on": {"31/01/2027"}}).StatusCode; code != 303 {
 		t.Fatalf("decision: %d", code)
 	}
+	// A decision is given to someone of the agency, due from today on
+	// (outsider finding: another agency's user, a user that does not
+	// exist and 01/01/1999 were taken).
+	for _, bad := range []struct{ owner, due, field string }{
+		{"b-staff", "31/01/2099", "owner"}, {"khong.co.ai", "31/01/2099", "owner"}, {"a-quality-officer", "01/01/1999", "due_on"},
+	} {
+		resp := a.do("POST", rpath+"/decisions", &leader, url.Values{"text": {"Quyết định thử"}, "owner": {bad.owner}, "due_on": {bad.due}})
+		if body := bodyOf(t, resp); resp.StatusCode < 400 || !strings.Contains(body, `id="error-`+bad.field+`"`) && !strings.Contains(body, `class="error"`) {
+			t.Errorf("decision to %s due %s: %d", bad.owner, bad.due, resp.StatusCode)
+		}
+	}
+	if n := a.auditCount("review.decision"); n != 1 {
+		t.Errorf("%d decisions recorded, want 1", n)
+	}
 	staff := a.login("a-staff")
 	if code := a.do("POST", "/reviews", &staff, url.Values{"title": {"x"}, "held_on": {"01/01/2026"}}).StatusCode; code != 403 {
 		t.Fatalf("staff holds a review: %d", code)
