@@ -328,6 +328,9 @@ func (s *Store) CompleteAction(ctx context.Context, agency string, id, actionID 
 		if result == "" {
 			return qms.FieldError("result", "Ghi kết quả thực hiện hành động.")
 		}
+		if err := qms.CheckText("result", "Kết quả thực hiện", result, qms.MaxShortText); err != nil {
+			return err
+		}
 		for i := range n.Actions {
 			if n.Actions[i].ID == actionID {
 				if n.Actions[i].DoneAt != nil {

@@ -77,7 +77,7 @@ func TestAssignedActionsDoneByTheirOwner(t *testing.T) {
 			return a.api("POST", "/api/v1"+ncDone, a.token("a-staff-2"), `{"reason":"Đã bổ sung"}`).StatusCode
 		}, 403},
 		{"NC: the owner, API", func() int {
-			return a.api("POST", "/api/v1"+ncDone, a.token("a-staff"), `{"reason":"Đã bổ sung"}`).StatusCode
+			return a.api("POST", "/api/v1"+ncDone, a.token("a-staff"), `{"result":"Đã bổ sung"}`).StatusCode
 		}, 200},
 		{"risk: an auditor", func() int { return a.do("POST", riskDone, &auditor, url.Values{}).StatusCode }, 403},
 		{"risk: other staff", func() int { return a.do("POST", riskDone, &staff2, url.Values{}).StatusCode }, 403},
@@ -88,6 +88,10 @@ func TestAssignedActionsDoneByTheirOwner(t *testing.T) {
 		if got := tc.send(); got != tc.want {
 			t.Errorf("%s: %d, want %d", tc.name, got, tc.want)
 		}
+	}
+	decode(t, a.api("GET", "/api/v1"+ncPath, a.token("a-auditor"), ""), &n)
+	if n.Actions[0].Result != "Đã bổ sung" {
+		t.Errorf("the action's result: %q", n.Actions[0].Result)
 	}
 	for _, action := range []string{"nc.action_done", "risk.action_done"} {
 		if n := a.auditCount(action); n != 1 {

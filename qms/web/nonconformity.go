@@ -291,11 +291,22 @@ func (s *Server) apiNCAddAction(c *fiber.Ctx) error {
 	})
 }
 
+// actionDoneRequest records a corrective action done: its result, as the
+// action shows it. "reason" is the name the API first took it under.
+type actionDoneRequest struct {
+	Result string `json:"result"`
+	Reason string `json:"reason,omitempty"`
+}
+
 func (s *Server) apiNCActionDone(c *fiber.Ctx) error {
-	var req reasonRequest
+	var req actionDoneRequest
 	return s.apiNC(c, &req, func(n *qms.Nonconformity) (*qms.Nonconformity, error) {
 		aid, _ := strconv.ParseInt(c.Params("aid"), 10, 64)
-		return s.NCs.CompleteAction(c.UserContext(), n.AgencyCode, n.ID, aid, req.Reason)
+		result := req.Result
+		if result == "" {
+			result = req.Reason
+		}
+		return s.NCs.CompleteAction(c.UserContext(), n.AgencyCode, n.ID, aid, result)
 	})
 }
 

@@ -58,7 +58,7 @@ var apiDocs = map[string]struct {
 	"POST /api/v1/nonconformities":                             {"Lập phiếu sự không phù hợp (nguồn: audit, finding, late_dossier, complaint, other)", ncRequest{}, qms.Nonconformity{}},
 	"GET /api/v1/nonconformities/{id}":                         {"Một sự không phù hợp và kế hoạch khắc phục", nil, qms.Nonconformity{}},
 	"POST /api/v1/nonconformities/{id}/actions":                {"Thêm hành động khắc phục (người phụ trách, hạn)", actionInput{}, qms.Nonconformity{}},
-	"POST /api/v1/nonconformities/{id}/actions/{aid}/done":     {"Hoàn thành hành động khắc phục, kèm kết quả", reasonRequest{}, qms.Nonconformity{}},
+	"POST /api/v1/nonconformities/{id}/actions/{aid}/done":     {"Hoàn thành hành động khắc phục, kèm kết quả (result; reason là tên cũ)", actionDoneRequest{}, qms.Nonconformity{}},
 	"POST /api/v1/nonconformities/{id}/status":                 {"Bắt đầu khắc phục (start), đánh giá hiệu lực (verify + verdict), đóng (close)", ncChangeRequest{}, qms.Nonconformity{}},
 	"GET /api/v1/audits/plans":                                 {"Kế hoạch đánh giá nội bộ của đơn vị", nil, []qms.AuditPlan{}},
 	"GET /api/v1/audits/plans/{id}":                            {"Một kế hoạch đánh giá với danh mục kiểm tra và kết quả", nil, qms.AuditPlan{}},
