@@ -5,6 +5,34 @@ import (
 	"strings"
 )
 
+// ActionOwnerRoles are the roles that carry out assigned actions
+// (corrective, risk treatment, review decisions): an account that is
+// only an admin of the agency keeps accounts and does no such work.
+var ActionOwnerRoles = []Role{RoleStaff, RoleQualityOfficer, RoleLeader, RoleAuditor}
+
+// FeedbackAnswererRoles are the roles that answer citizen feedback.
+var FeedbackAnswererRoles = []Role{RoleStaff, RoleQualityOfficer, RoleLeader}
+
+// CheckAssignee reports whether user, holding roles held in the agency,
+// may be given work that the roles able carry out: named in field, it
+// is refused when user is not of the agency or holds none of able (they
+// would be told of the work and refused when doing it).
+func CheckAssignee(field, user, agency string, held, able []Role) error {
+	if len(held) == 0 {
+		return FieldError(field, "Người được giao %q không thuộc đơn vị %s.", user, agency)
+	}
+	for _, r := range held {
+		if slices.Contains(able, r) {
+			return nil
+		}
+	}
+	names := make([]string, len(able))
+	for i, r := range able {
+		names[i] = roleTitle[r]
+	}
+	return FieldError(field, "Tài khoản %s không có vai trò thực hiện việc này trong đơn vị %s (%s).", user, agency, strings.Join(names, ", "))
+}
+
 // CheckActionDoer reports whether user, holding roles in the agency, may
 // record an assigned action done (a corrective action of a
 // nonconformity, a treatment action of a risk): the person it was

@@ -30,3 +30,27 @@ func TestCheckActionDoer(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckAssignee: work goes to someone of the agency holding a role
+// that carries it out, else the field is refused.
+func TestCheckAssignee(t *testing.T) {
+	tests := []struct {
+		name string
+		held []qms.Role
+		ok   bool
+	}{
+		{"staff", []qms.Role{qms.RoleStaff}, true},
+		{"an admin who is also an auditor", []qms.Role{qms.RoleAdmin, qms.RoleAuditor}, true},
+		{"an admin only", []qms.Role{qms.RoleAdmin}, false},
+		{"not of the agency", nil, false},
+	}
+	for _, tc := range tests {
+		err := qms.CheckAssignee("owner", "nguoi.duoc.giao", "SVHTT", tc.held, qms.ActionOwnerRoles)
+		if (err == nil) != tc.ok || (err != nil && qms.ErrorField(err) != "owner") {
+			t.Errorf("%s: %v, want accepted %v", tc.name, err, tc.ok)
+		}
+	}
+	if err := qms.CheckAssignee("assignee", "danh.gia", "SVHTT", []qms.Role{qms.RoleAuditor}, qms.FeedbackAnswererRoles); err == nil {
+		t.Error("feedback given to an auditor, who may not answer it")
+	}
+}

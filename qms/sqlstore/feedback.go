@@ -196,15 +196,12 @@ func (s *Store) AssignFeedback(ctx context.Context, agency string, id int64, ass
 		if err := f.Assign(assignee, tx.Actor().Username, tx.Now()); err != nil {
 			return err
 		}
-		// MIN of no rows is NULL: 0, no such user in the agency.
-		var userID int64
-		if err := tx.QueryRow(ctx, `SELECT COALESCE(MIN(u.id), 0) FROM users u JOIN memberships m ON m.user_id = u.id
-			WHERE u.username = ? AND m.agency_code = ? AND u.disabled = FALSE`, f.AssignedTo, agency).Scan(&userID); err != nil {
+		// Given to someone who may answer it (an auditor or an admin
+		// would be told of it and refused when answering).
+		if err := checkAssignee(ctx, tx, agency, "assignee", f.AssignedTo, qms.FeedbackAnswererRoles); err != nil {
 			return err
-		} else if userID == 0 {
-			return qms.FieldError("assignee", "Người xử lý %q không thuộc đơn vị %s.", f.AssignedTo, agency)
 		}
-		return notifyUserID(ctx, tx, agency, userID, qms.NewNotice(qms.NoticeFeedbackAssigned, f.Code), "/feedback/"+Itoa(f.ID))
+		return notifyUser(ctx, tx, agency, f.AssignedTo, qms.NewNotice(qms.NoticeFeedbackAssigned, f.Code), "/feedback/"+Itoa(f.ID))
 	})
 }
 

@@ -305,11 +305,8 @@ func (s *Store) AddAction(ctx context.Context, agency string, id int64, a qms.Co
 		if err := n.CheckActionDue(a); err != nil {
 			return err
 		}
-		var k int
-		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM users u JOIN memberships m ON m.user_id = u.id WHERE u.username = ? AND m.agency_code = ?`, a.Owner, agency).Scan(&k); err != nil {
+		if err := checkAssignee(ctx, tx, agency, "owner", a.Owner, qms.ActionOwnerRoles); err != nil {
 			return err
-		} else if k == 0 {
-			return qms.FieldError("owner", "Người phụ trách %q không thuộc đơn vị %s.", a.Owner, agency)
 		}
 		if err := tx.QueryRow(ctx, `INSERT INTO corrective_actions (nc_id, description, owner, due_on) VALUES (?, ?, ?, ?) RETURNING id`,
 			n.ID, a.Description, a.Owner, FormatDate(a.DueOn)).Scan(&a.ID); err != nil {

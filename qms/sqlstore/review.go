@@ -195,7 +195,7 @@ func (s *Store) AddDecision(ctx context.Context, agency string, id int64, d qms.
 	return s.changeReview(ctx, agency, id, "decision", func(tx Tx) (any, error) {
 		// Given to someone of the agency (it named users of other
 		// agencies and users that do not exist), due from today on.
-		if err := checkMember(ctx, tx, agency, "owner", d.Owner); err != nil {
+		if err := checkAssignee(ctx, tx, agency, "owner", d.Owner, qms.ActionOwnerRoles); err != nil {
 			return nil, err
 		}
 		if today := qms.CivilDate(tx.Now()); d.DueOn.Before(today) {

@@ -267,7 +267,7 @@ func (s *Store) AddRiskAction(ctx context.Context, agency string, id int64, a qm
 		if err := a.Validate(r); err != nil {
 			return err
 		}
-		if err := checkMember(ctx, tx, agency, "owner", a.Owner); err != nil {
+		if err := checkAssignee(ctx, tx, agency, "owner", a.Owner, qms.ActionOwnerRoles); err != nil {
 			return err
 		}
 		if err := tx.QueryRow(ctx, `INSERT INTO risk_actions (risk_id, description, owner, due_on) VALUES (?, ?, ?, ?) RETURNING id`,

@@ -199,6 +199,16 @@ func ParseDate(s string) time.Time {
 	return t
 }
 
+// checkAssignee asks whether username may be given work of agency that
+// the roles able carry out (qms.CheckAssignee).
+func checkAssignee(ctx context.Context, tx Tx, agency, field, username string, able []qms.Role) error {
+	held, err := RolesIn(ctx, tx, agency, username)
+	if err != nil {
+		return err
+	}
+	return qms.CheckAssignee(field, username, agency, held, able)
+}
+
 // checkActionDoer asks whether the actor may record done an action owned
 // by owner in agency (qms.CheckActionDoer), on the roles they hold there
 // now.

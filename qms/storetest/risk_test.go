@@ -95,7 +95,7 @@ func TestRisk4Register(t *testing.T) {
 		if _, err := f.AddRiskAction(officer, "PA", r.ID, qms.RiskAction{Description: "Sổ giao nhận", Owner: "thu.ky.pa", DueOn: today.AddDate(0, 0, -1)}); qms.ErrorCode(err) != qms.EINVALID {
 			t.Fatalf("action due before the entry: %v", err)
 		}
-		if _, err := f.AddRiskAction(officer, "PA", r.ID, qms.RiskAction{Description: "Sổ giao nhận", Owner: "giam.doc.pb", DueOn: today}); qms.ErrorCode(err) != qms.ENOTFOUND {
+		if _, err := f.AddRiskAction(officer, "PA", r.ID, qms.RiskAction{Description: "Sổ giao nhận", Owner: "giam.doc.pb", DueOn: today}); qms.ErrorCode(err) != qms.EINVALID || qms.ErrorField(err) != "owner" {
 			t.Fatalf("action owner of another agency: %v", err)
 		}
 		got, err = f.AddRiskAction(officer, "PA", r.ID, qms.RiskAction{Description: "Lập sổ giao nhận hồ sơ giữa các bộ phận", Owner: "chuyen.vien.pa", DueOn: today.AddDate(0, 0, 14)})

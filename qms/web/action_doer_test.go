@@ -26,6 +26,10 @@ func TestAssignedActionsDoneByTheirOwner(t *testing.T) {
 		t.Fatal(err)
 	}
 	ncPath := "/nonconformities/" + itoa(nc.ID)
+	// Not to someone who could not record it done (an admin only).
+	if resp := a.do("POST", ncPath+"/actions", &auditor, url.Values{"description": {"Bổ sung phiếu"}, "owner": {"a-admin"}, "due_on": {due}}); resp.StatusCode != 400 {
+		t.Fatalf("a corrective action given to an admin: %d", resp.StatusCode)
+	}
 	if resp := a.do("POST", ncPath+"/actions", &auditor, url.Values{"description": {"Bổ sung phiếu"}, "owner": {"a-staff"}, "due_on": {due}}); resp.StatusCode != 303 {
 		t.Fatalf("add the corrective action: %d", resp.StatusCode)
 	}

@@ -178,6 +178,9 @@ func TestFeedbackStaffRoutes(t *testing.T) {
 		{"assign outside the agency", func() int {
 			return a.api("POST", "/api/v1/feedback/"+id+"/assign", a.token("a-leader"), `{"assignee":"b-staff"}`).StatusCode
 		}, 400},
+		{"assign to an auditor, who may not answer", func() int {
+			return a.api("POST", "/api/v1/feedback/"+id+"/assign", a.token("a-leader"), `{"assignee":"a-auditor"}`).StatusCode
+		}, 400},
 		{"assign leader", func() int {
 			s := a.login("a-leader")
 			return a.do("POST", path+"/assign", &s, form("assignee", "a-staff")).StatusCode
