@@ -92,8 +92,13 @@ func (h *DossierHistory) Complete(fc flowchart.Flowchart, cal WorkingClock, in C
 		return Errorf(EINVALID, "Hồ sơ %s đang tạm dừng chờ bổ sung: tiếp tục xử lý trước.", d.Code)
 	}
 	step, ok := flowchart.FindStep(fc, in.StepID)
-	if !ok || !d.Flow.IsOpen(in.StepID) {
-		return FieldError("step_id", "Bước %q không phải là bước đang chờ xử lý của hồ sơ %s.", in.StepID, d.Code)
+	switch {
+	case !ok:
+		return FieldError("step_id", "Hồ sơ %s không có bước %q.", d.Code, in.StepID)
+	case !d.Flow.IsOpen(in.StepID):
+		// Named as the page names it: a second click on "complete" meets
+		// this, and "tham-dinh" tells a civil servant nothing.
+		return FieldError("step_id", "Bước “%s” của hồ sơ %s không còn chờ xử lý (đã được hoàn thành hoặc chưa tới): tải lại hồ sơ để xem bước đang chờ.", step.Name, d.Code)
 	}
 	if len(step.Forms) > 0 && (len(in.Entry) == 0 || in.FormVersion < 1) {
 		return FieldError("entry", "Bước %q cần lập biểu mẫu %s trước khi hoàn thành.", step.Name, step.Forms[0])

@@ -40,8 +40,32 @@ window.addEventListener('pageshow', function () {
   input.insertAdjacentElement('afterend', note);
   input.focus();
 });
+// A form being sent is not sent twice by a second click: its buttons
+// are disabled once the browser has taken the submit (disabling the
+// clicked button at once would drop its name and value from what is
+// sent), and enabled again when the page is shown from history.
 document.addEventListener('submit', function (e) {
+  if (e.defaultPrevented) { return; } // refused by another script (upload.js: a file too large)
   var btn = e.submitter;
   var msg = btn && btn.getAttribute('data-confirm');
-  if (msg && !window.confirm(msg)) { e.preventDefault(); }
+  if (msg && !window.confirm(msg)) { e.preventDefault(); return; }
+  var form = e.target;
+  if ((form.getAttribute('method') || '').toLowerCase() !== 'post') { return; }
+  if (form.getAttribute('data-busy')) { e.preventDefault(); return; }
+  form.setAttribute('data-busy', '1');
+  window.setTimeout(function () {
+    form.querySelectorAll('button:not([disabled]), input[type=submit]:not([disabled])').forEach(function (b) {
+      b.disabled = true;
+      b.setAttribute('data-busy-disabled', '1');
+    });
+  }, 0);
+});
+window.addEventListener('pageshow', function () {
+  document.querySelectorAll('form[data-busy]').forEach(function (form) {
+    form.removeAttribute('data-busy');
+    form.querySelectorAll('[data-busy-disabled]').forEach(function (b) {
+      b.disabled = false;
+      b.removeAttribute('data-busy-disabled');
+    });
+  });
 });

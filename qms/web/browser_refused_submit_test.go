@@ -94,3 +94,29 @@ func waitForElement(ctx context.Context, id string) error {
 		}
 	}
 }
+
+// TestBrowserDoubleClickSendsOnce: a second click on a form's button
+// while the first submit is under way sends nothing more (outsider: two
+// nonconformities from one form).
+func TestBrowserDoubleClickSendsOnce(t *testing.T) {
+	a := newApp(t)
+	ctx, base := browser(t, a)
+	if err := browserLogin(ctx, base, "a-auditor"); err != nil {
+		t.Fatal(err)
+	}
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(base+"/nonconformities/new"),
+		chromedp.WaitVisible(chromedp.ID("nc-description")),
+		chromedp.SendKeys(chromedp.ID("nc-description"), "Thiếu sổ theo dõi hồ sơ"),
+		chromedp.Evaluate[chromedp.Void](`(() => { const b = document.getElementById('create-nc'); b.click(); setTimeout(() => b.click(), 40); setTimeout(() => b.click(), 80); })()`),
+	)
+	if err == nil {
+		err = waitForElement(ctx, "add-action")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ns, err := a.db.FindNCs(context.Background(), "A"); err != nil || len(ns) != 1 {
+		t.Fatalf("three clicks made %d nonconformities (%v), want 1", len(ns), err)
+	}
+}
