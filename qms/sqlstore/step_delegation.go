@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"isodt/qms"
@@ -214,6 +215,15 @@ func stepDelegation(ctx context.Context, q Querier, agency string, d *qms.Dossie
 	case del == nil && in.DelegatedBy == "":
 		return nil, nil // CheckStepActor refuses, naming the step's role
 	case del == nil:
+		// One given and then ended while the delegate's page was open
+		// (revoked, or lapsed with its step): say so.
+		if ended, err := scanOne(q.Query(ctx, `SELECT 1 FROM step_delegations WHERE agency_code = ? AND dossier = ? AND step_id = ? AND to_user = ? AND from_user = ?
+			AND used_at IS NULL AND revoked = TRUE`, agency, d.Code, in.StepID, actor, in.DelegatedBy))(new(int)); err != nil {
+			return nil, err
+		} else if ended {
+			return nil, &qms.Error{Code: qms.EFORBIDDEN, Field: "delegated_by", Message: fmt.Sprintf("Ủy quyền của %s cho bạn ở bước “%s” của hồ sơ %s không còn hiệu lực: đã được thu hồi, hoặc bước đã được xử lý. Tải lại hồ sơ để xem việc còn chờ.",
+				in.DelegatedBy, step.Name, d.Code)}
+		}
 		return nil, &qms.Error{Code: qms.EFORBIDDEN, Field: "delegated_by", Message: "Không có ủy quyền nào được ghi nhận cho tài khoản " + actor +
 			" ở bước \"" + step.Name + "\" của hồ sơ " + d.Code + ": người ủy quyền phải tự ghi nhận ủy quyền trước (Ủy quyền bước này)."}
 	case in.DelegatedBy != "" && in.DelegatedBy != del.From:

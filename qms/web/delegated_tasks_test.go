@@ -138,6 +138,12 @@ func TestRevokeDelegation(t *testing.T) {
 	}
 	checkAPI(t, "revoke again", a.api("POST", revoke, leader, ""), 404, "", nil)
 	checkAPI(t, "the delegate signs anyway", a.api("POST", steps, staff, `{"step_id":"sign","password":"`+signPassword+`"}`), 403, "step_id", nil)
+	// From a page opened before the revocation (it names the delegator):
+	// told the delegation ended, not to ask for one.
+	resp = a.api("POST", steps, staff, `{"step_id":"sign","delegated_by":"a-leader","password":"`+signPassword+`"}`)
+	if body := bodyOf(t, resp); resp.StatusCode != 403 || !strings.Contains(body, "không còn hiệu lực") {
+		t.Errorf("a step done on a revoked delegation: %d %s", resp.StatusCode, body)
+	}
 }
 
 // dossierAtSigning receives a dossier of A through the API with the staff
