@@ -76,6 +76,27 @@ func ReceiveHistory(d Dossier, fc flowchart.Flowchart, cal WorkingClock, days in
 		OpenedAt: d.ReceivedAt, DueAt: d.ReceivedAt, CompletedAt: d.ReceivedAt, Actor: actor, Result: OnTime}}}, nil
 }
 
+// CheckStepOpen refuses completing stepID of the dossier now: it is
+// paused, has no such step, or the step is not waiting. It comes before
+// the question of who may complete it (a closed step says so whoever
+// asks), and that before the step's form.
+func (h *DossierHistory) CheckStepOpen(fc flowchart.Flowchart, stepID string) error {
+	d := &h.Dossier
+	if d.Status == DossierPaused {
+		return Errorf(EINVALID, "Hồ sơ %s đang tạm dừng chờ bổ sung: tiếp tục xử lý trước.", d.Code)
+	}
+	step, ok := flowchart.FindStep(fc, stepID)
+	switch {
+	case !ok:
+		return FieldError("step_id", "Hồ sơ %s không có bước %q.", d.Code, stepID)
+	case !d.Flow.IsOpen(stepID):
+		// Named as the page names it: a second click on "complete" meets
+		// this, and "tham-dinh" tells a civil servant nothing.
+		return FieldError("step_id", "Bước “%s” của hồ sơ %s không còn chờ xử lý (đã được hoàn thành hoặc chưa tới): tải lại hồ sơ để xem bước đang chờ.", step.Name, d.Code)
+	}
+	return nil
+}
+
 // Complete records the open step in.StepID as done by actor at `at` and
 // moves the flow on. A step with a form needs an entry made on a version
 // of it (in.FormVersion; the store checks it is the version in force).
@@ -88,18 +109,10 @@ func (h *DossierHistory) Complete(fc flowchart.Flowchart, cal WorkingClock, in C
 	if err := h.writable(at); err != nil {
 		return err
 	}
-	if d.Status == DossierPaused {
-		return Errorf(EINVALID, "Hồ sơ %s đang tạm dừng chờ bổ sung: tiếp tục xử lý trước.", d.Code)
+	if err := h.CheckStepOpen(fc, in.StepID); err != nil {
+		return err
 	}
-	step, ok := flowchart.FindStep(fc, in.StepID)
-	switch {
-	case !ok:
-		return FieldError("step_id", "Hồ sơ %s không có bước %q.", d.Code, in.StepID)
-	case !d.Flow.IsOpen(in.StepID):
-		// Named as the page names it: a second click on "complete" meets
-		// this, and "tham-dinh" tells a civil servant nothing.
-		return FieldError("step_id", "Bước “%s” của hồ sơ %s không còn chờ xử lý (đã được hoàn thành hoặc chưa tới): tải lại hồ sơ để xem bước đang chờ.", step.Name, d.Code)
-	}
+	step, _ := flowchart.FindStep(fc, in.StepID)
 	if len(step.Forms) > 0 && (len(in.Entry) == 0 || in.FormVersion < 1) {
 		return FieldError("entry", "Bước %q cần lập biểu mẫu %s trước khi hoàn thành.", step.Name, step.Forms[0])
 	}

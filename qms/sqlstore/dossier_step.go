@@ -78,15 +78,20 @@ func (s *Store) completeStepOnce(ctx context.Context, cal qms.WorkingClock, acto
 	// actions come in time order is for replays, and a dossier received
 	// with an earlier date (an import) would trip it.
 	h.Dossier.UpdatedAt = time.Time{}
-	if err := h.Complete(fc, cal, in, s.cfg.Now(), actor.Username); err != nil {
+	// Who may complete it is asked once the step is known to be open (a
+	// closed step or a paused dossier says so whoever asks), and before
+	// its form: someone who may not do the step is not first asked to
+	// fill the form in.
+	if err := h.CheckStepOpen(fc, in.StepID); err != nil {
 		return nil, err
 	}
-	// Who may complete it is asked once the step is known to be open:
-	// a closed step or a paused dossier says so whoever asks.
 	if delErr != nil {
 		return nil, delErr
 	}
 	if err := checkStepActor(ctx, q, agency, fc, actor.Username, in); err != nil {
+		return nil, err
+	}
+	if err := h.Complete(fc, cal, in, s.cfg.Now(), actor.Username); err != nil {
 		return nil, err
 	}
 	rec := &h.Steps[0]

@@ -33,3 +33,22 @@ func TestDossierNoteAndSecondClick(t *testing.T) {
 		t.Errorf("a second click: %d\n%.2000s", resp.StatusCode, body)
 	}
 }
+
+// TestStepRoleBeforeItsForm: someone who may not do a step is told so
+// before being asked to fill its form in (outsider: a leader was first
+// asked for the form, then refused).
+func TestStepRoleBeforeItsForm(t *testing.T) {
+	a := newApp(t)
+	a.effectiveProcedure()
+	a.formOnCheck()
+	var d struct{ Code string }
+	checkAPI(t, "receive", a.receiveAPI(a.token("a-staff"), ""), 201, "", &d)
+	resp := a.api("POST", "/api/v1/dossiers/"+d.Code+"/steps", a.token("a-leader"), `{"step_id":"check"}`)
+	if body := bodyOf(t, resp); resp.StatusCode != 403 || strings.Contains(body, "cần lập biểu mẫu") {
+		t.Fatalf("the leader on the staff's step with a form: %d %s", resp.StatusCode, body)
+	}
+	resp = a.api("POST", "/api/v1/dossiers/"+d.Code+"/steps", a.token("a-staff"), `{"step_id":"check"}`)
+	if body := bodyOf(t, resp); resp.StatusCode != 400 || !strings.Contains(body, "cần lập biểu mẫu") {
+		t.Fatalf("the staff without the form: %d %s", resp.StatusCode, body)
+	}
+}
