@@ -26,6 +26,10 @@ func TestAssignedActionsDoneByTheirOwner(t *testing.T) {
 		t.Fatal(err)
 	}
 	ncPath := "/nonconformities/" + itoa(nc.ID)
+	// The form lists only those it may be given to.
+	if page := bodyOf(t, a.do("GET", ncPath, &auditor, nil)); !strings.Contains(page, `<option value="a-staff"`) || strings.Contains(page, `<option value="a-admin"`) {
+		t.Error("the owners offered for a corrective action: an admin only is offered, or staff is not")
+	}
 	// Not to someone who could not record it done (an admin only).
 	if resp := a.do("POST", ncPath+"/actions", &auditor, url.Values{"description": {"Bổ sung phiếu"}, "owner": {"a-admin"}, "due_on": {due}}); resp.StatusCode != 400 {
 		t.Fatalf("a corrective action given to an admin: %d", resp.StatusCode)

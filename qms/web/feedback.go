@@ -123,7 +123,7 @@ func (s *Server) feedbackPage(c *fiber.Ctx, f *qms.Feedback, formErr error) erro
 		return err
 	}
 	open := f.Status != qms.FeedbackPublished
-	return s.render(c, "feedback", fiber.Map{"F": f, "Users": users,
+	return s.render(c, "feedback", fiber.Map{"F": f, "Users": assignable(users, callerOf(c).agency, qms.FeedbackAnswererRoles),
 		"CanAssign": open && f.Status != qms.FeedbackAnswered && s.can(c, "feedback", "assign"),
 		"CanAnswer": open && f.Status != qms.FeedbackReceived && s.can(c, "feedback", "answer") &&
 			f.CheckAnswerer(callerOf(c).user.Username, rolesIn(callerOf(c))) == nil,

@@ -207,7 +207,7 @@ func (s *Server) reviewPage(c *fiber.Ctx, r *qms.ManagementReview, formErr error
 	if err != nil {
 		return err
 	}
-	return s.render(c, "review", fiber.Map{"R": r, "Users": users, "CanWrite": s.can(c, "review", "write"), "ContextKinds": qms.ContextKinds}, formErr)
+	return s.render(c, "review", fiber.Map{"R": r, "Users": assignable(users, r.AgencyCode, qms.ActionOwnerRoles), "CanWrite": s.can(c, "review", "write"), "ContextKinds": qms.ContextKinds}, formErr)
 }
 
 func (s *Server) reviewStep(c *fiber.Ctx, act func(r *qms.ManagementReview) (*qms.ManagementReview, error)) error {

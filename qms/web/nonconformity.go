@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -94,7 +95,7 @@ func (s *Server) ncPage(c *fiber.Ctx, n *qms.Nonconformity, formErr error) error
 			owners[a.ID] = a.Owner
 		}
 	}
-	return s.render(c, "nc", fiber.Map{"N": n, "Users": users, "CanWrite": s.can(c, "nc", "write") && n.Status != qms.NCClosed, "Today": s.cfg.Now(), "Src": src,
+	return s.render(c, "nc", fiber.Map{"N": n, "Users": assignable(users, n.AgencyCode, qms.ActionOwnerRoles), "CanWrite": s.can(c, "nc", "write") && n.Status != qms.NCClosed, "Today": s.cfg.Now(), "Src": src,
 		"Providers": provs, "Signatures": sigs, "Doable": s.doableActions(c, "nc", owners)}, formErr)
 }
 
@@ -318,6 +319,19 @@ func (s *Server) apiNCChange(c *fiber.Ctx) error {
 		}
 		return s.changeNC(c, n, req.Action, req.Verdict, req.CloseReason)
 	})
+}
+
+// assignable keeps the users who hold, in agency, a role among able: the
+// people a piece of work may be given to (qms.CheckAssignee refuses the
+// others), for a form's list of owners.
+func assignable(users []*qms.User, agency string, able []qms.Role) []*qms.User {
+	var out []*qms.User
+	for _, u := range users {
+		if slices.ContainsFunc(able, func(r qms.Role) bool { return u.HasRole(agency, r) }) {
+			out = append(out, u)
+		}
+	}
+	return out
 }
 
 // doableActions are the ids, among the open actions owners lists (id →

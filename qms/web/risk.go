@@ -148,7 +148,7 @@ func (s *Server) riskDetail(c *fiber.Ctx, r *qms.Risk, formErr error) error {
 		if err != nil {
 			return err
 		}
-		data["Users"], data["Targets"] = users, targets
+		data["Users"], data["Targets"] = assignable(users, agency, qms.ActionOwnerRoles), targets
 	}
 	return s.render(c, "risk", data, formErr)
 }
