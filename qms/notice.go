@@ -53,6 +53,10 @@ func NoticeKinds() []string {
 	return out
 }
 
+// NoticeText is the Vietnamese text of a kind of notice, "" for none: the
+// web catalogue's Vietnamese is this one, its English is its own.
+func NoticeText(kind string) string { return noticeTexts[kind] }
+
 // NewNotice is a notice of kind with its values.
 func NewNotice(kind string, args ...string) Notice { return Notice{Kind: kind, Args: args} }
 

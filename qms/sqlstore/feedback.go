@@ -24,7 +24,11 @@ func (s *Store) SubmitFeedback(ctx context.Context, f *qms.Feedback, ip string) 
 		if err != nil {
 			return err
 		}
-		if first, err := repeatedFeedback(ctx, tx, a.Code, ip, f); err != nil || first != nil {
+		hash, err := ipHash(ctx, tx, ip)
+		if err != nil {
+			return err
+		}
+		if first, err := repeatedFeedback(ctx, tx, a.Code, hash, f); err != nil || first != nil {
 			if first != nil {
 				*f = *first
 			}
@@ -40,8 +44,7 @@ func (s *Store) SubmitFeedback(ctx context.Context, f *qms.Feedback, ip string) 
 				return qms.FieldError("dossier_code", "%s không có hồ sơ mã %q: kiểm tra mã trên giấy tiếp nhận hồ sơ, hoặc để trống ô này.", a.Name, f.DossierCode)
 			}
 		}
-		hash, err := throttle(ctx, tx, ip, "feedback", "received_at", qms.FeedbackThrottleWindow, qms.FeedbackThrottleMax, "phản ánh")
-		if err != nil {
+		if err := throttle(ctx, tx, hash, "feedback", "received_at", qms.FeedbackThrottleWindow, qms.FeedbackThrottleMax, "phản ánh"); err != nil {
 			return err
 		}
 		// The year's codes share the prefix "PA-AGENCY-YEAR-": a range of
@@ -74,14 +77,10 @@ func (s *Store) SubmitFeedback(ctx context.Context, f *qms.Feedback, ip string) 
 }
 
 // repeatedFeedback is the same submission as f (the same person's name,
-// contact, content and dossier) from the same address to agency within
-// qms.FeedbackRepeatWindow, or nil. Another person's same words from the
-// same address (a kiosk, an office's network) are theirs.
-func repeatedFeedback(ctx context.Context, tx Tx, agency, ip string, f *qms.Feedback) (*qms.Feedback, error) {
-	hash, err := ipHash(ctx, tx, ip)
-	if err != nil {
-		return nil, err
-	}
+// contact, content and dossier) from the same address (by its hash) to
+// agency within qms.FeedbackRepeatWindow, or nil. Another person's same
+// words from the same address (a kiosk, an office's network) are theirs.
+func repeatedFeedback(ctx context.Context, tx Tx, agency, hash string, f *qms.Feedback) (*qms.Feedback, error) {
 	fs, err := findFeedbacks(ctx, tx, `agency_code = ? AND ip_hash = ? AND received_at > ? AND content = ? AND name = ? AND contact = ? AND dossier_code = ?`,
 		agency, hash, FormatTime(tx.Now().Add(-qms.FeedbackRepeatWindow)), f.Content, f.Name, f.Contact, strings.ToUpper(f.DossierCode))
 	if err != nil || len(fs) == 0 {
@@ -101,23 +100,19 @@ func ipHash(ctx context.Context, tx Tx, ip string) (string, error) {
 	return hex.EncodeToString(sum[:]), nil
 }
 
-// throttle returns the hash of the sender's address, ETOOMANY when the
-// address already sent max rows of table (what, in the message) within
+// throttle refuses (ETOOMANY) a sender whose address, by its hash
+// (ipHash), already sent max rows of table (what, in the message) within
 // window, as the column of their time has them.
-func throttle(ctx context.Context, tx Tx, ip, table, column string, window time.Duration, max int, what string) (string, error) {
-	hash, err := ipHash(ctx, tx, ip)
-	if err != nil {
-		return "", err
-	}
+func throttle(ctx context.Context, tx Tx, hash, table, column string, window time.Duration, max int, what string) error {
 	var recent int
 	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM `+table+` WHERE ip_hash = ? AND `+column+` > ?`,
 		hash, FormatTime(tx.Now().Add(-window))).Scan(&recent); err != nil {
-		return "", fmt.Errorf("count recent %s: %w", strings.ReplaceAll(table, "_", " "), err)
+		return fmt.Errorf("count recent %s: %w", strings.ReplaceAll(table, "_", " "), err)
 	}
 	if recent >= max {
-		return "", qms.TooMany(window, "Bạn đã gửi %d %s trong %d phút qua. Vui lòng thử lại sau ít phút.", recent, what, int(window.Minutes()))
+		return qms.TooMany(window, "Bạn đã gửi %d %s trong %d phút qua. Vui lòng thử lại sau ít phút.", recent, what, int(window.Minutes()))
 	}
-	return hash, nil
+	return nil
 }
 
 const feedbackColumns = `id, agency_code, code, name, contact, content, dossier_code, status, received_at, assigned_to, assigned_by, assigned_at,
@@ -209,11 +204,11 @@ func (s *Store) AssignFeedback(ctx context.Context, agency string, id int64, ass
 func (s *Store) AnswerFeedback(ctx context.Context, agency string, id int64, answer string) (*qms.Feedback, error) {
 	return s.changeFeedback(ctx, agency, id, "answer", func(tx Tx, f *qms.Feedback) error {
 		if f.Status != qms.FeedbackReceived {
-			roles, err := RolesIn(ctx, tx, agency, tx.Actor().Username)
+			user, roles, err := actorRoles(ctx, tx, agency)
 			if err != nil {
 				return err
 			}
-			if err := f.CheckAnswerer(tx.Actor().Username, roles); err != nil {
+			if err := f.CheckAnswerer(user, roles); err != nil {
 				return err
 			}
 		}

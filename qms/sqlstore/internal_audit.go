@@ -265,8 +265,7 @@ func (s *Store) checkPlanScope(ctx context.Context, q Querier, p *qms.AuditPlan)
 // checkAuditTeam asks whether the actor may record the audit plan p
 // (qms.AuditPlan.CheckAuditTeam), on the roles they hold in its agency.
 func checkAuditTeam(ctx context.Context, tx Tx, p *qms.AuditPlan) error {
-	user := tx.Actor().Username
-	roles, err := RolesIn(ctx, tx, p.AgencyCode, user)
+	user, roles, err := actorRoles(ctx, tx, p.AgencyCode)
 	if err != nil {
 		return err
 	}

@@ -39,8 +39,11 @@ func (s *Store) SubmitSatisfaction(ctx context.Context, agency, dossierCode stri
 		if err := r.Validate(q); err != nil {
 			return err
 		}
-		hash, err := throttle(ctx, tx, ip, "satisfaction_responses", "submitted_at", qms.SatisfactionThrottleWindow, qms.SatisfactionThrottleMax, "phiếu đánh giá")
+		hash, err := ipHash(ctx, tx, ip)
 		if err != nil {
+			return err
+		}
+		if err := throttle(ctx, tx, hash, "satisfaction_responses", "submitted_at", qms.SatisfactionThrottleWindow, qms.SatisfactionThrottleMax, "phiếu đánh giá"); err != nil {
 			return err
 		}
 		r.AgencyCode, r.DossierCode, r.TTHCCode, r.SubmittedAt = d.AgencyCode, d.Code, d.TTHCCode, tx.Now()

@@ -209,12 +209,18 @@ func checkAssignee(ctx context.Context, tx Tx, agency, field, username string, a
 	return qms.CheckAssignee(field, username, agency, held, able)
 }
 
-// checkActionDoer asks whether the actor may record done an action owned
-// by owner in agency (qms.CheckActionDoer), on the roles they hold there
-// now.
-func checkActionDoer(ctx context.Context, tx Tx, agency, owner string) error {
+// actorRoles is the actor of tx and the roles they hold in agency now,
+// for the domain's checks of who may act on what (qms.CheckActionDoer…).
+func actorRoles(ctx context.Context, tx Tx, agency string) (string, []qms.Role, error) {
 	user := tx.Actor().Username
 	roles, err := RolesIn(ctx, tx, agency, user)
+	return user, roles, err
+}
+
+// checkActionDoer asks whether the actor may record done an action owned
+// by owner in agency (qms.CheckActionDoer).
+func checkActionDoer(ctx context.Context, tx Tx, agency, owner string) error {
+	user, roles, err := actorRoles(ctx, tx, agency)
 	if err != nil {
 		return err
 	}

@@ -102,39 +102,29 @@ func openDelegation(ctx context.Context, q Querier, agency, code, stepID, user s
 // OpenDelegations lists the unused delegations of a dossier's steps to
 // user, newest first: the dossier page offers the delegate those steps.
 func (s *Store) OpenDelegations(ctx context.Context, agency, code, user string) ([]qms.StepDelegation, error) {
-	rows, err := s.read().Query(ctx, `SELECT id, step_id, from_user, reason, created_at FROM step_delegations
-		WHERE agency_code = ? AND dossier = ? AND to_user = ? AND `+OpenDelegation+` ORDER BY id DESC`, agency, code, user)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []qms.StepDelegation
-	for rows.Next() {
-		del := qms.StepDelegation{DossierCode: code, To: user}
-		var created string
-		if err := rows.Scan(&del.ID, &del.StepID, &del.From, &del.Reason, &created); err != nil {
-			return nil, err
-		}
-		del.CreatedAt = ParseTime(created)
-		out = append(out, del)
-	}
-	return out, rows.Err()
+	return s.unusedDelegations(ctx, agency, code, "to_user", user)
 }
 
 // GivenDelegations lists the unused delegations of a dossier's steps that
 // user gave, newest first: the delegation page offers to revoke them.
 func (s *Store) GivenDelegations(ctx context.Context, agency, code, user string) ([]qms.StepDelegation, error) {
-	rows, err := s.read().Query(ctx, `SELECT id, step_id, to_user, reason, created_at FROM step_delegations
-		WHERE agency_code = ? AND dossier = ? AND from_user = ? AND `+OpenDelegation+` ORDER BY id DESC`, agency, code, strings.ToLower(user))
+	return s.unusedDelegations(ctx, agency, code, "from_user", strings.ToLower(user))
+}
+
+// unusedDelegations lists the unused delegations of a dossier whose
+// column party (to_user or from_user, never from input) is user.
+func (s *Store) unusedDelegations(ctx context.Context, agency, code, party, user string) ([]qms.StepDelegation, error) {
+	rows, err := s.read().Query(ctx, `SELECT id, step_id, from_user, to_user, reason, created_at FROM step_delegations
+		WHERE agency_code = ? AND dossier = ? AND `+party+` = ? AND `+OpenDelegation+` ORDER BY id DESC`, agency, code, user)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []qms.StepDelegation
 	for rows.Next() {
-		del := qms.StepDelegation{DossierCode: code, From: strings.ToLower(user)}
+		del := qms.StepDelegation{DossierCode: code}
 		var created string
-		if err := rows.Scan(&del.ID, &del.StepID, &del.To, &del.Reason, &created); err != nil {
+		if err := rows.Scan(&del.ID, &del.StepID, &del.From, &del.To, &del.Reason, &created); err != nil {
 			return nil, err
 		}
 		del.CreatedAt = ParseTime(created)
@@ -148,7 +138,6 @@ func (s *Store) GivenDelegations(ctx context.Context, agency, code, user string)
 // agency, may, as a leader may give one for any step. The delegate is
 // told, and no longer sees the step (unless a role of theirs offers it).
 func (s *Store) RevokeDelegation(ctx context.Context, agency, code string, id int64) (*qms.StepDelegation, error) {
-	actor, _ := qms.ActorFrom(ctx)
 	del := &qms.StepDelegation{ID: id}
 	err := s.update(ctx, func(tx Tx) error {
 		d, fc, err := s.loadOpenDossier(ctx, tx, agency, code)
@@ -164,11 +153,11 @@ func (s *Store) RevokeDelegation(ctx context.Context, agency, code string, id in
 			return qms.Errorf(qms.ENOTFOUND, "Hồ sơ %s không có ủy quyền số %d đang chờ dùng (đã dùng, đã thu hồi hoặc đã hết khi bước được hoàn thành).", d.Code, id)
 		}
 		del.DossierCode, del.CreatedAt = d.Code, ParseTime(created)
-		roles, err := RolesIn(ctx, tx, agency, actor.Username)
+		user, roles, err := actorRoles(ctx, tx, agency)
 		if err != nil {
 			return err
 		}
-		if err := qms.CheckRevoker(*del, actor.Username, roles); err != nil {
+		if err := qms.CheckRevoker(*del, user, roles); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE step_delegations SET revoked = TRUE WHERE id = ?`, id); err != nil {

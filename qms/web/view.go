@@ -3,7 +3,6 @@ package web
 import (
 	"html/template"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -38,7 +37,7 @@ var templateFuncs = template.FuncMap{
 		}
 		return m
 	},
-	"num": formatCount,
+	"num": qms.Count, // numberFuncs replaces it with the page language's
 	"add": func(a, b int) int { return a + b },
 	"sub": func(a, b int) int { return a - b },
 
@@ -61,25 +60,6 @@ func formatDateTime(t time.Time) string {
 		return ""
 	}
 	return t.In(qms.Zone).Format("02/01/2006 15:04")
-}
-
-// formatCount writes a count the Vietnamese way, with a dot between
-// thousands: 1.000, 48.123 (as the CLI writes "1.000.000 hồ sơ").
-func formatCount(n int) string {
-	s := strconv.Itoa(n)
-	sign := ""
-	if n < 0 {
-		sign, s = "-", s[1:]
-	}
-	var b strings.Builder
-	b.WriteString(sign)
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // menu is what the main menu links to: the key of the link in .Can and
