@@ -2,7 +2,6 @@ package qms
 
 import (
 	"context"
-	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -202,6 +201,7 @@ type AppliedRequirement struct {
 	*CompetenceRequirement
 	AppliesTo     Role   `json:"applies_to"`
 	Why           string `json:"why"`
+	Need          Phrase `json:"-"` // Why, for a page in another language
 	ProcedureCode string `json:"procedure_code,omitempty"`
 	StepName      string `json:"step_name,omitempty"` // "" while no version in force has the step
 }
@@ -226,6 +226,7 @@ type Member struct {
 type MatrixCell struct {
 	Required bool              `json:"required"`
 	Why      []string          `json:"why,omitempty"`
+	Needs    []Phrase          `json:"-"` // Why, for a page in another language
 	Status   string            `json:"status"`
 	Record   *CompetenceRecord `json:"record,omitempty"`
 }
@@ -263,7 +264,7 @@ func BuildCompetenceMatrix(agency string, today time.Time, comps []*Competence, 
 			cell.Status, cell.Record = Held(byUser[mem.Username], c.ID, today)
 			for _, r := range reqs {
 				if r.CompetenceID == c.ID && !r.Withdrawn && r.AppliesTo != "" && slices.Contains(mem.Roles, r.AppliesTo) {
-					cell.Required, cell.Why = true, append(cell.Why, r.Why)
+					cell.Required, cell.Why, cell.Needs = true, append(cell.Why, r.Why), append(cell.Needs, r.Need)
 				}
 			}
 		}
@@ -278,20 +279,29 @@ type CompetenceGap struct {
 	Competence *Competence `json:"competence"`
 	Status     string      `json:"status"` // missing or expired
 	Why        []string    `json:"why"`
+	Needs      []Phrase    `json:"-"` // Why, for a page in another language
 	ExpiredOn  *time.Time  `json:"expired_on,omitempty"`
 }
 
-// Message says the gap in Vietnamese, naming the person and competence.
-func (g CompetenceGap) Message() string {
+// Phrase says the gap, naming the person and competence.
+func (g CompetenceGap) Phrase() Phrase {
 	who := g.Person.FullName
 	if who == "" {
 		who = g.Person.Username
 	}
-	what := "chưa có"
 	if g.Status == CompetenceExpired && g.ExpiredOn != nil {
-		what = "đã hết hạn từ " + g.ExpiredOn.Format("02/01/2006") + " về"
+		return Say(SayCompetenceExpired, who, g.ExpiredOn.Format("02/01/2006"), g.Competence.Code, g.Competence.Name, g.Needs)
 	}
-	return fmt.Sprintf("%s %s năng lực %s – %s, được yêu cầu cho: %s.", who, what, g.Competence.Code, g.Competence.Name, strings.Join(g.Why, "; "))
+	return Say(SayCompetenceMissing, who, g.Competence.Code, g.Competence.Name, g.Needs)
+}
+
+// NeedPhrases are needs in Vietnamese, the JSON's why.
+func NeedPhrases(needs []Phrase) []string {
+	out := make([]string, len(needs))
+	for i, n := range needs {
+		out[i] = n.String()
+	}
+	return out
 }
 
 // Gaps lists the matrix's required competences missing or expired.
@@ -300,7 +310,7 @@ func (m *CompetenceMatrix) Gaps() []CompetenceGap {
 	for _, row := range m.Rows {
 		for i, cell := range row.Cells {
 			if cell.Gap() {
-				g := CompetenceGap{Person: row.Person, Competence: m.Competences[i], Status: cell.Status, Why: cell.Why}
+				g := CompetenceGap{Person: row.Person, Competence: m.Competences[i], Status: cell.Status, Why: cell.Why, Needs: cell.Needs}
 				if cell.Record != nil {
 					g.ExpiredOn = cell.Record.ExpiresOn
 				}

@@ -98,6 +98,19 @@ type Candidate struct {
 	ObjectType string
 	ObjectID   string
 	Message    string
+	// Said is what Message says, for a page in another language; zero
+	// for a message in one language only (the audit chain's).
+	Said Phrase
+}
+
+// Saying is c with its message: the sentence kind with its values (Say),
+// kept as such and in Vietnamese.
+func (c Candidate) Saying(kind string, args ...any) Candidate { return c.With(Say(kind, args...)) }
+
+// With is c with its message p.
+func (c Candidate) With(p Phrase) Candidate {
+	c.Said, c.Message = p, p.String()
+	return c
 }
 
 // Key identifies the condition across runs.
@@ -109,15 +122,26 @@ func (c Candidate) Key() string {
 // longer finds it, then closed with the time it cleared. It is never
 // deleted.
 type Finding struct {
-	ID         int64      `json:"id"`
-	Rule       string     `json:"rule"`
-	Severity   string     `json:"severity"`
-	AgencyCode string     `json:"agency"`
-	ObjectType string     `json:"object_type"`
-	ObjectID   string     `json:"object_id"`
-	Message    string     `json:"message"`
-	OpenedAt   time.Time  `json:"opened_at"`
-	ClosedAt   *time.Time `json:"closed_at,omitempty"`
+	ID         int64  `json:"id"`
+	Rule       string `json:"rule"`
+	Severity   string `json:"severity"`
+	AgencyCode string `json:"agency"`
+	ObjectType string `json:"object_type"`
+	ObjectID   string `json:"object_id"`
+	Message    string `json:"message"`
+	// Said is what Message says, written in each reader's language by the
+	// pages; nil for a finding opened before findings kept it.
+	Said     *Phrase    `json:"said,omitempty"`
+	OpenedAt time.Time  `json:"opened_at"`
+	ClosedAt *time.Time `json:"closed_at,omitempty"`
+}
+
+// Text is the finding's message written in w.
+func (f *Finding) Text(w Wording) string {
+	if f.Said == nil {
+		return f.Message
+	}
+	return f.Said.In(w)
 }
 
 // Key identifies the condition across runs.

@@ -1,6 +1,10 @@
 package qms
 
-import "fmt"
+import (
+	"fmt"
+	"maps"
+	"slices"
+)
 
 // Notice is what an in-app notification says, kept as a kind and its
 // values so that a page writes it in its reader's language. Title is its
@@ -46,11 +50,7 @@ var noticeTexts = map[string]string{
 
 // NoticeKinds lists every kind, for the catalogue's completeness test.
 func NoticeKinds() []string {
-	out := make([]string, 0, len(noticeTexts))
-	for k := range noticeTexts {
-		out = append(out, k)
-	}
-	return out
+	return slices.Collect(maps.Keys(noticeTexts))
 }
 
 // NoticeText is the Vietnamese text of a kind of notice, "" for none: the

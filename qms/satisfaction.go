@@ -113,12 +113,14 @@ var SIPAS2017 = Questionnaire{
 type SatisfactionTarget struct {
 	Percent       float64   `json:"percent"`
 	LegalBasis    string    `json:"legal_basis"`
+	BasisNumber   string    `json:"basis_number"` // the number of LegalBasis, as a finding cites it
 	EffectiveFrom time.Time `json:"effective_from"`
 }
 
 // SatisfactionTargets are the targets in force over time, oldest first.
 var SatisfactionTargets = []SatisfactionTarget{{
-	Percent: 90,
+	Percent:     90,
+	BasisNumber: "76/NQ-CP",
 	LegalBasis: "Nghị quyết số 76/NQ-CP ngày 15/7/2021 của Chính phủ ban hành Chương trình tổng thể cải cách hành chính nhà nước " +
 		"giai đoạn 2021 – 2030 (mức độ hài lòng của người dân, doanh nghiệp đạt tối thiểu 90% vào năm 2025)",
 	EffectiveFrom: time.Date(2021, 7, 15, 0, 0, 0, 0, Zone),

@@ -190,14 +190,15 @@ func appliedRequirements(ctx context.Context, q Querier, agency string) ([]*qms.
 	for _, r := range reqs {
 		a := &qms.AppliedRequirement{CompetenceRequirement: r}
 		if r.StepID == "" {
-			a.AppliesTo, a.Why = r.Role, "Vai trò "+qms.RoleTitle(r.Role)
+			a.AppliesTo, a.Need = r.Role, qms.Say(qms.SayNeededForRole, qms.Say("role."+string(r.Role)))
 		} else if s, ok := steps[fmt.Sprintf("%d/%s", r.ProcedureID, r.StepID)]; ok {
 			a.AppliesTo, a.ProcedureCode, a.StepName = s.Role, s.ProcedureCode, s.StepName
-			a.Why = fmt.Sprintf("Bước “%s” – quy trình %s", s.StepName, s.ProcedureCode)
+			a.Need = qms.Say(qms.SayNeededForStep, s.StepName, s.ProcedureCode)
 		} else {
 			_ = q.QueryRow(ctx, `SELECT code FROM procedures WHERE id = ?`, r.ProcedureID).Scan(&a.ProcedureCode)
-			a.Why = fmt.Sprintf("Bước %s – quy trình %s (chưa có trong phiên bản có hiệu lực)", r.StepID, a.ProcedureCode)
+			a.Need = qms.Say(qms.SayNeededForMissingStep, r.StepID, a.ProcedureCode)
 		}
+		a.Why = a.Need.String()
 		out = append(out, a)
 	}
 	return out, nil
@@ -435,15 +436,15 @@ func (s *Store) StepCompetenceGaps(ctx context.Context, agency, username string,
 	if err != nil || len(reqs) == 0 {
 		return nil, err
 	}
-	why := map[int64][]string{}
+	why := map[int64][]qms.Phrase{}
 	for _, r := range reqs {
 		if !r.StepRequires(procedureID, step) {
 			continue
 		}
 		if r.StepID != "" {
-			why[r.CompetenceID] = append(why[r.CompetenceID], fmt.Sprintf("Bước “%s”", step.Name))
+			why[r.CompetenceID] = append(why[r.CompetenceID], qms.Say(qms.SayNeededForThisStep, step.Name))
 		} else {
-			why[r.CompetenceID] = append(why[r.CompetenceID], "Vai trò "+qms.RoleTitle(r.Role))
+			why[r.CompetenceID] = append(why[r.CompetenceID], qms.Say(qms.SayNeededForRole, qms.Say("role."+string(r.Role))))
 		}
 	}
 	if len(why) == 0 {
@@ -466,7 +467,7 @@ func (s *Store) StepCompetenceGaps(ctx context.Context, agency, username string,
 			continue
 		}
 		if st, rec := qms.Held(records, c.ID, today); qms.Lacking(st) {
-			g := qms.CompetenceGap{Person: person, Competence: c, Status: st, Why: why[c.ID]}
+			g := qms.CompetenceGap{Person: person, Competence: c, Status: st, Why: qms.NeedPhrases(why[c.ID]), Needs: why[c.ID]}
 			if rec != nil {
 				g.ExpiredOn = rec.ExpiresOn
 			}

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -137,9 +138,8 @@ func checkMergedNotReissued(ctx context.Context, s *Store, q Querier, agencies [
 		if err := rows.Scan(&id, &agency, &code, &from, &at); err != nil {
 			return nil, err
 		}
-		out = append(out, qms.Candidate{Rule: qms.RuleMergedNotReissued, AgencyCode: agency, ObjectType: "procedure", ObjectID: Itoa(id),
-			Message: fmt.Sprintf("Quy trình %s nhận từ đơn vị %s khi sáp nhập ngày %s chưa được ban hành lại sau %d ngày.", code, from,
-				ParseTime(at).In(qms.Zone).Format("02/01/2006"), days)})
+		out = append(out, qms.Candidate{Rule: qms.RuleMergedNotReissued, AgencyCode: agency, ObjectType: "procedure", ObjectID: Itoa(id)}.
+			Saying(qms.SayMergedNotReissued, code, from, ParseTime(at).In(qms.Zone).Format("02/01/2006"), days))
 	}
 	return out, rows.Err()
 }
@@ -163,8 +163,17 @@ func (s *Store) reconcileFindings(ctx context.Context, scope qms.CheckScope, age
 		toOpen, still, toClose := qms.Reconcile(open, found)
 		for _, c := range toOpen {
 			r, _ := qms.RuleByCode(c.Rule)
-			if _, err := tx.Exec(ctx, `INSERT INTO findings (rule, severity, agency_code, object_type, object_id, message, opened_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-				c.Rule, r.Severity, c.AgencyCode, c.ObjectType, c.ObjectID, c.Message, FormatTime(tx.Now())); err != nil {
+			var said *string
+			if c.Said.Kind != "" {
+				b, err := json.Marshal(c.Said)
+				if err != nil {
+					return err
+				}
+				text := string(b)
+				said = &text
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO findings (rule, severity, agency_code, object_type, object_id, message, said_json, opened_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+				c.Rule, r.Severity, c.AgencyCode, c.ObjectType, c.ObjectID, c.Message, said, FormatTime(tx.Now())); err != nil {
 				return fmt.Errorf("open finding: %w", err)
 			}
 		}
@@ -225,7 +234,7 @@ func findFindings(ctx context.Context, q Querier, f qms.FindingFilter) ([]*qms.F
 			where = append(where, "closed_at IS NOT NULL")
 		}
 	}
-	query := `SELECT id, rule, severity, agency_code, object_type, object_id, message, opened_at, closed_at FROM findings WHERE ` + strings.Join(where, " AND ") +
+	query := `SELECT id, rule, severity, agency_code, object_type, object_id, message, said_json, opened_at, closed_at FROM findings WHERE ` + strings.Join(where, " AND ") +
 		` ORDER BY closed_at IS NOT NULL, id DESC`
 	if f.Limit > 0 {
 		query, args = query+` LIMIT ?`, append(args, f.Limit)
@@ -239,9 +248,15 @@ func findFindings(ctx context.Context, q Querier, f qms.FindingFilter) ([]*qms.F
 	for rows.Next() {
 		var x qms.Finding
 		var opened string
-		var closed *string
-		if err := rows.Scan(&x.ID, &x.Rule, &x.Severity, &x.AgencyCode, &x.ObjectType, &x.ObjectID, &x.Message, &opened, &closed); err != nil {
+		var closed, said *string
+		if err := rows.Scan(&x.ID, &x.Rule, &x.Severity, &x.AgencyCode, &x.ObjectType, &x.ObjectID, &x.Message, &said, &opened, &closed); err != nil {
 			return nil, err
+		}
+		if said != nil {
+			x.Said = new(qms.Phrase)
+			if err := json.Unmarshal([]byte(*said), x.Said); err != nil {
+				return nil, fmt.Errorf("finding %d: said_json: %w", x.ID, err)
+			}
 		}
 		x.OpenedAt, x.ClosedAt = ParseTime(opened), OptTime(closed)
 		out = append(out, &x)
@@ -284,8 +299,8 @@ func checkNotControlled(ctx context.Context, s *Store, q Querier, agencies []str
 		}
 		for _, c := range cs {
 			if c.Status == qms.NotControlled && (c.Reason == qms.ReasonNoProcedure || c.Reason == qms.ReasonDraftOnly || c.Reason == qms.ReasonOlderThanDecision) {
-				out = append(out, qms.Candidate{Rule: qms.RuleTTHCNotControlled, AgencyCode: a, ObjectType: "tthc", ObjectID: c.Code,
-					Message: fmt.Sprintf("Thủ tục %s – %s: %s.", c.Code, c.Name, qms.ReasonText[c.Reason])})
+				out = append(out, qms.Candidate{Rule: qms.RuleTTHCNotControlled, AgencyCode: a, ObjectType: "tthc", ObjectID: c.Code}.
+					Saying(qms.SayTTHCNotControlled, c.Code, c.Name, qms.Say("control_reason."+c.Reason)))
 			}
 		}
 	}
@@ -313,8 +328,8 @@ func checkFormsInForce(ctx context.Context, s *Store, q Querier, agencies []stri
 				inForce[[2]string{a, code}] = ok
 			}
 			if !ok {
-				out = append(out, qms.Candidate{Rule: qms.RuleFormNotEffective, AgencyCode: a, ObjectType: "procedure", ObjectID: fmt.Sprintf("%d/%s", p.ID, code),
-					Message: fmt.Sprintf("Quy trình %s (lần %s) dùng biểu mẫu %s chưa có phiên bản hiệu lực.", p.Code, v.IssueNumber(), code)})
+				out = append(out, qms.Candidate{Rule: qms.RuleFormNotEffective, AgencyCode: a, ObjectType: "procedure", ObjectID: fmt.Sprintf("%d/%s", p.ID, code)}.
+					Saying(qms.SayFormNotEffective, p.Code, v.IssueNumber(), code))
 			}
 		}
 		return nil
@@ -344,8 +359,9 @@ func checkOverLimit(ctx context.Context, s *Store, q Querier, agencies []string,
 			}
 			limit, longest := qms.LimitHours(t), flowchart.LongestPathHours(v.Flowchart)
 			if longest > limit {
-				out = append(out, qms.Candidate{Rule: qms.RuleFlowchartOverLimit, AgencyCode: a, ObjectType: "procedure", ObjectID: fmt.Sprintf("%d/%s", p.ID, code),
-					Message: fmt.Sprintf("Quy trình %s: các bước cần %s giờ, vượt thời hạn %d ngày (%s giờ) của thủ tục %s.", p.Code, flowchart.FormatHours(longest, "vi"), t.TimeLimitDays, flowchart.FormatHours(limit, "vi"), code)})
+				out = append(out, qms.Candidate{Rule: qms.RuleFlowchartOverLimit, AgencyCode: a, ObjectType: "procedure", ObjectID: fmt.Sprintf("%d/%s", p.ID, code)}.
+					Saying(qms.SayFlowchartOverLimit, p.Code, qms.DecimalPhrase(flowchart.FormatHours(longest, "en")), t.TimeLimitDays,
+						qms.DecimalPhrase(flowchart.FormatHours(limit, "en")), code))
 			}
 		}
 		return nil
@@ -368,14 +384,14 @@ func checkReviewOverdue(ctx context.Context, s *Store, q Querier, agencies []str
 		if err := rows.Scan(&id, &a, &code, &due); err != nil {
 			return nil, err
 		}
-		out = append(out, qms.Candidate{Rule: qms.RuleReviewOverdue, AgencyCode: a, ObjectType: "procedure", ObjectID: Itoa(id),
-			Message: fmt.Sprintf("Quy trình %s đến hạn xem xét định kỳ từ %s.", code, ParseDate(due).Format("02/01/2006"))})
+		out = append(out, qms.Candidate{Rule: qms.RuleReviewOverdue, AgencyCode: a, ObjectType: "procedure", ObjectID: Itoa(id)}.
+			Saying(qms.SayReviewOverdue, code, ParseDate(due).Format("02/01/2006")))
 	}
 	return out, rows.Err()
 }
 
 // dossierCandidates turns rows of (agency, code, due) into candidates.
-func dossierCandidates(ctx context.Context, q Querier, rule, message, query string, args ...any) ([]qms.Candidate, error) {
+func dossierCandidates(ctx context.Context, q Querier, rule, say, query string, args ...any) ([]qms.Candidate, error) {
 	rows, err := q.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err
@@ -387,15 +403,15 @@ func dossierCandidates(ctx context.Context, q Querier, rule, message, query stri
 		if err := rows.Scan(&a, &code, &due); err != nil {
 			return nil, err
 		}
-		out = append(out, qms.Candidate{Rule: rule, AgencyCode: a, ObjectType: "dossier", ObjectID: code,
-			Message: fmt.Sprintf(message, code, ParseTime(due).In(qms.Zone).Format("02/01/2006 15:04"))})
+		out = append(out, qms.Candidate{Rule: rule, AgencyCode: a, ObjectType: "dossier", ObjectID: code}.
+			Saying(say, code, ParseTime(due).In(qms.Zone).Format("02/01/2006 15:04")))
 	}
 	return out, rows.Err()
 }
 
 func checkDossierOverdue(ctx context.Context, s *Store, q Querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
 	in, args := inList(agencies)
-	return dossierCandidates(ctx, q, qms.RuleDossierOverdue, "Hồ sơ %s quá hạn trả kết quả (hẹn %s).",
+	return dossierCandidates(ctx, q, qms.RuleDossierOverdue, qms.SayDossierOverdue,
 		`SELECT agency_code, code, due_at FROM dossiers WHERE agency_code IN `+in+` AND status IN ('received', 'in_progress') AND due_at < ?`, append(args, FormatTime(now))...)
 }
 
@@ -434,15 +450,15 @@ func checkStepOverdue(ctx context.Context, s *Store, q Querier, agencies []strin
 				name = st.Name
 			}
 		}
-		out = append(out, qms.Candidate{Rule: qms.RuleStepOverdue, AgencyCode: o.a, ObjectType: "dossier_step", ObjectID: o.code + "/" + o.step,
-			Message: fmt.Sprintf("Hồ sơ %s: bước “%s” quá thời gian quy định (hạn %s).", o.code, name, ParseTime(o.due).In(qms.Zone).Format("02/01/2006 15:04"))})
+		out = append(out, qms.Candidate{Rule: qms.RuleStepOverdue, AgencyCode: o.a, ObjectType: "dossier_step", ObjectID: o.code + "/" + o.step}.
+			Saying(qms.SayStepOverdue, o.code, name, ParseTime(o.due).In(qms.Zone).Format("02/01/2006 15:04")))
 	}
 	return out, nil
 }
 
 func checkLateWithoutApology(ctx context.Context, s *Store, q Querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
 	in, args := inList(agencies)
-	return dossierCandidates(ctx, q, qms.RuleLateWithoutApology, "Hồ sơ %s trễ hạn (hẹn %s) nhưng chưa có phiếu xin lỗi và hẹn lại.",
+	return dossierCandidates(ctx, q, qms.RuleLateWithoutApology, qms.SayLateWithoutApology,
 		// Two halves, each on its own index (dossiers_late, dossiers_status):
 		// with OR, SQLite reads every dossier of the province.
 		`SELECT agency_code, code, due_at FROM dossiers WHERE agency_code IN `+in+` AND new_appointment IS NULL AND result = 'late'

@@ -23,7 +23,7 @@ func checkCompetenceMissing(ctx context.Context, s *Store, q Querier, agencies [
 		}
 		for _, g := range m.Gaps() {
 			out = append(out, qms.Candidate{Rule: qms.RuleCompetenceMissing, AgencyCode: a, ObjectType: "competence",
-				ObjectID: g.Person.Username + "/" + g.Competence.Code, Message: g.Message()})
+				ObjectID: g.Person.Username + "/" + g.Competence.Code}.With(g.Phrase()))
 		}
 	}
 	return out, nil

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"isodt/qms"
@@ -24,20 +23,20 @@ func checkContextReviewOverdue(ctx context.Context, s *Store, q Querier, agencie
 			COALESCE((SELECT MAX(reviewed_at) FROM context_reviews WHERE agency_code = ?), '')`, a, a, a).Scan(&items, &controlled, &last); err != nil {
 			return nil, err
 		}
-		var msg string
+		c := qms.Candidate{Rule: qms.RuleContextReviewOverdue, AgencyCode: a, ObjectType: "context", ObjectID: a}
 		switch {
 		case items == 0 && controlled > 0:
-			msg = fmt.Sprintf("Đơn vị có %d quy trình đang hiệu lực nhưng chưa lập sổ bối cảnh (vấn đề nội bộ, bên ngoài và các bên quan tâm).", controlled)
+			c = c.Saying(qms.SayContextNoRegister, controlled)
 		case items == 0:
 			continue
 		case last == "":
-			msg = fmt.Sprintf("Sổ bối cảnh (%d mục) chưa được xem xét lần nào.", items)
+			c = c.Saying(qms.SayContextNeverReviewed, items)
 		case last < cutoff:
-			msg = fmt.Sprintf("Sổ bối cảnh (%d mục) được xem xét lần cuối ngày %s, quá %d tháng.", items, ParseTime(last).In(qms.Zone).Format("02/01/2006"), qms.ContextReviewMonths)
+			c = c.Saying(qms.SayContextReviewLate, items, ParseTime(last).In(qms.Zone).Format("02/01/2006"), qms.ContextReviewMonths)
 		default:
 			continue
 		}
-		out = append(out, qms.Candidate{Rule: qms.RuleContextReviewOverdue, AgencyCode: a, ObjectType: "context", ObjectID: a, Message: msg})
+		out = append(out, c)
 	}
 	return out, nil
 }

@@ -2,8 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"fmt"
-	"strings"
 	"time"
 
 	"isodt/qms"
@@ -27,9 +25,8 @@ func checkDeclarationMissing(ctx context.Context, s *Store, q Querier, agencies 
 		if err := rows.Scan(&agency, &n); err != nil {
 			return nil, err
 		}
-		out = append(out, qms.Candidate{Rule: qms.RuleDeclarationMissing, AgencyCode: agency, ObjectType: "agency", ObjectID: agency,
-			Message: fmt.Sprintf("Đơn vị %s áp dụng %d quy trình nội bộ có hiệu lực nhưng chưa công bố hệ thống quản lý chất lượng phù hợp TCVN ISO 9001:2015 (%s).",
-				agency, n, qms.DeclarationBasisText())})
+		out = append(out, qms.Candidate{Rule: qms.RuleDeclarationMissing, AgencyCode: agency, ObjectType: "agency", ObjectID: agency}.
+			Saying(qms.SayDeclarationMissing, agency, n))
 	}
 	return out, rows.Err()
 }
@@ -58,17 +55,15 @@ func checkDeclarationScopeChanged(ctx context.Context, s *Store, q Querier, agen
 		if len(changes) == 0 {
 			continue
 		}
-		out = append(out, qms.Candidate{Rule: qms.RuleDeclarationScopeChanged, AgencyCode: a, ObjectType: "declaration", ObjectID: Itoa(d.ID),
-			Message: fmt.Sprintf("Phạm vi hệ thống quản lý chất lượng đã thay đổi sau quyết định công bố %s ngày %s: %s. Cần công bố lại (%s).",
-				d.Number, d.DecidedOn.Format("02/01/2006"), strings.Join(changes, "; "), qms.DeclarationBasisText())})
+		out = append(out, qms.Candidate{Rule: qms.RuleDeclarationScopeChanged, AgencyCode: a, ObjectType: "declaration", ObjectID: Itoa(d.ID)}.
+			Saying(qms.SayDeclarationChanged, d.Number, d.DecidedOn.Format("02/01/2006"), changes))
 	}
 	return out, nil
 }
 
-// scopeChanges lists, in Vietnamese, how the agency's scope differs from
-// declaration d.
-func scopeChanges(ctx context.Context, q Querier, d *qms.Declaration) ([]string, error) {
-	var changes []string
+// scopeChanges lists how the agency's scope differs from declaration d.
+func scopeChanges(ctx context.Context, q Querier, d *qms.Declaration) ([]qms.Phrase, error) {
+	var changes []qms.Phrase
 	rows, err := q.Query(ctx, `SELECT name, merged_at FROM agencies WHERE merged_into = ? AND merged_at > ? ORDER BY merged_at, code`, d.AgencyCode, FormatTime(d.CreatedAt))
 	if err != nil {
 		return nil, err
@@ -79,7 +74,7 @@ func scopeChanges(ctx context.Context, q Querier, d *qms.Declaration) ([]string,
 			rows.Close()
 			return nil, err
 		}
-		changes = append(changes, fmt.Sprintf("sáp nhập %s ngày %s", name, ParseTime(at).In(qms.Zone).Format("02/01/2006")))
+		changes = append(changes, qms.Say(qms.SayScopeMerged, name, ParseTime(at).In(qms.Zone).Format("02/01/2006")))
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -93,14 +88,14 @@ func scopeChanges(ctx context.Context, q Querier, d *qms.Declaration) ([]string,
 	if err != nil {
 		return nil, err
 	}
-	changes = appendDiff(changes, d.TTHCCodes, tthc, "thủ tục hành chính mới chưa thuộc phạm vi", "thủ tục hành chính không còn áp dụng")
-	changes = appendDiff(changes, d.Processes, procs, "quy trình nội bộ có hiệu lực chưa thuộc phạm vi", "quy trình nội bộ đã thu hồi hoặc hết hiệu lực")
+	changes = appendDiff(changes, d.TTHCCodes, tthc, qms.SayScopeTTHCAdded, qms.SayScopeTTHCGone)
+	changes = appendDiff(changes, d.Processes, procs, qms.SayScopeProcedureAdded, qms.SayScopeProcedureGone)
 	return changes, nil
 }
 
 // appendDiff names the codes now in force that declared lacks (added)
 // and the declared codes no longer in force (gone), at most a few each.
-func appendDiff(changes, declared []string, now []qms.ScopeItem, added, gone string) []string {
+func appendDiff(changes []qms.Phrase, declared []string, now []qms.ScopeItem, added, gone string) []qms.Phrase {
 	var plus, minus []string
 	inDeclared, inForce := map[string]bool{}, map[string]bool{}
 	for _, c := range declared {
@@ -118,19 +113,10 @@ func appendDiff(changes, declared []string, now []qms.ScopeItem, added, gone str
 		}
 	}
 	if len(plus) > 0 {
-		changes = append(changes, added+" "+someCodes(plus))
+		changes = append(changes, qms.Say(added, qms.SomeCodes(plus)))
 	}
 	if len(minus) > 0 {
-		changes = append(changes, gone+" "+someCodes(minus))
+		changes = append(changes, qms.Say(gone, qms.SomeCodes(minus)))
 	}
 	return changes
-}
-
-// someCodes lists up to five codes and how many more there are.
-func someCodes(cs []string) string {
-	const most = 5
-	if len(cs) <= most {
-		return strings.Join(cs, ", ")
-	}
-	return fmt.Sprintf("%s và %d mục khác", strings.Join(cs[:most], ", "), len(cs)-most)
 }

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -45,13 +46,12 @@ func checkAckOverdue(ctx context.Context, s *Store, q Querier, agencies []string
 			for _, r := range people {
 				names = append(names, r.Name())
 			}
-			what := "Quy trình"
+			say := qms.SayAckOverdueProcedure
 			if ref.Kind == qms.ReadForm {
-				what = "Biểu mẫu"
+				say = qms.SayAckOverdueForm
 			}
-			out = append(out, qms.Candidate{Rule: qms.RuleAckOverdue, AgencyCode: a, ObjectType: ref.Kind + "_version", ObjectID: fmt.Sprintf("%d/%d", ref.DocID, ref.Number),
-				Message: fmt.Sprintf("%s %s (phiên bản %d): %d người chưa xác nhận đã đọc và hiểu sau %d ngày làm việc kể từ khi phân phối: %s.",
-					what, people[0].Code, ref.Number, len(people), s.ackDays(), strings.Join(names, ", "))})
+			out = append(out, qms.Candidate{Rule: qms.RuleAckOverdue, AgencyCode: a, ObjectType: ref.Kind + "_version", ObjectID: fmt.Sprintf("%d/%d", ref.DocID, ref.Number)}.
+				Saying(say, people[0].Code, strconv.Itoa(ref.Number), len(people), s.ackDays(), strings.Join(names, ", ")))
 		}
 	}
 	return out, nil

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"isodt/qms"
@@ -10,7 +9,7 @@ import (
 
 func checkCAPAOverdue(ctx context.Context, s *Store, q Querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
 	return overdueActions(ctx, q, agencies, now, overdueActionRule{
-		rule: qms.RuleCAPAOverdue, objectType: "corrective_action", message: "%s: hành động “%s” của %s quá hạn %s.",
+		rule: qms.RuleCAPAOverdue, objectType: "corrective_action", say: qms.SayCAPAOverdue,
 		from: `corrective_actions a JOIN nonconformities n ON n.id = a.nc_id`, owner: "n", open: `n.status != 'closed'`,
 	})
 }
@@ -19,13 +18,13 @@ func checkCAPAOverdue(ctx context.Context, s *Store, q Querier, agencies []strin
 // their table joined to the record they belong to (aliased owner, with
 // agency_code and code), what keeps that record open, and the finding.
 type overdueActionRule struct {
-	rule, objectType, message string
-	from, owner, open         string
+	rule, objectType, say string
+	from, owner, open     string
 }
 
 // overdueActions flags the actions of open records not done by their due
 // date: corrective actions of a nonconformity, treatment actions of a
-// risk. message gets the record's code, the action, the owner's full
+// risk. say (a finding sentence) gets the record's code, the action, the owner's full
 // name and the due date.
 func overdueActions(ctx context.Context, q Querier, agencies []string, now time.Time, r overdueActionRule) ([]qms.Candidate, error) {
 	in, args := inList(agencies)
@@ -43,8 +42,8 @@ func overdueActions(ctx context.Context, q Querier, agencies []string, now time.
 		if err := rows.Scan(&a, &code, &id, &desc, &owner, &due); err != nil {
 			return nil, err
 		}
-		out = append(out, qms.Candidate{Rule: r.rule, AgencyCode: a, ObjectType: r.objectType, ObjectID: Itoa(id),
-			Message: fmt.Sprintf(r.message, code, desc, owner, ParseDate(due).Format("02/01/2006"))})
+		out = append(out, qms.Candidate{Rule: r.rule, AgencyCode: a, ObjectType: r.objectType, ObjectID: Itoa(id)}.
+			Saying(r.say, code, desc, owner, ParseDate(due).Format("02/01/2006")))
 	}
 	return out, rows.Err()
 }

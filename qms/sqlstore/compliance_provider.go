@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"isodt/qms"
@@ -22,13 +21,14 @@ func checkProviderEvaluationOverdue(ctx context.Context, s *Store, q Querier, ag
 		if !p.Overdue(today) {
 			continue
 		}
-		last := "chưa được đánh giá lần nào"
-		if p.LastEvaluation != nil {
-			last = "đánh giá gần nhất ngày " + p.LastEvaluation.EvaluatedOn.Format("02/01/2006")
+		c := qms.Candidate{Rule: qms.RuleProviderEvaluationOverdue, AgencyCode: p.AgencyCode, ObjectType: "provider", ObjectID: Itoa(p.ID)}
+		due := p.DueOn().Format("02/01/2006")
+		if p.LastEvaluation == nil {
+			c = c.Saying(qms.SayProviderNeverEvaluated, p.Name, p.Service, due, p.PeriodMonths)
+		} else {
+			c = c.Saying(qms.SayProviderEvaluationDue, p.Name, p.Service, p.LastEvaluation.EvaluatedOn.Format("02/01/2006"), due, p.PeriodMonths)
 		}
-		out = append(out, qms.Candidate{Rule: qms.RuleProviderEvaluationOverdue, AgencyCode: p.AgencyCode, ObjectType: "provider", ObjectID: Itoa(p.ID),
-			Message: fmt.Sprintf("Nhà cung cấp “%s” (%s) %s; đến hạn đánh giá ngày %s (chu kỳ %d tháng).", p.Name, p.Service, last,
-				p.DueOn().Format("02/01/2006"), p.PeriodMonths)})
+		out = append(out, c)
 	}
 	return out, nil
 }

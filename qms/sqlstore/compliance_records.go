@@ -2,8 +2,8 @@ package sqlstore
 
 import (
 	"context"
-	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"isodt/qms"
@@ -79,8 +79,8 @@ func checkMissingRecord(ctx context.Context, s *Store, q Querier, agencies []str
 			return nil, err
 		}
 		if needs[stepOf{pid, number, step}] {
-			out = append(out, qms.Candidate{Rule: qms.RuleStepMissingRecord, AgencyCode: a, ObjectType: "dossier_step", ObjectID: code + "/" + step,
-				Message: fmt.Sprintf("Hồ sơ %s: bước “%s” đã hoàn thành nhưng thiếu phiếu theo biểu mẫu.", code, name)})
+			out = append(out, qms.Candidate{Rule: qms.RuleStepMissingRecord, AgencyCode: a, ObjectType: "dossier_step", ObjectID: code + "/" + step}.
+				Saying(qms.SayStepMissingRecord, code, name))
 		}
 	}
 	return out, rows.Err()
@@ -294,8 +294,8 @@ func wrongVersionRecords(ctx context.Context, q Querier, agency, code string, li
 		if err := rows.Scan(&dossier, &step, &version, &done); err != nil {
 			return nil, err
 		}
-		out = append(out, qms.Candidate{Rule: qms.RuleRecordWrongVersion, AgencyCode: agency, ObjectType: "dossier_step", ObjectID: dossier + "/" + step,
-			Message: fmt.Sprintf("Hồ sơ %s: phiếu %s lập trên phiên bản %d, phiên bản có hiệu lực lúc đó là %d.", dossier, code, version, versionAt(line, done))})
+		out = append(out, qms.Candidate{Rule: qms.RuleRecordWrongVersion, AgencyCode: agency, ObjectType: "dossier_step", ObjectID: dossier + "/" + step}.
+			Saying(qms.SayRecordWrongVersion, dossier, code, strconv.Itoa(version), strconv.Itoa(versionAt(line, done))))
 	}
 	return out, rows.Err()
 }

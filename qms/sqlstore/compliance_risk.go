@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"isodt/qms"
@@ -28,8 +27,8 @@ func checkRiskReviewOverdue(ctx context.Context, s *Store, q Querier, agencies [
 		if err := rows.Scan(&id, &a, &code, &desc, &owner, &due); err != nil {
 			return nil, err
 		}
-		out = append(out, qms.Candidate{Rule: qms.RuleRiskReviewOverdue, AgencyCode: a, ObjectType: "risk", ObjectID: code,
-			Message: fmt.Sprintf("%s “%s” (phụ trách: %s) đến hạn xem xét lại từ %s.", code, desc, owner, ParseDate(due).Format("02/01/2006"))})
+		out = append(out, qms.Candidate{Rule: qms.RuleRiskReviewOverdue, AgencyCode: a, ObjectType: "risk", ObjectID: code}.
+			Saying(qms.SayRiskReviewOverdue, code, desc, owner, ParseDate(due).Format("02/01/2006")))
 	}
 	return out, rows.Err()
 }
@@ -38,7 +37,7 @@ func checkRiskReviewOverdue(ctx context.Context, s *Store, q Querier, agencies [
 // done by its due date.
 func checkRiskActionOverdue(ctx context.Context, s *Store, q Querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
 	return overdueActions(ctx, q, agencies, now, overdueActionRule{
-		rule: qms.RuleRiskActionOverdue, objectType: "risk_action", message: "%s: hành động xử lý “%s” của %s quá hạn %s.",
+		rule: qms.RuleRiskActionOverdue, objectType: "risk_action", say: qms.SayRiskActionOverdue,
 		from: `risk_actions a JOIN risks r ON r.id = a.risk_id`, owner: "r", open: `r.status = 'open'`,
 	})
 }

@@ -2,8 +2,7 @@ package sqlstore
 
 import (
 	"context"
-	"fmt"
-	"strings"
+	"strconv"
 	"time"
 
 	"isodt/qms"
@@ -23,15 +22,15 @@ func checkSatisfactionBelowTarget(ctx context.Context, s *Store, q Querier, agen
 		return nil, err
 	}
 	target := qms.SatisfactionTargetAt(from)
-	quarter := fmt.Sprintf("quý %d/%d", (int(from.Month())-1)/3+1, from.Year())
+	quarter, year := strconv.Itoa((int(from.Month())-1)/3+1), strconv.Itoa(from.Year())
 	var out []qms.Candidate
 	for _, st := range qms.AggregateSatisfaction(rs, func(r *qms.SatisfactionResponse) string { return r.AgencyCode }) {
 		if st.Responses < qms.SatisfactionMinResponses || st.Index() >= target.Percent {
 			continue
 		}
-		out = append(out, qms.Candidate{Rule: qms.RuleSatisfactionBelowTarget, AgencyCode: st.Key, ObjectType: "agency", ObjectID: st.Key,
-			Message: fmt.Sprintf("Chỉ số hài lòng %s là %s%% trên %d phiếu đánh giá, thấp hơn mục tiêu %.0f%% (%s).",
-				quarter, strings.Replace(fmt.Sprintf("%.2f", st.Index()), ".", ",", 1), st.Responses, target.Percent, target.LegalBasis)})
+		out = append(out, qms.Candidate{Rule: qms.RuleSatisfactionBelowTarget, AgencyCode: st.Key, ObjectType: "agency", ObjectID: st.Key}.
+			Saying(qms.SaySatisfactionLow, quarter, year, qms.DecimalPhrase(strconv.FormatFloat(st.Index(), 'f', 2, 64)), st.Responses,
+				strconv.FormatFloat(target.Percent, 'f', 0, 64), target.BasisNumber))
 	}
 	return out, nil
 }

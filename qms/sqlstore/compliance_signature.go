@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"isodt/qms"
@@ -64,9 +63,8 @@ func checkSignatures(ctx context.Context, s *Store, q Querier, agencies []string
 			if h == r.hash {
 				continue
 			}
-			out = append(out, qms.Candidate{Rule: qms.RuleSignatureBroken, AgencyCode: r.agency, ObjectType: objectType, ObjectID: Itoa(r.id),
-				Message: fmt.Sprintf("Nội dung đã được %s ký (%s) lúc %s nhưng đã bị thay đổi sau khi ký (%s).", r.name, qms.MeaningLabel(qms.Meaning(r.meaning)),
-					ParseTime(r.at).In(qms.Zone).Format("02/01/2006 15:04"), qms.SignatureBasis.Document)})
+			out = append(out, qms.Candidate{Rule: qms.RuleSignatureBroken, AgencyCode: r.agency, ObjectType: objectType, ObjectID: Itoa(r.id)}.
+				Saying(qms.SaySignatureBroken, r.name, qms.Say("signature.meaning."+r.meaning), ParseTime(r.at).In(qms.Zone).Format("02/01/2006 15:04")))
 		}
 	}
 	return out, nil

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 
 	"isodt/qms"
 )
@@ -96,6 +97,41 @@ func TestNoticeTexts(t *testing.T) {
 		}
 		if got := qms.FormatNotice(en, args); strings.Contains(got, "%!") || strings.Count(en, "%s") != len(args) {
 			t.Errorf("notice %s: the English text takes other values: %q", kind, got)
+		}
+	}
+}
+
+// TestFindingTexts holds every sentence of a finding to a Vietnamese and
+// an English text taking the same values: each value shows once, in
+// either language, and the page's Vietnamese is the message's.
+func TestFindingTexts(t *testing.T) {
+	for _, kind := range qms.FindingKinds() {
+		vi, ok := dictionaries["vi"][kind]
+		_, ok2 := dictionaries["en"][kind]
+		if !ok || !ok2 {
+			t.Errorf("finding %s: no Vietnamese or English text", kind)
+			continue
+		}
+		n := strings.Count(vi, "%s")
+		args := make([]any, n)
+		for i := range args {
+			args[i] = fmt.Sprintf("<value %d>", i+1)
+		}
+		p := qms.Say(kind, args...)
+		if got, want := p.In(wording("vi", dictionaries["vi"])), p.String(); got != want {
+			t.Errorf("finding %s: the page says %q, the message %q", kind, got, want)
+		}
+		got := p.In(wording("en", dictionaries["en"]))
+		for _, a := range args {
+			if strings.Count(got, a.(string)) != 1 {
+				t.Errorf("finding %s: the English text does not show %s once: %q", kind, a, got)
+			}
+		}
+		if strings.Contains(got, "%!") {
+			t.Errorf("finding %s: the English text takes other values: %q", kind, got)
+		}
+		if strings.IndexFunc(got, func(r rune) bool { return r > unicode.MaxASCII && unicode.IsLetter(r) }) >= 0 {
+			t.Errorf("finding %s: the English text has a Vietnamese letter: %q", kind, got)
 		}
 	}
 }

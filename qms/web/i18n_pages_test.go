@@ -72,7 +72,18 @@ func (a *app) seedASCII() map[string]string {
 	if err := a.db.ReceiveDossier(as("a-staff"), d); err != nil {
 		t.Fatal(err)
 	}
-	n := &qms.Nonconformity{AgencyCode: "A", Source: "other", Description: "Late reply", Correction: "Reply now"}
+	// A first compliance check finds TTHC 1.000002 not under control; the
+	// nonconformity is raised from that finding, which its page names.
+	sys := qms.WithActor(t.Context(), qms.SystemActor("test"))
+	if _, err := a.db.RunChecks(sys, qms.CheckScope{AgencyCode: "A", Rule: qms.RuleTTHCNotControlled}); err != nil {
+		t.Fatal(err)
+	}
+	rule := qms.RuleTTHCNotControlled
+	found, err := a.db.FindFindings(t.Context(), qms.FindingFilter{Rule: &rule})
+	if err != nil || len(found) != 1 {
+		t.Fatalf("findings: %v, %v", found, err)
+	}
+	n := &qms.Nonconformity{AgencyCode: "A", Source: qms.NCFromFinding, SourceRef: itoa(found[0].ID), Description: "Late reply", Correction: "Reply now"}
 	if err := a.db.CreateNC(officer, n); err != nil {
 		t.Fatal(err)
 	}
@@ -133,6 +144,11 @@ func (a *app) seedASCII() map[string]string {
 	newAppointment, _ := cal.AddWorkingHours(late, 16*time.Hour)
 	if _, err := a.db.Apologize(as("a-staff"), "A", d.Code, newAppointment, "Waiting for the fire service"); err != nil {
 		t.Fatal(err)
+	}
+	// The compliance check, on the late clock, finds what the pages list
+	// as findings: their messages are written in the page's language.
+	if res, err := a.db.RunChecks(sys, qms.CheckScope{AgencyCode: "A"}); err != nil || res.Opened < 5 {
+		t.Fatalf("compliance check: %+v, %v", res, err)
 	}
 	pid := itoa(p.ID)
 	rated := a.returnedDossiers("A", 1)[0]

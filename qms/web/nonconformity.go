@@ -48,7 +48,10 @@ func (s *Server) ncNew(c *fiber.Ctx) error {
 		} else if nc := open[id]; nc != nil && nc.AgencyCode == agency {
 			return c.Redirect(ncPath(nc), fiber.StatusSeeOther)
 		}
-		n.Source, n.SourceRef, n.Description = qms.NCFromFinding, itoa(id), ruleTitles[fs[0].Rule]+": "+fs[0].Message
+		// The description begins as the finding says it, in the page's language.
+		lang := langOf(c)
+		n.Source, n.SourceRef = qms.NCFromFinding, itoa(id)
+		n.Description = domainName(lang, "rule."+fs[0].Rule, ruleTitles[fs[0].Rule]) + ": " + fs[0].Text(wording(lang, dictionaries[lang]))
 	}
 	return s.render(c, "nc_new", fiber.Map{"N": n}, nil)
 }
@@ -101,10 +104,13 @@ func (s *Server) ncPage(c *fiber.Ctx, n *qms.Nonconformity, formErr error) error
 
 // ncSource is what a nonconformity was raised from, linked from its page.
 type ncSource struct {
-	Href, Text string
+	Kind, Ref, Href string
+	// Rule and Text name a source finding in the page's language.
+	Rule, Text string
 	// FindingOpen: the source finding is still open, so closing needs a
-	// reason (the close form asks for it).
+	// reason (the close form asks for it); FixedAt is when it cleared.
 	FindingOpen bool
+	FixedAt     time.Time
 }
 
 func (s *Server) ncSourceOf(c *fiber.Ctx, n *qms.Nonconformity) (*ncSource, error) {
@@ -124,18 +130,18 @@ func (s *Server) ncSourceOf(c *fiber.Ctx, n *qms.Nonconformity) (*ncSource, erro
 			return nil, err
 		}
 		f := fs[0]
-		rule := domainName(langOf(c), "rule."+f.Rule, ruleTitles[f.Rule]) // a rule by its name, never its code
-		src := &ncSource{Href: "/compliance?rule=" + url.QueryEscape(f.Rule) + "&open=0#finding-" + ref, FindingOpen: f.ClosedAt == nil,
-			Text: "Phát hiện #" + ref + " – " + rule + ": " + f.Message + " (đã khắc phục " + formatDateTime(derefTime(f.ClosedAt)) + ")"}
-		if src.FindingOpen {
-			src.Href = "/compliance?rule=" + url.QueryEscape(f.Rule) + "&open=1#finding-" + ref
-			src.Text = "Phát hiện #" + ref + " – " + rule + ": " + f.Message + " (đang mở)"
+		open := "0"
+		if f.ClosedAt == nil {
+			open = "1"
 		}
-		return src, nil
+		lang := langOf(c)
+		return &ncSource{Kind: n.Source, Ref: ref, Href: "/compliance?rule=" + url.QueryEscape(f.Rule) + "&open=" + open + "#finding-" + ref,
+			Rule: domainName(lang, "rule."+f.Rule, ruleTitles[f.Rule]), // a rule by its name, never its code
+			Text: f.Text(wording(lang, dictionaries[lang])), FindingOpen: f.ClosedAt == nil, FixedAt: derefTime(f.ClosedAt)}, nil
 	case qms.NCFromAudit:
-		return &ncSource{Href: "/audits/plans/" + url.PathEscape(ref), Text: "Kế hoạch đánh giá nội bộ #" + ref}, nil
+		return &ncSource{Kind: n.Source, Ref: ref, Href: "/audits/plans/" + url.PathEscape(ref)}, nil
 	case qms.NCFromDossier:
-		return &ncSource{Href: "/dossiers/" + url.PathEscape(ref), Text: "Hồ sơ " + ref}, nil
+		return &ncSource{Kind: n.Source, Ref: ref, Href: "/dossiers/" + url.PathEscape(ref)}, nil
 	}
 	return nil, nil
 }

@@ -186,8 +186,10 @@ func (s *Server) riskTargets(c *fiber.Ctx, r *qms.Risk) ([]riskTarget, error) {
 	if err != nil {
 		return nil, err
 	}
+	lang := langOf(c)
+	w := wording(lang, dictionaries[lang])
 	for _, f := range fs {
-		add(qms.RiskLinkFinding, f.ID, "#"+itoa(f.ID)+" – "+f.Message)
+		add(qms.RiskLinkFinding, f.ID, "#"+itoa(f.ID)+" – "+f.Text(w))
 	}
 	return out, nil
 }
