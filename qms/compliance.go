@@ -179,6 +179,25 @@ func Reconcile(open []*Finding, found []Candidate) (toOpen []Candidate, stillOpe
 	return toOpen, stillOpen, toClose
 }
 
+// Unphrased pairs the findings a run keeps open that were opened before
+// findings kept their phrase with what the run says of them now, so that
+// they too are written in each reader's language from this run on.
+func Unphrased(stillOpen []*Finding, found []Candidate) map[int64]Phrase {
+	said := map[string]Phrase{}
+	for _, c := range found {
+		if c.Said.Kind != "" {
+			said[c.Key()] = c.Said
+		}
+	}
+	out := map[int64]Phrase{}
+	for _, f := range stillOpen {
+		if p, ok := said[f.Key()]; ok && f.Said == nil {
+			out[f.ID] = p
+		}
+	}
+	return out
+}
+
 // CheckScope limits a run: one agency, one rule, or everything.
 type CheckScope struct {
 	AgencyCode string

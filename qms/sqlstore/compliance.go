@@ -163,18 +163,22 @@ func (s *Store) reconcileFindings(ctx context.Context, scope qms.CheckScope, age
 		toOpen, still, toClose := qms.Reconcile(open, found)
 		for _, c := range toOpen {
 			r, _ := qms.RuleByCode(c.Rule)
-			var said *string
-			if c.Said.Kind != "" {
-				b, err := json.Marshal(c.Said)
-				if err != nil {
-					return err
-				}
-				text := string(b)
-				said = &text
+			said, err := phraseJSON(c.Said)
+			if err != nil {
+				return err
 			}
 			if _, err := tx.Exec(ctx, `INSERT INTO findings (rule, severity, agency_code, object_type, object_id, message, said_json, opened_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 				c.Rule, r.Severity, c.AgencyCode, c.ObjectType, c.ObjectID, c.Message, said, FormatTime(tx.Now())); err != nil {
 				return fmt.Errorf("open finding: %w", err)
+			}
+		}
+		for id, p := range qms.Unphrased(still, found) {
+			said, err := phraseJSON(p)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `UPDATE findings SET said_json = ? WHERE id = ? AND said_json IS NULL`, said, id); err != nil {
+				return err
 			}
 		}
 		for _, f := range toClose {
@@ -195,6 +199,19 @@ func (s *Store) reconcileFindings(ctx context.Context, scope qms.CheckScope, age
 		return tx.Audit(ctx, qms.SystemAgencyCode, "compliance.run", "compliance", scope.AgencyCode+"/"+scope.Rule, nil, res, "đơn vị "+agency)
 	})
 	return res, err
+}
+
+// phraseJSON is a finding's phrase as stored: NULL for none.
+func phraseJSON(p qms.Phrase) (*string, error) {
+	if p.Kind == "" {
+		return nil, nil
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		return nil, err
+	}
+	text := string(b)
+	return &text, nil
 }
 
 func scopeFilter(scope qms.CheckScope, open bool) qms.FindingFilter {

@@ -628,3 +628,40 @@ func TestOneSourceSpeedComplianceByAgency(t *testing.T) {
 		}
 	})
 }
+
+// TestFindingPhrases: a finding keeps what it says as a phrase beside its
+// Vietnamese message, and a finding opened before findings kept phrases
+// gets its phrase from the next run that still finds it (its message
+// untouched), so that the pages write it in their reader's language.
+func TestFindingPhrases(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		if err := f.CreateAgency(f.ctx, &qms.Agency{Code: "SVHTT", Name: "Sở VHTT"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := f.ImportTTHC(f.ctx, "SVHTT", []qms.TTHC{{Code: "1.000001", Name: "Cấp phép karaoke", Field: "Văn hóa", TimeLimitDays: 5}}); err != nil {
+			t.Fatal(err)
+		}
+		rule := qms.RuleTTHCNotControlled
+		phrased := func() *qms.Finding {
+			t.Helper()
+			if _, err := f.RunChecks(f.ctx, qms.CheckScope{AgencyCode: "SVHTT", Rule: rule}); err != nil {
+				t.Fatal(err)
+			}
+			fs, err := f.FindFindings(f.ctx, qms.FindingFilter{Rule: &rule})
+			if err != nil || len(fs) != 1 {
+				t.Fatalf("findings: %v, %v", fs, err)
+			}
+			return fs[0]
+		}
+		want := qms.Say(qms.SayTTHCNotControlled, "1.000001", "Cấp phép karaoke", qms.Say("control_reason."+qms.ReasonNoProcedure))
+		got := phrased()
+		if got.Said == nil || got.Said.String() != want.String() || got.Message != want.String() {
+			t.Fatalf("finding says %+v, message %q; want %q", got.Said, got.Message, want.String())
+		}
+		mustExec(t, f, `UPDATE findings SET said_json = NULL, message = 'as written before' WHERE id = `+fmt.Sprint(got.ID))
+		again := phrased()
+		if again.ID != got.ID || again.Said == nil || again.Said.String() != want.String() || again.Message != "as written before" {
+			t.Errorf("after the next run: #%d says %+v, message %q", again.ID, again.Said, again.Message)
+		}
+	})
+}
