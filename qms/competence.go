@@ -290,7 +290,7 @@ func (g CompetenceGap) Phrase() Phrase {
 		who = g.Person.Username
 	}
 	if g.Status == CompetenceExpired && g.ExpiredOn != nil {
-		return Say(SayCompetenceExpired, who, g.ExpiredOn.Format("02/01/2006"), g.Competence.Code, g.Competence.Name, g.Needs)
+		return Say(SayCompetenceExpired, g.Competence.Code, g.Competence.Name, who, g.ExpiredOn.Format("02/01/2006"), g.Needs)
 	}
 	return Say(SayCompetenceMissing, who, g.Competence.Code, g.Competence.Name, g.Needs)
 }

@@ -41,7 +41,7 @@ const (
 	SayScopeProcedureGone     = "finding.scope_procedure_gone"     // codes
 	SayMoreCodes              = "finding.more_codes"               // codes, how many more
 	SayCompetenceMissing      = "finding.competence_missing"       // person, code, name, why (a list)
-	SayCompetenceExpired      = "finding.competence_expired"       // person, date, code, name, why (a list)
+	SayCompetenceExpired      = "finding.competence_expired"       // code, name, person, date, why (a list)
 	SayNeededForStep          = "finding.needed_for_step"          // step, procedure
 	SayNeededForMissingStep   = "finding.needed_for_missing_step"  // step id, procedure
 	SayNeededForThisStep      = "finding.needed_for_this_step"     // step
@@ -59,8 +59,8 @@ var findingTexts = map[string]string{
 	SayFlowchartOverLimit:     "Quy trình %s: các bước cần %s giờ, vượt thời hạn %s ngày (%s giờ) của thủ tục %s.",
 	SayTTHCNotControlled:      "Thủ tục %s – %s: %s.",
 	SayMergedNotReissued:      "Quy trình %s nhận từ đơn vị %s khi sáp nhập ngày %s chưa được ban hành lại sau %s ngày.",
-	SayCAPAOverdue:            "%s: hành động “%s” của %s quá hạn %s.",
-	SayRiskActionOverdue:      "%s: hành động xử lý “%s” của %s quá hạn %s.",
+	SayCAPAOverdue:            "%s: hành động “%s” của %s quá hạn từ %s.",
+	SayRiskActionOverdue:      "%s: hành động xử lý “%s” của %s quá hạn từ %s.",
 	SayRiskReviewOverdue:      "%s “%s” (phụ trách: %s) đến hạn xem xét lại từ %s.",
 	SayProviderNeverEvaluated: "Nhà cung cấp “%s” (%s) chưa được đánh giá lần nào; đến hạn đánh giá ngày %s (chu kỳ %s tháng).",
 	SayProviderEvaluationDue:  "Nhà cung cấp “%s” (%s) đánh giá gần nhất ngày %s; đến hạn đánh giá ngày %s (chu kỳ %s tháng).",
@@ -80,7 +80,7 @@ var findingTexts = map[string]string{
 	SayScopeProcedureGone:     "quy trình nội bộ đã thu hồi hoặc hết hiệu lực %s",
 	SayMoreCodes:              "%s và %s mục khác",
 	SayCompetenceMissing:      "%s chưa có năng lực %s – %s, được yêu cầu cho: %s.",
-	SayCompetenceExpired:      "%s đã hết hạn từ %s về năng lực %s – %s, được yêu cầu cho: %s.",
+	SayCompetenceExpired:      "Năng lực %s – %s của %s đã hết hạn từ %s, được yêu cầu cho: %s.",
 	SayNeededForStep:          "Bước “%s” – quy trình %s",
 	SayNeededForMissingStep:   "Bước %s – quy trình %s (chưa có trong phiên bản có hiệu lực)",
 	SayNeededForThisStep:      "Bước “%s”",

@@ -7,7 +7,11 @@ import "isodt/qms"
 // rules): that text is their source, and pages in Vietnamese show it as
 // it is. Other languages name them here, by code.
 var domainEnglish = map[string]string{
-	"clause.4.1": "Understanding the organization and its context", "clause.4.2": "Needs and expectations of interested parties",
+	// The scheduled jobs cmd/qms wires, by name (their titles are Vietnamese).
+	"job.compliance": "Compliance scan, every rule", "job.deadlines": "Watch over dossier deadlines",
+	"job.reminders": "Reminders of document reviews and corrective actions", "job.backup": "Database backup",
+	"job.audit-verify": "Check the audit log's hash chain and sign its head",
+	"clause.4.1":       "Understanding the organization and its context", "clause.4.2": "Needs and expectations of interested parties",
 	"clause.4.3": "Scope of the QMS", "clause.4.4": "QMS and its processes",
 	"clause.5.1": "Leadership and commitment", "clause.5.2": "Quality policy", "clause.5.3": "Roles, responsibilities and authorities",
 	"clause.6.1": "Actions to address risks and opportunities", "clause.6.2": "Quality objectives", "clause.6.3": "Planning of changes",

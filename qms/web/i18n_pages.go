@@ -5,7 +5,7 @@ package web
 var pageTexts = []pageText{
 	{"tthc_import.and", "… và", "… and"},
 	{"tthc_import.more_errors", "lỗi khác.", "more errors."},
-	{"compliance.nc_in_progress", "Đang xử lý:", "In progress:"},
+	{"compliance.nc_in_progress", "Đang xử lý trong phiếu không phù hợp", "Being handled in nonconformity"},
 	{"compliance.high", "Cao", "High"},
 	{"nc.close_reason", "Lý do đóng khi phát hiện còn mở", "Reason for closing while the finding is open"},
 	{"report.measured_at", "Đang giải quyết và đang quá hạn tính tại", "In progress and overdue measured at"},

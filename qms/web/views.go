@@ -121,6 +121,7 @@ func langFuncs(lang string) template.FuncMap {
 		"measureName":   func(code string) string { return label(l, "measure."+code) },
 		"clauseTitle":   func(code string) string { return domainName(lang, "clause."+code, clauseTitles[code]) },
 		"ruleTitle":     func(code string) string { return domainName(lang, "rule."+code, ruleTitles[code]) },
+		"jobTitle":      func(name, vietnamese string) string { return domainName(lang, "job."+name, vietnamese) },
 		// spanLabel names an objective's period: a quarter, or the year.
 		"spanLabel": func(sp qms.Span) string {
 			from := sp.From.In(qms.Zone)
