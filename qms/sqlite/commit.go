@@ -119,6 +119,7 @@ func (db *DB) commitLoop() {
 			}
 		}
 		db.runGroup(batch)
+		db.finishCheckpoint()
 	}
 }
 

@@ -17,9 +17,23 @@ import (
 // them, after commits, at most every checkpointEvery; PASSIVE, it never
 // waits for the writer or the readers, and the WAL is reused from its
 // start once a checkpoint caught up.
+//
+// Under steady writes it never catches up: frames keep arriving while it
+// copies, and the WAL is only reused from its start when a write begins
+// with every frame copied back. The WAL then grows for as long as the
+// load lasts (tens of megabytes a second), every frame extending the file
+// (block allocation and zeroing in the kernel) and every reader's page
+// lookup searching a longer WAL index. So once the WAL holds restartFrames
+// the checkpointer asks the committer to finish the copy between two
+// groups, where no frame can arrive meanwhile: what is left is only what
+// came in since the checkpointer's own pass.
 
 // checkpointEvery bounds how often the WAL is copied back under writes.
 const checkpointEvery = 100 * time.Millisecond
+
+// restartFrames is the WAL length (pages) past which the committer
+// finishes a checkpoint itself, so that the WAL is reused from its start.
+var restartFrames = 4096 // a variable for tests
 
 type checkpointer struct {
 	conn *sql.DB
@@ -29,6 +43,9 @@ type checkpointer struct {
 	once sync.Once
 	err  error
 	runs atomic.Int64 // checkpoints done
+	// restart: the WAL is past restartFrames; the committer should finish
+	// the copy between two groups.
+	restart atomic.Bool
 }
 
 // startCheckpointer turns off the writer's own checkpoints and starts the
@@ -69,16 +86,33 @@ func (c *checkpointer) loop() {
 		case <-c.quit:
 			return
 		}
-		if _, err := c.conn.Exec(`PRAGMA wal_checkpoint(PASSIVE)`); err != nil {
+		var busy, frames, copied int
+		if err := c.conn.QueryRow(`PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &copied); err != nil {
 			slog.Warn("WAL checkpoint", "err", err)
 		} else {
 			c.runs.Add(1)
+			if frames >= restartFrames {
+				c.restart.Store(true)
+			}
 		}
 		select {
 		case <-time.After(checkpointEvery):
 		case <-c.quit:
 			return
 		}
+	}
+}
+
+// finishCheckpoint copies the rest of the WAL back when the checkpointer
+// asked for it; called by the committer between groups, on the writer, so
+// that the next group reuses the WAL from its start. A reader still on an
+// older snapshot can hold part of the copy back: the next request retries.
+func (db *DB) finishCheckpoint() {
+	if !db.ckpt.restart.CompareAndSwap(true, false) {
+		return
+	}
+	if _, err := db.write.Exec(`PRAGMA wal_checkpoint(PASSIVE)`); err != nil {
+		db.log.Warn("WAL checkpoint by the committer", "err", err)
 	}
 }
 
