@@ -28,7 +28,7 @@ func TestOneSourceSpeedWALReused(t *testing.T) {
 	if _, err := db.write.ExecContext(ctx, `CREATE TABLE wal_probe (b BLOB)`); err != nil {
 		t.Fatal(err)
 	}
-	const pagesPerWrite, writes = 4, 4000 // 16,000 pages: 62 restarts' worth
+	const pagesPerWrite, writes = 4, 8000 // 32,000 pages: 125 restarts' worth
 	var stop atomic.Bool
 	var readers sync.WaitGroup
 	readers.Add(1)
@@ -70,7 +70,7 @@ func TestOneSourceSpeedWALReused(t *testing.T) {
 	}
 	written := int64(pagesPerWrite * writes * 4096)
 	t.Logf("WAL %d bytes after %d bytes of pages written", fi.Size(), written)
-	if fi.Size() > written/4 {
+	if fi.Size() > written/3 {
 		t.Fatalf("the WAL grew to %d bytes for %d written: it was not reused from its start", fi.Size(), written)
 	}
 }
