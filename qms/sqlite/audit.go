@@ -28,11 +28,9 @@ func (tx *Tx) audit(ctx context.Context, agency, action, objectType, objectID st
 	if err := refuseMerged(ctx, tx, e.AgencyCode); err != nil {
 		return err
 	}
-	err := tx.QueryRowContext(ctx, `SELECT last_id, last_hash FROM audit_head WHERE singleton = 1`).Scan(&e.ID, &e.PrevHash)
-	if err == sql.ErrNoRows {
-		e.ID, e.PrevHash = 0, qms.GenesisHash
-	} else if err != nil {
-		return fmt.Errorf("read audit head: %w", err)
+	var err error
+	if e.ID, e.PrevHash, err = tx.auditHead(ctx); err != nil {
+		return err
 	}
 	e.ID++
 	if e.Rows, err = tx.rowStates(ctx); err != nil {
@@ -49,8 +47,48 @@ func (tx *Tx) audit(ctx context.Context, agency, action, objectType, objectID st
 		rawOrNull(e.Before), rawOrNull(e.After), e.Reason, rows, e.PrevHash, e.Hash); err != nil {
 		return fmt.Errorf("append audit entry: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_head (singleton, last_id, last_hash) VALUES (1, ?, ?)
-		ON CONFLICT (singleton) DO UPDATE SET last_id = excluded.last_id, last_hash = excluded.last_hash`, e.ID, e.Hash); err != nil {
+	if tx.head != nil {
+		tx.head.id, tx.head.hash, tx.head.moved = e.ID, e.Hash, true
+		return nil
+	}
+	return moveAuditHead(ctx, tx.Tx, e.ID, e.Hash)
+}
+
+// groupHead is the audit head as a write group moves it: read at the
+// group's first entry, written once before its commit (moveAuditHead),
+// put back when a write's savepoint is rolled back. The row is the
+// database's; this copy lives only inside the one transaction, where
+// nothing else can move it.
+type groupHead struct {
+	id     int64
+	hash   string
+	loaded bool
+	moved  bool
+}
+
+// auditHead is the id and hash of the last entry of the trail.
+func (tx *Tx) auditHead(ctx context.Context) (int64, string, error) {
+	if tx.head != nil && tx.head.loaded {
+		return tx.head.id, tx.head.hash, nil
+	}
+	var id int64
+	var hash string
+	err := tx.QueryRowContext(ctx, `SELECT last_id, last_hash FROM audit_head WHERE singleton = 1`).Scan(&id, &hash)
+	if err == sql.ErrNoRows {
+		id, hash = 0, qms.GenesisHash
+	} else if err != nil {
+		return 0, "", fmt.Errorf("read audit head: %w", err)
+	}
+	if tx.head != nil {
+		tx.head.id, tx.head.hash, tx.head.loaded = id, hash, true
+	}
+	return id, hash, nil
+}
+
+// moveAuditHead writes the head row.
+func moveAuditHead(ctx context.Context, tx *sql.Tx, id int64, hash string) error {
+	if _, err := tx.ExecContext(context.WithoutCancel(ctx), `INSERT INTO audit_head (singleton, last_id, last_hash) VALUES (1, ?, ?)
+		ON CONFLICT (singleton) DO UPDATE SET last_id = excluded.last_id, last_hash = excluded.last_hash`, id, hash); err != nil {
 		return fmt.Errorf("move audit head: %w", err)
 	}
 	return nil

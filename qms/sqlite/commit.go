@@ -233,15 +233,23 @@ func (db *DB) runGroup(batch []*writeJob) {
 		fail(fmt.Errorf("begin: %w", err))
 		return
 	}
+	head := &groupHead{}
 	for i, j := range batch {
 		if err := j.ctx.Err(); err != nil {
 			results[i] = err
 			continue
 		}
-		results[i] = db.runInSavepoint(sqlTx, j)
+		results[i] = db.runInSavepoint(sqlTx, head, j)
 		if errors.Is(results[i], errGroupBroken) {
 			sqlTx.Rollback()
 			fail(fmt.Errorf("write group aborted: %w", results[i]))
+			return
+		}
+	}
+	if head.moved {
+		if err := moveAuditHead(bg, sqlTx, head.id, head.hash); err != nil {
+			sqlTx.Rollback()
+			fail(fmt.Errorf("commit: %w", err))
 			return
 		}
 	}
@@ -260,13 +268,14 @@ func (db *DB) runGroup(batch []*writeJob) {
 // released: the transaction is no longer trustworthy as a whole.
 var errGroupBroken = errors.New("savepoint failed")
 
-func (db *DB) runInSavepoint(sqlTx *sql.Tx, j *writeJob) (err error) {
+func (db *DB) runInSavepoint(sqlTx *sql.Tx, head *groupHead, j *writeJob) (err error) {
 	bg := context.Background()
 	if _, err := sqlTx.ExecContext(bg, `SAVEPOINT w`); err != nil {
 		return fmt.Errorf("%w: %v", errGroupBroken, err)
 	}
 	actor, _ := qms.ActorFrom(j.ctx)
-	tx := &Tx{Tx: sqlTx, db: db, now: db.now().UTC(), actor: actor}
+	tx := &Tx{Tx: sqlTx, db: db, now: db.now().UTC(), actor: actor, head: head}
+	before := *head
 	func() {
 		defer func() {
 			if r := recover(); r != nil {
@@ -280,6 +289,7 @@ func (db *DB) runInSavepoint(sqlTx *sql.Tx, j *writeJob) (err error) {
 		if _, rbErr := sqlTx.ExecContext(bg, `ROLLBACK TO w`); rbErr != nil {
 			return fmt.Errorf("%w: rollback to: %v (after %v)", errGroupBroken, rbErr, err)
 		}
+		*head = before // its entries are gone with it
 	}
 	if _, relErr := sqlTx.ExecContext(bg, `RELEASE w`); relErr != nil {
 		return fmt.Errorf("%w: release: %v", errGroupBroken, relErr)

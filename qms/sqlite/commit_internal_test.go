@@ -77,3 +77,50 @@ func TestOneSourceSpeedPipelinedCommit(t *testing.T) {
 		t.Fatalf("write with the WAL synced: %v (file %v)", err, db.commit.wal.f)
 	}
 }
+
+// TestOneSourceSpeedGroupAuditHead: a group reads the audit head once and
+// writes it once; a write whose savepoint is rolled back takes its entry
+// and its move of the head with it, so the next write in the group
+// chains from the entry before, and the committed head is the last entry.
+func TestOneSourceSpeedGroupAuditHead(t *testing.T) {
+	ctx := qms.WithActor(context.Background(), qms.SystemActor("test"))
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "qms.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	refused := errors.New("refused after its audit entry")
+	write := func(n int, fail bool) *writeJob {
+		return &writeJob{ctx: ctx, done: make(chan error, 1), fn: func(tx *Tx) error {
+			if err := tx.audit(ctx, "", "test.write", "test", "x", nil, map[string]int{"n": n}, ""); err != nil {
+				return err
+			}
+			if fail {
+				return refused
+			}
+			return nil
+		}}
+	}
+	for _, fails := range [][]bool{{false, true, false, true}, {true, false}, {true}} {
+		batch := make([]*writeJob, len(fails))
+		for i, f := range fails {
+			batch[i] = write(i, f)
+		}
+		db.runGroup(batch)
+		for i, j := range batch {
+			if err := <-j.done; (err != nil) != fails[i] {
+				t.Fatalf("write %d of %v: %v", i, fails, err)
+			}
+		}
+		if _, err := db.VerifyAuditChain(ctx); err != nil {
+			t.Fatalf("after the group %v: %v", fails, err)
+		}
+	}
+	var headID, lastID int64
+	if err := db.read.QueryRowContext(ctx, `SELECT (SELECT last_id FROM audit_head), (SELECT MAX(id) FROM audit_log)`).Scan(&headID, &lastID); err != nil {
+		t.Fatal(err)
+	}
+	if headID != lastID {
+		t.Fatalf("audit head at %d, last entry %d", headID, lastID)
+	}
+}

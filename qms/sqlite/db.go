@@ -328,6 +328,9 @@ type Tx struct {
 	db    *DB
 	now   time.Time
 	actor qms.Actor
+	// head is the group's audit head (nil outside the committer: read and
+	// written with each entry).
+	head *groupHead
 }
 
 // view runs fn on the read pool.
