@@ -15,12 +15,7 @@ import (
 // committing the next group meanwhile; a failed sync fails the writes it
 // covered.
 func TestOneSourceSpeedPipelinedCommit(t *testing.T) {
-	ctx := qms.WithActor(context.Background(), qms.SystemActor("test"))
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "qms.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	ctx, db := openCommitTest(t, filepath.Join(t.TempDir(), "qms.db"))
 	entered, release := make(chan struct{}, 8), make(chan struct{})
 	var fail error
 	hook := func() error {
@@ -83,12 +78,7 @@ func TestOneSourceSpeedPipelinedCommit(t *testing.T) {
 // and its move of the head with it, so the next write in the group
 // chains from the entry before, and the committed head is the last entry.
 func TestOneSourceSpeedGroupAuditHead(t *testing.T) {
-	ctx := qms.WithActor(context.Background(), qms.SystemActor("test"))
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "qms.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	ctx, db := openCommitTest(t, filepath.Join(t.TempDir(), "qms.db"))
 	refused := errors.New("refused after its audit entry")
 	write := func(n int, fail bool) *writeJob {
 		return &writeJob{ctx: ctx, done: make(chan error, 1), fn: func(tx *Tx) error {
@@ -123,4 +113,17 @@ func TestOneSourceSpeedGroupAuditHead(t *testing.T) {
 	if headID != lastID {
 		t.Fatalf("audit head at %d, last entry %d", headID, lastID)
 	}
+}
+
+// openCommitTest opens a database at path for a test of the committer,
+// with a system actor in the context; closed when the test ends.
+func openCommitTest(t *testing.T, path string) (context.Context, *DB) {
+	t.Helper()
+	ctx := qms.WithActor(context.Background(), qms.SystemActor("test"))
+	db, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return ctx, db
 }

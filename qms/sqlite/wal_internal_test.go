@@ -1,14 +1,11 @@
 package sqlite
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
-
-	"isodt/qms"
 )
 
 // TestOneSourceSpeedWALReused: under writes that never pause, with a
@@ -17,14 +14,9 @@ import (
 func TestOneSourceSpeedWALReused(t *testing.T) {
 	old := restartFrames
 	restartFrames = 256
-	defer func() { restartFrames = old }()
-	ctx := qms.WithActor(context.Background(), qms.SystemActor("test"))
+	t.Cleanup(func() { restartFrames = old }) // after the database closes: cleanups run last first
 	path := filepath.Join(t.TempDir(), "qms.db")
-	db, err := Open(ctx, path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	ctx, db := openCommitTest(t, path)
 	if _, err := db.write.ExecContext(ctx, `CREATE TABLE wal_probe (b BLOB)`); err != nil {
 		t.Fatal(err)
 	}
