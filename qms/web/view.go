@@ -117,7 +117,8 @@ func (s *Server) page(c *fiber.Ctx) page {
 		for _, m := range menu {
 			p.Can[m.key] = s.canOnce(c, allowed, Rule{m.object, "read"})
 		}
-		h.Menu = mainMenu{Can: p.Can, Home: p.Path == "/", Sections: s.menuFor(c, p.Path, allowed)}
+		h.Menu = mainMenu{Can: p.Can, Home: p.Path == "/"}
+		h.Menu.Show, h.Menu.Active = s.menuFor(c, p.Path, allowed)
 	} else {
 		p.CSRF = s.anonCSRF(c)
 	}
@@ -163,9 +164,10 @@ type pageHead struct {
 
 // mainMenu is what the main menu ("mainnav") shows.
 type mainMenu struct {
-	Can      map[string]bool
-	Home     bool
-	Sections []navSection // the sidebar's groups, only the links the caller may follow
+	Can    map[string]bool
+	Home   bool
+	Show   map[string]bool // navID → the caller may follow the link (a section: one of its links)
+	Active map[string]bool // navID → the link the current page is under
 }
 
 // render shows a page; with a form error it shows the message next to the
