@@ -55,4 +55,3 @@ func BenchmarkRenderTaskList(b *testing.B) {
 		})
 	}
 }
-
