@@ -17,14 +17,7 @@ import (
 // come from the catalogue of the page's language, and hostile labels,
 // options and values stay text.
 func TestOneSource3FormInputsOnTemplate(t *testing.T) {
-	sub, err := fs.Sub(templateFS, "templates")
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := newViews(sub)
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := testViews(t)
 	evil := `"><script>alert(1)</script>`
 	s := formschema.Schema{Fields: []formschema.Field{
 		{Name: "ten", Label: evil, Type: formschema.TypeText, Required: true, Help: evil},
@@ -153,11 +146,7 @@ func TestOneSource3FieldErrorsOnTemplate(t *testing.T) {
 		}
 	}
 	in := formInput{field: "a.b", message: `<b>"x"</b>`}
-	sub, _ := fs.Sub(templateFS, "templates")
-	v, err := newViews(sub)
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := testViews(t)
 	for _, tt := range []struct {
 		name, want string
 	}{

@@ -13,14 +13,7 @@ import (
 // its path and its label in the page's language; it shows only what
 // menuFor lets through and marks only the active link.
 func TestMainMenuTemplateFollowsNavSections(t *testing.T) {
-	sub, err := fs.Sub(templateFS, "templates")
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := newViews(sub)
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := testViews(t)
 	type link struct{ section, href, text string }
 	render := func(lang string, m mainMenu) (links []link, active []string) {
 		t.Helper()
@@ -84,4 +77,18 @@ func TestMainMenuTemplateFollowsNavSections(t *testing.T) {
 			t.Errorf("%s: a menu of one link shows %+v (active %v)", lang, got, active)
 		}
 	}
+}
+
+// testViews parses the embedded templates as the server does.
+func testViews(tb testing.TB) views {
+	tb.Helper()
+	sub, err := fs.Sub(templateFS, "templates")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	v, err := newViews(sub)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return v
 }

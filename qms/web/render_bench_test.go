@@ -2,7 +2,6 @@ package web
 
 import (
 	"io"
-	"io/fs"
 	"strconv"
 	"testing"
 )
@@ -11,15 +10,6 @@ import (
 // other being its query): its layout alone (rows0), with fifty rows, and
 // without a menu (rows-1). make bench runs it; speed goals are the load
 // test's.
-
-func benchViews(b *testing.B) views {
-	sub, _ := fs.Sub(templateFS, "templates")
-	v, err := newViews(sub)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return v
-}
 
 func benchTasksPage(rows int) *tasksPage {
 	show := map[string]bool{}
@@ -39,7 +29,7 @@ func benchTasksPage(rows int) *tasksPage {
 }
 
 func BenchmarkRenderTaskList(b *testing.B) {
-	v := benchViews(b)
+	v := testViews(b)
 	for _, n := range []int{0, 50, -1} {
 		d := benchTasksPage(max(n, 0))
 		if n < 0 {
