@@ -37,7 +37,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	metricsToken := fs.String("metrics-token", "", "mã Bearer bắt buộc khi đọc /metrics (nên đặt qua QMS_METRICS_TOKEN)")
 	accessLog := fs.String("access-log", envOr("QMS_ACCESS_LOG", string(web.AccessLogSlow)), "nhật ký truy cập: slow (chỉ yêu cầu lỗi hoặc chậm, kèm mã yêu cầu) hoặc all (mọi yêu cầu, một dòng JSON mỗi yêu cầu)")
 	slowRequest := fs.Duration("slow-request", time.Second, "yêu cầu chạy lâu hơn mức này được coi là chậm và luôn được ghi nhật ký")
-	readers := fs.Int("readers", envInt("QMS_READERS", 0), "số yêu cầu đọc (GET) được phục vụ cùng lúc, các yêu cầu khác chờ lượt; 0: gấp đôi số lõi CPU Go dùng")
+	readers := fs.Int("readers", envInt("QMS_READERS", 0), "số yêu cầu đọc (GET) được phục vụ cùng lúc, một nửa số đó khi đang có yêu cầu ghi, các yêu cầu khác chờ lượt; 0: gấp đôi số lõi CPU Go dùng")
 	memLimit := fs.String("mem-limit", os.Getenv("GOMEMLIMIT"), "giới hạn mềm bộ nhớ của Go, như GOMEMLIMIT: 512MiB, 1GiB; trống hoặc off: không giới hạn")
 	if err := parse(fs, args, 0); err != nil {
 		return err

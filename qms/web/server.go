@@ -62,8 +62,9 @@ type Config struct {
 	// SlowRequest is how long a request takes to count as slow (default
 	// one second).
 	SlowRequest time.Duration
-	// Readers is how many reading requests (GET) are served at once;
-	// default twice GOMAXPROCS. The rest wait their turn (see admit).
+	// Readers is how many reading requests (GET) are served at once,
+	// half as many while a write is in flight; default twice GOMAXPROCS.
+	// The rest wait their turn (see admit).
 	Readers int
 }
 
@@ -181,13 +182,13 @@ type Store interface {
 // Server is the Fiber app and what its handlers need.
 type Server struct {
 	Deps
-	cfg     Config
-	log     *slog.Logger
-	app     *fiber.App
-	rules   map[string]Rule // "GET /path" → rule
-	public  map[string]bool // "GET /path" → no rule, on purpose
-	metrics *metrics
-	readers chan struct{} // see admit
+	cfg       Config
+	log       *slog.Logger
+	app       *fiber.App
+	rules     map[string]Rule // "GET /path" → rule
+	public    map[string]bool // "GET /path" → no rule, on purpose
+	metrics   *metrics
+	admission *admission // see admit
 }
 
 // Rule names the (object, action) a route needs.
@@ -218,7 +219,7 @@ func New(cfg Config, deps Deps) *Server {
 	if err != nil {
 		panic(err) // the templates are compiled in: a broken one is a programming error
 	}
-	s := &Server{Deps: deps, cfg: cfg, log: cfg.Logger, rules: map[string]Rule{}, public: map[string]bool{}, metrics: newMetrics(), readers: make(chan struct{}, cfg.Readers)}
+	s := &Server{Deps: deps, cfg: cfg, log: cfg.Logger, rules: map[string]Rule{}, public: map[string]bool{}, metrics: newMetrics(), admission: newAdmission(cfg.Readers)}
 	s.app = fiber.New(fiber.Config{
 		Views:                 vs,
 		ErrorHandler:          s.handleError,
