@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -14,22 +15,32 @@ func quietServer(readers int) *Server {
 	return New(Config{Readers: readers, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, Deps{})
 }
 
+// waitUntil polls the admission, under its lock, until ok holds; it
+// fails after two seconds with what ok last said.
+func waitUntil(t *testing.T, a *admission, ok func() (bool, string)) {
+	t.Helper()
+	for end := time.Now().Add(2 * time.Second); ; time.Sleep(time.Millisecond) {
+		a.mu.Lock()
+		done, why := ok()
+		a.mu.Unlock()
+		if done {
+			return
+		}
+		if time.Now().After(end) {
+			t.Fatal(why)
+		}
+	}
+}
+
 // settled waits for the requests let go in the background (those a test
 // gave up on) to end, and fails if the admission does not come back to
 // running reading requests and no waiting one.
 func settled(t *testing.T, a *admission, running int) {
 	t.Helper()
-	for end := time.Now().Add(2 * time.Second); ; time.Sleep(time.Millisecond) {
-		a.mu.Lock()
-		r, w := a.running, len(a.waiting)
-		a.mu.Unlock()
-		if r == running && w == 0 {
-			return
-		}
-		if time.Now().After(end) {
-			t.Fatalf("%d reading requests running and %d waiting, want %d and 0", r, w, running)
-		}
-	}
+	waitUntil(t, a, func() (bool, string) {
+		return a.running == running && len(a.waiting) == 0,
+			fmt.Sprintf("%d reading requests running and %d waiting, want %d and 0", a.running, len(a.waiting), running)
+	})
 }
 
 // TestOneSourceSpeedReadersAdmitted: with every reading slot taken, a GET
@@ -117,17 +128,7 @@ func TestOneSourceSpeedReadersInTurn(t *testing.T) {
 	order := make(chan int, 3)
 	for i := 1; i <= 2; i++ {
 		go func() { a.enterRead(); order <- i }()
-		for deadline := time.Now().Add(2 * time.Second); ; time.Sleep(time.Millisecond) {
-			a.mu.Lock()
-			n := len(a.waiting)
-			a.mu.Unlock()
-			if n == i {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("request %d not waiting", i)
-			}
-		}
+		waitUntil(t, a, func() (bool, string) { return len(a.waiting) == i, fmt.Sprintf("request %d not waiting", i) })
 	}
 	a.leaveRead() // one slot frees: the first to wait gets it
 	a.mu.Lock()

@@ -91,9 +91,6 @@ func isAPI(c *fiber.Ctx) bool { return strings.HasPrefix(c.Path(), "/api/") }
 // find a CPU sooner, and pages alone keep every slot. The health checks
 // are not held.
 func (s *Server) admit(c *fiber.Ctx) error {
-	if s.admission == nil {
-		return c.Next()
-	}
 	if c.Method() != fiber.MethodGet && c.Method() != fiber.MethodHead {
 		s.admission.enterWrite()
 		defer s.admission.leaveWrite()
