@@ -10,6 +10,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"isodt/qms"
+	"isodt/qms/sqlstore"
 )
 
 // touchEvery spares a write per request: last_seen_at moves at most once
@@ -53,12 +54,16 @@ func (db *DB) Authenticate(ctx context.Context, username, password, addr string)
 	var disabled bool
 	err = db.read.QueryRowContext(ctx, `SELECT id, password_hash, disabled FROM users WHERE username = ?`, username).Scan(&id, &hash, &disabled)
 	if err == sql.ErrNoRows {
-		bcrypt.CompareHashAndPassword(db.dummyHash(), []byte(password))
+		if _, err := sqlstore.PasswordMatches(ctx, db.dummyHash(), []byte(password)); err != nil {
+			return nil, err
+		}
 		return nil, db.loginFailed(ctx, username, addr)
 	} else if err != nil {
 		return nil, err
 	}
-	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil || disabled {
+	if match, err := sqlstore.PasswordMatches(ctx, []byte(hash), []byte(password)); err != nil {
+		return nil, err
+	} else if !match || disabled {
 		return nil, db.loginFailed(ctx, username, addr)
 	}
 	// Success clears the count, unless guesses racing this one locked the
