@@ -54,14 +54,14 @@ func (db *DB) Authenticate(ctx context.Context, username, password, addr string)
 	var disabled bool
 	err = db.read.QueryRowContext(ctx, `SELECT id, password_hash, disabled FROM users WHERE username = ?`, username).Scan(&id, &hash, &disabled)
 	if err == sql.ErrNoRows {
-		if _, err := sqlstore.PasswordMatches(ctx, db.dummyHash(), []byte(password)); err != nil {
+		if _, err := sqlstore.PasswordMatches(ctx, addr, db.dummyHash(), []byte(password)); err != nil {
 			return nil, err
 		}
 		return nil, db.loginFailed(ctx, username, addr)
 	} else if err != nil {
 		return nil, err
 	}
-	if match, err := sqlstore.PasswordMatches(ctx, []byte(hash), []byte(password)); err != nil {
+	if match, err := sqlstore.PasswordMatches(ctx, addr, []byte(hash), []byte(password)); err != nil {
 		return nil, err
 	} else if !match || disabled {
 		return nil, db.loginFailed(ctx, username, addr)

@@ -11,53 +11,88 @@ import (
 	"isodt/qms"
 )
 
-// The gate runs at most its slots at once, queues at most maxWaiting more
-// and refuses the next at once with a Retry-After; a freed slot admits a
-// waiter; a waiter whose context ends leaves the queue.
+// The gate runs at most maxRunning checks at once, queues at most
+// maxWaiting more and refuses the next at once with a Retry-After; a
+// freed slot admits one waiter; a waiter whose context ends leaves the
+// queue; nothing is left over once every check has ended.
 func TestTrustPasswordChecksBounded(t *testing.T) {
-	g := newCheckGate(1, 2)
+	g := newCheckGate(1, 2, 10)
 	bg := context.Background()
-	if err := g.enter(bg); err != nil {
+	if err := g.enter(bg, "a"); err != nil {
 		t.Fatalf("first check: %v", err)
 	}
-	admitted := make(chan error, 2)
-	for range 2 {
-		go func() { admitted <- g.enter(bg) }()
-	}
-	waitFor(t, func() bool { return g.waiting.Load() == 2 }, "two checks queued")
-	select {
-	case err := <-admitted:
-		t.Fatalf("a check ran beside the first: %v", err)
-	default:
-	}
-	err := g.enter(bg)
+	first, second := queue(t, g, bg, "a", 1), queue(t, g, bg, "a", 2)
+	notYet(t, first, "a check beside the first")
+	err := g.enter(bg, "b")
 	var qe *qms.Error
 	if !errors.As(err, &qe) || qe.Code != qms.ETOOMANY || qe.RetryAfter <= 0 {
 		t.Fatalf("a check past the queue: %v, want ETOOMANY with a Retry-After", err)
 	}
 	g.leave()
-	if err := <-admitted; err != nil {
+	if err := <-first; err != nil {
 		t.Fatalf("the oldest waiter after the slot freed: %v", err)
 	}
-	select {
-	case err := <-admitted:
-		t.Fatalf("a second waiter ran with one slot: %v", err)
-	case <-time.After(50 * time.Millisecond):
-	}
+	notYet(t, second, "a second waiter with one slot")
 	ctx, cancel := context.WithCancel(bg)
-	gone := make(chan error, 1)
-	go func() { gone <- g.enter(ctx) }()
-	waitFor(t, func() bool { return g.waiting.Load() == 2 }, "a cancellable check queued")
+	gone := queue(t, g, ctx, "c", 2)
 	cancel()
 	if err := <-gone; !errors.Is(err, context.Canceled) {
 		t.Fatalf("a waiter whose request ended: %v", err)
 	}
-	if n := g.waiting.Load(); n != 1 {
+	if n := g.waitingNow(); n != 1 {
 		t.Fatalf("queue after the cancelled waiter left: %d, want 1", n)
 	}
 	g.leave()
-	if err := <-admitted; err != nil {
+	if err := <-second; err != nil {
 		t.Fatalf("last waiter: %v", err)
+	}
+	g.leave()
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.running != 0 || g.waiting != 0 || len(g.queues) != 0 || len(g.turns) != 0 {
+		t.Fatalf("after every check ended: running %d, waiting %d, queues %v, turns %v", g.running, g.waiting, g.queues, g.turns)
+	}
+}
+
+// Addresses take turns: an address that sent many checks at once holds
+// at most perAddr places in the queue, and a check from another address
+// runs after one more of the flood's, not after all of them.
+func TestTrustPasswordChecksFairAmongAddresses(t *testing.T) {
+	g := newCheckGate(1, 64, 3)
+	bg := context.Background()
+	if err := g.enter(bg, "flood"); err != nil {
+		t.Fatal(err)
+	}
+	var flood []chan error
+	for i := range 3 {
+		flood = append(flood, queue(t, g, bg, "flood", i+1))
+	}
+	for i := range 50 {
+		if err := g.enter(bg, "flood"); qms.ErrorCode(err) != qms.ETOOMANY {
+			t.Fatalf("the flood's check %d past its share of the queue: %v, want ETOOMANY", i+5, err)
+		}
+	}
+	owner := queue(t, g, bg, "owner", 4)
+	g.leave()
+	if err := <-flood[0]; err != nil {
+		t.Fatal(err)
+	}
+	g.leave()
+	select {
+	case err := <-owner:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case err := <-flood[1]:
+		t.Fatalf("the flood's second waiter ran before the owner, who waited behind one of its checks (%v)", err)
+	case <-time.After(5 * time.Second):
+		t.Fatal("the owner's check did not run")
+	}
+	for _, w := range flood[1:] {
+		g.leave()
+		if err := <-w; err != nil {
+			t.Fatal(err)
+		}
 	}
 	g.leave()
 }
@@ -75,26 +110,46 @@ func TestTrustPasswordMatchesThroughGate(t *testing.T) {
 		password string
 		want     bool
 	}{{"mật khẩu đúng", true}, {"mật khẩu sai", false}} {
-		if got, err := PasswordMatches(bg, hash, []byte(tc.password)); err != nil || got != tc.want {
+		if got, err := PasswordMatches(bg, "127.0.0.1", hash, []byte(tc.password)); err != nil || got != tc.want {
 			t.Errorf("PasswordMatches(%q) = %v, %v; want %v", tc.password, got, err, tc.want)
 		}
 	}
 	saved := passwordChecks
 	t.Cleanup(func() { passwordChecks = saved })
-	passwordChecks = newCheckGate(1, 0)
-	if err := passwordChecks.enter(bg); err != nil {
+	passwordChecks = newCheckGate(1, 0, 2)
+	if err := passwordChecks.enter(bg, "127.0.0.2"); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := PasswordMatches(bg, hash, []byte("mật khẩu đúng")); qms.ErrorCode(err) != qms.ETOOMANY || got {
+	if got, err := PasswordMatches(bg, "127.0.0.1", hash, []byte("mật khẩu đúng")); qms.ErrorCode(err) != qms.ETOOMANY || got {
 		t.Fatalf("with every slot taken and no queue: %v, %v; want ETOOMANY", got, err)
 	}
 }
 
-func waitFor(t *testing.T, cond func() bool, what string) {
+func (g *checkGate) waitingNow() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.waiting
+}
+
+// queue starts a check of addr that must wait, and returns once it is the
+// n-th waiter; its outcome arrives on the channel.
+func queue(t *testing.T, g *checkGate, ctx context.Context, addr string, n int) chan error {
 	t.Helper()
-	for deadline := time.Now().Add(5 * time.Second); !cond(); time.Sleep(time.Millisecond) {
+	done := make(chan error, 1)
+	go func() { done <- g.enter(ctx, addr) }()
+	for deadline := time.Now().Add(5 * time.Second); g.waitingNow() != n; time.Sleep(time.Millisecond) {
 		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
+			t.Fatalf("check of %s not queued as waiter %d", addr, n)
 		}
+	}
+	return done
+}
+
+func notYet(t *testing.T, c chan error, what string) {
+	t.Helper()
+	select {
+	case err := <-c:
+		t.Fatalf("%s: %v", what, err)
+	case <-time.After(50 * time.Millisecond):
 	}
 }
