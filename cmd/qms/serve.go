@@ -38,6 +38,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	accessLog := fs.String("access-log", envOr("QMS_ACCESS_LOG", string(web.AccessLogSlow)), "nhật ký truy cập: slow (chỉ yêu cầu lỗi hoặc chậm, kèm mã yêu cầu) hoặc all (mọi yêu cầu, một dòng JSON mỗi yêu cầu)")
 	slowRequest := fs.Duration("slow-request", time.Second, "yêu cầu chạy lâu hơn mức này được coi là chậm và luôn được ghi nhật ký")
 	readers := fs.Int("readers", envInt("QMS_READERS", 0), "số yêu cầu đọc (GET) được phục vụ cùng lúc, một nửa số đó khi đang có yêu cầu ghi, các yêu cầu khác chờ lượt; 0: gấp đôi số lõi CPU Go dùng")
+	proxies := fs.String("trusted-proxy", os.Getenv("QMS_TRUSTED_PROXY"), "các máy chủ proxy ngược (địa chỉ IP hoặc dải CIDR, cách nhau bởi dấu phẩy) mà tiêu đề X-Real-IP của chúng được tin là địa chỉ người dùng; mặc định không tin tiêu đề nào")
 	memLimit := fs.String("mem-limit", os.Getenv("GOMEMLIMIT"), "giới hạn mềm bộ nhớ của Go, như GOMEMLIMIT: 512MiB, 1GiB; trống hoặc off: không giới hạn")
 	if err := parse(fs, args, 0); err != nil {
 		return err
@@ -50,6 +51,10 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	accessMode, err := web.ParseAccessLog(*accessLog)
+	if err != nil {
+		return err
+	}
+	trusted, err := parseTrustedProxies(*proxies)
 	if err != nil {
 		return err
 	}
@@ -88,7 +93,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	}
 	sched.Start()
 	defer sched.Stop()
-	srv := web.New(web.Config{SecureCookies: *secure, Logger: log, MetricsToken: *metricsToken, MetricsSeparate: *metricsAddr != "", AccessLog: accessMode, SlowRequest: *slowRequest, Readers: *readers, Now: db.Now}, web.Deps{
+	srv := web.New(web.Config{SecureCookies: *secure, Logger: log, MetricsToken: *metricsToken, MetricsSeparate: *metricsAddr != "", AccessLog: accessMode, SlowRequest: *slowRequest, Readers: *readers, Now: db.Now, TrustedProxies: trusted}, web.Deps{
 		Agencies: db, Users: db, Auth: db, Audit: db, Procedures: db, Dossiers: db, Forms: db, Public: db, Calendar: db, Settings: db, Compliance: db, NCs: db, Objectives: db, Feedback: db, Audits: db, Reviews: db, Notifications: db, Dashboard: db, Risks: db, Jobs: sched, JobRuns: db, Authz: az, Ready: db.Ping, Unreachable: db.Unreachable,
 		Distribution: db,
 		Competence:   db,
@@ -203,4 +208,23 @@ func plannerStable(ctx context.Context, p planner) bool {
 // planner is a store whose query planner may lack the stability flag.
 type planner interface {
 	PlannerStable(ctx context.Context) (bool, error)
+}
+
+// parseTrustedProxies reads --trusted-proxy: addresses and CIDR ranges,
+// comma-separated; each must be one, or the server would start trusting
+// less than the operator meant.
+func parseTrustedProxies(s string) ([]string, error) {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if net.ParseIP(p) == nil {
+			if _, _, err := net.ParseCIDR(p); err != nil {
+				return nil, usagef("--trusted-proxy: %q không phải địa chỉ IP hay dải CIDR (ví dụ 10.0.0.5 hoặc 10.0.0.0/24).", p)
+			}
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }

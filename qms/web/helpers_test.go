@@ -33,6 +33,8 @@ type app struct {
 	srv   *web.Server
 	clock *qmstest.Clock // the store's and the pages' clock
 	users map[string]*qms.User
+	// proxies are web.Config.TrustedProxies of the server wire builds.
+	proxies []string
 }
 
 func newApp(t *testing.T) *app {
@@ -109,7 +111,7 @@ func (a *app) wire() {
 		res, err := db.RunChecks(qms.WithActor(ctx, qms.SystemActor("job")), qms.CheckScope{})
 		return map[string]int{"opened": res.Opened}, err
 	}})
-	a.srv = web.New(web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: a.clock.Now},
+	a.srv = web.New(web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: a.clock.Now, TrustedProxies: a.proxies},
 		web.Deps{Agencies: db, Users: db, Auth: db, Audit: db, Procedures: db, Dossiers: db, Forms: db, Public: db, Calendar: db, Settings: db, Compliance: db, NCs: db, Objectives: db, Feedback: db, Audits: db, Reviews: db, Notifications: db, Dashboard: db, Risks: db, Jobs: sched, JobRuns: db, Authz: az, Ready: db.Ping,
 			Distribution: db,
 			Competence:   db,

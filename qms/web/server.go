@@ -66,6 +66,15 @@ type Config struct {
 	// half as many while a write is in flight; default twice GOMAXPROCS.
 	// The rest wait their turn (see admit).
 	Readers int
+	// TrustedProxies are the reverse proxies (addresses or CIDR ranges)
+	// whose X-Real-IP header names the client. The login throttle, the
+	// queue of password checks and the public forms' limits key on the
+	// client's address: behind a proxy every client would otherwise share
+	// the proxy's, and one person's wrong passwords would lock everyone
+	// out. The header is ignored from any other peer (a client could
+	// write it), and X-Forwarded-For is not read: its first address is
+	// the client's own word.
+	TrustedProxies []string
 }
 
 // AccessLog is which requests are logged, one line each.
@@ -231,6 +240,13 @@ func New(cfg Config, deps Deps) *Server {
 		ReadTimeout:  30 * time.Second,
 		WriteTimeout: 60 * time.Second,
 		IdleTimeout:  120 * time.Second,
+
+		// The client's address (c.IP) from X-Real-IP, only when the
+		// peer is a trusted proxy (see Config.TrustedProxies).
+		EnableTrustedProxyCheck: len(cfg.TrustedProxies) > 0,
+		TrustedProxies:          cfg.TrustedProxies,
+		ProxyHeader:             proxyHeader(cfg.TrustedProxies),
+		EnableIPValidation:      true, // a header that is no address leaves the peer's
 
 		// Multipart bodies are parsed when first read (checkForm): parsed
 		// early, a malformed one was answered before routing, without the
@@ -500,4 +516,13 @@ func (s *Server) readyz(c *fiber.Ctx) error {
 		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "database": "unreachable"})
 	}
 	return c.JSON(fiber.Map{"status": "ok", "database": "ok"})
+}
+
+// proxyHeader is the header naming the client: none without a trusted
+// proxy.
+func proxyHeader(trusted []string) string {
+	if len(trusted) == 0 {
+		return ""
+	}
+	return "X-Real-IP"
 }

@@ -1,0 +1,69 @@
+package web_test
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"isodt/qms"
+)
+
+// TestTrustedProxyNamesClient: the login throttle keys on the address a
+// trusted reverse proxy names in X-Real-IP, so one person's wrong
+// passwords behind the proxy lock that person's address, not everyone's;
+// from a peer that is not a trusted proxy the header is ignored, since
+// any client can write it.
+func TestTrustedProxyNamesClient(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		proxies []string
+		// ownerElsewhere: the right password from another address named in
+		// the header, after five wrong ones from the guesser's.
+		ownerElsewhere int
+	}{
+		{"proxy trusted", []string{"127.0.0.1"}, 201},
+		{"proxy in a trusted range", []string{"127.0.0.0/8"}, 201},
+		{"no proxy trusted", nil, 429},
+		{"peer outside the trusted range", []string{"10.0.0.0/8"}, 429},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := newApp(t)
+			a.proxies = tc.proxies
+			a.wire()
+			base := listen(t, a.srv)
+			token := func(password, client string) int {
+				t.Helper()
+				req, err := http.NewRequest(http.MethodPost, base+"/api/v1/auth/token", strings.NewReader(`{"username":"a-leader","password":"`+password+`"}`))
+				if err != nil {
+					t.Fatal(err)
+				}
+				req.Header.Set("Content-Type", "application/json")
+				if client != "" {
+					req.Header.Set("X-Real-IP", client)
+				}
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				return resp.StatusCode
+			}
+			for i := range qms.MaxLoginFailures {
+				want := 401
+				if i == qms.MaxLoginFailures-1 {
+					want = 429
+				}
+				if got := token(fmt.Sprintf("doan-%d", i), "203.0.113.7"); got != want {
+					t.Fatalf("wrong password %d from 203.0.113.7: %d, want %d", i+1, got, want)
+				}
+			}
+			if got := token("mat-khau-123", "203.0.113.7"); got != 429 {
+				t.Fatalf("right password from the locked address: %d, want 429", got)
+			}
+			if got := token("mat-khau-123", "203.0.113.8"); got != tc.ownerElsewhere {
+				t.Fatalf("right password from 203.0.113.8: %d, want %d", got, tc.ownerElsewhere)
+			}
+		})
+	}
+}
