@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"isodt/qms"
 	"isodt/qms/web"
 )
 
@@ -98,5 +99,68 @@ func TestOneSource5AccessLog(t *testing.T) {
 	}
 	if _, err := web.ParseAccessLog("moi-thu"); err == nil {
 		t.Error("an unknown access log setting was accepted")
+	}
+}
+
+// Refusals (429) are sampled in the access log: one line a second, the
+// next one saying how many went unlogged; a refused login adds no line of
+// its own. A flood of refused requests cannot fill the disk.
+func TestTrustRefusalsSampledInLog(t *testing.T) {
+	a := newApp(t)
+	var sink lockedBuffer
+	a.srv = a.serverWith(web.Config{Logger: slog.New(slog.NewJSONHandler(&sink, nil))})
+	srv := a.srv
+	token := func() int {
+		req := httptest.NewRequest("POST", "/api/v1/auth/token", strings.NewReader(`{"username":"a-leader","password":"sai-mat-khau"}`))
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := srv.App().Test(req, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	refusals := func() []map[string]any {
+		var out []map[string]any
+		for _, m := range sink.requests(t) {
+			if m["status"] == float64(429) {
+				out = append(out, m)
+			}
+		}
+		return out
+	}
+	const flood = 40
+	refused := 0
+	start := time.Now()
+	for range qms.MaxLoginFailures + flood {
+		if token() == 429 {
+			refused++
+		}
+	}
+	if time.Since(start) >= time.Second {
+		t.Skip("the requests took over a second: the machine is too busy for this test")
+	}
+	if got := refusals(); refused < flood || len(got) != 1 {
+		t.Fatalf("%d refused requests in under a second logged %d lines, want 1", refused, len(got))
+	}
+	time.Sleep(time.Second + 50*time.Millisecond)
+	if token() != 429 {
+		t.Fatal("the locked username's next try was not refused")
+	}
+	got := refusals()
+	if len(got) != 2 || got[1]["refused_not_logged"] != float64(refused-1) {
+		t.Fatalf("after a second: %v, want a second line with refused_not_logged %d", got, refused-1)
+	}
+	loginRefused := func() int {
+		sink.mu.Lock()
+		defer sink.mu.Unlock()
+		return strings.Count(sink.b.String(), `"login refused"`)
+	}
+	csrf := anonCSRF(t, a)
+	if code := postLogin(a, csrf, "a-leader", "sai-mat-khau").StatusCode; code != 429 || loginRefused() != 0 {
+		t.Fatalf("a refused login (%d) logged %d \"login refused\" lines, want none", code, loginRefused())
+	}
+	if code := postLogin(a, csrf, "a-staff", "sai-mat-khau").StatusCode; code != 401 || loginRefused() != 1 {
+		t.Fatalf("a wrong password (%d) logged %d \"login refused\" lines, want 1", code, loginRefused())
 	}
 }

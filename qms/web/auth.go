@@ -32,7 +32,9 @@ func (s *Server) login(c *fiber.Ctx) error {
 		if qms.ErrorCode(err) == qms.EINTERNAL {
 			return err
 		}
-		s.log.Warn("login refused", "username", username, "ip", c.IP(), "reason", qms.ErrorCode(err))
+		if qms.ErrorCode(err) != qms.ETOOMANY { // refusals unchecked: the access log samples them
+			s.log.Warn("login refused", "username", username, "ip", c.IP(), "reason", qms.ErrorCode(err))
+		}
 		c.Status(statusOf[qms.ErrorCode(err)])
 		setRetryAfter(c, err)
 		return c.Render("login", s.view(c, fiber.Map{"Error": qms.ErrorMessage(err), "Username": username, "Next": next}), "layout")

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -121,6 +122,15 @@ func (s *Server) observe(c *fiber.Ctx) error {
 		return nil
 	}
 	attrs := []any{"request_id", c.Locals("requestid"), "method", c.Method(), "path", c.Path(), "status", status, "duration_ms", took.Milliseconds()}
+	if status == fiber.StatusTooManyRequests && s.cfg.AccessLog != AccessLogAll {
+		// A flood is refused at tens of thousands of requests a second;
+		// a line each would fill the disk with the same news.
+		logged, skipped := s.refusals.take(time.Now())
+		if !logged {
+			return nil
+		}
+		attrs = append(attrs, "refused_not_logged", skipped)
+	}
 	if cl := callerOf(c); cl != nil {
 		attrs = append(attrs, "user", cl.user.Username, "agency", cl.agency)
 	}
@@ -309,4 +319,25 @@ func bearerToken(h string) (string, bool) {
 		return "", false
 	}
 	return strings.TrimSpace(secret), true
+}
+
+// refusalLog lets one refused request (429) a second into the access log
+// and counts the others, which the next line reports.
+type refusalLog struct {
+	mu      sync.Mutex
+	last    time.Time
+	skipped int
+}
+
+// take reports whether a refusal at now gets a line and, if so, how many
+// went unlogged since the last line.
+func (r *refusalLog) take(now time.Time) (logged bool, skipped int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if now.Sub(r.last) < time.Second {
+		r.skipped++
+		return false, 0
+	}
+	r.last, skipped, r.skipped = now, r.skipped, 0
+	return true, skipped
 }

@@ -198,6 +198,7 @@ type Server struct {
 	public    map[string]bool // "GET /path" → no rule, on purpose
 	metrics   *metrics
 	admission *admission // see admit
+	refusals  refusalLog // see observe
 }
 
 // Rule names the (object, action) a route needs.
