@@ -67,6 +67,10 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	c.Status(status)
 	setRetryAfter(c, err)
 	setSecurityHeaders(c)
+	if status == fiber.StatusUnauthorized && isAPI(c) {
+		// RFC 9110: a 401 names the scheme that would be accepted.
+		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="qms"`)
+	}
 	if isAPI(c) || c.Accepts(fiber.MIMETextHTML, fiber.MIMEApplicationJSON) == fiber.MIMEApplicationJSON {
 		var body apiError
 		body.Error.Code, body.Error.Message, body.Error.Field = code, msg, field
