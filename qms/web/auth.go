@@ -32,7 +32,9 @@ func (s *Server) login(c *fiber.Ctx) error {
 		if qms.ErrorCode(err) == qms.EINTERNAL {
 			return err
 		}
-		if qms.ErrorCode(err) != qms.ETOOMANY { // refusals unchecked: the access log samples them
+		// A 429 is a lock in force (its start audited as auth.lock) or a
+		// full queue of checks: the access log samples those.
+		if qms.ErrorCode(err) != qms.ETOOMANY {
 			s.log.Warn("login refused", "username", username, "ip", c.IP(), "reason", qms.ErrorCode(err))
 		}
 		c.Status(statusOf[qms.ErrorCode(err)])
