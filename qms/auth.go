@@ -84,6 +84,39 @@ func LoginLockFor(failures int) time.Duration {
 	return min(d, LoginLockDuration)
 }
 
+// Guesses from one address across many usernames (one password tried
+// on every account) are counted too, in a leaky bucket per address: each
+// failure adds one, one leaks away every AddrFailureLeak, and the
+// MaxAddrLoginFailures-th failure locks every login from the address for
+// LoginLockDuration. An office behind one NAT address that mistypes less
+// than once a minute on average is never locked; a guesser gets about
+// one try a minute. A success empties nothing, so a guesser cannot reset
+// the count with an account of its own. The count lives in the
+// login_throttle row whose username is AddrThrottleKey, a name no
+// account can have.
+const (
+	AddrThrottleKey      = "*"
+	MaxAddrLoginFailures = 30
+	AddrFailureLeak      = time.Minute
+)
+
+// AddrFailure counts one more failure from an address whose bucket held
+// level, leaked up to since. It returns the new level, the time it is
+// leaked up to, and how long the address is now locked (zero: not).
+func AddrFailure(level int, since, now time.Time) (int, time.Time, time.Duration) {
+	if leaked := int(now.Sub(since) / AddrFailureLeak); leaked >= level || since.IsZero() {
+		level, since = 0, now
+	} else if leaked > 0 {
+		level -= leaked
+		since = since.Add(time.Duration(leaked) * AddrFailureLeak)
+	}
+	level++
+	if level >= MaxAddrLoginFailures {
+		return MaxAddrLoginFailures, since, LoginLockDuration
+	}
+	return level, since, 0
+}
+
 // AuthService checks credentials and keeps sessions and API tokens.
 type AuthService interface {
 	// Authenticate checks a password sent from the client address addr.

@@ -49,7 +49,13 @@ var ErrBadCredentials = Errorf(EUNAUTHORIZED, "Tên đăng nhập hoặc mật k
 
 // LoginLocked is the ETOOMANY of a login refused by a lock until until.
 func LoginLocked(until, now time.Time) error {
-	return TooMany(until.Sub(now), "Tên đăng nhập này tạm khóa tại địa chỉ của bạn do đăng nhập sai nhiều lần. Thử lại sau %d phút.", minutesLeft(until, now))
+	return TooMany(until.Sub(now), "Tên đăng nhập này tạm khóa tại địa chỉ của bạn do nhập sai mật khẩu nhiều lần (khi đăng nhập hoặc khi ký). Thử lại sau %d phút.", minutesLeft(until, now))
+}
+
+// LoginAddrLocked is the ETOOMANY of a login refused because its client
+// address is locked across usernames (AddrFailure).
+func LoginAddrLocked(until, now time.Time) error {
+	return TooMany(until.Sub(now), "Địa chỉ của bạn tạm bị chặn đăng nhập và ký do nhập sai mật khẩu nhiều lần với nhiều tên đăng nhập. Thử lại sau %d phút.", minutesLeft(until, now))
 }
 
 // LoginFailed is the answer to the failures-th failure in a row of a
@@ -58,7 +64,7 @@ func LoginFailed(failures int, until, now time.Time) error {
 	if until.IsZero() {
 		return ErrBadCredentials
 	}
-	return TooMany(until.Sub(now), "Đăng nhập sai %d lần liên tiếp: tên đăng nhập này tạm khóa %d phút tại địa chỉ của bạn.", failures, minutesLeft(until, now))
+	return TooMany(until.Sub(now), "Nhập sai mật khẩu %d lần liên tiếp: tên đăng nhập này tạm khóa %d phút tại địa chỉ của bạn, cả khi đăng nhập và khi ký.", failures, minutesLeft(until, now))
 }
 
 // minutesLeft rounds up: "1 phút" for the last seconds of a lock.

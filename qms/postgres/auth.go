@@ -47,6 +47,11 @@ func (db *DB) Authenticate(ctx context.Context, username, password, addr string)
 	if now.Before(until) {
 		return nil, qms.LoginLocked(until, now)
 	}
+	if until, err = sqlstore.AddrLockedUntil(ctx, sharedQuerier{db.direct()}, addr, ""); err != nil {
+		return nil, err
+	} else if now.Before(until) {
+		return nil, qms.LoginAddrLocked(until, now)
+	}
 	var id int64
 	var hash string
 	var disabled bool
@@ -72,6 +77,11 @@ func (db *DB) Authenticate(ctx context.Context, username, password, addr string)
 			return err
 		} else if now.Before(until) {
 			return qms.LoginLocked(until, now)
+		}
+		if until, err := sqlstore.AddrLockedUntil(ctx, sharedQuerier{q}, addr, " FOR UPDATE"); err != nil {
+			return err
+		} else if now.Before(until) {
+			return qms.LoginAddrLocked(until, now)
 		}
 		_, err := q.exec(ctx, `DELETE FROM login_throttle WHERE username = ? AND addr = ? AND (locked_until IS NULL OR locked_until <= ?)`,
 			username, addr, formatTime(now))
@@ -101,12 +111,13 @@ func lockedUntil(ctx context.Context, q querier, username, addr string, forUpdat
 	return parseTime(*until), nil
 }
 
-// loginFailed counts a failure of username at addr and locks the pair
-// from the limit on; only the first lock of an episode is audited. Rows
-// quiet for LoginFailureWindow are deleted on the way.
+// loginFailed counts a failure of username at addr, and one of addr
+// across usernames (sqlstore.CountAddrFailure), and locks the pair from
+// the limit on; only the first lock of an episode is audited. Rows quiet
+// for LoginFailureWindow are deleted on the way.
 func (db *DB) loginFailed(ctx context.Context, username, addr string) error {
 	ctx = qms.WithActor(ctx, qms.Actor{Username: username, AgencyCode: qms.SystemAgencyCode})
-	var until time.Time
+	var until, addrUntil time.Time
 	var failures int
 	err := db.update(ctx, func(tx *Tx) error {
 		now := formatTime(tx.now)
@@ -114,12 +125,17 @@ func (db *DB) loginFailed(ctx context.Context, username, addr string) error {
 			formatTime(tx.now.Add(-qms.LoginFailureWindow)), now); err != nil {
 			return fmt.Errorf("forget old login failures: %w", err)
 		}
+		var inForce bool
+		var err error
+		if addrUntil, inForce, err = sqlstore.CountAddrFailure(ctx, tx.shared(), addr, " FOR UPDATE"); err != nil || inForce {
+			return err
+		}
 		// Read and count under the write lock: parallel guesses are
 		// serialised here, and a lock in force is never extended by the
 		// guesses it refuses. FOR UPDATE also waits for a successful
 		// login clearing the row (Authenticate), which takes no head lock.
 		var locked *string
-		err := tx.queryRow(ctx, `SELECT failures, locked_until FROM login_throttle WHERE username = ? AND addr = ? FOR UPDATE`, username, addr).Scan(&failures, &locked)
+		err = tx.queryRow(ctx, `SELECT failures, locked_until FROM login_throttle WHERE username = ? AND addr = ? FOR UPDATE`, username, addr).Scan(&failures, &locked)
 		if err != nil && err != pgx.ErrNoRows {
 			return err
 		}
@@ -144,13 +160,7 @@ func (db *DB) loginFailed(ctx context.Context, username, addr string) error {
 		return tx.audit(ctx, qms.SystemAgencyCode, "auth.lock", "login", username, nil,
 			map[string]any{"addr": addr, "failures": failures, "locked_until": until}, "đăng nhập sai nhiều lần")
 	})
-	switch {
-	case err != nil:
-		return err
-	case failures == 0: // refused by a lock in force, not counted
-		return qms.LoginLocked(until, db.now())
-	}
-	return qms.LoginFailed(failures, until, db.now())
+	return sqlstore.LoginRefusal(err, failures, until, addrUntil, db.now())
 }
 
 // UnlockLogin forgets the failed logins of a user at every address.

@@ -18,7 +18,7 @@ func (db *DB) sharedStore() *sqlstore.Store {
 	return sqlstore.New(sqlstore.Config{
 		Read: sharedQuerier{db.direct()},
 		Update: func(ctx context.Context, fn func(tx sqlstore.Tx) error) error {
-			return db.update(ctx, func(tx *Tx) error { return fn(sharedTx{sharedQuerier{tx.querier}, tx}) })
+			return db.update(ctx, func(tx *Tx) error { return fn(tx.shared()) })
 		},
 		Now:          db.now,
 		IsUnique:     isUnique,
@@ -41,6 +41,9 @@ func (db *DB) sharedStore() *sqlstore.Store {
 		TableColumns: sqlstore.TableColumnsPostgreSQL,
 	})
 }
+
+// shared is the write transaction as the shared services see it.
+func (tx *Tx) shared() sharedTx { return sharedTx{sharedQuerier{tx.querier}, tx} }
 
 // sharedQuerier runs the shared SQL through rebind.
 type sharedQuerier struct{ q querier }
@@ -107,5 +110,5 @@ func (db *DB) findOneUser(ctx context.Context, q querier, f qms.UserFilter) (*qm
 }
 
 func (tx *Tx) auditAccount(ctx context.Context, u *qms.User, action, objectType, objectID string, before, after any, reason string) error {
-	return sqlstore.AuditAccount(ctx, sharedTx{sharedQuerier{tx.querier}, tx}, u, action, objectType, objectID, before, after, reason)
+	return sqlstore.AuditAccount(ctx, tx.shared(), u, action, objectType, objectID, before, after, reason)
 }

@@ -49,6 +49,11 @@ func (db *DB) Authenticate(ctx context.Context, username, password, addr string)
 	if now.Before(until) {
 		return nil, qms.LoginLocked(until, now)
 	}
+	if until, err = sqlstore.AddrLockedUntil(ctx, on(db.read), addr, ""); err != nil {
+		return nil, err
+	} else if now.Before(until) {
+		return nil, qms.LoginAddrLocked(until, now)
+	}
 	var id int64
 	var hash string
 	var disabled bool
@@ -73,6 +78,11 @@ func (db *DB) Authenticate(ctx context.Context, username, password, addr string)
 	} else if now.Before(until) {
 		return nil, qms.LoginLocked(until, now)
 	}
+	if until, err = sqlstore.AddrLockedUntil(ctx, on(db.write), addr, ""); err != nil {
+		return nil, err
+	} else if now.Before(until) {
+		return nil, qms.LoginAddrLocked(until, now)
+	}
 	if _, err := db.write.ExecContext(ctx, `DELETE FROM login_throttle WHERE username = ? AND addr = ? AND (locked_until IS NULL OR locked_until <= ?)`,
 		username, addr, formatTime(now)); err != nil {
 		return nil, err
@@ -93,14 +103,15 @@ func lockedUntil(ctx context.Context, q querier, username, addr string) (time.Ti
 	return parseTime(until.String), nil
 }
 
-// loginFailed counts a failure of username at addr and locks the pair
-// from the limit on. Only the first lock of an episode (the life of the
-// row) is audited: a guesser who keeps trying adds no entry. Rows quiet
-// for LoginFailureWindow are deleted on the way. It returns the error the
+// loginFailed counts a failure of username at addr, and one of addr
+// across usernames (sqlstore.CountAddrFailure), and locks the pair from
+// the limit on. Only the first lock of an episode (the life of the row)
+// is audited: a guesser who keeps trying adds no entry. Rows quiet for
+// LoginFailureWindow are deleted on the way. It returns the error the
 // caller should report.
 func (db *DB) loginFailed(ctx context.Context, username, addr string) error {
 	ctx = qms.WithActor(ctx, qms.Actor{Username: username, AgencyCode: qms.SystemAgencyCode})
-	var until time.Time
+	var until, addrUntil time.Time
 	var failures int
 	err := db.update(ctx, func(tx *Tx) error {
 		now := formatTime(tx.now)
@@ -108,11 +119,16 @@ func (db *DB) loginFailed(ctx context.Context, username, addr string) error {
 			formatTime(tx.now.Add(-qms.LoginFailureWindow)), now); err != nil {
 			return fmt.Errorf("forget old login failures: %w", err)
 		}
+		var inForce bool
+		var err error
+		if addrUntil, inForce, err = sqlstore.CountAddrFailure(ctx, shared(tx), addr, ""); err != nil || inForce {
+			return err
+		}
 		// Read and count in the same IMMEDIATE transaction: parallel
 		// guesses are serialised here, and a lock in force is never
 		// extended by the guesses it refuses.
 		var locked sql.NullString
-		err := tx.QueryRowContext(ctx, `SELECT failures, locked_until FROM login_throttle WHERE username = ? AND addr = ?`, username, addr).Scan(&failures, &locked)
+		err = tx.QueryRowContext(ctx, `SELECT failures, locked_until FROM login_throttle WHERE username = ? AND addr = ?`, username, addr).Scan(&failures, &locked)
 		if err != nil && err != sql.ErrNoRows {
 			return err
 		}
@@ -137,13 +153,7 @@ func (db *DB) loginFailed(ctx context.Context, username, addr string) error {
 		return tx.audit(ctx, qms.SystemAgencyCode, "auth.lock", "login", username, nil,
 			map[string]any{"addr": addr, "failures": failures, "locked_until": until}, "đăng nhập sai nhiều lần")
 	})
-	switch {
-	case err != nil:
-		return err
-	case failures == 0: // refused by a lock in force, not counted
-		return qms.LoginLocked(until, db.now())
-	}
-	return qms.LoginFailed(failures, until, db.now())
+	return sqlstore.LoginRefusal(err, failures, until, addrUntil, db.now())
 }
 
 // UnlockLogin forgets the failed logins of a user at every address.

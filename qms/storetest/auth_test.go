@@ -2,6 +2,7 @@ package storetest_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -51,6 +52,61 @@ func TestAuthenticateThrottles(t *testing.T) {
 		f.clk.Add(qms.LoginLockDuration + time.Second)
 		if _, err := f.Authenticate(ctx, "lan", "đúng mật khẩu", ""); err != nil {
 			t.Fatalf("after lock: %v", err)
+		}
+	})
+}
+
+// TestAuthenticateThrottlesAddressAcrossUsernames: one password tried on
+// many usernames from one address locks the address for every username
+// (the owner elsewhere still signs in); a lock refuses without counting;
+// a success empties nothing; the count leaks one a minute.
+func TestAuthenticateThrottlesAddressAcrossUsernames(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		u := &qms.User{Username: "lan", Memberships: []qms.Membership{{AgencyCode: "SYS", Role: qms.RoleStaff}}}
+		if err := f.CreateUser(ctx, u, "đúng mật khẩu"); err != nil {
+			t.Fatal(err)
+		}
+		const sprayer = "203.0.113.7"
+		spray := func(n int) {
+			t.Helper()
+			for i := 0; i < n; i++ {
+				if _, err := f.Authenticate(ctx, fmt.Sprintf("nv%02d", i), "123456", sprayer); qms.ErrorCode(err) != qms.EUNAUTHORIZED {
+					t.Fatalf("guess %d: %v, want a plain refusal", i+1, err)
+				}
+			}
+		}
+		spray(qms.MaxAddrLoginFailures - 1)
+		_, err := f.Authenticate(ctx, "nv99", "123456", sprayer)
+		if qms.ErrorCode(err) != qms.ETOOMANY || !strings.Contains(qms.ErrorMessage(err), "Địa chỉ của bạn") {
+			t.Fatalf("the limit-th guess: %v, want the address locked", err)
+		}
+		if _, err := f.Authenticate(ctx, "lan", "đúng mật khẩu", sprayer); qms.ErrorCode(err) != qms.ETOOMANY {
+			t.Fatalf("a right password from the locked address: %v", err)
+		}
+		if _, err := f.Authenticate(ctx, "lan", "đúng mật khẩu", "198.51.100.2"); err != nil {
+			t.Fatalf("the owner at another address was locked out: %v", err)
+		}
+		for i := 0; i < 3; i++ { // refused, neither counted nor audited again
+			f.Authenticate(ctx, "nv50", "123456", sprayer)
+		}
+		action := "auth.lock_addr"
+		if es, _, _ := f.FindAuditEntries(ctx, qms.AuditFilter{Action: &action}); len(es) != 1 || es[0].ObjectID != sprayer {
+			t.Fatalf("address lock audited as %+v", es)
+		}
+		// After the lock half the bucket has leaked: the owner signs in,
+		// which empties nothing, and half the limit locks again.
+		f.clk.Add(qms.LoginLockDuration + time.Second)
+		if _, err := f.Authenticate(ctx, "lan", "đúng mật khẩu", sprayer); err != nil {
+			t.Fatalf("after the lock: %v", err)
+		}
+		left := qms.MaxAddrLoginFailures - int(qms.LoginLockDuration/qms.AddrFailureLeak)
+		spray(qms.MaxAddrLoginFailures - left - 1)
+		if _, err := f.Authenticate(ctx, "nv99", "123456", sprayer); qms.ErrorCode(err) != qms.ETOOMANY {
+			t.Fatalf("the bucket was emptied by a success or not kept: %v", err)
+		}
+		if es, _, _ := f.FindAuditEntries(ctx, qms.AuditFilter{Action: &action}); len(es) != 2 {
+			t.Fatalf("second lock audited %d times in all", len(es))
 		}
 	})
 }

@@ -32,11 +32,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 		if qms.ErrorCode(err) == qms.EINTERNAL {
 			return err
 		}
-		// A 429 is a lock in force (its start audited as auth.lock) or a
-		// full queue of checks: the access log samples those.
-		if qms.ErrorCode(err) != qms.ETOOMANY {
-			s.log.Warn("login refused", "username", username, "ip", c.IP(), "reason", qms.ErrorCode(err))
-		}
+		s.logRefusedLogin(c, "form", username, err)
 		c.Status(statusOf[qms.ErrorCode(err)])
 		setRetryAfter(c, err)
 		return c.Render("login", s.view(c, fiber.Map{"Error": qms.ErrorMessage(err), "Username": username, "Next": next}), "layout")
@@ -49,6 +45,17 @@ func (s *Server) login(c *fiber.Ctx) error {
 	s.setCookie(c, sessionCookie, token, qms.SessionLifetime)
 	s.clearCookie(c, csrfCookie)
 	return c.Redirect(next, fiber.StatusSeeOther)
+}
+
+// logRefusedLogin writes the "login refused" line of a refused password
+// at the login form or the token endpoint (via). A 429 is a lock in
+// force (its start audited as auth.lock or auth.lock_addr) or a full
+// queue of checks: the access log samples those, so they add no line
+// here; nor does an internal error, which is logged as one.
+func (s *Server) logRefusedLogin(c *fiber.Ctx, via, username string, err error) {
+	if code := qms.ErrorCode(err); code != qms.ETOOMANY && code != qms.EINTERNAL {
+		s.log.Warn("login refused", "via", via, "username", strings.TrimSpace(username), "ip", c.IP(), "reason", code)
+	}
 }
 
 func (s *Server) logout(c *fiber.Ctx) error {
@@ -84,6 +91,7 @@ func (s *Server) apiToken(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	u, err := s.Auth.Authenticate(ctx, req.Username, req.Password, c.IP())
 	if err != nil {
+		s.logRefusedLogin(c, "token", req.Username, err)
 		return err
 	}
 	agency := qms.SystemAgencyCode

@@ -71,7 +71,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		// RFC 9110: a 401 names the scheme that would be accepted.
 		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="qms"`)
 	}
-	if isAPI(c) || c.Accepts(fiber.MIMETextHTML, fiber.MIMEApplicationJSON) == fiber.MIMEApplicationJSON {
+	if isAPI(c) || unread(fe) || c.Accepts(fiber.MIMETextHTML, fiber.MIMEApplicationJSON) == fiber.MIMEApplicationJSON {
 		var body apiError
 		body.Error.Code, body.Error.Message, body.Error.Field = code, msg, field
 		return c.JSON(body)
@@ -101,6 +101,14 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	return c.Render("error", s.view(c, data), "layout")
 }
 
+// unread reports an error of a request whose head could not be read
+// (over-long headers, too slow): its path and Accept are unknown, so the
+// answer is the API's JSON, which a program can parse and a person can
+// still read, rather than a page in the layout of a guessed language.
+func unread(fe *fiber.Error) bool {
+	return fe != nil && (fe.Code == fiber.StatusRequestHeaderFieldsTooLarge || fe.Code == fiber.StatusRequestTimeout)
+}
+
 func fiberCode(status int) string {
 	switch {
 	case status == fiber.StatusNotFound:
@@ -109,6 +117,10 @@ func fiberCode(status int) string {
 		return "too_large"
 	case status == fiber.StatusMethodNotAllowed:
 		return "method_not_allowed"
+	case status == fiber.StatusRequestHeaderFieldsTooLarge:
+		return "header_too_large"
+	case status == fiber.StatusRequestTimeout:
+		return "timeout"
 	case status >= 500:
 		return qms.EINTERNAL
 	}
@@ -133,6 +145,10 @@ func fiberMessageKey(fe *fiber.Error) string {
 		return "error.too_large"
 	case fe.Code == fiber.StatusMethodNotAllowed:
 		return "error.method"
+	case fe.Code == fiber.StatusRequestHeaderFieldsTooLarge:
+		return "error.header_too_large"
+	case fe.Code == fiber.StatusRequestTimeout:
+		return "error.timeout"
 	case fe.Code >= 500:
 		return "error.internal"
 	}

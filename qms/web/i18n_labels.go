@@ -53,7 +53,7 @@ var vocabularies = []vocabulary{
 // auditActions are the actions the store writes to the audit log.
 var auditActions = []string{
 	"agency.create", "agency.update", "agency.settings", "audit.baseline",
-	"auth.lock", "auth.login", "auth.logout", "auth.switch_agency", "auth.unlock",
+	"auth.lock", "auth.lock_addr", "auth.login", "auth.logout", "auth.switch_agency", "auth.unlock",
 	"calendar.remove", "calendar.set", "compliance.run", "db.copy",
 	"dossier.apology", "dossier.complete", "dossier.delegate", "dossier.delegation_revoke", "dossier.generate", "dossier.import", "dossier.pause", "dossier.receive", "dossier.resume", "dossier.step",
 	"feedback.submit", "feedback.assign", "feedback.answer", "feedback.publish", "file.store",
@@ -76,7 +76,7 @@ var auditActions = []string{
 // finding is about (the tables of security-relevant rows included).
 var objectTypes = []string{
 	"agency", "api_token", "audit_item", "audit_log", "audit_plan", "audit_programme", "calendar_override", "compliance",
-	"corrective_action", "database", "dossier", "dossier_history", "dossier_step", "feedback", "file", "form", "form_version", "login",
+	"corrective_action", "database", "dossier", "dossier_history", "dossier_step", "feedback", "file", "form", "form_version", "login", "login_addr",
 	"management_review", "nonconformity", "objective", "policy", "procedure", "procedure_version", "tthc", "tthc_catalogue", "user",
 	"users", "memberships", "api_tokens", "policy_rules",
 	"provider", "context", "context_item", "context_review",
@@ -284,6 +284,7 @@ var labelTexts = []pageText{
 	{"audit_action.agency.settings", "Đổi cài đặt đơn vị", "Agency settings changed"},
 	{"audit_action.audit.baseline", "Ghi trạng thái gốc của nhật ký", "Audit baseline recorded"},
 	{"audit_action.auth.lock", "Khóa đăng nhập do sai mật khẩu", "Sign-in locked after failed attempts"},
+	{"audit_action.auth.lock_addr", "Chặn đăng nhập từ một địa chỉ do sai mật khẩu với nhiều tên đăng nhập", "Sign-in from an address blocked after failed attempts on many usernames"},
 	{"audit_action.auth.login", "Đăng nhập", "Signed in"},
 	{"audit_action.auth.logout", "Đăng xuất", "Signed out"},
 	{"audit_action.auth.switch_agency", "Chuyển đơn vị làm việc", "Switched agency"},
@@ -385,6 +386,7 @@ var labelTexts = []pageText{
 	{"object_type.form", "Biểu mẫu", "Form"},
 	{"object_type.form_version", "Phiên bản biểu mẫu", "Form version"},
 	{"object_type.login", "Đăng nhập", "Sign-in"},
+	{"object_type.login_addr", "Địa chỉ đăng nhập", "Sign-in address"},
 	{"object_type.management_review", "Xem xét của lãnh đạo", "Management review"},
 	{"object_type.nonconformity", "Phiếu không phù hợp", "Nonconformity"},
 	{"object_type.objective", "Mục tiêu chất lượng", "Quality objective"},

@@ -29,6 +29,10 @@ func (s *Server) signingContext(c *fiber.Ctx, password string) error {
 		case qms.ErrorCode(err) == qms.EUNAUTHORIZED || err == nil && u.ID != cl.user.ID:
 			// Not a 401: the session is fine, only the signature failed.
 			return qms.FieldError(passwordField, "Mật khẩu không đúng: chưa ký, thao tác chưa được thực hiện.")
+		case qms.ErrorCode(err) == qms.ETOOMANY:
+			// A lock, or a full queue of password checks: the message
+			// says which, and that nothing was signed.
+			return qms.TooMany(qms.ErrorRetryAfter(err), "%s Chưa ký, thao tác chưa được thực hiện.", qms.ErrorMessage(err))
 		case err != nil:
 			return err
 		}

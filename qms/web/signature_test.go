@@ -158,8 +158,13 @@ func TestSignature7WrongPasswordCountsAgainstLogin(t *testing.T) {
 	a := newApp(t)
 	officer := a.login("a-quality-officer")
 	path := a.createProcedure(&officer)
-	for i := 0; i < qms.MaxLoginFailures; i++ {
+	for i := 1; i < qms.MaxLoginFailures; i++ {
 		a.do("POST", path+"/submit", &officer, url.Values{"password": {"doan-sai"}})
+	}
+	// The lock is worded for a signature: both uses are locked, nothing signed.
+	resp := a.do("POST", path+"/submit", &officer, url.Values{"password": {"doan-sai"}})
+	if body := bodyOf(t, resp); resp.StatusCode != 429 || !strings.Contains(body, "khi ký") || !strings.Contains(body, "Chưa ký") {
+		t.Fatalf("the locking signature: %d, want 429 saying signing is locked and nothing signed: %s", resp.StatusCode, body)
 	}
 	if resp := a.do("POST", path+"/submit", &officer, signing(nil)); resp.StatusCode != 429 {
 		t.Fatalf("signing once locked: %d, want 429", resp.StatusCode)

@@ -260,9 +260,13 @@ func TestTrust5LoginThrottleByAddress(t *testing.T) {
 		t.Fatalf("%d auth.lock entries for one episode, want 1", n)
 	}
 	raw := rawOf(t, a)
-	var rows int
-	if err := raw.QueryRow(`SELECT COUNT(*) FROM login_throttle`).Scan(&rows); err != nil || rows != 1 {
-		t.Fatalf("%d throttle rows (%v), want 1: the attacker's", rows, err)
+	var rows, addrs int
+	if err := raw.QueryRow(`SELECT COUNT(*) FROM login_throttle WHERE username <> ?`, qms.AddrThrottleKey).Scan(&rows); err != nil || rows != 1 {
+		t.Fatalf("%d throttle rows of usernames (%v), want 1: the attacker's", rows, err)
+	}
+	// Each address with a wrong password has its count across usernames.
+	if err := raw.QueryRow(`SELECT COUNT(*) FROM login_throttle WHERE username = ?`, qms.AddrThrottleKey).Scan(&addrs); err != nil || addrs != 2 {
+		t.Fatalf("%d throttle rows of addresses (%v), want 2: the attacker's and the owner's", addrs, err)
 	}
 
 	// The system admin's unlock button lets the locked address in again.
