@@ -98,6 +98,10 @@ type FormService interface {
 	CreateFormVersion(ctx context.Context, formID int64) (*FormVersion, error)
 	UpdateFormVersion(ctx context.Context, v *FormVersion) error
 	FindFormVersion(ctx context.Context, formID int64, number int) (*FormVersion, error)
+	// FindFormVersionsOf returns the versions numbered any of numbers of
+	// the forms formIDs, without their contributors (Approval's lists),
+	// ordered by form and number.
+	FindFormVersionsOf(ctx context.Context, formIDs []int64, numbers []int) ([]*FormVersion, error)
 	FindFormVersions(ctx context.Context, formID int64) ([]*FormVersion, error)
 	TransitionFormVersion(ctx context.Context, formID int64, number int, action, reason string) (*FormVersion, error)
 	// EffectiveForm returns the form with the code in force for agency (its

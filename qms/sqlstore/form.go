@@ -302,13 +302,37 @@ func findFormVersion(ctx context.Context, q Querier, formID int64, number int) (
 	return vs[0], nil
 }
 
-func findFormVersions(ctx context.Context, q Querier, formID int64, number *int) ([]*qms.FormVersion, error) {
-	query, args := `SELECT id, form_id, number, status, schema_json, template_json, change_summary, author_id, author, submitted_at, COALESCE(approver_id, 0), approver,
-		approved_at, effective_on, reason, created_at, updated_at FROM form_versions WHERE form_id = ?`, []any{formID}
-	if number != nil {
-		query, args = query+` AND number = ?`, append(args, *number)
+// FindFormVersionsOf returns the versions numbered any of numbers of the
+// forms formIDs, without their contributors, by form and number: the
+// schemas of a dossier's records, read at once rather than a version at
+// a time.
+func (s *Store) FindFormVersionsOf(ctx context.Context, formIDs []int64, numbers []int) ([]*qms.FormVersion, error) {
+	if len(formIDs) == 0 || len(numbers) == 0 {
+		return nil, nil
 	}
-	rows, err := q.Query(ctx, query+` ORDER BY number`, args...)
+	args := make([]any, 0, len(formIDs)+len(numbers))
+	for _, id := range formIDs {
+		args = append(args, id)
+	}
+	for _, n := range numbers {
+		args = append(args, n)
+	}
+	vs, err := queryFormVersions(ctx, s.read(), `form_id IN (`+Placeholders(len(formIDs))+`) AND number IN (`+Placeholders(len(numbers))+`)`, args, `form_id, number`)
+	return vs, internalf(err, "find form versions")
+}
+
+func findFormVersions(ctx context.Context, q Querier, formID int64, number *int) ([]*qms.FormVersion, error) {
+	where, args := `form_id = ?`, []any{formID}
+	if number != nil {
+		where, args = where+` AND number = ?`, append(args, *number)
+	}
+	return queryFormVersions(ctx, q, where, args, `number`)
+}
+
+// queryFormVersions reads the form versions that match where.
+func queryFormVersions(ctx context.Context, q Querier, where string, args []any, order string) ([]*qms.FormVersion, error) {
+	rows, err := q.Query(ctx, `SELECT id, form_id, number, status, schema_json, template_json, change_summary, author_id, author, submitted_at, COALESCE(approver_id, 0), approver,
+		approved_at, effective_on, reason, created_at, updated_at FROM form_versions WHERE `+where+` ORDER BY `+order, args...)
 	if err != nil {
 		return nil, err
 	}

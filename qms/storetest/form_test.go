@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -398,6 +399,58 @@ func TestFormRecordedOnStep(t *testing.T) {
 		steps, _ := f.StepRecords(sys, d.ID)
 		if last := steps[len(steps)-1]; last.FormCode != "BM-QT01-01" || last.FormVersion != 2 || last.Entry["ket_luan"] != "Đạt" {
 			t.Fatalf("record: %+v", last)
+		}
+	})
+}
+
+// TestFindFormVersionsOf: the versions of several forms by number, read
+// at once: only the forms and numbers asked for, by form and number.
+func TestFindFormVersionsOf(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		sys := f.ctx
+		fs, err := f.FindForms(sys, "SYS")
+		if err != nil || len(fs) < 3 {
+			t.Fatalf("standard forms: %d, %v", len(fs), err)
+		}
+		asked := []int64{fs[2].ID, fs[0].ID}
+		if _, err := f.CreateFormVersion(sys, fs[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.CreateFormVersion(sys, fs[1].ID); err != nil { // a form not asked for
+			t.Fatal(err)
+		}
+		key := func(vs []*qms.FormVersion) (out [][2]int64) {
+			for _, v := range vs {
+				if len(v.Schema) == 0 {
+					t.Fatalf("version %d of form %d without its schema", v.Number, v.FormID)
+				}
+				out = append(out, [2]int64{v.FormID, int64(v.Number)})
+			}
+			return out
+		}
+		lo, hi := min(fs[0].ID, fs[2].ID), max(fs[0].ID, fs[2].ID)
+		for _, tc := range []struct {
+			name    string
+			numbers []int
+			want    [][2]int64
+		}{
+			{"first versions", []int{1}, [][2]int64{{lo, 1}, {hi, 1}}},
+			{"second versions", []int{2}, [][2]int64{{fs[0].ID, 2}}},
+			{"both", []int{2, 1}, func() [][2]int64 {
+				if fs[0].ID < fs[2].ID {
+					return [][2]int64{{fs[0].ID, 1}, {fs[0].ID, 2}, {fs[2].ID, 1}}
+				}
+				return [][2]int64{{fs[2].ID, 1}, {fs[0].ID, 1}, {fs[0].ID, 2}}
+			}()},
+			{"none", []int{7}, nil},
+			{"no numbers", nil, nil},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				vs, err := f.FindFormVersionsOf(sys, asked, tc.numbers)
+				if got := key(vs); err != nil || fmt.Sprint(got) != fmt.Sprint(tc.want) {
+					t.Fatalf("versions %v, %v; want %v", got, err, tc.want)
+				}
+			})
 		}
 	})
 }

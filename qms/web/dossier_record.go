@@ -45,8 +45,13 @@ func (s *Server) stepViews(c *fiber.Ctx, agency string, procedureID int64, steps
 			codes = append(codes, renamed[st.FormCode]...)
 		}
 	}
-	// The forms of every record, read at once.
+	// The forms of every record, and their versions the records name,
+	// read at once.
 	forms, err := s.Forms.FindFormsByCode(c.UserContext(), agency, codes)
+	if err != nil {
+		return nil, err
+	}
+	versions, err := s.recordVersions(c.UserContext(), forms, steps)
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +62,7 @@ func (s *Server) stepViews(c *fiber.Ctx, agency string, procedureID int64, steps
 			continue
 		}
 		codes := renamed[st.FormCode]
-		f, sc, ok := s.recordSchema(c.UserContext(), agency, codes, forms, st)
+		f, sc, ok := recordSchema(agency, codes, forms, versions, st)
 		if !ok {
 			out[i].FormTitle = st.FormCode
 			for _, k := range slices.Sorted(maps.Keys(st.Entry)) {
@@ -86,9 +91,9 @@ func (s *Server) stepViews(c *fiber.Ctx, agency string, procedureID int64, steps
 // its dossier's procedure moved (merge or split) names the form by its
 // code in the old agency: the code the form was renamed to in this one
 // (StepFormCode, EffectiveStepForm's mapping) is tried first.
-func (s *Server) recordSchema(ctx context.Context, agency string, codes []string, forms []*qms.Form, st *qms.StepRecord) (*qms.Form, formschema.Schema, bool) {
+func recordSchema(agency string, codes []string, forms []*qms.Form, versions map[formVersionKey]*qms.FormVersion, st *qms.StepRecord) (*qms.Form, formschema.Schema, bool) {
 	for _, code := range codes {
-		if f, sc, ok := s.recordSchemaOf(ctx, agency, code, forms, st); ok {
+		if f, sc, ok := recordSchemaOf(agency, code, forms, versions, st); ok {
 			return f, sc, true
 		}
 	}
@@ -106,14 +111,44 @@ func (s *Server) recordCodes(ctx context.Context, agency string, procedureID int
 	return []string{code}
 }
 
-func (s *Server) recordSchemaOf(ctx context.Context, agency, code string, forms []*qms.Form, st *qms.StepRecord) (*qms.Form, formschema.Schema, bool) {
+// formVersionKey names a form version: its form's id and its number.
+type formVersionKey struct {
+	formID int64
+	number int
+}
+
+// recordVersions reads the versions of forms that steps' records name,
+// by form and number.
+func (s *Server) recordVersions(ctx context.Context, forms []*qms.Form, steps []*qms.StepRecord) (map[formVersionKey]*qms.FormVersion, error) {
+	ids := make([]int64, 0, len(forms))
+	for _, f := range forms {
+		ids = append(ids, f.ID)
+	}
+	var numbers []int
+	for _, st := range steps {
+		if st.FormCode != "" && len(st.Entry) > 0 && !slices.Contains(numbers, st.FormVersion) {
+			numbers = append(numbers, st.FormVersion)
+		}
+	}
+	vs, err := s.Forms.FindFormVersionsOf(ctx, ids, numbers)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[formVersionKey]*qms.FormVersion, len(vs))
+	for _, v := range vs {
+		out[formVersionKey{v.FormID, v.Number}] = v
+	}
+	return out, nil
+}
+
+func recordSchemaOf(agency, code string, forms []*qms.Form, versions map[formVersionKey]*qms.FormVersion, st *qms.StepRecord) (*qms.Form, formschema.Schema, bool) {
 	for _, owner := range []string{agency, qms.SystemAgencyCode} {
 		for _, f := range forms {
 			if f.Code != code || f.AgencyCode != owner {
 				continue
 			}
-			v, err := s.Forms.FindFormVersion(ctx, f.ID, st.FormVersion)
-			if err != nil || v.ApprovedAt == nil || v.ApprovedAt.After(st.CompletedAt) {
+			v := versions[formVersionKey{f.ID, st.FormVersion}]
+			if v == nil || v.ApprovedAt == nil || v.ApprovedAt.After(st.CompletedAt) {
 				continue
 			}
 			if sc, err := parseSchema(v.Schema); err == nil {
