@@ -1,6 +1,7 @@
 package qms_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -53,5 +54,27 @@ func TestAddrFailureSlowTyposNeverLock(t *testing.T) {
 			t.Fatalf("locked at failure %d", i+1)
 		}
 		now = now.Add(qms.AddrFailureLeak)
+	}
+}
+
+// TestThrottleAddr: the key a client address is counted under.
+func TestThrottleAddr(t *testing.T) {
+	long := strings.Repeat("x", 100)
+	for _, c := range []struct{ in, want string }{
+		{"", "-"},
+		{"  ", "-"},
+		{"203.0.113.5", "203.0.113.5"},
+		{"::ffff:203.0.113.5", "203.0.113.5"},
+		{"2001:db8::77", "2001:db8::/64"},
+		{"2001:DB8:0:0:1::77", "2001:db8::/64"},
+		{"2001:0db8:0000:0000:ffff::1", "2001:db8::/64"},
+		{"2001:db8:0:1::1", "2001:db8:0:1::/64"},
+		{"fe80::1%eth0", "fe80::/64"},
+		{"khong-phai-dia-chi", "khong-phai-dia-chi"},
+		{long, long[:64]},
+	} {
+		if got := qms.ThrottleAddr(c.in); got != c.want {
+			t.Errorf("ThrottleAddr(%q) = %q, want %q", c.in, got, c.want)
+		}
 	}
 }

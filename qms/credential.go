@@ -5,7 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"math"
+	"net/netip"
 	"strings"
 	"time"
 )
@@ -30,18 +32,37 @@ func HashSecret(s string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// ThrottleAddr is the key of a client address: the address as the web
-// layer saw it, bounded, "-" when unknown (a CLI or test caller).
+// ThrottleAddr is the key of a client address: "-" when unknown (a CLI
+// or test caller); an IPv4 address as itself, also when written as IPv6
+// (::ffff:203.0.113.5); an IPv6 address as its /64, since one client
+// commonly holds a whole /64 and could take a new address for each guess;
+// anything else as written, bounded.
 func ThrottleAddr(addr string) string {
 	addr = strings.TrimSpace(addr)
 	if addr == "" {
 		return "-"
+	}
+	if ip, err := netip.ParseAddr(addr); err == nil {
+		ip = ip.Unmap().WithZone("")
+		if ip.Is4() {
+			return ip.String()
+		}
+		p, _ := ip.Prefix(64)
+		return p.String()
 	}
 	if len(addr) > 64 {
 		addr = addr[:64]
 	}
 	return addr
 }
+
+// Limits of what Authenticate compares: no username is longer
+// (ValidateUser) and nothing longer is any password (ValidatePassword
+// stops at 72 bytes), so longer input is refused without a comparison.
+const (
+	MaxUsernameLen = 64
+	MaxPasswordLen = 256
+)
 
 // ErrBadCredentials answers an unknown user, a wrong password and a
 // disabled account alike, so that usernames cannot be probed.
@@ -54,7 +75,13 @@ func LoginLocked(until, now time.Time) error {
 
 // LoginAddrLocked is the ETOOMANY of a login refused because its client
 // address is locked across usernames (AddrFailure).
-func LoginAddrLocked(until, now time.Time) error {
+func LoginAddrLocked(until, now time.Time) error { return addrLocked(until, now) }
+
+// LoginAddrLockStarted is LoginAddrLocked for the wrong password that
+// started the lock (StartsLock).
+func LoginAddrLockStarted(until, now time.Time) error { return lockStarted{addrLocked(until, now)} }
+
+func addrLocked(until, now time.Time) *Error {
 	return TooMany(until.Sub(now), "Địa chỉ của bạn tạm bị chặn đăng nhập và ký do nhập sai mật khẩu nhiều lần với nhiều tên đăng nhập. Thử lại sau %d phút.", minutesLeft(until, now))
 }
 
@@ -64,7 +91,22 @@ func LoginFailed(failures int, until, now time.Time) error {
 	if until.IsZero() {
 		return ErrBadCredentials
 	}
-	return TooMany(until.Sub(now), "Nhập sai mật khẩu %d lần liên tiếp: tên đăng nhập này tạm khóa %d phút tại địa chỉ của bạn, cả khi đăng nhập và khi ký.", failures, minutesLeft(until, now))
+	return lockStarted{TooMany(until.Sub(now), "Nhập sai mật khẩu %d lần liên tiếp: tên đăng nhập này tạm khóa %d phút tại địa chỉ của bạn, cả khi đăng nhập và khi ký.", failures, minutesLeft(until, now))}
+}
+
+// lockStarted is the refusal of a wrong password that started a lock:
+// unlike the refusals of a lock in force, the password was checked, so
+// the web layer logs it as a refused login.
+type lockStarted struct{ err *Error }
+
+func (e lockStarted) Error() string { return e.err.Error() }
+func (e lockStarted) Unwrap() error { return e.err }
+
+// StartsLock reports whether err is the refusal of a wrong password that
+// started a lock, of a username or of an address.
+func StartsLock(err error) bool {
+	var l lockStarted
+	return errors.As(err, &l)
 }
 
 // minutesLeft rounds up: "1 phút" for the last seconds of a lock.

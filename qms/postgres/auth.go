@@ -35,10 +35,12 @@ func (db *DB) Authenticate(ctx context.Context, username, password, addr string)
 	if username == "" || password == "" {
 		return nil, qms.Errorf(qms.EINVALID, "Nhập tên đăng nhập và mật khẩu.")
 	}
-	if len(username) > 64 || len(password) > 256 {
-		return nil, qms.ErrBadCredentials
-	}
 	addr = qms.ThrottleAddr(addr)
+	if len(username) > qms.MaxUsernameLen || len(password) > qms.MaxPasswordLen {
+		// Nothing so long can match: not compared, but counted at the
+		// address, so a flood of them meets the address's lock.
+		return nil, db.loginFailed(ctx, "", addr)
+	}
 	now := db.now().UTC()
 	until, err := lockedUntil(ctx, db.direct(), username, addr, false)
 	if err != nil {
@@ -111,56 +113,23 @@ func lockedUntil(ctx context.Context, q querier, username, addr string, forUpdat
 	return parseTime(*until), nil
 }
 
-// loginFailed counts a failure of username at addr, and one of addr
-// across usernames (sqlstore.CountAddrFailure), and locks the pair from
-// the limit on; only the first lock of an episode is audited. Rows quiet
-// for LoginFailureWindow are deleted on the way.
+// loginFailed counts a failed login of username (empty: over-long) from
+// addr and returns the refusal to answer (sqlstore.CountLoginFailure);
+// the rows are read FOR UPDATE, which also waits for a successful login
+// clearing the username's row (Authenticate), which takes no head lock.
+// The actor is the anonymous client: the username is what was guessed,
+// the object of the lock, not who guessed it.
 func (db *DB) loginFailed(ctx context.Context, username, addr string) error {
-	ctx = qms.WithActor(ctx, qms.Actor{Username: username, AgencyCode: qms.SystemAgencyCode})
-	var until, addrUntil time.Time
-	var failures int
-	err := db.update(ctx, func(tx *Tx) error {
-		now := formatTime(tx.now)
-		if _, err := tx.exec(ctx, `DELETE FROM login_throttle WHERE updated_at < ? AND (locked_until IS NULL OR locked_until < ?)`,
-			formatTime(tx.now.Add(-qms.LoginFailureWindow)), now); err != nil {
-			return fmt.Errorf("forget old login failures: %w", err)
-		}
-		var inForce bool
-		var err error
-		if addrUntil, inForce, err = sqlstore.CountAddrFailure(ctx, tx.shared(), addr, " FOR UPDATE"); err != nil || inForce {
-			return err
-		}
-		// Read and count under the write lock: parallel guesses are
-		// serialised here, and a lock in force is never extended by the
-		// guesses it refuses. FOR UPDATE also waits for a successful
-		// login clearing the row (Authenticate), which takes no head lock.
-		var locked *string
-		err = tx.queryRow(ctx, `SELECT failures, locked_until FROM login_throttle WHERE username = ? AND addr = ? FOR UPDATE`, username, addr).Scan(&failures, &locked)
-		if err != nil && err != pgx.ErrNoRows {
-			return err
-		}
-		if locked != nil && tx.now.Before(parseTime(*locked)) {
-			until, failures = parseTime(*locked), 0
-			return nil
-		}
-		failures++
-		var lock any
-		if d := qms.LoginLockFor(failures); d > 0 {
-			until = tx.now.Add(d)
-			lock = formatTime(until)
-		}
-		if _, err := tx.exec(ctx, `INSERT INTO login_throttle (username, addr, failures, locked_until, updated_at) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (username, addr) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until, updated_at = excluded.updated_at`,
-			username, addr, failures, lock, now); err != nil {
-			return err
-		}
-		if failures != qms.MaxLoginFailures {
-			return nil
-		}
-		return tx.audit(ctx, qms.SystemAgencyCode, "auth.lock", "login", username, nil,
-			map[string]any{"addr": addr, "failures": failures, "locked_until": until}, "đăng nhập sai nhiều lần")
+	ctx = qms.WithActor(ctx, qms.PublicActor(qms.SystemAgencyCode))
+	var refusal error
+	err := db.update(ctx, func(tx *Tx) (err error) {
+		refusal, err = sqlstore.CountLoginFailure(ctx, tx.shared(), username, addr, " FOR UPDATE")
+		return err
 	})
-	return sqlstore.LoginRefusal(err, failures, until, addrUntil, db.now())
+	if err != nil {
+		return err
+	}
+	return refusal
 }
 
 // UnlockLogin forgets the failed logins of a user at every address.

@@ -30,12 +30,77 @@ func AddrLockedUntil(ctx context.Context, q Querier, addr, forUpdate string) (ti
 	return ParseTime(*until), nil
 }
 
-// CountAddrFailure counts a failed login from addr in the caller's write
-// transaction. A lock in force is returned with inForce and nothing is
-// counted (the guesses a lock refuses never extend it); otherwise until
-// is the lock this failure starts, zero if none. A lock's start is
-// audited as auth.lock_addr.
-func CountAddrFailure(ctx context.Context, tx Tx, addr, forUpdate string) (until time.Time, inForce bool, err error) {
+// CountLoginFailure counts a failed login of username from addr in the
+// caller's write transaction and returns the refusal to answer: the
+// username's count at the address (qms.LoginLockFor) and the address's
+// across usernames (qms.AddrFailure). An empty username is one no account
+// can have (over-long): it counts at the address only. A lock in force,
+// of the username or of the address, refuses without counting anything,
+// so the guesses it refuses never extend it. The first lock of a
+// username's episode (the life of its row) is audited as auth.lock, each
+// lock of an address as auth.lock_addr. Rows quiet for
+// LoginFailureWindow are deleted on the way. forUpdate is the dialect's
+// row lock ("" on SQLite, whose writes take turns).
+func CountLoginFailure(ctx context.Context, tx Tx, username, addr, forUpdate string) (refusal, err error) {
+	now := tx.Now()
+	if _, err := tx.Exec(ctx, `DELETE FROM login_throttle WHERE updated_at < ? AND (locked_until IS NULL OR locked_until < ?)`,
+		FormatTime(now.Add(-qms.LoginFailureWindow)), FormatTime(now)); err != nil {
+		return nil, fmt.Errorf("forget old login failures: %w", err)
+	}
+	var failures int
+	if username != "" {
+		var locked *string
+		err := tx.QueryRow(ctx, `SELECT failures, locked_until FROM login_throttle WHERE username = ? AND addr = ?`+forUpdate, username, addr).Scan(&failures, &locked)
+		if err != nil && err != sql.ErrNoRows {
+			return nil, fmt.Errorf("read the login failures of %s: %w", username, err)
+		}
+		if locked != nil && now.Before(ParseTime(*locked)) {
+			return qms.LoginLocked(ParseTime(*locked), now), nil
+		}
+	}
+	addrUntil, inForce, err := countAddrFailure(ctx, tx, addr, forUpdate)
+	if err != nil {
+		return nil, err
+	} else if inForce {
+		return qms.LoginAddrLocked(addrUntil, now), nil
+	}
+	var until time.Time
+	if username != "" {
+		if failures, until, err = countUsernameFailure(ctx, tx, username, addr, failures); err != nil {
+			return nil, err
+		}
+	}
+	if !addrUntil.IsZero() {
+		return qms.LoginAddrLockStarted(addrUntil, now), nil
+	}
+	return qms.LoginFailed(failures, until, now), nil
+}
+
+// countUsernameFailure counts the failure after failures of username at
+// addr and returns the count and the lock it starts, zero if none.
+func countUsernameFailure(ctx context.Context, tx Tx, username, addr string, failures int) (int, time.Time, error) {
+	now := tx.Now()
+	failures++
+	var until time.Time
+	var lock any
+	if d := qms.LoginLockFor(failures); d > 0 {
+		until = now.Add(d)
+		lock = FormatTime(until)
+	}
+	if err := putThrottleRow(ctx, tx, username, addr, failures, lock, now); err != nil {
+		return 0, time.Time{}, fmt.Errorf("count a login failure of %s: %w", username, err)
+	}
+	if failures != qms.MaxLoginFailures {
+		return failures, until, nil
+	}
+	return failures, until, tx.Audit(ctx, qms.SystemAgencyCode, "auth.lock", "login", username, nil,
+		map[string]any{"addr": addr, "failures": failures, "locked_until": until}, "đăng nhập sai nhiều lần")
+}
+
+// countAddrFailure counts a failed login from addr across usernames. A
+// lock in force is returned with inForce and nothing is counted;
+// otherwise until is the lock this failure starts, zero if none.
+func countAddrFailure(ctx context.Context, tx Tx, addr, forUpdate string) (until time.Time, inForce bool, err error) {
 	now := tx.Now()
 	var level int
 	var locked *string
@@ -48,19 +113,17 @@ func CountAddrFailure(ctx context.Context, tx Tx, addr, forUpdate string) (until
 	if locked != nil && now.Before(ParseTime(*locked)) {
 		return ParseTime(*locked), true, nil
 	}
-	var lockFrom time.Time
+	var leakedFrom time.Time
 	if since != "" {
-		lockFrom = ParseTime(since)
+		leakedFrom = ParseTime(since)
 	}
-	level, leakedTo, d := qms.AddrFailure(level, lockFrom, now)
+	level, leakedTo, d := qms.AddrFailure(level, leakedFrom, now)
 	var lock any
 	if d > 0 {
 		until = now.Add(d)
 		lock = FormatTime(until)
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO login_throttle (username, addr, failures, locked_until, updated_at) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (username, addr) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until, updated_at = excluded.updated_at`,
-		qms.AddrThrottleKey, addr, level, lock, FormatTime(leakedTo)); err != nil {
+	if err := putThrottleRow(ctx, tx, qms.AddrThrottleKey, addr, level, lock, leakedTo); err != nil {
 		return time.Time{}, false, fmt.Errorf("count a login failure of address %s: %w", addr, err)
 	}
 	if d == 0 {
@@ -70,18 +133,11 @@ func CountAddrFailure(ctx context.Context, tx Tx, addr, forUpdate string) (until
 		map[string]any{"failures": level, "locked_until": until}, "đăng nhập sai nhiều lần với nhiều tên đăng nhập")
 }
 
-// LoginRefusal is the answer to a failed login once it is counted: err
-// if counting failed; the address's lock (addrUntil) when one is in
-// force or begins; the username's lock in force when nothing was counted
-// (failures 0); otherwise the failures-th failure of the username.
-func LoginRefusal(err error, failures int, until, addrUntil, now time.Time) error {
-	switch {
-	case err != nil:
-		return err
-	case !addrUntil.IsZero():
-		return qms.LoginAddrLocked(addrUntil, now)
-	case failures == 0:
-		return qms.LoginLocked(until, now)
-	}
-	return qms.LoginFailed(failures, until, now)
+// putThrottleRow writes the count of username (or of the address,
+// qms.AddrThrottleKey) at addr; lock is the end of its lock or nil.
+func putThrottleRow(ctx context.Context, tx Tx, username, addr string, failures int, lock any, updated time.Time) error {
+	_, err := tx.Exec(ctx, `INSERT INTO login_throttle (username, addr, failures, locked_until, updated_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (username, addr) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until, updated_at = excluded.updated_at`,
+		username, addr, failures, lock, FormatTime(updated))
+	return err
 }

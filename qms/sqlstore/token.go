@@ -58,6 +58,17 @@ func (s *Store) RevokeAPITokens(ctx context.Context, f qms.TokenFilter) (int, er
 	}
 	var n int
 	err := s.update(ctx, func(tx Tx) error {
+		if f.UserID != nil {
+			// Checked whether or not the user holds a token: "saved" must
+			// not answer someone who may not act on the account.
+			u, err := s.FindUserOn(ctx, tx, qms.UserFilter{ID: f.UserID})
+			if err != nil {
+				return err
+			}
+			if err := qms.CheckAccountAction(tx.Actor(), u); err != nil {
+				return err
+			}
+		}
 		ts, err := findAPITokens(ctx, tx, f)
 		if err != nil {
 			return err

@@ -78,8 +78,8 @@ func TestAuthenticateThrottlesAddressAcrossUsernames(t *testing.T) {
 		}
 		spray(qms.MaxAddrLoginFailures - 1)
 		_, err := f.Authenticate(ctx, "nv99", "123456", sprayer)
-		if qms.ErrorCode(err) != qms.ETOOMANY || !strings.Contains(qms.ErrorMessage(err), "Địa chỉ của bạn") {
-			t.Fatalf("the limit-th guess: %v, want the address locked", err)
+		if qms.ErrorCode(err) != qms.ETOOMANY || !strings.Contains(qms.ErrorMessage(err), "Địa chỉ của bạn") || !qms.StartsLock(err) {
+			t.Fatalf("the limit-th guess: %v, want the address locked, by this guess", err)
 		}
 		if _, err := f.Authenticate(ctx, "lan", "đúng mật khẩu", sprayer); qms.ErrorCode(err) != qms.ETOOMANY {
 			t.Fatalf("a right password from the locked address: %v", err)
@@ -88,10 +88,13 @@ func TestAuthenticateThrottlesAddressAcrossUsernames(t *testing.T) {
 			t.Fatalf("the owner at another address was locked out: %v", err)
 		}
 		for i := 0; i < 3; i++ { // refused, neither counted nor audited again
-			f.Authenticate(ctx, "nv50", "123456", sprayer)
+			if _, err := f.Authenticate(ctx, "nv50", "123456", sprayer); qms.ErrorCode(err) != qms.ETOOMANY || qms.StartsLock(err) {
+				t.Fatalf("a guess during the lock: %v, want the lock in force", err)
+			}
 		}
+		// The actor is the anonymous client, not the username last guessed.
 		action := "auth.lock_addr"
-		if es, _, _ := f.FindAuditEntries(ctx, qms.AuditFilter{Action: &action}); len(es) != 1 || es[0].ObjectID != sprayer {
+		if es, _, _ := f.FindAuditEntries(ctx, qms.AuditFilter{Action: &action}); len(es) != 1 || es[0].ObjectID != sprayer || es[0].Actor != qms.PublicActorName {
 			t.Fatalf("address lock audited as %+v", es)
 		}
 		// After the lock half the bucket has leaked: the owner signs in,
@@ -107,6 +110,46 @@ func TestAuthenticateThrottlesAddressAcrossUsernames(t *testing.T) {
 		}
 		if es, _, _ := f.FindAuditEntries(ctx, qms.AuditFilter{Action: &action}); len(es) != 2 {
 			t.Fatalf("second lock audited %d times in all", len(es))
+		}
+	})
+}
+
+// TestAuthenticateAddressKeysAndOverlongInput: the address's count
+// cannot be dodged: addresses of one IPv6 /64 and an IPv4 address written
+// as IPv6 count as one, and input too long to be any account's is counted
+// at the address (not compared).
+func TestAuthenticateAddressKeysAndOverlongInput(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		for _, tc := range []struct {
+			name  string
+			guess func(i int) (username, password, addr string)
+		}{
+			{"one IPv6 /64", func(i int) (string, string, string) {
+				return fmt.Sprintf("nv%02d", i), "123456", fmt.Sprintf("2001:db8:7:7::%x", i+1)
+			}},
+			{"IPv4 as itself and as IPv6", func(i int) (string, string, string) {
+				return fmt.Sprintf("nv%02d", i), "123456", []string{"203.0.113.9", "::ffff:203.0.113.9"}[i%2]
+			}},
+			{"over-long usernames", func(i int) (string, string, string) {
+				return strings.Repeat("ư", qms.MaxUsernameLen) + fmt.Sprint(i), "123456", "198.51.100.77"
+			}},
+			{"over-long passwords", func(i int) (string, string, string) {
+				return "admin", strings.Repeat("x", qms.MaxPasswordLen+1), "198.51.100.78"
+			}},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				var err error
+				for i := 0; i < qms.MaxAddrLoginFailures; i++ {
+					username, password, addr := tc.guess(i)
+					if _, err = f.Authenticate(ctx, username, password, addr); qms.ErrorCode(err) == qms.ETOOMANY {
+						break
+					}
+				}
+				if !qms.StartsLock(err) || !strings.Contains(qms.ErrorMessage(err), "Địa chỉ của bạn") {
+					t.Fatalf("%d guesses: %v, want the address locked by the last", qms.MaxAddrLoginFailures, err)
+				}
+			})
 		}
 	})
 }

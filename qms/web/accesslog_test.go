@@ -156,11 +156,12 @@ func TestTrustRefusalsSampledInLog(t *testing.T) {
 		defer sink.mu.Unlock()
 		return strings.Count(sink.b.String(), `"login refused"`)
 	}
-	// The token endpoint's wrong passwords were logged, one line each;
-	// the lock that followed was not.
+	// The token endpoint's wrong passwords were logged, one line each,
+	// the one that started the lock included; the refusals of the lock
+	// in force were not.
 	before := loginRefused()
-	if want := qms.MaxLoginFailures - 1; before != want {
-		t.Fatalf("the token requests logged %d \"login refused\" lines, want %d (the wrong passwords before the lock)", before, want)
+	if want := qms.MaxLoginFailures; before != want {
+		t.Fatalf("the token requests logged %d \"login refused\" lines, want %d (the wrong passwords up to the lock)", before, want)
 	}
 	csrf := anonCSRF(t, a)
 	if code := postLogin(a, csrf, "a-leader", "sai-mat-khau").StatusCode; code != 429 || loginRefused() != before {

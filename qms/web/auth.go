@@ -33,8 +33,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 			return err
 		}
 		s.logRefusedLogin(c, "form", username, err)
-		c.Status(statusOf[qms.ErrorCode(err)])
-		setRetryAfter(c, err)
+		setErrorStatus(c, err)
 		return c.Render("login", s.view(c, fiber.Map{"Error": qms.ErrorMessage(err), "Username": username, "Next": next}), "layout")
 	}
 	agency := u.Agencies()[0]
@@ -47,15 +46,25 @@ func (s *Server) login(c *fiber.Ctx) error {
 	return c.Redirect(next, fiber.StatusSeeOther)
 }
 
-// logRefusedLogin writes the "login refused" line of a refused password
-// at the login form or the token endpoint (via). A 429 is a lock in
-// force (its start audited as auth.lock or auth.lock_addr) or a full
-// queue of checks: the access log samples those, so they add no line
-// here; nor does an internal error, which is logged as one.
+// logRefusedLogin writes the "login refused" line of a password refused
+// at the login form, the token endpoint or a signature (via): a wrong
+// one, including the one that starts a lock (lock_started). The other
+// 429s are a lock in force (its start audited as auth.lock or
+// auth.lock_addr) or a full queue of checks: the access log samples
+// those, so they add no line here; nor does an internal error, which is
+// logged as one. The username is cut to the longest one can be, so a
+// flood of long ones cannot fill the disk through this line.
 func (s *Server) logRefusedLogin(c *fiber.Ctx, via, username string, err error) {
-	if code := qms.ErrorCode(err); code != qms.ETOOMANY && code != qms.EINTERNAL {
-		s.log.Warn("login refused", "via", via, "username", strings.TrimSpace(username), "ip", c.IP(), "reason", code)
+	code := qms.ErrorCode(err)
+	started := qms.StartsLock(err)
+	if code == qms.EINTERNAL || code == qms.ETOOMANY && !started {
+		return
 	}
+	username = strings.TrimSpace(username)
+	if r := []rune(username); len(r) > qms.MaxUsernameLen {
+		username = string(r[:qms.MaxUsernameLen]) + "…"
+	}
+	s.log.Warn("login refused", "via", via, "username", username, "ip", c.IP(), "reason", code, "lock_started", started)
 }
 
 func (s *Server) logout(c *fiber.Ctx) error {

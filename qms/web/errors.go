@@ -178,12 +178,19 @@ func withQuery(path, key, value string) string {
 	return u.String()
 }
 
-// setRetryAfter tells the client of a 429 answer when to try again, in
-// whole seconds rounded up; a minute when the refusal does not say.
 // unavailableRetry is the Retry-After of a 503: about what a PostgreSQL
 // failover or restart takes.
 const unavailableRetry = 5 * time.Second
 
+// setErrorStatus sets the status of a page that shows err next to its
+// form, with the Retry-After a 429 or 503 carries.
+func setErrorStatus(c *fiber.Ctx, err error) {
+	c.Status(errStatus(err))
+	setRetryAfter(c, err)
+}
+
+// setRetryAfter tells the client of a 429 answer when to try again, in
+// whole seconds rounded up; a minute when the refusal does not say.
 func setRetryAfter(c *fiber.Ctx, err error) {
 	if st := c.Response().StatusCode(); st != fiber.StatusTooManyRequests && st != fiber.StatusServiceUnavailable {
 		return

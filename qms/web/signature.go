@@ -25,6 +25,9 @@ func (s *Server) signingContext(c *fiber.Ctx, password string) error {
 	reauthenticated := false
 	if password != "" {
 		u, err := s.Auth.Authenticate(ctx, cl.user.Username, password, c.IP())
+		if err != nil {
+			s.logRefusedLogin(c, "signature", cl.user.Username, err)
+		}
 		switch {
 		case qms.ErrorCode(err) == qms.EUNAUTHORIZED || err == nil && u.ID != cl.user.ID:
 			// Not a 401: the session is fine, only the signature failed.

@@ -163,8 +163,8 @@ func TestSignature7WrongPasswordCountsAgainstLogin(t *testing.T) {
 	}
 	// The lock is worded for a signature: both uses are locked, nothing signed.
 	resp := a.do("POST", path+"/submit", &officer, url.Values{"password": {"doan-sai"}})
-	if body := bodyOf(t, resp); resp.StatusCode != 429 || !strings.Contains(body, "khi ký") || !strings.Contains(body, "Chưa ký") {
-		t.Fatalf("the locking signature: %d, want 429 saying signing is locked and nothing signed: %s", resp.StatusCode, body)
+	if body := bodyOf(t, resp); resp.StatusCode != 429 || !strings.Contains(body, "khi ký") || !strings.Contains(body, "Chưa ký") || resp.Header.Get("Retry-After") == "" {
+		t.Fatalf("the locking signature: %d (Retry-After %q), want 429 with Retry-After saying signing is locked and nothing signed: %s", resp.StatusCode, resp.Header.Get("Retry-After"), body)
 	}
 	if resp := a.do("POST", path+"/submit", &officer, signing(nil)); resp.StatusCode != 429 {
 		t.Fatalf("signing once locked: %d, want 429", resp.StatusCode)

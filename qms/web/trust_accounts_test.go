@@ -112,6 +112,13 @@ func TestTrust1CrossAgencyAccountTakeover(t *testing.T) {
 			{"disable", func() error { _, err := a.db.UpdateUser(asB, x.ID, qms.UserUpdate{Disabled: &off}); return err }},
 			{"token", func() error { _, _, err := a.db.CreateAPIToken(asB, x.ID, "b", 0); return err }},
 			{"revoke tokens", func() error { _, err := a.db.RevokeAPITokens(asB, qms.TokenFilter{UserID: &x.ID}); return err }},
+			{"revoke tokens, none left", func() error {
+				if _, err := a.db.RevokeAPITokens(qms.WithActor(context.Background(), qms.SystemActor("test")), qms.TokenFilter{UserID: &x.ID}); err != nil {
+					return err
+				}
+				_, err := a.db.RevokeAPITokens(asB, qms.TokenFilter{UserID: &x.ID})
+				return err
+			}},
 			{"unlock login", func() error { _, err := a.db.UnlockLogin(asB, "a-leader"); return err }},
 			{"create in A", func() error {
 				return a.db.CreateUser(asB, &qms.User{Username: "b-ke-gian", Memberships: []qms.Membership{{AgencyCode: "A", Role: qms.RoleAdmin}}}, "mat-khau-123")

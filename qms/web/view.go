@@ -177,7 +177,7 @@ func (s *Server) render(c *fiber.Ctx, name string, data fiber.Map, formErr error
 		if qms.ErrorCode(formErr) == qms.EINTERNAL {
 			return formErr
 		}
-		c.Status(errStatus(formErr))
+		setErrorStatus(c, formErr)
 		data["Error"], data["ErrorField"], data["In"] = qms.ErrorMessage(formErr), qms.ErrorField(formErr), formInputOf(c, formErr)
 	}
 	return c.Render(name, s.view(c, data), "layout")
@@ -190,7 +190,7 @@ func (s *Server) renderPage(c *fiber.Ctx, name string, p *page, data any, formEr
 		if qms.ErrorCode(formErr) == qms.EINTERNAL {
 			return formErr
 		}
-		c.Status(errStatus(formErr))
+		setErrorStatus(c, formErr)
 		p.Error, p.ErrorField, p.In = qms.ErrorMessage(formErr), qms.ErrorField(formErr), formInputOf(c, formErr)
 	}
 	return c.Render(name, data, "layout")
