@@ -22,6 +22,7 @@ var apiDocs = map[string]struct {
 }{
 	"POST /api/v1/auth/token":                                  {"Đổi tên đăng nhập và mật khẩu lấy mã truy cập API", tokenRequest{}, map[string]string{}},
 	"GET /api/v1/me":                                           {"Người dùng hiện tại, đơn vị đang làm việc và vai trò", nil, map[string]any{}},
+	"POST /api/v1/me/password":                                 {"Đổi mật khẩu của chính mình (current_password, new_password); mọi phiên và mã truy cập của tài khoản, kể cả mã đang dùng, hết hiệu lực", passwordRequest{}, map[string]any{}},
 	"GET /api/v1/agencies":                                     {"Danh sách đơn vị trong phạm vi", nil, []qms.Agency{}},
 	"POST /api/v1/agencies":                                    {"Thêm đơn vị", agencyRequest{}, qms.Agency{}},
 	"GET /api/v1/agencies/{code}":                              {"Một đơn vị", nil, qms.Agency{}},

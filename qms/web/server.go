@@ -310,6 +310,8 @@ func (s *Server) routes() {
 	s.route(fiber.MethodGet, "/", "dashboard", "read", s.dashboard)
 	s.route(fiber.MethodPost, "/logout", "self", "write", s.logout)
 	s.route(fiber.MethodPost, "/session/agency", "self", "write", s.switchAgency)
+	s.route(fiber.MethodGet, "/me/password", "self", "read", s.passwordForm)
+	s.route(fiber.MethodPost, "/me/password", "self", "write", s.passwordChange)
 
 	s.route(fiber.MethodGet, "/admin/agencies", "agency", "read", s.agencyList)
 	s.route(fiber.MethodGet, "/admin/agencies/new", "agency", "write", s.agencyNew)
@@ -357,6 +359,7 @@ func (s *Server) routes() {
 	s.route(fiber.MethodPost, "/procedures/:id/versions/:n/diagram/check", "procedure", "write", s.diagramCheck)
 
 	s.route(fiber.MethodGet, "/api/v1/me", "self", "read", s.apiMe)
+	s.route(fiber.MethodPost, "/api/v1/me/password", "self", "write", s.apiPasswordChange)
 	s.route(fiber.MethodGet, "/api/v1/agencies", "agency", "read", s.apiAgencyList)
 	s.route(fiber.MethodPost, "/api/v1/agencies", "agency", "write", s.apiAgencyCreate)
 	s.route(fiber.MethodGet, "/api/v1/agencies/:code", "agency", "read", s.apiAgencyShow)

@@ -1,0 +1,16 @@
+package web
+
+// Changing one's own password (password_self.go).
+var passwordTexts = []pageText{
+	{"password.title", "Đổi mật khẩu", "Change password"},
+	{"password.intro", "Mật khẩu này dùng để đăng nhập và để ký. Sau khi đổi, mọi phiên đăng nhập và mã truy cập API của tài khoản hết hiệu lực; bạn đăng nhập lại bằng mật khẩu mới.", "This password signs you in and signs documents. Once it is changed, every session and API token of the account ends; sign in again with the new password."},
+	{"password.current", "Mật khẩu hiện tại", "Current password"},
+	{"password.new", "Mật khẩu mới (ít nhất 8 ký tự)", "New password (at least 8 characters)"},
+	{"password.confirm", "Nhập lại mật khẩu mới", "New password again"},
+	{"password.submit", "Đổi mật khẩu", "Change password"},
+	{"password.back", "Về trang chủ", "Back to the home page"},
+	{"nav.change_password", "Đổi mật khẩu", "Change password"},
+	{"flash.password_changed", "Đã đổi mật khẩu. Đăng nhập lại bằng mật khẩu mới.", "Password changed. Sign in again with the new password."},
+}
+
+func init() { addPageTexts(dictionaries, passwordTexts) }

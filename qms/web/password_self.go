@@ -1,0 +1,82 @@
+package web
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"isodt/qms"
+)
+
+// Changing one's own password (đổi mật khẩu): the password that signs a
+// leader's approvals must be one only its owner knows, so after an
+// administrator sets or resets it the owner replaces it here. The
+// current password is checked with the login's own check, so wrong
+// guesses count against the login throttle. The store ends every session
+// and API token of the account, this one included: the owner signs in
+// again with the new password.
+
+// passwordPage is the form that changes the caller's password.
+type passwordPage struct{ page }
+
+func (s *Server) passwordForm(c *fiber.Ctx) error {
+	return s.showPasswordForm(c, nil)
+}
+
+func (s *Server) showPasswordForm(c *fiber.Ctx, formErr error) error {
+	data := &passwordPage{page: s.page(c)}
+	return s.renderPage(c, "me_password", &data.page, data, formErr)
+}
+
+func (s *Server) passwordChange(c *fiber.Ctx) error {
+	if err := s.changeOwnPassword(c, c.FormValue("current_password"), c.FormValue("password"), c.FormValue("password_confirm")); err != nil {
+		return s.showPasswordForm(c, err)
+	}
+	s.clearCookie(c, sessionCookie)
+	return c.Redirect("/login?msg=password_changed", fiber.StatusSeeOther)
+}
+
+// passwordRequest is the body of POST /api/v1/me/password.
+type passwordRequest struct {
+	CurrentPassword string `json:"current_password"`
+	NewPassword     string `json:"new_password"`
+}
+
+func (s *Server) apiPasswordChange(c *fiber.Ctx) error {
+	var req passwordRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if err := s.changeOwnPassword(c, req.CurrentPassword, req.NewPassword, req.NewPassword); err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"changed": true, "message": "Đã đổi mật khẩu. Mọi phiên đăng nhập và mã truy cập của tài khoản đã hết hiệu lực: đăng nhập lại bằng mật khẩu mới."})
+}
+
+// changeOwnPassword checks the caller's current password and sets the
+// new one (confirm: the new one typed again).
+func (s *Server) changeOwnPassword(c *fiber.Ctx, current, next, confirm string) error {
+	cl := callerOf(c)
+	ctx := c.UserContext()
+	if current == "" {
+		return qms.FieldError("current_password", "Nhập mật khẩu hiện tại.")
+	}
+	u, err := s.Auth.Authenticate(ctx, cl.user.Username, current, c.IP())
+	if err != nil {
+		s.logRefusedLogin(c, "password_change", cl.user.Username, err)
+	}
+	switch {
+	case qms.ErrorCode(err) == qms.EUNAUTHORIZED || err == nil && u.ID != cl.user.ID:
+		// Not a 401: the session is fine, only the check failed.
+		return qms.FieldError("current_password", "Mật khẩu hiện tại không đúng: mật khẩu chưa được đổi.")
+	case err != nil:
+		return err
+	}
+	switch {
+	case next == "":
+		return qms.FieldError("password", "Nhập mật khẩu mới.")
+	case next != confirm:
+		return qms.FieldError("password_confirm", "Mật khẩu nhập lại không khớp với mật khẩu mới.")
+	case next == current:
+		return qms.FieldError("password", "Mật khẩu mới phải khác mật khẩu hiện tại.")
+	}
+	return s.Users.SetPassword(ctx, cl.user.ID, next)
+}
