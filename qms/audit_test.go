@@ -85,6 +85,8 @@ func TestValidate(t *testing.T) {
 		{"user email", (&qms.User{Username: "abc", Email: "x"}).Validate(), "email"},
 		{"password short", qms.ValidatePassword("short"), "password"},
 		{"password ok", qms.ValidatePassword("đủ dài rồi"), ""},
+		{"password of spaces", qms.ValidatePassword("        "), "password"},
+		{"password ending in a space", qms.ValidatePassword("mat-khau-123 "), "password"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,6 +1,7 @@
 package qms
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -111,3 +112,33 @@ func StartsLock(err error) bool {
 
 // minutesLeft rounds up: "1 phút" for the last seconds of a lock.
 func minutesLeft(until, now time.Time) int { return max(1, int(math.Ceil(until.Sub(now).Minutes()))) }
+
+// A session or API token is only as good as the password that opened it:
+// a login that read the password's hash before a change or reset
+// committed must not be granted after it. Authenticate stamps the user it
+// returns with the hash it checked (User.PasswordStamp); the caller hands
+// the stamp on in the context (WithCheckedPassword), and CreateSession
+// and CreateAPIToken refuse when the account's password is no longer
+// the one checked.
+
+// PasswordStampOf is the stamp of a password hash: a digest, so that
+// the hash itself never travels with the user.
+func PasswordStampOf(hash string) string { return HashSecret("password-stamp:" + hash) }
+
+type checkedPasswordKey struct{}
+
+// WithCheckedPassword says that what ctx creates was opened by the
+// password of stamp.
+func WithCheckedPassword(ctx context.Context, stamp string) context.Context {
+	return context.WithValue(ctx, checkedPasswordKey{}, stamp)
+}
+
+// CheckedPassword is the stamp of WithCheckedPassword, if any.
+func CheckedPassword(ctx context.Context) (string, bool) {
+	stamp, ok := ctx.Value(checkedPasswordKey{}).(string)
+	return stamp, ok
+}
+
+// ErrPasswordChanged refuses a session or token whose login checked a
+// password the account no longer has.
+var ErrPasswordChanged = Errorf(EUNAUTHORIZED, "Mật khẩu của tài khoản vừa được đổi: đăng nhập lại bằng mật khẩu mới.")

@@ -46,6 +46,9 @@ type User struct {
 	CreatedAt   time.Time    `json:"created_at"`
 	UpdatedAt   time.Time    `json:"updated_at"`
 	Memberships []Membership `json:"memberships"`
+	// PasswordStamp is set by Authenticate only: the stamp of the
+	// password it checked (WithCheckedPassword).
+	PasswordStamp string `json:"-"`
 }
 
 // Membership gives a user a role in an agency.
@@ -111,6 +114,10 @@ func ValidatePassword(p string) error {
 		return FieldError("password", "Mật khẩu phải có ít nhất %d ký tự.", MinPasswordLength)
 	case len(p) > 72: // bcrypt reads no further
 		return FieldError("password", "Mật khẩu dài quá 72 byte.")
+	case strings.TrimSpace(p) != p:
+		// A pasted password with a space at an end is one its owner
+		// cannot type again; eight spaces are no password.
+		return FieldError("password", "Mật khẩu không được bắt đầu hoặc kết thúc bằng khoảng trắng.")
 	}
 	return nil
 }

@@ -92,7 +92,12 @@ func (db *DB) Authenticate(ctx context.Context, username, password, addr string)
 	if err != nil {
 		return nil, err
 	}
-	return db.FindUserByID(ctx, id)
+	u, err := db.FindUserByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	u.PasswordStamp = qms.PasswordStampOf(hash)
+	return u, nil
 }
 
 // lockedUntil is the end of the lock of username at addr (zero if none);
@@ -162,6 +167,9 @@ func (db *DB) CreateSession(ctx context.Context, userID int64, agencyCode string
 	csrf, _ := qms.NewSecret("")
 	var s *qms.Session
 	err := db.update(ctx, func(tx *Tx) error {
+		if err := sqlstore.CheckPasswordUnchanged(ctx, tx.shared(), userID, " FOR SHARE"); err != nil {
+			return err
+		}
 		s = &qms.Session{ID: id, UserID: userID, AgencyCode: agencyCode, CSRFToken: csrf,
 			CreatedAt: tx.now, ExpiresAt: tx.now.Add(qms.SessionLifetime), LastSeenAt: tx.now}
 		if _, err := tx.exec(ctx, `INSERT INTO sessions (id, user_id, agency_code, csrf_token, created_at, expires_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -254,6 +262,9 @@ func (db *DB) CreateAPIToken(ctx context.Context, userID int64, name string, ttl
 			return qms.Errorf(qms.EINVALID, "Tài khoản %q đã bị khóa.", u.Username)
 		}
 		if err := qms.CheckAccountAction(tx.actor, u); err != nil {
+			return err
+		}
+		if err := sqlstore.CheckPasswordUnchanged(ctx, tx.shared(), userID, " FOR SHARE"); err != nil {
 			return err
 		}
 		expires := tx.now.Add(ttl)

@@ -154,6 +154,46 @@ func TestAuthenticateAddressKeysAndOverlongInput(t *testing.T) {
 	})
 }
 
+// TestSessionRefusedAfterPasswordChange: a login that checked the
+// password before a change (or reset) committed gets no session or token
+// after it; one that checked the current password does.
+func TestSessionRefusedAfterPasswordChange(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		u := &qms.User{Username: "lan", Memberships: []qms.Membership{{AgencyCode: "SYS", Role: qms.RoleStaff}}}
+		if err := f.CreateUser(ctx, u, "mat-khau-cu-1"); err != nil {
+			t.Fatal(err)
+		}
+		checked, err := f.Authenticate(ctx, "lan", "mat-khau-cu-1", "")
+		if err != nil || checked.PasswordStamp == "" {
+			t.Fatalf("login: %+v, %v; want a stamped user", checked, err)
+		}
+		opened := qms.WithCheckedPassword(qms.WithActor(ctx, qms.Actor{UserID: u.ID, Username: "lan", AgencyCode: "SYS"}), checked.PasswordStamp)
+		if _, _, err := f.CreateSession(opened, u.ID, "SYS"); err != nil {
+			t.Fatalf("a session of the password in force: %v", err)
+		}
+		if err := f.SetPassword(ctx, u.ID, "mat-khau-moi-2"); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := f.CreateSession(opened, u.ID, "SYS"); err != qms.ErrPasswordChanged {
+			t.Fatalf("a session of the old password after the change: %v, want ErrPasswordChanged", err)
+		}
+		if _, _, err := f.CreateAPIToken(opened, u.ID, "api", 0); err != qms.ErrPasswordChanged {
+			t.Fatalf("a token of the old password after the change: %v, want ErrPasswordChanged", err)
+		}
+		if _, _, err := f.CreateAPIToken(ctx, u.ID, "cli", 0); err != nil {
+			t.Fatalf("a token made by the system, no password checked: %v", err)
+		}
+		again, err := f.Authenticate(ctx, "lan", "mat-khau-moi-2", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := f.CreateSession(qms.WithCheckedPassword(opened, again.PasswordStamp), u.ID, "SYS"); err != nil {
+			t.Fatalf("a session of the new password: %v", err)
+		}
+	})
+}
+
 func TestSessions(t *testing.T) {
 	eachStore(t, func(t *testing.T, f *fixture) {
 		ctx := f.ctx

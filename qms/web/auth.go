@@ -24,22 +24,27 @@ func (s *Server) loginPage(c *fiber.Ctx) error {
 func (s *Server) login(c *fiber.Ctx) error {
 	username, next := strings.TrimSpace(c.FormValue("username")), safeNext(c.FormValue("next"))
 	ctx := c.UserContext()
+	refuse := func(err error) error {
+		if qms.ErrorCode(err) == qms.EINTERNAL {
+			return err
+		}
+		setErrorStatus(c, err)
+		return c.Render("login", s.view(c, fiber.Map{"Error": qms.ErrorMessage(err), "Username": username, "Next": next}), "layout")
+	}
 	u, err := s.Auth.Authenticate(ctx, username, c.FormValue("password"), c.IP())
 	if err == nil && len(u.Agencies()) == 0 {
 		err = qms.Errorf(qms.EFORBIDDEN, "Tài khoản chưa được gán vai trò ở đơn vị nào. Liên hệ quản trị viên.")
 	}
 	if err != nil {
-		if qms.ErrorCode(err) == qms.EINTERNAL {
-			return err
-		}
 		s.logRefusedLogin(c, "form", username, err)
-		setErrorStatus(c, err)
-		return c.Render("login", s.view(c, fiber.Map{"Error": qms.ErrorMessage(err), "Username": username, "Next": next}), "layout")
+		return refuse(err)
 	}
 	agency := u.Agencies()[0]
-	token, _, err := s.Auth.CreateSession(qms.WithActor(ctx, userActor(u, agency)), u.ID, agency)
+	// The session is refused when the password changed since it was
+	// checked (qms.WithCheckedPassword).
+	token, _, err := s.Auth.CreateSession(qms.WithCheckedPassword(qms.WithActor(ctx, userActor(u, agency)), u.PasswordStamp), u.ID, agency)
 	if err != nil {
-		return err
+		return refuse(err)
 	}
 	s.setCookie(c, sessionCookie, token, qms.SessionLifetime)
 	s.clearCookie(c, csrfCookie)
@@ -107,7 +112,7 @@ func (s *Server) apiToken(c *fiber.Ctx) error {
 	if as := u.Agencies(); len(as) > 0 {
 		agency = as[0]
 	}
-	secret, _, err := s.Auth.CreateAPIToken(qms.WithActor(ctx, userActor(u, agency)), u.ID, "api", 0)
+	secret, _, err := s.Auth.CreateAPIToken(qms.WithCheckedPassword(qms.WithActor(ctx, userActor(u, agency)), u.PasswordStamp), u.ID, "api", 0)
 	if err != nil {
 		return err
 	}

@@ -46,6 +46,9 @@ func (s *Server) apiPasswordChange(c *fiber.Ctx) error {
 		return err
 	}
 	if err := s.changeOwnPassword(c, req.CurrentPassword, req.NewPassword, req.NewPassword); err != nil {
+		if qms.ErrorField(err) == "password" { // the form's name for new_password
+			return &qms.Error{Code: qms.ErrorCode(err), Field: "new_password", Message: qms.ErrorMessage(err)}
+		}
 		return err
 	}
 	return c.JSON(fiber.Map{"changed": true, "message": "Đã đổi mật khẩu. Mọi phiên đăng nhập và mã truy cập của tài khoản đã hết hiệu lực: đăng nhập lại bằng mật khẩu mới."})

@@ -66,6 +66,7 @@ func TestPasswordSelfChange(t *testing.T) {
 	// The API: the token that asked ends with the others.
 	tok := a.token("a-leader")
 	checkAPI(t, "wrong current password", a.api("POST", "/api/v1/me/password", tok, `{"current_password":"sai","new_password":"`+next+`"}`), 400, "current_password", nil)
+	checkAPI(t, "new password too short", a.api("POST", "/api/v1/me/password", tok, `{"current_password":"`+signPassword+`","new_password":"ngan"}`), 400, "new_password", nil)
 	var done struct{ Changed bool }
 	checkAPI(t, "change", a.api("POST", "/api/v1/me/password", tok, `{"current_password":"`+signPassword+`","new_password":"`+next+`"}`), 200, "", &done)
 	if !done.Changed {
