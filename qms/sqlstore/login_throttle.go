@@ -9,10 +9,10 @@ import (
 	"isodt/qms"
 )
 
-// The login throttle's count per client address across usernames
+// The login throttle, the same on both stores: a count per username and
+// client address (qms.LoginLockFor) and one per address across usernames
 // (qms.AddrFailure), kept in the login_throttle row of username
-// qms.AddrThrottleKey. Both stores count a username's failures in their
-// own code; the address's count is the same on both and written here.
+// qms.AddrThrottleKey.
 
 // AddrLockedUntil is the end of the lock of a client address across
 // usernames (zero if none). forUpdate is the dialect's row lock for the
@@ -140,25 +140,4 @@ func putThrottleRow(ctx context.Context, tx Tx, username, addr string, failures 
 		ON CONFLICT (username, addr) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until, updated_at = excluded.updated_at`,
 		username, addr, failures, lock, FormatTime(updated))
 	return err
-}
-
-// CheckPasswordUnchanged refuses, in a write transaction that creates a
-// session or token for userID, when ctx carries the stamp of a checked
-// password (qms.WithCheckedPassword) that is no longer the account's.
-// forShare is the dialect's row lock that makes a concurrent password
-// change wait for this transaction ("" on SQLite, whose writes take
-// turns).
-func CheckPasswordUnchanged(ctx context.Context, tx Tx, userID int64, forShare string) error {
-	stamp, ok := qms.CheckedPassword(ctx)
-	if !ok {
-		return nil
-	}
-	var hash string
-	if err := tx.QueryRow(ctx, `SELECT password_hash FROM users WHERE id = ?`+forShare, userID).Scan(&hash); err != nil {
-		return fmt.Errorf("read the password of user %d: %w", userID, err)
-	}
-	if qms.PasswordStampOf(hash) != stamp {
-		return qms.ErrPasswordChanged
-	}
-	return nil
 }

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"fmt"
 	"runtime"
 	"slices"
 	"sync"
@@ -127,4 +128,25 @@ func (g *checkGate) leave() {
 	}
 	g.waiting--
 	close(next) // the slot passes on: running stays as it is
+}
+
+// CheckPasswordUnchanged refuses, in a write transaction that creates a
+// session or token for userID, when ctx carries the stamp of a checked
+// password (qms.WithCheckedPassword) that is no longer the account's.
+// forShare is the dialect's row lock that makes a concurrent password
+// change wait for this transaction ("" on SQLite, whose writes take
+// turns).
+func CheckPasswordUnchanged(ctx context.Context, tx Tx, userID int64, forShare string) error {
+	stamp, ok := qms.CheckedPassword(ctx)
+	if !ok {
+		return nil
+	}
+	var hash string
+	if err := tx.QueryRow(ctx, `SELECT password_hash FROM users WHERE id = ?`+forShare, userID).Scan(&hash); err != nil {
+		return fmt.Errorf("read the password of user %d: %w", userID, err)
+	}
+	if qms.PasswordStampOf(hash) != stamp {
+		return qms.ErrPasswordChanged
+	}
+	return nil
 }
