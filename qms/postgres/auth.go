@@ -42,22 +42,15 @@ func (db *DB) Authenticate(ctx context.Context, username, password, addr string)
 		return nil, db.loginFailed(ctx, "", addr)
 	}
 	now := db.now().UTC()
-	until, err := lockedUntil(ctx, db.direct(), username, addr, false)
-	if err != nil {
+	if refusal, err := sqlstore.LoginLock(ctx, sharedQuerier{db.direct()}, username, addr, "", now); err != nil {
 		return nil, err
-	}
-	if now.Before(until) {
-		return nil, qms.LoginLocked(until, now)
-	}
-	if until, err = sqlstore.AddrLockedUntil(ctx, sharedQuerier{db.direct()}, addr, ""); err != nil {
-		return nil, err
-	} else if now.Before(until) {
-		return nil, qms.LoginAddrLocked(until, now)
+	} else if refusal != nil {
+		return nil, refusal
 	}
 	var id int64
 	var hash string
 	var disabled bool
-	err = db.direct().queryRow(ctx, `SELECT id, password_hash, disabled FROM users WHERE username = ?`, username).Scan(&id, &hash, &disabled)
+	err := db.direct().queryRow(ctx, `SELECT id, password_hash, disabled FROM users WHERE username = ?`, username).Scan(&id, &hash, &disabled)
 	if err == pgx.ErrNoRows {
 		if _, err := sqlstore.PasswordMatches(ctx, addr, db.dummyHash(), []byte(password)); err != nil {
 			return nil, err
@@ -72,18 +65,14 @@ func (db *DB) Authenticate(ctx context.Context, username, password, addr string)
 		return nil, db.loginFailed(ctx, username, addr)
 	}
 	// Success clears the count, unless guesses racing this one locked the
-	// address meanwhile: the lock wins, read under the row's lock.
+	// username or the address meanwhile: the lock wins, read under the
+	// rows' lock.
 	err = pgx.BeginFunc(ctx, db.pool, func(ptx pgx.Tx) error {
 		q := querier{ptx}
-		if until, err := lockedUntil(ctx, q, username, addr, true); err != nil {
+		if refusal, err := sqlstore.LoginLock(ctx, sharedQuerier{q}, username, addr, " FOR UPDATE", now); err != nil {
 			return err
-		} else if now.Before(until) {
-			return qms.LoginLocked(until, now)
-		}
-		if until, err := sqlstore.AddrLockedUntil(ctx, sharedQuerier{q}, addr, " FOR UPDATE"); err != nil {
-			return err
-		} else if now.Before(until) {
-			return qms.LoginAddrLocked(until, now)
+		} else if refusal != nil {
+			return refusal
 		}
 		_, err := q.exec(ctx, `DELETE FROM login_throttle WHERE username = ? AND addr = ? AND (locked_until IS NULL OR locked_until <= ?)`,
 			username, addr, formatTime(now))
@@ -98,24 +87,6 @@ func (db *DB) Authenticate(ctx context.Context, username, password, addr string)
 	}
 	u.PasswordStamp = qms.PasswordStampOf(hash)
 	return u, nil
-}
-
-// lockedUntil is the end of the lock of username at addr (zero if none);
-// forUpdate locks the row for the rest of the transaction.
-func lockedUntil(ctx context.Context, q querier, username, addr string, forUpdate bool) (time.Time, error) {
-	var until *string
-	lock := ""
-	if forUpdate {
-		lock = " FOR UPDATE"
-	}
-	err := q.queryRow(ctx, `SELECT locked_until FROM login_throttle WHERE username = ? AND addr = ?`+lock, username, addr).Scan(&until)
-	if err != nil && err != pgx.ErrNoRows {
-		return time.Time{}, err
-	}
-	if until == nil {
-		return time.Time{}, nil
-	}
-	return parseTime(*until), nil
 }
 
 // loginFailed counts a failed login of username (empty: over-long) from

@@ -44,22 +44,15 @@ func (db *DB) Authenticate(ctx context.Context, username, password, addr string)
 		return nil, db.loginFailed(ctx, "", addr)
 	}
 	now := db.now().UTC()
-	until, err := lockedUntil(ctx, db.read, username, addr)
-	if err != nil {
+	if refusal, err := sqlstore.LoginLock(ctx, on(db.read), username, addr, "", now); err != nil {
 		return nil, err
-	}
-	if now.Before(until) {
-		return nil, qms.LoginLocked(until, now)
-	}
-	if until, err = sqlstore.AddrLockedUntil(ctx, on(db.read), addr, ""); err != nil {
-		return nil, err
-	} else if now.Before(until) {
-		return nil, qms.LoginAddrLocked(until, now)
+	} else if refusal != nil {
+		return nil, refusal
 	}
 	var id int64
 	var hash string
 	var disabled bool
-	err = db.read.QueryRowContext(ctx, `SELECT id, password_hash, disabled FROM users WHERE username = ?`, username).Scan(&id, &hash, &disabled)
+	err := db.read.QueryRowContext(ctx, `SELECT id, password_hash, disabled FROM users WHERE username = ?`, username).Scan(&id, &hash, &disabled)
 	if err == sql.ErrNoRows {
 		if _, err := sqlstore.PasswordMatches(ctx, addr, db.dummyHash(), []byte(password)); err != nil {
 			return nil, err
@@ -74,16 +67,12 @@ func (db *DB) Authenticate(ctx context.Context, username, password, addr string)
 		return nil, db.loginFailed(ctx, username, addr)
 	}
 	// Success clears the count, unless guesses racing this one locked the
-	// address meanwhile: the lock wins, checked in the writer's order.
-	if until, err = lockedUntil(ctx, db.write, username, addr); err != nil {
+	// username or the address meanwhile: the lock wins, checked in the
+	// writer's order.
+	if refusal, err := sqlstore.LoginLock(ctx, on(db.write), username, addr, "", now); err != nil {
 		return nil, err
-	} else if now.Before(until) {
-		return nil, qms.LoginLocked(until, now)
-	}
-	if until, err = sqlstore.AddrLockedUntil(ctx, on(db.write), addr, ""); err != nil {
-		return nil, err
-	} else if now.Before(until) {
-		return nil, qms.LoginAddrLocked(until, now)
+	} else if refusal != nil {
+		return nil, refusal
 	}
 	if _, err := db.write.ExecContext(ctx, `DELETE FROM login_throttle WHERE username = ? AND addr = ? AND (locked_until IS NULL OR locked_until <= ?)`,
 		username, addr, formatTime(now)); err != nil {
@@ -95,19 +84,6 @@ func (db *DB) Authenticate(ctx context.Context, username, password, addr string)
 	}
 	u.PasswordStamp = qms.PasswordStampOf(hash)
 	return u, nil
-}
-
-// lockedUntil is the end of the lock of username at addr (zero if none).
-func lockedUntil(ctx context.Context, q querier, username, addr string) (time.Time, error) {
-	var until sql.NullString
-	err := q.QueryRowContext(ctx, `SELECT locked_until FROM login_throttle WHERE username = ? AND addr = ?`, username, addr).Scan(&until)
-	if err != nil && err != sql.ErrNoRows {
-		return time.Time{}, err
-	}
-	if !until.Valid {
-		return time.Time{}, nil
-	}
-	return parseTime(until.String), nil
 }
 
 // loginFailed counts a failed login of username (empty: over-long) from

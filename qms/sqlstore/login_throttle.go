@@ -14,20 +14,34 @@ import (
 // (qms.AddrFailure), kept in the login_throttle row of username
 // qms.AddrThrottleKey.
 
-// AddrLockedUntil is the end of the lock of a client address across
-// usernames (zero if none). forUpdate is the dialect's row lock for the
-// rest of the transaction ("" on SQLite, whose writes take turns).
-func AddrLockedUntil(ctx context.Context, q Querier, addr, forUpdate string) (time.Time, error) {
-	var until *string
-	err := q.QueryRow(ctx, `SELECT locked_until FROM login_throttle WHERE username = ? AND addr = ?`+forUpdate,
-		qms.AddrThrottleKey, addr).Scan(&until)
-	if err != nil && err != sql.ErrNoRows {
-		return time.Time{}, fmt.Errorf("read the lock of address %s: %w", addr, err)
+// LoginLock is the refusal of a login of username from addr while a lock
+// is in force, of the username at the address or of the address; nil
+// when none. One statement reads both rows (a login asks before its
+// password check and again after); forUpdate locks them for the rest of
+// the transaction ("" on SQLite, whose writes take turns).
+func LoginLock(ctx context.Context, q Querier, username, addr, forUpdate string, now time.Time) (refusal, err error) {
+	rows, err := q.Query(ctx, `SELECT username, locked_until FROM login_throttle WHERE addr = ? AND username IN (?, ?)`+forUpdate,
+		addr, username, qms.AddrThrottleKey)
+	if err != nil {
+		return nil, fmt.Errorf("read the login locks of %s at %s: %w", username, addr, err)
 	}
-	if until == nil {
-		return time.Time{}, nil
+	defer rows.Close()
+	for rows.Next() {
+		var who string
+		var locked *string
+		if err := rows.Scan(&who, &locked); err != nil {
+			return nil, err
+		}
+		if locked == nil || !now.Before(ParseTime(*locked)) {
+			continue
+		}
+		if until := ParseTime(*locked); who == qms.AddrThrottleKey {
+			refusal = qms.LoginAddrLocked(until, now)
+		} else if refusal == nil {
+			refusal = qms.LoginLocked(until, now)
+		}
 	}
-	return ParseTime(*until), nil
+	return refusal, rows.Err()
 }
 
 // CountLoginFailure counts a failed login of username from addr in the
