@@ -107,8 +107,39 @@ func countUsernameFailure(ctx context.Context, tx Tx, username, addr string, fai
 	if failures != qms.MaxLoginFailures {
 		return failures, until, nil
 	}
-	return failures, until, tx.Audit(ctx, qms.SystemAgencyCode, "auth.lock", "login", username, nil,
-		map[string]any{"addr": addr, "failures": failures, "locked_until": until}, "đăng nhập sai nhiều lần")
+	agencies, err := lockAgencies(ctx, tx, username)
+	if err != nil {
+		return 0, time.Time{}, err
+	}
+	for _, agency := range agencies {
+		if err := tx.Audit(ctx, agency, "auth.lock", "login", username, nil,
+			map[string]any{"addr": addr, "failures": failures, "locked_until": until}, "đăng nhập sai nhiều lần"); err != nil {
+			return 0, time.Time{}, err
+		}
+	}
+	return failures, until, nil
+}
+
+// lockAgencies are the agencies whose audit trail records the lock of
+// username: SYS, and each agency the account (if there is one) has a
+// role in, so that the admin who holds the unlock button sees why; an
+// agency merged into another is read-only and left out.
+func lockAgencies(ctx context.Context, tx Tx, username string) ([]string, error) {
+	rows, err := tx.Query(ctx, `SELECT DISTINCT m.agency_code FROM memberships m JOIN users u ON u.id = m.user_id JOIN agencies a ON a.code = m.agency_code
+		WHERE u.username = ? AND a.merged_into IS NULL AND m.agency_code <> ? ORDER BY m.agency_code`, username, qms.SystemAgencyCode)
+	if err != nil {
+		return nil, fmt.Errorf("find the agencies of %s: %w", username, err)
+	}
+	defer rows.Close()
+	out := []string{qms.SystemAgencyCode}
+	for rows.Next() {
+		var code string
+		if err := rows.Scan(&code); err != nil {
+			return nil, err
+		}
+		out = append(out, code)
+	}
+	return out, rows.Err()
 }
 
 // countAddrFailure counts a failed login from addr across usernames. A

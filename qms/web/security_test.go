@@ -338,8 +338,14 @@ func TestLoginThrottlingLocksUsername(t *testing.T) {
 	if code := postLogin(a, csrf, "a-staff", "mat-khau-123").StatusCode; code != 303 {
 		t.Fatalf("another user while a-leader is locked: %d", code)
 	}
-	if n := a.auditCount("auth.lock"); n != 1 {
-		t.Fatalf("%d auth.lock audit entries, want 1", n)
+	// Once under SYS and once under A, a-leader's agency, whose admin
+	// holds the unlock button and so sees why it is needed.
+	if n := a.auditCount("auth.lock"); n != 2 {
+		t.Fatalf("%d auth.lock audit entries, want 2 (SYS and A)", n)
+	}
+	action, agency := "auth.lock", "A"
+	if es, _, err := a.db.FindAuditEntries(context.Background(), qms.AuditFilter{Action: &action, Within: &agency}); err != nil || len(es) != 1 || es[0].ObjectID != "a-leader" {
+		t.Fatalf("the lock in A's trail: %+v, %v", es, err)
 	}
 }
 
