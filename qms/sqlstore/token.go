@@ -58,14 +58,23 @@ func (s *Store) RevokeAPITokens(ctx context.Context, f qms.TokenFilter) (int, er
 	}
 	var n int
 	err := s.update(ctx, func(tx Tx) error {
+		// owner reads a token owner the actor may act on, each once.
+		owners := map[int64]*qms.User{}
+		owner := func(id int64) (*qms.User, error) {
+			if u, ok := owners[id]; ok {
+				return u, nil
+			}
+			u, err := s.FindUserOn(ctx, tx, qms.UserFilter{ID: &id})
+			if err != nil {
+				return nil, err
+			}
+			owners[id] = u
+			return u, qms.CheckAccountAction(tx.Actor(), u)
+		}
 		if f.UserID != nil {
 			// Checked whether or not the user holds a token: "saved" must
 			// not answer someone who may not act on the account.
-			u, err := s.FindUserOn(ctx, tx, qms.UserFilter{ID: f.UserID})
-			if err != nil {
-				return err
-			}
-			if err := qms.CheckAccountAction(tx.Actor(), u); err != nil {
+			if _, err := owner(*f.UserID); err != nil {
 				return err
 			}
 		}
@@ -83,22 +92,19 @@ func (s *Store) RevokeAPITokens(ctx context.Context, f qms.TokenFilter) (int, er
 			return qms.FieldError("prefix", "Tiền tố %q khớp %d mã truy cập; thu hồi theo số (--id).", *f.Prefix, len(ts))
 		}
 		byUser := map[int64][]int64{}
-		var owners []int64
+		var ownerIDs []int64
 		for _, t := range ts {
 			if t.RevokedAt != nil {
 				continue
 			}
 			if _, ok := byUser[t.UserID]; !ok {
-				owners = append(owners, t.UserID)
+				ownerIDs = append(ownerIDs, t.UserID)
 			}
 			byUser[t.UserID] = append(byUser[t.UserID], t.ID)
 		}
-		for _, id := range owners {
-			u, err := s.FindUserOn(ctx, tx, qms.UserFilter{ID: &id})
+		for _, id := range ownerIDs {
+			u, err := owner(id)
 			if err != nil {
-				return err
-			}
-			if err := qms.CheckAccountAction(tx.Actor(), u); err != nil {
 				return err
 			}
 			ids := byUser[id]

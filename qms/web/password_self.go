@@ -62,15 +62,7 @@ func (s *Server) changeOwnPassword(c *fiber.Ctx, current, next, confirm string) 
 	if current == "" {
 		return qms.FieldError("current_password", "Nhập mật khẩu hiện tại.")
 	}
-	u, err := s.Auth.Authenticate(ctx, cl.user.Username, current, c.IP())
-	if err != nil {
-		s.logRefusedLogin(c, "password_change", cl.user.Username, err)
-	}
-	switch {
-	case qms.ErrorCode(err) == qms.EUNAUTHORIZED || err == nil && u.ID != cl.user.ID:
-		// Not a 401: the session is fine, only the check failed.
-		return qms.FieldError("current_password", "Mật khẩu hiện tại không đúng: mật khẩu chưa được đổi.")
-	case err != nil:
+	if err := s.recheckPassword(c, "password_change", "current_password", current, "Mật khẩu hiện tại không đúng: mật khẩu chưa được đổi."); err != nil {
 		return err
 	}
 	switch {

@@ -20,29 +20,39 @@ const passwordField = "password"
 // the signature in the action's transaction, and refuses a signing action
 // sent without the password (qms.ErrPasswordToSign).
 func (s *Server) signingContext(c *fiber.Ctx, password string) error {
-	cl := callerOf(c)
 	ctx := c.UserContext()
 	reauthenticated := false
 	if password != "" {
-		u, err := s.Auth.Authenticate(ctx, cl.user.Username, password, c.IP())
-		if err != nil {
-			s.logRefusedLogin(c, "signature", cl.user.Username, err)
-		}
-		switch {
-		case qms.ErrorCode(err) == qms.EUNAUTHORIZED || err == nil && u.ID != cl.user.ID:
-			// Not a 401: the session is fine, only the signature failed.
-			return qms.FieldError(passwordField, "Mật khẩu không đúng: chưa ký, thao tác chưa được thực hiện.")
-		case qms.ErrorCode(err) == qms.ETOOMANY:
+		err := s.recheckPassword(c, "signature", passwordField, password, "Mật khẩu không đúng: chưa ký, thao tác chưa được thực hiện.")
+		if qms.ErrorCode(err) == qms.ETOOMANY {
 			// A lock, or a full queue of password checks: the message
 			// says which, and that nothing was signed.
 			return qms.TooMany(qms.ErrorRetryAfter(err), "%s Chưa ký, thao tác chưa được thực hiện.", qms.ErrorMessage(err))
-		case err != nil:
+		} else if err != nil {
 			return err
 		}
 		reauthenticated = true
 	}
 	c.SetUserContext(qms.WithSigning(ctx, reauthenticated))
 	return nil
+}
+
+// recheckPassword checks the caller's own password again (a signature, a
+// password change: via) with the login's check, so that wrong ones count
+// against the login throttle and a locked account stays locked. A wrong
+// password is a FieldError on field saying wrong, not a 401: the session
+// is fine, only the check failed. A lock or a full queue of checks
+// (ETOOMANY) passes through.
+func (s *Server) recheckPassword(c *fiber.Ctx, via, field, password, wrong string) error {
+	cl := callerOf(c)
+	u, err := s.Auth.Authenticate(c.UserContext(), cl.user.Username, password, c.IP())
+	if err != nil {
+		s.logRefusedLogin(c, via, cl.user.Username, err)
+	}
+	if qms.ErrorCode(err) == qms.EUNAUTHORIZED || err == nil && u.ID != cl.user.ID {
+		return qms.FieldError(field, "%s", wrong)
+	}
+	return err
 }
 
 // signatureView is one signature as a printed document shows it.
