@@ -117,6 +117,19 @@ func AddrFailure(level int, since, now time.Time) (int, time.Time, time.Duration
 	return level, since, 0
 }
 
+// CheckAddressUnlock is the rule for ending the lock of an address: the
+// system administrator only (a CLI command, or a user acting for SYS on
+// a route that required its admin role). An address belongs to no
+// agency: its lock stops the users of every agency behind it, and an
+// agency admin who could lift it could lift the lock on a guesser
+// spraying every agency's accounts. Returns EFORBIDDEN.
+func CheckAddressUnlock(a Actor) error {
+	if a.SystemAdmin() {
+		return nil
+	}
+	return Errorf(EFORBIDDEN, "Chỉ quản trị viên hệ thống (%s) được mở khóa đăng nhập của một địa chỉ: địa chỉ không thuộc riêng đơn vị nào.", SystemAgencyCode)
+}
+
 // AuthService checks credentials and keeps sessions and API tokens.
 type AuthService interface {
 	// Authenticate checks a password sent from the client address addr.
@@ -128,6 +141,13 @@ type AuthService interface {
 	// address (CheckAccountAction applies). Returns how many addresses
 	// were locked or counting, ENOTFOUND or EFORBIDDEN.
 	UnlockLogin(ctx context.Context, username string) (int, error)
+	// UnlockAddress ends the lock of a client address across usernames
+	// (AddrFailure) and forgets its count; the counts of usernames at
+	// the address stay (UnlockLogin). addr is an IP address in any
+	// spelling or an IPv6 /64 (UnlockAddrKey). CheckAddressUnlock
+	// applies. Returns how many rows were cleared (0 or 1), EINVALID or
+	// EFORBIDDEN.
+	UnlockAddress(ctx context.Context, addr string) (int, error)
 	// CreateSession returns the cookie token of a new session.
 	CreateSession(ctx context.Context, userID int64, agencyCode string) (token string, s *Session, err error)
 	// FindSession returns ENOTFOUND or EUNAUTHORIZED (expired) errors.

@@ -57,6 +57,23 @@ func ThrottleAddr(addr string) string {
 	return addr
 }
 
+// UnlockAddrKey is the key (ThrottleAddr) of the address an operator
+// names to end its lock (AuthService.UnlockAddress): an IP address in
+// any spelling, or an IPv6 /64 as the audit trail names the key of an
+// auth.lock_addr. Anything else is EINVALID, where ThrottleAddr would
+// keep it as written: a mistyped address would clear nothing, and the
+// operator would read "0 cleared" while the office stays locked.
+func UnlockAddrKey(addr string) (string, error) {
+	addr = strings.TrimSpace(addr)
+	if _, err := netip.ParseAddr(addr); err == nil {
+		return ThrottleAddr(addr), nil
+	}
+	if p, err := netip.ParsePrefix(addr); err == nil && p.Addr().Is6() && !p.Addr().Is4In6() && p.Bits() == 64 {
+		return p.Masked().String(), nil
+	}
+	return "", Errorf(EINVALID, "Địa chỉ %q không hợp lệ: cần một địa chỉ IP (IPv4 như 203.0.113.5 hoặc IPv6) hay một dải IPv6 /64 như nhật ký ghi.", addr)
+}
+
 // Limits of what Authenticate compares: no username is longer
 // (ValidateUser) and nothing longer is any password (ValidatePassword
 // stops at 72 bytes), so longer input is refused without a comparison.

@@ -90,6 +90,11 @@ func (u *User) Validate() error {
 		return FieldError("username", "Tên đăng nhập không được để trống.")
 	case !usernameRE.MatchString(u.Username):
 		return FieldError("username", "Tên đăng nhập %q chỉ gồm chữ thường không dấu, chữ số, dấu chấm, gạch ngang, gạch dưới (2–64 ký tự).", u.Username)
+	case u.Username == PublicActorName:
+		// The audit trail's name for citizens and failed logins; an
+		// account of that name would read as them (and SystemAdmin
+		// refuses it).
+		return FieldError("username", "Tên đăng nhập %q dành cho người dân trong nhật ký; hãy chọn tên khác.", u.Username)
 	case utf8.RuneCountInString(u.FullName) > 255:
 		return FieldError("full_name", "Họ tên dài quá 255 ký tự.")
 	case CheckText("full_name", "Họ tên", u.FullName, MaxNameText) != nil:
@@ -178,8 +183,12 @@ type UserService interface {
 
 // SystemAdmin reports whether the actor administers the whole system: a
 // CLI command or scheduled job, or a user acting for the system agency
-// (whose route already required the admin role there).
-func (a Actor) SystemAdmin() bool { return a.System || a.AgencyCode == SystemAgencyCode }
+// (whose route already required the admin role there). The public actor
+// a failed login or a citizen's form acts as is never one, even where it
+// is filed under the system agency.
+func (a Actor) SystemAdmin() bool {
+	return a.System || (a.AgencyCode == SystemAgencyCode && a.Username != PublicActorName)
+}
 
 // CheckAccountAction is the rule for what acts on a whole account rather
 // than on one agency's roles: its password, its sessions and API tokens,

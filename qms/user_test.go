@@ -25,6 +25,7 @@ func TestTrust1AccountRules(t *testing.T) {
 		{"system admin", adminOf(qms.SystemAgencyCode), x, true},
 		{"CLI", qms.SystemActor("test"), x, true},
 		{"the user themself", qms.Actor{UserID: 7, Username: "x", AgencyCode: "B"}, x, true},
+		{"a failed login, filed under SYS", qms.PublicActor(qms.SystemAgencyCode), onlyA, false},
 	}
 	for _, tt := range account {
 		t.Run(tt.name, func(t *testing.T) {
@@ -51,5 +52,20 @@ func TestTrust1AccountRules(t *testing.T) {
 				t.Fatalf("CheckMembershipChange = %v, want allowed %v", err, tt.ok)
 			}
 		})
+	}
+}
+
+// TestPublicIsNoAccountName: the audit trail's actor for citizens and
+// failed logins is not a name an account can take, and acting under it
+// for the system agency administers nothing.
+func TestPublicIsNoAccountName(t *testing.T) {
+	if err := (&qms.User{Username: qms.PublicActorName}).Validate(); qms.ErrorField(err) != "username" {
+		t.Fatalf("Validate(%q) = %v, want a username field error", qms.PublicActorName, err)
+	}
+	if qms.PublicActor(qms.SystemAgencyCode).SystemAdmin() {
+		t.Fatal("the public actor filed under SYS counts as a system admin")
+	}
+	if err := qms.CheckAddressUnlock(qms.PublicActor(qms.SystemAgencyCode)); qms.ErrorCode(err) != qms.EFORBIDDEN {
+		t.Fatalf("CheckAddressUnlock(public) = %v, want EFORBIDDEN", err)
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -158,5 +159,68 @@ func TestTrust5UserUnlockCommand(t *testing.T) {
 	action := "auth.unlock"
 	if _, n, _ := db.FindAuditEntries(ctx, qms.AuditFilter{Action: &action}); n != 1 {
 		t.Fatalf("%d auth.unlock entries, want 1", n)
+	}
+}
+
+// TestUserUnlockAddrCommand: qms user unlock --addr ends the lock of an
+// address across usernames, whatever its spelling, and prints the key it
+// cleared; lan's own lock at the address stays; an address that does not
+// parse, or both or neither of --username and --addr, is a usage error.
+func TestUserUnlockAddrCommand(t *testing.T) {
+	c := newCLIUser(t)
+	if code, _, errText := c.run("mat-khau-456\n", "user", "add", "--username", "minh", "--agency", "A", "--role", "staff"); code != 0 {
+		t.Fatal(errText)
+	}
+	ctx := context.Background()
+	db := openCLIStore(t, c)
+	const office = "10.2.2.2"
+	var err error
+	for i := range qms.MaxAddrLoginFailures { // lan's own lock first, then other usernames
+		username := "lan"
+		if i >= qms.MaxLoginFailures {
+			username = fmt.Sprintf("nv%02d", i)
+		}
+		_, err = db.Authenticate(ctx, username, "doan-sai", office)
+	}
+	if !qms.StartsLock(err) {
+		t.Fatalf("after %d wrong passwords: %v, want the address locked", qms.MaxAddrLoginFailures, err)
+	}
+	if _, err := db.Authenticate(ctx, "minh", "mat-khau-456", office); qms.ErrorCode(err) != qms.ETOOMANY {
+		t.Fatalf("minh from the locked address: %v, want refused", err)
+	}
+	db.Close()
+
+	tests := []struct {
+		name    string
+		args    []string
+		code    int
+		out     string
+		errText string
+	}{
+		{"neither", nil, 2, "", "--addr"},
+		{"both", []string{"--username", "lan", "--addr", office}, 2, "", "đúng một cách"},
+		{"not an address", []string{"--addr", "10.2.2"}, 2, "", `"10.2.2"`},
+		{"unlock", []string{"--addr", "::ffff:" + office}, 0, "ok address 10.2.2.2 unlocked (1 cleared)", ""},
+		{"again", []string{"--addr", office}, 0, "ok address 10.2.2.2 unlocked (0 cleared)", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errText := c.run("", append([]string{"user", "unlock"}, tt.args...)...)
+			if code != tt.code || !strings.Contains(out, tt.out) || !strings.Contains(errText, tt.errText) {
+				t.Fatalf("exit %d (want %d)\nstdout: %s\nstderr: %s", code, tt.code, out, errText)
+			}
+		})
+	}
+	db = openCLIStore(t, c)
+	defer db.Close()
+	if _, err := db.Authenticate(ctx, "minh", "mat-khau-456", office); err != nil {
+		t.Fatalf("minh after the unlock: %v", err)
+	}
+	if _, err := db.Authenticate(ctx, "lan", "mat-khau-123", office); qms.ErrorCode(err) != qms.ETOOMANY {
+		t.Fatalf("lan's own lock at the address: %v, want kept", err)
+	}
+	action := "auth.unlock_addr"
+	if es, n, _ := db.FindAuditEntries(ctx, qms.AuditFilter{Action: &action}); n != 1 || es[0].ObjectID != office || es[0].AgencyCode != qms.SystemAgencyCode {
+		t.Fatalf("%d auth.unlock_addr entries (%+v), want 1 of %s under SYS", n, es, office)
 	}
 }

@@ -43,7 +43,8 @@ Lệnh:
                                                      đang giải quyết của chúng chuyển sang đơn vị B
   agency move --code C --parent P                    chuyển đơn vị sang cấp trên khác ("" = không có)
   user add --username U --agency C --role R          thêm người dùng (mật khẩu đọc từ stdin)
-  user unlock --username U                           mở khóa đăng nhập (xóa đếm lần đăng nhập sai)
+  user unlock --username U | --addr A                mở khóa đăng nhập của người dùng (xóa đếm lần đăng nhập sai)
+                                                     hoặc của một địa chỉ bị chặn (IPv6: cả dải /64)
   token create --username U [--days N]               cấp mã truy cập API (mặc định 90 ngày)
   token list [--username U] [--json]                 liệt kê mã truy cập (không bao giờ in mã bí mật)
   token revoke --id N | --prefix P | --username U --all   thu hồi mã truy cập
@@ -163,7 +164,7 @@ func dispatch(ctx context.Context, e *env, args []string) error {
 		case "unlock":
 			return cmdUserUnlock(ctx, e, r)
 		}
-		return usagef("dùng: qms user add --username U --agency C --role R | qms user unlock --username U")
+		return usagef("dùng: qms user add --username U --agency C --role R | qms user unlock --username U | --addr A")
 	case "token":
 		switch s, r := sub(); s {
 		case "create":

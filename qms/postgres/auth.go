@@ -132,6 +132,22 @@ func (db *DB) UnlockLogin(ctx context.Context, username string) (int, error) {
 	return int(n), err
 }
 
+// UnlockAddress ends the lock of a client address across usernames
+// (sqlstore.UnlockAddress); an address that does not parse is refused
+// before any write.
+func (db *DB) UnlockAddress(ctx context.Context, addr string) (int, error) {
+	key, err := qms.UnlockAddrKey(addr)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	err = db.update(ctx, func(tx *Tx) (err error) {
+		n, err = sqlstore.UnlockAddress(ctx, tx.shared(), key)
+		return err
+	})
+	return int(n), err
+}
+
 // CreateSession starts a session for the user acting for agencyCode.
 func (db *DB) CreateSession(ctx context.Context, userID int64, agencyCode string) (string, *qms.Session, error) {
 	token, id := qms.NewSecret("")

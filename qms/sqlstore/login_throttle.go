@@ -178,6 +178,32 @@ func countAddrFailure(ctx context.Context, tx Tx, addr, forUpdate string) (until
 		map[string]any{"failures": level, "locked_until": until}, "đăng nhập sai nhiều lần với nhiều tên đăng nhập")
 }
 
+// UnlockAddress ends the lock of the address key (qms.UnlockAddrKey) in
+// the caller's write transaction: it deletes the address's count across
+// usernames, not the counts of usernames at the address, which are
+// their own episodes (UnlockLogin). A row cleared is audited as
+// auth.unlock_addr under SYS, where its auth.lock_addr is, with the
+// count and lock it ended; nothing cleared writes nothing.
+func UnlockAddress(ctx context.Context, tx Tx, key string) (int64, error) {
+	if err := qms.CheckAddressUnlock(tx.Actor()); err != nil {
+		return 0, err
+	}
+	var level int
+	var locked *string
+	err := tx.QueryRow(ctx, `DELETE FROM login_throttle WHERE username = ? AND addr = ? RETURNING failures, locked_until`,
+		qms.AddrThrottleKey, key).Scan(&level, &locked)
+	if err == sql.ErrNoRows {
+		return 0, nil
+	} else if err != nil {
+		return 0, fmt.Errorf("unlock address %s: %w", key, err)
+	}
+	before := map[string]any{"failures": level, "locked_until": nil}
+	if locked != nil {
+		before["locked_until"] = ParseTime(*locked)
+	}
+	return 1, tx.Audit(ctx, qms.SystemAgencyCode, "auth.unlock_addr", "login_addr", key, before, nil, "")
+}
+
 // putThrottleRow writes the count of username (or of the address,
 // qms.AddrThrottleKey) at addr; lock is the end of its lock or nil.
 func putThrottleRow(ctx context.Context, tx Tx, username, addr string, failures int, lock any, updated time.Time) error {

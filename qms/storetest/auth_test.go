@@ -114,6 +114,106 @@ func TestAuthenticateThrottlesAddressAcrossUsernames(t *testing.T) {
 	})
 }
 
+// TestUnlockAddress: an address locked across usernames is unlocked by
+// the system admin under any spelling of it (an IPv6 address by its
+// /64), audited under SYS; a username's own lock at the address stays;
+// an agency admin may not unlock it; an address that does not parse is
+// refused, not kept as written and reported as "0 cleared".
+func TestUnlockAddress(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		if err := f.CreateAgency(ctx, &qms.Agency{Code: "STTTT", Name: "Sở Thông tin và Truyền thông"}); err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range []*qms.User{
+			{Username: "lan", Memberships: []qms.Membership{{AgencyCode: "STTTT", Role: qms.RoleStaff}}},
+			{Username: "minh", Memberships: []qms.Membership{{AgencyCode: "STTTT", Role: qms.RoleStaff}}},
+			{Username: "qtv", Memberships: []qms.Membership{{AgencyCode: "STTTT", Role: qms.RoleAdmin}}},
+		} {
+			if err := f.CreateUser(ctx, u, "đúng mật khẩu"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		qtv, err := f.FindUserByUsername(ctx, "qtv")
+		if err != nil {
+			t.Fatal(err)
+		}
+		agencyAdmin := qms.WithActor(ctx, qms.Actor{UserID: qtv.ID, Username: "qtv", AgencyCode: "STTTT"})
+
+		// lan's own lock at the address, then guesses on other usernames
+		// up to the address's limit: 30 wrong passwords in all.
+		const office = "203.0.113.5"
+		var guessErr error
+		for i := 0; i < qms.MaxAddrLoginFailures; i++ {
+			username := "lan"
+			if i >= qms.MaxLoginFailures {
+				username = fmt.Sprintf("nv%02d", i)
+			}
+			_, guessErr = f.Authenticate(ctx, username, "123456", office)
+		}
+		if !qms.StartsLock(guessErr) || !strings.Contains(qms.ErrorMessage(guessErr), "Địa chỉ của bạn") {
+			t.Fatalf("the %dth wrong password: %v, want the address locked by it", qms.MaxAddrLoginFailures, guessErr)
+		}
+		if _, err := f.Authenticate(ctx, "minh", "đúng mật khẩu", office); qms.ErrorCode(err) != qms.ETOOMANY {
+			t.Fatalf("a right password from the locked address: %v", err)
+		}
+
+		if n, err := f.UnlockAddress(agencyAdmin, office); qms.ErrorCode(err) != qms.EFORBIDDEN || n != 0 {
+			t.Fatalf("an agency admin unlocking an address: %d, %v; want EFORBIDDEN", n, err)
+		}
+		for _, bad := range []string{"không-phải-địa-chỉ", "", "-", "203.0.113", "203.0.113.0/24", "2001:db8::/48"} {
+			if n, err := f.UnlockAddress(ctx, bad); qms.ErrorCode(err) != qms.EINVALID || n != 0 || !strings.Contains(qms.ErrorMessage(err), fmt.Sprintf("%q", bad)) {
+				t.Errorf("unlock %q: %d, %v; want EINVALID naming it", bad, n, err)
+			}
+		}
+		if _, err := f.Authenticate(ctx, "minh", "đúng mật khẩu", office); qms.ErrorCode(err) != qms.ETOOMANY {
+			t.Fatalf("the address unlocked by a refused call: %v", err)
+		}
+
+		if n, err := f.UnlockAddress(ctx, "::ffff:"+office); err != nil || n != 1 {
+			t.Fatalf("unlock the address written as IPv6: %d, %v; want 1 cleared", n, err)
+		}
+		if _, err := f.Authenticate(ctx, "minh", "đúng mật khẩu", office); err != nil {
+			t.Fatalf("a right password after the unlock: %v", err)
+		}
+		if _, err := f.Authenticate(ctx, "lan", "đúng mật khẩu", office); qms.ErrorCode(err) != qms.ETOOMANY || strings.Contains(qms.ErrorMessage(err), "Địa chỉ của bạn") {
+			t.Fatalf("lan's own lock at the address: %v, want it kept", err)
+		}
+		action := "auth.unlock_addr"
+		es, _, err := f.FindAuditEntries(ctx, qms.AuditFilter{Action: &action})
+		if err != nil || len(es) != 1 {
+			t.Fatalf("unlock audited %d times (%v), want once", len(es), err)
+		}
+		if e := es[0]; e.AgencyCode != qms.SystemAgencyCode || e.ObjectType != "login_addr" || e.ObjectID != office || e.Actor != "system:test" {
+			t.Fatalf("unlock audited as %+v", e)
+		}
+		if n, err := f.UnlockAddress(ctx, office); err != nil || n != 0 {
+			t.Fatalf("unlock an address not locked: %d, %v; want 0 cleared", n, err)
+		}
+		if es, _, _ := f.FindAuditEntries(ctx, qms.AuditFilter{Action: &action}); len(es) != 1 {
+			t.Fatalf("nothing cleared but audited: %d entries", len(es))
+		}
+
+		// An IPv6 client is locked by its /64: any address of it unlocks it.
+		for i := 0; i < qms.MaxAddrLoginFailures; i++ {
+			_, guessErr = f.Authenticate(ctx, fmt.Sprintf("nv%02d", i), "123456", fmt.Sprintf("2001:db8:7:7::%x", i+1))
+		}
+		if !qms.StartsLock(guessErr) {
+			t.Fatalf("guesses from one /64: %v, want it locked", guessErr)
+		}
+		if n, err := f.UnlockAddress(ctx, "2001:db8:7:7:ffff::1"); err != nil || n != 1 {
+			t.Fatalf("unlock another address of the /64: %d, %v; want 1 cleared", n, err)
+		}
+		if _, err := f.Authenticate(ctx, "minh", "đúng mật khẩu", "2001:db8:7:7::1"); err != nil {
+			t.Fatalf("a right password from the /64 after the unlock: %v", err)
+		}
+		id := "2001:db8:7:7::/64"
+		if es, _, _ := f.FindAuditEntries(ctx, qms.AuditFilter{Action: &action, ObjectID: &id}); len(es) != 1 {
+			t.Fatalf("the /64's unlock audited %d times under %s", len(es), id)
+		}
+	})
+}
+
 // TestAuthenticateAddressKeysAndOverlongInput: the address's count
 // cannot be dodged: addresses of one IPv6 /64 and an IPv4 address written
 // as IPv6 count as one, and input too long to be any account's is counted

@@ -53,7 +53,7 @@ var vocabularies = []vocabulary{
 // auditActions are the actions the store writes to the audit log.
 var auditActions = []string{
 	"agency.create", "agency.update", "agency.settings", "audit.baseline",
-	"auth.lock", "auth.lock_addr", "auth.login", "auth.logout", "auth.switch_agency", "auth.unlock",
+	"auth.lock", "auth.lock_addr", "auth.login", "auth.logout", "auth.switch_agency", "auth.unlock", "auth.unlock_addr",
 	"calendar.remove", "calendar.set", "compliance.run", "db.copy",
 	"dossier.apology", "dossier.complete", "dossier.delegate", "dossier.delegation_revoke", "dossier.generate", "dossier.import", "dossier.pause", "dossier.receive", "dossier.resume", "dossier.step",
 	"feedback.submit", "feedback.assign", "feedback.answer", "feedback.publish", "file.store",
@@ -289,6 +289,7 @@ var labelTexts = []pageText{
 	{"audit_action.auth.logout", "Đăng xuất", "Signed out"},
 	{"audit_action.auth.switch_agency", "Chuyển đơn vị làm việc", "Switched agency"},
 	{"audit_action.auth.unlock", "Mở khóa đăng nhập", "Sign-in unlocked"},
+	{"audit_action.auth.unlock_addr", "Bỏ chặn đăng nhập từ một địa chỉ", "Sign-in from an address unblocked"},
 	{"audit_action.calendar.remove", "Xóa thay đổi lịch làm việc", "Calendar change removed"},
 	{"audit_action.calendar.set", "Thêm thay đổi lịch làm việc", "Calendar change added"},
 	{"audit_action.compliance.run", "Chạy kiểm tra tuân thủ", "Compliance checks run"},
