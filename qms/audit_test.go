@@ -87,6 +87,13 @@ func TestValidate(t *testing.T) {
 		{"password ok", qms.ValidatePassword("đủ dài rồi"), ""},
 		{"password of spaces", qms.ValidatePassword("        "), "password"},
 		{"password ending in a space", qms.ValidatePassword("mat-khau-123 "), "password"},
+		{"password on every guessing list", qms.ValidatePassword("12345678"), "password"},
+		{"password with a digit appended", qms.ValidatePassword("password1"), "password"},
+		{"password with symbols swapped in", qms.ValidatePassword("P@ssw0rd"), "password"},
+		{"password of the keyboard", qms.ValidatePassword("qwerty123"), "password"},
+		{"password built on the username", qms.ValidatePassword("tranthilan99", "tranthilan", "Trần Thị Lan"), "password"},
+		{"the same password for someone else", qms.ValidatePassword("tranthilan99", "nguyenvanan"), ""},
+		{"password of unrelated words", qms.ValidatePassword("ngựa-ô-bánh-đa-mây"), ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

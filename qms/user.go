@@ -3,6 +3,7 @@ package qms
 import (
 	"context"
 	"fmt"
+	"github.com/trustelem/zxcvbn"
 	"regexp"
 	"slices"
 	"strings"
@@ -112,8 +113,17 @@ func (u *User) Validate() error {
 // MinPasswordLength is the shortest password accepted.
 const MinPasswordLength = 8
 
-// ValidatePassword checks a new password.
-func ValidatePassword(p string) error {
+// MinPasswordScore is the least zxcvbn score of a new password: 2 means
+// at least a million guesses. Below it are the passwords every guessing
+// list starts with ("12345678", "password1", "admin123", "P@ssw0rd"), and
+// the address lock (30 wrong passwords) would let a guesser try them.
+const MinPasswordScore = 2
+
+// ValidatePassword checks a new password; known (the username, the full
+// name) are words a guesser would try first, so a password built on them
+// scores lower. zxcvbn is run only on what passed the length checks: its
+// matching grows faster than the length, and 72 bytes bound it.
+func ValidatePassword(p string, known ...string) error {
 	switch {
 	case utf8.RuneCountInString(p) < MinPasswordLength:
 		return FieldError("password", "Mật khẩu phải có ít nhất %d ký tự.", MinPasswordLength)
@@ -123,6 +133,8 @@ func ValidatePassword(p string) error {
 		// A pasted password with a space at an end is one its owner
 		// cannot type again; eight spaces are no password.
 		return FieldError("password", "Mật khẩu không được bắt đầu hoặc kết thúc bằng khoảng trắng.")
+	case zxcvbn.PasswordStrength(p, known).Score < MinPasswordScore:
+		return FieldError("password", "Mật khẩu quá dễ đoán (như 12345678, password, admin123 hay có tên đăng nhập, họ tên): hãy chọn mật khẩu khác, ví dụ ghép ba, bốn từ không liền nghĩa.")
 	}
 	return nil
 }

@@ -16,7 +16,7 @@ func (s *Store) CreateUser(ctx context.Context, u *qms.User, password string) er
 	if err := u.Validate(); err != nil {
 		return err
 	}
-	hash, err := s.hashPassword(password)
+	hash, err := s.hashPassword(password, u.Username, u.FullName)
 	if err != nil {
 		return err
 	}
@@ -319,7 +319,13 @@ func (s *Store) SetMembership(ctx context.Context, userID int64, m qms.Membershi
 // signs the user out everywhere: whoever knew the old password may hold
 // a session or a token. The hash never reaches the audit trail.
 func (s *Store) SetPassword(ctx context.Context, userID int64, password string) error {
-	hash, err := s.hashPassword(password)
+	// The names the password is checked against are read before the write:
+	// the bcrypt hash takes tens of milliseconds and no write waits for it.
+	var known []string
+	if u, err := findOneUser(ctx, s.read(), s.cfg.InsertOrder, qms.UserFilter{ID: &userID}); err == nil {
+		known = []string{u.Username, u.FullName}
+	}
+	hash, err := s.hashPassword(password, known...)
 	if err != nil {
 		return err
 	}
@@ -343,8 +349,8 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, password string) 
 	})
 }
 
-func (s *Store) hashPassword(password string) (string, error) {
-	if err := qms.ValidatePassword(password); err != nil {
+func (s *Store) hashPassword(password string, known ...string) (string, error) {
+	if err := qms.ValidatePassword(password, known...); err != nil {
 		return "", err
 	}
 	b, err := bcrypt.GenerateFromPassword([]byte(password), s.PasswordCost())
