@@ -71,13 +71,7 @@ func TestTrust7TokenCommands(t *testing.T) {
 		}
 	}
 
-	tests := []struct {
-		name    string
-		args    []string
-		code    int
-		out     string
-		errText string
-	}{
+	runCommandCases(t, c, []string{"token", "revoke"}, []commandCase{
 		{"no selector", nil, 2, "", "--id N, --prefix P"},
 		{"two selectors", []string{"--id", "1", "--prefix", "qms_abcdefgh"}, 2, "", "đúng một cách"},
 		{"prefix too short", []string{"--prefix", "qms_ab"}, 2, "", "ít nhất 12"},
@@ -86,15 +80,7 @@ func TestTrust7TokenCommands(t *testing.T) {
 		{"by whole secret", []string{"--prefix", long}, 0, "ok 1 tokens revoked", ""},
 		{"already revoked", []string{"--prefix", long}, 0, "ok 0 tokens revoked", ""},
 		{"all without user", []string{"--all"}, 2, "", "--username U --all"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			code, out, errText := c.run("", append([]string{"token", "revoke"}, tt.args...)...)
-			if code != tt.code || !strings.Contains(out, tt.out) || !strings.Contains(errText, tt.errText) {
-				t.Fatalf("exit %d (want %d)\nstdout: %s\nstderr: %s", code, tt.code, out, errText)
-			}
-		})
-	}
+	})
 	third, fourth := create(), create()
 	if code, out, errText := c.run("", "token", "revoke", "--username", "lan", "--all"); code != 0 || !strings.Contains(out, "ok 2 tokens revoked") {
 		t.Fatalf("revoke --all: exit %d\n%s%s", code, out, errText)
@@ -132,25 +118,11 @@ func TestTrust5UserUnlockCommand(t *testing.T) {
 	}
 	db.Close()
 
-	tests := []struct {
-		name    string
-		args    []string
-		code    int
-		out     string
-		errText string
-	}{
+	runCommandCases(t, c, []string{"user", "unlock"}, []commandCase{
 		{"no username", nil, 2, "", "--username"},
 		{"unknown user", []string{"--username", "ghost"}, 2, "", "Không tìm thấy người dùng"},
 		{"unlock", []string{"--username", "LAN"}, 0, "ok user LAN unlocked (1 addresses cleared)", ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			code, out, errText := c.run("", append([]string{"user", "unlock"}, tt.args...)...)
-			if code != tt.code || !strings.Contains(out, tt.out) || !strings.Contains(errText, tt.errText) {
-				t.Fatalf("exit %d (want %d)\nstdout: %s\nstderr: %s", code, tt.code, out, errText)
-			}
-		})
-	}
+	})
 	db = openCLIStore(t, c)
 	defer db.Close()
 	if _, err := db.Authenticate(ctx, "lan", "mat-khau-123", "10.1.1.1"); err != nil {
@@ -190,27 +162,13 @@ func TestUserUnlockAddrCommand(t *testing.T) {
 	}
 	db.Close()
 
-	tests := []struct {
-		name    string
-		args    []string
-		code    int
-		out     string
-		errText string
-	}{
+	runCommandCases(t, c, []string{"user", "unlock"}, []commandCase{
 		{"neither", nil, 2, "", "--addr"},
 		{"both", []string{"--username", "lan", "--addr", office}, 2, "", "đúng một cách"},
 		{"not an address", []string{"--addr", "10.2.2"}, 2, "", `"10.2.2"`},
 		{"unlock", []string{"--addr", "::ffff:" + office}, 0, "ok address 10.2.2.2 unlocked (1 cleared)", ""},
 		{"again", []string{"--addr", office}, 0, "ok address 10.2.2.2 unlocked (0 cleared)", ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			code, out, errText := c.run("", append([]string{"user", "unlock"}, tt.args...)...)
-			if code != tt.code || !strings.Contains(out, tt.out) || !strings.Contains(errText, tt.errText) {
-				t.Fatalf("exit %d (want %d)\nstdout: %s\nstderr: %s", code, tt.code, out, errText)
-			}
-		})
-	}
+	})
 	db = openCLIStore(t, c)
 	defer db.Close()
 	if _, err := db.Authenticate(ctx, "minh", "mat-khau-456", office); err != nil {
@@ -222,5 +180,28 @@ func TestUserUnlockAddrCommand(t *testing.T) {
 	action := "auth.unlock_addr"
 	if es, n, _ := db.FindAuditEntries(ctx, qms.AuditFilter{Action: &action}); n != 1 || es[0].ObjectID != office || es[0].AgencyCode != qms.SystemAgencyCode {
 		t.Fatalf("%d auth.unlock_addr entries (%+v), want 1 of %s under SYS", n, es, office)
+	}
+}
+
+// commandCase is a run of a command with args: its exit code and what
+// its stdout and stderr contain.
+type commandCase struct {
+	name    string
+	args    []string
+	code    int
+	out     string
+	errText string
+}
+
+// runCommandCases runs each case as the command cmd followed by its args.
+func runCommandCases(t *testing.T, c *cli, cmd []string, tests []commandCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errText := c.run("", append(append([]string{}, cmd...), tt.args...)...)
+			if code != tt.code || !strings.Contains(out, tt.out) || !strings.Contains(errText, tt.errText) {
+				t.Fatalf("exit %d (want %d)\nstdout: %s\nstderr: %s", code, tt.code, out, errText)
+			}
+		})
 	}
 }

@@ -55,8 +55,6 @@ type DB struct {
 	cost int
 	// server names this process among the servers (Options.Server).
 	server string
-	// dummyHash is compared against when a username is unknown (auth.go).
-	dummyHash func() []byte
 	// changes follows the commits of every server (changes.go).
 	changes *changeFeed
 }
@@ -94,7 +92,6 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 		host, _ := os.Hostname()
 		db.server = fmt.Sprintf("%s:%d", host, os.Getpid())
 	}
-	db.dummyHash = sync.OnceValue(db.newDummyHash)
 	if db.now == nil {
 		db.now = time.Now
 	}

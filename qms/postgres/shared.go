@@ -39,6 +39,17 @@ func (db *DB) sharedStore() *sqlstore.Store {
 
 		// agency merge and split (sqlstore/agency_split.go)
 		TableColumns: sqlstore.TableColumnsPostgreSQL,
+
+		// login (sqlstore/authenticate.go): a success reads the locks
+		// under the rows' lock, which a failure counting at the same
+		// time holds too.
+		ClearLoginCount: func(ctx context.Context, username, addr string, now time.Time) error {
+			return pgx.BeginFunc(ctx, db.pool, func(ptx pgx.Tx) error {
+				return sqlstore.ClearLoginCount(ctx, sharedQuerier{querier{ptx}}, username, addr, " FOR UPDATE", now)
+			})
+		},
+		RowLock:   " FOR UPDATE",
+		ShareLock: " FOR SHARE",
 	})
 }
 

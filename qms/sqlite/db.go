@@ -14,7 +14,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -66,8 +65,6 @@ type DB struct {
 	now         func() time.Time
 	log         *slog.Logger
 	cost        int
-	// dummyHash is compared against when a username is unknown (auth.go).
-	dummyHash func() []byte
 	// commit runs every write transaction (see commit.go).
 	commit *committer
 	// changes tells of committed changes of the data kept in memory
@@ -112,7 +109,6 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	if db.ackDays = opts.AckDays; db.ackDays <= 0 {
 		db.ackDays = qms.DefaultAckDays
 	}
-	db.dummyHash = sync.OnceValue(db.newDummyHash)
 	if db.now == nil {
 		db.now = time.Now
 	}

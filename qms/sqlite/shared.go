@@ -41,6 +41,12 @@ func (db *DB) sharedStore() *sqlstore.Store {
 
 		// agency merge and split (sqlstore/agency_split.go)
 		TableColumns: sqlstore.TableColumnsSQLite,
+
+		// login (sqlstore/authenticate.go): the one writer connection
+		// orders a success after the failures before it.
+		ClearLoginCount: func(ctx context.Context, username, addr string, now time.Time) error {
+			return sqlstore.ClearLoginCount(ctx, on(db.write), username, addr, "", now)
+		},
 	})
 }
 

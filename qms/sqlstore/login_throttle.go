@@ -178,13 +178,29 @@ func countAddrFailure(ctx context.Context, tx Tx, addr, forUpdate string) (until
 		map[string]any{"failures": level, "locked_until": until}, "đăng nhập sai nhiều lần với nhiều tên đăng nhập")
 }
 
-// UnlockAddress ends the lock of the address key (qms.UnlockAddrKey) in
-// the caller's write transaction: it deletes the address's count across
+// UnlockAddress ends the lock of a client address across usernames; an
+// address that does not parse (qms.UnlockAddrKey) is refused before any
+// write.
+func (s *Store) UnlockAddress(ctx context.Context, addr string) (int, error) {
+	key, err := qms.UnlockAddrKey(addr)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	err = s.update(ctx, func(tx Tx) (err error) {
+		n, err = unlockAddress(ctx, tx, key)
+		return err
+	})
+	return int(n), err
+}
+
+// unlockAddress ends the lock of the address key in the write
+// transaction tx: it deletes the address's count across
 // usernames, not the counts of usernames at the address, which are
 // their own episodes (UnlockLogin). A row cleared is audited as
 // auth.unlock_addr under SYS, where its auth.lock_addr is, with the
 // count and lock it ended; nothing cleared writes nothing.
-func UnlockAddress(ctx context.Context, tx Tx, key string) (int64, error) {
+func unlockAddress(ctx context.Context, tx Tx, key string) (int64, error) {
 	if err := qms.CheckAddressUnlock(tx.Actor()); err != nil {
 		return 0, err
 	}

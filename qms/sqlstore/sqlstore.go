@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"isodt/qms"
@@ -107,6 +108,21 @@ type Config struct {
 	// bound to ?: a split copies a form row with whatever columns it has
 	// (TableColumnsSQLite, TableColumnsPostgreSQL).
 	TableColumns string
+
+	// login (authenticate.go)
+	// ClearLoginCount ends a successful login with the shared
+	// ClearLoginCount, in the order the store gives its writes, so that a
+	// lock written by guesses racing the login wins: on SQLite on the one
+	// writer connection, on PostgreSQL in a transaction holding the rows'
+	// lock (not the audit head's: a login writes no audit entry there).
+	ClearLoginCount func(ctx context.Context, username, addr string, now time.Time) error
+	// RowLock is the clause that locks the rows a write transaction reads
+	// for the rest of it: "" on SQLite, whose writes take turns, and
+	// " FOR UPDATE" on PostgreSQL.
+	RowLock string
+	// ShareLock is the clause that share-locks a row read in a write
+	// transaction: "" on SQLite, " FOR SHARE" on PostgreSQL.
+	ShareLock string
 }
 
 // Store implements the shared services on a Config.
@@ -114,6 +130,10 @@ type Store struct {
 	cfg Config
 	// cals keeps the working-day calendars (calendar.go).
 	cals calendars
+	// dummy is the hash an unknown username's password is compared
+	// against (authenticate.go), made once on first use.
+	dummyOnce sync.Once
+	dummy     []byte
 }
 
 // New returns a Store on cfg.

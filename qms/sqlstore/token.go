@@ -2,8 +2,10 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 
 	"isodt/qms"
 )
@@ -128,4 +130,73 @@ func int64sToAny(ids []int64) []any {
 		out[i] = id
 	}
 	return out
+}
+
+// CreateAPIToken returns the token secret, shown once. The token expires
+// after ttl (qms.APITokenLifetime when 0). As CreateSession, it is refused
+// when the user's password changed since Authenticate checked it.
+func (s *Store) CreateAPIToken(ctx context.Context, userID int64, name string, ttl time.Duration) (string, *qms.APIToken, error) {
+	if ttl < 0 {
+		return "", nil, qms.FieldError("days", "Thời hạn của mã truy cập phải dương.")
+	} else if ttl == 0 {
+		ttl = qms.APITokenLifetime
+	}
+	secret, hash := qms.NewSecret("qms_")
+	t := &qms.APIToken{UserID: userID, Name: strings.TrimSpace(name), Prefix: secret[:qms.TokenPrefixLength]}
+	err := s.update(ctx, func(tx Tx) error {
+		u, err := findOneUser(ctx, tx, s.cfg.InsertOrder, qms.UserFilter{ID: &userID})
+		if err != nil {
+			return err
+		} else if u.Disabled {
+			return qms.Errorf(qms.EINVALID, "Tài khoản %q đã bị khóa.", u.Username)
+		}
+		if err := qms.CheckAccountAction(tx.Actor(), u); err != nil {
+			return err
+		}
+		if err := CheckPasswordUnchanged(ctx, tx, userID, s.cfg.ShareLock); err != nil {
+			return err
+		}
+		now := tx.Now()
+		expires := now.Add(ttl)
+		t.Username, t.CreatedAt, t.ExpiresAt = u.Username, now, &expires
+		if err := tx.QueryRow(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+			userID, t.Name, hash, t.Prefix, FormatTime(t.CreatedAt), FormatTime(expires)).Scan(&t.ID); err != nil {
+			return fmt.Errorf("insert token: %w", err)
+		}
+		return AuditAccount(ctx, tx, u, "token.create", "api_token", Itoa(t.ID), nil, t, "")
+	})
+	return secret, t, err
+}
+
+// FindUserByAPIToken returns EUNAUTHORIZED for an unknown, revoked or
+// expired token or a disabled user. It reads the token every time: a
+// revocation takes effect on the next request, on every server.
+func (s *Store) FindUserByAPIToken(ctx context.Context, secret string) (*qms.User, error) {
+	var id, userID int64
+	var expires, revoked, used *string
+	err := s.read().QueryRow(ctx, `SELECT id, user_id, expires_at, revoked_at, last_used_at FROM api_tokens WHERE token_hash = ?`,
+		qms.HashSecret(secret)).Scan(&id, &userID, &expires, &revoked, &used)
+	invalid := qms.Errorf(qms.EUNAUTHORIZED, "Mã truy cập API không hợp lệ, đã hết hạn hoặc đã bị thu hồi.")
+	if err == sql.ErrNoRows {
+		return nil, invalid
+	} else if err != nil {
+		return nil, err
+	}
+	now := s.cfg.Now().UTC()
+	if revoked != nil || (expires != nil && !now.Before(ParseTime(*expires))) {
+		return nil, invalid
+	}
+	u, err := s.FindUserByID(ctx, userID)
+	if err != nil {
+		return nil, err
+	} else if u.Disabled {
+		return nil, invalid
+	}
+	// last_used_at moves at most once a minute, like a session's idle clock.
+	if used == nil || now.Sub(ParseTime(*used)) >= TouchEvery {
+		if _, err := s.cfg.Write.Exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`, FormatTime(now), id); err != nil {
+			return nil, fmt.Errorf("token last use: %w", err)
+		}
+	}
+	return u, nil
 }
