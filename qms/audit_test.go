@@ -2,6 +2,7 @@ package qms_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -94,6 +95,13 @@ func TestValidate(t *testing.T) {
 		{"password built on the username", qms.ValidatePassword("tranthilan99", "tranthilan", "Trần Thị Lan"), "password"},
 		{"the same password for someone else", qms.ValidatePassword("tranthilan99", "nguyenvanan"), ""},
 		{"password of unrelated words", qms.ValidatePassword("ngựa-ô-bánh-đa-mây"), ""},
+		{"password of the tests", qms.ValidatePassword("mat-khau-123", "lan", "Trần Thị Lan"), ""},
+		{"password of the demo", qms.ValidatePassword("demo-mat-khau", "svhtt.staff1", "Nguyễn Văn An"), ""},
+		{"full name run together", qms.ValidatePassword("levancuong", "cuong.lv", "Lê Văn Cường"), "password"},
+		{"full name run together, capitals and a digit", qms.ValidatePassword("NguyenThiLan1", "lan.nt", "Nguyễn Thị Lan"), "password"},
+		{"Vietnamese for password", qms.ValidatePassword("matkhau123"), "password"},
+		{"Vietnamese for hello", qms.ValidatePassword("xinchao123"), "password"},
+		{"a city and a year", qms.ValidatePassword("hanoi2024"), "password"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -107,5 +115,29 @@ func TestValidate(t *testing.T) {
 	}
 	if _, err := qms.ParseRole("boss"); qms.ErrorCode(err) != qms.EINVALID {
 		t.Fatalf("ParseRole(boss) = %v", err)
+	}
+}
+
+// TestValidatePasswordSaysWhy: a password no login form can take back is
+// refused for what it is, before it is scored for guessability.
+func TestValidatePasswordSaysWhy(t *testing.T) {
+	for _, tc := range []struct{ name, password, says string }{
+		{"NUL", "mat-khau\x00-123", "U+0000"},
+		{"start of heading", "mat-khau\x01-123", "U+0001"},
+		{"escape", "\x1b[31mmat-khau-123", "U+001B"},
+		{"delete", "mat-khau-123\x7f", "U+007F"},
+		{"next line", "mat-khau\u0085-123", "U+0085"},
+		{"tab", "mat-khau\t-123", "U+0009"},
+		{"newline", "mat-khau\n-123", "U+000A"},
+		{"right-to-left override", "mat-khau\u202e-123", "U+202E"},
+		{"not UTF-8", "mat-khau-\xff\xfe123", "UTF-8"},
+		{"Vietnamese beyond 72 bytes", strings.Repeat("đường", 10), "72 byte"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := qms.ValidatePassword(tc.password)
+			if qms.ErrorField(err) != "password" || !strings.Contains(qms.ErrorMessage(err), tc.says) {
+				t.Errorf("ValidatePassword(%q) = %v, want a password error saying %q", tc.password, err, tc.says)
+			}
+		})
 	}
 }

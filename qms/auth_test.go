@@ -57,6 +57,33 @@ func TestAddrFailureSlowTyposNeverLock(t *testing.T) {
 	}
 }
 
+// TestUnlockAddrKey: the operator's spelling of an address to unlock
+// reaches the key its failures were counted under; anything else is
+// refused, quoting at most 64 bytes of it.
+func TestUnlockAddrKey(t *testing.T) {
+	for _, c := range []struct{ in, want, errHas string }{
+		{"203.0.113.5", "203.0.113.5", ""},
+		{" ::ffff:203.0.113.5 ", "203.0.113.5", ""},
+		{"203.0.113.5:5555", "203.0.113.5", ""},
+		{"[2001:db8::77]:443", "2001:db8::/64", ""},
+		{"2001:db8::/64", "2001:db8::/64", ""},
+		{"2001:db8::/48", "", "không hợp lệ"},
+		{"10.2.2", "", `"10.2.2"`},
+		{strings.Repeat("9", 100_000), "", strings.Repeat("9", 64) + "…\""},
+	} {
+		got, err := qms.UnlockAddrKey(c.in)
+		if c.errHas == "" {
+			if err != nil || got != c.want {
+				t.Errorf("UnlockAddrKey(%.20q) = %q, %v; want %q", c.in, got, err, c.want)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), c.errHas) || len(err.Error()) > 300 {
+			t.Errorf("UnlockAddrKey(%.20q): error %.300v, want one containing %q, short", c.in, err, c.errHas)
+		}
+	}
+}
+
 // TestThrottleAddr: the key a client address is counted under.
 func TestThrottleAddr(t *testing.T) {
 	long := strings.Repeat("x", 100)
@@ -70,6 +97,10 @@ func TestThrottleAddr(t *testing.T) {
 		{"2001:0db8:0000:0000:ffff::1", "2001:db8::/64"},
 		{"2001:db8:0:1::1", "2001:db8:0:1::/64"},
 		{"fe80::1%eth0", "fe80::/64"},
+		{"203.0.113.5:5555", "203.0.113.5"},
+		{"[::ffff:203.0.113.5]:443", "203.0.113.5"},
+		{"[2001:db8::77]", "2001:db8::/64"},
+		{"[2001:db8::77]:8080", "2001:db8::/64"},
 		{"khong-phai-dia-chi", "khong-phai-dia-chi"},
 		{long, long[:64]},
 	} {

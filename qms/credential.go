@@ -11,6 +11,7 @@ import (
 	"net/netip"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // What every store does alike with credentials: the hash it keeps of a
@@ -33,9 +34,27 @@ func HashSecret(s string) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// ParseClientAddr reads a client address in the spellings proxies and
+// operators write: an IPv4 or IPv6 address, IPv4 mapped into IPv6
+// (::ffff:203.0.113.5 is 203.0.113.5), with a port (203.0.113.5:5555,
+// [2001:db8::1]:443), in brackets, or with an IPv6 zone (fe80::1%eth0,
+// the zone dropped). ok is false for anything else.
+func ParseClientAddr(s string) (ip netip.Addr, ok bool) {
+	s = strings.TrimSpace(s)
+	if ap, err := netip.ParseAddrPort(s); err == nil {
+		ip = ap.Addr()
+	} else {
+		s = strings.TrimSuffix(strings.TrimPrefix(s, "["), "]")
+		if ip, err = netip.ParseAddr(s); err != nil {
+			return netip.Addr{}, false
+		}
+	}
+	return ip.Unmap().WithZone(""), true
+}
+
 // ThrottleAddr is the key of a client address: "-" when unknown (a CLI
-// or test caller); an IPv4 address as itself, also when written as IPv6
-// (::ffff:203.0.113.5); an IPv6 address as its /64, since one client
+// or test caller); an IPv4 address as itself, in any spelling
+// ParseClientAddr reads; an IPv6 address as its /64, since one client
 // commonly holds a whole /64 and could take a new address for each guess;
 // anything else as written, bounded.
 func ThrottleAddr(addr string) string {
@@ -43,13 +62,8 @@ func ThrottleAddr(addr string) string {
 	if addr == "" {
 		return "-"
 	}
-	if ip, err := netip.ParseAddr(addr); err == nil {
-		ip = ip.Unmap().WithZone("")
-		if ip.Is4() {
-			return ip.String()
-		}
-		p, _ := ip.Prefix(64)
-		return p.String()
+	if ip, ok := ParseClientAddr(addr); ok {
+		return addrKey(ip)
 	}
 	if len(addr) > 64 {
 		addr = addr[:64]
@@ -57,21 +71,42 @@ func ThrottleAddr(addr string) string {
 	return addr
 }
 
+func addrKey(ip netip.Addr) string {
+	if ip.Is4() {
+		return ip.String()
+	}
+	p, _ := ip.Prefix(64)
+	return p.String()
+}
+
 // UnlockAddrKey is the key (ThrottleAddr) of the address an operator
 // names to end its lock (AuthService.UnlockAddress): an IP address in
-// any spelling, or an IPv6 /64 as the audit trail names the key of an
-// auth.lock_addr. Anything else is EINVALID, where ThrottleAddr would
-// keep it as written: a mistyped address would clear nothing, and the
-// operator would read "0 cleared" while the office stays locked.
+// any spelling ParseClientAddr reads, or an IPv6 /64 as the audit trail
+// names the key of an auth.lock_addr. Anything else is EINVALID, where
+// ThrottleAddr would keep it as written: a mistyped address would clear
+// nothing, and the operator would read "0 cleared" while the office
+// stays locked. The message quotes at most 64 bytes of what was typed.
 func UnlockAddrKey(addr string) (string, error) {
 	addr = strings.TrimSpace(addr)
-	if _, err := netip.ParseAddr(addr); err == nil {
-		return ThrottleAddr(addr), nil
+	if ip, ok := ParseClientAddr(addr); ok {
+		return addrKey(ip), nil
 	}
 	if p, err := netip.ParsePrefix(addr); err == nil && p.Addr().Is6() && !p.Addr().Is4In6() && p.Bits() == 64 {
 		return p.Masked().String(), nil
 	}
-	return "", Errorf(EINVALID, "Địa chỉ %q không hợp lệ: cần một địa chỉ IP (IPv4 như 203.0.113.5 hoặc IPv6) hay một dải IPv6 /64 như nhật ký ghi.", addr)
+	return "", Errorf(EINVALID, "Địa chỉ %q không hợp lệ: cần một địa chỉ IP (IPv4 như 203.0.113.5 hoặc IPv6) hay một dải IPv6 /64 như nhật ký ghi.", clip(addr, 64))
+}
+
+// clip is s cut to at most n bytes on a character boundary, marked
+// with "…" when cut: what a message quotes of input it refuses.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 // Limits of what Authenticate compares: no username is longer

@@ -34,7 +34,7 @@ func cmdUserUnlock(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	db, err := openStore(ctx, e, *dbPath)
+	db, err := openExisting(ctx, e, *dbPath)
 	if err != nil {
 		return err
 	}
@@ -44,12 +44,22 @@ func cmdUserUnlock(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
+		if n == 0 {
+			// Exit 0 all the same: the address may be used, which is what
+			// was asked. Nothing changed, so nothing is audited.
+			fmt.Fprintf(e.stdout, "ok address %s was not locked and had no failed logins: nothing changed\n", key)
+			return nil
+		}
 		fmt.Fprintf(e.stdout, "ok address %s unlocked (%d cleared)\n", key, n)
 		return nil
 	}
 	n, err := db.UnlockLogin(cliContext(ctx, "user-unlock"), *username)
 	if err != nil {
 		return err
+	}
+	if n == 0 {
+		fmt.Fprintf(e.stdout, "ok user %s was not locked and had no failed logins: nothing changed\n", *username)
+		return nil
 	}
 	fmt.Fprintf(e.stdout, "ok user %s unlocked (%d addresses cleared)\n", *username, n)
 	return nil
@@ -118,7 +128,7 @@ func cmdTokenRevoke(ctx context.Context, e *env, args []string) error {
 	default:
 		return usagef("token revoke: dùng đúng một cách: --id N, --prefix P hoặc --username U --all")
 	}
-	db, err := openStore(ctx, e, *dbPath)
+	db, err := openExisting(ctx, e, *dbPath)
 	if err != nil {
 		return err
 	}

@@ -122,6 +122,7 @@ func TestTrust5UserUnlockCommand(t *testing.T) {
 		{"no username", nil, 2, "", "--username"},
 		{"unknown user", []string{"--username", "ghost"}, 2, "", "Không tìm thấy người dùng"},
 		{"unlock", []string{"--username", "LAN"}, 0, "ok user LAN unlocked (1 addresses cleared)", ""},
+		{"again", []string{"--username", "lan"}, 0, "ok user lan was not locked and had no failed logins: nothing changed", ""},
 	})
 	db = openCLIStore(t, c)
 	defer db.Close()
@@ -167,7 +168,8 @@ func TestUserUnlockAddrCommand(t *testing.T) {
 		{"both", []string{"--username", "lan", "--addr", office}, 2, "", "đúng một cách"},
 		{"not an address", []string{"--addr", "10.2.2"}, 2, "", `"10.2.2"`},
 		{"unlock", []string{"--addr", "::ffff:" + office}, 0, "ok address 10.2.2.2 unlocked (1 cleared)", ""},
-		{"again", []string{"--addr", office}, 0, "ok address 10.2.2.2 unlocked (0 cleared)", ""},
+		{"again", []string{"--addr", office}, 0, "ok address 10.2.2.2 was not locked and had no failed logins: nothing changed", ""},
+		{"with a port", []string{"--addr", office + ":5555"}, 0, "ok address 10.2.2.2 was not locked", ""},
 	})
 	db = openCLIStore(t, c)
 	defer db.Close()

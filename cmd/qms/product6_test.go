@@ -8,7 +8,7 @@ import (
 )
 
 // TestProduct6ReadOnlyCommandsNeedTheDatabase: a command that only reads
-// run on a path with no database fails with exit 2 and a message naming
+// (or changes what must be there: unlocking, revoking) run on a path with no database fails with exit 2 and a message naming
 // the path and --db, and creates no file, folder or admin account.
 func TestProduct6ReadOnlyCommandsNeedTheDatabase(t *testing.T) {
 	for _, args := range [][]string{
@@ -19,8 +19,11 @@ func TestProduct6ReadOnlyCommandsNeedTheDatabase(t *testing.T) {
 		{"procedures", "status", "--agency", "SVHTT", "--json"},
 		{"audit", "verify"},
 		{"token", "list"},
+		{"user", "unlock", "--addr", "203.0.113.5"},
+		{"user", "unlock", "--username", "lan"},
+		{"token", "revoke", "--id", "7"},
 	} {
-		name := strings.Join(args[:2], " ")
+		name := strings.Join(args, " ")
 		t.Run(name, func(t *testing.T) {
 			root := t.TempDir()
 			for _, path := range []string{filepath.Join(root, "qms.db"), filepath.Join(root, "data", "qms.db")} {

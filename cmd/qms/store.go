@@ -75,8 +75,9 @@ func openStore(ctx context.Context, e *env, path string) (store, error) {
 	return db, nil
 }
 
-// openExisting opens the database for a command that only reads: it
-// creates no file, agency or admin account. A missing file is exit 2
+// openExisting opens the database for a command that reads or changes
+// what is already there (a report, unlocking a user, revoking a token):
+// it creates no file, agency or admin account. A missing file is exit 2
 // with a message naming --db, since the usual cause is a wrong path or an
 // unset QMS_DB.
 func openExisting(ctx context.Context, e *env, path string) (store, error) {

@@ -31,7 +31,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 		setErrorStatus(c, err)
 		return c.Render("login", s.view(c, fiber.Map{"Error": qms.ErrorMessage(err), "Username": username, "Next": next}), "layout")
 	}
-	u, err := s.Auth.Authenticate(ctx, username, c.FormValue("password"), c.IP())
+	u, err := s.Auth.Authenticate(ctx, username, c.FormValue("password"), s.clientAddr(c))
 	if err == nil && len(u.Agencies()) == 0 {
 		err = qms.Errorf(qms.EFORBIDDEN, "Tài khoản chưa được gán vai trò ở đơn vị nào. Liên hệ quản trị viên.")
 	}
@@ -69,7 +69,7 @@ func (s *Server) logRefusedLogin(c *fiber.Ctx, via, username string, err error) 
 	if r := []rune(username); len(r) > qms.MaxUsernameLen {
 		username = string(r[:qms.MaxUsernameLen]) + "…"
 	}
-	s.log.Warn("login refused", "via", via, "username", username, "ip", c.IP(), "reason", code, "lock_started", started)
+	s.log.Warn("login refused", "via", via, "username", username, "ip", s.clientAddr(c), "reason", code, "lock_started", started)
 }
 
 func (s *Server) logout(c *fiber.Ctx) error {
@@ -103,7 +103,7 @@ func (s *Server) apiToken(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
-	u, err := s.Auth.Authenticate(ctx, req.Username, req.Password, c.IP())
+	u, err := s.Auth.Authenticate(ctx, req.Username, req.Password, s.clientAddr(c))
 	if err != nil {
 		s.logRefusedLogin(c, "token", req.Username, err)
 		return err

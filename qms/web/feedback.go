@@ -53,7 +53,7 @@ func (s *Server) feedbackSubmit(c *fiber.Ctx) error {
 	f := &qms.Feedback{AgencyCode: a.Code, Name: c.FormValue("name"), Contact: c.FormValue("contact"), Content: c.FormValue("content"),
 		DossierCode: c.FormValue("dossier_code")}
 	ctx := qms.WithActor(c.UserContext(), qms.PublicActor(a.Code))
-	if err := s.Feedback.SubmitFeedback(ctx, f, c.IP()); err != nil {
+	if err := s.Feedback.SubmitFeedback(ctx, f, s.clientAddr(c)); err != nil {
 		return s.feedbackIntakePage(c, f, err)
 	}
 	return c.Redirect("/public/"+a.Code+"/feedback/"+f.Code+"?sent=1", fiber.StatusSeeOther)

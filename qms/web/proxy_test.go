@@ -67,3 +67,48 @@ func TestTrustedProxyNamesClient(t *testing.T) {
 		})
 	}
 }
+
+// TestTrustedProxyAddrSpellings: a trusted proxy may write the client's
+// address as IPv4 mapped into IPv6, with a port or with a zone; the
+// failures count against that client, not against the proxy (which
+// would lock everyone behind it). A header naming no address counts
+// under its own text.
+func TestTrustedProxyAddrSpellings(t *testing.T) {
+	for _, tc := range []struct{ name, guesser, sameClient, other string }{
+		{"IPv4 mapped into IPv6", "::ffff:203.0.113.7", "203.0.113.7", "203.0.113.8"},
+		{"with a port", "203.0.113.7:5555", "[::ffff:203.0.113.7]:80", "203.0.113.8:5555"},
+		{"IPv6 with a zone", "fe80::1%eth0", "fe80::2", "2001:db8::1"},
+		{"no address", "unknown", "unknown", "203.0.113.8"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := newApp(t)
+			a.proxies = []string{"127.0.0.1"}
+			a.wire()
+			base := listen(t, a.srv)
+			token := func(password, client string) int {
+				t.Helper()
+				req, err := http.NewRequest(http.MethodPost, base+"/api/v1/auth/token", strings.NewReader(`{"username":"a-leader","password":"`+password+`"}`))
+				if err != nil {
+					t.Fatal(err)
+				}
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("X-Real-IP", client)
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				return resp.StatusCode
+			}
+			for i := range qms.MaxLoginFailures {
+				token(fmt.Sprintf("doan-%d", i), tc.guesser)
+			}
+			if got := token("mat-khau-123", tc.sameClient); got != 429 {
+				t.Errorf("right password from %s, the guesser's address: %d, want 429", tc.sameClient, got)
+			}
+			if got := token("mat-khau-123", tc.other); got != 201 {
+				t.Errorf("right password from %s behind the same proxy: %d, want 201", tc.other, got)
+			}
+		})
+	}
+}

@@ -151,7 +151,7 @@ func (s *Server) satisfactionSubmit(c *fiber.Ctx) error {
 		r.Answers[x.Code] = n
 	}
 	ctx := qms.WithActor(c.UserContext(), qms.PublicActor(a.Code))
-	if err := s.Satisfaction.SubmitSatisfaction(ctx, a.Code, c.Params("code"), r, c.IP()); err != nil {
+	if err := s.Satisfaction.SubmitSatisfaction(ctx, a.Code, c.Params("code"), r, s.clientAddr(c)); err != nil {
 		return s.satisfactionPage(c, r, err)
 	}
 	return c.Redirect("/public/"+a.Code+"/satisfaction/"+r.DossierCode+"?sent=1", fiber.StatusSeeOther)

@@ -522,6 +522,31 @@ func (s *Server) readyz(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"status": "ok", "database": "ok"})
 }
 
+// clientAddr is the address a request comes from, as the login
+// throttle and the public forms count it: the peer's, or, from a trusted
+// proxy (Config.TrustedProxies), the one its X-Real-IP names in any
+// spelling qms.ParseClientAddr reads (::ffff:203.0.113.9, a port, an
+// IPv6 zone). Fiber's own c.IP drops those spellings and falls back to
+// the proxy's address, so one person's wrong passwords locked everyone
+// behind the proxy. A header that names no address is logged and its
+// text is the key (qms.ThrottleAddr bounds it): never the proxy's.
+func (s *Server) clientAddr(c *fiber.Ctx) string {
+	peer := c.Context().RemoteIP().String()
+	if len(s.cfg.TrustedProxies) == 0 || !c.IsProxyTrusted() {
+		return peer
+	}
+	h := c.Get("X-Real-IP")
+	if h == "" {
+		return peer
+	}
+	if ip, ok := qms.ParseClientAddr(h); ok {
+		return ip.String()
+	}
+	key := qms.ThrottleAddr(h)
+	s.log.Warn("X-Real-IP from a trusted proxy names no address; counted under its text", "peer", peer, "x_real_ip", key)
+	return key
+}
+
 // proxyHeader is the header naming the client: none without a trusted
 // proxy.
 func proxyHeader(trusted []string) string {

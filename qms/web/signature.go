@@ -45,7 +45,7 @@ func (s *Server) signingContext(c *fiber.Ctx, password string) error {
 // (ETOOMANY) passes through.
 func (s *Server) recheckPassword(c *fiber.Ctx, via, field, password, wrong string) error {
 	cl := callerOf(c)
-	u, err := s.Auth.Authenticate(c.UserContext(), cl.user.Username, password, c.IP())
+	u, err := s.Auth.Authenticate(c.UserContext(), cl.user.Username, password, s.clientAddr(c))
 	if err != nil {
 		s.logRefusedLogin(c, via, cl.user.Username, err)
 	}
