@@ -68,6 +68,7 @@ func TestUnlockAddrKey(t *testing.T) {
 		{"[2001:db8::77]:443", "2001:db8::/64", ""},
 		{"2001:db8::/64", "2001:db8::/64", ""},
 		{"2001:db8::/48", "", "không hợp lệ"},
+		{"header:unknown", "header:unknown", ""},
 		{"10.2.2", "", `"10.2.2"`},
 		{strings.Repeat("9", 100_000), "", strings.Repeat("9", 64) + "…\""},
 	} {

@@ -79,10 +79,16 @@ func addrKey(ip netip.Addr) string {
 	return p.String()
 }
 
+// HeaderAddrPrefix starts the key of a client that a trusted proxy's
+// X-Real-IP names by no address ("header:unknown"): the text is all
+// there is to count under, and the prefix lets an operator unlock it
+// (UnlockAddrKey) while a mistyped address stays refused.
+const HeaderAddrPrefix = "header:"
+
 // UnlockAddrKey is the key (ThrottleAddr) of the address an operator
 // names to end its lock (AuthService.UnlockAddress): an IP address in
-// any spelling ParseClientAddr reads, or an IPv6 /64 as the audit trail
-// names the key of an auth.lock_addr. Anything else is EINVALID, where
+// any spelling ParseClientAddr reads, an IPv6 /64 or a HeaderAddrPrefix
+// key as the audit trail names the key of an auth.lock_addr. Anything else is EINVALID, where
 // ThrottleAddr would keep it as written: a mistyped address would clear
 // nothing, and the operator would read "0 cleared" while the office
 // stays locked. The message quotes at most 64 bytes of what was typed.
@@ -90,6 +96,9 @@ func UnlockAddrKey(addr string) (string, error) {
 	addr = strings.TrimSpace(addr)
 	if ip, ok := ParseClientAddr(addr); ok {
 		return addrKey(ip), nil
+	}
+	if strings.HasPrefix(addr, HeaderAddrPrefix) {
+		return ThrottleAddr(addr), nil
 	}
 	if p, err := netip.ParsePrefix(addr); err == nil && p.Addr().Is6() && !p.Addr().Is4In6() && p.Bits() == 64 {
 		return p.Masked().String(), nil

@@ -3,12 +3,10 @@ package qms
 import (
 	"context"
 	"fmt"
-	"github.com/trustelem/zxcvbn"
 	"regexp"
 	"slices"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -109,57 +107,6 @@ func (u *User) Validate() error {
 		return FieldError("email", "Địa chỉ thư điện tử %q không hợp lệ.", u.Email)
 	}
 	return nil
-}
-
-// MinPasswordLength is the shortest password accepted.
-const MinPasswordLength = 8
-
-// MinPasswordScore is the least zxcvbn score of a new password: 2 means
-// at least a million guesses. Below it are the passwords every guessing
-// list starts with ("12345678", "password1", "admin123", "P@ssw0rd"), and
-// the address lock (30 wrong passwords) would let a guesser try them.
-const MinPasswordScore = 2
-
-// ValidatePassword checks a new password; known (the username, the full
-// name) are words a guesser would try first, so a password built on them
-// scores lower, also unaccented and without spaces (guessWords). zxcvbn is run only on what passed the length checks: its
-// matching grows faster than the length, and 72 bytes bound it.
-func ValidatePassword(p string, known ...string) error {
-	switch {
-	case utf8.RuneCountInString(p) < MinPasswordLength:
-		return FieldError("password", "Mật khẩu phải có ít nhất %d ký tự.", MinPasswordLength)
-	case len(p) > 72: // bcrypt reads no further
-		return FieldError("password", "Mật khẩu dài quá: tối đa 72 byte (chữ không dấu 1 byte, chữ có dấu 2–3 byte mỗi chữ).")
-	case !utf8.ValidString(p):
-		// The web's form check refuses these before; the CLI reads the
-		// password from stdin, where a file or a pipe may carry them.
-		return FieldError("password", "Mật khẩu chứa byte không phải văn bản UTF-8 hợp lệ: hãy gõ lại mật khẩu.")
-	case passwordControlChar(p) >= 0:
-		// Nobody can type it at the login form (which refuses it, and
-		// where tab and Enter do something else).
-		return FieldError("password", "Mật khẩu chứa ký tự điều khiển (U+%04X), không gõ được khi đăng nhập: hãy chọn mật khẩu khác.", passwordControlChar(p))
-	case strings.TrimSpace(p) != p:
-		// A pasted password with a space at an end is one its owner
-		// cannot type again; eight spaces are no password.
-		return FieldError("password", "Mật khẩu không được bắt đầu hoặc kết thúc bằng khoảng trắng.")
-	case zxcvbn.PasswordStrength(p, guessWords(known)).Score < MinPasswordScore:
-		return FieldError("password", "Mật khẩu quá dễ đoán (như 12345678, password, admin123 hay có tên đăng nhập, họ tên): hãy chọn mật khẩu khác, ví dụ ghép ba, bốn từ không liền nghĩa.")
-	}
-	return nil
-}
-
-// passwordControlChar is the first character of p that no password may
-// hold (qms.ControlChar, and tab, newline and carriage return too), or -1.
-func passwordControlChar(p string) rune {
-	for _, r := range p {
-		if unicode.IsControl(r) {
-			return r
-		}
-	}
-	if r, ok := ControlChar(p); ok {
-		return r
-	}
-	return -1
 }
 
 // UserFilter selects users. Pointer fields mean "not set".

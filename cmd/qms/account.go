@@ -26,7 +26,9 @@ func cmdUserUnlock(ctx context.Context, e *env, args []string) error {
 	}
 	// The key, not what was typed, is printed: the operator sees which
 	// IPv4 address or IPv6 /64 was cleared, as the audit trail names it.
-	// A mistyped address is refused before the database is opened.
+	// A mistyped address is refused before the database is opened; a
+	// key a proxy's header gave is written as the trail names it
+	// (header:…).
 	var key string
 	if *addr != "" {
 		var err error
@@ -51,6 +53,8 @@ func cmdUserUnlock(ctx context.Context, e *env, args []string) error {
 			return nil
 		}
 		fmt.Fprintf(e.stdout, "ok address %s unlocked (%d cleared)\n", key, n)
+		// What the operator would otherwise learn from the next 429.
+		fmt.Fprintf(e.stderr, "Lưu ý: tên đăng nhập nào tự bị khóa tại địa chỉ này (nhập sai mật khẩu của chính nó %d lần) vẫn bị khóa; mở bằng qms user unlock --username TÊN.\n", qms.MaxLoginFailures)
 		return nil
 	}
 	n, err := db.UnlockLogin(cliContext(ctx, "user-unlock"), *username)

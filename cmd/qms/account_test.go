@@ -23,13 +23,13 @@ func openCLIStore(t *testing.T, c *cli) *sqlite.DB {
 	return db
 }
 
-// newCLIUser makes agency A and user lan with password mat-khau-123.
+// newCLIUser makes agency A and user lan with password ngua-o-123.
 func newCLIUser(t *testing.T) *cli {
 	c := newCLI(t)
 	if code, _, errText := c.run("", "agency", "add", "--code", "A", "--name", "Sở A"); code != 0 {
 		t.Fatal(errText)
 	}
-	if code, _, errText := c.run("mat-khau-123\n", "user", "add", "--username", "lan", "--agency", "A", "--role", "staff"); code != 0 {
+	if code, _, errText := c.run("ngua-o-123\n", "user", "add", "--username", "lan", "--agency", "A", "--role", "staff"); code != 0 {
 		t.Fatal(errText)
 	}
 	return c
@@ -113,7 +113,7 @@ func TestTrust5UserUnlockCommand(t *testing.T) {
 	for range qms.MaxLoginFailures {
 		db.Authenticate(ctx, "lan", "doan-sai", "10.1.1.1")
 	}
-	if _, err := db.Authenticate(ctx, "lan", "mat-khau-123", "10.1.1.1"); qms.ErrorCode(err) != qms.ETOOMANY {
+	if _, err := db.Authenticate(ctx, "lan", "ngua-o-123", "10.1.1.1"); qms.ErrorCode(err) != qms.ETOOMANY {
 		t.Fatalf("after %d failures: %v, want locked", qms.MaxLoginFailures, err)
 	}
 	db.Close()
@@ -126,7 +126,7 @@ func TestTrust5UserUnlockCommand(t *testing.T) {
 	})
 	db = openCLIStore(t, c)
 	defer db.Close()
-	if _, err := db.Authenticate(ctx, "lan", "mat-khau-123", "10.1.1.1"); err != nil {
+	if _, err := db.Authenticate(ctx, "lan", "ngua-o-123", "10.1.1.1"); err != nil {
 		t.Fatalf("after unlock: %v", err)
 	}
 	action := "auth.unlock"
@@ -141,7 +141,7 @@ func TestTrust5UserUnlockCommand(t *testing.T) {
 // parse, or both or neither of --username and --addr, is a usage error.
 func TestUserUnlockAddrCommand(t *testing.T) {
 	c := newCLIUser(t)
-	if code, _, errText := c.run("mat-khau-456\n", "user", "add", "--username", "minh", "--agency", "A", "--role", "staff"); code != 0 {
+	if code, _, errText := c.run("ngua-o-456\n", "user", "add", "--username", "minh", "--agency", "A", "--role", "staff"); code != 0 {
 		t.Fatal(errText)
 	}
 	ctx := context.Background()
@@ -158,7 +158,7 @@ func TestUserUnlockAddrCommand(t *testing.T) {
 	if !qms.StartsLock(err) {
 		t.Fatalf("after %d wrong passwords: %v, want the address locked", qms.MaxAddrLoginFailures, err)
 	}
-	if _, err := db.Authenticate(ctx, "minh", "mat-khau-456", office); qms.ErrorCode(err) != qms.ETOOMANY {
+	if _, err := db.Authenticate(ctx, "minh", "ngua-o-456", office); qms.ErrorCode(err) != qms.ETOOMANY {
 		t.Fatalf("minh from the locked address: %v, want refused", err)
 	}
 	db.Close()
@@ -173,10 +173,10 @@ func TestUserUnlockAddrCommand(t *testing.T) {
 	})
 	db = openCLIStore(t, c)
 	defer db.Close()
-	if _, err := db.Authenticate(ctx, "minh", "mat-khau-456", office); err != nil {
+	if _, err := db.Authenticate(ctx, "minh", "ngua-o-456", office); err != nil {
 		t.Fatalf("minh after the unlock: %v", err)
 	}
-	if _, err := db.Authenticate(ctx, "lan", "mat-khau-123", office); qms.ErrorCode(err) != qms.ETOOMANY {
+	if _, err := db.Authenticate(ctx, "lan", "ngua-o-123", office); qms.ErrorCode(err) != qms.ETOOMANY {
 		t.Fatalf("lan's own lock at the address: %v, want kept", err)
 	}
 	action := "auth.unlock_addr"

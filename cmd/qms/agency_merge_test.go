@@ -16,7 +16,7 @@ func TestAgencyMerge1Command(t *testing.T) {
 		if code, _, errText := c.run("", "agency", "add", "--code", a, "--name", "Phòng "+a); code != 0 {
 			t.Fatal(errText)
 		}
-		if code, _, errText := c.run("mat-khau-123\n", "user", "add", "--username", "nv-"+strings.ToLower(a), "--agency", a, "--role", "staff"); code != 0 {
+		if code, _, errText := c.run("ngua-o-123\n", "user", "add", "--username", "nv-"+strings.ToLower(a), "--agency", a, "--role", "staff"); code != 0 {
 			t.Fatal(errText)
 		}
 	}
@@ -62,7 +62,7 @@ func TestAgencyMerge1Command(t *testing.T) {
 	if code != exitUsage || !strings.Contains(errText, "đã sáp nhập") {
 		t.Fatalf("second merge: exit %d %s", code, errText)
 	}
-	code, _, errText = c.run("mat-khau-123\n", "user", "add", "--username", "nv-moi", "--agency", "A", "--role", "staff")
+	code, _, errText = c.run("ngua-o-123\n", "user", "add", "--username", "nv-moi", "--agency", "A", "--role", "staff")
 	if code != exitFailure || !strings.Contains(errText, `"N"`) {
 		t.Fatalf("user added to a merged agency: exit %d %s", code, errText)
 	}

@@ -32,7 +32,7 @@ func TestOneSource2CLIUserAllowedWhileServing(t *testing.T) {
 		}
 		return strings.TrimSpace(string(out))
 	}
-	cli("mat-khau-123\n", "user", "add", "--username", "moi", "--agency", seedAgency, "--role", "staff")
+	cli("ngua-o-123\n", "user", "add", "--username", "moi", "--agency", seedAgency, "--role", "staff")
 	token := cli("", "token", "create", "--username", "moi")
 	me := func() int {
 		req, _ := http.NewRequest("GET", srv.base+"/api/v1/me", nil)

@@ -149,7 +149,7 @@ func TestTrust11CheckpointDefaults(t *testing.T) {
 func TestTrust11VerifyNamesRows(t *testing.T) {
 	c := newCLI(t)
 	c.run("", "agency", "add", "--code", "A1", "--name", "A1")
-	if code, _, e := c.run("mat-khau-123\n", "user", "add", "--username", "lan", "--agency", "A1", "--role", "staff"); code != 0 {
+	if code, _, e := c.run("ngua-o-123\n", "user", "add", "--username", "lan", "--agency", "A1", "--role", "staff"); code != 0 {
 		t.Fatal(e)
 	}
 	if code, _, e := c.run("", "audit", "verify"); code != 0 {

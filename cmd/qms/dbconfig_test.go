@@ -60,7 +60,7 @@ func TestBeyond1ParseDB(t *testing.T) {
 // the password; sqlite:PATH opens the SQLite file as a bare path does.
 func TestBeyond1PostgresByURL(t *testing.T) {
 	dir := t.TempDir()
-	url := "postgres://qms:mat-khau-bi-mat@127.0.0.1:1/qms"
+	url := "postgres://qms:ngua-o-bi-mat@127.0.0.1:1/qms"
 	runQMS := func(args ...string) (int, string, string) {
 		var out, errb bytes.Buffer
 		code := run(context.Background(), args, strings.NewReader(""), &out, &errb)
@@ -75,7 +75,7 @@ func TestBeyond1PostgresByURL(t *testing.T) {
 		{"backup", filepath.Join(dir, "x.dump"), "--db", url},
 	} {
 		code, out, errText := runQMS(args...)
-		if code == exitOK || !strings.Contains(errText, "127.0.0.1:1") || strings.Contains(out+errText, "mat-khau-bi-mat") {
+		if code == exitOK || !strings.Contains(errText, "127.0.0.1:1") || strings.Contains(out+errText, "ngua-o-bi-mat") {
 			t.Fatalf("%v: exit %d\nstdout %s\nstderr %s", args, code, out, errText)
 		}
 	}

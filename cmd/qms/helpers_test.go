@@ -41,7 +41,7 @@ func seedActor(step string) string {
 // with the password of seedDB's users.
 func seedStepBody(step, exit string) string {
 	if seedActor(step) == seedLeader {
-		return fmt.Sprintf(`{"step_id":%q,"exit":%q,"password":"mat-khau-123"}`, step, exit)
+		return fmt.Sprintf(`{"step_id":%q,"exit":%q,"password":"ngua-o-123"}`, step, exit)
 	}
 	return fmt.Sprintf(`{"step_id":%q,"exit":%q}`, step, exit)
 }
@@ -51,7 +51,7 @@ func seedStepBody(step, exit string) string {
 var seedFlow = []struct{ step, exit string }{{"check", ""}, {"ok", "Đạt"}, {"sign", ""}, {"e", ""}}
 
 // seedDB creates the database at path with agency A, one user per role
-// ("a-staff", "a-leader"…, password "mat-khau-123") and TTHC 1.000001
+// ("a-staff", "a-leader"…, password "ngua-o-123") and TTHC 1.000001
 // under an effective procedure receive → check → decision → sign → return,
 // the same shape as qms/web's effectiveProcedure. It closes the database.
 func seedDB(t *testing.T, path string) {
@@ -77,7 +77,7 @@ func seedDB(t *testing.T, path string) {
 	for _, r := range qms.Roles {
 		u := &qms.User{Username: "a-" + strings.ReplaceAll(string(r), "_", "-"), FullName: "Người A",
 			Memberships: []qms.Membership{{AgencyCode: seedAgency, Role: r}}}
-		if err := db.CreateUser(sys, u, "mat-khau-123"); err != nil {
+		if err := db.CreateUser(sys, u, "ngua-o-123"); err != nil {
 			t.Fatal(err)
 		}
 		as[u.Username] = qms.WithActor(ctx, qms.Actor{UserID: u.ID, Username: u.Username, AgencyCode: seedAgency})

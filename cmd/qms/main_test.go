@@ -58,12 +58,12 @@ func TestCLI(t *testing.T) {
 		{"agency unknown parent", "", []string{"agency", "add", "--code", "X1", "--name", "x", "--parent", "NOPE"}, 2, "", "không tồn tại"},
 		{"agency missing name", "", []string{"agency", "add", "--code", "X2"}, 2, "", "--name"},
 		{"agency bad flag", "", []string{"agency", "add", "--cod", "X2"}, 2, "", "flag provided but not defined"},
-		{"user add", "mat-khau-123\n", []string{"user", "add", "--username", "lan", "--agency", "STTT", "--role", "staff"}, 0, "ok user lan", ""},
-		{"user unknown role", "mat-khau-123\n", []string{"user", "add", "--username", "minh", "--agency", "STTT", "--role", "boss"}, 2, "", "Vai trò \"boss\" không tồn tại"},
-		{"user unknown agency", "mat-khau-123\n", []string{"user", "add", "--username", "minh", "--agency", "NOPE", "--role", "staff"}, 2, "", "Đơn vị \"NOPE\" không tồn tại"},
+		{"user add", "ngua-o-123\n", []string{"user", "add", "--username", "lan", "--agency", "STTT", "--role", "staff"}, 0, "ok user lan", ""},
+		{"user unknown role", "ngua-o-123\n", []string{"user", "add", "--username", "minh", "--agency", "STTT", "--role", "boss"}, 2, "", "Vai trò \"boss\" không tồn tại"},
+		{"user unknown agency", "ngua-o-123\n", []string{"user", "add", "--username", "minh", "--agency", "NOPE", "--role", "staff"}, 2, "", "Đơn vị \"NOPE\" không tồn tại"},
 		{"user no password", "", []string{"user", "add", "--username", "minh", "--agency", "STTT", "--role", "staff"}, 2, "", "Chưa nhập mật khẩu"},
 		{"user short password", "ngan\n", []string{"user", "add", "--username", "minh", "--agency", "STTT", "--role", "staff"}, 2, "", "ít nhất 8"},
-		{"user duplicate", "mat-khau-123\n", []string{"user", "add", "--username", "LAN", "--agency", "STTT", "--role", "leader"}, 2, "", "đã được dùng"},
+		{"user duplicate", "ngua-o-123\n", []string{"user", "add", "--username", "LAN", "--agency", "STTT", "--role", "leader"}, 2, "", "đã được dùng"},
 		{"token create", "", []string{"token", "create", "--username", "lan"}, 0, "qms_", ""},
 		{"token unknown user", "", []string{"token", "create", "--username", "ghost"}, 2, "", "Không tìm thấy người dùng"},
 		{"unknown command", "", []string{"frobnicate"}, 2, "", "lệnh không tồn tại"},
@@ -316,7 +316,7 @@ func TestComplianceJobEmailsQualityOfficers(t *testing.T) {
 	defer srv.Close()
 	c := newCLI(t)
 	c.run("", "agency", "add", "--code", "SVHTT", "--name", "Sở VHTT")
-	c.run("mat-khau-123\n", "user", "add", "--username", "thu.ky", "--agency", "SVHTT", "--role", "quality_officer")
+	c.run("ngua-o-123\n", "user", "add", "--username", "thu.ky", "--agency", "SVHTT", "--role", "quality_officer")
 	c.run("", "import", "procedures", "--agency", "SVHTT", "../../qms/importer/testdata/tthc-sample.csv")
 	db, err := sqlite.Open(context.Background(), c.db, sqlite.Options{})
 	if err != nil {

@@ -14,7 +14,7 @@ func TestSignature7UserAddTitle(t *testing.T) {
 	if code, _, errText := c.run("", "agency", "add", "--code", "A", "--name", "Sở A"); code != 0 {
 		t.Fatal(errText)
 	}
-	if code, _, errText := c.run("mat-khau-123\n", "user", "add", "--username", "gd", "--name", "Lê Văn Giám", "--title", "Giám đốc Sở", "--agency", "A", "--role", "leader"); code != 0 {
+	if code, _, errText := c.run("ngua-o-123\n", "user", "add", "--username", "gd", "--name", "Lê Văn Giám", "--title", "Giám đốc Sở", "--agency", "A", "--role", "leader"); code != 0 {
 		t.Fatal(errText)
 	}
 	db := openCLIStore(t, c)
@@ -24,7 +24,7 @@ func TestSignature7UserAddTitle(t *testing.T) {
 		t.Fatalf("user gd: %+v %v", u, err)
 	}
 	long := strings.Repeat("Giám đốc ", 40)
-	if code, _, errText := c.run("mat-khau-123\n", "user", "add", "--username", "gd2", "--title", long, "--agency", "A", "--role", "leader"); code == 0 || !strings.Contains(errText, "Chức vụ") {
+	if code, _, errText := c.run("ngua-o-123\n", "user", "add", "--username", "gd2", "--title", long, "--agency", "A", "--role", "leader"); code == 0 || !strings.Contains(errText, "Chức vụ") {
 		t.Fatalf("over-long title: %d %q", code, errText)
 	}
 }

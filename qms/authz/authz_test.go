@@ -34,7 +34,7 @@ func TestAllowed(t *testing.T) {
 		}
 	}
 	lan := &qms.User{Username: "lan", Memberships: []qms.Membership{{AgencyCode: "A", Role: qms.RoleAdmin}, {AgencyCode: "B", Role: qms.RoleStaff}}}
-	if err := db.CreateUser(sys, lan, "mat-khau-123"); err != nil {
+	if err := db.CreateUser(sys, lan, "ngua-o-123"); err != nil {
 		t.Fatal(err)
 	}
 	az, err := authz.New(ctx, policies.Model, db)

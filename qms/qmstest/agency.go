@@ -52,7 +52,7 @@ func MergeAgency(t testing.TB, s AgencySetup, sys context.Context, code string, 
 		role qms.Role
 	}{{"thu.ky", qms.RoleQualityOfficer}, {"giam.doc", qms.RoleLeader}, {"chuyen.vien", qms.RoleStaff}} {
 		usr := &qms.User{Username: u.name + "." + strings.ToLower(code), Memberships: []qms.Membership{{AgencyCode: code, Role: u.role}}}
-		if err := s.CreateUser(sys, usr, "mat-khau-123"); err != nil {
+		if err := s.CreateUser(sys, usr, "ngua-o-123"); err != nil {
 			t.Fatal(err)
 		}
 		as[u.name] = qms.WithActor(context.Background(), qms.Actor{UserID: usr.ID, Username: usr.Username, AgencyCode: code})

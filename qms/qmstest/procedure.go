@@ -38,7 +38,7 @@ func EffectiveProcedure(t testing.TB, s ProcedureStore, sys context.Context, tth
 		role qms.Role
 	}{{"thu.ky", qms.RoleQualityOfficer}, {"giam.doc", qms.RoleLeader}, {"chuyen.vien", qms.RoleStaff}} {
 		usr := &qms.User{Username: u.name, Memberships: []qms.Membership{{AgencyCode: "SVHTT", Role: u.role}}}
-		if err := s.CreateUser(sys, usr, "mat-khau-123"); err != nil {
+		if err := s.CreateUser(sys, usr, "ngua-o-123"); err != nil {
 			t.Fatal(err)
 		}
 		users[u.name] = usr

@@ -37,7 +37,7 @@ func TestOneSource2ChangeTopics(t *testing.T) {
 	}{
 		{"dossier received elsewhere", func() error { return receive(other) }, nil},
 		{"dossier received here", func() error { return receive(server) }, nil},
-		{"user created elsewhere", func() error { return other.CreateUser(sys, u, "mat-khau-123") }, []qms.Topic{qms.TopicSecurity}},
+		{"user created elsewhere", func() error { return other.CreateUser(sys, u, "ngua-o-123") }, []qms.Topic{qms.TopicSecurity}},
 		{"membership added here", func() error {
 			_, err := server.SetMembership(sys, u.ID, qms.Membership{AgencyCode: "SVHTT", Role: qms.RoleLeader}, false)
 			return err

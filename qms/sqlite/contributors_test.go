@@ -27,7 +27,7 @@ func TestTrust10ContributorsMigration(t *testing.T) {
 		return qms.WithActor(context.Background(), qms.Actor{UserID: u.ID, Username: name, AgencyCode: "SVHTT"})
 	}
 	for _, name := range []string{"bien.tap", "trinh.duyet"} {
-		if err := db.CreateUser(sys, &qms.User{Username: name, Memberships: []qms.Membership{{AgencyCode: "SVHTT", Role: qms.RoleQualityOfficer}}}, "mat-khau-123"); err != nil {
+		if err := db.CreateUser(sys, &qms.User{Username: name, Memberships: []qms.Membership{{AgencyCode: "SVHTT", Role: qms.RoleQualityOfficer}}}, "ngua-o-123"); err != nil {
 			t.Fatal(err)
 		}
 	}

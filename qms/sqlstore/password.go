@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"runtime"
@@ -33,13 +34,19 @@ const passwordRetry = 5 * time.Second
 // no comparison was made (the queue was full or ctx ended). The stores'
 // Authenticate calls it for a known user and for an unknown one alike, so
 // both take the same time. addr is the client's address as the login
-// throttle keys it.
+// throttle keys it. The password is compared in its qms.PasswordText
+// form, the one hashed; one typed in another Unicode form is also
+// compared as typed, for a hash made before passwords were normalised.
 func PasswordMatches(ctx context.Context, addr string, hash, password []byte) (bool, error) {
 	if err := passwordChecks.enter(ctx, addr); err != nil {
 		return false, err
 	}
 	defer passwordChecks.leave()
-	return bcrypt.CompareHashAndPassword(hash, password) == nil, nil
+	nfc := []byte(qms.PasswordText(string(password)))
+	if bcrypt.CompareHashAndPassword(hash, nfc) == nil {
+		return true, nil
+	}
+	return !bytes.Equal(nfc, password) && bcrypt.CompareHashAndPassword(hash, password) == nil, nil
 }
 
 // checkGate runs at most maxRunning costly checks at once. The others

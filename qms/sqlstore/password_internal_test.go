@@ -165,7 +165,7 @@ func TestTrust6DummyHashCost(t *testing.T) {
 	}{{"default", 0, bcrypt.DefaultCost}, {"lowered for tests", bcrypt.MinCost + 1, bcrypt.MinCost + 1}, {"raised", 11, 11}} {
 		t.Run(tt.name, func(t *testing.T) {
 			s := New(Config{PasswordCost: tt.configured})
-			real, err := s.hashPassword("mat-khau-123")
+			real, err := s.hashPassword("ngua-o-123")
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -350,6 +350,7 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, password string) 
 }
 
 func (s *Store) hashPassword(password string, known ...string) (string, error) {
+	password = qms.PasswordText(password)
 	if err := qms.ValidatePassword(password, known...); err != nil {
 		return "", err
 	}

@@ -39,7 +39,7 @@ func splitAgency(t *testing.T, f *fixture) (open, closed string, procID int64) {
 		t.Fatal(err)
 	}
 	u := &qms.User{Username: "chuyen.vien.pn", Memberships: []qms.Membership{{AgencyCode: "PN", Role: qms.RoleStaff}}}
-	if err := f.CreateUser(sys, u, "mat-khau-123"); err != nil {
+	if err := f.CreateUser(sys, u, "ngua-o-123"); err != nil {
 		t.Fatal(err)
 	}
 	return open, closed, procID

@@ -101,7 +101,7 @@ func TestUsersInByteOrder(t *testing.T) {
 		}
 		names := []string{"lanb", "lan_b", "lan.b", "lan-b", "lan0"}
 		for _, n := range names {
-			if err := f.CreateUser(f.ctx, &qms.User{Username: n, Memberships: []qms.Membership{{AgencyCode: "A", Role: qms.RoleStaff}}}, "mat-khau-123"); err != nil {
+			if err := f.CreateUser(f.ctx, &qms.User{Username: n, Memberships: []qms.Membership{{AgencyCode: "A", Role: qms.RoleStaff}}}, "ngua-o-123"); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -144,7 +144,7 @@ func TestPeopleNamed(t *testing.T) {
 		}
 		for _, u := range []qms.User{{Username: "lan", FullName: "Nguyễn Thị Lan"}, {Username: "minh", FullName: "Trần Văn Minh"}, {Username: "xuan"}} {
 			u.Memberships = []qms.Membership{{AgencyCode: "A", Role: qms.RoleStaff}}
-			if err := f.CreateUser(f.ctx, &u, "mat-khau-123"); err != nil {
+			if err := f.CreateUser(f.ctx, &u, "ngua-o-123"); err != nil {
 				t.Fatal(err)
 			}
 		}

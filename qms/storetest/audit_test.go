@@ -121,7 +121,7 @@ func TestTrust11RowsWrittenOutsideTheApp(t *testing.T) {
 				lan := &qms.User{Username: "lan", Memberships: []qms.Membership{{AgencyCode: "A", Role: qms.RoleStaff}}}
 				khoa := &qms.User{Username: "khoa", Memberships: []qms.Membership{{AgencyCode: "A", Role: qms.RoleLeader}}}
 				for _, u := range []*qms.User{lan, khoa} {
-					if err := f.CreateUser(ctx, u, "mat-khau-123"); err != nil {
+					if err := f.CreateUser(ctx, u, "ngua-o-123"); err != nil {
 						t.Fatal(err)
 					}
 				}
@@ -186,7 +186,7 @@ func TestTrust11AuditedWritesVerify(t *testing.T) {
 			t.Fatal(err)
 		}
 		u := &qms.User{Username: "lan", Memberships: []qms.Membership{{AgencyCode: "A", Role: qms.RoleStaff}}}
-		if err := f.CreateUser(ctx, u, "mat-khau-123"); err != nil {
+		if err := f.CreateUser(ctx, u, "ngua-o-123"); err != nil {
 			t.Fatal(err)
 		}
 		steps := []func() error{
@@ -198,7 +198,7 @@ func TestTrust11AuditedWritesVerify(t *testing.T) {
 				_, err := f.SetMembership(ctx, u.ID, qms.Membership{AgencyCode: "A", Role: qms.RoleStaff}, true)
 				return err
 			},
-			func() error { return f.SetPassword(ctx, u.ID, "mat-khau-moi-456") },
+			func() error { return f.SetPassword(ctx, u.ID, "ngua-o-moi-456") },
 			func() error {
 				_, err := f.UpdateUser(ctx, u.ID, qms.UserUpdate{Email: ptr("lan@so-a.gov.vn")})
 				return err
@@ -268,7 +268,7 @@ func TestOutsider4ForgedSessionIsNamed(t *testing.T) {
 			}
 		}
 		lan := &qms.User{Username: "lan", Memberships: []qms.Membership{{AgencyCode: "A", Role: qms.RoleStaff}, {AgencyCode: "B", Role: qms.RoleStaff}}}
-		if err := f.CreateUser(ctx, lan, "mat-khau-123"); err != nil {
+		if err := f.CreateUser(ctx, lan, "ngua-o-123"); err != nil {
 			t.Fatal(err)
 		}
 		var s *qms.Session
@@ -290,7 +290,7 @@ func TestOutsider4ForgedSessionIsNamed(t *testing.T) {
 				if _, _, err := f.CreateSession(ctx, lan.ID, "A"); err != nil {
 					return err
 				}
-				return f.SetPassword(ctx, lan.ID, "mat-khau-moi-456")
+				return f.SetPassword(ctx, lan.ID, "ngua-o-moi-456")
 			}},
 			{"disabling ends sessions", func() error {
 				if _, _, err := f.CreateSession(ctx, lan.ID, "B"); err != nil {

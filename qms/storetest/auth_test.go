@@ -13,10 +13,10 @@ func TestAuthenticateThrottles(t *testing.T) {
 	eachStore(t, func(t *testing.T, f *fixture) {
 		ctx := f.ctx
 		u := &qms.User{Username: "lan", Memberships: []qms.Membership{{AgencyCode: "SYS", Role: qms.RoleStaff}}}
-		if err := f.CreateUser(ctx, u, "đúng mật khẩu"); err != nil {
+		if err := f.CreateUser(ctx, u, "đúng mật khẩu rồi"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.Authenticate(ctx, "LAN", "đúng mật khẩu", ""); err != nil {
+		if _, err := f.Authenticate(ctx, "LAN", "đúng mật khẩu rồi", ""); err != nil {
 			t.Fatalf("good login: %v", err)
 		}
 		if _, err := f.Authenticate(ctx, "ghost", "whatever1", ""); qms.ErrorCode(err) != qms.EUNAUTHORIZED {
@@ -30,10 +30,10 @@ func TestAuthenticateThrottles(t *testing.T) {
 		if _, err := f.Authenticate(ctx, "lan", "sai", ""); qms.ErrorCode(err) != qms.ETOOMANY {
 			t.Fatalf("5th failure should lock: %v", err)
 		}
-		if _, err := f.Authenticate(ctx, "lan", "đúng mật khẩu", ""); qms.ErrorCode(err) != qms.ETOOMANY {
+		if _, err := f.Authenticate(ctx, "lan", "đúng mật khẩu rồi", ""); qms.ErrorCode(err) != qms.ETOOMANY {
 			t.Fatalf("locked account let in: %v", err)
 		}
-		if _, err := f.Authenticate(ctx, "lan", "đúng mật khẩu", "10.0.0.9"); err != nil {
+		if _, err := f.Authenticate(ctx, "lan", "đúng mật khẩu rồi", "10.0.0.9"); err != nil {
 			t.Fatalf("the owner at another address was locked out: %v", err)
 		}
 		action := "auth.lock"
@@ -43,14 +43,14 @@ func TestAuthenticateThrottles(t *testing.T) {
 		if n, err := f.UnlockLogin(ctx, "lan"); err != nil || n != 1 {
 			t.Fatalf("unlock = %d, %v", n, err)
 		}
-		if _, err := f.Authenticate(ctx, "lan", "đúng mật khẩu", ""); err != nil {
+		if _, err := f.Authenticate(ctx, "lan", "đúng mật khẩu rồi", ""); err != nil {
 			t.Fatalf("after unlock: %v", err)
 		}
 		for i := 0; i < qms.MaxLoginFailures; i++ {
 			f.Authenticate(ctx, "lan", "sai", "")
 		}
 		f.clk.Add(qms.LoginLockDuration + time.Second)
-		if _, err := f.Authenticate(ctx, "lan", "đúng mật khẩu", ""); err != nil {
+		if _, err := f.Authenticate(ctx, "lan", "đúng mật khẩu rồi", ""); err != nil {
 			t.Fatalf("after lock: %v", err)
 		}
 	})
@@ -64,7 +64,7 @@ func TestAuthenticateThrottlesAddressAcrossUsernames(t *testing.T) {
 	eachStore(t, func(t *testing.T, f *fixture) {
 		ctx := f.ctx
 		u := &qms.User{Username: "lan", Memberships: []qms.Membership{{AgencyCode: "SYS", Role: qms.RoleStaff}}}
-		if err := f.CreateUser(ctx, u, "đúng mật khẩu"); err != nil {
+		if err := f.CreateUser(ctx, u, "đúng mật khẩu rồi"); err != nil {
 			t.Fatal(err)
 		}
 		const sprayer = "203.0.113.7"
@@ -81,10 +81,10 @@ func TestAuthenticateThrottlesAddressAcrossUsernames(t *testing.T) {
 		if qms.ErrorCode(err) != qms.ETOOMANY || !strings.Contains(qms.ErrorMessage(err), "Địa chỉ của bạn") || !qms.StartsLock(err) {
 			t.Fatalf("the limit-th guess: %v, want the address locked, by this guess", err)
 		}
-		if _, err := f.Authenticate(ctx, "lan", "đúng mật khẩu", sprayer); qms.ErrorCode(err) != qms.ETOOMANY {
+		if _, err := f.Authenticate(ctx, "lan", "đúng mật khẩu rồi", sprayer); qms.ErrorCode(err) != qms.ETOOMANY {
 			t.Fatalf("a right password from the locked address: %v", err)
 		}
-		if _, err := f.Authenticate(ctx, "lan", "đúng mật khẩu", "198.51.100.2"); err != nil {
+		if _, err := f.Authenticate(ctx, "lan", "đúng mật khẩu rồi", "198.51.100.2"); err != nil {
 			t.Fatalf("the owner at another address was locked out: %v", err)
 		}
 		for i := 0; i < 3; i++ { // refused, neither counted nor audited again
@@ -100,7 +100,7 @@ func TestAuthenticateThrottlesAddressAcrossUsernames(t *testing.T) {
 		// After the lock half the bucket has leaked: the owner signs in,
 		// which empties nothing, and half the limit locks again.
 		f.clk.Add(qms.LoginLockDuration + time.Second)
-		if _, err := f.Authenticate(ctx, "lan", "đúng mật khẩu", sprayer); err != nil {
+		if _, err := f.Authenticate(ctx, "lan", "đúng mật khẩu rồi", sprayer); err != nil {
 			t.Fatalf("after the lock: %v", err)
 		}
 		left := qms.MaxAddrLoginFailures - int(qms.LoginLockDuration/qms.AddrFailureLeak)
@@ -130,7 +130,7 @@ func TestUnlockAddress(t *testing.T) {
 			{Username: "minh", Memberships: []qms.Membership{{AgencyCode: "STTTT", Role: qms.RoleStaff}}},
 			{Username: "qtv", Memberships: []qms.Membership{{AgencyCode: "STTTT", Role: qms.RoleAdmin}}},
 		} {
-			if err := f.CreateUser(ctx, u, "đúng mật khẩu"); err != nil {
+			if err := f.CreateUser(ctx, u, "đúng mật khẩu rồi"); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -154,7 +154,7 @@ func TestUnlockAddress(t *testing.T) {
 		if !qms.StartsLock(guessErr) || !strings.Contains(qms.ErrorMessage(guessErr), "Địa chỉ của bạn") {
 			t.Fatalf("the %dth wrong password: %v, want the address locked by it", qms.MaxAddrLoginFailures, guessErr)
 		}
-		if _, err := f.Authenticate(ctx, "minh", "đúng mật khẩu", office); qms.ErrorCode(err) != qms.ETOOMANY {
+		if _, err := f.Authenticate(ctx, "minh", "đúng mật khẩu rồi", office); qms.ErrorCode(err) != qms.ETOOMANY {
 			t.Fatalf("a right password from the locked address: %v", err)
 		}
 
@@ -166,17 +166,17 @@ func TestUnlockAddress(t *testing.T) {
 				t.Errorf("unlock %q: %d, %v; want EINVALID naming it", bad, n, err)
 			}
 		}
-		if _, err := f.Authenticate(ctx, "minh", "đúng mật khẩu", office); qms.ErrorCode(err) != qms.ETOOMANY {
+		if _, err := f.Authenticate(ctx, "minh", "đúng mật khẩu rồi", office); qms.ErrorCode(err) != qms.ETOOMANY {
 			t.Fatalf("the address unlocked by a refused call: %v", err)
 		}
 
 		if n, err := f.UnlockAddress(ctx, "::ffff:"+office); err != nil || n != 1 {
 			t.Fatalf("unlock the address written as IPv6: %d, %v; want 1 cleared", n, err)
 		}
-		if _, err := f.Authenticate(ctx, "minh", "đúng mật khẩu", office); err != nil {
+		if _, err := f.Authenticate(ctx, "minh", "đúng mật khẩu rồi", office); err != nil {
 			t.Fatalf("a right password after the unlock: %v", err)
 		}
-		if _, err := f.Authenticate(ctx, "lan", "đúng mật khẩu", office); qms.ErrorCode(err) != qms.ETOOMANY || strings.Contains(qms.ErrorMessage(err), "Địa chỉ của bạn") {
+		if _, err := f.Authenticate(ctx, "lan", "đúng mật khẩu rồi", office); qms.ErrorCode(err) != qms.ETOOMANY || strings.Contains(qms.ErrorMessage(err), "Địa chỉ của bạn") {
 			t.Fatalf("lan's own lock at the address: %v, want it kept", err)
 		}
 		action := "auth.unlock_addr"
@@ -204,7 +204,7 @@ func TestUnlockAddress(t *testing.T) {
 		if n, err := f.UnlockAddress(ctx, "2001:db8:7:7:ffff::1"); err != nil || n != 1 {
 			t.Fatalf("unlock another address of the /64: %d, %v; want 1 cleared", n, err)
 		}
-		if _, err := f.Authenticate(ctx, "minh", "đúng mật khẩu", "2001:db8:7:7::1"); err != nil {
+		if _, err := f.Authenticate(ctx, "minh", "đúng mật khẩu rồi", "2001:db8:7:7::1"); err != nil {
 			t.Fatalf("a right password from the /64 after the unlock: %v", err)
 		}
 		id := "2001:db8:7:7::/64"
@@ -261,10 +261,10 @@ func TestSessionRefusedAfterPasswordChange(t *testing.T) {
 	eachStore(t, func(t *testing.T, f *fixture) {
 		ctx := f.ctx
 		u := &qms.User{Username: "lan", Memberships: []qms.Membership{{AgencyCode: "SYS", Role: qms.RoleStaff}}}
-		if err := f.CreateUser(ctx, u, "mat-khau-cu-1"); err != nil {
+		if err := f.CreateUser(ctx, u, "ngua-o-cu-1"); err != nil {
 			t.Fatal(err)
 		}
-		checked, err := f.Authenticate(ctx, "lan", "mat-khau-cu-1", "")
+		checked, err := f.Authenticate(ctx, "lan", "ngua-o-cu-1", "")
 		if err != nil || checked.PasswordStamp == "" {
 			t.Fatalf("login: %+v, %v; want a stamped user", checked, err)
 		}
@@ -272,7 +272,7 @@ func TestSessionRefusedAfterPasswordChange(t *testing.T) {
 		if _, _, err := f.CreateSession(opened, u.ID, "SYS"); err != nil {
 			t.Fatalf("a session of the password in force: %v", err)
 		}
-		if err := f.SetPassword(ctx, u.ID, "mat-khau-moi-2"); err != nil {
+		if err := f.SetPassword(ctx, u.ID, "ngua-o-moi-2"); err != nil {
 			t.Fatal(err)
 		}
 		if _, _, err := f.CreateSession(opened, u.ID, "SYS"); err != qms.ErrPasswordChanged {
@@ -284,7 +284,7 @@ func TestSessionRefusedAfterPasswordChange(t *testing.T) {
 		if _, _, err := f.CreateAPIToken(ctx, u.ID, "cli", 0); err != nil {
 			t.Fatalf("a token made by the system, no password checked: %v", err)
 		}
-		again, err := f.Authenticate(ctx, "lan", "mat-khau-moi-2", "")
+		again, err := f.Authenticate(ctx, "lan", "ngua-o-moi-2", "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -357,7 +357,7 @@ func TestSessions(t *testing.T) {
 		// A new password ends every session and token of the account.
 		token, _, _ = f.CreateSession(ctx, admin.ID, "SYS")
 		secret, _, _ = f.CreateAPIToken(ctx, admin.ID, "ci", 0)
-		if err := f.SetPassword(ctx, admin.ID, "mat-khau-moi-456"); err != nil {
+		if err := f.SetPassword(ctx, admin.ID, "ngua-o-moi-456"); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := f.FindSession(ctx, token); qms.ErrorCode(err) != qms.ENOTFOUND {
@@ -366,7 +366,7 @@ func TestSessions(t *testing.T) {
 		if _, err := f.FindUserByAPIToken(ctx, secret); qms.ErrorCode(err) != qms.EUNAUTHORIZED {
 			t.Fatalf("token outlived the password: %v", err)
 		}
-		if _, err := f.Authenticate(ctx, "admin", "mat-khau-moi-456", ""); err != nil {
+		if _, err := f.Authenticate(ctx, "admin", "ngua-o-moi-456", ""); err != nil {
 			t.Fatalf("new password: %v", err)
 		}
 		if n, err := f.VerifyAuditChain(ctx); err != nil {
@@ -393,7 +393,7 @@ func TestOneSourceSpeedMemberNames(t *testing.T) {
 			{"e.beside", []qms.Membership{{AgencyCode: "STP", Role: qms.RoleStaff}}},
 		} {
 			usr := &qms.User{Username: u.name, Memberships: u.ms}
-			if err := f.CreateUser(sys, usr, "mat-khau-123"); err != nil {
+			if err := f.CreateUser(sys, usr, "ngua-o-123"); err != nil {
 				t.Fatal(err)
 			}
 			if u.name == "b.disabled" {
@@ -432,6 +432,31 @@ func TestSeedPolicyUpgradeKeepsRemovals(t *testing.T) {
 		for _, r := range rules {
 			if r[0] == "staff" && r[2] == "tthc" && r[3] == "read" {
 				t.Fatal("a removed default row came back")
+			}
+		}
+	})
+}
+
+// TestPasswordUnicodeForms: a Vietnamese password is the same password
+// whether the keyboard sends "ự" as one character (NFC) or as u, a horn
+// and a dot below (NFD, Unikey's "Unicode tổ hợp", a macOS terminal):
+// set in one form, it logs in typed in the other.
+func TestPasswordUnicodeForms(t *testing.T) {
+	const nfc, nfd = "ngựa-ô-bánh-đa-mây-bảy", "ngu\u031b\u0323a-o\u0302-ba\u0301nh-đa-ma\u0302y-ba\u0309y"
+	eachStore(t, func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		for _, tc := range []struct{ user, set, login string }{
+			{"nfd", nfd, nfc},
+			{"nfc", nfc, nfd},
+		} {
+			u := &qms.User{Username: tc.user, Memberships: []qms.Membership{{AgencyCode: "SYS", Role: qms.RoleStaff}}}
+			if err := f.CreateUser(ctx, u, tc.set); err != nil {
+				t.Fatal(err)
+			}
+			for _, login := range []string{tc.set, tc.login} {
+				if _, err := f.Authenticate(ctx, tc.user, login, "10.0.0.5"); err != nil {
+					t.Errorf("%s: login with %+q after setting %+q: %v", tc.user, login, tc.set, err)
+				}
 			}
 		}
 	})

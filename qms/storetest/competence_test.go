@@ -30,7 +30,7 @@ func competenceAgency(t *testing.T, f *fixture) (officer context.Context, thamDi
 	var officerID int64
 	for name, role := range users {
 		u := &qms.User{Username: name, FullName: strings.ToUpper(name), Memberships: []qms.Membership{{AgencyCode: "SVHTT", Role: role}}}
-		if err := f.CreateUser(sys, u, "mat-khau-123"); err != nil {
+		if err := f.CreateUser(sys, u, "ngua-o-123"); err != nil {
 			t.Fatal(err)
 		}
 		if name == "thu.ky" {

@@ -113,7 +113,7 @@ func TestComplianceDossierRules(t *testing.T) {
 	eachStore(t, func(t *testing.T, f *fixture) {
 		dossierFixture(t, f)
 		officer := &qms.User{Username: "thu.ky", Email: "thu.ky@example.vn", Memberships: []qms.Membership{{AgencyCode: "SVHTT", Role: qms.RoleQualityOfficer}}}
-		if err := f.CreateUser(f.ctx, officer, "mat-khau-123"); err != nil {
+		if err := f.CreateUser(f.ctx, officer, "ngua-o-123"); err != nil {
 			t.Fatal(err)
 		}
 		// A record of HS-1 on version 1 of a form never in force.
@@ -374,7 +374,7 @@ func TestAuditChecklistFigures(t *testing.T) {
 		if _, err := f.UpdateAgency(ctx, "SVHTT", qms.AgencyUpdate{ParentCode: &parent}); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.CreateUser(ctx, &qms.User{Username: "dgv", Memberships: []qms.Membership{{AgencyCode: "UBND", Role: qms.RoleAuditor}}}, "mat-khau-123"); err != nil {
+		if err := f.CreateUser(ctx, &qms.User{Username: "dgv", Memberships: []qms.Membership{{AgencyCode: "UBND", Role: qms.RoleAuditor}}}, "ngua-o-123"); err != nil {
 			t.Fatal(err)
 		}
 		ps, err := f.FindProcedures(ctx, qms.ProcedureFilter{AgencyCode: ptr("SVHTT")})

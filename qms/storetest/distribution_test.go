@@ -44,7 +44,7 @@ func newDistributionScene(t *testing.T, f *fixture) *distributionScene {
 		for _, r := range roles {
 			u.Memberships = append(u.Memberships, qms.Membership{AgencyCode: "SVHTT", Role: r})
 		}
-		if err := f.CreateUser(sys, u, "mat-khau-123"); err != nil {
+		if err := f.CreateUser(sys, u, "ngua-o-123"); err != nil {
 			t.Fatal(err)
 		}
 		return u
@@ -58,7 +58,7 @@ func newDistributionScene(t *testing.T, f *fixture) *distributionScene {
 		t.Fatal(err)
 	}
 	sc.outsider = &qms.User{Username: "chuyen.vien.khac", Memberships: []qms.Membership{{AgencyCode: "OTHER", Role: qms.RoleStaff}}}
-	if err := f.CreateUser(sys, sc.outsider, "mat-khau-123"); err != nil {
+	if err := f.CreateUser(sys, sc.outsider, "ngua-o-123"); err != nil {
 		t.Fatal(err)
 	}
 	sc.as = func(u *qms.User) context.Context {
@@ -309,7 +309,7 @@ func newFormDistributionScene(t *testing.T, f *fixture) *formDistributionScene {
 	sc := &formDistributionScene{staff: staff, leader: leader, qo: qo}
 	sc.staffID = userIDOf(staff)
 	deputy := &qms.User{Username: "pho.giam.doc", Memberships: []qms.Membership{{AgencyCode: "SVHTT", Role: qms.RoleLeader}}}
-	if err := f.CreateUser(sys, deputy, "mat-khau-123"); err != nil {
+	if err := f.CreateUser(sys, deputy, "ngua-o-123"); err != nil {
 		t.Fatal(err)
 	}
 	sc.deputyID = deputy.ID

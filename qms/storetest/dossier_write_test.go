@@ -423,7 +423,7 @@ func TestStepDelegation(t *testing.T) {
 		if err := f.ReceiveDossier(staff, d); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.CreateUser(sys, &qms.User{Username: "ngoai.don.vi"}, "mat-khau-123"); err != nil {
+		if err := f.CreateUser(sys, &qms.User{Username: "ngoai.don.vi"}, "ngua-o-123"); err != nil {
 			t.Fatal(err)
 		}
 		for _, tc := range []struct {

@@ -21,7 +21,7 @@ func feedbackAgency(t *testing.T, f *fixture) map[string]context.Context {
 	as := map[string]context.Context{}
 	for name, role := range map[string]qms.Role{"thu.ky": qms.RoleQualityOfficer, "giam.doc": qms.RoleLeader, "chuyen.vien": qms.RoleStaff} {
 		u := &qms.User{Username: name, Memberships: []qms.Membership{{AgencyCode: "SVHTT", Role: role}}}
-		if err := f.CreateUser(f.ctx, u, "mat-khau-123"); err != nil {
+		if err := f.CreateUser(f.ctx, u, "ngua-o-123"); err != nil {
 			t.Fatal(err)
 		}
 		as[name] = qms.WithActor(context.Background(), qms.Actor{UserID: u.ID, Username: name, AgencyCode: "SVHTT"})

@@ -24,7 +24,7 @@ func formPeople(t *testing.T, f *fixture) (officer, leader *qms.User, as func(u 
 	officer = &qms.User{Username: "thu.ky", Memberships: []qms.Membership{{AgencyCode: "SVHTT", Role: qms.RoleQualityOfficer}}}
 	leader = &qms.User{Username: "giam.doc", Memberships: []qms.Membership{{AgencyCode: "SVHTT", Role: qms.RoleLeader}}}
 	for _, u := range []*qms.User{officer, leader} {
-		if err := f.CreateUser(f.ctx, u, "mat-khau-123"); err != nil {
+		if err := f.CreateUser(f.ctx, u, "ngua-o-123"); err != nil {
 			t.Fatal(err)
 		}
 	}

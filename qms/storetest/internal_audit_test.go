@@ -25,7 +25,7 @@ func TestInternalAudit(t *testing.T) {
 			{Username: "chuyen.vien", Memberships: []qms.Membership{{AgencyCode: "SVHTT", Role: qms.RoleStaff}}},
 			{Username: "ngoai", Memberships: []qms.Membership{{AgencyCode: "STC", Role: qms.RoleAuditor}}},
 		} {
-			if err := f.CreateUser(ctx, &u, "mat-khau-123"); err != nil {
+			if err := f.CreateUser(ctx, &u, "ngua-o-123"); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -83,7 +83,7 @@ func TestInternalAudit(t *testing.T) {
 		// on it does not (qms.AuditPlan.CheckAuditTeam).
 		team := qms.WithActor(context.Background(), qms.Actor{Username: "dgv", AgencyCode: "UBND"})
 		other := &qms.User{Username: "dgv.khac", Memberships: []qms.Membership{{AgencyCode: "UBND", Role: qms.RoleAuditor}}}
-		if err := f.CreateUser(ctx, other, "mat-khau-123"); err != nil {
+		if err := f.CreateUser(ctx, other, "ngua-o-123"); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := f.BuildChecklist(qms.WithActor(context.Background(), qms.Actor{UserID: other.ID, Username: other.Username, AgencyCode: "UBND"}), "UBND", p.ID); qms.ErrorCode(err) != qms.EFORBIDDEN {
@@ -170,7 +170,7 @@ func TestInternalAuditAndReview(t *testing.T) {
 			t.Fatal(err)
 		}
 		outsider := &qms.User{Username: "dgv", Memberships: []qms.Membership{{AgencyCode: "UBND", Role: qms.RoleAuditor}}}
-		if err := f.CreateUser(sys, outsider, "mat-khau-123"); err != nil {
+		if err := f.CreateUser(sys, outsider, "ngua-o-123"); err != nil {
 			t.Fatal(err)
 		}
 		auditor := qms.WithActor(context.Background(), qms.Actor{UserID: outsider.ID, Username: "dgv", AgencyCode: "UBND"})

@@ -22,7 +22,7 @@ func ncAgency(t *testing.T, f *fixture) (context.Context, *qms.User) {
 	officer := &qms.User{Username: "thu.ky", FullName: "Thư ký ISO", Memberships: []qms.Membership{{AgencyCode: "SVHTT", Role: qms.RoleStaff}}}
 	ghost := &qms.User{Username: "ghost", Memberships: []qms.Membership{{AgencyCode: "OTHER", Role: qms.RoleStaff}}}
 	for _, u := range []*qms.User{officer, ghost} {
-		if err := f.CreateUser(f.ctx, u, "mat-khau-123"); err != nil {
+		if err := f.CreateUser(f.ctx, u, "ngua-o-123"); err != nil {
 			t.Fatal(err)
 		}
 	}

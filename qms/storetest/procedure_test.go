@@ -149,7 +149,7 @@ func TestProcedureVersions(t *testing.T) {
 		officer := &qms.User{Username: "thu.ky", Memberships: []qms.Membership{{AgencyCode: "SVHTT", Role: qms.RoleQualityOfficer}}}
 		leader := &qms.User{Username: "giam.doc", Memberships: []qms.Membership{{AgencyCode: "SVHTT", Role: qms.RoleLeader}}}
 		for _, u := range []*qms.User{officer, leader} {
-			if err := f.CreateUser(sys, u, "mat-khau-123"); err != nil {
+			if err := f.CreateUser(sys, u, "ngua-o-123"); err != nil {
 				t.Fatal(err)
 			}
 		}

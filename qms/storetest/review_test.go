@@ -242,7 +242,7 @@ func TestDashboardReads(t *testing.T) {
 			t.Fatal(err)
 		}
 		dgv := &qms.User{Username: "dgv", Memberships: []qms.Membership{{AgencyCode: "UBND", Role: qms.RoleAuditor}}}
-		if err := f.CreateUser(f.ctx, dgv, "mat-khau-123"); err != nil {
+		if err := f.CreateUser(f.ctx, dgv, "ngua-o-123"); err != nil {
 			t.Fatal(err)
 		}
 		prog := &qms.AuditProgramme{AgencyCode: "UBND", Year: 2026, Title: "Chương trình 2026"}

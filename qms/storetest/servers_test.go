@@ -52,7 +52,7 @@ func TestBeyond3ChangeSeenOnOtherServer(t *testing.T) {
 			want  []qms.Topic // nil: no report
 		}{
 			{"agency created elsewhere", func() error { return other.CreateAgency(ctx, &qms.Agency{Code: "B", Name: "Sở B"}) }, nil},
-			{"user created elsewhere", func() error { return other.CreateUser(ctx, u, "mat-khau-123") }, []qms.Topic{qms.TopicSecurity}},
+			{"user created elsewhere", func() error { return other.CreateUser(ctx, u, "ngua-o-123") }, []qms.Topic{qms.TopicSecurity}},
 			{"role granted elsewhere", func() error {
 				_, err := other.SetMembership(ctx, u.ID, qms.Membership{AgencyCode: "A", Role: qms.RoleLeader}, false)
 				return err
@@ -158,7 +158,7 @@ func TestBeyond3AuditChainTwoServers(t *testing.T) {
 					}
 					// A write of the security rows, whose states the entry records.
 					u := &qms.User{Username: fmt.Sprintf("s%d.u%d", s, i), Memberships: []qms.Membership{{AgencyCode: code, Role: qms.RoleStaff}}}
-					if err := db.CreateUser(ctx, u, "mat-khau-123"); err != nil {
+					if err := db.CreateUser(ctx, u, "ngua-o-123"); err != nil {
 						errs <- err
 					}
 				}
@@ -217,7 +217,7 @@ func TestOneSource1ReadsSeeOtherHandles(t *testing.T) {
 		staff, _, _ := receiptFixture(t, f)
 		other := f.second(t)
 		u := &qms.User{Username: "can.bo", FullName: "Cán bộ", Memberships: []qms.Membership{{AgencyCode: "SVHTT", Role: qms.RoleStaff}}}
-		if err := other.CreateUser(sys, u, "mat-khau-123"); err != nil {
+		if err := other.CreateUser(sys, u, "ngua-o-123"); err != nil {
 			t.Fatal(err)
 		}
 		secret, _, err := other.CreateAPIToken(sys, u.ID, "một cửa", 0)

@@ -27,7 +27,7 @@ func TestSignatures(t *testing.T) {
 			}
 		}
 		dgv := &qms.User{Username: "dgv", FullName: "Đánh giá viên", Title: "Chuyên viên chính", Memberships: []qms.Membership{{AgencyCode: "UBND", Role: qms.RoleAuditor}}}
-		if err := f.CreateUser(f.ctx, dgv, "mat-khau-123"); err != nil {
+		if err := f.CreateUser(f.ctx, dgv, "ngua-o-123"); err != nil {
 			t.Fatal(err)
 		}
 		auditor := qms.WithActor(context.Background(), qms.Actor{UserID: dgv.ID, Username: "dgv", AgencyCode: "UBND"})

@@ -26,6 +26,12 @@ func (l *lockedBuffer) Write(p []byte) (int, error) {
 	return l.b.Write(p)
 }
 
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
 // lines are the "request" lines logged, decoded.
 func (l *lockedBuffer) requests(t *testing.T) []map[string]any {
 	l.mu.Lock()

@@ -59,7 +59,7 @@ func TestUserAdministration(t *testing.T) {
 	a := newApp(t)
 	s := a.login("a-admin")
 	resp := a.do("POST", "/admin/users", &s, url.Values{"username": {"Tran.Thi.B"}, "full_name": {"Trần Thị B"},
-		"password": {"mat-khau-456"}, "agency": {"A"}, "role": {"staff"}})
+		"password": {"ngua-o-456"}, "agency": {"A"}, "role": {"staff"}})
 	if resp.StatusCode != 303 {
 		t.Fatalf("create user: %d %s", resp.StatusCode, bodyOf(t, resp))
 	}
@@ -67,7 +67,7 @@ func TestUserAdministration(t *testing.T) {
 	userPath := strings.TrimSuffix(loc, "?msg=created")
 	// The new user can use the API as staff, but not read users.
 	var tok struct{ Token string }
-	decode(t, a.api("POST", "/api/v1/auth/token", "", `{"username":"tran.thi.b","password":"mat-khau-456"}`), &tok)
+	decode(t, a.api("POST", "/api/v1/auth/token", "", `{"username":"tran.thi.b","password":"ngua-o-456"}`), &tok)
 	if code := a.api("GET", "/api/v1/users", tok.Token, "").StatusCode; code != 403 {
 		t.Fatalf("staff reads users: %d", code)
 	}

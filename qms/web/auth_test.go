@@ -39,7 +39,7 @@ func TestLogin(t *testing.T) {
 		msg              string
 	}{
 		{"wrong password", "a-staff", "sai-mat-khau", 401, "không đúng"},
-		{"unknown user", "khong-co", "mat-khau-123", 401, "không đúng"},
+		{"unknown user", "khong-co", "ngua-o-123", 401, "không đúng"},
 		{"empty", "", "", 400, "Nhập tên đăng nhập"},
 	}
 	for _, tt := range tests {
@@ -61,7 +61,7 @@ func TestLogin(t *testing.T) {
 		})
 	}
 	t.Run("success", func(t *testing.T) {
-		resp := postLogin(a, csrf, "A-Auditor", "mat-khau-123")
+		resp := postLogin(a, csrf, "A-Auditor", "ngua-o-123")
 		if resp.StatusCode != 303 || resp.Header.Get("Location") != "/audit-log" {
 			t.Fatalf("status %d location %q", resp.StatusCode, resp.Header.Get("Location"))
 		}
@@ -76,13 +76,13 @@ func TestLogin(t *testing.T) {
 		}
 	})
 	t.Run("missing csrf", func(t *testing.T) {
-		resp := postLogin(a, "", "a-staff", "mat-khau-123")
+		resp := postLogin(a, "", "a-staff", "ngua-o-123")
 		if resp.StatusCode != 403 {
 			t.Fatalf("status %d", resp.StatusCode)
 		}
 	})
 	t.Run("open redirect refused", func(t *testing.T) {
-		form := url.Values{"username": {"a-staff"}, "password": {"mat-khau-123"}, "_csrf": {csrf}, "next": {"//evil.example/x"}}
+		form := url.Values{"username": {"a-staff"}, "password": {"ngua-o-123"}, "_csrf": {csrf}, "next": {"//evil.example/x"}}
 		req, _ := http.NewRequest("POST", "/login", strings.NewReader(form.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.AddCookie(&http.Cookie{Name: "qms_csrf", Value: csrf})
@@ -103,16 +103,16 @@ func TestLoginThrottling(t *testing.T) {
 	if code := postLogin(a, csrf, "a-leader", "sai").StatusCode; code != 429 {
 		t.Fatalf("lock: %d", code)
 	}
-	resp := postLogin(a, csrf, "a-leader", "mat-khau-123")
+	resp := postLogin(a, csrf, "a-leader", "ngua-o-123")
 	if body := bodyOf(t, resp); resp.StatusCode != 429 || !strings.Contains(body, "tạm khóa") {
 		t.Fatalf("locked account: %d", resp.StatusCode)
 	}
-	resp = a.api("POST", "/api/v1/auth/token", "", `{"username":"a-leader","password":"mat-khau-123"}`)
+	resp = a.api("POST", "/api/v1/auth/token", "", `{"username":"a-leader","password":"ngua-o-123"}`)
 	if resp.StatusCode != 429 {
 		t.Fatalf("api while locked: %d", resp.StatusCode)
 	}
 	a.clock.Add(qms.LoginLockDuration + time.Second)
-	if code := postLogin(a, csrf, "a-leader", "mat-khau-123").StatusCode; code != 303 {
+	if code := postLogin(a, csrf, "a-leader", "ngua-o-123").StatusCode; code != 303 {
 		t.Fatalf("after the lock: %d", code)
 	}
 }
@@ -194,7 +194,7 @@ func TestAPIBadInput(t *testing.T) {
 		{"trailing data", "POST", "/api/v1/agencies", tok, `{"code":"Z","name":"x"} {}`, 400, "dữ liệu thừa"},
 		{"wrong password", "POST", "/api/v1/auth/token", "", `{"username":"a-staff","password":"sai"}`, 401, "không đúng"},
 		{"bad token", "GET", "/api/v1/me", "qms_invalid", "", 401, "không hợp lệ"},
-		{"unknown role", "POST", "/api/v1/users", tok, `{"username":"x1","password":"mat-khau-123","agency":"A","role":"boss"}`, 400, "Vai trò"},
+		{"unknown role", "POST", "/api/v1/users", tok, `{"username":"x1","password":"ngua-o-123","agency":"A","role":"boss"}`, 400, "Vai trò"},
 		{"invalid agency code", "POST", "/api/v1/agencies", tok, `{"code":"a b","name":"x","parent":"A"}`, 400, "Mã đơn vị"},
 		{"duplicate agency", "POST", "/api/v1/agencies", tok, `{"code":"b","name":"x","parent":"A"}`, 409, "đã tồn tại"},
 	}
@@ -219,7 +219,7 @@ func TestAPIBadInput(t *testing.T) {
 	})
 	t.Run("token round trip", func(t *testing.T) {
 		var out struct{ Token string }
-		decode(t, a.api("POST", "/api/v1/auth/token", "", `{"username":"b-leader","password":"mat-khau-123"}`), &out)
+		decode(t, a.api("POST", "/api/v1/auth/token", "", `{"username":"b-leader","password":"ngua-o-123"}`), &out)
 		var me struct {
 			Username, Agency string
 			Roles            []string

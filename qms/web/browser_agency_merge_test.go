@@ -27,7 +27,7 @@ func TestAgencyMerge1BrowserTwoIntoOne(t *testing.T) {
 	a.formOnCheckIn("B", checkFormSchemaB)
 	sys := qms.WithActor(context.Background(), qms.SystemActor("test"))
 	root := &qms.User{Username: "quan-tri-he-thong", FullName: "Quản trị hệ thống", Memberships: []qms.Membership{{AgencyCode: qms.SystemAgencyCode, Role: qms.RoleAdmin}}}
-	if err := a.db.CreateUser(sys, root, "mat-khau-123"); err != nil {
+	if err := a.db.CreateUser(sys, root, "ngua-o-123"); err != nil {
 		t.Fatal(err)
 	}
 	if err := a.srv.Authz.Reload(); err != nil {

@@ -82,7 +82,7 @@ func TestBrowserLoginDashboardLogout(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = chromedp.Do(ctx,
-		chromedp.SendKeys(id("password"), "mat-khau-123"),
+		chromedp.SendKeys(id("password"), "ngua-o-123"),
 		chromedp.Click(id("login-submit")),
 		chromedp.WaitVisible(id("dashboard-title")),
 	)
@@ -114,7 +114,7 @@ func TestBrowserLoginDashboardLogout(t *testing.T) {
 
 // browserLogin logs in through the login form and waits for the dashboard.
 func browserLogin(ctx context.Context, base, username string) error {
-	return browserLoginAs(ctx, base, username, "mat-khau-123")
+	return browserLoginAs(ctx, base, username, "ngua-o-123")
 }
 
 // browserLoginAs is browserLogin with the account's password (the demo

@@ -75,7 +75,7 @@ func TestOneSource2ForeignWrites(t *testing.T) {
 			func(f *fixture) bool { return f.token != "" && status(f, "/api/v1/me") == 200 }, false,
 			func(t *testing.T, f *fixture) error {
 				u := &qms.User{Username: "moi", FullName: "Người mới", Memberships: []qms.Membership{{AgencyCode: "A", Role: qms.RoleStaff}}}
-				if err := f.other.CreateUser(sys, u, "mat-khau-123"); err != nil {
+				if err := f.other.CreateUser(sys, u, "ngua-o-123"); err != nil {
 					return err
 				}
 				secret, _, err := f.other.CreateAPIToken(sys, u.ID, "một cửa", 0)

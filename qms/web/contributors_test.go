@@ -15,7 +15,7 @@ func (a *app) withEditor() {
 	a.t.Helper()
 	sys := qms.WithActor(a.t.Context(), qms.SystemActor("test"))
 	u := &qms.User{Username: "a-editor", FullName: "Người sửa", Memberships: []qms.Membership{{AgencyCode: "A", Role: qms.RoleQualityOfficer}, {AgencyCode: "A", Role: qms.RoleLeader}}}
-	if err := a.db.CreateUser(sys, u, "mat-khau-123"); err != nil {
+	if err := a.db.CreateUser(sys, u, "ngua-o-123"); err != nil {
 		a.t.Fatal(err)
 	}
 	a.srv.Deps.Authz.Reload()

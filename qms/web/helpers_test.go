@@ -35,6 +35,8 @@ type app struct {
 	users map[string]*qms.User
 	// proxies are web.Config.TrustedProxies of the server wire builds.
 	proxies []string
+	// log receives the server's log when set (else it is discarded).
+	log io.Writer
 }
 
 func newApp(t *testing.T) *app {
@@ -56,7 +58,7 @@ func newAppNamed(t *testing.T, agencyPrefix, userPrefix string) *app {
 		for _, r := range qms.Roles {
 			u := &qms.User{Username: strings.ToLower(code) + "-" + strings.ReplaceAll(string(r), "_", "-"), FullName: userPrefix + code,
 				Memberships: []qms.Membership{{AgencyCode: code, Role: r}}}
-			if err := a.db.CreateUser(sys, u, "mat-khau-123"); err != nil {
+			if err := a.db.CreateUser(sys, u, "ngua-o-123"); err != nil {
 				t.Fatal(err)
 			}
 			a.users[u.Username] = u
@@ -111,7 +113,11 @@ func (a *app) wire() {
 		res, err := db.RunChecks(qms.WithActor(ctx, qms.SystemActor("job")), qms.CheckScope{})
 		return map[string]int{"opened": res.Opened}, err
 	}})
-	a.srv = web.New(web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: a.clock.Now, TrustedProxies: a.proxies},
+	logTo := a.log
+	if logTo == nil {
+		logTo = io.Discard
+	}
+	a.srv = web.New(web.Config{Logger: slog.New(slog.NewTextHandler(logTo, nil)), Now: a.clock.Now, TrustedProxies: a.proxies},
 		web.Deps{Agencies: db, Users: db, Auth: db, Audit: db, Procedures: db, Dossiers: db, Forms: db, Public: db, Calendar: db, Settings: db, Compliance: db, NCs: db, Objectives: db, Feedback: db, Audits: db, Reviews: db, Notifications: db, Dashboard: db, Risks: db, Jobs: sched, JobRuns: db, Authz: az, Ready: db.Ping,
 			Distribution: db,
 			Competence:   db,
@@ -128,7 +134,7 @@ func (a *app) wire() {
 func (a *app) addUser(username, agency string, role qms.Role) *qms.User {
 	a.t.Helper()
 	u := &qms.User{Username: username, FullName: "Người " + username, Memberships: []qms.Membership{{AgencyCode: agency, Role: role}}}
-	if err := a.db.CreateUser(qms.WithActor(a.t.Context(), qms.SystemActor("test")), u, "mat-khau-123"); err != nil {
+	if err := a.db.CreateUser(qms.WithActor(a.t.Context(), qms.SystemActor("test")), u, "ngua-o-123"); err != nil {
 		a.t.Fatal(err)
 	}
 	a.users[u.Username] = u

@@ -316,7 +316,7 @@ func (a *app) allRoles() session {
 	for _, r := range qms.Roles {
 		u.Memberships = append(u.Memberships, qms.Membership{AgencyCode: "A", Role: r})
 	}
-	if err := a.db.CreateUser(qms.WithActor(context.Background(), qms.SystemActor("test")), u, "mat-khau-123"); err != nil {
+	if err := a.db.CreateUser(qms.WithActor(context.Background(), qms.SystemActor("test")), u, "ngua-o-123"); err != nil {
 		t.Fatal(err)
 	}
 	a.users[u.Username] = u

@@ -78,7 +78,7 @@ func TestOutsider1FreeTextBounded(t *testing.T) {
 			return a.api("POST", "/api/v1/agencies", adminTok, `{"code":"A9","name":`+js(long(256))+`,"parent":"A"}`)
 		}},
 		{"user full name (web)", "full_name", func() *http.Response {
-			return a.do("POST", "/admin/users", &admin, url.Values{"username": {"moi"}, "full_name": {long(256)}, "password": {"mat-khau-123"}, "agency": {"A"}, "role": {"staff"}})
+			return a.do("POST", "/admin/users", &admin, url.Values{"username": {"moi"}, "full_name": {long(256)}, "password": {"ngua-o-123"}, "agency": {"A"}, "role": {"staff"}})
 		}},
 	}
 	before := a.auditTotal()
@@ -255,7 +255,7 @@ func TestOutsider11SmallAnswers(t *testing.T) {
 	if resp.StatusCode != 429 {
 		t.Fatalf("lock: %d", resp.StatusCode)
 	}
-	for _, resp := range []*http.Response{resp, a.api("POST", "/api/v1/auth/token", "", `{"username":"b-leader","password":"mat-khau-123"}`)} {
+	for _, resp := range []*http.Response{resp, a.api("POST", "/api/v1/auth/token", "", `{"username":"b-leader","password":"ngua-o-123"}`)} {
 		if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err != nil || s <= 0 {
 			t.Errorf("429 without Retry-After: %q", resp.Header.Get("Retry-After"))
 		}

@@ -19,7 +19,7 @@ func TestPasswordSelfChange(t *testing.T) {
 	if body := bodyOf(t, a.do("GET", "/", &staff, nil)); !strings.Contains(body, `id="change-password-link"`) {
 		t.Fatal("the user menu does not lead to the password form")
 	}
-	const next = "mat-khau-moi-2026"
+	const next = "ngua-o-moi-2026"
 	for _, tc := range []struct {
 		name, current, password, confirm, field, says string
 	}{

@@ -25,7 +25,7 @@ func (a *app) signedProcedure(steps int) (string, string) {
 		role qms.Role
 	}{"soan": {"Trần Thị Soạn", qms.RoleQualityOfficer}, "duyet": {"Lê Văn Duyệt", qms.RoleLeader}} {
 		u := &qms.User{Username: username, FullName: p.name, Memberships: []qms.Membership{{AgencyCode: "A", Role: p.role}}}
-		if err := a.db.CreateUser(sys, u, "mat-khau-123"); err != nil {
+		if err := a.db.CreateUser(sys, u, "ngua-o-123"); err != nil {
 			a.t.Fatal(err)
 		}
 		people[username] = u

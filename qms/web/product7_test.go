@@ -75,7 +75,7 @@ func TestProduct7FormsKeepInput(t *testing.T) {
 		{name: "agency settings", user: "a-admin", setup: fixed("/admin/agencies/A/settings"),
 			form: url.Values{"working_hours": {"25:00-99:00"}, "clock_mode": {"restart"}}, field: "working_hours", keep: []string{"25:00-99:00", `value="restart" selected`}},
 		{name: "user create", user: "a-admin", setup: fixed("/admin/users"),
-			form:  url.Values{"username": {"ten co dau cach"}, "full_name": {"Lê Văn Cường"}, "email": {"cuong@so.gov.vn"}, "password": {"mat-khau-dai-123"}, "agency": {"A"}, "role": {"leader"}},
+			form:  url.Values{"username": {"ten co dau cach"}, "full_name": {"Lê Văn Cường"}, "email": {"cuong@so.gov.vn"}, "password": {"ngua-o-dai-123"}, "agency": {"A"}, "role": {"leader"}},
 			field: "username", keep: []string{"ten co dau cach", "Lê Văn Cường", "cuong@so.gov.vn", `value="leader" selected`}},
 		{name: "user edit", user: "a-admin", setup: func(a *app, s *session) string { return "/admin/users/" + itoa(a.users["a-staff"].ID) },
 			form: url.Values{"full_name": {"Phạm Thị Dung"}, "email": {"khong-phai-thu"}}, field: "email", keep: []string{"Phạm Thị Dung", "khong-phai-thu"}},

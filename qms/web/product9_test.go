@@ -82,7 +82,7 @@ func TestProduct9AgencySwitcherInUserMenu(t *testing.T) {
 func (a *app) userWithRoles(username string, ms ...qms.Membership) {
 	a.t.Helper()
 	u := &qms.User{Username: username, FullName: "Người " + username, Memberships: ms}
-	if err := a.db.CreateUser(qms.WithActor(a.t.Context(), qms.SystemActor("test")), u, "mat-khau-123"); err != nil {
+	if err := a.db.CreateUser(qms.WithActor(a.t.Context(), qms.SystemActor("test")), u, "ngua-o-123"); err != nil {
 		a.t.Fatal(err)
 	}
 	if err := a.srv.Authz.Reload(); err != nil {

@@ -32,23 +32,7 @@ func TestTrustedProxyNamesClient(t *testing.T) {
 			a.proxies = tc.proxies
 			a.wire()
 			base := listen(t, a.srv)
-			token := func(password, client string) int {
-				t.Helper()
-				req, err := http.NewRequest(http.MethodPost, base+"/api/v1/auth/token", strings.NewReader(`{"username":"a-leader","password":"`+password+`"}`))
-				if err != nil {
-					t.Fatal(err)
-				}
-				req.Header.Set("Content-Type", "application/json")
-				if client != "" {
-					req.Header.Set("X-Real-IP", client)
-				}
-				resp, err := http.DefaultClient.Do(req)
-				if err != nil {
-					t.Fatal(err)
-				}
-				resp.Body.Close()
-				return resp.StatusCode
-			}
+			token := func(password, client string) int { t.Helper(); return tokenVia(t, base, password, client) }
 			for i := range qms.MaxLoginFailures {
 				want := 401
 				if i == qms.MaxLoginFailures-1 {
@@ -58,10 +42,10 @@ func TestTrustedProxyNamesClient(t *testing.T) {
 					t.Fatalf("wrong password %d from 203.0.113.7: %d, want %d", i+1, got, want)
 				}
 			}
-			if got := token("mat-khau-123", "203.0.113.7"); got != 429 {
+			if got := token("ngua-o-123", "203.0.113.7"); got != 429 {
 				t.Fatalf("right password from the locked address: %d, want 429", got)
 			}
-			if got := token("mat-khau-123", "203.0.113.8"); got != tc.ownerElsewhere {
+			if got := token("ngua-o-123", "203.0.113.8"); got != tc.ownerElsewhere {
 				t.Fatalf("right password from 203.0.113.8: %d, want %d", got, tc.ownerElsewhere)
 			}
 		})
@@ -83,32 +67,76 @@ func TestTrustedProxyAddrSpellings(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			a := newApp(t)
 			a.proxies = []string{"127.0.0.1"}
+			var logs lockedBuffer
+			a.log = &logs
 			a.wire()
 			base := listen(t, a.srv)
-			token := func(password, client string) int {
-				t.Helper()
-				req, err := http.NewRequest(http.MethodPost, base+"/api/v1/auth/token", strings.NewReader(`{"username":"a-leader","password":"`+password+`"}`))
-				if err != nil {
-					t.Fatal(err)
-				}
-				req.Header.Set("Content-Type", "application/json")
-				req.Header.Set("X-Real-IP", client)
-				resp, err := http.DefaultClient.Do(req)
-				if err != nil {
-					t.Fatal(err)
-				}
-				resp.Body.Close()
-				return resp.StatusCode
-			}
+			token := func(password, client string) int { t.Helper(); return tokenVia(t, base, password, client) }
 			for i := range qms.MaxLoginFailures {
 				token(fmt.Sprintf("doan-%d", i), tc.guesser)
 			}
-			if got := token("mat-khau-123", tc.sameClient); got != 429 {
+			if tc.name == "no address" && !strings.Contains(logs.String(), "names no address") {
+				t.Errorf("no warning of the header naming no address in the log:\n%s", logs.String())
+			}
+			if got := token("ngua-o-123", tc.sameClient); got != 429 {
 				t.Errorf("right password from %s, the guesser's address: %d, want 429", tc.sameClient, got)
 			}
-			if got := token("mat-khau-123", tc.other); got != 201 {
+			if got := token("ngua-o-123", tc.other); got != 201 {
 				t.Errorf("right password from %s behind the same proxy: %d, want 201", tc.other, got)
 			}
 		})
+	}
+}
+
+// tokenVia asks for a token as a-leader with password, through a proxy
+// naming the clients in X-Real-IP headers (an empty one is left out),
+// and returns the status.
+func tokenVia(t *testing.T, base, password string, clients ...string) int {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, base+"/api/v1/auth/token", strings.NewReader(`{"username":"a-leader","password":"`+password+`"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	for _, c := range clients {
+		if c != "" {
+			req.Header.Add("X-Real-IP", c)
+		}
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// TestTrustedProxyHeaderTwiceOrMissing: of two X-Real-IP headers the
+// last, the one a proxy that adds rather than replaces wrote, names the
+// client: the client's own forged first one does not count. A trusted
+// proxy's request without the header counts under the proxy's address,
+// with a warning in the log.
+func TestTrustedProxyHeaderTwiceOrMissing(t *testing.T) {
+	a := newApp(t)
+	a.proxies = []string{"127.0.0.1"}
+	var logs lockedBuffer
+	a.log = &logs
+	a.wire()
+	base := listen(t, a.srv)
+	token := func(password string, clients ...string) int {
+		t.Helper()
+		return tokenVia(t, base, password, clients...)
+	}
+	for i := range qms.MaxLoginFailures { // a guesser at .7 forging a new address each time
+		token(fmt.Sprintf("doan-%d", i), fmt.Sprintf("198.51.100.%d", i), "203.0.113.7")
+	}
+	if got := token("ngua-o-123", "203.0.113.7"); got != 429 {
+		t.Errorf("right password from the guesser's address: %d, want 429 (the last header counts)", got)
+	}
+	if got := token("ngua-o-123", "198.51.100.0"); got != 201 {
+		t.Errorf("right password from an address the guesser forged: %d, want 201", got)
+	}
+	if got := token("ngua-o-123"); got != 201 || !strings.Contains(logs.String(), "without X-Real-IP") {
+		t.Errorf("no header from the trusted proxy: %d, want 201 and a warning; log:\n%s", got, logs.String())
 	}
 }

@@ -134,7 +134,7 @@ func TestOtherAgencyIsInvisible(t *testing.T) {
 			return a.do("POST", "/admin/users/"+bID+"/memberships", &s, url.Values{"agency": {"A"}, "role": {"admin"}}).StatusCode
 		}},
 		{"user password", func() int {
-			return a.do("POST", "/admin/users/"+bID+"/password", &s, url.Values{"password": {"mat-khau-moi-1"}}).StatusCode
+			return a.do("POST", "/admin/users/"+bID+"/password", &s, url.Values{"password": {"ngua-o-moi-1"}}).StatusCode
 		}},
 		{"api agency", func() int { return a.api("GET", "/api/v1/agencies/B", tok, "").StatusCode }},
 		{"api user", func() int { return a.api("GET", "/api/v1/users/"+bID, tok, "").StatusCode }},
@@ -170,7 +170,7 @@ func TestOtherAgencyIsInvisible(t *testing.T) {
 	}
 	// Creating objects in B is refused and writes nothing.
 	before := a.auditCount("user.create")
-	resp := a.do("POST", "/admin/users", &s, url.Values{"username": {"intruder"}, "password": {"mat-khau-123"}, "agency": {"B"}, "role": {"staff"}})
+	resp := a.do("POST", "/admin/users", &s, url.Values{"username": {"intruder"}, "password": {"ngua-o-123"}, "agency": {"B"}, "role": {"staff"}})
 	if resp.StatusCode != 400 || a.auditCount("user.create") != before {
 		t.Fatalf("user in B: status %d, audit %d → %d", resp.StatusCode, before, a.auditCount("user.create"))
 	}

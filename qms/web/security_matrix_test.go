@@ -88,7 +88,7 @@ func (a *app) seedScenarioObjects() scenarioObjects {
 	// act on it as a whole.
 	both := &qms.User{Username: "ab-leader", FullName: "Người A và B",
 		Memberships: []qms.Membership{{AgencyCode: "A", Role: qms.RoleLeader}, {AgencyCode: "B", Role: qms.RoleStaff}}}
-	if err := a.db.CreateUser(qms.WithActor(ctx, qms.SystemActor("test")), both, "mat-khau-123"); err != nil {
+	if err := a.db.CreateUser(qms.WithActor(ctx, qms.SystemActor("test")), both, "ngua-o-123"); err != nil {
 		a.t.Fatal("user in A and B:", err)
 	}
 	a.users[both.Username] = both
@@ -141,7 +141,7 @@ func (o scenarioObjects) fill(path string) string {
 // other-agency rows must not fail only for want of a field.
 var scenarioFields = map[string]string{
 	"code": "A-2026-999999", "name": "Thử quyền", "title": "Thử quyền", "reason": "Thử quyền", "step_id": "check",
-	"agency": "A", "username": "thu-quyen", "full_name": "Thử quyền", "role": "admin", "password": "mat-khau-thu-quyen",
+	"agency": "A", "username": "thu-quyen", "full_name": "Thử quyền", "role": "admin", "password": "ngua-o-thu-quyen",
 	"parent": "A", "description": "Thử quyền", "owner": "a-staff", "due_on": "31/12/2030", "text": "Thử quyền",
 	"status": "closed", "verdict": "effective", "tthc_code": "1.000001", "applicant_name": "Thử quyền", "channel": "counter",
 	"disabled": "1", "minutes": "Thử quyền", "answer": "Thử quyền", "assignee": "a-staff", "year": "2030",

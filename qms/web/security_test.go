@@ -88,7 +88,7 @@ func TestCSRFRefusedOnEveryStateChangingRoute(t *testing.T) {
 	}
 	other := a.login("b-staff")
 	fields := url.Values{"code": {"CSRF1"}, "name": {"Giả mạo"}, "title": {"Giả mạo"}, "reason": {"Giả mạo"}, "step_id": {"check"},
-		"agency": {"A"}, "username": {"gia-mao"}, "full_name": {"Giả mạo"}, "role": {"admin"}, "password": {"mat-khau-gia-mao"},
+		"agency": {"A"}, "username": {"gia-mao"}, "full_name": {"Giả mạo"}, "role": {"admin"}, "password": {"ngua-o-gia-mao"},
 		"schema": {checkFormSchema}, "parent": {"A"}, "clock_mode": {"restart"}, "working_hours": {"07:00-11:00"}}
 	variants := []struct {
 		name, token string // token: the _csrf field sent ("-": none)
@@ -206,7 +206,7 @@ func TestSessionCookieFlags(t *testing.T) {
 			csrf := cookieNamed(send(httptest.NewRequest("GET", "/login", nil)), "qms_csrf")
 			check("csrf cookie of the login page", csrf)
 
-			form := url.Values{"username": {"a-staff"}, "password": {"mat-khau-123"}, "_csrf": {csrf.Value}}
+			form := url.Values{"username": {"a-staff"}, "password": {"ngua-o-123"}, "_csrf": {csrf.Value}}
 			req := httptest.NewRequest("POST", "/login", strings.NewReader(form.Encode()))
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 			req.AddCookie(csrf)
@@ -328,14 +328,14 @@ func TestLoginThrottlingLocksUsername(t *testing.T) {
 			t.Fatalf("failure %d (%q, api %v): %d, want %d", i+1, try.username, try.api, code, want)
 		}
 	}
-	resp := postLogin(a, csrf, "a-leader", "mat-khau-123")
+	resp := postLogin(a, csrf, "a-leader", "ngua-o-123")
 	if body := bodyOf(t, resp); resp.StatusCode != 429 || !strings.Contains(body, "tạm khóa") {
 		t.Fatalf("right password while locked: %d", resp.StatusCode)
 	}
-	if code := a.api("POST", "/api/v1/auth/token", "", `{"username":"a-leader","password":"mat-khau-123"}`).StatusCode; code != 429 {
+	if code := a.api("POST", "/api/v1/auth/token", "", `{"username":"a-leader","password":"ngua-o-123"}`).StatusCode; code != 429 {
 		t.Fatalf("api token while locked: %d", code)
 	}
-	if code := postLogin(a, csrf, "a-staff", "mat-khau-123").StatusCode; code != 303 {
+	if code := postLogin(a, csrf, "a-staff", "ngua-o-123").StatusCode; code != 303 {
 		t.Fatalf("another user while a-leader is locked: %d", code)
 	}
 	// Once under SYS and once under A, a-leader's agency, whose admin
@@ -383,7 +383,7 @@ func TestLoginThrottlingUnderConcurrentGuesses(t *testing.T) {
 	}
 	close(start)
 	wg.Wait()
-	resp, err := http.Post(base+"/api/v1/auth/token", "application/json", strings.NewReader(`{"username":"a-leader","password":"mat-khau-123"}`))
+	resp, err := http.Post(base+"/api/v1/auth/token", "application/json", strings.NewReader(`{"username":"a-leader","password":"ngua-o-123"}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -510,7 +510,7 @@ func TestHTMLEscapedInEveryTextField(t *testing.T) {
 	}
 	agencyPage := created("agency", a.do("POST", "/admin/agencies", &admin, url.Values{"code": {"XSS"}, "name": {xss}, "parent": {"A"}}))
 	userPage := created("user", a.do("POST", "/admin/users", &admin, url.Values{"username": {"xss-user"}, "full_name": {xss},
-		"email": {"x@example.vn"}, "role": {"staff"}, "agency": {"A"}, "password": {"mat-khau-123"}}))
+		"email": {"x@example.vn"}, "role": {"staff"}, "agency": {"A"}, "password": {"ngua-o-123"}}))
 	procPage := created("procedure", a.do("POST", "/procedures", &officer, url.Values{"code": {"QT-XSS"}, "title": {xss}, "tthc_codes": {"1.000001"}}))
 	dossierPage := created("dossier", a.do("POST", "/dossiers", &staff, url.Values{"tthc_code": {"1.000001"}, "applicant_name": {xss}, "channel": {"counter"}}))
 	formPage := created("form", a.do("POST", "/forms", &officer, url.Values{"code": {"BM-XSS"}, "title": {xss}, "schema": {checkFormSchema}}))

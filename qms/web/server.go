@@ -9,6 +9,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"embed"
 	"io/fs"
@@ -528,22 +529,40 @@ func (s *Server) readyz(c *fiber.Ctx) error {
 // spelling qms.ParseClientAddr reads (::ffff:203.0.113.9, a port, an
 // IPv6 zone). Fiber's own c.IP drops those spellings and falls back to
 // the proxy's address, so one person's wrong passwords locked everyone
-// behind the proxy. A header that names no address is logged and its
-// text is the key (qms.ThrottleAddr bounds it): never the proxy's.
+// behind the proxy. Of several X-Real-IP headers the last counts: a
+// proxy that adds its header rather than replacing the client's puts
+// its own last. A header that names no address is logged and its text
+// is the key (qms.ThrottleAddr bounds it), never the proxy's; a trusted
+// proxy's request without the header is logged and keyed by the proxy,
+// as it may be the proxy's own. Worked out once per request.
 func (s *Server) clientAddr(c *fiber.Ctx) string {
+	if a, ok := c.Locals(localClientAddr).(string); ok {
+		return a
+	}
+	a := s.proxiedAddr(c)
+	c.Locals(localClientAddr, a)
+	return a
+}
+
+// localClientAddr is the c.Locals key of clientAddr's answer.
+const localClientAddr = "qms.client_addr"
+
+func (s *Server) proxiedAddr(c *fiber.Ctx) string {
 	peer := c.Context().RemoteIP().String()
 	if len(s.cfg.TrustedProxies) == 0 || !c.IsProxyTrusted() {
 		return peer
 	}
-	h := c.Get("X-Real-IP")
-	if h == "" {
+	all := c.Request().Header.PeekAll("X-Real-IP")
+	if len(all) == 0 || len(bytes.TrimSpace(all[len(all)-1])) == 0 {
+		s.log.Warn("request from a trusted proxy without X-Real-IP; counted under the proxy's address", "peer", peer, "path", c.Path())
 		return peer
 	}
+	h := string(all[len(all)-1])
 	if ip, ok := qms.ParseClientAddr(h); ok {
 		return ip.String()
 	}
-	key := qms.ThrottleAddr(h)
-	s.log.Warn("X-Real-IP from a trusted proxy names no address; counted under its text", "peer", peer, "x_real_ip", key)
+	key := qms.ThrottleAddr(qms.HeaderAddrPrefix + h)
+	s.log.Warn("X-Real-IP from a trusted proxy names no address; counted under its text", "peer", peer, "key", key)
 	return key
 }
 

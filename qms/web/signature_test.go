@@ -12,7 +12,7 @@ import (
 
 // signPassword is the password of every test user (newAppNamed), which
 // the actions that sign ask for again.
-const signPassword = "mat-khau-123"
+const signPassword = "ngua-o-123"
 
 // signing adds the password to a form that signs.
 func signing(form url.Values) url.Values {

@@ -46,7 +46,7 @@ func TestTrust1CrossAgencyAccountTakeover(t *testing.T) {
 		name, path string
 		form       url.Values
 	}{
-		{"password", xPath + "/password", url.Values{"password": {"mat-khau-cua-b"}}},
+		{"password", xPath + "/password", url.Values{"password": {"ngua-o-cua-b"}}},
 		{"disable", xPath, url.Values{"disabled": {"1"}}},
 		{"profile", xPath, url.Values{"full_name": {"Đổi tên"}, "email": {"b@example.vn"}}},
 		{"revoke tokens", xPath + "/tokens/revoke", url.Values{"token": {"all"}}},
@@ -69,7 +69,7 @@ func TestTrust1CrossAgencyAccountTakeover(t *testing.T) {
 			})
 		}
 	}
-	if _, err := a.db.Authenticate(context.Background(), "a-leader", "mat-khau-123", ""); err != nil {
+	if _, err := a.db.Authenticate(context.Background(), "a-leader", "ngua-o-123", ""); err != nil {
 		t.Fatalf("a-leader's password or status changed: %v", err)
 	}
 	if u, _ := a.db.FindUserByID(context.Background(), x.ID); u.FullName != x.FullName {
@@ -108,7 +108,7 @@ func TestTrust1CrossAgencyAccountTakeover(t *testing.T) {
 				_, err := a.db.SetMembership(asB, x.ID, qms.Membership{AgencyCode: "A", Role: qms.RoleAdmin}, false)
 				return err
 			}},
-			{"password", func() error { return a.db.SetPassword(asB, x.ID, "mat-khau-cua-b") }},
+			{"password", func() error { return a.db.SetPassword(asB, x.ID, "ngua-o-cua-b") }},
 			{"disable", func() error { _, err := a.db.UpdateUser(asB, x.ID, qms.UserUpdate{Disabled: &off}); return err }},
 			{"token", func() error { _, _, err := a.db.CreateAPIToken(asB, x.ID, "b", 0); return err }},
 			{"revoke tokens", func() error { _, err := a.db.RevokeAPITokens(asB, qms.TokenFilter{UserID: &x.ID}); return err }},
@@ -121,7 +121,7 @@ func TestTrust1CrossAgencyAccountTakeover(t *testing.T) {
 			}},
 			{"unlock login", func() error { _, err := a.db.UnlockLogin(asB, "a-leader"); return err }},
 			{"create in A", func() error {
-				return a.db.CreateUser(asB, &qms.User{Username: "b-ke-gian", Memberships: []qms.Membership{{AgencyCode: "A", Role: qms.RoleAdmin}}}, "mat-khau-123")
+				return a.db.CreateUser(asB, &qms.User{Username: "b-ke-gian", Memberships: []qms.Membership{{AgencyCode: "A", Role: qms.RoleAdmin}}}, "ngua-o-123")
 			}},
 		} {
 			if err := tt.do(); qms.ErrorCode(err) != qms.EFORBIDDEN {
@@ -132,7 +132,7 @@ func TestTrust1CrossAgencyAccountTakeover(t *testing.T) {
 
 	t.Run("API user creation stays in the agency", func(t *testing.T) {
 		tok := a.token("b-admin")
-		resp := a.api("POST", "/api/v1/users", tok, `{"username":"b-tao-o-a","password":"mat-khau-123","agency":"A","role":"admin"}`)
+		resp := a.api("POST", "/api/v1/users", tok, `{"username":"b-tao-o-a","password":"ngua-o-123","agency":"A","role":"admin"}`)
 		if resp.StatusCode/100 != 4 {
 			t.Fatalf("B's admin created an admin of A: %d", resp.StatusCode)
 		}
@@ -143,14 +143,14 @@ func TestTrust1CrossAgencyAccountTakeover(t *testing.T) {
 
 	t.Run("agency admin on a user of their agency alone", func(t *testing.T) {
 		staff := a.users["a-staff"]
-		if code := a.do("POST", "/admin/users/"+itoa(staff.ID)+"/password", &aAdmin, url.Values{"password": {"mat-khau-moi-1"}}).StatusCode; code != 303 {
+		if code := a.do("POST", "/admin/users/"+itoa(staff.ID)+"/password", &aAdmin, url.Values{"password": {"ngua-o-moi-1"}}).StatusCode; code != 303 {
 			t.Fatalf("A's admin resetting a-staff: %d", code)
 		}
 	})
 
 	t.Run("system admin, audited under every agency", func(t *testing.T) {
 		inA, inB := a.auditIn("A", "user.password"), a.auditIn("B", "user.password")
-		if code := a.do("POST", xPath+"/password", &sysAdmin, url.Values{"password": {"mat-khau-moi-2"}}).StatusCode; code != 303 {
+		if code := a.do("POST", xPath+"/password", &sysAdmin, url.Values{"password": {"ngua-o-moi-2"}}).StatusCode; code != 303 {
 			t.Fatalf("system admin resetting a-leader: %d", code)
 		}
 		if a.auditIn("A", "user.password") != inA+1 || a.auditIn("B", "user.password") != inB+1 {
@@ -227,13 +227,13 @@ func TestTrust5LoginThrottleByAddress(t *testing.T) {
 			t.Fatalf("guess while locked: %d", code)
 		}
 	}
-	if code := tokenFrom(t, attacker, base, "a-admin", "mat-khau-123"); code != 201 {
+	if code := tokenFrom(t, attacker, base, "a-admin", "ngua-o-123"); code != 201 {
 		t.Fatalf("another user from the same address: %d", code)
 	}
 	if code := loginFrom(t, owner, base, "admin", "doan-sai"); code != 401 {
 		t.Fatalf("a wrong password from another address: %d, want 401", code)
 	}
-	pw := "mat-khau-admin-1"
+	pw := "ngua-o-admin-1"
 	sys := qms.WithActor(context.Background(), qms.SystemActor("test"))
 	if err := a.db.SetPassword(sys, a.users["admin"].ID, pw); err != nil {
 		t.Fatal(err)
@@ -305,7 +305,7 @@ func TestTrust7ResetEndsSessionsAndTokens(t *testing.T) {
 		form             url.Values
 		action           string
 	}{
-		{"password reset", "a-staff", "/password", url.Values{"password": {"mat-khau-moi-9"}}, "user.password"},
+		{"password reset", "a-staff", "/password", url.Values{"password": {"ngua-o-moi-9"}}, "user.password"},
 		{"disabled", "a-auditor", "", url.Values{"disabled": {"1"}}, "user.update"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -328,7 +328,7 @@ func TestTrust7ResetEndsSessionsAndTokens(t *testing.T) {
 
 	t.Run("tokens expire", func(t *testing.T) {
 		var tok struct{ Token string }
-		decode(t, a.api("POST", "/api/v1/auth/token", "", `{"username":"a-leader","password":"mat-khau-123"}`), &tok)
+		decode(t, a.api("POST", "/api/v1/auth/token", "", `{"username":"a-leader","password":"ngua-o-123"}`), &tok)
 		a.clock.Add(qms.APITokenLifetime - time.Minute)
 		if code := a.api("GET", "/api/v1/me", tok.Token, "").StatusCode; code != 200 {
 			t.Fatalf("before expiry: %d", code)

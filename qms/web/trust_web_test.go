@@ -45,7 +45,7 @@ func TestTrust4OpenRedirect(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.next, func(t *testing.T) {
-			form := url.Values{"username": {"a-auditor"}, "password": {"mat-khau-123"}, "_csrf": {csrf}, "next": {tt.next}}
+			form := url.Values{"username": {"a-auditor"}, "password": {"ngua-o-123"}, "_csrf": {csrf}, "next": {tt.next}}
 			req, _ := http.NewRequest("POST", "/login", strings.NewReader(form.Encode()))
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 			req.AddCookie(&http.Cookie{Name: "qms_csrf", Value: csrf})
