@@ -2,10 +2,12 @@ package qms
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/trustelem/zxcvbn"
+	"github.com/trustelem/zxcvbn/frequency"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -43,9 +45,11 @@ func ValidatePassword(p string, known ...string) error {
 		// password from stdin, where a file or a pipe may carry them.
 		return FieldError("password", "Mật khẩu chứa byte không phải văn bản UTF-8 hợp lệ: hãy gõ lại mật khẩu.")
 	case passwordControlChar(p) >= 0:
-		// Nobody can type it at the login form (which refuses it, and
-		// where tab and Enter do something else).
-		return FieldError("password", "Mật khẩu chứa ký tự điều khiển (U+%04X), không gõ được khi đăng nhập: hãy chọn mật khẩu khác.", passwordControlChar(p))
+		// Nobody can type it at the login form (which refuses control
+		// characters, and where tab and Enter do something else); an
+		// invisible one (a byte-order mark Notepad writes, a zero-width
+		// space from a pasted text) the owner does not know is there.
+		return FieldError("password", "Mật khẩu chứa ký tự điều khiển hoặc ký tự vô hình (U+%04X), không gõ được khi đăng nhập (thường do dán từ tài liệu hay tệp khác): hãy gõ lại hoặc chọn mật khẩu khác.", passwordControlChar(p))
 	case strings.TrimSpace(p) != p:
 		// A pasted password with a space at an end is one its owner
 		// cannot type again; eight spaces are no password.
@@ -54,17 +58,22 @@ func ValidatePassword(p string, known ...string) error {
 	if err := guessable(p, known); err != nil {
 		return err
 	}
-	if zxcvbn.PasswordStrength(p, guessWords(known)).Score < MinPasswordScore {
+	// Scored also unaccented and in lower case: zxcvbn's patterns are
+	// ASCII, and "đđđđđđđđ" (dd typed eight times in Telex) is no
+	// repeat to it, while "dddddddd" is.
+	words := guessWords(known)
+	if min(zxcvbn.PasswordStrength(p, words).Score, zxcvbn.PasswordStrength(unaccented(p), words).Score) < MinPasswordScore {
 		return FieldError("password", "Mật khẩu quá dễ đoán (như 12345678, password, admin123, P@ssw0rd): hãy chọn mật khẩu khác, ví dụ ghép ba, bốn từ không liền nghĩa.")
 	}
 	return nil
 }
 
 // passwordControlChar is the first character of p that no password may
-// hold (qms.ControlChar, and tab, newline and carriage return too), or -1.
+// hold (qms.ControlChar, tab, newline and carriage return too, and the
+// invisible format characters: U+FEFF, U+200B, U+00AD…), or -1.
 func passwordControlChar(p string) rune {
 	for _, r := range p {
-		if unicode.IsControl(r) {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
 			return r
 		}
 	}
@@ -79,16 +88,33 @@ func passwordControlChar(p string) rune {
 // the US census, television) do not hold: "matkhau123" scores as random
 // letters there. Unaccented, lower case, as people type them at a login.
 var vietnameseGuesses = []string{
-	"matkhau", "mk", "pass", "xinchao", "chao", "anhyeuem", "emyeuanh", "yeu", "toi", "em", "anh", "ban",
-	"vietnam", "hanoi", "saigon", "hochiminh", "tphcm", "danang", "haiphong", "cantho",
-	"hue", "nhatrang", "dalat", "quangninh", "nghean", "thanhhoa",
-	"ubnd", "uyban", "so", "noivu", "motcua", "iso", "dientu", "tthc",
-	"hoso", "quantri", "quanly", "canbo", "congchuc", "nhanvien", "lanhdao", "giamdoc",
-	"baomat", "bimat", "hethong", "admin", "abc", "abcd", "qwerty",
-	// the most common family and given names
-	"nguyen", "tran", "le", "pham", "hoang", "huynh", "phan", "vu", "vo", "dang", "bui", "do", "ho", "ngo", "duong", "ly",
-	"van", "thi", "huu", "duc", "minh", "an", "linh", "lan", "hoa", "hung", "dung", "tuan", "thanh", "huong", "trang", "ngoc", "quang", "nam", "long", "mai", "ha", "hai", "son", "tu", "binh", "phuong", "thao", "hien", "hang", "nga", "cuong",
+	"matkhau", "mk", "doi", "moi", "xinchao", "chao", "anhyeuem", "emyeuanh", "yeu", "toi", "em", "anh", "ban", "con", "meo", "cho",
+	"khong", "biet", "co", "gi", "chuc", "mung", "nam", "tet", "nguyendan", "caphe", "pho", "bun", "com",
+	"vietnam", "hanoi", "saigon", "hochiminh", "tphcm", "danang", "haiphong", "cantho", "hue", "nhatrang", "dalat",
+	"quangninh", "nghean", "thanhhoa", "vungtau", "baclieu", "hoangsa", "truongsa", "dienbien", "congan", "bodoi",
+	"ubnd", "uyban", "so", "noivu", "motcua", "iso", "dientu", "tthc", "hoso", "quantri", "vien", "quanly", "canbo",
+	"congchuc", "chuyenvien", "nhanvien", "lanhdao", "giamdoc", "ketoan", "vanthu", "baomat", "bimat", "hethong",
+	// the most common family and given names, and the sample name of
+	// every form (Nguyễn Văn A)
+	"nguyenvana", "nguyen", "tran", "le", "pham", "hoang", "huynh", "phan", "vu", "vo", "dang", "bui", "do", "ho", "ngo", "duong", "ly",
+	"van", "thi", "huu", "duc", "minh", "an", "linh", "lan", "hoa", "hung", "dung", "tuan", "thanh", "huong", "trang", "ngoc",
+	"quang", "long", "mai", "ha", "hai", "son", "tu", "binh", "phuong", "thao", "hien", "hang", "nga", "cuong",
 }
+
+// commonWords are the letter-only entries of zxcvbn's lists of common
+// passwords, the commonest English words and first names: "welcome",
+// "summer", "asdfgh", "dragon". Immutable, built once.
+var commonWords = sync.OnceValue(func() map[string]bool {
+	words := map[string]bool{}
+	for list, n := range map[string]int{"passwords": 30000, "english_wikipedia": 10000, "us_tv_and_film": 5000, "male_names": 1000, "female_names": 1000, "surnames": 1000} {
+		for _, w := range frequency.FrequencyLists[list][:min(n, len(frequency.FrequencyLists[list]))] {
+			if len(w) >= 3 && strings.IndexFunc(w, func(r rune) bool { return r < 'a' || r > 'z' }) < 0 {
+				words[w] = true
+			}
+		}
+	}
+	return words
+})
 
 // guessWords are the words zxcvbn matches a password against besides its
 // own: known (the username, the full name) as typed, each unaccented and
@@ -107,53 +133,71 @@ func guessWords(known []string) []string {
 	return words
 }
 
-// guessable refuses a password whose letters, unaccented and in lower
-// case, are only words of the account's names or of vietnameseGuesses,
-// in any order, with any digits and symbols around them: "Matkhau@123",
-// "Hanoi@2024", "le.van.cuong", "Cuong@1990" or "cuonglevan" for Lê Văn
-// Cường. zxcvbn scores some of these above its threshold, a capital and
-// a symbol counting as a guesser's extra work; they are the first a
-// Vietnamese guesser tries.
+// guessable refuses a password that is only words a guesser tries
+// first, with digits and symbols around them, which zxcvbn scores above
+// its threshold (it counts a capital, a symbol and a year as a guesser's
+// extra work). Its letters, unaccented and in lower case, are matched
+// against, in order: the account's names ("le.van.cuong", "Cuong@1990",
+// "cuonglevan" for Lê Văn Cường), those and vietnameseGuesses
+// ("Matkhau@123", "Hanoi@2024", "toiyeuvietnam"), each in any number
+// and order; and one or two commonWords with six digits and symbols at
+// most ("Welcome@2025", "Summer2025!", "Asdfgh@123").
 func guessable(p string, known []string) error {
 	var letters strings.Builder
+	others := 0
 	for _, r := range unaccented(p) {
 		if unicode.IsLetter(r) {
 			letters.WriteRune(r)
+		} else {
+			others++
 		}
 	}
 	core := letters.String()
 	if core == "" {
 		return nil // digits and symbols only: zxcvbn judges them
 	}
-	names := map[string]bool{}
+	words := map[string]bool{}
 	for _, k := range known {
 		for _, w := range nameWords(unaccented(k)) {
-			names[w] = true
+			words[w] = true
 		}
 	}
-	if madeOf(core, names) {
-		return FieldError("password", "Mật khẩu chỉ gồm tên đăng nhập hoặc họ tên của bạn (kể cả viết không dấu, đảo thứ tự, thêm số hay ký hiệu): người đoán mật khẩu thử những cách này đầu tiên. Hãy chọn mật khẩu khác, ví dụ ghép ba, bốn từ không liền nghĩa.")
+	if wordCount(core, words) > 0 {
+		return FieldError("password", "Mật khẩu chỉ gồm tên đăng nhập, họ tên hoặc mã đơn vị của bạn (kể cả viết không dấu, đảo thứ tự, thêm số hay ký hiệu): người đoán mật khẩu thử những cách này đầu tiên. Hãy chọn mật khẩu khác, ví dụ ghép ba, bốn từ không liền nghĩa.")
 	}
 	for _, w := range vietnameseGuesses {
-		names[w] = true
+		words[w] = true
 	}
-	if madeOf(core, names) {
+	if wordCount(core, words) > 0 {
 		return FieldError("password", "Mật khẩu chỉ ghép những từ hay bị đoán trước (như matkhau, xinchao, hanoi, anhyeuem, họ tên thông dụng) với số hay ký hiệu: hãy chọn mật khẩu khác, ví dụ ghép ba, bốn từ không liền nghĩa.")
+	}
+	for w := range commonWords() {
+		words[w] = true
+	}
+	if n := wordCount(core, words); n > 0 && n <= 2 && others <= 6 {
+		return FieldError("password", "Mật khẩu chỉ là một, hai từ thông dụng (như welcome, summer, dragon, matkhau) thêm số hay ký hiệu: người đoán mật khẩu thử những cách này đầu tiên. Hãy chọn mật khẩu khác, ví dụ ghép ba, bốn từ không liền nghĩa.")
 	}
 	return nil
 }
 
-// madeOf reports whether s is a sequence of words, each at least two
-// letters (one letter is any string's piece).
-func madeOf(s string, words map[string]bool) bool {
-	ends := make([]bool, len(s)+1) // ends[i]: s[:i] is made of words
-	ends[0] = true
-	for i := 2; i <= len(s); i++ {
-		for j := 0; j <= i-2 && !ends[i]; j++ {
-			ends[i] = ends[j] && words[s[j:i]]
+// wordCount is the fewest words, each of two letters or more, that s is
+// made of, or 0 when it is not made of words (one letter would be any
+// string's piece).
+func wordCount(s string, words map[string]bool) int {
+	const none = 1 << 30
+	fewest := make([]int, len(s)+1) // fewest[i]: words making s[:i]
+	for i := 1; i <= len(s); i++ {
+		fewest[i] = none
+		for j := 0; j <= i-2; j++ {
+			if fewest[j] < none && fewest[j]+1 < fewest[i] && words[s[j:i]] {
+				fewest[i] = fewest[j] + 1
+			}
 		}
 	}
-	return ends[len(s)]
+	if fewest[len(s)] == none {
+		return 0
+	}
+	return fewest[len(s)]
 }
 
 // nameWords are the letter runs of s, at least two letters each.
@@ -177,4 +221,15 @@ func unaccented(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// PasswordWords are the words of an account that a guesser tries first
+// in its password (ValidatePassword's known): the username, the full
+// name and the codes of its agencies ("SoTTTT@2025" at STTTT).
+func (u *User) PasswordWords() []string {
+	words := []string{u.Username, u.FullName}
+	for _, m := range u.Memberships {
+		words = append(words, m.AgencyCode)
+	}
+	return words
 }

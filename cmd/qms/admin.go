@@ -84,7 +84,7 @@ func cmdUserAdd(ctx context.Context, e *env, args []string) error {
 	line, err := bufio.NewReader(e.stdin).ReadString('\n')
 	password := strings.TrimRight(line, "\r\n")
 	if password == "" {
-		return qms.FieldError("password", "Chưa nhập mật khẩu: gửi mật khẩu qua stdin, ví dụ: echo 'MatKhau123' | qms user add ...")
+		return qms.FieldError("password", "Chưa nhập mật khẩu: gửi mật khẩu qua stdin, ví dụ: echo 'ngua-o-banh-da-may-7' | qms user add ... (ghép ba, bốn từ không liền nghĩa)")
 	}
 	_ = err // io.EOF after a last line without newline is fine
 	db, err := openStore(ctx, e, *dbPath)

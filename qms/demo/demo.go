@@ -96,7 +96,7 @@ func (c *Clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *Clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 
 // Password is the password of every demo user.
-const Password = "demo-mat-khau"
+const Password = "demo-ngua-o-2026"
 
 // Counts are the dossier figures of a data set, as of its start time.
 type Counts struct {

@@ -16,7 +16,7 @@ func (s *Store) CreateUser(ctx context.Context, u *qms.User, password string) er
 	if err := u.Validate(); err != nil {
 		return err
 	}
-	hash, err := s.hashPassword(password, u.Username, u.FullName)
+	hash, err := s.hashPassword(password, u.PasswordWords()...)
 	if err != nil {
 		return err
 	}
@@ -323,7 +323,7 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, password string) 
 	// the bcrypt hash takes tens of milliseconds and no write waits for it.
 	var known []string
 	if u, err := findOneUser(ctx, s.read(), s.cfg.InsertOrder, qms.UserFilter{ID: &userID}); err == nil {
-		known = []string{u.Username, u.FullName}
+		known = u.PasswordWords()
 	}
 	hash, err := s.hashPassword(password, known...)
 	if err != nil {

@@ -365,7 +365,7 @@ var labelTexts = []pageText{
 	{"audit_action.upload.keep", "Giữ tệp tải lên để chọn sơ đồ", "Upload kept for the pool pick"},
 	{"audit_action.user.create", "Tạo tài khoản", "Account created"},
 	{"audit_action.user.grant", "Gán vai trò", "Role granted"},
-	{"audit_action.user.password", "Đặt lại mật khẩu", "Password reset"},
+	{"audit_action.user.password", "Đổi hoặc đặt lại mật khẩu", "Password changed or reset"},
 	{"audit_action.user.revoke", "Thu hồi vai trò", "Role revoked"},
 	{"audit_action.user.update", "Sửa tài khoản", "Account edited"},
 
