@@ -65,12 +65,7 @@ func TestTrustedProxyAddrSpellings(t *testing.T) {
 		{"no address", "unknown", "unknown", "203.0.113.8"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			a := newApp(t)
-			a.proxies = []string{"127.0.0.1"}
-			var logs lockedBuffer
-			a.log = &logs
-			a.wire()
-			base := listen(t, a.srv)
+			base, logs := behindProxy(t)
 			token := func(password, client string) int { t.Helper(); return tokenVia(t, base, password, client) }
 			for i := range qms.MaxLoginFailures {
 				token(fmt.Sprintf("doan-%d", i), tc.guesser)
@@ -86,6 +81,18 @@ func TestTrustedProxyAddrSpellings(t *testing.T) {
 			}
 		})
 	}
+}
+
+// behindProxy serves a new app to a trusted proxy at 127.0.0.1 and
+// returns its address and its log.
+func behindProxy(t *testing.T) (base string, logs *lockedBuffer) {
+	t.Helper()
+	a := newApp(t)
+	a.proxies = []string{"127.0.0.1"}
+	logs = &lockedBuffer{}
+	a.log = logs
+	a.wire()
+	return listen(t, a.srv), logs
 }
 
 // tokenVia asks for a token as a-leader with password, through a proxy
@@ -117,12 +124,7 @@ func tokenVia(t *testing.T, base, password string, clients ...string) int {
 // proxy's request without the header counts under the proxy's address,
 // with a warning in the log.
 func TestTrustedProxyHeaderTwiceOrMissing(t *testing.T) {
-	a := newApp(t)
-	a.proxies = []string{"127.0.0.1"}
-	var logs lockedBuffer
-	a.log = &logs
-	a.wire()
-	base := listen(t, a.srv)
+	base, logs := behindProxy(t)
 	token := func(password string, clients ...string) int {
 		t.Helper()
 		return tokenVia(t, base, password, clients...)
