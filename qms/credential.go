@@ -87,11 +87,11 @@ const HeaderAddrPrefix = "header:"
 
 // UnlockAddrKey is the key (ThrottleAddr) of the address an operator
 // names to end its lock (AuthService.UnlockAddress): an IP address in
-// any spelling ParseClientAddr reads, an IPv6 /64 or a HeaderAddrPrefix
-// key as the audit trail names the key of an auth.lock_addr. Anything else is EINVALID, where
-// ThrottleAddr would keep it as written: a mistyped address would clear
-// nothing, and the operator would read "0 cleared" while the office
-// stays locked. The message quotes at most 64 bytes of what was typed.
+// any spelling ParseClientAddr reads, or an IPv6 /64 or a
+// HeaderAddrPrefix key as the audit trail names an auth.lock_addr.
+// Anything else is EINVALID, where ThrottleAddr would keep it as
+// written: a mistyped address would clear nothing while the office stays
+// locked. The message quotes at most 64 bytes of what was typed.
 func UnlockAddrKey(addr string) (string, error) {
 	addr = strings.TrimSpace(addr)
 	if ip, ok := ParseClientAddr(addr); ok {

@@ -3,6 +3,8 @@ package qms
 import (
 	"strings"
 	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Fold prepares Vietnamese text for search: lower case, đ as d. SQLite's
@@ -17,6 +19,19 @@ func Fold(s string) string {
 		}
 		return unicode.ToLower(r)
 	}, s)
+}
+
+// Unaccent is Fold without the tone and vowel marks: "Cường" → "cuong",
+// as SQLite's unicode61 tokenizer (remove_diacritics 2) indexes a word
+// and as a name is typed where marks cannot be.
+func Unaccent(s string) string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(Fold(s)) {
+		if !unicode.Is(unicode.Mn, r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // SearchTerms turns what a user typed into FTS5 prefix terms ("cap giay"

@@ -1,6 +1,7 @@
 package qms
 
 import (
+	"maps"
 	"strings"
 	"sync"
 	"unicode"
@@ -35,6 +36,7 @@ func PasswordText(p string) string { return norm.NFC.String(p) }
 // estimate, run only on what passed the length checks: its matching
 // grows faster than the length, and 72 bytes bound it.
 func ValidatePassword(p string, known ...string) error {
+	bad := passwordControlChar(p)
 	switch {
 	case utf8.RuneCountInString(p) < MinPasswordLength:
 		return FieldError("password", "Mật khẩu phải có ít nhất %d ký tự.", MinPasswordLength)
@@ -44,41 +46,40 @@ func ValidatePassword(p string, known ...string) error {
 		// The web's form check refuses these before; the CLI reads the
 		// password from stdin, where a file or a pipe may carry them.
 		return FieldError("password", "Mật khẩu chứa byte không phải văn bản UTF-8 hợp lệ: hãy gõ lại mật khẩu.")
-	case passwordControlChar(p) >= 0:
+	case bad >= 0:
 		// Nobody can type it at the login form (which refuses control
 		// characters, and where tab and Enter do something else); an
 		// invisible one (a byte-order mark Notepad writes, a zero-width
 		// space from a pasted text) the owner does not know is there.
-		return FieldError("password", "Mật khẩu chứa ký tự điều khiển hoặc ký tự vô hình (U+%04X), không gõ được khi đăng nhập (thường do dán từ tài liệu hay tệp khác): hãy gõ lại hoặc chọn mật khẩu khác.", passwordControlChar(p))
+		return FieldError("password", "Mật khẩu chứa ký tự điều khiển hoặc ký tự vô hình (U+%04X), không gõ được khi đăng nhập (thường do dán từ tài liệu hay tệp khác): hãy gõ lại hoặc chọn mật khẩu khác.", bad)
 	case strings.TrimSpace(p) != p:
 		// A pasted password with a space at an end is one its owner
 		// cannot type again; eight spaces are no password.
 		return FieldError("password", "Mật khẩu không được bắt đầu hoặc kết thúc bằng khoảng trắng.")
 	}
-	if err := guessable(p, known); err != nil {
+	plain := Unaccent(p)
+	if err := guessable(plain, known); err != nil {
 		return err
 	}
 	// Scored also unaccented and in lower case: zxcvbn's patterns are
 	// ASCII, and "đđđđđđđđ" (dd typed eight times in Telex) is no
 	// repeat to it, while "dddddddd" is.
 	words := guessWords(known)
-	if min(zxcvbn.PasswordStrength(p, words).Score, zxcvbn.PasswordStrength(unaccented(p), words).Score) < MinPasswordScore {
+	if min(zxcvbn.PasswordStrength(p, words).Score, zxcvbn.PasswordStrength(plain, words).Score) < MinPasswordScore {
 		return FieldError("password", "Mật khẩu quá dễ đoán (như 12345678, password, admin123, P@ssw0rd): hãy chọn mật khẩu khác, ví dụ ghép ba, bốn từ không liền nghĩa.")
 	}
 	return nil
 }
 
 // passwordControlChar is the first character of p that no password may
-// hold (qms.ControlChar, tab, newline and carriage return too, and the
-// invisible format characters: U+FEFF, U+200B, U+00AD…), or -1.
+// hold, or -1: the control characters (tab, newline and carriage return
+// too) and the invisible format characters (U+FEFF, U+200B, U+00AD, the
+// bidirectional controls qms.ControlChar refuses in texts…).
 func passwordControlChar(p string) rune {
 	for _, r := range p {
 		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
 			return r
 		}
-	}
-	if r, ok := ControlChar(p); ok {
-		return r
 	}
 	return -1
 }
@@ -126,9 +127,8 @@ func guessWords(known []string) []string {
 		if k == "" {
 			continue
 		}
-		plain := unaccented(k)
-		words = append(words, k, strings.Join(nameWords(plain), ""))
-		words = append(words, nameWords(plain)...)
+		parts := nameWords(Unaccent(k))
+		words = append(append(words, k, strings.Join(parts, "")), parts...)
 	}
 	return words
 }
@@ -136,16 +136,16 @@ func guessWords(known []string) []string {
 // guessable refuses a password that is only words a guesser tries
 // first, with digits and symbols around them, which zxcvbn scores above
 // its threshold (it counts a capital, a symbol and a year as a guesser's
-// extra work). Its letters, unaccented and in lower case, are matched
-// against, in order: the account's names ("le.van.cuong", "Cuong@1990",
-// "cuonglevan" for Lê Văn Cường), those and vietnameseGuesses
-// ("Matkhau@123", "Hanoi@2024", "toiyeuvietnam"), each in any number
-// and order; and one or two commonWords with six digits and symbols at
-// most ("Welcome@2025", "Summer2025!", "Asdfgh@123").
-func guessable(p string, known []string) error {
+// extra work). The letters of plain (the password, Unaccent) are
+// matched against, in order: the account's names ("le.van.cuong",
+// "Cuong@1990", "cuonglevan" for Lê Văn Cường), those and
+// vietnameseGuesses ("Matkhau@123", "Hanoi@2024", "toiyeuvietnam"), each
+// in any number and order; and one or two commonWords with six digits
+// and symbols at most ("Welcome@2025", "Summer2025!", "Asdfgh@123").
+func guessable(plain string, known []string) error {
 	var letters strings.Builder
 	others := 0
-	for _, r := range unaccented(p) {
+	for _, r := range plain {
 		if unicode.IsLetter(r) {
 			letters.WriteRune(r)
 		} else {
@@ -156,40 +156,39 @@ func guessable(p string, known []string) error {
 	if core == "" {
 		return nil // digits and symbols only: zxcvbn judges them
 	}
-	words := map[string]bool{}
+	names := map[string]bool{}
 	for _, k := range known {
-		for _, w := range nameWords(unaccented(k)) {
-			words[w] = true
+		for _, w := range nameWords(Unaccent(k)) {
+			names[w] = true
 		}
 	}
-	if wordCount(core, words) > 0 {
-		return FieldError("password", "Mật khẩu chỉ gồm tên đăng nhập, họ tên hoặc mã đơn vị của bạn (kể cả viết không dấu, đảo thứ tự, thêm số hay ký hiệu): người đoán mật khẩu thử những cách này đầu tiên. Hãy chọn mật khẩu khác, ví dụ ghép ba, bốn từ không liền nghĩa.")
-	}
+	vietnamese := maps.Clone(names)
 	for _, w := range vietnameseGuesses {
-		words[w] = true
+		vietnamese[w] = true
 	}
-	if wordCount(core, words) > 0 {
+	common := commonWords()
+	switch {
+	case wordCount(core, func(w string) bool { return names[w] }) > 0:
+		return FieldError("password", "Mật khẩu chỉ gồm tên đăng nhập, họ tên hoặc mã đơn vị của bạn (kể cả viết không dấu, đảo thứ tự, thêm số hay ký hiệu): người đoán mật khẩu thử những cách này đầu tiên. Hãy chọn mật khẩu khác, ví dụ ghép ba, bốn từ không liền nghĩa.")
+	case wordCount(core, func(w string) bool { return vietnamese[w] }) > 0:
 		return FieldError("password", "Mật khẩu chỉ ghép những từ hay bị đoán trước (như matkhau, xinchao, hanoi, anhyeuem, họ tên thông dụng) với số hay ký hiệu: hãy chọn mật khẩu khác, ví dụ ghép ba, bốn từ không liền nghĩa.")
 	}
-	for w := range commonWords() {
-		words[w] = true
-	}
-	if n := wordCount(core, words); n > 0 && n <= 2 && others <= 6 {
+	if n := wordCount(core, func(w string) bool { return vietnamese[w] || common[w] }); n > 0 && n <= 2 && others <= 6 {
 		return FieldError("password", "Mật khẩu chỉ là một, hai từ thông dụng (như welcome, summer, dragon, matkhau) thêm số hay ký hiệu: người đoán mật khẩu thử những cách này đầu tiên. Hãy chọn mật khẩu khác, ví dụ ghép ba, bốn từ không liền nghĩa.")
 	}
 	return nil
 }
 
-// wordCount is the fewest words, each of two letters or more, that s is
-// made of, or 0 when it is not made of words (one letter would be any
-// string's piece).
-func wordCount(s string, words map[string]bool) int {
+// wordCount is the fewest words (isWord), each of two letters or more,
+// that s is made of, or 0 when it is not made of words (one letter would
+// be any string's piece).
+func wordCount(s string, isWord func(string) bool) int {
 	const none = 1 << 30
 	fewest := make([]int, len(s)+1) // fewest[i]: words making s[:i]
 	for i := 1; i <= len(s); i++ {
 		fewest[i] = none
 		for j := 0; j <= i-2; j++ {
-			if fewest[j] < none && fewest[j]+1 < fewest[i] && words[s[j:i]] {
+			if fewest[j] < none && fewest[j]+1 < fewest[i] && isWord(s[j:i]) {
 				fewest[i] = fewest[j] + 1
 			}
 		}
@@ -209,18 +208,6 @@ func nameWords(s string) []string {
 		}
 	}
 	return out
-}
-
-// unaccented is s in lower case without Vietnamese tone and vowel marks
-// (đ as d), as a name is typed where marks cannot be: "Cường" → "cuong".
-func unaccented(s string) string {
-	var b strings.Builder
-	for _, r := range norm.NFD.String(Fold(s)) {
-		if !unicode.Is(unicode.Mn, r) {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }
 
 // PasswordWords are the words of an account that a guesser tries first

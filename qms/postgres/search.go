@@ -6,21 +6,16 @@ import (
 	"strings"
 	"unicode"
 
-	"golang.org/x/text/unicode/norm"
-
 	"isodt/qms"
 )
 
 // searchWords splits text into the words the index keeps and a query
 // looks for, as SQLite's unicode61 tokenizer with remove_diacritics does:
-// lower case, đ as d (qms.Fold), the tone and vowel marks removed, split
-// at every character that is neither a letter nor a digit.
+// lower case, đ as d, the tone and vowel marks removed (qms.Unaccent),
+// split at every character that is neither a letter nor a digit.
 func searchWords(text string) []string {
 	var b strings.Builder
-	for _, r := range norm.NFD.String(qms.Fold(text)) {
-		if unicode.Is(unicode.Mn, r) {
-			continue
-		}
+	for _, r := range qms.Unaccent(text) {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			b.WriteRune(r)
 		} else {
