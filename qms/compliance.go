@@ -97,9 +97,10 @@ type Candidate struct {
 	AgencyCode string
 	ObjectType string
 	ObjectID   string
-	Message    string
-	// Said is what Message says, for a page in another language; zero
-	// for a message in one language only (the audit chain's).
+	// Message is the message in one language only (the audit chain's);
+	// empty when Said says it.
+	Message string
+	// Said is the message as a phrase, written in each reader's language.
 	Said Phrase
 }
 
@@ -109,8 +110,18 @@ func (c Candidate) Saying(kind string, args ...any) Candidate { return c.With(Sa
 
 // With is c with its message p.
 func (c Candidate) With(p Phrase) Candidate {
-	c.Said, c.Message = p, p.String()
+	c.Said = p
 	return c
+}
+
+// Text is c's message in Vietnamese, as a finding stores it. A scan
+// writes it only for the conditions it opens: most of what it finds is
+// already open.
+func (c Candidate) Text() string {
+	if c.Said.Kind == "" {
+		return c.Message
+	}
+	return c.Said.String()
 }
 
 // Key identifies the condition across runs.
@@ -151,13 +162,17 @@ func (f *Finding) Key() string {
 
 // Reconcile compares the open findings in scope with what a run found:
 // new conditions open findings, conditions still there are kept (no
-// duplicates), and open findings no longer found close.
+// duplicates), and open findings no longer found close. Each key is
+// built once: a province's agency finds some ten thousand conditions.
 func Reconcile(open []*Finding, found []Candidate) (toOpen []Candidate, stillOpen, toClose []*Finding) {
-	seen := map[string]bool{}
-	byKey := map[string]*Finding{}
-	for _, f := range open {
-		byKey[f.Key()] = f
+	byKey := make(map[string]*Finding, len(open))
+	keys := make([]string, len(open))
+	for i, f := range open {
+		keys[i] = f.Key()
+		byKey[keys[i]] = f
 	}
+	seen := make(map[string]bool, len(found))
+	var fresh keyedCandidates
 	for _, c := range found {
 		k := c.Key()
 		if seen[k] {
@@ -167,32 +182,48 @@ func Reconcile(open []*Finding, found []Candidate) (toOpen []Candidate, stillOpe
 		if f, ok := byKey[k]; ok {
 			stillOpen = append(stillOpen, f)
 		} else {
-			toOpen = append(toOpen, c)
+			fresh.keys, fresh.cs = append(fresh.keys, k), append(fresh.cs, c)
 		}
 	}
-	for _, f := range open {
-		if !seen[f.Key()] {
+	for i, f := range open {
+		if !seen[keys[i]] {
 			toClose = append(toClose, f)
 		}
 	}
-	sort.Slice(toOpen, func(i, j int) bool { return toOpen[i].Key() < toOpen[j].Key() })
-	return toOpen, stillOpen, toClose
+	sort.Sort(fresh)
+	return fresh.cs, stillOpen, toClose
+}
+
+// keyedCandidates sorts candidates by their keys, built once.
+type keyedCandidates struct {
+	keys []string
+	cs   []Candidate
+}
+
+func (k keyedCandidates) Len() int           { return len(k.keys) }
+func (k keyedCandidates) Less(i, j int) bool { return k.keys[i] < k.keys[j] }
+func (k keyedCandidates) Swap(i, j int) {
+	k.keys[i], k.keys[j] = k.keys[j], k.keys[i]
+	k.cs[i], k.cs[j] = k.cs[j], k.cs[i]
 }
 
 // Unphrased pairs the findings a run keeps open that were opened before
 // findings kept their phrase with what the run says of them now, so that
 // they too are written in each reader's language from this run on.
 func Unphrased(stillOpen []*Finding, found []Candidate) map[int64]Phrase {
-	said := map[string]Phrase{}
-	for _, c := range found {
-		if c.Said.Kind != "" {
-			said[c.Key()] = c.Said
+	bare := map[string]int64{}
+	for _, f := range stillOpen {
+		if f.Said == nil {
+			bare[f.Key()] = f.ID
 		}
 	}
 	out := map[int64]Phrase{}
-	for _, f := range stillOpen {
-		if p, ok := said[f.Key()]; ok && f.Said == nil {
-			out[f.ID] = p
+	if len(bare) == 0 {
+		return out
+	}
+	for _, c := range found {
+		if id, ok := bare[c.Key()]; ok && c.Said.Kind != "" {
+			out[id] = c.Said
 		}
 	}
 	return out

@@ -1,6 +1,7 @@
 package qms_test
 
 import (
+	"strings"
 	"testing"
 
 	"isodt/qms"
@@ -30,5 +31,35 @@ func TestReconcile(t *testing.T) {
 	}
 	if len(qms.Rules) != 22 {
 		t.Fatalf("%d rules", len(qms.Rules))
+	}
+}
+
+// TestReconcileOrderAndPhrases: what a run opens is in key order whatever
+// order the checks found it in; a kept finding gets the run's phrase only
+// if it had none.
+func TestReconcileOrderAndPhrases(t *testing.T) {
+	said := qms.Say(qms.SayTTHCNotControlled, "1.001", "Cấp phép", "chưa có quy trình")
+	open := []*qms.Finding{
+		{ID: 7, Rule: qms.RuleDossierOverdue, AgencyCode: "A", ObjectType: "dossier", ObjectID: "A-7"},
+		{ID: 8, Rule: qms.RuleDossierOverdue, AgencyCode: "A", ObjectType: "dossier", ObjectID: "A-8", Said: &said},
+	}
+	var found []qms.Candidate
+	for _, id := range []string{"A-9", "A-8", "A-3", "A-7", "A-5"} {
+		found = append(found, qms.Candidate{Rule: qms.RuleDossierOverdue, AgencyCode: "A", ObjectType: "dossier", ObjectID: id}.With(said))
+	}
+	toOpen, still, toClose := qms.Reconcile(open, found)
+	var got []string
+	for _, c := range toOpen {
+		got = append(got, c.ObjectID)
+	}
+	if strings.Join(got, ",") != "A-3,A-5,A-9" || len(still) != 2 || len(toClose) != 0 {
+		t.Fatalf("to open %v, still %d, close %d", got, len(still), len(toClose))
+	}
+	if toOpen[0].Text() != said.String() || toOpen[0].Text() == "" {
+		t.Fatalf("message %q, want %q", toOpen[0].Text(), said.String())
+	}
+	phrases := qms.Unphrased(still, found)
+	if len(phrases) != 1 || phrases[7].Kind != qms.SayTTHCNotControlled {
+		t.Fatalf("unphrased %v, want finding 7 only", phrases)
 	}
 }

@@ -5,8 +5,8 @@ import (
 	"testing"
 )
 
-// TestOneSource5MemLimit: --mem-limit reads GOMEMLIMIT's syntax; no limit
-// unless one is given.
+// TestOneSource5MemLimit: --mem-limit (and --gc-target) read GOMEMLIMIT's
+// syntax; no limit unless one is given.
 func TestOneSource5MemLimit(t *testing.T) {
 	tests := []struct {
 		in   string
@@ -33,7 +33,12 @@ func TestOneSource5MemLimit(t *testing.T) {
 		}
 	}
 	c := newCLI(t)
-	if code, _, errText := c.run("", "serve", "--addr", "127.0.0.1:0", "--mem-limit", "512MB"); code != 2 || !strings.Contains(errText, "--mem-limit") {
-		t.Fatalf("serve --mem-limit 512MB: exit %d, %s", code, errText)
+	for _, flag := range []string{"--mem-limit", "--gc-target"} {
+		if code, _, errText := c.run("", "serve", "--addr", "127.0.0.1:0", flag, "512MB"); code != 2 || !strings.Contains(errText, flag+` "512MB"`) {
+			t.Fatalf("serve %s 512MB: exit %d, %s", flag, code, errText)
+		}
+	}
+	if _, err := parseSize("--gc-target", defaultGCTarget); err != nil {
+		t.Fatalf("default --gc-target: %v", err)
 	}
 }

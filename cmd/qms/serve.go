@@ -40,6 +40,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	readers := fs.Int("readers", envInt("QMS_READERS", 0), "số yêu cầu đọc (GET) được phục vụ cùng lúc, một nửa số đó khi đang có yêu cầu ghi, các yêu cầu khác chờ lượt; 0: gấp đôi số lõi CPU Go dùng")
 	proxies := fs.String("trusted-proxy", os.Getenv("QMS_TRUSTED_PROXY"), "các máy chủ proxy ngược (địa chỉ IP hoặc dải CIDR, cách nhau bởi dấu phẩy) mà tiêu đề X-Real-IP của chúng được tin là địa chỉ người dùng; mặc định không tin tiêu đề nào")
 	memLimit := fs.String("mem-limit", os.Getenv("GOMEMLIMIT"), "giới hạn mềm bộ nhớ của Go, như GOMEMLIMIT: 512MiB, 1GiB; trống hoặc off: không giới hạn")
+	gcTarget := fs.String("gc-target", envOr("QMS_GC_TARGET", defaultGCTarget), "cỡ vùng nhớ Go mà bộ thu gom rác nhắm tới (GOGC tự chỉnh sau mỗi lần thu gom, từ 50 đến 500), cú pháp như --mem-limit; off: GOGC cố định (biến môi trường GOGC, mặc định 100); bỏ qua khi đã đặt GOGC")
 	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
@@ -47,6 +48,10 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		*metricsToken = os.Getenv("QMS_METRICS_TOKEN")
 	}
 	limit, err := parseMemLimit(*memLimit)
+	if err != nil {
+		return err
+	}
+	target, err := parseSize("--gc-target", *gcTarget)
 	if err != nil {
 		return err
 	}
@@ -58,7 +63,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	tuneGC(limit)
+	defer tuneGC(limit, target)()
 	if *pprofAddr != "" {
 		if err := servePprof(*pprofAddr); err != nil {
 			return err
@@ -159,24 +164,38 @@ func servePprof(addr string) error {
 	return nil
 }
 
+// defaultGCTarget is the heap --gc-target aims at: five times the
+// server's live heap at rest (some twenty MB), where a fixed GOGC=400 put
+// it, and no more when a compliance scan or a burst of writes holds more.
+const defaultGCTarget = "112MiB"
+
 // tuneGC: a server's live heap is small (some tens of MB) and churns fast
 // under load, so with the default GOGC=100 the collector would run many
-// times a second and take a noticeable share of every page's CPU. Unless
-// the operator set GOGC, collect at five times the live heap. limit (bytes, 0 for none) is
-// the soft memory limit of --mem-limit: the operator sizes it for the
-// machine, above the server's peak (see the README's Performance).
-func tuneGC(limit int64) {
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
-	}
+// times a second and take a noticeable share of every page's CPU; a fixed
+// larger GOGC multiplies every MB a scan holds for a moment, and the
+// peak RSS with it. Unless the operator set GOGC, gcTuner sets GOGC after
+// each collection so that the next one starts when the heap reaches
+// target (bytes, 0 for none): high while the live heap is small, down to
+// 50 when it is not. limit (bytes, 0 for none) is the soft memory limit
+// of --mem-limit: the operator sizes it for the machine, above the
+// server's peak (see the README's Performance).
+// The tuner stops with the returned func, when the server does.
+func tuneGC(limit, target int64) (stop func()) {
 	if limit > 0 {
 		debug.SetMemoryLimit(limit)
 	}
+	if os.Getenv("GOGC") == "" && target > 0 {
+		return startGCTuner(uint64(target)).stop
+	}
+	return func() {}
 }
 
-// parseMemLimit reads a size in GOMEMLIMIT's syntax: a number of bytes
-// with an optional unit B, KiB, MiB, GiB or TiB; "" or "off" is no limit.
-func parseMemLimit(s string) (int64, error) {
+// parseMemLimit reads --mem-limit (parseSize).
+func parseMemLimit(s string) (int64, error) { return parseSize("--mem-limit", s) }
+
+// parseSize reads flag's size in GOMEMLIMIT's syntax: a number of bytes
+// with an optional unit B, KiB, MiB, GiB or TiB; "" or "off" is none (0).
+func parseSize(flag, s string) (int64, error) {
 	s = strings.TrimSpace(s)
 	if s == "" || s == "off" {
 		return 0, nil
@@ -193,7 +212,7 @@ func parseMemLimit(s string) (int64, error) {
 	}
 	n, err := strconv.ParseInt(num, 10, 64)
 	if err != nil || n <= 0 || n > math.MaxInt64/mult {
-		return 0, usagef("--mem-limit %q không hợp lệ: một số byte với đơn vị B, KiB, MiB, GiB hoặc TiB (ví dụ 512MiB), hoặc off", s)
+		return 0, usagef("%s %q không hợp lệ: một số byte với đơn vị B, KiB, MiB, GiB hoặc TiB (ví dụ 512MiB), hoặc off", flag, s)
 	}
 	return n * mult, nil
 }

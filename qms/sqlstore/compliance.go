@@ -156,7 +156,7 @@ func (s *Store) reconcileFindings(ctx context.Context, scope qms.CheckScope, age
 		if scope.AgencyCode == "" {
 			f.AgencyCode = &agency
 		}
-		open, err := findFindings(ctx, tx, f)
+		open, err := openFindings(ctx, tx, f)
 		if err != nil {
 			return err
 		}
@@ -168,7 +168,7 @@ func (s *Store) reconcileFindings(ctx context.Context, scope qms.CheckScope, age
 				return err
 			}
 			if _, err := tx.Exec(ctx, `INSERT INTO findings (rule, severity, agency_code, object_type, object_id, message, said_json, opened_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-				c.Rule, r.Severity, c.AgencyCode, c.ObjectType, c.ObjectID, c.Message, said, FormatTime(tx.Now())); err != nil {
+				c.Rule, r.Severity, c.AgencyCode, c.ObjectType, c.ObjectID, c.Text(), said, FormatTime(tx.Now())); err != nil {
 				return fmt.Errorf("open finding: %w", err)
 			}
 		}
@@ -225,12 +225,77 @@ func scopeFilter(scope qms.CheckScope, open bool) qms.FindingFilter {
 	return f
 }
 
+// phraseKept stands for a finding's stored phrase while a scan
+// reconciles: only whether it has one matters there (qms.Unphrased).
+var phraseKept = &qms.Phrase{}
+
+// openFindings lists the open findings of f with what reconciling them
+// needs: their keys, and whether they keep their phrase (not the phrase
+// itself, nor the message: an agency has some ten thousand open).
+func openFindings(ctx context.Context, q Querier, f qms.FindingFilter) ([]*qms.Finding, error) {
+	where, args := findingsWhere(f)
+	return queryFindings(ctx, q, `SELECT id, rule, agency_code, object_type, object_id, said_json IS NOT NULL FROM findings WHERE `+where+` ORDER BY id DESC`, args,
+		func(rows Row, x *qms.Finding) error {
+			var phrased bool
+			if err := rows.Scan(&x.ID, &x.Rule, &x.AgencyCode, &x.ObjectType, &x.ObjectID, &phrased); err != nil {
+				return err
+			}
+			if phrased {
+				x.Said = phraseKept
+			}
+			return nil
+		})
+}
+
 // FindFindings returns findings, open first, newest first.
 func (s *Store) FindFindings(ctx context.Context, f qms.FindingFilter) ([]*qms.Finding, error) {
 	return findFindings(ctx, s.read(), f)
 }
 
 func findFindings(ctx context.Context, q Querier, f qms.FindingFilter) ([]*qms.Finding, error) {
+	where, args := findingsWhere(f)
+	query := `SELECT id, rule, severity, agency_code, object_type, object_id, message, said_json, opened_at, closed_at FROM findings WHERE ` + where +
+		` ORDER BY closed_at IS NOT NULL, id DESC`
+	if f.Limit > 0 {
+		query, args = query+` LIMIT ?`, append(args, f.Limit)
+	}
+	return queryFindings(ctx, q, query, args, func(rows Row, x *qms.Finding) error {
+		var opened string
+		var closed, said *string
+		if err := rows.Scan(&x.ID, &x.Rule, &x.Severity, &x.AgencyCode, &x.ObjectType, &x.ObjectID, &x.Message, &said, &opened, &closed); err != nil {
+			return err
+		}
+		if said != nil {
+			x.Said = new(qms.Phrase)
+			if err := json.Unmarshal([]byte(*said), x.Said); err != nil {
+				return fmt.Errorf("finding %d: said_json: %w", x.ID, err)
+			}
+		}
+		x.OpenedAt, x.ClosedAt = ParseTime(opened), OptTime(closed)
+		return nil
+	})
+}
+
+// queryFindings runs query and reads each row with scan.
+func queryFindings(ctx context.Context, q Querier, query string, args []any, scan func(Row, *qms.Finding) error) ([]*qms.Finding, error) {
+	rows, err := q.Query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*qms.Finding
+	for rows.Next() {
+		var x qms.Finding
+		if err := scan(rows, &x); err != nil {
+			return nil, err
+		}
+		out = append(out, &x)
+	}
+	return out, rows.Err()
+}
+
+// findingsWhere is the condition of f (but its limit) and its arguments.
+func findingsWhere(f qms.FindingFilter) (string, []any) {
 	where, args := []string{"1 = 1"}, []any{}
 	if v := f.ID; v != nil {
 		where, args = append(where, "id = ?"), append(args, *v)
@@ -251,34 +316,7 @@ func findFindings(ctx context.Context, q Querier, f qms.FindingFilter) ([]*qms.F
 			where = append(where, "closed_at IS NOT NULL")
 		}
 	}
-	query := `SELECT id, rule, severity, agency_code, object_type, object_id, message, said_json, opened_at, closed_at FROM findings WHERE ` + strings.Join(where, " AND ") +
-		` ORDER BY closed_at IS NOT NULL, id DESC`
-	if f.Limit > 0 {
-		query, args = query+` LIMIT ?`, append(args, f.Limit)
-	}
-	rows, err := q.Query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*qms.Finding
-	for rows.Next() {
-		var x qms.Finding
-		var opened string
-		var closed, said *string
-		if err := rows.Scan(&x.ID, &x.Rule, &x.Severity, &x.AgencyCode, &x.ObjectType, &x.ObjectID, &x.Message, &said, &opened, &closed); err != nil {
-			return nil, err
-		}
-		if said != nil {
-			x.Said = new(qms.Phrase)
-			if err := json.Unmarshal([]byte(*said), x.Said); err != nil {
-				return nil, fmt.Errorf("finding %d: said_json: %w", x.ID, err)
-			}
-		}
-		x.OpenedAt, x.ClosedAt = ParseTime(opened), OptTime(closed)
-		out = append(out, &x)
-	}
-	return out, rows.Err()
+	return strings.Join(where, " AND "), args
 }
 
 // agencyCodes lists the agencies a run covers.

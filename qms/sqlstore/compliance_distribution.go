@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"isodt/qms"
+	"isodt/qms/calendar"
 )
 
 // checkAckOverdue flags each version in force of an agency that someone
@@ -23,36 +24,71 @@ func checkAckOverdue(ctx context.Context, s *Store, q Querier, agencies []string
 		if err != nil {
 			return nil, err
 		}
-		rs, err := s.FindReads(ctx, q, cal, s.ackDays(), `r.agency_code = ? AND `+PendingInForce+` AND u.disabled = FALSE
-			AND EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = r.user_id AND m.agency_code = r.agency_code)
-			ORDER BY r.kind, r.doc_id, r.number, u.full_name, u.username`, a)
-		if err != nil {
-			return nil, err
-		}
-		var order []qms.DocRef
-		late := map[qms.DocRef][]*qms.DocumentRead{}
-		for _, r := range rs {
-			if r.DueAt.IsZero() || !now.After(r.DueAt) {
-				continue
-			}
-			if late[r.DocRef] == nil {
-				order = append(order, r.DocRef)
-			}
-			late[r.DocRef] = append(late[r.DocRef], r)
-		}
-		for _, ref := range order {
-			people := late[ref]
-			names := make([]string, 0, len(people))
-			for _, r := range people {
-				names = append(names, r.Name())
-			}
+		err = lateReaders(ctx, s, q, cal, a, now, func(ref qms.DocRef, code string, names []string) {
 			say := qms.SayAckOverdueProcedure
 			if ref.Kind == qms.ReadForm {
 				say = qms.SayAckOverdueForm
 			}
 			out = append(out, qms.Candidate{Rule: qms.RuleAckOverdue, AgencyCode: a, ObjectType: ref.Kind + "_version", ObjectID: fmt.Sprintf("%d/%d", ref.DocID, ref.Number)}.
-				Saying(say, people[0].Code, strconv.Itoa(ref.Number), len(people), s.ackDays(), strings.Join(names, ", ")))
+				Saying(say, code, strconv.Itoa(ref.Number), len(names), s.ackDays(), strings.Join(names, ", ")))
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// lateReaders calls late with each version in force of agency and the
+// names of the people overdue to acknowledge it. The reads stream in
+// version order and only the late people's names are kept: a province's
+// agency has some ten thousand reads pending, and holding them all made
+// the scan's largest share of the server's heap.
+func lateReaders(ctx context.Context, s *Store, q Querier, cal *calendar.Calendar, agency string, now time.Time, late func(ref qms.DocRef, code string, names []string)) error {
+	rows, err := q.Query(ctx, `SELECT r.kind, r.doc_id, r.number, COALESCE(p.code, f.code, ''), u.full_name, u.username, r.distributed_at `+readsFrom+`
+		WHERE r.agency_code = ? AND `+PendingInForce+` AND u.disabled = FALSE
+			AND EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = r.user_id AND m.agency_code = r.agency_code)
+		ORDER BY r.kind, r.doc_id, r.number, u.full_name, u.username`, agency)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var ref qms.DocRef
+	var code string
+	var names []string
+	flush := func() {
+		if len(names) > 0 {
+			late(ref, code, names)
+		}
+		names = nil
+	}
+	// Reads of one version are mostly distributed at the same moment.
+	due := map[string]time.Time{}
+	for rows.Next() {
+		var r qms.DocRef
+		var docCode, fullName, username, distributed string
+		if err := rows.Scan(&r.Kind, &r.DocID, &r.Number, &docCode, &fullName, &username, &distributed); err != nil {
+			return err
+		}
+		if r != ref {
+			flush()
+			ref, code = r, docCode
+		}
+		at, ok := due[distributed]
+		if !ok {
+			if at, err = cal.Due(ParseTime(distributed), s.ackDays()); err != nil {
+				at = time.Time{}
+			}
+			due[distributed] = at
+		}
+		if at.IsZero() || !now.After(at) {
+			continue
+		}
+		names = append(names, (&qms.DocumentRead{FullName: fullName, Username: username}).Name())
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	flush()
+	return nil
 }

@@ -185,13 +185,16 @@ func sortedRoles(rs []string) string {
 // a document's code.
 func (s *Store) readColumns() string {
 	return `r.id, r.agency_code, r.kind, r.doc_id, r.number, r.user_id, u.username, u.full_name, r.roles, r.distributed_at, r.acknowledged_at,
-	COALESCE(p.code, f.code, ''), COALESCE(p.title, f.title, ''), COALESCE(pv.status, fv.status, '')
-	FROM document_reads r JOIN users u ON u.id = r.user_id
+	COALESCE(p.code, f.code, ''), COALESCE(p.title, f.title, ''), COALESCE(pv.status, fv.status, '') ` + readsFrom
+}
+
+// readsFrom joins a read (r) with its person (u), its document (p or f)
+// and its version (pv or fv).
+const readsFrom = `FROM document_reads r JOIN users u ON u.id = r.user_id
 	LEFT JOIN procedures p ON r.kind = 'procedure' AND p.id = r.doc_id
 	LEFT JOIN procedure_versions pv ON r.kind = 'procedure' AND pv.id = r.version_id
 	LEFT JOIN forms f ON r.kind = 'form' AND f.id = r.doc_id
 	LEFT JOIN form_versions fv ON r.kind = 'form' AND fv.id = r.version_id`
-}
 
 // FindReads lists reads on q (where may name r, u, p, pv, f and fv); due
 // times are counted on agency's calendar with days working days (0: not
