@@ -334,8 +334,4 @@ var (
 	parseTime    = sqlstore.ParseTime
 	optTime      = sqlstore.OptTime
 	placeholders = sqlstore.Placeholders
-	itoa         = sqlstore.Itoa
-	formatDate   = sqlstore.FormatDate
-	parseDate    = sqlstore.ParseDate
-	internalf    = sqlstore.Internalf
 )

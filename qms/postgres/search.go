@@ -7,6 +7,7 @@ import (
 	"unicode"
 
 	"isodt/qms"
+	"isodt/qms/sqlstore"
 )
 
 // searchWords splits text into the words the index keeps and a query
@@ -57,22 +58,6 @@ func (db *DB) Search(ctx context.Context, agency, query string, limit int) ([]qm
 	if tsq == "" {
 		return []qms.SearchHit{}, nil
 	}
-	if limit <= 0 || limit > 200 {
-		limit = 50
-	}
-	rows, err := db.direct().query(ctx, `SELECT kind, ref, title FROM search_docs, to_tsquery('simple', ?) q
-		WHERE agency_code = ? AND words @@ q ORDER BY ts_rank(words, q) DESC, id LIMIT ?`, tsq, agency, limit)
-	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
-	}
-	defer rows.Close()
-	out := []qms.SearchHit{}
-	for rows.Next() {
-		var h qms.SearchHit
-		if err := rows.Scan(&h.Kind, &h.Ref, &h.Title); err != nil {
-			return nil, err
-		}
-		out = append(out, h)
-	}
-	return out, rows.Err()
+	return sqlstore.SearchHits(ctx, sharedQuerier{db.direct()}, `SELECT kind, ref, title FROM search_docs, to_tsquery('simple', ?) q
+		WHERE agency_code = ? AND words @@ q ORDER BY ts_rank(words, q) DESC, id LIMIT ?`, tsq, agency, sqlstore.SearchLimit(limit))
 }

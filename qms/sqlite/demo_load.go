@@ -7,6 +7,7 @@ import (
 
 	"isodt/qms"
 	"isodt/qms/flowchart"
+	"isodt/qms/sqlstore"
 )
 
 // LoadDossierHistories writes a batch of one agency's dossier histories
@@ -244,4 +245,8 @@ func (l *historyLoader) moveSequence() error {
 		}
 	}
 	return nil
+}
+
+func findTTHCs(ctx context.Context, q querier, agency string, code *string) ([]*qms.TTHC, error) {
+	return sqlstore.QueryTTHCs(ctx, on(q), agency, code)
 }

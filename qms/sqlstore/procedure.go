@@ -75,11 +75,16 @@ func (s *Store) setProcedureTTHC(ctx context.Context, tx Tx, p *qms.Procedure) e
 			return err
 		}
 	}
-	// The full-text index is each dialect's own (FTS5, tsvector).
+	return s.indexSearch(ctx, tx, "procedure", Itoa(p.ID), p.AgencyCode, p.Code+" "+p.Title+" "+p.OwnerUnit, p.Code+" – "+p.Title)
+}
+
+// indexSearch replaces an object's entry in the full-text index, each
+// dialect's own (FTS5, tsvector).
+func (s *Store) indexSearch(ctx context.Context, tx Tx, kind, ref, agency, text, title string) error {
 	if s.cfg.IndexSearch == nil {
-		return qms.Errorf(qms.EINTERNAL, "Cơ sở dữ liệu này chưa có chỉ mục tìm kiếm quy trình.")
+		return qms.Errorf(qms.EINTERNAL, "Cơ sở dữ liệu này chưa có chỉ mục tìm kiếm.")
 	}
-	return s.cfg.IndexSearch(ctx, tx, "procedure", Itoa(p.ID), p.AgencyCode, p.Code+" "+p.Title+" "+p.OwnerUnit, p.Code+" – "+p.Title)
+	return s.cfg.IndexSearch(ctx, tx, kind, ref, agency, text, title)
 }
 
 // FindProcedure returns ENOTFOUND unless the agency has the procedure.
