@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"testing"
 
@@ -37,7 +38,7 @@ func TestGroupCommitIsolatesFailures(t *testing.T) {
 			for i := 0; i < each; i++ {
 				n := w*each + i
 				err := db.update(ctx, func(tx *Tx) error {
-					if err := tx.audit(ctx, "SYS", "test.write", "test", itoa(int64(n)), nil, nil, ""); err != nil {
+					if err := tx.audit(ctx, "SYS", "test.write", "test", strconv.Itoa(n), nil, nil, ""); err != nil {
 						return err
 					}
 					switch {

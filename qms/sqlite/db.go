@@ -365,23 +365,7 @@ type querier interface {
 }
 
 // The store's helpers are the shared ones.
-var (
-	formatTime   = sqlstore.FormatTime
-	parseTime    = sqlstore.ParseTime
-	nullTime     = sqlstore.NullTime
-	placeholders = sqlstore.Placeholders
-	itoa         = sqlstore.Itoa
-	formatDate   = sqlstore.FormatDate
-	parseDate    = sqlstore.ParseDate
-)
-
-func scanNullTime(s sql.NullString) *time.Time {
-	if !s.Valid {
-		return nil
-	}
-	t := parseTime(s.String)
-	return &t
-}
+var formatTime = sqlstore.FormatTime
 
 // isUnique reports a UNIQUE or PRIMARY KEY violation, by SQLite's
 // extended error code, never by the message text.

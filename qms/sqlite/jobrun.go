@@ -2,8 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
-	"encoding/json"
 
 	"isodt/qms"
 )
@@ -16,40 +14,4 @@ func (db *DB) StartJobRun(ctx context.Context, job, trigger string) (int64, erro
 	err := db.write.QueryRowContext(ctx, `INSERT INTO job_runs (job, trigger, started_at, outcome) VALUES (?, ?, ?, ?) RETURNING id`,
 		job, trigger, formatTime(db.now()), qms.RunRunning).Scan(&id)
 	return id, err
-}
-
-// FinishJobRun records how a run ended.
-func (db *DB) FinishJobRun(ctx context.Context, id int64, outcome string, counts map[string]int, errText string) error {
-	if counts == nil {
-		counts = map[string]int{}
-	}
-	b, _ := json.Marshal(counts)
-	_, err := db.write.ExecContext(ctx, `UPDATE job_runs SET ended_at = ?, outcome = ?, counts_json = ?, error = ? WHERE id = ?`,
-		formatTime(db.now()), outcome, string(b), errText, id)
-	return err
-}
-
-// JobRuns returns the latest runs, of one job or all ("").
-func (db *DB) JobRuns(ctx context.Context, job string, limit int) ([]qms.JobRun, error) {
-	if limit <= 0 || limit > 500 {
-		limit = 50
-	}
-	rows, err := db.read.QueryContext(ctx, `SELECT id, job, trigger, started_at, ended_at, outcome, counts_json, error FROM job_runs WHERE ? = '' OR job = ? ORDER BY id DESC LIMIT ?`, job, job, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []qms.JobRun{}
-	for rows.Next() {
-		var r qms.JobRun
-		var started, counts string
-		var ended sql.NullString
-		if err := rows.Scan(&r.ID, &r.Job, &r.Trigger, &started, &ended, &r.Outcome, &counts, &r.Error); err != nil {
-			return nil, err
-		}
-		r.StartedAt, r.EndedAt = parseTime(started), scanNullTime(ended)
-		json.Unmarshal([]byte(counts), &r.Counts)
-		out = append(out, r)
-	}
-	return out, rows.Err()
 }
