@@ -83,43 +83,5 @@ func (db *DB) VerifyAuditTrail(ctx context.Context, signed []qms.Checkpoint) (qm
 // verifyTrail is VerifyAuditTrail on q's snapshot (a copy verifies the
 // trail it wrote before it commits).
 func verifyTrail(ctx context.Context, q querier, signed []qms.Checkpoint) (qms.AuditVerification, error) {
-	var out qms.AuditVerification
-	var headID int64
-	var headHash string
-	if err := q.queryRow(ctx, `SELECT last_id, last_hash FROM audit_head WHERE singleton = 1`).Scan(&headID, &headHash); err != nil && err != pgx.ErrNoRows {
-		return out, err
-	}
-	rows, err := q.query(ctx, `SELECT `+sqlstore.AuditColumns+` FROM audit_log ORDER BY id`)
-	if err != nil {
-		return out, err
-	}
-	v := qms.NewChainVerifier()
-	v.Expect(signed)
-	recorded := qms.RowStates{}
-	for rows.Next() {
-		e, err := sqlstore.ScanAudit(rows)
-		if err == nil {
-			err = v.Next(e)
-		}
-		if err != nil {
-			rows.Close()
-			return out, err
-		}
-		recorded.Record(e)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return out, err
-	}
-	if out.Entries, err = v.Finish(headID, headHash); err != nil {
-		return out, err
-	}
-	out.HeadID, out.HeadHash, out.Checkpoints = headID, headHash, len(signed)
-	changes, err := compareRows(ctx, q, recorded)
-	if err != nil {
-		return out, err
-	} else if len(changes) > 0 {
-		return out, &qms.RowsTampered{Rows: changes}
-	}
-	return out, nil
+	return sqlstore.VerifyTrail(ctx, sharedQuerier{q}, signed, rowSpecs)
 }

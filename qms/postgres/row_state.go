@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"isodt/qms"
+	"isodt/qms/sqlstore"
 )
 
 // Security-relevant rows carry the hash of their state in the audit entry
@@ -149,46 +150,11 @@ func discardRowChanges(ctx context.Context, tx *Tx) error {
 	return err
 }
 
-// compareRows compares every live security-relevant row with the newest
-// state the verified chain recorded: a row never recorded was added, a
-// row with another state was altered, and a recorded row that is gone
-// was deleted, each outside the application.
-func compareRows(ctx context.Context, q querier, recorded qms.RowStates) ([]qms.RowChange, error) {
-	var out []qms.RowChange
-	for _, s := range rowSpecs {
-		live := map[string]bool{}
-		rows, err := q.query(ctx, `SELECT `+s.columns()+` FROM `+s.table+` ORDER BY `+strings.Join(s.key, ", "))
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			key, label, hash, err := s.scan(rows)
-			if err != nil {
-				rows.Close()
-				return nil, err
-			}
-			live[key] = true
-			switch want, ok := recorded[[2]string{s.table, key}]; {
-			case !ok || want == "":
-				out = append(out, qms.RowChange{Table: s.table, Key: key, Label: label, Change: qms.RowAdded})
-			case want != hash:
-				out = append(out, qms.RowChange{Table: s.table, Key: key, Label: label, Change: qms.RowAltered})
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-		var gone []string
-		for k, hash := range recorded {
-			if k[0] == s.table && hash != "" && !live[k[1]] {
-				gone = append(gone, k[1])
-			}
-		}
-		sort.Strings(gone)
-		for _, key := range gone {
-			out = append(out, qms.RowChange{Table: s.table, Key: key, Change: qms.RowDeleted})
-		}
-	}
-	return out, nil
+// Table, Query and ScanRow make a rowSpec a sqlstore.RowSource.
+func (s rowSpec) Table() string { return s.table }
+
+func (s rowSpec) Query() string {
+	return `SELECT ` + s.columns() + ` FROM ` + s.table + ` ORDER BY ` + strings.Join(s.key, ", ")
 }
+
+func (s rowSpec) ScanRow(r sqlstore.Row) (key, label, hash string, err error) { return s.scan(r) }

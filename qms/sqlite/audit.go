@@ -121,43 +121,8 @@ func (db *DB) VerifyAuditTrail(ctx context.Context, signed []qms.Checkpoint) (qm
 			return err
 		}
 		defer tx.Rollback()
-		var headID int64
-		var headHash string
-		if err := tx.QueryRowContext(ctx, `SELECT last_id, last_hash FROM audit_head WHERE singleton = 1`).Scan(&headID, &headHash); err != nil && err != sql.ErrNoRows {
-			return err
-		}
-		rows, err := tx.QueryContext(ctx, `SELECT `+sqlstore.AuditColumns+` FROM audit_log ORDER BY id`)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		v := qms.NewChainVerifier()
-		v.Expect(signed)
-		recorded := qms.RowStates{}
-		for rows.Next() {
-			e, err := sqlstore.ScanAudit(rows)
-			if err != nil {
-				return err
-			}
-			if err := v.Next(e); err != nil {
-				return err
-			}
-			recorded.Record(e)
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		if out.Entries, err = v.Finish(headID, headHash); err != nil {
-			return err
-		}
-		out.HeadID, out.HeadHash, out.Checkpoints = headID, headHash, len(signed)
-		changes, err := compareRows(ctx, tx, recorded)
-		if err != nil {
-			return err
-		} else if len(changes) > 0 {
-			return &qms.RowsTampered{Rows: changes}
-		}
-		return nil
+		out, err = sqlstore.VerifyTrail(ctx, on(tx), signed, rowSpecs)
+		return err
 	})
 	return out, err
 }

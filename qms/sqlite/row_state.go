@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"isodt/qms"
+	"isodt/qms/sqlstore"
 )
 
 // Security-relevant rows (who exists, with which password, which roles
@@ -146,49 +147,14 @@ func discardRowChanges(sqlTx *sql.Tx) error {
 	return err
 }
 
-// compareRows compares every live security-relevant row with the newest
-// state the verified chain recorded: a row never recorded was added, a
-// row with another state was altered, and a recorded row that is gone
-// was deleted, each outside the application.
-func compareRows(ctx context.Context, q querier, recorded qms.RowStates) ([]qms.RowChange, error) {
-	var out []qms.RowChange
-	for _, s := range rowSpecs {
-		live := map[string]bool{}
-		rows, err := q.QueryContext(ctx, `SELECT `+s.columns()+` FROM `+s.table+` ORDER BY `+strings.Join(s.key, ", "))
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			key, label, hash, err := s.scan(rows)
-			if err != nil {
-				rows.Close()
-				return nil, err
-			}
-			live[key] = true
-			switch want, ok := recorded[[2]string{s.table, key}]; {
-			case !ok || want == "":
-				out = append(out, qms.RowChange{Table: s.table, Key: key, Label: label, Change: qms.RowAdded})
-			case want != hash:
-				out = append(out, qms.RowChange{Table: s.table, Key: key, Label: label, Change: qms.RowAltered})
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-		var gone []string
-		for k, hash := range recorded {
-			if k[0] == s.table && hash != "" && !live[k[1]] {
-				gone = append(gone, k[1])
-			}
-		}
-		sort.Strings(gone)
-		for _, key := range gone {
-			out = append(out, qms.RowChange{Table: s.table, Key: key, Change: qms.RowDeleted})
-		}
-	}
-	return out, nil
+// Table, Query and ScanRow make a rowSpec a sqlstore.RowSource.
+func (s rowSpec) Table() string { return s.table }
+
+func (s rowSpec) Query() string {
+	return `SELECT ` + s.columns() + ` FROM ` + s.table + ` ORDER BY ` + strings.Join(s.key, ", ")
 }
+
+func (s rowSpec) ScanRow(r sqlstore.Row) (key, label, hash string, err error) { return s.scan(r) }
 
 // afterMigration runs Go steps of a migration in its transaction.
 var afterMigration = map[string]func(ctx context.Context, tx *Tx) error{
