@@ -7,10 +7,11 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// Fold prepares Vietnamese text for search: lower case, đ as d. SQLite's
-// unicode61 tokenizer (remove_diacritics 2) strips the tone and vowel
-// marks, but đ is a letter of its own, not a d with a mark, so "dang ky"
-// would miss "đăng ký" without this.
+// Fold prepares Vietnamese text for search: composed (NFC), lower case,
+// đ as d. SQLite's unicode61 tokenizer (remove_diacritics 2) strips the
+// tone and vowel marks, but đ is a letter of its own, not a d with a
+// mark, so "dang ky" would miss "đăng ký" without this; and a decomposed
+// "giấy" (Unikey's "Unicode tổ hợp", macOS) would split at its marks.
 func Fold(s string) string {
 	return strings.Map(func(r rune) rune {
 		switch r {
@@ -18,7 +19,7 @@ func Fold(s string) string {
 			return 'd'
 		}
 		return unicode.ToLower(r)
-	}, s)
+	}, norm.NFC.String(s))
 }
 
 // Unaccent is Fold without the tone and vowel marks: "Cường" → "cuong",

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -52,7 +53,15 @@ func addJobFlags(fs *flag.FlagSet) *jobFlags {
 		return nil
 	})
 	fs.StringVar(&jf.backupDir, "backup-dir", envOr("QMS_BACKUP_DIR", "data/backups"), "thư mục chứa bản sao lưu tự động")
-	fs.IntVar(&jf.keep, "backup-keep", 14, "số bản sao lưu tự động được giữ lại")
+	jf.keep = 14
+	fs.Func("backup-keep", "số bản sao lưu tự động được giữ lại, ít nhất 1 (mặc định 14)", func(v string) error {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || n < 1 {
+			return fmt.Errorf("cần một số bản sao lưu từ 1 trở lên")
+		}
+		jf.keep = n
+		return nil
+	})
 	fs.StringVar(&jf.smtp.Addr, "smtp-addr", os.Getenv("QMS_SMTP_ADDR"), "máy chủ SMTP host:port để gửi thông báo qua thư điện tử (bỏ trống: không gửi)")
 	fs.StringVar(&jf.smtp.From, "smtp-from", envOr("QMS_SMTP_FROM", "iso-dien-tu@localhost"), "địa chỉ người gửi")
 	fs.StringVar(&jf.smtp.Username, "smtp-user", os.Getenv("QMS_SMTP_USER"), "tài khoản SMTP (mật khẩu qua QMS_SMTP_PASSWORD)")
@@ -139,7 +148,7 @@ func (jf *jobFlags) backup(ctx context.Context, db store) (map[string]int, error
 	old, _ := filepath.Glob(filepath.Join(jf.backupDir, "qms-*"+backupExt(db)))
 	sort.Strings(old)
 	removed := 0
-	for len(old) > max(jf.keep, 1) {
+	for len(old) > jf.keep {
 		if err := os.Remove(old[0]); err != nil {
 			return nil, err
 		}

@@ -18,9 +18,11 @@ func TestOneSource5MemLimit(t *testing.T) {
 		{"536870912", 512 << 20, false},
 		{"512MiB", 512 << 20, false},
 		{"1GiB", 1 << 30, false},
-		{"64KiB", 64 << 10, false},
+		{"64MiB", 64 << 20, false},
 		{"2TiB", 2 << 40, false},
-		{"100B", 100, false},
+		{"64KiB", 0, true}, // below what the server holds at rest
+		{"100B", 0, true},
+		{"512", 0, true}, // 512 bytes: a unit forgotten
 		{"512MB", 0, true},
 		{"-1GiB", 0, true},
 		{"nhiều", 0, true},
@@ -38,7 +40,12 @@ func TestOneSource5MemLimit(t *testing.T) {
 			t.Fatalf("serve %s 512MB: exit %d, %s", flag, code, errText)
 		}
 	}
-	if _, err := parseSize("--gc-target", defaultGCTarget); err != nil {
+	if _, err := parseGCTarget(defaultGCTarget); err != nil {
 		t.Fatalf("default --gc-target: %v", err)
+	}
+	for _, args := range [][]string{{"--gc-target", "1B"}, {"--mem-limit", "1KiB"}, {"--readers", "-3"}, {"--slow-request", "-1s"}, {"--backup-keep", "0"}} {
+		if code, _, errText := c.run("", append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...); code != 2 || !strings.Contains(errText, strings.TrimLeft(args[0], "-")) {
+			t.Errorf("serve %s %s: exit %d, %s", args[0], args[1], code, errText)
+		}
 	}
 }

@@ -51,9 +51,15 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	target, err := parseSize("--gc-target", *gcTarget)
+	target, err := parseGCTarget(*gcTarget)
 	if err != nil {
 		return err
+	}
+	if *readers < 0 {
+		return usagef("--readers %d không hợp lệ: 0 (gấp đôi số lõi CPU) hoặc một số dương", *readers)
+	}
+	if *slowRequest <= 0 {
+		return usagef("--slow-request %s không hợp lệ: một khoảng thời gian dương, ví dụ 1s hoặc 500ms", *slowRequest)
 	}
 	accessMode, err := web.ParseAccessLog(*accessLog)
 	if err != nil {
@@ -190,12 +196,18 @@ func tuneGC(limit, target int64) (stop func()) {
 	return func() {}
 }
 
-// parseMemLimit reads --mem-limit (parseSize).
-func parseMemLimit(s string) (int64, error) { return parseSize("--mem-limit", s) }
+// parseMemLimit reads --mem-limit (parseSize): at least 64 MiB, since
+// below what the server holds at rest the collector would run without
+// pause (512, without a unit, is 512 bytes).
+func parseMemLimit(s string) (int64, error) { return parseSize("--mem-limit", s, 64<<20) }
+
+// parseGCTarget reads --gc-target (parseSize): at least 16 MiB.
+func parseGCTarget(s string) (int64, error) { return parseSize("--gc-target", s, 16<<20) }
 
 // parseSize reads flag's size in GOMEMLIMIT's syntax: a number of bytes
-// with an optional unit B, KiB, MiB, GiB or TiB; "" or "off" is none (0).
-func parseSize(flag, s string) (int64, error) {
+// with an optional unit B, KiB, MiB, GiB or TiB, at least least bytes;
+// "" or "off" is none (0).
+func parseSize(flag, s string, least int64) (int64, error) {
 	s = strings.TrimSpace(s)
 	if s == "" || s == "off" {
 		return 0, nil
@@ -213,6 +225,9 @@ func parseSize(flag, s string) (int64, error) {
 	n, err := strconv.ParseInt(num, 10, 64)
 	if err != nil || n <= 0 || n > math.MaxInt64/mult {
 		return 0, usagef("%s %q không hợp lệ: một số byte với đơn vị B, KiB, MiB, GiB hoặc TiB (ví dụ 512MiB), hoặc off", flag, s)
+	}
+	if n*mult < least {
+		return 0, usagef("%s %q quá nhỏ: ít nhất %d MiB (số không có đơn vị là số byte; ví dụ 512MiB), hoặc off", flag, s, least>>20)
 	}
 	return n * mult, nil
 }

@@ -129,6 +129,16 @@ func TestAuditLogPage(t *testing.T) {
 	if body := bodyOf(t, resp); !strings.Contains(body, `id="audit-total">0<`) {
 		t.Fatal("date range not applied")
 	}
+	// yyyy-mm-dd too, as the reports read it; a day that does not exist
+	// is refused naming both forms.
+	resp = a.do("GET", "/audit-log?from=2000-01-01&to=2001-01-01", &s, nil)
+	if body := bodyOf(t, resp); !strings.Contains(body, `id="audit-total">0<`) {
+		t.Fatal("yyyy-mm-dd range not applied")
+	}
+	resp = a.do("GET", "/audit-log?from=2026-13-01", &s, nil)
+	if body := bodyOf(t, resp); resp.StatusCode != 400 || !strings.Contains(body, "yyyy-mm-dd") {
+		t.Fatalf("impossible day: %d", resp.StatusCode)
+	}
 	var out struct{ Total int }
 	decode(t, a.api("GET", "/api/v1/audit-log?actor=system:test", a.token("a-auditor"), ""), &out)
 	if out.Total == 0 {

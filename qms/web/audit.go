@@ -12,7 +12,7 @@ import (
 const auditPageSize = 50
 
 // auditFilter reads the filter of the audit log from the query string;
-// dates are dd/mm/yyyy in Asia/Ho_Chi_Minh, "to" inclusive.
+// dates are dd/mm/yyyy (or yyyy-mm-dd) in Asia/Ho_Chi_Minh, "to" inclusive.
 func auditFilter(c *fiber.Ctx) (qms.AuditFilter, error) {
 	f := qms.AuditFilter{Within: scope(callerOf(c)), Limit: auditPageSize}
 	for key, dst := range map[string]**string{"actor": &f.Actor, "action": &f.Action, "object_type": &f.ObjectType, "object_id": &f.ObjectID} {
@@ -25,9 +25,9 @@ func auditFilter(c *fiber.Ctx) (qms.AuditFilter, error) {
 		if v == "" {
 			continue
 		}
-		t, err := time.ParseInLocation("02/01/2006", v, qms.Zone)
-		if err != nil {
-			return f, qms.FieldError(key, "Ngày %q không đúng định dạng dd/mm/yyyy.", v)
+		t, ok := queryDay(v)
+		if !ok {
+			return f, qms.FieldError(key, dayFormat, v)
 		}
 		if key == "to" {
 			t = t.AddDate(0, 0, 1)

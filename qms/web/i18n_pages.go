@@ -603,7 +603,7 @@ var pageTexts = []pageText{
 	{"error.not_found", "Không tìm thấy trang hoặc đối tượng yêu cầu.", "The page or object was not found."},
 	{"error.too_large", "Dữ liệu gửi lên vượt quá dung lượng cho phép.", "The data sent is larger than allowed."},
 	{"error.method", "Phương thức không được hỗ trợ cho địa chỉ này.", "This method is not supported at this address."},
-	{"error.header_too_large", "Phần đầu của yêu cầu (các header, cookie) quá lớn. Xóa cookie của trang này rồi thử lại.", "The request's headers (cookies included) are too large. Clear this site's cookies and try again."},
+	{"error.header_too_large", "Phần đầu của yêu cầu (địa chỉ, các header, cookie) quá lớn. Rút ngắn địa chỉ (như chuỗi tìm kiếm) hoặc xóa cookie của trang này rồi thử lại.", "The request's address and headers (cookies included) are too large. Shorten the address (such as a search) or clear this site's cookies and try again."},
 	{"error.timeout", "Yêu cầu gửi đến quá chậm nên máy chủ đã ngắt. Vui lòng thử lại.", "The request arrived too slowly and the server stopped waiting. Please try again."},
 	{"error.invalid", "Yêu cầu không hợp lệ.", "Invalid request."},
 	{"error.back_to_form", "Quay lại biểu mẫu để sửa (nội dung đã nhập vẫn còn)", "Back to the form to correct it (what you typed is kept)"},

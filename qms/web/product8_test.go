@@ -268,3 +268,31 @@ func TestProduct8ContentByBytes(t *testing.T) {
 		t.Errorf("API import of an ELF as .csv: %d %+v", resp.StatusCode, out.Error)
 	}
 }
+
+// TestProduct8TextNearMisses: a catalogue saved as UTF-16 (Excel's
+// "Unicode Text") or holding a control character is refused saying so and
+// how to save it, not as a renamed or damaged file.
+func TestProduct8TextNearMisses(t *testing.T) {
+	f := newUploadFixture(t)
+	utf16 := []byte("\xff\xfe")
+	for _, r := range "Mã TTHC,Tên\n1.000001,Cấp phép\n" {
+		utf16 = append(utf16, byte(r), byte(r>>8))
+	}
+	for _, c := range []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"utf-16", utf16, "UTF-16"},
+		{"bell", []byte("Mã TTHC,Tên\n1.000001,Cấp \x07phép\n"), "ký tự điều khiển (mã 0x07)"},
+		{"nul", []byte("Mã TTHC,Tên\n1.000001,\x00\n"), "ký tự điều khiển (mã 0x00)"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			resp := f.post(&f.officer, "/tthc/import", nil, "file", "danh-muc.csv", c.data)
+			page := bodyOf(t, resp)
+			if resp.StatusCode != 400 || !strings.Contains(page, c.want) || !strings.Contains(page, "CSV UTF-8") || strings.Contains(page, "bị đổi tên") {
+				t.Errorf("%s: %d, want 400 saying %q and to save as CSV UTF-8", c.name, resp.StatusCode, c.want)
+			}
+		})
+	}
+}

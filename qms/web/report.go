@@ -13,6 +13,20 @@ import (
 	"isodt/qms"
 )
 
+// queryDay reads a day a query gives, dd/mm/yyyy as the pages write it or
+// yyyy-mm-dd as programs do, at midnight in Vietnam.
+func queryDay(v string) (time.Time, bool) {
+	for _, layout := range []string{"02/01/2006", "2006-01-02"} {
+		if t, err := time.ParseInLocation(layout, v, qms.Zone); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// dayFormat refuses a day queryDay cannot read.
+const dayFormat = "Ngày %q không hợp lệ: nhập dạng dd/mm/yyyy (hoặc yyyy-mm-dd)."
+
 // period reads from/to (dd/mm/yyyy or yyyy-mm-dd, "to" inclusive) and
 // defaults to the current quarter in Hà Nội. It returns the half-open
 // range [from, to+1 day).
@@ -26,14 +40,9 @@ func period(c *fiber.Ctx, now time.Time) (from, to time.Time, err error) {
 		if v == "" {
 			continue
 		}
-		var t time.Time
-		for _, layout := range []string{"02/01/2006", "2006-01-02"} {
-			if t, err = time.ParseInLocation(layout, v, qms.Zone); err == nil {
-				break
-			}
-		}
-		if err != nil {
-			return from, to, qms.FieldError(key, "Ngày %q không hợp lệ: nhập dạng dd/mm/yyyy.", v)
+		t, ok := queryDay(v)
+		if !ok {
+			return from, to, qms.FieldError(key, dayFormat, v)
 		}
 		if key == "to" {
 			t = t.AddDate(0, 0, 1)

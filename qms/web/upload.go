@@ -91,10 +91,34 @@ func checkUpload(field, name string, r io.ReaderAt, size int64, kinds uploadKind
 	if what := executable(head); what != "" {
 		return "", qms.FieldError(field, "Tệp %q là %s, không phải tài liệu: không được tải lên.", name, what)
 	}
+	if why := textTrouble(ext, head); why != "" {
+		return "", qms.FieldError(field, "Tệp %q %s, không phải văn bản thuần: hãy lưu lại dạng %s UTF-8.", name, why, strings.ToUpper(ext[1:]))
+	}
 	if !looksLike(ext, head, r, size) {
 		return "", qms.FieldError(field, "Nội dung tệp %q không phải định dạng %s như phần đuôi tên tệp: tệp bị đổi tên hoặc hỏng.", name, ext)
 	}
 	return ct, nil
+}
+
+// textTrouble says why a text file (.txt, .csv, .bpmn, .xml) is not plain
+// text when it is one of the near misses a person can fix by saving it
+// again: UTF-16 (Excel's "Unicode Text") or a control character in its
+// first kilobyte. "" otherwise, and for other kinds.
+func textTrouble(ext string, head []byte) string {
+	switch ext {
+	case ".txt", ".csv", ".bpmn", ".xml":
+	default:
+		return ""
+	}
+	if bytes.HasPrefix(head, []byte("\xff\xfe")) || bytes.HasPrefix(head, []byte("\xfe\xff")) {
+		return "được lưu dạng Unicode UTF-16 (trong Excel: “Unicode Text”)"
+	}
+	for i, b := range head {
+		if b < 0x20 && b != '\t' && b != '\n' && b != '\r' || b == 0x7f {
+			return fmt.Sprintf("có ký tự điều khiển (mã %#02x) ở byte thứ %d", b, i+1)
+		}
+	}
+	return ""
 }
 
 // executable names what head starts as when it is a program or script:
