@@ -35,14 +35,18 @@ func CheckText(field, label, s string, max int) error {
 }
 
 // ControlChar is the first control character of s that a text may not
-// hold: any but tab, newline and carriage return, and the bidirectional
+// hold: any but tab, newline and carriage return; the bidirectional
 // embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069),
 // which make a title or a name display in another order than it is
 // stored (a controlled document's title in lists, prints and the audit
-// trail). The marks U+200E and U+200F stay: they change no order.
+// trail); and the invisible zero-width space, word joiner and zero-width
+// no-break space (U+200B, U+2060, U+FEFF), which split a name so that a
+// search no longer finds it. The marks U+200E and U+200F stay: they
+// change no order; so do the joiners U+200C and U+200D of other scripts.
 func ControlChar(s string) (rune, bool) {
 	for _, r := range s {
-		if r != '\t' && r != '\n' && r != '\r' && unicode.IsControl(r) || r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069 {
+		if r != '\t' && r != '\n' && r != '\r' && unicode.IsControl(r) || r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069 ||
+			r == 0x200B || r == 0x2060 || r == 0xFEFF {
 			return r, true
 		}
 	}

@@ -26,6 +26,10 @@ func TestCheckText(t *testing.T) {
 		{"right-to-left override", "ok\u202eFDP.exe", 100, "U+202E"},
 		{"left-to-right embedding", "\u202aQT-01", 100, "U+202A"},
 		{"first strong isolate", "QT\u2068-01\u2069", 100, "U+2068"},
+		{"zero-width space", "Trần Thị Bình gi\u200bấy", 100, "U+200B"},
+		{"word joiner", "QT\u2060-01", 100, "U+2060"},
+		{"zero-width no-break space", "\ufeffQT-01", 100, "U+FEFF"},
+		{"joiners of other scripts", "QT\u200c\u200d-01", 100, ""},
 		{"not UTF-8", "QT\xff", 100, "UTF-8"},
 		{"too long", strings.Repeat("ả", 20001), qms.MaxLongText, "tối đa 20.000 ký tự (hiện có 20.001)"},
 	}
