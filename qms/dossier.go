@@ -7,6 +7,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"isodt/qms/flowchart"
 )
 
@@ -156,6 +158,17 @@ func CheckClientCode(agency, code string) error {
 		return FieldError("code", "Mã hồ sơ %q phải bắt đầu bằng mã đơn vị %s và dấu gạch ngang, rồi đến phần đuôi 1–40 ký tự chữ in hoa, chữ số, gạch ngang (không bắt đầu hay kết thúc bằng gạch ngang), ví dụ %s-<năm>-<số thứ tự>.", code, agency, agency)
 	}
 	return nil
+}
+
+// Normalize composes the applicant's details and the note (NFC) and trims
+// the details: a name typed decomposed (Unikey's "Unicode tổ hợp",
+// macOS) is stored as the same name typed composed, so that it is found,
+// compared and printed alike.
+func (d *Dossier) Normalize() {
+	for _, f := range []*string{&d.Applicant.Name, &d.Applicant.IDNumber, &d.Applicant.Phone, &d.Applicant.Address} {
+		*f = strings.TrimSpace(norm.NFC.String(*f))
+	}
+	d.Note = norm.NFC.String(d.Note)
 }
 
 // Validate checks a new dossier's input.

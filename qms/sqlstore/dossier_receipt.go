@@ -120,6 +120,7 @@ func SetReceiptPlanned(f func()) (restore func()) {
 // there if not), then the rows are written.
 func (s *Store) ReceiveDossier(ctx context.Context, d *qms.Dossier) error {
 	d.Code = strings.ToUpper(strings.TrimSpace(d.Code))
+	d.Normalize()
 	if err := d.Validate(); err != nil {
 		return err
 	}

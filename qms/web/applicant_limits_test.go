@@ -1,11 +1,16 @@
 package web_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+
+	"golang.org/x/text/unicode/norm"
+
+	"isodt/qms"
 )
 
 // TestApplicantLimitsNamed: each applicant field over its bound is refused
@@ -55,5 +60,41 @@ func TestApplicantLimitsNamed(t *testing.T) {
 	}
 	if n := a.auditTotal(); n != before {
 		t.Errorf("%d audit entries written by refused receipts", n-before)
+	}
+}
+
+// TestApplicantComposed: an applicant's name and address typed decomposed
+// (NFD: Unikey's "Unicode tổ hợp", macOS), by the reception form or the
+// API, are stored composed (NFC) and trimmed, as the same name typed
+// composed would be.
+func TestApplicantComposed(t *testing.T) {
+	a := newApp(t)
+	a.effectiveProcedure()
+	staff, tok := a.login("a-staff"), a.token("a-staff")
+	name, address := norm.NFD.String("  Nguyễn Thị Hường "), norm.NFD.String("Phường Thuận Hóa, Huế")
+	form := url.Values{"tthc_code": {"1.000001"}, "applicant_name": {name}, "applicant_address": {address}, "channel": {"counter"}}
+	if resp := a.do(http.MethodPost, "/dossiers", &staff, form); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("web receipt: %d %.300s", resp.StatusCode, bodyOf(t, resp))
+	}
+	req, _ := json.Marshal(map[string]any{"tthc_code": "1.000001", "channel": "online", "applicant": map[string]string{"name": name, "address": address}})
+	if resp := a.api(http.MethodPost, "/api/v1/dossiers", tok, string(req)); resp.StatusCode != http.StatusCreated {
+		t.Fatalf("API receipt: %d %.300s", resp.StatusCode, bodyOf(t, resp))
+	}
+	agency := "A"
+	ds, _, err := a.db.FindDossiers(context.Background(), qms.DossierFilter{AgencyCode: &agency, Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := 0
+	for _, d := range ds {
+		if strings.Contains(norm.NFC.String(d.Applicant.Name), "Hường") {
+			found++
+			if d.Applicant.Name != "Nguyễn Thị Hường" || d.Applicant.Address != "Phường Thuận Hóa, Huế" {
+				t.Errorf("%s stored %q, %q: want them composed and trimmed", d.Code, d.Applicant.Name, d.Applicant.Address)
+			}
+		}
+	}
+	if found != 2 {
+		t.Fatalf("%d of the 2 receipts found", found)
 	}
 }
