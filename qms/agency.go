@@ -39,8 +39,8 @@ var (
 // Normalize trims the fields and upper-cases the codes, so that "  sttt"
 // and "STTT" are the same agency.
 func (a *Agency) Normalize() {
-	a.Code = strings.ToUpper(strings.TrimSpace(a.Code))
-	a.Name = strings.TrimSpace(a.Name)
+	a.Code = strings.ToUpper(Composed(a.Code))
+	a.Name = Composed(a.Name)
 	a.ParentCode = strings.ToUpper(strings.TrimSpace(a.ParentCode))
 	a.normalizeKind()
 }

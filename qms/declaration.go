@@ -69,9 +69,9 @@ func DeclarationBasisText() string {
 // Normalize trims the fields and sorts the scope without duplicates.
 func (d *Declaration) Normalize() {
 	d.AgencyCode = strings.ToUpper(strings.TrimSpace(d.AgencyCode))
-	d.Number = strings.TrimSpace(d.Number)
-	d.SignedBy = strings.TrimSpace(d.SignedBy)
-	d.Note = strings.TrimSpace(d.Note)
+	d.Number = Composed(d.Number)
+	d.SignedBy = Composed(d.SignedBy)
+	d.Note = Composed(d.Note)
 	d.TTHCCodes, d.Processes = cleanCodes(d.TTHCCodes), cleanCodes(d.Processes)
 }
 

@@ -166,7 +166,7 @@ func CheckClientCode(agency, code string) error {
 // compared and printed alike.
 func (d *Dossier) Normalize() {
 	for _, f := range []*string{&d.Applicant.Name, &d.Applicant.IDNumber, &d.Applicant.Phone, &d.Applicant.Address} {
-		*f = strings.TrimSpace(norm.NFC.String(*f))
+		*f = Composed(*f)
 	}
 	d.Note = norm.NFC.String(d.Note)
 }

@@ -3,7 +3,6 @@ package qms
 import (
 	"context"
 	"encoding/json"
-	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -32,8 +31,8 @@ type Form struct {
 
 // Normalize trims the fields.
 func (f *Form) Normalize() {
-	f.Code, f.Title = strings.TrimSpace(f.Code), strings.TrimSpace(f.Title)
-	f.LegalBasis, f.Purpose = strings.TrimSpace(f.LegalBasis), strings.TrimSpace(f.Purpose)
+	f.Code, f.Title = Composed(f.Code), Composed(f.Title)
+	f.LegalBasis, f.Purpose = Composed(f.LegalBasis), Composed(f.Purpose)
 	if f.Kind == "" {
 		f.Kind = FormLocal
 	}

@@ -37,9 +37,9 @@ var docCodeRE = regexp.MustCompile(`^[\p{L}0-9][\p{L}0-9 ._/-]{0,39}$`)
 
 // Normalize trims fields, upper-cases the code and sorts out the TTHC list.
 func (p *Procedure) Normalize() {
-	p.Code = strings.ToUpper(strings.TrimSpace(p.Code))
-	p.Title = strings.TrimSpace(p.Title)
-	p.OwnerUnit = strings.TrimSpace(p.OwnerUnit)
+	p.Code = strings.ToUpper(Composed(p.Code))
+	p.Title = Composed(p.Title)
+	p.OwnerUnit = Composed(p.OwnerUnit)
 	p.TTHCCodes = cleanList(p.TTHCCodes)
 	if p.ReviewMonths == 0 {
 		p.ReviewMonths = DefaultReviewMonths
@@ -108,7 +108,7 @@ func (v *ProcedureVersion) IssueNumber() string {
 // Normalize trims the text sections and the form list.
 func (v *ProcedureVersion) Normalize() {
 	for _, f := range []*string{&v.Purpose, &v.Scope, &v.References, &v.Definitions, &v.ChangeSummary, &v.Reviewer} {
-		*f = strings.TrimSpace(*f)
+		*f = Composed(*f)
 	}
 	v.Forms = cleanList(v.Forms)
 	if v.Flowchart.Steps == nil {

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Bounds of free text a user can submit. Only the whole request is
@@ -16,6 +18,12 @@ const (
 	MaxShortText = 2000  // reasons, notes, one-line decisions
 	MaxLongText  = 20000 // descriptions, minutes, document sections
 )
+
+// Composed is s trimmed and composed (NFC): a text typed decomposed
+// (Unikey's "Unicode tổ hợp", macOS) is kept as the same text typed
+// composed, so that it is found, compared and printed alike. The
+// Normalize methods of what people name and title run it on their text.
+func Composed(s string) string { return strings.TrimSpace(norm.NFC.String(s)) }
 
 // CheckText refuses a submitted text that is not UTF-8, carries a control
 // character other than tab, newline and carriage return (a NUL byte cuts

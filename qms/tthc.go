@@ -39,7 +39,7 @@ const MaxTimeLimitDays = 3650
 // Normalize trims every text field and lower-cases the status.
 func (p *TTHC) Normalize() {
 	for _, f := range []*string{&p.Code, &p.Name, &p.Field, &p.Fee, &p.LegalBasis, &p.ServiceLevel, &p.PublishedBy} {
-		*f = strings.TrimSpace(*f)
+		*f = Composed(*f)
 	}
 	p.Status = strings.ToLower(strings.TrimSpace(p.Status))
 	if p.Status == "" {

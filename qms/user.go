@@ -78,8 +78,8 @@ var usernameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{1,63}$`)
 // Normalize trims fields and lower-cases the username.
 func (u *User) Normalize() {
 	u.Username = strings.ToLower(strings.TrimSpace(u.Username))
-	u.FullName = strings.TrimSpace(u.FullName)
-	u.Title = strings.TrimSpace(u.Title)
+	u.FullName = Composed(u.FullName)
+	u.Title = Composed(u.Title)
 	u.Email = strings.TrimSpace(u.Email)
 }
 
