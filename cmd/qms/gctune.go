@@ -18,10 +18,10 @@ const (
 // gcTuner sets GOGC after each collection so that the next one starts
 // when the heap reaches target bytes: GOGC = (target − live) / live.
 // It reads the live heap the collection marked (runtime/metrics), which
-// does not move with what is allocated after it; gctuner
+// does not move with what is allocated after it. gctuner
 // (github.com/bytedance/gopkg) reads HeapInuse when its finalizer runs,
-// some allocations later, and under the page reads' load it set GOGC so
-// low that the pages lost a third of their speed.
+// some allocations later, so under load it takes garbage for live heap
+// and keeps GOGC low (the commit that brought this file has the figures).
 type gcTuner struct {
 	target  uint64
 	stopped atomic.Bool
