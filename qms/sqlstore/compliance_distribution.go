@@ -45,7 +45,7 @@ func checkAckOverdue(ctx context.Context, s *Store, q Querier, agencies []string
 // agency has some ten thousand reads pending, and holding them all made
 // the scan's largest share of the server's heap.
 func lateReaders(ctx context.Context, s *Store, q Querier, cal *calendar.Calendar, agency string, now time.Time, late func(ref qms.DocRef, code string, names []string)) error {
-	rows, err := q.Query(ctx, `SELECT r.kind, r.doc_id, r.number, COALESCE(p.code, f.code, ''), u.full_name, u.username, r.distributed_at `+readsFrom+`
+	rows, err := q.Query(ctx, `SELECT r.kind, r.doc_id, r.number, COALESCE(p.code, f.code, ''), COALESCE(NULLIF(u.full_name, ''), u.username), r.distributed_at `+readsFrom+`
 		WHERE r.agency_code = ? AND `+PendingInForce+` AND u.disabled = FALSE
 			AND EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = r.user_id AND m.agency_code = r.agency_code)
 		ORDER BY r.kind, r.doc_id, r.number, u.full_name, u.username`, agency)
@@ -66,8 +66,8 @@ func lateReaders(ctx context.Context, s *Store, q Querier, cal *calendar.Calenda
 	due := map[string]time.Time{}
 	for rows.Next() {
 		var r qms.DocRef
-		var docCode, fullName, username, distributed string
-		if err := rows.Scan(&r.Kind, &r.DocID, &r.Number, &docCode, &fullName, &username, &distributed); err != nil {
+		var docCode, name, distributed string
+		if err := rows.Scan(&r.Kind, &r.DocID, &r.Number, &docCode, &name, &distributed); err != nil {
 			return err
 		}
 		if r != ref {
@@ -84,7 +84,7 @@ func lateReaders(ctx context.Context, s *Store, q Querier, cal *calendar.Calenda
 		if at.IsZero() || !now.After(at) {
 			continue
 		}
-		names = append(names, (&qms.DocumentRead{FullName: fullName, Username: username}).Name())
+		names = append(names, name)
 	}
 	if err := rows.Err(); err != nil {
 		return err

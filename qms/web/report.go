@@ -13,15 +13,11 @@ import (
 	"isodt/qms"
 )
 
-// queryDay reads a day a query gives, dd/mm/yyyy as the pages write it or
-// yyyy-mm-dd as programs do, at midnight in Vietnam.
+// queryDay reads a day a query gives as parseDay does (dd/mm/yyyy as the
+// pages write it, or yyyy-mm-dd as programs do), at midnight in Vietnam.
 func queryDay(v string) (time.Time, bool) {
-	for _, layout := range []string{"02/01/2006", "2006-01-02"} {
-		if t, err := time.ParseInLocation(layout, v, qms.Zone); err == nil {
-			return t, true
-		}
-	}
-	return time.Time{}, false
+	t, ok := parseDay(v)
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, qms.Zone), ok
 }
 
 // dayFormat refuses a day queryDay cannot read.

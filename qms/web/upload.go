@@ -170,11 +170,9 @@ func looksLike(ext string, head []byte, r io.ReaderAt, size int64) bool {
 	case ".docx", ".xlsx", ".pptx", ".odt", ".ods":
 		return prefix("PK\x03\x04") && zipHolds(r, size, ext)
 	case ".txt", ".csv", ".bpmn", ".xml":
+		// A NUL or other control byte was refused before (textTrouble).
 		ct := http.DetectContentType(head)
-		if bytes.IndexByte(head, 0) >= 0 || strings.HasPrefix(ct, "text/html") {
-			return false
-		}
-		return strings.HasPrefix(ct, "text/")
+		return strings.HasPrefix(ct, "text/") && !strings.HasPrefix(ct, "text/html")
 	}
 	return false
 }
