@@ -117,6 +117,11 @@ type Dossier struct {
 	Flow           FlowState     `json:"flow"`
 	Note           string        `json:"note,omitempty"`
 	UpdatedAt      time.Time     `json:"updated_at"`
+	// SurveyKey is printed on the receipt slip: the satisfaction survey
+	// asks for it, so that only the person holding the slip answers for
+	// the dossier (its code is sequential). Given to the agency's staff
+	// only (the receipt slip, the API's single-dossier answers).
+	SurveyKey string `json:"-"`
 	// IdempotencyKey, on receipt, makes a repeated receipt with the same
 	// key by the same agency within IdempotencyWindow return the dossier
 	// the first one created (Replayed) instead of a duplicate.

@@ -2,10 +2,14 @@ package qms
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
 	"fmt"
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -189,6 +193,9 @@ type SatisfactionResponse struct {
 	Answers       map[string]int `json:"answers"` // question code → 1..5
 	Comment       string         `json:"comment,omitempty"`
 	SubmittedAt   time.Time      `json:"submitted_at"`
+	// Key is the survey key the citizen typed from the receipt slip;
+	// checked, never stored with the answers.
+	Key string `json:"-"`
 }
 
 // Validate checks the answers against the questionnaire: every required
@@ -229,6 +236,39 @@ func SatisfactionOpen(d *Dossier, prior *SatisfactionResponse) error {
 			d.Code, prior.SubmittedAt.In(Zone).Format("15:04 02/01/2006"))
 	case d.ReturnedAt == nil:
 		return Errorf(ECONFLICT, "Hồ sơ %s chưa trả kết quả: chỉ đánh giá mức độ hài lòng sau khi nhận kết quả giải quyết.", d.Code)
+	}
+	return nil
+}
+
+// SurveyKeyLength is the length of a dossier's survey key: 10
+// hexadecimal digits, 40 random bits, so that guessing one key takes
+// about 10^12 requests.
+const SurveyKeyLength = 10
+
+// NewSurveyKey is a fresh survey key, in capitals.
+func NewSurveyKey() string {
+	b := make([]byte, SurveyKeyLength/2)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand does not fail on supported systems
+	}
+	return strings.ToUpper(hex.EncodeToString(b))
+}
+
+// CheckSurveyKey refuses a response whose key is not the dossier's: the
+// comparison ignores case, spaces and dashes (as the slip is read out or
+// typed) and takes the same time whatever it finds.
+func CheckSurveyKey(d *Dossier, typed string) error {
+	typed = strings.Map(func(r rune) rune {
+		if r == ' ' || r == '-' {
+			return -1
+		}
+		return unicode.ToUpper(r)
+	}, typed)
+	switch {
+	case typed == "":
+		return FieldError("key", "Nhập mã khảo sát in trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả.")
+	case d.SurveyKey == "" || subtle.ConstantTimeCompare([]byte(typed), []byte(d.SurveyKey)) != 1:
+		return FieldError("key", "Mã khảo sát không đúng với hồ sơ %s. Xem lại mã in trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả.", d.Code)
 	}
 	return nil
 }

@@ -49,6 +49,12 @@ func (g *generator) satisfaction(a *agency, s Showcase) error {
 		if g.rng.Intn(3) == 0 {
 			r.Comment = comments[g.rng.Intn(len(comments))]
 		}
+		// The brief list leaves the survey key out: the citizen's slip has it.
+		slip, err := g.s.FindDossier(g.sys, a.code, d.Code)
+		if err != nil {
+			return err
+		}
+		r.Key = slip.SurveyKey
 		public := qms.WithActor(g.sys, qms.PublicActor(a.code))
 		if err := s.SubmitSatisfaction(public, a.code, d.Code, r, fmt.Sprintf("203.0.113.%d", i/10%250)); err != nil {
 			return fmt.Errorf("satisfaction on %s: %w", d.Code, err)

@@ -27,7 +27,7 @@ const (
 )
 
 // DossierColumns are the columns scanDossier reads.
-const DossierColumns = `id, code, agency_code, tthc_code, COALESCE(procedure_id, 0), version_number, applicant_json, channel, received_at, due_at, status, result, returned_at, new_appointment, flow_json, note, updated_at`
+const DossierColumns = `id, code, agency_code, tthc_code, COALESCE(procedure_id, 0), version_number, applicant_json, channel, received_at, due_at, status, result, returned_at, new_appointment, flow_json, note, updated_at, survey_key`
 
 // ScanDossier reads a row of DossierColumns.
 func ScanDossier(row Row) (*qms.Dossier, error) {
@@ -35,7 +35,7 @@ func ScanDossier(row Row) (*qms.Dossier, error) {
 	var applicant, received, due, flow, updated string
 	var returned, appointment *string
 	if err := row.Scan(&d.ID, &d.Code, &d.AgencyCode, &d.TTHCCode, &d.ProcedureID, &d.VersionNumber, &applicant, &d.Channel,
-		&received, &due, &d.Status, &d.Result, &returned, &appointment, &flow, &d.Note, &updated); err != nil {
+		&received, &due, &d.Status, &d.Result, &returned, &appointment, &flow, &d.Note, &updated, &d.SurveyKey); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(applicant), &d.Applicant); err != nil {

@@ -276,8 +276,8 @@ func nextDossierCode(ctx context.Context, tx Tx, agency string, at time.Time) (s
 // with their arguments built apart so that the bulk load (qms/sqlite's
 // demo_load.go) runs the very same statements prepared once per batch.
 const (
-	InsertDossierSQL = `INSERT INTO dossiers (code, agency_code, tthc_code, procedure_id, version_number, applicant_json, channel, received_at, due_at, status, result, returned_at, new_appointment, flow_json, note, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+	InsertDossierSQL = `INSERT INTO dossiers (code, agency_code, tthc_code, procedure_id, version_number, applicant_json, channel, received_at, due_at, status, result, returned_at, new_appointment, flow_json, note, updated_at, survey_key)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
 	InsertStepRecordSQL = `INSERT INTO dossier_steps (dossier_id, step_id, step_name, responsible, opened_at, due_at, completed_at, actor, exit, form_code, form_version, entry_json, files_json, note, result, agency_code, delegated_by, delegation_reason)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
 	InsertOpenStepSQL = `INSERT INTO dossier_open_steps (dossier_id, step_id, agency_code, role, opened_at, due_at, dossier_code, tthc_code, dossier_due, procedure_id, version_number, paused)
@@ -296,14 +296,18 @@ func DossierArgs(d *qms.Dossier) []any {
 }
 
 // dossierArgsJSON are DossierArgs with the applicant and the flow already
-// in JSON.
+// in JSON. A dossier without a survey key gets one here, on the one path
+// every insert takes (receipt, import, bulk load).
 func dossierArgsJSON(d *qms.Dossier, applicant, flow []byte) []any {
 	var pid any
 	if d.ProcedureID != 0 {
 		pid = d.ProcedureID
 	}
+	if d.SurveyKey == "" {
+		d.SurveyKey = qms.NewSurveyKey()
+	}
 	return []any{d.Code, d.AgencyCode, d.TTHCCode, pid, d.VersionNumber, string(applicant), d.Channel, FormatTime(d.ReceivedAt), FormatTime(d.DueAt),
-		d.Status, d.Result, NullTime(d.ReturnedAt), NullTime(d.NewAppointment), string(flow), d.Note, FormatTime(d.UpdatedAt)}
+		d.Status, d.Result, NullTime(d.ReturnedAt), NullTime(d.NewAppointment), string(flow), d.Note, FormatTime(d.UpdatedAt), d.SurveyKey}
 }
 
 // DossierConflict turns a duplicate code (isUnique) into ECONFLICT.

@@ -34,6 +34,9 @@ func (s *Store) SubmitSatisfaction(ctx context.Context, agency, dossierCode stri
 		if err := qms.SatisfactionOpen(d, first); err != nil {
 			return err
 		}
+		if err := qms.CheckSurveyKey(d, r.Key); err != nil {
+			return err
+		}
 		q := qms.QuestionnaireAt(tx.Now())
 		r.Questionnaire = q.Code
 		if err := r.Validate(q); err != nil {

@@ -125,6 +125,20 @@ func importReturned(t *testing.T, f *fixture, agency, code string) *qms.Dossier 
 	return d
 }
 
+// surveyKey is the key on the dossier's receipt slip, read as the slip
+// reads it (the status lookup: following merges).
+func surveyKey(t *testing.T, f *fixture, agency, code string) string {
+	t.Helper()
+	d, err := f.FindDossierByCode(f.ctx, agency, code)
+	if err != nil {
+		t.Fatalf("survey key of %s: %v", code, err)
+	}
+	if len(d.SurveyKey) != qms.SurveyKeyLength || strings.Trim(d.SurveyKey, "0123456789ABCDEF") != "" {
+		t.Fatalf("survey key of %s: %q", code, d.SurveyKey)
+	}
+	return d.SurveyKey
+}
+
 // sipasAnswers answers every required SIPAS question with v.
 func sipasAnswers(v int) map[string]int {
 	out := map[string]int{}
@@ -144,34 +158,39 @@ func TestSatisfaction9OnePerReturnedDossier(t *testing.T) {
 		sys, clk := f.ctx, f.clk
 		open, done, _ := mergeAgency(t, f, "PA", true)
 		public := qms.WithActor(context.Background(), qms.PublicActor("PA"))
-		submit := func(code string, answers map[string]int, ip string) (*qms.SatisfactionResponse, error) {
-			r := &qms.SatisfactionResponse{Answers: answers, Comment: "  Cán bộ nhiệt tình.  "}
+		key := surveyKey(t, f, "PA", done)
+		submit := func(code, key string, answers map[string]int, ip string) (*qms.SatisfactionResponse, error) {
+			r := &qms.SatisfactionResponse{Answers: answers, Comment: "  Cán bộ nhiệt tình.  ", Key: key}
 			return r, f.SubmitSatisfaction(public, "PA", code, r, ip)
 		}
 		refused := []struct {
-			name, code string
-			answers    map[string]int
-			errCode    string
-			message    string
+			name, code, key string
+			answers         map[string]int
+			errCode         string
+			message         string
 		}{
-			{"not yet returned", open, sipasAnswers(5), qms.ECONFLICT, "chưa trả kết quả"},
-			{"unknown dossier", "PA-2026-999999", sipasAnswers(5), qms.ENOTFOUND, "Không tìm thấy"},
-			{"a question unanswered", done, map[string]int{"TC1": 5}, qms.EINVALID, "Chưa chọn mức độ hài lòng cho câu 2"},
+			{"not yet returned", open, surveyKey(t, f, "PA", open), sipasAnswers(5), qms.ECONFLICT, "chưa trả kết quả"},
+			{"unknown dossier", "PA-2026-999999", key, sipasAnswers(5), qms.ENOTFOUND, "Không tìm thấy"},
+			{"no survey key", done, "", sipasAnswers(5), qms.EINVALID, "Nhập mã khảo sát"},
+			{"another dossier's key", done, surveyKey(t, f, "PA", open), sipasAnswers(5), qms.EINVALID, "Mã khảo sát không đúng"},
+			{"the key cut short", done, key[:qms.SurveyKeyLength-1], sipasAnswers(5), qms.EINVALID, "Mã khảo sát không đúng"},
+			{"a question unanswered", done, key, map[string]int{"TC1": 5}, qms.EINVALID, "Chưa chọn mức độ hài lòng cho câu 2"},
 		}
 		for _, tt := range refused {
-			if _, err := submit(tt.code, tt.answers, "192.0.2.1"); qms.ErrorCode(err) != tt.errCode || !strings.Contains(qms.ErrorMessage(err), tt.message) {
+			if _, err := submit(tt.code, tt.key, tt.answers, "192.0.2.1"); qms.ErrorCode(err) != tt.errCode || !strings.Contains(qms.ErrorMessage(err), tt.message) {
 				t.Errorf("%s: %v", tt.name, err)
 			}
 		}
 		clk.Add(3600e9)
-		r, err := submit(strings.ToLower(done), sipasAnswers(4), "192.0.2.1")
+		// The key as read off the slip: lower case, in two groups.
+		r, err := submit(strings.ToLower(done), strings.ToLower(key[:5]+" - "+key[5:]), sipasAnswers(4), "192.0.2.1")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if r.AgencyCode != "PA" || r.DossierCode != done || r.TTHCCode != "1.000001" || r.Questionnaire != "SIPAS-2017" || r.Comment != "Cán bộ nhiệt tình." {
 			t.Errorf("stored %+v", r)
 		}
-		if _, err := submit(done, sipasAnswers(1), "192.0.2.2"); qms.ErrorCode(err) != qms.ECONFLICT || !strings.Contains(qms.ErrorMessage(err), "một lần") {
+		if _, err := submit(done, key, sipasAnswers(1), "192.0.2.2"); qms.ErrorCode(err) != qms.ECONFLICT || !strings.Contains(qms.ErrorMessage(err), "một lần") {
 			t.Errorf("second response: %v", err)
 		}
 		got, err := f.DossierSatisfaction(sys, "PA", done)
@@ -211,7 +230,7 @@ func TestSatisfaction9MergeKeepsResponses(t *testing.T) {
 		doneB := importReturned(t, f, "PB", "PB-H-001")
 		rate := func(agency, code string) error {
 			return f.SubmitSatisfaction(qms.WithActor(context.Background(), qms.PublicActor(agency)), agency, code,
-				&qms.SatisfactionResponse{Answers: sipasAnswers(5)}, "198.51.100.7")
+				&qms.SatisfactionResponse{Answers: sipasAnswers(5), Key: surveyKey(t, f, agency, code)}, "198.51.100.7")
 		}
 		if err := rate("PA", doneA); err != nil {
 			t.Fatal(err)

@@ -12,8 +12,11 @@ import (
 // dossierJSON is a dossier with its step log and pauses.
 type dossierJSON struct {
 	*qms.Dossier
-	Steps  []*qms.StepRecord `json:"steps"`
-	Pauses []qms.Pause       `json:"pauses"`
+	// SurveyKey is printed on the receipt slip; a one-stop system that
+	// prints its own slip or texts the citizen takes it from here.
+	SurveyKey string            `json:"survey_key"`
+	Steps     []*qms.StepRecord `json:"steps"`
+	Pauses    []qms.Pause       `json:"pauses"`
 }
 
 func (s *Server) dossierOut(c *fiber.Ctx, d *qms.Dossier) error {
@@ -25,7 +28,7 @@ func (s *Server) dossierOut(c *fiber.Ctx, d *qms.Dossier) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(dossierJSON{Dossier: d, Steps: orEmpty(steps), Pauses: pauses})
+	return c.JSON(dossierJSON{Dossier: d, SurveyKey: d.SurveyKey, Steps: orEmpty(steps), Pauses: pauses})
 }
 
 func (s *Server) apiTasks(c *fiber.Ctx) error {

@@ -186,7 +186,7 @@ func TestProduct16SlipPages(t *testing.T) {
 	receipt := bodyOf(t, a.do("GET", "/dossiers/"+d.Code+"/receipt", &staff, nil))
 	for _, want := range []string{`id="form-no">Mẫu số 01`, "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", `id="slip-applicant">Nguyễn Thị Hoa`, "001099012345", "12 Lê Lợi, Huế",
 		`id="slip-procedure">Cấp giấy phép karaoke`, "5 ngày làm việc", `id="slip-due">` + d.DueAt.In(qms.Zone).Format("02/01/2006 15:04"),
-		`id="slip-receiver"><strong>Phạm Thị Chuyên</strong>`, "NGƯỜI NỘP HỒ SƠ", "NGƯỜI TIẾP NHẬN HỒ SƠ"} {
+		`id="slip-receiver"><strong>Phạm Thị Chuyên</strong>`, "NGƯỜI NỘP HỒ SƠ", "NGƯỜI TIẾP NHẬN HỒ SƠ", `id="slip-survey-key">` + a.surveyForm(d.Code, "5").Get("key") + "<"} {
 		if !strings.Contains(receipt, want) {
 			t.Errorf("the receipt lacks %q", want)
 		}

@@ -95,8 +95,10 @@ func scoreChoices(l map[string]string) []scoreChoice {
 	return out
 }
 
+// satisfactionForm takes the survey key from ?key= when the citizen
+// followed a link that carries it, so that it need not be typed.
 func (s *Server) satisfactionForm(c *fiber.Ctx) error {
-	return s.satisfactionPage(c, &qms.SatisfactionResponse{}, nil)
+	return s.satisfactionPage(c, &qms.SatisfactionResponse{Key: strings.Clone(c.Query("key"))}, nil)
 }
 
 // satisfactionPage shows the questionnaire of a dossier found as the
@@ -120,7 +122,7 @@ func (s *Server) satisfactionPage(c *fiber.Ctx, r *qms.SatisfactionResponse, for
 	data := fiber.Map{"A": a, "D": publicDossier{Code: d.Code, TTHCCode: d.TTHCCode, Status: d.Status, ReceivedAt: d.ReceivedAt, DueAt: d.DueAt,
 		ReturnedAt: d.ReturnedAt, NewAppointment: d.NewAppointment, Result: d.Result},
 		"Q": q, "Groups": surveyView(q, lang, r.Answers, formErr), "Scale": scoreChoices(dictionaries[lang]), "Comment": r.Comment,
-		"MaxComment": qms.SatisfactionMaxComment, "Sent": c.Query("sent") == "1"}
+		"Key": r.Key, "MaxComment": qms.SatisfactionMaxComment, "Sent": c.Query("sent") == "1"}
 	questionnaireHead(q, lang, data)
 	if open := qms.SatisfactionOpen(d, prior); open != nil {
 		data["Closed"] = qms.ErrorMessage(open)
@@ -138,7 +140,7 @@ func (s *Server) satisfactionSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r := &qms.SatisfactionResponse{Answers: map[string]int{}, Comment: c.FormValue("comment")}
+	r := &qms.SatisfactionResponse{Answers: map[string]int{}, Comment: c.FormValue("comment"), Key: c.FormValue("key")}
 	for _, x := range qms.QuestionnaireAt(s.cfg.Now()).Questions {
 		v := strings.TrimSpace(c.FormValue("q_" + x.Code))
 		if v == "" {

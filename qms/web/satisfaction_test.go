@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -31,9 +32,15 @@ func (a *app) returnedDossiers(agency string, n int) []string {
 	return codes
 }
 
-// surveyForm answers every required SIPAS question with v.
-func surveyForm(v string) url.Values {
-	f := url.Values{"comment": {"Cán bộ <b>nhiệt tình</b>"}}
+// surveyForm answers every required SIPAS question with v, with the
+// survey key of the dossier code's receipt slip.
+func (a *app) surveyForm(code, v string) url.Values {
+	a.t.Helper()
+	d, err := a.db.FindDossier(context.Background(), "A", code)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	f := url.Values{"comment": {"Cán bộ <b>nhiệt tình</b>"}, "key": {d.SurveyKey}}
 	for _, q := range qms.SIPAS2017.Questions {
 		if !q.Optional {
 			f.Set("q_"+q.Code, v)
@@ -73,6 +80,10 @@ func TestSatisfaction9PublicSurvey(t *testing.T) {
 		!strings.Contains(form, "Công chức có thái độ giao tiếp lịch sự") {
 		t.Fatal("survey form")
 	}
+	// A link that carries the key fills it in; the form asks for it first.
+	if form := bodyOf(t, a.do("GET", path+"?key=ab12", nil, nil)); !strings.Contains(form, `id="satisfaction-key" value="ab12"`) {
+		t.Fatal("the key from the link is not filled in")
+	}
 	v := a.visit("/public/A")
 	tests := []struct {
 		name    string
@@ -82,16 +93,23 @@ func TestSatisfaction9PublicSurvey(t *testing.T) {
 		want    int
 		message string
 	}{
-		{"no CSRF token", visitor{cookie: v.cookie}, path, surveyForm("5"), 403, ""},
-		{"wrong CSRF token", visitor{cookie: v.cookie, token: "x" + v.token}, path, surveyForm("5"), 403, ""},
-		{"before return", v, "/public/A/satisfaction/" + open.Code, surveyForm("5"), 409, "chỉ đánh giá mức độ hài lòng sau khi nhận kết quả"},
-		{"unknown dossier", v, "/public/A/satisfaction/A-2026-999999", surveyForm("5"), 404, ""},
-		{"another agency's page", v, "/public/B/satisfaction/" + done, surveyForm("5"), 404, ""},
-		{"a question left out", v, path, func() url.Values { f := surveyForm("4"); f.Del("q_CC2"); return f }(), 400, "Chưa chọn mức độ hài lòng cho câu 11"},
-		{"off the scale", v, path, func() url.Values { f := surveyForm("4"); f.Set("q_TT3", "9"); return f }(), 400, "chọn mức từ 1 đến 5"},
-		{"not a number", v, path, func() url.Values { f := surveyForm("4"); f.Set("q_TT3", "rất tốt"); return f }(), 400, "chọn mức từ 1 đến 5"},
+		{"no CSRF token", visitor{cookie: v.cookie}, path, a.surveyForm(done, "5"), 403, ""},
+		{"wrong CSRF token", visitor{cookie: v.cookie, token: "x" + v.token}, path, a.surveyForm(done, "5"), 403, ""},
+		{"before return", v, "/public/A/satisfaction/" + open.Code, a.surveyForm(open.Code, "5"), 409, "chỉ đánh giá mức độ hài lòng sau khi nhận kết quả"},
+		{"unknown dossier", v, "/public/A/satisfaction/A-2026-999999", a.surveyForm(done, "5"), 404, ""},
+		{"another agency's page", v, "/public/B/satisfaction/" + done, a.surveyForm(done, "5"), 404, ""},
+		{"no survey key", v, path, func() url.Values { f := a.surveyForm(done, "4"); f.Del("key"); return f }(), 400, "Nhập mã khảo sát"},
+		{"another dossier's survey key", v, path, func() url.Values {
+			f := a.surveyForm(done, "4")
+			f.Set("key", a.surveyForm(codes[1], "4").Get("key"))
+			return f
+		}(), 400,
+			"Mã khảo sát không đúng với hồ sơ " + done},
+		{"a question left out", v, path, func() url.Values { f := a.surveyForm(done, "4"); f.Del("q_CC2"); return f }(), 400, "Chưa chọn mức độ hài lòng cho câu 11"},
+		{"off the scale", v, path, func() url.Values { f := a.surveyForm(done, "4"); f.Set("q_TT3", "9"); return f }(), 400, "chọn mức từ 1 đến 5"},
+		{"not a number", v, path, func() url.Values { f := a.surveyForm(done, "4"); f.Set("q_TT3", "rất tốt"); return f }(), 400, "chọn mức từ 1 đến 5"},
 		{"comment too long", v, path, func() url.Values {
-			f := surveyForm("4")
+			f := a.surveyForm(done, "4")
 			f.Set("comment", strings.Repeat("a", qms.SatisfactionMaxComment+1))
 			return f
 		}(), 400, "tối đa 2.000 ký tự"},
@@ -106,7 +124,7 @@ func TestSatisfaction9PublicSurvey(t *testing.T) {
 		t.Fatalf("refused responses audited: %d", n)
 	}
 	// Accepted: back to the page with thanks; audited as "public" on A.
-	resp = a.post(v, path, surveyForm("5"))
+	resp = a.post(v, path, a.surveyForm(done, "5"))
 	if loc := resp.Header.Get("Location"); resp.StatusCode != 303 || loc != path+"?sent=1" {
 		t.Fatalf("submit: %d → %q", resp.StatusCode, loc)
 	}
@@ -119,7 +137,7 @@ func TestSatisfaction9PublicSurvey(t *testing.T) {
 	}
 	// A second response on the same dossier is refused, and the status
 	// page says it was rated.
-	resp = a.post(v, path, surveyForm("1"))
+	resp = a.post(v, path, a.surveyForm(done, "1"))
 	if body := bodyOf(t, resp); resp.StatusCode != 409 || !strings.Contains(body, "mỗi hồ sơ chỉ được đánh giá một lần") {
 		t.Fatalf("second response: %d", resp.StatusCode)
 	}
@@ -128,17 +146,17 @@ func TestSatisfaction9PublicSurvey(t *testing.T) {
 	}
 	// Five responses per address in ten minutes, as the feedback form.
 	for _, code := range codes[1:qms.SatisfactionThrottleMax] {
-		if resp := a.post(v, "/public/A/satisfaction/"+code, surveyForm("3")); resp.StatusCode != 303 {
+		if resp := a.post(v, "/public/A/satisfaction/"+code, a.surveyForm(code, "3")); resp.StatusCode != 303 {
 			t.Fatalf("response on %s: %d", code, resp.StatusCode)
 		}
 	}
 	last := "/public/A/satisfaction/" + codes[qms.SatisfactionThrottleMax]
-	resp = a.post(v, last, surveyForm("3"))
+	resp = a.post(v, last, a.surveyForm(codes[qms.SatisfactionThrottleMax], "3"))
 	if body := bodyOf(t, resp); resp.StatusCode != 429 || !strings.Contains(body, "Vui lòng thử lại sau") {
 		t.Fatalf("past the throttle: %d", resp.StatusCode)
 	}
 	a.clock.Add(qms.SatisfactionThrottleWindow)
-	if resp := a.post(v, last, surveyForm("3")); resp.StatusCode != 303 {
+	if resp := a.post(v, last, a.surveyForm(codes[qms.SatisfactionThrottleMax], "3")); resp.StatusCode != 303 {
 		t.Fatalf("after the window: %d", resp.StatusCode)
 	}
 
@@ -190,7 +208,7 @@ func TestSatisfaction9ReviewPack(t *testing.T) {
 	codes := a.returnedDossiers("A", 2)
 	v := a.visit("/public/A")
 	for i, code := range codes {
-		if resp := a.post(v, "/public/A/satisfaction/"+code, surveyForm(fmt.Sprint(5-2*i))); resp.StatusCode != 303 {
+		if resp := a.post(v, "/public/A/satisfaction/"+code, a.surveyForm(code, fmt.Sprint(5-2*i))); resp.StatusCode != 303 {
 			t.Fatalf("response: %d", resp.StatusCode)
 		}
 	}
@@ -210,5 +228,39 @@ func TestSatisfaction9ReviewPack(t *testing.T) {
 	}
 	if body := bodyOf(t, a.do("GET", loc, &lead, nil)); !strings.Contains(body, `id="review-satisfaction"`) || !strings.Contains(body, "50,00%") {
 		t.Error("review page shows no satisfaction")
+	}
+}
+
+// TestSatisfactionKeyOnReceipt: the receipt API gives the one-stop system
+// the survey key its slip prints; the public status page and the dossier
+// list never show it (the code is sequential, the key is what proves the
+// slip).
+func TestSatisfactionKeyOnReceipt(t *testing.T) {
+	a := newApp(t)
+	a.effectiveProcedure()
+	staff := a.token("a-staff")
+	var d struct {
+		Code      string `json:"code"`
+		SurveyKey string `json:"survey_key"`
+	}
+	checkAPI(t, "receive", a.receiveAPI(staff, ""), 201, "", &d)
+	stored := a.surveyForm(d.Code, "5").Get("key")
+	if len(d.SurveyKey) != qms.SurveyKeyLength || d.SurveyKey != stored {
+		t.Fatalf("receipt answer's survey key %q, stored %q", d.SurveyKey, stored)
+	}
+	if other := a.receive("Lê Văn Cường"); other.SurveyKey == stored || len(other.SurveyKey) != qms.SurveyKeyLength {
+		t.Errorf("a second dossier's key %q beside %q", other.SurveyKey, stored)
+	}
+	for _, page := range []struct {
+		name string
+		resp *http.Response
+	}{
+		{"public status page", a.do("GET", "/public/A?code="+d.Code, nil, nil)},
+		{"dossier list (API)", a.api("GET", "/api/v1/dossiers", staff, "")},
+		{"audit trail", a.api("GET", "/api/v1/audit-log", a.token("a-auditor"), "")},
+	} {
+		if body := bodyOf(t, page.resp); page.resp.StatusCode != 200 || strings.Contains(body, stored) {
+			t.Errorf("%s: %d, shows the key: %v", page.name, page.resp.StatusCode, strings.Contains(body, stored))
+		}
 	}
 }
