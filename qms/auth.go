@@ -152,6 +152,9 @@ type AuthService interface {
 	CreateSession(ctx context.Context, userID int64, agencyCode string) (token string, s *Session, err error)
 	// FindSession returns ENOTFOUND or EUNAUTHORIZED (expired) errors.
 	FindSession(ctx context.Context, token string) (*Session, error)
+	// FindSessionUser is FindSession with the session's user (and its
+	// memberships), read together.
+	FindSessionUser(ctx context.Context, token string) (*Session, *User, error)
 	TouchSession(ctx context.Context, s *Session) error
 	SwitchSessionAgency(ctx context.Context, s *Session, agencyCode string) error
 	DeleteSession(ctx context.Context, token string) error

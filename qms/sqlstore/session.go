@@ -43,20 +43,33 @@ func (s *Store) CreateSession(ctx context.Context, userID int64, agencyCode stri
 // FindSession returns ENOTFOUND for an unknown token and EUNAUTHORIZED for
 // an expired session.
 func (s *Store) FindSession(ctx context.Context, token string) (*qms.Session, error) {
+	sess, _, err := s.FindSessionUser(ctx, token)
+	return sess, err
+}
+
+// FindSessionUser is FindSession with the session's user and memberships,
+// read in the same statement: it runs on every request of a signed-in
+// page, where the session, the user and the memberships were three.
+func (s *Store) FindSessionUser(ctx context.Context, token string) (*qms.Session, *qms.User, error) {
+	rows, err := s.read().Query(ctx, `SELECT s.id, s.user_id, s.agency_code, s.csrf_token, s.created_at, s.expires_at, s.last_seen_at, `+
+		joinedUserColumns+` FROM sessions s`+joinUser("s.user_id")+` WHERE s.id = ? ORDER BY m.`+s.cfg.InsertOrder, qms.HashSecret(token))
+	if err != nil {
+		return nil, nil, internalf(err, "find session")
+	}
+	defer rows.Close()
 	var sess qms.Session
 	var created, expires, seen string
-	err := s.read().QueryRow(ctx, `SELECT id, user_id, agency_code, csrf_token, created_at, expires_at, last_seen_at FROM sessions WHERE id = ?`,
-		qms.HashSecret(token)).Scan(&sess.ID, &sess.UserID, &sess.AgencyCode, &sess.CSRFToken, &created, &expires, &seen)
-	if err == sql.ErrNoRows {
-		return nil, qms.Errorf(qms.ENOTFOUND, "Phiên đăng nhập không tồn tại.")
-	} else if err != nil {
-		return nil, err
+	u, err := scanJoinedUser(rows, &sess.ID, &sess.UserID, &sess.AgencyCode, &sess.CSRFToken, &created, &expires, &seen)
+	if err != nil {
+		return nil, nil, internalf(err, "find session")
+	} else if u == nil {
+		return nil, nil, qms.Errorf(qms.ENOTFOUND, "Phiên đăng nhập không tồn tại.")
 	}
 	sess.CreatedAt, sess.ExpiresAt, sess.LastSeenAt = ParseTime(created), ParseTime(expires), ParseTime(seen)
 	if sess.Expired(s.cfg.Now(), qms.SessionIdle) {
-		return nil, qms.Errorf(qms.EUNAUTHORIZED, "Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.")
+		return nil, nil, qms.Errorf(qms.EUNAUTHORIZED, "Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.")
 	}
-	return &sess, nil
+	return &sess, u, nil
 }
 
 // TouchSession moves the idle clock, at most once a minute. It is no

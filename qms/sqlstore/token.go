@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -172,25 +171,23 @@ func (s *Store) CreateAPIToken(ctx context.Context, userID int64, name string, t
 // expired token or a disabled user. It reads the token every time: a
 // revocation takes effect on the next request, on every server.
 func (s *Store) FindUserByAPIToken(ctx context.Context, secret string) (*qms.User, error) {
-	var id, userID int64
+	// The token, its user and the memberships in one statement: this runs
+	// on every API request.
+	rows, err := s.read().Query(ctx, `SELECT t.id, t.expires_at, t.revoked_at, t.last_used_at, `+joinedUserColumns+
+		` FROM api_tokens t`+joinUser("t.user_id")+` WHERE t.token_hash = ? ORDER BY m.`+s.cfg.InsertOrder, qms.HashSecret(secret))
+	if err != nil {
+		return nil, internalf(err, "find API token")
+	}
+	defer rows.Close()
+	var id int64
 	var expires, revoked, used *string
-	err := s.read().QueryRow(ctx, `SELECT id, user_id, expires_at, revoked_at, last_used_at FROM api_tokens WHERE token_hash = ?`,
-		qms.HashSecret(secret)).Scan(&id, &userID, &expires, &revoked, &used)
-	invalid := qms.Errorf(qms.EUNAUTHORIZED, "Mã truy cập API không hợp lệ, đã hết hạn hoặc đã bị thu hồi.")
-	if err == sql.ErrNoRows {
-		return nil, invalid
-	} else if err != nil {
-		return nil, err
+	u, err := scanJoinedUser(rows, &id, &expires, &revoked, &used)
+	if err != nil {
+		return nil, internalf(err, "find API token")
 	}
 	now := s.cfg.Now().UTC()
-	if revoked != nil || (expires != nil && !now.Before(ParseTime(*expires))) {
-		return nil, invalid
-	}
-	u, err := s.FindUserByID(ctx, userID)
-	if err != nil {
-		return nil, err
-	} else if u.Disabled {
-		return nil, invalid
+	if u == nil || u.Disabled || revoked != nil || (expires != nil && !now.Before(ParseTime(*expires))) {
+		return nil, qms.Errorf(qms.EUNAUTHORIZED, "Mã truy cập API không hợp lệ, đã hết hạn hoặc đã bị thu hồi.")
 	}
 	// last_used_at moves at most once a minute, like a session's idle clock.
 	if used == nil || now.Sub(ParseTime(*used)) >= TouchEvery {

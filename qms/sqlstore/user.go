@@ -173,6 +173,40 @@ func (s *Store) PeopleNamed(ctx context.Context, usernames []string) ([]qms.Pers
 	return out, internalf(rows.Err(), "people named")
 }
 
+// joinedUserColumns are a user's columns and one of its memberships'
+// (NULL when it has none), for a statement that finds the user through a
+// session or a token (joinUser) and reads it with scanJoinedUser.
+const joinedUserColumns = `u.id, u.username, u.full_name, u.title, u.email, u.disabled, u.created_at, u.updated_at, m.agency_code, m.role`
+
+// joinUser joins the user whose id is in userID, and its memberships.
+func joinUser(userID string) string {
+	return ` JOIN users u ON u.id = ` + userID + ` LEFT JOIN memberships m ON m.user_id = u.id`
+}
+
+// scanJoinedUser reads the rows of one user, one per membership: head
+// takes the columns before joinedUserColumns, the same on every row. No
+// row is a nil user.
+func scanJoinedUser(rows Rows, head ...any) (*qms.User, error) {
+	var u *qms.User
+	for rows.Next() {
+		var x qms.User
+		var created, updated string
+		var agency, role *string
+		if err := rows.Scan(append(head[:len(head):len(head)], &x.ID, &x.Username, &x.FullName, &x.Title, &x.Email, &x.Disabled, &created, &updated,
+			&agency, &role)...); err != nil {
+			return nil, err
+		}
+		if u == nil {
+			x.CreatedAt, x.UpdatedAt, x.Memberships = ParseTime(created), ParseTime(updated), []qms.Membership{}
+			u = &x
+		}
+		if agency != nil {
+			u.Memberships = append(u.Memberships, qms.Membership{AgencyCode: *agency, Role: qms.Role(*role)})
+		}
+	}
+	return u, rows.Err()
+}
+
 func findUsers(ctx context.Context, q Querier, order string, f qms.UserFilter) ([]*qms.User, error) {
 	where, args := []string{"1 = 1"}, []any{}
 	if v := f.ID; v != nil {

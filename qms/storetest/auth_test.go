@@ -2,6 +2,7 @@ package storetest_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -317,6 +318,21 @@ func TestSessions(t *testing.T) {
 		if err := f.SwitchSessionAgency(ctx, s, "A"); err != nil {
 			t.Fatal(err)
 		}
+		// The session's user, read with the session, is the user as
+		// FindUserByID reads it: every membership, in the same order.
+		sameUser := func(what string, got *qms.User) {
+			t.Helper()
+			want, err := f.FindUserByID(ctx, admin.ID)
+			if err != nil || got == nil || got.ID != want.ID || got.Username != want.Username || got.FullName != want.FullName ||
+				got.Disabled != want.Disabled || !got.CreatedAt.Equal(want.CreatedAt) || !slices.Equal(got.Memberships, want.Memberships) || len(want.Memberships) != 2 {
+				t.Fatalf("%s: %+v, want %+v (%v)", what, got, want, err)
+			}
+		}
+		if got, u, err := f.FindSessionUser(ctx, token); err != nil || got.AgencyCode != "A" {
+			t.Fatalf("session with its user = %+v, %v", got, err)
+		} else {
+			sameUser("the session's user", u)
+		}
 		f.clk.Add(90 * time.Second)
 		if err := f.TouchSession(ctx, s); err != nil {
 			t.Fatal(err)
@@ -338,8 +354,10 @@ func TestSessions(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if u, err := f.FindUserByAPIToken(ctx, secret); err != nil || u.ID != admin.ID {
+		if u, err := f.FindUserByAPIToken(ctx, secret); err != nil {
 			t.Fatalf("token user = %v, %v", u, err)
+		} else {
+			sameUser("the token's user", u)
 		}
 		if _, err := f.FindUserByAPIToken(ctx, secret+"x"); qms.ErrorCode(err) != qms.EUNAUTHORIZED {
 			t.Fatalf("bad token: %v", err)

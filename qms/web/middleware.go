@@ -185,7 +185,7 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 	if token == "" {
 		return c.Next()
 	}
-	sess, err := s.Auth.FindSession(ctx, token)
+	sess, u, err := s.Auth.FindSessionUser(ctx, token)
 	if err != nil {
 		if qms.ErrorCode(err) == qms.EINTERNAL {
 			return err
@@ -193,10 +193,6 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 		s.clearCookie(c, sessionCookie)
 		c.Locals("session_error", qms.ErrorMessage(err))
 		return c.Next()
-	}
-	u, err := s.Users.FindUserByID(ctx, sess.UserID)
-	if err != nil {
-		return err
 	}
 	if err := s.Auth.TouchSession(ctx, sess); err != nil {
 		s.log.Warn("touch session", "err", err)
