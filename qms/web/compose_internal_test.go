@@ -1,0 +1,72 @@
+package web
+
+import (
+	"bytes"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// TestPostedTextComposed: every posted text reaches the handlers composed
+// (NFC), whatever the body's type and whichever field it is: a
+// nonconformity's description or a step's note is stored as the same
+// words typed with a composed keyboard. Repeated keys keep their values
+// and order; a body already composed is left as sent.
+func TestPostedTextComposed(t *testing.T) {
+	const nfd, nfc = "Hồ sơ thiê\u0301u ba\u0309n sao", "Hồ sơ thiếu bản sao"
+	s := &Server{log: slog.New(slog.DiscardHandler)}
+	app := fiber.New()
+	app.Use(s.checkForm)
+	app.Post("/", func(c *fiber.Ctx) error {
+		if strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEApplicationJSON) {
+			return c.Send(c.Body())
+		}
+		var tags []string
+		if mf, err := c.MultipartForm(); err == nil {
+			tags = mf.Value["tag"]
+		} else {
+			for _, v := range c.Request().PostArgs().PeekMulti("tag") {
+				tags = append(tags, string(v))
+			}
+		}
+		return c.SendString(c.FormValue("note") + "|" + strings.Join(tags, ","))
+	})
+	multi := func(fields url.Values) (string, string) {
+		var b bytes.Buffer
+		w := multipart.NewWriter(&b)
+		for _, k := range []string{"note", "tag"} {
+			for _, v := range fields[k] {
+				w.WriteField(k, v)
+			}
+		}
+		w.Close()
+		return b.String(), w.FormDataContentType()
+	}
+	form := url.Values{"note": {nfd}, "tag": {"a\u0300", "b", "e\u0302\u0301"}}
+	mbody, mtype := multi(form)
+	for _, tt := range []struct {
+		name, contentType, body, want string
+	}{
+		{"urlencoded", fiber.MIMEApplicationForm, form.Encode(), nfc + "|à,b,ế"},
+		{"urlencoded, composed already", fiber.MIMEApplicationForm, url.Values{"note": {nfc}, "tag": {"x", "y"}}.Encode(), nfc + "|x,y"},
+		{"multipart", mtype, mbody, nfc + "|à,b,ế"},
+		{"JSON", fiber.MIMEApplicationJSON, `{"note":"` + nfd + `","items":["a` + "\u0300" + `"]}`, `{"note":"` + nfc + `","items":["à"]}`},
+	} {
+		req := httptest.NewRequest("POST", "/", strings.NewReader(tt.body))
+		req.Header.Set("Content-Type", tt.contentType)
+		resp, err := app.Test(req, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 || string(got) != tt.want {
+			t.Errorf("%s: %d %+q, want %+q", tt.name, resp.StatusCode, got, tt.want)
+		}
+	}
+}
