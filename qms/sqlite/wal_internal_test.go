@@ -62,7 +62,11 @@ func TestOneSourceSpeedWALReused(t *testing.T) {
 	}
 	written := int64(pagesPerWrite * writes * 4096)
 	t.Logf("WAL %d bytes after %d bytes of pages written", fi.Size(), written)
-	if fi.Size() > written/3 {
+	// A WAL never reused holds all that was written; one reused stays a
+	// fraction of it, larger when a busy machine keeps a reader on an
+	// old snapshot for longer (44 MB seen with other test packages
+	// running), so the bound is half.
+	if fi.Size() > written/2 {
 		t.Fatalf("the WAL grew to %d bytes for %d written: it was not reused from its start", fi.Size(), written)
 	}
 }
