@@ -252,3 +252,48 @@ func TestSecurityHeaders(t *testing.T) {
 		t.Error("page has inline script or style")
 	}
 }
+
+// TestSessionAgencyRoleRemoved: when an administrator removes the last
+// role a user holds in the agency their session acts for, the session
+// acts for an agency the user still belongs to (pages, switching and
+// signing out work, the removed agency's data does not); with no role
+// left anywhere, the session is over (outsider: every page, the switcher
+// and even logout answered 403).
+func TestSessionAgencyRoleRemoved(t *testing.T) {
+	a := newApp(t)
+	sys := qms.WithActor(t.Context(), qms.SystemActor("test"))
+	staff := a.users["a-staff"]
+	// Each change reaches the policy as the web page making it does.
+	setRole := func(agency string, remove bool) {
+		t.Helper()
+		if _, err := a.db.SetMembership(sys, staff.ID, qms.Membership{AgencyCode: agency, Role: qms.RoleStaff}, remove); err != nil {
+			t.Fatal(err)
+		}
+		if err := a.srv.Authz.Reload(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	setRole("B", false)
+	s := a.login("a-staff") // acting for A
+	setRole("A", true)
+	resp := a.do("GET", "/tasks", &s, nil)
+	if body := bodyOf(t, resp); resp.StatusCode != 200 || !strings.Contains(body, `id="current-agency">B<`) {
+		t.Fatalf("tasks after the role in A was removed: %d\n%s", resp.StatusCode, body)
+	}
+	if code := a.do("POST", "/session/agency", &s, url.Values{"agency": {"A"}}).StatusCode; code != 403 {
+		t.Errorf("switching back to A: %d, want 403", code)
+	}
+	if resp := a.do("POST", "/session/agency", &s, url.Values{"agency": {"B"}}); resp.StatusCode != 303 {
+		t.Errorf("switching to B: %d %s", resp.StatusCode, bodyOf(t, resp))
+	}
+	if resp := a.do("POST", "/logout", &s, url.Values{}); resp.StatusCode != 303 {
+		t.Errorf("logout: %d %s", resp.StatusCode, bodyOf(t, resp))
+	}
+	// The last role gone: signed out, told so on the login page.
+	s = a.login("a-staff")
+	setRole("B", true)
+	resp = a.do("GET", "/tasks", &s, nil)
+	if resp.StatusCode != 303 || !strings.Contains(resp.Header.Get("Location"), "/login") {
+		t.Fatalf("tasks with no role left: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -194,11 +195,34 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 		c.Locals("session_error", qms.ErrorMessage(err))
 		return c.Next()
 	}
+	agency, ok := sessionAgency(sess, u)
+	if !ok {
+		s.clearCookie(c, sessionCookie)
+		c.Locals("session_error", "Tài khoản không còn vai trò ở đơn vị nào.")
+		return c.Next()
+	}
 	if err := s.Auth.TouchSession(ctx, sess); err != nil {
 		s.log.Warn("touch session", "err", err)
 	}
-	setCaller(c, &caller{user: u, session: sess, agency: sess.AgencyCode, token: token})
+	setCaller(c, &caller{user: u, session: sess, agency: agency, token: token})
 	return c.Next()
+}
+
+// sessionAgency is the agency a session acts for: the one it chose,
+// while the user still holds a role there. Once the last role there is
+// removed (by an administrator, maybe through another server), it acts
+// for the first agency the user still belongs to, so that the user can
+// go on, switch or sign out rather than meet a refusal on every page; with
+// no role left anywhere the session is over (false).
+func sessionAgency(sess *qms.Session, u *qms.User) (string, bool) {
+	agencies := u.Agencies()
+	if slices.Contains(agencies, sess.AgencyCode) {
+		return sess.AgencyCode, true
+	}
+	if len(agencies) == 0 {
+		return "", false
+	}
+	return agencies[0], true
 }
 
 // apiAgency picks the agency an API caller acts for: the X-Agency header
