@@ -86,7 +86,57 @@ func (s *Store) FindDossierByCode(ctx context.Context, agency, code string) (*qm
 // in even after that agency merged or split: open dossiers moved to the
 // successor (or to the agency a split gave their procedure) with their
 // codes, so the citizen's lookup follows merged_into and dossier_moves.
+// On a successor's page it also finds its predecessors' dossiers, the
+// closed ones having stayed with them (docs/agency-merge.md: "on A's page
+// or on NEW's").
 func FollowMerges(ctx context.Context, q Querier, agency, code string) (*qms.Dossier, error) {
+	d, err := followMoves(ctx, q, agency, code)
+	if qms.ErrorCode(err) != qms.ENOTFOUND {
+		return d, err
+	}
+	// The predecessors, level by level (a successor may itself have
+	// merged into a later one); a bounded walk, as the forward one.
+	level := []string{agency}
+	for depth := 0; depth < 16 && len(level) > 0; depth++ {
+		var next []string
+		for _, a := range level {
+			preds, perr := mergedInto(ctx, q, a)
+			if perr != nil {
+				return nil, perr
+			}
+			for _, p := range preds {
+				if found, ferr := FindDossierOn(ctx, q, p, code); qms.ErrorCode(ferr) != qms.ENOTFOUND {
+					return found, ferr
+				}
+			}
+			next = append(next, preds...)
+		}
+		level = next
+	}
+	return d, err
+}
+
+// mergedInto lists the agencies merged into agency.
+func mergedInto(ctx context.Context, q Querier, agency string) ([]string, error) {
+	rows, err := q.Query(ctx, `SELECT code FROM agencies WHERE merged_into = ? ORDER BY code`, agency)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// followMoves finds the dossier at agency or where it moved: along
+// dossier_moves and merged_into.
+func followMoves(ctx context.Context, q Querier, agency, code string) (*qms.Dossier, error) {
 	for hops := 0; ; hops++ {
 		d, err := FindDossierOn(ctx, q, agency, code)
 		if qms.ErrorCode(err) != qms.ENOTFOUND || hops > 16 {

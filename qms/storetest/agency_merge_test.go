@@ -270,6 +270,17 @@ func TestAgencyMerge1MovesWhatIsInProgress(t *testing.T) {
 		if d, err := f.FindDossier(sys, "PA", closedA); err != nil || d.Status != qms.DossierCompleted {
 			t.Fatalf("closed dossier: %+v %v", d, err)
 		}
+		// The closed one, which stays with PA, is found on the successor's
+		// public page too (outsider: "not found" there); not on the page of
+		// PB, another predecessor.
+		for _, agency := range []string{"PA", "NEW"} {
+			if d, err := f.FindDossierByCode(sys, agency, closedA); err != nil || d.AgencyCode != "PA" {
+				t.Errorf("closed %s on %s's page: %+v %v", closedA, agency, d, err)
+			}
+		}
+		if _, err := f.FindDossierByCode(sys, "PB", closedA); qms.ErrorCode(err) != qms.ENOTFOUND {
+			t.Errorf("closed %s on PB's page: %v", closedA, err)
+		}
 		if _, total, err := f.FindDossiers(sys, qms.DossierFilter{AgencyCode: ptr("NEW")}); err != nil || total != 2 {
 			t.Fatalf("NEW lists %d dossiers: %v", total, err)
 		}
