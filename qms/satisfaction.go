@@ -11,6 +11,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Citizen satisfaction (ISO 9001:2015 9.1.2): after a dossier's result is
@@ -62,10 +64,17 @@ const (
 const (
 	SatisfactionMaxComment = 2000
 	// SatisfactionThrottleMax responses from one address within
-	// SatisfactionThrottleWindow; the next is refused (ETOOMANY), as the
-	// public feedback form does.
-	SatisfactionThrottleMax    = FeedbackThrottleMax
+	// SatisfactionThrottleWindow; the next is refused (ETOOMANY). The
+	// survey key is what keeps a stranger out, so this only stops a flood
+	// and leaves room for a one-stop counter's kiosk or an office behind
+	// one address, where citizens answer one after another.
+	SatisfactionThrottleMax    = 30
 	SatisfactionThrottleWindow = FeedbackThrottleWindow
+	// SurveyKeyFailuresMax wrong survey keys from one address within
+	// SatisfactionThrottleWindow; past them every answer from it is
+	// refused (ETOOMANY) until the window passes, a right key included,
+	// so that the refusal tells a guesser nothing.
+	SurveyKeyFailuresMax = 10
 )
 
 // SIPAS2017 is the questionnaire of the Đề án đo lường sự hài lòng của
@@ -255,15 +264,17 @@ func NewSurveyKey() string {
 }
 
 // CheckSurveyKey refuses a response whose key is not the dossier's: the
-// comparison ignores case, spaces and dashes (as the slip is read out or
-// typed) and takes the same time whatever it finds.
+// comparison ignores case, any space, dashes and invisible format
+// characters, and reads full-width letters and digits as ASCII (NFKC), as
+// a key read out, pasted from a message or typed on a phone arrives; it
+// takes the same time whatever it finds.
 func CheckSurveyKey(d *Dossier, typed string) error {
 	typed = strings.Map(func(r rune) rune {
-		if r == ' ' || r == '-' {
+		if unicode.IsSpace(r) || r == '-' || unicode.Is(unicode.Cf, r) {
 			return -1
 		}
 		return unicode.ToUpper(r)
-	}, typed)
+	}, norm.NFKC.String(typed))
 	switch {
 	case typed == "":
 		return FieldError("key", "Nhập mã khảo sát in trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả.")

@@ -164,3 +164,33 @@ func TestSatisfaction9QuestionnaireAsData(t *testing.T) {
 		t.Error("FindQuestionnaire")
 	}
 }
+
+// TestCheckSurveyKey: the key as a citizen may type, read out or paste it
+// is taken; any other key, or none, is refused on the field "key".
+func TestCheckSurveyKey(t *testing.T) {
+	d := &qms.Dossier{Code: "A-2026-000001", SurveyKey: "3F9A0C21B7"}
+	for _, tt := range []struct {
+		name, typed string
+		ok          bool
+	}{
+		{"as printed", "3F9A0C21B7", true},
+		{"lower case, in groups", "3f9a0-c21b7", true},
+		{"spaces, a tab, a trailing newline", " 3F9A 0C21 B7\t\n", true},
+		{"no-break space and zero-width joiner (pasted)", "3F9A0\u00a0C21\u200dB7", true},
+		{"full-width (a phone keyboard)", "３Ｆ９Ａ０Ｃ２１Ｂ７", true},
+		{"empty", "", false},
+		{"only spaces", "  - ", false},
+		{"one digit off", "3F9A0C21B8", false},
+		{"cut short", "3F9A0C21B", false},
+		{"one too many", "3F9A0C21B70", false},
+		{"Cyrillic look-alike", "3F9\u04100C21B7", false},
+	} {
+		err := qms.CheckSurveyKey(d, tt.typed)
+		if (err == nil) != tt.ok || err != nil && qms.ErrorField(err) != "key" {
+			t.Errorf("%s (%+q): %v", tt.name, tt.typed, err)
+		}
+	}
+	if err := qms.CheckSurveyKey(&qms.Dossier{Code: "A-1"}, ""); err == nil {
+		t.Error("a dossier without a key took an empty one")
+	}
+}

@@ -15,12 +15,20 @@ import (
 // write transaction, so two submissions for one dossier cannot both pass
 // (the unique dossier_id would refuse the second anyway).
 func (s *Store) SubmitSatisfaction(ctx context.Context, agency, dossierCode string, r *qms.SatisfactionResponse, ip string) error {
-	return s.update(ctx, func(tx Tx) error {
+	var hash string
+	var wrongKey bool
+	err := s.update(ctx, func(tx Tx) error {
 		if _, err := FindAgency(ctx, tx, agency); err != nil {
 			return err
 		}
 		d, err := FollowMerges(ctx, tx, agency, dossierCode)
 		if err != nil {
+			return err
+		}
+		if hash, err = ipHash(ctx, tx, ip); err != nil {
+			return err
+		}
+		if err := throttle(ctx, tx, hash, "survey_key_failures", "failed_at", qms.SatisfactionThrottleWindow, qms.SurveyKeyFailuresMax, "mã khảo sát sai"); err != nil {
 			return err
 		}
 		prior, err := findSatisfactions(ctx, tx, `dossier_id = ?`, d.ID)
@@ -35,15 +43,12 @@ func (s *Store) SubmitSatisfaction(ctx context.Context, agency, dossierCode stri
 			return err
 		}
 		if err := qms.CheckSurveyKey(d, r.Key); err != nil {
+			wrongKey = r.Key != ""
 			return err
 		}
 		q := qms.QuestionnaireAt(tx.Now())
 		r.Questionnaire = q.Code
 		if err := r.Validate(q); err != nil {
-			return err
-		}
-		hash, err := ipHash(ctx, tx, ip)
-		if err != nil {
 			return err
 		}
 		if err := throttle(ctx, tx, hash, "satisfaction_responses", "submitted_at", qms.SatisfactionThrottleWindow, qms.SatisfactionThrottleMax, "phiếu đánh giá"); err != nil {
@@ -68,6 +73,27 @@ func (s *Store) SubmitSatisfaction(ctx context.Context, agency, dossierCode stri
 		}
 		return tx.Audit(ctx, live, "satisfaction.submit", "dossier", d.Code, nil, r, "")
 	})
+	if wrongKey {
+		if ferr := s.countKeyFailure(ctx, hash); ferr != nil {
+			return ferr
+		}
+	}
+	return err
+}
+
+// countKeyFailure keeps a wrong survey key against the address, outside
+// the refused transaction, as a failed login is kept: a counter, not a
+// record, so it writes no audit entry. Failures older than the window
+// go at the same time.
+func (s *Store) countKeyFailure(ctx context.Context, hash string) error {
+	now := s.cfg.Now().UTC()
+	if _, err := s.cfg.Write.Exec(ctx, `DELETE FROM survey_key_failures WHERE failed_at <= ?`, FormatTime(now.Add(-qms.SatisfactionThrottleWindow))); err != nil {
+		return fmt.Errorf("prune survey key failures: %w", err)
+	}
+	if _, err := s.cfg.Write.Exec(ctx, `INSERT INTO survey_key_failures (ip_hash, failed_at) VALUES (?, ?)`, hash, FormatTime(now)); err != nil {
+		return fmt.Errorf("count survey key failure: %w", err)
+	}
+	return nil
 }
 
 // liveAgency follows merged_into from code to the agency not merged.

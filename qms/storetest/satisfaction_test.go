@@ -265,3 +265,47 @@ func TestSatisfaction9MergeKeepsResponses(t *testing.T) {
 		}
 	})
 }
+
+// TestSatisfactionKeyGuessingHeldBack: wrong survey keys count against
+// their address; past qms.SurveyKeyFailuresMax in the window that address
+// is refused (ETOOMANY) even with the right key, so the refusal tells a
+// guesser nothing, while another address answers; after the window it
+// answers again. A missing key is a mistake, not a guess, and does not
+// count.
+func TestSatisfactionKeyGuessingHeldBack(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		mergeAgency(t, f, "PA", false)
+		first, second := importReturned(t, f, "PA", "PA-G-001"), importReturned(t, f, "PA", "PA-G-002")
+		public := qms.WithActor(context.Background(), qms.PublicActor("PA"))
+		submit := func(d *qms.Dossier, key, ip string) error {
+			return f.SubmitSatisfaction(public, "PA", d.Code, &qms.SatisfactionResponse{Answers: sipasAnswers(4), Key: key}, ip)
+		}
+		const guesser, kiosk = "203.0.113.9", "198.51.100.20"
+		if err := submit(first, "", guesser); qms.ErrorField(err) != "key" {
+			t.Fatalf("no key: %v", err)
+		}
+		for i := range qms.SurveyKeyFailuresMax {
+			if err := submit(first, fmt.Sprintf("%010X", i), guesser); qms.ErrorField(err) != "key" || !strings.Contains(qms.ErrorMessage(err), "không đúng") {
+				t.Fatalf("guess %d: %v", i, err)
+			}
+		}
+		if err := submit(first, surveyKey(t, f, "PA", first.Code), guesser); qms.ErrorCode(err) != qms.ETOOMANY {
+			t.Fatalf("the right key after %d wrong ones: %v", qms.SurveyKeyFailuresMax, err)
+		}
+		if err := submit(second, surveyKey(t, f, "PA", second.Code), kiosk); err != nil {
+			t.Fatalf("another address: %v", err)
+		}
+		// After the window: one more wrong key counts afresh (the old
+		// failures are gone), and the right key is taken.
+		f.clk.Add(qms.SatisfactionThrottleWindow + time.Second)
+		if err := submit(first, "FFFFFFFFFF", guesser); qms.ErrorField(err) != "key" {
+			t.Fatalf("a wrong key after the window: %v", err)
+		}
+		if n := mustQuery(t, f, `SELECT COUNT(*) FROM survey_key_failures`); len(n) != 1 || n[0] != "1" {
+			t.Errorf("failures kept: %v", n)
+		}
+		if err := submit(first, surveyKey(t, f, "PA", first.Code), guesser); err != nil {
+			t.Fatalf("after the window: %v", err)
+		}
+	})
+}

@@ -85,6 +85,7 @@ var formCheckTexts = []pageText{
 	{"field.forms", "Biểu mẫu", "Forms"},
 	{"field.full_name", "Họ và tên", "Full name"},
 	{"field.issuer", "Nơi cấp", "Issued by"},
+	{"field.key", "Mã khảo sát", "Survey key"},
 	{"field.minutes", "Biên bản", "Minutes"},
 	{"field.name", "Tên", "Name"},
 	{"field.new_code", "Mã mới", "New code"},
