@@ -174,6 +174,7 @@ func (d *Dossier) Normalize() {
 		*f = Composed(*f)
 	}
 	d.Note = norm.NFC.String(d.Note)
+	d.TTHCCode = strings.TrimSpace(d.TTHCCode)
 }
 
 // Validate checks a new dossier's input.

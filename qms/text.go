@@ -14,7 +14,7 @@ import (
 // megabytes is stored, copied into the audit entry and shown on every
 // page that lists it.
 const (
-	MaxNameText  = 255   // names, titles of people, agencies, owners
+	MaxNameText  = 255   // names, titles of people, agencies, owners: one line (CheckText)
 	MaxShortText = 2000  // reasons, notes, one-line decisions
 	MaxLongText  = 20000 // descriptions, minutes, document sections
 )
@@ -27,14 +27,20 @@ func Composed(s string) string { return strings.TrimSpace(norm.NFC.String(s)) }
 
 // CheckText refuses a submitted text that is not UTF-8, carries a control
 // character other than tab, newline and carriage return (a NUL byte cuts
-// the text in C tools and in exports), or is longer than max runes.
-// label is the Vietnamese name of the field in the message.
+// the text in C tools and in exports), or is longer than max runes. A
+// text bounded by MaxNameText or less (a name, a number, a phone, a code)
+// is one line: a line break or a tab in it breaks the table, the slip and
+// the export that show it, so it is refused too. label is the Vietnamese
+// name of the field in the message.
 func CheckText(field, label, s string, max int) error {
 	if !utf8.ValidString(s) {
 		return FieldError(field, "%s chứa ký tự không phải văn bản UTF-8 hợp lệ.", label)
 	}
 	if r, ok := ControlChar(s); ok {
 		return FieldError(field, "%s chứa ký tự điều khiển không được phép (U+%04X).", label, r)
+	}
+	if max <= MaxNameText && strings.ContainsAny(s, "\r\n\t") {
+		return FieldError(field, "%s chỉ được viết trên một dòng: bỏ dấu xuống dòng hoặc ký tự tab.", label)
 	}
 	if n := utf8.RuneCountInString(s); n > max {
 		return FieldError(field, "%s quá dài: tối đa %s ký tự (hiện có %s).", label, Count(max), Count(n))

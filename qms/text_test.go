@@ -19,7 +19,10 @@ func TestCheckText(t *testing.T) {
 		want       string // "" when accepted
 	}{
 		{"plain Vietnamese", "Quy trình cấp giấy phép", 100, ""},
-		{"tab and newlines", "Dòng 1\tcột\r\nDòng 2", 100, ""},
+		{"tab and newlines in a note", "Dòng 1\tcột\r\nDòng 2", qms.MaxShortText, ""},
+		{"a newline in a name", "Trần Thị\nBình", qms.MaxNameText, "một dòng"},
+		{"a carriage return in a phone", "0987\r654321", 20, "một dòng"},
+		{"a tab in a name", "Trần\tBình", qms.MaxNameText, "một dòng"},
 		{"marks", "QT\u200e-01\u200f", 100, ""},
 		{"NUL", "QT\x00-01", 100, "U+0000"},
 		{"vertical tab", "QT\v-01", 100, "U+000B"},
