@@ -167,7 +167,8 @@ func TestOutsider3NCSourceOfOwnAgency(t *testing.T) {
 
 // TestOutsider9InputChecksAlike: the API refuses what the forms refuse:
 // bytes that are not UTF-8, lone surrogate escapes, and control
-// characters (NUL…) in any text, naming the field; tab and newline pass.
+// characters (NUL…) in any text, naming the field; tab and newline pass
+// in a note and are refused in a name, which is one line.
 func TestOutsider9InputChecksAlike(t *testing.T) {
 	a := newApp(t)
 	a.effectiveProcedure()
@@ -190,9 +191,12 @@ func TestOutsider9InputChecksAlike(t *testing.T) {
 			return a.do("POST", "/dossiers", &staff, url.Values{"tthc_code": {"1.000001"}, "applicant_name": {"Tr\u2067n"}, "channel": {"counter"}})
 		}, "applicant_name"},
 		{"API surrogate pair accepted", func() *http.Response { return a.api("POST", "/api/v1/dossiers", tok, dossierJSON(`"Tr\ud83d\ude00n"`)) }, ""},
-		{"API tab and newline accepted", func() *http.Response {
-			return a.api("POST", "/api/v1/dossiers", tok, dossierJSON(`"Trần\tThị\nB"`))
+		{"API tab and newline accepted in a note", func() *http.Response {
+			return a.api("POST", "/api/v1/dossiers", tok, `{"tthc_code":"1.000001","applicant":{"name":"Trần Thị B"},"channel":"online","note":"2 bộ\tbản sao\nkèm CCCD"}`)
 		}, ""},
+		{"API tab and newline refused in a name (one line)", func() *http.Response {
+			return a.api("POST", "/api/v1/dossiers", tok, dossierJSON(`"Trần\tThị\nB"`))
+		}, `"field":"applicant.name"`},
 		{"form NUL", func() *http.Response {
 			return a.do("POST", "/dossiers", &staff, url.Values{"tthc_code": {"1.000001"}, "applicant_name": {"Tr\x00n"}, "channel": {"counter"}})
 		}, "applicant_name"}, // refused by checkForm, before the handler, naming the form field
