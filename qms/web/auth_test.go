@@ -195,6 +195,7 @@ func TestAPIBadInput(t *testing.T) {
 		{"wrong password", "POST", "/api/v1/auth/token", "", `{"username":"a-staff","password":"sai"}`, 401, "không đúng"},
 		{"bad token", "GET", "/api/v1/me", "qms_invalid", "", 401, "không hợp lệ"},
 		{"unknown role", "POST", "/api/v1/users", tok, `{"username":"x1","password":"ngua-o-123","agency":"A","role":"boss"}`, 400, "Vai trò"},
+		{"a user without an agency", "POST", "/api/v1/users", tok, `{"username":"x1","password":"ngua-o-123","role":"staff"}`, 400, "Chọn đơn vị cho vai trò staff"},
 		{"invalid agency code", "POST", "/api/v1/agencies", tok, `{"code":"a b","name":"x","parent":"A"}`, 400, "Mã đơn vị"},
 		{"duplicate agency", "POST", "/api/v1/agencies", tok, `{"code":"b","name":"x","parent":"A"}`, 409, "đã tồn tại"},
 	}

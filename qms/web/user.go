@@ -40,6 +40,9 @@ func (s *Server) createUser(c *fiber.Ctx, u *qms.User, password string) error {
 		return qms.FieldError("agency", "Chọn đơn vị và vai trò cho người dùng.")
 	}
 	for i, m := range u.Memberships {
+		if strings.TrimSpace(m.AgencyCode) == "" {
+			return qms.FieldError("agency", "Chọn đơn vị cho vai trò %s của người dùng.", m.Role)
+		}
 		a, err := s.findVisibleAgency(c, m.AgencyCode)
 		if err != nil {
 			return qms.FieldError("agency", "Đơn vị %q không thuộc phạm vi bạn quản lý.", m.AgencyCode)
