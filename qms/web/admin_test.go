@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"isodt/qms"
 	"isodt/qms/web"
 )
 
@@ -180,5 +181,39 @@ func TestLanguageSwitch(t *testing.T) {
 	}
 	if lang != "en" {
 		t.Fatalf("lang cookie = %q", lang)
+	}
+}
+
+// TestUserPagesOfferOnlyGrantableAgencies: an administrator who is not the
+// system's grants and revokes roles only in the agency they act for
+// (qms.CheckMembershipChange), so the forms offer only that one and show
+// no revoke button on a role elsewhere (outsider: the units under the
+// agency were offered, then refused).
+func TestUserPagesOfferOnlyGrantableAgencies(t *testing.T) {
+	a := newApp(t)
+	sys := qms.WithActor(t.Context(), qms.SystemActor("test"))
+	if err := a.db.CreateAgency(sys, &qms.Agency{Code: "A1", Name: "Phòng A1", ParentCode: "A"}); err != nil {
+		t.Fatal(err)
+	}
+	shared := a.addUser("shared.staff", "A", qms.RoleStaff)
+	if _, err := a.db.SetMembership(sys, shared.ID, qms.Membership{AgencyCode: "A1", Role: qms.RoleAuditor}, false); err != nil {
+		t.Fatal(err)
+	}
+	s := a.login("a-admin")
+	for _, path := range []string{"/admin/users/new", "/admin/users/" + itoa(shared.ID)} {
+		body := bodyOf(t, a.do("GET", path, &s, nil))
+		if !strings.Contains(body, `<option value="A"`) || strings.Contains(body, `<option value="A1"`) {
+			t.Errorf("%s offers A1 or not A", path)
+		}
+	}
+	page := bodyOf(t, a.do("GET", "/admin/users/"+itoa(shared.ID), &s, nil))
+	if !strings.Contains(page, `name="agency" value="A"><input type="hidden" name="role" value="staff"><input type="hidden" name="remove" value="1">`) ||
+		strings.Contains(page, `name="agency" value="A1"><input type="hidden" name="role" value="auditor"><input type="hidden" name="remove" value="1">`) {
+		t.Error("revoke buttons: want one on the role in A and none on the role in A1")
+	}
+	// What the page no longer offers is still refused.
+	resp := a.do("POST", "/admin/users/"+itoa(shared.ID)+"/memberships", &s, url.Values{"agency": {"A1"}, "role": {"staff"}})
+	if body := bodyOf(t, resp); resp.StatusCode != 403 && resp.StatusCode != 400 || !strings.Contains(body, "chỉ được cấp hoặc thu hồi vai trò tại đơn vị A") {
+		t.Errorf("grant in A1: %d", resp.StatusCode)
 	}
 }

@@ -63,8 +63,27 @@ func (s *Server) userList(c *fiber.Ctx) error {
 	return c.Render("users", s.view(c, fiber.Map{"Users": us, "CanWrite": s.can(c, "user", "write")}), "layout")
 }
 
+// grantableAgencies are the agencies of the caller's scope where the store
+// lets the caller grant or revoke a role (qms.CheckMembershipChange: a
+// system administrator anywhere, another administrator in the agency
+// they act for), so that no form offers a choice it then refuses.
+func (s *Server) grantableAgencies(c *fiber.Ctx) ([]*qms.Agency, map[string]bool, error) {
+	cl := callerOf(c)
+	all, err := s.Agencies.FindAgencies(c.UserContext(), qms.AgencyFilter{Within: scope(cl)})
+	if err != nil {
+		return nil, nil, err
+	}
+	out, codes := all[:0], map[string]bool{}
+	for _, a := range all {
+		if qms.CheckMembershipChange(cl.actor, qms.Membership{AgencyCode: a.Code}) == nil {
+			out, codes[a.Code] = append(out, a), true
+		}
+	}
+	return out, codes, nil
+}
+
 func (s *Server) userForm(c *fiber.Ctx, u *qms.User, formErr error) error {
-	agencies, err := s.Agencies.FindAgencies(c.UserContext(), qms.AgencyFilter{Within: scope(callerOf(c))})
+	agencies, _, err := s.grantableAgencies(c)
 	if err != nil {
 		return err
 	}
@@ -99,7 +118,7 @@ func (s *Server) userShow(c *fiber.Ctx) error {
 }
 
 func (s *Server) userPage(c *fiber.Ctx, u *qms.User, formErr error) error {
-	agencies, err := s.Agencies.FindAgencies(c.UserContext(), qms.AgencyFilter{Within: scope(callerOf(c))})
+	agencies, grantable, err := s.grantableAgencies(c)
 	if err != nil {
 		return err
 	}
@@ -111,7 +130,7 @@ func (s *Server) userPage(c *fiber.Ctx, u *qms.User, formErr error) error {
 	canWrite := s.can(c, "user", "write")
 	// The account-wide forms show only where the store would accept them.
 	canAccount := canWrite && qms.CheckAccountAction(cl.actor, u) == nil
-	return s.render(c, "user", fiber.Map{"U": u, "Agencies": agencies, "Roles": qms.Roles, "Tokens": tokens,
+	return s.render(c, "user", fiber.Map{"U": u, "Agencies": agencies, "Grantable": grantable, "Roles": qms.Roles, "Tokens": tokens,
 		"CanWrite": canWrite, "CanAccount": canAccount}, formErr)
 }
 
