@@ -100,7 +100,7 @@ func FollowMerges(ctx context.Context, q Querier, agency, code string) (*qms.Dos
 	for depth := 0; depth < 16 && len(level) > 0; depth++ {
 		var next []string
 		for _, a := range level {
-			preds, perr := mergedInto(ctx, q, a)
+			preds, perr := QueryStrings(ctx, q, `SELECT code FROM agencies WHERE merged_into = ? ORDER BY code`, a)
 			if perr != nil {
 				return nil, perr
 			}
@@ -114,24 +114,6 @@ func FollowMerges(ctx context.Context, q Querier, agency, code string) (*qms.Dos
 		level = next
 	}
 	return d, err
-}
-
-// mergedInto lists the agencies merged into agency.
-func mergedInto(ctx context.Context, q Querier, agency string) ([]string, error) {
-	rows, err := q.Query(ctx, `SELECT code FROM agencies WHERE merged_into = ? ORDER BY code`, agency)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
 }
 
 // followMoves finds the dossier at agency or where it moved: along
