@@ -264,13 +264,14 @@ func NewSurveyKey() string {
 }
 
 // CheckSurveyKey refuses a response whose key is not the dossier's: the
-// comparison ignores case, any space, dashes and invisible format
-// characters, and reads full-width letters and digits as ASCII (NFKC), as
-// a key read out, pasted from a message or typed on a phone arrives; it
-// takes the same time whatever it finds.
+// key being letters and digits, the comparison keeps only those, in
+// capitals, after reading full-width ones as ASCII (NFKC), so that any
+// space, dash, dot or invisible character a key read out, pasted from a
+// message or typed on a phone arrives with is ignored; it takes the same
+// time whatever it finds.
 func CheckSurveyKey(d *Dossier, typed string) error {
 	typed = strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) || r == '-' || unicode.Is(unicode.Cf, r) {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
 			return -1
 		}
 		return unicode.ToUpper(r)

@@ -178,6 +178,7 @@ func TestCheckSurveyKey(t *testing.T) {
 		{"spaces, a tab, a trailing newline", " 3F9A 0C21 B7\t\n", true},
 		{"no-break space and zero-width joiner (pasted)", "3F9A0\u00a0C21\u200dB7", true},
 		{"full-width (a phone keyboard)", "３Ｆ９Ａ０Ｃ２１Ｂ７", true},
+		{"en dash, minus sign, dot, underscore between groups", "3F9–A0C−21.B_7", true},
 		{"empty", "", false},
 		{"only spaces", "  - ", false},
 		{"one digit off", "3F9A0C21B8", false},

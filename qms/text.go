@@ -39,7 +39,7 @@ func CheckText(field, label, s string, max int) error {
 	if r, ok := ControlChar(s); ok {
 		return FieldError(field, "%s chứa ký tự điều khiển không được phép (U+%04X).", label, r)
 	}
-	if max <= MaxNameText && strings.ContainsAny(s, "\r\n\t") {
+	if max <= MaxNameText && strings.ContainsAny(s, "\r\n\t\u2028\u2029") {
 		return FieldError(field, "%s chỉ được viết trên một dòng: bỏ dấu xuống dòng hoặc ký tự tab.", label)
 	}
 	if n := utf8.RuneCountInString(s); n > max {

@@ -23,6 +23,8 @@ func TestCheckText(t *testing.T) {
 		{"a newline in a name", "Trần Thị\nBình", qms.MaxNameText, "một dòng"},
 		{"a carriage return in a phone", "0987\r654321", 20, "một dòng"},
 		{"a tab in a name", "Trần\tBình", qms.MaxNameText, "một dòng"},
+		{"a Unicode line separator in a name", "Nguyễn\u2028Văn A", qms.MaxNameText, "một dòng"},
+		{"a Unicode paragraph separator in a name", "Nguyễn\u2029Văn A", qms.MaxNameText, "một dòng"},
 		{"marks", "QT\u200e-01\u200f", 100, ""},
 		{"NUL", "QT\x00-01", 100, "U+0000"},
 		{"vertical tab", "QT\v-01", 100, "U+000B"},

@@ -90,13 +90,16 @@ func repeatedFeedback(ctx context.Context, tx Tx, agency, hash string, f *qms.Fe
 }
 
 // ipHash is the salted SHA-256 of the sender's address: enough to count
-// a sender's recent submissions, not to learn the address back.
+// a sender's recent submissions, not to learn the address back. The
+// address is counted as the login throttle counts it (qms.ThrottleAddr):
+// an IPv6 address as its /64, which one client commonly holds whole and
+// could otherwise spend one address a guess of.
 func ipHash(ctx context.Context, tx Tx, ip string) (string, error) {
 	var salt []byte
 	if err := tx.QueryRow(ctx, `SELECT salt FROM feedback_salt WHERE singleton = 1`).Scan(&salt); err != nil {
 		return "", fmt.Errorf("read feedback salt: %w", err)
 	}
-	sum := sha256.Sum256(append(salt, strings.TrimSpace(ip)...))
+	sum := sha256.Sum256(append(salt, qms.ThrottleAddr(ip)...))
 	return hex.EncodeToString(sum[:]), nil
 }
 

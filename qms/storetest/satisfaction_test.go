@@ -267,7 +267,8 @@ func TestSatisfaction9MergeKeepsResponses(t *testing.T) {
 }
 
 // TestSatisfactionKeyGuessingHeldBack: wrong survey keys count against
-// their address; past qms.SurveyKeyFailuresMax in the window that address
+// their address (an IPv6 one as its /64); past qms.SurveyKeyFailuresMax
+// in the window that address
 // is refused (ETOOMANY) even with the right key, so the refusal tells a
 // guesser nothing, while another address answers; after the window it
 // answers again. A missing key is a mistake, not a guess, and does not
@@ -280,12 +281,15 @@ func TestSatisfactionKeyGuessingHeldBack(t *testing.T) {
 		submit := func(d *qms.Dossier, key, ip string) error {
 			return f.SubmitSatisfaction(public, "PA", d.Code, &qms.SatisfactionResponse{Answers: sipasAnswers(4), Key: key}, ip)
 		}
-		const guesser, kiosk = "203.0.113.9", "198.51.100.20"
+		// The guesser takes a new address of its IPv6 /64 for each try:
+		// the /64 is what is counted, as for logins.
+		const guesser, kiosk = "2001:db8:1:2::ff", "198.51.100.20"
+		guess := func(i int) string { return fmt.Sprintf("2001:db8:1:2::%x", i+1) }
 		if err := submit(first, "", guesser); qms.ErrorField(err) != "key" {
 			t.Fatalf("no key: %v", err)
 		}
 		for i := range qms.SurveyKeyFailuresMax {
-			if err := submit(first, fmt.Sprintf("%010X", i), guesser); qms.ErrorField(err) != "key" || !strings.Contains(qms.ErrorMessage(err), "không đúng") {
+			if err := submit(first, fmt.Sprintf("%010X", i), guess(i)); qms.ErrorField(err) != "key" || !strings.Contains(qms.ErrorMessage(err), "không đúng") {
 				t.Fatalf("guess %d: %v", i, err)
 			}
 		}

@@ -156,9 +156,15 @@ func TestExpiredSession(t *testing.T) {
 	if body := bodyOf(t, resp); !strings.Contains(body, "hết hạn") {
 		t.Fatal("login page does not say the session expired")
 	}
-	resp = a.do("POST", "/logout", &s, url.Values{})
+	resp = a.do("POST", "/dossiers", &s, url.Values{"tthc_code": {"1.000001"}})
 	if resp.StatusCode != 401 && resp.StatusCode != 403 {
 		t.Fatalf("expired POST: %d", resp.StatusCode)
+	}
+	// Signing out of the ended session from the page still open leads to
+	// the login page (outsider: 403 "Biểu mẫu đã hết hạn").
+	resp = a.do("POST", "/logout", &s, url.Values{})
+	if resp.StatusCode != 303 || resp.Header.Get("Location") != "/login" {
+		t.Fatalf("logout of an expired session: %d %s", resp.StatusCode, resp.Header.Get("Location"))
 	}
 }
 
@@ -195,7 +201,7 @@ func TestAPIBadInput(t *testing.T) {
 		{"wrong password", "POST", "/api/v1/auth/token", "", `{"username":"a-staff","password":"sai"}`, 401, "không đúng"},
 		{"bad token", "GET", "/api/v1/me", "qms_invalid", "", 401, "không hợp lệ"},
 		{"unknown role", "POST", "/api/v1/users", tok, `{"username":"x1","password":"ngua-o-123","agency":"A","role":"boss"}`, 400, "Vai trò"},
-		{"a user without an agency", "POST", "/api/v1/users", tok, `{"username":"x1","password":"ngua-o-123","role":"staff"}`, 400, "Chọn đơn vị cho vai trò staff"},
+		{"a user without an agency", "POST", "/api/v1/users", tok, `{"username":"x1","password":"ngua-o-123","role":"staff"}`, 400, "Chọn đơn vị cho vai trò Chuyên viên (staff)"},
 		{"invalid agency code", "POST", "/api/v1/agencies", tok, `{"code":"a b","name":"x","parent":"A"}`, 400, "Mã đơn vị"},
 		{"duplicate agency", "POST", "/api/v1/agencies", tok, `{"code":"b","name":"x","parent":"A"}`, 409, "đã tồn tại"},
 	}

@@ -30,6 +30,9 @@ func TestPostedTextComposed(t *testing.T) {
 		var tags []string
 		if mf, err := c.MultipartForm(); err == nil {
 			tags = mf.Value["tag"]
+			for _, fh := range mf.File["file"] {
+				tags = append(tags, fh.Filename)
+			}
 		} else {
 			for _, v := range c.Request().PostArgs().PeekMulti("tag") {
 				tags = append(tags, string(v))
@@ -45,6 +48,8 @@ func TestPostedTextComposed(t *testing.T) {
 				w.WriteField(k, v)
 			}
 		}
+		f, _ := w.CreateFormFile("file", "bie\u0302\u0301n ba\u0309n.txt")
+		f.Write([]byte("nội dung"))
 		w.Close()
 		return b.String(), w.FormDataContentType()
 	}
@@ -55,7 +60,7 @@ func TestPostedTextComposed(t *testing.T) {
 	}{
 		{"urlencoded", fiber.MIMEApplicationForm, form.Encode(), nfc + "|à,b,ế"},
 		{"urlencoded, composed already", fiber.MIMEApplicationForm, url.Values{"note": {nfc}, "tag": {"x", "y"}}.Encode(), nfc + "|x,y"},
-		{"multipart", mtype, mbody, nfc + "|à,b,ế"},
+		{"multipart, a file's name too", mtype, mbody, nfc + "|à,b,ế,biến bản.txt"},
 		{"JSON", fiber.MIMEApplicationJSON, `{"note":"` + nfd + `","items":["a` + "\u0300" + `"]}`, `{"note":"` + nfc + `","items":["à"]}`},
 	} {
 		req := httptest.NewRequest("POST", "/", strings.NewReader(tt.body))

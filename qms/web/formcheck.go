@@ -45,6 +45,13 @@ func (s *Server) checkForm(c *fiber.Ctx) error {
 				values[i] = composed(v)
 			}
 		}
+		// A file's name is text someone typed too (macOS sends it
+		// decomposed); its bytes are the handler's to check.
+		for _, files := range mf.File {
+			for _, fh := range files {
+				fh.Filename = composed(fh.Filename)
+			}
+		}
 	case strings.HasPrefix(ct, fiber.MIMEApplicationForm):
 		var err error
 		decomposed := false

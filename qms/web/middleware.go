@@ -255,6 +255,12 @@ func (s *Server) checkCSRF(c *fiber.Ctx) error {
 	if isAPI(c) {
 		return c.Next()
 	}
+	if c.Path() == "/logout" && callerOf(c) == nil {
+		// Signing out of a session that has already ended (expired,
+		// password reset, last role removed) from a page still open:
+		// there is nothing to protect, and the user wants the login page.
+		return c.Redirect("/login", fiber.StatusSeeOther)
+	}
 	want := c.Cookies(csrfCookie)
 	if cl := callerOf(c); cl != nil && cl.session != nil {
 		want = cl.session.CSRFToken

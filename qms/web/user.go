@@ -41,7 +41,7 @@ func (s *Server) createUser(c *fiber.Ctx, u *qms.User, password string) error {
 	}
 	for i, m := range u.Memberships {
 		if strings.TrimSpace(m.AgencyCode) == "" {
-			return qms.FieldError("agency", "Chọn đơn vị cho vai trò %s của người dùng.", m.Role)
+			return qms.FieldError("agency", "Chọn đơn vị cho vai trò %s (%s) của người dùng.", label(dictionaries["vi"], "role."+string(m.Role)), m.Role)
 		}
 		a, err := s.findVisibleAgency(c, m.AgencyCode)
 		if err != nil {
