@@ -211,6 +211,14 @@ func TestUserPagesOfferOnlyGrantableAgencies(t *testing.T) {
 		strings.Contains(page, `name="agency" value="A1"><input type="hidden" name="role" value="auditor"><input type="hidden" name="remove" value="1">`) {
 		t.Error("revoke buttons: want one on the role in A and none on the role in A1")
 	}
+	// The system administrator is offered every agency but a merged one.
+	if _, err := a.db.MergeAgencies(sys, qms.MergePlan{Into: "B", From: []string{"A1"}}, false); err != nil {
+		t.Fatal(err)
+	}
+	root := a.login("admin")
+	if body := bodyOf(t, a.do("GET", "/admin/users/new", &root, nil)); !strings.Contains(body, `<option value="B"`) || strings.Contains(body, `<option value="A1"`) {
+		t.Error("the system administrator is offered merged A1, or not B")
+	}
 	// What the page no longer offers is still refused.
 	resp := a.do("POST", "/admin/users/"+itoa(shared.ID)+"/memberships", &s, url.Values{"agency": {"A1"}, "role": {"staff"}})
 	if body := bodyOf(t, resp); resp.StatusCode != 403 && resp.StatusCode != 400 || !strings.Contains(body, "chỉ được cấp hoặc thu hồi vai trò tại đơn vị A") {

@@ -256,3 +256,13 @@ func TestFeedbackStaffRoutes(t *testing.T) {
 		t.Fatal("B's public page shows A's answer")
 	}
 }
+
+// TestPublicRateWithoutFinishedDossiers: a quarter in which no dossier
+// was finished shows no on-time rate ("–"), not "0,00%", which reads as
+// every dossier late (outsider: a merged agency's page).
+func TestPublicRateWithoutFinishedDossiers(t *testing.T) {
+	a := newApp(t)
+	if rate := parsePage(t, bodyOf(t, a.do("GET", "/public/A", nil, nil))).text("public-rate"); rate != "–" {
+		t.Errorf("on-time rate with nothing finished: %q", rate)
+	}
+}

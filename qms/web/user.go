@@ -66,7 +66,8 @@ func (s *Server) userList(c *fiber.Ctx) error {
 // grantableAgencies are the agencies of the caller's scope where the store
 // lets the caller grant or revoke a role (qms.CheckMembershipChange: a
 // system administrator anywhere, another administrator in the agency
-// they act for), so that no form offers a choice it then refuses.
+// they act for) and that are not merged (read-only), so that no form
+// offers a choice it then refuses.
 func (s *Server) grantableAgencies(c *fiber.Ctx) ([]*qms.Agency, map[string]bool, error) {
 	cl := callerOf(c)
 	all, err := s.Agencies.FindAgencies(c.UserContext(), qms.AgencyFilter{Within: scope(cl)})
@@ -75,7 +76,7 @@ func (s *Server) grantableAgencies(c *fiber.Ctx) ([]*qms.Agency, map[string]bool
 	}
 	out, codes := all[:0], map[string]bool{}
 	for _, a := range all {
-		if qms.CheckMembershipChange(cl.actor, qms.Membership{AgencyCode: a.Code}) == nil {
+		if a.MergedInto == "" && qms.CheckMembershipChange(cl.actor, qms.Membership{AgencyCode: a.Code}) == nil {
 			out, codes[a.Code] = append(out, a), true
 		}
 	}
