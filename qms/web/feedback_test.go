@@ -257,12 +257,18 @@ func TestFeedbackStaffRoutes(t *testing.T) {
 	}
 }
 
-// TestPublicRateWithoutFinishedDossiers: a quarter in which no dossier
+// TestPublicRateWithoutFinishedDossiers: a period in which no dossier
 // was finished shows no on-time rate ("–"), not "0,00%", which reads as
-// every dossier late (outsider: a merged agency's page).
+// every dossier late (outsider: a merged agency's page), on the public
+// page and in the on-time report.
 func TestPublicRateWithoutFinishedDossiers(t *testing.T) {
 	a := newApp(t)
 	if rate := parsePage(t, bodyOf(t, a.do("GET", "/public/A", nil, nil))).text("public-rate"); rate != "–" {
 		t.Errorf("on-time rate with nothing finished: %q", rate)
+	}
+	// The on-time report says it alike.
+	s := a.login("a-leader")
+	if rate := parsePage(t, bodyOf(t, a.do("GET", "/reports/ontime", &s, nil))).text("timely-rate"); rate != "–" {
+		t.Errorf("report's on-time rate with nothing finished: %q", rate)
 	}
 }

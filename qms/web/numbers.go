@@ -24,6 +24,14 @@ func numberFuncs(lang string) template.FuncMap {
 		},
 		// pct is a percentage with two decimals: 99,57%.
 		"pct": func(v float64) string { return formatNumber(v, 2, lang) + "%" },
+		// share is pct of a rate over count items, "–" when there are
+		// none: 0,00% of nothing finished reads as every dossier late.
+		"share": func(v float64, count int) string {
+			if count == 0 {
+				return "–"
+			}
+			return formatNumber(v, 2, lang) + "%"
+		},
 		// dec is a figure with at most two decimals, trailing zeros
 		// dropped: 95; 97,5.
 		"dec": func(v float64) string {
