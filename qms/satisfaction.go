@@ -270,12 +270,7 @@ func NewSurveyKey() string {
 // message or typed on a phone arrives with is ignored; it takes the same
 // time whatever it finds.
 func CheckSurveyKey(d *Dossier, typed string) error {
-	typed = strings.Map(func(r rune) rune {
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
-			return -1
-		}
-		return unicode.ToUpper(r)
-	}, norm.NFKC.String(typed))
+	typed = SurveyKeyTyped(typed)
 	switch {
 	case typed == "":
 		return FieldError("key", "Nhập mã khảo sát in trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả.")
@@ -283,6 +278,18 @@ func CheckSurveyKey(d *Dossier, typed string) error {
 		return FieldError("key", "Mã khảo sát không đúng với hồ sơ %s. Xem lại mã in trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả.", d.Code)
 	}
 	return nil
+}
+
+// SurveyKeyTyped is a typed key as CheckSurveyKey compares it: its
+// letters and digits, in capitals; "" when it has none (no key given,
+// which is not a guess).
+func SurveyKeyTyped(typed string) string {
+	return strings.Map(func(r rune) rune {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			return -1
+		}
+		return unicode.ToUpper(r)
+	}, norm.NFKC.String(typed))
 }
 
 // Quarter names the calendar quarter of t in Hà Nội: "2026-Q1".

@@ -195,3 +195,13 @@ func TestCheckSurveyKey(t *testing.T) {
 		t.Error("a dossier without a key took an empty one")
 	}
 }
+
+// TestSurveyKeyTyped: what counts as a key typed (a wrong one counts
+// against the address) and what as none.
+func TestSurveyKeyTyped(t *testing.T) {
+	for typed, want := range map[string]string{"": "", "  - ": "", "\u200d": "", "3f9a-0c": "3F9A0C", "ab.12": "AB12"} {
+		if got := qms.SurveyKeyTyped(typed); got != want {
+			t.Errorf("%+q: %q, want %q", typed, got, want)
+		}
+	}
+}

@@ -43,7 +43,7 @@ func (s *Store) SubmitSatisfaction(ctx context.Context, agency, dossierCode stri
 			return err
 		}
 		if err := qms.CheckSurveyKey(d, r.Key); err != nil {
-			wrongKey = r.Key != ""
+			wrongKey = qms.SurveyKeyTyped(r.Key) != ""
 			return err
 		}
 		q := qms.QuestionnaireAt(tx.Now())

@@ -285,8 +285,10 @@ func TestSatisfactionKeyGuessingHeldBack(t *testing.T) {
 		// the /64 is what is counted, as for logins.
 		const guesser, kiosk = "2001:db8:1:2::ff", "198.51.100.20"
 		guess := func(i int) string { return fmt.Sprintf("2001:db8:1:2::%x", i+1) }
-		if err := submit(first, "", guesser); qms.ErrorField(err) != "key" {
-			t.Fatalf("no key: %v", err)
+		for _, none := range []string{"", "  - "} {
+			if err := submit(first, none, guesser); qms.ErrorField(err) != "key" {
+				t.Fatalf("no key (%q): %v", none, err)
+			}
 		}
 		for i := range qms.SurveyKeyFailuresMax {
 			if err := submit(first, fmt.Sprintf("%010X", i), guess(i)); qms.ErrorField(err) != "key" || !strings.Contains(qms.ErrorMessage(err), "không đúng") {

@@ -22,7 +22,7 @@ import (
 // early parse used to answer it before any handler, as a page without
 // the request's path. Text that is not valid UTF-8 is refused naming the
 // field, so no handler stores or audits mangled bytes. Text that passes
-// is composed (NFC) for every handler alike (see composed).
+// is composed (NFC) for every handler alike (see composeArgs).
 func (s *Server) checkForm(c *fiber.Ctx) error {
 	switch c.Method() {
 	case fiber.MethodPost, fiber.MethodPut, fiber.MethodPatch:
@@ -42,14 +42,14 @@ func (s *Server) checkForm(c *fiber.Ctx) error {
 				if err := checkField(name, v); err != nil {
 					return err
 				}
-				values[i] = composed(v)
+				values[i] = norm.NFC.String(v)
 			}
 		}
 		// A file's name is text someone typed too (macOS sends it
 		// decomposed); its bytes are the handler's to check.
 		for _, files := range mf.File {
 			for _, fh := range files {
-				fh.Filename = composed(fh.Filename)
+				fh.Filename = norm.NFC.String(fh.Filename)
 			}
 		}
 	case strings.HasPrefix(ct, fiber.MIMEApplicationForm):
@@ -78,7 +78,8 @@ func (s *Server) checkForm(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// Composition (NFC): Vietnamese typed with a decomposed keyboard
+// Composition (NFC; norm.NFC.String returns a text already composed as
+// it is): Vietnamese typed with a decomposed keyboard
 // (Unikey's "Unicode tổ hợp", macOS) arrives as base letters and
 // combining marks, and would be stored, searched, compared and printed as
 // other text than the same words typed composed. Every posted text is
@@ -89,20 +90,12 @@ func (s *Server) checkForm(c *fiber.Ctx) error {
 // structure is ASCII, which NFC leaves alone; a combining mark written as
 // a \u escape stays as sent.
 
-// composed is s in NFC, s itself when it already is.
-func composed(s string) string {
-	if norm.NFC.IsNormalString(s) {
-		return s
-	}
-	return norm.NFC.String(s)
-}
-
 // composeArgs rewrites args with each value composed, keeping the order
 // and the repeated keys (a list of checkboxes).
 func composeArgs(args *fasthttp.Args) {
 	type pair struct{ k, v string }
 	var all []pair
-	args.VisitAll(func(k, v []byte) { all = append(all, pair{string(k), composed(string(v))}) })
+	args.VisitAll(func(k, v []byte) { all = append(all, pair{string(k), norm.NFC.String(string(v))}) })
 	args.Reset()
 	for _, p := range all {
 		args.Add(p.k, p.v)

@@ -10,6 +10,7 @@ import (
 // between thousands and a decimal comma (10.497; 99,57%), in English the
 // other way round (10,497; 99.57%).
 func numberFuncs(lang string) template.FuncMap {
+	pct := func(v float64) string { return formatNumber(v, 2, lang) + "%" }
 	return template.FuncMap{
 		// num is a count; a count a page's data lacks (a form shown
 		// again on an error) is 0.
@@ -23,14 +24,14 @@ func numberFuncs(lang string) template.FuncMap {
 			return "0"
 		},
 		// pct is a percentage with two decimals: 99,57%.
-		"pct": func(v float64) string { return formatNumber(v, 2, lang) + "%" },
+		"pct": pct,
 		// share is pct of a rate over count items, "–" when there are
 		// none: 0,00% of nothing finished reads as every dossier late.
 		"share": func(v float64, count int) string {
 			if count == 0 {
 				return "–"
 			}
-			return formatNumber(v, 2, lang) + "%"
+			return pct(v)
 		},
 		// dec is a figure with at most two decimals, trailing zeros
 		// dropped: 95; 97,5.
