@@ -62,6 +62,11 @@ func TestPostedTextComposed(t *testing.T) {
 		{"urlencoded, composed already", fiber.MIMEApplicationForm, url.Values{"note": {nfc}, "tag": {"x", "y"}}.Encode(), nfc + "|x,y"},
 		{"multipart, a file's name too", mtype, mbody, nfc + "|à,b,ế,biến bản.txt"},
 		{"JSON", fiber.MIMEApplicationJSON, `{"note":"` + nfd + `","items":["a` + "\u0300" + `"]}`, `{"note":"` + nfc + `","items":["à"]}`},
+		// As Python's json.dumps writes it: every non-ASCII letter, the
+		// combining marks too, as a \u escape; the number keeps its digits.
+		{"JSON, marks as escapes", fiber.MIMEApplicationJSON, `{"note":"thie\u0302\u0301u <b>","n":12345678901234567890,"tie\u0302\u0301u":["a\u0300"]}`,
+			`{"n":12345678901234567890,"note":"thiếu <b>","tiếu":["à"]}` + "\n"},
+		{"JSON, composed escapes left as sent", fiber.MIMEApplicationJSON, `{"note":"thi\\u1ebfu"}`, `{"note":"thi\\u1ebfu"}`},
 	} {
 		req := httptest.NewRequest("POST", "/", strings.NewReader(tt.body))
 		req.Header.Set("Content-Type", tt.contentType)

@@ -1,8 +1,10 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"regexp"
 	"strconv"
@@ -68,11 +70,12 @@ func (s *Server) checkForm(c *fiber.Ctx) error {
 			composeArgs(c.Request().PostArgs())
 		}
 	case strings.HasPrefix(ct, fiber.MIMEApplicationJSON):
-		if err := checkJSON(c.Body()); err != nil {
+		composed, err := checkJSON(c.Body())
+		if err != nil {
 			return err
 		}
-		if body := c.Body(); !norm.NFC.IsNormal(body) {
-			c.Request().SetBody(norm.NFC.Bytes(body))
+		if composed != nil {
+			c.Request().SetBody(composed)
 		}
 	}
 	return c.Next()
@@ -86,9 +89,10 @@ func (s *Server) checkForm(c *fiber.Ctx) error {
 // composed here, so that no handler, field or store path can miss it; the
 // Normalize methods still trim and compose what they check. Passwords
 // are composed too: their check accepts either form
-// (TestPasswordUnicodeForms). A JSON body is composed as bytes: its
-// structure is ASCII, which NFC leaves alone; a combining mark written as
-// a \u escape stays as sent.
+// (TestPasswordUnicodeForms). A JSON body is composed as bytes (its
+// structure is ASCII, which NFC leaves alone), or, when a combining mark
+// came as a \u escape (Python's json.dumps writes every non-ASCII letter
+// so), decoded, composed and written again.
 
 // composeArgs rewrites args with each value composed, keeping the order
 // and the repeated keys (a list of checkboxes).
@@ -135,19 +139,74 @@ func checkField(name, value string) error {
 // turn invalid bytes and lone surrogate escapes (\ud800) into U+FFFD
 // silently, so both are refused here, and every string, key or value, is
 // checked by checkField under the path of its member.
-func checkJSON(body []byte) error {
+func checkJSON(body []byte) (composed []byte, err error) {
 	if !utf8.Valid(body) {
-		return qms.FieldError(jsonFieldAt(body, invalidUTF8At(body)), "Dữ liệu JSON chứa byte không phải văn bản UTF-8 hợp lệ (trường %q).", jsonFieldAt(body, invalidUTF8At(body)))
+		return nil, qms.FieldError(jsonFieldAt(body, invalidUTF8At(body)), "Dữ liệu JSON chứa byte không phải văn bản UTF-8 hợp lệ (trường %q).", jsonFieldAt(body, invalidUTF8At(body)))
 	}
 	if i := loneSurrogateAt(body); i >= 0 {
-		return qms.FieldError(jsonFieldAt(body, i), "Dữ liệu JSON chứa ký tự thay thế (surrogate) đứng lẻ \\u%s (trường %q): đó không phải ký tự Unicode hợp lệ.", body[i+2:i+6], jsonFieldAt(body, i))
+		return nil, qms.FieldError(jsonFieldAt(body, i), "Dữ liệu JSON chứa ký tự thay thế (surrogate) đứng lẻ \\u%s (trường %q): đó không phải ký tự Unicode hợp lệ.", body[i+2:i+6], jsonFieldAt(body, i))
 	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber() // written again, a number keeps its digits
 	var v any
-	if json.Unmarshal(body, &v) != nil {
+	if dec.Decode(&v) != nil || dec.Decode(&struct{}{}) != io.EOF {
 		// Syntax errors are the handler's to answer, in its words.
-		return nil
+		return nil, nil
 	}
-	return checkJSONValue("body", v)
+	if err := checkJSONValue("body", v); err != nil {
+		return nil, err
+	}
+	v, changed := composeJSON(v)
+	switch {
+	case !changed:
+		return nil, nil
+	case !bytes.Contains(body, []byte(`\u`)):
+		return norm.NFC.Bytes(body), nil
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// composeJSON is v with every string, keys included, composed (NFC), and
+// whether any was not.
+func composeJSON(v any) (any, bool) {
+	switch v := v.(type) {
+	case string:
+		if norm.NFC.IsNormalString(v) {
+			return v, false
+		}
+		return norm.NFC.String(v), true
+	case []any:
+		changed := false
+		for i, e := range v {
+			var c bool
+			v[i], c = composeJSON(e)
+			changed = changed || c
+		}
+		return v, changed
+	case map[string]any:
+		changed, keys := false, false
+		for k, e := range v {
+			var c bool
+			v[k], c = composeJSON(e)
+			changed = changed || c
+			keys = keys || !norm.NFC.IsNormalString(k)
+		}
+		if keys {
+			out := make(map[string]any, len(v))
+			for k, e := range v {
+				out[norm.NFC.String(k)] = e
+			}
+			return out, true
+		}
+		return v, changed
+	}
+	return v, false
 }
 
 // checkJSONValue checks every string of v, keys included, each named by
