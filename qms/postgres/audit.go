@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -35,14 +34,7 @@ func (tx *Tx) audit(ctx context.Context, agency, action, objectType, objectID st
 		return err
 	}
 	e.Hash = e.ComputeHash()
-	var rows any
-	if len(e.Rows) > 0 {
-		rows = string(qms.AuditJSON(e.Rows))
-	}
-	if _, err := tx.exec(ctx, `INSERT INTO audit_log (id, at, actor, agency_code, action, object_type, object_id, before_json, after_json, reason, row_states, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.ID, formatTime(e.At), e.Actor, e.AgencyCode, e.Action, e.ObjectType, e.ObjectID,
-		rawOrNull(e.Before), rawOrNull(e.After), e.Reason, rows, e.PrevHash, e.Hash); err != nil {
+	if _, err := tx.exec(ctx, sqlstore.InsertAuditEntrySQL, sqlstore.AuditEntryArgs(e)...); err != nil {
 		return fmt.Errorf("append audit entry: %w", err)
 	}
 	if _, err := tx.exec(ctx, `UPDATE audit_head SET last_id = ?, last_hash = ? WHERE singleton = 1`, e.ID, e.Hash); err != nil {
@@ -50,13 +42,6 @@ func (tx *Tx) audit(ctx context.Context, agency, action, objectType, objectID st
 	}
 	tx.headID, tx.headHash = e.ID, e.Hash
 	return nil
-}
-
-func rawOrNull(b json.RawMessage) any {
-	if b == nil {
-		return nil
-	}
-	return string(b)
 }
 
 // VerifyAuditChain streams the whole trail in id order through the

@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -84,46 +83,19 @@ func (s rowSpec) scan(sc pgx.Row) (key, label, hash string, err error) {
 }
 
 // rowStates takes the rows this transaction listed in row_changes and
-// returns the current state of each, sorted; a row no longer there has
-// an empty hash.
+// returns the current state of each (sqlstore.RowStates).
 func (tx *Tx) rowStates(ctx context.Context) ([]qms.RowState, error) {
 	rows, err := tx.query(ctx, `DELETE FROM row_changes WHERE xact = txid_current() RETURNING tbl, row_key`)
 	if err != nil {
 		return nil, fmt.Errorf("read changed rows: %w", err)
 	}
-	seen := map[[2]string]bool{}
-	var changed [][2]string
-	for rows.Next() {
-		var k [2]string
-		if err := rows.Scan(&k[0], &k[1]); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		if !seen[k] {
-			seen[k] = true
-			changed = append(changed, k)
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(changed) == 0 {
-		return nil, err
-	}
-	sort.Slice(changed, func(i, j int) bool {
-		return changed[i][0] < changed[j][0] || (changed[i][0] == changed[j][0] && changed[i][1] < changed[j][1])
-	})
-	out := make([]qms.RowState, 0, len(changed))
-	for _, k := range changed {
-		s, ok := findRowSpec(k[0])
+	return sqlstore.RowStates(pgRows{rows}, func(table, key string) (string, error) {
+		s, ok := findRowSpec(table)
 		if !ok {
-			return nil, fmt.Errorf("changed row of unknown table %q", k[0])
+			return "", fmt.Errorf("unknown table")
 		}
-		hash, err := s.current(ctx, tx.querier, k[1])
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, qms.RowState{Table: s.table, Key: k[1], Hash: hash})
-	}
-	return out, nil
+		return s.current(ctx, tx.querier, key)
+	})
 }
 
 // current hashes the row with key as it is now; "" when it does not exist.

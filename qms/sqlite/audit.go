@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 
 	"isodt/qms"
@@ -37,14 +36,7 @@ func (tx *Tx) audit(ctx context.Context, agency, action, objectType, objectID st
 		return err
 	}
 	e.Hash = e.ComputeHash()
-	var rows any
-	if len(e.Rows) > 0 {
-		rows = string(qms.AuditJSON(e.Rows))
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (id, at, actor, agency_code, action, object_type, object_id, before_json, after_json, reason, row_states, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.ID, formatTime(e.At), e.Actor, e.AgencyCode, e.Action, e.ObjectType, e.ObjectID,
-		rawOrNull(e.Before), rawOrNull(e.After), e.Reason, rows, e.PrevHash, e.Hash); err != nil {
+	if _, err := tx.ExecContext(ctx, sqlstore.InsertAuditEntrySQL, sqlstore.AuditEntryArgs(e)...); err != nil {
 		return fmt.Errorf("append audit entry: %w", err)
 	}
 	if tx.head != nil {
@@ -92,13 +84,6 @@ func moveAuditHead(ctx context.Context, tx *sql.Tx, id int64, hash string) error
 		return fmt.Errorf("move audit head: %w", err)
 	}
 	return nil
-}
-
-func rawOrNull(b json.RawMessage) any {
-	if b == nil {
-		return nil
-	}
-	return string(b)
 }
 
 // VerifyAuditChain streams the whole trail in id order through the

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"sort"
 	"strings"
 
 	"isodt/qms"
@@ -83,45 +82,19 @@ func (s rowSpec) scan(sc interface{ Scan(...any) error }) (key, label, hash stri
 }
 
 // rowStates empties row_changes and returns the current state of each row
-// listed there, sorted; a row no longer there has an empty hash.
+// listed there (sqlstore.RowStates).
 func (tx *Tx) rowStates(ctx context.Context) ([]qms.RowState, error) {
 	rows, err := tx.QueryContext(ctx, `DELETE FROM row_changes RETURNING tbl, row_key`)
 	if err != nil {
 		return nil, fmt.Errorf("read changed rows: %w", err)
 	}
-	seen := map[[2]string]bool{}
-	var changed [][2]string
-	for rows.Next() {
-		var k [2]string
-		if err := rows.Scan(&k[0], &k[1]); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		if !seen[k] {
-			seen[k] = true
-			changed = append(changed, k)
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(changed) == 0 {
-		return nil, err
-	}
-	sort.Slice(changed, func(i, j int) bool {
-		return changed[i][0] < changed[j][0] || (changed[i][0] == changed[j][0] && changed[i][1] < changed[j][1])
-	})
-	out := make([]qms.RowState, 0, len(changed))
-	for _, k := range changed {
-		s, ok := findRowSpec(k[0])
+	return sqlstore.RowStates(rows, func(table, key string) (string, error) {
+		s, ok := findRowSpec(table)
 		if !ok {
-			return nil, fmt.Errorf("changed row of unknown table %q", k[0])
+			return "", fmt.Errorf("unknown table")
 		}
-		hash, err := s.current(ctx, tx, k[1])
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, qms.RowState{Table: s.table, Key: k[1], Hash: hash})
-	}
-	return out, nil
+		return s.current(ctx, tx, key)
+	})
 }
 
 // current hashes the row with key as it is now; "" when it does not exist.
