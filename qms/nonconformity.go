@@ -161,6 +161,16 @@ func (n *Nonconformity) Verify(verdict, by string, at time.Time) error {
 	return nil
 }
 
+// Revise clears the effectiveness verdict when the analysis or the plan
+// changes after it: the verdict judged them as they were, and closing
+// needs one on what is now recorded (ISO 9001 10.2.1 d: the effectiveness
+// of the actions taken is reviewed). It reports whether there was one.
+func (n *Nonconformity) Revise() bool {
+	had := n.Verdict != ""
+	n.Verdict, n.VerifiedBy, n.VerifiedAt = "", "", nil
+	return had
+}
+
 // Close ends a nonconformity: every action done and the verification
 // found the actions effective. It never goes back.
 func (n *Nonconformity) Close(at time.Time) error {

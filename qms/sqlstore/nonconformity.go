@@ -291,8 +291,15 @@ func (s *Store) changeNC(ctx context.Context, agency string, id int64, action st
 // UpdateNC edits the analysis of a nonconformity not closed.
 func (s *Store) UpdateNC(ctx context.Context, agency string, id int64, description, correction, rootCause string) (*qms.Nonconformity, error) {
 	return s.changeNC(ctx, agency, id, "update", func(tx Tx, n *qms.Nonconformity) error {
+		was := *n
 		n.Description, n.Correction, n.RootCause = description, correction, rootCause
-		return n.Validate()
+		if err := n.Validate(); err != nil {
+			return err
+		}
+		if n.Description != was.Description || n.Correction != was.Correction || n.RootCause != was.RootCause {
+			n.Revise()
+		}
+		return nil
 	})
 }
 
@@ -313,6 +320,7 @@ func (s *Store) AddAction(ctx context.Context, agency string, id int64, a qms.Co
 			return err
 		}
 		n.Actions = append(n.Actions, a)
+		n.Revise()
 		return notifyUser(ctx, tx, agency, a.Owner, qms.NewNotice(qms.NoticeCorrectiveAction, n.Code, a.Description, a.DueOn.Format("02/01/2006")),
 			fmt.Sprintf("/nonconformities/%d", n.ID))
 	})

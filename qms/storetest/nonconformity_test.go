@@ -359,3 +359,62 @@ func TestOutsider3OpenNCLookupOwnAgency(t *testing.T) {
 		}
 	})
 }
+
+// A verdict judges the analysis and the plan as they were when it was
+// given: an edit of either, or a new action, after it clears it, and the
+// nonconformity closes only on a verdict given on what is now recorded.
+// Saving the same analysis again keeps it.
+func TestNCVerdictFollowsItsContent(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		ctx, _ := ncAgency(t, f)
+		n := &qms.Nonconformity{AgencyCode: "SVHTT", Source: qms.NCFromOther, Description: "Sổ theo dõi không cập nhật", RootCause: "Chưa phân công"}
+		if err := f.CreateNC(ctx, n); err != nil {
+			t.Fatal(err)
+		}
+		due := qms.CivilDate(f.clk.Now()).AddDate(0, 0, 7)
+		verified := func(name string) {
+			t.Helper()
+			got, err := f.AddAction(ctx, "SVHTT", n.ID, qms.CorrectiveAction{Description: "Phân công " + name, Owner: "thu.ky", DueOn: due})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Status == qms.NCOpen {
+				if _, err := f.ChangeNC(ctx, "SVHTT", n.ID, "start", ""); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := f.CompleteAction(ctx, "SVHTT", n.ID, got.Actions[len(got.Actions)-1].ID, "Đã phân công"); err != nil {
+				t.Fatal(err)
+			}
+			if got, err = f.ChangeNC(ctx, "SVHTT", n.ID, "verify", qms.VerdictEffective); err != nil || got.Verdict != qms.VerdictEffective {
+				t.Fatalf("%s: verify: %v", name, err)
+			}
+		}
+		verdictOf := func() string {
+			t.Helper()
+			got, err := f.FindNC(f.ctx, "SVHTT", n.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got.Verdict
+		}
+
+		verified("lần 1")
+		if _, err := f.UpdateNC(ctx, "SVHTT", n.ID, " Sổ theo dõi không cập nhật ", "", "Chưa phân công"); err != nil || verdictOf() != qms.VerdictEffective {
+			t.Fatalf("the same analysis saved again: %v, verdict %q", err, verdictOf())
+		}
+		if _, err := f.UpdateNC(ctx, "SVHTT", n.ID, "Sổ theo dõi không cập nhật", "", "Nguyên nhân khác"); err != nil || verdictOf() != "" {
+			t.Fatalf("an edited analysis: %v, verdict %q kept", err, verdictOf())
+		}
+		if _, err := f.CloseNC(ctx, "SVHTT", n.ID, ""); qms.ErrorCode(err) != qms.EINVALID {
+			t.Fatalf("closed on the verdict given before the edit: %v", err)
+		}
+		if _, err := f.ChangeNC(ctx, "SVHTT", n.ID, "verify", qms.VerdictEffective); err != nil {
+			t.Fatal(err)
+		}
+		verified("lần 2") // a new action clears it too, until it is done and judged
+		if got, err := f.CloseNC(ctx, "SVHTT", n.ID, ""); err != nil || got.Status != qms.NCClosed {
+			t.Fatalf("close on a fresh verdict: %v", err)
+		}
+	})
+}
