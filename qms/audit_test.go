@@ -156,6 +156,8 @@ func TestValidatePasswordSaysWhy(t *testing.T) {
 		{"right-to-left override", "mat-khau\u202e-123", "U+202E"},
 		{"byte-order mark", "\ufeffngua-o-banh-da-may-7", "U+FEFF"},
 		{"zero-width space", "ngua-o\u200b-banh-da-may-7", "U+200B"},
+		{"Hangul filler", "ngua-o-banh\u3164da-may-7", "U+3164"},
+		{"combining grapheme joiner", "ngua-o-banh\u034fda-may-7", "U+034F"},
 		{"not UTF-8", "ngua-o-\xff\xfe123", "UTF-8"},
 		{"Vietnamese beyond 72 bytes", strings.Repeat("đường", 10), "72 byte"},
 	} {

@@ -73,13 +73,16 @@ func ValidatePassword(p string, known ...string) error {
 
 // passwordControlChar is the first character of p that no password may
 // hold, or -1: the control characters (tab, newline and carriage return
-// too) and the invisible format characters (U+FEFF, U+200B, U+00AD, the
-// bidirectional controls qms.ControlChar refuses in texts…).
+// too) and the invisible ones (InvisibleChar: U+FEFF, U+200B, U+00AD,
+// the bidirectional controls, the Hangul filler U+3164…).
 func passwordControlChar(p string) rune {
 	for _, r := range p {
-		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+		if unicode.IsControl(r) {
 			return r
 		}
+	}
+	if r, ok := InvisibleChar(p); ok {
+		return r
 	}
 	return -1
 }

@@ -30,7 +30,8 @@ func Composed(s string) string { return strings.TrimSpace(norm.NFC.String(s)) }
 // the text in C tools and in exports), or is longer than max runes. A
 // text bounded by MaxNameText or less (a name, a number, a phone, a code)
 // is one line: a line break or a tab in it breaks the table, the slip and
-// the export that show it, so it is refused too. label is the Vietnamese
+// the export that show it, so it is refused too; so is an invisible
+// character in it (InvisibleChar), and a mark that begins it. label is the Vietnamese
 // name of the field in the message.
 func CheckText(field, label, s string, max int) error {
 	if !utf8.ValidString(s) {
@@ -41,6 +42,14 @@ func CheckText(field, label, s string, max int) error {
 	}
 	if max <= MaxNameText && strings.ContainsAny(s, "\r\n\t\u2028\u2029") {
 		return FieldError(field, "%s chỉ được viết trên một dòng: bỏ dấu xuống dòng hoặc ký tự tab.", label)
+	}
+	if max <= MaxNameText {
+		if r, ok := InvisibleChar(s); ok {
+			return FieldError(field, "%s chứa ký tự vô hình (U+%04X), khiến nó trông như một tên khác: hãy gõ lại (thường do dán từ tài liệu hay tệp khác).", label, r)
+		}
+		if r, _ := utf8.DecodeRuneInString(strings.TrimSpace(s)); unicode.Is(unicode.Mn, r) {
+			return FieldError(field, "%s bắt đầu bằng một dấu đứng riêng (U+%04X), không gắn với chữ nào: hãy gõ lại.", label, r)
+		}
 	}
 	if n := utf8.RuneCountInString(s); n > max {
 		return FieldError(field, "%s quá dài: tối đa %s ký tự (hiện có %s).", label, Count(max), Count(n))
@@ -100,4 +109,21 @@ func CheckTexts(fields ...TextField) error {
 		}
 	}
 	return nil
+}
+
+// InvisibleChar is the first character of s that Unicode says to show as
+// nothing (Default_Ignorable_Code_Point: format characters such as the
+// soft hyphen and the direction marks, the Hangul fillers, the
+// combining grapheme joiner, the variation selectors). In a name, a user
+// "Lãnh đạo 1" followed by one looks exactly like "Lãnh đạo 1" in the
+// assignee lists and the signature blocks; in a password, it cannot be
+// typed at the login. Long texts keep the joiners of emoji sequences.
+func InvisibleChar(s string) (rune, bool) {
+	for _, r := range s {
+		if unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r) || unicode.Is(unicode.Variation_Selector, r) ||
+			unicode.Is(unicode.Cf, r) && !unicode.Is(unicode.Prepended_Concatenation_Mark, r) {
+			return r, true
+		}
+	}
+	return 0, false
 }
