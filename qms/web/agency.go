@@ -38,12 +38,29 @@ func (s *Server) createAgency(c *fiber.Ctx, a *qms.Agency) error {
 	return s.Agencies.CreateAgency(c.UserContext(), a)
 }
 
+// agenciesPage is the list of the agencies the caller may see.
+type agenciesPage struct {
+	page
+	Agencies       []*qms.Agency
+	CanWrite       bool
+	CanRestructure bool // the caller may merge and split agencies
+}
+
 func (s *Server) agencyList(c *fiber.Ctx) error {
 	as, err := s.Agencies.FindAgencies(c.UserContext(), qms.AgencyFilter{Within: scope(callerOf(c))})
 	if err != nil {
 		return err
 	}
-	return c.Render("agencies", s.view(c, fiber.Map{"Agencies": as, "CanWrite": s.can(c, "agency", "write"), "CanRestructure": s.mayRestructure(c)}), "layout")
+	p := &agenciesPage{page: s.page(c), Agencies: as, CanWrite: s.can(c, "agency", "write"), CanRestructure: s.mayRestructure(c)}
+	return s.renderPage(c, "agencies", &p.page, p, nil)
+}
+
+// agencyFormPage is the form that creates an agency.
+type agencyFormPage struct {
+	page
+	Form    *qms.Agency // as typed, or the defaults of a new agency
+	Parents []*qms.Agency
+	Kinds   []qms.AgencyKind
 }
 
 func (s *Server) agencyForm(c *fiber.Ctx, a *qms.Agency, formErr error) error {
@@ -51,7 +68,8 @@ func (s *Server) agencyForm(c *fiber.Ctx, a *qms.Agency, formErr error) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, "agency_form", fiber.Map{"Form": a, "Parents": parents, "Kinds": qms.CurrentAgencyKinds()}, formErr)
+	p := &agencyFormPage{page: s.page(c), Form: a, Parents: parents, Kinds: qms.CurrentAgencyKinds()}
+	return s.renderPage(c, "agency_form", &p.page, p, formErr)
 }
 
 func (s *Server) agencyNew(c *fiber.Ctx) error {
@@ -74,6 +92,20 @@ func (s *Server) agencyShow(c *fiber.Ctx) error {
 	return s.agencyPage(c, a, nil)
 }
 
+// agencyShowPage is one agency: its facts, the forms that edit it and its
+// members.
+type agencyShowPage struct {
+	page
+	Unit         *qms.Agency // the agency shown (page.Agency is the one the caller acts for)
+	Members      []*qms.User
+	Parents      []*qms.Agency
+	CanWrite     bool
+	ClockMode    string
+	Hours        string // working hours
+	Kinds        []qms.AgencyKind
+	Predecessors []*qms.Agency
+}
+
 func (s *Server) agencyPage(c *fiber.Ctx, a *qms.Agency, formErr error) error {
 	ctx := c.UserContext()
 	code := a.Code
@@ -93,8 +125,9 @@ func (s *Server) agencyPage(c *fiber.Ctx, a *qms.Agency, formErr error) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, "agency", fiber.Map{"A": a, "Members": members, "Parents": parents, "CanWrite": s.can(c, "agency", "write"),
-		"ClockMode": mode, "Hours": hours, "Kinds": kindChoices(a.Kind), "Predecessors": preds}, formErr)
+	p := &agencyShowPage{page: s.page(c), Unit: a, Members: members, Parents: parents, CanWrite: s.can(c, "agency", "write"),
+		ClockMode: mode, Hours: hours, Kinds: kindChoices(a.Kind), Predecessors: preds}
+	return s.renderPage(c, "agency", &p.page, p, formErr)
 }
 
 func (s *Server) agencyUpdate(c *fiber.Ctx) error {

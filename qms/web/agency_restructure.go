@@ -166,6 +166,18 @@ func (s *Server) restructureView(c *fiber.Ctx, checked []string) (*restructureVi
 	return v, nil
 }
 
+// restructurePage is the merge or the split page.
+type restructurePage struct {
+	page
+	Restructure *restructureView
+}
+
+// renderRestructure shows the merge or the split page (name) with v.
+func (s *Server) renderRestructure(c *fiber.Ctx, name string, v *restructureView, formErr error) error {
+	p := &restructurePage{page: s.page(c), Restructure: v}
+	return s.renderPage(c, name, &p.page, p, formErr)
+}
+
 // receiving reads the receiving agency of a form: an existing one
 // ("into") or a new one ("new_code", "name", "parent").
 func receiving(c *fiber.Ctx) (into, name, parent string, isNew bool) {
@@ -181,7 +193,7 @@ func (s *Server) mergePage(c *fiber.Ctx) error {
 		return err
 	}
 	v.NewAgency = true
-	return s.render(c, "agency_merge", fiber.Map{"V": v}, nil)
+	return s.renderRestructure(c, "agency_merge", v, nil)
 }
 
 // mergeRun previews (dryRun) or performs the merge posted by the form.
@@ -199,11 +211,11 @@ func (s *Server) mergeRun(dryRun bool) fiber.Handler {
 		}
 		v.MergePlan, v.NewAgency = plan, isNew
 		if !s.mayRestructure(c) {
-			return s.render(c, "agency_merge", fiber.Map{"V": v}, errNotSysAdmin())
+			return s.renderRestructure(c, "agency_merge", v, errNotSysAdmin())
 		}
 		rep, err := s.Restructure.MergeAgencies(c.UserContext(), plan, dryRun)
 		if err != nil {
-			return s.render(c, "agency_merge", fiber.Map{"V": v}, err)
+			return s.renderRestructure(c, "agency_merge", v, err)
 		}
 		if !dryRun {
 			// Memberships moved: the policy's grouping follows them now.
@@ -213,7 +225,7 @@ func (s *Server) mergeRun(dryRun bool) fiber.Handler {
 			return c.Redirect("/admin/agencies/"+rep.Plan.Into+"?msg=merged", fiber.StatusSeeOther)
 		}
 		v.MergeReport, v.Counts = rep, countRows(langOf(c), rep.Tables)
-		return s.render(c, "agency_merge", fiber.Map{"V": v}, nil)
+		return s.renderRestructure(c, "agency_merge", v, nil)
 	}
 }
 
@@ -259,7 +271,7 @@ func (s *Server) splitPage(c *fiber.Ctx) error {
 		return err
 	}
 	v.NewAgency = true
-	return s.render(c, "agency_split", fiber.Map{"V": v}, nil)
+	return s.renderRestructure(c, "agency_split", v, nil)
 }
 
 // splitRun previews (dryRun) or performs the split posted by the form.
@@ -281,16 +293,16 @@ func (s *Server) splitRun(dryRun bool) fiber.Handler {
 		}
 		v.NewAgency = isNew
 		if !s.mayRestructure(c) {
-			return s.render(c, "agency_split", fiber.Map{"V": v}, errNotSysAdmin())
+			return s.renderRestructure(c, "agency_split", v, errNotSysAdmin())
 		}
 		rep, err := s.Restructure.SplitAgency(c.UserContext(), plan, dryRun)
 		if err != nil {
-			return s.render(c, "agency_split", fiber.Map{"V": v}, err)
+			return s.renderRestructure(c, "agency_split", v, err)
 		}
 		if !dryRun {
 			return c.Redirect("/admin/agencies/"+rep.Plan.Into+"?msg=split", fiber.StatusSeeOther)
 		}
 		v.SplitReport, v.Counts = rep, countRows(langOf(c), rep.Tables)
-		return s.render(c, "agency_split", fiber.Map{"V": v}, nil)
+		return s.renderRestructure(c, "agency_split", v, nil)
 	}
 }

@@ -40,21 +40,37 @@ func auditFilter(c *fiber.Ctx) (qms.AuditFilter, error) {
 	return f, nil
 }
 
+// auditQuery is the audit log's filter as typed.
+type auditQuery struct {
+	Actor, Action, ObjectType, ObjectID string
+	From, To                            string // days, dd/mm/yyyy or yyyy-mm-dd
+}
+
+// auditLogPage is a page of the audit log.
+type auditLogPage struct {
+	page
+	Query       auditQuery
+	Entries     []*qms.AuditEntry
+	Total       int // entries that match, on every page
+	PageNum     int
+	HasNext     bool
+	QueryString string // the filter, for the paging links
+}
+
 func (s *Server) auditLog(c *fiber.Ctx) error {
 	f, ferr := auditFilter(c)
-	data := fiber.Map{"Q": fiber.Map{"actor": c.Query("actor"), "action": c.Query("action"), "object_type": c.Query("object_type"),
-		"object_id": c.Query("object_id"), "from": c.Query("from"), "to": c.Query("to")}}
+	p := &auditLogPage{page: s.page(c), Query: auditQuery{Actor: c.Query("actor"), Action: c.Query("action"), ObjectType: c.Query("object_type"),
+		ObjectID: c.Query("object_id"), From: c.Query("from"), To: c.Query("to")}}
 	if ferr == nil {
 		es, total, err := s.Audit.FindAuditEntries(c.UserContext(), f)
 		if err != nil {
 			return err
 		}
-		page := f.Offset/auditPageSize + 1
-		data["Entries"], data["Total"], data["Page"] = es, total, page
-		data["HasNext"] = f.Offset+len(es) < total
-		data["QueryString"] = queryWithout(c, "page")
+		p.Entries, p.Total, p.PageNum = es, total, f.Offset/auditPageSize+1
+		p.HasNext = f.Offset+len(es) < total
+		p.QueryString = queryWithout(c, "page")
 	}
-	return s.render(c, "audit", data, ferr)
+	return s.renderPage(c, "audit", &p.page, p, ferr)
 }
 
 func (s *Server) apiAudit(c *fiber.Ctx) error {

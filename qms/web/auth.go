@@ -8,15 +8,22 @@ import (
 	"isodt/qms"
 )
 
+// loginFormPage is the sign-in form.
+type loginFormPage struct {
+	page
+	Username string // as typed, shown again after a refusal
+	Next     string // where to go once signed in
+}
+
 func (s *Server) loginPage(c *fiber.Ctx) error {
 	if callerOf(c) != nil {
 		return c.Redirect(safeNext(c.Query("next")), fiber.StatusSeeOther)
 	}
-	data := fiber.Map{"Next": safeNext(c.Query("next"))}
+	p := &loginFormPage{page: s.page(c), Next: safeNext(c.Query("next"))}
 	if c.Query("expired") != "" {
-		data["Error"] = dictionaries[langOf(c)]["login.expired"]
+		p.Error = dictionaries[langOf(c)]["login.expired"]
 	}
-	return c.Render("login", s.view(c, data), "layout")
+	return s.renderPage(c, "login", &p.page, p, nil)
 }
 
 // login checks the password (with throttling), starts a session for the
@@ -29,7 +36,9 @@ func (s *Server) login(c *fiber.Ctx) error {
 			return err
 		}
 		setErrorStatus(c, err)
-		return c.Render("login", s.view(c, fiber.Map{"Error": qms.ErrorMessage(err), "Username": username, "Next": next}), "layout")
+		p := &loginFormPage{page: s.page(c), Username: username, Next: next}
+		p.Error = qms.ErrorMessage(err)
+		return s.renderPage(c, "login", &p.page, p, nil)
 	}
 	u, err := s.Auth.Authenticate(ctx, username, c.FormValue("password"), s.clientAddr(c))
 	if err == nil && len(u.Agencies()) == 0 {

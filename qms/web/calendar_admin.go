@@ -8,11 +8,21 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"isodt/qms"
+	"isodt/qms/calendar"
 )
 
 // calendarPage shows a year's holidays and the overrides admins keep.
 func (s *Server) calendarPage(c *fiber.Ctx) error {
 	return s.calendarView(c, nil)
+}
+
+// calendarAdminPage is a year of the working calendar.
+type calendarAdminPage struct {
+	page
+	Year, PrevYear, NextYear int
+	Holidays                 []calendar.Holiday
+	Overrides                []qms.CalendarOverride // all years'
+	CanWrite                 bool
 }
 
 func (s *Server) calendarView(c *fiber.Ctx, formErr error) error {
@@ -28,8 +38,9 @@ func (s *Server) calendarView(c *fiber.Ctx, formErr error) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, "calendar", fiber.Map{"Year": year, "Prev": year - 1, "Next": year + 1, "Holidays": cal.Holidays(year),
-		"Overrides": overrides, "CanWrite": s.can(c, "calendar", "write")}, formErr)
+	p := &calendarAdminPage{page: s.page(c), Year: year, PrevYear: year - 1, NextYear: year + 1, Holidays: cal.Holidays(year),
+		Overrides: overrides, CanWrite: s.can(c, "calendar", "write")}
+	return s.renderPage(c, "calendar", &p.page, p, formErr)
 }
 
 // calendarSave adds or removes an override (dates typed dd/mm/yyyy).

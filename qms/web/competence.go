@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -27,6 +28,20 @@ func (s *Server) competenceRoutes() {
 	s.route(fiber.MethodGet, "/api/v1/competence/matrix", "competence", "read", s.apiCompetenceMatrix)
 }
 
+// competencePage is the data of the competence matrix.
+type competencePage struct {
+	page
+	Matrix *qms.CompetenceMatrix
+	Gaps   int // how many required competences people lack
+	Steps  []qms.StepRef
+	Roles  []qms.Role
+	CodeOf map[int64]string // competence ID → "code – name"
+	// Username is empty: the record form (competence_record_form, shared
+	// with a person's page) asks whose record it is.
+	Username string
+	CanWrite bool
+}
+
 // competenceMatrixPage shows the matrix, the catalogue, the requirements
 // and (to writers) the forms, the failed one kept filled in.
 func (s *Server) competenceMatrixPage(c *fiber.Ctx, formErr error) error {
@@ -43,11 +58,26 @@ func (s *Server) competenceMatrixPage(c *fiber.Ctx, formErr error) error {
 	for _, comp := range m.Competences {
 		codeOf[comp.ID] = comp.Code + " – " + comp.Name
 	}
-	return s.render(c, "competence", fiber.Map{"Matrix": m, "Gaps": len(m.Gaps()), "Steps": steps, "Roles": qms.Roles, "CodeOf": codeOf,
-		"CanWrite": s.can(c, "competence", "write")}, formErr)
+	data := &competencePage{page: s.page(c), Matrix: m, Gaps: len(m.Gaps()), Steps: steps, Roles: qms.Roles, CodeOf: codeOf,
+		CanWrite: s.can(c, "competence", "write")}
+	return s.renderPage(c, "competence", &data.page, data, formErr)
 }
 
 func (s *Server) competenceMatrix(c *fiber.Ctx) error { return s.competenceMatrixPage(c, nil) }
+
+// personCompetencePage is the data of one person's competence page.
+type personCompetencePage struct {
+	page
+	Username string
+	Row      *qms.MatrixRow // the person's row of the matrix, if they are in it
+	Matrix   *qms.CompetenceMatrix
+	Records  []*qms.CompetenceRecord
+	// Competences is the catalogue by ID.
+	Competences map[int64]*qms.Competence
+	Today       time.Time
+	CanWrite    bool
+	CanRead     bool // the caller may read the matrix
+}
 
 // competencePersonPage shows one person's standing and records.
 func (s *Server) competencePersonPage(c *fiber.Ctx, username string, formErr error) error {
@@ -73,8 +103,9 @@ func (s *Server) competencePersonPage(c *fiber.Ctx, username string, formErr err
 	for _, comp := range m.Competences {
 		names[comp.ID] = comp
 	}
-	return s.render(c, "competence_person", fiber.Map{"Username": username, "Row": row, "Matrix": m, "Records": records, "Competences": names,
-		"Today": m.Today, "CanWrite": s.can(c, "competence", "write"), "CanRead": s.can(c, "competence", "read")}, formErr)
+	data := &personCompetencePage{page: s.page(c), Username: username, Row: row, Matrix: m, Records: records, Competences: names,
+		Today: m.Today, CanWrite: s.can(c, "competence", "write"), CanRead: s.can(c, "competence", "read")}
+	return s.renderPage(c, "competence_person", &data.page, data, formErr)
 }
 
 func (s *Server) competencePerson(c *fiber.Ctx) error {

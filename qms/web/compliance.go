@@ -78,9 +78,28 @@ func (s *Server) complianceView(c *fiber.Ctx, result *qms.CheckResult) error {
 	if err != nil {
 		return err
 	}
-	return c.Render("compliance", s.view(c, fiber.Map{"Findings": fs, "OpenNCs": ncs, "Summary": summary, "Agencies": agencyList, "AgencyCounts": agencies,
-		"Result": result, "CanRun": s.can(c, "compliance", "check"), "CanNC": s.can(c, "nc", "write"),
-		"Q": fiber.Map{"rule": c.Query("rule"), "severity": c.Query("severity"), "open": c.Query("open", "1")}}), "layout")
+	p := &compliancePage{page: s.page(c), Findings: fs, OpenNCs: ncs, Summary: summary, Agencies: agencyList, AgencyCounts: agencies,
+		Result: result, CanRun: s.can(c, "compliance", "check"), CanNC: s.can(c, "nc", "write"),
+		Query: findingQuery{Rule: c.Query("rule"), Severity: c.Query("severity"), Open: c.Query("open", "1")}}
+	return s.renderPage(c, "compliance", &p.page, p, nil)
+}
+
+// compliancePage is the data of the compliance page.
+type compliancePage struct {
+	page
+	Findings      []*qms.Finding
+	OpenNCs       map[int64]*openNCLink // finding ID → its open nonconformity
+	Summary       []ruleSummary
+	Agencies      []string         // the agencies with findings listed
+	AgencyCounts  map[string]int   // agency code → its findings listed
+	Result        *qms.CheckResult // the checks just run, if any
+	CanRun, CanNC bool
+	Query         findingQuery
+}
+
+// findingQuery is the findings' filter, as asked.
+type findingQuery struct {
+	Rule, Severity, Open string
 }
 
 // openNCLink is the open nonconformity of a finding, shown instead of
@@ -182,7 +201,17 @@ func (s *Server) jobsPage(c *fiber.Ctx) error {
 	// The button shows only to whom runJob would let through: Casbin's
 	// (job, run), as the route asks, and the system agency.
 	canRun := s.can(c, "job", "run") && s.mayRunJobs(c) == nil
-	return c.Render("jobs", s.view(c, fiber.Map{"Jobs": rows, "Runs": runs, "RunsHidden": hidden, "CanRun": canRun}), "layout")
+	p := &jobsPage{page: s.page(c), Jobs: rows, Runs: runs, RunsHidden: hidden, CanRun: canRun}
+	return s.renderPage(c, "jobs", &p.page, p, nil)
+}
+
+// jobsPage is the data of the jobs page.
+type jobsPage struct {
+	page
+	Jobs       []jobRow
+	Runs       []qms.JobRun
+	RunsHidden bool // the runs are the system agency's to see
+	CanRun     bool
 }
 
 // jobRow is a job on the jobs page, its schedule in words.
@@ -237,7 +266,15 @@ func (s *Server) notificationsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Render("notifications", s.view(c, fiber.Map{"Notes": ns, "Unread": unread}), "layout")
+	p := &notificationsPage{page: s.page(c), Notifications: ns, Unread: unread}
+	return s.renderPage(c, "notifications", &p.page, p, nil)
+}
+
+// notificationsPage is the data of the caller's notifications.
+type notificationsPage struct {
+	page
+	Notifications []qms.Notification
+	Unread        int // how many are unread
 }
 
 func (s *Server) notificationsRead(c *fiber.Ctx) error {

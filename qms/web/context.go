@@ -31,6 +31,18 @@ func init() {
 	}{"Sổ bối cảnh của đơn vị (4.1, 4.2): vấn đề nội bộ, bên ngoài, các bên quan tâm và các lần xem xét", nil, contextResponse{}}
 }
 
+// contextRegisterPage is the data of the context register.
+type contextRegisterPage struct {
+	page
+	Kinds     []string
+	ByKind    map[string][]*qms.ContextItem // kind → its entries in force
+	Retired   []*qms.ContextItem
+	Reviews   []*qms.ContextReview // the latest first
+	ReviewDue bool
+	CanWrite  bool
+	CanReview bool
+}
+
 // contextPage shows the register by kind, the retired entries, the
 // reviews, and the forms (kept filled in after an error).
 func (s *Server) contextPage(c *fiber.Ctx, formErr error) error {
@@ -58,8 +70,9 @@ func (s *Server) contextPage(c *fiber.Ctx, formErr error) error {
 	} else {
 		due = reviews[0].ReviewedAt.AddDate(0, qms.ContextReviewMonths, 0).Before(s.cfg.Now())
 	}
-	return s.render(c, "context", fiber.Map{"Kinds": qms.ContextKinds, "ByKind": byKind, "Retired": retired, "Reviews": reviews, "ReviewDue": due,
-		"CanWrite": s.can(c, "context", "write"), "CanReview": s.can(c, "context", "review")}, formErr)
+	data := &contextRegisterPage{page: s.page(c), Kinds: qms.ContextKinds, ByKind: byKind, Retired: retired, Reviews: reviews, ReviewDue: due,
+		CanWrite: s.can(c, "context", "write"), CanReview: s.can(c, "context", "review")}
+	return s.renderPage(c, "context", &data.page, data, formErr)
 }
 
 func (s *Server) contextList(c *fiber.Ctx) error { return s.contextPage(c, nil) }

@@ -11,28 +11,51 @@ import (
 	"isodt/qms"
 )
 
+// dashboardPage is the home page of a signed-in user.
+type dashboardPage struct {
+	page
+	Roles            []qms.Role // held in the agency acted for
+	AgencyCount      int
+	UserCount        int
+	TTHCCount        int
+	Uncontrolled     int           // TTHC not under ISO control
+	UncontrolledList []qms.Control // the first of them
+	ToApprove        []*qms.ProcedureVersion
+	Drafts           []*qms.ProcedureVersion
+	ProcedureNames   map[int64]string // code and title by procedure id, naming ToApprove and Drafts
+	Recent           []*qms.AuditEntry
+	AuditCount       int
+	Objectives       []objectiveTile // read by the objective_dashboard template
+	Staff            *staffDash
+	Leader           *leaderDash
+	Quality          *qualityDash
+	Auditor          *auditorDash
+	Notes            []qms.Notification
+	NotesUnread      int
+}
+
 // dashboard answers "what do I do now" for each role the user holds in
 // the agency they act for: a section per role, each read from the current
 // data (one indexed query per figure), then the notifications.
 func (s *Server) dashboard(c *fiber.Ctx) error {
 	cl := callerOf(c)
 	ctx := c.UserContext()
-	data := fiber.Map{"ToApprove": []*qms.ProcedureVersion{}, "Drafts": []*qms.ProcedureVersion{}}
+	p := &dashboardPage{page: s.page(c), ToApprove: []*qms.ProcedureVersion{}, Drafts: []*qms.ProcedureVersion{}}
 	roles := rolesIn(cl)
-	data["Roles"] = roles
+	p.Roles = roles
 	if s.can(c, "agency", "read") {
 		as, err := s.Agencies.FindAgencies(ctx, qms.AgencyFilter{Within: scope(cl)})
 		if err != nil {
 			return err
 		}
-		data["AgencyCount"] = len(as)
+		p.AgencyCount = len(as)
 	}
 	if s.can(c, "user", "read") {
 		us, err := s.Users.FindUsers(ctx, qms.UserFilter{Within: scope(cl)})
 		if err != nil {
 			return err
 		}
-		data["UserCount"] = len(us)
+		p.UserCount = len(us)
 	}
 	if s.can(c, "tthc", "read") {
 		cs, err := s.Procedures.ControlStatuses(ctx, cl.agency)
@@ -45,49 +68,51 @@ func (s *Server) dashboard(c *fiber.Ctx) error {
 				uncontrolled = append(uncontrolled, ct)
 			}
 		}
-		data["TTHCCount"], data["Uncontrolled"], data["UncontrolledList"] = len(cs), len(uncontrolled), uncontrolled[:min(len(uncontrolled), 5)]
+		p.TTHCCount, p.Uncontrolled, p.UncontrolledList = len(cs), len(uncontrolled), uncontrolled[:min(len(uncontrolled), 5)]
 	}
 	if s.can(c, "procedure", "approve") {
 		vs, err := s.Procedures.FindVersionsByStatus(ctx, cl.agency, qms.StatusSubmitted)
 		if err != nil {
 			return err
 		}
-		data["ToApprove"] = vs
+		p.ToApprove = vs
 	}
 	if s.can(c, "procedure", "write") {
 		vs, err := s.Procedures.FindVersionsByStatus(ctx, cl.agency, qms.StatusDraft)
 		if err != nil {
 			return err
 		}
-		data["Drafts"] = vs
+		p.Drafts = vs
 	}
 	// A version is named by its procedure's code and title.
 	names := map[int64]string{}
-	for _, key := range []string{"ToApprove", "Drafts"} {
-		vs, _ := data[key].([]*qms.ProcedureVersion)
+	for _, vs := range [][]*qms.ProcedureVersion{p.ToApprove, p.Drafts} {
 		for _, v := range vs {
 			if _, ok := names[v.ProcedureID]; ok {
 				continue
 			}
-			p, err := s.Procedures.FindProcedure(ctx, cl.agency, v.ProcedureID)
+			pr, err := s.Procedures.FindProcedure(ctx, cl.agency, v.ProcedureID)
 			if err != nil {
 				return err
 			}
-			names[v.ProcedureID] = p.Code + " " + p.Title
+			names[v.ProcedureID] = pr.Code + " " + pr.Title
 		}
 	}
-	data["ProcedureNames"] = names
+	p.ProcedureNames = names
 	if s.can(c, "audit", "read") {
 		es, total, err := s.Audit.FindAuditEntries(ctx, qms.AuditFilter{Within: scope(cl), Limit: 5})
 		if err != nil {
 			return err
 		}
-		data["Recent"], data["AuditCount"] = es, total
+		p.Recent, p.AuditCount = es, total
 	}
-	if err := s.dashboardObjectives(c, data); err != nil {
+	// dashboardObjectives (objective.go) fills a map's "Objectives".
+	objectives := fiber.Map{}
+	if err := s.dashboardObjectives(c, objectives); err != nil {
 		return err
 	}
-	if err := s.roleDashboards(c, data, roles); err != nil {
+	p.Objectives, _ = objectives["Objectives"].([]objectiveTile)
+	if err := s.roleDashboards(c, p, roles); err != nil {
 		return err
 	}
 	if s.Notifications != nil {
@@ -95,9 +120,9 @@ func (s *Server) dashboard(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		data["Notes"], data["NotesUnread"] = ns, unread
+		p.Notes, p.NotesUnread = ns, unread
 	}
-	return c.Render("dashboard", s.view(c, data), "layout")
+	return s.renderPage(c, "dashboard", &p.page, p, nil)
 }
 
 // staffDash is what staff do now: their roles' steps overdue and due today.
@@ -143,7 +168,7 @@ const (
 
 // roleDashboards fills a section per role held, each only with what the
 // policy lets the caller read.
-func (s *Server) roleDashboards(c *fiber.Ctx, data fiber.Map, roles []qms.Role) error {
+func (s *Server) roleDashboards(c *fiber.Ctx, p *dashboardPage, roles []qms.Role) error {
 	if s.Dashboard == nil {
 		return nil
 	}
@@ -177,7 +202,7 @@ func (s *Server) roleDashboards(c *fiber.Ctx, data fiber.Map, roles []qms.Role) 
 				urgent = append(urgent, t)
 			}
 		}
-		data["Staff"] = &staffDash{Due: due, Tasks: urgent}
+		p.Staff = &staffDash{Due: due, Tasks: urgent}
 	}
 	if has(qms.RoleLeader) && s.can(c, "report", "read") {
 		q := (int(local.Month())-1)/3 + 1
@@ -207,7 +232,7 @@ func (s *Server) roleDashboards(c *fiber.Ctx, data fiber.Map, roles []qms.Role) 
 		if err != nil {
 			return err
 		}
-		data["Leader"] = ld
+		p.Leader = ld
 	}
 	var byRule []qms.RuleCount
 	if (has(qms.RoleQualityOfficer) || has(qms.RoleAuditor)) && s.can(c, "compliance", "read") {
@@ -228,7 +253,7 @@ func (s *Server) roleDashboards(c *fiber.Ctx, data fiber.Map, roles []qms.Role) 
 			}
 			qd.ReviewDue = qd.LastReview.IsZero() || qd.LastReview.AddDate(1, 0, 0).Before(today)
 		}
-		data["Quality"] = qd
+		p.Quality = qd
 	}
 	if has(qms.RoleAuditor) {
 		ad := &auditorDash{}
@@ -250,7 +275,7 @@ func (s *Server) roleDashboards(c *fiber.Ctx, data fiber.Map, roles []qms.Role) 
 				return err
 			}
 		}
-		data["Auditor"] = ad
+		p.Auditor = ad
 	}
 	return nil
 }

@@ -73,8 +73,22 @@ func (s *Server) declarationPage(c *fiber.Ctx, formErr error) error {
 	if len(ds) > 0 && ds[0].Current() {
 		current = ds[0]
 	}
-	return s.render(c, "declarations", fiber.Map{"Declarations": ds, "Current": current, "TTHC": tthc, "Processes": procs,
-		"Findings": findings, "Basis": basisNumbers(langOf(c)), "CanWrite": s.can(c, "declaration", "write")}, formErr)
+	p := &declarationsPage{page: s.page(c), Declarations: ds, Current: current, TTHC: tthc, Processes: procs,
+		Findings: findings, Basis: basisNumbers(langOf(c)), CanWrite: s.can(c, "declaration", "write")}
+	return s.renderPage(c, "declarations", &p.page, p, formErr)
+}
+
+// declarationsPage is the data of the declarations page.
+type declarationsPage struct {
+	page
+	Declarations []*qms.Declaration // newest first
+	Current      *qms.Declaration   // the one in force, if any
+	// What a new declaration may cover: the agency's active TTHC and its
+	// procedures in force.
+	TTHC, Processes []qms.ScopeItem
+	Findings        []*qms.Finding // the open findings asking to declare again
+	Basis           []string       // the numbers of the legal basis
+	CanWrite        bool
 }
 
 func (s *Server) declarationCreate(c *fiber.Ctx) error {

@@ -192,7 +192,7 @@ func (s *Server) dossierForm(c *fiber.Ctx, d *qms.Dossier, formErr error) error 
 	if err != nil {
 		return err
 	}
-	data := fiber.Map{"Form": d, "TTHCs": tthcs}
+	p := &dossierFormPage{page: s.page(c), Dossier: d, TTHCs: tthcs}
 	// The nonce makes a double submit of the form one receipt: a form
 	// shown again after an error keeps it, since nothing was received.
 	nonce := c.FormValue("nonce")
@@ -201,7 +201,7 @@ func (s *Server) dossierForm(c *fiber.Ctx, d *qms.Dossier, formErr error) error 
 		// This form was sent before and received (the user went back,
 		// changed it and sent it again): lead to that dossier, and let a
 		// different dossier be received from here with a new nonce.
-		data["Resent"], nonce, formErr = used.Dossier, "", nil
+		p.Resent, nonce, formErr = used.Dossier, "", nil
 		c.Status(fiber.StatusConflict)
 	}
 	if nonce == "" || formErr == nil {
@@ -209,8 +209,17 @@ func (s *Server) dossierForm(c *fiber.Ctx, d *qms.Dossier, formErr error) error 
 		rand.Read(b)
 		nonce = base64.RawURLEncoding.EncodeToString(b)
 	}
-	data["Nonce"] = nonce
-	return s.render(c, "dossier_form", data, formErr)
+	p.Nonce = nonce
+	return s.renderPage(c, "dossier_form", &p.page, p, formErr)
+}
+
+// dossierFormPage is the data of the form receiving a dossier.
+type dossierFormPage struct {
+	page
+	Dossier *qms.Dossier  // what was typed
+	TTHCs   []qms.Control // the TTHC one may receive a dossier of
+	Resent  string        // the code of the dossier this form already received, if sent again
+	Nonce   string        // makes a double submit one receipt
 }
 
 func (s *Server) dossierNew(c *fiber.Ctx) error {

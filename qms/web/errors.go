@@ -83,22 +83,31 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	} else if code == qms.EINTERNAL {
 		msg = label(dictionaries[langOf(c)], "error.internal")
 	}
-	data := fiber.Map{"Status": status, "Message": msg}
+	p := &errorPage{page: s.page(c), Status: status, Message: msg}
 	var refused *refusedText
 	if errors.As(err, &refused) {
 		// Named by its label, and marked on the form when the user
 		// goes back to it (static/app.js).
-		data["Message"], data["RefusedField"] = refused.message(langOf(c)), refused.field
+		p.Message, p.RefusedField = refused.message(langOf(c)), refused.field
 	}
 	if c.Method() == fiber.MethodPost {
 		// A refused submit (checkForm answers before any handler, so no
 		// form is shown again): the page leads back to the form, and the
 		// browser's back keeps what was typed there (static/app.js).
 		if back, ok := sameSiteReferer(c); ok {
-			data["Back"] = back
+			p.Back = back
 		}
 	}
-	return c.Render("error", s.view(c, data), "layout")
+	return s.renderPage(c, "error", &p.page, p, nil)
+}
+
+// errorPage says why a request failed.
+type errorPage struct {
+	page
+	Status       int
+	Message      string
+	RefusedField string // the form field the refusal names
+	Back         string // the form a refused submit came from
 }
 
 // unread reports an error of a request whose head could not be read

@@ -11,15 +11,20 @@ import (
 // Citizen feedback (phản ánh, kiến nghị): the public intake and
 // tracking pages first, then the staff pages and the API.
 
-// publicFeedback puts the agency's latest published answers under
-// "PublishedFeedback", for the public page and the intake page.
-func (s *Server) publicFeedback(c *fiber.Ctx, agency string, data fiber.Map) error {
-	pub, err := s.Feedback.PublishedFeedback(c.UserContext(), agency, 20)
-	if err != nil {
-		return err
-	}
-	data["PublishedFeedback"] = pub
-	return nil
+// feedbackSection is what the template "feedback_public" shows, on the
+// public page and the intake page: the agency's feedback form and its
+// latest published answers.
+type feedbackSection struct {
+	Unit              *qms.Agency          // the agency the feedback is about
+	Feedback          *qms.Feedback        // what was typed, shown again after a refusal
+	PublishedFeedback []qms.PublicFeedback // the agency's latest published answers
+}
+
+// publicFeedback fills the section of the agency with its latest
+// published answers.
+func (s *Server) publicFeedback(c *fiber.Ctx, a *qms.Agency, f *qms.Feedback) (feedbackSection, error) {
+	pub, err := s.Feedback.PublishedFeedback(c.UserContext(), a.Code, 20)
+	return feedbackSection{Unit: a, Feedback: f, PublishedFeedback: pub}, err
 }
 
 // feedbackIntake is the public form on a page of its own, also where a
@@ -33,11 +38,18 @@ func (s *Server) feedbackIntakePage(c *fiber.Ctx, f *qms.Feedback, formErr error
 	if err != nil {
 		return err
 	}
-	data := fiber.Map{"A": a, "FB": f}
-	if err := s.publicFeedback(c, a.Code, data); err != nil {
+	section, err := s.publicFeedback(c, a, f)
+	if err != nil {
 		return err
 	}
-	return s.render(c, "feedback_intake", data, formErr)
+	p := &feedbackIntakePage{page: s.page(c), feedbackSection: section}
+	return s.renderPage(c, "feedback_intake", &p.page, p, formErr)
+}
+
+// feedbackIntakePage is the data of the public feedback form.
+type feedbackIntakePage struct {
+	page
+	feedbackSection
 }
 
 // feedbackSubmit takes a citizen's feedback without login. The CSRF
@@ -70,8 +82,19 @@ func (s *Server) feedbackTrack(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Render("feedback_status", s.view(c, fiber.Map{"A": a, "Code": strings.ToUpper(c.Params("code")), "Status": status, "Answer": answer,
-		"Sent": c.Query("sent") == "1"}), "layout")
+	p := &feedbackStatusPage{page: s.page(c), Unit: a, Code: strings.ToUpper(c.Params("code")), Status: status, Answer: answer,
+		Sent: c.Query("sent") == "1"}
+	return s.renderPage(c, "feedback_status", &p.page, p, nil)
+}
+
+// feedbackStatusPage is the data of the public tracking page of a feedback.
+type feedbackStatusPage struct {
+	page
+	Unit   *qms.Agency
+	Code   string              // the feedback's tracking code
+	Status string              // its state (received, assigned, …)
+	Answer *qms.PublicFeedback // its published answer, if any
+	Sent   bool                // just submitted
 }
 
 func (s *Server) findFeedback(c *fiber.Ctx) (*qms.Feedback, error) {
@@ -104,8 +127,17 @@ func (s *Server) feedbackList(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Render("feedbacks", s.view(c, fiber.Map{"Feedbacks": fs, "Status": f.Status,
-		"Statuses": []string{qms.FeedbackReceived, qms.FeedbackAssigned, qms.FeedbackAnswered, qms.FeedbackPublished}}), "layout")
+	p := &feedbacksPage{page: s.page(c), Feedbacks: fs, Status: f.Status,
+		Statuses: []string{qms.FeedbackReceived, qms.FeedbackAssigned, qms.FeedbackAnswered, qms.FeedbackPublished}}
+	return s.renderPage(c, "feedbacks", &p.page, p, nil)
+}
+
+// feedbacksPage is the data of the feedback list.
+type feedbacksPage struct {
+	page
+	Feedbacks []*qms.Feedback
+	Status    string   // the status filtered on ("": all)
+	Statuses  []string // those one may filter on
 }
 
 func (s *Server) feedbackShow(c *fiber.Ctx) error {
@@ -123,11 +155,20 @@ func (s *Server) feedbackPage(c *fiber.Ctx, f *qms.Feedback, formErr error) erro
 		return err
 	}
 	open := f.Status != qms.FeedbackPublished
-	return s.render(c, "feedback", fiber.Map{"F": f, "Users": assignable(users, callerOf(c).agency, qms.FeedbackAnswererRoles),
-		"CanAssign": open && f.Status != qms.FeedbackAnswered && s.can(c, "feedback", "assign"),
-		"CanAnswer": open && f.Status != qms.FeedbackReceived && s.can(c, "feedback", "answer") &&
+	p := &feedbackPage{page: s.page(c), Feedback: f, Users: assignable(users, callerOf(c).agency, qms.FeedbackAnswererRoles),
+		CanAssign: open && f.Status != qms.FeedbackAnswered && s.can(c, "feedback", "assign"),
+		CanAnswer: open && f.Status != qms.FeedbackReceived && s.can(c, "feedback", "answer") &&
 			f.CheckAnswerer(callerOf(c).user.Username, rolesIn(callerOf(c))) == nil,
-		"CanPublish": f.Status == qms.FeedbackAnswered && s.can(c, "feedback", "publish")}, formErr)
+		CanPublish: f.Status == qms.FeedbackAnswered && s.can(c, "feedback", "publish")}
+	return s.renderPage(c, "feedback", &p.page, p, formErr)
+}
+
+// feedbackPage is the data of the page of one feedback.
+type feedbackPage struct {
+	page
+	Feedback                         *qms.Feedback
+	Users                            []*qms.User // those it may be assigned to
+	CanAssign, CanAnswer, CanPublish bool
 }
 
 // feedbackStep applies one change and shows the feedback again.

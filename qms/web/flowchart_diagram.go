@@ -27,8 +27,20 @@ func (s *Server) diagramPage(c *fiber.Ctx, p *qms.Procedure, v *qms.ProcedureVer
 	if err != nil {
 		return err
 	}
-	return s.render(c, "version_diagram", fiber.Map{"P": p, "V": v, "VersionPath": versionPath(p, v), "XML": xml,
-		"Draft": v.Status == qms.StatusDraft, "Words": string(words)}, formErr)
+	data := &diagramPage{page: s.page(c), Procedure: p, Version: v, VersionPath: versionPath(p, v), PostedXML: xml,
+		Draft: v.Status == qms.StatusDraft, Words: string(words)}
+	return s.renderPage(c, "version_diagram", &data.page, data, formErr)
+}
+
+// diagramPage is the data of the diagram editor of a version.
+type diagramPage struct {
+	page
+	Procedure   *qms.Procedure
+	Version     *qms.ProcedureVersion
+	VersionPath string
+	PostedXML   string // a posted diagram that was refused, or ""
+	Draft       bool   // the version is a draft: the editor is shown
+	Words       string // the editor's words in the page's language, as JSON
 }
 
 func (s *Server) diagramShow(c *fiber.Ctx) error {

@@ -44,20 +44,41 @@ func (s *Server) formList(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Render("forms", s.view(c, fiber.Map{"Forms": fs, "CanWrite": s.can(c, "form", "write")}), "layout")
+	data := &formsPage{page: s.page(c), Forms: fs, CanWrite: s.can(c, "form", "write")}
+	return s.renderPage(c, "forms", &data.page, data, nil)
+}
+
+// formsPage is the data of the list of forms.
+type formsPage struct {
+	page
+	Forms    []*qms.Form
+	CanWrite bool
+}
+
+// formNewPage is the data of the new form's page.
+type formNewPage struct {
+	page
+	Form   *qms.Form
+	Schema string // the fields as JSON: what was typed, or an example
+}
+
+// formNewPage shows the new form's page with f and schema as typed.
+func (s *Server) formNewPage(c *fiber.Ctx, f *qms.Form, schema string, formErr error) error {
+	data := &formNewPage{page: s.page(c), Form: f, Schema: schema}
+	return s.renderPage(c, "form_new", &data.page, data, formErr)
 }
 
 func (s *Server) formNew(c *fiber.Ctx) error {
 	// The example schema is in the page's language: its labels are what a
 	// user of that language would write.
-	return s.render(c, "form_new", fiber.Map{"Form": &qms.Form{}, "Schema": dictionaries[langOf(c)]["form_new.example_schema"]}, nil)
+	return s.formNewPage(c, &qms.Form{}, dictionaries[langOf(c)]["form_new.example_schema"], nil)
 }
 
 func (s *Server) formCreate(c *fiber.Ctx) error {
 	f := &qms.Form{AgencyCode: callerOf(c).agency, Code: c.FormValue("code"), Title: c.FormValue("title"), Kind: qms.FormLocal, Purpose: c.FormValue("purpose")}
 	schema := c.FormValue("schema")
 	if err := s.Forms.CreateForm(c.UserContext(), f, json.RawMessage(schema)); err != nil {
-		return s.render(c, "form_new", fiber.Map{"Form": f, "Schema": schema}, err)
+		return s.formNewPage(c, f, schema, err)
 	}
 	return c.Redirect(formPath(f)+"/versions/1?msg=created", fiber.StatusSeeOther)
 }
@@ -78,7 +99,17 @@ func (s *Server) formShow(c *fiber.Ctx) error {
 		return err
 	}
 	mine := f.AgencyCode == callerOf(c).agency
-	return c.Render("form", s.view(c, fiber.Map{"F": f, "Versions": vs, "Mine": mine, "CanWrite": s.can(c, "form", "write")}), "layout")
+	data := &formPage{page: s.page(c), Form: f, Versions: vs, Mine: mine, CanWrite: s.can(c, "form", "write")}
+	return s.renderPage(c, "form", &data.page, data, nil)
+}
+
+// formPage is the data of a form's page: its facts and its versions.
+type formPage struct {
+	page
+	Form     *qms.Form
+	Versions []*qms.FormVersion
+	Mine     bool // the form is the caller's agency's (not a standard one)
+	CanWrite bool
 }
 
 func (s *Server) formAdopt(c *fiber.Ctx) error {
@@ -137,12 +168,30 @@ func (s *Server) formVersionPage(c *fiber.Ctx, f *qms.Form, v *qms.FormVersion, 
 			return err
 		}
 	}
-	return s.render(c, "form_version", fiber.Map{"F": f, "V": v, "Preview": preview, "SchemaText": schemaText, "Path": fmt.Sprintf("%s/versions/%d", formPath(f), v.Number), "Signatures": sigs,
-		"CanEdit":     mine && draft && s.can(c, "form", "write"),
-		"CanSubmit":   mine && draft && s.can(c, "form", "submit"),
-		"CanApprove":  mine && submitted && s.can(c, "form", "approve") && !v.ContributedBy(callerOf(c).actor),
-		"CanWithdraw": mine && (draft || submitted || v.Status == qms.StatusEffective) && s.can(c, "form", "approve"),
-		"Reading":     reading}, formErr)
+	data := &formVersionPage{page: s.page(c), Form: f, Version: v, Preview: preview, SchemaText: schemaText, Signatures: sigs,
+		CanEdit:     mine && draft && s.can(c, "form", "write"),
+		CanSubmit:   mine && draft && s.can(c, "form", "submit"),
+		CanApprove:  mine && submitted && s.can(c, "form", "approve") && !v.ContributedBy(callerOf(c).actor),
+		CanWithdraw: mine && (draft || submitted || v.Status == qms.StatusEffective) && s.can(c, "form", "approve"),
+		Reading:     reading}
+	data.Path = fmt.Sprintf("%s/versions/%d", formPath(f), v.Number)
+	return s.renderPage(c, "form_version", &data.page, data, formErr)
+}
+
+// formVersionPage is the data of a form version's page. Its Path is the
+// version's, also when it shows a failed post to one of its sub-paths.
+type formVersionPage struct {
+	page
+	Form        *qms.Form
+	Version     *qms.FormVersion
+	Preview     []formschema.Input // the entry form as staff will see it
+	SchemaText  string             // the fields as JSON, as typed or stored
+	Signatures  []signatureView
+	Reading     *readingPanel // nil for a standard form
+	CanEdit     bool
+	CanSubmit   bool
+	CanApprove  bool
+	CanWithdraw bool
 }
 
 // formVersionSave stores a draft's schema and, when one is uploaded, its

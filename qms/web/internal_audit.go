@@ -9,6 +9,18 @@ import (
 	"isodt/qms"
 )
 
+// auditListPage is the data of the internal audits page: the programmes
+// and plans, and what the plan form offers.
+type auditListPage struct {
+	page
+	Programmes []*qms.AuditProgramme
+	Plans      []*qms.AuditPlan
+	Procedures []*qms.Procedure // the procedures a plan may audit
+	Units      []*qms.Agency    // the agencies a plan may audit
+	Clauses    []qms.Clause
+	CanWrite   bool
+}
+
 func (s *Server) auditsPage(c *fiber.Ctx) error { return s.auditsView(c, nil) }
 
 func (s *Server) auditsView(c *fiber.Ctx, formErr error) error {
@@ -32,8 +44,9 @@ func (s *Server) auditsView(c *fiber.Ctx, formErr error) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, "audits", fiber.Map{"Programmes": progs, "Plans": plans, "Procedures": procs, "Units": agencies,
-		"Clauses": qms.ClauseLibrary, "CanWrite": s.can(c, "internal_audit", "write")}, formErr)
+	data := &auditListPage{page: s.page(c), Programmes: progs, Plans: plans, Procedures: procs, Units: agencies,
+		Clauses: qms.ClauseLibrary, CanWrite: s.can(c, "internal_audit", "write")}
+	return s.renderPage(c, "audits", &data.page, data, formErr)
 }
 
 func (s *Server) programmeCreate(c *fiber.Ctx) error {
@@ -84,15 +97,27 @@ func (s *Server) planShow(c *fiber.Ctx) error {
 	return s.planPage(c, p, nil)
 }
 
+// auditPlanPage is the data of an audit plan's page.
+type auditPlanPage struct {
+	page
+	Plan  *qms.AuditPlan
+	Tally map[string]int // the checklist's answers counted by result
+	// CanWrite: the caller is on the plan's team and it is not reported.
+	CanWrite   bool
+	CanNC      bool // the caller may raise a nonconformity
+	Signatures []signatureView
+}
+
 func (s *Server) planPage(c *fiber.Ctx, p *qms.AuditPlan, formErr error) error {
 	report := dictionaries[langOf(c)]["signature.this_report"]
 	sigs, err := s.signatureViews(c.UserContext(), langOf(c), qms.SignedAuditReport, func(int64) string { return report }, p.ID)
 	if err != nil {
 		return err
 	}
-	return s.render(c, "audit_plan", fiber.Map{"P": p, "Tally": p.Tally(), "CanWrite": s.can(c, "internal_audit", "write") && p.Status == qms.PlanPlanned &&
+	data := &auditPlanPage{page: s.page(c), Plan: p, Tally: p.Tally(), CanWrite: s.can(c, "internal_audit", "write") && p.Status == qms.PlanPlanned &&
 		p.CheckAuditTeam(callerOf(c).user.Username, rolesIn(callerOf(c))) == nil,
-		"CanNC": s.can(c, "nc", "write"), "Signatures": sigs}, formErr)
+		CanNC: s.can(c, "nc", "write"), Signatures: sigs}
+	return s.renderPage(c, "audit_plan", &data.page, data, formErr)
 }
 
 // planStep applies one change to a plan and shows it again.
@@ -164,6 +189,13 @@ func (s *Server) apiPlan(c *fiber.Ctx) error {
 	return c.JSON(p)
 }
 
+// reviewListPage is the data of the management reviews page.
+type reviewListPage struct {
+	page
+	Reviews  []*qms.ManagementReview
+	CanWrite bool
+}
+
 func (s *Server) reviewsPage(c *fiber.Ctx) error { return s.reviewsView(c, nil) }
 
 func (s *Server) reviewsView(c *fiber.Ctx, formErr error) error {
@@ -171,7 +203,8 @@ func (s *Server) reviewsView(c *fiber.Ctx, formErr error) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, "reviews", fiber.Map{"Reviews": rs, "CanWrite": s.can(c, "review", "write")}, formErr)
+	data := &reviewListPage{page: s.page(c), Reviews: rs, CanWrite: s.can(c, "review", "write")}
+	return s.renderPage(c, "reviews", &data.page, data, formErr)
 }
 
 func (s *Server) reviewCreate(c *fiber.Ctx) error {
@@ -202,12 +235,23 @@ func (s *Server) reviewShow(c *fiber.Ctx) error {
 	return s.reviewPage(c, r, nil)
 }
 
+// managementReviewPage is the data of a management review's page.
+type managementReviewPage struct {
+	page
+	Review       *qms.ManagementReview
+	Users        []*qms.User // who a decision may be given to
+	CanWrite     bool
+	ContextKinds []string
+}
+
 func (s *Server) reviewPage(c *fiber.Ctx, r *qms.ManagementReview, formErr error) error {
 	users, err := s.Users.FindUsers(c.UserContext(), qms.UserFilter{Within: ptrTo(callerOf(c).agency)})
 	if err != nil {
 		return err
 	}
-	return s.render(c, "review", fiber.Map{"R": r, "Users": assignable(users, r.AgencyCode, qms.ActionOwnerRoles), "CanWrite": s.can(c, "review", "write"), "ContextKinds": qms.ContextKinds}, formErr)
+	data := &managementReviewPage{page: s.page(c), Review: r, Users: assignable(users, r.AgencyCode, qms.ActionOwnerRoles), CanWrite: s.can(c, "review", "write"),
+		ContextKinds: qms.ContextKinds}
+	return s.renderPage(c, "review", &data.page, data, formErr)
 }
 
 func (s *Server) reviewStep(c *fiber.Ctx, act func(r *qms.ManagementReview) (*qms.ManagementReview, error)) error {

@@ -22,12 +22,26 @@ func (s *Server) findNC(c *fiber.Ctx) (*qms.Nonconformity, error) {
 
 func ncPath(n *qms.Nonconformity) string { return "/nonconformities/" + itoa(n.ID) }
 
+// ncListPage is the data of the list of nonconformities.
+type ncListPage struct {
+	page
+	Nonconformities []*qms.Nonconformity
+	CanWrite        bool
+}
+
 func (s *Server) ncList(c *fiber.Ctx) error {
 	ns, err := s.NCs.FindNCs(c.UserContext(), callerOf(c).agency)
 	if err != nil {
 		return err
 	}
-	return c.Render("ncs", s.view(c, fiber.Map{"NCs": ns, "CanWrite": s.can(c, "nc", "write")}), "layout")
+	data := &ncListPage{page: s.page(c), Nonconformities: ns, CanWrite: s.can(c, "nc", "write")}
+	return s.renderPage(c, "ncs", &data.page, data, nil)
+}
+
+// ncNewPage is the data of the form that raises a nonconformity.
+type ncNewPage struct {
+	page
+	Nonconformity *qms.Nonconformity // what the form shows: prefilled, or as posted
 }
 
 // ncNew opens the form, prefilled from a compliance finding when one is
@@ -53,14 +67,16 @@ func (s *Server) ncNew(c *fiber.Ctx) error {
 		n.Source, n.SourceRef = qms.NCFromFinding, itoa(id)
 		n.Description = domainName(lang, "rule."+fs[0].Rule, ruleTitles[fs[0].Rule]) + ": " + fs[0].Text(wording(lang, dictionaries[lang]))
 	}
-	return s.render(c, "nc_new", fiber.Map{"N": n}, nil)
+	data := &ncNewPage{page: s.page(c), Nonconformity: n}
+	return s.renderPage(c, "nc_new", &data.page, data, nil)
 }
 
 func (s *Server) ncCreate(c *fiber.Ctx) error {
 	n := &qms.Nonconformity{AgencyCode: callerOf(c).agency, Source: c.FormValue("source"), SourceRef: c.FormValue("source_ref"),
 		Description: c.FormValue("description"), Correction: c.FormValue("correction"), RootCause: c.FormValue("root_cause")}
 	if err := s.NCs.CreateNC(c.UserContext(), n); err != nil {
-		return s.render(c, "nc_new", fiber.Map{"N": n}, err)
+		data := &ncNewPage{page: s.page(c), Nonconformity: n}
+		return s.renderPage(c, "nc_new", &data.page, data, err)
 	}
 	return c.Redirect(ncPath(n)+"?msg=created", fiber.StatusSeeOther)
 }
@@ -71,6 +87,19 @@ func (s *Server) ncShow(c *fiber.Ctx) error {
 		return err
 	}
 	return s.ncPage(c, n, nil)
+}
+
+// nonconformityPage is the data of a nonconformity's page.
+type nonconformityPage struct {
+	page
+	Nonconformity *qms.Nonconformity
+	Users         []*qms.User // who an action may be given to
+	CanWrite      bool        // the caller may write and it is not closed
+	Today         time.Time
+	Source        *ncSource       // what it was raised from, if known
+	Providers     []*qms.Provider // the external providers it names
+	Signatures    []signatureView
+	Doable        map[int64]bool // action ID → the caller may complete it
 }
 
 func (s *Server) ncPage(c *fiber.Ctx, n *qms.Nonconformity, formErr error) error {
@@ -98,8 +127,10 @@ func (s *Server) ncPage(c *fiber.Ctx, n *qms.Nonconformity, formErr error) error
 			owners[a.ID] = a.Owner
 		}
 	}
-	return s.render(c, "nc", fiber.Map{"N": n, "Users": assignable(users, n.AgencyCode, qms.ActionOwnerRoles), "CanWrite": s.can(c, "nc", "write") && n.Status != qms.NCClosed, "Today": s.cfg.Now(), "Src": src,
-		"Providers": provs, "Signatures": sigs, "Doable": s.doableActions(c, "nc", owners)}, formErr)
+	data := &nonconformityPage{page: s.page(c), Nonconformity: n, Users: assignable(users, n.AgencyCode, qms.ActionOwnerRoles),
+		CanWrite: s.can(c, "nc", "write") && n.Status != qms.NCClosed, Today: s.cfg.Now(), Source: src,
+		Providers: provs, Signatures: sigs, Doable: s.doableActions(c, "nc", owners)}
+	return s.renderPage(c, "nc", &data.page, data, formErr)
 }
 
 // ncSource is what a nonconformity was raised from, linked from its page.

@@ -41,6 +41,19 @@ func (s *Server) findObjective(c *fiber.Ctx) (*qms.Objective, error) {
 	return s.Objectives.FindObjective(c.UserContext(), callerOf(c).agency, id)
 }
 
+// objectiveListPage is the data of the year's quality objectives.
+type objectiveListPage struct {
+	page
+	Year      int
+	Statuses  []*qms.ObjectiveStatus // the year's objectives with their results
+	Withdrawn []*qms.Objective
+	Form      *qms.Objective // what the add form shows
+	Measures  []qms.MeasureInfo
+	// MeasureInfo is Measures by code.
+	MeasureInfo map[string]qms.MeasureInfo
+	CanWrite    bool
+}
+
 // objectivePage lists the year's objectives with their result in each
 // period, the withdrawn ones below, and the form to add one (kept filled
 // in after an error).
@@ -67,8 +80,9 @@ func (s *Server) objectivePage(c *fiber.Ctx, year int, form *qms.Objective, form
 	for _, m := range qms.Measures() {
 		info[m.Code] = m
 	}
-	return s.render(c, "objectives", fiber.Map{"Year": year, "Statuses": sts, "Withdrawn": withdrawn, "Form": form,
-		"Measures": qms.Measures(), "MeasureInfo": info, "CanWrite": s.can(c, "objective", "write")}, formErr)
+	data := &objectiveListPage{page: s.page(c), Year: year, Statuses: sts, Withdrawn: withdrawn, Form: form,
+		Measures: qms.Measures(), MeasureInfo: info, CanWrite: s.can(c, "objective", "write")}
+	return s.renderPage(c, "objectives", &data.page, data, formErr)
 }
 
 func (s *Server) objectiveList(c *fiber.Ctx) error {

@@ -39,7 +39,23 @@ func (s *Server) procedureList(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Render("procedures", s.view(c, fiber.Map{"Procedures": ps, "CanWrite": s.can(c, "procedure", "write")}), "layout")
+	data := &proceduresPage{page: s.page(c), Procedures: ps, CanWrite: s.can(c, "procedure", "write")}
+	return s.renderPage(c, "procedures", &data.page, data, nil)
+}
+
+// proceduresPage is the data of the list of procedures.
+type proceduresPage struct {
+	page
+	Procedures []*qms.Procedure
+	CanWrite   bool
+}
+
+// procedureFormPage is the data of the new procedure's form.
+type procedureFormPage struct {
+	page
+	Procedure *qms.Procedure // what was typed, or the defaults
+	TTHCs     []*qms.TTHC    // the catalogue, for the codes' list
+	TTHCCodes string         // Procedure's TTHC codes, comma separated
 }
 
 func (s *Server) procedureForm(c *fiber.Ctx, p *qms.Procedure, formErr error) error {
@@ -47,7 +63,8 @@ func (s *Server) procedureForm(c *fiber.Ctx, p *qms.Procedure, formErr error) er
 	if err != nil {
 		return err
 	}
-	return s.render(c, "procedure_form", fiber.Map{"Form": p, "TTHCs": tthcs, "Codes": strings.Join(p.TTHCCodes, ", ")}, formErr)
+	data := &procedureFormPage{page: s.page(c), Procedure: p, TTHCs: tthcs, TTHCCodes: strings.Join(p.TTHCCodes, ", ")}
+	return s.renderPage(c, "procedure_form", &data.page, data, formErr)
 }
 
 func (s *Server) procedureNew(c *fiber.Ctx) error {
@@ -83,8 +100,20 @@ func (s *Server) procedurePage(c *fiber.Ctx, p *qms.Procedure, formErr error) er
 	if err != nil {
 		return err
 	}
-	return s.render(c, "procedure", fiber.Map{"P": p, "Versions": vs, "TTHCs": tthcs, "Codes": strings.Join(p.TTHCCodes, ", "),
-		"CanWrite": s.can(c, "procedure", "write")}, formErr)
+	data := &procedurePage{page: s.page(c), Procedure: p, Versions: vs, TTHCs: tthcs, TTHCCodes: strings.Join(p.TTHCCodes, ", "),
+		CanWrite: s.can(c, "procedure", "write")}
+	return s.renderPage(c, "procedure", &data.page, data, formErr)
+}
+
+// procedurePage is the data of a procedure's page: its facts, its issues
+// and the form that edits it.
+type procedurePage struct {
+	page
+	Procedure *qms.Procedure
+	Versions  []*qms.ProcedureVersion // its issues
+	TTHCs     []*qms.TTHC             // the catalogue, for the codes' list
+	TTHCCodes string                  // Procedure's TTHC codes, comma separated
+	CanWrite  bool
 }
 
 func (s *Server) procedureUpdate(c *fiber.Ctx) error {

@@ -67,39 +67,57 @@ func (s *Server) versionPage(c *fiber.Ctx, p *qms.Procedure, v *qms.ProcedureVer
 	if err != nil {
 		return err
 	}
-	vs, err := s.Procedures.FindVersions(c.UserContext(), p.ID)
-	if err != nil {
-		return err
-	}
 	contributed := v.ContributedBy(callerOf(c).actor)
 	draft, submitted := v.Status == qms.StatusDraft, v.Status == qms.StatusSubmitted
 	rows, typed := c.Locals("rows").(editorRowsData)
 	if !typed {
 		rows = editorRows(v)
 	}
-	data := fiber.Map{
-		"P": p, "V": v, "Versions": vs, "Linked": linked, "LimitHours": limit,
-		"Problems":    flowchart.Validate(v.Flowchart, flowchart.ValidateOptions{LimitHours: limit}),
-		"LongestPath": flowchart.LongestPathHours(v.Flowchart),
-		"Path":        versionPath(p, v),
-		"Warnings":    warnings,
-		"Pools":       c.Locals("pools"),
-		"KeptFile":    c.Locals("kept_file"),
-		"Rows":        rows,
-		"CanEdit":     draft && s.can(c, "procedure", "write"),
-		"CanSubmit":   draft && s.can(c, "procedure", "submit"),
-		"CanApprove":  submitted && s.can(c, "procedure", "approve") && !contributed,
-		"IsAuthor":    contributed,
-		"CanWithdraw": (draft || submitted || v.Status == qms.StatusEffective) && s.can(c, "procedure", "approve"),
+	data := &versionPage{page: s.page(c), Procedure: p, Version: v, LinkedTTHCs: linked, LimitHours: limit,
+		Problems:         flowchart.Validate(v.Flowchart, flowchart.ValidateOptions{LimitHours: limit}),
+		LongestPathHours: flowchart.LongestPathHours(v.Flowchart),
+		Warnings:         warnings,
+		Rows:             rows,
+		CanEdit:          draft && s.can(c, "procedure", "write"),
+		CanSubmit:        draft && s.can(c, "procedure", "submit"),
+		CanApprove:       submitted && s.can(c, "procedure", "approve") && !contributed,
+		IsAuthor:         contributed,
+		CanWithdraw:      (draft || submitted || v.Status == qms.StatusEffective) && s.can(c, "procedure", "approve"),
 	}
+	data.Path = versionPath(p, v)
+	data.Pools, _ = c.Locals("pools").([]bpmn.Participant)
+	data.KeptFile, _ = c.Locals("kept_file").(string)
 	issue := dictionaries[langOf(c)]["signature.this_version"] + " " + v.IssueNumber()
-	if data["Signatures"], err = s.signatureViews(c.UserContext(), langOf(c), qms.SignedProcedureVersion, func(int64) string { return issue }, v.ID); err != nil {
+	if data.Signatures, err = s.signatureViews(c.UserContext(), langOf(c), qms.SignedProcedureVersion, func(int64) string { return issue }, v.ID); err != nil {
 		return err
 	}
-	if data["Reading"], err = s.readingPanelFor(c, qms.DocRef{Kind: qms.ReadProcedure, DocID: p.ID, Number: v.Number}, v.Status); err != nil {
+	if data.Reading, err = s.readingPanelFor(c, qms.DocRef{Kind: qms.ReadProcedure, DocID: p.ID, Number: v.Number}, v.Status); err != nil {
 		return err
 	}
-	return s.render(c, "version", data, formErr)
+	return s.renderPage(c, "version", &data.page, data, formErr)
+}
+
+// versionPage is the data of a procedure version's page. Its Path is the
+// version's, also when it shows a failed post to one of its sub-paths.
+type versionPage struct {
+	page
+	Procedure        *qms.Procedure
+	Version          *qms.ProcedureVersion
+	LinkedTTHCs      []*qms.TTHC // the TTHC the procedure covers
+	LimitHours       float64     // the shortest legal time limit of LinkedTTHCs
+	Problems         flowchart.Problems
+	LongestPathHours float64
+	Warnings         []string           // what the BPMN import just done warns of
+	Pools            []bpmn.Participant // the pools of a BPMN file to pick from
+	KeptFile         string             // the id of the BPMN file kept for the pool picker
+	Rows             editorRowsData     // the editor's tables
+	Signatures       []signatureView
+	Reading          *readingPanel
+	CanEdit          bool
+	CanSubmit        bool
+	CanApprove       bool
+	IsAuthor         bool // the caller contributed to the version
+	CanWithdraw      bool
 }
 
 func (s *Server) versionCreate(c *fiber.Ctx) error {

@@ -3,6 +3,7 @@ package web
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -45,12 +46,21 @@ func providerForm(c *fiber.Ctx) (qms.ProviderUpdate, error) {
 	return u, nil
 }
 
+// providerRegisterPage is the data of the register of external providers.
+type providerRegisterPage struct {
+	page
+	Providers []*qms.Provider
+	Today     time.Time
+	CanWrite  bool
+}
+
 func (s *Server) providerListPage(c *fiber.Ctx, formErr error) error {
 	ps, err := s.Providers.FindProviders(c.UserContext(), callerOf(c).agency)
 	if err != nil {
 		return err
 	}
-	return s.render(c, "providers", fiber.Map{"Providers": ps, "Today": qms.CivilDate(s.cfg.Now()), "CanWrite": s.can(c, "provider", "write")}, formErr)
+	data := &providerRegisterPage{page: s.page(c), Providers: ps, Today: qms.CivilDate(s.cfg.Now()), CanWrite: s.can(c, "provider", "write")}
+	return s.renderPage(c, "providers", &data.page, data, formErr)
 }
 
 func (s *Server) providerList(c *fiber.Ctx) error { return s.providerListPage(c, nil) }
@@ -74,6 +84,22 @@ func (s *Server) findProvider(c *fiber.Ctx) (*qms.Provider, error) {
 		return nil, qms.Errorf(qms.ENOTFOUND, "Không tìm thấy nhà cung cấp.")
 	}
 	return s.Providers.FindProvider(c.UserContext(), callerOf(c).agency, id)
+}
+
+// providerDetailPage is the data of an external provider's page.
+type providerDetailPage struct {
+	page
+	Provider    *qms.Provider
+	Evaluations []*qms.ProviderEvaluation
+	Links       []qms.ProviderNC     // the nonconformities that name it
+	Linkable    []*qms.Nonconformity // those the link form offers
+	Today       time.Time
+	TodayText   string   // today as the evaluation form's date
+	Marks       []string // the marks a criterion may get
+	Results     []string // the results an evaluation may have
+	Criteria    string   // the criteria one a line, as the edit form shows them
+	CanWrite    bool
+	CanEvaluate bool
 }
 
 // providerPage shows a provider, its evaluations, the nonconformities
@@ -106,9 +132,10 @@ func (s *Server) providerPage(c *fiber.Ctx, p *qms.Provider, formErr error) erro
 		}
 	}
 	today := qms.CivilDate(s.cfg.Now())
-	return s.render(c, "provider", fiber.Map{"P": p, "Evaluations": evs, "Links": links, "Linkable": linkable, "Today": today,
-		"TodayText": today.Format("02/01/2006"), "Marks": qms.CriterionMarks, "Results": []string{qms.EvalPass, qms.EvalConditional, qms.EvalFail}, "Criteria": strings.Join(p.Criteria, "\n"),
-		"CanWrite": canWrite, "CanEvaluate": s.can(c, "provider", "evaluate")}, formErr)
+	data := &providerDetailPage{page: s.page(c), Provider: p, Evaluations: evs, Links: links, Linkable: linkable, Today: today,
+		TodayText: today.Format("02/01/2006"), Marks: qms.CriterionMarks, Results: []string{qms.EvalPass, qms.EvalConditional, qms.EvalFail}, Criteria: strings.Join(p.Criteria, "\n"),
+		CanWrite: canWrite, CanEvaluate: s.can(c, "provider", "evaluate")}
+	return s.renderPage(c, "provider", &data.page, data, formErr)
 }
 
 func (s *Server) providerShow(c *fiber.Ctx) error {

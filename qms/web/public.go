@@ -25,33 +25,47 @@ func (s *Server) publicAgency(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	data := fiber.Map{"A": a, "R": reps[""], "Quarter": q + 1, "Year": now.Year(), "Code": c.Query("code")}
+	p := &publicPage{page: s.page(c), Figures: reps[""], Quarter: q + 1, Year: now.Year(), Code: c.Query("code")}
 	// A successor shows its predecessors' figures of the quarter with its
 	// own: citizens see the agency as it is now.
 	if m, err := s.figuresWithPredecessors(ctx, a.Code, reps[""], from, from.AddDate(0, 3, 0)); err != nil {
 		return err
 	} else if m != nil {
-		data["R"], data["Merged"] = m.Combined, m
+		p.Figures, p.Merged = m.Combined, m
 	}
 	if code := strings.TrimSpace(c.Query("code")); code != "" {
 		d, err := s.Public.FindDossierByCode(ctx, a.Code, code)
 		switch {
 		case qms.ErrorCode(err) == qms.ENOTFOUND:
-			data["NotFound"] = true
+			p.NotFound = true
 		case err != nil:
 			return err
 		default:
-			data["D"] = publicDossier{Code: d.Code, TTHCCode: d.TTHCCode, Status: d.Status, ReceivedAt: d.ReceivedAt, DueAt: d.DueAt,
+			p.Dossier = &publicDossier{Code: d.Code, TTHCCode: d.TTHCCode, Status: d.Status, ReceivedAt: d.ReceivedAt, DueAt: d.DueAt,
 				ReturnedAt: d.ReturnedAt, NewAppointment: d.NewAppointment, Result: d.Result}
-			if err := s.satisfactionLink(c, a.Code, d, data); err != nil {
+			if p.SurveyLink, p.RatedAt, err = s.satisfactionLink(c, a.Code, d); err != nil {
 				return err
 			}
 		}
 	}
-	if err := s.publicFeedback(c, a.Code, data); err != nil {
+	if p.feedbackSection, err = s.publicFeedback(c, a, nil); err != nil {
 		return err
 	}
-	return c.Render("public", s.view(c, data), "layout")
+	return s.renderPage(c, "public", &p.page, p, nil)
+}
+
+// publicPage is the data of an agency's public page.
+type publicPage struct {
+	page
+	feedbackSection
+	Figures       *qms.OnTimeReport // the quarter's on-time figures (with the predecessors')
+	Merged        *mergedFigures    // the figures of the agencies merged into it, if any
+	Quarter, Year int
+	Code          string         // the dossier code looked up
+	NotFound      bool           // no dossier of the agency has that code
+	Dossier       *publicDossier // the dossier found
+	SurveyLink    string         // where its satisfaction survey is, if it may be answered
+	RatedAt       *time.Time     // when the survey was answered, if it was
 }
 
 // publicDossier is what anyone may know of a dossier: no applicant data.

@@ -90,28 +90,49 @@ func (s *Server) onTimeRows(c *fiber.Ctx) ([]reportRow, *qms.OnTimeReport, time.
 
 func (s *Server) reportOnTime(c *fiber.Ctx) error {
 	rows, total, from, to, err := s.onTimeRows(c)
-	data := fiber.Map{"Q": fiber.Map{"from": c.Query("from"), "to": c.Query("to"), "group_by": c.Query("group_by"), "agency": c.Query("agency")}}
+	p := &reportPage{page: s.page(c), Query: reportQuery{From: c.Query("from"), To: c.Query("to"), GroupBy: c.Query("group_by"), Agency: c.Query("agency")}}
 	preds, perr := s.predecessors(c)
 	if perr != nil {
 		return perr
 	}
-	data["Predecessors"] = preds
+	p.Predecessors = preds
 	if err == nil {
 		agency, _ := s.reportAgency(c)
-		data["Rows"], data["Total"], data["From"], data["To"] = rows, total, from, to.AddDate(0, 0, -1)
+		p.Rows, p.Total, p.From, p.To = rows, total, from, to.AddDate(0, 0, -1)
 		if agency != callerOf(c).agency {
-			data["OfAgency"] = agency
+			p.OfAgency = agency
 		}
-		data["Chart"] = barChart(total, dictionaries[langOf(c)])
-		if data["RateCharts"], err = s.rateCharts(c.UserContext(), agency, from, to, dictionaries[langOf(c)]); err != nil {
+		p.Chart = barChart(total, dictionaries[langOf(c)])
+		if p.RateCharts, err = s.rateCharts(c.UserContext(), agency, from, to, dictionaries[langOf(c)]); err != nil {
 			return err
 		}
-		data["XLSX"] = "/reports/ontime.xlsx?" + string(c.Request().URI().QueryString())
-		if data["Merged"], err = s.figuresWithPredecessors(c.UserContext(), callerOf(c).agency, total, from, to); err != nil {
+		p.XLSX = "/reports/ontime.xlsx?" + string(c.Request().URI().QueryString())
+		if p.Merged, err = s.figuresWithPredecessors(c.UserContext(), callerOf(c).agency, total, from, to); err != nil {
 			return err
 		}
 	}
-	return s.render(c, "report", data, err)
+	return s.renderPage(c, "report", &p.page, p, err)
+}
+
+// reportPage is the data of the on-time report.
+type reportPage struct {
+	page
+	Query        reportQuery
+	Predecessors []*qms.Agency // the agencies merged into the caller's, whose figures one may ask for
+	// The figures, when the query is accepted:
+	Rows       []reportRow       // by group, when grouped
+	Total      *qms.OnTimeReport // nil when the query is refused
+	From, To   time.Time         // the period, "to" inclusive
+	OfAgency   string            // the merged agency whose figures these are, if not the caller's
+	Chart      []chartBar
+	RateCharts []rateChart
+	XLSX       string         // the same report as a spreadsheet
+	Merged     *mergedFigures // the figures of the agencies merged into the caller's, if any
+}
+
+// reportQuery is the report's query, as typed.
+type reportQuery struct {
+	From, To, GroupBy, Agency string
 }
 
 func (s *Server) apiReportOnTime(c *fiber.Ctx) error {

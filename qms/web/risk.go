@@ -3,6 +3,7 @@ package web
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -69,6 +70,22 @@ func riskForm(c *fiber.Ctx) (*qms.Risk, error) {
 	return r, err
 }
 
+// riskListPage is the data of the register of risks and opportunities.
+type riskListPage struct {
+	page
+	Risks      []*qms.Risk
+	Filter     qms.RiskFilter
+	Procedures []*qms.Procedure
+	Today      time.Time
+	Levels     []string
+	Scale      []int // the likelihood and impact one may choose
+	CanWrite   bool
+	// Users and Form are the add form's: its owners and what it shows
+	// (only to writers).
+	Users []*qms.User
+	Form  *qms.Risk
+}
+
 // riskPage lists the register with its filters and the add form (kept
 // filled in after an error).
 func (s *Server) riskPage(c *fiber.Ctx, f qms.RiskFilter, form *qms.Risk, formErr error) error {
@@ -81,9 +98,9 @@ func (s *Server) riskPage(c *fiber.Ctx, f qms.RiskFilter, form *qms.Risk, formEr
 	if err != nil {
 		return err
 	}
-	data := fiber.Map{"Risks": rs, "Filter": f, "Procedures": procs, "Today": qms.CivilDate(s.cfg.Now()), "Levels": qms.RiskLevels,
-		"Scale": []int{1, 2, 3, 4, 5}, "CanWrite": s.can(c, "risk", "write")}
-	if data["CanWrite"] == true {
+	data := &riskListPage{page: s.page(c), Risks: rs, Filter: f, Procedures: procs, Today: qms.CivilDate(s.cfg.Now()), Levels: qms.RiskLevels,
+		Scale: []int{1, 2, 3, 4, 5}, CanWrite: s.can(c, "risk", "write")}
+	if data.CanWrite {
 		users, err := s.Users.FindUsers(ctx, qms.UserFilter{Within: &agency})
 		if err != nil {
 			return err
@@ -91,9 +108,9 @@ func (s *Server) riskPage(c *fiber.Ctx, f qms.RiskFilter, form *qms.Risk, formEr
 		if form == nil {
 			form = &qms.Risk{Kind: qms.RiskKindRisk, Likelihood: 3, Impact: 3}
 		}
-		data["Users"], data["Form"] = users, form
+		data.Users, data.Form = users, form
 	}
-	return s.render(c, "risks", data, formErr)
+	return s.renderPage(c, "risks", &data.page, data, formErr)
 }
 
 func (s *Server) riskList(c *fiber.Ctx) error {
@@ -126,6 +143,20 @@ func (s *Server) riskShow(c *fiber.Ctx) error {
 // riskTarget is an object an entry may be linked to, for the link form.
 type riskTarget struct{ Value, Kind, Text string }
 
+// riskDetailPage is the data of a risk's (or opportunity's) page.
+type riskDetailPage struct {
+	page
+	Risk     *qms.Risk
+	Today    time.Time
+	Scale    []int          // the likelihood and impact one may choose
+	CanWrite bool           // the caller may write and it is open
+	Doable   map[int64]bool // action ID → the caller may complete it
+	// Users and Targets are the forms' (only to writers): who an action
+	// may be given to, what it may be linked to.
+	Users   []*qms.User
+	Targets []riskTarget
+}
+
 // riskDetail shows one entry: its figures and their history, the
 // treatment actions, the links, and the forms that change it.
 func (s *Server) riskDetail(c *fiber.Ctx, r *qms.Risk, formErr error) error {
@@ -137,8 +168,8 @@ func (s *Server) riskDetail(c *fiber.Ctx, r *qms.Risk, formErr error) error {
 			owners[a.ID] = a.Owner
 		}
 	}
-	data := fiber.Map{"R": r, "Today": qms.CivilDate(s.cfg.Now()), "Scale": []int{1, 2, 3, 4, 5}, "CanWrite": canWrite,
-		"Doable": s.doableActions(c, "risk", owners)}
+	data := &riskDetailPage{page: s.page(c), Risk: r, Today: qms.CivilDate(s.cfg.Now()), Scale: []int{1, 2, 3, 4, 5}, CanWrite: canWrite,
+		Doable: s.doableActions(c, "risk", owners)}
 	if canWrite {
 		users, err := s.Users.FindUsers(ctx, qms.UserFilter{Within: &agency})
 		if err != nil {
@@ -148,9 +179,9 @@ func (s *Server) riskDetail(c *fiber.Ctx, r *qms.Risk, formErr error) error {
 		if err != nil {
 			return err
 		}
-		data["Users"], data["Targets"] = assignable(users, agency, qms.ActionOwnerRoles), targets
+		data.Users, data.Targets = assignable(users, agency, qms.ActionOwnerRoles), targets
 	}
-	return s.render(c, "risk", data, formErr)
+	return s.renderPage(c, "risk", &data.page, data, formErr)
 }
 
 // riskTargets are the agency's procedures, nonconformities and open

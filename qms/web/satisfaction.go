@@ -23,21 +23,19 @@ func (s *Server) satisfactionRoutes() {
 }
 
 // satisfactionLink tells the public status page whether the dossier it
-// shows may be rated (Rate) or was rated (Rated).
-func (s *Server) satisfactionLink(c *fiber.Ctx, agency string, d *qms.Dossier, data fiber.Map) error {
+// shows may be rated (the survey's link) or was rated (when).
+func (s *Server) satisfactionLink(c *fiber.Ctx, agency string, d *qms.Dossier) (link string, ratedAt *time.Time, err error) {
 	if d.ReturnedAt == nil {
-		return nil
+		return "", nil, nil
 	}
 	r, err := s.Satisfaction.DossierSatisfaction(c.UserContext(), agency, d.Code)
 	switch {
 	case qms.ErrorCode(err) == qms.ENOTFOUND:
-		data["Rate"] = "/public/" + agency + "/satisfaction/" + d.Code
+		return "/public/" + agency + "/satisfaction/" + d.Code, nil, nil
 	case err != nil:
-		return err
-	default:
-		data["Rated"] = r.SubmittedAt
+		return "", nil, err
 	}
-	return nil
+	return "", &r.SubmittedAt, nil
 }
 
 // surveyQuestion is a question as the form shows it, in the page's
@@ -61,10 +59,16 @@ type scoreChoice struct {
 	Label string
 }
 
-// questionnaireHead is the questionnaire's title and legal basis in lang.
-func questionnaireHead(q qms.Questionnaire, lang string, data fiber.Map) {
-	data["QTitle"] = domainName(lang, "sipas."+q.Code+".title", q.Title)
-	data["QBasis"] = domainName(lang, "sipas."+q.Code+".basis", q.LegalBasis)
+// questionnaireHead is the questionnaire with its title and legal basis
+// in a page's language, shown on the survey and on its results.
+type questionnaireHead struct {
+	Questionnaire                          qms.Questionnaire
+	QuestionnaireTitle, QuestionnaireBasis string
+}
+
+func questionnaireHeadIn(q qms.Questionnaire, lang string) questionnaireHead {
+	return questionnaireHead{Questionnaire: q, QuestionnaireTitle: domainName(lang, "sipas."+q.Code+".title", q.Title),
+		QuestionnaireBasis: domainName(lang, "sipas."+q.Code+".basis", q.LegalBasis)}
 }
 
 // surveyView lays the questionnaire out for lang.
@@ -119,15 +123,29 @@ func (s *Server) satisfactionPage(c *fiber.Ctx, r *qms.SatisfactionResponse, for
 	}
 	lang := langOf(c)
 	q := qms.QuestionnaireAt(s.cfg.Now())
-	data := fiber.Map{"A": a, "D": publicDossier{Code: d.Code, TTHCCode: d.TTHCCode, Status: d.Status, ReceivedAt: d.ReceivedAt, DueAt: d.DueAt,
+	p := &surveyPage{page: s.page(c), Unit: a, Dossier: publicDossier{Code: d.Code, TTHCCode: d.TTHCCode, Status: d.Status, ReceivedAt: d.ReceivedAt, DueAt: d.DueAt,
 		ReturnedAt: d.ReturnedAt, NewAppointment: d.NewAppointment, Result: d.Result},
-		"Q": q, "Groups": surveyView(q, lang, r.Answers, formErr), "Scale": scoreChoices(dictionaries[lang]), "Comment": r.Comment,
-		"Key": r.Key, "MaxComment": qms.SatisfactionMaxComment, "Sent": c.Query("sent") == "1"}
-	questionnaireHead(q, lang, data)
+		questionnaireHead: questionnaireHeadIn(q, lang), Groups: surveyView(q, lang, r.Answers, formErr), Scale: scoreChoices(dictionaries[lang]),
+		Comment: r.Comment, SurveyKey: r.Key, MaxComment: qms.SatisfactionMaxComment, Sent: c.Query("sent") == "1"}
 	if open := qms.SatisfactionOpen(d, prior); open != nil {
-		data["Closed"] = qms.ErrorMessage(open)
+		p.Closed = qms.ErrorMessage(open)
 	}
-	return s.render(c, "satisfaction_public", data, formErr)
+	return s.renderPage(c, "satisfaction_public", &p.page, p, formErr)
+}
+
+// surveyPage is the data of the public satisfaction survey of a dossier.
+type surveyPage struct {
+	page
+	questionnaireHead
+	Unit       *qms.Agency
+	Dossier    publicDossier
+	Groups     []surveyGroup
+	Scale      []scoreChoice
+	Comment    string // the citizen's comment so far
+	SurveyKey  string // the dossier's survey key, as given
+	MaxComment int
+	Sent       bool   // just answered
+	Closed     string // why it cannot be answered, if it cannot
 }
 
 // satisfactionSubmit takes the answers without login, under the same
@@ -295,15 +313,30 @@ func (s *Server) satisfactionReport(c *fiber.Ctx) error {
 	for _, g := range q.Groups {
 		groups = append(groups, domainName(lang, "sipas."+g.Code, g.Title))
 	}
-	data := fiber.Map{"Q": q, "GroupTitles": groups, "Quarters": []string{"1", "2", "3", "4"},
-		"Query": fiber.Map{"year": c.Query("year"), "quarter": c.Query("quarter")}}
-	questionnaireHead(q, lang, data)
+	p := &satisfactionPage{page: s.page(c), questionnaireHead: questionnaireHeadIn(q, lang), GroupTitles: groups, Quarters: []string{"1", "2", "3", "4"},
+		Query: satisfactionQuery{Year: c.Query("year"), Quarter: c.Query("quarter")}}
 	if err == nil {
-		data["R"] = res
-		data["Sections"] = []satisfactionSection{{"by-quarter", "satisfaction.by_quarter", "satisfaction.quarter", res.ByQuarter},
+		p.Results = res
+		p.Sections = []satisfactionSection{{"by-quarter", "satisfaction.by_quarter", "satisfaction.quarter", res.ByQuarter},
 			{"by-agency", "satisfaction.by_agency", "agency.code", res.ByAgency}, {"by-tthc", "satisfaction.by_tthc", "dossier.tthc", res.ByTTHC}}
 	}
-	return s.render(c, "satisfaction", data, err)
+	return s.renderPage(c, "satisfaction", &p.page, p, err)
+}
+
+// satisfactionPage is the data of the results page.
+type satisfactionPage struct {
+	page
+	questionnaireHead
+	GroupTitles []string // the questionnaire's groups, the tables' columns
+	Quarters    []string
+	Query       satisfactionQuery
+	Results     *satisfactionResults // nil when the period is refused
+	Sections    []satisfactionSection
+}
+
+// satisfactionQuery is the period asked for, as typed.
+type satisfactionQuery struct {
+	Year, Quarter string
 }
 
 // apiSatisfaction answers the same figures as JSON.

@@ -80,13 +80,51 @@ func (s *Server) tthcList(c *fiber.Ctx) error {
 			controlled++
 		}
 	}
-	return c.Render("tthc", s.view(c, fiber.Map{"Rows": rows, "Fields": fields, "Controlled": controlled,
-		"Q":         fiber.Map{"q": c.Query("q"), "status": c.Query("status"), "field": c.Query("field")},
-		"CanImport": s.can(c, "tthc", "write")}), "layout")
+	data := &tthcPage{page: s.page(c), TTHCs: rows, Fields: fields, Controlled: controlled,
+		Query:     tthcQuery{Text: c.Query("q"), Field: c.Query("field"), Status: c.Query("status")},
+		CanImport: s.can(c, "tthc", "write")}
+	return s.renderPage(c, "tthc", &data.page, data, nil)
+}
+
+// tthcPage is the data of the TTHC catalogue.
+type tthcPage struct {
+	page
+	TTHCs      []tthcRow
+	Fields     []string // every field of the catalogue, for the filter
+	Controlled int      // how many of TTHCs are under ISO control
+	Query      tthcQuery
+	CanImport  bool
+}
+
+// tthcQuery is the catalogue's filter as it was asked for.
+type tthcQuery struct {
+	Text   string // the search text (q)
+	Field  string
+	Status string // "controlled", "not_controlled" or "" for all
+}
+
+// tthcImportPage is the data of the catalogue import: the form, and the
+// result of an import (Done) or the problems of a refused file.
+type tthcImportPage struct {
+	page
+	File             string // the name of the file imported
+	Problems         []importer.Problem
+	ProblemCount     int // all the problems, Problems lists the first ones
+	OmittedProblems  int // the problems Problems leaves out
+	Done             bool
+	Created, Updated int // TTHC added and changed by the import
+}
+
+// tthcImportForm shows the import page, with formErr as render does.
+func (s *Server) tthcImportForm(c *fiber.Ctx, data *tthcImportPage, formErr error) error {
+	if data == nil {
+		data = &tthcImportPage{page: s.page(c)}
+	}
+	return s.renderPage(c, "tthc_import", &data.page, data, formErr)
 }
 
 func (s *Server) tthcImportPage(c *fiber.Ctx) error {
-	return c.Render("tthc_import", s.view(c, nil), "layout")
+	return s.tthcImportForm(c, nil, nil)
 }
 
 // importTTHC parses a CSV or XLSX catalogue and upserts it: a file with any
@@ -110,22 +148,24 @@ func (s *Server) importTTHC(c *fiber.Ctx, name string, r io.Reader) (created, up
 func (s *Server) tthcImport(c *fiber.Ctx) error {
 	fh, err := c.FormFile("file")
 	if err != nil {
-		return s.render(c, "tthc_import", fiber.Map{}, qms.FieldError("file", "Chọn tệp danh mục (CSV hoặc XLSX) để nhập."))
+		return s.tthcImportForm(c, nil, qms.FieldError("file", "Chọn tệp danh mục (CSV hoặc XLSX) để nhập."))
 	}
 	f, err := openUpload("file", fh, tthcUploads)
 	if err != nil {
-		return s.render(c, "tthc_import", fiber.Map{}, err)
+		return s.tthcImportForm(c, nil, err)
 	}
 	defer f.Close()
 	created, updated, err := s.importTTHC(c, filepath.Base(fh.Filename), f)
 	var perr *importer.Errors
 	if asErr(err, &perr) {
 		c.Status(fiber.StatusBadRequest)
-		return c.Render("tthc_import", s.view(c, fiber.Map{"Problems": perr.Problems, "Count": perr.Count(), "Omitted": perr.Omitted(), "File": fh.Filename, "In": formInputOf(c, nil)}), "layout")
+		data := &tthcImportPage{page: s.page(c), File: fh.Filename, Problems: perr.Problems, ProblemCount: perr.Count(), OmittedProblems: perr.Omitted()}
+		data.In = formInputOf(c, nil)
+		return s.tthcImportForm(c, data, nil)
 	} else if err != nil {
-		return s.render(c, "tthc_import", fiber.Map{}, err)
+		return s.tthcImportForm(c, nil, err)
 	}
-	return c.Render("tthc_import", s.view(c, fiber.Map{"Done": true, "Created": created, "Updated": updated, "File": fh.Filename}), "layout")
+	return s.tthcImportForm(c, &tthcImportPage{page: s.page(c), File: fh.Filename, Done: true, Created: created, Updated: updated}, nil)
 }
 
 func (s *Server) apiTTHCList(c *fiber.Ctx) error {
@@ -190,7 +230,15 @@ func (s *Server) search(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Render("search", s.view(c, fiber.Map{"Hits": hits, "Query": c.Query("q")}), "layout")
+	data := &searchPage{page: s.page(c), Hits: hits, Query: c.Query("q")}
+	return s.renderPage(c, "search", &data.page, data, nil)
+}
+
+// searchPage is the data of the search page.
+type searchPage struct {
+	page
+	Hits  []qms.SearchHit
+	Query string // the text searched for
 }
 
 func (s *Server) apiSearch(c *fiber.Ctx) error {

@@ -55,12 +55,20 @@ func (s *Server) createUser(c *fiber.Ctx, u *qms.User, password string) error {
 	return s.Authz.Reload()
 }
 
+// usersPage is the list of the users the caller may see.
+type usersPage struct {
+	page
+	Users    []*qms.User
+	CanWrite bool
+}
+
 func (s *Server) userList(c *fiber.Ctx) error {
 	us, err := s.Users.FindUsers(c.UserContext(), qms.UserFilter{Within: scope(callerOf(c))})
 	if err != nil {
 		return err
 	}
-	return c.Render("users", s.view(c, fiber.Map{"Users": us, "CanWrite": s.can(c, "user", "write")}), "layout")
+	p := &usersPage{page: s.page(c), Users: us, CanWrite: s.can(c, "user", "write")}
+	return s.renderPage(c, "users", &p.page, p, nil)
 }
 
 // grantableAgencies are the agencies of the caller's scope where the store
@@ -83,6 +91,15 @@ func (s *Server) grantableAgencies(c *fiber.Ctx) ([]*qms.Agency, map[string]bool
 	return out, codes, nil
 }
 
+// userFormPage is the form that creates a user with a first role.
+type userFormPage struct {
+	page
+	Form       *qms.User      // as typed
+	Membership qms.Membership // the first role: as typed, or staff of the caller's agency
+	Agencies   []*qms.Agency  // where the caller may grant a role
+	Roles      []qms.Role
+}
+
 func (s *Server) userForm(c *fiber.Ctx, u *qms.User, formErr error) error {
 	agencies, _, err := s.grantableAgencies(c)
 	if err != nil {
@@ -92,7 +109,8 @@ func (s *Server) userForm(c *fiber.Ctx, u *qms.User, formErr error) error {
 	if len(u.Memberships) > 0 {
 		m = u.Memberships[0]
 	}
-	return s.render(c, "user_form", fiber.Map{"Form": u, "M": m, "Agencies": agencies, "Roles": qms.Roles}, formErr)
+	p := &userFormPage{page: s.page(c), Form: u, Membership: m, Agencies: agencies, Roles: qms.Roles}
+	return s.renderPage(c, "user_form", &p.page, p, formErr)
 }
 
 func (s *Server) userNew(c *fiber.Ctx) error { return s.userForm(c, &qms.User{}, nil) }
@@ -118,6 +136,19 @@ func (s *Server) userShow(c *fiber.Ctx) error {
 	return s.userPage(c, u, nil)
 }
 
+// userShowPage is one user: their roles, the forms that edit the account and
+// its API tokens.
+type userShowPage struct {
+	page
+	User       *qms.User       // the user shown (page.Me is the caller)
+	Agencies   []*qms.Agency   // where the caller may grant a role
+	Grantable  map[string]bool // the codes of Agencies
+	Roles      []qms.Role
+	Tokens     []*qms.APIToken
+	CanWrite   bool
+	CanAccount bool // the caller may edit, lock and unlock the account
+}
+
 func (s *Server) userPage(c *fiber.Ctx, u *qms.User, formErr error) error {
 	agencies, grantable, err := s.grantableAgencies(c)
 	if err != nil {
@@ -131,8 +162,9 @@ func (s *Server) userPage(c *fiber.Ctx, u *qms.User, formErr error) error {
 	canWrite := s.can(c, "user", "write")
 	// The account-wide forms show only where the store would accept them.
 	canAccount := canWrite && qms.CheckAccountAction(cl.actor, u) == nil
-	return s.render(c, "user", fiber.Map{"U": u, "Agencies": agencies, "Grantable": grantable, "Roles": qms.Roles, "Tokens": tokens,
-		"CanWrite": canWrite, "CanAccount": canAccount}, formErr)
+	p := &userShowPage{page: s.page(c), User: u, Agencies: agencies, Grantable: grantable, Roles: qms.Roles, Tokens: tokens,
+		CanWrite: canWrite, CanAccount: canAccount}
+	return s.renderPage(c, "user", &p.page, p, formErr)
 }
 
 // userUpdate edits the profile or disables/enables the account.
