@@ -106,12 +106,11 @@ func (s *Server) dashboard(c *fiber.Ctx) error {
 		}
 		p.Recent, p.AuditCount = es, total
 	}
-	// dashboardObjectives (objective.go) fills a map's "Objectives".
-	objectives := fiber.Map{}
-	if err := s.dashboardObjectives(c, objectives); err != nil {
+	objectives, err := s.dashboardObjectives(c)
+	if err != nil {
 		return err
 	}
-	p.Objectives, _ = objectives["Objectives"].([]objectiveTile)
+	p.Objectives = objectives
 	if err := s.roleDashboards(c, p, roles); err != nil {
 		return err
 	}

@@ -18,12 +18,12 @@ import (
 // agency, its procedure (the TTHC and the internal procedure version it
 // pinned), its step log and a lookup of the people who signed.
 type slipData struct {
-	D       *qms.Dossier
-	Org     *qms.Agency
-	TTHC    *qms.TTHC
-	P       *qms.Procedure
-	Steps   []*qms.StepRecord
-	signers func(string, ...qms.Role) signer
+	Dossier   *qms.Dossier
+	Unit      *qms.Agency // the dossier's agency, which issues the slip
+	TTHC      *qms.TTHC
+	Procedure *qms.Procedure // nil for a dossier that names none of ours
+	steps     []*qms.StepRecord
+	signers   func(string, ...qms.Role) signer
 }
 
 func (s *Server) slipData(c *fiber.Ctx) (*slipData, error) {
@@ -33,8 +33,8 @@ func (s *Server) slipData(c *fiber.Ctx) (*slipData, error) {
 		return nil, err
 	}
 	d := p.Dossier
-	out := &slipData{D: d, Steps: p.Steps}
-	if out.Org, err = s.Agencies.FindAgencyByCode(ctx, d.AgencyCode); err != nil {
+	out := &slipData{Dossier: d, steps: p.Steps}
+	if out.Unit, err = s.Agencies.FindAgencyByCode(ctx, d.AgencyCode); err != nil {
 		return nil, err
 	}
 	if out.TTHC, err = s.Procedures.FindTTHC(ctx, d.AgencyCode, d.TTHCCode); qms.ErrorCode(err) == qms.ENOTFOUND {
@@ -45,8 +45,8 @@ func (s *Server) slipData(c *fiber.Ctx) (*slipData, error) {
 	}
 	// A dossier imported from a one-stop system may name no procedure of
 	// ours: its slips then name the TTHC alone.
-	if out.P, err = s.Procedures.FindProcedure(ctx, d.AgencyCode, d.ProcedureID); qms.ErrorCode(err) == qms.ENOTFOUND {
-		out.P, err = nil, nil
+	if out.Procedure, err = s.Procedures.FindProcedure(ctx, d.AgencyCode, d.ProcedureID); qms.ErrorCode(err) == qms.ENOTFOUND {
+		out.Procedure, err = nil, nil
 	}
 	if err != nil {
 		return nil, err
@@ -57,12 +57,26 @@ func (s *Server) slipData(c *fiber.Ctx) (*slipData, error) {
 	return out, nil
 }
 
-// render shows a slip in the print layout, its title and back link set.
-func (s *Server) renderSlip(c *fiber.Ctx, name, titleKey string, sd *slipData, data fiber.Map) error {
-	data["Title"] = dictionaries[langOf(c)][titleKey] + " – " + sd.D.Code
-	data["D"], data["Org"], data["TTHC"], data["P"] = sd.D, sd.Org, sd.TTHC, sd.P
-	data["Back"] = "/dossiers/" + sd.D.Code
-	return c.Render(name, s.view(c, data), "print_layout")
+// slipPage is a printed slip: the slip's data and what each slip adds
+// (the receipt its receiver, register number and date; the apology its
+// date, reason and maker; the control slip its rows and signatures).
+type slipPage struct {
+	printPage
+	slipData
+	Dated      *civilDate // the "ngày … tháng … năm …" of the head; nil leaves it blank
+	Receiver   signer
+	Register   string
+	Reason     string
+	MadeBy     *signer
+	Steps      []slipStep
+	Signatures []signatureView
+}
+
+// renderSlip shows a slip in the print layout, its title and back link set.
+func (s *Server) renderSlip(c *fiber.Ctx, name, titleKey string, sp *slipPage) error {
+	d := sp.Dossier
+	sp.printPage = s.printPage(c, dictionaries[langOf(c)][titleKey]+" – "+d.Code, "/dossiers/"+d.Code)
+	return c.Render(name, sp, "print_layout")
 }
 
 // slipStep is a row of the process control slip: the step with its form
@@ -81,7 +95,7 @@ func (s *Server) dossierControlSlip(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	views, err := s.stepViews(c, sd.D.AgencyCode, sd.D.ProcedureID, sd.Steps)
+	views, err := s.stepViews(c, sd.Dossier.AgencyCode, sd.Dossier.ProcedureID, sd.steps)
 	if err != nil {
 		return err
 	}
@@ -93,16 +107,16 @@ func (s *Server) dossierControlSlip(c *fiber.Ctx) error {
 		}
 	}
 	// A leader's step is signed (phê duyệt): the slip shows the signature.
-	ids := make([]int64, len(sd.Steps))
-	names := make(map[int64]string, len(sd.Steps))
-	for i, st := range sd.Steps {
+	ids := make([]int64, len(sd.steps))
+	names := make(map[int64]string, len(sd.steps))
+	for i, st := range sd.steps {
 		ids[i], names[st.ID] = st.ID, st.StepName
 	}
 	sigs, err := s.signatureViews(c.UserContext(), langOf(c), qms.SignedDossierStep, func(id int64) string { return names[id] }, ids...)
 	if err != nil {
 		return err
 	}
-	return s.renderSlip(c, "control_slip", "dossier.control_slip", sd, fiber.Map{"Steps": rows, "Signatures": sigs})
+	return s.renderSlip(c, "control_slip", "dossier.control_slip", &slipPage{slipData: *sd, Steps: rows, Signatures: sigs})
 }
 
 // dossierReceipt prints the receipt and appointment slip (giấy tiếp nhận
@@ -114,14 +128,15 @@ func (s *Server) dossierReceipt(c *fiber.Ctx) error {
 		return err
 	}
 	var receiver signer
-	if len(sd.Steps) > 0 {
-		receiver = sd.signers(sd.Steps[0].Actor, qms.RoleStaff)
+	if len(sd.steps) > 0 {
+		receiver = sd.signers(sd.steps[0].Actor, qms.RoleStaff)
 	}
-	register := sd.D.Code
-	if year, n, ok := qms.ParseDossierCode(sd.D.AgencyCode, sd.D.Code); ok {
+	d := sd.Dossier
+	register := d.Code
+	if year, n, ok := qms.ParseDossierCode(d.AgencyCode, d.Code); ok {
 		register = fmt.Sprintf("%d/%d", n, year)
 	}
-	return s.renderSlip(c, "receipt_slip", "slip.receipt_title", sd, fiber.Map{"Receiver": receiver, "Register": register, "Dated": civilParts(sd.D.ReceivedAt)})
+	return s.renderSlip(c, "receipt_slip", "slip.receipt_title", &slipPage{slipData: *sd, Receiver: receiver, Register: register, Dated: civilParts(d.ReceivedAt)})
 }
 
 // dossierApologySlip prints the apology and new appointment slip (phiếu
@@ -133,29 +148,34 @@ func (s *Server) dossierApologySlip(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if sd.D.NewAppointment == nil {
-		return qms.Errorf(qms.ENOTFOUND, "Hồ sơ %s chưa có phiếu xin lỗi và hẹn lại: phiếu chỉ lập cho hồ sơ đã hoặc sẽ quá hạn, từ trang hồ sơ.", sd.D.Code)
+	d := sd.Dossier
+	if d.NewAppointment == nil {
+		return qms.Errorf(qms.ENOTFOUND, "Hồ sơ %s chưa có phiếu xin lỗi và hẹn lại: phiếu chỉ lập cho hồ sơ đã hoặc sẽ quá hạn, từ trang hồ sơ.", d.Code)
 	}
 	// The slip's reason and date are those of its audit entry (the store
 	// writes one with each apology); the newest is the slip in force. A
 	// dossier loaded in bulk has none: its slip leaves both to be written
 	// by hand rather than print a date that is not the slip's.
-	action, typ, code := "dossier.apology", "dossier", sd.D.Code
-	entries, _, err := s.Audit.FindAuditEntries(c.UserContext(), qms.AuditFilter{Within: &sd.D.AgencyCode, Action: &action, ObjectType: &typ, ObjectID: &code, Limit: 1})
+	action, typ, code := "dossier.apology", "dossier", d.Code
+	entries, _, err := s.Audit.FindAuditEntries(c.UserContext(), qms.AuditFilter{Within: &d.AgencyCode, Action: &action, ObjectType: &typ, ObjectID: &code, Limit: 1})
 	if err != nil {
 		return err
 	}
-	data := fiber.Map{}
+	sp := &slipPage{slipData: *sd}
 	if len(entries) > 0 {
 		e := entries[0]
-		data["Dated"], data["Reason"], data["MadeBy"] = civilParts(e.At), e.Reason, sd.signers(e.Actor)
+		madeBy := sd.signers(e.Actor)
+		sp.Dated, sp.Reason, sp.MadeBy = civilParts(e.At), e.Reason, &madeBy
 	}
-	return s.renderSlip(c, "apology_slip", "slip.apology_title", sd, data)
+	return s.renderSlip(c, "apology_slip", "slip.apology_title", sp)
 }
 
-// civilParts splits a time into its day, month and year in Vietnam, for
-// the "ngày … tháng … năm …" line of a slip.
-func civilParts(t time.Time) map[string]int {
+// civilDate is a day, month and year, for the "ngày … tháng … năm …"
+// line of a slip.
+type civilDate struct{ Day, Month, Year int }
+
+// civilParts splits a time into its day, month and year in Vietnam.
+func civilParts(t time.Time) *civilDate {
 	l := t.In(qms.Zone)
-	return map[string]int{"Day": l.Day(), "Month": int(l.Month()), "Year": l.Year()}
+	return &civilDate{Day: l.Day(), Month: int(l.Month()), Year: l.Year()}
 }

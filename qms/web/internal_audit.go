@@ -169,8 +169,17 @@ func (s *Server) planPrint(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Render("audit_report", s.view(c, fiber.Map{"Title": l["print.audit_report"] + " – " + p.Title, "P": p, "Org": org, "Tally": p.Tally(),
-		"Back": "/audits/plans/" + strconv.FormatInt(p.ID, 10), "Signatures": sigs}), "print_layout")
+	return c.Render("audit_report", &auditReportPage{printPage: s.printPage(c, l["print.audit_report"]+" – "+p.Title, "/audits/plans/"+strconv.FormatInt(p.ID, 10)),
+		Plan: p, Unit: org, Tally: p.Tally(), Signatures: sigs}, "print_layout")
+}
+
+// auditReportPage is an audit plan's report as it prints.
+type auditReportPage struct {
+	printPage
+	Plan       *qms.AuditPlan
+	Unit       *qms.Agency    // the plan's agency, named at the top
+	Tally      map[string]int // the checklist's answers counted by result
+	Signatures []signatureView
 }
 
 func (s *Server) apiPlans(c *fiber.Ctx) error {

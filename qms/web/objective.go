@@ -150,15 +150,15 @@ type objectiveTile struct {
 	AtMost bool
 }
 
-// dashboardObjectives puts each objective's current period under
-// "Objectives" for the dashboard, when the caller may read objectives.
-func (s *Server) dashboardObjectives(c *fiber.Ctx, data fiber.Map) error {
+// dashboardObjectives is each objective's current period, as the
+// dashboard's tiles; none when the caller may not read objectives.
+func (s *Server) dashboardObjectives(c *fiber.Ctx) ([]objectiveTile, error) {
 	if !s.can(c, "objective", "read") {
-		return nil
+		return nil, nil
 	}
 	sts, err := s.Objectives.Statuses(c.UserContext(), callerOf(c).agency, s.cfg.Now().In(qms.Zone).Year())
 	if err != nil {
-		return err
+		return nil, err
 	}
 	tiles := []objectiveTile{}
 	for _, st := range sts {
@@ -167,8 +167,7 @@ func (s *Server) dashboardObjectives(c *fiber.Ctx, data fiber.Map) error {
 			tiles = append(tiles, objectiveTile{Title: st.Objective.Title, PeriodResult: p, Target: st.Objective.Target, AtMost: m.AtMost})
 		}
 	}
-	data["Objectives"] = tiles
-	return nil
+	return tiles, nil
 }
 
 type objectiveRequest struct {

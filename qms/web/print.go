@@ -5,9 +5,32 @@ import (
 	"html/template"
 	"strings"
 
+	"github.com/gofiber/fiber/v2"
+
 	"isodt/qms"
 	"isodt/qms/flowchart"
 )
+
+// printPage is what the print layout (print_layout) shows around a
+// printed document: the page's language, the document's title, the line
+// repeated at the top of every printed page, the link back to the
+// document's page and the document itself, the printed template's output.
+// Each print embeds it in its own data.
+type printPage struct {
+	page
+	Title         string
+	RunningHeader string
+	Back          string
+	Embed         template.HTML // set by views.Render: the print's own output, already escaped
+}
+
+// embed receives the output of the print executed inside the layout.
+func (p *printPage) embed(h template.HTML) { p.Embed = h }
+
+// printPage fills page and what the print layout shows but the document.
+func (s *Server) printPage(c *fiber.Ctx, title, back string) printPage {
+	return printPage{page: s.page(c), Title: title, Back: back}
+}
 
 // signer is a person as a printed document names them: full name and
 // title. Users carry no job title of their own, so the title is the

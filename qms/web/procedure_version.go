@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"html/template"
 	"io"
 	"regexp"
 	"strconv"
@@ -327,10 +328,24 @@ func (s *Server) versionPrint(c *fiber.Ctx) error {
 	if v.EffectiveOn != nil {
 		issued = v.EffectiveOn.In(qms.Zone).Format("02/01/2006")
 	}
-	return c.Render("procedure_print", s.view(c, fiber.Map{"Title": p.Code + " – " + l["print.issue"] + " " + v.IssueNumber(), "P": p, "V": v, "Org": agency, "History": history, "Steps": steps,
-		"Chart": printChart(v.Flowchart, lang), "Back": versionPath(p, v), "Signatures": sigs,
-		"Author": who(v.Author, qms.RoleQualityOfficer), "Reviewer": who(v.Reviewer, qms.RoleLeader), "Approver": who(v.Approver, qms.RoleLeader),
-		"RunningHeader": runningHeader(agency.Name, p.Code, l["print.issue_label"]+" "+v.IssueNumber(), issued)}), "print_layout")
+	pp := &procedurePrintPage{printPage: s.printPage(c, p.Code+" – "+l["print.issue"]+" "+v.IssueNumber(), versionPath(p, v)),
+		Procedure: p, Version: v, Unit: agency, History: history, Steps: steps, Chart: printChart(v.Flowchart, lang), Signatures: sigs,
+		Author: who(v.Author, qms.RoleQualityOfficer), Reviewer: who(v.Reviewer, qms.RoleLeader), Approver: who(v.Approver, qms.RoleLeader)}
+	pp.RunningHeader = runningHeader(agency.Name, p.Code, l["print.issue_label"]+" "+v.IssueNumber(), issued)
+	return c.Render("procedure_print", pp, "print_layout")
+}
+
+// procedurePrintPage is a procedure's version as it prints.
+type procedurePrintPage struct {
+	printPage
+	Procedure                  *qms.Procedure
+	Version                    *qms.ProcedureVersion
+	Unit                       *qms.Agency             // the procedure's agency, named in the header
+	History                    []*qms.ProcedureVersion // the issues in force up to this one
+	Steps                      []flowchart.Step        // the task and decision steps, in order
+	Chart                      template.HTML
+	Signatures                 []signatureView
+	Author, Reviewer, Approver signer
 }
 
 // stepsInOrder lists the task and decision steps for the steps table,

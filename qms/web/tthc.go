@@ -115,7 +115,7 @@ type tthcImportPage struct {
 	Created, Updated int // TTHC added and changed by the import
 }
 
-// tthcImportForm shows the import page, with formErr as render does.
+// tthcImportForm shows the import page, with formErr as renderPage does.
 func (s *Server) tthcImportForm(c *fiber.Ctx, data *tthcImportPage, formErr error) error {
 	if data == nil {
 		data = &tthcImportPage{page: s.page(c)}

@@ -72,8 +72,8 @@ var menu = []struct{ key, object string }{
 }
 
 // page is what every page's data carries besides its own: filled by
-// Server.page, embedded in the typed data of the busiest pages (a
-// fiber.Map page gets the same values as keys from Server.view).
+// Server.page and embedded in the typed data of every page (a print's
+// through printPage).
 type page struct {
 	Lang   string
 	Head   pageHead
@@ -130,27 +130,6 @@ func (s *Server) page(c *fiber.Ctx) page {
 	return p
 }
 
-// view is page for the pages whose data is a fiber.Map.
-func (s *Server) view(c *fiber.Ctx, data fiber.Map) fiber.Map {
-	if data == nil {
-		data = fiber.Map{}
-	}
-	p := s.page(c)
-	data["Lang"], data["Head"], data["CSRF"], data["People"] = p.Lang, p.Head, p.CSRF, p.People
-	// A page that names its own path (a version's, shown again after a
-	// failed post to one of its sub-paths) keeps it: its forms post there.
-	if _, ok := data["Path"]; !ok {
-		data["Path"] = p.Path
-	}
-	if _, ok := data["In"]; !ok {
-		data["In"] = formInput{}
-	}
-	if p.Me != nil {
-		data["Me"], data["Agency"], data["Can"], data["Unread"] = p.Me, p.Agency, p.Can, p.Head.Unread
-	}
-	return data
-}
-
 // pageHead is all the layout's head (and foot) shows: the templates
 // "layout.head" and "layout.foot" are executed on a pageHead.
 type pageHead struct {
@@ -170,21 +149,9 @@ type mainMenu struct {
 	Active map[string]bool // navID → the link the current page is under
 }
 
-// render shows a page; with a form error it shows the message next to the
-// field with the error's status (an internal error goes to handleError).
-func (s *Server) render(c *fiber.Ctx, name string, data fiber.Map, formErr error) error {
-	if formErr != nil {
-		if qms.ErrorCode(formErr) == qms.EINTERNAL {
-			return formErr
-		}
-		setErrorStatus(c, formErr)
-		data["Error"], data["ErrorField"], data["In"] = qms.ErrorMessage(formErr), qms.ErrorField(formErr), formInputOf(c, formErr)
-	}
-	return c.Render(name, s.view(c, data), "layout")
-}
-
 // renderPage shows a page whose data is typed (it embeds page); with a
-// form error as render does.
+// form error it shows the message next to the field with the error's
+// status (an internal error goes to handleError).
 func (s *Server) renderPage(c *fiber.Ctx, name string, p *page, data any, formErr error) error {
 	if formErr != nil {
 		if qms.ErrorCode(formErr) == qms.EINTERNAL {

@@ -13,8 +13,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/gofiber/fiber/v2"
-
 	"isodt/qms"
 	"isodt/qms/flowchart"
 	"isodt/qms/formschema"
@@ -27,7 +25,8 @@ import (
 //
 // A page is written between its layout's NAME.head, executed on the
 // page's pageHead, and NAME.foot; a layout without them (print_layout)
-// gets the page's output as .Embed.
+// is executed on the page's data, which takes the page's output as .Embed
+// (an embedder: a print's data, which embeds printPage).
 type views struct {
 	sets map[string]*template.Template // language → templates
 }
@@ -161,12 +160,7 @@ func (v views) Load() error { return nil }
 
 // langOfData is the language a page's data asks for ("vi" by default).
 func langOfData(binding any) string {
-	switch d := binding.(type) {
-	case fiber.Map:
-		if l, ok := d["Lang"].(string); ok {
-			return l
-		}
-	case interface{ language() string }:
+	if d, ok := binding.(interface{ language() string }); ok {
 		return d.language()
 	}
 	return "vi"
@@ -174,11 +168,7 @@ func langOfData(binding any) string {
 
 // headOfData is the page head a page's data carries.
 func headOfData(binding any) (pageHead, bool) {
-	switch d := binding.(type) {
-	case fiber.Map:
-		h, ok := d["Head"].(pageHead)
-		return h, ok
-	case interface{ head() pageHead }:
+	if d, ok := binding.(interface{ head() pageHead }); ok {
 		return d.head(), true
 	}
 	return pageHead{}, false
@@ -222,18 +212,22 @@ func (v views) Render(w io.Writer, name string, binding any, layout ...string) e
 		}
 		return foot.Execute(w, h)
 	}
-	m, ok := binding.(fiber.Map)
+	e, ok := binding.(embedder)
 	if !ok {
-		return fmt.Errorf("render: layout %s needs a fiber.Map", layout[0])
+		return fmt.Errorf("render: layout %s needs data that takes the page's output (a printPage)", layout[0])
 	}
 	buf := pageBuffers.Get().(*bytes.Buffer)
 	defer func() { buf.Reset(); pageBuffers.Put(buf) }()
-	if err := page.Execute(buf, m); err != nil {
+	if err := page.Execute(buf, binding); err != nil {
 		return err
 	}
-	m["Embed"] = template.HTML(buf.String()) // the page's own output, already escaped
-	return lay.Execute(w, m)
+	e.embed(template.HTML(buf.String())) // #nosec G203 -- the page's own output, already escaped
+	return lay.Execute(w, binding)
 }
+
+// embedder is the data of a page shown in a layout without head and foot:
+// it takes the page's output, which the layout shows as .Embed.
+type embedder interface{ embed(template.HTML) }
 
 // headingOf is the text of a page's first <h1>, its tags taken out and
 // its characters unescaped (the head escapes it again), spaces folded; or
