@@ -156,6 +156,9 @@ func checkJSON(body []byte) (composed []byte, err error) {
 	if err := checkJSONValue("body", v); err != nil {
 		return nil, err
 	}
+	if member := duplicateMember(body); member != "" {
+		return nil, qms.FieldError(member, "Trường %q có hai lần trong dữ liệu JSON: mỗi trường chỉ gửi một lần (hai giá trị khác nhau sẽ được hiểu khác nhau tùy chương trình đọc).", member)
+	}
 	v, changed := composeJSON(v)
 	switch {
 	case !changed:
@@ -170,6 +173,62 @@ func checkJSON(body []byte) (composed []byte, err error) {
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+// duplicateMember is the first member named twice in one object of body
+// (a well-formed JSON text), by its path as checkJSONValue names it, or
+// "". The decoder keeps the last of the two, a proxy or a log may read
+// the first: the request would say two things.
+func duplicateMember(body []byte) string {
+	type object struct {
+		keys   map[string]bool // nil for an array
+		path   string          // the object's or the array's own name
+		member string          // the member whose value comes next
+		key    bool            // the next token is a member's name
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	var open []*object
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return ""
+		}
+		var top *object
+		if len(open) > 0 {
+			top = open[len(open)-1]
+		}
+		switch tok {
+		case json.Delim('}'), json.Delim(']'):
+			open = open[:len(open)-1]
+			continue
+		}
+		if top != nil && top.key {
+			k, _ := tok.(string)
+			top.member, top.key = k, false
+			if top.path != "" {
+				top.member = top.path + "." + k
+			}
+			if top.keys[k] {
+				return top.member
+			}
+			top.keys[k] = true
+			continue
+		}
+		// A value: the member's, an element of an array, or the body.
+		name := ""
+		if top != nil {
+			name = top.path
+			if top.keys != nil {
+				name, top.key = top.member, true
+			}
+		}
+		switch tok {
+		case json.Delim('{'):
+			open = append(open, &object{keys: map[string]bool{}, path: name, key: true})
+		case json.Delim('['):
+			open = append(open, &object{path: name})
+		}
+	}
 }
 
 // composeJSON is v with every string, keys included, composed (NFC), and

@@ -244,3 +244,24 @@ func TestTrust8StepNeedsItsRole(t *testing.T) {
 		t.Fatal("no audit entry records the delegation")
 	}
 }
+
+// TestReceiptWithAMemberTwiceRefused: a receipt whose JSON names a member
+// twice (the decoder would keep the last, a proxy or a log may read the
+// first) is refused naming it, and nothing is received; the same body
+// with each member once is received.
+func TestReceiptWithAMemberTwiceRefused(t *testing.T) {
+	a := newApp(t)
+	a.effectiveProcedureOf("A")
+	staff := a.token("a-staff")
+	for _, c := range []struct{ name, body, field string }{
+		{"the applicant's name twice", `{"tthc_code":"1.000001","channel":"online","applicant":{"name":"Trần Thị Bình","name":"Lê Văn C"}}`, "applicant.name"},
+		{"the TTHC twice", `{"tthc_code":"1.000001","channel":"online","applicant":{"name":"Trần Thị Bình"},"tthc_code":"9.999"}`, "tthc_code"},
+	} {
+		checkAPI(t, c.name, a.api("POST", "/api/v1/dossiers", staff, c.body), 400, c.field, nil)
+	}
+	agency := "A"
+	if ds, _, err := a.db.FindDossiers(context.Background(), qms.DossierFilter{AgencyCode: &agency}); err != nil || len(ds) != 0 {
+		t.Fatalf("refused receipts left %d dossiers (%v)", len(ds), err)
+	}
+	checkAPI(t, "each member once", a.api("POST", "/api/v1/dossiers", staff, `{"tthc_code":"1.000001","channel":"online","applicant":{"name":"Trần Thị Bình"}}`), 201, "", nil)
+}

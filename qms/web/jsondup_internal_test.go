@@ -1,0 +1,23 @@
+package web
+
+import "testing"
+
+// TestDuplicateMember: a member named twice in one object is found by
+// the path the form check names members by; the same name in two
+// objects, or in the objects of an array, is no repeat.
+func TestDuplicateMember(t *testing.T) {
+	for _, tt := range []struct{ name, body, want string }{
+		{"none", `{"tthc_code":"1.001","applicant":{"name":"A","phone":"1"},"files":[{"name":"a"},{"name":"b"}]}`, ""},
+		{"top level", `{"tthc_code":"1.001","channel":"counter","tthc_code":"9.999"}`, "tthc_code"},
+		{"nested", `{"applicant":{"name":"A","name":"B"}}`, "applicant.name"},
+		{"in an array's object", `{"steps":[{"id":1},{"id":2,"note":"x","id":3}]}`, "steps.id"},
+		{"after a nested object", `{"a":{"b":{"c":1}},"d":[1,[2,{"e":1}]],"a":2}`, "a"},
+		{"the same name at two depths", `{"name":"A","applicant":{"name":"B"}}`, ""},
+		{"not an object", `["a","a"]`, ""},
+		{"escaped the same", `{"a\u0062":1,"ab":2}`, "ab"},
+	} {
+		if got := duplicateMember([]byte(tt.body)); got != tt.want {
+			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
