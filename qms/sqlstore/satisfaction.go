@@ -16,7 +16,7 @@ import (
 // (the unique dossier_id would refuse the second anyway).
 func (s *Store) SubmitSatisfaction(ctx context.Context, agency, dossierCode string, r *qms.SatisfactionResponse, ip string) error {
 	var hash string
-	var wrongKey bool
+	var wrongKey error
 	err := s.update(ctx, func(tx Tx) error {
 		if _, err := FindAgency(ctx, tx, agency); err != nil {
 			return err
@@ -43,8 +43,14 @@ func (s *Store) SubmitSatisfaction(ctx context.Context, agency, dossierCode stri
 			return err
 		}
 		if err := qms.CheckSurveyKey(d, r.Key); err != nil {
-			wrongKey = qms.SurveyKeyTyped(r.Key) != ""
-			return err
+			if qms.SurveyKeyTyped(r.Key) == "" {
+				return err
+			}
+			// The guess is counted in this write, which commits without an
+			// answer, so that the next write sees it: counted after the
+			// refused write, sixty guesses sent at once were all checked.
+			wrongKey = err
+			return countKeyFailure(ctx, tx, hash)
 		}
 		q := qms.QuestionnaireAt(tx.Now())
 		r.Questionnaire = q.Code
@@ -73,24 +79,21 @@ func (s *Store) SubmitSatisfaction(ctx context.Context, agency, dossierCode stri
 		}
 		return tx.Audit(ctx, live, "satisfaction.submit", "dossier", d.Code, nil, r, "")
 	})
-	if wrongKey {
-		if ferr := s.countKeyFailure(ctx, hash); ferr != nil {
-			return ferr
-		}
+	if err == nil && wrongKey != nil {
+		return wrongKey
 	}
 	return err
 }
 
-// countKeyFailure keeps a wrong survey key against the address, outside
-// the refused transaction, as a failed login is kept: a counter, not a
-// record, so it writes no audit entry. Failures older than the window
-// go at the same time.
-func (s *Store) countKeyFailure(ctx context.Context, hash string) error {
-	now := s.cfg.Now().UTC()
-	if _, err := s.cfg.Write.Exec(ctx, `DELETE FROM survey_key_failures WHERE failed_at <= ?`, FormatTime(now.Add(-qms.SatisfactionThrottleWindow))); err != nil {
+// countKeyFailure keeps a wrong survey key against the address, as a
+// failed login is kept: a counter, not a record, so it writes no audit
+// entry. Failures older than the window go at the same time.
+func countKeyFailure(ctx context.Context, tx Tx, hash string) error {
+	now := tx.Now()
+	if _, err := tx.Exec(ctx, `DELETE FROM survey_key_failures WHERE failed_at <= ?`, FormatTime(now.Add(-qms.SatisfactionThrottleWindow))); err != nil {
 		return fmt.Errorf("prune survey key failures: %w", err)
 	}
-	if _, err := s.cfg.Write.Exec(ctx, `INSERT INTO survey_key_failures (ip_hash, failed_at) VALUES (?, ?)`, hash, FormatTime(now)); err != nil {
+	if _, err := tx.Exec(ctx, `INSERT INTO survey_key_failures (ip_hash, failed_at) VALUES (?, ?)`, hash, FormatTime(now)); err != nil {
 		return fmt.Errorf("count survey key failure: %w", err)
 	}
 	return nil

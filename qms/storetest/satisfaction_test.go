@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -312,6 +313,37 @@ func TestSatisfactionKeyGuessingHeldBack(t *testing.T) {
 		}
 		if err := submit(first, surveyKey(t, f, "PA", first.Code), guesser); err != nil {
 			t.Fatalf("after the window: %v", err)
+		}
+
+		// Guesses sent all at once are held to the same bound: each is
+		// counted in the write that checks it, before the next one's.
+		f.clk.Add(qms.SatisfactionThrottleWindow + time.Second)
+		third := importReturned(t, f, "PA", "PA-G-003")
+		const sent = 40
+		errs := make(chan error, sent)
+		var wg sync.WaitGroup
+		for i := range sent {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs <- submit(third, fmt.Sprintf("%010X", i), guess(100+i))
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		checked, held := 0, 0
+		for err := range errs {
+			switch {
+			case qms.ErrorField(err) == "key":
+				checked++
+			case qms.ErrorCode(err) == qms.ETOOMANY:
+				held++
+			default:
+				t.Errorf("a guess sent at once: %v", err)
+			}
+		}
+		if checked != qms.SurveyKeyFailuresMax || held != sent-qms.SurveyKeyFailuresMax {
+			t.Errorf("%d guesses sent at once: %d checked, %d held back; want %d checked", sent, checked, held, qms.SurveyKeyFailuresMax)
 		}
 	})
 }
