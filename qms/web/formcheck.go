@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math"
 	"regexp"
 	"strconv"
@@ -55,6 +54,11 @@ func (s *Server) checkForm(c *fiber.Ctx) error {
 			}
 		}
 	case strings.HasPrefix(ct, fiber.MIMEApplicationForm):
+		// Counted before fasthttp parses them: 30 MiB of "a=&" held
+		// 1.8 GB as ten million arguments.
+		if n := bytes.Count(c.Body(), []byte("&")) + 1; n > maxFormFields {
+			return qms.Errorf(qms.EINVALID, "Biểu mẫu gửi lên có quá nhiều trường (%s, tối đa %s).", qms.Count(n), qms.Count(maxFormFields))
+		}
 		var err error
 		decomposed := false
 		c.Request().PostArgs().VisitAll(func(k, v []byte) {
@@ -135,37 +139,56 @@ func checkField(name, value string) error {
 	return nil
 }
 
+// maxFormFields bounds the fields of an urlencoded form, its size being
+// bounded by the diagram editor's BPMN (10 MiB, sent as one field). The
+// longest form, an audit checklist, has a few hundred. A multipart body's
+// parts are bounded by Go's mime/multipart (1,000).
+const maxFormFields = 10000
+
+// maxJSONBody bounds a JSON body before it is read: the largest one a
+// client sends is a form's schema (formschema takes 1 MiB) in its
+// envelope. Files come as multipart, under the server's BodyLimit.
+// Decoding a 30 MiB array of zeros into values held 850 MB.
+const maxJSONBody = 4 << 20
+
+// maxJSONDepth is encoding/json's own nesting bound: a deeper body is
+// the handler's to refuse, as its decoder does.
+const maxJSONDepth = 10000
+
 // checkJSON holds a JSON body to the rule of forms: the decoder would
 // turn invalid bytes and lone surrogate escapes (\ud800) into U+FFFD
-// silently, so both are refused here, and every string, key or value, is
-// checked by checkField under the path of its member.
+// silently, so both are refused here, every string, key or value, is
+// checked by checkField under the path of its member, and a member named
+// twice in one object is refused (the decoder keeps the last, a proxy or
+// a log may read the first). The body is read as a stream of tokens,
+// holding one path, never the whole document. It returns the body
+// composed (NFC) when a string was not, else nil.
 func checkJSON(body []byte) (composed []byte, err error) {
+	if len(body) > maxJSONBody {
+		return nil, qms.Errorf(qms.EINVALID, "Dữ liệu JSON quá lớn (%s byte, tối đa %s): tệp gửi kèm gửi dạng multipart/form-data.", qms.Count(len(body)), qms.Count(maxJSONBody))
+	}
 	if !utf8.Valid(body) {
 		return nil, qms.FieldError(jsonFieldAt(body, invalidUTF8At(body)), "Dữ liệu JSON chứa byte không phải văn bản UTF-8 hợp lệ (trường %q).", jsonFieldAt(body, invalidUTF8At(body)))
 	}
 	if i := loneSurrogateAt(body); i >= 0 {
 		return nil, qms.FieldError(jsonFieldAt(body, i), "Dữ liệu JSON chứa ký tự thay thế (surrogate) đứng lẻ \\u%s (trường %q): đó không phải ký tự Unicode hợp lệ.", body[i+2:i+6], jsonFieldAt(body, i))
 	}
+	decomposed, err := walkJSON(body)
+	if err != nil || !decomposed {
+		return nil, err
+	}
+	if !bytes.Contains(body, []byte(`\u`)) {
+		return norm.NFC.Bytes(body), nil
+	}
+	// A combining mark came as a \u escape (Python's json.dumps writes
+	// every non-ASCII letter so): decoded, composed, written again.
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber() // written again, a number keeps its digits
 	var v any
-	if dec.Decode(&v) != nil || dec.Decode(&struct{}{}) != io.EOF {
-		// Syntax errors are the handler's to answer, in its words.
+	if err := dec.Decode(&v); err != nil {
 		return nil, nil
 	}
-	if err := checkJSONValue("body", v); err != nil {
-		return nil, err
-	}
-	if member := duplicateMember(body); member != "" {
-		return nil, qms.FieldError(member, "Trường %q có hai lần trong dữ liệu JSON: mỗi trường chỉ gửi một lần (hai giá trị khác nhau sẽ được hiểu khác nhau tùy chương trình đọc).", member)
-	}
-	v, changed := composeJSON(v)
-	switch {
-	case !changed:
-		return nil, nil
-	case !bytes.Contains(body, []byte(`\u`)):
-		return norm.NFC.Bytes(body), nil
-	}
+	v, _ = composeJSON(v)
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
@@ -175,31 +198,44 @@ func checkJSON(body []byte) (composed []byte, err error) {
 	return b.Bytes(), nil
 }
 
-// duplicateMember is the first member named twice in one object of body
-// (a well-formed JSON text), by its path as checkJSONValue names it, or
-// "". The decoder keeps the last of the two, a proxy or a log may read
-// the first: the request would say two things.
-func duplicateMember(body []byte) string {
-	type object struct {
+// walkJSON checks each string of body, key or value, with checkField,
+// named by its member's path as the domain's checks name it
+// (applicant.name; a string in an array after the array's member; one
+// at the top "body"), refuses a member named twice in one object, and
+// reports whether a string is not composed. A body that is not one
+// well-formed JSON value, or nests deeper than maxJSONDepth, passes: its
+// handler's decoder answers it in its own words.
+func walkJSON(body []byte) (decomposed bool, err error) {
+	type open struct {
 		keys   map[string]bool // nil for an array
 		path   string          // the object's or the array's own name
 		member string          // the member whose value comes next
 		key    bool            // the next token is a member's name
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
-	var open []*object
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			return ""
+	dec.UseNumber()
+	var stack []*open
+	check := func(name, s string) error {
+		if name == "" {
+			name = "body"
 		}
-		var top *object
-		if len(open) > 0 {
-			top = open[len(open)-1]
+		decomposed = decomposed || !norm.NFC.IsNormalString(s)
+		return checkField(name, s)
+	}
+	for {
+		tok, terr := dec.Token()
+		if terr != nil {
+			return false, nil
+		}
+		var top *open
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
 		}
 		switch tok {
 		case json.Delim('}'), json.Delim(']'):
-			open = open[:len(open)-1]
+			if stack = stack[:len(stack)-1]; len(stack) == 0 {
+				return decomposed, nil // what may follow is the handler's to refuse
+			}
 			continue
 		}
 		if top != nil && top.key {
@@ -208,13 +244,16 @@ func duplicateMember(body []byte) string {
 			if top.path != "" {
 				top.member = top.path + "." + k
 			}
+			if err := check(top.member, k); err != nil {
+				return false, err
+			}
 			if top.keys[k] {
-				return top.member
+				return false, qms.FieldError(top.member, "Trường %q có hai lần trong dữ liệu JSON: mỗi trường chỉ gửi một lần (hai giá trị khác nhau sẽ được hiểu khác nhau tùy chương trình đọc).", top.member)
 			}
 			top.keys[k] = true
 			continue
 		}
-		// A value: the member's, an element of an array, or the body.
+		// A value: a member's, an element of an array, or the body.
 		name := ""
 		if top != nil {
 			name = top.path
@@ -222,11 +261,23 @@ func duplicateMember(body []byte) string {
 				name, top.key = top.member, true
 			}
 		}
-		switch tok {
-		case json.Delim('{'):
-			open = append(open, &object{keys: map[string]bool{}, path: name, key: true})
-		case json.Delim('['):
-			open = append(open, &object{path: name})
+		switch t := tok.(type) {
+		case json.Delim:
+			if len(stack) >= maxJSONDepth {
+				return false, nil
+			}
+			o := &open{path: name}
+			if t == '{' {
+				o.keys, o.key = map[string]bool{}, true
+			}
+			stack = append(stack, o)
+		case string:
+			if err := check(name, t); err != nil {
+				return false, err
+			}
+		}
+		if len(stack) == 0 {
+			return decomposed, nil
 		}
 	}
 }

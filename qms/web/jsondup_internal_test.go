@@ -1,11 +1,15 @@
 package web
 
-import "testing"
+import (
+	"testing"
 
-// TestDuplicateMember: a member named twice in one object is found by
+	"isodt/qms"
+)
+
+// TestJSONMemberTwice: a member named twice in one object is refused by
 // the path the form check names members by; the same name in two
 // objects, or in the objects of an array, is no repeat.
-func TestDuplicateMember(t *testing.T) {
+func TestJSONMemberTwice(t *testing.T) {
 	for _, tt := range []struct{ name, body, want string }{
 		{"none", `{"tthc_code":"1.001","applicant":{"name":"A","phone":"1"},"files":[{"name":"a"},{"name":"b"}]}`, ""},
 		{"top level", `{"tthc_code":"1.001","channel":"counter","tthc_code":"9.999"}`, "tthc_code"},
@@ -16,8 +20,9 @@ func TestDuplicateMember(t *testing.T) {
 		{"not an object", `["a","a"]`, ""},
 		{"escaped the same", `{"a\u0062":1,"ab":2}`, "ab"},
 	} {
-		if got := duplicateMember([]byte(tt.body)); got != tt.want {
-			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
+		_, err := walkJSON([]byte(tt.body))
+		if got := qms.ErrorField(err); got != tt.want || (tt.want == "") != (err == nil) {
+			t.Errorf("%s: %v, want a refusal of %q", tt.name, err, tt.want)
 		}
 	}
 }
