@@ -78,7 +78,7 @@ func (a *Agency) validateFields() error {
 	case a.ParentCode == a.Code:
 		return FieldError("parent", "Đơn vị không thể là cấp trên của chính nó.")
 	}
-	return nil
+	return CheckText("name", "Tên đơn vị", a.Name, MaxNameText)
 }
 
 // AgencyFilter selects agencies. Pointer fields mean "not set".

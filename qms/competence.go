@@ -42,7 +42,8 @@ func (c *Competence) Validate() error {
 	case c.Name == "":
 		return FieldError("name", "Nhập tên năng lực (ví dụ Nghiệp vụ một cửa).")
 	}
-	return CheckTexts(TextField{"name", "Tên năng lực", c.Name, 300}, TextField{"description", "Mô tả năng lực", c.Description, MaxShortText})
+	return CheckTexts(TextField{"code", "Mã năng lực", c.Code, 40}, TextField{"name", "Tên năng lực", c.Name, 300},
+		TextField{"description", "Mô tả năng lực", c.Description, MaxShortText})
 }
 
 // CompetenceRequirement says who needs a competence: every holder of

@@ -54,7 +54,7 @@ func (f *Form) Validate() error {
 	case f.Kind != FormOneStop && f.Kind != FormISO && f.Kind != FormLocal:
 		return FieldError("kind", "Loại biểu mẫu %q không hợp lệ.", f.Kind)
 	}
-	return nil
+	return CheckText("code", "Mã biểu mẫu", f.Code, 40)
 }
 
 // FormVersion is one issue of a form: a template file (DOCX, XLSX, PDF or

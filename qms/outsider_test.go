@@ -75,3 +75,62 @@ func TestOutsider1DomainBounds(t *testing.T) {
 		t.Errorf("tab and newlines refused: %v", err)
 	}
 }
+
+// TestOutsider6OneLineFieldsRefuseInvisible: every name, title and code a
+// domain check takes, whatever its bound up to qms.MaxLineText, refuses a
+// character that draws as nothing (the Hangul filler U+3164 is even a
+// letter to \p{L}); any text, a note too, refuses being nothing but
+// such characters; the same field typed plainly passes.
+func TestOutsider6OneLineFieldsRefuseInvisible(t *testing.T) {
+	now := time.Now()
+	checks := []struct {
+		name, field string
+		check       func(s string) error
+	}{
+		{"procedure title", "title", func(s string) error {
+			return (&qms.Procedure{Code: "QT-01", Title: s, ReviewMonths: 12}).Validate()
+		}},
+		{"procedure code", "code", func(s string) error {
+			return (&qms.Procedure{Code: "QT" + strings.TrimPrefix(s, "Quy trình"), Title: "Quy trình", ReviewMonths: 12}).Validate()
+		}},
+		{"procedure owner unit", "owner_unit", func(s string) error {
+			return (&qms.Procedure{Code: "QT-01", Title: "Quy trình", OwnerUnit: s, ReviewMonths: 12}).Validate()
+		}},
+		{"form code", "code", func(s string) error {
+			return (&qms.Form{Code: "BM" + strings.TrimPrefix(s, "Quy trình"), Title: "Mẫu", Kind: qms.FormISO}).Validate()
+		}},
+		{"objective title", "title", func(s string) error {
+			return (&qms.Objective{Title: s, Year: now.Year(), Measure: "timely_rate", Target: 95, Period: "year"}).Validate()
+		}},
+		{"management review title", "title", func(s string) error { return (&qms.ManagementReview{Title: s, HeldOn: now}).Validate() }},
+		{"TTHC name", "name", func(s string) error {
+			return (&qms.TTHC{Code: "1.000001", Name: s, Field: "Văn hóa", Status: qms.TTHCActive}).Validate()
+		}},
+		{"agency name", "name", func(s string) error { return (&qms.Agency{Code: "SVH", Name: s}).Validate() }},
+		{"competence code", "code", func(s string) error {
+			return (&qms.Competence{Code: "MC" + strings.TrimPrefix(s, "Quy trình"), Name: "Một cửa"}).Validate()
+		}},
+	}
+	for _, c := range checks {
+		t.Run(c.name, func(t *testing.T) {
+			if err := c.check("Quy trình"); err != nil {
+				t.Fatalf("plain: %v", err)
+			}
+			for _, bad := range []string{"\u3164", "\u00ad", "\u200d", "\u2800", "\U000E0041"} {
+				if err := c.check("Quy trình" + bad); qms.ErrorField(err) != c.field {
+					t.Errorf("with U+%04X: %v, want a refusal of %s", []rune(bad)[0], err, c.field)
+				}
+			}
+		})
+	}
+	// A note may hold an emoji's joiner, not only what draws as nothing.
+	item := func(s string) error {
+		return (&qms.ContextItem{Kind: qms.ContextInternal, Title: s}).Validate()
+	}
+	if err := item("Cán bộ phản hồi 👍🏻\u200d"); err != nil {
+		t.Errorf("a context issue with an emoji joiner: %v", err)
+	}
+	if err := item("\u3164 \u2800"); qms.ErrorField(err) != "title" {
+		t.Errorf("a context issue of invisible characters only: %v", err)
+	}
+}

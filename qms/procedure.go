@@ -62,6 +62,11 @@ func (p *Procedure) Validate() error {
 	case p.ReviewMonths < 1 || p.ReviewMonths > 60:
 		return FieldError("review_interval_months", "Chu kỳ xem xét phải từ 1 đến 60 tháng.")
 	}
+	// A code's letters may be any script's: one that draws as nothing
+	// (the Hangul filler is a letter) is refused by CheckText.
+	if err := CheckTexts(TextField{"code", "Mã quy trình", p.Code, 40}, TextField{"owner_unit", "Đơn vị chủ trì", p.OwnerUnit, MaxNameText}); err != nil {
+		return err
+	}
 	for _, c := range p.TTHCCodes {
 		if !tthcCodeRE.MatchString(c) {
 			return FieldError("tthc_codes", "Mã thủ tục %q không đúng dạng mã quốc gia (ví dụ 1.001234).", c)

@@ -15,6 +15,7 @@ import (
 // page that lists it.
 const (
 	MaxNameText  = 255   // names, titles of people, agencies, owners: one line (CheckText)
+	MaxLineText  = 1000  // the longest one-line text (a TTHC's name); longer bounds are notes
 	MaxShortText = 2000  // reasons, notes, one-line decisions
 	MaxLongText  = 20000 // descriptions, minutes, document sections
 )
@@ -25,11 +26,16 @@ const (
 // Normalize methods of what people name and title run it on their text.
 func Composed(s string) string { return strings.TrimSpace(norm.NFC.String(s)) }
 
+// OneLine is s with each run of white space, line breaks and tabs
+// included, made one space, and trimmed.
+func OneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
 // CheckText refuses a submitted text that is not UTF-8, carries a control
 // character other than tab, newline and carriage return (a NUL byte cuts
-// the text in C tools and in exports), or is longer than max runes. A
-// text bounded by MaxNameText or less (a name, a number, a phone, a code)
-// is one line: a line break or a tab in it breaks the table, the slip and
+// the text in C tools and in exports), shows as nothing (spaces and
+// invisible characters only), or is longer than max runes. A text
+// bounded by MaxLineText or less (a name, a title, a number, a phone, a
+// code, an address) is one line: a line break or a tab in it breaks the table, the slip and
 // the export that show it, so it is refused too; so is an invisible
 // character in it (InvisibleChar), and a mark that begins it. label is the Vietnamese
 // name of the field in the message.
@@ -40,10 +46,13 @@ func CheckText(field, label, s string, max int) error {
 	if r, ok := ControlChar(s); ok {
 		return FieldError(field, "%s chứa ký tự điều khiển không được phép (U+%04X).", label, r)
 	}
-	if max <= MaxNameText && strings.ContainsAny(s, "\r\n\t\u2028\u2029") {
+	if max <= MaxLineText && strings.ContainsAny(s, "\r\n\t\u2028\u2029") {
 		return FieldError(field, "%s chỉ được viết trên một dòng: bỏ dấu xuống dòng hoặc ký tự tab.", label)
 	}
-	if max <= MaxNameText {
+	if s != "" && strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || invisible(r) }) == "" {
+		return FieldError(field, "%s chỉ gồm khoảng trắng hoặc ký tự vô hình: hãy nhập nội dung.", label)
+	}
+	if max <= MaxLineText {
 		if r, ok := InvisibleChar(s); ok {
 			return FieldError(field, "%s chứa ký tự vô hình (U+%04X), khiến nó trông như một tên khác: hãy gõ lại (thường do dán từ tài liệu hay tệp khác).", label, r)
 		}
@@ -120,10 +129,16 @@ func CheckTexts(fields ...TextField) error {
 // typed at the login. Long texts keep the joiners of emoji sequences.
 func InvisibleChar(s string) (rune, bool) {
 	for _, r := range s {
-		if unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r) || unicode.Is(unicode.Variation_Selector, r) ||
-			unicode.Is(unicode.Cf, r) && !unicode.Is(unicode.Prepended_Concatenation_Mark, r) {
+		if invisible(r) {
 			return r, true
 		}
 	}
 	return 0, false
+}
+
+// invisible: Default_Ignorable_Code_Point, and the Braille blank U+2800,
+// a symbol that draws as a space and is no space to TrimSpace.
+func invisible(r rune) bool {
+	return unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r) || unicode.Is(unicode.Variation_Selector, r) ||
+		unicode.Is(unicode.Cf, r) && !unicode.Is(unicode.Prepended_Concatenation_Mark, r) || r == 0x2800
 }

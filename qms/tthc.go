@@ -41,6 +41,11 @@ func (p *TTHC) Normalize() {
 	for _, f := range []*string{&p.Code, &p.Name, &p.Field, &p.Fee, &p.LegalBasis, &p.ServiceLevel, &p.PublishedBy} {
 		*f = Composed(*f)
 	}
+	// A catalogue's cells are often wrapped (Alt+Enter in a spreadsheet):
+	// a name is still one line.
+	for _, f := range []*string{&p.Name, &p.Field, &p.ServiceLevel, &p.PublishedBy} {
+		*f = OneLine(*f)
+	}
 	p.Status = strings.ToLower(strings.TrimSpace(p.Status))
 	if p.Status == "" {
 		p.Status = TTHCActive

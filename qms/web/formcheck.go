@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
@@ -247,10 +248,11 @@ func walkJSON(body []byte) (decomposed bool, err error) {
 			if err := check(top.member, k); err != nil {
 				return false, err
 			}
-			if top.keys[k] {
-				return false, qms.FieldError(top.member, "Trường %q có hai lần trong dữ liệu JSON: mỗi trường chỉ gửi một lần (hai giá trị khác nhau sẽ được hiểu khác nhau tùy chương trình đọc).", top.member)
+			if folded := foldedName(k); top.keys[folded] {
+				return false, qms.FieldError(top.member, "Trường %q có hai lần trong dữ liệu JSON (tên trường không phân biệt chữ hoa, chữ thường): mỗi trường chỉ gửi một lần (hai giá trị khác nhau sẽ được hiểu khác nhau tùy chương trình đọc).", top.member)
+			} else {
+				top.keys[folded] = true
 			}
-			top.keys[k] = true
 			continue
 		}
 		// A value: a member's, an element of an array, or the body.
@@ -280,6 +282,22 @@ func walkJSON(body []byte) (decomposed bool, err error) {
 			return decomposed, nil
 		}
 	}
+}
+
+// foldedName is a member's name as encoding/json matches it to a field:
+// regardless of case, by Unicode's simple folding (bytes.EqualFold), so
+// that "Role" fills the field "role" and "paſſword" the field
+// "password". Each letter becomes the least of its folding orbit.
+func foldedName(name string) string {
+	var b strings.Builder
+	for _, r := range name {
+		least := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			least = min(least, f)
+		}
+		b.WriteRune(least)
+	}
+	return b.String()
 }
 
 // composeJSON is v with every string, keys included, composed (NFC), and

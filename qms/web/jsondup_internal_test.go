@@ -19,6 +19,11 @@ func TestJSONMemberTwice(t *testing.T) {
 		{"the same name at two depths", `{"name":"A","applicant":{"name":"B"}}`, ""},
 		{"not an object", `["a","a"]`, ""},
 		{"escaped the same", `{"a\u0062":1,"ab":2}`, "ab"},
+		// encoding/json fills a field from a member of any case.
+		{"another case", `{"username":"x","role":"staff","Role":"admin"}`, "Role"},
+		{"folded by Unicode", `{"password":"sai","pa\u017f\u017fword":"dung"}`, "paſſword"},
+		{"another case, nested", `{"applicant":{"name":"An","NAME":"Bình"}}`, "applicant.NAME"},
+		{"Kelvin sign", `{"kind":1,"\u212aind":2}`, "\u212aind"},
 	} {
 		_, err := walkJSON([]byte(tt.body))
 		if got := qms.ErrorField(err); got != tt.want || (tt.want == "") != (err == nil) {
