@@ -46,6 +46,29 @@ func (p *Procedure) Normalize() {
 	}
 }
 
+// ScopeChanged reports whether edited changes what an approval of the
+// procedure's versions stands for: its title, its owner unit or the TTHCs
+// it governs (which dossiers are received on it). The review interval is
+// the quality officer's to plan.
+func (p *Procedure) ScopeChanged(edited *Procedure) bool {
+	a, b := *p, *edited
+	a.Normalize()
+	b.Normalize()
+	if a.Title != b.Title || a.OwnerUnit != b.OwnerUnit || len(a.TTHCCodes) != len(b.TTHCCodes) {
+		return true
+	}
+	governed := map[string]bool{}
+	for _, c := range a.TTHCCodes {
+		governed[c] = true
+	}
+	for _, c := range b.TTHCCodes {
+		if !governed[c] {
+			return true
+		}
+	}
+	return false
+}
+
 // Validate reports the first field that is wrong.
 func (p *Procedure) Validate() error {
 	switch {

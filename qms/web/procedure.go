@@ -124,6 +124,9 @@ func (s *Server) procedureUpdate(c *fiber.Ctx) error {
 	edited := *p
 	err = procedureFromForm(c, &edited)
 	if err == nil {
+		err = s.checkApprovedScope(c, p, &edited)
+	}
+	if err == nil {
 		err = s.Procedures.UpdateProcedure(c.UserContext(), &edited)
 	}
 	if err != nil {
@@ -187,9 +190,36 @@ func (s *Server) apiProcedureUpdate(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	p.Title, p.OwnerUnit, p.TTHCCodes, p.ReviewMonths = req.Title, req.OwnerUnit, req.TTHCCodes, req.ReviewMonths
-	if err := s.Procedures.UpdateProcedure(c.UserContext(), p); err != nil {
+	edited := *p
+	edited.Title, edited.OwnerUnit, edited.TTHCCodes, edited.ReviewMonths = req.Title, req.OwnerUnit, req.TTHCCodes, req.ReviewMonths
+	if err := s.checkApprovedScope(c, p, &edited); err != nil {
 		return err
 	}
-	return c.JSON(p)
+	if err := s.Procedures.UpdateProcedure(c.UserContext(), &edited); err != nil {
+		return err
+	}
+	return c.JSON(&edited)
+}
+
+// checkApprovedScope refuses a change of a procedure's scope
+// (qms.Procedure.ScopeChanged) once a version is submitted or in force:
+// it was approved, or is to be, for the procedure as it is named and
+// applied. Without this a quality officer alone renamed an approved
+// procedure under the leader's signature on its print, and put another
+// TTHC's dossiers on it. The way to change it is the way to change what
+// was approved: withdrawn by the leader, edited, submitted again.
+func (s *Server) checkApprovedScope(c *fiber.Ctx, p, edited *qms.Procedure) error {
+	if !p.ScopeChanged(edited) {
+		return nil
+	}
+	vs, err := s.Procedures.FindVersions(c.UserContext(), p.ID)
+	if err != nil {
+		return err
+	}
+	for _, v := range vs {
+		if v.Status == qms.StatusSubmitted || v.Status == qms.StatusEffective {
+			return qms.Errorf(qms.EFORBIDDEN, "Quy trình %s có lần ban hành %s đã trình duyệt hoặc đang có hiệu lực: tên, đơn vị chủ trì và các thủ tục áp dụng là một phần của điều lãnh đạo đã phê duyệt. Để đổi, lãnh đạo thu hồi lần ban hành đó, rồi sửa và trình duyệt lại. Chu kỳ xem xét vẫn đổi được.", p.Code, v.IssueNumber())
+		}
+	}
+	return nil
 }
