@@ -386,6 +386,8 @@ var pageTexts = []pageText{
 	{"procedure.no_issue_yet", "Chưa có lần ban hành nào.", "No issue yet."},
 	{"procedure.draft_new_issue", "Soạn lần ban hành mới", "Draft a new issue"},
 	{"procedure.edit_procedure", "Sửa thông tin quy trình", "Edit the procedure"},
+	{"procedure.scope_locked_issue", "Lần ban hành", "Issue"},
+	{"procedure.scope_locked", "đã trình duyệt hoặc đang có hiệu lực: tên, đơn vị chủ trì và các thủ tục áp dụng là một phần của điều lãnh đạo phê duyệt, không sửa được. Để đổi, lãnh đạo thu hồi lần ban hành đó, rồi sửa và trình duyệt lại; chu kỳ xem xét vẫn sửa được.", "is submitted or in force: the title, lead unit and administrative procedures covered are part of what the leader approved and cannot be edited. To change them, a leader withdraws that issue, then edit and submit again; the review cycle can still be edited."},
 	{"procedure.procedure_title", "Tên quy trình", "Procedure title"},
 	{"procedure.administrative_procedure_codes", "Mã thủ tục áp dụng", "Administrative procedure codes"},
 	{"procedure.review_cycle_months", "Chu kỳ xem xét (tháng)", "Review cycle (months)"},

@@ -101,7 +101,7 @@ func (s *Server) procedurePage(c *fiber.Ctx, p *qms.Procedure, formErr error) er
 		return err
 	}
 	data := &procedurePage{page: s.page(c), Procedure: p, Versions: vs, TTHCs: tthcs, TTHCCodes: strings.Join(p.TTHCCodes, ", "),
-		CanWrite: s.can(c, "procedure", "write")}
+		CanWrite: s.can(c, "procedure", "write"), ApprovedIssue: approvedIssue(vs)}
 	return s.renderPage(c, "procedure", &data.page, data, formErr)
 }
 
@@ -114,6 +114,20 @@ type procedurePage struct {
 	TTHCs     []*qms.TTHC             // the catalogue, for the codes' list
 	TTHCCodes string                  // Procedure's TTHC codes, comma separated
 	CanWrite  bool
+	// ApprovedIssue is the issue submitted or in force, "" when none:
+	// while there is one, the scope is shown but not editable.
+	ApprovedIssue string
+}
+
+// approvedIssue is the number of the version submitted or in force, the
+// one whose approval covers the procedure's scope, or "".
+func approvedIssue(vs []*qms.ProcedureVersion) string {
+	for _, v := range vs {
+		if v.Status == qms.StatusSubmitted || v.Status == qms.StatusEffective {
+			return v.IssueNumber()
+		}
+	}
+	return ""
 }
 
 func (s *Server) procedureUpdate(c *fiber.Ctx) error {
@@ -216,10 +230,8 @@ func (s *Server) checkApprovedScope(c *fiber.Ctx, p, edited *qms.Procedure) erro
 	if err != nil {
 		return err
 	}
-	for _, v := range vs {
-		if v.Status == qms.StatusSubmitted || v.Status == qms.StatusEffective {
-			return qms.Errorf(qms.EFORBIDDEN, "Quy trình %s có lần ban hành %s đã trình duyệt hoặc đang có hiệu lực: tên, đơn vị chủ trì và các thủ tục áp dụng là một phần của điều lãnh đạo đã phê duyệt. Để đổi, lãnh đạo thu hồi lần ban hành đó, rồi sửa và trình duyệt lại. Chu kỳ xem xét vẫn đổi được.", p.Code, v.IssueNumber())
-		}
+	if issue := approvedIssue(vs); issue != "" {
+		return qms.Errorf(qms.EFORBIDDEN, "Quy trình %s: lần ban hành %s %s", p.Code, issue, dictionaries["vi"]["procedure.scope_locked"])
 	}
 	return nil
 }

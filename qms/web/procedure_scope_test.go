@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 
 	"isodt/qms"
@@ -42,6 +43,13 @@ func TestApprovedProcedureScopeNeedsApprover(t *testing.T) {
 	}
 	if p, _ := a.db.FindProcedure(context.Background(), "A", ps[0].ID); p.Title != "Cấp phép" || p.ReviewMonths != 24 {
 		t.Fatalf("stored %q every %d months", p.Title, p.ReviewMonths)
+	}
+	// The page shows the scope as it stands, not editable, and says why.
+	s0 := a.login("a-quality-officer")
+	resp0 := a.do("GET", "/procedures/"+strconv.FormatInt(ps[0].ID, 10), &s0, nil)
+	page := parsePage(t, bodyOf(t, resp0))
+	if !strings.Contains(page.text("scope-locked"), "Lần ban hành 01") {
+		t.Fatalf("the page does not say the scope is locked: %q", page.text("scope-locked"))
 	}
 	// The form says the same to the officer, on the procedure's page.
 	s := a.login("a-quality-officer")
