@@ -75,6 +75,7 @@ func (s *Store) planReceipt(ctx context.Context, q Querier, d *qms.Dossier, cal 
 	if d.DueAt, err = cal.Due(d.ReceivedAt, r.limitDays); err != nil {
 		return nil, err
 	}
+	d.DueAt = d.DueAt.UTC() // as it is stored, so the answer reads as a later read does
 	d.ProcedureID, d.VersionNumber, d.Status = r.procedureID, r.number, qms.DossierReceived
 	if d.Flow, err = qms.StartFlow(r.fc, d.ReceivedAt); err != nil {
 		return nil, err

@@ -267,6 +267,7 @@ func (s *Store) ResumeDossier(ctx context.Context, agency, code string) (*qms.Do
 		if err != nil {
 			return err
 		}
+		d.DueAt = d.DueAt.UTC()
 		for i := range d.Flow.Open {
 			d.Flow.Open[i].OpenedAt = d.Flow.Open[i].OpenedAt.Add(now.Sub(ParseTime(started)))
 		}

@@ -301,3 +301,20 @@ func TestFormFieldsBounded(t *testing.T) {
 		t.Fatalf("a login of two fields refused: %.300s", body)
 	}
 }
+
+// TestReceiptAnswersAsAReadDoes: the receipt's answer writes each time as
+// a later read of the dossier does (received_at and due_at alike), so a
+// one-stop system comparing them sees one dossier.
+func TestReceiptAnswersAsAReadDoes(t *testing.T) {
+	a := newApp(t)
+	a.effectiveProcedureOf("A")
+	staff := a.token("a-staff")
+	var got, read map[string]any
+	checkAPI(t, "receive", a.receiveAPI(staff, ""), 201, "", &got)
+	checkAPI(t, "read", a.api("GET", "/api/v1/dossiers/"+got["code"].(string), staff, ""), 200, "", &read)
+	for _, k := range []string{"received_at", "due_at"} {
+		if got[k] != read[k] {
+			t.Errorf("%s: answered %v, read %v", k, got[k], read[k])
+		}
+	}
+}
