@@ -78,7 +78,11 @@ func jsonValueKind(v string) string {
 	switch {
 	case v == "string":
 		return "một chuỗi"
-	case v == "number" || strings.HasPrefix(v, "number "):
+	case strings.HasPrefix(v, "number "):
+		// A number the field's type cannot hold: 1e309, or 1.5 for a
+		// count.
+		return "số " + strings.TrimPrefix(v, "number ") + " (quá lớn, hoặc có phần thập phân)"
+	case v == "number":
 		return "một số"
 	case v == "bool":
 		return "true/false"
