@@ -251,6 +251,9 @@ type managementReviewPage struct {
 	Users        []*qms.User // who a decision may be given to
 	CanWrite     bool
 	ContextKinds []string
+	// CanSeeSatisfaction: the survey's results page is linked only for
+	// whom it opens.
+	CanSeeSatisfaction bool
 }
 
 func (s *Server) reviewPage(c *fiber.Ctx, r *qms.ManagementReview, formErr error) error {
@@ -259,7 +262,7 @@ func (s *Server) reviewPage(c *fiber.Ctx, r *qms.ManagementReview, formErr error
 		return err
 	}
 	data := &managementReviewPage{page: s.page(c), Review: r, Users: assignable(users, r.AgencyCode, qms.ActionOwnerRoles), CanWrite: s.can(c, "review", "write"),
-		ContextKinds: qms.ContextKinds}
+		ContextKinds: qms.ContextKinds, CanSeeSatisfaction: s.can(c, "satisfaction", "read")}
 	return s.renderPage(c, "review", &data.page, data, formErr)
 }
 

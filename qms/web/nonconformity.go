@@ -136,6 +136,9 @@ func (s *Server) ncPage(c *fiber.Ctx, n *qms.Nonconformity, formErr error) error
 // ncSource is what a nonconformity was raised from, linked from its page.
 type ncSource struct {
 	Kind, Ref, Href string
+	// Linked: the caller may open Href; otherwise the source is named
+	// without a link to a page that would answer 403.
+	Linked bool
 	// Rule and Text name a source finding in the page's language.
 	Rule, Text string
 	// FindingOpen: the source finding is still open, so closing needs a
@@ -166,13 +169,13 @@ func (s *Server) ncSourceOf(c *fiber.Ctx, n *qms.Nonconformity) (*ncSource, erro
 			open = "1"
 		}
 		lang := langOf(c)
-		return &ncSource{Kind: n.Source, Ref: ref, Href: "/compliance?rule=" + url.QueryEscape(f.Rule) + "&open=" + open + "#finding-" + ref,
+		return &ncSource{Kind: n.Source, Ref: ref, Linked: s.can(c, "compliance", "read"), Href: "/compliance?rule=" + url.QueryEscape(f.Rule) + "&open=" + open + "#finding-" + ref,
 			Rule: domainName(lang, "rule."+f.Rule, ruleTitles[f.Rule]), // a rule by its name, never its code
 			Text: f.Text(wording(lang, dictionaries[lang])), FindingOpen: f.ClosedAt == nil, FixedAt: derefTime(f.ClosedAt)}, nil
 	case qms.NCFromAudit:
-		return &ncSource{Kind: n.Source, Ref: ref, Href: "/audits/plans/" + url.PathEscape(ref)}, nil
+		return &ncSource{Kind: n.Source, Ref: ref, Linked: s.can(c, "internal_audit", "read"), Href: "/audits/plans/" + url.PathEscape(ref)}, nil
 	case qms.NCFromDossier:
-		return &ncSource{Kind: n.Source, Ref: ref, Href: "/dossiers/" + url.PathEscape(ref)}, nil
+		return &ncSource{Kind: n.Source, Ref: ref, Linked: s.can(c, "dossier", "read"), Href: "/dossiers/" + url.PathEscape(ref)}, nil
 	}
 	return nil, nil
 }
