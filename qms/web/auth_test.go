@@ -193,6 +193,8 @@ func TestAPIBadInput(t *testing.T) {
 		{"wrong type", "POST", "/api/v1/agencies", tok, `{"code":1,"name":"x"}`, 400, `trường "code" phải là một chuỗi, không phải một số`},
 		{"a number too large for its field", "POST", "/api/v1/procedures", a.token("a-quality-officer"), `{"code":"QT-9","title":"x","review_interval_months":1e309}`, 400,
 			`trường "review_interval_months" phải là một số nguyên, không phải số 1e309 (quá lớn, hoặc có phần thập phân)`},
+		{"nested too deep", "POST", "/api/v1/procedures", a.token("a-quality-officer"), `{"code":"QT-9","title":"x","review_interval_months":` + strings.Repeat("[", 10001) + strings.Repeat("]", 10001) + `}`, 400,
+			"lồng nhau quá sâu"},
 		{"a fraction for a count", "POST", "/api/v1/procedures", a.token("a-quality-officer"), `{"code":"QT-9","title":"x","review_interval_months":1.5}`, 400,
 			`không phải số 1.5 (quá lớn, hoặc có phần thập phân)`},
 		{"a number as a string", "POST", "/api/v1/procedures", a.token("a-quality-officer"), `{"code":"QT-9","title":"x","review_interval_months":"12"}`, 400,

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"mime/multipart"
 	"regexp"
 	"strconv"
 	"strings"
@@ -35,6 +36,10 @@ func (s *Server) checkForm(c *fiber.Ctx) error {
 	switch {
 	case strings.HasPrefix(ct, fiber.MIMEMultipartForm):
 		mf, err := c.MultipartForm()
+		if err != nil && strings.Contains(err.Error(), multipart.ErrMessageTooLarge.Error()) {
+			// Go's reader bounds the parts (1,000) and their headers.
+			return qms.Errorf(qms.EINVALID, "Dữ liệu gửi lên (multipart/form-data) có quá nhiều phần: tối đa 1.000 trường và tệp.")
+		}
 		if err != nil {
 			s.log.Warn("multipart body refused", "path", c.Path(), "request_id", c.Locals("requestid"), "err", err)
 			return qms.Errorf(qms.EINVALID, "Không đọc được dữ liệu gửi lên (multipart/form-data): nội dung bị cắt cụt hoặc sai ranh giới (boundary).")

@@ -52,6 +52,8 @@ func jsonProblem(err error, body []byte) error {
 		return qms.FieldError(field, "Dữ liệu JSON không hợp lệ: trường %q phải là một thời điểm có thật dạng RFC 3339, ví dụ 2026-12-05T08:00:00+07:00 (nhận được %q).", field, pe.Value)
 	case strings.HasPrefix(err.Error(), "Time.UnmarshalJSON"):
 		return qms.Errorf(qms.EINVALID, "Dữ liệu JSON không hợp lệ: thời điểm phải là chuỗi dạng RFC 3339, ví dụ \"2026-12-05T08:00:00+07:00\".")
+	case asErr(err, &se) && strings.Contains(se.Error(), "exceeded max depth"):
+		return qms.Errorf(qms.EINVALID, "Dữ liệu JSON không hợp lệ: lồng nhau quá sâu (tối đa 10.000 cấp).")
 	case asErr(err, &se):
 		return qms.Errorf(qms.EINVALID, "Dữ liệu JSON không hợp lệ: lỗi cú pháp tại byte %d.", se.Offset)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):

@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -299,6 +301,20 @@ func TestFormFieldsBounded(t *testing.T) {
 	resp = a.do("POST", "/login", nil, url.Values{"username": {"a-staff"}, "password": {"sai-mat-khau"}})
 	if body := bodyOf(t, resp); resp.StatusCode == 400 && strings.Contains(body, "quá nhiều trường") {
 		t.Fatalf("a login of two fields refused: %.300s", body)
+	}
+
+	// A multipart body past Go's 1,000 parts says so, not that it was cut.
+	var b bytes.Buffer
+	w := multipart.NewWriter(&b)
+	for i := range 1001 {
+		w.WriteField(fmt.Sprintf("f%d", i), "")
+	}
+	w.Close()
+	req := httptest.NewRequest("POST", "/login", &b)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	resp = a.send(req)
+	if body := bodyOf(t, resp); resp.StatusCode != 400 || !strings.Contains(body, "quá nhiều phần") {
+		t.Fatalf("a multipart body of 1.001 parts: %d %.300s", resp.StatusCode, body)
 	}
 }
 
