@@ -164,11 +164,9 @@ func (n *Nonconformity) Verify(verdict, by string, at time.Time) error {
 // Revise clears the effectiveness verdict when the analysis or the plan
 // changes after it: the verdict judged them as they were, and closing
 // needs one on what is now recorded (ISO 9001 10.2.1 d: the effectiveness
-// of the actions taken is reviewed). It reports whether there was one.
-func (n *Nonconformity) Revise() bool {
-	had := n.Verdict != ""
+// of the actions taken is reviewed).
+func (n *Nonconformity) Revise() {
 	n.Verdict, n.VerifiedBy, n.VerifiedAt = "", "", nil
-	return had
 }
 
 // Close ends a nonconformity: every action done and the verification

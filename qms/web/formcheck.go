@@ -194,7 +194,7 @@ func checkJSON(body []byte) (composed []byte, err error) {
 	if err := dec.Decode(&v); err != nil {
 		return nil, nil
 	}
-	v, _ = composeJSON(v)
+	v = composeJSON(v)
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
@@ -305,73 +305,23 @@ func foldedName(name string) string {
 	return b.String()
 }
 
-// composeJSON is v with every string, keys included, composed (NFC), and
-// whether any was not.
-func composeJSON(v any) (any, bool) {
+// composeJSON is v with every string, keys included, composed (NFC).
+func composeJSON(v any) any {
 	switch v := v.(type) {
 	case string:
-		if norm.NFC.IsNormalString(v) {
-			return v, false
-		}
-		return norm.NFC.String(v), true
+		return norm.NFC.String(v)
 	case []any:
-		changed := false
 		for i, e := range v {
-			var c bool
-			v[i], c = composeJSON(e)
-			changed = changed || c
-		}
-		return v, changed
-	case map[string]any:
-		changed, keys := false, false
-		for k, e := range v {
-			var c bool
-			v[k], c = composeJSON(e)
-			changed = changed || c
-			keys = keys || !norm.NFC.IsNormalString(k)
-		}
-		if keys {
-			out := make(map[string]any, len(v))
-			for k, e := range v {
-				out[norm.NFC.String(k)] = e
-			}
-			return out, true
-		}
-		return v, changed
-	}
-	return v, false
-}
-
-// checkJSONValue checks every string of v, keys included, each named by
-// its path from the body; a string in an array is named after the
-// array's member.
-func checkJSONValue(name string, v any) error {
-	switch v := v.(type) {
-	case string:
-		return checkField(name, v)
-	case []any:
-		for _, e := range v {
-			if err := checkJSONValue(name, e); err != nil {
-				return err
-			}
+			v[i] = composeJSON(e)
 		}
 	case map[string]any:
+		out := make(map[string]any, len(v))
 		for k, e := range v {
-			// Named by its path (applicant.name), as the domain's
-			// checks name the same member.
-			member := k
-			if name != "body" {
-				member = name + "." + k
-			}
-			if err := checkField(member, k); err != nil {
-				return err
-			}
-			if err := checkJSONValue(member, e); err != nil {
-				return err
-			}
+			out[norm.NFC.String(k)] = composeJSON(e)
 		}
+		return out
 	}
-	return nil
+	return v
 }
 
 // invalidUTF8At is the offset of the first invalid byte of b.
