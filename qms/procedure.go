@@ -46,6 +46,39 @@ func (p *Procedure) Normalize() {
 	}
 }
 
+// ProcedureSubject is what an approval of a procedure's version stands for
+// besides its content: the title, the owner unit (đơn vị chủ trì) and the
+// TTHCs it governs, which decide the dossiers received on it.
+type ProcedureSubject struct {
+	Title     string   `json:"title"`
+	OwnerUnit string   `json:"owner_unit"`
+	TTHCCodes []string `json:"tthc_codes"`
+}
+
+// Subject is the procedure's subject as it stands now.
+func (p *Procedure) Subject() *ProcedureSubject {
+	return &ProcedureSubject{Title: p.Title, OwnerUnit: p.OwnerUnit, TTHCCodes: append([]string{}, p.TTHCCodes...)}
+}
+
+// Codes are the TTHCs the subject names; none for a nil subject.
+func (s *ProcedureSubject) Codes() []string {
+	if s == nil {
+		return nil
+	}
+	return s.TTHCCodes
+}
+
+// As is the procedure as version v's approval covers it: its title, owner
+// unit and TTHCs from v's subject when v keeps one, the rest as it is.
+func (v *ProcedureVersion) As(p *Procedure) *Procedure {
+	if v.Subject == nil {
+		return p
+	}
+	shown := *p
+	shown.Title, shown.OwnerUnit, shown.TTHCCodes = v.Subject.Title, v.Subject.OwnerUnit, append([]string{}, v.Subject.TTHCCodes...)
+	return &shown
+}
+
 // ScopeChanged reports whether edited changes what an approval of the
 // procedure's versions stands for: its title, its owner unit or the TTHCs
 // it governs (which dossiers are received on it). The review interval is
@@ -120,6 +153,13 @@ type ProcedureVersion struct {
 	Records       []RecordToKeep      `json:"records"`     // 7. Hồ sơ cần lưu
 	ChangeSummary string              `json:"change_summary"`
 	Reviewer      string              `json:"reviewer"` // người xem xét (sign-off block)
+	// Subject is what the version's approval covers besides its sections:
+	// the procedure's title, owner unit and TTHCs as they stood when it was
+	// submitted. Signed with the content, it is what prints and slips show
+	// for this issue, whatever the procedure is renamed to later. nil on a
+	// draft, and on versions submitted before it was kept (those show the
+	// procedure as it is).
+	Subject *ProcedureSubject `json:"subject,omitempty"`
 	Approval
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`

@@ -176,6 +176,10 @@ type versionContent struct {
 	Records       []qms.RecordToKeep `json:"records"`
 	ChangeSummary string             `json:"change_summary"`
 	Reviewer      string             `json:"reviewer"`
+	// Subject is written on submission only: omitted on a draft, so the
+	// content of a version submitted before it was kept, and its signed
+	// hash, stay as they were.
+	Subject *qms.ProcedureSubject `json:"subject,omitempty"`
 }
 
 func contentOf(v *qms.ProcedureVersion) (string, error) {
@@ -183,7 +187,7 @@ func contentOf(v *qms.ProcedureVersion) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	b, err := json.Marshal(versionContent{v.Purpose, v.Scope, v.References, v.Definitions, fc, v.Forms, v.Records, v.ChangeSummary, v.Reviewer})
+	b, err := json.Marshal(versionContent{v.Purpose, v.Scope, v.References, v.Definitions, fc, v.Forms, v.Records, v.ChangeSummary, v.Reviewer, v.Subject})
 	return string(b), err
 }
 
@@ -206,7 +210,7 @@ func ScanVersion(row Row) (*qms.ProcedureVersion, error) {
 		return nil, fmt.Errorf("version %d flowchart: %w", v.ID, err)
 	}
 	v.Purpose, v.Scope, v.References, v.Definitions = c.Purpose, c.Scope, c.References, c.Definitions
-	v.Forms, v.Records, v.ChangeSummary, v.Reviewer = c.Forms, c.Records, c.ChangeSummary, c.Reviewer
+	v.Forms, v.Records, v.ChangeSummary, v.Reviewer, v.Subject = c.Forms, c.Records, c.ChangeSummary, c.Reviewer, c.Subject
 	v.SubmittedAt, v.ApprovedAt = OptTime(submitted), OptTime(approved)
 	if effective != nil {
 		d := ParseDate(*effective)

@@ -29,7 +29,7 @@ func (s *Store) CreateVersion(ctx context.Context, procedureID int64) (*qms.Proc
 				}
 			}
 			*v = *last
-			v.Number, v.ChangeSummary = last.Number+1, ""
+			v.Number, v.ChangeSummary, v.Subject = last.Number+1, "", nil
 		}
 		v.Approval = qms.Approval{Status: qms.StatusDraft, AuthorID: tx.Actor().UserID, Author: tx.Actor().Username}
 		v.CreatedAt, v.UpdatedAt = tx.Now(), tx.Now()
@@ -67,7 +67,8 @@ func (s *Store) UpdateVersion(ctx context.Context, v *qms.ProcedureVersion) erro
 		if !before.Editable() {
 			return qms.Errorf(qms.EINVALID, "Chỉ sửa được phiên bản dự thảo; lần ban hành %s đang ở trạng thái %q.", before.IssueNumber(), qms.StatusLabel(before.Status))
 		}
-		v.ID, v.Approval, v.CreatedAt, v.UpdatedAt = before.ID, before.Approval, before.CreatedAt, tx.Now()
+		// A draft has no subject: the procedure's is taken on submission.
+		v.ID, v.Approval, v.CreatedAt, v.UpdatedAt, v.Subject = before.ID, before.Approval, before.CreatedAt, tx.Now(), nil
 		content, err := contentOf(v)
 		if err != nil {
 			return err
@@ -137,6 +138,9 @@ func (s *Store) TransitionVersion(ctx context.Context, procedureID int64, number
 		if err := v.Transition(action, tx.Actor(), tx.Now(), reason); err != nil {
 			return err
 		}
+		if err := s.fixSubject(ctx, tx, v, action); err != nil {
+			return err
+		}
 		v.UpdatedAt = tx.Now()
 		if err := SaveApprovalIn(ctx, tx, "procedure_versions", v.ID, &v.Approval, v.UpdatedAt); err != nil {
 			return err
@@ -149,7 +153,7 @@ func (s *Store) TransitionVersion(ctx context.Context, procedureID int64, number
 				return err
 			}
 		}
-		if err := tx.Audit(ctx, "", "procedure.version_"+action, "procedure_version", versionRef(v), before.Approval, v.Approval, reason); err != nil {
+		if err := tx.Audit(ctx, "", "procedure.version_"+action, "procedure_version", versionRef(v), subjectAudit{before.Approval, before.Subject}, subjectAudit{v.Approval, v.Subject}, reason); err != nil {
 			return err
 		}
 		if err := s.sign(ctx, tx, "", qms.SignedProcedureVersion, v.ID, versionRef(v), action); err != nil {
@@ -164,6 +168,98 @@ func (s *Store) TransitionVersion(ctx context.Context, procedureID int64, number
 		return nil
 	})
 	return v, err
+}
+
+// subjectAudit is a lifecycle step's audit state: the approval, and the
+// subject that a submission fixes and a return to draft clears.
+type subjectAudit struct {
+	qms.Approval
+	Subject *qms.ProcedureSubject `json:"subject,omitempty"`
+}
+
+// fixSubject keeps, on submission, the procedure's title, owner unit and
+// TTHCs in the version's content, so that the signatures of submission
+// and approval cover them and the issue prints as it was approved; a
+// version returned to draft drops them, since its procedure may be edited
+// again. On approval the version governs its TTHCs (takeOverTTHCs).
+func (s *Store) fixSubject(ctx context.Context, tx Tx, v *qms.ProcedureVersion, action string) error {
+	switch action {
+	case qms.ActionSubmit:
+		ps, err := QueryProcedures(ctx, tx, qms.ProcedureFilter{ID: &v.ProcedureID})
+		if err != nil {
+			return err
+		} else if len(ps) == 0 {
+			return qms.Errorf(qms.ENOTFOUND, "Không tìm thấy quy trình.")
+		}
+		v.Subject = ps[0].Subject()
+	case qms.ActionReject:
+		v.Subject = nil
+	case qms.ActionApprove:
+		return takeOverTTHCs(ctx, tx, v)
+	default:
+		return nil
+	}
+	content, err := contentOf(v)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `UPDATE procedure_versions SET content_json = ?, updated_at = ? WHERE id = ?`, content, FormatTime(tx.Now()), v.ID)
+	return err
+}
+
+// takeOverTTHCs makes an approved version the one procedure of its TTHCs:
+// any other procedure of the agency that links one loses it, audited
+// under that procedure with the approval as its reason. Receipts follow
+// the version that took effect last, so without this a second procedure
+// approved with a TTHC took its dossiers while the first, still in force,
+// went on naming it; now the leader's signed approval is what moves it.
+// The other procedure's earlier issues keep the TTHC in their subject:
+// it is what they were approved for.
+func takeOverTTHCs(ctx context.Context, tx Tx, v *qms.ProcedureVersion) error {
+	var agency, code string
+	if err := tx.QueryRow(ctx, `SELECT agency_code, code FROM procedures WHERE id = ?`, v.ProcedureID).Scan(&agency, &code); err != nil {
+		return err
+	}
+	codes := v.Subject.Codes()
+	if v.Subject == nil { // submitted before subjects were kept
+		var err error
+		if codes, err = QueryStrings(ctx, tx, `SELECT tthc_code FROM procedure_tthc WHERE procedure_id = ?`, v.ProcedureID); err != nil {
+			return err
+		}
+	}
+	for _, tthc := range codes {
+		// Its own link first: another approval may have moved the TTHC
+		// away while this version waited.
+		n, err := tx.Exec(ctx, `INSERT INTO procedure_tthc (procedure_id, tthc_code) VALUES (?, ?) ON CONFLICT DO NOTHING`, v.ProcedureID, tthc)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			reason := fmt.Sprintf("Thủ tục %s trở lại quy trình %s khi lần ban hành %s được phê duyệt.", tthc, code, v.IssueNumber())
+			if err := tx.Audit(ctx, agency, "procedure.tthc_moved", "procedure", Itoa(v.ProcedureID), nil, map[string]string{"tthc_code": tthc}, reason); err != nil {
+				return err
+			}
+		}
+		others, err := QueryProcedures(ctx, tx, qms.ProcedureFilter{AgencyCode: &agency, TTHCCode: &tthc})
+		if err != nil {
+			return err
+		}
+		for _, o := range others {
+			if o.ID == v.ProcedureID {
+				continue
+			}
+			before := *o
+			o.TTHCCodes = slices.DeleteFunc(slices.Clone(o.TTHCCodes), func(c string) bool { return c == tthc })
+			if _, err := tx.Exec(ctx, `DELETE FROM procedure_tthc WHERE procedure_id = ? AND tthc_code = ?`, o.ID, tthc); err != nil {
+				return err
+			}
+			reason := fmt.Sprintf("Thủ tục %s chuyển sang quy trình %s khi lần ban hành %s được phê duyệt.", tthc, code, v.IssueNumber())
+			if err := tx.Audit(ctx, agency, "procedure.tthc_moved", "procedure", Itoa(o.ID), &before, o, reason); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func (s *Store) checkFlowchart(ctx context.Context, tx Tx, procedureID int64, v *qms.ProcedureVersion) error {

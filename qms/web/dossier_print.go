@@ -51,6 +51,16 @@ func (s *Server) slipData(c *fiber.Ctx) (*slipData, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The slip names the procedure as the issue the dossier follows was
+	// approved, not as it may have been renamed since.
+	if out.Procedure != nil {
+		v, err := s.Procedures.FindVersion(ctx, d.ProcedureID, d.VersionNumber)
+		if err != nil && qms.ErrorCode(err) != qms.ENOTFOUND {
+			return nil, err
+		} else if err == nil {
+			out.Procedure = v.As(out.Procedure)
+		}
+	}
 	if out.signers, err = s.signers(ctx, d.AgencyCode, langOf(c)); err != nil {
 		return nil, err
 	}

@@ -544,6 +544,8 @@ var pageTexts = []pageText{
 	{"version.working_hours", "giờ làm việc (", "working hours ("},
 	{"version.days", "ngày;", "days;"},
 	{"version.no_administrative_procedure", "chưa gắn thủ tục", "no administrative procedure linked"},
+	{"version.tthc_moves", "Khi lần ban hành này được phê duyệt, các thủ tục sau chuyển sang quy trình này:", "When this issue is approved, these administrative procedures move to this procedure:"},
+	{"version.tthc_moves_from", "hiện theo quy trình", "now under"},
 	{"version.longest_path_flowchart", "— đường dài nhất của lưu đồ:", "— longest path of the flowchart:"},
 	{"version.hours", "giờ", "hours"},
 	{"version.submit_approval", "Trình duyệt", "Submit for approval"},

@@ -38,7 +38,7 @@ var apiDocs = map[string]struct {
 	"GET /api/v1/procedures":                                   {"Danh sách quy trình nội bộ (lọc: tthc)", nil, []qms.Procedure{}},
 	"POST /api/v1/procedures":                                  {"Tạo quy trình nội bộ", procedureRequest{}, qms.Procedure{}},
 	"GET /api/v1/procedures/{id}":                              {"Quy trình và các lần ban hành", nil, qms.Procedure{}},
-	"PUT /api/v1/procedures/{id}":                              {"Sửa thông tin quy trình", procedureRequest{}, qms.Procedure{}},
+	"PUT /api/v1/procedures/{id}":                              {"Sửa thông tin quy trình (mục không gửi giữ nguyên)", procedureUpdate{}, qms.Procedure{}},
 	"POST /api/v1/procedures/{id}/versions":                    {"Soạn lần ban hành mới (dự thảo)", nil, qms.ProcedureVersion{}},
 	"GET /api/v1/procedures/{id}/versions/{n}":                 {"Một lần ban hành, kèm kết quả kiểm tra lưu đồ", nil, qms.ProcedureVersion{}},
 	"PUT /api/v1/procedures/{id}/versions/{n}":                 {"Lưu dự thảo (các mục và lưu đồ)", versionRequest{}, qms.ProcedureVersion{}},

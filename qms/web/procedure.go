@@ -183,6 +183,25 @@ type procedureRequest struct {
 	ReviewMonths int      `json:"review_interval_months"`
 }
 
+// procedureUpdate is the JSON body of an update: a member left out (or
+// null) keeps its value. A body with the review interval alone used to
+// clear the title and the TTHCs, and on an approved procedure was refused
+// as a change of what the leader approved. The code never changes.
+type procedureUpdate struct {
+	Code         *string   `json:"code"`
+	Title        *string   `json:"title"`
+	OwnerUnit    *string   `json:"owner_unit"`
+	TTHCCodes    *[]string `json:"tthc_codes"`
+	ReviewMonths *int      `json:"review_interval_months"`
+}
+
+// keepUnlessSent sets *field to the value sent, if one was.
+func keepUnlessSent[T any](field *T, sent *T) {
+	if sent != nil {
+		*field = *sent
+	}
+}
+
 func (s *Server) apiProcedureCreate(c *fiber.Ctx) error {
 	var req procedureRequest
 	if err := decodeJSON(c, &req); err != nil {
@@ -200,12 +219,15 @@ func (s *Server) apiProcedureUpdate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var req procedureRequest
+	var req procedureUpdate
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
 	edited := *p
-	edited.Title, edited.OwnerUnit, edited.TTHCCodes, edited.ReviewMonths = req.Title, req.OwnerUnit, req.TTHCCodes, req.ReviewMonths
+	keepUnlessSent(&edited.Title, req.Title)
+	keepUnlessSent(&edited.OwnerUnit, req.OwnerUnit)
+	keepUnlessSent(&edited.TTHCCodes, req.TTHCCodes)
+	keepUnlessSent(&edited.ReviewMonths, req.ReviewMonths)
 	if err := s.checkApprovedScope(c, p, &edited); err != nil {
 		return err
 	}

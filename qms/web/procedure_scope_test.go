@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"isodt/qms"
+	"isodt/qms/qmstest"
 )
 
 // TestApprovedProcedureScopeNeedsApprover: once a version is in force, a
@@ -34,6 +35,8 @@ func TestApprovedProcedureScopeNeedsApprover(t *testing.T) {
 		{"the officer renames it", qo, body("Tên khác", "1.000001", 12), 403},
 		{"the officer adds no TTHC but drops one", qo, `{"title":"Cấp phép","tthc_codes":[],"review_interval_months":12}`, 403},
 		{"the officer plans its review", qo, body("Cấp phép", "1.000001", 24), 200},
+		{"the review interval alone", qo, `{"review_interval_months":18}`, 200},
+		{"the review interval alone, others null", qo, `{"title":null,"tthc_codes":null,"review_interval_months":24}`, 200},
 	} {
 		resp := a.api("PUT", path, c.token, c.body)
 		if resp.StatusCode != c.want {
@@ -41,8 +44,8 @@ func TestApprovedProcedureScopeNeedsApprover(t *testing.T) {
 		}
 		resp.Body.Close()
 	}
-	if p, _ := a.db.FindProcedure(context.Background(), "A", ps[0].ID); p.Title != "Cấp phép" || p.ReviewMonths != 24 {
-		t.Fatalf("stored %q every %d months", p.Title, p.ReviewMonths)
+	if p, _ := a.db.FindProcedure(context.Background(), "A", ps[0].ID); p.Title != "Cấp phép" || p.ReviewMonths != 24 || len(p.TTHCCodes) != 1 {
+		t.Fatalf("stored %q every %d months, TTHCs %v", p.Title, p.ReviewMonths, p.TTHCCodes)
 	}
 	// The page shows the scope as it stands, not editable, and says why.
 	s0 := a.login("a-quality-officer")
@@ -73,4 +76,120 @@ func TestApprovedProcedureScopeNeedsApprover(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkAPI(t, "a draft's procedure renamed", a.api("PUT", "/api/v1/procedures/"+strconv.FormatInt(draft.ID, 10), qo, body("Dự thảo mới", "1.000001", 12)), 200, "", nil)
+}
+
+// TestSignedIssueKeepsItsSubject: what a version's approval covers (the
+// procedure's title, owner unit and TTHCs) is kept in the version when it
+// is submitted and signed with it. Renamed after the leader withdrew it,
+// the procedure's old issue still prints, and its dossiers' slips still
+// read, as it was approved; a new issue covers the new name. A TTHC is
+// governed by one procedure at a time: another procedure cannot take it
+// on (form and API) nor submit or approve a version with it while a
+// version governing it is submitted or in force.
+func TestSignedIssueKeepsItsSubject(t *testing.T) {
+	a := newApp(t)
+	a.effectiveProcedureOf("A")
+	ctx := context.Background()
+	ps, err := a.db.FindProcedures(ctx, qms.ProcedureFilter{AgencyCode: ptr("A")})
+	if err != nil || len(ps) != 1 {
+		t.Fatalf("procedures: %v %v", ps, err)
+	}
+	id := strconv.FormatInt(ps[0].ID, 10)
+	path := "/api/v1/procedures/" + id
+	qo, leader, staff := a.token("a-quality-officer"), a.token("a-leader"), a.token("a-staff")
+	var got struct {
+		Code string `json:"code"`
+	}
+	checkAPI(t, "receipt on issue 01", a.receiveAPI(staff, ""), 201, "", &got)
+
+	var shown struct {
+		Version qms.ProcedureVersion `json:"version"`
+	}
+	checkAPI(t, "issue 01", a.api("GET", path+"/versions/1", qo, ""), 200, "", &shown)
+	if s := shown.Version.Subject; s == nil || s.Title != "Cấp phép" || len(s.TTHCCodes) != 1 || s.TTHCCodes[0] != "1.000001" {
+		t.Fatalf("issue 01 keeps no subject: %+v", s)
+	}
+
+	checkAPI(t, "withdraw", a.api("POST", path+"/versions/1/withdraw", leader, `{"reason":"Đổi tên theo quyết định mới"}`), 200, "", nil)
+	checkAPI(t, "rename", a.api("PUT", path, qo, `{"title":"Tên mới của quy trình","owner_unit":"Phòng Văn hóa","tthc_codes":["1.000001"],"review_interval_months":12}`), 200, "", nil)
+
+	s := a.login("a-quality-officer")
+	for _, c := range []struct{ name, target, id string }{
+		{"issue 01's print", "/procedures/" + id + "/versions/1/print", ""},
+		{"issue 01's page", "/procedures/" + id + "/versions/1", ""},
+		{"the dossier's control slip", "/dossiers/" + got.Code + "/control-slip", "slip-internal-procedure"},
+	} {
+		resp := a.do("GET", c.target, &s, nil)
+		body := bodyOf(t, resp)
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: %d", c.name, resp.StatusCode)
+		}
+		text := body
+		if c.id != "" {
+			text = parsePage(t, body).text(c.id)
+		}
+		if !strings.Contains(text, "Cấp phép") || strings.Contains(text, "Tên mới") {
+			t.Fatalf("%s does not show the approved title: %q", c.name, text)
+		}
+	}
+
+	// Issue 02 covers the new name once approved.
+	checkAPI(t, "issue 02", a.api("POST", path+"/versions", qo, ""), 201, "", nil)
+	checkAPI(t, "submit 02", a.api("POST", path+"/versions/2/submit", qo, `{"password":"`+signPassword+`"}`), 200, "", nil)
+	checkAPI(t, "issue 02 submitted", a.api("GET", path+"/versions/2", qo, ""), 200, "", &shown)
+	if s := shown.Version.Subject; s == nil || s.Title != "Tên mới của quy trình" || s.OwnerUnit != "Phòng Văn hóa" {
+		t.Fatalf("issue 02's subject: %+v", s)
+	}
+	// Returned to draft, it drops the subject with the lock.
+	checkAPI(t, "return 02", a.api("POST", path+"/versions/2/reject", leader, `{"reason":"Sửa lại"}`), 200, "", nil)
+	shown.Version = qms.ProcedureVersion{}
+	checkAPI(t, "issue 02 returned", a.api("GET", path+"/versions/2", qo, ""), 200, "", &shown)
+	if shown.Version.Subject != nil {
+		t.Fatalf("a returned draft keeps a subject: %+v", shown.Version.Subject)
+	}
+	checkAPI(t, "submit 02 again", a.api("POST", path+"/versions/2/submit", qo, `{"password":"`+signPassword+`"}`), 200, "", nil)
+
+	checkAPI(t, "approve 02", a.api("POST", path+"/versions/2/approve", leader, `{"password":"`+signPassword+`"}`), 200, "", nil)
+
+	// QT-02 may propose to govern 1.000001: its draft says it would take
+	// it over, and the leader's approval moves it, audited.
+	var qt2 struct {
+		ID int64 `json:"id"`
+	}
+	checkAPI(t, "QT-02 with the TTHC", a.api("POST", "/api/v1/procedures", qo, `{"code":"QT-02","title":"Quy trình khác","tthc_codes":["1.000001"]}`), 201, "", &qt2)
+	path2 := "/api/v1/procedures/" + strconv.FormatInt(qt2.ID, 10)
+	officer := qms.WithActor(ctx, qms.Actor{UserID: a.users["a-quality-officer"].ID, Username: "a-quality-officer", AgencyCode: "A"})
+	v, err := a.db.CreateVersion(officer, qt2.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.Flowchart = qmstest.DecisionChart()
+	if err := a.db.UpdateVersion(officer, v); err != nil {
+		t.Fatal(err)
+	}
+	checkAPI(t, "submit QT-02's 01", a.api("POST", path2+"/versions/1/submit", qo, `{"password":"`+signPassword+`"}`), 200, "", nil)
+	sl := a.login("a-leader")
+	resp := a.do("GET", "/procedures/"+strconv.FormatInt(qt2.ID, 10)+"/versions/1", &sl, nil)
+	if moves := parsePage(t, bodyOf(t, resp)).text("tthc-moves"); !strings.Contains(moves, "1.000001") || !strings.Contains(moves, "QT-01") {
+		t.Fatalf("the leader is not told what the approval moves: %q", moves)
+	}
+	checkAPI(t, "approve QT-02's 01", a.api("POST", path2+"/versions/1/approve", leader, `{"password":"`+signPassword+`"}`), 200, "", nil)
+	if p, _ := a.db.FindProcedure(ctx, "A", ps[0].ID); len(p.TTHCCodes) != 0 {
+		t.Fatalf("QT-01 still governs %v", p.TTHCCodes)
+	}
+	if v2, _ := a.db.FindVersion(ctx, ps[0].ID, 2); v2.Subject == nil || len(v2.Subject.TTHCCodes) != 1 {
+		t.Fatalf("QT-01's issue 02 lost what it was approved for: %+v", v2.Subject)
+	}
+	moved := "procedure.tthc_moved"
+	es, _, err := a.db.FindAuditEntries(ctx, qms.AuditFilter{Action: &moved})
+	if err != nil || len(es) != 1 || es[0].ObjectID != strconv.FormatInt(ps[0].ID, 10) || !strings.Contains(es[0].Reason, "QT-02") {
+		t.Fatalf("the move is not audited under QT-01: %+v, %v", es, err)
+	}
+	var d struct {
+		ProcedureID int64 `json:"procedure_id"`
+	}
+	checkAPI(t, "receipt after the move", a.receiveAPI(staff, ""), 201, "", &d)
+	if d.ProcedureID != qt2.ID {
+		t.Fatalf("received on procedure %d, want QT-02 (%d)", d.ProcedureID, qt2.ID)
+	}
 }

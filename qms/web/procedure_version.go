@@ -64,6 +64,7 @@ func (s *Server) versionShow(c *fiber.Ctx) error {
 // versionPage shows a version: its sections, flowchart and steps, the
 // live validation of the flowchart, and the actions the caller may take.
 func (s *Server) versionPage(c *fiber.Ctx, p *qms.Procedure, v *qms.ProcedureVersion, warnings []string, formErr error) error {
+	p = v.As(p)
 	limit, linked, err := s.limitHours(c, p)
 	if err != nil {
 		return err
@@ -86,6 +87,9 @@ func (s *Server) versionPage(c *fiber.Ctx, p *qms.Procedure, v *qms.ProcedureVer
 		CanWithdraw:      (draft || submitted || v.Status == qms.StatusEffective) && s.can(c, "procedure", "approve"),
 	}
 	data.Path = versionPath(p, v)
+	if data.Moves, err = s.movesOnApproval(c, p, v); err != nil {
+		return err
+	}
 	data.Pools, _ = c.Locals("pools").([]bpmn.Participant)
 	data.KeptFile, _ = c.Locals("kept_file").(string)
 	issue := dictionaries[langOf(c)]["signature.this_version"] + " " + v.IssueNumber()
@@ -119,6 +123,35 @@ type versionPage struct {
 	CanApprove       bool
 	IsAuthor         bool // the caller contributed to the version
 	CanWithdraw      bool
+	// Moves are the TTHCs another procedure links that approving this
+	// draft or submitted version takes over (sqlstore's takeOverTTHCs).
+	Moves []tthcMove
+}
+
+// tthcMove is a TTHC an approval takes from another procedure.
+type tthcMove struct {
+	TTHC, From string // the TTHC's code, the other procedure's code
+}
+
+// movesOnApproval lists the TTHCs of p that another procedure of its
+// agency links, for a version not yet approved.
+func (s *Server) movesOnApproval(c *fiber.Ctx, p *qms.Procedure, v *qms.ProcedureVersion) ([]tthcMove, error) {
+	if v.Status != qms.StatusDraft && v.Status != qms.StatusSubmitted {
+		return nil, nil
+	}
+	var out []tthcMove
+	for _, code := range p.TTHCCodes {
+		others, err := s.Procedures.FindProcedures(c.UserContext(), qms.ProcedureFilter{AgencyCode: &p.AgencyCode, TTHCCode: &code})
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range others {
+			if o.ID != p.ID {
+				out = append(out, tthcMove{TTHC: code, From: o.Code})
+			}
+		}
+	}
+	return out, nil
 }
 
 func (s *Server) versionCreate(c *fiber.Ctx) error {
@@ -329,7 +362,7 @@ func (s *Server) versionPrint(c *fiber.Ctx) error {
 		issued = v.EffectiveOn.In(qms.Zone).Format("02/01/2006")
 	}
 	pp := &procedurePrintPage{printPage: s.printPage(c, p.Code+" – "+l["print.issue"]+" "+v.IssueNumber(), versionPath(p, v)),
-		Procedure: p, Version: v, Unit: agency, History: history, Steps: steps, Chart: printChart(v.Flowchart, lang), Signatures: sigs,
+		Procedure: v.As(p), Version: v, Unit: agency, History: history, Steps: steps, Chart: printChart(v.Flowchart, lang), Signatures: sigs,
 		Author: who(v.Author, qms.RoleQualityOfficer), Reviewer: who(v.Reviewer, qms.RoleLeader), Approver: who(v.Approver, qms.RoleLeader)}
 	pp.RunningHeader = runningHeader(agency.Name, p.Code, l["print.issue_label"]+" "+v.IssueNumber(), issued)
 	return c.Render("procedure_print", pp, "print_layout")
@@ -377,7 +410,7 @@ func (s *Server) apiVersionShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	limit, _, err := s.limitHours(c, p)
+	limit, _, err := s.limitHours(c, v.As(p))
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,122 @@
+package storetest_test
+
+import (
+	"testing"
+
+	"isodt/qms"
+	"isodt/qms/qmstest"
+)
+
+// TestProcedureSubjectSigned: a submitted version keeps its procedure's
+// title, owner unit and TTHCs in its signed content, on both stores: the
+// submission's signature stops being current when they are changed behind
+// the store's back, and a later rename leaves them. A TTHC is governed by
+// one procedure: approving a version takes its TTHCs from any other
+// procedure of the agency, audited, and receipts follow.
+func TestProcedureSubjectSigned(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		staff, leader, officer := receiptFixture(t, f)
+		ps, err := f.FindProcedures(f.ctx, qms.ProcedureFilter{AgencyCode: ptr("SVHTT")})
+		if err != nil || len(ps) != 1 {
+			t.Fatalf("procedures %v, %v", ps, err)
+		}
+		p := ps[0]
+		v1, err := f.FindVersion(f.ctx, p.ID, 1)
+		if err != nil || v1.Subject == nil || v1.Subject.Title != "Cấp phép karaoke" || len(v1.Subject.TTHCCodes) != 1 {
+			t.Fatalf("issue 01 subject %+v, %v", v1.Subject, err)
+		}
+
+		other := &qms.Procedure{AgencyCode: "SVHTT", Code: "QT-02", Title: "Khác"}
+		if err := f.CreateProcedure(officer, other); err != nil {
+			t.Fatal(err)
+		}
+
+		// Withdrawn and renamed, issue 01 keeps what was approved.
+		if _, err := f.TransitionVersion(leader, p.ID, 1, qms.ActionWithdraw, "Đổi tên"); err != nil {
+			t.Fatal(err)
+		}
+		renamed := *p
+		renamed.Title, renamed.OwnerUnit = "Tên mới", "Phòng mới"
+		if err := f.UpdateProcedure(officer, &renamed); err != nil {
+			t.Fatal(err)
+		}
+		if v1, _ = f.FindVersion(f.ctx, p.ID, 1); v1.Subject == nil || v1.Subject.Title != "Cấp phép karaoke" || v1.As(&renamed).Title != "Cấp phép karaoke" {
+			t.Fatalf("issue 01 after the rename: %+v", v1.Subject)
+		}
+
+		// Both take 1.000001 on as drafts; the one approved last holds it.
+		other.TTHCCodes = []string{"1.000001"}
+		if err := f.UpdateProcedure(officer, other); err != nil {
+			t.Fatal(err)
+		}
+		draft := func(id int64) int {
+			v, err := f.CreateVersion(officer, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			v.Flowchart = qmstest.DecisionChart()
+			if err := f.UpdateVersion(officer, v); err != nil {
+				t.Fatal(err)
+			}
+			return v.Number
+		}
+		n2, n1 := draft(p.ID), draft(other.ID)
+		v2, err := f.TransitionVersion(officer, p.ID, n2, qms.ActionSubmit, "")
+		if err != nil || v2.Subject == nil || v2.Subject.Title != "Tên mới" || v2.Subject.OwnerUnit != "Phòng mới" {
+			t.Fatalf("issue 02 submitted: %+v, %v", v2, err)
+		}
+		governs := func(id int64) bool {
+			t.Helper()
+			q, err := f.FindProcedures(f.ctx, qms.ProcedureFilter{ID: &id})
+			if err != nil || len(q) != 1 {
+				t.Fatalf("procedure %d: %v", id, err)
+			}
+			return len(q[0].TTHCCodes) == 1
+		}
+		for _, step := range []struct {
+			id     int64
+			number int
+		}{{other.ID, n1}, {p.ID, n2}} {
+			if step.id == other.ID {
+				if _, err := f.TransitionVersion(officer, step.id, step.number, qms.ActionSubmit, ""); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := f.TransitionVersion(leader, step.id, step.number, qms.ActionApprove, ""); err != nil {
+				t.Fatal(err)
+			}
+			if !governs(step.id) || governs(p.ID+other.ID-step.id) {
+				t.Fatalf("after approving procedure %d: QT-01 %v, QT-02 %v", step.id, governs(p.ID), governs(other.ID))
+			}
+			d := &qms.Dossier{AgencyCode: "SVHTT", TTHCCode: "1.000001", Applicant: qms.Applicant{Name: "A"}, Channel: qms.ChannelCounter}
+			if err := f.ReceiveDossier(staff, d); err != nil || d.ProcedureID != step.id {
+				t.Fatalf("received on %d, want %d: %v", d.ProcedureID, step.id, err)
+			}
+		}
+		moved := "procedure.tthc_moved"
+		if es, _, err := f.FindAuditEntries(f.ctx, qms.AuditFilter{Action: &moved}); err != nil || len(es) != 3 { // QT-01 to QT-02, then back to QT-01 and its own link restored
+			t.Fatalf("moves audited: %d, %v", len(es), err)
+		}
+
+		// The submission's signature covers the subject.
+		v3, err := f.TransitionVersion(qms.WithSigning(officer, true), p.ID, draft(p.ID), qms.ActionSubmit, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		current := func() bool {
+			t.Helper()
+			sigs, err := f.FindSignatures(f.ctx, qms.SignedProcedureVersion, v3.ID)
+			if err != nil || len(sigs) != 1 {
+				t.Fatalf("signatures %+v, %v", sigs, err)
+			}
+			return sigs[0].Current
+		}
+		if !current() {
+			t.Fatal("the submission's signature is not current")
+		}
+		mustExec(t, f, `UPDATE procedure_versions SET content_json = REPLACE(content_json, 'Tên mới', 'Tên khác') WHERE id = `+itoa(v3.ID))
+		if current() {
+			t.Fatal("a changed subject left the signature current")
+		}
+	})
+}
