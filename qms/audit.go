@@ -32,6 +32,11 @@ type AuditEntry struct {
 	Rows     []RowState `json:"rows,omitempty"`
 	PrevHash string     `json:"prev_hash"`
 	Hash     string     `json:"hash"`
+	// Deidentified says the entry is shown without what it was written
+	// with that identified a citizen (DeidentifySurveyEntry): its Hash is
+	// that of the entry as written, which `qms audit verify` checks in
+	// the database. Not part of the hash.
+	Deidentified bool `json:"deidentified,omitempty"`
 }
 
 // GenesisHash is the PrevHash of the first entry.

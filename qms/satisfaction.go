@@ -5,8 +5,10 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -192,11 +194,14 @@ func (q Questionnaire) GroupOf(question string) string {
 }
 
 // SatisfactionResponse is a citizen's answers about one returned dossier.
-// It is a record: never changed, never deleted.
+// It is a record: never changed, never deleted. The survey is anonymous
+// (as the SIPAS practice is): a response names no dossier and no
+// applicant, so that no one reading the results, their API or the audit
+// trail can tell who answered. The store keeps the link to the dossier
+// only to take one response per dossier, and never reads it back.
 type SatisfactionResponse struct {
 	ID            int64          `json:"id"`
 	AgencyCode    string         `json:"agency"` // the dossier's
-	DossierCode   string         `json:"dossier_code"`
 	TTHCCode      string         `json:"tthc_code"`
 	Questionnaire string         `json:"questionnaire"`
 	Answers       map[string]int `json:"answers"` // question code → 1..5
@@ -205,6 +210,53 @@ type SatisfactionResponse struct {
 	// Key is the survey key the citizen typed from the receipt slip;
 	// checked, never stored with the answers.
 	Key string `json:"-"`
+}
+
+// SatisfactionObject is the object type of a response's audit entry.
+const SatisfactionObject = "satisfaction_response"
+
+// SatisfactionAudit is all the audit entry of a response records (object
+// SatisfactionObject, its id the response's): the response, its agency
+// and questionnaire. Not the dossier (whose applicant the dossier names),
+// nor the TTHC, the scores or the comment: the entry's time is exact and
+// a citizen's visit can be timed from outside the results (the counter
+// where the result was just handed over), so any of them beside it could
+// tell whose answers they are. The results show scores only summed, and
+// comments by month (qms/web). The response itself is a record the store
+// refuses to change, so the entry need not copy it.
+type SatisfactionAudit struct {
+	ID            int64  `json:"id"`
+	AgencyCode    string `json:"agency"`
+	Questionnaire string `json:"questionnaire"`
+}
+
+// Audit is what the response's audit entry records.
+func (r *SatisfactionResponse) Audit() SatisfactionAudit {
+	return SatisfactionAudit{ID: r.ID, AgencyCode: r.AgencyCode, Questionnaire: r.Questionnaire}
+}
+
+// DeidentifySurveyEntry shows the audit entry of a survey answer written
+// before answers were de-identified as the entries written since: its
+// object was the dossier, its state the whole response with the
+// dossier's code. The entry stays as written in the hash-chained trail
+// (which refuses any change); what is read from it through the product
+// is the response's id, agency and questionnaire, flagged Deidentified.
+// Other entries are left as they are.
+func DeidentifySurveyEntry(e *AuditEntry) {
+	if e.Action != "satisfaction.submit" || e.ObjectType == SatisfactionObject {
+		return
+	}
+	var a SatisfactionAudit
+	if json.Unmarshal(e.After, &a) != nil {
+		a = SatisfactionAudit{AgencyCode: e.AgencyCode}
+	}
+	e.ObjectType, e.ObjectID, e.Before, e.After, e.Reason, e.Deidentified = SatisfactionObject, "", nil, nil, "", true
+	if a.ID > 0 {
+		e.ObjectID = strconv.FormatInt(a.ID, 10)
+	}
+	if b, err := json.Marshal(a); err == nil {
+		e.After = b
+	}
 }
 
 // Validate checks the answers against the questionnaire: every required
@@ -236,13 +288,13 @@ func (r *SatisfactionResponse) Validate(q Questionnaire) error {
 }
 
 // SatisfactionOpen says whether a dossier may be rated now: only once its
-// result has been returned, and only once (prior is its earlier response,
-// nil when none).
-func SatisfactionOpen(d *Dossier, prior *SatisfactionResponse) error {
+// result has been returned, and only once (rated: it has a response).
+// The refusal of a second response does not say when the first was
+// given: that time, beside the results, would tell whose they are.
+func SatisfactionOpen(d *Dossier, rated bool) error {
 	switch {
-	case prior != nil:
-		return Errorf(ECONFLICT, "Hồ sơ %s đã được đánh giá mức độ hài lòng lúc %s: mỗi hồ sơ chỉ được đánh giá một lần.",
-			d.Code, prior.SubmittedAt.In(Zone).Format("15:04 02/01/2006"))
+	case rated:
+		return Errorf(ECONFLICT, "Hồ sơ %s đã được đánh giá mức độ hài lòng: mỗi hồ sơ chỉ được đánh giá một lần.", d.Code)
 	case d.ReturnedAt == nil:
 		return Errorf(ECONFLICT, "Hồ sơ %s chưa trả kết quả: chỉ đánh giá mức độ hài lòng sau khi nhận kết quả giải quyết.", d.Code)
 	}
@@ -438,18 +490,20 @@ type SatisfactionFilter struct {
 	From, To time.Time
 }
 
-// SatisfactionService takes citizens' answers and reads them back.
+// SatisfactionService takes citizens' answers and reads them back,
+// de-identified: nothing here tells which dossier a response is about, or
+// whether a given dossier was rated.
 type SatisfactionService interface {
 	// SubmitSatisfaction records r on the dossier of code that agency's
 	// public lookup finds (following merges), the actor being
 	// PublicActor. It returns ENOTFOUND for an unknown agency or dossier,
-	// ECONFLICT before the result is returned or when the dossier was
-	// already rated, EINVALID for bad answers and ETOOMANY past the
-	// per-address throttle. ip is stored only as a salted hash.
+	// ECONFLICT before the result is returned, EINVALID for a wrong key or
+	// bad answers, ECONFLICT when the dossier was already rated (told only
+	// to whom gave its key and a complete questionnaire) and ETOOMANY past
+	// the per-address throttle. ip is kept only as a salted hash, for the
+	// throttle's window, never with the response. The audit entry names
+	// the response, not the dossier.
 	SubmitSatisfaction(ctx context.Context, agency, dossierCode string, r *SatisfactionResponse, ip string) error
-	// DossierSatisfaction returns the response on the dossier, ENOTFOUND
-	// when it has none.
-	DossierSatisfaction(ctx context.Context, agency, dossierCode string) (*SatisfactionResponse, error)
 	// FindSatisfaction lists responses, oldest first.
 	FindSatisfaction(ctx context.Context, f SatisfactionFilter) ([]*SatisfactionResponse, error)
 	// SatisfactionScope lists the agency and those whose figures it

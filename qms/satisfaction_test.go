@@ -62,16 +62,46 @@ func TestSatisfaction9OpenOnlyOnceAfterReturn(t *testing.T) {
 	returned := time.Date(2026, 5, 4, 3, 0, 0, 0, time.UTC)
 	open := &qms.Dossier{Code: "A-2026-000001", Status: qms.DossierInProgress}
 	done := &qms.Dossier{Code: "A-2026-000002", Status: qms.DossierCompleted, ReturnedAt: &returned}
-	if err := qms.SatisfactionOpen(open, nil); qms.ErrorCode(err) != qms.ECONFLICT || !strings.Contains(qms.ErrorMessage(err), "chưa trả kết quả") {
+	if err := qms.SatisfactionOpen(open, false); qms.ErrorCode(err) != qms.ECONFLICT || !strings.Contains(qms.ErrorMessage(err), "chưa trả kết quả") {
 		t.Errorf("before return: %v", err)
 	}
-	if err := qms.SatisfactionOpen(done, nil); err != nil {
+	if err := qms.SatisfactionOpen(done, false); err != nil {
 		t.Errorf("returned, not rated: %v", err)
 	}
-	prior := &qms.SatisfactionResponse{SubmittedAt: returned.Add(time.Hour)}
-	if err := qms.SatisfactionOpen(done, prior); qms.ErrorCode(err) != qms.ECONFLICT || !strings.Contains(qms.ErrorMessage(err), "một lần") ||
-		!strings.Contains(qms.ErrorMessage(err), "11:00 04/05/2026") {
+	// The refusal does not say when the first response was given: that
+	// time beside the results would tell whose they are.
+	if err := qms.SatisfactionOpen(done, true); qms.ErrorCode(err) != qms.ECONFLICT || !strings.Contains(qms.ErrorMessage(err), "một lần") ||
+		strings.Contains(qms.ErrorMessage(err), "lúc") || strings.Contains(qms.ErrorMessage(err), "/") {
 		t.Errorf("second response: %v", err)
+	}
+}
+
+// TestSatisfactionDeidentifySurveyEntry: the audit entry of an answer
+// written before answers were de-identified (object: the dossier; state:
+// the whole response with the dossier's code) is read as the entries
+// written since: the response's id, agency and questionnaire, flagged;
+// the hash stays the one written. Other entries are left alone.
+func TestSatisfactionDeidentifySurveyEntry(t *testing.T) {
+	legacy := &qms.AuditEntry{ID: 7, Action: "satisfaction.submit", AgencyCode: "A", ObjectType: "dossier", ObjectID: "A-2026-000042",
+		After:  []byte(`{"id":3,"agency":"A","dossier_code":"A-2026-000042","tthc_code":"1.000001","questionnaire":"SIPAS-2017","answers":{"TC1":5},"comment":"Nguyễn Văn An cảm ơn","submitted_at":"2026-05-04T03:00:00Z"}`),
+		Reason: "A-2026-000042", Hash: "abc"}
+	qms.DeidentifySurveyEntry(legacy)
+	if legacy.ObjectType != qms.SatisfactionObject || legacy.ObjectID != "3" || legacy.Before != nil || legacy.Reason != "" || !legacy.Deidentified ||
+		string(legacy.After) != `{"id":3,"agency":"A","questionnaire":"SIPAS-2017"}` || legacy.Hash != "abc" {
+		t.Errorf("legacy entry read as %+v (after %s)", legacy, legacy.After)
+	}
+	broken := &qms.AuditEntry{Action: "satisfaction.submit", AgencyCode: "A", ObjectType: "dossier", ObjectID: "A-2026-000042", After: []byte(`{`)}
+	if qms.DeidentifySurveyEntry(broken); broken.ObjectID != "" || strings.Contains(string(broken.After), "2026") || !broken.Deidentified {
+		t.Errorf("unreadable legacy entry read as %+v (after %s)", broken, broken.After)
+	}
+	r := &qms.SatisfactionResponse{ID: 9, AgencyCode: "A", TTHCCode: "1.000001", Questionnaire: "SIPAS-2017", Answers: map[string]int{"TC1": 4}, Comment: "x"}
+	now := &qms.AuditEntry{Action: "satisfaction.submit", ObjectType: qms.SatisfactionObject, ObjectID: "9", After: qms.AuditJSON(r.Audit())}
+	if qms.DeidentifySurveyEntry(now); now.Deidentified || string(now.After) != `{"id":9,"agency":"A","questionnaire":"SIPAS-2017"}` {
+		t.Errorf("an entry written de-identified: %+v (after %s)", now, now.After)
+	}
+	other := &qms.AuditEntry{Action: "dossier.complete", ObjectType: "dossier", ObjectID: "A-2026-000042", After: []byte(`{"code":"A-2026-000042"}`)}
+	if qms.DeidentifySurveyEntry(other); other.ObjectID != "A-2026-000042" || other.Deidentified {
+		t.Errorf("another action's entry changed: %+v", other)
 	}
 }
 

@@ -59,6 +59,13 @@ func (s *Store) FindAuditEntries(ctx context.Context, f qms.AuditFilter) ([]*qms
 	if v := f.To; v != nil {
 		where, args = append(where, "at < ?"), append(args, FormatTime(*v))
 	}
+	// The entries of survey answers written before answers were
+	// de-identified name the dossier as their object: a search by object
+	// leaves them out, so that it cannot tie a dossier to a response
+	// (qms.DeidentifySurveyEntry shows them without it).
+	if f.ObjectType != nil || f.ObjectID != nil {
+		where, args = append(where, "NOT (action = ? AND object_type <> ?)"), append(args, "satisfaction.submit", qms.SatisfactionObject)
+	}
 	limit := f.Limit
 	if limit <= 0 || limit > 500 {
 		limit = 50
@@ -80,6 +87,7 @@ func (s *Store) FindAuditEntries(ctx context.Context, f qms.AuditFilter) ([]*qms
 		if err != nil {
 			return nil, 0, internalf(err, "find audit entries")
 		}
+		qms.DeidentifySurveyEntry(e)
 		out = append(out, e)
 	}
 	return out, total, internalf(rows.Err(), "find audit entries")

@@ -14,6 +14,15 @@ import (
 // following merges). The checks, the throttle and the insert share one
 // write transaction, so two submissions for one dossier cannot both pass
 // (the unique dossier_id would refuse the second anyway).
+//
+// The response is de-identified (qms.SatisfactionResponse): the row keeps
+// dossier_id, unique, only so that a dossier is rated once; no query
+// reads it back, the audit entry names the response (qms.SatisfactionAudit)
+// and the sender's address hash goes to survey_answer_throttle, which
+// forgets it after the throttle's window. Whether a dossier was rated is
+// told only to whom gave its survey key and a complete questionnaire:
+// the status page and the form do not say it, so a dossier code alone
+// tells no one whose responses there are.
 func (s *Store) SubmitSatisfaction(ctx context.Context, agency, dossierCode string, r *qms.SatisfactionResponse, ip string) error {
 	var hash string
 	var wrongKey error
@@ -31,15 +40,8 @@ func (s *Store) SubmitSatisfaction(ctx context.Context, agency, dossierCode stri
 		if err := throttle(ctx, tx, hash, "survey_key_failures", "failed_at", qms.SatisfactionThrottleWindow, qms.SurveyKeyFailuresMax, "mã khảo sát sai"); err != nil {
 			return err
 		}
-		prior, err := findSatisfactions(ctx, tx, `dossier_id = ?`, d.ID)
-		if err != nil {
-			return err
-		}
-		var first *qms.SatisfactionResponse
-		if len(prior) > 0 {
-			first = prior[0]
-		}
-		if err := qms.SatisfactionOpen(d, first); err != nil {
+		// Not returned yet: the status page shows that to anyone.
+		if err := qms.SatisfactionOpen(d, false); err != nil {
 			return err
 		}
 		if err := qms.CheckSurveyKey(d, r.Key); err != nil {
@@ -57,18 +59,32 @@ func (s *Store) SubmitSatisfaction(ctx context.Context, agency, dossierCode stri
 		if err := r.Validate(q); err != nil {
 			return err
 		}
-		if err := throttle(ctx, tx, hash, "satisfaction_responses", "submitted_at", qms.SatisfactionThrottleWindow, qms.SatisfactionThrottleMax, "phiếu đánh giá"); err != nil {
+		// Rated before: asked last, so that only a complete answer with
+		// the key learns it.
+		var rated int
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM satisfaction_responses WHERE dossier_id = ?`, d.ID).Scan(&rated); err != nil {
+			return fmt.Errorf("read the survey of %s: %w", d.Code, err)
+		}
+		if err := qms.SatisfactionOpen(d, rated > 0); err != nil {
 			return err
 		}
-		r.AgencyCode, r.DossierCode, r.TTHCCode, r.SubmittedAt = d.AgencyCode, d.Code, d.TTHCCode, tx.Now()
+		if err := throttle(ctx, tx, hash, "survey_answer_throttle", "answered_at", qms.SatisfactionThrottleWindow, qms.SatisfactionThrottleMax, "phiếu đánh giá"); err != nil {
+			return err
+		}
+		r.AgencyCode, r.TTHCCode, r.SubmittedAt = d.AgencyCode, d.TTHCCode, tx.Now()
 		answers, err := json.Marshal(r.Answers)
 		if err != nil {
 			return err
 		}
-		if err := tx.QueryRow(ctx, `INSERT INTO satisfaction_responses (agency_code, dossier_id, dossier_code, tthc_code, questionnaire, answers_json,
-			comment, ip_hash, submitted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, r.AgencyCode, d.ID, r.DossierCode, r.TTHCCode, r.Questionnaire,
-			string(answers), r.Comment, hash, FormatTime(r.SubmittedAt)).Scan(&r.ID); err != nil {
+		// dossier_id is written only for its UNIQUE constraint: one
+		// response per dossier. It is never selected, shown or exported.
+		if err := tx.QueryRow(ctx, `INSERT INTO satisfaction_responses (agency_code, dossier_id, tthc_code, questionnaire, answers_json,
+			comment, submitted_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, r.AgencyCode, d.ID, r.TTHCCode, r.Questionnaire,
+			string(answers), r.Comment, FormatTime(r.SubmittedAt)).Scan(&r.ID); err != nil {
 			return fmt.Errorf("insert satisfaction response on %s: %w", d.Code, err)
+		}
+		if err := countAnswer(ctx, tx, hash); err != nil {
+			return err
 		}
 		// The response stays with its dossier's agency; a merged
 		// agency is read-only, so the entry goes to the agency that
@@ -77,12 +93,29 @@ func (s *Store) SubmitSatisfaction(ctx context.Context, agency, dossierCode stri
 		if err != nil {
 			return err
 		}
-		return tx.Audit(ctx, live, "satisfaction.submit", "dossier", d.Code, nil, r, "")
+		return tx.Audit(ctx, live, "satisfaction.submit", qms.SatisfactionObject, Itoa(r.ID), nil, r.Audit(), "")
 	})
 	if err == nil && wrongKey != nil {
 		return wrongKey
 	}
 	return err
+}
+
+// countAnswer keeps an answer against the sender's address hash for the
+// throttle, apart from the response: the hash is the same for every
+// answer (and feedback) from one address, so kept on the responses it
+// would tie together all a citizen's answers, and an answer to the
+// feedback that names them. Entries older than the window go at the same
+// time; nothing else reads them.
+func countAnswer(ctx context.Context, tx Tx, hash string) error {
+	now := tx.Now()
+	if _, err := tx.Exec(ctx, `DELETE FROM survey_answer_throttle WHERE answered_at <= ?`, FormatTime(now.Add(-qms.SatisfactionThrottleWindow))); err != nil {
+		return fmt.Errorf("prune survey answer throttle: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO survey_answer_throttle (ip_hash, answered_at) VALUES (?, ?)`, hash, FormatTime(now)); err != nil {
+		return fmt.Errorf("count survey answer: %w", err)
+	}
+	return nil
 }
 
 // countKeyFailure keeps a wrong survey key against the address, as a
@@ -112,22 +145,6 @@ func liveAgency(ctx context.Context, q Querier, code string) (string, error) {
 		code = *into
 	}
 	return code, nil
-}
-
-// DossierSatisfaction returns the response on the dossier the public
-// lookup finds, ENOTFOUND when there is none.
-func (s *Store) DossierSatisfaction(ctx context.Context, agency, dossierCode string) (*qms.SatisfactionResponse, error) {
-	d, err := FollowMerges(ctx, s.read(), agency, dossierCode)
-	if err != nil {
-		return nil, err
-	}
-	rs, err := findSatisfactions(ctx, s.read(), `dossier_id = ?`, d.ID)
-	if err != nil {
-		return nil, err
-	} else if len(rs) == 0 {
-		return nil, qms.Errorf(qms.ENOTFOUND, "Hồ sơ %s chưa có phiếu đánh giá mức độ hài lòng.", d.Code)
-	}
-	return rs[0], nil
 }
 
 // FindSatisfaction lists the responses of the filter's agencies in its
@@ -160,7 +177,9 @@ func (s *Store) SatisfactionScope(ctx context.Context, agency string) ([]string,
 }
 
 func findSatisfactions(ctx context.Context, q Querier, where string, args ...any) ([]*qms.SatisfactionResponse, error) {
-	rows, err := q.Query(ctx, `SELECT id, agency_code, dossier_code, tthc_code, questionnaire, answers_json, comment, submitted_at
+	// dossier_id is not among the columns: a response read back names no
+	// dossier (qms.SatisfactionResponse).
+	rows, err := q.Query(ctx, `SELECT id, agency_code, tthc_code, questionnaire, answers_json, comment, submitted_at
 		FROM satisfaction_responses WHERE `+where+` ORDER BY submitted_at, id`, args...)
 	if err != nil {
 		return nil, err
@@ -170,7 +189,7 @@ func findSatisfactions(ctx context.Context, q Querier, where string, args ...any
 	for rows.Next() {
 		var r qms.SatisfactionResponse
 		var answers, at string
-		if err := rows.Scan(&r.ID, &r.AgencyCode, &r.DossierCode, &r.TTHCCode, &r.Questionnaire, &answers, &r.Comment, &at); err != nil {
+		if err := rows.Scan(&r.ID, &r.AgencyCode, &r.TTHCCode, &r.Questionnaire, &answers, &r.Comment, &at); err != nil {
 			return nil, err
 		}
 		if err := json.Unmarshal([]byte(answers), &r.Answers); err != nil {

@@ -313,9 +313,9 @@ func TestSatisfactionRuleBelowTarget(t *testing.T) {
 			b, _ := json.Marshal(all)
 			for range k {
 				n++
-				if err := f.exec(fmt.Sprintf(`INSERT INTO satisfaction_responses (agency_code, dossier_id, dossier_code, tthc_code, questionnaire, answers_json,
-					comment, ip_hash, submitted_at) VALUES ('%s', %d, '%s-%d', '1.000001', '%s', '%s', '', 'h%d', '%s')`,
-					agency, n, agency, n, qms.SIPAS2017.Code, b, n, f.clk.Now().Add(-time.Hour).UTC().Format(time.RFC3339Nano))); err != nil {
+				if err := f.exec(fmt.Sprintf(`INSERT INTO satisfaction_responses (agency_code, dossier_id, tthc_code, questionnaire, answers_json,
+					comment, submitted_at) VALUES ('%s', %d, '1.000001', '%s', '%s', '', '%s')`,
+					agency, n, qms.SIPAS2017.Code, b, f.clk.Now().Add(-time.Hour).UTC().Format(time.RFC3339Nano))); err != nil {
 					t.Fatal(err)
 				}
 			}

@@ -2,6 +2,7 @@ package storetest_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"sync"
@@ -42,22 +43,24 @@ func TestSatisfactionListsAndScope(t *testing.T) {
 			{"PKA", "2025-12-31T17:00:00Z", 2}, // midnight: 2026
 		}
 		for i, r := range rows {
-			if err := f.exec(fmt.Sprintf(`INSERT INTO satisfaction_responses (agency_code, dossier_id, dossier_code, tthc_code, questionnaire, answers_json,
-				comment, ip_hash, submitted_at) VALUES ('%s', %d, '%s-%d', '1.000001', 'SIPAS-2017', '{"TC1":%d}', '', 'h', '%s')`, r.agency, i+1, r.agency, i+1, r.score, r.at)); err != nil {
+			if err := f.exec(fmt.Sprintf(`INSERT INTO satisfaction_responses (agency_code, dossier_id, tthc_code, questionnaire, answers_json,
+				comment, submitted_at) VALUES ('%s', %d, '1.000001', 'SIPAS-2017', '{"TC1":%d}', '', '%s')`, r.agency, i+1, r.score, r.at)); err != nil {
 				t.Fatal(err)
 			}
 		}
 		jan := time.Date(2026, 1, 1, 0, 0, 0, 0, qms.Zone)
+		// Each response read back as its agency and score (it names no
+		// dossier).
 		finds := []struct {
-			name     string
-			filter   qms.SatisfactionFilter
-			dossiers string
+			name      string
+			filter    qms.SatisfactionFilter
+			responses string
 		}{
 			{"no agency", qms.SatisfactionFilter{}, ""},
-			{"one agency", qms.SatisfactionFilter{Agencies: []string{"SKA"}}, "SKA-4,SKA-1"},
-			{"oldest first", qms.SatisfactionFilter{Agencies: []string{"SKA", "PKA", "XKA", "SKB"}}, "SKA-4,PKA-5,XKA-2,SKB-3,SKA-1"},
-			{"from", qms.SatisfactionFilter{Agencies: []string{"SKA", "PKA"}, From: jan}, "PKA-5,SKA-1"},
-			{"to", qms.SatisfactionFilter{Agencies: []string{"SKA", "PKA", "XKA"}, To: jan.AddDate(0, 1, 0)}, "SKA-4,PKA-5,XKA-2"},
+			{"one agency", qms.SatisfactionFilter{Agencies: []string{"SKA"}}, "SKA-3,SKA-5"},
+			{"oldest first", qms.SatisfactionFilter{Agencies: []string{"SKA", "PKA", "XKA", "SKB"}}, "SKA-3,PKA-2,XKA-4,SKB-1,SKA-5"},
+			{"from", qms.SatisfactionFilter{Agencies: []string{"SKA", "PKA"}, From: jan}, "PKA-2,SKA-5"},
+			{"to", qms.SatisfactionFilter{Agencies: []string{"SKA", "PKA", "XKA"}, To: jan.AddDate(0, 1, 0)}, "SKA-3,PKA-2,XKA-4"},
 		}
 		for _, tt := range finds {
 			t.Run(tt.name, func(t *testing.T) {
@@ -67,10 +70,10 @@ func TestSatisfactionListsAndScope(t *testing.T) {
 				}
 				var got []string
 				for _, r := range rs {
-					got = append(got, r.DossierCode)
+					got = append(got, fmt.Sprintf("%s-%d", r.AgencyCode, r.Answers["TC1"]))
 				}
-				if strings.Join(got, ",") != tt.dossiers {
-					t.Fatalf("dossiers %v, want %s", got, tt.dossiers)
+				if strings.Join(got, ",") != tt.responses {
+					t.Fatalf("responses %v, want %s", got, tt.responses)
 				}
 			})
 		}
@@ -188,22 +191,30 @@ func TestSatisfaction9OnePerReturnedDossier(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r.AgencyCode != "PA" || r.DossierCode != done || r.TTHCCode != "1.000001" || r.Questionnaire != "SIPAS-2017" || r.Comment != "Cán bộ nhiệt tình." {
+		if r.AgencyCode != "PA" || r.TTHCCode != "1.000001" || r.Questionnaire != "SIPAS-2017" || r.Comment != "Cán bộ nhiệt tình." {
 			t.Errorf("stored %+v", r)
 		}
-		if _, err := submit(done, key, sipasAnswers(1), "192.0.2.2"); qms.ErrorCode(err) != qms.ECONFLICT || !strings.Contains(qms.ErrorMessage(err), "một lần") {
+		// Whether the dossier was rated is told only to an answer with
+		// its key and every question: a wrong key or a question left out
+		// is refused as it would be on a dossier not rated.
+		if _, err := submit(done, surveyKey(t, f, "PA", open), sipasAnswers(1), "192.0.2.2"); qms.ErrorField(err) != "key" {
+			t.Errorf("second response with another dossier's key: %v", err)
+		}
+		if _, err := submit(done, key, map[string]int{"TC1": 1}, "192.0.2.2"); qms.ErrorCode(err) != qms.EINVALID {
+			t.Errorf("second response with a question left out: %v", err)
+		}
+		_, err = submit(done, key, sipasAnswers(1), "192.0.2.2")
+		if qms.ErrorCode(err) != qms.ECONFLICT || !strings.Contains(qms.ErrorMessage(err), "một lần") || strings.Contains(qms.ErrorMessage(err), "lúc") {
 			t.Errorf("second response: %v", err)
 		}
-		got, err := f.DossierSatisfaction(sys, "PA", done)
-		if err != nil || got.ID != r.ID || got.Answers["CC6"] != 4 {
-			t.Errorf("read back %+v %v", got, err)
-		}
-		if _, err := f.DossierSatisfaction(sys, "PA", open); qms.ErrorCode(err) != qms.ENOTFOUND {
-			t.Errorf("unrated dossier: %v", err)
+		rs, err := f.FindSatisfaction(sys, qms.SatisfactionFilter{Agencies: []string{"PA"}})
+		if err != nil || len(rs) != 1 || rs[0].ID != r.ID || rs[0].Answers["CC6"] != 4 {
+			t.Errorf("read back %+v %v", rs, err)
 		}
 		action := "satisfaction.submit"
 		es, _, err := f.FindAuditEntries(sys, qms.AuditFilter{Action: &action})
-		if err != nil || len(es) != 1 || es[0].Actor != qms.PublicActorName || es[0].AgencyCode != "PA" || es[0].ObjectID != done {
+		if err != nil || len(es) != 1 || es[0].Actor != qms.PublicActorName || es[0].AgencyCode != "PA" || es[0].ObjectType != qms.SatisfactionObject ||
+			es[0].ObjectID != sqlstore.Itoa(r.ID) {
 			t.Fatalf("audit %+v %v", es, err)
 		}
 		for _, q := range []string{`UPDATE satisfaction_responses SET comment = 'sửa'`, `DELETE FROM satisfaction_responses`} {
@@ -211,7 +222,7 @@ func TestSatisfaction9OnePerReturnedDossier(t *testing.T) {
 				t.Errorf("%s: %v", q, err)
 			}
 		}
-		rs, err := f.FindSatisfaction(sys, qms.SatisfactionFilter{Agencies: []string{"PA"}})
+		rs, err = f.FindSatisfaction(sys, qms.SatisfactionFilter{Agencies: []string{"PA"}})
 		if err != nil || len(rs) != 1 {
 			t.Errorf("list %d %v", len(rs), err)
 		}
@@ -249,7 +260,7 @@ func TestSatisfaction9MergeKeepsResponses(t *testing.T) {
 			t.Fatalf("rating a merged predecessor's returned dossier: %v", err)
 		}
 		rs, err := f.FindSatisfaction(sys, qms.SatisfactionFilter{Agencies: []string{"PA", "PB"}})
-		if err != nil || len(rs) != 2 || rs[0].AgencyCode != "PA" || rs[1].AgencyCode != "PB" || rs[1].DossierCode != doneB.Code {
+		if err != nil || len(rs) != 2 || rs[0].AgencyCode != "PA" || rs[1].AgencyCode != "PB" {
 			t.Fatalf("responses stay with their dossiers: %+v %v", rs, err)
 		}
 		action := "satisfaction.submit"
@@ -344,6 +355,136 @@ func TestSatisfactionKeyGuessingHeldBack(t *testing.T) {
 		}
 		if checked != qms.SurveyKeyFailuresMax || held != sent-qms.SurveyKeyFailuresMax {
 			t.Errorf("%d guesses sent at once: %d checked, %d held back; want %d checked", sent, checked, held, qms.SurveyKeyFailuresMax)
+		}
+	})
+}
+
+// TestSatisfactionAnswersDeidentified: a response is read back, and
+// audited, without anything that names its dossier or applicant, on
+// either store; the link kept for the one-response rule is never read
+// back; the sender's address hash is kept apart from the response, only
+// for the throttle's window; and an audit entry written before, which
+// named the dossier, is read without it and is not found by the dossier.
+func TestSatisfactionAnswersDeidentified(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		sys := f.ctx
+		_, done, _ := mergeAgency(t, f, "PA", true)
+		d, err := f.FindDossier(sys, "PA", done)
+		if err != nil || d.Applicant.Name == "" {
+			t.Fatalf("dossier %+v %v", d, err)
+		}
+		public := qms.WithActor(context.Background(), qms.PublicActor("PA"))
+		r := &qms.SatisfactionResponse{Answers: sipasAnswers(2), Comment: "Phải chờ lâu.", Key: surveyKey(t, f, "PA", done)}
+		if err := f.SubmitSatisfaction(public, "PA", done, r, "192.0.2.9"); err != nil {
+			t.Fatal(err)
+		}
+		identifying := []string{done, d.Applicant.Name, d.SurveyKey}
+		leaks := func(what string, v any) {
+			t.Helper()
+			b, err := json.Marshal(v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range identifying {
+				if strings.Contains(string(b), s) {
+					t.Errorf("%s names %q: %s", what, s, b)
+				}
+			}
+		}
+		rs, err := f.FindSatisfaction(sys, qms.SatisfactionFilter{Agencies: []string{"PA"}})
+		if err != nil || len(rs) != 1 || rs[0].Comment != "Phải chờ lâu." {
+			t.Fatalf("responses %+v %v", rs, err)
+		}
+		leaks("the responses read back", rs)
+		sum, err := f.SatisfactionSummary(sys, "PA", f.clk.Now().In(qms.Zone).Year())
+		if err != nil || sum.Responses != 1 {
+			t.Fatalf("summary %+v %v", sum, err)
+		}
+		leaks("the review pack's summary", sum)
+
+		action := "satisfaction.submit"
+		es, _, err := f.FindAuditEntries(sys, qms.AuditFilter{Action: &action})
+		if err != nil || len(es) != 1 {
+			t.Fatalf("audit %+v %v", es, err)
+		}
+		e := es[0]
+		if e.ObjectType != qms.SatisfactionObject || e.ObjectID != sqlstore.Itoa(rs[0].ID) || e.Before != nil || e.Reason != "" || e.Deidentified ||
+			string(e.After) != fmt.Sprintf(`{"id":%d,"agency":"PA","questionnaire":"SIPAS-2017"}`, rs[0].ID) {
+			t.Errorf("audit entry %+v (after %s)", e, e.After)
+		}
+		leaks("the audit entry", es)
+		if n, err := f.VerifyAuditChain(sys); err != nil || n == 0 {
+			t.Errorf("chain after the answer: %d %v", n, err)
+		}
+		// The dossier's own entries name it, as they should; none of them
+		// is the answer's.
+		typ := "dossier"
+		es, _, err = f.FindAuditEntries(sys, qms.AuditFilter{ObjectType: &typ, ObjectID: &done, Limit: 500})
+		if err != nil || len(es) == 0 {
+			t.Fatalf("the dossier's entries %d %v", len(es), err)
+		}
+		for _, e := range es {
+			if strings.HasPrefix(e.Action, "satisfaction.") {
+				t.Errorf("the dossier's entries hold its answer: %+v", e)
+			}
+		}
+
+		// The row keeps neither the dossier's code nor the address: the
+		// address hash waits in survey_answer_throttle for the window.
+		for _, col := range []string{"dossier_code", "ip_hash"} {
+			if _, err := f.query(`SELECT ` + col + ` FROM satisfaction_responses`); err == nil {
+				t.Errorf("satisfaction_responses still has %s", col)
+			}
+		}
+		if n := mustQuery(t, f, `SELECT COUNT(*) FROM survey_answer_throttle`); len(n) != 1 || n[0] != "1" {
+			t.Errorf("answers counted for the throttle: %v", n)
+		}
+		f.clk.Add(qms.SatisfactionThrottleWindow + time.Second)
+		other := importReturned(t, f, "PA", "PA-H-002")
+		if err := f.SubmitSatisfaction(public, "PA", other.Code, &qms.SatisfactionResponse{Answers: sipasAnswers(5), Key: surveyKey(t, f, "PA", other.Code)},
+			"198.51.100.3"); err != nil {
+			t.Fatal(err)
+		}
+		if n := mustQuery(t, f, `SELECT COUNT(*) FROM survey_answer_throttle`); len(n) != 1 || n[0] != "1" {
+			t.Errorf("answers counted after the window: %v (the older one should be gone)", n)
+		}
+
+		// An entry as the store wrote them before (the object the dossier,
+		// the state the whole response with its code), appended behind the
+		// store's back: read without the dossier, and not found by it.
+		legacy := fmt.Sprintf(`{"id":%d,"agency":"PA","dossier_code":"%s","tthc_code":"1.000001","questionnaire":"SIPAS-2017","answers":{"TC1":2},"comment":"Phải chờ lâu.","submitted_at":"2026-03-02T03:00:00Z"}`,
+			rs[0].ID, done)
+		if err := f.exec(fmt.Sprintf(`INSERT INTO audit_log (id, at, actor, agency_code, action, object_type, object_id, before_json, after_json, reason, prev_hash, hash)
+			SELECT MAX(id) + 1, '2026-03-02T03:00:00Z', 'public', 'PA', 'satisfaction.submit', 'dossier', '%s', NULL, '%s', '', 'x', 'y' FROM audit_log`, done, legacy)); err != nil {
+			t.Fatal(err)
+		}
+		es, total, err := f.FindAuditEntries(sys, qms.AuditFilter{Action: &action})
+		if err != nil || len(es) != 3 || total != 3 || !es[0].Deidentified || es[0].ObjectType != qms.SatisfactionObject || es[0].ObjectID != sqlstore.Itoa(rs[0].ID) {
+			t.Fatalf("the entry written before: %d/%d %+v %v", len(es), total, es, err)
+		}
+		leaks("the entry written before", es)
+		all, _, err := f.FindAuditEntries(sys, qms.AuditFilter{Limit: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		leaks("the latest entries (as the dashboard lists them)", all[:1])
+		es, total, err = f.FindAuditEntries(sys, qms.AuditFilter{ObjectType: &typ, ObjectID: &done, Limit: 500})
+		if err != nil || total != len(es) {
+			t.Fatal(err)
+		}
+		for _, e := range es {
+			if strings.HasPrefix(e.Action, "satisfaction.") {
+				t.Errorf("a search by the dossier finds the entry written before: %+v", e)
+			}
+		}
+		for _, filter := range []qms.AuditFilter{{ObjectID: &done}, {ObjectType: &typ}} {
+			filter.Limit = 500
+			es, _, _ := f.FindAuditEntries(sys, filter)
+			for _, e := range es {
+				if strings.HasPrefix(e.Action, "satisfaction.") {
+					t.Errorf("a search by object (%v, %v) finds the entry written before", filter.ObjectType != nil, filter.ObjectID != nil)
+				}
+			}
 		}
 	})
 }

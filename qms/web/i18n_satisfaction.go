@@ -18,12 +18,12 @@ var satisfactionTexts = []pageText{
 	{"satisfaction.rate_dossier", "Đánh giá mức độ hài lòng", "Rate our service"},
 	{"satisfaction.rate_invite", "Hồ sơ đã trả kết quả: mời ông/bà cho biết mức độ hài lòng (một lần cho mỗi hồ sơ).",
 		"The result has been returned: please tell us how satisfied you are (once per dossier)."},
-	{"satisfaction.already_rated", "Hồ sơ đã được đánh giá mức độ hài lòng lúc", "This dossier was rated on"},
-	{"satisfaction.thanks", ". Cảm ơn ông/bà.", ". Thank you."},
 	{"satisfaction.sent", "Cảm ơn ông/bà đã đánh giá. Ý kiến của ông/bà giúp cơ quan cải tiến chất lượng phục vụ.",
 		"Thank you for your answers: they help the agency improve its service."},
-	{"satisfaction.intro", "Chọn một mức cho mỗi nhận định, từ 1 (rất không hài lòng) đến 5 (rất hài lòng). Phiếu không hỏi họ tên hay thông tin cá nhân.",
-		"Choose one level for each statement, from 1 (very dissatisfied) to 5 (very satisfied). The survey asks for no name or personal data."},
+	{"satisfaction.intro", "Chọn một mức cho mỗi nhận định, từ 1 (rất không hài lòng) đến 5 (rất hài lòng). Phiếu không hỏi họ tên hay thông tin cá nhân " +
+		"và được ẩn danh: cơ quan chỉ xem kết quả tổng hợp và ý kiến, không biết phiếu của hồ sơ nào, của ai.",
+		"Choose one level for each statement, from 1 (very dissatisfied) to 5 (very satisfied). The survey asks for no name or personal data " +
+			"and is anonymous: the agency sees totals and comments, never which dossier or whose they are."},
 	{"satisfaction.legal_basis", "Căn cứ:", "Legal basis:"},
 	{"satisfaction.effective_from", "áp dụng từ", "in force from"},
 	{"satisfaction.optional", "(trả lời nếu ông/bà đã góp ý, phản ánh)", "(answer if you sent feedback)"},
@@ -49,6 +49,12 @@ var satisfactionTexts = []pageText{
 	{"satisfaction.none", "Chưa có phiếu đánh giá trong kỳ.", "No responses in the period."},
 	{"satisfaction.latest_comments", "Ý kiến gần đây", "Latest comments"},
 	{"satisfaction.no_comments", "Chưa có ý kiến.", "No comments yet."},
+	{"satisfaction.comments_anonymous", "Phiếu đánh giá được ẩn danh: ý kiến chỉ ghi tháng gửi, không ghi hồ sơ hay thủ tục, xếp theo tháng rồi theo nội dung.",
+		"Responses are anonymous: a comment shows only its month, not its dossier or procedure, sorted by month, then by text."},
+	{"satisfaction.month", "Tháng", "Month"},
+	{"object_type." + qms.SatisfactionObject, "Phiếu đánh giá mức độ hài lòng", "Satisfaction response"},
+	{"audit.deidentified", "Mục ghi trước khi phiếu đánh giá được ẩn danh: hiển thị không kèm hồ sơ; mã băm là của mục như đã ghi (kiểm tra bằng qms audit verify).",
+		"Written before responses were anonymous: shown without its dossier; the hash is that of the entry as written (checked by qms audit verify)."},
 	{"review.satisfaction", "Mức độ hài lòng của người dân (SIPAS):", "Citizen satisfaction (SIPAS):"},
 	{"review.satisfaction_responses", "phiếu, chỉ số hài lòng", "responses, satisfaction index"},
 	{"review.satisfaction_details", "Chi tiết", "Details"},
@@ -92,6 +98,7 @@ func init() {
 	domainEnglish["rule."+qms.RuleSatisfactionBelowTarget] = "Citizen satisfaction last quarter below the target"
 	// The audit action of a response, in the audit-action vocabulary.
 	auditActions = append(auditActions, "satisfaction.submit")
+	addVocabularyCodes("object_type.", qms.SatisfactionObject)
 	for i := range vocabularies {
 		if vocabularies[i].prefix == "audit_action." {
 			vocabularies[i].codes = auditActions

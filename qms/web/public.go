@@ -43,9 +43,7 @@ func (s *Server) publicAgency(c *fiber.Ctx) error {
 		default:
 			p.Dossier = &publicDossier{Code: d.Code, TTHCCode: d.TTHCCode, Status: d.Status, ReceivedAt: d.ReceivedAt, DueAt: d.DueAt,
 				ReturnedAt: d.ReturnedAt, NewAppointment: d.NewAppointment, Result: d.Result}
-			if p.SurveyLink, p.RatedAt, err = s.satisfactionLink(c, a.Code, d); err != nil {
-				return err
-			}
+			p.SurveyLink = satisfactionLink(a.Code, d)
 		}
 	}
 	if p.feedbackSection, err = s.publicFeedback(c, a, nil); err != nil {
@@ -64,8 +62,7 @@ type publicPage struct {
 	Code          string         // the dossier code looked up
 	NotFound      bool           // no dossier of the agency has that code
 	Dossier       *publicDossier // the dossier found
-	SurveyLink    string         // where its satisfaction survey is, if it may be answered
-	RatedAt       *time.Time     // when the survey was answered, if it was
+	SurveyLink    string         // where its satisfaction survey is, once it is returned (rated or not: not shown)
 }
 
 // publicDossier is what anyone may know of a dossier: no applicant data.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -22,20 +23,16 @@ func (s *Server) satisfactionRoutes() {
 	s.route(fiber.MethodGet, "/api/v1/satisfaction", "satisfaction", "read", s.apiSatisfaction)
 }
 
-// satisfactionLink tells the public status page whether the dossier it
-// shows may be rated (the survey's link) or was rated (when).
-func (s *Server) satisfactionLink(c *fiber.Ctx, agency string, d *qms.Dossier) (link string, ratedAt *time.Time, err error) {
+// satisfactionLink is the survey's link the public status page shows on
+// a returned dossier, rated or not: whether it was rated is not shown to
+// whoever has the code (codes are sequential), only to whom answers with
+// its survey key (SubmitSatisfaction), so that the page tells no one whose
+// responses the results hold.
+func satisfactionLink(agency string, d *qms.Dossier) string {
 	if d.ReturnedAt == nil {
-		return "", nil, nil
+		return ""
 	}
-	r, err := s.Satisfaction.DossierSatisfaction(c.UserContext(), agency, d.Code)
-	switch {
-	case qms.ErrorCode(err) == qms.ENOTFOUND:
-		return "/public/" + agency + "/satisfaction/" + d.Code, nil, nil
-	case err != nil:
-		return "", nil, err
-	}
-	return "", &r.SubmittedAt, nil
+	return "/public/" + agency + "/satisfaction/" + d.Code
 }
 
 // surveyQuestion is a question as the form shows it, in the page's
@@ -117,18 +114,19 @@ func (s *Server) satisfactionPage(c *fiber.Ctx, r *qms.SatisfactionResponse, for
 	if err != nil {
 		return err
 	}
-	prior, err := s.Satisfaction.DossierSatisfaction(ctx, a.Code, d.Code)
-	if err != nil && qms.ErrorCode(err) != qms.ENOTFOUND {
-		return err
-	}
 	lang := langOf(c)
 	q := qms.QuestionnaireAt(s.cfg.Now())
 	p := &surveyPage{page: s.page(c), Unit: a, Dossier: publicDossier{Code: d.Code, TTHCCode: d.TTHCCode, Status: d.Status, ReceivedAt: d.ReceivedAt, DueAt: d.DueAt,
 		ReturnedAt: d.ReturnedAt, NewAppointment: d.NewAppointment, Result: d.Result},
 		questionnaireHead: questionnaireHeadIn(q, lang), Groups: surveyView(q, lang, r.Answers, formErr), Scale: scoreChoices(dictionaries[lang]),
 		Comment: r.Comment, SurveyKey: r.Key, MaxComment: qms.SatisfactionMaxComment, Sent: c.Query("sent") == "1"}
-	if open := qms.SatisfactionOpen(d, prior); open != nil {
+	// The form is offered on any returned dossier: only an answer with
+	// the key is told the dossier was rated (ECONFLICT), and then the
+	// form closes.
+	if open := qms.SatisfactionOpen(d, false); open != nil {
 		p.Closed = qms.ErrorMessage(open)
+	} else if qms.ErrorCode(formErr) == qms.ECONFLICT {
+		p.Closed = qms.ErrorMessage(formErr)
 	}
 	return s.renderPage(c, "satisfaction_public", &p.page, p, formErr)
 }
@@ -174,7 +172,13 @@ func (s *Server) satisfactionSubmit(c *fiber.Ctx) error {
 	if err := s.Satisfaction.SubmitSatisfaction(ctx, a.Code, c.Params("code"), r, s.clientAddr(c)); err != nil {
 		return s.satisfactionPage(c, r, err)
 	}
-	return c.Redirect("/public/"+a.Code+"/satisfaction/"+r.DossierCode+"?sent=1", fiber.StatusSeeOther)
+	// Back to the dossier's page under its code as the lookup spells it
+	// (the response does not name it).
+	d, err := s.Public.FindDossierByCode(c.UserContext(), a.Code, c.Params("code"))
+	if err != nil {
+		return err
+	}
+	return c.Redirect("/public/"+a.Code+"/satisfaction/"+d.Code+"?sent=1", fiber.StatusSeeOther)
 }
 
 // satisfactionRow is one line of a results table: the index of each group
@@ -203,7 +207,16 @@ type satisfactionResults struct {
 	ByAgency      []satisfactionRow
 	ByTTHC        []satisfactionRow
 	Questions     []questionResult
-	Comments      []*qms.SatisfactionResponse
+	Comments      []surveyComment
+}
+
+// surveyComment is a citizen's comment as the results show it: its text
+// and the month it was given, nothing else. Not the dossier, the TTHC or
+// the time: next to the time a dossier was returned, or to the few
+// dossiers of a TTHC, each would tell whose comment it is.
+type surveyComment struct {
+	Month string // "Tháng 5/2026"
+	Text  string
 }
 
 type questionResult struct {
@@ -270,12 +283,36 @@ func (s *Server) satisfactionResults(c *fiber.Ctx) (*satisfactionResults, error)
 			res.Questions = append(res.Questions, questionResult{Code: x.Code, Text: domainName(langOf(c), "sipas."+x.Code, x.Text), Answers: t.Answers, Mean: t.Mean(), Rate: t.Rate()})
 		}
 	}
-	for i := len(rs) - 1; i >= 0 && len(res.Comments) < 20; i-- {
+	res.Comments = latestComments(rs, l, 20)
+	return res, nil
+}
+
+// latestComments are the newest n comments of rs (oldest first), newest
+// month first and within a month in the order of their text, so that
+// their order tells no more of when each was given than its month.
+func latestComments(rs []*qms.SatisfactionResponse, l map[string]string, n int) []surveyComment {
+	type comment struct {
+		month time.Time
+		text  string
+	}
+	var cs []comment
+	for i := len(rs) - 1; i >= 0 && len(cs) < n; i-- {
 		if rs[i].Comment != "" {
-			res.Comments = append(res.Comments, rs[i])
+			at := rs[i].SubmittedAt.In(qms.Zone)
+			cs = append(cs, comment{time.Date(at.Year(), at.Month(), 1, 0, 0, 0, 0, qms.Zone), rs[i].Comment})
 		}
 	}
-	return res, nil
+	slices.SortFunc(cs, func(a, b comment) int {
+		if c := b.month.Compare(a.month); c != 0 {
+			return c
+		}
+		return strings.Compare(a.text, b.text)
+	})
+	out := make([]surveyComment, 0, len(cs))
+	for _, c := range cs {
+		out = append(out, surveyComment{Month: label(l, "satisfaction.month") + " " + c.month.Format("1/2006"), Text: c.text})
+	}
+	return out
 }
 
 func satisfactionLine(q qms.Questionnaire, st *qms.SatisfactionStats, label string) satisfactionRow {

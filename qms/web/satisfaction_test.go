@@ -133,17 +133,21 @@ func TestSatisfaction9PublicSurvey(t *testing.T) {
 		t.Fatal("thanks page")
 	}
 	es, _, _ := a.db.FindAuditEntries(t.Context(), auditFilterAction("satisfaction.submit"))
-	if len(es) != 1 || es[0].Actor != qms.PublicActorName || es[0].AgencyCode != "A" || es[0].ObjectID != done {
+	if len(es) != 1 || es[0].Actor != qms.PublicActorName || es[0].AgencyCode != "A" || es[0].ObjectType != qms.SatisfactionObject || es[0].ObjectID == done {
 		t.Fatalf("audit %+v", es)
 	}
-	// A second response on the same dossier is refused, and the status
-	// page says it was rated.
+	// A second response on the same dossier is refused, with its key and
+	// every question answered, and then the form closes; the status page
+	// and the form do not say it was rated (to anyone with the code only).
 	resp = a.post(v, path, a.surveyForm(done, "1"))
-	if body := bodyOf(t, resp); resp.StatusCode != 409 || !strings.Contains(body, "mỗi hồ sơ chỉ được đánh giá một lần") {
+	if body := bodyOf(t, resp); resp.StatusCode != 409 || !strings.Contains(body, "mỗi hồ sơ chỉ được đánh giá một lần") || strings.Contains(body, `id="satisfaction-form"`) {
 		t.Fatalf("second response: %d", resp.StatusCode)
 	}
-	if body := bodyOf(t, a.do("GET", "/public/A?code="+done, nil, nil)); !strings.Contains(body, `id="satisfaction-done"`) || strings.Contains(body, "satisfaction-invite") {
-		t.Fatal("status page after the response")
+	if body := bodyOf(t, a.do("GET", "/public/A?code="+done, nil, nil)); !strings.Contains(body, `id="satisfaction-invite"`) || strings.Contains(body, "đã được đánh giá") {
+		t.Fatal("status page after the response tells it was rated")
+	}
+	if body := bodyOf(t, a.do("GET", path, nil, nil)); !strings.Contains(body, `id="satisfaction-form"`) || strings.Contains(body, "đã được đánh giá") {
+		t.Fatal("the survey after the response tells it was rated")
 	}
 	// Five responses per address in ten minutes, as the feedback form.
 	for _, code := range codes[1:qms.SatisfactionThrottleMax] {
