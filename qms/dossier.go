@@ -454,6 +454,9 @@ type DossierService interface {
 	// PinnedFlowchart is the flowchart of the procedure version a dossier
 	// pinned at receipt. It is shared between callers: do not modify it.
 	PinnedFlowchart(ctx context.Context, procedureID int64, number int) (flowchart.Flowchart, error)
+	// PinnedSubject is that version's subject (ProcedureSubject), nil for
+	// one submitted before subjects were kept. Shared: do not modify.
+	PinnedSubject(ctx context.Context, procedureID int64, number int) (*ProcedureSubject, error)
 	OnTime(ctx context.Context, agency string, from, to time.Time, groupBy string) (map[string]*OnTimeReport, error)
 	// OnTimeReturned counts the dossiers returned in [from, to) by the
 	// month of their return in Vietnam ("2026-03", by "month") or by

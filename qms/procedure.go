@@ -70,12 +70,16 @@ func (s *ProcedureSubject) Codes() []string {
 
 // As is the procedure as version v's approval covers it: its title, owner
 // unit and TTHCs from v's subject when v keeps one, the rest as it is.
-func (v *ProcedureVersion) As(p *Procedure) *Procedure {
-	if v.Subject == nil {
+func (v *ProcedureVersion) As(p *Procedure) *Procedure { return v.Subject.Over(p) }
+
+// Over is p with the subject's title, owner unit and TTHCs; p itself for a
+// nil subject.
+func (s *ProcedureSubject) Over(p *Procedure) *Procedure {
+	if s == nil || p == nil {
 		return p
 	}
 	shown := *p
-	shown.Title, shown.OwnerUnit, shown.TTHCCodes = v.Subject.Title, v.Subject.OwnerUnit, append([]string{}, v.Subject.TTHCCodes...)
+	shown.Title, shown.OwnerUnit, shown.TTHCCodes = s.Title, s.OwnerUnit, append([]string{}, s.TTHCCodes...)
 	return &shown
 }
 

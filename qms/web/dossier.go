@@ -356,6 +356,12 @@ func (s *Server) dossierPage(c *fiber.Ctx, p *qms.DossierProgress, formErr error
 		if proc, err = s.Procedures.FindProcedure(ctx, d.AgencyCode, d.ProcedureID); err != nil && qms.ErrorCode(err) != qms.ENOTFOUND {
 			return err
 		}
+		// Named as the issue it follows was approved, as its slips name it.
+		subject, err := s.Dossiers.PinnedSubject(ctx, d.ProcedureID, d.VersionNumber)
+		if err != nil && qms.ErrorCode(err) != qms.ENOTFOUND {
+			return err
+		}
+		proc = subject.Over(proc)
 	}
 	// Only a procedure a merge or split brought can record on a renamed
 	// form: for the others the form is looked up by its code alone.

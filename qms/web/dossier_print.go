@@ -54,12 +54,11 @@ func (s *Server) slipData(c *fiber.Ctx) (*slipData, error) {
 	// The slip names the procedure as the issue the dossier follows was
 	// approved, not as it may have been renamed since.
 	if out.Procedure != nil {
-		v, err := s.Procedures.FindVersion(ctx, d.ProcedureID, d.VersionNumber)
+		subject, err := s.Dossiers.PinnedSubject(ctx, d.ProcedureID, d.VersionNumber)
 		if err != nil && qms.ErrorCode(err) != qms.ENOTFOUND {
 			return nil, err
-		} else if err == nil {
-			out.Procedure = v.As(out.Procedure)
 		}
+		out.Procedure = subject.Over(out.Procedure)
 	}
 	if out.signers, err = s.signers(ctx, d.AgencyCode, langOf(c)); err != nil {
 		return nil, err

@@ -118,6 +118,7 @@ func TestSignedIssueKeepsItsSubject(t *testing.T) {
 		{"issue 01's print", "/procedures/" + id + "/versions/1/print", ""},
 		{"issue 01's page", "/procedures/" + id + "/versions/1", ""},
 		{"the dossier's control slip", "/dossiers/" + got.Code + "/control-slip", "slip-internal-procedure"},
+		{"the dossier's page", "/dossiers/" + got.Code, "dossier-tthc"},
 	} {
 		resp := a.do("GET", c.target, &s, nil)
 		body := bodyOf(t, resp)
