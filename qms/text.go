@@ -40,30 +40,69 @@ func OneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 // character in it (InvisibleChar), and a mark that begins it. label is the Vietnamese
 // name of the field in the message.
 func CheckText(field, label, s string, max int) error {
-	if !utf8.ValidString(s) {
+	fault, r := FindTextFault(s, max)
+	switch fault {
+	case TextNotUTF8:
 		return FieldError(field, "%s chứa ký tự không phải văn bản UTF-8 hợp lệ.", label)
+	case TextControl:
+		return FieldError(field, "%s chứa ký tự điều khiển không được phép (U+%04X).", label, r)
+	case TextMultiLine:
+		return FieldError(field, "%s chỉ được viết trên một dòng: bỏ dấu xuống dòng hoặc ký tự tab.", label)
+	case TextBlank:
+		return FieldError(field, "%s chỉ gồm khoảng trắng hoặc ký tự vô hình: hãy nhập nội dung.", label)
+	case TextInvisible:
+		return FieldError(field, "%s chứa ký tự vô hình (U+%04X), khiến nó trông như một tên khác: hãy gõ lại (thường do dán từ tài liệu hay tệp khác).", label, r)
+	case TextLoneMark:
+		return FieldError(field, "%s bắt đầu bằng một dấu đứng riêng (U+%04X), không gắn với chữ nào: hãy gõ lại.", label, r)
+	case TextTooLong:
+		return FieldError(field, "%s quá dài: tối đa %s ký tự (hiện có %s).", label, Count(max), Count(utf8.RuneCountInString(s)))
+	}
+	return nil
+}
+
+// TextFault is what CheckText refuses in a text; the web layer says it in
+// the page's language from the same finding.
+type TextFault int
+
+// The faults, in the order CheckText looks for them.
+const (
+	TextFine      TextFault = iota
+	TextNotUTF8             // not UTF-8
+	TextControl             // a control character (the rune)
+	TextMultiLine           // a line break or tab in a one-line text
+	TextBlank               // only spaces and invisible characters
+	TextInvisible           // an invisible character in a one-line text (the rune)
+	TextLoneMark            // a one-line text begins with a combining mark (the rune)
+	TextTooLong             // more than max runes
+)
+
+// FindTextFault is the first fault CheckText finds in s, bounded by max,
+// and the character at fault when there is one.
+func FindTextFault(s string, max int) (TextFault, rune) {
+	if !utf8.ValidString(s) {
+		return TextNotUTF8, 0
 	}
 	if r, ok := ControlChar(s); ok {
-		return FieldError(field, "%s chứa ký tự điều khiển không được phép (U+%04X).", label, r)
+		return TextControl, r
 	}
 	if max <= MaxLineText && strings.ContainsAny(s, "\r\n\t\u2028\u2029") {
-		return FieldError(field, "%s chỉ được viết trên một dòng: bỏ dấu xuống dòng hoặc ký tự tab.", label)
+		return TextMultiLine, 0
 	}
 	if s != "" && strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || invisible(r) }) == "" {
-		return FieldError(field, "%s chỉ gồm khoảng trắng hoặc ký tự vô hình: hãy nhập nội dung.", label)
+		return TextBlank, 0
 	}
 	if max <= MaxLineText {
 		if r, ok := InvisibleChar(s); ok {
-			return FieldError(field, "%s chứa ký tự vô hình (U+%04X), khiến nó trông như một tên khác: hãy gõ lại (thường do dán từ tài liệu hay tệp khác).", label, r)
+			return TextInvisible, r
 		}
 		if r, _ := utf8.DecodeRuneInString(strings.TrimSpace(s)); unicode.Is(unicode.Mn, r) {
-			return FieldError(field, "%s bắt đầu bằng một dấu đứng riêng (U+%04X), không gắn với chữ nào: hãy gõ lại.", label, r)
+			return TextLoneMark, r
 		}
 	}
-	if n := utf8.RuneCountInString(s); n > max {
-		return FieldError(field, "%s quá dài: tối đa %s ký tự (hiện có %s).", label, Count(max), Count(n))
+	if utf8.RuneCountInString(s) > max {
+		return TextTooLong, 0
 	}
-	return nil
+	return TextFine, 0
 }
 
 // ControlChar is the first control character of s that a text may not

@@ -28,14 +28,23 @@ func (r *refusedText) Unwrap() error { return r.err }
 func (r *refusedText) message(lang string) string {
 	l := dictionaries[lang]
 	name := fieldLabel(l, r.field)
-	switch {
-	case r.badName:
+	if r.badName {
 		return fmt.Sprintf(label(l, "formcheck.name_utf8"), name)
-	case !utf8.ValidString(r.value):
-		return fmt.Sprintf(label(l, "formcheck.utf8"), name)
 	}
-	if c, ok := qms.ControlChar(r.value); ok {
+	fault, c := qms.FindTextFault(r.value, r.max)
+	switch fault {
+	case qms.TextNotUTF8:
+		return fmt.Sprintf(label(l, "formcheck.utf8"), name)
+	case qms.TextControl:
 		return fmt.Sprintf(label(l, "formcheck.control"), name, fmt.Sprintf("U+%04X", c))
+	case qms.TextMultiLine:
+		return fmt.Sprintf(label(l, "formcheck.one_line"), name)
+	case qms.TextBlank:
+		return fmt.Sprintf(label(l, "formcheck.blank"), name)
+	case qms.TextInvisible:
+		return fmt.Sprintf(label(l, "formcheck.invisible"), name, fmt.Sprintf("U+%04X", c))
+	case qms.TextLoneMark:
+		return fmt.Sprintf(label(l, "formcheck.lone_mark"), name, fmt.Sprintf("U+%04X", c))
 	}
 	return fmt.Sprintf(label(l, "formcheck.too_long"), name, formatNumber(float64(r.max), 0, lang), formatNumber(float64(utf8.RuneCountInString(r.value)), 0, lang))
 }
@@ -56,6 +65,10 @@ var formCheckTexts = []pageText{
 	{"formcheck.name_utf8", "Tên một ô nhập (%s) không phải văn bản UTF-8 hợp lệ: biểu mẫu đã bị sửa ngoài trang, hãy tải lại trang.", "The name of a field (%s) is not valid UTF-8 text: the form was changed outside the page; reload the page."},
 	{"formcheck.utf8", "Ô %s chứa ký tự không phải văn bản UTF-8 hợp lệ: hãy gõ lại hoặc dán lại nội dung ở dạng Unicode.", "The field %s holds characters that are not valid UTF-8 text: type or paste the text again as Unicode."},
 	{"formcheck.control", "Ô %s chứa ký tự điều khiển không được phép (%s), thường do dán từ một tài liệu khác: hãy xóa ký tự đó rồi gửi lại.", "The field %s holds a control character that is not allowed (%s), usually from text pasted from another document: remove it and send again."},
+	{"formcheck.one_line", "Ô %s chỉ được viết trên một dòng: bỏ dấu xuống dòng hoặc ký tự tab rồi gửi lại.", "The field %s must be on one line: remove the line break or tab and send again."},
+	{"formcheck.blank", "Ô %s chỉ gồm khoảng trắng hoặc ký tự vô hình: hãy nhập nội dung.", "The field %s holds only spaces or invisible characters: type its content."},
+	{"formcheck.invisible", "Ô %s chứa ký tự vô hình (%s), khiến nó trông như một tên khác, thường do dán từ tài liệu khác: hãy gõ lại.", "The field %s holds an invisible character (%s) that makes it look like another name, usually from pasted text: type it again."},
+	{"formcheck.lone_mark", "Ô %s bắt đầu bằng một dấu đứng riêng (%s), không gắn với chữ nào: hãy gõ lại.", "The field %s begins with a lone accent mark (%s) attached to no letter: type it again."},
 	{"formcheck.too_long", "Ô %s quá dài: tối đa %s ký tự (hiện có %s).", "The field %s is too long: at most %s characters (it has %s)."},
 	{"field.actor", "Người thực hiện", "Actor"},
 	{"field.answer", "Nội dung trả lời", "Answer"},
