@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
@@ -149,6 +150,9 @@ func (s *Store) TransitionVersion(ctx context.Context, procedureID int64, number
 			if err := Contribute(ctx, tx, "procedure", v.ID, &v.Approval, qms.ContributedSubmit); err != nil {
 				return err
 			}
+			if err := contributeSubject(ctx, tx, v); err != nil {
+				return err
+			}
 			if err := notifyProcedureApprovers(ctx, tx, procedureID, number, fmt.Sprintf("/procedures/%d/versions/%d", procedureID, number)); err != nil {
 				return err
 			}
@@ -205,6 +209,64 @@ func (s *Store) fixSubject(ctx context.Context, tx Tx, v *qms.ProcedureVersion, 
 	}
 	_, err = tx.Exec(ctx, `UPDATE procedure_versions SET content_json = ?, updated_at = ? WHERE id = ?`, content, FormatTime(tx.Now()), v.ID)
 	return err
+}
+
+// contributeSubject records, as editors of a version being submitted,
+// whoever set or changed its procedure's title, owner unit or TTHCs since
+// the procedure's last approval: the subject is signed with the content,
+// so they may no more approve it than the version's own editors. Read from
+// the procedure's audit entries, which hold each change's before and after.
+func contributeSubject(ctx context.Context, tx Tx, v *qms.ProcedureVersion) error {
+	pid := Itoa(v.ProcedureID)
+	// The last approval of this procedure's versions: changes before it
+	// were approved then.
+	var since int64
+	if err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM audit_log WHERE object_type = 'procedure_version' AND action = 'procedure.version_approve'
+		AND object_id LIKE ?`, pid+"/%").Scan(&since); err != nil {
+		return fmt.Errorf("last approval of procedure %s: %w", pid, err)
+	}
+	rows, err := tx.Query(ctx, `SELECT actor, action, COALESCE(before_json, ''), COALESCE(after_json, '') FROM audit_log
+		WHERE object_type = 'procedure' AND object_id = ? AND action IN ('procedure.create', 'procedure.update') AND id > ? ORDER BY id`, pid, since)
+	if err != nil {
+		return fmt.Errorf("changes of procedure %s: %w", pid, err)
+	}
+	var editors []string
+	for rows.Next() {
+		var actor, action, before, after string
+		if err := rows.Scan(&actor, &action, &before, &after); err != nil {
+			rows.Close()
+			return err
+		}
+		var b, a qms.Procedure
+		if action == "procedure.update" && json.Unmarshal([]byte(before), &b) == nil && json.Unmarshal([]byte(after), &a) == nil && !b.ScopeChanged(&a) {
+			continue // the review interval alone
+		}
+		if !slices.Contains(editors, actor) {
+			editors = append(editors, actor)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, name := range editors {
+		var id int64
+		found, err := scanOne(tx.Query(ctx, `SELECT id FROM users WHERE username = ?`, name))(&id)
+		if err != nil {
+			return err
+		} else if !found {
+			continue // a system actor: the CLI or a migration
+		}
+		c := qms.Contributor{UserID: id, Username: name, Act: qms.ContributedEdit}
+		if _, err := tx.Exec(ctx, `INSERT INTO version_contributors (kind, version_id, user_id, username, act) VALUES ('procedure', ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+			v.ID, c.UserID, c.Username, c.Act); err != nil {
+			return fmt.Errorf("record subject editor: %w", err)
+		}
+		if !slices.Contains(v.Approval.Contributors, c) {
+			v.Approval.Contributors = append(v.Approval.Contributors, c)
+		}
+	}
+	return nil
 }
 
 // takeOverTTHCs makes an approved version the one procedure of its TTHCs:

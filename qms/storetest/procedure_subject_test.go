@@ -120,3 +120,68 @@ func TestProcedureSubjectSigned(t *testing.T) {
 		}
 	})
 }
+
+// TestProcedureSubjectEditorsDoNotApprove: whoever changed a procedure's
+// title, owner unit or TTHCs since its last approval is an editor of the
+// version submitted next, on both stores: a user who is also a leader
+// may not approve what they renamed or re-scoped (outsider pass 6: a
+// dual-role user renamed the procedure, took a TTHC, and approved it).
+// Planning the review interval alone does not count.
+func TestProcedureSubjectEditorsDoNotApprove(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		_, leader, officer := receiptFixture(t, f)
+		dual := &qms.User{Username: "kiem.nhiem", Memberships: []qms.Membership{{AgencyCode: "SVHTT", Role: qms.RoleQualityOfficer}, {AgencyCode: "SVHTT", Role: qms.RoleLeader}}}
+		if err := f.CreateUser(f.ctx, dual, "ngua-o-123"); err != nil {
+			t.Fatal(err)
+		}
+		as := qms.WithActor(f.ctx, qms.Actor{UserID: dual.ID, Username: dual.Username, AgencyCode: "SVHTT"})
+		ps, err := f.FindProcedures(f.ctx, qms.ProcedureFilter{AgencyCode: ptr("SVHTT")})
+		if err != nil || len(ps) != 1 {
+			t.Fatalf("procedures %v, %v", ps, err)
+		}
+		p := ps[0]
+		if _, err := f.TransitionVersion(leader, p.ID, 1, qms.ActionWithdraw, "Đổi tên"); err != nil {
+			t.Fatal(err)
+		}
+		for _, tt := range []struct {
+			name   string
+			change func(p *qms.Procedure)
+			may    bool
+		}{
+			{"review interval only", func(p *qms.Procedure) { p.ReviewMonths = 24 }, true},
+			{"renamed", func(p *qms.Procedure) { p.Title = "Tên do người duyệt đặt" }, false},
+		} {
+			edited := *p
+			tt.change(&edited)
+			if err := f.UpdateProcedure(as, &edited); err != nil {
+				t.Fatal(err)
+			}
+			v, err := f.CreateVersion(officer, p.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			v.Flowchart = qmstest.DecisionChart()
+			if err := f.UpdateVersion(officer, v); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.TransitionVersion(officer, p.ID, v.Number, qms.ActionSubmit, ""); err != nil {
+				t.Fatal(err)
+			}
+			_, err = f.TransitionVersion(as, p.ID, v.Number, qms.ActionApprove, "")
+			if tt.may && err != nil || !tt.may && qms.ErrorCode(err) != qms.EFORBIDDEN {
+				t.Fatalf("%s: the editor's approval: %v", tt.name, err)
+			}
+			if !tt.may {
+				got, _ := f.FindVersion(f.ctx, p.ID, v.Number)
+				if !got.ContributedBy(qms.Actor{UserID: dual.ID, Username: dual.Username}) {
+					t.Fatalf("%s: the editor is not among the contributors: %+v", tt.name, got.Contributors)
+				}
+				continue
+			}
+			if _, err := f.TransitionVersion(leader, p.ID, v.Number, qms.ActionWithdraw, "Tiếp tục sửa"); err != nil {
+				t.Fatal(err)
+			}
+			p, _ = f.FindProcedure(f.ctx, "SVHTT", p.ID)
+		}
+	})
+}

@@ -542,7 +542,7 @@ var pageTexts = []pageText{
 	{"version.force_from", ", hiệu lực từ", ", in force from"},
 	{"version.legal_time_limit", "Thời hạn pháp định", "Legal time limit"},
 	{"version.working_hours", "giờ làm việc (", "working hours ("},
-	{"version.days", "ngày;", "days;"},
+	{"version.days", "ngày", "days"},
 	{"version.no_administrative_procedure", "chưa gắn thủ tục", "no administrative procedure linked"},
 	{"version.tthc_moves", "Khi lần ban hành này được phê duyệt, các thủ tục sau chuyển sang quy trình này:", "When this issue is approved, these administrative procedures move to this procedure:"},
 	{"version.tthc_moves_from", "hiện theo quy trình", "now under"},

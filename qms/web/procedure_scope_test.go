@@ -117,6 +117,7 @@ func TestSignedIssueKeepsItsSubject(t *testing.T) {
 	for _, c := range []struct{ name, target, id string }{
 		{"issue 01's print", "/procedures/" + id + "/versions/1/print", ""},
 		{"issue 01's page", "/procedures/" + id + "/versions/1", ""},
+		{"issue 01's BPMN", "/procedures/" + id + "/versions/1/flowchart.bpmn", ""},
 		{"the dossier's control slip", "/dossiers/" + got.Code + "/control-slip", "slip-internal-procedure"},
 		{"the dossier's page", "/dossiers/" + got.Code, "dossier-tthc"},
 	} {
@@ -140,6 +141,13 @@ func TestSignedIssueKeepsItsSubject(t *testing.T) {
 	checkAPI(t, "issue 02 submitted", a.api("GET", path+"/versions/2", qo, ""), 200, "", &shown)
 	if s := shown.Version.Subject; s == nil || s.Title != "Tên mới của quy trình" || s.OwnerUnit != "Phòng Văn hóa" {
 		t.Fatalf("issue 02's subject: %+v", s)
+	}
+	for _, target := range []string{"/procedures/" + id + "/versions/2", "/procedures/" + id + "/versions/2/print"} {
+		body := bodyOf(t, a.do("GET", target, &s, nil))
+		page := parsePage(t, body)
+		if shown := page.text("version-owner-unit") + page.text("print-subject"); !strings.Contains(shown, "Phòng Văn hóa") {
+			t.Fatalf("%s does not show the owner unit the leader signs: %q", target, shown)
+		}
 	}
 	// Returned to draft, it drops the subject with the lock.
 	checkAPI(t, "return 02", a.api("POST", path+"/versions/2/reject", leader, `{"reason":"Sửa lại"}`), 200, "", nil)

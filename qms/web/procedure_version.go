@@ -304,6 +304,7 @@ func (s *Server) versionFlowchart(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	p = v.As(p)
 	name := safeFileName.ReplaceAllString(fmt.Sprintf("%s-lan-%s", p.Code, v.IssueNumber()), "_")
 	switch c.Params("ext") {
 	case "svg":
