@@ -110,6 +110,10 @@ func TestSignedIssueKeepsItsSubject(t *testing.T) {
 		t.Fatalf("issue 01 keeps no subject: %+v", s)
 	}
 
+	sl := a.login("a-leader")
+	if stops := parsePage(t, bodyOf(t, a.do("GET", "/procedures/"+id+"/versions/1", &sl, nil))).text("withdraw-stops"); !strings.Contains(stops, "1.000001") {
+		t.Fatalf("the leader is not told which receipts a withdrawal stops: %q", stops)
+	}
 	checkAPI(t, "withdraw", a.api("POST", path+"/versions/1/withdraw", leader, `{"reason":"Đổi tên theo quyết định mới"}`), 200, "", nil)
 	checkAPI(t, "rename", a.api("PUT", path, qo, `{"title":"Tên mới của quy trình","owner_unit":"Phòng Văn hóa","tthc_codes":["1.000001"],"review_interval_months":12}`), 200, "", nil)
 
@@ -159,6 +163,15 @@ func TestSignedIssueKeepsItsSubject(t *testing.T) {
 	checkAPI(t, "submit 02 again", a.api("POST", path+"/versions/2/submit", qo, `{"password":"`+signPassword+`"}`), 200, "", nil)
 
 	checkAPI(t, "approve 02", a.api("POST", path+"/versions/2/approve", leader, `{"password":"`+signPassword+`"}`), 200, "", nil)
+	// The print names the approver as they signed, not as renamed since.
+	signedAs := a.users["a-leader"].FullName
+	renamedAs := "Tên mới của lãnh đạo"
+	if _, err := a.db.UpdateUser(qms.WithActor(ctx, qms.SystemActor("test")), a.users["a-leader"].ID, qms.UserUpdate{FullName: &renamedAs}); err != nil {
+		t.Fatal(err)
+	}
+	if signoff := parsePage(t, bodyOf(t, a.do("GET", "/procedures/"+id+"/versions/2/print", &s, nil))).text("signoff"); !strings.Contains(signoff, signedAs) || strings.Contains(signoff, renamedAs) {
+		t.Fatalf("the print's approver is not as signed (%q): %q", signedAs, signoff)
+	}
 
 	// QT-02 may propose to govern 1.000001: its draft says it would take
 	// it over, and the leader's approval moves it, audited.
@@ -177,7 +190,6 @@ func TestSignedIssueKeepsItsSubject(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkAPI(t, "submit QT-02's 01", a.api("POST", path2+"/versions/1/submit", qo, `{"password":"`+signPassword+`"}`), 200, "", nil)
-	sl := a.login("a-leader")
 	resp := a.do("GET", "/procedures/"+strconv.FormatInt(qt2.ID, 10)+"/versions/1", &sl, nil)
 	if moves := parsePage(t, bodyOf(t, resp)).text("tthc-moves"); !strings.Contains(moves, "1.000001") || !strings.Contains(moves, "QT-01") {
 		t.Fatalf("the leader is not told what the approval moves: %q", moves)

@@ -64,6 +64,7 @@ func (s *Server) versionShow(c *fiber.Ctx) error {
 // versionPage shows a version: its sections, flowchart and steps, the
 // live validation of the flowchart, and the actions the caller may take.
 func (s *Server) versionPage(c *fiber.Ctx, p *qms.Procedure, v *qms.ProcedureVersion, warnings []string, formErr error) error {
+	live := p
 	p = v.As(p)
 	limit, linked, err := s.limitHours(c, p)
 	if err != nil {
@@ -87,6 +88,9 @@ func (s *Server) versionPage(c *fiber.Ctx, p *qms.Procedure, v *qms.ProcedureVer
 		CanWithdraw:      (draft || submitted || v.Status == qms.StatusEffective) && s.can(c, "procedure", "approve"),
 	}
 	data.Path = versionPath(p, v)
+	if data.CanWithdraw && v.Status == qms.StatusEffective {
+		data.StopsReceipts = live.TTHCCodes
+	}
 	if data.Moves, err = s.movesOnApproval(c, p, v); err != nil {
 		return err
 	}
@@ -126,6 +130,9 @@ type versionPage struct {
 	// Moves are the TTHCs another procedure links that approving this
 	// draft or submitted version takes over (sqlstore's takeOverTTHCs).
 	Moves []tthcMove
+	// StopsReceipts are the TTHCs whose dossiers can no longer be
+	// received once the issue in force is withdrawn, until another is.
+	StopsReceipts []string
 }
 
 // tthcMove is a TTHC an approval takes from another procedure.
@@ -365,6 +372,18 @@ func (s *Server) versionPrint(c *fiber.Ctx) error {
 	pp := &procedurePrintPage{printPage: s.printPage(c, p.Code+" – "+l["print.issue"]+" "+v.IssueNumber(), versionPath(p, v)),
 		Procedure: v.As(p), Version: v, Unit: agency, History: history, Steps: steps, Chart: printChart(v.Flowchart, lang), Signatures: sigs,
 		Author: who(v.Author, qms.RoleQualityOfficer), Reviewer: who(v.Reviewer, qms.RoleLeader), Approver: who(v.Approver, qms.RoleLeader)}
+	// The approver as they signed, not as their account reads now.
+	if s.Signatures != nil {
+		signed, err := s.Signatures.FindSignatures(c.UserContext(), qms.SignedProcedureVersion, v.ID)
+		if err != nil {
+			return err
+		}
+		for _, sg := range signed {
+			if sg.Meaning == qms.MeaningApproved {
+				pp.Approver = signer{Name: sg.FullName, Title: sg.Title}
+			}
+		}
+	}
 	pp.RunningHeader = runningHeader(agency.Name, p.Code, l["print.issue_label"]+" "+v.IssueNumber(), issued)
 	return c.Render("procedure_print", pp, "print_layout")
 }
