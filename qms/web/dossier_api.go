@@ -13,7 +13,9 @@ import (
 type dossierJSON struct {
 	*qms.Dossier
 	// SurveyKey is printed on the receipt slip; a one-stop system that
-	// prints its own slip or texts the citizen takes it from here.
+	// prints its own slip or texts the citizen takes it from here. ""
+	// once the dossier is finished, and for a caller who does not receive
+	// dossiers (surveyKeyFor).
 	SurveyKey string            `json:"survey_key"`
 	Steps     []*qms.StepRecord `json:"steps"`
 	Pauses    []qms.Pause       `json:"pauses"`
@@ -28,7 +30,20 @@ func (s *Server) dossierOut(c *fiber.Ctx, d *qms.Dossier) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(dossierJSON{Dossier: d, SurveyKey: d.SurveyKey, Steps: orEmpty(steps), Pauses: pauses})
+	return c.JSON(dossierJSON{Dossier: d, SurveyKey: s.surveyKeyFor(c, d), Steps: orEmpty(steps), Pauses: pauses})
+}
+
+// surveyKeyFor is the dossier's survey key as the caller may read it:
+// only someone who receives dossiers, who prints the slip, and only until
+// the dossier is finished; "" otherwise. Whoever else read it (an auditor,
+// an admin) could answer the anonymous survey in the citizen's name, or
+// learn whether the citizen had answered, and once the result is handed
+// over nobody in the agency needs it (outsider pass 6).
+func (s *Server) surveyKeyFor(c *fiber.Ctx, d *qms.Dossier) string {
+	if d.Status.Finished() || !s.can(c, "dossier", "record") {
+		return ""
+	}
+	return d.SurveyKey
 }
 
 func (s *Server) apiTasks(c *fiber.Ctx) error {

@@ -79,6 +79,7 @@ type slipPage struct {
 	MadeBy     *signer
 	Steps      []slipStep
 	Signatures []signatureView
+	SurveyKey  string // the receipt's survey key, as the caller may read it
 }
 
 // renderSlip shows a slip in the print layout, its title and back link set.
@@ -145,7 +146,8 @@ func (s *Server) dossierReceipt(c *fiber.Ctx) error {
 	if year, n, ok := qms.ParseDossierCode(d.AgencyCode, d.Code); ok {
 		register = fmt.Sprintf("%d/%d", n, year)
 	}
-	return s.renderSlip(c, "receipt_slip", "slip.receipt_title", &slipPage{slipData: *sd, Receiver: receiver, Register: register, Dated: civilParts(d.ReceivedAt)})
+	return s.renderSlip(c, "receipt_slip", "slip.receipt_title", &slipPage{slipData: *sd, Receiver: receiver, Register: register, Dated: civilParts(d.ReceivedAt),
+		SurveyKey: s.surveyKeyFor(c, d)})
 }
 
 // dossierApologySlip prints the apology and new appointment slip (phiếu

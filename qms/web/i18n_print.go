@@ -47,6 +47,7 @@ var printTexts = []pageText{
 	{"slip.collect_at", "Đăng ký nhận kết quả tại:", "Result collected at:"},
 	{"slip.fee", "Phí, lệ phí:", "Fees and charges:"},
 	{"slip.survey_key", "Mã khảo sát mức độ hài lòng:", "Satisfaction survey key:"},
+	{"slip.survey_key_withheld", "chỉ in cho công chức tiếp nhận, trước khi trả kết quả (để việc đánh giá của người dân được ẩn danh).", "printed only for the receiving officer, before the result is returned (so that the citizen's rating stays anonymous)."},
 	{"slip.survey_where", "(nhập khi đánh giá mức độ hài lòng trên trang tra cứu hồ sơ của cơ quan, sau khi nhận kết quả)",
 		"(asked when you rate the service on the agency's dossier look-up page, after the result is returned)"},
 	{"slip.register", "Vào Sổ theo dõi hồ sơ, số thứ tự/năm:", "Entered in the dossier register, number/year:"},
