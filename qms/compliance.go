@@ -52,6 +52,11 @@ const (
 	// below the target of the reform programme (SatisfactionTargets).
 	RuleSatisfactionBelowTarget = "SATISFACTION_BELOW_TARGET"
 	RuleSignatureBroken         = "SIGNATURE_BROKEN"
+	// RuleTTHCGovernedTwice: two procedures in force name one TTHC (after
+	// a merger, or from before an approval moved TTHCs): receipts follow
+	// the one that took effect last, the other's approval names it for
+	// nothing.
+	RuleTTHCGovernedTwice = "TTHC_GOVERNED_TWICE"
 )
 
 // Rules lists every rule, in the order reports show them.
@@ -78,6 +83,7 @@ var Rules = []Rule{
 	{RuleContextReviewOverdue, "Bối cảnh và các bên quan tâm chưa được xem xét trong 12 tháng", SeverityMedium, "4.1, 4.2"},
 	{RuleSatisfactionBelowTarget, "Chỉ số hài lòng của người dân quý trước thấp hơn mục tiêu", SeverityMedium, "9.1.2"},
 	{RuleSignatureBroken, "Nội dung đã ký điện tử bị thay đổi sau khi ký", SeverityCritical, "7.5.2, 7.5.3.2"},
+	{RuleTTHCGovernedTwice, "Thủ tục hành chính thuộc hai quy trình đang có hiệu lực", SeverityHigh, "4.4, 7.5.2, 8.1"},
 }
 
 // RuleByCode returns the rule and whether it exists.

@@ -29,7 +29,7 @@ func TestReconcile(t *testing.T) {
 			t.Errorf("rule %s incomplete", r.Code)
 		}
 	}
-	if len(qms.Rules) != 22 {
+	if len(qms.Rules) != 23 {
 		t.Fatalf("%d rules", len(qms.Rules))
 	}
 }

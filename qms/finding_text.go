@@ -20,6 +20,7 @@ const (
 	SayFlowchartOverLimit     = "finding.flowchart_over_limit"     // procedure, hours, days, limit hours, TTHC
 	SayTTHCNotControlled      = "finding.tthc_not_controlled"      // TTHC, name, reason (control_reason.*)
 	SayMergedNotReissued      = "finding.merged_not_reissued"      // procedure, agency merged, date, days
+	SayTTHCGovernedTwice      = "finding.tthc_governed_twice"      // TTHC, procedures, the one receipts follow
 	SayCAPAOverdue            = "finding.capa_overdue"             // NC, action, owner, due date
 	SayRiskActionOverdue      = "finding.risk_action_overdue"      // risk, action, owner, due date
 	SayRiskReviewOverdue      = "finding.risk_review_overdue"      // risk, description, owner, due date
@@ -59,6 +60,7 @@ var findingTexts = map[string]string{
 	SayFlowchartOverLimit:     "Quy trình %s: các bước cần %s giờ, vượt thời hạn %s ngày (%s giờ) của thủ tục %s.",
 	SayTTHCNotControlled:      "Thủ tục %s – %s: %s.",
 	SayMergedNotReissued:      "Quy trình %s nhận từ đơn vị %s khi sáp nhập ngày %s chưa được ban hành lại sau %s ngày.",
+	SayTTHCGovernedTwice:      "Thủ tục %s thuộc các quy trình đang có hiệu lực %s; hồ sơ mới được tiếp nhận theo quy trình %s. Phê duyệt lại quy trình cần giữ để thủ tục chỉ thuộc quy trình đó.",
 	SayCAPAOverdue:            "%s: hành động “%s” của %s quá hạn từ %s.",
 	SayRiskActionOverdue:      "%s: hành động xử lý “%s” của %s quá hạn từ %s.",
 	SayRiskReviewOverdue:      "%s “%s” (phụ trách: %s) đến hạn xem xét lại từ %s.",

@@ -44,6 +44,7 @@ var checks = map[string]ruleCheck{
 	qms.RuleDeclarationMissing:      checkDeclarationMissing,
 	qms.RuleDeclarationScopeChanged: checkDeclarationScopeChanged,
 	qms.RuleSatisfactionBelowTarget: checkSatisfactionBelowTarget,
+	qms.RuleTTHCGovernedTwice:       checkTTHCGovernedTwice,
 }
 
 // RunChecks finds what holds now and reconciles it with the open
@@ -142,6 +143,53 @@ func checkMergedNotReissued(ctx context.Context, s *Store, q Querier, agencies [
 			Saying(qms.SayMergedNotReissued, code, from, ParseTime(at).In(qms.Zone).Format("02/01/2006"), days))
 	}
 	return out, rows.Err()
+}
+
+// checkTTHCGovernedTwice finds the TTHCs that two or more procedures with a
+// version in force name: an approval moves a TTHC to its procedure, but a
+// merger brings the predecessors' procedures as they were.
+func checkTTHCGovernedTwice(ctx context.Context, s *Store, q Querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
+	in, args := inList(agencies)
+	rows, err := q.Query(ctx, `SELECT p.agency_code, pt.tthc_code, p.id, p.code FROM procedure_tthc pt JOIN procedures p ON p.id = pt.procedure_id
+		WHERE p.agency_code IN `+in+` AND EXISTS (SELECT 1 FROM procedure_versions v WHERE v.procedure_id = p.id AND v.status = 'effective')
+		ORDER BY p.agency_code, pt.tthc_code, p.code`, args...)
+	if err != nil {
+		return nil, err
+	}
+	type claim struct{ agency, tthc string }
+	var order []claim
+	codes := map[claim][]string{}
+	names := map[int64]string{}
+	for rows.Next() {
+		var c claim
+		var id int64
+		var code string
+		if err := rows.Scan(&c.agency, &c.tthc, &id, &code); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if codes[c] == nil {
+			order = append(order, c)
+		}
+		codes[c], names[id] = append(codes[c], code), code
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var out []qms.Candidate
+	for _, c := range order {
+		if len(codes[c]) < 2 {
+			continue
+		}
+		pid, _, err := s.inForceKey(ctx, q, c.agency, c.tthc)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, qms.Candidate{Rule: qms.RuleTTHCGovernedTwice, AgencyCode: c.agency, ObjectType: "tthc", ObjectID: c.tthc}.
+			Saying(qms.SayTTHCGovernedTwice, c.tthc, strings.Join(codes[c], ", "), names[pid]))
+	}
+	return out, nil
 }
 
 // globalRules are the rules checked over the whole system at once.

@@ -1,6 +1,8 @@
 package storetest_test
 
 import (
+	"context"
+	"strings"
 	"testing"
 
 	"isodt/qms"
@@ -16,11 +18,7 @@ import (
 func TestProcedureSubjectSigned(t *testing.T) {
 	eachStore(t, func(t *testing.T, f *fixture) {
 		staff, leader, officer := receiptFixture(t, f)
-		ps, err := f.FindProcedures(f.ctx, qms.ProcedureFilter{AgencyCode: ptr("SVHTT")})
-		if err != nil || len(ps) != 1 {
-			t.Fatalf("procedures %v, %v", ps, err)
-		}
-		p := ps[0]
+		p := soleProcedure(t, f)
 		v1, err := f.FindVersion(f.ctx, p.ID, 1)
 		if err != nil || v1.Subject == nil || v1.Subject.Title != "Cấp phép karaoke" || len(v1.Subject.TTHCCodes) != 1 {
 			t.Fatalf("issue 01 subject %+v, %v", v1.Subject, err)
@@ -49,17 +47,7 @@ func TestProcedureSubjectSigned(t *testing.T) {
 		if err := f.UpdateProcedure(officer, other); err != nil {
 			t.Fatal(err)
 		}
-		draft := func(id int64) int {
-			v, err := f.CreateVersion(officer, id)
-			if err != nil {
-				t.Fatal(err)
-			}
-			v.Flowchart = qmstest.DecisionChart()
-			if err := f.UpdateVersion(officer, v); err != nil {
-				t.Fatal(err)
-			}
-			return v.Number
-		}
+		draft := func(id int64) int { return draftVersion(t, f, officer, id) }
 		n2, n1 := draft(p.ID), draft(other.ID)
 		v2, err := f.TransitionVersion(officer, p.ID, n2, qms.ActionSubmit, "")
 		if err != nil || v2.Subject == nil || v2.Subject.Title != "Tên mới" || v2.Subject.OwnerUnit != "Phòng mới" {
@@ -135,11 +123,7 @@ func TestProcedureSubjectEditorsDoNotApprove(t *testing.T) {
 			t.Fatal(err)
 		}
 		as := qms.WithActor(f.ctx, qms.Actor{UserID: dual.ID, Username: dual.Username, AgencyCode: "SVHTT"})
-		ps, err := f.FindProcedures(f.ctx, qms.ProcedureFilter{AgencyCode: ptr("SVHTT")})
-		if err != nil || len(ps) != 1 {
-			t.Fatalf("procedures %v, %v", ps, err)
-		}
-		p := ps[0]
+		p := soleProcedure(t, f)
 		if _, err := f.TransitionVersion(leader, p.ID, 1, qms.ActionWithdraw, "Đổi tên"); err != nil {
 			t.Fatal(err)
 		}
@@ -156,18 +140,11 @@ func TestProcedureSubjectEditorsDoNotApprove(t *testing.T) {
 			if err := f.UpdateProcedure(as, &edited); err != nil {
 				t.Fatal(err)
 			}
-			v, err := f.CreateVersion(officer, p.ID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			v.Flowchart = qmstest.DecisionChart()
-			if err := f.UpdateVersion(officer, v); err != nil {
-				t.Fatal(err)
-			}
+			v := &qms.ProcedureVersion{Number: draftVersion(t, f, officer, p.ID)}
 			if _, err := f.TransitionVersion(officer, p.ID, v.Number, qms.ActionSubmit, ""); err != nil {
 				t.Fatal(err)
 			}
-			_, err = f.TransitionVersion(as, p.ID, v.Number, qms.ActionApprove, "")
+			_, err := f.TransitionVersion(as, p.ID, v.Number, qms.ActionApprove, "")
 			if tt.may && err != nil || !tt.may && qms.ErrorCode(err) != qms.EFORBIDDEN {
 				t.Fatalf("%s: the editor's approval: %v", tt.name, err)
 			}
@@ -184,4 +161,69 @@ func TestProcedureSubjectEditorsDoNotApprove(t *testing.T) {
 			p, _ = f.FindProcedure(f.ctx, "SVHTT", p.ID)
 		}
 	})
+}
+
+// TestTTHCGovernedTwiceFound: a TTHC that two procedures in force name
+// (what a merger brings: each predecessor's procedure as it was) is a
+// finding naming both and the one receipts follow, on both stores; an
+// approval that takes the TTHC over clears it.
+func TestTTHCGovernedTwiceFound(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		_, leader, officer := receiptFixture(t, f)
+		first := soleProcedure(t, f)
+		second := &qms.Procedure{AgencyCode: "SVHTT", Code: "QT-09", Title: "Của đơn vị sáp nhập", TTHCCodes: []string{"1.000001"}}
+		if err := f.CreateProcedure(officer, second); err != nil {
+			t.Fatal(err)
+		}
+		approve := func(id int64) {
+			t.Helper()
+			n := draftVersion(t, f, officer, id)
+			if _, err := f.TransitionVersion(officer, id, n, qms.ActionSubmit, ""); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.TransitionVersion(leader, id, n, qms.ActionApprove, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		approve(second.ID)
+		rule := qms.RuleTTHCGovernedTwice
+		if got := findingLines(t, f, "SVHTT", rule); len(got) != 0 {
+			t.Fatalf("one procedure per TTHC, yet: %v", got)
+		}
+		// As a merger leaves it: the first procedure names it again.
+		mustExec(t, f, `INSERT INTO procedure_tthc (procedure_id, tthc_code) VALUES (`+itoa(first.ID)+`, '1.000001')`)
+		got := findingLines(t, f, "SVHTT", rule)
+		if len(got) != 1 || !strings.Contains(got[0], "SVHTT 1.000001: Thủ tục 1.000001 thuộc các quy trình đang có hiệu lực QT-01, QT-09; hồ sơ mới được tiếp nhận theo quy trình QT-09.") {
+			t.Fatalf("findings %q", got)
+		}
+		approve(first.ID)
+		if got := findingLines(t, f, "SVHTT", rule); len(got) != 0 {
+			t.Fatalf("still found after the approval that took it over: %v", got)
+		}
+	})
+}
+
+// soleProcedure is the one procedure receiptFixture made.
+func soleProcedure(t *testing.T, f *fixture) *qms.Procedure {
+	t.Helper()
+	ps, err := f.FindProcedures(f.ctx, qms.ProcedureFilter{AgencyCode: ptr("SVHTT")})
+	if err != nil || len(ps) != 1 {
+		t.Fatalf("procedures %v, %v", ps, err)
+	}
+	return ps[0]
+}
+
+// draftVersion starts the next draft of a procedure with a valid
+// flowchart and returns its number.
+func draftVersion(t *testing.T, f *fixture, officer context.Context, id int64) int {
+	t.Helper()
+	v, err := f.CreateVersion(officer, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.Flowchart = qmstest.DecisionChart()
+	if err := f.UpdateVersion(officer, v); err != nil {
+		t.Fatal(err)
+	}
+	return v.Number
 }

@@ -18,6 +18,7 @@ var findingEnglish = map[string]string{
 	qms.SayRecordWrongVersion:     "Dossier %s: record %s was made on version %s; the version in force then was %s.",
 	qms.SayReviewOverdue:          "Procedure %s has been due for its periodic review since %s.",
 	qms.SayFormNotEffective:       "Procedure %s (issue %s) uses form %s, which has no version in force.",
+	qms.SayTTHCGovernedTwice:      "Administrative procedure %s belongs to the procedures in force %s; new dossiers are received on %s. Approve the procedure to keep again, so that the administrative procedure belongs to it alone.",
 	qms.SayFlowchartOverLimit:     "Procedure %s: its steps take %s hours, over the %s-day limit (%s hours) of TTHC %s.",
 	qms.SayTTHCNotControlled:      "TTHC %s – %s: %s.",
 	qms.SayMergedNotReissued:      "Procedure %s, taken over from %s in the merger of %s, has not been reissued after %s days.",

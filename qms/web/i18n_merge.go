@@ -6,4 +6,5 @@ import "isodt/qms"
 // compliance rule for procedures a merge brought and nobody reissued.
 func init() {
 	domainEnglish["rule."+qms.RuleMergedNotReissued] = "Procedure received in a merger not yet reissued"
+	domainEnglish["rule."+qms.RuleTTHCGovernedTwice] = "Administrative procedure under two procedures in force"
 }
