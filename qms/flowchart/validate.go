@@ -64,7 +64,7 @@ func (ps Problems) Error() string {
 	for i, p := range ps {
 		msgs[i] = p.Message
 	}
-	return "lưu đồ không hợp lệ: " + strings.Join(msgs, "; ")
+	return "Lưu đồ không hợp lệ: " + strings.Join(msgs, "; ")
 }
 
 // Err returns ps as an error, or nil when there are no problems. Assigning

@@ -45,6 +45,10 @@ func (s *Store) UpdateProcedure(ctx context.Context, p *qms.Procedure) error {
 		if err != nil {
 			return err
 		}
+		if !before.ScopeChanged(p) && p.ReviewMonths == before.ReviewMonths {
+			*p = *before // nothing to change, nothing to audit
+			return nil
+		}
 		p.Code, p.CreatedAt, p.UpdatedAt, p.NextReviewOn = before.Code, before.CreatedAt, tx.Now(), before.NextReviewOn
 		if p.ReviewMonths != before.ReviewMonths && !before.NextReviewOn.IsZero() {
 			p.NextReviewOn = before.NextReviewOn.AddDate(0, p.ReviewMonths-before.ReviewMonths, 0)

@@ -223,6 +223,9 @@ func (s *Server) apiProcedureUpdate(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
+	if req.Code != nil && !strings.EqualFold(strings.TrimSpace(*req.Code), p.Code) {
+		return qms.FieldError("code", "Mã quy trình %s không đổi được: tạo quy trình mới nếu cần mã khác.", p.Code)
+	}
 	edited := *p
 	keepUnlessSent(&edited.Title, req.Title)
 	keepUnlessSent(&edited.OwnerUnit, req.OwnerUnit)

@@ -44,6 +44,22 @@ func TestApprovedProcedureScopeNeedsApprover(t *testing.T) {
 		}
 		resp.Body.Close()
 	}
+	// The code is not renamed in silence; a body that changes nothing
+	// writes no audit entry.
+	checkAPI(t, "another code", a.api("PUT", path, qo, `{"code":"QT-99"}`), 400, "code", nil)
+	updates := func() int {
+		action := "procedure.update"
+		_, n, err := a.db.FindAuditEntries(context.Background(), qms.AuditFilter{Action: &action})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	n := updates()
+	checkAPI(t, "nothing to change", a.api("PUT", path, qo, `{"code":"qt-01","title":"Cấp phép"}`), 200, "", nil)
+	if updates() != n {
+		t.Fatal("a PUT that changed nothing was audited as a change")
+	}
 	if p, _ := a.db.FindProcedure(context.Background(), "A", ps[0].ID); p.Title != "Cấp phép" || p.ReviewMonths != 24 || len(p.TTHCCodes) != 1 {
 		t.Fatalf("stored %q every %d months, TTHCs %v", p.Title, p.ReviewMonths, p.TTHCCodes)
 	}

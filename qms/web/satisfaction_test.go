@@ -232,8 +232,13 @@ func TestSatisfaction9ReviewPack(t *testing.T) {
 	if sat := r.Pack.Satisfaction; sat == nil || sat.Responses != 2 || sat.Index != 50 || sat.Questionnaire != "SIPAS-2017" {
 		t.Fatalf("pack %+v", r.Pack.Satisfaction)
 	}
-	if body := bodyOf(t, a.do("GET", loc, &lead, nil)); !strings.Contains(body, `id="review-satisfaction"`) || !strings.Contains(body, "50,00%") {
+	body := bodyOf(t, a.do("GET", loc, &lead, nil))
+	if !strings.Contains(body, `id="review-satisfaction"`) || !strings.Contains(body, "50,00%") {
 		t.Error("review page shows no satisfaction")
+	}
+	// Figures in brackets are separated, not ended, by "; ".
+	if line := parsePage(t, body).text("review-satisfaction"); strings.Contains(line, "; )") {
+		t.Errorf("a stray separator: %q", line)
 	}
 }
 
