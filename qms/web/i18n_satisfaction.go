@@ -8,6 +8,7 @@ import "isodt/qms"
 var satisfactionTexts = []pageText{
 	{"nav.satisfaction", "Sự hài lòng", "Satisfaction"},
 	{"title.satisfaction_public", "Đánh giá mức độ hài lòng", "Satisfaction survey"},
+	{"satisfaction.withheld", "Dòng có dưới 5 phiếu chỉ hiện số phiếu, không hiện điểm, để người trả lời không bị nhận ra.", "Rows with fewer than 5 responses show their count only, not their scores, so that no one who answered can be recognised."},
 	{"satisfaction.title", "Mức độ hài lòng của người dân, tổ chức", "Citizen and organisation satisfaction"},
 	{"satisfaction.survey", "Đánh giá mức độ hài lòng về giải quyết hồ sơ", "How satisfied are you with the handling of your dossier?"},
 	{"satisfaction.score_1", "Rất không hài lòng", "Very dissatisfied"},

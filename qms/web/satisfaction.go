@@ -190,6 +190,10 @@ type satisfactionRow struct {
 	Comments  int                `json:"comments"`
 	Groups    []satisfactionCell `json:"groups"`
 	Index     float64            `json:"index"`
+	// Withheld: fewer than qms.SatisfactionMinResponses responses, whose
+	// scores are not shown. A row of one TTHC with one answer is that
+	// citizen's answer to whoever knows the one dossier returned.
+	Withheld bool `json:"withheld,omitempty"`
 }
 
 type satisfactionCell struct {
@@ -279,6 +283,9 @@ func (s *Server) satisfactionResults(c *fiber.Ctx) (*satisfactionResults, error)
 	if all := qms.AggregateSatisfaction(rs, nil); len(all) > 0 {
 		res.Total = satisfactionLine(q, all[0], "")
 		for _, x := range q.Questions {
+			if res.Total.Withheld {
+				break
+			}
 			t := all[0].ByQuestion[x.Code]
 			res.Questions = append(res.Questions, questionResult{Code: x.Code, Text: domainName(langOf(c), "sipas."+x.Code, x.Text), Answers: t.Answers, Mean: t.Mean(), Rate: t.Rate()})
 		}
@@ -317,9 +324,16 @@ func latestComments(rs []*qms.SatisfactionResponse, l map[string]string, n int) 
 
 func satisfactionLine(q qms.Questionnaire, st *qms.SatisfactionStats, label string) satisfactionRow {
 	row := satisfactionRow{Key: st.Key, Label: label, Responses: st.Responses, Comments: st.Comments, Index: st.Index()}
+	row.Withheld = st.Responses < qms.SatisfactionMinResponses
 	for _, g := range q.Groups {
 		t := st.ByGroup[g.Code]
 		row.Groups = append(row.Groups, satisfactionCell{Answers: t.Answers, Rate: t.Rate()})
+	}
+	if row.Withheld {
+		row.Comments, row.Index = 0, 0
+		for i := range row.Groups {
+			row.Groups[i] = satisfactionCell{}
+		}
 	}
 	return row
 }

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"encoding/json"
 	"net/url"
 	"regexp"
 	"strings"
@@ -56,7 +57,7 @@ func TestSatisfactionAnswersAnonymousToStaff(t *testing.T) {
 	// Three more returned dossiers answered one after another, with
 	// comments whose order is neither that of the dossiers nor of the
 	// answers.
-	others := a.returnedDossiers("A", 3)
+	others := a.returnedDossiers("A", 4) // the fourth answers last, below
 	v := a.visit("/public/A")
 	for i, comment := range []string{"Chậm trả kết quả.", "An ninh tốt.", "Bãi xe chật."} {
 		f := a.surveyForm(others[i], "4")
@@ -155,6 +156,54 @@ func TestSatisfactionAnswersAnonymousToStaff(t *testing.T) {
 	}
 	if auditReaders < 3 || resultReaders < 2 {
 		t.Fatalf("the log read by %d users, the results by %d", auditReaders, resultReaders)
+	}
+
+	// Four answers are fewer than qms.SatisfactionMinResponses: every row
+	// gives its count, no scores (a TTHC row of one answer would be that
+	// citizen's); a fifth shows them.
+	results := func() (rows []struct {
+		Responses int     `json:"responses"`
+		Index     float64 `json:"index"`
+		Withheld  bool    `json:"withheld"`
+		Groups    []struct {
+			Answers int `json:"answers"`
+		} `json:"groups"`
+	}) {
+		t.Helper()
+		var out struct {
+			Total   json.RawMessage
+			ByTTHC  json.RawMessage `json:"by_tthc"`
+			ByAgncy json.RawMessage `json:"by_agency"`
+		}
+		decode(t, a.api("GET", "/api/v1/satisfaction", a.token("a-leader"), ""), &out)
+		for _, raw := range []json.RawMessage{out.Total, out.ByTTHC, out.ByAgncy} {
+			if raw[0] == '{' {
+				raw = append(append([]byte{'['}, raw...), ']')
+			}
+			part := rows[len(rows):]
+			if err := json.Unmarshal(raw, &part); err != nil {
+				t.Fatal(err)
+			}
+			rows = append(rows, part...)
+		}
+		if len(rows) != 3 {
+			t.Fatalf("%d rows: the total, one TTHC, one agency expected", len(rows))
+		}
+		return rows
+	}
+	for _, r := range results() {
+		if !r.Withheld || r.Index != 0 || r.Responses != 4 || len(r.Groups) == 0 || r.Groups[0].Answers != 0 {
+			t.Errorf("four answers: a row not withheld: %+v", r)
+		}
+	}
+	fifth := others[3]
+	if resp := a.post(v, "/public/A/satisfaction/"+fifth, a.surveyForm(fifth, "5")); resp.StatusCode != 303 {
+		t.Fatalf("fifth answer: %d", resp.StatusCode)
+	}
+	for _, r := range results() {
+		if r.Withheld || r.Index == 0 || r.Responses != 5 {
+			t.Errorf("five answers: a row withheld: %+v", r)
+		}
 	}
 
 	// Whoever has a code (they are sequential) cannot tell whether its
