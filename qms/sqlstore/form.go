@@ -173,6 +173,9 @@ func (s *Store) CreateFormVersion(ctx context.Context, formID int64) (*qms.FormV
 		if err := insertFormVersion(ctx, tx, v); err != nil {
 			return err
 		}
+		if err := InheritContributors(ctx, tx, "form", last.ID, &last.Approval, v.ID, &v.Approval); err != nil {
+			return err
+		}
 		return tx.Audit(ctx, "", "form.version_create", "form_version", fmt.Sprintf("%d/%d", formID, v.Number), nil, v, "")
 	})
 	return v, err

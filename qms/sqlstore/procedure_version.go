@@ -46,6 +46,11 @@ func (s *Store) CreateVersion(ctx context.Context, procedureID int64) (*qms.Proc
 		if err := Contribute(ctx, tx, "procedure", v.ID, &v.Approval, qms.ContributedCreate); err != nil {
 			return err
 		}
+		if n := len(all); n > 0 {
+			if err := InheritContributors(ctx, tx, "procedure", all[n-1].ID, &all[n-1].Approval, v.ID, &v.Approval); err != nil {
+				return err
+			}
+		}
 		return tx.Audit(ctx, "", "procedure.version_create", "procedure_version", versionRef(v), nil, v, "")
 	})
 	return v, err
@@ -442,6 +447,35 @@ func Contribute(ctx context.Context, tx Tx, kind string, versionID int64, a *qms
 	}
 	if !slices.Contains(a.Contributors, c) {
 		a.Contributors = append(a.Contributors, c)
+	}
+	return nil
+}
+
+// InheritContributors credits a new draft (toID, to) with whoever wrote
+// the version it copies (fromID, from) when that version was never
+// approved: the content is theirs and no approver has checked it. A draft
+// withdrawn unapproved, copied into a new draft by someone else and
+// submitted by them, was otherwise approved by its own writer (outsider
+// pass 7). An approved version's writers are not credited: an approver
+// other than them checked what the revision starts from.
+func InheritContributors(ctx context.Context, tx Tx, kind string, fromID int64, from *qms.Approval, toID int64, to *qms.Approval) error {
+	if from.ApprovedAt != nil {
+		return nil
+	}
+	if err := LoadContributors(ctx, tx, kind, fromID, from); err != nil {
+		return err
+	}
+	writers := append([]qms.Contributor{{UserID: from.AuthorID, Username: from.Author}}, from.Contributors...)
+	for _, c := range writers {
+		c.Act = qms.ContributedEdit
+		if c.Username == "" || slices.Contains(to.Contributors, c) {
+			continue
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO version_contributors (kind, version_id, user_id, username, act) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+			kind, toID, c.UserID, c.Username, c.Act); err != nil {
+			return fmt.Errorf("credit the copied version's writers: %w", err)
+		}
+		to.Contributors = append(to.Contributors, c)
 	}
 	return nil
 }

@@ -227,3 +227,65 @@ func draftVersion(t *testing.T, f *fixture, officer context.Context, id int64) i
 	}
 	return v.Number
 }
+
+// TestCopiedDraftKeepsItsWriters: a new draft copies the last version; when
+// that version was never approved (a draft withdrawn), its writers are the
+// new draft's editors too, on both stores, for procedures and forms. A
+// user who is also a leader wrote a draft, withdrew it, let a quality
+// officer start the next from it and submit it, and approved their own
+// text (outsider pass 7). An approved version's writers are not credited.
+func TestCopiedDraftKeepsItsWriters(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		_, leader, officer := receiptFixture(t, f)
+		dual := &qms.User{Username: "kiem.nhiem", Memberships: []qms.Membership{{AgencyCode: "SVHTT", Role: qms.RoleQualityOfficer}, {AgencyCode: "SVHTT", Role: qms.RoleLeader}}}
+		if err := f.CreateUser(f.ctx, dual, "ngua-o-123"); err != nil {
+			t.Fatal(err)
+		}
+		as := qms.WithActor(f.ctx, qms.Actor{UserID: dual.ID, Username: dual.Username, AgencyCode: "SVHTT"})
+		p := soleProcedure(t, f)
+
+		// Issue 01 was approved by giam.doc, written by thu.ky: the dual
+		// user's revision of it is theirs alone.
+		mine := draftVersion(t, f, as, p.ID)
+		if _, err := f.TransitionVersion(as, p.ID, mine, qms.ActionWithdraw, "Soạn lại"); err != nil {
+			t.Fatal(err)
+		}
+		copied := draftVersion(t, f, officer, p.ID)
+		if _, err := f.TransitionVersion(officer, p.ID, copied, qms.ActionSubmit, ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.TransitionVersion(as, p.ID, copied, qms.ActionApprove, ""); qms.ErrorCode(err) != qms.EFORBIDDEN {
+			t.Fatalf("the writer of the copied draft approved it: %v", err)
+		}
+		if _, err := f.TransitionVersion(leader, p.ID, copied, qms.ActionApprove, ""); err != nil {
+			t.Fatal(err)
+		}
+		// Copied from an approved issue: the dual user wrote none of it.
+		next := draftVersion(t, f, officer, p.ID)
+		if _, err := f.TransitionVersion(officer, p.ID, next, qms.ActionSubmit, ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.TransitionVersion(as, p.ID, next, qms.ActionApprove, ""); err != nil {
+			t.Fatalf("copied from an approved issue, yet: %v", err)
+		}
+
+		// The same for a form.
+		form := &qms.Form{AgencyCode: "SVHTT", Code: "BM-KN-01", Title: "Phiếu kiểm tra"}
+		if err := f.CreateForm(as, form, []byte(checkSchema)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.TransitionFormVersion(as, form.ID, 1, qms.ActionWithdraw, "Soạn lại"); err != nil {
+			t.Fatal(err)
+		}
+		v2, err := f.CreateFormVersion(officer, form.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.TransitionFormVersion(officer, form.ID, v2.Number, qms.ActionSubmit, ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.TransitionFormVersion(as, form.ID, v2.Number, qms.ActionApprove, ""); qms.ErrorCode(err) != qms.EFORBIDDEN {
+			t.Fatalf("the writer of the copied form draft approved it: %v", err)
+		}
+	})
+}
