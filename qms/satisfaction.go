@@ -455,14 +455,47 @@ func AggregateSatisfaction(rs []*SatisfactionResponse, keyOf func(*SatisfactionR
 	return out
 }
 
+// WithheldRows says, for the rows of one breakdown of the responses (each
+// row's count of responses, the rows adding up to the total), which show
+// their count only: every row of fewer than SatisfactionMinResponses, and
+// then, while the rows withheld hold some but fewer than that many
+// responses together, the smallest row still shown as well. Otherwise the
+// total less the rows shown gives the withheld rows' figures, those of one
+// citizen when one row of one answer is withheld (outsider pass 7).
+func WithheldRows(responses []int) []bool {
+	withheld := make([]bool, len(responses))
+	sum := 0
+	for i, n := range responses {
+		if n < SatisfactionMinResponses {
+			withheld[i], sum = true, sum+n
+		}
+	}
+	for sum > 0 && sum < SatisfactionMinResponses {
+		smallest := -1
+		for i, n := range responses {
+			if !withheld[i] && (smallest < 0 || n < responses[smallest]) {
+				smallest = i
+			}
+		}
+		if smallest < 0 {
+			break // all withheld: so is their total, being under the minimum
+		}
+		withheld[smallest], sum = true, sum+responses[smallest]
+	}
+	return withheld
+}
+
 // SatisfactionSummary is what the management review pack keeps of the
-// year's responses.
+// year's responses. Under SatisfactionMinResponses it keeps the count only
+// (Withheld), as the results page shows it: a pack is kept as prepared, so
+// one prepared after each answer would give each citizen's scores.
 type SatisfactionSummary struct {
 	Questionnaire string             `json:"questionnaire"`
 	Responses     int                `json:"responses"`
 	Index         float64            `json:"index"`    // percentage satisfied, mean of the groups
 	ByGroup       map[string]float64 `json:"by_group"` // group code → index
 	ByQuarter     map[string]float64 `json:"by_quarter"`
+	Withheld      bool               `json:"withheld,omitempty"`
 }
 
 // SummarizeSatisfaction condenses a year's responses for the review pack
@@ -473,12 +506,24 @@ func SummarizeSatisfaction(rs []*SatisfactionResponse, at time.Time) Satisfactio
 	if len(all) == 0 {
 		return sum
 	}
-	sum.Responses, sum.Index = all[0].Responses, all[0].Index()
+	sum.Responses = all[0].Responses
+	if sum.Withheld = sum.Responses < SatisfactionMinResponses; sum.Withheld {
+		return sum
+	}
+	sum.Index = all[0].Index()
 	for g, t := range all[0].ByGroup {
 		sum.ByGroup[g] = t.Rate()
 	}
-	for _, s := range AggregateSatisfaction(rs, func(r *SatisfactionResponse) string { return Quarter(r.SubmittedAt) }) {
-		sum.ByQuarter[s.Key] = s.Index()
+	quarters := AggregateSatisfaction(rs, func(r *SatisfactionResponse) string { return Quarter(r.SubmittedAt) })
+	counts := make([]int, len(quarters))
+	for i, q := range quarters {
+		counts[i] = q.Responses
+	}
+	withheld := WithheldRows(counts)
+	for i, q := range quarters {
+		if !withheld[i] {
+			sum.ByQuarter[q.Key] = q.Index()
+		}
 	}
 	return sum
 }

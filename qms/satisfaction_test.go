@@ -156,13 +156,58 @@ func TestSatisfaction9AggregatePerQuarter(t *testing.T) {
 	if len(byTTHC) != 2 || byTTHC[0].Key != "1.1" || byTTHC[0].Responses != 2 {
 		t.Errorf("by TTHC %+v", byTTHC)
 	}
+	// Three answers are too few to show: the pack keeps their count.
 	sum := qms.SummarizeSatisfaction(rs, at("2026-06-01T00:00:00Z"))
-	if sum.Responses != 3 || sum.Questionnaire != "SIPAS-2017" || len(sum.ByQuarter) != 2 {
-		t.Errorf("summary %+v", sum)
+	if sum.Responses != 3 || sum.Questionnaire != "SIPAS-2017" || !sum.Withheld || sum.Index != 0 || len(sum.ByGroup)+len(sum.ByQuarter) != 0 {
+		t.Errorf("summary of 3 %+v", sum)
 	}
-	near("summary Q2", sum.ByQuarter["2026-Q2"], q2.Index())
+	// Five more in the second quarter: the first quarter's two are
+	// withheld, and so is the second's index, or the year's less it would
+	// give theirs.
+	for range 5 {
+		rs = append(rs, &qms.SatisfactionResponse{Questionnaire: "SIPAS-2017", AgencyCode: "A", TTHCCode: "1.1", Answers: allAnswered(5, false), SubmittedAt: at("2026-05-05T02:00:00Z")})
+	}
+	sum = qms.SummarizeSatisfaction(rs, at("2026-06-01T00:00:00Z"))
+	if sum.Responses != 8 || sum.Withheld || sum.Index == 0 || len(sum.ByQuarter) != 0 {
+		t.Errorf("summary of 8 %+v", sum)
+	}
+	// Five in each quarter: both shown.
+	for range 3 {
+		rs = append(rs, &qms.SatisfactionResponse{Questionnaire: "SIPAS-2017", AgencyCode: "A", TTHCCode: "1.1", Answers: allAnswered(5, false), SubmittedAt: at("2026-02-05T02:00:00Z")})
+	}
+	sum = qms.SummarizeSatisfaction(rs, at("2026-06-01T00:00:00Z"))
+	if len(sum.ByQuarter) != 2 || sum.ByQuarter["2026-Q1"] == 0 {
+		t.Errorf("summary of 5 and 6 %+v", sum)
+	}
 	if empty := qms.SummarizeSatisfaction(nil, time.Now()); empty.Responses != 0 || empty.Index != 0 {
 		t.Errorf("empty summary %+v", empty)
+	}
+}
+
+// TestWithheldRows: rows under the minimum show their count only, and the
+// smallest rows shown join them until the withheld hold none or at least
+// the minimum together, so that no subtraction from the total gives them.
+func TestWithheldRows(t *testing.T) {
+	for _, tt := range []struct {
+		rows []int
+		want string
+	}{
+		{nil, ""},
+		{[]int{5, 9}, "--"},
+		{[]int{1, 51}, "WW"},
+		{[]int{1, 9, 30}, "WW-"},
+		{[]int{2, 3, 40}, "WW-"},
+		{[]int{1, 1, 1, 1, 1, 40}, "WWWWW-"},
+		{[]int{4, 6, 6}, "WW-"},
+		{[]int{1, 2}, "WW"},
+	} {
+		got := ""
+		for _, w := range qms.WithheldRows(tt.rows) {
+			got += map[bool]string{true: "W", false: "-"}[w]
+		}
+		if got != tt.want {
+			t.Errorf("WithheldRows(%v) = %q, want %q", tt.rows, got, tt.want)
+		}
 	}
 }
 

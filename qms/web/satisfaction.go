@@ -269,9 +269,15 @@ func (s *Server) satisfactionResults(c *fiber.Ctx) (*satisfactionResults, error)
 	l := dictionaries[langOf(c)]
 	q := qms.QuestionnaireAt(to.Add(-time.Second))
 	rows := func(keyOf func(*qms.SatisfactionResponse) string, labelOf func(string) string) []satisfactionRow {
+		stats := qms.AggregateSatisfaction(rs, keyOf)
+		counts := make([]int, len(stats))
+		for i, st := range stats {
+			counts[i] = st.Responses
+		}
+		withheld := qms.WithheldRows(counts)
 		var out []satisfactionRow
-		for _, st := range qms.AggregateSatisfaction(rs, keyOf) {
-			out = append(out, satisfactionLine(q, st, labelOf(st.Key)))
+		for i, st := range stats {
+			out = append(out, satisfactionLine(q, st, labelOf(st.Key), withheld[i]))
 		}
 		return out
 	}
@@ -281,7 +287,7 @@ func (s *Server) satisfactionResults(c *fiber.Ctx) (*satisfactionResults, error)
 		ByAgency:  rows(func(r *qms.SatisfactionResponse) string { return r.AgencyCode }, same),
 		ByTTHC:    rows(func(r *qms.SatisfactionResponse) string { return r.TTHCCode }, same)}
 	if all := qms.AggregateSatisfaction(rs, nil); len(all) > 0 {
-		res.Total = satisfactionLine(q, all[0], "")
+		res.Total = satisfactionLine(q, all[0], "", all[0].Responses < qms.SatisfactionMinResponses)
 		for _, x := range q.Questions {
 			if res.Total.Withheld {
 				break
@@ -290,7 +296,10 @@ func (s *Server) satisfactionResults(c *fiber.Ctx) (*satisfactionResults, error)
 			res.Questions = append(res.Questions, questionResult{Code: x.Code, Text: domainName(langOf(c), "sipas."+x.Code, x.Text), Answers: t.Answers, Mean: t.Mean(), Rate: t.Rate()})
 		}
 	}
-	res.Comments = latestComments(rs, l, 20)
+	// Under the minimum, a comment's month tells whose it is as its row would.
+	if !res.Total.Withheld {
+		res.Comments = latestComments(rs, l, 20)
+	}
 	return res, nil
 }
 
@@ -322,9 +331,10 @@ func latestComments(rs []*qms.SatisfactionResponse, l map[string]string, n int) 
 	return out
 }
 
-func satisfactionLine(q qms.Questionnaire, st *qms.SatisfactionStats, label string) satisfactionRow {
-	row := satisfactionRow{Key: st.Key, Label: label, Responses: st.Responses, Comments: st.Comments, Index: st.Index()}
-	row.Withheld = st.Responses < qms.SatisfactionMinResponses
+// satisfactionLine is a results row; withheld, its count only
+// (qms.WithheldRows).
+func satisfactionLine(q qms.Questionnaire, st *qms.SatisfactionStats, label string, withheld bool) satisfactionRow {
+	row := satisfactionRow{Key: st.Key, Label: label, Responses: st.Responses, Comments: st.Comments, Index: st.Index(), Withheld: withheld}
 	for _, g := range q.Groups {
 		t := st.ByGroup[g.Code]
 		row.Groups = append(row.Groups, satisfactionCell{Answers: t.Answers, Rate: t.Rate()})

@@ -76,6 +76,58 @@ func TestSatisfactionAnswersAnonymousToStaff(t *testing.T) {
 		t.Fatalf("answer: %d %s", resp.StatusCode, bodyOf(t, resp))
 	}
 
+	// Four answers are fewer than qms.SatisfactionMinResponses: every row
+	// gives its count, no scores (a TTHC row of one answer would be that
+	// citizen's); a fifth shows them.
+	results := func() (rows []struct {
+		Responses int     `json:"responses"`
+		Index     float64 `json:"index"`
+		Withheld  bool    `json:"withheld"`
+		Groups    []struct {
+			Answers int `json:"answers"`
+		} `json:"groups"`
+	}) {
+		t.Helper()
+		var out struct {
+			Total   json.RawMessage
+			ByTTHC  json.RawMessage `json:"by_tthc"`
+			ByAgncy json.RawMessage `json:"by_agency"`
+		}
+		decode(t, a.api("GET", "/api/v1/satisfaction", a.token("a-leader"), ""), &out)
+		for _, raw := range []json.RawMessage{out.Total, out.ByTTHC, out.ByAgncy} {
+			if raw[0] == '{' {
+				raw = append(append([]byte{'['}, raw...), ']')
+			}
+			part := rows[len(rows):]
+			if err := json.Unmarshal(raw, &part); err != nil {
+				t.Fatal(err)
+			}
+			rows = append(rows, part...)
+		}
+		if len(rows) != 3 {
+			t.Fatalf("%d rows: the total, one TTHC, one agency expected", len(rows))
+		}
+		return rows
+	}
+	for _, r := range results() {
+		if !r.Withheld || r.Index != 0 || r.Responses != 4 || len(r.Groups) == 0 || r.Groups[0].Answers != 0 {
+			t.Errorf("four answers: a row not withheld: %+v", r)
+		}
+	}
+	lead := a.login("a-leader")
+	if body := bodyOf(t, a.do("GET", "/satisfaction", &lead, nil)); strings.Contains(body, "Phòng chờ nóng") {
+		t.Error("four answers: a comment is listed")
+	}
+	fifth := others[3]
+	if resp := a.post(v, "/public/A/satisfaction/"+fifth, a.surveyForm(fifth, "5")); resp.StatusCode != 303 {
+		t.Fatalf("fifth answer: %d", resp.StatusCode)
+	}
+	for _, r := range results() {
+		if r.Withheld || r.Index == 0 || r.Responses != 5 {
+			t.Errorf("five answers: a row withheld: %+v", r)
+		}
+	}
+
 	identifying := []string{d.Code, applicant, d.SurveyKey}
 	for _, code := range others {
 		identifying = append(identifying, code)
@@ -95,8 +147,8 @@ func TestSatisfactionAnswersAnonymousToStaff(t *testing.T) {
 		resp := a.do("GET", "/audit-log?action=satisfaction.submit", &s, nil)
 		if body := bodyOf(t, resp); resp.StatusCode == 200 {
 			auditReaders++
-			if rows := tableRows(body, surveyEntryRow); len(rows) != 4 {
-				t.Errorf("%s: the audit log shows %d answers, want 4", user, len(rows))
+			if rows := tableRows(body, surveyEntryRow); len(rows) != 5 {
+				t.Errorf("%s: the audit log shows %d answers, want 5", user, len(rows))
 			}
 			leaks(user+"'s audit log page", body)
 		} else if resp.StatusCode != 403 {
@@ -104,8 +156,8 @@ func TestSatisfactionAnswersAnonymousToStaff(t *testing.T) {
 		}
 		resp = a.api("GET", "/api/v1/audit-log?action=satisfaction.submit", tok, "")
 		if body := bodyOf(t, resp); resp.StatusCode == 200 {
-			if n := strings.Count(body, `"action":"satisfaction.submit"`); n != 4 {
-				t.Errorf("%s: the audit API lists %d answers, want 4", user, n)
+			if n := strings.Count(body, `"action":"satisfaction.submit"`); n != 5 {
+				t.Errorf("%s: the audit API lists %d answers, want 5", user, n)
 			}
 			leaks(user+"'s audit API", body)
 		} else if resp.StatusCode != 403 {
@@ -156,54 +208,6 @@ func TestSatisfactionAnswersAnonymousToStaff(t *testing.T) {
 	}
 	if auditReaders < 3 || resultReaders < 2 {
 		t.Fatalf("the log read by %d users, the results by %d", auditReaders, resultReaders)
-	}
-
-	// Four answers are fewer than qms.SatisfactionMinResponses: every row
-	// gives its count, no scores (a TTHC row of one answer would be that
-	// citizen's); a fifth shows them.
-	results := func() (rows []struct {
-		Responses int     `json:"responses"`
-		Index     float64 `json:"index"`
-		Withheld  bool    `json:"withheld"`
-		Groups    []struct {
-			Answers int `json:"answers"`
-		} `json:"groups"`
-	}) {
-		t.Helper()
-		var out struct {
-			Total   json.RawMessage
-			ByTTHC  json.RawMessage `json:"by_tthc"`
-			ByAgncy json.RawMessage `json:"by_agency"`
-		}
-		decode(t, a.api("GET", "/api/v1/satisfaction", a.token("a-leader"), ""), &out)
-		for _, raw := range []json.RawMessage{out.Total, out.ByTTHC, out.ByAgncy} {
-			if raw[0] == '{' {
-				raw = append(append([]byte{'['}, raw...), ']')
-			}
-			part := rows[len(rows):]
-			if err := json.Unmarshal(raw, &part); err != nil {
-				t.Fatal(err)
-			}
-			rows = append(rows, part...)
-		}
-		if len(rows) != 3 {
-			t.Fatalf("%d rows: the total, one TTHC, one agency expected", len(rows))
-		}
-		return rows
-	}
-	for _, r := range results() {
-		if !r.Withheld || r.Index != 0 || r.Responses != 4 || len(r.Groups) == 0 || r.Groups[0].Answers != 0 {
-			t.Errorf("four answers: a row not withheld: %+v", r)
-		}
-	}
-	fifth := others[3]
-	if resp := a.post(v, "/public/A/satisfaction/"+fifth, a.surveyForm(fifth, "5")); resp.StatusCode != 303 {
-		t.Fatalf("fifth answer: %d", resp.StatusCode)
-	}
-	for _, r := range results() {
-		if r.Withheld || r.Index == 0 || r.Responses != 5 {
-			t.Errorf("five answers: a row withheld: %+v", r)
-		}
 	}
 
 	// Whoever has a code (they are sequential) cannot tell whether its
