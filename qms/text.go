@@ -70,7 +70,7 @@ const (
 	TextNotUTF8             // not UTF-8
 	TextControl             // a control character (the rune)
 	TextMultiLine           // a line break or tab in a one-line text
-	TextBlank               // only spaces and invisible characters
+	TextBlank               // only invisible characters, spaces between them
 	TextInvisible           // an invisible character in a one-line text (the rune)
 	TextLoneMark            // a one-line text begins with a combining mark (the rune)
 	TextTooLong             // more than max runes
@@ -88,7 +88,10 @@ func FindTextFault(s string, max int) (TextFault, rune) {
 	if max <= MaxLineText && strings.ContainsAny(s, "\r\n\t\u2028\u2029") {
 		return TextMultiLine, 0
 	}
-	if s != "" && strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || invisible(r) }) == "" {
+	// Spaces alone are left to the field's own rule once trimmed (an
+	// optional field is then empty, a required one says it is missing);
+	// invisible characters would survive the trim and show as nothing.
+	if s != "" && strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || invisible(r) }) == "" && strings.IndexFunc(s, invisible) >= 0 {
 		return TextBlank, 0
 	}
 	if max <= MaxLineText {

@@ -44,6 +44,10 @@ func TestCheckText(t *testing.T) {
 		{"a variation selector in a name", "Sở A\ufe0f", qms.MaxNameText, "U+FE0F"},
 		{"a name that begins with a mark", " \u0301Bình", qms.MaxNameText, "U+0301"},
 		{"a mark on its letter", "Bi\u0300nh", qms.MaxNameText, ""},
+		{"only spaces, left to the field's own rule", "   ", 100, ""},
+		{"only no-break spaces", "\u00a0\u3000", 100, ""},
+		{"only a Hangul filler", "\u3164", qms.MaxNameText, "vô hình"},
+		{"a Braille blank between spaces in a note", " \u2800 ", qms.MaxShortText, "vô hình"},
 		{"not UTF-8", "QT\xff", 100, "UTF-8"},
 		{"too long", strings.Repeat("ả", 20001), qms.MaxLongText, "tối đa 20.000 ký tự (hiện có 20.001)"},
 	}

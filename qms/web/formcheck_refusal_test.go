@@ -46,9 +46,9 @@ func TestFormCheckRefusalNamesLabel(t *testing.T) {
 			[]string{"Ô “Địa chỉ người nộp” chứa ký tự không phải văn bản UTF-8 hợp lệ"}},
 		// Each of the text rules is named as it is: a blank title was
 		// said to be too long (outsider pass 6).
-		{"blank, vi", "vi", &officer, "/procedures", url.Values{"code": {"QT-09"}, "title": {"  "}}, "title",
+		{"blank, vi", "vi", &officer, "/procedures", url.Values{"code": {"QT-09"}, "title": {"\u3164 \u3164"}}, "title",
 			[]string{"Ô “Tiêu đề” chỉ gồm khoảng trắng hoặc ký tự vô hình"}},
-		{"blank, en", "en", &officer, "/procedures", url.Values{"code": {"QT-09"}, "title": {"\u00a0\u00a0"}}, "title",
+		{"blank, en", "en", &officer, "/procedures", url.Values{"code": {"QT-09"}, "title": {"\u2800"}}, "title",
 			[]string{"The field “Title” holds only spaces or invisible characters"}},
 	}
 	apiToken := a.token("a-staff")

@@ -226,6 +226,10 @@ func (s *Server) apiProcedureUpdate(c *fiber.Ctx) error {
 	if req.Code != nil && !strings.EqualFold(strings.TrimSpace(*req.Code), p.Code) {
 		return qms.FieldError("code", "Mã quy trình %s không đổi được: tạo quy trình mới nếu cần mã khác.", p.Code)
 	}
+	if req.ReviewMonths != nil && *req.ReviewMonths == 0 {
+		// Sent as 0, not left out: the default would replace it unseen.
+		return qms.FieldError("review_interval_months", "Chu kỳ xem xét phải từ 1 đến 60 tháng (bỏ trống để giữ %d tháng).", p.ReviewMonths)
+	}
 	edited := *p
 	keepUnlessSent(&edited.Title, req.Title)
 	keepUnlessSent(&edited.OwnerUnit, req.OwnerUnit)

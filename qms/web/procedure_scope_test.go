@@ -47,6 +47,7 @@ func TestApprovedProcedureScopeNeedsApprover(t *testing.T) {
 	// The code is not renamed in silence; a body that changes nothing
 	// writes no audit entry.
 	checkAPI(t, "another code", a.api("PUT", path, qo, `{"code":"QT-99"}`), 400, "code", nil)
+	checkAPI(t, "a review interval of 0", a.api("PUT", path, qo, `{"review_interval_months":0}`), 400, "review_interval_months", nil)
 	updates := func() int {
 		action := "procedure.update"
 		_, n, err := a.db.FindAuditEntries(context.Background(), qms.AuditFilter{Action: &action})
@@ -228,5 +229,21 @@ func TestSignedIssueKeepsItsSubject(t *testing.T) {
 	checkAPI(t, "receipt after the move", a.receiveAPI(staff, ""), 201, "", &d)
 	if d.ProcedureID != qt2.ID {
 		t.Fatalf("received on procedure %d, want QT-02 (%d)", d.ProcedureID, qt2.ID)
+	}
+
+	qt2Page := "/procedures/" + strconv.FormatInt(qt2.ID, 10) + "/versions/1"
+	if stops := parsePage(t, bodyOf(t, a.do("GET", qt2Page, &sl, nil))).text("withdraw-stops"); !strings.Contains(stops, "1.000001") {
+		t.Fatalf("QT-02 alone serves 1.000001, yet: %q", stops)
+	}
+	// As a merger leaves it, QT-01 names the TTHC again: withdrawing
+	// either issue leaves the other to receive it, so neither page says
+	// its receipts stop.
+	if _, err := rawOf(t, a).Exec(`INSERT INTO procedure_tthc (procedure_id, tthc_code) VALUES (` + id + `, '1.000001')`); err != nil {
+		t.Fatal(err)
+	}
+	for _, target := range []string{"/procedures/" + id + "/versions/2", qt2Page} {
+		if stops := parsePage(t, bodyOf(t, a.do("GET", target, &sl, nil))).text("withdraw-stops"); stops != "" {
+			t.Errorf("%s says receipts stop, another procedure in force serves them: %q", target, stops)
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -89,7 +90,9 @@ func (s *Server) versionPage(c *fiber.Ctx, p *qms.Procedure, v *qms.ProcedureVer
 	}
 	data.Path = versionPath(p, v)
 	if data.CanWithdraw && v.Status == qms.StatusEffective {
-		data.StopsReceipts = live.TTHCCodes
+		if data.StopsReceipts, err = s.servedByNoOther(c, live); err != nil {
+			return err
+		}
 	}
 	if data.Moves, err = s.movesOnApproval(c, p, v); err != nil {
 		return err
@@ -138,6 +141,29 @@ type versionPage struct {
 // tthcMove is a TTHC an approval takes from another procedure.
 type tthcMove struct {
 	TTHC, From string // the TTHC's code, the other procedure's code
+}
+
+// servedByNoOther lists the TTHCs of p that no other procedure of its
+// agency with a version in force names: a withdrawal of p's stops their
+// receipts (two procedures in force may name one after a merger).
+func (s *Server) servedByNoOther(c *fiber.Ctx, p *qms.Procedure) ([]string, error) {
+	inForce, err := s.Procedures.FindVersionsByStatus(c.UserContext(), p.AgencyCode, qms.StatusEffective)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, code := range p.TTHCCodes {
+		others, err := s.Procedures.FindProcedures(c.UserContext(), qms.ProcedureFilter{AgencyCode: &p.AgencyCode, TTHCCode: &code})
+		if err != nil {
+			return nil, err
+		}
+		if !slices.ContainsFunc(others, func(o *qms.Procedure) bool {
+			return o.ID != p.ID && slices.ContainsFunc(inForce, func(v *qms.ProcedureVersion) bool { return v.ProcedureID == o.ID })
+		}) {
+			out = append(out, code)
+		}
+	}
+	return out, nil
 }
 
 // movesOnApproval lists the TTHCs of p that another procedure of its
@@ -372,15 +398,19 @@ func (s *Server) versionPrint(c *fiber.Ctx) error {
 	pp := &procedurePrintPage{printPage: s.printPage(c, p.Code+" – "+l["print.issue"]+" "+v.IssueNumber(), versionPath(p, v)),
 		Procedure: v.As(p), Version: v, Unit: agency, History: history, Steps: steps, Chart: printChart(v.Flowchart, lang), Signatures: sigs,
 		Author: who(v.Author, qms.RoleQualityOfficer), Reviewer: who(v.Reviewer, qms.RoleLeader), Approver: who(v.Approver, qms.RoleLeader)}
-	// The approver as they signed, not as their account reads now.
+	// The drafter and the approver as they signed, not as their accounts
+	// read now.
 	if s.Signatures != nil {
 		signed, err := s.Signatures.FindSignatures(c.UserContext(), qms.SignedProcedureVersion, v.ID)
 		if err != nil {
 			return err
 		}
 		for _, sg := range signed {
-			if sg.Meaning == qms.MeaningApproved {
+			switch sg.Meaning {
+			case qms.MeaningApproved:
 				pp.Approver = signer{Name: sg.FullName, Title: sg.Title}
+			case qms.MeaningDrafted:
+				pp.Author = signer{Name: sg.FullName, Title: sg.Title}
 			}
 		}
 	}
