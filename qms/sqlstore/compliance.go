@@ -150,8 +150,11 @@ func checkMergedNotReissued(ctx context.Context, s *Store, q Querier, agencies [
 // merger brings the predecessors' procedures as they were.
 func checkTTHCGovernedTwice(ctx context.Context, s *Store, q Querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
 	in, args := inList(agencies)
+	// status || '': SQLite reads each procedure's versions by procedure;
+	// by status it read every version in force once per link (2,400 ×
+	// 2,400 in the province: the scan took 5 s instead of 2.5).
 	rows, err := q.Query(ctx, `SELECT p.agency_code, pt.tthc_code, p.id, p.code FROM procedure_tthc pt JOIN procedures p ON p.id = pt.procedure_id
-		WHERE p.agency_code IN `+in+` AND EXISTS (SELECT 1 FROM procedure_versions v WHERE v.procedure_id = p.id AND v.status = 'effective')
+		WHERE p.agency_code IN `+in+` AND EXISTS (SELECT 1 FROM procedure_versions v WHERE v.procedure_id = p.id AND v.status || '' = 'effective')
 		ORDER BY p.agency_code, pt.tthc_code, p.code`, args...)
 	if err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"isodt/qms"
@@ -224,11 +225,24 @@ func (s *Store) fixSubject(ctx context.Context, tx Tx, v *qms.ProcedureVersion, 
 func contributeSubject(ctx context.Context, tx Tx, v *qms.ProcedureVersion) error {
 	pid := Itoa(v.ProcedureID)
 	// The last approval of this procedure's versions: changes before it
-	// were approved then.
+	// were approved then. Named one by one, as the audit log's object
+	// index reads them.
+	all, err := QueryVersions(ctx, tx, v.ProcedureID, nil)
+	if err != nil {
+		return err
+	}
+	refs, args := make([]string, 0, len(all)), []any{}
+	for _, o := range all {
+		if o.ApprovedAt != nil {
+			refs, args = append(refs, "?"), append(args, versionRef(o))
+		}
+	}
 	var since int64
-	if err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM audit_log WHERE object_type = 'procedure_version' AND action = 'procedure.version_approve'
-		AND object_id LIKE ?`, pid+"/%").Scan(&since); err != nil {
-		return fmt.Errorf("last approval of procedure %s: %w", pid, err)
+	if len(refs) > 0 {
+		if err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM audit_log WHERE object_type = 'procedure_version' AND object_id IN (`+strings.Join(refs, ", ")+`)
+			AND action = 'procedure.version_approve'`, args...).Scan(&since); err != nil {
+			return fmt.Errorf("last approval of procedure %s: %w", pid, err)
+		}
 	}
 	rows, err := tx.Query(ctx, `SELECT actor, action, COALESCE(before_json, ''), COALESCE(after_json, '') FROM audit_log
 		WHERE object_type = 'procedure' AND object_id = ? AND action IN ('procedure.create', 'procedure.update') AND id > ? ORDER BY id`, pid, since)

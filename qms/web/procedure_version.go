@@ -147,19 +147,24 @@ type tthcMove struct {
 // agency with a version in force names: a withdrawal of p's stops their
 // receipts (two procedures in force may name one after a merger).
 func (s *Server) servedByNoOther(c *fiber.Ctx, p *qms.Procedure) ([]string, error) {
-	inForce, err := s.Procedures.FindVersionsByStatus(c.UserContext(), p.AgencyCode, qms.StatusEffective)
-	if err != nil {
-		return nil, err
-	}
 	var out []string
 	for _, code := range p.TTHCCodes {
 		others, err := s.Procedures.FindProcedures(c.UserContext(), qms.ProcedureFilter{AgencyCode: &p.AgencyCode, TTHCCode: &code})
 		if err != nil {
 			return nil, err
 		}
-		if !slices.ContainsFunc(others, func(o *qms.Procedure) bool {
-			return o.ID != p.ID && slices.ContainsFunc(inForce, func(v *qms.ProcedureVersion) bool { return v.ProcedureID == o.ID })
-		}) {
+		served := false
+		for _, o := range others {
+			if o.ID == p.ID || served {
+				continue
+			}
+			vs, err := s.Procedures.FindVersions(c.UserContext(), o.ID)
+			if err != nil {
+				return nil, err
+			}
+			served = slices.ContainsFunc(vs, func(v *qms.ProcedureVersion) bool { return v.Status == qms.StatusEffective })
+		}
+		if !served {
 			out = append(out, code)
 		}
 	}
