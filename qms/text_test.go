@@ -69,3 +69,22 @@ func TestCount(t *testing.T) {
 		}
 	}
 }
+
+func TestOneLine(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                        "",
+		"Cấp phép":                "Cấp phép",
+		" Cấp phép":               "Cấp phép",
+		"Cấp phép ":               "Cấp phép",
+		"Cấp  phép":               "Cấp phép",
+		"Cấp\nphép":               "Cấp phép",
+		"Cấp\r\n  phép\t karaoke": "Cấp phép karaoke",
+		"Cấp\u00a0phép":           "Cấp phép",
+		" ":                       "",
+		"a":                       "a",
+	} {
+		if got := qms.OneLine(in); got != want {
+			t.Errorf("OneLine(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
