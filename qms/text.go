@@ -60,6 +60,9 @@ func CheckText(field, label, s string, max int) error {
 	case TextNotUTF8:
 		return FieldError(field, "%s chứa ký tự không phải văn bản UTF-8 hợp lệ.", label)
 	case TextControl:
+		if ZeroWidth(r) {
+			return FieldError(field, "%s chứa ký tự vô hình không được phép (U+%04X), thường do dán từ tài liệu khác: hãy xóa rồi gửi lại.", label, r)
+		}
 		return FieldError(field, "%s chứa ký tự điều khiển không được phép (U+%04X).", label, r)
 	case TextMultiLine:
 		return FieldError(field, "%s chỉ được viết trên một dòng: bỏ dấu xuống dòng hoặc ký tự tab.", label)
@@ -135,12 +138,17 @@ func FindTextFault(s string, max int) (TextFault, rune) {
 func ControlChar(s string) (rune, bool) {
 	for _, r := range s {
 		if r != '\t' && r != '\n' && r != '\r' && unicode.IsControl(r) || r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069 ||
-			r == 0x200B || r == 0x2060 || r == 0xFEFF {
+			ZeroWidth(r) {
 			return r, true
 		}
 	}
 	return 0, false
 }
+
+// ZeroWidth reports whether r is one of the zero-width characters
+// ControlChar refuses in every text: invisible, not control characters,
+// and so named in the refusals.
+func ZeroWidth(r rune) bool { return r == 0x200B || r == 0x2060 || r == 0xFEFF }
 
 // Count writes n the Vietnamese way, a dot between thousands (20.000),
 // for the domain's messages.

@@ -36,6 +36,9 @@ func (r *refusedText) message(lang string) string {
 	case qms.TextNotUTF8:
 		return fmt.Sprintf(label(l, "formcheck.utf8"), name)
 	case qms.TextControl:
+		if qms.ZeroWidth(c) {
+			return fmt.Sprintf(label(l, "formcheck.zero_width"), name, fmt.Sprintf("U+%04X", c))
+		}
 		return fmt.Sprintf(label(l, "formcheck.control"), name, fmt.Sprintf("U+%04X", c))
 	case qms.TextMultiLine:
 		return fmt.Sprintf(label(l, "formcheck.one_line"), name)
@@ -65,6 +68,7 @@ var formCheckTexts = []pageText{
 	{"formcheck.name_utf8", "Tên một ô nhập (%s) không phải văn bản UTF-8 hợp lệ: biểu mẫu đã bị sửa ngoài trang, hãy tải lại trang.", "The name of a field (%s) is not valid UTF-8 text: the form was changed outside the page; reload the page."},
 	{"formcheck.utf8", "Ô %s chứa ký tự không phải văn bản UTF-8 hợp lệ: hãy gõ lại hoặc dán lại nội dung ở dạng Unicode.", "The field %s holds characters that are not valid UTF-8 text: type or paste the text again as Unicode."},
 	{"formcheck.control", "Ô %s chứa ký tự điều khiển không được phép (%s), thường do dán từ một tài liệu khác: hãy xóa ký tự đó rồi gửi lại.", "The field %s holds a control character that is not allowed (%s), usually from text pasted from another document: remove it and send again."},
+	{"formcheck.zero_width", "Ô %s chứa ký tự vô hình không được phép (%s), thường do dán từ một tài liệu khác: hãy xóa ký tự đó rồi gửi lại.", "The field %s holds an invisible character that is not allowed (%s), usually from text pasted from another document: remove it and send again."},
 	{"formcheck.one_line", "Ô %s chỉ được viết trên một dòng: bỏ dấu xuống dòng hoặc ký tự tab rồi gửi lại.", "The field %s must be on one line: remove the line break or tab and send again."},
 	{"formcheck.blank", "Ô %s chỉ gồm khoảng trắng hoặc ký tự vô hình: hãy nhập nội dung.", "The field %s holds only spaces or invisible characters: type its content."},
 	{"formcheck.invisible", "Ô %s chứa ký tự vô hình (%s), khiến nó trông như một tên khác, thường do dán từ tài liệu khác: hãy gõ lại.", "The field %s holds an invisible character (%s) that makes it look like another name, usually from pasted text: type it again."},

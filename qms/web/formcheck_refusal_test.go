@@ -44,6 +44,8 @@ func TestFormCheckRefusalNamesLabel(t *testing.T) {
 			[]string{`Ô "zz_extra" chứa ký tự điều khiển`}},
 		{"not UTF-8", "vi", &staff, "/dossiers", receipt("applicant_address", "Phường \xff"), "applicant_address",
 			[]string{"Ô “Địa chỉ người nộp” chứa ký tự không phải văn bản UTF-8 hợp lệ"}},
+		{"zero-width, vi", "vi", &staff, "/dossiers", receipt("note", "Bản\u200bsao"), "note",
+			[]string{"chứa ký tự vô hình không được phép (U+200B)"}},
 		// Each of the text rules is named as it is: a blank title was
 		// said to be too long (outsider pass 6).
 		{"blank, vi", "vi", &officer, "/procedures", url.Values{"code": {"QT-09"}, "title": {"\u3164 \u3164"}}, "title",
