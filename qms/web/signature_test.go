@@ -289,4 +289,14 @@ func TestSignature7LeaderStepSigned(t *testing.T) {
 	if !signedAt.MatchString(slip) {
 		t.Error("the control slip does not date the signature")
 	}
+	// Renamed since, the leader is still named on the signed step's row
+	// as they signed (outsider pass 7).
+	signedAs, renamed := sigs[0].FullName, "Tên mới của lãnh đạo"
+	if _, err := a.db.UpdateUser(qms.WithActor(context.Background(), qms.SystemActor("test")), a.users["a-leader"].ID, qms.UserUpdate{FullName: &renamed}); err != nil {
+		t.Fatal(err)
+	}
+	row := parsePage(t, bodyOf(t, a.do("GET", "/dossiers/"+d.Code+"/control-slip", &leader, nil))).text("signer-" + itoa(sigs[0].ObjectID))
+	if !strings.Contains(row, signedAs) || strings.Contains(row, renamed) {
+		t.Errorf("the signed step's row names %q, want %q as signed", row, signedAs)
+	}
 }
