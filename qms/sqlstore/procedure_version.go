@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -227,15 +228,15 @@ func contributeSubject(ctx context.Context, tx Tx, v *qms.ProcedureVersion) erro
 	// The last approval of this procedure's versions: changes before it
 	// were approved then. Named one by one, as the audit log's object
 	// index reads them.
-	all, err := QueryVersions(ctx, tx, v.ProcedureID, nil)
+	approved, err := QueryStrings(ctx, tx, `SELECT CAST(number AS TEXT) FROM procedure_versions WHERE procedure_id = ? AND approved_at IS NOT NULL`, v.ProcedureID)
 	if err != nil {
 		return err
 	}
-	refs, args := make([]string, 0, len(all)), []any{}
-	for _, o := range all {
-		if o.ApprovedAt != nil {
-			refs, args = append(refs, "?"), append(args, versionRef(o))
-		}
+	var refs []string
+	var args []any
+	for _, n := range approved {
+		number, _ := strconv.Atoi(n)
+		refs, args = append(refs, "?"), append(args, versionRef(&qms.ProcedureVersion{ProcedureID: v.ProcedureID, Number: number}))
 	}
 	var since int64
 	if len(refs) > 0 {

@@ -52,7 +52,7 @@ func (s *Store) SubmitSatisfaction(ctx context.Context, agency, dossierCode stri
 			// answer, so that the next write sees it: counted after the
 			// refused write, sixty guesses sent at once were all checked.
 			wrongKey = err
-			return countKeyFailure(ctx, tx, hash)
+			return countThrottled(ctx, tx, "survey_key_failures", "failed_at", hash)
 		}
 		q := qms.QuestionnaireAt(tx.Now())
 		r.Questionnaire = q.Code
@@ -83,7 +83,7 @@ func (s *Store) SubmitSatisfaction(ctx context.Context, agency, dossierCode stri
 			string(answers), r.Comment, FormatTime(r.SubmittedAt)).Scan(&r.ID); err != nil {
 			return fmt.Errorf("insert satisfaction response on %s: %w", d.Code, err)
 		}
-		if err := countAnswer(ctx, tx, hash); err != nil {
+		if err := countThrottled(ctx, tx, "survey_answer_throttle", "answered_at", hash); err != nil {
 			return err
 		}
 		// The response stays with its dossier's agency; a merged
@@ -101,33 +101,21 @@ func (s *Store) SubmitSatisfaction(ctx context.Context, agency, dossierCode stri
 	return err
 }
 
-// countAnswer keeps an answer against the sender's address hash for the
-// throttle, apart from the response: the hash is the same for every
-// answer (and feedback) from one address, so kept on the responses it
-// would tie together all a citizen's answers, and an answer to the
-// feedback that names them. Entries older than the window go at the same
-// time; nothing else reads them.
-func countAnswer(ctx context.Context, tx Tx, hash string) error {
+// countThrottled keeps one event of an address (its hash) in a throttle
+// table (survey_answer_throttle, survey_key_failures: hash and time),
+// pruning the events older than the survey's window at the same time. A
+// counter, not a record, so it writes no audit entry. The answers are
+// counted apart from the responses: the hash is the same for every answer
+// (and feedback) from one address, so kept on the responses it would tie
+// together all a citizen's answers, and an answer to the feedback that
+// names them.
+func countThrottled(ctx context.Context, tx Tx, table, column, hash string) error {
 	now := tx.Now()
-	if _, err := tx.Exec(ctx, `DELETE FROM survey_answer_throttle WHERE answered_at <= ?`, FormatTime(now.Add(-qms.SatisfactionThrottleWindow))); err != nil {
-		return fmt.Errorf("prune survey answer throttle: %w", err)
+	if _, err := tx.Exec(ctx, `DELETE FROM `+table+` WHERE `+column+` <= ?`, FormatTime(now.Add(-qms.SatisfactionThrottleWindow))); err != nil {
+		return fmt.Errorf("prune %s: %w", table, err)
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO survey_answer_throttle (ip_hash, answered_at) VALUES (?, ?)`, hash, FormatTime(now)); err != nil {
-		return fmt.Errorf("count survey answer: %w", err)
-	}
-	return nil
-}
-
-// countKeyFailure keeps a wrong survey key against the address, as a
-// failed login is kept: a counter, not a record, so it writes no audit
-// entry. Failures older than the window go at the same time.
-func countKeyFailure(ctx context.Context, tx Tx, hash string) error {
-	now := tx.Now()
-	if _, err := tx.Exec(ctx, `DELETE FROM survey_key_failures WHERE failed_at <= ?`, FormatTime(now.Add(-qms.SatisfactionThrottleWindow))); err != nil {
-		return fmt.Errorf("prune survey key failures: %w", err)
-	}
-	if _, err := tx.Exec(ctx, `INSERT INTO survey_key_failures (ip_hash, failed_at) VALUES (?, ?)`, hash, FormatTime(now)); err != nil {
-		return fmt.Errorf("count survey key failure: %w", err)
+	if _, err := tx.Exec(ctx, `INSERT INTO `+table+` (ip_hash, `+column+`) VALUES (?, ?)`, hash, FormatTime(now)); err != nil {
+		return fmt.Errorf("count in %s: %w", table, err)
 	}
 	return nil
 }

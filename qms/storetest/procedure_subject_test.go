@@ -118,11 +118,7 @@ func TestProcedureSubjectSigned(t *testing.T) {
 func TestProcedureSubjectEditorsDoNotApprove(t *testing.T) {
 	eachStore(t, func(t *testing.T, f *fixture) {
 		_, leader, officer := receiptFixture(t, f)
-		dual := &qms.User{Username: "kiem.nhiem", Memberships: []qms.Membership{{AgencyCode: "SVHTT", Role: qms.RoleQualityOfficer}, {AgencyCode: "SVHTT", Role: qms.RoleLeader}}}
-		if err := f.CreateUser(f.ctx, dual, "ngua-o-123"); err != nil {
-			t.Fatal(err)
-		}
-		as := qms.WithActor(f.ctx, qms.Actor{UserID: dual.ID, Username: dual.Username, AgencyCode: "SVHTT"})
+		dual, as := dualRoleUser(t, f)
 		p := soleProcedure(t, f)
 		if _, err := f.TransitionVersion(leader, p.ID, 1, qms.ActionWithdraw, "Đổi tên"); err != nil {
 			t.Fatal(err)
@@ -237,11 +233,7 @@ func draftVersion(t *testing.T, f *fixture, officer context.Context, id int64) i
 func TestCopiedDraftKeepsItsWriters(t *testing.T) {
 	eachStore(t, func(t *testing.T, f *fixture) {
 		_, leader, officer := receiptFixture(t, f)
-		dual := &qms.User{Username: "kiem.nhiem", Memberships: []qms.Membership{{AgencyCode: "SVHTT", Role: qms.RoleQualityOfficer}, {AgencyCode: "SVHTT", Role: qms.RoleLeader}}}
-		if err := f.CreateUser(f.ctx, dual, "ngua-o-123"); err != nil {
-			t.Fatal(err)
-		}
-		as := qms.WithActor(f.ctx, qms.Actor{UserID: dual.ID, Username: dual.Username, AgencyCode: "SVHTT"})
+		_, as := dualRoleUser(t, f)
 		p := soleProcedure(t, f)
 
 		// Issue 01 was approved by giam.doc, written by thu.ky: the dual
@@ -288,4 +280,15 @@ func TestCopiedDraftKeepsItsWriters(t *testing.T) {
 			t.Fatalf("the writer of the copied form draft approved it: %v", err)
 		}
 	})
+}
+
+// dualRoleUser is a user of SVHTT who is both quality officer and leader,
+// and a context acting as them.
+func dualRoleUser(t *testing.T, f *fixture) (*qms.User, context.Context) {
+	t.Helper()
+	dual := &qms.User{Username: "kiem.nhiem", Memberships: []qms.Membership{{AgencyCode: "SVHTT", Role: qms.RoleQualityOfficer}, {AgencyCode: "SVHTT", Role: qms.RoleLeader}}}
+	if err := f.CreateUser(f.ctx, dual, "ngua-o-123"); err != nil {
+		t.Fatal(err)
+	}
+	return dual, qms.WithActor(f.ctx, qms.Actor{UserID: dual.ID, Username: dual.Username, AgencyCode: "SVHTT"})
 }

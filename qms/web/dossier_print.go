@@ -128,16 +128,10 @@ func (s *Server) dossierControlSlip(c *fiber.Ctx) error {
 	}
 	// A signed step names its signer as they signed, not as their
 	// account reads now, as the signature block below does.
-	if s.Signatures != nil {
-		signed, err := s.Signatures.FindSignatures(c.UserContext(), qms.SignedDossierStep, ids...)
-		if err != nil {
-			return err
-		}
-		for _, sg := range signed {
-			for i := range rows {
-				if rows[i].ID == sg.ObjectID {
-					rows[i].Signer = signer{Name: sg.FullName, Title: sg.Title}
-				}
+	for _, sg := range sigs {
+		for i := range rows {
+			if rows[i].ID == sg.objectID {
+				rows[i].Signer = sg.signer()
 			}
 		}
 	}

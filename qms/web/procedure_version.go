@@ -143,26 +143,32 @@ type tthcMove struct {
 	TTHC, From string // the TTHC's code, the other procedure's code
 }
 
+// otherClaimants are the procedures of p's agency, p apart, that name
+// the TTHC code.
+func (s *Server) otherClaimants(c *fiber.Ctx, p *qms.Procedure, code string) ([]*qms.Procedure, error) {
+	ps, err := s.Procedures.FindProcedures(c.UserContext(), qms.ProcedureFilter{AgencyCode: &p.AgencyCode, TTHCCode: &code})
+	return slices.DeleteFunc(ps, func(o *qms.Procedure) bool { return o.ID == p.ID }), err
+}
+
 // servedByNoOther lists the TTHCs of p that no other procedure of its
 // agency with a version in force names: a withdrawal of p's stops their
 // receipts (two procedures in force may name one after a merger).
 func (s *Server) servedByNoOther(c *fiber.Ctx, p *qms.Procedure) ([]string, error) {
 	var out []string
 	for _, code := range p.TTHCCodes {
-		others, err := s.Procedures.FindProcedures(c.UserContext(), qms.ProcedureFilter{AgencyCode: &p.AgencyCode, TTHCCode: &code})
+		others, err := s.otherClaimants(c, p, code)
 		if err != nil {
 			return nil, err
 		}
 		served := false
 		for _, o := range others {
-			if o.ID == p.ID || served {
-				continue
-			}
 			vs, err := s.Procedures.FindVersions(c.UserContext(), o.ID)
 			if err != nil {
 				return nil, err
 			}
-			served = slices.ContainsFunc(vs, func(v *qms.ProcedureVersion) bool { return v.Status == qms.StatusEffective })
+			if served = slices.ContainsFunc(vs, func(v *qms.ProcedureVersion) bool { return v.Status == qms.StatusEffective }); served {
+				break
+			}
 		}
 		if !served {
 			out = append(out, code)
@@ -179,14 +185,12 @@ func (s *Server) movesOnApproval(c *fiber.Ctx, p *qms.Procedure, v *qms.Procedur
 	}
 	var out []tthcMove
 	for _, code := range p.TTHCCodes {
-		others, err := s.Procedures.FindProcedures(c.UserContext(), qms.ProcedureFilter{AgencyCode: &p.AgencyCode, TTHCCode: &code})
+		others, err := s.otherClaimants(c, p, code)
 		if err != nil {
 			return nil, err
 		}
 		for _, o := range others {
-			if o.ID != p.ID {
-				out = append(out, tthcMove{TTHC: code, From: o.Code})
-			}
+			out = append(out, tthcMove{TTHC: code, From: o.Code})
 		}
 	}
 	return out, nil
@@ -405,18 +409,12 @@ func (s *Server) versionPrint(c *fiber.Ctx) error {
 		Author: who(v.Author, qms.RoleQualityOfficer), Reviewer: who(v.Reviewer, qms.RoleLeader), Approver: who(v.Approver, qms.RoleLeader)}
 	// The drafter and the approver as they signed, not as their accounts
 	// read now.
-	if s.Signatures != nil {
-		signed, err := s.Signatures.FindSignatures(c.UserContext(), qms.SignedProcedureVersion, v.ID)
-		if err != nil {
-			return err
-		}
-		for _, sg := range signed {
-			switch sg.Meaning {
-			case qms.MeaningApproved:
-				pp.Approver = signer{Name: sg.FullName, Title: sg.Title}
-			case qms.MeaningDrafted:
-				pp.Author = signer{Name: sg.FullName, Title: sg.Title}
-			}
+	for _, sg := range sigs {
+		switch sg.meaning {
+		case qms.MeaningApproved:
+			pp.Approver = sg.signer()
+		case qms.MeaningDrafted:
+			pp.Author = sg.signer()
 		}
 	}
 	pp.RunningHeader = runningHeader(agency.Name, p.Code, l["print.issue_label"]+" "+v.IssueNumber(), issued)

@@ -60,7 +60,14 @@ type signatureView struct {
 	What, Meaning, Name, Title, At string
 	// Current: the record still holds what was signed.
 	Current bool
+	// objectID and meaning are the record signed and the meaning's code,
+	// for a print that names its signers as they signed.
+	objectID int64
+	meaning  qms.Meaning
 }
+
+// signer is the signature's signer as they signed.
+func (v signatureView) signer() signer { return signer{Name: v.Name, Title: v.Title} }
 
 // signatureViews reads the signatures of the records and words them in
 // the page's language; what names each record (nil: the document itself).
@@ -76,7 +83,7 @@ func (s *Server) signatureViews(ctx context.Context, lang, objectType string, wh
 	out := make([]signatureView, 0, len(sigs))
 	for _, g := range sigs {
 		v := signatureView{Meaning: label(l, "signature.meaning."+string(g.Meaning)), Name: g.FullName, Title: g.Title,
-			At: formatDateTime(g.SignedAt), Current: g.Current}
+			At: formatDateTime(g.SignedAt), Current: g.Current, objectID: g.ObjectID, meaning: g.Meaning}
 		if what != nil {
 			v.What = what(g.ObjectID)
 		}
