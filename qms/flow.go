@@ -230,6 +230,39 @@ func CheckStepActor(step flowchart.Step, actor string, actorRoles []Role, in Com
 	return nil
 }
 
+// HandledStep is a step of a dossier someone completed: its name and its
+// responsible text, as the step record keeps them.
+type HandledStep struct{ Name, Responsible string }
+
+// CheckIndependentSigner applies the separation of the leader's step (the
+// decision signed on the dossier: phê duyệt, ký kết quả) from its handling:
+// whoever completed a step of another role on the same dossier (received
+// it, appraised it: tiếp nhận, thẩm định) does not complete its leader's
+// step, by a role held twice or by a delegation. The leader checks work
+// someone else did. handled are the steps user completed on the dossier
+// so far.
+func CheckIndependentSigner(step flowchart.Step, user string, handled []HandledStep) error {
+	if StepRole(step) != RoleLeader {
+		return nil
+	}
+	if h, ok := HandledElsewhere(handled); ok {
+		return &Error{Code: EFORBIDDEN, Field: "step_id", Message: fmt.Sprintf("Tài khoản %s đã thực hiện bước “%s” của hồ sơ này: người xử lý hồ sơ không đồng thời ký duyệt bước “%s”. "+
+			"Một lãnh đạo khác của đơn vị thực hiện bước này (hoặc ủy quyền cho người chưa xử lý hồ sơ).", user, h.Name, step.Name)}
+	}
+	return nil
+}
+
+// HandledElsewhere is the first of handled whose role is not the
+// leader's: the step that keeps whoever did it from signing the dossier.
+func HandledElsewhere(handled []HandledStep) (HandledStep, bool) {
+	for _, h := range handled {
+		if RoleForStep(h.Responsible) != RoleLeader {
+			return h, true
+		}
+	}
+	return HandledStep{}, false
+}
+
 // CheckDelegator reports whether user, holding roles in the dossier's
 // agency, may hand step on: they hold its role or are a leader there.
 func CheckDelegator(step flowchart.Step, user string, roles []Role) error {

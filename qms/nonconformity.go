@@ -157,8 +157,26 @@ func (n *Nonconformity) Verify(verdict, by string, at time.Time) error {
 	case verdict != VerdictEffective && verdict != VerdictNotEffective:
 		return FieldError("verdict", "Kết luận hiệu lực phải là effective (có hiệu lực) hoặc not_effective (chưa hiệu lực).")
 	}
+	// Whoever carried an action out does not judge its effectiveness:
+	// a quality officer could otherwise raise, act on, verify and close
+	// a nonconformity alone.
+	if a, ok := n.ActionOwnedBy(by); ok {
+		return &Error{Code: EFORBIDDEN, Field: "verdict", Message: fmt.Sprintf("Tài khoản %s phụ trách hành động khắc phục “%s” của %s: người thực hiện hành động không tự đánh giá hiệu lực. "+
+			"Một người khác có quyền đánh giá hiệu lực (cán bộ ISO, lãnh đạo hoặc đánh giá viên) thực hiện việc này.", by, a.Description, n.Code)}
+	}
 	n.Verdict, n.VerifiedBy, n.VerifiedAt = verdict, by, &at
 	return nil
+}
+
+// ActionOwnedBy is an action of n that user owns, who therefore does not
+// verify n's effectiveness (Verify).
+func (n *Nonconformity) ActionOwnedBy(user string) (CorrectiveAction, bool) {
+	for _, a := range n.Actions {
+		if strings.EqualFold(a.Owner, user) {
+			return a, true
+		}
+	}
+	return CorrectiveAction{}, false
 }
 
 // Revise clears the effectiveness verdict when the analysis or the plan

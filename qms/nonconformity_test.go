@@ -34,6 +34,10 @@ func TestNonconformityGates(t *testing.T) {
 	if err := n.Close(now); qms.ErrorCode(err) != qms.EINVALID {
 		t.Fatalf("close without a verdict: %v", err)
 	}
+	// Whoever carried an action out does not judge it, in any spelling.
+	if err := n.Verify(qms.VerdictEffective, "Lan", now); qms.ErrorCode(err) != qms.EFORBIDDEN || n.Verdict != "" {
+		t.Fatalf("the action's owner verifies it: %v", err)
+	}
 	n.Verify(qms.VerdictNotEffective, "kiem.tra", now)
 	if err := n.Close(now); qms.ErrorCode(err) != qms.EINVALID {
 		t.Fatalf("close with a not-effective verdict: %v", err)

@@ -55,3 +55,33 @@ func TestTrust8StepActorRule(t *testing.T) {
 		t.Fatal("MayCompleteStep disagrees with the rule")
 	}
 }
+
+// TestIndependentSigner: the leader's step of a dossier is not completed
+// by whoever completed a step of another role on it.
+func TestIndependentSigner(t *testing.T) {
+	sign := flowchart.Step{ID: "ky", Name: "Lãnh đạo phê duyệt", Kind: flowchart.KindTask, Responsible: "Lãnh đạo Sở"}
+	appraise := flowchart.Step{ID: "td", Name: "Thẩm định", Kind: flowchart.KindTask, Responsible: "Chuyên viên phòng"}
+	for _, tt := range []struct {
+		name    string
+		step    flowchart.Step
+		handled []qms.HandledStep
+		refused bool
+	}{
+		{"a leader who did nothing else signs", sign, nil, false},
+		{"a leader who signed before signs again (a loop)", sign, []qms.HandledStep{{Name: "Lãnh đạo phê duyệt", Responsible: "Lãnh đạo Sở"}}, false},
+		{"the appraiser does not sign", sign, []qms.HandledStep{{Name: "Thẩm định", Responsible: "Chuyên viên phòng"}}, true},
+		{"whoever received it does not sign", sign, []qms.HandledStep{{Name: "Tiếp nhận", Responsible: "Bộ phận một cửa"}}, true},
+		{"the ISO officer's step counts too", sign, []qms.HandledStep{{Name: "Kiểm tra", Responsible: "quality_officer"}}, true},
+		{"a staff step after signing is not the rule's", appraise, []qms.HandledStep{{Name: "Lãnh đạo phê duyệt", Responsible: "Lãnh đạo Sở"}}, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			err := qms.CheckIndependentSigner(tt.step, "lan", tt.handled)
+			if (err != nil) != tt.refused {
+				t.Fatalf("got %v, refused %v wanted", err, tt.refused)
+			}
+			if err != nil && (qms.ErrorCode(err) != qms.EFORBIDDEN || qms.ErrorField(err) != "step_id") {
+				t.Fatalf("got %v", err)
+			}
+		})
+	}
+}

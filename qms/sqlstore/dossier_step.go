@@ -88,7 +88,7 @@ func (s *Store) completeStepOnce(ctx context.Context, cal qms.WorkingClock, acto
 	if delErr != nil {
 		return nil, delErr
 	}
-	if err := checkStepActor(ctx, q, agency, fc, actor.Username, in); err != nil {
+	if err := checkStepActor(ctx, q, agency, d.ID, fc, actor.Username, in); err != nil {
 		return nil, err
 	}
 	if err := h.Complete(fc, cal, in, s.cfg.Now(), actor.Username); err != nil {
@@ -159,10 +159,12 @@ func (s *Store) completeStepOnce(ctx context.Context, cal qms.WorkingClock, acto
 
 // checkStepActor asks whether actor may complete the step in.StepID of
 // a dossier of agency on the flowchart fc (qms.CheckStepActor): the
-// roles the actor, and the user named in in.DelegatedBy, hold there.
+// roles the actor, and the user named in in.DelegatedBy, hold there; and
+// on the leader's step, the steps the actor handled on the dossier
+// (qms.CheckIndependentSigner).
 // It reads the memberships before the write, as the policy check of the
 // request did: a role taken away meanwhile counts from the next step.
-func checkStepActor(ctx context.Context, q Querier, agency string, fc flowchart.Flowchart, actor string, in qms.CompleteStep) error {
+func checkStepActor(ctx context.Context, q Querier, agency string, dossierID int64, fc flowchart.Flowchart, actor string, in qms.CompleteStep) error {
 	step, _ := flowchart.FindStep(fc, in.StepID)
 	roles, err := RolesIn(ctx, q, agency, actor)
 	if err != nil {
@@ -174,7 +176,35 @@ func checkStepActor(ctx context.Context, q Querier, agency string, fc flowchart.
 			return err
 		}
 	}
-	return qms.CheckStepActor(step, actor, roles, in, delegator)
+	if err := qms.CheckStepActor(step, actor, roles, in, delegator); err != nil {
+		return err
+	}
+	return checkIndependentSigner(ctx, q, dossierID, step, actor)
+}
+
+// checkIndependentSigner reads, for the leader's step only, the steps
+// user completed on the dossier (qms.CheckIndependentSigner).
+func checkIndependentSigner(ctx context.Context, q Querier, dossierID int64, step flowchart.Step, user string) error {
+	if qms.StepRole(step) != qms.RoleLeader {
+		return nil
+	}
+	rows, err := q.Query(ctx, `SELECT step_name, responsible FROM dossier_steps WHERE dossier_id = ? AND actor = ? ORDER BY id`, dossierID, user)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var handled []qms.HandledStep
+	for rows.Next() {
+		var h qms.HandledStep
+		if err := rows.Scan(&h.Name, &h.Responsible); err != nil {
+			return err
+		}
+		handled = append(handled, h)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return qms.CheckIndependentSigner(step, user, handled)
 }
 
 // RolesIn lists the roles an enabled user holds in agency.

@@ -51,6 +51,11 @@ func (s *Store) DelegateStep(ctx context.Context, agency, code string, del qms.S
 		} else if len(to) == 0 {
 			return qms.FieldError("to", "Tài khoản %q không có vai trò nào trong đơn vị %s: không thể nhận ủy quyền.", del.To, agency)
 		}
+		// The leader's step goes to someone who has not handled the
+		// dossier: refused now rather than when they use it.
+		if err := checkIndependentSigner(ctx, tx, d.ID, step, del.To); err != nil {
+			return qms.FieldError("to", "%s", qms.ErrorMessage(err))
+		}
 		// The same hand-over twice is one: a second submit of the form.
 		var same int
 		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM step_delegations WHERE agency_code = ? AND dossier = ? AND step_id = ? AND from_user = ? AND to_user = ? AND `+OpenDelegation,

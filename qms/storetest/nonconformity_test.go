@@ -29,6 +29,13 @@ func ncAgency(t *testing.T, f *fixture) (context.Context, *qms.User) {
 	return qms.WithActor(context.Background(), qms.Actor{UserID: officer.ID, Username: officer.Username, AgencyCode: "SVHTT"}), officer
 }
 
+// verifier acts as someone of SVHTT other than ncAgency's officer, who
+// owns the actions: whoever carried an action out does not judge its
+// effectiveness (qms.Nonconformity.Verify).
+func verifier() context.Context {
+	return qms.WithActor(context.Background(), qms.Actor{UserID: 99, Username: "danh.gia", AgencyCode: "SVHTT"})
+}
+
 // Nonconformities (qms/sqlstore): numbered per agency and year, worked
 // through their gates (analysis, plan, actions done, effectiveness,
 // close) alike on both stores, each change audited; a closed one is
@@ -105,8 +112,11 @@ func TestNonconformities(t *testing.T) {
 			}, "", ""},
 			{"action done twice", func() (*qms.Nonconformity, error) { return f.CompleteAction(ctx, "SVHTT", n.ID, actionID, "lần hai") }, qms.EINVALID, ""},
 			{"unknown operation", func() (*qms.Nonconformity, error) { return f.ChangeNC(ctx, "SVHTT", n.ID, "reopen", "") }, qms.EINVALID, ""},
-			{"verify", func() (*qms.Nonconformity, error) {
+			{"the action's owner verifies it", func() (*qms.Nonconformity, error) {
 				return f.ChangeNC(ctx, "SVHTT", n.ID, "verify", qms.VerdictEffective)
+			}, qms.EFORBIDDEN, "verdict"},
+			{"verify", func() (*qms.Nonconformity, error) {
+				return f.ChangeNC(verifier(), "SVHTT", n.ID, "verify", qms.VerdictEffective)
 			}, "", ""},
 			{"change through another agency", func() (*qms.Nonconformity, error) { return f.ChangeNC(ctx, "OTHER", n.ID, "close", "") }, qms.ENOTFOUND, ""},
 			{"close", func() (*qms.Nonconformity, error) { return f.CloseNC(ctx, "SVHTT", n.ID, "") }, "", ""},
@@ -127,7 +137,7 @@ func TestNonconformities(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.Status != qms.NCClosed || got.ClosedAt == nil || got.VerifiedAt == nil || got.VerifiedBy != "thu.ky" || got.Verdict != qms.VerdictEffective ||
+		if got.Status != qms.NCClosed || got.ClosedAt == nil || got.VerifiedAt == nil || got.VerifiedBy != "danh.gia" || got.Verdict != qms.VerdictEffective ||
 			got.RootCause != "Chưa phân công theo dõi hạn" || len(got.Actions) != 1 || got.Actions[0].DoneAt == nil || got.Actions[0].Result != "Sổ đã lập" ||
 			!got.Actions[0].DueOn.Equal(due) {
 			t.Fatalf("closed nonconformity %+v", got)
@@ -386,7 +396,7 @@ func TestNCVerdictFollowsItsContent(t *testing.T) {
 			if _, err := f.CompleteAction(ctx, "SVHTT", n.ID, got.Actions[len(got.Actions)-1].ID, "Đã phân công"); err != nil {
 				t.Fatal(err)
 			}
-			if got, err = f.ChangeNC(ctx, "SVHTT", n.ID, "verify", qms.VerdictEffective); err != nil || got.Verdict != qms.VerdictEffective {
+			if got, err = f.ChangeNC(verifier(), "SVHTT", n.ID, "verify", qms.VerdictEffective); err != nil || got.Verdict != qms.VerdictEffective {
 				t.Fatalf("%s: verify: %v", name, err)
 			}
 		}
@@ -409,7 +419,7 @@ func TestNCVerdictFollowsItsContent(t *testing.T) {
 		if _, err := f.CloseNC(ctx, "SVHTT", n.ID, ""); qms.ErrorCode(err) != qms.EINVALID {
 			t.Fatalf("closed on the verdict given before the edit: %v", err)
 		}
-		if _, err := f.ChangeNC(ctx, "SVHTT", n.ID, "verify", qms.VerdictEffective); err != nil {
+		if _, err := f.ChangeNC(verifier(), "SVHTT", n.ID, "verify", qms.VerdictEffective); err != nil {
 			t.Fatal(err)
 		}
 		verified("lần 2") // a new action clears it too, until it is done and judged

@@ -54,7 +54,7 @@ func TestSignatures(t *testing.T) {
 				_, err = f.CompleteAction(officer, "SVHTT", nc.ID, got.Actions[0].ID, "Đã hướng dẫn\t(tab)")
 			}
 			if err == nil {
-				_, err = f.ChangeNC(officer, "SVHTT", nc.ID, "verify", qms.VerdictEffective)
+				_, err = f.ChangeNC(verifier(), "SVHTT", nc.ID, "verify", qms.VerdictEffective)
 			}
 			if err != nil {
 				t.Fatal(err)

@@ -15,21 +15,23 @@ import (
 func TestDelegatedStepsOnTaskList(t *testing.T) {
 	a := newAppNamed(t, "Sở ", "Ông ")
 	a.effectiveProcedureOf("A")
-	staff, leader := a.token("a-staff"), a.token("a-leader")
+	staff, leader, clerk := a.token("a-staff"), a.token("a-leader"), a.clerk()
 	var d dossierOut
-	checkAPI(t, "receive", a.receiveAPI(staff, ""), 201, "", &d)
+	checkAPI(t, "receive", a.receiveAPI(clerk, ""), 201, "", &d)
 	steps := "/api/v1/dossiers/" + d.Code + "/steps"
 	delegations := "/api/v1/dossiers/" + d.Code + "/delegations"
-	ss, ls, bs := a.login("a-staff"), a.login("a-leader"), a.login("b-staff")
+	ss, ls, bs, cs := a.login("a-staff"), a.login("a-leader"), a.login("b-staff"), a.login("a-clerk")
 
 	// Handed to someone who holds the step's role: still marked as theirs
 	// by delegation.
-	checkAPI(t, "delegate the check", a.api("POST", delegations, leader, `{"step_id":"check","to":"a-staff","reason":"Giao việc"}`), 201, "", nil)
-	if body := bodyOf(t, a.do("GET", "/tasks", &ss, nil)); !strings.Contains(body, `id="delegated-`+d.Code+`-check"`) {
+	checkAPI(t, "delegate the check", a.api("POST", delegations, leader, `{"step_id":"check","to":"a-clerk","reason":"Giao việc"}`), 201, "", nil)
+	if body := bodyOf(t, a.do("GET", "/tasks", &cs, nil)); !strings.Contains(body, `id="delegated-`+d.Code+`-check"`) {
 		t.Fatalf("a step delegated to a holder of its role is not marked: %s", body)
 	}
-	checkAPI(t, "staff checks", a.api("POST", steps, staff, `{"step_id":"check"}`), 200, "", nil)
-	checkAPI(t, "staff decides", a.api("POST", steps, staff, `{"step_id":"ok","exit":"Đạt"}`), 200, "", nil)
+	checkAPI(t, "the clerk checks", a.api("POST", steps, clerk, `{"step_id":"check"}`), 200, "", nil)
+	checkAPI(t, "the clerk decides", a.api("POST", steps, clerk, `{"step_id":"ok","exit":"Đạt"}`), 200, "", nil)
+	// Whoever handled it is not handed its signature.
+	checkAPI(t, "delegate the signature to the clerk", a.api("POST", delegations, leader, `{"step_id":"sign","to":"a-clerk","reason":"Lãnh đạo đi công tác"}`), 400, "to", nil)
 
 	rowID := `id="delegated-` + d.Code + `-sign"`
 	onTasks := func(s *session) (row, tag bool) {
@@ -106,7 +108,7 @@ func TestRevokeDelegation(t *testing.T) {
 	a := newApp(t)
 	a.effectiveProcedureOf("A")
 	staff, leader, otherStaff := a.token("a-staff"), a.token("a-leader"), a.token("b-staff")
-	d := a.dossierAtSigning(staff)
+	d := a.dossierAtSigning(a.clerk())
 	steps := "/api/v1/dossiers/" + d.Code + "/steps"
 	var del struct{ ID int64 }
 	checkAPI(t, "delegate", a.api("POST", "/api/v1/dossiers/"+d.Code+"/delegations", leader, `{"step_id":"sign","to":"a-staff","reason":"Đi công tác"}`), 201, "", &del)

@@ -409,8 +409,10 @@ func (s *Server) dossierPage(c *fiber.Ctx, p *qms.DossierProgress, formErr error
 	if err != nil && qms.ErrorCode(err) != qms.ENOTFOUND {
 		return err
 	}
-	data := &dossierPage{page: s.page(c), Dossier: d, TTHC: tthc, Procedure: proc, Overdue: d.Overdue(s.cfg.Now()), Steps: views, Pauses: pauses, Open: completable(open, rolesIn(callerOf(c)), delegated),
+	data := &dossierPage{page: s.page(c), Dossier: d, TTHC: tthc, Procedure: proc, Overdue: d.Overdue(s.cfg.Now()), Steps: views, Pauses: pauses,
 		CanRecord: s.can(c, "dossier", "record") && !d.Status.Finished()}
+	user := callerOf(c).user.Username
+	data.Open, data.NotSigner = completable(open, rolesIn(callerOf(c)), delegated, user, handledBy(steps, user))
 	if data.CanRecord {
 		steps, err := s.delegableSteps(c, d)
 		if err != nil {
@@ -450,6 +452,9 @@ type dossierPage struct {
 	Steps     []stepView
 	Pauses    []qms.Pause
 	Open      []openStepView
+	// NotSigner are the leader's steps the caller would sign but for
+	// having handled the dossier (qms.CheckIndependentSigner).
+	NotSigner []notSignerView
 	CanRecord bool
 	// Delegable are the open steps the caller may hand over (each links
 	// to the delegation page): the step's role or a leader, whether or

@@ -168,6 +168,17 @@ func (a *app) token(username string) string {
 	return secret
 }
 
+// clerk is the token of a second staff user of A, "a-clerk", who handles
+// a dossier up to its leader's step: "a-staff", who did not handle it,
+// may then be delegated that step (qms.CheckIndependentSigner).
+func (a *app) clerk() string {
+	a.t.Helper()
+	if _, ok := a.users["a-clerk"]; !ok {
+		a.addUser("a-clerk", "A", qms.RoleStaff)
+	}
+	return a.token("a-clerk")
+}
+
 // do sends a request through Fiber. form values are posted urlencoded;
 // the session's CSRF token is added unless form already has _csrf.
 func (a *app) do(method, target string, s *session, form url.Values) *http.Response {

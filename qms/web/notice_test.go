@@ -15,7 +15,7 @@ import (
 func TestNotificationsInReadersLanguage(t *testing.T) {
 	a := newApp(t)
 	a.effectiveProcedureOf("A")
-	d := a.dossierAtSigning(a.token("a-staff"))
+	d := a.dossierAtSigning(a.clerk())
 	checkAPI(t, "delegate", a.api("POST", "/api/v1/dossiers/"+d.Code+"/delegations", a.token("a-leader"), `{"step_id":"sign","to":"a-staff","reason":"Đi công tác"}`), 201, "", nil)
 	staff := a.users["a-staff"]
 	if _, err := rawOf(t, a).Exec(`INSERT INTO notifications (user_id, agency_code, title, link, created_at) VALUES ($1, 'A', 'Thông báo cũ không có loại', '', '2026-01-05T08:00:00Z')`, staff.ID); err != nil {

@@ -16,7 +16,7 @@ func TestOutsider2DelegationMustBeRecorded(t *testing.T) {
 	a := newApp(t)
 	a.effectiveProcedureOf("A")
 	staff, leader := a.token("a-staff"), a.token("a-leader")
-	d := a.dossierAtSigning(staff)
+	d := a.dossierAtSigning(a.clerk())
 	steps := "/api/v1/dossiers/" + d.Code + "/steps"
 	delegations := "/api/v1/dossiers/" + d.Code + "/delegations"
 

@@ -100,7 +100,7 @@ func TestProduct3NCOfAFinding(t *testing.T) {
 			form url.Values
 		}{
 			{"", url.Values{"description": {"TTHC chưa có quy trình"}, "root_cause": {"Chưa phân công soạn quy trình"}}},
-			{"/actions", url.Values{"description": {"Soạn quy trình"}, "owner": {"a-quality-officer"}, "due_on": {a.clock.Now().AddDate(0, 0, 7).Format("02/01/2006")}}},
+			{"/actions", url.Values{"description": {"Soạn quy trình"}, "owner": {"a-staff"}, "due_on": {a.clock.Now().AddDate(0, 0, 7).Format("02/01/2006")}}},
 			{"/status", url.Values{"action": {"start"}}},
 		} {
 			if r := a.do("POST", url_+step.path, &officer, step.form); r.StatusCode != 303 {

@@ -191,7 +191,7 @@ func TestSignature7NCCloseAndAuditReport(t *testing.T) {
 	}
 	got, err := a.db.UpdateNC(officerCtx, "A", n.ID, n.Description, "Bổ sung phiếu", "Chưa hướng dẫn")
 	if err == nil {
-		got, err = a.db.AddAction(officerCtx, "A", n.ID, qms.CorrectiveAction{Description: "Hướng dẫn", Owner: "a-quality-officer", DueOn: qms.CivilDate(a.clock.Now()).AddDate(0, 0, 7)})
+		got, err = a.db.AddAction(officerCtx, "A", n.ID, qms.CorrectiveAction{Description: "Hướng dẫn", Owner: "a-staff", DueOn: qms.CivilDate(a.clock.Now()).AddDate(0, 0, 7)})
 	}
 	if err == nil {
 		_, err = a.db.ChangeNC(officerCtx, "A", n.ID, "start", "")

@@ -1,6 +1,10 @@
 package web
 
-import "isodt/qms"
+import (
+	"slices"
+
+	"isodt/qms"
+)
 
 // completable keeps the open steps whose completion form the caller is
 // offered: those of a role they hold in the agency (qms.MayCompleteStep).
@@ -10,19 +14,44 @@ import "isodt/qms"
 //
 // delegated are the steps delegated to the caller: their form is offered
 // too, without the delegation form (a delegate does not hand on).
-func completable(open []openStepView, roles []qms.Role, delegated []qms.StepDelegation) []openStepView {
-	var out []openStepView
+//
+// A leader's step the caller may not sign because they handled the
+// dossier (qms.CheckIndependentSigner, on the steps they completed,
+// handled) is not offered; it is in notSigner, which the page explains.
+func completable(open []openStepView, roles []qms.Role, delegated []qms.StepDelegation, user string, handled []qms.HandledStep) (offered []openStepView, notSigner []notSignerView) {
 	for _, o := range open {
+		if qms.CheckIndependentSigner(o.Step, user, handled) != nil {
+			if qms.MayCompleteStep(o.Step, roles) || slices.ContainsFunc(delegated, func(d qms.StepDelegation) bool { return d.StepID == o.ID }) {
+				h, _ := qms.HandledElsewhere(handled)
+				notSigner = append(notSigner, notSignerView{ID: o.ID, Step: o.Name, Handled: h.Name})
+			}
+			continue
+		}
 		if qms.MayCompleteStep(o.Step, roles) {
-			out = append(out, o)
+			offered = append(offered, o)
 			continue
 		}
 		for _, d := range delegated {
 			if d.StepID == o.ID {
 				o.DelegatedBy = d.From
-				out = append(out, o)
+				offered = append(offered, o)
 				break
 			}
+		}
+	}
+	return offered, notSigner
+}
+
+// notSignerView is a leader's step the caller holds (or was delegated)
+// but does not sign, having handled the dossier in the step Handled.
+type notSignerView struct{ ID, Step, Handled string }
+
+// handledBy lists the steps user completed among a dossier's records.
+func handledBy(records []*qms.StepRecord, user string) []qms.HandledStep {
+	var out []qms.HandledStep
+	for _, r := range records {
+		if r.Actor == user {
+			out = append(out, qms.HandledStep{Name: r.StepName, Responsible: r.Responsible})
 		}
 	}
 	return out
