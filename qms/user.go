@@ -46,6 +46,10 @@ type User struct {
 	CreatedAt   time.Time    `json:"created_at"`
 	UpdatedAt   time.Time    `json:"updated_at"`
 	Memberships []Membership `json:"memberships"`
+	// MustChangePassword: the password was set by someone other than
+	// the user (PasswordTemporary), who replaces it before anything else.
+	// Read with a session or a token only.
+	MustChangePassword bool `json:"must_change_password,omitempty"`
 	// PasswordStamp is set by Authenticate only: the stamp of the
 	// password it checked (WithCheckedPassword).
 	PasswordStamp string `json:"-"`
@@ -200,4 +204,14 @@ func CheckMembershipChange(a Actor, m Membership) error {
 		return nil
 	}
 	return &Error{Code: EFORBIDDEN, Field: "agency", Message: fmt.Sprintf("Bạn chỉ được cấp hoặc thu hồi vai trò tại đơn vị %s, không phải tại %s.", a.AgencyCode, m.AgencyCode)}
+}
+
+// PasswordTemporary reports whether a password actor sets for the user
+// username is temporary: set by another user (an administrator's reset,
+// or an account an administrator created), it is known to them, and what
+// signs in the user's name must be a password only the user knows. The
+// owner's own change, and a CLI command (the operator, who holds the
+// server and its database anyway), set a password that stays.
+func PasswordTemporary(actor Actor, username string) bool {
+	return !actor.System && !strings.EqualFold(actor.Username, username)
 }

@@ -44,8 +44,8 @@ func (s *Store) CreateUserHashed(ctx context.Context, u *qms.User, hash string) 
 func (s *Store) createUser(ctx context.Context, u *qms.User, hash string) error {
 	return s.update(ctx, func(tx Tx) error {
 		u.CreatedAt, u.UpdatedAt = tx.Now(), tx.Now()
-		err := tx.QueryRow(ctx, `INSERT INTO users (username, full_name, title, email, password_hash, disabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			u.Username, u.FullName, u.Title, u.Email, hash, u.Disabled, FormatTime(u.CreatedAt), FormatTime(u.UpdatedAt)).Scan(&u.ID)
+		err := tx.QueryRow(ctx, `INSERT INTO users (username, full_name, title, email, password_hash, password_temporary, disabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			u.Username, u.FullName, u.Title, u.Email, hash, qms.PasswordTemporary(tx.Actor(), u.Username), u.Disabled, FormatTime(u.CreatedAt), FormatTime(u.UpdatedAt)).Scan(&u.ID)
 		if s.cfg.IsUnique(err) {
 			return &qms.Error{Code: qms.ECONFLICT, Field: "username", Message: fmt.Sprintf("Tên đăng nhập %q đã được dùng.", u.Username)}
 		} else if err != nil {
@@ -176,7 +176,7 @@ func (s *Store) PeopleNamed(ctx context.Context, usernames []string) ([]qms.Pers
 // joinedUserColumns are a user's columns and one of its memberships'
 // (NULL when it has none), for a statement that finds the user through a
 // session or a token (joinUser) and reads it with scanJoinedUser.
-const joinedUserColumns = `u.id, u.username, u.full_name, u.title, u.email, u.disabled, u.created_at, u.updated_at, m.agency_code, m.role`
+const joinedUserColumns = `u.id, u.username, u.full_name, u.title, u.email, u.disabled, u.password_temporary, u.created_at, u.updated_at, m.agency_code, m.role`
 
 // joinUser joins the user whose id is in userID, and its memberships.
 func joinUser(userID string) string {
@@ -192,7 +192,7 @@ func scanJoinedUser(rows Rows, head ...any) (*qms.User, error) {
 		var x qms.User
 		var created, updated string
 		var agency, role *string
-		if err := rows.Scan(append(head[:len(head):len(head)], &x.ID, &x.Username, &x.FullName, &x.Title, &x.Email, &x.Disabled, &created, &updated,
+		if err := rows.Scan(append(head[:len(head):len(head)], &x.ID, &x.Username, &x.FullName, &x.Title, &x.Email, &x.Disabled, &x.MustChangePassword, &created, &updated,
 			&agency, &role)...); err != nil {
 			return nil, err
 		}
@@ -371,7 +371,8 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, password string) 
 		if err := qms.CheckAccountAction(tx.Actor(), u); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`, hash, FormatTime(tx.Now()), userID); err != nil {
+		temporary := qms.PasswordTemporary(tx.Actor(), u.Username)
+		if _, err := tx.Exec(ctx, `UPDATE users SET password_hash = ?, password_temporary = ?, updated_at = ? WHERE id = ?`, hash, temporary, FormatTime(tx.Now()), userID); err != nil {
 			return fmt.Errorf("set password: %w", err)
 		}
 		sessions, tokens, err := EndCredentials(ctx, tx, userID)
@@ -379,7 +380,7 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, password string) 
 			return err
 		}
 		return AuditAccount(ctx, tx, u, "user.password", "user", Itoa(userID), nil,
-			map[string]any{"sessions_ended": sessions, "tokens_revoked": tokens}, "")
+			map[string]any{"sessions_ended": sessions, "tokens_revoked": tokens, "temporary": temporary}, "")
 	})
 }
 

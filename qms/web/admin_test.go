@@ -69,6 +69,9 @@ func TestUserAdministration(t *testing.T) {
 	// The new user can use the API as staff, but not read users.
 	var tok struct{ Token string }
 	decode(t, a.api("POST", "/api/v1/auth/token", "", `{"username":"tran.thi.b","password":"ngua-o-456"}`), &tok)
+	// The admin's password is temporary: the user sets their own first.
+	checkAPI(t, "own password", a.api("POST", "/api/v1/me/password", tok.Token, `{"current_password":"ngua-o-456","new_password":"cua-rieng-b-789"}`), 200, "", nil)
+	decode(t, a.api("POST", "/api/v1/auth/token", "", `{"username":"tran.thi.b","password":"cua-rieng-b-789"}`), &tok)
 	if code := a.api("GET", "/api/v1/users", tok.Token, "").StatusCode; code != 403 {
 		t.Fatalf("staff reads users: %d", code)
 	}

@@ -137,5 +137,5 @@ func (s *Server) apiMe(c *fiber.Ctx) error {
 		}
 	}
 	return c.JSON(fiber.Map{"id": cl.user.ID, "username": cl.user.Username, "full_name": cl.user.FullName,
-		"agency": cl.agency, "roles": roles, "memberships": cl.user.Memberships})
+		"agency": cl.agency, "roles": roles, "memberships": cl.user.Memberships, "must_change_password": cl.user.MustChangePassword})
 }

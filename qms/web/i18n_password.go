@@ -3,6 +3,7 @@ package web
 // Changing one's own password (password_self.go).
 var passwordTexts = []pageText{
 	{"password.title", "Đổi mật khẩu", "Change password"},
+	{"password.required", "Mật khẩu của bạn do quản trị viên đặt nên chỉ dùng tạm: đặt mật khẩu mới của riêng bạn trước khi tiếp tục làm việc hay ký.", "Your password was set by an administrator and is temporary: choose your own new password before you go on working or signing."},
 	{"password.intro", "Mật khẩu này dùng để đăng nhập và để ký. Sau khi đổi, mọi phiên đăng nhập và mã truy cập API của tài khoản hết hiệu lực; bạn đăng nhập lại bằng mật khẩu mới.", "This password signs you in and signs documents. Once it is changed, every session and API token of the account ends; sign in again with the new password."},
 	{"password.current", "Mật khẩu hiện tại", "Current password"},
 	{"password.new", "Mật khẩu mới (ít nhất 8 ký tự)", "New password (at least 8 characters)"},

@@ -294,6 +294,9 @@ func (s *Server) authorize(object, action string) fiber.Handler {
 			}
 			return c.Redirect("/login?"+q.Encode(), fiber.StatusSeeOther)
 		}
+		if cl.user.MustChangePassword && !passwordChangePaths[c.Path()] {
+			return passwordFirst(c, cl)
+		}
 		ok, err := s.Authz.Allowed(cl.user.Username, cl.agency, object, action)
 		if err != nil {
 			return err

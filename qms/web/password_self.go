@@ -15,14 +15,17 @@ import (
 // again with the new password.
 
 // passwordPage is the form that changes the caller's password.
-type passwordPage struct{ page }
+type passwordPage struct {
+	page
+	Required bool // the password was set by someone else (mustChangePassword)
+}
 
 func (s *Server) passwordForm(c *fiber.Ctx) error {
 	return s.showPasswordForm(c, nil)
 }
 
 func (s *Server) showPasswordForm(c *fiber.Ctx, formErr error) error {
-	data := &passwordPage{page: s.page(c)}
+	data := &passwordPage{page: s.page(c), Required: callerOf(c).user.MustChangePassword}
 	return s.renderPage(c, "me_password", &data.page, data, formErr)
 }
 
@@ -52,6 +55,22 @@ func (s *Server) apiPasswordChange(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(fiber.Map{"changed": true, "message": "Đã đổi mật khẩu. Mọi phiên đăng nhập và mã truy cập của tài khoản đã hết hiệu lực: đăng nhập lại bằng mật khẩu mới."})
+}
+
+// passwordChangePaths are the routes a caller whose password is temporary
+// (qms.User.MustChangePassword) may use: changing it, reading who they
+// are, signing out. Everything else waits for the change (authorize), a
+// signature above all: the administrator who set the password knows it.
+var passwordChangePaths = map[string]bool{"/me/password": true, "/api/v1/me/password": true, "/api/v1/me": true, "/logout": true}
+
+// passwordFirst refuses, or on a page sends to the password form, a
+// request of a caller whose password is temporary, outside
+// passwordChangePaths.
+func passwordFirst(c *fiber.Ctx, cl *caller) error {
+	if isAPI(c) || c.Method() != fiber.MethodGet {
+		return qms.Errorf(qms.EFORBIDDEN, "Mật khẩu của tài khoản %s do quản trị viên đặt nên chỉ dùng tạm: đổi mật khẩu (Đổi mật khẩu, /me/password; hoặc POST /api/v1/me/password) trước khi làm việc khác.", cl.user.Username)
+	}
+	return c.Redirect("/me/password", fiber.StatusSeeOther)
 }
 
 // changeOwnPassword checks the caller's current password and sets the
