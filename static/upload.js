@@ -4,7 +4,9 @@
 // again; this only spares a long upload that would be refused.
 (function () {
   function mib(n) {
-    var s = (n / 1048576).toFixed(1).replace(/\.0$/, '');
+    // Two decimals, so that a file just over the limit does not read as
+    // the limit itself (20,03 MiB, not 20 MiB).
+    var s = (n / 1048576).toFixed(2).replace(/\.?0+$/, '');
     return (document.documentElement.lang === 'vi' ? s.replace('.', ',') : s) + ' MiB';
   }
   function tooLarge(input) {

@@ -2,8 +2,6 @@ package web
 
 import (
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -220,7 +218,7 @@ func (s *Server) roleDashboards(c *fiber.Ctx, p *dashboardPage, roles []qms.Role
 			}
 			for _, o := range objs {
 				if o.Measure == qms.MeasureTimelyRate {
-					ld.Target, ld.BelowTarget = formatPercent(o.Target, lang), ld.OnTime.Completed > 0 && ld.OnTime.TimelyRate < o.Target
+					ld.Target, ld.BelowTarget = formatTarget(o.Target, lang), ld.OnTime.Completed > 0 && ld.OnTime.TimelyRate < o.Target
 					break
 				}
 			}
@@ -277,15 +275,4 @@ func (s *Server) roleDashboards(c *fiber.Ctx, p *dashboardPage, roles []qms.Role
 		p.Auditor = ad
 	}
 	return nil
-}
-
-// formatPercent writes a rate with at most two decimals, the Vietnamese
-// way with a decimal comma (99,57%), the English way with a dot.
-func formatPercent(v float64, lang string) string {
-	s := strconv.FormatFloat(v, 'f', 2, 64)
-	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	if lang != "en" {
-		s = strings.Replace(s, ".", ",", 1)
-	}
-	return s + "%"
 }

@@ -117,7 +117,7 @@ func TestDossierOverHTTP(t *testing.T) {
 	}
 	// Report page, XLSX and API agree.
 	rep := bodyOf(t, a.do("GET", "/reports/ontime", &leader, nil))
-	if !strings.Contains(rep, `id="timely-rate">100,00%`) {
+	if !strings.Contains(rep, "id=\"timely-rate\">100,00\u00a0%") {
 		t.Fatal("report page rate")
 	}
 	x := a.do("GET", "/reports/ontime.xlsx?group_by=tthc", &leader, nil)

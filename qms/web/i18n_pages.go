@@ -264,7 +264,7 @@ var pageTexts = []pageText{
 	{"form_version.reason_withdrawal", "Lý do thu hồi", "Reason for withdrawal"},
 	{"form_version.entry_form_preview", "Xem trước phiếu nhập", "Entry form preview"},
 	{"form_version.fields_json", "Các trường (JSON)", "Fields (JSON)"},
-	{"form_version.template_file_docx", "Tệp mẫu (DOCX, XLSX, PDF, ODT; tối đa 20 MB)", "Template file (DOCX, XLSX, PDF, ODT; 20 MB at most)"},
+	{"form_version.template_file_docx", "Tệp mẫu (DOCX, XLSX, PDF, ODT; tối đa 20 MiB)", "Template file (DOCX, XLSX, PDF, ODT; 20 MiB at most)"},
 	{"form_version.summary_changes", "Tóm tắt sửa đổi", "Summary of changes"},
 	{"form_version.save_draft", "Lưu dự thảo", "Save the draft"},
 	{"forms.new_form", "Tạo biểu mẫu", "New form"},

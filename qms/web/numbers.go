@@ -7,10 +7,11 @@ import (
 )
 
 // numberFuncs write numbers in the page's language: in Vietnamese a dot
-// between thousands and a decimal comma (10.497; 99,57%), in English the
-// other way round (10,497; 99.57%).
+// between thousands, a decimal comma and a space before the per cent sign
+// (10.497; 99,57 %), in English the other way round (10,497; 99.57%).
 func numberFuncs(lang string) template.FuncMap {
-	pct := func(v float64) string { return formatNumber(v, 2, lang) + "%" }
+	pct := func(v float64) string { return formatPercent(v, lang) }
+	dec := func(v float64) string { return formatDecimal(v, lang) }
 	return template.FuncMap{
 		// num is a count; a count a page's data lacks (a form shown
 		// again on an error) is 0.
@@ -23,7 +24,7 @@ func numberFuncs(lang string) template.FuncMap {
 			}
 			return "0"
 		},
-		// pct is a percentage with two decimals: 99,57%.
+		// pct is a percentage with two decimals: 99,57 %.
 		"pct": pct,
 		// share is pct of a rate over count items, "–" when there are
 		// none: 0,00% of nothing finished reads as every dossier late.
@@ -35,14 +36,38 @@ func numberFuncs(lang string) template.FuncMap {
 		},
 		// dec is a figure with at most two decimals, trailing zeros
 		// dropped: 95; 97,5.
-		"dec": func(v float64) string {
-			s := formatNumber(v, 2, lang)
-			if sep := decimalSeparator(lang); strings.Contains(s, sep) {
-				s = strings.TrimRight(strings.TrimRight(s, "0"), sep)
-			}
-			return s
-		},
+		"dec": dec,
+		// target is a target rate as its objective states it: 95 %.
+		"target": func(v float64) string { return formatTarget(v, lang) },
 	}
+}
+
+// formatDecimal writes v with at most two decimals, trailing zeros
+// dropped: 95; 97,5.
+func formatDecimal(v float64, lang string) string {
+	s := formatNumber(v, 2, lang)
+	if sep := decimalSeparator(lang); strings.Contains(s, sep) {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), sep)
+	}
+	return s
+}
+
+// formatTarget writes a target rate as its objective states it: 95 %.
+func formatTarget(v float64, lang string) string { return formatDecimal(v, lang) + percentSign(lang) }
+
+// formatPercent writes a rate with two decimals in lang: 99,57 %.
+func formatPercent(v float64, lang string) string {
+	return formatNumber(v, 2, lang) + percentSign(lang)
+}
+
+// percentSign follows a rate: in Vietnamese after a space (99,57 %), a
+// no-break one so that the sign never starts a line; in English right
+// after it (99.57%).
+func percentSign(lang string) string {
+	if lang == "vi" {
+		return "\u00a0%"
+	}
+	return "%"
 }
 
 func decimalSeparator(lang string) string {

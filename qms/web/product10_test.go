@@ -111,7 +111,7 @@ func TestProduct10RoleDashboards(t *testing.T) {
 			"staff-overdue": "1 bước đã quá hạn", "staff-due-today": "1 bước đến hạn hôm nay",
 			"staff-tasks": sc.overdue.Code}},
 		{"a-leader", "dash-leader", map[string]string{
-			"leader-approvals": "1 phiên bản quy trình chờ phê duyệt", "leader-ontime": "75%",
+			"leader-approvals": "1 phiên bản quy trình chờ phê duyệt", "leader-ontime": "75,00 %",
 			"leader-late": "1 hồ sơ đang quá hạn", "leader-late-list": sc.overdue.Code}},
 		{"a-quality-officer", "dash-quality", map[string]string{
 			"quality-review": "1 quyết định", "quality-last-review": "Đã đến hạn họp xem xét",
@@ -140,7 +140,7 @@ func TestProduct10RoleDashboards(t *testing.T) {
 	}
 	// The leader's rate is set against the objective's target.
 	leader := a.login("a-leader")
-	if got := parsePage(t, bodyOf(t, a.do("GET", "/", &leader, nil))).text("leader-ontime"); !strings.Contains(got, "mục tiêu 90%") {
+	if got := parsePage(t, bodyOf(t, a.do("GET", "/", &leader, nil))).text("leader-ontime"); !strings.Contains(got, "mục tiêu 90 %") {
 		t.Errorf("on-time tile %q lacks the target", got)
 	}
 	// The figures follow the data at once: the findings by rule add up to

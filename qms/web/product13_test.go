@@ -24,7 +24,7 @@ import (
 )
 
 // TestProduct13NumbersVietnamese: 10,497 dossiers, 45 of them late, show
-// as "10.497" and "99,57%" in Vietnamese (and "10,497", "99.57%" in
+// as "10.497" and "99,57 %" (a no-break space) in Vietnamese (and "10,497", "99.57%" in
 // English) on the report, the dossier list and the public page, never
 // as 10497 or 99.57 in Vietnamese.
 func TestProduct13NumbersVietnamese(t *testing.T) {
@@ -55,8 +55,8 @@ func TestProduct13NumbersVietnamese(t *testing.T) {
 		lang, path string
 		want       []string
 	}{
-		{"vi", report, []string{"10.497", "99,57%", "10.452"}},
-		{"vi", report + "&group_by=field", []string{"10.497", "99,57%"}},
+		{"vi", report, []string{"10.497", "99,57\u00a0%", "10.452"}},
+		{"vi", report + "&group_by=field", []string{"10.497", "99,57\u00a0%"}},
 		{"en", report, []string{"10,497", "99.57%"}},
 	}
 	for _, c := range cases {
@@ -346,8 +346,8 @@ func TestProduct13ReportCharts(t *testing.T) {
 	s := a.login("a-leader")
 	d := parsePage(t, bodyOf(t, a.do("GET", "/reports/ontime?from=01/03/2026&to=30/04/2026", &s, nil)))
 	for id, want := range map[string][]string{
-		"chart-by-month": {"03/2026", "50,00% (2)", "04/2026", "100,00% (3)"},
-		"chart-by-field": {"Văn hóa", "50,00% (2)", "Xây dựng", "100,00% (3)"},
+		"chart-by-month": {"03/2026", "50,00 % (2)", "04/2026", "100,00 % (3)"},
+		"chart-by-field": {"Văn hóa", "50,00 % (2)", "Xây dựng", "100,00 % (3)"},
 	} {
 		n := d.byID(id)
 		if n == nil {

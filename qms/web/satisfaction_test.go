@@ -254,7 +254,7 @@ func TestSatisfaction9ReviewPack(t *testing.T) {
 	if sat == nil || sat.Responses != 5 || sat.Withheld || sat.Index != 60 || sat.Questionnaire != "SIPAS-2017" {
 		t.Fatalf("pack on 5 answers %+v", sat)
 	}
-	if !strings.Contains(body, `id="review-satisfaction"`) || !strings.Contains(body, "60,00%") {
+	if !strings.Contains(body, `id="review-satisfaction"`) || !strings.Contains(body, "60,00\u00a0%") {
 		t.Error("review page shows no satisfaction")
 	}
 	// Figures in brackets are separated, not ended, by "; ".

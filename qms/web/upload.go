@@ -209,8 +209,10 @@ func zipHolds(r io.ReaderAt, size int64, ext string) bool {
 
 // formatMiB writes a size in MiB the Vietnamese way: "20 MiB", "25,3 MiB".
 func formatMiB(n int64) string {
-	s := fmt.Sprintf("%.1f", float64(n)/(1<<20))
-	s = strings.TrimSuffix(s, ".0")
+	// Two decimals, so that a file just over the limit does not read as
+	// the limit itself (20,03 MiB, not 20 MiB).
+	s := fmt.Sprintf("%.2f", float64(n)/(1<<20))
+	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
 	return strings.Replace(s, ".", ",", 1) + " MiB"
 }
 
