@@ -17,6 +17,16 @@ func (s *Store) CreateObjective(ctx context.Context, o *qms.Objective) error {
 		if err := agencyExists(ctx, tx, o.AgencyCode); err != nil {
 			return err
 		}
+		// One objective in force per measure, period and year: a second
+		// (a form sent twice, or typed again) would be measured beside
+		// the first against another target.
+		same, err := findObjectives(ctx, tx, `agency_code = ? AND year = ? AND measure = ? AND period = ? AND withdrawn = FALSE`, o.AgencyCode, o.Year, o.Measure, o.Period)
+		if err != nil {
+			return err
+		}
+		if len(same) > 0 {
+			return &qms.Error{Code: qms.ECONFLICT, Field: "measure", Message: fmt.Sprintf("Năm %d đơn vị đã có mục tiêu “%s” cho chỉ số và kỳ này: sửa chỉ tiêu của mục tiêu đó, hoặc rút nó trước khi đặt mục tiêu mới.", o.Year, same[0].Title)}
+		}
 		o.Withdrawn, o.CreatedBy, o.CreatedAt = false, tx.Actor().Username, tx.Now()
 		if err := tx.QueryRow(ctx, `INSERT INTO objectives (agency_code, year, title, measure, target, period, created_by, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, o.AgencyCode, o.Year, o.Title, o.Measure, o.Target, o.Period, o.CreatedBy, FormatTime(o.CreatedAt)).Scan(&o.ID); err != nil {

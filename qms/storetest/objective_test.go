@@ -48,6 +48,8 @@ func TestObjectives(t *testing.T) {
 			{"last year", qms.Objective{AgencyCode: "SVHTT", Year: 2025, Title: "Năm trước", Measure: qms.MeasureLateRate, Target: 10, Period: qms.PeriodYear}, ""},
 			{"unknown agency", qms.Objective{AgencyCode: "NOPE", Year: 2026, Title: "x", Measure: qms.MeasureTimelyRate, Target: 9, Period: qms.PeriodYear}, qms.ENOTFOUND},
 			{"bad target", qms.Objective{AgencyCode: "SVHTT", Year: 2026, Title: "x", Measure: qms.MeasureTimelyRate, Target: 120, Period: qms.PeriodYear}, qms.EINVALID},
+			// The same measure, period and year again (a form sent twice).
+			{"the quarterly one again", qms.Objective{AgencyCode: "SVHTT", Year: 2026, Title: "95% đúng hạn", Measure: qms.MeasureTimelyRate, Target: 97, Period: qms.PeriodQuarter}, qms.ECONFLICT},
 		}
 		ids := map[string]int64{}
 		for _, tt := range create {

@@ -34,8 +34,13 @@ func auditFilter(c *fiber.Ctx) (qms.AuditFilter, error) {
 		}
 		*dst = &t
 	}
-	if p := c.QueryInt("page", 1); p > 1 {
-		f.Offset = (p - 1) * auditPageSize
+	p, err := pageParam(c)
+	if err != nil {
+		return f, err
+	}
+	f.Offset = (p - 1) * auditPageSize
+	if f.From != nil && f.To != nil && !f.To.After(*f.From) {
+		return f, qms.FieldError("to", "Ngày kết thúc phải sau ngày bắt đầu.")
 	}
 	return f, nil
 }

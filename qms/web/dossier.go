@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"html/template"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -68,7 +69,10 @@ func (s *Server) taskList(c *fiber.Ctx) error {
 	cl := callerOf(c)
 	// A page shows what one can act on, most urgent first, so overdue
 	// work is always on page 1; the rest is a click away.
-	pageNum := max(1, c.QueryInt("page", 1))
+	pageNum, err := pageParam(c)
+	if err != nil {
+		return err
+	}
 	tasks, err := s.Dossiers.TasksPage(c.UserContext(), cl.agency, rolesIn(cl), (pageNum-1)*tasksPerPage, tasksPerPage+1)
 	if err != nil {
 		return err
@@ -88,11 +92,16 @@ func (s *Server) taskList(c *fiber.Ctx) error {
 
 const tasksPerPage = 50
 
-// dossierFilter reads the list filter from the query string.
-func dossierFilter(c *fiber.Ctx) qms.DossierFilter {
+// dossierFilter reads the list filter from the query string. A status
+// that is none, or a bad page number, is refused naming the parameter: a
+// client's typo would otherwise read as "no dossier".
+func dossierFilter(c *fiber.Ctx) (qms.DossierFilter, error) {
 	agency := callerOf(c).agency
 	f := qms.DossierFilter{AgencyCode: &agency, Limit: 50}
 	if v := qms.DossierStatus(c.Query("status")); v != "" {
+		if !slices.Contains(dossierStatuses, v) {
+			return f, qms.FieldError("status", "Trạng thái hồ sơ %q không có: chọn received, in_progress, paused, completed, refused hoặc withdrawn.", v)
+		}
 		f.Status = &v
 	}
 	if v := strings.TrimSpace(c.Query("code")); v != "" {
@@ -105,10 +114,9 @@ func dossierFilter(c *fiber.Ctx) qms.DossierFilter {
 		yes := true
 		f.Overdue = &yes
 	}
-	if p := c.QueryInt("page", 1); p > 1 {
-		f.Offset = (p - 1) * f.Limit
-	}
-	return f
+	p, err := pageParam(c)
+	f.Offset = (p - 1) * f.Limit
+	return f, err
 }
 
 // dossierCountLimit caps the count of the dossier list page: past it the
@@ -148,7 +156,10 @@ type dossiersPage struct {
 }
 
 func (s *Server) dossierList(c *fiber.Ctx) error {
-	f := dossierFilter(c)
+	f, err := dossierFilter(c)
+	if err != nil {
+		return err
+	}
 	perPage := f.Limit
 	// One row more than a page tells whether there is a next page, which
 	// the capped total cannot once past the cap.

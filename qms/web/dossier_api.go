@@ -56,7 +56,11 @@ func (s *Server) apiTasks(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiDossierList(c *fiber.Ctx) error {
-	ds, total, err := s.Dossiers.FindDossiers(c.UserContext(), dossierFilter(c))
+	f, err := dossierFilter(c)
+	if err != nil {
+		return err
+	}
+	ds, total, err := s.Dossiers.FindDossiers(c.UserContext(), f)
 	if err != nil {
 		return err
 	}

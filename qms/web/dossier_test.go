@@ -344,6 +344,7 @@ func TestDossierListPage(t *testing.T) {
 		showing      string   // the range shown, "" for none
 		codes, notIn []string // codes listed and not listed
 		prev, next   string   // the pager's links, "" for none
+		first        string   // past the end: the link to the first page
 		selected     string   // the status filter's chosen option
 	}{
 		{name: "all, first page", path: "/dossiers", rows: 50, total: "hơn 1.000", showing: "1–50", next: "/dossiers?&page=2"},
@@ -353,7 +354,7 @@ func TestDossierListPage(t *testing.T) {
 			prev: "/dossiers?status=completed&page=20", next: "/dossiers?status=completed&page=22", selected: "Đã trả kết quả"},
 		{name: "last page", path: "/dossiers?status=completed&page=22", rows: 10, total: "hơn 1.000", showing: "1.051–1.060",
 			codes: []string{"A-HIST-0000"}, prev: "/dossiers?status=completed&page=21", selected: "Đã trả kết quả"},
-		{name: "beyond the last page", path: "/dossiers?status=completed&page=30", rows: 0, total: "hơn 1.000", prev: "/dossiers?status=completed&page=29", selected: "Đã trả kết quả"},
+		{name: "beyond the last page", path: "/dossiers?status=completed&page=30", rows: 0, total: "hơn 1.000", first: "/dossiers?status=completed", selected: "Đã trả kết quả"},
 		{name: "nothing matches", path: "/dossiers?status=refused", rows: 0, total: "0", selected: "Từ chối"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -390,7 +391,7 @@ func TestDossierListPage(t *testing.T) {
 					t.Errorf("%s listed", code)
 				}
 			}
-			for text, want := range map[string]string{"← Trang trước": tc.prev, "Trang sau →": tc.next} {
+			for text, want := range map[string]string{"← Trang trước": tc.prev, "Trang sau →": tc.next, "← Về trang đầu (trang này đã quá trang cuối)": tc.first} {
 				if got := links(d.root, text); (want == "" && len(got) != 0) || (want != "" && (len(got) != 1 || got[0] != want)) {
 					t.Errorf("%s links %v, want %q", text, got, want)
 				}
