@@ -110,6 +110,31 @@ func (d *Declaration) Validate(today time.Time) error {
 	return nil
 }
 
+// CheckScope keeps the scope to what the agency runs now: each TTHC code
+// one of its active TTHC, each procedure code one of its procedures in
+// force (tthc and processes, as DeclarationService.DeclarationScope lists
+// them). A code of another agency's catalogue would have this agency
+// declare, for good (a declaration is never deleted), work it does not do.
+func (d *Declaration) CheckScope(tthc, processes []ScopeItem) error {
+	if c, ok := codeOutside(d.TTHCCodes, tthc); ok {
+		return FieldError("tthc", "Thủ tục hành chính mã %q không thuộc danh mục thủ tục hành chính đang áp dụng của đơn vị %s: phạm vi công bố chỉ gồm thủ tục của đơn vị.", c, d.AgencyCode)
+	}
+	if c, ok := codeOutside(d.Processes, processes); ok {
+		return FieldError("process", "Quy trình nội bộ mã %q không phải quy trình đang có hiệu lực của đơn vị %s: phạm vi công bố chỉ gồm quy trình của đơn vị.", c, d.AgencyCode)
+	}
+	return nil
+}
+
+// codeOutside returns the first of codes that no item has.
+func codeOutside(codes []string, items []ScopeItem) (string, bool) {
+	for _, c := range codes {
+		if !slices.ContainsFunc(items, func(it ScopeItem) bool { return it.Code == c }) {
+			return c, true
+		}
+	}
+	return "", false
+}
+
 // ScopeItem is a TTHC or an internal procedure a declaration may cover.
 type ScopeItem struct {
 	Code string `json:"code"`
@@ -120,7 +145,8 @@ type ScopeItem struct {
 // audit entry.
 type DeclarationService interface {
 	// CreateDeclaration records a declaration and supersedes the agency's
-	// current one. It returns EINVALID, ENOTFOUND (agency), ECONFLICT
+	// current one. It returns EINVALID (a scope code CheckScope refuses
+	// among them), ENOTFOUND (agency), ECONFLICT
 	// (the number is already recorded) or EFORBIDDEN (a merged agency).
 	CreateDeclaration(ctx context.Context, d *Declaration) error
 	// FindDeclarations lists an agency's declarations, newest first.

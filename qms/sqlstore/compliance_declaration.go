@@ -80,11 +80,7 @@ func scopeChanges(ctx context.Context, q Querier, d *qms.Declaration) ([]qms.Phr
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	tthc, err := QueryScopeItems(ctx, q, `SELECT code, name FROM tthc WHERE agency_code = ? AND status = 'active' ORDER BY code`, d.AgencyCode)
-	if err != nil {
-		return nil, err
-	}
-	procs, err := QueryScopeItems(ctx, q, `SELECT code, title FROM procedures p WHERE agency_code = ? AND `+ProcInForceSQL+` ORDER BY code`, d.AgencyCode)
+	tthc, procs, err := declarationScope(ctx, q, d.AgencyCode)
 	if err != nil {
 		return nil, err
 	}

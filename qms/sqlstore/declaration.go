@@ -32,6 +32,16 @@ func (s *Store) CreateDeclaration(ctx context.Context, d *qms.Declaration) error
 			return qms.FieldError("file", "Không tìm thấy tệp quyết định công bố đã tải lên: tải lên lại.")
 		}
 		d.File.ContentType, d.File.Size = ct, size
+		// The scope is checked against the agency's catalogue as this
+		// transaction reads it: the form offers only the agency's own
+		// codes, but any code can be posted.
+		offered, offeredProcs, err := declarationScope(ctx, tx, d.AgencyCode)
+		if err != nil {
+			return err
+		}
+		if err := d.CheckScope(offered, offeredProcs); err != nil {
+			return err
+		}
 		prev, err := QueryDeclarations(ctx, tx, `agency_code = ? AND superseded_at IS NULL`, d.AgencyCode)
 		if err != nil {
 			return err
@@ -87,10 +97,17 @@ func (s *Store) FindDeclaration(ctx context.Context, agency string, id int64) (*
 // DeclarationScope lists the agency's active TTHC and its procedures in
 // force: what a declaration made now covers.
 func (s *Store) DeclarationScope(ctx context.Context, agency string) (tthc, processes []qms.ScopeItem, err error) {
-	if tthc, err = QueryScopeItems(ctx, s.read(), `SELECT code, name FROM tthc WHERE agency_code = ? AND status = 'active' ORDER BY code`, agency); err != nil {
+	return declarationScope(ctx, s.read(), agency)
+}
+
+// declarationScope reads on q the agency's active TTHC and its procedures
+// in force: what a declaration may cover, what CreateDeclaration checks a
+// scope against and what the scope-changed rule compares one with.
+func declarationScope(ctx context.Context, q Querier, agency string) (tthc, processes []qms.ScopeItem, err error) {
+	if tthc, err = QueryScopeItems(ctx, q, `SELECT code, name FROM tthc WHERE agency_code = ? AND status = 'active' ORDER BY code`, agency); err != nil {
 		return nil, nil, err
 	}
-	processes, err = QueryScopeItems(ctx, s.read(), `SELECT code, title FROM procedures p WHERE agency_code = ? AND `+ProcInForceSQL+` ORDER BY code`, agency)
+	processes, err = QueryScopeItems(ctx, q, `SELECT code, title FROM procedures p WHERE agency_code = ? AND `+ProcInForceSQL+` ORDER BY code`, agency)
 	return tthc, processes, err
 }
 

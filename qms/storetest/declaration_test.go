@@ -48,7 +48,8 @@ func openFindingMessages(t *testing.T, f *fixture, agency, rule string) []string
 // Declarations of conformity (qms/sqlstore): the scope offered is the
 // agency's active TTHC and procedures in force; a declaration keeps its
 // scope and the signed decision's file, a new one supersedes the current
-// one (both audited); refused inputs write nothing; a merged agency
+// one (both audited); refused inputs (a scope code that is not the
+// agency's own among them) write nothing; a merged agency
 // cannot declare; the database refuses to delete or edit a declaration.
 func TestDeclarations(t *testing.T) {
 	eachStore(t, func(t *testing.T, f *fixture) {
@@ -105,14 +106,21 @@ func TestDeclarations(t *testing.T) {
 			d     qms.Declaration
 			code  string
 			field string
+			names string // the code the message names
 		}{
-			{"no number", qms.Declaration{AgencyCode: "SVHTT", DecidedOn: day, TTHCCodes: []string{"1.000001"}, File: ref}, qms.EINVALID, "number"},
-			{"future date", qms.Declaration{AgencyCode: "SVHTT", Number: "9", DecidedOn: day.AddDate(1, 0, 0), TTHCCodes: []string{"1.000001"}, File: ref}, qms.EINVALID, "decided_on"},
-			{"empty scope", qms.Declaration{AgencyCode: "SVHTT", Number: "9", DecidedOn: day, File: ref}, qms.EINVALID, "scope"},
-			{"no file", qms.Declaration{AgencyCode: "SVHTT", Number: "9", DecidedOn: day, TTHCCodes: []string{"1.000001"}}, qms.EINVALID, "file"},
-			{"unknown file", qms.Declaration{AgencyCode: "SVHTT", Number: "9", DecidedOn: day, TTHCCodes: []string{"1.000001"}, File: qms.FileRef{SHA256: "00"}}, qms.EINVALID, "file"},
-			{"number taken", qms.Declaration{AgencyCode: "SVHTT", Number: "01/QĐ-SVHTT", DecidedOn: day, TTHCCodes: []string{"1.000001"}, File: ref}, qms.ECONFLICT, "number"},
-			{"unknown agency", qms.Declaration{AgencyCode: "NOPE", Number: "9", DecidedOn: day, TTHCCodes: []string{"1.000001"}, File: ref}, qms.ENOTFOUND, ""},
+			{"no number", qms.Declaration{AgencyCode: "SVHTT", DecidedOn: day, TTHCCodes: []string{"1.000001"}, File: ref}, qms.EINVALID, "number", ""},
+			{"future date", qms.Declaration{AgencyCode: "SVHTT", Number: "9", DecidedOn: day.AddDate(1, 0, 0), TTHCCodes: []string{"1.000001"}, File: ref}, qms.EINVALID, "decided_on", ""},
+			{"empty scope", qms.Declaration{AgencyCode: "SVHTT", Number: "9", DecidedOn: day, File: ref}, qms.EINVALID, "scope", ""},
+			{"no file", qms.Declaration{AgencyCode: "SVHTT", Number: "9", DecidedOn: day, TTHCCodes: []string{"1.000001"}}, qms.EINVALID, "file", ""},
+			{"unknown file", qms.Declaration{AgencyCode: "SVHTT", Number: "9", DecidedOn: day, TTHCCodes: []string{"1.000001"}, File: qms.FileRef{SHA256: "00"}}, qms.EINVALID, "file", ""},
+			{"number taken", qms.Declaration{AgencyCode: "SVHTT", Number: "01/QĐ-SVHTT", DecidedOn: day, TTHCCodes: []string{"1.000001"}, File: ref}, qms.ECONFLICT, "number", ""},
+			{"unknown agency", qms.Declaration{AgencyCode: "NOPE", Number: "9", DecidedOn: day, TTHCCodes: []string{"1.000001"}, File: ref}, qms.ENOTFOUND, "", ""},
+			// The scope is the agency's own (outsider pass 8): another
+			// agency's TTHC or procedure, or a code of none, is named.
+			{"another agency's TTHC", qms.Declaration{AgencyCode: "EMPTY", Number: "9", DecidedOn: day, TTHCCodes: []string{"1.000001"}, File: ref}, qms.EINVALID, "tthc", "1.000001"},
+			{"another agency's procedure", qms.Declaration{AgencyCode: "EMPTY", Number: "9", DecidedOn: day, Processes: []string{"QT-01"}, File: ref}, qms.EINVALID, "process", "QT-01"},
+			{"a TTHC of no catalogue", qms.Declaration{AgencyCode: "SVHTT", Number: "9", DecidedOn: day, TTHCCodes: []string{"1.000001", "9.999999"}, Processes: []string{"QT-01"}, File: ref}, qms.EINVALID, "tthc", "9.999999"},
+			{"a procedure of nobody", qms.Declaration{AgencyCode: "SVHTT", Number: "9", DecidedOn: day, TTHCCodes: []string{"1.000001"}, Processes: []string{"QT-01", "QT-99"}, File: ref}, qms.EINVALID, "process", "QT-99"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				err := f.CreateDeclaration(sys, &tc.d)
@@ -120,7 +128,13 @@ func TestDeclarations(t *testing.T) {
 				if !ok || e.Code != tc.code || e.Field != tc.field {
 					t.Fatalf("err %v; want %s on %q", err, tc.code, tc.field)
 				}
+				if tc.names != "" && (!strings.Contains(e.Message, tc.names) || !strings.Contains(e.Message, tc.d.AgencyCode)) {
+					t.Errorf("%q does not name %s and the agency", e.Message, tc.names)
+				}
 			})
+		}
+		if ds, err := f.FindDeclarations(sys, "EMPTY"); err != nil || len(ds) != 0 {
+			t.Fatalf("another agency's scope declared: %d, %v", len(ds), err)
 		}
 		ds, err := f.FindDeclarations(sys, "SVHTT")
 		if err != nil || len(ds) != 2 {

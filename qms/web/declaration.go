@@ -110,6 +110,15 @@ func (s *Server) declarationCreate(c *fiber.Ctx) error {
 		if err := probe.Validate(qms.CivilDate(s.cfg.Now())); err != nil {
 			return err
 		}
+		// So is the scope, against the agency's own catalogue (the store
+		// checks it again in its transaction).
+		tthc, procs, err := s.Declarations.DeclarationScope(c.UserContext(), d.AgencyCode)
+		if err != nil {
+			return err
+		}
+		if err := probe.CheckScope(tthc, procs); err != nil {
+			return err
+		}
 		// A declaration supersedes the one in force at once and for good:
 		// the officer confirms it knowingly (outsider finding).
 		ds, err := s.Declarations.FindDeclarations(c.UserContext(), d.AgencyCode)

@@ -143,3 +143,48 @@ func TestDeclaration3Page(t *testing.T) {
 		t.Fatal("the finding is still shown after the declaration")
 	}
 }
+
+// TestDeclarationScopeIsOwn (outsider pass 8): B's quality officer posts
+// A's TTHC or A's procedure among B's own; the form is refused naming
+// the code, and no file, no declaration is written; B's own scope is
+// recorded.
+func TestDeclarationScopeIsOwn(t *testing.T) {
+	a := newApp(t)
+	a.effectiveProcedure() // A: TTHC 1.000001, QT-01 in force
+	sys := qms.WithActor(context.Background(), qms.SystemActor("test"))
+	if _, _, err := a.db.ImportTTHC(sys, "B", []qms.TTHC{{Code: "2.000001", Name: "Cấp phép quảng cáo", Field: "Văn hóa", TimeLimitDays: 5}}); err != nil {
+		t.Fatal(err)
+	}
+	officer := a.login("b-quality-officer")
+	fields := func(tthc, process []string) map[string][]string {
+		return map[string][]string{"number": {"01/QĐ-B"}, "decided_on": {"02/01/2026"}, "tthc": tthc, "process": process}
+	}
+	for _, tc := range []struct {
+		name          string
+		tthc, process []string
+		field, code   string
+	}{
+		{"A's TTHC", []string{"2.000001", "1.000001"}, nil, "tthc", "1.000001"},
+		{"A's procedure", []string{"2.000001"}, []string{"QT-01"}, "process", "QT-01"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			files := a.auditCount("file.store")
+			resp := a.postDeclaration(&officer, fields(tc.tthc, tc.process), "qd.pdf", signedPDF)
+			body := bodyOf(t, resp)
+			if resp.StatusCode != 400 || !strings.Contains(body, `id="error-`+tc.field+`"`) || !strings.Contains(body, tc.code) {
+				t.Fatalf("status %d, want 400 naming %s on %s", resp.StatusCode, tc.code, tc.field)
+			}
+			if a.auditCount("declaration.create") != 0 || a.auditCount("file.store") != files {
+				t.Fatal("a refused scope wrote something")
+			}
+		})
+	}
+	if resp := a.postDeclaration(&officer, fields([]string{"2.000001"}, nil), "qd.pdf", signedPDF); resp.StatusCode != 303 {
+		t.Fatalf("B's own scope: %d %s", resp.StatusCode, bodyOf(t, resp))
+	}
+	var got struct{ Declarations []qms.Declaration }
+	decode(t, a.api("GET", "/api/v1/declarations", a.token("b-quality-officer"), ""), &got)
+	if len(got.Declarations) != 1 || strings.Join(got.Declarations[0].TTHCCodes, ",") != "2.000001" || len(got.Declarations[0].Processes) != 0 {
+		t.Fatalf("B's declarations: %+v", got.Declarations)
+	}
+}
