@@ -13,6 +13,13 @@ var ActionOwnerRoles = []Role{RoleStaff, RoleQualityOfficer, RoleLeader, RoleAud
 // FeedbackAnswererRoles are the roles that answer citizen feedback.
 var FeedbackAnswererRoles = []Role{RoleStaff, RoleQualityOfficer, RoleLeader}
 
+// AuditTeamRoles are the roles of whoever sits on an internal audit's
+// team, held in the planning agency: the policy lets auditors and
+// quality officers write internal audits (the checklist, the answers,
+// the report); anyone else named on a team would be shown the plan as
+// theirs and refused its pages, or allowed to read it only.
+var AuditTeamRoles = []Role{RoleAuditor, RoleQualityOfficer}
+
 // CheckAssignee reports whether user, holding roles held in the agency,
 // may be given work that the roles able carry out: named in field, it
 // is refused when user is not of the agency or holds none of able (they

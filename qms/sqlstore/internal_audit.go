@@ -60,8 +60,9 @@ type planScope struct {
 
 // CreatePlan records an audit plan after checking its scope (units the
 // plan's agency may audit, procedures of those units), that each auditor
-// is a member of the plan's agency or an audited unit, and that none of
-// them belongs to an audited unit.
+// is a member of the plan's agency or an audited unit, that none of
+// them belongs to an audited unit, and that each holds a role of the
+// audit team (qms.AuditTeamRoles) in the plan's agency.
 func (s *Store) CreatePlan(ctx context.Context, p *qms.AuditPlan) error {
 	if err := p.Validate(); err != nil {
 		return err
@@ -92,6 +93,11 @@ func (s *Store) CreatePlan(ctx context.Context, p *qms.AuditPlan) error {
 		})
 		if err != nil {
 			return err
+		}
+		for _, a := range p.Auditors {
+			if err := checkAssignee(ctx, tx, p.AgencyCode, "auditors", a, qms.AuditTeamRoles); err != nil {
+				return err
+			}
 		}
 		scope, _ := json.Marshal(planScope{p.Units, p.ProcedureIDs, p.Clauses, p.Auditors})
 		p.Status, p.Items = qms.PlanPlanned, []qms.ChecklistItem{}

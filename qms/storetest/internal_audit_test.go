@@ -24,6 +24,10 @@ func TestInternalAudit(t *testing.T) {
 			{Username: "dgv", Memberships: []qms.Membership{{AgencyCode: "UBND", Role: qms.RoleAuditor}}},
 			{Username: "chuyen.vien", Memberships: []qms.Membership{{AgencyCode: "SVHTT", Role: qms.RoleStaff}}},
 			{Username: "ngoai", Memberships: []qms.Membership{{AgencyCode: "STC", Role: qms.RoleAuditor}}},
+			{Username: "nhan.vien", Memberships: []qms.Membership{{AgencyCode: "UBND", Role: qms.RoleStaff}}},
+			{Username: "lanh.dao", Memberships: []qms.Membership{{AgencyCode: "UBND", Role: qms.RoleLeader}}},
+			{Username: "quan.tri", Memberships: []qms.Membership{{AgencyCode: "UBND", Role: qms.RoleAdmin}}},
+			{Username: "thu.ky", Memberships: []qms.Membership{{AgencyCode: "UBND", Role: qms.RoleQualityOfficer}}},
 		} {
 			if err := f.CreateUser(ctx, &u, "ngua-o-123"); err != nil {
 				t.Fatal(err)
@@ -65,6 +69,11 @@ func TestInternalAudit(t *testing.T) {
 			{"auditor of the audited unit", plan([]string{"SVHTT"}, []string{"chuyen.vien"}), "auditors"},
 			{"auditor outside the reach", plan([]string{"SVHTT"}, []string{"ngoai"}), "auditors"},
 			{"unknown auditor", plan([]string{"SVHTT"}, []string{"khong.co"}), "auditors"},
+			// A member of the team holds a role that works on the plan
+			// (qms.AuditTeamRoles) in the planning agency.
+			{"staff of the agency", plan([]string{"SVHTT"}, []string{"dgv", "nhan.vien"}), "auditors"},
+			{"a leader of the agency", plan([]string{"SVHTT"}, []string{"lanh.dao"}), "auditors"},
+			{"an admin of the agency", plan([]string{"SVHTT"}, []string{"quan.tri"}), "auditors"},
 			{"unit outside the reach", plan([]string{"STC"}, []string{"dgv"}), "units"},
 			{"another agency's programme", &qms.AuditPlan{ProgrammeID: prog.ID, AgencyCode: "STC", Title: "x", Units: []string{"STC"}, Auditors: []string{"dgv"}, StartOn: day, EndOn: day}, "programme_id"},
 		} {
@@ -72,7 +81,11 @@ func TestInternalAudit(t *testing.T) {
 				t.Errorf("%s: %v, want an error on %s", tt.name, err, tt.field)
 			}
 		}
-		p := plan([]string{"svhtt"}, []string{"DGV"})
+		if plans, err := f.FindPlans(ctx, "UBND"); err != nil || len(plans) != 0 {
+			t.Fatalf("refused plans recorded: %d, %v", len(plans), err)
+		}
+		// A quality officer, who manages the programme, may sit on a team.
+		p := plan([]string{"svhtt"}, []string{"DGV", "thu.ky"})
 		if err := f.CreatePlan(ctx, p); err != nil || p.Status != qms.PlanPlanned {
 			t.Fatalf("plan = %+v, %v", p, err)
 		}

@@ -208,3 +208,45 @@ func TestTrust9ChecklistStaysWithinReach(t *testing.T) {
 		t.Fatalf("checklist built with %d items", len(p.Items))
 	}
 }
+
+// TestAuditTeamHoldsAnAuditRole (outsider pass 8): a plan's team is of
+// people who may work on it in the planning agency, auditors and quality
+// officers; staff, a leader or an admin only of A is refused, the field
+// and the user named, and no plan is written (a-staff was accepted and
+// then got 403 on the plan). An accepted member builds the checklist.
+func TestAuditTeamHoldsAnAuditRole(t *testing.T) {
+	a := newApp(t)
+	a.childAgency("A1", "A")
+	officer := a.login("a-quality-officer")
+	prog := a.programme(&officer, "A")
+	for _, tc := range []struct {
+		member string
+		want   int
+	}{
+		{"a-staff", 400},
+		{"a-leader", 400},
+		{"a-admin", 400},
+		{"a-auditor", 303},
+		{"a-quality-officer", 303},
+	} {
+		t.Run(tc.member, func(t *testing.T) {
+			plans := a.auditCount("internal_audit.plan")
+			resp := a.do("POST", "/audits/plans", &officer, planForm(prog, []string{"A1"}, nil, tc.member))
+			body := bodyOf(t, resp)
+			if resp.StatusCode != tc.want {
+				t.Fatalf("status %d, want %d; error: %q", resp.StatusCode, tc.want, pageError.FindStringSubmatch(body))
+			}
+			if tc.want == 400 {
+				if !strings.Contains(body, `id="error-auditors"`) || !strings.Contains(body, tc.member) || a.auditCount("internal_audit.plan") != plans {
+					t.Fatalf("refused without naming %s on the field, or written", tc.member)
+				}
+				return
+			}
+			member := a.login(tc.member)
+			path := strings.TrimSuffix(resp.Header.Get("Location"), "?msg=created")
+			if code := a.do("POST", path+"/checklist", &member, url.Values{}).StatusCode; code != 303 {
+				t.Fatalf("%s builds the checklist of their plan: %d", tc.member, code)
+			}
+		})
+	}
+}
