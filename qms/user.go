@@ -160,7 +160,7 @@ type UserService interface {
 	// its sessions and tokens. EFORBIDDEN by CheckAccountAction.
 	UpdateUser(ctx context.Context, id int64, upd UserUpdate) (*User, error)
 	// SetMembership adds (or with remove, removes) a role in an agency.
-	// EFORBIDDEN by CheckMembershipChange.
+	// EFORBIDDEN by CheckMembershipChange (one's own roles among them).
 	SetMembership(ctx context.Context, userID int64, m Membership, remove bool) (*User, error)
 	// SetPassword replaces the password and ends every session and API
 	// token of the user. EINVALID, ENOTFOUND, EFORBIDDEN by CheckAccountAction.
@@ -196,10 +196,14 @@ func CheckAccountAction(a Actor, u *User) error {
 	return nil
 }
 
-// CheckMembershipChange is the rule for granting or withdrawing a role:
+// CheckMembershipChange is the rule for granting or withdrawing a role
+// of the user userID: nobody changes their own roles (CheckOwnRoles), and
 // an agency admin manages the roles of the agency they act for, and no
 // other. Returns EFORBIDDEN.
-func CheckMembershipChange(a Actor, m Membership) error {
+func CheckMembershipChange(a Actor, userID int64, m Membership) error {
+	if err := CheckOwnRoles(a, userID); err != nil {
+		return err
+	}
 	if a.SystemAdmin() || m.AgencyCode == a.AgencyCode {
 		return nil
 	}
@@ -214,4 +218,17 @@ func CheckMembershipChange(a Actor, m Membership) error {
 // server and its database anyway), set a password that stays.
 func PasswordTemporary(actor Actor, username string) bool {
 	return !actor.System && !strings.EqualFold(actor.Username, username)
+}
+
+// CheckOwnRoles refuses a user granting or withdrawing a role of their
+// own, a system administrator's account included: an admin who gives
+// themselves leader or auditor signs and audits with no one having
+// decided it, and one who drops a role has nobody to see it go. Another
+// administrator of the agency, the system administrator or the CLI (the
+// system actor, no user) does it. Returns EFORBIDDEN.
+func CheckOwnRoles(a Actor, userID int64) error {
+	if a.System || a.UserID == 0 || a.UserID != userID {
+		return nil
+	}
+	return Errorf(EFORBIDDEN, "Bạn không được tự cấp hoặc thu hồi vai trò của chính mình: một quản trị viên khác của đơn vị hoặc quản trị viên hệ thống (%s) thay đổi vai trò của bạn.", SystemAgencyCode)
 }

@@ -38,17 +38,22 @@ func TestTrust1AccountRules(t *testing.T) {
 	membership := []struct {
 		name   string
 		actor  qms.Actor
+		user   int64
 		agency string
 		ok     bool
 	}{
-		{"own agency", adminOf("B"), "B", true},
-		{"another agency", adminOf("B"), "A", false},
-		{"system admin anywhere", adminOf(qms.SystemAgencyCode), "A", true},
+		{"own agency", adminOf("B"), x.ID, "B", true},
+		{"another agency", adminOf("B"), x.ID, "A", false},
+		{"system admin anywhere", adminOf(qms.SystemAgencyCode), x.ID, "A", true},
+		// Nobody changes their own roles (outsider pass 8), but the CLI.
+		{"own roles, own agency", adminOf("B"), 1, "B", false},
+		{"a system admin's own roles", adminOf(qms.SystemAgencyCode), 1, "A", false},
+		{"CLI", qms.SystemActor("test"), 1, "A", true},
 	}
 	for _, tt := range membership {
 		t.Run(tt.name, func(t *testing.T) {
-			err := qms.CheckMembershipChange(tt.actor, qms.Membership{AgencyCode: tt.agency, Role: qms.RoleAdmin})
-			if (err == nil) != tt.ok {
+			err := qms.CheckMembershipChange(tt.actor, tt.user, qms.Membership{AgencyCode: tt.agency, Role: qms.RoleAdmin})
+			if (err == nil) != tt.ok || (err != nil && qms.ErrorCode(err) != qms.EFORBIDDEN) {
 				t.Fatalf("CheckMembershipChange = %v, want allowed %v", err, tt.ok)
 			}
 		})

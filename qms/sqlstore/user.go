@@ -54,7 +54,7 @@ func (s *Store) createUser(ctx context.Context, u *qms.User, hash string) error 
 		ms := u.Memberships
 		u.Memberships = nil
 		for _, m := range ms {
-			if err := qms.CheckMembershipChange(tx.Actor(), m); err != nil {
+			if err := qms.CheckMembershipChange(tx.Actor(), u.ID, m); err != nil {
 				return err
 			}
 			if err := addMembership(ctx, tx, u, m); err != nil {
@@ -323,7 +323,7 @@ func (s *Store) SetMembership(ctx context.Context, userID int64, m qms.Membershi
 		if err != nil {
 			return err
 		}
-		if err := qms.CheckMembershipChange(tx.Actor(), m); err != nil {
+		if err := qms.CheckMembershipChange(tx.Actor(), userID, m); err != nil {
 			return err
 		}
 		after := *before

@@ -1,6 +1,7 @@
 package storetest_test
 
 import (
+	"context"
 	"maps"
 	"slices"
 	"testing"
@@ -87,6 +88,61 @@ func TestCreateUserUnknownAgencyWritesNothing(t *testing.T) {
 		after, _, _ := f.FindAuditEntries(f.ctx, qms.AuditFilter{})
 		if len(after) != len(before) {
 			t.Fatalf("audit entries %d → %d", len(before), len(after))
+		}
+	})
+}
+
+// TestOwnRolesRefused (outsider pass 8): whatever way in, a user acting
+// for an agency (its admin) or for the system agency does not grant or
+// revoke a role of their own account; nothing is written. The system
+// actor (the CLI) does, and so does another admin of the agency.
+func TestOwnRolesRefused(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		if err := f.CreateAgency(f.ctx, &qms.Agency{Code: "A", Name: "Sở A"}); err != nil {
+			t.Fatal(err)
+		}
+		admin, other := &qms.User{Username: "qt.a", Memberships: []qms.Membership{{AgencyCode: "A", Role: qms.RoleAdmin}}},
+			&qms.User{Username: "qt.a.hai", Memberships: []qms.Membership{{AgencyCode: "A", Role: qms.RoleAdmin}}}
+		for _, u := range []*qms.User{admin, other} {
+			if err := f.CreateUser(f.ctx, u, "ngua-o-123"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		sysAdmin, err := f.FindUserByUsername(f.ctx, "admin")
+		if err != nil {
+			t.Fatal(err)
+		}
+		as := func(u *qms.User, agency string) context.Context {
+			return qms.WithActor(context.Background(), qms.Actor{UserID: u.ID, Username: u.Username, AgencyCode: agency})
+		}
+		for _, tc := range []struct {
+			name   string
+			ctx    context.Context
+			user   *qms.User
+			m      qms.Membership
+			remove bool
+		}{
+			{"A's admin makes themselves leader", as(admin, "A"), admin, qms.Membership{AgencyCode: "A", Role: qms.RoleLeader}, false},
+			{"A's admin drops their admin role", as(admin, "A"), admin, qms.Membership{AgencyCode: "A", Role: qms.RoleAdmin}, true},
+			{"the system admin gives themselves a role in A", as(sysAdmin, qms.SystemAgencyCode), sysAdmin, qms.Membership{AgencyCode: "A", Role: qms.RoleAuditor}, false},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				before := auditCount(t, f, "user.grant") + auditCount(t, f, "user.revoke")
+				if _, err := f.SetMembership(tc.ctx, tc.user.ID, tc.m, tc.remove); qms.ErrorCode(err) != qms.EFORBIDDEN {
+					t.Fatalf("err = %v, want forbidden", err)
+				}
+				if after := auditCount(t, f, "user.grant") + auditCount(t, f, "user.revoke"); after != before {
+					t.Fatal("a refused change of one's own roles was audited")
+				}
+				if u, err := f.FindUserByID(f.ctx, tc.user.ID); err != nil || !slices.Equal(u.Memberships, tc.user.Memberships) {
+					t.Fatalf("roles now %+v, were %+v (%v)", u.Memberships, tc.user.Memberships, err)
+				}
+			})
+		}
+		for name, ctx := range map[string]context.Context{"another admin of A": as(other, "A"), "the CLI": f.ctx} {
+			if _, err := f.SetMembership(ctx, admin.ID, qms.Membership{AgencyCode: "A", Role: qms.RoleStaff}, false); err != nil {
+				t.Errorf("%s grants A's admin a role: %v", name, err)
+			}
 		}
 	})
 }

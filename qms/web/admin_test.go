@@ -228,3 +228,50 @@ func TestUserPagesOfferOnlyGrantableAgencies(t *testing.T) {
 		t.Errorf("grant in A1: %d", resp.StatusCode)
 	}
 }
+
+// TestOwnRolesChangedByAnother (outsider pass 8): nobody grants or
+// revokes a role of their own account, an agency admin or the system
+// admin: 403 saying who does it, nothing written, and their own page
+// offers no role form but says so; another admin of the agency changes
+// them.
+func TestOwnRolesChangedByAnother(t *testing.T) {
+	a := newApp(t)
+	a.addUser("a-admin-2", "A", qms.RoleAdmin)
+	admin, sysAdmin, other := a.login("a-admin"), a.login("admin"), a.login("a-admin-2")
+	self, sys := itoa(a.users["a-admin"].ID), itoa(a.users["admin"].ID)
+	for _, tc := range []struct {
+		name string
+		who  *session
+		user string
+		form url.Values
+	}{
+		{"an agency admin makes themselves leader", &admin, self, url.Values{"agency": {"A"}, "role": {"leader"}}},
+		{"an agency admin drops their admin role", &admin, self, url.Values{"agency": {"A"}, "role": {"admin"}, "remove": {"1"}}},
+		{"the system admin gives themselves a role in A", &sysAdmin, sys, url.Values{"agency": {"A"}, "role": {"auditor"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			grants, revokes := a.auditCount("user.grant"), a.auditCount("user.revoke")
+			resp := a.do("POST", "/admin/users/"+tc.user+"/memberships", tc.who, tc.form)
+			if body := bodyOf(t, resp); resp.StatusCode != 403 || !strings.Contains(body, "một quản trị viên khác của đơn vị hoặc quản trị viên hệ thống") {
+				t.Fatalf("status %d, want 403 saying who changes the roles; error: %q", resp.StatusCode, pageError.FindStringSubmatch(body))
+			}
+			if a.auditCount("user.grant") != grants || a.auditCount("user.revoke") != revokes {
+				t.Fatal("a refused change of one's own roles was written")
+			}
+		})
+	}
+	if u, err := a.db.FindUserByID(t.Context(), a.users["a-admin"].ID); err != nil || len(u.Memberships) != 1 || !u.HasRole("A", qms.RoleAdmin) {
+		t.Fatalf("a-admin's roles changed: %+v, %v", u, err)
+	}
+	body := bodyOf(t, a.do("GET", "/admin/users/"+self, &admin, nil))
+	if parsePage(t, body).byID("own-roles") == nil || strings.Contains(body, `action="/admin/users/`+self+`/memberships"`) {
+		t.Error("one's own page offers the role forms, or does not say who changes the roles")
+	}
+	// Another admin of A does it.
+	if resp := a.do("POST", "/admin/users/"+self+"/memberships", &other, url.Values{"agency": {"A"}, "role": {"leader"}}); resp.StatusCode != 303 {
+		t.Fatalf("another admin grants a-admin leader: %d", resp.StatusCode)
+	}
+	if page := parsePage(t, bodyOf(t, a.do("GET", "/admin/users/"+self, &other, nil))); page.byID("own-roles") != nil || page.byID("grant-agency") == nil {
+		t.Error("another admin is not offered the role form")
+	}
+}

@@ -3,6 +3,8 @@ package web
 // pageTexts are the labels of the pages, each in both languages side by
 // side so that neither can be forgotten; keys are "template.words".
 var pageTexts = []pageText{
+	{"user.own_roles", "Đây là tài khoản của bạn: bạn không tự cấp hoặc thu hồi vai trò của mình; một quản trị viên khác của đơn vị hoặc quản trị viên hệ thống (SYS) thay đổi vai trò của bạn.",
+		"This is your own account: you do not grant or revoke your own roles; another administrator of the agency or the system administrator (SYS) changes them."},
 	{"tthc_import.and", "… và", "… and"},
 	{"tthc_import.more_errors", "lỗi khác.", "more errors."},
 	{"compliance.nc_in_progress", "Đang xử lý trong phiếu không phù hợp", "Being handled in nonconformity"},

@@ -72,11 +72,12 @@ func (s *Server) userList(c *fiber.Ctx) error {
 }
 
 // grantableAgencies are the agencies of the caller's scope where the store
-// lets the caller grant or revoke a role (qms.CheckMembershipChange: a
-// system administrator anywhere, another administrator in the agency
-// they act for) and that are not merged (read-only), so that no form
-// offers a choice it then refuses.
-func (s *Server) grantableAgencies(c *fiber.Ctx) ([]*qms.Agency, map[string]bool, error) {
+// lets the caller grant or revoke a role of the user userID (0 for a new
+// one) (qms.CheckMembershipChange: a system administrator anywhere,
+// another administrator in the agency they act for, never to their own
+// account) and that are not merged (read-only), so that no form offers a
+// choice it then refuses.
+func (s *Server) grantableAgencies(c *fiber.Ctx, userID int64) ([]*qms.Agency, map[string]bool, error) {
 	cl := callerOf(c)
 	all, err := s.Agencies.FindAgencies(c.UserContext(), qms.AgencyFilter{Within: scope(cl)})
 	if err != nil {
@@ -84,7 +85,7 @@ func (s *Server) grantableAgencies(c *fiber.Ctx) ([]*qms.Agency, map[string]bool
 	}
 	out, codes := all[:0], map[string]bool{}
 	for _, a := range all {
-		if a.MergedInto == "" && qms.CheckMembershipChange(cl.actor, qms.Membership{AgencyCode: a.Code}) == nil {
+		if a.MergedInto == "" && qms.CheckMembershipChange(cl.actor, userID, qms.Membership{AgencyCode: a.Code}) == nil {
 			out, codes[a.Code] = append(out, a), true
 		}
 	}
@@ -101,7 +102,7 @@ type userFormPage struct {
 }
 
 func (s *Server) userForm(c *fiber.Ctx, u *qms.User, formErr error) error {
-	agencies, _, err := s.grantableAgencies(c)
+	agencies, _, err := s.grantableAgencies(c, 0)
 	if err != nil {
 		return err
 	}
@@ -147,10 +148,11 @@ type userShowPage struct {
 	Tokens     []*qms.APIToken
 	CanWrite   bool
 	CanAccount bool // the caller may edit, lock and unlock the account
+	OwnRoles   bool // the caller's own account: its roles are changed by another admin
 }
 
 func (s *Server) userPage(c *fiber.Ctx, u *qms.User, formErr error) error {
-	agencies, grantable, err := s.grantableAgencies(c)
+	agencies, grantable, err := s.grantableAgencies(c, u.ID)
 	if err != nil {
 		return err
 	}
@@ -163,7 +165,7 @@ func (s *Server) userPage(c *fiber.Ctx, u *qms.User, formErr error) error {
 	// The account-wide forms show only where the store would accept them.
 	canAccount := canWrite && qms.CheckAccountAction(cl.actor, u) == nil
 	p := &userShowPage{page: s.page(c), User: u, Agencies: agencies, Grantable: grantable, Roles: qms.Roles, Tokens: tokens,
-		CanWrite: canWrite, CanAccount: canAccount}
+		CanWrite: canWrite, CanAccount: canAccount, OwnRoles: qms.CheckOwnRoles(cl.actor, u.ID) != nil}
 	return s.renderPage(c, "user", &p.page, p, formErr)
 }
 
@@ -207,10 +209,9 @@ func (s *Server) userMembership(c *fiber.Ctx) error {
 	if err != nil {
 		return s.userPage(c, u, qms.FieldError("agency", "Đơn vị %q không thuộc phạm vi bạn quản lý.", c.FormValue("agency")))
 	}
+	// One's own roles are refused by the store (qms.CheckOwnRoles), with
+	// the other paths that change them.
 	remove := c.FormValue("remove") == "1"
-	if remove && u.ID == callerOf(c).user.ID && role == qms.RoleAdmin {
-		return s.userPage(c, u, qms.Errorf(qms.EINVALID, "Bạn không thể tự thu hồi vai trò quản trị của mình."))
-	}
 	if _, err := s.Users.SetMembership(c.UserContext(), u.ID, qms.Membership{AgencyCode: a.Code, Role: role}, remove); err != nil {
 		return s.userPage(c, u, err)
 	}
