@@ -125,7 +125,18 @@ func cmdImportDossiers(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer in.Close()
-	recs, err := importer.ParseDossierHistory(in.file, in.name, importer.Options{AgencyCode: in.agency, Progress: progressBar(e.stderr, "Kiểm tra")})
+	catalogue, err := in.db.FindTTHCs(ctx, in.agency)
+	if err != nil {
+		return err
+	}
+	// A dossier's TTHC is one of the agency's catalogue, as on receipt.
+	// An abolished TTHC is taken: the dossiers it had before are history.
+	known := make(map[string]bool, len(catalogue))
+	for _, t := range catalogue {
+		known[t.Code] = true
+	}
+	recs, err := importer.ParseDossierHistory(in.file, in.name, importer.Options{AgencyCode: in.agency, Progress: progressBar(e.stderr, "Kiểm tra"),
+		KnownTTHC: func(code string) bool { return known[code] }})
 	if err := importProblems(e, err); err != nil {
 		return err
 	}

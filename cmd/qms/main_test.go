@@ -250,12 +250,13 @@ func TestCalendarAndReportCommands(t *testing.T) {
 		t.Fatalf("bad start: %d %s", code, e)
 	}
 	c.run("", "agency", "add", "--code", "SVHTT", "--name", "Sở VHTT")
+	c.run("", "import", "procedures", "--agency", "SVHTT", "../../qms/importer/testdata/tthc-sample.csv")
 	hist := filepath.Join(t.TempDir(), "hist.csv")
 	os.WriteFile(hist, []byte("code,tthc_code,received_at,due_at,completed_at,status\n"+
-		"H1,1.000001,2026-04-01T08:00,2026-04-08T08:00,2026-04-07T10:00,completed\n"+
-		"H2,1.000001,2026-04-01T08:00,2026-04-08T08:00,2026-04-08T16:00,completed\n"+
-		"H3,1.000001,2026-04-01T08:00,2026-04-08T08:00,2026-04-10T09:00,completed\n"+
-		"H4,1.000001,2026-04-20T08:00,2026-04-27T08:00,,in_progress\n"), 0o644)
+		"SVHTT-H1,1.000001,2026-04-01T08:00,2026-04-08T08:00,2026-04-07T10:00,completed\n"+
+		"SVHTT-H2,1.000001,2026-04-01T08:00,2026-04-08T08:00,2026-04-08T16:00,completed\n"+
+		"SVHTT-H3,1.000001,2026-04-01T08:00,2026-04-08T08:00,2026-04-10T09:00,completed\n"+
+		"SVHTT-H4,1.000001,2026-04-20T08:00,2026-04-27T08:00,,in_progress\n"), 0o644)
 	if code, out, e := c.run("", "import", "dossiers", "--agency", "SVHTT", hist); code != 0 || !strings.Contains(out, "ok 4 dossiers") {
 		t.Fatalf("import dossiers: %d %s %s", code, out, e)
 	}

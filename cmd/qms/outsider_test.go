@@ -1,7 +1,9 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -49,5 +51,39 @@ func TestOutsider6CheckpointsRemoved(t *testing.T) {
 	}
 	if _, err := os.Stat(cps); err == nil {
 		t.Fatal("a checkpoint was signed after the checkpoints were removed")
+	}
+}
+
+// TestOutsider8ImportDossiersRules: `qms import dossiers` holds a row to
+// what POST /api/v1/dossiers holds a receipt to. A row under another
+// agency's code or with a TTHC outside the agency's catalogue refuses
+// the whole file, naming the row and the column, and nothing is imported.
+func TestOutsider8ImportDossiersRules(t *testing.T) {
+	c := newCLI(t)
+	for _, a := range []string{"SKHCN", "SVHTT"} {
+		if code, _, e := c.run("", "agency", "add", "--code", a, "--name", "Sở "+a); code != 0 {
+			t.Fatal(e)
+		}
+	}
+	if code, _, e := c.run("", "import", "procedures", "--agency", "SKHCN", "../../qms/importer/testdata/tthc-sample.csv"); code != 0 {
+		t.Fatal(e)
+	}
+	hist := filepath.Join(t.TempDir(), "hist.csv")
+	os.WriteFile(hist, []byte("code,tthc_code,received_at,due_at,completed_at,status\n"+
+		"SKHCN-2026-000001,1.000001,2026-01-05T08:00:00+07:00,2026-01-12T08:00:00+07:00,2026-01-09T10:00:00+07:00,completed\n"+
+		"SVHTT-2026-009999,9.999999,2026-01-05T08:00:00+07:00,2026-01-12T08:00:00+07:00,2026-01-09T10:00:00+07:00,completed\n"), 0o644)
+	code, _, e := c.run("", "import", "dossiers", "--agency", "SKHCN", hist)
+	for _, want := range []string{`row 3: code: Mã hồ sơ "SVHTT-2026-009999" phải bắt đầu bằng mã đơn vị SKHCN`, "row 3: tthc_code: thủ tục 9.999999 không có trong danh mục"} {
+		if code != 2 || !strings.Contains(e, want) {
+			t.Errorf("import: exit %d, stderr lacks %q:\n%s", code, want, e)
+		}
+	}
+	if strings.Contains(e, "row 2") {
+		t.Errorf("the good row is refused:\n%s", e)
+	}
+	code, out, _ := c.run("", "report", "ontime", "--agency", "SKHCN", "--from", "2026-01-01", "--to", "2026-01-31", "--json")
+	var r struct{ Received int }
+	if err := json.Unmarshal([]byte(out), &r); err != nil || code != 0 || r.Received != 0 {
+		t.Fatalf("after the refused file: %d %v %s (want nothing received)", code, err, out)
 	}
 }

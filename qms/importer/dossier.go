@@ -47,6 +47,11 @@ func dossierColumns() []column {
 // column) and status. Like ParseTTHC it returns every record or nil and
 // an error: *Errors listing every problem, or a *qms.Error for the file.
 //
+// Rows are held to what a receipt through the API is held to: with
+// Options.AgencyCode set, a code must be one the agency may choose
+// (qms.CheckClientCode: "AGENCY-…"), and with Options.KnownTTHC set, the
+// TTHC must be in the agency's catalogue.
+//
 // Times are RFC 3339 with an offset, or 2006-01-02T15:04,
 // 2006-01-02 15:04:05, 02/01/2006 15:04 or a bare date (midnight) read in
 // Asia/Ho_Chi_Minh.
@@ -91,11 +96,22 @@ func (c *dossierChecker) check(r row) (DossierRecord, bool) {
 	}
 	before, mark := c.ps.total, len(c.ps.list)
 	get := func(key string) string { return c.l.get(r, key) }
-	d := DossierRecord{Row: r.num, Code: get("code"), TTHCCode: get("tthc_code"), Status: strings.ToLower(get("status"))}
+	// The code is upper-cased as a receipt's is (ReceiveDossier).
+	d := DossierRecord{Row: r.num, Code: strings.ToUpper(get("code")), TTHCCode: get("tthc_code"), Status: strings.ToLower(get("status"))}
 
+	// The rule of the API's receipt, so that a file does not bring in a
+	// dossier under another agency's code. The code is clipped for the
+	// message, which quotes it: a clipped code is over 64 characters and
+	// refused either way.
+	var codeErr error
+	if c.opts.AgencyCode != "" && d.Code != "" {
+		codeErr = qms.CheckClientCode(c.opts.AgencyCode, clip(d.Code, quoteRunes))
+	}
 	switch first, dup := c.seen[d.Code]; {
 	case d.Code == "":
 		c.ps.add(r.num, "code", "thiếu mã hồ sơ")
+	case codeErr != nil:
+		c.ps.add(r.num, "code", "%s", qms.ErrorMessage(codeErr))
 	case dup:
 		c.ps.add(r.num, "code", "mã hồ sơ %s trùng với dòng %d", clip(d.Code, quoteRunes), first)
 	default:

@@ -18,37 +18,36 @@ func TestParseDossierHistory(t *testing.T) {
 	ptr := func(t time.Time) *time.Time { return &t }
 	csv := dossierHeader +
 		"HS-001,1.000001,2024-03-15T08:30:00+07:00,2024-03-22T17:00:00+07:00,2024-03-20T10:00:00+07:00,completed\n" +
-		"HS-002,1.000002,2024-03-15T08:30,2024-03-22 17:00:00,,in_progress\n" +
+		"hs-002,1.000002,2024-03-15T08:30,2024-03-22 17:00:00,2024-03-22T17:00,Completed\n" +
 		"HS-003,1.000001,15/03/2024 08:30,22/03/2024 17:00,21/03/2024 09:15,Refused\n" +
-		"HS-004,12.000001,2024-03-15,2024-03-15,,received\n" +
-		"HS-005,1.000001,2024-03-15T01:30:00Z,2024-03-16,2024-03-15,withdrawn\n" +
-		"HS-006,1.000001,2024-03-15 08:30,2024-03-22 08:30,,paused\n"
+		"HS-004,12.000001,2024-03-15,2024-03-15,2024-03-15,withdrawn\n" +
+		"HS-005,1.000001,2024-03-15T01:30:00Z,2024-03-16,2024-03-15 08:30,withdrawn\n" +
+		"HS-006,1.000001,2024-03-15 08:30,2024-03-22 08:30,2024-03-25 08:00,refused\n"
 	want := []importer.DossierRecord{
 		{Row: 2, Code: "HS-001", TTHCCode: "1.000001", ReceivedAt: at(2024, 3, 15, 8, 30), DueAt: at(2024, 3, 22, 17, 0), CompletedAt: ptr(at(2024, 3, 20, 10, 0)), Status: "completed"},
-		{Row: 3, Code: "HS-002", TTHCCode: "1.000002", ReceivedAt: at(2024, 3, 15, 8, 30), DueAt: at(2024, 3, 22, 17, 0), Status: "in_progress"},
+		// Upper-cased as a receipt's code is.
+		{Row: 3, Code: "HS-002", TTHCCode: "1.000002", ReceivedAt: at(2024, 3, 15, 8, 30), DueAt: at(2024, 3, 22, 17, 0), CompletedAt: ptr(at(2024, 3, 22, 17, 0)), Status: "completed"},
 		{Row: 4, Code: "HS-003", TTHCCode: "1.000001", ReceivedAt: at(2024, 3, 15, 8, 30), DueAt: at(2024, 3, 22, 17, 0), CompletedAt: ptr(at(2024, 3, 21, 9, 15)), Status: "refused"},
-		{Row: 5, Code: "HS-004", TTHCCode: "12.000001", ReceivedAt: at(2024, 3, 15, 0, 0), DueAt: at(2024, 3, 15, 0, 0), Status: "received"},
+		{Row: 5, Code: "HS-004", TTHCCode: "12.000001", ReceivedAt: at(2024, 3, 15, 0, 0), DueAt: at(2024, 3, 15, 0, 0), CompletedAt: ptr(at(2024, 3, 15, 0, 0)), Status: "withdrawn"},
 		{Row: 6, Code: "HS-005", TTHCCode: "1.000001", ReceivedAt: at(2024, 3, 15, 8, 30), DueAt: at(2024, 3, 16, 0, 0), CompletedAt: ptr(at(2024, 3, 15, 8, 30)), Status: "withdrawn"},
-		{Row: 7, Code: "HS-006", TTHCCode: "1.000001", ReceivedAt: at(2024, 3, 15, 8, 30), DueAt: at(2024, 3, 22, 8, 30), Status: "paused"},
+		{Row: 7, Code: "HS-006", TTHCCode: "1.000001", ReceivedAt: at(2024, 3, 15, 8, 30), DueAt: at(2024, 3, 22, 8, 30), CompletedAt: ptr(at(2024, 3, 25, 8, 0)), Status: "refused"},
 	}
-	// completed_at 2024-03-15 (midnight) is before 08:30 that day: fix it.
-	csv = strings.Replace(csv, ",2024-03-15,withdrawn", ",2024-03-15 08:30,withdrawn", 1)
-
 	xlsx := buildXLSX(t, 1, [][]any{
 		{"Mã hồ sơ", "Mã thủ tục", "Ngày tiếp nhận", "Hạn trả kết quả", "Ngày hoàn thành", "Trạng thái"},
 		{"HS-001", "1.000001", xlsxCell{v: time.Date(2024, 3, 15, 8, 30, 0, 0, time.UTC), numFmt: 22}, "2024-03-22T17:00:00+07:00", xlsxCell{v: time.Date(2024, 3, 20, 10, 0, 0, 0, time.UTC), custom: "dd/mm/yyyy hh:mm"}, "completed"},
-		{"HS-002", "1.000002", "2024-03-15T08:30", "2024-03-22 17:00:00", nil, "in_progress"},
+		{"hs-002", "1.000002", "2024-03-15T08:30", "2024-03-22 17:00:00", "2024-03-22T17:00", "Completed"},
 		{"HS-003", "1.000001", "15/03/2024 08:30", "22/03/2024 17:00", "21/03/2024 09:15", "Refused"},
-		{"HS-004", "12.000001", xlsxCell{v: time.Date(2024, 3, 15, 0, 0, 0, 0, time.UTC), numFmt: 14}, "2024-03-15", nil, "received"},
+		{"HS-004", "12.000001", xlsxCell{v: time.Date(2024, 3, 15, 0, 0, 0, 0, time.UTC), numFmt: 14}, "2024-03-15", "2024-03-15", "withdrawn"},
 		{"HS-005", "1.000001", "2024-03-15T01:30:00Z", "2024-03-16", "2024-03-15 08:30", "withdrawn"},
-		{"HS-006", "1.000001", "2024-03-15 08:30", "2024-03-22 08:30", nil, "paused"},
+		{"HS-006", "1.000001", "2024-03-15 08:30", "2024-03-22 08:30", "2024-03-25 08:00", "refused"},
 	})
 	for _, tt := range []struct {
 		name string
 		data []byte
 	}{{"h.csv", []byte(csv)}, {"h.xlsx", xlsx}} {
 		got, err := importer.ParseDossierHistory(bytes.NewReader(tt.data), tt.name, importer.Options{
-			KnownTTHC: func(code string) bool { return code != "9.999999" },
+			AgencyCode: "HS",
+			KnownTTHC:  func(code string) bool { return code != "9.999999" },
 		})
 		if err != nil {
 			t.Fatalf("%s: %v", tt.name, err)
@@ -71,23 +70,34 @@ func TestParseDossierHistory(t *testing.T) {
 }
 
 func TestParseDossierHistoryErrors(t *testing.T) {
+	const done = ",2024-03-20 10:00,completed\n"
 	csv := dossierHeader +
-		"HS-001,1.000001,2024-03-15 08:00,2024-03-22 17:00,,received\n" + // 2 good
-		",1.000001,2024-03-15 08:00,2024-03-22 17:00,,received\n" + // 3
-		"HS-001,1.000001,2024-03-15 08:00,2024-03-22 17:00,,received\n" + // 4
-		"HS-005,1.1,2024-03-15 08:00,2024-03-22 17:00,,received\n" + // 5
-		"HS-006,9.999999,2024-03-15 08:00,2024-03-22 17:00,,received\n" + // 6
-		"HS-007,1.000001,2024-03-15 08:00,2024-03-14 17:00,,received\n" + // 7
+		"HS-001,1.000001,2024-03-15 08:00,2024-03-22 17:00" + done + // 2 good
+		",1.000001,2024-03-15 08:00,2024-03-22 17:00" + done + // 3
+		"HS-001,1.000001,2024-03-15 08:00,2024-03-22 17:00" + done + // 4
+		"HS-005,1.1,2024-03-15 08:00,2024-03-22 17:00" + done + // 5
+		"HS-006,9.999999,2024-03-15 08:00,2024-03-22 17:00" + done + // 6
+		"HS-007,1.000001,2024-03-15 08:00,2024-03-14 17:00" + done + // 7
 		"HS-008,1.000001,2024-03-15 08:00,2024-03-22 17:00,,completed\n" + // 8
 		"HS-009,1.000001,2024-03-15 08:00,2024-03-22 17:00,2024-03-20 10:00,in_progress\n" + // 9
 		"HS-010,1.000001,2024-03-15 08:00,2024-03-22 17:00,2024-03-14 10:00,refused\n" + // 10
 		"HS-011,1.000001,2024-03-15 08:00,2024-03-22 17:00,,done\n" + // 11
-		"HS-012,1.000001,03/15/2024 08:00,,,received\n" + // 12
-		"HS-013,1.000001\n" // 13
+		"HS-012,1.000001,03/15/2024 08:00,,2024-03-20 10:00,completed\n" + // 12
+		"HS-013,1.000001\n" + // 13
+		// What an outside tester imported into SKHCN: another agency's
+		// code, a TTHC outside the catalogue.
+		"SVHTT-2026-009999,9.999999,2026-01-05T08:00:00+07:00,2026-01-12T08:00:00+07:00,,in_progress\n" + // 14
+		"HS,1.000001,2024-03-15 08:00,2024-03-22 17:00" + done + // 15
+		"HSX-1,1.000001,2024-03-15 08:00,2024-03-22 17:00" + done + // 16
+		"HS-016,1.000001,2024-03-15 08:00,2024-03-22 17:00,,received\n" // 17 good
 	_, err := importer.ParseDossierHistory(strings.NewReader(csv), "h.csv", importer.Options{
-		KnownTTHC: func(code string) bool { return code != "9.999999" },
+		AgencyCode: "HS",
+		KnownTTHC:  func(code string) bool { return code != "9.999999" },
 	})
 	const formats = "(ví dụ 2024-03-15 08:30, 15/03/2024 08:30 hoặc 2024-03-15T08:30:00+07:00)"
+	prefix := func(code string) string {
+		return `Mã hồ sơ "` + code + `" phải bắt đầu bằng mã đơn vị HS và dấu gạch ngang, rồi đến phần đuôi 1–40 ký tự chữ in hoa, chữ số, gạch ngang (không bắt đầu hay kết thúc bằng gạch ngang), ví dụ HS-<năm>-<số thứ tự>.`
+	}
 	want := []string{
 		"row 3: code: thiếu mã hồ sơ",
 		"row 4: code: mã hồ sơ HS-001 trùng với dòng 2",
@@ -101,6 +111,10 @@ func TestParseDossierHistoryErrors(t *testing.T) {
 		`row 12: received_at: thời điểm tiếp nhận "03/15/2024 08:00" không hợp lệ ` + formats,
 		"row 12: due_at: thiếu hạn trả kết quả",
 		"row 13: *: dòng có 2 ô nhưng dòng tiêu đề có 6 cột",
+		"row 14: code: " + prefix("SVHTT-2026-009999"),
+		"row 14: tthc_code: thủ tục 9.999999 không có trong danh mục",
+		"row 15: code: " + prefix("HS"),
+		"row 16: code: " + prefix("HSX-1"),
 	}
 	if got := problems(t, err); !slices.Equal(got, want) {
 		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -11,7 +11,8 @@ import (
 
 // Options tune an import. The zero value is usable.
 type Options struct {
-	// AgencyCode is copied into every imported TTHC.
+	// AgencyCode is copied into every imported TTHC; a dossier history's
+	// codes must be ones the agency may choose (qms.CheckClientCode).
 	AgencyCode string
 
 	// Sheet names the XLSX worksheet to read (case-insensitive); empty means
