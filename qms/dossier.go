@@ -216,8 +216,9 @@ func (e *KeyUsedError) Unwrap() error { return e.Err }
 // MaxReceiptAge is how far back a pushed receipt may be dated: a one-stop
 // system that was down for a while sends what it received meanwhile, but
 // a date further back (a mistyped year) would land in a closed reporting
-// period with the procedure in force today pinned to it. Older dossiers
-// come in with their history (qms import dossiers).
+// period with the procedure in force today pinned to it. Older finished
+// dossiers come in with their history (qms import dossiers, which takes
+// finished dossiers only).
 const MaxReceiptAge = 90 * 24 * time.Hour
 
 // receiptClockSkew is how far ahead of the server's clock a sender's
@@ -231,7 +232,7 @@ func CheckReceivedAt(at, now time.Time) error {
 	case at.After(now.Add(receiptClockSkew)):
 		return FieldError("received_at", "Thời điểm tiếp nhận không được ở tương lai.")
 	case at.Before(now.Add(-MaxReceiptAge)):
-		return FieldError("received_at", "Thời điểm tiếp nhận %s sớm hơn %d ngày trước: hồ sơ cũ hơn được đưa vào bằng nhập lịch sử hồ sơ (qms import dossiers).",
+		return FieldError("received_at", "Thời điểm tiếp nhận %s sớm hơn %d ngày trước: hồ sơ cũ hơn đã kết thúc được đưa vào bằng nhập lịch sử hồ sơ (qms import dossiers).",
 			at.In(Zone).Format("02/01/2006 15:04"), int(MaxReceiptAge/(24*time.Hour)))
 	}
 	return nil

@@ -56,7 +56,7 @@ Lệnh:
   import tthc --agency C FILE                        nhập danh mục thủ tục hành chính (CSV, XLSX);
                                                      tên cũ "import procedures" vẫn dùng được
   procedures status --agency C [--json]              tình trạng kiểm soát ISO của từng thủ tục
-  import dossiers --agency C FILE.csv                nhập lịch sử hồ sơ từ hệ thống một cửa
+  import dossiers --agency C FILE.csv                nhập lịch sử hồ sơ đã kết thúc từ hệ thống một cửa
   calendar holidays --year Y [--json]                các ngày nghỉ lễ, Tết trong năm
   calendar due --start T --days N [--agency C]       hạn giải quyết (RFC 3339, +07:00)
   report ontime --agency C --from D --to D [--json]  số liệu giải quyết hồ sơ đúng hạn

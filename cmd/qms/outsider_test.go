@@ -58,6 +58,9 @@ func TestOutsider6CheckpointsRemoved(t *testing.T) {
 // what POST /api/v1/dossiers holds a receipt to. A row under another
 // agency's code or with a TTHC outside the agency's catalogue refuses
 // the whole file, naming the row and the column, and nothing is imported.
+// So does a dossier still open: it would come in with no procedure
+// version pinned, so no step to finish (finishing it answered 404
+// "Không tìm thấy lần ban hành 00").
 func TestOutsider8ImportDossiersRules(t *testing.T) {
 	c := newCLI(t)
 	for _, a := range []string{"SKHCN", "SVHTT"} {
@@ -71,9 +74,11 @@ func TestOutsider8ImportDossiersRules(t *testing.T) {
 	hist := filepath.Join(t.TempDir(), "hist.csv")
 	os.WriteFile(hist, []byte("code,tthc_code,received_at,due_at,completed_at,status\n"+
 		"SKHCN-2026-000001,1.000001,2026-01-05T08:00:00+07:00,2026-01-12T08:00:00+07:00,2026-01-09T10:00:00+07:00,completed\n"+
-		"SVHTT-2026-009999,9.999999,2026-01-05T08:00:00+07:00,2026-01-12T08:00:00+07:00,2026-01-09T10:00:00+07:00,completed\n"), 0o644)
+		"SVHTT-2026-009999,9.999999,2026-01-05T08:00:00+07:00,2026-01-12T08:00:00+07:00,2026-01-09T10:00:00+07:00,completed\n"+
+		"SKHCN-2026-000002,1.000001,2026-01-05T08:00:00+07:00,2026-01-12T08:00:00+07:00,,in_progress\n"), 0o644)
 	code, _, e := c.run("", "import", "dossiers", "--agency", "SKHCN", hist)
-	for _, want := range []string{`row 3: code: Mã hồ sơ "SVHTT-2026-009999" phải bắt đầu bằng mã đơn vị SKHCN`, "row 3: tthc_code: thủ tục 9.999999 không có trong danh mục"} {
+	for _, want := range []string{`row 3: code: Mã hồ sơ "SVHTT-2026-009999" phải bắt đầu bằng mã đơn vị SKHCN`, "row 3: tthc_code: thủ tục 9.999999 không có trong danh mục",
+		"row 4: status: hồ sơ ở trạng thái in_progress chưa kết thúc: chỉ nhập hồ sơ đã kết thúc"} {
 		if code != 2 || !strings.Contains(e, want) {
 			t.Errorf("import: exit %d, stderr lacks %q:\n%s", code, want, e)
 		}

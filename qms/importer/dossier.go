@@ -18,12 +18,15 @@ type DossierRecord struct {
 	TTHCCode    string
 	ReceivedAt  time.Time
 	DueAt       time.Time
-	CompletedAt *time.Time // set exactly when Status is completed, refused or withdrawn
-	Status      string
+	CompletedAt *time.Time // always set: only finished dossiers are imported
+	Status      string     // completed, refused or withdrawn
 }
 
-// dossierStatuses maps each accepted status to whether it ends the dossier
-// (and so needs completed_at).
+// dossierStatuses maps each status a one-stop system reports to whether
+// it ends the dossier. Only finished dossiers are imported: an open one
+// would come in without the procedure version in force pinned, so with no
+// step to open or finish, and stay open for ever (the receipt is what
+// pins it, POST /api/v1/dossiers).
 func dossierStatuses() map[string]bool {
 	return map[string]bool{
 		"received": false, "in_progress": false, "paused": false,
@@ -50,7 +53,8 @@ func dossierColumns() []column {
 // Rows are held to what a receipt through the API is held to: with
 // Options.AgencyCode set, a code must be one the agency may choose
 // (qms.CheckClientCode: "AGENCY-…"), and with Options.KnownTTHC set, the
-// TTHC must be in the agency's catalogue.
+// TTHC must be in the agency's catalogue. Only finished dossiers
+// (completed, refused, withdrawn) are taken (dossierStatuses).
 //
 // Times are RFC 3339 with an offset, or 2006-01-02T15:04,
 // 2006-01-02 15:04:05, 02/01/2006 15:04 or a bare date (midnight) read in
@@ -147,10 +151,10 @@ func (c *dossierChecker) check(r row) (DossierRecord, bool) {
 		c.ps.add(r.num, "status", "thiếu trạng thái")
 	case !known:
 		c.ps.add(r.num, "status", "trạng thái %s không hợp lệ (received, in_progress, paused, completed, refused hoặc withdrawn)", quote(get("status")))
-	case ends && get("completed_at") == "":
+	case !ends:
+		c.ps.add(r.num, "status", "hồ sơ ở trạng thái %s chưa kết thúc: chỉ nhập hồ sơ đã kết thúc (completed, refused hoặc withdrawn); hồ sơ đang giải quyết được tiếp nhận vào hệ thống để theo quy trình có hiệu lực", d.Status)
+	case get("completed_at") == "":
 		c.ps.add(r.num, "completed_at", "hồ sơ ở trạng thái %s phải có thời điểm hoàn thành", d.Status)
-	case !ends && get("completed_at") != "":
-		c.ps.add(r.num, "completed_at", "hồ sơ ở trạng thái %s chưa kết thúc nên không được có thời điểm hoàn thành", d.Status)
 	}
 
 	slices.SortStableFunc(c.ps.list[mark:], func(a, b Problem) int {

@@ -85,16 +85,18 @@ func TestParseDossierHistoryErrors(t *testing.T) {
 		"HS-012,1.000001,03/15/2024 08:00,,2024-03-20 10:00,completed\n" + // 12
 		"HS-013,1.000001\n" + // 13
 		// What an outside tester imported into SKHCN: another agency's
-		// code, a TTHC outside the catalogue.
+		// code, a TTHC outside the catalogue, a dossier still open.
 		"SVHTT-2026-009999,9.999999,2026-01-05T08:00:00+07:00,2026-01-12T08:00:00+07:00,,in_progress\n" + // 14
 		"HS,1.000001,2024-03-15 08:00,2024-03-22 17:00" + done + // 15
 		"HSX-1,1.000001,2024-03-15 08:00,2024-03-22 17:00" + done + // 16
-		"HS-016,1.000001,2024-03-15 08:00,2024-03-22 17:00,,received\n" // 17 good
+		"HS-016,1.000001,2024-03-15 08:00,2024-03-22 17:00,,received\n" + // 17
+		"HS-017,1.000001,2024-03-15 08:00,2024-03-22 17:00,,paused\n" // 18
 	_, err := importer.ParseDossierHistory(strings.NewReader(csv), "h.csv", importer.Options{
 		AgencyCode: "HS",
 		KnownTTHC:  func(code string) bool { return code != "9.999999" },
 	})
 	const formats = "(ví dụ 2024-03-15 08:30, 15/03/2024 08:30 hoặc 2024-03-15T08:30:00+07:00)"
+	const open = ": chỉ nhập hồ sơ đã kết thúc (completed, refused hoặc withdrawn); hồ sơ đang giải quyết được tiếp nhận vào hệ thống để theo quy trình có hiệu lực"
 	prefix := func(code string) string {
 		return `Mã hồ sơ "` + code + `" phải bắt đầu bằng mã đơn vị HS và dấu gạch ngang, rồi đến phần đuôi 1–40 ký tự chữ in hoa, chữ số, gạch ngang (không bắt đầu hay kết thúc bằng gạch ngang), ví dụ HS-<năm>-<số thứ tự>.`
 	}
@@ -105,7 +107,7 @@ func TestParseDossierHistoryErrors(t *testing.T) {
 		"row 6: tthc_code: thủ tục 9.999999 không có trong danh mục",
 		"row 7: due_at: hạn trả kết quả trước thời điểm tiếp nhận",
 		"row 8: completed_at: hồ sơ ở trạng thái completed phải có thời điểm hoàn thành",
-		"row 9: completed_at: hồ sơ ở trạng thái in_progress chưa kết thúc nên không được có thời điểm hoàn thành",
+		"row 9: status: hồ sơ ở trạng thái in_progress chưa kết thúc" + open,
 		"row 10: completed_at: thời điểm hoàn thành trước thời điểm tiếp nhận",
 		`row 11: status: trạng thái "done" không hợp lệ (received, in_progress, paused, completed, refused hoặc withdrawn)`,
 		`row 12: received_at: thời điểm tiếp nhận "03/15/2024 08:00" không hợp lệ ` + formats,
@@ -113,8 +115,11 @@ func TestParseDossierHistoryErrors(t *testing.T) {
 		"row 13: *: dòng có 2 ô nhưng dòng tiêu đề có 6 cột",
 		"row 14: code: " + prefix("SVHTT-2026-009999"),
 		"row 14: tthc_code: thủ tục 9.999999 không có trong danh mục",
+		"row 14: status: hồ sơ ở trạng thái in_progress chưa kết thúc" + open,
 		"row 15: code: " + prefix("HS"),
 		"row 16: code: " + prefix("HSX-1"),
+		"row 17: status: hồ sơ ở trạng thái received chưa kết thúc" + open,
+		"row 18: status: hồ sơ ở trạng thái paused chưa kết thúc" + open,
 	}
 	if got := problems(t, err); !slices.Equal(got, want) {
 		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
