@@ -23,18 +23,20 @@ func TestPostedTextComposed(t *testing.T) {
 	s := &Server{log: slog.New(slog.DiscardHandler)}
 	app := fiber.New()
 	app.Use(s.checkForm)
-	app.Post("/", func(c *fiber.Ctx) error {
+	// A declaration's TTHC list: a field its route reads several values
+	// of (listFields).
+	app.Post("/declarations", func(c *fiber.Ctx) error {
 		if strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEApplicationJSON) {
 			return c.Send(c.Body())
 		}
 		var tags []string
 		if mf, err := c.MultipartForm(); err == nil {
-			tags = mf.Value["tag"]
+			tags = mf.Value["tthc"]
 			for _, fh := range mf.File["file"] {
 				tags = append(tags, fh.Filename)
 			}
 		} else {
-			for _, v := range c.Request().PostArgs().PeekMulti("tag") {
+			for _, v := range c.Request().PostArgs().PeekMulti("tthc") {
 				tags = append(tags, string(v))
 			}
 		}
@@ -43,7 +45,7 @@ func TestPostedTextComposed(t *testing.T) {
 	multi := func(fields url.Values) (string, string) {
 		var b bytes.Buffer
 		w := multipart.NewWriter(&b)
-		for _, k := range []string{"note", "tag"} {
+		for _, k := range []string{"note", "tthc"} {
 			for _, v := range fields[k] {
 				w.WriteField(k, v)
 			}
@@ -53,13 +55,13 @@ func TestPostedTextComposed(t *testing.T) {
 		w.Close()
 		return b.String(), w.FormDataContentType()
 	}
-	form := url.Values{"note": {nfd}, "tag": {"a\u0300", "b", "e\u0302\u0301"}}
+	form := url.Values{"note": {nfd}, "tthc": {"a\u0300", "b", "e\u0302\u0301"}}
 	mbody, mtype := multi(form)
 	for _, tt := range []struct {
 		name, contentType, body, want string
 	}{
 		{"urlencoded", fiber.MIMEApplicationForm, form.Encode(), nfc + "|à,b,ế"},
-		{"urlencoded, composed already", fiber.MIMEApplicationForm, url.Values{"note": {nfc}, "tag": {"x", "y"}}.Encode(), nfc + "|x,y"},
+		{"urlencoded, composed already", fiber.MIMEApplicationForm, url.Values{"note": {nfc}, "tthc": {"x", "y"}}.Encode(), nfc + "|x,y"},
 		{"multipart, a file's name too", mtype, mbody, nfc + "|à,b,ế,biến bản.txt"},
 		{"JSON", fiber.MIMEApplicationJSON, `{"note":"` + nfd + `","items":["a` + "\u0300" + `"]}`, `{"note":"` + nfc + `","items":["à"]}`},
 		// As Python's json.dumps writes it: every non-ASCII letter, the
@@ -68,7 +70,7 @@ func TestPostedTextComposed(t *testing.T) {
 			`{"n":12345678901234567890,"note":"thiếu <b>","tiếu":["à"]}` + "\n"},
 		{"JSON, composed escapes left as sent", fiber.MIMEApplicationJSON, `{"note":"thi\\u1ebfu"}`, `{"note":"thi\\u1ebfu"}`},
 	} {
-		req := httptest.NewRequest("POST", "/", strings.NewReader(tt.body))
+		req := httptest.NewRequest("POST", "/declarations", strings.NewReader(tt.body))
 		req.Header.Set("Content-Type", tt.contentType)
 		resp, err := app.Test(req, -1)
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"math"
 	"mime/multipart"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -59,6 +60,16 @@ func (s *Server) checkForm(c *fiber.Ctx) error {
 				fh.Filename = norm.NFC.String(fh.Filename)
 			}
 		}
+		for name, values := range mf.Value {
+			if err := checkOnce(c, name, len(values)); err != nil {
+				return err
+			}
+		}
+		for name, files := range mf.File {
+			if err := checkOnce(c, name, len(files)); err != nil {
+				return err
+			}
+		}
 	case strings.HasPrefix(ct, fiber.MIMEApplicationForm):
 		// Counted before fasthttp parses them: 30 MiB of "a=&" held
 		// 1.8 GB as ten million arguments.
@@ -67,14 +78,21 @@ func (s *Server) checkForm(c *fiber.Ctx) error {
 		}
 		var err error
 		decomposed := false
+		seen := map[string]int{}
 		c.Request().PostArgs().VisitAll(func(k, v []byte) {
 			if err == nil {
 				err = checkField(string(k), string(v))
 				decomposed = decomposed || !norm.NFC.IsNormal(v)
+				seen[string(k)]++
 			}
 		})
 		if err != nil {
 			return err
+		}
+		for name, n := range seen {
+			if err := checkOnce(c, name, n); err != nil {
+				return err
+			}
 		}
 		if decomposed {
 			composeArgs(c.Request().PostArgs())
@@ -89,6 +107,65 @@ func (s *Server) checkForm(c *fiber.Ctx) error {
 		}
 	}
 	return c.Next()
+}
+
+// listFields are the form fields a handler reads several values of, by
+// the route that reads them as it is registered (":code" stands for one
+// segment): a checkbox list, a multiple select, the rows of a table, the
+// files of a multiple file input. Every other field is read as one value
+// (c.FormValue and c.FormFile take the first), so checkForm refuses it
+// sent twice, as checkJSON refuses a JSON member named twice: a proxy, a
+// firewall or a log may read the other value. A handler that reads
+// several values of a field (PeekMulti, postValues, MultipartForm's
+// Value[...] or File[...] beyond the first) must list the field here
+// under its route, or its form is refused.
+var listFields = map[string][]string{
+	"/admin/agency-merge":         {"from"}, // mergeRun: the agencies merged
+	"/admin/agency-merge/preview": {"from"},
+	"/admin/agency-split":         {"tthc", "procedures"}, // splitRun: what moves
+	"/admin/agency-split/preview": {"tthc", "procedures"},
+	"/audits/plans":               {"units", "clauses", "procedures"}, // planCreate
+	"/declarations":               {"tthc", "process"},                // declarationCreate
+	"/dossiers/:code/steps":       {evidenceField},                    // readEvidence
+	"/procedures/:id/versions/:n": { // versionFromForm, postedRows: the steps, flows and records tables
+		"step_id", "step_name", "step_kind", "step_responsible", "step_hours", "step_forms", "step_records",
+		"edge_from", "edge_to", "edge_label", "record_name", "record_kept_at", "record_retention"},
+}
+
+// checkOnce refuses a field posted n > 1 times, or posted and also in
+// the query string (c.FormValue reads the query first), unless the route
+// reads it as a list (listFields).
+func checkOnce(c *fiber.Ctx, name string, n int) error {
+	if n < 2 && !c.Request().URI().QueryArgs().Has(name) || repeatable(c.Path(), name) {
+		return nil
+	}
+	return qms.FieldError(name, "Trường %q được gửi nhiều lần trong biểu mẫu (hoặc cả trong biểu mẫu và trên địa chỉ): mỗi trường chỉ gửi một lần (các giá trị khác nhau sẽ được hiểu khác nhau tùy chương trình đọc).", name)
+}
+
+// repeatable reports whether the route of path reads field as a list.
+// Routes match as the router matches them: regardless of case and of a
+// trailing slash.
+func repeatable(path, field string) bool {
+	segs := strings.Split(strings.Trim(path, "/"), "/")
+	for route, fields := range listFields {
+		if slices.Contains(fields, field) && routeMatches(strings.Split(strings.Trim(route, "/"), "/"), segs) {
+			return true
+		}
+	}
+	return false
+}
+
+func routeMatches(route, segs []string) bool {
+	if len(route) != len(segs) {
+		return false
+	}
+	for i, r := range route {
+		if strings.HasPrefix(r, ":") && segs[i] != "" || strings.EqualFold(r, segs[i]) {
+			continue
+		}
+		return false
+	}
+	return true
 }
 
 // Composition (NFC; norm.NFC.String returns a text already composed as
