@@ -40,7 +40,9 @@ func TestObjectiveRoutes(t *testing.T) {
 	form := func() url.Values {
 		return url.Values{"year": {year}, "title": {"95% hồ sơ đúng hạn"}, "measure": {"timely_rate"}, "target": {"95"}, "period": {"quarter"}}
 	}
-	body := `{"year":` + year + `,"title":"Đúng hạn","measure":"timely_rate","target":95,"period":"quarter"}`
+	// One objective in force per measure, period and year: the three
+	// created below differ in one of them.
+	body := `{"year":` + year + `,"title":"Trễ hạn","measure":"late_rate","target":5,"period":"quarter"}`
 	tests := []struct {
 		name string
 		send func() int
@@ -53,8 +55,9 @@ func TestObjectiveRoutes(t *testing.T) {
 		{"create auditor forbidden", func() int { s := a.login("a-auditor"); return a.do("POST", "/objectives", &s, form()).StatusCode }, 403},
 		{"create leader", func() int { s := a.login("a-leader"); return a.do("POST", "/objectives", &s, form()).StatusCode }, 303},
 		{"create quality officer", func() int {
-			s := a.login("a-quality-officer")
-			return a.do("POST", "/objectives", &s, form()).StatusCode
+			s, f := a.login("a-quality-officer"), form()
+			f.Set("period", "year")
+			return a.do("POST", "/objectives", &s, f).StatusCode
 		}, 303},
 		{"api list anonymous", func() int { return a.api("GET", "/api/v1/objectives", "", "").StatusCode }, 401},
 		{"api status anonymous", func() int { return a.api("GET", "/api/v1/objectives/status", "", "").StatusCode }, 401},
@@ -62,7 +65,7 @@ func TestObjectiveRoutes(t *testing.T) {
 		{"api create staff forbidden", func() int { return a.api("POST", "/api/v1/objectives", a.token("a-staff"), body).StatusCode }, 403},
 		{"api create leader", func() int { return a.api("POST", "/api/v1/objectives", a.token("a-leader"), body).StatusCode }, 201},
 		{"api create bad measure", func() int {
-			return a.api("POST", "/api/v1/objectives", a.token("a-leader"), strings.Replace(body, "timely_rate", "x", 1)).StatusCode
+			return a.api("POST", "/api/v1/objectives", a.token("a-leader"), strings.Replace(body, "late_rate", "x", 1)).StatusCode
 		}, 400},
 		{"api status bad year", func() int {
 			return a.api("GET", "/api/v1/objectives/status?year=abc", a.token("a-staff"), "").StatusCode
@@ -107,9 +110,11 @@ func TestObjectiveStatusFromDossiers(t *testing.T) {
 	a.importCompleted("B", 1, 9)
 	leader := a.login("a-leader")
 	year := fmt.Sprint(time.Now().In(qms.Zone).Year())
-	for _, target := range []string{"95", "95,5"} {
+	// One objective in force per measure, period and year: the yearly one
+	// and the quarterly one.
+	for target, period := range map[string]string{"95": "year", "95,5": "quarter"} {
 		resp := a.do("POST", "/objectives", &leader, url.Values{"year": {year}, "title": {"Đúng hạn " + target + "% <b>mỗi quý</b>"},
-			"measure": {"timely_rate"}, "target": {target}, "period": {"quarter"}})
+			"measure": {"timely_rate"}, "target": {target}, "period": {period}})
 		if resp.StatusCode != 303 {
 			t.Fatalf("create target %s: %d %s", target, resp.StatusCode, bodyOf(t, resp))
 		}
