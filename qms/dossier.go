@@ -225,11 +225,16 @@ const MaxReceiptAge = 90 * 24 * time.Hour
 // clock may run.
 const receiptClockSkew = 5 * time.Minute
 
+// InFuture reports whether at is later than now, beyond the clock skew a
+// sender may have: a receipt, or a history's receipt or completion,
+// dated ahead has not happened.
+func InFuture(at, now time.Time) bool { return at.After(now.Add(receiptClockSkew)) }
+
 // CheckReceivedAt refuses a receipt time in the future or more than
 // MaxReceiptAge before now.
 func CheckReceivedAt(at, now time.Time) error {
 	switch {
-	case at.After(now.Add(receiptClockSkew)):
+	case InFuture(at, now):
 		return FieldError("received_at", "Thời điểm tiếp nhận không được ở tương lai.")
 	case at.Before(now.Add(-MaxReceiptAge)):
 		return FieldError("received_at", "Thời điểm tiếp nhận %s sớm hơn %d ngày trước: hồ sơ cũ hơn đã kết thúc được đưa vào bằng nhập lịch sử hồ sơ (qms import dossiers).",

@@ -234,29 +234,36 @@ func CheckStepActor(step flowchart.Step, actor string, actorRoles []Role, in Com
 // responsible text, as the step record keeps them.
 type HandledStep struct{ Name, Responsible string }
 
-// CheckIndependentSigner applies the separation of the leader's step (the
-// decision signed on the dossier: phê duyệt, ký kết quả) from its handling:
-// whoever completed a step of another role on the same dossier (received
-// it, appraised it: tiếp nhận, thẩm định) does not complete its leader's
-// step, by a role held twice or by a delegation. The leader checks work
-// someone else did. handled are the steps user completed on the dossier
-// so far.
+// CheckIndependentSigner keeps the leader's step of a dossier (the
+// decision signed on it: phê duyệt, ký kết quả) and its handling (tiếp
+// nhận, thẩm định, trả kết quả) in different hands: whoever completed a
+// step of another role on the dossier does not complete its leader's
+// step, and whoever completed its leader's step does not complete a step
+// of another role, in whichever order a flow with parallel branches
+// reaches them, by a role held twice or by a delegation. The leader
+// checks work someone else did. handled are the steps user completed on
+// the dossier so far.
 func CheckIndependentSigner(step flowchart.Step, user string, handled []HandledStep) error {
-	if StepRole(step) != RoleLeader {
+	h, ok := HandledElsewhere(step, handled)
+	switch {
+	case !ok:
 		return nil
-	}
-	if h, ok := HandledElsewhere(handled); ok {
+	case StepRole(step) == RoleLeader:
 		return &Error{Code: EFORBIDDEN, Field: "step_id", Message: fmt.Sprintf("Tài khoản %s đã thực hiện bước “%s” của hồ sơ này: người xử lý hồ sơ không đồng thời ký duyệt bước “%s”. "+
 			"Một lãnh đạo khác của đơn vị thực hiện bước này (hoặc ủy quyền cho người chưa xử lý hồ sơ).", user, h.Name, step.Name)}
+	default:
+		return &Error{Code: EFORBIDDEN, Field: "step_id", Message: fmt.Sprintf("Tài khoản %s đã ký duyệt bước “%s” của hồ sơ này: người ký duyệt không đồng thời thực hiện bước “%s”. "+
+			"Một cán bộ khác của đơn vị thực hiện bước này (hoặc được ủy quyền).", user, h.Name, step.Name)}
 	}
-	return nil
 }
 
-// HandledElsewhere is the first of handled whose role is not the
-// leader's: the step that keeps whoever did it from signing the dossier.
-func HandledElsewhere(handled []HandledStep) (HandledStep, bool) {
+// HandledElsewhere is the first of handled on the other side of step:
+// a step of another role than the leader's when step is the leader's, a
+// leader's step otherwise. Whoever did it does not do step.
+func HandledElsewhere(step flowchart.Step, handled []HandledStep) (HandledStep, bool) {
+	leader := StepRole(step) == RoleLeader
 	for _, h := range handled {
-		if RoleForStep(h.Responsible) != RoleLeader {
+		if (RoleForStep(h.Responsible) == RoleLeader) != leader {
 			return h, true
 		}
 	}

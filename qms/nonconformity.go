@@ -63,6 +63,9 @@ type CorrectiveAction struct {
 	DueOn       time.Time  `json:"due_on"` // civil date
 	DoneAt      *time.Time `json:"done_at,omitempty"`
 	Result      string     `json:"result,omitempty"`
+	// DoneBy is who recorded it done: its owner, or a leader or quality
+	// officer on their behalf (CheckActionDoer).
+	DoneBy string `json:"done_by,omitempty"`
 }
 
 // Validate checks what a new or edited nonconformity holds.
@@ -160,19 +163,19 @@ func (n *Nonconformity) Verify(verdict, by string, at time.Time) error {
 	// Whoever carried an action out does not judge its effectiveness:
 	// a quality officer could otherwise raise, act on, verify and close
 	// a nonconformity alone.
-	if a, ok := n.ActionOwnedBy(by); ok {
-		return &Error{Code: EFORBIDDEN, Field: "verdict", Message: fmt.Sprintf("Tài khoản %s phụ trách hành động khắc phục “%s” của %s: người thực hiện hành động không tự đánh giá hiệu lực. "+
+	if a, ok := n.ActionOf(by); ok {
+		return &Error{Code: EFORBIDDEN, Field: "verdict", Message: fmt.Sprintf("Tài khoản %s phụ trách hoặc đã ghi nhận hoàn thành hành động khắc phục “%s” của %s: người thực hiện hành động không tự đánh giá hiệu lực. "+
 			"Một người khác có quyền đánh giá hiệu lực (cán bộ ISO, lãnh đạo hoặc đánh giá viên) thực hiện việc này.", by, a.Description, n.Code)}
 	}
 	n.Verdict, n.VerifiedBy, n.VerifiedAt = verdict, by, &at
 	return nil
 }
 
-// ActionOwnedBy is an action of n that user owns, who therefore does not
-// verify n's effectiveness (Verify).
-func (n *Nonconformity) ActionOwnedBy(user string) (CorrectiveAction, bool) {
+// ActionOf is an action of n that user owns or recorded done, who
+// therefore does not verify n's effectiveness (Verify).
+func (n *Nonconformity) ActionOf(user string) (CorrectiveAction, bool) {
 	for _, a := range n.Actions {
-		if strings.EqualFold(a.Owner, user) {
+		if strings.EqualFold(a.Owner, user) || strings.EqualFold(a.DoneBy, user) {
 			return a, true
 		}
 	}

@@ -208,7 +208,8 @@ func (s *ObjectiveStatus) Current() (PeriodResult, bool) {
 }
 
 // Summary is one line of the status for the management review pack
-// (9.3.2 c): "Đúng hạn (≥ 95%): Quý 1/2026 95,5% đạt; Quý 2/2026 chưa có số liệu".
+// (9.3.2 c): "Đúng hạn (≥ 95 %): Quý 1/2026 95,50 % đạt; Quý 2/2026 chưa có số liệu",
+// rates and targets written as the pages write them.
 func (s *ObjectiveStatus) Summary() string {
 	info, _ := MeasureOf(s.Objective.Measure)
 	sign := "≥"
@@ -221,19 +222,21 @@ func (s *ObjectiveStatus) Summary() string {
 		if p.Result == ObjectiveNoData {
 			parts = append(parts, p.Label+" chưa có số liệu")
 		} else {
-			parts = append(parts, fmt.Sprintf("%s %s%% %s", p.Label, viPercent(p.Value), words[p.Result]))
+			parts = append(parts, fmt.Sprintf("%s %s %s", p.Label, viPercent(p.Value, 2), words[p.Result]))
 		}
 	}
-	line := fmt.Sprintf("%s (%s %s%%)", s.Objective.Title, sign, viPercent(s.Objective.Target))
+	line := fmt.Sprintf("%s (%s %s)", s.Objective.Title, sign, viPercent(s.Objective.Target, -1))
 	if len(parts) == 0 {
 		return line + ": chưa đến kỳ đánh giá"
 	}
 	return line + ": " + strings.Join(parts, "; ")
 }
 
-// viPercent writes 95.5 as "95,5": Vietnamese uses the decimal comma.
-func viPercent(v float64) string {
-	return strings.Replace(strconv.FormatFloat(v, 'f', -1, 64), ".", ",", 1)
+// viPercent writes a rate the Vietnamese way: a decimal comma, the per
+// cent sign after a no-break space; decimals digits (-1: as few as it
+// takes, for a target): 99,03 %; 95 %.
+func viPercent(v float64, decimals int) string {
+	return strings.Replace(strconv.FormatFloat(v, 'f', decimals, 64), ".", ",", 1) + "\u00a0%"
 }
 
 // ObjectiveFilter selects objectives; pointer fields mean "any".

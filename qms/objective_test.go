@@ -152,7 +152,8 @@ func TestObjectiveStatusSummary(t *testing.T) {
 		{Span: qms.Span{Label: "Quý 1/2026"}, Measurement: qms.Measurement{Value: 96.25, Samples: 80}, Result: qms.ObjectiveMet},
 		{Span: qms.Span{Label: "Quý 2/2026"}, Result: qms.ObjectiveNoData},
 	}}
-	if got, want := st.Summary(), "Đúng hạn (≥ 95,5%): Quý 1/2026 96,25% đạt; Quý 2/2026 chưa có số liệu"; got != want {
+	st.Periods[0].Value = 96.2
+	if got, want := st.Summary(), "Đúng hạn (≥ 95,5\u00a0%): Quý 1/2026 96,20\u00a0% đạt; Quý 2/2026 chưa có số liệu"; got != want {
 		t.Fatalf("summary = %q\nwant      %q", got, want)
 	}
 }

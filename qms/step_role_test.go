@@ -56,8 +56,8 @@ func TestTrust8StepActorRule(t *testing.T) {
 	}
 }
 
-// TestIndependentSigner: the leader's step of a dossier is not completed
-// by whoever completed a step of another role on it.
+// TestIndependentSigner: the leader's step of a dossier and the steps of
+// other roles on it are not completed by one person, in either order.
 func TestIndependentSigner(t *testing.T) {
 	sign := flowchart.Step{ID: "ky", Name: "Lãnh đạo phê duyệt", Kind: flowchart.KindTask, Responsible: "Lãnh đạo Sở"}
 	appraise := flowchart.Step{ID: "td", Name: "Thẩm định", Kind: flowchart.KindTask, Responsible: "Chuyên viên phòng"}
@@ -72,7 +72,8 @@ func TestIndependentSigner(t *testing.T) {
 		{"the appraiser does not sign", sign, []qms.HandledStep{{Name: "Thẩm định", Responsible: "Chuyên viên phòng"}}, true},
 		{"whoever received it does not sign", sign, []qms.HandledStep{{Name: "Tiếp nhận", Responsible: "Bộ phận một cửa"}}, true},
 		{"the ISO officer's step counts too", sign, []qms.HandledStep{{Name: "Kiểm tra", Responsible: "quality_officer"}}, true},
-		{"a staff step after signing is not the rule's", appraise, []qms.HandledStep{{Name: "Lãnh đạo phê duyệt", Responsible: "Lãnh đạo Sở"}}, false},
+		{"who signed does not appraise (a parallel branch)", appraise, []qms.HandledStep{{Name: "Lãnh đạo phê duyệt", Responsible: "Lãnh đạo Sở"}}, true},
+		{"who received it appraises", appraise, []qms.HandledStep{{Name: "Tiếp nhận", Responsible: "Bộ phận một cửa"}}, false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			err := qms.CheckIndependentSigner(tt.step, "lan", tt.handled)

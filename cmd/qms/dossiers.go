@@ -136,7 +136,7 @@ func cmdImportDossiers(ctx context.Context, e *env, args []string) error {
 		known[t.Code] = true
 	}
 	recs, err := importer.ParseDossierHistory(in.file, in.name, importer.Options{AgencyCode: in.agency, Progress: progressBar(e.stderr, "Kiểm tra"),
-		KnownTTHC: func(code string) bool { return known[code] }})
+		KnownTTHC: func(code string) bool { return known[code] }, Now: time.Now()})
 	if err := importProblems(e, err); err != nil {
 		return err
 	}

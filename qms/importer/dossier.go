@@ -52,8 +52,9 @@ func dossierColumns() []column {
 //
 // Rows are held to what a receipt through the API is held to: with
 // Options.AgencyCode set, a code must be one the agency may choose
-// (qms.CheckClientCode: "AGENCY-…"), and with Options.KnownTTHC set, the
-// TTHC must be in the agency's catalogue. Only finished dossiers
+// (qms.CheckClientCode: "AGENCY-…"), with Options.KnownTTHC set, the
+// TTHC must be in the agency's catalogue, and with Options.Now set, it
+// was received and completed by then. Only finished dossiers
 // (completed, refused, withdrawn) are taken (dossierStatuses).
 //
 // Times are RFC 3339 with an offset, or 2006-01-02T15:04,
@@ -135,6 +136,14 @@ func (c *dossierChecker) check(r row) (DossierRecord, bool) {
 	due, okDue := c.time(r, "due_at", "hạn trả kết quả", true)
 	completed, okCompleted := c.time(r, "completed_at", "thời điểm hoàn thành", false)
 	d.ReceivedAt, d.DueAt = received, due
+	// History has happened: a year typed 2036 for 2026 would put a
+	// finished dossier into a report ten years ahead.
+	if okReceived && !c.opts.Now.IsZero() && qms.InFuture(received, c.opts.Now) {
+		c.ps.add(r.num, "received_at", "thời điểm tiếp nhận %s ở tương lai", received.In(qms.Zone).Format("02/01/2006 15:04"))
+	}
+	if okCompleted && !c.opts.Now.IsZero() && qms.InFuture(completed, c.opts.Now) {
+		c.ps.add(r.num, "completed_at", "thời điểm hoàn thành %s ở tương lai", completed.In(qms.Zone).Format("02/01/2006 15:04"))
+	}
 	if okReceived && okDue && due.Before(received) {
 		c.ps.add(r.num, "due_at", "hạn trả kết quả trước thời điểm tiếp nhận")
 	}

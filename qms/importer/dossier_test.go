@@ -90,10 +90,15 @@ func TestParseDossierHistoryErrors(t *testing.T) {
 		"HS,1.000001,2024-03-15 08:00,2024-03-22 17:00" + done + // 15
 		"HSX-1,1.000001,2024-03-15 08:00,2024-03-22 17:00" + done + // 16
 		"HS-016,1.000001,2024-03-15 08:00,2024-03-22 17:00,,received\n" + // 17
-		"HS-017,1.000001,2024-03-15 08:00,2024-03-22 17:00,,paused\n" // 18
+		"HS-017,1.000001,2024-03-15 08:00,2024-03-22 17:00,,paused\n" + // 18
+		// Outsider pass 9: history dated ahead of the import.
+		"HS-019,1.000001,2036-03-02 08:00,2036-03-09 17:00,2036-03-05 10:00,completed\n" + // 19
+		"HS-020,1.000001,2026-05-31 08:00,2026-06-07 17:00,2026-06-01 10:04,completed\n" // 20: within the clock skew
+
 	_, err := importer.ParseDossierHistory(strings.NewReader(csv), "h.csv", importer.Options{
 		AgencyCode: "HS",
 		KnownTTHC:  func(code string) bool { return code != "9.999999" },
+		Now:        time.Date(2026, 6, 1, 3, 0, 0, 0, time.UTC),
 	})
 	const formats = "(ví dụ 2024-03-15 08:30, 15/03/2024 08:30 hoặc 2024-03-15T08:30:00+07:00)"
 	const open = ": chỉ nhập hồ sơ đã kết thúc (completed, refused hoặc withdrawn); hồ sơ đang giải quyết được tiếp nhận vào hệ thống để theo quy trình có hiệu lực"
@@ -120,6 +125,8 @@ func TestParseDossierHistoryErrors(t *testing.T) {
 		"row 16: code: " + prefix("HSX-1"),
 		"row 17: status: hồ sơ ở trạng thái received chưa kết thúc" + open,
 		"row 18: status: hồ sơ ở trạng thái paused chưa kết thúc" + open,
+		"row 19: received_at: thời điểm tiếp nhận 02/03/2036 08:00 ở tương lai",
+		"row 19: completed_at: thời điểm hoàn thành 05/03/2036 10:00 ở tương lai",
 	}
 	if got := problems(t, err); !slices.Equal(got, want) {
 		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"isodt/qms"
 )
@@ -27,6 +28,10 @@ type Options struct {
 	// KnownTTHC, when set, reports whether a TTHC code is in the agency's
 	// catalogue; dossier rows that refer to other codes are rejected.
 	KnownTTHC func(code string) bool
+
+	// Now, when set, is the moment of the import: a dossier history's
+	// row received or completed after it (qms.InFuture) is rejected.
+	Now time.Time
 
 	// Limits bound what the import reads; a zero field keeps the parser's
 	// default (CatalogueLimits, DossierLimits).

@@ -160,8 +160,7 @@ func (s *Store) completeStepOnce(ctx context.Context, cal qms.WorkingClock, acto
 // checkStepActor asks whether actor may complete the step in.StepID of
 // a dossier of agency on the flowchart fc (qms.CheckStepActor): the
 // roles the actor, and the user named in in.DelegatedBy, hold there; and
-// on the leader's step, the steps the actor handled on the dossier
-// (qms.CheckIndependentSigner).
+// the steps the actor handled on the dossier (qms.CheckIndependentSigner).
 // It reads the memberships before the write, as the policy check of the
 // request did: a role taken away meanwhile counts from the next step.
 func checkStepActor(ctx context.Context, q Querier, agency string, dossierID int64, fc flowchart.Flowchart, actor string, in qms.CompleteStep) error {
@@ -182,12 +181,9 @@ func checkStepActor(ctx context.Context, q Querier, agency string, dossierID int
 	return checkIndependentSigner(ctx, q, dossierID, step, actor)
 }
 
-// checkIndependentSigner reads, for the leader's step only, the steps
-// user completed on the dossier (qms.CheckIndependentSigner).
+// checkIndependentSigner reads the steps user completed on the dossier
+// (qms.CheckIndependentSigner): a few rows through dossier_steps_dossier.
 func checkIndependentSigner(ctx context.Context, q Querier, dossierID int64, step flowchart.Step, user string) error {
-	if qms.StepRole(step) != qms.RoleLeader {
-		return nil
-	}
 	rows, err := q.Query(ctx, `SELECT step_name, responsible FROM dossier_steps WHERE dossier_id = ? AND actor = ? ORDER BY id`, dossierID, user)
 	if err != nil {
 		return err

@@ -218,7 +218,7 @@ func findNCs(ctx context.Context, q Querier, where string, args ...any) ([]*qms.
 }
 
 func findActions(ctx context.Context, q Querier, ncID int64) ([]qms.CorrectiveAction, error) {
-	rows, err := q.Query(ctx, `SELECT id, description, owner, due_on, done_at, result FROM corrective_actions WHERE nc_id = ? ORDER BY id`, ncID)
+	rows, err := q.Query(ctx, `SELECT id, description, owner, due_on, done_at, result, done_by FROM corrective_actions WHERE nc_id = ? ORDER BY id`, ncID)
 	if err != nil {
 		return nil, err
 	}
@@ -228,7 +228,7 @@ func findActions(ctx context.Context, q Querier, ncID int64) ([]qms.CorrectiveAc
 		var a qms.CorrectiveAction
 		var due string
 		var done *string
-		if err := rows.Scan(&a.ID, &a.Description, &a.Owner, &due, &done, &a.Result); err != nil {
+		if err := rows.Scan(&a.ID, &a.Description, &a.Owner, &due, &done, &a.Result, &a.DoneBy); err != nil {
 			return nil, err
 		}
 		a.DueOn, a.DoneAt = ParseDate(due), OptTime(done)
@@ -345,8 +345,8 @@ func (s *Store) CompleteAction(ctx context.Context, agency string, id, actionID 
 					return err
 				}
 				now := tx.Now()
-				n.Actions[i].DoneAt, n.Actions[i].Result = &now, result
-				_, err := tx.Exec(ctx, `UPDATE corrective_actions SET done_at = ?, result = ? WHERE id = ?`, FormatTime(now), result, actionID)
+				n.Actions[i].DoneAt, n.Actions[i].Result, n.Actions[i].DoneBy = &now, result, tx.Actor().Username
+				_, err := tx.Exec(ctx, `UPDATE corrective_actions SET done_at = ?, result = ?, done_by = ? WHERE id = ?`, FormatTime(now), result, tx.Actor().Username, actionID)
 				return err
 			}
 		}

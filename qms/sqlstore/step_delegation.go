@@ -52,7 +52,8 @@ func (s *Store) DelegateStep(ctx context.Context, agency, code string, del qms.S
 			return qms.FieldError("to", "Tài khoản %q không có vai trò nào trong đơn vị %s: không thể nhận ủy quyền.", del.To, agency)
 		}
 		// The leader's step goes to someone who has not handled the
-		// dossier: refused now rather than when they use it.
+		// dossier, a step of another role to someone who has not signed
+		// it: refused now rather than when they use it.
 		if err := checkIndependentSigner(ctx, tx, d.ID, step, del.To); err != nil {
 			return qms.FieldError("to", "%s", qms.ErrorMessage(err))
 		}

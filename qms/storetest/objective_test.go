@@ -210,7 +210,7 @@ func TestReviewPackHasObjectivesAndFeedback(t *testing.T) {
 		if err := f.CreateReview(sys, r); err != nil {
 			t.Fatal(err)
 		}
-		want := "Đúng hạn (≥ 95%): Quý 1/2026 100% đạt; Quý 2/2026 chưa có số liệu"
+		want := "Đúng hạn (≥ 95\u00a0%): Quý 1/2026 100,00\u00a0% đạt; Quý 2/2026 chưa có số liệu"
 		if len(r.Pack.Objectives) != 1 || r.Pack.Objectives[0] != want || r.Pack.FeedbackCount[qms.FeedbackReceived] != 1 {
 			t.Fatalf("pack objectives %q, feedback %v", r.Pack.Objectives, r.Pack.FeedbackCount)
 		}

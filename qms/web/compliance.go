@@ -24,7 +24,7 @@ type JobHistory interface {
 
 // findingScope: the system agency sees every agency's findings, others
 // their own.
-func findingScope(c *fiber.Ctx) qms.FindingFilter {
+func findingScope(c *fiber.Ctx) (qms.FindingFilter, error) {
 	f := qms.FindingFilter{Limit: 1000}
 	if cl := callerOf(c); cl.agency != qms.SystemAgencyCode {
 		a := cl.agency
@@ -32,15 +32,29 @@ func findingScope(c *fiber.Ctx) qms.FindingFilter {
 	} else if v := strings.ToUpper(c.Query("agency")); v != "" {
 		f.AgencyCode = &v
 	}
-	if v := c.Query("rule"); v != "" {
-		f.Rule = &v
+	codes := make([]string, len(qms.Rules))
+	for i, r := range qms.Rules {
+		codes[i] = r.Code
 	}
-	if v := c.Query("severity"); v != "" {
-		f.Severity = &v
+	rule, err := oneOfParam(c, "rule", codes...)
+	if err != nil {
+		return f, err
 	}
-	open := c.Query("open", "1") != "0"
+	if rule != "" {
+		f.Rule = &rule
+	}
+	severity, err := oneOfParam(c, "severity", qms.SeverityLow, qms.SeverityMedium, qms.SeverityHigh, qms.SeverityCritical)
+	if err != nil {
+		return f, err
+	}
+	if severity != "" {
+		f.Severity = &severity
+	}
+	// Open findings unless open=0 asks for the closed ones too.
+	all, err := oneOfParam(c, "open", "1", "0")
+	open := all != "0"
 	f.Open = &open
-	return f
+	return f, err
 }
 
 // ruleSummary counts open findings of a rule.
@@ -54,7 +68,10 @@ func (s *Server) compliancePage(c *fiber.Ctx) error {
 }
 
 func (s *Server) complianceView(c *fiber.Ctx, result *qms.CheckResult) error {
-	f := findingScope(c)
+	f, err := findingScope(c)
+	if err != nil {
+		return err
+	}
 	fs, err := s.Compliance.FindFindings(c.UserContext(), f)
 	if err != nil {
 		return err
@@ -150,7 +167,11 @@ type checkRequest struct {
 }
 
 func (s *Server) apiFindings(c *fiber.Ctx) error {
-	fs, err := s.Compliance.FindFindings(c.UserContext(), findingScope(c))
+	f, err := findingScope(c)
+	if err != nil {
+		return err
+	}
+	fs, err := s.Compliance.FindFindings(c.UserContext(), f)
 	if err != nil {
 		return err
 	}

@@ -110,9 +110,12 @@ func dossierFilter(c *fiber.Ctx) (qms.DossierFilter, error) {
 	if v := strings.TrimSpace(c.Query("tthc")); v != "" {
 		f.TTHCCode = &v
 	}
-	if c.Query("overdue") == "1" {
-		yes := true
-		f.Overdue = &yes
+	overdue, err := flagParam(c, "overdue")
+	if err != nil {
+		return f, err
+	}
+	if overdue {
+		f.Overdue = &overdue
 	}
 	p, err := pageParam(c)
 	f.Offset = (p - 1) * f.Limit

@@ -46,13 +46,25 @@ func (s *Server) surveyKeyFor(c *fiber.Ctx, d *qms.Dossier) string {
 	return d.SurveyKey
 }
 
+// apiTasks lists the caller's tasks, all of them, or with ?page= the
+// page of tasksPerPage the task list page shows.
 func (s *Server) apiTasks(c *fiber.Ctx) error {
 	cl := callerOf(c)
-	tasks, err := s.Dossiers.Tasks(c.UserContext(), cl.agency, rolesIn(cl))
+	var tasks []qms.Task
+	var err error
+	if c.Query("page") == "" {
+		tasks, err = s.Dossiers.Tasks(c.UserContext(), cl.agency, rolesIn(cl))
+	} else {
+		var page int
+		if page, err = pageParam(c); err != nil {
+			return err
+		}
+		tasks, err = s.Dossiers.TasksPage(c.UserContext(), cl.agency, rolesIn(cl), (page-1)*tasksPerPage, tasksPerPage)
+	}
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"tasks": tasks})
+	return c.JSON(fiber.Map{"tasks": orEmpty(tasks)})
 }
 
 func (s *Server) apiDossierList(c *fiber.Ctx) error {

@@ -34,7 +34,7 @@ func (s *Server) feedbackIntake(c *fiber.Ctx) error {
 }
 
 func (s *Server) feedbackIntakePage(c *fiber.Ctx, f *qms.Feedback, formErr error) error {
-	a, err := s.Agencies.FindAgencyByCode(c.UserContext(), c.Params("agency"))
+	a, err := s.publicAgencyOf(c)
 	if err != nil {
 		return err
 	}
@@ -58,7 +58,7 @@ type feedbackIntakePage struct {
 // actor is always "public", even for a signed-in visitor: the submission
 // is the citizen's, not the official's.
 func (s *Server) feedbackSubmit(c *fiber.Ctx) error {
-	a, err := s.Agencies.FindAgencyByCode(c.UserContext(), c.Params("agency"))
+	a, err := s.publicAgencyOf(c)
 	if err != nil {
 		return err
 	}
@@ -74,7 +74,7 @@ func (s *Server) feedbackSubmit(c *fiber.Ctx) error {
 // feedbackTrack tells a citizen where a submission stands, by its code.
 func (s *Server) feedbackTrack(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	a, err := s.Agencies.FindAgencyByCode(ctx, c.Params("agency"))
+	a, err := s.publicAgencyOf(c)
 	if err != nil {
 		return err
 	}

@@ -100,8 +100,9 @@ type nonconformityPage struct {
 	Providers     []*qms.Provider // the external providers it names
 	Signatures    []signatureView
 	Doable        map[int64]bool // action ID → the caller may complete it
-	// OwnAction is the caller's own action, if any: they do not judge
-	// the nonconformity's effectiveness (qms.Nonconformity.Verify).
+	// OwnAction is an action the caller owns or recorded done, if any:
+	// they do not judge the nonconformity's effectiveness
+	// (qms.Nonconformity.Verify).
 	OwnAction string
 }
 
@@ -133,7 +134,7 @@ func (s *Server) ncPage(c *fiber.Ctx, n *qms.Nonconformity, formErr error) error
 	data := &nonconformityPage{page: s.page(c), Nonconformity: n, Users: assignable(users, n.AgencyCode, qms.ActionOwnerRoles),
 		CanWrite: s.can(c, "nc", "write") && n.Status != qms.NCClosed, Today: s.cfg.Now(), Source: src,
 		Providers: provs, Signatures: sigs, Doable: s.doableActions(c, "nc", owners)}
-	if a, ok := n.ActionOwnedBy(callerOf(c).user.Username); ok {
+	if a, ok := n.ActionOf(callerOf(c).user.Username); ok {
 		data.OwnAction = a.Description
 	}
 	return s.renderPage(c, "nc", &data.page, data, formErr)

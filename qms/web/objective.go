@@ -187,7 +187,11 @@ type objectiveStatusResponse struct {
 // apiObjectiveList lists the agency's objectives: of one year with
 // ?year=, withdrawn ones too with ?withdrawn=1.
 func (s *Server) apiObjectiveList(c *fiber.Ctx) error {
-	f := qms.ObjectiveFilter{AgencyCode: callerOf(c).agency, IncludeWithdrawn: c.Query("withdrawn") == "1"}
+	withdrawn, err := flagParam(c, "withdrawn")
+	if err != nil {
+		return err
+	}
+	f := qms.ObjectiveFilter{AgencyCode: callerOf(c).agency, IncludeWithdrawn: withdrawn}
 	if c.Query("year") != "" {
 		year, err := s.objectiveYear(c)
 		if err != nil {

@@ -9,12 +9,23 @@ import (
 	"isodt/qms"
 )
 
+// publicAgencyOf is the agency a public page names (:agency): any but
+// the system agency, which serves no citizen (a feedback filed against
+// it reached no one who answers).
+func (s *Server) publicAgencyOf(c *fiber.Ctx) (*qms.Agency, error) {
+	code := c.Params("agency")
+	if strings.EqualFold(code, qms.SystemAgencyCode) {
+		return nil, qms.Errorf(qms.ENOTFOUND, "Không tìm thấy đơn vị %q.", code)
+	}
+	return s.Agencies.FindAgencyByCode(c.UserContext(), code)
+}
+
 // publicAgency is the page citizens see without logging in: this
 // quarter's on-time figures of the agency and the status of a dossier by
 // its code, without any personal data.
 func (s *Server) publicAgency(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	a, err := s.Agencies.FindAgencyByCode(ctx, c.Params("agency"))
+	a, err := s.publicAgencyOf(c)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -27,4 +28,29 @@ func pageParam(c *fiber.Ctx) (int, error) {
 		return 1, qms.FieldError("page", "Số trang %q không hợp lệ: nhập một số nguyên từ 1 đến %s.", v, qms.Count(maxPageNumber))
 	}
 	return n, nil
+}
+
+// flagParam reads a yes/no query parameter: absent or "0" no, "1" yes;
+// anything else is refused naming it (overdue=yes read as "no" hid what
+// was asked for).
+func flagParam(c *fiber.Ctx, name string) (bool, error) {
+	switch v := c.Query(name); v {
+	case "", "0":
+		return false, nil
+	case "1":
+		return true, nil
+	default:
+		return false, qms.FieldError(name, "Tham số %s=%q không hợp lệ: dùng 1 (có) hoặc 0 (không).", name, v)
+	}
+}
+
+// oneOfParam reads a query parameter that is absent or one of allowed;
+// anything else is refused naming it and what it may be, not read as a
+// filter nothing matches.
+func oneOfParam(c *fiber.Ctx, name string, allowed ...string) (string, error) {
+	v := c.Query(name)
+	if v == "" || slices.Contains(allowed, v) {
+		return v, nil
+	}
+	return "", qms.FieldError(name, "Tham số %s=%q không hợp lệ: dùng một trong %s.", name, v, strings.Join(allowed, ", "))
 }

@@ -106,7 +106,7 @@ func (s *Server) satisfactionForm(c *fiber.Ctx) error {
 // status lookup finds it, or why it cannot be answered.
 func (s *Server) satisfactionPage(c *fiber.Ctx, r *qms.SatisfactionResponse, formErr error) error {
 	ctx := c.UserContext()
-	a, err := s.Agencies.FindAgencyByCode(ctx, c.Params("agency"))
+	a, err := s.publicAgencyOf(c)
 	if err != nil {
 		return err
 	}
@@ -152,7 +152,7 @@ type surveyPage struct {
 // of) the address, and the actor is "public". Only the questionnaire's
 // own fields are read, so the number of answers is bounded by it.
 func (s *Server) satisfactionSubmit(c *fiber.Ctx) error {
-	a, err := s.Agencies.FindAgencyByCode(c.UserContext(), c.Params("agency"))
+	a, err := s.publicAgencyOf(c)
 	if err != nil {
 		return err
 	}

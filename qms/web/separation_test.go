@@ -12,7 +12,8 @@ import (
 // whoever handled it (qms.CheckIndependentSigner): not by one person
 // holding the staff and leader roles, on the API or the page form, whose
 // page says why instead of offering the form; not handed by delegation to
-// the staff member who appraised it. Another leader signs.
+// the staff member who appraised it. Another leader signs. Whoever signed
+// a dossier does not then return its result.
 func TestSignerDidNotHandle(t *testing.T) {
 	a := newApp(t)
 	a.effectiveProcedureOf("A")
@@ -45,38 +46,51 @@ func TestSignerDidNotHandle(t *testing.T) {
 		t.Fatal("the other leader is not offered the signature")
 	}
 	checkAPI(t, "another leader signs", a.api("POST", steps, a.token("a-leader"), `{"step_id":"sign","password":"`+signPassword+`"}`), 200, "", nil)
+
+	// The other way round (outsider pass 9, through a flow with parallel
+	// branches): whoever signed does not then handle the dossier.
+	e := a.dossierAtSigning(a.clerk())
+	checkAPI(t, "the two-role user signs a dossier they did not handle", a.api("POST", "/api/v1/dossiers/"+e.Code+"/steps", a.token("a-both"),
+		`{"step_id":"sign","password":"`+signPassword+`"}`), 200, "", nil)
+	checkAPI(t, "and returns its result", a.api("POST", "/api/v1/dossiers/"+e.Code+"/complete", a.token("a-both"), ""), 403, "step_id", nil)
+	checkAPI(t, "a staff member returns it", a.api("POST", "/api/v1/dossiers/"+e.Code+"/complete", a.token("a-staff"), ""), 200, "", nil)
 }
 
-// TestVerifierDidNotAct: the quality officer who owns a corrective action
-// does not judge the nonconformity's effectiveness, on the API or the
-// page, whose form gives way to a note; the leader does.
+// TestVerifierDidNotAct: the quality officer who owns a corrective action,
+// or recorded someone else's done (outsider pass 9), does not judge the
+// nonconformity's effectiveness, on the API or the page, whose form gives
+// way to a note; the leader does.
 func TestVerifierDidNotAct(t *testing.T) {
 	a := newApp(t)
 	officerCtx := qms.WithActor(t.Context(), qms.Actor{UserID: a.users["a-quality-officer"].ID, Username: "a-quality-officer", AgencyCode: "A"})
-	n := &qms.Nonconformity{AgencyCode: "A", Source: qms.NCFromOther, Description: "Sổ theo dõi không cập nhật", RootCause: "Chưa phân công"}
-	if err := a.db.CreateNC(officerCtx, n); err != nil {
-		t.Fatal(err)
+	for _, owner := range []string{"a-quality-officer", "a-staff"} {
+		t.Run(owner, func(t *testing.T) {
+			n := &qms.Nonconformity{AgencyCode: "A", Source: qms.NCFromOther, Description: "Sổ theo dõi không cập nhật", RootCause: "Chưa phân công"}
+			if err := a.db.CreateNC(officerCtx, n); err != nil {
+				t.Fatal(err)
+			}
+			got, err := a.db.AddAction(officerCtx, "A", n.ID, qms.CorrectiveAction{Description: "Lập sổ", Owner: owner, DueOn: qms.CivilDate(a.clock.Now()).AddDate(0, 0, 7)})
+			if err == nil {
+				_, err = a.db.ChangeNC(officerCtx, "A", n.ID, "start", "")
+			}
+			if err == nil { // the quality officer records it done, whoever owns it
+				got, err = a.db.CompleteAction(officerCtx, "A", n.ID, got.Actions[0].ID, "Đã lập")
+			}
+			if err != nil || got.Actions[0].DoneBy != "a-quality-officer" {
+				t.Fatalf("action done by %q: %v", got.Actions[0].DoneBy, err)
+			}
+			status := "/api/v1/nonconformities/" + itoa(n.ID) + "/status"
+			checkAPI(t, "the quality officer verifies", a.api("POST", status, a.token("a-quality-officer"), `{"action":"verify","verdict":"effective"}`), 403, "verdict", nil)
+			os := a.login("a-quality-officer")
+			page := parsePage(t, bodyOf(t, a.do("GET", "/nonconformities/"+itoa(n.ID), &os, nil)))
+			if page.byID("verify-nc") != nil || !strings.Contains(page.text("own-action"), "Lập sổ") {
+				t.Fatalf("the quality officer's page: verify form %v, note %q", page.byID("verify-nc") != nil, page.text("own-action"))
+			}
+			ls := a.login("a-leader")
+			if page := parsePage(t, bodyOf(t, a.do("GET", "/nonconformities/"+itoa(n.ID), &ls, nil))); page.byID("verify-nc") == nil {
+				t.Fatal("the leader is not offered the verification")
+			}
+			checkAPI(t, "the leader verifies", a.api("POST", status, a.token("a-leader"), `{"action":"verify","verdict":"effective"}`), 200, "", nil)
+		})
 	}
-	got, err := a.db.AddAction(officerCtx, "A", n.ID, qms.CorrectiveAction{Description: "Lập sổ", Owner: "a-quality-officer", DueOn: qms.CivilDate(a.clock.Now()).AddDate(0, 0, 7)})
-	if err == nil {
-		_, err = a.db.ChangeNC(officerCtx, "A", n.ID, "start", "")
-	}
-	if err == nil {
-		_, err = a.db.CompleteAction(officerCtx, "A", n.ID, got.Actions[0].ID, "Đã lập")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	status := "/api/v1/nonconformities/" + itoa(n.ID) + "/status"
-	checkAPI(t, "the owner verifies", a.api("POST", status, a.token("a-quality-officer"), `{"action":"verify","verdict":"effective"}`), 403, "verdict", nil)
-	os := a.login("a-quality-officer")
-	page := parsePage(t, bodyOf(t, a.do("GET", "/nonconformities/"+itoa(n.ID), &os, nil)))
-	if page.byID("verify-nc") != nil || !strings.Contains(page.text("own-action"), "Lập sổ") {
-		t.Fatalf("the owner's page: verify form %v, note %q", page.byID("verify-nc") != nil, page.text("own-action"))
-	}
-	ls := a.login("a-leader")
-	if page := parsePage(t, bodyOf(t, a.do("GET", "/nonconformities/"+itoa(n.ID), &ls, nil))); page.byID("verify-nc") == nil {
-		t.Fatal("the leader is not offered the verification")
-	}
-	checkAPI(t, "the leader verifies", a.api("POST", status, a.token("a-leader"), `{"action":"verify","verdict":"effective"}`), 200, "", nil)
 }

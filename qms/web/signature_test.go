@@ -197,7 +197,9 @@ func TestSignature7NCCloseAndAuditReport(t *testing.T) {
 		_, err = a.db.ChangeNC(officerCtx, "A", n.ID, "start", "")
 	}
 	if err == nil {
-		_, err = a.db.CompleteAction(officerCtx, "A", n.ID, got.Actions[0].ID, "Đã hướng dẫn")
+		// The owner records it done: the quality officer who verifies did not.
+		staffCtx := qms.WithActor(ctx, qms.Actor{UserID: a.users["a-staff"].ID, Username: "a-staff", AgencyCode: "A"})
+		_, err = a.db.CompleteAction(staffCtx, "A", n.ID, got.Actions[0].ID, "Đã hướng dẫn")
 	}
 	if err == nil {
 		_, err = a.db.ChangeNC(officerCtx, "A", n.ID, "verify", qms.VerdictEffective)

@@ -15,15 +15,16 @@ import (
 // delegated are the steps delegated to the caller: their form is offered
 // too, without the delegation form (a delegate does not hand on).
 //
-// A leader's step the caller may not sign because they handled the
-// dossier (qms.CheckIndependentSigner, on the steps they completed,
-// handled) is not offered; it is in notSigner, which the page explains.
+// A step the caller may not complete because they handled the dossier
+// on the other side of the leader's signature (qms.CheckIndependentSigner,
+// on the steps they completed, handled) is not offered; it is in
+// notSigner, which the page explains.
 func completable(open []openStepView, roles []qms.Role, delegated []qms.StepDelegation, user string, handled []qms.HandledStep) (offered []openStepView, notSigner []notSignerView) {
 	for _, o := range open {
 		if qms.CheckIndependentSigner(o.Step, user, handled) != nil {
 			if qms.MayCompleteStep(o.Step, roles) || slices.ContainsFunc(delegated, func(d qms.StepDelegation) bool { return d.StepID == o.ID }) {
-				h, _ := qms.HandledElsewhere(handled)
-				notSigner = append(notSigner, notSignerView{ID: o.ID, Step: o.Name, Handled: h.Name})
+				h, _ := qms.HandledElsewhere(o.Step, handled)
+				notSigner = append(notSigner, notSignerView{ID: o.ID, Step: o.Name, Handled: h.Name, Signed: qms.StepRole(o.Step) != qms.RoleLeader})
 			}
 			continue
 		}
@@ -42,9 +43,13 @@ func completable(open []openStepView, roles []qms.Role, delegated []qms.StepDele
 	return offered, notSigner
 }
 
-// notSignerView is a leader's step the caller holds (or was delegated)
-// but does not sign, having handled the dossier in the step Handled.
-type notSignerView struct{ ID, Step, Handled string }
+// notSignerView is a step the caller holds (or was delegated) but does
+// not complete, having done the step Handled: a leader's step after
+// handling the dossier, or, Signed, a step of another role after signing.
+type notSignerView struct {
+	ID, Step, Handled string
+	Signed            bool
+}
 
 // handledBy lists the steps user completed among a dossier's records.
 func handledBy(records []*qms.StepRecord, user string) []qms.HandledStep {

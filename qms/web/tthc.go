@@ -47,7 +47,11 @@ func (s *Server) controlRows(c *fiber.Ctx) ([]tthcRow, []string, error) {
 			match[h.Ref] = h.Kind == "tthc"
 		}
 	}
-	status, field := c.Query("status"), c.Query("field")
+	status, err := oneOfParam(c, "status", qms.Controlled, qms.NotControlled, qms.TTHCAbolished)
+	if err != nil {
+		return nil, nil, err
+	}
+	field := c.Query("field")
 	fields := map[string]bool{}
 	var rows []tthcRow
 	for _, t := range tthcs {
