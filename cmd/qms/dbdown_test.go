@@ -52,7 +52,7 @@ func TestBeyond5DatabaseDown(t *testing.T) {
 		name, path, accept, want string
 	}{
 		{"API", "/api/v1/me", "application/json", `"code":"unavailable"`},
-		{"public page", "/public/SYS", "text/html", "thử lại sau"},
+		{"public page", "/public/STTTT", "text/html", "thử lại sau"}, // the agency is looked up in the database
 	} {
 		req, _ := http.NewRequest("GET", srv.base+tc.path, nil)
 		req.Header.Set("Authorization", "Bearer "+token)
