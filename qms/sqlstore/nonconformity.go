@@ -35,6 +35,14 @@ func (s *Store) CreateNC(ctx context.Context, n *qms.Nonconformity) error {
 				return err
 			}
 		}
+		var first string
+		if found, err := scanOne(tx.Query(ctx, `SELECT code FROM nonconformities WHERE agency_code = ? AND created_by = ? AND source = ? AND source_ref = ?
+			AND description = ? AND created_at >= ? ORDER BY id DESC LIMIT 1`, n.AgencyCode, tx.Actor().Username, n.Source, n.SourceRef, n.Description,
+			FormatTime(tx.Now().Add(-qms.NCRepeatWindow))))(&first); err != nil {
+			return err
+		} else if found {
+			return qms.Errorf(qms.ECONFLICT, "Bạn vừa lập phiếu %s với cùng nguồn và nội dung: phiếu này là lần gửi lại, không được lập thêm. Mở phiếu %s để tiếp tục.", first, first)
+		}
 		n.Code = fmt.Sprintf("NC-%s-%d-%03d", n.AgencyCode, year, k+1)
 		n.Status, n.CreatedBy, n.CreatedAt, n.Actions = qms.NCOpen, tx.Actor().Username, tx.Now(), []qms.CorrectiveAction{}
 		if err := tx.QueryRow(ctx, `INSERT INTO nonconformities (agency_code, code, source, source_ref, description, correction, root_cause, status, created_by, created_at)

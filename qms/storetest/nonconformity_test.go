@@ -52,6 +52,8 @@ func TestNonconformities(t *testing.T) {
 			{"complaint", qms.Nonconformity{AgencyCode: "SVHTT", Source: qms.NCFromComplaint, Description: "Công dân phản ánh trả kết quả trễ"}, "", "", "NC-SVHTT-2026-001"},
 			{"other", qms.Nonconformity{AgencyCode: "SVHTT", Source: qms.NCFromOther, Description: "Sổ theo dõi không cập nhật"}, "", "", "NC-SVHTT-2026-002"},
 			{"other agency's numbering", qms.Nonconformity{AgencyCode: "OTHER", Source: qms.NCFromOther, Description: "Khác"}, "", "", "NC-OTHER-2026-001"},
+			// The same one sent again (a second click): refused, not numbered.
+			{"sent again", qms.Nonconformity{AgencyCode: "SVHTT", Source: qms.NCFromOther, Description: "Sổ theo dõi không cập nhật"}, qms.ECONFLICT, "", ""},
 			{"finding without ref", qms.Nonconformity{AgencyCode: "SVHTT", Source: qms.NCFromFinding, Description: "x"}, qms.EINVALID, "source_ref", ""},
 			{"no description", qms.Nonconformity{AgencyCode: "SVHTT", Source: qms.NCFromOther, Description: "  "}, qms.EINVALID, "description", ""},
 			{"bad source", qms.Nonconformity{AgencyCode: "SVHTT", Source: "rumour", Description: "x"}, qms.EINVALID, "source", ""},

@@ -60,7 +60,7 @@ func (a *app) seedVocabularies(paths map[string]string) {
 		}
 	}
 	for i := 0; i < 2; i++ {
-		n := &qms.Nonconformity{AgencyCode: "A", Source: qms.NCFromComplaint, Description: "Rude reply", Correction: "Apologise", RootCause: "No script"}
+		n := &qms.Nonconformity{AgencyCode: "A", Source: qms.NCFromComplaint, Description: "Rude reply " + strconv.Itoa(i+1), Correction: "Apologise", RootCause: "No script"}
 		if err := a.db.CreateNC(officer, n); err != nil {
 			t.Fatal(err)
 		}

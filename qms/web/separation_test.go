@@ -65,7 +65,7 @@ func TestVerifierDidNotAct(t *testing.T) {
 	officerCtx := qms.WithActor(t.Context(), qms.Actor{UserID: a.users["a-quality-officer"].ID, Username: "a-quality-officer", AgencyCode: "A"})
 	for _, owner := range []string{"a-quality-officer", "a-staff"} {
 		t.Run(owner, func(t *testing.T) {
-			n := &qms.Nonconformity{AgencyCode: "A", Source: qms.NCFromOther, Description: "Sổ theo dõi không cập nhật", RootCause: "Chưa phân công"}
+			n := &qms.Nonconformity{AgencyCode: "A", Source: qms.NCFromOther, Description: "Sổ theo dõi không cập nhật (" + owner + ")", RootCause: "Chưa phân công"}
 			if err := a.db.CreateNC(officerCtx, n); err != nil {
 				t.Fatal(err)
 			}
@@ -92,5 +92,24 @@ func TestVerifierDidNotAct(t *testing.T) {
 			}
 			checkAPI(t, "the leader verifies", a.api("POST", status, a.token("a-leader"), `{"action":"verify","verdict":"effective"}`), 200, "", nil)
 		})
+	}
+}
+
+// TestNCSentTwice: the same nonconformity posted again by the same user
+// (a second click without JavaScript, the back button) is refused naming
+// the first, not numbered again (outsider pass 8).
+func TestNCSentTwice(t *testing.T) {
+	a := newApp(t)
+	os := a.login("a-quality-officer")
+	form := url.Values{"source": {"other"}, "description": {"Sổ theo dõi hạn không cập nhật"}}
+	if resp := a.do("POST", "/nonconformities", &os, form); resp.StatusCode != 303 {
+		t.Fatalf("first: %d %s", resp.StatusCode, bodyOf(t, resp))
+	}
+	resp := a.do("POST", "/nonconformities", &os, form)
+	if body := bodyOf(t, resp); resp.StatusCode != 409 || !strings.Contains(body, "NC-A-") {
+		t.Fatalf("sent again: %d %s", resp.StatusCode, body)
+	}
+	if ns, err := a.db.FindNCs(t.Context(), "A"); err != nil || len(ns) != 1 {
+		t.Fatalf("%d nonconformities, %v", len(ns), err)
 	}
 }
