@@ -22,6 +22,15 @@ type JobHistory interface {
 	JobRuns(ctx context.Context, job string, limit int) ([]qms.JobRun, error)
 }
 
+// ruleCodes are the codes of qms.Rules, which a findings filter names.
+var ruleCodes = func() []string {
+	codes := make([]string, len(qms.Rules))
+	for i, r := range qms.Rules {
+		codes[i] = r.Code
+	}
+	return codes
+}()
+
 // findingScope: the system agency sees every agency's findings, others
 // their own.
 func findingScope(c *fiber.Ctx) (qms.FindingFilter, error) {
@@ -32,11 +41,7 @@ func findingScope(c *fiber.Ctx) (qms.FindingFilter, error) {
 	} else if v := strings.ToUpper(c.Query("agency")); v != "" {
 		f.AgencyCode = &v
 	}
-	codes := make([]string, len(qms.Rules))
-	for i, r := range qms.Rules {
-		codes[i] = r.Code
-	}
-	rule, err := oneOfParam(c, "rule", codes...)
+	rule, err := oneOfParam(c, "rule", ruleCodes...)
 	if err != nil {
 		return f, err
 	}

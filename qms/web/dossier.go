@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"html/template"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -98,11 +97,11 @@ const tasksPerPage = 50
 func dossierFilter(c *fiber.Ctx) (qms.DossierFilter, error) {
 	agency := callerOf(c).agency
 	f := qms.DossierFilter{AgencyCode: &agency, Limit: 50}
-	if v := qms.DossierStatus(c.Query("status")); v != "" {
-		if !slices.Contains(dossierStatuses, v) {
-			return f, qms.FieldError("status", "Trạng thái hồ sơ %q không có: chọn received, in_progress, paused, completed, refused hoặc withdrawn.", v)
-		}
-		f.Status = &v
+	if v, err := oneOfParam(c, "status", dossierStatusCodes...); err != nil {
+		return f, err
+	} else if v != "" {
+		st := qms.DossierStatus(v)
+		f.Status = &st
 	}
 	if v := strings.TrimSpace(c.Query("code")); v != "" {
 		f.Code = &v
@@ -131,6 +130,15 @@ const dossierCountLimit = 1000
 // dossierStatuses are the statuses in the order the list's filter offers them.
 var dossierStatuses = []qms.DossierStatus{qms.DossierReceived, qms.DossierInProgress, qms.DossierPaused,
 	qms.DossierCompleted, qms.DossierRefused, qms.DossierWithdrawn}
+
+// dossierStatusCodes are dossierStatuses as the status parameter spells them.
+var dossierStatusCodes = func() []string {
+	codes := make([]string, len(dossierStatuses))
+	for i, st := range dossierStatuses {
+		codes[i] = string(st)
+	}
+	return codes
+}()
 
 // dossierRow is a row of the dossier list, Late when past due unfinished;
 // its own fields, times and words already written, as taskRow's.
@@ -425,8 +433,7 @@ func (s *Server) dossierPage(c *fiber.Ctx, p *qms.DossierProgress, formErr error
 	}
 	data := &dossierPage{page: s.page(c), Dossier: d, TTHC: tthc, Procedure: proc, Overdue: d.Overdue(s.cfg.Now()), Steps: views, Pauses: pauses,
 		CanRecord: s.can(c, "dossier", "record") && !d.Status.Finished()}
-	user := callerOf(c).user.Username
-	data.Open, data.NotSigner = completable(open, rolesIn(callerOf(c)), delegated, user, handledBy(steps, user))
+	data.Open, data.NotSigner = completable(open, rolesIn(callerOf(c)), delegated, handledBy(steps, callerOf(c).user.Username))
 	if data.CanRecord {
 		steps, err := s.delegableSteps(c, d)
 		if err != nil {
@@ -466,8 +473,9 @@ type dossierPage struct {
 	Steps     []stepView
 	Pauses    []qms.Pause
 	Open      []openStepView
-	// NotSigner are the leader's steps the caller would sign but for
-	// having handled the dossier (qms.CheckIndependentSigner).
+	// NotSigner are the steps the caller would complete but for having
+	// done one on the other side of the leader's signature
+	// (qms.CheckIndependentSigner).
 	NotSigner []notSignerView
 	CanRecord bool
 	// Delegable are the open steps the caller may hand over (each links

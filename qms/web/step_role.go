@@ -19,25 +19,19 @@ import (
 // on the other side of the leader's signature (qms.CheckIndependentSigner,
 // on the steps they completed, handled) is not offered; it is in
 // notSigner, which the page explains.
-func completable(open []openStepView, roles []qms.Role, delegated []qms.StepDelegation, user string, handled []qms.HandledStep) (offered []openStepView, notSigner []notSignerView) {
+func completable(open []openStepView, roles []qms.Role, delegated []qms.StepDelegation, handled []qms.HandledStep) (offered []openStepView, notSigner []notSignerView) {
 	for _, o := range open {
-		if qms.CheckIndependentSigner(o.Step, user, handled) != nil {
-			if qms.MayCompleteStep(o.Step, roles) || slices.ContainsFunc(delegated, func(d qms.StepDelegation) bool { return d.StepID == o.ID }) {
-				h, _ := qms.HandledElsewhere(o.Step, handled)
-				notSigner = append(notSigner, notSignerView{ID: o.ID, Step: o.Name, Handled: h.Name, Signed: qms.StepRole(o.Step) != qms.RoleLeader})
+		mine := qms.MayCompleteStep(o.Step, roles)
+		del := slices.IndexFunc(delegated, func(d qms.StepDelegation) bool { return d.StepID == o.ID })
+		switch h, conflict := qms.HandledElsewhere(o.Step, handled); {
+		case !mine && del < 0:
+		case conflict:
+			notSigner = append(notSigner, notSignerView{ID: o.ID, Step: o.Name, Handled: h.Name, Signed: qms.StepRole(o.Step) != qms.RoleLeader})
+		default:
+			if !mine {
+				o.DelegatedBy = delegated[del].From
 			}
-			continue
-		}
-		if qms.MayCompleteStep(o.Step, roles) {
 			offered = append(offered, o)
-			continue
-		}
-		for _, d := range delegated {
-			if d.StepID == o.ID {
-				o.DelegatedBy = d.From
-				offered = append(offered, o)
-				break
-			}
 		}
 	}
 	return offered, notSigner
