@@ -222,7 +222,7 @@ func (s *Server) competenceEvidence(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Attachment(safeFileName.ReplaceAllString(rs[0].Evidence.Name, "_"))
+	attachment(c, rs[0].Evidence.Name)
 	c.Set(fiber.HeaderContentType, ref.ContentType)
 	return c.Send(data)
 }

@@ -158,7 +158,7 @@ func (s *Server) declarationFile(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Attachment(safeFileName.ReplaceAllString(d.File.Name, "_"))
+	attachment(c, d.File.Name)
 	c.Set(fiber.HeaderContentType, ref.ContentType)
 	return c.Send(data)
 }

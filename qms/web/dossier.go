@@ -659,7 +659,7 @@ func (s *Server) dossierFile(c *fiber.Ctx) error {
 				}
 				// Attachment sets a type from the name: the stored one,
 				// which the bytes proved, is set after it.
-				c.Attachment(safeFileName.ReplaceAllString(f.Name, "_"))
+				attachment(c, f.Name)
 				c.Set(fiber.HeaderContentType, ref.ContentType)
 				return c.Send(data)
 			}

@@ -88,7 +88,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	if errors.As(err, &refused) {
 		// Named by its label, and marked on the form when the user
 		// goes back to it (static/app.js).
-		p.Message, p.RefusedField = refused.message(langOf(c)), refused.field
+		p.Message, p.RefusedField = refused.message(langOf(c), c.Path()), refused.field
 	}
 	if c.Method() == fiber.MethodPost {
 		// A refused submit (checkForm answers before any handler, so no

@@ -244,7 +244,7 @@ func (s *Server) formTemplate(c *fiber.Ctx) error {
 	}
 	// Attachment sets a type from the name: the stored one,
 	// which the bytes proved, is set after it.
-	c.Attachment(safeFileName.ReplaceAllString(v.Template.Name, "_"))
+	attachment(c, v.Template.Name)
 	c.Set(fiber.HeaderContentType, ref.ContentType)
 	return c.Send(data)
 }

@@ -109,6 +109,26 @@ func (s *Server) checkForm(c *fiber.Ctx) error {
 	return c.Next()
 }
 
+// formValue is c.FormValue's reading: a request that sends a body
+// (POST, PUT, PATCH, DELETE) is read from its body only, a GET from its
+// query string only. fasthttp's own reads the query string first on every
+// method, so a field left out of a form and put on its address was taken
+// as posted: a link could carry what a form appears to send.
+func formValue(ctx *fasthttp.RequestCtx, key string) []byte {
+	if ctx.IsGet() || ctx.IsHead() {
+		return ctx.QueryArgs().Peek(key)
+	}
+	if v := ctx.PostArgs().Peek(key); len(v) > 0 {
+		return v
+	}
+	if mf, err := ctx.MultipartForm(); err == nil {
+		if vv := mf.Value[key]; len(vv) > 0 {
+			return []byte(vv[0])
+		}
+	}
+	return nil
+}
+
 // listFields are the form fields a handler reads several values of, by
 // the route that reads them as it is registered (":code" stands for one
 // segment): a checkbox list, a multiple select, the rows of a table, the
@@ -133,7 +153,8 @@ var listFields = map[string][]string{
 }
 
 // checkOnce refuses a field posted n > 1 times, or posted and also in
-// the query string (c.FormValue reads the query first), unless the route
+// the query string (a proxy or a log may take the one formValue does
+// not read), unless the route
 // reads it as a list (listFields).
 func checkOnce(c *fiber.Ctx, name string, n int) error {
 	if n < 2 && !c.Request().URI().QueryArgs().Has(name) || repeatable(c.Path(), name) {

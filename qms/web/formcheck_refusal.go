@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"isodt/qms"
@@ -24,10 +25,11 @@ type refusedText struct {
 func (r *refusedText) Error() string { return r.err.Error() }
 func (r *refusedText) Unwrap() error { return r.err }
 
-// message is the refusal in the page's language.
-func (r *refusedText) message(lang string) string {
+// message is the refusal in the page's language, on the form posted to
+// path.
+func (r *refusedText) message(lang, path string) string {
 	l := dictionaries[lang]
-	name := fieldLabel(l, r.field)
+	name := fieldLabel(l, path, r.field)
 	if r.badName {
 		return fmt.Sprintf(label(l, "formcheck.name_utf8"), name)
 	}
@@ -52,13 +54,36 @@ func (r *refusedText) message(lang string) string {
 	return fmt.Sprintf(label(l, "formcheck.too_long"), name, formatNumber(float64(r.max), 0, lang), formatNumber(float64(utf8.RuneCountInString(r.value)), 0, lang))
 }
 
-// fieldLabel is what a form calls the field name: its label in the
-// catalogue (field.<name>), or the name itself in quotes.
-func fieldLabel(l map[string]string, name string) string {
+// fieldLabel is what the form posted to path calls the field name: the
+// label its template shows (formFieldLabels), else the label of the
+// name shared by the forms (field.<name>), else the name in quotes.
+func fieldLabel(l map[string]string, path, name string) string {
+	segs := strings.Split(strings.Trim(path, "/"), "/")
+	for _, f := range formFieldLabels {
+		if f.field == name && routeMatches(strings.Split(strings.Trim(f.route, "/"), "/"), segs) {
+			return "“" + label(l, f.key) + "”"
+		}
+	}
 	if v, ok := l["field."+name]; ok {
 		return "“" + v + "”"
 	}
 	return strconv.Quote(name)
+}
+
+// formFieldLabels name a field as its form's template labels it, where
+// forms posting one field name label it differently: the citizen's
+// feedback form asks for "Họ và tên" in "name", a provider's form for
+// "Tên nhà cung cấp". A form not listed here is named by field.<name>.
+var formFieldLabels = []struct{ route, field, key string }{
+	{"/public/:agency/feedback", "name", "user.full_name"},
+	{"/admin/calendar", "name", "calendar.name_reason"},
+	{"/competence/catalogue", "name", "competence.name"},
+	{"/providers", "name", "providers.name"},
+	{"/providers/:id", "name", "providers.name"},
+	{"/admin/agencies", "name", "agency.name"},
+	{"/admin/agencies/:code", "name", "agency.name"},
+	{"/admin/agency-merge", "name", "restructure.new_name"},
+	{"/admin/agency-split", "name", "restructure.new_name"},
 }
 
 // formCheckTexts are the form check's refusals on a page and the labels

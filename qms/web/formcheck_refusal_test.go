@@ -18,7 +18,7 @@ import (
 func TestFormCheckRefusalNamesLabel(t *testing.T) {
 	a := newApp(t)
 	a.effectiveProcedure()
-	staff, officer := a.login("a-staff"), a.login("a-quality-officer")
+	staff, officer, admin := a.login("a-staff"), a.login("a-quality-officer"), a.login("a-admin")
 	receipt := func(field, value string) url.Values {
 		v := url.Values{"tthc_code": {"1.000001"}, "applicant_name": {"Trần Văn B"}, "channel": {"counter"}}
 		v.Set(field, value)
@@ -46,6 +46,13 @@ func TestFormCheckRefusalNamesLabel(t *testing.T) {
 			[]string{"Ô “Địa chỉ người nộp” chứa ký tự không phải văn bản UTF-8 hợp lệ"}},
 		{"zero-width, vi", "vi", &staff, "/dossiers", receipt("note", "Bản\u200bsao"), "note",
 			[]string{"chứa ký tự vô hình không được phép (U+200B)"}},
+		// A field name several forms post is named by its own form's
+		// label: "name" is a provider's name here, a day's reason on the
+		// calendar (outsider pass 8 read "Tên" on a form asking "Họ và tên").
+		{"zero-width in a provider's name", "vi", &officer, "/providers", url.Values{"name": {"Công ty​ A"}}, "name",
+			[]string{"Ô “Tên nhà cung cấp” chứa ký tự vô hình không được phép (U+200B)"}},
+		{"control character in a day's reason, en", "en", &admin, "/admin/calendar", url.Values{"date": {"01/05/2027"}, "name": {"Lễ\x01"}}, "name",
+			[]string{"The field “Name / reason” holds a control character"}},
 		// Each of the text rules is named as it is: a blank title was
 		// said to be too long (outsider pass 6).
 		{"blank, vi", "vi", &officer, "/procedures", url.Values{"code": {"QT-09"}, "title": {"\u3164 \u3164"}}, "title",

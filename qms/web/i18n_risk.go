@@ -97,7 +97,7 @@ func init() {
 	}
 	for k, d := range map[string]string{
 		"GET /api/v1/risks":      "Sổ đăng ký rủi ro và cơ hội của đơn vị (lọc: level=high|medium|low, procedure=ID, status=open|closed|all; mặc định open)",
-		"POST /api/v1/risks":     "Thêm rủi ro hoặc cơ hội (kind: risk|opportunity, likelihood và impact 1–5, owner: tên đăng nhập, review_on: yyyy-mm-dd)",
+		"POST /api/v1/risks":     "Thêm rủi ro hoặc cơ hội (kind: risk|opportunity, likelihood và impact 1–5, owner: tên đăng nhập, review_on: dd/mm/yyyy hoặc yyyy-mm-dd)",
 		"GET /api/v1/risks/{id}": "Một rủi ro hoặc cơ hội với hành động xử lý, lịch sử đánh giá và liên kết",
 	} {
 		doc := apiDocs[k]

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"regexp"
 	"slices"
 	"strconv"
 
@@ -338,8 +337,6 @@ func (s *Server) versionAction(action string) fiber.Handler {
 	}
 }
 
-var safeFileName = regexp.MustCompile(`[^A-Za-z0-9_.-]+`)
-
 // versionFlowchart serves the flowchart as SVG, BPMN 2.0 or Mermaid text.
 func (s *Server) versionFlowchart(c *fiber.Ctx) error {
 	p, v, err := s.findVersion(c)
@@ -347,13 +344,13 @@ func (s *Server) versionFlowchart(c *fiber.Ctx) error {
 		return err
 	}
 	p = v.As(p)
-	name := safeFileName.ReplaceAllString(fmt.Sprintf("%s-lan-%s", p.Code, v.IssueNumber()), "_")
+	name := fmt.Sprintf("%s-lan-%s", p.Code, v.IssueNumber())
 	switch c.Params("ext") {
 	case "svg":
 		c.Set(fiber.HeaderContentType, "image/svg+xml; charset=utf-8")
 		return c.Send(flowchart.SVG(v.Flowchart))
 	case "bpmn":
-		b, err := bpmn.Export(v.Flowchart, "Process_"+safeFileName.ReplaceAllString(p.Code, "_"), p.Title)
+		b, err := bpmn.Export(v.Flowchart, "Process_"+asciiFileName(p.Code), p.Title)
 		var be *bpmn.Error
 		if errors.As(err, &be) {
 			return qms.Errorf(qms.EINVALID, "%s", be.Message)
@@ -361,7 +358,7 @@ func (s *Server) versionFlowchart(c *fiber.Ctx) error {
 			return err
 		}
 		c.Set(fiber.HeaderContentType, "application/xml; charset=utf-8")
-		c.Attachment(name + ".bpmn")
+		attachment(c, name+".bpmn")
 		return c.SendStream(bytes.NewReader(b), len(b))
 	case "mmd":
 		c.Set(fiber.HeaderContentType, "text/plain; charset=utf-8")

@@ -335,7 +335,7 @@ func (s *Server) apiRiskCreate(c *fiber.Ctx) error {
 	if req.ReviewOn != "" {
 		day, ok := parseDay(req.ReviewOn)
 		if !ok {
-			return qms.FieldError("review_on", "Ngày %q không hợp lệ: nhập yyyy-mm-dd.", req.ReviewOn)
+			return qms.FieldError("review_on", dayFormat, req.ReviewOn)
 		}
 		r.ReviewOn = day
 	}

@@ -73,11 +73,22 @@ func TestRisk4Routes(t *testing.T) {
 		t.Fatalf("risk.create audited %d times, want 3", n)
 	}
 
+	// The API's refusal of a day names the forms it reads (it said
+	// yyyy-mm-dd while it takes dd/mm/yyyy too).
+	var refused struct {
+		Error struct{ Message, Field string }
+	}
+	resp := a.api("POST", "/api/v1/risks", a.token("a-leader"), strings.Replace(body, `"review_on":"`, `"review_on":"31/02/`, 1))
+	decode(t, resp, &refused)
+	if resp.StatusCode != 400 || refused.Error.Field != "review_on" || !strings.Contains(refused.Error.Message, "dd/mm/yyyy (hoặc yyyy-mm-dd)") {
+		t.Errorf("review_on refused: %+v", refused.Error)
+	}
+
 	// The add form keeps what was typed and names the field.
 	officer := a.login("a-quality-officer")
 	bad := form("Mô tả còn giữ")
 	bad.Set("review_on", "31/02/2026")
-	resp := a.do("POST", "/risks", &officer, bad)
+	resp = a.do("POST", "/risks", &officer, bad)
 	page := bodyOf(t, resp)
 	if resp.StatusCode != 400 || !strings.Contains(page, "Mô tả còn giữ") || !strings.Contains(page, `id="error-review_on"`) {
 		t.Fatalf("bad date: %d %s", resp.StatusCode, page)

@@ -255,6 +255,7 @@ func New(cfg Config, deps Deps) *Server {
 		// request's path, so never in the API's JSON shape.
 		DisablePreParseMultipartForm: true,
 	})
+	s.app.Server().FormValueFunc = formValue
 	s.app.Use(requestid.New(), s.observe, s.admit, recover.New(), s.securityHeaders, s.authenticate, s.checkForm, s.checkCSRF)
 	s.routes()
 	return s
