@@ -37,8 +37,8 @@ func (c *Competence) Validate() error {
 	switch {
 	case c.Code == "":
 		return FieldError("code", "Nhập mã năng lực (ví dụ MOTCUA).")
-	case !competenceCodeRE.MatchString(c.Code):
-		return FieldError("code", "Mã năng lực %q chỉ gồm chữ, số, dấu chấm, gạch ngang, gạch dưới (tối đa 40 ký tự).", c.Code)
+	case !competenceCodeRE.MatchString(c.Code) || !VietnameseLetters(c.Code):
+		return FieldError("code", "Mã năng lực %q chỉ gồm chữ cái tiếng Việt, chữ số 0–9, dấu chấm, gạch ngang, gạch dưới (tối đa 40 ký tự; không dùng chữ toàn độ rộng hay chữ Kirin, Hy Lạp).", c.Code)
 	case c.Name == "":
 		return FieldError("name", "Nhập tên năng lực (ví dụ Nghiệp vụ một cửa).")
 	}

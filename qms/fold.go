@@ -48,3 +48,21 @@ func SearchTerms(q string) string {
 	}
 	return strings.Join(words, " ")
 }
+
+// vietnameseMarks are the combining marks of Vietnamese letters: the five
+// tones (huyền, sắc, ngã, hỏi, nặng) and the vowel marks (ă; â, ê, ô; ơ, ư).
+const vietnameseMarks = "\u0300\u0301\u0303\u0309\u0323\u0306\u0302\u031b"
+
+// VietnameseLetters reports whether every letter of s is written with
+// the Vietnamese alphabet: ASCII letters, đ, and vowels with Vietnamese
+// marks. A code typed in look-alike letters (full-width "ＱＴ-01",
+// Cyrillic "Т", Greek "Ο") reads as another agency document's code but
+// is not equal to it, nor found by it.
+func VietnameseLetters(s string) bool {
+	for _, r := range norm.NFD.String(s) {
+		if r >= 0x80 && r != 'đ' && r != 'Đ' && !strings.ContainsRune(vietnameseMarks, r) {
+			return false
+		}
+	}
+	return true
+}

@@ -43,8 +43,8 @@ func (f *Form) Validate() error {
 	switch {
 	case f.Code == "":
 		return FieldError("code", "Mã biểu mẫu không được để trống (ví dụ BM-QT02-01).")
-	case !docCodeRE.MatchString(f.Code):
-		return FieldError("code", "Mã biểu mẫu %q không hợp lệ: chỉ gồm chữ, số, dấu cách, chấm, gạch ngang, gạch chéo (tối đa 40 ký tự).", f.Code)
+	case !docCodeRE.MatchString(f.Code) || !VietnameseLetters(f.Code):
+		return FieldError("code", "Mã biểu mẫu %q không hợp lệ: chỉ gồm chữ cái tiếng Việt, chữ số 0–9, dấu cách, chấm, gạch ngang, gạch chéo (tối đa 40 ký tự; không dùng chữ toàn độ rộng hay chữ Kirin, Hy Lạp trông giống chữ Latinh).", f.Code)
 	case f.Title == "":
 		return FieldError("title", "Tên biểu mẫu không được để trống.")
 	case utf8.RuneCountInString(f.Title) > 500:

@@ -111,8 +111,8 @@ func (p *Procedure) Validate() error {
 	switch {
 	case p.Code == "":
 		return FieldError("code", "Mã quy trình không được để trống (ví dụ QT-01).")
-	case !docCodeRE.MatchString(p.Code):
-		return FieldError("code", "Mã quy trình %q không hợp lệ: chỉ gồm chữ, số, dấu cách, chấm, gạch ngang, gạch chéo (tối đa 40 ký tự).", p.Code)
+	case !docCodeRE.MatchString(p.Code) || !VietnameseLetters(p.Code):
+		return FieldError("code", "Mã quy trình %q không hợp lệ: chỉ gồm chữ cái tiếng Việt, chữ số 0–9, dấu cách, chấm, gạch ngang, gạch chéo (tối đa 40 ký tự; không dùng chữ toàn độ rộng hay chữ Kirin, Hy Lạp trông giống chữ Latinh).", p.Code)
 	case p.Title == "":
 		return FieldError("title", "Tên quy trình không được để trống.")
 	case utf8.RuneCountInString(p.Title) > 500:
@@ -122,8 +122,8 @@ func (p *Procedure) Validate() error {
 	case p.ReviewMonths < 1 || p.ReviewMonths > 60:
 		return FieldError("review_interval_months", "Chu kỳ xem xét phải từ 1 đến 60 tháng.")
 	}
-	// A code's letters may be any script's: one that draws as nothing
-	// (the Hangul filler is a letter) is refused by CheckText.
+	// A code's letters are the Vietnamese alphabet's (VietnameseLetters):
+	// a look-alike letter of another script would make a second "QT-01".
 	if err := CheckTexts(TextField{"code", "Mã quy trình", p.Code, 40}, TextField{"owner_unit", "Đơn vị chủ trì", p.OwnerUnit, MaxNameText}); err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -165,4 +166,48 @@ func cliTime(t *time.Time) string {
 		return "-"
 	}
 	return t.In(qms.Zone).Format("2006-01-02 15:04")
+}
+
+// cmdUserRole grants (or, with revoke, withdraws) a role of an existing
+// user in an agency: a second role or a second agency for someone who
+// already has an account, which `user add` refuses as a username taken.
+// The operator may change any account's roles, their own included; the
+// store audits it (user.grant, user.revoke) and the servers' policy
+// follows on the store's change signal.
+func cmdUserRole(ctx context.Context, e *env, verb string, args []string) error {
+	fs, dbPath := newFlags(e, "user "+verb)
+	username := fs.String("username", "", "tên đăng nhập (bắt buộc)")
+	agency := fs.String("agency", "", "mã đơn vị (bắt buộc)")
+	roleName := fs.String("role", "", "vai trò: admin, quality_officer, leader, staff, auditor (bắt buộc)")
+	if err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	if *username == "" || *agency == "" || *roleName == "" {
+		return usagef("user %s: cần --username, --agency và --role", verb)
+	}
+	role, err := qms.ParseRole(*roleName)
+	if err != nil {
+		return err
+	}
+	db, err := openExisting(ctx, e, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	u, err := db.FindUserByUsername(ctx, *username)
+	if err != nil {
+		return qms.Errorf(qms.ENOTFOUND, "Không tìm thấy người dùng %q.", *username)
+	}
+	m := qms.Membership{AgencyCode: strings.ToUpper(strings.TrimSpace(*agency)), Role: role}
+	revoke := verb == "revoke"
+	if u.HasRole(m.AgencyCode, m.Role) != revoke {
+		// Exit 0: the account already is as asked; nothing is audited.
+		fmt.Fprintf(e.stdout, "ok user %s %s %s in %s: nothing changed\n", u.Username, map[bool]string{false: "already has", true: "does not have"}[revoke], role, m.AgencyCode)
+		return nil
+	}
+	if _, err := db.SetMembership(cliContext(ctx, "user-"+verb), u.ID, m, revoke); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "ok user %s %s %s in %s\n", u.Username, map[bool]string{false: "granted", true: "no longer has"}[revoke], role, m.AgencyCode)
+	return nil
 }

@@ -207,3 +207,41 @@ func runCommandCases(t *testing.T, c *cli, cmd []string, tests []commandCase) {
 		})
 	}
 }
+
+// TestUserGrantRevokeCommands: qms user grant gives an existing user a
+// second role, in their agency or another, and qms user revoke takes one
+// away, each audited; the same grant again changes nothing; an unknown
+// user, role or agency is refused.
+func TestUserGrantRevokeCommands(t *testing.T) {
+	c := newCLIUser(t)
+	if code, _, errText := c.run("", "agency", "add", "--code", "B", "--name", "Sở B"); code != 0 {
+		t.Fatal(errText)
+	}
+	runCommandCases(t, c, []string{"user", "grant"}, []commandCase{
+		{"no role", []string{"--username", "lan", "--agency", "A"}, 2, "", "--role"},
+		{"unknown user", []string{"--username", "ghost", "--agency", "A", "--role", "leader"}, 2, "", "Không tìm thấy người dùng"},
+		{"unknown role", []string{"--username", "lan", "--agency", "A", "--role", "boss"}, 2, "", "boss"},
+		{"unknown agency", []string{"--username", "lan", "--agency", "ZZ", "--role", "leader"}, 2, "", "ZZ"},
+		{"second role", []string{"--username", "lan", "--agency", "A", "--role", "leader"}, 0, "ok user lan granted leader in A", ""},
+		{"second agency", []string{"--username", "lan", "--agency", "b", "--role", "auditor"}, 0, "ok user lan granted auditor in B", ""},
+		{"again", []string{"--username", "lan", "--agency", "A", "--role", "leader"}, 0, "ok user lan already has leader in A: nothing changed", ""},
+	})
+	runCommandCases(t, c, []string{"user", "revoke"}, []commandCase{
+		{"revoke", []string{"--username", "lan", "--agency", "A", "--role", "staff"}, 0, "ok user lan no longer has staff in A", ""},
+		{"again", []string{"--username", "lan", "--agency", "A", "--role", "staff"}, 0, "ok user lan does not have staff in A: nothing changed", ""},
+	})
+	db := openCLIStore(t, c)
+	defer db.Close()
+	u, err := db.FindUserByUsername(context.Background(), "lan")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !u.HasRole("A", qms.RoleLeader) || !u.HasRole("B", qms.RoleAuditor) || u.HasRole("A", qms.RoleStaff) || len(u.Memberships) != 2 {
+		t.Errorf("memberships after the commands: %+v", u.Memberships)
+	}
+	for action, want := range map[string]int{"user.grant": 2, "user.revoke": 1} {
+		if _, n, _ := db.FindAuditEntries(context.Background(), qms.AuditFilter{Action: &action}); n != want {
+			t.Errorf("%d %s entries, want %d", n, action, want)
+		}
+	}
+}

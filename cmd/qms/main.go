@@ -163,8 +163,10 @@ func dispatch(ctx context.Context, e *env, args []string) error {
 			return cmdUserAdd(ctx, e, r)
 		case "unlock":
 			return cmdUserUnlock(ctx, e, r)
+		case "grant", "revoke":
+			return cmdUserRole(ctx, e, s, r)
 		}
-		return usagef("dùng: qms user add --username U --agency C --role R | qms user unlock --username U | --addr A")
+		return usagef("dùng: qms user add --username U --agency C --role R | qms user grant|revoke --username U --agency C --role R | qms user unlock --username U | --addr A")
 	case "token":
 		switch s, r := sub(); s {
 		case "create":
