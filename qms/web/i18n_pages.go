@@ -156,6 +156,7 @@ var pageTexts = []pageText{
 	{"calendar.make_up_working", "Ngày làm bù", "Make-up working day"},
 	{"calendar.tet_day_off", "Ngày nghỉ Tết (theo thông báo)", "Tet day off (as announced)"},
 	{"calendar.add", "Thêm", "Add"},
+	{"calendar.kept_by_system", "Lịch làm việc dùng chung cho cả tỉnh và do quản trị hệ thống (đơn vị SYS) cập nhật theo thông báo của Chính phủ; hạn xử lý hồ sơ của đơn vị tính theo lịch này. Nếu thấy thiếu hoặc sai một ngày nghỉ, ngày làm bù, hãy báo quản trị hệ thống kèm số văn bản thông báo.", "The working calendar is shared by the whole province and kept by the system administrator (agency SYS) as the Government announces changes; your agency's due dates follow it. If a day off or make-up day is missing or wrong, tell the system administrator, with the number of the announcement."},
 	{"compliance.critical", "Nghiêm trọng", "Critical"},
 	{"compliance.medium", "Trung bình", "Medium"},
 	{"compliance.low", "Thấp", "Low"},

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"mime/multipart"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -69,5 +70,40 @@ func TestDownloadKeepsVietnameseName(t *testing.T) {
 	want := `attachment; filename="Bien_ban_Anh_Dot_1.pdf"; filename*=UTF-8''Bi%C3%AAn%20b%E1%BA%A3n%20%E1%BA%A2nh%20%C4%90%E1%BB%A3t%201.pdf`
 	if got := resp.Header.Get("Content-Disposition"); got != want {
 		t.Errorf("Content-Disposition\n got %s\nwant %s", got, want)
+	}
+}
+
+// TestCalendarPageSaysWhoKeepsIt: an agency's admin reads the province's
+// working calendar without a form to change it; the page says who keeps
+// it and what to do about a missing day, in either language, where it
+// offered nothing. The system admin gets the form instead.
+func TestCalendarPageSaysWhoKeepsIt(t *testing.T) {
+	a := newApp(t)
+	tests := []struct {
+		user, lang string
+		note, form bool
+		want       string
+	}{
+		{"a-admin", "vi", true, false, "báo quản trị hệ thống"},
+		{"a-admin", "en", true, false, "tell the system administrator"},
+		{"admin", "vi", false, true, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.user+" "+tt.lang, func(t *testing.T) {
+			s := a.login(tt.user)
+			req := newSessionRequest("GET", "/admin/calendar", &s, nil)
+			req.AddCookie(&http.Cookie{Name: "qms_lang", Value: tt.lang})
+			resp := a.send(req)
+			if resp.StatusCode != 200 {
+				t.Fatalf("status %d", resp.StatusCode)
+			}
+			p := parsePage(t, bodyOf(t, resp))
+			if got := p.byID("calendar-read-only") != nil; got != tt.note || !strings.Contains(p.text("calendar-read-only"), tt.want) {
+				t.Errorf("note shown %v (want %v): %q", got, tt.note, p.text("calendar-read-only"))
+			}
+			if got := p.byID("calendar-date") != nil; got != tt.form {
+				t.Errorf("form shown %v, want %v", got, tt.form)
+			}
+		})
 	}
 }
