@@ -37,7 +37,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 		}
 		setErrorStatus(c, err)
 		p := &loginFormPage{page: s.page(c), Username: username, Next: next}
-		p.Error = qms.ErrorMessage(err)
+		p.Error = refusalMessage(c, err)
 		return s.renderPage(c, "login", &p.page, p, nil)
 	}
 	u, err := s.Auth.Authenticate(ctx, username, c.FormValue("password"), s.clientAddr(c))

@@ -77,11 +77,14 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		return c.JSON(body)
 	}
 	// A page speaks its language for the messages of the web layer; a
-	// domain error's message stays in Vietnamese, the records' language.
+	// domain error's message stays in Vietnamese, the records' language,
+	// led on an English page by what kind of refusal it is.
 	if fe != nil {
 		msg = label(dictionaries[langOf(c)], fiberMessageKey(fe))
 	} else if code == qms.EINTERNAL {
 		msg = label(dictionaries[langOf(c)], "error.internal")
+	} else {
+		msg = refusalMessage(c, err)
 	}
 	p := &errorPage{page: s.page(c), Status: status, Message: msg}
 	var refused *refusedText

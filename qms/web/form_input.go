@@ -36,7 +36,7 @@ func formInputOf(c *fiber.Ctx, formErr error) formInput {
 	if c.Method() != fiber.MethodPost {
 		return formInput{}
 	}
-	in := formInput{Action: c.Path(), values: map[string][]string{}, field: qms.ErrorField(formErr), message: qms.ErrorMessage(formErr)}
+	in := formInput{Action: c.Path(), values: map[string][]string{}, field: qms.ErrorField(formErr), message: refusalMessage(c, formErr)}
 	keep := func(k string, v string) {
 		if k == "_csrf" || strings.Contains(k, "password") {
 			return

@@ -107,3 +107,40 @@ func TestCalendarPageSaysWhoKeepsIt(t *testing.T) {
 		})
 	}
 }
+
+// TestEnglishPagesLeadRefusals: a refusal from the domain (its message
+// Vietnamese, the records' language) reaches an English page led by what
+// kind of refusal it is and which field, in English; a Vietnamese page
+// shows the message alone; the API keeps the message as it is.
+func TestEnglishPagesLeadRefusals(t *testing.T) {
+	a := newApp(t)
+	officer := a.login("a-quality-officer")
+	post := func(lang, target string, form url.Values) (int, doc) {
+		form.Set("_csrf", officer.csrf)
+		req := newSessionRequest("POST", target, &officer, strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.AddCookie(&http.Cookie{Name: "qms_lang", Value: lang})
+		resp := a.send(req)
+		return resp.StatusCode, parsePage(t, bodyOf(t, resp))
+	}
+	badCode := func() url.Values { return url.Values{"code": {"QТ-01"}, "title": {"Cấp phép"}} } // a Cyrillic Т
+	tests := []struct {
+		name, lang, target string
+		form               url.Values
+		status             int
+		id, want, not      string
+	}{
+		{"field, en", "en", "/procedures", badCode(), 400, "error-code", "Not accepted: check the field", ""},
+		{"field, vi", "vi", "/procedures", badCode(), 400, "error-code", "Mã quy trình", "Not accepted"},
+		{"not found, en", "en", "/nonconformities/999999", url.Values{"status": {"closed"}}, 404, "error-message", "Not found:", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			status, p := post(tt.lang, tt.target, tt.form)
+			got := p.text(tt.id)
+			if status != tt.status || !strings.Contains(got, tt.want) || tt.not != "" && strings.Contains(got, tt.not) {
+				t.Errorf("status %d (want %d), #%s: %q, want %q", status, tt.status, tt.id, got, tt.want)
+			}
+		})
+	}
+}

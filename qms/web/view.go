@@ -158,7 +158,7 @@ func (s *Server) renderPage(c *fiber.Ctx, name string, p *page, data any, formEr
 			return formErr
 		}
 		setErrorStatus(c, formErr)
-		p.Error, p.ErrorField, p.In = qms.ErrorMessage(formErr), qms.ErrorField(formErr), formInputOf(c, formErr)
+		p.Error, p.ErrorField, p.In = refusalMessage(c, formErr), qms.ErrorField(formErr), formInputOf(c, formErr)
 	}
 	return c.Render(name, data, "layout")
 }
