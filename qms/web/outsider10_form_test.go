@@ -144,3 +144,23 @@ func TestEnglishPagesLeadRefusals(t *testing.T) {
 		})
 	}
 }
+
+// TestUnknownJSONMemberNamedByPath: a member no field takes is refused
+// naming it by its path, as the other JSON refusals name a member: "nam"
+// inside "applicant" is applicant.nam, not a top-level "nam" the body
+// does not have; one inside an array's element is named under the array.
+func TestUnknownJSONMemberNamedByPath(t *testing.T) {
+	a := newApp(t)
+	a.effectiveProcedure()
+	tok := a.token("a-staff")
+	tests := []struct{ name, body, field string }{
+		{"top level", `{"tthc_code":"1.000001","applicant":{"name":"Trần Văn B"},"channel":"online","nam":"x"}`, "nam"},
+		{"nested", `{"tthc_code":"1.000001","applicant":{"name":"Trần Văn B","nam":"x"},"channel":"online"}`, "applicant.nam"},
+		{"nested, case folded is known", `{"tthc_code":"1.000001","applicant":{"NAME":"Trần Văn B","x":1},"channel":"online"}`, "applicant.x"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			checkAPI(t, tt.name, a.api("POST", "/api/v1/dossiers", tok, tt.body), 400, tt.field, nil)
+		})
+	}
+}
