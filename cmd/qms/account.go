@@ -86,9 +86,9 @@ func cmdTokenList(ctx context.Context, e *env, args []string) error {
 	defer db.Close()
 	var f qms.TokenFilter
 	if *username != "" {
-		u, err := db.FindUserByUsername(ctx, *username)
+		u, err := userNamed(ctx, db, *username)
 		if err != nil {
-			return qms.Errorf(qms.ENOTFOUND, "Không tìm thấy người dùng %q.", *username)
+			return err
 		}
 		f.UserID = &u.ID
 	}
@@ -139,9 +139,9 @@ func cmdTokenRevoke(ctx context.Context, e *env, args []string) error {
 	}
 	defer db.Close()
 	if *username != "" {
-		u, err := db.FindUserByUsername(ctx, *username)
+		u, err := userNamed(ctx, db, *username)
 		if err != nil {
-			return qms.Errorf(qms.ENOTFOUND, "Không tìm thấy người dùng %q.", *username)
+			return err
 		}
 		f.UserID = &u.ID
 	}
@@ -194,9 +194,9 @@ func cmdUserRole(ctx context.Context, e *env, verb string, args []string) error 
 		return err
 	}
 	defer db.Close()
-	u, err := db.FindUserByUsername(ctx, *username)
+	u, err := userNamed(ctx, db, *username)
 	if err != nil {
-		return qms.Errorf(qms.ENOTFOUND, "Không tìm thấy người dùng %q.", *username)
+		return err
 	}
 	m := qms.Membership{AgencyCode: strings.ToUpper(strings.TrimSpace(*agency)), Role: role}
 	revoke := verb == "revoke"

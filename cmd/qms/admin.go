@@ -119,9 +119,9 @@ func cmdTokenCreate(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	u, err := db.FindUserByUsername(ctx, *username)
+	u, err := userNamed(ctx, db, *username)
 	if err != nil {
-		return qms.Errorf(qms.ENOTFOUND, "Không tìm thấy người dùng %q.", *username)
+		return err
 	}
 	secret, _, err := db.CreateAPIToken(cliContext(ctx, "token-create"), u.ID, *name, time.Duration(*days)*24*time.Hour)
 	if err != nil {

@@ -123,3 +123,13 @@ func openPostgres(ctx context.Context, e *env, url string, existing bool) (store
 func cliContext(ctx context.Context, name string) context.Context {
 	return qms.WithActor(ctx, qms.SystemActor(name))
 }
+
+// userNamed finds the user an operator named with --username: one not
+// found is said so by name; another failure (the database) as it is.
+func userNamed(ctx context.Context, db store, username string) (*qms.User, error) {
+	u, err := db.FindUserByUsername(ctx, username)
+	if qms.ErrorCode(err) == qms.ENOTFOUND {
+		return nil, qms.Errorf(qms.ENOTFOUND, "Không tìm thấy người dùng %q.", username)
+	}
+	return u, err
+}
