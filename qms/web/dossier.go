@@ -414,7 +414,7 @@ func (s *Server) dossierPage(c *fiber.Ctx, p *qms.DossierProgress, formErr error
 				ov.FormCode, ov.FormTitle, ov.FormVersion, ov.FormInputs, ov.Multipart = f.Code, f.Title, fv.Number, sc.Inputs(entry, errs), sc.HasFiles()
 				ov.form, ov.formVersion = f, fv
 			} else if has {
-				ov.FormCode, ov.FormTitle = st.Forms[0], qms.ErrorMessage(err)
+				ov.FormCode, ov.FormTitle = st.Forms[0], refusalMessage(c, err)
 			}
 			open = append(open, ov)
 		}
@@ -568,7 +568,7 @@ func (s *Server) readEntry(c *fiber.Ctx, agency, code string, in *qms.CompleteSt
 			if err != nil {
 				// Back to the form as typed, the message at the field.
 				c.Locals("entry", formschema.Posted(raw))
-				c.Locals("entry_errors", formschema.FieldErrors{k: qms.ErrorMessage(err)})
+				c.Locals("entry_errors", formschema.FieldErrors{k: refusalMessage(c, err)})
 				return err
 			}
 			files[k] = formschema.FileRef{SHA256: ref.SHA256, Name: ref.Name, ContentType: ref.ContentType, Size: ref.Size}

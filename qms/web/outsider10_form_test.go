@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -133,6 +134,15 @@ func TestEnglishPagesLeadRefusals(t *testing.T) {
 		{"field, en", "en", "/procedures", badCode(), 400, "error-code", "Not accepted: check the field", ""},
 		{"field, vi", "vi", "/procedures", badCode(), 400, "error-code", "Mã quy trình", "Not accepted"},
 		{"not found, en", "en", "/nonconformities/999999", url.Values{"status": {"closed"}}, 404, "error-message", "Not found:", ""},
+	}
+	// A page that shows a refusal without a form posted: the survey of
+	// a dossier not yet returned, to a citizen reading in English.
+	a.effectiveProcedure()
+	d := a.receive("Nguyễn Văn A")
+	req := httptest.NewRequest("GET", "/public/A/satisfaction/"+d.Code, nil)
+	req.AddCookie(&http.Cookie{Name: "qms_lang", Value: "en"})
+	if got := parsePage(t, bodyOf(t, a.send(req))).text("satisfaction-closed"); !strings.HasPrefix(got, "Not done:") || !strings.Contains(got, d.Code) {
+		t.Errorf("survey closed, en: %q", got)
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

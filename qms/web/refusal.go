@@ -23,6 +23,9 @@ func refusalMessage(c *fiber.Ctx, err error) string {
 	}
 	l := dictionaries[lang]
 	code := qms.ErrorCode(err)
+	if code == qms.EINTERNAL {
+		return label(l, "error.internal") // its message says nothing more
+	}
 	lead := label(l, "refusal.other")
 	if _, ok := l["refusal."+code]; ok {
 		lead = label(l, "refusal."+code)

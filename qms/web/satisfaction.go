@@ -69,7 +69,7 @@ func questionnaireHeadIn(q qms.Questionnaire, lang string) questionnaireHead {
 }
 
 // surveyView lays the questionnaire out for lang.
-func surveyView(q qms.Questionnaire, lang string, answers map[string]int, formErr error) []surveyGroup {
+func surveyView(q qms.Questionnaire, lang string, answers map[string]int, formErr error, formMsg string) []surveyGroup {
 	groups := make([]surveyGroup, 0, len(q.Groups))
 	for _, g := range q.Groups {
 		groups = append(groups, surveyGroup{Code: g.Code, Title: domainName(lang, "sipas."+g.Code, g.Title)})
@@ -77,7 +77,7 @@ func surveyView(q qms.Questionnaire, lang string, answers map[string]int, formEr
 	for i, x := range q.Questions {
 		sq := surveyQuestion{Number: i + 1, Code: x.Code, Text: domainName(lang, "sipas."+x.Code, x.Text), Optional: x.Optional, Choice: answers[x.Code]}
 		if qms.ErrorField(formErr) == "q_"+x.Code {
-			sq.Invalid, sq.InvalidMessage = true, qms.ErrorMessage(formErr)
+			sq.Invalid, sq.InvalidMessage = true, formMsg
 		}
 		for k := range groups {
 			if groups[k].Code == x.Group {
@@ -118,15 +118,15 @@ func (s *Server) satisfactionPage(c *fiber.Ctx, r *qms.SatisfactionResponse, for
 	q := qms.QuestionnaireAt(s.cfg.Now())
 	p := &surveyPage{page: s.page(c), Unit: a, Dossier: publicDossier{Code: d.Code, TTHCCode: d.TTHCCode, Status: d.Status, ReceivedAt: d.ReceivedAt, DueAt: d.DueAt,
 		ReturnedAt: d.ReturnedAt, NewAppointment: d.NewAppointment, Result: d.Result},
-		questionnaireHead: questionnaireHeadIn(q, lang), Groups: surveyView(q, lang, r.Answers, formErr), Scale: scoreChoices(dictionaries[lang]),
+		questionnaireHead: questionnaireHeadIn(q, lang), Groups: surveyView(q, lang, r.Answers, formErr, refusalMessage(c, formErr)), Scale: scoreChoices(dictionaries[lang]),
 		Comment: r.Comment, SurveyKey: r.Key, MaxComment: qms.SatisfactionMaxComment, Sent: c.Query("sent") == "1"}
 	// The form is offered on any returned dossier: only an answer with
 	// the key is told the dossier was rated (ECONFLICT), and then the
 	// form closes.
 	if open := qms.SatisfactionOpen(d, false); open != nil {
-		p.Closed = qms.ErrorMessage(open)
+		p.Closed = refusalMessage(c, open)
 	} else if qms.ErrorCode(formErr) == qms.ECONFLICT {
-		p.Closed = qms.ErrorMessage(formErr)
+		p.Closed = refusalMessage(c, formErr)
 	}
 	return s.renderPage(c, "satisfaction_public", &p.page, p, formErr)
 }
