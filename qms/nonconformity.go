@@ -25,11 +25,6 @@ const (
 	NCClosed     = "closed"
 )
 
-// NCRepeatWindow is how long a nonconformity recorded again by the same
-// user, with the same source and description, is taken for the first one
-// sent twice (a second click, the back button) and refused naming it.
-const NCRepeatWindow = 10 * time.Minute
-
 // Effectiveness verdicts of the verification (ISO 9001 10.2.1 d).
 const (
 	VerdictEffective    = "effective"

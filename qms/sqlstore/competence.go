@@ -77,7 +77,8 @@ func (s *Store) AddRequirement(ctx context.Context, r *qms.CompetenceRequirement
 		return err
 	}
 	return s.update(ctx, func(tx Tx) error {
-		if _, err := findCompetence(ctx, tx, r.AgencyCode, r.CompetenceID); err != nil {
+		c, err := findCompetence(ctx, tx, r.AgencyCode, r.CompetenceID)
+		if err != nil {
 			return err
 		}
 		var procedureID any
@@ -92,12 +93,19 @@ func (s *Store) AddRequirement(ctx context.Context, r *qms.CompetenceRequirement
 			}
 			procedureID = r.ProcedureID
 		}
+		sent, err := firstSend(ctx, tx, r.AgencyCode, "competence_requirement", r.CompetenceID, string(r.Role), procedureID, r.StepID)
+		if err != nil {
+			return err
+		}
 		r.Withdrawn, r.CreatedBy, r.CreatedAt = false, tx.Actor().Username, tx.Now()
 		if err := tx.QueryRow(ctx, `INSERT INTO competence_requirements (agency_code, competence_id, role, procedure_id, step_id, created_by, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, r.AgencyCode, r.CompetenceID, string(r.Role), procedureID, r.StepID, r.CreatedBy, FormatTime(r.CreatedAt)).Scan(&r.ID); err != nil {
 			return fmt.Errorf("add competence requirement: %w", err)
 		}
-		return tx.Audit(ctx, r.AgencyCode, "competence.require", "competence_requirement", Itoa(r.ID), nil, r, "")
+		if err := tx.Audit(ctx, r.AgencyCode, "competence.require", "competence_requirement", Itoa(r.ID), nil, r, ""); err != nil {
+			return err
+		}
+		return sent.keep(ctx, tx, "yêu cầu năng lực "+qms.QuoteShort(c.Name))
 	})
 }
 
@@ -312,6 +320,10 @@ func (s *Store) AddCompetenceRecord(ctx context.Context, r *qms.CompetenceRecord
 		if r.Evidence != nil {
 			ev, sha = *r.Evidence, r.Evidence.SHA256
 		}
+		sent, err := firstSend(ctx, tx, r.AgencyCode, "competence_record", userID, r.CompetenceID, r.Course, r.CertificateNo, r.Issuer, FormatDate(r.ObtainedOn))
+		if err != nil {
+			return err
+		}
 		r.Revoked, r.CreatedBy, r.CreatedAt = false, tx.Actor().Username, tx.Now()
 		var expires any
 		if r.ExpiresOn != nil {
@@ -323,7 +335,10 @@ func (s *Store) AddCompetenceRecord(ctx context.Context, r *qms.CompetenceRecord
 			sha, ev.Name, ev.ContentType, ev.Size, r.CreatedBy, FormatTime(r.CreatedAt)).Scan(&r.ID); err != nil {
 			return fmt.Errorf("add competence record: %w", err)
 		}
-		return tx.Audit(ctx, r.AgencyCode, "competence.record.add", "competence_record", Itoa(r.ID), nil, r, "")
+		if err := tx.Audit(ctx, r.AgencyCode, "competence.record.add", "competence_record", Itoa(r.ID), nil, r, ""); err != nil {
+			return err
+		}
+		return sent.keep(ctx, tx, "hồ sơ năng lực "+qms.QuoteShort(r.Course)+" của "+r.Username)
 	})
 }
 

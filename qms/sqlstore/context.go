@@ -17,12 +17,19 @@ func (s *Store) AddContextItem(ctx context.Context, i *qms.ContextItem) error {
 		if err := agencyExists(ctx, tx, i.AgencyCode); err != nil {
 			return err
 		}
+		sent, err := firstSend(ctx, tx, i.AgencyCode, "context_item", i.Kind, i.Title)
+		if err != nil {
+			return err
+		}
 		i.Retired, i.CreatedBy, i.CreatedAt, i.ReviewedOn = false, tx.Actor().Username, tx.Now(), qms.CivilDate(tx.Now())
 		if err := tx.QueryRow(ctx, `INSERT INTO context_items (agency_code, kind, title, requirements, reviewed_on, created_by, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, i.AgencyCode, i.Kind, i.Title, i.Requirements, FormatDate(i.ReviewedOn), i.CreatedBy, FormatTime(i.CreatedAt)).Scan(&i.ID); err != nil {
 			return fmt.Errorf("add context item: %w", err)
 		}
-		return tx.Audit(ctx, i.AgencyCode, "context.create", "context_item", Itoa(i.ID), nil, i, "")
+		if err := tx.Audit(ctx, i.AgencyCode, "context.create", "context_item", Itoa(i.ID), nil, i, ""); err != nil {
+			return err
+		}
+		return sent.keep(ctx, tx, "mục "+qms.QuoteShort(i.Title))
 	})
 }
 

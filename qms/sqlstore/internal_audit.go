@@ -100,12 +100,19 @@ func (s *Store) CreatePlan(ctx context.Context, p *qms.AuditPlan) error {
 			}
 		}
 		scope, _ := json.Marshal(planScope{p.Units, p.ProcedureIDs, p.Clauses, p.Auditors})
+		sent, err := firstSend(ctx, tx, p.AgencyCode, "audit_plan", p.ProgrammeID, p.Title, FormatDate(p.StartOn), FormatDate(p.EndOn), string(scope))
+		if err != nil {
+			return err
+		}
 		p.Status, p.Items = qms.PlanPlanned, []qms.ChecklistItem{}
 		if err := tx.QueryRow(ctx, `INSERT INTO audit_plans (programme_id, agency_code, title, scope_json, start_on, end_on, status) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			p.ProgrammeID, p.AgencyCode, p.Title, string(scope), FormatDate(p.StartOn), FormatDate(p.EndOn), p.Status).Scan(&p.ID); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, p.AgencyCode, "internal_audit.plan", "audit_plan", Itoa(p.ID), nil, p, "")
+		if err := tx.Audit(ctx, p.AgencyCode, "internal_audit.plan", "audit_plan", Itoa(p.ID), nil, p, ""); err != nil {
+			return err
+		}
+		return sent.keep(ctx, tx, "kế hoạch đánh giá "+qms.QuoteShort(p.Title))
 	})
 }
 

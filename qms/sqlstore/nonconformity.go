@@ -35,13 +35,9 @@ func (s *Store) CreateNC(ctx context.Context, n *qms.Nonconformity) error {
 				return err
 			}
 		}
-		var first string
-		if found, err := scanOne(tx.Query(ctx, `SELECT code FROM nonconformities WHERE agency_code = ? AND created_by = ? AND source = ? AND source_ref = ?
-			AND description = ? AND created_at >= ? ORDER BY id DESC LIMIT 1`, n.AgencyCode, tx.Actor().Username, n.Source, n.SourceRef, n.Description,
-			FormatTime(tx.Now().Add(-qms.NCRepeatWindow))))(&first); err != nil {
+		sent, err := firstSend(ctx, tx, n.AgencyCode, "nc", n.Source, n.SourceRef, n.Description)
+		if err != nil {
 			return err
-		} else if found {
-			return qms.Errorf(qms.ECONFLICT, "Bạn vừa lập phiếu %s với cùng nguồn và nội dung: phiếu này là lần gửi lại, không được lập thêm. Mở phiếu %s để tiếp tục.", first, first)
 		}
 		n.Code = fmt.Sprintf("NC-%s-%d-%03d", n.AgencyCode, year, k+1)
 		n.Status, n.CreatedBy, n.CreatedAt, n.Actions = qms.NCOpen, tx.Actor().Username, tx.Now(), []qms.CorrectiveAction{}
@@ -57,7 +53,10 @@ func (s *Store) CreateNC(ctx context.Context, n *qms.Nonconformity) error {
 			}
 			return err
 		}
-		return tx.Audit(ctx, n.AgencyCode, "nc.create", "nonconformity", n.Code, nil, n, "")
+		if err := tx.Audit(ctx, n.AgencyCode, "nc.create", "nonconformity", n.Code, nil, n, ""); err != nil {
+			return err
+		}
+		return sent.keep(ctx, tx, "phiếu "+n.Code)
 	})
 }
 
@@ -323,14 +322,21 @@ func (s *Store) AddAction(ctx context.Context, agency string, id int64, a qms.Co
 		if err := checkAssignee(ctx, tx, agency, "owner", a.Owner, qms.ActionOwnerRoles); err != nil {
 			return err
 		}
+		sent, err := firstSend(ctx, tx, agency, "corrective_action", n.ID, a.Description, a.Owner, FormatDate(a.DueOn))
+		if err != nil {
+			return err
+		}
 		if err := tx.QueryRow(ctx, `INSERT INTO corrective_actions (nc_id, description, owner, due_on) VALUES (?, ?, ?, ?) RETURNING id`,
 			n.ID, a.Description, a.Owner, FormatDate(a.DueOn)).Scan(&a.ID); err != nil {
 			return err
 		}
 		n.Actions = append(n.Actions, a)
 		n.Revise()
-		return notifyUser(ctx, tx, agency, a.Owner, qms.NewNotice(qms.NoticeCorrectiveAction, n.Code, a.Description, a.DueOn.Format("02/01/2006")),
-			fmt.Sprintf("/nonconformities/%d", n.ID))
+		if err := notifyUser(ctx, tx, agency, a.Owner, qms.NewNotice(qms.NoticeCorrectiveAction, n.Code, a.Description, a.DueOn.Format("02/01/2006")),
+			fmt.Sprintf("/nonconformities/%d", n.ID)); err != nil {
+			return err
+		}
+		return sent.keep(ctx, tx, "hành động "+qms.QuoteShort(a.Description)+" của phiếu "+n.Code)
 	})
 }
 

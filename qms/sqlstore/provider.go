@@ -168,13 +168,20 @@ func (s *Store) EvaluateProvider(ctx context.Context, agency string, id int64, e
 		if err := p.ValidateEvaluation(e, qms.CivilDate(tx.Now())); err != nil {
 			return err
 		}
-		e.ProviderID, e.Evaluator, e.CreatedAt = p.ID, tx.Actor().Username, tx.Now()
 		scores, _ := json.Marshal(e.Scores)
+		sent, err := firstSend(ctx, tx, agency, "provider_evaluation", p.ID, FormatDate(e.EvaluatedOn), string(scores), e.Result, e.Note)
+		if err != nil {
+			return err
+		}
+		e.ProviderID, e.Evaluator, e.CreatedAt = p.ID, tx.Actor().Username, tx.Now()
 		if err := tx.QueryRow(ctx, `INSERT INTO provider_evaluations (provider_id, evaluated_on, scores_json, result, evaluator, note, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, e.ProviderID, FormatDate(e.EvaluatedOn), string(scores), e.Result, e.Evaluator, e.Note, FormatTime(e.CreatedAt)).Scan(&e.ID); err != nil {
 			return fmt.Errorf("evaluate provider %d: %w", id, err)
 		}
-		return tx.Audit(ctx, agency, "provider.evaluate", "provider", Itoa(p.ID), nil, e, "")
+		if err := tx.Audit(ctx, agency, "provider.evaluate", "provider", Itoa(p.ID), nil, e, ""); err != nil {
+			return err
+		}
+		return sent.keep(ctx, tx, "đánh giá ngày "+e.EvaluatedOn.Format("02/01/2006")+" của nhà cung cấp "+qms.QuoteShort(p.Name))
 	})
 }
 

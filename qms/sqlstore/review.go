@@ -26,13 +26,20 @@ func (s *Store) CreateReview(ctx context.Context, r *qms.ManagementReview) error
 	}
 	r.Pack = pack
 	return s.update(ctx, func(tx Tx) error {
+		sent, err := firstSend(ctx, tx, r.AgencyCode, "review", r.Title, FormatDate(r.HeldOn))
+		if err != nil {
+			return err
+		}
 		b, _ := json.Marshal(r.Pack)
 		r.CreatedAt, r.Decisions = tx.Now(), []qms.ReviewDecision{}
 		if err := tx.QueryRow(ctx, `INSERT INTO management_reviews (agency_code, title, held_on, pack_json, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
 			r.AgencyCode, r.Title, FormatDate(r.HeldOn), string(b), FormatTime(r.CreatedAt)).Scan(&r.ID); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, r.AgencyCode, "review.create", "management_review", Itoa(r.ID), nil, r, "")
+		if err := tx.Audit(ctx, r.AgencyCode, "review.create", "management_review", Itoa(r.ID), nil, r, ""); err != nil {
+			return err
+		}
+		return sent.keep(ctx, tx, "cuộc họp xem xét "+qms.QuoteShort(r.Title)+" ngày "+r.HeldOn.Format("02/01/2006"))
 	})
 }
 
@@ -201,8 +208,14 @@ func (s *Store) AddDecision(ctx context.Context, agency string, id int64, d qms.
 		if today := qms.CivilDate(tx.Now()); d.DueOn.Before(today) {
 			return nil, qms.FieldError("due_on", "Hạn thực hiện %s đã qua: chọn từ hôm nay (%s) trở đi.", d.DueOn.Format("02/01/2006"), today.Format("02/01/2006"))
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO review_decisions (review_id, text, owner, due_on) VALUES (?, ?, ?, ?)`, id, d.Text, d.Owner, FormatDate(d.DueOn))
-		return d, err
+		sent, err := firstSend(ctx, tx, agency, "review_decision", id, d.Text, d.Owner, FormatDate(d.DueOn))
+		if err != nil {
+			return nil, err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO review_decisions (review_id, text, owner, due_on) VALUES (?, ?, ?, ?)`, id, d.Text, d.Owner, FormatDate(d.DueOn)); err != nil {
+			return nil, err
+		}
+		return d, sent.keep(ctx, tx, "quyết định "+qms.QuoteShort(d.Text))
 	})
 }
 

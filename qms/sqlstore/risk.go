@@ -28,6 +28,10 @@ func (s *Store) CreateRisk(ctx context.Context, r *qms.Risk) error {
 		if err := checkMember(ctx, tx, r.AgencyCode, "owner", r.Owner); err != nil {
 			return err
 		}
+		sent, err := firstSend(ctx, tx, r.AgencyCode, "risk", r.Kind, r.ProcedureID, r.Description)
+		if err != nil {
+			return err
+		}
 		year := tx.Now().In(qms.Zone).Year()
 		k, err := countCodes(ctx, tx, "risks", fmt.Sprintf("RR-%s-%d-", r.AgencyCode, year))
 		if err != nil {
@@ -50,7 +54,10 @@ func (s *Store) CreateRisk(ctx context.Context, r *qms.Risk) error {
 			riskLink(r.ID)); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, r.AgencyCode, "risk.create", "risk", r.Code, nil, r, "")
+		if err := tx.Audit(ctx, r.AgencyCode, "risk.create", "risk", r.Code, nil, r, ""); err != nil {
+			return err
+		}
+		return sent.keep(ctx, tx, "mục "+r.Code)
 	})
 }
 
@@ -257,7 +264,15 @@ func (s *Store) ReassessRisk(ctx context.Context, agency string, id int64, a qms
 		if err := r.Reassess(a, qms.CivilDate(tx.Now())); err != nil {
 			return err
 		}
-		return insertAssessment(ctx, tx, r.ID, r.Assessments[len(r.Assessments)-1])
+		a = r.Assessments[len(r.Assessments)-1]
+		sent, err := firstSend(ctx, tx, agency, "risk_assessment", r.ID, a.Likelihood, a.Impact, FormatDate(a.ReviewOn), a.Note)
+		if err != nil {
+			return err
+		}
+		if err := insertAssessment(ctx, tx, r.ID, a); err != nil {
+			return err
+		}
+		return sent.keep(ctx, tx, "đánh giá lại mục "+r.Code)
 	})
 }
 
@@ -270,12 +285,19 @@ func (s *Store) AddRiskAction(ctx context.Context, agency string, id int64, a qm
 		if err := checkAssignee(ctx, tx, agency, "owner", a.Owner, qms.ActionOwnerRoles); err != nil {
 			return err
 		}
+		sent, err := firstSend(ctx, tx, agency, "risk_action", r.ID, a.Description, a.Owner, FormatDate(a.DueOn))
+		if err != nil {
+			return err
+		}
 		if err := tx.QueryRow(ctx, `INSERT INTO risk_actions (risk_id, description, owner, due_on) VALUES (?, ?, ?, ?) RETURNING id`,
 			r.ID, a.Description, a.Owner, FormatDate(a.DueOn)).Scan(&a.ID); err != nil {
 			return err
 		}
 		r.Actions = append(r.Actions, a)
-		return notifyUser(ctx, tx, agency, a.Owner, qms.NewNotice(qms.NoticeRiskAction, r.Code, a.Description, a.DueOn.Format("02/01/2006")), riskLink(r.ID))
+		if err := notifyUser(ctx, tx, agency, a.Owner, qms.NewNotice(qms.NoticeRiskAction, r.Code, a.Description, a.DueOn.Format("02/01/2006")), riskLink(r.ID)); err != nil {
+			return err
+		}
+		return sent.keep(ctx, tx, "hành động "+qms.QuoteShort(a.Description)+" của mục "+r.Code)
 	})
 }
 
