@@ -94,9 +94,9 @@ func repeatedFeedback(ctx context.Context, tx Tx, agency, hash string, f *qms.Fe
 // address is counted as the login throttle counts it (qms.ThrottleAddr):
 // an IPv6 address as its /64, which one client commonly holds whole and
 // could otherwise spend one address a guess of.
-func ipHash(ctx context.Context, tx Tx, ip string) (string, error) {
+func ipHash(ctx context.Context, q Querier, ip string) (string, error) {
 	var salt []byte
-	if err := tx.QueryRow(ctx, `SELECT salt FROM feedback_salt WHERE singleton = 1`).Scan(&salt); err != nil {
+	if err := q.QueryRow(ctx, `SELECT salt FROM feedback_salt WHERE singleton = 1`).Scan(&salt); err != nil {
 		return "", fmt.Errorf("read feedback salt: %w", err)
 	}
 	sum := sha256.Sum256(append(salt, qms.ThrottleAddr(ip)...))

@@ -46,6 +46,7 @@ type Store interface {
 	ContextSummary(ctx context.Context, agency string) (*qms.ContextSummary, error)
 	qms.FeedbackService
 	qms.SatisfactionService
+	qms.LookupService
 	qms.DistributionService
 	qms.DeclarationService
 	qms.FormService

@@ -19,9 +19,11 @@ import (
 	"isodt/qms/formschema"
 )
 
-// PublicLookup is what the public page reads without a login.
+// PublicLookup is what the public page reads without a login, and the
+// count of its lookups by code (lookedUp).
 type PublicLookup interface {
 	FindDossierByCode(ctx context.Context, agency, code string) (*qms.Dossier, error)
+	qms.LookupService
 }
 
 // CalendarAdmin keeps the working-day calendar (qms/sqlite implements it).

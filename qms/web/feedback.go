@@ -78,8 +78,9 @@ func (s *Server) feedbackTrack(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	// Codes are sequential: a lookup by code, counted (lookedUp).
 	status, answer, err := s.Feedback.FeedbackStatus(ctx, a.Code, c.Params("code"))
-	if err != nil {
+	if err := s.lookedUp(c, err); err != nil {
 		return err
 	}
 	p := &feedbackStatusPage{page: s.page(c), Unit: a, Code: strings.ToUpper(c.Params("code")), Status: status, Answer: answer,

@@ -46,7 +46,12 @@ func (s *Server) publicAgency(c *fiber.Ctx) error {
 	}
 	if code := strings.TrimSpace(c.Query("code")); code != "" {
 		d, err := s.Public.FindDossierByCode(ctx, a.Code, code)
-		switch {
+		switch err := s.lookedUp(c, err); {
+		case qms.ErrorCode(err) == qms.ETOOMANY:
+			// The page stays (the figures, the feedback form), without
+			// the lookup's result.
+			setErrorStatus(c, err)
+			p.Refused = qms.ErrorMessage(err)
 		case qms.ErrorCode(err) == qms.ENOTFOUND:
 			p.NotFound = true
 		case err != nil:
@@ -63,6 +68,20 @@ func (s *Server) publicAgency(c *fiber.Ctx) error {
 	return s.renderPage(c, "public", &p.page, p, nil)
 }
 
+// lookedUp counts a public lookup by code (qms.LookupRefused) once it
+// ran and returned err: ENOTFOUND is a lookup of a code that names
+// nothing. Past the address's bounds the refusal (ETOOMANY) is returned
+// in place of what the lookup found, so that it tells nothing of the code.
+func (s *Server) lookedUp(c *fiber.Ctx, err error) error {
+	if err != nil && qms.ErrorCode(err) != qms.ENOTFOUND {
+		return err
+	}
+	if refusal := s.Public.CountPublicLookup(c.UserContext(), s.clientAddr(c), err == nil); refusal != nil {
+		return refusal
+	}
+	return err
+}
+
 // publicPage is the data of an agency's public page.
 type publicPage struct {
 	page
@@ -72,6 +91,7 @@ type publicPage struct {
 	Quarter, Year int
 	Code          string         // the dossier code looked up
 	NotFound      bool           // no dossier of the agency has that code
+	Refused       string         // why the lookup was refused (qms.LookupRefused), if it was
 	Dossier       *publicDossier // the dossier found
 	SurveyLink    string         // where its satisfaction survey is, once it is returned (rated or not: not shown)
 }

@@ -99,21 +99,31 @@ func scoreChoices(l map[string]string) []scoreChoice {
 // satisfactionForm takes the survey key from ?key= when the citizen
 // followed a link that carries it, so that it need not be typed.
 func (s *Server) satisfactionForm(c *fiber.Ctx) error {
-	return s.satisfactionPage(c, &qms.SatisfactionResponse{Key: strings.Clone(c.Query("key"))}, nil)
+	a, d, err := s.surveyDossier(c)
+	if err != nil {
+		return err
+	}
+	return s.satisfactionPage(c, a, d, &qms.SatisfactionResponse{Key: strings.Clone(c.Query("key"))}, nil)
 }
 
-// satisfactionPage shows the questionnaire of a dossier found as the
-// status lookup finds it, or why it cannot be answered.
-func (s *Server) satisfactionPage(c *fiber.Ctx, r *qms.SatisfactionResponse, formErr error) error {
-	ctx := c.UserContext()
+// surveyDossier is the agency of the survey's page and its dossier, found
+// as the status lookup finds it and counted as a lookup (lookedUp): the
+// survey's form and answer tell the dossier's status too.
+func (s *Server) surveyDossier(c *fiber.Ctx) (*qms.Agency, *qms.Dossier, error) {
 	a, err := s.publicAgencyOf(c)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	d, err := s.Public.FindDossierByCode(ctx, a.Code, c.Params("code"))
-	if err != nil {
-		return err
+	d, err := s.Public.FindDossierByCode(c.UserContext(), a.Code, c.Params("code"))
+	if err := s.lookedUp(c, err); err != nil {
+		return nil, nil, err
 	}
+	return a, d, nil
+}
+
+// satisfactionPage shows the questionnaire of d, or why it cannot be
+// answered.
+func (s *Server) satisfactionPage(c *fiber.Ctx, a *qms.Agency, d *qms.Dossier, r *qms.SatisfactionResponse, formErr error) error {
 	lang := langOf(c)
 	q := qms.QuestionnaireAt(s.cfg.Now())
 	p := &surveyPage{page: s.page(c), Unit: a, Dossier: publicDossier{Code: d.Code, TTHCCode: d.TTHCCode, Status: d.Status, ReceivedAt: d.ReceivedAt, DueAt: d.DueAt,
@@ -152,7 +162,7 @@ type surveyPage struct {
 // of) the address, and the actor is "public". Only the questionnaire's
 // own fields are read, so the number of answers is bounded by it.
 func (s *Server) satisfactionSubmit(c *fiber.Ctx) error {
-	a, err := s.publicAgencyOf(c)
+	a, d, err := s.surveyDossier(c)
 	if err != nil {
 		return err
 	}
@@ -170,14 +180,10 @@ func (s *Server) satisfactionSubmit(c *fiber.Ctx) error {
 	}
 	ctx := qms.WithActor(c.UserContext(), qms.PublicActor(a.Code))
 	if err := s.Satisfaction.SubmitSatisfaction(ctx, a.Code, c.Params("code"), r, s.clientAddr(c)); err != nil {
-		return s.satisfactionPage(c, r, err)
+		return s.satisfactionPage(c, a, d, r, err)
 	}
 	// Back to the dossier's page under its code as the lookup spells it
 	// (the response does not name it).
-	d, err := s.Public.FindDossierByCode(c.UserContext(), a.Code, c.Params("code"))
-	if err != nil {
-		return err
-	}
 	return c.Redirect("/public/"+a.Code+"/satisfaction/"+d.Code+"?sent=1", fiber.StatusSeeOther)
 }
 
