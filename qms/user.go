@@ -53,6 +53,12 @@ type User struct {
 	// PasswordStamp is set by Authenticate only: the stamp of the
 	// password it checked (WithCheckedPassword).
 	PasswordStamp string `json:"-"`
+	// RolesElsewhere says the user also holds roles outside the reach of
+	// whoever asked (UserFilter.Within): those are left out of
+	// Memberships, and only this flag tells that there are some, so that
+	// an agency's admin sees why the account is the system admin's to
+	// manage (CheckAccountAction) without learning where else it works.
+	RolesElsewhere bool `json:"roles_elsewhere,omitempty"`
 }
 
 // Membership gives a user a role in an agency.
@@ -117,8 +123,11 @@ func (u *User) Validate() error {
 type UserFilter struct {
 	ID       *int64
 	Username *string
-	Within   *string // members of this agency or of an agency under it
-	Limit    int
+	// Within: the members of this agency or of an agency under it, with
+	// their roles there only; a user holding roles outside as well is
+	// read with RolesElsewhere set.
+	Within *string
+	Limit  int
 }
 
 // MaxPeopleNamed bounds one PeopleNamed call.
@@ -182,18 +191,33 @@ func (a Actor) SystemAdmin() bool {
 // it only to users who belong to the admin's agency alone; a user who
 // also belongs elsewhere is managed by the system admin, since the
 // account carries the roles of every agency. Users may act on their own
-// account. Returns EFORBIDDEN.
+// account. u may be a user read within the admin's reach (RolesElsewhere
+// then stands for the roles left out). The refusal does not name the
+// other agency: the admin of one agency does not learn where else the
+// user works. Returns EFORBIDDEN.
 func CheckAccountAction(a Actor, u *User) error {
 	if a.SystemAdmin() || (a.UserID != 0 && a.UserID == u.ID) {
 		return nil
 	}
+	elsewhere := u.RolesElsewhere
 	for _, code := range u.Agencies() {
-		if code != a.AgencyCode {
-			return Errorf(EFORBIDDEN, "Người dùng %q còn thuộc đơn vị %s: chỉ quản trị viên hệ thống (%s) được đổi mật khẩu, khóa, mở khóa, sửa thông tin hay quản lý mã truy cập của tài khoản này.",
-				u.Username, code, SystemAgencyCode)
-		}
+		elsewhere = elsewhere || code != a.AgencyCode
+	}
+	if elsewhere {
+		return Errorf(EFORBIDDEN, "Người dùng %q còn thuộc đơn vị khác: chỉ quản trị viên hệ thống (%s) được đổi mật khẩu, khóa, mở khóa, sửa thông tin hay quản lý mã truy cập của tài khoản này.",
+			u.Username, SystemAgencyCode)
 	}
 	return nil
+}
+
+// SeesTokens reports whether a may know of u's API tokens: the system
+// administrator and the user. A token is its owner's credential: an
+// agency's admin learns nothing of it, not even whether there is one
+// (one who may act on the account, CheckAccountAction, still revokes
+// them all, as a password reset does). The pages show them how many are
+// valid, not their prefixes or names, which the CLI lists to the operator.
+func SeesTokens(a Actor, u *User) bool {
+	return a.SystemAdmin() || (a.UserID != 0 && a.UserID == u.ID)
 }
 
 // CheckMembershipChange is the rule for granting or withdrawing a role

@@ -250,7 +250,14 @@ func findUsers(ctx context.Context, q Querier, order string, f qms.UserFilter) (
 	for _, u := range out {
 		ids = append(ids, u.ID)
 	}
-	mrows, err := q.Query(ctx, `SELECT user_id, agency_code, role FROM memberships WHERE user_id IN (`+Placeholders(len(ids))+`) ORDER BY `+order, ids...)
+	// Within, the roles outside the subtree are not read, only flagged:
+	// whoever reads the members of an agency sees their roles there
+	// (qms.User.RolesElsewhere).
+	inside, margs := "TRUE", ids
+	if v := f.Within; v != nil {
+		inside, margs = "agency_code IN ("+subtreeSQL+")", append([]any{*v}, ids...)
+	}
+	mrows, err := q.Query(ctx, `SELECT user_id, agency_code, role, `+inside+` FROM memberships WHERE user_id IN (`+Placeholders(len(ids))+`) ORDER BY `+order, margs...)
 	if err != nil {
 		return nil, err
 	}
@@ -258,8 +265,13 @@ func findUsers(ctx context.Context, q Querier, order string, f qms.UserFilter) (
 	for mrows.Next() {
 		var id int64
 		var m qms.Membership
-		if err := mrows.Scan(&id, &m.AgencyCode, &m.Role); err != nil {
+		var in bool
+		if err := mrows.Scan(&id, &m.AgencyCode, &m.Role, &in); err != nil {
 			return nil, err
+		}
+		if !in {
+			byID[id].RolesElsewhere = true
+			continue
 		}
 		byID[id].Memberships = append(byID[id].Memberships, m)
 	}

@@ -340,7 +340,12 @@ func TestTrust7ResetEndsSessionsAndTokens(t *testing.T) {
 	})
 
 	t.Run("revoke button", func(t *testing.T) {
-		admin := a.login("a-admin") // the clock moved past the first session
+		// The tokens are the user's own: A's admin, who may act on the
+		// account of a user of A alone, revokes them all but learns
+		// nothing of them (no prefix, no count, no answer telling a
+		// number of theirs); the system admin sees how many are valid and
+		// revokes one by its number (outsider pass 10, finding 1).
+		admin, sysAdmin := a.login("a-admin"), a.login("admin") // the clock moved past the first session
 		leader := a.users["a-leader"]
 		keep, gone := a.token("a-leader"), a.token("a-leader")
 		ts, err := a.db.FindAPITokens(context.Background(), qms.TokenFilter{Prefix: &gone})
@@ -348,11 +353,20 @@ func TestTrust7ResetEndsSessionsAndTokens(t *testing.T) {
 			t.Fatalf("token by prefix: %v %v", ts, err)
 		}
 		page := bodyOf(t, a.do("GET", "/admin/users/"+itoa(leader.ID), &admin, nil))
-		if !strings.Contains(page, ts[0].Prefix) || strings.Contains(page, gone) || strings.Contains(page, keep) {
-			t.Fatal("the user page must list token prefixes and no secret")
+		if strings.Contains(page, ts[0].Prefix) || strings.Contains(page, gone) || strings.Contains(page, keep) || strings.Contains(page, `id="user-token-count"`) ||
+			!strings.Contains(page, `name="token" value="all"`) {
+			t.Fatal("A's admin must see no token, prefix or count, only the button that revokes them all")
 		}
 		before := a.auditCount("token.revoke")
-		if code := a.do("POST", "/admin/users/"+itoa(leader.ID)+"/tokens/revoke", &admin, url.Values{"token": {itoa(ts[0].ID)}}).StatusCode; code != 303 {
+		resp := a.do("POST", "/admin/users/"+itoa(leader.ID)+"/tokens/revoke", &admin, url.Values{"token": {itoa(ts[0].ID)}})
+		if body := bodyOf(t, resp); resp.StatusCode != 404 || !strings.Contains(body, "Không tìm thấy mã truy cập") {
+			t.Fatalf("A's admin revoking one token by number: %d, want 404 as for a number that is not the user's", resp.StatusCode)
+		}
+		page = bodyOf(t, a.do("GET", "/admin/users/"+itoa(leader.ID), &sysAdmin, nil))
+		if strings.Contains(page, ts[0].Prefix) || !strings.Contains(page, "<strong>2</strong>") {
+			t.Fatal("the system admin's page must count the 2 valid tokens and show no prefix")
+		}
+		if code := a.do("POST", "/admin/users/"+itoa(leader.ID)+"/tokens/revoke", &sysAdmin, url.Values{"token": {itoa(ts[0].ID)}}).StatusCode; code != 303 {
 			t.Fatalf("revoke: %d", code)
 		}
 		if code := a.api("GET", "/api/v1/me", gone, "").StatusCode; code != 401 {

@@ -9,28 +9,22 @@ import (
 )
 
 // findVisibleUser loads a user with a role somewhere in the caller's
-// scope; any other user is not found.
+// scope, with their roles there only (qms.UserFilter.Within): an agency's
+// admin does not read what the user holds in another agency. Any other
+// user is not found.
 func (s *Server) findVisibleUser(c *fiber.Ctx, rawID string) (*qms.User, error) {
 	notFound := qms.Errorf(qms.ENOTFOUND, "Không tìm thấy người dùng.")
 	id, ok := atoi64(rawID)
 	if !ok {
 		return nil, notFound
 	}
-	u, err := s.Users.FindUserByID(c.UserContext(), id)
+	us, err := s.Users.FindUsers(c.UserContext(), qms.UserFilter{ID: &id, Within: scope(callerOf(c)), Limit: 1})
 	if err != nil {
 		return nil, err
+	} else if len(us) == 0 {
+		return nil, notFound
 	}
-	if scope(callerOf(c)) == nil {
-		return u, nil
-	}
-	for _, code := range u.Agencies() {
-		if ok, err := s.visible(c, code); err != nil {
-			return nil, err
-		} else if ok {
-			return u, nil
-		}
-	}
-	return nil, notFound
+	return us[0], nil
 }
 
 // createUser checks that every membership is inside the caller's scope,
@@ -137,17 +131,19 @@ func (s *Server) userShow(c *fiber.Ctx) error {
 	return s.userPage(c, u, nil)
 }
 
-// userShowPage is one user: their roles, the forms that edit the account and
-// its API tokens.
+// userShowPage is one user: their roles in the caller's scope, the forms
+// that edit the account and, to whom may know of them (qms.SeesTokens),
+// how many valid API tokens it holds.
 type userShowPage struct {
 	page
-	User       *qms.User       // the user shown (page.Me is the caller)
+	User       *qms.User       // the user shown, within the caller's scope (page.Me is the caller)
 	Agencies   []*qms.Agency   // where the caller may grant a role
 	Grantable  map[string]bool // the codes of Agencies
 	Roles      []qms.Role
-	Tokens     []*qms.APIToken
+	SeesTokens bool // the count below is shown
+	Tokens     int  // valid (neither revoked nor expired) API tokens, when SeesTokens
 	CanWrite   bool
-	CanAccount bool // the caller may edit, lock and unlock the account
+	CanAccount bool // the caller may edit, lock and unlock the account, and revoke its tokens
 	OwnRoles   bool // the caller's own account: its roles are changed by another admin
 }
 
@@ -156,16 +152,26 @@ func (s *Server) userPage(c *fiber.Ctx, u *qms.User, formErr error) error {
 	if err != nil {
 		return err
 	}
-	tokens, err := s.Auth.FindAPITokens(c.UserContext(), qms.TokenFilter{UserID: &u.ID})
-	if err != nil {
-		return err
-	}
 	cl := callerOf(c)
 	canWrite := s.can(c, "user", "write")
-	// The account-wide forms show only where the store would accept them.
+	// The account-wide forms show only where the store would accept them;
+	// u, read within the caller's scope, says whether it has roles
+	// elsewhere.
 	canAccount := canWrite && qms.CheckAccountAction(cl.actor, u) == nil
-	p := &userShowPage{page: s.page(c), User: u, Agencies: agencies, Grantable: grantable, Roles: qms.Roles, Tokens: tokens,
-		CanWrite: canWrite, CanAccount: canAccount, OwnRoles: qms.CheckOwnRoles(cl.actor, u.ID) != nil}
+	p := &userShowPage{page: s.page(c), User: u, Agencies: agencies, Grantable: grantable, Roles: qms.Roles,
+		SeesTokens: qms.SeesTokens(cl.actor, u), CanWrite: canWrite, CanAccount: canAccount, OwnRoles: qms.CheckOwnRoles(cl.actor, u.ID) != nil}
+	if p.SeesTokens {
+		tokens, err := s.Auth.FindAPITokens(c.UserContext(), qms.TokenFilter{UserID: &u.ID})
+		if err != nil {
+			return err
+		}
+		now := s.cfg.Now()
+		for _, t := range tokens {
+			if t.RevokedAt == nil && (t.ExpiresAt == nil || now.Before(*t.ExpiresAt)) {
+				p.Tokens++
+			}
+		}
+	}
 	return s.renderPage(c, "user", &p.page, p, formErr)
 }
 
@@ -244,8 +250,8 @@ func (s *Server) userUnlock(c *fiber.Ctx) error {
 	return c.Redirect("/admin/users/"+itoa(u.ID)+"?msg=saved", fiber.StatusSeeOther)
 }
 
-// userTokensRevoke revokes one of the user's API tokens (form field
-// token) or, with token=all, every one.
+// userTokensRevoke revokes every API token of the user (token=all), or
+// one by its number (form field token) for the system admin or the user.
 func (s *Server) userTokensRevoke(c *fiber.Ctx) error {
 	u, err := s.findVisibleUser(c, c.Params("id"))
 	if err != nil {
@@ -256,6 +262,12 @@ func (s *Server) userTokensRevoke(c *fiber.Ctx) error {
 		id, ok := atoi64(v)
 		if !ok {
 			return s.userPage(c, u, qms.FieldError("token", "Chọn mã truy cập cần thu hồi."))
+		}
+		// One token by its number is for whoever may know of the tokens:
+		// to anyone else, whether the number is the user's would tell
+		// that it exists, so every number is "not found".
+		if !qms.SeesTokens(callerOf(c).actor, u) {
+			return s.userPage(c, u, &qms.Error{Code: qms.ENOTFOUND, Field: "token", Message: "Không tìm thấy mã truy cập cần thu hồi (của người dùng này)."})
 		}
 		f.ID = &id
 	}
