@@ -37,6 +37,14 @@ type AuditEntry struct {
 	// that of the entry as written, which `qms audit verify` checks in
 	// the database. Not part of the hash.
 	Deidentified bool `json:"deidentified,omitempty"`
+	// Redacted says the entry is shown without what its reader may not
+	// read (RedactAccountEntry); Hash is that of the entry as written.
+	// Not part of the hash.
+	Redacted bool `json:"redacted,omitempty"`
+	// MergedInto names, when the entry's agency has merged, the agency it
+	// merged into: the entry is a predecessor's history (AuditReach). Not
+	// part of the hash.
+	MergedInto string `json:"merged_into,omitempty"`
 }
 
 // GenesisHash is the PrevHash of the first entry.
@@ -234,7 +242,11 @@ type AuditVerification struct {
 
 // AuditFilter selects audit entries. Pointer fields mean "not set".
 type AuditFilter struct {
-	Within     *string // entries of this agency and the agencies under it
+	Within *string // entries of this agency and the agencies under it
+	// Also: with Within, the entries of these agencies as well (those
+	// merged into one of Within's, AuditReach).
+	Also       []string
+	Agency     *string // entries of this agency only
 	Actor      *string
 	Action     *string // prefix, e.g. "user." for every user action
 	ObjectType *string

@@ -38,8 +38,18 @@ func ScanAudit(rows Row) (*qms.AuditEntry, error) {
 func (s *Store) FindAuditEntries(ctx context.Context, f qms.AuditFilter) ([]*qms.AuditEntry, int, error) {
 	where, args := []string{"1 = 1"}, []any{}
 	if v := f.Within; v != nil {
-		where = append(where, `agency_code IN (`+subtreeSQL+`)`)
+		cond := `agency_code IN (` + subtreeSQL + `)`
 		args = append(args, *v)
+		if len(f.Also) > 0 {
+			cond = `(` + cond + ` OR agency_code IN (` + Placeholders(len(f.Also)) + `))`
+			for _, code := range f.Also {
+				args = append(args, code)
+			}
+		}
+		where = append(where, cond)
+	}
+	if v := f.Agency; v != nil {
+		where, args = append(where, "agency_code = ?"), append(args, *v)
 	}
 	if v := f.Actor; v != nil {
 		where, args = append(where, "actor = ?"), append(args, *v)

@@ -98,7 +98,7 @@ func (s *Server) dashboard(c *fiber.Ctx) error {
 	}
 	p.ProcedureNames = names
 	if s.can(c, "audit", "read") {
-		es, total, err := s.Audit.FindAuditEntries(ctx, qms.AuditFilter{Within: scope(cl), Limit: 5})
+		es, total, err := s.findAuditEntries(c, qms.AuditFilter{Limit: 5})
 		if err != nil {
 			return err
 		}

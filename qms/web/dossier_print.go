@@ -176,8 +176,18 @@ func (s *Server) dossierApologySlip(c *fiber.Ctx) error {
 	// writes one with each apology); the newest is the slip in force. A
 	// dossier loaded in bulk has none: its slip leaves both to be written
 	// by hand rather than print a date that is not the slip's.
+	// A dossier that moved in a merger keeps its code, and its slip made
+	// before the merger is its predecessor's entry.
 	action, typ, code := "dossier.apology", "dossier", d.Code
-	entries, _, err := s.Audit.FindAuditEntries(c.UserContext(), qms.AuditFilter{Within: &d.AgencyCode, Action: &action, ObjectType: &typ, ObjectID: &code, Limit: 1})
+	f := qms.AuditFilter{Within: &d.AgencyCode, Action: &action, ObjectType: &typ, ObjectID: &code, Limit: 1}
+	preds, err := qms.Predecessors(c.UserContext(), s.Agencies, d.AgencyCode)
+	if err != nil {
+		return err
+	}
+	for _, p := range preds {
+		f.Also = append(f.Also, p.Code)
+	}
+	entries, _, err := s.Audit.FindAuditEntries(c.UserContext(), f)
 	if err != nil {
 		return err
 	}

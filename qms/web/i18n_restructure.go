@@ -83,6 +83,10 @@ var restructureTexts = []pageText{
 	{"agency.active", "Đang hoạt động", "Active"},
 	{"agency.merged_into", "Đã sáp nhập vào", "Merged into"},
 	{"agency.merged_on", "ngày", "on"},
+	{"audit.merged_into", "đơn vị đã sáp nhập vào", "agency merged into"},
+	{"audit.predecessors", "Nhật ký gồm cả các mục của đơn vị đã sáp nhập vào đơn vị này", "The trail includes the entries of the agencies merged into this one"},
+	{"audit.redacted", "Hiển thị không kèm vai trò ở đơn vị ngoài phạm vi của bạn và thông tin mã truy cập API của tài khoản; mã băm vẫn là của mục như đã ghi.",
+		"Shown without the roles held in agencies outside your reach and without the account's API token details; the hash is still that of the entry as written."},
 	{"agency.merged_read_only", "Dữ liệu của đơn vị này chỉ còn để tra cứu; mọi thay đổi thực hiện tại đơn vị nhận.", "This agency's data is kept for reference only; every change is made in the receiving agency."},
 }
 

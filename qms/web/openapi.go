@@ -29,7 +29,7 @@ var apiDocs = map[string]struct {
 	"GET /api/v1/users":                                        {"Danh sách người dùng trong phạm vi", nil, []qms.User{}},
 	"POST /api/v1/users":                                       {"Thêm người dùng với một vai trò", userRequest{}, qms.User{}},
 	"GET /api/v1/users/{id}":                                   {"Một người dùng", nil, qms.User{}},
-	"GET /api/v1/audit-log":                                    {"Nhật ký hệ thống (lọc: actor, action, object_type, object_id, from, to dd/mm/yyyy, page)", nil, []qms.AuditEntry{}},
+	"GET /api/v1/audit-log":                                    {"Nhật ký hệ thống: đơn vị đang làm việc, đơn vị trực thuộc và đơn vị đã sáp nhập vào (merged_into) (lọc: actor, action, object_type, object_id, agency, from, to dd/mm/yyyy, page)", nil, []qms.AuditEntry{}},
 	"GET /api/v1/audit":                                        {"Nhật ký hệ thống: tên cũ của /api/v1/audit-log, giữ để tương thích", nil, []qms.AuditEntry{}},
 	"GET /api/v1/tthc":                                         {"Danh mục thủ tục hành chính của đơn vị", nil, []qms.TTHC{}},
 	"GET /api/v1/tthc/status":                                  {"Tình trạng kiểm soát ISO của từng thủ tục (lọc: status, field, q)", nil, []qms.Control{}},

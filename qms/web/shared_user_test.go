@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/url"
 	"strings"
 	"testing"
@@ -13,7 +14,9 @@ import (
 // also holds staff in B and an API token. B's admin reads of that account
 // only what belongs to B: the role in B (and that there are roles
 // elsewhere, not where), nothing of its tokens, on the user page, the
-// users list and GET /api/v1/users[/id]; the account-wide actions are refused
+// users list, GET /api/v1/users[/id] and the audit trail (the entries of
+// the grant and of the token, audited under B, are shown without the role
+// in A and the token's prefix); the account-wide actions are refused
 // without naming A, and a token's number gets the answer of one that is
 // not the user's. A's admin sees A's role and not B's; the system admin
 // sees both and how many tokens are valid, not their prefixes.
@@ -102,6 +105,54 @@ func TestSharedUserSeenFromOneAgency(t *testing.T) {
 		decode(t, a.api("GET", "/api/v1/users/"+itoa(x.ID), a.token("admin"), ""), &all)
 		if len(all.Memberships) != 2 || all.RolesElsewhere {
 			t.Fatalf("the system admin reads %+v, want both roles", all)
+		}
+	})
+
+	t.Run("audit trail", func(t *testing.T) {
+		var out struct{ Entries []qms.AuditEntry }
+		decode(t, a.api("GET", "/api/v1/audit-log?object_id="+itoa(x.ID), bTok, ""), &out)
+		grant := 0
+		for _, e := range out.Entries {
+			if e.Action == "user.grant" {
+				grant++
+				if !e.Redacted || !strings.Contains(string(e.After), `"roles_elsewhere":true`) || !strings.Contains(string(e.After), `"agency":"B"`) {
+					t.Errorf("the grant in B, read by B's admin: %s (redacted %v)", e.After, e.Redacted)
+				}
+			}
+			if e.AgencyCode != "B" {
+				t.Errorf("B's admin reads entry %d of %s", e.ID, e.AgencyCode)
+			}
+			for _, raw := range []json.RawMessage{e.Before, e.After} {
+				if strings.Contains(string(raw), `"agency":"A"`) || strings.Contains(string(raw), prefix) || strings.Contains(string(raw), "tokens") {
+					t.Errorf("entry %d (%s) read by B's admin: %s", e.ID, e.Action, raw)
+				}
+			}
+			for _, r := range e.Rows {
+				if r.Table == "api_tokens" || (r.Table == "memberships" && strings.Contains(r.Key, `"A"`)) {
+					t.Errorf("entry %d (%s) read by B's admin names the row %s %s", e.ID, e.Action, r.Table, r.Key)
+				}
+			}
+		}
+		if grant != 1 {
+			t.Fatalf("B's admin reads %d entries of the grant in B, want 1", grant)
+		}
+		var created struct{ Entries []qms.AuditEntry }
+		decode(t, a.api("GET", "/api/v1/audit-log?action=token.create", bTok, ""), &created)
+		if len(created.Entries) == 0 {
+			t.Fatal("the token's creation, audited under B, is not in B's trail")
+		}
+		for _, e := range created.Entries {
+			if !e.Redacted || strings.Contains(string(e.After), prefix) || strings.Contains(string(e.After), `"prefix"`) {
+				t.Errorf("token.create read by B's admin: %s", e.After)
+			}
+		}
+		if page := bodyOf(t, a.do("GET", "/audit-log", &bAdmin, nil)); strings.Contains(page, prefix) {
+			t.Error("B's audit log page shows the token's prefix")
+		}
+		var asWritten struct{ Entries []qms.AuditEntry }
+		decode(t, a.api("GET", "/api/v1/audit-log?action=token.create&agency=B", a.token("admin"), ""), &asWritten)
+		if n := len(asWritten.Entries); n == 0 || asWritten.Entries[n-1].Redacted || !strings.Contains(string(asWritten.Entries[n-1].After), prefix) {
+			t.Fatal("the system admin reads the entries as written")
 		}
 	})
 
