@@ -103,7 +103,17 @@ type agencyShowPage struct {
 	ClockMode    string
 	Hours        string // working hours
 	Kinds        []qms.AgencyKind
-	Predecessors []*qms.Agency
+	Predecessors []predecessorLink
+}
+
+// predecessorLink is an agency merged into the one shown, with where the
+// reader can follow it: its own page when it lies in their scope (the
+// system admin), else its audit trail, which a successor's readers read
+// (qms.AuditReach), else nowhere. Its page answered 404 to the
+// successor's admin.
+type predecessorLink struct {
+	*qms.Agency
+	Href string
 }
 
 func (s *Server) agencyPage(c *fiber.Ctx, a *qms.Agency, formErr error) error {
@@ -126,7 +136,19 @@ func (s *Server) agencyPage(c *fiber.Ctx, a *qms.Agency, formErr error) error {
 		return err
 	}
 	p := &agencyShowPage{page: s.page(c), Unit: a, Members: members, Parents: parents, CanWrite: s.can(c, "agency", "write"),
-		ClockMode: mode, Hours: hours, Kinds: kindChoices(a.Kind), Predecessors: preds}
+		ClockMode: mode, Hours: hours, Kinds: kindChoices(a.Kind)}
+	readsTrail := s.can(c, "audit", "read")
+	for _, pred := range preds {
+		link := predecessorLink{Agency: pred}
+		if ok, err := s.visible(c, pred.Code); err != nil {
+			return err
+		} else if ok {
+			link.Href = "/admin/agencies/" + pred.Code
+		} else if readsTrail {
+			link.Href = "/audit-log?agency=" + pred.Code
+		}
+		p.Predecessors = append(p.Predecessors, link)
+	}
 	return s.renderPage(c, "agency", &p.page, p, formErr)
 }
 

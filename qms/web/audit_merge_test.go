@@ -122,6 +122,26 @@ func TestSuccessorReadsPredecessorsAudit(t *testing.T) {
 			t.Errorf("the system admin reads A's entry %d marked %q, redacted %v", e.ID, e.MergedInto, e.Redacted)
 		}
 	}
+
+	// AB's page links its predecessors where the reader can follow them:
+	// AB's admin to their audit trail (their pages are the system
+	// admin's and answered 404), the system admin to their pages.
+	sysSession := a.login("admin")
+	for _, tt := range []struct {
+		name string
+		s    *session
+		href string
+	}{{"AB's admin", &adminAB, "/audit-log?agency=A"}, {"the system admin", &sysSession, "/admin/agencies/A"}} {
+		p := parsePage(t, bodyOf(t, a.do("GET", "/admin/agencies/AB", tt.s, nil)))
+		link := p.byID("predecessor-A")
+		if link == nil || attr(link, "href") != tt.href {
+			t.Errorf("%s: predecessor A links %v, want %s", tt.name, link, tt.href)
+			continue
+		}
+		if code := a.do("GET", tt.href, tt.s, nil).StatusCode; code != 200 {
+			t.Errorf("%s follows %s: %d", tt.name, tt.href, code)
+		}
+	}
 }
 
 // TestMergedDossierApologySlip: a late dossier of A given an apology slip
