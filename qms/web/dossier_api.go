@@ -14,8 +14,8 @@ type dossierJSON struct {
 	*qms.Dossier
 	// SurveyKey is printed on the receipt slip; a one-stop system that
 	// prints its own slip or texts the citizen takes it from here. ""
-	// once the dossier is finished, and for a caller who does not receive
-	// dossiers (surveyKeyFor).
+	// once the dossier is finished, and for anyone but the officer who
+	// received it (surveyKeyFor).
 	SurveyKey string            `json:"survey_key"`
 	Steps     []*qms.StepRecord `json:"steps"`
 	Pauses    []qms.Pause       `json:"pauses"`
@@ -30,17 +30,19 @@ func (s *Server) dossierOut(c *fiber.Ctx, d *qms.Dossier) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(dossierJSON{Dossier: d, SurveyKey: s.surveyKeyFor(c, d), Steps: orEmpty(steps), Pauses: pauses})
+	return c.JSON(dossierJSON{Dossier: d, SurveyKey: s.surveyKeyFor(c, d, steps), Steps: orEmpty(steps), Pauses: pauses})
 }
 
 // surveyKeyFor is the dossier's survey key as the caller may read it:
-// only someone who receives dossiers, who prints the slip, and only until
-// the dossier is finished; "" otherwise. Whoever else read it (an auditor,
-// an admin) could answer the anonymous survey in the citizen's name, or
-// learn whether the citizen had answered, and once the result is handed
-// over nobody in the agency needs it (outsider pass 6).
-func (s *Server) surveyKeyFor(c *fiber.Ctx, d *qms.Dossier) string {
-	if d.Status.Finished() || !s.can(c, "dossier", "record") {
+// only the officer who received it (the actor of its first step, who
+// prints the slip or whose one-stop system texts the citizen), while they
+// still may record dossiers, and only until the dossier is finished; ""
+// otherwise. Whoever else read it could answer the anonymous survey in the
+// citizen's name, or learn whether the citizen had answered: an auditor
+// or an admin (outsider pass 6), and as much a colleague or a leader, who
+// are the ones the survey rates (outsider pass 10).
+func (s *Server) surveyKeyFor(c *fiber.Ctx, d *qms.Dossier, steps []*qms.StepRecord) string {
+	if d.Status.Finished() || len(steps) == 0 || !strings.EqualFold(steps[0].Actor, callerOf(c).user.Username) || !s.can(c, "dossier", "record") {
 		return ""
 	}
 	return d.SurveyKey

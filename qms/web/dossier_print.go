@@ -156,7 +156,7 @@ func (s *Server) dossierReceipt(c *fiber.Ctx) error {
 		register = fmt.Sprintf("%d/%d", n, year)
 	}
 	return s.renderSlip(c, "receipt_slip", "slip.receipt_title", &slipPage{slipData: *sd, Receiver: receiver, Register: register, Dated: civilParts(d.ReceivedAt),
-		SurveyKey: s.surveyKeyFor(c, d)})
+		SurveyKey: s.surveyKeyFor(c, d, sd.steps)})
 }
 
 // dossierApologySlip prints the apology and new appointment slip (phiếu

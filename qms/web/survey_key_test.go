@@ -5,11 +5,12 @@ import (
 )
 
 // TestSurveyKeyOnlyToTheReceiver: a dossier's survey key is read only by
-// whoever receives dossiers, the one who prints the slip, and only until
-// the dossier is finished: an auditor or an admin who read it could
-// answer the anonymous survey in the citizen's name, or learn whether
-// the citizen had answered (outsider pass 6), and once the result is
-// handed over nobody in the agency needs it.
+// the officer who received it, who prints the slip, and only until the
+// dossier is finished: an auditor or an admin who read it could answer
+// the anonymous survey in the citizen's name, or learn whether the
+// citizen had answered (outsider pass 6), as could another staff member
+// or a leader, whom the survey rates (outsider pass 10); once the result
+// is handed over nobody in the agency needs it.
 func TestSurveyKeyOnlyToTheReceiver(t *testing.T) {
 	a := newApp(t)
 	a.effectiveProcedure()
@@ -41,7 +42,8 @@ func TestSurveyKeyOnlyToTheReceiver(t *testing.T) {
 	if got := slipKey("a-staff"); got != d.SurveyKey {
 		t.Fatalf("the receiver's slip shows %q", got)
 	}
-	for _, who := range []string{"a-auditor", "a-admin", "a-quality-officer"} {
+	a.clerk() // a second staff member, "a-clerk"
+	for _, who := range []string{"a-auditor", "a-admin", "a-quality-officer", "a-leader", "a-clerk"} {
 		if got := key(who, a.token(who)); got != "" {
 			t.Errorf("%s reads the survey key %q", who, got)
 		}
