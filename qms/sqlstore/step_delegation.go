@@ -46,6 +46,12 @@ func (s *Store) DelegateStep(ctx context.Context, agency, code string, del qms.S
 		if err := qms.CheckDelegator(step, del.From, roles); err != nil {
 			return err
 		}
+		// Who may not do the step does not choose who does it either: a
+		// handler barred from the leader's signature would otherwise hand
+		// it to a subordinate (outsider pass 10).
+		if err := checkIndependentSigner(ctx, tx, d.ID, step, del.From); err != nil {
+			return qms.Errorf(qms.EFORBIDDEN, "%s Người không được thực hiện bước này cũng không ủy quyền bước đó.", qms.ErrorMessage(err))
+		}
 		if to, err := RolesIn(ctx, tx, agency, del.To); err != nil {
 			return err
 		} else if len(to) == 0 {

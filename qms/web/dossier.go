@@ -437,11 +437,11 @@ func (s *Server) dossierPage(c *fiber.Ctx, p *qms.DossierProgress, formErr error
 		CanRecord: s.can(c, "dossier", "record") && !d.Status.Finished()}
 	data.Open, data.NotSigner = completable(open, rolesIn(callerOf(c)), delegated, handledBy(steps, callerOf(c).user.Username))
 	if data.CanRecord {
-		steps, err := s.delegableSteps(c, d)
+		delegable, err := s.delegableSteps(c, d, steps)
 		if err != nil {
 			return err
 		}
-		for _, st := range steps {
+		for _, st := range delegable {
 			data.Delegable = append(data.Delegable, delegateStep{ID: st.ID, Name: st.Name})
 		}
 	}

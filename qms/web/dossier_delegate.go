@@ -119,8 +119,9 @@ func mayDelegate(cl *caller, st flowchart.Step) bool {
 	return qms.CheckDelegator(st, cl.user.Username, rolesIn(cl)) == nil
 }
 
-// delegableSteps are the open steps of d the caller may hand over.
-func (s *Server) delegableSteps(c *fiber.Ctx, d *qms.Dossier) ([]flowchart.Step, error) {
+// delegableSteps are the open steps of d the caller may hand over;
+// records are d's step records.
+func (s *Server) delegableSteps(c *fiber.Ctx, d *qms.Dossier, records []*qms.StepRecord) ([]flowchart.Step, error) {
 	if d.ProcedureID == 0 || d.Status.Finished() || len(d.Flow.Open) == 0 {
 		return nil, nil
 	}
@@ -128,9 +129,13 @@ func (s *Server) delegableSteps(c *fiber.Ctx, d *qms.Dossier) ([]flowchart.Step,
 	if err != nil {
 		return nil, err
 	}
+	cl := callerOf(c)
+	handled := handledBy(records, cl.user.Username)
 	var out []flowchart.Step
 	for _, o := range d.Flow.Open {
-		if st, ok := flowchart.FindStep(fc, o.StepID); ok && mayDelegate(callerOf(c), st) {
+		// Not a step the caller may not do themselves (DelegateStep's
+		// check of the delegator, qms.CheckIndependentSigner).
+		if st, ok := flowchart.FindStep(fc, o.StepID); ok && mayDelegate(cl, st) && qms.CheckIndependentSigner(st, cl.user.Username, handled) == nil {
 			out = append(out, st)
 		}
 	}
@@ -147,7 +152,11 @@ func (s *Server) delegateForm(c *fiber.Ctx, stepID string, formErr error) error 
 	data := &delegatePage{page: s.page(c), Code: d.Code}
 	// The steps offered are the open ones the caller may hand over: the
 	// step's role or a leader (the rule DelegateStep applies).
-	if steps, err := s.delegableSteps(c, d); err != nil {
+	records, err := s.Dossiers.StepRecords(ctx, d.ID)
+	if err != nil {
+		return err
+	}
+	if steps, err := s.delegableSteps(c, d, records); err != nil {
 		return err
 	} else {
 		for _, st := range steps {

@@ -12,7 +12,7 @@ import (
 // whoever handled it (qms.CheckIndependentSigner): not by one person
 // holding the staff and leader roles, on the API or the page form, whose
 // page says why instead of offering the form; not handed by delegation to
-// the staff member who appraised it. Another leader signs. Whoever signed
+// the staff member who appraised it, nor by the appraiser to anyone. Another leader signs. Whoever signed
 // a dossier does not then return its result.
 func TestSignerDidNotHandle(t *testing.T) {
 	a := newApp(t)
@@ -37,6 +37,14 @@ func TestSignerDidNotHandle(t *testing.T) {
 	if resp := a.do("POST", "/dossiers/"+d.Code+"/steps", &bs, url.Values{"step_id": {"sign"}, "password": {signPassword}}); resp.StatusCode != 403 ||
 		!strings.Contains(bodyOf(t, resp), "không đồng thời ký duyệt") {
 		t.Fatalf("the page form signs for the appraiser: %d", resp.StatusCode)
+	}
+	// Nor does the appraiser hand the signature to someone of their
+	// choosing (outsider pass 10): the page offers no such delegation.
+	a.clerk()
+	checkAPI(t, "the appraiser hands the signature on", a.api("POST", "/api/v1/dossiers/"+d.Code+"/delegations", a.token("a-both"),
+		`{"step_id":"sign","to":"a-clerk","reason":"Đi công tác"}`), 403, "", nil)
+	if page.byID("delegate-link-sign") != nil {
+		t.Error("the appraiser's page offers to delegate the signature")
 	}
 	checkAPI(t, "the leader hands the signature to the appraiser", a.api("POST", "/api/v1/dossiers/"+d.Code+"/delegations", a.token("a-leader"),
 		`{"step_id":"sign","to":"a-both","reason":"Đi công tác"}`), 400, "to", nil)
