@@ -2,6 +2,7 @@ package qms
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -375,4 +376,16 @@ func RoleTitle(r Role) string {
 		return t
 	}
 	return string(r)
+}
+
+// CheckOwnRecord refuses a user recording a competence of their own: the
+// record attests that someone holds a competence the agency requires
+// (ISO 9001 7.2), and whoever attests it for themselves attests nothing;
+// another quality officer or a leader records it (outsider pass 10).
+// The CLI (the system actor) may. Returns EFORBIDDEN on "username".
+func CheckOwnRecord(a Actor, username string) error {
+	if a.System || !strings.EqualFold(a.Username, username) {
+		return nil
+	}
+	return &Error{Code: EFORBIDDEN, Field: "username", Message: fmt.Sprintf("Bạn không tự ghi nhận năng lực của chính mình (%s): một cán bộ ISO khác hoặc lãnh đạo ghi nhận, để hồ sơ năng lực có người xác nhận.", username)}
 }

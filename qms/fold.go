@@ -66,3 +66,17 @@ func VietnameseLetters(s string) bool {
 	}
 	return true
 }
+
+// LatinLetters reports whether every letter of s is a letter of the Latin
+// script as typed on a keyboard, marks allowed: a person's name or title
+// with a Cyrillic "а" or a full-width "Ａ" draws as another person's and
+// is not equal to it. Letters of other Latin alphabets (ü, ñ) pass: a
+// foreign expert's name is written as it is.
+func LatinLetters(s string) bool {
+	for _, r := range norm.NFD.String(s) {
+		if unicode.IsLetter(r) && (!unicode.Is(unicode.Latin, r) || r >= 0xFF00 && r <= 0xFFEF) {
+			return false
+		}
+	}
+	return true
+}

@@ -109,8 +109,12 @@ func (u *User) Validate() error {
 		return FieldError("full_name", "Họ tên dài quá 255 ký tự.")
 	case CheckText("full_name", "Họ tên", u.FullName, MaxNameText) != nil:
 		return CheckText("full_name", "Họ tên", u.FullName, MaxNameText)
+	case !LatinLetters(u.FullName):
+		return FieldError("full_name", "Họ tên %q có chữ không thuộc bảng chữ cái Latinh (chữ Kirin, Hy Lạp hay chữ toàn độ rộng trông giống chữ tiếng Việt, thường do dán từ nơi khác): hãy gõ lại bằng bàn phím tiếng Việt.", u.FullName)
 	case CheckText("title", "Chức vụ", u.Title, MaxNameText) != nil:
 		return CheckText("title", "Chức vụ", u.Title, MaxNameText)
+	case !LatinLetters(u.Title):
+		return FieldError("title", "Chức vụ %q có chữ không thuộc bảng chữ cái Latinh (chữ Kirin, Hy Lạp hay chữ toàn độ rộng trông giống chữ tiếng Việt): hãy gõ lại bằng bàn phím tiếng Việt.", u.Title)
 	case CheckText("email", "Thư điện tử", u.Email, MaxNameText) != nil:
 		return CheckText("email", "Thư điện tử", u.Email, MaxNameText)
 	case u.Email != "" && !strings.Contains(u.Email, "@"):
@@ -208,6 +212,67 @@ func CheckAccountAction(a Actor, u *User) error {
 			u.Username, SystemAgencyCode)
 	}
 	return nil
+}
+
+// NameKey is a full name as two names are compared for being the same
+// person's on records: composed, in lower case, its words single-spaced.
+func NameKey(name string) string {
+	return strings.Join(strings.Fields(strings.ToLower(Composed(name))), " ")
+}
+
+// SigningRoles are the roles whose holders sign records (SignatureMeaning):
+// the leader approves and decides dossiers, the quality officer puts
+// drafts forward and closes nonconformities, the auditor attests audit
+// reports.
+var SigningRoles = []Role{RoleLeader, RoleQualityOfficer, RoleAuditor}
+
+// Signs reports whether u holds a role that signs, in any agency.
+func (u *User) Signs() bool {
+	return slices.ContainsFunc(u.Memberships, func(m Membership) bool { return slices.Contains(SigningRoles, m.Role) })
+}
+
+// Who makes a signer. Whoever sets an account's password knows it until
+// the owner replaces it, and can replace it themselves first: the
+// temporary password (PasswordTemporary) stops no one who holds it. An
+// agency's admin who could set a signer's password, or give a role that
+// signs to an account whose password they set, could sign approvals and
+// decisions in someone else's name (outsider pass 10). So a role that
+// signs is granted, and a signer's password set, by the system
+// administrator (or the CLI's operator) only; the agency's admin manages
+// the other roles, withdraws any role and disables any account of theirs.
+
+// CheckRoleGrant refuses a granting a role that signs unless a is the
+// system administrator or the CLI. Returns EFORBIDDEN on "role".
+func CheckRoleGrant(a Actor, r Role) error {
+	if a.SystemAdmin() || !slices.Contains(SigningRoles, r) {
+		return nil
+	}
+	return &Error{Code: EFORBIDDEN, Field: "role", Message: fmt.Sprintf("Vai trò %s có chữ ký điện tử trên hồ sơ, tài liệu: chỉ quản trị viên hệ thống (%s) cấp vai trò này, vì quản trị viên đơn vị biết mật khẩu của tài khoản mình tạo hoặc đặt lại. Đề nghị quản trị viên hệ thống cấp vai trò.", roleTitle[r], SystemAgencyCode)}
+}
+
+// GrantableRoles are the roles a may grant (CheckRoleGrant), in the order
+// of Roles.
+func GrantableRoles(a Actor) []Role {
+	var out []Role
+	for _, r := range Roles {
+		if CheckRoleGrant(a, r) == nil {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// CheckPasswordSet is the rule for setting u's password: CheckAccountAction,
+// and a signer's (Signs) only by its owner or the system administrator.
+// Returns EFORBIDDEN.
+func CheckPasswordSet(a Actor, u *User) error {
+	if err := CheckAccountAction(a, u); err != nil {
+		return err
+	}
+	if a.SystemAdmin() || a.UserID != 0 && a.UserID == u.ID || !u.Signs() {
+		return nil
+	}
+	return Errorf(EFORBIDDEN, "Tài khoản %q có vai trò ký điện tử (lãnh đạo, cán bộ ISO hoặc đánh giá viên): chỉ quản trị viên hệ thống (%s) đặt lại mật khẩu của tài khoản này; người dùng tự đổi mật khẩu của mình.", u.Username, SystemAgencyCode)
 }
 
 // SeesTokens reports whether a may know of u's API tokens: the system

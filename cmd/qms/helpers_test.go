@@ -75,7 +75,7 @@ func seedDB(t *testing.T, path string) {
 	}
 	as := map[string]context.Context{}
 	for _, r := range qms.Roles {
-		u := &qms.User{Username: "a-" + strings.ReplaceAll(string(r), "_", "-"), FullName: "Người A",
+		u := &qms.User{Username: "a-" + strings.ReplaceAll(string(r), "_", "-"), FullName: "Người A " + string(r),
 			Memberships: []qms.Membership{{AgencyCode: seedAgency, Role: r}}}
 		if err := db.CreateUser(sys, u, "ngua-o-123"); err != nil {
 			t.Fatal(err)

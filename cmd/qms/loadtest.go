@@ -203,7 +203,7 @@ func addBenchUsers(ctx context.Context, path string) (*benchUsers, error) {
 	u := &benchUsers{password: "ngua-o-do-tai-7", staff: map[string][]string{}, leaders: map[string]string{}, officers: map[string]string{}, auditor: "bench.auditor"}
 	sys := qms.WithActor(ctx, qms.SystemActor("loadtest"))
 	add := func(name string, agency string, role qms.Role) error {
-		return db.CreateUser(sys, &qms.User{Username: name, FullName: "Tài khoản đo tải", Memberships: []qms.Membership{{AgencyCode: agency, Role: role}}}, u.password)
+		return db.CreateUser(sys, &qms.User{Username: name, FullName: "Tài khoản đo tải " + name, Memberships: []qms.Membership{{AgencyCode: agency, Role: role}}}, u.password)
 	}
 	for _, a := range as {
 		if a.Code == qms.SystemAgencyCode {

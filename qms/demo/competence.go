@@ -47,8 +47,15 @@ func (g *generator) competence(a *agency, s Showcase) error {
 		t := qms.CivilDate(g.day(d))
 		return &t
 	}
+	leader := a.as(g.sys, qms.RoleLeader)
 	record := func(u *qms.User, c *qms.Competence, course string, obtained int, expires *time.Time) error {
-		return s.AddCompetenceRecord(officer, &qms.CompetenceRecord{AgencyCode: a.code, Username: u.Username, CompetenceID: c.ID, Course: course,
+		// Nobody records their own competence (qms.CheckOwnRecord): the
+		// leader records the quality officers'.
+		by := officer
+		if actor, _ := qms.ActorFrom(officer); actor.Username == u.Username {
+			by = leader
+		}
+		return s.AddCompetenceRecord(by, &qms.CompetenceRecord{AgencyCode: a.code, Username: u.Username, CompetenceID: c.ID, Course: course,
 			Issuer: "Học viện Hành chính Quốc gia", ObtainedOn: *day(obtained), ExpiresOn: expires})
 	}
 	for k, u := range a.users[qms.RoleStaff] {

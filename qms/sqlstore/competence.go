@@ -315,6 +315,9 @@ func (s *Store) AddCompetenceRecord(ctx context.Context, r *qms.CompetenceRecord
 		} else if !found {
 			return qms.FieldError("username", "Tài khoản %q không thuộc đơn vị %s.", r.Username, r.AgencyCode)
 		}
+		if err := qms.CheckOwnRecord(tx.Actor(), r.Username); err != nil {
+			return err
+		}
 		var sha any
 		ev := qms.FileRef{}
 		if r.Evidence != nil {

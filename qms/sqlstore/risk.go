@@ -25,7 +25,10 @@ func (s *Store) CreateRisk(ctx context.Context, r *qms.Risk) error {
 		} else if err != nil {
 			return err
 		}
-		if err := checkMember(ctx, tx, r.AgencyCode, "owner", r.Owner); err != nil {
+		// An owner who can carry the risk: an active account holding a
+		// role that does such work, as an action's owner (it took a
+		// disabled account, or an admin's).
+		if err := checkAssignee(ctx, tx, r.AgencyCode, "owner", r.Owner, qms.ActionOwnerRoles); err != nil {
 			return err
 		}
 		sent, err := firstSend(ctx, tx, r.AgencyCode, "risk", r.Kind, r.ProcedureID, r.Description)
@@ -62,17 +65,6 @@ func (s *Store) CreateRisk(ctx context.Context, r *qms.Risk) error {
 }
 
 func riskLink(id int64) string { return "/risks/" + Itoa(id) }
-
-// checkMember refuses a username that is not a member of the agency.
-func checkMember(ctx context.Context, q Querier, agency, field, username string) error {
-	var k int
-	if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM users u JOIN memberships m ON m.user_id = u.id WHERE u.username = ? AND m.agency_code = ?`, username, agency).Scan(&k); err != nil {
-		return err
-	} else if k == 0 {
-		return &qms.Error{Code: qms.ENOTFOUND, Field: field, Message: fmt.Sprintf("Người phụ trách %q không thuộc đơn vị %s.", username, agency)}
-	}
-	return nil
-}
 
 func insertAssessment(ctx context.Context, tx Tx, riskID int64, a qms.RiskAssessment) error {
 	_, err := tx.Exec(ctx, `INSERT INTO risk_assessments (risk_id, likelihood, impact, note, review_on, assessed_by, assessed_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,

@@ -57,9 +57,15 @@ func (s *Store) createUser(ctx context.Context, u *qms.User, hash string) error 
 			if err := qms.CheckMembershipChange(tx.Actor(), u.ID, m); err != nil {
 				return err
 			}
+			if err := qms.CheckRoleGrant(tx.Actor(), m.Role); err != nil {
+				return err
+			}
 			if err := addMembership(ctx, tx, u, m); err != nil {
 				return err
 			}
+		}
+		if err := checkNameUnique(ctx, tx, u, nil); err != nil {
+			return err
 		}
 		agency := tx.Actor().AgencyCode
 		if len(u.Memberships) > 0 {
@@ -308,6 +314,11 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, upd qms.UserUpdate) (*
 		if err := after.Validate(); err != nil {
 			return err
 		}
+		if after.FullName != before.FullName || before.Disabled && !after.Disabled {
+			if err := checkNameUnique(ctx, tx, &after, nil); err != nil {
+				return err
+			}
+		}
 		after.UpdatedAt = tx.Now()
 		if _, err := tx.Exec(ctx, `UPDATE users SET full_name = ?, title = ?, email = ?, disabled = ?, updated_at = ? WHERE id = ?`,
 			after.FullName, after.Title, after.Email, after.Disabled, FormatTime(after.UpdatedAt), id); err != nil {
@@ -338,6 +349,11 @@ func (s *Store) SetMembership(ctx context.Context, userID int64, m qms.Membershi
 		if err := qms.CheckMembershipChange(tx.Actor(), userID, m); err != nil {
 			return err
 		}
+		if !remove {
+			if err := qms.CheckRoleGrant(tx.Actor(), m.Role); err != nil {
+				return err
+			}
+		}
 		after := *before
 		after.Memberships = append([]qms.Membership(nil), before.Memberships...)
 		action := "user.grant"
@@ -354,6 +370,8 @@ func (s *Store) SetMembership(ctx context.Context, userID int64, m qms.Membershi
 			}
 		} else if err := addMembership(ctx, tx, &after, m); err != nil {
 			return err
+		} else if err := checkNameUnique(ctx, tx, &after, []string{m.AgencyCode}); err != nil {
+			return err
 		}
 		u = &after
 		return tx.Audit(ctx, m.AgencyCode, action, "user", Itoa(userID), before, u, "")
@@ -361,7 +379,7 @@ func (s *Store) SetMembership(ctx context.Context, userID int64, m qms.Membershi
 	return u, err
 }
 
-// SetPassword replaces a password (qms.CheckAccountAction applies) and
+// SetPassword replaces a password (qms.CheckPasswordSet applies) and
 // signs the user out everywhere: whoever knew the old password may hold
 // a session or a token. The hash never reaches the audit trail.
 func (s *Store) SetPassword(ctx context.Context, userID int64, password string) error {
@@ -380,7 +398,7 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, password string) 
 		if err != nil {
 			return err
 		}
-		if err := qms.CheckAccountAction(tx.Actor(), u); err != nil {
+		if err := qms.CheckPasswordSet(tx.Actor(), u); err != nil {
 			return err
 		}
 		temporary := qms.PasswordTemporary(tx.Actor(), u.Username)
@@ -436,6 +454,49 @@ func AuditAccount(ctx context.Context, tx Tx, u *qms.User, action, objectType, o
 	for _, a := range agencies {
 		if err := tx.Audit(ctx, a, action, objectType, objectID, before, after, reason); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// checkNameUnique refuses u's full name when an active user sharing one
+// of its agencies (those of agencies, or all of u's) bears the same name,
+// regardless of case and spacing: records, slips and signatures name
+// people by their full name, and a staff member named as the leader
+// reads as the leader (outsider pass 10). A user without a full name is
+// shown by their username and is not checked.
+func checkNameUnique(ctx context.Context, tx Tx, u *qms.User, agencies []string) error {
+	name := qms.NameKey(u.FullName)
+	if name == "" || u.Disabled {
+		return nil
+	}
+	if agencies == nil {
+		agencies = u.Agencies()
+	}
+	for _, code := range agencies {
+		rows, err := tx.Query(ctx, `SELECT DISTINCT u.username, u.full_name FROM users u JOIN memberships m ON m.user_id = u.id
+			WHERE m.agency_code = ? AND u.id <> ? AND u.disabled = FALSE`, code, u.ID)
+		if err != nil {
+			return err
+		}
+		var other string
+		for rows.Next() {
+			var username, full string
+			if err := rows.Scan(&username, &full); err != nil {
+				rows.Close()
+				return err
+			}
+			if other == "" && qms.NameKey(full) == name {
+				other = username
+			}
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return err
+		}
+		if other != "" {
+			return &qms.Error{Code: qms.ECONFLICT, Field: "full_name", Message: fmt.Sprintf("Họ tên %q trùng với tài khoản %s trong đơn vị %s: hồ sơ, phiếu và chữ ký ghi người thực hiện bằng họ tên, nên hai người trong một đơn vị phải phân biệt được họ tên (ví dụ thêm bộ phận: \"%s (Phòng Một cửa)\").", u.FullName, other, code, u.FullName)}
 		}
 	}
 	return nil

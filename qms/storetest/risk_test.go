@@ -55,7 +55,7 @@ func TestRisk4Register(t *testing.T) {
 			{"review date past", qms.EINVALID, "review_on", func(r *qms.Risk) { r.ReviewOn = today.AddDate(0, 0, -1) }},
 			{"no review date", qms.EINVALID, "review_on", func(r *qms.Risk) { r.ReviewOn = time.Time{} }},
 			{"no owner", qms.EINVALID, "owner", func(r *qms.Risk) { r.Owner = "" }},
-			{"owner of another agency", qms.ENOTFOUND, "owner", func(r *qms.Risk) { r.Owner = "thu.ky.pb" }},
+			{"owner of another agency", qms.EINVALID, "owner", func(r *qms.Risk) { r.Owner = "thu.ky.pb" }},
 			{"process of another agency", qms.ENOTFOUND, "procedure_id", func(r *qms.Risk) { r.ProcedureID = otherProc }},
 		}
 		for _, tt := range refused {

@@ -268,8 +268,8 @@ func TestOwnRolesChangedByAnother(t *testing.T) {
 		t.Error("one's own page offers the role forms, or does not say who changes the roles")
 	}
 	// Another admin of A does it.
-	if resp := a.do("POST", "/admin/users/"+self+"/memberships", &other, url.Values{"agency": {"A"}, "role": {"leader"}}); resp.StatusCode != 303 {
-		t.Fatalf("another admin grants a-admin leader: %d", resp.StatusCode)
+	if resp := a.do("POST", "/admin/users/"+self+"/memberships", &other, url.Values{"agency": {"A"}, "role": {"staff"}}); resp.StatusCode != 303 {
+		t.Fatalf("another admin grants a-admin staff: %d", resp.StatusCode)
 	}
 	if page := parsePage(t, bodyOf(t, a.do("GET", "/admin/users/"+self, &other, nil))); page.byID("own-roles") != nil || page.byID("grant-agency") == nil {
 		t.Error("another admin is not offered the role form")

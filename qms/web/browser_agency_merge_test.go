@@ -26,7 +26,7 @@ func TestAgencyMerge1BrowserTwoIntoOne(t *testing.T) {
 	a.formOnCheckIn("A", checkFormSchema)
 	a.formOnCheckIn("B", checkFormSchemaB)
 	sys := qms.WithActor(context.Background(), qms.SystemActor("test"))
-	root := &qms.User{Username: "quan-tri-he-thong", FullName: "Quản trị hệ thống", Memberships: []qms.Membership{{AgencyCode: qms.SystemAgencyCode, Role: qms.RoleAdmin}}}
+	root := &qms.User{Username: "quan-tri-he-thong", FullName: "Nguyễn Quản Trị", Memberships: []qms.Membership{{AgencyCode: qms.SystemAgencyCode, Role: qms.RoleAdmin}}}
 	if err := a.db.CreateUser(sys, root, "ngua-o-123"); err != nil {
 		t.Fatal(err)
 	}

@@ -63,7 +63,7 @@ func TestDelegatedStepsOnTaskList(t *testing.T) {
 	if !strings.Contains(body, rowID) || !strings.Contains(body, "ủy quyền bởi Ông A") {
 		t.Fatalf("the delegated step is not on the delegate's list, naming the delegator: %s", body)
 	}
-	if got := apiDelegated(); got != "sign by Ông A" {
+	if got := apiDelegated(); got != "sign by Ông A Minh" {
 		t.Fatalf("API task list: %q", got)
 	}
 	if row, tag := onTasks(&ls); !row || tag {
@@ -95,7 +95,7 @@ func TestDelegatedStepsOnTaskList(t *testing.T) {
 	}
 	// The dossier's history says on whose delegation the step was done.
 	if body := bodyOf(t, a.do("GET", "/dossiers/"+d.Code, &ls, nil)); !strings.Contains(body, `id="step-delegation-`) ||
-		!strings.Contains(body, "theo ủy quyền của Ông A: Lãnh đạo đi công tác") {
+		!strings.Contains(body, "theo ủy quyền của Ông A Minh: Lãnh đạo đi công tác") {
 		t.Errorf("the history does not show the delegation: %s", body)
 	}
 }

@@ -44,8 +44,11 @@ func newApp(t *testing.T) *app {
 	return newAppNamed(t, "Sở ", "Người ")
 }
 
+// givenNames tell newApp's users of one agency apart.
+var givenNames = map[qms.Role]string{qms.RoleQualityOfficer: "Lan", qms.RoleLeader: "Minh", qms.RoleStaff: "Hoa", qms.RoleAuditor: "Tuan"}
+
 // newAppNamed is newApp with the agencies named agencyPrefix+code and the
-// users userPrefix+code.
+// users userPrefix+code (the admin), or with a given name after it.
 func newAppNamed(t *testing.T, agencyPrefix, userPrefix string) *app {
 	t.Helper()
 	a := openApp(t, filepath.Join(t.TempDir(), "qms.db"), qmstest.NewClock(time.Now().UTC()))
@@ -56,7 +59,11 @@ func newAppNamed(t *testing.T, agencyPrefix, userPrefix string) *app {
 			t.Fatal(err)
 		}
 		for _, r := range qms.Roles {
-			u := &qms.User{Username: strings.ToLower(code) + "-" + strings.ReplaceAll(string(r), "_", "-"), FullName: userPrefix + code,
+			// Full names differ within an agency, as the store requires:
+			// the admin's is the prefix and code alone, the others' add a
+			// given name (ASCII, for the English pages' test).
+			name := strings.TrimSpace(userPrefix + code + " " + givenNames[r])
+			u := &qms.User{Username: strings.ToLower(code) + "-" + strings.ReplaceAll(string(r), "_", "-"), FullName: name,
 				Memberships: []qms.Membership{{AgencyCode: code, Role: r}}}
 			if err := a.db.CreateUser(sys, u, "ngua-o-123"); err != nil {
 				t.Fatal(err)

@@ -94,7 +94,7 @@ func TestTrust1CrossAgencyAccountTakeover(t *testing.T) {
 		if code := a.do("POST", xPath+"/memberships", &bAdmin, url.Values{"agency": {"A"}, "role": {"leader"}, "remove": {"1"}}).StatusCode; code/100 != 4 {
 			t.Fatalf("B's admin withdrew a role in A: %d", code)
 		}
-		if code := a.do("POST", xPath+"/memberships", &bAdmin, url.Values{"agency": {"B"}, "role": {"auditor"}}).StatusCode; code != 303 {
+		if code := a.do("POST", xPath+"/memberships", &bAdmin, url.Values{"agency": {"B"}, "role": {"staff"}}).StatusCode; code != 303 {
 			t.Fatalf("B's admin granting a role in B: %d", code)
 		}
 		bAdminUser := a.users["b-admin"]

@@ -92,7 +92,9 @@ type userFormPage struct {
 	Form       *qms.User      // as typed
 	Membership qms.Membership // the first role: as typed, or staff of the caller's agency
 	Agencies   []*qms.Agency  // where the caller may grant a role
-	Roles      []qms.Role
+	Roles      []qms.Role     // the roles the caller may grant
+	// SignerRolesKept: Roles leaves out the roles that sign (qms.CheckRoleGrant).
+	SignerRolesKept bool
 }
 
 func (s *Server) userForm(c *fiber.Ctx, u *qms.User, formErr error) error {
@@ -104,7 +106,8 @@ func (s *Server) userForm(c *fiber.Ctx, u *qms.User, formErr error) error {
 	if len(u.Memberships) > 0 {
 		m = u.Memberships[0]
 	}
-	p := &userFormPage{page: s.page(c), Form: u, Membership: m, Agencies: agencies, Roles: qms.Roles}
+	p := &userFormPage{page: s.page(c), Form: u, Membership: m, Agencies: agencies, Roles: qms.GrantableRoles(callerOf(c).actor)}
+	p.SignerRolesKept = len(p.Roles) < len(qms.Roles)
 	return s.renderPage(c, "user_form", &p.page, p, formErr)
 }
 
@@ -145,6 +148,12 @@ type userShowPage struct {
 	CanWrite   bool
 	CanAccount bool // the caller may edit, lock and unlock the account, and revoke its tokens
 	OwnRoles   bool // the caller's own account: its roles are changed by another admin
+	// CanSetPassword: the caller may set the password (a signer's is the
+	// system administrator's, qms.CheckPasswordSet).
+	CanSetPassword bool
+	// SignerRolesKept: Roles leaves out the roles that sign, which only
+	// the system administrator grants (qms.CheckRoleGrant).
+	SignerRolesKept bool
 }
 
 func (s *Server) userPage(c *fiber.Ctx, u *qms.User, formErr error) error {
@@ -158,8 +167,10 @@ func (s *Server) userPage(c *fiber.Ctx, u *qms.User, formErr error) error {
 	// u, read within the caller's scope, says whether it has roles
 	// elsewhere.
 	canAccount := canWrite && qms.CheckAccountAction(cl.actor, u) == nil
-	p := &userShowPage{page: s.page(c), User: u, Agencies: agencies, Grantable: grantable, Roles: qms.Roles,
-		SeesTokens: qms.SeesTokens(cl.actor, u), CanWrite: canWrite, CanAccount: canAccount, OwnRoles: qms.CheckOwnRoles(cl.actor, u.ID) != nil}
+	p := &userShowPage{page: s.page(c), User: u, Agencies: agencies, Grantable: grantable, Roles: qms.GrantableRoles(cl.actor),
+		SeesTokens: qms.SeesTokens(cl.actor, u), CanWrite: canWrite, CanAccount: canAccount, OwnRoles: qms.CheckOwnRoles(cl.actor, u.ID) != nil,
+		CanSetPassword: canAccount && qms.CheckPasswordSet(cl.actor, u) == nil}
+	p.SignerRolesKept = len(p.Roles) < len(qms.Roles)
 	if p.SeesTokens {
 		tokens, err := s.Auth.FindAPITokens(c.UserContext(), qms.TokenFilter{UserID: &u.ID})
 		if err != nil {

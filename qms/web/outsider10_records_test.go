@@ -1,0 +1,59 @@
+package web_test
+
+import (
+	"net/url"
+	"testing"
+
+	"isodt/qms"
+)
+
+// TestWhoCarriesARecord: a risk's owner is an account that can carry it
+// (active, holding a role that does such work), as a corrective action's
+// owner is: it took a disabled account and an admin's (outsider pass 10).
+// A competence record is not its own subject's: a quality officer
+// recorded a competence for themselves.
+func TestWhoCarriesARecord(t *testing.T) {
+	a := newApp(t)
+	a.effectiveProcedure()
+	agency := "A"
+	ps, err := a.db.FindProcedures(t.Context(), qms.ProcedureFilter{AgencyCode: &agency})
+	if err != nil || len(ps) == 0 {
+		t.Fatal("procedures:", err)
+	}
+	sys := qms.WithActor(t.Context(), qms.SystemActor("test"))
+	gone := a.addUser("a-nghi-huu", "A", qms.RoleStaff)
+	off := true
+	if _, err := a.db.UpdateUser(sys, gone.ID, qms.UserUpdate{Disabled: &off}); err != nil {
+		t.Fatal(err)
+	}
+	officer := a.token("a-quality-officer")
+	review := a.clock.Now().AddDate(0, 2, 0).Format("02/01/2006")
+	risk := func(owner string) string {
+		return `{"kind":"risk","description":"Thất lạc hồ sơ giấy (` + owner + `)","procedure_id":` + itoa(ps[0].ID) + `,"likelihood":3,"impact":4,"owner":"` + owner + `","review_on":"` + review + `"}`
+	}
+	for _, tt := range []struct {
+		owner  string
+		status int
+		field  string
+	}{{"a-nghi-huu", 400, "owner"}, {"a-admin", 400, "owner"}, {"a-staff", 201, ""}} {
+		checkAPI(t, "risk owned by "+tt.owner, a.api("POST", "/api/v1/risks", officer, risk(tt.owner)), tt.status, tt.field, nil)
+	}
+
+	qo := a.login("a-quality-officer")
+	if resp := a.do("POST", "/competence/catalogue", &qo, url.Values{"code": {"MOTCUA"}, "name": {"Nghiệp vụ một cửa"}}); resp.StatusCode != 303 {
+		t.Fatalf("competence: %d", resp.StatusCode)
+	}
+	comps, err := a.db.FindCompetences(t.Context(), "A")
+	if err != nil || len(comps) != 1 {
+		t.Fatal("competences:", err)
+	}
+	record := func(username string) url.Values {
+		return url.Values{"username": {username}, "competence_id": {itoa(comps[0].ID)}, "course": {"Bồi dưỡng một cửa"}, "obtained_on": {"01/01/2026"}}
+	}
+	if resp := a.do("POST", "/competence/records", &qo, record("a-quality-officer")); resp.StatusCode != 403 {
+		t.Errorf("a quality officer records their own competence: %d", resp.StatusCode)
+	}
+	if resp := a.do("POST", "/competence/records", &qo, record("a-staff")); resp.StatusCode != 303 {
+		t.Errorf("a quality officer records a staff member's competence: %d %s", resp.StatusCode, bodyOf(t, resp))
+	}
+}
