@@ -2,6 +2,7 @@ package qms
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"strings"
 	"time"
@@ -110,4 +111,42 @@ type AgencyService interface {
 	UpdateAgency(ctx context.Context, code string, upd AgencyUpdate) (*Agency, error)
 	// IsWithin reports whether code is ancestor or one of its descendants.
 	IsWithin(ctx context.Context, code, ancestor string) (bool, error)
+}
+
+// An agency's place in the province (its parent) and its kind are the
+// system admin's to decide, as merging, splitting and moving agencies are
+// (qms agency move, /admin/agency-merge): an agency that leaves its parent
+// leaves the parent's internal audits and its admin's sight, and its kind
+// says what level of government it is. The admin of another agency
+// creates subordinate units (kind truc_thuoc) under an agency of their
+// scope and renames the agencies of their scope; parent and kind stay.
+
+// CheckAgencyCreate refuses, for an actor who is not the system admin, a
+// new agency of another kind than truc_thuoc. Returns EFORBIDDEN naming
+// "kind".
+func CheckAgencyCreate(actor Actor, a *Agency) error {
+	if actor.SystemAdmin() || a.Kind == AgencyKindSubunit {
+		return nil
+	}
+	return &Error{Code: EFORBIDDEN, Field: "kind", Message: fmt.Sprintf("Loại đơn vị: quản trị đơn vị chỉ tạo đơn vị trực thuộc (%s) dưới đơn vị mình; sở, ban, ngành, UBND tỉnh và UBND xã do quản trị hệ thống (đơn vị %s) tạo.", AgencyKindSubunit, SystemAgencyCode)}
+}
+
+// CheckAgencyUpdate refuses, for an actor who is not the system admin, a
+// change of the agency's parent (moved, or detached with none) or of its
+// kind. Returns EFORBIDDEN naming "parent" or "kind".
+func CheckAgencyUpdate(actor Actor, before, after *Agency) error {
+	if actor.SystemAdmin() {
+		return nil
+	}
+	if after.ParentCode != before.ParentCode {
+		now := fmt.Sprintf("vẫn trực thuộc %q", before.ParentCode)
+		if before.ParentCode == "" {
+			now = "vẫn không có đơn vị cấp trên"
+		}
+		return &Error{Code: EFORBIDDEN, Field: "parent", Message: fmt.Sprintf("Đơn vị cấp trên: chỉ quản trị hệ thống (đơn vị %s) chuyển một đơn vị sang cấp trên khác hoặc bỏ cấp trên của nó; đơn vị %q %s.", SystemAgencyCode, before.Code, now)}
+	}
+	if after.Kind != before.Kind {
+		return &Error{Code: EFORBIDDEN, Field: "kind", Message: fmt.Sprintf("Loại đơn vị: chỉ quản trị hệ thống (đơn vị %s) đổi loại của một đơn vị; đơn vị %q vẫn là %s.", SystemAgencyCode, before.Code, before.KindName())}
+	}
+	return nil
 }

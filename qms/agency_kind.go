@@ -24,6 +24,16 @@ const (
 // provincial departments.
 const DefaultAgencyKind = AgencyKindDepartment
 
+// DefaultAgencyKindFor is the kind of an agency actor creates without
+// naming one: the system admin's is DefaultAgencyKind, another agency's
+// admin creates subordinate units (CheckAgencyCreate).
+func DefaultAgencyKindFor(actor Actor) string {
+	if actor.SystemAdmin() {
+		return DefaultAgencyKind
+	}
+	return AgencyKindSubunit
+}
+
 // AgencyKind is one kind with its name and, for the kinds of the former
 // three-level system, the date from which no new agency has it and the
 // document that abolished it (kept as data, as the compliance rules keep

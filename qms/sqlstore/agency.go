@@ -16,8 +16,14 @@ const subtreeSQL = `WITH RECURSIVE sub(code) AS (SELECT code FROM agencies WHERE
 // SubtreeSQL is subtreeSQL for the queries not shared yet.
 const SubtreeSQL = subtreeSQL
 
-// CreateAgency stores a new agency and audits it.
+// CreateAgency stores a new agency and audits it. An agency's admin (an
+// actor who is not the system admin) creates subordinate units under an
+// agency of their scope (qms.CheckAgencyCreate): without a kind, theirs
+// is truc_thuoc.
 func (s *Store) CreateAgency(ctx context.Context, a *qms.Agency) error {
+	if actor, ok := qms.ActorFrom(ctx); ok && strings.TrimSpace(a.Kind) == "" {
+		a.Kind = qms.DefaultAgencyKindFor(actor)
+	}
 	a.Normalize()
 	if err := a.Validate(); err != nil {
 		return err
@@ -28,15 +34,31 @@ func (s *Store) CreateAgency(ctx context.Context, a *qms.Agency) error {
 // CreateAgencyIn inserts a validated agency inside tx (a split creates
 // its successors in its own transaction).
 func (s *Store) CreateAgencyIn(ctx context.Context, tx Tx, a *qms.Agency) error {
+	if a.Kind == "" {
+		a.Kind = qms.DefaultAgencyKind
+	}
+	actor := tx.Actor()
+	if err := qms.CheckAgencyCreate(actor, a); err != nil {
+		return err
+	}
+	if !actor.SystemAdmin() {
+		// The handlers keep the parent within the caller's scope; the
+		// store holds the same line for whoever calls it.
+		if a.ParentCode == "" {
+			return qms.FieldError("parent", "Đơn vị cấp trên: chọn đơn vị cấp trên trong phạm vi bạn quản lý.")
+		}
+		if in, err := IsWithinOn(ctx, tx, a.ParentCode, actor.AgencyCode); err != nil {
+			return err
+		} else if !in {
+			return qms.FieldError("parent", "Đơn vị cấp trên %q không thuộc phạm vi bạn quản lý.", a.ParentCode)
+		}
+	}
 	if a.ParentCode != "" {
 		if p, err := FindAgency(ctx, tx, a.ParentCode); err != nil {
 			return qms.FieldError("parent", "Đơn vị cấp trên %q không tồn tại.", a.ParentCode)
 		} else if p.IsMerged() {
 			return qms.MergedError(p.Code, p.MergedInto)
 		}
-	}
-	if a.Kind == "" {
-		a.Kind = qms.DefaultAgencyKind
 	}
 	a.CreatedAt, a.UpdatedAt = tx.Now(), tx.Now()
 	err := tx.QueryRow(ctx, `INSERT INTO agencies (code, name, parent_code, created_at, updated_at, kind) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
@@ -62,13 +84,26 @@ func (s *Store) FindAgencies(ctx context.Context, f qms.AgencyFilter) ([]*qms.Ag
 }
 
 // UpdateAgency changes the name, the kind or the parent; a parent under
-// the agency itself would make a cycle and is refused.
+// the agency itself would make a cycle and is refused. An agency's admin
+// (an actor who is not the system admin) renames the agencies of their
+// scope and changes neither parent nor kind (qms.CheckAgencyUpdate).
 func (s *Store) UpdateAgency(ctx context.Context, code string, upd qms.AgencyUpdate) (*qms.Agency, error) {
 	var a *qms.Agency
 	err := s.update(ctx, func(tx Tx) error {
 		before, err := FindAgency(ctx, tx, code)
 		if err != nil {
 			return err
+		}
+		actor := tx.Actor()
+		if !actor.SystemAdmin() {
+			if in, err := IsWithinOn(ctx, tx, before.Code, actor.AgencyCode); err != nil {
+				return err
+			} else if !in {
+				return qms.Errorf(qms.ENOTFOUND, "Không tìm thấy đơn vị %q.", code)
+			}
+		}
+		if before.IsMerged() {
+			return qms.MergedError(before.Code, before.MergedInto)
 		}
 		after := *before
 		if upd.Name != nil {
@@ -85,6 +120,9 @@ func (s *Store) UpdateAgency(ctx context.Context, code string, upd qms.AgencyUpd
 			return err
 		}
 		if err := after.ValidateKind(before.Kind); err != nil {
+			return err
+		}
+		if err := qms.CheckAgencyUpdate(actor, before, &after); err != nil {
 			return err
 		}
 		if after.ParentCode != "" && after.ParentCode != before.ParentCode {

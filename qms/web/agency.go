@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -25,7 +26,12 @@ func (s *Server) findVisibleAgency(c *fiber.Ctx, code string) (*qms.Agency, erro
 }
 
 // createAgency checks that the new agency sits inside the caller's scope.
+// An agency's admin creates subordinate units (qms.CheckAgencyCreate,
+// which the store applies to every caller).
 func (s *Server) createAgency(c *fiber.Ctx, a *qms.Agency) error {
+	if strings.TrimSpace(a.Kind) == "" {
+		a.Kind = qms.DefaultAgencyKindFor(callerOf(c).actor)
+	}
 	a.Normalize()
 	if sc := scope(callerOf(c)); sc != nil {
 		if a.ParentCode == "" {
@@ -36,6 +42,32 @@ func (s *Server) createAgency(c *fiber.Ctx, a *qms.Agency) error {
 		}
 	}
 	return s.Agencies.CreateAgency(c.UserContext(), a)
+}
+
+// placesAgencies reports whether the caller decides where agencies sit
+// and what kind they are: the system admin (qms.CheckAgencyUpdate).
+func placesAgencies(c *fiber.Ctx) bool { return callerOf(c).actor.SystemAdmin() }
+
+// parentChoices are the agencies the form offers as the parent of the
+// agency code ("" for a new one): those of the caller's scope, other than
+// the agency itself and the agencies under it (a cycle).
+func (s *Server) parentChoices(c *fiber.Ctx, code string) ([]*qms.Agency, error) {
+	ctx := c.UserContext()
+	as, err := s.Agencies.FindAgencies(ctx, qms.AgencyFilter{Within: scope(callerOf(c))})
+	if err != nil || code == "" {
+		return as, err
+	}
+	under, err := s.Agencies.FindAgencies(ctx, qms.AgencyFilter{Within: &code})
+	if err != nil {
+		return nil, err
+	}
+	out := as[:0]
+	for _, a := range as {
+		if !slices.ContainsFunc(under, func(u *qms.Agency) bool { return u.Code == a.Code }) {
+			out = append(out, a)
+		}
+	}
+	return out, nil
 }
 
 // agenciesPage is the list of the agencies the caller may see.
@@ -61,19 +93,22 @@ type agencyFormPage struct {
 	Form    *qms.Agency // as typed, or the defaults of a new agency
 	Parents []*qms.Agency
 	Kinds   []qms.AgencyKind
+	// Places: the caller chooses the kind (the system admin); others
+	// create subordinate units, shown as such.
+	Places bool
 }
 
 func (s *Server) agencyForm(c *fiber.Ctx, a *qms.Agency, formErr error) error {
-	parents, err := s.Agencies.FindAgencies(c.UserContext(), qms.AgencyFilter{Within: scope(callerOf(c))})
+	parents, err := s.parentChoices(c, "")
 	if err != nil {
 		return err
 	}
-	p := &agencyFormPage{page: s.page(c), Form: a, Parents: parents, Kinds: qms.CurrentAgencyKinds()}
+	p := &agencyFormPage{page: s.page(c), Form: a, Parents: parents, Kinds: qms.CurrentAgencyKinds(), Places: placesAgencies(c)}
 	return s.renderPage(c, "agency_form", &p.page, p, formErr)
 }
 
 func (s *Server) agencyNew(c *fiber.Ctx) error {
-	return s.agencyForm(c, &qms.Agency{ParentCode: callerOf(c).agency}, nil)
+	return s.agencyForm(c, &qms.Agency{ParentCode: callerOf(c).agency, Kind: qms.DefaultAgencyKindFor(callerOf(c).actor)}, nil)
 }
 
 func (s *Server) agencyCreate(c *fiber.Ctx) error {
@@ -98,7 +133,9 @@ type agencyShowPage struct {
 	page
 	Unit         *qms.Agency // the agency shown (page.Agency is the one the caller acts for)
 	Members      []*qms.User
-	Parents      []*qms.Agency
+	Parents      []*qms.Agency // the parents the form offers (system admin)
+	Parent       *qms.Agency   // the agency's parent, nil when it has none
+	Places       bool          // the caller may change the parent and the kind
 	CanWrite     bool
 	ClockMode    string
 	Hours        string // working hours
@@ -123,9 +160,20 @@ func (s *Server) agencyPage(c *fiber.Ctx, a *qms.Agency, formErr error) error {
 	if err != nil {
 		return err
 	}
-	parents, err := s.Agencies.FindAgencies(ctx, qms.AgencyFilter{Within: scope(callerOf(c))})
-	if err != nil {
-		return err
+	places := placesAgencies(c)
+	var parents []*qms.Agency
+	if places {
+		if parents, err = s.parentChoices(c, a.Code); err != nil {
+			return err
+		}
+	}
+	// The parent is shown to whoever reads the agency, in their scope or
+	// not (a unit's admin reads the department it belongs to).
+	var parent *qms.Agency
+	if a.ParentCode != "" {
+		if parent, err = s.Agencies.FindAgencyByCode(ctx, a.ParentCode); err != nil {
+			return err
+		}
 	}
 	mode, hours, err := s.Settings.AgencySettings(ctx, a.Code)
 	if err != nil {
@@ -135,7 +183,7 @@ func (s *Server) agencyPage(c *fiber.Ctx, a *qms.Agency, formErr error) error {
 	if err != nil {
 		return err
 	}
-	p := &agencyShowPage{page: s.page(c), Unit: a, Members: members, Parents: parents, CanWrite: s.can(c, "agency", "write"),
+	p := &agencyShowPage{page: s.page(c), Unit: a, Members: members, Parents: parents, Parent: parent, Places: places, CanWrite: s.can(c, "agency", "write"),
 		ClockMode: mode, Hours: hours, Kinds: kindChoices(a.Kind)}
 	readsTrail := s.can(c, "audit", "read")
 	for _, pred := range preds {
@@ -152,21 +200,43 @@ func (s *Server) agencyPage(c *fiber.Ctx, a *qms.Agency, formErr error) error {
 	return s.renderPage(c, "agency", &p.page, p, formErr)
 }
 
+// agencyUpdate saves the edit form. A field the form does not carry is
+// kept: an agency admin's form shows the parent and the kind without a
+// field, so that saving a new name never clears the parent.
 func (s *Server) agencyUpdate(c *fiber.Ctx) error {
 	a, err := s.findVisibleAgency(c, c.Params("code"))
 	if err != nil {
 		return err
 	}
-	name, parent, kind := c.FormValue("name"), c.FormValue("parent"), c.FormValue("kind", a.Kind)
-	if parent != "" && parent != a.ParentCode {
-		if _, err := s.findVisibleAgency(c, parent); err != nil {
-			return s.agencyPage(c, a, qms.FieldError("parent", "Đơn vị cấp trên %q không thuộc phạm vi bạn quản lý.", parent))
-		}
+	var upd qms.AgencyUpdate
+	if v, ok := postedField(c, "name"); ok {
+		upd.Name = &v
 	}
-	if _, err := s.Agencies.UpdateAgency(c.UserContext(), a.Code, qms.AgencyUpdate{Name: &name, ParentCode: &parent, Kind: &kind}); err != nil {
+	if v, ok := postedField(c, "parent"); ok {
+		upd.ParentCode = &v
+	}
+	if v, ok := postedField(c, "kind"); ok {
+		upd.Kind = &v
+	}
+	if _, err := s.Agencies.UpdateAgency(c.UserContext(), a.Code, upd); err != nil {
 		return s.agencyPage(c, a, err)
 	}
 	return c.Redirect("/admin/agencies/"+a.Code+"?msg=saved", fiber.StatusSeeOther)
+}
+
+// postedField is the value of a posted form field, urlencoded or
+// multipart, and whether the form carried it at all.
+func postedField(c *fiber.Ctx, name string) (string, bool) {
+	if mf, err := c.MultipartForm(); err == nil {
+		if vs, ok := mf.Value[name]; ok && len(vs) > 0 {
+			return vs[0], true
+		}
+		return "", false
+	}
+	if args := c.Request().PostArgs(); args.Has(name) {
+		return string(args.Peek(name)), true
+	}
+	return "", false
 }
 
 func (s *Server) apiAgencyList(c *fiber.Ctx) error {

@@ -15,12 +15,14 @@ import (
 	"isodt/qms/web"
 )
 
-// TestAgencyKinds2AdminAndAPI: the admin pages and the API show and take
-// an agency's kind; a district kind is refused for a new agency, with
-// the message next to the field, and nothing is written.
+// TestAgencyKinds2AdminAndAPI: the system admin's pages and the API show
+// and take an agency's kind; a district kind is refused for a new agency,
+// with the message next to the field, and nothing is written. (Another
+// agency's admin creates subordinate units only:
+// TestOutsider11AdminCreatesSubunits.)
 func TestAgencyKinds2AdminAndAPI(t *testing.T) {
 	a := newApp(t)
-	s := a.login("a-admin")
+	s := a.login("admin")
 	for _, tc := range []struct {
 		name, kind string
 		status     int
@@ -62,7 +64,7 @@ func TestAgencyKinds2AdminAndAPI(t *testing.T) {
 	if _, err := raw.Exec(`UPDATE agencies SET kind = 'ubnd_huyen' WHERE code = 'B'`); err != nil {
 		t.Fatal(err)
 	}
-	sys := a.login("admin")
+	sys := s
 	if page := bodyOf(t, a.do("GET", "/admin/agencies/B", &sys, nil)); !strings.Contains(page, `value="ubnd_huyen" selected`) {
 		t.Fatal("a district's page does not keep its kind selected")
 	}
@@ -70,7 +72,7 @@ func TestAgencyKinds2AdminAndAPI(t *testing.T) {
 		t.Fatalf("renaming a district: status %d", resp.StatusCode)
 	}
 	// The API takes and gives "kind".
-	tok := a.token("a-admin")
+	tok := a.token("admin")
 	resp := a.api("POST", "/api/v1/agencies", tok, `{"code":"KAPI","name":"UBND phường K","parent":"A","kind":"ubnd_xa"}`)
 	var got qms.Agency
 	decode(t, resp, &got)

@@ -1,0 +1,84 @@
+package storetest_test
+
+import (
+	"testing"
+
+	"isodt/qms"
+)
+
+// TestAgencyRulesForAgencyAdmins (outsider pass 11, finding 1 and 3): the
+// store, whoever calls it, keeps an agency's parent and kind for the
+// system admin: another agency's admin renames the agencies of their
+// scope, creates subordinate units (truc_thuoc, the kind they get
+// without one) under them, and neither moves, detaches nor reclassifies
+// an agency (EFORBIDDEN naming "parent" or "kind"); an agency out of
+// their scope is not found. The CLI (a system actor) still moves.
+func TestAgencyRulesForAgencyAdmins(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		sys := f.ctx
+		for _, a := range []qms.Agency{{Code: "A", Name: "Sở A"}, {Code: "B", Name: "Sở B"},
+			{Code: "A1", Name: "Văn phòng Sở A", ParentCode: "A", Kind: qms.AgencyKindSubunit}} {
+			if err := f.CreateAgency(sys, &a); err != nil {
+				t.Fatal(err)
+			}
+		}
+		u := &qms.User{Username: "a1.admin", Memberships: []qms.Membership{{AgencyCode: "A1", Role: qms.RoleAdmin}}}
+		if err := f.CreateUser(sys, u, "ngua-o-123"); err != nil {
+			t.Fatal(err)
+		}
+		unitAdmin := qms.WithActor(t.Context(), qms.Actor{UserID: u.ID, Username: u.Username, AgencyCode: "A1"})
+		deptAdmin := qms.WithActor(t.Context(), qms.Actor{UserID: u.ID, Username: u.Username, AgencyCode: "A"})
+		none, b, dept := "", "B", qms.AgencyKindDepartment
+		for _, tc := range []struct {
+			name, field, code string
+			err               error
+		}{
+			{"unit admin detaches its unit", "parent", qms.EFORBIDDEN, func() error {
+				_, err := f.UpdateAgency(unitAdmin, "A1", qms.AgencyUpdate{ParentCode: &none})
+				return err
+			}()},
+			{"department admin detaches its unit", "parent", qms.EFORBIDDEN, func() error {
+				_, err := f.UpdateAgency(deptAdmin, "A1", qms.AgencyUpdate{ParentCode: &none})
+				return err
+			}()},
+			{"department admin puts itself under B", "parent", qms.EFORBIDDEN, func() error {
+				_, err := f.UpdateAgency(deptAdmin, "A", qms.AgencyUpdate{ParentCode: &b})
+				return err
+			}()},
+			{"unit admin reclassifies its unit", "kind", qms.EFORBIDDEN, func() error {
+				_, err := f.UpdateAgency(unitAdmin, "A1", qms.AgencyUpdate{Kind: &dept})
+				return err
+			}()},
+			{"department admin renames B", "", qms.ENOTFOUND, func() error {
+				name := "Sở B mới"
+				_, err := f.UpdateAgency(deptAdmin, "B", qms.AgencyUpdate{Name: &name})
+				return err
+			}()},
+			{"department admin creates a department", "kind", qms.EFORBIDDEN,
+				f.CreateAgency(deptAdmin, &qms.Agency{Code: "A2", Name: "Sở A2", ParentCode: "A", Kind: qms.AgencyKindDepartment})},
+			{"department admin creates under B", "parent", qms.EINVALID,
+				f.CreateAgency(deptAdmin, &qms.Agency{Code: "A2", Name: "Chi cục A2", ParentCode: "B"})},
+			{"department admin creates at the top", "parent", qms.EINVALID,
+				f.CreateAgency(deptAdmin, &qms.Agency{Code: "A2", Name: "Chi cục A2"})},
+		} {
+			if qms.ErrorCode(tc.err) != tc.code || qms.ErrorField(tc.err) != tc.field {
+				t.Errorf("%s: %v (field %q), want %s on %q", tc.name, tc.err, qms.ErrorField(tc.err), tc.code, tc.field)
+			}
+		}
+		if a, _ := f.FindAgencyByCode(sys, "A1"); a.ParentCode != "A" || a.Kind != qms.AgencyKindSubunit {
+			t.Fatalf("A1 after the refusals: %+v", a)
+		}
+		name := "Văn phòng"
+		if a, err := f.UpdateAgency(unitAdmin, "A1", qms.AgencyUpdate{Name: &name}); err != nil || a.ParentCode != "A" {
+			t.Fatalf("rename by the unit's admin: %+v, %v", a, err)
+		}
+		a2 := &qms.Agency{Code: "A2", Name: "Chi cục A2", ParentCode: "A1"}
+		if err := f.CreateAgency(deptAdmin, a2); err != nil || a2.Kind != qms.AgencyKindSubunit {
+			t.Fatalf("a unit by the department's admin: %+v, %v", a2, err)
+		}
+		// The system (qms agency move) moves it.
+		if a, err := f.UpdateAgency(sys, "A2", qms.AgencyUpdate{ParentCode: &b}); err != nil || a.ParentCode != "B" {
+			t.Fatalf("move by the system: %+v, %v", a, err)
+		}
+	})
+}

@@ -1,0 +1,164 @@
+package web_test
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+
+	"isodt/qms"
+)
+
+// subunit adds a subordinate unit (kind truc_thuoc) under parent, made by
+// the system (the CLI's qms agency add).
+func (a *app) subunit(code, name, parent string) {
+	a.t.Helper()
+	sys := qms.WithActor(a.t.Context(), qms.SystemActor("test"))
+	if err := a.db.CreateAgency(sys, &qms.Agency{Code: code, Name: name, ParentCode: parent, Kind: qms.AgencyKindSubunit}); err != nil {
+		a.t.Fatal(err)
+	}
+}
+
+// agencyOf reads an agency straight from the store.
+func (a *app) agencyOf(code string) *qms.Agency {
+	a.t.Helper()
+	ag, err := a.db.FindAgencyByCode(a.t.Context(), code)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return ag
+}
+
+// named are the elements of the page's forms with the attribute name.
+func (d doc) named(name string) []*html.Node {
+	return find(d.root, func(n *html.Node) bool { return attr(n, "name") == name })
+}
+
+// TestOutsider11UnitAdminKeepsParent (outsider pass 11, finding 1): the
+// admin of a unit under a department saved its own agency's edit form
+// with a new name, and the form's parent select, which offered only
+// "(không có)" since the department lies outside the admin's scope,
+// detached the unit from the department. Moving an agency is the system
+// admin's: the form of another admin shows the parent and the kind
+// without a field, saving it keeps them, and a parent or kind sent anyway
+// is refused with the field named, by the store for every caller.
+func TestOutsider11UnitAdminKeepsParent(t *testing.T) {
+	a := newApp(t)
+	a.subunit("A1", "Văn phòng Sở A", "A")
+	a.subunit("A2", "Chi cục A2", "A")
+	a.addUser("a1-admin", "A1", qms.RoleAdmin)
+	unit := a.login("a1-admin")
+
+	// The page shows the parent, read-only, and offers no parent or kind.
+	p := parsePage(t, bodyOf(t, a.do("GET", "/admin/agencies/A1", &unit, nil)))
+	if got := p.text("agency-parent-fixed"); got != "A – Sở A" {
+		t.Fatalf("the parent shown: %q", got)
+	}
+	if got := p.text("agency-kind-fixed"); got != "Đơn vị trực thuộc" {
+		t.Fatalf("the kind shown: %q", got)
+	}
+	if len(p.named("parent")) != 0 || len(p.named("kind")) != 0 {
+		t.Fatal("the unit admin's form has a parent or kind field")
+	}
+	if p.text("agency-parent") != "A – Sở A" {
+		t.Fatalf("the facts name the parent %q", p.text("agency-parent"))
+	}
+
+	// Saving the form as it is posted (a new name) keeps the parent.
+	if resp := a.do("POST", "/admin/agencies/A1", &unit, url.Values{"name": {"Văn phòng Sở A (mới)"}}); resp.StatusCode != 303 {
+		t.Fatalf("rename: %d %s", resp.StatusCode, bodyOf(t, resp))
+	}
+	if got := a.agencyOf("A1"); got.ParentCode != "A" || got.Name != "Văn phòng Sở A (mới)" || got.Kind != qms.AgencyKindSubunit {
+		t.Fatalf("after the rename: %+v", got)
+	}
+
+	// A parent or a kind sent anyway is refused, the field named, and
+	// nothing is written: by the unit's admin and by the department's.
+	dept := a.login("a-admin")
+	updates := a.auditCount("agency.update")
+	for _, tc := range []struct {
+		name  string
+		who   *session
+		form  url.Values
+		field string
+	}{
+		{"unit admin clears the parent (the old form)", &unit, url.Values{"name": {"Văn phòng"}, "parent": {""}}, "parent"},
+		{"unit admin moves under a sibling", &unit, url.Values{"name": {"Văn phòng"}, "parent": {"A2"}}, "parent"},
+		{"unit admin changes the kind", &unit, url.Values{"name": {"Văn phòng"}, "kind": {"so_nganh"}}, "kind"},
+		{"department admin detaches its unit", &dept, url.Values{"name": {"Văn phòng"}, "parent": {""}}, "parent"},
+		{"department admin moves its unit under another of its units", &dept, url.Values{"name": {"Văn phòng"}, "parent": {"A2"}}, "parent"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp := a.do("POST", "/admin/agencies/A1", tc.who, tc.form)
+			pg := parsePage(t, bodyOf(t, resp))
+			msg := pg.text("error-" + tc.field)
+			if resp.StatusCode != 403 || !strings.Contains(msg, "chỉ quản trị hệ thống") {
+				t.Fatalf("status %d, error next to %s: %q", resp.StatusCode, tc.field, msg)
+			}
+		})
+	}
+	if got := a.agencyOf("A1"); got.ParentCode != "A" || got.Kind != qms.AgencyKindSubunit || a.auditCount("agency.update") != updates {
+		t.Fatalf("a refused edit changed A1: %+v", got)
+	}
+	// The department's admin still sees its unit, and its own page shows
+	// no parent field either.
+	if code := a.do("GET", "/admin/agencies/A1", &dept, nil).StatusCode; code != 200 {
+		t.Fatalf("the department's admin reads A1: %d", code)
+	}
+	if pg := parsePage(t, bodyOf(t, a.do("GET", "/admin/agencies/A", &dept, nil))); pg.text("agency-parent-fixed") != "(không có)" || len(pg.named("parent")) != 0 {
+		t.Fatal("the department admin's own form offers a parent")
+	}
+
+	// The system admin moves it: the select shows the current parent.
+	sys := a.login("admin")
+	pg := parsePage(t, bodyOf(t, a.do("GET", "/admin/agencies/A1", &sys, nil)))
+	if sel := find(pg.byID("agency-parent-choice"), func(n *html.Node) bool { return n.Data == "option" && attr(n, "value") == "A" }); len(sel) != 1 || !hasAttr(sel[0], "selected") {
+		t.Fatal("the system admin's form does not select the current parent")
+	}
+	if resp := a.do("POST", "/admin/agencies/A1", &sys, url.Values{"name": {"Văn phòng Sở A"}, "parent": {"A2"}, "kind": {"truc_thuoc"}}); resp.StatusCode != 303 {
+		t.Fatalf("the system admin moves A1: %d", resp.StatusCode)
+	}
+	if got := a.agencyOf("A1"); got.ParentCode != "A2" {
+		t.Fatalf("after the move: %+v", got)
+	}
+}
+
+// TestOutsider11AdminCreatesSubunits (outsider pass 11, finding 3): a
+// department's admin created children of any kind under it, a "sở" or an
+// "UBND xã". Another agency's admin creates subordinate units: the form
+// shows the kind without a choice, a new agency without a kind is one,
+// and another kind is refused (403 naming "kind"), on the page and the
+// API; the system admin chooses any current kind
+// (TestAgencyKinds2AdminAndAPI).
+func TestOutsider11AdminCreatesSubunits(t *testing.T) {
+	a := newApp(t)
+	s := a.login("a-admin")
+	p := parsePage(t, bodyOf(t, a.do("GET", "/admin/agencies/new", &s, nil)))
+	if p.text("agency-kind-fixed") != "Đơn vị trực thuộc" || len(p.named("kind")) != 0 {
+		t.Fatal("the admin's new agency form offers a kind")
+	}
+	if resp := a.do("POST", "/admin/agencies", &s, url.Values{"code": {"A1"}, "name": {"Chi cục A1"}, "parent": {"A"}}); resp.StatusCode != 303 {
+		t.Fatalf("create: %d", resp.StatusCode)
+	}
+	if got := a.agencyOf("A1"); got.Kind != qms.AgencyKindSubunit {
+		t.Fatalf("kind %q", got.Kind)
+	}
+	creates := a.auditCount("agency.create")
+	for _, kind := range []string{"so_nganh", "ubnd_xa", "ubnd_tinh"} {
+		resp := a.do("POST", "/admin/agencies", &s, url.Values{"code": {"A2"}, "name": {"Đơn vị A2"}, "parent": {"A"}, "kind": {kind}})
+		if msg := parsePage(t, bodyOf(t, resp)).text("error-kind"); resp.StatusCode != 403 || !strings.Contains(msg, "chỉ tạo đơn vị trực thuộc") {
+			t.Fatalf("%s: %d %q", kind, resp.StatusCode, msg)
+		}
+	}
+	tok := a.token("a-admin")
+	checkAPI(t, "API so_nganh", a.api("POST", "/api/v1/agencies", tok, `{"code":"A2","name":"Sở A2","parent":"A","kind":"so_nganh"}`), 403, "kind", nil)
+	if a.auditCount("agency.create") != creates {
+		t.Fatal("a refused kind was written")
+	}
+	var got qms.Agency
+	checkAPI(t, "API without a kind", a.api("POST", "/api/v1/agencies", tok, `{"code":"A2","name":"Chi cục A2","parent":"A1"}`), 201, "", &got)
+	if got.Kind != qms.AgencyKindSubunit || got.ParentCode != "A1" {
+		t.Fatalf("API create: %+v", got)
+	}
+}
