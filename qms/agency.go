@@ -150,3 +150,9 @@ func CheckAgencyUpdate(actor Actor, before, after *Agency) error {
 	}
 	return nil
 }
+
+// MergedParentError is the refusal of a merged agency chosen as an
+// agency's parent: it no longer exists as a unit, its successor does.
+func MergedParentError(parent, successor string) error {
+	return &Error{Code: EFORBIDDEN, Field: "parent", Message: fmt.Sprintf("Đơn vị cấp trên: đơn vị %q đã sáp nhập vào %q, không còn nhận đơn vị trực thuộc; chọn %q hoặc một đơn vị khác đang hoạt động.", parent, successor, successor)}
+}

@@ -2,6 +2,7 @@ package qms
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -216,6 +217,19 @@ func (p *AuditPlan) CheckScope(mayAudit func(unit string) bool, procedureAgency 
 	for _, id := range p.ProcedureIDs {
 		if !audited[procedureAgency(id)] {
 			return FieldError("procedure_ids", "Quy trình %d không thuộc đơn vị được đánh giá.", id)
+		}
+	}
+	return nil
+}
+
+// CheckUnitsActive refuses a unit that has been merged into another
+// (mergedInto gives its successor, "" for an agency that is not merged):
+// it is no longer a unit whose system can be audited, its work and
+// procedures are its successor's. Returns EFORBIDDEN naming "units".
+func (p *AuditPlan) CheckUnitsActive(mergedInto func(unit string) string) error {
+	for _, u := range p.Units {
+		if into := mergedInto(u); into != "" {
+			return &Error{Code: EFORBIDDEN, Field: "units", Message: fmt.Sprintf("Đơn vị được đánh giá: đơn vị %q đã sáp nhập vào %q, không còn là đơn vị để đánh giá; công việc và quy trình của nó nay thuộc %q, hãy đánh giá %q.", u, into, into, into)}
 		}
 	}
 	return nil

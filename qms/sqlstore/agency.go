@@ -57,7 +57,7 @@ func (s *Store) CreateAgencyIn(ctx context.Context, tx Tx, a *qms.Agency) error 
 		if p, err := FindAgency(ctx, tx, a.ParentCode); err != nil {
 			return qms.FieldError("parent", "Đơn vị cấp trên %q không tồn tại.", a.ParentCode)
 		} else if p.IsMerged() {
-			return qms.MergedError(p.Code, p.MergedInto)
+			return qms.MergedParentError(p.Code, p.MergedInto)
 		}
 	}
 	a.CreatedAt, a.UpdatedAt = tx.Now(), tx.Now()
@@ -129,7 +129,7 @@ func (s *Store) UpdateAgency(ctx context.Context, code string, upd qms.AgencyUpd
 			if p, err := FindAgency(ctx, tx, after.ParentCode); err != nil {
 				return qms.FieldError("parent", "Đơn vị cấp trên %q không tồn tại.", after.ParentCode)
 			} else if p.IsMerged() {
-				return qms.MergedError(p.Code, p.MergedInto)
+				return qms.MergedParentError(p.Code, p.MergedInto)
 			}
 			if in, err := IsWithinOn(ctx, tx, after.ParentCode, after.Code); err != nil {
 				return err

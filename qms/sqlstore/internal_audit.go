@@ -271,6 +271,21 @@ func (s *Store) checkPlanScope(ctx context.Context, q Querier, p *qms.AuditPlan)
 	})
 	if lookupErr != nil {
 		return lookupErr
+	} else if err != nil {
+		return err
+	}
+	// A unit merged since (or named anyway) is no longer auditable: its
+	// procedures moved to its successor, only its history stayed.
+	err = p.CheckUnitsActive(func(u string) string {
+		a, err := FindAgency(ctx, q, u)
+		if err != nil {
+			lookupErr = err
+			return ""
+		}
+		return a.MergedInto
+	})
+	if lookupErr != nil {
+		return lookupErr
 	}
 	return err
 }

@@ -1,6 +1,7 @@
 package storetest_test
 
 import (
+	"strings"
 	"testing"
 
 	"isodt/qms"
@@ -79,6 +80,46 @@ func TestAgencyRulesForAgencyAdmins(t *testing.T) {
 		// The system (qms agency move) moves it.
 		if a, err := f.UpdateAgency(sys, "A2", qms.AgencyUpdate{ParentCode: &b}); err != nil || a.ParentCode != "B" {
 			t.Fatalf("move by the system: %+v, %v", a, err)
+		}
+	})
+}
+
+// TestMergedAgencyNoParentNorUnit (outsider pass 11, finding 2): a merged
+// agency is no parent, and the refusal says it was merged (it spoke of
+// writing to the merged agency's data); nor is it an internal audit's
+// unit (a plan of it was written), EFORBIDDEN naming "units".
+func TestMergedAgencyNoParentNorUnit(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		sys := f.ctx
+		for _, a := range []qms.Agency{{Code: "A", Name: "Sở A"}, {Code: "B", Name: "Sở B"},
+			{Code: "A1", Name: "Phòng A1", ParentCode: "A"}, {Code: "A2", Name: "Phòng A2", ParentCode: "A"}} {
+			if err := f.CreateAgency(sys, &a); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := f.MergeAgencies(sys, qms.MergePlan{Into: "AKV", Name: "Phòng khu vực", From: []string{"A1", "A2"}}, false); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.CreateAgency(sys, &qms.Agency{Code: "N", Name: "Phòng N", ParentCode: "A1"}); qms.ErrorField(err) != "parent" || !strings.Contains(qms.ErrorMessage(err), `"A1" đã sáp nhập vào "AKV"`) {
+			t.Errorf("a new agency under a merged one: %v", err)
+		}
+		parent := "A1"
+		_, err := f.UpdateAgency(sys, "B", qms.AgencyUpdate{ParentCode: &parent})
+		if qms.ErrorField(err) != "parent" || !strings.Contains(qms.ErrorMessage(err), `"A1" đã sáp nhập vào "AKV"`) {
+			t.Errorf("a merged parent: %v", err)
+		}
+		// Nor an audited unit.
+		if err := f.CreateUser(sys, &qms.User{Username: "dgv", Memberships: []qms.Membership{{AgencyCode: "A", Role: qms.RoleAuditor}}}, "ngua-o-123"); err != nil {
+			t.Fatal(err)
+		}
+		prog := &qms.AuditProgramme{AgencyCode: "A", Year: 2026, Title: "Chương trình 2026"}
+		if err := f.CreateProgramme(sys, prog); err != nil {
+			t.Fatal(err)
+		}
+		day := qms.CivilDate(f.clk.Now())
+		err = f.CreatePlan(sys, &qms.AuditPlan{ProgrammeID: prog.ID, AgencyCode: "A", Title: "Đánh giá A1", Units: []string{"A1"}, Clauses: []string{"8.5"}, Auditors: []string{"dgv"}, StartOn: day, EndOn: day})
+		if qms.ErrorCode(err) != qms.EFORBIDDEN || qms.ErrorField(err) != "units" || !strings.Contains(qms.ErrorMessage(err), `"A1" đã sáp nhập vào "AKV"`) {
+			t.Errorf("a plan of a merged unit: %v", err)
 		}
 	})
 }

@@ -49,11 +49,12 @@ func (s *Server) createAgency(c *fiber.Ctx, a *qms.Agency) error {
 func placesAgencies(c *fiber.Ctx) bool { return callerOf(c).actor.SystemAdmin() }
 
 // parentChoices are the agencies the form offers as the parent of the
-// agency code ("" for a new one): those of the caller's scope, other than
-// the agency itself and the agencies under it (a cycle).
+// agency code ("" for a new one): those of the caller's scope that are not
+// merged (a merged agency takes no units, qms.MergedParentError), other
+// than the agency itself and the agencies under it (a cycle).
 func (s *Server) parentChoices(c *fiber.Ctx, code string) ([]*qms.Agency, error) {
 	ctx := c.UserContext()
-	as, err := s.Agencies.FindAgencies(ctx, qms.AgencyFilter{Within: scope(callerOf(c))})
+	as, err := s.Agencies.FindAgencies(ctx, qms.AgencyFilter{Within: scope(callerOf(c)), Active: true})
 	if err != nil || code == "" {
 		return as, err
 	}

@@ -34,13 +34,14 @@ func (s *Server) auditsView(c *fiber.Ctx, formErr error) error {
 	if err != nil {
 		return err
 	}
-	// The units an agency may audit are its own and those under it; the
-	// procedures offered are theirs.
+	// The units an agency may audit are its own and those under it, not
+	// merged (qms.AuditPlan.CheckUnitsActive); the procedures offered are
+	// theirs.
 	procs, err := s.Procedures.FindProcedures(ctx, qms.ProcedureFilter{Within: &agency})
 	if err != nil {
 		return err
 	}
-	agencies, err := s.Agencies.FindAgencies(ctx, qms.AgencyFilter{Within: &agency})
+	agencies, err := s.Agencies.FindAgencies(ctx, qms.AgencyFilter{Within: &agency, Active: true})
 	if err != nil {
 		return err
 	}

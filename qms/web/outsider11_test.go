@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -33,6 +34,19 @@ func (a *app) agencyOf(code string) *qms.Agency {
 // named are the elements of the page's forms with the attribute name.
 func (d doc) named(name string) []*html.Node {
 	return find(d.root, func(n *html.Node) bool { return attr(n, "name") == name })
+}
+
+// options are the values a select (by id) offers.
+func (d doc) options(id string) []string {
+	sel := d.byID(id)
+	if sel == nil {
+		d.t.Fatalf("no select #%s", id)
+	}
+	var out []string
+	for _, o := range find(sel, func(n *html.Node) bool { return n.Data == "option" }) {
+		out = append(out, attr(o, "value"))
+	}
+	return out
 }
 
 // TestOutsider11UnitAdminKeepsParent (outsider pass 11, finding 1): the
@@ -121,6 +135,81 @@ func TestOutsider11UnitAdminKeepsParent(t *testing.T) {
 	}
 	if got := a.agencyOf("A1"); got.ParentCode != "A2" {
 		t.Fatalf("after the move: %+v", got)
+	}
+}
+
+// TestOutsider11MergedChoicesNotOffered (outsider pass 11, finding 2):
+// the agency forms offered merged agencies as parents (chosen, a 403
+// whose message spoke of writing to the merged agency's data), and the
+// internal audit plan's units offered a merged unit, which a plan then
+// audited. A merged agency is offered neither as a parent nor as a unit;
+// sent anyway, the parent is refused saying it was merged, and a plan
+// (or the checklist of a plan made before the merger) is refused naming
+// the units field, on the store's word.
+func TestOutsider11MergedChoicesNotOffered(t *testing.T) {
+	a := newApp(t)
+	a.subunit("A1", "Chi cục A1", "A")
+	a.subunit("A2", "Chi cục A2", "A")
+	a.subunit("B1", "Chi cục B1", "B")
+	officer := a.login("a-quality-officer")
+	prog := a.programme(&officer, "A")
+	before := a.do("POST", "/audits/plans", &officer, planForm(prog, []string{"A1"}, nil, "a-auditor"))
+	if before.StatusCode != 303 {
+		t.Fatalf("plan before the merger: %d %s", before.StatusCode, pageError.FindStringSubmatch(bodyOf(t, before)))
+	}
+	planPath := strings.TrimSuffix(before.Header.Get("Location"), "?msg=created")
+	sysCtx := qms.WithActor(t.Context(), qms.SystemActor("test"))
+	if _, err := a.db.MergeAgencies(sysCtx, qms.MergePlan{Into: "A2", From: []string{"A1"}}, false); err != nil {
+		t.Fatal(err)
+	}
+
+	// The parent select of the system admin's forms.
+	sys := a.login("admin")
+	for path, id := range map[string]string{"/admin/agencies/B": "agency-parent-choice", "/admin/agencies/new": "agency-parent-new"} {
+		opts := parsePage(t, bodyOf(t, a.do("GET", path, &sys, nil))).options(id)
+		if slices.Contains(opts, "A1") || !slices.Contains(opts, "A2") {
+			t.Errorf("%s offers the parents %v", path, opts)
+		}
+		// Nor the agency itself or one under it (a cycle).
+		if path == "/admin/agencies/B" && (slices.Contains(opts, "B") || slices.Contains(opts, "B1")) {
+			t.Errorf("%s offers B or an agency under it: %v", path, opts)
+		}
+	}
+	for _, tc := range []struct{ name, path string }{
+		{"move under a merged agency", "/admin/agencies/B"},
+		{"create under a merged agency", "/admin/agencies"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp := a.do("POST", tc.path, &sys, url.Values{"code": {"N1"}, "name": {"Chi cục mới"}, "parent": {"A1"}, "kind": {"so_nganh"}})
+			msg := parsePage(t, bodyOf(t, resp)).text("error-parent")
+			if resp.StatusCode != 403 || !strings.Contains(msg, `"A1" đã sáp nhập vào "A2"`) || !strings.Contains(msg, "không còn nhận đơn vị trực thuộc") {
+				t.Fatalf("status %d, error next to parent: %q", resp.StatusCode, msg)
+			}
+		})
+	}
+	if got := a.agencyOf("B"); got.ParentCode != "" {
+		t.Fatalf("B moved: %+v", got)
+	}
+	checkAPI(t, "API create under a merged agency", a.api("POST", "/api/v1/agencies", a.token("admin"), `{"code":"N2","name":"Chi cục N2","parent":"A1"}`), 403, "parent", nil)
+
+	// The audit plan's units.
+	units := strings.Join(parsePage(t, bodyOf(t, a.do("GET", "/audits", &officer, nil))).options("plan-units"), ",")
+	if strings.Contains(units, "A1") || !strings.Contains(units, "A2") {
+		t.Fatalf("the plan offers the units %s", units)
+	}
+	plans := a.auditCount("internal_audit.plan")
+	again := planForm(prog, []string{"A1"}, nil, "a-auditor")
+	again.Set("title", "Đánh giá lại A1") // not the first plan sent again (qms.RepeatWindow)
+	resp := a.do("POST", "/audits/plans", &officer, again)
+	if msg := parsePage(t, bodyOf(t, resp)).text("error-units"); resp.StatusCode != 403 || !strings.Contains(msg, `"A1" đã sáp nhập vào "A2"`) {
+		t.Fatalf("plan of a merged unit: %d, error next to units: %q", resp.StatusCode, msg)
+	}
+	if a.auditCount("internal_audit.plan") != plans {
+		t.Fatal("a plan of a merged unit was written")
+	}
+	resp = a.do("POST", planPath+"/checklist", &officer, url.Values{})
+	if body := bodyOf(t, resp); resp.StatusCode != 403 || !strings.Contains(body, "đã sáp nhập vào") {
+		t.Fatalf("checklist of a plan whose unit merged: %d %q", resp.StatusCode, pageError.FindStringSubmatch(body))
 	}
 }
 
