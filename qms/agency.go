@@ -6,6 +6,9 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // SystemAgencyCode is the agency created at first start; its admins run
@@ -55,6 +58,9 @@ func (a *Agency) Validate() error {
 		return FieldError("code", "Mã đơn vị %q chỉ gồm chữ in hoa và chữ số, không có dấu gạch ngang hay ký tự khác (tối đa 32 ký tự).", a.Code)
 	}
 	if err := a.validateFields(); err != nil {
+		return err
+	}
+	if err := CheckAgencyNameLetters(a.Name); err != nil {
 		return err
 	}
 	return a.validateKind("")
@@ -111,6 +117,44 @@ type AgencyService interface {
 	UpdateAgency(ctx context.Context, code string, upd AgencyUpdate) (*Agency, error)
 	// IsWithin reports whether code is ancestor or one of its descendants.
 	IsWithin(ctx context.Context, code, ancestor string) (bool, error)
+}
+
+// AgencyNameKey is what agency names are compared by: composed (NFC), in
+// lower case, with every run of characters that are neither letters nor
+// digits (spaces, commas, dashes) as one space. "Sở Văn hóa, Thể thao và
+// Du lịch" and "sở văn hóa  thể thao và du lịch" have one key. Agencies
+// that are not merged never share a key: a citizen tells agencies apart by
+// name, on their public pages and where their feedback (with name and
+// phone) goes.
+func AgencyNameKey(name string) string {
+	words := strings.FieldsFunc(strings.ToLower(norm.NFC.String(name)), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsNumber(r) && !unicode.Is(unicode.M, r)
+	})
+	return strings.Join(words, " ")
+}
+
+// CheckAgencyNameLetters refuses a letter or digit that is not of the
+// Vietnamese alphabet or an ASCII digit: a Cyrillic "о", an Icelandic "Ð"
+// for "Đ" or a full-width "１" reads like another agency's name but
+// compares apart from it (AgencyNameKey), so it would copy that name past
+// the uniqueness rule. Spaces and punctuation are free.
+func CheckAgencyNameLetters(name string) error {
+	for _, r := range norm.NFC.String(name) {
+		if !unicode.IsLetter(r) && !unicode.IsNumber(r) && !unicode.Is(unicode.M, r) {
+			continue
+		}
+		if r < 0x80 || VietnameseLetters(string(r)) {
+			continue
+		}
+		return FieldError("name", "Tên đơn vị có ký tự %q (U+%04X) không thuộc bảng chữ cái tiếng Việt: gõ lại tên bằng chữ tiếng Việt và chữ số thường, để tên không giả được tên của đơn vị khác.", string(r), r)
+	}
+	return nil
+}
+
+// AgencyNameTaken is the refusal of a name (by AgencyNameKey) that the
+// agency other, not merged, already has.
+func AgencyNameTaken(name string, other *Agency) error {
+	return &Error{Code: ECONFLICT, Field: "name", Message: fmt.Sprintf("Tên đơn vị %q đã là tên của đơn vị %s (%s): hai đơn vị đang hoạt động không được trùng tên (không phân biệt chữ hoa, chữ thường, dấu cách và dấu câu), để người dân không nhầm đơn vị. Chọn tên khác.", name, other.Code, other.Name)}
 }
 
 // An agency's place in the province (its parent) and its kind are the

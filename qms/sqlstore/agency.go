@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"isodt/qms"
@@ -34,6 +35,13 @@ func (s *Store) CreateAgency(ctx context.Context, a *qms.Agency) error {
 // CreateAgencyIn inserts a validated agency inside tx (a split creates
 // its successors in its own transaction).
 func (s *Store) CreateAgencyIn(ctx context.Context, tx Tx, a *qms.Agency) error {
+	return s.createAgencyIn(ctx, tx, a, nil)
+}
+
+// createAgencyIn is CreateAgencyIn; the agencies freed are about to be
+// marked merged in tx (a merge's predecessors), so their names are free
+// for their successor.
+func (s *Store) createAgencyIn(ctx context.Context, tx Tx, a *qms.Agency, freed []string) error {
 	if a.Kind == "" {
 		a.Kind = qms.DefaultAgencyKind
 	}
@@ -60,6 +68,9 @@ func (s *Store) CreateAgencyIn(ctx context.Context, tx Tx, a *qms.Agency) error 
 			return qms.MergedParentError(p.Code, p.MergedInto)
 		}
 	}
+	if err := checkNameFree(ctx, tx, a.Name, a.Code, freed); err != nil {
+		return err
+	}
 	a.CreatedAt, a.UpdatedAt = tx.Now(), tx.Now()
 	err := tx.QueryRow(ctx, `INSERT INTO agencies (code, name, parent_code, created_at, updated_at, kind) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
 		a.Code, a.Name, NullString(a.ParentCode), FormatTime(a.CreatedAt), FormatTime(a.UpdatedAt), a.Kind).Scan(&a.ID)
@@ -69,6 +80,30 @@ func (s *Store) CreateAgencyIn(ctx context.Context, tx Tx, a *qms.Agency) error 
 		return fmt.Errorf("insert agency: %w", err)
 	}
 	return tx.Audit(ctx, a.Code, "agency.create", "agency", a.Code, nil, a, "")
+}
+
+// checkNameFree refuses name when an agency other than self that is not
+// merged has the same name by qms.AgencyNameKey; the agencies freed are
+// left out. Writes take turns (one writer on SQLite, the audit head's
+// lock on PostgreSQL), so no other write comes between this check and
+// the caller's.
+func checkNameFree(ctx context.Context, q Querier, name, self string, freed []string) error {
+	key := qms.AgencyNameKey(name)
+	rows, err := q.Query(ctx, `SELECT code, name FROM agencies WHERE merged_into IS NULL AND code <> ? ORDER BY code`, self)
+	if err != nil {
+		return fmt.Errorf("read agency names: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var other qms.Agency
+		if err := rows.Scan(&other.Code, &other.Name); err != nil {
+			return err
+		}
+		if qms.AgencyNameKey(other.Name) == key && !slices.Contains(freed, other.Code) {
+			return qms.AgencyNameTaken(name, &other)
+		}
+	}
+	return rows.Err()
 }
 
 // FindAgencyByCode returns ENOTFOUND when there is none.
@@ -124,6 +159,16 @@ func (s *Store) UpdateAgency(ctx context.Context, code string, upd qms.AgencyUpd
 		}
 		if err := qms.CheckAgencyUpdate(actor, before, &after); err != nil {
 			return err
+		}
+		if after.Name != before.Name {
+			if err := qms.CheckAgencyNameLetters(after.Name); err != nil {
+				return err
+			}
+		}
+		if qms.AgencyNameKey(after.Name) != qms.AgencyNameKey(before.Name) {
+			if err := checkNameFree(ctx, tx, after.Name, after.Code, nil); err != nil {
+				return err
+			}
 		}
 		if after.ParentCode != "" && after.ParentCode != before.ParentCode {
 			if p, err := FindAgency(ctx, tx, after.ParentCode); err != nil {

@@ -156,7 +156,7 @@ func (m *merger) run() error {
 			p.ParentCode = preds[p.From[0]].ParentCode
 		}
 		a := &qms.Agency{Code: p.Into, Name: p.Name, ParentCode: p.ParentCode}
-		if err := m.s.CreateAgencyIn(ctx, tx, a); err != nil {
+		if err := m.s.createAgencyIn(ctx, tx, a, p.From); err != nil {
 			return err
 		}
 		m.rep.Created = true

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"isodt/qms"
+	"isodt/qms/qmstest"
 )
 
 // TestAgencyRulesForAgencyAdmins (outsider pass 11, finding 1 and 3): the
@@ -81,6 +82,51 @@ func TestAgencyRulesForAgencyAdmins(t *testing.T) {
 		if a, err := f.UpdateAgency(sys, "A2", qms.AgencyUpdate{ParentCode: &b}); err != nil || a.ParentCode != "B" {
 			t.Fatalf("move by the system: %+v, %v", a, err)
 		}
+	})
+}
+
+// TestAgencyNamesUnique (outsider pass 11, finding 3): two agencies that
+// are not merged never have one name, composed and regardless of case,
+// spaces and punctuation (ECONFLICT naming the agency), on create, rename
+// and split; a letter outside the Vietnamese alphabet is refused; a
+// merger's new agency may take a predecessor's name, and a merged
+// agency's name is free.
+func TestAgencyNamesUnique(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		sys := f.ctx
+		for _, a := range []qms.Agency{{Code: "A", Name: "Sở Văn hóa, Thể thao và Du lịch"}, {Code: "B", Name: "Sở Tài chính"},
+			{Code: "A1", Name: "Phòng Văn hóa huyện Đông Anh", ParentCode: "A"}, {Code: "A2", Name: "Phòng Văn hóa huyện Mê Linh", ParentCode: "A"}} {
+			if err := f.CreateAgency(sys, &a); err != nil {
+				t.Fatal(err)
+			}
+		}
+		taken := func(what string, err error, holder string) {
+			t.Helper()
+			if qms.ErrorCode(err) != qms.ECONFLICT || qms.ErrorField(err) != "name" || !strings.Contains(qms.ErrorMessage(err), "đơn vị "+holder+" (") {
+				t.Errorf("%s: %v, want a conflict naming %s", what, err, holder)
+			}
+		}
+		taken("create", f.CreateAgency(sys, &qms.Agency{Code: "C", Name: "SỞ VĂN HÓA  THỂ THAO VÀ DU LỊCH", ParentCode: "B"}), "A")
+		renamed := "sở tài chính"
+		_, err := f.UpdateAgency(sys, "A1", qms.AgencyUpdate{Name: &renamed})
+		taken("rename", err, "B")
+		tthc := qmstest.SampleTTHC()[:1]
+		if _, _, err := f.ImportTTHC(sys, "A", tthc); err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.SplitAgency(sys, qms.SplitPlan{From: "A", Into: "SX", Name: "Sở Tài Chính.", TTHC: []string{tthc[0].Code}}, true)
+		taken("split", err, "B")
+		if err := f.CreateAgency(sys, &qms.Agency{Code: "C", Name: "S\u1edf T\u00e0i ch\u00ednh \u0445"}); qms.ErrorField(err) != "name" || !strings.Contains(qms.ErrorMessage(err), "U+0445") {
+			t.Errorf("a Cyrillic letter: %v", err)
+		}
+		// A merger's new agency takes a predecessor's name; the other's is free.
+		if _, err := f.MergeAgencies(sys, qms.MergePlan{Into: "AKV", Name: "Phòng Văn hóa huyện Đông Anh", From: []string{"A1", "A2"}}, false); err != nil {
+			t.Fatalf("merge into an agency named as a predecessor: %v", err)
+		}
+		if err := f.CreateAgency(sys, &qms.Agency{Code: "C", Name: "Phòng Văn hóa huyện Mê Linh", ParentCode: "A"}); err != nil {
+			t.Fatalf("a merged agency's name: %v", err)
+		}
+		taken("the successor's name", f.CreateAgency(sys, &qms.Agency{Code: "D", Name: "Phòng văn hóa huyện Đông Anh"}), "AKV")
 	})
 }
 

@@ -24,7 +24,7 @@ var apiDocs = map[string]struct {
 	"GET /api/v1/me":                                           {"Người dùng hiện tại, đơn vị đang làm việc và vai trò", nil, map[string]any{}},
 	"POST /api/v1/me/password":                                 {"Đổi mật khẩu của chính mình (current_password, new_password); mọi phiên và mã truy cập của tài khoản, kể cả mã đang dùng, hết hiệu lực", passwordRequest{}, map[string]any{}},
 	"GET /api/v1/agencies":                                     {"Danh sách đơn vị trong phạm vi", nil, []qms.Agency{}},
-	"POST /api/v1/agencies":                                    {"Thêm đơn vị (quản trị đơn vị: đơn vị trực thuộc, kind truc_thuoc, dưới đơn vị trong phạm vi)", agencyRequest{}, qms.Agency{}},
+	"POST /api/v1/agencies":                                    {"Thêm đơn vị (quản trị đơn vị: đơn vị trực thuộc, kind truc_thuoc, dưới đơn vị trong phạm vi; tên không trùng đơn vị đang hoạt động)", agencyRequest{}, qms.Agency{}},
 	"GET /api/v1/agencies/{code}":                              {"Một đơn vị", nil, qms.Agency{}},
 	"GET /api/v1/users":                                        {"Danh sách người dùng trong phạm vi", nil, []qms.User{}},
 	"POST /api/v1/users":                                       {"Thêm người dùng với một vai trò", userRequest{}, qms.User{}},

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"golang.org/x/net/html"
+	"golang.org/x/text/unicode/norm"
 
 	"isodt/qms"
 )
@@ -211,6 +212,72 @@ func TestOutsider11MergedChoicesNotOffered(t *testing.T) {
 	if body := bodyOf(t, resp); resp.StatusCode != 403 || !strings.Contains(body, "đã sáp nhập vào") {
 		t.Fatalf("checklist of a plan whose unit merged: %d %q", resp.StatusCode, pageError.FindStringSubmatch(body))
 	}
+}
+
+// TestOutsider11AgencyNamesUnique (outsider pass 11, finding 3): B's
+// admin created under B an agency named as A, whose public page and
+// feedback form then looked like A's. No two agencies that are not merged
+// have one name, compared composed and regardless of case, spaces and
+// punctuation (409 naming the agency that has it); letters outside the
+// Vietnamese alphabet, which copy a name past that comparison, are
+// refused; a merged agency's name is free again.
+func TestOutsider11AgencyNamesUnique(t *testing.T) {
+	a := newApp(t)
+	a.subunit("A1", "Văn phòng Sở A", "A")
+	b := a.login("b-admin")
+	creates := a.auditCount("agency.create")
+	for _, tc := range []struct {
+		name, typed string
+		status      int
+		names       string
+	}{
+		{"same name", "Sở A", 409, "đơn vị A (Sở A)"},
+		{"other case and spaces", "  sỞ   a ", 409, "đơn vị A (Sở A)"},
+		{"decomposed accents", norm.NFD.String("Sở A"), 409, "đơn vị A (Sở A)"},
+		{"punctuation", "Sở - A.", 409, "đơn vị A (Sở A)"},
+		{"the system agency's name", "QUẢN TRỊ HỆ THỐNG", 409, "đơn vị SYS"},
+		{"another agency's unit", "Văn phòng sở A", 409, "đơn vị A1"},
+		{"a Cyrillic letter", "Sở \u0410", 400, "U+0410"},
+		{"an Icelandic eth for Đ", "\u00d0ơn vị A", 400, "U+00D0"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp := a.do("POST", "/admin/agencies", &b, url.Values{"code": {"BX"}, "name": {tc.typed}, "parent": {"B"}})
+			msg := parsePage(t, bodyOf(t, resp)).text("error-name")
+			if resp.StatusCode != tc.status || !strings.Contains(msg, tc.names) {
+				t.Fatalf("status %d, want %d; error next to the name: %q", resp.StatusCode, tc.status, msg)
+			}
+		})
+	}
+	if a.auditCount("agency.create") != creates {
+		t.Fatal("a refused name was written")
+	}
+	checkAPI(t, "API", a.api("POST", "/api/v1/agencies", a.token("b-admin"), `{"code":"BX","name":"sở a","parent":"B"}`), 409, "name", nil)
+	// The system admin is held to it too, and a rename as well.
+	sys := a.login("admin")
+	if resp := a.do("POST", "/admin/agencies", &sys, url.Values{"code": {"SYS2"}, "name": {"Quản trị hệ thống"}, "kind": {"so_nganh"}}); resp.StatusCode != 409 {
+		t.Fatalf("the system admin copies SYS's name: %d", resp.StatusCode)
+	}
+	resp := a.do("POST", "/admin/agencies/A1", a.sessionOf("a-admin"), url.Values{"name": {"SỞ B"}})
+	if msg := parsePage(t, bodyOf(t, resp)).text("error-name"); resp.StatusCode != 409 || !strings.Contains(msg, "đơn vị B (Sở B)") {
+		t.Fatalf("rename to B's name: %d %q", resp.StatusCode, msg)
+	}
+	// Its own name in another case is not a clash with itself.
+	if resp := a.do("POST", "/admin/agencies/A1", a.sessionOf("a-admin"), url.Values{"name": {"VĂN PHÒNG SỞ A"}}); resp.StatusCode != 303 {
+		t.Fatalf("A1 re-cased: %d", resp.StatusCode)
+	}
+	// Once A1 merged into A, its name is free.
+	if _, err := a.db.MergeAgencies(qms.WithActor(t.Context(), qms.SystemActor("test")), qms.MergePlan{Into: "A", From: []string{"A1"}}, false); err != nil {
+		t.Fatal(err)
+	}
+	if resp := a.do("POST", "/admin/agencies", a.sessionOf("a-admin"), url.Values{"code": {"A3"}, "name": {"Văn phòng Sở A"}, "parent": {"A"}}); resp.StatusCode != 303 {
+		t.Fatalf("a merged agency's name: %d", resp.StatusCode)
+	}
+}
+
+// sessionOf signs username in and returns the session.
+func (a *app) sessionOf(username string) *session {
+	s := a.login(username)
+	return &s
 }
 
 // TestOutsider11AdminCreatesSubunits (outsider pass 11, finding 3): a
