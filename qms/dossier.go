@@ -165,6 +165,12 @@ func CheckClientCode(agency, code string) error {
 	return nil
 }
 
+// idNumberRE is an applicant's identity paper as one-stop desks record it:
+// a citizen identity card (12 digits), an old identity card (9), a
+// passport (letters and digits) or a tax code (10 digits, a branch's with
+// "-" and 3 more). "-1" was taken.
+var idNumberRE = regexp.MustCompile(`^[A-Z0-9]{6,13}(-[0-9]{3})?$`)
+
 // Normalize composes the applicant's details and the note (NFC) and trims
 // the details: a name typed decomposed (Unikey's "Unicode tổ hợp",
 // macOS) is stored as the same name typed composed, so that it is found,
@@ -188,6 +194,8 @@ func (d *Dossier) Validate() error {
 		return FieldError("channel", "Kênh tiếp nhận %q không hợp lệ (counter, online, post).", d.Channel)
 	case strings.ContainsFunc(d.Applicant.Phone, func(r rune) bool { return !strings.ContainsRune("0123456789 +-.()", r) }):
 		return FieldError("applicant.phone", "Số điện thoại của người nộp chỉ gồm chữ số, dấu cách và các dấu + - . ( ), không phải %q.", d.Applicant.Phone)
+	case d.Applicant.IDNumber != "" && !idNumberRE.MatchString(strings.ToUpper(d.Applicant.IDNumber)):
+		return FieldError("applicant.id_number", "Số giấy tờ của người nộp %q không hợp lệ: số CCCD (12 chữ số), CMND (9 chữ số), hộ chiếu (chữ và số) hoặc mã số thuế (10 chữ số, chi nhánh thêm -3 chữ số).", d.Applicant.IDNumber)
 	}
 	// The bounds match the maxlength of the reception form's inputs; the
 	// fields are named by their JSON path, as the form's errors are placed

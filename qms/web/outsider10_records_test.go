@@ -57,3 +57,21 @@ func TestWhoCarriesARecord(t *testing.T) {
 		t.Errorf("a quality officer records a staff member's competence: %d %s", resp.StatusCode, bodyOf(t, resp))
 	}
 }
+
+// TestApplicantIDNumber: an applicant's identity paper is a number one
+// of the papers has ("-1" was taken, outsider pass 10).
+func TestApplicantIDNumber(t *testing.T) {
+	a := newApp(t)
+	a.effectiveProcedure()
+	tok := a.token("a-staff")
+	for _, tt := range []struct {
+		id     string
+		status int
+	}{{"-1", 400}, {"12", 400}, {"0010 9901 2345", 400}, {"001099012345", 201}, {"012345678", 201}, {"0101234567-001", 201}, {"b1234567", 201}} {
+		field := ""
+		if tt.status == 400 {
+			field = "applicant.id_number"
+		}
+		checkAPI(t, tt.id, a.api("POST", "/api/v1/dossiers", tok, `{"tthc_code":"1.000001","applicant":{"name":"Trần Văn B","id_number":"`+tt.id+`"},"channel":"online"}`), tt.status, field, nil)
+	}
+}
