@@ -181,6 +181,15 @@ func (db *DB) migrate(ctx context.Context) error {
 			if _, err := tx.Exec(ctx, string(body)); err != nil {
 				return err
 			}
+			if after := afterMigration[name]; after != nil {
+				mtx := &Tx{querier: querier{tx}, db: db, now: db.now().UTC(), actor: qms.SystemActor("migrate")}
+				if err := tx.QueryRow(ctx, `SELECT last_id, last_hash FROM audit_head WHERE singleton = 1 FOR UPDATE`).Scan(&mtx.headID, &mtx.headHash); err != nil {
+					return fmt.Errorf("lock audit head: %w", err)
+				}
+				if err := after(ctx, mtx); err != nil {
+					return err
+				}
+			}
 			_, err := tx.Exec(ctx, `INSERT INTO migrations (name, applied_at) VALUES ($1, $2)`, name, formatTime(db.now()))
 			return err
 		})

@@ -47,7 +47,7 @@
 //     INTEGER, text COLLATE "C" for TEXT, bytea for BLOB, identity for
 //     INTEGER PRIMARY KEY; times stay RFC 3339 text. A table the server
 //     keeps in memory gets a notify_topic trigger; a security-relevant
-//     one a note_row_change trigger and a rowSpecs entry.
+//     one a note_row_change trigger and a sqlstore.SecurityTables entry.
 //  2. Move the service from qms/sqlite into qms/sqlstore, written once
 //     in the SQL both databases speak (see that package): the SQL keeps
 //     its ? placeholders (rebind numbers them here), the shared Store's

@@ -19,32 +19,43 @@ import (
 // SQLite renders them (keys as json_array, a flag as 0 or 1), so a row
 // hashes the same in both stores.
 
-// rowSpec names a table's key columns with their types and the columns
-// whose change is a security event (the UPDATE OF lists of the triggers).
+// rowSpec is a sqlstore.SecurityTable as this store reads it: the key
+// columns with their types, the state as SQL expressions of text (each
+// with the RowStateVersion that covers it) and the label. The UPDATE OF
+// lists of the triggers (migrations 0001 and 0032) name the same columns.
 type rowSpec struct {
 	table    string
 	key      []string
 	keyTypes []string
 	state    []string // SQL expressions of text
+	since    []int
 	label    string
 }
 
-var rowSpecs = []rowSpec{
-	{table: "users", key: []string{"id"}, keyTypes: []string{"bigint"},
-		state: []string{"username", "email", "password_hash", "(disabled::int)::text"},
-		label: "'người dùng ' || username"},
-	{table: "memberships", key: []string{"user_id", "agency_code", "role"}, keyTypes: []string{"bigint", "text", "text"},
-		label: "'vai trò ' || role || ' tại ' || agency_code || ' của ' || COALESCE((SELECT username FROM users WHERE id = user_id), '?')"},
-	{table: "api_tokens", key: []string{"id"}, keyTypes: []string{"bigint"},
-		state: []string{"user_id::text", "token_hash", "expires_at", "revoked_at"},
-		label: "'mã API của ' || COALESCE((SELECT username FROM users WHERE id = user_id), '?')"},
-	{table: "policy_rules", key: []string{"id"}, keyTypes: []string{"bigint"},
-		state: []string{"ptype", "v0", "v1", "v2", "v3"},
-		label: "'quy tắc ' || v0 || ', ' || v1 || ', ' || v2 || ', ' || v3"},
-	{table: "sessions", key: []string{"id"}, keyTypes: []string{"text"},
-		state: []string{"user_id::text", "agency_code", "expires_at"},
-		label: "'phiên đăng nhập của ' || COALESCE((SELECT username FROM users WHERE id = user_id), '?') || ' tại ' || agency_code"},
+// keyTypes are the types of the security tables' keys.
+var keyTypes = map[string][]string{
+	"users": {"bigint"}, "memberships": {"bigint", "text", "text"}, "api_tokens": {"bigint"},
+	"policy_rules": {"bigint"}, "sessions": {"text"},
 }
+
+// flags are the boolean state columns, rendered 0 or 1 as SQLite stores them.
+var flags = map[string]bool{"users.disabled": true, "users.password_temporary": true}
+
+var rowSpecs = func() []rowSpec {
+	var out []rowSpec
+	for _, t := range sqlstore.SecurityTables {
+		s := rowSpec{table: t.Table, key: t.Key, keyTypes: keyTypes[t.Table], label: t.Label}
+		for _, c := range t.State {
+			expr := c.Name + "::text"
+			if flags[t.Table+"."+c.Name] {
+				expr = "(" + c.Name + "::int)::text"
+			}
+			s.state, s.since = append(s.state, expr), append(s.since, c.Since)
+		}
+		out = append(out, s)
+	}
+	return out
+}()
 
 func findRowSpec(table string) (rowSpec, bool) {
 	for _, s := range rowSpecs {
@@ -71,15 +82,36 @@ func (s rowSpec) columns() string {
 
 // scan reads one row selected with columns and hashes its state.
 func (s rowSpec) scan(sc pgx.Row) (key, label, hash string, err error) {
-	vals := make([]*string, len(s.state))
+	key, label, vals, err := s.scanValues(sc)
+	if err != nil {
+		return "", "", "", err
+	}
+	return key, label, s.hash(key, vals, sqlstore.RowStateVersion), nil
+}
+
+// scanValues reads one row selected with columns: its key, its label and
+// its state's values (nil for NULL).
+func (s rowSpec) scanValues(sc pgx.Row) (key, label string, vals []*string, err error) {
+	vals = make([]*string, len(s.state))
 	dest := []any{&key, &label}
 	for i := range vals {
 		dest = append(dest, &vals[i])
 	}
 	if err := sc.Scan(dest...); err != nil {
-		return "", "", "", err
+		return "", "", nil, err
 	}
-	return key, label, qms.HashRowState(s.table, key, vals), nil
+	return key, label, vals, nil
+}
+
+// hash is the hash of the state values as version covered them.
+func (s rowSpec) hash(key string, vals []*string, version int) string {
+	var covered []*string
+	for i, v := range vals {
+		if s.since[i] <= version {
+			covered = append(covered, v)
+		}
+	}
+	return qms.HashRowState(s.table, key, covered)
 }
 
 // rowStates takes the rows this transaction listed in row_changes and
@@ -130,3 +162,41 @@ func (s rowSpec) Query() string {
 }
 
 func (s rowSpec) ScanRow(r sqlstore.Row) (key, label, hash string, err error) { return s.scan(r) }
+
+// ScanRowAt makes a rowSpec a sqlstore.RowSourceAt.
+func (s rowSpec) ScanRowAt(r sqlstore.Row, version int) (key, then, now string, err error) {
+	key, _, vals, err := s.scanValues(r)
+	if err != nil {
+		return "", "", "", err
+	}
+	return key, s.hash(key, vals, version), s.hash(key, vals, sqlstore.RowStateVersion), nil
+}
+
+// afterMigration runs Go steps of a migration in its transaction.
+var afterMigration = map[string]func(ctx context.Context, tx *Tx) error{
+	"migration/0032_trust_columns.sql": func(ctx context.Context, tx *Tx) error { return rebaseline(ctx, tx, 2) },
+}
+
+// rebaseline follows a migration that covers more columns of the security
+// tables (sqlstore.RowStateVersion): one entry records the state now of
+// each row whose state before was still the one the trail recorded
+// (sqlstore.StillAsRecorded). It runs in the migration's transaction,
+// which holds the head lock.
+func rebaseline(ctx context.Context, tx *Tx, version int) error {
+	// Rows listed before were written outside the application: this
+	// entry must not record them as its own.
+	if err := discardRowChanges(ctx, tx); err != nil {
+		return err
+	}
+	keys, err := sqlstore.StillAsRecorded(ctx, sharedQuerier{tx.querier}, rowSpecs, version)
+	if err != nil || len(keys) == 0 {
+		return err
+	}
+	for _, k := range keys {
+		if _, err := tx.exec(ctx, `INSERT INTO row_changes (tbl, row_key) VALUES (?, ?)`, k[0], k[1]); err != nil {
+			return err
+		}
+	}
+	return tx.audit(ctx, qms.SystemAgencyCode, "audit.baseline", "audit_log", "row_states", nil,
+		map[string]int{"rows": len(keys), "version": version}, sqlstore.RebaselineReasons[version])
+}

@@ -199,3 +199,178 @@ func mustExec(t *testing.T, raw *sql.DB, q string) {
 		t.Fatalf("%s: %v", q, err)
 	}
 }
+
+// TestOutsider11RebaselineOnUpgrade: migration 0055 covers more columns
+// of the security rows (a user's full name, title and temporary
+// password, a token's prefix, a session's CSRF token). A database whose
+// trail recorded the rows' states without them upgrades without every
+// row reading as changed: the migration records the rows whose state
+// before was still the recorded one, and a row changed outside the
+// application before the upgrade stays named.
+func TestOutsider11RebaselineOnUpgrade(t *testing.T) {
+	db, _, ctx := openDB(t)
+	if err := db.CreateAgency(ctx, &qms.Agency{Code: "A", Name: "Sở A"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []*qms.User{
+		{Username: "lan", FullName: "Trần Thị Lan", Title: "Chuyên viên", Memberships: []qms.Membership{{AgencyCode: "A", Role: qms.RoleStaff}}},
+		{Username: "khoa", FullName: "Lê Khoa", Memberships: []qms.Membership{{AgencyCode: "A", Role: qms.RoleLeader}}},
+	} {
+		if err := db.CreateUser(ctx, u, "ngua-o-123"); err != nil {
+			t.Fatal(err)
+		}
+		if u.Username == "lan" {
+			if _, _, err := db.CreateAPIToken(ctx, u.ID, "ci", 0); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := db.CreateSession(ctx, u.ID, "A"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	path := db.Path()
+	db.Close()
+
+	// Back to 0054: its triggers, and a trail that hashed the rows as the
+	// release before did (rows written once each: their state now is the
+	// one recorded).
+	raw, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	for _, q := range []string{
+		`DROP TRIGGER users_row_update`,
+		`CREATE TRIGGER users_row_update AFTER UPDATE OF id, username, email, password_hash, disabled ON users
+		BEGIN INSERT INTO row_changes VALUES ('users', json_array(OLD.id)), ('users', json_array(NEW.id)); END`,
+		`DROP TRIGGER api_tokens_row_update`,
+		`CREATE TRIGGER api_tokens_row_update AFTER UPDATE OF id, user_id, token_hash, expires_at, revoked_at ON api_tokens
+		BEGIN INSERT INTO row_changes VALUES ('api_tokens', json_array(OLD.id)), ('api_tokens', json_array(NEW.id)); END`,
+		`DROP TRIGGER sessions_row_update`,
+		`CREATE TRIGGER sessions_row_update AFTER UPDATE OF id, user_id, agency_code, expires_at ON sessions
+		BEGIN INSERT INTO row_changes VALUES ('sessions', json_array(OLD.id)), ('sessions', json_array(NEW.id)); END`,
+		`DELETE FROM migrations WHERE name LIKE '%0055%'`,
+	} {
+		mustExec(t, raw, q)
+	}
+	dropAuditGuards(t, raw)
+	v1 := map[string]string{
+		"users":      `SELECT username, email, password_hash, disabled FROM users WHERE id = json_extract(?, '$[0]')`,
+		"api_tokens": `SELECT user_id, token_hash, expires_at, revoked_at FROM api_tokens WHERE id = json_extract(?, '$[0]')`,
+		"sessions":   `SELECT user_id, agency_code, expires_at FROM sessions WHERE id = json_extract(?, '$[0]')`,
+	}
+	rewriteRowStates(t, raw, func(r *qms.RowState) {
+		q, ok := v1[r.Table]
+		if !ok || r.Hash == "" {
+			return
+		}
+		rows, err := raw.Query(q, r.Key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		if !rows.Next() {
+			return // gone since
+		}
+		cols, _ := rows.Columns()
+		vals := make([]sql.NullString, len(cols))
+		dest := make([]any, len(cols))
+		for i := range vals {
+			dest[i] = &vals[i]
+		}
+		if err := rows.Scan(dest...); err != nil {
+			t.Fatal(err)
+		}
+		ptrs := make([]*string, len(vals))
+		for i := range vals {
+			if vals[i].Valid {
+				ptrs[i] = &vals[i].String
+			}
+		}
+		r.Hash = qms.HashRowState(r.Table, r.Key, ptrs)
+	})
+	// Before the upgrade, with the file alone: khoa's password replaced.
+	mustExec(t, raw, `UPDATE users SET password_hash = (SELECT password_hash FROM users WHERE username = 'lan') WHERE username = 'khoa'`)
+	var users, tokens, sessions int
+	raw.QueryRow(`SELECT (SELECT COUNT(*) FROM users), (SELECT COUNT(*) FROM api_tokens), (SELECT COUNT(*) FROM sessions)`).Scan(&users, &tokens, &sessions)
+
+	db, err = sqlite.Open(context.Background(), path, sqlite.Options{PasswordCost: bcrypt.MinCost})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	named := func(when string, want ...string) {
+		t.Helper()
+		_, err := db.VerifyAuditChain(ctx)
+		var rt *qms.RowsTampered
+		if !errors.As(err, &rt) {
+			t.Fatalf("%s: %v, want %v named", when, err, want)
+		}
+		var got []string
+		for _, c := range rt.Rows {
+			got = append(got, c.Change+" "+c.Label)
+		}
+		if strings.Join(got, "; ") != strings.Join(want, "; ") {
+			t.Fatalf("%s: named %v, want %v", when, got, want)
+		}
+	}
+	named("after the upgrade", qms.RowAltered+" người dùng khoa")
+	es, _, err := db.FindAuditEntries(ctx, qms.AuditFilter{Action: ptr("audit.baseline")})
+	if err != nil || len(es) != 1 || len(es[0].Rows) != users+tokens+sessions-1 {
+		t.Fatalf("baseline entries %+v %v, want one of %d rows", es, err, users+tokens+sessions-1)
+	}
+	mustExec(t, raw, `UPDATE users SET title = 'Giám đốc Sở' WHERE username = 'lan'`)
+	named("a title changed after the upgrade", qms.RowAltered+" người dùng lan", qms.RowAltered+" người dùng khoa")
+}
+
+// rewriteRowStates passes every row state of the trail through edit and
+// re-hashes the whole chain, then moves the head: what an older release
+// wrote, made with the file (the audit guards dropped).
+func rewriteRowStates(t *testing.T, raw *sql.DB, edit func(*qms.RowState)) {
+	t.Helper()
+	rows, err := raw.Query(`SELECT id, at, actor, agency_code, action, object_type, object_id, before_json, after_json, reason, row_states FROM audit_log ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var es []*qms.AuditEntry
+	for rows.Next() {
+		var e qms.AuditEntry
+		var at string
+		var before, after, states sql.NullString
+		if err := rows.Scan(&e.ID, &at, &e.Actor, &e.AgencyCode, &e.Action, &e.ObjectType, &e.ObjectID, &before, &after, &e.Reason, &states); err != nil {
+			t.Fatal(err)
+		}
+		e.At, _ = time.Parse(time.RFC3339Nano, at)
+		if before.Valid {
+			e.Before = json.RawMessage(before.String)
+		}
+		if after.Valid {
+			e.After = json.RawMessage(after.String)
+		}
+		if states.Valid {
+			json.Unmarshal([]byte(states.String), &e.Rows)
+		}
+		es = append(es, &e)
+	}
+	rows.Close()
+	prev := qms.GenesisHash
+	for _, e := range es {
+		for i := range e.Rows {
+			edit(&e.Rows[i])
+		}
+		var states any
+		if len(e.Rows) > 0 {
+			states = string(qms.AuditJSON(e.Rows))
+		}
+		e.PrevHash = prev
+		e.Hash = e.ComputeHash()
+		prev = e.Hash
+		if _, err := raw.Exec(`UPDATE audit_log SET row_states = ?, prev_hash = ?, hash = ? WHERE id = ?`, states, e.PrevHash, e.Hash, e.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	last := es[len(es)-1]
+	if _, err := raw.Exec(`UPDATE audit_head SET last_id = ?, last_hash = ?`, last.ID, last.Hash); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -20,29 +20,30 @@ import (
 // it appends (rowStates), so every audited code path records the rows it
 // wrote without doing anything for it.
 
-// rowSpec names a table's key and the columns whose change is a security
-// event. The UPDATE triggers of migration 0017 fire on the same columns.
+// rowSpec is a sqlstore.SecurityTable as this store reads it: the key,
+// the state columns (each with the RowStateVersion that covers it) and
+// the label. The UPDATE triggers fire on the same columns (migrations
+// 0017, 0024 and 0055).
 type rowSpec struct {
 	table string
 	key   []string
 	state []string
+	since []int
 	// label names a row in words in a verification report.
 	label string
 }
 
-var rowSpecs = []rowSpec{
-	{table: "users", key: []string{"id"}, state: []string{"username", "email", "password_hash", "disabled"},
-		label: "'người dùng ' || username"},
-	{table: "memberships", key: []string{"user_id", "agency_code", "role"},
-		label: "'vai trò ' || role || ' tại ' || agency_code || ' của ' || COALESCE((SELECT username FROM users WHERE id = user_id), '?')"},
-	{table: "api_tokens", key: []string{"id"}, state: []string{"user_id", "token_hash", "expires_at", "revoked_at"},
-		label: "'mã API của ' || COALESCE((SELECT username FROM users WHERE id = user_id), '?')"},
-	{table: "policy_rules", key: []string{"id"}, state: []string{"ptype", "v0", "v1", "v2", "v3"},
-		label: "'quy tắc ' || v0 || ', ' || v1 || ', ' || v2 || ', ' || v3"},
-	// Sessions since migration 0024; last_seen_at moves without an entry.
-	{table: "sessions", key: []string{"id"}, state: []string{"user_id", "agency_code", "expires_at"},
-		label: "'phiên đăng nhập của ' || COALESCE((SELECT username FROM users WHERE id = user_id), '?') || ' tại ' || agency_code"},
-}
+var rowSpecs = func() []rowSpec {
+	var out []rowSpec
+	for _, t := range sqlstore.SecurityTables {
+		s := rowSpec{table: t.Table, key: t.Key, label: t.Label}
+		for _, c := range t.State {
+			s.state, s.since = append(s.state, c.Name), append(s.since, c.Since)
+		}
+		out = append(out, s)
+	}
+	return out
+}()
 
 func findRowSpec(table string) (rowSpec, bool) {
 	for _, s := range rowSpecs {
@@ -63,22 +64,43 @@ func (s rowSpec) columns() string {
 
 // scan reads one row selected with columns and hashes its state.
 func (s rowSpec) scan(sc interface{ Scan(...any) error }) (key, label, hash string, err error) {
-	vals := make([]sql.NullString, len(s.state))
-	dest := []any{&key, &label}
-	for i := range vals {
-		dest = append(dest, &vals[i])
-	}
-	if err := sc.Scan(dest...); err != nil {
+	key, label, vals, err := s.scanValues(sc)
+	if err != nil {
 		return "", "", "", err
 	}
-	// A membership's state is its existence: the key alone.
-	ptrs := make([]*string, len(vals))
-	for i, v := range vals {
+	return key, label, s.hash(key, vals, sqlstore.RowStateVersion), nil
+}
+
+// scanValues reads one row selected with columns: its key, its label and
+// its state's values (nil for NULL).
+func (s rowSpec) scanValues(sc interface{ Scan(...any) error }) (key, label string, vals []*string, err error) {
+	raw := make([]sql.NullString, len(s.state))
+	dest := []any{&key, &label}
+	for i := range raw {
+		dest = append(dest, &raw[i])
+	}
+	if err := sc.Scan(dest...); err != nil {
+		return "", "", nil, err
+	}
+	vals = make([]*string, len(raw))
+	for i, v := range raw {
 		if v.Valid {
-			ptrs[i] = &vals[i].String
+			vals[i] = &raw[i].String
 		}
 	}
-	return key, label, qms.HashRowState(s.table, key, ptrs), nil
+	return key, label, vals, nil
+}
+
+// hash is the hash of the state values as version covered them. A
+// membership's state is its existence: the key alone.
+func (s rowSpec) hash(key string, vals []*string, version int) string {
+	var covered []*string
+	for i, v := range vals {
+		if s.since[i] <= version {
+			covered = append(covered, v)
+		}
+	}
+	return qms.HashRowState(s.table, key, covered)
 }
 
 // rowStates empties row_changes and returns the current state of each row
@@ -129,6 +151,15 @@ func (s rowSpec) Query() string {
 
 func (s rowSpec) ScanRow(r sqlstore.Row) (key, label, hash string, err error) { return s.scan(r) }
 
+// ScanRowAt makes a rowSpec a sqlstore.RowSourceAt.
+func (s rowSpec) ScanRowAt(r sqlstore.Row, version int) (key, then, now string, err error) {
+	key, _, vals, err := s.scanValues(r)
+	if err != nil {
+		return "", "", "", err
+	}
+	return key, s.hash(key, vals, version), s.hash(key, vals, sqlstore.RowStateVersion), nil
+}
+
 // afterMigration runs Go steps of a migration in its transaction.
 var afterMigration = map[string]func(ctx context.Context, tx *Tx) error{
 	"migration/0017_audit_trust.sql": func(ctx context.Context, tx *Tx) error {
@@ -137,6 +168,30 @@ var afterMigration = map[string]func(ctx context.Context, tx *Tx) error{
 	"migration/0024_delegations_session_trust.sql": func(ctx context.Context, tx *Tx) error {
 		return recordBaseline(ctx, tx, "trạng thái ban đầu của các phiên đăng nhập", "sessions")
 	},
+	"migration/0055_trust_columns.sql": func(ctx context.Context, tx *Tx) error { return rebaseline(ctx, tx, 2) },
+}
+
+// rebaseline follows a migration that covers more columns of the security
+// tables (sqlstore.RowStateVersion): one entry records the state now of
+// each row whose state before was still the one the trail recorded
+// (sqlstore.StillAsRecorded). It runs in the migration's transaction.
+func rebaseline(ctx context.Context, tx *Tx, version int) error {
+	// Rows listed before were written outside the application: this
+	// entry must not record them as its own.
+	if err := discardRowChanges(tx.Tx); err != nil {
+		return err
+	}
+	keys, err := sqlstore.StillAsRecorded(ctx, on(tx), rowSpecs, version)
+	if err != nil || len(keys) == 0 {
+		return err
+	}
+	for _, k := range keys {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO row_changes (tbl, row_key) VALUES (?, ?)`, k[0], k[1]); err != nil {
+			return err
+		}
+	}
+	return tx.audit(ctx, qms.SystemAgencyCode, "audit.baseline", "audit_log", "row_states", nil,
+		map[string]int{"rows": len(keys), "version": version}, sqlstore.RebaselineReasons[version])
 }
 
 // recordBaseline follows a migration that starts covering tables on a
@@ -144,6 +199,9 @@ var afterMigration = map[string]func(ctx context.Context, tx *Tx) error{
 // as found, so that verification starts from them. It runs in the
 // migration's transaction.
 func recordBaseline(ctx context.Context, tx *Tx, reason string, tables ...string) error {
+	if err := discardRowChanges(tx.Tx); err != nil {
+		return err
+	}
 	var n int
 	for _, t := range tables {
 		s, _ := findRowSpec(t)

@@ -110,6 +110,19 @@ func TestTrust11RowsWrittenOutsideTheApp(t *testing.T) {
 			"policy_rules", "", qms.RowAdded, "staff"},
 		{"session inserted", `INSERT INTO sessions (id, user_id, agency_code, csrf_token, created_at, expires_at, last_seen_at) VALUES ('forged', 1, 'SYS', 'x', '', '9999', '9999')`,
 			"sessions", `["forged"]`, qms.RowAdded, "admin"},
+		// Outsider pass 11, finding 1: the columns later migrations added
+		// or the check never learned. An administrator's password made to
+		// look chosen by its owner would let the owner's account sign.
+		{"temporary password made to look chosen", `UPDATE users SET password_temporary = (1 = 0) WHERE id = {lan}`,
+			"users", `[{lan}]`, qms.RowAltered, "lan"},
+		{"full name changed", `UPDATE users SET full_name = 'Giám đốc Sở' WHERE id = {lan}`,
+			"users", `[{lan}]`, qms.RowAltered, "lan"},
+		{"title changed", `UPDATE users SET title = 'Giám đốc' WHERE id = {lan}`,
+			"users", `[{lan}]`, qms.RowAltered, "lan"},
+		{"token prefix changed", `UPDATE api_tokens SET prefix = 'zzzzzzzz' WHERE id = {tok}`,
+			"api_tokens", `[{tok}]`, qms.RowAltered, "lan"},
+		{"session's CSRF token replaced", `UPDATE sessions SET csrf_token = 'known' WHERE id = '{sess}'`,
+			"sessions", `["{sess}"]`, qms.RowAltered, "lan"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -128,14 +141,30 @@ func TestTrust11RowsWrittenOutsideTheApp(t *testing.T) {
 				if _, err := f.UpdateUser(ctx, khoa.ID, qms.UserUpdate{Disabled: ptr(true)}); err != nil {
 					t.Fatal(err)
 				}
+				// lan's password, set by the system administrator, is temporary.
+				admin, err := f.FindUserByUsername(ctx, "admin")
+				if err != nil {
+					t.Fatal(err)
+				}
+				sysAdmin := qms.WithActor(ctx, qms.Actor{UserID: admin.ID, Username: "admin", AgencyCode: qms.SystemAgencyCode})
+				if err := f.SetPassword(sysAdmin, lan.ID, "ngua-o-tam-456"); err != nil {
+					t.Fatal(err)
+				}
+				if n := mustQuery(t, f, fmt.Sprintf(`SELECT COUNT(*) FROM users WHERE id = %d AND password_temporary = (1 = 1)`, lan.ID)); n[0] != "1" {
+					t.Fatal("a password the administrator set is not temporary")
+				}
 				_, tok, err := f.CreateAPIToken(ctx, lan.ID, "ci", 0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				_, sess, err := f.CreateSession(ctx, lan.ID, "A")
 				if err != nil {
 					t.Fatal(err)
 				}
 				if _, err := f.VerifyAuditChain(ctx); err != nil {
 					t.Fatalf("before tampering: %v", err)
 				}
-				ids := strings.NewReplacer("{lan}", fmt.Sprint(lan.ID), "{tok}", fmt.Sprint(tok.ID), "{khoa}", fmt.Sprint(khoa.ID))
+				ids := strings.NewReplacer("{lan}", fmt.Sprint(lan.ID), "{tok}", fmt.Sprint(tok.ID), "{khoa}", fmt.Sprint(khoa.ID), "{sess}", sess.ID)
 				if err := f.exec(ids.Replace(tt.sql)); err != nil {
 					t.Fatal(err)
 				}
@@ -160,10 +189,6 @@ func TestTrust11RowsWrittenOutsideTheApp(t *testing.T) {
 				check("after tampering")
 				// Audited writes of the same tables come after: they must not
 				// record the tampered row as theirs.
-				admin, err := f.FindUserByUsername(ctx, "admin")
-				if err != nil {
-					t.Fatal(err)
-				}
 				if _, err := f.SetMembership(ctx, admin.ID, qms.Membership{AgencyCode: "A", Role: qms.RoleAuditor}, false); err != nil {
 					t.Fatal(err)
 				}
@@ -177,8 +202,9 @@ func TestTrust11RowsWrittenOutsideTheApp(t *testing.T) {
 }
 
 // TestTrust11AuditedWritesVerify: the store's own writes of the security
-// tables record their rows, and columns that decide nothing (a name,
-// updated_at) may change without an entry.
+// tables record their rows (a full name, a title and a temporary password
+// included), and columns that decide nothing (updated_at, a token's name,
+// the idle clock) may change without an entry.
 func TestTrust11AuditedWritesVerify(t *testing.T) {
 	eachStore(t, func(t *testing.T, f *fixture) {
 		ctx := f.ctx
@@ -189,6 +215,12 @@ func TestTrust11AuditedWritesVerify(t *testing.T) {
 		if err := f.CreateUser(ctx, u, "ngua-o-123"); err != nil {
 			t.Fatal(err)
 		}
+		admin, err := f.FindUserByUsername(ctx, "admin")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sysAdmin := qms.WithActor(ctx, qms.Actor{UserID: admin.ID, Username: "admin", AgencyCode: qms.SystemAgencyCode})
+		self := qms.WithActor(ctx, qms.Actor{UserID: u.ID, Username: "lan", AgencyCode: "A"})
 		steps := []func() error{
 			func() error {
 				_, err := f.SetMembership(ctx, u.ID, qms.Membership{AgencyCode: "A", Role: qms.RoleLeader}, false)
@@ -203,6 +235,14 @@ func TestTrust11AuditedWritesVerify(t *testing.T) {
 				_, err := f.UpdateUser(ctx, u.ID, qms.UserUpdate{Email: ptr("lan@so-a.gov.vn")})
 				return err
 			},
+			func() error {
+				_, err := f.UpdateUser(ctx, u.ID, qms.UserUpdate{FullName: ptr("Trần Thị Lan"), Title: ptr("Chuyên viên")})
+				return err
+			},
+			// A password the administrator sets is temporary; the one its
+			// owner then chooses is not.
+			func() error { return f.SetPassword(sysAdmin, u.ID, "ngua-o-tam-789") },
+			func() error { return f.SetPassword(self, u.ID, "ngua-o-rieng-012") },
 			func() error { _, _, err := f.CreateAPIToken(ctx, u.ID, "ci", 0); return err },
 			func() error { _, _, err := f.CreateSession(ctx, u.ID, "A"); return err },
 			func() error { return f.AddPolicyRule(ctx, []string{"leader", "A", "report", "read"}) },
@@ -220,7 +260,8 @@ func TestTrust11AuditedWritesVerify(t *testing.T) {
 				t.Fatalf("after step %d: %v", i, err)
 			}
 		}
-		for _, q := range []string{`UPDATE users SET full_name = 'Lan', updated_at = 'x'`, `UPDATE api_tokens SET name = 'đổi tên'`} {
+		for _, q := range []string{`UPDATE users SET updated_at = 'x', created_at = 'y'`, `UPDATE api_tokens SET name = 'đổi tên', last_used_at = 'x'`,
+			`UPDATE sessions SET last_seen_at = 'x'`} {
 			if err := f.exec(q); err != nil {
 				t.Fatal(err)
 			}

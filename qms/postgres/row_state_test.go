@@ -1,0 +1,177 @@
+package postgres_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"golang.org/x/crypto/bcrypt"
+
+	"isodt/policies"
+	"isodt/qms"
+	"isodt/qms/postgres"
+	"isodt/qms/postgres/pgtest"
+)
+
+// TestOutsider11RebaselineOnUpgrade: migration 0032 covers more columns
+// of the security rows (SQLite's 0055). A database whose trail recorded
+// the rows' states without them upgrades without every row reading as
+// changed, and a row changed outside the application before the upgrade
+// stays named (qms/sqlite's test of the same name).
+func TestOutsider11RebaselineOnUpgrade(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.NewDatabase(t)
+	db, err := postgres.Open(ctx, url, postgres.Options{PasswordCost: bcrypt.MinCost})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules, _ := policies.Default()
+	if _, err := db.Bootstrap(ctx, rules); err != nil {
+		t.Fatal(err)
+	}
+	sys := qms.WithActor(ctx, qms.SystemActor("test"))
+	if err := db.CreateAgency(sys, &qms.Agency{Code: "A", Name: "Sở A"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []*qms.User{
+		{Username: "lan", FullName: "Trần Thị Lan", Title: "Chuyên viên", Memberships: []qms.Membership{{AgencyCode: "A", Role: qms.RoleStaff}}},
+		{Username: "khoa", FullName: "Lê Khoa", Memberships: []qms.Membership{{AgencyCode: "A", Role: qms.RoleLeader}}},
+	} {
+		if err := db.CreateUser(sys, u, "ngua-o-123"); err != nil {
+			t.Fatal(err)
+		}
+		if u.Username == "lan" {
+			if _, _, err := db.CreateAPIToken(sys, u.ID, "ci", 0); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := db.CreateSession(sys, u.ID, "A"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	db.Close()
+
+	raw, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close(ctx)
+	exec := func(q string, args ...any) {
+		t.Helper()
+		if _, err := raw.Exec(ctx, q, args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	// Back to 0031: its triggers, and a trail that hashed the rows as the
+	// release before did.
+	for _, q := range []string{
+		`DROP TRIGGER users_row ON users`,
+		`CREATE TRIGGER users_row AFTER INSERT OR DELETE OR UPDATE OF id, username, email, password_hash, disabled ON users
+			FOR EACH ROW EXECUTE FUNCTION note_row_change('id')`,
+		`DROP TRIGGER api_tokens_row ON api_tokens`,
+		`CREATE TRIGGER api_tokens_row AFTER INSERT OR DELETE OR UPDATE OF id, user_id, token_hash, expires_at, revoked_at ON api_tokens
+			FOR EACH ROW EXECUTE FUNCTION note_row_change('id')`,
+		`DROP TRIGGER sessions_row ON sessions`,
+		`CREATE TRIGGER sessions_row AFTER INSERT OR DELETE OR UPDATE OF id, user_id, agency_code, expires_at ON sessions
+			FOR EACH ROW EXECUTE FUNCTION note_row_change('id')`,
+		`DELETE FROM migrations WHERE name LIKE '%0032%'`,
+		`DROP TRIGGER audit_log_no_change ON audit_log`,
+		`DROP TRIGGER audit_head_forward ON audit_head`,
+	} {
+		exec(q)
+	}
+	v1 := map[string]string{
+		"users":      `SELECT username, email, password_hash, (disabled::int)::text FROM users WHERE id = (CAST($1 AS jsonb) ->> 0)::bigint`,
+		"api_tokens": `SELECT user_id::text, token_hash, expires_at, revoked_at FROM api_tokens WHERE id = (CAST($1 AS jsonb) ->> 0)::bigint`,
+		"sessions":   `SELECT user_id::text, agency_code, expires_at FROM sessions WHERE id = CAST($1 AS jsonb) ->> 0`,
+	}
+	rows, _ := raw.Query(ctx, `SELECT id, at, actor, agency_code, action, object_type, object_id, before_json, after_json, reason, row_states FROM audit_log ORDER BY id`)
+	var es []*qms.AuditEntry
+	for rows.Next() {
+		var e qms.AuditEntry
+		var at string
+		var before, after, states *string
+		if err := rows.Scan(&e.ID, &at, &e.Actor, &e.AgencyCode, &e.Action, &e.ObjectType, &e.ObjectID, &before, &after, &e.Reason, &states); err != nil {
+			t.Fatal(err)
+		}
+		e.At, _ = time.Parse(time.RFC3339Nano, at)
+		if before != nil {
+			e.Before = json.RawMessage(*before)
+		}
+		if after != nil {
+			e.After = json.RawMessage(*after)
+		}
+		if states != nil {
+			json.Unmarshal([]byte(*states), &e.Rows)
+		}
+		es = append(es, &e)
+	}
+	rows.Close()
+	prev := qms.GenesisHash
+	for _, e := range es {
+		for i, r := range e.Rows {
+			q, ok := v1[r.Table]
+			if !ok || r.Hash == "" {
+				continue
+			}
+			vals := make([]*string, strings.Count(strings.SplitN(q, " FROM ", 2)[0], ",")+1)
+			dest := make([]any, len(vals))
+			for j := range vals {
+				dest[j] = &vals[j]
+			}
+			if err := raw.QueryRow(ctx, q, r.Key).Scan(dest...); err == pgx.ErrNoRows {
+				continue
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			e.Rows[i].Hash = qms.HashRowState(r.Table, r.Key, vals)
+		}
+		var states any
+		if len(e.Rows) > 0 {
+			states = string(qms.AuditJSON(e.Rows))
+		}
+		e.PrevHash = prev
+		e.Hash = e.ComputeHash()
+		prev = e.Hash
+		exec(`UPDATE audit_log SET row_states = $1, prev_hash = $2, hash = $3 WHERE id = $4`, states, e.PrevHash, e.Hash, e.ID)
+	}
+	exec(`UPDATE audit_head SET last_id = $1, last_hash = $2`, es[len(es)-1].ID, prev)
+	// Before the upgrade, with the database password alone: khoa's
+	// password replaced.
+	exec(`UPDATE users SET password_hash = (SELECT password_hash FROM users WHERE username = 'lan') WHERE username = 'khoa'`)
+	var n int
+	raw.QueryRow(ctx, `SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM api_tokens) + (SELECT COUNT(*) FROM sessions)`).Scan(&n)
+
+	db, err = postgres.Open(ctx, url, postgres.Options{PasswordCost: bcrypt.MinCost})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	named := func(when string, want ...string) {
+		t.Helper()
+		_, err := db.VerifyAuditChain(ctx)
+		var rt *qms.RowsTampered
+		if !errors.As(err, &rt) {
+			t.Fatalf("%s: %v, want %v named", when, err, want)
+		}
+		var got []string
+		for _, c := range rt.Rows {
+			got = append(got, c.Change+" "+c.Label)
+		}
+		if strings.Join(got, "; ") != strings.Join(want, "; ") {
+			t.Fatalf("%s: named %v, want %v", when, got, want)
+		}
+	}
+	named("after the upgrade", qms.RowAltered+" người dùng khoa")
+	action := "audit.baseline"
+	es, _, err = db.FindAuditEntries(sys, qms.AuditFilter{Action: &action})
+	if err != nil || len(es) != 1 || len(es[0].Rows) != n-1 {
+		t.Fatalf("baseline entries %+v %v, want one of %d rows", es, err, n-1)
+	}
+	exec(`UPDATE users SET title = 'Giám đốc Sở' WHERE username = 'lan'`)
+	named("a title changed after the upgrade", qms.RowAltered+" người dùng lan", qms.RowAltered+" người dùng khoa")
+}

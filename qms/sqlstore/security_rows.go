@@ -1,0 +1,168 @@
+package sqlstore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"isodt/qms"
+)
+
+// SecurityTable is one table whose rows the audit trail vouches for: each
+// audited write records the hash of the state of the rows it wrote, and
+// `qms audit verify` names a row whose state is not the one last
+// recorded (added, changed or deleted outside the application). Every
+// column of the table is decided: part of the key, part of the state, or
+// left unchecked with the reason (TestSecurityColumnsDecided holds a new
+// column to that).
+type SecurityTable struct {
+	Table string
+	Key   []string
+	// State lists the columns whose change is a security event, in the
+	// order they are hashed: a column covered later goes last, with the
+	// RowStateVersion that covers it.
+	State []StateColumn
+	// Unchecked are the other columns, each with why its change decides
+	// nothing (or moves without an audited write).
+	Unchecked map[string]string
+	// Label names a row in words in a verification report (SQL both
+	// stores speak).
+	Label string
+}
+
+// StateColumn is a column of a row's state and the RowStateVersion that
+// started covering it.
+type StateColumn struct {
+	Name  string
+	Since int
+}
+
+// RowStateVersion is the newest coverage of SecurityTables. A version
+// adds state columns; the migration that makes the update triggers fire
+// on them records, for each row whose state before them is still the one
+// the trail last recorded, its state with them (sqlite's and postgres's
+// rebaseline), so that verification goes on from there and a row
+// changed outside the application before the upgrade stays named.
+//
+//  1. migration 0017 (SQLite), 0001 (PostgreSQL): users, memberships,
+//     API tokens, policy rules; 0024 (SQLite): sessions.
+//  2. migration 0055 (SQLite), 0032 (PostgreSQL): a user's full name,
+//     title and temporary password, a token's prefix, a session's CSRF
+//     token.
+const RowStateVersion = 2
+
+// RebaselineReasons are the reasons of the entries that record the rows'
+// states at each version.
+var RebaselineReasons = map[int]string{
+	2: "trạng thái của người dùng, mã API và phiên đăng nhập, thêm họ tên, chức vụ, mật khẩu tạm, tiền tố mã API và mã chống giả mạo yêu cầu của phiên",
+}
+
+// SecurityTables are the tables the audit trail vouches for row by row.
+var SecurityTables = []SecurityTable{
+	{Table: "users", Key: []string{"id"},
+		State: []StateColumn{{"username", 1}, {"email", 1}, {"password_hash", 1}, {"disabled", 1},
+			// What signatures and records print of the signer, and whether
+			// the password was set by an administrator (qms.PasswordTemporary:
+			// such an account signs nothing until its owner replaces it).
+			{"full_name", 2}, {"title", 2}, {"password_temporary", 2}},
+		Unchecked: map[string]string{
+			"created_at": "when the account was made: shown, decides nothing",
+			"updated_at": "moves with every write of the row",
+		},
+		Label: "'người dùng ' || username"},
+	{Table: "memberships", Key: []string{"user_id", "agency_code", "role"},
+		// A membership's state is its existence: the key alone.
+		Unchecked: map[string]string{"seq": "PostgreSQL's order of insertion (SQLite's rowid): decides nothing"},
+		Label:     "'vai trò ' || role || ' tại ' || agency_code || ' của ' || COALESCE((SELECT username FROM users WHERE id = user_id), '?')"},
+	{Table: "api_tokens", Key: []string{"id"},
+		State: []StateColumn{{"user_id", 1}, {"token_hash", 1}, {"expires_at", 1}, {"revoked_at", 1},
+			// names the token in `qms token list` and `qms token revoke --prefix`
+			{"prefix", 2}},
+		Unchecked: map[string]string{
+			"name":         "the owner's label for the token: renamed without deciding anything",
+			"created_at":   "when the token was made: shown, decides nothing",
+			"last_used_at": "moves with use, at most once a minute, without an audited write",
+		},
+		Label: "'mã API của ' || COALESCE((SELECT username FROM users WHERE id = user_id), '?')"},
+	{Table: "policy_rules", Key: []string{"id"},
+		State: []StateColumn{{"ptype", 1}, {"v0", 1}, {"v1", 1}, {"v2", 1}, {"v3", 1}},
+		Label: "'quy tắc ' || v0 || ', ' || v1 || ', ' || v2 || ', ' || v3"},
+	{Table: "sessions", Key: []string{"id"},
+		State: []StateColumn{{"user_id", 1}, {"agency_code", 1}, {"expires_at", 1},
+			// the session's request-forgery token: known, it lets another
+			// site post in the session's name
+			{"csrf_token", 2}},
+		Unchecked: map[string]string{
+			"created_at":   "when the session began: shown, decides nothing (expires_at and the idle clock do)",
+			"last_seen_at": "the idle clock: moves with use, at most once a minute, without an audited write",
+		},
+		Label: "'phiên đăng nhập của ' || COALESCE((SELECT username FROM users WHERE id = user_id), '?') || ' tại ' || agency_code"},
+}
+
+// RowSourceAt is a RowSource that also hashes a row as an older
+// RowStateVersion did, without the state columns covered since.
+type RowSourceAt interface {
+	RowSource
+	// ScanRowAt reads one row of Query and returns its key, its hash at
+	// version and its hash now.
+	ScanRowAt(r Row, version int) (key, then, now string, err error)
+}
+
+// RecordedStates folds the row states of the whole trail, oldest first,
+// into the newest recorded state of each row (not verifying the chain:
+// `qms audit verify` does).
+func RecordedStates(ctx context.Context, q Querier) (qms.RowStates, error) {
+	rows, err := q.Query(ctx, `SELECT row_states FROM audit_log WHERE row_states IS NOT NULL ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := qms.RowStates{}
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		var e qms.AuditEntry
+		if err := json.Unmarshal([]byte(s), &e.Rows); err != nil {
+			return nil, fmt.Errorf("recorded row states: %w", err)
+		}
+		out.Record(&e)
+	}
+	return out, rows.Err()
+}
+
+// StillAsRecorded lists, for the move of sources to a new version, the
+// rows whose state as the version before hashed it is the state the
+// trail last recorded: those whose state now is to be recorded. A row
+// recorded already with its state now needs nothing; any other row
+// (never recorded, or changed outside the application before the
+// upgrade) is left as it is, for verification to name.
+func StillAsRecorded[S RowSourceAt](ctx context.Context, q Querier, sources []S, version int) ([][2]string, error) {
+	recorded, err := RecordedStates(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	var out [][2]string
+	for _, s := range sources {
+		rows, err := q.Query(ctx, s.Query())
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			key, then, now, err := s.ScanRowAt(rows, version-1)
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if want, ok := recorded[[2]string{s.Table(), key}]; ok && want == then && want != now {
+				out = append(out, [2]string{s.Table(), key})
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
