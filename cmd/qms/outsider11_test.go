@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -65,5 +66,68 @@ func TestOutsider11VerifyNamesTrustColumns(t *testing.T) {
 		if code != 1 || !strings.Contains(out, "row altered outside the application: users [2] (người dùng lan)") {
 			t.Fatalf("after %s: exit %d\n%s\n%s", q, code, out, e)
 		}
+	}
+}
+
+// TestOutsider11SignedStepCheckRun (outsider pass 11, finding 2): in a
+// copy made with `qms backup`, the trigger dossier_steps_signed dropped
+// and the leader's signed step changed (note, actor, exit, completion
+// time) with sqlite3. `qms check run --rule SIGNATURE_BROKEN --json`
+// printed []; it now names the step, critical, in its agency.
+func TestOutsider11SignedStepCheckRun(t *testing.T) {
+	c := newCLI(t)
+	seedDB(t, c.db)
+	db, err := sqlite.Open(context.Background(), c.db, sqlite.Options{PasswordCost: bcrypt.MinCost})
+	if err != nil {
+		t.Fatal(err)
+	}
+	staff := staffCtx(t, db)
+	d := &qms.Dossier{AgencyCode: seedAgency, TTHCCode: seedTTHC, Applicant: qms.Applicant{Name: "Nguyễn Văn An"}, Channel: qms.ChannelCounter}
+	if err := db.ReceiveDossier(staff, d); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range seedFlow[:3] {
+		ctx := userCtx(t, db, seedActor(s.step))
+		if seedActor(s.step) == seedLeader {
+			ctx = qms.WithSigning(ctx, true)
+		}
+		if _, err := db.CompleteStep(ctx, seedAgency, d.Code, qms.CompleteStep{StepID: s.step, Exit: s.exit, Note: "Đồng ý"}); err != nil {
+			t.Fatalf("%s: %v", s.step, err)
+		}
+	}
+	db.Close()
+	copyPath := filepath.Join(t.TempDir(), "copy.db")
+	if code, _, e := c.run("", "backup", copyPath); code != 0 {
+		t.Fatal(e)
+	}
+	copied := &cli{t: t, db: copyPath}
+	if code, out, e := copied.run("", "check", "run", "--rule", "SIGNATURE_BROKEN", "--json"); code != 0 || strings.TrimSpace(out) != "[]" {
+		t.Fatalf("before any change: exit %d\n%s\n%s", code, out, e)
+	}
+	raw, _ := sql.Open("sqlite3", copyPath)
+	var stepID string
+	if err := raw.QueryRow(`SELECT object_id FROM signatures WHERE object_type = 'dossier_step'`).Scan(&stepID); err != nil {
+		t.Fatalf("the leader's signature: %v", err)
+	}
+	for _, q := range []string{
+		`DROP TRIGGER dossier_steps_signed`,
+		`UPDATE dossier_steps SET note = 'Không đồng ý', actor = 'a-staff', exit = 'Không đạt', completed_at = '2026-01-01T00:00:00Z' WHERE id = ` + stepID,
+	} {
+		if _, err := raw.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	raw.Close()
+	code, out, e := copied.run("", "check", "run", "--rule", "SIGNATURE_BROKEN", "--json")
+	var found []struct {
+		Rule, Severity, Agency string
+		ObjectType             string `json:"object_type"`
+		ObjectID               string `json:"object_id"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &found) != nil || len(found) != 1 {
+		t.Fatalf("after the change: exit %d\n%s\n%s", code, out, e)
+	}
+	if f := found[0]; f.Rule != "SIGNATURE_BROKEN" || f.Severity != "critical" || f.Agency != seedAgency || f.ObjectType != "dossier_step" || f.ObjectID != stepID {
+		t.Fatalf("finding %+v, want SIGNATURE_BROKEN critical %s dossier_step %s", f, seedAgency, stepID)
 	}
 }

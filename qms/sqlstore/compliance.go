@@ -195,8 +195,9 @@ func checkTTHCGovernedTwice(ctx context.Context, s *Store, q Querier, agencies [
 	return out, nil
 }
 
-// globalRules are the rules checked over the whole system at once.
-var globalRules = map[string]bool{qms.RuleAuditChainBroken: true}
+// globalRules are the rules checked over the whole system at once: the
+// audit chain, and the signatures (one pass over every signed record).
+var globalRules = map[string]bool{qms.RuleAuditChainBroken: true, qms.RuleSignatureBroken: true}
 
 // reconcileFindings opens and closes agency's findings of scope against
 // what was found, in one audited transaction.

@@ -2,38 +2,42 @@ package sqlstore
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"isodt/qms"
 )
 
-// signedAgencySQL gives, per signed object type, the agency its record
-// belongs to now (a merger may have moved it).
-var signedAgencySQL = map[string]string{
-	qms.SignedProcedureVersion: `(SELECT p.agency_code FROM procedure_versions v JOIN procedures p ON p.id = v.procedure_id WHERE v.id = s.object_id)`,
-	qms.SignedFormVersion:      `(SELECT f.agency_code FROM form_versions v JOIN forms f ON f.id = v.form_id WHERE v.id = s.object_id)`,
-	qms.SignedNonconformity:    `(SELECT agency_code FROM nonconformities WHERE id = s.object_id)`,
-	qms.SignedAuditReport:      `(SELECT agency_code FROM audit_plans WHERE id = s.object_id)`,
-}
-
-// checkSignatures (SIGNATURE_BROKEN) finds the documents signed in the
-// agencies whose record no longer hashes to what was signed: changed by a
-// writer that went round the store and its triggers (the database file
-// edited directly). Documents only: versions, closed nonconformities and
-// audit reports, a few thousand at most. A leader's dossier steps are
-// millions; their triggers guard them, and the control slip shows each
-// signature's hash check as it prints.
+// checkSignatures (SIGNATURE_BROKEN) finds, for every object type a
+// signature can be on (signedContents), the signed records of the
+// agencies whose content no longer hashes to what was signed: changed
+// by a writer that went round the store and its triggers (the database
+// file edited directly), or deleted. A record that is gone belongs to no
+// agency any more: its finding is the system agency's.
+//
+// It runs once over all the agencies checked (globalRules), one query
+// per object type joining the signatures to their records, in no order
+// (sorting would hold them all), each record hashed as it streams: a
+// province's signed dossier steps (a leader's decisions) are hundreds of
+// thousands, too many for a query per record or a pass per agency.
+// Records with items (nonconformities and their actions, audit reports
+// and their checklists) are documents, a few thousand: their items are
+// read after the pass.
 func checkSignatures(ctx context.Context, s *Store, q Querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
 	in, args := inList(agencies)
 	var out []qms.Candidate
-	for objectType, agencySQL := range signedAgencySQL {
+	for _, objectType := range SignedObjectTypes() {
+		c := signedContents[objectType]
 		meaning := ""
 		if objectType == qms.SignedProcedureVersion || objectType == qms.SignedFormVersion {
 			// A drafting signature lapses when a draft sent back is edited.
 			meaning = string(qms.MeaningApproved)
 		}
-		rows, err := q.Query(ctx, `SELECT s.object_id, s.content_sha256, s.full_name, s.meaning, s.signed_at, `+agencySQL+` AS agency
-			FROM signatures s WHERE s.object_type = ? AND (? = '' OR s.meaning = ?) AND `+agencySQL+` IN `+in+` ORDER BY s.id`,
+		agency := `COALESCE(` + c.agency + `, '` + qms.SystemAgencyCode + `')`
+		rows, err := q.Query(ctx, `SELECT s.object_id, s.content_sha256, s.full_name, s.meaning, s.signed_at, `+agency+`, r.id, r.`+
+			strings.Join(strings.Split(c.columns, ", "), ", r.")+`
+			FROM signatures s LEFT JOIN `+c.table+` r ON r.id = s.object_id
+			WHERE s.object_type = ? AND (? = '' OR s.meaning = ?) AND `+agency+` IN `+in,
 			append([]any{objectType, meaning, meaning}, args...)...)
 		if err != nil {
 			return nil, err
@@ -41,30 +45,59 @@ func checkSignatures(ctx context.Context, s *Store, q Querier, agencies []string
 		type signedRow struct {
 			id                              int64
 			hash, name, meaning, at, agency string
+			vals                            []any
 		}
-		var signedRows []signedRow
+		seen := map[int64]bool{}
+		broken := func(r signedRow) {
+			if seen[r.id] {
+				return
+			}
+			seen[r.id] = true
+			out = append(out, qms.Candidate{Rule: qms.RuleSignatureBroken, AgencyCode: r.agency, ObjectType: objectType, ObjectID: Itoa(r.id)}.
+				Saying(qms.SaySignatureBroken, r.name, qms.Say("signature.meaning."+r.meaning), ParseTime(r.at).In(qms.Zone).Format("02/01/2006 15:04")))
+		}
+		var withItems []signedRow
 		for rows.Next() {
 			var r signedRow
-			if err := rows.Scan(&r.id, &r.hash, &r.name, &r.meaning, &r.at, &r.agency); err != nil {
+			var record *int64
+			vals, dest := c.values()
+			if err := rows.Scan(append([]any{&r.id, &r.hash, &r.name, &r.meaning, &r.at, &r.agency, &record}, dest...)...); err != nil {
 				rows.Close()
 				return nil, err
 			}
-			signedRows = append(signedRows, r)
+			switch {
+			case record == nil:
+				broken(r)
+			case c.items != "":
+				r.vals = vals
+				withItems = append(withItems, r)
+			default:
+				h, err := c.hash(vals, nil)
+				if err != nil {
+					rows.Close()
+					return nil, err
+				}
+				if h != r.hash {
+					broken(r)
+				}
+			}
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return nil, err
 		}
-		for _, r := range signedRows {
-			h, err := SignedContentHash(ctx, q, objectType, r.id)
+		for _, r := range withItems {
+			items, err := signedItems(ctx, q, c, r.id)
 			if err != nil {
 				return nil, err
 			}
-			if h == r.hash {
-				continue
+			h, err := c.hash(r.vals, items)
+			if err != nil {
+				return nil, err
 			}
-			out = append(out, qms.Candidate{Rule: qms.RuleSignatureBroken, AgencyCode: r.agency, ObjectType: objectType, ObjectID: Itoa(r.id)}.
-				Saying(qms.SaySignatureBroken, r.name, qms.Say("signature.meaning."+r.meaning), ParseTime(r.at).In(qms.Zone).Format("02/01/2006 15:04")))
+			if h != r.hash {
+				broken(r)
+			}
 		}
 	}
 	return out, nil

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -11,9 +12,9 @@ import (
 
 // signedContent names, per signed object type, the content a signature
 // covers: what may not change once signed. The same reading makes the
-// hash at signing time and checks it later (FindSignatures, the SQLite
-// store's RuleSignatureBroken), so a record changed behind the store's
-// back shows up.
+// hash at signing time and checks it later (FindSignatures, the rule
+// SIGNATURE_BROKEN), so a record changed behind the store's back shows
+// up.
 type signedContent struct {
 	// table and columns: the record's signed columns, by id.
 	table   string
@@ -21,18 +22,36 @@ type signedContent struct {
 	// items, when set, are the rows of the record's items (key names the
 	// record), in id order, signed with it.
 	items, itemKey, itemColumns string
+	// agency is the agency the record belongs to now (a merger may have
+	// moved it), SQL over the record's row as r.
+	agency string
 }
 
 var signedContents = map[string]signedContent{
-	qms.SignedProcedureVersion: {table: "procedure_versions", columns: "procedure_id, number, content_json"},
-	qms.SignedFormVersion:      {table: "form_versions", columns: "form_id, number, schema_json, template_json, change_summary"},
+	qms.SignedProcedureVersion: {table: "procedure_versions", columns: "procedure_id, number, content_json",
+		agency: `(SELECT agency_code FROM procedures WHERE id = r.procedure_id)`},
+	qms.SignedFormVersion: {table: "form_versions", columns: "form_id, number, schema_json, template_json, change_summary",
+		agency: `(SELECT agency_code FROM forms WHERE id = r.form_id)`},
 	qms.SignedNonconformity: {table: "nonconformities",
 		columns: "code, source, source_ref, description, correction, root_cause, status, verdict, verified_by, verified_at, closed_at, close_reason",
-		items:   "corrective_actions", itemKey: "nc_id", itemColumns: "id, description, owner, due_on, done_at, result"},
+		items:   "corrective_actions", itemKey: "nc_id", itemColumns: "id, description, owner, due_on, done_at, result",
+		agency: `r.agency_code`},
 	qms.SignedAuditReport: {table: "audit_plans", columns: "title, scope_json, start_on, end_on, status, summary, conclusion, reported_at",
-		items: "audit_items", itemKey: "plan_id", itemColumns: "id, clause, question, result, evidence, note"},
+		items: "audit_items", itemKey: "plan_id", itemColumns: "id, clause, question, result, evidence, note",
+		agency: `r.agency_code`},
 	qms.SignedDossierStep: {table: "dossier_steps",
-		columns: "dossier_id, step_id, step_name, completed_at, actor, exit, form_code, form_version, entry_json, files_json, note, result"},
+		columns: "dossier_id, step_id, step_name, completed_at, actor, exit, form_code, form_version, entry_json, files_json, note, result",
+		agency:  `r.agency_code`},
+}
+
+// SignedObjectTypes are the object types a signature can be on, in order.
+func SignedObjectTypes() []string {
+	out := make([]string, 0, len(signedContents))
+	for t := range signedContents {
+		out = append(out, t)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // SignedContentHash is the hash of the signed content of one record, ""
@@ -47,27 +66,44 @@ func SignedContentHash(ctx context.Context, q Querier, objectType string, id int
 	if !ok {
 		return "", fmt.Errorf("sign: unknown object type %q", objectType)
 	}
-	n := len(strings.Split(c.columns, ","))
-	vals := make([]any, n)
-	dest := make([]any, n)
-	for i := range vals {
-		dest[i] = &vals[i]
-	}
+	vals, dest := c.values()
 	found, err := scanOne(q.Query(ctx, `SELECT `+c.columns+` FROM `+c.table+` WHERE id = ?`, id))(dest...)
 	if err != nil {
 		return "", fmt.Errorf("sign %s %d: %w", objectType, id, err)
 	} else if !found {
 		return "", nil
 	}
-	content, err := appendJSONArray(nil, vals)
+	var items []byte
+	if c.items != "" {
+		if items, err = signedItems(ctx, q, c, id); err != nil {
+			return "", fmt.Errorf("sign %s %d: %w", objectType, id, err)
+		}
+	}
+	h, err := c.hash(vals, items)
 	if err != nil {
 		return "", fmt.Errorf("sign %s %d: %w", objectType, id, err)
 	}
+	return h, nil
+}
+
+// values makes the destinations a row of the record's columns scans into.
+func (c signedContent) values() (vals, dest []any) {
+	n := len(strings.Split(c.columns, ","))
+	vals, dest = make([]any, n), make([]any, n)
+	for i := range vals {
+		dest[i] = &vals[i]
+	}
+	return vals, dest
+}
+
+// hash is the hash of the signed content: the record's column values,
+// then, for a record with items, the JSON text of its items.
+func (c signedContent) hash(vals []any, items []byte) (string, error) {
+	content, err := appendJSONArray(nil, vals)
+	if err != nil {
+		return "", err
+	}
 	if c.items != "" {
-		items, err := signedItems(ctx, q, c, id)
-		if err != nil {
-			return "", fmt.Errorf("sign %s %d: %w", objectType, id, err)
-		}
 		content = appendJSONString(append(content[:len(content)-1], ','), string(items))
 		content = append(content, ']')
 	}

@@ -1,0 +1,190 @@
+package storetest_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+
+	"isodt/qms"
+)
+
+// brokenSignatures runs SIGNATURE_BROKEN over every agency and returns
+// its open findings as "agency object_type object_id", sorted.
+func brokenSignatures(t *testing.T, f *fixture) []string {
+	t.Helper()
+	if _, err := f.RunChecks(f.ctx, qms.CheckScope{Rule: qms.RuleSignatureBroken}); err != nil {
+		t.Fatal(err)
+	}
+	rule, open := qms.RuleSignatureBroken, true
+	fs, err := f.FindFindings(f.ctx, qms.FindingFilter{Rule: &rule, Open: &open})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, x := range fs {
+		out = append(out, x.AgencyCode+" "+x.ObjectType+" "+x.ObjectID)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// dropTrigger drops a trigger on table, as whoever holds the file can.
+func dropTrigger(t *testing.T, f *fixture, name, table string) {
+	t.Helper()
+	if err := f.exec(`DROP TRIGGER ` + name + ` ON ` + table); err != nil {
+		if err := f.exec(`DROP TRIGGER ` + name); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestOutsider11SignedStepBroken (outsider pass 11, finding 2): a
+// leader's signed dossier step changed around its trigger (note, actor,
+// exit, completion time) was not seen by SIGNATURE_BROKEN, which
+// re-hashed versions, nonconformities and audit reports only. Now the
+// step is flagged in its agency, clears when put back, and a signed step
+// deleted is flagged too (the system agency's: the record that said
+// whose it was is gone).
+func TestOutsider11SignedStepBroken(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		staff, leader, _ := receiptFixture(t, f)
+		d := &qms.Dossier{AgencyCode: "SVHTT", TTHCCode: "1.000001", Applicant: qms.Applicant{Name: "Nguyễn Văn An"}, Channel: qms.ChannelCounter}
+		if err := f.ReceiveDossier(staff, d); err != nil {
+			t.Fatal(err)
+		}
+		for _, in := range []qms.CompleteStep{{StepID: "check"}, {StepID: "ok", Exit: "Đạt"}} {
+			if _, err := f.CompleteStep(staff, "SVHTT", d.Code, in); err != nil {
+				t.Fatalf("%s: %v", in.StepID, err)
+			}
+		}
+		if _, err := f.CompleteStep(qms.WithSigning(leader, true), "SVHTT", d.Code, qms.CompleteStep{StepID: "sign", Note: "Đồng ý cấp phép"}); err != nil {
+			t.Fatal(err)
+		}
+		p, err := f.DossierProgress(f.ctx, "SVHTT", d.Code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		step := p.Steps[len(p.Steps)-1]
+		if sigs, err := f.FindSignatures(f.ctx, qms.SignedDossierStep, step.ID); err != nil || len(sigs) != 1 || !sigs[0].Current {
+			t.Fatalf("the leader's step signature: %+v %v", sigs, err)
+		}
+		if got := brokenSignatures(t, f); len(got) != 0 {
+			t.Fatalf("SIGNATURE_BROKEN on untouched records: %v", got)
+		}
+		id := itoa(step.ID)
+		if err := f.exec(`CREATE TABLE kept_step AS SELECT * FROM dossier_steps WHERE id = ` + id); err != nil {
+			t.Fatal(err)
+		}
+		dropTrigger(t, f, "dossier_steps_signed", "dossier_steps")
+		for _, q := range []string{
+			`UPDATE dossier_steps SET note = 'Không đồng ý' WHERE id = ` + id,
+			`UPDATE dossier_steps SET actor = 'chuyen.vien' WHERE id = ` + id,
+			`UPDATE dossier_steps SET exit = 'Không đạt' WHERE id = ` + id,
+			`UPDATE dossier_steps SET completed_at = '2026-01-01T00:00:00Z' WHERE id = ` + id,
+		} {
+			if err := f.exec(q); err != nil {
+				t.Fatal(err)
+			}
+			if got, want := brokenSignatures(t, f), []string{"SVHTT dossier_step " + id}; fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("after %s: %v, want %v", q, got, want)
+			}
+			if sigs, _ := f.FindSignatures(f.ctx, qms.SignedDossierStep, step.ID); sigs[0].Current {
+				t.Fatalf("after %s: the signature still reads as current", q)
+			}
+			if err := f.exec(`UPDATE dossier_steps SET note = k.note, actor = k.actor, exit = k.exit, completed_at = k.completed_at
+				FROM kept_step k WHERE dossier_steps.id = k.id`); err != nil {
+				t.Fatal(err)
+			}
+			if got := brokenSignatures(t, f); len(got) != 0 {
+				t.Fatalf("put back after %s: %v", q, got)
+			}
+		}
+		if err := f.exec(`DELETE FROM dossier_steps WHERE id = ` + id); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := brokenSignatures(t, f), []string{qms.SystemAgencyCode + " dossier_step " + id}; fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("signed step deleted: %v, want %v", got, want)
+		}
+	})
+}
+
+// signedTables maps each object type a signature can be on to its table:
+// a signed type the rule does not check fails TestOutsider11EverySigned-
+// TypeChecked until it is added here and to the rule.
+var signedTables = map[string]string{
+	qms.SignedProcedureVersion: "procedure_versions",
+	qms.SignedFormVersion:      "form_versions",
+	qms.SignedNonconformity:    "nonconformities",
+	qms.SignedAuditReport:      "audit_plans",
+	qms.SignedDossierStep:      "dossier_steps",
+}
+
+// TestOutsider11EverySignedTypeChecked: for every object type an action
+// signs (qms.SignatureMeaning), a record whose signature's content hash
+// is not its content is flagged by SIGNATURE_BROKEN in the record's
+// agency (an audit report: the planning agency's).
+func TestOutsider11EverySignedTypeChecked(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		staff, _, officer := receiptFixture(t, f)
+		if err := f.CreateForm(officer, &qms.Form{AgencyCode: "SVHTT", Code: "BM-01", Title: "Phiếu"}, json.RawMessage(checkSchema)); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.CreateNC(officer, &qms.Nonconformity{AgencyCode: "SVHTT", Source: qms.NCFromOther, Description: "Thiếu phiếu"}); err != nil {
+			t.Fatal(err)
+		}
+		// An internal audit of SVHTT, planned by the province's UBND.
+		if err := f.CreateAgency(f.ctx, &qms.Agency{Code: "UBND", Name: "UBND tỉnh"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.UpdateAgency(f.ctx, "SVHTT", qms.AgencyUpdate{ParentCode: ptr("UBND")}); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.CreateUser(f.ctx, &qms.User{Username: "dgv", Memberships: []qms.Membership{{AgencyCode: "UBND", Role: qms.RoleAuditor}}}, "ngua-o-123"); err != nil {
+			t.Fatal(err)
+		}
+		prog := &qms.AuditProgramme{AgencyCode: "UBND", Year: 2026, Title: "Chương trình 2026"}
+		if err := f.CreateProgramme(f.ctx, prog); err != nil {
+			t.Fatal(err)
+		}
+		day := qms.CivilDate(f.clk.Now())
+		if err := f.CreatePlan(f.ctx, &qms.AuditPlan{ProgrammeID: prog.ID, AgencyCode: "UBND", Title: "Đánh giá Sở VHTT", Units: []string{"SVHTT"},
+			Clauses: []string{"7.5"}, Auditors: []string{"dgv"}, StartOn: day, EndOn: day}); err != nil {
+			t.Fatal(err)
+		}
+		d := &qms.Dossier{AgencyCode: "SVHTT", TTHCCode: "1.000001", Applicant: qms.Applicant{Name: "A"}, Channel: qms.ChannelCounter}
+		if err := f.ReceiveDossier(staff, d); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.CompleteStep(staff, "SVHTT", d.Code, qms.CompleteStep{StepID: "check"}); err != nil {
+			t.Fatal(err)
+		}
+		types := map[string]bool{}
+		for a := range qms.SignatureMeaning {
+			types[a.ObjectType] = true
+		}
+		var want []string
+		for objectType := range types {
+			table, ok := signedTables[objectType]
+			if !ok {
+				t.Errorf("signed object type %q: not in signedTables (nor, maybe, checked by SIGNATURE_BROKEN)", objectType)
+				continue
+			}
+			id := mustQuery(t, f, `SELECT MAX(id) FROM `+table)[0] // the record made above
+			if err := f.exec(`INSERT INTO signatures (object_type, object_id, content_sha256, user_id, username, full_name, title, meaning, signed_at)
+				VALUES ('` + objectType + `', ` + id + `, 'not the content', 1, 'admin', 'Quản trị', '', 'approved', '2026-03-02T02:00:00Z')`); err != nil {
+				t.Fatal(err)
+			}
+			agency := "SVHTT"
+			if objectType == qms.SignedAuditReport {
+				agency = "UBND"
+			}
+			want = append(want, agency+" "+objectType+" "+id)
+		}
+		sort.Strings(want)
+		if got := brokenSignatures(t, f); strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Fatalf("SIGNATURE_BROKEN found\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	})
+}
