@@ -92,13 +92,16 @@ type Signature struct {
 	ObjectID   int64  `json:"object_id"`
 	// ContentSHA256 is the hash of what was signed (ContentHash), so a
 	// later change of the record is seen against it.
-	ContentSHA256 string    `json:"content_sha256"`
-	UserID        int64     `json:"user_id"`
-	Username      string    `json:"username"`
-	FullName      string    `json:"full_name"`
-	Title         string    `json:"title"`
-	Meaning       Meaning   `json:"meaning"`
-	SignedAt      time.Time `json:"signed_at"`
+	ContentSHA256 string `json:"content_sha256"`
+	// ContentVersion is the reading of the record the hash is of (which
+	// columns it covers): a signature is checked at its own.
+	ContentVersion int       `json:"content_version"`
+	UserID         int64     `json:"user_id"`
+	Username       string    `json:"username"`
+	FullName       string    `json:"full_name"`
+	Title          string    `json:"title"`
+	Meaning        Meaning   `json:"meaning"`
+	SignedAt       time.Time `json:"signed_at"`
 	// Current: the record still holds what was signed. A draft sent back
 	// and edited leaves its drafting signature behind, no longer current.
 	Current bool `json:"current"`

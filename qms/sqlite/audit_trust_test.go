@@ -249,6 +249,7 @@ func TestOutsider11RebaselineOnUpgrade(t *testing.T) {
 		`DROP TRIGGER sessions_row_update`,
 		`CREATE TRIGGER sessions_row_update AFTER UPDATE OF id, user_id, agency_code, expires_at ON sessions
 		BEGIN INSERT INTO row_changes VALUES ('sessions', json_array(OLD.id)), ('sessions', json_array(NEW.id)); END`,
+		`ALTER TABLE signatures DROP COLUMN content_version`,
 		`DELETE FROM migrations WHERE name LIKE '%0055%'`,
 	} {
 		mustExec(t, raw, q)

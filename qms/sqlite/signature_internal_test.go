@@ -4,9 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"path/filepath"
+	"strconv"
 	"testing"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"isodt/qms"
+	"isodt/qms/qmstest"
 	"isodt/qms/sqlstore"
 )
 
@@ -27,7 +31,8 @@ var legacySignedContentSQL = map[string]string{
 }
 
 // TestSignedContentHashIsSQLitesJSON: the shared hash of each signed
-// object type equals the legacy json_array hash, for text JSON must
+// object type, read as version 1 reads it (the signatures made before
+// signatures.content_version), equals the legacy json_array hash, for text JSON must
 // escape (quotes, backslashes, every control character), text it must
 // not (non-ASCII, DEL, U+2028, <>&), NULLs, integers and records with
 // no, one or several items.
@@ -85,8 +90,87 @@ func TestSignedContentHashIsSQLitesJSON(t *testing.T) {
 		if legacy.Valid {
 			want = qms.ContentHash([]byte(legacy.String))
 		}
-		if got, err := sqlstore.SignedContentHash(ctx, on(raw), tt.objectType, tt.id); err != nil || got != want {
+		if got, err := sqlstore.SignedContentHash(ctx, on(raw), tt.objectType, tt.id, 1); err != nil || got != want {
 			t.Errorf("%s %d: hash %q, %v; legacy %q (%s)", tt.objectType, tt.id, got, err, want, legacy.String)
 		}
 	}
+}
+
+// TestOutsider11OldSignaturesStillCheck: a signature made before
+// signatures.content_version (an older release's: version 1, its hash
+// the legacy json_array of the columns signed then) still reads as
+// current after the upgrade and is not flagged; it is checked on the
+// columns it covered, so a change of one of them is flagged, while a
+// column signed only from version 2 on (the step's delegation) is not
+// part of it.
+func TestOutsider11OldSignaturesStillCheck(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "qms.db"), Options{PasswordCost: bcrypt.MinCost})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	sys := qms.WithActor(ctx, qms.SystemActor("test"))
+	staff, leader, _ := qmstest.EffectiveProcedure(t, db, sys, qmstest.SampleTTHC())
+	d := &qms.Dossier{AgencyCode: "SVHTT", TTHCCode: "1.000001", Applicant: qms.Applicant{Name: "Nguyễn Văn An"}, Channel: qms.ChannelCounter}
+	if err := db.ReceiveDossier(staff, d); err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range []qms.CompleteStep{{StepID: "check"}, {StepID: "ok", Exit: "Đạt"}} {
+		if _, err := db.CompleteStep(staff, "SVHTT", d.Code, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.CompleteStep(qms.WithSigning(leader, true), "SVHTT", d.Code, qms.CompleteStep{StepID: "sign", Note: "Đồng ý"}); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite3", db.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var stepID int64
+	var legacy string
+	if err := raw.QueryRow(`SELECT object_id FROM signatures WHERE object_type = 'dossier_step'`).Scan(&stepID); err != nil {
+		t.Fatal(err)
+	}
+	if err := raw.QueryRow(legacySignedContentSQL[qms.SignedDossierStep], stepID).Scan(&legacy); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`DROP TRIGGER signatures_no_update`,
+		`UPDATE signatures SET content_version = 1, content_sha256 = '` + qms.ContentHash([]byte(legacy)) + `'`,
+		`DROP TRIGGER dossier_steps_signed`,
+	} {
+		if _, err := raw.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	broken := func(when string, want bool) {
+		t.Helper()
+		if _, err := db.RunChecks(sys, qms.CheckScope{Rule: qms.RuleSignatureBroken}); err != nil {
+			t.Fatal(err)
+		}
+		rule, open := qms.RuleSignatureBroken, true
+		fs, err := db.FindFindings(sys, qms.FindingFilter{Rule: &rule, Open: &open})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sigs, err := db.FindSignatures(sys, qms.SignedDossierStep, stepID)
+		if err != nil || len(sigs) != 1 {
+			t.Fatalf("%s: %+v %v", when, sigs, err)
+		}
+		if (len(fs) == 1) != want || sigs[0].Current == want || (want && fs[0].ObjectID != strconv.FormatInt(stepID, 10)) {
+			t.Fatalf("%s: findings %+v, signature current %v; want broken %v", when, fs, sigs[0].Current, want)
+		}
+	}
+	broken("a version 1 signature, untouched", false)
+	if _, err := raw.Exec(`UPDATE dossier_steps SET delegated_by = 'pho.giam.doc' WHERE id = ?`, stepID); err != nil {
+		t.Fatal(err)
+	}
+	broken("a column version 1 did not sign", false)
+	if _, err := raw.Exec(`UPDATE dossier_steps SET note = 'Không đồng ý' WHERE id = ?`, stepID); err != nil {
+		t.Fatal(err)
+	}
+	broken("a column version 1 signed", true)
 }

@@ -10,7 +10,8 @@ import (
 
 // checkSignatures (SIGNATURE_BROKEN) finds, for every object type a
 // signature can be on (signedContents), the signed records of the
-// agencies whose content no longer hashes to what was signed: changed
+// agencies whose content, read as the signature's version reads it, no
+// longer hashes to what was signed: changed
 // by a writer that went round the store and its triggers (the database
 // file edited directly), or deleted. A record that is gone belongs to no
 // agency any more: its finding is the system agency's.
@@ -34,8 +35,8 @@ func checkSignatures(ctx context.Context, s *Store, q Querier, agencies []string
 			meaning = string(qms.MeaningApproved)
 		}
 		agency := `COALESCE(` + c.agency + `, '` + qms.SystemAgencyCode + `')`
-		rows, err := q.Query(ctx, `SELECT s.object_id, s.content_sha256, s.full_name, s.meaning, s.signed_at, `+agency+`, r.id, r.`+
-			strings.Join(strings.Split(c.columns, ", "), ", r.")+`
+		rows, err := q.Query(ctx, `SELECT s.object_id, s.content_sha256, s.content_version, s.full_name, s.meaning, s.signed_at, `+agency+`, r.id, r.`+
+			strings.Join(names(c.columns), ", r.")+`
 			FROM signatures s LEFT JOIN `+c.table+` r ON r.id = s.object_id
 			WHERE s.object_type = ? AND (? = '' OR s.meaning = ?) AND `+agency+` IN `+in,
 			append([]any{objectType, meaning, meaning}, args...)...)
@@ -45,6 +46,7 @@ func checkSignatures(ctx context.Context, s *Store, q Querier, agencies []string
 		type signedRow struct {
 			id                              int64
 			hash, name, meaning, at, agency string
+			version                         int
 			vals                            []any
 		}
 		seen := map[int64]bool{}
@@ -61,7 +63,7 @@ func checkSignatures(ctx context.Context, s *Store, q Querier, agencies []string
 			var r signedRow
 			var record *int64
 			vals, dest := c.values()
-			if err := rows.Scan(append([]any{&r.id, &r.hash, &r.name, &r.meaning, &r.at, &r.agency, &record}, dest...)...); err != nil {
+			if err := rows.Scan(append([]any{&r.id, &r.hash, &r.version, &r.name, &r.meaning, &r.at, &r.agency, &record}, dest...)...); err != nil {
 				rows.Close()
 				return nil, err
 			}
@@ -72,7 +74,7 @@ func checkSignatures(ctx context.Context, s *Store, q Querier, agencies []string
 				r.vals = vals
 				withItems = append(withItems, r)
 			default:
-				h, err := c.hash(vals, nil)
+				h, err := c.hash(vals, nil, r.version)
 				if err != nil {
 					rows.Close()
 					return nil, err
@@ -87,11 +89,11 @@ func checkSignatures(ctx context.Context, s *Store, q Querier, agencies []string
 			return nil, err
 		}
 		for _, r := range withItems {
-			items, err := signedItems(ctx, q, c, r.id)
+			items, err := signedItems(ctx, q, c, r.id, r.version)
 			if err != nil {
 				return nil, err
 			}
-			h, err := c.hash(r.vals, items)
+			h, err := c.hash(r.vals, items, r.version)
 			if err != nil {
 				return nil, err
 			}

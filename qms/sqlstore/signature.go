@@ -3,140 +3,10 @@ package sqlstore
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strconv"
-	"strings"
 
 	"isodt/qms"
 )
-
-// signedContent names, per signed object type, the content a signature
-// covers: what may not change once signed. The same reading makes the
-// hash at signing time and checks it later (FindSignatures, the rule
-// SIGNATURE_BROKEN), so a record changed behind the store's back shows
-// up.
-type signedContent struct {
-	// table and columns: the record's signed columns, by id.
-	table   string
-	columns string
-	// items, when set, are the rows of the record's items (key names the
-	// record), in id order, signed with it.
-	items, itemKey, itemColumns string
-	// agency is the agency the record belongs to now (a merger may have
-	// moved it), SQL over the record's row as r.
-	agency string
-}
-
-var signedContents = map[string]signedContent{
-	qms.SignedProcedureVersion: {table: "procedure_versions", columns: "procedure_id, number, content_json",
-		agency: `(SELECT agency_code FROM procedures WHERE id = r.procedure_id)`},
-	qms.SignedFormVersion: {table: "form_versions", columns: "form_id, number, schema_json, template_json, change_summary",
-		agency: `(SELECT agency_code FROM forms WHERE id = r.form_id)`},
-	qms.SignedNonconformity: {table: "nonconformities",
-		columns: "code, source, source_ref, description, correction, root_cause, status, verdict, verified_by, verified_at, closed_at, close_reason",
-		items:   "corrective_actions", itemKey: "nc_id", itemColumns: "id, description, owner, due_on, done_at, result",
-		agency: `r.agency_code`},
-	qms.SignedAuditReport: {table: "audit_plans", columns: "title, scope_json, start_on, end_on, status, summary, conclusion, reported_at",
-		items: "audit_items", itemKey: "plan_id", itemColumns: "id, clause, question, result, evidence, note",
-		agency: `r.agency_code`},
-	qms.SignedDossierStep: {table: "dossier_steps",
-		columns: "dossier_id, step_id, step_name, completed_at, actor, exit, form_code, form_version, entry_json, files_json, note, result",
-		agency:  `r.agency_code`},
-}
-
-// SignedObjectTypes are the object types a signature can be on, in order.
-func SignedObjectTypes() []string {
-	out := make([]string, 0, len(signedContents))
-	for t := range signedContents {
-		out = append(out, t)
-	}
-	sort.Strings(out)
-	return out
-}
-
-// SignedContentHash is the hash of the signed content of one record, ""
-// when the record is gone.
-//
-// The content is the JSON array the SQLite store first hashed with
-// json_array (its items as one more element: the text of their own array
-// of arrays), written here byte for byte as SQLite writes it, so that the
-// signatures made before this was shared still check.
-func SignedContentHash(ctx context.Context, q Querier, objectType string, id int64) (string, error) {
-	c, ok := signedContents[objectType]
-	if !ok {
-		return "", fmt.Errorf("sign: unknown object type %q", objectType)
-	}
-	vals, dest := c.values()
-	found, err := scanOne(q.Query(ctx, `SELECT `+c.columns+` FROM `+c.table+` WHERE id = ?`, id))(dest...)
-	if err != nil {
-		return "", fmt.Errorf("sign %s %d: %w", objectType, id, err)
-	} else if !found {
-		return "", nil
-	}
-	var items []byte
-	if c.items != "" {
-		if items, err = signedItems(ctx, q, c, id); err != nil {
-			return "", fmt.Errorf("sign %s %d: %w", objectType, id, err)
-		}
-	}
-	h, err := c.hash(vals, items)
-	if err != nil {
-		return "", fmt.Errorf("sign %s %d: %w", objectType, id, err)
-	}
-	return h, nil
-}
-
-// values makes the destinations a row of the record's columns scans into.
-func (c signedContent) values() (vals, dest []any) {
-	n := len(strings.Split(c.columns, ","))
-	vals, dest = make([]any, n), make([]any, n)
-	for i := range vals {
-		dest[i] = &vals[i]
-	}
-	return vals, dest
-}
-
-// hash is the hash of the signed content: the record's column values,
-// then, for a record with items, the JSON text of its items.
-func (c signedContent) hash(vals []any, items []byte) (string, error) {
-	content, err := appendJSONArray(nil, vals)
-	if err != nil {
-		return "", err
-	}
-	if c.items != "" {
-		content = appendJSONString(append(content[:len(content)-1], ','), string(items))
-		content = append(content, ']')
-	}
-	return qms.ContentHash(content), nil
-}
-
-// signedItems is the JSON array of the arrays of a record's items.
-func signedItems(ctx context.Context, q Querier, c signedContent, id int64) ([]byte, error) {
-	rows, err := q.Query(ctx, `SELECT `+c.itemColumns+` FROM `+c.items+` WHERE `+c.itemKey+` = ? ORDER BY id`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	n := len(strings.Split(c.itemColumns, ","))
-	out := []byte{'['}
-	for rows.Next() {
-		vals := make([]any, n)
-		dest := make([]any, n)
-		for i := range vals {
-			dest[i] = &vals[i]
-		}
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		if len(out) > 1 {
-			out = append(out, ',')
-		}
-		if out, err = appendJSONArray(out, vals); err != nil {
-			return nil, err
-		}
-	}
-	return append(out, ']'), rows.Err()
-}
 
 // appendJSONArray appends the values as SQLite's json_array writes them.
 func appendJSONArray(b []byte, vals []any) ([]byte, error) {
@@ -215,13 +85,14 @@ func (s *Store) sign(ctx context.Context, tx Tx, agency, objectType string, id i
 	if actor.UserID == 0 {
 		return qms.Errorf(qms.EFORBIDDEN, "Chỉ người dùng đã đăng nhập mới ký được.")
 	}
-	hash, err := SignedContentHash(ctx, tx, objectType, id)
+	hash, err := SignedContentHash(ctx, tx, objectType, id, SignedContentVersion)
 	if err != nil {
 		return err
 	} else if hash == "" {
 		return fmt.Errorf("sign %s %d: no such record", objectType, id)
 	}
-	sig := &qms.Signature{ObjectType: objectType, ObjectID: id, ContentSHA256: hash, UserID: actor.UserID, Meaning: meaning, SignedAt: tx.Now()}
+	sig := &qms.Signature{ObjectType: objectType, ObjectID: id, ContentSHA256: hash, ContentVersion: SignedContentVersion,
+		UserID: actor.UserID, Meaning: meaning, SignedAt: tx.Now()}
 	if err := tx.QueryRow(ctx, `SELECT username, full_name, title FROM users WHERE id = ?`, sig.UserID).Scan(&sig.Username, &sig.FullName, &sig.Title); err != nil {
 		return fmt.Errorf("sign: read signer: %w", err)
 	}
@@ -231,8 +102,8 @@ func (s *Store) sign(ctx context.Context, tx Tx, agency, objectType string, id i
 	if sig.Title == "" {
 		sig.Title = roleTitle(ctx, tx, sig.UserID, agency)
 	}
-	if err := tx.QueryRow(ctx, `INSERT INTO signatures (object_type, object_id, content_sha256, user_id, username, full_name, title, meaning, signed_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, sig.ObjectType, sig.ObjectID, sig.ContentSHA256, sig.UserID, sig.Username, sig.FullName, sig.Title,
+	if err := tx.QueryRow(ctx, `INSERT INTO signatures (object_type, object_id, content_sha256, content_version, user_id, username, full_name, title, meaning, signed_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, sig.ObjectType, sig.ObjectID, sig.ContentSHA256, sig.ContentVersion, sig.UserID, sig.Username, sig.FullName, sig.Title,
 		string(sig.Meaning), FormatTime(sig.SignedAt)).Scan(&sig.ID); err != nil {
 		return fmt.Errorf("insert signature: %w", err)
 	}
@@ -274,7 +145,7 @@ func (s *Store) FindSignatures(ctx context.Context, objectType string, ids ...in
 	for _, id := range ids {
 		args = append(args, id)
 	}
-	rows, err := s.read().Query(ctx, `SELECT id, object_type, object_id, content_sha256, user_id, username, full_name, title, meaning, signed_at
+	rows, err := s.read().Query(ctx, `SELECT id, object_type, object_id, content_sha256, content_version, user_id, username, full_name, title, meaning, signed_at
 		FROM signatures WHERE object_type = ? AND object_id IN (`+Placeholders(len(ids))+`) ORDER BY id`, args...)
 	if err != nil {
 		return nil, err
@@ -284,7 +155,7 @@ func (s *Store) FindSignatures(ctx context.Context, objectType string, ids ...in
 	for rows.Next() {
 		var sig qms.Signature
 		var at string
-		if err := rows.Scan(&sig.ID, &sig.ObjectType, &sig.ObjectID, &sig.ContentSHA256, &sig.UserID, &sig.Username, &sig.FullName, &sig.Title, &sig.Meaning, &at); err != nil {
+		if err := rows.Scan(&sig.ID, &sig.ObjectType, &sig.ObjectID, &sig.ContentSHA256, &sig.ContentVersion, &sig.UserID, &sig.Username, &sig.FullName, &sig.Title, &sig.Meaning, &at); err != nil {
 			return nil, err
 		}
 		sig.SignedAt = ParseTime(at)
@@ -294,16 +165,21 @@ func (s *Store) FindSignatures(ctx context.Context, objectType string, ids ...in
 		return nil, err
 	}
 	rows.Close()
-	hashes := map[int64]string{}
+	type read struct {
+		id      int64
+		version int
+	}
+	hashes := map[read]string{}
 	for _, sig := range out {
-		h, ok := hashes[sig.ObjectID]
+		k := read{sig.ObjectID, sig.ContentVersion}
+		h, ok := hashes[k]
 		if !ok {
-			if h, err = SignedContentHash(ctx, s.read(), objectType, sig.ObjectID); err != nil {
+			if h, err = SignedContentHash(ctx, s.read(), objectType, sig.ObjectID, sig.ContentVersion); err != nil {
 				return nil, err
 			}
-			hashes[sig.ObjectID] = h
+			hashes[k] = h
 		}
-		sig.Current = h == sig.ContentSHA256
+		sig.Current = h != "" && h == sig.ContentSHA256
 	}
 	return out, nil
 }

@@ -1,6 +1,7 @@
 package storetest_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -185,6 +186,135 @@ func TestOutsider11EverySignedTypeChecked(t *testing.T) {
 		sort.Strings(want)
 		if got := brokenSignatures(t, f); strings.Join(got, "\n") != strings.Join(want, "\n") {
 			t.Fatalf("SIGNATURE_BROKEN found\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	})
+}
+
+// closedSignedNC works a nonconformity of SVHTT to closing with an action
+// done, the close signed; it returns its id.
+func closedSignedNC(t *testing.T, f *fixture, officer context.Context) int64 {
+	t.Helper()
+	n := &qms.Nonconformity{AgencyCode: "SVHTT", Source: qms.NCFromOther, Description: "Hồ sơ lưu thiếu phiếu kiểm soát"}
+	if err := f.CreateNC(officer, n); err != nil {
+		t.Fatal(err)
+	}
+	got, err := f.UpdateNC(officer, "SVHTT", n.ID, n.Description, "Bổ sung phiếu", "Chưa hướng dẫn")
+	if err == nil {
+		got, err = f.AddAction(officer, "SVHTT", n.ID, qms.CorrectiveAction{Description: "Hướng dẫn lưu hồ sơ", Owner: "thu.ky", DueOn: qms.CivilDate(f.clk.Now()).AddDate(0, 0, 7)})
+	}
+	if err == nil {
+		_, err = f.ChangeNC(officer, "SVHTT", n.ID, "start", "")
+	}
+	if err == nil {
+		_, err = f.CompleteAction(officer, "SVHTT", n.ID, got.Actions[0].ID, "Đã hướng dẫn")
+	}
+	if err == nil {
+		_, err = f.ChangeNC(verifier(), "SVHTT", n.ID, "verify", qms.VerdictEffective)
+	}
+	if err == nil {
+		_, err = f.ChangeNC(qms.WithSigning(officer, true), "SVHTT", n.ID, "close", "")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n.ID
+}
+
+// dropGuard drops the first of the triggers named that exists on table
+// (SQLite and PostgreSQL name some guards differently).
+func dropGuard(t *testing.T, f *fixture, table string, names ...string) {
+	t.Helper()
+	for _, n := range names {
+		if f.exec(`DROP TRIGGER `+n+` ON `+table) == nil || f.exec(`DROP TRIGGER `+n) == nil {
+			return
+		}
+	}
+	t.Fatalf("no trigger %v on %s", names, table)
+}
+
+// TestOutsider11LaterColumnsSigned: columns that carried trust without
+// being signed (a corrective action's done_by, added by migration 0052;
+// who raised a nonconformity; a dossier step's delegation, responsible
+// role and times) are part of what a signature made now covers
+// (SignedContentVersion 2): changed around the guards, the record is
+// flagged by SIGNATURE_BROKEN; put back, it clears.
+func TestOutsider11LaterColumnsSigned(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		staff, leader, officer := receiptFixture(t, f)
+		ncID := closedSignedNC(t, f, officer)
+		d := &qms.Dossier{AgencyCode: "SVHTT", TTHCCode: "1.000001", Applicant: qms.Applicant{Name: "Nguyễn Văn An"}, Channel: qms.ChannelCounter}
+		if err := f.ReceiveDossier(staff, d); err != nil {
+			t.Fatal(err)
+		}
+		for _, in := range []qms.CompleteStep{{StepID: "check"}, {StepID: "ok", Exit: "Đạt"}} {
+			if _, err := f.CompleteStep(staff, "SVHTT", d.Code, in); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := f.CompleteStep(qms.WithSigning(leader, true), "SVHTT", d.Code, qms.CompleteStep{StepID: "sign"}); err != nil {
+			t.Fatal(err)
+		}
+		p, _ := f.DossierProgress(f.ctx, "SVHTT", d.Code)
+		stepID := p.Steps[len(p.Steps)-1].ID
+		for _, tt := range []struct{ objectType, table string }{{qms.SignedNonconformity, "nonconformities"}, {qms.SignedDossierStep, "dossier_steps"}} {
+			id := ncID
+			if tt.objectType == qms.SignedDossierStep {
+				id = stepID
+			}
+			if v := mustQuery(t, f, `SELECT content_version FROM signatures WHERE object_type = '`+tt.objectType+`' AND object_id = `+itoa(id)); len(v) != 1 || v[0] != "2" {
+				t.Fatalf("%s signed at content version %v, want 2", tt.objectType, v)
+			}
+		}
+		if got := brokenSignatures(t, f); len(got) != 0 {
+			t.Fatalf("SIGNATURE_BROKEN on untouched records: %v", got)
+		}
+		dropGuard(t, f, "corrective_actions", "corrective_actions_signed_update", "corrective_actions_signed")
+		dropGuard(t, f, "nonconformities", "nonconformities_signed")
+		dropGuard(t, f, "dossier_steps", "dossier_steps_signed")
+		nc, step := itoa(ncID), itoa(stepID)
+		for _, tt := range []struct {
+			name, change, back, want string
+		}{
+			{"who recorded the action done", `UPDATE corrective_actions SET done_by = 'nguoi.khac' WHERE nc_id = ` + nc,
+				`UPDATE corrective_actions SET done_by = 'thu.ky' WHERE nc_id = ` + nc, "SVHTT nonconformity " + nc},
+			{"who raised the nonconformity", `UPDATE nonconformities SET created_by = 'nguoi.khac' WHERE id = ` + nc,
+				`UPDATE nonconformities SET created_by = 'thu.ky' WHERE id = ` + nc, "SVHTT nonconformity " + nc},
+			{"a step made to look delegated", `UPDATE dossier_steps SET delegated_by = 'pho.giam.doc', delegation_reason = 'Đi công tác' WHERE id = ` + step,
+				`UPDATE dossier_steps SET delegated_by = '', delegation_reason = '' WHERE id = ` + step, "SVHTT dossier_step " + step},
+		} {
+			if got := mustQuery(t, f, `SELECT COUNT(*) FROM corrective_actions WHERE done_by = 'thu.ky' AND nc_id = `+nc); got[0] != "1" {
+				t.Fatalf("the action's done_by before %s: %v", tt.name, got)
+			}
+			for i, q := range []string{tt.change, tt.back} {
+				if err := f.exec(q); err != nil {
+					t.Fatal(err)
+				}
+				var want []string
+				if i == 0 {
+					want = []string{tt.want}
+				}
+				if got := brokenSignatures(t, f); fmt.Sprint(got) != fmt.Sprint(want) {
+					t.Fatalf("%s (%s): %v, want %v", tt.name, q, got, want)
+				}
+			}
+		}
+		// The step's responsible role and its times: changed, flagged as well.
+		for _, col := range []string{"responsible", "due_at", "opened_at"} {
+			if err := f.exec(`CREATE TABLE kept_` + col + ` AS SELECT id, ` + col + ` AS v FROM dossier_steps WHERE id = ` + step); err != nil {
+				t.Fatal(err)
+			}
+			if err := f.exec(`UPDATE dossier_steps SET ` + col + ` = '2099-01-01' WHERE id = ` + step); err != nil {
+				t.Fatal(err)
+			}
+			if got := brokenSignatures(t, f); fmt.Sprint(got) != fmt.Sprint([]string{"SVHTT dossier_step " + step}) {
+				t.Fatalf("%s changed: %v", col, got)
+			}
+			if err := f.exec(`UPDATE dossier_steps SET ` + col + ` = (SELECT v FROM kept_` + col + `) WHERE id = ` + step); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := brokenSignatures(t, f); len(got) != 0 {
+			t.Fatalf("all put back: %v", got)
 		}
 	})
 }

@@ -13,3 +13,16 @@ CREATE TRIGGER api_tokens_row AFTER INSERT OR DELETE OR UPDATE OF id, user_id, t
 DROP TRIGGER sessions_row ON sessions;
 CREATE TRIGGER sessions_row AFTER INSERT OR DELETE OR UPDATE OF id, user_id, agency_code, expires_at, csrf_token ON sessions
 	FOR EACH ROW EXECUTE FUNCTION note_row_change('id');
+
+-- Signed content reads more columns (SQLite's 0055,
+-- sqlstore.SignedContentVersion 2); a signature keeps the version it was
+-- made at and is checked at it.
+ALTER TABLE signatures ADD COLUMN content_version bigint NOT NULL DEFAULT 1;
+DROP TRIGGER nonconformities_signed ON nonconformities;
+CREATE TRIGGER nonconformities_signed BEFORE UPDATE OF code, source, source_ref, description, correction, root_cause, status, verdict,
+	verified_by, verified_at, closed_at, close_reason, created_by, created_at ON nonconformities
+	FOR EACH ROW EXECUTE FUNCTION signed_record_final('nonconformity', 'id', 'signed nonconformity: closed, cannot change');
+DROP TRIGGER dossier_steps_signed ON dossier_steps;
+CREATE TRIGGER dossier_steps_signed BEFORE UPDATE OF dossier_id, step_id, step_name, completed_at, actor, exit, form_code, form_version,
+	entry_json, files_json, note, result, responsible, opened_at, due_at, delegated_by, delegation_reason ON dossier_steps
+	FOR EACH ROW EXECUTE FUNCTION signed_record_final('dossier_step', 'id', 'signed dossier step: cannot change');

@@ -16,3 +16,24 @@ BEGIN INSERT INTO row_changes VALUES ('api_tokens', json_array(OLD.id)), ('api_t
 DROP TRIGGER sessions_row_update;
 CREATE TRIGGER sessions_row_update AFTER UPDATE OF id, user_id, agency_code, expires_at, csrf_token ON sessions
 BEGIN INSERT INTO row_changes VALUES ('sessions', json_array(OLD.id)), ('sessions', json_array(NEW.id)); END;
+
+-- Signed content reads more columns (sqlstore.SignedContentVersion 2):
+-- who raised a nonconformity and when, who recorded a corrective action
+-- done, an audit question's source, and a dossier step's responsible
+-- role, its times opened and due and the delegation it was completed on.
+-- A signature keeps the version it was made at and is checked at it, so
+-- the signatures made before (version 1) still check.
+ALTER TABLE signatures ADD COLUMN content_version INTEGER NOT NULL DEFAULT 1;
+-- The guards of 0036 refuse a change of those columns of a signed record
+-- too (and of a signed nonconformity's code, source and reference, which
+-- were signed from the start).
+DROP TRIGGER nonconformities_signed;
+CREATE TRIGGER nonconformities_signed BEFORE UPDATE OF code, source, source_ref, description, correction, root_cause, status, verdict,
+	verified_by, verified_at, closed_at, close_reason, created_by, created_at ON nonconformities
+WHEN EXISTS (SELECT 1 FROM signatures WHERE object_type = 'nonconformity' AND object_id = OLD.id)
+BEGIN SELECT RAISE(ABORT, 'signed nonconformity: closed, cannot change'); END;
+DROP TRIGGER dossier_steps_signed;
+CREATE TRIGGER dossier_steps_signed BEFORE UPDATE OF dossier_id, step_id, step_name, completed_at, actor, exit, form_code, form_version,
+	entry_json, files_json, note, result, responsible, opened_at, due_at, delegated_by, delegation_reason ON dossier_steps
+WHEN EXISTS (SELECT 1 FROM signatures WHERE object_type = 'dossier_step' AND object_id = OLD.id)
+BEGIN SELECT RAISE(ABORT, 'signed dossier step: cannot change'); END;
