@@ -78,6 +78,7 @@ func TestOutsider11RebaselineOnUpgrade(t *testing.T) {
 		`DROP TRIGGER sessions_row ON sessions`,
 		`CREATE TRIGGER sessions_row AFTER INSERT OR DELETE OR UPDATE OF id, user_id, agency_code, expires_at ON sessions
 			FOR EACH ROW EXECUTE FUNCTION note_row_change('id')`,
+		`DROP TRIGGER signatures_row ON signatures`,
 		`ALTER TABLE signatures DROP COLUMN content_version`,
 		`DELETE FROM migrations WHERE name LIKE '%0032%'`,
 		`DROP TRIGGER audit_log_no_change ON audit_log`,

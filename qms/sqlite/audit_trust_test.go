@@ -153,7 +153,7 @@ func TestTrust11BaselineOnUpgrade(t *testing.T) {
 	// Back to the schema before 0017, then rows as an older release wrote them.
 	var trgs []string
 	rows, _ := raw.Query(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND (tbl_name IN ('audit_log', 'audit_head')
-		OR (tbl_name IN ('users', 'memberships', 'api_tokens', 'policy_rules', 'sessions') AND name LIKE '%\_row\_%' ESCAPE '\'))`)
+		OR (tbl_name IN ('users', 'memberships', 'api_tokens', 'policy_rules', 'sessions', 'signatures') AND name LIKE '%\_row\_%' ESCAPE '\'))`)
 	for rows.Next() {
 		var n string
 		rows.Scan(&n)
@@ -249,7 +249,11 @@ func TestOutsider11RebaselineOnUpgrade(t *testing.T) {
 		`DROP TRIGGER sessions_row_update`,
 		`CREATE TRIGGER sessions_row_update AFTER UPDATE OF id, user_id, agency_code, expires_at ON sessions
 		BEGIN INSERT INTO row_changes VALUES ('sessions', json_array(OLD.id)), ('sessions', json_array(NEW.id)); END`,
+		`DROP TRIGGER signatures_row_insert`, `DROP TRIGGER signatures_row_update`, `DROP TRIGGER signatures_row_delete`,
 		`ALTER TABLE signatures DROP COLUMN content_version`,
+		// A guard dropped by whoever held the file: the upgrade recreates
+		// it rather than stop.
+		`DROP TRIGGER dossier_steps_signed`,
 		`DELETE FROM migrations WHERE name LIKE '%0055%'`,
 	} {
 		mustExec(t, raw, q)
@@ -316,6 +320,10 @@ func TestOutsider11RebaselineOnUpgrade(t *testing.T) {
 		}
 	}
 	named("after the upgrade", qms.RowAltered+" người dùng khoa")
+	var guards int
+	if err := raw.QueryRow(`SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'dossier_steps_signed'`).Scan(&guards); err != nil || guards != 1 {
+		t.Fatalf("the dropped guard after the upgrade: %d %v", guards, err)
+	}
 	es, _, err := db.FindAuditEntries(ctx, qms.AuditFilter{Action: ptr("audit.baseline")})
 	if err != nil || len(es) != 1 || len(es[0].Rows) != users+tokens+sessions-1 {
 		t.Fatalf("baseline entries %+v %v, want one of %d rows", es, err, users+tokens+sessions-1)

@@ -3,9 +3,13 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
+	"errors"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -173,4 +177,160 @@ func TestOutsider11OldSignaturesStillCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	broken("a column version 1 signed", true)
+}
+
+// TestOutsider11SignaturesBaselineOnUpgrade: migration 0055 starts
+// covering signatures with the row-state hashes. A database of the
+// release before (its signatures at content version 1, recorded by no
+// row state) upgrades with each signature that is the one its
+// signature.sign entry recorded vouched for; one changed with the file
+// before the upgrade (the signer's name replaced) is named by `qms audit
+// verify`, and one changed after is too.
+func TestOutsider11SignaturesBaselineOnUpgrade(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "qms.db")
+	db, err := Open(ctx, path, Options{PasswordCost: bcrypt.MinCost})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys := qms.WithActor(ctx, qms.SystemActor("test"))
+	staff, leader, _ := qmstest.EffectiveProcedure(t, db, sys, qmstest.SampleTTHC())
+	for i := 0; i < 3; i++ {
+		d := &qms.Dossier{AgencyCode: "SVHTT", TTHCCode: "1.000001", Applicant: qms.Applicant{Name: "Nguyễn Văn An"}, Channel: qms.ChannelCounter}
+		if err := db.ReceiveDossier(staff, d); err != nil {
+			t.Fatal(err)
+		}
+		for _, in := range []qms.CompleteStep{{StepID: "check"}, {StepID: "ok", Exit: "Đạt"}} {
+			if _, err := db.CompleteStep(staff, "SVHTT", d.Code, in); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := db.CompleteStep(qms.WithSigning(leader, true), "SVHTT", d.Code, qms.CompleteStep{StepID: "sign"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+
+	// Back to 0054: signatures without content_version, hashed as version
+	// 1, and a trail that recorded no row state of them.
+	raw, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	exec := func(q string, args ...any) {
+		t.Helper()
+		if _, err := raw.Exec(q, args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	for _, trg := range []string{"signatures_row_insert", "signatures_row_update", "signatures_row_delete", "signatures_no_update",
+		"audit_log_no_update", "audit_head_forward"} {
+		exec(`DROP TRIGGER ` + trg)
+	}
+	legacy := map[int64]string{}
+	var sigs []int64
+	srows, err := raw.Query(`SELECT id, object_id FROM signatures ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	objects := map[int64]int64{}
+	for srows.Next() {
+		var id, obj int64
+		srows.Scan(&id, &obj)
+		sigs = append(sigs, id)
+		objects[id] = obj
+	}
+	srows.Close()
+	for _, id := range sigs {
+		var content string
+		if err := raw.QueryRow(legacySignedContentSQL[qms.SignedDossierStep], objects[id]).Scan(&content); err != nil {
+			t.Fatal(err)
+		}
+		legacy[id] = qms.ContentHash([]byte(content))
+		exec(`UPDATE signatures SET content_sha256 = ? WHERE id = ?`, legacy[id], id)
+	}
+	exec(`ALTER TABLE signatures DROP COLUMN content_version`)
+	exec(`DELETE FROM migrations WHERE name LIKE '%0055%'`)
+	erows, err := raw.Query(`SELECT id, at, actor, agency_code, action, object_type, object_id, before_json, after_json, reason, row_states FROM audit_log ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var es []*qms.AuditEntry
+	for erows.Next() {
+		var e qms.AuditEntry
+		var at string
+		var before, after, states sql.NullString
+		if err := erows.Scan(&e.ID, &at, &e.Actor, &e.AgencyCode, &e.Action, &e.ObjectType, &e.ObjectID, &before, &after, &e.Reason, &states); err != nil {
+			t.Fatal(err)
+		}
+		e.At, _ = time.Parse(time.RFC3339Nano, at)
+		if before.Valid {
+			e.Before = json.RawMessage(before.String)
+		}
+		if after.Valid {
+			e.After = json.RawMessage(after.String)
+		}
+		if states.Valid {
+			json.Unmarshal([]byte(states.String), &e.Rows)
+		}
+		es = append(es, &e)
+	}
+	erows.Close()
+	prev := qms.GenesisHash
+	for _, e := range es {
+		kept := e.Rows[:0]
+		for _, r := range e.Rows {
+			if r.Table != "signatures" {
+				kept = append(kept, r)
+			}
+		}
+		e.Rows = kept
+		if e.Action == "signature.sign" {
+			var sig map[string]any
+			json.Unmarshal(e.After, &sig)
+			delete(sig, "content_version")
+			sig["content_sha256"] = legacy[int64(sig["id"].(float64))]
+			e.After = qms.AuditJSON(sig)
+		}
+		var states any
+		if len(e.Rows) > 0 {
+			states = string(qms.AuditJSON(e.Rows))
+		}
+		e.PrevHash = prev
+		e.Hash = e.ComputeHash()
+		prev = e.Hash
+		exec(`UPDATE audit_log SET after_json = ?, row_states = ?, prev_hash = ?, hash = ? WHERE id = ?`, string(e.After), states, e.PrevHash, e.Hash, e.ID)
+	}
+	exec(`UPDATE audit_head SET last_id = ?, last_hash = ?`, es[len(es)-1].ID, prev)
+	// Before the upgrade, with the file alone: the second signer's name replaced.
+	exec(`UPDATE signatures SET full_name = 'Nguyễn Văn Giám' WHERE id = ?`, sigs[1])
+
+	db, err = Open(ctx, path, Options{PasswordCost: bcrypt.MinCost})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	named := func(when string, want ...string) {
+		t.Helper()
+		_, err := db.VerifyAuditChain(sys)
+		var rt *qms.RowsTampered
+		if !errors.As(err, &rt) {
+			t.Fatalf("%s: %v, want %v named", when, err, want)
+		}
+		var got []string
+		for _, c := range rt.Rows {
+			got = append(got, c.Change+" "+c.Table+" "+c.Key)
+		}
+		if strings.Join(got, "; ") != strings.Join(want, "; ") {
+			t.Fatalf("%s: named %v, want %v", when, got, want)
+		}
+	}
+	key := func(id int64) string { return "signatures [" + strconv.FormatInt(id, 10) + "]" }
+	named("after the upgrade", qms.RowAdded+" "+key(sigs[1]))
+	if found, err := db.FindSignatures(sys, qms.SignedDossierStep, objects[sigs[0]]); err != nil || len(found) != 1 || !found[0].Current || found[0].ContentVersion != 1 {
+		t.Fatalf("a signature of the release before: %+v %v", found, err)
+	}
+	exec(`UPDATE signatures SET content_sha256 = 'x' WHERE id = ?`, sigs[2])
+	named("a hash replaced after the upgrade", qms.RowAdded+" "+key(sigs[1]), qms.RowAltered+" "+key(sigs[2]))
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"isodt/qms"
 )
@@ -48,13 +49,14 @@ type StateColumn struct {
 //     API tokens, policy rules; 0024 (SQLite): sessions.
 //  2. migration 0055 (SQLite), 0032 (PostgreSQL): a user's full name,
 //     title and temporary password, a token's prefix, a session's CSRF
-//     token.
+//     token; and signatures, each recorded at the upgrade if it is the
+//     signature its signature.sign entry recorded (SignaturesAsSigned).
 const RowStateVersion = 2
 
 // RebaselineReasons are the reasons of the entries that record the rows'
 // states at each version.
 var RebaselineReasons = map[int]string{
-	2: "trạng thái của người dùng, mã API và phiên đăng nhập, thêm họ tên, chức vụ, mật khẩu tạm, tiền tố mã API và mã chống giả mạo yêu cầu của phiên",
+	2: "trạng thái của người dùng, mã API và phiên đăng nhập, thêm họ tên, chức vụ, mật khẩu tạm, tiền tố mã API và mã chống giả mạo yêu cầu của phiên; các chữ ký điện tử đúng như nhật ký đã ghi",
 }
 
 // SecurityTables are the tables the audit trail vouches for row by row.
@@ -97,6 +99,14 @@ var SecurityTables = []SecurityTable{
 			"last_seen_at": "the idle clock: moves with use, at most once a minute, without an audited write",
 		},
 		Label: "'phiên đăng nhập của ' || COALESCE((SELECT username FROM users WHERE id = user_id), '?') || ' tại ' || agency_code"},
+	// A signature is written once (append-only) by the action it signs,
+	// in that action's audited transaction: its hash of the signed content
+	// is what SIGNATURE_BROKEN checks the record against, and its signer's
+	// name and title are what the prints show.
+	{Table: "signatures", Key: []string{"id"},
+		State: []StateColumn{{"object_type", 2}, {"object_id", 2}, {"content_sha256", 2}, {"content_version", 2}, {"user_id", 2},
+			{"username", 2}, {"full_name", 2}, {"title", 2}, {"meaning", 2}, {"signed_at", 2}},
+		Label: "'chữ ký ' || meaning || ' của ' || username || ' trên ' || object_type || ' ' || object_id"},
 }
 
 // RowSourceAt is a RowSource that also hashes a row as an older
@@ -137,7 +147,9 @@ func RecordedStates(ctx context.Context, q Querier) (qms.RowStates, error) {
 // trail last recorded: those whose state now is to be recorded. A row
 // recorded already with its state now needs nothing; any other row
 // (never recorded, or changed outside the application before the
-// upgrade) is left as it is, for verification to name.
+// upgrade) is left as it is, for verification to name. The rows of a
+// table the version starts covering were never recorded: the trail
+// vouches for them otherwise (newlyCovered).
 func StillAsRecorded[S RowSourceAt](ctx context.Context, q Querier, sources []S, version int) ([][2]string, error) {
 	recorded, err := RecordedStates(ctx, q)
 	if err != nil {
@@ -164,5 +176,67 @@ func StillAsRecorded[S RowSourceAt](ctx context.Context, q Querier, sources []S,
 			return nil, err
 		}
 	}
+	if vouch := newlyCovered[version]; vouch != nil {
+		more, err := vouch(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, more...)
+	}
 	return out, nil
+}
+
+// newlyCovered finds, for a version that starts covering a table, the
+// rows of it the trail vouches for.
+var newlyCovered = map[int]func(ctx context.Context, q Querier) ([][2]string, error){2: SignaturesAsSigned}
+
+// SignaturesAsSigned lists the signatures whose row is, column for
+// column, the signature its signature.sign entry recorded; a signature
+// written or changed outside the application is not among them.
+func SignaturesAsSigned(ctx context.Context, q Querier) ([][2]string, error) {
+	rows, err := q.Query(ctx, `SELECT after_json FROM audit_log WHERE action = 'signature.sign' AND after_json IS NOT NULL`)
+	if err != nil {
+		return nil, err
+	}
+	signed := map[int64]qms.Signature{}
+	for rows.Next() {
+		var s string
+		var sig qms.Signature
+		if err := rows.Scan(&s); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if json.Unmarshal([]byte(s), &sig) == nil && sig.ID != 0 {
+			if sig.ContentVersion == 0 {
+				sig.ContentVersion = 1 // written before content versions
+			}
+			signed[sig.ID] = sig
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = q.Query(ctx, `SELECT id, object_type, object_id, content_sha256, content_version, user_id, username, full_name, title, meaning, signed_at FROM signatures ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out [][2]string
+	for rows.Next() {
+		var sig qms.Signature
+		var at string
+		if err := rows.Scan(&sig.ID, &sig.ObjectType, &sig.ObjectID, &sig.ContentSHA256, &sig.ContentVersion, &sig.UserID, &sig.Username,
+			&sig.FullName, &sig.Title, &sig.Meaning, &at); err != nil {
+			return nil, err
+		}
+		want, ok := signed[sig.ID]
+		if ok && FormatTime(want.SignedAt) == at {
+			want.SignedAt, want.Current = time.Time{}, false
+			if want == sig {
+				out = append(out, [2]string{"signatures", fmt.Sprintf("[%d]", sig.ID)})
+			}
+		}
+	}
+	return out, rows.Err()
 }

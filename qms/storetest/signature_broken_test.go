@@ -3,6 +3,7 @@ package storetest_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -317,4 +318,53 @@ func TestOutsider11LaterColumnsSigned(t *testing.T) {
 			t.Fatalf("all put back: %v", got)
 		}
 	})
+}
+
+// TestOutsider11SignatureRowsVerified: whoever changes a signed record
+// with the file can also re-hash its signature, and SIGNATURE_BROKEN,
+// which checks the record against the signature, then sees nothing. The
+// signature rows are security rows: `qms audit verify` names one changed
+// (hash, signer's name) or added outside the application, and the
+// store's own signing verifies.
+func TestOutsider11SignatureRowsVerified(t *testing.T) {
+	for _, tt := range []struct {
+		name, sql, change string
+	}{
+		{"hash re-computed for changed content", `UPDATE signatures SET content_sha256 = 'ca11ab1e' WHERE id = {sig}`, qms.RowAltered},
+		{"signer's name replaced", `UPDATE signatures SET full_name = 'Nguyễn Văn Giám', title = 'Giám đốc Sở' WHERE id = {sig}`, qms.RowAltered},
+		{"signature forged", `INSERT INTO signatures (object_type, object_id, content_sha256, user_id, username, full_name, title, meaning, signed_at)
+			SELECT object_type, object_id, content_sha256, user_id, username, full_name, title, 'reviewed', signed_at FROM signatures WHERE id = {sig}`, qms.RowAdded},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			eachStore(t, func(t *testing.T, f *fixture) {
+				staff, leader, _ := receiptFixture(t, f)
+				d := &qms.Dossier{AgencyCode: "SVHTT", TTHCCode: "1.000001", Applicant: qms.Applicant{Name: "Nguyễn Văn An"}, Channel: qms.ChannelCounter}
+				if err := f.ReceiveDossier(staff, d); err != nil {
+					t.Fatal(err)
+				}
+				for _, in := range []qms.CompleteStep{{StepID: "check"}, {StepID: "ok", Exit: "Đạt"}} {
+					if _, err := f.CompleteStep(staff, "SVHTT", d.Code, in); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if _, err := f.CompleteStep(qms.WithSigning(leader, true), "SVHTT", d.Code, qms.CompleteStep{StepID: "sign"}); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := f.VerifyAuditChain(f.ctx); err != nil {
+					t.Fatalf("after the store's own signature: %v", err)
+				}
+				sig := mustQuery(t, f, `SELECT MAX(id) FROM signatures`)[0]
+				dropGuard(t, f, "signatures", "signatures_no_update", "signatures_no_change")
+				if err := f.exec(strings.ReplaceAll(tt.sql, "{sig}", sig)); err != nil {
+					t.Fatal(err)
+				}
+				_, err := f.VerifyAuditChain(f.ctx)
+				var rt *qms.RowsTampered
+				if !errors.As(err, &rt) || len(rt.Rows) != 1 || rt.Rows[0].Table != "signatures" || rt.Rows[0].Change != tt.change ||
+					!strings.Contains(rt.Rows[0].Label, "giam.doc") || (tt.change == qms.RowAltered && rt.Rows[0].Key != "["+sig+"]") {
+					t.Fatalf("verify: %v, want the signature %s", err, tt.change)
+				}
+			})
+		})
+	}
 }

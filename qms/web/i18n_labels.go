@@ -78,7 +78,7 @@ var objectTypes = []string{
 	"agency", "api_token", "audit_item", "audit_log", "audit_plan", "audit_programme", "calendar_override", "compliance",
 	"corrective_action", "database", "dossier", "dossier_history", "dossier_step", "feedback", "file", "form", "form_version", "login", "login_addr",
 	"management_review", "nonconformity", "objective", "policy", "procedure", "procedure_version", "tthc", "tthc_catalogue", "user",
-	"users", "memberships", "api_tokens", "policy_rules",
+	"users", "memberships", "api_tokens", "policy_rules", "sessions", "signatures",
 	"provider", "context", "context_item", "context_review",
 }
 
@@ -402,6 +402,8 @@ var labelTexts = []pageText{
 	{"object_type.memberships", "Vai trò", "Role"},
 	{"object_type.api_tokens", "Mã truy cập API", "API token"},
 	{"object_type.policy_rules", "Quy tắc phân quyền", "Access rule"},
+	{"object_type.sessions", "Phiên đăng nhập", "Session"},
+	{"object_type.signatures", "Chữ ký điện tử", "Electronic signature"},
 }
 
 func init() { addPageTexts(dictionaries, labelTexts) }
