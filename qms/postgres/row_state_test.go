@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -15,13 +16,23 @@ import (
 	"isodt/qms"
 	"isodt/qms/postgres"
 	"isodt/qms/postgres/pgtest"
+	"isodt/qms/qmstest"
 )
+
+func nullable(b json.RawMessage) any {
+	if b == nil {
+		return nil
+	}
+	return string(b)
+}
 
 // TestOutsider11RebaselineOnUpgrade: migration 0032 covers more columns
 // of the security rows (SQLite's 0055). A database whose trail recorded
 // the rows' states without them upgrades without every row reading as
 // changed, and a row changed outside the application before the upgrade
-// stays named (qms/sqlite's test of the same name).
+// stays named (qms/sqlite's test of the same name); the signatures it
+// starts covering are recorded if they are what their signature.sign
+// entries recorded, and one renamed before the upgrade is named.
 func TestOutsider11RebaselineOnUpgrade(t *testing.T) {
 	ctx := context.Background()
 	url := pgtest.NewDatabase(t)
@@ -53,6 +64,22 @@ func TestOutsider11RebaselineOnUpgrade(t *testing.T) {
 			}
 		}
 	}
+	// Two leaders' signatures on dossier steps.
+	staff, leader, _ := qmstest.EffectiveProcedure(t, db, sys, qmstest.SampleTTHC())
+	for i := 0; i < 2; i++ {
+		d := &qms.Dossier{AgencyCode: "SVHTT", TTHCCode: "1.000001", Applicant: qms.Applicant{Name: "Nguyễn Văn An"}, Channel: qms.ChannelCounter}
+		if err := db.ReceiveDossier(staff, d); err != nil {
+			t.Fatal(err)
+		}
+		for _, in := range []qms.CompleteStep{{StepID: "check"}, {StepID: "ok", Exit: "Đạt"}} {
+			if _, err := db.CompleteStep(staff, "SVHTT", d.Code, in); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := db.CompleteStep(qms.WithSigning(leader, true), "SVHTT", d.Code, qms.CompleteStep{StepID: "sign"}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	db.Close()
 
 	raw, err := pgx.Connect(ctx, url)
@@ -79,6 +106,7 @@ func TestOutsider11RebaselineOnUpgrade(t *testing.T) {
 		`CREATE TRIGGER sessions_row AFTER INSERT OR DELETE OR UPDATE OF id, user_id, agency_code, expires_at ON sessions
 			FOR EACH ROW EXECUTE FUNCTION note_row_change('id')`,
 		`DROP TRIGGER signatures_row ON signatures`,
+		`DROP TRIGGER signatures_no_change ON signatures`,
 		`ALTER TABLE signatures DROP COLUMN content_version`,
 		`DELETE FROM migrations WHERE name LIKE '%0032%'`,
 		`DROP TRIGGER audit_log_no_change ON audit_log`,
@@ -115,6 +143,21 @@ func TestOutsider11RebaselineOnUpgrade(t *testing.T) {
 	rows.Close()
 	prev := qms.GenesisHash
 	for _, e := range es {
+		// The release before recorded no row state of a signature, nor
+		// its content version.
+		kept := e.Rows[:0]
+		for _, r := range e.Rows {
+			if r.Table != "signatures" {
+				kept = append(kept, r)
+			}
+		}
+		e.Rows = kept
+		if e.Action == "signature.sign" {
+			var sig map[string]any
+			json.Unmarshal(e.After, &sig)
+			delete(sig, "content_version")
+			e.After = qms.AuditJSON(sig)
+		}
 		for i, r := range e.Rows {
 			q, ok := v1[r.Table]
 			if !ok || r.Hash == "" {
@@ -139,14 +182,19 @@ func TestOutsider11RebaselineOnUpgrade(t *testing.T) {
 		e.PrevHash = prev
 		e.Hash = e.ComputeHash()
 		prev = e.Hash
-		exec(`UPDATE audit_log SET row_states = $1, prev_hash = $2, hash = $3 WHERE id = $4`, states, e.PrevHash, e.Hash, e.ID)
+		exec(`UPDATE audit_log SET after_json = $1, row_states = $2, prev_hash = $3, hash = $4 WHERE id = $5`, nullable(e.After), states, e.PrevHash, e.Hash, e.ID)
 	}
 	exec(`UPDATE audit_head SET last_id = $1, last_hash = $2`, es[len(es)-1].ID, prev)
 	// Before the upgrade, with the database password alone: khoa's
 	// password replaced.
 	exec(`UPDATE users SET password_hash = (SELECT password_hash FROM users WHERE username = 'lan') WHERE username = 'khoa'`)
+	// and the second signature's signer renamed.
+	var renamed int64
+	raw.QueryRow(ctx, `SELECT MAX(object_id) FROM signatures`).Scan(&renamed)
+	exec(`UPDATE signatures SET full_name = 'Nguyễn Văn Giám' WHERE object_id = $1`, renamed)
 	var n int
-	raw.QueryRow(ctx, `SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM api_tokens) + (SELECT COUNT(*) FROM sessions)`).Scan(&n)
+	raw.QueryRow(ctx, `SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM api_tokens) + (SELECT COUNT(*) FROM sessions) + (SELECT COUNT(*) FROM signatures)`).Scan(&n)
+	renamedSig := fmt.Sprintf("%s chữ ký approved của giam.doc trên dossier_step %d", qms.RowAdded, renamed)
 
 	db, err = postgres.Open(ctx, url, postgres.Options{PasswordCost: bcrypt.MinCost})
 	if err != nil {
@@ -168,12 +216,12 @@ func TestOutsider11RebaselineOnUpgrade(t *testing.T) {
 			t.Fatalf("%s: named %v, want %v", when, got, want)
 		}
 	}
-	named("after the upgrade", qms.RowAltered+" người dùng khoa")
+	named("after the upgrade", qms.RowAltered+" người dùng khoa", renamedSig)
 	action := "audit.baseline"
 	es, _, err = db.FindAuditEntries(sys, qms.AuditFilter{Action: &action})
-	if err != nil || len(es) != 1 || len(es[0].Rows) != n-1 {
-		t.Fatalf("baseline entries %+v %v, want one of %d rows", es, err, n-1)
+	if err != nil || len(es) != 1 || len(es[0].Rows) != n-2 {
+		t.Fatalf("baseline entries %+v %v, want one of %d rows", es, err, n-2)
 	}
 	exec(`UPDATE users SET title = 'Giám đốc Sở' WHERE username = 'lan'`)
-	named("a title changed after the upgrade", qms.RowAltered+" người dùng lan", qms.RowAltered+" người dùng khoa")
+	named("a title changed after the upgrade", qms.RowAltered+" người dùng lan", qms.RowAltered+" người dùng khoa", renamedSig)
 }
