@@ -166,10 +166,11 @@ func CheckClientCode(agency, code string) error {
 }
 
 // idNumberRE is an applicant's identity paper as one-stop desks record it:
-// a citizen identity card (12 digits), an old identity card (9), a
-// passport (letters and digits) or a tax code (10 digits, a branch's with
-// "-" and 3 more). "-1" was taken.
-var idNumberRE = regexp.MustCompile(`^[A-Z0-9]{6,13}(-[0-9]{3})?$`)
+// a citizen identity card (12 digits), an old identity card (9), a tax
+// code (10 digits, a branch's with "-" and 3 more) or a passport (one or
+// two capitals and 6 to 8 digits); a number of zeros only is none. "-1"
+// and "ABCDEFGHIJ" were taken.
+var idNumberRE = regexp.MustCompile(`^([0-9]{9}|[0-9]{12}|[0-9]{10}(-[0-9]{3})?|[A-Z]{1,2}[0-9]{6,8})$`)
 
 // Normalize composes the applicant's details and the note (NFC) and trims
 // the details: a name typed decomposed (Unikey's "Unicode tổ hợp",
@@ -179,6 +180,7 @@ func (d *Dossier) Normalize() {
 	for _, f := range []*string{&d.Applicant.Name, &d.Applicant.IDNumber, &d.Applicant.Phone, &d.Applicant.Address} {
 		*f = Composed(*f)
 	}
+	d.Applicant.IDNumber = strings.ToUpper(d.Applicant.IDNumber) // a passport's letters as printed
 	d.Note = norm.NFC.String(d.Note)
 	d.TTHCCode = strings.TrimSpace(d.TTHCCode)
 }
@@ -194,19 +196,23 @@ func (d *Dossier) Validate() error {
 		return FieldError("channel", "Kênh tiếp nhận %q không hợp lệ (counter, online, post).", d.Channel)
 	case strings.ContainsFunc(d.Applicant.Phone, func(r rune) bool { return !strings.ContainsRune("0123456789 +-.()", r) }):
 		return FieldError("applicant.phone", "Số điện thoại của người nộp chỉ gồm chữ số, dấu cách và các dấu + - . ( ), không phải %q.", d.Applicant.Phone)
-	case d.Applicant.IDNumber != "" && !idNumberRE.MatchString(strings.ToUpper(d.Applicant.IDNumber)):
-		return FieldError("applicant.id_number", "Số giấy tờ của người nộp %q không hợp lệ: số CCCD (12 chữ số), CMND (9 chữ số), hộ chiếu (chữ và số) hoặc mã số thuế (10 chữ số, chi nhánh thêm -3 chữ số).", d.Applicant.IDNumber)
 	}
 	// The bounds match the maxlength of the reception form's inputs; the
 	// fields are named by their JSON path, as the form's errors are placed
 	// (a message naming the limit, next to the input it concerns).
-	return CheckTexts(
+	if err := CheckTexts(
 		TextField{"applicant.name", "Tên người nộp", d.Applicant.Name, MaxNameText},
 		TextField{"applicant.id_number", "Số CCCD/mã số thuế của người nộp", d.Applicant.IDNumber, 20},
 		TextField{"applicant.phone", "Số điện thoại của người nộp", d.Applicant.Phone, 20},
 		TextField{"applicant.address", "Địa chỉ của người nộp", d.Applicant.Address, 500},
 		TextField{"note", "Ghi chú hồ sơ", d.Note, MaxShortText},
-	)
+	); err != nil {
+		return err
+	}
+	if id := d.Applicant.IDNumber; id != "" && (!idNumberRE.MatchString(id) || strings.Trim(id, "0-") == "") {
+		return FieldError("applicant.id_number", "Số giấy tờ của người nộp %q không hợp lệ: số CCCD (12 chữ số), CMND (9 chữ số), mã số thuế (10 chữ số, chi nhánh thêm -3 chữ số) hoặc hộ chiếu (1–2 chữ cái và 6–8 chữ số).", id)
+	}
+	return nil
 }
 
 // KeyUsedError refuses a receipt whose idempotency key an earlier receipt
