@@ -130,7 +130,9 @@ func AgencyNameKey(name string) string {
 	words := strings.FieldsFunc(strings.ToLower(norm.NFC.String(name)), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsNumber(r) && !unicode.Is(unicode.M, r)
 	})
-	return strings.Join(words, " ")
+	// Its skeleton: "Văn hoá" and "Văn hóa", "Du lịch" and "Du Iịch" read
+	// as one name (outsider pass 11).
+	return Skeleton(strings.Join(words, " "))
 }
 
 // CheckAgencyNameLetters refuses a letter or digit that is not of the

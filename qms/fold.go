@@ -68,15 +68,59 @@ func VietnameseLetters(s string) bool {
 }
 
 // LatinLetters reports whether every letter of s is a letter of the Latin
-// script as typed on a keyboard, marks allowed: a person's name or title
-// with a Cyrillic "а" or a full-width "Ａ" draws as another person's and
-// is not equal to it. Letters of other Latin alphabets (ü, ñ) pass: a
-// foreign expert's name is written as it is.
+// script as typed on a keyboard, with the common accents: a person's name
+// or title with a Cyrillic "а", a full-width "Ａ", an IPA "ɑ" or a digit
+// other than 0–9 draws as another person's and is not equal to it.
+// Letters of other European alphabets (ü, ñ, ø) pass: a foreign expert's
+// name is written as it is.
 func LatinLetters(s string) bool {
 	for _, r := range norm.NFD.String(s) {
-		if unicode.IsLetter(r) && (!unicode.Is(unicode.Latin, r) || r >= 0xFF00 && r <= 0xFFEF) {
-			return false
+		switch {
+		case r < 0x80:
+		case unicode.IsLetter(r):
+			// Latin-1, Latin Extended-A and Latin Extended Additional:
+			// not the IPA letters ("ɑ" for "a") nor the clicks ("ǀ").
+			if !(r >= 0xC0 && r <= 0x24F && r < 0x180) && !(r >= 0x1E00 && r <= 0x1EFF) {
+				return false
+			}
+		case unicode.IsNumber(r):
+			return false // a full-width "１", a bold "𝟏", a superscript "¹"
+		case unicode.Is(unicode.Mn, r):
+			if r < 0x300 || r > 0x36F {
+				return false
+			}
 		}
 	}
 	return true
+}
+
+// TextKey is text as two sends of a form are compared for being the same
+// (qms.RepeatWindow): composed, in lower case, its words single-spaced; a
+// second space typed did not make a second record.
+func TextKey(s string) string {
+	return strings.Join(strings.Fields(strings.ToLower(Composed(s))), " ")
+}
+
+// toneMarks are Vietnamese's five tone marks (huyền, sắc, ngã, hỏi, nặng),
+// which old and new spelling place on different vowels ("hoá", "hóa").
+const toneMarks = "\u0300\u0301\u0303\u0309\u0323"
+
+// Skeleton is what a name looks like, for telling apart names people
+// would take for one another: TextKey without tone marks, and "I", "l",
+// "1", "|" as one letter, "0" as "o". Two agencies, or two people of one
+// agency, whose names share a skeleton are refused the second name.
+func Skeleton(s string) string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(TextKey(s)) {
+		switch {
+		case strings.ContainsRune(toneMarks, r):
+		case r == 'i' || r == '1' || r == '|':
+			b.WriteByte('l')
+		case r == '0':
+			b.WriteByte('o')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return norm.NFC.String(b.String())
 }

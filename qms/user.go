@@ -215,10 +215,9 @@ func CheckAccountAction(a Actor, u *User) error {
 }
 
 // NameKey is a full name as two names are compared for being the same
-// person's on records: composed, in lower case, its words single-spaced.
-func NameKey(name string) string {
-	return strings.Join(strings.Fields(strings.ToLower(Composed(name))), " ")
-}
+// person's on records: its Skeleton, so that names that read alike
+// ("Lãnh đạo 1" and "Lãnh đạo l", "Hòa" and "Hoà") are one.
+func NameKey(name string) string { return Skeleton(name) }
 
 // SigningRoles are the roles whose holders sign records (SignatureMeaning):
 // the leader approves and decides dossiers, the quality officer puts
@@ -262,17 +261,38 @@ func GrantableRoles(a Actor) []Role {
 	return out
 }
 
-// CheckPasswordSet is the rule for setting u's password: CheckAccountAction,
-// and a signer's (Signs) only by its owner or the system administrator.
-// Returns EFORBIDDEN.
-func CheckPasswordSet(a Actor, u *User) error {
+// CheckSignerAccount is the rule for setting u's password or changing
+// the profile a signature prints (full name, title) and where its notices
+// go (email): CheckAccountAction, and a signer's (Signs) only by its owner
+// or the system administrator: an agency's admin who renamed a leader or
+// gave them a grander title would sign through them no less. Returns
+// EFORBIDDEN.
+func CheckSignerAccount(a Actor, u *User) error {
 	if err := CheckAccountAction(a, u); err != nil {
 		return err
 	}
 	if a.SystemAdmin() || a.UserID != 0 && a.UserID == u.ID || !u.Signs() {
 		return nil
 	}
-	return Errorf(EFORBIDDEN, "Tài khoản %q có vai trò ký điện tử (lãnh đạo, cán bộ ISO hoặc đánh giá viên): chỉ quản trị viên hệ thống (%s) đặt lại mật khẩu của tài khoản này; người dùng tự đổi mật khẩu của mình.", u.Username, SystemAgencyCode)
+	return Errorf(EFORBIDDEN, "Tài khoản %q có vai trò ký điện tử (lãnh đạo, cán bộ ISO hoặc đánh giá viên): chỉ quản trị viên hệ thống (%s) đặt lại mật khẩu hay sửa họ tên, chức vụ, thư điện tử của tài khoản này; người dùng tự đổi mật khẩu của mình.", u.Username, SystemAgencyCode)
+}
+
+// CheckPasswordSet is the rule for setting u's password (CheckSignerAccount).
+func CheckPasswordSet(a Actor, u *User) error { return CheckSignerAccount(a, u) }
+
+// CheckSignerPassword refuses a role that signs (r) to u when the last
+// one to set u's password other than u was neither the system
+// administrator nor the CLI (trusted false; setter names them): an
+// agency's admin who reset a staff member's password and then "changed"
+// it as them knows the password the account would sign with, and so does
+// one who withdrew a signer's role, reset the password and waited for the
+// role to come back (outsider pass 11). The system administrator resets
+// the password first, handing it to the user, who replaces it.
+func CheckSignerPassword(u *User, r Role, setter string, trusted bool) error {
+	if trusted || !slices.Contains(SigningRoles, r) {
+		return nil
+	}
+	return &Error{Code: EFORBIDDEN, Field: "role", Message: fmt.Sprintf("Mật khẩu hiện tại của tài khoản %q bắt nguồn từ mật khẩu do %s đặt: người đó có thể biết mật khẩu dùng để ký; quản trị viên hệ thống (%s) đặt lại mật khẩu (trao trực tiếp cho người dùng, người dùng đổi lại) rồi mới cấp vai trò %s.", u.Username, setter, SystemAgencyCode, roleTitle[r])}
 }
 
 // SeesTokens reports whether a may know of u's API tokens: the system

@@ -33,6 +33,11 @@ type send struct{ kind, digest string }
 // otherwise it returns the send to keep once the record is made. content
 // is what says which record it is, in a fixed order per kind.
 func firstSend(ctx context.Context, tx Tx, agency, kind string, content ...any) (send, error) {
+	for i, c := range content {
+		if text, ok := c.(string); ok {
+			content[i] = qms.TextKey(text) // a second space or capital is the same text
+		}
+	}
 	b, err := json.Marshal(append([]any{kind, agency}, content...))
 	if err != nil {
 		return send{}, fmt.Errorf("digest of a %s: %w", kind, err)

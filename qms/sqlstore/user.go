@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"golang.org/x/crypto/bcrypt"
@@ -294,7 +295,11 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, upd qms.UserUpdate) (*
 		if err != nil {
 			return err
 		}
-		if err := qms.CheckAccountAction(tx.Actor(), before); err != nil {
+		check := qms.CheckAccountAction
+		if upd.FullName != nil || upd.Title != nil || upd.Email != nil {
+			check = qms.CheckSignerAccount // what a signature prints, where its notices go
+		}
+		if err := check(tx.Actor(), before); err != nil {
 			return err
 		}
 		after := *before
@@ -351,6 +356,9 @@ func (s *Store) SetMembership(ctx context.Context, userID int64, m qms.Membershi
 		}
 		if !remove {
 			if err := qms.CheckRoleGrant(tx.Actor(), m.Role); err != nil {
+				return err
+			}
+			if err := checkSignerPassword(ctx, tx, before, m.Role); err != nil {
 				return err
 			}
 		}
@@ -500,4 +508,29 @@ func checkNameUnique(ctx context.Context, tx Tx, u *qms.User, agencies []string)
 		}
 	}
 	return nil
+}
+
+// checkSignerPassword applies qms.CheckSignerPassword to granting role to
+// u: it reads, from the audit trail, who last set u's password other than
+// u (an account's creation sets the first), and whether they were the
+// system administrator or the CLI.
+func checkSignerPassword(ctx context.Context, tx Tx, u *qms.User, role qms.Role) error {
+	if !slices.Contains(qms.SigningRoles, role) {
+		return nil
+	}
+	var setter string
+	found, err := scanOne(tx.Query(ctx, `SELECT actor FROM audit_log WHERE object_type = 'user' AND object_id = ?
+		AND action IN ('user.password', 'user.create') AND actor <> ? ORDER BY id DESC LIMIT 1`, Itoa(u.ID), u.Username))(&setter)
+	if err != nil || !found {
+		return err // none: the account predates the trail's record of it
+	}
+	trusted := strings.HasPrefix(setter, "system:")
+	if !trusted {
+		roles, err := RolesIn(ctx, tx, qms.SystemAgencyCode, setter)
+		if err != nil {
+			return err
+		}
+		trusted = slices.Contains(roles, qms.RoleAdmin)
+	}
+	return qms.CheckSignerPassword(u, role, setter, trusted)
 }

@@ -11,7 +11,7 @@ var passwordTexts = []pageText{
 	{"password.submit", "Đổi mật khẩu", "Change password"},
 	{"password.back", "Về trang chủ", "Back to the home page"},
 	{"nav.change_password", "Đổi mật khẩu", "Change password"},
-	{"user.signer_password", "Tài khoản này có vai trò ký điện tử (lãnh đạo, cán bộ ISO hoặc đánh giá viên): chỉ quản trị viên hệ thống (SYS) đặt lại mật khẩu, để không ai ngoài người dùng biết mật khẩu dùng để ký. Người dùng quên mật khẩu thì đề nghị quản trị viên hệ thống.", "This account signs (leader, quality officer or auditor): only the system administrator (SYS) resets its password, so that no one but its user knows the password that signs. A user who forgot it asks the system administrator."},
+	{"user.signer_password", "Tài khoản này có vai trò ký điện tử (lãnh đạo, cán bộ ISO hoặc đánh giá viên): chỉ quản trị viên hệ thống (SYS) đặt lại mật khẩu và sửa họ tên, chức vụ, thư điện tử (những gì chữ ký in ra), để không ai ngoài người dùng biết mật khẩu dùng để ký. Người dùng quên mật khẩu thì đề nghị quản trị viên hệ thống.", "This account signs (leader, quality officer or auditor): only the system administrator (SYS) resets its password and edits its full name, title and email (what a signature prints), so that no one but its user knows the password that signs. A user who forgot it asks the system administrator."},
 	{"user.signer_roles", "Vai trò lãnh đạo, cán bộ ISO và đánh giá viên có chữ ký điện tử: chỉ quản trị viên hệ thống (SYS) cấp các vai trò này.", "The leader, quality officer and auditor roles sign records: only the system administrator (SYS) grants them."},
 	{"flash.password_changed", "Đã đổi mật khẩu. Đăng nhập lại bằng mật khẩu mới.", "Password changed. Sign in again with the new password."},
 }

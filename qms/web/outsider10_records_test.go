@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/url"
+	"strings"
 	"testing"
 
 	"isodt/qms"
@@ -38,6 +39,10 @@ func TestWhoCarriesARecord(t *testing.T) {
 	}{{"a-nghi-huu", 400, "owner"}, {"a-admin", 400, "owner"}, {"a-staff", 201, ""}} {
 		checkAPI(t, "risk owned by "+tt.owner, a.api("POST", "/api/v1/risks", officer, risk(tt.owner)), tt.status, tt.field, nil)
 	}
+	// The same risk sent again with a second space or another capital is
+	// the same send (outsider pass 11).
+	again := strings.Replace(strings.Replace(risk("a-staff"), "hồ sơ giấy", "hồ  sơ Giấy", 1), "Thất", "thất", 1)
+	checkAPI(t, "the same risk, spaced otherwise", a.api("POST", "/api/v1/risks", officer, again), 409, "", nil)
 
 	qo := a.login("a-quality-officer")
 	if resp := a.do("POST", "/competence/catalogue", &qo, url.Values{"code": {"MOTCUA"}, "name": {"Nghiệp vụ một cửa"}}); resp.StatusCode != 303 {

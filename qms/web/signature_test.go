@@ -27,10 +27,11 @@ func signing(form url.Values) url.Values {
 // signedAt is a signature's time as the prints write it.
 var signedAt = regexp.MustCompile(`class="signed-at">\d{2}/\d{2}/\d{4} \d{2}:\d{2}`)
 
-// setTitle gives the user a title (chức vụ) through the admin page.
+// setTitle gives the user a title (chức vụ) through the admin page, the
+// system admin's for an account that signs (qms.CheckSignerAccount).
 func (a *app) setTitle(username, title string) {
 	a.t.Helper()
-	admin := a.login("a-admin")
+	admin := a.login("admin")
 	u := a.users[username]
 	if resp := a.do("POST", "/admin/users/"+itoa(u.ID), &admin, url.Values{"full_name": {u.FullName}, "title": {title}, "email": {""}}); resp.StatusCode != 303 {
 		a.t.Fatalf("set the title of %s: %d %s", username, resp.StatusCode, bodyOf(a.t, resp))

@@ -21,7 +21,7 @@ func TestSignersMadeBySystemAdmin(t *testing.T) {
 	admin, sys := a.login("a-admin"), a.login("admin")
 	adminTok := a.token("a-admin")
 	staffPath, leaderPath := "/admin/users/"+itoa(a.users["a-staff"].ID), "/admin/users/"+itoa(a.users["a-leader"].ID)
-	officerPath := "/admin/users/" + itoa(a.users["a-quality-officer"].ID)
+	officerPath, auditorPath := "/admin/users/"+itoa(a.users["a-quality-officer"].ID), "/admin/users/"+itoa(a.users["a-auditor"].ID)
 	newUser := func(name, role string) url.Values {
 		return url.Values{"username": {name}, "full_name": {"Người " + name}, "password": {"ngua-o-banh-da-may-7"}, "agency": {"A"}, "role": {role}}
 	}
@@ -39,8 +39,18 @@ func TestSignersMadeBySystemAdmin(t *testing.T) {
 		{"agency admin grants auditor", &admin, staffPath + "/memberships", url.Values{"agency": {"A"}, "role": {"auditor"}}, 403},
 		{"agency admin creates a leader", &admin, "/admin/users", newUser("a-giam-doc", "leader"), 403},
 		{"agency admin creates a staff member", &admin, "/admin/users", newUser("a-chuyen-vien", "staff"), 303},
-		{"agency admin withdraws the auditor role", &admin, "/admin/users/" + itoa(a.users["a-auditor"].ID) + "/memberships", url.Values{"agency": {"A"}, "role": {"auditor"}, "remove": {"1"}}, 303},
+		{"agency admin grants the auditor staff", &admin, auditorPath + "/memberships", url.Values{"agency": {"A"}, "role": {"staff"}}, 303},
+		{"agency admin withdraws the auditor role", &admin, auditorPath + "/memberships", url.Values{"agency": {"A"}, "role": {"auditor"}, "remove": {"1"}}, 303},
+		{"agency admin edits a leader's title", &admin, leaderPath, url.Values{"full_name": {a.users["a-leader"].FullName}, "title": {"Chủ tịch UBND tỉnh"}, "email": {""}}, 403},
+		{"agency admin edits a staff member's title", &admin, staffPath, url.Values{"full_name": {a.users["a-staff"].FullName}, "title": {"Chuyên viên chính"}, "email": {""}}, 303},
+		// The password the agency admin set stays theirs to know, even
+		// once "changed" by its owner (outsider pass 11): no role that
+		// signs on it until the system admin resets it.
+		{"system admin grants leader on the agency admin's password", &sys, staffPath + "/memberships", url.Values{"agency": {"A"}, "role": {"leader"}}, 403},
+		{"system admin resets it", &sys, staffPath + "/password", url.Values{"password": {"he-thong-trao-tay-5"}}, 303},
 		{"system admin grants leader", &sys, staffPath + "/memberships", url.Values{"agency": {"A"}, "role": {"leader"}}, 303},
+		{"agency admin resets the demoted auditor", &admin, auditorPath + "/password", url.Values{"password": {"admin-biet-mat-khau-8"}}, 303},
+		{"system admin gives the role back", &sys, auditorPath + "/memberships", url.Values{"agency": {"A"}, "role": {"auditor"}}, 403},
 		{"system admin resets a leader", &sys, leaderPath + "/password", url.Values{"password": {"he-thong-dat-lai-4"}}, 303},
 	}
 	for _, tt := range tests {
@@ -51,6 +61,13 @@ func TestSignersMadeBySystemAdmin(t *testing.T) {
 				t.Fatalf("status %d, want %d", resp.StatusCode, tt.status)
 			}
 		})
+		if tt.name == "agency admin resets a staff member" {
+			// Its "owner" replaces the password: the agency admin, who
+			// knows the one they set.
+			var tok struct{ Token string }
+			checkAPI(t, "token", a.api("POST", "/api/v1/auth/token", "", `{"username":"a-staff","password":"admin-biet-mat-khau-9"}`), 201, "", &tok)
+			checkAPI(t, "the owner's change", a.api("POST", "/api/v1/me/password", tok.Token, `{"current_password":"admin-biet-mat-khau-9","new_password":"admin-van-biet-mat-khau-3"}`), 200, "", nil)
+		}
 	}
 	checkAPI(t, "the API creates a leader for the agency admin", a.api("POST", "/api/v1/users", adminTok,
 		`{"username":"a-lanh-dao-9","full_name":"Nguyễn Văn Giám","title":"Giám đốc Sở","password":"ngua-o-banh-da-may-7","agency":"A","role":"leader"}`), 403, "role", nil)
@@ -106,6 +123,12 @@ func TestNamesTellPeopleApart(t *testing.T) {
 		{"the same, spaced and cased otherwise", adminA, create("a-dup2", "A", " "+strings.ToUpper(leaderName)+" ", ""), 409, "full_name"},
 		{"a Cyrillic letter", adminA, create("a-dup3", "A", "L\u0430nh đạo 1", ""), 400, "full_name"},
 		{"a full-width title", adminA, create("a-dup4", "A", "Trần Văn Tư", "Ｇiám đốc"), 400, "title"},
+		// Names that read alike are one (outsider pass 11): another tone,
+		// "l" for "i", an IPA or full-width letter, another script's digit.
+		{"another tone", adminA, create("a-dup6", "A", strings.Replace(leaderName, "Minh", "Mính", 1), ""), 409, "full_name"},
+		{"l for i", adminA, create("a-dup7", "A", strings.Replace(leaderName, "Minh", "Mlnh", 1), ""), 409, "full_name"},
+		{"an IPA letter", adminA, create("a-dup8", "A", "Lãnh đạo Hɑi", ""), 400, "full_name"},
+		{"a full-width digit", adminA, create("a-dup9", "A", "Lãnh đạo １", ""), 400, "full_name"},
 		{"the leader's name in B", adminB, create("b-dup1", "B", leaderName, ""), 201, ""},
 		{"a name of its own in A", adminA, create("a-dup5", "A", "Trần Văn Năm", "Chuyên viên"), 201, ""},
 	}
@@ -113,6 +136,10 @@ func TestNamesTellPeopleApart(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			checkAPI(t, tt.name, a.api("POST", "/api/v1/users", tt.token, tt.body), tt.status, tt.field, nil)
 		})
+	}
+	// An agency whose name reads as another's is refused as well.
+	for _, name := range []string{"Sở Ạ", "Sở  á"} {
+		checkAPI(t, "agency "+name, a.api("POST", "/api/v1/agencies", adminB, `{"code":"BX1","name":"`+name+`","parent":"B"}`), 409, "name", nil)
 	}
 	// Renaming into a namesake is refused the same way, on the page.
 	admin := a.login("a-admin")

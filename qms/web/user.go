@@ -148,8 +148,8 @@ type userShowPage struct {
 	CanWrite   bool
 	CanAccount bool // the caller may edit, lock and unlock the account, and revoke its tokens
 	OwnRoles   bool // the caller's own account: its roles are changed by another admin
-	// CanSetPassword: the caller may set the password (a signer's is the
-	// system administrator's, qms.CheckPasswordSet).
+	// CanSetPassword: the caller may set the password and the profile (a
+	// signer's are the system administrator's, qms.CheckSignerAccount).
 	CanSetPassword bool
 	// SignerRolesKept: Roles leaves out the roles that sign, which only
 	// the system administrator grants (qms.CheckRoleGrant).
@@ -169,7 +169,7 @@ func (s *Server) userPage(c *fiber.Ctx, u *qms.User, formErr error) error {
 	canAccount := canWrite && qms.CheckAccountAction(cl.actor, u) == nil
 	p := &userShowPage{page: s.page(c), User: u, Agencies: agencies, Grantable: grantable, Roles: qms.GrantableRoles(cl.actor),
 		SeesTokens: qms.SeesTokens(cl.actor, u), CanWrite: canWrite, CanAccount: canAccount, OwnRoles: qms.CheckOwnRoles(cl.actor, u.ID) != nil,
-		CanSetPassword: canAccount && qms.CheckPasswordSet(cl.actor, u) == nil}
+		CanSetPassword: canAccount && qms.CheckSignerAccount(cl.actor, u) == nil}
 	p.SignerRolesKept = len(p.Roles) < len(qms.Roles)
 	if p.SeesTokens {
 		tokens, err := s.Auth.FindAPITokens(c.UserContext(), qms.TokenFilter{UserID: &u.ID})
