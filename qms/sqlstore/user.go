@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -467,12 +468,16 @@ func AuditAccount(ctx context.Context, tx Tx, u *qms.User, action, objectType, o
 	return nil
 }
 
-// checkNameUnique refuses u's full name when an active user sharing one
-// of its agencies (those of agencies, or all of u's) bears the same name,
-// regardless of case and spacing: records, slips and signatures name
-// people by their full name, and a staff member named as the leader
-// reads as the leader (outsider pass 10). A user without a full name is
-// shown by their username and is not checked.
+// checkNameUnique refuses u's full name when it reads as (qms.NameKey)
+// the name another user sharing one of its agencies (those of agencies,
+// or all of u's) bears or bore: records, slips and signatures name
+// people by their full name as it reads now, so a staff member named as
+// the leader reads as the leader on the leader's past work (outsider pass
+// 10), and one named as a colleague who left or was renamed reads as
+// them on theirs (pass 11): a disabled account's name, and the names
+// accounts had before a rename (user.update in the audit trail), stay
+// theirs. A user without a full name is shown by their username and is
+// not checked.
 func checkNameUnique(ctx context.Context, tx Tx, u *qms.User, agencies []string) error {
 	name := qms.NameKey(u.FullName)
 	if name == "" || u.Disabled {
@@ -481,33 +486,57 @@ func checkNameUnique(ctx context.Context, tx Tx, u *qms.User, agencies []string)
 	if agencies == nil {
 		agencies = u.Agencies()
 	}
+	refuse := func(other, code, how string) error {
+		return &qms.Error{Code: qms.ECONFLICT, Field: "full_name", Message: fmt.Sprintf("Họ tên %q %s tài khoản %s trong đơn vị %s: hồ sơ, phiếu và chữ ký ghi người thực hiện bằng họ tên, nên hai người trong một đơn vị phải phân biệt được họ tên (ví dụ thêm bộ phận: \"%s (Phòng Một cửa)\").", u.FullName, how, other, code, u.FullName)}
+	}
 	for _, code := range agencies {
-		rows, err := tx.Query(ctx, `SELECT DISTINCT u.username, u.full_name FROM users u JOIN memberships m ON m.user_id = u.id
-			WHERE m.agency_code = ? AND u.id <> ? AND u.disabled = FALSE`, code, u.ID)
+		other, err := firstNamed(tx.Query(ctx, `SELECT DISTINCT u.username, u.full_name FROM users u JOIN memberships m ON m.user_id = u.id
+			WHERE m.agency_code = ? AND u.id <> ?`, code, u.ID))(name, func(full string) string { return full })
 		if err != nil {
 			return err
+		} else if other != "" {
+			return refuse(other, code, "giống họ tên của")
 		}
-		var other string
-		for rows.Next() {
-			var username, full string
-			if err := rows.Scan(&username, &full); err != nil {
-				rows.Close()
-				return err
-			}
-			if other == "" && qms.NameKey(full) == name {
-				other = username
-			}
-		}
-		err = rows.Err()
-		rows.Close()
+		other, err = firstNamed(tx.Query(ctx, `SELECT object_id, before_json FROM audit_log
+			WHERE object_type = 'user' AND object_id <> ? AND action = 'user.update' AND agency_code = ?`, Itoa(u.ID), code))(name, formerName)
 		if err != nil {
 			return err
-		}
-		if other != "" {
-			return &qms.Error{Code: qms.ECONFLICT, Field: "full_name", Message: fmt.Sprintf("Họ tên %q trùng với tài khoản %s trong đơn vị %s: hồ sơ, phiếu và chữ ký ghi người thực hiện bằng họ tên, nên hai người trong một đơn vị phải phân biệt được họ tên (ví dụ thêm bộ phận: \"%s (Phòng Một cửa)\").", u.FullName, other, code, u.FullName)}
+		} else if other != "" {
+			return refuse("#"+other, code, "giống họ tên cũ của")
 		}
 	}
 	return nil
+}
+
+// firstNamed reads rows of (who, text) and returns the first who whose
+// name, got from text, reads as key.
+func firstNamed(rows Rows, err error) func(key string, nameOf func(string) string) (string, error) {
+	return func(key string, nameOf func(string) string) (string, error) {
+		if err != nil {
+			return "", err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var who string
+			var text *string
+			if err := rows.Scan(&who, &text); err != nil {
+				return "", err
+			}
+			if text != nil && qms.NameKey(nameOf(*text)) == key {
+				return who, nil
+			}
+		}
+		return "", rows.Err()
+	}
+}
+
+// formerName is the full name in a user.update entry's before_json.
+func formerName(beforeJSON string) string {
+	var before struct {
+		FullName string `json:"full_name"`
+	}
+	json.Unmarshal([]byte(beforeJSON), &before)
+	return before.FullName
 }
 
 // checkSignerPassword applies qms.CheckSignerPassword to granting role to

@@ -104,9 +104,11 @@ func TestSignersMadeBySystemAdmin(t *testing.T) {
 // TestNamesTellPeopleApart: records, slips and signatures name people by
 // their full name, so a name written in look-alike letters (a Cyrillic
 // "а"), or one another active user of the agency bears, is refused: a
-// staff member named "Người A (leader)" read as the leader on the
-// dossier's history (outsider pass 10). The same name in another agency,
-// and a disabled namesake, are not in the way.
+// staff member named as the leader read as the leader on the dossier's
+// history (outsider pass 10). A name an account of the agency bore before
+// a rename, or a disabled account's, stays theirs: records drawn now
+// would give their past work to the newcomer (pass 11). The same name in
+// another agency is not in the way.
 func TestNamesTellPeopleApart(t *testing.T) {
 	a := newApp(t)
 	adminA, adminB := a.token("a-admin"), a.token("b-admin")
@@ -142,9 +144,26 @@ func TestNamesTellPeopleApart(t *testing.T) {
 		checkAPI(t, "agency "+name, a.api("POST", "/api/v1/agencies", adminB, `{"code":"BX1","name":"`+name+`","parent":"B"}`), 409, "name", nil)
 	}
 	// Renaming into a namesake is refused the same way, on the page.
-	admin := a.login("a-admin")
-	resp := a.do("POST", "/admin/users/"+itoa(a.users["a-staff"].ID), &admin, url.Values{"full_name": {leaderName}, "title": {""}, "email": {""}})
+	admin, sys := a.login("a-admin"), a.login("admin")
+	staffPath := "/admin/users/" + itoa(a.users["a-staff"].ID)
+	resp := a.do("POST", staffPath, &admin, url.Values{"full_name": {leaderName}, "title": {""}, "email": {""}})
 	if body := bodyOf(t, resp); resp.StatusCode != 409 || !strings.Contains(body, "a-leader") {
 		t.Fatalf("renamed to the leader's name: %d", resp.StatusCode)
 	}
+	// The leader renamed (by the system admin: a signer's profile), their
+	// former name is not the staff member's to take.
+	if resp := a.do("POST", "/admin/users/"+itoa(a.users["a-leader"].ID), &sys, url.Values{"full_name": {"Lãnh đạo Mới Đổi Tên"}, "title": {""}, "email": {""}}); resp.StatusCode != 303 {
+		t.Fatalf("the system admin renames the leader: %d %s", resp.StatusCode, bodyOf(t, resp))
+	}
+	resp = a.do("POST", staffPath, &admin, url.Values{"full_name": {leaderName}, "title": {""}, "email": {""}})
+	if body := bodyOf(t, resp); resp.StatusCode != 409 || !strings.Contains(body, "họ tên cũ") {
+		t.Fatalf("renamed to the leader's former name: %d", resp.StatusCode)
+	}
+	// Nor a disabled account's name.
+	gone := a.addUser("a-da-nghi", "A", qms.RoleStaff)
+	off := true
+	if _, err := a.db.UpdateUser(qms.WithActor(t.Context(), qms.SystemActor("test")), gone.ID, qms.UserUpdate{Disabled: &off}); err != nil {
+		t.Fatal(err)
+	}
+	checkAPI(t, "a disabled account's name", a.api("POST", "/api/v1/users", adminA, create("a-dup10", "A", gone.FullName, "")), 409, "full_name", nil)
 }
