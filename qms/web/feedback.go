@@ -65,6 +65,15 @@ func (s *Server) feedbackSubmit(c *fiber.Ctx) error {
 	f := &qms.Feedback{AgencyCode: a.Code, Name: c.FormValue("name"), Contact: c.FormValue("contact"), Content: c.FormValue("content"),
 		DossierCode: c.FormValue("dossier_code")}
 	ctx := qms.WithActor(c.UserContext(), qms.PublicActor(a.Code))
+	if code := strings.TrimSpace(f.DossierCode); code != "" {
+		// A dossier code named here is a lookup by code as the status
+		// page's is: the refusal of one that does not exist would
+		// otherwise tell codes apart unbounded (outsider pass 11).
+		_, err := s.Public.FindDossierByCode(ctx, a.Code, code)
+		if err := s.lookedUp(c, err); err != nil && qms.ErrorCode(err) != qms.ENOTFOUND {
+			return s.feedbackIntakePage(c, f, err)
+		}
+	}
 	if err := s.Feedback.SubmitFeedback(ctx, f, s.clientAddr(c)); err != nil {
 		return s.feedbackIntakePage(c, f, err)
 	}

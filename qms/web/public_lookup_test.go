@@ -146,3 +146,37 @@ func TestPublicLookupsBounded(t *testing.T) {
 		t.Fatalf("lookup %d: %d\n%.2000s", qms.LookupMax+1, resp.StatusCode, body)
 	}
 }
+
+// TestFeedbackDossierCodeCounted: a feedback naming a dossier code is a
+// lookup by code as the status page's is (outsider pass 11: its refusal
+// of a code that does not exist told codes apart, uncounted): misses
+// there use up the address's bound, after which a status lookup and a
+// feedback naming a code that exists are refused alike.
+func TestFeedbackDossierCodeCounted(t *testing.T) {
+	a := newApp(t)
+	a.proxies = []string{"0.0.0.0/0"}
+	a.wire()
+	a.effectiveProcedure()
+	code := a.returnedDossiers("A", 1)[0]
+	v := a.visit("/public/A")
+	naming := func(dossier string) url.Values {
+		f := feedbackForm("Hỏi về hồ sơ " + dossier)
+		f.Set("dossier_code", dossier)
+		return f
+	}
+	guesser := "203.0.113.17"
+	for i := range qms.LookupMissMax {
+		if resp := a.lookupFrom(guesser, "POST", "/public/A/feedback", naming(fmt.Sprintf("A-2026-%06d", 900000+i)), v); resp.StatusCode != 400 {
+			t.Fatalf("miss %d: %d", i+1, resp.StatusCode)
+		}
+	}
+	if resp := a.lookupFrom(guesser, "GET", "/public/A?code="+code, nil, v); resp.StatusCode != 429 {
+		t.Errorf("a status lookup after the feedback's misses: %d, want 429", resp.StatusCode)
+	}
+	if resp := a.lookupFrom(guesser, "POST", "/public/A/feedback", naming(code), v); resp.StatusCode != 429 {
+		t.Errorf("a feedback naming a code that exists, after the misses: %d, want 429", resp.StatusCode)
+	}
+	if resp := a.lookupFrom("203.0.113.18", "POST", "/public/A/feedback", naming(code), v); resp.StatusCode != 303 {
+		t.Errorf("another address's feedback naming the code: %d, want 303", resp.StatusCode)
+	}
+}
