@@ -104,6 +104,9 @@ type CompetenceRecord struct {
 	CreatedAt     time.Time  `json:"created_at"`
 }
 
+// MaxCompetenceAgeYears bounds how long ago a competence was obtained.
+const MaxCompetenceAgeYears = 50
+
 // Validate checks a new record against today's date (Hà Nội).
 func (r *CompetenceRecord) Validate(today time.Time) error {
 	r.Username, r.Course = strings.ToLower(strings.TrimSpace(r.Username)), strings.TrimSpace(r.Course)
@@ -119,6 +122,9 @@ func (r *CompetenceRecord) Validate(today time.Time) error {
 		return FieldError("obtained_on", "Nhập ngày cấp / ngày hoàn thành đào tạo.")
 	case r.ObtainedOn.After(today):
 		return FieldError("obtained_on", "Ngày cấp %s chưa đến: không thể ghi nhận năng lực trước ngày đạt được.", r.ObtainedOn.Format("02/01/2006"))
+	case r.ObtainedOn.Before(today.AddDate(-MaxCompetenceAgeYears, 0, 0)):
+		// A working life: 01/01/1900 was a typing slip taken as a date.
+		return FieldError("obtained_on", "Ngày cấp %s cách nay hơn %d năm: kiểm tra lại năm.", r.ObtainedOn.Format("02/01/2006"), MaxCompetenceAgeYears)
 	case r.ExpiresOn != nil && !r.ExpiresOn.After(r.ObtainedOn):
 		return FieldError("expires_on", "Ngày hết hạn %s phải sau ngày cấp %s.", r.ExpiresOn.Format("02/01/2006"), r.ObtainedOn.Format("02/01/2006"))
 	}

@@ -76,6 +76,7 @@ type personCompetencePage struct {
 	Competences map[int64]*qms.Competence
 	Today       time.Time
 	CanWrite    bool
+	CanRecord   bool // CanWrite, and not the caller's own page (qms.CheckOwnRecord)
 	CanRead     bool // the caller may read the matrix
 }
 
@@ -105,6 +106,9 @@ func (s *Server) competencePersonPage(c *fiber.Ctx, username string, formErr err
 	}
 	data := &personCompetencePage{page: s.page(c), Username: username, Row: row, Matrix: m, Records: records, Competences: names,
 		Today: m.Today, CanWrite: s.can(c, "competence", "write"), CanRead: s.can(c, "competence", "read")}
+	// Nobody records their own competence (qms.CheckOwnRecord): one's own
+	// page offers no form the store would refuse.
+	data.CanRecord = data.CanWrite && qms.CheckOwnRecord(callerOf(c).actor, username) == nil
 	return s.renderPage(c, "competence_person", &data.page, data, formErr)
 }
 

@@ -58,6 +58,14 @@ func TestWhoCarriesARecord(t *testing.T) {
 	if resp := a.do("POST", "/competence/records", &qo, record("a-quality-officer")); resp.StatusCode != 403 {
 		t.Errorf("a quality officer records their own competence: %d", resp.StatusCode)
 	}
+	if body := bodyOf(t, a.do("GET", "/competence/me", &qo, nil)); strings.Contains(body, `action="/competence/records"`) {
+		t.Error("one's own competence page offers the form that records it")
+	}
+	old := record("a-staff")
+	old.Set("obtained_on", "01/01/1900")
+	if resp := a.do("POST", "/competence/records", &qo, old); resp.StatusCode != 400 {
+		t.Errorf("a competence obtained in 1900: %d", resp.StatusCode)
+	}
 	if resp := a.do("POST", "/competence/records", &qo, record("a-staff")); resp.StatusCode != 303 {
 		t.Errorf("a quality officer records a staff member's competence: %d %s", resp.StatusCode, bodyOf(t, resp))
 	}

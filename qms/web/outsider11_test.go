@@ -294,6 +294,11 @@ func TestOutsider11AdminCreatesSubunits(t *testing.T) {
 	if p.text("agency-kind-fixed") != "Đơn vị trực thuộc" || len(p.named("kind")) != 0 {
 		t.Fatal("the admin's new agency form offers a kind")
 	}
+	// Nor "(none)" as the parent, which the store refuses them (outsider
+	// pass 11).
+	if strings.Contains(p.text("agency-parent-new"), "không có") {
+		t.Fatalf("the admin's new agency form offers no parent: %q", p.text("agency-parent-new"))
+	}
 	if resp := a.do("POST", "/admin/agencies", &s, url.Values{"code": {"A1"}, "name": {"Chi cục A1"}, "parent": {"A"}}); resp.StatusCode != 303 {
 		t.Fatalf("create: %d", resp.StatusCode)
 	}
