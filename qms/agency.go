@@ -119,21 +119,24 @@ type AgencyService interface {
 	IsWithin(ctx context.Context, code, ancestor string) (bool, error)
 }
 
-// AgencyNameKey is what agency names are compared by: composed (NFC), in
-// lower case, with every run of characters that are neither letters nor
-// digits (spaces, commas, dashes) as one space. "Sở Văn hóa, Thể thao và
-// Du lịch" and "sở văn hóa  thể thao và du lịch" have one key. Agencies
-// that are not merged never share a key: a citizen tells agencies apart by
+// AgencyNameKey is an agency's name as names are compared: composed
+// (NFC), with every run of characters that are neither letters nor digits
+// (spaces, commas, dashes) as one space. Agencies that are not merged
+// never share a name by SameAgencyName: a citizen tells agencies apart by
 // name, on their public pages and where their feedback (with name and
 // phone) goes.
 func AgencyNameKey(name string) string {
-	words := strings.FieldsFunc(strings.ToLower(norm.NFC.String(name)), func(r rune) bool {
+	words := strings.FieldsFunc(norm.NFC.String(name), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsNumber(r) && !unicode.Is(unicode.M, r)
 	})
-	// Its skeleton: "Văn hoá" and "Văn hóa", "Du lịch" and "Du Iịch" read
-	// as one name (outsider pass 11).
-	return Skeleton(strings.Join(words, " "))
+	return strings.Join(words, " ")
 }
+
+// SameAgencyName reports whether citizens would take two agency names for
+// one another: their keys (AgencyNameKey) the same name by SameName, so
+// that "Sở Văn hóa, Thể thao và Du lịch", "sở văn hoá  thể thao và du
+// lịch" and "Sở Văn hóa, Thể thao và Du Iịch" are one (outsider pass 11).
+func SameAgencyName(a, b string) bool { return SameName(AgencyNameKey(a), AgencyNameKey(b)) }
 
 // CheckAgencyNameLetters refuses a letter or digit that is not of the
 // Vietnamese alphabet or an ASCII digit: a Cyrillic "о", an Icelandic "Ð"

@@ -38,3 +38,31 @@ func TestDocumentCodesVietnameseLetters(t *testing.T) {
 		})
 	}
 }
+
+// TestSameName: names people would take for one another are the same
+// name; names they tell apart are not.
+func TestSameName(t *testing.T) {
+	tests := []struct {
+		a, b string
+		same bool
+	}{
+		{"Sở Văn hóa, Thể thao và Du lịch", "Sở Văn hoá, Thể thao và Du lịch", true},
+		{"Du lịch", "Du Iịch", true},
+		{"Lãnh đạo 1", "Lãnh đạo l", true},
+		{"Phòng 10", "Phòng lO", true},
+		{"Nguyễn  Văn An", "nguyễn văn an", true},
+		{"Người A Minh", "NGƯỜI A MINH", true},
+		{"Trần Thị Bình", "Trần Thị Binh", true},
+		{"AGIA", "AGLA", false},
+		{"Nguyễn Văn An", "Nguyễn Văn Ân", false},
+		{"Người A Minh", "Người A Mlnh", false},
+	}
+	for _, tt := range tests {
+		if got := qms.SameName(tt.a, tt.b); got != tt.same {
+			t.Errorf("%q and %q: same %v, want %v", tt.a, tt.b, got, tt.same)
+		}
+	}
+	if !qms.SameAgencyName("Sở Văn hóa, Thể thao và Du lịch", "sở văn hoá - thể thao và du Iịch") {
+		t.Error("agency names that read alike are not the same name")
+	}
+}

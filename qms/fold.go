@@ -105,21 +105,39 @@ func TextKey(s string) string {
 // which old and new spelling place on different vowels ("hoá", "hóa").
 const toneMarks = "\u0300\u0301\u0303\u0309\u0323"
 
+// SameName reports whether people would take names a and b for one
+// another: equal regardless of case, spacing and tone marks, or drawn
+// alike letter for letter (Skeleton).
+func SameName(a, b string) bool {
+	return toneless(TextKey(a)) == toneless(TextKey(b)) || Skeleton(a) == Skeleton(b)
+}
+
+// toneless is s without its tone marks.
+func toneless(s string) string {
+	return norm.NFC.String(strings.Map(func(r rune) rune {
+		if strings.ContainsRune(toneMarks, r) {
+			return -1
+		}
+		return r
+	}, norm.NFD.String(s)))
+}
+
 // Skeleton is what a name looks like, for telling apart names people
-// would take for one another: TextKey without tone marks, and "I", "l",
-// "1", "|" as one letter, "0" as "o". Two agencies, or two people of one
-// agency, whose names share a skeleton are refused the second name.
+// would take for one another: TextKey without tone marks, with a capital
+// "I", a small "l", "1" and "|" as one letter, and "0" as "o" (a capital
+// "L" and a small "i" stay themselves: nobody takes them for the others).
+// Names that share a skeleton are the same name to SameName.
 func Skeleton(s string) string {
 	var b strings.Builder
-	for _, r := range norm.NFD.String(TextKey(s)) {
+	for _, r := range norm.NFD.String(strings.Join(strings.Fields(Composed(s)), " ")) {
 		switch {
 		case strings.ContainsRune(toneMarks, r):
-		case r == 'i' || r == '1' || r == '|':
-			b.WriteByte('l')
+		case r == 'I' || r == 'l' || r == '1' || r == '|':
+			b.WriteRune('¦')
 		case r == '0':
 			b.WriteByte('o')
 		default:
-			b.WriteRune(r)
+			b.WriteRune(unicode.ToLower(r))
 		}
 	}
 	return norm.NFC.String(b.String())

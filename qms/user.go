@@ -214,11 +214,6 @@ func CheckAccountAction(a Actor, u *User) error {
 	return nil
 }
 
-// NameKey is a full name as two names are compared for being the same
-// person's on records: its Skeleton, so that names that read alike
-// ("Lãnh đạo 1" and "Lãnh đạo l", "Hòa" and "Hoà") are one.
-func NameKey(name string) string { return Skeleton(name) }
-
 // SigningRoles are the roles whose holders sign records (SignatureMeaning):
 // the leader approves and decides dossiers, the quality officer puts
 // drafts forward and closes nonconformities, the auditor attests audit

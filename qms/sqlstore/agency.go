@@ -83,12 +83,11 @@ func (s *Store) createAgencyIn(ctx context.Context, tx Tx, a *qms.Agency, freed 
 }
 
 // checkNameFree refuses name when an agency other than self that is not
-// merged has the same name by qms.AgencyNameKey; the agencies freed are
+// merged has the same name by qms.SameAgencyName; the agencies freed are
 // left out. Writes take turns (one writer on SQLite, the audit head's
 // lock on PostgreSQL), so no other write comes between this check and
 // the caller's.
 func checkNameFree(ctx context.Context, q Querier, name, self string, freed []string) error {
-	key := qms.AgencyNameKey(name)
 	rows, err := q.Query(ctx, `SELECT code, name FROM agencies WHERE merged_into IS NULL AND code <> ? ORDER BY code`, self)
 	if err != nil {
 		return fmt.Errorf("read agency names: %w", err)
@@ -99,7 +98,7 @@ func checkNameFree(ctx context.Context, q Querier, name, self string, freed []st
 		if err := rows.Scan(&other.Code, &other.Name); err != nil {
 			return err
 		}
-		if qms.AgencyNameKey(other.Name) == key && !slices.Contains(freed, other.Code) {
+		if qms.SameAgencyName(other.Name, name) && !slices.Contains(freed, other.Code) {
 			return qms.AgencyNameTaken(name, &other)
 		}
 	}
@@ -165,7 +164,7 @@ func (s *Store) UpdateAgency(ctx context.Context, code string, upd qms.AgencyUpd
 				return err
 			}
 		}
-		if qms.AgencyNameKey(after.Name) != qms.AgencyNameKey(before.Name) {
+		if !qms.SameAgencyName(after.Name, before.Name) {
 			if err := checkNameFree(ctx, tx, after.Name, after.Code, nil); err != nil {
 				return err
 			}

@@ -468,7 +468,7 @@ func AuditAccount(ctx context.Context, tx Tx, u *qms.User, action, objectType, o
 	return nil
 }
 
-// checkNameUnique refuses u's full name when it reads as (qms.NameKey)
+// checkNameUnique refuses u's full name when it reads as (qms.SameName)
 // the name another user sharing one of its agencies (those of agencies,
 // or all of u's) bears or bore: records, slips and signatures name
 // people by their full name as it reads now, so a staff member named as
@@ -479,8 +479,8 @@ func AuditAccount(ctx context.Context, tx Tx, u *qms.User, action, objectType, o
 // theirs. A user without a full name is shown by their username and is
 // not checked.
 func checkNameUnique(ctx context.Context, tx Tx, u *qms.User, agencies []string) error {
-	name := qms.NameKey(u.FullName)
-	if name == "" || u.Disabled {
+	name := u.FullName
+	if strings.TrimSpace(name) == "" || u.Disabled {
 		return nil
 	}
 	if agencies == nil {
@@ -509,9 +509,9 @@ func checkNameUnique(ctx context.Context, tx Tx, u *qms.User, agencies []string)
 }
 
 // firstNamed reads rows of (who, text) and returns the first who whose
-// name, got from text, reads as key.
-func firstNamed(rows Rows, err error) func(key string, nameOf func(string) string) (string, error) {
-	return func(key string, nameOf func(string) string) (string, error) {
+// name, got from text, reads as name (qms.SameName).
+func firstNamed(rows Rows, err error) func(name string, nameOf func(string) string) (string, error) {
+	return func(name string, nameOf func(string) string) (string, error) {
 		if err != nil {
 			return "", err
 		}
@@ -522,7 +522,7 @@ func firstNamed(rows Rows, err error) func(key string, nameOf func(string) strin
 			if err := rows.Scan(&who, &text); err != nil {
 				return "", err
 			}
-			if text != nil && qms.NameKey(nameOf(*text)) == key {
+			if text != nil && qms.SameName(nameOf(*text), name) {
 				return who, nil
 			}
 		}
