@@ -29,7 +29,11 @@ func (s *Server) satisfactionRoutes() {
 // its survey key (SubmitSatisfaction), so that the page tells no one whose
 // responses the results hold.
 func satisfactionLink(agency string, d *qms.Dossier) string {
-	if d.ReturnedAt == nil {
+	// A dossier brought in with the agency's history (qms import
+	// dossiers, no procedure of its own here) had its slip printed by
+	// another system: no one holds its survey key, so nothing invites
+	// its citizen to a form they cannot answer.
+	if d.ReturnedAt == nil || d.ProcedureID == 0 {
 		return ""
 	}
 	return "/public/" + agency + "/satisfaction/" + d.Code

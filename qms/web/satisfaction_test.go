@@ -34,6 +34,23 @@ func (a *app) returnedDossiers(agency string, n int) []string {
 	return codes
 }
 
+// returnedHere is the code of a dossier of A received here through the
+// API and returned (its procedure's short path: checked, found lacking,
+// notified), as a citizen holding its slip would rate it.
+func (a *app) returnedHere(applicant string) string {
+	a.t.Helper()
+	staff := a.token("a-staff")
+	var d struct {
+		Code string `json:"code"`
+	}
+	checkAPI(a.t, "receive", a.api("POST", "/api/v1/dossiers", staff, `{"tthc_code":"1.000001","applicant":{"name":"`+applicant+`"},"channel":"counter"}`), 201, "", &d)
+	for _, step := range []struct{ path, body string }{{"/steps", `{"step_id":"check"}`}, {"/steps", `{"step_id":"ok","exit":"Không đạt"}`},
+		{"/steps", `{"step_id":"notice"}`}, {"/complete", ``}} {
+		checkAPI(a.t, step.path+" "+step.body, a.api("POST", "/api/v1/dossiers/"+d.Code+step.path, staff, step.body), 200, "", nil)
+	}
+	return d.Code
+}
+
 // surveyForm answers every required SIPAS question with v, with the
 // survey key of the dossier code's receipt slip.
 func (a *app) surveyForm(code, v string) url.Values {
@@ -61,12 +78,16 @@ func TestSatisfaction9PublicSurvey(t *testing.T) {
 	a.effectiveProcedure()
 	open := a.receive("Nguyễn Văn An")
 	codes := a.returnedDossiers("A", qms.SatisfactionThrottleMax+1)
-	done := codes[0]
+	done := a.returnedHere("Trần Văn Trả")
 	path := "/public/A/satisfaction/" + done
 
-	// The status page offers the survey on a returned dossier only.
+	// The status page offers the survey on a returned dossier only, one
+	// received here: an imported history dossier's key is on no slip.
 	if body := bodyOf(t, a.do("GET", "/public/A?code="+done, nil, nil)); !strings.Contains(body, `id="satisfaction-invite"`) || !strings.Contains(body, path) {
 		t.Fatal("no invitation on a returned dossier")
+	}
+	if body := bodyOf(t, a.do("GET", "/public/A?code="+codes[0], nil, nil)); strings.Contains(body, "satisfaction-invite") {
+		t.Fatal("invitation on an imported history dossier")
 	}
 	if body := bodyOf(t, a.do("GET", "/public/A?code="+open.Code, nil, nil)); strings.Contains(body, "satisfaction-invite") {
 		t.Fatal("invitation on a dossier in progress")
