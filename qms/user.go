@@ -272,9 +272,6 @@ func CheckSignerAccount(a Actor, u *User) error {
 	return Errorf(EFORBIDDEN, "Tài khoản %q có vai trò ký điện tử (lãnh đạo, cán bộ ISO hoặc đánh giá viên): chỉ quản trị viên hệ thống (%s) đặt lại mật khẩu hay sửa họ tên, chức vụ, thư điện tử của tài khoản này; người dùng tự đổi mật khẩu của mình.", u.Username, SystemAgencyCode)
 }
 
-// CheckPasswordSet is the rule for setting u's password (CheckSignerAccount).
-func CheckPasswordSet(a Actor, u *User) error { return CheckSignerAccount(a, u) }
-
 // CheckSignerPassword refuses a role that signs (r) to u when the last
 // one to set u's password other than u was neither the system
 // administrator nor the CLI (trusted false; setter names them): an

@@ -192,23 +192,8 @@ func rebaseline(ctx context.Context, tx *Tx, version int) error {
 	if err != nil || len(keys) == 0 {
 		return err
 	}
-	// A province's signatures are hundreds of thousands: an entry records
-	// at most baselineRows of them.
-	for len(keys) > 0 {
-		n := min(len(keys), baselineRows)
-		for _, k := range keys[:n] {
-			if _, err := tx.exec(ctx, `INSERT INTO row_changes (tbl, row_key) VALUES (?, ?)`, k[0], k[1]); err != nil {
-				return err
-			}
-		}
-		if err := tx.audit(ctx, qms.SystemAgencyCode, "audit.baseline", "audit_log", "row_states", nil,
-			map[string]int{"rows": n, "version": version}, sqlstore.RebaselineReasons[version]); err != nil {
-			return err
-		}
-		keys = keys[n:]
-	}
-	return nil
+	return sqlstore.RecordBaselineKeys(ctx, keys, version, func(ctx context.Context, q string, args ...any) error {
+		_, err := tx.exec(ctx, q, args...)
+		return err
+	}, tx.audit)
 }
-
-// baselineRows bounds the rows one baseline entry records.
-const baselineRows = 10000

@@ -240,3 +240,30 @@ func SignaturesAsSigned(ctx context.Context, q Querier) ([][2]string, error) {
 	}
 	return out, rows.Err()
 }
+
+// BaselineRows bounds the rows one baseline entry records: a province's
+// signatures are hundreds of thousands.
+const BaselineRows = 10000
+
+// RecordBaselineKeys has audit entries (audit.baseline, at most
+// BaselineRows rows each) record the rows keys names (StillAsRecorded) as
+// they are now: exec runs a statement and audit writes an entry, both in
+// the migration's transaction of either store.
+func RecordBaselineKeys(ctx context.Context, keys [][2]string, version int,
+	exec func(ctx context.Context, query string, args ...any) error,
+	audit func(ctx context.Context, agency, action, objectType, objectID string, before, after any, reason string) error) error {
+	for len(keys) > 0 {
+		n := min(len(keys), BaselineRows)
+		for _, k := range keys[:n] {
+			if err := exec(ctx, `INSERT INTO row_changes (tbl, row_key) VALUES (?, ?)`, k[0], k[1]); err != nil {
+				return err
+			}
+		}
+		if err := audit(ctx, qms.SystemAgencyCode, "audit.baseline", "audit_log", "row_states", nil,
+			map[string]int{"rows": n, "version": version}, RebaselineReasons[version]); err != nil {
+			return err
+		}
+		keys = keys[n:]
+	}
+	return nil
+}

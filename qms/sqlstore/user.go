@@ -388,7 +388,7 @@ func (s *Store) SetMembership(ctx context.Context, userID int64, m qms.Membershi
 	return u, err
 }
 
-// SetPassword replaces a password (qms.CheckPasswordSet applies) and
+// SetPassword replaces a password (qms.CheckSignerAccount applies) and
 // signs the user out everywhere: whoever knew the old password may hold
 // a session or a token. The hash never reaches the audit trail.
 func (s *Store) SetPassword(ctx context.Context, userID int64, password string) error {
@@ -407,7 +407,7 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, password string) 
 		if err != nil {
 			return err
 		}
-		if err := qms.CheckPasswordSet(tx.Actor(), u); err != nil {
+		if err := qms.CheckSignerAccount(tx.Actor(), u); err != nil {
 			return err
 		}
 		temporary := qms.PasswordTemporary(tx.Actor(), u.Username)

@@ -18,7 +18,7 @@ func TestTemporaryPassword(t *testing.T) {
 	a.effectiveProcedureOf("A")
 	leader := a.users["a-leader"]
 	// A signer's password is the system administrator's to reset
-	// (qms.CheckPasswordSet): the agency's admin would know it, and
+	// (qms.CheckSignerAccount): the agency's admin would know it, and
 	// could replace it themselves before the owner does (outsider pass 10).
 	as, sys := a.login("a-admin"), a.login("admin")
 	if resp := a.do("POST", "/admin/users/"+itoa(leader.ID)+"/password", &as, url.Values{"password": {"admin-biet-mat-khau-9"}}); resp.StatusCode != 403 {
