@@ -260,15 +260,20 @@ func CheckReceivedAt(at, now time.Time) error {
 // StepRecord is one completed step of a dossier: who did it, when, which
 // exit was taken, and the filled form and evidence files.
 type StepRecord struct {
-	ID          int64          `json:"id"`
-	DossierID   int64          `json:"dossier_id"`
-	StepID      string         `json:"step_id"`
-	StepName    string         `json:"step_name"`
-	Responsible string         `json:"responsible"`
-	OpenedAt    time.Time      `json:"opened_at"`
-	DueAt       time.Time      `json:"due_at"`
-	CompletedAt time.Time      `json:"completed_at"`
-	Actor       string         `json:"actor"`
+	ID          int64     `json:"id"`
+	DossierID   int64     `json:"dossier_id"`
+	StepID      string    `json:"step_id"`
+	StepName    string    `json:"step_name"`
+	Responsible string    `json:"responsible"`
+	OpenedAt    time.Time `json:"opened_at"`
+	DueAt       time.Time `json:"due_at"`
+	CompletedAt time.Time `json:"completed_at"`
+	Actor       string    `json:"actor"`
+	// ActorName is the actor's full name as it read when the step was
+	// recorded (the username when the account had none; empty for the
+	// system and for a name no account here bore): a record shows who did
+	// a step as they were then, not as a renamed account reads now.
+	ActorName   string         `json:"actor_name,omitempty"`
 	Exit        string         `json:"exit,omitempty"`
 	FormCode    string         `json:"form_code,omitempty"`
 	FormVersion int            `json:"form_version,omitempty"`
@@ -280,6 +285,9 @@ type StepRecord struct {
 	// step's role, complete it, and DelegationReason why (CheckStepActor).
 	DelegatedBy      string `json:"delegated_by,omitempty"`
 	DelegationReason string `json:"delegation_reason,omitempty"`
+	// DelegatedByName is the delegator's full name as it read then, as
+	// ActorName.
+	DelegatedByName string `json:"delegated_by_name,omitempty"`
 }
 
 // FileRef names a stored file by its content hash.

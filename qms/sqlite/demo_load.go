@@ -135,7 +135,7 @@ func (l *historyLoader) load(h *qms.DossierHistory) error {
 			}
 		}
 		r.DossierID = d.ID
-		if err := l.step.QueryRowContext(l.ctx, stepRecordArgs(l.agency, r)...).Scan(&r.ID); err != nil {
+		if err := l.step.QueryRowContext(l.ctx, stepRecordArgs(l.agency, r)...).Scan(sqlstore.StepRecordReturned(r)...); err != nil {
 			return err
 		}
 	}

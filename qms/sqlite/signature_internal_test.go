@@ -196,18 +196,7 @@ func TestOutsider11SignaturesBaselineOnUpgrade(t *testing.T) {
 	sys := qms.WithActor(ctx, qms.SystemActor("test"))
 	staff, leader, _ := qmstest.EffectiveProcedure(t, db, sys, qmstest.SampleTTHC())
 	for i := 0; i < 3; i++ {
-		d := &qms.Dossier{AgencyCode: "SVHTT", TTHCCode: "1.000001", Applicant: qms.Applicant{Name: "Nguyễn Văn An"}, Channel: qms.ChannelCounter}
-		if err := db.ReceiveDossier(staff, d); err != nil {
-			t.Fatal(err)
-		}
-		for _, in := range []qms.CompleteStep{{StepID: "check"}, {StepID: "ok", Exit: "Đạt"}} {
-			if _, err := db.CompleteStep(staff, "SVHTT", d.Code, in); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if _, err := db.CompleteStep(qms.WithSigning(leader, true), "SVHTT", d.Code, qms.CompleteStep{StepID: "sign"}); err != nil {
-			t.Fatal(err)
-		}
+		signedDossier(t, db, staff, leader)
 	}
 	db.Close()
 
@@ -333,4 +322,23 @@ func TestOutsider11SignaturesBaselineOnUpgrade(t *testing.T) {
 	}
 	exec(`UPDATE signatures SET content_sha256 = 'x' WHERE id = ?`, sigs[2])
 	named("a hash replaced after the upgrade", qms.RowAdded+" "+key(sigs[1]), qms.RowAltered+" "+key(sigs[2]))
+}
+
+// signedDossier receives a dossier of qmstest.EffectiveProcedure's as
+// staff and takes it to the leader's signed step.
+func signedDossier(t *testing.T, db *DB, staff, leader context.Context) *qms.Dossier {
+	t.Helper()
+	d := &qms.Dossier{AgencyCode: "SVHTT", TTHCCode: "1.000001", Applicant: qms.Applicant{Name: "Nguyễn Văn An"}, Channel: qms.ChannelCounter}
+	if err := db.ReceiveDossier(staff, d); err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range []qms.CompleteStep{{StepID: "check"}, {StepID: "ok", Exit: "Đạt"}} {
+		if _, err := db.CompleteStep(staff, "SVHTT", d.Code, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.CompleteStep(qms.WithSigning(leader, true), "SVHTT", d.Code, qms.CompleteStep{StepID: "sign"}); err != nil {
+		t.Fatal(err)
+	}
+	return d
 }

@@ -279,8 +279,14 @@ func nextDossierCode(ctx context.Context, tx Tx, agency string, at time.Time) (s
 const (
 	InsertDossierSQL = `INSERT INTO dossiers (code, agency_code, tthc_code, procedure_id, version_number, applicant_json, channel, received_at, due_at, status, result, returned_at, new_appointment, flow_json, note, updated_at, survey_key)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
-	InsertStepRecordSQL = `INSERT INTO dossier_steps (dossier_id, step_id, step_name, responsible, opened_at, due_at, completed_at, actor, exit, form_code, form_version, entry_json, files_json, note, result, agency_code, delegated_by, delegation_reason)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+	InsertStepRecordSQL = `INSERT INTO dossier_steps (dossier_id, step_id, step_name, responsible, opened_at, due_at, completed_at, actor, exit, form_code, form_version, entry_json, files_json, note, result, agency_code, delegated_by, delegation_reason,
+		actor_name, delegated_by_name)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ` + personNameSQL + `, ` + personNameSQL + `) RETURNING id, actor_name, delegated_by_name`
+	// personNameSQL is the full name of the account whose username is
+	// its argument, as it reads in the inserting transaction: the username
+	// when it has none, empty for no account (the system, a name an
+	// imported history gives).
+	personNameSQL     = `COALESCE((SELECT CASE WHEN full_name != '' THEN full_name ELSE username END FROM users WHERE username = ?), '')`
 	InsertOpenStepSQL = `INSERT INTO dossier_open_steps (dossier_id, step_id, agency_code, role, opened_at, due_at, dossier_code, tthc_code, dossier_due, procedure_id, version_number, paused)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 )
@@ -444,7 +450,13 @@ func openStepRowsDue(d *qms.Dossier, fc flowchart.Flowchart, dues []string) [][]
 // record carries the agency so that the compliance scan seeks one
 // agency's records on a form through an index, without a join.
 func insertStepRecord(ctx context.Context, tx Tx, agency string, r *qms.StepRecord) error {
-	return tx.QueryRow(ctx, InsertStepRecordSQL, StepRecordArgs(agency, r)...).Scan(&r.ID)
+	return tx.QueryRow(ctx, InsertStepRecordSQL, StepRecordArgs(agency, r)...).Scan(StepRecordReturned(r)...)
+}
+
+// StepRecordReturned are where InsertStepRecordSQL's returned columns go:
+// the record's id and the names it stored.
+func StepRecordReturned(r *qms.StepRecord) []any {
+	return []any{&r.ID, &r.ActorName, &r.DelegatedByName}
 }
 
 // StepRecordArgs are the arguments of InsertStepRecordSQL.
@@ -459,7 +471,7 @@ func StepRecordArgs(agency string, r *qms.StepRecord) []any {
 		files = string(b)
 	}
 	return []any{r.DossierID, r.StepID, r.StepName, r.Responsible, FormatTime(r.OpenedAt), FormatTime(r.DueAt), FormatTime(r.CompletedAt), r.Actor, r.Exit,
-		r.FormCode, r.FormVersion, entry, files, r.Note, r.Result, agency, r.DelegatedBy, r.DelegationReason}
+		r.FormCode, r.FormVersion, entry, files, r.Note, r.Result, agency, r.DelegatedBy, r.DelegationReason, r.Actor, r.DelegatedBy}
 }
 
 // view runs fn on one read connection (Config.View), in one read-only

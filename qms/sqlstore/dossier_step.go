@@ -378,7 +378,7 @@ func (s *Store) StepRecords(ctx context.Context, dossierID int64) ([]*qms.StepRe
 
 func stepRecords(ctx context.Context, q Querier, dossierID int64) ([]*qms.StepRecord, error) {
 	rows, err := q.Query(ctx, `SELECT id, dossier_id, step_id, step_name, responsible, opened_at, due_at, completed_at, actor, exit, form_code, form_version,
-		entry_json, files_json, note, result, delegated_by, delegation_reason FROM dossier_steps WHERE dossier_id = ? ORDER BY id`, dossierID)
+		entry_json, files_json, note, result, delegated_by, delegation_reason, actor_name, delegated_by_name FROM dossier_steps WHERE dossier_id = ? ORDER BY id`, dossierID)
 	if err != nil {
 		return nil, err
 	}
@@ -389,7 +389,7 @@ func stepRecords(ctx context.Context, q Querier, dossierID int64) ([]*qms.StepRe
 		var opened, due, done string
 		var entry, files *string
 		if err := rows.Scan(&r.ID, &r.DossierID, &r.StepID, &r.StepName, &r.Responsible, &opened, &due, &done, &r.Actor, &r.Exit, &r.FormCode, &r.FormVersion, &entry, &files, &r.Note, &r.Result,
-			&r.DelegatedBy, &r.DelegationReason); err != nil {
+			&r.DelegatedBy, &r.DelegationReason, &r.ActorName, &r.DelegatedByName); err != nil {
 			return nil, err
 		}
 		r.OpenedAt, r.DueAt, r.CompletedAt = ParseTime(opened), ParseTime(due), ParseTime(done)

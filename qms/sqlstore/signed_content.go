@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -21,7 +22,10 @@ import (
 //     when, who recorded a corrective action done (done_by, 0052), an
 //     audit question's source, and a dossier step's responsible role,
 //     its times opened and due and the delegation it was completed on.
-const SignedContentVersion = 2
+//  3. migration 0056 (SQLite), 0033 (PostgreSQL): a dossier step's
+//     actor's and delegator's full names as they read when it was
+//     recorded.
+const SignedContentVersion = 3
 
 // contentColumn is a signed column and the SignedContentVersion that
 // started signing it.
@@ -105,8 +109,9 @@ var signedContents = map[string]signedContent{
 		},
 		itemsUnsigned: map[string]string{"suggestions_json": "hints the checklist offered the auditor, not what the auditor found"}},
 	qms.SignedDossierStep: {table: "dossier_steps",
-		columns: append(signedFrom(1, "dossier_id", "step_id", "step_name", "completed_at", "actor", "exit", "form_code", "form_version",
-			"entry_json", "files_json", "note", "result"), signedFrom(2, "responsible", "opened_at", "due_at", "delegated_by", "delegation_reason")...),
+		columns: slices.Concat(signedFrom(1, "dossier_id", "step_id", "step_name", "completed_at", "actor", "exit", "form_code", "form_version",
+			"entry_json", "files_json", "note", "result"), signedFrom(2, "responsible", "opened_at", "due_at", "delegated_by", "delegation_reason"),
+			signedFrom(3, "actor_name", "delegated_by_name")),
 		agency:   `r.agency_code`,
 		unsigned: map[string]string{"agency_code": "moves with its open dossier at a merger or a split"}},
 }

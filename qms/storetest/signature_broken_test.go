@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"isodt/qms"
+	"isodt/qms/sqlstore"
 )
 
 // brokenSignatures runs SIGNATURE_BROKEN over every agency and returns
@@ -85,6 +86,8 @@ func TestOutsider11SignedStepBroken(t *testing.T) {
 			`UPDATE dossier_steps SET actor = 'chuyen.vien' WHERE id = ` + id,
 			`UPDATE dossier_steps SET exit = 'Không đạt' WHERE id = ` + id,
 			`UPDATE dossier_steps SET completed_at = '2026-01-01T00:00:00Z' WHERE id = ` + id,
+			// the name the step was done under (SignedContentVersion 3)
+			`UPDATE dossier_steps SET actor_name = 'Chuyên viên Khác' WHERE id = ` + id,
 		} {
 			if err := f.exec(q); err != nil {
 				t.Fatal(err)
@@ -95,7 +98,7 @@ func TestOutsider11SignedStepBroken(t *testing.T) {
 			if sigs, _ := f.FindSignatures(f.ctx, qms.SignedDossierStep, step.ID); sigs[0].Current {
 				t.Fatalf("after %s: the signature still reads as current", q)
 			}
-			if err := f.exec(`UPDATE dossier_steps SET note = k.note, actor = k.actor, exit = k.exit, completed_at = k.completed_at
+			if err := f.exec(`UPDATE dossier_steps SET note = k.note, actor = k.actor, exit = k.exit, completed_at = k.completed_at, actor_name = k.actor_name
 				FROM kept_step k WHERE dossier_steps.id = k.id`); err != nil {
 				t.Fatal(err)
 			}
@@ -237,7 +240,7 @@ func dropGuard(t *testing.T, f *fixture, table string, names ...string) {
 // being signed (a corrective action's done_by, added by migration 0052;
 // who raised a nonconformity; a dossier step's delegation, responsible
 // role and times) are part of what a signature made now covers
-// (SignedContentVersion 2): changed around the guards, the record is
+// (SignedContentVersion 2 on): changed around the guards, the record is
 // flagged by SIGNATURE_BROKEN; put back, it clears.
 func TestOutsider11LaterColumnsSigned(t *testing.T) {
 	eachStore(t, func(t *testing.T, f *fixture) {
@@ -262,8 +265,8 @@ func TestOutsider11LaterColumnsSigned(t *testing.T) {
 			if tt.objectType == qms.SignedDossierStep {
 				id = stepID
 			}
-			if v := mustQuery(t, f, `SELECT content_version FROM signatures WHERE object_type = '`+tt.objectType+`' AND object_id = `+itoa(id)); len(v) != 1 || v[0] != "2" {
-				t.Fatalf("%s signed at content version %v, want 2", tt.objectType, v)
+			if v := mustQuery(t, f, `SELECT content_version FROM signatures WHERE object_type = '`+tt.objectType+`' AND object_id = `+itoa(id)); len(v) != 1 || v[0] != fmt.Sprint(sqlstore.SignedContentVersion) {
+				t.Fatalf("%s signed at content version %v, want the newest, %d", tt.objectType, v, sqlstore.SignedContentVersion)
 			}
 		}
 		if got := brokenSignatures(t, f); len(got) != 0 {

@@ -452,7 +452,12 @@ func (s *Server) dossierPage(c *fiber.Ctx, p *qms.DossierProgress, formErr error
 	}
 	named := make([]string, 0, 2*len(views)+len(data.Open))
 	for _, v := range views {
-		named = append(named, v.Actor, v.DelegatedBy)
+		if v.ActorName == "" {
+			named = append(named, v.Actor)
+		}
+		if v.DelegatedByName == "" {
+			named = append(named, v.DelegatedBy)
+		}
 	}
 	for _, o := range data.Open {
 		named = append(named, o.DelegatedBy)

@@ -111,9 +111,9 @@ func (s *Server) dossierControlSlip(c *fiber.Ctx) error {
 	}
 	rows := make([]slipStep, len(views))
 	for i, v := range views {
-		rows[i] = slipStep{stepView: v, Signer: sd.signers(v.Actor, qms.RoleForStep(v.Responsible))}
+		rows[i] = slipStep{stepView: v, Signer: sd.signers(v.Actor, qms.RoleForStep(v.Responsible)).named(v.ActorName)}
 		if v.DelegatedBy != "" {
-			rows[i].DelegatedBy = sd.signers(v.DelegatedBy, qms.RoleForStep(v.Responsible))
+			rows[i].DelegatedBy = sd.signers(v.DelegatedBy, qms.RoleForStep(v.Responsible)).named(v.DelegatedByName)
 		}
 	}
 	// A leader's step is signed (phê duyệt): the slip shows the signature.
@@ -148,7 +148,7 @@ func (s *Server) dossierReceipt(c *fiber.Ctx) error {
 	}
 	var receiver signer
 	if len(sd.steps) > 0 {
-		receiver = sd.signers(sd.steps[0].Actor, qms.RoleStaff)
+		receiver = sd.signers(sd.steps[0].Actor, qms.RoleStaff).named(sd.steps[0].ActorName)
 	}
 	d := sd.Dossier
 	register := d.Code

@@ -192,6 +192,16 @@ func (p *people) load(usernames ...string) {
 	}
 }
 
+// AsRecorded is the name a record stored of its person when it was made
+// (a step's actor, qms.StepRecord.ActorName), or, for a record without
+// one (the system, a name from an imported history), Name of username.
+func (p *people) AsRecorded(name, username string) string {
+	if name != "" {
+		return name
+	}
+	return p.Name(username)
+}
+
 // Name is the full name of username ("" for none); a system actor
 // ("system:job") is the system.
 func (p *people) Name(username string) string {

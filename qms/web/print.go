@@ -37,6 +37,16 @@ func (s *Server) printPage(c *fiber.Ctx, title, back string) printPage {
 // label of the role they hold in the document's agency.
 type signer struct{ Name, Title string }
 
+// named is the signer under the name a record stored of them when it was
+// made (qms.StepRecord.ActorName), when it stored one: a slip prints who
+// did a step as they were then.
+func (s signer) named(asRecorded string) signer {
+	if asRecorded != "" {
+		s.Name = asRecorded
+	}
+	return s
+}
+
 // titleOrder is the role a title is taken from when a user holds
 // several in the agency: the most senior one that signs documents.
 var titleOrder = []qms.Role{qms.RoleLeader, qms.RoleQualityOfficer, qms.RoleAuditor, qms.RoleStaff, qms.RoleAdmin}
