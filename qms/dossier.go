@@ -211,8 +211,33 @@ func (d *Dossier) Validate() error {
 	}
 	if id := d.Applicant.IDNumber; id != "" && (!idNumberRE.MatchString(id) || strings.Trim(id, "0-") == "") {
 		return FieldError("applicant.id_number", "Số giấy tờ của người nộp %q không hợp lệ: số CCCD (12 chữ số), CMND (9 chữ số), mã số thuế (10 chữ số, chi nhánh thêm -3 chữ số) hoặc hộ chiếu (1–2 chữ cái và 6–8 chữ số).", id)
+	} else if len(id) == 12 && !citizenIDPlausible(id) {
+		return FieldError("applicant.id_number", "Số CCCD của người nộp %q không hợp lệ: ba chữ số đầu là mã tỉnh, thành phố nơi đăng ký khai sinh (001 Hà Nội … 096 Cà Mau), chữ số thứ tư là giới tính và thế kỷ sinh (0 đến 3).", id)
 	}
 	return nil
+}
+
+// citizenIDProvinces are the codes of the provinces and cities (as they
+// were before the 2025 mergers: a card keeps the code it was issued
+// with) that begin a citizen identity number (số định danh cá nhân,
+// Thông tư 07/2016/TT-BCA, Phụ lục I).
+var citizenIDProvinces = map[string]bool{}
+
+func init() {
+	for _, c := range strings.Fields(`001 002 004 006 008 010 011 012 014 015 017 019 020 022 024 025 026 027 030 031 033 034 035 036 037
+		038 040 042 044 045 046 048 049 051 052 054 056 058 060 062 064 066 067 068 070 072 074 075 077 079 080 082 083 084 086 087 089
+		091 092 093 094 095 096`) {
+		citizenIDProvinces[c] = true
+	}
+}
+
+// citizenIDPlausible tells whether a 12-digit citizen identity number
+// begins as one does: the code of the province where the birth was
+// registered, then a digit for sex and century of birth, 0 to 3 for the
+// twentieth and twenty-first (a 4 begins with 2100). "999999999999"
+// was taken (outsider pass 11).
+func citizenIDPlausible(id string) bool {
+	return citizenIDProvinces[id[:3]] && id[3] <= '3'
 }
 
 // KeyUsedError refuses a receipt whose idempotency key an earlier receipt

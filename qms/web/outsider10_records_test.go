@@ -72,7 +72,9 @@ func TestWhoCarriesARecord(t *testing.T) {
 }
 
 // TestApplicantIDNumber: an applicant's identity paper is a number one
-// of the papers has ("-1" was taken, outsider pass 10).
+// of the papers has ("-1" was taken, outsider pass 10), and a citizen
+// identity number begins with a province's code and a century of birth
+// ("999999999999" was taken, outsider pass 11).
 func TestApplicantIDNumber(t *testing.T) {
 	a := newApp(t)
 	a.effectiveProcedure()
@@ -81,7 +83,8 @@ func TestApplicantIDNumber(t *testing.T) {
 		id     string
 		status int
 	}{{"-1", 400}, {"12", 400}, {"0010 9901 2345", 400}, {"000000000000", 400}, {"ABCDEFGHIJ", 400}, {"１２３４５６７８９", 400},
-		{"001099012345", 201}, {"012345678", 201}, {"0101234567-001", 201}, {"b1234567", 201}} {
+		{"999999999999", 400}, {"003099012345", 400}, {"001499012345", 400},
+		{"001099012345", 201}, {"096301012345", 201}, {"012345678", 201}, {"0101234567-001", 201}, {"b1234567", 201}} {
 		field := ""
 		if tt.status == 400 {
 			field = "applicant.id_number"
