@@ -204,6 +204,9 @@ func TestAPIBadInput(t *testing.T) {
 		{"a day that does not exist", "POST", "/api/v1/dossiers", a.token("a-staff"), `{"tthc_code":"1.000001","applicant":{"name":"B"},"received_at":"2026-02-30T08:00:00+07:00"}`, 400,
 			`(nhận được "2026-02-30T08:00:00+07:00")`},
 		{"trailing data", "POST", "/api/v1/agencies", tok, `{"code":"Z","name":"x"} {}`, 400, "dữ liệu thừa"},
+		// null decodes into nothing: a draft PUT as null was emptied (outsider pass 12)
+		{"a body of null", "POST", "/api/v1/agencies", tok, " null\n", 400, "không phải null"},
+		{"a procedure as null", "POST", "/api/v1/procedures", a.token("a-quality-officer"), "null", 400, "không phải null"},
 		{"wrong password", "POST", "/api/v1/auth/token", "", `{"username":"a-staff","password":"sai"}`, 401, "không đúng"},
 		{"bad token", "GET", "/api/v1/me", "qms_invalid", "", 401, "không hợp lệ"},
 		{"unknown role", "POST", "/api/v1/users", tok, `{"username":"x1","password":"ngua-o-123","agency":"A","role":"boss"}`, 400, "Vai trò"},

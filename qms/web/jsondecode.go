@@ -21,6 +21,11 @@ func decodeJSON(c *fiber.Ctx, v any) error {
 		return qms.Errorf(qms.EINVALID, "Nội dung phải là JSON (Content-Type: application/json).")
 	}
 	body := []byte(string(c.Body()))
+	// A body of null decodes into nothing without an error: a PUT of a
+	// draft sent as null emptied it (outsider pass 12).
+	if bytes.Equal(bytes.TrimSpace(body), []byte("null")) {
+		return qms.FieldError("body", "Dữ liệu JSON không hợp lệ: nội dung phải là một đối tượng {…}, không phải null.")
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
