@@ -36,7 +36,7 @@ func VerifyTrail[S RowSource](ctx context.Context, q Querier, signed []qms.Check
 	}
 	v := qms.NewChainVerifier()
 	v.Expect(signed)
-	recorded := qms.RowStates{}
+	recorded, files := qms.RowStates{}, storedFiles{}
 	for rows.Next() {
 		e, err := ScanAudit(rows)
 		if err == nil {
@@ -47,6 +47,7 @@ func VerifyTrail[S RowSource](ctx context.Context, q Querier, signed []qms.Check
 			return out, err
 		}
 		recorded.Record(e)
+		files.record(e)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -59,7 +60,12 @@ func VerifyTrail[S RowSource](ctx context.Context, q Querier, signed []qms.Check
 	changes, err := CompareRows(ctx, q, sources, recorded)
 	if err != nil {
 		return out, err
-	} else if len(changes) > 0 {
+	}
+	fileChanges, err := CompareFiles(ctx, q, files)
+	if err != nil {
+		return out, err
+	}
+	if changes = append(changes, fileChanges...); len(changes) > 0 {
 		return out, &qms.RowsTampered{Rows: changes}
 	}
 	return out, nil

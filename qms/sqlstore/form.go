@@ -491,6 +491,12 @@ func (s *Store) GetFile(ctx context.Context, sum string) ([]byte, qms.FileRef, e
 	if err == nil && !found {
 		return nil, ref, qms.Errorf(qms.ENOTFOUND, "Không tìm thấy tệp.")
 	}
+	// A file is served as the bytes its hash names or not at all: bytes
+	// replaced with the database file would pass for the evidence a step
+	// recorded, or a leader signed (outsider pass 12).
+	if sum := sha256.Sum256(data); err == nil && hex.EncodeToString(sum[:]) != ref.SHA256 {
+		return nil, ref, qms.Errorf(qms.ECONFLICT, "Tệp %s đã bị thay đổi ngoài ứng dụng: nội dung không còn khớp mã SHA-256 đã ghi, nên không được tải về. Báo quản trị hệ thống chạy `qms audit verify`.", ref.SHA256)
+	}
 	return data, ref, err
 }
 
