@@ -114,9 +114,13 @@ type Dossier struct {
 	Result         string        `json:"result,omitempty"` // early, on_time, late once finished
 	ReturnedAt     *time.Time    `json:"returned_at,omitempty"`
 	NewAppointment *time.Time    `json:"new_appointment,omitempty"` // from the apology slip
-	Flow           FlowState     `json:"flow"`
-	Note           string        `json:"note,omitempty"`
-	UpdatedAt      time.Time     `json:"updated_at"`
+	// ReceivedUnder is what the catalogue said of the TTHC when the
+	// dossier was received, as its receipt slip printed it; nil for a
+	// dossier whose receipt did not record it (an imported history).
+	ReceivedUnder *TTHCTerms `json:"tthc_at_receipt,omitempty"`
+	Flow          FlowState  `json:"flow"`
+	Note          string     `json:"note,omitempty"`
+	UpdatedAt     time.Time  `json:"updated_at"`
 	// SurveyKey is printed on the receipt slip: the satisfaction survey
 	// asks for it, so that only the person holding the slip answers for
 	// the dossier (its code is sequential). Given to the agency's staff
@@ -127,6 +131,24 @@ type Dossier struct {
 	// the first one created (Replayed) instead of a duplicate.
 	IdempotencyKey string `json:"-"`
 	Replayed       bool   `json:"-"`
+}
+
+// TTHCTerms are the catalogue's name, legal time limit and fee of a
+// TTHC as they read at a dossier's receipt: a catalogue renamed or
+// repriced later does not rewrite the slips the citizen was given.
+type TTHCTerms struct {
+	Name          string `json:"name"`
+	TimeLimitDays int    `json:"time_limit_days"`
+	Fee           string `json:"fee"`
+}
+
+// AsReceived is t as the dossier was received under it: the name, time
+// limit and fee its receipt recorded, when it recorded them.
+func (t TTHC) AsReceived(d *Dossier) *TTHC {
+	if d.ReceivedUnder != nil {
+		t.Name, t.TimeLimitDays, t.Fee = d.ReceivedUnder.Name, d.ReceivedUnder.TimeLimitDays, d.ReceivedUnder.Fee
+	}
+	return &t
 }
 
 // IdempotencyWindow is how long a receipt's idempotency key is kept.

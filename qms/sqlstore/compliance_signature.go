@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"isodt/qms"
@@ -35,9 +34,9 @@ func checkSignatures(ctx context.Context, s *Store, q Querier, agencies []string
 			meaning = string(qms.MeaningApproved)
 		}
 		agency := `COALESCE(` + c.agency + `, '` + qms.SystemAgencyCode + `')`
-		rows, err := q.Query(ctx, `SELECT s.object_id, s.content_sha256, s.content_version, s.full_name, s.meaning, s.signed_at, `+agency+`, r.id, r.`+
-			strings.Join(names(c.columns), ", r.")+`
-			FROM signatures s LEFT JOIN `+c.table+` r ON r.id = s.object_id
+		rows, err := q.Query(ctx, `SELECT s.object_id, s.content_sha256, s.content_version, s.full_name, s.meaning, s.signed_at, `+agency+`, r.id, `+
+			c.selectList()+`
+			FROM signatures s LEFT JOIN `+c.table+` r ON r.id = s.object_id`+c.joins()+`
 			WHERE s.object_type = ? AND (? = '' OR s.meaning = ?) AND `+agency+` IN `+in,
 			append([]any{objectType, meaning, meaning}, args...)...)
 		if err != nil {

@@ -27,16 +27,22 @@ const (
 )
 
 // DossierColumns are the columns scanDossier reads.
-const DossierColumns = `id, code, agency_code, tthc_code, COALESCE(procedure_id, 0), version_number, applicant_json, channel, received_at, due_at, status, result, returned_at, new_appointment, flow_json, note, updated_at, survey_key`
+const DossierColumns = `id, code, agency_code, tthc_code, COALESCE(procedure_id, 0), version_number, applicant_json, channel, received_at, due_at, status, result, returned_at, new_appointment, flow_json, note, updated_at, survey_key,
+	tthc_name, tthc_time_limit_days, tthc_fee`
 
 // ScanDossier reads a row of DossierColumns.
 func ScanDossier(row Row) (*qms.Dossier, error) {
 	var d qms.Dossier
 	var applicant, received, due, flow, updated string
 	var returned, appointment *string
+	var terms qms.TTHCTerms
 	if err := row.Scan(&d.ID, &d.Code, &d.AgencyCode, &d.TTHCCode, &d.ProcedureID, &d.VersionNumber, &applicant, &d.Channel,
-		&received, &due, &d.Status, &d.Result, &returned, &appointment, &flow, &d.Note, &updated, &d.SurveyKey); err != nil {
+		&received, &due, &d.Status, &d.Result, &returned, &appointment, &flow, &d.Note, &updated, &d.SurveyKey,
+		&terms.Name, &terms.TimeLimitDays, &terms.Fee); err != nil {
 		return nil, err
+	}
+	if terms.Name != "" {
+		d.ReceivedUnder = &terms
 	}
 	if err := json.Unmarshal([]byte(applicant), &d.Applicant); err != nil {
 		return nil, fmt.Errorf("dossier %s applicant: %w", d.Code, err)

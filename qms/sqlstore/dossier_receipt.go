@@ -64,7 +64,9 @@ func (s *Store) planReceipt(ctx context.Context, q Querier, d *qms.Dossier, cal 
 	} else if len(tthcs) == 0 || tthcs[0].Status != qms.TTHCActive {
 		return nil, qms.FieldError("tthc_code", "Thủ tục %q không có trong danh mục đang áp dụng của đơn vị.", d.TTHCCode)
 	}
-	r := &receipt{limitDays: tthcs[0].TimeLimitDays}
+	t := tthcs[0]
+	r := &receipt{limitDays: t.TimeLimitDays}
+	d.ReceivedUnder = &qms.TTHCTerms{Name: t.Name, TimeLimitDays: t.TimeLimitDays, Fee: t.Fee}
 	if r.procedureID, r.number, err = s.inForceKey(ctx, q, d.AgencyCode, d.TTHCCode); err != nil {
 		return nil, err
 	}
@@ -87,13 +89,14 @@ func (s *Store) planReceipt(ctx context.Context, q Querier, d *qms.Dossier, cal 
 }
 
 // stillHolds reports whether, in the write transaction, the TTHC is still
-// active with the same time limit and the same version is in force: then
-// the receipt planned before the write stands as planned.
+// active with the same name, time limit and fee and the same version is
+// in force: then the receipt planned before the write stands as planned.
 func (s *Store) stillHolds(ctx context.Context, tx Tx, r *receipt, d *qms.Dossier) (bool, error) {
 	var ok bool
-	err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM tthc WHERE agency_code = ? AND code = ? AND status = 'active' AND time_limit_days = ?)
+	t := d.ReceivedUnder
+	err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM tthc WHERE agency_code = ? AND code = ? AND status = 'active' AND time_limit_days = ? AND name = ? AND fee = ?)
 		AND COALESCE((SELECT procedure_id = ? AND number = ? FROM (`+s.cfg.Dossiers.InForceSQL()+`) AS f), FALSE)`,
-		d.AgencyCode, d.TTHCCode, r.limitDays, r.procedureID, r.number, d.AgencyCode, d.TTHCCode).Scan(&ok)
+		d.AgencyCode, d.TTHCCode, r.limitDays, t.Name, t.Fee, r.procedureID, r.number, d.AgencyCode, d.TTHCCode).Scan(&ok)
 	return ok, err
 }
 
@@ -277,8 +280,9 @@ func nextDossierCode(ctx context.Context, tx Tx, agency string, at time.Time) (s
 // with their arguments built apart so that the bulk load (qms/sqlite's
 // demo_load.go) runs the very same statements prepared once per batch.
 const (
-	InsertDossierSQL = `INSERT INTO dossiers (code, agency_code, tthc_code, procedure_id, version_number, applicant_json, channel, received_at, due_at, status, result, returned_at, new_appointment, flow_json, note, updated_at, survey_key)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+	InsertDossierSQL = `INSERT INTO dossiers (code, agency_code, tthc_code, procedure_id, version_number, applicant_json, channel, received_at, due_at, status, result, returned_at, new_appointment, flow_json, note, updated_at, survey_key,
+		tthc_name, tthc_time_limit_days, tthc_fee)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
 	InsertStepRecordSQL = `INSERT INTO dossier_steps (dossier_id, step_id, step_name, responsible, opened_at, due_at, completed_at, actor, exit, form_code, form_version, entry_json, files_json, note, result, agency_code, delegated_by, delegation_reason,
 		actor_name, delegated_by_name)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ` + personNameSQL + `, ` + personNameSQL + `) RETURNING id, actor_name, delegated_by_name`
@@ -313,8 +317,13 @@ func dossierArgsJSON(d *qms.Dossier, applicant, flow []byte) []any {
 	if d.SurveyKey == "" {
 		d.SurveyKey = qms.NewSurveyKey()
 	}
+	var terms qms.TTHCTerms
+	if d.ReceivedUnder != nil {
+		terms = *d.ReceivedUnder
+	}
 	return []any{d.Code, d.AgencyCode, d.TTHCCode, pid, d.VersionNumber, string(applicant), d.Channel, FormatTime(d.ReceivedAt), FormatTime(d.DueAt),
-		d.Status, d.Result, NullTime(d.ReturnedAt), NullTime(d.NewAppointment), string(flow), d.Note, FormatTime(d.UpdatedAt), d.SurveyKey}
+		d.Status, d.Result, NullTime(d.ReturnedAt), NullTime(d.NewAppointment), string(flow), d.Note, FormatTime(d.UpdatedAt), d.SurveyKey,
+		terms.Name, terms.TimeLimitDays, terms.Fee}
 }
 
 // DossierConflict turns a duplicate code (isUnique) into ECONFLICT.

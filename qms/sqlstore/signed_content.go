@@ -22,9 +22,12 @@ import (
 //     when, who recorded a corrective action done (done_by, 0052), an
 //     audit question's source, and a dossier step's responsible role,
 //     its times opened and due and the delegation it was completed on.
-//  3. migration 0056 (SQLite), 0033 (PostgreSQL): a dossier step's
-//     actor's and delegator's full names as they read when it was
-//     recorded.
+//  3. migrations 0056 and 0058 (SQLite), 0033 and 0035 (PostgreSQL): a
+//     dossier step's actor's and delegator's full names as they read when
+//     it was recorded, and what says which dossier it decides: the
+//     dossier's code, procedure (with the catalogue's name, time limit
+//     and fee as they read at receipt), applicant, receipt time and
+//     channel.
 const SignedContentVersion = 3
 
 // contentColumn is a signed column and the SignedContentVersion that
@@ -65,6 +68,46 @@ type signedContent struct {
 	// of its items, each with why its change is no change of what was
 	// signed.
 	unsigned, itemsUnsigned map[string]string
+	// parent, when set, is the record the signed one belongs to, whose
+	// columns say what the signature is on (a dossier step's dossier:
+	// whose application, for which procedure), signed with it.
+	parent *signedParent
+}
+
+// signedParent is the record a signed record belongs to: its table, the
+// signed record's column holding its id, its signed columns (hashed
+// after the record's) and its other columns with the reason.
+type signedParent struct {
+	table, key string
+	columns    []contentColumn
+	unsigned   map[string]string
+}
+
+// allColumns are the record's signed columns, then its parent's, in the
+// order they are hashed.
+func (c signedContent) allColumns() []contentColumn {
+	if c.parent == nil {
+		return c.columns
+	}
+	return slices.Concat(c.columns, c.parent.columns)
+}
+
+// selectList selects allColumns from the record as r and its parent as p.
+func (c signedContent) selectList() string {
+	out := "r." + strings.Join(names(c.columns), ", r.")
+	if c.parent != nil {
+		out += ", p." + strings.Join(names(c.parent.columns), ", p.")
+	}
+	return out
+}
+
+// joins joins the record r to its parent p: a parent that is gone reads
+// as nulls, which hash to nothing signed.
+func (c signedContent) joins() string {
+	if c.parent == nil {
+		return ""
+	}
+	return ` LEFT JOIN ` + c.parent.table + ` p ON p.id = r.` + c.parent.key
 }
 
 // versionUnsigned are a version's columns the transitions write between
@@ -113,7 +156,27 @@ var signedContents = map[string]signedContent{
 			"entry_json", "files_json", "note", "result"), signedFrom(2, "responsible", "opened_at", "due_at", "delegated_by", "delegation_reason"),
 			signedFrom(3, "actor_name", "delegated_by_name")),
 		agency:   `r.agency_code`,
-		unsigned: map[string]string{"agency_code": "moves with its open dossier at a merger or a split"}},
+		unsigned: map[string]string{"agency_code": "moves with its open dossier at a merger or a split"},
+		// What the leader approved is this dossier: whose application, for
+		// which procedure as the catalogue read at receipt, received when
+		// and how. Changed, the signed decision would read as another's
+		// (outsider pass 12).
+		parent: &signedParent{table: "dossiers", key: "dossier_id",
+			columns: signedFrom(3, "code", "tthc_code", "tthc_name", "tthc_time_limit_days", "tthc_fee", "applicant_json", "received_at", "channel"),
+			unsigned: map[string]string{
+				"agency_code":     "moves with an open dossier at a merger or a split",
+				"procedure_id":    "the internal procedure the dossier follows: moves with it at a merger or a split; the step's own record names the step and its role",
+				"version_number":  "see procedure_id",
+				"due_at":          "moves with pauses and an apology's new appointment, after the signature",
+				"status":          "moves on after the signature, to the return",
+				"result":          "set when the dossier is returned, after the signature",
+				"returned_at":     "see result",
+				"new_appointment": "see due_at",
+				"flow_json":       "the open steps: moves with every step",
+				"note":            "the dossier's running note, written at later steps",
+				"updated_at":      "moves with every write of the row",
+				"survey_key":      "the citizen's key to the survey, not what was decided",
+			}}},
 }
 
 // SignedObjectTypes are the object types a signature can be on, in order.
@@ -142,6 +205,9 @@ func SignedTables() []SignedTable {
 	for _, t := range SignedObjectTypes() {
 		c := signedContents[t]
 		out = append(out, SignedTable{Table: c.table, Key: "id", Signed: names(c.columns), Unsigned: c.unsigned})
+		if c.parent != nil {
+			out = append(out, SignedTable{Table: c.parent.table, Key: "id", Signed: names(c.parent.columns), Unsigned: c.parent.unsigned})
+		}
 		if c.items != "" {
 			out = append(out, SignedTable{Table: c.items, Key: c.itemKey, Signed: names(c.itemColumns), Unsigned: c.itemsUnsigned})
 		}
@@ -170,7 +236,7 @@ func SignedContentHash(ctx context.Context, q Querier, objectType string, id int
 		return "", fmt.Errorf("sign: unknown object type %q", objectType)
 	}
 	vals, dest := c.values()
-	found, err := scanOne(q.Query(ctx, `SELECT `+strings.Join(names(c.columns), ", ")+` FROM `+c.table+` WHERE id = ?`, id))(dest...)
+	found, err := scanOne(q.Query(ctx, `SELECT `+c.selectList()+` FROM `+c.table+` r`+c.joins()+` WHERE r.id = ?`, id))(dest...)
 	if err != nil {
 		return "", fmt.Errorf("sign %s %d: %w", objectType, id, err)
 	} else if !found {
@@ -191,7 +257,8 @@ func SignedContentHash(ctx context.Context, q Querier, objectType string, id int
 
 // values makes the destinations a row of the record's columns scans into.
 func (c signedContent) values() (vals, dest []any) {
-	vals, dest = make([]any, len(c.columns)), make([]any, len(c.columns))
+	n := len(c.allColumns())
+	vals, dest = make([]any, n), make([]any, n)
 	for i := range vals {
 		dest[i] = &vals[i]
 	}
@@ -217,7 +284,7 @@ func (c signedContent) hash(vals []any, items []byte, version int) (string, erro
 	if version < 1 || version > SignedContentVersion {
 		return "", nil
 	}
-	content, err := appendJSONArray(nil, at(c.columns, vals, version))
+	content, err := appendJSONArray(nil, at(c.allColumns(), vals, version))
 	if err != nil {
 		return "", err
 	}

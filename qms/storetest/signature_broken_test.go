@@ -53,23 +53,7 @@ func dropTrigger(t *testing.T, f *fixture, name, table string) {
 func TestOutsider11SignedStepBroken(t *testing.T) {
 	eachStore(t, func(t *testing.T, f *fixture) {
 		staff, leader, _ := receiptFixture(t, f)
-		d := &qms.Dossier{AgencyCode: "SVHTT", TTHCCode: "1.000001", Applicant: qms.Applicant{Name: "Nguyễn Văn An"}, Channel: qms.ChannelCounter}
-		if err := f.ReceiveDossier(staff, d); err != nil {
-			t.Fatal(err)
-		}
-		for _, in := range []qms.CompleteStep{{StepID: "check"}, {StepID: "ok", Exit: "Đạt"}} {
-			if _, err := f.CompleteStep(staff, "SVHTT", d.Code, in); err != nil {
-				t.Fatalf("%s: %v", in.StepID, err)
-			}
-		}
-		if _, err := f.CompleteStep(qms.WithSigning(leader, true), "SVHTT", d.Code, qms.CompleteStep{StepID: "sign", Note: "Đồng ý cấp phép"}); err != nil {
-			t.Fatal(err)
-		}
-		p, err := f.DossierProgress(f.ctx, "SVHTT", d.Code)
-		if err != nil {
-			t.Fatal(err)
-		}
-		step := p.Steps[len(p.Steps)-1]
+		_, step := toSignedStep(t, f, staff, leader, "Đồng ý cấp phép")
 		if sigs, err := f.FindSignatures(f.ctx, qms.SignedDossierStep, step.ID); err != nil || len(sigs) != 1 || !sigs[0].Current {
 			t.Fatalf("the leader's step signature: %+v %v", sigs, err)
 		}
@@ -246,20 +230,8 @@ func TestOutsider11LaterColumnsSigned(t *testing.T) {
 	eachStore(t, func(t *testing.T, f *fixture) {
 		staff, leader, officer := receiptFixture(t, f)
 		ncID := closedSignedNC(t, f, officer)
-		d := &qms.Dossier{AgencyCode: "SVHTT", TTHCCode: "1.000001", Applicant: qms.Applicant{Name: "Nguyễn Văn An"}, Channel: qms.ChannelCounter}
-		if err := f.ReceiveDossier(staff, d); err != nil {
-			t.Fatal(err)
-		}
-		for _, in := range []qms.CompleteStep{{StepID: "check"}, {StepID: "ok", Exit: "Đạt"}} {
-			if _, err := f.CompleteStep(staff, "SVHTT", d.Code, in); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if _, err := f.CompleteStep(qms.WithSigning(leader, true), "SVHTT", d.Code, qms.CompleteStep{StepID: "sign"}); err != nil {
-			t.Fatal(err)
-		}
-		p, _ := f.DossierProgress(f.ctx, "SVHTT", d.Code)
-		stepID := p.Steps[len(p.Steps)-1].ID
+		_, signed := toSignedStep(t, f, staff, leader, "")
+		stepID := signed.ID
 		for _, tt := range []struct{ objectType, table string }{{qms.SignedNonconformity, "nonconformities"}, {qms.SignedDossierStep, "dossier_steps"}} {
 			id := ncID
 			if tt.objectType == qms.SignedDossierStep {
@@ -370,4 +342,28 @@ func TestOutsider11SignatureRowsVerified(t *testing.T) {
 			})
 		})
 	}
+}
+
+// toSignedStep receives a dossier of receiptFixture's as staff and takes
+// it through the staff's steps to the leader's, signed with note; it
+// returns the dossier and the signed step's record.
+func toSignedStep(t *testing.T, f *fixture, staff, leader context.Context, note string) (*qms.Dossier, *qms.StepRecord) {
+	t.Helper()
+	d := &qms.Dossier{AgencyCode: "SVHTT", TTHCCode: "1.000001", Applicant: qms.Applicant{Name: "Nguyễn Văn An"}, Channel: qms.ChannelCounter}
+	if err := f.ReceiveDossier(staff, d); err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range []qms.CompleteStep{{StepID: "check"}, {StepID: "ok", Exit: "Đạt"}} {
+		if _, err := f.CompleteStep(staff, "SVHTT", d.Code, in); err != nil {
+			t.Fatalf("%s: %v", in.StepID, err)
+		}
+	}
+	if _, err := f.CompleteStep(qms.WithSigning(leader, true), "SVHTT", d.Code, qms.CompleteStep{StepID: "sign", Note: note}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := f.DossierProgress(f.ctx, "SVHTT", d.Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d, p.Steps[len(p.Steps)-1]
 }

@@ -432,6 +432,10 @@ func (s *Server) dossierPage(c *fiber.Ctx, p *qms.DossierProgress, formErr error
 	tthc, err := s.Procedures.FindTTHC(ctx, d.AgencyCode, d.TTHCCode)
 	if err != nil && qms.ErrorCode(err) != qms.ENOTFOUND {
 		return err
+	} else if tthc != nil {
+		tthc = tthc.AsReceived(d)
+	} else if d.ReceivedUnder != nil { // since taken out of the catalogue
+		tthc = qms.TTHC{Code: d.TTHCCode}.AsReceived(d)
 	}
 	data := &dossierPage{page: s.page(c), Dossier: d, TTHC: tthc, Procedure: proc, Overdue: d.Overdue(s.cfg.Now()), Steps: views, Pauses: pauses,
 		CanRecord: s.can(c, "dossier", "record") && !d.Status.Finished()}

@@ -43,6 +43,8 @@ func (s *Server) slipData(c *fiber.Ctx) (*slipData, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The slips print the TTHC as the dossier was received under it.
+	out.TTHC = out.TTHC.AsReceived(d)
 	// A dossier imported from a one-stop system may name no procedure of
 	// ours: its slips then name the TTHC alone.
 	if out.Procedure, err = s.Procedures.FindProcedure(ctx, d.AgencyCode, d.ProcedureID); qms.ErrorCode(err) == qms.ENOTFOUND {

@@ -78,3 +78,37 @@ func TestStepsShowNamesAsRecorded(t *testing.T) {
 		t.Fatalf("the receipt after the rename: %+v", out.Steps)
 	}
 }
+
+// TestSlipsKeepTheTTHCAsReceived (outsider pass 12, medium): a TTHC
+// renamed or repriced in the catalogue rewrote the receipt slips and
+// control slips of dossiers received before. A dossier keeps the
+// catalogue's name, time limit and fee as they read at its receipt; one
+// received after the change has the new ones.
+func TestSlipsKeepTheTTHCAsReceived(t *testing.T) {
+	a := newApp(t)
+	a.effectiveProcedure()
+	officer := a.users["a-quality-officer"]
+	asOfficer := qms.WithActor(t.Context(), qms.Actor{UserID: officer.ID, Username: officer.Username, AgencyCode: "A"})
+	before := a.receive("Nguyễn Văn An")
+	if _, _, err := a.db.ImportTTHC(asOfficer, "A", []qms.TTHC{{Code: "1.000001", Name: "Thủ tục đã đổi tên hoàn toàn khác", Field: "Văn hóa", TimeLimitDays: 5, Fee: "9.999.000"}}); err != nil {
+		t.Fatal(err)
+	}
+	after := a.receive("Trần Thị Bình")
+	staff := a.login("a-staff")
+	for _, tt := range []struct {
+		path, id, want string
+	}{
+		{"/dossiers/" + before.Code + "/receipt", "slip-procedure", "Cấp giấy phép karaoke"},
+		{"/dossiers/" + before.Code + "/control-slip", "slip-procedure", "Cấp giấy phép karaoke"},
+		{"/dossiers/" + before.Code, "dossier-tthc", "1.000001 Cấp giấy phép karaoke (QT-01 Cấp phép, quy trình phiên bản 1)"},
+		{"/dossiers/" + after.Code + "/receipt", "slip-procedure", "Thủ tục đã đổi tên hoàn toàn khác"},
+	} {
+		n := parsePage(t, bodyOf(t, a.do("GET", tt.path, &staff, nil))).byID(tt.id)
+		if n == nil || strings.TrimSpace(textOf(n)) != tt.want {
+			t.Errorf("%s: #%s reads %q, want %q", tt.path, tt.id, textOf(n), tt.want)
+		}
+	}
+	if body := bodyOf(t, a.do("GET", "/dossiers/"+before.Code+"/receipt", &staff, nil)); strings.Contains(body, "9.999.000") {
+		t.Error("the receipt slip printed received before the repricing shows the new fee")
+	}
+}
