@@ -22,7 +22,7 @@ import (
 // rowSpec is a sqlstore.SecurityTable as this store reads it: the key
 // columns with their types, the state as SQL expressions of text (each
 // with the RowStateVersion that covers it) and the label. The UPDATE OF
-// lists of the triggers (migrations 0001 and 0032) name the same columns.
+// lists of the triggers (migrations 0001, 0032 and 0034) name the same columns.
 type rowSpec struct {
 	table    string
 	key      []string
@@ -36,10 +36,13 @@ type rowSpec struct {
 var keyTypes = map[string][]string{
 	"users": {"bigint"}, "memberships": {"bigint", "text", "text"}, "api_tokens": {"bigint"},
 	"policy_rules": {"bigint"}, "sessions": {"text"}, "signatures": {"bigint"},
+	"agencies": {"bigint"}, "step_delegations": {"bigint"},
+	"version_contributors": {"text", "bigint", "bigint", "text", "text"},
+	"policy_removed":       {"text", "text", "text", "text", "text"},
 }
 
 // flags are the boolean state columns, rendered 0 or 1 as SQLite stores them.
-var flags = map[string]bool{"users.disabled": true, "users.password_temporary": true}
+var flags = map[string]bool{"users.disabled": true, "users.password_temporary": true, "step_delegations.revoked": true}
 
 var rowSpecs = func() []rowSpec {
 	var out []rowSpec
@@ -174,7 +177,8 @@ func (s rowSpec) ScanRowAt(r sqlstore.Row, version int) (key, then, now string, 
 
 // afterMigration runs Go steps of a migration in its transaction.
 var afterMigration = map[string]func(ctx context.Context, tx *Tx) error{
-	"migration/0032_trust_columns.sql": func(ctx context.Context, tx *Tx) error { return rebaseline(ctx, tx, 2) },
+	"migration/0032_trust_columns.sql":   func(ctx context.Context, tx *Tx) error { return rebaseline(ctx, tx, 2) },
+	"migration/0034_trust_more_rows.sql": func(ctx context.Context, tx *Tx) error { return rebaseline(ctx, tx, 3) },
 }
 
 // rebaseline follows a migration that covers more columns of the security

@@ -51,12 +51,21 @@ type StateColumn struct {
 //     title and temporary password, a token's prefix, a session's CSRF
 //     token; and signatures, each recorded at the upgrade if it is the
 //     signature its signature.sign entry recorded (SignaturesAsSigned).
-const RowStateVersion = 2
+//  3. migration 0057 (SQLite), 0034 (PostgreSQL): agencies (the
+//     hierarchy decides an administrator's reach, a merge makes an
+//     agency read-only), step delegations (a delegation lets its delegate
+//     complete a step without its role), version contributors (who may
+//     not approve a version) and removed default policy rules (a rule
+//     removed there comes back at the next start once its row is gone);
+//     each row recorded at the upgrade if the trail says it is so
+//     (trustRowsAsAudited).
+const RowStateVersion = 3
 
 // RebaselineReasons are the reasons of the entries that record the rows'
 // states at each version.
 var RebaselineReasons = map[int]string{
 	2: "trạng thái của người dùng, mã API và phiên đăng nhập, thêm họ tên, chức vụ, mật khẩu tạm, tiền tố mã API và mã chống giả mạo yêu cầu của phiên; các chữ ký điện tử đúng như nhật ký đã ghi",
+	3: "đơn vị (cấp trên, loại, sáp nhập), ủy quyền xử lý bước hồ sơ, người tham gia soạn phiên bản quy trình và biểu mẫu, quy tắc phân quyền mặc định đã gỡ: đúng như nhật ký đã ghi",
 }
 
 // SecurityTables are the tables the audit trail vouches for row by row.
@@ -107,6 +116,39 @@ var SecurityTables = []SecurityTable{
 		State: []StateColumn{{"object_type", 2}, {"object_id", 2}, {"content_sha256", 2}, {"content_version", 2}, {"user_id", 2},
 			{"username", 2}, {"full_name", 2}, {"title", 2}, {"meaning", 2}, {"signed_at", 2}},
 		Label: "'chữ ký ' || meaning || ' của ' || username || ' trên ' || object_type || ' ' || object_id"},
+	// The agency hierarchy decides an administrator's reach
+	// (IsWithinOn), its kind what they may create under it, a merge makes
+	// an agency read-only, and its name is what records print. Written by
+	// agency.create and agency.update, and by a merge (agency.merge.*:
+	// predecessors marked merged, the agencies under them moved).
+	{Table: "agencies", Key: []string{"id"},
+		State: []StateColumn{{"code", 3}, {"name", 3}, {"parent_code", 3}, {"kind", 3}, {"merged_into", 3}, {"merged_at", 3}},
+		Unchecked: map[string]string{
+			"created_at": "when the agency was made: shown, decides nothing",
+			"updated_at": "moves with every write of the row",
+		},
+		Label: "'đơn vị ' || code"},
+	// A delegation lets its delegate complete a step without the step's
+	// role, once (used_at), until revoked or lapsed with the step
+	// (revoked). Written by dossier.delegate, dossier.delegation_revoke,
+	// the completion of a step (dossier.step, dossier.complete) and the
+	// merge or split that moves its dossier.
+	{Table: "step_delegations", Key: []string{"id"},
+		State: []StateColumn{{"agency_code", 3}, {"dossier", 3}, {"step_id", 3}, {"from_user", 3}, {"to_user", 3}, {"reason", 3},
+			{"created_at", 3}, {"used_at", 3}, {"revoked", 3}},
+		Label: "'ủy quyền bước ' || step_id || ' của hồ sơ ' || dossier || ' từ ' || from_user || ' cho ' || to_user"},
+	// Who wrote, edited or submitted a version may not approve it
+	// (segregation of duties): a row deleted would let its drafter
+	// approve. Written with the version's own audited change. Its state
+	// is its existence: the key alone.
+	{Table: "version_contributors", Key: []string{"kind", "version_id", "user_id", "username", "act"},
+		Label: "'người soạn (' || act || ') ' || username || ' của phiên bản ' || kind || ' ' || version_id"},
+	// A default policy rule an administrator removed (policy.remove): the
+	// start's seed brings back any default rule not listed here, so a row
+	// deleted grants the rule again, and one inserted withholds a rule a
+	// newer release adds. Its state is its existence: the key alone.
+	{Table: "policy_removed", Key: []string{"ptype", "v0", "v1", "v2", "v3"},
+		Label: "'quy tắc đã gỡ ' || v0 || ', ' || v1 || ', ' || v2 || ', ' || v3"},
 }
 
 // RowSourceAt is a RowSource that also hashes a row as an older
@@ -188,7 +230,7 @@ func StillAsRecorded[S RowSourceAt](ctx context.Context, q Querier, sources []S,
 
 // newlyCovered finds, for a version that starts covering a table, the
 // rows of it the trail vouches for.
-var newlyCovered = map[int]func(ctx context.Context, q Querier) ([][2]string, error){2: SignaturesAsSigned}
+var newlyCovered = map[int]func(ctx context.Context, q Querier) ([][2]string, error){2: SignaturesAsSigned, 3: trustRowsAsAudited}
 
 // SignaturesAsSigned lists the signatures whose row is, column for
 // column, the signature its signature.sign entry recorded; a signature
