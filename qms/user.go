@@ -85,6 +85,17 @@ func (u *User) Agencies() []string {
 
 var usernameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{1,63}$`)
 
+// UsernameLookalikes are the characters of a username read as another:
+// "1" as "l", "0" as "o", "_" and "-" as ".". A username is what the API
+// takes to name a delegate, an owner or an assignee and what the audit
+// trail shows as the actor, so "svhtt.1eader1" beside "svhtt.leader1"
+// would be taken for it (outsider pass 12).
+var UsernameLookalikes = strings.NewReplacer("1", "l", "0", "o", "_", ".", "-", ".")
+
+// UsernameKey is username as it reads to a person: two usernames with
+// one key are one name.
+func UsernameKey(username string) string { return UsernameLookalikes.Replace(username) }
+
 // Normalize trims fields and lower-cases the username.
 func (u *User) Normalize() {
 	u.Username = strings.ToLower(strings.TrimSpace(u.Username))

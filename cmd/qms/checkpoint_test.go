@@ -88,8 +88,11 @@ func TestTrust11CheckpointCommand(t *testing.T) {
 		}
 	}
 	raw.Close()
-	if code, out, e := c.run("", "audit", "verify"); code != 0 {
-		t.Fatalf("the chain alone should not see it: exit %d %q %q", code, out, e)
+	// The chain alone is consistent; the entries removed created agencies,
+	// whose rows the trail vouches for (RowStateVersion 3), so verify
+	// without the checkpoints names them as added outside the application.
+	if code, out, e := c.run("", "audit", "verify"); code != 1 || !strings.Contains(out, "row added outside the application: agencies") {
+		t.Fatalf("the chain alone, the agencies the removed entries created: exit %d %q %q", code, out, e)
 	}
 	code, out, e := c.run("", verify...)
 	if code != 1 || !strings.Contains(out, "entries were removed") || !strings.Contains(e, "nhật ký hệ thống đã bị sửa hoặc xóa") {

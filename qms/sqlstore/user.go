@@ -45,6 +45,9 @@ func (s *Store) CreateUserHashed(ctx context.Context, u *qms.User, hash string) 
 
 func (s *Store) createUser(ctx context.Context, u *qms.User, hash string) error {
 	return s.update(ctx, func(tx Tx) error {
+		if err := checkUsernameDistinct(ctx, tx, u.Username); err != nil {
+			return err
+		}
 		u.CreatedAt, u.UpdatedAt = tx.Now(), tx.Now()
 		err := tx.QueryRow(ctx, `INSERT INTO users (username, full_name, title, email, password_hash, password_temporary, disabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			u.Username, u.FullName, u.Title, u.Email, hash, qms.PasswordTemporary(tx.Actor(), u.Username), u.Disabled, FormatTime(u.CreatedAt), FormatTime(u.UpdatedAt)).Scan(&u.ID)
@@ -464,6 +467,26 @@ func AuditAccount(ctx context.Context, tx Tx, u *qms.User, action, objectType, o
 		if err := tx.Audit(ctx, a, action, objectType, objectID, before, after, reason); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// usernameKeySQL is qms.UsernameKey of the column username, in SQL both
+// stores speak.
+const usernameKeySQL = `replace(replace(replace(replace(username, '1', 'l'), '0', 'o'), '_', '.'), '-', '.')`
+
+// checkUsernameDistinct refuses a new username that reads as one taken
+// (qms.UsernameKey) but is not it (that one the unique index refuses as
+// used). The message does not name the other account: it may be another
+// agency's.
+func checkUsernameDistinct(ctx context.Context, tx Tx, username string) error {
+	var alike bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE `+usernameKeySQL+` = ? AND username <> ?)`, qms.UsernameKey(username), username).Scan(&alike); err != nil {
+		return err
+	} else if alike {
+		e := qms.Errorf(qms.ECONFLICT, "Tên đăng nhập %q dễ nhầm với một tên đăng nhập đã có (chữ số 1 đọc như chữ l, số 0 như chữ o, các dấu _ - như dấu chấm): hãy chọn tên khác.", username)
+		e.Field = "username"
+		return e
 	}
 	return nil
 }

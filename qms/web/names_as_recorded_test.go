@@ -112,3 +112,41 @@ func TestSlipsKeepTheTTHCAsReceived(t *testing.T) {
 		t.Error("the receipt slip printed received before the repricing shows the new fee")
 	}
 }
+
+// TestUsernamesTellAccountsApart (outsider pass 12, low): usernames name
+// delegates, owners and assignees in the API and actors in the audit
+// trail, and "a-1eader" beside "a-leader" was accepted. A username that
+// reads as a taken one (1 as l, 0 as o, _ and - as .) is refused without
+// naming the account it reads as; the taken one itself is "already used".
+func TestUsernamesTellAccountsApart(t *testing.T) {
+	a := newApp(t)
+	admin := a.token("a-admin")
+	create := func(username string) string {
+		return `{"username":"` + username + `","full_name":"Người ` + username + `","password":"ngua-o-banh-da-may-7","agency":"A","role":"staff"}`
+	}
+	for _, tt := range []struct {
+		username string
+		status   int
+		msg      string
+	}{
+		{"a-1eader", 409, "dễ nhầm"},
+		{"a.leader", 409, "dễ nhầm"},
+		{"a_leader", 409, "dễ nhầm"},
+		{"b-adm1n", 201, ""}, // i is not l
+		{"b-admln", 409, "dễ nhầm"},
+		{"a-leader", 409, "đã được dùng"},
+		{"a-leader2", 201, ""},
+	} {
+		resp := a.api("POST", "/api/v1/users", admin, create(tt.username))
+		var e struct {
+			Error struct{ Message, Field string }
+		}
+		decode(t, resp, &e)
+		if resp.StatusCode != tt.status || !strings.Contains(e.Error.Message, tt.msg) || tt.status == 409 && e.Error.Field != "username" {
+			t.Errorf("%s: %d %+v, want %d %q", tt.username, resp.StatusCode, e.Error, tt.status, tt.msg)
+		}
+		if strings.Contains(e.Error.Message, "b-admin") {
+			t.Errorf("%s: the refusal names another agency's account: %s", tt.username, e.Error.Message)
+		}
+	}
+}
