@@ -86,11 +86,12 @@ func (u *User) Agencies() []string {
 var usernameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{1,63}$`)
 
 // UsernameLookalikes are the characters of a username read as another:
-// "1" as "l", "0" as "o", "_" and "-" as ".". A username is what the API
+// "1" as "l", "0" as "o" (the separators "_", "-" and "." read apart). A
+// username is what the API
 // takes to name a delegate, an owner or an assignee and what the audit
 // trail shows as the actor, so "svhtt.1eader1" beside "svhtt.leader1"
 // would be taken for it (outsider pass 12).
-var UsernameLookalikes = strings.NewReplacer("1", "l", "0", "o", "_", ".", "-", ".")
+var UsernameLookalikes = strings.NewReplacer("1", "l", "0", "o")
 
 // UsernameKey is username as it reads to a person: two usernames with
 // one key are one name.

@@ -473,7 +473,7 @@ func AuditAccount(ctx context.Context, tx Tx, u *qms.User, action, objectType, o
 
 // usernameKeySQL is qms.UsernameKey of the column username, in SQL both
 // stores speak.
-const usernameKeySQL = `replace(replace(replace(replace(username, '1', 'l'), '0', 'o'), '_', '.'), '-', '.')`
+const usernameKeySQL = `replace(replace(username, '1', 'l'), '0', 'o')`
 
 // checkUsernameDistinct refuses a new username that reads as one taken
 // (qms.UsernameKey) but is not it (that one the unique index refuses as
@@ -484,7 +484,7 @@ func checkUsernameDistinct(ctx context.Context, tx Tx, username string) error {
 	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE `+usernameKeySQL+` = ? AND username <> ?)`, qms.UsernameKey(username), username).Scan(&alike); err != nil {
 		return err
 	} else if alike {
-		e := qms.Errorf(qms.ECONFLICT, "Tên đăng nhập %q dễ nhầm với một tên đăng nhập đã có (chữ số 1 đọc như chữ l, số 0 như chữ o, các dấu _ - như dấu chấm): hãy chọn tên khác.", username)
+		e := qms.Errorf(qms.ECONFLICT, "Tên đăng nhập %q dễ nhầm với một tên đăng nhập đã có (chữ số 1 đọc như chữ l, số 0 như chữ o): hãy chọn tên khác.", username)
 		e.Field = "username"
 		return e
 	}
