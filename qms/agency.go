@@ -159,7 +159,7 @@ func CheckAgencyNameLetters(name string) error {
 // AgencyNameTaken is the refusal of a name (by AgencyNameKey) that the
 // agency other, not merged, already has.
 func AgencyNameTaken(name string, other *Agency) error {
-	return &Error{Code: ECONFLICT, Field: "name", Message: fmt.Sprintf("Tên đơn vị %q đã là tên của đơn vị %s (%s): hai đơn vị đang hoạt động không được trùng tên (không phân biệt chữ hoa, chữ thường, dấu cách và dấu câu), để người dân không nhầm đơn vị. Chọn tên khác.", name, other.Code, other.Name)}
+	return FieldErrorf(ECONFLICT, "name", "Tên đơn vị %q đã là tên của đơn vị %s (%s): hai đơn vị đang hoạt động không được trùng tên (không phân biệt chữ hoa, chữ thường, dấu cách và dấu câu), để người dân không nhầm đơn vị. Chọn tên khác.", name, other.Code, other.Name)
 }
 
 // An agency's place in the province (its parent) and its kind are the
@@ -177,7 +177,7 @@ func CheckAgencyCreate(actor Actor, a *Agency) error {
 	if actor.SystemAdmin() || a.Kind == AgencyKindSubunit {
 		return nil
 	}
-	return &Error{Code: EFORBIDDEN, Field: "kind", Message: fmt.Sprintf("Loại đơn vị: quản trị đơn vị chỉ tạo đơn vị trực thuộc (%s) dưới đơn vị mình; sở, ban, ngành, UBND tỉnh và UBND xã do quản trị hệ thống (đơn vị %s) tạo.", AgencyKindSubunit, SystemAgencyCode)}
+	return FieldErrorf(EFORBIDDEN, "kind", "Loại đơn vị: quản trị đơn vị chỉ tạo đơn vị trực thuộc (%s) dưới đơn vị mình; sở, ban, ngành, UBND tỉnh và UBND xã do quản trị hệ thống (đơn vị %s) tạo.", AgencyKindSubunit, SystemAgencyCode)
 }
 
 // CheckAgencyUpdate refuses, for an actor who is not the system admin, a
@@ -192,10 +192,10 @@ func CheckAgencyUpdate(actor Actor, before, after *Agency) error {
 		if before.ParentCode == "" {
 			now = "vẫn không có đơn vị cấp trên"
 		}
-		return &Error{Code: EFORBIDDEN, Field: "parent", Message: fmt.Sprintf("Đơn vị cấp trên: chỉ quản trị hệ thống (đơn vị %s) chuyển một đơn vị sang cấp trên khác hoặc bỏ cấp trên của nó; đơn vị %q %s.", SystemAgencyCode, before.Code, now)}
+		return FieldErrorf(EFORBIDDEN, "parent", "Đơn vị cấp trên: chỉ quản trị hệ thống (đơn vị %s) chuyển một đơn vị sang cấp trên khác hoặc bỏ cấp trên của nó; đơn vị %q %s.", SystemAgencyCode, before.Code, now)
 	}
 	if after.Kind != before.Kind {
-		return &Error{Code: EFORBIDDEN, Field: "kind", Message: fmt.Sprintf("Loại đơn vị: chỉ quản trị hệ thống (đơn vị %s) đổi loại của một đơn vị; đơn vị %q vẫn là %s.", SystemAgencyCode, before.Code, before.KindName())}
+		return FieldErrorf(EFORBIDDEN, "kind", "Loại đơn vị: chỉ quản trị hệ thống (đơn vị %s) đổi loại của một đơn vị; đơn vị %q vẫn là %s.", SystemAgencyCode, before.Code, before.KindName())
 	}
 	return nil
 }
@@ -203,5 +203,5 @@ func CheckAgencyUpdate(actor Actor, before, after *Agency) error {
 // MergedParentError is the refusal of a merged agency chosen as an
 // agency's parent: it no longer exists as a unit, its successor does.
 func MergedParentError(parent, successor string) error {
-	return &Error{Code: EFORBIDDEN, Field: "parent", Message: fmt.Sprintf("Đơn vị cấp trên: đơn vị %q đã sáp nhập vào %q, không còn nhận đơn vị trực thuộc; chọn %q hoặc một đơn vị khác đang hoạt động.", parent, successor, successor)}
+	return FieldErrorf(EFORBIDDEN, "parent", "Đơn vị cấp trên: đơn vị %q đã sáp nhập vào %q, không còn nhận đơn vị trực thuộc; chọn %q hoặc một đơn vị khác đang hoạt động.", parent, successor, successor)
 }

@@ -2,7 +2,6 @@ package qms
 
 import (
 	"context"
-	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -393,5 +392,5 @@ func CheckOwnRecord(a Actor, username string) error {
 	if a.System || !strings.EqualFold(a.Username, username) {
 		return nil
 	}
-	return &Error{Code: EFORBIDDEN, Field: "username", Message: fmt.Sprintf("Bạn không tự ghi nhận năng lực của chính mình (%s): một cán bộ ISO khác hoặc lãnh đạo ghi nhận, để hồ sơ năng lực có người xác nhận.", username)}
+	return FieldErrorf(EFORBIDDEN, "username", "Bạn không tự ghi nhận năng lực của chính mình (%s): một cán bộ ISO khác hoặc lãnh đạo ghi nhận, để hồ sơ năng lực có người xác nhận.", username)
 }

@@ -21,10 +21,16 @@ const (
 
 // Error is a domain error: a code for programs and a Vietnamese message
 // for people. Field names the input that is wrong, when there is one.
+// Format and Args are what Message was made of, when it was made by
+// Errorf, FieldError, FieldErrorf or TooMany: a page in another language
+// looks the format up in its catalogue and applies it to the same
+// arguments. They are not part of any answer's body.
 type Error struct {
 	Code    string
 	Field   string
 	Message string
+	Format  string `json:"-"`
+	Args    []any  `json:"-"`
 	// RetryAfter tells an ETOOMANY caller when to try again (HTTP
 	// Retry-After); zero when unknown.
 	RetryAfter time.Duration
@@ -39,12 +45,20 @@ func (e *Error) Error() string {
 
 // Errorf builds a domain error with a formatted message.
 func Errorf(code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	return FieldErrorf(code, "", format, args...)
+}
+
+// FieldErrorf builds a domain error about one input field with a
+// formatted message.
+func FieldErrorf(code, field, format string, args ...any) *Error {
+	return &Error{Code: code, Field: field, Message: fmt.Sprintf(format, args...), Format: format, Args: args}
 }
 
 // TooMany builds an ETOOMANY error that may be retried after d.
 func TooMany(d time.Duration, format string, args ...any) *Error {
-	return &Error{Code: ETOOMANY, Message: fmt.Sprintf(format, args...), RetryAfter: d}
+	e := Errorf(ETOOMANY, format, args...)
+	e.RetryAfter = d
+	return e
 }
 
 // ErrorRetryAfter returns the RetryAfter of a domain error in err's
@@ -59,7 +73,7 @@ func ErrorRetryAfter(err error) time.Duration {
 
 // FieldError builds an EINVALID error about one input field.
 func FieldError(field, format string, args ...any) *Error {
-	return &Error{Code: EINVALID, Field: field, Message: fmt.Sprintf(format, args...)}
+	return FieldErrorf(EINVALID, field, format, args...)
 }
 
 // ErrorCode returns the code of a domain error anywhere in err's chain,
@@ -93,4 +107,18 @@ func ErrorField(err error) string {
 		return e.Field
 	}
 	return ""
+}
+
+// ErrorAbout is a copy of the domain error in err's chain about field
+// instead, keeping its code, message and what it was made of; nil when
+// err holds no domain error. A caller whose form names an input another
+// way than the rule that refused it uses it to point at its own input.
+func ErrorAbout(err error, field string) *Error {
+	var e *Error
+	if !errors.As(err, &e) {
+		return nil
+	}
+	about := *e
+	about.Field = field
+	return &about
 }

@@ -1,7 +1,6 @@
 package qms
 
 import (
-	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -208,15 +207,15 @@ var roleTitle = map[Role]string{RoleAdmin: "Quản trị", RoleQualityOfficer: "
 func CheckStepActor(step flowchart.Step, actor string, actorRoles []Role, in CompleteStep, delegatorRoles []Role) error {
 	role := StepRole(step)
 	if len(actorRoles) == 0 {
-		return &Error{Code: EFORBIDDEN, Field: "step_id", Message: fmt.Sprintf("Tài khoản %s không có vai trò nào trong đơn vị: không thể thực hiện bước %q.", actor, step.Name)}
+		return FieldErrorf(EFORBIDDEN, "step_id", "Tài khoản %s không có vai trò nào trong đơn vị: không thể thực hiện bước %q.", actor, step.Name)
 	}
 	by, reason := strings.TrimSpace(in.DelegatedBy), strings.TrimSpace(in.DelegationReason)
 	if by == "" {
 		if MayCompleteStep(step, actorRoles) {
 			return nil
 		}
-		return &Error{Code: EFORBIDDEN, Field: "step_id", Message: fmt.Sprintf("Bước %q do %s thực hiện (vai trò %s): tài khoản %s không có vai trò này trong đơn vị. "+
-			"Người có vai trò này hoặc lãnh đạo đơn vị có thể ủy quyền bước này cho bạn trước (Ủy quyền bước này).", step.Name, roleTitle[role], role, actor)}
+		return FieldErrorf(EFORBIDDEN, "step_id", "Bước %q do %s thực hiện (vai trò %s): tài khoản %s không có vai trò này trong đơn vị. "+
+			"Người có vai trò này hoặc lãnh đạo đơn vị có thể ủy quyền bước này cho bạn trước (Ủy quyền bước này).", step.Name, roleTitle[role], role, actor)
 	}
 	switch {
 	case strings.EqualFold(by, actor):
@@ -224,8 +223,7 @@ func CheckStepActor(step flowchart.Step, actor string, actorRoles []Role, in Com
 	case reason == "":
 		return FieldError("delegation_reason", "Nhập lý do ủy quyền thực hiện bước %q.", step.Name)
 	case !slices.Contains(delegatorRoles, role) && !slices.Contains(delegatorRoles, RoleLeader):
-		return &Error{Code: EFORBIDDEN, Field: "delegated_by", Message: fmt.Sprintf("Tài khoản %s không có vai trò %s (%s) hay lãnh đạo trong đơn vị: không thể ủy quyền bước %q.",
-			by, roleTitle[role], role, step.Name)}
+		return FieldErrorf(EFORBIDDEN, "delegated_by", "Tài khoản %s không có vai trò %s (%s) hay lãnh đạo trong đơn vị: không thể ủy quyền bước %q.", by, roleTitle[role], role, step.Name)
 	}
 	return nil
 }
@@ -249,11 +247,11 @@ func CheckIndependentSigner(step flowchart.Step, user string, handled []HandledS
 	case !ok:
 		return nil
 	case StepRole(step) == RoleLeader:
-		return &Error{Code: EFORBIDDEN, Field: "step_id", Message: fmt.Sprintf("Tài khoản %s đã thực hiện bước “%s” của hồ sơ này: người xử lý hồ sơ không đồng thời ký duyệt bước “%s”. "+
-			"Một lãnh đạo khác của đơn vị thực hiện bước này (hoặc ủy quyền cho người chưa xử lý hồ sơ).", user, h.Name, step.Name)}
+		return FieldErrorf(EFORBIDDEN, "step_id", "Tài khoản %s đã thực hiện bước “%s” của hồ sơ này: người xử lý hồ sơ không đồng thời ký duyệt bước “%s”. "+
+			"Một lãnh đạo khác của đơn vị thực hiện bước này (hoặc ủy quyền cho người chưa xử lý hồ sơ).", user, h.Name, step.Name)
 	default:
-		return &Error{Code: EFORBIDDEN, Field: "step_id", Message: fmt.Sprintf("Tài khoản %s đã ký duyệt bước “%s” của hồ sơ này: người ký duyệt không đồng thời thực hiện bước “%s”. "+
-			"Một cán bộ khác của đơn vị thực hiện bước này (hoặc được ủy quyền).", user, h.Name, step.Name)}
+		return FieldErrorf(EFORBIDDEN, "step_id", "Tài khoản %s đã ký duyệt bước “%s” của hồ sơ này: người ký duyệt không đồng thời thực hiện bước “%s”. "+
+			"Một cán bộ khác của đơn vị thực hiện bước này (hoặc được ủy quyền).", user, h.Name, step.Name)
 	}
 }
 
@@ -279,8 +277,7 @@ func CheckDelegator(step flowchart.Step, user string, roles []Role) error {
 		if role == RoleLeader {
 			held = roleTitle[RoleLeader]
 		}
-		return &Error{Code: EFORBIDDEN, Field: "step_id", Message: fmt.Sprintf("Tài khoản %s không có vai trò %s trong đơn vị: không thể ủy quyền bước “%s”.",
-			user, held, step.Name)}
+		return FieldErrorf(EFORBIDDEN, "step_id", "Tài khoản %s không có vai trò %s trong đơn vị: không thể ủy quyền bước “%s”.", user, held, step.Name)
 	}
 	return nil
 }

@@ -2,7 +2,6 @@ package qms
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -229,7 +228,7 @@ func (p *AuditPlan) CheckScope(mayAudit func(unit string) bool, procedureAgency 
 func (p *AuditPlan) CheckUnitsActive(mergedInto func(unit string) string) error {
 	for _, u := range p.Units {
 		if into := mergedInto(u); into != "" {
-			return &Error{Code: EFORBIDDEN, Field: "units", Message: fmt.Sprintf("Đơn vị được đánh giá: đơn vị %q đã sáp nhập vào %q, không còn là đơn vị để đánh giá; công việc và quy trình của nó nay thuộc %q, hãy đánh giá %q.", u, into, into, into)}
+			return FieldErrorf(EFORBIDDEN, "units", "Đơn vị được đánh giá: đơn vị %q đã sáp nhập vào %q, không còn là đơn vị để đánh giá; công việc và quy trình của nó nay thuộc %q, hãy đánh giá %q.", u, into, into, into)
 		}
 	}
 	return nil

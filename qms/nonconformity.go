@@ -2,7 +2,6 @@ package qms
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -164,8 +163,8 @@ func (n *Nonconformity) Verify(verdict, by string, at time.Time) error {
 	// a quality officer could otherwise raise, act on, verify and close
 	// a nonconformity alone.
 	if a, ok := n.ActionOf(by); ok {
-		return &Error{Code: EFORBIDDEN, Field: "verdict", Message: fmt.Sprintf("Tài khoản %s phụ trách hoặc đã ghi nhận hoàn thành hành động khắc phục “%s” của %s: người thực hiện hành động không tự đánh giá hiệu lực. "+
-			"Một người khác có quyền đánh giá hiệu lực (cán bộ ISO, lãnh đạo hoặc đánh giá viên) thực hiện việc này.", by, a.Description, n.Code)}
+		return FieldErrorf(EFORBIDDEN, "verdict", "Tài khoản %s phụ trách hoặc đã ghi nhận hoàn thành hành động khắc phục “%s” của %s: người thực hiện hành động không tự đánh giá hiệu lực. "+
+			"Một người khác có quyền đánh giá hiệu lực (cán bộ ISO, lãnh đạo hoặc đánh giá viên) thực hiện việc này.", by, a.Description, n.Code)
 	}
 	n.Verdict, n.VerifiedBy, n.VerifiedAt = verdict, by, &at
 	return nil
@@ -231,7 +230,7 @@ func (n *Nonconformity) FindingRef() string {
 // ErrFindingHasOpenNC refuses a second open nonconformity for one
 // finding, naming the one to work on instead.
 func ErrFindingHasOpenNC(findingRef, code string) error {
-	return &Error{Code: ECONFLICT, Field: "source_ref", Message: fmt.Sprintf("Phát hiện kiểm tra tuân thủ #%s đã có phiếu không phù hợp %s đang mở: cập nhật phiếu đó thay vì lập phiếu mới.", findingRef, code)}
+	return FieldErrorf(ECONFLICT, "source_ref", "Phát hiện kiểm tra tuân thủ #%s đã có phiếu không phù hợp %s đang mở: cập nhật phiếu đó thay vì lập phiếu mới.", findingRef, code)
 }
 
 // NCService keeps nonconformities and their action plans.

@@ -281,7 +281,7 @@ func (r *Risk) CheckLink(l RiskLink) error {
 	}
 	for _, o := range r.Links {
 		if o.Kind == l.Kind && o.Ref == l.Ref {
-			return &Error{Code: ECONFLICT, Field: "ref", Message: r.Code + " đã có liên kết này."}
+			return FieldErrorf(ECONFLICT, "ref", "%s đã có liên kết này.", r.Code)
 		}
 	}
 	return nil

@@ -2,7 +2,6 @@ package qms
 
 import (
 	"context"
-	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -253,7 +252,7 @@ func CheckRoleGrant(a Actor, r Role) error {
 	if a.SystemAdmin() || !slices.Contains(SigningRoles, r) {
 		return nil
 	}
-	return &Error{Code: EFORBIDDEN, Field: "role", Message: fmt.Sprintf("Vai trò %s có chữ ký điện tử trên hồ sơ, tài liệu: chỉ quản trị viên hệ thống (%s) cấp vai trò này, vì quản trị viên đơn vị biết mật khẩu của tài khoản mình tạo hoặc đặt lại. Đề nghị quản trị viên hệ thống cấp vai trò.", roleTitle[r], SystemAgencyCode)}
+	return FieldErrorf(EFORBIDDEN, "role", "Vai trò %s có chữ ký điện tử trên hồ sơ, tài liệu: chỉ quản trị viên hệ thống (%s) cấp vai trò này, vì quản trị viên đơn vị biết mật khẩu của tài khoản mình tạo hoặc đặt lại. Đề nghị quản trị viên hệ thống cấp vai trò.", roleTitle[r], SystemAgencyCode)
 }
 
 // GrantableRoles are the roles a may grant (CheckRoleGrant), in the order
@@ -296,7 +295,7 @@ func CheckSignerPassword(u *User, r Role, setter string, trusted bool) error {
 	if trusted || !slices.Contains(SigningRoles, r) {
 		return nil
 	}
-	return &Error{Code: EFORBIDDEN, Field: "role", Message: fmt.Sprintf("Mật khẩu hiện tại của tài khoản %q bắt nguồn từ mật khẩu do %s đặt: người đó có thể biết mật khẩu dùng để ký; quản trị viên hệ thống (%s) đặt lại mật khẩu (trao trực tiếp cho người dùng, người dùng đổi lại) rồi mới cấp vai trò %s.", u.Username, setter, SystemAgencyCode, roleTitle[r])}
+	return FieldErrorf(EFORBIDDEN, "role", "Mật khẩu hiện tại của tài khoản %q bắt nguồn từ mật khẩu do %s đặt: người đó có thể biết mật khẩu dùng để ký; quản trị viên hệ thống (%s) đặt lại mật khẩu (trao trực tiếp cho người dùng, người dùng đổi lại) rồi mới cấp vai trò %s.", u.Username, setter, SystemAgencyCode, roleTitle[r])
 }
 
 // SeesTokens reports whether a may know of u's API tokens: the system
@@ -320,7 +319,7 @@ func CheckMembershipChange(a Actor, userID int64, m Membership) error {
 	if a.SystemAdmin() || m.AgencyCode == a.AgencyCode {
 		return nil
 	}
-	return &Error{Code: EFORBIDDEN, Field: "agency", Message: fmt.Sprintf("Bạn chỉ được cấp hoặc thu hồi vai trò tại đơn vị %s, không phải tại %s.", a.AgencyCode, m.AgencyCode)}
+	return FieldErrorf(EFORBIDDEN, "agency", "Bạn chỉ được cấp hoặc thu hồi vai trò tại đơn vị %s, không phải tại %s.", a.AgencyCode, m.AgencyCode)
 }
 
 // PasswordTemporary reports whether a password actor sets for the user

@@ -2,7 +2,6 @@ package main
 
 import (
 	"flag"
-	"fmt"
 	"net/url"
 	"regexp"
 	"strings"
@@ -37,25 +36,25 @@ func parseDB(s string) (dbConfig, error) {
 	scheme, rest, hasScheme := strings.Cut(s, ":")
 	switch {
 	case s == "":
-		return dbConfig{}, &qms.Error{Code: qms.EINVALID, Field: "db", Message: "Chưa chỉ định cơ sở dữ liệu: --db hoặc QMS_DB (đường dẫn tệp SQLite, sqlite:ĐƯỜNG_DẪN hoặc postgres://…)."}
+		return dbConfig{}, qms.FieldError("db", "Chưa chỉ định cơ sở dữ liệu: --db hoặc QMS_DB (đường dẫn tệp SQLite, sqlite:ĐƯỜNG_DẪN hoặc postgres://…).")
 	case hasScheme && strings.EqualFold(scheme, "sqlite"):
 		// sqlite:///var/qms.db and sqlite://data/qms.db read as URLs do.
 		path := strings.TrimPrefix(rest, "//")
 		if path == "" {
-			return dbConfig{}, &qms.Error{Code: qms.EINVALID, Field: "db", Message: "--db sqlite: cần đường dẫn tệp sau \"sqlite:\", ví dụ sqlite:data/qms.db."}
+			return dbConfig{}, qms.FieldError("db", "--db sqlite: cần đường dẫn tệp sau \"sqlite:\", ví dụ sqlite:data/qms.db.")
 		}
 		return dbConfig{Kind: dbSQLite, Path: path}, nil
 	case hasScheme && (strings.EqualFold(scheme, "postgres") || strings.EqualFold(scheme, "postgresql")):
 		if _, err := url.Parse(s); err != nil || !strings.HasPrefix(rest, "//") {
-			return dbConfig{}, &qms.Error{Code: qms.EINVALID, Field: "db", Message: "--db: địa chỉ PostgreSQL không hợp lệ; dạng đúng: postgres://NGƯỜI_DÙNG@MÁY:5432/TÊN_CSDL."}
+			return dbConfig{}, qms.FieldError("db", "--db: địa chỉ PostgreSQL không hợp lệ; dạng đúng: postgres://NGƯỜI_DÙNG@MÁY:5432/TÊN_CSDL.")
 		}
 		return dbConfig{Kind: dbPostgres, URL: s}, nil
 	case libpqKeywords.MatchString(s):
 		// Read as a path, it would create a SQLite file named after the
 		// connection string, password and all.
-		return dbConfig{}, &qms.Error{Code: qms.EINVALID, Field: "db", Message: "--db: chuỗi kết nối dạng host=… dbname=… không được hỗ trợ; dùng postgres://NGƯỜI_DÙNG@MÁY:5432/TÊN_CSDL (mật khẩu qua biến môi trường PGPASSWORD)."}
+		return dbConfig{}, qms.FieldError("db", "--db: chuỗi kết nối dạng host=… dbname=… không được hỗ trợ; dùng postgres://NGƯỜI_DÙNG@MÁY:5432/TÊN_CSDL (mật khẩu qua biến môi trường PGPASSWORD).")
 	case hasScheme && strings.HasPrefix(rest, "//"):
-		return dbConfig{}, &qms.Error{Code: qms.EINVALID, Field: "db", Message: fmt.Sprintf("--db: không hỗ trợ cơ sở dữ liệu %q; dùng đường dẫn tệp SQLite, sqlite:ĐƯỜNG_DẪN hoặc postgres://….", scheme)}
+		return dbConfig{}, qms.FieldError("db", "--db: không hỗ trợ cơ sở dữ liệu %q; dùng đường dẫn tệp SQLite, sqlite:ĐƯỜNG_DẪN hoặc postgres://….", scheme)
 	}
 	return dbConfig{Kind: dbSQLite, Path: s}, nil
 }

@@ -26,11 +26,11 @@ func cmdDBCopy(ctx context.Context, e *env, args []string) error {
 	}
 	src, err := parseDB(*from)
 	if err != nil || src.Kind != dbSQLite {
-		return &qms.Error{Code: qms.EINVALID, Field: "from", Message: "--from: cần cơ sở dữ liệu SQLite nguồn, ví dụ --from sqlite:data/qms.db."}
+		return qms.FieldError("from", "--from: cần cơ sở dữ liệu SQLite nguồn, ví dụ --from sqlite:data/qms.db.")
 	}
 	dst, err := parseDB(*to)
 	if err != nil || dst.Kind != dbPostgres {
-		return &qms.Error{Code: qms.EINVALID, Field: "to", Message: "--to: cần cơ sở dữ liệu PostgreSQL đích, ví dụ --to postgres://qms@localhost:5432/qms."}
+		return qms.FieldError("to", "--to: cần cơ sở dữ liệu PostgreSQL đích, ví dụ --to postgres://qms@localhost:5432/qms.")
 	}
 	rep, err := copyToPostgres(ctx, e, src.Path, dst.URL)
 	if err != nil {
@@ -45,7 +45,7 @@ func cmdDBCopy(ctx context.Context, e *env, args []string) error {
 func copyToPostgres(ctx context.Context, e *env, path, url string) (postgres.CopyReport, error) {
 	in, err := sqlite.Open(ctx, path, sqlite.Options{Existing: true, Logger: e.log})
 	if qms.ErrorCode(err) == qms.ENOTFOUND {
-		return postgres.CopyReport{}, &qms.Error{Code: qms.ENOTFOUND, Field: "from", Message: fmt.Sprintf("--from: không tìm thấy cơ sở dữ liệu %s.", path)}
+		return postgres.CopyReport{}, qms.FieldErrorf(qms.ENOTFOUND, "from", "--from: không tìm thấy cơ sở dữ liệu %s.", path)
 	} else if err != nil {
 		return postgres.CopyReport{}, fmt.Errorf("open database %s: %w", path, err)
 	}

@@ -101,7 +101,7 @@ func openDB(ctx context.Context, e *env, path string, existing bool) (store, err
 	ackDays, _ := strconv.Atoi(os.Getenv("QMS_ACK_DAYS"))
 	db, err := sqlite.Open(ctx, cfg.Path, sqlite.Options{Logger: e.log, MergeReissueDays: reissue, AckDays: ackDays, Existing: existing})
 	if existing && qms.ErrorCode(err) == qms.ENOTFOUND && qms.ErrorField(err) == "db" {
-		return nil, &qms.Error{Code: qms.ENOTFOUND, Field: "db", Message: fmt.Sprintf("Không tìm thấy cơ sở dữ liệu %s: chỉ định --db hoặc QMS_DB.", cfg.Path)}
+		return nil, qms.FieldErrorf(qms.ENOTFOUND, "db", "Không tìm thấy cơ sở dữ liệu %s: chỉ định --db hoặc QMS_DB.", cfg.Path)
 	} else if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", cfg.Path, err)
 	}

@@ -64,7 +64,7 @@ type DB struct {
 func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
-		return nil, &qms.Error{Code: qms.EINVALID, Field: "db", Message: fmt.Sprintf("Địa chỉ cơ sở dữ liệu PostgreSQL không hợp lệ: %v", err)}
+		return nil, qms.FieldError("db", "Địa chỉ cơ sở dữ liệu PostgreSQL không hợp lệ: %v", err)
 	}
 	if !strings.Contains(url, "pool_max_conns") {
 		// Writers wait for the audit head holding a connection each: the
@@ -84,7 +84,7 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 		var set bool
 		if err := pool.QueryRow(ctx, `SELECT to_regclass('migrations') IS NOT NULL`).Scan(&set); err != nil || !set {
 			pool.Close()
-			return nil, &qms.Error{Code: qms.ENOTFOUND, Field: "db", Message: fmt.Sprintf("Cơ sở dữ liệu PostgreSQL %s chưa được khởi tạo cho qms: chạy \"qms migrate\" hoặc \"qms serve\" với --db này trước.", where)}
+			return nil, qms.FieldErrorf(qms.ENOTFOUND, "db", "Cơ sở dữ liệu PostgreSQL %s chưa được khởi tạo cho qms: chạy \"qms migrate\" hoặc \"qms serve\" với --db này trước.", where)
 		}
 	}
 	db := &DB{pool: pool, now: opts.Now, cost: opts.PasswordCost, log: opts.Logger, server: opts.Server}

@@ -57,7 +57,7 @@ func existingFile(path string) error {
 	st, err := os.Stat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ENOTDIR):
-		return &qms.Error{Code: qms.ENOTFOUND, Field: "db", Message: fmt.Sprintf("Không tìm thấy cơ sở dữ liệu %s.", path)}
+		return qms.FieldErrorf(qms.ENOTFOUND, "db", "Không tìm thấy cơ sở dữ liệu %s.", path)
 	case err != nil:
 		return unwritable("db", filepath.Dir(path), err)
 	case st.IsDir():

@@ -75,7 +75,7 @@ func (s *Store) createAgencyIn(ctx context.Context, tx Tx, a *qms.Agency, freed 
 	err := tx.QueryRow(ctx, `INSERT INTO agencies (code, name, parent_code, created_at, updated_at, kind) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
 		a.Code, a.Name, NullString(a.ParentCode), FormatTime(a.CreatedAt), FormatTime(a.UpdatedAt), a.Kind).Scan(&a.ID)
 	if s.cfg.IsUnique(err) {
-		return &qms.Error{Code: qms.ECONFLICT, Field: "code", Message: fmt.Sprintf("Mã đơn vị %q đã tồn tại.", a.Code)}
+		return qms.FieldErrorf(qms.ECONFLICT, "code", "Mã đơn vị %q đã tồn tại.", a.Code)
 	} else if err != nil {
 		return fmt.Errorf("insert agency: %w", err)
 	}

@@ -118,7 +118,7 @@ func (s *splitter) choose(intoExists bool) error {
 			if n, err := s.countCode(s.to, code); err != nil {
 				return err
 			} else if n > 0 {
-				return &qms.Error{Code: qms.ECONFLICT, Field: "tthc", Message: fmt.Sprintf("Đơn vị %q đã có thủ tục %q trong danh mục.", s.to, code)}
+				return qms.FieldErrorf(qms.ECONFLICT, "tthc", "Đơn vị %q đã có thủ tục %q trong danh mục.", s.to, code)
 			}
 		}
 		s.tthc[code] = true

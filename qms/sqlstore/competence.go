@@ -27,7 +27,7 @@ func (s *Store) CreateCompetence(ctx context.Context, c *qms.Competence) error {
 		err := tx.QueryRow(ctx, `INSERT INTO competences (agency_code, code, name, description, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
 			c.AgencyCode, c.Code, c.Name, c.Description, c.CreatedBy, FormatTime(c.CreatedAt)).Scan(&c.ID)
 		if s.cfg.IsUnique(err) {
-			return &qms.Error{Code: qms.ECONFLICT, Field: "code", Message: fmt.Sprintf("Đơn vị đã có năng lực mã %q.", c.Code)}
+			return qms.FieldErrorf(qms.ECONFLICT, "code", "Đơn vị đã có năng lực mã %q.", c.Code)
 		} else if err != nil {
 			return fmt.Errorf("create competence %s: %w", c.Code, err)
 		}
@@ -64,7 +64,7 @@ func findCompetence(ctx context.Context, q Querier, agency string, id int64) (*q
 	if err != nil {
 		return nil, err
 	} else if len(cs) == 0 {
-		return nil, &qms.Error{Code: qms.ENOTFOUND, Field: "competence_id", Message: "Không tìm thấy năng lực trong danh mục của đơn vị."}
+		return nil, qms.FieldErrorf(qms.ENOTFOUND, "competence_id", "Không tìm thấy năng lực trong danh mục của đơn vị.")
 	}
 	return cs[0], nil
 }

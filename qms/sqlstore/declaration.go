@@ -58,7 +58,7 @@ func (s *Store) CreateDeclaration(ctx context.Context, d *qms.Declaration) error
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, d.AgencyCode, d.Number, FormatDate(d.DecidedOn), d.SignedBy, string(tthc), string(procs),
 			d.File.SHA256, d.File.Name, d.File.ContentType, d.File.Size, d.Note, FormatTime(d.CreatedAt), d.CreatedBy).Scan(&d.ID)
 		if s.cfg.IsUnique(err) {
-			return &qms.Error{Code: qms.ECONFLICT, Field: "number", Message: fmt.Sprintf("Quyết định công bố số %q của đơn vị %s đã được ghi nhận.", d.Number, d.AgencyCode)}
+			return qms.FieldErrorf(qms.ECONFLICT, "number", "Quyết định công bố số %q của đơn vị %s đã được ghi nhận.", d.Number, d.AgencyCode)
 		} else if err != nil {
 			return fmt.Errorf("create declaration: %w", err)
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -217,8 +216,7 @@ func (s *Store) ReceiveDossier(ctx context.Context, d *qms.Dossier) error {
 func sameReceipt(first, again *qms.Dossier) error {
 	if strings.TrimSpace(first.TTHCCode) != strings.TrimSpace(again.TTHCCode) || first.Channel != again.Channel ||
 		first.Applicant != again.Applicant || again.Code != "" && again.Code != first.Code || strings.TrimSpace(first.Note) != strings.TrimSpace(again.Note) {
-		return &qms.KeyUsedError{Dossier: first.Code, Err: &qms.Error{Code: qms.ECONFLICT, Field: "idempotency_key", Message: fmt.Sprintf(
-			"Khóa chống gửi trùng (Idempotency-Key) %q đã dùng cho hồ sơ %s với nội dung khác (thủ tục, người nộp, kênh, mã hồ sơ hoặc ghi chú): hồ sơ mới cần khóa mới.", again.IdempotencyKey, first.Code)}}
+		return &qms.KeyUsedError{Dossier: first.Code, Err: qms.FieldErrorf(qms.ECONFLICT, "idempotency_key", "Khóa chống gửi trùng (Idempotency-Key) %q đã dùng cho hồ sơ %s với nội dung khác (thủ tục, người nộp, kênh, mã hồ sơ hoặc ghi chú): hồ sơ mới cần khóa mới.", again.IdempotencyKey, first.Code)}
 	}
 	return nil
 }
@@ -329,7 +327,7 @@ func dossierArgsJSON(d *qms.Dossier, applicant, flow []byte) []any {
 // DossierConflict turns a duplicate code (isUnique) into ECONFLICT.
 func DossierConflict(err error, code string, isUnique func(error) bool) error {
 	if err != nil && isUnique(err) {
-		return &qms.Error{Code: qms.ECONFLICT, Field: "code", Message: fmt.Sprintf("Mã hồ sơ %q đã tồn tại.", code)}
+		return qms.FieldErrorf(qms.ECONFLICT, "code", "Mã hồ sơ %q đã tồn tại.", code)
 	}
 	return err
 }

@@ -48,7 +48,7 @@ func (s *Store) insertForm(ctx context.Context, tx Tx, f *qms.Form) error {
 	err := tx.QueryRow(ctx, `INSERT INTO forms (agency_code, code, title, kind, procedure_id, legal_basis, purpose, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		f.AgencyCode, f.Code, f.Title, f.Kind, pid, f.LegalBasis, f.Purpose, FormatTime(f.CreatedAt)).Scan(&f.ID)
 	if err != nil && s.cfg.IsUnique(err) {
-		return &qms.Error{Code: qms.ECONFLICT, Field: "code", Message: fmt.Sprintf("Mã biểu mẫu %q đã có trong đơn vị.", f.Code)}
+		return qms.FieldErrorf(qms.ECONFLICT, "code", "Mã biểu mẫu %q đã có trong đơn vị.", f.Code)
 	}
 	return err
 }

@@ -75,14 +75,14 @@ func countCodes(ctx context.Context, q Querier, table, prefix string) (int, erro
 // object is answered as a missing one, so its existence does not leak,
 // and a nonconformity never shows on another agency's pages.
 func (s *Store) checkNCSource(ctx context.Context, q Querier, n *qms.Nonconformity) error {
-	var table, what string
+	var table, missing string
 	switch n.Source {
 	case qms.NCFromFinding:
-		table, what = "findings", "phát hiện kiểm tra tuân thủ #%s"
+		table, missing = "findings", "Tham chiếu nguồn (source_ref): không có phát hiện kiểm tra tuân thủ #%s của đơn vị %s."
 	case qms.NCFromDossier:
-		table, what = "dossiers", "hồ sơ %s"
+		table, missing = "dossiers", "Tham chiếu nguồn (source_ref): không có hồ sơ %s của đơn vị %s."
 	case qms.NCFromAudit:
-		table, what = "audit_plans", "kế hoạch đánh giá nội bộ #%s"
+		table, missing = "audit_plans", "Tham chiếu nguồn (source_ref): không có kế hoạch đánh giá nội bộ #%s của đơn vị %s."
 	default:
 		return nil
 	}
@@ -93,7 +93,7 @@ func (s *Store) checkNCSource(ctx context.Context, q Querier, n *qms.Nonconformi
 	if err != nil {
 		return fmt.Errorf("check source of nonconformity: %w", err)
 	} else if !found {
-		return &qms.Error{Code: qms.ENOTFOUND, Field: "source_ref", Message: fmt.Sprintf("Tham chiếu nguồn (source_ref): không có "+what+" của đơn vị %s.", n.SourceRef, n.AgencyCode)}
+		return qms.FieldErrorf(qms.ENOTFOUND, "source_ref", missing, n.SourceRef, n.AgencyCode)
 	}
 	return nil
 }

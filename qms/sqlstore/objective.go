@@ -25,7 +25,7 @@ func (s *Store) CreateObjective(ctx context.Context, o *qms.Objective) error {
 			return err
 		}
 		if len(same) > 0 {
-			return &qms.Error{Code: qms.ECONFLICT, Field: "measure", Message: fmt.Sprintf("Năm %d đơn vị đã có mục tiêu “%s” cho chỉ số và kỳ này: sửa chỉ tiêu của mục tiêu đó, hoặc rút nó trước khi đặt mục tiêu mới.", o.Year, same[0].Title)}
+			return qms.FieldErrorf(qms.ECONFLICT, "measure", "Năm %d đơn vị đã có mục tiêu “%s” cho chỉ số và kỳ này: sửa chỉ tiêu của mục tiêu đó, hoặc rút nó trước khi đặt mục tiêu mới.", o.Year, same[0].Title)
 		}
 		o.Withdrawn, o.CreatedBy, o.CreatedAt = false, tx.Actor().Username, tx.Now()
 		if err := tx.QueryRow(ctx, `INSERT INTO objectives (agency_code, year, title, measure, target, period, created_by, created_at)

@@ -23,7 +23,7 @@ func (s *Store) CreateProcedure(ctx context.Context, p *qms.Procedure) error {
 		err := tx.QueryRow(ctx, `INSERT INTO procedures (agency_code, code, title, owner_unit, review_months, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			p.AgencyCode, p.Code, p.Title, p.OwnerUnit, p.ReviewMonths, FormatTime(p.CreatedAt), FormatTime(p.UpdatedAt)).Scan(&p.ID)
 		if s.cfg.IsUnique(err) {
-			return &qms.Error{Code: qms.ECONFLICT, Field: "code", Message: fmt.Sprintf("Mã quy trình %q đã có trong đơn vị.", p.Code)}
+			return qms.FieldErrorf(qms.ECONFLICT, "code", "Mã quy trình %q đã có trong đơn vị.", p.Code)
 		} else if err != nil {
 			return fmt.Errorf("insert procedure: %w", err)
 		}

@@ -39,7 +39,7 @@ func providerNameFree(ctx context.Context, q Querier, agency, name string, self 
 		return err
 	}
 	if n > 0 {
-		return &qms.Error{Code: qms.ECONFLICT, Field: "name", Message: fmt.Sprintf("Đơn vị đã có nhà cung cấp “%s” đang theo dõi.", name)}
+		return qms.FieldErrorf(qms.ECONFLICT, "name", "Đơn vị đã có nhà cung cấp “%s” đang theo dõi.", name)
 	}
 	return nil
 }
@@ -221,7 +221,7 @@ func (s *Store) LinkProviderNC(ctx context.Context, agency string, id, ncID int6
 		}
 		n, err := findNC(ctx, tx, agency, ncID)
 		if err != nil {
-			return &qms.Error{Code: qms.ENOTFOUND, Field: "nc_id", Message: "Không tìm thấy phiếu sự không phù hợp của đơn vị."}
+			return qms.FieldErrorf(qms.ENOTFOUND, "nc_id", "Không tìm thấy phiếu sự không phù hợp của đơn vị.")
 		}
 		k, err := tx.Exec(ctx, `INSERT INTO provider_ncs (provider_id, nc_id, linked_by, linked_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 			p.ID, n.ID, tx.Actor().Username, FormatTime(tx.Now()))
@@ -229,7 +229,7 @@ func (s *Store) LinkProviderNC(ctx context.Context, agency string, id, ncID int6
 			return fmt.Errorf("link provider %d to nc %d: %w", id, ncID, err)
 		}
 		if k == 0 {
-			return &qms.Error{Code: qms.ECONFLICT, Field: "nc_id", Message: fmt.Sprintf("Phiếu %s đã được liên kết với nhà cung cấp “%s”.", n.Code, p.Name)}
+			return qms.FieldErrorf(qms.ECONFLICT, "nc_id", "Phiếu %s đã được liên kết với nhà cung cấp “%s”.", n.Code, p.Name)
 		}
 		return tx.Audit(ctx, agency, "provider.link_nc", "provider", Itoa(p.ID), nil, map[string]any{"nc_id": n.ID, "nc_code": n.Code}, "")
 	})

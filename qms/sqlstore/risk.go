@@ -21,7 +21,7 @@ func (s *Store) CreateRisk(ctx context.Context, r *qms.Risk) error {
 		}
 		if err := tx.QueryRow(ctx, `SELECT code, title FROM procedures WHERE id = ? AND agency_code = ?`, r.ProcedureID, r.AgencyCode).
 			Scan(&r.ProcedureCode, &r.ProcedureTitle); errors.Is(err, sql.ErrNoRows) {
-			return &qms.Error{Code: qms.ENOTFOUND, Field: "procedure_id", Message: fmt.Sprintf("Đơn vị %s không có quy trình #%d.", r.AgencyCode, r.ProcedureID)}
+			return qms.FieldErrorf(qms.ENOTFOUND, "procedure_id", "Đơn vị %s không có quy trình #%d.", r.AgencyCode, r.ProcedureID)
 		} else if err != nil {
 			return err
 		}
@@ -328,7 +328,7 @@ func (s *Store) LinkRisk(ctx context.Context, agency string, id int64, l qms.Ris
 		}
 		var one int
 		if err := tx.QueryRow(ctx, linkTargets[l.Kind], l.Ref, agency).Scan(&one); errors.Is(err, sql.ErrNoRows) {
-			return &qms.Error{Code: qms.ENOTFOUND, Field: "ref", Message: fmt.Sprintf("Đơn vị %s không có đối tượng #%d để liên kết.", agency, l.Ref)}
+			return qms.FieldErrorf(qms.ENOTFOUND, "ref", "Đơn vị %s không có đối tượng #%d để liên kết.", agency, l.Ref)
 		} else if err != nil {
 			return err
 		}

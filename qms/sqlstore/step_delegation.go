@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"isodt/qms"
@@ -222,14 +221,12 @@ func stepDelegation(ctx context.Context, q Querier, agency string, d *qms.Dossie
 			AND used_at IS NULL AND revoked = TRUE`, agency, d.Code, in.StepID, actor, in.DelegatedBy))(new(int)); err != nil {
 			return nil, err
 		} else if ended {
-			return nil, &qms.Error{Code: qms.EFORBIDDEN, Field: "delegated_by", Message: fmt.Sprintf("Ủy quyền của %s cho bạn ở bước “%s” của hồ sơ %s không còn hiệu lực: đã được thu hồi, hoặc bước đã được xử lý. Tải lại hồ sơ để xem việc còn chờ.",
-				in.DelegatedBy, step.Name, d.Code)}
+			return nil, qms.FieldErrorf(qms.EFORBIDDEN, "delegated_by", "Ủy quyền của %s cho bạn ở bước “%s” của hồ sơ %s không còn hiệu lực: đã được thu hồi, hoặc bước đã được xử lý. Tải lại hồ sơ để xem việc còn chờ.", in.DelegatedBy, step.Name, d.Code)
 		}
-		return nil, &qms.Error{Code: qms.EFORBIDDEN, Field: "delegated_by", Message: "Không có ủy quyền nào được ghi nhận cho tài khoản " + actor +
-			" ở bước \"" + step.Name + "\" của hồ sơ " + d.Code + ": người ủy quyền phải tự ghi nhận ủy quyền trước (Ủy quyền bước này)."}
+		return nil, qms.FieldErrorf(qms.EFORBIDDEN, "delegated_by", "Không có ủy quyền nào được ghi nhận cho tài khoản %s ở bước \"%s\" của hồ sơ %s: người ủy quyền phải tự ghi nhận ủy quyền trước (Ủy quyền bước này).",
+			actor, step.Name, d.Code)
 	case in.DelegatedBy != "" && in.DelegatedBy != del.From:
-		return nil, &qms.Error{Code: qms.EFORBIDDEN, Field: "delegated_by", Message: "Ủy quyền bước \"" + step.Name + "\" được ghi nhận là của " + del.From +
-			", không phải của " + in.DelegatedBy + "."}
+		return nil, qms.FieldErrorf(qms.EFORBIDDEN, "delegated_by", "Ủy quyền bước \"%s\" được ghi nhận là của %s, không phải của %s.", step.Name, del.From, in.DelegatedBy)
 	}
 	in.DelegatedBy, in.DelegationReason = del.From, del.Reason
 	return del, nil

@@ -87,7 +87,7 @@ func (s *Store) RevokeAPITokens(ctx context.Context, f qms.TokenFilter) (int, er
 		// revoking another user's token through this user's page would
 		// otherwise answer "saved" and revoke nothing.
 		if len(ts) == 0 && (f.UserID == nil || f.ID != nil || f.Prefix != nil) {
-			return &qms.Error{Code: qms.ENOTFOUND, Field: "token", Message: "Không tìm thấy mã truy cập cần thu hồi (của người dùng này)."}
+			return qms.FieldErrorf(qms.ENOTFOUND, "token", "Không tìm thấy mã truy cập cần thu hồi (của người dùng này).")
 		}
 		if f.Prefix != nil && len(ts) > 1 {
 			return qms.FieldError("prefix", "Tiền tố %q khớp %d mã truy cập; thu hồi theo số (--id).", *f.Prefix, len(ts))

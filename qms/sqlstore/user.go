@@ -52,7 +52,7 @@ func (s *Store) createUser(ctx context.Context, u *qms.User, hash string) error 
 		err := tx.QueryRow(ctx, `INSERT INTO users (username, full_name, title, email, password_hash, password_temporary, disabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			u.Username, u.FullName, u.Title, u.Email, hash, qms.PasswordTemporary(tx.Actor(), u.Username), u.Disabled, FormatTime(u.CreatedAt), FormatTime(u.UpdatedAt)).Scan(&u.ID)
 		if s.cfg.IsUnique(err) {
-			return &qms.Error{Code: qms.ECONFLICT, Field: "username", Message: fmt.Sprintf("Tên đăng nhập %q đã được dùng.", u.Username)}
+			return qms.FieldErrorf(qms.ECONFLICT, "username", "Tên đăng nhập %q đã được dùng.", u.Username)
 		} else if err != nil {
 			return fmt.Errorf("insert user: %w", err)
 		}
@@ -510,7 +510,7 @@ func checkNameUnique(ctx context.Context, tx Tx, u *qms.User, agencies []string)
 		agencies = u.Agencies()
 	}
 	refuse := func(other, code, how string) error {
-		return &qms.Error{Code: qms.ECONFLICT, Field: "full_name", Message: fmt.Sprintf("Họ tên %q %s tài khoản %s trong đơn vị %s: hồ sơ, phiếu và chữ ký ghi người thực hiện bằng họ tên, nên hai người trong một đơn vị phải phân biệt được họ tên (ví dụ thêm bộ phận: \"%s (Phòng Một cửa)\").", u.FullName, how, other, code, u.FullName)}
+		return qms.FieldErrorf(qms.ECONFLICT, "full_name", "Họ tên %q %s tài khoản %s trong đơn vị %s: hồ sơ, phiếu và chữ ký ghi người thực hiện bằng họ tên, nên hai người trong một đơn vị phải phân biệt được họ tên (ví dụ thêm bộ phận: \"%s (Phòng Một cửa)\").", u.FullName, how, other, code, u.FullName)
 	}
 	for _, code := range agencies {
 		other, err := firstNamed(tx.Query(ctx, `SELECT DISTINCT u.username, u.full_name FROM users u JOIN memberships m ON m.user_id = u.id

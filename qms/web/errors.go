@@ -41,8 +41,9 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		// The database is down or out of reach (a PostgreSQL failover, a
 		// restart): 503 with Retry-After tells a load balancer and a
 		// one-stop system to try again, where 500 says the request is bad.
-		err = fmt.Errorf("%w: %w", &qms.Error{Code: qms.EUNAVAILABLE, RetryAfter: unavailableRetry,
-			Message: "Cơ sở dữ liệu tạm thời không truy cập được: vui lòng thử lại sau ít phút."}, err)
+		down := qms.Errorf(qms.EUNAVAILABLE, "Cơ sở dữ liệu tạm thời không truy cập được: vui lòng thử lại sau ít phút.")
+		down.RetryAfter = unavailableRetry
+		err = fmt.Errorf("%w: %w", down, err)
 	}
 	code, msg, field := qms.ErrorCode(err), qms.ErrorMessage(err), qms.ErrorField(err)
 	status := errStatus(err)

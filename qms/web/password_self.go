@@ -50,7 +50,7 @@ func (s *Server) apiPasswordChange(c *fiber.Ctx) error {
 	}
 	if err := s.changeOwnPassword(c, req.CurrentPassword, req.NewPassword, req.NewPassword); err != nil {
 		if qms.ErrorField(err) == "password" { // the form's name for new_password
-			return &qms.Error{Code: qms.ErrorCode(err), Field: "new_password", Message: qms.ErrorMessage(err)}
+			return qms.ErrorAbout(err, "new_password")
 		}
 		return err
 	}

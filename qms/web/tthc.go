@@ -142,7 +142,7 @@ func (s *Server) importTTHC(c *fiber.Ctx, name string, r io.Reader) (created, up
 		return 0, 0, err
 	case qms.ErrorCode(err) == qms.EINVALID && qms.ErrorField(err) == "":
 		// What is wrong with the file as a whole is about the file field.
-		return 0, 0, qms.FieldError("file", "%s", qms.ErrorMessage(err))
+		return 0, 0, qms.ErrorAbout(err, "file")
 	case err != nil:
 		return 0, 0, err
 	}

@@ -278,7 +278,7 @@ func (s *Server) userTokensRevoke(c *fiber.Ctx) error {
 		// to anyone else, whether the number is the user's would tell
 		// that it exists, so every number is "not found".
 		if !qms.SeesTokens(callerOf(c).actor, u) {
-			return s.userPage(c, u, &qms.Error{Code: qms.ENOTFOUND, Field: "token", Message: "Không tìm thấy mã truy cập cần thu hồi (của người dùng này)."})
+			return s.userPage(c, u, qms.FieldErrorf(qms.ENOTFOUND, "token", "Không tìm thấy mã truy cập cần thu hồi (của người dùng này)."))
 		}
 		f.ID = &id
 	}
