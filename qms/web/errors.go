@@ -77,9 +77,10 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		body.Error.Code, body.Error.Message, body.Error.Field = code, msg, field
 		return c.JSON(body)
 	}
-	// A page speaks its language for the messages of the web layer; a
-	// domain error's message stays in Vietnamese, the records' language,
-	// led on an English page by what kind of refusal it is.
+	// A page speaks its language: the web layer's messages from the
+	// dictionaries, a domain error's from the catalogue of refusals
+	// (refusalMessage). The API's JSON keeps the Vietnamese message: it
+	// has no language of its own (langOf is the pages' cookie).
 	if fe != nil {
 		msg = label(dictionaries[langOf(c)], fiberMessageKey(fe))
 	} else if code == qms.EINTERNAL {

@@ -109,11 +109,13 @@ func TestCalendarPageSaysWhoKeepsIt(t *testing.T) {
 	}
 }
 
-// TestEnglishPagesLeadRefusals: a refusal from the domain (its message
-// Vietnamese, the records' language) reaches an English page led by what
-// kind of refusal it is and which field, in English; a Vietnamese page
-// shows the message alone; the API keeps the message as it is.
-func TestEnglishPagesLeadRefusals(t *testing.T) {
+// TestEnglishPagesTranslateRefusals: a refusal from the domain (its
+// message Vietnamese, the records' language) reaches an English page in
+// English, from the catalogue of refusals (i18n_errors_*.go), with no
+// Vietnamese left; a Vietnamese page shows the message as it always did.
+// (A refusal the catalogue lacks keeps its English lead and Vietnamese
+// detail: TestTranslatedRefusal.)
+func TestEnglishPagesTranslateRefusals(t *testing.T) {
 	a := newApp(t)
 	officer := a.login("a-quality-officer")
 	post := func(lang, target string, form url.Values) (int, doc) {
@@ -124,34 +126,43 @@ func TestEnglishPagesLeadRefusals(t *testing.T) {
 		resp := a.send(req)
 		return resp.StatusCode, parsePage(t, bodyOf(t, resp))
 	}
-	badCode := func() url.Values { return url.Values{"code": {"QТ-01"}, "title": {"Cấp phép"}} } // a Cyrillic Т
+	badCode := func() url.Values { return url.Values{"code": {"QT#01"}, "title": {"Cấp phép"}} }
+	closed := func() url.Values { return url.Values{"status": {"closed"}} }
 	tests := []struct {
 		name, lang, target string
 		form               url.Values
 		status             int
-		id, want, not      string
+		id, want           string
 	}{
-		{"field, en", "en", "/procedures", badCode(), 400, "error-code", "Not accepted: check the field", ""},
-		{"field, vi", "vi", "/procedures", badCode(), 400, "error-code", "Mã quy trình", "Not accepted"},
-		{"not found, en", "en", "/nonconformities/999999", url.Values{"status": {"closed"}}, 404, "error-message", "Not found:", ""},
-	}
-	// A page that shows a refusal without a form posted: the survey of
-	// a dossier not yet returned, to a citizen reading in English.
-	a.effectiveProcedure()
-	d := a.receive("Nguyễn Văn A")
-	req := httptest.NewRequest("GET", "/public/A/satisfaction/"+d.Code, nil)
-	req.AddCookie(&http.Cookie{Name: "qms_lang", Value: "en"})
-	if got := parsePage(t, bodyOf(t, a.send(req))).text("satisfaction-closed"); !strings.HasPrefix(got, "Not done:") || !strings.Contains(got, d.Code) {
-		t.Errorf("survey closed, en: %q", got)
+		{"field, en", "en", "/procedures", badCode(), 400, "error-code",
+			`Procedure code "QT#01" is not valid: use only Vietnamese letters, digits 0–9, spaces, dots, hyphens and slashes (at most 40 characters; no full-width, Cyrillic or Greek letters that look like Latin ones).`},
+		{"field, vi", "vi", "/procedures", badCode(), 400, "error-code",
+			`Mã quy trình "QT#01" không hợp lệ: chỉ gồm chữ cái tiếng Việt, chữ số 0–9, dấu cách, chấm, gạch ngang, gạch chéo (tối đa 40 ký tự; không dùng chữ toàn độ rộng hay chữ Kirin, Hy Lạp trông giống chữ Latinh).`},
+		{"not found, en", "en", "/nonconformities/999999", closed(), 404, "error-message", "The nonconformity was not found."},
+		{"not found, vi", "vi", "/nonconformities/999999", closed(), 404, "error-message", "Không tìm thấy sự không phù hợp."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			status, p := post(tt.lang, tt.target, tt.form)
-			got := p.text(tt.id)
-			if status != tt.status || !strings.Contains(got, tt.want) || tt.not != "" && strings.Contains(got, tt.not) {
+			if got := p.text(tt.id); status != tt.status || got != tt.want {
 				t.Errorf("status %d (want %d), #%s: %q, want %q", status, tt.status, tt.id, got, tt.want)
 			}
 		})
+	}
+	// A page that shows a refusal without a form posted: the survey of
+	// a dossier not yet returned, to a citizen.
+	a.effectiveProcedure()
+	d := a.receive("Nguyen Van A")
+	survey := map[string]string{
+		"en": "The result of dossier " + d.Code + " has not been returned yet: satisfaction is rated only after the result is received.",
+		"vi": "Hồ sơ " + d.Code + " chưa trả kết quả: chỉ đánh giá mức độ hài lòng sau khi nhận kết quả giải quyết.",
+	}
+	for lang, want := range survey {
+		req := httptest.NewRequest("GET", "/public/A/satisfaction/"+d.Code, nil)
+		req.AddCookie(&http.Cookie{Name: "qms_lang", Value: lang})
+		if got := parsePage(t, bodyOf(t, a.send(req))).text("satisfaction-closed"); got != want {
+			t.Errorf("survey closed, %s: %q, want %q", lang, got, want)
+		}
 	}
 }
 

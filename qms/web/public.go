@@ -51,7 +51,7 @@ func (s *Server) publicAgency(c *fiber.Ctx) error {
 			// The page stays (the figures, the feedback form), without
 			// the lookup's result.
 			setErrorStatus(c, err)
-			p.Refused = qms.ErrorMessage(err)
+			p.Refused = refusalMessage(c, err)
 		case qms.ErrorCode(err) == qms.ENOTFOUND:
 			p.NotFound = true
 		case err != nil:

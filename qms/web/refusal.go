@@ -11,15 +11,19 @@ import (
 // refusalMessage is what a page in the reader's language says of a
 // refusal from the domain or the store. Their messages are Vietnamese,
 // the records' language, and quote the records' own words; a Vietnamese
-// page shows the message as it is. An English page leads it with what
-// kind of refusal it is and, for a field, the field by its English label,
-// so that a reader without Vietnamese knows what to do next; the message
-// follows as the detail.
+// page shows the message as it is. An English page shows the message's
+// English (translatedRefusal) when the catalogue has it. Otherwise it
+// leads the message with what kind of refusal it is and, for a field,
+// the field by its English label, so that a reader without Vietnamese
+// knows what to do next; the message follows as the detail.
 func refusalMessage(c *fiber.Ctx, err error) string {
 	msg := qms.ErrorMessage(err)
 	lang := langOf(c)
 	if lang == "vi" || msg == "" {
 		return msg
+	}
+	if en, ok := translatedRefusal(err, lang); ok {
+		return en
 	}
 	l := dictionaries[lang]
 	code := qms.ErrorCode(err)
