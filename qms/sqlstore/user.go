@@ -484,9 +484,7 @@ func checkUsernameDistinct(ctx context.Context, tx Tx, username string) error {
 	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE `+usernameKeySQL+` = ? AND username <> ?)`, qms.UsernameKey(username), username).Scan(&alike); err != nil {
 		return err
 	} else if alike {
-		e := qms.Errorf(qms.ECONFLICT, "Tên đăng nhập %q dễ nhầm với một tên đăng nhập đã có (chữ số 1 đọc như chữ l, số 0 như chữ o): hãy chọn tên khác.", username)
-		e.Field = "username"
-		return e
+		return qms.FieldErrorf(qms.ECONFLICT, "username", "Tên đăng nhập %q dễ nhầm với một tên đăng nhập đã có (chữ số 1 đọc như chữ l, số 0 như chữ o): hãy chọn tên khác.", username)
 	}
 	return nil
 }

@@ -49,6 +49,8 @@ var errorsDossier = []errorText{
 		"The applicant's phone number may only contain digits, spaces and the signs + - . ( ), not %q."},
 	{"Số giấy tờ của người nộp %q không hợp lệ: số CCCD (12 chữ số), CMND (9 chữ số), mã số thuế (10 chữ số, chi nhánh thêm -3 chữ số) hoặc hộ chiếu (1–2 chữ cái và 6–8 chữ số).",
 		"The applicant's ID number %q is not valid: enter a citizen ID card number (12 digits), an old ID card number (9 digits), a tax code (10 digits, a branch adds -3 digits) or a passport number (1–2 letters and 6–8 digits)."},
+	{"Số CCCD của người nộp %q không hợp lệ: ba chữ số đầu là mã tỉnh, thành phố nơi đăng ký khai sinh (001 Hà Nội … 096 Cà Mau), chữ số thứ tư là giới tính và thế kỷ sinh (0 đến 3).",
+		"The applicant's citizen ID number %q is not valid: its first three digits are the code of the province or city where the birth was registered (001 Hà Nội … 096 Cà Mau), the fourth the sex and century of birth (0 to 3)."},
 	{"Thời điểm tiếp nhận không được ở tương lai.",
 		"The time of receipt cannot be in the future."},
 	{"Thời điểm tiếp nhận %s sớm hơn %d ngày trước: hồ sơ cũ hơn đã kết thúc được đưa vào bằng nhập lịch sử hồ sơ (qms import dossiers).",

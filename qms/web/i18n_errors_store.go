@@ -202,6 +202,8 @@ var errorsStore = []errorText{
 		"Form %q has no version in force yet: no record can be made on this form."},
 	{"Không tìm thấy tệp.",
 		"The file was not found."},
+	{"Tệp %s đã bị thay đổi ngoài ứng dụng: nội dung không còn khớp mã SHA-256 đã ghi, nên không được tải về. Báo quản trị hệ thống chạy `qms audit verify`.",
+		"File %s was changed outside the application: its content no longer matches the SHA-256 recorded, so it is not served. Ask the system administrator to run `qms audit verify`."},
 	{"Chỉ giữ lại được tệp tải lên trong một phiên đăng nhập.",
 		"An uploaded file can only be kept within one sign-in session."},
 	{"Máy chủ đang giữ quá nhiều tệp chờ chọn (tối đa %d MiB): hãy chọn lại tệp.",
@@ -364,6 +366,8 @@ var errorsStore = []errorText{
 	// qms/sqlstore/user.go
 	{"Tên đăng nhập %q đã được dùng.",
 		"Username %q is already taken."},
+	{"Tên đăng nhập %q dễ nhầm với một tên đăng nhập đã có (chữ số 1 đọc như chữ l, số 0 như chữ o): hãy chọn tên khác.",
+		"The username %q is easily taken for an existing one (the digit 1 reads as the letter l, 0 as o): choose another."},
 	{"Đơn vị %q không tồn tại.",
 		"Agency %q does not exist."},
 	{"Không tìm thấy người dùng.",

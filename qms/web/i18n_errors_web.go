@@ -104,6 +104,8 @@ var errorsWeb = []errorText{
 		"The content must be JSON (Content-Type: application/json)."},
 	{"Dữ liệu JSON không hợp lệ: có dữ liệu thừa sau đối tượng JSON.",
 		"The JSON data is not valid: there is extra data after the JSON object."},
+	{"Dữ liệu JSON không hợp lệ: nội dung phải là một đối tượng {…}, không phải null.",
+		"Invalid JSON: the body must be an object {…}, not null."},
 	{"Dữ liệu JSON không hợp lệ: trường %q phải là %s, không phải %s.",
 		"The JSON data is not valid: field %q must be %s, not %s."},
 	{"Dữ liệu JSON không hợp lệ: nội dung phải là %s, không phải %s.",
