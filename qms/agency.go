@@ -135,8 +135,15 @@ func AgencyNameKey(name string) string {
 // SameAgencyName reports whether citizens would take two agency names for
 // one another: their keys (AgencyNameKey) the same name by SameName, so
 // that "Sở Văn hóa, Thể thao và Du lịch", "sở văn hoá  thể thao và du
-// lịch" and "Sở Văn hóa, Thể thao và Du Iịch" are one (outsider pass 11).
-func SameAgencyName(a, b string) bool { return SameName(AgencyNameKey(a), AgencyNameKey(b)) }
+// lịch" and "Sở Văn hóa, Thể thao và Du Iịch" are one (outsider pass 11),
+// or the same without any mark ("So Van hoa, The thao va Du lich", as a
+// name is typed where marks cannot be; outsider pass 12). Unlike people's
+// names ("An" and "Ân" are two people), no two agencies are told apart by
+// a vowel's mark alone.
+func SameAgencyName(a, b string) bool {
+	ka, kb := AgencyNameKey(a), AgencyNameKey(b)
+	return SameName(ka, kb) || Unaccent(ka) == Unaccent(kb)
+}
 
 // CheckAgencyNameLetters refuses a letter or digit that is not of the
 // Vietnamese alphabet or an ASCII digit: a Cyrillic "о", an Icelandic "Ð"
