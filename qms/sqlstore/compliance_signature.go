@@ -12,8 +12,12 @@ import (
 // agencies whose content, read as the signature's version reads it, no
 // longer hashes to what was signed: changed
 // by a writer that went round the store and its triggers (the database
-// file edited directly), or deleted. A record that is gone belongs to no
-// agency any more: its finding is the system agency's.
+// file edited directly), or deleted. A record that is gone is found under
+// the agency its signature.sign entry names (or the agency that agency
+// was merged into), where the record's audit entries name it by its id
+// (dossier steps, audit reports); under the system agency otherwise
+// (outsider pass 12: a deleted step's finding reached no one of its
+// agency).
 //
 // It runs once over all the agencies checked (globalRules), one query
 // per object type joining the signatures to their records, in no order
@@ -33,7 +37,7 @@ func checkSignatures(ctx context.Context, s *Store, q Querier, agencies []string
 			// A drafting signature lapses when a draft sent back is edited.
 			meaning = string(qms.MeaningApproved)
 		}
-		agency := `COALESCE(` + c.agency + `, '` + qms.SystemAgencyCode + `')`
+		agency := `COALESCE(` + c.agency + `, ` + signedAgencySQL(objectType, c) + `'` + qms.SystemAgencyCode + `')`
 		rows, err := q.Query(ctx, `SELECT s.object_id, s.content_sha256, s.content_version, s.full_name, s.meaning, s.signed_at, `+agency+`, r.id, `+
 			c.selectList()+`
 			FROM signatures s LEFT JOIN `+c.table+` r ON r.id = s.object_id`+c.joins()+`
@@ -102,4 +106,16 @@ func checkSignatures(ctx context.Context, s *Store, q Querier, agencies []string
 		}
 	}
 	return out, nil
+}
+
+// signedAgencySQL is, for a record whose audit entries name it by its id
+// (signedContent.refIsID), the agency of the signature.sign entry of the
+// signature s, or the agency it was merged into, followed by a comma; ""
+// for other records.
+func signedAgencySQL(objectType string, c signedContent) string {
+	if !c.refIsID {
+		return ""
+	}
+	return `(SELECT COALESCE(NULLIF(a.merged_into, ''), a.code) FROM audit_log l JOIN agencies a ON a.code = l.agency_code
+		WHERE l.object_type = '` + objectType + `' AND l.object_id = CAST(s.object_id AS TEXT) AND l.action = 'signature.sign' ORDER BY l.id DESC LIMIT 1), `
 }

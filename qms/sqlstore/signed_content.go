@@ -68,6 +68,10 @@ type signedContent struct {
 	// of its items, each with why its change is no change of what was
 	// signed.
 	unsigned, itemsUnsigned map[string]string
+	// refIsID: the record's audit entries name it by its id (the
+	// signature.sign entry's object_id), so a finding on it deleted can be
+	// its agency's.
+	refIsID bool
 	// parent, when set, is the record the signed one belongs to, whose
 	// columns say what the signature is on (a dossier step's dossier:
 	// whose application, for which procedure), signed with it.
@@ -141,7 +145,7 @@ var signedContents = map[string]signedContent{
 			"agency_code":       "moves with a merger",
 			"finding_duplicate": "marks a second nonconformity raised on one finding, for the index of open ones: decides nothing once closed",
 		}},
-	qms.SignedAuditReport: {table: "audit_plans",
+	qms.SignedAuditReport: {table: "audit_plans", refIsID: true,
 		columns: signedFrom(1, "title", "scope_json", "start_on", "end_on", "status", "summary", "conclusion", "reported_at"),
 		items:   "audit_items", itemKey: "plan_id",
 		itemColumns: append(signedFrom(1, "id", "clause", "question", "result", "evidence", "note"), signedFrom(2, "source")...),
@@ -151,7 +155,7 @@ var signedContents = map[string]signedContent{
 			"agency_code":  "moves with a merger",
 		},
 		itemsUnsigned: map[string]string{"suggestions_json": "hints the checklist offered the auditor, not what the auditor found"}},
-	qms.SignedDossierStep: {table: "dossier_steps",
+	qms.SignedDossierStep: {table: "dossier_steps", refIsID: true,
 		columns: slices.Concat(signedFrom(1, "dossier_id", "step_id", "step_name", "completed_at", "actor", "exit", "form_code", "form_version",
 			"entry_json", "files_json", "note", "result"), signedFrom(2, "responsible", "opened_at", "due_at", "delegated_by", "delegation_reason"),
 			signedFrom(3, "actor_name", "delegated_by_name")),

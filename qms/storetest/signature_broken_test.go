@@ -48,8 +48,7 @@ func dropTrigger(t *testing.T, f *fixture, name, table string) {
 // exit, completion time) was not seen by SIGNATURE_BROKEN, which
 // re-hashed versions, nonconformities and audit reports only. Now the
 // step is flagged in its agency, clears when put back, and a signed step
-// deleted is flagged too (the system agency's: the record that said
-// whose it was is gone).
+// deleted is flagged too, in the agency its signature's entry names.
 func TestOutsider11SignedStepBroken(t *testing.T) {
 	eachStore(t, func(t *testing.T, f *fixture) {
 		staff, leader, _ := receiptFixture(t, f)
@@ -93,7 +92,9 @@ func TestOutsider11SignedStepBroken(t *testing.T) {
 		if err := f.exec(`DELETE FROM dossier_steps WHERE id = ` + id); err != nil {
 			t.Fatal(err)
 		}
-		if got, want := brokenSignatures(t, f), []string{qms.SystemAgencyCode + " dossier_step " + id}; fmt.Sprint(got) != fmt.Sprint(want) {
+		// Its finding is its agency's, as its signature's entry says
+		// (outsider pass 12: the system agency's, seen by no one there).
+		if got, want := brokenSignatures(t, f), []string{"SVHTT dossier_step " + id}; fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Fatalf("signed step deleted: %v, want %v", got, want)
 		}
 	})
