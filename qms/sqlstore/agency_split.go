@@ -309,6 +309,9 @@ func (s *splitter) moveForms() error {
 			if _, err := s.copyRows("form_versions", "form_id", id, map[string]any{"form_id": newID}); err != nil {
 				return fmt.Errorf("copy form %s versions: %w", code, err)
 			}
+			if err := s.copyContributors(id, newID); err != nil {
+				return fmt.Errorf("copy form %s contributors: %w", code, err)
+			}
 			s.rep.Copied = append(s.rep.Copied, qms.MergeRename{Kind: "form", From: s.from, OldCode: code, NewCode: newCode})
 			copied++
 		} else {
@@ -330,6 +333,20 @@ func (s *splitter) moveForms() error {
 	s.count("forms", moved, 0, 0)
 	s.count("forms (copied)", copied, 0, 0)
 	return nil
+}
+
+// copyContributors credits each version of the copy newForm with whoever
+// created, edited or submitted the same version of form: the copy's
+// content is theirs, and a draft or submitted copy without them could be
+// approved by its own writer in the receiving agency. The rows are
+// written in the split's transaction, so its audit entries record their
+// states (the version_contributors triggers list them in row_changes).
+func (s *splitter) copyContributors(form, newForm int64) error {
+	_, err := s.tx.Exec(s.ctx, `INSERT INTO version_contributors (kind, version_id, user_id, username, act)
+		SELECT 'form', nv.id, c.user_id, c.username, c.act FROM version_contributors c
+		JOIN form_versions ov ON ov.id = c.version_id JOIN form_versions nv ON nv.number = ov.number
+		WHERE c.kind = 'form' AND ov.form_id = ? AND nv.form_id = ? ON CONFLICT DO NOTHING`, form, newForm)
+	return err
 }
 
 // copyRows inserts a copy of the rows of table whose column equals value,

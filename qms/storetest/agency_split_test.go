@@ -3,6 +3,7 @@ package storetest_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -49,6 +50,20 @@ func splitAgency(t *testing.T, f *fixture) (open, closed string, procID int64) {
 func formVersions(t *testing.T, f *fixture, agency, code string) []string {
 	return mustQuery(t, f, `SELECT v.number, v.status, v.schema_json FROM form_versions v JOIN forms f ON f.id = v.form_id
 		WHERE f.agency_code = '`+agency+`' AND f.code = '`+code+`' ORDER BY v.number`)
+}
+
+// queryID is the id the query's one row holds.
+func queryID(t *testing.T, f *fixture, q string) int64 {
+	t.Helper()
+	rows := mustQuery(t, f, q)
+	if len(rows) != 1 {
+		t.Fatalf("%s: %q", q, rows)
+	}
+	var id int64
+	if _, err := fmt.Sscan(rows[0], &id); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	return id
 }
 
 // TestAgencySplit1MovesWithDossiers: QT-01 and its TTHC go from PA to PN
@@ -266,4 +281,98 @@ func TestAgencySplit1WorkFollowsWhatMoved(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestAgencySplit2WritersStillMayNotApprove (review finding): a version
+// written and submitted in the source keeps its writers when a split or
+// a merge brings its procedure or form to another agency, so the writer,
+// made a leader there, is refused approving it while an independent
+// leader approves. The split copies BM-QT01-01 (QT-02 stays in PA and
+// names it) with new version ids; the merge moves it; QT-01 moves by id
+// in both. The contributors written are vouched for by the trail.
+func TestAgencySplit2WritersStillMayNotApprove(t *testing.T) {
+	for _, path := range []struct {
+		name        string
+		restructure func(f *fixture) error
+	}{
+		{"split", func(f *fixture) error {
+			_, err := f.SplitAgency(f.ctx, qms.SplitPlan{From: "PA", Into: "PN", TTHC: []string{"1.000001"}, Procedures: []string{"QT-01"}}, false)
+			return err
+		}},
+		{"merge", func(f *fixture) error {
+			_, err := f.MergeAgencies(f.ctx, qms.MergePlan{Into: "PN", From: []string{"PA"}}, false)
+			return err
+		}},
+	} {
+		t.Run(path.name, func(t *testing.T) {
+			eachStore(t, func(t *testing.T, f *fixture) {
+				sys := f.ctx
+				_, _, procID := splitAgency(t, f)
+				must := func(err error) {
+					t.Helper()
+					if err != nil {
+						t.Fatal(err)
+					}
+				}
+				writer, err := f.FindUserByUsername(sys, "thu.ky.pa")
+				must(err)
+				as := func(u *qms.User, agency string) context.Context {
+					return qms.WithActor(context.Background(), qms.Actor{UserID: u.ID, Username: u.Username, AgencyCode: agency})
+				}
+				// The drafts are opened by someone else (the system actor),
+				// so only the recorded contributors name their writer.
+				paForm := queryID(t, f, `SELECT id FROM forms WHERE agency_code = 'PA' AND code = 'BM-QT01-01'`)
+				fv, err := f.CreateFormVersion(sys, paForm)
+				must(err)
+				pv, err := f.CreateVersion(sys, procID)
+				must(err)
+				fv.ChangeSummary, pv.ChangeSummary = "Thêm ghi chú", "Rút ngắn thời hạn"
+				must(f.UpdateFormVersion(as(writer, "PA"), fv))
+				must(f.UpdateVersion(as(writer, "PA"), pv))
+				_, err = f.TransitionFormVersion(as(writer, "PA"), paForm, fv.Number, qms.ActionSubmit, "")
+				must(err)
+				_, err = f.TransitionVersion(as(writer, "PA"), procID, pv.Number, qms.ActionSubmit, "")
+				must(err)
+
+				must(path.restructure(f))
+				// PN's own form keeps the code: PA's arrives renamed.
+				pnForm := queryID(t, f, `SELECT id FROM forms WHERE agency_code = 'PN' AND code = 'BM-QT01-01-PA'`)
+				src, err := f.FindFormVersion(sys, paForm, fv.Number)
+				must(err)
+				got, err := f.FindFormVersion(sys, pnForm, fv.Number)
+				must(err)
+				// Opened by the system actor, edited and submitted by the writer.
+				if len(got.Contributors) != 3 || !reflect.DeepEqual(got.Contributors, src.Contributors) {
+					t.Fatalf("PN's form version's contributors %+v, the source's %+v", got.Contributors, src.Contributors)
+				}
+				_, err = f.SetMembership(sys, writer.ID, qms.Membership{AgencyCode: "PN", Role: qms.RoleLeader}, false)
+				must(err)
+				other := &qms.User{Username: "giam.doc.pn", Memberships: []qms.Membership{{AgencyCode: "PN", Role: qms.RoleLeader}}}
+				must(f.CreateUser(sys, other, "ngua-o-123"))
+				for _, doc := range []struct {
+					name    string
+					approve func(ctx context.Context) error
+				}{
+					{"form", func(ctx context.Context) error {
+						_, err := f.TransitionFormVersion(ctx, pnForm, fv.Number, qms.ActionApprove, "")
+						return err
+					}},
+					{"procedure", func(ctx context.Context) error {
+						_, err := f.TransitionVersion(ctx, procID, pv.Number, qms.ActionApprove, "")
+						return err
+					}},
+				} {
+					if err := doc.approve(as(writer, "PN")); qms.ErrorCode(err) != qms.EFORBIDDEN {
+						t.Errorf("%s: its writer approved it in PN: %v", doc.name, err)
+					}
+					if err := doc.approve(as(other, "PN")); err != nil {
+						t.Errorf("%s: an independent leader of PN: %v", doc.name, err)
+					}
+				}
+				if _, err := f.VerifyAuditChain(sys); err != nil {
+					t.Fatalf("audit chain after the %s: %v", path.name, err)
+				}
+			})
+		})
+	}
 }
