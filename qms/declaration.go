@@ -105,7 +105,7 @@ func (d *Declaration) Validate(today time.Time) error {
 	case d.File.SHA256 == "":
 		return FieldError("file", "Chưa tải lên quyết định công bố đã ký (tệp PDF hoặc ảnh chụp).")
 	case len([]rune(d.Note)) > MaxLongText:
-		return FieldError("note", "Ghi chú dài quá %s ký tự.", Count(MaxLongText))
+		return FieldError("note", "Ghi chú dài quá %s ký tự.", Number(MaxLongText))
 	}
 	return nil
 }

@@ -43,6 +43,20 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("qms %s: %s", e.Code, e.Message)
 }
 
+// FieldName is an input field as an argument of a refusal: it prints as
+// its Vietnamese Label ("Lý do"), and a page in another language names
+// Field ("reason") in its own words instead. CheckText names its field so.
+type FieldName struct{ Field, Label string }
+
+func (f FieldName) String() string { return f.Label }
+
+// Number is a count as an argument of a refusal: it prints the Vietnamese
+// way (Count: 20.000), and a page in another language writes it its own
+// way (20,000).
+type Number int
+
+func (n Number) String() string { return Count(int(n)) }
+
 // Errorf builds a domain error with a formatted message.
 func Errorf(code, format string, args ...any) *Error {
 	return FieldErrorf(code, "", format, args...)

@@ -83,7 +83,7 @@ func (f *Feedback) Validate() error {
 	case f.Content == "":
 		return FieldError("content", "Nhập nội dung phản ánh, kiến nghị.")
 	case utf8.RuneCountInString(f.Content) > FeedbackMaxContent:
-		return FieldError("content", "Nội dung tối đa %s ký tự (hiện có %s).", Count(FeedbackMaxContent), Count(utf8.RuneCountInString(f.Content)))
+		return FieldError("content", "Nội dung tối đa %s ký tự (hiện có %s).", Number(FeedbackMaxContent), Number(utf8.RuneCountInString(f.Content)))
 	case utf8.RuneCountInString(f.DossierCode) > 60:
 		return FieldError("dossier_code", "Mã hồ sơ không hợp lệ.")
 	}
@@ -123,7 +123,7 @@ func (f *Feedback) Reply(answer, by string, at time.Time) error {
 	case answer == "":
 		return FieldError("answer", "Nhập nội dung trả lời.")
 	case utf8.RuneCountInString(answer) > 2*FeedbackMaxContent:
-		return FieldError("answer", "Nội dung trả lời tối đa %s ký tự.", Count(2*FeedbackMaxContent))
+		return FieldError("answer", "Nội dung trả lời tối đa %s ký tự.", Number(2*FeedbackMaxContent))
 	}
 	f.Status, f.Answer, f.AnsweredBy, f.AnsweredAt = FeedbackAnswered, answer, by, &at
 	return nil

@@ -282,7 +282,7 @@ func (r *SatisfactionResponse) Validate(q Questionnaire) error {
 		}
 	}
 	if n := utf8.RuneCountInString(r.Comment); n > SatisfactionMaxComment {
-		return FieldError("comment", "Ý kiến khác tối đa %s ký tự (hiện có %s).", Count(SatisfactionMaxComment), Count(n))
+		return FieldError("comment", "Ý kiến khác tối đa %s ký tự (hiện có %s).", Number(SatisfactionMaxComment), Number(n))
 	}
 	return nil
 }

@@ -53,27 +53,29 @@ func OneLine(s string) string {
 // code, an address) is one line: a line break or a tab in it breaks the table, the slip and
 // the export that show it, so it is refused too; so is an invisible
 // character in it (InvisibleChar), and a mark that begins it. label is the Vietnamese
-// name of the field in the message.
+// name of the field in the message (a FieldName: a page in another
+// language names field in its own words).
 func CheckText(field, label, s string, max int) error {
 	fault, r := FindTextFault(s, max)
+	name := FieldName{field, label}
 	switch fault {
 	case TextNotUTF8:
-		return FieldError(field, "%s chứa ký tự không phải văn bản UTF-8 hợp lệ.", label)
+		return FieldError(field, "%s chứa ký tự không phải văn bản UTF-8 hợp lệ.", name)
 	case TextControl:
 		if ZeroWidth(r) {
-			return FieldError(field, "%s chứa ký tự vô hình không được phép (U+%04X), thường do dán từ tài liệu khác: hãy xóa rồi gửi lại.", label, r)
+			return FieldError(field, "%s chứa ký tự vô hình không được phép (U+%04X), thường do dán từ tài liệu khác: hãy xóa rồi gửi lại.", name, r)
 		}
-		return FieldError(field, "%s chứa ký tự điều khiển không được phép (U+%04X).", label, r)
+		return FieldError(field, "%s chứa ký tự điều khiển không được phép (U+%04X).", name, r)
 	case TextMultiLine:
-		return FieldError(field, "%s chỉ được viết trên một dòng: bỏ dấu xuống dòng hoặc ký tự tab.", label)
+		return FieldError(field, "%s chỉ được viết trên một dòng: bỏ dấu xuống dòng hoặc ký tự tab.", name)
 	case TextBlank:
-		return FieldError(field, "%s chỉ gồm khoảng trắng hoặc ký tự vô hình: hãy nhập nội dung.", label)
+		return FieldError(field, "%s chỉ gồm khoảng trắng hoặc ký tự vô hình: hãy nhập nội dung.", name)
 	case TextInvisible:
-		return FieldError(field, "%s chứa ký tự vô hình (U+%04X), khiến nó trông như một tên khác: hãy gõ lại (thường do dán từ tài liệu hay tệp khác).", label, r)
+		return FieldError(field, "%s chứa ký tự vô hình (U+%04X), khiến nó trông như một tên khác: hãy gõ lại (thường do dán từ tài liệu hay tệp khác).", name, r)
 	case TextLoneMark:
-		return FieldError(field, "%s bắt đầu bằng một dấu đứng riêng (U+%04X), không gắn với chữ nào: hãy gõ lại.", label, r)
+		return FieldError(field, "%s bắt đầu bằng một dấu đứng riêng (U+%04X), không gắn với chữ nào: hãy gõ lại.", name, r)
 	case TextTooLong:
-		return FieldError(field, "%s quá dài: tối đa %s ký tự (hiện có %s).", label, Count(max), Count(utf8.RuneCountInString(s)))
+		return FieldError(field, "%s quá dài: tối đa %s ký tự (hiện có %s).", name, Number(max), Number(utf8.RuneCountInString(s)))
 	}
 	return nil
 }

@@ -1,6 +1,9 @@
 package qms_test
 
 import (
+	"errors"
+	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -60,6 +63,28 @@ func TestCheckText(t *testing.T) {
 		case tc.want != "" && (err == nil || !strings.Contains(qms.ErrorMessage(err), tc.want) || qms.ErrorField(err) != "title"):
 			t.Errorf("%s: %v, want a refusal of title saying %q", tc.name, err, tc.want)
 		}
+	}
+}
+
+// TestCheckTextArguments: a refusal names its field by a FieldName and
+// writes its bounds as Numbers, which print as the Vietnamese label and
+// counts, so that the message reads as it did when they were strings;
+// a page in another language says them its own way.
+func TestCheckTextArguments(t *testing.T) {
+	err := qms.CheckText("title", "Tên quy trình", strings.Repeat("ả", 501), 500)
+	var e *qms.Error
+	if !errors.As(err, &e) {
+		t.Fatalf("%v, want a domain error", err)
+	}
+	if want := "Tên quy trình quá dài: tối đa 500 ký tự (hiện có 501)."; e.Message != want {
+		t.Errorf("message %q, want %q", e.Message, want)
+	}
+	want := []any{qms.FieldName{Field: "title", Label: "Tên quy trình"}, qms.Number(500), qms.Number(501)}
+	if !reflect.DeepEqual(e.Args, want) {
+		t.Errorf("args %#v, want %#v", e.Args, want)
+	}
+	if got := fmt.Sprintf("%s, %s", qms.FieldName{Field: "title", Label: "Tên quy trình"}, qms.Number(20000)); got != "Tên quy trình, 20.000" {
+		t.Errorf("printed %q", got)
 	}
 }
 

@@ -74,7 +74,7 @@ func (s *Server) checkForm(c *fiber.Ctx) error {
 		// Counted before fasthttp parses them: 30 MiB of "a=&" held
 		// 1.8 GB as ten million arguments.
 		if n := bytes.Count(c.Body(), []byte("&")) + 1; n > maxFormFields {
-			return qms.Errorf(qms.EINVALID, "Biểu mẫu gửi lên có quá nhiều trường (%s, tối đa %s).", qms.Count(n), qms.Count(maxFormFields))
+			return qms.Errorf(qms.EINVALID, "Biểu mẫu gửi lên có quá nhiều trường (%s, tối đa %s).", qms.Number(n), qms.Number(maxFormFields))
 		}
 		var err error
 		decomposed := false
@@ -269,7 +269,7 @@ const maxJSONDepth = 10000
 // composed (NFC) when a string was not, else nil.
 func checkJSON(body []byte) (composed []byte, err error) {
 	if len(body) > maxJSONBody {
-		return nil, qms.Errorf(qms.EINVALID, "Dữ liệu JSON quá lớn (%s byte, tối đa %s): tệp gửi kèm gửi dạng multipart/form-data.", qms.Count(len(body)), qms.Count(maxJSONBody))
+		return nil, qms.Errorf(qms.EINVALID, "Dữ liệu JSON quá lớn (%s byte, tối đa %s): tệp gửi kèm gửi dạng multipart/form-data.", qms.Number(len(body)), qms.Number(maxJSONBody))
 	}
 	if !utf8.Valid(body) {
 		return nil, qms.FieldError(jsonFieldAt(body, invalidUTF8At(body)), "Dữ liệu JSON chứa byte không phải văn bản UTF-8 hợp lệ (trường %q).", jsonFieldAt(body, invalidUTF8At(body)))

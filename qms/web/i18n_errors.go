@@ -33,10 +33,11 @@ func errorCatalogue(groups ...[]errorText) map[string]string {
 	return m
 }
 
-// translatedRefusal is err's message in lang when err (or an error it
-// wraps) is a domain error whose format the catalogue of lang holds;
-// Vietnamese is the messages' own language and has no catalogue.
-func translatedRefusal(err error, lang string) (string, bool) {
+// translatedRefusal is err's message in lang, on the page at path, when
+// err (or an error it wraps) is a domain error whose format the catalogue
+// of lang holds; Vietnamese is the messages' own language and has no
+// catalogue. The arguments are said in lang too (englishArg).
+func translatedRefusal(err error, lang, path string) (string, bool) {
 	var e *qms.Error
 	if lang != "en" || !errors.As(err, &e) || e.Format == "" {
 		return "", false
@@ -47,12 +48,27 @@ func translatedRefusal(err error, lang string) (string, bool) {
 	}
 	args := make([]any, len(e.Args))
 	for i, a := range e.Args {
-		args[i] = a
-		if s, ok := a.(string); ok && errorArgs[s] != "" {
-			args[i] = errorArgs[s]
-		}
+		args[i] = englishArg(a, lang, path)
 	}
 	return fmt.Sprintf(en, args...), true
+}
+
+// englishArg is a refusal's argument as a page in lang says it: a field
+// by its label on the form posted to path (fieldLabel), a count written
+// the page's way, a word of the domain from errorArgs; the records' own
+// words as they are.
+func englishArg(a any, lang, path string) any {
+	switch a := a.(type) {
+	case qms.FieldName:
+		return fieldLabel(dictionaries[lang], path, a.Field)
+	case qms.Number:
+		return formatNumber(float64(a), 0, lang)
+	case string:
+		if en := errorArgs[a]; en != "" {
+			return en
+		}
+	}
+	return a
 }
 
 // errorArgs is the English of the few Vietnamese words the domain puts

@@ -327,6 +327,12 @@ func TestTranslatedRefusal(t *testing.T) {
 		{"a word of the domain as an argument", "en", qms.Errorf(qms.EINVALID, "Không thể %s một phiên bản đang ở trạng thái %q.", "phê duyệt", "dự thảo"),
 			`Cannot approve a version whose status is "draft".`},
 		{"a record's words as an argument", "en", qms.Errorf(qms.ENOTFOUND, "Không tìm thấy người dùng %q.", "Lãnh đạo Sở"), `User "Lãnh đạo Sở" was not found.`},
+		{"a field's label and counts as arguments", "en", qms.CheckText("reason", "Lý do ủy quyền", strings.Repeat("x", 2001), qms.MaxShortText),
+			"“Reason” is too long: at most 2,000 characters (it has 2,001)."},
+		{"a field's label on its form", "en", qms.CheckText("name", "Tên đơn vị", "A\tB", qms.MaxNameText),
+			"“Name / reason” must be written on one line: remove the line breaks or tab characters."},
+		{"a field without an English label", "en", qms.CheckText("zz_extra", "Trường lạ", "A\tB", qms.MaxNameText),
+			`"zz_extra" must be written on one line: remove the line breaks or tab characters.`},
 		{"Vietnamese", "vi", qms.Errorf(qms.ENOTFOUND, "Không tìm thấy người dùng %q.", "x"), ""},
 		{"not in the catalogue", "en", qms.Errorf(qms.EINVALID, "Một lời từ chối mới."), ""},
 		{"only arguments", "en", qms.FieldError("file", "%s", "Tệp hỏng."), ""},
@@ -335,7 +341,7 @@ func TestTranslatedRefusal(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, ok := translatedRefusal(tt.err, tt.lang)
+			got, ok := translatedRefusal(tt.err, tt.lang, "/admin/calendar")
 			if got != tt.want || ok != (tt.want != "") {
 				t.Errorf("got %q, %v; want %q", got, ok, tt.want)
 			}

@@ -25,7 +25,7 @@ func pageParam(c *fiber.Ctx) (int, error) {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 1 || n > maxPageNumber {
-		return 1, qms.FieldError("page", "Số trang %q không hợp lệ: nhập một số nguyên từ 1 đến %s.", v, qms.Count(maxPageNumber))
+		return 1, qms.FieldError("page", "Số trang %q không hợp lệ: nhập một số nguyên từ 1 đến %s.", v, qms.Number(maxPageNumber))
 	}
 	return n, nil
 }

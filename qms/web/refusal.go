@@ -22,7 +22,7 @@ func refusalMessage(c *fiber.Ctx, err error) string {
 	if lang == "vi" || msg == "" {
 		return msg
 	}
-	if en, ok := translatedRefusal(err, lang); ok {
+	if en, ok := translatedRefusal(err, lang, c.Path()); ok {
 		return en
 	}
 	l := dictionaries[lang]
