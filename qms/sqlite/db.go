@@ -282,6 +282,15 @@ func (db *DB) migrateFile(ctx context.Context, name string) error {
 		return err
 	}
 	defer conn.Close()
+	// A migration's UPDATE of every row of a large table keeps each page
+	// it changes in its statement journal, which the writer keeps in
+	// memory (writerDriver): 1.5 GB for the step records of a province.
+	// Migrations journal to a file; the writer's own writes go back to
+	// memory after.
+	if _, err := conn.ExecContext(ctx, `PRAGMA temp_store = FILE`); err != nil {
+		return err
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA temp_store = MEMORY`)
 	fkOff := strings.HasPrefix(string(body), foreignKeysOff)
 	if fkOff {
 		// The connection must not serve the writer afterwards without
