@@ -153,6 +153,9 @@ const MaxPeopleNamed = 500
 type Person struct {
 	Username string `json:"username"`
 	FullName string `json:"full_name"`
+	// Disabled: the account no longer signs in, so work given to it waits
+	// on no one.
+	Disabled bool `json:"disabled,omitempty"`
 }
 
 // UserUpdate holds what an update may change.

@@ -168,7 +168,7 @@ func (s *Store) PeopleNamed(ctx context.Context, usernames []string) ([]qms.Pers
 	for i, u := range usernames {
 		args[i] = u
 	}
-	rows, err := s.read().Query(ctx, `SELECT username, full_name FROM users WHERE username IN (?`+strings.Repeat(", ?", len(usernames)-1)+`)`, args...)
+	rows, err := s.read().Query(ctx, `SELECT username, full_name, disabled FROM users WHERE username IN (?`+strings.Repeat(", ?", len(usernames)-1)+`)`, args...)
 	if err != nil {
 		return nil, internalf(err, "people named")
 	}
@@ -176,7 +176,7 @@ func (s *Store) PeopleNamed(ctx context.Context, usernames []string) ([]qms.Pers
 	var out []qms.Person
 	for rows.Next() {
 		var p qms.Person
-		if err := rows.Scan(&p.Username, &p.FullName); err != nil {
+		if err := rows.Scan(&p.Username, &p.FullName, &p.Disabled); err != nil {
 			return nil, internalf(err, "people named")
 		}
 		out = append(out, p)

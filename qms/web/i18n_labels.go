@@ -144,14 +144,15 @@ func findingObject(objectType, id string) string {
 // looks each username up once per request; a page that knows whom it
 // will name loads them all in one query first (load).
 type people struct {
-	ctx    context.Context
-	users  qms.UserService
-	system string // the name of the system's own actions
-	names  map[string]string
+	ctx      context.Context
+	users    qms.UserService
+	system   string // the name of the system's own actions
+	names    map[string]string
+	disabled map[string]bool // accounts looked up that no longer sign in
 }
 
 func (s *Server) people(ctx context.Context, lang string) *people {
-	return &people{ctx: ctx, users: s.Users, system: label(dictionaries[lang], "person.system"), names: map[string]string{}}
+	return &people{ctx: ctx, users: s.Users, system: label(dictionaries[lang], "person.system"), names: map[string]string{}, disabled: map[string]bool{}}
 }
 
 // know records names a page already holds (the agency's members).
@@ -160,7 +161,26 @@ func (p *people) know(ps []qms.Person) {
 		if x.FullName != "" {
 			p.names[x.Username] = x.FullName
 		}
+		p.disabled[x.Username] = x.Disabled
 	}
+}
+
+// assigneeView is a person work is given to (a risk's or an action's
+// owner, feedback's assignee): their name, and whether their account is
+// disabled, which the page marks (the "assignee" template): such work
+// waits on no one until it is given to someone else.
+type assigneeView struct {
+	Name     string
+	Disabled bool
+}
+
+// Assignee is the assigneeView of username.
+func (p *people) Assignee(username string) assigneeView {
+	name := p.Name(username)
+	if p == nil {
+		return assigneeView{Name: name}
+	}
+	return assigneeView{Name: name, Disabled: p.disabled[username]}
 }
 
 // load looks up in one query the usernames not yet known. A username
@@ -216,8 +236,11 @@ func (p *people) Name(username string) string {
 	}
 	n := username
 	if p.users != nil {
-		if us, err := p.users.FindUsers(p.ctx, qms.UserFilter{Username: &username, Limit: 1}); err == nil && len(us) == 1 && us[0].FullName != "" {
-			n = us[0].FullName
+		if us, err := p.users.FindUsers(p.ctx, qms.UserFilter{Username: &username, Limit: 1}); err == nil && len(us) == 1 {
+			if us[0].FullName != "" {
+				n = us[0].FullName
+			}
+			p.disabled[username] = us[0].Disabled
 		}
 	}
 	p.names[username] = n
@@ -226,6 +249,7 @@ func (p *people) Name(username string) string {
 
 var labelTexts = []pageText{
 	{"person.system", "Hệ thống", "The system"},
+	{"person.disabled", "tài khoản đã khóa: giao lại cho người khác", "account disabled: give this to someone else"},
 
 	{"severity.low", "Thấp", "Low"},
 	{"severity.medium", "Trung bình", "Medium"},

@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -152,5 +154,47 @@ func TestRisk4Routes(t *testing.T) {
 	}
 	if code := a.do("GET", "/risks/"+id, &b, nil).StatusCode; code != 404 {
 		t.Errorf("B reads A's risk: %d", code)
+	}
+}
+
+// TestDisabledOwnerMarked (outsider pass 11, low): a risk whose owner's
+// account was disabled later kept the owner unmarked, so nobody saw that
+// its review and actions waited on no one. The risk's page and the list
+// mark the owner's account as disabled, in Vietnamese and in English.
+func TestDisabledOwnerMarked(t *testing.T) {
+	a := newApp(t)
+	a.effectiveProcedure()
+	ps, err := a.db.FindProcedures(t.Context(), qms.ProcedureFilter{AgencyCode: ptr("A")})
+	if err != nil || len(ps) == 0 {
+		t.Fatal("procedures:", err)
+	}
+	owner := a.addUser("a-chu-rui-ro", "A", qms.RoleStaff)
+	body := `{"kind":"risk","description":"Hồ sơ giấy thất lạc","procedure_id":` + itoa(ps[0].ID) + `,"likelihood":3,"impact":4,"owner":"a-chu-rui-ro","review_on":"` +
+		a.clock.Now().AddDate(0, 1, 0).Format("2006-01-02") + `"}`
+	var risk struct{ ID int64 }
+	checkAPI(t, "create", a.api("POST", "/api/v1/risks", a.token("a-leader"), body), 201, "", &risk)
+	leader := a.login("a-leader")
+	page := func() (one, list string) {
+		return bodyOf(t, a.do("GET", "/risks/"+itoa(risk.ID), &leader, nil)), bodyOf(t, a.do("GET", "/risks", &leader, nil))
+	}
+	if one, list := page(); strings.Contains(one, "tài khoản đã khóa") || strings.Contains(list, "tài khoản đã khóa") {
+		t.Fatal("an active owner is marked disabled")
+	}
+	off := true
+	if _, err := a.db.UpdateUser(qms.WithActor(t.Context(), qms.SystemActor("test")), owner.ID, qms.UserUpdate{Disabled: &off}); err != nil {
+		t.Fatal(err)
+	}
+	one, list := page()
+	if n := parsePage(t, one).byID("risk-owner"); n == nil || !strings.Contains(textOf(n), owner.FullName) || !strings.Contains(textOf(n), "tài khoản đã khóa") {
+		t.Errorf("the risk's page: owner reads %q", textOf(n))
+	}
+	if !strings.Contains(list, "tài khoản đã khóa") {
+		t.Error("the risk list does not mark the disabled owner")
+	}
+	req := httptest.NewRequest("GET", "/risks/"+itoa(risk.ID), nil)
+	req.AddCookie(&http.Cookie{Name: "qms_lang", Value: "en"})
+	req.AddCookie(&http.Cookie{Name: "qms_session", Value: leader.cookie})
+	if en := bodyOf(t, a.send(req)); !strings.Contains(en, "account disabled") {
+		t.Error("the English page does not mark the disabled owner")
 	}
 }
