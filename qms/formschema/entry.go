@@ -87,6 +87,7 @@ const (
 	msgNotOption    = "Không phải một trong các lựa chọn."
 	msgNotCheckbox  = "Giá trị đánh dấu không hợp lệ."
 	msgUnknownField = "Biểu mẫu không có trường này."
+	msgMoreUnknown  = "Còn %d trường khác không có trong biểu mẫu (chỉ nêu tên 20 trường đầu)."
 )
 
 // ValidateEntry reads a posted HTML form against the schema. raw holds the

@@ -2,6 +2,7 @@ package formschema_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -115,6 +116,28 @@ func TestValidateJSONEntryUnknownKey(t *testing.T) {
 	_, errs := allTypes().ValidateJSONEntry(v)
 	if len(errs) != 1 || !strings.Contains(errs["ma_hoso"], "không có trường") {
 		t.Errorf("errors = %v", errs)
+	}
+}
+
+// TestValidateJSONEntryManyUnknownKeys: an entry of many made-up members
+// is answered with the first 20 by name and a count of the rest, not one
+// line each (outsider pass 13: 150,000 members drew a 7 MB answer).
+func TestValidateJSONEntryManyUnknownKeys(t *testing.T) {
+	for _, tt := range []struct{ unknown, want int }{{1, 1}, {20, 20}, {21, 21}, {150000, 21}} {
+		v := decodeJSON(t, validJSON)
+		for i := range tt.unknown {
+			v[fmt.Sprintf("k%06d", i)] = "v"
+		}
+		_, errs := allTypes().ValidateJSONEntry(v)
+		if len(errs) != tt.want {
+			t.Errorf("%d unknown: %d errors, want %d", tt.unknown, len(errs), tt.want)
+		}
+		if more := tt.unknown - 20; more > 0 && !strings.Contains(errs["entry"], fmt.Sprintf("Còn %d trường khác", more)) {
+			t.Errorf("%d unknown: the rest counted as %q", tt.unknown, errs["entry"])
+		}
+		if _, ok := errs["k000000"]; !ok {
+			t.Errorf("%d unknown: the first is not named: %v", tt.unknown, errs)
+		}
 	}
 }
 

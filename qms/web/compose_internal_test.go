@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
+
+	"isodt/qms"
 )
 
 // TestPostedTextComposed: every posted text reaches the handlers composed
@@ -79,6 +81,47 @@ func TestPostedTextComposed(t *testing.T) {
 		got, _ := io.ReadAll(resp.Body)
 		if resp.StatusCode != 200 || string(got) != tt.want {
 			t.Errorf("%s: %d %+q, want %+q", tt.name, resp.StatusCode, got, tt.want)
+		}
+	}
+}
+
+// TestUploadedFileNames (outsider pass 13, low): a file's name is a name:
+// "x\u202egnp.txt" showed as "xtxt.png" on the dossier's page, so a
+// control character, a line break or an invisible character in it is
+// refused, naming the file's field, as is a name longer than 255
+// characters; a Vietnamese name, composed or not, passes.
+func TestUploadedFileNames(t *testing.T) {
+	s := &Server{log: slog.New(slog.DiscardHandler)}
+	app := fiber.New(fiber.Config{ErrorHandler: func(c *fiber.Ctx, err error) error {
+		return c.Status(400).SendString(qms.ErrorField(err) + "|" + qms.ErrorMessage(err))
+	}})
+	app.Use(s.checkForm)
+	app.Post("/dossiers/:code/steps", func(c *fiber.Ctx) error { return c.SendString("ok") })
+	for _, tt := range []struct {
+		name string
+		ok   bool
+	}{
+		{"biên bản thẩm định.pdf", true},
+		{"bie\u0302\u0301n ba\u0309n.pdf", true},
+		{"x\u202egnp.txt", false},
+		{"a\u200bb.pdf", false},
+		{strings.Repeat("a", 252) + ".pdf", false},
+	} {
+		var b bytes.Buffer
+		w := multipart.NewWriter(&b)
+		w.WriteField("step_id", "check")
+		f, _ := w.CreateFormFile("evidence", tt.name)
+		f.Write([]byte("nội dung"))
+		w.Close()
+		req := httptest.NewRequest("POST", "/dossiers/A-2026-000001/steps", &b)
+		req.Header.Set("Content-Type", w.FormDataContentType())
+		resp, err := app.Test(req, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := io.ReadAll(resp.Body)
+		if tt.ok != (resp.StatusCode == 200) || !tt.ok && !strings.HasPrefix(string(got), "evidence|Tên tệp") {
+			t.Errorf("%+q: %d %s", tt.name, resp.StatusCode, got)
 		}
 	}
 }

@@ -55,9 +55,12 @@ func (s *Server) checkForm(c *fiber.Ctx) error {
 		}
 		// A file's name is text someone typed too (macOS sends it
 		// decomposed); its bytes are the handler's to check.
-		for _, files := range mf.File {
+		for name, files := range mf.File {
 			for _, fh := range files {
 				fh.Filename = norm.NFC.String(fh.Filename)
+				if err := checkFileName(name, fh.Filename); err != nil {
+					return err
+				}
 			}
 		}
 		for name, values := range mf.Value {
@@ -492,3 +495,23 @@ func checkUTF8(name, value string) error {
 	}
 	return nil
 }
+
+// checkFileName refuses an uploaded file's name that would read as
+// another on the pages and in the download: a control character, a line
+// break, or an invisible one (a right-to-left override made
+// "x\u202egnp.txt" show as "xtxt.png", outsider pass 13), or one longer
+// than file systems keep. A file's name is text someone typed, held to
+// the one-line rule of every name (qms.FindTextFault).
+func checkFileName(field, name string) error {
+	switch fault, r := qms.FindTextFault(name, maxFileName); fault {
+	case qms.TextFine:
+		return nil
+	case qms.TextTooLong:
+		return qms.FieldErrorf(qms.EINVALID, field, "Tên tệp dài quá %d ký tự: đổi tên tệp rồi tải lên lại.", maxFileName)
+	default:
+		return qms.FieldErrorf(qms.EINVALID, field, "Tên tệp %q có ký tự điều khiển, dấu xuống dòng hoặc ký tự vô hình (U+%04X), khiến tên đọc thành tên khác: đổi tên tệp rồi tải lên lại.", name, r)
+	}
+}
+
+// maxFileName is the longest file name kept, as most file systems do.
+const maxFileName = 255
