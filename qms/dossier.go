@@ -118,6 +118,10 @@ type Dossier struct {
 	// dossier was received, as its receipt slip printed it; nil for a
 	// dossier whose receipt did not record it (an imported history).
 	ReceivedUnder *TTHCTerms `json:"tthc_at_receipt,omitempty"`
+	// ReceivedByName is the agency's name as it read at receipt, which
+	// the receipt slip the citizen holds printed; empty where the receipt
+	// did not record it.
+	ReceivedByName string `json:"received_by_name,omitempty"`
 	Flow          FlowState  `json:"flow"`
 	Note          string     `json:"note,omitempty"`
 	UpdatedAt     time.Time  `json:"updated_at"`

@@ -119,7 +119,7 @@ func (l *historyLoader) load(h *qms.DossierHistory) error {
 	if err != nil {
 		return err
 	}
-	if err := dossierConflict(l.dossier.QueryRowContext(l.ctx, dossierArgs(d)...).Scan(&d.ID), d.Code); err != nil {
+	if err := dossierConflict(l.dossier.QueryRowContext(l.ctx, dossierArgs(d)...).Scan(&d.ID, &d.ReceivedByName), d.Code); err != nil {
 		return err
 	}
 	for i := range h.Steps {

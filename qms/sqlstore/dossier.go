@@ -28,7 +28,7 @@ const (
 
 // DossierColumns are the columns scanDossier reads.
 const DossierColumns = `id, code, agency_code, tthc_code, COALESCE(procedure_id, 0), version_number, applicant_json, channel, received_at, due_at, status, result, returned_at, new_appointment, flow_json, note, updated_at, survey_key,
-	tthc_name, tthc_time_limit_days, tthc_fee`
+	tthc_name, tthc_time_limit_days, tthc_fee, agency_name`
 
 // ScanDossier reads a row of DossierColumns.
 func ScanDossier(row Row) (*qms.Dossier, error) {
@@ -38,7 +38,7 @@ func ScanDossier(row Row) (*qms.Dossier, error) {
 	var terms qms.TTHCTerms
 	if err := row.Scan(&d.ID, &d.Code, &d.AgencyCode, &d.TTHCCode, &d.ProcedureID, &d.VersionNumber, &applicant, &d.Channel,
 		&received, &due, &d.Status, &d.Result, &returned, &appointment, &flow, &d.Note, &updated, &d.SurveyKey,
-		&terms.Name, &terms.TimeLimitDays, &terms.Fee); err != nil {
+		&terms.Name, &terms.TimeLimitDays, &terms.Fee, &d.ReceivedByName); err != nil {
 		return nil, err
 	}
 	if terms.Name != "" {

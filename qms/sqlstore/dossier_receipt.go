@@ -185,7 +185,7 @@ func (s *Store) ReceiveDossier(ctx context.Context, d *qms.Dossier) error {
 			}
 		}
 		flow, _ := json.Marshal(d.Flow)
-		if err := DossierConflict(tx.QueryRow(ctx, InsertDossierSQL, dossierArgsJSON(d, applicant, flow)...).Scan(&d.ID), d.Code, s.cfg.IsUnique); err != nil {
+		if err := DossierConflict(tx.QueryRow(ctx, InsertDossierSQL, dossierArgsJSON(d, applicant, flow)...).Scan(&d.ID, &d.ReceivedByName), d.Code, s.cfg.IsUnique); err != nil {
 			return err
 		}
 		rec := &qms.StepRecord{DossierID: d.ID, StepID: start.ID, StepName: start.Name, Responsible: start.Responsible,
@@ -279,8 +279,8 @@ func nextDossierCode(ctx context.Context, tx Tx, agency string, at time.Time) (s
 // demo_load.go) runs the very same statements prepared once per batch.
 const (
 	InsertDossierSQL = `INSERT INTO dossiers (code, agency_code, tthc_code, procedure_id, version_number, applicant_json, channel, received_at, due_at, status, result, returned_at, new_appointment, flow_json, note, updated_at, survey_key,
-		tthc_name, tthc_time_limit_days, tthc_fee)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+		tthc_name, tthc_time_limit_days, tthc_fee, agency_name)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE((SELECT name FROM agencies WHERE code = ?), '')) RETURNING id, agency_name`
 	InsertStepRecordSQL = `INSERT INTO dossier_steps (dossier_id, step_id, step_name, responsible, opened_at, due_at, completed_at, actor, exit, form_code, form_version, entry_json, files_json, note, result, agency_code, delegated_by, delegation_reason,
 		actor_name, delegated_by_name)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ` + personNameSQL + `, ` + personNameSQL + `) RETURNING id, actor_name, delegated_by_name`
@@ -294,7 +294,7 @@ const (
 )
 
 func (s *Store) insertDossier(ctx context.Context, tx Tx, d *qms.Dossier) error {
-	return DossierConflict(tx.QueryRow(ctx, InsertDossierSQL, DossierArgs(d)...).Scan(&d.ID), d.Code, s.cfg.IsUnique)
+	return DossierConflict(tx.QueryRow(ctx, InsertDossierSQL, DossierArgs(d)...).Scan(&d.ID, &d.ReceivedByName), d.Code, s.cfg.IsUnique)
 }
 
 // DossierArgs are the arguments of InsertDossierSQL.
@@ -321,7 +321,7 @@ func dossierArgsJSON(d *qms.Dossier, applicant, flow []byte) []any {
 	}
 	return []any{d.Code, d.AgencyCode, d.TTHCCode, pid, d.VersionNumber, string(applicant), d.Channel, FormatTime(d.ReceivedAt), FormatTime(d.DueAt),
 		d.Status, d.Result, NullTime(d.ReturnedAt), NullTime(d.NewAppointment), string(flow), d.Note, FormatTime(d.UpdatedAt), d.SurveyKey,
-		terms.Name, terms.TimeLimitDays, terms.Fee}
+		terms.Name, terms.TimeLimitDays, terms.Fee, d.AgencyCode}
 }
 
 // DossierConflict turns a duplicate code (isUnique) into ECONFLICT.

@@ -148,6 +148,12 @@ func (s *Server) dossierReceipt(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	// The slip is issued under the agency's name as it read at receipt.
+	if name := sd.Dossier.ReceivedByName; name != "" && name != sd.Unit.Name {
+		unit := *sd.Unit
+		unit.Name = name
+		sd.Unit = &unit
+	}
 	var receiver signer
 	if len(sd.steps) > 0 {
 		receiver = sd.signers(sd.steps[0].Actor, qms.RoleStaff).named(sd.steps[0].ActorName)

@@ -111,6 +111,22 @@ func TestSlipsKeepTheTTHCAsReceived(t *testing.T) {
 	if body := bodyOf(t, a.do("GET", "/dossiers/"+before.Code+"/receipt", &staff, nil)); strings.Contains(body, "9.999.000") {
 		t.Error("the receipt slip printed received before the repricing shows the new fee")
 	}
+	// The agency renamed (outsider pass 13): the receipt slip issued
+	// before keeps the name it was issued under.
+	unit, err := a.db.FindAgencyByCode(t.Context(), "A")
+	if err != nil {
+		t.Fatal(err)
+	}
+	newName := "Sở Đã Đổi Tên Hoàn Toàn"
+	if _, err := a.db.UpdateAgency(qms.WithActor(t.Context(), qms.SystemActor("test")), "A", qms.AgencyUpdate{Name: &newName}); err != nil {
+		t.Fatal(err)
+	}
+	if got := bodyOf(t, a.do("GET", "/dossiers/"+before.Code+"/receipt", &staff, nil)); !strings.Contains(got, "<strong>"+unit.Name+"</strong>") || strings.Contains(got, newName) {
+		t.Errorf("the receipt slip changed with the agency's name (%q → %q)", unit.Name, newName)
+	}
+	if got := bodyOf(t, a.do("GET", "/dossiers/"+a.receive("Lê Văn Cường").Code+"/receipt", &staff, nil)); !strings.Contains(got, newName) {
+		t.Error("a receipt after the rename is not issued under the new name")
+	}
 }
 
 // TestUsernamesTellAccountsApart (outsider pass 12, low): usernames name
