@@ -121,10 +121,10 @@ type Dossier struct {
 	// ReceivedByName is the agency's name as it read at receipt, which
 	// the receipt slip the citizen holds printed; empty where the receipt
 	// did not record it.
-	ReceivedByName string `json:"received_by_name,omitempty"`
-	Flow          FlowState  `json:"flow"`
-	Note          string     `json:"note,omitempty"`
-	UpdatedAt     time.Time  `json:"updated_at"`
+	ReceivedByName string    `json:"received_by_name,omitempty"`
+	Flow           FlowState `json:"flow"`
+	Note           string    `json:"note,omitempty"`
+	UpdatedAt      time.Time `json:"updated_at"`
 	// SurveyKey is printed on the receipt slip: the satisfaction survey
 	// asks for it, so that only the person holding the slip answers for
 	// the dossier (its code is sequential). Given to the agency's staff
