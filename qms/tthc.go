@@ -36,6 +36,21 @@ var tthcCodeRE = regexp.MustCompile(`^[0-9]{1,2}\.[0-9]{6}$`)
 // MaxTimeLimitDays bounds a legal time limit: no procedure takes ten years.
 const MaxTimeLimitDays = 3650
 
+// EarliestHistory is the earliest receipt a one-stop history may bring
+// in: the one-stop mechanism (cơ chế một cửa) began with Quyết định
+// 181/2003/QĐ-TTg; a receipt dated 1900 is a typing slip that would open
+// a report of its own (outsider pass 13).
+var EarliestHistory = time.Date(2003, 1, 1, 0, 0, 0, 0, Zone)
+
+// FarthestHistoricDue is the latest appointment a one-stop history may
+// give a dossier received at received under a TTHC of limitDays working
+// days: twice the limit in calendar days (weekends and holidays fall in
+// it) and a year of new appointments on top. A 3-day TTHC's appointment
+// ten years on (a year typed 2035 for 2025) counted as early.
+func FarthestHistoricDue(received time.Time, limitDays int) time.Time {
+	return received.AddDate(1, 0, 2*limitDays)
+}
+
 // Normalize trims every text field and lower-cases the status.
 func (p *TTHC) Normalize() {
 	for _, f := range []*string{&p.Code, &p.Name, &p.Field, &p.Fee, &p.LegalBasis, &p.ServiceLevel, &p.PublishedBy} {

@@ -131,12 +131,13 @@ func cmdImportDossiers(ctx context.Context, e *env, args []string) error {
 	}
 	// A dossier's TTHC is one of the agency's catalogue, as on receipt.
 	// An abolished TTHC is taken: the dossiers it had before are history.
-	known := make(map[string]bool, len(catalogue))
+	limits := make(map[string]int, len(catalogue))
 	for _, t := range catalogue {
-		known[t.Code] = true
+		limits[t.Code] = t.TimeLimitDays
 	}
 	recs, err := importer.ParseDossierHistory(in.file, in.name, importer.Options{AgencyCode: in.agency, Progress: progressBar(e.stderr, "Kiểm tra"),
-		KnownTTHC: func(code string) bool { return known[code] }, Now: time.Now()})
+		KnownTTHC: func(code string) bool { _, ok := limits[code]; return ok },
+		TimeLimit: func(code string) (int, bool) { days, ok := limits[code]; return days, ok }, Now: time.Now()})
 	if err := importProblems(e, err); err != nil {
 		return err
 	}

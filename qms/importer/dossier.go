@@ -94,6 +94,14 @@ type dossierChecker struct {
 	ps       problems
 }
 
+// timeLimit is the TTHC's legal time limit, when Options.TimeLimit knows it.
+func (c *dossierChecker) timeLimit(code string) (int, bool) {
+	if c.opts.TimeLimit == nil {
+		return 0, false
+	}
+	return c.opts.TimeLimit(code)
+}
+
 // check converts one row, adding its problems; ok is false if it had any.
 func (c *dossierChecker) check(r row) (DossierRecord, bool) {
 	if c.t.rowProblems(r, c.l, &c.ps) {
@@ -144,8 +152,14 @@ func (c *dossierChecker) check(r row) (DossierRecord, bool) {
 	if okCompleted && !c.opts.Now.IsZero() && qms.InFuture(completed, c.opts.Now) {
 		c.ps.add(r.num, "completed_at", "thời điểm hoàn thành %s ở tương lai", completed.In(qms.Zone).Format("02/01/2006 15:04"))
 	}
+	if okReceived && received.Before(qms.EarliestHistory) {
+		c.ps.add(r.num, "received_at", "thời điểm tiếp nhận %s trước khi có cơ chế một cửa (2003): kiểm tra lại năm", received.In(qms.Zone).Format("02/01/2006"))
+	}
 	if okReceived && okDue && due.Before(received) {
 		c.ps.add(r.num, "due_at", "hạn trả kết quả trước thời điểm tiếp nhận")
+	} else if days, ok := c.timeLimit(d.TTHCCode); okReceived && okDue && ok && due.After(qms.FarthestHistoricDue(received, days)) {
+		c.ps.add(r.num, "due_at", "hạn trả kết quả %s quá xa so với thời hạn %d ngày làm việc của thủ tục tính từ khi tiếp nhận: kiểm tra lại năm",
+			due.In(qms.Zone).Format("02/01/2006"), days)
 	}
 	if okCompleted {
 		d.CompletedAt = &completed

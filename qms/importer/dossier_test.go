@@ -93,11 +93,17 @@ func TestParseDossierHistoryErrors(t *testing.T) {
 		"HS-017,1.000001,2024-03-15 08:00,2024-03-22 17:00,,paused\n" + // 18
 		// Outsider pass 9: history dated ahead of the import.
 		"HS-019,1.000001,2036-03-02 08:00,2036-03-09 17:00,2036-03-05 10:00,completed\n" + // 19
-		"HS-020,1.000001,2026-05-31 08:00,2026-06-07 17:00,2026-06-01 10:04,completed\n" // 20: within the clock skew
+		"HS-020,1.000001,2026-05-31 08:00,2026-06-07 17:00,2026-06-01 10:04,completed\n" + // 20: within the clock skew
+		// Outsider pass 13: a receipt dated 1900, and a 5-day TTHC's
+		// appointment ten years on; a year and ten days on is taken.
+		"HS-021,1.000001,1900-01-10 08:00,1900-01-15 08:00,1900-01-12 08:00,completed\n" + // 21
+		"HS-022,1.000001,2025-01-10 08:00,2035-01-15 08:00,2025-01-12 08:00,completed\n" + // 22
+		"HS-023,1.000001,2025-01-10 08:00,2026-01-20 08:00,2025-01-12 08:00,completed\n" // 23
 
 	_, err := importer.ParseDossierHistory(strings.NewReader(csv), "h.csv", importer.Options{
 		AgencyCode: "HS",
 		KnownTTHC:  func(code string) bool { return code != "9.999999" },
+		TimeLimit:  func(code string) (int, bool) { return 5, code != "9.999999" },
 		Now:        time.Date(2026, 6, 1, 3, 0, 0, 0, time.UTC),
 	})
 	const formats = "(ví dụ 2024-03-15 08:30, 15/03/2024 08:30 hoặc 2024-03-15T08:30:00+07:00)"
@@ -127,6 +133,8 @@ func TestParseDossierHistoryErrors(t *testing.T) {
 		"row 18: status: hồ sơ ở trạng thái paused chưa kết thúc" + open,
 		"row 19: received_at: thời điểm tiếp nhận 02/03/2036 08:00 ở tương lai",
 		"row 19: completed_at: thời điểm hoàn thành 05/03/2036 10:00 ở tương lai",
+		"row 21: received_at: thời điểm tiếp nhận 10/01/1900 trước khi có cơ chế một cửa (2003): kiểm tra lại năm",
+		"row 22: due_at: hạn trả kết quả 15/01/2035 quá xa so với thời hạn 5 ngày làm việc của thủ tục tính từ khi tiếp nhận: kiểm tra lại năm",
 	}
 	if got := problems(t, err); !slices.Equal(got, want) {
 		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -29,6 +29,11 @@ type Options struct {
 	// catalogue; dossier rows that refer to other codes are rejected.
 	KnownTTHC func(code string) bool
 
+	// TimeLimit, when set, gives a TTHC's legal time limit in working days:
+	// a dossier history's appointment far beyond it is rejected
+	// (qms.FarthestHistoricDue).
+	TimeLimit func(code string) (days int, ok bool)
+
 	// Now, when set, is the moment of the import: a dossier history's
 	// row received or completed after it (qms.InFuture) is rejected.
 	Now time.Time
