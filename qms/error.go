@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"isodt/qms/msg"
 )
 
 // Error codes. Only the HTTP and CLI layers turn them into a status or an
@@ -56,6 +58,17 @@ func (f FieldName) String() string { return f.Label }
 type Number int
 
 func (n Number) String() string { return Count(int(n)) }
+
+// Quoted is err's user-safe message as an argument of another message
+// ("%s Nothing was signed…"): it prints as ErrorMessage(err), and a page
+// in another language says a domain error's message in its own words.
+func Quoted(err error) msg.Text {
+	var e *Error
+	if errors.As(err, &e) && e.Format != "" {
+		return msg.New(e.Format, e.Args...)
+	}
+	return msg.New("%s", ErrorMessage(err))
+}
 
 // Errorf builds a domain error with a formatted message.
 func Errorf(code, format string, args ...any) *Error {

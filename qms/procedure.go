@@ -206,7 +206,7 @@ func (v *ProcedureVersion) Validate() error {
 		}
 	}
 	if p := flowchart.CheckSize(v.Flowchart); p != nil {
-		return FieldError("flowchart", "%s", p.Message)
+		return FieldError("flowchart", "%s", *p)
 	}
 	for i, r := range v.Records {
 		if strings.TrimSpace(r.Name) == "" {

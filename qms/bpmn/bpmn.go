@@ -1,9 +1,8 @@
 package bpmn
 
 import (
-	"fmt"
-
 	"isodt/qms/flowchart"
+	"isodt/qms/msg"
 )
 
 // Namespaces. Import matches elements on these URIs, never on prefixes:
@@ -47,10 +46,12 @@ const (
 
 // Error is what Import and Export return. Message is Vietnamese, names
 // what is wrong and is safe to show to the user; the web layer can turn
-// it into a field error on the uploaded file.
+// it into a field error on the uploaded file, and say it in another
+// language from Text, what Message is made of.
 type Error struct {
 	Code    ErrorCode
 	Message string
+	Text    msg.Text
 	Err     error // the underlying error, if any (an XML syntax error, a read error)
 	// Participants lists the pools of the file when the error is about
 	// choosing one, so a UI can offer them in a picker.
@@ -62,8 +63,19 @@ func (e *Error) Error() string { return e.Message }
 // Unwrap gives access to the underlying error.
 func (e *Error) Unwrap() error { return e.Err }
 
+// Formatted is what the error's message is made of (msg.Text).
+func (e *Error) Formatted() (string, []any) { return e.Text.Formatted() }
+
 func errorf(code ErrorCode, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	t := msg.New(format, args...)
+	return &Error{Code: code, Message: t.String(), Text: t}
+}
+
+// wrapErrorf is errorf for an error that err caused.
+func wrapErrorf(err error, code ErrorCode, format string, args ...any) *Error {
+	e := errorf(code, format, args...)
+	e.Err = err
+	return e
 }
 
 // stepKind maps the BPMN flow nodes we import to step kinds. Every

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"isodt/qms/flowchart"
+	"isodt/qms/msg"
 )
 
 // ImportOptions chooses what to import from a file.
@@ -326,7 +327,7 @@ func (doc *document) chooseProcess(want string) (*elem, *Participant, error) {
 // candidates names what the user can choose: pools with a process (with
 // their name and task count) when there are pools, else process ids.
 // only, when not nil, limits the list to those processes.
-func (doc *document) candidates(only []int) string {
+func (doc *document) candidates(only []int) msg.Text {
 	var set []bool
 	if only != nil {
 		set = make([]bool, len(doc.processes))
@@ -335,7 +336,7 @@ func (doc *document) candidates(only []int) string {
 		}
 	}
 	allowed := func(k int) bool { return set == nil || set[k] }
-	var items []string
+	var items []any
 	for _, p := range doc.parts {
 		k, ok := doc.process(p.ProcessRef)
 		if !ok || !allowed(k) {
@@ -345,7 +346,7 @@ func (doc *document) candidates(only []int) string {
 		if p.Name != "" {
 			item += " “" + p.Name + "”"
 		}
-		items = append(items, fmt.Sprintf("%s (%d bước công việc, %d bước lưu đồ)", item, p.Tasks, p.Steps))
+		items = append(items, msg.New("%s (%d bước công việc, %d bước lưu đồ)", item, p.Tasks, p.Steps))
 	}
 	if len(items) == 0 {
 		for k, p := range doc.processes {
@@ -359,5 +360,5 @@ func (doc *document) candidates(only []int) string {
 			items = append(items, item)
 		}
 	}
-	return strings.Join(items, ", ")
+	return msg.Join(", ", items...)
 }

@@ -159,7 +159,7 @@ func convertProcess(root, proc *elem, pool string, n *notes) (flowchart.Flowchar
 	// so the flowchart is checked once it is built, with the limits the
 	// store applies.
 	if p := flowchart.CheckSize(cv.fc); p != nil {
-		return flowchart.Flowchart{}, errorf(ETooLarge, "Không nhập được lưu đồ: %s", p.Message)
+		return flowchart.Flowchart{}, errorf(ETooLarge, "Không nhập được lưu đồ: %s", *p)
 	}
 	return cv.fc, nil
 }

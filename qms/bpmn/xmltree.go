@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/xml"
 	"errors"
-	"fmt"
 	"io"
 	"strings"
 
@@ -58,7 +57,7 @@ func (e *elem) child(space, local string) *elem {
 func parseTree(r io.Reader) (*elem, error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxImportBytes+1))
 	if err != nil {
-		return nil, &Error{Code: ERead, Message: "Không đọc được tệp tải lên.", Err: err}
+		return nil, wrapErrorf(err, ERead, "Không đọc được tệp tải lên.")
 	}
 	if len(data) > MaxImportBytes {
 		return nil, errorf(ETooLarge, "Tệp BPMN quá lớn: tối đa %d MiB.", MaxImportBytes>>20)
@@ -192,11 +191,11 @@ func xmlError(err error) *Error {
 	var syn *xml.SyntaxError
 	if errors.As(err, &syn) {
 		if strings.HasPrefix(syn.Msg, "invalid character entity") {
-			return &Error{Code: ENotXML, Message: fmt.Sprintf("Tệp không phải XML hợp lệ (dòng %d): dùng thực thể XML không được định nghĩa (%s).", syn.Line, strings.TrimPrefix(syn.Msg, "invalid character entity ")), Err: err}
+			return wrapErrorf(err, ENotXML, "Tệp không phải XML hợp lệ (dòng %d): dùng thực thể XML không được định nghĩa (%s).", syn.Line, strings.TrimPrefix(syn.Msg, "invalid character entity "))
 		}
-		return &Error{Code: ENotXML, Message: fmt.Sprintf("Tệp không phải XML hợp lệ (dòng %d): %s.", syn.Line, syn.Msg), Err: err}
+		return wrapErrorf(err, ENotXML, "Tệp không phải XML hợp lệ (dòng %d): %s.", syn.Line, syn.Msg)
 	}
-	return &Error{Code: ENotXML, Message: "Tệp không phải XML hợp lệ: " + err.Error() + ".", Err: err}
+	return wrapErrorf(err, ENotXML, "Tệp không phải XML hợp lệ: %s.", err.Error())
 }
 
 // fromUTF16 decodes a UTF-16 document (Notepad's "Unicode"), found by its
@@ -218,7 +217,7 @@ func fromUTF16(data []byte) ([]byte, bool, error) {
 	}
 	out, err := e.NewDecoder().Bytes(data)
 	if err != nil {
-		return nil, false, &Error{Code: EEncoding, Message: "Tệp có dạng UTF-16 nhưng không giải mã được: hãy lưu tệp BPMN ở dạng UTF-8.", Err: err}
+		return nil, false, wrapErrorf(err, EEncoding, "Tệp có dạng UTF-16 nhưng không giải mã được: hãy lưu tệp BPMN ở dạng UTF-8.")
 	}
 	return out, true, nil
 }

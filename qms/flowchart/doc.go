@@ -4,8 +4,9 @@
 // procedure document, Mermaid for quick previews).
 //
 // It is pure logic: no storage, no HTTP, no imports outside the standard
-// library. The flowchart is stored and sent as JSON; qms/bpmn converts it
-// to and from BPMN 2.0.
+// library but qms/msg, which keeps its messages translatable. The
+// flowchart is stored and sent as JSON; qms/bpmn converts it to and from
+// BPMN 2.0.
 //
 //	fc := flowchart.Flowchart{
 //		Steps: []flowchart.Step{

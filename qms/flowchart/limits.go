@@ -1,8 +1,9 @@
 package flowchart
 
 import (
-	"fmt"
 	"unicode/utf8"
+
+	"isodt/qms/msg"
 )
 
 // Size limits of a flowchart. They are the same wherever a flowchart
@@ -28,10 +29,10 @@ const (
 // stated in its message.
 func CheckSize(fc Flowchart) *Problem {
 	if n := len(fc.Steps); n > MaxSteps {
-		return &Problem{Code: CodeTooManySteps, Message: fmt.Sprintf("Lưu đồ có %d bước, tối đa %d bước.", n, MaxSteps)}
+		return problemf(CodeTooManySteps, "", nil, "Lưu đồ có %d bước, tối đa %d bước.", n, MaxSteps)
 	}
 	if n := len(fc.Edges); n > MaxEdges {
-		return &Problem{Code: CodeTooManyEdges, Message: fmt.Sprintf("Lưu đồ có %d luồng, tối đa %d luồng.", n, MaxEdges)}
+		return problemf(CodeTooManyEdges, "", nil, "Lưu đồ có %d luồng, tối đa %d luồng.", n, MaxEdges)
 	}
 	tooLong := func(s string) int {
 		if len(s) <= MaxNameRunes { // bytes ≥ characters
@@ -43,10 +44,12 @@ func CheckSize(fc Flowchart) *Problem {
 		return 0
 	}
 	for i, s := range fc.Steps {
-		ref := fmt.Sprintf("thứ %d (mã %s)", i+1, clip(s.ID))
-		for _, f := range []struct{ what, text string }{{"Mã", s.ID}, {"Tên", s.Name}, {"Người/bộ phận thực hiện", s.Responsible}, {"Loại công việc", s.TaskType}, {"Làn", s.Lane}} {
+		for _, f := range []struct {
+			what msg.Text
+			text string
+		}{{msg.New("Mã"), s.ID}, {msg.New("Tên"), s.Name}, {msg.New("Người/bộ phận thực hiện"), s.Responsible}, {msg.New("Loại công việc"), s.TaskType}, {msg.New("Làn"), s.Lane}} {
 			if n := tooLong(f.text); n > 0 {
-				return &Problem{Code: CodeNameTooLong, StepID: s.ID, Message: fmt.Sprintf("%s của bước %s dài %d ký tự, tối đa %d ký tự.", f.what, ref, n, MaxNameRunes)}
+				return problemf(CodeNameTooLong, s.ID, nil, "%s của bước thứ %d (mã %s) dài %d ký tự, tối đa %d ký tự.", f.what, i+1, clip(s.ID), n, MaxNameRunes)
 			}
 		}
 	}
@@ -66,20 +69,20 @@ func CheckSize(fc Flowchart) *Problem {
 	}
 	walk(fc.Lanes, 1)
 	if lanes > MaxSteps {
-		return &Problem{Code: CodeTooManySteps, Message: fmt.Sprintf("Lưu đồ có %d làn, tối đa %d làn.", lanes, MaxSteps)}
+		return problemf(CodeTooManySteps, "", nil, "Lưu đồ có %d làn, tối đa %d làn.", lanes, MaxSteps)
 	}
 	if depth > MaxLaneDepth {
-		return &Problem{Code: CodeTooManySteps, Message: fmt.Sprintf("Lưu đồ có làn lồng nhau quá %d cấp.", MaxLaneDepth)}
+		return problemf(CodeTooManySteps, "", nil, "Lưu đồ có làn lồng nhau quá %d cấp.", MaxLaneDepth)
 	}
 	if long != "" {
-		return &Problem{Code: CodeNameTooLong, Message: fmt.Sprintf("Mã hoặc tên của làn %s dài quá %d ký tự.", clip(long), MaxNameRunes)}
+		return problemf(CodeNameTooLong, "", nil, "Mã hoặc tên của làn %s dài quá %d ký tự.", clip(long), MaxNameRunes)
 	}
 	for i, e := range fc.Edges {
 		if n := tooLong(e.Label); n > 0 {
-			return &Problem{Code: CodeNameTooLong, Edge: &e, Message: fmt.Sprintf("Nhãn của luồng thứ %d (%s → %s) dài %d ký tự, tối đa %d ký tự.", i+1, clip(e.From), clip(e.To), n, MaxNameRunes)}
+			return problemf(CodeNameTooLong, "", &e, "Nhãn của luồng thứ %d (%s → %s) dài %d ký tự, tối đa %d ký tự.", i+1, clip(e.From), clip(e.To), n, MaxNameRunes)
 		}
 		if n := tooLong(e.ID); n > 0 {
-			return &Problem{Code: CodeNameTooLong, Edge: &e, Message: fmt.Sprintf("Mã của luồng thứ %d (%s → %s) dài %d ký tự, tối đa %d ký tự.", i+1, clip(e.From), clip(e.To), n, MaxNameRunes)}
+			return problemf(CodeNameTooLong, "", &e, "Mã của luồng thứ %d (%s → %s) dài %d ký tự, tối đa %d ký tự.", i+1, clip(e.From), clip(e.To), n, MaxNameRunes)
 		}
 	}
 	return nil

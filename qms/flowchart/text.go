@@ -5,24 +5,29 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"isodt/qms/msg"
 )
 
 // stepRef names a step in a message the way an ISO officer reads it:
 // “Thẩm định hồ sơ” (B2).
-func stepRef(s Step) string {
+func stepRef(s Step) msg.Text {
 	name := strings.TrimSpace(s.Name)
 	switch {
 	case name == "" && s.ID == "":
-		return "(chưa có mã)"
+		return msg.New("(chưa có mã)")
 	case name == "":
-		return s.ID
+		return msg.New("%s", s.ID)
 	}
-	return "“" + name + "” (" + s.ID + ")"
+	return msg.New("“%s” (%s)", name, s.ID)
 }
 
-// formatHours writes hours the Vietnamese way, with a decimal comma:
-// 16 → "16", 1.5 → "1,5".
-func formatHours(h float64) string { return FormatHours(h, "vi") }
+// Hours is a working time as an argument of a message: it prints the
+// Vietnamese way, with a decimal comma (16 → "16", 1.5 → "1,5"), and a
+// page in another language writes it its own way (FormatHours).
+type Hours float64
+
+func (h Hours) String() string { return FormatHours(float64(h), "vi") }
 
 // FormatHours writes a working time for people: at most two decimals,
 // trailing zeros dropped, so a sum like 2.2+0.2 reads "2,4" and never

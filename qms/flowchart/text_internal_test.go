@@ -28,8 +28,8 @@ func TestWrapText(t *testing.T) {
 
 func TestFormatHours(t *testing.T) {
 	for h, want := range map[float64]string{16: "16", 1.5: "1,5", 0: "0", 0.25: "0,25"} {
-		if got := formatHours(h); got != want {
-			t.Errorf("formatHours(%v) = %q, want %q", h, got, want)
+		if got := Hours(h).String(); got != want {
+			t.Errorf("Hours(%v) = %q, want %q", h, got, want)
 		}
 	}
 }

@@ -1,9 +1,10 @@
 package flowchart
 
 import (
-	"fmt"
 	"math"
 	"strings"
+
+	"isodt/qms/msg"
 )
 
 // Code identifies a validation rule. Codes are stable: the web layer may
@@ -47,13 +48,29 @@ type ValidateOptions struct {
 }
 
 // Problem is one broken rule. StepID or Edge says where, when the rule is
-// about a step or a flow; Message is Vietnamese and safe to show.
+// about a step or a flow; Message is Vietnamese and safe to show, and Text
+// what it is made of, for a page in another language.
 type Problem struct {
-	Code    Code   `json:"code"`
-	StepID  string `json:"step_id,omitempty"`
-	Edge    *Edge  `json:"edge,omitempty"`
-	Message string `json:"message"`
+	Code    Code     `json:"code"`
+	StepID  string   `json:"step_id,omitempty"`
+	Edge    *Edge    `json:"edge,omitempty"`
+	Message string   `json:"message"`
+	Text    msg.Text `json:"-"`
 }
+
+// problemf is the problem of code at stepID or edge, its message format
+// applied to args.
+func problemf(code Code, stepID string, edge *Edge, format string, args ...any) *Problem {
+	t := msg.New(format, args...)
+	return &Problem{Code: code, StepID: stepID, Edge: edge, Message: t.String(), Text: t}
+}
+
+// String is the problem's message, so that a problem can be an argument
+// of another message.
+func (p Problem) String() string { return p.Message }
+
+// Formatted is what the problem's message is made of (msg.Text).
+func (p Problem) Formatted() (string, []any) { return p.Text.Formatted() }
 
 // Problems is the list Validate returns. It is an error so that a caller
 // can return it as it is; use Err to get a nil error for an empty list.
@@ -65,6 +82,16 @@ func (ps Problems) Error() string {
 		msgs[i] = p.Message
 	}
 	return "Lưu đồ không hợp lệ: " + strings.Join(msgs, "; ")
+}
+
+// Joined is the problems' messages as one argument of another message,
+// one after the other with "; " between them, as Error lists them.
+func (ps Problems) Joined() msg.Text {
+	parts := make([]any, len(ps))
+	for i, p := range ps {
+		parts[i] = p
+	}
+	return msg.Join("; ", parts...)
 }
 
 // Err returns ps as an error, or nil when there are no problems. Assigning
@@ -105,10 +132,10 @@ type validator struct {
 }
 
 func (v *validator) add(code Code, stepID string, edge *Edge, format string, args ...any) {
-	v.problems = append(v.problems, Problem{Code: code, StepID: stepID, Edge: edge, Message: fmt.Sprintf(format, args...)})
+	v.problems = append(v.problems, *problemf(code, stepID, edge, format, args...))
 }
 
-func (v *validator) ref(pos int) string { return stepRef(v.g.fc.Steps[pos]) }
+func (v *validator) ref(pos int) msg.Text { return stepRef(v.g.fc.Steps[pos]) }
 
 func edgeRef(e Edge) string { return e.From + " → " + e.To }
 
@@ -168,11 +195,11 @@ func (v *validator) startsAndEnds() {
 	case len(starts) == 0:
 		v.add(CodeNoStart, "", nil, "Lưu đồ chưa có bước bắt đầu.")
 	case len(starts) > 1:
-		names := make([]string, len(starts))
+		names := make([]any, len(starts))
 		for k, p := range starts {
 			names[k] = v.ref(p)
 		}
-		v.add(CodeMultipleStarts, v.g.fc.Steps[starts[1]].ID, nil, "Lưu đồ có %d bước bắt đầu (%s); chỉ được có một.", len(starts), strings.Join(names, ", "))
+		v.add(CodeMultipleStarts, v.g.fc.Steps[starts[1]].ID, nil, "Lưu đồ có %d bước bắt đầu (%s); chỉ được có một.", len(starts), msg.Join(", ", names...))
 	}
 	if len(ends) == 0 {
 		v.add(CodeNoEnd, "", nil, "Lưu đồ chưa có bước kết thúc.")
@@ -304,11 +331,11 @@ func (v *validator) forwardReach(root int) []bool {
 // loops back through a decision are allowed.
 func (v *validator) loops() {
 	for _, scc := range v.g.cyclesAvoiding(KindDecision) {
-		names := make([]string, len(scc))
+		names := make([]any, len(scc))
 		for k, p := range scc {
 			names[k] = v.ref(p)
 		}
-		v.add(CodeLoopWithoutDecision, v.g.fc.Steps[scc[0]].ID, nil, "Vòng lặp %s không qua bước rẽ nhánh nào nên hồ sơ không thể ra khỏi vòng.", strings.Join(names, " → "))
+		v.add(CodeLoopWithoutDecision, v.g.fc.Steps[scc[0]].ID, nil, "Vòng lặp %s không qua bước rẽ nhánh nào nên hồ sơ không thể ra khỏi vòng.", msg.Join(" → ", names...))
 	}
 }
 
@@ -321,10 +348,10 @@ func (v *validator) timeLimit() {
 	if hours <= v.opts.LimitHours+epsilon {
 		return
 	}
-	names := make([]string, len(path))
+	names := make([]any, len(path))
 	for k, id := range path {
 		names[k] = stepRef(v.g.fc.Steps[v.g.index[id]])
 	}
 	v.add(CodeOverTimeLimit, "", nil, "Tổng thời gian theo đường dài nhất là %s giờ, vượt thời hạn giải quyết %s giờ (%s ngày làm việc). Đường dài nhất: %s.",
-		formatHours(hours), formatHours(v.opts.LimitHours), formatHours(v.opts.LimitHours/8), strings.Join(names, " → "))
+		Hours(hours), Hours(v.opts.LimitHours), Hours(v.opts.LimitHours/8), msg.Join(" → ", names...))
 }

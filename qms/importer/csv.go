@@ -8,6 +8,8 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
+
+	"isodt/qms/msg"
 )
 
 // readCSV reads UTF-8 CSV (with or without a BOM) into the table. Row
@@ -36,8 +38,9 @@ func (t *table) readCSV(data []byte) error {
 		case errors.Is(err, errRecordTooLong):
 			start = nextLine(data, cr.InputOffset())
 			num := prevRow + 1 + max(0, start-prevEnd-1)
-			return &Errors{Total: 1, Problems: []Problem{{Row: num, Column: wholeRow,
-				Message: fmt.Sprintf("dòng dài hơn giới hạn %s (có thể thiếu dấu ngoặc kép đóng): hãy sửa hoặc rút gọn dòng này", formatBytes(int64(t.lim.RowBytes)))}}}
+			ps := newProblems(1)
+			ps.add(num, wholeRow, "dòng dài hơn giới hạn %s (có thể thiếu dấu ngoặc kép đóng): hãy sửa hoặc rút gọn dòng này", formatBytes(int64(t.lim.RowBytes)))
+			return ps.err()
 		case errors.As(err, &perr):
 			// The reader has skipped the bad record; report it and go on so
 			// that the user sees every bad row at once.
@@ -55,7 +58,7 @@ func (t *table) readCSV(data []byte) error {
 		r.num = prevRow + 1 + max(0, start-prevEnd-1)
 		prevRow, prevEnd = r.num, end
 		src.recordDone(cr.InputOffset())
-		if r.problem == "" {
+		if r.problem.Format == "" {
 			t.csvCells(&r, rec)
 		}
 		if err := t.add(r); err != nil {
@@ -71,7 +74,7 @@ func (t *table) csvCells(r *row, rec []string) {
 	r.cells = make([]string, 0, min(len(rec), t.lim.Columns))
 	for i, c := range rec {
 		if !utf8.ValidString(c) {
-			r.cells, r.long, r.problem = nil, nil, fmt.Sprintf("ô thứ %d có ký tự không phải UTF-8: hãy lưu tệp dạng \"CSV UTF-8\"", i+1)
+			r.cells, r.long, r.problem = nil, nil, msg.New("ô thứ %d có ký tự không phải UTF-8: hãy lưu tệp dạng \"CSV UTF-8\"", i+1)
 			return
 		}
 		if len(c) <= t.lim.CellBytes {
@@ -148,12 +151,12 @@ func delimiter(data []byte) rune {
 
 // csvSyntaxMessage explains a CSV syntax error. The column the reader gives
 // counts bytes, not letters, so it is left out; the row number is enough.
-func csvSyntaxMessage(e *csv.ParseError) string {
+func csvSyntaxMessage(e *csv.ParseError) msg.Text {
 	switch {
 	case errors.Is(e.Err, csv.ErrBareQuote):
-		return `lỗi cú pháp CSV: ô có dấu ngoặc kép phải được bao trong ngoặc kép, và mỗi dấu ngoặc kép bên trong viết thành ""`
+		return msg.New(`lỗi cú pháp CSV: ô có dấu ngoặc kép phải được bao trong ngoặc kép, và mỗi dấu ngoặc kép bên trong viết thành ""`)
 	case errors.Is(e.Err, csv.ErrQuote):
-		return fmt.Sprintf("lỗi cú pháp CSV: thiếu hoặc thừa dấu ngoặc kép (đến dòng %d của tệp)", e.Line)
+		return msg.New("lỗi cú pháp CSV: thiếu hoặc thừa dấu ngoặc kép (đến dòng %d của tệp)", e.Line)
 	}
-	return "lỗi cú pháp CSV: " + e.Err.Error()
+	return msg.New("lỗi cú pháp CSV: %s", e.Err.Error())
 }

@@ -124,7 +124,7 @@ func (c *dossierChecker) check(r row) (DossierRecord, bool) {
 	case d.Code == "":
 		c.ps.add(r.num, "code", "thiếu mã hồ sơ")
 	case codeErr != nil:
-		c.ps.add(r.num, "code", "%s", qms.ErrorMessage(codeErr))
+		c.ps.addText(r.num, "code", qms.Quoted(codeErr))
 	case dup:
 		c.ps.add(r.num, "code", "mã hồ sơ %s trùng với dòng %d", clip(d.Code, quoteRunes), first)
 	default:
@@ -140,9 +140,9 @@ func (c *dossierChecker) check(r row) (DossierRecord, bool) {
 		c.ps.add(r.num, "tthc_code", "thủ tục %s không có trong danh mục", clip(d.TTHCCode, quoteRunes))
 	}
 
-	received, okReceived := c.time(r, "received_at", "thời điểm tiếp nhận", true)
-	due, okDue := c.time(r, "due_at", "hạn trả kết quả", true)
-	completed, okCompleted := c.time(r, "completed_at", "thời điểm hoàn thành", false)
+	received, okReceived := c.time(r, qms.FieldName{Field: "received_at", Label: "thời điểm tiếp nhận"}, true)
+	due, okDue := c.time(r, qms.FieldName{Field: "due_at", Label: "hạn trả kết quả"}, true)
+	completed, okCompleted := c.time(r, qms.FieldName{Field: "completed_at", Label: "thời điểm hoàn thành"}, false)
 	d.ReceivedAt, d.DueAt = received, due
 	// History has happened: a year typed 2036 for 2026 would put a
 	// finished dossier into a report ten years ahead.
@@ -188,17 +188,18 @@ func (c *dossierChecker) check(r row) (DossierRecord, bool) {
 
 // time reads one time column; ok is false when it is empty or wrong (and
 // then a problem has been added, unless an empty cell is allowed).
-func (c *dossierChecker) time(r row, key, label string, required bool) (time.Time, bool) {
+func (c *dossierChecker) time(r row, column qms.FieldName, required bool) (time.Time, bool) {
+	key := column.Field
 	s := c.l.get(r, key)
 	if s == "" {
 		if required {
-			c.ps.add(r.num, key, "thiếu %s", label)
+			c.ps.add(r.num, key, "thiếu %s", column)
 		}
 		return time.Time{}, false
 	}
 	tm, ok := parseTime(s, c.loc)
 	if !ok {
-		c.ps.add(r.num, key, "%s %s không hợp lệ (ví dụ 2024-03-15 08:30, 15/03/2024 08:30 hoặc 2024-03-15T08:30:00+07:00)", label, quote(s))
+		c.ps.add(r.num, key, "%s %s không hợp lệ (ví dụ 2024-03-15 08:30, 15/03/2024 08:30 hoặc 2024-03-15T08:30:00+07:00)", column, quote(s))
 	}
 	return tm, ok
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"isodt/qms"
+	"isodt/qms/msg"
 )
 
 // maxListedProblems caps Errors.Error for an Errors built by hand; the
@@ -22,10 +23,14 @@ const wholeRow = "*"
 
 // Problem is one thing wrong in an imported file.
 type Problem struct {
-	Row     int    // spreadsheet row number: the header is usually row 1
-	Column  string // canonical column name (code, time_limit_days, …); in the header, an unknown header as written or the letter of an unnamed column; "*" for the whole row
-	Message string // Vietnamese, safe to show to the user
+	Row     int      // spreadsheet row number: the header is usually row 1
+	Column  string   // canonical column name (code, time_limit_days, …); in the header, an unknown header as written or the letter of an unnamed column; "*" for the whole row
+	Message string   // Vietnamese, safe to show to the user
+	Text    msg.Text // what Message is made of, for a page in another language
 }
+
+// Formatted is what the problem's message is made of (msg.Text).
+func (p Problem) Formatted() (string, []any) { return p.Text.Formatted() }
 
 // String formats the problem as "row N: column: message".
 func (p Problem) String() string {
@@ -92,15 +97,22 @@ func newProblems(limit int) problems {
 }
 
 func (ps *problems) add(row int, column, format string, args ...any) {
+	ps.addText(row, column, msg.New(format, args...))
+}
+
+// addText adds a problem whose message is t: a message made elsewhere,
+// such as a domain rule's refusal (qms.Quoted).
+func (ps *problems) addText(row int, column string, t msg.Text) {
 	ps.total++
 	if len(ps.list) >= ps.limit {
 		return
 	}
-	msg := fmt.Sprintf(format, args...)
-	if len(msg) > maxMessageBytes {
-		msg = clip(msg, 200)
+	said := t.String()
+	if len(said) > maxMessageBytes {
+		said = clip(said, 200)
+		t = msg.New("%s", said)
 	}
-	ps.list = append(ps.list, Problem{Row: row, Column: clip(column, quoteRunes), Message: msg})
+	ps.list = append(ps.list, Problem{Row: row, Column: clip(column, quoteRunes), Message: said, Text: t})
 }
 
 // err returns nil when nothing was wrong, an *Errors otherwise. It returns

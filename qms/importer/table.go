@@ -1,13 +1,13 @@
 package importer
 
 import (
-	"fmt"
 	"io"
 	"strings"
 
 	"golang.org/x/text/unicode/norm"
 
 	"isodt/qms"
+	"isodt/qms/msg"
 )
 
 // A table is an imported file reduced to text cells: a header and data
@@ -17,7 +17,7 @@ type table struct {
 	lim           Limits
 	headerRow     int
 	header        []string
-	headerProblem string // the header row could not be read (see row.problem)
+	headerProblem msg.Text // the header row could not be read (see row.problem)
 	rows          []row
 	blankRows     int
 	textBytes     int64 // of the cells kept
@@ -32,7 +32,7 @@ type row struct {
 	cells []string
 	// problem is set when the row could not be read as cells at all (CSV
 	// syntax, invalid UTF-8); its cells are then not checked.
-	problem string
+	problem msg.Text
 	// long lists the cells over Limits.CellBytes, left empty in cells.
 	long []longCell
 }
@@ -80,8 +80,8 @@ func readTable(r io.Reader, name string, opts Options, def Limits) (*table, erro
 func (t *table) setCell(r *row, col int, s string) {
 	switch {
 	case col >= t.lim.Columns:
-		if strings.TrimSpace(s) != "" && r.problem == "" {
-			r.problem = fmt.Sprintf("ô %s%d nằm ngoài %d cột được đọc", columnLetter(col), r.num, t.lim.Columns)
+		if strings.TrimSpace(s) != "" && r.problem.Format == "" {
+			r.problem = msg.New("ô %s%d nằm ngoài %d cột được đọc", columnLetter(col), r.num, t.lim.Columns)
 		}
 		return
 	case len(s) > t.lim.CellBytes:
@@ -117,7 +117,7 @@ func (t *table) add(r row) error {
 	switch {
 	case t.textBytes > t.lim.TextBytes:
 		return qms.Errorf(qms.EINVALID, "Nội dung các ô của tệp lớn hơn giới hạn %s (đến dòng %d). Hãy chia thành nhiều tệp nhỏ hơn.", formatBytes(t.lim.TextBytes), r.num)
-	case r.problem == "" && len(r.long) == 0 && blank(r.cells):
+	case r.problem.Format == "" && len(r.long) == 0 && blank(r.cells):
 		t.blankRows++
 		if t.blankRows > t.lim.BlankRows {
 			return qms.Errorf(qms.EINVALID, "Tệp có hơn %d dòng trống (đến dòng %d). Hãy xoá các dòng trống thừa, thường ở cuối trang tính, rồi nhập lại.", t.lim.BlankRows, r.num)
@@ -125,8 +125,8 @@ func (t *table) add(r row) error {
 		return nil
 	case t.header == nil:
 		t.headerRow, t.header, t.headerProblem = r.num, append([]string{}, r.cells...), r.problem
-		if len(r.long) > 0 && r.problem == "" {
-			t.headerProblem = fmt.Sprintf("ô tiêu đề %s%d dài %d byte, vượt giới hạn %s", columnLetter(r.long[0].col), r.num, r.long[0].size, formatBytes(int64(t.lim.CellBytes)))
+		if len(r.long) > 0 && r.problem.Format == "" {
+			t.headerProblem = msg.New("ô tiêu đề %s%d dài %d byte, vượt giới hạn %s", columnLetter(r.long[0].col), r.num, r.long[0].size, formatBytes(int64(t.lim.CellBytes)))
 		}
 		return nil
 	case len(t.rows) >= t.lim.Rows:
@@ -176,8 +176,8 @@ func headerKey(s string) string {
 // is on the header row; with one, the data rows are not worth checking.
 func (t *table) columns(accepted []column) (layout, error) {
 	ps := newProblems(t.lim.Problems)
-	if t.headerProblem != "" {
-		ps.add(t.headerRow, wholeRow, "%s", t.headerProblem)
+	if t.headerProblem.Format != "" {
+		ps.addText(t.headerRow, wholeRow, t.headerProblem)
 		return nil, ps.err()
 	}
 	byName := map[string]string{}
@@ -245,15 +245,15 @@ func (t *table) rowProblems(r row, l layout, ps *problems) bool {
 	if len(r.long) > 0 {
 		return true
 	}
-	if msg := t.shapeProblem(r); msg != "" {
-		ps.add(r.num, wholeRow, "%s", msg)
+	if m := t.shapeProblem(r); m.Format != "" {
+		ps.addText(r.num, wholeRow, m)
 		return true
 	}
 	return false
 }
 
-func (t *table) shapeProblem(r row) string {
-	if r.problem != "" {
+func (t *table) shapeProblem(r row) msg.Text {
+	if r.problem.Format != "" {
 		return r.problem
 	}
 	n, want := len(r.cells), len(t.header)
@@ -262,11 +262,11 @@ func (t *table) shapeProblem(r row) string {
 	}
 	switch {
 	case n > want:
-		return fmt.Sprintf("dòng có %d ô nhưng dòng tiêu đề chỉ có %d cột", n, want)
+		return msg.New("dòng có %d ô nhưng dòng tiêu đề chỉ có %d cột", n, want)
 	case n < want && !t.padded:
-		return fmt.Sprintf("dòng có %d ô nhưng dòng tiêu đề có %d cột", n, want)
+		return msg.New("dòng có %d ô nhưng dòng tiêu đề có %d cột", n, want)
 	}
-	return ""
+	return msg.Text{}
 }
 
 // name is the canonical name of the column at index i, or its letter when

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"isodt/qms"
+	"isodt/qms/msg"
 )
 
 // tthcColumns are the columns of a TTHC catalogue file. The aliases are the
@@ -157,14 +158,14 @@ func (c *tthcChecker) validate(rowNum int, p qms.TTHC) {
 			return
 		}
 		if !errors.As(err, &e) {
-			c.ps.add(rowNum, wholeRow, "%s", qms.ErrorMessage(err))
+			c.ps.addText(rowNum, wholeRow, qms.Quoted(err))
 			return
 		}
-		msg := e.Message
+		said := qms.Quoted(e)
 		switch e.Field {
 		case "code":
 			if truncatedCode(p.Code) {
-				msg += "; ô có thể đang ở dạng số nên mất chữ số 0 ở cuối, hãy định dạng cột mã là Text"
+				said = msg.New("%s; ô có thể đang ở dạng số nên mất chữ số 0 ở cuối, hãy định dạng cột mã là Text", said)
 			}
 			p.Code = "1.000000"
 		case "name":
@@ -176,10 +177,10 @@ func (c *tthcChecker) validate(rowNum int, p qms.TTHC) {
 		case "status":
 			p.Status = qms.TTHCActive
 		default: // a rule this loop does not know: report it and stop
-			c.ps.add(rowNum, e.Field, "%s", msg)
+			c.ps.addText(rowNum, e.Field, said)
 			return
 		}
-		c.ps.add(rowNum, e.Field, "%s", msg)
+		c.ps.addText(rowNum, e.Field, said)
 	}
 }
 

@@ -364,7 +364,7 @@ func (s *Store) checkFlowchart(ctx context.Context, tx Tx, procedureID int64, v 
 	opts := flowchart.ValidateOptions{LimitHours: limitHours, FormExists: exists}
 	problems := flowchart.Validate(v.Flowchart, opts)
 	if len(problems) > 0 {
-		return &qms.Error{Code: qms.EINVALID, Field: "flowchart", Message: problems.Error()}
+		return qms.FieldError("flowchart", "Lưu đồ không hợp lệ: %s", problems.Joined())
 	}
 	return nil
 }

@@ -102,7 +102,7 @@ func (s *Server) diagramCheck(c *fiber.Ctx) error {
 	res, err := bpmn.Import(bytes.NewReader(data), bpmn.ImportOptions{ParticipantID: c.Query("participant")})
 	var be *bpmn.Error
 	if errors.As(err, &be) {
-		return c.Status(fiber.StatusBadRequest).JSON(fiber.Map{"error": be.Message})
+		return c.Status(fiber.StatusBadRequest).JSON(fiber.Map{"error": said(be, be.Message, langOf(c), c.Path())})
 	} else if err != nil {
 		return err
 	}
@@ -122,7 +122,7 @@ func (s *Server) diagramCheck(c *fiber.Ctx) error {
 	}
 	opts := flowchart.ValidateOptions{LimitHours: limit, FormExists: func(code string) bool { return known[code] }}
 	return c.JSON(fiber.Map{
-		"problems": orEmpty(flowchart.Validate(res.Flowchart, opts)),
+		"problems": orEmpty(saidProblems(flowchart.Validate(res.Flowchart, opts), langOf(c), c.Path())),
 		"warnings": orEmpty(res.Warnings),
 	})
 }

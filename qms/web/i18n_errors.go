@@ -3,8 +3,12 @@ package web
 import (
 	"errors"
 	"fmt"
+	"regexp"
+	"strings"
+	"unicode"
 
 	"isodt/qms"
+	"isodt/qms/flowchart"
 )
 
 // errorText is the English of one domain refusal: the Vietnamese format
@@ -18,7 +22,7 @@ import (
 type errorText struct{ vi, en string }
 
 // errorFormats maps each Vietnamese format to its English one.
-var errorFormats = errorCatalogue(errorsPeople, errorsDossier, errorsQuality, errorsTools, errorsStore, errorsWeb)
+var errorFormats = errorCatalogue(errorsPeople, errorsDossier, errorsQuality, errorsTools, errorsStore, errorsWeb, errorsFlowchart, errorsBPMN, errorsImporter)
 
 func errorCatalogue(groups ...[]errorText) map[string]string {
 	m := map[string]string{}
@@ -39,30 +43,75 @@ func errorCatalogue(groups ...[]errorText) map[string]string {
 // catalogue. The arguments are said in lang too (englishArg).
 func translatedRefusal(err error, lang, path string) (string, bool) {
 	var e *qms.Error
-	if lang != "en" || !errors.As(err, &e) || e.Format == "" {
+	if !errors.As(err, &e) {
 		return "", false
 	}
-	en := errorFormats[e.Format]
+	return translatedText(e.Format, e.Args, lang, path)
+}
+
+// formatted is a message kept as its Vietnamese format and arguments:
+// msg.Text, and what is made of one (flowchart.Problem, bpmn.Error,
+// importer.Problem).
+type formatted interface {
+	Formatted() (format string, args []any)
+}
+
+// translatedText is the message of format and args in lang, on the page
+// at path, when the catalogue of lang holds format; the arguments are
+// said in lang too (englishArg). A format with no words of its own
+// ("%s", "%s; %s") is its own English when it quotes messages, every one
+// of which is said in lang.
+func translatedText(format string, args []any, lang, path string) (string, bool) {
+	if lang != "en" || format == "" {
+		return "", false
+	}
+	en := errorFormats[format]
+	quoted, said := 0, 0
+	out := make([]any, len(args))
+	for i, a := range args {
+		out[i] = englishArg(a, lang, path)
+		if _, ok := a.(formatted); ok {
+			quoted++
+			if _, ok := out[i].(string); ok {
+				said++
+			}
+		}
+	}
 	if en == "" {
-		return "", false
+		if !wordless(format) || quoted == 0 || said < quoted {
+			return "", false
+		}
+		en = format
 	}
-	args := make([]any, len(e.Args))
-	for i, a := range e.Args {
-		args[i] = englishArg(a, lang, path)
-	}
-	return fmt.Sprintf(en, args...), true
+	return fmt.Sprintf(en, out...), true
+}
+
+// formatVerb matches one verb of a format, %% included.
+var formatVerb = regexp.MustCompile(`%[-+# 0]*(\[\d+\])?(\d+|\*)?(\.(\d+|\*)?)?[a-zA-Z%]`)
+
+// wordless reports whether format has no letters but its verbs'.
+func wordless(format string) bool {
+	return strings.IndexFunc(formatVerb.ReplaceAllString(format, ""), unicode.IsLetter) < 0
 }
 
 // englishArg is a refusal's argument as a page in lang says it: a field
-// by its label on the form posted to path (fieldLabel), a count written
-// the page's way, a word of the domain from errorArgs; the records' own
-// words as they are.
+// by its label on the form posted to path (fieldLabel), a count or a
+// flowchart's hours written the page's way, a message it quotes in
+// lang (translatedText) when the catalogue has it, a word of the domain
+// from errorArgs; the records' own words as they are.
 func englishArg(a any, lang, path string) any {
 	switch a := a.(type) {
 	case qms.FieldName:
 		return fieldLabel(dictionaries[lang], path, a.Field)
 	case qms.Number:
 		return formatNumber(float64(a), 0, lang)
+	case flowchart.Hours:
+		return flowchart.FormatHours(float64(a), lang)
+	case formatted:
+		format, args := a.Formatted()
+		if en, ok := translatedText(format, args, lang, path); ok {
+			return en
+		}
 	case string:
 		if en := errorArgs[a]; en != "" {
 			return en

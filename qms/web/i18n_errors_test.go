@@ -8,7 +8,6 @@ import (
 	"go/token"
 	"io/fs"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,14 +16,24 @@ import (
 	"unicode"
 
 	"isodt/qms"
+	"isodt/qms/flowchart"
 )
 
-// errorMakers are the constructors of a qms.Error from a format, by the
-// index of their format argument.
-var errorMakers = map[string]int{"Errorf": 1, "FieldErrorf": 2, "FieldError": 1, "TooMany": 1}
+// errorMakers are the constructors of a message from a format, by
+// package and the index of their format argument: a qms.Error, and a
+// msg.Text, which the pure-logic packages make their problems and errors
+// of (flowchart.Problem, bpmn.Error, importer.Problem).
+var errorMakers = map[string]map[string]int{
+	"qms": {"Errorf": 1, "FieldErrorf": 2, "FieldError": 1, "TooMany": 1},
+	"msg": {"New": 0},
+}
+
+// messageTypes are the types, by package, whose Message a literal must
+// not write itself: each has a constructor from a format.
+var messageTypes = map[string]string{"qms": "Error", "flowchart": "Problem", "bpmn": "Error", "importer": "Problem"}
 
 // fmtVerb matches one verb of a format, %% included (verbsOf drops it).
-var fmtVerb = regexp.MustCompile(`%[-+# 0]*(\[\d+\])?(\d+|\*)?(\.(\d+|\*)?)?[a-zA-Z%]`)
+var fmtVerb = formatVerb
 
 func verbsOf(format string) []string {
 	var vs []string
@@ -38,10 +47,11 @@ func verbsOf(format string) []string {
 
 // sourcePackage is the non-test Go files of one directory of the repo.
 type sourcePackage struct {
-	dir    string
-	name   string
-	files  []*ast.File
-	consts map[string]string // package-level string constants
+	dir     string
+	name    string
+	files   []*ast.File
+	consts  map[string]string // package-level string constants
+	imports map[string]bool   // the names its files import packages as
 }
 
 // sourcePackages parses every non-test Go file under qms/ and cmd/.
@@ -61,9 +71,17 @@ func sourcePackages(t *testing.T, fset *token.FileSet) []*sourcePackage {
 			dir := filepath.Dir(path)
 			p := byDir[dir]
 			if p == nil {
-				p = &sourcePackage{dir: dir, name: f.Name.Name, consts: map[string]string{}}
+				p = &sourcePackage{dir: dir, name: f.Name.Name, consts: map[string]string{}, imports: map[string]bool{}}
 				byDir[dir] = p
 				dirs = append(dirs, dir)
+			}
+			for _, im := range f.Imports {
+				ip, _ := strconv.Unquote(im.Path.Value)
+				name := ip[strings.LastIndex(ip, "/")+1:]
+				if im.Name != nil {
+					name = im.Name.Name
+				}
+				p.imports[name] = true
 			}
 			p.files = append(p.files, f)
 			return nil
@@ -119,32 +137,46 @@ func stringValue(e ast.Expr, consts map[string]string) (string, bool) {
 	return "", false
 }
 
-// maker is the format index of call when it makes a qms.Error from a
-// format: a constructor of package qms, or a function of p's that hands
-// its own format parameter to one (wrappers).
+// maker is the format index of call when it makes a message from a
+// format: a constructor of errorMakers, or a function or method of p's
+// that hands its own format parameter to one (wrappers).
 func maker(p *sourcePackage, call *ast.CallExpr, wrappers map[string]int) (int, bool) {
 	switch fn := call.Fun.(type) {
 	case *ast.SelectorExpr:
-		if x, ok := fn.X.(*ast.Ident); ok && x.Name == "qms" {
-			i, ok := errorMakers[fn.Sel.Name]
+		x, ok := fn.X.(*ast.Ident)
+		if ok && errorMakers[x.Name] != nil {
+			i, ok := errorMakers[x.Name][fn.Sel.Name]
 			return i, ok
 		}
+		if ok && p.imports[x.Name] {
+			return 0, false // another package's function: fmt.Errorf
+		}
+		// A method of p's: validator.add, problems.add.
+		i, ok := wrappers[fn.Sel.Name]
+		return i, ok
 	case *ast.Ident:
 		if i, ok := wrappers[fn.Name]; ok {
 			return i, true
 		}
-		if p.name == "qms" {
-			i, ok := errorMakers[fn.Name]
-			return i, ok
-		}
+		i, ok := errorMakers[p.name][fn.Name]
+		return i, ok
 	}
 	return 0, false
 }
 
-// wrappersOf finds p's functions that pass a parameter of theirs as the
-// format of an error maker, by that parameter's index.
+// wrappersOf finds p's functions and methods that pass a parameter of
+// theirs as the format of a message maker, by that parameter's index,
+// also through another wrapper.
 func wrappersOf(p *sourcePackage) map[string]int {
 	ws := map[string]int{}
+	for n := -1; n != len(ws); {
+		n = len(ws)
+		addWrappers(p, ws)
+	}
+	return ws
+}
+
+func addWrappers(p *sourcePackage, ws map[string]int) {
 	for _, f := range p.files {
 		for _, d := range f.Decls {
 			fd, ok := d.(*ast.FuncDecl)
@@ -162,7 +194,7 @@ func wrappersOf(p *sourcePackage) map[string]int {
 				if !ok {
 					return true
 				}
-				if i, ok := maker(p, call, nil); ok && i < len(call.Args) {
+				if i, ok := maker(p, call, ws); ok && i < len(call.Args) {
 					if id, ok := call.Args[i].(*ast.Ident); ok {
 						if at := slices.Index(params, id.Name); at >= 0 {
 							ws[fd.Name.Name] = at
@@ -173,7 +205,6 @@ func wrappersOf(p *sourcePackage) map[string]int {
 			})
 		}
 	}
-	return ws
 }
 
 // TestErrorFormatsTranslated: every format a qms.Error is made with in
@@ -209,7 +240,7 @@ func TestErrorFormatsTranslated(t *testing.T) {
 					}
 				case *ast.CompositeLit:
 					if literalMessage(p, n) {
-						t.Errorf("%s: a qms.Error literal with its own message: make it with qms.Errorf, qms.FieldErrorf or qms.FieldError, so that it can be translated", fset.Position(n.Pos()))
+						t.Errorf("%s: a literal with its own message: make it with qms.Errorf, qms.FieldErrorf, qms.FieldError or the package's constructor from a msg.Text, so that it can be translated", fset.Position(n.Pos()))
 					}
 				}
 				return true
@@ -241,18 +272,18 @@ func checkErrorText(format string, catalogue map[string]string) string {
 	return ""
 }
 
-// literalMessage reports whether lit is a qms.Error literal whose
-// Message is a constant or fmt.Sprintf of one: one that should have
-// been made by a constructor. A message passed on from elsewhere (another
-// error's) is allowed.
+// literalMessage reports whether lit is a literal of messageTypes (a
+// qms.Error, a flowchart.Problem…) whose Message is a constant or
+// fmt.Sprintf of one: one that should have been made by a constructor. A
+// message passed on from elsewhere (another error's) is allowed.
 func literalMessage(p *sourcePackage, lit *ast.CompositeLit) bool {
 	switch ty := lit.Type.(type) {
 	case *ast.SelectorExpr:
-		if x, ok := ty.X.(*ast.Ident); !ok || x.Name != "qms" || ty.Sel.Name != "Error" {
+		if x, ok := ty.X.(*ast.Ident); !ok || messageTypes[x.Name] != ty.Sel.Name {
 			return false
 		}
 	case *ast.Ident:
-		if p.name != "qms" || ty.Name != "Error" {
+		if messageTypes[p.name] != ty.Name {
 			return false
 		}
 	default:
@@ -333,6 +364,12 @@ func TestTranslatedRefusal(t *testing.T) {
 			"“Name / reason” must be written on one line: remove the line breaks or tab characters."},
 		{"a field without an English label", "en", qms.CheckText("zz_extra", "Trường lạ", "A\tB", qms.MaxNameText),
 			`"zz_extra" must be written on one line: remove the line breaks or tab characters.`},
+		{"a refusal quoted whole", "en", qms.FieldError("file", "%s", qms.Quoted(qms.Errorf(qms.ENOTFOUND, "Không tìm thấy người dùng %q.", "x"))), `User "x" was not found.`},
+		{"a quoted refusal without English", "en", qms.FieldError("file", "%s", qms.Quoted(qms.Errorf(qms.EINVALID, "Một lời từ chối mới."))), ""},
+		{"a flowchart's problem", "en", qms.FieldError("flowchart", "%s", flowchart.Validate(flowchart.Flowchart{Steps: []flowchart.Step{{Kind: flowchart.KindStart, Hours: 1.5}}}, flowchart.ValidateOptions{})[0]),
+			"Step 1 has no step code yet."},
+		{"a list of problems", "en", qms.FieldError("flowchart", "Lưu đồ không hợp lệ: %s", flowchart.Validate(flowchart.Flowchart{Steps: []flowchart.Step{{ID: "a", Kind: flowchart.KindStart}}}, flowchart.ValidateOptions{}).Joined()),
+			"The flowchart is not valid: Step a has no name yet.; The flowchart has no end step yet."},
 		{"Vietnamese", "vi", qms.Errorf(qms.ENOTFOUND, "Không tìm thấy người dùng %q.", "x"), ""},
 		{"not in the catalogue", "en", qms.Errorf(qms.EINVALID, "Một lời từ chối mới."), ""},
 		{"only arguments", "en", qms.FieldError("file", "%s", "Tệp hỏng."), ""},

@@ -7,6 +7,7 @@ var pageTexts = []pageText{
 		"This is your own account: you do not grant or revoke your own roles; another administrator of the agency or the system administrator (SYS) changes them."},
 	{"tthc_import.and", "… và", "… and"},
 	{"tthc_import.more_errors", "lỗi khác.", "more errors."},
+	{"tthc_import.row_problem", "dòng %s: %s: %s", "row %s: %s: %s"}, // a Vietnamese page writes importer.Problem.String
 	{"compliance.nc_in_progress", "Đang xử lý trong phiếu không phù hợp", "Being handled in nonconformity"},
 	{"compliance.high", "Cao", "High"},
 	{"nc.close_reason", "Lý do đóng khi phát hiện còn mở", "Reason for closing while the finding is open"},

@@ -19,6 +19,11 @@ import (
 // upload posts a file as multipart field "file" with the session's token.
 func (a *app) upload(target string, s *session, name string, content []byte) *http.Response {
 	a.t.Helper()
+	return a.send(uploadRequest(target, s, name, content))
+}
+
+// uploadRequest posts content as the form's file name to target.
+func uploadRequest(target string, s *session, name string, content []byte) *http.Request {
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
 	w.WriteField("_csrf", s.csrf)
@@ -28,7 +33,7 @@ func (a *app) upload(target string, s *session, name string, content []byte) *ht
 	req := httptest.NewRequest("POST", target, &body)
 	req.Header.Set("Content-Type", w.FormDataContentType())
 	req.AddCookie(&http.Cookie{Name: "qms_session", Value: s.cookie})
-	return a.send(req)
+	return req
 }
 
 func sampleCSV(t *testing.T) []byte {

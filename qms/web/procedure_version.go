@@ -233,7 +233,7 @@ func (s *Server) importBPMNFile(c *fiber.Ctx, v *qms.ProcedureVersion, r io.Read
 	res, err := bpmn.Import(r, bpmn.ImportOptions{ParticipantID: c.FormValue("participant", c.Query("participant"))})
 	var be *bpmn.Error
 	if errors.As(err, &be) {
-		return nil, nil, be.Participants, &qms.Error{Code: qms.EINVALID, Field: "file", Message: be.Message}
+		return nil, nil, be.Participants, qms.FieldError("file", "%s", be)
 	} else if err != nil {
 		return nil, nil, nil, err
 	}
@@ -305,7 +305,7 @@ func (s *Server) uploadedBPMN(c *fiber.Ctx) (data []byte, name, kept string, err
 		if err != nil {
 			var qe *qms.Error
 			if errors.As(err, &qe) {
-				return nil, "", "", qms.FieldError("file", "%s", qe.Message)
+				return nil, "", "", qms.FieldError("file", "%s", qms.Quoted(qe))
 			}
 			return nil, "", "", err
 		}
@@ -353,7 +353,7 @@ func (s *Server) versionFlowchart(c *fiber.Ctx) error {
 		b, err := bpmn.Export(v.Flowchart, "Process_"+asciiFileName(p.Code), p.Title)
 		var be *bpmn.Error
 		if errors.As(err, &be) {
-			return qms.Errorf(qms.EINVALID, "%s", be.Message)
+			return qms.Errorf(qms.EINVALID, "%s", be)
 		} else if err != nil {
 			return err
 		}

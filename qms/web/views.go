@@ -39,7 +39,7 @@ func newViews(files fs.FS) (views, error) {
 		return v, err
 	}
 	for lang := range dictionaries {
-		set := template.New("").Funcs(templateFuncs).Funcs(langFuncs(lang)).Funcs(vocabularyFuncs(dictionaries[lang])).Funcs(numberFuncs(lang)).Funcs(noticeFuncs(dictionaries[lang])).Funcs(findingFuncs(lang, dictionaries[lang]))
+		set := template.New("").Funcs(templateFuncs).Funcs(langFuncs(lang)).Funcs(vocabularyFuncs(dictionaries[lang])).Funcs(numberFuncs(lang)).Funcs(noticeFuncs(dictionaries[lang])).Funcs(findingFuncs(lang, dictionaries[lang])).Funcs(saidFuncs(lang))
 		for _, name := range names {
 			b, err := fs.ReadFile(files, name)
 			if err != nil {
