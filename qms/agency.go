@@ -2,13 +2,14 @@ package qms
 
 import (
 	"context"
-	"fmt"
 	"regexp"
 	"strings"
 	"time"
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
+
+	"isodt/qms/msg"
 )
 
 // SystemAgencyCode is the agency created at first start; its admins run
@@ -195,14 +196,14 @@ func CheckAgencyUpdate(actor Actor, before, after *Agency) error {
 		return nil
 	}
 	if after.ParentCode != before.ParentCode {
-		now := fmt.Sprintf("vẫn trực thuộc %q", before.ParentCode)
+		now := msg.New("vẫn trực thuộc %q", before.ParentCode)
 		if before.ParentCode == "" {
-			now = "vẫn không có đơn vị cấp trên"
+			now = msg.New("vẫn không có đơn vị cấp trên")
 		}
 		return FieldErrorf(EFORBIDDEN, "parent", "Đơn vị cấp trên: chỉ quản trị hệ thống (đơn vị %s) chuyển một đơn vị sang cấp trên khác hoặc bỏ cấp trên của nó; đơn vị %q %s.", SystemAgencyCode, before.Code, now)
 	}
 	if after.Kind != before.Kind {
-		return FieldErrorf(EFORBIDDEN, "kind", "Loại đơn vị: chỉ quản trị hệ thống (đơn vị %s) đổi loại của một đơn vị; đơn vị %q vẫn là %s.", SystemAgencyCode, before.Code, before.KindName())
+		return FieldErrorf(EFORBIDDEN, "kind", "Loại đơn vị: chỉ quản trị hệ thống (đơn vị %s) đổi loại của một đơn vị; đơn vị %q vẫn là %s.", SystemAgencyCode, before.Code, AgencyKindArg(before.Kind))
 	}
 	return nil
 }

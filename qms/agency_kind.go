@@ -3,6 +3,8 @@ package qms
 import (
 	"strings"
 	"time"
+
+	"isodt/qms/msg"
 )
 
 // Agency kinds of the two-level local government (issue #16 item 2).
@@ -84,6 +86,16 @@ func CurrentAgencyKinds() []AgencyKind {
 	return out
 }
 
+// AgencyKindArg is an agency kind, by its code, as an argument of a
+// refusal: it prints as the kind's Vietnamese name, and a page in another
+// language names the kind in its own words.
+type AgencyKindArg string
+
+func (k AgencyKindArg) String() string {
+	kind, _ := AgencyKindByCode(string(k))
+	return kind.Name
+}
+
 // KindName is the Vietnamese name of the agency's kind.
 func (a *Agency) KindName() string {
 	k, _ := AgencyKindByCode(a.Kind)
@@ -107,15 +119,15 @@ func (a *Agency) validateKind(was string) error {
 	}
 	k, ok := AgencyKindByCode(a.Kind)
 	if !ok {
-		names := make([]string, 0, len(AgencyKinds))
+		names := make([]any, 0, len(AgencyKinds))
 		for _, k := range CurrentAgencyKinds() {
-			names = append(names, k.Code+" ("+k.Name+")")
+			names = append(names, msg.New("%s (%s)", k.Code, AgencyKindArg(k.Code)))
 		}
-		return FieldError("kind", "Loại đơn vị %q không hợp lệ: chọn một trong %s.", a.Kind, strings.Join(names, ", "))
+		return FieldError("kind", "Loại đơn vị %q không hợp lệ: chọn một trong %s.", a.Kind, msg.Join(", ", names...))
 	}
 	if k.Historical() && a.Kind != was {
 		return FieldError("kind", "Loại đơn vị %q (%s) không còn từ ngày %s theo %s: không thể tạo mới hoặc chuyển đơn vị sang loại này; chọn UBND tỉnh, sở/ban/ngành, UBND xã/phường/đặc khu hoặc đơn vị trực thuộc.",
-			k.Code, k.Name, k.Until.Format("02/01/2006"), k.Basis)
+			k.Code, AgencyKindArg(k.Code), k.Until.Format("02/01/2006"), k.Basis)
 	}
 	return nil
 }

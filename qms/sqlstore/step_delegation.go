@@ -49,7 +49,7 @@ func (s *Store) DelegateStep(ctx context.Context, agency, code string, del qms.S
 		// handler barred from the leader's signature would otherwise hand
 		// it to a subordinate (outsider pass 10).
 		if err := checkIndependentSigner(ctx, tx, d.ID, step, del.From); err != nil {
-			return qms.Errorf(qms.EFORBIDDEN, "%s Người không được thực hiện bước này cũng không ủy quyền bước đó.", qms.ErrorMessage(err))
+			return qms.Errorf(qms.EFORBIDDEN, "%s Người không được thực hiện bước này cũng không ủy quyền bước đó.", qms.Quoted(err))
 		}
 		if to, err := RolesIn(ctx, tx, agency, del.To); err != nil {
 			return err

@@ -132,7 +132,7 @@ func formDay(c *fiber.Ctx, field, what string) (time.Time, error) {
 	}
 	t, ok := parseDay(v)
 	if !ok {
-		return time.Time{}, qms.FieldError(field, "%s %q không hợp lệ: nhập dd/mm/yyyy.", what, v)
+		return time.Time{}, qms.FieldError(field, "%s %q không hợp lệ: nhập dd/mm/yyyy.", qms.FieldName{Field: field, Label: what}, v)
 	}
 	return t, nil
 }

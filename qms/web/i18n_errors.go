@@ -67,9 +67,8 @@ func translatedText(format string, args []any, lang, path string) (string, bool)
 	}
 	en := errorFormats[format]
 	quoted, said := 0, 0
-	out := make([]any, len(args))
+	out := englishArgs(args, lang, path)
 	for i, a := range args {
-		out[i] = englishArg(a, lang, path)
 		if _, ok := a.(formatted); ok {
 			quoted++
 			if _, ok := out[i].(string); ok {
@@ -86,6 +85,14 @@ func translatedText(format string, args []any, lang, path string) (string, bool)
 	return fmt.Sprintf(en, out...), true
 }
 
+func englishArgs(args []any, lang, path string) []any {
+	out := make([]any, len(args))
+	for i, a := range args {
+		out[i] = englishArg(a, lang, path)
+	}
+	return out
+}
+
 // formatVerb matches one verb of a format, %% included.
 var formatVerb = regexp.MustCompile(`%[-+# 0]*(\[\d+\])?(\d+|\*)?(\.(\d+|\*)?)?[a-zA-Z%]`)
 
@@ -97,7 +104,8 @@ func wordless(format string) bool {
 // englishArg is a refusal's argument as a page in lang says it: a field
 // by its label on the form posted to path (fieldLabel), a count or a
 // flowchart's hours written the page's way, a message it quotes in
-// lang (translatedText) when the catalogue has it, a word of the domain
+// lang (translatedText) when the catalogue has it (one with no words of
+// its own, such as a list, by saying its parts), a word of the domain
 // from errorArgs; the records' own words as they are.
 func englishArg(a any, lang, path string) any {
 	switch a := a.(type) {
@@ -107,10 +115,19 @@ func englishArg(a any, lang, path string) any {
 		return formatNumber(float64(a), 0, lang)
 	case flowchart.Hours:
 		return flowchart.FormatHours(float64(a), lang)
+	case pageTextArg:
+		return label(dictionaries[lang], string(a))
+	case qms.AgencyKindArg:
+		if en, ok := dictionaries[lang]["agency.kind."+string(a)]; ok {
+			return en
+		}
 	case formatted:
 		format, args := a.Formatted()
 		if en, ok := translatedText(format, args, lang, path); ok {
 			return en
+		}
+		if format != "" && wordless(format) {
+			return fmt.Sprintf(format, englishArgs(args, lang, path)...)
 		}
 	case string:
 		if en := errorArgs[a]; en != "" {
@@ -119,6 +136,13 @@ func englishArg(a any, lang, path string) any {
 	}
 	return a
 }
+
+// pageTextArg is a text of the pages' dictionaries, by its key, as an
+// argument of a refusal: it prints as the Vietnamese text, and a page in
+// another language says the text of its own dictionary.
+type pageTextArg string
+
+func (k pageTextArg) String() string { return dictionaries["vi"][string(k)] }
 
 // errorArgs is the English of the few Vietnamese words the domain puts
 // into a refusal as an argument rather than in its format: a role's

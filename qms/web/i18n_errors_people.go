@@ -31,6 +31,8 @@ var errorsPeople = []errorText{
 		"Agency type: an agency administrator can only create subunits (%s) under their own agency; departments, boards, sectors, the provincial People's Committee and commune People's Committees are created by the system administrator (agency %s)."},
 	{"Đơn vị cấp trên: chỉ quản trị hệ thống (đơn vị %s) chuyển một đơn vị sang cấp trên khác hoặc bỏ cấp trên của nó; đơn vị %q %s.",
 		"Parent agency: only the system administrator (agency %s) can move an agency under another parent or remove its parent; agency %q %s."},
+	{"vẫn trực thuộc %q", "is still under %q"},
+	{"vẫn không có đơn vị cấp trên", "still has no parent agency"},
 	{"Loại đơn vị: chỉ quản trị hệ thống (đơn vị %s) đổi loại của một đơn vị; đơn vị %q vẫn là %s.",
 		"Agency type: only the system administrator (agency %s) can change an agency's type; agency %q remains %s."},
 	{"Đơn vị cấp trên: đơn vị %q đã sáp nhập vào %q, không còn nhận đơn vị trực thuộc; chọn %q hoặc một đơn vị khác đang hoạt động.",
@@ -38,6 +40,7 @@ var errorsPeople = []errorText{
 	// qms/agency_kind.go
 	{"Loại đơn vị %q không hợp lệ: chọn một trong %s.",
 		"Agency type %q is not valid: choose one of %s."},
+	{"%s (%s)", ""}, // a kind's code and name, in the list of kinds
 	{"Loại đơn vị %q (%s) không còn từ ngày %s theo %s: không thể tạo mới hoặc chuyển đơn vị sang loại này; chọn UBND tỉnh, sở/ban/ngành, UBND xã/phường/đặc khu hoặc đơn vị trực thuộc.",
 		"Agency type %q (%s) no longer exists since %s under %s: no agency can be created with or moved to this type; choose provincial People's Committee, department/board/sector, commune/ward/special zone People's Committee, or subunit."},
 	// qms/agency_merge.go

@@ -220,6 +220,13 @@ var errorsWeb = []errorText{
 		"File %q is %s, not a document: it cannot be uploaded."},
 	{"Tệp %q %s, không phải văn bản thuần: hãy lưu lại dạng %s UTF-8.",
 		"File %q %s, not plain text: save it again as %s UTF-8."},
+	{"được lưu dạng Unicode UTF-16 (trong Excel: “Unicode Text”)", "is saved as Unicode UTF-16 (in Excel: “Unicode Text”)"},
+	{"có ký tự điều khiển (mã %#02x) ở byte thứ %d", "has a control character (code %#02x) at byte %d"},
+	{"chương trình Linux (ELF)", "a Linux program (ELF)"},
+	{"chương trình Windows (PE)", "a Windows program (PE)"},
+	{"chương trình macOS (Mach-O)", "a macOS program (Mach-O)"},
+	{"chương trình macOS/Java", "a macOS or Java program"},
+	{"tập lệnh (script)", "a script"},
 	{"Nội dung tệp %q không phải định dạng %s như phần đuôi tên tệp: tệp bị đổi tên hoặc hỏng.",
 		"The content of file %q is not in the %s format its name's extension says: the file was renamed or is damaged."},
 	// qms/web/user.go

@@ -260,7 +260,7 @@ func (s *Server) checkApprovedScope(c *fiber.Ctx, p, edited *qms.Procedure) erro
 		return err
 	}
 	if issue := approvedIssue(vs); issue != "" {
-		return qms.Errorf(qms.EFORBIDDEN, "Quy trình %s: lần ban hành %s %s", p.Code, issue, dictionaries["vi"]["procedure.scope_locked"])
+		return qms.Errorf(qms.EFORBIDDEN, "Quy trình %s: lần ban hành %s %s", p.Code, issue, pageTextArg("procedure.scope_locked"))
 	}
 	return nil
 }

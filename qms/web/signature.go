@@ -27,7 +27,7 @@ func (s *Server) signingContext(c *fiber.Ctx, password string) error {
 		if qms.ErrorCode(err) == qms.ETOOMANY {
 			// A lock, or a full queue of password checks: the message
 			// says which, and that nothing was signed.
-			return qms.TooMany(qms.ErrorRetryAfter(err), "%s Chưa ký, thao tác chưa được thực hiện.", qms.ErrorMessage(err))
+			return qms.TooMany(qms.ErrorRetryAfter(err), "%s Chưa ký, thao tác chưa được thực hiện.", qms.Quoted(err))
 		} else if err != nil {
 			return err
 		}

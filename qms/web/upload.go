@@ -14,6 +14,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"isodt/qms"
+	"isodt/qms/msg"
 )
 
 // maxUpload is the largest file the app takes, whichever the field: a
@@ -88,10 +89,10 @@ func checkUpload(field, name string, r io.ReaderAt, size int64, kinds uploadKind
 		return "", err
 	}
 	head = head[:n]
-	if what := executable(head); what != "" {
+	if what := executable(head); what.Format != "" {
 		return "", qms.FieldError(field, "Tệp %q là %s, không phải tài liệu: không được tải lên.", name, what)
 	}
-	if why := textTrouble(ext, head); why != "" {
+	if why := textTrouble(ext, head); why.Format != "" {
 		return "", qms.FieldError(field, "Tệp %q %s, không phải văn bản thuần: hãy lưu lại dạng %s UTF-8.", name, why, strings.ToUpper(ext[1:]))
 	}
 	if !looksLike(ext, head, r, size) {
@@ -104,41 +105,42 @@ func checkUpload(field, name string, r io.ReaderAt, size int64, kinds uploadKind
 // text when it is one of the near misses a person can fix by saving it
 // again: UTF-16 (Excel's "Unicode Text") or a control character in its
 // first kilobyte. "" otherwise, and for other kinds.
-func textTrouble(ext string, head []byte) string {
+func textTrouble(ext string, head []byte) msg.Text {
 	switch ext {
 	case ".txt", ".csv", ".bpmn", ".xml":
 	default:
-		return ""
+		return msg.Text{}
 	}
 	if bytes.HasPrefix(head, []byte("\xff\xfe")) || bytes.HasPrefix(head, []byte("\xfe\xff")) {
-		return "được lưu dạng Unicode UTF-16 (trong Excel: “Unicode Text”)"
+		return msg.New("được lưu dạng Unicode UTF-16 (trong Excel: “Unicode Text”)")
 	}
 	for i, b := range head {
 		if b < 0x20 && b != '\t' && b != '\n' && b != '\r' || b == 0x7f {
-			return fmt.Sprintf("có ký tự điều khiển (mã %#02x) ở byte thứ %d", b, i+1)
+			return msg.New("có ký tự điều khiển (mã %#02x) ở byte thứ %d", b, i+1)
 		}
 	}
-	return ""
+	return msg.Text{}
 }
 
 // executable names what head starts as when it is a program or script:
 // ELF (Linux), PE (Windows .exe/.dll), Mach-O (macOS), a #! script.
-func executable(head []byte) string {
+func executable(head []byte) msg.Text {
 	for _, m := range []struct {
-		magic, what string
+		magic string
+		what  msg.Text
 	}{
-		{"\x7fELF", "chương trình Linux (ELF)"},
-		{"MZ", "chương trình Windows (PE)"},
-		{"\xfe\xed\xfa\xce", "chương trình macOS (Mach-O)"}, {"\xfe\xed\xfa\xcf", "chương trình macOS (Mach-O)"},
-		{"\xce\xfa\xed\xfe", "chương trình macOS (Mach-O)"}, {"\xcf\xfa\xed\xfe", "chương trình macOS (Mach-O)"},
-		{"\xca\xfe\xba\xbe", "chương trình macOS/Java"},
-		{"#!", "tập lệnh (script)"},
+		{"\x7fELF", msg.New("chương trình Linux (ELF)")},
+		{"MZ", msg.New("chương trình Windows (PE)")},
+		{"\xfe\xed\xfa\xce", msg.New("chương trình macOS (Mach-O)")}, {"\xfe\xed\xfa\xcf", msg.New("chương trình macOS (Mach-O)")},
+		{"\xce\xfa\xed\xfe", msg.New("chương trình macOS (Mach-O)")}, {"\xcf\xfa\xed\xfe", msg.New("chương trình macOS (Mach-O)")},
+		{"\xca\xfe\xba\xbe", msg.New("chương trình macOS/Java")},
+		{"#!", msg.New("tập lệnh (script)")},
 	} {
 		if bytes.HasPrefix(head, []byte(m.magic)) {
 			return m.what
 		}
 	}
-	return ""
+	return msg.Text{}
 }
 
 // looksLike reports whether the bytes are the kind ext names.
