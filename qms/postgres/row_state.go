@@ -22,7 +22,7 @@ import (
 // rowSpec is a sqlstore.SecurityTable as this store reads it: the key
 // columns with their types, the state as SQL expressions of text (each
 // with the RowStateVersion that covers it) and the label. The UPDATE OF
-// lists of the triggers (migrations 0001, 0032 and 0034) name the same columns.
+// lists of the triggers (migrations 0001, 0032, 0034 and 0036) name the same columns.
 type rowSpec struct {
 	table    string
 	key      []string
@@ -39,6 +39,7 @@ var keyTypes = map[string][]string{
 	"agencies": {"bigint"}, "step_delegations": {"bigint"},
 	"version_contributors": {"text", "bigint", "bigint", "text", "text"},
 	"policy_removed":       {"text", "text", "text", "text", "text"},
+	"procedure_tthc":       {"bigint", "text"},
 }
 
 // flags are the boolean state columns, rendered 0 or 1 as SQLite stores them.
@@ -177,8 +178,9 @@ func (s rowSpec) ScanRowAt(r sqlstore.Row, version int) (key, then, now string, 
 
 // afterMigration runs Go steps of a migration in its transaction.
 var afterMigration = map[string]func(ctx context.Context, tx *Tx) error{
-	"migration/0032_trust_columns.sql":   func(ctx context.Context, tx *Tx) error { return rebaseline(ctx, tx, 2) },
-	"migration/0034_trust_more_rows.sql": func(ctx context.Context, tx *Tx) error { return rebaseline(ctx, tx, 3) },
+	"migration/0032_trust_columns.sql":         func(ctx context.Context, tx *Tx) error { return rebaseline(ctx, tx, 2) },
+	"migration/0034_trust_more_rows.sql":       func(ctx context.Context, tx *Tx) error { return rebaseline(ctx, tx, 3) },
+	"migration/0036_trust_procedure_links.sql": func(ctx context.Context, tx *Tx) error { return rebaseline(ctx, tx, 4) },
 }
 
 // rebaseline follows a migration that covers more columns of the security

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -41,6 +42,25 @@ func (s *Store) inForceKey(ctx context.Context, q Querier, agency, tthc string) 
 	return pid, number, err
 }
 
+// checkSubjectNames refuses a receipt on a version in force whose
+// signed subject does not name the TTHC: the link that found it
+// (procedure_tthc) is not what the leader approved, whether moved with the
+// database alone or added to the procedure's list after that approval.
+// Receipts follow the leader's signed decision. A version submitted
+// before subjects were kept (nil) is taken as it is.
+func checkSubjectNames(ctx context.Context, q Querier, subject *qms.ProcedureSubject, procedureID int64, number int, tthc string) error {
+	if subject == nil || slices.Contains(subject.TTHCCodes, tthc) {
+		return nil
+	}
+	code := "#" + Itoa(procedureID)
+	if _, err := scanOne(q.Query(ctx, `SELECT code FROM procedures WHERE id = ?`, procedureID))(&code); err != nil {
+		return err
+	}
+	issue := (&qms.ProcedureVersion{Number: number}).IssueNumber()
+	return qms.Errorf(qms.ECONFLICT, "Thủ tục %s đang liên kết với quy trình %s, nhưng lần ban hành %s đang có hiệu lực của quy trình này không được lãnh đạo phê duyệt cho thủ tục %s: chưa thể tiếp nhận hồ sơ. Người quản lý quy trình cần kiểm tra liên kết hoặc trình duyệt lần ban hành mới có thủ tục này.",
+		tthc, code, issue, tthc)
+}
+
 // receipt is what receiving a dossier decides from the catalogue and the
 // procedure in force: the TTHC's time limit, the version pinned, its
 // flowchart, and the due times of the steps the receipt opens.
@@ -69,10 +89,16 @@ func (s *Store) planReceipt(ctx context.Context, q Querier, d *qms.Dossier, cal 
 	if r.procedureID, r.number, err = s.inForceKey(ctx, q, d.AgencyCode, d.TTHCCode); err != nil {
 		return nil, err
 	}
-	// The version in force is final: its flowchart is kept by key.
-	if r.fc, err = s.PinnedFlowchartIn(ctx, q, r.procedureID, r.number); err != nil {
+	// The version in force is final: its flowchart and subject are kept
+	// by key.
+	pv, err := s.pinnedIn(ctx, q, r.procedureID, r.number)
+	if err != nil {
 		return nil, err
 	}
+	if err := checkSubjectNames(ctx, q, pv.subject, r.procedureID, r.number, d.TTHCCode); err != nil {
+		return nil, err
+	}
+	r.fc = pv.flowchart
 	if d.DueAt, err = cal.Due(d.ReceivedAt, r.limitDays); err != nil {
 		return nil, err
 	}

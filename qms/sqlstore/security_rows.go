@@ -59,13 +59,18 @@ type StateColumn struct {
 //     removed there comes back at the next start once its row is gone);
 //     each row recorded at the upgrade if the trail says it is so
 //     (trustRowsAsAudited).
-const RowStateVersion = 3
+//  4. migration 0059 (SQLite), 0036 (PostgreSQL): the links of TTHCs to
+//     the internal procedures that govern them (procedure_tthc: a receipt
+//     pins the version in force the link finds), each recorded at the
+//     upgrade if the trail sets it (ProcedureLinksAsAudited).
+const RowStateVersion = 4
 
 // RebaselineReasons are the reasons of the entries that record the rows'
 // states at each version.
 var RebaselineReasons = map[int]string{
 	2: "trạng thái của người dùng, mã API và phiên đăng nhập, thêm họ tên, chức vụ, mật khẩu tạm, tiền tố mã API và mã chống giả mạo yêu cầu của phiên; các chữ ký điện tử đúng như nhật ký đã ghi",
 	3: "đơn vị (cấp trên, loại, sáp nhập), ủy quyền xử lý bước hồ sơ, người tham gia soạn phiên bản quy trình và biểu mẫu, quy tắc phân quyền mặc định đã gỡ: đúng như nhật ký đã ghi",
+	4: "liên kết thủ tục hành chính với quy trình nội bộ (quyết định hồ sơ mới được tiếp nhận theo quy trình nào): đúng như nhật ký đã ghi khi tạo, sửa quy trình và khi lãnh đạo phê duyệt lần ban hành",
 }
 
 // SecurityTables are the tables the audit trail vouches for row by row.
@@ -149,6 +154,16 @@ var SecurityTables = []SecurityTable{
 	// newer release adds. Its state is its existence: the key alone.
 	{Table: "policy_removed", Key: []string{"ptype", "v0", "v1", "v2", "v3"},
 		Label: "'quy tắc đã gỡ ' || v0 || ', ' || v1 || ', ' || v2 || ', ' || v3"},
+	// Which internal procedure governs a TTHC: a receipt pins the version
+	// in force this link finds (InForceSQL), so a link moved to another
+	// procedure sends new dossiers to a flowchart no leader approved for
+	// them. Written by procedure.create and procedure.update (the TTHC
+	// list) and by a version's approval (procedure.tthc_moved: the
+	// approved subject's TTHCs taken from any other procedure); a merge or
+	// split moves procedures with their ids, so their links stay as they
+	// are. Its state is its existence: the key alone.
+	{Table: "procedure_tthc", Key: []string{"procedure_id", "tthc_code"},
+		Label: "'thủ tục ' || tthc_code || ' theo quy trình ' || COALESCE((SELECT agency_code || ' ' || code FROM procedures WHERE id = procedure_id), '?')"},
 }
 
 // RowSourceAt is a RowSource that also hashes a row as an older
@@ -230,7 +245,9 @@ func StillAsRecorded[S RowSourceAt](ctx context.Context, q Querier, sources []S,
 
 // newlyCovered finds, for a version that starts covering a table, the
 // rows of it the trail vouches for.
-var newlyCovered = map[int]func(ctx context.Context, q Querier) ([][2]string, error){2: SignaturesAsSigned, 3: trustRowsAsAudited}
+var newlyCovered = map[int]func(ctx context.Context, q Querier) ([][2]string, error){
+	2: SignaturesAsSigned, 3: trustRowsAsAudited, 4: ProcedureLinksAsAudited,
+}
 
 // SignaturesAsSigned lists the signatures whose row is, column for
 // column, the signature its signature.sign entry recorded; a signature

@@ -429,3 +429,85 @@ func RemovedRulesAsAudited(ctx context.Context, q Querier) ([][2]string, error) 
 	}
 	return out, rows.Err()
 }
+
+// ProcedureLinksAsAudited lists the links of TTHCs to procedures
+// (procedure_tthc) that the trail sets, folding each procedure's entries
+// in order: its procedure.create and procedure.update entries set its
+// TTHC list, a procedure.tthc_moved entry either sets the list of the
+// procedure that lost a TTHC or gives one back to the procedure whose
+// approval restored it, and a version's approval
+// (procedure.version_approve) links the TTHCs of the subject the leader
+// signed. A link the trail never set, or set and later removed, is left
+// for verification to name.
+func ProcedureLinksAsAudited(ctx context.Context, q Querier) ([][2]string, error) {
+	linked := map[string]map[string]bool{} // procedure id → TTHC codes
+	link := func(procedure, tthc string) {
+		if linked[procedure] == nil {
+			linked[procedure] = map[string]bool{}
+		}
+		linked[procedure][tthc] = true
+	}
+	err := eachRow(ctx, q, `SELECT action, object_id, COALESCE(after_json, '') FROM audit_log
+		WHERE (object_type = 'procedure' AND action IN ('procedure.create', 'procedure.update', 'procedure.tthc_moved'))
+		OR (object_type = 'procedure_version' AND action = 'procedure.version_approve') ORDER BY id`, func(r Row) error {
+		var action, object, after string
+		if err := r.Scan(&action, &object, &after); err != nil {
+			return err
+		}
+		var a struct {
+			TTHCCodes []string              `json:"tthc_codes"` // a procedure's list
+			TTHCCode  string                `json:"tthc_code"`  // a TTHC given back
+			Subject   *qms.ProcedureSubject `json:"subject"`    // an approval's
+		}
+		if json.Unmarshal([]byte(after), &a) != nil {
+			return nil
+		}
+		switch {
+		case action == "procedure.version_approve":
+			object, _, _ = strings.Cut(object, "/") // "3/02": procedure 3, issue 02
+			for _, c := range a.Subject.Codes() {
+				link(object, c)
+			}
+		case action == "procedure.tthc_moved" && a.TTHCCode != "":
+			link(object, a.TTHCCode)
+		default: // the whole list, as created, edited or left by a move
+			linked[object] = map[string]bool{}
+			for _, c := range a.TTHCCodes {
+				link(object, c)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var out [][2]string
+	err = eachRow(ctx, q, `SELECT procedure_id, tthc_code FROM procedure_tthc ORDER BY procedure_id, tthc_code`, func(r Row) error {
+		var id int64
+		var code string
+		if err := r.Scan(&id, &code); err != nil {
+			return err
+		}
+		if linked[Itoa(id)][code] {
+			out = append(out, [2]string{"procedure_tthc", rowKey(id, code)})
+		}
+		return nil
+	})
+	return out, err
+}
+
+// eachRow runs query and calls scan on each row of its result, to the
+// first error.
+func eachRow(ctx context.Context, q Querier, query string, scan func(Row) error) error {
+	rows, err := q.Query(ctx, query)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

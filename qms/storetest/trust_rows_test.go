@@ -327,52 +327,8 @@ func mustID(t *testing.T, f *fixture, q string) int64 {
 func TestTrust3RebaselineOnUpgrade(t *testing.T) {
 	eachStore(t, func(t *testing.T, f *fixture) {
 		r := trustRowsScenario(t, f)
-		_, pg := f.Store.(*postgres.DB)
-		// Back to the release before: the triggers of 0057 (0034) gone,
-		// the trail re-hashed without the row states of their tables.
 		covered := []string{"agencies", "step_delegations", "version_contributors", "policy_removed"}
-		for _, table := range covered {
-			if pg {
-				mustExec(t, f, `DROP TRIGGER `+table+`_row ON `+table)
-				continue
-			}
-			for _, op := range []string{"insert", "update", "delete"} {
-				mustExec(t, f, `DROP TRIGGER `+table+`_row_`+op)
-			}
-		}
-		if pg {
-			mustExec(t, f, `DELETE FROM migrations WHERE name LIKE '%0034_trust_more_rows%'`)
-		} else {
-			mustExec(t, f, `DELETE FROM migrations WHERE name LIKE '%0057_trust_more_rows%'`)
-		}
-		f.dropAuditGuards(t)
-		var entries []*qms.AuditEntry
-		for off := 0; ; off += 500 {
-			es, _, err := f.FindAuditEntries(r.sys, qms.AuditFilter{Limit: 500, Offset: off})
-			if err != nil {
-				t.Fatal(err)
-			}
-			entries = append(entries, es...)
-			if len(es) < 500 {
-				break
-			}
-		}
-		slices.Reverse(entries)
-		prev := qms.GenesisHash
-		quote := func(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
-		for _, e := range entries {
-			e.Rows = slices.DeleteFunc(e.Rows, func(s qms.RowState) bool { return slices.Contains(covered, s.Table) })
-			states := "NULL"
-			if len(e.Rows) > 0 {
-				states = quote(string(qms.AuditJSON(e.Rows)))
-			}
-			e.PrevHash = prev
-			e.Hash = e.ComputeHash()
-			prev = e.Hash
-			mustExec(t, f, fmt.Sprintf(`UPDATE audit_log SET row_states = %s, prev_hash = %s, hash = %s WHERE id = %d`, states, quote(e.PrevHash), quote(e.Hash), e.ID))
-		}
-		last := entries[len(entries)-1]
-		mustExec(t, f, fmt.Sprintf(`UPDATE audit_head SET last_id = %d, last_hash = %s`, last.ID, quote(last.Hash)))
+		backToRelease(t, f, r.sys, covered, "0057_trust_more_rows", "0034_trust_more_rows")
 		// Before the upgrade, with the database alone: a subunit moved,
 		// the used delegation opened again, a contributor added, a
 		// removed rule's row deleted (a row gone before the upgrade was
@@ -401,16 +357,7 @@ func TestTrust3RebaselineOnUpgrade(t *testing.T) {
 			qms.RowAdded + " version_contributors người soạn (edit) mallory của phiên bản procedure " + fmt.Sprint(r.version),
 			qms.RowAdded + " policy_removed quy tắc đã gỡ staff, *, dossier, read",
 		}
-		if got := namedRows(t, upgraded, r.sys); !slices.Equal(got, want) {
-			t.Fatalf("after the upgrade: named %q, want %q", got, want)
-		}
-		es, _, err := upgraded.FindAuditEntries(r.sys, qms.AuditFilter{Action: ptr("audit.baseline"), Limit: 10})
-		if err != nil || len(es) == 0 || es[0].Reason != sqlstore.RebaselineReasons[3] || len(es[0].Rows) != total-len(want) {
-			t.Fatalf("baseline entry %+v %v, want one of %d rows", es, err, total-len(want))
-		}
-		if !strings.Contains(string(es[0].After), `"version":3`) {
-			t.Fatalf("baseline entry: %s", es[0].After)
-		}
+		checkRebaselined(t, upgraded, r.sys, 3, want, total)
 		// Verification goes on from there: a change after the upgrade is
 		// named too, and the application's writes record theirs.
 		mustExec(t, f, `UPDATE agencies SET kind = 'ubnd_tinh' WHERE code = 'SVHTT'`)
@@ -424,4 +371,75 @@ func TestTrust3RebaselineOnUpgrade(t *testing.T) {
 			t.Fatalf("after a delegation given on the upgraded database: named %q", got)
 		}
 	})
+}
+
+// backToRelease takes a database back to the release before the
+// migration (SQLite's, PostgreSQL's) that started covering the tables:
+// their row triggers dropped, the migration not applied, the trail
+// re-hashed without their row states. Opening the store again upgrades
+// it.
+func backToRelease(t *testing.T, f *fixture, sys context.Context, covered []string, sqliteMigration, pgMigration string) {
+	t.Helper()
+	_, pg := f.Store.(*postgres.DB)
+	for _, table := range covered {
+		if pg {
+			mustExec(t, f, `DROP TRIGGER `+table+`_row ON `+table)
+			continue
+		}
+		for _, op := range []string{"insert", "update", "delete"} {
+			mustExec(t, f, `DROP TRIGGER `+table+`_row_`+op)
+		}
+	}
+	if pg {
+		mustExec(t, f, `DELETE FROM migrations WHERE name LIKE '%`+pgMigration+`%'`)
+	} else {
+		mustExec(t, f, `DELETE FROM migrations WHERE name LIKE '%`+sqliteMigration+`%'`)
+	}
+	f.dropAuditGuards(t)
+	var entries []*qms.AuditEntry
+	for off := 0; ; off += 500 {
+		es, _, err := f.FindAuditEntries(sys, qms.AuditFilter{Limit: 500, Offset: off})
+		if err != nil {
+			t.Fatal(err)
+		}
+		entries = append(entries, es...)
+		if len(es) < 500 {
+			break
+		}
+	}
+	slices.Reverse(entries)
+	prev := qms.GenesisHash
+	quote := func(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+	for _, e := range entries {
+		e.Rows = slices.DeleteFunc(e.Rows, func(s qms.RowState) bool { return slices.Contains(covered, s.Table) })
+		states := "NULL"
+		if len(e.Rows) > 0 {
+			states = quote(string(qms.AuditJSON(e.Rows)))
+		}
+		e.PrevHash = prev
+		e.Hash = e.ComputeHash()
+		prev = e.Hash
+		mustExec(t, f, fmt.Sprintf(`UPDATE audit_log SET row_states = %s, prev_hash = %s, hash = %s WHERE id = %d`, states, quote(e.PrevHash), quote(e.Hash), e.ID))
+	}
+	last := entries[len(entries)-1]
+	mustExec(t, f, fmt.Sprintf(`UPDATE audit_head SET last_id = %d, last_hash = %s`, last.ID, quote(last.Hash)))
+}
+
+// checkRebaselined checks a database upgraded to version: verification
+// names the rows want (in any order), and the baseline entry records the
+// other total-len(want) rows of the tables the version covers.
+func checkRebaselined(t *testing.T, upgraded Store, sys context.Context, version int, want []string, total int) {
+	t.Helper()
+	got := namedRows(t, upgraded, sys)
+	got, want = slices.Sorted(slices.Values(got)), slices.Sorted(slices.Values(want))
+	if !slices.Equal(got, want) {
+		t.Fatalf("after the upgrade: named %q, want %q", got, want)
+	}
+	es, _, err := upgraded.FindAuditEntries(sys, qms.AuditFilter{Action: ptr("audit.baseline"), Limit: 10})
+	if err != nil || len(es) == 0 || es[0].Reason != sqlstore.RebaselineReasons[version] || len(es[0].Rows) != total-len(want) {
+		t.Fatalf("baseline entry %+v %v, want one of %d rows", es, err, total-len(want))
+	}
+	if !strings.Contains(string(es[0].After), fmt.Sprintf(`"version":%d`, version)) {
+		t.Fatalf("baseline entry: %s", es[0].After)
+	}
 }

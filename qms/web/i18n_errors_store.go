@@ -148,6 +148,8 @@ var errorsStore = []errorText{
 	// qms/sqlstore/dossier_receipt.go
 	{"Thủ tục %s chưa có quy trình nội bộ có hiệu lực: chưa thể tiếp nhận hồ sơ theo quy trình ISO.",
 		"Administrative procedure %s has no internal procedure in force yet: dossiers cannot be received under the ISO procedure."},
+	{"Thủ tục %s đang liên kết với quy trình %s, nhưng lần ban hành %s đang có hiệu lực của quy trình này không được lãnh đạo phê duyệt cho thủ tục %s: chưa thể tiếp nhận hồ sơ. Người quản lý quy trình cần kiểm tra liên kết hoặc trình duyệt lần ban hành mới có thủ tục này.",
+		"Administrative procedure %s is linked to internal procedure %s, but its issue %s in force was not approved by the leader for administrative procedure %s: the dossier cannot be received. The procedure's manager needs to check the link or submit a new issue that names this administrative procedure."},
 	{"Khóa chống gửi trùng (Idempotency-Key) dài quá 200 ký tự.",
 		"The duplicate-submission key (Idempotency-Key) is longer than 200 characters."},
 	{"Khóa chống gửi trùng (Idempotency-Key) %q đã dùng cho hồ sơ %s với nội dung khác (thủ tục, người nộp, kênh, mã hồ sơ hoặc ghi chú): hồ sơ mới cần khóa mới.",
