@@ -74,11 +74,14 @@ func VerifyTrail[S RowSource](ctx context.Context, q Querier, signed []qms.Check
 // CompareRows compares every live row of sources with the newest state
 // the verified chain recorded: a row never recorded was added, a row with
 // another state was altered, and a recorded row that is gone was deleted,
-// each outside the application.
+// each outside the application. It consumes recorded: each live row's
+// state is taken out of it as it is compared, so that what is left of a
+// table is what is gone, without a set of the live keys beside it (a
+// province's million dossiers).
 func CompareRows[S RowSource](ctx context.Context, q Querier, sources []S, recorded qms.RowStates) ([]qms.RowChange, error) {
 	var out []qms.RowChange
 	for _, s := range sources {
-		table, live := s.Table(), map[string]bool{}
+		table := s.Table()
 		rows, err := q.Query(ctx, s.Query())
 		if err != nil {
 			return nil, err
@@ -89,13 +92,14 @@ func CompareRows[S RowSource](ctx context.Context, q Querier, sources []S, recor
 				rows.Close()
 				return nil, err
 			}
-			live[key] = true
-			switch want, ok := recorded[[2]string{table, key}]; {
+			k := [2]string{table, key}
+			switch want, ok := recorded[k]; {
 			case !ok || want == "":
 				out = append(out, qms.RowChange{Table: table, Key: key, Label: label, Change: qms.RowAdded})
 			case want != hash:
 				out = append(out, qms.RowChange{Table: table, Key: key, Label: label, Change: qms.RowAltered})
 			}
+			delete(recorded, k)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -103,7 +107,7 @@ func CompareRows[S RowSource](ctx context.Context, q Querier, sources []S, recor
 		}
 		var gone []string
 		for k, hash := range recorded {
-			if k[0] == table && hash != "" && !live[k[1]] {
+			if k[0] == table && hash != "" {
 				gone = append(gone, k[1])
 			}
 		}
