@@ -74,14 +74,11 @@ func VerifyTrail[S RowSource](ctx context.Context, q Querier, signed []qms.Check
 // CompareRows compares every live row of sources with the newest state
 // the verified chain recorded: a row never recorded was added, a row with
 // another state was altered, and a recorded row that is gone was deleted,
-// each outside the application. It consumes recorded: each live row's
-// state is taken out of it as it is compared, so that what is left of a
-// table is what is gone, without a set of the live keys beside it (a
-// province's million dossiers).
+// each outside the application.
 func CompareRows[S RowSource](ctx context.Context, q Querier, sources []S, recorded qms.RowStates) ([]qms.RowChange, error) {
 	var out []qms.RowChange
 	for _, s := range sources {
-		table := s.Table()
+		table, live := s.Table(), map[string]bool{}
 		rows, err := q.Query(ctx, s.Query())
 		if err != nil {
 			return nil, err
@@ -92,14 +89,13 @@ func CompareRows[S RowSource](ctx context.Context, q Querier, sources []S, recor
 				rows.Close()
 				return nil, err
 			}
-			k := [2]string{table, key}
-			switch want, ok := recorded[k]; {
+			live[key] = true
+			switch want, ok := recorded[[2]string{table, key}]; {
 			case !ok || want == "":
 				out = append(out, qms.RowChange{Table: table, Key: key, Label: label, Change: qms.RowAdded})
 			case want != hash:
 				out = append(out, qms.RowChange{Table: table, Key: key, Label: label, Change: qms.RowAltered})
 			}
-			delete(recorded, k)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -107,7 +103,7 @@ func CompareRows[S RowSource](ctx context.Context, q Querier, sources []S, recor
 		}
 		var gone []string
 		for k, hash := range recorded {
-			if k[0] == table && hash != "" {
+			if k[0] == table && hash != "" && !live[k[1]] {
 				gone = append(gone, k[1])
 			}
 		}
