@@ -91,6 +91,18 @@ func (s *Server) renderSlip(c *fiber.Ctx, name, titleKey string, sp *slipPage) e
 	return c.Render(name, sp, "print_layout")
 }
 
+// underReceiptName heads the slip with the agency's name as it read at
+// the dossier's receipt: the receipt slip the citizen holds and the
+// control slip begun with it (Mẫu số 01 and 05) do not change with a
+// later rename (outsider pass 13).
+func (sd *slipData) underReceiptName() {
+	if name := sd.Dossier.ReceivedByName; name != "" && name != sd.Unit.Name {
+		unit := *sd.Unit
+		unit.Name = name
+		sd.Unit = &unit
+	}
+}
+
 // slipStep is a row of the process control slip: the step with its form
 // record and the person who did (and signs for) it.
 type slipStep struct {
@@ -107,6 +119,7 @@ func (s *Server) dossierControlSlip(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	sd.underReceiptName()
 	views, err := s.stepViews(c, sd.Dossier.AgencyCode, sd.Dossier.ProcedureID, sd.steps)
 	if err != nil {
 		return err
@@ -148,12 +161,7 @@ func (s *Server) dossierReceipt(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	// The slip is issued under the agency's name as it read at receipt.
-	if name := sd.Dossier.ReceivedByName; name != "" && name != sd.Unit.Name {
-		unit := *sd.Unit
-		unit.Name = name
-		sd.Unit = &unit
-	}
+	sd.underReceiptName()
 	var receiver signer
 	if len(sd.steps) > 0 {
 		receiver = sd.signers(sd.steps[0].Actor, qms.RoleStaff).named(sd.steps[0].ActorName)

@@ -111,8 +111,8 @@ func TestSlipsKeepTheTTHCAsReceived(t *testing.T) {
 	if body := bodyOf(t, a.do("GET", "/dossiers/"+before.Code+"/receipt", &staff, nil)); strings.Contains(body, "9.999.000") {
 		t.Error("the receipt slip printed received before the repricing shows the new fee")
 	}
-	// The agency renamed (outsider pass 13): the receipt slip issued
-	// before keeps the name it was issued under.
+	// The agency renamed (outsider pass 13): the receipt and control
+	// slips begun before keep the name they were issued under.
 	unit, err := a.db.FindAgencyByCode(t.Context(), "A")
 	if err != nil {
 		t.Fatal(err)
@@ -121,8 +121,10 @@ func TestSlipsKeepTheTTHCAsReceived(t *testing.T) {
 	if _, err := a.db.UpdateAgency(qms.WithActor(t.Context(), qms.SystemActor("test")), "A", qms.AgencyUpdate{Name: &newName}); err != nil {
 		t.Fatal(err)
 	}
-	if got := bodyOf(t, a.do("GET", "/dossiers/"+before.Code+"/receipt", &staff, nil)); !strings.Contains(got, "<strong>"+unit.Name+"</strong>") || strings.Contains(got, newName) {
-		t.Errorf("the receipt slip changed with the agency's name (%q → %q)", unit.Name, newName)
+	for _, slip := range []string{"/receipt", "/control-slip"} {
+		if got := bodyOf(t, a.do("GET", "/dossiers/"+before.Code+slip, &staff, nil)); !strings.Contains(got, "<strong>"+unit.Name+"</strong>") || strings.Contains(got, newName) {
+			t.Errorf("%s changed with the agency's name (%q → %q)", slip, unit.Name, newName)
+		}
 	}
 	if got := bodyOf(t, a.do("GET", "/dossiers/"+a.receive("Lê Văn Cường").Code+"/receipt", &staff, nil)); !strings.Contains(got, newName) {
 		t.Error("a receipt after the rename is not issued under the new name")
