@@ -53,6 +53,10 @@ type ProcedureSubject struct {
 	Title     string   `json:"title"`
 	OwnerUnit string   `json:"owner_unit"`
 	TTHCCodes []string `json:"tthc_codes"`
+	// Agency is the issuing agency's name at submission, which the issue
+	// prints: a later rename does not reprint an approved issue (outsider
+	// pass 13). Empty in subjects kept before.
+	Agency string `json:"agency,omitempty"`
 }
 
 // Subject is the procedure's subject as it stands now.

@@ -203,6 +203,9 @@ func (s *Store) fixSubject(ctx context.Context, tx Tx, v *qms.ProcedureVersion, 
 			return qms.Errorf(qms.ENOTFOUND, "Không tìm thấy quy trình.")
 		}
 		v.Subject = ps[0].Subject()
+		if err := tx.QueryRow(ctx, `SELECT name FROM agencies WHERE code = ?`, ps[0].AgencyCode).Scan(&v.Subject.Agency); err != nil {
+			return fmt.Errorf("submit: the issuing agency's name: %w", err)
+		}
 	case qms.ActionReject:
 		v.Subject = nil
 	case qms.ActionApprove:

@@ -112,7 +112,8 @@ func TestSlipsKeepTheTTHCAsReceived(t *testing.T) {
 		t.Error("the receipt slip printed received before the repricing shows the new fee")
 	}
 	// The agency renamed (outsider pass 13): the receipt and control
-	// slips begun before keep the name they were issued under.
+	// slips begun before, and the issue approved before, keep the name
+	// they were issued under.
 	unit, err := a.db.FindAgencyByCode(t.Context(), "A")
 	if err != nil {
 		t.Fatal(err)
@@ -128,6 +129,16 @@ func TestSlipsKeepTheTTHCAsReceived(t *testing.T) {
 	}
 	if got := bodyOf(t, a.do("GET", "/dossiers/"+a.receive("Lê Văn Cường").Code+"/receipt", &staff, nil)); !strings.Contains(got, newName) {
 		t.Error("a receipt after the rename is not issued under the new name")
+	}
+	// The procedure's approved issue prints under the name it was
+	// submitted under (its signed subject keeps it).
+	ps, err := a.db.FindProcedures(t.Context(), qms.ProcedureFilter{AgencyCode: ptr("A")})
+	if err != nil || len(ps) == 0 {
+		t.Fatal("procedures:", err)
+	}
+	issue := bodyOf(t, a.do("GET", "/procedures/"+itoa(ps[0].ID)+"/versions/1/print", &staff, nil))
+	if !strings.Contains(issue, unit.Name) || strings.Contains(issue, newName) {
+		t.Errorf("the approved issue reprints under the new name (%q → %q)", unit.Name, newName)
 	}
 }
 

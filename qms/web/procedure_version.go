@@ -376,6 +376,12 @@ func (s *Server) versionPrint(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	// An issue prints under the agency's name it was submitted under.
+	if v.Subject != nil && v.Subject.Agency != "" && v.Subject.Agency != agency.Name {
+		issuer := *agency
+		issuer.Name = v.Subject.Agency
+		agency = &issuer
+	}
 	vs, err := s.Procedures.FindVersions(c.UserContext(), p.ID)
 	if err != nil {
 		return err
