@@ -107,15 +107,10 @@ func (s rowSpec) scanValues(sc pgx.Row) (key, label string, vals []*string, err 
 	return key, label, vals, nil
 }
 
-// hash is the hash of the state values as version covered them.
+// hash is the hash of the state values as version covered them
+// (sqlstore.HashRowAt).
 func (s rowSpec) hash(key string, vals []*string, version int) string {
-	var covered []*string
-	for i, v := range vals {
-		if s.since[i] <= version {
-			covered = append(covered, v)
-		}
-	}
-	return qms.HashRowState(s.table, key, covered)
+	return sqlstore.HashRowAt(s.table, key, vals, s.since, version)
 }
 
 // rowStates takes the rows this transaction listed in row_changes and

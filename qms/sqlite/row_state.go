@@ -91,16 +91,10 @@ func (s rowSpec) scanValues(sc interface{ Scan(...any) error }) (key, label stri
 	return key, label, vals, nil
 }
 
-// hash is the hash of the state values as version covered them. A
-// membership's state is its existence: the key alone.
+// hash is the hash of the state values as version covered them
+// (sqlstore.HashRowAt).
 func (s rowSpec) hash(key string, vals []*string, version int) string {
-	var covered []*string
-	for i, v := range vals {
-		if s.since[i] <= version {
-			covered = append(covered, v)
-		}
-	}
-	return qms.HashRowState(s.table, key, covered)
+	return sqlstore.HashRowAt(s.table, key, vals, s.since, version)
 }
 
 // rowStates empties row_changes and returns the current state of each row

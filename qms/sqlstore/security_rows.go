@@ -326,3 +326,17 @@ func RecordBaselineKeys(ctx context.Context, keys [][2]string, version int,
 	}
 	return nil
 }
+
+// HashRowAt is the hash of a row's state values (in SecurityTable.State
+// order, since giving each column's StateColumn.Since) as version
+// covered them: the columns covered later are left out. A row without
+// state columns (a membership) hashes its key alone.
+func HashRowAt(table, key string, vals []*string, since []int, version int) string {
+	var covered []*string
+	for i, v := range vals {
+		if since[i] <= version {
+			covered = append(covered, v)
+		}
+	}
+	return qms.HashRowState(table, key, covered)
+}

@@ -386,48 +386,38 @@ func ContributorsAsAudited(ctx context.Context, q Querier) ([][2]string, error) 
 // RemovedRulesAsAudited lists the removed default policy rules whose last
 // entry of policy.add and policy.remove is their removal.
 func RemovedRulesAsAudited(ctx context.Context, q Querier) ([][2]string, error) {
-	rows, err := q.Query(ctx, `SELECT action, COALESCE(before_json, ''), COALESCE(after_json, '') FROM audit_log
-		WHERE action IN ('policy.add', 'policy.remove') ORDER BY id`)
-	if err != nil {
-		return nil, err
-	}
 	removed := map[string]bool{}
-	for rows.Next() {
+	err := eachRow(ctx, q, `SELECT action, COALESCE(before_json, ''), COALESCE(after_json, '') FROM audit_log
+		WHERE action IN ('policy.add', 'policy.remove') ORDER BY id`, func(row Row) error {
 		var action, before, after string
-		if err := rows.Scan(&action, &before, &after); err != nil {
-			rows.Close()
-			return nil, err
+		if err := row.Scan(&action, &before, &after); err != nil {
+			return err
 		}
 		var r []string
 		raw := after
 		if action == "policy.remove" {
 			raw = before
 		}
-		if json.Unmarshal([]byte(raw), &r) != nil || len(r) != 4 {
-			continue
+		if json.Unmarshal([]byte(raw), &r) == nil && len(r) == 4 {
+			removed[rowKey("p", r[0], r[1], r[2], r[3])] = action == "policy.remove"
 		}
-		removed[rowKey("p", r[0], r[1], r[2], r[3])] = action == "policy.remove"
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows, err = q.Query(ctx, `SELECT ptype, v0, v1, v2, v3 FROM policy_removed ORDER BY ptype, v0, v1, v2, v3`)
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	var out [][2]string
-	for rows.Next() {
+	err = eachRow(ctx, q, `SELECT ptype, v0, v1, v2, v3 FROM policy_removed ORDER BY ptype, v0, v1, v2, v3`, func(row Row) error {
 		var r [5]string
-		if err := rows.Scan(&r[0], &r[1], &r[2], &r[3], &r[4]); err != nil {
-			return nil, err
+		if err := row.Scan(&r[0], &r[1], &r[2], &r[3], &r[4]); err != nil {
+			return err
 		}
 		if key := rowKey(r[0], r[1], r[2], r[3], r[4]); removed[key] {
 			out = append(out, [2]string{"policy_removed", key})
 		}
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 // ProcedureLinksAsAudited lists the links of TTHCs to procedures
