@@ -6,9 +6,11 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // AuditEntry records one mutation: who did what to which object, with the
@@ -63,17 +65,19 @@ func (e *AuditEntry) ComputeHash() string {
 		string(e.Before), string(e.After), e.Reason, e.PrevHash,
 	}
 	if len(e.Rows) > 0 {
-		var rows strings.Builder
+		// An upgrade's baseline entry records 10,000 rows: one buffer,
+		// each field length-prefixed as AppendRowField writes it.
+		rows := make([]byte, 0, len(e.Rows)*96)
 		for _, r := range e.Rows {
-			for _, f := range []string{r.Table, r.Key, r.Hash} {
-				fmt.Fprintf(&rows, "%d:%s;", len(f), f)
-			}
+			rows = AppendRowField(AppendRowField(AppendRowField(rows, r.Table), r.Key), r.Hash)
 		}
-		fields = append(fields, rows.String())
+		fields = append(fields, string(rows))
 	}
+	var b []byte
 	for _, f := range fields {
-		fmt.Fprintf(h, "%d:%s;", len(f), f)
+		b = AppendRowField(b, f)
 	}
+	h.Write(b)
 	return hex.EncodeToString(h.Sum(nil))
 }
 
@@ -89,17 +93,36 @@ type RowState struct {
 // HashRowState hashes a row's security-relevant column values (nil for
 // NULL), with its table and key, length-prefixed like ComputeHash.
 func HashRowState(table, key string, values []*string) string {
-	h := sha256.New()
-	for _, f := range []string{table, key} {
-		fmt.Fprintf(h, "%d:%s;", len(f), f)
-	}
+	b := make([]byte, 0, 256)
 	for _, v := range values {
 		if v == nil {
-			fmt.Fprint(h, "N;")
+			b = append(b, "N;"...)
 			continue
 		}
-		fmt.Fprintf(h, "%d:%s;", len(*v), *v)
+		b = AppendRowField(b, *v)
 	}
+	return HashEncodedRow(table, key, b)
+}
+
+// AppendRowField appends one value of a row's state as HashRowState
+// writes it: its length in bytes, a colon, the value and a semicolon (a
+// NULL is "N;"). A store may render a row's state so in SQL and pass it
+// to HashEncodedRow whole, instead of reading each column.
+func AppendRowField(b []byte, v string) []byte {
+	b = strconv.AppendInt(b, int64(len(v)), 10)
+	b = append(b, ':')
+	b = append(b, v...)
+	return append(b, ';')
+}
+
+// HashEncodedRow is HashRowState of a state already encoded value by
+// value (AppendRowField).
+func HashEncodedRow(table, key string, state []byte) string {
+	h := sha256.New()
+	head := make([]byte, 0, 64)
+	head = AppendRowField(AppendRowField(head, table), key)
+	h.Write(head)
+	h.Write(state)
 	return hex.EncodeToString(h.Sum(nil))
 }
 
@@ -145,14 +168,139 @@ func (e *RowsTampered) Error() string {
 }
 
 // RowStates folds the Rows of a verified chain, oldest first, into the
-// newest recorded state of each row.
-type RowStates map[[2]string]string
+// newest recorded state of each row. A province's trail records a
+// million dossiers: a row keyed by one number ("[12]", as the triggers
+// write it) keeps its state as the first 16 bytes of its hash in a map
+// without pointers, which the collector does not scan; a forged row
+// would have to match 128 bits of SHA-256. Other keys, and a hash that
+// is not one, are kept as written.
+type RowStates struct {
+	byID  map[string]map[int64]rowDigest
+	other map[[2]string]string
+	// only, when set, are the tables kept: a verification that leaves
+	// the bulk ones out need not hold their states.
+	only map[string]bool
+}
+
+// rowDigest is a recorded hash cut to 16 bytes; zero is a row recorded
+// as gone.
+type rowDigest [16]byte
+
+// NewRowStates is an empty RowStates that keeps the states of tables,
+// or of every table when none is named.
+func NewRowStates(tables ...string) *RowStates {
+	s := &RowStates{byID: map[string]map[int64]rowDigest{}, other: map[[2]string]string{}}
+	if len(tables) > 0 {
+		s.only = map[string]bool{}
+		for _, t := range tables {
+			s.only[t] = true
+		}
+	}
+	return s
+}
 
 // Record takes the rows of the next entry.
-func (s RowStates) Record(e *AuditEntry) {
+func (s *RowStates) Record(e *AuditEntry) {
 	for _, r := range e.Rows {
-		s[[2]string{r.Table, r.Key}] = r.Hash
+		s.put(r.Table, r.Key, r.Hash)
 	}
+}
+
+func (s *RowStates) put(table, key, hash string) {
+	if s.only != nil && !s.only[table] {
+		return
+	}
+	id, ok := numericKey(key)
+	d, okHash := digestOf(hash)
+	if !ok || !okHash {
+		s.other[[2]string{table, key}] = hash
+		return
+	}
+	m := s.byID[table]
+	if m == nil {
+		m = map[int64]rowDigest{}
+		s.byID[table] = m
+	}
+	// A row recorded by number last is the one to compare, whatever was
+	// recorded of it as written before.
+	delete(s.other, [2]string{table, key})
+	m[id] = d
+}
+
+// Matches says whether the trail recorded the row as existing, and if
+// so whether hash is the state it recorded last.
+func (s *RowStates) Matches(table, key, hash string) (recorded, same bool) {
+	if want, ok := s.other[[2]string{table, key}]; ok {
+		return want != "", want == hash
+	}
+	id, ok := numericKey(key)
+	if !ok {
+		return false, false
+	}
+	want, ok := s.byID[table][id]
+	if !ok || want == (rowDigest{}) {
+		return false, false
+	}
+	got, _ := digestOf(hash)
+	return true, got == want
+}
+
+// Forget takes a row out, once compared.
+func (s *RowStates) Forget(table, key string) {
+	delete(s.other, [2]string{table, key})
+	if id, ok := numericKey(key); ok {
+		delete(s.byID[table], id)
+	}
+}
+
+// Existing lists the keys of table's rows recorded as existing and not
+// forgotten, sorted.
+func (s *RowStates) Existing(table string) []string {
+	var out []string
+	for k, hash := range s.other {
+		if k[0] == table && hash != "" {
+			out = append(out, k[1])
+		}
+	}
+	for id, d := range s.byID[table] {
+		if d != (rowDigest{}) {
+			out = append(out, "["+strconv.FormatInt(id, 10)+"]")
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// numericKey reads a key of one number as the triggers write it
+// (json_array(id)), only in its one spelling, so that the key it reads
+// back is the same.
+func numericKey(key string) (int64, bool) {
+	if len(key) < 3 || key[0] != '[' || key[len(key)-1] != ']' {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(key[1:len(key)-1], 10, 64)
+	if err != nil || "["+strconv.FormatInt(id, 10)+"]" != key {
+		return 0, false
+	}
+	return id, true
+}
+
+// digestOf cuts a recorded hash to its rowDigest; "" (recorded as gone)
+// is zero. ok is false for anything else that is not a SHA-256 in hex.
+func digestOf(hash string) (d rowDigest, ok bool) {
+	if hash == "" {
+		return d, true
+	}
+	if len(hash) != 64 {
+		return d, false
+	}
+	if _, err := hex.Decode(d[:], []byte(hash[:32])); err != nil {
+		return d, false
+	}
+	if _, err := hex.DecodeString(hash[32:]); err != nil {
+		return d, false
+	}
+	return d, d != rowDigest{}
 }
 
 // ChainBreak says where and why a chain stopped verifying.
@@ -283,3 +431,61 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // ActionPrefix reports whether action belongs to a family such as "user.".
 func ActionPrefix(action, prefix string) bool { return strings.HasPrefix(action, prefix) }
+
+// ParseRowStates reads an entry's row states as AuditJSON wrote them,
+// as encoding/json would. A province's trail holds a million of them (an
+// upgrade's baseline entries record every dossier), which every
+// verification reads: the shape AuditJSON writes — the three fields in
+// order, no space, no escape — is read directly, anything else through
+// encoding/json.
+func ParseRowStates(data []byte) ([]RowState, error) {
+	if out, ok := parsePlainRowStates(data); ok {
+		return out, nil
+	}
+	var out []RowState
+	err := json.Unmarshal(data, &out)
+	return out, err
+}
+
+func parsePlainRowStates(data []byte) ([]RowState, bool) {
+	const open, key, hash, end = `{"table":"`, `","key":"`, `","hash":"`, `"}`
+	// Without a backslash every quote is the end of a value; valid UTF-8
+	// without control characters reads as encoding/json reads it.
+	if len(data) < 2 || data[0] != '[' || data[len(data)-1] != ']' || !utf8.Valid(data) {
+		return nil, false
+	}
+	for _, c := range data {
+		if c == '\\' || c < 0x20 {
+			return nil, false
+		}
+	}
+	s := string(data[1 : len(data)-1])
+	out := make([]RowState, 0, strings.Count(s, open))
+	for len(s) > 0 {
+		var r RowState
+		var ok bool
+		for _, f := range []struct {
+			prefix string
+			value  *string
+		}{{open, &r.Table}, {key, &r.Key}, {hash, &r.Hash}} {
+			if s, ok = strings.CutPrefix(s, f.prefix); !ok {
+				return nil, false
+			}
+			i := strings.IndexByte(s, '"')
+			if i < 0 {
+				return nil, false
+			}
+			*f.value, s = s[:i], s[i:]
+		}
+		if s, ok = strings.CutPrefix(s, end); !ok {
+			return nil, false
+		}
+		out = append(out, r)
+		if len(s) > 0 {
+			if s, ok = strings.CutPrefix(s, ","); !ok || s == "" {
+				return nil, false
+			}
+		}
+	}
+	return out, len(out) > 0
+}

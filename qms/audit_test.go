@@ -1,7 +1,9 @@
 package qms_test
 
 import (
+	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -167,5 +169,87 @@ func TestValidatePasswordSaysWhy(t *testing.T) {
 				t.Errorf("ValidatePassword(%q) = %v, want a password error saying %q", tc.password, err, tc.says)
 			}
 		})
+	}
+}
+
+// TestHashRowState pins the encoding of a row's state that every trail
+// since RowStateVersion 1 recorded: each value length-prefixed in bytes,
+// a NULL "N;". A store that encodes the state in SQL (HashEncodedRow)
+// must hash the same.
+func TestHashRowState(t *testing.T) {
+	name := "Hồ sơ"
+	const want = "be5987f79f59c22354067880a174766d0662a5d5e876bbfea4c5ec1a6259fd54"
+	if got := qms.HashRowState("dossiers", "[7]", []*string{ptrTo("SVHTT"), nil, &name}); got != want {
+		t.Errorf("HashRowState = %s, want %s", got, want)
+	}
+	enc := qms.AppendRowField(nil, "SVHTT")
+	enc = append(enc, "N;"...)
+	if got := qms.HashEncodedRow("dossiers", "[7]", qms.AppendRowField(enc, name)); got != want {
+		t.Errorf("HashEncodedRow = %s, want %s", got, want)
+	}
+}
+
+func ptrTo(s string) *string { return &s }
+
+// TestRowStates: the newest state recorded of each row, kept compactly
+// for a key of one number, as written for any other; a row recorded as
+// gone is not recorded; Forget takes a compared row out of Existing.
+func TestRowStates(t *testing.T) {
+	h := func(s string) string { return qms.HashRowState("t", s, nil) }
+	s := qms.NewRowStates("users", "memberships")
+	s.Record(&qms.AuditEntry{Rows: []qms.RowState{
+		{Table: "users", Key: "[1]", Hash: h("a")}, {Table: "users", Key: "[2]", Hash: h("b")},
+		{Table: "memberships", Key: `[1,"SVHTT","staff"]`, Hash: h("c")}, {Table: "users", Key: "[01]", Hash: h("odd")},
+		{Table: "dossiers", Key: "[9]", Hash: h("left out")},
+	}})
+	s.Record(&qms.AuditEntry{Rows: []qms.RowState{{Table: "users", Key: "[1]", Hash: h("a2")}, {Table: "users", Key: "[2]", Hash: ""}}})
+	tests := []struct {
+		table, key, hash string
+		recorded, same   bool
+	}{
+		{"users", "[1]", h("a2"), true, true},
+		{"users", "[1]", h("a"), true, false},
+		{"users", "[2]", h("b"), false, false},
+		{"users", "[3]", h("a"), false, false},
+		{"memberships", `[1,"SVHTT","staff"]`, h("c"), true, true},
+		{"memberships", `[1,"SVHTT","staff"]`, h("a"), true, false},
+		{"users", "[01]", h("odd"), true, true},
+		{"users", "[01]", h("a2"), true, false},
+		{"dossiers", "[9]", h("left out"), false, false},
+	}
+	for _, tt := range tests {
+		if rec, same := s.Matches(tt.table, tt.key, tt.hash); rec != tt.recorded || same != tt.same {
+			t.Errorf("Matches(%s, %s) = %v, %v; want %v, %v", tt.table, tt.key, rec, same, tt.recorded, tt.same)
+		}
+	}
+	if got := s.Existing("users"); !slices.Equal(got, []string{"[01]", "[1]"}) {
+		t.Errorf("Existing(users) = %q", got)
+	}
+	s.Forget("users", "[1]")
+	s.Forget("users", "[01]")
+	if got := s.Existing("users"); got != nil {
+		t.Errorf("Existing(users) after Forget = %q", got)
+	}
+}
+
+// TestParseRowStates: row states read as encoding/json reads them,
+// whether AuditJSON's plain shape or anything else.
+func TestParseRowStates(t *testing.T) {
+	h := qms.HashRowState("t", "k", nil)
+	tests := []string{
+		string(qms.AuditJSON([]qms.RowState{{Table: "dossiers", Key: "[1]", Hash: h}, {Table: "users", Key: "[2]", Hash: ""}})),
+		string(qms.AuditJSON([]qms.RowState{{Table: "memberships", Key: `[1,"SVHTT","staff"]`, Hash: h}})),
+		string(qms.AuditJSON([]qms.RowState{{Table: "policy_removed", Key: `["p","<a>&","Hồ sơ"]`, Hash: h}})),
+		`[]`, `null`, `[{"table":"users","key":"[1]","hash":"x"},]`, `[{"key":"[1]","table":"users","hash":"x"}]`,
+		`[{"table":"users","key":"[1]","hash":"x","extra":1}]`, `[{"table":"users", "key":"[1]","hash":"x"}]`,
+		`[{"table":"us` + "\xff" + `ers","key":"[1]","hash":"x"}]`, `[{"table":"users","key":"[1]","hash":"x"}`, `[{"table":"users","key":"[1]"}]`,
+	}
+	for _, in := range tests {
+		var want []qms.RowState
+		wantErr := json.Unmarshal([]byte(in), &want)
+		got, err := qms.ParseRowStates([]byte(in))
+		if (err != nil) != (wantErr != nil) || !slices.Equal(got, want) {
+			t.Errorf("ParseRowStates(%s) = %q, %v; encoding/json %q, %v", in, got, err, want, wantErr)
+		}
 	}
 }

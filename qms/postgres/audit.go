@@ -56,13 +56,23 @@ func (db *DB) VerifyAuditChain(ctx context.Context) (int64, error) {
 // checkpoint's entry, with its hash, in the chain. The error is a
 // *qms.ChainBreak or a *qms.RowsTampered.
 func (db *DB) VerifyAuditTrail(ctx context.Context, signed []qms.Checkpoint) (qms.AuditVerification, error) {
-	var out qms.AuditVerification
+	return db.verifySnapshot(ctx, signed, rowSpecs)
+}
+
+// verifyAudit is the AUDIT_CHAIN_BROKEN check: the chain and the rows
+// of the security tables, the bulk ones only when bulk.
+func (db *DB) verifyAudit(ctx context.Context, bulk bool) (int64, error) {
+	v, err := db.verifySnapshot(ctx, nil, sqlstore.Sources(rowSpecs, bulk))
+	return v.Entries, err
+}
+
+func (db *DB) verifySnapshot(ctx context.Context, signed []qms.Checkpoint, sources []rowSpec) (qms.AuditVerification, error) {
 	ptx, err := db.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {
-		return out, err
+		return qms.AuditVerification{}, err
 	}
 	defer ptx.Rollback(context.WithoutCancel(ctx))
-	return verifyTrail(ctx, querier{ptx}, signed)
+	return sqlstore.VerifyTrail(ctx, sharedQuerier{querier{ptx}}, signed, sources)
 }
 
 // verifyTrail is VerifyAuditTrail on q's snapshot (a copy verifies the

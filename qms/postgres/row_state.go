@@ -22,7 +22,7 @@ import (
 // rowSpec is a sqlstore.SecurityTable as this store reads it: the key
 // columns with their types, the state as SQL expressions of text (each
 // with the RowStateVersion that covers it) and the label. The UPDATE OF
-// lists of the triggers (migrations 0001, 0032, 0034 and 0036) name the same columns.
+// lists of the triggers (migrations 0001, 0032, 0034, 0036 and 0038) name the same columns.
 type rowSpec struct {
 	table    string
 	key      []string
@@ -40,6 +40,7 @@ var keyTypes = map[string][]string{
 	"version_contributors": {"text", "bigint", "bigint", "text", "text"},
 	"policy_removed":       {"text", "text", "text", "text", "text"},
 	"procedure_tthc":       {"bigint", "text"},
+	"dossiers":             {"bigint"},
 }
 
 // flags are the boolean state columns, rendered 0 or 1 as SQLite stores them.
@@ -160,6 +161,9 @@ func (s rowSpec) Query() string {
 	return `SELECT ` + s.columns() + ` FROM ` + s.table + ` ORDER BY ` + strings.Join(s.key, ", ")
 }
 
+// QueryAt is Query: ScanRowAt reads the columns one by one as ScanRow does.
+func (s rowSpec) QueryAt() string { return s.Query() }
+
 func (s rowSpec) ScanRow(r sqlstore.Row) (key, label, hash string, err error) { return s.scan(r) }
 
 // ScanRowAt makes a rowSpec a sqlstore.RowSourceAt.
@@ -176,6 +180,7 @@ var afterMigration = map[string]func(ctx context.Context, tx *Tx) error{
 	"migration/0032_trust_columns.sql":         func(ctx context.Context, tx *Tx) error { return rebaseline(ctx, tx, 2) },
 	"migration/0034_trust_more_rows.sql":       func(ctx context.Context, tx *Tx) error { return rebaseline(ctx, tx, 3) },
 	"migration/0036_trust_procedure_links.sql": func(ctx context.Context, tx *Tx) error { return rebaseline(ctx, tx, 4) },
+	"migration/0038_trust_dossiers.sql":        func(ctx context.Context, tx *Tx) error { return rebaseline(ctx, tx, 5) },
 }
 
 // rebaseline follows a migration that covers more columns of the security

@@ -35,7 +35,7 @@ func (db *DB) sharedStore() *sqlstore.Store {
 
 		// compliance and e-mails (sqlstore/compliance.go, notification.go)
 		Write:       sharedQuerier{db.direct()},
-		VerifyAudit: db.VerifyAuditChain,
+		VerifyAudit: db.verifyAudit,
 
 		// agency merge and split (sqlstore/agency_split.go)
 		TableColumns: sqlstore.TableColumnsPostgreSQL,

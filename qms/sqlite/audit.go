@@ -99,6 +99,17 @@ func (db *DB) VerifyAuditChain(ctx context.Context) (int64, error) {
 // by the caller). It returns the verified head, for the next checkpoint.
 // The error is a *qms.ChainBreak or a *qms.RowsTampered.
 func (db *DB) VerifyAuditTrail(ctx context.Context, signed []qms.Checkpoint) (qms.AuditVerification, error) {
+	return db.verifyTrail(ctx, signed, rowSpecs)
+}
+
+// verifyAudit is the AUDIT_CHAIN_BROKEN check: the chain and the rows
+// of the security tables, the bulk ones only when bulk.
+func (db *DB) verifyAudit(ctx context.Context, bulk bool) (int64, error) {
+	v, err := db.verifyTrail(ctx, nil, sqlstore.Sources(rowSpecs, bulk))
+	return v.Entries, err
+}
+
+func (db *DB) verifyTrail(ctx context.Context, signed []qms.Checkpoint, sources []rowSpec) (qms.AuditVerification, error) {
 	var out qms.AuditVerification
 	err := db.view(ctx, func(q *sql.Conn) error {
 		tx, err := q.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
@@ -106,7 +117,7 @@ func (db *DB) VerifyAuditTrail(ctx context.Context, signed []qms.Checkpoint) (qm
 			return err
 		}
 		defer tx.Rollback()
-		out, err = sqlstore.VerifyTrail(ctx, on(tx), signed, rowSpecs)
+		out, err = sqlstore.VerifyTrail(ctx, on(tx), signed, sources)
 		return err
 	})
 	return out, err

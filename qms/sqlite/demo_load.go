@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 
 	"isodt/qms"
 	"isodt/qms/flowchart"
@@ -15,10 +16,11 @@ import (
 // transaction: each dossier, its step records and, while it is open, its
 // open steps, through the same statements as ReceiveDossier and
 // CompleteStep, prepared once for the batch. One audit entry
-// (dossier.generate) names the batch by count and first and last code,
-// where a dossier received through the services gets one entry per
-// action: a million generated dossiers would otherwise cost five million
-// entries and as many transactions.
+// (dossier.generate) per sqlstore.BaselineRows dossiers names them by
+// count and first and last code and records their row states, where a
+// dossier received through the services gets one entry per action: a
+// million generated dossiers would otherwise cost five million entries
+// and as many transactions.
 //
 // Codes are the caller's. A code of the agency's own shape
 // (qms.DossierCode) moves dossier_seq past it, so the next receipt is
@@ -44,17 +46,22 @@ func (db *DB) LoadDossierHistories(ctx context.Context, agency string, hs []*qms
 			return err
 		}
 		defer l.close()
-		for _, h := range hs {
-			if err := l.load(h); err != nil {
-				return fmt.Errorf("load dossier %s: %w", h.Dossier.Code, err)
+		for part := range slices.Chunk(hs, sqlstore.BaselineRows) {
+			for _, h := range part {
+				if err := l.load(h); err != nil {
+					return fmt.Errorf("load dossier %s: %w", h.Dossier.Code, err)
+				}
+			}
+			// The entry records the state of each dossier written since
+			// the last one (sqlstore.SecurityTables): at most
+			// BaselineRows of them, as a baseline entry does.
+			first, last := part[0].Dossier.Code, part[len(part)-1].Dossier.Code
+			if err := tx.audit(ctx, agency, "dossier.generate", "dossier", first, nil,
+				map[string]any{"count": len(part), "first": first, "last": last}, ""); err != nil {
+				return err
 			}
 		}
-		if err := l.moveSequence(); err != nil {
-			return err
-		}
-		first, last := hs[0].Dossier.Code, hs[len(hs)-1].Dossier.Code
-		return tx.audit(ctx, agency, "dossier.generate", "dossier", first, nil,
-			map[string]any{"count": len(hs), "first": first, "last": last}, "")
+		return l.moveSequence()
 	})
 }
 

@@ -36,7 +36,7 @@ func (db *DB) sharedStore() *sqlstore.Store {
 
 		// compliance and e-mails (sqlstore/compliance.go, notification.go)
 		Write:       on(db.write),
-		VerifyAudit: db.VerifyAuditChain,
+		VerifyAudit: db.verifyAudit,
 		ReissueDays: db.reissueDays,
 
 		// agency merge and split (sqlstore/agency_split.go)

@@ -21,7 +21,7 @@ func ScanAudit(rows Row) (*qms.AuditEntry, error) {
 	}
 	// Rows that do not parse stay empty: the entry's hash then shows it.
 	if rowStates != nil {
-		json.Unmarshal([]byte(*rowStates), &e.Rows)
+		e.Rows, _ = qms.ParseRowStates([]byte(*rowStates))
 	}
 	e.At = ParseTime(at)
 	if before != nil {

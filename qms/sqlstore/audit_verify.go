@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"sort"
 
 	"isodt/qms"
 )
@@ -36,7 +35,11 @@ func VerifyTrail[S RowSource](ctx context.Context, q Querier, signed []qms.Check
 	}
 	v := qms.NewChainVerifier()
 	v.Expect(signed)
-	recorded, files := qms.RowStates{}, storedFiles{}
+	tables := make([]string, len(sources))
+	for i, s := range sources {
+		tables[i] = s.Table()
+	}
+	recorded, files := qms.NewRowStates(tables...), storedFiles{}
 	for rows.Next() {
 		e, err := ScanAudit(rows)
 		if err == nil {
@@ -74,11 +77,14 @@ func VerifyTrail[S RowSource](ctx context.Context, q Querier, signed []qms.Check
 // CompareRows compares every live row of sources with the newest state
 // the verified chain recorded: a row never recorded was added, a row with
 // another state was altered, and a recorded row that is gone was deleted,
-// each outside the application.
-func CompareRows[S RowSource](ctx context.Context, q Querier, sources []S, recorded qms.RowStates) ([]qms.RowChange, error) {
+// each outside the application. It consumes recorded: each live row's
+// state is taken out of it as it is compared, so that what is left of a
+// table is what is gone, without a set of the live keys beside it (a
+// province's million dossiers).
+func CompareRows[S RowSource](ctx context.Context, q Querier, sources []S, recorded *qms.RowStates) ([]qms.RowChange, error) {
 	var out []qms.RowChange
 	for _, s := range sources {
-		table, live := s.Table(), map[string]bool{}
+		table := s.Table()
 		rows, err := q.Query(ctx, s.Query())
 		if err != nil {
 			return nil, err
@@ -89,26 +95,19 @@ func CompareRows[S RowSource](ctx context.Context, q Querier, sources []S, recor
 				rows.Close()
 				return nil, err
 			}
-			live[key] = true
-			switch want, ok := recorded[[2]string{table, key}]; {
-			case !ok || want == "":
+			switch was, same := recorded.Matches(table, key, hash); {
+			case !was:
 				out = append(out, qms.RowChange{Table: table, Key: key, Label: label, Change: qms.RowAdded})
-			case want != hash:
+			case !same:
 				out = append(out, qms.RowChange{Table: table, Key: key, Label: label, Change: qms.RowAltered})
 			}
+			recorded.Forget(table, key)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return nil, err
 		}
-		var gone []string
-		for k, hash := range recorded {
-			if k[0] == table && hash != "" && !live[k[1]] {
-				gone = append(gone, k[1])
-			}
-		}
-		sort.Strings(gone)
-		for _, key := range gone {
+		for _, key := range recorded.Existing(table) {
 			out = append(out, qms.RowChange{Table: table, Key: key, Change: qms.RowDeleted})
 		}
 	}

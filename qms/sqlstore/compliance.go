@@ -26,7 +26,7 @@ var checks = map[string]ruleCheck{
 	qms.RuleLateWithoutApology: checkLateWithoutApology,
 	qms.RuleStepMissingRecord:  checkMissingRecord,
 	qms.RuleRecordWrongVersion: checkWrongFormVersion,
-	qms.RuleAuditChainBroken:   checkAuditChain,
+	qms.RuleAuditChainBroken:   auditChainCheck(false),
 	qms.RuleCAPAOverdue:        checkCAPAOverdue,
 	qms.RuleMergedNotReissued:  checkMergedNotReissued,
 	qms.RuleRiskReviewOverdue:  checkRiskReviewOverdue,
@@ -75,6 +75,11 @@ func (s *Store) RunChecks(ctx context.Context, scope qms.CheckScope) (qms.CheckR
 	var global []qms.Candidate
 	for _, r := range rules {
 		if check, ok := checks[r.Code]; ok && globalRules[r.Code] {
+			if scope.Rule == qms.RuleAuditChainBroken {
+				// Run alone (the audit-verify job, an auditor's
+				// check of the trail), the rule reads every row.
+				check = auditChainCheck(true)
+			}
 			cs, err := check(ctx, s, s.read(), agencies, now)
 			if err != nil {
 				return res, fmt.Errorf("rule %s: %w", r.Code, err)
@@ -574,8 +579,42 @@ func checkLateWithoutApology(ctx context.Context, s *Store, q Querier, agencies 
 			AND status IN ('received', 'in_progress', 'paused') AND due_at < ?`, append(append(args, args...), FormatTime(now))...)
 }
 
-func checkAuditChain(ctx context.Context, s *Store, q Querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
-	_, err := s.cfg.VerifyAudit(ctx)
+// auditChainCheck verifies the trail and the rows it vouches for, the
+// bulk tables' (dossiers) only when bulk. A check that does not read
+// them keeps their open findings: a finding clears only when a check
+// that looks at its row no longer sees it.
+func auditChainCheck(bulk bool) ruleCheck {
+	return func(ctx context.Context, s *Store, q Querier, agencies []string, now time.Time) ([]qms.Candidate, error) {
+		out, err := checkAuditChain(ctx, s, bulk)
+		if err != nil || bulk {
+			return out, err
+		}
+		var tables []string
+		for _, t := range SecurityTables {
+			if t.Bulk {
+				tables = append(tables, t.Table)
+			}
+		}
+		in, args := inList(tables)
+		rows, err := q.Query(ctx, `SELECT agency_code, object_type, object_id, message FROM findings
+			WHERE rule = ? AND closed_at IS NULL AND object_type IN `+in, append([]any{qms.RuleAuditChainBroken}, args...)...)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			c := qms.Candidate{Rule: qms.RuleAuditChainBroken}
+			if err := rows.Scan(&c.AgencyCode, &c.ObjectType, &c.ObjectID, &c.Message); err != nil {
+				return nil, err
+			}
+			out = append(out, c)
+		}
+		return out, rows.Err()
+	}
+}
+
+func checkAuditChain(ctx context.Context, s *Store, bulk bool) ([]qms.Candidate, error) {
+	_, err := s.cfg.VerifyAudit(ctx, bulk)
 	var br *qms.ChainBreak
 	if errors.As(err, &br) {
 		return []qms.Candidate{{Rule: qms.RuleAuditChainBroken, AgencyCode: qms.SystemAgencyCode, ObjectType: "audit_log", ObjectID: Itoa(br.EntryID), Message: br.Error()}}, nil

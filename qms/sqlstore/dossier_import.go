@@ -26,7 +26,16 @@ func (s *Store) ImportDossiers(ctx context.Context, agency string, rows []Dossie
 		if _, err := FindAgency(ctx, tx, agency); err != nil {
 			return err
 		}
+		// Each entry records the state of the dossiers written since the
+		// last one (SecurityTables): at most BaselineRows of them.
+		written := 0
 		for i, r := range rows {
+			if written == BaselineRows {
+				if err := tx.Audit(ctx, agency, "dossier.import", "dossier_history", agency, nil, map[string]int{"rows": written}, ""); err != nil {
+					return err
+				}
+				written = 0
+			}
 			d := &qms.Dossier{Code: r.Code, AgencyCode: agency, TTHCCode: r.TTHCCode, Channel: qms.ChannelCounter, ReceivedAt: r.ReceivedAt.UTC(),
 				DueAt: r.DueAt.UTC(), Status: r.Status, UpdatedAt: tx.Now(), Flow: qms.FlowState{Open: []qms.OpenStep{}}, Note: "nhập từ hệ thống một cửa"}
 			if r.CompletedAt != nil {
@@ -39,8 +48,9 @@ func (s *Store) ImportDossiers(ctx context.Context, agency string, rows []Dossie
 			if err := s.insertDossier(ctx, tx, d); err != nil {
 				return fmt.Errorf("row %d: %w", i+2, err)
 			}
+			written++
 		}
-		return tx.Audit(ctx, agency, "dossier.import", "dossier_history", agency, nil, map[string]int{"rows": len(rows)}, "")
+		return tx.Audit(ctx, agency, "dossier.import", "dossier_history", agency, nil, map[string]int{"rows": written}, "")
 	})
 	if err != nil {
 		return 0, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"isodt/qms"
@@ -29,6 +30,25 @@ type SecurityTable struct {
 	// Label names a row in words in a verification report (SQL both
 	// stores speak).
 	Label string
+	// Bulk is a table of records, a million rows in a province: only a
+	// whole verification reads it row by row (`qms audit verify`, the
+	// audit-verify job, a run of AUDIT_CHAIN_BROKEN alone), not the
+	// compliance scan of every rule, which must stay within seconds.
+	Bulk bool
+}
+
+// Sources are all's tables but the bulk ones, unless bulk.
+func Sources[S RowSource](all []S, bulk bool) []S {
+	if bulk {
+		return all
+	}
+	var out []S
+	for _, s := range all {
+		if !slices.ContainsFunc(SecurityTables, func(t SecurityTable) bool { return t.Table == s.Table() && t.Bulk }) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // StateColumn is a column of a row's state and the RowStateVersion that
@@ -63,7 +83,17 @@ type StateColumn struct {
 //     the internal procedures that govern them (procedure_tthc: a receipt
 //     pins the version in force the link finds), each recorded at the
 //     upgrade if the trail sets it (ProcedureLinksAsAudited).
-const RowStateVersion = 4
+//  5. migration 0061 (SQLite), 0038 (PostgreSQL): dossiers, their
+//     decisive state (agency, pinned procedure version, due time,
+//     status, result, return, new appointment) and what the receipt
+//     wrote once (code, TTHC and its terms, applicant, channel,
+//     receipt time, the agency's name, the survey key); each dossier
+//     recorded at the upgrade as found (dossiersAsFound): the trail
+//     before carries no dossier's whole state.
+//
+// The versions need not be contiguous: a rebaseline hashes a row "then"
+// without the columns covered since its version, whatever they are.
+const RowStateVersion = 5
 
 // RebaselineReasons are the reasons of the entries that record the rows'
 // states at each version.
@@ -71,6 +101,7 @@ var RebaselineReasons = map[int]string{
 	2: "trạng thái của người dùng, mã API và phiên đăng nhập, thêm họ tên, chức vụ, mật khẩu tạm, tiền tố mã API và mã chống giả mạo yêu cầu của phiên; các chữ ký điện tử đúng như nhật ký đã ghi",
 	3: "đơn vị (cấp trên, loại, sáp nhập), ủy quyền xử lý bước hồ sơ, người tham gia soạn phiên bản quy trình và biểu mẫu, quy tắc phân quyền mặc định đã gỡ: đúng như nhật ký đã ghi",
 	4: "liên kết thủ tục hành chính với quy trình nội bộ (quyết định hồ sơ mới được tiếp nhận theo quy trình nào): đúng như nhật ký đã ghi khi tạo, sửa quy trình và khi lãnh đạo phê duyệt lần ban hành",
+	5: "trạng thái quyết định của hồ sơ (đơn vị, phiên bản quy trình, hạn trả, trạng thái, kết quả, ngày trả, hẹn lại) và những gì phiếu tiếp nhận ghi: ghi nhận nguyên trạng lúc nâng cấp, vì nhật ký trước đó không ghi đủ trạng thái của từng hồ sơ",
 }
 
 // SecurityTables are the tables the audit trail vouches for row by row.
@@ -164,13 +195,39 @@ var SecurityTables = []SecurityTable{
 	// are. Its state is its existence: the key alone.
 	{Table: "procedure_tthc", Key: []string{"procedure_id", "tthc_code"},
 		Label: "'thủ tục ' || tthc_code || ' theo quy trình ' || COALESCE((SELECT agency_code || ' ' || code FROM procedures WHERE id = procedure_id), '?')"},
+	// A dossier's decisive state is what the on-time figures (the
+	// product's public statistics) and the compliance checks read: its
+	// agency, pinned procedure version, due time, status, result, return
+	// time and new appointment. They move only with audited writes: the
+	// receipt (dossier.receive), a step or the return (dossier.step,
+	// dossier.complete), a pause or resume, an apology, a merge or split
+	// moving open dossiers, a history import and the demo's bulk load.
+	// What the receipt wrote once is state too: the leader's signature
+	// covers it only once the leader signs (SignedTables), and a dossier
+	// is open for days before; a receipt time moved in that time moves
+	// the period it counts in. The UPDATE trigger fires on these columns
+	// only: a step that changes only the flow and updated_at (most of
+	// them) notes nothing.
+	{Table: "dossiers", Key: []string{"id"},
+		State: []StateColumn{{"agency_code", 5}, {"procedure_id", 5}, {"version_number", 5}, {"due_at", 5}, {"status", 5},
+			{"result", 5}, {"returned_at", 5}, {"new_appointment", 5},
+			{"code", 5}, {"tthc_code", 5}, {"applicant_json", 5}, {"channel", 5}, {"received_at", 5},
+			{"tthc_name", 5}, {"tthc_time_limit_days", 5}, {"tthc_fee", 5}, {"agency_name", 5}, {"survey_key", 5}},
+		Unchecked: map[string]string{
+			"flow_json":  "the open steps: moves with every step, each recorded in dossier_steps and its dossier.step entry; the figures read status, due_at and returned_at",
+			"note":       "the officer's remark (a pause's reason, an import's origin): shown, decides nothing",
+			"updated_at": "moves with every write of the row",
+		},
+		Label: "'hồ sơ ' || code || ' của ' || agency_code", Bulk: true},
 }
 
 // RowSourceAt is a RowSource that also hashes a row as an older
 // RowStateVersion did, without the state columns covered since.
 type RowSourceAt interface {
 	RowSource
-	// ScanRowAt reads one row of Query and returns its key, its hash at
+	// QueryAt lists the rows in key order for ScanRowAt.
+	QueryAt() string
+	// ScanRowAt reads one row of QueryAt and returns its key, its hash at
 	// version and its hash now.
 	ScanRowAt(r Row, version int) (key, then, now string, err error)
 }
@@ -178,20 +235,20 @@ type RowSourceAt interface {
 // RecordedStates folds the row states of the whole trail, oldest first,
 // into the newest recorded state of each row (not verifying the chain:
 // `qms audit verify` does).
-func RecordedStates(ctx context.Context, q Querier) (qms.RowStates, error) {
+func RecordedStates(ctx context.Context, q Querier) (*qms.RowStates, error) {
 	rows, err := q.Query(ctx, `SELECT row_states FROM audit_log WHERE row_states IS NOT NULL ORDER BY id`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := qms.RowStates{}
+	out := qms.NewRowStates()
 	for rows.Next() {
 		var s string
 		if err := rows.Scan(&s); err != nil {
 			return nil, err
 		}
 		var e qms.AuditEntry
-		if err := json.Unmarshal([]byte(s), &e.Rows); err != nil {
+		if e.Rows, err = qms.ParseRowStates([]byte(s)); err != nil {
 			return nil, fmt.Errorf("recorded row states: %w", err)
 		}
 		out.Record(&e)
@@ -214,7 +271,13 @@ func StillAsRecorded[S RowSourceAt](ctx context.Context, q Querier, sources []S,
 	}
 	var out [][2]string
 	for _, s := range sources {
-		rows, err := q.Query(ctx, s.Query())
+		if coveredSince(s.Table()) >= version {
+			// Covered from this version on (newlyCovered) or a later
+			// one: the trail recorded none of its rows, and a later
+			// version's columns need not exist yet.
+			continue
+		}
+		rows, err := q.Query(ctx, s.QueryAt())
 		if err != nil {
 			return nil, err
 		}
@@ -224,7 +287,8 @@ func StillAsRecorded[S RowSourceAt](ctx context.Context, q Querier, sources []S,
 				rows.Close()
 				return nil, err
 			}
-			if want, ok := recorded[[2]string{s.Table(), key}]; ok && want == then && want != now {
+			was, sameThen := recorded.Matches(s.Table(), key, then)
+			if _, sameNow := recorded.Matches(s.Table(), key, now); was && sameThen && !sameNow {
 				out = append(out, [2]string{s.Table(), key})
 			}
 		}
@@ -243,10 +307,22 @@ func StillAsRecorded[S RowSourceAt](ctx context.Context, q Querier, sources []S,
 	return out, nil
 }
 
+// coveredSince is the RowStateVersion that started covering table: that
+// of its first state column; 0 for a table whose state is its key alone
+// (covered since the migration that made it).
+func coveredSince(table string) int {
+	for _, t := range SecurityTables {
+		if t.Table == table && len(t.State) > 0 {
+			return slices.MinFunc(t.State, func(a, b StateColumn) int { return a.Since - b.Since }).Since
+		}
+	}
+	return 0
+}
+
 // newlyCovered finds, for a version that starts covering a table, the
 // rows of it the trail vouches for.
 var newlyCovered = map[int]func(ctx context.Context, q Querier) ([][2]string, error){
-	2: SignaturesAsSigned, 3: trustRowsAsAudited, 4: ProcedureLinksAsAudited,
+	2: SignaturesAsSigned, 3: trustRowsAsAudited, 4: ProcedureLinksAsAudited, 5: dossiersAsFound,
 }
 
 // SignaturesAsSigned lists the signatures whose row is, column for

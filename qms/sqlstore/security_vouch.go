@@ -501,3 +501,23 @@ func eachRow(ctx context.Context, q Querier, query string, scan func(Row) error)
 	}
 	return rows.Err()
 }
+
+// dossiersAsFound lists every dossier, for RowStateVersion 5 to record as
+// it is at the upgrade. The trail before it cannot vouch for a dossier's
+// state: a step's entry carries the flow and the status, not the due
+// time or the result, and the bulk load and the history import write one
+// entry for a whole batch. A dossier changed with the file alone before
+// the upgrade is recorded as changed; verification names any change
+// after it.
+func dossiersAsFound(ctx context.Context, q Querier) ([][2]string, error) {
+	// The key as the triggers write it (json_array, note_row_change).
+	keys, err := QueryStrings(ctx, q, `SELECT '[' || id || ']' FROM dossiers ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	out := make([][2]string, len(keys))
+	for i, k := range keys {
+		out[i] = [2]string{"dossiers", k}
+	}
+	return out, nil
+}

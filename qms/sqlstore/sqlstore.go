@@ -99,7 +99,9 @@ type Config struct {
 	Write Querier
 	// VerifyAudit verifies the audit chain, each store's own
 	// (AUDIT_CHAIN_BROKEN): a *qms.ChainBreak or *qms.RowsTampered.
-	VerifyAudit func(ctx context.Context) (int64, error)
+	// Bulk tables (SecurityTable.Bulk) are read row by row only when
+	// bulk.
+	VerifyAudit func(ctx context.Context, bulk bool) (int64, error)
 	// ReissueDays is how long a procedure a merge brought may run on its
 	// predecessor's version before MERGED_NOT_REISSUED flags it (0:
 	// qms.DefaultMergeReissueDays).

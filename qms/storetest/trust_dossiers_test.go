@@ -1,0 +1,318 @@
+package storetest_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"isodt/qms"
+	"isodt/qms/postgres"
+	"isodt/qms/sqlstore"
+)
+
+// TestTrust5DossierStateWrittenOutsideTheApp: each column of a dossier's
+// state (RowStateVersion 5), changed with the database alone, is named by
+// `qms audit verify`, even on a dossier whose leader step is signed for
+// the columns the signature does not cover; put back, the dossier
+// verifies clean again. A later audited write of another dossier does not
+// record the changed one as its own.
+func TestTrust5DossierStateWrittenOutsideTheApp(t *testing.T) {
+	tests := []struct {
+		name   string
+		column string
+		set    string // SQL value
+		signed bool   // run the dossier through its leader's signed step first
+	}{
+		{"due time moved", "due_at", "'2030-01-01T00:00:00Z'", true},
+		{"result made early", "result", "'early'", true},
+		{"status changed", "status", "'withdrawn'", true},
+		{"return time set", "returned_at", "'2026-03-01T00:00:00Z'", true},
+		{"new appointment given", "new_appointment", "'2030-01-01T00:00:00Z'", true},
+		{"moved to another agency", "agency_code", "'" + qms.SystemAgencyCode + "'", true},
+		{"procedure unpinned", "procedure_id", "NULL", true},
+		{"version changed", "version_number", "7", true},
+		{"receipt time moved before signing", "received_at", "'2025-12-31T00:00:00Z'", false},
+		{"channel changed before signing", "channel", "'online'", false},
+		{"TTHC changed before signing", "tthc_code", "'1.000004'", false},
+		{"applicant changed before signing", "applicant_json", `'{"name":"Mallory"}'`, false},
+		{"TTHC's time limit changed before signing", "tthc_time_limit_days", "99", false},
+		{"receipt slip's agency name changed", "agency_name", "'Sở khác'", true},
+		{"survey key replaced", "survey_key", "'known-key'", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			eachStore(t, func(t *testing.T, f *fixture) {
+				code, id, staff := trustDossier(t, f, tt.signed)
+				_, pg := f.Store.(*postgres.DB)
+				quoted := `quote(` + tt.column + `)`
+				if pg {
+					quoted = `quote_nullable(` + tt.column + `::text)`
+				}
+				old := mustQuery(t, f, fmt.Sprintf(`SELECT %s FROM dossiers WHERE id = %d`, quoted, id))[0]
+				mustExec(t, f, fmt.Sprintf(`UPDATE dossiers SET %s = %s WHERE id = %d`, tt.column, tt.set, id))
+				agency := "SVHTT"
+				if tt.column == "agency_code" {
+					agency = qms.SystemAgencyCode
+				}
+				want := []string{qms.RowAltered + " dossiers hồ sơ " + code + " của " + agency}
+				if got := namedRows(t, f, f.ctx); !slices.Equal(got, want) {
+					t.Fatalf("after tampering: named %q, want %q", got, want)
+				}
+				if err := f.ReceiveDossier(staff, &qms.Dossier{AgencyCode: "SVHTT", TTHCCode: "1.000001", Applicant: qms.Applicant{Name: "Trần Thị Bình"}, Channel: qms.ChannelCounter}); err != nil {
+					t.Fatal(err)
+				}
+				if got := namedRows(t, f, f.ctx); !slices.Equal(got, want) {
+					t.Fatalf("after a later receipt: named %q, want %q", got, want)
+				}
+				mustExec(t, f, fmt.Sprintf(`UPDATE dossiers SET %s = %s WHERE id = %d`, tt.column, old, id))
+				if got := namedRows(t, f, f.ctx); got != nil {
+					t.Fatalf("put back: named %q", got)
+				}
+			})
+		})
+	}
+	eachStore(t, func(t *testing.T, f *fixture) {
+		code, id, _ := trustDossier(t, f, false)
+		mustExec(t, f, `INSERT INTO dossiers (code, agency_code, tthc_code, applicant_json, channel, received_at, due_at, status, updated_at)
+			VALUES ('SVHTT-2026-009999', 'SVHTT', '1.000001', '{}', 'counter', '2026-03-02T02:00:00Z', '2026-03-09T02:00:00Z', 'completed', '')`)
+		mustExec(t, f, `UPDATE dossiers SET flow_json = '{"open":[]}', note = 'x', updated_at = 'y'`)
+		want := []string{qms.RowAdded + " dossiers hồ sơ SVHTT-2026-009999 của SVHTT"}
+		if got := namedRows(t, f, f.ctx); !slices.Equal(got, want) {
+			t.Fatalf("a dossier inserted, the columns outside the state changed: named %q, want %q", got, want)
+		}
+		for _, q := range []string{`DELETE FROM dossier_steps WHERE dossier_id = %d`, `DELETE FROM dossier_open_steps WHERE dossier_id = %d`,
+			`DELETE FROM dossier_receipt_keys WHERE dossier = '` + code + `'`, `DELETE FROM dossiers WHERE id = %d`} {
+			if strings.Contains(q, "%d") {
+				q = fmt.Sprintf(q, id)
+			}
+			mustExec(t, f, q)
+		}
+		want = append(want, qms.RowDeleted+fmt.Sprintf(" dossiers [%d]", id))
+		if got := namedRows(t, f, f.ctx); !slices.Equal(got, want) {
+			t.Fatalf("a dossier deleted: named %q, want %q", got, want)
+		}
+	})
+}
+
+// trustDossier receives a dossier through the application, completes
+// its check step and, with signed, takes it through the leader's signed
+// step; it returns the dossier's code and id, and the staff member who
+// received it.
+func trustDossier(t *testing.T, f *fixture, signed bool) (code string, id int64, staff context.Context) {
+	t.Helper()
+	staff, leader, _ := receiptFixture(t, f)
+	d := &qms.Dossier{AgencyCode: "SVHTT", TTHCCode: "1.000001", Applicant: qms.Applicant{Name: "Nguyễn Văn An"}, Channel: qms.ChannelCounter}
+	if err := f.ReceiveDossier(staff, d); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.CompleteStep(staff, "SVHTT", d.Code, qms.CompleteStep{StepID: "check"}); err != nil {
+		t.Fatal(err)
+	}
+	if signed {
+		if _, err := f.CompleteStep(staff, "SVHTT", d.Code, qms.CompleteStep{StepID: "ok", Exit: "Đạt"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.CompleteStep(leader, "SVHTT", d.Code, qms.CompleteStep{StepID: "sign"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := namedRows(t, f, f.ctx); got != nil {
+		t.Fatalf("after the application's own writes: named %q", got)
+	}
+	return d.Code, d.ID, staff
+}
+
+// TestTrust5DossierFlowsVerify: every write of a dossier's state by the
+// application records it: the receipt, steps, a pause and resume, the
+// leader's signature, an apology, the return (late, completed), one
+// not approved returned with its notice, a history import, a merge and a split moving open dossiers.
+func TestTrust5DossierFlowsVerify(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		clk := f.clk
+		staff, leader, _ := receiptFixture(t, f)
+		clk.Set(hanoi(2026, 2, 13, 10, 0).UTC())
+		d := &qms.Dossier{AgencyCode: "SVHTT", TTHCCode: "1.000001", Applicant: qms.Applicant{Name: "Nguyễn Văn An"}, Channel: qms.ChannelCounter}
+		refused := &qms.Dossier{AgencyCode: "SVHTT", TTHCCode: "1.000001", Applicant: qms.Applicant{Name: "Lê Văn Cường"}, Channel: qms.ChannelCounter}
+		steps := []struct {
+			name string
+			at   time.Time
+			do   func() error
+		}{
+			{"received", time.Time{}, func() error { return f.ReceiveDossier(staff, d) }},
+			{"check step", hanoi(2026, 2, 23, 9, 0), func() error {
+				_, err := f.CompleteStep(staff, "SVHTT", d.Code, qms.CompleteStep{StepID: "check"})
+				return err
+			}},
+			{"paused", hanoi(2026, 2, 23, 10, 0), func() error {
+				_, err := f.PauseDossier(staff, "SVHTT", d.Code, "Bổ sung bản sao giấy chứng nhận PCCC")
+				return err
+			}},
+			{"resumed", hanoi(2026, 2, 25, 10, 0), func() error {
+				_, err := f.ResumeDossier(staff, "SVHTT", d.Code)
+				return err
+			}},
+			{"decision", time.Time{}, func() error {
+				_, err := f.CompleteStep(staff, "SVHTT", d.Code, qms.CompleteStep{StepID: "ok", Exit: "Đạt"})
+				return err
+			}},
+			{"leader's signed step", time.Time{}, func() error {
+				_, err := f.CompleteStep(leader, "SVHTT", d.Code, qms.CompleteStep{StepID: "sign"})
+				return err
+			}},
+			{"apology", hanoi(2026, 3, 5, 9, 0), func() error {
+				_, err := f.Apologize(staff, "SVHTT", d.Code, hanoi(2026, 3, 6, 16, 0), "Chờ ý kiến cơ quan PCCC")
+				return err
+			}},
+			{"late return", time.Time{}, func() error {
+				_, err := f.CompleteStep(staff, "SVHTT", d.Code, qms.CompleteStep{StepID: "e"})
+				return err
+			}},
+			{"another received", time.Time{}, func() error { return f.ReceiveDossier(staff, refused) }},
+			{"not approved, notified and returned", time.Time{}, func() error {
+				for _, c := range []qms.CompleteStep{{StepID: "check"}, {StepID: "ok", Exit: "Không đạt"}, {StepID: "notice"}, {StepID: "e"}} {
+					if _, err := f.CompleteStep(staff, "SVHTT", refused.Code, c); err != nil {
+						return err
+					}
+				}
+				return nil
+			}},
+			{"history imported", time.Time{}, func() error {
+				done := hanoi(2026, 1, 20, 9, 0)
+				_, err := f.ImportDossiers(f.ctx, "SVHTT", []sqlstore.DossierImport{
+					{Code: "D-OPEN", TTHCCode: "1.000001", ReceivedAt: hanoi(2026, 1, 5, 9, 0), DueAt: hanoi(2026, 1, 12, 9, 0), Status: qms.DossierInProgress},
+					{Code: "D-DONE", TTHCCode: "1.000001", ReceivedAt: hanoi(2026, 1, 5, 9, 0), DueAt: hanoi(2026, 1, 12, 9, 0), CompletedAt: &done, Status: qms.DossierCompleted},
+				})
+				return err
+			}},
+		}
+		for _, s := range steps {
+			if !s.at.IsZero() {
+				clk.Set(s.at.UTC())
+			}
+			if err := s.do(); err != nil {
+				t.Fatalf("%s: %v", s.name, err)
+			}
+			if got := namedRows(t, f, f.ctx); got != nil {
+				t.Fatalf("after %s: named %q", s.name, got)
+			}
+		}
+		if got := mustQuery(t, f, fmt.Sprintf(`SELECT status || ' ' || result FROM dossiers WHERE id IN (%d, %d) ORDER BY id`, d.ID, refused.ID)); !slices.Equal(got,
+			[]string{"completed late", "completed early"}) {
+			t.Fatalf("dossiers after the flows: %q", got)
+		}
+	})
+	eachStore(t, func(t *testing.T, f *fixture) {
+		openA, _, _ := mergeAgency(t, f, "PA", true)
+		openB, _, _ := mergeAgency(t, f, "PB", false)
+		if _, err := f.MergeAgencies(f.ctx, qms.MergePlan{Into: "NEW", Name: "Sở mới", From: []string{"PA", "PB"}}, false); err != nil {
+			t.Fatal(err)
+		}
+		if got := mustQuery(t, f, `SELECT COUNT(*) FROM dossiers WHERE agency_code = 'NEW' AND code IN ('`+openA+`', '`+openB+`')`); got[0] == "0" {
+			t.Fatalf("the merge moved no open dossier")
+		}
+		if got := namedRows(t, f, f.ctx); got != nil {
+			t.Fatalf("after a merge moving dossiers: named %q", got)
+		}
+	})
+	eachStore(t, func(t *testing.T, f *fixture) {
+		open, _, _ := splitAgency(t, f)
+		rep, err := f.SplitAgency(f.ctx, qms.SplitPlan{From: "PA", Into: "PN", TTHC: []string{"1.000001"}, Procedures: []string{"QT-01"}}, false)
+		if err != nil || !slices.Equal(rep.Dossiers, []string{open}) {
+			t.Fatalf("split: %v %v", rep, err)
+		}
+		if got := namedRows(t, f, f.ctx); got != nil {
+			t.Fatalf("after a split moving a dossier: named %q", got)
+		}
+	})
+}
+
+// TestTrust5RebaselineOnUpgrade: migration 0061 (PostgreSQL 0038)
+// starts covering dossiers. A database of the release before (the
+// trigger absent, no dossier state in the trail) upgrades with every
+// dossier recorded as found, in entries of at most sqlstore.BaselineRows
+// rows (the trail before cannot vouch for a dossier's state: a dossier
+// changed with the file before the upgrade is recorded as changed), and
+// verification goes on from there.
+func TestTrust5RebaselineOnUpgrade(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		code, id, _ := trustDossier(t, f, true)
+		backToRelease(t, f, f.ctx, []string{"dossiers"}, "0061_trust_dossiers", "0038_trust_dossiers")
+		mustExec(t, f, fmt.Sprintf(`UPDATE dossiers SET result = 'early' WHERE id = %d`, id))
+		var total int
+		fmt.Sscan(mustQuery(t, f, `SELECT COUNT(*) FROM dossiers`)[0], &total)
+
+		upgraded := f.second(t)
+		if got := namedRows(t, upgraded, f.ctx); got != nil {
+			t.Fatalf("after the upgrade: named %q", got)
+		}
+		es, _, err := upgraded.FindAuditEntries(f.ctx, qms.AuditFilter{Action: ptr("audit.baseline"), Limit: 10})
+		if err != nil || len(es) == 0 || es[0].Reason != sqlstore.RebaselineReasons[5] || len(es[0].Rows) != total || total == 0 {
+			t.Fatalf("baseline entry %+v %v, want one of %d rows", es, err, total)
+		}
+		if !strings.Contains(string(es[0].After), `"version":5`) {
+			t.Fatalf("baseline entry: %s", es[0].After)
+		}
+		mustExec(t, f, fmt.Sprintf(`UPDATE dossiers SET due_at = '2030-01-01T00:00:00Z' WHERE id = %d`, id))
+		want := []string{qms.RowAltered + " dossiers hồ sơ " + code + " của SVHTT"}
+		if got := namedRows(t, upgraded, f.ctx); !slices.Equal(got, want) {
+			t.Fatalf("a due time moved after the upgrade: named %q, want %q", got, want)
+		}
+	})
+}
+
+// TestTrust5ScanLeavesDossiersToTheWholeCheck: the compliance scan of
+// every rule verifies the chain and the account rows but not a million
+// dossiers; AUDIT_CHAIN_BROKEN run alone (the audit-verify job) reads
+// every dossier and opens a finding on one changed with the file. The
+// scan keeps that finding open, since it did not look; only a run that
+// reads the dossier again closes it once put back.
+func TestTrust5ScanLeavesDossiersToTheWholeCheck(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		_, id, _ := trustDossier(t, f, false)
+		old := mustQuery(t, f, fmt.Sprintf(`SELECT due_at FROM dossiers WHERE id = %d`, id))[0]
+		mustExec(t, f, fmt.Sprintf(`UPDATE dossiers SET due_at = '2030-01-01T00:00:00Z' WHERE id = %d`, id))
+		rule, yes := qms.RuleAuditChainBroken, true
+		open := func() []string {
+			t.Helper()
+			fs, err := f.FindFindings(f.ctx, qms.FindingFilter{Rule: &rule, Open: &yes})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, x := range fs {
+				out = append(out, x.ObjectType+" "+x.ObjectID)
+			}
+			return out
+		}
+		run := func(scope qms.CheckScope) {
+			t.Helper()
+			if _, err := f.RunChecks(f.ctx, scope); err != nil {
+				t.Fatal(err)
+			}
+		}
+		key := fmt.Sprintf("dossiers [%d]", id)
+		steps := []struct {
+			name  string
+			scope qms.CheckScope
+			want  []string
+		}{
+			{"scan of every rule", qms.CheckScope{}, nil},
+			{"the rule alone", qms.CheckScope{Rule: rule}, []string{key}},
+			{"scan again", qms.CheckScope{}, []string{key}},
+			{"put back, scan", qms.CheckScope{}, []string{key}},
+			{"put back, the rule alone", qms.CheckScope{Rule: rule}, nil},
+		}
+		for _, s := range steps {
+			if strings.HasPrefix(s.name, "put back") {
+				mustExec(t, f, fmt.Sprintf(`UPDATE dossiers SET due_at = '%s' WHERE id = %d`, old, id))
+			}
+			run(s.scope)
+			if got := open(); !slices.Equal(got, s.want) {
+				t.Fatalf("%s: open findings %q, want %q", s.name, got, s.want)
+			}
+		}
+	})
+}
