@@ -245,6 +245,20 @@ func (s *RowStates) Matches(table, key, hash string) (recorded, same bool) {
 	return true, got == want
 }
 
+// Covers says whether the trail recorded any row of table, existing or
+// gone: an upgrade that would vouch for its rows as found has run before.
+func (s *RowStates) Covers(table string) bool {
+	if len(s.byID[table]) > 0 {
+		return true
+	}
+	for k := range s.other {
+		if k[0] == table {
+			return true
+		}
+	}
+	return false
+}
+
 // Forget takes a row out, once compared.
 func (s *RowStates) Forget(table, key string) {
 	delete(s.other, [2]string{table, key})

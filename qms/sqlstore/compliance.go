@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -71,10 +72,18 @@ func (s *Store) RunChecks(ctx context.Context, scope qms.CheckScope) (qms.CheckR
 	}
 	now := s.cfg.Now().UTC()
 	// Rules over the whole system (the audit chain) run once; their
-	// findings go with the agency they name, else with the last batch.
+	// findings go with the agency they name. A run reconciles only the
+	// agencies it covers: a candidate naming another (the system agency
+	// in an agency's own run, a merged agency) is left to a run that
+	// covers it, where attached to another agency's batch it was opened
+	// again beside its open finding (UNIQUE findings) or never closed.
 	var global []qms.Candidate
 	for _, r := range rules {
 		if check, ok := checks[r.Code]; ok && globalRules[r.Code] {
+			if r.Code == qms.RuleAuditChainBroken && !slices.Contains(agencies, qms.SystemAgencyCode) {
+				// Its findings are all the system agency's.
+				continue
+			}
 			if scope.Rule == qms.RuleAuditChainBroken {
 				// Run alone (the audit-verify job, an auditor's
 				// check of the trail), the rule reads every row.
@@ -87,7 +96,7 @@ func (s *Store) RunChecks(ctx context.Context, scope qms.CheckScope) (qms.CheckR
 			global = append(global, cs...)
 		}
 	}
-	for i, a := range agencies {
+	for _, a := range agencies {
 		var found []qms.Candidate
 		for _, r := range rules {
 			check, ok := checks[r.Code]
@@ -102,7 +111,7 @@ func (s *Store) RunChecks(ctx context.Context, scope qms.CheckScope) (qms.CheckR
 		}
 		rest := global[:0:0]
 		for _, c := range global {
-			if c.AgencyCode == a || i == len(agencies)-1 {
+			if c.AgencyCode == a {
 				found = append(found, c)
 			} else {
 				rest = append(rest, c)

@@ -268,7 +268,9 @@ func TestTrust5RebaselineOnUpgrade(t *testing.T) {
 // dossiers; AUDIT_CHAIN_BROKEN run alone (the audit-verify job) reads
 // every dossier and opens a finding on one changed with the file. The
 // scan keeps that finding open, since it did not look; only a run that
-// reads the dossier again closes it once put back.
+// reads the dossier again closes it once put back. An agency's own run
+// (an agency administrator's) leaves the system agency's finding as it
+// is: attached to the agency's batch it was opened a second time.
 func TestTrust5ScanLeavesDossiersToTheWholeCheck(t *testing.T) {
 	eachStore(t, func(t *testing.T, f *fixture) {
 		_, id, _ := trustDossier(t, f, false)
@@ -302,7 +304,10 @@ func TestTrust5ScanLeavesDossiersToTheWholeCheck(t *testing.T) {
 			{"scan of every rule", qms.CheckScope{}, nil},
 			{"the rule alone", qms.CheckScope{Rule: rule}, []string{key}},
 			{"scan again", qms.CheckScope{}, []string{key}},
+			{"the agency's own scan", qms.CheckScope{AgencyCode: "SVHTT"}, []string{key}},
+			{"the rule alone in the agency's run", qms.CheckScope{AgencyCode: "SVHTT", Rule: rule}, []string{key}},
 			{"put back, scan", qms.CheckScope{}, []string{key}},
+			{"put back, the agency's own run of the rule", qms.CheckScope{AgencyCode: "SVHTT", Rule: rule}, []string{key}},
 			{"put back, the rule alone", qms.CheckScope{Rule: rule}, nil},
 		}
 		for _, s := range steps {
@@ -313,6 +318,38 @@ func TestTrust5ScanLeavesDossiersToTheWholeCheck(t *testing.T) {
 			if got := open(); !slices.Equal(got, s.want) {
 				t.Fatalf("%s: open findings %q, want %q", s.name, got, s.want)
 			}
+		}
+	})
+}
+
+// TestTrust5UpgradeRunAgainVouchesForNothing: with the file, the
+// dossiers' triggers dropped and their migration's row deleted, a
+// dossier's result changed and one inserted; the store opened again runs
+// the migration again, whose upgrade would record every dossier as found.
+// The trail already covers dossiers: it records none, and verification
+// names both.
+func TestTrust5UpgradeRunAgainVouchesForNothing(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		code, id, _ := trustDossier(t, f, false)
+		if _, pg := f.Store.(*postgres.DB); pg {
+			mustExec(t, f, `DROP TRIGGER dossiers_row ON dossiers`)
+			mustExec(t, f, `DELETE FROM migrations WHERE name LIKE '%0038_trust_dossiers%'`)
+		} else {
+			for _, op := range []string{"insert", "update", "delete"} {
+				mustExec(t, f, `DROP TRIGGER dossiers_row_`+op)
+			}
+			mustExec(t, f, `DELETE FROM migrations WHERE name LIKE '%0061_trust_dossiers%'`)
+		}
+		mustExec(t, f, fmt.Sprintf(`UPDATE dossiers SET result = 'early' WHERE id = %d`, id))
+		mustExec(t, f, `INSERT INTO dossiers (code, agency_code, tthc_code, applicant_json, channel, received_at, due_at, status, updated_at)
+			VALUES ('SVHTT-2026-009998', 'SVHTT', '1.000001', '{}', 'counter', '2026-03-02T02:00:00Z', '2026-03-09T02:00:00Z', 'completed', '')`)
+		upgraded := f.second(t)
+		want := []string{qms.RowAltered + " dossiers hồ sơ " + code + " của SVHTT", qms.RowAdded + " dossiers hồ sơ SVHTT-2026-009998 của SVHTT"}
+		got := namedRows(t, upgraded, f.ctx)
+		slices.Sort(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Fatalf("after the migration ran again: named %q, want %q", got, want)
 		}
 	})
 }
