@@ -22,7 +22,7 @@ import (
 // rowSpec is a sqlstore.SecurityTable as this store reads it: the key
 // columns with their types, the state as SQL expressions of text (each
 // with the RowStateVersion that covers it) and the label. The UPDATE OF
-// lists of the triggers (migrations 0001, 0032, 0034, 0036 and 0038) name the same columns.
+// lists of the triggers (migrations 0001, 0032, 0034, 0036 and 0039) name the same columns.
 type rowSpec struct {
 	table    string
 	key      []string
@@ -180,7 +180,12 @@ var afterMigration = map[string]func(ctx context.Context, tx *Tx) error{
 	"migration/0032_trust_columns.sql":         func(ctx context.Context, tx *Tx) error { return rebaseline(ctx, tx, 2) },
 	"migration/0034_trust_more_rows.sql":       func(ctx context.Context, tx *Tx) error { return rebaseline(ctx, tx, 3) },
 	"migration/0036_trust_procedure_links.sql": func(ctx context.Context, tx *Tx) error { return rebaseline(ctx, tx, 4) },
-	"migration/0038_trust_dossiers.sql":        func(ctx context.Context, tx *Tx) error { return rebaseline(ctx, tx, 5) },
+	"migration/0039_trust_dossiers.sql": func(ctx context.Context, tx *Tx) error {
+		if err := sqlstore.FillStepChains(ctx, sharedQuerier{tx.querier}); err != nil {
+			return err
+		}
+		return rebaseline(ctx, tx, 5)
+	},
 }
 
 // rebaseline follows a migration that covers more columns of the security

@@ -174,7 +174,7 @@ func TestTrust11BaselineOnUpgrade(t *testing.T) {
 	mustExec(t, raw, `ALTER TABLE audit_log DROP COLUMN row_states`)
 	mustExec(t, raw, `DROP TABLE step_delegations`)
 	mustExec(t, raw, `DROP TABLE dossier_receipt_keys`)
-	mustExec(t, raw, `DELETE FROM migrations WHERE name LIKE '%0017%' OR name LIKE '%0024%' OR name LIKE '%0057%' OR name LIKE '%0059%' OR name LIKE '%0061%'`)
+	mustExec(t, raw, `DELETE FROM migrations WHERE name LIKE '%0017%' OR name LIKE '%0024%' OR name LIKE '%0057%' OR name LIKE '%0059%' OR name LIKE '%0062%'`)
 	// No row of agency A: since 0057 an agency is vouched for by the
 	// agency.create entry that made it, which this trail, cut back to
 	// nothing, does not hold (this connection does not enforce the

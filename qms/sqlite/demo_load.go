@@ -146,6 +146,9 @@ func (l *historyLoader) load(h *qms.DossierHistory) error {
 			return err
 		}
 	}
+	if err := sqlstore.ChainDossierSteps(l.ctx, on(l.tx), d.ID); err != nil {
+		return err
+	}
 	rows, err := openStepRows(d, v.Flowchart, l.cal)
 	if err != nil {
 		return err

@@ -23,7 +23,7 @@ import (
 // rowSpec is a sqlstore.SecurityTable as this store reads it: the key,
 // the state columns (each with the RowStateVersion that covers it) and
 // the label. The UPDATE triggers fire on the same columns (migrations
-// 0017, 0024, 0055, 0057, 0059 and 0061).
+// 0017, 0024, 0055, 0057, 0059 and 0062).
 type rowSpec struct {
 	table string
 	key   []string
@@ -186,7 +186,12 @@ var afterMigration = map[string]func(ctx context.Context, tx *Tx) error{
 	"migration/0055_trust_columns.sql":         func(ctx context.Context, tx *Tx) error { return rebaseline(ctx, tx, 2) },
 	"migration/0057_trust_more_rows.sql":       func(ctx context.Context, tx *Tx) error { return rebaseline(ctx, tx, 3) },
 	"migration/0059_trust_procedure_links.sql": func(ctx context.Context, tx *Tx) error { return rebaseline(ctx, tx, 4) },
-	"migration/0061_trust_dossiers.sql":        func(ctx context.Context, tx *Tx) error { return rebaseline(ctx, tx, 5) },
+	"migration/0062_trust_dossiers.sql": func(ctx context.Context, tx *Tx) error {
+		if err := sqlstore.FillStepChains(ctx, on(tx)); err != nil {
+			return err
+		}
+		return rebaseline(ctx, tx, 5)
+	},
 }
 
 // rebaseline follows a migration that covers more columns of the security

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"slices"
 
 	"isodt/qms"
 )
@@ -63,6 +64,13 @@ func VerifyTrail[S RowSource](ctx context.Context, q Querier, signed []qms.Check
 	changes, err := CompareRows(ctx, q, sources, recorded)
 	if err != nil {
 		return out, err
+	}
+	if slices.ContainsFunc(sources, func(s S) bool { return s.Table() == "dossiers" }) {
+		stepChanges, err := CompareStepChains(ctx, q)
+		if err != nil {
+			return out, err
+		}
+		changes = append(changes, stepChanges...)
 	}
 	fileChanges, err := CompareFiles(ctx, q, files)
 	if err != nil {

@@ -216,7 +216,7 @@ func (s *Store) ReceiveDossier(ctx context.Context, d *qms.Dossier) error {
 		}
 		rec := &qms.StepRecord{DossierID: d.ID, StepID: start.ID, StepName: start.Name, Responsible: start.Responsible,
 			OpenedAt: d.ReceivedAt, DueAt: d.ReceivedAt, CompletedAt: d.ReceivedAt, Actor: tx.Actor().Username, Result: qms.OnTime}
-		if err := insertStepRecord(ctx, tx, d.AgencyCode, rec); err != nil {
+		if err := insertStepRecord(ctx, tx, d.AgencyCode, rec, true); err != nil {
 			return err
 		}
 		// A new dossier has no open-step rows to replace.
@@ -482,8 +482,13 @@ func openStepRowsDue(d *qms.Dossier, fc flowchart.Flowchart, dues []string) [][]
 // insertStepRecord writes a step record of a dossier of agency: the
 // record carries the agency so that the compliance scan seeks one
 // agency's records on a form through an index, without a join.
-func insertStepRecord(ctx context.Context, tx Tx, agency string, r *qms.StepRecord) error {
-	return tx.QueryRow(ctx, InsertStepRecordSQL, StepRecordArgs(agency, r)...).Scan(StepRecordReturned(r)...)
+// first is the receipt's record, the first its dossier chains.
+func insertStepRecord(ctx context.Context, tx Tx, agency string, r *qms.StepRecord, first bool) error {
+	args := StepRecordArgs(agency, r)
+	if err := tx.QueryRow(ctx, InsertStepRecordSQL, args...).Scan(StepRecordReturned(r)...); err != nil {
+		return err
+	}
+	return chainStepRecord(ctx, tx, r, args, first)
 }
 
 // StepRecordReturned are where InsertStepRecordSQL's returned columns go:

@@ -125,7 +125,7 @@ func (s *Store) completeStepOnce(ctx context.Context, cal qms.WorkingClock, acto
 		if err != nil {
 			return err
 		}
-		if err := insertStepRecord(ctx, tx, d.AgencyCode, rec); err != nil {
+		if err := insertStepRecord(ctx, tx, d.AgencyCode, rec, false); err != nil {
 			return err
 		}
 		if err := syncOpenSteps(ctx, tx, d, fc, cal); err != nil {

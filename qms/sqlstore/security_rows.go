@@ -83,14 +83,16 @@ type StateColumn struct {
 //     the internal procedures that govern them (procedure_tthc: a receipt
 //     pins the version in force the link finds), each recorded at the
 //     upgrade if the trail sets it (ProcedureLinksAsAudited).
-//  5. migration 0061 (SQLite), 0038 (PostgreSQL): dossiers, their
+//  5. migration 0062 (SQLite), 0039 (PostgreSQL): dossiers, their
 //     decisive state (agency, pinned procedure version, due time,
 //     status, result, return, new appointment) and what the receipt
 //     wrote once (code, TTHC and its terms, applicant, channel,
-//     receipt time, the agency's name, the survey key); each dossier
+//     receipt time, the agency's name, the survey key), and the digest of
+//     its step records (steps_digest, qms.ChainStepRecord, set at the
+//     upgrade from the records as found: FillStepChains); each dossier
 //     recorded at the upgrade as found (dossiersAsFound): the trail
 //     before carries no dossier's whole state.
-//
+
 // The versions need not be contiguous: a rebaseline hashes a row "then"
 // without the columns covered since its version, whatever they are.
 const RowStateVersion = 5
@@ -101,7 +103,7 @@ var RebaselineReasons = map[int]string{
 	2: "trạng thái của người dùng, mã API và phiên đăng nhập, thêm họ tên, chức vụ, mật khẩu tạm, tiền tố mã API và mã chống giả mạo yêu cầu của phiên; các chữ ký điện tử đúng như nhật ký đã ghi",
 	3: "đơn vị (cấp trên, loại, sáp nhập), ủy quyền xử lý bước hồ sơ, người tham gia soạn phiên bản quy trình và biểu mẫu, quy tắc phân quyền mặc định đã gỡ: đúng như nhật ký đã ghi",
 	4: "liên kết thủ tục hành chính với quy trình nội bộ (quyết định hồ sơ mới được tiếp nhận theo quy trình nào): đúng như nhật ký đã ghi khi tạo, sửa quy trình và khi lãnh đạo phê duyệt lần ban hành",
-	5: "trạng thái quyết định của hồ sơ (đơn vị, phiên bản quy trình, hạn trả, trạng thái, kết quả, ngày trả, hẹn lại) và những gì phiếu tiếp nhận ghi: ghi nhận nguyên trạng lúc nâng cấp, vì nhật ký trước đó không ghi đủ trạng thái của từng hồ sơ",
+	5: "trạng thái quyết định của hồ sơ (đơn vị, phiên bản quy trình, hạn trả, trạng thái, kết quả, ngày trả, hẹn lại, chuỗi băm các bước xử lý) và những gì phiếu tiếp nhận ghi: ghi nhận nguyên trạng lúc nâng cấp, vì nhật ký trước đó không ghi đủ trạng thái của từng hồ sơ",
 }
 
 // SecurityTables are the tables the audit trail vouches for row by row.
@@ -212,7 +214,11 @@ var SecurityTables = []SecurityTable{
 		State: []StateColumn{{"agency_code", 5}, {"procedure_id", 5}, {"version_number", 5}, {"due_at", 5}, {"status", 5},
 			{"result", 5}, {"returned_at", 5}, {"new_appointment", 5},
 			{"code", 5}, {"tthc_code", 5}, {"applicant_json", 5}, {"channel", 5}, {"received_at", 5},
-			{"tthc_name", 5}, {"tthc_time_limit_days", 5}, {"tthc_fee", 5}, {"agency_name", 5}, {"survey_key", 5}},
+			{"tthc_name", 5}, {"tthc_time_limit_days", 5}, {"tthc_fee", 5}, {"agency_name", 5}, {"survey_key", 5},
+			// The digest of its step records: a record deleted, changed
+			// or added outside the application no longer chains to it
+			// (CompareStepChains, in a whole verification).
+			{"steps_digest", 5}},
 		Unchecked: map[string]string{
 			"flow_json":  "the open steps: moves with every step, each recorded in dossier_steps and its dossier.step entry; the figures read status, due_at and returned_at",
 			"note":       "the officer's remark (a pause's reason, an import's origin): shown, decides nothing",

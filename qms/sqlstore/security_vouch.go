@@ -486,10 +486,10 @@ func ProcedureLinksAsAudited(ctx context.Context, q Querier) ([][2]string, error
 	return out, err
 }
 
-// eachRow runs query and calls scan on each row of its result, to the
-// first error.
-func eachRow(ctx context.Context, q Querier, query string, scan func(Row) error) error {
-	rows, err := q.Query(ctx, query)
+// eachRow runs query with args and calls scan on each row of its result,
+// to the first error.
+func eachRow(ctx context.Context, q Querier, query string, scan func(Row) error, args ...any) error {
+	rows, err := q.Query(ctx, query, args...)
 	if err != nil {
 		return err
 	}

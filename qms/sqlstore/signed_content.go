@@ -180,6 +180,7 @@ var signedContents = map[string]signedContent{
 				"note":            "the dossier's running note, written at later steps",
 				"updated_at":      "moves with every write of the row",
 				"survey_key":      "the citizen's key to the survey, not what was decided",
+				"steps_digest":    "the digest of the step records, which moves with every step after the signature; the signed step covers its own record",
 				"agency_name":     "the agency's name the receipt slip printed, not what the leader decides (the dossier is the agency's by code)",
 			}}},
 }

@@ -229,7 +229,7 @@ func TestTrust5DossierFlowsVerify(t *testing.T) {
 	})
 }
 
-// TestTrust5RebaselineOnUpgrade: migration 0061 (PostgreSQL 0038)
+// TestTrust5RebaselineOnUpgrade: migration 0062 (PostgreSQL 0039)
 // starts covering dossiers. A database of the release before (the
 // trigger absent, no dossier state in the trail) upgrades with every
 // dossier recorded as found, in entries of at most sqlstore.BaselineRows
@@ -239,7 +239,7 @@ func TestTrust5DossierFlowsVerify(t *testing.T) {
 func TestTrust5RebaselineOnUpgrade(t *testing.T) {
 	eachStore(t, func(t *testing.T, f *fixture) {
 		code, id, _ := trustDossier(t, f, true)
-		backToRelease(t, f, f.ctx, []string{"dossiers"}, "0061_trust_dossiers", "0038_trust_dossiers")
+		backToRelease(t, f, f.ctx, []string{"dossiers"}, "0062_trust_dossiers", "0039_trust_dossiers")
 		mustExec(t, f, fmt.Sprintf(`UPDATE dossiers SET result = 'early' WHERE id = %d`, id))
 		var total int
 		fmt.Sscan(mustQuery(t, f, `SELECT COUNT(*) FROM dossiers`)[0], &total)
@@ -333,12 +333,12 @@ func TestTrust5UpgradeRunAgainVouchesForNothing(t *testing.T) {
 		code, id, _ := trustDossier(t, f, false)
 		if _, pg := f.Store.(*postgres.DB); pg {
 			mustExec(t, f, `DROP TRIGGER dossiers_row ON dossiers`)
-			mustExec(t, f, `DELETE FROM migrations WHERE name LIKE '%0038_trust_dossiers%'`)
+			mustExec(t, f, `DELETE FROM migrations WHERE name LIKE '%0039_trust_dossiers%'`)
 		} else {
 			for _, op := range []string{"insert", "update", "delete"} {
 				mustExec(t, f, `DROP TRIGGER dossiers_row_`+op)
 			}
-			mustExec(t, f, `DELETE FROM migrations WHERE name LIKE '%0061_trust_dossiers%'`)
+			mustExec(t, f, `DELETE FROM migrations WHERE name LIKE '%0062_trust_dossiers%'`)
 		}
 		mustExec(t, f, fmt.Sprintf(`UPDATE dossiers SET result = 'early' WHERE id = %d`, id))
 		mustExec(t, f, `INSERT INTO dossiers (code, agency_code, tthc_code, applicant_json, channel, received_at, due_at, status, updated_at)
@@ -352,4 +352,51 @@ func TestTrust5UpgradeRunAgainVouchesForNothing(t *testing.T) {
 			t.Fatalf("after the migration ran again: named %q, want %q", got, want)
 		}
 	})
+}
+
+// TestTrust5StepRecordsWrittenOutsideTheApp: a dossier's step records,
+// deleted, changed or slipped in with the database alone (a signed step's
+// guard dropped first), no longer chain to the digest its row keeps, and
+// `qms audit verify` names the dossier's steps; put back, it verifies
+// clean again.
+func TestTrust5StepRecordsWrittenOutsideTheApp(t *testing.T) {
+	tests := []struct {
+		name, tamper, putBack string // SQL; %[1]d is the dossier's id
+	}{
+		{"the receipt's time moved", `UPDATE dossier_steps SET completed_at = '2030-01-01T00:00:00Z' WHERE id = (SELECT MIN(id) FROM dossier_steps WHERE dossier_id = %[1]d)`,
+			`UPDATE dossier_steps SET completed_at = opened_at WHERE id = (SELECT MIN(id) FROM dossier_steps WHERE dossier_id = %[1]d)`},
+		{"the leader's signed step given to another", `UPDATE dossier_steps SET actor = 'mallory' WHERE dossier_id = %[1]d AND step_id = 'sign'`,
+			`UPDATE dossier_steps SET actor = 'leader' WHERE dossier_id = %[1]d AND step_id = 'sign'`},
+		{"a step's form entry rewritten", `UPDATE dossier_steps SET entry_json = '{"ket_luan":"Đạt"}' WHERE dossier_id = %[1]d AND step_id = 'check'`,
+			`UPDATE dossier_steps SET entry_json = NULL WHERE dossier_id = %[1]d AND step_id = 'check'`},
+		{"a leader's step forged", `INSERT INTO dossier_steps (dossier_id, step_id, step_name, opened_at, due_at, completed_at, actor, exit, agency_code)
+			VALUES (%[1]d, 'sign', 'Lãnh đạo ký duyệt', '2026-03-03T02:00:00Z', '2026-03-04T02:00:00Z', '2026-03-03T03:00:00Z', 'leader', '', 'SVHTT')`,
+			`DELETE FROM dossier_steps WHERE dossier_id = %[1]d AND id = (SELECT MAX(id) FROM dossier_steps WHERE dossier_id = %[1]d)`},
+		{"the check step's record deleted", `DELETE FROM dossier_steps WHERE dossier_id = %[1]d AND step_id = 'check'`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			eachStore(t, func(t *testing.T, f *fixture) {
+				code, id, _ := trustDossier(t, f, true)
+				actor := mustQuery(t, f, fmt.Sprintf(`SELECT actor FROM dossier_steps WHERE dossier_id = %d AND step_id = 'sign'`, id))[0]
+				if _, pg := f.Store.(*postgres.DB); pg {
+					mustExec(t, f, `DROP TRIGGER dossier_steps_signed ON dossier_steps`)
+				} else {
+					mustExec(t, f, `DROP TRIGGER dossier_steps_signed`)
+				}
+				mustExec(t, f, fmt.Sprintf(tt.tamper, id))
+				want := []string{qms.RowAltered + " dossier_steps các bước của hồ sơ " + code + " của SVHTT"}
+				if got := namedRows(t, f, f.ctx); !slices.Equal(got, want) {
+					t.Fatalf("after tampering: named %q, want %q", got, want)
+				}
+				if tt.putBack == "" {
+					return
+				}
+				mustExec(t, f, strings.ReplaceAll(fmt.Sprintf(tt.putBack, id), "'leader'", "'"+actor+"'"))
+				if got := namedRows(t, f, f.ctx); got != nil {
+					t.Fatalf("put back: named %q", got)
+				}
+			})
+		})
+	}
 }

@@ -1,3 +1,5 @@
+-- The Go step sets each dossier's digest of its step records (0061) from
+-- the records as found (sqlstore.FillStepChains) before the rebaseline.
 -- The audit trail vouches for each dossier's decisive state
 -- (sqlstore.SecurityTables, RowStateVersion 5): its agency, pinned
 -- procedure version, due time, status, result, return time and new
@@ -13,7 +15,7 @@
 CREATE TRIGGER dossiers_row_insert AFTER INSERT ON dossiers
 BEGIN INSERT INTO row_changes VALUES ('dossiers', json_array(NEW.id)); END;
 CREATE TRIGGER dossiers_row_update AFTER UPDATE OF id, agency_code, procedure_id, version_number, due_at, status, result, returned_at, new_appointment,
-	code, tthc_code, applicant_json, channel, received_at, tthc_name, tthc_time_limit_days, tthc_fee, agency_name, survey_key ON dossiers
+	code, tthc_code, applicant_json, channel, received_at, tthc_name, tthc_time_limit_days, tthc_fee, agency_name, survey_key, steps_digest ON dossiers
 BEGIN INSERT INTO row_changes VALUES ('dossiers', json_array(OLD.id)), ('dossiers', json_array(NEW.id)); END;
 CREATE TRIGGER dossiers_row_delete AFTER DELETE ON dossiers
 BEGIN INSERT INTO row_changes VALUES ('dossiers', json_array(OLD.id)); END;
