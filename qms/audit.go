@@ -64,18 +64,28 @@ func (e *AuditEntry) ComputeHash() string {
 		e.Actor, e.AgencyCode, e.Action, e.ObjectType, e.ObjectID,
 		string(e.Before), string(e.After), e.Reason, e.PrevHash,
 	}
-	if len(e.Rows) > 0 {
-		// An upgrade's baseline entry records 10,000 rows: one buffer,
-		// each field length-prefixed as AppendRowField writes it.
-		rows := make([]byte, 0, len(e.Rows)*96)
-		for _, r := range e.Rows {
-			rows = AppendRowField(AppendRowField(AppendRowField(rows, r.Table), r.Key), r.Hash)
-		}
-		fields = append(fields, string(rows))
-	}
 	var b []byte
 	for _, f := range fields {
 		b = AppendRowField(b, f)
+	}
+	if len(e.Rows) > 0 {
+		// The rows are one more field: their encodings, length-prefixed
+		// as a whole. An upgrade's baseline entry records 10,000 rows:
+		// they go to the hash row by row, their length counted first,
+		// rather than through a copy of them all.
+		n := 0
+		for _, r := range e.Rows {
+			n += fieldLen(r.Table) + fieldLen(r.Key) + fieldLen(r.Hash)
+		}
+		b = append(strconv.AppendInt(b, int64(n), 10), ':')
+		for _, r := range e.Rows {
+			b = AppendRowField(AppendRowField(AppendRowField(b, r.Table), r.Key), r.Hash)
+			if len(b) > 4096 {
+				h.Write(b)
+				b = b[:0]
+			}
+		}
+		b = append(b, ';')
 	}
 	h.Write(b)
 	return hex.EncodeToString(h.Sum(nil))
@@ -102,6 +112,15 @@ func HashRowState(table, key string, values []*string) string {
 		b = AppendRowField(b, *v)
 	}
 	return HashEncodedRow(table, key, b)
+}
+
+// fieldLen is the length of v as AppendRowField writes it.
+func fieldLen(v string) int {
+	digits := 1
+	for n := len(v); n >= 10; n /= 10 {
+		digits++
+	}
+	return digits + 1 + len(v) + 1
 }
 
 // AppendRowField appends one value of a row's state as HashRowState
@@ -452,28 +471,29 @@ func ActionPrefix(action, prefix string) bool { return strings.HasPrefix(action,
 // verification reads: the shape AuditJSON writes — the three fields in
 // order, no space, no escape — is read directly, anything else through
 // encoding/json.
-func ParseRowStates(data []byte) ([]RowState, error) {
+// The states read share data's memory.
+func ParseRowStates(data string) ([]RowState, error) {
 	if out, ok := parsePlainRowStates(data); ok {
 		return out, nil
 	}
 	var out []RowState
-	err := json.Unmarshal(data, &out)
+	err := json.Unmarshal([]byte(data), &out)
 	return out, err
 }
 
-func parsePlainRowStates(data []byte) ([]RowState, bool) {
+func parsePlainRowStates(data string) ([]RowState, bool) {
 	const open, key, hash, end = `{"table":"`, `","key":"`, `","hash":"`, `"}`
 	// Without a backslash every quote is the end of a value; valid UTF-8
 	// without control characters reads as encoding/json reads it.
-	if len(data) < 2 || data[0] != '[' || data[len(data)-1] != ']' || !utf8.Valid(data) {
+	if len(data) < 2 || data[0] != '[' || data[len(data)-1] != ']' || !utf8.ValidString(data) {
 		return nil, false
 	}
-	for _, c := range data {
-		if c == '\\' || c < 0x20 {
+	for i := 0; i < len(data); i++ {
+		if c := data[i]; c == '\\' || c < 0x20 {
 			return nil, false
 		}
 	}
-	s := string(data[1 : len(data)-1])
+	s := data[1 : len(data)-1]
 	out := make([]RowState, 0, strings.Count(s, open))
 	for len(s) > 0 {
 		var r RowState

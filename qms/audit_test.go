@@ -247,7 +247,7 @@ func TestParseRowStates(t *testing.T) {
 	for _, in := range tests {
 		var want []qms.RowState
 		wantErr := json.Unmarshal([]byte(in), &want)
-		got, err := qms.ParseRowStates([]byte(in))
+		got, err := qms.ParseRowStates(in)
 		if (err != nil) != (wantErr != nil) || !slices.Equal(got, want) {
 			t.Errorf("ParseRowStates(%s) = %q, %v; encoding/json %q, %v", in, got, err, want, wantErr)
 		}

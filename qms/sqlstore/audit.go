@@ -21,7 +21,7 @@ func ScanAudit(rows Row) (*qms.AuditEntry, error) {
 	}
 	// Rows that do not parse stay empty: the entry's hash then shows it.
 	if rowStates != nil {
-		e.Rows, _ = qms.ParseRowStates([]byte(*rowStates))
+		e.Rows, _ = qms.ParseRowStates(*rowStates)
 	}
 	e.At = ParseTime(at)
 	if before != nil {

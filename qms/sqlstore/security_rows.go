@@ -254,7 +254,7 @@ func RecordedStates(ctx context.Context, q Querier) (*qms.RowStates, error) {
 			return nil, err
 		}
 		var e qms.AuditEntry
-		if e.Rows, err = qms.ParseRowStates([]byte(s)); err != nil {
+		if e.Rows, err = qms.ParseRowStates(s); err != nil {
 			return nil, fmt.Errorf("recorded row states: %w", err)
 		}
 		out.Record(&e)
