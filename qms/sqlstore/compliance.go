@@ -64,6 +64,12 @@ func (s *Store) RunChecks(ctx context.Context, scope qms.CheckScope) (qms.CheckR
 		if !ok {
 			return res, qms.FieldError("rule", "Quy tắc %q không tồn tại.", scope.Rule)
 		}
+		if r.Code == qms.RuleAuditChainBroken && scope.AgencyCode != "" && scope.AgencyCode != qms.SystemAgencyCode {
+			// An agency's run would check nothing and answer as if the
+			// trail were clean (outsider pass 15).
+			return res, qms.FieldError("rule", "Quy tắc %s kiểm tra nhật ký của toàn hệ thống: chỉ chạy được ở đơn vị %s, không ở đơn vị %s.",
+				r.Code, qms.SystemAgencyCode, scope.AgencyCode)
+		}
 		rules = []qms.Rule{r}
 	}
 	agencies, err := s.agencyCodes(ctx, scope.AgencyCode)
@@ -588,6 +594,19 @@ func checkLateWithoutApology(ctx context.Context, s *Store, q Querier, agencies 
 			AND status IN ('received', 'in_progress', 'paused') AND due_at < ?`, append(append(args, args...), FormatTime(now))...)
 }
 
+// WholeCheckObjects are the object types only a whole verification
+// names: the bulk tables' rows and the dossiers' step records
+// (CompareStepChains).
+func WholeCheckObjects() []string {
+	out := []string{"dossier_steps"}
+	for _, t := range SecurityTables {
+		if t.Bulk {
+			out = append(out, t.Table)
+		}
+	}
+	return out
+}
+
 // auditChainCheck verifies the trail and the rows it vouches for, the
 // bulk tables' (dossiers) only when bulk. A check that does not read
 // them keeps their open findings: a finding clears only when a check
@@ -598,13 +617,7 @@ func auditChainCheck(bulk bool) ruleCheck {
 		if err != nil || bulk {
 			return out, err
 		}
-		var tables []string
-		for _, t := range SecurityTables {
-			if t.Bulk {
-				tables = append(tables, t.Table)
-			}
-		}
-		in, args := inList(tables)
+		in, args := inList(WholeCheckObjects())
 		rows, err := q.Query(ctx, `SELECT agency_code, object_type, object_id, message FROM findings
 			WHERE rule = ? AND closed_at IS NULL AND object_type IN `+in, append([]any{qms.RuleAuditChainBroken}, args...)...)
 		if err != nil {

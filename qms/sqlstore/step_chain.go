@@ -109,6 +109,10 @@ type StepChain struct {
 	Dossier            int64
 	Code, Agency       string
 	Stored, Recomputed string
+	// Misplaced: a record of it names another agency. The digest leaves
+	// a record's agency out (a merge or split moves it with the
+	// dossier), so it must be the dossier's.
+	Misplaced bool
 }
 
 // EachStepChain streams every dossier, in id order, with its digest as
@@ -116,13 +120,15 @@ type StepChain struct {
 func EachStepChain(ctx context.Context, q Querier, fn func(StepChain) error) error {
 	var cur StepChain
 	started := false
-	err := eachRow(ctx, q, `SELECT d.id, d.code, d.agency_code, d.steps_digest, `+stepChainSelect("s")+`
+	err := eachRow(ctx, q, `SELECT d.id, d.code, d.agency_code, d.steps_digest, COALESCE(s.agency_code = d.agency_code, TRUE), `+stepChainSelect("s")+`
 		FROM dossiers d LEFT JOIN dossier_steps s ON s.dossier_id = d.id ORDER BY d.id, s.id`, func(r Row) error {
 		var c StepChain
-		vals, ok, err := scanStepChain(r, &c.Dossier, &c.Code, &c.Agency, &c.Stored)
+		var placed bool
+		vals, ok, err := scanStepChain(r, &c.Dossier, &c.Code, &c.Agency, &c.Stored, &placed)
 		if err != nil {
 			return err
 		}
+		c.Misplaced = !placed
 		if !started || c.Dossier != cur.Dossier {
 			if started {
 				if err := fn(cur); err != nil {
@@ -134,6 +140,7 @@ func EachStepChain(ctx context.Context, q Querier, fn func(StepChain) error) err
 		if ok {
 			cur.Recomputed = qms.ChainStepRecord(cur.Recomputed, vals)
 		}
+		cur.Misplaced = cur.Misplaced || c.Misplaced
 		return nil
 	})
 	if err != nil || !started {
@@ -148,7 +155,7 @@ func EachStepChain(ctx context.Context, q Querier, fn func(StepChain) error) err
 func CompareStepChains(ctx context.Context, q Querier) ([]qms.RowChange, error) {
 	var out []qms.RowChange
 	err := EachStepChain(ctx, q, func(c StepChain) error {
-		if c.Stored != c.Recomputed {
+		if c.Stored != c.Recomputed || c.Misplaced {
 			out = append(out, qms.RowChange{Table: "dossier_steps", Key: "[" + Itoa(c.Dossier) + "]",
 				Label: "các bước của hồ sơ " + c.Code + " của " + c.Agency, Change: qms.RowAltered})
 		}

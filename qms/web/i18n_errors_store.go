@@ -119,6 +119,8 @@ var errorsStore = []errorText{
 	// qms/sqlstore/compliance.go
 	{"Quy tắc %q không tồn tại.",
 		"Rule %q does not exist."},
+	{"Quy tắc %s kiểm tra nhật ký của toàn hệ thống: chỉ chạy được ở đơn vị %s, không ở đơn vị %s.",
+		"Rule %s checks the whole system's audit trail: it runs only in agency %s, not in agency %s."},
 	// qms/sqlstore/context.go
 	{"Không tìm thấy mục trong sổ bối cảnh.",
 		"The entry was not found in the context register."},
