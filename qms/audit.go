@@ -76,10 +76,16 @@ func (e *AuditEntry) ComputeHash() string {
 		n := 0
 		for _, r := range e.Rows {
 			n += fieldLen(r.Table) + fieldLen(r.Key) + fieldLen(r.Hash)
+			if r.Before != nil {
+				n += fieldLen(beforeMark + *r.Before)
+			}
 		}
 		b = append(strconv.AppendInt(b, int64(n), 10), ':')
 		for _, r := range e.Rows {
 			b = AppendRowField(AppendRowField(AppendRowField(b, r.Table), r.Key), r.Hash)
+			if r.Before != nil {
+				b = AppendRowField(b, beforeMark+*r.Before)
+			}
 			if len(b) > 4096 {
 				h.Write(b)
 				b = b[:0]
@@ -98,6 +104,13 @@ type RowState struct {
 	Table string `json:"table"`
 	Key   string `json:"key"`
 	Hash  string `json:"hash"`
+	// Before is the hash of the row's state before the entry's
+	// transaction wrote it ("" when it did not exist), which must be the
+	// state the trail recorded last: a row changed with the file and then
+	// written by the application would otherwise have its changed
+	// columns recorded as the application's (outsider pass 15). Nil in
+	// entries written before it was kept.
+	Before *string `json:"before,omitempty"`
 }
 
 // HashRowState hashes a row's security-relevant column values (nil for
@@ -113,6 +126,10 @@ func HashRowState(table, key string, values []*string) string {
 	}
 	return HashEncodedRow(table, key, b)
 }
+
+// beforeMark starts a row's Before in the entry's hash, which no table
+// name does: entries without it hash as they always did.
+const beforeMark = "before="
 
 // fieldLen is the length of v as AppendRowField writes it.
 func fieldLen(v string) int {
@@ -262,6 +279,29 @@ func (s *RowStates) Matches(table, key, hash string) (recorded, same bool) {
 	}
 	got, _ := digestOf(hash)
 	return true, got == want
+}
+
+// Keeps says whether s keeps table's states.
+func (s *RowStates) Keeps(table string) bool { return s.only == nil || s.only[table] }
+
+// Continues says whether each row of e whose state before e was kept
+// (RowState.Before) was then the state s recorded last ("" for a row
+// not there), and returns those that were not, each changed outside the
+// application before e wrote it. Call it before Record(e).
+func (s *RowStates) Continues(e *AuditEntry) []RowChange {
+	var out []RowChange
+	for _, r := range e.Rows {
+		if r.Before == nil || !s.Keeps(r.Table) {
+			continue
+		}
+		was, same := s.Matches(r.Table, r.Key, *r.Before)
+		if (*r.Before == "" && !was) || (*r.Before != "" && was && same) {
+			continue
+		}
+		out = append(out, RowChange{Table: r.Table, Key: r.Key, Change: RowAltered,
+			Label: fmt.Sprintf("trước khi ứng dụng ghi mục nhật ký %d", e.ID)})
+	}
+	return out
 }
 
 // Covers says whether the trail recorded any row of table, existing or
@@ -482,7 +522,7 @@ func ParseRowStates(data string) ([]RowState, error) {
 }
 
 func parsePlainRowStates(data string) ([]RowState, bool) {
-	const open, key, hash, end = `{"table":"`, `","key":"`, `","hash":"`, `"}`
+	const open, key, hash, before, end = `{"table":"`, `","key":"`, `","hash":"`, `","before":"`, `"}`
 	// Without a backslash every quote is the end of a value; valid UTF-8
 	// without control characters reads as encoding/json reads it.
 	if len(data) < 2 || data[0] != '[' || data[len(data)-1] != ']' || !utf8.ValidString(data) {
@@ -510,6 +550,14 @@ func parsePlainRowStates(data string) ([]RowState, bool) {
 				return nil, false
 			}
 			*f.value, s = s[:i], s[i:]
+		}
+		if rest, has := strings.CutPrefix(s, before); has {
+			i := strings.IndexByte(rest, '"')
+			if i < 0 {
+				return nil, false
+			}
+			b := rest[:i]
+			r.Before, s = &b, rest[i:]
 		}
 		if s, ok = strings.CutPrefix(s, end); !ok {
 			return nil, false

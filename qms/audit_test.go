@@ -3,6 +3,7 @@ package qms_test
 import (
 	"encoding/json"
 	"errors"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -240,7 +241,8 @@ func TestParseRowStates(t *testing.T) {
 		string(qms.AuditJSON([]qms.RowState{{Table: "dossiers", Key: "[1]", Hash: h}, {Table: "users", Key: "[2]", Hash: ""}})),
 		string(qms.AuditJSON([]qms.RowState{{Table: "memberships", Key: `[1,"SVHTT","staff"]`, Hash: h}})),
 		string(qms.AuditJSON([]qms.RowState{{Table: "policy_removed", Key: `["p","<a>&","Hồ sơ"]`, Hash: h}})),
-		`[]`, `null`, `[{"table":"users","key":"[1]","hash":"x"},]`, `[{"key":"[1]","table":"users","hash":"x"}]`,
+		string(qms.AuditJSON([]qms.RowState{{Table: "dossiers", Key: "[1]", Hash: h, Before: &h}, {Table: "dossiers", Key: "[2]", Hash: h, Before: new(string)}})),
+		`[]`, `null`, `[{"table":"users","key":"[1]","hash":"x","before":"y","after":"z"}]`, `[{"table":"users","key":"[1]","hash":"x"},]`, `[{"key":"[1]","table":"users","hash":"x"}]`,
 		`[{"table":"users","key":"[1]","hash":"x","extra":1}]`, `[{"table":"users", "key":"[1]","hash":"x"}]`,
 		`[{"table":"us` + "\xff" + `ers","key":"[1]","hash":"x"}]`, `[{"table":"users","key":"[1]","hash":"x"}`, `[{"table":"users","key":"[1]"}]`,
 	}
@@ -248,8 +250,40 @@ func TestParseRowStates(t *testing.T) {
 		var want []qms.RowState
 		wantErr := json.Unmarshal([]byte(in), &want)
 		got, err := qms.ParseRowStates(in)
-		if (err != nil) != (wantErr != nil) || !slices.Equal(got, want) {
-			t.Errorf("ParseRowStates(%s) = %q, %v; encoding/json %q, %v", in, got, err, want, wantErr)
+		if (err != nil) != (wantErr != nil) || !reflect.DeepEqual(got, want) {
+			t.Errorf("ParseRowStates(%s) = %v, %v; encoding/json %v, %v", in, got, err, want, wantErr)
 		}
+	}
+}
+
+// TestRowStatesContinue: a row an entry wrote must have been, before it,
+// the state the trail recorded last; a row changed with the file and then
+// written by the application is named at the entry that wrote it.
+func TestRowStatesContinue(t *testing.T) {
+	h := func(s string) string { return qms.HashRowState("users", "[1]", []*string{&s}) }
+	at := func(id int64, rows ...qms.RowState) *qms.AuditEntry { return &qms.AuditEntry{ID: id, Rows: rows} }
+	before := func(s string) *string { return &s }
+	s := qms.NewRowStates()
+	steps := []struct {
+		e      *qms.AuditEntry
+		broken []string
+	}{
+		{at(1, qms.RowState{Table: "users", Key: "[1]", Hash: h("a"), Before: before("")}), nil},
+		{at(2, qms.RowState{Table: "users", Key: "[1]", Hash: h("b"), Before: before(h("a"))}), nil},
+		{at(3, qms.RowState{Table: "users", Key: "[1]", Hash: h("c"), Before: before(h("x"))}), []string{"users [1]"}},
+		{at(4, qms.RowState{Table: "users", Key: "[1]", Hash: h("d")}), nil},
+		{at(5, qms.RowState{Table: "users", Key: "[1]", Hash: "", Before: before(h("d"))}), nil},
+		{at(6, qms.RowState{Table: "users", Key: "[1]", Hash: h("e"), Before: before(h("d"))}), []string{"users [1]"}},
+		{at(7, qms.RowState{Table: "users", Key: "[2]", Hash: h("f"), Before: before(h("f"))}), []string{"users [2]"}},
+	}
+	for _, st := range steps {
+		var got []string
+		for _, c := range s.Continues(st.e) {
+			got = append(got, c.Table+" "+c.Key)
+		}
+		if !slices.Equal(got, st.broken) {
+			t.Errorf("entry %d: broken %q, want %q", st.e.ID, got, st.broken)
+		}
+		s.Record(st.e)
 	}
 }

@@ -117,6 +117,24 @@ func (s rowSpec) hash(key string, vals []*string, version int) string {
 // rowStates takes the rows this transaction listed in row_changes and
 // returns the current state of each (sqlstore.RowStates).
 func (tx *Tx) rowStates(ctx context.Context) ([]qms.RowState, error) {
+	var firsts map[[2]string]*string
+	if !tx.migrating {
+		olds, err := tx.query(ctx, `SELECT tbl, row_key, old_row::text FROM row_changes WHERE xact = txid_current() ORDER BY seq`)
+		if err != nil {
+			return nil, fmt.Errorf("read rows' states before: %w", err)
+		}
+		if firsts, err = sqlstore.FirstStates(pgRows{olds}); err != nil {
+			return nil, err
+		}
+	}
+	states, err := tx.changedStates(ctx)
+	if err != nil || firsts == nil {
+		return states, err
+	}
+	return states, sqlstore.SetBefore(states, firsts, sqlstore.StateColumns)
+}
+
+func (tx *Tx) changedStates(ctx context.Context) ([]qms.RowState, error) {
 	rows, err := tx.query(ctx, `DELETE FROM row_changes WHERE xact = txid_current() RETURNING tbl, row_key`)
 	if err != nil {
 		return nil, fmt.Errorf("read changed rows: %w", err)

@@ -21,6 +21,7 @@ func TestAgencyKinds2MigrationDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The database as it was before 0029: no kind column.
+	UndoRowBefore(t, db.write)
 	if _, err := db.write.ExecContext(ctx, `ALTER TABLE agencies DROP COLUMN kind`); err != nil {
 		t.Fatal(err)
 	}

@@ -249,6 +249,7 @@ func TestOutsider11RebaselineOnUpgrade(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer raw.Close()
+	sqlite.UndoRowBefore(t, raw)
 	for _, q := range []string{
 		`DROP TRIGGER users_row_update`,
 		`CREATE TRIGGER users_row_update AFTER UPDATE OF id, username, email, password_hash, disabled ON users

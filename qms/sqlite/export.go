@@ -31,11 +31,12 @@ func (s *Snapshot) Close() error { return s.tx.Rollback() }
 
 // Tables lists the tables holding data, in name order: not SQLite's own
 // tables, nor this store's bookkeeping (its migrations, the change
-// signal's topics), nor the full-text index (search_index and its shadow
+// signal's topics, the rows' states before of a transaction, empty
+// between them), nor the full-text index (search_index and its shadow
 // tables), whose text Rows gives with search_docs.
 func (s *Snapshot) Tables(ctx context.Context) ([]string, error) {
 	return s.names(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\' AND name NOT LIKE 'search\_index%' ESCAPE '\'
-		AND name NOT IN ('migrations', 'change_topics') ORDER BY name`)
+		AND name NOT IN ('migrations', 'change_topics', 'row_olds') ORDER BY name`)
 }
 
 // names runs a query of one text column on the snapshot.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 
 	"isodt/qms"
@@ -120,13 +121,67 @@ func (tx *Tx) rowStates(ctx context.Context) ([]qms.RowState, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read changed rows: %w", err)
 	}
-	return sqlstore.RowStates(rows, func(table, key string) (string, error) {
+	states, err := sqlstore.RowStates(rows, func(table, key string) (string, error) {
 		s, ok := findRowSpec(table)
 		if !ok {
 			return "", fmt.Errorf("unknown table")
 		}
 		return s.current(ctx, tx, key)
 	})
+	if err != nil || len(states) == 0 {
+		return states, err
+	}
+	olds, err := tx.QueryContext(ctx, `SELECT tbl, row_key, old_row FROM row_olds ORDER BY rowid`)
+	if noRowOlds(err) {
+		// An upgrade's entry before migration 0063.
+		return states, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("read rows' states before: %w", err)
+	}
+	firsts, err := sqlstore.FirstStates(olds)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM row_olds`); err != nil {
+		return nil, err
+	}
+	return states, sqlstore.SetBefore(states, firsts, sqlstore.StateColumns)
+}
+
+// beforeTriggers list, for each table the trail vouches for, the rows a
+// transaction writes with their state before (row_olds, migration 0063):
+// NULL on an insert, the state columns of OLD as a JSON object on an
+// update of the key or the state, and on a delete. A table that has them
+// keeps them (an upgrade that rebuilt one table runs this again).
+func beforeTriggers(ctx context.Context, tx *Tx) error {
+	for _, s := range rowSpecs {
+		keyOf := func(row string) string {
+			cols := make([]string, len(s.key))
+			for i, c := range s.key {
+				cols[i] = row + "." + c
+			}
+			return "json_array(" + strings.Join(cols, ", ") + ")"
+		}
+		pairs := make([]string, len(s.state))
+		for i, c := range s.state {
+			pairs[i] = "'" + c + "', OLD." + c
+		}
+		old := "json_object(" + strings.Join(pairs, ", ") + ")"
+		t := s.table
+		for _, q := range []string{
+			`CREATE TRIGGER IF NOT EXISTS ` + t + `_row_before_insert AFTER INSERT ON ` + t + `
+			BEGIN INSERT INTO row_olds VALUES ('` + t + `', ` + keyOf("NEW") + `, NULL); END`,
+			`CREATE TRIGGER IF NOT EXISTS ` + t + `_row_before_update AFTER UPDATE OF ` + strings.Join(append(slices.Clone(s.key), s.state...), ", ") + ` ON ` + t + `
+			BEGIN INSERT INTO row_olds VALUES ('` + t + `', ` + keyOf("OLD") + `, ` + old + `), ('` + t + `', ` + keyOf("NEW") + `, NULL); END`,
+			`CREATE TRIGGER IF NOT EXISTS ` + t + `_row_before_delete AFTER DELETE ON ` + t + `
+			BEGIN INSERT INTO row_olds VALUES ('` + t + `', ` + keyOf("OLD") + `, ` + old + `); END`,
+		} {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("trigger of %s: %w", t, err)
+			}
+		}
+	}
+	return nil
 }
 
 // current hashes the row with key as it is now; "" when it does not exist.
@@ -149,7 +204,18 @@ func (s rowSpec) current(ctx context.Context, q querier, key string) (string, er
 // the group's audit entries must not record them as its own.
 func discardRowChanges(sqlTx *sql.Tx) error {
 	_, err := sqlTx.ExecContext(context.Background(), `DELETE FROM row_changes`)
+	if err == nil {
+		if _, err = sqlTx.ExecContext(context.Background(), `DELETE FROM row_olds`); noRowOlds(err) {
+			err = nil
+		}
+	}
 	return err
+}
+
+// noRowOlds says err is that of a database before migration 0063, which
+// an upgrade runs entries on.
+func noRowOlds(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "no such table: row_olds")
 }
 
 // Table, Query and ScanRow make a rowSpec a sqlstore.RowSource.
@@ -186,6 +252,7 @@ var afterMigration = map[string]func(ctx context.Context, tx *Tx) error{
 	"migration/0055_trust_columns.sql":         func(ctx context.Context, tx *Tx) error { return rebaseline(ctx, tx, 2) },
 	"migration/0057_trust_more_rows.sql":       func(ctx context.Context, tx *Tx) error { return rebaseline(ctx, tx, 3) },
 	"migration/0059_trust_procedure_links.sql": func(ctx context.Context, tx *Tx) error { return rebaseline(ctx, tx, 4) },
+	"migration/0063_row_before.sql":            beforeTriggers,
 	"migration/0062_trust_dossiers.sql": func(ctx context.Context, tx *Tx) error {
 		if err := sqlstore.FillStepChains(ctx, on(tx)); err != nil {
 			return err

@@ -239,6 +239,7 @@ func TestOutsider11SignaturesBaselineOnUpgrade(t *testing.T) {
 		legacy[id] = qms.ContentHash([]byte(content))
 		exec(`UPDATE signatures SET content_sha256 = ? WHERE id = ?`, legacy[id], id)
 	}
+	UndoRowBefore(t, raw)
 	exec(`ALTER TABLE signatures DROP COLUMN content_version`)
 	exec(`DELETE FROM migrations WHERE name LIKE '%0055%'`)
 	erows, err := raw.Query(`SELECT id, at, actor, agency_code, action, object_type, object_id, before_json, after_json, reason, row_states FROM audit_log ORDER BY id`)

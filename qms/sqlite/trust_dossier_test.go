@@ -91,7 +91,8 @@ func downgradeTo0015(t *testing.T, path string) {
 	raw.SetMaxOpenConns(1)
 	// Columns added after 0016 go first, with their migrations' records:
 	// the upgrade adds them back after rebuilding the table.
-	for _, s := range []string{`ALTER TABLE dossiers DROP COLUMN survey_key`, `DELETE FROM migrations WHERE name = 'migration/0048_dossier_survey_key.sql'`,
+	for _, s := range []string{`DROP TRIGGER dossiers_row_before_insert`, `DROP TRIGGER dossiers_row_before_update`, `DROP TRIGGER dossiers_row_before_delete`,
+		`DELETE FROM migrations WHERE name = 'migration/0063_row_before.sql'`, `ALTER TABLE dossiers DROP COLUMN survey_key`, `DELETE FROM migrations WHERE name = 'migration/0048_dossier_survey_key.sql'`,
 		`DROP TRIGGER dossiers_signed`, `ALTER TABLE dossiers DROP COLUMN tthc_name`, `ALTER TABLE dossiers DROP COLUMN tthc_time_limit_days`,
 		`ALTER TABLE dossiers DROP COLUMN tthc_fee`, `DELETE FROM migrations WHERE name = 'migration/0058_dossier_terms.sql'`,
 		`ALTER TABLE dossiers DROP COLUMN agency_name`, `DELETE FROM migrations WHERE name = 'migration/0060_dossier_agency_name.sql'`} {

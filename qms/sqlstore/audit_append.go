@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 
 	"isodt/qms"
 )
@@ -67,4 +68,95 @@ func RowStates(rows Rows, current func(table, key string) (string, error)) ([]qm
 		out = append(out, qms.RowState{Table: k[0], Key: k[1], Hash: hash})
 	}
 	return out, nil
+}
+
+// FirstStates reads the (table, key, state before as JSON) rows the
+// triggers listed, in the order they were listed, and keeps each row's
+// first: its state before the transaction wrote it, nil when the row did
+// not exist then (an insert). rows is closed.
+func FirstStates(rows Rows) (map[[2]string]*string, error) {
+	defer rows.Close()
+	out := map[[2]string]*string{}
+	for rows.Next() {
+		var k [2]string
+		var old *string
+		if err := rows.Scan(&k[0], &k[1], &old); err != nil {
+			return nil, err
+		}
+		if _, seen := out[k]; !seen {
+			out[k] = old
+		}
+	}
+	return out, rows.Err()
+}
+
+// SetBefore gives each state the hash of its row's state before the
+// transaction (qms.RowState.Before) from firsts (FirstStates): "" for a
+// row that did not exist, the hash of its columns as the JSON object
+// holds them otherwise (HashStateJSON).
+func SetBefore(states []qms.RowState, firsts map[[2]string]*string, columns func(table string) []string) error {
+	for i := range states {
+		old, ok := firsts[[2]string{states[i].Table, states[i].Key}]
+		if !ok {
+			continue
+		}
+		h := ""
+		if old != nil {
+			var err error
+			if h, err = HashStateJSON(states[i].Table, states[i].Key, columns(states[i].Table), *old); err != nil {
+				return err
+			}
+		}
+		states[i].Before = &h
+	}
+	return nil
+}
+
+// HashStateJSON hashes a row's state columns as a JSON object of the row
+// holds them (SQLite's json_object of OLD, PostgreSQL's to_jsonb(OLD)),
+// rendered as the stores render them for qms.HashRowState: text as it
+// is, a number as written, a boolean 1 or 0, null as NULL.
+func HashStateJSON(table, key string, columns []string, object string) (string, error) {
+	dec := json.NewDecoder(strings.NewReader(object))
+	dec.UseNumber()
+	var row map[string]any
+	if err := dec.Decode(&row); err != nil {
+		return "", fmt.Errorf("state before of %s %s: %w", table, key, err)
+	}
+	vals := make([]*string, len(columns))
+	for i, c := range columns {
+		var s string
+		switch v := row[c].(type) {
+		case nil:
+			continue
+		case string:
+			s = v
+		case json.Number:
+			s = v.String()
+		case bool:
+			s = "0"
+			if v {
+				s = "1"
+			}
+		default:
+			return "", fmt.Errorf("state before of %s %s: column %s is %T", table, key, c, v)
+		}
+		vals[i] = &s
+	}
+	return qms.HashRowState(table, key, vals), nil
+}
+
+// StateColumns are table's state columns at RowStateVersion, in the
+// order they are hashed.
+func StateColumns(table string) []string {
+	for _, t := range SecurityTables {
+		if t.Table == table {
+			out := make([]string, len(t.State))
+			for i, c := range t.State {
+				out[i] = c.Name
+			}
+			return out
+		}
+	}
+	return nil
 }

@@ -41,6 +41,8 @@ func VerifyTrail[S RowSource](ctx context.Context, q Querier, signed []qms.Check
 		tables[i] = s.Table()
 	}
 	recorded, files := qms.NewRowStates(tables...), storedFiles{}
+	// Rows an entry wrote from a state the trail had not recorded.
+	var broken []qms.RowChange
 	for rows.Next() {
 		e, err := ScanAudit(rows)
 		if err == nil {
@@ -50,6 +52,7 @@ func VerifyTrail[S RowSource](ctx context.Context, q Querier, signed []qms.Check
 			rows.Close()
 			return out, err
 		}
+		broken = append(broken, recorded.Continues(e)...)
 		recorded.Record(e)
 		files.record(e)
 	}
@@ -65,6 +68,7 @@ func VerifyTrail[S RowSource](ctx context.Context, q Querier, signed []qms.Check
 	if err != nil {
 		return out, err
 	}
+	changes = append(broken, changes...)
 	if slices.ContainsFunc(sources, func(s S) bool { return s.Table() == "dossiers" }) {
 		stepChanges, err := CompareStepChains(ctx, q)
 		if err != nil {

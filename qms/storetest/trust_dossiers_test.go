@@ -58,6 +58,11 @@ func TestTrust5DossierStateWrittenOutsideTheApp(t *testing.T) {
 					agency = qms.SystemAgencyCode
 				}
 				want := []string{qms.RowAltered + " dossiers hồ sơ " + code + " của " + agency}
+				if tt.column == "agency_code" {
+					// Its step records still name the agency they were
+					// made in.
+					want = append(want, qms.RowAltered+" dossier_steps các bước của hồ sơ "+code+" của "+agency)
+				}
 				if got := namedRows(t, f, f.ctx); !slices.Equal(got, want) {
 					t.Fatalf("after tampering: named %q, want %q", got, want)
 				}
@@ -415,4 +420,36 @@ func TestTrust5StepRecordsWrittenOutsideTheApp(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestTrustWriteAfterTamperingIsNamed: a row changed with the file and
+// then written by the application had its changed columns recorded as
+// the application's, and verification said ok from then on (outsider
+// pass 15, high). Each row an entry records carries its state before,
+// which must be the state the trail recorded last: the row is named at
+// the entry that wrote it, for a dossier (a step completed on it) and for
+// a user (an administrator's edit of the name).
+func TestTrustWriteAfterTamperingIsNamed(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		code, id, staff := trustDossier(t, f, false)
+		mustExec(t, f, fmt.Sprintf(`UPDATE dossiers SET due_at = '2030-01-01T00:00:00Z' WHERE id = %d`, id))
+		if _, err := f.CompleteStep(staff, "SVHTT", code, qms.CompleteStep{StepID: "ok", Exit: "Đạt"}); err != nil {
+			t.Fatal(err)
+		}
+		u, err := f.FindUserByUsername(f.ctx, "admin")
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustExec(t, f, fmt.Sprintf(`UPDATE users SET email = 'mallory@example.com' WHERE id = %d`, u.ID))
+		if _, err := f.UpdateUser(f.ctx, u.ID, qms.UserUpdate{FullName: ptr("Quản trị hệ thống")}); err != nil {
+			t.Fatal(err)
+		}
+		got := strings.Join(namedRows(t, f, f.ctx), "\n")
+		t.Logf("named:\n%s", got)
+		for _, want := range []string{fmt.Sprintf("dossiers [%d]", id), fmt.Sprintf("users [%d]", u.ID)} {
+			if !strings.Contains(got, qms.RowAltered+" "+want[:strings.Index(want, " ")]+" trước khi ứng dụng ghi mục nhật ký") {
+				t.Errorf("%s not named as written from a state the trail did not record: named\n%s", want, got)
+			}
+		}
+	})
 }
