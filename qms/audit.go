@@ -127,6 +127,11 @@ func HashRowState(table, key string, values []*string) string {
 	return HashEncodedRow(table, key, b)
 }
 
+// StateBeforeUnlisted is a row's Before when no trigger listed its state
+// before the transaction: no recorded state is it, so verification names
+// the row.
+const StateBeforeUnlisted = "unlisted"
+
 // beforeMark starts a row's Before in the entry's hash, which no table
 // name does: entries without it hash as they always did.
 const beforeMark = "before="

@@ -288,7 +288,9 @@ type Tx struct {
 	headID   int64
 	headHash string
 	// migrating: an upgrade's step, on a database that may be before
-	// row_changes listed the rows' states before (migration 0040).
+	// row_changes listed the rows' states before (migration 0040), or
+	// recording rows as they are (rebaseline), not as a write made them:
+	// its entries have no state before.
 	migrating bool
 }
 

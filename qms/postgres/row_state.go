@@ -212,6 +212,7 @@ var afterMigration = map[string]func(ctx context.Context, tx *Tx) error{
 // (sqlstore.StillAsRecorded). It runs in the migration's transaction,
 // which holds the head lock.
 func rebaseline(ctx context.Context, tx *Tx, version int) error {
+	tx.migrating = true
 	// Rows listed before were written outside the application: this
 	// entry must not record them as its own.
 	if err := discardRowChanges(ctx, tx); err != nil {

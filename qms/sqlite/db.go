@@ -354,6 +354,10 @@ type Tx struct {
 	// head is the group's audit head (nil outside the committer: read and
 	// written with each entry).
 	head *groupHead
+	// baseline: an upgrade records rows as they are (rebaseline,
+	// recordBaseline), not as a write made them: its entry has no state
+	// before.
+	baseline bool
 }
 
 // view runs fn on the read pool.

@@ -128,7 +128,7 @@ func (tx *Tx) rowStates(ctx context.Context) ([]qms.RowState, error) {
 		}
 		return s.current(ctx, tx, key)
 	})
-	if err != nil || len(states) == 0 {
+	if err != nil || len(states) == 0 || tx.baseline {
 		return states, err
 	}
 	olds, err := tx.QueryContext(ctx, `SELECT tbl, row_key, old_row FROM row_olds ORDER BY rowid`)
@@ -266,6 +266,8 @@ var afterMigration = map[string]func(ctx context.Context, tx *Tx) error{
 // each row whose state before was still the one the trail recorded
 // (sqlstore.StillAsRecorded). It runs in the migration's transaction.
 func rebaseline(ctx context.Context, tx *Tx, version int) error {
+	tx.baseline = true
+	defer func() { tx.baseline = false }()
 	// Rows listed before were written outside the application: this
 	// entry must not record them as its own.
 	if err := discardRowChanges(tx.Tx); err != nil {
@@ -286,6 +288,8 @@ func rebaseline(ctx context.Context, tx *Tx, version int) error {
 // as found, so that verification starts from them. It runs in the
 // migration's transaction.
 func recordBaseline(ctx context.Context, tx *Tx, reason string, tables ...string) error {
+	tx.baseline = true
+	defer func() { tx.baseline = false }()
 	if err := discardRowChanges(tx.Tx); err != nil {
 		return err
 	}

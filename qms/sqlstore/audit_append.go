@@ -93,11 +93,16 @@ func FirstStates(rows Rows) (map[[2]string]*string, error) {
 // SetBefore gives each state the hash of its row's state before the
 // transaction (qms.RowState.Before) from firsts (FirstStates): "" for a
 // row that did not exist, the hash of its columns as the JSON object
-// holds them otherwise (HashStateJSON).
+// holds them otherwise (HashStateJSON), and qms.StateBeforeUnlisted for
+// a row whose state before no trigger listed: its trigger was dropped
+// with the file, and the row is named as it would have been (outsider
+// pass 16).
 func SetBefore(states []qms.RowState, firsts map[[2]string]*string, columns func(table string) []string) error {
 	for i := range states {
 		old, ok := firsts[[2]string{states[i].Table, states[i].Key}]
 		if !ok {
+			unlisted := qms.StateBeforeUnlisted
+			states[i].Before = &unlisted
 			continue
 		}
 		h := ""

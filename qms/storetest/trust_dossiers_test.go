@@ -453,3 +453,40 @@ func TestTrustWriteAfterTamperingIsNamed(t *testing.T) {
 		}
 	})
 }
+
+// TestTrustWriteAfterTriggersDroppedIsNamed: the triggers that list the
+// rows' states before dropped with the file, a dossier tampered, then a
+// step completed on it: the application's entry cannot say what the row
+// was, and the row is named all the same (outsider pass 16).
+func TestTrustWriteAfterTriggersDroppedIsNamed(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		code, id, staff := trustDossier(t, f, false)
+		if _, pg := f.Store.(*postgres.DB); pg {
+			// One function lists both; the attacker puts back the one
+			// that lists only the keys.
+			mustExec(t, f, `CREATE OR REPLACE FUNCTION note_row_change() RETURNS trigger LANGUAGE plpgsql AS $$
+				DECLARE r jsonb;
+				BEGIN
+					FOREACH r IN ARRAY ARRAY[CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END, CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END] LOOP
+						IF r IS NOT NULL THEN
+							INSERT INTO row_changes (tbl, row_key) SELECT TG_TABLE_NAME, '[' || string_agg((r -> a.k)::text, ',' ORDER BY a.i) || ']'
+							FROM unnest(TG_ARGV) WITH ORDINALITY AS a(k, i);
+						END IF;
+					END LOOP;
+					RETURN NULL;
+				END $$`)
+		} else {
+			for _, op := range []string{"insert", "update", "delete"} {
+				mustExec(t, f, `DROP TRIGGER dossiers_row_before_`+op)
+			}
+		}
+		mustExec(t, f, fmt.Sprintf(`UPDATE dossiers SET due_at = '2030-01-01T00:00:00Z' WHERE id = %d`, id))
+		if _, err := f.CompleteStep(staff, "SVHTT", code, qms.CompleteStep{StepID: "ok", Exit: "Đạt"}); err != nil {
+			t.Fatal(err)
+		}
+		got := strings.Join(namedRows(t, f, f.ctx), "\n")
+		if !strings.Contains(got, qms.RowAltered+" dossiers trước khi ứng dụng ghi mục nhật ký") {
+			t.Errorf("the dossier is not named: named\n%s", got)
+		}
+	})
+}
