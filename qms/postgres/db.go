@@ -146,10 +146,6 @@ const migrationLock = 0x716d735f6d6967 // "qms_mig"
 
 // migrate applies every embedded migration not yet recorded, each in its
 // own transaction, in file-name order, holding the migration lock.
-// rowBeforeMigration is the migration from which row_changes lists the
-// rows' states before.
-const rowBeforeMigration = "migration/0040_row_before.sql"
-
 func (db *DB) migrate(ctx context.Context) error {
 	conn, err := db.pool.Acquire(ctx)
 	if err != nil {
@@ -186,7 +182,7 @@ func (db *DB) migrate(ctx context.Context) error {
 				return err
 			}
 			if after := afterMigration[name]; after != nil {
-				mtx := &Tx{querier: querier{tx}, db: db, now: db.now().UTC(), actor: qms.SystemActor("migrate"), migrating: name < rowBeforeMigration}
+				mtx := &Tx{querier: querier{tx}, db: db, now: db.now().UTC(), actor: qms.SystemActor("migrate"), migrating: true}
 				if err := tx.QueryRow(ctx, `SELECT last_id, last_hash FROM audit_head WHERE singleton = 1 FOR UPDATE`).Scan(&mtx.headID, &mtx.headHash); err != nil {
 					return fmt.Errorf("lock audit head: %w", err)
 				}
@@ -201,7 +197,7 @@ func (db *DB) migrate(ctx context.Context) error {
 			return fmt.Errorf("migration %s: %w", name, err)
 		}
 	}
-	return nil
+	return ownRowTriggers(ctx, conn.Conn())
 }
 
 func contains(list []string, s string) bool {
@@ -287,10 +283,10 @@ type Tx struct {
 	// the chain's head as this transaction moved it
 	headID   int64
 	headHash string
-	// migrating: an upgrade's step, on a database that may be before
-	// row_changes listed the rows' states before (migration 0040), or
-	// recording rows as they are (rebaseline), not as a write made them:
-	// its entries have no state before.
+	// migrating: an upgrade's step, before the store writes its trigger
+	// function (ownRowTriggers), or recording rows as they are
+	// (rebaseline), not as a write made them: its entries have no state
+	// before.
 	migrating bool
 }
 

@@ -260,7 +260,7 @@ func (db *DB) migrate(ctx context.Context) error {
 			return fmt.Errorf("migration %s: %w", name, err)
 		}
 	}
-	return nil
+	return db.ownBeforeTriggers(ctx)
 }
 
 // foreignKeysOff opens a migration that rebuilds a table other tables

@@ -490,3 +490,36 @@ func TestTrustWriteAfterTriggersDroppedIsNamed(t *testing.T) {
 		}
 	})
 }
+
+// TestTrustLyingTriggerIsReplaced: with the file, the trigger that lists
+// a dossier's state before is replaced by one that lists the due time the
+// trail recorded, and the due time moved; a server then opened writes its
+// own triggers back over it, so the next step on the dossier says what
+// the row was, and the dossier is named.
+func TestTrustLyingTriggerIsReplaced(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		code, id, staff := trustDossier(t, f, false)
+		due := mustQuery(t, f, fmt.Sprintf(`SELECT due_at FROM dossiers WHERE id = %d`, id))[0]
+		if _, pg := f.Store.(*postgres.DB); pg {
+			lie := `to_jsonb(OLD) || CASE WHEN TG_TABLE_NAME = 'dossiers' THEN jsonb_build_object('due_at', '` + due + `') ELSE '{}' END`
+			fn := mustQuery(t, f, `SELECT pg_get_functiondef('note_row_change'::regproc)`)[0]
+			if !strings.Contains(fn, "to_jsonb(OLD)") {
+				t.Fatalf("trigger function: %s", fn)
+			}
+			mustExec(t, f, strings.Replace(fn, "to_jsonb(OLD)", lie, 1))
+		} else {
+			trg := mustQuery(t, f, `SELECT sql FROM sqlite_master WHERE name = 'dossiers_row_before_update'`)[0]
+			mustExec(t, f, `DROP TRIGGER dossiers_row_before_update`)
+			mustExec(t, f, strings.Replace(trg, "OLD.due_at", "'"+due+"'", 1))
+		}
+		mustExec(t, f, fmt.Sprintf(`UPDATE dossiers SET due_at = '2030-01-01T00:00:00Z' WHERE id = %d`, id))
+		server := f.second(t)
+		if _, err := server.CompleteStep(staff, "SVHTT", code, qms.CompleteStep{StepID: "ok", Exit: "Đạt"}); err != nil {
+			t.Fatal(err)
+		}
+		got := strings.Join(namedRows(t, f, f.ctx), "\n")
+		if !strings.Contains(got, qms.RowAltered+" dossiers trước khi ứng dụng ghi mục nhật ký") {
+			t.Errorf("the dossier is not named: named\n%s", got)
+		}
+	})
+}
