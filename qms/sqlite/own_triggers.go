@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"isodt/qms/sqlstore"
 )
 
 // ownBeforeTriggers writes the triggers that list rows' states before
@@ -20,22 +22,7 @@ func (db *DB) ownBeforeTriggers(ctx context.Context) error {
 		return err
 	}
 	defer tx.Rollback()
-	names, err := func() ([]string, error) {
-		rows, err := tx.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%row\_olds%' ESCAPE '\'`)
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
-		var out []string
-		for rows.Next() {
-			var n string
-			if err := rows.Scan(&n); err != nil {
-				return nil, err
-			}
-			out = append(out, n)
-		}
-		return out, rows.Err()
-	}()
+	names, err := sqlstore.QueryStrings(ctx, on(tx), `SELECT name FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%row\_olds%' ESCAPE '\'`)
 	if err != nil {
 		return fmt.Errorf("read triggers: %w", err)
 	}
