@@ -488,6 +488,12 @@ func TestTrustWriteAfterTriggersDroppedIsNamed(t *testing.T) {
 		if !strings.Contains(got, qms.RowAltered+" dossiers trước khi ứng dụng ghi mục nhật ký") {
 			t.Errorf("the dossier is not named: named\n%s", got)
 		}
+		if _, pg := f.Store.(*postgres.DB); !pg {
+			es, _, err := f.FindAuditEntries(f.ctx, qms.AuditFilter{Action: ptr("audit.trigger_removed"), Limit: 10})
+			if err != nil || len(es) != 1 || es[0].ObjectID != "zz_hide" || !strings.Contains(string(es[0].Before), "row_olds") {
+				t.Errorf("the foreign trigger's removal: %+v %v", es, err)
+			}
+		}
 	})
 }
 
@@ -511,6 +517,8 @@ func TestTrustLyingTriggerIsReplaced(t *testing.T) {
 			trg := mustQuery(t, f, `SELECT sql FROM sqlite_master WHERE name = 'dossiers_row_before_update'`)[0]
 			mustExec(t, f, `DROP TRIGGER dossiers_row_before_update`)
 			mustExec(t, f, strings.Replace(trg, "OLD.due_at", "'"+due+"'", 1))
+			// One of its own name too, which the open drops on the record.
+			mustExec(t, f, `CREATE TRIGGER zz_hide AFTER INSERT ON row_olds BEGIN SELECT 1; END`)
 		}
 		mustExec(t, f, fmt.Sprintf(`UPDATE dossiers SET due_at = '2030-01-01T00:00:00Z' WHERE id = %d`, id))
 		server := f.second(t)
