@@ -17,11 +17,29 @@ import (
 
 // dropAuditGuards drops migration 0017's append-only triggers, as whoever
 // has the database file can.
-func dropAuditGuards(t *testing.T, raw *sql.DB) {
+//
+// It returns what puts them back as they were: the store writes a
+// missing trigger again at its next open, on the record, so whoever
+// tampers and means to leave no trace puts them back first.
+func dropAuditGuards(t *testing.T, raw *sql.DB) (putBack func()) {
 	t.Helper()
+	var texts []string
 	for _, trg := range []string{"audit_log_no_update", "audit_log_no_delete", "audit_head_forward", "audit_head_no_delete"} {
+		var text string
+		if err := raw.QueryRow(`SELECT sql FROM sqlite_master WHERE name = ?`, trg).Scan(&text); err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, text)
 		if _, err := raw.Exec(`DROP TRIGGER ` + trg); err != nil {
 			t.Fatal(err)
+		}
+	}
+	return func() {
+		t.Helper()
+		for _, text := range texts {
+			if _, err := raw.Exec(text); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 }
@@ -78,7 +96,7 @@ func TestTrust11CheckpointCommand(t *testing.T) {
 
 	// Remove the newest entries and move the head back, consistently.
 	raw, _ := sql.Open("sqlite3", c.db)
-	dropAuditGuards(t, raw)
+	putBack := dropAuditGuards(t, raw)
 	for _, q := range []string{
 		`DELETE FROM audit_log WHERE id > (SELECT MAX(id) - 2 FROM audit_log)`,
 		`UPDATE audit_head SET last_id = (SELECT MAX(id) FROM audit_log), last_hash = (SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1)`,
@@ -87,6 +105,7 @@ func TestTrust11CheckpointCommand(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	putBack()
 	raw.Close()
 	// The chain alone is consistent; the entries removed created agencies,
 	// whose rows the trail vouches for (RowStateVersion 3), so verify
@@ -127,7 +146,7 @@ func TestTrust11CheckpointDefaults(t *testing.T) {
 	// The newest entry removed and the head moved back: the chain alone
 	// verifies, the checkpoint found by default does not.
 	raw, _ := sql.Open("sqlite3", c.db)
-	dropAuditGuards(t, raw)
+	putBack := dropAuditGuards(t, raw)
 	for _, q := range []string{
 		`DELETE FROM audit_log WHERE id = (SELECT MAX(id) FROM audit_log)`,
 		`UPDATE audit_head SET last_id = (SELECT MAX(id) FROM audit_log), last_hash = (SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1)`,
@@ -136,6 +155,7 @@ func TestTrust11CheckpointDefaults(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	putBack()
 	raw.Close()
 	if code, out, _ := c.run("", "audit", "verify"); code != 1 || !strings.Contains(out, "entries were removed") {
 		t.Fatalf("tampered trail, default checkpoints: exit %d %q", code, out)

@@ -37,8 +37,16 @@ func (tx *Tx) audit(ctx context.Context, agency, action, objectType, objectID st
 	if _, err := tx.exec(ctx, sqlstore.InsertAuditEntrySQL, sqlstore.AuditEntryArgs(e)...); err != nil {
 		return fmt.Errorf("append audit entry: %w", err)
 	}
-	if _, err := tx.exec(ctx, `UPDATE audit_head SET last_id = ?, last_hash = ? WHERE singleton = 1`, e.ID, e.Hash); err != nil {
+	if tx.print == "" {
+		if _, err := tx.exec(ctx, `UPDATE audit_head SET last_id = ?, last_hash = ? WHERE singleton = 1`, e.ID, e.Hash); err != nil {
+			return fmt.Errorf("move audit head: %w", err)
+		}
+	} else if tag, err := tx.exec(ctx, `UPDATE audit_head SET last_id = ?, last_hash = ? WHERE singleton = 1 AND `+schemaPrint+` = ?`, e.ID, e.Hash, tx.print); err != nil {
 		return fmt.Errorf("move audit head: %w", err)
+	} else if tag.RowsAffected() != 1 {
+		// A trigger, a trigger's function or a rule changed while this
+		// transaction wrote: what it listed can no longer be trusted.
+		return qms.Errorf(qms.ECONFLICT, "Cấu trúc cơ sở dữ liệu vừa bị thay đổi trong khi ghi: chưa lưu gì, hãy thử lại.")
 	}
 	tx.headID, tx.headHash = e.ID, e.Hash
 	return nil

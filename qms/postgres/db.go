@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -57,6 +58,9 @@ type DB struct {
 	server string
 	// changes follows the commits of every server (changes.go).
 	changes *changeFeed
+	// ownedPrint is the schemaPrint at which the schema's triggers were
+	// last made the code's (own_triggers.go).
+	ownedPrint atomic.Pointer[string]
 }
 
 // Open connects to the database at url (postgres://…), applies the
@@ -197,7 +201,7 @@ func (db *DB) migrate(ctx context.Context) error {
 			return fmt.Errorf("migration %s: %w", name, err)
 		}
 	}
-	return ownRowTriggers(ctx, conn.Conn())
+	return db.ownAtOpen(ctx, conn.Conn())
 }
 
 func contains(list []string, s string) bool {
@@ -283,8 +287,11 @@ type Tx struct {
 	// the chain's head as this transaction moved it
 	headID   int64
 	headHash string
-	// migrating: an upgrade's step, before the store writes its trigger
-	// function (ownRowTriggers), or recording rows as they are
+	// print is the schemaPrint each move of the head must still find
+	// ("" outside a write: a migration, the open).
+	print string
+	// migrating: an upgrade's step, before migration 0040 writes the
+	// trigger function (rowTriggerSQL), or recording rows as they are
 	// (rebaseline), not as a write made them: its entries have no state
 	// before.
 	migrating bool
@@ -311,11 +318,15 @@ func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	bg := context.WithoutCancel(ctx)
 	defer ptx.Rollback(bg)
 	tx := &Tx{querier: querier{ptx}, db: db, actor: actor}
-	if err := ptx.QueryRow(ctx, `SELECT last_id, last_hash FROM audit_head WHERE singleton = 1 FOR UPDATE`).Scan(&tx.headID, &tx.headHash); err != nil {
+	var print string
+	if err := ptx.QueryRow(ctx, `SELECT last_id, last_hash, `+schemaPrint+` FROM audit_head WHERE singleton = 1 FOR UPDATE`).Scan(&tx.headID, &tx.headHash, &print); err != nil {
 		return fmt.Errorf("lock audit head: %w", err)
 	}
 	tx.now = db.now().UTC()
 	if err := discardRowChanges(ctx, tx); err != nil {
+		return err
+	}
+	if err := tx.ownInWrite(ctx, print); err != nil {
 		return err
 	}
 	func() {
@@ -332,6 +343,9 @@ func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	}
 	if err := ptx.Commit(bg); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	if print != tx.print {
+		db.ownedPrint.Store(&tx.print)
 	}
 	return nil
 }

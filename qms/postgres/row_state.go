@@ -198,6 +198,14 @@ var afterMigration = map[string]func(ctx context.Context, tx *Tx) error{
 	"migration/0032_trust_columns.sql":         func(ctx context.Context, tx *Tx) error { return rebaseline(ctx, tx, 2) },
 	"migration/0034_trust_more_rows.sql":       func(ctx context.Context, tx *Tx) error { return rebaseline(ctx, tx, 3) },
 	"migration/0036_trust_procedure_links.sql": func(ctx context.Context, tx *Tx) error { return rebaseline(ctx, tx, 4) },
+	rowTriggersMigration: func(ctx context.Context, tx *Tx) error {
+		for _, q := range rowTriggerSQL() {
+			if _, err := tx.c.Exec(ctx, q); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
 	"migration/0039_trust_dossiers.sql": func(ctx context.Context, tx *Tx) error {
 		if err := sqlstore.FillStepChains(ctx, sharedQuerier{tx.querier}); err != nil {
 			return err

@@ -189,10 +189,22 @@ func TestTrust11BaselineOnUpgrade(t *testing.T) {
 	}
 	defer db.Close()
 	ctx := qms.WithActor(context.Background(), qms.SystemActor("test"))
-	if n, err := db.VerifyAuditChain(ctx); err != nil || n != 1 {
-		t.Fatalf("upgraded database: %d entries, %v; want the baseline entry only", n, err)
+	// The triggers this downgrade dropped of migrations it keeps (0063's),
+	// and those 0017 writes again as they were before 0055 covered more
+	// columns, the open writes as the code has them, each on the record.
+	restored, _, err := db.FindAuditEntries(ctx, qms.AuditFilter{Action: ptr("audit.trigger_restored"), Limit: 100})
+	if err != nil || len(restored) == 0 {
+		t.Fatalf("the dropped triggers written again: %d entries, %v", len(restored), err)
 	}
-	es, _, err := db.FindAuditEntries(ctx, qms.AuditFilter{})
+	for _, e := range restored {
+		if !strings.Contains(e.ObjectID, "_row_") {
+			t.Errorf("restored %s, before %s: not one this downgrade dropped", e.ObjectID, e.Before)
+		}
+	}
+	if n, err := db.VerifyAuditChain(ctx); err != nil || n != 1+int64(len(restored)) {
+		t.Fatalf("upgraded database: %d entries, %v; want the baseline entry and %d triggers written again", n, err, len(restored))
+	}
+	es, _, err := db.FindAuditEntries(ctx, qms.AuditFilter{Action: ptr("audit.baseline")})
 	if err != nil || len(es) != 1 || es[0].Action != "audit.baseline" || len(es[0].Rows) != 3 {
 		t.Fatalf("baseline entry: %+v %v", es, err)
 	}

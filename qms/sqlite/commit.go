@@ -234,6 +234,12 @@ func (db *DB) runGroup(batch []*writeJob) {
 		return
 	}
 	head := &groupHead{}
+	owned, err := db.ownTriggersInGroup(bg, sqlTx, head)
+	if err != nil {
+		sqlTx.Rollback()
+		fail(err)
+		return
+	}
 	for i, j := range batch {
 		if err := j.ctx.Err(); err != nil {
 			results[i] = err
@@ -256,6 +262,9 @@ func (db *DB) runGroup(batch []*writeJob) {
 	if err := sqlTx.Commit(); err != nil {
 		fail(fmt.Errorf("commit: %w", err))
 		return
+	}
+	if owned != nil {
+		db.owned = *owned
 	}
 	// This process's own changes reach the followers now rather than at
 	// the next poll.

@@ -74,6 +74,9 @@ type DB struct {
 	ckpt *checkpointer
 	// ackDays: see Options.AckDays.
 	ackDays int
+	// owned is when the file's triggers were last made the code's
+	// (own_triggers.go): set by the open, then by the committer alone.
+	owned ownedSchema
 }
 
 // Now is the store's clock (Options.Now), for the layers that must agree
@@ -168,6 +171,7 @@ const writerDriver = "sqlite3-writer"
 
 func init() {
 	sql.Register(writerDriver, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+		writerConnects.Add(1)
 		_, err := c.Exec("PRAGMA temp_store = MEMORY", nil)
 		return err
 	}})
@@ -260,7 +264,7 @@ func (db *DB) migrate(ctx context.Context) error {
 			return fmt.Errorf("migration %s: %w", name, err)
 		}
 	}
-	return db.ownBeforeTriggers(ctx)
+	return db.ownTriggersAtOpen(ctx)
 }
 
 // foreignKeysOff opens a migration that rebuilds a table other tables

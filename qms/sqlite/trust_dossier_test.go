@@ -92,7 +92,10 @@ func downgradeTo0015(t *testing.T, path string) {
 	// Columns added after 0016 go first, with their migrations' records:
 	// the upgrade adds them back after rebuilding the table.
 	for _, s := range []string{`DROP TRIGGER dossiers_row_before_insert`, `DROP TRIGGER dossiers_row_before_update`, `DROP TRIGGER dossiers_row_before_delete`,
-		`DELETE FROM migrations WHERE name = 'migration/0063_row_before.sql'`, `ALTER TABLE dossiers DROP COLUMN survey_key`, `DELETE FROM migrations WHERE name = 'migration/0048_dossier_survey_key.sql'`,
+		`DELETE FROM migrations WHERE name = 'migration/0063_row_before.sql'`,
+		`DROP TRIGGER dossiers_row_insert`, `DROP TRIGGER dossiers_row_update`, `DROP TRIGGER dossiers_row_delete`, `ALTER TABLE dossiers DROP COLUMN steps_digest`,
+		`DELETE FROM migrations WHERE name IN ('migration/0061_dossier_step_digest.sql', 'migration/0062_trust_dossiers.sql')`,
+		`ALTER TABLE dossiers DROP COLUMN survey_key`, `DELETE FROM migrations WHERE name = 'migration/0048_dossier_survey_key.sql'`,
 		`DROP TRIGGER dossiers_signed`, `ALTER TABLE dossiers DROP COLUMN tthc_name`, `ALTER TABLE dossiers DROP COLUMN tthc_time_limit_days`,
 		`ALTER TABLE dossiers DROP COLUMN tthc_fee`, `DELETE FROM migrations WHERE name = 'migration/0058_dossier_terms.sql'`,
 		`ALTER TABLE dossiers DROP COLUMN agency_name`, `DELETE FROM migrations WHERE name = 'migration/0060_dossier_agency_name.sql'`} {

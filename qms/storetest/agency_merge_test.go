@@ -68,6 +68,13 @@ func mustExec(t *testing.T, f *fixture, q string) {
 	}
 }
 
+func mustTamper(t *testing.T, f *fixture, q string) {
+	t.Helper()
+	if err := f.tamper(q); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+}
+
 func mustQuery(t *testing.T, f *fixture, q string) []string {
 	t.Helper()
 	rows, err := f.query(q)

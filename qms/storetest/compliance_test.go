@@ -281,7 +281,7 @@ func TestComplianceRegisterRules(t *testing.T) {
 			{`UPDATE audit_log SET reason = reason || 'x' WHERE id = 5`, "5"},
 			{`UPDATE audit_log SET reason = SUBSTR(reason, 1, LENGTH(reason) - 1) WHERE id = 5`, ""},
 		} {
-			if err := f.exec(tt.q); err != nil {
+			if err := f.tamper(tt.q); err != nil {
 				t.Fatal(err)
 			}
 			if got := strings.Join(openFindings(t, f, qms.SystemAgencyCode, qms.RuleAuditChainBroken), ","); got != tt.want {
@@ -561,9 +561,9 @@ func TestComplianceRulesFireAndClear(t *testing.T) {
 		var actor string
 		f.dropAuditGuards(t)
 		actor = mustQuery(t, f, `SELECT actor FROM audit_log WHERE id = 5`)[0]
-		mustExec(t, f, `UPDATE audit_log SET actor = 'mallory' WHERE id = 5`)
+		mustTamper(t, f, `UPDATE audit_log SET actor = 'mallory' WHERE id = 5`)
 		check(qms.RuleAuditChainBroken, "5", true)
-		mustExec(t, f, `UPDATE audit_log SET actor = '`+actor+`' WHERE id = 5`)
+		mustTamper(t, f, `UPDATE audit_log SET actor = '`+actor+`' WHERE id = 5`)
 		check(qms.RuleAuditChainBroken, "5", false)
 
 		// Closed findings keep the time they cleared; the officer was notified.

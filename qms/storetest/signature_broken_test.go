@@ -72,7 +72,7 @@ func TestOutsider11SignedStepBroken(t *testing.T) {
 			// the name the step was done under (SignedContentVersion 3)
 			`UPDATE dossier_steps SET actor_name = 'Chuyên viên Khác' WHERE id = ` + id,
 		} {
-			if err := f.exec(q); err != nil {
+			if err := f.tamper(q); err != nil {
 				t.Fatal(err)
 			}
 			if got, want := brokenSignatures(t, f), []string{"SVHTT dossier_step " + id}; fmt.Sprint(got) != fmt.Sprint(want) {
@@ -81,7 +81,7 @@ func TestOutsider11SignedStepBroken(t *testing.T) {
 			if sigs, _ := f.FindSignatures(f.ctx, qms.SignedDossierStep, step.ID); sigs[0].Current {
 				t.Fatalf("after %s: the signature still reads as current", q)
 			}
-			if err := f.exec(`UPDATE dossier_steps SET note = k.note, actor = k.actor, exit = k.exit, completed_at = k.completed_at, actor_name = k.actor_name
+			if err := f.tamper(`UPDATE dossier_steps SET note = k.note, actor = k.actor, exit = k.exit, completed_at = k.completed_at, actor_name = k.actor_name
 				FROM kept_step k WHERE dossier_steps.id = k.id`); err != nil {
 				t.Fatal(err)
 			}
@@ -263,7 +263,7 @@ func TestOutsider11LaterColumnsSigned(t *testing.T) {
 				t.Fatalf("the action's done_by before %s: %v", tt.name, got)
 			}
 			for i, q := range []string{tt.change, tt.back} {
-				if err := f.exec(q); err != nil {
+				if err := f.tamper(q); err != nil {
 					t.Fatal(err)
 				}
 				var want []string
@@ -280,13 +280,13 @@ func TestOutsider11LaterColumnsSigned(t *testing.T) {
 			if err := f.exec(`CREATE TABLE kept_` + col + ` AS SELECT id, ` + col + ` AS v FROM dossier_steps WHERE id = ` + step); err != nil {
 				t.Fatal(err)
 			}
-			if err := f.exec(`UPDATE dossier_steps SET ` + col + ` = '2099-01-01' WHERE id = ` + step); err != nil {
+			if err := f.tamper(`UPDATE dossier_steps SET ` + col + ` = '2099-01-01' WHERE id = ` + step); err != nil {
 				t.Fatal(err)
 			}
 			if got := brokenSignatures(t, f); fmt.Sprint(got) != fmt.Sprint([]string{"SVHTT dossier_step " + step}) {
 				t.Fatalf("%s changed: %v", col, got)
 			}
-			if err := f.exec(`UPDATE dossier_steps SET ` + col + ` = (SELECT v FROM kept_` + col + `) WHERE id = ` + step); err != nil {
+			if err := f.tamper(`UPDATE dossier_steps SET ` + col + ` = (SELECT v FROM kept_` + col + `) WHERE id = ` + step); err != nil {
 				t.Fatal(err)
 			}
 		}

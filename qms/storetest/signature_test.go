@@ -320,7 +320,7 @@ func TestSignature7SignedRecordsCannotChange(t *testing.T) {
 		}
 		setContent := func(s string) {
 			t.Helper()
-			if err := f.exec(`UPDATE procedure_versions SET content_json = '` + strings.ReplaceAll(s, "'", "''") + `' WHERE id = ` + itoa(v2.ID)); err != nil {
+			if err := f.tamper(`UPDATE procedure_versions SET content_json = '` + strings.ReplaceAll(s, "'", "''") + `' WHERE id = ` + itoa(v2.ID)); err != nil {
 				t.Fatal(err)
 			}
 		}

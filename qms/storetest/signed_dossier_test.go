@@ -43,13 +43,13 @@ func TestSignedStepCoversItsDossier(t *testing.T) {
 			"channel":        `'online'`,
 			"code":           `'SVHTT-2026-999999'`,
 		} {
-			if err := f.exec(`UPDATE dossiers SET ` + col + ` = ` + value + ` WHERE id = ` + id); err != nil {
+			if err := f.tamper(`UPDATE dossiers SET ` + col + ` = ` + value + ` WHERE id = ` + id); err != nil {
 				t.Fatal(err)
 			}
 			if got, want := brokenSignatures(t, f), []string{"SVHTT dossier_step " + step}; fmt.Sprint(got) != fmt.Sprint(want) {
 				t.Fatalf("%s changed: %v, want %v", col, got, want)
 			}
-			if err := f.exec(`UPDATE dossiers SET ` + col + ` = (SELECT ` + col + ` FROM kept_dossier) WHERE id = ` + id); err != nil {
+			if err := f.tamper(`UPDATE dossiers SET ` + col + ` = (SELECT ` + col + ` FROM kept_dossier) WHERE id = ` + id); err != nil {
 				t.Fatal(err)
 			}
 			if got := brokenSignatures(t, f); len(got) != 0 {

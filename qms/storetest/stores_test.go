@@ -126,6 +126,10 @@ type fixture struct {
 	// query runs SQL behind the store's back and returns each row, its
 	// values joined by a space.
 	query func(q string) ([]string, error)
+	// tamper runs SQL as exec does, past every guard trigger: the store
+	// puts a dropped guard back at its next write (own_triggers.go), so
+	// whoever tampers between two writes goes past the guards each time.
+	tamper func(q string) error
 	// dropAuditGuards drops the triggers that keep the trail append-only.
 	dropAuditGuards func(t *testing.T)
 	// second opens another handle on the same database: another server.
@@ -183,6 +187,18 @@ func openSQLite(t *testing.T, clk *qmstest.Clock) *fixture {
 	}
 	t.Cleanup(func() { raw.Close() })
 	f.exec = func(q string) error { _, err := raw.Exec(q); return err }
+	f.tamper = func(q string) error {
+		guards, err := f.query(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%RAISE(%'`)
+		if err != nil {
+			return err
+		}
+		for _, g := range guards {
+			if err := f.exec(`DROP TRIGGER ` + g); err != nil {
+				return err
+			}
+		}
+		return f.exec(q)
+	}
 	f.query = func(q string) ([]string, error) {
 		rows, err := raw.Query(q)
 		if err != nil {
@@ -244,6 +260,10 @@ func openPostgres(t *testing.T, clk *qmstest.Clock) *fixture {
 	}
 	t.Cleanup(func() { raw.Close(context.Background()) })
 	f.exec = func(q string) error { _, err := raw.Exec(context.Background(), q); return err }
+	f.tamper = func(q string) error {
+		// The database's superuser fires no trigger in replica mode.
+		return f.exec(`SET session_replication_role = replica; ` + q + `; RESET session_replication_role`)
+	}
 	f.query = func(q string) ([]string, error) {
 		rows, err := raw.Query(context.Background(), q)
 		if err != nil {

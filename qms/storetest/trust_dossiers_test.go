@@ -480,14 +480,7 @@ func TestTrustWriteAfterTriggersDroppedIsNamed(t *testing.T) {
 				mustExec(t, f, `DROP TRIGGER dossiers_row_before_`+op)
 			}
 		}
-		mustExec(t, f, fmt.Sprintf(`UPDATE dossiers SET due_at = '2030-01-01T00:00:00Z' WHERE id = %d`, id))
-		if _, err := f.CompleteStep(staff, "SVHTT", code, qms.CompleteStep{StepID: "ok", Exit: "Đạt"}); err != nil {
-			t.Fatal(err)
-		}
-		got := strings.Join(namedRows(t, f, f.ctx), "\n")
-		if !strings.Contains(got, qms.RowAltered+" dossiers trước khi ứng dụng ghi mục nhật ký") {
-			t.Errorf("the dossier is not named: named\n%s", got)
-		}
+		moveDueThenStep(t, f, f, staff, code, id)
 	})
 }
 
@@ -514,15 +507,7 @@ func TestTrustLyingTriggerIsReplaced(t *testing.T) {
 			// One of its own name too, which the open drops on the record.
 			mustExec(t, f, `CREATE TRIGGER zz_hide AFTER INSERT ON row_olds BEGIN SELECT 1; END`)
 		}
-		mustExec(t, f, fmt.Sprintf(`UPDATE dossiers SET due_at = '2030-01-01T00:00:00Z' WHERE id = %d`, id))
-		server := f.second(t)
-		if _, err := server.CompleteStep(staff, "SVHTT", code, qms.CompleteStep{StepID: "ok", Exit: "Đạt"}); err != nil {
-			t.Fatal(err)
-		}
-		got := strings.Join(namedRows(t, f, f.ctx), "\n")
-		if !strings.Contains(got, qms.RowAltered+" dossiers trước khi ứng dụng ghi mục nhật ký") {
-			t.Errorf("the dossier is not named: named\n%s", got)
-		}
+		moveDueThenStep(t, f, nil, staff, code, id)
 		if _, pg := f.Store.(*postgres.DB); !pg {
 			es, _, err := f.FindAuditEntries(f.ctx, qms.AuditFilter{Action: ptr("audit.trigger_removed"), Limit: 10})
 			if err != nil || len(es) != 1 || es[0].ObjectID != "zz_hide" || !strings.Contains(string(es[0].Before), "row_olds") {
@@ -530,4 +515,73 @@ func TestTrustLyingTriggerIsReplaced(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestTrustTriggerPutInWhileServerRuns: with the server running, someone
+// with the database puts in a trigger of another name that rewrites a
+// dossier's listed state before to the due time the trail recorded, then
+// moves the due time. The server's next write finds the schema changed
+// and makes the triggers the code's before writing, so its step on the
+// dossier says what the row was, and the dossier is named; the foreign
+// trigger is dropped on the record (outsider pass 17).
+func TestTrustTriggerPutInWhileServerRuns(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		code, id, staff := trustDossier(t, f, false)
+		due := mustQuery(t, f, fmt.Sprintf(`SELECT due_at FROM dossiers WHERE id = %d`, id))[0]
+		if _, pg := f.Store.(*postgres.DB); pg {
+			mustExec(t, f, `CREATE FUNCTION zz_launder() RETURNS trigger LANGUAGE plpgsql AS $$
+				BEGIN
+					IF NEW.tbl = 'dossiers' AND NEW.old_row IS NOT NULL THEN
+						NEW.old_row := NEW.old_row || jsonb_build_object('due_at', '`+due+`');
+					END IF;
+					RETURN NEW;
+				END $$`)
+			mustExec(t, f, `CREATE TRIGGER zz_launder BEFORE INSERT ON row_changes FOR EACH ROW EXECUTE FUNCTION zz_launder()`)
+		} else {
+			mustExec(t, f, `CREATE TRIGGER zz_launder AFTER INSERT ON row_olds WHEN NEW.tbl = 'dossiers' AND NEW.old_row IS NOT NULL
+				BEGIN UPDATE row_olds SET old_row = json_set(old_row, '$.due_at', '`+due+`') WHERE rowid = NEW.rowid; END`)
+		}
+		moveDueThenStep(t, f, f, staff, code, id)
+		es, _, err := f.FindAuditEntries(f.ctx, qms.AuditFilter{Action: ptr("audit.trigger_removed"), Limit: 10})
+		if err != nil || len(es) != 1 || es[0].ObjectID != "zz_launder" || !strings.Contains(string(es[0].Before), "due_at") {
+			t.Errorf("the foreign trigger's removal: %+v %v", es, err)
+		}
+		if n := mustQuery(t, f, `SELECT count(*) FROM `+triggerCatalog(f)+` WHERE `+triggerName(f)+` = 'zz_launder'`)[0]; n != "0" {
+			t.Errorf("the foreign trigger is still there (%s)", n)
+		}
+	})
+}
+
+// triggerCatalog and triggerName find a trigger by name in either store.
+func triggerCatalog(f *fixture) string {
+	if _, pg := f.Store.(*postgres.DB); pg {
+		return "pg_trigger"
+	}
+	return "sqlite_master"
+}
+
+func triggerName(f *fixture) string {
+	if _, pg := f.Store.(*postgres.DB); pg {
+		return "tgname"
+	}
+	return "name"
+}
+
+// moveDueThenStep moves the dossier's due time with the database alone,
+// then completes its next step through server (nil: a server opened
+// after the move), and wants the dossier named as written by the
+// application from a state the trail did not record.
+func moveDueThenStep(t *testing.T, f *fixture, server Store, staff context.Context, code string, id int64) {
+	t.Helper()
+	mustExec(t, f, fmt.Sprintf(`UPDATE dossiers SET due_at = '2030-01-01T00:00:00Z' WHERE id = %d`, id))
+	if server == nil {
+		server = f.second(t)
+	}
+	if _, err := server.CompleteStep(staff, "SVHTT", code, qms.CompleteStep{StepID: "ok", Exit: "Đạt"}); err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(namedRows(t, f, f.ctx), "\n")
+	if !strings.Contains(got, qms.RowAltered+" dossiers trước khi ứng dụng ghi mục nhật ký") {
+		t.Errorf("the dossier is not named: named\n%s", got)
+	}
 }

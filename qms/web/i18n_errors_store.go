@@ -25,6 +25,12 @@ var errorsStore = []errorText{
 		"The PostgreSQL database %s has not been set up for qms: run \"qms migrate\" or \"qms serve\" with this --db first."},
 	{"Lỗi hệ thống khi ghi dữ liệu.",
 		"A system error occurred while saving the data."},
+	// qms/postgres/audit.go
+	{"Cấu trúc cơ sở dữ liệu vừa bị thay đổi trong khi ghi: chưa lưu gì, hãy thử lại.",
+		"The database's structure changed during the write: nothing was saved, try again."},
+	// qms/sqlstore/own_triggers.go
+	{"Cơ sở dữ liệu đã được nâng cấp bởi phiên bản mới hơn của ứng dụng (%s): hãy dùng phiên bản đó.",
+		"The database was upgraded by a newer version of the application (%s): use that version."},
 	// qms/sqlite/db.go
 	{"Chưa chỉ định đường dẫn cơ sở dữ liệu.",
 		"No database path was given."},

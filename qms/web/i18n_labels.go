@@ -52,7 +52,7 @@ var vocabularies = []vocabulary{
 
 // auditActions are the actions the store writes to the audit log.
 var auditActions = []string{
-	"agency.create", "agency.update", "agency.settings", "audit.baseline", "audit.trigger_removed",
+	"agency.create", "agency.update", "agency.settings", "audit.baseline", "audit.trigger_removed", "audit.trigger_restored",
 	"auth.lock", "auth.lock_addr", "auth.login", "auth.logout", "auth.switch_agency", "auth.unlock", "auth.unlock_addr",
 	"calendar.remove", "calendar.set", "compliance.run", "db.copy",
 	"dossier.apology", "dossier.complete", "dossier.delegate", "dossier.delegation_revoke", "dossier.generate", "dossier.import", "dossier.pause", "dossier.receive", "dossier.resume", "dossier.step",
@@ -318,6 +318,7 @@ var labelTexts = []pageText{
 	{"audit_action.agency.settings", "Đổi cài đặt đơn vị", "Agency settings changed"},
 	{"audit_action.audit.baseline", "Ghi trạng thái gốc của nhật ký", "Audit baseline recorded"},
 	{"audit_action.audit.trigger_removed", "Gỡ trigger lạ đặt vào tệp cơ sở dữ liệu", "Foreign trigger removed from the database file"},
+	{"audit_action.audit.trigger_restored", "Ghi lại trigger của ứng dụng bị sửa hoặc xoá ngoài ứng dụng", "Application trigger changed or dropped outside the application, written again"},
 	{"audit_action.auth.lock", "Khóa đăng nhập do sai mật khẩu", "Sign-in locked after failed attempts"},
 	{"audit_action.auth.lock_addr", "Chặn đăng nhập từ một địa chỉ do sai mật khẩu với nhiều tên đăng nhập", "Sign-in from an address blocked after failed attempts on many usernames"},
 	{"audit_action.auth.login", "Đăng nhập", "Signed in"},

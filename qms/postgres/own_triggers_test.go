@@ -1,0 +1,116 @@
+package postgres_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"golang.org/x/crypto/bcrypt"
+
+	"isodt/policies"
+	"isodt/qms"
+	"isodt/qms/postgres"
+	"isodt/qms/postgres/pgtest"
+)
+
+// TestOwnSchema: the schema's triggers, their functions and its rules are
+// the code's. An open that finds them so writes nothing; a trigger
+// disabled, a function replaced and a rule put in while the store is open
+// are put right by the next write, before it, each on the record; a
+// change made while a write runs fails that write; a database a newer
+// version migrated is refused.
+func TestOwnSchema(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.NewDatabase(t)
+	open := func() (*postgres.DB, error) {
+		return postgres.Open(ctx, url, postgres.Options{PasswordCost: bcrypt.MinCost})
+	}
+	db, err := open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rules, _ := policies.Default()
+	if _, err := db.Bootstrap(ctx, rules); err != nil {
+		t.Fatal(err)
+	}
+	sys := qms.WithActor(ctx, qms.SystemActor("test"))
+	raw, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close(ctx)
+	exec := func(q string) {
+		t.Helper()
+		if _, err := raw.Exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	entries := func(action string) []*qms.AuditEntry {
+		t.Helper()
+		es, _, err := db.FindAuditEntries(sys, qms.AuditFilter{Action: &action, Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return es
+	}
+	again, err := open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	again.Close()
+	if n := len(entries("audit.trigger_restored")) + len(entries("audit.trigger_removed")); n != 0 {
+		t.Fatalf("an open of a database whose objects are the code's recorded %d of them", n)
+	}
+
+	exec(`ALTER TABLE users DISABLE TRIGGER users_row`)
+	exec(`CREATE OR REPLACE FUNCTION note_row_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$`)
+	exec(`CREATE RULE zz_quiet AS ON INSERT TO row_changes DO INSTEAD NOTHING`)
+	if err := db.CreateAgency(sys, &qms.Agency{Code: "A", Name: "Sở A"}); err != nil {
+		t.Fatal(err)
+	}
+	restored := map[string]string{}
+	for _, e := range entries("audit.trigger_restored") {
+		restored[e.ObjectID] = string(e.Before)
+	}
+	if !strings.Contains(restored["users_row"], "enabled: D") || !strings.Contains(restored["note_row_change()"], "RETURN NULL") || len(restored) != 2 {
+		t.Errorf("written again: %v; want users_row (disabled) and note_row_change()", restored)
+	}
+	if es := entries("audit.trigger_removed"); len(es) != 1 || es[0].ObjectID != "zz_quiet" {
+		t.Errorf("the foreign rule's removal: %+v", es)
+	}
+	var state string
+	if err := raw.QueryRow(ctx, `SELECT (SELECT tgenabled::text FROM pg_trigger WHERE tgname = 'users_row') || (SELECT count(*) FROM pg_rewrite WHERE rulename = 'zz_quiet')`).Scan(&state); err != nil || state != "O0" {
+		t.Errorf("after the write: %q %v; want the trigger enabled and no rule", state, err)
+	}
+	if _, err := db.VerifyAuditChain(sys); err != nil {
+		t.Errorf("verify: %v", err)
+	}
+
+	// While a write runs, after its start: the write fails, nothing of it
+	// is kept, and the next write puts the function right.
+	head := len(entries("agency.settings"))
+	err = db.WriteAround(sys, func() {
+		exec(`CREATE OR REPLACE FUNCTION note_row_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$`)
+	})
+	if qms.ErrorCode(err) != qms.ECONFLICT || len(entries("agency.settings")) != head {
+		t.Errorf("a write during which the function was replaced: %v", err)
+	}
+	if err := db.CreateAgency(sys, &qms.Agency{Code: "B", Name: "Sở B"}); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(entries("audit.trigger_restored")); n != 3 {
+		t.Errorf("%d objects written again, want 3", n)
+	}
+
+	exec(`INSERT INTO migrations (name, applied_at) VALUES ('migration/9999_future.sql', '2027-01-01T00:00:00Z')`)
+	exec(`ALTER TABLE users DISABLE TRIGGER users_row`)
+	err = db.CreateAgency(sys, &qms.Agency{Code: "C", Name: "Sở C"})
+	if qms.ErrorCode(err) != qms.ECONFLICT || !strings.Contains(qms.ErrorMessage(err), "9999_future") {
+		t.Errorf("a write on a database a newer version migrated: %v", err)
+	}
+	if _, err := open(); qms.ErrorCode(err) != qms.ECONFLICT {
+		t.Errorf("an open of a database a newer version migrated: %v", err)
+	}
+}
