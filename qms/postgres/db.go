@@ -70,6 +70,13 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, qms.FieldError("db", "Địa chỉ cơ sở dữ liệu PostgreSQL không hợp lệ: %v", err)
 	}
+	// The schema is public unless the URL names one (search_path=…): under
+	// PostgreSQL's default, "$user", public, a schema named after the user,
+	// made later by anyone who can, would take the store's tables' names
+	// and stop its writes and verification (outsider pass 18).
+	if _, ok := cfg.ConnConfig.RuntimeParams["search_path"]; !ok {
+		cfg.ConnConfig.RuntimeParams["search_path"] = "public"
+	}
 	if !strings.Contains(url, "pool_max_conns") {
 		// Writers wait for the audit head holding a connection each: the
 		// pool must be wide enough that readers still find one.

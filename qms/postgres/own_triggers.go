@@ -295,9 +295,11 @@ func (tx *Tx) ownSchema(ctx context.Context, code *schemaObjects) error {
 	if err := discardRowChanges(ctx, tx); err != nil {
 		return err
 	}
-	migrating := tx.migrating
-	tx.migrating = true // the entries record no rows as a write made them
-	defer func() { tx.migrating = migrating }()
+	// The entries are the system's, whoever's write found the schema
+	// changed, and record no rows as a write made them.
+	migrating, actor := tx.migrating, tx.actor
+	tx.migrating, tx.actor = true, qms.SystemActor("open")
+	defer func() { tx.migrating, tx.actor = migrating, actor }()
 	for _, f := range fixes {
 		fx := sqlstore.TriggerFix{Name: cmp.Or(f.want.name, f.was.name), Was: f.was.def, Want: f.want.def,
 			Detail: map[string]string{"table": f.was.table, "function": f.was.function}}

@@ -77,6 +77,11 @@ func TestOwnSchema(t *testing.T) {
 	if !strings.Contains(restored["users_row"], "enabled: D") || !strings.Contains(restored["note_row_change()"], "RETURN NULL") || len(restored) != 2 {
 		t.Errorf("written again: %v; want users_row (disabled) and note_row_change()", restored)
 	}
+	for _, e := range entries("audit.trigger_restored") {
+		if e.Actor != qms.SystemActor("open").Username {
+			t.Errorf("%s written again by %s, want the system", e.ObjectID, e.Actor)
+		}
+	}
 	if es := entries("audit.trigger_removed"); len(es) != 1 || es[0].ObjectID != "zz_quiet" {
 		t.Errorf("the foreign rule's removal: %+v", es)
 	}
@@ -103,6 +108,27 @@ func TestOwnSchema(t *testing.T) {
 	if n := len(entries("audit.trigger_restored")); n != 3 {
 		t.Errorf("%d objects written again, want 3", n)
 	}
+
+	// A schema named after the user, with a table of the store's name:
+	// the store's connections keep to public (outsider pass 18).
+	var user string
+	if err := raw.QueryRow(ctx, `SELECT current_user`).Scan(&user); err != nil {
+		t.Fatal(err)
+	}
+	exec(`CREATE SCHEMA ` + pgx.Identifier{user}.Sanitize())
+	exec(`CREATE TABLE ` + pgx.Identifier{user, "row_changes"}.Sanitize() + ` (LIKE public.row_changes)`)
+	if err := db.CreateAgency(sys, &qms.Agency{Code: "D", Name: "Sở D"}); err != nil {
+		t.Errorf("a write with a schema named after the user: %v", err)
+	}
+	if again, err := open(); err != nil {
+		t.Errorf("an open with a schema named after the user: %v", err)
+	} else {
+		again.Close()
+	}
+	if _, err := db.VerifyAuditChain(sys); err != nil {
+		t.Errorf("verify with a schema named after the user: %v", err)
+	}
+	exec(`DROP SCHEMA ` + pgx.Identifier{user}.Sanitize() + ` CASCADE`)
 
 	exec(`INSERT INTO migrations (name, applied_at) VALUES ('migration/9999_future.sql', '2027-01-01T00:00:00Z')`)
 	exec(`ALTER TABLE users DISABLE TRIGGER users_row`)

@@ -74,7 +74,7 @@ type DB struct {
 	ckpt *checkpointer
 	// ackDays: see Options.AckDays.
 	ackDays int
-	// owned is when the file's triggers were last made the code's
+	// owned is when the file's schema was last compared with the code's
 	// (own_triggers.go): set by the open, then by the committer alone.
 	owned ownedSchema
 }

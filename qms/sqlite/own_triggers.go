@@ -13,38 +13,67 @@ import (
 	"isodt/qms/sqlstore"
 )
 
-// The file's triggers are the code's. The application trusts triggers
+// The file's schema is the code's. The application trusts its triggers
 // for what a row was before its write (beforeTriggers), for the guards of
-// signed records and for the change topics; someone with the file could
-// otherwise put in one that lists the state the trail recorded while the
-// row holds another, or that rewrites what the application writes, and
-// the next write would record the tampered row as the application's.
+// signed records and for the change topics, its tables for what it reads
+// back, and its indexes for the rows a query finds; someone with the file
+// could otherwise put in a trigger that lists the state the trail
+// recorded while the row holds another, make the listed state a generated
+// column that computes it (outsider pass 18), or give an index another
+// definition than its content, and the next write would record the
+// tampered row as the application's.
+//
 // So every open, and every write group that finds the schema changed
 // since (PRAGMA schema_version, read under the write lock) or runs on a
-// writer connection opened since, makes the triggers exactly those the
-// migrations make: a foreign one is dropped, a changed or missing one
-// written again, each on the record, its text before as the evidence of
-// what was done with the file.
+// writer connection opened since, compares the schema with the one the
+// migrations make. What holds no data of its own is made the code's
+// again, each on the record with its text before as the evidence of what
+// was done with the file: a foreign trigger, index or view is dropped, a
+// changed or missing one written again, and so are the two tables the
+// triggers list rows in (row_changes, row_olds: empty between writes). A
+// table of the code's whose columns differ (a column made a generated
+// one, renamed, dropped) cannot be put right without its data: writes are
+// refused, naming it, and verification names it, until the file is
+// restored. Tables the code does not make are left alone: nothing of the
+// application reads them.
 //
 // The connection counts because whoever has the file can also set the
-// schema version back after putting a trigger in. A connection that
-// loaded the schema before keeps it, without the trigger, as long as the
-// version does not move; a connection opened after loads the trigger.
+// schema version back after changing the schema. A connection that
+// loaded the schema before keeps it, without the change, as long as the
+// version does not move; a connection opened after loads the change.
 
 // ownedSchema is the schema version, and the count of writer
-// connections opened in the process, when the triggers were last made the
-// code's.
-type ownedSchema struct{ version, connects int64 }
+// connections opened in the process, when the schema was last compared
+// with the code's, and the tables found changed then (nil: none).
+type ownedSchema struct {
+	version, connects int64
+	changed           error
+}
 
 // writerConnects counts the writer connections the process opened
 // (writerDriver's hook), of every store it opened.
 var writerConnects atomic.Int64
 
-// codeTriggers is every trigger the code makes, by name, with the text
-// SQLite keeps of it: the migrations run in order on an empty database in
-// memory, then beforeTriggers (0063's Go step). It depends on the code
-// alone, so a process computes it once.
-var codeTriggers = sync.OnceValues(func() (map[string]string, error) {
+// transientTables are where the triggers list the rows a transaction
+// writes: emptied before every write group, so written again when
+// changed.
+var transientTables = []string{"row_changes", "row_olds"}
+
+// schemaObjects are a database's schema as the stores compare it: the
+// triggers, indexes, views and transient tables by type and name with
+// their text, and each other table's columns.
+type schemaObjects struct {
+	fixable map[string]schemaObject
+	tables  map[string]string // table → tableColumns
+}
+
+// schemaObject is a trigger, index, view or transient table.
+type schemaObject struct{ kind, name, sql string }
+
+// codeSchema is the schema the code makes: the migrations run in order on
+// an empty database in memory, then beforeTriggers (0063's Go step). It
+// depends on the code alone, so a process reads it once.
+var codeSchema = sync.OnceValues(func() (*schemaObjects, error) {
 	ctx := context.Background()
 	mem, err := sql.Open("sqlite3", ":memory:")
 	if err != nil {
@@ -61,7 +90,7 @@ var codeTriggers = sync.OnceValues(func() (map[string]string, error) {
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("the code's triggers, in memory: %w", err)
+		return nil, fmt.Errorf("the code's schema, in memory: %w", err)
 	}
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
@@ -71,25 +100,88 @@ var codeTriggers = sync.OnceValues(func() (map[string]string, error) {
 	if err := beforeTriggers(ctx, &Tx{Tx: tx}); err != nil {
 		return nil, err
 	}
-	return triggersOf(ctx, tx)
+	return readSchema(ctx, tx)
 })
 
-// triggersOf reads the triggers of a database: name → text.
-func triggersOf(ctx context.Context, q querier) (map[string]string, error) {
-	rows, err := q.QueryContext(ctx, `SELECT name, sql FROM sqlite_master WHERE type = 'trigger'`)
+// readSchema reads the schema of a database.
+func readSchema(ctx context.Context, q querier) (*schemaObjects, error) {
+	rows, err := q.QueryContext(ctx, `SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\_%' ESCAPE '\'`)
 	if err != nil {
-		return nil, fmt.Errorf("read triggers: %w", err)
+		return nil, fmt.Errorf("read the schema: %w", err)
 	}
-	defer rows.Close()
-	m := map[string]string{}
+	o := &schemaObjects{fixable: map[string]schemaObject{}, tables: map[string]string{}}
+	var tables []string
 	for rows.Next() {
-		var name, text string
-		if err := rows.Scan(&name, &text); err != nil {
+		var ob schemaObject
+		if err := rows.Scan(&ob.kind, &ob.name, &ob.sql); err != nil {
+			rows.Close()
 			return nil, err
 		}
-		m[name] = text
+		if ob.kind == "table" && !slices.Contains(transientTables, ob.name) {
+			tables = append(tables, ob.name)
+			continue
+		}
+		o.fixable[ob.kind+" "+ob.name] = ob
 	}
-	return m, rows.Err()
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, t := range tables {
+		if o.tables[t], err = tableColumns(ctx, q, t); err != nil {
+			return nil, err
+		}
+	}
+	return o, nil
+}
+
+// tableColumns describes a table's columns in name order: type, NOT
+// NULL, default, place in the key and whether generated (hidden). Not
+// their order: an upgrade that drops a column and adds it back, as some
+// tests of the upgrades do, puts it last.
+func tableColumns(ctx context.Context, q querier, table string) (string, error) {
+	cols, err := sqlstore.QueryStrings(ctx, on(q), `SELECT name || ' ' || type || ' ' || "notnull" || ' ' || COALESCE(dflt_value, '-') || ' ' || pk || ' ' || hidden
+		FROM pragma_table_xinfo(?) ORDER BY name`, table)
+	return strings.Join(cols, ", "), err
+}
+
+// changedTables are the code's tables whose columns found differs from
+// the code's, or that are missing: qms.RowChanges for verification.
+func changedTables(found, code *schemaObjects) []qms.RowChange {
+	var out []qms.RowChange
+	for t, want := range code.tables {
+		if have, ok := found.tables[t]; !ok || have != want {
+			out = append(out, qms.RowChange{Table: t, Key: "[]", Label: "cấu trúc bảng " + t + " khác với của ứng dụng", Change: qms.RowAltered})
+		}
+	}
+	slices.SortFunc(out, func(a, b qms.RowChange) int { return strings.Compare(a.Table, b.Table) })
+	return out
+}
+
+// schemaChanges compares the schema of the database as q reads it with
+// the code's: the tables it cannot put right.
+func schemaChanges(ctx context.Context, q querier) ([]qms.RowChange, error) {
+	code, err := codeSchema()
+	if err != nil {
+		return nil, err
+	}
+	found, err := readSchema(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return changedTables(found, code), nil
+}
+
+// tablesChanged is the error of a write refused because of them.
+func tablesChanged(changes []qms.RowChange) error {
+	if len(changes) == 0 {
+		return nil
+	}
+	names := make([]string, len(changes))
+	for i, c := range changes {
+		names[i] = c.Table
+	}
+	return qms.Errorf(qms.ECONFLICT, "Cấu trúc bảng %s trong tệp cơ sở dữ liệu đã bị sửa ngoài ứng dụng: không ghi thêm được cho đến khi khôi phục tệp từ bản sao lưu.", strings.Join(names, ", "))
 }
 
 // schemaVersion is SQLite's count of the schema's changes, kept in the
@@ -100,9 +192,11 @@ func schemaVersion(ctx context.Context, q querier) (int64, error) {
 	return v, err
 }
 
-// ownTriggersAtOpen makes the file's triggers the code's after the
-// migrations, in a transaction of its own that writes only when they
-// differ, and notes the schema version the write groups compare with.
+// ownTriggersAtOpen makes the file's schema the code's after the
+// migrations, in a transaction of its own that writes only when it
+// differs, and notes what the write groups compare with. Changed tables
+// do not stop the open: reads and `qms audit verify` still serve, writes
+// are refused.
 func (db *DB) ownTriggersAtOpen(ctx context.Context) error {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
@@ -110,7 +204,7 @@ func (db *DB) ownTriggersAtOpen(ctx context.Context) error {
 	}
 	defer tx.Rollback()
 	rec := &Tx{Tx: tx, db: db, now: db.now().UTC(), actor: qms.SystemActor("open")}
-	changed, err := rec.ownTriggers(ctx)
+	fixed, changed, err := rec.ownSchema(ctx)
 	if err != nil {
 		return err
 	}
@@ -118,87 +212,114 @@ func (db *DB) ownTriggersAtOpen(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if changed {
+	if fixed {
 		if err := tx.Commit(); err != nil {
 			return err
 		}
 	}
-	db.owned = ownedSchema{v, writerConnects.Load()}
+	db.owned = ownedSchema{v, writerConnects.Load(), changed}
 	return nil
 }
 
 // ownTriggersInGroup runs at the start of a write group, under the write
 // lock: when the schema changed, or a writer connection was opened, since
-// the triggers were last made the code's, they are made so again before
-// any write of the group, and what to note once the group commits is
-// returned (nil: nothing).
+// it was last compared with the code's, it is made the code's again
+// before any write of the group, and what to note once the group commits
+// is returned (nil: nothing). A group on changed tables is refused.
 func (db *DB) ownTriggersInGroup(ctx context.Context, sqlTx *sql.Tx, head *groupHead) (*ownedSchema, error) {
 	connects := writerConnects.Load()
 	v, err := schemaVersion(ctx, sqlTx)
-	if err != nil || (ownedSchema{v, connects}) == db.owned {
+	if err != nil {
 		return nil, err
 	}
+	if v == db.owned.version && connects == db.owned.connects {
+		return nil, db.owned.changed
+	}
 	tx := &Tx{Tx: sqlTx, db: db, now: db.now().UTC(), actor: qms.SystemActor("open"), head: head}
-	if _, err := tx.ownTriggers(ctx); err != nil {
+	_, changed, err := tx.ownSchema(ctx)
+	if err != nil {
 		return nil, err
+	}
+	if changed != nil {
+		// Refused without comparing again until the schema moves.
+		db.owned = ownedSchema{v, connects, changed}
+		return nil, changed
 	}
 	if v, err = schemaVersion(ctx, sqlTx); err != nil {
 		return nil, err
 	}
-	return &ownedSchema{v, connects}, nil
+	return &ownedSchema{v, connects, nil}, nil
 }
 
-// ownTriggers drops each trigger of the file the code does not make and
-// writes again each one of the code's that is changed or missing, with an
-// audit entry for each. It refuses a file a newer version of the
-// application has migrated: its triggers are that version's.
-func (tx *Tx) ownTriggers(ctx context.Context) (changed bool, err error) {
-	code, err := codeTriggers()
+// ownSchema drops each trigger, index and view of the file the code does
+// not make and writes again each of the code's, and each transient table,
+// that is changed or missing, with an audit entry for each. It returns
+// whether it wrote, and the error naming the code's tables whose columns
+// differ (tablesChanged). It refuses a file a newer version of the
+// application has migrated: its schema is that version's.
+func (tx *Tx) ownSchema(ctx context.Context) (fixed bool, changed error, err error) {
+	code, err := codeSchema()
 	if err != nil {
-		return false, fmt.Errorf("the code's triggers: %w", err)
+		return false, nil, fmt.Errorf("the code's schema: %w", err)
 	}
 	if err := refuseNewerSchema(ctx, tx); err != nil {
-		return false, err
+		return false, nil, err
 	}
-	found, err := triggersOf(ctx, tx)
+	found, err := readSchema(ctx, tx)
 	if err != nil {
-		return false, err
+		return false, nil, err
+	}
+	if changed = tablesChanged(changedTables(found, code)); changed != nil {
+		// Writes are refused: nothing is put right, or recorded, in a
+		// file whose tables are not the code's.
+		return false, changed, nil
 	}
 	var fixes []sqlstore.TriggerFix
-	for name, text := range found {
-		if want, ok := code[name]; !ok || want != text {
-			fixes = append(fixes, sqlstore.TriggerFix{Name: name, Was: text, Want: want})
+	kinds := map[string]string{}
+	for key, ob := range found.fixable {
+		if want, ok := code.fixable[key]; !ok || want.sql != ob.sql {
+			fixes = append(fixes, sqlstore.TriggerFix{Name: ob.name, Was: ob.sql, Want: want.sql})
+			kinds[ob.name] = ob.kind
 		}
 	}
-	for name, want := range code {
-		if _, ok := found[name]; !ok {
-			fixes = append(fixes, sqlstore.TriggerFix{Name: name, Want: want})
+	for key, want := range code.fixable {
+		if _, ok := found.fixable[key]; !ok {
+			fixes = append(fixes, sqlstore.TriggerFix{Name: want.name, Want: want.sql})
+			kinds[want.name] = want.kind
 		}
 	}
 	if len(fixes) == 0 {
-		return false, nil
+		return false, changed, nil
 	}
-	slices.SortFunc(fixes, func(a, b sqlstore.TriggerFix) int { return strings.Compare(a.Name, b.Name) })
+	// Dropped from what depends on the others to what they depend on,
+	// then written the other way round.
+	order := []string{"trigger", "view", "index", "table"}
+	rank := func(f sqlstore.TriggerFix) int { return slices.Index(order, kinds[f.Name]) }
+	slices.SortFunc(fixes, func(a, b sqlstore.TriggerFix) int {
+		if c := rank(a) - rank(b); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
 	for _, f := range fixes {
 		if f.Was == "" {
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, `DROP TRIGGER "`+strings.ReplaceAll(f.Name, `"`, `""`)+`"`); err != nil {
-			return false, fmt.Errorf("drop trigger %s: %w", f.Name, err)
+		if _, err := tx.ExecContext(ctx, `DROP `+strings.ToUpper(kinds[f.Name])+` IF EXISTS "`+strings.ReplaceAll(f.Name, `"`, `""`)+`"`); err != nil {
+			return false, nil, fmt.Errorf("drop %s %s: %w", kinds[f.Name], f.Name, err)
 		}
 	}
-	for _, f := range fixes {
-		if f.Want == "" {
-			continue
-		}
-		if _, err := tx.ExecContext(ctx, f.Want); err != nil {
-			return false, fmt.Errorf("write trigger %s: %w", f.Name, err)
+	for i := len(fixes) - 1; i >= 0; i-- {
+		if f := fixes[i]; f.Want != "" {
+			if _, err := tx.ExecContext(ctx, f.Want); err != nil {
+				return false, nil, fmt.Errorf("write %s %s: %w", kinds[f.Name], f.Name, err)
+			}
 		}
 	}
 	// The entries record no rows: DDL lists none, and rows listed before
 	// were written outside the application.
 	if err := discardRowChanges(tx.Tx); err != nil {
-		return false, err
+		return false, nil, err
 	}
 	tx.baseline = true
 	defer func() { tx.baseline = false }()
@@ -206,10 +327,10 @@ func (tx *Tx) ownTriggers(ctx context.Context) (changed bool, err error) {
 		if err := sqlstore.RecordTriggerFix(f, func(agency, action, objectType, objectID string, before, after any, reason string) error {
 			return tx.audit(ctx, agency, action, objectType, objectID, before, after, reason)
 		}); err != nil {
-			return false, err
+			return false, nil, err
 		}
 	}
-	return true, nil
+	return true, changed, nil
 }
 
 // refuseNewerSchema fails when the file has a migration the code does not

@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"strings"
 	"testing"
@@ -75,5 +76,65 @@ func TestOwnTriggers(t *testing.T) {
 	}
 	if _, err := sqlite.Open(context.Background(), path, sqlite.Options{PasswordCost: bcrypt.MinCost, Logger: slog.New(slog.DiscardHandler)}); qms.ErrorCode(err) != qms.ECONFLICT {
 		t.Errorf("an open of a file a newer version migrated: %v", err)
+	}
+}
+
+// TestOwnSchemaTables: outsider pass 18. The column the triggers list a
+// row's state before in, made a generated column that computes the state
+// the trail recorded while the server runs, then a user's e-mail changed
+// and the user written by the application: the next write puts the table
+// back first, so the user is named, and the table's return is on the
+// record. A table of the code's whose column is made a generated one is
+// not put right: writes are refused naming it, and verify names it. A
+// foreign index is dropped.
+func TestOwnSchemaTables(t *testing.T) {
+	db, _, ctx := openDB(t)
+	raw := rawDB(t, db)
+	u := &qms.User{Username: "lan", FullName: "Trần Thị Lan", Email: "lan@example.vn"}
+	if err := db.CreateUser(ctx, u, "ngua-o-123"); err != nil {
+		t.Fatal(err)
+	}
+	var recorded string
+	if err := raw.QueryRow(`SELECT json_object('username', username, 'email', email, 'password_hash', password_hash, 'disabled', disabled,
+		'full_name', full_name, 'title', title, 'password_temporary', password_temporary) FROM users WHERE id = ?`, u.ID).Scan(&recorded); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`ALTER TABLE row_olds RENAME COLUMN old_row TO old_real`,
+		`ALTER TABLE row_olds ADD COLUMN old_row TEXT GENERATED ALWAYS AS (CASE WHEN tbl = 'users' AND old_real IS NOT NULL THEN '` + recorded + `' ELSE old_real END) VIRTUAL`,
+		`UPDATE users SET email = 'mallory@example.com' WHERE username = 'lan'`,
+		`CREATE INDEX zz_members ON memberships (role, agency_code)`,
+	} {
+		mustExec(t, raw, q)
+	}
+	if _, err := db.UpdateUser(ctx, u.ID, qms.UserUpdate{FullName: ptr("Trần Thị Lan Anh")}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := db.VerifyAuditChain(ctx)
+	var rt *qms.RowsTampered
+	if !errors.As(err, &rt) || len(rt.Rows) != 1 || rt.Rows[0].Table != "users" || !strings.Contains(rt.Rows[0].Label, "trước khi ứng dụng ghi") {
+		t.Fatalf("verify after the write: %v, want the user named", err)
+	}
+	restored, _, _ := db.FindAuditEntries(ctx, qms.AuditFilter{Action: ptr("audit.trigger_restored"), Limit: 10})
+	removed, _, _ := db.FindAuditEntries(ctx, qms.AuditFilter{Action: ptr("audit.trigger_removed"), Limit: 10})
+	if len(restored) != 1 || restored[0].ObjectID != "row_olds" || !strings.Contains(string(restored[0].Before), "GENERATED") ||
+		len(removed) != 1 || removed[0].ObjectID != "zz_members" {
+		t.Errorf("put right: restored %+v, removed %+v", restored, removed)
+	}
+
+	// A column of a table of the code's made a generated one.
+	for _, q := range []string{
+		`ALTER TABLE agencies RENAME COLUMN name TO name_real`,
+		`ALTER TABLE agencies ADD COLUMN name TEXT GENERATED ALWAYS AS (name_real) VIRTUAL`,
+	} {
+		mustExec(t, raw, q)
+	}
+	err = db.CreateAgency(ctx, &qms.Agency{Code: "B", Name: "Sở B"})
+	if qms.ErrorCode(err) != qms.ECONFLICT || !strings.Contains(qms.ErrorMessage(err), "agencies") {
+		t.Errorf("a write on a file whose table agencies was changed: %v", err)
+	}
+	_, err = db.VerifyAuditChain(ctx)
+	if !errors.As(err, &rt) || rt.Rows[0].Table != "agencies" || !strings.Contains(rt.Rows[0].Label, "cấu trúc bảng agencies") {
+		t.Errorf("verify of a file whose table agencies was changed: %v", err)
 	}
 }
