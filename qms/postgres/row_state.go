@@ -198,13 +198,12 @@ var afterMigration = map[string]func(ctx context.Context, tx *Tx) error{
 	"migration/0032_trust_columns.sql":         func(ctx context.Context, tx *Tx) error { return rebaseline(ctx, tx, 2) },
 	"migration/0034_trust_more_rows.sql":       func(ctx context.Context, tx *Tx) error { return rebaseline(ctx, tx, 3) },
 	"migration/0036_trust_procedure_links.sql": func(ctx context.Context, tx *Tx) error { return rebaseline(ctx, tx, 4) },
-	rowTriggersMigration: func(ctx context.Context, tx *Tx) error {
-		for _, q := range rowTriggerSQL() {
-			if _, err := tx.c.Exec(ctx, q); err != nil {
-				return err
-			}
+	rowTriggersMigration:                       writeRowTriggers,
+	"migration/0041_trust_dossier_flow.sql": func(ctx context.Context, tx *Tx) error {
+		if err := writeRowTriggers(ctx, tx); err != nil {
+			return err
 		}
-		return nil
+		return rebaseline(ctx, tx, 6)
 	},
 	"migration/0039_trust_dossiers.sql": func(ctx context.Context, tx *Tx) error {
 		if err := sqlstore.FillStepChains(ctx, sharedQuerier{tx.querier}); err != nil {
@@ -212,6 +211,17 @@ var afterMigration = map[string]func(ctx context.Context, tx *Tx) error{
 		}
 		return rebaseline(ctx, tx, 5)
 	},
+}
+
+// writeRowTriggers writes the trigger function and the vouched tables'
+// triggers as the code has them (rowTriggerSQL).
+func writeRowTriggers(ctx context.Context, tx *Tx) error {
+	for _, q := range rowTriggerSQL() {
+		if _, err := tx.c.Exec(ctx, q); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // rebaseline follows a migration that covers more columns of the security

@@ -253,6 +253,12 @@ var afterMigration = map[string]func(ctx context.Context, tx *Tx) error{
 	"migration/0057_trust_more_rows.sql":       func(ctx context.Context, tx *Tx) error { return rebaseline(ctx, tx, 3) },
 	"migration/0059_trust_procedure_links.sql": func(ctx context.Context, tx *Tx) error { return rebaseline(ctx, tx, 4) },
 	"migration/0063_row_before.sql":            beforeTriggers,
+	"migration/0064_trust_dossier_flow.sql": func(ctx context.Context, tx *Tx) error {
+		if err := beforeTriggers(ctx, tx); err != nil {
+			return err
+		}
+		return rebaseline(ctx, tx, 6)
+	},
 	"migration/0062_trust_dossiers.sql": func(ctx context.Context, tx *Tx) error {
 		if err := sqlstore.FillStepChains(ctx, on(tx)); err != nil {
 			return err

@@ -92,10 +92,14 @@ type StateColumn struct {
 //     upgrade from the records as found: FillStepChains); each dossier
 //     recorded at the upgrade as found (dossiersAsFound): the trail
 //     before carries no dossier's whole state.
+//  6. migration 0064 (SQLite), 0041 (PostgreSQL): a dossier's open
+//     steps (flow_json), which decide which step may be done next and by
+//     whom; each dossier whose state before was still the recorded one
+//     recorded again.
 
 // The versions need not be contiguous: a rebaseline hashes a row "then"
 // without the columns covered since its version, whatever they are.
-const RowStateVersion = 5
+const RowStateVersion = 6
 
 // RebaselineReasons are the reasons of the entries that record the rows'
 // states at each version.
@@ -104,6 +108,7 @@ var RebaselineReasons = map[int]string{
 	3: "đơn vị (cấp trên, loại, sáp nhập), ủy quyền xử lý bước hồ sơ, người tham gia soạn phiên bản quy trình và biểu mẫu, quy tắc phân quyền mặc định đã gỡ: đúng như nhật ký đã ghi",
 	4: "liên kết thủ tục hành chính với quy trình nội bộ (quyết định hồ sơ mới được tiếp nhận theo quy trình nào): đúng như nhật ký đã ghi khi tạo, sửa quy trình và khi lãnh đạo phê duyệt lần ban hành",
 	5: "trạng thái quyết định của hồ sơ (đơn vị, phiên bản quy trình, hạn trả, trạng thái, kết quả, ngày trả, hẹn lại, chuỗi băm các bước xử lý) và những gì phiếu tiếp nhận ghi: ghi nhận nguyên trạng lúc nâng cấp, vì nhật ký trước đó không ghi đủ trạng thái của từng hồ sơ",
+	6: "các bước đang mở của hồ sơ (quyết định bước nào được xử lý tiếp và do ai): đúng như nhật ký đã ghi",
 }
 
 // SecurityTables are the tables the audit trail vouches for row by row.
@@ -207,9 +212,11 @@ var SecurityTables = []SecurityTable{
 	// What the receipt wrote once is state too: the leader's signature
 	// covers it only once the leader signs (SignedTables), and a dossier
 	// is open for days before; a receipt time moved in that time moves
-	// the period it counts in. The UPDATE trigger fires on these columns
-	// only: a step that changes only the flow and updated_at (most of
-	// them) notes nothing.
+	// the period it counts in. So are its open steps (the flow): which
+	// step may be done next, and by whom, as a step leaves them; changed
+	// with the file, a required step could be skipped. The UPDATE trigger
+	// fires on these columns only: a write of updated_at or the note
+	// alone notes nothing.
 	{Table: "dossiers", Key: []string{"id"},
 		State: []StateColumn{{"agency_code", 5}, {"procedure_id", 5}, {"version_number", 5}, {"due_at", 5}, {"status", 5},
 			{"result", 5}, {"returned_at", 5}, {"new_appointment", 5},
@@ -218,9 +225,9 @@ var SecurityTables = []SecurityTable{
 			// The digest of its step records: a record deleted, changed
 			// or added outside the application no longer chains to it
 			// (CompareStepChains, in a whole verification).
-			{"steps_digest", 5}},
+			{"steps_digest", 5},
+			{"flow_json", 6}},
 		Unchecked: map[string]string{
-			"flow_json":  "the open steps: moves with every step, each recorded in dossier_steps and its dossier.step entry; the figures read status, due_at and returned_at",
 			"note":       "the officer's remark (a pause's reason, an import's origin): shown, decides nothing",
 			"updated_at": "moves with every write of the row",
 		},

@@ -41,6 +41,7 @@ func TestTrust5DossierStateWrittenOutsideTheApp(t *testing.T) {
 		{"TTHC's time limit changed before signing", "tthc_time_limit_days", "99", false},
 		{"receipt slip's agency name changed", "agency_name", "'Sở khác'", true},
 		{"survey key replaced", "survey_key", "'known-key'", true},
+		{"open steps emptied (RowStateVersion 6)", "flow_json", `'{"open":[]}'`, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -83,7 +84,7 @@ func TestTrust5DossierStateWrittenOutsideTheApp(t *testing.T) {
 		code, id, _ := trustDossier(t, f, false)
 		mustExec(t, f, `INSERT INTO dossiers (code, agency_code, tthc_code, applicant_json, channel, received_at, due_at, status, updated_at)
 			VALUES ('SVHTT-2026-009999', 'SVHTT', '1.000001', '{}', 'counter', '2026-03-02T02:00:00Z', '2026-03-09T02:00:00Z', 'completed', '')`)
-		mustExec(t, f, `UPDATE dossiers SET flow_json = '{"open":[]}', note = 'x', updated_at = 'y'`)
+		mustExec(t, f, `UPDATE dossiers SET note = 'x', updated_at = 'y'`)
 		want := []string{qms.RowAdded + " dossiers hồ sơ SVHTT-2026-009999 của SVHTT"}
 		if got := namedRows(t, f, f.ctx); !slices.Equal(got, want) {
 			t.Fatalf("a dossier inserted, the columns outside the state changed: named %q, want %q", got, want)
