@@ -74,7 +74,11 @@ func VerifyTrail[S RowSource](ctx context.Context, q Querier, signed []qms.Check
 		if err != nil {
 			return out, err
 		}
-		changes = append(changes, stepChanges...)
+		openSteps, err := CompareOpenSteps(ctx, q)
+		if err != nil {
+			return out, err
+		}
+		changes = append(append(changes, stepChanges...), openSteps...)
 	}
 	fileChanges, err := CompareFiles(ctx, q, files)
 	if err != nil {

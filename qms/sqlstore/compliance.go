@@ -595,10 +595,10 @@ func checkLateWithoutApology(ctx context.Context, s *Store, q Querier, agencies 
 }
 
 // WholeCheckObjects are the object types only a whole verification
-// names: the bulk tables' rows and the dossiers' step records
-// (CompareStepChains).
+// names: the bulk tables' rows, the dossiers' step records
+// (CompareStepChains) and their open steps (CompareOpenSteps).
 func WholeCheckObjects() []string {
-	out := []string{"dossier_steps"}
+	out := []string{"dossier_steps", "dossier_open_steps"}
 	for _, t := range SecurityTables {
 		if t.Bulk {
 			out = append(out, t.Table)

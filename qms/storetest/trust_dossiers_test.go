@@ -43,6 +43,10 @@ func TestTrust5DossierStateWrittenOutsideTheApp(t *testing.T) {
 		{"survey key replaced", "survey_key", "'known-key'", true},
 		{"open steps emptied (RowStateVersion 6)", "flow_json", `'{"open":[]}'`, false},
 	}
+	// The columns dossier_open_steps copies, or decides from, without the
+	// trigger that makes it follow the dossier's status and due time
+	// (SQLite 0016): a status that finishes the dossier leaves its rows.
+	mirrored := map[string]bool{"status": true, "agency_code": true, "procedure_id": true, "version_number": true, "tthc_code": true, "flow_json": true}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			eachStore(t, func(t *testing.T, f *fixture) {
@@ -63,6 +67,11 @@ func TestTrust5DossierStateWrittenOutsideTheApp(t *testing.T) {
 					// Its step records still name the agency they were
 					// made in.
 					want = append(want, qms.RowAltered+" dossier_steps các bước của hồ sơ "+code+" của "+agency)
+				}
+				if mirrored[tt.column] {
+					// Its open steps as the task lists read them no
+					// longer match it (CompareOpenSteps).
+					want = append(want, qms.RowAltered+" dossier_open_steps các bước đang mở của hồ sơ "+code+" của "+agency)
 				}
 				if got := namedRows(t, f, f.ctx); !slices.Equal(got, want) {
 					t.Fatalf("after tampering: named %q, want %q", got, want)
@@ -584,5 +593,48 @@ func moveDueThenStep(t *testing.T, f *fixture, server Store, staff context.Conte
 	got := strings.Join(namedRows(t, f, f.ctx), "\n")
 	if !strings.Contains(got, qms.RowAltered+" dossiers trước khi ứng dụng ghi mục nhật ký") {
 		t.Errorf("the dossier is not named: named\n%s", got)
+	}
+}
+
+// TestTrust6OpenStepsWrittenOutsideTheApp: a dossier's open steps as the
+// task lists and the compliance checks read them (dossier_open_steps),
+// changed with the database alone, no longer match its flow, which the
+// trail vouches for: `qms audit verify` names them; put back, it verifies
+// clean again.
+func TestTrust6OpenStepsWrittenOutsideTheApp(t *testing.T) {
+	tests := []struct {
+		name, tamper, putBack string // SQL; %[1]d is the dossier's id
+	}{
+		{"task deleted (hidden from the leader, never overdue)", `DELETE FROM dossier_open_steps WHERE dossier_id = %[1]d`,
+			`INSERT INTO dossier_open_steps SELECT * FROM kept_open WHERE dossier_id = %[1]d`},
+		{"task paused", `UPDATE dossier_open_steps SET paused = TRUE WHERE dossier_id = %[1]d`,
+			`UPDATE dossier_open_steps SET paused = FALSE WHERE dossier_id = %[1]d`},
+		{"the dossier's due time in the task moved", `UPDATE dossier_open_steps SET dossier_due = '2030-01-01T00:00:00Z' WHERE dossier_id = %[1]d`,
+			`UPDATE dossier_open_steps SET dossier_due = (SELECT dossier_due FROM kept_open) WHERE dossier_id = %[1]d`},
+		{"opening time moved", `UPDATE dossier_open_steps SET opened_at = '2030-01-01T00:00:00Z' WHERE dossier_id = %[1]d`,
+			`UPDATE dossier_open_steps SET opened_at = (SELECT opened_at FROM kept_open) WHERE dossier_id = %[1]d`},
+		{"task added", `INSERT INTO dossier_open_steps SELECT dossier_id, 'extra', agency_code, role, opened_at, due_at, dossier_code, tthc_code,
+			dossier_due, procedure_id, version_number, paused FROM kept_open WHERE dossier_id = %[1]d`,
+			`DELETE FROM dossier_open_steps WHERE dossier_id = %[1]d AND step_id = 'extra'`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			eachStore(t, func(t *testing.T, f *fixture) {
+				code, id, _ := trustDossier(t, f, false)
+				if got := namedRows(t, f, f.ctx); got != nil {
+					t.Fatalf("untouched: named %q", got)
+				}
+				mustExec(t, f, fmt.Sprintf(`CREATE TABLE kept_open AS SELECT * FROM dossier_open_steps WHERE dossier_id = %d`, id))
+				mustExec(t, f, fmt.Sprintf(tt.tamper, id))
+				want := []string{qms.RowAltered + " dossier_open_steps các bước đang mở của hồ sơ " + code + " của SVHTT"}
+				if got := namedRows(t, f, f.ctx); !slices.Equal(got, want) {
+					t.Fatalf("after tampering: named %q, want %q", got, want)
+				}
+				mustExec(t, f, fmt.Sprintf(tt.putBack, id))
+				if got := namedRows(t, f, f.ctx); got != nil {
+					t.Fatalf("put back: named %q", got)
+				}
+			})
+		})
 	}
 }

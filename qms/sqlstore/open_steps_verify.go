@@ -1,0 +1,83 @@
+package sqlstore
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+
+	"isodt/qms"
+)
+
+// CompareOpenSteps names each dossier whose open steps as the task lists,
+// the dashboard and the compliance checks read them (dossier_open_steps,
+// kept in step by each write) are not those its flow holds (flow_json,
+// which the trail vouches for since RowStateVersion 6): a row deleted (a
+// task hidden, an overdue step no check sees), added, paused, or telling
+// another dossier's code, agency, due time or procedure version. Each
+// step's role and own due time are not compared: they come from the
+// flowchart and the calendar as they were when the step opened.
+func CompareOpenSteps(ctx context.Context, q Querier) ([]qms.RowChange, error) {
+	type dossier struct {
+		id                   int64
+		code, agency, status string
+		flow                 string
+		mirror               []string // step id and opening time of each row
+		mismatch             bool     // a row tells other values than the dossier's
+	}
+	var out []qms.RowChange
+	check := func(d *dossier) {
+		var want []string
+		var flow qms.FlowState
+		bad := d.mismatch
+		if !qms.DossierStatus(d.status).Finished() {
+			if err := json.Unmarshal([]byte(d.flow), &flow); err != nil {
+				bad = true
+			}
+			for _, o := range flow.Open {
+				want = append(want, o.StepID+" "+FormatTime(o.OpenedAt))
+			}
+		}
+		slices.Sort(want)
+		slices.Sort(d.mirror)
+		if bad || !slices.Equal(want, d.mirror) {
+			out = append(out, qms.RowChange{Table: "dossier_open_steps", Key: "[" + Itoa(d.id) + "]",
+				Label: "các bước đang mở của hồ sơ " + d.code + " của " + d.agency, Change: qms.RowAltered})
+		}
+	}
+	var cur *dossier
+	err := eachRow(ctx, q, `SELECT d.id, d.code, d.agency_code, d.status, d.flow_json, COALESCE(o.step_id || ' ' || o.opened_at, ''),
+		CASE WHEN o.dossier_id IS NULL OR (o.agency_code = d.agency_code AND o.dossier_code = d.code AND o.tthc_code = d.tthc_code
+			AND o.dossier_due = d.due_at AND o.procedure_id = COALESCE(d.procedure_id, 0) AND o.version_number = d.version_number
+			AND o.paused = (d.status = ?)) THEN 0 ELSE 1 END
+		FROM dossiers d LEFT JOIN dossier_open_steps o ON o.dossier_id = d.id ORDER BY d.id`, func(r Row) error {
+		var d dossier
+		var step string
+		var mismatch int
+		if err := r.Scan(&d.id, &d.code, &d.agency, &d.status, &d.flow, &step, &mismatch); err != nil {
+			return err
+		}
+		if cur == nil || cur.id != d.id {
+			if cur != nil {
+				check(cur)
+			}
+			cur = &d
+		}
+		if step != "" {
+			cur.mirror = append(cur.mirror, step)
+		}
+		cur.mismatch = cur.mismatch || mismatch != 0
+		return nil
+	}, string(qms.DossierPaused))
+	if err != nil {
+		return nil, err
+	}
+	if cur != nil {
+		check(cur)
+	}
+	orphans, err := QueryStrings(ctx, q, `SELECT DISTINCT CAST(o.dossier_id AS TEXT) FROM dossier_open_steps o
+		WHERE NOT EXISTS (SELECT 1 FROM dossiers d WHERE d.id = o.dossier_id) ORDER BY 1`)
+	for _, id := range orphans {
+		out = append(out, qms.RowChange{Table: "dossier_open_steps", Key: "[" + id + "]", Label: "các bước đang mở của hồ sơ không còn", Change: qms.RowAdded})
+	}
+	return out, err
+}
