@@ -110,7 +110,7 @@ func readSchema(ctx context.Context, q querier) (*schemaObjects, error) {
 		return nil, fmt.Errorf("read the schema: %w", err)
 	}
 	o := &schemaObjects{fixable: map[string]schemaObject{}, tables: map[string]string{}}
-	var tables []string
+	var tables []schemaObject
 	for rows.Next() {
 		var ob schemaObject
 		if err := rows.Scan(&ob.kind, &ob.name, &ob.sql); err != nil {
@@ -118,7 +118,7 @@ func readSchema(ctx context.Context, q querier) (*schemaObjects, error) {
 			return nil, err
 		}
 		if ob.kind == "table" && !slices.Contains(transientTables, ob.name) {
-			tables = append(tables, ob.name)
+			tables = append(tables, ob)
 			continue
 		}
 		o.fixable[ob.kind+" "+ob.name] = ob
@@ -128,25 +128,66 @@ func readSchema(ctx context.Context, q querier) (*schemaObjects, error) {
 		return nil, err
 	}
 	for _, t := range tables {
-		if o.tables[t], err = tableColumns(ctx, q, t); err != nil {
+		if o.tables[t.name], err = tableColumns(ctx, q, t.name, t.sql); err != nil {
 			return nil, err
 		}
 	}
 	return o, nil
 }
 
-// tableColumns describes a table's columns in name order: type, NOT
-// NULL, default, place in the key and whether generated (hidden). Not
-// their order: an upgrade that drops a column and adds it back, as some
-// tests of the upgrades do, puts it last.
-func tableColumns(ctx context.Context, q querier, table string) (string, error) {
+// tableColumns describes a table as its CREATE text does, with its
+// column and constraint definitions in sorted order: a foreign key's
+// action, a CHECK, a COLLATE, a generated column are all in the text
+// (pass 19 made an ON DELETE SET DEFAULT reset users.disabled inside an
+// audited write), and only the order of the definitions may differ
+// between a database upgraded and one made new, where a test of the
+// upgrades dropped a column and added it back, last. The generated and
+// hidden columns are listed again from pragma_table_xinfo, which also
+// sees what writable_schema put outside the text's reach.
+func tableColumns(ctx context.Context, q querier, table, text string) (string, error) {
 	cols, err := sqlstore.QueryStrings(ctx, on(q), `SELECT name || ' ' || type || ' ' || "notnull" || ' ' || COALESCE(dflt_value, '-') || ' ' || pk || ' ' || hidden
 		FROM pragma_table_xinfo(?) ORDER BY name`, table)
-	return strings.Join(cols, ", "), err
+	return tableShape(text) + " | " + strings.Join(cols, ", "), err
 }
 
-// changedTables are the code's tables whose columns found differs from
-// the code's, or that are missing: qms.RowChanges for verification.
+// tableShape is a CREATE TABLE text with the definitions between its
+// outer parentheses in sorted order.
+func tableShape(text string) string {
+	open := strings.IndexByte(text, '(')
+	end := strings.LastIndexByte(text, ')')
+	if open < 0 || end < open {
+		return text
+	}
+	var defs []string
+	depth, start := 0, open+1
+	var quote byte
+	for i := open + 1; i < end; i++ {
+		c := text[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"' || c == '`':
+			quote = c
+		case c == '[':
+			quote = ']'
+		case c == '(':
+			depth++
+		case c == ')':
+			depth--
+		case c == ',' && depth == 0:
+			defs = append(defs, strings.TrimSpace(text[start:i]))
+			start = i + 1
+		}
+	}
+	defs = append(defs, strings.TrimSpace(text[start:end]))
+	slices.Sort(defs)
+	return text[:open+1] + strings.Join(defs, ", ") + text[end:]
+}
+
+// changedTables are the code's tables whose definition found differs
+// from the code's (tableColumns), or that are missing: qms.RowChanges for verification.
 func changedTables(found, code *schemaObjects) []qms.RowChange {
 	var out []qms.RowChange
 	for t, want := range code.tables {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -136,5 +137,79 @@ func TestOwnSchemaTables(t *testing.T) {
 	_, err = db.VerifyAuditChain(ctx)
 	if !errors.As(err, &rt) || rt.Rows[0].Table != "agencies" || !strings.Contains(rt.Rows[0].Label, "cấu trúc bảng agencies") {
 		t.Errorf("verify of a file whose table agencies was changed: %v", err)
+	}
+}
+
+// TestOwnSchemaTableText: outsider pass 19 gave users.disabled a foreign
+// key whose ON DELETE SET DEFAULT re-enabled a user inside an audited
+// write, with writable_schema, leaving the columns as they were. The
+// table's whole text is compared: writes are refused naming it, verify
+// names it.
+func TestOwnSchemaTableText(t *testing.T) {
+	db, _, ctx := openDB(t)
+	raw := rawDB(t, db)
+	conn, err := raw.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var v int64
+	var text string
+	if err := conn.QueryRowContext(ctx, `SELECT (SELECT sql FROM sqlite_master WHERE name = 'users'), schema_version FROM pragma_schema_version`).Scan(&text, &v); err != nil {
+		t.Fatal(err)
+	}
+	const col = "INTEGER NOT NULL DEFAULT 0,"
+	if !strings.Contains(text, "disabled      "+col) {
+		t.Fatalf("users: %s", text)
+	}
+	changed := strings.Replace(text, "disabled      "+col, "disabled      INTEGER NOT NULL DEFAULT 0 REFERENCES agencies (code) ON DELETE SET DEFAULT,", 1)
+	for _, q := range []string{`PRAGMA writable_schema = ON`,
+		`UPDATE sqlite_master SET sql = '` + strings.ReplaceAll(changed, "'", "''") + `' WHERE name = 'users'`,
+		`PRAGMA schema_version = ` + strconv.FormatInt(v+1, 10), `PRAGMA writable_schema = OFF`} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	err = db.CreateAgency(ctx, &qms.Agency{Code: "B", Name: "Sở B"})
+	if qms.ErrorCode(err) != qms.ECONFLICT || !strings.Contains(qms.ErrorMessage(err), "users") {
+		t.Errorf("a write on a file whose table users was changed: %v", err)
+	}
+	_, err = db.VerifyAuditChain(ctx)
+	var rt *qms.RowsTampered
+	if !errors.As(err, &rt) || rt.Rows[0].Table != "users" {
+		t.Errorf("verify of a file whose table users was changed: %v", err)
+	}
+}
+
+// TestVerifyFindsIndexNotItsTable: outsider pass 19 made an index partial
+// under its own text (writable_schema), which hid dossiers from the
+// overdue checks; another edit led an attacker's token hash to the
+// administrator's row. The schema's text is the code's, but a whole
+// verification runs SQLite's integrity check and names the file.
+func TestVerifyFindsIndexNotItsTable(t *testing.T) {
+	db, _, ctx := openDB(t)
+	raw := rawDB(t, db)
+	conn, err := raw.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var v int64
+	if err := conn.QueryRowContext(ctx, `SELECT schema_version FROM pragma_schema_version`).Scan(&v); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{`DROP INDEX memberships_agency`,
+		`CREATE INDEX memberships_agency ON memberships (agency_code) WHERE agency_code <> 'SYS'`,
+		`PRAGMA writable_schema = ON`,
+		`UPDATE sqlite_master SET sql = 'CREATE INDEX memberships_agency ON memberships (agency_code)' WHERE name = 'memberships_agency'`,
+		`PRAGMA schema_version = ` + strconv.FormatInt(v+3, 10), `PRAGMA writable_schema = OFF`} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	_, err = db.VerifyAuditChain(ctx)
+	var rt *qms.RowsTampered
+	if !errors.As(err, &rt) || !strings.Contains(rt.Rows[0].Label, "tệp cơ sở dữ liệu không nhất quán") || !strings.Contains(rt.Rows[0].Label, "memberships_agency") {
+		t.Fatalf("verify of a file with an index partial under its own text: %v", err)
 	}
 }

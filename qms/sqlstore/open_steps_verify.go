@@ -13,10 +13,15 @@ import (
 // kept in step by each write) are not those its flow holds (flow_json,
 // which the trail vouches for since RowStateVersion 6): a row deleted (a
 // task hidden, an overdue step no check sees), added, paused, or telling
-// another dossier's code, agency, due time or procedure version. Each
-// step's role and own due time are not compared: they come from the
-// flowchart and the calendar as they were when the step opened.
+// another dossier's code, agency, due time or procedure version, or a
+// step's role other than its flowchart's (a task moved to another role's
+// list: pass 19). Each step's own due time is not compared: it comes from
+// the calendar as it was when the step opened.
 func CompareOpenSteps(ctx context.Context, q Querier) ([]qms.RowChange, error) {
+	roles, err := openStepRoles(ctx, q)
+	if err != nil {
+		return nil, err
+	}
 	type dossier struct {
 		id                   int64
 		code, agency, status string
@@ -45,16 +50,21 @@ func CompareOpenSteps(ctx context.Context, q Querier) ([]qms.RowChange, error) {
 		}
 	}
 	var cur *dossier
-	err := eachRow(ctx, q, `SELECT d.id, d.code, d.agency_code, d.status, d.flow_json, COALESCE(o.step_id || ' ' || o.opened_at, ''),
+	err = eachRow(ctx, q, `SELECT d.id, d.code, d.agency_code, d.status, d.flow_json, COALESCE(o.step_id || ' ' || o.opened_at, ''),
+		COALESCE(o.procedure_id, 0), COALESCE(o.version_number, 0), COALESCE(o.step_id, ''), COALESCE(o.role, ''),
 		CASE WHEN o.dossier_id IS NULL OR (o.agency_code = d.agency_code AND o.dossier_code = d.code AND o.tthc_code = d.tthc_code
 			AND o.dossier_due = d.due_at AND o.procedure_id = COALESCE(d.procedure_id, 0) AND o.version_number = d.version_number
 			AND o.paused = (d.status = ?)) THEN 0 ELSE 1 END
 		FROM dossiers d LEFT JOIN dossier_open_steps o ON o.dossier_id = d.id ORDER BY d.id`, func(r Row) error {
 		var d dossier
-		var step string
+		var step, stepID, role string
+		var procedure, version int64
 		var mismatch int
-		if err := r.Scan(&d.id, &d.code, &d.agency, &d.status, &d.flow, &step, &mismatch); err != nil {
+		if err := r.Scan(&d.id, &d.code, &d.agency, &d.status, &d.flow, &step, &procedure, &version, &stepID, &role, &mismatch); err != nil {
 			return err
+		}
+		if step != "" && roles[openStepKey{procedure, version, stepID}] != role {
+			mismatch = 1
 		}
 		if cur == nil || cur.id != d.id {
 			if cur != nil {
@@ -80,4 +90,43 @@ func CompareOpenSteps(ctx context.Context, q Querier) ([]qms.RowChange, error) {
 		out = append(out, qms.RowChange{Table: "dossier_open_steps", Key: "[" + id + "]", Label: "các bước đang mở của hồ sơ không còn", Change: qms.RowAdded})
 	}
 	return out, err
+}
+
+// openStepKey names a step of a procedure version.
+type openStepKey struct {
+	procedure, version int64
+	step               string
+}
+
+// openStepRoles is the role each step of the procedure versions the open
+// steps pinned waits for, from their flowcharts (final: their content
+// cannot change), read before the open steps are: a PostgreSQL connection
+// runs one statement at a time.
+func openStepRoles(ctx context.Context, q Querier) (map[openStepKey]string, error) {
+	type pin struct{ procedure, version int64 }
+	var pins []pin
+	err := eachRow(ctx, q, `SELECT DISTINCT procedure_id, version_number FROM dossier_open_steps`, func(r Row) error {
+		var p pin
+		if err := r.Scan(&p.procedure, &p.version); err != nil {
+			return err
+		}
+		pins = append(pins, p)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := map[openStepKey]string{}
+	for _, p := range pins {
+		v, err := QueryVersion(ctx, q, p.procedure, int(p.version))
+		if qms.ErrorCode(err) == qms.ENOTFOUND {
+			continue // no such version: every row of it is named
+		} else if err != nil {
+			return nil, err
+		}
+		for _, st := range v.Flowchart.Steps {
+			out[openStepKey{p.procedure, p.version, st.ID}] = string(qms.RoleForStep(st.Responsible))
+		}
+	}
+	return out, nil
 }

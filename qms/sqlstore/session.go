@@ -62,7 +62,9 @@ func (s *Store) FindSessionUser(ctx context.Context, token string) (*qms.Session
 	u, err := scanJoinedUser(rows, &sess.ID, &sess.UserID, &sess.AgencyCode, &sess.CSRFToken, &created, &expires, &seen)
 	if err != nil {
 		return nil, nil, internalf(err, "find session")
-	} else if u == nil {
+	} else if u == nil || sess.ID != qms.HashSecret(token) {
+		// The row found must be the one the cookie names: an index edited
+		// with the file could lead to another's (outsider pass 19).
 		return nil, nil, qms.Errorf(qms.ENOTFOUND, "Phiên đăng nhập không tồn tại.")
 	}
 	sess.CreatedAt, sess.ExpiresAt, sess.LastSeenAt = ParseTime(created), ParseTime(expires), ParseTime(seen)

@@ -173,20 +173,24 @@ func (s *Store) CreateAPIToken(ctx context.Context, userID int64, name string, t
 func (s *Store) FindUserByAPIToken(ctx context.Context, secret string) (*qms.User, error) {
 	// The token, its user and the memberships in one statement: this runs
 	// on every API request.
-	rows, err := s.read().Query(ctx, `SELECT t.id, t.expires_at, t.revoked_at, t.last_used_at, `+joinedUserColumns+
-		` FROM api_tokens t`+joinUser("t.user_id")+` WHERE t.token_hash = ? ORDER BY m.`+s.cfg.InsertOrder, qms.HashSecret(secret))
+	want := qms.HashSecret(secret)
+	rows, err := s.read().Query(ctx, `SELECT t.id, t.token_hash, t.expires_at, t.revoked_at, t.last_used_at, `+joinedUserColumns+
+		` FROM api_tokens t`+joinUser("t.user_id")+` WHERE t.token_hash = ? ORDER BY m.`+s.cfg.InsertOrder, want)
 	if err != nil {
 		return nil, internalf(err, "find API token")
 	}
 	defer rows.Close()
 	var id int64
+	var hash string
 	var expires, revoked, used *string
-	u, err := scanJoinedUser(rows, &id, &expires, &revoked, &used)
+	u, err := scanJoinedUser(rows, &id, &hash, &expires, &revoked, &used)
 	if err != nil {
 		return nil, internalf(err, "find API token")
 	}
 	now := s.cfg.Now().UTC()
-	if u == nil || u.Disabled || revoked != nil || (expires != nil && !now.Before(ParseTime(*expires))) {
+	// The row found must be the token presented: an index edited with the
+	// file could lead to another's (outsider pass 19).
+	if u == nil || hash != want || u.Disabled || revoked != nil || (expires != nil && !now.Before(ParseTime(*expires))) {
 		return nil, qms.Errorf(qms.EUNAUTHORIZED, "Mã truy cập API không hợp lệ, đã hết hạn hoặc đã bị thu hồi.")
 	}
 	// last_used_at moves at most once a minute, like a session's idle clock.
