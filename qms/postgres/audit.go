@@ -1,7 +1,9 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -80,7 +82,28 @@ func (db *DB) verifySnapshot(ctx context.Context, signed []qms.Checkpoint, sourc
 		return qms.AuditVerification{}, err
 	}
 	defer ptx.Rollback(context.WithoutCancel(ctx))
-	return sqlstore.VerifyTrail(ctx, sharedQuerier{querier{ptx}}, signed, sources)
+	out, err := sqlstore.VerifyTrail(ctx, sharedQuerier{querier{ptx}}, signed, sources)
+	var rt *qms.RowsTampered
+	if err != nil && !errors.As(err, &rt) {
+		return out, err
+	}
+	// A table whose definition is not the code's is named with the rows.
+	codeMu.Lock()
+	code := codeObjects
+	codeMu.Unlock()
+	found, serr := readSchemaObjects(ctx, ptx)
+	if serr != nil || code == nil {
+		return out, cmp.Or(serr, err)
+	}
+	tables := sqlstore.ChangedTables(found.tables, code.tables)
+	if len(tables) == 0 {
+		return out, err
+	}
+	if rt == nil {
+		rt = &qms.RowsTampered{}
+	}
+	rt.Rows = append(tables, rt.Rows...)
+	return out, rt
 }
 
 // verifyTrail is VerifyAuditTrail on q's snapshot (a copy verifies the

@@ -58,8 +58,8 @@ type DB struct {
 	server string
 	// changes follows the commits of every server (changes.go).
 	changes *changeFeed
-	// ownedPrint is the schemaPrint at which the schema's triggers were
-	// last made the code's (own_triggers.go).
+	// ownedPrint is the schemaPrint and tablePrint at which the schema
+	// was last made the code's (own_triggers.go).
 	ownedPrint atomic.Pointer[string]
 }
 
@@ -295,8 +295,9 @@ type Tx struct {
 	headID   int64
 	headHash string
 	// print is the schemaPrint each move of the head must still find
-	// ("" outside a write: a migration, the open).
-	print string
+	// ("" outside a write: a migration, the open); owned is what the
+	// write found when it made the schema the code's ("" if it did not).
+	print, owned string
 	// migrating: an upgrade's step, before migration 0040 writes the
 	// trigger function (rowTriggerSQL), or recording rows as they are
 	// (rebaseline), not as a write made them: its entries have no state
@@ -325,15 +326,15 @@ func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	bg := context.WithoutCancel(ctx)
 	defer ptx.Rollback(bg)
 	tx := &Tx{querier: querier{ptx}, db: db, actor: actor}
-	var print string
-	if err := ptx.QueryRow(ctx, `SELECT last_id, last_hash, `+schemaPrint+` FROM audit_head WHERE singleton = 1 FOR UPDATE`).Scan(&tx.headID, &tx.headHash, &print); err != nil {
+	var print, tables string
+	if err := ptx.QueryRow(ctx, `SELECT last_id, last_hash, `+schemaPrint+`, `+tablePrint+` FROM audit_head WHERE singleton = 1 FOR UPDATE`).Scan(&tx.headID, &tx.headHash, &print, &tables); err != nil {
 		return fmt.Errorf("lock audit head: %w", err)
 	}
 	tx.now = db.now().UTC()
 	if err := discardRowChanges(ctx, tx); err != nil {
 		return err
 	}
-	if err := tx.ownInWrite(ctx, print); err != nil {
+	if err := tx.ownInWrite(ctx, print, tables); err != nil {
 		return err
 	}
 	func() {
@@ -351,8 +352,8 @@ func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	if err := ptx.Commit(bg); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
-	if print != tx.print {
-		db.ownedPrint.Store(&tx.print)
+	if tx.owned != "" {
+		db.ownedPrint.Store(&tx.owned)
 	}
 	return nil
 }

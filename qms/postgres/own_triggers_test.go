@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -129,6 +130,23 @@ func TestOwnSchema(t *testing.T) {
 		t.Errorf("verify with a schema named after the user: %v", err)
 	}
 	exec(`DROP SCHEMA ` + pgx.Identifier{user}.Sanitize() + ` CASCADE`)
+
+	// A table's definition changed while the store runs (pass 19 gave a
+	// column a foreign key whose ON DELETE SET DEFAULT reset it inside an
+	// audited write): refused, and named, until it is put back.
+	exec(`ALTER TABLE agencies ADD CONSTRAINT zz_check CHECK (code <> '')`)
+	err = db.CreateAgency(sys, &qms.Agency{Code: "E", Name: "Sở E"})
+	if qms.ErrorCode(err) != qms.ECONFLICT || !strings.Contains(qms.ErrorMessage(err), "agencies") {
+		t.Errorf("a write on a database whose table agencies was changed: %v", err)
+	}
+	var rt *qms.RowsTampered
+	if _, err := db.VerifyAuditChain(sys); !errors.As(err, &rt) || rt.Rows[0].Table != "agencies" {
+		t.Errorf("verify of a database whose table agencies was changed: %v", err)
+	}
+	exec(`ALTER TABLE agencies DROP CONSTRAINT zz_check`)
+	if err := db.CreateAgency(sys, &qms.Agency{Code: "E", Name: "Sở E"}); err != nil {
+		t.Errorf("a write once the table is put back: %v", err)
+	}
 
 	exec(`INSERT INTO migrations (name, applied_at) VALUES ('migration/9999_future.sql', '2027-01-01T00:00:00Z')`)
 	exec(`ALTER TABLE users DISABLE TRIGGER users_row`)

@@ -186,19 +186,6 @@ func tableShape(text string) string {
 	return text[:open+1] + strings.Join(defs, ", ") + text[end:]
 }
 
-// changedTables are the code's tables whose definition found differs
-// from the code's (tableColumns), or that are missing: qms.RowChanges for verification.
-func changedTables(found, code *schemaObjects) []qms.RowChange {
-	var out []qms.RowChange
-	for t, want := range code.tables {
-		if have, ok := found.tables[t]; !ok || have != want {
-			out = append(out, qms.RowChange{Table: t, Key: "[]", Label: "cấu trúc bảng " + t + " khác với của ứng dụng", Change: qms.RowAltered})
-		}
-	}
-	slices.SortFunc(out, func(a, b qms.RowChange) int { return strings.Compare(a.Table, b.Table) })
-	return out
-}
-
 // schemaChanges compares the schema of the database as q reads it with
 // the code's: the tables it cannot put right.
 func schemaChanges(ctx context.Context, q querier) ([]qms.RowChange, error) {
@@ -210,19 +197,7 @@ func schemaChanges(ctx context.Context, q querier) ([]qms.RowChange, error) {
 	if err != nil {
 		return nil, err
 	}
-	return changedTables(found, code), nil
-}
-
-// tablesChanged is the error of a write refused because of them.
-func tablesChanged(changes []qms.RowChange) error {
-	if len(changes) == 0 {
-		return nil
-	}
-	names := make([]string, len(changes))
-	for i, c := range changes {
-		names[i] = c.Table
-	}
-	return qms.Errorf(qms.ECONFLICT, "Cấu trúc bảng %s trong tệp cơ sở dữ liệu đã bị sửa ngoài ứng dụng: không ghi thêm được cho đến khi khôi phục tệp từ bản sao lưu.", strings.Join(names, ", "))
+	return sqlstore.ChangedTables(found.tables, code.tables), nil
 }
 
 // schemaVersion is SQLite's count of the schema's changes, kept in the
@@ -296,7 +271,7 @@ func (db *DB) ownTriggersInGroup(ctx context.Context, sqlTx *sql.Tx, head *group
 // not make and writes again each of the code's, and each transient table,
 // that is changed or missing, with an audit entry for each. It returns
 // whether it wrote, and the error naming the code's tables whose columns
-// differ (tablesChanged). It refuses a file a newer version of the
+// differ (sqlstore.TablesChanged). It refuses a file a newer version of the
 // application has migrated: its schema is that version's.
 func (tx *Tx) ownSchema(ctx context.Context) (fixed bool, changed error, err error) {
 	code, err := codeSchema()
@@ -310,7 +285,7 @@ func (tx *Tx) ownSchema(ctx context.Context) (fixed bool, changed error, err err
 	if err != nil {
 		return false, nil, err
 	}
-	if changed = tablesChanged(changedTables(found, code)); changed != nil {
+	if changed = sqlstore.TablesChanged(sqlstore.ChangedTables(found.tables, code.tables)); changed != nil {
 		// Writes are refused: nothing is put right, or recorded, in a
 		// file whose tables are not the code's.
 		return false, changed, nil

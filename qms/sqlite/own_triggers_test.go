@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"log/slog"
 	"strconv"
@@ -130,14 +131,7 @@ func TestOwnSchemaTables(t *testing.T) {
 	} {
 		mustExec(t, raw, q)
 	}
-	err = db.CreateAgency(ctx, &qms.Agency{Code: "B", Name: "Sở B"})
-	if qms.ErrorCode(err) != qms.ECONFLICT || !strings.Contains(qms.ErrorMessage(err), "agencies") {
-		t.Errorf("a write on a file whose table agencies was changed: %v", err)
-	}
-	_, err = db.VerifyAuditChain(ctx)
-	if !errors.As(err, &rt) || rt.Rows[0].Table != "agencies" || !strings.Contains(rt.Rows[0].Label, "cấu trúc bảng agencies") {
-		t.Errorf("verify of a file whose table agencies was changed: %v", err)
-	}
+	refusedAndNamed(t, db, ctx, "agencies")
 }
 
 // TestOwnSchemaTableText: outsider pass 19 gave users.disabled a foreign
@@ -148,36 +142,58 @@ func TestOwnSchemaTables(t *testing.T) {
 func TestOwnSchemaTableText(t *testing.T) {
 	db, _, ctx := openDB(t)
 	raw := rawDB(t, db)
-	conn, err := raw.Conn(context.Background())
+	var text string
+	if err := raw.QueryRow(`SELECT sql FROM sqlite_master WHERE name = 'users'`).Scan(&text); err != nil {
+		t.Fatal(err)
+	}
+	const col = "disabled      INTEGER NOT NULL DEFAULT 0,"
+	if !strings.Contains(text, col) {
+		t.Fatalf("users: %s", text)
+	}
+	changed := strings.Replace(text, col, "disabled      INTEGER NOT NULL DEFAULT 0 REFERENCES agencies (code) ON DELETE SET DEFAULT,", 1)
+	editSchema(t, raw, `PRAGMA writable_schema = ON`,
+		`UPDATE sqlite_master SET sql = '`+strings.ReplaceAll(changed, "'", "''")+`' WHERE name = 'users'`)
+	refusedAndNamed(t, db, ctx, "users")
+}
+
+// editSchema runs stmts on one connection, then moves the schema version
+// and turns writable_schema off, as whoever has the file can.
+func editSchema(t *testing.T, raw *sql.DB, stmts ...string) {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := raw.Conn(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	var v int64
-	var text string
-	if err := conn.QueryRowContext(ctx, `SELECT (SELECT sql FROM sqlite_master WHERE name = 'users'), schema_version FROM pragma_schema_version`).Scan(&text, &v); err != nil {
-		t.Fatal(err)
-	}
-	const col = "INTEGER NOT NULL DEFAULT 0,"
-	if !strings.Contains(text, "disabled      "+col) {
-		t.Fatalf("users: %s", text)
-	}
-	changed := strings.Replace(text, "disabled      "+col, "disabled      INTEGER NOT NULL DEFAULT 0 REFERENCES agencies (code) ON DELETE SET DEFAULT,", 1)
-	for _, q := range []string{`PRAGMA writable_schema = ON`,
-		`UPDATE sqlite_master SET sql = '` + strings.ReplaceAll(changed, "'", "''") + `' WHERE name = 'users'`,
-		`PRAGMA schema_version = ` + strconv.FormatInt(v+1, 10), `PRAGMA writable_schema = OFF`} {
+	for _, q := range stmts {
 		if _, err := conn.ExecContext(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
-	err = db.CreateAgency(ctx, &qms.Agency{Code: "B", Name: "Sở B"})
-	if qms.ErrorCode(err) != qms.ECONFLICT || !strings.Contains(qms.ErrorMessage(err), "users") {
-		t.Errorf("a write on a file whose table users was changed: %v", err)
+	var v int64
+	if err := conn.QueryRowContext(ctx, `PRAGMA schema_version`).Scan(&v); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{`PRAGMA schema_version = ` + strconv.FormatInt(v+1, 10), `PRAGMA writable_schema = OFF`} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+}
+
+// refusedAndNamed wants a write refused naming table, and verify naming
+// it.
+func refusedAndNamed(t *testing.T, db *sqlite.DB, ctx context.Context, table string) {
+	t.Helper()
+	err := db.CreateAgency(ctx, &qms.Agency{Code: "B", Name: "Sở B"})
+	if qms.ErrorCode(err) != qms.ECONFLICT || !strings.Contains(qms.ErrorMessage(err), table) {
+		t.Errorf("a write on a file whose table %s was changed: %v", table, err)
 	}
 	_, err = db.VerifyAuditChain(ctx)
 	var rt *qms.RowsTampered
-	if !errors.As(err, &rt) || rt.Rows[0].Table != "users" {
-		t.Errorf("verify of a file whose table users was changed: %v", err)
+	if !errors.As(err, &rt) || rt.Rows[0].Table != table || !strings.Contains(rt.Rows[0].Label, "cấu trúc bảng "+table) {
+		t.Errorf("verify of a file whose table %s was changed: %v", table, err)
 	}
 }
 
@@ -189,25 +205,11 @@ func TestOwnSchemaTableText(t *testing.T) {
 func TestVerifyFindsIndexNotItsTable(t *testing.T) {
 	db, _, ctx := openDB(t)
 	raw := rawDB(t, db)
-	conn, err := raw.Conn(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	var v int64
-	if err := conn.QueryRowContext(ctx, `SELECT schema_version FROM pragma_schema_version`).Scan(&v); err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range []string{`DROP INDEX memberships_agency`,
+	editSchema(t, raw, `DROP INDEX memberships_agency`,
 		`CREATE INDEX memberships_agency ON memberships (agency_code) WHERE agency_code <> 'SYS'`,
 		`PRAGMA writable_schema = ON`,
-		`UPDATE sqlite_master SET sql = 'CREATE INDEX memberships_agency ON memberships (agency_code)' WHERE name = 'memberships_agency'`,
-		`PRAGMA schema_version = ` + strconv.FormatInt(v+3, 10), `PRAGMA writable_schema = OFF`} {
-		if _, err := conn.ExecContext(ctx, q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	_, err = db.VerifyAuditChain(ctx)
+		`UPDATE sqlite_master SET sql = 'CREATE INDEX memberships_agency ON memberships (agency_code)' WHERE name = 'memberships_agency'`)
+	_, err := db.VerifyAuditChain(ctx)
 	var rt *qms.RowsTampered
 	if !errors.As(err, &rt) || !strings.Contains(rt.Rows[0].Label, "tệp cơ sở dữ liệu không nhất quán") || !strings.Contains(rt.Rows[0].Label, "memberships_agency") {
 		t.Fatalf("verify of a file with an index partial under its own text: %v", err)

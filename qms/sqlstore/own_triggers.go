@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"slices"
 	"sort"
+	"strings"
 
 	"isodt/qms"
 )
@@ -88,4 +89,33 @@ func EachMigration(fsys fs.FS, fn func(name, body string) error) error {
 		}
 	}
 	return nil
+}
+
+// ChangedTables names the code's tables whose definition found differs
+// from the code's, or that are missing (qms.RowChanges for verification).
+// A table is compared by what the store reads of it (name → definition):
+// a table of the application's whose definition changed cannot be put
+// right without its data.
+func ChangedTables(found, code map[string]string) []qms.RowChange {
+	var out []qms.RowChange
+	for t, want := range code {
+		if have, ok := found[t]; !ok || have != want {
+			out = append(out, qms.RowChange{Table: t, Key: "[]", Label: "cấu trúc bảng " + t + " khác với của ứng dụng", Change: qms.RowAltered})
+		}
+	}
+	slices.SortFunc(out, func(a, b qms.RowChange) int { return strings.Compare(a.Table, b.Table) })
+	return out
+}
+
+// TablesChanged is the error of a write refused because of them (nil
+// for none).
+func TablesChanged(changes []qms.RowChange) error {
+	if len(changes) == 0 {
+		return nil
+	}
+	names := make([]string, len(changes))
+	for i, c := range changes {
+		names[i] = c.Table
+	}
+	return qms.Errorf(qms.ECONFLICT, "Cấu trúc bảng %s trong tệp cơ sở dữ liệu đã bị sửa ngoài ứng dụng: không ghi thêm được cho đến khi khôi phục tệp từ bản sao lưu.", strings.Join(names, ", "))
 }

@@ -28,7 +28,7 @@ var errorsStore = []errorText{
 	// qms/postgres/audit.go
 	{"Cấu trúc cơ sở dữ liệu vừa bị thay đổi trong khi ghi: chưa lưu gì, hãy thử lại.",
 		"The database's structure changed during the write: nothing was saved, try again."},
-	// qms/sqlite/own_triggers.go
+	// qms/sqlstore/own_triggers.go
 	{"Cấu trúc bảng %s trong tệp cơ sở dữ liệu đã bị sửa ngoài ứng dụng: không ghi thêm được cho đến khi khôi phục tệp từ bản sao lưu.",
 		"The structure of table %s in the database file was changed outside the application: nothing more can be saved until the file is restored from a backup."},
 	// qms/sqlstore/own_triggers.go
