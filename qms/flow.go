@@ -17,10 +17,15 @@ type FlowState struct {
 	Arrivals map[string]int `json:"arrivals,omitempty"`
 }
 
-// OpenStep is a step waiting to be done, since when.
+// OpenStep is a step waiting to be done, since when, and until when (its
+// budget of working hours on the agency's calendar as of the dossier's
+// last write; zero in a flow written before it was kept). The due time is
+// in the flow, which the audit trail vouches for, so that the copy the
+// task lists and the overdue checks read can be held to it.
 type OpenStep struct {
 	StepID   string    `json:"step_id"`
 	OpenedAt time.Time `json:"opened_at"`
+	DueAt    time.Time `json:"due_at,omitzero"`
 }
 
 // IsOpen reports whether step id is waiting.

@@ -126,6 +126,12 @@ func (l *historyLoader) load(h *qms.DossierHistory) error {
 	if err != nil {
 		return err
 	}
+	// The open steps' due times go into the flow the dossier is inserted
+	// with (qms.OpenStep.DueAt); the rows take its id once it has one.
+	rows, err := openStepRows(d, v.Flowchart, l.cal)
+	if err != nil {
+		return err
+	}
 	if err := dossierConflict(l.dossier.QueryRowContext(l.ctx, dossierArgs(d)...).Scan(&d.ID, &d.ReceivedByName), d.Code); err != nil {
 		return err
 	}
@@ -149,11 +155,8 @@ func (l *historyLoader) load(h *qms.DossierHistory) error {
 	if err := sqlstore.ChainDossierSteps(l.ctx, on(l.tx), d.ID); err != nil {
 		return err
 	}
-	rows, err := openStepRows(d, v.Flowchart, l.cal)
-	if err != nil {
-		return err
-	}
 	for _, args := range rows {
+		args[0] = d.ID
 		if _, err := l.openStep.ExecContext(l.ctx, args...); err != nil {
 			return err
 		}

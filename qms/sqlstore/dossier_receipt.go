@@ -448,18 +448,20 @@ func OpenStepRows(d *qms.Dossier, fc flowchart.Flowchart, cal qms.WorkingClock) 
 }
 
 // openStepDues are the due times of the open steps of d's flow, in order
-// (none once d is finished).
+// (none once d is finished). Each is kept in the flow too (OpenStep.DueAt):
+// a write computes them before it saves the dossier.
 func openStepDues(d *qms.Dossier, fc flowchart.Flowchart, cal qms.WorkingClock) ([]string, error) {
 	if d.Status.Finished() {
 		return nil, nil
 	}
 	dues := make([]string, 0, len(d.Flow.Open))
-	for _, o := range d.Flow.Open {
+	for i, o := range d.Flow.Open {
 		st, _ := flowchart.FindStep(fc, o.StepID)
 		due, err := cal.AddWorkingHours(o.OpenedAt, time.Duration(st.Hours*float64(time.Hour)))
 		if err != nil {
 			return nil, err
 		}
+		d.Flow.Open[i].DueAt = due.UTC()
 		dues = append(dues, FormatTime(due))
 	}
 	return dues, nil

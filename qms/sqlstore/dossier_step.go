@@ -115,6 +115,9 @@ func (s *Store) completeStepOnce(ctx context.Context, cal qms.WorkingClock, acto
 				return qms.FieldError("form_version", "Biểu mẫu %s đang có hiệu lực là phiên bản %d, không phải phiên bản %d: tải lại biểu mẫu và nhập lại.", rec.FormCode, number, rec.FormVersion)
 			}
 		}
+		if _, err := openStepDues(d, fc, cal); err != nil {
+			return err
+		}
 		if err := saveDossierIf(ctx, tx, d, read); err != nil {
 			return err
 		}
@@ -301,6 +304,9 @@ func (s *Store) ResumeDossier(ctx context.Context, agency, code string) (*qms.Do
 			return err
 		}
 		d.Status = qms.DossierInProgress
+		if _, err := openStepDues(d, fc, cal); err != nil {
+			return err
+		}
 		if err := saveDossier(ctx, tx, d); err != nil {
 			return err
 		}

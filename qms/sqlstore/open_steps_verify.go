@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strings"
 
 	"isodt/qms"
 )
@@ -15,8 +16,9 @@ import (
 // task hidden, an overdue step no check sees), added, paused, or telling
 // another dossier's code, agency, due time or procedure version, or a
 // step's role other than its flowchart's (a task moved to another role's
-// list: pass 19). Each step's own due time is not compared: it comes from
-// the calendar as it was when the step opened.
+// list: pass 19), or a due time other than the flow's (moved later, it
+// closed the overdue findings: pass 19; a flow written before the due
+// times were kept in it has none to compare).
 func CompareOpenSteps(ctx context.Context, q Querier) ([]qms.RowChange, error) {
 	roles, err := openStepRoles(ctx, q)
 	if err != nil {
@@ -26,7 +28,7 @@ func CompareOpenSteps(ctx context.Context, q Querier) ([]qms.RowChange, error) {
 		id                   int64
 		code, agency, status string
 		flow                 string
-		mirror               []string // step id and opening time of each row
+		mirror               []string // step id, opening and due time of each row
 		mismatch             bool     // a row tells other values than the dossier's
 	}
 	var out []qms.RowChange
@@ -39,18 +41,28 @@ func CompareOpenSteps(ctx context.Context, q Querier) ([]qms.RowChange, error) {
 				bad = true
 			}
 			for _, o := range flow.Open {
-				want = append(want, o.StepID+" "+FormatTime(o.OpenedAt))
+				due := "*" // a flow written before the due times were kept
+				if !o.DueAt.IsZero() {
+					due = FormatTime(o.DueAt)
+				}
+				want = append(want, o.StepID+" "+FormatTime(o.OpenedAt)+" "+due)
 			}
 		}
 		slices.Sort(want)
 		slices.Sort(d.mirror)
-		if bad || !slices.Equal(want, d.mirror) {
+		same := slices.EqualFunc(want, d.mirror, func(w, m string) bool {
+			if k, ok := strings.CutSuffix(w, " *"); ok {
+				return strings.HasPrefix(m, k+" ")
+			}
+			return w == m
+		})
+		if bad || len(want) != len(d.mirror) || !same {
 			out = append(out, qms.RowChange{Table: "dossier_open_steps", Key: "[" + Itoa(d.id) + "]",
 				Label: "các bước đang mở của hồ sơ " + d.code + " của " + d.agency, Change: qms.RowAltered})
 		}
 	}
 	var cur *dossier
-	err = eachRow(ctx, q, `SELECT d.id, d.code, d.agency_code, d.status, d.flow_json, COALESCE(o.step_id || ' ' || o.opened_at, ''),
+	err = eachRow(ctx, q, `SELECT d.id, d.code, d.agency_code, d.status, d.flow_json, COALESCE(o.step_id || ' ' || o.opened_at || ' ' || o.due_at, ''),
 		COALESCE(o.procedure_id, 0), COALESCE(o.version_number, 0), COALESCE(o.step_id, ''), COALESCE(o.role, ''),
 		CASE WHEN o.dossier_id IS NULL OR (o.agency_code = d.agency_code AND o.dossier_code = d.code AND o.tthc_code = d.tthc_code
 			AND o.dossier_due = d.due_at AND o.procedure_id = COALESCE(d.procedure_id, 0) AND o.version_number = d.version_number

@@ -613,6 +613,8 @@ func TestTrust6OpenStepsWrittenOutsideTheApp(t *testing.T) {
 			`UPDATE dossier_open_steps SET dossier_due = (SELECT dossier_due FROM kept_open) WHERE dossier_id = %[1]d`},
 		{"opening time moved", `UPDATE dossier_open_steps SET opened_at = '2030-01-01T00:00:00Z' WHERE dossier_id = %[1]d`,
 			`UPDATE dossier_open_steps SET opened_at = (SELECT opened_at FROM kept_open) WHERE dossier_id = %[1]d`},
+		{"step's due time moved later (overdue findings closed)", `UPDATE dossier_open_steps SET due_at = '2030-01-01T00:00:00Z' WHERE dossier_id = %[1]d`,
+			`UPDATE dossier_open_steps SET due_at = (SELECT due_at FROM kept_open) WHERE dossier_id = %[1]d`},
 		{"task moved to another role's list", `UPDATE dossier_open_steps SET role = 'auditor' WHERE dossier_id = %[1]d`,
 			`UPDATE dossier_open_steps SET role = (SELECT role FROM kept_open) WHERE dossier_id = %[1]d`},
 		{"task added", `INSERT INTO dossier_open_steps SELECT dossier_id, 'extra', agency_code, role, opened_at, due_at, dossier_code, tthc_code,
