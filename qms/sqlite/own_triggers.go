@@ -105,7 +105,11 @@ var codeSchema = sync.OnceValues(func() (*schemaObjects, error) {
 
 // readSchema reads the schema of a database.
 func readSchema(ctx context.Context, q querier) (*schemaObjects, error) {
-	rows, err := q.QueryContext(ctx, `SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\_%' ESCAPE '\'`)
+	// SQLite's own objects are its automatic indexes (no text) and these
+	// tables; any other object named sqlite_… was put in with
+	// writable_schema, and is compared like the rest (outsider pass 20).
+	rows, err := q.QueryContext(ctx, `SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL
+		AND NOT (type = 'table' AND name IN ('sqlite_sequence', 'sqlite_stat1', 'sqlite_stat2', 'sqlite_stat3', 'sqlite_stat4'))`)
 	if err != nil {
 		return nil, fmt.Errorf("read the schema: %w", err)
 	}

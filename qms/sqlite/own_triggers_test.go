@@ -215,3 +215,35 @@ func TestVerifyFindsIndexNotItsTable(t *testing.T) {
 		t.Fatalf("verify of a file with an index partial under its own text: %v", err)
 	}
 }
+
+// TestOwnSchemaReservedNames: outsider pass 20 put in, with
+// writable_schema, a trigger named sqlite_… (a name SQLite reserves for
+// itself, which the comparison skipped) that granted a user the system
+// agency's admin role inside the application's next write. It is dropped
+// before that write, on the record.
+func TestOwnSchemaReservedNames(t *testing.T) {
+	db, _, ctx := openDB(t)
+	raw := rawDB(t, db)
+	u := &qms.User{Username: "lan", FullName: "Trần Thị Lan"}
+	if err := db.CreateUser(ctx, u, "ngua-o-123"); err != nil {
+		t.Fatal(err)
+	}
+	id := strconv.FormatInt(u.ID, 10)
+	editSchema(t, raw, `PRAGMA writable_schema = ON`,
+		`CREATE TRIGGER SQLITE_evil AFTER INSERT ON row_changes WHEN NEW.tbl <> 'memberships'
+			AND NOT EXISTS (SELECT 1 FROM memberships WHERE user_id = `+id+` AND agency_code = 'SYS' AND role = 'admin')
+			BEGIN INSERT INTO memberships (user_id, agency_code, role) VALUES (`+id+`, 'SYS', 'admin'); END`,
+		`CREATE INDEX sqlite_ix ON agencies (name)`)
+	if err := db.CreateAgency(ctx, &qms.Agency{Code: "B", Name: "Sở B"}); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := raw.QueryRow(`SELECT (SELECT count(*) FROM memberships WHERE user_id = ? AND role = 'admin')
+		+ (SELECT count(*) FROM sqlite_master WHERE name IN ('SQLITE_evil', 'sqlite_ix'))`, u.ID).Scan(&n); err != nil || n != 0 {
+		t.Errorf("after the write: %d of the role granted and the foreign objects, %v; want none", n, err)
+	}
+	removed, _, _ := db.FindAuditEntries(ctx, qms.AuditFilter{Action: ptr("audit.trigger_removed"), Limit: 10})
+	if len(removed) != 2 {
+		t.Errorf("removed on the record: %+v, want the trigger and the index", removed)
+	}
+}
