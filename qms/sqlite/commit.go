@@ -234,7 +234,7 @@ func (db *DB) runGroup(batch []*writeJob) {
 		return
 	}
 	head := &groupHead{}
-	owned, err := db.ownTriggersInGroup(bg, sqlTx, head)
+	owned, err := db.ownSchemaInGroup(bg, sqlTx, head)
 	if err != nil {
 		sqlTx.Rollback()
 		fail(err)

@@ -12,7 +12,6 @@ import (
 	"net/url"
 	"runtime"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -251,11 +250,10 @@ func (db *DB) migrate(ctx context.Context) error {
 		applied[n] = true
 	}
 	rows.Close()
-	names, err := fs.Glob(migrationFS, "migration/*.sql")
+	names, err := sqlstore.MigrationNames(migrationFS)
 	if err != nil {
 		return err
 	}
-	sort.Strings(names)
 	for _, name := range names {
 		if applied[name] {
 			continue
@@ -264,7 +262,7 @@ func (db *DB) migrate(ctx context.Context) error {
 			return fmt.Errorf("migration %s: %w", name, err)
 		}
 	}
-	return db.ownTriggersAtOpen(ctx)
+	return db.ownSchemaAtOpen(ctx)
 }
 
 // foreignKeysOff opens a migration that rebuilds a table other tables

@@ -212,12 +212,12 @@ func schemaVersion(ctx context.Context, q querier) (int64, error) {
 	return v, err
 }
 
-// ownTriggersAtOpen makes the file's schema the code's after the
+// ownSchemaAtOpen makes the file's schema the code's after the
 // migrations, in a transaction of its own that writes only when it
 // differs, and notes what the write groups compare with. Changed tables
 // do not stop the open: reads and `qms audit verify` still serve, writes
 // are refused.
-func (db *DB) ownTriggersAtOpen(ctx context.Context) error {
+func (db *DB) ownSchemaAtOpen(ctx context.Context) error {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -241,12 +241,12 @@ func (db *DB) ownTriggersAtOpen(ctx context.Context) error {
 	return nil
 }
 
-// ownTriggersInGroup runs at the start of a write group, under the write
+// ownSchemaInGroup runs at the start of a write group, under the write
 // lock: when the schema changed, or a writer connection was opened, since
 // it was last compared with the code's, it is made the code's again
 // before any write of the group, and what to note once the group commits
 // is returned (nil: nothing). A group on changed tables is refused.
-func (db *DB) ownTriggersInGroup(ctx context.Context, sqlTx *sql.Tx, head *groupHead) (*ownedSchema, error) {
+func (db *DB) ownSchemaInGroup(ctx context.Context, sqlTx *sql.Tx, head *groupHead) (*ownedSchema, error) {
 	connects := writerConnects.Load()
 	v, err := schemaVersion(ctx, sqlTx)
 	if err != nil {
@@ -295,17 +295,14 @@ func (tx *Tx) ownSchema(ctx context.Context) (fixed bool, changed error, err err
 		return false, changed, nil
 	}
 	var fixes []sqlstore.TriggerFix
-	kinds := map[string]string{}
 	for key, ob := range found.fixable {
 		if want, ok := code.fixable[key]; !ok || want.sql != ob.sql {
-			fixes = append(fixes, sqlstore.TriggerFix{Name: ob.name, Was: ob.sql, Want: want.sql})
-			kinds[ob.name] = ob.kind
+			fixes = append(fixes, sqlstore.TriggerFix{Kind: ob.kind, Name: ob.name, Was: ob.sql, Want: want.sql})
 		}
 	}
 	for key, want := range code.fixable {
 		if _, ok := found.fixable[key]; !ok {
-			fixes = append(fixes, sqlstore.TriggerFix{Name: want.name, Want: want.sql})
-			kinds[want.name] = want.kind
+			fixes = append(fixes, sqlstore.TriggerFix{Kind: want.kind, Name: want.name, Want: want.sql})
 		}
 	}
 	if len(fixes) == 0 {
@@ -314,7 +311,7 @@ func (tx *Tx) ownSchema(ctx context.Context) (fixed bool, changed error, err err
 	// Dropped from what depends on the others to what they depend on,
 	// then written the other way round.
 	order := []string{"trigger", "view", "index", "table"}
-	rank := func(f sqlstore.TriggerFix) int { return slices.Index(order, kinds[f.Name]) }
+	rank := func(f sqlstore.TriggerFix) int { return slices.Index(order, f.Kind) }
 	slices.SortFunc(fixes, func(a, b sqlstore.TriggerFix) int {
 		if c := rank(a) - rank(b); c != 0 {
 			return c
@@ -325,14 +322,14 @@ func (tx *Tx) ownSchema(ctx context.Context) (fixed bool, changed error, err err
 		if f.Was == "" {
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, `DROP `+strings.ToUpper(kinds[f.Name])+` IF EXISTS "`+strings.ReplaceAll(f.Name, `"`, `""`)+`"`); err != nil {
-			return false, nil, fmt.Errorf("drop %s %s: %w", kinds[f.Name], f.Name, err)
+		if _, err := tx.ExecContext(ctx, `DROP `+strings.ToUpper(f.Kind)+` IF EXISTS "`+strings.ReplaceAll(f.Name, `"`, `""`)+`"`); err != nil {
+			return false, nil, fmt.Errorf("drop %s %s: %w", f.Kind, f.Name, err)
 		}
 	}
 	for i := len(fixes) - 1; i >= 0; i-- {
 		if f := fixes[i]; f.Want != "" {
 			if _, err := tx.ExecContext(ctx, f.Want); err != nil {
-				return false, nil, fmt.Errorf("write %s %s: %w", kinds[f.Name], f.Name, err)
+				return false, nil, fmt.Errorf("write %s %s: %w", f.Kind, f.Name, err)
 			}
 		}
 	}

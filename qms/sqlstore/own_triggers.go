@@ -35,7 +35,8 @@ func RefuseNewerSchema(applied []string, fsys fs.FS) error {
 // rule) the store put right: its definition found ("" when missing) and
 // the code's ("" when foreign, dropped).
 type TriggerFix struct {
-	Name, Was, Want string
+	// Kind is what it is: trigger, index, view, table, function, rule.
+	Kind, Name, Was, Want string
 	// Detail is kept with the definition found: the table, a trigger's
 	// function.
 	Detail map[string]string
