@@ -74,14 +74,15 @@ const schemaPrint = `((SELECT coalesce(sum(hashtext(t.oid::text || '.' || t.xmin
 		FROM pg_trigger t WHERE NOT t.tgisinternal)
 	+ (SELECT coalesce(sum(hashtext(r.oid::text || '.' || r.xmin::text)), 0) FROM pg_rewrite r WHERE r.rulename <> '_RETURN'))::text`
 
-// tablePrint changes whenever a constraint or a default is made, changed
-// or dropped, or a table of the schema is altered in a way that moves its
+// tablePrint changes whenever a constraint, a default or a row-security
+// policy is made, changed or dropped, or a table of the schema is altered in a way that moves its
 // pg_class row (a column added, a type that rewrites it). It is read once,
 // at the start of a write (0.3 ms): a column's own catalog rows are not in
 // it (1.4 ms), so a column renamed, or its NOT NULL or collation changed,
 // waits for the next open or verification to be seen.
 const tablePrint = `((SELECT coalesce(sum(hashtext(n.oid::text || '.' || n.xmin::text)), 0) FROM pg_constraint n)
 	+ (SELECT coalesce(sum(hashtext(d.oid::text || '.' || d.xmin::text)), 0) FROM pg_attrdef d)
+	+ (SELECT coalesce(sum(hashtext(p.oid::text || '.' || p.xmin::text)), 0) FROM pg_policy p)
 	+ (SELECT coalesce(sum(hashtext(c.oid::text || '.' || c.xmin::text)), 0) FROM pg_class c
 		WHERE c.relkind = 'r' AND c.relnamespace = current_schema()::text::regnamespace))::text`
 
@@ -90,8 +91,10 @@ const tablePrint = `((SELECT coalesce(sum(hashtext(n.oid::text || '.' || n.xmin:
 type schemaObjects struct {
 	triggers, functions, rules map[string]schemaObject
 	// tables: each table's columns (type, NOT NULL, default, generated,
-	// identity, collation) and constraints (a foreign key's action, a
-	// CHECK), in sorted order.
+	// identity, collation), constraints (a foreign key's action, a CHECK)
+	// and row security (a policy can hide rows from the application's
+	// reads, the verification's among them, or refuse its writes), in
+	// sorted order.
 	tables map[string]string
 }
 
@@ -130,6 +133,13 @@ func readSchemaObjects(ctx context.Context, q pgxQuerier) (*schemaObjects, error
 				WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
 				UNION ALL
 				SELECT 'constraint ' || n.conname || ' ' || pg_get_constraintdef(n.oid, true) FROM pg_constraint n WHERE n.conrelid = c.oid
+				UNION ALL
+				SELECT 'row security' || CASE WHEN c.relforcerowsecurity THEN ' forced' ELSE '' END WHERE c.relrowsecurity OR c.relforcerowsecurity
+				UNION ALL
+				SELECT 'policy ' || p.polname || ' ' || p.polcmd::text || CASE WHEN p.polpermissive THEN '' ELSE ' restrictive' END
+					|| ' to ' || array_to_string(p.polroles::regrole[], ',')
+					|| COALESCE(' using ' || pg_get_expr(p.polqual, p.polrelid), '') || COALESCE(' check ' || pg_get_expr(p.polwithcheck, p.polrelid), '')
+				FROM pg_policy p WHERE p.polrelid = c.oid
 			) cols ON true
 			WHERE c.relkind IN ('r', 'p') AND c.relnamespace = $1::text::regnamespace GROUP BY c.relname`},
 	} {

@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -130,6 +131,28 @@ func TestOwnSchema(t *testing.T) {
 	exec(`ALTER TABLE agencies DROP CONSTRAINT zz_check`)
 	if err := db.CreateAgency(sys, &qms.Agency{Code: "E", Name: "Sở E"}); err != nil {
 		t.Errorf("a write once the table is put back: %v", err)
+	}
+	// Row security is part of a table: a policy (one alone moves no
+	// table's catalog row) can hide rows from the reads of the server and
+	// of the verification, or refuse its writes, once row security is on.
+	for i, change := range [][2]string{
+		{`CREATE POLICY zz_hide ON memberships USING (role <> 'admin')`, `DROP POLICY zz_hide ON memberships`},
+		{`ALTER TABLE memberships ENABLE ROW LEVEL SECURITY`, `ALTER TABLE memberships DISABLE ROW LEVEL SECURITY`},
+		{`ALTER TABLE memberships FORCE ROW LEVEL SECURITY`, `ALTER TABLE memberships NO FORCE ROW LEVEL SECURITY`},
+	} {
+		exec(change[0])
+		code := fmt.Sprintf("RLS%d", i)
+		err = db.CreateAgency(sys, &qms.Agency{Code: code, Name: "Sở " + code})
+		if qms.ErrorCode(err) != qms.ECONFLICT || !strings.Contains(qms.ErrorMessage(err), "memberships") {
+			t.Errorf("a write after %q: %v", change[0], err)
+		}
+		if _, err := db.VerifyAuditChain(sys); !errors.As(err, &rt) || rt.Rows[0].Table != "memberships" {
+			t.Errorf("verify after %q: %v", change[0], err)
+		}
+		exec(change[1])
+		if err := db.CreateAgency(sys, &qms.Agency{Code: code, Name: "Sở " + code}); err != nil {
+			t.Errorf("a write once %q is undone: %v", change[0], err)
+		}
 	}
 
 	exec(`INSERT INTO migrations (name, applied_at) VALUES ('migration/9999_future.sql', '2027-01-01T00:00:00Z')`)
