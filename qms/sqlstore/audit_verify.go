@@ -78,7 +78,11 @@ func VerifyTrail[S RowSource](ctx context.Context, q Querier, signed []qms.Check
 		if err != nil {
 			return out, err
 		}
-		changes = append(append(changes, stepChanges...), openSteps...)
+		counts, err := CompareDossierCounts(ctx, q)
+		if err != nil {
+			return out, err
+		}
+		changes = append(append(append(changes, stepChanges...), openSteps...), counts...)
 	}
 	fileChanges, err := CompareFiles(ctx, q, files)
 	if err != nil {

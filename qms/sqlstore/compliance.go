@@ -596,9 +596,10 @@ func checkLateWithoutApology(ctx context.Context, s *Store, q Querier, agencies 
 
 // WholeCheckObjects are the object types only a whole verification
 // names: the bulk tables' rows, the dossiers' step records
-// (CompareStepChains) and their open steps (CompareOpenSteps).
+// (CompareStepChains), their open steps (CompareOpenSteps) and their
+// counts (CompareDossierCounts).
 func WholeCheckObjects() []string {
-	out := []string{"dossier_steps", "dossier_open_steps"}
+	out := []string{"dossier_steps", "dossier_open_steps", "dossier_counts"}
 	for _, t := range SecurityTables {
 		if t.Bulk {
 			out = append(out, t.Table)

@@ -1,6 +1,7 @@
 package storetest_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -635,6 +636,50 @@ func TestTrust6OpenStepsWrittenOutsideTheApp(t *testing.T) {
 					t.Fatalf("after tampering: named %q, want %q", got, want)
 				}
 				mustExec(t, f, fmt.Sprintf(tt.putBack, id))
+				if got := namedRows(t, f, f.ctx); got != nil {
+					t.Fatalf("put back: named %q", got)
+				}
+			})
+		})
+	}
+}
+
+// TestTrust7DossierCountsWrittenOutsideTheApp: the dossier list's totals
+// (dossier_counts, kept by triggers) changed with the database alone no
+// longer match the dossiers the trail vouches for: `qms audit verify`
+// names the agency and status; put back, it verifies clean again.
+func TestTrust7DossierCountsWrittenOutsideTheApp(t *testing.T) {
+	tests := []struct {
+		name, tamper, putBack string // SQL; {status} is the dossier's status
+		status                string // the status named; "" for the dossier's
+	}{
+		{"count raised", `UPDATE dossier_counts SET n = n + 5 WHERE agency_code = 'SVHTT' AND status = '{status}'`,
+			`UPDATE dossier_counts SET n = n - 5 WHERE agency_code = 'SVHTT' AND status = '{status}'`, ""},
+		{"count's row deleted", `DELETE FROM dossier_counts WHERE agency_code = 'SVHTT' AND status = '{status}'`,
+			`INSERT INTO dossier_counts SELECT * FROM kept_counts`, ""},
+		{"count of a status with no dossier", `INSERT INTO dossier_counts (agency_code, status, n) VALUES ('SVHTT', 'withdrawn', 3)`,
+			`DELETE FROM dossier_counts WHERE status = 'withdrawn'`, "withdrawn"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			eachStore(t, func(t *testing.T, f *fixture) {
+				code, _, _ := trustDossier(t, f, false)
+				d, err := f.FindDossier(f.ctx, "SVHTT", code)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := namedRows(t, f, f.ctx); got != nil {
+					t.Fatalf("untouched: named %q", got)
+				}
+				status := string(d.Status)
+				mustExec(t, f, fmt.Sprintf(`CREATE TABLE kept_counts AS SELECT * FROM dossier_counts WHERE agency_code = 'SVHTT' AND status = '%s'`, status))
+				mustExec(t, f, strings.ReplaceAll(tt.tamper, "{status}", status))
+				named := cmp.Or(tt.status, status)
+				got := namedRows(t, f, f.ctx)
+				if len(got) != 1 || !strings.HasPrefix(got[0], qms.RowAltered+" dossier_counts số hồ sơ "+named+" của SVHTT") {
+					t.Fatalf("after tampering: named %q, want the count of %s of SVHTT", got, named)
+				}
+				mustExec(t, f, strings.ReplaceAll(tt.putBack, "{status}", status))
 				if got := namedRows(t, f, f.ctx); got != nil {
 					t.Fatalf("put back: named %q", got)
 				}
