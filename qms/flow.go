@@ -15,6 +15,12 @@ import (
 type FlowState struct {
 	Open     []OpenStep     `json:"open"`
 	Arrivals map[string]int `json:"arrivals,omitempty"`
+	// PausedAt is when the pause in progress began (zero when the dossier
+	// is not paused, or was paused before it was kept here). Resuming
+	// moves the due time by the working time since: kept in the flow,
+	// which the audit trail vouches for, it cannot be moved earlier with
+	// the database alone (dossier_pauses is the history's copy).
+	PausedAt time.Time `json:"paused_at,omitzero"`
 }
 
 // OpenStep is a step waiting to be done, since when, and until when (its

@@ -82,7 +82,11 @@ func VerifyTrail[S RowSource](ctx context.Context, q Querier, signed []qms.Check
 		if err != nil {
 			return out, err
 		}
-		changes = append(append(append(changes, stepChanges...), openSteps...), counts...)
+		pauses, err := ComparePauses(ctx, q)
+		if err != nil {
+			return out, err
+		}
+		changes = append(append(append(append(changes, stepChanges...), openSteps...), counts...), pauses...)
 	}
 	fileChanges, err := CompareFiles(ctx, q, files)
 	if err != nil {

@@ -596,10 +596,10 @@ func checkLateWithoutApology(ctx context.Context, s *Store, q Querier, agencies 
 
 // WholeCheckObjects are the object types only a whole verification
 // names: the bulk tables' rows, the dossiers' step records
-// (CompareStepChains), their open steps (CompareOpenSteps) and their
-// counts (CompareDossierCounts).
+// (CompareStepChains), their open steps (CompareOpenSteps), their
+// counts (CompareDossierCounts) and their pauses (ComparePauses).
 func WholeCheckObjects() []string {
-	out := []string{"dossier_steps", "dossier_open_steps", "dossier_counts"}
+	out := []string{"dossier_steps", "dossier_open_steps", "dossier_counts", "dossier_pauses"}
 	for _, t := range SecurityTables {
 		if t.Bulk {
 			out = append(out, t.Table)

@@ -247,6 +247,7 @@ func (s *Store) PauseDossier(ctx context.Context, agency, code, reason string) (
 		}
 		before := d.Status
 		d.Status = qms.DossierPaused
+		d.Flow.PausedAt = tx.Now().UTC()
 		if err := saveDossier(ctx, tx, d); err != nil {
 			return err
 		}
@@ -277,8 +278,15 @@ func (s *Store) ResumeDossier(ctx context.Context, agency, code string) (*qms.Do
 		if err := tx.QueryRow(ctx, `SELECT id, started_at FROM dossier_pauses WHERE dossier_id = ? AND ended_at IS NULL`, d.ID).Scan(&pauseID, &started); err != nil {
 			return err
 		}
+		// The flow's start of the pause is the one the trail vouches for;
+		// the row's is used only for a pause begun before the flow kept it.
+		start := ParseTime(started)
+		if !d.Flow.PausedAt.IsZero() {
+			start = d.Flow.PausedAt
+		}
+		d.Flow.PausedAt = time.Time{}
 		now := tx.Now()
-		paused := cal.WorkingDuration(ParseTime(started), now)
+		paused := cal.WorkingDuration(start, now)
 		mode, err := ClockMode(ctx, tx, agency)
 		if err != nil {
 			return err
@@ -298,7 +306,7 @@ func (s *Store) ResumeDossier(ctx context.Context, agency, code string) (*qms.Do
 		}
 		d.DueAt = d.DueAt.UTC()
 		for i := range d.Flow.Open {
-			d.Flow.Open[i].OpenedAt = d.Flow.Open[i].OpenedAt.Add(now.Sub(ParseTime(started)))
+			d.Flow.Open[i].OpenedAt = d.Flow.Open[i].OpenedAt.Add(now.Sub(start))
 		}
 		if _, err := tx.Exec(ctx, `UPDATE dossier_pauses SET ended_at = ? WHERE id = ?`, FormatTime(now), pauseID); err != nil {
 			return err

@@ -687,3 +687,55 @@ func TestTrust7DossierCountsWrittenOutsideTheApp(t *testing.T) {
 		})
 	}
 }
+
+// TestTrust8PauseWrittenOutsideTheApp: a dossier's pause in progress
+// changed with the database alone no longer matches its flow, which the
+// trail vouches for: `qms audit verify` names it, and a start moved
+// earlier does not move the due time at the next resume (the resume goes
+// by the flow's start).
+func TestTrust8PauseWrittenOutsideTheApp(t *testing.T) {
+	tests := []struct {
+		name   string
+		pause  bool   // the application pauses the dossier first
+		tamper string // SQL; %[1]d is the dossier's id
+	}{
+		{"start moved earlier", true, `UPDATE dossier_pauses SET started_at = '2020-01-01T00:00:00Z' WHERE dossier_id = %[1]d AND ended_at IS NULL`},
+		{"pause in progress deleted", true, `DELETE FROM dossier_pauses WHERE dossier_id = %[1]d`},
+		{"pause made up on a dossier not paused", false, `INSERT INTO dossier_pauses (dossier_id, started_at, reason) VALUES (%[1]d, '2020-01-01T00:00:00Z', 'x')`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			eachStore(t, func(t *testing.T, f *fixture) {
+				code, id, staff := trustDossier(t, f, false)
+				if tt.pause {
+					if _, err := f.PauseDossier(staff, "SVHTT", code, "Bổ sung bản sao giấy chứng nhận PCCC"); err != nil {
+						t.Fatal(err)
+					}
+					if got := namedRows(t, f, f.ctx); got != nil {
+						t.Fatalf("paused by the application: named %q", got)
+					}
+				}
+				before, err := f.FindDossier(f.ctx, "SVHTT", code)
+				if err != nil {
+					t.Fatal(err)
+				}
+				mustExec(t, f, fmt.Sprintf(tt.tamper, id))
+				want := []string{qms.RowAltered + " dossier_pauses lần tạm dừng đang diễn ra của hồ sơ " + code + " của SVHTT"}
+				if got := namedRows(t, f, f.ctx); !slices.Equal(got, want) {
+					t.Fatalf("after tampering: named %q, want %q", got, want)
+				}
+				if tt.name != "start moved earlier" {
+					return
+				}
+				f.clk.Add(time.Hour)
+				after, err := f.ResumeDossier(staff, "SVHTT", code)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if moved := after.DueAt.Sub(before.DueAt); moved > 24*time.Hour {
+					t.Errorf("resumed an hour after the pause, the due time moved by %v", moved)
+				}
+			})
+		})
+	}
+}
