@@ -22,7 +22,8 @@ import (
 // rowSpec is a sqlstore.SecurityTable as this store reads it: the key
 // columns with their types, the state as SQL expressions of text (each
 // with the RowStateVersion that covers it) and the label. The UPDATE OF
-// lists of the triggers (migrations 0001, 0032, 0034, 0036 and 0039) name the same columns.
+// lists of the triggers (migrations 0001, 0032, 0034, 0036 and 0039; since
+// 0040, rowTriggerSQL) name the same columns.
 type rowSpec struct {
 	table    string
 	key      []string
@@ -41,6 +42,7 @@ var keyTypes = map[string][]string{
 	"policy_removed":       {"text", "text", "text", "text", "text"},
 	"procedure_tthc":       {"bigint", "text"},
 	"dossiers":             {"bigint"},
+	"tthc":                 {"bigint"}, "calendar_overrides": {"bigint"}, "agency_settings": {"text"},
 }
 
 // flags are the boolean state columns, rendered 0 or 1 as SQLite stores them.
@@ -204,6 +206,12 @@ var afterMigration = map[string]func(ctx context.Context, tx *Tx) error{
 			return err
 		}
 		return rebaseline(ctx, tx, 6)
+	},
+	"migration/0042_trust_clock_inputs.sql": func(ctx context.Context, tx *Tx) error {
+		if err := writeRowTriggers(ctx, tx); err != nil {
+			return err
+		}
+		return rebaseline(ctx, tx, 7)
 	},
 	"migration/0039_trust_dossiers.sql": func(ctx context.Context, tx *Tx) error {
 		if err := sqlstore.FillStepChains(ctx, sharedQuerier{tx.querier}); err != nil {

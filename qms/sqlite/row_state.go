@@ -24,7 +24,7 @@ import (
 // rowSpec is a sqlstore.SecurityTable as this store reads it: the key,
 // the state columns (each with the RowStateVersion that covers it) and
 // the label. The UPDATE triggers fire on the same columns (migrations
-// 0017, 0024, 0055, 0057, 0059 and 0062).
+// 0017, 0024, 0055, 0057, 0059, 0062 and 0065).
 type rowSpec struct {
 	table string
 	key   []string
@@ -258,6 +258,12 @@ var afterMigration = map[string]func(ctx context.Context, tx *Tx) error{
 			return err
 		}
 		return rebaseline(ctx, tx, 6)
+	},
+	"migration/0065_trust_clock_inputs.sql": func(ctx context.Context, tx *Tx) error {
+		if err := beforeTriggers(ctx, tx); err != nil {
+			return err
+		}
+		return rebaseline(ctx, tx, 7)
 	},
 	"migration/0062_trust_dossiers.sql": func(ctx context.Context, tx *Tx) error {
 		if err := sqlstore.FillStepChains(ctx, on(tx)); err != nil {

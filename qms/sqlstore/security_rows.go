@@ -96,10 +96,16 @@ type StateColumn struct {
 //     steps (flow_json), which decide which step may be done next and by
 //     whom; each dossier whose state before was still the recorded one
 //     recorded again.
+//  7. migration 0065 (SQLite), 0042 (PostgreSQL): what the working-day
+//     clock and the legal time limits are made of: the TTHC catalogue
+//     (a receipt takes its time limit, name, fee and status), the
+//     calendar's days off and make-up days, and each agency's working
+//     hours and clock mode; each row recorded at the upgrade as found
+//     (clockInputsAsFound): the trail before carries no row's state.
 
 // The versions need not be contiguous: a rebaseline hashes a row "then"
 // without the columns covered since its version, whatever they are.
-const RowStateVersion = 6
+const RowStateVersion = 7
 
 // RebaselineReasons are the reasons of the entries that record the rows'
 // states at each version.
@@ -109,6 +115,7 @@ var RebaselineReasons = map[int]string{
 	4: "liên kết thủ tục hành chính với quy trình nội bộ (quyết định hồ sơ mới được tiếp nhận theo quy trình nào): đúng như nhật ký đã ghi khi tạo, sửa quy trình và khi lãnh đạo phê duyệt lần ban hành",
 	5: "trạng thái quyết định của hồ sơ (đơn vị, phiên bản quy trình, hạn trả, trạng thái, kết quả, ngày trả, hẹn lại, chuỗi băm các bước xử lý) và những gì phiếu tiếp nhận ghi: ghi nhận nguyên trạng lúc nâng cấp, vì nhật ký trước đó không ghi đủ trạng thái của từng hồ sơ",
 	6: "các bước đang mở của hồ sơ (quyết định bước nào được xử lý tiếp và do ai): đúng như nhật ký đã ghi",
+	7: "danh mục thủ tục hành chính (thời hạn giải quyết, tên, phí, trạng thái), lịch ngày nghỉ và ngày làm bù, giờ làm việc và cách tính thời gian tạm dừng của từng đơn vị (quyết định hạn trả của hồ sơ mới): ghi nhận nguyên trạng lúc nâng cấp, vì nhật ký trước đó không ghi trạng thái của từng dòng",
 }
 
 // SecurityTables are the tables the audit trail vouches for row by row.
@@ -232,6 +239,28 @@ var SecurityTables = []SecurityTable{
 			"updated_at": "moves with every write of the row",
 		},
 		Label: "'hồ sơ ' || code || ' của ' || agency_code", Bulk: true},
+	// What the working-day clock and the legal time limits are made of:
+	// a receipt takes a TTHC's time limit, name, fee and status from the
+	// catalogue, and every due time is counted on the calendar's days off
+	// and make-up days and the agency's working hours; a resume moves it
+	// by the agency's clock mode. Changed with the file, every dossier
+	// received afterwards would get a due time no one decided, recorded
+	// as the application's. Written by the catalogue import (tthc.create,
+	// tthc.update), calendar.set and calendar.remove, agency.settings,
+	// and a merge or split moving an agency's catalogue.
+	{Table: "tthc", Key: []string{"id"},
+		State: []StateColumn{{"agency_code", 7}, {"code", 7}, {"name", 7}, {"field", 7}, {"time_limit_days", 7}, {"fee", 7},
+			{"legal_basis", 7}, {"service_level", 7}, {"published_by", 7}, {"published_on", 7}, {"status", 7}},
+		Unchecked: map[string]string{
+			"updated_at": "moves with every write of the row",
+		},
+		Label: "'thủ tục hành chính ' || code || ' của ' || agency_code"},
+	{Table: "calendar_overrides", Key: []string{"id"},
+		State: []StateColumn{{"date", 7}, {"kind", 7}, {"name", 7}},
+		Label: "'ngày ' || date || ' (' || kind || ') trong lịch làm việc'"},
+	{Table: "agency_settings", Key: []string{"agency_code"},
+		State: []StateColumn{{"clock_mode", 7}, {"working_hours", 7}},
+		Label: "'giờ làm việc và cách tính tạm dừng của ' || agency_code"},
 }
 
 // RowSourceAt is a RowSource that also hashes a row as an older
@@ -339,7 +368,7 @@ func coveredSince(table string) int {
 // newlyCovered finds, for a version that starts covering a table, the
 // rows of it the trail vouches for.
 var newlyCovered = map[int]func(ctx context.Context, q Querier) ([][2]string, error){
-	2: SignaturesAsSigned, 3: trustRowsAsAudited, 4: ProcedureLinksAsAudited, 5: dossiersAsFound,
+	2: SignaturesAsSigned, 3: trustRowsAsAudited, 4: ProcedureLinksAsAudited, 5: dossiersAsFound, 7: clockInputsAsFound,
 }
 
 // SignaturesAsSigned lists the signatures whose row is, column for
