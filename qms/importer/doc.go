@@ -41,7 +41,7 @@
 //	var list *importer.Errors
 //	if errors.As(err, &list) {
 //		for _, p := range list.Problems {
-//			fmt.Println(p) // row 5: time_limit_days: thời hạn giải quyết "năm" không phải số nguyên
+//			fmt.Println(p) // row 5: time_limit_days: thời hạn giải quyết "năm" phải là số ngày viết bằng chữ số, như 15
 //		}
 //		return err
 //	} else if err != nil {

@@ -167,7 +167,7 @@ func TestTrust2ErrorList(t *testing.T) {
 	if list.Count() != 4000+3999 || len(list.Problems) != 100 { // each row's bad number, and every row but the first a duplicate code
 		t.Errorf("%d listed of %d", len(list.Problems), list.Count())
 	}
-	want := `row 2: time_limit_days: thời hạn giải quyết "` + strings.Repeat("năm", 26) + `nă…" không phải số nguyên`
+	want := `row 2: time_limit_days: thời hạn giải quyết "` + strings.Repeat("năm", 26) + `nă…" phải là số ngày viết bằng chữ số, như 15`
 	if got := list.Problems[0].String(); got != want {
 		t.Errorf("first problem\n%s\nwant\n%s", got, want)
 	}

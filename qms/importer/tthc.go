@@ -93,7 +93,7 @@ func (c *tthcChecker) check(r row) (qms.TTHC, bool) {
 	case s == "":
 		c.ps.add(r.num, "time_limit_days", "thiếu thời hạn giải quyết")
 	case !digits(s):
-		c.ps.add(r.num, "time_limit_days", "thời hạn giải quyết %s không phải số nguyên", quote(s))
+		c.ps.add(r.num, "time_limit_days", "thời hạn giải quyết %s phải là số ngày viết bằng chữ số, như 15", quote(s))
 	default:
 		n, err := strconv.Atoi(s)
 		if err != nil {

@@ -82,7 +82,7 @@ func TestParseTTHCXLSX(t *testing.T) {
 
 	rows[4][3] = "năm" // sheet row 3+4 = 7
 	_, err := importer.ParseTTHC(bytes.NewReader(buildXLSX(t, 3, rows)), "tthc.xlsx", importer.Options{})
-	want := []string{`row 7: time_limit_days: thời hạn giải quyết "năm" không phải số nguyên`}
+	want := []string{`row 7: time_limit_days: thời hạn giải quyết "năm" phải là số ngày viết bằng chữ số, như 15`}
 	if got := problems(t, err); !slices.Equal(got, want) {
 		t.Errorf("problems = %q, want %q", got, want)
 	}
@@ -118,7 +118,7 @@ func TestParseTTHCBadRows(t *testing.T) {
 	_, err := importer.ParseTTHC(strings.NewReader(csv), "tthc.csv", importer.Options{KnownFields: []string{"Văn hóa", "Du lịch"}})
 	want := []string{
 		"row 3: code: thiếu mã thủ tục",
-		`row 4: time_limit_days: thời hạn giải quyết "năm" không phải số nguyên`,
+		`row 4: time_limit_days: thời hạn giải quyết "năm" phải là số ngày viết bằng chữ số, như 15`,
 		"row 5: field: lĩnh vực Bóng đá không có trong danh mục",
 		`row 6: published_on: ngày công bố "31/02/2024" không hợp lệ (dùng YYYY-MM-DD hoặc dd/mm/yyyy)`,
 		"row 7: code: mã 1.000001 trùng với dòng 2",
@@ -126,7 +126,7 @@ func TestParseTTHCBadRows(t *testing.T) {
 		`row 9: status: trạng thái "tạm dừng" không hợp lệ (active hoặc còn hiệu lực, abolished hoặc đã bãi bỏ)`,
 		`row 10: code: mã thủ tục "1.0001" không đúng dạng mã quốc gia (ví dụ 1.001234); ô có thể đang ở dạng số nên mất chữ số 0 ở cuối, hãy định dạng cột mã là Text`,
 		"row 10: name: thiếu tên thủ tục",
-		`row 10: time_limit_days: thời hạn giải quyết "-1" không phải số nguyên`,
+		`row 10: time_limit_days: thời hạn giải quyết "-1" phải là số ngày viết bằng chữ số, như 15`,
 		`row 10: published_on: ngày công bố "2024-13-01" không hợp lệ (dùng YYYY-MM-DD hoặc dd/mm/yyyy)`,
 	}
 	got := problems(t, err)
@@ -151,7 +151,7 @@ func TestParseTTHCRowChecks(t *testing.T) {
 		want       []string // problems; nil means the file parses
 	}{
 		{"time limit with unit", "1.000001,A,F, 5 ngày ,0,,,,\n", importer.Options{},
-			[]string{`row 2: time_limit_days: thời hạn giải quyết "5 ngày" không phải số nguyên`}},
+			[]string{`row 2: time_limit_days: thời hạn giải quyết "5 ngày" phải là số ngày viết bằng chữ số, như 15`}},
 		{"time limit too large", "1.000001,A,F,99999999999999999999,0,,,,\n", importer.Options{},
 			[]string{"row 2: time_limit_days: thời hạn giải quyết phải từ 0 đến 3650 ngày làm việc"}},
 		{"time limit empty", "1.000001,A,F,,0,,,,\n", importer.Options{},
@@ -169,11 +169,11 @@ func TestParseTTHCRowChecks(t *testing.T) {
 			[]string{`row 2: *: ô thứ 2 có ký tự không phải UTF-8: hãy lưu tệp dạng "CSV UTF-8"`}},
 		{"bare quote, later rows still checked", "1.000001,A \"B\",F,5,,,,,\n1.000002,B,F,x,,,,,\n", importer.Options{},
 			[]string{`row 2: *: lỗi cú pháp CSV: ô có dấu ngoặc kép phải được bao trong ngoặc kép, và mỗi dấu ngoặc kép bên trong viết thành ""`,
-				`row 3: time_limit_days: thời hạn giải quyết "x" không phải số nguyên`}},
+				`row 3: time_limit_days: thời hạn giải quyết "x" phải là số ngày viết bằng chữ số, như 15`}},
 		{"unclosed quote swallows the rest", "1.000001,\"A,F,5,,,,,\n1.000002,B,F,x,,,,,\n", importer.Options{},
 			[]string{"row 2: *: lỗi cú pháp CSV: thiếu hoặc thừa dấu ngoặc kép (đến dòng 3 của tệp)"}},
 		{"spreadsheet row numbers across multi-line cells and blank lines", "1.000001,\"Hai\ndòng\",F,5,,,,,\n\n1.000002,B,F,x,,,,,\n", importer.Options{},
-			[]string{`row 4: time_limit_days: thời hạn giải quyết "x" không phải số nguyên`}},
+			[]string{`row 4: time_limit_days: thời hạn giải quyết "x" phải là số ngày viết bằng chữ số, như 15`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

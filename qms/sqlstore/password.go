@@ -138,8 +138,9 @@ func (g *checkGate) leave() {
 }
 
 // CheckPasswordUnchanged refuses, in a write transaction that creates a
-// session or token for userID, when ctx carries the stamp of a checked
-// password (qms.WithCheckedPassword) that is no longer the account's.
+// session or token for userID or changes its password, when ctx carries
+// the stamp of a checked password (qms.WithCheckedPassword) that is no
+// longer the account's.
 // forShare is the dialect's row lock that makes a concurrent password
 // change wait for this transaction ("" on SQLite, whose writes take
 // turns).

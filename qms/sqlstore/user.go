@@ -393,7 +393,9 @@ func (s *Store) SetMembership(ctx context.Context, userID int64, m qms.Membershi
 
 // SetPassword replaces a password (qms.CheckSignerAccount applies) and
 // signs the user out everywhere: whoever knew the old password may hold
-// a session or a token. The hash never reaches the audit trail.
+// a session or a token. The hash never reaches the audit trail. With the
+// stamp of a checked password in ctx (qms.WithCheckedPassword: the
+// owner's own change), it is refused once that password is replaced.
 func (s *Store) SetPassword(ctx context.Context, userID int64, password string) error {
 	// The names the password is checked against are read before the write:
 	// the bcrypt hash takes tens of milliseconds and no write waits for it.
@@ -411,6 +413,11 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, password string) 
 			return err
 		}
 		if err := qms.CheckSignerAccount(tx.Actor(), u); err != nil {
+			return err
+		}
+		// A change that checked the current password first goes through
+		// only if it is still the account's (writes take turns).
+		if err := CheckPasswordUnchanged(ctx, tx, userID, ""); err != nil {
 			return err
 		}
 		temporary := qms.PasswordTemporary(tx.Actor(), u.Username)

@@ -295,6 +295,39 @@ func TestSessionRefusedAfterPasswordChange(t *testing.T) {
 	})
 }
 
+// TestOwnPasswordChangesTakeTurns: two changes of one's own password
+// that both checked the current one (sent at once, outsider pass 21):
+// the second to write finds it replaced and is refused, so the first,
+// the owner's, is the password; before, both went through and the
+// second, whoever sent it, silently replaced the owner's.
+func TestOwnPasswordChangesTakeTurns(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		ctx := f.ctx
+		u := &qms.User{Username: "lan", Memberships: []qms.Membership{{AgencyCode: "SYS", Role: qms.RoleStaff}}}
+		if err := f.CreateUser(ctx, u, "ngua-o-cu-1"); err != nil {
+			t.Fatal(err)
+		}
+		owner := qms.WithActor(ctx, qms.Actor{UserID: u.ID, Username: "lan", AgencyCode: "SYS"})
+		var stamps []string
+		for range 2 {
+			checked, err := f.Authenticate(ctx, "lan", "ngua-o-cu-1", "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			stamps = append(stamps, checked.PasswordStamp)
+		}
+		if err := f.SetPassword(qms.WithCheckedPassword(owner, stamps[0]), u.ID, "cua-chu-tai-khoan-2"); err != nil {
+			t.Fatalf("the first change: %v", err)
+		}
+		if err := f.SetPassword(qms.WithCheckedPassword(owner, stamps[1]), u.ID, "cua-nguoi-khac-3"); err != qms.ErrPasswordChanged {
+			t.Fatalf("the second change, of the password replaced: %v, want ErrPasswordChanged", err)
+		}
+		if _, err := f.Authenticate(ctx, "lan", "cua-chu-tai-khoan-2", ""); err != nil {
+			t.Fatalf("the first change's password: %v", err)
+		}
+	})
+}
+
 func TestSessions(t *testing.T) {
 	eachStore(t, func(t *testing.T, f *fixture) {
 		ctx := f.ctx

@@ -164,7 +164,7 @@ var errorsImporter = []errorText{
 	{"dòng có %d ô nhưng dòng tiêu đề có %d cột", "the row has %d cells but the header row %d columns"},
 	// qms/importer/tthc.go
 	{"thiếu thời hạn giải quyết", "the time limit is missing"},
-	{"thời hạn giải quyết %s không phải số nguyên", "time limit %s is not a whole number"},
+	{"thời hạn giải quyết %s phải là số ngày viết bằng chữ số, như 15", "time limit %s must be a number of days in digits, such as 15"},
 	{"ngày công bố %s không hợp lệ (dùng YYYY-MM-DD hoặc dd/mm/yyyy)", "publication date %s is not valid (use YYYY-MM-DD or dd/mm/yyyy)"},
 	{"trạng thái %s không hợp lệ (active hoặc còn hiệu lực, abolished hoặc đã bãi bỏ)",
 		"status %s is not valid (active or còn hiệu lực, abolished or đã bãi bỏ)"},

@@ -240,4 +240,9 @@ var errorsWeb = []errorText{
 		"You cannot lock your own account."},
 	{"Chọn mã truy cập cần thu hồi.",
 		"Choose the access token to revoke."},
+	// qms/web/body_limit.go
+	{"Máy chủ đang nhận nhiều dữ liệu lớn cùng lúc: vui lòng gửi lại sau ít giây.",
+		"The server is receiving much large data at once: please send again in a few seconds."},
+	{"Không đọc được dữ liệu gửi lên: kết nối bị ngắt giữa chừng.",
+		"The data sent could not be read: the connection broke off."},
 }

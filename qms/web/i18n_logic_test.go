@@ -163,8 +163,8 @@ func TestEnglishCatalogueImportProblems(t *testing.T) {
 	s := a.login("a-quality-officer")
 	bad := string(sampleCSV(t)) + "1.000099,No limit,Văn hóa,abc,0,,,,active\n,No code,Văn hóa,5,0,,,,active\n"
 	want := map[string][]string{
-		"en": {`row 10: time_limit_days: time limit "abc" is not a whole number`, "row 11: code: the administrative procedure code is missing"},
-		"vi": {`row 10: time_limit_days: thời hạn giải quyết "abc" không phải số nguyên`, "row 11: code: thiếu mã thủ tục"},
+		"en": {`row 10: time_limit_days: time limit "abc" must be a number of days in digits, such as 15`, "row 11: code: the administrative procedure code is missing"},
+		"vi": {`row 10: time_limit_days: thời hạn giải quyết "abc" phải là số ngày viết bằng chữ số, như 15`, "row 11: code: thiếu mã thủ tục"},
 	}
 	for _, lang := range []string{"en", "vi"} {
 		t.Run(lang, func(t *testing.T) {

@@ -110,6 +110,12 @@ func (s *Server) admit(c *fiber.Ctx) error {
 func (s *Server) observe(c *fiber.Ctx) error {
 	start := time.Now()
 	err := c.Next()
+	if c.Request().IsBodyStream() {
+		// Answered before readBody read the body (refused as who sent
+		// it, or by a route that reads none): what is left of it is in
+		// the connection, which closes after the answer.
+		c.Context().SetConnectionClose()
+	}
 	if err != nil {
 		if herr := s.app.ErrorHandler(c, err); herr != nil {
 			c.Status(fiber.StatusInternalServerError)

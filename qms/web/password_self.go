@@ -81,7 +81,8 @@ func (s *Server) changeOwnPassword(c *fiber.Ctx, current, next, confirm string) 
 	if current == "" {
 		return qms.FieldError("current_password", "Nhập mật khẩu hiện tại.")
 	}
-	if err := s.recheckPassword(c, "password_change", "current_password", current, "Mật khẩu hiện tại không đúng: mật khẩu chưa được đổi."); err != nil {
+	stamp, err := s.recheckPasswordStamp(c, "password_change", "current_password", current, "Mật khẩu hiện tại không đúng: mật khẩu chưa được đổi.")
+	if err != nil {
 		return err
 	}
 	switch {
@@ -92,5 +93,8 @@ func (s *Server) changeOwnPassword(c *fiber.Ctx, current, next, confirm string) 
 	case next == current:
 		return qms.FieldError("password", "Mật khẩu mới phải khác mật khẩu hiện tại.")
 	}
-	return s.Users.SetPassword(ctx, cl.user.ID, next)
+	// Two changes sent at once both check the current password: the one
+	// that writes second finds it replaced and is refused, whoever sent
+	// it (outsider pass 21: the owner's change was silently lost).
+	return s.Users.SetPassword(qms.WithCheckedPassword(ctx, stamp), cl.user.ID, next)
 }

@@ -198,8 +198,9 @@ type Server struct {
 	rules     map[string]Rule // "GET /path" → rule
 	public    map[string]bool // "GET /path" → no rule, on purpose
 	metrics   *metrics
-	admission *admission // see admit
-	refusals  refusalLog // see observe
+	admission *admission    // see admit
+	bodySlots chan struct{} // see readBody
+	refusals  refusalLog    // see observe
 }
 
 // Rule names the (object, action) a route needs.
@@ -230,18 +231,22 @@ func New(cfg Config, deps Deps) *Server {
 	if err != nil {
 		panic(err) // the templates are compiled in: a broken one is a programming error
 	}
-	s := &Server{Deps: deps, cfg: cfg, log: cfg.Logger, rules: map[string]Rule{}, public: map[string]bool{}, metrics: newMetrics(), admission: newAdmission(cfg.Readers)}
+	s := &Server{Deps: deps, cfg: cfg, log: cfg.Logger, rules: map[string]Rule{}, public: map[string]bool{}, metrics: newMetrics(), admission: newAdmission(cfg.Readers),
+		bodySlots: make(chan struct{}, bodySlots)}
 	s.app = fiber.New(fiber.Config{
 		Views:                 vs,
 		ErrorHandler:          s.handleError,
 		DisableStartupMessage: true,
 		// Immutable: strings from Params/Query/FormValue stay valid after
 		// the handler returns (they reach the store and the audit trail).
-		Immutable:    true,
-		BodyLimit:    cfg.BodyLimit,
-		ReadTimeout:  30 * time.Second,
-		WriteTimeout: 60 * time.Second,
-		IdleTimeout:  120 * time.Second,
+		Immutable: true,
+		// Bodies past the read-ahead are read by readBody, once the
+		// caller is known, within the caller's limit.
+		BodyLimit:         min(cfg.BodyLimit, bodyReadAhead),
+		StreamRequestBody: true,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
 
 		// The client's address (c.IP) from X-Real-IP, only when the
 		// peer is a trusted proxy (see Config.TrustedProxies).
@@ -256,7 +261,7 @@ func New(cfg Config, deps Deps) *Server {
 		DisablePreParseMultipartForm: true,
 	})
 	s.app.Server().FormValueFunc = formValue
-	s.app.Use(requestid.New(), s.observe, s.admit, recover.New(), s.securityHeaders, s.authenticate, s.checkForm, s.checkCSRF)
+	s.app.Use(requestid.New(), s.observe, s.admit, recover.New(), s.securityHeaders, s.authenticate, s.readBody, s.checkForm, s.checkCSRF)
 	s.routes()
 	return s
 }

@@ -44,15 +44,26 @@ func (s *Server) signingContext(c *fiber.Ctx, password string) error {
 // is fine, only the check failed. A lock or a full queue of checks
 // (ETOOMANY) passes through.
 func (s *Server) recheckPassword(c *fiber.Ctx, via, field, password, wrong string) error {
+	_, err := s.recheckPasswordStamp(c, via, field, password, wrong)
+	return err
+}
+
+// recheckPasswordStamp is recheckPassword that also returns the stamp of
+// the password it checked (qms.WithCheckedPassword), for a write that
+// must not go through once the password is another.
+func (s *Server) recheckPasswordStamp(c *fiber.Ctx, via, field, password, wrong string) (string, error) {
 	cl := callerOf(c)
 	u, err := s.Auth.Authenticate(c.UserContext(), cl.user.Username, password, s.clientAddr(c))
 	if err != nil {
 		s.logRefusedLogin(c, via, cl.user.Username, err)
 	}
 	if qms.ErrorCode(err) == qms.EUNAUTHORIZED || err == nil && u.ID != cl.user.ID {
-		return qms.FieldError(field, "%s", wrong)
+		return "", qms.FieldError(field, "%s", wrong)
 	}
-	return err
+	if err != nil {
+		return "", err
+	}
+	return u.PasswordStamp, nil
 }
 
 // signatureView is one signature as a printed document shows it.
