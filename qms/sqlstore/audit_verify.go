@@ -88,6 +88,11 @@ func VerifyTrail[S RowSource](ctx context.Context, q Querier, signed []qms.Check
 		}
 		changes = append(append(append(append(changes, stepChanges...), openSteps...), counts...), pauses...)
 	}
+	approvals, err := CompareVersionApprovals(ctx, q)
+	if err != nil {
+		return out, err
+	}
+	changes = append(changes, approvals...)
 	fileChanges, err := CompareFiles(ctx, q, files)
 	if err != nil {
 		return out, err

@@ -14,7 +14,7 @@ import (
 // themselves, which the trail vouches for, can hold it. A count of zero
 // and no row are the same.
 func CompareDossierCounts(ctx context.Context, q Querier) ([]qms.RowChange, error) {
-	rows, err := q.Query(ctx, `SELECT agency_code, status, CAST(SUM(kept) AS BIGINT), CAST(SUM(counted) AS BIGINT) FROM (
+	rows, err := q.Query(ctx, `SELECT agency_code, status, CAST(SUM(kept) AS TEXT), CAST(SUM(counted) AS TEXT) FROM (
 			SELECT agency_code, status, n AS kept, 0 AS counted FROM dossier_counts
 			UNION ALL
 			SELECT agency_code, status, 0, COUNT(*) FROM dossiers GROUP BY agency_code, status
@@ -26,13 +26,13 @@ func CompareDossierCounts(ctx context.Context, q Querier) ([]qms.RowChange, erro
 	var out []qms.RowChange
 	for rows.Next() {
 		var agency, status string
-		var kept, counted int64
+		var kept, counted string
 		if err := rows.Scan(&agency, &status, &kept, &counted); err != nil {
 			return nil, err
 		}
 		key, _ := json.Marshal([]string{agency, status})
 		out = append(out, qms.RowChange{Table: "dossier_counts", Key: string(key), Change: qms.RowAltered,
-			Label: "số hồ sơ " + status + " của " + agency + ": ghi " + Itoa(kept) + ", thực có " + Itoa(counted)})
+			Label: "số hồ sơ " + status + " của " + agency + ": ghi " + kept + ", thực có " + counted})
 	}
 	return out, rows.Err()
 }

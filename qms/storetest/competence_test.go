@@ -16,8 +16,7 @@ import (
 // giam.doc and a staff member chuyen.vien, a procedure QT-01 whose
 // version 1 (validChart: step a for staff, step b for the leader) is in
 // force, and two competences: THAM-DINH required on step b, MOTCUA of
-// every staff member. The version is put in force behind the store's
-// back: these tests are about competence, not approval.
+// every staff member. The version is submitted and approved.
 func competenceAgency(t *testing.T, f *fixture) (officer context.Context, thamDinh, motCua *qms.Competence, p *qms.Procedure) {
 	t.Helper()
 	sys := f.ctx
@@ -27,7 +26,7 @@ func competenceAgency(t *testing.T, f *fixture) (officer context.Context, thamDi
 		}
 	}
 	users := map[string]qms.Role{"thu.ky": qms.RoleQualityOfficer, "giam.doc": qms.RoleLeader, "chuyen.vien": qms.RoleStaff}
-	var officerID int64
+	var officerID, leaderID int64
 	for name, role := range users {
 		u := &qms.User{Username: name, FullName: strings.ToUpper(name), Memberships: []qms.Membership{{AgencyCode: "SVHTT", Role: role}}}
 		if err := f.CreateUser(sys, u, "ngua-o-123"); err != nil {
@@ -35,6 +34,9 @@ func competenceAgency(t *testing.T, f *fixture) (officer context.Context, thamDi
 		}
 		if name == "thu.ky" {
 			officerID = u.ID
+		}
+		if name == "giam.doc" {
+			leaderID = u.ID
 		}
 	}
 	officer = qms.WithActor(context.Background(), qms.Actor{UserID: officerID, Username: "thu.ky", AgencyCode: "SVHTT"})
@@ -50,7 +52,11 @@ func competenceAgency(t *testing.T, f *fixture) (officer context.Context, thamDi
 	if err := f.UpdateVersion(officer, v); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.exec(`UPDATE procedure_versions SET status = 'effective', effective_on = '2026-03-01' WHERE id = ` + itoa(v.ID)); err != nil {
+	leader := qms.WithActor(context.Background(), qms.Actor{UserID: leaderID, Username: "giam.doc", AgencyCode: "SVHTT"})
+	if _, err := f.TransitionVersion(officer, p.ID, v.Number, qms.ActionSubmit, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.TransitionVersion(leader, p.ID, v.Number, qms.ActionApprove, ""); err != nil {
 		t.Fatal(err)
 	}
 	thamDinh = &qms.Competence{AgencyCode: "SVHTT", Code: "THAM-DINH", Name: "Thẩm định hồ sơ"}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"isodt/qms"
+	"isodt/qms/postgres"
 )
 
 // trustClockScenario writes, the way the application does, a row of each
@@ -85,7 +86,11 @@ func TestTrust9ClockInputsWrittenOutsideTheApp(t *testing.T) {
 func TestTrust9RebaselineOnUpgrade(t *testing.T) {
 	eachStore(t, func(t *testing.T, f *fixture) {
 		trustClockScenario(t, f)
-		backToRelease(t, f, f.ctx, []string{"tthc", "calendar_overrides", "agency_settings"}, "0065_trust_clock_inputs", "0042_trust_clock_inputs")
+		// The fresh database's own upgrade found the tables empty: its
+		// baseline entry of no rows is not in the trail of the release
+		// before.
+		backToRelease(t, f, f.ctx, []string{"tthc", "calendar_overrides", "agency_settings"}, "0065_trust_clock_inputs", "0042_trust_clock_inputs",
+			`UPDATE audit_log SET after_json = '{"rows":0}' WHERE action = 'audit.baseline' AND after_json LIKE '%"version":7}%'`)
 		var total int
 		fmt.Sscan(mustQuery(t, f, `SELECT (SELECT COUNT(*) FROM tthc) + (SELECT COUNT(*) FROM calendar_overrides) + (SELECT COUNT(*) FROM agency_settings)`)[0], &total)
 		upgraded := f.second(t)
@@ -93,6 +98,63 @@ func TestTrust9RebaselineOnUpgrade(t *testing.T) {
 		mustExec(t, f, `UPDATE tthc SET time_limit_days = 60 WHERE agency_code = 'SVHTT' AND code = '1.000001'`)
 		if got := namedRows(t, upgraded, f.ctx); !slices.Equal(got, []string{qms.RowAltered + " tthc thủ tục hành chính 1.000001 của SVHTT"}) {
 			t.Fatalf("a time limit raised after the upgrade: named %q", got)
+		}
+	})
+}
+
+// TestTrust9UpgradeRunAgainVouchesForNothing: migration 0065 (PostgreSQL
+// 0042) run again, its row deleted and its triggers dropped with the
+// file, records as found none of the rows put in since: not even those of
+// a table it had found empty, whose rows the trail never recorded
+// (outsider pass 22 had an agency's clock mode laundered this way).
+func TestTrust9UpgradeRunAgainVouchesForNothing(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		receiptFixture(t, f)
+		if got := mustQuery(t, f, `SELECT COUNT(*) FROM agency_settings`); got[0] != "0" {
+			t.Fatalf("agency settings before: %v, want none", got)
+		}
+		backToRelease(t, f, f.ctx, nil, "0065_trust_clock_inputs", "0042_trust_clock_inputs")
+		for _, table := range []string{"tthc", "calendar_overrides", "agency_settings"} {
+			if _, pg := f.Store.(*postgres.DB); pg {
+				mustExec(t, f, `DROP TRIGGER `+table+`_row ON `+table)
+				continue
+			}
+			for _, op := range []string{"insert", "update", "delete"} {
+				mustExec(t, f, `DROP TRIGGER `+table+`_row_`+op)
+			}
+		}
+		mustExec(t, f, `INSERT INTO agency_settings (agency_code, clock_mode, working_hours) VALUES ('SVHTT', 'restart', '07:30-11:30,13:30-17:00')`)
+		mustExec(t, f, `INSERT INTO calendar_overrides (date, kind, name) VALUES ('2026-12-09', 'off', 'x')`)
+		upgraded := f.second(t)
+		want := []string{
+			qms.RowAdded + " agency_settings giờ làm việc và cách tính tạm dừng của SVHTT",
+			qms.RowAdded + " calendar_overrides ngày 2026-12-09 (off) trong lịch làm việc",
+		}
+		got := namedRows(t, upgraded, f.ctx)
+		slices.Sort(got)
+		if !slices.Equal(got, want) {
+			t.Fatalf("after the migration ran again: named %q, want %q", got, want)
+		}
+	})
+}
+
+// TestTrust10VersionInForceNoLeaderApproved: a procedure version put in
+// force with the database alone (a row added as effective: receipts pin
+// the newest in force) is named by `qms audit verify`: no approval
+// signature or approval entry is of it (outsider pass 22).
+func TestTrust10VersionInForceNoLeaderApproved(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		receiptFixture(t, f)
+		if got := namedRows(t, f, f.ctx); got != nil {
+			t.Fatalf("the application's versions: named %q", got)
+		}
+		mustExec(t, f, `INSERT INTO procedure_versions (procedure_id, number, status, content_json, author_id, author, submitted_at, approver_id, approver, approved_at, effective_on, created_at, updated_at)
+			SELECT procedure_id, 9, 'effective', content_json, author_id, author, submitted_at, approver_id, approver, approved_at, effective_on, created_at, updated_at
+			FROM procedure_versions WHERE status = 'effective' AND procedure_id = (SELECT MIN(procedure_id) FROM procedure_versions WHERE status = 'effective')`)
+		code := mustQuery(t, f, `SELECT p.agency_code || ' ' || p.code FROM procedures p WHERE p.id = (SELECT MIN(procedure_id) FROM procedure_versions WHERE status = 'effective')`)
+		want := []string{qms.RowAltered + " procedure_versions lần ban hành 09 của quy trình " + code[0] + " có hiệu lực mà không được lãnh đạo phê duyệt"}
+		if got := namedRows(t, f, f.ctx); !slices.Equal(got, want) {
+			t.Fatalf("a version put in force with the file: named %q, want %q", got, want)
 		}
 	})
 }

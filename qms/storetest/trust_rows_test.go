@@ -378,7 +378,7 @@ func TestTrust3RebaselineOnUpgrade(t *testing.T) {
 // their row triggers dropped, the migration not applied, the trail
 // re-hashed without their row states. Opening the store again upgrades
 // it.
-func backToRelease(t *testing.T, f *fixture, sys context.Context, covered []string, sqliteMigration, pgMigration string) {
+func backToRelease(t *testing.T, f *fixture, sys context.Context, covered []string, sqliteMigration, pgMigration string, trailBefore ...string) {
 	t.Helper()
 	_, pg := f.Store.(*postgres.DB)
 	for _, table := range covered {
@@ -396,6 +396,11 @@ func backToRelease(t *testing.T, f *fixture, sys context.Context, covered []stri
 		mustExec(t, f, `DELETE FROM migrations WHERE name LIKE '%`+sqliteMigration+`%'`)
 	}
 	f.dropAuditGuards(t)
+	// What else the trail of the release before did not hold, taken out
+	// before the chain is written again.
+	for _, q := range trailBefore {
+		mustExec(t, f, q)
+	}
 	var entries []*qms.AuditEntry
 	for off := 0; ; off += 500 {
 		es, _, err := f.FindAuditEntries(sys, qms.AuditFilter{Limit: 500, Offset: off})
