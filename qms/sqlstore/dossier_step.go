@@ -281,7 +281,15 @@ func (s *Store) ResumeDossier(ctx context.Context, agency, code string) (*qms.Do
 		// The flow's start of the pause is the one the trail vouches for;
 		// the row's is used only for a pause begun before the flow kept it.
 		start := ParseTime(started)
+		after := map[string]any{}
 		if !d.Flow.PausedAt.IsZero() {
+			if !start.Equal(d.Flow.PausedAt) {
+				// The row was changed outside the application: the
+				// history keeps the flow's start, and the entry says
+				// what the row told (outsider pass 22: closed, the
+				// forged start was shown and compared no more).
+				after["pause_started_at_found"] = started
+			}
 			start = d.Flow.PausedAt
 		}
 		d.Flow.PausedAt = time.Time{}
@@ -308,7 +316,7 @@ func (s *Store) ResumeDossier(ctx context.Context, agency, code string) (*qms.Do
 		for i := range d.Flow.Open {
 			d.Flow.Open[i].OpenedAt = d.Flow.Open[i].OpenedAt.Add(now.Sub(start))
 		}
-		if _, err := tx.Exec(ctx, `UPDATE dossier_pauses SET ended_at = ? WHERE id = ?`, FormatTime(now), pauseID); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE dossier_pauses SET started_at = ?, ended_at = ? WHERE id = ?`, FormatTime(start), FormatTime(now), pauseID); err != nil {
 			return err
 		}
 		d.Status = qms.DossierInProgress
@@ -321,7 +329,8 @@ func (s *Store) ResumeDossier(ctx context.Context, agency, code string) (*qms.Do
 		if err := syncOpenSteps(ctx, tx, d, fc, cal); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, agency, "dossier.resume", "dossier", d.Code, map[string]any{"due_at": beforeDue}, map[string]any{"due_at": d.DueAt, "clock_mode": mode, "paused_working": paused.String()}, "")
+		after["due_at"], after["clock_mode"], after["paused_working"] = d.DueAt, mode, paused.String()
+		return tx.Audit(ctx, agency, "dossier.resume", "dossier", d.Code, map[string]any{"due_at": beforeDue}, after, "")
 	})
 	return d, err
 }

@@ -735,6 +735,16 @@ func TestTrust8PauseWrittenOutsideTheApp(t *testing.T) {
 				if moved := after.DueAt.Sub(before.DueAt); moved > 24*time.Hour {
 					t.Errorf("resumed an hour after the pause, the due time moved by %v", moved)
 				}
+				// The history keeps the flow's start, and the resume's
+				// entry says what the row told.
+				ps, err := f.Pauses(f.ctx, id)
+				if err != nil || len(ps) != 1 || ps[0].StartedAt.Year() == 2020 {
+					t.Errorf("the pause after the resume: %+v, %v", ps, err)
+				}
+				es, _, err := f.FindAuditEntries(f.ctx, qms.AuditFilter{Action: ptr("dossier.resume"), Limit: 1})
+				if err != nil || len(es) != 1 || !strings.Contains(string(es[0].After), `"pause_started_at_found":"2020-01-01T00:00:00Z"`) {
+					t.Errorf("the resume's entry: %+v, %v", es, err)
+				}
 			})
 		})
 	}
