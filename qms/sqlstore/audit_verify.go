@@ -69,30 +69,19 @@ func VerifyTrail[S RowSource](ctx context.Context, q Querier, signed []qms.Check
 		return out, err
 	}
 	changes = append(broken, changes...)
+	// The records the bulk tables' rows vouch for, read only by a whole
+	// verification; then what every verification holds.
+	var compares []func(context.Context, Querier) ([]qms.RowChange, error)
 	if slices.ContainsFunc(sources, func(s S) bool { return s.Table() == "dossiers" }) {
-		stepChanges, err := CompareStepChains(ctx, q)
-		if err != nil {
-			return out, err
-		}
-		openSteps, err := CompareOpenSteps(ctx, q)
-		if err != nil {
-			return out, err
-		}
-		counts, err := CompareDossierCounts(ctx, q)
-		if err != nil {
-			return out, err
-		}
-		pauses, err := ComparePauses(ctx, q)
-		if err != nil {
-			return out, err
-		}
-		changes = append(append(append(append(changes, stepChanges...), openSteps...), counts...), pauses...)
+		compares = append(compares, CompareStepChains, CompareOpenSteps, CompareDossierCounts, ComparePauses)
 	}
-	approvals, err := CompareVersionApprovals(ctx, q)
-	if err != nil {
-		return out, err
+	for _, compare := range append(compares, CompareVersionApprovals) {
+		more, err := compare(ctx, q)
+		if err != nil {
+			return out, err
+		}
+		changes = append(changes, more...)
 	}
-	changes = append(changes, approvals...)
 	fileChanges, err := CompareFiles(ctx, q, files)
 	if err != nil {
 		return out, err
