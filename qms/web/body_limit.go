@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"io"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -53,14 +54,13 @@ func (s *Server) readBody(c *fiber.Ctx) error {
 	// Only a signed-in caller's body can be large; an anonymous one is
 	// small whatever it takes to arrive, and holds no slot (two slow
 	// anonymous senders held both: outsider pass 22).
-	if callerOf(c) != nil && (n < 0 || n > bigBody) {
-		select {
-		case s.bodySlots <- struct{}{}:
-			defer func() { <-s.bodySlots }()
-		case <-time.After(bodySlotWait):
+	if cl := callerOf(c); cl != nil && (n < 0 || n > bigBody) {
+		release, err := s.takeBodySlot(cl.user.ID)
+		if err != nil {
 			c.Context().SetConnectionClose()
-			return qms.TooMany(bodySlotWait, "Máy chủ đang nhận nhiều dữ liệu lớn cùng lúc: vui lòng gửi lại sau ít giây.")
+			return err
 		}
+		defer release()
 	}
 	var body bytes.Buffer
 	body.Grow(max(n, 0))
@@ -92,4 +92,43 @@ func (s *Server) bodyLimitFor(c *fiber.Ctx) int {
 func refuseBody(c *fiber.Ctx) error {
 	c.Context().SetConnectionClose()
 	return fiber.ErrRequestEntityTooLarge
+}
+
+// bodyGate holds the slots for large bodies and who holds one: an
+// account holds at most one at a time, so that one account (or one
+// stolen token) sending slowly cannot hold them all, every other
+// account's files waiting behind it (outsider pass 23).
+type bodyGate struct {
+	slots   chan struct{}
+	mu      sync.Mutex
+	holders map[int64]bool
+}
+
+func newBodyGate() *bodyGate {
+	return &bodyGate{slots: make(chan struct{}, bodySlots), holders: map[int64]bool{}}
+}
+
+// takeBodySlot waits for a slot for user's large body, up to
+// bodySlotWait; release gives it back.
+func (s *Server) takeBodySlot(user int64) (release func(), err error) {
+	g := s.bodyGate
+	g.mu.Lock()
+	if g.holders[user] {
+		g.mu.Unlock()
+		return nil, qms.TooMany(bodySlotWait, "Tài khoản đang gửi một dữ liệu lớn khác: chờ lần gửi đó xong rồi gửi tiếp.")
+	}
+	g.holders[user] = true
+	g.mu.Unlock()
+	unhold := func() {
+		g.mu.Lock()
+		delete(g.holders, user)
+		g.mu.Unlock()
+	}
+	select {
+	case g.slots <- struct{}{}:
+		return func() { <-g.slots; unhold() }, nil
+	case <-time.After(bodySlotWait):
+		unhold()
+		return nil, qms.TooMany(bodySlotWait, "Máy chủ đang nhận nhiều dữ liệu lớn cùng lúc: vui lòng gửi lại sau ít giây.")
+	}
 }

@@ -3,8 +3,12 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"net"
 	"net/http"
+	"strings"
 	"testing"
+	"time"
 )
 
 // TestBodiesReadOnlyAsFarAsTheCallerMaySend: a body past what its sender
@@ -68,5 +72,45 @@ func TestBodiesReadOnlyAsFarAsTheCallerMaySend(t *testing.T) {
 	}
 	if recs, _ := a.db.StepRecords(context.Background(), d.ID); len(recs) != 2 || len(recs[1].Files) != 1 || recs[1].Files[0].Name != "bien-ban.pdf" {
 		t.Errorf("the upload's step record: %+v", recs)
+	}
+}
+
+// TestLargeBodiesOneAtATimePerAccount: an account sending a large body
+// slowly holds one of the two slots for large bodies, not both: its own
+// second large body is refused at once (429), another account's goes
+// through (outsider pass 23: one account's three slow uploads held every
+// other account's files for 10 s and then refused them).
+func TestLargeBodiesOneAtATimePerAccount(t *testing.T) {
+	a := newApp(t)
+	staff, officer := a.token("a-staff"), a.token("a-quality-officer")
+	base := listen(t, a.srv)
+	host := strings.TrimPrefix(base, "http://")
+	const size = 2 << 20
+	conn, err := net.Dial("tcp", host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	// Headers and the first 70 KB of a 2 MiB body, then nothing.
+	fmt.Fprintf(conn, "POST /api/v1/dossiers HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", host, staff, size)
+	conn.Write(bytes.Repeat([]byte(" "), 70_000))
+	time.Sleep(200 * time.Millisecond) // the server has read the headers and waits for the rest
+	post := func(token string) int {
+		t.Helper()
+		req, _ := http.NewRequest("POST", base+"/api/v1/dossiers", bytes.NewReader(bytes.Repeat([]byte(" "), size)))
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := post(staff); code != 429 {
+		t.Errorf("the same account's second large body: %d, want 429", code)
+	}
+	if code := post(officer); code == 429 || code == 413 {
+		t.Errorf("another account's large body: %d, want it read", code)
 	}
 }

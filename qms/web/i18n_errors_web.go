@@ -245,4 +245,6 @@ var errorsWeb = []errorText{
 		"The server is receiving much large data at once: please send again in a few seconds."},
 	{"Không đọc được dữ liệu gửi lên: kết nối bị ngắt giữa chừng.",
 		"The data sent could not be read: the connection broke off."},
+	{"Tài khoản đang gửi một dữ liệu lớn khác: chờ lần gửi đó xong rồi gửi tiếp.",
+		"The account is already sending other large data: wait for it to finish, then send again."},
 }

@@ -198,9 +198,9 @@ type Server struct {
 	rules     map[string]Rule // "GET /path" → rule
 	public    map[string]bool // "GET /path" → no rule, on purpose
 	metrics   *metrics
-	admission *admission    // see admit
-	bodySlots chan struct{} // see readBody
-	refusals  refusalLog    // see observe
+	admission *admission // see admit
+	bodyGate  *bodyGate  // see readBody
+	refusals  refusalLog // see observe
 }
 
 // Rule names the (object, action) a route needs.
@@ -232,7 +232,7 @@ func New(cfg Config, deps Deps) *Server {
 		panic(err) // the templates are compiled in: a broken one is a programming error
 	}
 	s := &Server{Deps: deps, cfg: cfg, log: cfg.Logger, rules: map[string]Rule{}, public: map[string]bool{}, metrics: newMetrics(), admission: newAdmission(cfg.Readers),
-		bodySlots: make(chan struct{}, bodySlots)}
+		bodyGate: newBodyGate()}
 	s.app = fiber.New(fiber.Config{
 		Views:                 vs,
 		ErrorHandler:          s.handleError,
