@@ -201,18 +201,8 @@ var afterMigration = map[string]func(ctx context.Context, tx *Tx) error{
 	"migration/0034_trust_more_rows.sql":       func(ctx context.Context, tx *Tx) error { return rebaseline(ctx, tx, 3) },
 	"migration/0036_trust_procedure_links.sql": func(ctx context.Context, tx *Tx) error { return rebaseline(ctx, tx, 4) },
 	rowTriggersMigration:                       writeRowTriggers,
-	"migration/0041_trust_dossier_flow.sql": func(ctx context.Context, tx *Tx) error {
-		if err := writeRowTriggers(ctx, tx); err != nil {
-			return err
-		}
-		return rebaseline(ctx, tx, 6)
-	},
-	"migration/0042_trust_clock_inputs.sql": func(ctx context.Context, tx *Tx) error {
-		if err := writeRowTriggers(ctx, tx); err != nil {
-			return err
-		}
-		return rebaseline(ctx, tx, 7)
-	},
+	"migration/0041_trust_dossier_flow.sql":    triggersThenRebaseline(6),
+	"migration/0042_trust_clock_inputs.sql":    triggersThenRebaseline(7),
 	"migration/0039_trust_dossiers.sql": func(ctx context.Context, tx *Tx) error {
 		if err := sqlstore.FillStepChains(ctx, sharedQuerier{tx.querier}); err != nil {
 			return err
@@ -230,6 +220,18 @@ func writeRowTriggers(ctx context.Context, tx *Tx) error {
 		}
 	}
 	return nil
+}
+
+// triggersThenRebaseline is the Go step of a migration that covers more
+// (RowStateVersion version): the row triggers written as the code has
+// them (writeRowTriggers), then the rows recorded (rebaseline).
+func triggersThenRebaseline(version int) func(ctx context.Context, tx *Tx) error {
+	return func(ctx context.Context, tx *Tx) error {
+		if err := writeRowTriggers(ctx, tx); err != nil {
+			return err
+		}
+		return rebaseline(ctx, tx, version)
+	}
 }
 
 // rebaseline follows a migration that covers more columns of the security

@@ -253,24 +253,26 @@ var afterMigration = map[string]func(ctx context.Context, tx *Tx) error{
 	"migration/0057_trust_more_rows.sql":       func(ctx context.Context, tx *Tx) error { return rebaseline(ctx, tx, 3) },
 	"migration/0059_trust_procedure_links.sql": func(ctx context.Context, tx *Tx) error { return rebaseline(ctx, tx, 4) },
 	"migration/0063_row_before.sql":            beforeTriggers,
-	"migration/0064_trust_dossier_flow.sql": func(ctx context.Context, tx *Tx) error {
-		if err := beforeTriggers(ctx, tx); err != nil {
-			return err
-		}
-		return rebaseline(ctx, tx, 6)
-	},
-	"migration/0065_trust_clock_inputs.sql": func(ctx context.Context, tx *Tx) error {
-		if err := beforeTriggers(ctx, tx); err != nil {
-			return err
-		}
-		return rebaseline(ctx, tx, 7)
-	},
+	"migration/0064_trust_dossier_flow.sql":    triggersThenRebaseline(6),
+	"migration/0065_trust_clock_inputs.sql":    triggersThenRebaseline(7),
 	"migration/0062_trust_dossiers.sql": func(ctx context.Context, tx *Tx) error {
 		if err := sqlstore.FillStepChains(ctx, on(tx)); err != nil {
 			return err
 		}
 		return rebaseline(ctx, tx, 5)
 	},
+}
+
+// triggersThenRebaseline is the Go step of a migration that covers more
+// (RowStateVersion version): the row triggers written as the code has
+// them (beforeTriggers), then the rows recorded (rebaseline).
+func triggersThenRebaseline(version int) func(ctx context.Context, tx *Tx) error {
+	return func(ctx context.Context, tx *Tx) error {
+		if err := beforeTriggers(ctx, tx); err != nil {
+			return err
+		}
+		return rebaseline(ctx, tx, version)
+	}
 }
 
 // rebaseline follows a migration that covers more columns of the security
