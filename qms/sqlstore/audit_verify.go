@@ -73,9 +73,9 @@ func VerifyTrail[S RowSource](ctx context.Context, q Querier, signed []qms.Check
 	// verification; then what every verification holds.
 	var compares []func(context.Context, Querier) ([]qms.RowChange, error)
 	if slices.ContainsFunc(sources, func(s S) bool { return s.Table() == "dossiers" }) {
-		compares = append(compares, CompareStepChains, CompareOpenSteps, CompareDossierCounts, ComparePauses)
+		compares = append(compares, CompareStepChains, CompareOpenSteps, CompareDossierCounts, ComparePauses, CompareStepSignatures)
 	}
-	for _, compare := range append(compares, CompareVersionApprovals) {
+	for _, compare := range append(compares, CompareVersionApprovals, CompareDocumentSignatures) {
 		more, err := compare(ctx, q)
 		if err != nil {
 			return out, err
