@@ -1,6 +1,8 @@
 package qms
 
 import (
+	"time"
+
 	"isodt/qms/flowchart"
 )
 
@@ -56,7 +58,7 @@ func ControlOf(t *TTHC, cov []Coverage, formInForce func(code string) bool) Cont
 	var best *Coverage
 	drafts := false
 	for i := range cov {
-		if v := cov[i].InForce; v != nil && (best == nil || v.EffectiveOn.After(*best.InForce.EffectiveOn)) {
+		if v := cov[i].InForce; v != nil && (best == nil || effectiveOn(v).After(effectiveOn(best.InForce))) {
 			best = &cov[i]
 		}
 		drafts = drafts || cov[i].HasVersions
@@ -71,7 +73,7 @@ func ControlOf(t *TTHC, cov []Coverage, formInForce func(code string) bool) Cont
 	}
 	v := best.InForce
 	c.ProcedureCode, c.ProcedureTitle, c.Version = best.Procedure.Code, best.Procedure.Title, v.Number
-	if !t.PublishedOn.IsZero() && v.EffectiveOn.Before(t.PublishedOn) {
+	if !t.PublishedOn.IsZero() && effectiveOn(v).Before(t.PublishedOn) {
 		c.Reason = ReasonOlderThanDecision
 		return c
 	}
@@ -93,4 +95,15 @@ func ControlOf(t *TTHC, cov []Coverage, formInForce func(code string) bool) Cont
 	}
 	c.Status = Controlled
 	return c
+}
+
+// effectiveOn is the day v took effect; the zero time for a version in
+// force without one, which only the database file can make (outsider
+// pass 24: the compliance scan of every agency stopped on it), and which
+// verification names.
+func effectiveOn(v *ProcedureVersion) time.Time {
+	if v.EffectiveOn == nil {
+		return time.Time{}
+	}
+	return *v.EffectiveOn
 }
