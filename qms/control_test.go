@@ -46,6 +46,15 @@ func TestControlOf(t *testing.T) {
 			{Procedure: proc, InForce: version("2024-01-01", fourSteps(8)), HasVersions: true},
 			{Procedure: &qms.Procedure{Code: "QT-02"}, InForce: version("2024-05-01", fourSteps(8)), HasVersions: true},
 		}, qms.Controlled, ""},
+		// Put in force with the file, without an effective date: read
+		// as in force since ever (outsider pass 24: the scan panicked).
+		{"in force without a date", []qms.Coverage{
+			{Procedure: proc, InForce: version("2024-05-01", fourSteps(8)), HasVersions: true},
+			{Procedure: &qms.Procedure{Code: "QT-02"}, InForce: &qms.ProcedureVersion{Number: 2, Flowchart: fourSteps(8), Approval: qms.Approval{Status: qms.StatusEffective}}, HasVersions: true},
+		}, qms.Controlled, ""},
+		{"only in force without a date", []qms.Coverage{
+			{Procedure: proc, InForce: &qms.ProcedureVersion{Number: 2, Flowchart: fourSteps(8), Approval: qms.Approval{Status: qms.StatusEffective}}, HasVersions: true},
+		}, qms.NotControlled, qms.ReasonOlderThanDecision},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
