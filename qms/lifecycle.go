@@ -175,3 +175,18 @@ func CivilDate(t time.Time) time.Time {
 	y, m, d := t.In(Zone).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
+
+// MaxDueYears bounds how far out a corrective action, a risk's treatment
+// action or a management review's decision may be due: a date typed as
+// 31/12/9999 for "some day" is never overdue, and the overdue checks are
+// what hold an owner to it (outsider pass 24).
+const MaxDueYears = 3
+
+// CheckDueWithin refuses a due date more than MaxDueYears years after
+// today.
+func CheckDueWithin(field string, due, today time.Time) error {
+	if limit := CivilDate(today).AddDate(MaxDueYears, 0, 0); due.After(limit) {
+		return FieldError(field, "Hạn hoàn thành %s quá xa: chọn hạn đến %s (ba năm kể từ hôm nay) là muộn nhất.", due.Format("02/01/2006"), limit.Format("02/01/2006"))
+	}
+	return nil
+}

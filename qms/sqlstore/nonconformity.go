@@ -319,6 +319,9 @@ func (s *Store) AddAction(ctx context.Context, agency string, id int64, a qms.Co
 		if err := n.CheckActionDue(a); err != nil {
 			return err
 		}
+		if err := qms.CheckDueWithin("due_on", a.DueOn, tx.Now()); err != nil {
+			return err
+		}
 		if err := checkAssignee(ctx, tx, agency, "owner", a.Owner, qms.ActionOwnerRoles); err != nil {
 			return err
 		}

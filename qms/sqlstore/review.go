@@ -208,6 +208,9 @@ func (s *Store) AddDecision(ctx context.Context, agency string, id int64, d qms.
 		if today := qms.CivilDate(tx.Now()); d.DueOn.Before(today) {
 			return nil, qms.FieldError("due_on", "Hạn thực hiện %s đã qua: chọn từ hôm nay (%s) trở đi.", d.DueOn.Format("02/01/2006"), today.Format("02/01/2006"))
 		}
+		if err := qms.CheckDueWithin("due_on", d.DueOn, tx.Now()); err != nil {
+			return nil, err
+		}
 		sent, err := firstSend(ctx, tx, agency, "review_decision", id, d.Text, d.Owner, FormatDate(d.DueOn))
 		if err != nil {
 			return nil, err

@@ -274,6 +274,9 @@ func (s *Store) AddRiskAction(ctx context.Context, agency string, id int64, a qm
 		if err := a.Validate(r); err != nil {
 			return err
 		}
+		if err := qms.CheckDueWithin("due_on", a.DueOn, tx.Now()); err != nil {
+			return err
+		}
 		if err := checkAssignee(ctx, tx, agency, "owner", a.Owner, qms.ActionOwnerRoles); err != nil {
 			return err
 		}

@@ -186,6 +186,8 @@ var errorsQuality = []errorText{
 		"Enter the date of the next review (dd/mm/yyyy)."},
 	{"Ngày xem xét lại %s đã qua: chọn từ hôm nay (%s) trở đi.",
 		"The review date %s has passed: choose today (%s) or later."},
+	{"Hạn hoàn thành %s quá xa: chọn hạn đến %s (ba năm kể từ hôm nay) là muộn nhất.",
+		"Due date %s is too far out: choose %s (three years from today) at the latest."},
 	{"Ngày xem xét lại %s quá xa: xem xét lại rủi ro ít nhất ba năm một lần.",
 		"The review date %s is too far away: review a risk at least once every three years."},
 	{"Loại phải là risk (rủi ro) hoặc opportunity (cơ hội).",

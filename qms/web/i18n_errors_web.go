@@ -143,8 +143,8 @@ var errorsWeb = []errorText{
 	// qms/web/nonconformity.go
 	{"Không tìm thấy phát hiện.",
 		"The finding was not found."},
-	{"Hạn %q không hợp lệ: dùng 2026-05-31.",
-		"Due date %q is not valid: use 2026-05-31."},
+	{"Hạn %q không hợp lệ: dùng 31/05/2026 hoặc 2026-05-31.",
+		"Due date %q is not valid: use 31/05/2026 or 2026-05-31."},
 	// qms/web/objective.go
 	{"Năm %q không hợp lệ.",
 		"Year %q is not valid."},

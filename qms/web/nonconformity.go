@@ -333,7 +333,7 @@ func (s *Server) apiNCAddAction(c *fiber.Ctx) error {
 	return s.apiNC(c, &req, func(n *qms.Nonconformity) (*qms.Nonconformity, error) {
 		due, ok := parseDay(req.DueOn)
 		if !ok && req.DueOn != "" {
-			return nil, qms.FieldError("due_on", "Hạn %q không hợp lệ: dùng 2026-05-31.", req.DueOn)
+			return nil, qms.FieldError("due_on", "Hạn %q không hợp lệ: dùng 31/05/2026 hoặc 2026-05-31.", req.DueOn)
 		}
 		return s.NCs.AddAction(c.UserContext(), n.AgencyCode, n.ID, qms.CorrectiveAction{Description: req.Description, Owner: req.Owner, DueOn: due})
 	})
