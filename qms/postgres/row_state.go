@@ -43,10 +43,18 @@ var keyTypes = map[string][]string{
 	"procedure_tthc":       {"bigint", "text"},
 	"dossiers":             {"bigint"},
 	"tthc":                 {"bigint"}, "calendar_overrides": {"bigint"}, "agency_settings": {"text"},
+	"nonconformities": {"bigint"}, "corrective_actions": {"bigint"}, "risks": {"bigint"}, "risk_actions": {"bigint"},
+	"objectives": {"bigint"}, "procedures": {"bigint"}, "procedure_versions": {"bigint"}, "form_versions": {"bigint"}, "audit_plans": {"bigint"},
+	"audit_items": {"bigint"}, "feedback": {"bigint"}, "audit_programmes": {"bigint"}, "risk_assessments": {"bigint"},
+	"risk_links": {"bigint", "text", "bigint"}, "management_reviews": {"bigint"}, "review_decisions": {"bigint"},
+	"document_reads": {"bigint"}, "context_items": {"bigint"}, "context_reviews": {"bigint"}, "competences": {"bigint"},
+	"competence_requirements": {"bigint"}, "competence_records": {"bigint"}, "declarations": {"bigint"}, "providers": {"bigint"},
+	"provider_evaluations": {"bigint"}, "provider_ncs": {"bigint", "bigint"},
 }
 
 // flags are the boolean state columns, rendered 0 or 1 as SQLite stores them.
-var flags = map[string]bool{"users.disabled": true, "users.password_temporary": true, "step_delegations.revoked": true}
+var flags = map[string]bool{"users.disabled": true, "users.password_temporary": true, "step_delegations.revoked": true,
+	"objectives.withdrawn": true, "context_items.retired": true, "competence_requirements.withdrawn": true, "competence_records.revoked": true}
 
 var rowSpecs = func() []rowSpec {
 	var out []rowSpec
@@ -56,6 +64,9 @@ var rowSpecs = func() []rowSpec {
 			expr := c.Name + "::text"
 			if flags[t.Table+"."+c.Name] {
 				expr = "(" + c.Name + "::int)::text"
+			}
+			if sqlstore.RealColumns[t.Table+"."+c.Name] {
+				expr = "CASE WHEN " + c.Name + " = trunc(" + c.Name + ") THEN trunc(" + c.Name + ")::bigint::text || '.0' ELSE " + c.Name + "::text END"
 			}
 			s.state, s.since = append(s.state, expr), append(s.since, c.Since)
 		}
@@ -203,6 +214,7 @@ var afterMigration = map[string]func(ctx context.Context, tx *Tx) error{
 	rowTriggersMigration:                       writeRowTriggers,
 	"migration/0041_trust_dossier_flow.sql":    triggersThenRebaseline(6),
 	"migration/0042_trust_clock_inputs.sql":    triggersThenRebaseline(7),
+	"migration/0043_trust_iso_records.sql":     triggersThenRebaseline(8),
 	"migration/0039_trust_dossiers.sql": func(ctx context.Context, tx *Tx) error {
 		if err := sqlstore.FillStepChains(ctx, sharedQuerier{tx.querier}); err != nil {
 			return err

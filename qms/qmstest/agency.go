@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"isodt/qms"
 )
@@ -20,6 +21,10 @@ type AgencySetup interface {
 	FindForms(ctx context.Context, agency string) ([]*qms.Form, error)
 	AdoptForm(ctx context.Context, agency string, sysFormID int64) (*qms.Form, error)
 	CreateNC(ctx context.Context, nc *qms.Nonconformity) error
+	UpdateNC(ctx context.Context, agency string, id int64, description, correction, rootCause string) (*qms.Nonconformity, error)
+	AddAction(ctx context.Context, agency string, id int64, a qms.CorrectiveAction) (*qms.Nonconformity, error)
+	CompleteAction(ctx context.Context, agency string, id, actionID int64, result string) (*qms.Nonconformity, error)
+	ChangeNC(ctx context.Context, agency string, id int64, action, verdict string) (*qms.Nonconformity, error)
 	CreateObjective(ctx context.Context, o *qms.Objective) error
 }
 
@@ -115,8 +120,29 @@ func MergeAgency(t testing.TB, s AgencySetup, sys context.Context, code string, 
 		if err := s.CreateNC(as["thu.ky"], nc); err != nil {
 			t.Fatal(err)
 		}
-		// Its whole corrective cycle is not the point here.
-		returning(`UPDATE nonconformities SET status = 'closed' WHERE id = ` + itoa(nc.ID) + ` RETURNING id`)
+		// Worked to its close as the application does: the trail vouches
+		// for a nonconformity's status.
+		officer := as["thu.ky"]
+		got, err := s.UpdateNC(officer, code, nc.ID, nc.Description, "Bổ sung phiếu", "Chưa hướng dẫn")
+		if err == nil {
+			got, err = s.AddAction(officer, code, nc.ID, qms.CorrectiveAction{Description: "Hướng dẫn lưu phiếu", Owner: "thu.ky." + strings.ToLower(code),
+				DueOn: qms.CivilDate(time.Date(2026, 3, 9, 0, 0, 0, 0, qms.Zone))})
+		}
+		if err == nil {
+			_, err = s.ChangeNC(officer, code, nc.ID, "start", "")
+		}
+		if err == nil {
+			_, err = s.CompleteAction(officer, code, nc.ID, got.Actions[0].ID, "Đã hướng dẫn")
+		}
+		if err == nil {
+			_, err = s.ChangeNC(as["giam.doc"], code, nc.ID, "verify", qms.VerdictEffective)
+		}
+		if err == nil {
+			_, err = s.ChangeNC(qms.WithSigning(officer, true), code, nc.ID, "close", "")
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 	for _, year := range []int{2025, 2026} {
 		if err := s.CreateObjective(sys, &qms.Objective{AgencyCode: code, Year: year, Title: "Đúng hạn", Measure: qms.MeasureTimelyRate, Target: 95, Period: qms.PeriodYear}); err != nil {

@@ -24,7 +24,7 @@ import (
 // rowSpec is a sqlstore.SecurityTable as this store reads it: the key,
 // the state columns (each with the RowStateVersion that covers it) and
 // the label. The UPDATE triggers fire on the same columns (migrations
-// 0017, 0024, 0055, 0057, 0059, 0062 and 0065).
+// 0017, 0024, 0055, 0057, 0059, 0062, 0065 and 0066).
 type rowSpec struct {
 	table string
 	key   []string
@@ -255,6 +255,7 @@ var afterMigration = map[string]func(ctx context.Context, tx *Tx) error{
 	"migration/0063_row_before.sql":            beforeTriggers,
 	"migration/0064_trust_dossier_flow.sql":    triggersThenRebaseline(6),
 	"migration/0065_trust_clock_inputs.sql":    triggersThenRebaseline(7),
+	"migration/0066_trust_iso_records.sql":     triggersThenRebaseline(8),
 	"migration/0062_trust_dossiers.sql": func(ctx context.Context, tx *Tx) error {
 		if err := sqlstore.FillStepChains(ctx, on(tx)); err != nil {
 			return err

@@ -117,6 +117,12 @@ func SetBefore(states []qms.RowState, firsts map[[2]string]*string, columns func
 	return nil
 }
 
+// RealColumns are the floating-point state columns: SQLite writes a
+// whole one with ".0", and so does PostgreSQL's rendering of them, so
+// that a trail copied from one store verifies on the other (qms db
+// copy).
+var RealColumns = map[string]bool{"objectives.target": true}
+
 // HashStateJSON hashes a row's state columns as a JSON object of the row
 // holds them (SQLite's json_object of OLD, PostgreSQL's to_jsonb(OLD)),
 // rendered as the stores render them for qms.HashRowState: text as it
@@ -138,6 +144,9 @@ func HashStateJSON(table, key string, columns []string, object string) (string, 
 			s = v
 		case json.Number:
 			s = v.String()
+			if RealColumns[table+"."+c] && !strings.ContainsAny(s, ".eE") {
+				s += ".0" // as SQLite writes a whole REAL
+			}
 		case bool:
 			s = "0"
 			if v {

@@ -101,11 +101,19 @@ type StateColumn struct {
 //     (a receipt takes its time limit, name, fee and status), the
 //     calendar's days off and make-up days, and each agency's working
 //     hours and clock mode; each row recorded at the upgrade as found
-//     (clockInputsAsFound): the trail before carries no row's state.
+//     (asFound): the trail before carries no row's state.
+//  8. migration 0066 (SQLite), 0043 (PostgreSQL): the ISO records
+//     before a signature closes them and what none signs:
+//     nonconformities and their corrective actions, risks and their
+//     actions, quality objectives, procedures (review dates), procedure
+//     and form versions (which is in force), internal audit plans and their
+//     checklists, citizens' feedback; each row recorded at the upgrade
+//     as found (asFound): the trail before carries no row's
+//     state.
 
 // The versions need not be contiguous: a rebaseline hashes a row "then"
 // without the columns covered since its version, whatever they are.
-const RowStateVersion = 7
+const RowStateVersion = 8
 
 // RebaselineReasons are the reasons of the entries that record the rows'
 // states at each version.
@@ -115,6 +123,7 @@ var RebaselineReasons = map[int]string{
 	4: "liên kết thủ tục hành chính với quy trình nội bộ (quyết định hồ sơ mới được tiếp nhận theo quy trình nào): đúng như nhật ký đã ghi khi tạo, sửa quy trình và khi lãnh đạo phê duyệt lần ban hành",
 	5: "trạng thái quyết định của hồ sơ (đơn vị, phiên bản quy trình, hạn trả, trạng thái, kết quả, ngày trả, hẹn lại, chuỗi băm các bước xử lý) và những gì phiếu tiếp nhận ghi: ghi nhận nguyên trạng lúc nâng cấp, vì nhật ký trước đó không ghi đủ trạng thái của từng hồ sơ",
 	6: "các bước đang mở của hồ sơ (quyết định bước nào được xử lý tiếp và do ai): đúng như nhật ký đã ghi",
+	8: "hồ sơ ISO trước khi được ký đóng và những gì không ai ký: sự không phù hợp và hành động khắc phục, rủi ro và hành động xử lý, mục tiêu chất lượng, quy trình (ngày xem xét lại), các lần ban hành quy trình và biểu mẫu (lần nào có hiệu lực), kế hoạch và danh mục câu hỏi đánh giá nội bộ, phản ánh kiến nghị: ghi nhận nguyên trạng lúc nâng cấp, vì nhật ký trước đó không ghi trạng thái của từng dòng",
 	7: "danh mục thủ tục hành chính (thời hạn giải quyết, tên, phí, trạng thái), lịch ngày nghỉ và ngày làm bù, giờ làm việc và cách tính thời gian tạm dừng của từng đơn vị (quyết định hạn trả của hồ sơ mới): ghi nhận nguyên trạng lúc nâng cấp, vì nhật ký trước đó không ghi trạng thái của từng dòng",
 }
 
@@ -261,6 +270,169 @@ var SecurityTables = []SecurityTable{
 	{Table: "agency_settings", Key: []string{"agency_code"},
 		State: []StateColumn{{"clock_mode", 7}, {"working_hours", 7}},
 		Label: "'giờ làm việc và cách tính tạm dừng của ' || agency_code"},
+	// The ISO records (TCVN ISO 9001:2015 6.1, 6.2, 7.5, 8.2.1, 9.2,
+	// 10.2) before a signature closes them, and what never is signed:
+	// who must act and by when (a corrective or risk action's owner and
+	// due date, decided by the overdue checks), a nonconformity's or a
+	// risk's status, an objective's target (what the on-time rate is held
+	// to), a procedure's review date, which form version is in force,
+	// an audit's scope and checklist before its report, and a citizen's
+	// feedback and who must answer it. Changed with the file, a
+	// corrective action handed to someone else or moved a year out, or
+	// an objective lowered to the rate reached, read as decided; verify
+	// said ok (note 11). Each is written by its own audited action.
+	{Table: "nonconformities", Key: []string{"id"},
+		State: sinceAll(8, "agency_code", "code", "source", "source_ref", "description", "correction", "root_cause", "status", "verdict",
+			"verified_by", "verified_at", "closed_at", "created_by", "created_at", "close_reason"),
+		Unchecked: map[string]string{
+			"finding_duplicate": "marks a second nonconformity raised on one finding before the one-open-per-finding rule, for its index: decides nothing",
+		},
+		Label: "'sự không phù hợp ' || code || ' của ' || agency_code"},
+	{Table: "corrective_actions", Key: []string{"id"},
+		State: sinceAll(8, "nc_id", "description", "owner", "due_on", "done_at", "result", "done_by"),
+		Label: "'hành động khắc phục ' || id || ' của ' || COALESCE((SELECT code FROM nonconformities WHERE id = nc_id), '?')"},
+	{Table: "risks", Key: []string{"id"},
+		State: sinceAll(8, "agency_code", "code", "kind", "description", "procedure_id", "likelihood", "impact", "owner", "review_on",
+			"status", "close_reason", "closed_by", "closed_at", "created_by"),
+		Unchecked: map[string]string{"created_at": "when the entry was made: shown, decides nothing"},
+		Label:     "'rủi ro, cơ hội ' || code || ' của ' || agency_code"},
+	{Table: "risk_actions", Key: []string{"id"},
+		State: sinceAll(8, "risk_id", "description", "owner", "due_on", "done_at", "done_by"),
+		Label: "'hành động xử lý ' || id || ' của ' || COALESCE((SELECT code FROM risks WHERE id = risk_id), '?')"},
+	{Table: "objectives", Key: []string{"id"},
+		State: sinceAll(8, "agency_code", "year", "title", "measure", "target", "period", "withdrawn", "withdrawn_reason", "withdrawn_by",
+			"withdrawn_at", "created_by"),
+		Unchecked: map[string]string{"created_at": "when the objective was set: shown, decides nothing"},
+		Label:     "'mục tiêu chất lượng ' || id || ' (' || title || ') của ' || agency_code"},
+	{Table: "procedures", Key: []string{"id"},
+		State: sinceAll(8, "agency_code", "code", "title", "owner_unit", "review_months", "next_review_on", "merged_from", "split_from"),
+		Unchecked: map[string]string{
+			"created_at": "when the procedure was made: shown, decides nothing",
+			"updated_at": "moves with every write of the row",
+		},
+		Label: "'quy trình ' || code || ' của ' || agency_code"},
+	// A procedure version's content is what its approval signs; its
+	// status moves after the signature (superseded by the next approval,
+	// withdrawn by a leader) and decides which flowchart receipts pin: a
+	// withdrawn version put back in force with the file was pinned again,
+	// and CompareVersionApprovals saw a version once approved (outsider
+	// pass 24).
+	{Table: "procedure_versions", Key: []string{"id"},
+		State: sinceAll(8, "procedure_id", "number", "status", "content_json", "author_id", "author", "submitted_at", "approver_id", "approver",
+			"approved_at", "effective_on", "reason"),
+		Unchecked: map[string]string{
+			"created_at": "when the draft was begun",
+			"updated_at": "moves with every write of the row",
+		},
+		Label: "'lần ban hành ' || CASE WHEN number < 10 THEN '0' ELSE '' END || number || ' của quy trình ' || COALESCE((SELECT agency_code || ' ' || code FROM procedures WHERE id = procedure_id), '?')"},
+	// A form version's content is what its approval signs; its status
+	// (which version is in force, which one a step's entry must follow)
+	// moves after the signature and is vouched for here.
+	{Table: "form_versions", Key: []string{"id"},
+		State: sinceAll(8, "form_id", "number", "status", "schema_json", "template_json", "change_summary", "author_id", "author",
+			"submitted_at", "approver_id", "approver", "approved_at", "effective_on", "reason"),
+		Unchecked: map[string]string{
+			"created_at": "when the draft was begun",
+			"updated_at": "moves with every write of the row",
+		},
+		Label: "'lần ban hành ' || CASE WHEN number < 10 THEN '0' ELSE '' END || number || ' của biểu mẫu ' || COALESCE((SELECT agency_code || ' ' || code FROM forms WHERE id = form_id), '?')"},
+	{Table: "audit_plans", Key: []string{"id"},
+		State: sinceAll(8, "programme_id", "agency_code", "title", "scope_json", "start_on", "end_on", "status", "summary", "conclusion", "reported_at"),
+		Label: "'kế hoạch đánh giá nội bộ ' || id || ' (' || title || ') của ' || agency_code"},
+	{Table: "audit_items", Key: []string{"id"},
+		State:     sinceAll(8, "plan_id", "clause", "question", "source", "result", "evidence", "note"),
+		Unchecked: map[string]string{"suggestions_json": "hints the checklist offered the auditor, not what the auditor found"},
+		Label:     "'câu hỏi ' || id || ' (điều ' || clause || ') của kế hoạch đánh giá nội bộ ' || plan_id"},
+	{Table: "audit_programmes", Key: []string{"id"},
+		State:     sinceAll(8, "agency_code", "year", "title", "notes"),
+		Unchecked: map[string]string{"created_at": "when the programme was made: shown, decides nothing"},
+		Label:     "'chương trình đánh giá nội bộ ' || year || ' (' || title || ') của ' || agency_code"},
+	// Every judgement of a risk, the first included: the history of its
+	// score, which the register shows and the review reads.
+	{Table: "risk_assessments", Key: []string{"id"},
+		State: sinceAll(8, "risk_id", "likelihood", "impact", "note", "review_on", "assessed_by", "assessed_at"),
+		Label: "'lần đánh giá ' || id || ' của rủi ro, cơ hội ' || COALESCE((SELECT code FROM risks WHERE id = risk_id), '?')"},
+	{Table: "risk_links", Key: []string{"risk_id", "kind", "ref"},
+		State:     sinceAll(8, "created_by", "created_at"),
+		Unchecked: map[string]string{"seq": "the order of insertion: decides nothing"},
+		Label:     "'liên kết ' || kind || ' ' || ref || ' của rủi ro, cơ hội ' || COALESCE((SELECT code FROM risks WHERE id = risk_id), '?')"},
+	// The management review (xem xét của lãnh đạo, 9.3): its pack of
+	// figures as taken on the day, its minutes and its decisions, each
+	// with an owner and a due date.
+	{Table: "management_reviews", Key: []string{"id"},
+		State:     sinceAll(8, "agency_code", "title", "held_on", "pack_json", "minutes"),
+		Unchecked: map[string]string{"created_at": "when the review was recorded: shown, decides nothing"},
+		Label:     "'cuộc xem xét của lãnh đạo ' || id || ' (' || title || ') của ' || agency_code"},
+	{Table: "review_decisions", Key: []string{"id"},
+		State: sinceAll(8, "review_id", "text", "owner", "due_on", "done_at"),
+		Label: "'quyết định ' || id || ' của cuộc xem xét của lãnh đạo ' || review_id"},
+	// Who was given a document version to read and when they confirmed
+	// it (7.5.3.1 a): ACK_OVERDUE reads it. A province's staff times its
+	// documents: read row by row by a whole verification only.
+	{Table: "document_reads", Key: []string{"id"},
+		State: sinceAll(8, "agency_code", "kind", "doc_id", "version_id", "number", "user_id", "roles", "distributed_at", "acknowledged_at"),
+		Label: "'phân phối ' || kind || ' ' || doc_id || ' lần ' || number || ' cho ' || COALESCE((SELECT username FROM users WHERE id = user_id), '?')", Bulk: true},
+	// The context of the organisation (4.1, 4.2) and its reviews.
+	{Table: "context_items", Key: []string{"id"},
+		State: sinceAll(8, "agency_code", "kind", "title", "requirements", "reviewed_on", "retired", "retired_reason", "retired_by", "retired_at",
+			"created_by"),
+		Unchecked: map[string]string{"created_at": "when the item was made: shown, decides nothing"},
+		Label:     "'bối cảnh ' || kind || ' ' || id || ' của ' || agency_code"},
+	{Table: "context_reviews", Key: []string{"id"},
+		State: sinceAll(8, "agency_code", "reviewed_by", "reviewed_at", "note", "items"),
+		Label: "'lần xem xét bối cảnh ' || id || ' của ' || agency_code"},
+	// Competence (7.2): what a role or a step requires, and each person's
+	// record of it, with the evidence file.
+	{Table: "competences", Key: []string{"id"},
+		State:     sinceAll(8, "agency_code", "code", "name", "description", "merged_from", "created_by"),
+		Unchecked: map[string]string{"created_at": "when the competence was made: shown, decides nothing"},
+		Label:     "'năng lực ' || code || ' của ' || agency_code"},
+	{Table: "competence_requirements", Key: []string{"id"},
+		State: sinceAll(8, "agency_code", "competence_id", "role", "procedure_id", "step_id", "withdrawn", "withdrawn_reason", "withdrawn_by",
+			"withdrawn_at", "created_by"),
+		Unchecked: map[string]string{"created_at": "when the requirement was made: shown, decides nothing"},
+		Label:     "'yêu cầu năng lực ' || id || ' của ' || agency_code"},
+	{Table: "competence_records", Key: []string{"id"},
+		State: sinceAll(8, "agency_code", "user_id", "competence_id", "course", "certificate_no", "issuer", "obtained_on", "expires_on",
+			"evidence_sha256", "evidence_name", "evidence_type", "evidence_size", "revoked", "revoked_reason", "revoked_by", "revoked_at", "created_by"),
+		Unchecked: map[string]string{"created_at": "when the record was made: shown, decides nothing"},
+		Label:     "'hồ sơ năng lực ' || id || ' của ' || COALESCE((SELECT username FROM users WHERE id = user_id), '?')"},
+	// The agency's declaration of its ISO system's scope (công bố hệ
+	// thống quản lý chất lượng phù hợp TCVN ISO 9001:2015).
+	{Table: "declarations", Key: []string{"id"},
+		State: sinceAll(8, "agency_code", "number", "decided_on", "signed_by", "tthc_codes", "processes", "file_sha256", "file_name", "file_type",
+			"file_size", "note", "created_by", "superseded_at", "superseded_by"),
+		Unchecked: map[string]string{"created_at": "when the declaration was recorded: shown, decides nothing"},
+		Label:     "'quyết định công bố ' || number || ' của ' || agency_code"},
+	// External providers (8.4), their evaluations and the nonconformities
+	// raised on them.
+	{Table: "providers", Key: []string{"id"},
+		State: sinceAll(8, "agency_code", "name", "service", "contract_ref", "contact", "criteria_json", "period_months", "status", "status_reason",
+			"status_by", "status_at", "created_by"),
+		Unchecked: map[string]string{"created_at": "when the provider was recorded: shown, decides nothing"},
+		Label:     "'nhà cung cấp ' || name || ' của ' || agency_code"},
+	{Table: "provider_evaluations", Key: []string{"id"},
+		State:     sinceAll(8, "provider_id", "evaluated_on", "scores_json", "result", "evaluator", "note"),
+		Unchecked: map[string]string{"created_at": "when the evaluation was recorded: shown, decides nothing"},
+		Label:     "'lần đánh giá nhà cung cấp ' || id || ' (' || COALESCE((SELECT name FROM providers WHERE id = provider_id), '?') || ')'"},
+	{Table: "provider_ncs", Key: []string{"provider_id", "nc_id"},
+		State: sinceAll(8, "linked_by", "linked_at"),
+		Label: "'sự không phù hợp ' || COALESCE((SELECT code FROM nonconformities WHERE id = nc_id), '?') || ' của nhà cung cấp ' || COALESCE((SELECT name FROM providers WHERE id = provider_id), '?')"},
+	// Citizens' feedback (phản ánh, kiến nghị) is many in a province:
+	// read row by row by a whole verification only.
+	{Table: "feedback", Key: []string{"id"},
+		State: sinceAll(8, "agency_code", "code", "name", "contact", "content", "dossier_code", "status", "ip_hash", "received_at",
+			"assigned_to", "assigned_by", "assigned_at", "answer", "answered_by", "answered_at", "published_by", "published_at"),
+		Label: "'phản ánh, kiến nghị ' || code || ' của ' || agency_code", Bulk: true},
+}
+
+// sinceAll are state columns all covered since version.
+func sinceAll(version int, names ...string) []StateColumn {
+	out := make([]StateColumn, len(names))
+	for i, n := range names {
+		out[i] = StateColumn{n, version}
+	}
+	return out
 }
 
 // RowSourceAt is a RowSource that also hashes a row as an older
@@ -339,8 +511,8 @@ func StillAsRecorded[S RowSourceAt](ctx context.Context, q Querier, sources []S,
 			return nil, err
 		}
 	}
-	if vouch := newlyCovered[version]; vouch != nil {
-		more, err := vouch(ctx, q)
+	if vouch := newlyCovered[version]; vouch != nil || asFound[version] {
+		more, err := newlyCoveredRows(ctx, q, sources, version)
 		if err != nil {
 			return nil, err
 		}
@@ -376,7 +548,36 @@ func coveredSince(table string) int {
 // newlyCovered finds, for a version that starts covering a table, the
 // rows of it the trail vouches for.
 var newlyCovered = map[int]func(ctx context.Context, q Querier) ([][2]string, error){
-	2: SignaturesAsSigned, 3: trustRowsAsAudited, 4: ProcedureLinksAsAudited, 5: dossiersAsFound, 7: clockInputsAsFound,
+	2: SignaturesAsSigned, 3: trustRowsAsAudited, 4: ProcedureLinksAsAudited, 5: dossiersAsFound,
+}
+
+// asFound are the versions that record every row of the tables they
+// start covering as found at the upgrade: the trail before carries no
+// state of those rows (7: the clock's inputs, 8: the ISO records).
+var asFound = map[int]bool{7: true, 8: true}
+
+// newlyCoveredRows are the rows of the tables version starts covering
+// that the trail vouches for: newlyCovered's, or with asFound every row
+// of them, keyed as sources read them.
+func newlyCoveredRows[S RowSourceAt](ctx context.Context, q Querier, sources []S, version int) ([][2]string, error) {
+	if vouch := newlyCovered[version]; vouch != nil {
+		return vouch(ctx, q)
+	}
+	var out [][2]string
+	for _, s := range sources {
+		if coveredSince(s.Table()) != version {
+			continue
+		}
+		err := eachRow(ctx, q, s.Query(), func(r Row) error {
+			key, _, _, err := s.ScanRow(r)
+			out = append(out, [2]string{s.Table(), key})
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // SignaturesAsSigned lists the signatures whose row is, column for

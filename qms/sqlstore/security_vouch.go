@@ -521,29 +521,3 @@ func dossiersAsFound(ctx context.Context, q Querier) ([][2]string, error) {
 	}
 	return out, nil
 }
-
-// clockInputsAsFound lists every row of the tables RowStateVersion 7
-// starts covering (the TTHC catalogue, the calendar, the agencies' clock
-// settings), to be recorded as found: no entry before recorded their
-// states.
-func clockInputsAsFound(ctx context.Context, q Querier) ([][2]string, error) {
-	var out [][2]string
-	for _, t := range []struct{ table, key string }{
-		{"tthc", "CAST(id AS TEXT)"}, {"calendar_overrides", "CAST(id AS TEXT)"}, {"agency_settings", "agency_code"},
-	} {
-		keys, err := QueryStrings(ctx, q, `SELECT `+t.key+` FROM `+t.table+` ORDER BY `+t.key)
-		if err != nil {
-			return nil, err
-		}
-		for _, k := range keys {
-			// The key as the triggers write it (json_array,
-			// note_row_change): an id as a number, a code as a string.
-			key, _ := json.Marshal([]any{json.RawMessage(k)})
-			if t.table == "agency_settings" {
-				key, _ = json.Marshal([]string{k})
-			}
-			out = append(out, [2]string{t.table, string(key)})
-		}
-	}
-	return out, nil
-}

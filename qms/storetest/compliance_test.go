@@ -274,14 +274,15 @@ func TestComplianceRegisterRules(t *testing.T) {
 		// AUDIT_CHAIN_BROKEN: an altered entry opens a finding of the
 		// system agency; put back, it closes. What stays open is the
 		// version put in force behind the store's back above, which no
-		// leader approved ([1]: its id).
+		// leader approved, and the procedure whose review date was moved
+		// there (RowStateVersion 8): [1], the id of each.
 		f.dropAuditGuards(t)
 		for _, tt := range []struct {
 			q    string
 			want string
 		}{
 			{`UPDATE audit_log SET reason = reason || 'x' WHERE id = 5`, "5"},
-			{`UPDATE audit_log SET reason = SUBSTR(reason, 1, LENGTH(reason) - 1) WHERE id = 5`, "[1]"},
+			{`UPDATE audit_log SET reason = SUBSTR(reason, 1, LENGTH(reason) - 1) WHERE id = 5`, "[1],[1]"},
 		} {
 			if err := f.tamper(tt.q); err != nil {
 				t.Fatal(err)

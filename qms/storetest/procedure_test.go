@@ -266,6 +266,7 @@ func TestProcedureVersions(t *testing.T) {
 		// A final version's content, number and procedure are the
 		// database's to keep, whoever writes: only its status moves
 		// among the final ones.
+		second := mustQuery(t, f, `SELECT id FROM procedure_versions WHERE number = 2`)[0]
 		final := []struct {
 			sql string
 			ok  bool
@@ -283,10 +284,13 @@ func TestProcedureVersions(t *testing.T) {
 				t.Errorf("%s: err = %v, want ok %v", tt.sql, err, tt.ok)
 			}
 		}
-		// The status the database let through is not what a leader
-		// approved: verify names the version, never approved, now read
-		// as once in force.
-		want := []string{qms.RowAltered + " procedure_versions lần ban hành 01 của quy trình SVHTT QT-01 hết hiệu lực mà không được lãnh đạo phê duyệt"}
+		// What the database let through is not the application's: verify
+		// names each version's row (RowStateVersion 8), and the version,
+		// never approved, now read as once in force.
+		want := []string{
+			qms.RowAltered + " procedure_versions lần ban hành 01 của quy trình SVHTT QT-01",
+			qms.RowDeleted + " procedure_versions [" + second + "]",
+			qms.RowAltered + " procedure_versions lần ban hành 01 của quy trình SVHTT QT-01 hết hiệu lực mà không được lãnh đạo phê duyệt"}
 		if got := namedRows(t, f, sys); !slices.Equal(got, want) {
 			t.Fatalf("after the status moved with the file: named %q, want %q", got, want)
 		}

@@ -3,6 +3,7 @@ package storetest_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -151,7 +152,21 @@ func eachStore(t *testing.T, fn func(t *testing.T, f *fixture)) {
 	for _, k := range stores() {
 		t.Run(k.name, func(t *testing.T) {
 			clk := qmstest.NewClock(time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC))
-			fn(t, k.open(t, clk))
+			f := k.open(t, clk)
+			fn(t, f)
+			// QMS_DISCOVER=1 logs what verification names after each
+			// test: a table newly vouched for (SecurityTables) shows
+			// every path that writes it without an audited entry, the
+			// tests' own shortcuts and tampering among them.
+			if os.Getenv("QMS_DISCOVER") != "" {
+				_, err := f.VerifyAuditChain(f.ctx)
+				var rt *qms.RowsTampered
+				if errors.As(err, &rt) {
+					for _, c := range rt.Rows {
+						t.Logf("DISCOVER %s %s %s %s", c.Table, c.Change, c.Key, c.Label)
+					}
+				}
+			}
 		})
 	}
 }

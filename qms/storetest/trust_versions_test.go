@@ -22,7 +22,8 @@ func TestTrust10VersionInForceNoLeaderApproved(t *testing.T) {
 			SELECT procedure_id, 9, 'effective', content_json, author_id, author, submitted_at, approver_id, approver, approved_at, effective_on, created_at, updated_at
 			FROM procedure_versions WHERE status = 'effective' AND procedure_id = (SELECT MIN(procedure_id) FROM procedure_versions WHERE status = 'effective')`)
 		code := mustQuery(t, f, `SELECT p.agency_code || ' ' || p.code FROM procedures p WHERE p.id = (SELECT MIN(procedure_id) FROM procedure_versions WHERE status = 'effective')`)
-		want := []string{qms.RowAltered + " procedure_versions lần ban hành 09 của quy trình " + code[0] + " có hiệu lực mà không được lãnh đạo phê duyệt"}
+		want := []string{qms.RowAdded + " procedure_versions lần ban hành 09 của quy trình " + code[0],
+			qms.RowAltered + " procedure_versions lần ban hành 09 của quy trình " + code[0] + " có hiệu lực mà không được lãnh đạo phê duyệt"}
 		if got := namedRows(t, f, f.ctx); !slices.Equal(got, want) {
 			t.Fatalf("a version put in force with the file: named %q, want %q", got, want)
 		}
@@ -52,7 +53,9 @@ func TestTrust10ReplacedVersionPutBackInForce(t *testing.T) {
 		mustExec(t, f, fmt.Sprintf(`UPDATE procedure_versions SET status = 'superseded' WHERE procedure_id = %d AND number = %d`, pid, n))
 		mustExec(t, f, fmt.Sprintf(`UPDATE procedure_versions SET status = 'effective' WHERE procedure_id = %d AND number = 1`, pid))
 		code := mustQuery(t, f, fmt.Sprintf(`SELECT agency_code || ' ' || code FROM procedures WHERE id = %d`, pid))[0]
-		want := []string{qms.RowAltered + " procedure_versions lần ban hành 01 của quy trình " + code + " có hiệu lực dù lần ban hành 02 đã được lãnh đạo phê duyệt sau"}
+		want := []string{qms.RowAltered + " procedure_versions lần ban hành 01 của quy trình " + code,
+			qms.RowAltered + " procedure_versions lần ban hành 02 của quy trình " + code,
+			qms.RowAltered + " procedure_versions lần ban hành 01 của quy trình " + code + " có hiệu lực dù lần ban hành 02 đã được lãnh đạo phê duyệt sau"}
 		if got := namedRows(t, f, f.ctx); !slices.Equal(got, want) {
 			t.Fatalf("the replaced version put back in force: named %q, want %q", got, want)
 		}
