@@ -49,7 +49,8 @@ var keyTypes = map[string][]string{
 	"risk_links": {"bigint", "text", "bigint"}, "management_reviews": {"bigint"}, "review_decisions": {"bigint"},
 	"document_reads": {"bigint"}, "context_items": {"bigint"}, "context_reviews": {"bigint"}, "competences": {"bigint"},
 	"competence_requirements": {"bigint"}, "competence_records": {"bigint"}, "declarations": {"bigint"}, "providers": {"bigint"},
-	"provider_evaluations": {"bigint"}, "provider_ncs": {"bigint", "bigint"},
+	"provider_evaluations": {"bigint"}, "provider_ncs": {"bigint", "bigint"}, "forms": {"bigint"},
+	"merged_codes": {"text", "text", "text", "text"}, "dossier_moves": {"text", "text"}, "satisfaction_responses": {"bigint"},
 }
 
 // flags are the boolean state columns, rendered 0 or 1 as SQLite stores them.

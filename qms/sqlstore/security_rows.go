@@ -104,12 +104,14 @@ type StateColumn struct {
 //     (asFound): the trail before carries no row's state.
 //  8. migration 0066 (SQLite), 0043 (PostgreSQL): the ISO records
 //     before a signature closes them and what none signs:
-//     nonconformities and their corrective actions, risks and their
-//     actions, quality objectives, procedures (review dates), procedure
-//     and form versions (which is in force), internal audit plans and their
-//     checklists, citizens' feedback; each row recorded at the upgrade
-//     as found (asFound): the trail before carries no row's
-//     state.
+//     nonconformities and their corrective actions, risks with their
+//     actions, assessments and links, quality objectives, procedures
+//     (review dates), procedure and form versions (which is in force),
+//     internal audits, citizens' feedback and survey answers, the
+//     management review, distribution, context, competence,
+//     declarations, providers, forms and the codes a merger left; each
+//     row recorded at the upgrade as found (asFound): the trail before
+//     carries no row's state.
 
 // The versions need not be contiguous: a rebaseline hashes a row "then"
 // without the columns covered since its version, whatever they are.
@@ -123,7 +125,7 @@ var RebaselineReasons = map[int]string{
 	4: "liên kết thủ tục hành chính với quy trình nội bộ (quyết định hồ sơ mới được tiếp nhận theo quy trình nào): đúng như nhật ký đã ghi khi tạo, sửa quy trình và khi lãnh đạo phê duyệt lần ban hành",
 	5: "trạng thái quyết định của hồ sơ (đơn vị, phiên bản quy trình, hạn trả, trạng thái, kết quả, ngày trả, hẹn lại, chuỗi băm các bước xử lý) và những gì phiếu tiếp nhận ghi: ghi nhận nguyên trạng lúc nâng cấp, vì nhật ký trước đó không ghi đủ trạng thái của từng hồ sơ",
 	6: "các bước đang mở của hồ sơ (quyết định bước nào được xử lý tiếp và do ai): đúng như nhật ký đã ghi",
-	8: "hồ sơ ISO trước khi được ký đóng và những gì không ai ký: sự không phù hợp và hành động khắc phục, rủi ro và hành động xử lý, mục tiêu chất lượng, quy trình (ngày xem xét lại), các lần ban hành quy trình và biểu mẫu (lần nào có hiệu lực), kế hoạch và danh mục câu hỏi đánh giá nội bộ, phản ánh kiến nghị: ghi nhận nguyên trạng lúc nâng cấp, vì nhật ký trước đó không ghi trạng thái của từng dòng",
+	8: "hồ sơ ISO trước khi được ký đóng và những gì không ai ký: sự không phù hợp và hành động khắc phục, rủi ro và hành động xử lý, mục tiêu chất lượng, quy trình (ngày xem xét lại), các lần ban hành quy trình và biểu mẫu (lần nào có hiệu lực), chương trình, kế hoạch và danh mục câu hỏi đánh giá nội bộ, phản ánh kiến nghị và phiếu khảo sát, xem xét của lãnh đạo, phân phối tài liệu, bối cảnh, năng lực, công bố, nhà cung cấp, biểu mẫu và mã cũ sau sáp nhập: ghi nhận nguyên trạng lúc nâng cấp, vì nhật ký trước đó không ghi trạng thái của từng dòng",
 	7: "danh mục thủ tục hành chính (thời hạn giải quyết, tên, phí, trạng thái), lịch ngày nghỉ và ngày làm bù, giờ làm việc và cách tính thời gian tạm dừng của từng đơn vị (quyết định hạn trả của hồ sơ mới): ghi nhận nguyên trạng lúc nâng cấp, vì nhật ký trước đó không ghi trạng thái của từng dòng",
 }
 
@@ -418,6 +420,27 @@ var SecurityTables = []SecurityTable{
 	{Table: "provider_ncs", Key: []string{"provider_id", "nc_id"},
 		State: sinceAll(8, "linked_by", "linked_at"),
 		Label: "'sự không phù hợp ' || COALESCE((SELECT code FROM nonconformities WHERE id = nc_id), '?') || ' của nhà cung cấp ' || COALESCE((SELECT name FROM providers WHERE id = provider_id), '?')"},
+	// A form's code is what a flowchart's step names to ask for it, and
+	// its procedure what it belongs to.
+	{Table: "forms", Key: []string{"id"},
+		State:     sinceAll(8, "agency_code", "code", "title", "kind", "procedure_id", "legal_basis", "purpose", "merged_from"),
+		Unchecked: map[string]string{"created_at": "when the form was made: shown, decides nothing"},
+		Label:     "'biểu mẫu ' || code || ' của ' || agency_code"},
+	// What a merger or a split left behind: an old code of a TTHC,
+	// procedure or form leads to its new one, a moved dossier's code to
+	// the agency that holds it now (the public lookup follows it).
+	{Table: "merged_codes", Key: []string{"agency_code", "kind", "from_agency", "old_code"},
+		State: sinceAll(8, "new_code", "merged_at"),
+		Label: "'mã cũ ' || old_code || ' (' || kind || ') của ' || from_agency || ' sang ' || agency_code"},
+	{Table: "dossier_moves", Key: []string{"agency_code", "code"},
+		State: sinceAll(8, "moved_to", "moved_at"),
+		Label: "'hồ sơ ' || code || ' chuyển từ ' || agency_code"},
+	// Citizens' answers to the satisfaction survey (SIPAS): the public
+	// figure of satisfaction. One per returned dossier, many in a
+	// province: read row by row by a whole verification only.
+	{Table: "satisfaction_responses", Key: []string{"id"},
+		State: sinceAll(8, "agency_code", "dossier_id", "tthc_code", "questionnaire", "answers_json", "comment", "submitted_at"),
+		Label: "'phiếu khảo sát ' || id || ' của ' || agency_code", Bulk: true},
 	// Citizens' feedback (phản ánh, kiến nghị) is many in a province:
 	// read row by row by a whole verification only.
 	{Table: "feedback", Key: []string{"id"},

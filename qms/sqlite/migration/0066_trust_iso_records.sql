@@ -6,10 +6,11 @@
 -- versions (which one is in force), internal audit programmes, plans and
 -- checklists, citizens' feedback, the management review and its
 -- decisions, the distribution of documents, the context, competence, the
--- declaration of conformity, external providers. Each write of them is
--- audited in its own transaction; these triggers list the rows written,
--- as those of 0017, 0057, 0062 and 0065 do. The Go step of this
--- migration writes the triggers that list the rows' states before
+-- declaration of conformity, external providers, forms, the codes a
+-- merger or a split left behind, and the citizens' survey answers. Each
+-- write of them is audited in its own transaction; these triggers list
+-- the rows written, as those of 0017, 0057, 0062 and 0065 do. The Go step
+-- of this migration writes the triggers that list the rows' states before
 -- (beforeTriggers) and records every row as found (rebaseline,
 -- row_state.go): the trail before carries no row's state.
 
@@ -206,3 +207,31 @@ CREATE TRIGGER feedback_row_update AFTER UPDATE OF id, agency_code, code, name, 
 BEGIN INSERT INTO row_changes VALUES ('feedback', json_array(OLD.id)), ('feedback', json_array(NEW.id)); END;
 CREATE TRIGGER feedback_row_delete AFTER DELETE ON feedback
 BEGIN INSERT INTO row_changes VALUES ('feedback', json_array(OLD.id)); END;
+
+CREATE TRIGGER forms_row_insert AFTER INSERT ON forms
+BEGIN INSERT INTO row_changes VALUES ('forms', json_array(NEW.id)); END;
+CREATE TRIGGER forms_row_update AFTER UPDATE OF id, agency_code, code, title, kind, procedure_id, legal_basis, purpose, merged_from ON forms
+BEGIN INSERT INTO row_changes VALUES ('forms', json_array(OLD.id)), ('forms', json_array(NEW.id)); END;
+CREATE TRIGGER forms_row_delete AFTER DELETE ON forms
+BEGIN INSERT INTO row_changes VALUES ('forms', json_array(OLD.id)); END;
+
+CREATE TRIGGER merged_codes_row_insert AFTER INSERT ON merged_codes
+BEGIN INSERT INTO row_changes VALUES ('merged_codes', json_array(NEW.agency_code, NEW.kind, NEW.from_agency, NEW.old_code)); END;
+CREATE TRIGGER merged_codes_row_update AFTER UPDATE OF agency_code, kind, from_agency, old_code, new_code, merged_at ON merged_codes
+BEGIN INSERT INTO row_changes VALUES ('merged_codes', json_array(OLD.agency_code, OLD.kind, OLD.from_agency, OLD.old_code)), ('merged_codes', json_array(NEW.agency_code, NEW.kind, NEW.from_agency, NEW.old_code)); END;
+CREATE TRIGGER merged_codes_row_delete AFTER DELETE ON merged_codes
+BEGIN INSERT INTO row_changes VALUES ('merged_codes', json_array(OLD.agency_code, OLD.kind, OLD.from_agency, OLD.old_code)); END;
+
+CREATE TRIGGER dossier_moves_row_insert AFTER INSERT ON dossier_moves
+BEGIN INSERT INTO row_changes VALUES ('dossier_moves', json_array(NEW.agency_code, NEW.code)); END;
+CREATE TRIGGER dossier_moves_row_update AFTER UPDATE OF agency_code, code, moved_to, moved_at ON dossier_moves
+BEGIN INSERT INTO row_changes VALUES ('dossier_moves', json_array(OLD.agency_code, OLD.code)), ('dossier_moves', json_array(NEW.agency_code, NEW.code)); END;
+CREATE TRIGGER dossier_moves_row_delete AFTER DELETE ON dossier_moves
+BEGIN INSERT INTO row_changes VALUES ('dossier_moves', json_array(OLD.agency_code, OLD.code)); END;
+
+CREATE TRIGGER satisfaction_responses_row_insert AFTER INSERT ON satisfaction_responses
+BEGIN INSERT INTO row_changes VALUES ('satisfaction_responses', json_array(NEW.id)); END;
+CREATE TRIGGER satisfaction_responses_row_update AFTER UPDATE OF id, agency_code, dossier_id, tthc_code, questionnaire, answers_json, comment, submitted_at ON satisfaction_responses
+BEGIN INSERT INTO row_changes VALUES ('satisfaction_responses', json_array(OLD.id)), ('satisfaction_responses', json_array(NEW.id)); END;
+CREATE TRIGGER satisfaction_responses_row_delete AFTER DELETE ON satisfaction_responses
+BEGIN INSERT INTO row_changes VALUES ('satisfaction_responses', json_array(OLD.id)); END;
