@@ -2,7 +2,9 @@ package qms
 
 import (
 	"context"
+	"net/url"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -276,6 +278,20 @@ type Notification struct {
 	Link      string     `json:"link"`
 	CreatedAt time.Time  `json:"created_at"`
 	ReadAt    *time.Time `json:"read_at,omitempty"`
+}
+
+// SiteLink is link when it is a path of this site ("/nonconformities/3"),
+// "" otherwise. The application links its notifications to its own
+// pages; one that leads elsewhere ("https://…", "//host") was put in
+// with the file, and every user saw it and was e-mailed it as a link to
+// follow (outsider pass 25).
+func SiteLink(link string) string {
+	u, err := url.Parse(link)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || !strings.HasPrefix(link, "/") ||
+		strings.HasPrefix(link, "//") || strings.ContainsAny(link, "\\@\x00\r\n\t") {
+		return ""
+	}
+	return link
 }
 
 // NotificationService lists and marks a user's notifications.

@@ -79,3 +79,26 @@ func TestSearchTerms(t *testing.T) {
 		}
 	}
 }
+
+// TestSiteLink: a notification links to a page of this site or to
+// nothing (outsider pass 25: a link put in with the file sent every user
+// elsewhere, on the page and by e-mail).
+func TestSiteLink(t *testing.T) {
+	for _, tt := range []struct{ link, want string }{
+		{"/nonconformities/3", "/nonconformities/3"},
+		{"/dossiers/SVHTT-2026-000001?tab=steps#b", "/dossiers/SVHTT-2026-000001?tab=steps#b"},
+		{"", ""},
+		{"https://evil.example/login", ""},
+		{"//evil.example/login", ""},
+		{"/\\evil.example", ""},
+		{"@evil.example/x", ""},
+		{"/x@evil.example", ""},
+		{"javascript:alert(1)", ""},
+		{"nonconformities/3", ""},
+		{"/a\r\nBcc: x@y", ""},
+	} {
+		if got := qms.SiteLink(tt.link); got != tt.want {
+			t.Errorf("SiteLink(%q) = %q, want %q", tt.link, got, tt.want)
+		}
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 
 	"isodt/qms"
 )
@@ -31,11 +30,12 @@ func (s *Store) Notifications(ctx context.Context, userID int64, limit int) ([]q
 		if err := rows.Scan(&n.ID, &n.Agency, &n.Title, &n.Kind, &args, &n.Link, &created, &read); err != nil {
 			return nil, 0, err
 		}
-		if n.Kind != "" {
-			if err := json.Unmarshal([]byte(args), &n.Args); err != nil {
-				return nil, 0, fmt.Errorf("notification %d: values %q: %w", n.ID, args, err)
-			}
+		if n.Kind != "" && json.Unmarshal([]byte(args), &n.Args) != nil {
+			// Not what the application writes: the notification reads
+			// as its stored title.
+			n.Kind, n.Args = "", nil
 		}
+		n.Link = qms.SiteLink(n.Link)
 		n.CreatedAt, n.ReadAt = ParseTime(created), OptTime(read)
 		out = append(out, n)
 	}
@@ -83,6 +83,7 @@ func (s *Store) PendingEmails(ctx context.Context, limit int) ([]PendingEmail, e
 		if err := rows.Scan(&p.ID, &p.To, &p.Title, &p.Link); err != nil {
 			return nil, err
 		}
+		p.Link = qms.SiteLink(p.Link)
 		out = append(out, p)
 	}
 	return out, rows.Err()

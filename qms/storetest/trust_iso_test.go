@@ -124,6 +124,13 @@ func TestTrust12ISORecordsWrittenOutsideTheApp(t *testing.T) {
 			qms.RowAltered + " audit_items câu hỏi "},
 		{"feedback answered", `UPDATE feedback SET answer = 'Đã giải quyết', status = 'answered'`,
 			qms.RowAltered + " feedback phản ánh, kiến nghị PA-PA-2026-001 của PA"},
+		// Outsider pass 25: the survey's triggers refuse a change, not an
+		// answer added; and a signed form retitled.
+		{"survey answer forged", `INSERT INTO satisfaction_responses (agency_code, dossier_id, tthc_code, questionnaire, answers_json, comment, submitted_at)
+			SELECT agency_code, id, tthc_code, 'SIPAS-2017', '{}', 'Rất hài lòng', '2026-03-02T03:00:00Z' FROM dossiers WHERE agency_code = 'PA'`,
+			qms.RowAdded + " satisfaction_responses phiếu khảo sát "},
+		{"form retitled", `UPDATE forms SET title = 'Phiếu giả mạo' WHERE agency_code = 'PA' AND code = 'BM-QT01-01'`,
+			qms.RowAltered + " forms biểu mẫu BM-QT01-01 của PA"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -241,6 +248,52 @@ func TestDueDatesBounded(t *testing.T) {
 					t.Errorf("%s due %s: %v, want accepted %v", what, tt.due.Format("02/01/2006"), err, tt.ok)
 				}
 			}
+		}
+	})
+}
+
+// TestRowsNotTheApplicationsStillRead: a row put in with the file in a
+// shape the application never writes (a finding's sentence, a survey's
+// answers, a notification's values that are not JSON; a notification
+// linking off the site) no longer takes its page down for everyone, and
+// an off-site link is not shown or mailed (outsider pass 25).
+func TestRowsNotTheApplicationsStillRead(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		_, _, _ = mergeAgency(t, f, "PA", false)
+		admin, err := f.FindUserByUsername(f.ctx, "admin")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{
+			`INSERT INTO findings (rule, severity, agency_code, object_type, object_id, message, said_json, opened_at)
+				VALUES ('R', 'high', 'PA', 'tthc', '1.000009', 'Thông điệp đã lưu', '{bad', '2026-03-01T00:00:00Z')`,
+			`INSERT INTO satisfaction_responses (agency_code, dossier_id, tthc_code, questionnaire, answers_json, comment, submitted_at)
+				SELECT 'PA', id, tthc_code, 'SIPAS-2017', 'x', '', '2026-03-01T00:00:00Z' FROM dossiers WHERE agency_code = 'PA'`,
+			fmt.Sprintf(`INSERT INTO notifications (user_id, agency_code, title, kind, args_json, link, created_at)
+				VALUES (%d, 'PA', 'Đăng nhập lại để ký', 'x', '{bad', 'https://evil.example/login', '2026-03-01T00:00:00Z')`, admin.ID),
+		} {
+			if err := f.tamper(q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		agency := "PA"
+		fs, err := f.FindFindings(f.ctx, qms.FindingFilter{AgencyCode: &agency})
+		if err != nil || !slices.ContainsFunc(fs, func(x *qms.Finding) bool { return x.Message == "Thông điệp đã lưu" && x.Said == nil }) {
+			t.Errorf("findings with a sentence not the application's: %v", err)
+		}
+		if rs, err := f.FindSatisfaction(f.ctx, qms.SatisfactionFilter{Agencies: []string{"PA"}}); err != nil || len(rs) != 1 || rs[0].Answers != nil {
+			t.Errorf("survey answers not the application's: %+v %v", rs, err)
+		}
+		ns, _, err := f.Notifications(f.ctx, admin.ID, 10)
+		if err != nil || len(ns) == 0 || ns[0].Link != "" || ns[0].Title != "Đăng nhập lại để ký" {
+			t.Errorf("a notification linking off the site: %+v %v", ns, err)
+		}
+		if _, err := f.UpdateUser(f.ctx, admin.ID, qms.UserUpdate{Email: ptr("admin@so.gov.vn")}); err != nil {
+			t.Fatal(err)
+		}
+		ps, err := f.PendingEmails(f.ctx, 100)
+		if err != nil || !slices.ContainsFunc(ps, func(p sqlstore.PendingEmail) bool { return p.Title == "Đăng nhập lại để ký" && p.Link == "" }) {
+			t.Errorf("mails pending: %+v %v", ps, err)
 		}
 	})
 }
