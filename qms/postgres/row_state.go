@@ -55,7 +55,7 @@ var keyTypes = map[string][]string{
 
 // flags are the boolean state columns, rendered 0 or 1 as SQLite stores them.
 var flags = map[string]bool{"users.disabled": true, "users.password_temporary": true, "step_delegations.revoked": true,
-	"objectives.withdrawn": true, "context_items.retired": true, "competence_requirements.withdrawn": true, "competence_records.revoked": true}
+	"objectives.withdrawn": true, "nonconformities.finding_duplicate": true, "context_items.retired": true, "competence_requirements.withdrawn": true, "competence_records.revoked": true}
 
 var rowSpecs = func() []rowSpec {
 	var out []rowSpec

@@ -284,11 +284,11 @@ var SecurityTables = []SecurityTable{
 	// an objective lowered to the rate reached, read as decided; verify
 	// said ok (note 11). Each is written by its own audited action.
 	{Table: "nonconformities", Key: []string{"id"},
+		// finding_duplicate marks a second one raised on one finding
+		// before the one-open-per-finding rule: set, it lifts the rule
+		// (outsider pass 25).
 		State: sinceAll(8, "agency_code", "code", "source", "source_ref", "description", "correction", "root_cause", "status", "verdict",
-			"verified_by", "verified_at", "closed_at", "created_by", "created_at", "close_reason"),
-		Unchecked: map[string]string{
-			"finding_duplicate": "marks a second nonconformity raised on one finding before the one-open-per-finding rule, for its index: decides nothing",
-		},
+			"verified_by", "verified_at", "closed_at", "created_by", "created_at", "close_reason", "finding_duplicate"),
 		Label: "'sự không phù hợp ' || code || ' của ' || agency_code"},
 	{Table: "corrective_actions", Key: []string{"id"},
 		State: sinceAll(8, "nc_id", "description", "owner", "due_on", "done_at", "result", "done_by"),
@@ -342,9 +342,11 @@ var SecurityTables = []SecurityTable{
 		State: sinceAll(8, "programme_id", "agency_code", "title", "scope_json", "start_on", "end_on", "status", "summary", "conclusion", "reported_at"),
 		Label: "'kế hoạch đánh giá nội bộ ' || id || ' (' || title || ') của ' || agency_code"},
 	{Table: "audit_items", Key: []string{"id"},
-		State:     sinceAll(8, "plan_id", "clause", "question", "source", "result", "evidence", "note"),
-		Unchecked: map[string]string{"suggestions_json": "hints the checklist offered the auditor, not what the auditor found"},
-		Label:     "'câu hỏi ' || id || ' (điều ' || clause || ') của kế hoạch đánh giá nội bộ ' || plan_id"},
+		// The hints the checklist offered are not what the auditor found
+		// (the report's signature leaves them out), but they are shown
+		// beside the signed answers (outsider pass 25).
+		State: sinceAll(8, "plan_id", "clause", "question", "source", "result", "evidence", "note", "suggestions_json"),
+		Label: "'câu hỏi ' || id || ' (điều ' || clause || ') của kế hoạch đánh giá nội bộ ' || plan_id"},
 	{Table: "audit_programmes", Key: []string{"id"},
 		State:     sinceAll(8, "agency_code", "year", "title", "notes"),
 		Unchecked: map[string]string{"created_at": "when the programme was made: shown, decides nothing"},

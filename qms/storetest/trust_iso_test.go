@@ -129,6 +129,10 @@ func TestTrust12ISORecordsWrittenOutsideTheApp(t *testing.T) {
 		{"survey answer forged", `INSERT INTO satisfaction_responses (agency_code, dossier_id, tthc_code, questionnaire, answers_json, comment, submitted_at)
 			SELECT agency_code, id, tthc_code, 'SIPAS-2017', '{}', 'Rất hài lòng', '2026-03-02T03:00:00Z' FROM dossiers WHERE agency_code = 'PA'`,
 			qms.RowAdded + " satisfaction_responses phiếu khảo sát "},
+		{"one-open-per-finding rule lifted", `UPDATE nonconformities SET finding_duplicate = NOT finding_duplicate WHERE status = 'open'`,
+			qms.RowAltered + " nonconformities sự không phù hợp NC-PA-2026-001 của PA"},
+		{"checklist hints rewritten", `UPDATE audit_items SET suggestions_json = '["Đã xem đủ hồ sơ"]'`,
+			qms.RowAltered + " audit_items câu hỏi "},
 		{"form retitled", `UPDATE forms SET title = 'Phiếu giả mạo' WHERE agency_code = 'PA' AND code = 'BM-QT01-01'`,
 			qms.RowAltered + " forms biểu mẫu BM-QT01-01 của PA"},
 	}

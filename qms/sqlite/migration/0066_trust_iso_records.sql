@@ -17,7 +17,7 @@
 CREATE TRIGGER nonconformities_row_insert AFTER INSERT ON nonconformities
 BEGIN INSERT INTO row_changes VALUES ('nonconformities', json_array(NEW.id)); END;
 CREATE TRIGGER nonconformities_row_update AFTER UPDATE OF id, agency_code, code, source, source_ref, description, correction, root_cause, status, verdict, verified_by,
-	verified_at, closed_at, created_by, created_at, close_reason ON nonconformities
+	verified_at, closed_at, created_by, created_at, close_reason, finding_duplicate ON nonconformities
 BEGIN INSERT INTO row_changes VALUES ('nonconformities', json_array(OLD.id)), ('nonconformities', json_array(NEW.id)); END;
 CREATE TRIGGER nonconformities_row_delete AFTER DELETE ON nonconformities
 BEGIN INSERT INTO row_changes VALUES ('nonconformities', json_array(OLD.id)); END;
@@ -84,7 +84,7 @@ BEGIN INSERT INTO row_changes VALUES ('audit_plans', json_array(OLD.id)); END;
 
 CREATE TRIGGER audit_items_row_insert AFTER INSERT ON audit_items
 BEGIN INSERT INTO row_changes VALUES ('audit_items', json_array(NEW.id)); END;
-CREATE TRIGGER audit_items_row_update AFTER UPDATE OF id, plan_id, clause, question, source, result, evidence, note ON audit_items
+CREATE TRIGGER audit_items_row_update AFTER UPDATE OF id, plan_id, clause, question, source, result, evidence, note, suggestions_json ON audit_items
 BEGIN INSERT INTO row_changes VALUES ('audit_items', json_array(OLD.id)), ('audit_items', json_array(NEW.id)); END;
 CREATE TRIGGER audit_items_row_delete AFTER DELETE ON audit_items
 BEGIN INSERT INTO row_changes VALUES ('audit_items', json_array(OLD.id)); END;
