@@ -292,6 +292,27 @@ func TestRowsNotTheApplicationsStillRead(t *testing.T) {
 		if err != nil || len(ns) == 0 || ns[0].Link != "" || ns[0].Title != "Đăng nhập lại để ký" {
 			t.Errorf("a notification linking off the site: %+v %v", ns, err)
 		}
+		// A version in force whose content is not JSON, and a signer's
+		// name changed: verification names both and the scan runs
+		// (outsider pass 26: verify stopped at the version and named
+		// nothing else; every page reading it answered 500).
+		for _, q := range []string{
+			`UPDATE procedure_versions SET content_json = '{' WHERE status = 'effective' AND procedure_id IN (SELECT id FROM procedures WHERE agency_code = 'PA')`,
+			`UPDATE users SET full_name = 'Người khác' WHERE username = 'giam.doc.pa'`,
+		} {
+			if err := f.tamper(q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		named := namedRows(t, f, f.ctx)
+		for _, want := range []string{qms.RowAltered + " procedure_versions lần ban hành 01 của quy trình PA QT-01", qms.RowAltered + " users người dùng giam.doc.pa"} {
+			if !slices.Contains(named, want) {
+				t.Errorf("verify named %q, want among them %q", named, want)
+			}
+		}
+		if _, err := f.RunChecks(f.ctx, qms.CheckScope{}); err != nil {
+			t.Errorf("the compliance scan on an unreadable version: %v", err)
+		}
 		if _, err := f.UpdateUser(f.ctx, admin.ID, qms.UserUpdate{Email: ptr("admin@so.gov.vn")}); err != nil {
 			t.Fatal(err)
 		}
