@@ -37,7 +37,7 @@ func (s *Store) Authenticate(ctx context.Context, username, password, addr strin
 	var id int64
 	var hash string
 	var disabled bool
-	err := s.read().QueryRow(ctx, `SELECT id, password_hash, disabled FROM users WHERE username = ?`, username).Scan(&id, &hash, &disabled)
+	err := s.read().QueryRow(ctx, `SELECT id, password_hash, disabled FROM users WHERE username = ?`, username).Scan(&id, &hash, (*Flag)(&disabled))
 	if err == sql.ErrNoRows {
 		// An unknown username costs a comparison too, so that timing
 		// does not tell which usernames exist.

@@ -168,7 +168,7 @@ func findRequirements(ctx context.Context, q Querier, where string, args ...any)
 		var r qms.CompetenceRequirement
 		var withdrawnAt *string
 		var created string
-		if err := rows.Scan(&r.ID, &r.AgencyCode, &r.CompetenceID, &r.Role, &r.ProcedureID, &r.StepID, &r.Withdrawn, &r.WithdrawnReason, &r.WithdrawnBy, &withdrawnAt, &r.CreatedBy, &created); err != nil {
+		if err := rows.Scan(&r.ID, &r.AgencyCode, &r.CompetenceID, &r.Role, &r.ProcedureID, &r.StepID, (*Flag)(&r.Withdrawn), &r.WithdrawnReason, &r.WithdrawnBy, &withdrawnAt, &r.CreatedBy, &created); err != nil {
 			return nil, err
 		}
 		r.WithdrawnAt, r.CreatedAt = OptTime(withdrawnAt), ParseTime(created)
@@ -400,7 +400,7 @@ func findCompetenceRecords(ctx context.Context, q Querier, f qms.CompetenceRecor
 		var expires, sha, revokedAt *string
 		var ev qms.FileRef
 		if err := rows.Scan(&r.ID, &r.AgencyCode, &r.Username, &r.CompetenceID, &r.Course, &r.CertificateNo, &r.Issuer, &obtained, &expires,
-			&sha, &ev.Name, &ev.ContentType, &ev.Size, &r.Revoked, &r.RevokedReason, &r.RevokedBy, &revokedAt, &r.CreatedBy, &created); err != nil {
+			&sha, &ev.Name, &ev.ContentType, &ev.Size, (*Flag)(&r.Revoked), &r.RevokedReason, &r.RevokedBy, &revokedAt, &r.CreatedBy, &created); err != nil {
 			return nil, err
 		}
 		r.ObtainedOn, r.RevokedAt, r.CreatedAt = ParseDate(obtained), OptTime(revokedAt), ParseTime(created)

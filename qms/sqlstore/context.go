@@ -47,7 +47,7 @@ func findContextItems(ctx context.Context, q Querier, where string, args ...any)
 		var i qms.ContextItem
 		var reviewed, created string
 		var retiredAt *string
-		if err := rows.Scan(&i.ID, &i.AgencyCode, &i.Kind, &i.Title, &i.Requirements, &reviewed, &i.Retired, &i.RetiredReason, &i.RetiredBy, &retiredAt,
+		if err := rows.Scan(&i.ID, &i.AgencyCode, &i.Kind, &i.Title, &i.Requirements, &reviewed, (*Flag)(&i.Retired), &i.RetiredReason, &i.RetiredBy, &retiredAt,
 			&i.CreatedBy, &created); err != nil {
 			return nil, err
 		}

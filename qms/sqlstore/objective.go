@@ -49,7 +49,7 @@ func findObjectives(ctx context.Context, q Querier, where string, args ...any) (
 		var o qms.Objective
 		var withdrawnAt *string
 		var created string
-		if err := rows.Scan(&o.ID, &o.AgencyCode, &o.Year, &o.Title, &o.Measure, &o.Target, &o.Period, &o.Withdrawn, &o.WithdrawnReason,
+		if err := rows.Scan(&o.ID, &o.AgencyCode, &o.Year, &o.Title, &o.Measure, &o.Target, &o.Period, (*Flag)(&o.Withdrawn), &o.WithdrawnReason,
 			&o.WithdrawnBy, &withdrawnAt, &o.CreatedBy, &created); err != nil {
 			return nil, err
 		}

@@ -176,7 +176,7 @@ func (s *Store) PeopleNamed(ctx context.Context, usernames []string) ([]qms.Pers
 	var out []qms.Person
 	for rows.Next() {
 		var p qms.Person
-		if err := rows.Scan(&p.Username, &p.FullName, &p.Disabled); err != nil {
+		if err := rows.Scan(&p.Username, &p.FullName, (*Flag)(&p.Disabled)); err != nil {
 			return nil, internalf(err, "people named")
 		}
 		out = append(out, p)
@@ -203,7 +203,7 @@ func scanJoinedUser(rows Rows, head ...any) (*qms.User, error) {
 		var x qms.User
 		var created, updated string
 		var agency, role *string
-		if err := rows.Scan(append(head[:len(head):len(head)], &x.ID, &x.Username, &x.FullName, &x.Title, &x.Email, &x.Disabled, &x.MustChangePassword, &created, &updated,
+		if err := rows.Scan(append(head[:len(head):len(head)], &x.ID, &x.Username, &x.FullName, &x.Title, &x.Email, (*Flag)(&x.Disabled), (*Flag)(&x.MustChangePassword), &created, &updated,
 			&agency, &role)...); err != nil {
 			return nil, err
 		}
@@ -244,7 +244,7 @@ func findUsers(ctx context.Context, q Querier, order string, f qms.UserFilter) (
 	for rows.Next() {
 		var u qms.User
 		var created, updated string
-		if err := rows.Scan(&u.ID, &u.Username, &u.FullName, &u.Title, &u.Email, &u.Disabled, &created, &updated); err != nil {
+		if err := rows.Scan(&u.ID, &u.Username, &u.FullName, &u.Title, &u.Email, (*Flag)(&u.Disabled), &created, &updated); err != nil {
 			rows.Close()
 			return nil, err
 		}

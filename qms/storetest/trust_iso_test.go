@@ -322,3 +322,43 @@ func TestRowsNotTheApplicationsStillRead(t *testing.T) {
 		}
 	})
 }
+
+// TestFlagsNotZeroOrOne: SQLite holds a boolean as an integer; a 2
+// written with the file (the administrator's disabled flag, an
+// objective's withdrawal) stopped the server's start and every page
+// reading the row (outsider pass 26). Any value but 0 reads as true, as
+// the queries' "= FALSE" reads it: the account is disabled, the objective
+// withdrawn, and verification names both rows. PostgreSQL's boolean
+// holds nothing else.
+func TestFlagsNotZeroOrOne(t *testing.T) {
+	eachStore(t, func(t *testing.T, f *fixture) {
+		if _, pg := f.Store.(*postgres.DB); pg {
+			return
+		}
+		mergeAgency(t, f, "PA", false)
+		for _, q := range []string{
+			`UPDATE users SET disabled = 2, password_temporary = 2 WHERE username = 'chuyen.vien.pa'`,
+			`UPDATE objectives SET withdrawn = 2 WHERE year = 2026 AND agency_code = 'PA'`,
+		} {
+			if err := f.tamper(q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		name := "chuyen.vien.pa"
+		us, err := f.FindUsers(f.ctx, qms.UserFilter{Username: &name})
+		if err != nil || len(us) != 1 || !us[0].Disabled {
+			t.Fatalf("the user with flags of 2: %+v %v", us, err)
+		}
+		if _, err := f.Authenticate(f.ctx, name, "ngua-o-123", "203.0.113.9"); err == nil || qms.ErrorCode(err) == qms.EINTERNAL {
+			t.Errorf("a disabled account signing in: %v", err)
+		}
+		year := 2026
+		os, err := f.FindObjectives(f.ctx, qms.ObjectiveFilter{AgencyCode: "PA", Year: &year, IncludeWithdrawn: true})
+		if err != nil || len(os) != 1 || !os[0].Withdrawn {
+			t.Fatalf("the objective withdrawn with a 2: %+v %v", os, err)
+		}
+		if named := namedRows(t, f, f.ctx); len(named) != 2 {
+			t.Errorf("verify named %q, want the user and the objective", named)
+		}
+	})
+}
