@@ -44,8 +44,12 @@ func ScanDossier(row Row) (*qms.Dossier, error) {
 	if terms.Name != "" {
 		d.ReceivedUnder = &terms
 	}
-	if err := json.Unmarshal([]byte(applicant), &d.Applicant); err != nil {
-		return nil, fmt.Errorf("dossier %s applicant: %w", d.Code, err)
+	if json.Unmarshal([]byte(applicant), &d.Applicant) != nil {
+		// Not what a receipt writes (the file edited, which
+		// verification names): the dossier reads without its applicant
+		// rather than failing its pages and the public lookup (outsider
+		// pass 26).
+		d.Applicant = qms.Applicant{}
 	}
 	if err := json.Unmarshal([]byte(flow), &d.Flow); err != nil {
 		return nil, fmt.Errorf("dossier %s flow: %w", d.Code, err)
@@ -260,7 +264,9 @@ func dossierCountsWhere(f qms.DossierFilter) (cond string, args []any, ok bool) 
 // BriefDossierColumns are the columns of a DossierFilter.Brief list: the
 // applicant's name is taken out of its JSON by the database.
 func (d DossierDialect) BriefDossierColumns() string {
-	name := `applicant_json ->> '$.name'`
+	// A value that is not JSON fails SQLite's ->> and with it the whole
+	// list (outsider pass 26): read as no name.
+	name := `CASE WHEN json_valid(applicant_json) THEN applicant_json ->> '$.name' END`
 	if d == DossiersPostgreSQL {
 		name = `CAST(applicant_json AS jsonb) ->> 'name'`
 	}

@@ -313,6 +313,21 @@ func TestRowsNotTheApplicationsStillRead(t *testing.T) {
 		if _, err := f.RunChecks(f.ctx, qms.CheckScope{}); err != nil {
 			t.Errorf("the compliance scan on an unreadable version: %v", err)
 		}
+		// A dossier's applicant that is not JSON: its pages and the
+		// public lookup read it without one, and SQLite's list does too
+		// (outsider pass 26: the whole list answered 500).
+		code := mustQuery(t, f, `SELECT code FROM dossiers WHERE agency_code = 'PA'`)[0]
+		if err := f.tamper(`UPDATE dossiers SET applicant_json = 'not json{' WHERE code = '` + code + `'`); err != nil {
+			t.Fatal(err)
+		}
+		if d, err := f.FindDossier(f.ctx, "PA", code); err != nil || d.Applicant.Name != "" {
+			t.Errorf("a dossier whose applicant is not JSON: %+v %v", d, err)
+		}
+		if _, pg := f.Store.(*postgres.DB); !pg {
+			if ds, _, err := f.FindDossiers(f.ctx, qms.DossierFilter{AgencyCode: &agency, Brief: true}); err != nil || len(ds) == 0 {
+				t.Errorf("the list with a dossier whose applicant is not JSON: %d %v", len(ds), err)
+			}
+		}
 		if _, err := f.UpdateUser(f.ctx, admin.ID, qms.UserUpdate{Email: ptr("admin@so.gov.vn")}); err != nil {
 			t.Fatal(err)
 		}
