@@ -154,11 +154,12 @@ func QueryDeclarations(ctx context.Context, q Querier, where string, args ...any
 			&d.Note, &created, &d.CreatedBy, &supAt, &d.SupersededBy); err != nil {
 			return nil, err
 		}
-		if err := json.Unmarshal([]byte(tthc), &d.TTHCCodes); err != nil {
-			return nil, fmt.Errorf("declaration %d scope: %w", d.ID, err)
-		}
-		if err := json.Unmarshal([]byte(procs), &d.Processes); err != nil {
-			return nil, fmt.Errorf("declaration %d scope: %w", d.ID, err)
+		if json.Unmarshal([]byte(tthc), &d.TTHCCodes) != nil || json.Unmarshal([]byte(procs), &d.Processes) != nil {
+			// Not what the application writes (the file edited, which
+			// verification names): read as declaring nothing, which the
+			// scope rules then find, rather than failing /declarations
+			// and stopping the whole scan (outsider pass 26).
+			d.TTHCCodes, d.Processes = nil, nil
 		}
 		d.DecidedOn, d.CreatedAt, d.SupersededAt = ParseDate(decided), ParseTime(created), OptTime(supAt)
 		out = append(out, &d)

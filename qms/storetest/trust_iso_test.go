@@ -310,8 +310,17 @@ func TestRowsNotTheApplicationsStillRead(t *testing.T) {
 				t.Errorf("verify named %q, want among them %q", named, want)
 			}
 		}
+		// A declaration whose scope is not JSON (outsider pass 26: the
+		// whole scan stopped at it).
+		if err := f.tamper(`INSERT INTO declarations (agency_code, number, decided_on, signed_by, tthc_codes, processes, file_sha256, file_name, file_type, file_size, note, created_at, created_by)
+			VALUES ('PA', '12/QĐ-PA', '2026-03-01', 'Giám đốc', 'x', '{', 'ab', 'qd.pdf', 'application/pdf', 1, '', '2026-03-01T00:00:00Z', 'thu.ky.pa')`); err != nil {
+			t.Fatal(err)
+		}
+		if ds, err := f.FindDeclarations(f.ctx, "PA"); err != nil || len(ds) != 1 || ds[0].TTHCCodes != nil {
+			t.Errorf("a declaration whose scope is not JSON: %+v %v", ds, err)
+		}
 		if _, err := f.RunChecks(f.ctx, qms.CheckScope{}); err != nil {
-			t.Errorf("the compliance scan on an unreadable version: %v", err)
+			t.Errorf("the compliance scan on an unreadable version and declaration: %v", err)
 		}
 		// A dossier's applicant that is not JSON: its pages and the
 		// public lookup read it without one, and SQLite's list does too
