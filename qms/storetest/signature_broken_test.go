@@ -165,24 +165,7 @@ func TestOutsider11EverySignedTypeChecked(t *testing.T) {
 			t.Fatal(err)
 		}
 		// An internal audit of SVHTT, planned by the province's UBND.
-		if err := f.CreateAgency(f.ctx, &qms.Agency{Code: "UBND", Name: "UBND tỉnh"}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := f.UpdateAgency(f.ctx, "SVHTT", qms.AgencyUpdate{ParentCode: ptr("UBND")}); err != nil {
-			t.Fatal(err)
-		}
-		if err := f.CreateUser(f.ctx, &qms.User{Username: "dgv", Memberships: []qms.Membership{{AgencyCode: "UBND", Role: qms.RoleAuditor}}}, "ngua-o-123"); err != nil {
-			t.Fatal(err)
-		}
-		prog := &qms.AuditProgramme{AgencyCode: "UBND", Year: 2026, Title: "Chương trình 2026"}
-		if err := f.CreateProgramme(f.ctx, prog); err != nil {
-			t.Fatal(err)
-		}
-		day := qms.CivilDate(f.clk.Now())
-		if err := f.CreatePlan(f.ctx, &qms.AuditPlan{ProgrammeID: prog.ID, AgencyCode: "UBND", Title: "Đánh giá Sở VHTT", Units: []string{"SVHTT"},
-			Clauses: []string{"7.5"}, Auditors: []string{"dgv"}, StartOn: day, EndOn: day}); err != nil {
-			t.Fatal(err)
-		}
+		provinceAudit(t, f, "SVHTT", "Đánh giá Sở VHTT")
 		d := &qms.Dossier{AgencyCode: "SVHTT", TTHCCode: "1.000001", Applicant: qms.Applicant{Name: "A"}, Channel: qms.ChannelCounter}
 		if err := f.ReceiveDossier(staff, d); err != nil {
 			t.Fatal(err)
@@ -217,6 +200,33 @@ func TestOutsider11EverySignedTypeChecked(t *testing.T) {
 			t.Fatalf("SIGNATURE_BROKEN found\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 		}
 	})
+}
+
+// provinceAudit makes agency unit a subunit of the province's UBND,
+// whose auditor dgv is on the plan of an internal audit of it (7.5,
+// today), planned under UBND's programme for 2026; it returns the plan.
+func provinceAudit(t *testing.T, f *fixture, unit, title string) *qms.AuditPlan {
+	t.Helper()
+	if err := f.CreateAgency(f.ctx, &qms.Agency{Code: "UBND", Name: "UBND tỉnh"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.UpdateAgency(f.ctx, unit, qms.AgencyUpdate{ParentCode: ptr("UBND")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.CreateUser(f.ctx, &qms.User{Username: "dgv", Memberships: []qms.Membership{{AgencyCode: "UBND", Role: qms.RoleAuditor}}}, "ngua-o-123"); err != nil {
+		t.Fatal(err)
+	}
+	prog := &qms.AuditProgramme{AgencyCode: "UBND", Year: 2026, Title: "Chương trình 2026"}
+	if err := f.CreateProgramme(f.ctx, prog); err != nil {
+		t.Fatal(err)
+	}
+	day := qms.CivilDate(f.clk.Now())
+	plan := &qms.AuditPlan{ProgrammeID: prog.ID, AgencyCode: "UBND", Title: title, Units: []string{unit}, Clauses: []string{"7.5"},
+		Auditors: []string{"dgv"}, StartOn: day, EndOn: day}
+	if err := f.CreatePlan(f.ctx, plan); err != nil {
+		t.Fatal(err)
+	}
+	return plan
 }
 
 // closedSignedNC works a nonconformity of SVHTT to closing with an action

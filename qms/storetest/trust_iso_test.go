@@ -47,25 +47,7 @@ func trustISOScenario(t *testing.T, f *fixture) {
 	if _, err := f.AddRiskAction(officer, "PA", r.ID, qms.RiskAction{Description: "Sao lưu hằng ngày", Owner: "thu.ky.pa", DueOn: due}); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.CreateAgency(f.ctx, &qms.Agency{Code: "UBND", Name: "UBND tỉnh"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.UpdateAgency(f.ctx, "PA", qms.AgencyUpdate{ParentCode: ptr("UBND")}); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.CreateUser(f.ctx, &qms.User{Username: "dgv", Memberships: []qms.Membership{{AgencyCode: "UBND", Role: qms.RoleAuditor}}}, "ngua-o-123"); err != nil {
-		t.Fatal(err)
-	}
-	prog := &qms.AuditProgramme{AgencyCode: "UBND", Year: 2026, Title: "Chương trình 2026"}
-	if err := f.CreateProgramme(f.ctx, prog); err != nil {
-		t.Fatal(err)
-	}
-	day := qms.CivilDate(f.clk.Now())
-	plan := &qms.AuditPlan{ProgrammeID: prog.ID, AgencyCode: "UBND", Title: "Đánh giá PA", Units: []string{"PA"}, Clauses: []string{"7.5"},
-		Auditors: []string{"dgv"}, StartOn: day, EndOn: day}
-	if err := f.CreatePlan(f.ctx, plan); err != nil {
-		t.Fatal(err)
-	}
+	plan := provinceAudit(t, f, "PA", "Đánh giá PA")
 	if _, err := f.BuildChecklist(userOf(t, f, "dgv", "UBND"), "UBND", plan.ID); err != nil {
 		t.Fatal(err)
 	}
